@@ -1,0 +1,39 @@
+// The JSON command interface over every service:
+//   {"cmd": "company.update", "as": "<username>", "args": {...}}
+//   -> {"ok": true, "result": ...}
+//   -> {"ok": false, "error": {"code": "...", "message": "...", "field": "..."}}
+// The CLI, the web bridge (window.crm) and the end-to-end tests all speak it.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace crm {
+
+class Workspace;
+
+/// One command's documentation, the source of docs/commands.md.
+struct CommandInfo {
+    std::string name;         ///< "company.update"
+    std::string summary;      ///< one sentence
+    std::string args;         ///< argument list, e.g. "name?: string, currency?: string"
+    bool mutating = false;    ///< needs "as"
+};
+
+class CommandApi {
+public:
+    explicit CommandApi(Workspace& workspace) : workspace_(workspace) {}
+    /// Parses and runs a request; malformed JSON, unknown commands and wrong argument types
+    /// answer an error object, never a crash.
+    std::string Execute(std::string_view request_json);
+    nlohmann::json Execute(const nlohmann::json& request);
+    /// Every command, in documentation order.
+    static const std::vector<CommandInfo>& Commands();
+
+private:
+    Workspace& workspace_;
+};
+
+}  // namespace crm

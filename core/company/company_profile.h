@@ -1,0 +1,70 @@
+// The company profile: the organisation's name and regional defaults.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace crm {
+
+class Database;
+class AuditLog;
+
+/// Working hours applied to reminders, SLAs and escalations.
+struct BusinessHours {
+    int start_minute = 9 * 60;   ///< minutes after midnight, 0..1439
+    int end_minute = 18 * 60;    ///< after start_minute, 1..1440
+    int weekdays = 0x1F;         ///< bit 0 = Monday ... bit 6 = Sunday; at least one day
+    bool operator==(const BusinessHours& o) const {
+        return start_minute == o.start_minute && end_minute == o.end_minute && weekdays == o.weekdays;
+    }
+};
+
+struct CompanyProfile {
+    std::string name = "My Company";
+    std::string default_language = "en";        ///< "en" or "zh-CN"
+    std::string currency = "USD";               ///< ISO 4217 alphabetic code
+    std::string time_zone = "UTC";              ///< IANA zone name (tzdata)
+    int fiscal_year_start_month = 1;            ///< 1..12
+    BusinessHours business_hours;
+    std::string date_format = "YYYY-MM-DD";     ///< one of SupportedDateFormats()
+    bool operator==(const CompanyProfile& o) const;
+};
+
+/// Every field error of a profile (empty when valid); each Error names its field.
+std::vector<Error> ValidateCompanyProfile(const CompanyProfile& profile);
+
+nlohmann::json ToJson(const CompanyProfile& profile);
+/// Reads the fields present in `json` over `base` (a partial update); wrong types are Errors.
+Result<CompanyProfile> CompanyProfileFromJson(const nlohmann::json& json, CompanyProfile base);
+
+const std::vector<std::string>& SupportedLanguages();    ///< "en", "zh-CN"
+const std::vector<std::string>& SupportedDateFormats();  ///< "YYYY-MM-DD", "DD/MM/YYYY", ...
+bool IsIsoCurrencyCode(const std::string& code);
+const std::vector<std::string>& IsoCurrencyCodes();
+bool IsKnownTimeZone(const std::string& name);
+const std::vector<std::string>& KnownTimeZones();        ///< sorted IANA names from tzdata
+
+/// Reads and changes the company profile; every change is audited field by field.
+class CompanyService {
+public:
+    CompanyService(Database& db, AuditLog& audit, const Clock& clock, std::function<void()> on_commit)
+        : db_(db), audit_(audit), clock_(clock), on_commit_(std::move(on_commit)) {}
+    Result<CompanyProfile> Get() const;
+    /// Validates (the first error is returned; use ValidateCompanyProfile for all), writes and
+    /// audits in one transaction. An unchanged profile is a no-op with no audit entry.
+    Status Update(const std::string& actor, const CompanyProfile& profile);
+
+private:
+    Database& db_;
+    AuditLog& audit_;
+    const Clock& clock_;
+    std::function<void()> on_commit_;
+};
+
+}  // namespace crm

@@ -1,0 +1,132 @@
+// RAII over SQLite: a connection, prepared statements and transactions.
+// Nothing outside core/ includes sqlite3.h or speaks SQL.
+//
+// [SECTION] Database   one connection; Open() classifies bad files as Errors
+// [SECTION] Statement  a prepared statement with typed binds and column reads
+// [SECTION] Transaction  BEGIN IMMEDIATE ... COMMIT, rolled back unless committed
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace crm {
+
+class Statement;
+
+// [SECTION] Database
+
+/// One SQLite connection. Move-only; closes on destruction.
+class Database {
+public:
+    /// Opens (creating if absent) the database at `path` (":memory:" for a private in-memory one).
+    /// A file that is not a SQLite database answers Error{"storage.not_a_database"}; the file is
+    /// left untouched. `web_durability` turns fsync off (the web build persists through IndexedDB).
+    static Result<std::unique_ptr<Database>> Open(const std::string& path, bool web_durability = false);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    /// Runs one or more statements without results. An SQL error is returned as an Error.
+    Status Exec(std::string_view sql);
+    /// Prepares one statement. The SQL is the program's own, so a syntax error is a bug (assert);
+    /// errors caused by the file (corruption, I/O) are reported when stepping.
+    Statement Prepare(std::string_view sql);
+    /// Prepares one statement, reporting any failure as an Error instead of asserting.
+    Result<Statement> TryPrepare(std::string_view sql);
+
+    int64_t LastInsertRowId() const;
+    int Changes() const;
+    const std::string& path() const { return path_; }
+    std::string LastErrorMessage() const;
+    sqlite3* handle() const { return db_; }
+
+    /// PRAGMA user_version / application_id.
+    int UserVersion();
+    Status SetUserVersion(int version);
+    int ApplicationId();
+    Status SetApplicationId(int id);
+
+    /// Writes a consistent snapshot of this database to `dest_path` (SQLite online backup).
+    Status BackupTo(const std::string& dest_path);
+
+private:
+    Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+    sqlite3* db_;
+    std::string path_;
+};
+
+/// Moves a damaged database file aside ("<path>.corrupt-<UTC timestamp>") so that a new one can be
+/// created in its place without ever overwriting it. Returns the new path.
+Result<std::string> SetAsideDamagedFile(const std::string& path, int64_t now_ms);
+
+// [SECTION] Statement
+
+/// A prepared statement. Binds are 1-based, columns 0-based (as in SQLite).
+class Statement {
+public:
+    Statement() = default;
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&& other) noexcept;
+    ~Statement();
+
+    Statement& Bind(int index, std::nullptr_t);
+    Statement& Bind(int index, int64_t value);
+    Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+    Statement& Bind(int index, double value);
+    Statement& Bind(int index, std::string_view text);
+    Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+    Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+    Statement& Bind(int index, const std::optional<int64_t>& value);
+    Statement& Bind(int index, const std::optional<std::string>& value);
+
+    /// Advances: true when a row is available. Errors end the iteration; see status().
+    bool Step();
+    /// Runs a statement that returns no rows.
+    Status Run();
+    /// The error of the last Step(), if any.
+    const Status& status() const { return status_; }
+    void Reset();
+
+    bool IsNull(int column) const;
+    int64_t Int(int column) const;
+    double Real(int column) const;
+    std::string Text(int column) const;
+    std::optional<std::string> OptText(int column) const;
+    std::optional<int64_t> OptInt(int column) const;
+    int ColumnCount() const;
+
+private:
+    friend class Database;
+    Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+    sqlite3_stmt* stmt_ = nullptr;
+    sqlite3* db_ = nullptr;
+    Status status_;
+};
+
+// [SECTION] Transaction
+
+/// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit() succeeded.
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    /// Whether BEGIN succeeded; a transaction that did not begin cannot commit.
+    const Status& begin_status() const { return begin_; }
+    Status Commit();
+
+private:
+    Database& db_;
+    Status begin_;
+    bool done_ = false;
+};
+
+}  // namespace crm

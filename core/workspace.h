@@ -1,0 +1,71 @@
+// The root object: one workspace (organisation) = one SQLite database and the services over it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "company/company_profile.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+
+namespace crm {
+
+/// Facts about an open workspace, for the info command and the console's about box.
+struct WorkspaceInfo {
+    std::string path;
+    int schema_version = 0;
+    std::string sqlite_version;
+    std::string app_version;
+    bool created_now = false;     ///< the file did not exist (or was empty) before Open()
+    uint64_t change_count = 0;
+};
+
+struct WorkspaceOptions {
+    const Clock* clock = nullptr;   ///< nullptr = the system clock
+    bool web_durability = false;    ///< the web build: no fsync, persistence through IndexedDB
+};
+
+/// Opens or creates a database and owns the services. Every mutating service call names its
+/// acting user and, once committed, bumps the change counter and calls the commit listeners
+/// (the web build schedules a sync to IndexedDB from there).
+class Workspace {
+public:
+    /// Errors: "storage.not_a_database", "storage.newer_version", "storage.foreign_database",
+    /// "storage.open_failed". A failed open never modifies the file.
+    static Result<std::unique_ptr<Workspace>> Open(const std::string& path, WorkspaceOptions options = {});
+    ~Workspace();
+
+    WorkspaceInfo Info() const;
+    Database& db() { return *db_; }
+    AuditLog& audit() { return *audit_; }
+    CompanyService& company() { return *company_; }
+    const Clock& clock() const { return *clock_; }
+
+    uint64_t change_count() const { return change_count_; }
+    /// Registers a listener called after every committed change.
+    void AddCommitListener(std::function<void()> listener) { listeners_.push_back(std::move(listener)); }
+    /// Called by services after a successful commit.
+    void NotifyCommitted();
+
+    static const char* AppVersion();
+    /// The ordered schema migrations of a workspace database.
+    static const std::vector<Migration>& Migrations();
+
+private:
+    Workspace() = default;
+    std::unique_ptr<Database> db_;
+    std::unique_ptr<Clock> owned_clock_;
+    const Clock* clock_ = nullptr;
+    std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<CompanyService> company_;
+    bool created_now_ = false;
+    uint64_t change_count_ = 0;
+    std::vector<std::function<void()>> listeners_;
+};
+
+}  // namespace crm

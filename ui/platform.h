@@ -1,0 +1,33 @@
+// What differs between the web and the desktop build, behind one small interface.
+// web/platform_web.cpp and native/platform_native.cpp each implement it; CMake picks one.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace crm::ui {
+
+/// Where the last change stands on its way to durable storage (shown in the top bar).
+enum class SaveState { Saved, Saving, Failed, MemoryOnly };
+
+struct PersistStatus {
+    SaveState state = SaveState::Saved;
+    std::string reason;   ///< why it failed / why only in memory (shown to the user)
+};
+
+class Platform {
+public:
+    virtual ~Platform() = default;
+    /// Folder of read-only assets (the UI font), with a trailing '/'.
+    virtual std::string AssetsDir() const = 0;
+    /// Schedules durable storage of committed changes (web: IndexedDB sync; desktop: no-op,
+    /// SQLite already wrote the file).
+    virtual void RequestPersist() = 0;
+    virtual PersistStatus persist_status() const = 0;
+    /// Publishes a JSON snapshot of the UI for tests (web: window.__crm_ui; desktop: optional file).
+    virtual void PublishUiState(const std::string& json) = 0;
+    /// Stores and reads small preferences (theme, language, window geometry).
+    virtual std::string LoadPreference(const std::string& key) const = 0;
+    virtual void SavePreference(const std::string& key, const std::string& value) = 0;
+};
+
+}  // namespace crm::ui

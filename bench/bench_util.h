@@ -1,0 +1,57 @@
+// The small harness every benchmark uses: figures printed one a line as `name: value`, timing
+// against a reference run in the same process, and the wasm twin run for native/wasm ratios.
+#pragma once
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace crm::bench {
+
+/// Seconds taken by fn(), best of `repeats` runs (the least disturbed by the machine).
+inline double BestSeconds(int repeats, const std::function<void()>& fn) {
+    double best = 1e300;
+    for (int i = 0; i < repeats; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        fn();
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (s < best) best = s;
+    }
+    return best;
+}
+
+inline void Figure(const std::string& name, double value) { std::printf("%s: %.4g\n", name.c_str(), value); std::fflush(stdout); }
+
+/// Runs the wasm build of this benchmark under Node.js (`node <js> --figures-only`) and returns
+/// its figures; empty when the wasm build is absent.
+inline std::map<std::string, double> RunWasmTwin(const std::string& js_path) {
+    std::map<std::string, double> figures;
+#ifndef __EMSCRIPTEN__
+    if (js_path.empty()) return figures;
+    std::string cmd = "node '" + js_path + "' 2>/dev/null";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) return figures;
+    char line[512];
+    while (std::fgets(line, sizeof line, pipe)) {
+        char* colon = std::strrchr(line, ':');
+        if (!colon) continue;
+        *colon = 0;
+        figures[line] = std::atof(colon + 1);
+    }
+    pclose(pipe);
+#else
+    (void)js_path;
+#endif
+    return figures;
+}
+
+/// The value of `--wasm-js PATH` in argv, or "".
+inline std::string WasmJsArg(int argc, char** argv) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::strcmp(argv[i], "--wasm-js") == 0) return argv[i + 1];
+    return {};
+}
+
+}  // namespace crm::bench

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds in release mode and runs the benchmarks under bench/. Usage: scripts/bench.sh [area]
+# Each benchmark prints its figures one a line as `name: value`; ratios compare against a
+# reference run in the same process (or, for wasm ratios, the same run of both builds).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+area="${1:-}"
+scripts/setup.sh
+scripts/build.sh native --dir build/bench-native --no-app --no-tests --bench >/dev/null
+scripts/build.sh web --dir build/bench-web --no-app --no-tests --bench >/dev/null
+for exe in build/bench-native/bench_*; do
+  [ -x "$exe" ] || continue
+  name="$(basename "$exe")"; name="${name#bench_}"
+  [ -z "$area" ] || [ "$area" = "$name" ] || continue
+  wasm="build/bench-web/bench_$name.js"
+  "$exe" --wasm-js "$wasm"
+done

@@ -22,12 +22,18 @@ struct CommandInfo {
     bool mutating = false;    ///< needs "as"
 };
 
+/// Runs JSON commands against one workspace; the command table in command_api.cpp is the only place a
+/// command is declared.
 class CommandApi {
 public:
     explicit CommandApi(Workspace& workspace) : workspace_(workspace) {}
     /// Parses and runs a request; malformed JSON, unknown commands and wrong argument types
     /// answer an error object, never a crash.
     std::string Execute(std::string_view request_json);
+    /// Overloads that keep `Execute(some_string)` from being ambiguous with the json overload.
+    std::string Execute(const std::string& request_json) { return Execute(std::string_view(request_json)); }
+    std::string Execute(const char* request_json) { return Execute(std::string_view(request_json)); }
+    /// Runs an already-parsed request and answers the response object.
     nlohmann::json Execute(const nlohmann::json& request);
     /// Every command, in documentation order.
     static const std::vector<CommandInfo>& Commands();

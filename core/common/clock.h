@@ -1,7 +1,9 @@
 // The source of "now" for the core; tests and the demo generator use a fixed clock.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace crm {
 
@@ -32,5 +34,10 @@ private:
 
 /// "2026-11-26T16:55:29Z" for a Unix time in milliseconds.
 std::string FormatUtcIso8601(int64_t ms);
+
+/// Reads a UTC date or date-time: "2026-11-26", "2026-11-26T16:55", "2026-11-26T16:55:29",
+/// "2026-11-26T16:55:29.250Z" (a trailing "Z" is optional; a space may replace the "T").
+/// Returns Unix milliseconds, or nothing when the text is not such a date.
+std::optional<int64_t> ParseUtcIso8601(std::string_view text);
 
 }  // namespace crm

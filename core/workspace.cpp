@@ -1,0 +1,92 @@
+#include "workspace.h"
+
+#include <sqlite3.h>
+
+#ifndef CRM_VERSION
+#define CRM_VERSION "0.0.0-dev"
+#endif
+
+namespace crm {
+
+const std::vector<Migration>& Workspace::Migrations() {
+    static const std::vector<Migration> migrations = {
+        {1, "company profile and setup audit trail", R"sql(
+CREATE TABLE company_profile (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    default_language TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    fiscal_year_start_month INTEGER NOT NULL,
+    business_start_minute INTEGER NOT NULL,
+    business_end_minute INTEGER NOT NULL,
+    business_weekdays INTEGER NOT NULL,
+    date_format TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    area TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+);
+CREATE INDEX audit_log_at ON audit_log(at_ms);
+CREATE INDEX audit_log_area ON audit_log(area, at_ms);
+CREATE INDEX audit_log_actor ON audit_log(actor, at_ms);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
+)sql"},
+    };
+    return migrations;
+}
+
+Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, WorkspaceOptions options) {
+    Result<std::unique_ptr<Database>> db = Database::Open(path, options.web_durability);
+    if (!db.ok()) return db.error();
+    const bool had_schema = (*db)->UserVersion() > 0;
+    if (Status s = ApplyMigrations(**db, Migrations()); !s.ok()) return s.error();
+
+    std::unique_ptr<Workspace> ws(new Workspace());
+    ws->db_ = std::move(db.value());
+    if (options.clock) {
+        ws->clock_ = options.clock;
+    } else {
+        ws->owned_clock_ = std::make_unique<SystemClock>();
+        ws->clock_ = ws->owned_clock_.get();
+    }
+    ws->created_now_ = !had_schema;
+    ws->audit_ = std::make_unique<AuditLog>(*ws->db_);
+    Workspace* self = ws.get();
+    ws->company_ = std::make_unique<CompanyService>(*ws->db_, *ws->audit_, *ws->clock_,
+                                                    [self] { self->NotifyCommitted(); });
+    return ws;
+}
+
+Workspace::~Workspace() = default;
+
+WorkspaceInfo Workspace::Info() const {
+    WorkspaceInfo info;
+    info.path = db_->path();
+    info.schema_version = db_->UserVersion();
+    info.sqlite_version = sqlite3_libversion();
+    info.app_version = AppVersion();
+    info.created_now = created_now_;
+    info.change_count = change_count_;
+    return info;
+}
+
+void Workspace::NotifyCommitted() {
+    ++change_count_;
+    // Copy: a listener may register another listener.
+    std::vector<std::function<void()>> listeners = listeners_;
+    for (auto& listener : listeners) listener();
+}
+
+const char* Workspace::AppVersion() { return CRM_VERSION; }
+
+}  // namespace crm

@@ -48,7 +48,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
 Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, WorkspaceOptions options) {
     Result<std::unique_ptr<Database>> db = Database::Open(path, options.web_durability);
     if (!db.ok()) return db.error();
-    const bool had_schema = (*db)->UserVersion() > 0;
+    const bool had_schema = (*db)->ApplicationId() == kWorkspaceApplicationId;
     if (Status s = ApplyMigrations(**db, Migrations()); !s.ok()) return s.error();
 
     std::unique_ptr<Workspace> ws(new Workspace());

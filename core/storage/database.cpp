@@ -3,7 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdio>
-#include <ctime>
+#include <cstring>
 
 #include "common/clock.h"
 
@@ -14,6 +14,24 @@ namespace {
 Error SqliteError(sqlite3* db, const std::string& what) {
     std::string detail = db ? sqlite3_errmsg(db) : "out of memory";
     return MakeError("storage.sql_error", what + ": " + detail);
+}
+
+// Whether an existing, non-empty file starts with something other than the SQLite header. SQLite
+// itself treats a file shorter than one page as empty and would write over it, so this is checked first.
+bool HasForeignHeader(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;  // absent: SQLite creates it
+    static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+    char header[16];
+    const size_t n = std::fread(header, 1, sizeof header, f);
+    std::fclose(f);
+    return n > 0 && (n < sizeof header || std::memcmp(header, kMagic, sizeof header) != 0);
+}
+
+Error NotADatabase(const std::string& path) {
+    return MakeError("storage.not_a_database",
+                     "\"" + path + "\" is not a CRM workspace: it is not a SQLite database, or it is damaged. "
+                     "The file was left unchanged; choose another file or move this one aside.");
 }
 
 bool FileExists(const std::string& path) {
@@ -29,6 +47,7 @@ bool FileExists(const std::string& path) {
 // [SECTION] Database
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool web_durability) {
+    if (path != ":memory:" && !path.empty() && HasForeignHeader(path)) return NotADatabase(path);
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
@@ -47,9 +66,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool w
     if (rc != SQLITE_OK) {
         int primary = rc & 0xFF;
         if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
-            return MakeError("storage.not_a_database",
-                             "\"" + path + "\" is not a CRM workspace: it is not a SQLite database, or it is "
-                             "damaged. The file was left unchanged; choose another file or move this one aside.");
+            return NotADatabase(path);
         }
         return MakeError("storage.open_failed", "Cannot read \"" + path + "\": " + sqlite3_errmsg(raw) + ".");
     }

@@ -6,26 +6,28 @@ Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
     const int newest = migrations.empty() ? 0 : migrations.back().version;
     // Everything below only reads until the checks pass, so a refused file is left byte-for-byte unchanged.
     const int app_id = db.ApplicationId();
-    const int version = db.UserVersion();
+    int version = db.UserVersion();
     if (app_id != 0 && app_id != kWorkspaceApplicationId) {
         return MakeError("storage.foreign_database",
                          "\"" + db.path() + "\" is a SQLite database of another application, not a CRM "
                          "workspace. It was left unchanged; choose a workspace file.");
     }
-    if (version > newest) {
-        return MakeError("storage.newer_version",
-                         "This workspace was saved by a newer version of CRM Settings (schema " +
-                             std::to_string(version) + "); this build reads up to schema " +
-                             std::to_string(newest) + ". Open it with the newer version.");
-    }
-    if (app_id == 0 && version == 0) {
-        // A version-0 file without our stamp must be empty; otherwise it is someone else's data.
+    if (app_id == 0) {
+        // Every workspace is stamped when first migrated, so an unstamped file must be empty to be
+        // ours to create; one with tables is another program's data, whatever its version says.
         Statement tables = db.Prepare("SELECT count(*) FROM sqlite_master");
         if (tables.Step() && tables.Int(0) > 0) {
             return MakeError("storage.foreign_database",
                              "\"" + db.path() + "\" already holds tables of another application, not a CRM "
                              "workspace. It was left unchanged; choose a workspace file.");
         }
+        version = 0;
+    }
+    if (version > newest) {
+        return MakeError("storage.newer_version",
+                         "This workspace was saved by a newer version of CRM Settings (schema " +
+                             std::to_string(version) + "); this build reads up to schema " +
+                             std::to_string(newest) + ". Open it with the newer version.");
     }
     if (version == newest && app_id == kWorkspaceApplicationId) return Status::Ok();
 

@@ -1,0 +1,215 @@
+// Opening workspaces: fresh, reopened, and every kind of file that must be refused untouched.
+#include <doctest/doctest.h>
+
+#include "storage/migrations.h"
+#include "test_util.h"
+#include "workspace.h"
+
+using namespace crm;
+
+namespace {
+
+const FixedClock kClock(1795712400000);  // 2026-11-26T17:00:00Z
+
+WorkspaceOptions Options() {
+    WorkspaceOptions o;
+    o.clock = &kClock;
+    return o;
+}
+
+// Writes a raw SQLite file with the given header stamps and an optional table.
+void MakeRawDatabase(const std::string& path, int user_version, int application_id, bool with_table) {
+    auto db = Database::Open(path);
+    REQUIRE(db.ok());
+    if (with_table) REQUIRE((*db)->Exec("CREATE TABLE other_app(x)").ok());
+    REQUIRE((*db)->SetUserVersion(user_version).ok());
+    REQUIRE((*db)->SetApplicationId(application_id).ok());
+}
+
+bool HasTable(Database& db, const char* name) {
+    Statement stmt = db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+    stmt.Bind(1, name);
+    return stmt.Step() && stmt.Int(0) == 1;
+}
+
+}  // namespace
+
+TEST_SUITE("migrations") {
+    TEST_CASE("a new file becomes a workspace at the newest schema, stamped with the application id") {
+        const std::string path = test::TempPath("mig_fresh.db");
+        auto ws = Workspace::Open(path, Options());
+        REQUIRE(ws.ok());
+        WorkspaceInfo info = (*ws)->Info();
+        CHECK(info.created_now);
+        CHECK(info.schema_version == Workspace::Migrations().back().version);
+        CHECK(info.path == path);
+        CHECK(info.app_version == std::string(Workspace::AppVersion()));
+        CHECK_FALSE(info.sqlite_version.empty());
+        CHECK((*ws)->db().ApplicationId() == kWorkspaceApplicationId);
+        CHECK(HasTable((*ws)->db(), "company_profile"));
+        CHECK(HasTable((*ws)->db(), "audit_log"));
+    }
+
+    TEST_CASE("reopening a workspace migrates nothing and keeps its data") {
+        const std::string path = test::TempPath("mig_reopen.db");
+        {
+            auto ws = Workspace::Open(path, Options());
+            REQUIRE(ws.ok());
+            CompanyProfile p;
+            p.name = "Reopened Ltd";
+            REQUIRE((*ws)->company().Update("admin", p).ok());
+        }
+        const std::string before = test::ReadFileBytes(path);
+        auto ws = Workspace::Open(path, Options());
+        REQUIRE(ws.ok());
+        CHECK_FALSE((*ws)->Info().created_now);
+        CHECK((*ws)->company().Get()->name == "Reopened Ltd");
+        ws.value().reset();
+        CHECK(test::ReadFileBytes(path) == before);
+    }
+
+    TEST_CASE("an empty existing file is a new workspace") {
+        const std::string path = test::TempPath("mig_empty_file.db");
+        test::WriteFileBytes(path, "");
+        auto ws = Workspace::Open(path, Options());
+        REQUIRE(ws.ok());
+        CHECK((*ws)->Info().created_now);
+    }
+
+    TEST_CASE("a database from a newer version refuses to open and is left unchanged") {
+        const std::string path = test::TempPath("mig_newer.db");
+        {
+            auto ws = Workspace::Open(path, Options());
+            REQUIRE(ws.ok());
+            REQUIRE((*ws)->db().SetUserVersion(9).ok());
+        }
+        const std::string before = test::ReadFileBytes(path);
+        auto ws = Workspace::Open(path, Options());
+        REQUIRE_FALSE(ws.ok());
+        CHECK(ws.error().code == "storage.newer_version");
+        const std::string newest = std::to_string(Workspace::Migrations().back().version);
+        CHECK(ws.error().message ==
+              "This workspace was saved by a newer version of CRM Settings (schema 9); this build reads up to "
+              "schema " + newest + ". Open it with the newer version.");
+        CHECK(test::ReadFileBytes(path) == before);
+        CHECK_FALSE(test::FileExists(path + "-journal"));
+    }
+
+    TEST_CASE("a SQLite file of another application is refused and left unchanged") {
+        struct Case {
+            const char* name;
+            int user_version;
+            int application_id;
+            bool with_table;
+        };
+        const Case cases[] = {
+            {"another application id", 1, 0x12345678, true},
+            {"another application id and no tables", 0, 0x0BADF00D, false},
+            {"no application id but tables of its own", 0, 0, true},
+            {"no application id, a version, and tables", 3, 0, true},
+        };
+        for (const Case& c : cases) {
+            CAPTURE(c.name);
+            const std::string path = test::TempPath("mig_foreign.db");
+            MakeRawDatabase(path, c.user_version, c.application_id, c.with_table);
+            const std::string before = test::ReadFileBytes(path);
+            auto ws = Workspace::Open(path, Options());
+            REQUIRE_FALSE(ws.ok());
+            CHECK(ws.error().code == "storage.foreign_database");
+            CHECK(ws.error().message.find(path) != std::string::npos);
+            CHECK(test::ReadFileBytes(path) == before);
+        }
+    }
+
+    TEST_CASE("a file of random bytes is not a database, and is left unchanged") {
+        for (size_t size : {size_t{1}, size_t{99}, size_t{100}, size_t{4096}, size_t{65536}}) {
+            CAPTURE(size);
+            const std::string path = test::TempPath("mig_random.db");
+            test::WriteFileBytes(path, test::RandomBytes(size));
+            const std::string before = test::ReadFileBytes(path);
+            auto ws = Workspace::Open(path, Options());
+            REQUIRE_FALSE(ws.ok());
+            CHECK(ws.error().code == "storage.not_a_database");
+            CHECK(ws.error().message.find("\"" + path + "\"") != std::string::npos);
+            CHECK(test::ReadFileBytes(path) == before);
+            CHECK_FALSE(test::FileExists(path + "-journal"));
+        }
+    }
+
+    TEST_CASE("a text file is not a database") {
+        const std::string path = test::TempPath("mig_text.db");
+        test::WriteFileBytes(path, "name,currency\nAcme,USD\n");
+        auto db = Database::Open(path);
+        REQUIRE_FALSE(db.ok());
+        CHECK(db.error().code == "storage.not_a_database");
+        CHECK(test::ReadFileBytes(path) == "name,currency\nAcme,USD\n");
+    }
+
+    TEST_CASE("pending migrations apply together or not at all") {
+        auto db = Database::Open(":memory:");
+        REQUIRE(db.ok());
+        const std::vector<Migration> broken = {
+            {1, "first table", "CREATE TABLE first(x);"},
+            {2, "a step that fails", "CREATE TABLE second(x); INSERT INTO missing VALUES(1);"},
+        };
+        Status s = ApplyMigrations(**db, broken);
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().code == "storage.migration_failed");
+        CHECK(s.error().message.find("schema 2") != std::string::npos);
+        CHECK((*db)->UserVersion() == 0);
+        CHECK((*db)->ApplicationId() == 0);
+        CHECK_FALSE(HasTable(**db, "first"));
+        CHECK_FALSE(HasTable(**db, "second"));
+
+        const std::vector<Migration> fixed = {
+            {1, "first table", "CREATE TABLE first(x);"},
+            {2, "second table", "CREATE TABLE second(x);"},
+        };
+        REQUIRE(ApplyMigrations(**db, fixed).ok());
+        CHECK((*db)->UserVersion() == 2);
+        CHECK(HasTable(**db, "second"));
+        // Applying again is a no-op; adding a step applies only that step.
+        REQUIRE(ApplyMigrations(**db, fixed).ok());
+        std::vector<Migration> extended = fixed;
+        extended.push_back({3, "third table", "CREATE TABLE third(x);"});
+        REQUIRE(ApplyMigrations(**db, extended).ok());
+        CHECK((*db)->UserVersion() == 3);
+        CHECK(HasTable(**db, "third"));
+    }
+
+    TEST_CASE("migrations are numbered 1, 2, 3... in order") {
+        int expected = 1;
+        for (const Migration& m : Workspace::Migrations()) {
+            CHECK(m.version == expected++);
+            CHECK_FALSE(m.description.empty());
+        }
+    }
+
+    TEST_CASE("a damaged file is set aside under a timestamped name, never overwriting another") {
+        const std::string path = test::TempPath("mig_damaged.db");
+        const std::string first = test::TempPath("mig_damaged.db.corrupt-20261126T170000Z");
+        const std::string second = test::TempPath("mig_damaged.db.corrupt-20261126T170000Z-2");
+        test::WriteFileBytes(path, "damaged one");
+        auto moved = SetAsideDamagedFile(path, kClock.NowMs());
+        REQUIRE(moved.ok());
+        CHECK(*moved == first);
+        CHECK_FALSE(test::FileExists(path));
+        CHECK(test::ReadFileBytes(first) == "damaged one");
+
+        test::WriteFileBytes(path, "damaged two");
+        auto again = SetAsideDamagedFile(path, kClock.NowMs());
+        REQUIRE(again.ok());
+        CHECK(*again == second);
+        CHECK(test::ReadFileBytes(first) == "damaged one");
+        CHECK(test::ReadFileBytes(second) == "damaged two");
+
+        // The place is free again: a new workspace opens there.
+        CHECK(Workspace::Open(path, Options()).ok());
+    }
+
+    TEST_CASE("setting aside a file that does not exist is an error") {
+        auto moved = SetAsideDamagedFile(test::TempPath("mig_absent.db"), kClock.NowMs());
+        REQUIRE_FALSE(moved.ok());
+        CHECK(moved.error().code == "storage.set_aside_failed");
+    }
+}

@@ -21,13 +21,13 @@ struct WorkspaceInfo {
     int schema_version = 0;
     std::string sqlite_version;
     std::string app_version;
-    bool created_now = false;     ///< the file did not exist (or was empty) before Open()
+    bool created_now = false;  ///< the file did not exist (or was empty) before Open()
     uint64_t change_count = 0;
 };
 
 struct WorkspaceOptions {
-    const Clock* clock = nullptr;   ///< nullptr = the system clock
-    bool web_durability = false;    ///< the web build: no fsync, persistence through IndexedDB
+    const Clock* clock = nullptr;  ///< nullptr = the system clock
+    bool web_durability = false;   ///< the web build: no fsync, persistence through IndexedDB
 };
 
 /// Opens or creates a database and owns the services. Every mutating service call names its

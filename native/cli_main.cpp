@@ -3,10 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/command_api.h"
 #include "demo/demo_company.h"
@@ -28,7 +27,8 @@ const char* const kUsage =
     "                                        fill a new workspace with the demo company\n"
     "  crm --help                            show this help\n"
     "\n"
-    "Requests look like {\"cmd\": \"company.update\", \"as\": \"admin\", \"args\": {\"currency\": \"EUR\"}};\n"
+    "Requests look like {\"cmd\": \"company.update\", \"as\": \"admin\", \"args\": {\"currency\": "
+    "\"EUR\"}};\n"
     "send {\"cmd\": \"commands.list\"} to list every command. Exit status: 0 ok, 1 failed, 2 bad usage.\n";
 
 struct Options {
@@ -176,8 +176,8 @@ int Demo(const Options& o) {
     auto ws = crm::Workspace::Open(o.db);
     if (!ws.ok()) return Fail(ws.error().message);
     auto profile = (*ws)->company().Get();
-    std::cout << "Generated the demo company \"" << (profile.ok() ? profile->name : std::string("?")) << "\" (seed "
-              << o.seed << ", scale " << o.scale << ") in " << o.db << "\n";
+    std::cout << "Generated the demo company \"" << (profile.ok() ? profile->name : std::string("?"))
+              << "\" (seed " << o.seed << ", scale " << o.scale << ") in " << o.db << "\n";
     return kExitOk;
 }
 

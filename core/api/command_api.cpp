@@ -51,7 +51,8 @@ Status CheckArgNames(const json& args, const std::string& command, const std::ve
 Status ReadString(const json& args, const char* key, std::string& out) {
     auto it = args.find(key);
     if (it == args.end() || it->is_null()) return Status::Ok();
-    if (!it->is_string()) return InvalidArgument(key, Quote(key) + " must be a string, not " + it->type_name() + ".");
+    if (!it->is_string())
+        return InvalidArgument(key, Quote(key) + " must be a string, not " + it->type_name() + ".");
     out = it->get<std::string>();
     return Status::Ok();
 }
@@ -63,16 +64,17 @@ Status ReadInt(const json& args, const char* key, int& out) {
         return InvalidArgument(key, Quote(key) + " must be a whole number, not " + it->dump() + ".");
     }
     // Clamped to the int range here; the service clamps further to what it allows.
-    out = it->is_number_unsigned()
-              ? static_cast<int>(std::min<uint64_t>(it->get<uint64_t>(), 1u << 30))
-              : static_cast<int>(std::clamp<int64_t>(it->get<int64_t>(), -(int64_t{1} << 30), int64_t{1} << 30));
+    out = it->is_number_unsigned() ? static_cast<int>(std::min<uint64_t>(it->get<uint64_t>(), 1u << 30))
+                                   : static_cast<int>(std::clamp<int64_t>(
+                                         it->get<int64_t>(), -(int64_t{1} << 30), int64_t{1} << 30));
     return Status::Ok();
 }
 
 Status ReadBool(const json& args, const char* key, bool& out) {
     auto it = args.find(key);
     if (it == args.end() || it->is_null()) return Status::Ok();
-    if (!it->is_boolean()) return InvalidArgument(key, Quote(key) + " must be true or false, not " + it->dump() + ".");
+    if (!it->is_boolean())
+        return InvalidArgument(key, Quote(key) + " must be true or false, not " + it->dump() + ".");
     out = it->get<bool>();
     return Status::Ok();
 }
@@ -82,8 +84,9 @@ Status ReadTime(const json& args, const char* key, std::optional<int64_t>& out) 
     auto it = args.find(key);
     if (it == args.end() || it->is_null()) return Status::Ok();
     if (it->is_number_integer()) {
-        out = it->is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(it->get<uint64_t>(), INT64_MAX))
-                                       : it->get<int64_t>();
+        out = it->is_number_unsigned()
+                  ? static_cast<int64_t>(std::min<uint64_t>(it->get<uint64_t>(), INT64_MAX))
+                  : it->get<int64_t>();
         return Status::Ok();
     }
     if (it->is_string()) {
@@ -92,8 +95,10 @@ Status ReadTime(const json& args, const char* key, std::optional<int64_t>& out) 
             return Status::Ok();
         }
     }
-    return InvalidArgument(key, Quote(key) + " must be a UTC date such as \"2026-01-31\" or \"2026-01-31T08:00:00Z\", "
-                                "or Unix milliseconds; got " + it->dump() + ".");
+    return InvalidArgument(key, Quote(key) +
+                                    " must be a UTC date such as \"2026-01-31\" or \"2026-01-31T08:00:00Z\", "
+                                    "or Unix milliseconds; got " +
+                                    it->dump() + ".");
 }
 
 // [SECTION] Handlers
@@ -150,9 +155,10 @@ Result<json> AuditListCmd(Call& call) {
     }
     AuditQuery q;
     std::string sort = "time";
-    for (Status s : {ReadString(a, "area", q.area), ReadString(a, "actor", q.actor), ReadString(a, "text", q.text),
-                     ReadTime(a, "from", q.from_ms), ReadTime(a, "to", q.to_ms), ReadString(a, "sort", sort),
-                     ReadBool(a, "desc", q.descending), ReadInt(a, "offset", q.offset), ReadInt(a, "limit", q.limit)}) {
+    for (Status s :
+         {ReadString(a, "area", q.area), ReadString(a, "actor", q.actor), ReadString(a, "text", q.text),
+          ReadTime(a, "from", q.from_ms), ReadTime(a, "to", q.to_ms), ReadString(a, "sort", sort),
+          ReadBool(a, "desc", q.descending), ReadInt(a, "offset", q.offset), ReadInt(a, "limit", q.limit)}) {
         if (!s.ok()) return s.error();
     }
     static const std::pair<const char*, AuditQuery::SortKey> kSortKeys[] = {
@@ -160,9 +166,11 @@ Result<json> AuditListCmd(Call& call) {
         {"area", AuditQuery::SortKey::Area},     {"action", AuditQuery::SortKey::Action},
         {"target", AuditQuery::SortKey::Target},
     };
-    auto key = std::find_if(std::begin(kSortKeys), std::end(kSortKeys), [&](const auto& k) { return sort == k.first; });
+    auto key = std::find_if(std::begin(kSortKeys), std::end(kSortKeys),
+                            [&](const auto& k) { return sort == k.first; });
     if (key == std::end(kSortKeys)) {
-        return InvalidArgument("sort", "\"sort\" is " + Quote(sort) + "; use time, actor, area, action or target.");
+        return InvalidArgument("sort",
+                               "\"sort\" is " + Quote(sort) + "; use time, actor, area, action or target.");
     }
     q.sort = key->second;
     Result<AuditPage> page = call.workspace.audit().List(q);
@@ -190,13 +198,16 @@ struct CommandSpec {
 
 const std::vector<CommandSpec>& CommandTable() {
     static const std::vector<CommandSpec> table = {
-        {{"workspace.info", "Describes the open workspace: file, schema version, versions and change count.", "", false},
+        {{"workspace.info", "Describes the open workspace: file, schema version, versions and change count.",
+          "", false},
          WorkspaceInfoCmd},
         {{"company.get", "Returns the company profile.", "", false}, CompanyGetCmd},
-        {{"company.options", "Lists the allowed languages, date formats, currency codes and time zones.", "", false},
+        {{"company.options", "Lists the allowed languages, date formats, currency codes and time zones.", "",
+          false},
          CompanyOptionsCmd},
         {{"company.update",
-          "Changes any subset of the company profile; every changed field is audited. Returns the new profile.",
+          "Changes any subset of the company profile; every changed field is audited. Returns the new "
+          "profile.",
           "name?: string, default_language?: string, currency?: string, time_zone?: string, "
           "fiscal_year_start_month?: integer, business_hours?: {start?: \"HH:MM\", end?: \"HH:MM\", "
           "weekdays?: [\"mon\"..\"sun\"]}, date_format?: string",
@@ -234,7 +245,8 @@ public:
     bool end_object() override { return true; }
     bool start_array(std::size_t) override { return true; }
     bool end_array() override { return true; }
-    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
+    bool parse_error(std::size_t position, const std::string&,
+                     const nlohmann::detail::exception& ex) override {
         position_ = position;
         reason_ = ex.what();
         return false;
@@ -246,7 +258,8 @@ public:
 Error BadJson(std::string_view text) {
     ParseErrorLocator locator;
     json::sax_parse(text, &locator);
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ...".
+    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error
+    // ...".
     std::string reason = locator.reason_;
     if (size_t colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
     const size_t offset = std::min(locator.position_, text.size());
@@ -267,8 +280,8 @@ Error BadJson(std::string_view text) {
         e.message = "The request is empty; send a JSON object such as {\"cmd\": \"commands.list\"}.";
         return e;
     }
-    e.message = "The request is not valid JSON (line " + std::to_string(line) + ", column " + std::to_string(column) +
-                "): " + reason;
+    e.message = "The request is not valid JSON (line " + std::to_string(line) + ", column " +
+                std::to_string(column) + "): " + reason;
     e.line = line;
     e.position = static_cast<int>(std::max<size_t>(offset, 1));
     return e;
@@ -297,24 +310,26 @@ std::string CommandApi::Execute(std::string_view request_json) {
 json CommandApi::Execute(const json& request) {
     const char* kExample = " such as {\"cmd\": \"company.get\"}";
     if (!request.is_object()) {
-        return ErrorJson(MakeError("bad_request", std::string("The request must be a JSON object") + kExample + "."));
+        return ErrorJson(
+            MakeError("bad_request", std::string("The request must be a JSON object") + kExample + "."));
     }
     for (auto it = request.begin(); it != request.end(); ++it) {
         if (it.key() != "cmd" && it.key() != "as" && it.key() != "args") {
-            return ErrorJson(MakeError("bad_request",
-                                       "The request has an unknown key " + Quote(it.key()) + "; use cmd, as and args.",
-                                       it.key()));
+            return ErrorJson(MakeError(
+                "bad_request",
+                "The request has an unknown key " + Quote(it.key()) + "; use cmd, as and args.", it.key()));
         }
     }
     auto cmd = request.find("cmd");
     if (cmd == request.end() || !cmd->is_string()) {
-        return ErrorJson(MakeError("bad_request",
-                                   std::string("The request needs \"cmd\", the command name as a string") + kExample + ".",
-                                   "cmd"));
+        return ErrorJson(MakeError(
+            "bad_request",
+            std::string("The request needs \"cmd\", the command name as a string") + kExample + ".", "cmd"));
     }
     const std::string name = cmd->get<std::string>();
     const auto& table = CommandTable();
-    auto spec = std::find_if(table.begin(), table.end(), [&](const CommandSpec& c) { return c.info.name == name; });
+    auto spec =
+        std::find_if(table.begin(), table.end(), [&](const CommandSpec& c) { return c.info.name == name; });
     if (spec == table.end()) {
         std::string message = "Unknown command " + Quote(name) + ".";
         std::string close = ClosestMatch(name, CommandNames());
@@ -330,14 +345,16 @@ json CommandApi::Execute(const json& request) {
         actor = as->get<std::string>();
     }
     if (spec->info.mutating && IsBlank(actor)) {
-        return ErrorJson(MakeError("auth.no_actor",
-                                   Quote(name) + " changes the workspace: say who makes the change with \"as\".", "as"));
+        return ErrorJson(
+            MakeError("auth.no_actor",
+                      Quote(name) + " changes the workspace: say who makes the change with \"as\".", "as"));
     }
     static const json kNoArgs = json::object();
     const json* args = &kNoArgs;
     if (auto a = request.find("args"); a != request.end() && !a->is_null()) {
         if (!a->is_object()) {
-            return ErrorJson(InvalidArgument("args", "\"args\" must be a JSON object, not " + a->dump() + "."));
+            return ErrorJson(
+                InvalidArgument("args", "\"args\" must be a JSON object, not " + a->dump() + "."));
         }
         args = &*a;
     }

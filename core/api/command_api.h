@@ -4,11 +4,10 @@
 //   -> {"ok": false, "error": {"code": "...", "message": "...", "field": "..."}}
 // The CLI, the web bridge (window.crm) and the end-to-end tests all speak it.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace crm {
 
@@ -16,10 +15,10 @@ class Workspace;
 
 /// One command's documentation, the source of docs/commands.md.
 struct CommandInfo {
-    std::string name;         ///< "company.update"
-    std::string summary;      ///< one sentence
-    std::string args;         ///< argument list, e.g. "name?: string, currency?: string"
-    bool mutating = false;    ///< needs "as"
+    std::string name;       ///< "company.update"
+    std::string summary;    ///< one sentence
+    std::string args;       ///< argument list, e.g. "name?: string, currency?: string"
+    bool mutating = false;  ///< needs "as"
 };
 
 /// Runs JSON commands against one workspace; the command table in command_api.cpp is the only place a

@@ -25,11 +25,16 @@ json LoadValue(const std::optional<std::string>& text) {
 
 const char* SortColumn(AuditQuery::SortKey key) {
     switch (key) {
-        case AuditQuery::SortKey::Time: return "at_ms";
-        case AuditQuery::SortKey::Actor: return "actor";
-        case AuditQuery::SortKey::Area: return "area";
-        case AuditQuery::SortKey::Action: return "action";
-        case AuditQuery::SortKey::Target: return "target";
+        case AuditQuery::SortKey::Time:
+            return "at_ms";
+        case AuditQuery::SortKey::Actor:
+            return "actor";
+        case AuditQuery::SortKey::Area:
+            return "area";
+        case AuditQuery::SortKey::Action:
+            return "action";
+        case AuditQuery::SortKey::Target:
+            return "target";
     }
     return "at_ms";
 }
@@ -86,8 +91,9 @@ Result<AuditPage> AuditLog::List(const AuditQuery& query) const {
     if (!query.actor.empty()) where += " AND actor = ?2";
     if (!query.text.empty()) {
         // LIKE is case-insensitive for ASCII only, as documented on AuditQuery::text.
-        where += " AND (target LIKE ?3 ESCAPE '\\' OR action LIKE ?3 ESCAPE '\\'"
-                 " OR coalesce(old_value,'') LIKE ?3 ESCAPE '\\' OR coalesce(new_value,'') LIKE ?3 ESCAPE '\\')";
+        where +=
+            " AND (target LIKE ?3 ESCAPE '\\' OR action LIKE ?3 ESCAPE '\\'"
+            " OR coalesce(old_value,'') LIKE ?3 ESCAPE '\\' OR coalesce(new_value,'') LIKE ?3 ESCAPE '\\')";
     }
     if (query.from_ms) where += " AND at_ms >= ?4";
     if (query.to_ms) where += " AND at_ms < ?5";

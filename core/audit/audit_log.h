@@ -2,11 +2,10 @@
 // Append-only: the table refuses UPDATE and DELETE (SQLite triggers), so entries cannot be edited.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/result.h"
 #include "storage/database.h"
@@ -16,32 +15,32 @@ namespace crm {
 /// One recorded settings change.
 struct AuditEntry {
     int64_t id = 0;
-    int64_t at_ms = 0;           ///< when, Unix ms UTC
-    std::string actor;           ///< who (username of the acting user)
-    std::string area;            ///< settings area: "company", "users", ...
-    std::string action;          ///< "update", "create", "delete", ...
-    std::string target;          ///< what was changed, e.g. "company.name"
-    nlohmann::json old_value;    ///< null when created
-    nlohmann::json new_value;    ///< null when deleted
+    int64_t at_ms = 0;         ///< when, Unix ms UTC
+    std::string actor;         ///< who (username of the acting user)
+    std::string area;          ///< settings area: "company", "users", ...
+    std::string action;        ///< "update", "create", "delete", ...
+    std::string target;        ///< what was changed, e.g. "company.name"
+    nlohmann::json old_value;  ///< null when created
+    nlohmann::json new_value;  ///< null when deleted
 };
 
 /// A filtered, sorted page of the trail.
 struct AuditQuery {
     enum class SortKey { Time, Actor, Area, Action, Target };
-    std::string area;                 ///< exact area, empty = any
-    std::string actor;                ///< exact actor, empty = any
-    std::string text;                 ///< substring of target, action, old or new value (case-insensitive ASCII)
-    std::optional<int64_t> from_ms;   ///< at_ms >= from_ms
-    std::optional<int64_t> to_ms;     ///< at_ms < to_ms
+    std::string area;   ///< exact area, empty = any
+    std::string actor;  ///< exact actor, empty = any
+    std::string text;   ///< substring of target, action, old or new value (case-insensitive ASCII)
+    std::optional<int64_t> from_ms;  ///< at_ms >= from_ms
+    std::optional<int64_t> to_ms;    ///< at_ms < to_ms
     SortKey sort = SortKey::Time;
     bool descending = true;
     int offset = 0;
-    int limit = 50;                   ///< 1..1000
+    int limit = 50;  ///< 1..1000
 };
 
 struct AuditPage {
     std::vector<AuditEntry> entries;
-    int64_t total = 0;                ///< matching entries, before paging
+    int64_t total = 0;  ///< matching entries, before paging
 };
 
 nlohmann::json ToJson(const AuditEntry& entry);

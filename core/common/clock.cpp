@@ -54,8 +54,8 @@ bool ReadDigits(std::string_view text, size_t pos, size_t width, int& out) {
 
 std::optional<int64_t> ParseUtcIso8601(std::string_view text) {
     int year, month, day;
-    if (!ReadDigits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' || !ReadDigits(text, 5, 2, month) ||
-        text[7] != '-' || !ReadDigits(text, 8, 2, day)) {
+    if (!ReadDigits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' ||
+        !ReadDigits(text, 5, 2, month) || text[7] != '-' || !ReadDigits(text, 8, 2, day)) {
         return std::nullopt;
     }
     static const int kDaysInMonth[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -100,7 +100,8 @@ std::string FormatUtcIso8601(int64_t ms) {
     CivilFromDays(days, year, month, day);
     char buf[40];
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(year), month,
-                  day, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+                  day, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                  static_cast<int>(rem % 60));
     return buf;
 }
 

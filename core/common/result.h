@@ -26,11 +26,20 @@ public:
     Result(Error error) : v_(std::move(error)) {}
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
-    T& value() { assert(ok()); return std::get<0>(v_); }
-    const T& value() const { assert(ok()); return std::get<0>(v_); }
+    T& value() {
+        assert(ok());
+        return std::get<0>(v_);
+    }
+    const T& value() const {
+        assert(ok());
+        return std::get<0>(v_);
+    }
     T& operator*() { return value(); }
     T* operator->() { return &value(); }
-    const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+    const Error& error() const {
+        assert(!ok());
+        return std::get<1>(v_);
+    }
 
 private:
     std::variant<T, Error> v_;
@@ -44,7 +53,10 @@ public:
     static Status Ok() { return Status(); }
     bool ok() const { return !error_.has_value(); }
     explicit operator bool() const { return ok(); }
-    const Error& error() const { assert(!ok()); return *error_; }
+    const Error& error() const {
+        assert(!ok());
+        return *error_;
+    }
 
 private:
     std::optional<Error> error_;

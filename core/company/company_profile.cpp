@@ -25,19 +25,19 @@ const char* const kWeekdayNames[7] = {"mon", "tue", "wed", "thu", "fri", "sat", 
 
 // ISO 4217 List One (active alphabetic codes, including fund and transition codes).
 const char* const kIsoCurrencyCodes[] = {
-    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD",
-    "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF",
-    "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
-    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD",
-    "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR",
-    "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
-    "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO",
-    "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB",
-    "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC",
-    "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN",
-    "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC",
-    "XBD", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW",
-    "ZWG", "ZWL",
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN",
+    "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF",
+    "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF",
+    "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD",
+    "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD",
+    "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK",
+    "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+    "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK",
+    "SGD", "SHP", "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT",
+    "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS",
+    "VED", "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG",
+    "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
 };
 
 std::string Quote(const std::string& text) { return "\"" + text + "\""; }
@@ -95,9 +95,10 @@ Error InvalidArgument(const std::string& field, const std::string& message) {
 
 Status ReadBusinessHours(const json& value, BusinessHours& hours) {
     if (!value.is_object()) {
-        return InvalidArgument("business_hours",
-                               "\"business_hours\" must be an object such as "
-                               "{\"start\": \"09:00\", \"end\": \"18:00\", \"weekdays\": [\"mon\", \"tue\"]}.");
+        return InvalidArgument(
+            "business_hours",
+            "\"business_hours\" must be an object such as "
+            "{\"start\": \"09:00\", \"end\": \"18:00\", \"weekdays\": [\"mon\", \"tue\"]}.");
     }
     for (const char* key : {"start", "end"}) {
         auto it = value.find(key);
@@ -105,14 +106,16 @@ Status ReadBusinessHours(const json& value, BusinessHours& hours) {
         const std::string field = std::string("business_hours.") + key;
         const int minute = it->is_string() ? ParseMinute(it->get<std::string>()) : -1;
         if (minute < 0) {
-            return InvalidArgument(field, Quote(field) + " must be a time \"HH:MM\" between \"00:00\" and \"24:00\".");
+            return InvalidArgument(
+                field, Quote(field) + " must be a time \"HH:MM\" between \"00:00\" and \"24:00\".");
         }
         (std::string(key) == "start" ? hours.start_minute : hours.end_minute) = minute;
     }
     if (auto it = value.find("weekdays"); it != value.end()) {
         const std::string field = "business_hours.weekdays";
         if (!it->is_array()) {
-            return InvalidArgument(field, "\"business_hours.weekdays\" must be a list of days such as [\"mon\", \"fri\"].");
+            return InvalidArgument(
+                field, "\"business_hours.weekdays\" must be a list of days such as [\"mon\", \"fri\"].");
         }
         int mask = 0;
         for (const json& day : *it) {
@@ -132,8 +135,8 @@ Status ReadBusinessHours(const json& value, BusinessHours& hours) {
 // [SECTION] The fields of a profile, in one table: JSON form, audit target and storage all use it.
 
 struct ProfileField {
-    const char* key;                                  ///< JSON key and audit target suffix
-    json (*get)(const CompanyProfile&);               ///< the field's JSON value
+    const char* key;                     ///< JSON key and audit target suffix
+    json (*get)(const CompanyProfile&);  ///< the field's JSON value
 };
 
 const ProfileField kProfileFields[] = {
@@ -205,7 +208,8 @@ std::vector<Error> ValidateCompanyProfile(const CompanyProfile& p) {
     if (!IsValidUtf8(p.name)) {
         add("company.invalid_name", "name", "The company name is not valid UTF-8 text; type it again.");
     } else if (IsBlank(p.name)) {
-        add("company.invalid_name", "name", "The company name is empty; enter the name of your organisation.");
+        add("company.invalid_name", "name",
+            "The company name is empty; enter the name of your organisation.");
     } else if (Utf8Length(p.name) > kMaxNameLength) {
         add("company.invalid_name", "name",
             "The company name has " + std::to_string(Utf8Length(p.name)) + " characters; use at most " +
@@ -214,19 +218,21 @@ std::vector<Error> ValidateCompanyProfile(const CompanyProfile& p) {
     const auto& languages = SupportedLanguages();
     if (std::find(languages.begin(), languages.end(), p.default_language) == languages.end()) {
         add("company.invalid_language", "default_language",
-            "Language " + Quote(p.default_language) + " is not supported; use " + JoinQuoted(languages) + "." +
-                DidYouMean(ClosestMatch(p.default_language, languages)));
+            "Language " + Quote(p.default_language) + " is not supported; use " + JoinQuoted(languages) +
+                "." + DidYouMean(ClosestMatch(p.default_language, languages)));
     }
     if (!IsIsoCurrencyCode(p.currency)) {
         add("company.invalid_currency", "currency",
             "Currency " + Quote(p.currency) +
                 " is not an ISO 4217 code; use a three-letter code such as USD, EUR or CNY." +
-                DidYouMean(IsIsoCurrencyCode(ToUpperAscii(p.currency)) ? ToUpperAscii(p.currency) : std::string()));
+                DidYouMean(IsIsoCurrencyCode(ToUpperAscii(p.currency)) ? ToUpperAscii(p.currency)
+                                                                       : std::string()));
     }
     if (!IsKnownTimeZone(p.time_zone)) {
         add("company.invalid_time_zone", "time_zone",
             "Time zone " + Quote(p.time_zone) +
-                " is not in the IANA time-zone database; use a name such as UTC, Europe/Berlin or Asia/Shanghai." +
+                " is not in the IANA time-zone database; use a name such as UTC, Europe/Berlin or "
+                "Asia/Shanghai." +
                 DidYouMean(ClosestMatch(p.time_zone, KnownTimeZones())));
     }
     if (p.fiscal_year_start_month < 1 || p.fiscal_year_start_month > 12) {
@@ -240,7 +246,8 @@ std::vector<Error> ValidateCompanyProfile(const CompanyProfile& p) {
             "Business hours must start between 00:00 and 23:59.");
     } else if (h.end_minute <= h.start_minute || h.end_minute > 1440) {
         add("company.invalid_business_hours", "business_hours.end",
-            "Business hours must end after they start (" + FormatMinute(h.start_minute) + ") and no later than 24:00.");
+            "Business hours must end after they start (" + FormatMinute(h.start_minute) +
+                ") and no later than 24:00.");
     }
     if (h.weekdays <= 0 || h.weekdays >= 128) {
         add("company.invalid_business_hours", "business_hours.weekdays",
@@ -262,7 +269,8 @@ json ToJson(const CompanyProfile& profile) {
 
 Result<CompanyProfile> CompanyProfileFromJson(const json& value, CompanyProfile base) {
     if (!value.is_object()) {
-        return InvalidArgument("", "The company profile must be a JSON object, not " + std::string(value.type_name()) + ".");
+        return InvalidArgument(
+            "", "The company profile must be a JSON object, not " + std::string(value.type_name()) + ".");
     }
     for (auto it = value.begin(); it != value.end(); ++it) {
         const std::string& key = it.key();
@@ -283,8 +291,9 @@ Result<CompanyProfile> CompanyProfileFromJson(const json& value, CompanyProfile 
                 s = InvalidArgument(key, "\"fiscal_year_start_month\" must be a whole number from 1 to 12.");
             } else {
                 // Out-of-range integers are clamped past the valid range so validation names them.
-                const int64_t month = v.is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(v.get<uint64_t>(), 1000))
-                                                             : std::clamp<int64_t>(v.get<int64_t>(), -1000, 1000);
+                const int64_t month = v.is_number_unsigned()
+                                          ? static_cast<int64_t>(std::min<uint64_t>(v.get<uint64_t>(), 1000))
+                                          : std::clamp<int64_t>(v.get<int64_t>(), -1000, 1000);
                 base.fiscal_year_start_month = static_cast<int>(month);
             }
         } else if (key == "business_hours") {
@@ -292,8 +301,8 @@ Result<CompanyProfile> CompanyProfileFromJson(const json& value, CompanyProfile 
         } else {
             std::vector<std::string> keys;
             for (const ProfileField& f : kProfileFields) keys.push_back(f.key);
-            s = InvalidArgument(key, "The company profile has no field " + Quote(key) + "; use " + JoinQuoted(keys) +
-                                         "." + DidYouMean(ClosestMatch(key, keys)));
+            s = InvalidArgument(key, "The company profile has no field " + Quote(key) + "; use " +
+                                         JoinQuoted(keys) + "." + DidYouMean(ClosestMatch(key, keys)));
         }
         if (!s.ok()) return s.error();
     }
@@ -337,7 +346,8 @@ Status CompanyService::Update(const std::string& actor, const CompanyProfile& pr
     if (*current == profile) return Status::Ok();
 
     Statement write = db_.Prepare(
-        "INSERT INTO company_profile(id, name, default_language, currency, time_zone, fiscal_year_start_month, "
+        "INSERT INTO company_profile(id, name, default_language, currency, time_zone, "
+        "fiscal_year_start_month, "
         "business_start_minute, business_end_minute, business_weekdays, date_format) "
         "VALUES(1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET name = ?1, "
         "default_language = ?2, currency = ?3, time_zone = ?4, fiscal_year_start_month = ?5, "

@@ -2,10 +2,9 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -17,9 +16,9 @@ class AuditLog;
 
 /// Working hours applied to reminders, SLAs and escalations.
 struct BusinessHours {
-    int start_minute = 9 * 60;   ///< minutes after midnight, 0..1439
-    int end_minute = 18 * 60;    ///< after start_minute, 1..1440
-    int weekdays = 0x1F;         ///< bit 0 = Monday ... bit 6 = Sunday; at least one day
+    int start_minute = 9 * 60;  ///< minutes after midnight, 0..1439
+    int end_minute = 18 * 60;   ///< after start_minute, 1..1440
+    int weekdays = 0x1F;        ///< bit 0 = Monday ... bit 6 = Sunday; at least one day
     bool operator==(const BusinessHours& o) const {
         return start_minute == o.start_minute && end_minute == o.end_minute && weekdays == o.weekdays;
     }
@@ -27,12 +26,12 @@ struct BusinessHours {
 
 struct CompanyProfile {
     std::string name = "My Company";
-    std::string default_language = "en";        ///< "en" or "zh-CN"
-    std::string currency = "USD";               ///< ISO 4217 alphabetic code
-    std::string time_zone = "UTC";              ///< IANA zone name (tzdata)
-    int fiscal_year_start_month = 1;            ///< 1..12
+    std::string default_language = "en";  ///< "en" or "zh-CN"
+    std::string currency = "USD";         ///< ISO 4217 alphabetic code
+    std::string time_zone = "UTC";        ///< IANA zone name (tzdata)
+    int fiscal_year_start_month = 1;      ///< 1..12
     BusinessHours business_hours;
-    std::string date_format = "YYYY-MM-DD";     ///< one of SupportedDateFormats()
+    std::string date_format = "YYYY-MM-DD";  ///< one of SupportedDateFormats()
     bool operator==(const CompanyProfile& o) const;
 };
 
@@ -48,7 +47,7 @@ const std::vector<std::string>& SupportedDateFormats();  ///< "YYYY-MM-DD", "DD/
 bool IsIsoCurrencyCode(const std::string& code);
 const std::vector<std::string>& IsoCurrencyCodes();
 bool IsKnownTimeZone(const std::string& name);
-const std::vector<std::string>& KnownTimeZones();        ///< sorted IANA names from tzdata
+const std::vector<std::string>& KnownTimeZones();  ///< sorted IANA names from tzdata
 
 /// Reads and changes the company profile; every change is audited field by field.
 class CompanyService {

@@ -22,7 +22,9 @@ public:
     /// Uniform in [0, n); the modulo bias is irrelevant for demo data.
     int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
     template <class T>
-    const T& Pick(const std::vector<T>& items) { return items[static_cast<size_t>(Below(static_cast<int>(items.size())))]; }
+    const T& Pick(const std::vector<T>& items) {
+        return items[static_cast<size_t>(Below(static_cast<int>(items.size())))];
+    }
 
 private:
     uint64_t state_;
@@ -75,11 +77,13 @@ bool WorkspaceIsEmpty(Workspace& ws) {
 
 Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
     if (options.scale < 1 || options.scale > 100000) {
-        return MakeError("invalid_argument", "The demo scale must be a whole number from 1 to 100000.", "scale");
+        return MakeError("invalid_argument", "The demo scale must be a whole number from 1 to 100000.",
+                         "scale");
     }
     if (!WorkspaceIsEmpty(workspace)) {
-        return MakeError("demo.not_empty",
-                         "The workspace already holds data; generate the demo company into a new, empty workspace.");
+        return MakeError(
+            "demo.not_empty",
+            "The workspace already holds data; generate the demo company into a new, empty workspace.");
     }
     DemoRandom rng(options.seed);
     if (Status s = GenerateCompanyProfile(workspace, rng); !s.ok()) return s;

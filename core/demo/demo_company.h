@@ -10,7 +10,7 @@ class Workspace;
 
 struct DemoOptions {
     uint64_t seed = 1;
-    int scale = 1;          ///< 1 = small (opens instantly); larger multiplies record counts
+    int scale = 1;  ///< 1 = small (opens instantly); larger multiplies record counts
 };
 
 /// The actor recorded for changes the generator makes.

@@ -21,7 +21,8 @@ Error SqliteError(sqlite3* db, const std::string& what) {
 bool HasForeignHeader(const std::string& path) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) return false;  // absent: SQLite creates it
-    static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+    static const char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
     char header[16];
     const size_t n = std::fread(header, 1, sizeof header, f);
     std::fclose(f);
@@ -30,8 +31,9 @@ bool HasForeignHeader(const std::string& path) {
 
 Error NotADatabase(const std::string& path) {
     return MakeError("storage.not_a_database",
-                     "\"" + path + "\" is not a CRM workspace: it is not a SQLite database, or it is damaged. "
-                     "The file was left unchanged; choose another file or move this one aside.");
+                     "\"" + path +
+                         "\" is not a CRM workspace: it is not a SQLite database, or it is damaged. "
+                         "The file was left unchanged; choose another file or move this one aside.");
 }
 
 bool FileExists(const std::string& path) {
@@ -133,9 +135,7 @@ int Database::ApplicationId() {
     return stmt.Step() ? static_cast<int>(stmt.Int(0)) : 0;
 }
 
-Status Database::SetApplicationId(int id) {
-    return Exec("PRAGMA application_id=" + std::to_string(id));
-}
+Status Database::SetApplicationId(int id) { return Exec("PRAGMA application_id=" + std::to_string(id)); }
 
 Status Database::BackupTo(const std::string& dest_path) {
     sqlite3* dest = nullptr;
@@ -143,7 +143,8 @@ Status Database::BackupTo(const std::string& dest_path) {
     if (rc != SQLITE_OK) {
         std::string detail = dest ? sqlite3_errmsg(dest) : "out of memory";
         sqlite3_close(dest);
-        return MakeError("storage.backup_failed", "Cannot create the backup \"" + dest_path + "\": " + detail + ".");
+        return MakeError("storage.backup_failed",
+                         "Cannot create the backup \"" + dest_path + "\": " + detail + ".");
     }
     sqlite3_backup* backup = sqlite3_backup_init(dest, "main", db_, "main");
     if (!backup) {
@@ -156,7 +157,8 @@ Status Database::BackupTo(const std::string& dest_path) {
     std::string detail = sqlite3_errmsg(dest);
     sqlite3_close(dest);
     if (rc != SQLITE_DONE) {
-        return MakeError("storage.backup_failed", "Backing up to \"" + dest_path + "\" failed: " + detail + ".");
+        return MakeError("storage.backup_failed",
+                         "Backing up to \"" + dest_path + "\" failed: " + detail + ".");
     }
     return Status::Ok();
 }
@@ -239,10 +241,10 @@ bool Statement::Step() {
     } else {
         std::string message = sqlite3_errmsg(db_);
         int primary = rc & 0xFF;
-        std::string code = primary == SQLITE_CONSTRAINT ? "storage.constraint"
+        std::string code = primary == SQLITE_CONSTRAINT                            ? "storage.constraint"
                            : primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? "storage.corrupt"
-                           : primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? "storage.busy"
-                                                                                : "storage.sql_error";
+                           : primary == SQLITE_BUSY || primary == SQLITE_LOCKED    ? "storage.busy"
+                                                                                   : "storage.sql_error";
         status_ = MakeError(code, message);
     }
     return false;

@@ -9,8 +9,9 @@ Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
     int version = db.UserVersion();
     if (app_id != 0 && app_id != kWorkspaceApplicationId) {
         return MakeError("storage.foreign_database",
-                         "\"" + db.path() + "\" is a SQLite database of another application, not a CRM "
-                         "workspace. It was left unchanged; choose a workspace file.");
+                         "\"" + db.path() +
+                             "\" is a SQLite database of another application, not a CRM "
+                             "workspace. It was left unchanged; choose a workspace file.");
     }
     if (app_id == 0) {
         // Every workspace is stamped when first migrated, so an unstamped file must be empty to be
@@ -18,8 +19,9 @@ Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
         Statement tables = db.Prepare("SELECT count(*) FROM sqlite_master");
         if (tables.Step() && tables.Int(0) > 0) {
             return MakeError("storage.foreign_database",
-                             "\"" + db.path() + "\" already holds tables of another application, not a CRM "
-                             "workspace. It was left unchanged; choose a workspace file.");
+                             "\"" + db.path() +
+                                 "\" already holds tables of another application, not a CRM "
+                                 "workspace. It was left unchanged; choose a workspace file.");
         }
         version = 0;
     }
@@ -37,10 +39,10 @@ Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
         assert(m.version > 0);
         if (m.version <= version) continue;
         if (Status s = db.Exec(m.sql); !s.ok()) {
-            return MakeError("storage.migration_failed", "Upgrading \"" + db.path() + "\" to schema " +
-                                                             std::to_string(m.version) + " (" + m.description +
-                                                             ") failed: " + s.error().message +
-                                                             ". The file was left as it was.");
+            return MakeError("storage.migration_failed",
+                             "Upgrading \"" + db.path() + "\" to schema " + std::to_string(m.version) + " (" +
+                                 m.description + ") failed: " + s.error().message +
+                                 ". The file was left as it was.");
         }
     }
     if (Status s = db.SetApplicationId(kWorkspaceApplicationId); !s.ok()) return s;

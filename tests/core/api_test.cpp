@@ -75,13 +75,16 @@ TEST_SUITE("api") {
             {"{\"cmd\":\"company.get\",\"args\":{\"x\":1}}", "invalid_argument", "x", 0, 0},
             {"{\"cmd\":\"company.get\",\"as\":7}", "invalid_argument", "as", 0, 0},
             {"{\"cmd\":\"company.update\",\"args\":{\"name\":\"X\"}}", "auth.no_actor", "as", 0, 0},
-            {"{\"cmd\":\"company.update\",\"as\":\"\",\"args\":{\"name\":\"X\"}}", "auth.no_actor", "as", 0, 0},
-            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"name\":5}}", "invalid_argument", "name", 0, 0},
-            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"fiscal_year_start_month\":\"4\"}}", "invalid_argument",
-             "fiscal_year_start_month", 0, 0},
-            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"currency\":\"USX\"}}", "company.invalid_currency",
-             "currency", 0, 0},
-            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"name\":\" \"}}", "company.invalid_name", "name", 0, 0},
+            {"{\"cmd\":\"company.update\",\"as\":\"\",\"args\":{\"name\":\"X\"}}", "auth.no_actor", "as", 0,
+             0},
+            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"name\":5}}", "invalid_argument", "name", 0,
+             0},
+            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"fiscal_year_start_month\":\"4\"}}",
+             "invalid_argument", "fiscal_year_start_month", 0, 0},
+            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"currency\":\"USX\"}}",
+             "company.invalid_currency", "currency", 0, 0},
+            {"{\"cmd\":\"company.update\",\"as\":\"a\",\"args\":{\"name\":\" \"}}", "company.invalid_name",
+             "name", 0, 0},
             {"{\"cmd\":\"audit.list\",\"args\":{\"limit\":\"10\"}}", "invalid_argument", "limit", 0, 0},
             {"{\"cmd\":\"audit.list\",\"args\":{\"offset\":1.5}}", "invalid_argument", "offset", 0, 0},
             {"{\"cmd\":\"audit.list\",\"args\":{\"desc\":\"yes\"}}", "invalid_argument", "desc", 0, 0},
@@ -176,7 +179,8 @@ TEST_SUITE("api") {
         CHECK(f.Ok(R"({"cmd":"audit.list","args":{"to":"2026-11-26T17:00:00.001Z"}})")["total"] == 2);
         CHECK(f.Ok(R"({"cmd":"audit.list","args":{"from":1795712400000,"to":1795712400001}})")["total"] == 2);
 
-        json page = f.Ok(R"({"cmd":"audit.list","args":{"sort":"target","desc":false,"offset":1,"limit":1}})");
+        json page =
+            f.Ok(R"({"cmd":"audit.list","args":{"sort":"target","desc":false,"offset":1,"limit":1}})");
         CHECK(page["total"] == 3);
         REQUIRE(page["entries"].size() == 1);
         CHECK(page["entries"][0]["id"] == 3);  // company.currency (1), company.currency (3), company.name

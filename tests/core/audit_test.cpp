@@ -44,7 +44,8 @@ struct AuditFixture {
         Append(kJan1 + 0 * kDay, "alice", "company", "update", "company.name", "Old Co", "New Co");
         Append(kJan1 + 1 * kDay, "bob", "users", "create", "users.carol", nullptr, json{{"role", "Sales"}});
         Append(kJan1 + 2 * kDay, "alice", "company", "update", "company.currency", "USD", "EUR");
-        Append(kJan1 + 2 * kDay, "carol", "roles", "delete", "roles.Intern", json{{"parent", "CEO"}}, nullptr);
+        Append(kJan1 + 2 * kDay, "carol", "roles", "delete", "roles.Intern", json{{"parent", "CEO"}},
+               nullptr);
         Append(kJan1 + 4 * kDay, "bob", "company", "update", "company.time_zone", "UTC", "Asia/Shanghai");
         Append(kJan1 + 5 * kDay, "carol", "users", "update", "users.bob_100%", "a_b", "北风");
     }
@@ -128,7 +129,9 @@ TEST_SUITE("audit") {
             {"underscore is literal", q([](AuditQuery& a) { a.text = "a_b"; }), {6}},
             {"from is inclusive", q([](AuditQuery& a) { a.from_ms = kJan1 + 2 * kDay; }), {3, 4, 5, 6}},
             {"to is exclusive", q([](AuditQuery& a) { a.to_ms = kJan1 + 2 * kDay; }), {1, 2}},
-            {"from and to", q([](AuditQuery& a) { a.from_ms = kJan1 + kDay, a.to_ms = kJan1 + 5 * kDay; }), {2, 3, 4, 5}},
+            {"from and to",
+             q([](AuditQuery& a) { a.from_ms = kJan1 + kDay, a.to_ms = kJan1 + 5 * kDay; }),
+             {2, 3, 4, 5}},
             {"nothing matches", q([](AuditQuery& a) { a.actor = "nobody"; }), {}},
         };
         AuditFixture f;

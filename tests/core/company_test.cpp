@@ -52,58 +52,75 @@ TEST_SUITE("company") {
         struct Case {
             const char* name;
             CompanyProfile profile;
-            const char* code;   // "" = valid
+            const char* code;  // "" = valid
             const char* field;
             const char* message_part;
         };
         std::string max_chinese;
         for (int i = 0; i < 120; ++i) max_chinese += "北";  // 120 characters, 360 bytes
         const Case cases[] = {
-            {"a Chinese and English name", Edit([](CompanyProfile& p) { p.name = "Northwind Trading 北风贸易"; }), "", "", ""},
-            {"an empty name", Edit([](CompanyProfile& p) { p.name = ""; }), "company.invalid_name", "name", "empty"},
-            {"a blank name", Edit([](CompanyProfile& p) { p.name = " \t\n"; }), "company.invalid_name", "name", "empty"},
+            {"a Chinese and English name",
+             Edit([](CompanyProfile& p) { p.name = "Northwind Trading 北风贸易"; }), "", "", ""},
+            {"an empty name", Edit([](CompanyProfile& p) { p.name = ""; }), "company.invalid_name", "name",
+             "empty"},
+            {"a blank name", Edit([](CompanyProfile& p) { p.name = " \t\n"; }), "company.invalid_name",
+             "name", "empty"},
             {"a name of 121 characters", Edit([](CompanyProfile& p) { p.name = std::string(121, 'x'); }),
              "company.invalid_name", "name", "at most 120"},
-            {"a name that is not UTF-8", Edit([](CompanyProfile& p) { p.name = "Acme \xff"; }), "company.invalid_name",
-             "name", "UTF-8"},
+            {"a name that is not UTF-8", Edit([](CompanyProfile& p) { p.name = "Acme \xff"; }),
+             "company.invalid_name", "name", "UTF-8"},
             {"Chinese English", Edit([](CompanyProfile& p) { p.default_language = "zh-CN"; }), "", "", ""},
             {"an unsupported language", Edit([](CompanyProfile& p) { p.default_language = "fr"; }),
              "company.invalid_language", "default_language", "use \"en\" or \"zh-CN\""},
             {"a language in the wrong case", Edit([](CompanyProfile& p) { p.default_language = "zh-cn"; }),
              "company.invalid_language", "default_language", "Did you mean \"zh-CN\"?"},
             {"CNY", Edit([](CompanyProfile& p) { p.currency = "CNY"; }), "", "", ""},
-            {"a made-up currency", Edit([](CompanyProfile& p) { p.currency = "USX"; }), "company.invalid_currency",
-             "currency", "Currency \"USX\" is not an ISO 4217 code; use a three-letter code such as USD, EUR or CNY."},
-            {"a lower-case currency", Edit([](CompanyProfile& p) { p.currency = "eur"; }), "company.invalid_currency",
-             "currency", "Did you mean \"EUR\"?"},
-            {"a withdrawn currency", Edit([](CompanyProfile& p) { p.currency = "DEM"; }), "company.invalid_currency",
-             "currency", "ISO 4217"},
+            {"a made-up currency", Edit([](CompanyProfile& p) { p.currency = "USX"; }),
+             "company.invalid_currency", "currency",
+             "Currency \"USX\" is not an ISO 4217 code; use a three-letter code such as USD, EUR or CNY."},
+            {"a lower-case currency", Edit([](CompanyProfile& p) { p.currency = "eur"; }),
+             "company.invalid_currency", "currency", "Did you mean \"EUR\"?"},
+            {"a withdrawn currency", Edit([](CompanyProfile& p) { p.currency = "DEM"; }),
+             "company.invalid_currency", "currency", "ISO 4217"},
             {"an IANA zone", Edit([](CompanyProfile& p) { p.time_zone = "Asia/Shanghai"; }), "", "", ""},
             {"a misspelt zone", Edit([](CompanyProfile& p) { p.time_zone = "Asia/Shangai"; }),
              "company.invalid_time_zone", "time_zone", "Did you mean \"Asia/Shanghai\"?"},
-            {"an abbreviation", Edit([](CompanyProfile& p) { p.time_zone = "CST-ish"; }), "company.invalid_time_zone",
-             "time_zone", "IANA"},
-            {"fiscal year from December", Edit([](CompanyProfile& p) { p.fiscal_year_start_month = 12; }), "", "", ""},
+            {"an abbreviation", Edit([](CompanyProfile& p) { p.time_zone = "CST-ish"; }),
+             "company.invalid_time_zone", "time_zone", "IANA"},
+            {"fiscal year from December", Edit([](CompanyProfile& p) { p.fiscal_year_start_month = 12; }), "",
+             "", ""},
             {"fiscal month 0", Edit([](CompanyProfile& p) { p.fiscal_year_start_month = 0; }),
              "company.invalid_fiscal_year_start_month", "fiscal_year_start_month", "1 (January) to 12"},
             {"fiscal month 13", Edit([](CompanyProfile& p) { p.fiscal_year_start_month = 13; }),
              "company.invalid_fiscal_year_start_month", "fiscal_year_start_month", "13"},
-            {"a whole day", Edit([](CompanyProfile& p) { p.business_hours = {0, 1440, 0x7F}; }), "", "", ""},
+            {"a whole day", Edit([](CompanyProfile& p) {
+                 p.business_hours = {0, 1440, 0x7F};
+             }),
+             "", "", ""},
             {"a negative start", Edit([](CompanyProfile& p) { p.business_hours.start_minute = -1; }),
              "company.invalid_business_hours", "business_hours.start", "00:00"},
-            {"a start at 24:00", Edit([](CompanyProfile& p) { p.business_hours = {1440, 1440, 1}; }),
+            {"a start at 24:00", Edit([](CompanyProfile& p) {
+                 p.business_hours = {1440, 1440, 1};
+             }),
              "company.invalid_business_hours", "business_hours.start", "23:59"},
-            {"an end before the start", Edit([](CompanyProfile& p) { p.business_hours = {600, 540, 1}; }),
+            {"an end before the start", Edit([](CompanyProfile& p) {
+                 p.business_hours = {600, 540, 1};
+             }),
              "company.invalid_business_hours", "business_hours.end", "after they start (10:00)"},
-            {"an end equal to the start", Edit([](CompanyProfile& p) { p.business_hours = {600, 600, 1}; }),
+            {"an end equal to the start", Edit([](CompanyProfile& p) {
+                 p.business_hours = {600, 600, 1};
+             }),
              "company.invalid_business_hours", "business_hours.end", "24:00"},
-            {"an end after midnight", Edit([](CompanyProfile& p) { p.business_hours = {600, 1441, 1}; }),
+            {"an end after midnight", Edit([](CompanyProfile& p) {
+                 p.business_hours = {600, 1441, 1};
+             }),
              "company.invalid_business_hours", "business_hours.end", "24:00"},
             {"no working day", Edit([](CompanyProfile& p) { p.business_hours.weekdays = 0; }),
              "company.invalid_business_hours", "business_hours.weekdays", "at least one"},
             {"an eighth day", Edit([](CompanyProfile& p) { p.business_hours.weekdays = 128; }),
              "company.invalid_business_hours", "business_hours.weekdays", "at least one"},
-            {"the Chinese date format", Edit([](CompanyProfile& p) { p.date_format = "YYYY年MM月DD日"; }), "", "", ""},
+            {"the Chinese date format", Edit([](CompanyProfile& p) { p.date_format = "YYYY年MM月DD日"; }), "",
+             "", ""},
             {"an unsupported date format", Edit([](CompanyProfile& p) { p.date_format = "D/M/YY"; }),
              "company.invalid_date_format", "date_format", "\"YYYY-MM-DD\", \"DD/MM/YYYY\""},
         };
@@ -142,16 +159,19 @@ TEST_SUITE("company") {
         CHECK(std::is_sorted(codes.begin(), codes.end()));
         CHECK(std::adjacent_find(codes.begin(), codes.end()) == codes.end());
         CHECK(codes.size() >= 150);
-        for (const char* code : {"AED", "CNY", "EUR", "GBP", "JPY", "USD", "ZAR"}) CHECK(IsIsoCurrencyCode(code));
+        for (const char* code : {"AED", "CNY", "EUR", "GBP", "JPY", "USD", "ZAR"})
+            CHECK(IsIsoCurrencyCode(code));
         for (const char* code : {"", "usd", "US", "USDD", "DEM", "FRF"}) CHECK_FALSE(IsIsoCurrencyCode(code));
 
         const auto& zones = KnownTimeZones();
         CHECK(std::is_sorted(zones.begin(), zones.end()));
         CHECK(zones.size() > 300);
-        for (const char* zone : {"UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Kolkata"}) {
+        for (const char* zone :
+             {"UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Kolkata"}) {
             CHECK(IsKnownTimeZone(zone));
         }
-        for (const char* zone : {"", "utc", "Mars/Olympus", "Asia/Shangai"}) CHECK_FALSE(IsKnownTimeZone(zone));
+        for (const char* zone : {"", "utc", "Mars/Olympus", "Asia/Shangai"})
+            CHECK_FALSE(IsKnownTimeZone(zone));
 
         CHECK(SupportedLanguages() == std::vector<std::string>{"en", "zh-CN"});
         CHECK(SupportedDateFormats().size() == 6);
@@ -167,8 +187,9 @@ TEST_SUITE("company") {
         p.business_hours = {8 * 60 + 30, 17 * 60 + 30, 0x3F};
         p.date_format = "YYYY年MM月DD日";
         json j = ToJson(p);
-        CHECK(j["business_hours"] ==
-              json{{"start", "08:30"}, {"end", "17:30"}, {"weekdays", {"mon", "tue", "wed", "thu", "fri", "sat"}}});
+        CHECK(j["business_hours"] == json{{"start", "08:30"},
+                                          {"end", "17:30"},
+                                          {"weekdays", {"mon", "tue", "wed", "thu", "fri", "sat"}}});
         CHECK(j["fiscal_year_start_month"] == 4);
         auto back = CompanyProfileFromJson(j, CompanyProfile{});
         REQUIRE(back.ok());
@@ -178,7 +199,8 @@ TEST_SUITE("company") {
     TEST_CASE("a partial JSON update keeps the other fields") {
         CompanyProfile base;
         base.name = "Base";
-        auto p = CompanyProfileFromJson(json{{"currency", "EUR"}, {"business_hours", {{"end", "24:00"}}}}, base);
+        auto p =
+            CompanyProfileFromJson(json{{"currency", "EUR"}, {"business_hours", {{"end", "24:00"}}}}, base);
         REQUIRE(p.ok());
         CHECK(p->name == "Base");
         CHECK(p->currency == "EUR");
@@ -231,7 +253,8 @@ TEST_SUITE("company") {
             REQUIRE(errors.size() == 1);
             CHECK(errors[0].field == "fiscal_year_start_month");
         }
-        auto days = CompanyProfileFromJson(json{{"business_hours", {{"weekdays", json::array()}}}}, CompanyProfile{});
+        auto days =
+            CompanyProfileFromJson(json{{"business_hours", {{"weekdays", json::array()}}}}, CompanyProfile{});
         REQUIRE(days.ok());
         CHECK(ValidateCompanyProfile(*days).at(0).field == "business_hours.weekdays");
     }
@@ -329,8 +352,10 @@ TEST_SUITE("company") {
         first.name = "First";
         REQUIRE(f.ws->company().Update("alice", first).ok());
         // Make the audit insert fail, as a full disk or a damaged file would.
-        REQUIRE(f.ws->db().Exec("CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON audit_log "
-                                "BEGIN SELECT RAISE(ABORT, 'disk full'); END;").ok());
+        REQUIRE(f.ws->db()
+                    .Exec("CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON audit_log "
+                          "BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+                    .ok());
         CompanyProfile second = first;
         second.name = "Second";
         second.currency = "JPY";

@@ -1,7 +1,8 @@
 // Opening workspaces: fresh, reopened, and every kind of file that must be refused untouched.
+#include "storage/migrations.h"
+
 #include <doctest/doctest.h>
 
-#include "storage/migrations.h"
 #include "test_util.h"
 #include "workspace.h"
 
@@ -88,9 +89,11 @@ TEST_SUITE("migrations") {
         REQUIRE_FALSE(ws.ok());
         CHECK(ws.error().code == "storage.newer_version");
         const std::string newest = std::to_string(Workspace::Migrations().back().version);
-        CHECK(ws.error().message ==
-              "This workspace was saved by a newer version of CRM Settings (schema 9); this build reads up to "
-              "schema " + newest + ". Open it with the newer version.");
+        CHECK(
+            ws.error().message ==
+            "This workspace was saved by a newer version of CRM Settings (schema 9); this build reads up to "
+            "schema " +
+                newest + ". Open it with the newer version.");
         CHECK(test::ReadFileBytes(path) == before);
         CHECK_FALSE(test::FileExists(path + "-journal"));
     }

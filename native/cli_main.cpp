@@ -123,10 +123,11 @@ int Exec(const Options& o) {
     auto ws = crm::Workspace::Open(o.db);
     if (!ws.ok()) return Fail(ws.error().message);
     crm::CommandApi api(**ws);
-    json response = json::parse(api.Execute(o.operands[0]), nullptr, false);
-    std::cout << response.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    const std::string text = api.Execute(o.operands[0]);
+    std::cout << text << "\n";
+    const json response = json::parse(text, nullptr, false);
     if (response.value("ok", false)) return kExitOk;
-    return Fail(response["error"].value("message", "the command failed"));
+    return Fail(response["error"].value("message", std::string("the command failed")));
 }
 
 int Info(const Options& o) {

@@ -38,11 +38,13 @@ struct AuditQuery {
     int limit = 50;  ///< 1..1000
 };
 
+/// One page of a query, with the number of all matches for the pager.
 struct AuditPage {
     std::vector<AuditEntry> entries;
     int64_t total = 0;  ///< matching entries, before paging
 };
 
+/// The entry as the API shows it: values keep their JSON types, `at` is ISO 8601 UTC next to `at_ms`.
 nlohmann::json ToJson(const AuditEntry& entry);
 
 /// Reads and appends the trail. Appending does not open a transaction: the caller's change and
@@ -52,6 +54,7 @@ public:
     explicit AuditLog(Database& db) : db_(db) {}
     /// Appends inside the caller's transaction. `entry.id` is ignored.
     Status Append(const AuditEntry& entry);
+    /// A page of matching entries, ordered by the sort key and then by id in the same direction.
     Result<AuditPage> List(const AuditQuery& query) const;
     /// Distinct areas and actors present, for filter drop-downs.
     std::vector<std::string> Areas() const;

@@ -24,6 +24,7 @@ struct BusinessHours {
     }
 };
 
+/// The organisation's name and regional defaults; one per workspace.
 struct CompanyProfile {
     std::string name = "My Company";
     std::string default_language = "en";  ///< "en" or "zh-CN"
@@ -38,22 +39,24 @@ struct CompanyProfile {
 /// Every field error of a profile (empty when valid); each Error names its field.
 std::vector<Error> ValidateCompanyProfile(const CompanyProfile& profile);
 
+/// The JSON form documented in docs/commands.md (business hours as "HH:MM" and weekday names).
 nlohmann::json ToJson(const CompanyProfile& profile);
 /// Reads the fields present in `json` over `base` (a partial update); wrong types are Errors.
 Result<CompanyProfile> CompanyProfileFromJson(const nlohmann::json& json, CompanyProfile base);
 
 const std::vector<std::string>& SupportedLanguages();    ///< "en", "zh-CN"
 const std::vector<std::string>& SupportedDateFormats();  ///< "YYYY-MM-DD", "DD/MM/YYYY", ...
-bool IsIsoCurrencyCode(const std::string& code);
-const std::vector<std::string>& IsoCurrencyCodes();
-bool IsKnownTimeZone(const std::string& name);
-const std::vector<std::string>& KnownTimeZones();  ///< sorted IANA names from tzdata
+bool IsIsoCurrencyCode(const std::string& code);         ///< exact, upper-case match
+const std::vector<std::string>& IsoCurrencyCodes();      ///< active ISO 4217 codes, sorted
+bool IsKnownTimeZone(const std::string& name);           ///< exact, case-sensitive IANA name
+const std::vector<std::string>& KnownTimeZones();        ///< sorted IANA names from tzdata
 
 /// Reads and changes the company profile; every change is audited field by field.
 class CompanyService {
 public:
     CompanyService(Database& db, AuditLog& audit, const Clock& clock, std::function<void()> on_commit)
         : db_(db), audit_(audit), clock_(clock), on_commit_(std::move(on_commit)) {}
+    /// The stored profile; a workspace that was never configured reads as CompanyProfile{}.
     Result<CompanyProfile> Get() const;
     /// Validates (the first error is returned; use ValidateCompanyProfile for all), writes and
     /// audits in one transaction. An unchanged profile is a no-op with no audit entry.

@@ -44,6 +44,12 @@ bool FileExists(const std::string& path) {
     return false;
 }
 
+// A bind fails only on a wrong index or an unprepared statement: both are bugs in the caller.
+void CheckBind(int rc) {
+    assert(rc == SQLITE_OK && "bind to a prepared statement with a valid index");
+    (void)rc;
+}
+
 }  // namespace
 
 // [SECTION] Database
@@ -202,22 +208,22 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 Statement& Statement::Bind(int index, std::nullptr_t) {
-    sqlite3_bind_null(stmt_, index);
+    CheckBind(sqlite3_bind_null(stmt_, index));
     return *this;
 }
 
 Statement& Statement::Bind(int index, int64_t value) {
-    sqlite3_bind_int64(stmt_, index, value);
+    CheckBind(sqlite3_bind_int64(stmt_, index, value));
     return *this;
 }
 
 Statement& Statement::Bind(int index, double value) {
-    sqlite3_bind_double(stmt_, index, value);
+    CheckBind(sqlite3_bind_double(stmt_, index, value));
     return *this;
 }
 
 Statement& Statement::Bind(int index, std::string_view text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    CheckBind(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
     return *this;
 }
 

@@ -41,10 +41,12 @@ public:
     /// Prepares one statement, reporting any failure as an Error instead of asserting.
     Result<Statement> TryPrepare(std::string_view sql);
 
+    /// Rowid of the last INSERT and rows changed by the last statement, as SQLite reports them.
     int64_t LastInsertRowId() const;
     int Changes() const;
     const std::string& path() const { return path_; }
     std::string LastErrorMessage() const;
+    /// The raw connection, for core code that needs an API this class does not wrap.
     sqlite3* handle() const { return db_; }
 
     /// PRAGMA user_version / application_id.
@@ -92,8 +94,10 @@ public:
     Status Run();
     /// The error of the last Step(), if any.
     const Status& status() const { return status_; }
+    /// Makes the statement ready to run again and clears its binds.
     void Reset();
 
+    /// Column reads of the current row (after Step() returned true).
     bool IsNull(int column) const;
     int64_t Int(int column) const;
     double Real(int column) const;
@@ -121,6 +125,7 @@ public:
     Transaction& operator=(const Transaction&) = delete;
     /// Whether BEGIN succeeded; a transaction that did not begin cannot commit.
     const Status& begin_status() const { return begin_; }
+    /// Commits; on failure the destructor rolls back, so nothing is half-written.
     Status Commit();
 
 private:

@@ -126,6 +126,27 @@ TEST_SUITE("storage") {
         CHECK(db->ApplicationId() == 0x1234);
     }
 
+    TEST_CASE("a file keeps a rollback journal; web durability turns fsync off") {
+        struct Case {
+            bool web;
+            int64_t synchronous;  // 0 = OFF, 2 = FULL
+        };
+        for (const Case& c : {Case{false, 2}, Case{true, 0}}) {
+            CAPTURE(c.web);
+            auto db = Database::Open(test::TempPath("storage_pragmas.db"), c.web);
+            REQUIRE(db.ok());
+            Statement journal = (*db)->Prepare("PRAGMA journal_mode");
+            REQUIRE(journal.Step());
+            CHECK(journal.Text(0) == "delete");
+            Statement sync = (*db)->Prepare("PRAGMA synchronous");
+            REQUIRE(sync.Step());
+            CHECK(sync.Int(0) == c.synchronous);
+            Statement keys = (*db)->Prepare("PRAGMA foreign_keys");
+            REQUIRE(keys.Step());
+            CHECK(keys.Int(0) == 1);
+        }
+    }
+
     TEST_CASE("a backup is a complete copy that opens on its own") {
         const std::string source = test::TempPath("storage_backup_source.db");
         const std::string copy = test::TempPath("storage_backup_copy.db");

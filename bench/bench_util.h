@@ -30,7 +30,7 @@ inline std::map<std::string, double> RunWasmTwin(const std::string& js_path) {
     std::map<std::string, double> figures;
 #ifndef __EMSCRIPTEN__
     if (js_path.empty()) return figures;
-    std::string cmd = "node '" + js_path + "' 2>/dev/null";
+    std::string cmd = "node --no-experimental-fetch '" + js_path + "' 2>/dev/null";
     FILE* pipe = popen(cmd.c_str(), "r");
     if (!pipe) return figures;
     char line[512];

@@ -16,6 +16,7 @@ while [ $# -gt 0 ]; do
     *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
   esac; shift
 done
+# (Node 20 has fetch(): the node runs of wasm tests pass --no-experimental-fetch so Emscripten 3.1.6 reads the .wasm from disk.)
 # Emscripten 3.1.6 needs Debian's acorn for -O1+ links (TOOLCHAIN.md, pitfall 1).
 export NODE_PATH=/usr/share/nodejs
 gen=(); command -v ninja >/dev/null && gen=(-G Ninja)

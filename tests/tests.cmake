@@ -24,7 +24,7 @@ if(CRM_WEB)
   set_target_properties(crm_tests PROPERTIES SUFFIX .js)
   target_link_options(crm_tests PRIVATE -sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1)
   foreach(suite ${CRM_TEST_SUITES})
-    add_test(NAME core.wasm.${suite} COMMAND ${CRM_NODE} $<TARGET_FILE:crm_tests> --test-suite=${suite}
+    add_test(NAME core.wasm.${suite} COMMAND ${CRM_NODE} --no-experimental-fetch $<TARGET_FILE:crm_tests> --test-suite=${suite}
              WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
   endforeach()
   if(CRM_BUILD_APP)

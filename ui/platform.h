@@ -23,11 +23,20 @@ public:
     /// SQLite already wrote the file).
     virtual void RequestPersist() = 0;
     virtual PersistStatus persist_status() const = 0;
+    /// Tells the platform that writing a change failed in storage (disk full, I/O error...), so
+    /// the save state can say so until the next successful commit.
+    virtual void ReportStorageError(const std::string& reason) = 0;
     /// Publishes a JSON snapshot of the UI for tests (web: window.__crm_ui; desktop: optional file).
     virtual void PublishUiState(const std::string& json) = 0;
     /// Stores and reads small preferences (theme, language, window geometry).
     virtual std::string LoadPreference(const std::string& key) const = 0;
     virtual void SavePreference(const std::string& key, const std::string& value) = 0;
+    /// The display's scale factor: window.devicePixelRatio on the web, the window's content
+    /// scale on the desktop. Fonts and sizes are multiplied by it.
+    virtual float DpiScale() const = 0;
+    /// ImGui units per published unit (CSS pixel on the web, window coordinate on the desktop):
+    /// the web renders the canvas at device pixels, so this is devicePixelRatio there.
+    virtual float ItemCoordinateScale() const = 0;
 };
 
 }  // namespace crm::ui

@@ -1,0 +1,93 @@
+// The settings console: a full-window layout with a top bar (workspace, acting user, save
+// state, language, theme, size, quick find), a sidebar of settings areas, a banner for startup
+// problems and the current page. It redraws from the core each frame and keeps only view state.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/audit_page.h"
+#include "ui/company_page.h"
+#include "ui/i18n.h"
+#include "ui/page.h"
+#include "ui/placeholder_page.h"
+#include "ui/quick_find.h"
+#include "ui/test_hooks.h"
+#include "ui/theme.h"
+#include "ui/workspace_loader.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+class Appearance;
+class Platform;
+
+/// How the console starts.
+struct ConsoleOptions {
+    StartupNotice notice;                 ///< shown as a banner until dismissed
+    std::optional<Language> language;     ///< overrides the saved preference (--lang)
+};
+
+/// The console over one open workspace.
+class Console {
+public:
+    Console(Workspace& workspace, Platform& platform, ConsoleOptions options = {});
+
+    /// Draws one frame (between ImGui::NewFrame and ImGui::Render) and publishes the test snapshot.
+    void Draw(const Appearance& appearance);
+
+    /// The theme and UI size the host applies before the next frame.
+    Theme theme() const { return theme_; }
+    float ui_scale() const { return ui_scale_; }
+    /// The page shown.
+    PageId page() const { return page_; }
+    /// "<company> — CRM System Settings", for the window or tab title.
+    std::string WindowTitle() const;
+
+private:
+    void DrawTopBar(const PageContext& ctx, float height);
+    float DrawBanner(const PageContext& ctx, float top);
+    void DrawSidebar(const PageContext& ctx, float top, float width);
+    void DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size);
+    void DrawUnsavedModal(const PageContext& ctx);
+    void HandleShortcuts();
+
+    void RequestNavigate(PageId page, const std::string& setting = {});
+    void NavigateNow(PageId page, const std::string& setting);
+    void SetLanguage(Language language);
+    void SetTheme(Theme theme);
+    void SetUiScale(float scale);
+    void RefreshCounts();
+    void PublishState();
+
+    Workspace& workspace_;
+    Platform& platform_;
+    StartupNotice notice_;
+    bool banner_dismissed_ = false;
+    TestHooks hooks_;
+    uint64_t frame_ = 0;
+
+    Theme theme_ = Theme::Light;
+    float ui_scale_ = 1.0f;
+    PageId page_ = PageId::Company;
+
+    std::unique_ptr<CompanyPage> company_;
+    std::unique_ptr<AuditTrailPage> audit_;
+    std::vector<PlaceholderPage> placeholders_;
+    QuickFind quick_find_;
+
+    struct Destination {
+        PageId page;
+        std::string setting;
+    };
+    std::optional<Destination> pending_;   ///< where to go once the unsaved-changes modal is answered
+    bool open_modal_ = false;
+    bool modal_open_ = false;
+
+    uint64_t counted_change_ = UINT64_MAX;
+    int64_t audit_total_ = 0;
+};
+
+}  // namespace crm::ui

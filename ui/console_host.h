@@ -1,0 +1,45 @@
+// Runs the console in a GLFW window, the same way on both targets: the ImGui context and
+// backends, fonts and style at the current scale, and one frame at a time. web/ and native/
+// create the window and the Platform, open the workspace, and drive Frame() from their loops.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "ui/appearance.h"
+#include "ui/console.h"
+
+struct GLFWwindow;
+
+namespace crm::ui {
+
+class Platform;
+
+/// The ImGui side of a console window.
+class ConsoleHost {
+public:
+    /// Creates the ImGui context and initialises the GLFW and OpenGL backends for `window`
+    /// (its GL context current), with `glsl_version` ("#version 300 es", "#version 130").
+    ConsoleHost(GLFWwindow* window, const char* glsl_version, Platform& platform);
+    ~ConsoleHost();
+    ConsoleHost(const ConsoleHost&) = delete;
+    ConsoleHost& operator=(const ConsoleHost&) = delete;
+
+    /// Starts the console over an open workspace; until then frames show an empty backdrop.
+    void Attach(Workspace& workspace, ConsoleOptions options);
+    /// Draws and renders one frame into the window's framebuffer (the caller swaps buffers).
+    void Frame();
+
+    /// The console, once attached.
+    Console* console() { return console_.get(); }
+    /// Frames rendered with a console attached.
+    uint64_t console_frames() const { return console_frames_; }
+
+private:
+    GLFWwindow* window_;
+    Platform& platform_;
+    Appearance appearance_;
+    std::unique_ptr<Console> console_;
+    uint64_t console_frames_ = 0;
+};
+
+}  // namespace crm::ui

@@ -1,0 +1,41 @@
+// What every settings page shares: the page ids of the sidebar, the acting user, and the
+// per-frame context a page draws with.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct ImFont;
+
+namespace crm::ui {
+
+/// The settings areas, in sidebar order.
+enum class PageId { Company, Users, Objects, Workflow, Notifications, Reports, Data, Integrations, Audit };
+
+/// Every page, in sidebar order.
+constexpr PageId kAllPages[] = {PageId::Company,       PageId::Users,   PageId::Objects,
+                                PageId::Workflow,      PageId::Notifications, PageId::Reports,
+                                PageId::Data,          PageId::Integrations,  PageId::Audit};
+
+/// "company", "users", ... (the page id published for tests and used in catalog ids).
+const char* PageSlug(PageId page);
+/// The page of a slug, if any.
+std::optional<PageId> PageFromSlug(std::string_view slug);
+/// Whether the page is built (the others show what they will hold).
+bool PageIsBuilt(PageId page);
+/// Catalog id of the page's sidebar label ("nav.company").
+std::string NavTextId(PageId page);
+
+/// The user every change is made as, until users arrive (a later issue).
+constexpr const char* kActingUser = "admin";
+
+/// What a page needs to draw one frame.
+struct PageContext {
+    float scale = 1.0f;          ///< DPI scale x UI scale: multiply every size by it
+    ImFont* title_font = nullptr;
+    ImFont* heading_font = nullptr;
+    ImFont* small_font = nullptr;
+    double time = 0.0;           ///< ImGui time in seconds (animations)
+};
+
+}  // namespace crm::ui

@@ -1,0 +1,66 @@
+// Test hooks: the console publishes where its widgets are and what its forms hold, so browser
+// and desktop tests can click by coordinates and check state without reading pixels.
+//
+// After drawing a widget, a page calls MarkItem("company.name"): the item's rectangle is
+// recorded in CSS pixels (web) / window coordinates (desktop) as [x, y, w, h]. Once per frame
+// the console builds one JSON snapshot and hands it to Platform::PublishUiState() when it changed
+// (and at least every 30 frames, so "frame" advances). The snapshot:
+//   {"frame": N, "ready": bool, "lang": "en"|"zh-CN", "theme": "light"|"dark",
+//    "page": "company"|"audit"|"users"|..., "save": "saved"|"saving"|"failed"|"memory",
+//    "save_reason": "<the platform's reason, English>", "save_text": "<as shown>",
+//    "banner": "<banner as shown, or empty>", "banner_kind": "damaged"|...|"",
+//    "modal": ""|"unsaved_changes", "dirty": bool, "audit_total": N,
+//    "items": {"<id>": [x, y, w, h], ...}, "form": {"<id>": value}, "errors": {"<id>": "<message>"},
+//    "quickfind": {...}, "audit": {...}, "highlight": "<setting quick find jumped to>", ...}
+// Only items drawn (and visible) in the frame are listed.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "imgui.h"
+
+namespace crm::ui {
+
+class Platform;
+
+/// Collects one frame's items, form values and errors, and publishes the snapshot.
+class TestHooks {
+public:
+    /// Starts a frame; rectangles are divided by `coordinate_scale` (ImGui units per CSS pixel).
+    void BeginFrame(float coordinate_scale);
+    /// Records the last ImGui item under `id` (if visible).
+    void MarkItem(std::string_view id);
+    /// Records a rectangle in ImGui screen coordinates under `id`.
+    void MarkRect(std::string_view id, ImVec2 min, ImVec2 size);
+    /// Records the current value of a form field.
+    void SetForm(std::string_view id, nlohmann::json value);
+    /// Records the message shown beside a field.
+    void SetError(std::string_view id, std::string message);
+    /// Top-level keys of the snapshot (ready, lang, page, ...), set by the console.
+    nlohmann::json& state() { return state_; }
+    /// Builds the snapshot and publishes it when it changed or 30 frames have passed.
+    void EndFrame(Platform& platform, uint64_t frame);
+
+private:
+    float scale_ = 1.0f;
+    nlohmann::json state_ = nlohmann::json::object();
+    nlohmann::json items_ = nlohmann::json::object();
+    nlohmann::json form_ = nlohmann::json::object();
+    nlohmann::json errors_ = nlohmann::json::object();
+    std::string last_published_;
+    uint64_t last_frame_ = 0;
+    bool published_once_ = false;
+};
+
+/// Makes `hooks` the target of the free functions below (the console sets it around Draw()).
+void SetActiveTestHooks(TestHooks* hooks);
+/// The free-function forms used by pages and widgets; no-ops without active hooks.
+void MarkItem(std::string_view id);
+void MarkRect(std::string_view id, ImVec2 min, ImVec2 size);
+void PublishForm(std::string_view id, nlohmann::json value);
+void PublishError(std::string_view id, std::string message);
+
+}  // namespace crm::ui

@@ -1,0 +1,75 @@
+// Small drawing helpers shared by the pages: text inputs over std::string, cards, buttons,
+// vector icons and a filterable combo.
+//
+// [SECTION] Text
+// [SECTION] Cards and buttons
+// [SECTION] Icons
+// [SECTION] Filter combo
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "imgui.h"
+
+namespace crm::ui {
+
+// [SECTION] Text
+
+/// ImGui::InputText over a std::string (grows as the user types).
+bool InputString(const char* label, std::string* value, ImGuiInputTextFlags flags = 0, const char* hint = nullptr);
+/// Text in the muted colour, wrapped at the right edge of the available width.
+void TextMuted(std::string_view text, bool wrap = true);
+/// Text in a colour, wrapped.
+void TextColored(const ImVec4& color, std::string_view text, bool wrap = true);
+/// `text` shortened with "…" to fit `max_width`.
+std::string Ellipsize(const std::string& text, float max_width);
+
+// [SECTION] Cards and buttons
+
+/// Starts a card: a rounded surface with a border, sized to what is drawn until EndCard().
+/// `width` 0 = the available width.
+void BeginCard(float width = 0.0f);
+void EndCard();
+/// A filled accent button (the page's main action); disabled buttons are drawn muted.
+bool PrimaryButton(const char* label, bool enabled = true, const ImVec2& size = ImVec2(0, 0));
+/// A bordered neutral button.
+bool SecondaryButton(const char* label, bool enabled = true, const ImVec2& size = ImVec2(0, 0));
+/// A rounded pill with a coloured dot and text (status chips).
+void StatusPill(const ImVec4& dot, const std::string& text, float max_width);
+
+// [SECTION] Icons
+
+/// Vector icons drawn with the draw list (the font has no icon glyphs).
+enum class Icon { Company, Users, Objects, Workflow, Notifications, Reports, Data, Integrations, Audit,
+                  Search, Sun, Moon, Warning, Check, Cross, User };
+/// Draws `icon` centred at `center`, `size` pixels across; `background` is what the icon sits
+/// on (the moon's crescent is cut out with it).
+void DrawIcon(ImDrawList* draw, Icon icon, ImVec2 center, float size, ImU32 color, ImU32 background = 0);
+
+// [SECTION] Filter combo
+
+/// The rows a filter combo shows.
+struct FilterComboItems {
+    int count = 0;
+    std::function<std::string(int)> label;                   ///< what row i shows
+    std::function<std::string(int)> key;                     ///< stable key of row i (test hooks)
+    std::function<bool(int, const std::string&)> matches;    ///< whether row i matches the lower-case filter
+};
+
+/// A combo whose popup starts with a filter box (focused when it opens) over a clipped list;
+/// Enter picks the first match. Returns true when `*selected` changed. Publishes the rects of
+/// "<hook_id>.filter" and "<hook_id>.option.<key>" for tests.
+bool FilterCombo(const char* label, const std::string& preview, const FilterComboItems& items, int* selected,
+                 std::string* filter, const std::string& hook_id, float popup_height);
+
+/// A plain combo over `count` rows; publishes "<hook_id>" and "<hook_id>.option.<key>".
+/// Returns true when `*selected` changed.
+bool ListCombo(const char* label, const std::string& preview, int count,
+               const std::function<std::string(int)>& item_label, const std::function<std::string(int)>& item_key,
+               int* selected, const std::string& hook_id);
+
+/// Lower-case ASCII copy (filters are case-insensitive for Latin letters).
+std::string LowerAscii(std::string_view text);
+
+}  // namespace crm::ui

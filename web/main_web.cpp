@@ -1,0 +1,243 @@
+// The browser entry: a GLFW/WebGL2 window on the page's canvas, IndexedDB mounted at /data,
+// the workspace opened once IndexedDB has been read, and the JS bridges (window.crm, text
+// input and clipboard). No ASYNCIFY: the main loop starts at once and the workspace is opened
+// from the FS.syncfs callback (crm_web_on_fs_loaded).
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "api/command_api.h"
+#include "imgui.h"
+#include "ui/console_host.h"
+#include "ui/workspace_loader.h"
+#include "web/platform_web.h"
+
+// [SECTION] JavaScript glue
+
+// Mounts IndexedDB at /data and reads it; the outcome goes to crm_web_on_fs_loaded(err, message).
+// When IndexedDB is unusable (undefined, throwing, failing) the console keeps working in memory.
+EM_JS(void, crm_js_mount_and_load, (), {
+    var done = function(err, message) {
+        Module.ccall('crm_web_on_fs_loaded', null, [ 'number', 'string' ], [ err, message ]);
+    };
+    var later = function(message) { setTimeout(function() { done(1, message); }, 0); };
+    try {
+        FS.mkdir('/data');
+    } catch (e) {
+    }
+    try {
+        if (!window.indexedDB) throw new Error('indexedDB is not defined');
+    } catch (e) {
+        later(String((e && e.message) || e));
+        return;
+    }
+    try {
+        FS.mount(IDBFS, {}, '/data');
+        FS.syncfs(true, function(err) { done(err ? 1 : 0, err ? String(err.message || err.name || err) : ""); });
+    } catch (e) {
+        later(String((e && e.message) || e));
+    }
+});
+
+// Keeps the canvas's backing store at CSS size x devicePixelRatio (never glfwSetWindowSize:
+// Emscripten's GLFW requests fullscreen when the size equals the screen's).
+EM_JS(void, crm_js_fit_canvas, (), {
+    var canvas = Module['canvas'];
+    var dpr = window.devicePixelRatio || 1;
+    var w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+    var h = Math.max(1, Math.round(canvas.clientHeight * dpr));
+    if (canvas.width !== w || canvas.height !== h) Browser.setCanvasSize(w, h);
+});
+
+EM_JS(void, crm_js_on_first_frame, (), {
+    var loading = document.getElementById('loading');
+    if (loading) loading.classList.add('done');
+});
+
+EM_JS(void, crm_js_set_ready, (), { window.__crm_ready = true; });
+
+EM_JS(void, crm_js_set_title, (const char* title), { document.title = UTF8ToString(title); });
+
+EM_JS(void, crm_js_set_loading_text, (const char* text), {
+    if (Module.setLoadingText) Module.setLoadingText(UTF8ToString(text));
+});
+
+// Focuses the hidden text field (shell.html) while ImGui edits text, placed at the caret so an
+// input method's candidate window appears beside it; it forwards typed and composed text.
+EM_JS(void, crm_js_text_input, (int want, float x, float y, float h), {
+    var ime = document.getElementById('crm-text-input');
+    if (!ime) return;
+    if (want) {
+        ime.style.left = x + 'px';
+        ime.style.top = y + 'px';
+        ime.style.height = h + 'px';
+        if (document.activeElement !== ime) ime.focus({preventScroll : true});
+    } else if (document.activeElement === ime) {
+        ime.blur();
+    }
+});
+
+EM_JS(void, crm_js_write_clipboard, (const char* text), {
+    var value = UTF8ToString(text);
+    try {
+        if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(value).catch(function() {});
+    } catch (e) {
+    }
+});
+
+namespace {
+
+int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// Everything the page runs: one instance for the page's lifetime (C callbacks reach it).
+class WebApp {
+public:
+    explicit WebApp(GLFWwindow* window) : host_(window, "#version 300 es", platform_) {
+        ImGuiIO& io = ImGui::GetIO();
+        // Emscripten's GLFW clipboard is empty: keep our own copy, fed by paste events.
+        io.SetClipboardTextFn = [](void*, const char* text) {
+            Instance().clipboard_ = text ? text : "";
+            crm_js_write_clipboard(text ? text : "");
+        };
+        io.GetClipboardTextFn = [](void*) { return Instance().clipboard_.c_str(); };
+        io.ImeSetInputScreenPosFn = [](int x, int y) {
+            Instance().ime_x_ = static_cast<float>(x);
+            Instance().ime_y_ = static_cast<float>(y);
+        };
+    }
+
+    static WebApp& Instance() { return *instance_; }
+    static void Create(GLFWwindow* window) { instance_ = std::make_unique<WebApp>(window); }
+
+    /// IndexedDB has been read (or is unavailable): open the workspace and start the console.
+    void OnFsLoaded(int err, const std::string& message) {
+        if (workspace_) return;
+        crm::ui::StartupNotice storage_notice;
+        if (err) {
+            std::fprintf(stderr, "[console] IndexedDB unavailable: %s\n", message.c_str());
+            platform_.SetMemoryOnly(crm::ui::TrIn(crm::ui::Language::English, "reason.no_indexeddb"));
+            storage_notice.kind = crm::ui::StartupNotice::Kind::StorageUnavailable;
+            storage_notice.detail = message;
+        }
+        crm::WorkspaceOptions options;
+        options.web_durability = true;
+        crm::ui::LoadedWorkspace loaded = crm::ui::OpenOrCreateWorkspace("/data/crm.db", options, NowMs());
+        if (!loaded.workspace) {
+            crm_js_set_loading_text("The workspace could not be opened. / 无法打开工作区。");
+            return;
+        }
+        workspace_ = std::move(loaded.workspace);
+        api_ = std::make_unique<crm::CommandApi>(*workspace_);
+        if (loaded.memory_only) {
+            platform_.SetMemoryOnly(loaded.memory_reason);
+        } else if (!err) {
+            platform_.EnablePersistence();
+            // A new workspace, or one that replaced a damaged file, is stored at once.
+            platform_.RequestPersist();
+        }
+        workspace_->AddCommitListener([this] { platform_.RequestPersist(); });
+        crm::ui::ConsoleOptions console_options;
+        console_options.notice = loaded.notice.kind != crm::ui::StartupNotice::Kind::None ? loaded.notice
+                                                                                         : storage_notice;
+        host_.Attach(*workspace_, std::move(console_options));
+        crm_js_set_ready();
+    }
+
+    /// One frame of the main loop.
+    void Frame() {
+        platform_.UpdateDpiScale();
+        crm_js_fit_canvas();
+        glfwPollEvents();
+        host_.Frame();
+        crm::ui::Console* console = host_.console();
+        if (!console) return;
+        if (!first_frame_done_) {
+            first_frame_done_ = true;
+            crm_js_on_first_frame();
+        }
+        if (std::string title = console->WindowTitle(); title != title_) {
+            title_ = title;
+            crm_js_set_title(title_.c_str());
+        }
+        const ImGuiIO& io = ImGui::GetIO();
+        const float dpr = platform_.DpiScale();
+        crm_js_text_input(io.WantTextInput ? 1 : 0, ime_x_ / dpr, ime_y_ / dpr, ImGui::GetFontSize() / dpr);
+    }
+
+    /// window.crm: one JSON command through the same API as the CLI.
+    const char* Execute(const char* request) {
+        if (!api_) {
+            answer_ = R"({"ok":false,"error":{"code":"not_ready","message":"The workspace is still opening; try again in a moment.","field":""}})";
+        } else {
+            answer_ = api_->Execute(request ? request : "");
+        }
+        return answer_.c_str();
+    }
+
+    void OnTextInput(const char* text) {
+        if (text && *text) ImGui::GetIO().AddInputCharactersUTF8(text);
+    }
+    void OnClipboard(const char* text) { clipboard_ = text ? text : ""; }
+
+private:
+    static inline std::unique_ptr<WebApp> instance_;
+    crm::web::WebPlatform platform_;
+    crm::ui::ConsoleHost host_;
+    std::unique_ptr<crm::Workspace> workspace_;
+    std::unique_ptr<crm::CommandApi> api_;
+    std::string answer_;
+    std::string clipboard_;
+    std::string title_;
+    float ime_x_ = 0.0f;
+    float ime_y_ = 0.0f;
+    bool first_frame_done_ = false;
+};
+
+void MainLoopStep() { WebApp::Instance().Frame(); }
+
+}  // namespace
+
+extern "C" {
+
+/// FS.syncfs(true) finished: err != 0 when IndexedDB could not be read.
+EMSCRIPTEN_KEEPALIVE void crm_web_on_fs_loaded(int err, const char* message) {
+    WebApp::Instance().OnFsLoaded(err, message ? message : "");
+}
+
+/// window.crm(json) -> JSON answer (valid until the next call).
+EMSCRIPTEN_KEEPALIVE const char* crm_web_execute(const char* request) { return WebApp::Instance().Execute(request); }
+
+/// Text typed or composed in the hidden text field.
+EMSCRIPTEN_KEEPALIVE void crm_web_text_input(const char* text) { WebApp::Instance().OnTextInput(text); }
+
+/// The clipboard's text, from a paste event.
+EMSCRIPTEN_KEEPALIVE void crm_web_clipboard_changed(const char* text) { WebApp::Instance().OnClipboard(text); }
+
+}  // extern "C"
+
+int main() {
+    if (!glfwInit()) {
+        std::fprintf(stderr, "glfwInit failed\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    GLFWwindow* window = glfwCreateWindow(1280, 800, "CRM System Settings", nullptr, nullptr);
+    if (!window) {
+        std::fprintf(stderr, "glfwCreateWindow failed (WebGL2 unavailable?)\n");
+        return 1;
+    }
+    glfwMakeContextCurrent(window);
+    WebApp::Create(window);
+    crm_js_mount_and_load();
+    emscripten_set_main_loop(MainLoopStep, 0, 1);
+    return 0;
+}

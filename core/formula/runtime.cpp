@@ -1,0 +1,197 @@
+// Semantics shared by the evaluator and the SQL side (registered functions, and expressions written
+// to give the same doubles): text positions, rounding, number parsing, regular expressions.
+#include <cmath>
+#include <cstdlib>
+
+#include "formula/internal.h"
+
+namespace crm::formula::detail {
+
+size_t CodePointCount(std::string_view text) {
+    size_t count = 0;
+    for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return count;
+}
+
+size_t CodePointOffset(std::string_view text, size_t index) {
+    size_t seen = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            if (seen == index) return i;
+            ++seen;
+        }
+    }
+    return text.size();
+}
+
+int64_t ToCount(double value) {
+    constexpr double kLimit = 2147483648.0;
+    if (!(value == value)) return 0;
+    if (value > kLimit) return static_cast<int64_t>(kLimit);
+    if (value < -kLimit) return -static_cast<int64_t>(kLimit);
+    return static_cast<int64_t>(value);  // truncates toward zero, like SQLite's CAST(x AS INTEGER)
+}
+
+double RoundHalfAway(double value, int64_t digits) {
+    static const double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (digits > 15) digits = 15;
+    if (digits < -15) digits = -15;
+    const double scale = kPow10[digits < 0 ? -digits : digits];
+    const double scaled = digits >= 0 ? value * scale : value / scale;
+    if (!(std::fabs(scaled) < kTwoPow52)) return value;  // already whole at this scale
+    // trunc + compare the exact fraction: no "+ 0.5" that could round 0.49999999999999994 up.
+    // ToSql writes the same steps in SQL, so both sides give the same double.
+    double whole = static_cast<double>(static_cast<int64_t>(scaled));
+    const double fraction = scaled - whole;
+    if (fraction >= 0.5) whole += 1;
+    if (fraction <= -0.5) whole -= 1;
+    return digits >= 0 ? whole / scale : whole * scale;
+}
+
+bool ParseNumberText(std::string_view text, double* out) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    size_t i = 0;
+    const size_t n = text.size();
+    const auto digits = [&] {
+        const size_t start = i;
+        while (i < n && text[i] >= '0' && text[i] <= '9') ++i;
+        return i - start;
+    };
+    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+    size_t mantissa = digits();
+    if (i < n && text[i] == '.') {
+        ++i;
+        mantissa += digits();
+    }
+    if (mantissa == 0) return false;
+    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+        if (digits() == 0) return false;
+    }
+    if (i != n) return false;
+    // strtod in the "C" locale the program runs in; the grammar above already excludes hex, inf, nan.
+    const std::string copy(text);
+    *out = std::strtod(copy.c_str(), nullptr);
+    return std::isfinite(*out);
+}
+
+namespace {
+
+/// UTF-8 to code points (wchar_t is 32 bits on Linux and under Emscripten); bad bytes become U+FFFD.
+std::wstring Widen(std::string_view text) {
+    static_assert(sizeof(wchar_t) >= 4, "REGEX needs 32-bit wchar_t");
+    std::wstring out;
+    out.reserve(text.size());
+    size_t i = 0;
+    while (i < text.size()) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        uint32_t cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+        bool ok = n < 4 && i + n < text.size();
+        for (size_t k = 1; ok && k <= n; ++k) {
+            const unsigned char cc = static_cast<unsigned char>(text[i + k]);
+            ok = (cc & 0xC0) == 0x80;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if (!ok) {
+            out += static_cast<wchar_t>(0xFFFD);
+            ++i;
+            continue;
+        }
+        out += static_cast<wchar_t>(cp);
+        i += n + 1;
+    }
+    return out;
+}
+
+const char* RegexErrorReason(std::regex_constants::error_type code) {
+    namespace rc = std::regex_constants;
+    if (code == rc::error_paren) return "its parentheses ( ) are not balanced";
+    if (code == rc::error_brack) return "its brackets [ ] are not balanced";
+    if (code == rc::error_brace) return "its braces { } are not balanced";
+    if (code == rc::error_badbrace) return "a {n,m} repeat is invalid";
+    if (code == rc::error_range) return "a range in [ ] is invalid";
+    if (code == rc::error_badrepeat) return "a *, + or ? has nothing to repeat";
+    if (code == rc::error_escape) return "it has an invalid escape (\\)";
+    if (code == rc::error_backref) return "it refers to a group that does not exist";
+    if (code == rc::error_ctype || code == rc::error_collate) return "a character class is invalid";
+    if (code == rc::error_space || code == rc::error_complexity || code == rc::error_stack) return "it is too complex";
+    return "it is not a valid regular expression";
+}
+
+}  // namespace
+
+namespace {
+
+std::shared_ptr<const std::wregex> TryCompile(const std::wstring& pattern, std::string* reason) {
+    const auto flags = std::wregex::ECMAScript;
+    try {
+#ifdef __GLIBCXX__
+        // libstdc++'s default matcher backtracks recursively (stack and time can explode); its
+        // Thompson-NFA mode is polynomial. It refuses back-references, which then use the default.
+        try {
+            return std::make_shared<const std::wregex>(pattern, flags | std::regex_constants::__polynomial);
+        } catch (const std::regex_error& e) {
+            if (e.code() != std::regex_constants::error_complexity) throw;
+        }
+#endif
+        return std::make_shared<const std::wregex>(pattern, flags);
+    } catch (const std::regex_error& e) {
+        *reason = RegexErrorReason(e.code());
+    } catch (const std::exception&) {
+        *reason = "it is too complex";
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::wregex> CompileRegex(const std::string& utf8_pattern, std::string* reason) {
+    const std::wstring pattern = Widen(utf8_pattern);
+    if (pattern.size() > kMaxRegexPattern) {
+        *reason = "it is longer than " + std::to_string(kMaxRegexPattern) + " characters";
+        return nullptr;
+    }
+    // The regex compilers recurse per group: bound the nesting (the wasm stack is small).
+    int depth = 0;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == L'\\') {
+            ++i;
+        } else if (pattern[i] == L'(') {
+            if (++depth > 30) {
+                *reason = "its groups are nested more than 30 deep";
+                return nullptr;
+            }
+        } else if (pattern[i] == L')') {
+            --depth;
+        }
+    }
+    // Checked alone first, so that "a)|(b" is refused instead of becoming valid once wrapped.
+    if (!TryCompile(pattern, reason)) return nullptr;
+    // Whole-string match as "(?:pattern)$" matched from the start: libc++'s regex_match stops at the
+    // first (leftmost-first) match and fails "a|ab" on "ab"; an anchored pattern backtracks instead,
+    // so both standard libraries agree.
+    return TryCompile(L"(?:" + pattern + L")$", reason);
+}
+
+bool RegexFullMatch(const std::wregex& regex, const std::string& text, bool* matched, std::string* reason) {
+    if (CodePointCount(text) > kMaxRegexSubject) {
+        *reason = "REGEX can only match text of up to " + std::to_string(kMaxRegexSubject) + " characters";
+        return false;
+    }
+    try {
+        *matched = std::regex_match(Widen(text), regex);
+        return true;
+    } catch (const std::regex_error& e) {
+        *reason = std::string("the regular expression cannot be matched: ") + RegexErrorReason(e.code());
+    } catch (const std::exception&) {
+        *reason = "the regular expression is too complex to match";
+    }
+    return false;
+}
+
+}  // namespace crm::formula::detail

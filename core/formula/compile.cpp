@@ -311,7 +311,8 @@ private:
                 if (rt != ValueType::Boolean && rt != A) return OperandError(node, true, "a TRUE/FALSE value", right);
                 Retype(left, ValueType::Boolean);
                 Retype(right, ValueType::Boolean);
-                return Emit(node.op == Tok::AndAnd ? Op::And : Op::Or, ValueType::Boolean, node, {left, right});
+                return Emit(node.op == Tok::AndAnd ? Op::And : Op::Or, ValueType::Boolean, node,
+                            Flatten(node.op == Tok::AndAnd ? Op::And : Op::Or, {left, right}));
 
             case Tok::Eq:
             case Tok::Ne:
@@ -412,6 +413,21 @@ private:
             default: break;
         }
         return FailOperator("formula.syntax", "Unexpected operator.", node);
+    }
+
+    /// a && b && c as one AND of three: a shallower tree, plainer SQL. The order (and so the
+    /// short-circuit) is kept; the absorbed instructions simply stay unused.
+    std::vector<int32_t> Flatten(Op op, const std::vector<int32_t>& args) const {
+        std::vector<int32_t> flat;
+        for (int32_t arg : args) {
+            const Instr& in = program_->code[arg];
+            if (in.op == op) {
+                for (int i = 0; i < in.argc; ++i) flat.push_back(program_->ArgIndex(in, i));
+            } else {
+                flat.push_back(arg);
+            }
+        }
+        return flat;
     }
 
     // --- calls ------------------------------------------------------------------------------------
@@ -519,7 +535,8 @@ private:
 
         if (name == "AND" || name == "OR") {
             if (!all(B)) return -1;
-            return Emit(name == "AND" ? Op::And : Op::Or, B, call, args);
+            const Op op = name == "AND" ? Op::And : Op::Or;
+            return Emit(op, B, call, Flatten(op, args));
         }
         if (name == "NOT") return all(B) ? Emit(Op::Not, B, call, args) : -1;
         if (name == "IF") {

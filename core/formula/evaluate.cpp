@@ -187,10 +187,9 @@ private:
             return in.op == Op::Eq ? equal : !equal;
         }
         if (IsTextType(in.arg_type)) {
-            std::string x, y;
-            Text(a, x);
-            Text(b, y);
-            const int c = x.compare(y);
+            std::string x_scratch, y_scratch;
+            const std::string& x = TextRef(a, x_scratch);
+            const int c = x.compare(TextRef(b, y_scratch));
             switch (in.op) {
                 case Op::Eq: return c == 0;
                 case Op::Ne: return c != 0;
@@ -262,15 +261,14 @@ private:
                 return Number(arg).blank;
             }
             case Op::IsPickVal: {
-                std::string value, wanted;
+                std::string value, scratch;
                 Text(ArgOf(in, 0), value);
-                Text(ArgOf(in, 1), wanted);
-                return value == wanted;
+                return value == TextRef(ArgOf(in, 1), scratch);
             }
             case Op::Includes: {
-                std::string values, wanted;
+                std::string values, scratch;
                 Text(ArgOf(in, 0), values);
-                Text(ArgOf(in, 1), wanted);
+                const std::string& wanted = TextRef(ArgOf(in, 1), scratch);
                 size_t start = 0;
                 while (start <= values.size() && !values.empty()) {
                     size_t end = values.find(';', start);
@@ -281,15 +279,14 @@ private:
                 return false;
             }
             case Op::Contains: {
-                std::string text, part;
+                std::string text, scratch;
                 Text(ArgOf(in, 0), text);
-                Text(ArgOf(in, 1), part);
-                return text.find(part) != std::string::npos;
+                return text.find(TextRef(ArgOf(in, 1), scratch)) != std::string::npos;
             }
             case Op::Begins: {
-                std::string text, prefix;
+                std::string text, scratch;
                 Text(ArgOf(in, 0), text);
-                Text(ArgOf(in, 1), prefix);
+                const std::string& prefix = TextRef(ArgOf(in, 1), scratch);
                 return text.compare(0, prefix.size(), prefix) == 0;
             }
             case Op::Regex: return Regex(in);
@@ -508,6 +505,14 @@ private:
     }
 
     // --- text -------------------------------------------------------------------------------------
+
+    /// The text of `index` without a copy when it is a constant (the common ISPICKVAL/= case).
+    const std::string& TextRef(int32_t index, std::string& scratch) {
+        const Instr& in = At(index);
+        if (in.op == Op::Const) return p_.constants[in.aux].text();
+        Text(index, scratch);
+        return scratch;
+    }
 
     void Text(int32_t index, std::string& out) {
         const Instr& in = At(index);

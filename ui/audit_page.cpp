@@ -126,7 +126,7 @@ void AuditTrailPage::Draw(const PageContext& ctx) {
 
     const ImVec2 avail(ImGui::GetContentRegionAvail().x - pad, ImGui::GetContentRegionAvail().y - 16.0f * s);
     const float pager_h = ImGui::GetFrameHeightWithSpacing() + 12.0f * s;
-    const bool side_by_side = avail.x >= 980.0f * s;
+    const bool side_by_side = avail.x >= 880.0f * s;
     if (side_by_side) {
         const float detail_w = std::clamp(avail.x * 0.36f, 320.0f * s, 520.0f * s);
         const float table_w = avail.x - detail_w - 16.0f * s;
@@ -160,11 +160,19 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
             6.0f * s);
     }
     bool changed = false;
+    const float row_y = ImGui::GetCursorPosY();
+    // A label above each filter; drawn, not laid out as text, so every column lines up.
+    auto label = [&](const char* text) {
+        ImGui::SetCursorPosY(row_y);
+        ImGui::PushFont(ctx.small_font);
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddText(at, ToU32(p.text_muted), text);
+        ImGui::Dummy(ImVec2(ImGui::CalcTextSize(text).x, ImGui::GetTextLineHeight() + 4.0f * s));
+        ImGui::PopFont();
+    };
     auto labelled = [&](const char* text_id, float width, auto&& widget) {
         ImGui::BeginGroup();
-        ImGui::PushFont(ctx.small_font);
-        TextMuted(Tr(text_id), false);
-        ImGui::PopFont();
+        label(Tr(text_id));
         ImGui::SetNextItemWidth(width);
         widget();
         ImGui::EndGroup();
@@ -199,7 +207,11 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
             changed = true;
         }
     });
-    labelled("audit.filter.text", 230.0f * s, [&] {
+    // The search box takes what the fixed-width filters leave.
+    const float fixed = (170.0f + 170.0f + 130.0f + 130.0f + 5 * 12.0f) * s +
+                        ImGui::CalcTextSize(Tr("audit.filter.clear")).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+    const float text_w = std::clamp(ImGui::GetContentRegionAvail().x - fixed - 28.0f * s, 120.0f * s, 320.0f * s);
+    labelled("audit.filter.text", text_w, [&] {
         changed |= InputString("##audit.filter.text", &text_, 0, Tr("audit.filter.text_hint"));
         MarkItem("audit.filter.text");
     });
@@ -212,9 +224,7 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
         MarkItem("audit.filter.to");
     });
     ImGui::BeginGroup();
-    ImGui::PushFont(ctx.small_font);
-    ImGui::TextUnformatted(" ");
-    ImGui::PopFont();
+    label("");
     const bool any_filter = !area_.empty() || !actor_.empty() || !text_.empty() || !from_text_.empty() ||
                             !to_text_.empty();
     if (SecondaryButton(Label("audit.filter.clear").c_str(), any_filter)) {
@@ -284,31 +294,28 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
     while (clipper.Step()) {
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
             const AuditEntry& entry = entries[static_cast<size_t>(row)];
-            ImGui::TableNextRow(0, ImGui::GetFrameHeight());
+            ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
             const bool is_selected = selected_ && selected_->id == entry.id;
             const std::string time_label = FormatTime(entry.at_ms) + "##audit.row." + std::to_string(entry.id);
-            ImGui::AlignTextToFramePadding();
             if (ImGui::Selectable(time_label.c_str(), is_selected,
-                                  ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap,
-                                  ImVec2(0.0f, ImGui::GetFrameHeight() - ImGui::GetStyle().CellPadding.y))) {
+                                  ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
                 Select(entry);
             }
             MarkItem("audit.row." + std::to_string(row));
             ImGui::TableSetColumnIndex(1);
-            ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(entry.actor.c_str());
             ImGui::TableSetColumnIndex(2);
-            ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(AreaLabel(entry.area).c_str());
             ImGui::TableSetColumnIndex(3);
-            ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(ActionLabel(entry.action).c_str());
             ImGui::TableSetColumnIndex(4);
-            ImGui::AlignTextToFramePadding();
             const std::string label = TargetLabel(entry.target);
             ImGui::TextUnformatted(label.c_str());
-            if (label != entry.target) {
+            // The setting's key too, when there is room for it.
+            if (label != entry.target && ImGui::GetContentRegionAvail().x >
+                                             ImGui::CalcTextSize(label.c_str()).x + ImGui::CalcTextSize(entry.target.c_str()).x +
+                                                 ImGui::GetStyle().ItemSpacing.x) {
                 ImGui::SameLine();
                 ImGui::PushStyleColor(ImGuiCol_Text, p.text_muted);
                 ImGui::TextUnformatted(entry.target.c_str());
@@ -363,7 +370,9 @@ void AuditTrailPage::DrawDetail(const PageContext& ctx, const ImVec2& size) {
             ImGui::TextUnformatted(Tr(text_id));
             ImGui::PopStyleColor();
             ImGui::SameLine(key_w);
+            ImGui::PushTextWrapPos(0.0f);
             ImGui::TextUnformatted(value.c_str());
+            ImGui::PopTextWrapPos();
         };
         fact("audit.detail.when", FormatTime(e.at_ms) + " UTC");
         fact("audit.detail.who", e.actor);

@@ -248,7 +248,7 @@ void CompanyPage::Draw(const PageContext& ctx) {
 void CompanyPage::DrawRow(const PageContext& ctx, const char* id, FieldFn field, bool text_field) {
     const float s = ctx.scale;
     const Palette& palette = CurrentPalette();
-    const float avail = ImGui::GetContentRegionAvail().x;
+    const float avail = CardInnerWidth();
     const float label_w = std::min(250.0f * s, avail * 0.34f);
     const float field_w = std::min(340.0f * s, avail - label_w);
     const float gap = 16.0f * s;
@@ -265,7 +265,7 @@ void CompanyPage::DrawRow(const PageContext& ctx, const char* id, FieldFn field,
         const float h = row_heights_.count(id) ? row_heights_[id] : ImGui::GetFrameHeight();
         ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(screen.x - 10.0f * s, screen.y - 6.0f * s),
                                                   ImVec2(screen.x + avail + 10.0f * s, screen.y + h + 6.0f * s),
-                                                  ToU32(palette.highlight, alpha * 0.85f), 6.0f * s);
+                                                  ToU32(palette.highlight, alpha * 0.7f), 6.0f * s);
     }
 
     // Label and help, aligned with the text inside the field.

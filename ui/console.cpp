@@ -84,7 +84,6 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     theme_ = ParseTheme(platform_.LoadPreference("theme")).value_or(Theme::Light);
     const float scale = static_cast<float>(std::atof(platform_.LoadPreference("ui_scale").c_str()));
     ui_scale_ = scale >= 0.5f && scale <= 3.0f ? scale : 1.0f;
-    if (std::optional<PageId> page = PageFromSlug(platform_.LoadPreference("page"))) page_ = *page;
 }
 
 std::string Console::WindowTitle() const {
@@ -117,7 +116,6 @@ void Console::RequestNavigate(PageId page, const std::string& setting) {
 
 void Console::NavigateNow(PageId page, const std::string& setting) {
     page_ = page;
-    platform_.SavePreference("page", PageSlug(page));
     const double now = ImGui::GetTime();
     if (page == PageId::Company && !setting.empty() && setting.rfind("page.", 0) != 0) {
         company_->FocusSetting(setting, now);

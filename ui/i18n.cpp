@@ -208,7 +208,7 @@ const Row kRows[] = {
     {"company.save", "Save changes", "保存更改"},
     {"company.cancel", "Cancel", "取消"},
     {"company.state.unsaved", "You have unsaved changes.", "您有尚未保存的更改。"},
-    {"company.state.clean", "All changes are saved.", "所有更改均已保存。"},
+    {"company.state.clean", "No unsaved changes.", "没有未保存的更改。"},
     {"company.state.invalid", "Fix the highlighted fields to save.", "请先修正标出的字段，再保存。"},
     {"company.state.save_failed", "Could not save: {0}", "无法保存：{0}"},
     {"company.state.just_saved", "Changes saved.", "更改已保存。"},
@@ -334,7 +334,7 @@ const Row kRows[] = {
     // Quick find.
     {"quickfind.none", "No settings match “{0}”.", "没有与“{0}”匹配的设置。"},
     {"quickfind.page", "Page", "页面"},
-    {"quickfind.keys", "↑ ↓ to choose · Enter to open · Esc to close", "↑ ↓ 选择 · Enter 打开 · Esc 关闭"},
+    {"quickfind.keys", "Arrow keys to choose · Enter to open · Esc to close", "方向键选择 · Enter 打开 · Esc 关闭"},
     {"quickfind.users.roles", "Roles", "角色"},
     {"quickfind.users.teams", "Teams", "团队"},
     {"quickfind.users.permission_sets", "Permission sets", "权限集"},

@@ -34,6 +34,10 @@ const std::vector<SettingEntry>& SettingsIndex() {
          "fiscal year financial quarter month 财年 财务年度 会计年度 季度"},
         {"company.business_hours", PageId::Company, "company.business_hours",
          "business hours working hours opening office 营业时间 工作时间 上班 下班"},
+        {"company.business_hours.start", PageId::Company, "company.business_hours.start",
+         "opening time start of day opens 上班 开始 营业开始"},
+        {"company.business_hours.end", PageId::Company, "company.business_hours.end",
+         "closing time end of day closes 下班 结束 营业结束"},
         {"company.business_hours.weekdays", PageId::Company, "company.business_hours.weekdays",
          "working days weekdays weekend 工作日 周末 星期"},
         // Planned settings: quick find opens their page, which says what is coming.

@@ -19,12 +19,20 @@ void TestHooks::BeginFrame(float coordinate_scale) {
     scale_ = coordinate_scale > 0.0f ? coordinate_scale : 1.0f;
     state_ = nlohmann::json::object();
     items_ = nlohmann::json::object();
+    offscreen_ = nlohmann::json::object();
     form_ = nlohmann::json::object();
     errors_ = nlohmann::json::object();
 }
 
 void TestHooks::MarkItem(std::string_view id) {
-    if (!ImGui::IsItemVisible()) return;
+    if (!ImGui::IsItemVisible()) {
+        // Drawn but scrolled out of view: listed apart, so a test knows to scroll first.
+        const ImVec2 min = ImGui::GetItemRectMin();
+        const ImVec2 size = ImGui::GetItemRectSize();
+        offscreen_[std::string(id)] = {Round1(min.x / scale_), Round1(min.y / scale_), Round1(size.x / scale_),
+                                       Round1(size.y / scale_)};
+        return;
+    }
     MarkRect(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
 }
 
@@ -42,6 +50,7 @@ void TestHooks::SetError(std::string_view id, std::string message) {
 void TestHooks::EndFrame(Platform& platform, uint64_t frame) {
     nlohmann::json snapshot = state_;
     snapshot["items"] = std::move(items_);
+    snapshot["offscreen"] = std::move(offscreen_);
     snapshot["form"] = std::move(form_);
     snapshot["errors"] = std::move(errors_);
     // Replace invalid UTF-8 (a half-pasted character) instead of throwing.

@@ -12,7 +12,9 @@
 //    "modal": ""|"unsaved_changes", "dirty": bool, "audit_total": N,
 //    "items": {"<id>": [x, y, w, h], ...}, "form": {"<id>": value}, "errors": {"<id>": "<message>"},
 //    "quickfind": {...}, "audit": {...}, "highlight": "<setting quick find jumped to>", ...}
-// Only items drawn (and visible) in the frame are listed.
+// "items" lists the items drawn and visible in the frame; items drawn but scrolled out of view
+// are under "offscreen" (same shape; scroll, e.g. with the mouse wheel over the form, or jump
+// there with quick find, before clicking them).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -31,7 +33,7 @@ class TestHooks {
 public:
     /// Starts a frame; rectangles are divided by `coordinate_scale` (ImGui units per CSS pixel).
     void BeginFrame(float coordinate_scale);
-    /// Records the last ImGui item under `id` (if visible).
+    /// Records the last ImGui item under `id` ("offscreen" when scrolled out of view).
     void MarkItem(std::string_view id);
     /// Records a rectangle in ImGui screen coordinates under `id`.
     void MarkRect(std::string_view id, ImVec2 min, ImVec2 size);
@@ -48,6 +50,7 @@ private:
     float scale_ = 1.0f;
     nlohmann::json state_ = nlohmann::json::object();
     nlohmann::json items_ = nlohmann::json::object();
+    nlohmann::json offscreen_ = nlohmann::json::object();
     nlohmann::json form_ = nlohmann::json::object();
     nlohmann::json errors_ = nlohmann::json::object();
     std::string last_published_;

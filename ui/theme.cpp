@@ -154,7 +154,7 @@ void ApplyStyle(Theme theme, float scale) {
     c[ImGuiCol_PlotHistogramHovered] = p.accent_hover;
     c[ImGuiCol_TableHeaderBg] = dark ? Hex(0x1F242D) : Hex(0xF7F8FA);
     c[ImGuiCol_TableBorderStrong] = p.border;
-    c[ImGuiCol_TableBorderLight] = dark ? Hex(0x262C36) : Hex(0xEBEEF2);
+    c[ImGuiCol_TableBorderLight] = dark ? Hex(0x222730) : Hex(0xEDF0F3);
     c[ImGuiCol_TableRowBg] = WithAlpha(p.surface, 0.0f);
     c[ImGuiCol_TableRowBgAlt] = dark ? Hex(0xFFFFFF, 0.02f) : Hex(0x000000, 0.018f);
     c[ImGuiCol_TextSelectedBg] = WithAlpha(p.accent, 0.30f);

@@ -109,6 +109,11 @@ void EndCard() {
     ImGui::Dummy(ImVec2(card.width, 0.0f));
 }
 
+float CardInnerWidth() {
+    if (g_cards.empty()) return ImGui::GetContentRegionAvail().x;
+    return g_cards.back().width - 40.0f * CurrentScale();
+}
+
 bool PrimaryButton(const char* label, bool enabled, const ImVec2& size) {
     const Palette& p = CurrentPalette();
     // Disabled: a flat neutral button, so it cannot be mistaken for the live accent one.

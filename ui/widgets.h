@@ -31,6 +31,8 @@ std::string Ellipsize(const std::string& text, float max_width);
 /// `width` 0 = the available width.
 void BeginCard(float width = 0.0f);
 void EndCard();
+/// The width inside the current card's padding (the available width outside a card).
+float CardInnerWidth();
 /// A filled accent button (the page's main action); disabled buttons are drawn muted.
 bool PrimaryButton(const char* label, bool enabled = true, const ImVec2& size = ImVec2(0, 0));
 /// A bordered neutral button.

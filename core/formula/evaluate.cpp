@@ -35,10 +35,15 @@ public:
     Evaluator(const Program& program, const EvalContext& context) : p_(program), ctx_(context) {}
 
     Result<Value> Run() {
-        Value result;
         const int32_t root = p_.root;
+        if (p_.result_type == ValueType::Boolean) {  // the common case, without a Value temporary
+            const bool answer = Bool(root);
+            if (failed_) return error_;
+            return Value::Boolean(answer);
+        }
+        Value result;
         switch (p_.result_type) {
-            case ValueType::Boolean: result = Value::Boolean(Bool(root)); break;
+            case ValueType::Boolean: break;
             case ValueType::Text: {
                 std::string text;
                 Text(root, text);
@@ -187,6 +192,8 @@ private:
             return in.op == Op::Eq ? equal : !equal;
         }
         if (IsTextType(in.arg_type)) {
+            if (in.op == Op::Eq) return TextEquals(a, b);
+            if (in.op == Op::Ne) return !TextEquals(a, b);
             std::string x_scratch, y_scratch;
             const std::string& x = TextRef(a, x_scratch);
             const int c = x.compare(TextRef(b, y_scratch));
@@ -260,11 +267,7 @@ private:
                 }
                 return Number(arg).blank;
             }
-            case Op::IsPickVal: {
-                std::string value, scratch;
-                Text(ArgOf(in, 0), value);
-                return value == TextRef(ArgOf(in, 1), scratch);
-            }
+            case Op::IsPickVal: return TextEquals(ArgOf(in, 0), ArgOf(in, 1));
             case Op::Includes: {
                 std::string values, scratch;
                 Text(ArgOf(in, 0), values);
@@ -505,6 +508,20 @@ private:
     }
 
     // --- text -------------------------------------------------------------------------------------
+
+    /// Text equality; a field against a constant (ISPICKVAL(Stage, "Won"), Name = "x") compares in
+    /// place, without copying either text: the hottest comparison of validation rules.
+    bool TextEquals(int32_t a, int32_t b) {
+        const Instr& x = At(a);
+        const Instr& y = At(b);
+        if ((x.op == Op::Field || x.op == Op::Prior) && y.op == Op::Const) {
+            const Value value = Read(x, x.op == Op::Prior);
+            return value.text() == p_.constants[y.aux].text();
+        }
+        std::string x_scratch, y_scratch;
+        const std::string& left = TextRef(a, x_scratch);
+        return left == TextRef(b, y_scratch);
+    }
 
     /// The text of `index` without a copy when it is a constant (the common ISPICKVAL/= case).
     const std::string& TextRef(int32_t index, std::string& scratch) {

@@ -99,7 +99,8 @@ public:
         int position = 0;
         int line = 1;
         for (size_t i = 0; i <= src_.size(); ++i) {
-            if (i == src_.size() || (static_cast<unsigned char>(src_[i]) & 0xC0) != 0x80) ++position;
+            // A stray continuation byte at the start still occupies position 1 (it is reported as bad UTF-8).
+            if (i == 0 || i == src_.size() || (static_cast<unsigned char>(src_[i]) & 0xC0) != 0x80) ++position;
             position_[i] = position;
             line_[i] = line;
             if (i < src_.size() && src_[i] == '\n') ++line;

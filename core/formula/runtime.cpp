@@ -1,5 +1,6 @@
 // Semantics shared by the evaluator and the SQL side (registered functions, and expressions written
 // to give the same doubles): text positions, rounding, number parsing, regular expressions.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -150,26 +151,164 @@ std::shared_ptr<const std::wregex> TryCompile(const std::wstring& pattern, std::
 
 }  // namespace
 
+namespace {
+
+/// Reads {n}, {n,} or {n,m} at `i`; false if the text there is not a quantifier.
+bool ReadBraces(const std::wstring& p, size_t i, size_t* end, long* low, long* high) {
+    size_t j = i + 1;
+    const auto number = [&](long* out) {
+        const size_t start = j;
+        long value = 0;
+        while (j < p.size() && p[j] >= L'0' && p[j] <= L'9') {
+            value = std::min(value * 10 + (p[j] - L'0'), 1000000L);
+            ++j;
+        }
+        *out = value;
+        return j > start;
+    };
+    if (!number(low)) return false;
+    *high = *low;
+    if (j < p.size() && p[j] == L',') {
+        ++j;
+        if (!number(high)) *high = -1;
+    }
+    if (j >= p.size() || p[j] != L'}') return false;
+    *end = j + 1;
+    return true;
+}
+
+/// The value of one class atom at `i` ('a', '\-'...), or -1 when it is a set or unknown (\d, \x41).
+long ClassAtom(const std::wstring& p, size_t* i) {
+    if (p[*i] != L'\\') return static_cast<long>(p[(*i)++]);
+    if (*i + 1 >= p.size()) {
+        ++*i;
+        return -1;
+    }
+    const wchar_t e = p[*i + 1];
+    *i += 2;
+    if (e == L'x' || e == L'u') {  // \xHH, \uHHHH: [\u4e00-\u9fa5] is the usual "a Chinese character"
+        const size_t digits = e == L'x' ? 2 : 4;
+        long value = 0;
+        for (size_t k = 0; k < digits; ++k, ++*i) {
+            if (*i >= p.size()) return -1;
+            const wchar_t h = p[*i];
+            const int v = h >= L'0' && h <= L'9' ? h - L'0' : h >= L'a' && h <= L'f' ? h - L'a' + 10
+                        : h >= L'A' && h <= L'F' ? h - L'A' + 10 : -1;
+            if (v < 0) return -1;
+            value = value * 16 + v;
+        }
+        return value;
+    }
+    switch (e) {
+        case L't': return 9;
+        case L'n': return 10;
+        case L'v': return 11;
+        case L'f': return 12;
+        case L'r': return 13;
+        default: break;
+    }
+    const bool letter_or_digit = (e >= L'a' && e <= L'z') || (e >= L'A' && e <= L'Z') || (e >= L'0' && e <= L'9');
+    return letter_or_digit ? -1 : static_cast<long>(e);
+}
+
+/// The two standard libraries do not accept the same ECMAScript patterns (libc++ takes [z-a] and
+/// x{99999}, libstdc++ takes a** and a lone ]). This pass refuses what either would, bounds what could
+/// exhaust the stack or memory, and escapes a literal ] or } so both read it the same way.
+bool NormalizePattern(const std::wstring& p, std::wstring* out, std::string* reason) {
+    const auto fail = [&](const char* why) {
+        *reason = why;
+        return false;
+    };
+    int depth = 0;
+    bool atom = false;        // something a quantifier can apply to precedes
+    bool quantified = false;  // a quantifier was just written (only a lazy '?' may follow)
+    size_t i = 0;
+    while (i < p.size()) {
+        const wchar_t c = p[i];
+        if (c == L'\\') {
+            if (i + 1 >= p.size()) return fail("it ends with a lone \\");
+            if (p[i + 1] == L'k') return fail("named back-references (\\k) are not supported");
+            out->append(p, i, 2);
+            i += 2;
+            atom = true, quantified = false;
+        } else if (c == L'[') {
+            size_t j = i + 1;
+            if (j < p.size() && p[j] == L'^') ++j;
+            if (j < p.size() && p[j] == L']' && j == i + 1) return fail("an empty [ ] matches nothing");
+            while (j < p.size() && p[j] != L']') {
+                const long from = ClassAtom(p, &j);
+                if (j + 1 < p.size() && p[j] == L'-' && p[j + 1] != L']') {
+                    ++j;
+                    const long to = ClassAtom(p, &j);
+                    if (from < 0 || to < 0) return fail("a range in [ ] is invalid");
+                    if (from > to) return fail("a range in [ ] is invalid");
+                }
+            }
+            if (j >= p.size()) return fail("its brackets [ ] are not balanced");
+            out->append(p, i, j + 1 - i);
+            i = j + 1;
+            atom = true, quantified = false;
+        } else if (c == L'(') {
+            if (++depth > 30) return fail("its groups are nested more than 30 deep");
+            size_t end = i + 1;
+            if (end < p.size() && p[end] == L'?') {  // (?: (?= (?!
+                if (end + 1 >= p.size() || (p[end + 1] != L':' && p[end + 1] != L'=' && p[end + 1] != L'!')) {
+                    return fail("only the groups (...), (?:...), (?=...) and (?!...) are supported");
+                }
+                end += 2;
+            }
+            out->append(p, i, end - i);
+            i = end;
+            atom = false, quantified = false;
+        } else if (c == L')') {
+            --depth;
+            out->push_back(c);
+            ++i;
+            atom = true, quantified = false;
+        } else if (c == L'*' || c == L'+' || c == L'?' || c == L'{') {
+            size_t end = i + 1;
+            if (c == L'{') {
+                long low = 0, high = 0;
+                if (!ReadBraces(p, i, &end, &low, &high)) return fail("its braces { } are not balanced");
+                if (low > 1000 || high > 1000) return fail("a {n,m} repeat is larger than 1000");
+                if (high >= 0 && high < low) return fail("a {n,m} repeat is invalid");
+            }
+            if (quantified && c == L'?') {
+                quantified = false;  // lazy: a*? a{2}?
+                atom = false;
+            } else if (!atom) {
+                return fail("a *, + or ? has nothing to repeat");
+            } else {
+                quantified = true;
+                atom = false;
+            }
+            out->append(p, i, end - i);
+            i = end;
+        } else if (c == L']' || c == L'}') {
+            out->push_back(L'\\');
+            out->push_back(c);
+            ++i;
+            atom = true, quantified = false;
+        } else {
+            out->push_back(c);
+            ++i;
+            atom = c != L'|' && c != L'^' && c != L'$';
+            quantified = false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 std::shared_ptr<const std::wregex> CompileRegex(const std::string& utf8_pattern, std::string* reason) {
-    const std::wstring pattern = Widen(utf8_pattern);
-    if (pattern.size() > kMaxRegexPattern) {
+    const std::wstring raw = Widen(utf8_pattern);
+    if (raw.size() > kMaxRegexPattern) {
         *reason = "it is longer than " + std::to_string(kMaxRegexPattern) + " characters";
         return nullptr;
     }
-    // The regex compilers recurse per group: bound the nesting (the wasm stack is small).
-    int depth = 0;
-    for (size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] == L'\\') {
-            ++i;
-        } else if (pattern[i] == L'(') {
-            if (++depth > 30) {
-                *reason = "its groups are nested more than 30 deep";
-                return nullptr;
-            }
-        } else if (pattern[i] == L')') {
-            --depth;
-        }
-    }
+    std::wstring pattern;
+    if (!NormalizePattern(raw, &pattern, reason)) return nullptr;
     // Checked alone first, so that "a)|(b" is refused instead of becoming valid once wrapped.
     if (!TryCompile(pattern, reason)) return nullptr;
     // Whole-string match as "(?:pattern)$" matched from the start: libc++'s regex_match stops at the

@@ -227,6 +227,30 @@ TEST_SUITE("formula") {
         CHECK(Evaluate(MustCompile("REGEX(Name, Pattern__c)"), EvalContext::At(&record, 0)).value().boolean());
     }
 
+    TEST_CASE("REGEX accepts and refuses the same patterns on both targets") {
+        // Each standard library alone would accept some of these; both must refuse them all.
+        for (const char* pattern : {"[z-a]", "a**", "a++", "x{99999}", "[]a]", "\\\\k<n>", "a{2,1}", "a{", "{1}",
+                                    "(?<=a)b", "[\\\\d-z]", "*a", "a|*", "a???"}) {
+            INFO(pattern);
+            CHECK(CompileError(std::string("REGEX(Name, \"") + pattern + "\")").code == "formula.argument");
+        }
+        MemoryRecord record;
+        const auto matches = [&](const char* text, const char* pattern) {
+            record.Set("Name", Value::Text(text));
+            return Evaluate(MustCompile(std::string("REGEX(Name, \"") + pattern + "\")"), EvalContext::At(&record, 0))
+                .value()
+                .boolean();
+        };
+        CHECK(matches("a]", "a]"));
+        CHECK(matches("a}", "a}"));
+        CHECK(matches("x", "[^]"));
+        CHECK(matches("aa", "a??a{2}?"));
+        CHECK(matches("张三", "[\\\\u4e00-\\\\u9fa5]{2,4}"));
+        CHECK_FALSE(matches("Zhang", "[\\\\u4e00-\\\\u9fa5]{2,4}"));
+        CHECK(matches("A-Z", "[\\\\x41-\\\\x5A]-[A-Z]"));
+        CHECK(matches("ab", "(?=a)ab"));
+    }
+
     TEST_CASE("TODAY is the day at the user's UTC offset") {
         const int64_t evening_utc = 1710532800000;  // 2024-03-15 20:00:00Z
         CHECK(TodayAt(evening_utc, 0) == DaysFromCivil(2024, 3, 15));

@@ -13,14 +13,22 @@ namespace {
 /// "a number", "text"... for messages. Any is the type of NULL.
 const char* TypePhrase(ValueType type) {
     switch (type) {
-        case ValueType::Number: return "a number";
-        case ValueType::Text: return "text";
-        case ValueType::Boolean: return "a TRUE/FALSE value";
-        case ValueType::Date: return "a date";
-        case ValueType::DateTime: return "a date/time";
-        case ValueType::Picklist: return "a picklist";
-        case ValueType::MultiPicklist: return "a multi-select picklist";
-        case ValueType::Any: return "NULL";
+        case ValueType::Number:
+            return "a number";
+        case ValueType::Text:
+            return "text";
+        case ValueType::Boolean:
+            return "a TRUE/FALSE value";
+        case ValueType::Date:
+            return "a date";
+        case ValueType::DateTime:
+            return "a date/time";
+        case ValueType::Picklist:
+            return "a picklist";
+        case ValueType::MultiPicklist:
+            return "a multi-select picklist";
+        case ValueType::Any:
+            return "NULL";
     }
     return "a value";
 }
@@ -51,8 +59,8 @@ public:
             } else if (type != expected) {
                 const Position at = PositionOf(node.begin);
                 return Error{"formula.type",
-                             std::string("This formula must return ") + TypePhrase(expected) + ", but it returns " +
-                                 TypePhrase(type) + ".",
+                             std::string("This formula must return ") + TypePhrase(expected) +
+                                 ", but it returns " + TypePhrase(type) + ".",
                              "", at.line, at.position};
             }
         }
@@ -122,7 +130,7 @@ private:
         in.op = op;
         in.type = type;
         in.arg_type = arg_type;
-        in.argc = static_cast<uint16_t>(args.size());
+        in.argc = static_cast<int32_t>(args.size());
         in.first = static_cast<int32_t>(program_->args.size());
         in.aux = aux;
         in.position = at.position;
@@ -134,7 +142,8 @@ private:
 
     int32_t Constant(Value value, ValueType type, const SyntaxNode& at) {
         program_->constants.push_back(std::move(value));
-        return Emit(Op::Const, type, at, {}, ValueType::Any, static_cast<int32_t>(program_->constants.size() - 1));
+        return Emit(Op::Const, type, at, {}, ValueType::Any,
+                    static_cast<int32_t>(program_->constants.size() - 1));
     }
 
     /// Gives NULL (type Any) a concrete type once the context tells which: a blank of that type, or
@@ -144,7 +153,8 @@ private:
         if (in.type != ValueType::Any) return;
         in.type = type;
         if (in.op == Op::Const) {
-            program_->constants[in.aux] = type == ValueType::Boolean ? Value::Boolean(false) : Value::Blank(type);
+            program_->constants[in.aux] =
+                type == ValueType::Boolean ? Value::Boolean(false) : Value::Blank(type);
         } else if (in.op == Op::If) {
             Retype(program_->ArgIndex(in, 1), type);
             Retype(program_->ArgIndex(in, 2), type);
@@ -162,15 +172,19 @@ private:
         const ValueType type = program_->code[index].type;
         if (type == ValueType::Picklist) {
             Fail("formula.type",
-                 "The picklist " + Excerpt(node) + " can only be used in ISPICKVAL, TEXT, ISBLANK, CASE or "
-                 "PRIORVALUE; for example ISPICKVAL(" + Excerpt(node) + ", \"value\").",
+                 "The picklist " + Excerpt(node) +
+                     " can only be used in ISPICKVAL, TEXT, ISBLANK, CASE or "
+                     "PRIORVALUE; for example ISPICKVAL(" +
+                     Excerpt(node) + ", \"value\").",
                  node);
             return false;
         }
         if (type == ValueType::MultiPicklist) {
             Fail("formula.type",
-                 "The multi-select picklist " + Excerpt(node) + " can only be used in INCLUDES, ISBLANK or "
-                 "PRIORVALUE; for example INCLUDES(" + Excerpt(node) + ", \"value\").",
+                 "The multi-select picklist " + Excerpt(node) +
+                     " can only be used in INCLUDES, ISBLANK or "
+                     "PRIORVALUE; for example INCLUDES(" +
+                     Excerpt(node) + ", \"value\").",
                  node);
             return false;
         }
@@ -197,8 +211,8 @@ private:
     std::string FunctionName(const SyntaxNode& call) const { return ToUpperAscii(call.text); }
 
     /// The common type of two values that may be returned in the same place (IF branches...).
-    bool Unify(int32_t a, int32_t b, const SyntaxNode& node_a, const SyntaxNode& node_b, const std::string& what,
-               ValueType* out) {
+    bool Unify(int32_t a, int32_t b, const SyntaxNode& node_a, const SyntaxNode& node_b,
+               const std::string& what, ValueType* out) {
         if (!NoPicklist(a, node_a) || !NoPicklist(b, node_b)) return false;
         const ValueType ta = program_->code[a].type;
         const ValueType tb = program_->code[b].type;
@@ -224,15 +238,24 @@ private:
     int32_t Check(int32_t s) {
         const SyntaxNode& node = tree_.nodes[s];
         switch (node.kind) {
-            case SyntaxKind::Number: return Constant(Value::Number(node.number), ValueType::Number, node);
-            case SyntaxKind::String: return Constant(Value::Text(node.text), ValueType::Text, node);
-            case SyntaxKind::True: return Constant(Value::Boolean(true), ValueType::Boolean, node);
-            case SyntaxKind::False: return Constant(Value::Boolean(false), ValueType::Boolean, node);
-            case SyntaxKind::Null: return Constant(Value(), ValueType::Any, node);
-            case SyntaxKind::Name: return CheckName(node);
-            case SyntaxKind::Unary: return CheckUnary(node);
-            case SyntaxKind::Binary: return CheckBinary(node);
-            case SyntaxKind::Call: return CheckCall(node);
+            case SyntaxKind::Number:
+                return Constant(Value::Number(node.number), ValueType::Number, node);
+            case SyntaxKind::String:
+                return Constant(Value::Text(node.text), ValueType::Text, node);
+            case SyntaxKind::True:
+                return Constant(Value::Boolean(true), ValueType::Boolean, node);
+            case SyntaxKind::False:
+                return Constant(Value::Boolean(false), ValueType::Boolean, node);
+            case SyntaxKind::Null:
+                return Constant(Value(), ValueType::Any, node);
+            case SyntaxKind::Name:
+                return CheckName(node);
+            case SyntaxKind::Unary:
+                return CheckUnary(node);
+            case SyntaxKind::Binary:
+                return CheckBinary(node);
+            case SyntaxKind::Call:
+                return CheckCall(node);
         }
         return -1;
     }
@@ -251,7 +274,8 @@ private:
         if (field) return field;
         std::string message = "Unknown field '" + node.text + "'";
         if (FindFunction(node.text)) {
-            message += "; " + ToUpperAscii(node.text) + " is a function: write " + ToUpperAscii(node.text) + "(...)";
+            message +=
+                "; " + ToUpperAscii(node.text) + " is a function: write " + ToUpperAscii(node.text) + "(...)";
         } else if (std::string suggestion = ClosestMatch(node.text, resolver_.Names()); !suggestion.empty()) {
             message += "; did you mean '" + suggestion + "'?";
         } else {
@@ -264,6 +288,9 @@ private:
     int32_t CheckName(const SyntaxNode& node) {
         const FieldInfo* field = Resolve(node);
         if (!field) return -1;
+        if (field->type == ValueType::Any) {
+            return Fail("formula.type", "The field " + field->name + " has no type a formula can use.", node);
+        }
         return Emit(Op::Field, field->type, node, {}, ValueType::Any, FieldSlot(*field));
     }
 
@@ -277,8 +304,8 @@ private:
         if (actual != want && actual != ValueType::Any) {
             if (!NoPicklist(operand, child)) return -1;
             return Fail("formula.type",
-                        std::string("Expected ") + TypePhrase(want) + " after '" + TokSpelling(node.op) + "', found " +
-                            Found(operand, child) + ".",
+                        std::string("Expected ") + TypePhrase(want) + " after '" + TokSpelling(node.op) +
+                            "', found " + Found(operand, child) + ".",
                         child);
         }
         return Emit(node.op == Tok::Minus ? Op::Neg : Op::Not, want, node, {operand});
@@ -287,8 +314,8 @@ private:
     int32_t OperandError(const SyntaxNode& node, bool right, const char* expected, int32_t operand) {
         const SyntaxNode& child = Child(node, right ? 1 : 0);
         if (!NoPicklist(operand, child)) return -1;
-        std::string message = std::string("Expected ") + expected + " on the " + (right ? "right" : "left") + " of '" +
-                              TokSpelling(node.op) + "', found " + Found(operand, child);
+        std::string message = std::string("Expected ") + expected + " on the " + (right ? "right" : "left") +
+                              " of '" + TokSpelling(node.op) + "', found " + Found(operand, child);
         if (node.op == Tok::Amp && program_->code[operand].type != ValueType::Text) {
             message += "; convert it with TEXT()";
         }
@@ -307,8 +334,10 @@ private:
         switch (node.op) {
             case Tok::AndAnd:
             case Tok::OrOr:
-                if (lt != ValueType::Boolean && lt != A) return OperandError(node, false, "a TRUE/FALSE value", left);
-                if (rt != ValueType::Boolean && rt != A) return OperandError(node, true, "a TRUE/FALSE value", right);
+                if (lt != ValueType::Boolean && lt != A)
+                    return OperandError(node, false, "a TRUE/FALSE value", left);
+                if (rt != ValueType::Boolean && rt != A)
+                    return OperandError(node, true, "a TRUE/FALSE value", right);
                 Retype(left, ValueType::Boolean);
                 Retype(right, ValueType::Boolean);
                 return Emit(node.op == Tok::AndAnd ? Op::And : Op::Or, ValueType::Boolean, node,
@@ -326,9 +355,9 @@ private:
                 const bool ordering = node.op != Tok::Eq && node.op != Tok::Ne;
                 if (ordering && type == ValueType::Boolean) {
                     return FailOperator("formula.type",
-                                std::string("'") + TokSpelling(node.op) +
-                                    "' cannot order TRUE/FALSE values; compare them with = or <>.",
-                                node);
+                                        std::string("'") + TokSpelling(node.op) +
+                                            "' cannot order TRUE/FALSE values; compare them with = or <>.",
+                                        node);
                 }
                 Retype(left, type);
                 Retype(right, type);
@@ -352,9 +381,11 @@ private:
                 if (lt == ValueType::Number || lt == A) {
                     if (rt == ValueType::Date || rt == ValueType::DateTime) {
                         Retype(left, ValueType::Number);
-                        return Emit(rt == ValueType::Date ? Op::DateAdd : Op::DateTimeAdd, rt, node, {right, left});
+                        return Emit(rt == ValueType::Date ? Op::DateAdd : Op::DateTimeAdd, rt, node,
+                                    {right, left});
                     }
-                    if (rt != ValueType::Number && rt != A) return OperandError(node, true, "a number", right);
+                    if (rt != ValueType::Number && rt != A)
+                        return OperandError(node, true, "a number", right);
                     Retype(left, ValueType::Number);
                     Retype(right, ValueType::Number);
                     return Emit(Op::Add, ValueType::Number, node, {left, right});
@@ -364,13 +395,15 @@ private:
                         return OperandError(node, true, "a number (of days)", right);
                     }
                     Retype(right, ValueType::Number);
-                    return Emit(lt == ValueType::Date ? Op::DateAdd : Op::DateTimeAdd, lt, node, {left, right});
+                    return Emit(lt == ValueType::Date ? Op::DateAdd : Op::DateTimeAdd, lt, node,
+                                {left, right});
                 }
                 return OperandError(node, false, "a number, a date or text", left);
 
             case Tok::Minus:
                 if (lt == ValueType::Number || (lt == A && !IsTemporal(rt))) {
-                    if (rt != ValueType::Number && rt != A) return OperandError(node, true, "a number", right);
+                    if (rt != ValueType::Number && rt != A)
+                        return OperandError(node, true, "a number", right);
                     Retype(left, ValueType::Number);
                     Retype(right, ValueType::Number);
                     return Emit(Op::Sub, ValueType::Number, node, {left, right});
@@ -380,12 +413,14 @@ private:
                     const bool is_date = temporal == ValueType::Date;
                     if (rt == temporal) {
                         Retype(left, temporal);
-                        return Emit(is_date ? Op::DateDiff : Op::DateTimeDiff, ValueType::Number, node, {left, right});
+                        return Emit(is_date ? Op::DateDiff : Op::DateTimeDiff, ValueType::Number, node,
+                                    {left, right});
                     }
                     if (rt != ValueType::Number && rt != A) {
-                        return OperandError(node, true, is_date ? "a number (of days) or a date"
-                                                                : "a number (of days) or a date/time",
-                                            right);
+                        return OperandError(
+                            node, true,
+                            is_date ? "a number (of days) or a date" : "a number (of days) or a date/time",
+                            right);
                     }
                     Retype(right, ValueType::Number);
                     return Emit(is_date ? Op::DateSub : Op::DateTimeSub, temporal, node, {left, right});
@@ -410,7 +445,8 @@ private:
                 Retype(right, ValueType::Text);
                 return Emit(Op::Concat, ValueType::Text, node, {left, right});
 
-            default: break;
+            default:
+                break;
         }
         return FailOperator("formula.syntax", "Unexpected operator.", node);
     }
@@ -435,8 +471,9 @@ private:
     bool RequirePriorValues(const SyntaxNode& call) {
         if (options_.allow_prior_values) return true;
         Fail("formula.context",
-             FunctionName(call) + " is only available in validation rules and workflow conditions, where the "
-             "record's previous values are known.",
+             FunctionName(call) +
+                 " is only available in validation rules and workflow conditions, where the "
+                 "record's previous values are known.",
              call);
         return false;
     }
@@ -476,12 +513,14 @@ private:
         if (argc < spec->min_args || (spec->max_args >= 0 && argc > spec->max_args)) {
             std::string expected;
             if (spec->max_args == spec->min_args) {
-                expected = std::to_string(spec->min_args) + (spec->min_args == 1 ? " argument" : " arguments");
+                expected =
+                    std::to_string(spec->min_args) + (spec->min_args == 1 ? " argument" : " arguments");
             } else if (spec->max_args < 0) {
                 expected = "at least " + std::to_string(spec->min_args) +
                            (spec->min_args == 1 ? " argument" : " arguments");
             } else {
-                expected = std::to_string(spec->min_args) + " or " + std::to_string(spec->max_args) + " arguments";
+                expected =
+                    std::to_string(spec->min_args) + " or " + std::to_string(spec->max_args) + " arguments";
             }
             return Fail("formula.arity",
                         name + " takes " + expected + ", but " + std::to_string(argc) + " " +
@@ -489,10 +528,12 @@ private:
                         call);
         }
         if (name == "CASE" && argc % 2 != 0) {
-            return Fail("formula.arity",
-                        "CASE takes an expression, pairs of value and result, then an else result (an even number "
-                        "of arguments), but " + std::to_string(argc) + " were given: " + spec->signature + ".",
-                        call);
+            return Fail(
+                "formula.arity",
+                "CASE takes an expression, pairs of value and result, then an else result (an even number "
+                "of arguments), but " +
+                    std::to_string(argc) + " were given: " + spec->signature + ".",
+                call);
         }
 
         // Functions whose arguments are not ordinary values.
@@ -507,8 +548,8 @@ private:
             if (!field) return -1;
             program_->uses_prior_values = true;
             const bool changed = name == "ISCHANGED";
-            return Emit(changed ? Op::IsChanged : Op::Prior, changed ? ValueType::Boolean : field->type, call, {},
-                        field->type, FieldSlot(*field));
+            return Emit(changed ? Op::IsChanged : Op::Prior, changed ? ValueType::Boolean : field->type, call,
+                        {}, field->type, FieldSlot(*field));
         }
         if (name == "TODAY" || name == "NOW") {
             program_->uses_clock = true;
@@ -531,7 +572,8 @@ private:
             }
             return true;
         };
-        const ValueType N = ValueType::Number, T = ValueType::Text, B = ValueType::Boolean, D = ValueType::Date;
+        const ValueType N = ValueType::Number, T = ValueType::Text, B = ValueType::Boolean,
+                        D = ValueType::Date;
 
         if (name == "AND" || name == "OR") {
             if (!all(B)) return -1;
@@ -553,7 +595,8 @@ private:
         }
         if (name == "BLANKVALUE") {
             ValueType type;
-            if (!Unify(args[0], args[1], Child(call, 0), Child(call, 1), "arguments of BLANKVALUE", &type)) return -1;
+            if (!Unify(args[0], args[1], Child(call, 0), Child(call, 1), "arguments of BLANKVALUE", &type))
+                return -1;
             return Emit(Op::BlankValue, type, call, args);
         }
         if (name == "ISPICKVAL") return CheckIsPickVal(call, args);
@@ -603,7 +646,10 @@ private:
         }
         if (name == "DAY" || name == "MONTH" || name == "YEAR" || name == "WEEKDAY") {
             if (!all(D)) return -1;
-            const Op op = name == "DAY" ? Op::Day : name == "MONTH" ? Op::Month : name == "YEAR" ? Op::Year : Op::Weekday;
+            const Op op = name == "DAY"     ? Op::Day
+                          : name == "MONTH" ? Op::Month
+                          : name == "YEAR"  ? Op::Year
+                                            : Op::Weekday;
             return Emit(op, N, call, args);
         }
         if (name == "ADDMONTHS") {
@@ -612,11 +658,11 @@ private:
         }
         if (name == "ABS" || name == "FLOOR" || name == "CEILING" || name == "ROUND" || name == "MOD") {
             if (!all(N)) return -1;
-            const Op op = name == "ABS"     ? Op::Abs
-                          : name == "FLOOR" ? Op::Floor
+            const Op op = name == "ABS"       ? Op::Abs
+                          : name == "FLOOR"   ? Op::Floor
                           : name == "CEILING" ? Op::Ceiling
-                          : name == "ROUND" ? Op::Round
-                                            : Op::Mod;
+                          : name == "ROUND"   ? Op::Round
+                                              : Op::Mod;
             return Emit(op, N, call, args);
         }
         if (name == "MIN" || name == "MAX") {
@@ -628,7 +674,8 @@ private:
                 const SyntaxNode& arg = Child(call, first_typed);
                 if (!NoPicklist(args[first_typed], arg)) return -1;
                 return Fail("formula.type",
-                            name + " expects numbers, dates or date/times, found " + Found(args[first_typed], arg) + ".",
+                            name + " expects numbers, dates or date/times, found " +
+                                Found(args[first_typed], arg) + ".",
                             arg);
             }
             if (!all(type)) return -1;
@@ -658,7 +705,8 @@ private:
                 if (!NoPicklist(args[i], Child(call, i))) return -1;
                 return Fail("formula.type",
                             std::string("CASE compares ") + Excerpt(Child(call, 0)) + " (" + TypePhrase(key) +
-                                ") with " + Found(args[i], Child(call, i)) + "; the values must have the same type.",
+                                ") with " + Found(args[i], Child(call, i)) +
+                                "; the values must have the same type.",
                             Child(call, i));
             }
         }
@@ -675,9 +723,9 @@ private:
             if (type == ValueType::Any) type = t;
             if (t != ValueType::Any && t != type) {
                 return Fail("formula.type",
-                            "The results of CASE must all have the same type: " + Excerpt(Child(call, 2)) + " is " +
-                                TypePhrase(program_->code[args[2]].type) + ", but " + Excerpt(Child(call, i)) +
-                                " is " + TypePhrase(t) + ".",
+                            "The results of CASE must all have the same type: " + Excerpt(Child(call, 2)) +
+                                " is " + TypePhrase(program_->code[args[2]].type) + ", but " +
+                                Excerpt(Child(call, i)) + " is " + TypePhrase(t) + ".",
                             Child(call, i));
             }
         }
@@ -705,14 +753,15 @@ private:
     int32_t CheckIsPickVal(const SyntaxNode& call, std::vector<int32_t>& args) {
         if (program_->code[args[0]].type != ValueType::Picklist) {
             return Fail("formula.type",
-                        "ISPICKVAL expects a picklist field as argument 1, found " + Found(args[0], Child(call, 0)) +
-                            ".",
+                        "ISPICKVAL expects a picklist field as argument 1, found " +
+                            Found(args[0], Child(call, 0)) + ".",
                         Child(call, 0));
         }
         if (!Require(args[1], call, 1, ValueType::Text)) return -1;
         const SyntaxNode& literal = Child(call, 1);
         const FieldInfo* field = PicklistField(args[0]);
-        if (literal.kind == SyntaxKind::String && field && !field->picklist_values.empty() && !literal.text.empty() &&
+        if (literal.kind == SyntaxKind::String && field && !field->picklist_values.empty() &&
+            !literal.text.empty() &&
             std::find(field->picklist_values.begin(), field->picklist_values.end(), literal.text) ==
                 field->picklist_values.end()) {
             return Fail("formula.argument", ValueNotInPicklist(literal.text, *field), literal);
@@ -729,15 +778,17 @@ private:
         }
         const SyntaxNode& literal = Child(call, 1);
         if (literal.kind != SyntaxKind::String) {
-            return Fail("formula.type", "INCLUDES expects a text literal such as \"Golf\" as argument 2, found " +
-                                            Excerpt(literal) + ".",
+            return Fail("formula.type",
+                        "INCLUDES expects a text literal such as \"Golf\" as argument 2, found " +
+                            Excerpt(literal) + ".",
                         literal);
         }
         if (literal.text.empty() || literal.text.find(';') != std::string::npos) {
-            return Fail("formula.argument",
-                        "INCLUDES checks one value at a time; \"" + literal.text +
-                            "\" is empty or contains ';'. Combine several with OR(INCLUDES(...), INCLUDES(...)).",
-                        literal);
+            return Fail(
+                "formula.argument",
+                "INCLUDES checks one value at a time; \"" + literal.text +
+                    "\" is empty or contains ';'. Combine several with OR(INCLUDES(...), INCLUDES(...)).",
+                literal);
         }
         const FieldInfo* field = PicklistField(args[0]);
         if (field && !field->picklist_values.empty() &&
@@ -749,7 +800,8 @@ private:
     }
 
     int32_t CheckRegex(const SyntaxNode& call, std::vector<int32_t>& args) {
-        if (!Require(args[0], call, 0, ValueType::Text) || !Require(args[1], call, 1, ValueType::Text)) return -1;
+        if (!Require(args[0], call, 0, ValueType::Text) || !Require(args[1], call, 1, ValueType::Text))
+            return -1;
         const SyntaxNode& pattern = Child(call, 1);
         int32_t regex_index = -1;
         if (pattern.kind == SyntaxKind::String) {
@@ -757,7 +809,8 @@ private:
             auto regex = CompileRegex(pattern.text, &reason);
             if (!regex) {
                 return Fail("formula.argument",
-                            "The REGEX pattern " + Excerpt(pattern) + " is invalid: " + reason + ".", pattern);
+                            "The REGEX pattern " + Excerpt(pattern) + " is invalid: " + reason + ".",
+                            pattern);
             }
             program_->regexes.push_back(std::move(regex));
             regex_index = static_cast<int32_t>(program_->regexes.size() - 1);
@@ -787,7 +840,8 @@ const std::vector<FieldInfo>& CompiledFormula::fields() const { return program_-
 bool CompiledFormula::uses_prior_values() const { return program_->uses_prior_values; }
 bool CompiledFormula::uses_clock() const { return program_->uses_clock; }
 
-Result<CompiledFormula> Compile(std::string_view text, const FieldResolver& fields, const CompileOptions& options) {
+Result<CompiledFormula> Compile(std::string_view text, const FieldResolver& fields,
+                                const CompileOptions& options) {
     Result<detail::SyntaxTree> tree = detail::Parse(text, options.max_length, options.max_depth);
     if (!tree.ok()) return tree.error();
     Result<std::shared_ptr<detail::Program>> program = detail::Checker(text, *tree, fields, options).Run();

@@ -43,7 +43,8 @@ public:
         }
         Value result;
         switch (p_.result_type) {
-            case ValueType::Boolean: break;
+            case ValueType::Boolean:
+                break;
             case ValueType::Text: {
                 std::string text;
                 Text(root, text);
@@ -67,7 +68,9 @@ public:
                 break;
             }
             case ValueType::Picklist:
-            case ValueType::MultiPicklist: assert(false && "the checker rejects picklist results"); break;
+            case ValueType::MultiPicklist:
+                assert(false && "the checker rejects picklist results");
+                break;
         }
         if (failed_) return error_;
         return result;
@@ -134,10 +137,13 @@ private:
     static Num NumOf(const Value& value) {
         if (value.is_blank()) return kBlank;
         switch (value.type()) {
-            case ValueType::Number: return Of(value.number());
+            case ValueType::Number:
+                return Of(value.number());
             case ValueType::Date:
-            case ValueType::DateTime: return Of(static_cast<double>(value.days()));
-            default: return kBlank;
+            case ValueType::DateTime:
+                return Of(static_cast<double>(value.days()));
+            default:
+                return kBlank;
         }
     }
 
@@ -154,8 +160,10 @@ private:
                 return (!now.is_blank() && now.boolean()) != (!before.is_blank() && before.boolean());
             case ValueType::Number:
             case ValueType::Date:
-            case ValueType::DateTime: return !NumEqual(NumOf(now), NumOf(before));
-            default: return now.text() != before.text();
+            case ValueType::DateTime:
+                return !NumEqual(NumOf(now), NumOf(before));
+            default:
+                return now.text() != before.text();
         }
     }
 
@@ -198,12 +206,18 @@ private:
             const std::string& x = TextRef(a, x_scratch);
             const int c = x.compare(TextRef(b, y_scratch));
             switch (in.op) {
-                case Op::Eq: return c == 0;
-                case Op::Ne: return c != 0;
-                case Op::Lt: return c < 0;
-                case Op::Gt: return c > 0;
-                case Op::Le: return c <= 0;
-                default: return c >= 0;
+                case Op::Eq:
+                    return c == 0;
+                case Op::Ne:
+                    return c != 0;
+                case Op::Lt:
+                    return c < 0;
+                case Op::Gt:
+                    return c > 0;
+                case Op::Le:
+                    return c <= 0;
+                default:
+                    return c >= 0;
             }
         }
         const Num x = Number(a), y = Number(b);
@@ -211,17 +225,22 @@ private:
         if (in.op == Op::Ne) return !NumEqual(x, y);
         if (x.blank || y.blank) return false;
         switch (in.op) {
-            case Op::Lt: return x.v < y.v;
-            case Op::Gt: return x.v > y.v;
-            case Op::Le: return x.v <= y.v;
-            default: return x.v >= y.v;
+            case Op::Lt:
+                return x.v < y.v;
+            case Op::Gt:
+                return x.v > y.v;
+            case Op::Le:
+                return x.v <= y.v;
+            default:
+                return x.v >= y.v;
         }
     }
 
     bool Bool(int32_t index) {
         const Instr& in = At(index);
         switch (in.op) {
-            case Op::Const: return p_.constants[in.aux].boolean();
+            case Op::Const:
+                return p_.constants[in.aux].boolean();
             case Op::Field:
             case Op::Prior: {
                 const Value v = Read(in, in.op == Op::Prior);
@@ -233,8 +252,10 @@ private:
                     return false;
                 }
                 return ctx_.record->IsNew();
-            case Op::IsChanged: return IsChanged(in);
-            case Op::Not: return !Bool(ArgOf(in, 0));
+            case Op::IsChanged:
+                return IsChanged(in);
+            case Op::Not:
+                return !Bool(ArgOf(in, 0));
             case Op::And:
                 for (int i = 0; i < in.argc; ++i) {
                     if (!Bool(ArgOf(in, i))) return false;
@@ -250,10 +271,14 @@ private:
             case Op::Lt:
             case Op::Gt:
             case Op::Le:
-            case Op::Ge: return Compare(in);
-            case Op::If: return Bool(ArgOf(in, 0)) ? Bool(ArgOf(in, 1)) : Bool(ArgOf(in, 2));
-            case Op::Case: return Bool(CaseBranch(in));
-            case Op::BlankValue: return Bool(ArgOf(in, 0));  // a Boolean is never blank
+            case Op::Ge:
+                return Compare(in);
+            case Op::If:
+                return Bool(ArgOf(in, 0)) ? Bool(ArgOf(in, 1)) : Bool(ArgOf(in, 2));
+            case Op::Case:
+                return Bool(CaseBranch(in));
+            case Op::BlankValue:
+                return Bool(ArgOf(in, 0));  // a Boolean is never blank
             case Op::IsBlank: {
                 const int32_t arg = ArgOf(in, 0);
                 if (in.arg_type == ValueType::Boolean) {
@@ -267,7 +292,8 @@ private:
                 }
                 return Number(arg).blank;
             }
-            case Op::IsPickVal: return TextEquals(ArgOf(in, 0), ArgOf(in, 1));
+            case Op::IsPickVal:
+                return TextEquals(ArgOf(in, 0), ArgOf(in, 1));
             case Op::Includes: {
                 std::string values, scratch;
                 Text(ArgOf(in, 0), values);
@@ -292,8 +318,11 @@ private:
                 const std::string& prefix = TextRef(ArgOf(in, 1), scratch);
                 return text.compare(0, prefix.size(), prefix) == 0;
             }
-            case Op::Regex: return Regex(in);
-            default: assert(false && "not a Boolean instruction"); return false;
+            case Op::Regex:
+                return Regex(in);
+            default:
+                assert(false && "not a Boolean instruction");
+                return false;
         }
     }
 
@@ -309,7 +338,8 @@ private:
             if (failed_) return false;
             regex = CompileRegex(pattern, &reason);
             if (!regex) {
-                Fail(in, "The REGEX pattern \"" + pattern + "\" is invalid: " + reason + ".");
+                Fail(in, "The REGEX pattern \"" + pattern.substr(0, CodePointOffset(pattern, 60)) +
+                             "\" is invalid: " + reason + ".");
                 return false;
             }
         }
@@ -327,11 +357,15 @@ private:
     Num Number(int32_t index) {
         const Instr& in = At(index);
         switch (in.op) {
-            case Op::Const: return NumOf(p_.constants[in.aux]);
+            case Op::Const:
+                return NumOf(p_.constants[in.aux]);
             case Op::Field:
-            case Op::Prior: return NumOf(Read(in, in.op == Op::Prior));
-            case Op::Today: return Of(static_cast<double>(ctx_.today_days));
-            case Op::Now: return Of(static_cast<double>(ctx_.now_ms));
+            case Op::Prior:
+                return NumOf(Read(in, in.op == Op::Prior));
+            case Op::Today:
+                return Of(static_cast<double>(ctx_.today_days));
+            case Op::Now:
+                return Of(static_cast<double>(ctx_.now_ms));
             case Op::Neg: {
                 const Num a = Number(ArgOf(in, 0));
                 return a.blank ? kBlank : Of(-a.v);
@@ -352,8 +386,10 @@ private:
                 if (a.blank || b.blank) return kBlank;
                 return Arithmetic(in, a.v, b.v);
             }
-            case Op::If: return Bool(ArgOf(in, 0)) ? Number(ArgOf(in, 1)) : Number(ArgOf(in, 2));
-            case Op::Case: return Number(CaseBranch(in));
+            case Op::If:
+                return Bool(ArgOf(in, 0)) ? Number(ArgOf(in, 1)) : Number(ArgOf(in, 2));
+            case Op::Case:
+                return Number(CaseBranch(in));
             case Op::BlankValue: {
                 const Num a = Number(ArgOf(in, 0));
                 return a.blank ? Number(ArgOf(in, 1)) : a;
@@ -363,7 +399,8 @@ private:
                 Text(ArgOf(in, 0), text);
                 return Of(static_cast<double>(CodePointCount(text)));
             }
-            case Op::ToNumber: return ToNumber(in);
+            case Op::ToNumber:
+                return ToNumber(in);
             case Op::MakeDate: {
                 const Num y = Number(ArgOf(in, 0)), m = Number(ArgOf(in, 1)), d = Number(ArgOf(in, 2));
                 if (y.blank || m.blank || d.blank) return kBlank;
@@ -376,7 +413,8 @@ private:
                 return Of(static_cast<double>(
                     DaysFromCivil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day))));
             }
-            case Op::DateValue: return DateValue(in);
+            case Op::DateValue:
+                return DateValue(in);
             case Op::Day:
             case Op::Month:
             case Op::Year:
@@ -388,7 +426,8 @@ private:
                 const CivilDate c = CivilFromDays(days);
                 return Of(in.op == Op::Day ? c.day : in.op == Op::Month ? c.month : c.year);
             }
-            case Op::AddMonths: return AddMonths(in);
+            case Op::AddMonths:
+                return AddMonths(in);
             case Op::Abs:
             case Op::Floor:
             case Op::Ceiling: {
@@ -414,7 +453,8 @@ private:
                 }
                 // a - b * trunc(a / b): the sign of a, and the same steps as the SQL translation.
                 const double q = a.v / b.v;
-                const double whole = std::fabs(q) >= kTwoPow52 ? q : static_cast<double>(static_cast<int64_t>(q));
+                const double whole =
+                    std::fabs(q) >= kTwoPow52 ? q : static_cast<double>(static_cast<int64_t>(q));
                 return Checked(in, a.v - b.v * whole);
             }
             case Op::Min:
@@ -430,30 +470,44 @@ private:
                 }
                 return best;
             }
-            default: assert(false && "not a numeric instruction"); return kBlank;
+            default:
+                assert(false && "not a numeric instruction");
+                return kBlank;
         }
     }
 
     Num Arithmetic(const Instr& in, double a, double b) {
         switch (in.op) {
-            case Op::Add: return Checked(in, a + b);
-            case Op::Sub: return Checked(in, a - b);
-            case Op::Mul: return Checked(in, a * b);
+            case Op::Add:
+                return Checked(in, a + b);
+            case Op::Sub:
+                return Checked(in, a - b);
+            case Op::Mul:
+                return Checked(in, a * b);
             case Op::Div:
                 if (b == 0) {
                     Fail(in, "Division by zero.");
                     return kBlank;
                 }
                 return Checked(in, a / b);
-            case Op::Pow: return Checked(in, std::pow(a, b));
+            case Op::Pow:
+                return Checked(in, std::pow(a, b));
             // Days added to a date are whole days, truncated toward zero (as CAST(n AS INTEGER) in SQL).
-            case Op::DateAdd: return CheckedDate(in, a + std::trunc(b));
-            case Op::DateSub: return CheckedDate(in, a - std::trunc(b));
-            case Op::DateDiff: return Of(a - b);
-            case Op::DateTimeAdd: return CheckedDateTime(in, a + std::trunc(b * static_cast<double>(kMsPerDay)));
-            case Op::DateTimeSub: return CheckedDateTime(in, a - std::trunc(b * static_cast<double>(kMsPerDay)));
-            case Op::DateTimeDiff: return Of((a - b) / static_cast<double>(kMsPerDay));
-            default: assert(false); return kBlank;
+            case Op::DateAdd:
+                return CheckedDate(in, a + std::trunc(b));
+            case Op::DateSub:
+                return CheckedDate(in, a - std::trunc(b));
+            case Op::DateDiff:
+                return Of(a - b);
+            case Op::DateTimeAdd:
+                return CheckedDateTime(in, a + std::trunc(b * static_cast<double>(kMsPerDay)));
+            case Op::DateTimeSub:
+                return CheckedDateTime(in, a - std::trunc(b * static_cast<double>(kMsPerDay)));
+            case Op::DateTimeDiff:
+                return Of((a - b) / static_cast<double>(kMsPerDay));
+            default:
+                assert(false);
+                return kBlank;
         }
     }
 
@@ -534,9 +588,13 @@ private:
     void Text(int32_t index, std::string& out) {
         const Instr& in = At(index);
         switch (in.op) {
-            case Op::Const: out = p_.constants[in.aux].text(); return;
+            case Op::Const:
+                out = p_.constants[in.aux].text();
+                return;
             case Op::Field:
-            case Op::Prior: out = Read(in, in.op == Op::Prior).text(); return;
+            case Op::Prior:
+                out = Read(in, in.op == Op::Prior).text();
+                return;
             case Op::Concat: {
                 Text(ArgOf(in, 0), out);
                 std::string right;
@@ -544,8 +602,12 @@ private:
                 out += right;
                 return;
             }
-            case Op::If: Text(Bool(ArgOf(in, 0)) ? ArgOf(in, 1) : ArgOf(in, 2), out); return;
-            case Op::Case: Text(CaseBranch(in), out); return;
+            case Op::If:
+                Text(Bool(ArgOf(in, 0)) ? ArgOf(in, 1) : ArgOf(in, 2), out);
+                return;
+            case Op::Case:
+                Text(CaseBranch(in), out);
+                return;
             case Op::BlankValue:
                 Text(ArgOf(in, 0), out);
                 if (out.empty()) Text(ArgOf(in, 1), out);
@@ -562,7 +624,8 @@ private:
                     out = text.substr(0, CodePointOffset(text, static_cast<size_t>(count)));
                 } else {
                     const int64_t length = static_cast<int64_t>(CodePointCount(text));
-                    out = text.substr(CodePointOffset(text, static_cast<size_t>(std::max<int64_t>(length - count, 0))));
+                    out = text.substr(
+                        CodePointOffset(text, static_cast<size_t>(std::max<int64_t>(length - count, 0))));
                 }
                 return;
             }
@@ -616,7 +679,10 @@ private:
                 }
                 return;
             }
-            default: assert(false && "not a text instruction"); out.clear(); return;
+            default:
+                assert(false && "not a text instruction");
+                out.clear();
+                return;
         }
     }
 

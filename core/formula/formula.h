@@ -66,8 +66,8 @@ namespace crm::formula {
 /// A field a formula can read. Cross-object paths ("Account.Name") are fields too, when the
 /// resolver offers them.
 struct FieldInfo {
-    std::string name;                          ///< API name as written in formulas ("Amount")
-    ValueType type = ValueType::Text;          ///< never Any
+    std::string name;                  ///< API name as written in formulas ("Amount")
+    ValueType type = ValueType::Text;  ///< never Any
     /// SQL that reads the field in ToSql(): usually a quoted column ("\"amount\""), or any expression
     /// giving the canonical form: Number a number; Text/Picklist/MultiPicklist text ('a;b' for
     /// multi-select); Boolean 0/1; Date integer days since 1970-01-01 (for an ISO text column:
@@ -221,6 +221,7 @@ struct SqlCondition {
 
 /// A WHERE condition for a Boolean formula over the row's columns: true for exactly the rows where
 /// Evaluate() answers TRUE (blanks included). Written so that simple comparisons can use indexes.
+/// Text columns must use SQLite's default BINARY collation (a NOCASE column would compare differently).
 /// Errors: formula.not_translatable (ISNEW, ISCHANGED, PRIORVALUE, REGEX and ^ without crm_functions,
 /// ROUND with non-constant digits, a field without sql_column), formula.type (not a Boolean formula).
 /// A row on which Evaluate() would fail (division by zero...) is not an error in SQL: such a row

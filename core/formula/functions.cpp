@@ -22,7 +22,8 @@ const std::vector<FunctionSpec>& FunctionSpecs() {
         {"ISBLANK", 1, 1, "Logical", "ISBLANK(expression)",
          "TRUE when the value is blank (empty text counts as blank).", "值为空时返回 TRUE（空文本视为空）。"},
         {"BLANKVALUE", 2, 2, "Logical", "BLANKVALUE(expression, substitute)",
-         "The expression, or the substitute when the expression is blank.", "表达式为空时返回替代值，否则返回表达式。"},
+         "The expression, or the substitute when the expression is blank.",
+         "表达式为空时返回替代值，否则返回表达式。"},
         {"ISNEW", 0, 0, "Logical", "ISNEW()",
          "TRUE when the record is being created (validation rules and workflow only).",
          "记录正在新建时返回 TRUE（仅限验证规则和工作流）。"},
@@ -37,11 +38,14 @@ const std::vector<FunctionSpec>& FunctionSpecs() {
         {"ISPICKVAL", 2, 2, "Text", "ISPICKVAL(picklist_field, \"value\")",
          "TRUE when the picklist field has the given value.", "选项列表字段等于给定值时返回 TRUE。"},
         {"INCLUDES", 2, 2, "Text", "INCLUDES(multiselect_field, \"value\")",
-         "TRUE when the multi-select picklist includes the given value.", "多选选项列表包含给定值时返回 TRUE。"},
+         "TRUE when the multi-select picklist includes the given value.",
+         "多选选项列表包含给定值时返回 TRUE。"},
         {"CONTAINS", 2, 2, "Text", "CONTAINS(text, compare_text)",
-         "TRUE when the text contains compare_text (case-sensitive).", "文本包含 compare_text 时返回 TRUE（区分大小写）。"},
+         "TRUE when the text contains compare_text (case-sensitive).",
+         "文本包含 compare_text 时返回 TRUE（区分大小写）。"},
         {"BEGINS", 2, 2, "Text", "BEGINS(text, prefix)",
-         "TRUE when the text starts with the prefix (case-sensitive).", "文本以指定前缀开头时返回 TRUE（区分大小写）。"},
+         "TRUE when the text starts with the prefix (case-sensitive).",
+         "文本以指定前缀开头时返回 TRUE（区分大小写）。"},
         {"LEFT", 2, 2, "Text", "LEFT(text, count)", "The first count characters of the text.",
          "返回文本开头的 count 个字符。"},
         {"RIGHT", 2, 2, "Text", "RIGHT(text, count)", "The last count characters of the text.",
@@ -56,9 +60,10 @@ const std::vector<FunctionSpec>& FunctionSpecs() {
          "将文本中的英文字母 a-z 转为大写。"},
         {"TRIM", 1, 1, "Text", "TRIM(text)", "The text without leading and trailing spaces.",
          "去掉文本首尾的空格。"},
-        {"TEXT", 1, 1, "Text", "TEXT(value)",
-         "A number, date, date/time or picklist value as text.", "将数字、日期、日期时间或选项列表值转为文本。"},
-        {"VALUE", 1, 1, "Text", "VALUE(text)", "The number written in the text; an error if it is not a number.",
+        {"TEXT", 1, 1, "Text", "TEXT(value)", "A number, date, date/time or picklist value as text.",
+         "将数字、日期、日期时间或选项列表值转为文本。"},
+        {"VALUE", 1, 1, "Text", "VALUE(text)",
+         "The number written in the text; an error if it is not a number.",
          "将文本转为数字；文本不是数字时报错。"},
         {"REGEX", 2, 2, "Text", "REGEX(text, pattern)",
          "TRUE when the whole text matches the regular expression (ECMAScript syntax).",
@@ -69,7 +74,8 @@ const std::vector<FunctionSpec>& FunctionSpecs() {
         {"DATEVALUE", 1, 1, "Date", "DATEVALUE(text_or_datetime)",
          "The date of a \"YYYY-MM-DD\" text, or the (UTC) date of a date/time.",
          "将 \"YYYY-MM-DD\" 文本或日期时间（按 UTC）转为日期。"},
-        {"TODAY", 0, 0, "Date", "TODAY()", "The current date in the user's time zone.", "用户时区中的当前日期。"},
+        {"TODAY", 0, 0, "Date", "TODAY()", "The current date in the user's time zone.",
+         "用户时区中的当前日期。"},
         {"NOW", 0, 0, "Date", "NOW()", "The current date and time.", "当前的日期和时间。"},
         {"DAY", 1, 1, "Date", "DAY(date)", "The day of the month, 1 to 31.", "日期中的日（1 到 31）。"},
         {"MONTH", 1, 1, "Date", "MONTH(date)", "The month, 1 (January) to 12 (December).",
@@ -83,13 +89,16 @@ const std::vector<FunctionSpec>& FunctionSpecs() {
         // Math
         {"ABS", 1, 1, "Math", "ABS(number)", "The number without its sign.", "数字的绝对值。"},
         {"ROUND", 1, 2, "Math", "ROUND(number, digits)",
-         "The number rounded to digits decimals, halves away from zero.", "按指定小数位数四舍五入（0.5 远离零进位）。"},
-        {"FLOOR", 1, 1, "Math", "FLOOR(number)", "The number rounded down, toward zero for negatives (-2.5 -> -2).",
+         "The number rounded to digits decimals, halves away from zero.",
+         "按指定小数位数四舍五入（0.5 远离零进位）。"},
+        {"FLOOR", 1, 1, "Math", "FLOOR(number)",
+         "The number rounded down, toward zero for negatives (-2.5 -> -2).",
          "向下取整，负数向零取整（-2.5 得 -2）。"},
-        {"CEILING", 1, 1, "Math", "CEILING(number)", "The number rounded up, away from zero for negatives (-2.5 -> -3).",
+        {"CEILING", 1, 1, "Math", "CEILING(number)",
+         "The number rounded up, away from zero for negatives (-2.5 -> -3).",
          "向上取整，负数远离零取整（-2.5 得 -3）。"},
-        {"MOD", 2, 2, "Math", "MOD(number, divisor)", "The remainder of the division, with the sign of number.",
-         "除法的余数，符号与被除数相同。"},
+        {"MOD", 2, 2, "Math", "MOD(number, divisor)",
+         "The remainder of the division, with the sign of number.", "除法的余数，符号与被除数相同。"},
         {"MIN", 1, -1, "Math", "MIN(value1, value2, ...)", "The smallest of the numbers (or dates).",
          "返回最小的数字（或日期）。"},
         {"MAX", 1, -1, "Math", "MAX(value1, value2, ...)", "The largest of the numbers (or dates).",
@@ -121,13 +130,15 @@ const std::vector<FunctionDoc>& Functions() {
     static const std::vector<FunctionDoc> kDocs = [] {
         std::vector<FunctionDoc> docs;
         for (const detail::FunctionSpec& spec : detail::FunctionSpecs()) {
-            docs.push_back({spec.name, spec.category, spec.signature, spec.description_en, spec.description_zh});
+            docs.push_back(
+                {spec.name, spec.category, spec.signature, spec.description_en, spec.description_zh});
         }
         const auto rank = [](const std::string& category) {
             return category == "Logical" ? 0 : category == "Text" ? 1 : category == "Date" ? 2 : 3;
         };
         std::stable_sort(docs.begin(), docs.end(), [&](const FunctionDoc& a, const FunctionDoc& b) {
-            return rank(a.category) != rank(b.category) ? rank(a.category) < rank(b.category) : a.name < b.name;
+            return rank(a.category) != rank(b.category) ? rank(a.category) < rank(b.category)
+                                                        : a.name < b.name;
         });
         return docs;
     }();

@@ -19,10 +19,12 @@ namespace crm::formula::detail {
 
 // [SECTION] Syntax
 
+// clang-format off
 enum class Tok : uint8_t {
     End, Number, String, Ident, LParen, RParen, Comma,
-    Plus, Minus, Star, Slash, Caret, Amp, Eq, Ne, Lt, Gt, Le, Ge, AndAnd, OrOr, Bang,
+    Plus, Minus, Star, Slash, Caret, Amp, Eq, Ne, Lt, Gt, Le, Ge, AndAnd, OrOr, Bang
 };
+// clang-format on
 
 /// "+" for Tok::Plus..., as written in messages.
 const char* TokSpelling(Tok tok);
@@ -54,23 +56,25 @@ Result<SyntaxTree> Parse(std::string_view text, int max_length, int max_depth);
 // [SECTION] Program
 
 /// Instructions. Operand types are resolved by the checker, so each opcode does one thing.
+// clang-format off
 enum class Op : uint8_t {
     Const, Field, Prior, IsChanged, IsNew, Today, Now,
     Neg, Add, Sub, Mul, Div, Pow, Concat,
     DateAdd, DateSub, DateDiff, DateTimeAdd, DateTimeSub, DateTimeDiff,
-    Eq, Ne, Lt, Gt, Le, Ge,  // arg_type says how to compare
+    Eq, Ne, Lt, Gt, Le, Ge,  // in this order: sql.cpp indexes its operator table with them
     And, Or, Not, If, Case, IsBlank, BlankValue,
     IsPickVal, Includes, Contains, Begins, Left, Right, Mid, Len, Lower, Upper, Trim, ToText, ToNumber, Regex,
     MakeDate, DateValue, Day, Month, Year, Weekday, AddMonths,
-    Abs, Round, Floor, Ceiling, Mod, Min, Max,
+    Abs, Round, Floor, Ceiling, Mod, Min, Max
 };
+// clang-format on
 
 /// One node of the compiled tree; its arguments are Program::args[first .. first + argc).
 struct Instr {
     Op op = Op::Const;
     ValueType type = ValueType::Any;      ///< result type (Picklist types stay as they are)
     ValueType arg_type = ValueType::Any;  ///< operand type of comparisons, ISBLANK, CASE, TEXT, DATEVALUE
-    uint16_t argc = 0;
+    int32_t argc = 0;
     int32_t first = 0;
     int32_t aux = -1;  ///< Const: constant index; Field/Prior/IsChanged: field slot; Regex: regex index
     int32_t position = 1;

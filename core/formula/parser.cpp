@@ -10,28 +10,50 @@ namespace crm::formula::detail {
 
 const char* TokSpelling(Tok tok) {
     switch (tok) {
-        case Tok::End: return "end of formula";
-        case Tok::Number: return "number";
-        case Tok::String: return "text";
-        case Tok::Ident: return "name";
-        case Tok::LParen: return "(";
-        case Tok::RParen: return ")";
-        case Tok::Comma: return ",";
-        case Tok::Plus: return "+";
-        case Tok::Minus: return "-";
-        case Tok::Star: return "*";
-        case Tok::Slash: return "/";
-        case Tok::Caret: return "^";
-        case Tok::Amp: return "&";
-        case Tok::Eq: return "=";
-        case Tok::Ne: return "<>";
-        case Tok::Lt: return "<";
-        case Tok::Gt: return ">";
-        case Tok::Le: return "<=";
-        case Tok::Ge: return ">=";
-        case Tok::AndAnd: return "&&";
-        case Tok::OrOr: return "||";
-        case Tok::Bang: return "!";
+        case Tok::End:
+            return "end of formula";
+        case Tok::Number:
+            return "number";
+        case Tok::String:
+            return "text";
+        case Tok::Ident:
+            return "name";
+        case Tok::LParen:
+            return "(";
+        case Tok::RParen:
+            return ")";
+        case Tok::Comma:
+            return ",";
+        case Tok::Plus:
+            return "+";
+        case Tok::Minus:
+            return "-";
+        case Tok::Star:
+            return "*";
+        case Tok::Slash:
+            return "/";
+        case Tok::Caret:
+            return "^";
+        case Tok::Amp:
+            return "&";
+        case Tok::Eq:
+            return "=";
+        case Tok::Ne:
+            return "<>";
+        case Tok::Lt:
+            return "<";
+        case Tok::Gt:
+            return ">";
+        case Tok::Le:
+            return "<=";
+        case Tok::Ge:
+            return ">=";
+        case Tok::AndAnd:
+            return "&&";
+        case Tok::OrOr:
+            return "||";
+        case Tok::Bang:
+            return "!";
     }
     return "?";
 }
@@ -100,7 +122,8 @@ public:
         int line = 1;
         for (size_t i = 0; i <= src_.size(); ++i) {
             // A stray continuation byte at the start still occupies position 1 (it is reported as bad UTF-8).
-            if (i == 0 || i == src_.size() || (static_cast<unsigned char>(src_[i]) & 0xC0) != 0x80) ++position;
+            if (i == 0 || i == src_.size() || (static_cast<unsigned char>(src_[i]) & 0xC0) != 0x80)
+                ++position;
             position_[i] = position;
             line_[i] = line;
             if (i < src_.size() && src_[i] == '\n') ++line;
@@ -109,22 +132,25 @@ public:
         if (length > max_length) {
             size_t at = 0;
             while (at < src_.size() && position_[at] <= max_length) ++at;
-            return SyntaxError("The formula is " + std::to_string(length) + " characters long; the limit is " +
-                                   std::to_string(max_length) + ".",
+            return SyntaxError("The formula is " + std::to_string(length) +
+                                   " characters long; the limit is " + std::to_string(max_length) + ".",
                                max_length + 1, line_[at], "formula.too_long");
         }
         if (size_t bad = FirstInvalidUtf8(src_); bad != std::string_view::npos) {
             return Fail("The formula is not valid UTF-8 text.", static_cast<uint32_t>(bad));
         }
         if (!Tokenize()) return error_;
-        if (tokens_.size() == 1) return Fail("The formula is empty; write an expression such as Amount > 0.", 0);
+        if (tokens_.size() == 1)
+            return Fail("The formula is empty; write an expression such as Amount > 0.", 0);
 
         const int32_t root = ParseExpression();
         if (failed_) return error_;
         if (Peek().kind != Tok::End) {
             const Token& t = Peek();
-            return Fail("Unexpected " + Describe(t) + " after a complete expression; is an operator or a comma "
-                        "missing?", t.begin);
+            return Fail("Unexpected " + Describe(t) +
+                            " after a complete expression; is an operator or a comma "
+                            "missing?",
+                        t.begin);
         }
         tree_.root = root;
         return std::move(tree_);
@@ -144,11 +170,18 @@ private:
 
     std::string Describe(const Token& t) const {
         switch (t.kind) {
-            case Tok::End: return "end of formula";
+            case Tok::End:
+                return "end of formula";
             case Tok::Number:
-            case Tok::Ident: return "'" + std::string(src_.substr(t.begin, t.end - t.begin)) + "'";
-            case Tok::String: return "text " + std::string(src_.substr(t.begin, std::min<uint32_t>(t.end - t.begin, 40)));
-            default: return std::string("'") + TokSpelling(t.kind) + "'";
+            case Tok::Ident:
+                return "'" + std::string(src_.substr(t.begin, t.end - t.begin)) + "'";
+            case Tok::String: {
+                const std::string_view text = src_.substr(t.begin, t.end - t.begin);
+                if (CodePointCount(text) <= 40) return "text " + std::string(text);
+                return "text " + std::string(text.substr(0, CodePointOffset(text, 37))) + "...";
+            }
+            default:
+                return std::string("'") + TokSpelling(t.kind) + "'";
         }
     }
 
@@ -201,18 +234,42 @@ private:
                     }
                 };
                 switch (c) {
-                    case '(': t.kind = Tok::LParen, ++i; break;
-                    case ')': t.kind = Tok::RParen, ++i; break;
-                    case ',': t.kind = Tok::Comma, ++i; break;
-                    case '+': t.kind = Tok::Plus, ++i; break;
-                    case '-': t.kind = Tok::Minus, ++i; break;
-                    case '*': t.kind = Tok::Star, ++i; break;
-                    case '/': t.kind = Tok::Slash, ++i; break;
-                    case '^': t.kind = Tok::Caret, ++i; break;
-                    case '=': two('=', Tok::Eq, Tok::Eq); break;
-                    case '!': two('=', Tok::Ne, Tok::Bang); break;
-                    case '&': two('&', Tok::AndAnd, Tok::Amp); break;
-                    case '>': two('=', Tok::Ge, Tok::Gt); break;
+                    case '(':
+                        t.kind = Tok::LParen, ++i;
+                        break;
+                    case ')':
+                        t.kind = Tok::RParen, ++i;
+                        break;
+                    case ',':
+                        t.kind = Tok::Comma, ++i;
+                        break;
+                    case '+':
+                        t.kind = Tok::Plus, ++i;
+                        break;
+                    case '-':
+                        t.kind = Tok::Minus, ++i;
+                        break;
+                    case '*':
+                        t.kind = Tok::Star, ++i;
+                        break;
+                    case '/':
+                        t.kind = Tok::Slash, ++i;
+                        break;
+                    case '^':
+                        t.kind = Tok::Caret, ++i;
+                        break;
+                    case '=':
+                        two('=', Tok::Eq, Tok::Eq);
+                        break;
+                    case '!':
+                        two('=', Tok::Ne, Tok::Bang);
+                        break;
+                    case '&':
+                        two('&', Tok::AndAnd, Tok::Amp);
+                        break;
+                    case '>':
+                        two('=', Tok::Ge, Tok::Gt);
+                        break;
                     case '<':
                         if (next == '>') {
                             t.kind = Tok::Ne, i += 2;
@@ -229,10 +286,12 @@ private:
                         return false;
                     default: {
                         size_t len = 1;
-                        while (i + len < n && (static_cast<unsigned char>(src_[i + len]) & 0xC0) == 0x80) ++len;
+                        while (i + len < n && (static_cast<unsigned char>(src_[i + len]) & 0xC0) == 0x80)
+                            ++len;
                         const std::string ch(src_.substr(i, len));
                         std::string hint;
-                        if (ch == "\xEF\xBC\x88" || ch == "\xEF\xBC\x89") hint = " (a full-width parenthesis; use ( and ))";
+                        if (ch == "\xEF\xBC\x88" || ch == "\xEF\xBC\x89")
+                            hint = " (a full-width parenthesis; use ( and ))";
                         if (ch == "\xEF\xBC\x8C") hint = " (a full-width comma; use ,)";
                         if (ch == "\xE2\x80\x9C" || ch == "\xE2\x80\x9D") hint = " (a curly quote; use \")";
                         Fail("Unexpected character '" + ch + "'" + hint + ".", t.begin);
@@ -295,12 +354,24 @@ private:
             if (c == '\\') {
                 const char e = i + 1 < n ? src_[i + 1] : '\0';
                 switch (e) {
-                    case '\\': value += '\\'; break;
-                    case '"': value += '"'; break;
-                    case '\'': value += '\''; break;
-                    case 'n': value += '\n'; break;
-                    case 'r': value += '\r'; break;
-                    case 't': value += '\t'; break;
+                    case '\\':
+                        value += '\\';
+                        break;
+                    case '"':
+                        value += '"';
+                        break;
+                    case '\'':
+                        value += '\'';
+                        break;
+                    case 'n':
+                        value += '\n';
+                        break;
+                    case 'r':
+                        value += '\r';
+                        break;
+                    case 't':
+                        value += '\t';
+                        break;
                     default:
                         Fail("Unknown escape sequence in text; use \\\\ \\\" \\' \\n \\r or \\t.",
                              static_cast<uint32_t>(i));
@@ -430,7 +501,8 @@ private:
 
     int32_t ParseAdditive() {
         int32_t left = ParseMultiplicative();
-        while (!failed_ && (Peek().kind == Tok::Plus || Peek().kind == Tok::Minus || Peek().kind == Tok::Amp)) {
+        while (!failed_ &&
+               (Peek().kind == Tok::Plus || Peek().kind == Tok::Minus || Peek().kind == Tok::Amp)) {
             const Token& op = Take();
             const int32_t right = ParseMultiplicative();
             if (failed_) return -1;
@@ -560,7 +632,8 @@ private:
                     continue;
                 }
                 if (Peek().kind == Tok::RParen) break;
-                Fail("Expected ',' or ')' in the arguments of " + name.text + ", found " + Describe(Peek()) + ".",
+                Fail("Expected ',' or ')' in the arguments of " + name.text + ", found " + Describe(Peek()) +
+                         ".",
                      Peek().begin);
                 return -1;
             }

@@ -51,7 +51,9 @@ double RoundHalfAway(double value, int64_t digits) {
 }
 
 bool ParseNumberText(std::string_view text, double* out) {
-    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    const auto is_space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    };
     while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
     while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
     size_t i = 0;
@@ -90,7 +92,11 @@ std::wstring Widen(std::string_view text) {
     size_t i = 0;
     while (i < text.size()) {
         const unsigned char c = static_cast<unsigned char>(text[i]);
-        size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        size_t n = c < 0x80             ? 0
+                   : (c & 0xE0) == 0xC0 ? 1
+                   : (c & 0xF0) == 0xE0 ? 2
+                   : (c & 0xF8) == 0xF0 ? 3
+                                        : 4;
         uint32_t cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
         bool ok = n < 4 && i + n < text.size();
         for (size_t k = 1; ok && k <= n; ++k) {
@@ -120,7 +126,8 @@ const char* RegexErrorReason(std::regex_constants::error_type code) {
     if (code == rc::error_escape) return "it has an invalid escape (\\)";
     if (code == rc::error_backref) return "it refers to a group that does not exist";
     if (code == rc::error_ctype || code == rc::error_collate) return "a character class is invalid";
-    if (code == rc::error_space || code == rc::error_complexity || code == rc::error_stack) return "it is too complex";
+    if (code == rc::error_space || code == rc::error_complexity || code == rc::error_stack)
+        return "it is too complex";
     return "it is not a valid regular expression";
 }
 
@@ -192,22 +199,31 @@ long ClassAtom(const std::wstring& p, size_t* i) {
         for (size_t k = 0; k < digits; ++k, ++*i) {
             if (*i >= p.size()) return -1;
             const wchar_t h = p[*i];
-            const int v = h >= L'0' && h <= L'9' ? h - L'0' : h >= L'a' && h <= L'f' ? h - L'a' + 10
-                        : h >= L'A' && h <= L'F' ? h - L'A' + 10 : -1;
+            const int v = h >= L'0' && h <= L'9'   ? h - L'0'
+                          : h >= L'a' && h <= L'f' ? h - L'a' + 10
+                          : h >= L'A' && h <= L'F' ? h - L'A' + 10
+                                                   : -1;
             if (v < 0) return -1;
             value = value * 16 + v;
         }
         return value;
     }
     switch (e) {
-        case L't': return 9;
-        case L'n': return 10;
-        case L'v': return 11;
-        case L'f': return 12;
-        case L'r': return 13;
-        default: break;
+        case L't':
+            return 9;
+        case L'n':
+            return 10;
+        case L'v':
+            return 11;
+        case L'f':
+            return 12;
+        case L'r':
+            return 13;
+        default:
+            break;
     }
-    const bool letter_or_digit = (e >= L'a' && e <= L'z') || (e >= L'A' && e <= L'Z') || (e >= L'0' && e <= L'9');
+    const bool letter_or_digit =
+        (e >= L'a' && e <= L'z') || (e >= L'A' && e <= L'Z') || (e >= L'0' && e <= L'9');
     return letter_or_digit ? -1 : static_cast<long>(e);
 }
 

@@ -40,9 +40,12 @@ public:
 
     Result<SqlCondition> ValueExpression() {
         switch (p_.result_type) {
-            case ValueType::Boolean: return Finish(Bool(p_.root, false));
-            case ValueType::Text: return Finish("NULLIF(" + Text(p_.root) + ", '')");
-            default: return Finish(Num(p_.root));
+            case ValueType::Boolean:
+                return Finish(Bool(p_.root, false));
+            case ValueType::Text:
+                return Finish("NULLIF(" + Text(p_.root) + ", '')");
+            default:
+                return Finish(Num(p_.root));
         }
     }
 
@@ -78,19 +81,22 @@ private:
 
     std::string Column(const Instr& in) {
         const FieldInfo& field = p_.fields[in.aux];
-        if (field.sql_column.empty()) return Fail(in, "The field " + field.name + " cannot be used in a filter.");
+        if (field.sql_column.empty())
+            return Fail(in, "The field " + field.name + " cannot be used in a filter.");
         return field.sql_column;
     }
 
     bool IsFieldRead(int32_t index) const { return At(index).op == Op::Field; }
     bool IsNonBlankConst(int32_t index) const {
         const Instr& in = At(index);
-        return (in.op == Op::Const && !p_.constants[in.aux].is_blank()) || in.op == Op::Today || in.op == Op::Now;
+        return (in.op == Op::Const && !p_.constants[in.aux].is_blank()) || in.op == Op::Today ||
+               in.op == Op::Now;
     }
 
     std::string NotTranslatable(const Instr& in, const char* what) {
-        return Fail(in, std::string(what) + " has no SQL equivalent, so this formula cannot filter records in the "
-                                            "database.");
+        return Fail(in, std::string(what) +
+                            " has no SQL equivalent, so this formula cannot filter records in the "
+                            "database.");
     }
 
     // --- Booleans ---------------------------------------------------------------------------------
@@ -98,15 +104,20 @@ private:
     std::string Bool(int32_t index, bool truthy) {
         const Instr& in = At(index);
         switch (in.op) {
-            case Op::Const: return p_.constants[in.aux].boolean() ? "1" : "0";
+            case Op::Const:
+                return p_.constants[in.aux].boolean() ? "1" : "0";
             case Op::Field: {
                 const std::string column = Column(in);
                 return truthy ? column : "(COALESCE(" + column + ", 0) <> 0)";
             }
-            case Op::Prior: return NotTranslatable(in, "PRIORVALUE");
-            case Op::IsNew: return NotTranslatable(in, "ISNEW");
-            case Op::IsChanged: return NotTranslatable(in, "ISCHANGED");
-            case Op::Not: return "(NOT " + Bool(ArgOf(in, 0), false) + ")";
+            case Op::Prior:
+                return NotTranslatable(in, "PRIORVALUE");
+            case Op::IsNew:
+                return NotTranslatable(in, "ISNEW");
+            case Op::IsChanged:
+                return NotTranslatable(in, "ISCHANGED");
+            case Op::Not:
+                return "(NOT " + Bool(ArgOf(in, 0), false) + ")";
             case Op::And:
             case Op::Or: {
                 std::string sql = "(";
@@ -121,12 +132,15 @@ private:
             case Op::Lt:
             case Op::Gt:
             case Op::Le:
-            case Op::Ge: return Compare(in, truthy);
+            case Op::Ge:
+                return Compare(in, truthy);
             case Op::If:
-                return "(CASE WHEN " + Bool(ArgOf(in, 0), true) + " THEN " + Bool(ArgOf(in, 1), truthy) + " ELSE " +
-                       Bool(ArgOf(in, 2), truthy) + " END)";
-            case Op::Case: return Case(in, [&](int32_t arg) { return Bool(arg, truthy); });
-            case Op::BlankValue: return Bool(ArgOf(in, 0), truthy);
+                return "(CASE WHEN " + Bool(ArgOf(in, 0), true) + " THEN " + Bool(ArgOf(in, 1), truthy) +
+                       " ELSE " + Bool(ArgOf(in, 2), truthy) + " END)";
+            case Op::Case:
+                return Case(in, [&](int32_t arg) { return Bool(arg, truthy); });
+            case Op::BlankValue:
+                return Bool(ArgOf(in, 0), truthy);
             case Op::IsBlank: {
                 const int32_t arg = ArgOf(in, 0);
                 if (in.arg_type == ValueType::Boolean) {
@@ -155,7 +169,8 @@ private:
                 return "(instr(';' || " + values + " || ';', " +
                        Param(Value::Text(";" + p_.constants[literal.aux].text() + ";")) + ") > 0)";
             }
-            case Op::Contains: return "(instr(" + Text(ArgOf(in, 0)) + ", " + Text(ArgOf(in, 1)) + ") > 0)";
+            case Op::Contains:
+                return "(instr(" + Text(ArgOf(in, 0)) + ", " + Text(ArgOf(in, 1)) + ") > 0)";
             case Op::Begins: {
                 const std::string text = Text(ArgOf(in, 0)), prefix = Text(ArgOf(in, 1));
                 return "(substr(" + text + ", 1, length(" + prefix + ")) = " + prefix + ")";
@@ -163,7 +178,8 @@ private:
             case Op::Regex:
                 if (!options_.crm_functions) return NotTranslatable(in, "REGEX");
                 return "COALESCE(crm_regex(" + Text(ArgOf(in, 0)) + ", " + Text(ArgOf(in, 1)) + "), 0)";
-            default: return Fail(in, "Internal error: not a Boolean expression.");
+            default:
+                return Fail(in, "Internal error: not a Boolean expression.");
         }
     }
 
@@ -177,8 +193,10 @@ private:
         if (IsTextType(in.arg_type)) {
             // column = 'x' is NULL (falsy) for a NULL column, which is right when 'x' is not blank.
             if (truthy && in.op == Op::Eq) {
-                if (IsFieldRead(a) && IsNonBlankConst(b)) return "(" + Column(At(a)) + " = " + ConstParam(At(b)) + ")";
-                if (IsFieldRead(b) && IsNonBlankConst(a)) return "(" + ConstParam(At(a)) + " = " + Column(At(b)) + ")";
+                if (IsFieldRead(a) && IsNonBlankConst(b))
+                    return "(" + Column(At(a)) + " = " + ConstParam(At(b)) + ")";
+                if (IsFieldRead(b) && IsNonBlankConst(a))
+                    return "(" + ConstParam(At(a)) + " = " + Column(At(b)) + ")";
             }
             return "(" + Text(a) + " " + op + " " + Text(b) + ")";
         }
@@ -206,7 +224,8 @@ private:
         if (in.arg_type == ValueType::Boolean) {
             const std::string subject = Bool(ArgOf(in, 0), false);
             for (int i = 1; i < last; i += 2) {
-                sql += " WHEN " + subject + " = " + Bool(ArgOf(in, i), false) + " THEN " + result(ArgOf(in, i + 1));
+                sql += " WHEN " + subject + " = " + Bool(ArgOf(in, i), false) + " THEN " +
+                       result(ArgOf(in, i + 1));
             }
         } else if (IsTextType(in.arg_type)) {
             const std::string subject = Text(ArgOf(in, 0));
@@ -228,36 +247,57 @@ private:
         const Instr& in = At(index);
         const auto arg = [&](int i) { return Num(ArgOf(in, i)); };
         switch (in.op) {
-            case Op::Const: return p_.constants[in.aux].is_blank() ? "NULL" : ConstParam(in);
-            case Op::Field: return Column(in);
-            case Op::Prior: return NotTranslatable(in, "PRIORVALUE");
-            case Op::Today: return Param(Value::Date(options_.today_days));
-            case Op::Now: return Param(Value::DateTime(options_.now_ms));
-            case Op::Neg: return "(- " + arg(0) + ")";
-            case Op::Add: return "(" + arg(0) + " + " + arg(1) + ")";
-            case Op::Sub: return "(" + arg(0) + " - " + arg(1) + ")";
-            case Op::Mul: return "(" + arg(0) + " * " + arg(1) + ")";
-            case Op::Div: return "(" + arg(0) + " * 1.0 / " + arg(1) + ")";  // never integer division
+            case Op::Const:
+                return p_.constants[in.aux].is_blank() ? "NULL" : ConstParam(in);
+            case Op::Field:
+                return Column(in);
+            case Op::Prior:
+                return NotTranslatable(in, "PRIORVALUE");
+            case Op::Today:
+                return Param(Value::Date(options_.today_days));
+            case Op::Now:
+                return Param(Value::DateTime(options_.now_ms));
+            case Op::Neg:
+                return "(- " + arg(0) + ")";
+            case Op::Add:
+                return "(" + arg(0) + " + " + arg(1) + ")";
+            case Op::Sub:
+                return "(" + arg(0) + " - " + arg(1) + ")";
+            case Op::Mul:
+                return "(" + arg(0) + " * " + arg(1) + ")";
+            case Op::Div:
+                return "(" + arg(0) + " * 1.0 / " + arg(1) + ")";  // never integer division
             case Op::Pow:
                 if (!options_.crm_functions) return NotTranslatable(in, "The ^ operator");
                 return "crm_pow(" + arg(0) + ", " + arg(1) + ")";
-            case Op::DateAdd: return "(" + arg(0) + " + CAST(" + arg(1) + " AS INTEGER))";
-            case Op::DateSub: return "(" + arg(0) + " - CAST(" + arg(1) + " AS INTEGER))";
-            case Op::DateDiff: return "(" + arg(0) + " - " + arg(1) + ")";
-            case Op::DateTimeAdd: return "(" + arg(0) + " + CAST(" + arg(1) + " * 86400000.0 AS INTEGER))";
-            case Op::DateTimeSub: return "(" + arg(0) + " - CAST(" + arg(1) + " * 86400000.0 AS INTEGER))";
-            case Op::DateTimeDiff: return "((" + arg(0) + " - " + arg(1) + ") / 86400000.0)";
+            case Op::DateAdd:
+                return "(" + arg(0) + " + CAST(" + arg(1) + " AS INTEGER))";
+            case Op::DateSub:
+                return "(" + arg(0) + " - CAST(" + arg(1) + " AS INTEGER))";
+            case Op::DateDiff:
+                return "(" + arg(0) + " - " + arg(1) + ")";
+            case Op::DateTimeAdd:
+                return "(" + arg(0) + " + CAST(" + arg(1) + " * 86400000.0 AS INTEGER))";
+            case Op::DateTimeSub:
+                return "(" + arg(0) + " - CAST(" + arg(1) + " * 86400000.0 AS INTEGER))";
+            case Op::DateTimeDiff:
+                return "((" + arg(0) + " - " + arg(1) + ") / 86400000.0)";
             case Op::If:
-                return "(CASE WHEN " + Bool(ArgOf(in, 0), true) + " THEN " + arg(1) + " ELSE " + arg(2) + " END)";
-            case Op::Case: return Case(in, [&](int32_t a) { return Num(a); });
-            case Op::BlankValue: return "COALESCE(" + arg(0) + ", " + arg(1) + ")";
-            case Op::Len: return "length(" + Text(ArgOf(in, 0)) + ")";
-            case Op::ToNumber: return "CAST(NULLIF(trim(" + Text(ArgOf(in, 0)) + "), '') AS REAL)";
+                return "(CASE WHEN " + Bool(ArgOf(in, 0), true) + " THEN " + arg(1) + " ELSE " + arg(2) +
+                       " END)";
+            case Op::Case:
+                return Case(in, [&](int32_t a) { return Num(a); });
+            case Op::BlankValue:
+                return "COALESCE(" + arg(0) + ", " + arg(1) + ")";
+            case Op::Len:
+                return "length(" + Text(ArgOf(in, 0)) + ")";
+            case Op::ToNumber:
+                return "CAST(NULLIF(trim(" + Text(ArgOf(in, 0)) + "), '') AS REAL)";
             case Op::MakeDate: {
                 const std::string y = arg(0), m = arg(1), d = arg(2);
-                return "(CASE WHEN " + y + " IS NULL OR " + m + " IS NULL OR " + d + " IS NULL THEN NULL ELSE " +
-                       "julianday(printf('%04d-%02d-%02d', " + y + ", " + m + ", " + d + ")) - " + kJulianEpoch +
-                       " END)";
+                return "(CASE WHEN " + y + " IS NULL OR " + m + " IS NULL OR " + d +
+                       " IS NULL THEN NULL ELSE " + "julianday(printf('%04d-%02d-%02d', " + y + ", " + m +
+                       ", " + d + ")) - " + kJulianEpoch + " END)";
             }
             case Op::DateValue: {
                 const int32_t a = ArgOf(in, 0);
@@ -268,23 +308,29 @@ private:
                 }
                 // date(t) = t accepts exactly the real days written YYYY-MM-DD.
                 const std::string text = Text(a);
-                return "(CASE WHEN date(" + text + ") = " + text + " THEN julianday(" + text + ") - " + kJulianEpoch +
-                       " END)";
+                return "(CASE WHEN date(" + text + ") = " + text + " THEN julianday(" + text + ") - " +
+                       kJulianEpoch + " END)";
             }
-            case Op::Day: return "CAST(strftime('%d', " + arg(0) + " + " + kJulianEpoch + ") AS INTEGER)";
-            case Op::Month: return "CAST(strftime('%m', " + arg(0) + " + " + kJulianEpoch + ") AS INTEGER)";
-            case Op::Year: return "CAST(strftime('%Y', " + arg(0) + " + " + kJulianEpoch + ") AS INTEGER)";
-            case Op::Weekday: return "(((CAST(" + arg(0) + " AS INTEGER) + 4) % 7 + 7) % 7 + 1)";
+            case Op::Day:
+                return "CAST(strftime('%d', " + arg(0) + " + " + kJulianEpoch + ") AS INTEGER)";
+            case Op::Month:
+                return "CAST(strftime('%m', " + arg(0) + " + " + kJulianEpoch + ") AS INTEGER)";
+            case Op::Year:
+                return "CAST(strftime('%Y', " + arg(0) + " + " + kJulianEpoch + ") AS INTEGER)";
+            case Op::Weekday:
+                return "(((CAST(" + arg(0) + " AS INTEGER) + 4) % 7 + 7) % 7 + 1)";
             case Op::AddMonths: {
                 const std::string jd = "(" + arg(0) + " + " + kJulianEpoch + ")";
                 const std::string n = "CAST(" + arg(1) + " AS INTEGER)";
                 // The last day of a month stays the last day; other days clamp to the month's end ('floor').
-                return "(CASE WHEN " + jd + " IS NULL OR " + n + " IS NULL THEN NULL WHEN strftime('%d', " + jd +
-                       ", '+1 day') = '01' THEN julianday(" + jd + ", 'start of month', printf('%+d months', " + n +
-                       " + 1), '-1 day') - " + kJulianEpoch + " ELSE julianday(" + jd + ", printf('%+d months', " + n +
+                return "(CASE WHEN " + jd + " IS NULL OR " + n + " IS NULL THEN NULL WHEN strftime('%d', " +
+                       jd + ", '+1 day') = '01' THEN julianday(" + jd +
+                       ", 'start of month', printf('%+d months', " + n + " + 1), '-1 day') - " +
+                       kJulianEpoch + " ELSE julianday(" + jd + ", printf('%+d months', " + n +
                        "), 'floor') - " + kJulianEpoch + " END)";
             }
-            case Op::Abs: return "abs(" + arg(0) + ")";
+            case Op::Abs:
+                return "abs(" + arg(0) + ")";
             case Op::Floor: {
                 const std::string x = arg(0);
                 return "(CASE WHEN abs(" + x + ") >= 4503599627370496.0 THEN " + x + " ELSE CAST(" + x +
@@ -293,10 +339,11 @@ private:
             case Op::Ceiling: {
                 const std::string x = arg(0);
                 const std::string t = "CAST(" + x + " AS INTEGER)";
-                return "(CASE WHEN abs(" + x + ") >= 4503599627370496.0 THEN " + x + " ELSE " + t + " + (" + x +
-                       " > " + t + ") - (" + x + " < " + t + ") END)";
+                return "(CASE WHEN abs(" + x + ") >= 4503599627370496.0 THEN " + x + " ELSE " + t + " + (" +
+                       x + " > " + t + ") - (" + x + " < " + t + ") END)";
             }
-            case Op::Round: return Round(in);
+            case Op::Round:
+                return Round(in);
             case Op::Mod: {
                 const std::string a = arg(0), b = arg(1);
                 const std::string q = "(" + a + " * 1.0 / " + b + ")";
@@ -310,7 +357,8 @@ private:
                 for (int i = 0; i < in.argc; ++i) sql += (i ? ", " : "") + arg(i);
                 return sql + ")";
             }
-            default: return Fail(in, "Internal error: not a numeric expression.");
+            default:
+                return Fail(in, "Internal error: not a numeric expression.");
         }
     }
 
@@ -322,19 +370,21 @@ private:
             const Instr* d = &At(ArgOf(in, 1));
             const bool negative = d->op == Op::Neg;
             if (negative) d = &At(ArgOf(*d, 0));
-            if (d->op != Op::Const) return Fail(in, "ROUND can only be used in a filter with a constant number of digits.");
+            if (d->op != Op::Const)
+                return Fail(in, "ROUND can only be used in a filter with a constant number of digits.");
             if (p_.constants[d->aux].is_blank()) return "NULL";
             const double value = p_.constants[d->aux].number();
             digits = std::max<int64_t>(-15, std::min<int64_t>(15, ToCount(negative ? -value : value)));
         }
         char scale[32];
-        std::snprintf(scale, sizeof scale, "%.1f", std::pow(10.0, static_cast<double>(digits < 0 ? -digits : digits)));
+        std::snprintf(scale, sizeof scale, "%.1f",
+                      std::pow(10.0, static_cast<double>(digits < 0 ? -digits : digits)));
         const std::string x = Num(ArgOf(in, 0));
         const std::string y = "(" + x + (digits >= 0 ? " * " : " / ") + scale + ")";
         const std::string t = "CAST(" + y + " AS INTEGER)";
-        return "(CASE WHEN abs(" + y + ") >= 4503599627370496.0 THEN " + x + " ELSE (" + t + " + (CASE WHEN " + y +
-               " - " + t + " >= 0.5 THEN 1 WHEN " + y + " - " + t + " <= -0.5 THEN -1 ELSE 0 END)) " +
-               (digits >= 0 ? "/ " : "* ") + scale + " END)";
+        return "(CASE WHEN abs(" + y + ") >= 4503599627370496.0 THEN " + x + " ELSE (" + t +
+               " + (CASE WHEN " + y + " - " + t + " >= 0.5 THEN 1 WHEN " + y + " - " + t +
+               " <= -0.5 THEN -1 ELSE 0 END)) " + (digits >= 0 ? "/ " : "* ") + scale + " END)";
     }
 
     // --- text (never NULL) ------------------------------------------------------------------------
@@ -343,39 +393,53 @@ private:
         const Instr& in = At(index);
         const auto arg = [&](int i) { return Text(ArgOf(in, i)); };
         switch (in.op) {
-            case Op::Const: return p_.constants[in.aux].is_blank() ? "''" : ConstParam(in);
-            case Op::Field: return "COALESCE(" + Column(in) + ", '')";
-            case Op::Prior: return NotTranslatable(in, "PRIORVALUE");
-            case Op::Concat: return "(" + arg(0) + " || " + arg(1) + ")";
+            case Op::Const:
+                return p_.constants[in.aux].is_blank() ? "''" : ConstParam(in);
+            case Op::Field:
+                return "COALESCE(" + Column(in) + ", '')";
+            case Op::Prior:
+                return NotTranslatable(in, "PRIORVALUE");
+            case Op::Concat:
+                return "(" + arg(0) + " || " + arg(1) + ")";
             case Op::If:
-                return "(CASE WHEN " + Bool(ArgOf(in, 0), true) + " THEN " + arg(1) + " ELSE " + arg(2) + " END)";
-            case Op::Case: return Case(in, [&](int32_t a) { return Text(a); });
-            case Op::BlankValue: return "COALESCE(NULLIF(" + arg(0) + ", ''), " + arg(1) + ")";
+                return "(CASE WHEN " + Bool(ArgOf(in, 0), true) + " THEN " + arg(1) + " ELSE " + arg(2) +
+                       " END)";
+            case Op::Case:
+                return Case(in, [&](int32_t a) { return Text(a); });
+            case Op::BlankValue:
+                return "COALESCE(NULLIF(" + arg(0) + ", ''), " + arg(1) + ")";
             case Op::Left:
-                return "COALESCE(substr(" + arg(0) + ", 1, max(CAST(" + Num(ArgOf(in, 1)) + " AS INTEGER), 0)), '')";
+                return "COALESCE(substr(" + arg(0) + ", 1, max(CAST(" + Num(ArgOf(in, 1)) +
+                       " AS INTEGER), 0)), '')";
             case Op::Right: {
                 const std::string text = arg(0);
-                return "COALESCE(substr(" + text + ", max(length(" + text + ") - max(CAST(" + Num(ArgOf(in, 1)) +
-                       " AS INTEGER), 0), 0) + 1), '')";
+                return "COALESCE(substr(" + text + ", max(length(" + text + ") - max(CAST(" +
+                       Num(ArgOf(in, 1)) + " AS INTEGER), 0), 0) + 1), '')";
             }
             case Op::Mid:
-                return "COALESCE(substr(" + arg(0) + ", max(CAST(" + Num(ArgOf(in, 1)) + " AS INTEGER), 1), max(CAST(" +
-                       Num(ArgOf(in, 2)) + " AS INTEGER), 0)), '')";
-            case Op::Lower: return "lower(" + arg(0) + ")";  // ASCII only, like the evaluator
-            case Op::Upper: return "upper(" + arg(0) + ")";
-            case Op::Trim: return "trim(" + arg(0) + ")";  // spaces only, like the evaluator
+                return "COALESCE(substr(" + arg(0) + ", max(CAST(" + Num(ArgOf(in, 1)) +
+                       " AS INTEGER), 1), max(CAST(" + Num(ArgOf(in, 2)) + " AS INTEGER), 0)), '')";
+            case Op::Lower:
+                return "lower(" + arg(0) + ")";  // ASCII only, like the evaluator
+            case Op::Upper:
+                return "upper(" + arg(0) + ")";
+            case Op::Trim:
+                return "trim(" + arg(0) + ")";  // spaces only, like the evaluator
             case Op::ToText: {
                 const int32_t a = ArgOf(in, 0);
                 if (IsTextType(in.arg_type)) return Text(a);
                 const std::string x = Num(a);
-                if (in.arg_type == ValueType::Date) return "COALESCE(date(" + x + " + " + kJulianEpoch + "), '')";
+                if (in.arg_type == ValueType::Date)
+                    return "COALESCE(date(" + x + " + " + kJulianEpoch + "), '')";
                 if (in.arg_type == ValueType::DateTime) {
-                    return "COALESCE(strftime('%Y-%m-%d %H:%M:%SZ', (" + x + " - ((" + x + " % 1000) + 1000) % 1000) / 1000, "
+                    return "COALESCE(strftime('%Y-%m-%d %H:%M:%SZ', (" + x + " - ((" + x +
+                           " % 1000) + 1000) % 1000) / 1000, "
                            "'unixepoch'), '')";
                 }
                 return "(CASE WHEN " + x + " IS NULL THEN '' ELSE printf('%.15g', " + x + ") END)";
             }
-            default: return Fail(in, "Internal error: not a text expression.");
+            default:
+                return Fail(in, "Internal error: not a text expression.");
         }
     }
 
@@ -391,7 +455,8 @@ private:
 void SqlRegex(sqlite3_context* context, int, sqlite3_value** argv) {
     const auto text_of = [](sqlite3_value* v) {
         const unsigned char* text = sqlite3_value_text(v);
-        return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_value_bytes(v)) : std::string();
+        return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_value_bytes(v))
+                    : std::string();
     };
     const std::string subject = text_of(argv[0]);
     // The compiled pattern is cached on the statement while the pattern argument stays the same.
@@ -452,23 +517,33 @@ void BindSqlParams(Statement& statement, const SqlCondition& condition) {
             continue;
         }
         switch (value.type()) {
-            case ValueType::Number: statement.Bind(index, value.number()); break;
-            case ValueType::Boolean: statement.Bind(index, int64_t{value.boolean() ? 1 : 0}); break;
-            case ValueType::Date: statement.Bind(index, value.days()); break;
-            case ValueType::DateTime: statement.Bind(index, value.ms()); break;
-            default: statement.Bind(index, std::string_view(value.text())); break;
+            case ValueType::Number:
+                statement.Bind(index, value.number());
+                break;
+            case ValueType::Boolean:
+                statement.Bind(index, int64_t{value.boolean() ? 1 : 0});
+                break;
+            case ValueType::Date:
+                statement.Bind(index, value.days());
+                break;
+            case ValueType::DateTime:
+                statement.Bind(index, value.ms());
+                break;
+            default:
+                statement.Bind(index, std::string_view(value.text()));
+                break;
         }
     }
 }
 
 Status RegisterSqlFunctions(Database& db) {
     const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-    if (sqlite3_create_function_v2(db.handle(), "crm_regex", 2, flags, nullptr, detail::SqlRegex, nullptr, nullptr,
-                                   nullptr) != SQLITE_OK ||
-        sqlite3_create_function_v2(db.handle(), "crm_pow", 2, flags, nullptr, detail::SqlPow, nullptr, nullptr,
-                                   nullptr) != SQLITE_OK) {
-        return MakeError("formula.sql_functions", "Cannot add the formula functions to the database: " +
-                                                      db.LastErrorMessage());
+    if (sqlite3_create_function_v2(db.handle(), "crm_regex", 2, flags, nullptr, detail::SqlRegex, nullptr,
+                                   nullptr, nullptr) != SQLITE_OK ||
+        sqlite3_create_function_v2(db.handle(), "crm_pow", 2, flags, nullptr, detail::SqlPow, nullptr,
+                                   nullptr, nullptr) != SQLITE_OK) {
+        return MakeError("formula.sql_functions",
+                         "Cannot add the formula functions to the database: " + db.LastErrorMessage());
     }
     return Status::Ok();
 }

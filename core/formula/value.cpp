@@ -7,14 +7,22 @@ namespace crm::formula {
 
 const char* ValueTypeName(ValueType type) {
     switch (type) {
-        case ValueType::Any: return "Any";
-        case ValueType::Number: return "Number";
-        case ValueType::Text: return "Text";
-        case ValueType::Boolean: return "Checkbox";
-        case ValueType::Date: return "Date";
-        case ValueType::DateTime: return "Date/Time";
-        case ValueType::Picklist: return "Picklist";
-        case ValueType::MultiPicklist: return "Multi-Select Picklist";
+        case ValueType::Any:
+            return "Any";
+        case ValueType::Number:
+            return "Number";
+        case ValueType::Text:
+            return "Text";
+        case ValueType::Boolean:
+            return "Checkbox";
+        case ValueType::Date:
+            return "Date";
+        case ValueType::DateTime:
+            return "Date/Time";
+        case ValueType::Picklist:
+            return "Picklist";
+        case ValueType::MultiPicklist:
+            return "Multi-Select Picklist";
     }
     return "?";
 }
@@ -82,14 +90,20 @@ Value Value::DateTime(int64_t ms) {
 std::string Value::ToString() const {
     if (blank_) return "";
     switch (type_) {
-        case ValueType::Number: return FormatNumber(number_);
-        case ValueType::Boolean: return boolean_ ? "TRUE" : "FALSE";
-        case ValueType::Date: return FormatDate(integer_);
-        case ValueType::DateTime: return FormatDateTime(integer_);
+        case ValueType::Number:
+            return FormatNumber(number_);
+        case ValueType::Boolean:
+            return boolean_ ? "TRUE" : "FALSE";
+        case ValueType::Date:
+            return FormatDate(integer_);
+        case ValueType::DateTime:
+            return FormatDateTime(integer_);
         case ValueType::Text:
         case ValueType::Picklist:
-        case ValueType::MultiPicklist: return text_;
-        case ValueType::Any: return "";
+        case ValueType::MultiPicklist:
+            return text_;
+        case ValueType::Any:
+            return "";
     }
     return "";
 }
@@ -98,11 +112,15 @@ bool Value::operator==(const Value& other) const {
     if (type_ != other.type_ || blank_ != other.blank_) return false;
     if (blank_) return true;
     switch (type_) {
-        case ValueType::Number: return number_ == other.number_;
-        case ValueType::Boolean: return boolean_ == other.boolean_;
+        case ValueType::Number:
+            return number_ == other.number_;
+        case ValueType::Boolean:
+            return boolean_ == other.boolean_;
         case ValueType::Date:
-        case ValueType::DateTime: return integer_ == other.integer_;
-        default: return text_ == other.text_;
+        case ValueType::DateTime:
+            return integer_ == other.integer_;
+        default:
+            return text_ == other.text_;
     }
 }
 

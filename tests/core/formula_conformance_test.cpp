@@ -25,7 +25,8 @@ const FieldList& TestFields() {
     static const FieldList kFields = [] {
         const auto field = [](std::string name, ValueType type, std::string column,
                               std::vector<std::string> picklist = {}) {
-            return FieldInfo{std::move(name), type, column.empty() ? "" : "\"" + column + "\"", std::move(picklist)};
+            return FieldInfo{std::move(name), type, column.empty() ? "" : "\"" + column + "\"",
+                             std::move(picklist)};
         };
         std::vector<FieldInfo> fields = {
             field("Name", ValueType::Text, "name"),
@@ -37,7 +38,8 @@ const FieldList& TestFields() {
             field("Stage", ValueType::Picklist, "stage", {"Open", "Closed Won", "Closed Lost"}),
             field("LeadSource", ValueType::Picklist, "lead_source"),
             field("Region__c", ValueType::Picklist, "region", {"华东", "华北", "华南"}),
-            field("Interests__c", ValueType::MultiPicklist, "interests", {"Golf", "Tennis", "Sailing", "Chess"}),
+            field("Interests__c", ValueType::MultiPicklist, "interests",
+                  {"Golf", "Tennis", "Sailing", "Chess"}),
             field("Amount", ValueType::Number, "amount"),
             field("Probability", ValueType::Number, "probability"),
             field("Discount__c", ValueType::Number, "discount"),
@@ -67,8 +69,10 @@ const FieldInfo& FieldNamed(const std::string& name) {
 Value ParseFieldValue(const FieldInfo& field, const std::string& text) {
     if (text.empty()) return Value::Blank(field.type);
     switch (field.type) {
-        case ValueType::Number: return Value::Number(std::stod(text));
-        case ValueType::Boolean: return Value::Boolean(text == "TRUE" || text == "true" || text == "1");
+        case ValueType::Number:
+            return Value::Number(std::stod(text));
+        case ValueType::Boolean:
+            return Value::Boolean(text == "TRUE" || text == "true" || text == "1");
         case ValueType::Date: {
             const auto days = ParseDate(text);
             REQUIRE_MESSAGE(days.has_value(), "bad date in a case: " << text);
@@ -79,9 +83,12 @@ Value ParseFieldValue(const FieldInfo& field, const std::string& text) {
             REQUIRE_MESSAGE(ms.has_value(), "bad date/time in a case: " << text);
             return Value::DateTime(*ms);
         }
-        case ValueType::Picklist: return Value::Picklist(text);
-        case ValueType::MultiPicklist: return Value::MultiPicklist(text);
-        default: return Value::Text(text);
+        case ValueType::Picklist:
+            return Value::Picklist(text);
+        case ValueType::MultiPicklist:
+            return Value::MultiPicklist(text);
+        default:
+            return Value::Text(text);
     }
 }
 
@@ -174,7 +181,8 @@ std::vector<Case> LoadCases(const std::string& file) {
         if (trimmed.empty() || trimmed[0] == '#') continue;
         const size_t first = line.find('|');
         const size_t second = first == std::string::npos ? first : line.find('|', first + 1);
-        REQUIRE_MESSAGE(second != std::string::npos, file << ":" << number << ": expected 'expected | record | formula'");
+        REQUIRE_MESSAGE(second != std::string::npos,
+                        file << ":" << number << ": expected 'expected | record | formula'");
         Case c;
         c.where = file + ":" + std::to_string(number);
         c.expected = Trim(line.substr(0, first));
@@ -186,8 +194,9 @@ std::vector<Case> LoadCases(const std::string& file) {
     return cases;
 }
 
-const std::vector<std::string> kCaseFiles = {"operators.txt", "blanks.txt", "logic.txt", "text.txt", "dates.txt",
-                                             "math.txt",      "prior.txt",  "errors.txt", "rules.txt"};
+const std::vector<std::string> kCaseFiles = {"operators.txt", "blanks.txt", "logic.txt",
+                                             "text.txt",      "dates.txt",  "math.txt",
+                                             "prior.txt",     "errors.txt", "rules.txt"};
 
 /// 1-based code point position of the k-th occurrence of `token` in `text` (the "@{token#k}" notation).
 int PositionOfToken(const std::string& text, const std::string& token, int occurrence) {
@@ -220,7 +229,8 @@ ExpectedError ParseExpectedError(const Case& c) {
             std::string token = where.substr(1, where.size() - 2);
             int occurrence = 1;
             const size_t hash = token.rfind('#');
-            if (hash != std::string::npos && hash + 1 < token.size() && isdigit(static_cast<unsigned char>(token[hash + 1]))) {
+            if (hash != std::string::npos && hash + 1 < token.size() &&
+                isdigit(static_cast<unsigned char>(token[hash + 1]))) {
                 occurrence = std::stoi(token.substr(hash + 1));
                 token = token.substr(0, hash);
             }
@@ -240,10 +250,13 @@ bool Matches(const std::string& expected, const Value& actual) {
         return actual.type() == ValueType::Boolean && actual.boolean() == (expected == "TRUE");
     }
     if (actual.is_blank()) return false;
-    if (expected.rfind("n:", 0) == 0) return actual.type() == ValueType::Number && actual.number() == std::stod(expected.substr(2));
-    if (expected.rfind("t:", 0) == 0) return actual.type() == ValueType::Text && actual.text() == expected.substr(2);
+    if (expected.rfind("n:", 0) == 0)
+        return actual.type() == ValueType::Number && actual.number() == std::stod(expected.substr(2));
+    if (expected.rfind("t:", 0) == 0)
+        return actual.type() == ValueType::Text && actual.text() == expected.substr(2);
     if (expected.rfind("d:", 0) == 0) {
-        return actual.type() == ValueType::Date && actual.days() == ParseDate(expected.substr(2)).value_or(-1);
+        return actual.type() == ValueType::Date &&
+               actual.days() == ParseDate(expected.substr(2)).value_or(-1);
     }
     if (expected.rfind("dt:", 0) == 0) {
         return actual.type() == ValueType::DateTime && actual.ToString() == expected.substr(3);
@@ -304,11 +317,21 @@ public:
                 continue;
             }
             switch (value.type()) {
-                case ValueType::Number: insert.Bind(index++, value.number()); break;
-                case ValueType::Boolean: insert.Bind(index++, int64_t{value.boolean() ? 1 : 0}); break;
-                case ValueType::Date: insert.Bind(index++, value.days()); break;
-                case ValueType::DateTime: insert.Bind(index++, value.ms()); break;
-                default: insert.Bind(index++, std::string_view(value.text())); break;
+                case ValueType::Number:
+                    insert.Bind(index++, value.number());
+                    break;
+                case ValueType::Boolean:
+                    insert.Bind(index++, int64_t{value.boolean() ? 1 : 0});
+                    break;
+                case ValueType::Date:
+                    insert.Bind(index++, value.days());
+                    break;
+                case ValueType::DateTime:
+                    insert.Bind(index++, value.ms());
+                    break;
+                default:
+                    insert.Bind(index++, std::string_view(value.text()));
+                    break;
             }
         }
         REQUIRE(insert.Run().ok());
@@ -326,7 +349,7 @@ public:
         std::map<int64_t, Cell> cells;
         auto stmt = db_->TryPrepare("SELECT id, " + expression.sql + " FROM rows ORDER BY id");
         REQUIRE_MESSAGE(stmt.ok(), "SQL does not prepare: " << (stmt.ok() ? "" : stmt.error().message) << "\n"
-                                                           << expression.sql);
+                                                            << expression.sql);
         BindSqlParams(*stmt, expression);
         while (stmt->Step()) {
             Cell cell;
@@ -340,7 +363,8 @@ public:
             }
             cells[stmt->Int(0)] = cell;
         }
-        REQUIRE_MESSAGE(stmt->status().ok(), "SQL fails: " << stmt->status().error().message << "\n" << expression.sql);
+        REQUIRE_MESSAGE(stmt->status().ok(), "SQL fails: " << stmt->status().error().message << "\n"
+                                                           << expression.sql);
         return cells;
     }
 
@@ -366,10 +390,13 @@ bool SameAnswer(const Value& value, const SqlTable::Cell& cell) {
     if (value.is_blank()) return cell.null;
     if (cell.null) return false;
     switch (value.type()) {
-        case ValueType::Number: return cell.number == value.number();
+        case ValueType::Number:
+            return cell.number == value.number();
         case ValueType::Date:
-        case ValueType::DateTime: return cell.number == static_cast<double>(value.days());
-        default: return cell.text == value.text();
+        case ValueType::DateTime:
+            return cell.number == static_cast<double>(value.days());
+        default:
+            return cell.text == value.text();
     }
 }
 
@@ -386,32 +413,91 @@ std::string Describe(const SqlTable::Cell& cell, ValueType type) {
 std::vector<std::map<std::string, Value>> SampleRows() {
     std::vector<std::vector<std::pair<std::string, std::string>>> specs = {
         {},
-        {{"Name", "Acme"}, {"Description", "Big deal"}, {"Email", "sales@acme.com"}, {"StageName", "Closed Won"},
-         {"Stage", "Closed Won"}, {"LeadSource", "Web"}, {"Interests__c", "Golf;Tennis"}, {"Amount", "25000"},
-         {"Probability", "90"}, {"Discount__c", "0"}, {"Quantity", "5"}, {"CloseDate", "2024-03-31"},
-         {"Start_Date__c", "2024-01-31"}, {"CreatedDate", "2024-01-15T08:00:00Z"},
-         {"LastActivity", "2024-03-14T23:59:59Z"}, {"IsPrivate", "TRUE"}, {"IsWon", "TRUE"},
-         {"Account.Name", "Acme Holdings"}, {"Account.AnnualRevenue", "10000000"}, {"Pattern__c", "[A-Z][a-z]+"},
+        {{"Name", "Acme"},
+         {"Description", "Big deal"},
+         {"Email", "sales@acme.com"},
+         {"StageName", "Closed Won"},
+         {"Stage", "Closed Won"},
+         {"LeadSource", "Web"},
+         {"Interests__c", "Golf;Tennis"},
+         {"Amount", "25000"},
+         {"Probability", "90"},
+         {"Discount__c", "0"},
+         {"Quantity", "5"},
+         {"CloseDate", "2024-03-31"},
+         {"Start_Date__c", "2024-01-31"},
+         {"CreatedDate", "2024-01-15T08:00:00Z"},
+         {"LastActivity", "2024-03-14T23:59:59Z"},
+         {"IsPrivate", "TRUE"},
+         {"IsWon", "TRUE"},
+         {"Account.Name", "Acme Holdings"},
+         {"Account.AnnualRevenue", "10000000"},
+         {"Pattern__c", "[A-Z][a-z]+"},
          {"Region__c", "华东"}},
-        {{"Name", "北京贸易有限公司"}, {"StageName", "Prospecting"}, {"Interests__c", "Chess"}, {"Amount", "-12.5"},
-         {"Probability", "10"}, {"Discount__c", "-3"}, {"Quantity", "0"}, {"CloseDate", "2024-02-29"},
-         {"Start_Date__c", "2024-03-15"}, {"CreatedDate", "1969-12-31T23:59:59.500Z"}, {"IsPrivate", "FALSE"},
-         {"Region__c", "华南"}, {"Pattern__c", "(bad"}, {"Email", "张三@example.cn"}},
-        {{"Name", ""}, {"Amount", "0"}, {"Probability", "0"}, {"CloseDate", "1970-01-01"},
-         {"CreatedDate", "2024-03-15T10:30:00Z"}, {"Interests__c", "Sailing;Golf;Chess"}, {"StageName", "Negotiation"},
-         {"Quantity", "3"}, {"Discount__c", "0.5"}, {"Description", "  "}},
-        {{"Name", " padded "}, {"Amount", "0.1"}, {"Discount__c", "0.2"}, {"CloseDate", "2023-01-31"},
-         {"Start_Date__c", "2023-12-31"}, {"Quantity", "-7"}, {"Email", "a@b.c"}, {"LastActivity", "2024-03-15T10:30:00Z"}},
-        {{"Amount", "1234.5678"}, {"Probability", "33.333"}, {"CloseDate", "2000-02-29"},
-         {"CreatedDate", "2000-02-29T12:00:00Z"}, {"Name", "Hello World"}, {"Email", "bad"},
-         {"StageName", "Closed Lost"}, {"Quantity", "2.5"}, {"Account.Name", "acme"}},
-        {{"Amount", "10000"}, {"Discount__c", "30"}, {"CloseDate", "2024-03-15"}, {"Name", "O'Brien \"x\""},
-         {"Probability", "100"}, {"IsWon", "FALSE"}, {"Region__c", "华北"}},
-        {{"Amount", "-0.5"}, {"Quantity", "-2"}, {"CloseDate", "9999-12-31"}, {"Start_Date__c", "0001-01-01"},
-         {"Name", "ABC-123"}, {"Pattern__c", "ABC-\\d+"}},
-        {{"Amount", "2.5"}, {"Probability", "-2.5"}, {"Quantity", "1.5"}, {"Start_Date__c", "2024-12-31"},
-         {"Name", "42"}, {"Description", "2024-03-15"}},
-        {{"Amount", "123456789012345"}, {"Quantity", "1e-7"}, {"Name", "🙂 smile"}, {"CloseDate", "2024-04-30"}},
+        {{"Name", "北京贸易有限公司"},
+         {"StageName", "Prospecting"},
+         {"Interests__c", "Chess"},
+         {"Amount", "-12.5"},
+         {"Probability", "10"},
+         {"Discount__c", "-3"},
+         {"Quantity", "0"},
+         {"CloseDate", "2024-02-29"},
+         {"Start_Date__c", "2024-03-15"},
+         {"CreatedDate", "1969-12-31T23:59:59.500Z"},
+         {"IsPrivate", "FALSE"},
+         {"Region__c", "华南"},
+         {"Pattern__c", "(bad"},
+         {"Email", "张三@example.cn"}},
+        {{"Name", ""},
+         {"Amount", "0"},
+         {"Probability", "0"},
+         {"CloseDate", "1970-01-01"},
+         {"CreatedDate", "2024-03-15T10:30:00Z"},
+         {"Interests__c", "Sailing;Golf;Chess"},
+         {"StageName", "Negotiation"},
+         {"Quantity", "3"},
+         {"Discount__c", "0.5"},
+         {"Description", "  "}},
+        {{"Name", " padded "},
+         {"Amount", "0.1"},
+         {"Discount__c", "0.2"},
+         {"CloseDate", "2023-01-31"},
+         {"Start_Date__c", "2023-12-31"},
+         {"Quantity", "-7"},
+         {"Email", "a@b.c"},
+         {"LastActivity", "2024-03-15T10:30:00Z"}},
+        {{"Amount", "1234.5678"},
+         {"Probability", "33.333"},
+         {"CloseDate", "2000-02-29"},
+         {"CreatedDate", "2000-02-29T12:00:00Z"},
+         {"Name", "Hello World"},
+         {"Email", "bad"},
+         {"StageName", "Closed Lost"},
+         {"Quantity", "2.5"},
+         {"Account.Name", "acme"}},
+        {{"Amount", "10000"},
+         {"Discount__c", "30"},
+         {"CloseDate", "2024-03-15"},
+         {"Name", "O'Brien \"x\""},
+         {"Probability", "100"},
+         {"IsWon", "FALSE"},
+         {"Region__c", "华北"}},
+        {{"Amount", "-0.5"},
+         {"Quantity", "-2"},
+         {"CloseDate", "9999-12-31"},
+         {"Start_Date__c", "0001-01-01"},
+         {"Name", "ABC-123"},
+         {"Pattern__c", "ABC-\\d+"}},
+        {{"Amount", "2.5"},
+         {"Probability", "-2.5"},
+         {"Quantity", "1.5"},
+         {"Start_Date__c", "2024-12-31"},
+         {"Name", "42"},
+         {"Description", "2024-03-15"}},
+        {{"Amount", "123456789012345"},
+         {"Quantity", "1e-7"},
+         {"Name", "🙂 smile"},
+         {"CloseDate", "2024-04-30"}},
     };
     std::vector<std::map<std::string, Value>> rows;
     for (const auto& spec : specs) {
@@ -442,7 +528,8 @@ struct Totals {
     std::map<std::string, int> not_translatable;
 };
 
-void RunCase(Case& c, SqlTable& table, const std::vector<std::map<std::string, Value>>& samples, Totals& totals) {
+void RunCase(Case& c, SqlTable& table, const std::vector<std::map<std::string, Value>>& samples,
+             Totals& totals) {
     INFO(c.where << ": " << c.formula);
     ++totals.cases;
     CompileOptions options;
@@ -476,7 +563,8 @@ void RunCase(Case& c, SqlTable& table, const std::vector<std::map<std::string, V
     } else {
         CHECK_MESSAGE(Matches(c.expected, result.value()),
                       "expected " << c.expected << ", got " << Describe(result.value()));
-        CHECK((result.value().type() == compiled->result_type() || compiled->result_type() == ValueType::Any));
+        CHECK(
+            (result.value().type() == compiled->result_type() || compiled->result_type() == ValueType::Any));
     }
 
     // The same formula through SQLite, on the case's row and on every sample row.
@@ -501,11 +589,13 @@ void RunCase(Case& c, SqlTable& table, const std::vector<std::map<std::string, V
                                    << "\nSQL: " << expression->sql);
     }
     std::set<int64_t> true_rows;
-    if (!expect_error && result.ok() && type == ValueType::Boolean && result.value().boolean()) true_rows.insert(0);
+    if (!expect_error && result.ok() && type == ValueType::Boolean && result.value().boolean())
+        true_rows.insert(0);
     for (size_t i = 0; i < samples.size(); ++i) {
         const int64_t id = static_cast<int64_t>(i) + 1;
         const RowRecord record(samples[i]);
-        const Result<Value> row_result = Evaluate(*compiled, EvalContext{&record, context.now_ms, context.today_days});
+        const Result<Value> row_result =
+            Evaluate(*compiled, EvalContext{&record, context.now_ms, context.today_days});
         if (!row_result.ok()) continue;  // a failing row has no defined SQL answer
         ++totals.sql_rows;
         CHECK_MESSAGE(SameAnswer(row_result.value(), cells.at(id)),
@@ -527,7 +617,8 @@ void RunCase(Case& c, SqlTable& table, const std::vector<std::map<std::string, V
             }
             if (failing) selected.erase(id);
         }
-        CHECK_MESSAGE(selected == true_rows, "WHERE selects other rows than Evaluate\nSQL: " << condition->sql);
+        CHECK_MESSAGE(selected == true_rows,
+                      "WHERE selects other rows than Evaluate\nSQL: " << condition->sql);
     }
 }
 
@@ -545,7 +636,8 @@ TEST_SUITE("formula.conformance") {
         std::ostringstream skipped;
         for (const auto& [what, count] : totals.not_translatable) skipped << " " << what << "=" << count;
         MESSAGE(totals.cases << " cases; " << totals.sql_cases << " also compared through SQL; "
-                             << totals.sql_rows << " sample-row comparisons; not translatable:" << skipped.str());
+                             << totals.sql_rows
+                             << " sample-row comparisons; not translatable:" << skipped.str());
         CHECK(totals.cases >= 300);
         CHECK(totals.sql_cases >= 250);
     }

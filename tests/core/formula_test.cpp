@@ -1,11 +1,12 @@
 // The formula engine's API beyond the conformance table: messages, limits, metadata, SQL specifics,
 // the calendar, and a speed figure.
+#include "formula/formula.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <set>
 
-#include "formula/formula.h"
 #include "storage/database.h"
 
 using namespace crm;
@@ -76,7 +77,8 @@ TEST_SUITE("formula") {
         CHECK(field.message == "Unknown field 'Stagee'; did you mean 'Stage'?");
         CHECK(field.position == 1);
         CHECK(CompileError("Zzzzzz > 1").message == "Unknown field 'Zzzzzz'.");
-        CHECK(CompileError("TODAY - 1").message == "Unknown field 'TODAY'; TODAY is a function: write TODAY(...)");
+        CHECK(CompileError("TODAY - 1").message ==
+              "Unknown field 'TODAY'; TODAY is a function: write TODAY(...)");
         const Error function = CompileError("1 + ISBLNK(Name)");
         CHECK(function.code == "formula.unknown_function");
         CHECK(function.message == "Unknown function 'ISBLNK'; did you mean ISBLANK?");
@@ -114,7 +116,8 @@ TEST_SUITE("formula") {
         const Error e = CompileError("ISCHANGED(Amount)");
         CHECK(e.code == "formula.context");
         CHECK(e.message ==
-              "ISCHANGED is only available in validation rules and workflow conditions, where the record's previous "
+              "ISCHANGED is only available in validation rules and workflow conditions, where the record's "
+              "previous "
               "values are known.");
         CompiledFormula f = MustCompile("ISCHANGED(Amount)", CompileOptions{true});
         CHECK(f.uses_prior_values());
@@ -135,7 +138,8 @@ TEST_SUITE("formula") {
         CHECK(CompileError(Repeat("!", 300) + "TRUE").code == "formula.too_deep");
         CHECK(CompileError(Repeat("2^", 300) + "1").code == "formula.too_deep");
         CHECK(CompileError(Repeat("IF(TRUE, ", 250) + "1" + Repeat(", 0)", 250)).code == "formula.too_deep");
-        CHECK(CompileError(Repeat("ABS(", 4000) + "1" + Repeat(")", 4000), long_ok).code == "formula.too_deep");
+        CHECK(CompileError(Repeat("ABS(", 4000) + "1" + Repeat(")", 4000), long_ok).code ==
+              "formula.too_deep");
         // Reasonable nesting works, and evaluates.
         CompiledFormula ok = MustCompile(Repeat("(", 150) + "1" + Repeat(")", 150));
         CHECK(Evaluate(ok, {}).value().number() == 1);
@@ -195,7 +199,8 @@ TEST_SUITE("formula") {
         wrong.Set("Amount", Value::Text("12"));
         const auto mismatch = Evaluate(reads, EvalContext::At(&wrong, 0));
         REQUIRE_FALSE(mismatch.ok());
-        CHECK(mismatch.error().message == "The record holds a Text value in Amount, which is a Number field.");
+        CHECK(mismatch.error().message ==
+              "The record holds a Text value in Amount, which is a Number field.");
 
         MemoryRecord zero;
         zero.Set("Amount", Value::Number(0));
@@ -213,8 +218,10 @@ TEST_SUITE("formula") {
     TEST_CASE("REGEX matches whole texts by characters, and refuses what it cannot do safely") {
         MemoryRecord record;
         record.Set("Name", Value::Text(Repeat("ab", 4000)));
-        CHECK(Evaluate(MustCompile("REGEX(Name, \"(a|b)*\")"), EvalContext::At(&record, 0)).value().boolean());
-        CHECK_FALSE(Evaluate(MustCompile("REGEX(Name, \"(a|b)*c\")"), EvalContext::At(&record, 0)).value().boolean());
+        CHECK(
+            Evaluate(MustCompile("REGEX(Name, \"(a|b)*\")"), EvalContext::At(&record, 0)).value().boolean());
+        CHECK_FALSE(
+            Evaluate(MustCompile("REGEX(Name, \"(a|b)*c\")"), EvalContext::At(&record, 0)).value().boolean());
         record.Set("Name", Value::Text(Repeat("a", 10001)));
         const auto too_long = Evaluate(MustCompile("REGEX(Name, \"a*\")"), EvalContext::At(&record, 0));
         REQUIRE_FALSE(too_long.ok());
@@ -224,20 +231,22 @@ TEST_SUITE("formula") {
         CHECK(CompileError("REGEX(Name, \"[z-a]\")").message ==
               "The REGEX pattern \"[z-a]\" is invalid: a range in [ ] is invalid.");
         record.Set("Name", Value::Text("上海")).Set("Pattern__c", Value::Text("[上北].{1}"));
-        CHECK(Evaluate(MustCompile("REGEX(Name, Pattern__c)"), EvalContext::At(&record, 0)).value().boolean());
+        CHECK(
+            Evaluate(MustCompile("REGEX(Name, Pattern__c)"), EvalContext::At(&record, 0)).value().boolean());
     }
 
     TEST_CASE("REGEX accepts and refuses the same patterns on both targets") {
         // Each standard library alone would accept some of these; both must refuse them all.
-        for (const char* pattern : {"[z-a]", "a**", "a++", "x{99999}", "[]a]", "\\\\k<n>", "a{2,1}", "a{", "{1}",
-                                    "(?<=a)b", "[\\\\d-z]", "*a", "a|*", "a???"}) {
+        for (const char* pattern : {"[z-a]", "a**", "a++", "x{99999}", "[]a]", "\\\\k<n>", "a{2,1}", "a{",
+                                    "{1}", "(?<=a)b", "[\\\\d-z]", "*a", "a|*", "a???"}) {
             INFO(pattern);
             CHECK(CompileError(std::string("REGEX(Name, \"") + pattern + "\")").code == "formula.argument");
         }
         MemoryRecord record;
         const auto matches = [&](const char* text, const char* pattern) {
             record.Set("Name", Value::Text(text));
-            return Evaluate(MustCompile(std::string("REGEX(Name, \"") + pattern + "\")"), EvalContext::At(&record, 0))
+            return Evaluate(MustCompile(std::string("REGEX(Name, \"") + pattern + "\")"),
+                            EvalContext::At(&record, 0))
                 .value()
                 .boolean();
         };
@@ -281,10 +290,12 @@ TEST_SUITE("formula") {
 
     TEST_CASE("Functions() lists every function with English and Chinese descriptions") {
         const std::vector<std::string> required = {
-            "AND", "OR", "NOT", "IF", "CASE", "ISBLANK", "BLANKVALUE", "ISNEW", "ISCHANGED", "PRIORVALUE",
-            "ISPICKVAL", "INCLUDES", "CONTAINS", "BEGINS", "LEFT", "RIGHT", "MID", "LEN", "LOWER", "UPPER",
-            "TRIM", "TEXT", "VALUE", "REGEX", "DATE", "DATEVALUE", "TODAY", "NOW", "DAY", "MONTH", "YEAR",
-            "WEEKDAY", "ADDMONTHS", "ABS", "ROUND", "FLOOR", "CEILING", "MOD", "MIN", "MAX"};
+            "AND",   "OR",        "NOT",        "IF",        "CASE",      "ISBLANK",  "BLANKVALUE",
+            "ISNEW", "ISCHANGED", "PRIORVALUE", "ISPICKVAL", "INCLUDES",  "CONTAINS", "BEGINS",
+            "LEFT",  "RIGHT",     "MID",        "LEN",       "LOWER",     "UPPER",    "TRIM",
+            "TEXT",  "VALUE",     "REGEX",      "DATE",      "DATEVALUE", "TODAY",    "NOW",
+            "DAY",   "MONTH",     "YEAR",       "WEEKDAY",   "ADDMONTHS", "ABS",      "ROUND",
+            "FLOOR", "CEILING",   "MOD",        "MIN",       "MAX"};
         std::set<std::string> names;
         for (const FunctionDoc& doc : Functions()) {
             CHECK(!doc.category.empty());
@@ -300,10 +311,12 @@ TEST_SUITE("formula") {
     TEST_CASE("a simple filter translates to index-friendly SQL") {
         auto db = Database::Open(":memory:");
         REQUIRE(db.ok());
-        REQUIRE((*db)->Exec("CREATE TABLE opp(name TEXT, stage TEXT, stage_name TEXT, amount REAL, close_date "
-                            "INTEGER, is_private INTEGER, created_date INTEGER, pattern TEXT);"
-                            "CREATE INDEX opp_amount ON opp(amount); CREATE INDEX opp_stage ON opp(stage_name);")
-                    .ok());
+        REQUIRE(
+            (*db)
+                ->Exec("CREATE TABLE opp(name TEXT, stage TEXT, stage_name TEXT, amount REAL, close_date "
+                       "INTEGER, is_private INTEGER, created_date INTEGER, pattern TEXT);"
+                       "CREATE INDEX opp_amount ON opp(amount); CREATE INDEX opp_stage ON opp(stage_name);")
+                .ok());
         auto amount = ToSql(MustCompile("Amount > 10000"));
         REQUIRE(amount.ok());
         CHECK(amount->sql == "(\"amount\" > ?1)");
@@ -361,12 +374,15 @@ TEST_SUITE("formula") {
     TEST_CASE("dates stored as ISO text work through an SQL expression for the column") {
         auto db = Database::Open(":memory:");
         REQUIRE(db.ok());
-        REQUIRE((*db)->Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, close_text TEXT, name TEXT);"
-                            "INSERT INTO t VALUES (1, '2024-01-31', NULL), (2, NULL, ''), (3, '2024-02-29', 'x');")
-                    .ok());
+        REQUIRE(
+            (*db)
+                ->Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, close_text TEXT, name TEXT);"
+                       "INSERT INTO t VALUES (1, '2024-01-31', NULL), (2, NULL, ''), (3, '2024-02-29', 'x');")
+                .ok());
         FieldList fields({{"CloseDate", ValueType::Date, "(julianday(\"close_text\") - 2440587.5)", {}, 0},
                           {"Name", ValueType::Text, "\"name\"", {}, 1}});
-        auto f = Compile("TEXT(ADDMONTHS(CloseDate, 1)) & \"/\" & TEXT(WEEKDAY(CloseDate)) & \"/\" & Name", fields);
+        auto f = Compile("TEXT(ADDMONTHS(CloseDate, 1)) & \"/\" & TEXT(WEEKDAY(CloseDate)) & \"/\" & Name",
+                         fields);
         REQUIRE(f.ok());
         auto sql = ToSqlValue(*f);
         REQUIRE(sql.ok());
@@ -384,17 +400,20 @@ TEST_SUITE("formula") {
         const FieldList fields = Fields();
         CompileOptions rule;
         rule.expected_result = ValueType::Boolean;
-        auto f = Compile("AND(ISPICKVAL(StageName, \"Closed Won\"), CloseDate < TODAY(), Amount > 10000)", fields, rule);
+        auto f = Compile("AND(ISPICKVAL(StageName, \"Closed Won\"), CloseDate < TODAY(), Amount > 10000)",
+                         fields, rule);
         REQUIRE(f.ok());
-        IndexedRecord record({Value::Text("Acme"), Value::Blank(ValueType::Picklist), Value::Picklist("Closed Won"),
-                              Value::Number(25000), Value::Date(DaysFromCivil(2024, 3, 1)), Value::Boolean(false),
+        IndexedRecord record({Value::Text("Acme"), Value::Blank(ValueType::Picklist),
+                              Value::Picklist("Closed Won"), Value::Number(25000),
+                              Value::Date(DaysFromCivil(2024, 3, 1)), Value::Boolean(false),
                               Value::Blank(ValueType::DateTime), Value::Blank(ValueType::Text)});
         const EvalContext context = EvalContext::At(&record, 1710498600000, 480);
         const int iterations = 200'000;
         int matches = 0;
         const auto start = std::chrono::steady_clock::now();
         for (int i = 0; i < iterations; ++i) matches += Evaluate(*f, context).value().boolean();
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         CHECK(matches == iterations);
         MESSAGE("formula.evals_per_s: " << static_cast<int64_t>(iterations / seconds));
     }

@@ -59,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     static const MemoryRecord kBlank;
-    for (const RecordView* record : {static_cast<const RecordView*>(&kBlank), static_cast<const RecordView*>(&Filled())}) {
+    for (const RecordView* record :
+         {static_cast<const RecordView*>(&kBlank), static_cast<const RecordView*>(&Filled())}) {
         auto result = Evaluate(*compiled, EvalContext::At(record, 1710498600000, 480));
         if (result.ok() && result.value().type() != compiled->result_type() &&
             compiled->result_type() != ValueType::Any) {

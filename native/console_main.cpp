@@ -47,7 +47,8 @@ void PrintUsage() {
 }
 
 std::string DefaultDataDir() {
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/crm-settings";
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return std::string(xdg) + "/crm-settings";
     const char* home = std::getenv("HOME");
     return std::string(home && *home ? home : ".") + "/.local/share/crm-settings";
 }
@@ -96,7 +97,8 @@ std::optional<Options> ParseArgs(int argc, char** argv) {
         options.db = dir + "/crm.db";
     }
     if (options.prefs.empty()) {
-        fs::path folder = options.db == ":memory:" ? fs::path(DefaultDataDir()) : fs::path(options.db).parent_path();
+        fs::path folder =
+            options.db == ":memory:" ? fs::path(DefaultDataDir()) : fs::path(options.db).parent_path();
         if (folder.empty()) folder = ".";
         fs::create_directories(folder, ec);
         options.prefs = (folder / "console-prefs.json").string();
@@ -156,7 +158,8 @@ void SaveGeometry(crm::native::NativePlatform& platform, GLFWwindow* window) {
 }
 
 int64_t NowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -168,7 +171,8 @@ int main(int argc, char** argv) {
 
     crm::native::NativePlatform platform(ExecutableDir(argv[0]), options->prefs, options->ui_state);
 
-    glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "[glfw] %d: %s\n", code, text); });
+    glfwSetErrorCallback(
+        [](int code, const char* text) { std::fprintf(stderr, "[glfw] %d: %s\n", code, text); });
     if (!glfwInit()) {
         std::fprintf(stderr, "crm-console: cannot initialise GLFW (is there a display?)\n");
         return 1;

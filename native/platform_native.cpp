@@ -22,7 +22,9 @@ bool WriteFileAtomically(const std::string& path, const std::string& content) {
 }
 
 NativePlatform::NativePlatform(std::string assets_dir, std::string prefs_path, std::string ui_state_path)
-    : assets_dir_(std::move(assets_dir)), prefs_path_(std::move(prefs_path)), ui_state_path_(std::move(ui_state_path)) {
+    : assets_dir_(std::move(assets_dir)),
+      prefs_path_(std::move(prefs_path)),
+      ui_state_path_(std::move(ui_state_path)) {
     std::ifstream in(prefs_path_);
     if (in) {
         std::stringstream text;

@@ -2,9 +2,8 @@
 // snapshot in an optional file (--ui-state), and a save state that SQLite's own writes make
 // "Saved" unless a write failed.
 #pragma once
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "ui/platform.h"
 

@@ -24,7 +24,8 @@ constexpr const char* kExtraSymbols = "…—–·•←→↑↓▲▼✓✕“
 std::vector<unsigned short> BuildRanges(bool with_common_chinese) {
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault());
-    static const ImWchar kLatinExtended[] = {0x00A0, 0x017F, 0x2000, 0x206F, 0x3000, 0x303F, 0xFF00, 0xFFEF, 0};
+    static const ImWchar kLatinExtended[] = {0x00A0, 0x017F, 0x2000, 0x206F, 0x3000,
+                                             0x303F, 0xFF00, 0xFFEF, 0};
     builder.AddRanges(kLatinExtended);
     if (with_common_chinese) builder.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesChineseSimplifiedCommon());
     ForEachCatalogText([&](const char* text) { builder.AddText(text); });
@@ -40,7 +41,8 @@ Appearance::Appearance(std::string font_path) : font_path_(std::move(font_path))
     std::ifstream in(font_path_, std::ios::binary);
     if (in) font_data_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     if (font_data_.empty()) {
-        std::fprintf(stderr, "[console] UI font not found at %s; using ImGui's default font (no Chinese glyphs)\n",
+        std::fprintf(stderr,
+                     "[console] UI font not found at %s; using ImGui's default font (no Chinese glyphs)\n",
                      font_path_.c_str());
     }
 }

@@ -156,8 +156,8 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
         const float h = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeight();
         ImGui::GetWindowDrawList()->AddRectFilled(
             ImVec2(start.x - 8.0f * s, start.y - 6.0f * s),
-            ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + h + 6.0f * s), ToU32(p.highlight, alpha * 0.85f),
-            6.0f * s);
+            ImVec2(start.x + ImGui::GetContentRegionAvail().x, start.y + h + 6.0f * s),
+            ToU32(p.highlight, alpha * 0.85f), 6.0f * s);
     }
     bool changed = false;
     const float row_y = ImGui::GetCursorPosY();
@@ -185,10 +185,13 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
             if (areas_[i] == area_) selected = static_cast<int>(i) + 1;
         }
         const std::string preview = area_.empty() ? Tr("audit.filter.any_area") : AreaLabel(area_);
-        if (ListCombo("##audit.filter.area", preview, static_cast<int>(areas_.size()) + 1,
-                      [&](int i) { return i == 0 ? std::string(Tr("audit.filter.any_area")) : AreaLabel(areas_[i - 1]); },
-                      [&](int i) { return i == 0 ? std::string("any") : areas_[static_cast<size_t>(i - 1)]; }, &selected,
-                      "audit.filter.area")) {
+        if (ListCombo(
+                "##audit.filter.area", preview, static_cast<int>(areas_.size()) + 1,
+                [&](int i) {
+                    return i == 0 ? std::string(Tr("audit.filter.any_area")) : AreaLabel(areas_[i - 1]);
+                },
+                [&](int i) { return i == 0 ? std::string("any") : areas_[static_cast<size_t>(i - 1)]; },
+                &selected, "audit.filter.area")) {
             area_ = selected == 0 ? std::string() : areas_[static_cast<size_t>(selected - 1)];
             changed = true;
         }
@@ -199,34 +202,39 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
             if (actors_[i] == actor_) selected = static_cast<int>(i) + 1;
         }
         const std::string preview = actor_.empty() ? Tr("audit.filter.any_user") : actor_;
-        if (ListCombo("##audit.filter.user", preview, static_cast<int>(actors_.size()) + 1,
-                      [&](int i) { return i == 0 ? std::string(Tr("audit.filter.any_user")) : actors_[i - 1]; },
-                      [&](int i) { return i == 0 ? std::string("any") : actors_[static_cast<size_t>(i - 1)]; },
-                      &selected, "audit.filter.user")) {
+        if (ListCombo(
+                "##audit.filter.user", preview, static_cast<int>(actors_.size()) + 1,
+                [&](int i) { return i == 0 ? std::string(Tr("audit.filter.any_user")) : actors_[i - 1]; },
+                [&](int i) { return i == 0 ? std::string("any") : actors_[static_cast<size_t>(i - 1)]; },
+                &selected, "audit.filter.user")) {
             actor_ = selected == 0 ? std::string() : actors_[static_cast<size_t>(selected - 1)];
             changed = true;
         }
     });
     // The search box takes what the fixed-width filters leave.
     const float fixed = (170.0f + 170.0f + 130.0f + 130.0f + 5 * 12.0f) * s +
-                        ImGui::CalcTextSize(Tr("audit.filter.clear")).x + ImGui::GetStyle().FramePadding.x * 2.0f;
-    const float text_w = std::clamp(ImGui::GetContentRegionAvail().x - fixed - 28.0f * s, 120.0f * s, 320.0f * s);
+                        ImGui::CalcTextSize(Tr("audit.filter.clear")).x +
+                        ImGui::GetStyle().FramePadding.x * 2.0f;
+    const float text_w =
+        std::clamp(ImGui::GetContentRegionAvail().x - fixed - 28.0f * s, 120.0f * s, 320.0f * s);
     labelled("audit.filter.text", text_w, [&] {
         changed |= InputString("##audit.filter.text", &text_, 0, Tr("audit.filter.text_hint"));
         MarkItem("audit.filter.text");
     });
     labelled("audit.filter.from", 130.0f * s, [&] {
-        changed |= InputString("##audit.filter.from", &from_text_, ImGuiInputTextFlags_CharsNoBlank, "YYYY-MM-DD");
+        changed |=
+            InputString("##audit.filter.from", &from_text_, ImGuiInputTextFlags_CharsNoBlank, "YYYY-MM-DD");
         MarkItem("audit.filter.from");
     });
     labelled("audit.filter.to", 130.0f * s, [&] {
-        changed |= InputString("##audit.filter.to", &to_text_, ImGuiInputTextFlags_CharsNoBlank, "YYYY-MM-DD");
+        changed |=
+            InputString("##audit.filter.to", &to_text_, ImGuiInputTextFlags_CharsNoBlank, "YYYY-MM-DD");
         MarkItem("audit.filter.to");
     });
     ImGui::BeginGroup();
     label("");
-    const bool any_filter = !area_.empty() || !actor_.empty() || !text_.empty() || !from_text_.empty() ||
-                            !to_text_.empty();
+    const bool any_filter =
+        !area_.empty() || !actor_.empty() || !text_.empty() || !from_text_.empty() || !to_text_.empty();
     if (SecondaryButton(Label("audit.filter.clear").c_str(), any_filter)) {
         area_.clear();
         actor_.clear();
@@ -264,7 +272,8 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
     if (!ImGui::BeginTable("audit.table", 5, flags, size)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(Label("audit.col.time").c_str(),
-                            ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending, 1.5f);
+                            ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending,
+                            1.5f);
     ImGui::TableSetupColumn(Label("audit.col.user").c_str(), 0, 0.8f);
     ImGui::TableSetupColumn(Label("audit.col.area").c_str(), 0, 0.9f);
     ImGui::TableSetupColumn(Label("audit.col.action").c_str(), 0, 0.8f);
@@ -297,9 +306,11 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
             const bool is_selected = selected_ && selected_->id == entry.id;
-            const std::string time_label = FormatTime(entry.at_ms) + "##audit.row." + std::to_string(entry.id);
-            if (ImGui::Selectable(time_label.c_str(), is_selected,
-                                  ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
+            const std::string time_label =
+                FormatTime(entry.at_ms) + "##audit.row." + std::to_string(entry.id);
+            if (ImGui::Selectable(
+                    time_label.c_str(), is_selected,
+                    ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
                 Select(entry);
             }
             MarkItem("audit.row." + std::to_string(row));
@@ -313,9 +324,10 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
             const std::string label = TargetLabel(entry.target);
             ImGui::TextUnformatted(label.c_str());
             // The setting's key too, when there is room for it.
-            if (label != entry.target && ImGui::GetContentRegionAvail().x >
-                                             ImGui::CalcTextSize(label.c_str()).x + ImGui::CalcTextSize(entry.target.c_str()).x +
-                                                 ImGui::GetStyle().ItemSpacing.x) {
+            if (label != entry.target &&
+                ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(label.c_str()).x +
+                                                       ImGui::CalcTextSize(entry.target.c_str()).x +
+                                                       ImGui::GetStyle().ItemSpacing.x) {
                 ImGui::SameLine();
                 ImGui::PushStyleColor(ImGuiCol_Text, p.text_muted);
                 ImGui::TextUnformatted(entry.target.c_str());
@@ -339,7 +351,8 @@ void AuditTrailPage::DrawPager(const PageContext& ctx) {
     const int64_t first = total == 0 ? 0 : static_cast<int64_t>(page_) * kPageSize + 1;
     const int64_t last = std::min<int64_t>(total, static_cast<int64_t>(page_ + 1) * kPageSize);
     ImGui::AlignTextToFramePadding();
-    TextMuted(TrFormat("audit.rows", {std::to_string(first), std::to_string(last), std::to_string(total)}), false);
+    TextMuted(TrFormat("audit.rows", {std::to_string(first), std::to_string(last), std::to_string(total)}),
+              false);
     ImGui::SameLine(0.0f, 16.0f * s);
     if (SecondaryButton(Label("audit.prev").c_str(), page_ > 0)) --page_;
     MarkItem("audit.prev");
@@ -391,8 +404,10 @@ void AuditTrailPage::DrawDetail(const PageContext& ctx, const ImVec2& size) {
             TextMuted(Tr(text_id), false);
             ImGui::PopFont();
             const int lines = static_cast<int>(std::count(text->begin(), text->end(), '\n')) + 1;
-            const float want = line_h * static_cast<float>(lines) + ImGui::GetStyle().FramePadding.y * 2.0f + 4.0f * s;
-            const float box_h = std::clamp(want, line_h * 2.0f, std::max(line_h * 2.0f, avail_h * 0.5f - 40.0f * s));
+            const float want =
+                line_h * static_cast<float>(lines) + ImGui::GetStyle().FramePadding.y * 2.0f + 4.0f * s;
+            const float box_h =
+                std::clamp(want, line_h * 2.0f, std::max(line_h * 2.0f, avail_h * 0.5f - 40.0f * s));
             ImGui::InputTextMultiline((std::string("##") + hook).c_str(), text->data(), text->size() + 1,
                                       ImVec2(-FLT_MIN, box_h), ImGuiInputTextFlags_ReadOnly);
             MarkItem(hook);
@@ -410,8 +425,12 @@ void AuditTrailPage::DrawDetail(const PageContext& ctx, const ImVec2& size) {
 void AuditTrailPage::PublishState() const {
     nlohmann::json rows = nlohmann::json::array();
     for (const AuditEntry& e : page_data_.entries) {
-        rows.push_back({{"id", e.id}, {"at", FormatTime(e.at_ms)}, {"actor", e.actor}, {"area", e.area},
-                        {"action", e.action}, {"target", e.target}});
+        rows.push_back({{"id", e.id},
+                        {"at", FormatTime(e.at_ms)},
+                        {"actor", e.actor},
+                        {"area", e.area},
+                        {"action", e.action},
+                        {"target", e.target}});
     }
     crm::ui::PublishForm("audit.page", page_);
     crm::ui::PublishForm("audit.sort", kColumnKeys[static_cast<int>(sort_)]);

@@ -81,7 +81,8 @@ std::string CurrencyLabel(const std::string& code) {
 
 }  // namespace
 
-CompanyPage::CompanyPage(Workspace& workspace, Platform& platform) : workspace_(workspace), platform_(platform) {
+CompanyPage::CompanyPage(Workspace& workspace, Platform& platform)
+    : workspace_(workspace), platform_(platform) {
     Refresh();
 }
 
@@ -122,8 +123,8 @@ bool CompanyPage::dirty() const {
 }
 
 void CompanyPage::Validate() {
-    if (validated_ && draft_ == validated_profile_ && start_text_ == validated_start_ && end_text_ == validated_end_ &&
-        CurrentLanguage() == validated_language_) {
+    if (validated_ && draft_ == validated_profile_ && start_text_ == validated_start_ &&
+        end_text_ == validated_end_ && CurrentLanguage() == validated_language_) {
         return;
     }
     validated_ = true;
@@ -174,7 +175,8 @@ void CompanyPage::Discard() {
 }
 
 void CompanyPage::FocusSetting(std::string_view setting_id, double now) {
-    focus_id_ = setting_id == "company.business_hours" ? "company.business_hours.start" : std::string(setting_id);
+    focus_id_ =
+        setting_id == "company.business_hours" ? "company.business_hours.start" : std::string(setting_id);
     focus_pending_ = true;
     focus_time_ = now;
 }
@@ -263,9 +265,10 @@ void CompanyPage::DrawRow(const PageContext& ctx, const char* id, FieldFn field,
         const double age = ctx.time - focus_time_;
         const float alpha = age < 1.2 ? 1.0f : static_cast<float>(std::max(0.0, 1.0 - (age - 1.2) / 1.3));
         const float h = row_heights_.count(id) ? row_heights_[id] : ImGui::GetFrameHeight();
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(screen.x - 10.0f * s, screen.y - 6.0f * s),
-                                                  ImVec2(screen.x + avail + 10.0f * s, screen.y + h + 6.0f * s),
-                                                  ToU32(palette.highlight, alpha * 0.7f), 6.0f * s);
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            ImVec2(screen.x - 10.0f * s, screen.y - 6.0f * s),
+            ImVec2(screen.x + avail + 10.0f * s, screen.y + h + 6.0f * s),
+            ToU32(palette.highlight, alpha * 0.7f), 6.0f * s);
     }
 
     // Label and help, aligned with the text inside the field.
@@ -304,7 +307,8 @@ void CompanyPage::DrawRow(const PageContext& ctx, const char* id, FieldFn field,
         ImGui::SetCursorPos(ImVec2(x, y));
         const ImVec2 icon_pos = ImGui::GetCursorScreenPos();
         DrawIcon(ImGui::GetWindowDrawList(), Icon::Warning,
-                 ImVec2(icon_pos.x + icon * 0.5f, icon_pos.y + icon * 0.5f), icon * 0.9f, ToU32(palette.danger));
+                 ImVec2(icon_pos.x + icon * 0.5f, icon_pos.y + icon * 0.5f), icon * 0.9f,
+                 ToU32(palette.danger));
         ImGui::SetCursorPos(ImVec2(x + icon + 6.0f * s, y));
         ImGui::PushTextWrapPos(message_below ? origin.x + label_w + field_w : origin.x + avail);
         ImGui::PushStyleColor(ImGuiCol_Text, palette.danger);
@@ -327,10 +331,13 @@ void CompanyPage::DrawName(const PageContext&, float) {
 void CompanyPage::DrawLanguage(const PageContext&, float) {
     const auto& languages = SupportedLanguages();
     int selected = IndexOf(languages, draft_.default_language);
-    const std::string preview = selected >= 0 ? Tr("lang." + draft_.default_language) : draft_.default_language;
-    if (ListCombo("##company.default_language", preview, static_cast<int>(languages.size()),
-                  [&](int i) { return std::string(Tr("lang." + languages[static_cast<size_t>(i)])); },
-                  [&](int i) { return languages[static_cast<size_t>(i)]; }, &selected, "company.default_language")) {
+    const std::string preview =
+        selected >= 0 ? Tr("lang." + draft_.default_language) : draft_.default_language;
+    if (ListCombo(
+            "##company.default_language", preview, static_cast<int>(languages.size()),
+            [&](int i) { return std::string(Tr("lang." + languages[static_cast<size_t>(i)])); },
+            [&](int i) { return languages[static_cast<size_t>(i)]; }, &selected,
+            "company.default_language")) {
         draft_.default_language = languages[static_cast<size_t>(selected)];
     }
 }
@@ -375,8 +382,11 @@ void CompanyPage::DrawTimeZone(const PageContext& ctx, float) {
         std::replace(underscored.begin(), underscored.end(), ' ', '_');
         return lowered[static_cast<size_t>(i)].find(underscored) != std::string::npos;
     };
-    if (FilterCombo("##company.time_zone", draft_.time_zone, items, &selected, &zone_filter_, "company.time_zone",
-                    420.0f * ctx.scale)) {
+    items.summary = [](int visible, int total) {
+        return TrFormat("company.zone_count", {std::to_string(visible), std::to_string(total)});
+    };
+    if (FilterCombo("##company.time_zone", draft_.time_zone, items, &selected, &zone_filter_,
+                    "company.time_zone", 420.0f * ctx.scale)) {
         draft_.time_zone = zones[static_cast<size_t>(selected)];
     }
 }
@@ -389,19 +399,22 @@ void CompanyPage::DrawDateFormat(const PageContext&, float) {
         return f + "    " + TrFormat("company.example", {ExampleDate(f)});
     };
     const std::string preview = selected >= 0 ? label(selected) : draft_.date_format;
-    if (ListCombo("##company.date_format", preview, static_cast<int>(formats.size()), label,
-                  [&](int i) { return formats[static_cast<size_t>(i)]; }, &selected, "company.date_format")) {
+    if (ListCombo(
+            "##company.date_format", preview, static_cast<int>(formats.size()), label,
+            [&](int i) { return formats[static_cast<size_t>(i)]; }, &selected, "company.date_format")) {
         draft_.date_format = formats[static_cast<size_t>(selected)];
     }
 }
 
 void CompanyPage::DrawFiscalMonth(const PageContext&, float) {
     int selected = draft_.fiscal_year_start_month - 1;
-    const std::string preview = selected >= 0 && selected < 12 ? Tr("month." + std::to_string(selected + 1))
-                                                               : std::to_string(draft_.fiscal_year_start_month);
-    if (ListCombo("##company.fiscal_year_start_month", preview, 12,
-                  [](int i) { return std::string(Tr("month." + std::to_string(i + 1))); },
-                  [](int i) { return std::to_string(i + 1); }, &selected, "company.fiscal_year_start_month")) {
+    const std::string preview = selected >= 0 && selected < 12
+                                    ? Tr("month." + std::to_string(selected + 1))
+                                    : std::to_string(draft_.fiscal_year_start_month);
+    if (ListCombo(
+            "##company.fiscal_year_start_month", preview, 12,
+            [](int i) { return std::string(Tr("month." + std::to_string(i + 1))); },
+            [](int i) { return std::to_string(i + 1); }, &selected, "company.fiscal_year_start_month")) {
         draft_.fiscal_year_start_month = selected + 1;
     }
 }
@@ -432,8 +445,8 @@ void CompanyPage::DrawWeekdays(const PageContext& ctx, float width) {
             ImGui::PushStyleColor(ImGuiCol_Text, p.on_accent);
             ImGui::PushStyleColor(ImGuiCol_Border, p.accent);
         }
-        const std::string label = std::string(Tr("weekday." + std::to_string(day))) + "###weekday" +
-                                  std::to_string(day);
+        const std::string label =
+            std::string(Tr("weekday." + std::to_string(day))) + "###weekday" + std::to_string(day);
         if (ImGui::Button(label.c_str(), ImVec2(chip_w, 0.0f))) draft_.business_hours.weekdays ^= 1 << day;
         if (on) ImGui::PopStyleColor(5);
         MarkItem(std::string("company.business_hours.weekdays.") + kWeekdayKeys[day]);
@@ -486,8 +499,8 @@ void CompanyPage::DrawActionBar(const PageContext& ctx) {
     draw->AddCircleFilled(ImVec2(bar_min.x + pad + dot_r, bar_min.y + bar_h * 0.5f), dot_r, ToU32(dot));
     const float state_w = right - cancel_w - save_w - 24.0f * s - (bar_min.x + pad + 4.0f * dot_r);
     const std::string shown = Ellipsize(state, std::max(40.0f * s, state_w));
-    draw->AddText(ImVec2(bar_min.x + pad + 4.0f * dot_r, text_y), ToU32(!save_error_.empty() ? p.danger : p.text),
-                  shown.c_str());
+    draw->AddText(ImVec2(bar_min.x + pad + 4.0f * dot_r, text_y),
+                  ToU32(!save_error_.empty() ? p.danger : p.text), shown.c_str());
     if (!save_error_.empty()) PublishError("company.save", save_error_);
 
     ImGui::SetCursorScreenPos(ImVec2(right - save_w - 10.0f * s - cancel_w, y));

@@ -65,11 +65,11 @@ private:
     bool loaded_ = false;
     std::string load_error_;
 
-    CompanyProfile draft_;        ///< business hours minutes come from the two texts below
+    CompanyProfile draft_;  ///< business hours minutes come from the two texts below
     std::string start_text_;
     std::string end_text_;
 
-    std::map<std::string, std::string> errors_;   ///< field id -> message in the current language
+    std::map<std::string, std::string> errors_;  ///< field id -> message in the current language
     bool valid_ = true;
     bool validated_ = false;
     CompanyProfile validated_profile_;
@@ -84,7 +84,7 @@ private:
     std::string focus_id_;
     bool focus_pending_ = false;
     double focus_time_ = -100.0;
-    std::map<std::string, float> row_heights_;   ///< last frame's height of each row (highlight)
+    std::map<std::string, float> row_heights_;  ///< last frame's height of each row (highlight)
 };
 
 }  // namespace crm::ui

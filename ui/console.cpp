@@ -18,27 +18,42 @@ constexpr float kScales[] = {0.8f, 0.9f, 1.0f, 1.1f, 1.25f, 1.5f, 1.75f, 2.0f};
 
 Icon PageIcon(PageId page) {
     switch (page) {
-        case PageId::Company: return Icon::Company;
-        case PageId::Users: return Icon::Users;
-        case PageId::Objects: return Icon::Objects;
-        case PageId::Workflow: return Icon::Workflow;
-        case PageId::Notifications: return Icon::Notifications;
-        case PageId::Reports: return Icon::Reports;
-        case PageId::Data: return Icon::Data;
-        case PageId::Integrations: return Icon::Integrations;
-        case PageId::Audit: return Icon::Audit;
+        case PageId::Company:
+            return Icon::Company;
+        case PageId::Users:
+            return Icon::Users;
+        case PageId::Objects:
+            return Icon::Objects;
+        case PageId::Workflow:
+            return Icon::Workflow;
+        case PageId::Notifications:
+            return Icon::Notifications;
+        case PageId::Reports:
+            return Icon::Reports;
+        case PageId::Data:
+            return Icon::Data;
+        case PageId::Integrations:
+            return Icon::Integrations;
+        case PageId::Audit:
+            return Icon::Audit;
     }
     return Icon::Company;
 }
 
-std::string Percent(float scale) { return std::to_string(static_cast<int>(std::lround(scale * 100.0f))) + "%"; }
+std::string Percent(float scale) {
+    return std::to_string(static_cast<int>(std::lround(scale * 100.0f))) + "%";
+}
 
 const char* SaveStateName(SaveState state) {
     switch (state) {
-        case SaveState::Saved: return "saved";
-        case SaveState::Saving: return "saving";
-        case SaveState::Failed: return "failed";
-        case SaveState::MemoryOnly: return "memory";
+        case SaveState::Saved:
+            return "saved";
+        case SaveState::Saving:
+            return "saving";
+        case SaveState::Failed:
+            return "failed";
+        case SaveState::MemoryOnly:
+            return "memory";
     }
     return "saved";
 }
@@ -59,10 +74,14 @@ std::string ShownReason(const std::string& reason) {
 
 std::string SaveText(const PersistStatus& status) {
     switch (status.state) {
-        case SaveState::Saved: return Tr("save.saved");
-        case SaveState::Saving: return Tr("save.saving");
-        case SaveState::Failed: return TrFormat("save.failed", {ShownReason(status.reason)});
-        case SaveState::MemoryOnly: return TrFormat("save.memory", {ShownReason(status.reason)});
+        case SaveState::Saved:
+            return Tr("save.saved");
+        case SaveState::Saving:
+            return Tr("save.saving");
+        case SaveState::Failed:
+            return TrFormat("save.failed", {ShownReason(status.reason)});
+        case SaveState::MemoryOnly:
+            return TrFormat("save.memory", {ShownReason(status.reason)});
     }
     return {};
 }
@@ -86,9 +105,7 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     ui_scale_ = scale >= 0.5f && scale <= 3.0f ? scale : 1.0f;
 }
 
-std::string Console::WindowTitle() const {
-    return company_->saved().name + " — " + Tr("app.window_title");
-}
+std::string Console::WindowTitle() const { return company_->saved().name + " — " + Tr("app.window_title"); }
 
 void Console::SetLanguage(Language language) {
     crm::ui::SetLanguage(language);
@@ -160,9 +177,9 @@ void Console::Draw(const Appearance& appearance) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, p.background);
-    const ImGuiWindowFlags root_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                        ImGuiWindowFlags_NoScrollWithMouse;
+    const ImGuiWindowFlags root_flags =
+        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
     ImGui::Begin("##console", nullptr, root_flags);
     ImGui::PopStyleVar(2);
     ImGui::PopStyleColor();
@@ -193,8 +210,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     const float width = viewport->Size.x;
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + height), ToU32(p.surface));
-    draw->AddLine(ImVec2(origin.x, origin.y + height - 1.0f), ImVec2(origin.x + width, origin.y + height - 1.0f),
-                  ToU32(p.border));
+    draw->AddLine(ImVec2(origin.x, origin.y + height - 1.0f),
+                  ImVec2(origin.x + width, origin.y + height - 1.0f), ToU32(p.border));
     const float frame_h = ImGui::GetFrameHeight();
     const float y = origin.y + (height - frame_h) * 0.5f;
     const float pad = 18.0f * s;
@@ -210,7 +227,9 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
 
     // Right cluster, laid out from the right edge: size, theme, language, user, save state.
     float right = origin.x + width - pad;
-    auto button_w = [&](const char* text, float extra) { return ImGui::CalcTextSize(text).x + 24.0f * s + extra; };
+    auto button_w = [&](const char* text, float extra) {
+        return ImGui::CalcTextSize(text).x + 24.0f * s + extra;
+    };
 
     const std::string scale_text = Percent(ui_scale_);
     const float scale_w = button_w(scale_text.c_str(), 0.0f);
@@ -223,7 +242,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("topbar.scale.tooltip"));
     if (ImGui::BeginPopup("topbar.scale.popup")) {
         for (float option : kScales) {
-            if (ImGui::Selectable(Percent(option).c_str(), std::fabs(option - ui_scale_) < 0.01f)) SetUiScale(option);
+            if (ImGui::Selectable(Percent(option).c_str(), std::fabs(option - ui_scale_) < 0.01f))
+                SetUiScale(option);
             MarkItem("topbar.scale." + std::to_string(static_cast<int>(std::lround(option * 100.0f))));
         }
         ImGui::EndPopup();
@@ -242,12 +262,13 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     }
     ImGui::PopStyleVar(2);
     MarkItem("topbar.theme");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr(dark ? "topbar.theme.tooltip_light" : "topbar.theme.tooltip_dark"));
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", Tr(dark ? "topbar.theme.tooltip_light" : "topbar.theme.tooltip_dark"));
     const ImU32 theme_bg = ImGui::GetColorU32(ImGui::IsItemActive()    ? ImGuiCol_ButtonActive
                                               : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered
                                                                        : ImGuiCol_Button);
-    DrawIcon(draw, dark ? Icon::Sun : Icon::Moon, ImVec2(right + 12.0f * s + icon * 0.5f, y + frame_h * 0.5f), icon,
-             ToU32(p.text_muted), theme_bg);
+    DrawIcon(draw, dark ? Icon::Sun : Icon::Moon, ImVec2(right + 12.0f * s + icon * 0.5f, y + frame_h * 0.5f),
+             icon, ToU32(p.text_muted), theme_bg);
 
     const char* lang_text = Tr("topbar.lang.other");
     const float lang_w = button_w(lang_text, 0.0f);
@@ -268,8 +289,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     draw->AddCircleFilled(avatar_c, avatar * 0.5f, ToU32(p.accent_soft), 24);
     const char initial[2] = {static_cast<char>(std::toupper(static_cast<unsigned char>(user[0]))), 0};
     const ImVec2 initial_size = ImGui::CalcTextSize(initial);
-    draw->AddText(ImVec2(avatar_c.x - initial_size.x * 0.5f, avatar_c.y - initial_size.y * 0.5f), ToU32(p.accent),
-                  initial);
+    draw->AddText(ImVec2(avatar_c.x - initial_size.x * 0.5f, avatar_c.y - initial_size.y * 0.5f),
+                  ToU32(p.accent), initial);
     draw->AddText(ImVec2(right + avatar + 8.0f * s, text_y), ToU32(p.text), user);
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     ImGui::InvisibleButton("##topbar.user", ImVec2(user_w, frame_h));
@@ -295,7 +316,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     StatusPill(dot, save_text, pill_w);
     MarkItem("topbar.save");
-    if (status.state == SaveState::Saved && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("save.saved.tooltip"));
+    if (status.state == SaveState::Saved && ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", Tr("save.saved.tooltip"));
 
     // Quick find in the middle (or as much of it as fits).
     const float name_max = 260.0f * s;
@@ -316,7 +338,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     const float after_name = x + ImGui::CalcTextSize(shown_name.c_str()).x + 10.0f * s;
     if (after_name + ImGui::CalcTextSize(subtitle.c_str()).x + 16.0f * s < find_x) {
         draw->AddLine(ImVec2(after_name, text_y + 2.0f * s),
-                      ImVec2(after_name, text_y + ImGui::GetTextLineHeight() - 2.0f * s), ToU32(p.border), 1.0f);
+                      ImVec2(after_name, text_y + ImGui::GetTextLineHeight() - 2.0f * s), ToU32(p.border),
+                      1.0f);
         draw->AddText(ImVec2(after_name + 10.0f * s, text_y), ToU32(p.text_muted), subtitle.c_str());
     }
 
@@ -347,11 +370,13 @@ float Console::DrawBanner(const PageContext& ctx, float top) {
     draw->AddRectFilled(min, max, ToU32(p.warning_soft));
     draw->AddLine(ImVec2(min.x, max.y - 1.0f), ImVec2(max.x, max.y - 1.0f), ToU32(p.warning, 0.35f));
     const float text_y = min.y + (height - text_size.y) * 0.5f;
-    DrawIcon(draw, Icon::Warning, ImVec2(min.x + pad_x + icon * 0.5f, text_y + ImGui::GetTextLineHeight() * 0.5f),
-             icon, ToU32(p.warning));
+    DrawIcon(draw, Icon::Warning,
+             ImVec2(min.x + pad_x + icon * 0.5f, text_y + ImGui::GetTextLineHeight() * 0.5f), icon,
+             ToU32(p.warning));
     draw->AddText(nullptr, 0.0f, ImVec2(text_x, text_y), ToU32(p.warning_text), text.c_str(), nullptr, wrap);
     MarkRect("banner", min, ImVec2(max.x - min.x, height));
-    ImGui::SetCursorScreenPos(ImVec2(max.x - pad_x - button_w, min.y + (height - ImGui::GetFrameHeight()) * 0.5f));
+    ImGui::SetCursorScreenPos(
+        ImVec2(max.x - pad_x - button_w, min.y + (height - ImGui::GetFrameHeight()) * 0.5f));
     if (ImGui::Button((std::string(dismiss) + "###banner.dismiss").c_str(), ImVec2(button_w, 0.0f))) {
         banner_dismissed_ = true;
     }
@@ -391,8 +416,9 @@ void Console::DrawSidebar(const PageContext& ctx, float top, float width) {
         const bool current = page == page_;
         if (current) {
             draw->AddRectFilled(item_min, item_max, ToU32(p.accent_soft), 8.0f * s);
-            draw->AddRectFilled(ImVec2(item_min.x, item_min.y + 8.0f * s), ImVec2(item_min.x + 3.0f * s, item_max.y - 8.0f * s),
-                                ToU32(p.accent), 2.0f * s);
+            draw->AddRectFilled(ImVec2(item_min.x, item_min.y + 8.0f * s),
+                                ImVec2(item_min.x + 3.0f * s, item_max.y - 8.0f * s), ToU32(p.accent),
+                                2.0f * s);
         } else if (hovered) {
             draw->AddRectFilled(item_min, item_max, ToU32(p.surface_hover), 8.0f * s);
         }
@@ -405,9 +431,11 @@ void Console::DrawSidebar(const PageContext& ctx, float top, float width) {
             ImGui::PushFont(ctx.small_font);
             const char* soon = Tr("nav.soon");
             const ImVec2 soon_size = ImGui::CalcTextSize(soon);
-            const ImVec2 badge_min(item_max.x - soon_size.x - 22.0f * s, y + (item_h - soon_size.y - 6.0f * s) * 0.5f);
+            const ImVec2 badge_min(item_max.x - soon_size.x - 22.0f * s,
+                                   y + (item_h - soon_size.y - 6.0f * s) * 0.5f);
             const ImVec2 badge_max(item_max.x - 8.0f * s, badge_min.y + soon_size.y + 6.0f * s);
-            draw->AddRectFilled(badge_min, badge_max, ToU32(p.surface_hover), (badge_max.y - badge_min.y) * 0.5f);
+            draw->AddRectFilled(badge_min, badge_max, ToU32(p.surface_hover),
+                                (badge_max.y - badge_min.y) * 0.5f);
             draw->AddRect(badge_min, badge_max, ToU32(p.border), (badge_max.y - badge_min.y) * 0.5f);
             draw->AddText(ImVec2(badge_min.x + 7.0f * s, badge_min.y + 3.0f * s), ToU32(p.text_muted), soon);
             ImGui::PopFont();
@@ -434,7 +462,8 @@ void Console::DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size) {
     const float s = ctx.scale;
     ImGui::SetCursorScreenPos(pos);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-    ImGui::BeginChild("##content", size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::BeginChild("##content", size, false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
 
     // The page header: title and one line on what the page is for.
@@ -449,8 +478,12 @@ void Console::DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size) {
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
 
     switch (page_) {
-        case PageId::Company: company_->Draw(ctx); break;
-        case PageId::Audit: audit_->Draw(ctx); break;
+        case PageId::Company:
+            company_->Draw(ctx);
+            break;
+        case PageId::Audit:
+            audit_->Draw(ctx);
+            break;
         default:
             if (placeholders_[static_cast<size_t>(page_)].Draw(ctx)) RequestNavigate(PageId::Audit);
             break;
@@ -474,8 +507,8 @@ void Console::DrawUnsavedModal(const PageContext& ctx) {
     ImGui::PushStyleColor(ImGuiCol_PopupBg, p.surface);
     modal_open_ = false;
     if (ImGui::BeginPopupModal((std::string(Tr("unsaved.title")) + "###unsaved_changes").c_str(), nullptr,
-                               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                   ImGuiWindowFlags_NoSavedSettings)) {
+                               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings)) {
         modal_open_ = true;
         MarkRect("unsaved", ImGui::GetWindowPos(), ImGui::GetWindowSize());
         ImGui::PushFont(ctx.heading_font);

@@ -26,8 +26,8 @@ class Platform;
 
 /// How the console starts.
 struct ConsoleOptions {
-    StartupNotice notice;                 ///< shown as a banner until dismissed
-    std::optional<Language> language;     ///< overrides the saved preference (--lang)
+    StartupNotice notice;              ///< shown as a banner until dismissed
+    std::optional<Language> language;  ///< overrides the saved preference (--lang)
 };
 
 /// The console over one open workspace.
@@ -82,7 +82,7 @@ private:
         PageId page;
         std::string setting;
     };
-    std::optional<Destination> pending_;   ///< where to go once the unsaved-changes modal is answered
+    std::optional<Destination> pending_;  ///< where to go once the unsaved-changes modal is answered
     bool open_modal_ = false;
     bool modal_open_ = false;
 

@@ -23,10 +23,14 @@ ConsoleHost::ConsoleHost(GLFWwindow* window, const char* glsl_version, Platform&
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;   // layout is code; preferences go through the Platform
+    io.IniFilename = nullptr;  // layout is code; preferences go through the Platform
     io.LogFilename = nullptr;
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
     ImGui_ImplOpenGL3_Init(glsl_version);
+    // Keys and text go through our queue first (see TrickleInput).
+    glfwSetWindowUserPointer(window_, this);
+    glfwSetKeyCallback(window_, &ConsoleHost::OnKey);
+    glfwSetCharCallback(window_, &ConsoleHost::OnChar);
     appearance_.Apply(StartupTheme(platform_), platform_.DpiScale());
 }
 
@@ -41,7 +45,72 @@ void ConsoleHost::Attach(Workspace& workspace, ConsoleOptions options) {
     console_ = std::make_unique<Console>(workspace, platform_, std::move(options));
 }
 
+// ImGui 1.86 samples key state once per frame, so a key pressed and released between two frames
+// (a fast typist, an IME, a test driver) would be lost, and two different keys in one frame are
+// handled as one. Events are therefore fed in order, at most one key press per frame, a release
+// never in the frame of its press, and text never after a key press of the same frame.
+void ConsoleHost::OnKey(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    auto* host = static_cast<ConsoleHost*>(glfwGetWindowUserPointer(window));
+    InputEvent event;
+    event.key = key;
+    event.scancode = scancode;
+    event.action = action;
+    event.mods = mods;
+    host->input_.push_back(std::move(event));
+}
+
+void ConsoleHost::OnChar(GLFWwindow* window, unsigned int codepoint) {
+    auto* host = static_cast<ConsoleHost*>(glfwGetWindowUserPointer(window));
+    char utf8[5] = {};
+    if (codepoint < 0x80) {
+        utf8[0] = static_cast<char>(codepoint);
+    } else if (codepoint < 0x800) {
+        utf8[0] = static_cast<char>(0xC0 | (codepoint >> 6));
+        utf8[1] = static_cast<char>(0x80 | (codepoint & 0x3F));
+    } else if (codepoint < 0x10000) {
+        utf8[0] = static_cast<char>(0xE0 | (codepoint >> 12));
+        utf8[1] = static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F));
+        utf8[2] = static_cast<char>(0x80 | (codepoint & 0x3F));
+    } else {
+        utf8[0] = static_cast<char>(0xF0 | (codepoint >> 18));
+        utf8[1] = static_cast<char>(0x80 | ((codepoint >> 12) & 0x3F));
+        utf8[2] = static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F));
+        utf8[3] = static_cast<char>(0x80 | (codepoint & 0x3F));
+    }
+    host->QueueText(utf8);
+}
+
+void ConsoleHost::QueueText(const std::string& text) {
+    if (text.empty()) return;
+    InputEvent event;
+    event.is_text = true;
+    event.text = text;
+    input_.push_back(std::move(event));
+}
+
+void ConsoleHost::TrickleInput() {
+    pressed_this_frame_.clear();
+    bool pressed = false;
+    while (!input_.empty()) {
+        const InputEvent& event = input_.front();
+        if (event.is_text) {
+            if (pressed) break;
+            ImGui::GetIO().AddInputCharactersUTF8(event.text.c_str());
+        } else if (event.action == GLFW_RELEASE) {
+            if (pressed_this_frame_.count(event.key)) break;
+            ImGui_ImplGlfw_KeyCallback(window_, event.key, event.scancode, event.action, event.mods);
+        } else {
+            if (pressed) break;
+            ImGui_ImplGlfw_KeyCallback(window_, event.key, event.scancode, event.action, event.mods);
+            pressed_this_frame_.insert(event.key);
+            pressed = true;
+        }
+        input_.pop_front();
+    }
+}
+
 void ConsoleHost::Frame() {
+    TrickleInput();
     if (console_) {
         appearance_.Apply(console_->theme(), console_->ui_scale() * platform_.DpiScale());
     } else {

@@ -2,7 +2,9 @@
 // backends, fonts and style at the current scale, and one frame at a time. web/ and native/
 // create the window and the Platform, open the workspace, and drive Frame() from their loops.
 #pragma once
+#include <deque>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "ui/appearance.h"
@@ -28,6 +30,8 @@ public:
     void Attach(Workspace& workspace, ConsoleOptions options);
     /// Draws and renders one frame into the window's framebuffer (the caller swaps buffers).
     void Frame();
+    /// Queues typed text (UTF-8) in order with key events (the web's text-input bridge).
+    void QueueText(const std::string& text);
 
     /// The console, once attached.
     Console* console() { return console_.get(); }
@@ -35,7 +39,22 @@ public:
     uint64_t console_frames() const { return console_frames_; }
 
 private:
+    /// A key or text event waiting for its frame.
+    struct InputEvent {
+        bool is_text = false;
+        int key = 0;
+        int scancode = 0;
+        int action = 0;
+        int mods = 0;
+        std::string text;
+    };
+    static void OnKey(GLFWwindow* window, int key, int scancode, int action, int mods);
+    static void OnChar(GLFWwindow* window, unsigned int codepoint);
+    void TrickleInput();
+
     GLFWwindow* window_;
+    std::deque<InputEvent> input_;
+    std::set<int> pressed_this_frame_;
     Platform& platform_;
     Appearance appearance_;
     std::unique_ptr<Console> console_;

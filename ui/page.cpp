@@ -4,15 +4,24 @@ namespace crm::ui {
 
 const char* PageSlug(PageId page) {
     switch (page) {
-        case PageId::Company: return "company";
-        case PageId::Users: return "users";
-        case PageId::Objects: return "objects";
-        case PageId::Workflow: return "workflow";
-        case PageId::Notifications: return "notifications";
-        case PageId::Reports: return "reports";
-        case PageId::Data: return "data";
-        case PageId::Integrations: return "integrations";
-        case PageId::Audit: return "audit";
+        case PageId::Company:
+            return "company";
+        case PageId::Users:
+            return "users";
+        case PageId::Objects:
+            return "objects";
+        case PageId::Workflow:
+            return "workflow";
+        case PageId::Notifications:
+            return "notifications";
+        case PageId::Reports:
+            return "reports";
+        case PageId::Data:
+            return "data";
+        case PageId::Integrations:
+            return "integrations";
+        case PageId::Audit:
+            return "audit";
     }
     return "company";
 }

@@ -13,9 +13,9 @@ namespace crm::ui {
 enum class PageId { Company, Users, Objects, Workflow, Notifications, Reports, Data, Integrations, Audit };
 
 /// Every page, in sidebar order.
-constexpr PageId kAllPages[] = {PageId::Company,       PageId::Users,   PageId::Objects,
-                                PageId::Workflow,      PageId::Notifications, PageId::Reports,
-                                PageId::Data,          PageId::Integrations,  PageId::Audit};
+constexpr PageId kAllPages[] = {PageId::Company,  PageId::Users,         PageId::Objects,
+                                PageId::Workflow, PageId::Notifications, PageId::Reports,
+                                PageId::Data,     PageId::Integrations,  PageId::Audit};
 
 /// "company", "users", ... (the page id published for tests and used in catalog ids).
 const char* PageSlug(PageId page);
@@ -31,11 +31,11 @@ constexpr const char* kActingUser = "admin";
 
 /// What a page needs to draw one frame.
 struct PageContext {
-    float scale = 1.0f;          ///< DPI scale x UI scale: multiply every size by it
+    float scale = 1.0f;  ///< DPI scale x UI scale: multiply every size by it
     ImFont* title_font = nullptr;
     ImFont* heading_font = nullptr;
     ImFont* small_font = nullptr;
-    double time = 0.0;           ///< ImGui time in seconds (animations)
+    double time = 0.0;  ///< ImGui time in seconds (animations)
 };
 
 }  // namespace crm::ui

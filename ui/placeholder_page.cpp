@@ -15,15 +15,24 @@ namespace {
 
 Icon PageIcon(PageId page) {
     switch (page) {
-        case PageId::Company: return Icon::Company;
-        case PageId::Users: return Icon::Users;
-        case PageId::Objects: return Icon::Objects;
-        case PageId::Workflow: return Icon::Workflow;
-        case PageId::Notifications: return Icon::Notifications;
-        case PageId::Reports: return Icon::Reports;
-        case PageId::Data: return Icon::Data;
-        case PageId::Integrations: return Icon::Integrations;
-        case PageId::Audit: return Icon::Audit;
+        case PageId::Company:
+            return Icon::Company;
+        case PageId::Users:
+            return Icon::Users;
+        case PageId::Objects:
+            return Icon::Objects;
+        case PageId::Workflow:
+            return Icon::Workflow;
+        case PageId::Notifications:
+            return Icon::Notifications;
+        case PageId::Reports:
+            return Icon::Reports;
+        case PageId::Data:
+            return Icon::Data;
+        case PageId::Integrations:
+            return Icon::Integrations;
+        case PageId::Audit:
+            return Icon::Audit;
     }
     return Icon::Company;
 }
@@ -58,7 +67,8 @@ bool PlaceholderPage::Draw(const PageContext& ctx) {
         const ImVec2 text = ImGui::CalcTextSize(badge);
         const ImVec2 bpos = ImGui::GetCursorScreenPos();
         const ImVec2 bsize(text.x + 20.0f * s, text.y + 8.0f * s);
-        draw->AddRectFilled(bpos, ImVec2(bpos.x + bsize.x, bpos.y + bsize.y), ToU32(p.warning_soft), bsize.y * 0.5f);
+        draw->AddRectFilled(bpos, ImVec2(bpos.x + bsize.x, bpos.y + bsize.y), ToU32(p.warning_soft),
+                            bsize.y * 0.5f);
         draw->AddText(ImVec2(bpos.x + 10.0f * s, bpos.y + 4.0f * s), ToU32(p.warning_text), badge);
         ImGui::Dummy(bsize);
         MarkItem("placeholder.badge");
@@ -74,8 +84,10 @@ bool PlaceholderPage::Draw(const PageContext& ctx) {
         const std::string id = "placeholder." + slug + "." + std::to_string(i);
         if (!HasText(id)) break;
         const ImVec2 at = ImGui::GetCursorScreenPos();
-        draw->AddCircleFilled(ImVec2(at.x + line * 0.5f, at.y + line * 0.5f), line * 0.45f, ToU32(p.accent_soft), 20);
-        DrawIcon(draw, Icon::Check, ImVec2(at.x + line * 0.5f, at.y + line * 0.5f), line * 0.55f, ToU32(p.accent));
+        draw->AddCircleFilled(ImVec2(at.x + line * 0.5f, at.y + line * 0.5f), line * 0.45f,
+                              ToU32(p.accent_soft), 20);
+        DrawIcon(draw, Icon::Check, ImVec2(at.x + line * 0.5f, at.y + line * 0.5f), line * 0.55f,
+                 ToU32(p.accent));
         ImGui::SetCursorScreenPos(ImVec2(at.x + line + 10.0f * s, at.y));
         ImGui::TextUnformatted(Tr(id));
         ImGui::Dummy(ImVec2(0.0f, 2.0f * s));

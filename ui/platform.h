@@ -11,7 +11,7 @@ enum class SaveState { Saved, Saving, Failed, MemoryOnly };
 
 struct PersistStatus {
     SaveState state = SaveState::Saved;
-    std::string reason;   ///< why it failed / why only in memory (shown to the user)
+    std::string reason;  ///< why it failed / why only in memory (shown to the user)
 };
 
 class Platform {

@@ -34,8 +34,9 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
     const ImVec2 box_max = ImGui::GetItemRectMax();
     MarkItem("topbar.quickfind");
     const float box_h = box_max.y - box_min.y;
-    DrawIcon(ImGui::GetWindowDrawList(), Icon::Search, ImVec2(box_min.x + 18.0f * s, box_min.y + box_h * 0.5f),
-             15.0f * s, ToU32(active ? p.accent : p.text_muted));
+    DrawIcon(ImGui::GetWindowDrawList(), Icon::Search,
+             ImVec2(box_min.x + 18.0f * s, box_min.y + box_h * 0.5f), 15.0f * s,
+             ToU32(active ? p.accent : p.text_muted));
 
     if (query_ != results_for_) {
         results_ = FindSettings(query_, kMaxResults);
@@ -44,7 +45,8 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
     }
     const int count = static_cast<int>(results_.size());
     if (active && count > 0) {
-        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) selected_ = std::min(selected_ + 1, count - 1);
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)))
+            selected_ = std::min(selected_ + 1, count - 1);
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) selected_ = std::max(selected_ - 1, 0);
     }
     selected_ = std::clamp(selected_, 0, std::max(0, count - 1));
@@ -63,9 +65,9 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
         ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
         ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f * s);
         ImGui::PushStyleColor(ImGuiCol_WindowBg, p.surface);
-        const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                                       ImGuiWindowFlags_AlwaysAutoResize;
+        const ImGuiWindowFlags flags =
+            ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+            ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_AlwaysAutoResize;
         ImGui::Begin("##quickfind.results", nullptr, flags);
         ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
         MarkRect("quickfind.list", ImGui::GetWindowPos(), ImGui::GetWindowSize());
@@ -90,15 +92,15 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
             ImDrawList* draw = ImGui::GetWindowDrawList();
             const bool is_selected = i == selected_;
             if (is_selected) {
-                draw->AddRectFilled(row_min, ImVec2(row_min.x + row_w, row_min.y + row_h), ToU32(p.accent_soft),
-                                    6.0f * s);
+                draw->AddRectFilled(row_min, ImVec2(row_min.x + row_w, row_min.y + row_h),
+                                    ToU32(p.accent_soft), 6.0f * s);
             }
             const float text_y = row_min.y + (row_h - ImGui::GetTextLineHeight()) * 0.5f;
             const ImU32 text_col = ToU32(is_selected ? p.accent : p.text);
             draw->AddText(ImVec2(row_min.x + 10.0f * s, text_y), text_col, Tr(entry.text_id));
             // Where it lives, on the right.
-            const std::string where = entry.is_page() ? std::string(Tr("quickfind.page"))
-                                                      : std::string(Tr(NavTextId(entry.page)));
+            const std::string where =
+                entry.is_page() ? std::string(Tr("quickfind.page")) : std::string(Tr(NavTextId(entry.page)));
             const float where_w = ImGui::CalcTextSize(where.c_str()).x;
             draw->AddText(ImVec2(row_min.x + row_w - where_w - 10.0f * s, text_y), ToU32(p.text_muted),
                           where.c_str());

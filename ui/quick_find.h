@@ -1,10 +1,9 @@
 // Quick find: the top bar's search box over the settings index. Ctrl+K focuses it; results
 // show in a list below it, chosen with the arrow keys and Enter or a click.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ui/page.h"
 #include "ui/settings_index.h"

@@ -12,23 +12,32 @@ bool SettingEntry::is_page() const { return std::string_view(id).substr(0, 5) ==
 const std::vector<SettingEntry>& SettingsIndex() {
     static const std::vector<SettingEntry> index = {
         // Pages.
-        {"page.company", PageId::Company, "nav.company", "company profile organisation organization 公司 资料 组织 企业"},
-        {"page.users", PageId::Users, "nav.users", "users permissions roles profiles accounts 用户 权限 角色 帐户 账户"},
+        {"page.company", PageId::Company, "nav.company",
+         "company profile organisation organization 公司 资料 组织 企业"},
+        {"page.users", PageId::Users, "nav.users",
+         "users permissions roles profiles accounts 用户 权限 角色 帐户 账户"},
         {"page.objects", PageId::Objects, "nav.objects",
          "objects fields schema customers contacts opportunities 对象 字段 客户 联系人 商机"},
-        {"page.workflow", PageId::Workflow, "nav.workflow", "workflow process stages sales service 流程 阶段 销售 服务"},
+        {"page.workflow", PageId::Workflow, "nav.workflow",
+         "workflow process stages sales service 流程 阶段 销售 服务"},
         {"page.notifications", PageId::Notifications, "nav.notifications",
          "notifications reminders email sms alerts 通知 提醒 邮件 短信"},
         {"page.reports", PageId::Reports, "nav.reports", "reports analytics dashboard 报表 分析 仪表板"},
-        {"page.data", PageId::Data, "nav.data", "data backup restore import export cleanup 数据 备份 恢复 导入 导出 清理"},
-        {"page.integrations", PageId::Integrations, "nav.integrations", "integrations plugins erp api sync 集成 插件 同步"},
-        {"page.audit", PageId::Audit, "nav.audit", "audit trail history log changes 审计 日志 历史 记录 更改"},
+        {"page.data", PageId::Data, "nav.data",
+         "data backup restore import export cleanup 数据 备份 恢复 导入 导出 清理"},
+        {"page.integrations", PageId::Integrations, "nav.integrations",
+         "integrations plugins erp api sync 集成 插件 同步"},
+        {"page.audit", PageId::Audit, "nav.audit",
+         "audit trail history log changes 审计 日志 历史 记录 更改"},
         // The company profile.
-        {"company.name", PageId::Company, "company.name", "company name organisation title 名称 公司名 企业名称"},
+        {"company.name", PageId::Company, "company.name",
+         "company name organisation title 名称 公司名 企业名称"},
         {"company.default_language", PageId::Company, "company.default_language",
          "language locale english chinese 语言 中文 英文"},
-        {"company.currency", PageId::Company, "company.currency", "currency money iso 4217 usd cny eur 货币 币种 人民币 美元"},
-        {"company.time_zone", PageId::Company, "company.time_zone", "time zone timezone tz utc gmt iana 时区 时间"},
+        {"company.currency", PageId::Company, "company.currency",
+         "currency money iso 4217 usd cny eur 货币 币种 人民币 美元"},
+        {"company.time_zone", PageId::Company, "company.time_zone",
+         "time zone timezone tz utc gmt iana 时区 时间"},
         {"company.date_format", PageId::Company, "company.date_format", "date format yyyy 日期 格式"},
         {"company.fiscal_year_start_month", PageId::Company, "company.fiscal_year_start_month",
          "fiscal year financial quarter month 财年 财务年度 会计年度 季度"},
@@ -43,11 +52,15 @@ const std::vector<SettingEntry>& SettingsIndex() {
         // Planned settings: quick find opens their page, which says what is coming.
         {"users.roles", PageId::Users, "quickfind.users.roles", "role hierarchy 角色 层级"},
         {"users.teams", PageId::Users, "quickfind.users.teams", "team members 团队 成员"},
-        {"users.permission_sets", PageId::Users, "quickfind.users.permission_sets", "permission set grant access 权限集 授权"},
-        {"objects.fields", PageId::Objects, "quickfind.objects.fields", "custom field type required 自定义字段 字段类型 必填"},
-        {"objects.validation", PageId::Objects, "quickfind.objects.validation", "validation rule formula 验证 规则 公式 校验"},
+        {"users.permission_sets", PageId::Users, "quickfind.users.permission_sets",
+         "permission set grant access 权限集 授权"},
+        {"objects.fields", PageId::Objects, "quickfind.objects.fields",
+         "custom field type required 自定义字段 字段类型 必填"},
+        {"objects.validation", PageId::Objects, "quickfind.objects.validation",
+         "validation rule formula 验证 规则 公式 校验"},
         {"objects.layouts", PageId::Objects, "quickfind.objects.layouts", "layout order 布局 顺序"},
-        {"workflow.approvals", PageId::Workflow, "quickfind.workflow.approvals", "approval approver 审批 审批人"},
+        {"workflow.approvals", PageId::Workflow, "quickfind.workflow.approvals",
+         "approval approver 审批 审批人"},
         {"workflow.automation", PageId::Workflow, "quickfind.workflow.automation",
          "automation rule trigger task reminder 自动化 触发 任务"},
         {"notifications.channels", PageId::Notifications, "quickfind.notifications.channels",
@@ -55,10 +68,14 @@ const std::vector<SettingEntry>& SettingsIndex() {
         {"reports.charts", PageId::Reports, "quickfind.reports.charts", "chart pivot table list 图表 透视表"},
         {"data.backup", PageId::Data, "quickfind.data.backup", "backup restore 备份 恢复"},
         {"data.import", PageId::Data, "quickfind.data.import", "import export csv 导入 导出"},
-        {"data.duplicates", PageId::Data, "quickfind.data.duplicates", "duplicates merge dedupe 重复 合并 去重"},
-        {"integrations.plugins", PageId::Integrations, "quickfind.integrations.plugins", "plugin app install 插件 应用 安装"},
-        {"integrations.webhooks", PageId::Integrations, "quickfind.integrations.webhooks", "webhook api key token 密钥"},
-        {"audit.filters", PageId::Audit, "quickfind.audit.filters", "filter search date user area who when 筛选 搜索 日期"},
+        {"data.duplicates", PageId::Data, "quickfind.data.duplicates",
+         "duplicates merge dedupe 重复 合并 去重"},
+        {"integrations.plugins", PageId::Integrations, "quickfind.integrations.plugins",
+         "plugin app install 插件 应用 安装"},
+        {"integrations.webhooks", PageId::Integrations, "quickfind.integrations.webhooks",
+         "webhook api key token 密钥"},
+        {"audit.filters", PageId::Audit, "quickfind.audit.filters",
+         "filter search date user area who when 筛选 搜索 日期"},
     };
     return index;
 }
@@ -74,7 +91,8 @@ int MatchQuality(const std::string& text, const std::string& needle) {
     if (pos == 0) return 3;
     for (size_t at = pos; at != std::string::npos; at = hay.find(needle, at + 1)) {
         const char before = hay[at - 1];
-        if (before == ' ' || before == '&' || before == '(' || static_cast<unsigned char>(before) >= 0x80) return 2;
+        if (before == ' ' || before == '&' || before == '(' || static_cast<unsigned char>(before) >= 0x80)
+            return 2;
     }
     return 1;
 }
@@ -96,7 +114,8 @@ std::vector<const SettingEntry*> FindSettings(std::string_view query, size_t lim
         score = std::max(score, MatchQuality(entry.keywords, needle) * 6);
         if (score > 0) scored.emplace_back(score, &entry);
     }
-    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<const SettingEntry*> out;
     for (const auto& [score, entry] : scored) {
         if (out.size() >= limit) break;

@@ -11,10 +11,10 @@ namespace crm::ui {
 
 /// A page or a setting quick find can jump to.
 struct SettingEntry {
-    const char* id;         ///< "page.company", "company.currency", ... (the item to highlight)
-    PageId page;            ///< where it lives
-    const char* text_id;    ///< catalog id of its label
-    const char* keywords;   ///< extra words, English and Chinese, space-separated
+    const char* id;        ///< "page.company", "company.currency", ... (the item to highlight)
+    PageId page;           ///< where it lives
+    const char* text_id;   ///< catalog id of its label
+    const char* keywords;  ///< extra words, English and Chinese, space-separated
     bool is_page() const;
 };
 

@@ -29,8 +29,8 @@ void TestHooks::MarkItem(std::string_view id) {
         // Drawn but scrolled out of view: listed apart, so a test knows to scroll first.
         const ImVec2 min = ImGui::GetItemRectMin();
         const ImVec2 size = ImGui::GetItemRectSize();
-        offscreen_[std::string(id)] = {Round1(min.x / scale_), Round1(min.y / scale_), Round1(size.x / scale_),
-                                       Round1(size.y / scale_)};
+        offscreen_[std::string(id)] = {Round1(min.x / scale_), Round1(min.y / scale_),
+                                       Round1(size.x / scale_), Round1(size.y / scale_)};
         return;
     }
     MarkRect(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
@@ -41,7 +41,9 @@ void TestHooks::MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
                                Round1(size.y / scale_)};
 }
 
-void TestHooks::SetForm(std::string_view id, nlohmann::json value) { form_[std::string(id)] = std::move(value); }
+void TestHooks::SetForm(std::string_view id, nlohmann::json value) {
+    form_[std::string(id)] = std::move(value);
+}
 
 void TestHooks::SetError(std::string_view id, std::string message) {
     errors_[std::string(id)] = std::move(message);

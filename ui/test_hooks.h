@@ -17,10 +17,9 @@
 // there with quick find, before clicking them).
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "imgui.h"
 

@@ -18,8 +18,8 @@ std::optional<Theme> ParseTheme(std::string_view name);
 
 /// Colours the console draws with beyond ImGui's own style colours.
 struct Palette {
-    ImVec4 background;      ///< the content area behind cards
-    ImVec4 surface;         ///< cards, top bar, sidebar
+    ImVec4 background;  ///< the content area behind cards
+    ImVec4 surface;     ///< cards, top bar, sidebar
     ImVec4 surface_hover;
     ImVec4 border;
     ImVec4 text;
@@ -27,15 +27,15 @@ struct Palette {
     ImVec4 accent;
     ImVec4 accent_hover;
     ImVec4 accent_active;
-    ImVec4 accent_soft;     ///< selected rows, the current sidebar item
-    ImVec4 on_accent;       ///< text on an accent background
+    ImVec4 accent_soft;  ///< selected rows, the current sidebar item
+    ImVec4 on_accent;    ///< text on an accent background
     ImVec4 danger;
     ImVec4 danger_soft;
     ImVec4 success;
     ImVec4 warning;
-    ImVec4 warning_soft;    ///< banner background
-    ImVec4 warning_text;    ///< banner text
-    ImVec4 highlight;       ///< the setting quick find jumped to
+    ImVec4 warning_soft;  ///< banner background
+    ImVec4 warning_text;  ///< banner text
+    ImVec4 highlight;     ///< the setting quick find jumped to
 };
 
 /// The palette of a theme.

@@ -32,7 +32,8 @@ void DrawChevron(ImDrawList* draw, ImVec2 pos, float width, float height) {
     const float s = CurrentScale();
     const ImVec2 c(pos.x + width - 16.0f * s, pos.y + height * 0.5f);
     const float w = 4.5f * s;
-    const ImVec2 points[3] = {ImVec2(c.x - w, c.y - w * 0.5f), ImVec2(c.x, c.y + w * 0.5f), ImVec2(c.x + w, c.y - w * 0.5f)};
+    const ImVec2 points[3] = {ImVec2(c.x - w, c.y - w * 0.5f), ImVec2(c.x, c.y + w * 0.5f),
+                              ImVec2(c.x + w, c.y - w * 0.5f)};
     draw->AddPolyline(points, 3, ToU32(CurrentPalette().text_muted), 0, std::max(1.0f, 1.5f * s));
 }
 
@@ -43,8 +44,8 @@ void DrawChevron(ImDrawList* draw, ImVec2 pos, float width, float height) {
 bool InputString(const char* label, std::string* value, ImGuiInputTextFlags flags, const char* hint) {
     flags |= ImGuiInputTextFlags_CallbackResize;
     if (hint) {
-        return ImGui::InputTextWithHint(label, hint, value->data(), value->capacity() + 1, flags, ResizeCallback,
-                                        value);
+        return ImGui::InputTextWithHint(label, hint, value->data(), value->capacity() + 1, flags,
+                                        ResizeCallback, value);
     }
     return ImGui::InputText(label, value->data(), value->capacity() + 1, flags, ResizeCallback, value);
 }
@@ -236,8 +237,8 @@ void DrawIcon(ImDrawList* draw, Icon icon, ImVec2 c, float size, ImU32 color, Im
             draw->AddCircleFilled(c, 0.2f * s, color, 16);
             for (int i = 0; i < 8; ++i) {
                 const float a = i * kPi / 4.0f;
-                draw->AddLine(P(std::cos(a) * 0.3f, std::sin(a) * 0.3f), P(std::cos(a) * 0.44f, std::sin(a) * 0.44f),
-                              color, t);
+                draw->AddLine(P(std::cos(a) * 0.3f, std::sin(a) * 0.3f),
+                              P(std::cos(a) * 0.44f, std::sin(a) * 0.44f), color, t);
             }
             break;
         case Icon::Moon:
@@ -251,8 +252,8 @@ void DrawIcon(ImDrawList* draw, Icon icon, ImVec2 c, float size, ImU32 color, Im
             draw->AddCircleFilled(P(0.0f, 0.24f), t * 0.8f, color);
             break;
         case Icon::Check:
-            draw->AddPolyline(std::vector<ImVec2>{P(-0.36f, 0.0f), P(-0.1f, 0.26f), P(0.38f, -0.26f)}.data(), 3, color,
-                              0, t * 1.4f);
+            draw->AddPolyline(std::vector<ImVec2>{P(-0.36f, 0.0f), P(-0.1f, 0.26f), P(0.38f, -0.26f)}.data(),
+                              3, color, 0, t * 1.4f);
             break;
         case Icon::Cross:
             draw->AddLine(P(-0.3f, -0.3f), P(0.3f, 0.3f), color, t * 1.4f);
@@ -278,8 +279,8 @@ bool FilterCombo(const char* label, const std::string& preview, const FilterComb
     ImDrawList* parent_draw = ImGui::GetWindowDrawList();
     MarkRect(hook_id, pos, ImVec2(width, ImGui::GetFrameHeight()));
     ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0.0f), ImVec2(FLT_MAX, popup_height));
-    const bool open =
-        ImGui::BeginCombo(label, preview.c_str(), ImGuiComboFlags_HeightLargest | ImGuiComboFlags_NoArrowButton);
+    const bool open = ImGui::BeginCombo(label, preview.c_str(),
+                                        ImGuiComboFlags_HeightLargest | ImGuiComboFlags_NoArrowButton);
     DrawChevron(parent_draw, pos, width, ImGui::GetFrameHeight());
     if (!open) return false;
 
@@ -290,7 +291,8 @@ bool FilterCombo(const char* label, const std::string& preview, const FilterComb
         ImGui::SetKeyboardFocusHere();
     }
     ImGui::SetNextItemWidth(-FLT_MIN);
-    const bool enter = InputString("##filter", filter, ImGuiInputTextFlags_EnterReturnsTrue, Tr("company.filter_hint"));
+    const bool enter =
+        InputString("##filter", filter, ImGuiInputTextFlags_EnterReturnsTrue, Tr("company.filter_hint"));
     MarkItem(hook_id + ".filter");
 
     const std::string needle = LowerAscii(*filter);
@@ -304,18 +306,25 @@ bool FilterCombo(const char* label, const std::string& preview, const FilterComb
         changed = true;
         ImGui::CloseCurrentPopup();
     }
+    if (items.summary) {
+        ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().text_muted);
+        ImGui::TextUnformatted(items.summary(static_cast<int>(visible.size()), items.count).c_str());
+        ImGui::PopStyleColor();
+    }
 
     if (visible.empty()) {
         TextMuted(Tr("company.no_match"));
     } else {
         const float row_h = ImGui::GetTextLineHeightWithSpacing();
-        const float list_h = std::min(row_h * static_cast<float>(visible.size()) + ImGui::GetStyle().WindowPadding.y,
-                                      popup_height - ImGui::GetFrameHeightWithSpacing() * 2.0f);
+        const float list_h =
+            std::min(row_h * static_cast<float>(visible.size()) + ImGui::GetStyle().WindowPadding.y,
+                     popup_height - ImGui::GetFrameHeightWithSpacing() * 2.0f);
         ImGui::BeginChild("##options", ImVec2(0.0f, list_h), false);
         if (appearing) {
             auto it = std::find(visible.begin(), visible.end(), *selected);
             if (it != visible.end()) {
-                ImGui::SetScrollY(std::max(0.0f, row_h * static_cast<float>(it - visible.begin()) - list_h * 0.4f));
+                ImGui::SetScrollY(
+                    std::max(0.0f, row_h * static_cast<float>(it - visible.begin()) - list_h * 0.4f));
             }
         }
         ImGuiListClipper clipper;
@@ -325,6 +334,14 @@ bool FilterCombo(const char* label, const std::string& preview, const FilterComb
                 const int i = visible[static_cast<size_t>(row)];
                 const std::string key = items.key(i);
                 const std::string text = items.label(i) + "##" + key;
+                if (row == 0 && !needle.empty() && i != *selected) {
+                    // The row Enter picks.
+                    const ImVec2 at = ImGui::GetCursorScreenPos();
+                    ImGui::GetWindowDrawList()->AddRectFilled(
+                        at,
+                        ImVec2(at.x + ImGui::GetContentRegionAvail().x, at.y + ImGui::GetTextLineHeight()),
+                        ToU32(CurrentPalette().surface_hover), 4.0f * CurrentScale());
+                }
                 if (ImGui::Selectable(text.c_str(), i == *selected)) {
                     *selected = i;
                     changed = true;
@@ -340,14 +357,14 @@ bool FilterCombo(const char* label, const std::string& preview, const FilterComb
 }
 
 bool ListCombo(const char* label, const std::string& preview, int count,
-               const std::function<std::string(int)>& item_label, const std::function<std::string(int)>& item_key,
-               int* selected, const std::string& hook_id) {
+               const std::function<std::string(int)>& item_label,
+               const std::function<std::string(int)>& item_key, int* selected, const std::string& hook_id) {
     const float width = ImGui::CalcItemWidth();
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImDrawList* parent_draw = ImGui::GetWindowDrawList();
     MarkRect(hook_id, pos, ImVec2(width, ImGui::GetFrameHeight()));
-    const bool open =
-        ImGui::BeginCombo(label, preview.c_str(), ImGuiComboFlags_HeightLarge | ImGuiComboFlags_NoArrowButton);
+    const bool open = ImGui::BeginCombo(label, preview.c_str(),
+                                        ImGuiComboFlags_HeightLarge | ImGuiComboFlags_NoArrowButton);
     DrawChevron(parent_draw, pos, width, ImGui::GetFrameHeight());
     if (!open) return false;
     bool changed = false;

@@ -17,7 +17,8 @@ namespace crm::ui {
 // [SECTION] Text
 
 /// ImGui::InputText over a std::string (grows as the user types).
-bool InputString(const char* label, std::string* value, ImGuiInputTextFlags flags = 0, const char* hint = nullptr);
+bool InputString(const char* label, std::string* value, ImGuiInputTextFlags flags = 0,
+                 const char* hint = nullptr);
 /// Text in the muted colour, wrapped at the right edge of the available width.
 void TextMuted(std::string_view text, bool wrap = true);
 /// Text in a colour, wrapped.
@@ -43,8 +44,24 @@ void StatusPill(const ImVec4& dot, const std::string& text, float max_width);
 // [SECTION] Icons
 
 /// Vector icons drawn with the draw list (the font has no icon glyphs).
-enum class Icon { Company, Users, Objects, Workflow, Notifications, Reports, Data, Integrations, Audit,
-                  Search, Sun, Moon, Warning, Check, Cross, User };
+enum class Icon {
+    Company,
+    Users,
+    Objects,
+    Workflow,
+    Notifications,
+    Reports,
+    Data,
+    Integrations,
+    Audit,
+    Search,
+    Sun,
+    Moon,
+    Warning,
+    Check,
+    Cross,
+    User
+};
 /// Draws `icon` centred at `center`, `size` pixels across; `background` is what the icon sits
 /// on (the moon's crescent is cut out with it).
 void DrawIcon(ImDrawList* draw, Icon icon, ImVec2 center, float size, ImU32 color, ImU32 background = 0);
@@ -54,9 +71,10 @@ void DrawIcon(ImDrawList* draw, Icon icon, ImVec2 center, float size, ImU32 colo
 /// The rows a filter combo shows.
 struct FilterComboItems {
     int count = 0;
-    std::function<std::string(int)> label;                   ///< what row i shows
-    std::function<std::string(int)> key;                     ///< stable key of row i (test hooks)
-    std::function<bool(int, const std::string&)> matches;    ///< whether row i matches the lower-case filter
+    std::function<std::string(int)> label;                 ///< what row i shows
+    std::function<std::string(int)> key;                   ///< stable key of row i (test hooks)
+    std::function<bool(int, const std::string&)> matches;  ///< whether row i matches the lower-case filter
+    std::function<std::string(int, int)> summary;  ///< optional line under the filter (visible, total)
 };
 
 /// A combo whose popup starts with a filter box (focused when it opens) over a clipped list;
@@ -68,8 +86,8 @@ bool FilterCombo(const char* label, const std::string& preview, const FilterComb
 /// A plain combo over `count` rows; publishes "<hook_id>" and "<hook_id>.option.<key>".
 /// Returns true when `*selected` changed.
 bool ListCombo(const char* label, const std::string& preview, int count,
-               const std::function<std::string(int)>& item_label, const std::function<std::string(int)>& item_key,
-               int* selected, const std::string& hook_id);
+               const std::function<std::string(int)>& item_label,
+               const std::function<std::string(int)>& item_key, int* selected, const std::string& hook_id);
 
 /// Lower-case ASCII copy (filters are case-insensitive for Latin letters).
 std::string LowerAscii(std::string_view text);

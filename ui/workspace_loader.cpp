@@ -13,7 +13,8 @@ namespace {
 std::unique_ptr<Workspace> OpenInMemory(const WorkspaceOptions& options) {
     Result<std::unique_ptr<Workspace>> memory = Workspace::Open(":memory:", options);
     if (!memory.ok()) {
-        std::fprintf(stderr, "[console] cannot open an in-memory workspace: %s\n", memory.error().message.c_str());
+        std::fprintf(stderr, "[console] cannot open an in-memory workspace: %s\n",
+                     memory.error().message.c_str());
         return nullptr;
     }
     return std::move(memory.value());
@@ -29,33 +30,50 @@ void UseMemory(LoadedWorkspace& out, const WorkspaceOptions& options, std::strin
 
 std::string StartupNotice::Text() const {
     switch (kind) {
-        case Kind::None: return {};
-        case Kind::Damaged: return TrFormat("banner.damaged", {aside});
-        case Kind::Foreign: return TrFormat("banner.foreign", {file, aside});
-        case Kind::NewerVersion: return Tr("banner.newer");
-        case Kind::OpenFailed: return TrFormat("banner.open_failed", {detail});
-        case Kind::SetAsideFailed: return TrFormat("banner.set_aside_failed", {detail});
-        case Kind::StorageUnavailable: return TrFormat("banner.storage_unavailable", {detail});
-        case Kind::DemoFailed: return TrFormat("banner.demo_failed", {detail});
+        case Kind::None:
+            return {};
+        case Kind::Damaged:
+            return TrFormat("banner.damaged", {aside});
+        case Kind::Foreign:
+            return TrFormat("banner.foreign", {file, aside});
+        case Kind::NewerVersion:
+            return Tr("banner.newer");
+        case Kind::OpenFailed:
+            return TrFormat("banner.open_failed", {detail});
+        case Kind::SetAsideFailed:
+            return TrFormat("banner.set_aside_failed", {detail});
+        case Kind::StorageUnavailable:
+            return TrFormat("banner.storage_unavailable", {detail});
+        case Kind::DemoFailed:
+            return TrFormat("banner.demo_failed", {detail});
     }
     return {};
 }
 
 const char* StartupNotice::KindName() const {
     switch (kind) {
-        case Kind::None: return "";
-        case Kind::Damaged: return "damaged";
-        case Kind::Foreign: return "foreign";
-        case Kind::NewerVersion: return "newer_version";
-        case Kind::OpenFailed: return "open_failed";
-        case Kind::SetAsideFailed: return "set_aside_failed";
-        case Kind::StorageUnavailable: return "storage_unavailable";
-        case Kind::DemoFailed: return "demo_failed";
+        case Kind::None:
+            return "";
+        case Kind::Damaged:
+            return "damaged";
+        case Kind::Foreign:
+            return "foreign";
+        case Kind::NewerVersion:
+            return "newer_version";
+        case Kind::OpenFailed:
+            return "open_failed";
+        case Kind::SetAsideFailed:
+            return "set_aside_failed";
+        case Kind::StorageUnavailable:
+            return "storage_unavailable";
+        case Kind::DemoFailed:
+            return "demo_failed";
     }
     return "";
 }
 
-LoadedWorkspace OpenOrCreateWorkspace(const std::string& path, const WorkspaceOptions& options, int64_t now_ms) {
+LoadedWorkspace OpenOrCreateWorkspace(const std::string& path, const WorkspaceOptions& options,
+                                      int64_t now_ms) {
     LoadedWorkspace out;
     Result<std::unique_ptr<Workspace>> opened = Workspace::Open(path, options);
     if (opened.ok()) {
@@ -93,8 +111,7 @@ LoadedWorkspace OpenOrCreateWorkspace(const std::string& path, const WorkspaceOp
         } else {
             out.notice.kind = StartupNotice::Kind::OpenFailed;
             out.notice.detail = error.message;
-            UseMemory(out, options,
-                      TrFormatIn(Language::English, "reason.open_failed", {error.message}));
+            UseMemory(out, options, TrFormatIn(Language::English, "reason.open_failed", {error.message}));
         }
     }
     if (out.workspace && out.workspace->Info().created_now) {

@@ -13,12 +13,20 @@ namespace crm::ui {
 
 /// Something the user must be told about when the console starts (shown as a banner).
 struct StartupNotice {
-    enum class Kind { None, Damaged, Foreign, NewerVersion, OpenFailed, SetAsideFailed, StorageUnavailable,
-                      DemoFailed };
+    enum class Kind {
+        None,
+        Damaged,
+        Foreign,
+        NewerVersion,
+        OpenFailed,
+        SetAsideFailed,
+        StorageUnavailable,
+        DemoFailed
+    };
     Kind kind = Kind::None;
-    std::string file;     ///< the original file (Foreign)
-    std::string aside;    ///< where the damaged file was moved
-    std::string detail;   ///< the underlying error message
+    std::string file;    ///< the original file (Foreign)
+    std::string aside;   ///< where the damaged file was moved
+    std::string detail;  ///< the underlying error message
 
     /// The banner text in the current language ("" for None).
     std::string Text() const;
@@ -30,12 +38,13 @@ struct StartupNotice {
 struct LoadedWorkspace {
     std::unique_ptr<Workspace> workspace;
     StartupNotice notice;
-    bool memory_only = false;       ///< the workspace is a temporary one in memory
-    std::string memory_reason;      ///< why, in English catalog words (the console translates it)
+    bool memory_only = false;   ///< the workspace is a temporary one in memory
+    std::string memory_reason;  ///< why, in English catalog words (the console translates it)
 };
 
 /// Opens `path`; on a damaged, foreign, newer or unopenable file follows the rules above.
 /// `now_ms` names the set-aside file.
-LoadedWorkspace OpenOrCreateWorkspace(const std::string& path, const WorkspaceOptions& options, int64_t now_ms);
+LoadedWorkspace OpenOrCreateWorkspace(const std::string& path, const WorkspaceOptions& options,
+                                      int64_t now_ms);
 
 }  // namespace crm::ui

@@ -16,7 +16,8 @@
 #include "ui/workspace_loader.h"
 #include "web/platform_web.h"
 
-// [SECTION] JavaScript glue
+// [SECTION] JavaScript glue (not clang-formatted: the bodies are JavaScript)
+// clang-format off
 
 // Mounts IndexedDB at /data and reads it; the outcome goes to crm_web_on_fs_loaded(err, message).
 // When IndexedDB is unusable (undefined, throwing, failing) the console keeps working in memory.
@@ -66,19 +67,15 @@ EM_JS(void, crm_js_set_loading_text, (const char* text), {
     if (Module.setLoadingText) Module.setLoadingText(UTF8ToString(text));
 });
 
-// Focuses the hidden text field (shell.html) while ImGui edits text, placed at the caret so an
-// input method's candidate window appears beside it; it forwards typed and composed text.
+// Places the hidden text field (shell.html: it holds the keyboard focus and forwards typed and
+// composed text) at ImGui's text caret, so an input method's candidate window appears beside it.
 EM_JS(void, crm_js_text_input, (int want, float x, float y, float h), {
     var ime = document.getElementById('crm-text-input');
-    if (!ime) return;
-    if (want) {
-        ime.style.left = x + 'px';
-        ime.style.top = y + 'px';
-        ime.style.height = h + 'px';
-        if (document.activeElement !== ime) ime.focus({preventScroll : true});
-    } else if (document.activeElement === ime) {
-        ime.blur();
-    }
+    if (!ime || !want) return;
+    ime.style.left = x + 'px';
+    ime.style.top = y + 'px';
+    ime.style.height = h + 'px';
+    if (document.activeElement !== ime && document.hasFocus()) ime.focus({preventScroll: true});
 });
 
 EM_JS(void, crm_js_write_clipboard, (const char* text), {
@@ -89,10 +86,13 @@ EM_JS(void, crm_js_write_clipboard, (const char* text), {
     }
 });
 
+// clang-format on
+
 namespace {
 
 int64_t NowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -144,8 +144,8 @@ public:
         }
         workspace_->AddCommitListener([this] { platform_.RequestPersist(); });
         crm::ui::ConsoleOptions console_options;
-        console_options.notice = loaded.notice.kind != crm::ui::StartupNotice::Kind::None ? loaded.notice
-                                                                                         : storage_notice;
+        console_options.notice =
+            loaded.notice.kind != crm::ui::StartupNotice::Kind::None ? loaded.notice : storage_notice;
         host_.Attach(*workspace_, std::move(console_options));
         crm_js_set_ready();
     }
@@ -174,7 +174,8 @@ public:
     /// window.crm: one JSON command through the same API as the CLI.
     const char* Execute(const char* request) {
         if (!api_) {
-            answer_ = R"({"ok":false,"error":{"code":"not_ready","message":"The workspace is still opening; try again in a moment.","field":""}})";
+            answer_ =
+                R"({"ok":false,"error":{"code":"not_ready","message":"The workspace is still opening; try again in a moment.","field":""}})";
         } else {
             answer_ = api_->Execute(request ? request : "");
         }
@@ -182,7 +183,7 @@ public:
     }
 
     void OnTextInput(const char* text) {
-        if (text && *text) ImGui::GetIO().AddInputCharactersUTF8(text);
+        if (text) host_.QueueText(text);
     }
     void OnClipboard(const char* text) { clipboard_ = text ? text : ""; }
 
@@ -212,13 +213,17 @@ EMSCRIPTEN_KEEPALIVE void crm_web_on_fs_loaded(int err, const char* message) {
 }
 
 /// window.crm(json) -> JSON answer (valid until the next call).
-EMSCRIPTEN_KEEPALIVE const char* crm_web_execute(const char* request) { return WebApp::Instance().Execute(request); }
+EMSCRIPTEN_KEEPALIVE const char* crm_web_execute(const char* request) {
+    return WebApp::Instance().Execute(request);
+}
 
 /// Text typed or composed in the hidden text field.
 EMSCRIPTEN_KEEPALIVE void crm_web_text_input(const char* text) { WebApp::Instance().OnTextInput(text); }
 
 /// The clipboard's text, from a paste event.
-EMSCRIPTEN_KEEPALIVE void crm_web_clipboard_changed(const char* text) { WebApp::Instance().OnClipboard(text); }
+EMSCRIPTEN_KEEPALIVE void crm_web_clipboard_changed(const char* text) {
+    WebApp::Instance().OnClipboard(text);
+}
 
 }  // extern "C"
 

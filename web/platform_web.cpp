@@ -3,12 +3,12 @@
 #include <emscripten.h>
 
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "ui/i18n.h"
 
-// [SECTION] JavaScript glue
+// [SECTION] JavaScript glue (not clang-formatted: the bodies are JavaScript)
+// clang-format off
 
 // FS.syncfs(false) with one sync in flight and at most one more pending; the result goes to
 // crm_web_on_fs_synced(code, message): 0 ok, 1 error, 2 quota exceeded.
@@ -83,6 +83,8 @@ EM_JS(void, crm_js_load_prefs, (), {
 });
 
 EM_JS(double, crm_js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
+
+// clang-format on
 
 namespace {
 crm::web::WebPlatform* g_platform = nullptr;

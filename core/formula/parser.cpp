@@ -380,6 +380,11 @@ private:
                 i += 2;
                 continue;
             }
+            if (c == '\0') {
+                // SQLite's text functions stop at a NUL, so it could not mean the same thing in SQL.
+                Fail("Text cannot contain a NUL character.", static_cast<uint32_t>(i));
+                return false;
+            }
             value += c;
             ++i;
         }

@@ -155,10 +155,14 @@ TEST_SUITE("formula") {
         CHECK(e.position == 5001);
     }
 
-    TEST_CASE("text that is not UTF-8 is a syntax error") {
+    TEST_CASE("text that is not UTF-8, or holds a NUL, is a syntax error") {
         const Error e = CompileError("Name = \"a\xff\"");
         CHECK(e.code == "formula.syntax");
         CHECK(e.position == 10);
+        const Error nul = CompileError(std::string("LEN(\"a\0b\")", 10));  // SQLite's length() stops at NUL
+        CHECK(nul.code == "formula.syntax");
+        CHECK(nul.position == 7);
+        CHECK(CompileError(std::string("\x80") + "1").position == 1);
     }
 
     TEST_CASE("a validation rule must return TRUE/FALSE") {

@@ -179,7 +179,7 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
         ImGui::SameLine(0.0f, 12.0f * s);
     };
 
-    labelled("audit.filter.area", 170.0f * s, [&] {
+    labelled("audit.filter.area", 150.0f * s, [&] {
         int selected = 0;
         for (size_t i = 0; i < areas_.size(); ++i) {
             if (areas_[i] == area_) selected = static_cast<int>(i) + 1;
@@ -196,7 +196,7 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
             changed = true;
         }
     });
-    labelled("audit.filter.user", 170.0f * s, [&] {
+    labelled("audit.filter.user", 150.0f * s, [&] {
         int selected = 0;
         for (size_t i = 0; i < actors_.size(); ++i) {
             if (actors_[i] == actor_) selected = static_cast<int>(i) + 1;
@@ -212,7 +212,7 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
         }
     });
     // The search box takes what the fixed-width filters leave.
-    const float fixed = (170.0f + 170.0f + 130.0f + 130.0f + 5 * 12.0f) * s +
+    const float fixed = (150.0f + 150.0f + 120.0f + 120.0f + 5 * 12.0f) * s +
                         ImGui::CalcTextSize(Tr("audit.filter.clear")).x +
                         ImGui::GetStyle().FramePadding.x * 2.0f;
     const float text_w =
@@ -221,12 +221,12 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
         changed |= InputString("##audit.filter.text", &text_, 0, Tr("audit.filter.text_hint"));
         MarkItem("audit.filter.text");
     });
-    labelled("audit.filter.from", 130.0f * s, [&] {
+    labelled("audit.filter.from", 120.0f * s, [&] {
         changed |=
             InputString("##audit.filter.from", &from_text_, ImGuiInputTextFlags_CharsNoBlank, "YYYY-MM-DD");
         MarkItem("audit.filter.from");
     });
-    labelled("audit.filter.to", 130.0f * s, [&] {
+    labelled("audit.filter.to", 120.0f * s, [&] {
         changed |=
             InputString("##audit.filter.to", &to_text_, ImGuiInputTextFlags_CharsNoBlank, "YYYY-MM-DD");
         MarkItem("audit.filter.to");

@@ -177,7 +177,7 @@ void CompanyPage::Discard() {
 void CompanyPage::FocusSetting(std::string_view setting_id, double now) {
     focus_id_ =
         setting_id == "company.business_hours" ? "company.business_hours.start" : std::string(setting_id);
-    focus_pending_ = true;
+    focus_stage_ = 2;
     focus_time_ = now;
 }
 
@@ -287,14 +287,18 @@ void CompanyPage::DrawRow(const PageContext& ctx, const char* id, FieldFn field,
 
     // The field.
     ImGui::SetCursorPos(ImVec2(origin.x + label_w, origin.y));
-    if (focus_pending_ && focus_id_ == id && text_field) ImGui::SetKeyboardFocusHere();
+    // Quick find: first scroll the row into view, then (next frame) put the caret in it.
+    if (focus_stage_ == 1 && focus_id_ == id) {
+        if (text_field) ImGui::SetKeyboardFocusHere();
+        focus_stage_ = 0;
+    }
     ImGui::SetNextItemWidth(field_w);
     ImGui::BeginGroup();
     (this->*field)(ctx, field_w);
     ImGui::EndGroup();
-    if (focus_pending_ && focus_id_ == id) {
+    if (focus_stage_ == 2 && focus_id_ == id) {
         ImGui::SetScrollHereY(0.3f);
-        focus_pending_ = false;
+        focus_stage_ = 1;
     }
     bottom = std::max(bottom, ImGui::GetCursorPosY());
 

@@ -46,9 +46,9 @@ void ConsoleHost::Attach(Workspace& workspace, ConsoleOptions options) {
 }
 
 // ImGui 1.86 samples key state once per frame, so a key pressed and released between two frames
-// (a fast typist, an IME, a test driver) would be lost, and two different keys in one frame are
-// handled as one. Events are therefore fed in order, at most one key press per frame, a release
-// never in the frame of its press, and text never after a key press of the same frame.
+// (a fast typist, an input method, a test driver) would be lost, and two keys in one frame are
+// handled as one. Events are therefore fed in order and a frame ends with its first key press:
+// whatever follows it (its release, a modifier's release, text) waits for the next frame.
 void ConsoleHost::OnKey(GLFWwindow* window, int key, int scancode, int action, int mods) {
     auto* host = static_cast<ConsoleHost*>(glfwGetWindowUserPointer(window));
     InputEvent event;
@@ -89,23 +89,17 @@ void ConsoleHost::QueueText(const std::string& text) {
 }
 
 void ConsoleHost::TrickleInput() {
-    pressed_this_frame_.clear();
-    bool pressed = false;
     while (!input_.empty()) {
         const InputEvent& event = input_.front();
         if (event.is_text) {
-            if (pressed) break;
             ImGui::GetIO().AddInputCharactersUTF8(event.text.c_str());
-        } else if (event.action == GLFW_RELEASE) {
-            if (pressed_this_frame_.count(event.key)) break;
-            ImGui_ImplGlfw_KeyCallback(window_, event.key, event.scancode, event.action, event.mods);
-        } else {
-            if (pressed) break;
-            ImGui_ImplGlfw_KeyCallback(window_, event.key, event.scancode, event.action, event.mods);
-            pressed_this_frame_.insert(event.key);
-            pressed = true;
+            input_.pop_front();
+            continue;
         }
+        ImGui_ImplGlfw_KeyCallback(window_, event.key, event.scancode, event.action, event.mods);
+        const bool press = event.action != GLFW_RELEASE;
         input_.pop_front();
+        if (press) break;
     }
 }
 

@@ -4,7 +4,6 @@
 #pragma once
 #include <deque>
 #include <memory>
-#include <set>
 #include <string>
 
 #include "ui/appearance.h"
@@ -54,7 +53,6 @@ private:
 
     GLFWwindow* window_;
     std::deque<InputEvent> input_;
-    std::set<int> pressed_this_frame_;
     Platform& platform_;
     Appearance appearance_;
     std::unique_ptr<Console> console_;

@@ -26,7 +26,21 @@
 //   - CASE matches with the = rule above; IF/CASE/BLANKVALUE branches return blanks unchanged.
 // Text compares case-sensitively, byte by byte (code point order), like SQLite's BINARY collation.
 // LOWER and UPPER change ASCII letters only (what SQLite's lower()/upper() do). TRIM removes spaces.
-// Text positions (LEFT, RIGHT, MID, LEN) count Unicode code points, not bytes.
+// Text positions (LEFT, RIGHT, MID, LEN) count Unicode code points, not bytes; a position or count
+// with decimals is truncated; MID starts at 1 at the earliest. TEXT(number) prints up to 15 digits.
+//
+// Numbers and dates (Salesforce's rules where it has one):
+//   - ROUND rounds halves away from zero; FLOOR goes toward zero (-2.5 -> -2) and CEILING away from
+//     zero (-2.5 -> -3); MOD has the sign of the dividend. Numbers are doubles (0.1 + 0.2 <> 0.3).
+//   - Date + n and Date - n move by whole days (n truncated); Date - Date is whole days;
+//     DateTime + n moves by n days (fractional); DateTime - DateTime is days, fractional.
+//   - ADDMONTHS keeps the day, clamped to the target month's length, and keeps a month end a month
+//     end (2023-02-28 + 1 month = 2023-03-31). Dates run from 0001-01-01 to 9999-12-31.
+//   - WEEKDAY is 1 for Sunday to 7 for Saturday. DATEVALUE(datetime) is the UTC date.
+// REGEX matches the whole text with ECMAScript syntax over code points ("." is one Chinese
+// character; [\u4e00-\u9fa5] works). Not supported: lookbehind, named groups, \k. Patterns are at
+// most 1,000 characters, texts at most 10,000. A pattern whose backtracking explodes ((a*)*b) is a
+// runtime error under WebAssembly (libc++ gives up) and matches normally in native builds.
 //
 // Error codes (Error::position is the 1-based code point offset in the formula, Error::line its line):
 //   formula.syntax            does not parse (or is not valid UTF-8)

@@ -41,6 +41,9 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
 )sql"},
+        // Generated from the standard object definitions in core/schema/standard_objects.cpp; like every
+        // migration, its output must never change once released.
+        {2, "schema metadata, standard objects and their record tables", SchemaMigrationSql()},
     };
     return migrations;
 }
@@ -64,6 +67,10 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     Workspace* self = ws.get();
     ws->company_ = std::make_unique<CompanyService>(*ws->db_, *ws->audit_, *ws->clock_,
                                                     [self] { self->NotifyCommitted(); });
+    ws->schema_ = std::make_unique<SchemaService>(*ws->db_, *ws->audit_, *ws->clock_,
+                                                  [self] { self->NotifyCommitted(); });
+    ws->records_ = std::make_unique<RecordService>(*ws->db_, *ws->schema_, *ws->clock_,
+                                                   [self] { self->NotifyCommitted(); });
     return ws;
 }
 

@@ -10,6 +10,8 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "company/company_profile.h"
+#include "records/records.h"
+#include "schema/schema.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 
@@ -44,6 +46,10 @@ public:
     Database& db() { return *db_; }
     AuditLog& audit() { return *audit_; }
     CompanyService& company() { return *company_; }
+    /// Objects, fields, validation rules and layouts.
+    SchemaService& schema() { return *schema_; }
+    /// Records through the save pipeline, list views, field history.
+    RecordService& records() { return *records_; }
     const Clock& clock() const { return *clock_; }
 
     uint64_t change_count() const { return change_count_; }
@@ -63,6 +69,8 @@ private:
     const Clock* clock_ = nullptr;
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<CompanyService> company_;
+    std::unique_ptr<SchemaService> schema_;
+    std::unique_ptr<RecordService> records_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<std::function<void()>> listeners_;

@@ -1,0 +1,368 @@
+// The schema of the CRM's records: objects, fields, picklists, validation rules and layouts, and the
+// audited service that changes them. Records live in real SQLite columns, one table per object
+// ("rec_<object>"), so filters, sorting and aggregation run on indexes.
+//
+// [SECTION] Field types     FieldType, its names, how each type is stored
+// [SECTION] Definitions     PicklistValue, FieldDef, ObjectDef, ValidationRule, Layout
+// [SECTION] Values          reading, checking and writing one field's value (JSON, text, SQL)
+// [SECTION] Resolver        ObjectResolver: the FieldResolver formulas use for an object
+// [SECTION] Retype          RetypeFailure, RetypePreview, RetypeMode
+// [SECTION] SchemaService   the audited service
+//
+// Storage, per type (the formula language's canonical SQL forms, so ToSql() reads columns directly):
+//   text, long_text, email, phone, url, picklist, auto_number  TEXT
+//   multipicklist   TEXT, selected values joined by ';' in picklist order ("Golf;Tennis")
+//   number, currency, percent   REAL (a percent is stored as written: 25 means 25 %)
+//   checkbox        INTEGER 0/1 (NULL reads as false)
+//   date            INTEGER days since 1970-01-01;  datetime  INTEGER ms since the Unix epoch, UTC
+//   lookup          INTEGER id of the target record; cleared (NULL) when the target is deleted
+//   formula         no column: computed on read
+// System columns of every record table: id INTEGER PRIMARY KEY, owner_id INTEGER, created_at and
+// updated_at (Unix ms), created_by and updated_by (usernames).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "formula/formula.h"
+
+namespace crm {
+
+class Database;
+class AuditLog;
+class Statement;
+
+// [SECTION] Field types
+
+/// The type of a field. Changing it converts the stored values (see SchemaService::RetypeField).
+enum class FieldType {
+    Text,
+    LongText,
+    Number,
+    Currency,
+    Percent,
+    Date,
+    DateTime,
+    Checkbox,
+    Picklist,
+    MultiPicklist,
+    Email,
+    Phone,
+    Url,
+    Lookup,
+    AutoNumber,
+    Formula,
+};
+
+/// "text", "long_text", "number", "currency", "percent", "date", "datetime", "checkbox", "picklist",
+/// "multipicklist", "email", "phone", "url", "lookup", "auto_number", "formula".
+const char* FieldTypeName(FieldType type);
+/// The type named `name` (as FieldTypeName writes it), or nothing.
+std::optional<FieldType> ParseFieldType(std::string_view name);
+/// Every type name, for editors and error messages.
+const std::vector<std::string>& FieldTypeNames();
+/// The SQLite column type ("TEXT", "REAL", "INTEGER"); "" for formula fields (no column).
+const char* ColumnTypeOf(FieldType type);
+/// The type formulas see for a stored value of this type (formula fields: use FieldDef::formula_type).
+formula::ValueType FormulaTypeOf(FieldType type);
+
+// [SECTION] Definitions
+
+/// One value of a picklist. Deactivated values stay on the records that hold them but are refused on
+/// new saves.
+struct PicklistValue {
+    std::string api_name;  ///< stored in records; stable
+    std::string label;     ///< shown to people
+    bool active = true;
+    bool is_default = false;  ///< at most one per picklist
+};
+
+/// Where a field is in its life: deleted fields keep their column (recoverable) and are hidden
+/// everywhere; purged fields have lost their column, and their API name stays reserved.
+enum class FieldState { Active, Deleted, Purged };
+
+/// One field of an object.
+struct FieldDef {
+    int64_t id = 0;
+    std::string object;    ///< API name of the object
+    std::string api_name;  ///< stable, unique per object (case-insensitive); custom fields end in "__c"
+    std::string label;
+    FieldType type = FieldType::Text;
+    std::string help_text;
+    bool custom = true;
+    bool required = false;
+    bool unique = false;
+    bool track_history = false;  ///< field history: old/new value, who, when, on every change
+    std::string default_value;   ///< in the text form ValueFromText reads; "" = none
+    int length = 0;              ///< text: maximum characters (0 = the type's maximum)
+    int precision = 18;          ///< number/currency/percent: total digits
+    int scale = 0;               ///< number/currency/percent: digits after the decimal point
+    std::optional<double> min_value;  ///< number/currency/percent: inclusive range
+    std::optional<double> max_value;
+    std::string lookup_object;      ///< lookup: API name of the target object
+    std::string relationship_name;  ///< lookup: the name used in formula paths ("Account" in Account.Name)
+    std::string formula;            ///< formula: the expression
+    FieldType formula_type = FieldType::Text;  ///< formula: the declared result type
+    std::string auto_format;                   ///< auto_number: "CASE-{0000}"
+    std::vector<PicklistValue> picklist;       ///< picklist and multipicklist values, in order
+    FieldState state = FieldState::Active;
+    std::string column;  ///< SQL column (unquoted); empty for formula fields
+    int position = 0;    ///< order within the object
+
+    bool is_read_only() const { return type == FieldType::Formula || type == FieldType::AutoNumber; }
+    bool has_column() const { return type != FieldType::Formula; }
+    /// The picklist value with this API name, or nullptr.
+    const PicklistValue* FindValue(std::string_view api_value) const;
+};
+
+/// An object (a kind of record): Account, Opportunity, Invoice__c...
+struct ObjectDef {
+    int64_t id = 0;
+    std::string api_name;  ///< unique, never reused; custom objects end in "__c"
+    std::string label;
+    std::string plural_label;
+    std::string description;
+    bool custom = true;
+    bool deleted = false;
+    std::string table;       ///< "rec_opportunity"
+    std::string name_field;  ///< API name of the record-name field (text or auto-number)
+    std::vector<FieldDef> fields;  ///< active and deleted fields (not purged), by position
+
+    /// The active field with this API name (case-insensitive), or nullptr.
+    const FieldDef* Field(std::string_view api_name) const;
+    /// Any non-purged field with this API name, deleted ones included, or nullptr.
+    const FieldDef* AnyField(std::string_view api_name) const;
+};
+
+/// A validation rule: the condition is TRUE when the record is invalid.
+struct ValidationRule {
+    int64_t id = 0;
+    std::string object;
+    std::string name;  ///< unique per object
+    std::string description;
+    bool active = true;
+    std::string condition;      ///< a Boolean formula; ISNEW, ISCHANGED and PRIORVALUE allowed
+    std::string error_message;  ///< shown when the condition is TRUE
+    std::string error_field;    ///< API name of the field to show the message on; "" = the record
+    int position = 0;           ///< rules run in this order
+};
+
+/// One field on a layout, with what the layout adds to the field's own settings.
+struct LayoutItem {
+    std::string field;
+    bool required = false;   ///< required on this form (in addition to the field's own setting)
+    bool read_only = false;  ///< read-only on this form
+};
+
+/// A titled block of a layout, laid out in one or two columns (items fill left to right).
+struct LayoutSection {
+    std::string title;
+    int columns = 2;  ///< 1 or 2
+    std::vector<LayoutItem> items;
+};
+
+/// A record form: sections of fields. Assigned to profiles by name; one default per object.
+struct Layout {
+    int64_t id = 0;
+    std::string object;
+    std::string name;  ///< unique per object
+    std::vector<LayoutSection> sections;
+    bool is_default = false;            ///< used for profiles without an assignment
+    std::vector<std::string> profiles;  ///< profile names assigned to this layout
+};
+
+nlohmann::json ToJson(const PicklistValue& value);
+nlohmann::json ToJson(const FieldDef& field);
+/// The object with its fields (deleted ones flagged; `include_fields` false leaves them out).
+nlohmann::json ToJson(const ObjectDef& object, bool include_fields = true);
+nlohmann::json ToJson(const ValidationRule& rule);
+nlohmann::json ToJson(const Layout& layout);
+
+/// Reads the keys present in `json` over `base` (the JSON form of ToJson; unknown keys are Errors).
+Result<FieldDef> FieldDefFromJson(const nlohmann::json& json, FieldDef base);
+Result<ObjectDef> ObjectDefFromJson(const nlohmann::json& json, ObjectDef base);
+Result<ValidationRule> RuleFromJson(const nlohmann::json& json, ValidationRule base);
+Result<Layout> LayoutFromJson(const nlohmann::json& json, Layout base);
+
+// [SECTION] Values
+// A field's value is held as a formula::Value of the type formulas see (lookups as Text ids).
+
+/// Reads a value from its text form: numbers "12.5", dates "2024-03-15", date-times ISO 8601 UTC,
+/// checkboxes "true"/"false", multi-select "a;b". Checks the type's form (email, URL, phone, number
+/// precision and scale, range, length) but not picklist activity (see CheckPicklistActive).
+/// Errors: "records.invalid_value" with the field set.
+Result<formula::Value> ValueFromText(const FieldDef& field, std::string_view text);
+/// Reads a value from JSON: strings as ValueFromText, numbers, booleans, arrays for multi-select,
+/// null for blank.
+Result<formula::Value> ValueFromJson(const FieldDef& field, const nlohmann::json& json);
+/// The JSON form of a value: numbers, strings, booleans, ISO dates, arrays for multi-select,
+/// integer ids for lookups, null for blank.
+nlohmann::json ValueToJson(const FieldDef& field, const formula::Value& value);
+/// The text form ValueFromText reads back ("" for blank).
+std::string ValueToText(const FieldDef& field, const formula::Value& value);
+/// Refuses picklist values that are unknown or deactivated ("records.inactive_value").
+Status CheckPicklistActive(const FieldDef& field, const formula::Value& value);
+/// Binds a value to a statement parameter in the field's storage form.
+void BindValue(Statement& statement, int index, const FieldDef& field, const formula::Value& value);
+/// Reads a value from a result column in the field's storage form.
+formula::Value ReadValue(const Statement& statement, int column, const FieldDef& field);
+
+// [SECTION] Resolver
+
+/// The fields formulas may name on one object: its active fields by API name, and one-level lookup
+/// paths ("Account.Name") read through a subquery. FieldInfo::index is the position of the field in
+/// ObjectDef::fields for the object's own fields, and kPathIndexBase + n for path n.
+class ObjectResolver final : public formula::FieldResolver {
+public:
+    static constexpr int kPathIndexBase = 1 << 20;
+    /// One lookup path: the lookup field on this object and the field it reads on the target.
+    struct Path {
+        int lookup_index = -1;  ///< index of the lookup field in the object's fields
+        std::string target_table;
+        FieldDef target_field;
+    };
+    /// `all_objects` supplies path targets; `with_formulas` false hides formula fields (formula fields
+    /// cannot read other formula fields, so they never form a cycle).
+    ObjectResolver(const ObjectDef& object, const std::vector<std::shared_ptr<const ObjectDef>>& all_objects,
+                   bool with_formulas = true);
+    const formula::FieldInfo* Find(std::string_view name) const override;
+    std::vector<std::string> Names() const override;
+    const Path* PathAt(int index) const;
+
+private:
+    std::vector<formula::FieldInfo> infos_;
+    std::vector<Path> paths_;
+};
+
+// [SECTION] Retype
+
+/// A stored value that would not convert to the new type.
+struct RetypeFailure {
+    int64_t record_id = 0;
+    std::string value;   ///< the current value, in text form
+    std::string reason;  ///< why it does not convert
+};
+
+/// The dry run of a type change: what would convert and what would not.
+struct RetypePreview {
+    int64_t records = 0;      ///< records with a value in the field
+    int64_t failures = 0;     ///< values that would not convert (all counted)
+    std::vector<RetypeFailure> listed;  ///< the failures, in id order (up to the asked limit)
+};
+
+/// What a type change does with values that do not convert.
+enum class RetypeMode { RefuseIfAny, ClearFailures };
+
+// [SECTION] SchemaService
+
+/// Reads and changes the schema. Every change is one transaction: the metadata, the record table's
+/// DDL and the audit entries (area "schema") commit together or not at all.
+class SchemaService {
+public:
+    SchemaService(Database& db, AuditLog& audit, const Clock& clock, std::function<void()> on_commit);
+    ~SchemaService();
+
+    // Objects
+    /// Every live object, standard ones first then by API name.
+    std::vector<std::shared_ptr<const ObjectDef>> Objects() const;
+    /// The live object (case-insensitive API name), or Error "schema.unknown_object".
+    Result<std::shared_ptr<const ObjectDef>> Object(std::string_view api_name) const;
+    /// Creates a custom object with its record-name field ("Name": text, or auto-number when
+    /// `name_format` is set, e.g. "INV-{0000}") and a default layout.
+    Result<std::shared_ptr<const ObjectDef>> CreateObject(const std::string& actor, const ObjectDef& spec,
+                                                          const std::string& name_format = {});
+    /// Changes label, plural label and description.
+    Status UpdateObject(const std::string& actor, const ObjectDef& changed);
+    /// Hides a custom object (its table is kept; the API name stays reserved). Refused for standard
+    /// objects and for objects other objects' lookups point at.
+    Status DeleteObject(const std::string& actor, std::string_view api_name);
+
+    // Fields
+    /// Adds a field: metadata, ALTER TABLE ADD COLUMN and its index, in one transaction.
+    /// `add_to_layouts` appends it to the first section of every layout of the object.
+    Result<FieldDef> CreateField(const std::string& actor, const FieldDef& spec, bool add_to_layouts = false);
+    /// Changes a field's properties (not its type: see RetypeField). Tightening a limit that existing
+    /// values break (length, unique...) is refused with the count of such records.
+    Result<FieldDef> UpdateField(const std::string& actor, const FieldDef& changed);
+    /// Moves a field to the recoverable area (column kept, hidden everywhere). Refused for standard
+    /// fields and for fields used by a validation rule, a formula field, a layout or a list view
+    /// ("schema.field_in_use", the message lists the users).
+    Status DeleteField(const std::string& actor, std::string_view object, std::string_view field);
+    Status RestoreField(const std::string& actor, std::string_view object, std::string_view field);
+    /// Drops the column of a deleted field (and its index). The API name stays reserved.
+    Status PurgeField(const std::string& actor, std::string_view object, std::string_view field);
+    /// The dry run of a type change: every stored value that would not convert (up to `limit` listed).
+    Result<RetypePreview> PreviewRetype(const FieldDef& changed, int limit = 1000) const;
+    /// Changes the type (and type properties) of a field, converting its column in one transaction.
+    Result<RetypePreview> RetypeField(const std::string& actor, const FieldDef& changed, RetypeMode mode);
+    /// The users of a field: "validation rule X", "formula field Y", "layout Z", "list view W".
+    std::vector<std::string> FieldUsers(std::string_view object, std::string_view field) const;
+
+    // Validation rules
+    std::vector<ValidationRule> Rules(std::string_view object) const;
+    Result<ValidationRule> Rule(std::string_view object, std::string_view name) const;
+    /// Compiles the condition (Boolean, prior values allowed); a formula error comes back with its
+    /// position. The rule goes last unless `position` is set.
+    Result<ValidationRule> CreateRule(const std::string& actor, const ValidationRule& rule);
+    Result<ValidationRule> UpdateRule(const std::string& actor, const ValidationRule& rule);
+    Status DeleteRule(const std::string& actor, std::string_view object, std::string_view name);
+    /// Compiles a rule condition against an object, as CreateRule would.
+    Result<formula::CompiledFormula> CompileRule(std::string_view object, std::string_view condition) const;
+
+    // Layouts
+    std::vector<Layout> Layouts(std::string_view object) const;
+    Result<Layout> GetLayout(std::string_view object, std::string_view name) const;
+    /// Creates or replaces (by name) a layout. Every field must be an active field of the object.
+    Result<Layout> SaveLayout(const std::string& actor, const Layout& layout);
+    /// Assigns `layout` to `profile` on its object (replacing that profile's earlier assignment).
+    Status AssignLayout(const std::string& actor, std::string_view object, std::string_view profile,
+                        std::string_view layout);
+    Status DeleteLayout(const std::string& actor, std::string_view object, std::string_view name);
+    /// The layout a profile sees: its assignment, else the object's default. Deleted fields are left out.
+    Result<Layout> LayoutForProfile(std::string_view object, std::string_view profile) const;
+
+    // Formulas
+    /// The resolver for formulas on `object` (nullptr for an unknown object). Shared; stays valid
+    /// while the caller holds it, even across schema changes.
+    std::shared_ptr<const ObjectResolver> Resolver(std::string_view object) const;
+    /// Bumped by every committed schema change: callers cache compiled formulas against it.
+    uint64_t version() const { return version_; }
+
+    /// Runs `body` inside the caller's transaction with the audit helpers; for tests that force a
+    /// failure in the middle of a change (the hook runs just before commit; an error rolls back).
+    void SetBeforeCommitHookForTesting(std::function<Status()> hook) { before_commit_hook_ = std::move(hook); }
+
+private:
+    friend class SchemaChange;
+    Status Reload();
+    Status Audit(const std::string& actor, const std::string& action, const std::string& target,
+                 nlohmann::json old_value, nlohmann::json new_value);
+    Status Finish(class Transaction& tx);
+    Result<std::shared_ptr<const ObjectDef>> LiveObject(std::string_view api_name) const;
+
+    Database& db_;
+    AuditLog& audit_;
+    const Clock& clock_;
+    std::function<void()> on_commit_;
+    std::function<Status()> before_commit_hook_;
+    std::vector<std::shared_ptr<const ObjectDef>> objects_;
+    mutable std::map<std::string, std::shared_ptr<const ObjectResolver>> resolvers_;
+    uint64_t version_ = 1;
+};
+
+/// The SQL of schema migration 2: the metadata tables, the standard objects (Account, Contact, Lead,
+/// Opportunity, Case, Task) with their fields, record tables, indexes and default layouts.
+std::string SchemaMigrationSql();
+
+/// Quotes an SQL identifier: "name" with inner quotes doubled.
+std::string QuoteIdent(std::string_view name);
+
+}  // namespace crm

@@ -19,6 +19,9 @@ namespace detail {
 namespace {
 
 constexpr const char* kJulianEpoch = "2440587.5";  // julianday('1970-01-01')
+/// Some translations repeat an operand (ROUND, MOD, CEILING...), so nesting them grows the SQL
+/// exponentially; past this size a formula is reported as too complex for SQL.
+constexpr size_t kMaxSqlLength = 100'000;
 
 bool IsTextType(ValueType t) {
     return t == ValueType::Text || t == ValueType::Picklist || t == ValueType::MultiPicklist;
@@ -101,7 +104,31 @@ private:
 
     // --- Booleans ---------------------------------------------------------------------------------
 
+    /// Each translation is cut short once anything has failed, and checked against kMaxSqlLength.
+    std::string Bounded(const Instr& in, std::string sql) {
+        if (failed_) return "NULL";  // discarded anyway; never let it grow through the outer levels
+        if (sql.size() > kMaxSqlLength) {
+            return Fail(in, "This formula is too complex to run as a database filter; simplify it.");
+        }
+        return sql;
+    }
+
     std::string Bool(int32_t index, bool truthy) {
+        if (failed_) return "NULL";
+        return Bounded(At(index), BoolSql(index, truthy));
+    }
+
+    std::string Num(int32_t index) {
+        if (failed_) return "NULL";
+        return Bounded(At(index), NumSql(index));
+    }
+
+    std::string Text(int32_t index) {
+        if (failed_) return "''";
+        return Bounded(At(index), TextSql(index));
+    }
+
+    std::string BoolSql(int32_t index, bool truthy) {
         const Instr& in = At(index);
         switch (in.op) {
             case Op::Const:
@@ -243,7 +270,7 @@ private:
 
     // --- numbers, dates (days), date-times (ms) ----------------------------------------------------
 
-    std::string Num(int32_t index) {
+    std::string NumSql(int32_t index) {
         const Instr& in = At(index);
         const auto arg = [&](int i) { return Num(ArgOf(in, i)); };
         switch (in.op) {
@@ -389,7 +416,7 @@ private:
 
     // --- text (never NULL) ------------------------------------------------------------------------
 
-    std::string Text(int32_t index) {
+    std::string TextSql(int32_t index) {
         const Instr& in = At(index);
         const auto arg = [&](int i) { return Text(ArgOf(in, i)); };
         switch (in.op) {

@@ -361,6 +361,15 @@ TEST_SUITE("formula") {
         CHECK(ToSqlValue(MustCompile("Amount + 1")).ok());
     }
 
+    TEST_CASE("nesting functions that repeat an operand in SQL cannot blow the SQL up") {
+        std::string text = "Amount";
+        for (int i = 0; i < 12; ++i) text = "MOD(ROUND(" + text + ", 1), 7)";
+        auto sql = ToSqlValue(MustCompile(text));
+        REQUIRE_FALSE(sql.ok());
+        CHECK(sql.error().code == "formula.not_translatable");
+        CHECK(ToSqlValue(MustCompile("MOD(ROUND(MOD(ROUND(Amount, 1), 7), 1), 7)")).ok());
+    }
+
     TEST_CASE("SQL parameters can start at any index, and the clock is bound as parameters") {
         SqlOptions options;
         options.first_param = 3;

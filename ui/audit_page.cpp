@@ -160,7 +160,8 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
             ToU32(p.highlight, alpha * 0.85f), 6.0f * s);
     }
     bool changed = false;
-    const float row_y = ImGui::GetCursorPosY();
+    float row_y = ImGui::GetCursorPosY();
+    const float full_w = ImGui::GetContentRegionAvail().x;
     // A label above each filter; drawn, not laid out as text, so every column lines up.
     auto label = [&](const char* text) {
         ImGui::SetCursorPosY(row_y);
@@ -215,12 +216,19 @@ void AuditTrailPage::DrawFilters(const PageContext& ctx) {
     const float fixed = (150.0f + 150.0f + 120.0f + 120.0f + 5 * 12.0f) * s +
                         ImGui::CalcTextSize(Tr("audit.filter.clear")).x +
                         ImGui::GetStyle().FramePadding.x * 2.0f;
-    const float text_w =
-        std::clamp(ImGui::GetContentRegionAvail().x - fixed - 28.0f * s, 120.0f * s, 320.0f * s);
+    // Narrow windows: the dates and the clear button go to a second row.
+    const float avail_w = full_w - 28.0f * s;
+    const bool two_rows = avail_w - fixed < 180.0f * s;
+    const float text_w = two_rows ? std::max(160.0f * s, avail_w - (150.0f + 150.0f + 24.0f) * s)
+                                  : std::clamp(avail_w - fixed, 120.0f * s, 320.0f * s);
     labelled("audit.filter.text", text_w, [&] {
         changed |= InputString("##audit.filter.text", &text_, 0, Tr("audit.filter.text_hint"));
         MarkItem("audit.filter.text");
     });
+    if (two_rows) {
+        ImGui::NewLine();
+        row_y = ImGui::GetCursorPosY() + 4.0f * s;
+    }
     labelled("audit.filter.from", 120.0f * s, [&] {
         changed |=
             InputString("##audit.filter.from", &from_text_, ImGuiInputTextFlags_CharsNoBlank, "YYYY-MM-DD");

@@ -82,7 +82,7 @@ private:
     double just_saved_at_ = -100.0;
 
     std::string focus_id_;
-    int focus_stage_ = 0;   ///< 2: scroll to the setting, 1: focus it, 0: done
+    int focus_stage_ = 0;  ///< 2: scroll to the setting, 1: focus it, 0: done
     double focus_time_ = -100.0;
     std::map<std::string, float> row_heights_;  ///< last frame's height of each row (highlight)
 };

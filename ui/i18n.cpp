@@ -26,7 +26,7 @@ const Row kRows[] = {
     // The application and the top bar.
     {"app.title", "System Settings", "系统设置"},
     {"app.window_title", "CRM System Settings", "CRM 系统设置"},
-    {"topbar.quickfind_hint", "Search settings...   Ctrl+K", "搜索设置…   Ctrl+K"},
+    {"topbar.quickfind_hint", "Search settings...", "搜索设置…"},
     {"topbar.lang.other", "中文", "English"},
     {"topbar.lang.tooltip", "Switch the console to Simplified Chinese", "将控制台切换为英文"},
     {"topbar.theme.dark", "Dark", "深色"},

@@ -34,9 +34,20 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
     const ImVec2 box_max = ImGui::GetItemRectMax();
     MarkItem("topbar.quickfind");
     const float box_h = box_max.y - box_min.y;
-    DrawIcon(ImGui::GetWindowDrawList(), Icon::Search,
-             ImVec2(box_min.x + 18.0f * s, box_min.y + box_h * 0.5f), 15.0f * s,
+    ImDrawList* box_draw = ImGui::GetWindowDrawList();
+    DrawIcon(box_draw, Icon::Search, ImVec2(box_min.x + 18.0f * s, box_min.y + box_h * 0.5f), 15.0f * s,
              ToU32(active ? p.accent : p.text_muted));
+    // The shortcut as a key cap at the right end of the empty box, when it fits.
+    const char* shortcut = "Ctrl K";
+    const ImVec2 cap = ImGui::CalcTextSize(shortcut);
+    const float cap_w = cap.x + 12.0f * s;
+    const float hint_w = ImGui::CalcTextSize(Tr("topbar.quickfind_hint")).x;
+    if (query_.empty() && !active && width > 34.0f * s + hint_w + cap_w + 24.0f * s) {
+        const ImVec2 cap_min(box_max.x - cap_w - 10.0f * s, box_min.y + (box_h - cap.y - 4.0f * s) * 0.5f);
+        const ImVec2 cap_max(cap_min.x + cap_w, cap_min.y + cap.y + 4.0f * s);
+        box_draw->AddRect(cap_min, cap_max, ToU32(p.border), 4.0f * s);
+        box_draw->AddText(ImVec2(cap_min.x + 6.0f * s, cap_min.y + 2.0f * s), ToU32(p.text_muted), shortcut);
+    }
 
     if (query_ != results_for_) {
         results_ = FindSettings(query_, kMaxResults);

@@ -5,12 +5,12 @@
 // report, a disagreement) is a bug. Build and run from the repository root (clang 14, Debian's clang
 // and libclang-rt-14-dev):
 //   mkdir -p build/fuzz/corpus
-//   clang -O1 -w -c third_party/sqlite/sqlite3.c -o build/fuzz/sqlite3.o -DSQLITE_OMIT_LOAD_EXTENSION \
+//   clang -O1 -w -c third_party/sqlite/sqlite3.c -o build/fuzz/sqlite3.o -DSQLITE_OMIT_LOAD_EXTENSION
 //     -DSQLITE_THREADSAFE=0 -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_DQS=0
-//   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-//     -Icore -Ithird_party/sqlite tests/fuzz/formula_fuzz.cpp core/formula/*.cpp core/common/text.cpp \
+//   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+//     -Icore -Ithird_party/sqlite tests/fuzz/formula_fuzz.cpp core/formula/*.cpp core/common/text.cpp
 //     core/common/clock.cpp core/storage/database.cpp build/fuzz/sqlite3.o -o build/fuzz/formula_fuzz
-//   build/fuzz/formula_fuzz -max_len=512 -max_total_time=60 -timeout=10 build/fuzz/corpus \
+//   build/fuzz/formula_fuzz -max_len=512 -max_total_time=60 -timeout=10 build/fuzz/corpus
 //     tests/fuzz/corpus/formula
 // A short smoke run over the seed corpus only: build/fuzz/formula_fuzz -runs=0 tests/fuzz/corpus/formula
 #include <cstddef>

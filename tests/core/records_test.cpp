@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "api/command_api.h"
+#include "demo/demo_company.h"
 #include "schema_fixture.h"
 
 using namespace crm;
@@ -389,5 +390,30 @@ TEST_SUITE("records") {
         CHECK(eval["result"]["value"] == 42);
         json list = run({{"cmd", "records.list"}, {"as", "alice"}, {"args", {{"object", "Opportunity"}, {"columns", {"Name"}}}}});
         CHECK(list["result"]["total"] == 1);
+    }
+
+    TEST_CASE("the demo company: every sales stage, Chinese and English names, its rules hold, scale grows it") {
+        for (int scale : {1, 2}) {
+            CAPTURE(scale);
+            SchemaFixture fx;
+            DemoOptions options;
+            options.scale = scale;
+            REQUIRE(GenerateDemoCompany(*fx.ws, options).ok());
+            ListQuery all;
+            CHECK(fx.records().List(kAdmin, "Account", all)->total == 30 * scale);
+            CHECK(fx.records().List(kAdmin, "Opportunity", all)->total == (scale == 1 ? 120 : 2000));
+            CHECK(fx.records().List(kAdmin, "Case", all)->total == 40 * scale);
+            for (const char* stage : {"Prospecting", "Needs Analysis", "Closed Won", "Closed Lost"}) {
+                ListQuery q;
+                q.filters = {{"StageName", "=", stage}};
+                CHECK(fx.records().List(kAdmin, "Opportunity", q)->total > 0);
+            }
+            auto won = fx.records().TestRule("Opportunity", fx.schema().Rule("Opportunity", "Close_Date_When_Won")->condition);
+            CHECK(won->failing == 0);
+            ListQuery chinese;
+            chinese.filter_formula = "CONTAINS(Name, \"有限公司\")";
+            CHECK(fx.records().List(kAdmin, "Account", chinese)->total > 0);
+            CHECK(fx.Get("Case", 1)["CaseNumber"] == "CASE-0001");
+        }
     }
 }

@@ -43,6 +43,10 @@ else()
     add_test(NAME core.native.${suite} COMMAND crm_tests --test-suite=${suite}
              WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
   endforeach()
+  # The formula fuzzer needs clang's libFuzzer; a short run is part of the native tests.
+  add_test(NAME fuzz.formula COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fuzz/formula_fuzz.test.sh
+           ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+  set_tests_properties(fuzz.formula PROPERTIES TIMEOUT 600)
   if(CRM_BUILD_APP)
     file(GLOB CRM_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli/*.test.sh)
     foreach(test ${CRM_CLI_TESTS})

@@ -191,6 +191,10 @@ void CompanyPage::Draw(const PageContext& ctx) {
 
     const float bar_h = 64.0f * s;
     ImGui::BeginChild("company.body", ImVec2(0.0f, -bar_h), false);
+    if (scroll_to_top_) {
+        ImGui::SetScrollY(0.0f);
+        scroll_to_top_ = false;
+    }
     const float pad = 28.0f * s;
     ImGui::SetCursorPos(ImVec2(pad, 8.0f * s));
     ImGui::BeginGroup();

@@ -33,6 +33,8 @@ public:
     /// Scrolls to a setting ("company.currency", ...), focuses it if it is a text field and
     /// highlights it for a moment.
     void FocusSetting(std::string_view setting_id, double now);
+    /// Shows the form from its top on the next frame (arriving from the sidebar).
+    void ScrollToTop() { scroll_to_top_ = true; }
     /// The setting being highlighted (empty when none).
     const std::string& highlight() const { return focus_id_; }
     /// The profile as last read from the core.
@@ -82,6 +84,7 @@ private:
     double just_saved_at_ = -100.0;
 
     std::string focus_id_;
+    bool scroll_to_top_ = false;
     int focus_stage_ = 0;  ///< 2: scroll to the setting, 1: focus it, 0: done
     double focus_time_ = -100.0;
     std::map<std::string, float> row_heights_;  ///< last frame's height of each row (highlight)

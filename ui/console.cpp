@@ -136,6 +136,8 @@ void Console::NavigateNow(PageId page, const std::string& setting) {
     const double now = ImGui::GetTime();
     if (page == PageId::Company && !setting.empty() && setting.rfind("page.", 0) != 0) {
         company_->FocusSetting(setting, now);
+    } else if (page == PageId::Company) {
+        company_->ScrollToTop();
     }
     if (page == PageId::Audit && setting == "audit.filters") audit_->FocusFilters(now);
 }

@@ -26,14 +26,29 @@ void TestHooks::BeginFrame(float coordinate_scale) {
 
 void TestHooks::MarkItem(std::string_view id) {
     if (!ImGui::IsItemVisible()) {
-        // Drawn but scrolled out of view: listed apart, so a test knows to scroll first.
-        const ImVec2 min = ImGui::GetItemRectMin();
-        const ImVec2 size = ImGui::GetItemRectSize();
-        offscreen_[std::string(id)] = {Round1(min.x / scale_), Round1(min.y / scale_),
-                                       Round1(size.x / scale_), Round1(size.y / scale_)};
+        MarkOffscreen(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
         return;
     }
-    MarkRect(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
+    MarkClickable(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
+}
+
+void TestHooks::MarkClickable(std::string_view id, ImVec2 min, ImVec2 size) {
+    // Clickable means its centre is inside the window's visible area: a half-scrolled-out field
+    // counts as offscreen.
+    const ImVec2 centre(min.x + size.x * 0.5f, min.y + size.y * 0.5f);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 clip_min = draw->GetClipRectMin();
+    const ImVec2 clip_max = draw->GetClipRectMax();
+    if (centre.x < clip_min.x || centre.x > clip_max.x || centre.y < clip_min.y || centre.y > clip_max.y) {
+        MarkOffscreen(id, min, size);
+        return;
+    }
+    MarkRect(id, min, size);
+}
+
+void TestHooks::MarkOffscreen(std::string_view id, ImVec2 min, ImVec2 size) {
+    offscreen_[std::string(id)] = {Round1(min.x / scale_), Round1(min.y / scale_), Round1(size.x / scale_),
+                                   Round1(size.y / scale_)};
 }
 
 void TestHooks::MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
@@ -73,6 +88,10 @@ void MarkItem(std::string_view id) {
 
 void MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
     if (g_active) g_active->MarkRect(id, min, size);
+}
+
+void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size) {
+    if (g_active) g_active->MarkClickable(id, min, size);
 }
 
 void PublishForm(std::string_view id, nlohmann::json value) {

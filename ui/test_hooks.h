@@ -34,8 +34,11 @@ public:
     void BeginFrame(float coordinate_scale);
     /// Records the last ImGui item under `id` ("offscreen" when scrolled out of view).
     void MarkItem(std::string_view id);
-    /// Records a rectangle in ImGui screen coordinates under `id`.
+    /// Records a rectangle in ImGui screen coordinates under `id` (regions: banner, panels).
     void MarkRect(std::string_view id, ImVec2 min, ImVec2 size);
+    /// Records a widget's rectangle: under "items" when its centre is in the current window's
+    /// visible area, else under "offscreen".
+    void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size);
     /// Records the current value of a form field.
     void SetForm(std::string_view id, nlohmann::json value);
     /// Records the message shown beside a field.
@@ -46,6 +49,8 @@ public:
     void EndFrame(Platform& platform, uint64_t frame);
 
 private:
+    void MarkOffscreen(std::string_view id, ImVec2 min, ImVec2 size);
+
     float scale_ = 1.0f;
     nlohmann::json state_ = nlohmann::json::object();
     nlohmann::json items_ = nlohmann::json::object();
@@ -62,6 +67,7 @@ void SetActiveTestHooks(TestHooks* hooks);
 /// The free-function forms used by pages and widgets; no-ops without active hooks.
 void MarkItem(std::string_view id);
 void MarkRect(std::string_view id, ImVec2 min, ImVec2 size);
+void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size);
 void PublishForm(std::string_view id, nlohmann::json value);
 void PublishError(std::string_view id, std::string message);
 

@@ -277,7 +277,7 @@ bool FilterCombo(const char* label, const std::string& preview, const FilterComb
     const float width = ImGui::CalcItemWidth();
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImDrawList* parent_draw = ImGui::GetWindowDrawList();
-    MarkRect(hook_id, pos, ImVec2(width, ImGui::GetFrameHeight()));
+    MarkClickable(hook_id, pos, ImVec2(width, ImGui::GetFrameHeight()));
     ImGui::SetNextWindowSizeConstraints(ImVec2(width, 0.0f), ImVec2(FLT_MAX, popup_height));
     const bool open = ImGui::BeginCombo(label, preview.c_str(),
                                         ImGuiComboFlags_HeightLargest | ImGuiComboFlags_NoArrowButton);
@@ -362,7 +362,7 @@ bool ListCombo(const char* label, const std::string& preview, int count,
     const float width = ImGui::CalcItemWidth();
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImDrawList* parent_draw = ImGui::GetWindowDrawList();
-    MarkRect(hook_id, pos, ImVec2(width, ImGui::GetFrameHeight()));
+    MarkClickable(hook_id, pos, ImVec2(width, ImGui::GetFrameHeight()));
     const bool open = ImGui::BeginCombo(label, preview.c_str(),
                                         ImGuiComboFlags_HeightLarge | ImGuiComboFlags_NoArrowButton);
     DrawChevron(parent_draw, pos, width, ImGui::GetFrameHeight());

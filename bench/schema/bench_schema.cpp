@@ -51,7 +51,8 @@ double EvalsPerSecond() {
     FixedClock clock(kNow);
     auto ws = OpenWorkspace("evals.db", clock);
     auto compiled = ws->schema().CompileRule(
-        "Opportunity", "AND(ISPICKVAL(StageName, \"Closed Won\"), CloseDate < DATE(2026, 1, 1), Amount > 10000)");
+        "Opportunity",
+        "AND(ISPICKVAL(StageName, \"Closed Won\"), CloseDate < DATE(2026, 1, 1), Amount > 10000)");
     if (!compiled.ok()) Die(compiled.error().message);
     formula::MemoryRecord record;
     record.Set("StageName", formula::Value::Picklist("Closed Won"))
@@ -114,7 +115,8 @@ double PlainSqlSeconds() {
     return bench::BestSeconds(1, [&] {
         Transaction tx(db);
         Statement ins = db.Prepare(
-            "INSERT INTO rec_opportunity(owner_id, created_at, created_by, updated_at, updated_by, name, stagename, "
+            "INSERT INTO rec_opportunity(owner_id, created_at, created_by, updated_at, updated_by, name, "
+            "stagename, "
             "amount, closedate, probability) VALUES(NULL, ?1, 'bench', ?1, 'bench', ?2, ?3, ?4, ?5, ?6)");
         for (const json& row : rows) {
             ins.Reset();
@@ -141,16 +143,17 @@ void SchemaChanges(int records, double& add_ms, double& retype_ms) {
     score.type = FieldType::Text;
     if (auto r = ws->schema().CreateField("bench", score); !r.ok()) Die(r.error().message);
     int i = 0;
-    Status s = ws->records().BulkInsertUnchecked(
-        "bench", "Opportunity", {"Name", "StageName", "Amount", "Score__c"}, [&](std::vector<formula::Value>& row) {
-            if (i >= records) return false;
-            row[0] = formula::Value::Text("Deal " + std::to_string(i));
-            row[1] = formula::Value::Picklist(kStages[i % 5]);
-            row[2] = formula::Value::Number(1000 + i % 997);
-            row[3] = formula::Value::Text(std::to_string(i % 1000));
-            ++i;
-            return true;
-        });
+    Status s =
+        ws->records().BulkInsertUnchecked("bench", "Opportunity", {"Name", "StageName", "Amount", "Score__c"},
+                                          [&](std::vector<formula::Value>& row) {
+                                              if (i >= records) return false;
+                                              row[0] = formula::Value::Text("Deal " + std::to_string(i));
+                                              row[1] = formula::Value::Picklist(kStages[i % 5]);
+                                              row[2] = formula::Value::Number(1000 + i % 997);
+                                              row[3] = formula::Value::Text(std::to_string(i % 1000));
+                                              ++i;
+                                              return true;
+                                          });
     if (!s.ok()) Die(s.error().message);
     FieldDef added;
     added.object = "Opportunity";
@@ -158,14 +161,14 @@ void SchemaChanges(int records, double& add_ms, double& retype_ms) {
     added.label = "Segment";
     added.type = FieldType::Text;
     add_ms = 1000 * bench::BestSeconds(1, [&] {
-        if (auto r = ws->schema().CreateField("bench", added); !r.ok()) Die(r.error().message);
-    });
+                 if (auto r = ws->schema().CreateField("bench", added); !r.ok()) Die(r.error().message);
+             });
     FieldDef to = *(*ws->schema().Object("Opportunity"))->Field("Score__c");
     to.type = FieldType::Number;
     retype_ms = 1000 * bench::BestSeconds(1, [&] {
-        auto r = ws->schema().RetypeField("bench", to, RetypeMode::RefuseIfAny);
-        if (!r.ok()) Die(r.error().message);
-    });
+                    auto r = ws->schema().RetypeField("bench", to, RetypeMode::RefuseIfAny);
+                    if (!r.ok()) Die(r.error().message);
+                });
 }
 
 int RecordCount(int argc, char** argv) {

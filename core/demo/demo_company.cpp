@@ -67,41 +67,46 @@ Status GenerateCompanyProfile(Workspace& ws, DemoRandom& rng) {
     return ws.company().Update(kDemoActor, profile);
 }
 
-
 // [SECTION] Schema and records: a few custom fields and a rule, then accounts, contacts, leads,
 // opportunities across the sales stages, cases and tasks, with Chinese and English names.
 
-const std::vector<std::string> kChineseSurnames = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
-                                                   "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"};
-const std::vector<std::string> kChineseGivenNames = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋",
-                                                     "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "建国"};
-const std::vector<std::string> kEnglishFirstNames = {"James", "Mary", "John", "Patricia", "Robert", "Jennifer",
-                                                     "Michael", "Linda", "David", "Elizabeth", "William", "Susan",
-                                                     "Richard", "Jessica", "Thomas", "Sarah", "Daniel", "Emily"};
-const std::vector<std::string> kEnglishLastNames = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia",
-                                                    "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Moore",
-                                                    "Martin", "Clark", "Lewis", "Walker"};
-const std::vector<std::string> kChineseCompanyStems = {"华星", "信达", "东方", "长城", "金桥", "恒通", "瑞丰", "天合",
-                                                       "中科", "远航", "新纪元", "海纳"};
-const std::vector<std::string> kEnglishCompanyStems = {"Apex", "Blue River", "Crescent", "Evergreen", "Granite",
-                                                       "Harbor", "Ironwood", "Lakeside", "Maple", "Northstar",
-                                                       "Pioneer", "Silverline"};
+const std::vector<std::string> kChineseSurnames = {"王", "李", "张", "刘", "陈", "杨", "黄",
+                                                   "赵", "吴", "周", "徐", "孙", "马", "朱",
+                                                   "胡", "郭", "何", "林", "高", "罗"};
+const std::vector<std::string> kChineseGivenNames = {"伟", "芳", "娜", "敏",   "静", "丽",  "强",
+                                                     "磊", "军", "洋", "勇",   "艳", "杰",  "娟",
+                                                     "涛", "明", "超", "秀英", "华", "建国"};
+const std::vector<std::string> kEnglishFirstNames = {
+    "James",     "Mary",    "John",  "Patricia", "Robert",  "Jennifer", "Michael", "Linda",  "David",
+    "Elizabeth", "William", "Susan", "Richard",  "Jessica", "Thomas",   "Sarah",   "Daniel", "Emily"};
+const std::vector<std::string> kEnglishLastNames = {
+    "Smith",  "Johnson",  "Williams", "Brown", "Jones",  "Garcia", "Miller", "Davis",
+    "Wilson", "Anderson", "Taylor",   "Moore", "Martin", "Clark",  "Lewis",  "Walker"};
+const std::vector<std::string> kChineseCompanyStems = {"华星", "信达", "东方", "长城", "金桥",   "恒通",
+                                                       "瑞丰", "天合", "中科", "远航", "新纪元", "海纳"};
+const std::vector<std::string> kEnglishCompanyStems = {"Apex",    "Blue River", "Crescent", "Evergreen",
+                                                       "Granite", "Harbor",     "Ironwood", "Lakeside",
+                                                       "Maple",   "Northstar",  "Pioneer",  "Silverline"};
 struct DemoSector {
     std::string industry;  ///< Account.Industry value
     std::string chinese;   ///< company-name suffix in Chinese
     std::string english;   ///< in English
 };
 const std::vector<DemoSector> kSectors = {
-    {"Technology", "科技", "Systems"},   {"Transportation", "物流", "Logistics"}, {"Retail", "商贸", "Trading"},
-    {"Manufacturing", "制造", "Industries"}, {"Banking", "银行", "Capital"},    {"Media", "传媒", "Media"},
-    {"Healthcare", "医疗", "Health"},    {"Energy", "能源", "Energy"},           {"Education", "教育", "Learning"},
+    {"Technology", "科技", "Systems"}, {"Transportation", "物流", "Logistics"},
+    {"Retail", "商贸", "Trading"},     {"Manufacturing", "制造", "Industries"},
+    {"Banking", "银行", "Capital"},    {"Media", "传媒", "Media"},
+    {"Healthcare", "医疗", "Health"},  {"Energy", "能源", "Energy"},
+    {"Education", "教育", "Learning"},
 };
-const std::vector<std::string> kCities = {"上海", "北京", "深圳", "广州", "杭州", "成都", "Singapore", "London",
+const std::vector<std::string> kCities = {"上海",     "北京",          "深圳",      "广州",
+                                          "杭州",     "成都",          "Singapore", "London",
                                           "New York", "San Francisco", "Hong Kong", "Sydney"};
 const std::vector<std::string> kStages = {"Prospecting", "Qualification", "Needs Analysis", "Proposal",
-                                          "Negotiation", "Closed Won", "Closed Lost"};
+                                          "Negotiation", "Closed Won",    "Closed Lost"};
 const int kStageProbability[] = {10, 20, 30, 50, 70, 100, 0};
-const std::vector<std::string> kRegions = {"East China", "North China", "South China", "West China", "International"};
+const std::vector<std::string> kRegions = {"East China", "North China", "South China", "West China",
+                                           "International"};
 
 struct DemoPerson {
     std::string first, last, full, email_user;
@@ -123,7 +128,9 @@ DemoPerson MakePerson(DemoRandom& rng, int serial) {
     return p;
 }
 
-std::string DemoDate(int64_t today_days, int offset_days) { return formula::FormatDate(today_days + offset_days); }
+std::string DemoDate(int64_t today_days, int offset_days) {
+    return formula::FormatDate(today_days + offset_days);
+}
 
 Status Failed(const BatchResult& r, const char* what) {
     if (r.ok()) return Status::Ok();
@@ -167,7 +174,8 @@ Status GenerateSchema(Workspace& ws) {
     ValidationRule credit_rule;
     credit_rule.object = "Account";
     credit_rule.name = "Credit_Within_Revenue";
-    credit_rule.condition = "AND(NOT(ISBLANK(CreditLimit__c)), NOT(ISBLANK(AnnualRevenue)), CreditLimit__c > AnnualRevenue)";
+    credit_rule.condition =
+        "AND(NOT(ISBLANK(CreditLimit__c)), NOT(ISBLANK(AnnualRevenue)), CreditLimit__c > AnnualRevenue)";
     credit_rule.error_message = "The credit limit cannot exceed the annual revenue.";
     credit_rule.error_field = "CreditLimit__c";
     if (auto r = schema.CreateRule(kDemoActor, credit_rule); !r.ok()) return r.error();
@@ -177,7 +185,8 @@ Status GenerateSchema(Workspace& ws) {
 Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale) {
     RecordService& records = ws.records();
     const int64_t today = ws.clock().NowMs() / formula::kMsPerDay;
-    const int accounts = 30 * scale, contacts = 60 * scale, leads = 40 * scale, cases = 40 * scale, tasks = 60 * scale;
+    const int accounts = 30 * scale, contacts = 60 * scale, leads = 40 * scale, cases = 40 * scale,
+              tasks = 60 * scale;
     // Scale 1 stays small; from scale 2 up, opportunities grow by 1,000 per unit (scale 1000 = 1,000,000).
     const int opportunities = scale == 1 ? 120 : 1000 * scale;
 
@@ -191,7 +200,8 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale) {
         const int revenue = (1 + rng.Below(500)) * 100000;
         rows.push_back({{"Name", name},
                         {"Industry", sector.industry},
-                        {"Type", rng.Pick(std::vector<std::string>{"Prospect", "Customer - Direct", "Customer - Channel"})},
+                        {"Type", rng.Pick(std::vector<std::string>{"Prospect", "Customer - Direct",
+                                                                   "Customer - Channel"})},
                         {"Rating", rng.Pick(std::vector<std::string>{"Hot", "Warm", "Cold"})},
                         {"Phone", chinese ? "+86 21 " + std::to_string(5000 + rng.Below(4999)) + " " +
                                                 std::to_string(1000 + rng.Below(8999))
@@ -204,17 +214,24 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale) {
     }
     BatchResult acc = records.CreateBatch(kDemoActor, "Account", rows);
     if (Status s = Failed(acc, "accounts"); !s.ok()) return s;
-    auto account_id = [&] { return acc.ids[static_cast<size_t>(rng.Below(static_cast<int>(acc.ids.size())))]; };
+    auto account_id = [&] {
+        return acc.ids[static_cast<size_t>(rng.Below(static_cast<int>(acc.ids.size())))];
+    };
 
     rows.clear();
     for (int i = 0; i < contacts; ++i) {
         DemoPerson p = MakePerson(rng, i + 1);
-        rows.push_back({{"Name", p.full}, {"FirstName", p.first}, {"LastName", p.last}, {"AccountId", account_id()},
-                        {"Title", rng.Pick(std::vector<std::string>{"CEO", "CFO", "Purchasing Manager", "采购经理",
-                                                                     "IT Director", "销售总监", "Engineer"})},
-                        {"Email", p.email_user + "@example.com"},
-                        {"Phone", "+86 138 " + std::to_string(1000 + rng.Below(8999)) + " " + std::to_string(1000 + rng.Below(8999))},
-                        {"LeadSource", rng.Pick(std::vector<std::string>{"Web", "Trade Show", "Partner Referral"})}});
+        rows.push_back(
+            {{"Name", p.full},
+             {"FirstName", p.first},
+             {"LastName", p.last},
+             {"AccountId", account_id()},
+             {"Title", rng.Pick(std::vector<std::string>{"CEO", "CFO", "Purchasing Manager", "采购经理",
+                                                         "IT Director", "销售总监", "Engineer"})},
+             {"Email", p.email_user + "@example.com"},
+             {"Phone", "+86 138 " + std::to_string(1000 + rng.Below(8999)) + " " +
+                           std::to_string(1000 + rng.Below(8999))},
+             {"LeadSource", rng.Pick(std::vector<std::string>{"Web", "Trade Show", "Partner Referral"})}});
     }
     BatchResult con = records.CreateBatch(kDemoActor, "Contact", rows);
     if (Status s = Failed(con, "contacts"); !s.ok()) return s;
@@ -223,13 +240,17 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale) {
     for (int i = 0; i < leads; ++i) {
         DemoPerson p = MakePerson(rng, 1000 + i);
         const DemoSector& sector = rng.Pick(kSectors);
-        rows.push_back({{"Name", p.full}, {"FirstName", p.first}, {"LastName", p.last},
-                        {"Company", rng.Pick(kEnglishCompanyStems) + " " + sector.english},
-                        {"Email", p.email_user + "@example.org"}, {"Industry", sector.industry},
-                        {"Status", rng.Pick(std::vector<std::string>{"Open - Not Contacted", "Working - Contacted",
-                                                                      "Closed - Converted", "Closed - Not Converted"})},
-                        {"LeadSource", rng.Pick(std::vector<std::string>{"Web", "Phone Inquiry", "Purchased List"})},
-                        {"City", rng.Pick(kCities)}});
+        rows.push_back(
+            {{"Name", p.full},
+             {"FirstName", p.first},
+             {"LastName", p.last},
+             {"Company", rng.Pick(kEnglishCompanyStems) + " " + sector.english},
+             {"Email", p.email_user + "@example.org"},
+             {"Industry", sector.industry},
+             {"Status", rng.Pick(std::vector<std::string>{"Open - Not Contacted", "Working - Contacted",
+                                                          "Closed - Converted", "Closed - Not Converted"})},
+             {"LeadSource", rng.Pick(std::vector<std::string>{"Web", "Phone Inquiry", "Purchased List"})},
+             {"City", rng.Pick(kCities)}});
     }
     if (Status s = Failed(records.CreateBatch(kDemoActor, "Lead", rows), "leads"); !s.ok()) return s;
 
@@ -239,10 +260,11 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale) {
         const int stage = rng.Below(static_cast<int>(kStages.size()));
         const bool closed = stage >= 5;
         const int close_offset = closed ? -rng.Below(365) : rng.Below(180);
-        v[0] = formula::Value::Text(rng.Pick(kEnglishCompanyStems) + " " +
-                                    rng.Pick(std::vector<std::string>{"renewal", "expansion", "pilot", "扩容项目",
-                                                                      "年度采购", "platform deal"}) +
-                                    " #" + std::to_string(i + 1));
+        v[0] =
+            formula::Value::Text(rng.Pick(kEnglishCompanyStems) + " " +
+                                 rng.Pick(std::vector<std::string>{"renewal", "expansion", "pilot",
+                                                                   "扩容项目", "年度采购", "platform deal"}) +
+                                 " #" + std::to_string(i + 1));
         v[1] = formula::Value::Text(std::to_string(account_id()));
         v[2] = formula::Value::Picklist(kStages[static_cast<size_t>(stage)]);
         v[3] = formula::Value::Number((5 + rng.Below(400)) * 1000.0);
@@ -250,8 +272,8 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale) {
         v[5] = formula::Value::Number(kStageProbability[stage]);
         v[6] = formula::Value::Picklist(rng.Pick(kRegions));
     };
-    const std::vector<std::string> opp_fields = {"Name", "AccountId", "StageName", "Amount", "CloseDate", "Probability",
-                                                 "Region__c"};
+    const std::vector<std::string> opp_fields = {"Name",      "AccountId",   "StageName", "Amount",
+                                                 "CloseDate", "Probability", "Region__c"};
     std::vector<formula::Value> v(opp_fields.size());
     if (scale == 1) {
         rows.clear();
@@ -267,38 +289,43 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale) {
             row["Region__c"] = v[6].text();
             rows.push_back(std::move(row));
         }
-        if (Status s = Failed(records.CreateBatch(kDemoActor, "Opportunity", rows), "opportunities"); !s.ok()) return s;
+        if (Status s = Failed(records.CreateBatch(kDemoActor, "Opportunity", rows), "opportunities"); !s.ok())
+            return s;
     } else {
         int i = 0;
-        Status s = records.BulkInsertUnchecked(kDemoActor, "Opportunity", opp_fields, [&](std::vector<formula::Value>& row) {
-            if (i >= opportunities) return false;
-            opportunity(i++, row);
-            return true;
-        });
+        Status s = records.BulkInsertUnchecked(kDemoActor, "Opportunity", opp_fields,
+                                               [&](std::vector<formula::Value>& row) {
+                                                   if (i >= opportunities) return false;
+                                                   opportunity(i++, row);
+                                                   return true;
+                                               });
         if (!s.ok()) return s;
     }
 
     rows.clear();
     for (int i = 0; i < cases; ++i) {
-        rows.push_back({{"Subject", rng.Pick(std::vector<std::string>{"Cannot log in", "发票金额有误", "Delivery is late",
-                                                                      "Feature request: export to Excel", "系统无法打开",
-                                                                      "Password reset"})},
-                        {"Status", rng.Pick(std::vector<std::string>{"New", "Working", "Escalated", "Closed"})},
-                        {"Priority", rng.Pick(std::vector<std::string>{"High", "Medium", "Low"})},
-                        {"Origin", rng.Pick(std::vector<std::string>{"Phone", "Email", "Web"})},
-                        {"AccountId", account_id()},
-                        {"ContactId", con.ids[static_cast<size_t>(rng.Below(static_cast<int>(con.ids.size())))]}});
+        rows.push_back(
+            {{"Subject", rng.Pick(std::vector<std::string>{
+                             "Cannot log in", "发票金额有误", "Delivery is late",
+                             "Feature request: export to Excel", "系统无法打开", "Password reset"})},
+             {"Status", rng.Pick(std::vector<std::string>{"New", "Working", "Escalated", "Closed"})},
+             {"Priority", rng.Pick(std::vector<std::string>{"High", "Medium", "Low"})},
+             {"Origin", rng.Pick(std::vector<std::string>{"Phone", "Email", "Web"})},
+             {"AccountId", account_id()},
+             {"ContactId", con.ids[static_cast<size_t>(rng.Below(static_cast<int>(con.ids.size())))]}});
     }
     if (Status s = Failed(records.CreateBatch(kDemoActor, "Case", rows), "cases"); !s.ok()) return s;
 
     rows.clear();
     for (int i = 0; i < tasks; ++i) {
-        rows.push_back({{"Subject", rng.Pick(std::vector<std::string>{"Call back", "Send proposal", "准备报价单",
-                                                                      "Schedule demo", "回访客户", "Follow up by email"})},
-                        {"DueDate", DemoDate(today, rng.Below(60) - 20)},
-                        {"Status", rng.Pick(std::vector<std::string>{"Not Started", "In Progress", "Completed"})},
-                        {"Priority", rng.Pick(std::vector<std::string>{"High", "Normal", "Low"})},
-                        {"AccountId", account_id()}});
+        rows.push_back(
+            {{"Subject",
+              rng.Pick(std::vector<std::string>{"Call back", "Send proposal", "准备报价单", "Schedule demo",
+                                                "回访客户", "Follow up by email"})},
+             {"DueDate", DemoDate(today, rng.Below(60) - 20)},
+             {"Status", rng.Pick(std::vector<std::string>{"Not Started", "In Progress", "Completed"})},
+             {"Priority", rng.Pick(std::vector<std::string>{"High", "Normal", "Low"})},
+             {"AccountId", account_id()}});
     }
     return Failed(records.CreateBatch(kDemoActor, "Task", rows), "tasks");
 }

@@ -52,10 +52,14 @@ json FormulaValueToJson(const Value& v) {
             if (std::nearbyint(n) == n && std::fabs(n) < 9007199254740992.0) return static_cast<int64_t>(n);
             return n;
         }
-        case ValueType::Boolean: return v.boolean();
-        case ValueType::Date: return formula::FormatDate(v.days());
-        case ValueType::DateTime: return FormatUtcIso8601(v.ms());
-        default: return v.text();
+        case ValueType::Boolean:
+            return v.boolean();
+        case ValueType::Date:
+            return formula::FormatDate(v.days());
+        case ValueType::DateTime:
+            return FormatUtcIso8601(v.ms());
+        default:
+            return v.text();
     }
 }
 
@@ -68,17 +72,26 @@ void BindFormulaValue(Statement& st, int index, const Value& v) {
         return;
     }
     switch (v.type()) {
-        case ValueType::Number: st.Bind(index, v.number()); break;
-        case ValueType::Boolean: st.Bind(index, int64_t{v.boolean() ? 1 : 0}); break;
-        case ValueType::Date: st.Bind(index, v.days()); break;
-        case ValueType::DateTime: st.Bind(index, v.ms()); break;
-        default: st.Bind(index, v.text());
+        case ValueType::Number:
+            st.Bind(index, v.number());
+            break;
+        case ValueType::Boolean:
+            st.Bind(index, int64_t{v.boolean() ? 1 : 0});
+            break;
+        case ValueType::Date:
+            st.Bind(index, v.days());
+            break;
+        case ValueType::DateTime:
+            st.Bind(index, v.ms());
+            break;
+        default:
+            st.Bind(index, v.text());
     }
 }
 
 Error NoAccess(const ObjectDef& o, const char* what) {
-    return MakeError("records.no_access", std::string("You do not have permission to ") + what + " " +
-                                              o.plural_label + ".");
+    return MakeError("records.no_access",
+                     std::string("You do not have permission to ") + what + " " + o.plural_label + ".");
 }
 
 // "CASE-{0000}" with 12 -> "CASE-0012".
@@ -109,7 +122,7 @@ struct RecordService::Row {
 struct RecordService::Runtime {
     std::shared_ptr<const ObjectDef> def;
     std::shared_ptr<const ObjectResolver> resolver;
-    std::vector<int> stored;  ///< indexes of active fields with a column, in order
+    std::vector<int> stored;                       ///< indexes of active fields with a column, in order
     std::unordered_map<std::string, int> by_name;  ///< lower-case API name -> index (active fields)
     std::vector<std::optional<formula::CompiledFormula>> formulas;  ///< per index, for formula fields
     struct CompiledRule {
@@ -133,8 +146,8 @@ struct RecordService::Runtime {
 /// and lookup paths.
 class RecordService::View final : public formula::RecordView {
 public:
-    View(RecordService& service, Runtime& rt, const std::vector<Value>& current, const std::vector<Value>* prior,
-         bool is_new)
+    View(RecordService& service, Runtime& rt, const std::vector<Value>& current,
+         const std::vector<Value>* prior, bool is_new)
         : service_(service), rt_(rt), current_(current), prior_(prior), is_new_(is_new) {}
     Value Get(const formula::FieldInfo& field) const override { return Read(field, current_); }
     Value Prior(const formula::FieldInfo& field) const override {
@@ -144,9 +157,12 @@ public:
 
 private:
     Value Read(const formula::FieldInfo& field, const std::vector<Value>& values) const {
-        if (const ObjectResolver::Path* p = rt_.resolver->PathAt(field.index)) return service_.ReadPath(rt_, *p, values);
-        if (field.index < 0 || static_cast<size_t>(field.index) >= values.size()) return Value::Blank(field.type);
-        if (rt_.formulas[static_cast<size_t>(field.index)]) return service_.ComputeFormula(rt_, field.index, values);
+        if (const ObjectResolver::Path* p = rt_.resolver->PathAt(field.index))
+            return service_.ReadPath(rt_, *p, values);
+        if (field.index < 0 || static_cast<size_t>(field.index) >= values.size())
+            return Value::Blank(field.type);
+        if (rt_.formulas[static_cast<size_t>(field.index)])
+            return service_.ComputeFormula(rt_, field.index, values);
         return values[static_cast<size_t>(field.index)];
     }
     RecordService& service_;
@@ -156,7 +172,8 @@ private:
     bool is_new_;
 };
 
-RecordService::RecordService(Database& db, SchemaService& schema, const Clock& clock, std::function<void()> on_commit)
+RecordService::RecordService(Database& db, SchemaService& schema, const Clock& clock,
+                             std::function<void()> on_commit)
     : db_(db), schema_(schema), clock_(clock), on_commit_(std::move(on_commit)), policy_(&full_access_) {
     // REGEX and ^ in list-view filters and rule tests run inside SQLite.
     (void)formula::RegisterSqlFunctions(db_);
@@ -238,13 +255,14 @@ Result<std::shared_ptr<RecordService::Runtime>> RecordService::RuntimeFor(std::s
     return rt;
 }
 
-Value RecordService::ReadPath(Runtime& rt, const ObjectResolver::Path& path, const std::vector<Value>& values) {
+Value RecordService::ReadPath(Runtime& rt, const ObjectResolver::Path& path,
+                              const std::vector<Value>& values) {
     const Value& id = values[static_cast<size_t>(path.lookup_index)];
     const ValueType type = FormulaTypeOf(path.target_field.type);
     if (id.is_blank()) return type == ValueType::Boolean ? Value::Boolean(false) : Value::Blank(type);
     (void)rt;
-    Statement& st = Cached("SELECT " + QuoteIdent(path.target_field.column) + " FROM " + QuoteIdent(path.target_table) +
-                           " WHERE id = ?1");
+    Statement& st = Cached("SELECT " + QuoteIdent(path.target_field.column) + " FROM " +
+                           QuoteIdent(path.target_table) + " WHERE id = ?1");
     st.Bind(1, static_cast<int64_t>(std::stoll(id.text())));
     if (!st.Step()) return type == ValueType::Boolean ? Value::Boolean(false) : Value::Blank(type);
     return ReadValue(st, 0, path.target_field);
@@ -269,8 +287,8 @@ Result<RecordService::Row> RecordService::LoadRow(Runtime& rt, int64_t id) {
     st.Bind(1, id);
     if (!st.Step()) {
         if (!st.status().ok()) return st.status().error();
-        return MakeError("records.not_found", "There is no " + rt.def->label + " with id " + std::to_string(id) + ".",
-                         "id");
+        return MakeError("records.not_found",
+                         "There is no " + rt.def->label + " with id " + std::to_string(id) + ".", "id");
     }
     Row row;
     row.id = st.Int(0);
@@ -285,21 +303,28 @@ Result<RecordService::Row> RecordService::LoadRow(Runtime& rt, int64_t id) {
     return row;
 }
 
-json RecordService::RowJson(const std::string& actor, Runtime& rt, const Row& row, const std::vector<int>* columns) {
+json RecordService::RowJson(const std::string& actor, Runtime& rt, const Row& row,
+                            const std::vector<int>* columns) {
     const ObjectDef& o = *rt.def;
     json out = json::object();
     out["Id"] = row.id;
     auto system = [&](const char* name) {
-        if (SameName(name, "OwnerId")) out[name] = row.owner_id ? json(*row.owner_id) : json(nullptr);
-        else if (SameName(name, "CreatedDate")) out[name] = FormatUtcIso8601(row.created_at);
-        else if (SameName(name, "CreatedBy")) out[name] = row.created_by;
-        else if (SameName(name, "LastModifiedDate")) out[name] = FormatUtcIso8601(row.updated_at);
-        else if (SameName(name, "LastModifiedBy")) out[name] = row.updated_by;
+        if (SameName(name, "OwnerId"))
+            out[name] = row.owner_id ? json(*row.owner_id) : json(nullptr);
+        else if (SameName(name, "CreatedDate"))
+            out[name] = FormatUtcIso8601(row.created_at);
+        else if (SameName(name, "CreatedBy"))
+            out[name] = row.created_by;
+        else if (SameName(name, "LastModifiedDate"))
+            out[name] = FormatUtcIso8601(row.updated_at);
+        else if (SameName(name, "LastModifiedBy"))
+            out[name] = row.updated_by;
     };
     auto field = [&](int i) {
         const FieldDef& f = rt.field(i);
         if (!policy_->CanReadField(actor, o, f)) return;  // absent, not blank
-        Value v = rt.formulas[static_cast<size_t>(i)] ? ComputeFormula(rt, i, row.values) : row.values[static_cast<size_t>(i)];
+        Value v = rt.formulas[static_cast<size_t>(i)] ? ComputeFormula(rt, i, row.values)
+                                                      : row.values[static_cast<size_t>(i)];
         if (f.type == FieldType::Formula) {
             FieldDef as = f;
             as.type = f.formula_type;
@@ -327,7 +352,8 @@ json RecordService::RowJson(const std::string& actor, Runtime& rt, const Row& ro
 
 // [SECTION] The save pipeline
 
-SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const json& values, const Row* existing) {
+SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const json& values,
+                                  const Row* existing) {
     SaveResult result;
     const ObjectDef& o = *rt.def;
     const bool is_new = existing == nullptr;
@@ -339,7 +365,8 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
         return result;
     }
     if (!values.is_object()) {
-        fail(MakeError("invalid_argument", "A record's values are a JSON object {\"Field\": value}.", "values"));
+        fail(MakeError("invalid_argument", "A record's values are a JSON object {\"Field\": value}.",
+                       "values"));
         return result;
     }
     if (!policy_->CanAccessObject(actor, o, is_new ? ObjectAction::Create : ObjectAction::Edit)) {
@@ -356,7 +383,8 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
             } else if (it->is_null()) {
                 owner_id = 0;
             } else {
-                fail(MakeError("records.invalid_value", "OwnerId is the id of a user (a whole number).", "OwnerId"));
+                fail(MakeError("records.invalid_value", "OwnerId is the id of a user (a whole number).",
+                               "OwnerId"));
             }
             continue;
         }
@@ -374,12 +402,14 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
         const FieldDef& f = rt.field(i);
         if (!policy_->CanEditField(actor, o, f)) {
             fail(MakeError("records.field_not_editable",
-                           "You do not have permission to edit " + f.label + " (" + f.api_name + ").", f.api_name));
+                           "You do not have permission to edit " + f.label + " (" + f.api_name + ").",
+                           f.api_name));
             continue;
         }
         if (f.is_read_only()) {
             fail(MakeError("records.read_only_field",
-                           f.label + " is " + (f.type == FieldType::Formula ? "a formula" : "an auto-number") +
+                           f.label + " is " +
+                               (f.type == FieldType::Formula ? "a formula" : "an auto-number") +
                                " field: the system computes it.",
                            f.api_name));
             continue;
@@ -429,9 +459,10 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
                 found = st.Step();
             }
             if (!found) {
-                fail(MakeError("records.invalid_lookup",
-                               "There is no " + f.lookup_object + " with id " + v->text() + " for " + f.label + ".",
-                               f.api_name));
+                fail(MakeError(
+                    "records.invalid_lookup",
+                    "There is no " + f.lookup_object + " with id " + v->text() + " for " + f.label + ".",
+                    f.api_name));
                 continue;
             }
         }
@@ -449,15 +480,16 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
     for (int i : rt.stored) {
         const FieldDef& f = rt.field(i);
         const Value& v = record[static_cast<size_t>(i)];
-        if (!f.unique || v.is_blank() || (existing && v == existing->values[static_cast<size_t>(i)])) continue;
+        if (!f.unique || v.is_blank() || (existing && v == existing->values[static_cast<size_t>(i)]))
+            continue;
         Statement& st = Cached("SELECT id FROM " + QuoteIdent(o.table) + " WHERE " + QuoteIdent(f.column) +
                                " = ?1 AND id <> ?2 LIMIT 1");
         BindValue(st, 1, f, v);
         st.Bind(2, existing ? existing->id : int64_t{0});
         if (st.Step()) {
             fail(MakeError("records.duplicate_value",
-                           f.label + " must be unique; " + o.label + " " + std::to_string(st.Int(0)) + " already has " +
-                               Quote(ValueToText(f, v)) + ".",
+                           f.label + " must be unique; " + o.label + " " + std::to_string(st.Int(0)) +
+                               " already has " + Quote(ValueToText(f, v)) + ".",
                            f.api_name));
         }
     }
@@ -470,9 +502,10 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
         for (const Runtime::CompiledRule& r : rt.rules) {
             Result<Value> v = formula::Evaluate(r.condition, context);
             if (!v.ok()) {
-                fail(MakeError("records.rule_error",
-                               "Validation rule " + r.rule.name + " could not be checked: " + v.error().message,
-                               r.rule.error_field));
+                fail(MakeError(
+                    "records.rule_error",
+                    "Validation rule " + r.rule.name + " could not be checked: " + v.error().message,
+                    r.rule.error_field));
             } else if (v->boolean()) {
                 fail(MakeError("records.validation", r.rule.error_message, r.rule.error_field));
             }
@@ -487,11 +520,13 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
             const FieldDef& f = rt.field(i);
             if (f.type != FieldType::AutoNumber) continue;
             Statement& next = Cached(
-                "UPDATE schema_fields SET next_number = next_number + 1 WHERE id = ?1 RETURNING next_number - 1");
+                "UPDATE schema_fields SET next_number = next_number + 1 WHERE id = ?1 RETURNING next_number "
+                "- 1");
             next.Bind(1, f.id);
             if (!next.Step()) {
-                fail(next.status().ok() ? MakeError("records.write_failed", "The auto-number could not be assigned.")
-                                        : next.status().error());
+                fail(next.status().ok()
+                         ? MakeError("records.write_failed", "The auto-number could not be assigned.")
+                         : next.status().error());
                 return result;
             }
             const int64_t n = next.Int(0);
@@ -500,7 +535,10 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
             record[static_cast<size_t>(i)] = Value::Text(FormatAutoNumber(f.auto_format, n));
         }
         Statement& ins = Cached(rt.insert_sql);
-        if (owner_id > 0) ins.Bind(1, owner_id); else ins.Bind(1, nullptr);
+        if (owner_id > 0)
+            ins.Bind(1, owner_id);
+        else
+            ins.Bind(1, nullptr);
         ins.Bind(2, now).Bind(3, actor).Bind(4, now).Bind(5, actor);
         int param = 6;
         for (int i : rt.stored) BindValue(ins, param++, rt.field(i), record[static_cast<size_t>(i)]);
@@ -521,7 +559,10 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
     }
     if (owner_id != existing->owner_id.value_or(0)) {
         Statement& ow = Cached("UPDATE " + QuoteIdent(o.table) + " SET owner_id = ?1 WHERE id = ?2");
-        if (owner_id > 0) ow.Bind(1, owner_id); else ow.Bind(1, nullptr);
+        if (owner_id > 0)
+            ow.Bind(1, owner_id);
+        else
+            ow.Bind(1, nullptr);
         ow.Bind(2, existing->id);
         if (Status s = ow.Run(); !s.ok()) {
             fail(s.error());
@@ -536,8 +577,13 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
         Statement& h = Cached(
             "INSERT INTO field_history(object_id, record_id, field, old_value, new_value, actor, at_ms) "
             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        h.Bind(1, o.id).Bind(2, existing->id).Bind(3, f.api_name).Bind(4, ValueToJson(f, before).dump())
-            .Bind(5, ValueToJson(f, after).dump()).Bind(6, actor).Bind(7, now);
+        h.Bind(1, o.id)
+            .Bind(2, existing->id)
+            .Bind(3, f.api_name)
+            .Bind(4, ValueToJson(f, before).dump())
+            .Bind(5, ValueToJson(f, after).dump())
+            .Bind(6, actor)
+            .Bind(7, now);
         if (Status s = h.Run(); !s.ok()) {
             fail(s.error());
             return result;
@@ -555,7 +601,8 @@ SaveResult RecordService::Create(const std::string& actor, std::string_view obje
     return result;
 }
 
-BatchResult RecordService::CreateBatch(const std::string& actor, std::string_view object, const std::vector<json>& rows) {
+BatchResult RecordService::CreateBatch(const std::string& actor, std::string_view object,
+                                       const std::vector<json>& rows) {
     BatchResult batch;
     Result<std::shared_ptr<Runtime>> rt = RuntimeFor(object);
     if (!rt.ok()) {
@@ -587,7 +634,8 @@ BatchResult RecordService::CreateBatch(const std::string& actor, std::string_vie
     return batch;
 }
 
-SaveResult RecordService::Update(const std::string& actor, std::string_view object, int64_t id, const json& values) {
+SaveResult RecordService::Update(const std::string& actor, std::string_view object, int64_t id,
+                                 const json& values) {
     SaveResult result;
     Result<std::shared_ptr<Runtime>> rt = RuntimeFor(object);
     if (!rt.ok()) {
@@ -619,7 +667,8 @@ SaveResult RecordService::Update(const std::string& actor, std::string_view obje
 }
 
 Status RecordService::Delete(const std::string& actor, std::string_view object, int64_t id) {
-    if (IsBlank(actor)) return MakeError("auth.no_actor", "Say who makes the change: the acting user is missing.", "as");
+    if (IsBlank(actor))
+        return MakeError("auth.no_actor", "Say who makes the change: the acting user is missing.", "as");
     Result<std::shared_ptr<Runtime>> rt = RuntimeFor(object);
     if (!rt.ok()) return rt.error();
     const ObjectDef& o = *(*rt)->def;
@@ -630,14 +679,17 @@ Status RecordService::Delete(const std::string& actor, std::string_view object, 
     del.Bind(1, id);
     if (Status s = del.Run(); !s.ok()) return s;
     if (db_.Changes() == 0) {
-        return MakeError("records.not_found", "There is no " + o.label + " with id " + std::to_string(id) + ".", "id");
+        return MakeError("records.not_found",
+                         "There is no " + o.label + " with id " + std::to_string(id) + ".", "id");
     }
-    // Lookups pointing at the record are cleared (deleted fields too: a restore must not revive a dangling id).
+    // Lookups pointing at the record are cleared (deleted fields too: a restore must not revive a dangling
+    // id).
     for (const auto& other : schema_.Objects()) {
         for (const FieldDef& f : other->fields) {
             if (f.type != FieldType::Lookup || !SameName(f.lookup_object, o.api_name)) continue;
-            Statement clear = db_.Prepare("UPDATE " + QuoteIdent(other->table) + " SET " + QuoteIdent(f.column) +
-                                          " = NULL WHERE " + QuoteIdent(f.column) + " = ?1");
+            Statement clear =
+                db_.Prepare("UPDATE " + QuoteIdent(other->table) + " SET " + QuoteIdent(f.column) +
+                            " = NULL WHERE " + QuoteIdent(f.column) + " = ?1");
             clear.Bind(1, id);
             if (Status s = clear.Run(); !s.ok()) return s;
         }
@@ -650,21 +702,23 @@ Status RecordService::Delete(const std::string& actor, std::string_view object, 
 Result<json> RecordService::Get(const std::string& actor, std::string_view object, int64_t id) {
     Result<std::shared_ptr<Runtime>> rt = RuntimeFor(object);
     if (!rt.ok()) return rt.error();
-    if (!policy_->CanAccessObject(actor, *(*rt)->def, ObjectAction::Read)) return NoAccess(*(*rt)->def, "read");
+    if (!policy_->CanAccessObject(actor, *(*rt)->def, ObjectAction::Read))
+        return NoAccess(*(*rt)->def, "read");
     Result<Row> row = LoadRow(**rt, id);
     if (!row.ok()) return row.error();
     return RowJson(actor, **rt, *row, nullptr);
 }
 
-Result<std::vector<FieldHistoryEntry>> RecordService::History(const std::string& actor, std::string_view object,
-                                                               int64_t id) {
+Result<std::vector<FieldHistoryEntry>> RecordService::History(const std::string& actor,
+                                                              std::string_view object, int64_t id) {
     Result<std::shared_ptr<Runtime>> rt = RuntimeFor(object);
     if (!rt.ok()) return rt.error();
     const ObjectDef& o = *(*rt)->def;
     if (!policy_->CanAccessObject(actor, o, ObjectAction::Read)) return NoAccess(o, "read");
     std::vector<FieldHistoryEntry> out;
     Statement st = db_.Prepare(
-        "SELECT field, old_value, new_value, actor, at_ms FROM field_history WHERE object_id = ?1 AND record_id = ?2 "
+        "SELECT field, old_value, new_value, actor, at_ms FROM field_history WHERE object_id = ?1 AND "
+        "record_id = ?2 "
         "ORDER BY at_ms DESC, id DESC");
     st.Bind(1, o.id).Bind(2, id);
     while (st.Step()) {
@@ -730,7 +784,8 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
             if (c == 0) continue;
         }
         for (size_t i = 0; i < o.fields.size(); ++i) {
-            if (o.fields[i].state == FieldState::Active && readable(static_cast<int>(i))) columns.push_back(static_cast<int>(i));
+            if (o.fields[i].state == FieldState::Active && readable(static_cast<int>(i)))
+                columns.push_back(static_cast<int>(i));
         }
     } else {
         for (const std::string& name : q.columns) {
@@ -764,9 +819,10 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
                 if (target.ok() && !policy_->CanReadField(actor, **target, p->target_field)) index = -2;
             }
             if (index < 0 || !readable(index)) {
-                return MakeError("records.field_not_readable",
-                                 "The filter uses " + info.name + ", which you do not have permission to read.",
-                                 "filter_formula");
+                return MakeError(
+                    "records.field_not_readable",
+                    "The filter uses " + info.name + ", which you do not have permission to read.",
+                    "filter_formula");
             }
         }
         formula::SqlOptions so;
@@ -794,20 +850,24 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
             const int i = rt.Find(fl.field);
             if (i < 0) return unknown(fl.field, "filters");
             if (!readable(i)) {
-                return MakeError("records.field_not_readable",
-                                 "The filter uses " + fl.field + ", which you do not have permission to read.", "filters");
+                return MakeError(
+                    "records.field_not_readable",
+                    "The filter uses " + fl.field + ", which you do not have permission to read.", "filters");
             }
             f = &rt.field(i);
             if (!f->has_column()) {
-                return MakeError("records.not_filterable",
-                                 f->label + " is a formula field; filter on it with a filter formula instead.", "filters");
+                return MakeError(
+                    "records.not_filterable",
+                    f->label + " is a formula field; filter on it with a filter formula instead.", "filters");
             }
             column = QuoteIdent(f->column);
         }
         if (fl.op == "blank" || fl.op == "not_blank") {
-            const bool text = f && FormulaTypeOf(f->type) != ValueType::Number && f->type != FieldType::Date &&
-                              f->type != FieldType::DateTime && f->type != FieldType::Lookup;
-            std::string is_blank = text ? "(" + column + " IS NULL OR " + column + " = '')" : column + " IS NULL";
+            const bool text = f && FormulaTypeOf(f->type) != ValueType::Number &&
+                              f->type != FieldType::Date && f->type != FieldType::DateTime &&
+                              f->type != FieldType::Lookup;
+            std::string is_blank =
+                text ? "(" + column + " IS NULL OR " + column + " = '')" : column + " IS NULL";
             sql.where.push_back(fl.op == "blank" ? is_blank : "NOT " + is_blank);
             continue;
         }
@@ -829,7 +889,8 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
             std::string s = fl.value.get<std::string>();
             if (std::string(column).find("_at") != std::string::npos) {
                 std::optional<int64_t> ms = ParseUtcIso8601(s);
-                if (!ms) return MakeError("invalid_argument", Quote(s) + " is not a date and time.", "filters");
+                if (!ms)
+                    return MakeError("invalid_argument", Quote(s) + " is not a date and time.", "filters");
                 bind = [n = *ms](Statement& st, int i) { st.Bind(i, n); };
             } else {
                 bind = [s](Statement& st, int i) { st.Bind(i, s); };
@@ -837,8 +898,8 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
         } else {
             return MakeError("invalid_argument", "The filter on " + fl.field + " needs a value.", "filters");
         }
-        static const std::pair<const char*, const char*> kOps[] = {{"=", "="},  {"!=", "<>"}, {"<", "<"},
-                                                                   {">", ">"},  {"<=", "<="}, {">=", ">="}};
+        static const std::pair<const char*, const char*> kOps[] = {{"=", "="}, {"!=", "<>"}, {"<", "<"},
+                                                                   {">", ">"}, {"<=", "<="}, {">=", ">="}};
         std::string op;
         for (const auto& [name, sqlop] : kOps) {
             if (fl.op == name) op = sqlop;
@@ -866,12 +927,14 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
             const int i = rt.Find(q.sort_field);
             if (i < 0) return unknown(q.sort_field, "sort_field");
             if (!readable(i)) {
-                return MakeError("records.field_not_readable",
-                                 "You do not have permission to read " + q.sort_field + ", so it cannot sort the list.",
-                                 "sort_field");
+                return MakeError(
+                    "records.field_not_readable",
+                    "You do not have permission to read " + q.sort_field + ", so it cannot sort the list.",
+                    "sort_field");
             }
             if (!rt.field(i).has_column()) {
-                return MakeError("records.not_sortable", rt.field(i).label + " is a formula field and cannot sort the list.",
+                return MakeError("records.not_sortable",
+                                 rt.field(i).label + " is a formula field and cannot sort the list.",
                                  "sort_field");
             }
             order = QuoteIdent(rt.field(i).column);
@@ -908,7 +971,8 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
 
 // [SECTION] Rule test and formula evaluation
 
-Result<RuleTestResult> RecordService::TestRule(std::string_view object, std::string_view condition, int examples) {
+Result<RuleTestResult> RecordService::TestRule(std::string_view object, std::string_view condition,
+                                               int examples) {
     Result<std::shared_ptr<Runtime>> rtr = RuntimeFor(object);
     if (!rtr.ok()) return rtr.error();
     Runtime& rt = **rtr;
@@ -954,7 +1018,8 @@ Result<RuleTestResult> RecordService::TestRule(std::string_view object, std::str
         if (v.ok() && v->boolean()) {
             ++out.failing;
             if (static_cast<int>(out.examples.size()) < examples) {
-                out.examples.emplace_back(st.Int(0), rt.name_index >= 0 ? values[static_cast<size_t>(rt.name_index)].text() : "");
+                out.examples.emplace_back(
+                    st.Int(0), rt.name_index >= 0 ? values[static_cast<size_t>(rt.name_index)].text() : "");
             }
         }
     }
@@ -972,7 +1037,8 @@ Result<Value> RecordService::EvalFormula(std::string_view object, std::string_vi
     Result<formula::CompiledFormula> c = formula::Compile(text, *rt.resolver, options);
     if (!c.ok()) return c.error();
     std::vector<Value> record(rt.def->fields.size());
-    for (size_t i = 0; i < record.size(); ++i) record[i] = Value::Blank(FormulaTypeOf(rt.def->fields[i].type));
+    for (size_t i = 0; i < record.size(); ++i)
+        record[i] = Value::Blank(FormulaTypeOf(rt.def->fields[i].type));
     if (id > 0) {
         Result<Row> row = LoadRow(rt, id);
         if (!row.ok()) return row.error();
@@ -981,7 +1047,9 @@ Result<Value> RecordService::EvalFormula(std::string_view object, std::string_vi
     if (values.is_object()) {
         for (auto it = values.begin(); it != values.end(); ++it) {
             const int i = rt.Find(it.key());
-            if (i < 0) return MakeError("records.unknown_field", rt.def->api_name + " has no field " + Quote(it.key()) + ".", it.key());
+            if (i < 0)
+                return MakeError("records.unknown_field",
+                                 rt.def->api_name + " has no field " + Quote(it.key()) + ".", it.key());
             if (rt.field(i).type == FieldType::Formula) continue;
             Result<Value> v = ValueFromJson(rt.field(i), it.value());
             if (!v.ok()) return v.error();
@@ -996,9 +1064,13 @@ Result<Value> RecordService::EvalFormula(std::string_view object, std::string_vi
 
 json ToJson(const ListQuery& q) {
     json filters = json::array();
-    for (const ListFilter& f : q.filters) filters.push_back({{"field", f.field}, {"op", f.op}, {"value", f.value}});
-    return json{{"columns", q.columns},       {"filter_formula", q.filter_formula}, {"filters", std::move(filters)},
-                {"sort_field", q.sort_field}, {"sort_desc", q.sort_desc}};
+    for (const ListFilter& f : q.filters)
+        filters.push_back({{"field", f.field}, {"op", f.op}, {"value", f.value}});
+    return json{{"columns", q.columns},
+                {"filter_formula", q.filter_formula},
+                {"filters", std::move(filters)},
+                {"sort_field", q.sort_field},
+                {"sort_desc", q.sort_desc}};
 }
 
 Result<ListQuery> ListQueryFromJson(const json& j, ListQuery q) {
@@ -1047,10 +1119,11 @@ Result<ListQuery> ListQueryFromJson(const json& j, ListQuery q) {
             const int64_t n = std::clamp<int64_t>(v.get<int64_t>(), -1, 1000000);
             (k == "offset" ? q.offset : q.limit) = static_cast<int>(n);
         } else {
-            std::string close = ClosestMatch(k, {"columns", "filter_formula", "filters", "sort_field", "sort_desc",
-                                                 "offset", "limit"});
+            std::string close = ClosestMatch(
+                k, {"columns", "filter_formula", "filters", "sort_field", "sort_desc", "offset", "limit"});
             return MakeError("invalid_argument",
-                             "A list query has no " + Quote(k) + "." + (close.empty() ? "" : " Did you mean " + Quote(close) + "?"),
+                             "A list query has no " + Quote(k) + "." +
+                                 (close.empty() ? "" : " Did you mean " + Quote(close) + "?"),
                              k);
         }
     }
@@ -1062,8 +1135,8 @@ json ToJson(const ListView& v) {
 }
 
 json ToJson(const FieldHistoryEntry& e) {
-    return json{{"record_id", e.record_id}, {"field", e.field},  {"old_value", e.old_value},
-                {"new_value", e.new_value}, {"actor", e.actor},  {"at", FormatUtcIso8601(e.at_ms)},
+    return json{{"record_id", e.record_id}, {"field", e.field}, {"old_value", e.old_value},
+                {"new_value", e.new_value}, {"actor", e.actor}, {"at", FormatUtcIso8601(e.at_ms)},
                 {"at_ms", e.at_ms}};
 }
 
@@ -1071,7 +1144,8 @@ std::vector<ListView> RecordService::ListViews(std::string_view object, const st
     std::vector<ListView> out;
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
     if (!o.ok()) return out;
-    Statement st = db_.Prepare("SELECT id, name, definition FROM list_views WHERE object_id = ?1 AND owner = ?2 ORDER BY name");
+    Statement st = db_.Prepare(
+        "SELECT id, name, definition FROM list_views WHERE object_id = ?1 AND owner = ?2 ORDER BY name");
     st.Bind(1, (*o)->id).Bind(2, owner);
     while (st.Step()) {
         ListView v;
@@ -1087,11 +1161,13 @@ std::vector<ListView> RecordService::ListViews(std::string_view object, const st
 }
 
 Result<ListView> RecordService::SaveListView(const std::string& actor, const ListView& view) {
-    if (IsBlank(actor)) return MakeError("auth.no_actor", "Say whose list view this is: the acting user is missing.", "as");
+    if (IsBlank(actor))
+        return MakeError("auth.no_actor", "Say whose list view this is: the acting user is missing.", "as");
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(view.object);
     if (!o.ok()) return o.error();
     if (IsBlank(view.name) || Utf8Length(view.name) > 80) {
-        return MakeError("records.invalid_list_view", "The list view needs a name of 1 to 80 characters.", "name");
+        return MakeError("records.invalid_list_view", "The list view needs a name of 1 to 80 characters.",
+                         "name");
     }
     ListQuery check = view.query;
     check.offset = 0;
@@ -1116,7 +1192,8 @@ Result<ListView> RecordService::SaveListView(const std::string& actor, const Lis
     return saved;
 }
 
-Status RecordService::DeleteListView(const std::string& actor, std::string_view object, std::string_view name) {
+Status RecordService::DeleteListView(const std::string& actor, std::string_view object,
+                                     std::string_view name) {
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
     if (!o.ok()) return o.error();
     Transaction tx(db_);
@@ -1125,16 +1202,16 @@ Status RecordService::DeleteListView(const std::string& actor, std::string_view 
     del.Bind(1, (*o)->id).Bind(2, actor).Bind(3, name);
     if (Status s = del.Run(); !s.ok()) return s;
     if (db_.Changes() == 0) {
-        return MakeError("records.unknown_list_view", "You have no list view " + Quote(name) + " on " + (*o)->api_name + ".",
-                         "name");
+        return MakeError("records.unknown_list_view",
+                         "You have no list view " + Quote(name) + " on " + (*o)->api_name + ".", "name");
     }
     if (Status s = tx.Commit(); !s.ok()) return s;
     if (on_commit_) on_commit_();
     return Status::Ok();
 }
 
-Result<ListPage> RecordService::RunListView(const std::string& actor, std::string_view object, std::string_view name,
-                                            int offset, int limit) {
+Result<ListPage> RecordService::RunListView(const std::string& actor, std::string_view object,
+                                            std::string_view name, int offset, int limit) {
     for (ListView& v : ListViews(object, actor)) {
         if (v.name != name) continue;
         v.query.offset = offset;
@@ -1142,8 +1219,8 @@ Result<ListPage> RecordService::RunListView(const std::string& actor, std::strin
         return List(actor, object, v.query);
     }
     if (Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object); !o.ok()) return o.error();
-    return MakeError("records.unknown_list_view", "You have no list view " + Quote(name) + " on " + std::string(object) + ".",
-                     "name");
+    return MakeError("records.unknown_list_view",
+                     "You have no list view " + Quote(name) + " on " + std::string(object) + ".", "name");
 }
 
 // [SECTION] Bulk insert (demo and benchmarks)
@@ -1160,7 +1237,8 @@ Status RecordService::BulkInsertUnchecked(const std::string& actor, std::string_
     for (const std::string& name : fields) {
         const int i = rt.Find(name);
         if (i < 0 || !rt.field(i).has_column()) {
-            return MakeError("records.unknown_field", rt.def->api_name + " has no stored field " + Quote(name) + ".", name);
+            return MakeError("records.unknown_field",
+                             rt.def->api_name + " has no stored field " + Quote(name) + ".", name);
         }
         indexes.push_back(i);
         cols += ", " + QuoteIdent(rt.field(i).column);
@@ -1168,13 +1246,15 @@ Status RecordService::BulkInsertUnchecked(const std::string& actor, std::string_
     }
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
-    Statement ins = db_.Prepare("INSERT INTO " + QuoteIdent(rt.def->table) + "(" + cols + ") VALUES(" + vals + ")");
+    Statement ins =
+        db_.Prepare("INSERT INTO " + QuoteIdent(rt.def->table) + "(" + cols + ") VALUES(" + vals + ")");
     const int64_t now = clock_.NowMs();
     std::vector<Value> row(indexes.size());
     while (next(row)) {
         ins.Reset();
         ins.Bind(1, now).Bind(2, actor);
-        for (size_t k = 0; k < indexes.size(); ++k) BindValue(ins, static_cast<int>(k) + 3, rt.field(indexes[k]), row[k]);
+        for (size_t k = 0; k < indexes.size(); ++k)
+            BindValue(ins, static_cast<int>(k) + 3, rt.field(indexes[k]), row[k]);
         if (Status s = ins.Run(); !s.ok()) return s;
     }
     if (Status s = tx.Commit(); !s.ok()) return s;

@@ -45,10 +45,13 @@ enum class ObjectAction { Create, Read, Edit, Delete };
 class AccessPolicy {
 public:
     virtual ~AccessPolicy() = default;
-    virtual bool CanAccessObject(const std::string& user, const ObjectDef& object, ObjectAction action) const = 0;
-    virtual bool CanReadField(const std::string& user, const ObjectDef& object, const FieldDef& field) const = 0;
+    virtual bool CanAccessObject(const std::string& user, const ObjectDef& object,
+                                 ObjectAction action) const = 0;
+    virtual bool CanReadField(const std::string& user, const ObjectDef& object,
+                              const FieldDef& field) const = 0;
     /// Edit implies read: a field that cannot be read cannot be edited either.
-    virtual bool CanEditField(const std::string& user, const ObjectDef& object, const FieldDef& field) const = 0;
+    virtual bool CanEditField(const std::string& user, const ObjectDef& object,
+                              const FieldDef& field) const = 0;
 };
 
 /// Everyone may do everything (the policy used until permissions arrive).
@@ -135,10 +138,10 @@ nlohmann::json FormulaValueToJson(const formula::Value& value);
 
 /// What a validation rule would do to the stored records (each treated as being saved unchanged).
 struct RuleTestResult {
-    int64_t records = 0;   ///< records tested
-    int64_t failing = 0;   ///< records the rule would refuse
+    int64_t records = 0;                                    ///< records tested
+    int64_t failing = 0;                                    ///< records the rule would refuse
     std::vector<std::pair<int64_t, std::string>> examples;  ///< the first failing ids and record names
-    bool in_sql = false;   ///< the rule ran inside SQLite (translated) rather than record by record
+    bool in_sql = false;  ///< the rule ran inside SQLite (translated) rather than record by record
 };
 
 // [SECTION] RecordService
@@ -155,9 +158,11 @@ public:
     /// Creates a record from {"Field": value, ...} ("OwnerId" sets the owner). Errors per SaveResult.
     SaveResult Create(const std::string& actor, std::string_view object, const nlohmann::json& values);
     /// Changes the fields present in `values` (a partial update).
-    SaveResult Update(const std::string& actor, std::string_view object, int64_t id, const nlohmann::json& values);
+    SaveResult Update(const std::string& actor, std::string_view object, int64_t id,
+                      const nlohmann::json& values);
     /// Creates every row through the full pipeline in ONE transaction: all or none.
-    BatchResult CreateBatch(const std::string& actor, std::string_view object, const std::vector<nlohmann::json>& rows);
+    BatchResult CreateBatch(const std::string& actor, std::string_view object,
+                            const std::vector<nlohmann::json>& rows);
     /// Deletes a record; lookups pointing at it are cleared.
     Status Delete(const std::string& actor, std::string_view object, int64_t id);
     /// The record as the actor may see it, with formula fields computed.
@@ -165,7 +170,8 @@ public:
     /// A filtered, sorted page of records (see ListQuery).
     Result<ListPage> List(const std::string& actor, std::string_view object, const ListQuery& query);
     /// The tracked changes of a record, newest first (fields the actor cannot read left out).
-    Result<std::vector<FieldHistoryEntry>> History(const std::string& actor, std::string_view object, int64_t id);
+    Result<std::vector<FieldHistoryEntry>> History(const std::string& actor, std::string_view object,
+                                                   int64_t id);
 
     /// "Test this rule": runs a condition against every stored record before the rule is saved.
     Result<RuleTestResult> TestRule(std::string_view object, std::string_view condition, int examples = 20);
@@ -185,7 +191,8 @@ public:
     /// Inserts rows without the pipeline (no checks, rules, history or audit), in one transaction with
     /// one prepared statement: for the demo generator's large scales and benchmarks only. `fields` names
     /// the columns; `next` fills one row's values (in that order) and answers false when done.
-    Status BulkInsertUnchecked(const std::string& actor, std::string_view object, const std::vector<std::string>& fields,
+    Status BulkInsertUnchecked(const std::string& actor, std::string_view object,
+                               const std::vector<std::string>& fields,
                                const std::function<bool(std::vector<formula::Value>&)>& next);
 
 private:
@@ -194,10 +201,13 @@ private:
     class View;
     friend class View;
     Result<std::shared_ptr<Runtime>> RuntimeFor(std::string_view object);
-    SaveResult SaveOne(const std::string& actor, Runtime& rt, const nlohmann::json& values, const Row* existing);
+    SaveResult SaveOne(const std::string& actor, Runtime& rt, const nlohmann::json& values,
+                       const Row* existing);
     Result<Row> LoadRow(Runtime& rt, int64_t id);
-    nlohmann::json RowJson(const std::string& actor, Runtime& rt, const Row& row, const std::vector<int>* columns);
-    formula::Value ReadPath(Runtime& rt, const ObjectResolver::Path& path, const std::vector<formula::Value>& values);
+    nlohmann::json RowJson(const std::string& actor, Runtime& rt, const Row& row,
+                           const std::vector<int>* columns);
+    formula::Value ReadPath(Runtime& rt, const ObjectResolver::Path& path,
+                            const std::vector<formula::Value>& values);
     formula::Value ComputeFormula(Runtime& rt, int index, const std::vector<formula::Value>& values);
     Statement& Cached(const std::string& sql);
 

@@ -53,12 +53,18 @@ Error Invalid(const FieldDef& field, std::string message) {
 // The longest text a type holds when the field sets no length.
 int MaxLength(const FieldDef& f) {
     switch (f.type) {
-        case FieldType::LongText: return f.length > 0 ? f.length : 131072;
-        case FieldType::Email: return 80;
-        case FieldType::Phone: return 40;
-        case FieldType::Url: return f.length > 0 ? f.length : 255;
-        case FieldType::AutoNumber: return 255;
-        default: return f.length > 0 ? f.length : 255;
+        case FieldType::LongText:
+            return f.length > 0 ? f.length : 131072;
+        case FieldType::Email:
+            return 80;
+        case FieldType::Phone:
+            return 40;
+        case FieldType::Url:
+            return f.length > 0 ? f.length : 255;
+        case FieldType::AutoNumber:
+            return 255;
+        default:
+            return f.length > 0 ? f.length : 255;
     }
 }
 
@@ -68,10 +74,12 @@ bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' 
 // local@domain.tld: a pragmatic check that catches typos (no spaces, one @, a dotted domain).
 bool LooksLikeEmail(std::string_view s) {
     const size_t at = s.find('@');
-    if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) return false;
+    if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos)
+        return false;
     std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
     for (char c : local) {
-        if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == ',' || c == '<' || c == '>') return false;
+        if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == ',' || c == '<' || c == '>')
+            return false;
     }
     if (local.front() == '.' || local.back() == '.') return false;
     const size_t dot = domain.rfind('.');
@@ -189,8 +197,8 @@ Result<Value> TextValue(const FieldDef& f, std::string_view text) {
         return Invalid(f, Quote(text) + " is not a web address; use the form https://www.example.com.");
     }
     if (f.type == FieldType::Phone && !LooksLikePhone(text)) {
-        return Invalid(f, Quote(text) +
-                              " is not a phone number; use digits with spaces, +, -, ( ) as separators.");
+        return Invalid(
+            f, Quote(text) + " is not a phone number; use digits with spaces, +, -, ( ) as separators.");
     }
     return Value::Text(std::string(text));
 }
@@ -252,7 +260,8 @@ Result<Value> ValueFromText(const FieldDef& f, std::string_view text) {
         case FieldType::Email:
         case FieldType::Phone:
         case FieldType::Url:
-        case FieldType::AutoNumber: return TextValue(f, text);
+        case FieldType::AutoNumber:
+            return TextValue(f, text);
         case FieldType::Number:
         case FieldType::Currency:
         case FieldType::Percent: {
@@ -269,8 +278,9 @@ Result<Value> ValueFromText(const FieldDef& f, std::string_view text) {
         case FieldType::DateTime: {
             std::optional<int64_t> ms = ParseUtcIso8601(text);
             if (!ms) {
-                return Invalid(f, Quote(text) +
-                                      " is not a date and time; use ISO 8601 UTC, such as 2026-03-31T09:30:00Z.");
+                return Invalid(
+                    f,
+                    Quote(text) + " is not a date and time; use ISO 8601 UTC, such as 2026-03-31T09:30:00Z.");
             }
             return Value::DateTime(*ms);
         }
@@ -319,7 +329,8 @@ Result<Value> ValueFromText(const FieldDef& f, std::string_view text) {
             }
             return Value::Text(std::to_string(std::stoll(std::string(text))));
         }
-        case FieldType::Formula: return Invalid(f, f.label + " is a formula field: it is computed, not written.");
+        case FieldType::Formula:
+            return Invalid(f, f.label + " is a formula field: it is computed, not written.");
     }
     return Invalid(f, "Unknown field type.");
 }
@@ -348,7 +359,8 @@ Result<Value> ValueFromJson(const FieldDef& f, const json& j) {
             if (j.is_array()) {
                 std::string joined;
                 for (const json& item : j) {
-                    if (!item.is_string()) return Invalid(f, f.label + " takes a list of value names (strings).");
+                    if (!item.is_string())
+                        return Invalid(f, f.label + " takes a list of value names (strings).");
                     const std::string s = item.get<std::string>();
                     if (s.find(';') != std::string::npos) {
                         return Invalid(f, "A value of " + f.label + " cannot contain ';'.");
@@ -358,7 +370,8 @@ Result<Value> ValueFromJson(const FieldDef& f, const json& j) {
                 return ValueFromText(f, joined);
             }
             break;
-        default: break;
+        default:
+            break;
     }
     return Invalid(f, f.label + " (" + FieldTypeName(f.type) + ") cannot take " + j.dump() + ".");
 }
@@ -371,9 +384,12 @@ json ValueToJson(const FieldDef& f, const Value& v) {
             if (std::nearbyint(n) == n && std::fabs(n) < 9007199254740992.0) return static_cast<int64_t>(n);
             return n;
         }
-        case ValueType::Boolean: return v.boolean();
-        case ValueType::Date: return formula::FormatDate(v.days());
-        case ValueType::DateTime: return FormatUtcIso8601(v.ms());
+        case ValueType::Boolean:
+            return v.boolean();
+        case ValueType::Date:
+            return formula::FormatDate(v.days());
+        case ValueType::DateTime:
+            return FormatUtcIso8601(v.ms());
         case ValueType::MultiPicklist: {
             json out = json::array();
             size_t start = 0;
@@ -395,16 +411,22 @@ json ValueToJson(const FieldDef& f, const Value& v) {
 std::string ValueToText(const FieldDef& f, const Value& v) {
     if (v.is_blank()) return f.type == FieldType::Checkbox ? "false" : "";
     switch (v.type()) {
-        case ValueType::Number: return formula::FormatNumber(v.number());
-        case ValueType::Boolean: return v.boolean() ? "true" : "false";
-        case ValueType::Date: return formula::FormatDate(v.days());
-        case ValueType::DateTime: return FormatUtcIso8601(v.ms());
-        default: return v.text();
+        case ValueType::Number:
+            return formula::FormatNumber(v.number());
+        case ValueType::Boolean:
+            return v.boolean() ? "true" : "false";
+        case ValueType::Date:
+            return formula::FormatDate(v.days());
+        case ValueType::DateTime:
+            return FormatUtcIso8601(v.ms());
+        default:
+            return v.text();
     }
 }
 
 Status CheckPicklistActive(const FieldDef& f, const Value& v) {
-    if (v.is_blank() || (f.type != FieldType::Picklist && f.type != FieldType::MultiPicklist)) return Status::Ok();
+    if (v.is_blank() || (f.type != FieldType::Picklist && f.type != FieldType::MultiPicklist))
+        return Status::Ok();
     const std::string& t = v.text();
     size_t start = 0;
     while (start <= t.size()) {
@@ -434,10 +456,18 @@ void BindValue(Statement& st, int index, const FieldDef& f, const Value& v) {
         return;
     }
     switch (v.type()) {
-        case ValueType::Number: st.Bind(index, v.number()); break;
-        case ValueType::Boolean: st.Bind(index, int64_t{v.boolean() ? 1 : 0}); break;
-        case ValueType::Date: st.Bind(index, v.days()); break;
-        case ValueType::DateTime: st.Bind(index, v.ms()); break;
+        case ValueType::Number:
+            st.Bind(index, v.number());
+            break;
+        case ValueType::Boolean:
+            st.Bind(index, int64_t{v.boolean() ? 1 : 0});
+            break;
+        case ValueType::Date:
+            st.Bind(index, v.days());
+            break;
+        case ValueType::DateTime:
+            st.Bind(index, v.ms());
+            break;
         default:
             if (f.type == FieldType::Lookup) {
                 st.Bind(index, static_cast<int64_t>(std::stoll(v.text())));
@@ -451,12 +481,18 @@ Value ReadValue(const Statement& st, int column, const FieldDef& f) {
     const ValueType t = FormulaTypeOf(f.type);
     if (st.IsNull(column)) return t == ValueType::Boolean ? Value::Boolean(false) : Value::Blank(t);
     switch (t) {
-        case ValueType::Number: return Value::Number(st.Real(column));
-        case ValueType::Boolean: return Value::Boolean(st.Int(column) != 0);
-        case ValueType::Date: return Value::Date(st.Int(column));
-        case ValueType::DateTime: return Value::DateTime(st.Int(column));
-        case ValueType::Picklist: return Value::Picklist(st.Text(column));
-        case ValueType::MultiPicklist: return Value::MultiPicklist(st.Text(column));
+        case ValueType::Number:
+            return Value::Number(st.Real(column));
+        case ValueType::Boolean:
+            return Value::Boolean(st.Int(column) != 0);
+        case ValueType::Date:
+            return Value::Date(st.Int(column));
+        case ValueType::DateTime:
+            return Value::DateTime(st.Int(column));
+        case ValueType::Picklist:
+            return Value::Picklist(st.Text(column));
+        case ValueType::MultiPicklist:
+            return Value::MultiPicklist(st.Text(column));
         default:
             if (f.type == FieldType::Lookup) return Value::Text(std::to_string(st.Int(column)));
             return Value::Text(st.Text(column));

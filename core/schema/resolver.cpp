@@ -41,14 +41,16 @@ ObjectResolver::ObjectResolver(const ObjectDef& o, const std::vector<std::shared
         }
         const ObjectDef* target = nullptr;
         for (const auto& candidate : all) {
-            if (ToLowerAscii(candidate->api_name) == ToLowerAscii(lookup.lookup_object)) target = candidate.get();
+            if (ToLowerAscii(candidate->api_name) == ToLowerAscii(lookup.lookup_object))
+                target = candidate.get();
         }
         if (!target) continue;
         for (const FieldDef& tf : target->fields) {
             if (tf.state != FieldState::Active || tf.type == FieldType::Formula) continue;
             const int index = kPathIndexBase + static_cast<int>(paths_.size());
-            const std::string sub = "(SELECT p_." + QuoteIdent(tf.column) + " FROM " + QuoteIdent(target->table) +
-                                    " AS p_ WHERE p_.id = " + table + "." + QuoteIdent(lookup.column) + ")";
+            const std::string sub = "(SELECT p_." + QuoteIdent(tf.column) + " FROM " +
+                                    QuoteIdent(target->table) + " AS p_ WHERE p_.id = " + table + "." +
+                                    QuoteIdent(lookup.column) + ")";
             formula::FieldInfo info = InfoFor(tf, sub, index);
             info.name = lookup.relationship_name + "." + tf.api_name;
             infos_.push_back(std::move(info));

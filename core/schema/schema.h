@@ -100,11 +100,11 @@ struct FieldDef {
     bool custom = true;
     bool required = false;
     bool unique = false;
-    bool track_history = false;  ///< field history: old/new value, who, when, on every change
-    std::string default_value;   ///< in the text form ValueFromText reads; "" = none
-    int length = 0;              ///< text: maximum characters (0 = the type's maximum)
-    int precision = 18;          ///< number/currency/percent: total digits
-    int scale = 0;               ///< number/currency/percent: digits after the decimal point
+    bool track_history = false;       ///< field history: old/new value, who, when, on every change
+    std::string default_value;        ///< in the text form ValueFromText reads; "" = none
+    int length = 0;                   ///< text: maximum characters (0 = the type's maximum)
+    int precision = 18;               ///< number/currency/percent: total digits
+    int scale = 0;                    ///< number/currency/percent: digits after the decimal point
     std::optional<double> min_value;  ///< number/currency/percent: inclusive range
     std::optional<double> max_value;
     std::string lookup_object;      ///< lookup: API name of the target object
@@ -132,8 +132,8 @@ struct ObjectDef {
     std::string description;
     bool custom = true;
     bool deleted = false;
-    std::string table;       ///< "rec_opportunity"
-    std::string name_field;  ///< API name of the record-name field (text or auto-number)
+    std::string table;             ///< "rec_opportunity"
+    std::string name_field;        ///< API name of the record-name field (text or auto-number)
     std::vector<FieldDef> fields;  ///< active and deleted fields (not purged), by position
 
     /// The active field with this API name (case-insensitive), or nullptr.
@@ -253,8 +253,8 @@ struct RetypeFailure {
 
 /// The dry run of a type change: what would convert and what would not.
 struct RetypePreview {
-    int64_t records = 0;      ///< records with a value in the field
-    int64_t failures = 0;     ///< values that would not convert (all counted)
+    int64_t records = 0;                ///< records with a value in the field
+    int64_t failures = 0;               ///< values that would not convert (all counted)
     std::vector<RetypeFailure> listed;  ///< the failures, in id order (up to the asked limit)
 };
 
@@ -338,7 +338,9 @@ public:
 
     /// Runs `body` inside the caller's transaction with the audit helpers; for tests that force a
     /// failure in the middle of a change (the hook runs just before commit; an error rolls back).
-    void SetBeforeCommitHookForTesting(std::function<Status()> hook) { before_commit_hook_ = std::move(hook); }
+    void SetBeforeCommitHookForTesting(std::function<Status()> hook) {
+        before_commit_hook_ = std::move(hook);
+    }
 
 private:
     friend class SchemaChange;

@@ -95,8 +95,10 @@ Status ReadPicklist(const json& v, std::vector<PicklistValue>& out) {
             if (pv.label.empty()) pv.label = pv.api_name;
             if (pv.api_name.empty()) pv.api_name = pv.label;
         } else {
-            return Bad("picklist", "Each picklist value is a string or {\"api_name\", \"label\", \"active\", "
-                                   "\"default\"}; got " + item.dump() + ".");
+            return Bad("picklist",
+                       "Each picklist value is a string or {\"api_name\", \"label\", \"active\", "
+                       "\"default\"}; got " +
+                           item.dump() + ".");
         }
         out.push_back(std::move(pv));
     }
@@ -106,20 +108,30 @@ Status ReadPicklist(const json& v, std::vector<PicklistValue>& out) {
 }  // namespace
 
 json ToJson(const PicklistValue& v) {
-    return json{{"api_name", v.api_name}, {"label", v.label}, {"active", v.active}, {"default", v.is_default}};
+    return json{
+        {"api_name", v.api_name}, {"label", v.label}, {"active", v.active}, {"default", v.is_default}};
 }
 
 json ToJson(const FieldDef& f) {
-    json out = {{"api_name", f.api_name},   {"label", f.label},       {"type", FieldTypeName(f.type)},
-                {"help_text", f.help_text}, {"custom", f.custom},     {"required", f.required},
-                {"unique", f.unique},       {"track_history", f.track_history},
+    json out = {{"api_name", f.api_name},
+                {"label", f.label},
+                {"type", FieldTypeName(f.type)},
+                {"help_text", f.help_text},
+                {"custom", f.custom},
+                {"required", f.required},
+                {"unique", f.unique},
+                {"track_history", f.track_history},
                 {"default_value", f.default_value},
-                {"state", f.state == FieldState::Active ? "active" : f.state == FieldState::Deleted ? "deleted" : "purged"},
+                {"state", f.state == FieldState::Active    ? "active"
+                          : f.state == FieldState::Deleted ? "deleted"
+                                                           : "purged"},
                 {"position", f.position}};
     switch (f.type) {
         case FieldType::Text:
         case FieldType::LongText:
-        case FieldType::Url: out["length"] = f.length; break;
+        case FieldType::Url:
+            out["length"] = f.length;
+            break;
         case FieldType::Number:
         case FieldType::Currency:
         case FieldType::Percent:
@@ -140,7 +152,9 @@ json ToJson(const FieldDef& f) {
                 out["scale"] = f.scale;
             }
             break;
-        case FieldType::AutoNumber: out["auto_format"] = f.auto_format; break;
+        case FieldType::AutoNumber:
+            out["auto_format"] = f.auto_format;
+            break;
         case FieldType::Picklist:
         case FieldType::MultiPicklist: {
             json values = json::array();
@@ -148,7 +162,8 @@ json ToJson(const FieldDef& f) {
             out["picklist"] = std::move(values);
             break;
         }
-        default: break;
+        default:
+            break;
     }
     return out;
 }
@@ -156,44 +171,70 @@ json ToJson(const FieldDef& f) {
 Result<FieldDef> FieldDefFromJson(const json& j, FieldDef f) {
     if (!j.is_object()) return Bad("", "A field must be a JSON object.");
     static const std::vector<std::string> keys = {
-        "api_name", "label",  "type",          "help_text",         "required", "unique",  "track_history",
-        "default_value", "length", "precision", "scale",     "min",      "max",     "lookup_object",
+        "api_name",          "label",   "type",         "help_text",   "required", "unique", "track_history",
+        "default_value",     "length",  "precision",    "scale",       "min",      "max",    "lookup_object",
         "relationship_name", "formula", "formula_type", "auto_format", "picklist"};
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& k = it.key();
         const json& v = it.value();
         Status s;
-        if (k == "api_name") s = Read(v, k, f.api_name);
-        else if (k == "label") s = Read(v, k, f.label);
-        else if (k == "type") s = ReadType(v, k, f.type);
-        else if (k == "help_text") s = Read(v, k, f.help_text);
-        else if (k == "required") s = Read(v, k, f.required);
-        else if (k == "unique") s = Read(v, k, f.unique);
-        else if (k == "track_history") s = Read(v, k, f.track_history);
+        if (k == "api_name")
+            s = Read(v, k, f.api_name);
+        else if (k == "label")
+            s = Read(v, k, f.label);
+        else if (k == "type")
+            s = ReadType(v, k, f.type);
+        else if (k == "help_text")
+            s = Read(v, k, f.help_text);
+        else if (k == "required")
+            s = Read(v, k, f.required);
+        else if (k == "unique")
+            s = Read(v, k, f.unique);
+        else if (k == "track_history")
+            s = Read(v, k, f.track_history);
         else if (k == "default_value") {
-            if (v.is_boolean()) f.default_value = v.get<bool>() ? "true" : "false";
-            else if (v.is_number()) f.default_value = v.dump();
-            else s = Read(v, k, f.default_value);
-        } else if (k == "length") s = Read(v, k, f.length);
-        else if (k == "precision") s = Read(v, k, f.precision);
-        else if (k == "scale") s = Read(v, k, f.scale);
-        else if (k == "min") s = Read(v, k, f.min_value);
-        else if (k == "max") s = Read(v, k, f.max_value);
-        else if (k == "lookup_object") s = Read(v, k, f.lookup_object);
-        else if (k == "relationship_name") s = Read(v, k, f.relationship_name);
-        else if (k == "formula") s = Read(v, k, f.formula);
-        else if (k == "formula_type") s = ReadType(v, k, f.formula_type);
-        else if (k == "auto_format") s = Read(v, k, f.auto_format);
-        else if (k == "picklist") s = ReadPicklist(v, f.picklist);
-        else s = UnknownKey("A field", k, keys);
+            if (v.is_boolean())
+                f.default_value = v.get<bool>() ? "true" : "false";
+            else if (v.is_number())
+                f.default_value = v.dump();
+            else
+                s = Read(v, k, f.default_value);
+        } else if (k == "length")
+            s = Read(v, k, f.length);
+        else if (k == "precision")
+            s = Read(v, k, f.precision);
+        else if (k == "scale")
+            s = Read(v, k, f.scale);
+        else if (k == "min")
+            s = Read(v, k, f.min_value);
+        else if (k == "max")
+            s = Read(v, k, f.max_value);
+        else if (k == "lookup_object")
+            s = Read(v, k, f.lookup_object);
+        else if (k == "relationship_name")
+            s = Read(v, k, f.relationship_name);
+        else if (k == "formula")
+            s = Read(v, k, f.formula);
+        else if (k == "formula_type")
+            s = ReadType(v, k, f.formula_type);
+        else if (k == "auto_format")
+            s = Read(v, k, f.auto_format);
+        else if (k == "picklist")
+            s = ReadPicklist(v, f.picklist);
+        else
+            s = UnknownKey("A field", k, keys);
         if (!s.ok()) return s.error();
     }
     return f;
 }
 
 json ToJson(const ObjectDef& o, bool include_fields) {
-    json out = {{"api_name", o.api_name},     {"label", o.label},   {"plural_label", o.plural_label},
-                {"description", o.description}, {"custom", o.custom}, {"name_field", o.name_field},
+    json out = {{"api_name", o.api_name},
+                {"label", o.label},
+                {"plural_label", o.plural_label},
+                {"description", o.description},
+                {"custom", o.custom},
+                {"name_field", o.name_field},
                 {"table", o.table}};
     if (include_fields) {
         json fields = json::array();
@@ -208,19 +249,25 @@ Result<ObjectDef> ObjectDefFromJson(const json& j, ObjectDef o) {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& k = it.key();
         Status s;
-        if (k == "api_name") s = Read(it.value(), k, o.api_name);
-        else if (k == "label") s = Read(it.value(), k, o.label);
-        else if (k == "plural_label") s = Read(it.value(), k, o.plural_label);
-        else if (k == "description") s = Read(it.value(), k, o.description);
-        else s = UnknownKey("An object", k, {"api_name", "label", "plural_label", "description"});
+        if (k == "api_name")
+            s = Read(it.value(), k, o.api_name);
+        else if (k == "label")
+            s = Read(it.value(), k, o.label);
+        else if (k == "plural_label")
+            s = Read(it.value(), k, o.plural_label);
+        else if (k == "description")
+            s = Read(it.value(), k, o.description);
+        else
+            s = UnknownKey("An object", k, {"api_name", "label", "plural_label", "description"});
         if (!s.ok()) return s.error();
     }
     return o;
 }
 
 json ToJson(const ValidationRule& r) {
-    return json{{"object", r.object},        {"name", r.name},           {"description", r.description},
-                {"active", r.active},        {"condition", r.condition}, {"error_message", r.error_message},
+    return json{{"object", r.object},           {"name", r.name},
+                {"description", r.description}, {"active", r.active},
+                {"condition", r.condition},     {"error_message", r.error_message},
                 {"error_field", r.error_field}, {"position", r.position}};
 }
 
@@ -229,14 +276,22 @@ Result<ValidationRule> RuleFromJson(const json& j, ValidationRule r) {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& k = it.key();
         Status s;
-        if (k == "object") s = Read(it.value(), k, r.object);
-        else if (k == "name") s = Read(it.value(), k, r.name);
-        else if (k == "description") s = Read(it.value(), k, r.description);
-        else if (k == "active") s = Read(it.value(), k, r.active);
-        else if (k == "condition") s = Read(it.value(), k, r.condition);
-        else if (k == "error_message") s = Read(it.value(), k, r.error_message);
-        else if (k == "error_field") s = Read(it.value(), k, r.error_field);
-        else if (k == "position") s = Read(it.value(), k, r.position);
+        if (k == "object")
+            s = Read(it.value(), k, r.object);
+        else if (k == "name")
+            s = Read(it.value(), k, r.name);
+        else if (k == "description")
+            s = Read(it.value(), k, r.description);
+        else if (k == "active")
+            s = Read(it.value(), k, r.active);
+        else if (k == "condition")
+            s = Read(it.value(), k, r.condition);
+        else if (k == "error_message")
+            s = Read(it.value(), k, r.error_message);
+        else if (k == "error_field")
+            s = Read(it.value(), k, r.error_field);
+        else if (k == "position")
+            s = Read(it.value(), k, r.position);
         else {
             s = UnknownKey("A validation rule", k,
                            {"object", "name", "description", "active", "condition", "error_message",
@@ -256,8 +311,11 @@ json ToJson(const Layout& l) {
         }
         sections.push_back({{"title", s.title}, {"columns", s.columns}, {"items", std::move(items)}});
     }
-    return json{{"object", l.object},          {"name", l.name},         {"is_default", l.is_default},
-                {"profiles", l.profiles},      {"sections", std::move(sections)}};
+    return json{{"object", l.object},
+                {"name", l.name},
+                {"is_default", l.is_default},
+                {"profiles", l.profiles},
+                {"sections", std::move(sections)}};
 }
 
 Result<Layout> LayoutFromJson(const json& j, Layout l) {
@@ -266,9 +324,12 @@ Result<Layout> LayoutFromJson(const json& j, Layout l) {
         const std::string& k = it.key();
         const json& v = it.value();
         Status s;
-        if (k == "object") s = Read(v, k, l.object);
-        else if (k == "name") s = Read(v, k, l.name);
-        else if (k == "is_default") s = Read(v, k, l.is_default);
+        if (k == "object")
+            s = Read(v, k, l.object);
+        else if (k == "name")
+            s = Read(v, k, l.name);
+        else if (k == "is_default")
+            s = Read(v, k, l.is_default);
         else if (k == "profiles") {
             // Assignments are made with layouts.assign; the list is accepted back unchanged.
         } else if (k == "sections") {
@@ -279,8 +340,10 @@ Result<Layout> LayoutFromJson(const json& j, Layout l) {
                 LayoutSection section;
                 for (auto si = sj.begin(); si != sj.end(); ++si) {
                     Status ss;
-                    if (si.key() == "title") ss = Read(si.value(), "title", section.title);
-                    else if (si.key() == "columns") ss = Read(si.value(), "columns", section.columns);
+                    if (si.key() == "title")
+                        ss = Read(si.value(), "title", section.title);
+                    else if (si.key() == "columns")
+                        ss = Read(si.value(), "columns", section.columns);
                     else if (si.key() == "items") {
                         if (!si.value().is_array()) return Bad("items", "\"items\" must be a list.");
                         for (const json& ij : si.value()) {
@@ -290,14 +353,20 @@ Result<Layout> LayoutFromJson(const json& j, Layout l) {
                             } else if (ij.is_object()) {
                                 for (auto ii = ij.begin(); ii != ij.end(); ++ii) {
                                     Status is;
-                                    if (ii.key() == "field") is = Read(ii.value(), "field", item.field);
-                                    else if (ii.key() == "required") is = Read(ii.value(), "required", item.required);
-                                    else if (ii.key() == "read_only") is = Read(ii.value(), "read_only", item.read_only);
-                                    else is = UnknownKey("A layout item", ii.key(), {"field", "required", "read_only"});
+                                    if (ii.key() == "field")
+                                        is = Read(ii.value(), "field", item.field);
+                                    else if (ii.key() == "required")
+                                        is = Read(ii.value(), "required", item.required);
+                                    else if (ii.key() == "read_only")
+                                        is = Read(ii.value(), "read_only", item.read_only);
+                                    else
+                                        is = UnknownKey("A layout item", ii.key(),
+                                                        {"field", "required", "read_only"});
                                     if (!is.ok()) return is.error();
                                 }
                             } else {
-                                return Bad("items", "Each item is a field name or {field, required, read_only}.");
+                                return Bad("items",
+                                           "Each item is a field name or {field, required, read_only}.");
                             }
                             section.items.push_back(std::move(item));
                         }

@@ -50,7 +50,8 @@ Status CheckApiName(std::string& name, bool custom, const char* what, const char
     if (!std::isalpha(static_cast<unsigned char>(base[0]))) return bad("must start with a letter.");
     for (char c : base) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
-            return bad("may only hold letters, digits and underscores (" + Quote(std::string(1, c)) + " is not).");
+            return bad("may only hold letters, digits and underscores (" + Quote(std::string(1, c)) +
+                       " is not).");
         }
     }
     if (base.find("__") != std::string::npos || base.back() == '_') {
@@ -59,10 +60,12 @@ Status CheckApiName(std::string& name, bool custom, const char* what, const char
     return Status::Ok();
 }
 
-bool IsNumeric(FieldType t) { return t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent; }
+bool IsNumeric(FieldType t) {
+    return t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent;
+}
 bool IsTextLike(FieldType t) {
-    return t == FieldType::Text || t == FieldType::LongText || t == FieldType::Email || t == FieldType::Phone ||
-           t == FieldType::Url || t == FieldType::AutoNumber;
+    return t == FieldType::Text || t == FieldType::LongText || t == FieldType::Email ||
+           t == FieldType::Phone || t == FieldType::Url || t == FieldType::AutoNumber;
 }
 
 // Reads one SQLite value in a field's storage form (for the conversion function).
@@ -70,14 +73,19 @@ Value ValueOfSql(sqlite3_value* v, const FieldDef& f) {
     const formula::ValueType t = FormulaTypeOf(f.type);
     if (sqlite3_value_type(v) == SQLITE_NULL) return Value::Blank(t);
     switch (t) {
-        case formula::ValueType::Number: return Value::Number(sqlite3_value_double(v));
-        case formula::ValueType::Boolean: return Value::Boolean(sqlite3_value_int64(v) != 0);
-        case formula::ValueType::Date: return Value::Date(sqlite3_value_int64(v));
-        case formula::ValueType::DateTime: return Value::DateTime(sqlite3_value_int64(v));
+        case formula::ValueType::Number:
+            return Value::Number(sqlite3_value_double(v));
+        case formula::ValueType::Boolean:
+            return Value::Boolean(sqlite3_value_int64(v) != 0);
+        case formula::ValueType::Date:
+            return Value::Date(sqlite3_value_int64(v));
+        case formula::ValueType::DateTime:
+            return Value::DateTime(sqlite3_value_int64(v));
         default: {
             if (f.type == FieldType::Lookup) return Value::Text(std::to_string(sqlite3_value_int64(v)));
             const unsigned char* text = sqlite3_value_text(v);
-            std::string s(text ? reinterpret_cast<const char*>(text) : "", static_cast<size_t>(sqlite3_value_bytes(v)));
+            std::string s(text ? reinterpret_cast<const char*>(text) : "",
+                          static_cast<size_t>(sqlite3_value_bytes(v)));
             if (t == formula::ValueType::Picklist) return Value::Picklist(std::move(s));
             if (t == formula::ValueType::MultiPicklist) return Value::MultiPicklist(std::move(s));
             return Value::Text(std::move(s));
@@ -94,9 +102,11 @@ Result<Value> ConvertValue(const FieldDef& from, const FieldDef& to, const Value
         return MakeError("records.invalid_value", "only 0 and 1 convert to a checkbox", to.api_name);
     }
     if (from.type == FieldType::DateTime && to.type == FieldType::Date) {
-        return Value::Date(static_cast<int64_t>(std::floor(static_cast<double>(v.ms()) / formula::kMsPerDay)));
+        return Value::Date(
+            static_cast<int64_t>(std::floor(static_cast<double>(v.ms()) / formula::kMsPerDay)));
     }
-    if (from.type == FieldType::Date && to.type == FieldType::DateTime) return Value::DateTime(v.days() * formula::kMsPerDay);
+    if (from.type == FieldType::Date && to.type == FieldType::DateTime)
+        return Value::DateTime(v.days() * formula::kMsPerDay);
     return ValueFromText(to, ValueToText(from, v));
 }
 
@@ -143,27 +153,38 @@ void ConvertSqlFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
     }
     const Value& v = *r;
     switch (v.type()) {
-        case formula::ValueType::Number: sqlite3_result_double(ctx, v.number()); break;
-        case formula::ValueType::Boolean: sqlite3_result_int64(ctx, v.boolean() ? 1 : 0); break;
-        case formula::ValueType::Date: sqlite3_result_int64(ctx, v.days()); break;
-        case formula::ValueType::DateTime: sqlite3_result_int64(ctx, v.ms()); break;
+        case formula::ValueType::Number:
+            sqlite3_result_double(ctx, v.number());
+            break;
+        case formula::ValueType::Boolean:
+            sqlite3_result_int64(ctx, v.boolean() ? 1 : 0);
+            break;
+        case formula::ValueType::Date:
+            sqlite3_result_int64(ctx, v.days());
+            break;
+        case formula::ValueType::DateTime:
+            sqlite3_result_int64(ctx, v.ms());
+            break;
         default:
             if (c->to->type == FieldType::Lookup) {
                 sqlite3_result_int64(ctx, std::stoll(v.text()));
             } else {
-                sqlite3_result_text(ctx, v.text().data(), static_cast<int>(v.text().size()), SQLITE_TRANSIENT);
+                sqlite3_result_text(ctx, v.text().data(), static_cast<int>(v.text().size()),
+                                    SQLITE_TRANSIENT);
             }
     }
 }
 
 class ScopedConvertFunction {
 public:
-    ScopedConvertFunction(Database& db, const FieldDef& from, const FieldDef& to) : db_(db), context_{&from, &to} {
-        sqlite3_create_function(db_.handle(), "crm_convert", 1, SQLITE_UTF8, &context_, ConvertSqlFunction, nullptr,
-                                nullptr);
+    ScopedConvertFunction(Database& db, const FieldDef& from, const FieldDef& to)
+        : db_(db), context_{&from, &to} {
+        sqlite3_create_function(db_.handle(), "crm_convert", 1, SQLITE_UTF8, &context_, ConvertSqlFunction,
+                                nullptr, nullptr);
     }
     ~ScopedConvertFunction() {
-        sqlite3_create_function(db_.handle(), "crm_convert", 1, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr);
+        sqlite3_create_function(db_.handle(), "crm_convert", 1, SQLITE_UTF8, nullptr, nullptr, nullptr,
+                                nullptr);
     }
 
 private:
@@ -174,7 +195,8 @@ private:
 // Checks a field definition on its own (the object is checked by the caller).
 Status ValidateFieldDef(FieldDef& f, const SchemaService& schema, const ObjectDef& object) {
     if (IsBlank(f.label)) return SchemaError("schema.invalid_field", "The field needs a label.", "label");
-    if (Utf8Length(f.label) > 80) return SchemaError("schema.invalid_field", "A label has at most 80 characters.", "label");
+    if (Utf8Length(f.label) > 80)
+        return SchemaError("schema.invalid_field", "A label has at most 80 characters.", "label");
     if (Utf8Length(f.help_text) > 510) {
         return SchemaError("schema.invalid_field", "Help text has at most 510 characters.", "help_text");
     }
@@ -182,63 +204,73 @@ Status ValidateFieldDef(FieldDef& f, const SchemaService& schema, const ObjectDe
         case FieldType::Text:
             if (f.length == 0) f.length = 255;
             if (f.length < 1 || f.length > 255) {
-                return SchemaError("schema.invalid_field", "A text field holds 1 to 255 characters; use long text for more.",
+                return SchemaError("schema.invalid_field",
+                                   "A text field holds 1 to 255 characters; use long text for more.",
                                    "length");
             }
             break;
         case FieldType::LongText:
             if (f.length == 0) f.length = 32768;
             if (f.length < 256 || f.length > 131072) {
-                return SchemaError("schema.invalid_field", "A long text field holds 256 to 131072 characters.", "length");
+                return SchemaError("schema.invalid_field",
+                                   "A long text field holds 256 to 131072 characters.", "length");
             }
             break;
         case FieldType::Number:
         case FieldType::Currency:
         case FieldType::Percent:
             if (f.precision < 1 || f.precision > 18) {
-                return SchemaError("schema.invalid_field", "Precision (total digits) must be 1 to 18.", "precision");
+                return SchemaError("schema.invalid_field", "Precision (total digits) must be 1 to 18.",
+                                   "precision");
             }
             if (f.scale < 0 || f.scale > f.precision) {
-                return SchemaError("schema.invalid_field", "Scale (decimal places) must be 0 to the precision.", "scale");
+                return SchemaError("schema.invalid_field",
+                                   "Scale (decimal places) must be 0 to the precision.", "scale");
             }
             if (f.min_value && f.max_value && *f.min_value > *f.max_value) {
-                return SchemaError("schema.invalid_field", "The minimum must not be above the maximum.", "min");
+                return SchemaError("schema.invalid_field", "The minimum must not be above the maximum.",
+                                   "min");
             }
             break;
         case FieldType::Picklist:
         case FieldType::MultiPicklist: {
             if (f.picklist.empty()) {
-                return SchemaError("schema.invalid_field", "A picklist needs at least one value.", "picklist");
+                return SchemaError("schema.invalid_field", "A picklist needs at least one value.",
+                                   "picklist");
             }
             std::set<std::string> seen;
             int defaults = 0;
             for (const PicklistValue& v : f.picklist) {
-                if (IsBlank(v.api_name) || v.api_name.find(';') != std::string::npos || Utf8Length(v.api_name) > 255) {
-                    return SchemaError("schema.invalid_field",
-                                       "Picklist value " + Quote(v.api_name) +
-                                           " must be 1 to 255 characters without ';'.",
-                                       "picklist");
+                if (IsBlank(v.api_name) || v.api_name.find(';') != std::string::npos ||
+                    Utf8Length(v.api_name) > 255) {
+                    return SchemaError(
+                        "schema.invalid_field",
+                        "Picklist value " + Quote(v.api_name) + " must be 1 to 255 characters without ';'.",
+                        "picklist");
                 }
                 if (!seen.insert(v.api_name).second) {
-                    return SchemaError("schema.duplicate_value", "The picklist lists " + Quote(v.api_name) + " twice.",
-                                       "picklist");
+                    return SchemaError("schema.duplicate_value",
+                                       "The picklist lists " + Quote(v.api_name) + " twice.", "picklist");
                 }
                 if (v.is_default) ++defaults;
                 if (v.is_default && !v.active) {
-                    return SchemaError("schema.invalid_field", "The default value must be active.", "picklist");
+                    return SchemaError("schema.invalid_field", "The default value must be active.",
+                                       "picklist");
                 }
             }
             if (defaults > 1) {
-                return SchemaError("schema.invalid_field", "A picklist has at most one default value.", "picklist");
+                return SchemaError("schema.invalid_field", "A picklist has at most one default value.",
+                                   "picklist");
             }
             break;
         }
         case FieldType::Lookup: {
             Result<std::shared_ptr<const ObjectDef>> target = schema.Object(f.lookup_object);
             if (!target.ok()) {
-                return SchemaError("schema.unknown_object",
-                                   "The lookup's target object " + Quote(f.lookup_object) + " does not exist.",
-                                   "lookup_object");
+                return SchemaError(
+                    "schema.unknown_object",
+                    "The lookup's target object " + Quote(f.lookup_object) + " does not exist.",
+                    "lookup_object");
             }
             f.lookup_object = (*target)->api_name;
             if (f.relationship_name.empty()) {
@@ -255,8 +287,8 @@ Status ValidateFieldDef(FieldDef& f, const SchemaService& schema, const ObjectDe
                 if (other.type == FieldType::Lookup && other.api_name != f.api_name &&
                     SameName(other.relationship_name, f.relationship_name)) {
                     return SchemaError("schema.duplicate_api_name",
-                                       "The relationship name " + Quote(f.relationship_name) + " is taken by " +
-                                           other.api_name + ".",
+                                       "The relationship name " + Quote(f.relationship_name) +
+                                           " is taken by " + other.api_name + ".",
                                        "relationship_name");
                 }
             }
@@ -264,19 +296,22 @@ Status ValidateFieldDef(FieldDef& f, const SchemaService& schema, const ObjectDe
         }
         case FieldType::AutoNumber:
             if (f.auto_format.empty()) f.auto_format = "{0}";
-            if (f.auto_format.find("{0") == std::string::npos || f.auto_format.find('}') == std::string::npos) {
-                return SchemaError("schema.invalid_field",
-                                   "An auto-number format needs a number part such as {0000}: \"INV-{0000}\".",
-                                   "auto_format");
+            if (f.auto_format.find("{0") == std::string::npos ||
+                f.auto_format.find('}') == std::string::npos) {
+                return SchemaError(
+                    "schema.invalid_field",
+                    "An auto-number format needs a number part such as {0000}: \"INV-{0000}\".",
+                    "auto_format");
             }
             break;
         case FieldType::Formula: {
             const FieldType t = f.formula_type;
             if (!(IsNumeric(t) || t == FieldType::Text || t == FieldType::Checkbox || t == FieldType::Date ||
                   t == FieldType::DateTime)) {
-                return SchemaError("schema.invalid_field",
-                                   "A formula returns number, currency, percent, text, checkbox, date or datetime.",
-                                   "formula_type");
+                return SchemaError(
+                    "schema.invalid_field",
+                    "A formula returns number, currency, percent, text, checkbox, date or datetime.",
+                    "formula_type");
             }
             auto all = schema.Objects();
             ObjectResolver resolver(object, all, /*with_formulas=*/false);
@@ -290,19 +325,22 @@ Status ValidateFieldDef(FieldDef& f, const SchemaService& schema, const ObjectDe
             }
             break;
         }
-        default: break;
+        default:
+            break;
     }
     if (f.type == FieldType::Formula || f.type == FieldType::AutoNumber || f.type == FieldType::Checkbox) {
         f.required = false;
     }
-    if (f.unique && (f.type == FieldType::LongText || f.type == FieldType::Checkbox || f.type == FieldType::Picklist ||
-                     f.type == FieldType::MultiPicklist || f.type == FieldType::Formula || f.type == FieldType::Lookup)) {
+    if (f.unique &&
+        (f.type == FieldType::LongText || f.type == FieldType::Checkbox || f.type == FieldType::Picklist ||
+         f.type == FieldType::MultiPicklist || f.type == FieldType::Formula || f.type == FieldType::Lookup)) {
         return SchemaError("schema.invalid_field",
                            std::string("A ") + FieldTypeName(f.type) + " field cannot be unique.", "unique");
     }
     if (!f.default_value.empty()) {
         if (f.type == FieldType::Formula || f.type == FieldType::AutoNumber || f.type == FieldType::Lookup) {
-            return SchemaError("schema.invalid_field", "This type of field has no default value.", "default_value");
+            return SchemaError("schema.invalid_field", "This type of field has no default value.",
+                               "default_value");
         }
         Result<Value> v = ValueFromText(f, f.default_value);
         if (!v.ok()) {
@@ -333,7 +371,8 @@ std::vector<std::pair<std::string, std::string>> ReadFields(const ObjectDef& o, 
 }
 
 std::string OneLine(const RetypePreview& p) {
-    std::string m = std::to_string(p.failures) + " value" + (p.failures == 1 ? "" : "s") + " would not convert";
+    std::string m =
+        std::to_string(p.failures) + " value" + (p.failures == 1 ? "" : "s") + " would not convert";
     if (!p.listed.empty()) {
         const RetypeFailure& f = p.listed.front();
         m += " (first: record " + std::to_string(f.record_id) + ", " + Quote(f.value) + ": " + f.reason + ")";
@@ -345,7 +384,8 @@ std::string OneLine(const RetypePreview& p) {
 
 // [SECTION] Loading
 
-SchemaService::SchemaService(Database& db, AuditLog& audit, const Clock& clock, std::function<void()> on_commit)
+SchemaService::SchemaService(Database& db, AuditLog& audit, const Clock& clock,
+                             std::function<void()> on_commit)
     : db_(db), audit_(audit), clock_(clock), on_commit_(std::move(on_commit)) {
     (void)Reload();
 }
@@ -356,7 +396,8 @@ Status SchemaService::Reload() {
     std::vector<std::shared_ptr<ObjectDef>> objects;
     std::map<int64_t, ObjectDef*> by_id;
     Statement os = db_.Prepare(
-        "SELECT id, api_name, label, plural_label, description, custom, table_name, name_field FROM schema_objects "
+        "SELECT id, api_name, label, plural_label, description, custom, table_name, name_field FROM "
+        "schema_objects "
         "WHERE deleted = 0 ORDER BY custom, api_name");
     while (os.Step()) {
         auto o = std::make_shared<ObjectDef>();
@@ -374,7 +415,8 @@ Status SchemaService::Reload() {
     if (!os.status().ok()) return os.status();
     Statement fs = db_.Prepare(
         "SELECT id, object_id, api_name, label, type, help_text, custom, required, is_unique, track_history, "
-        "default_value, length, precision, scale, min_value, max_value, lookup_object, relationship_name, formula, "
+        "default_value, length, precision, scale, min_value, max_value, lookup_object, relationship_name, "
+        "formula, "
         "formula_type, auto_format, state, column_name, position FROM schema_fields WHERE state <> 'purged' "
         "ORDER BY object_id, position, id");
     std::map<int64_t, FieldDef*> fields_by_id;
@@ -413,7 +455,8 @@ Status SchemaService::Reload() {
         for (FieldDef& f : o->fields) fields_by_id[f.id] = &f;
     }
     Statement ps = db_.Prepare(
-        "SELECT field_id, api_name, label, active, is_default FROM schema_picklist_values ORDER BY field_id, position");
+        "SELECT field_id, api_name, label, active, is_default FROM schema_picklist_values ORDER BY field_id, "
+        "position");
     while (ps.Step()) {
         auto it = fields_by_id.find(ps.Int(0));
         if (it == fields_by_id.end()) continue;
@@ -470,7 +513,8 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::LiveObject(std::string_v
     return Object(api_name);
 }
 
-Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::string& actor, const ObjectDef& spec,
+Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::string& actor,
+                                                                     const ObjectDef& spec,
                                                                      const std::string& name_format) {
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     ObjectDef o = spec;
@@ -513,9 +557,11 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
 
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
-    std::string sql = InsertObjectSql(o) + InsertFieldSql(name) + CreateRecordTableSql(o) + InsertLayoutSql(DefaultLayout(o));
+    std::string sql = InsertObjectSql(o) + InsertFieldSql(name) + CreateRecordTableSql(o) +
+                      InsertLayoutSql(DefaultLayout(o));
     if (Status s = db_.Exec(sql); !s.ok()) return s.error();
-    if (Status s = Audit(actor, "create", "object." + o.api_name, nullptr, ToJson(o)); !s.ok()) return s.error();
+    if (Status s = Audit(actor, "create", "object." + o.api_name, nullptr, ToJson(o)); !s.ok())
+        return s.error();
     if (Status s = Finish(tx); !s.ok()) return s.error();
     return Object(o.api_name);
 }
@@ -524,7 +570,8 @@ Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& ch
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<std::shared_ptr<const ObjectDef>> current = Object(changed.api_name);
     if (!current.ok()) return current.error();
-    if (IsBlank(changed.label)) return SchemaError("schema.invalid_object", "The object needs a label.", "label");
+    if (IsBlank(changed.label))
+        return SchemaError("schema.invalid_object", "The object needs a label.", "label");
     if (IsBlank(changed.plural_label)) {
         return SchemaError("schema.invalid_object", "The object needs a plural label.", "plural_label");
     }
@@ -536,7 +583,8 @@ Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& ch
     if (before == after) return Status::Ok();
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
-    Statement up = db_.Prepare("UPDATE schema_objects SET label = ?1, plural_label = ?2, description = ?3 WHERE id = ?4");
+    Statement up = db_.Prepare(
+        "UPDATE schema_objects SET label = ?1, plural_label = ?2, description = ?3 WHERE id = ?4");
     up.Bind(1, changed.label).Bind(2, changed.plural_label).Bind(3, changed.description).Bind(4, o.id);
     if (Status s = up.Run(); !s.ok()) return s;
     if (Status s = Audit(actor, "update", "object." + o.api_name, before, after); !s.ok()) return s;
@@ -549,7 +597,8 @@ Status SchemaService::DeleteObject(const std::string& actor, std::string_view ap
     if (!current.ok()) return current.error();
     const ObjectDef& o = **current;
     if (!o.custom) {
-        return SchemaError("schema.standard_object", "Standard objects such as " + o.api_name + " cannot be deleted.");
+        return SchemaError("schema.standard_object",
+                           "Standard objects such as " + o.api_name + " cannot be deleted.");
     }
     std::vector<std::string> users;
     for (const auto& other : objects_) {
@@ -563,20 +612,23 @@ Status SchemaService::DeleteObject(const std::string& actor, std::string_view ap
     if (!users.empty()) {
         std::string list;
         for (const std::string& u : users) list += (list.empty() ? "" : ", ") + u;
-        return SchemaError("schema.object_in_use", o.api_name + " is used by " + list + "; delete those first.");
+        return SchemaError("schema.object_in_use",
+                           o.api_name + " is used by " + list + "; delete those first.");
     }
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare("UPDATE schema_objects SET deleted = 1 WHERE id = ?1");
     up.Bind(1, o.id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "object." + o.api_name, ToJson(o, false), nullptr); !s.ok()) return s;
+    if (Status s = Audit(actor, "delete", "object." + o.api_name, ToJson(o, false), nullptr); !s.ok())
+        return s;
     return Finish(tx);
 }
 
 // [SECTION] Fields
 
-Result<FieldDef> SchemaService::CreateField(const std::string& actor, const FieldDef& spec, bool add_to_layouts) {
+Result<FieldDef> SchemaService::CreateField(const std::string& actor, const FieldDef& spec,
+                                            bool add_to_layouts) {
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<std::shared_ptr<const ObjectDef>> object = Object(spec.object);
     if (!object.ok()) return object.error();
@@ -588,25 +640,28 @@ Result<FieldDef> SchemaService::CreateField(const std::string& actor, const Fiel
     if (Status s = CheckApiName(f.api_name, true, "field", "api_name"); !s.ok()) return s.error();
     if (Status s = ValidateFieldDef(f, *this, o); !s.ok()) return s.error();
     {
-        Statement taken = db_.Prepare("SELECT state FROM schema_fields WHERE object_id = ?1 AND api_name = ?2");
+        Statement taken =
+            db_.Prepare("SELECT state FROM schema_fields WHERE object_id = ?1 AND api_name = ?2");
         taken.Bind(1, o.id).Bind(2, f.api_name);
         if (taken.Step()) {
             const std::string state = taken.Text(0);
-            return SchemaError("schema.duplicate_api_name",
-                               o.api_name + " already has " +
-                                   (state == "active"    ? "a field " + Quote(f.api_name)
-                                    : state == "deleted" ? "a deleted field " + Quote(f.api_name) + " (restore it instead)"
-                                                         : "had a field " + Quote(f.api_name) +
-                                                               " (purged; API names are never reused)") +
-                                   "; choose another API name.",
-                               "api_name");
+            return SchemaError(
+                "schema.duplicate_api_name",
+                o.api_name + " already has " +
+                    (state == "active" ? "a field " + Quote(f.api_name)
+                     : state == "deleted"
+                         ? "a deleted field " + Quote(f.api_name) + " (restore it instead)"
+                         : "had a field " + Quote(f.api_name) + " (purged; API names are never reused)") +
+                    "; choose another API name.",
+                "api_name");
         }
     }
     f.column = f.has_column() ? ColumnNameFor(f.api_name) : "";
     int position = 0;
     for (const FieldDef& other : o.fields) position = std::max(position, other.position + 1);
     {
-        Statement max = db_.Prepare("SELECT COALESCE(MAX(position) + 1, 0) FROM schema_fields WHERE object_id = ?1");
+        Statement max =
+            db_.Prepare("SELECT COALESCE(MAX(position) + 1, 0) FROM schema_fields WHERE object_id = ?1");
         max.Bind(1, o.id);
         if (max.Step()) position = std::max(position, static_cast<int>(max.Int(0)));
     }
@@ -630,7 +685,8 @@ Result<FieldDef> SchemaService::CreateField(const std::string& actor, const Fiel
             if (Status s = up.Run(); !s.ok()) return s.error();
         }
     }
-    if (Status s = Audit(actor, "create", "field." + o.api_name + "." + f.api_name, nullptr, ToJson(f)); !s.ok()) {
+    if (Status s = Audit(actor, "create", "field." + o.api_name + "." + f.api_name, nullptr, ToJson(f));
+        !s.ok()) {
         return s.error();
     }
     if (Status s = Finish(tx); !s.ok()) return s.error();
@@ -648,7 +704,8 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
     Statement up = db.Prepare(
         "UPDATE schema_fields SET label = ?1, type = ?2, help_text = ?3, required = ?4, is_unique = ?5, "
         "track_history = ?6, default_value = ?7, length = ?8, precision = ?9, scale = ?10, min_value = ?11, "
-        "max_value = ?12, relationship_name = ?13, formula = ?14, formula_type = ?15, auto_format = ?16 WHERE id = ?17");
+        "max_value = ?12, relationship_name = ?13, formula = ?14, formula_type = ?15, auto_format = ?16 "
+        "WHERE id = ?17");
     up.Bind(1, f.label)
         .Bind(2, FieldTypeName(f.type))
         .Bind(3, f.help_text)
@@ -659,9 +716,19 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
         .Bind(8, f.length)
         .Bind(9, f.precision)
         .Bind(10, f.scale);
-    if (f.min_value) up.Bind(11, *f.min_value); else up.Bind(11, nullptr);
-    if (f.max_value) up.Bind(12, *f.max_value); else up.Bind(12, nullptr);
-    up.Bind(13, f.relationship_name).Bind(14, f.formula).Bind(15, FieldTypeName(f.formula_type)).Bind(16, f.auto_format).Bind(17, f.id);
+    if (f.min_value)
+        up.Bind(11, *f.min_value);
+    else
+        up.Bind(11, nullptr);
+    if (f.max_value)
+        up.Bind(12, *f.max_value);
+    else
+        up.Bind(12, nullptr);
+    up.Bind(13, f.relationship_name)
+        .Bind(14, f.formula)
+        .Bind(15, FieldTypeName(f.formula_type))
+        .Bind(16, f.auto_format)
+        .Bind(17, f.id);
     if (Status s = up.Run(); !s.ok()) return s;
     Statement del = db.Prepare("DELETE FROM schema_picklist_values WHERE field_id = ?1");
     del.Bind(1, f.id);
@@ -672,7 +739,12 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
     int position = 0;
     for (const PicklistValue& v : f.picklist) {
         ins.Reset();
-        ins.Bind(1, f.id).Bind(2, position++).Bind(3, v.api_name).Bind(4, v.label).Bind(5, int64_t{v.active}).Bind(6, int64_t{v.is_default});
+        ins.Bind(1, f.id)
+            .Bind(2, position++)
+            .Bind(3, v.api_name)
+            .Bind(4, v.label)
+            .Bind(5, int64_t{v.active})
+            .Bind(6, int64_t{v.is_default});
         if (Status s = ins.Run(); !s.ok()) return s;
     }
     return Status::Ok();
@@ -687,14 +759,15 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
     const ObjectDef& o = **object;
     const FieldDef* current = o.Field(changed.api_name);
     if (!current) {
-        return SchemaError("schema.unknown_field", o.api_name + " has no field " + Quote(changed.api_name) + ".",
-                           "field");
+        return SchemaError("schema.unknown_field",
+                           o.api_name + " has no field " + Quote(changed.api_name) + ".", "field");
     }
     if (changed.type != current->type) {
-        return SchemaError("schema.type_change",
-                           "Changing the type of " + current->api_name +
-                               " converts its data: preview it with fields.retype_preview, then use fields.retype.",
-                           "type");
+        return SchemaError(
+            "schema.type_change",
+            "Changing the type of " + current->api_name +
+                " converts its data: preview it with fields.retype_preview, then use fields.retype.",
+            "type");
     }
     FieldDef f = changed;
     // What an update cannot change.
@@ -712,14 +785,15 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
     // A tightened limit (length, digits, range, picklist values) must hold for the stored values.
     const bool data_limits_changed = f.length != current->length || f.precision != current->precision ||
                                      f.scale != current->scale || f.min_value != current->min_value ||
-                                     f.max_value != current->max_value || ToJson(f)["picklist"] != ToJson(*current)["picklist"];
+                                     f.max_value != current->max_value ||
+                                     ToJson(f)["picklist"] != ToJson(*current)["picklist"];
     if (data_limits_changed && f.has_column()) {
         Result<RetypePreview> check = PreviewRetype(f, 5);
         if (!check.ok()) return check.error();
         if (check->failures > 0) {
             return SchemaError("schema.values_out_of_limits",
-                               "The new limits of " + f.api_name + " do not fit the stored data: " + OneLine(*check) +
-                                   ". Change those records first.",
+                               "The new limits of " + f.api_name + " do not fit the stored data: " +
+                                   OneLine(*check) + ". Change those records first.",
                                "field");
         }
     }
@@ -730,12 +804,14 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
         std::string sql = DropIndexSql(o, *current);
         if (NeedsIndex(f)) sql += IndexSql(o, f);
         if (Status s = db_.Exec(sql); !s.ok()) {
-            return SchemaError("schema.values_not_unique",
-                               f.api_name + " cannot be made unique: some records share a value. Change those first.",
-                               "unique");
+            return SchemaError(
+                "schema.values_not_unique",
+                f.api_name + " cannot be made unique: some records share a value. Change those first.",
+                "unique");
         }
     }
-    if (Status s = Audit(actor, "update", "field." + o.api_name + "." + f.api_name, ToJson(*current), ToJson(f));
+    if (Status s =
+            Audit(actor, "update", "field." + o.api_name + "." + f.api_name, ToJson(*current), ToJson(f));
         !s.ok()) {
         return s.error();
     }
@@ -778,14 +854,16 @@ std::vector<std::string> SchemaService::FieldUsers(std::string_view object, std:
             }
         }
         // List views: columns, filters, sort field, or the filter formula.
-        Statement lv = db_.Prepare("SELECT owner, name, definition FROM list_views WHERE object_id = ?1 ORDER BY id");
+        Statement lv =
+            db_.Prepare("SELECT owner, name, definition FROM list_views WHERE object_id = ?1 ORDER BY id");
         lv.Bind(1, o->id);
         while (lv.Step()) {
             json def = json::parse(lv.Text(2), nullptr, false);
             if (!def.is_object()) continue;
             bool used = false;
             if (SameName(o->api_name, object)) {
-                for (const json& c : def.value("columns", json::array())) used = used || (c.is_string() && SameName(c.get<std::string>(), field));
+                for (const json& c : def.value("columns", json::array()))
+                    used = used || (c.is_string() && SameName(c.get<std::string>(), field));
                 for (const json& fl : def.value("filters", json::array())) {
                     used = used || (fl.is_object() && SameName(fl.value("field", ""), field));
                 }
@@ -809,10 +887,12 @@ Status SchemaService::DeleteField(const std::string& actor, std::string_view obj
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
     if (!o.ok()) return o.error();
     const FieldDef* f = (*o)->Field(field);
-    if (!f) return SchemaError("schema.unknown_field", (*o)->api_name + " has no field " + Quote(field) + ".", "field");
-    if (!f->custom) {
-        return SchemaError("schema.standard_field", "Standard fields such as " + f->api_name + " cannot be deleted.",
+    if (!f)
+        return SchemaError("schema.unknown_field", (*o)->api_name + " has no field " + Quote(field) + ".",
                            "field");
+    if (!f->custom) {
+        return SchemaError("schema.standard_field",
+                           "Standard fields such as " + f->api_name + " cannot be deleted.", "field");
     }
     std::vector<std::string> users = FieldUsers((*o)->api_name, f->api_name);
     if (!users.empty()) {
@@ -826,20 +906,22 @@ Status SchemaService::DeleteField(const std::string& actor, std::string_view obj
     Statement up = db_.Prepare("UPDATE schema_fields SET state = 'deleted' WHERE id = ?1");
     up.Bind(1, f->id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr); !s.ok()) {
+    if (Status s = Audit(actor, "delete", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr);
+        !s.ok()) {
         return s;
     }
     return Finish(tx);
 }
 
-Status SchemaService::RestoreField(const std::string& actor, std::string_view object, std::string_view field) {
+Status SchemaService::RestoreField(const std::string& actor, std::string_view object,
+                                   std::string_view field) {
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
     if (!o.ok()) return o.error();
     const FieldDef* f = (*o)->AnyField(field);
     if (!f || f->state != FieldState::Deleted) {
-        return SchemaError("schema.unknown_field", (*o)->api_name + " has no deleted field " + Quote(field) + ".",
-                           "field");
+        return SchemaError("schema.unknown_field",
+                           (*o)->api_name + " has no deleted field " + Quote(field) + ".", "field");
     }
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
@@ -848,7 +930,8 @@ Status SchemaService::RestoreField(const std::string& actor, std::string_view ob
     if (Status s = up.Run(); !s.ok()) return s;
     FieldDef restored = *f;
     restored.state = FieldState::Active;
-    if (Status s = Audit(actor, "restore", "field." + (*o)->api_name + "." + f->api_name, nullptr, ToJson(restored));
+    if (Status s =
+            Audit(actor, "restore", "field." + (*o)->api_name + "." + f->api_name, nullptr, ToJson(restored));
         !s.ok()) {
         return s;
     }
@@ -875,7 +958,8 @@ Status SchemaService::PurgeField(const std::string& actor, std::string_view obje
     Statement up = db_.Prepare("UPDATE schema_fields SET state = 'purged' WHERE id = ?1");
     up.Bind(1, f->id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "purge", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr); !s.ok()) {
+    if (Status s = Audit(actor, "purge", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr);
+        !s.ok()) {
         return s;
     }
     return Finish(tx);
@@ -893,8 +977,8 @@ Status FillPicklistFromData(Database& db, const ObjectDef& o, const FieldDef& fr
     }
     std::set<std::string> seen;
     Statement st = db.Prepare("SELECT DISTINCT " + QuoteIdent(from.column) + " FROM " + QuoteIdent(o.table) +
-                              " WHERE " + QuoteIdent(from.column) + " IS NOT NULL AND " + QuoteIdent(from.column) +
-                              " <> '' ORDER BY 1 LIMIT 1001");
+                              " WHERE " + QuoteIdent(from.column) + " IS NOT NULL AND " +
+                              QuoteIdent(from.column) + " <> '' ORDER BY 1 LIMIT 1001");
     while (st.Step()) {
         std::string text = st.Text(0);
         size_t start = 0;
@@ -910,9 +994,10 @@ Status FillPicklistFromData(Database& db, const ObjectDef& o, const FieldDef& fr
     }
     if (!st.status().ok()) return st.status();
     if (to.picklist.size() > 1000) {
-        return SchemaError("schema.too_many_values",
-                           "The field holds more than 1000 different values; a picklist this long is not useful.",
-                           "picklist");
+        return SchemaError(
+            "schema.too_many_values",
+            "The field holds more than 1000 different values; a picklist this long is not useful.",
+            "picklist");
     }
     if (to.picklist.empty()) to.picklist.push_back(PicklistValue{"None", "None", true, false});
     return Status::Ok();
@@ -926,8 +1011,8 @@ Result<RetypePreview> SchemaService::PreviewRetype(const FieldDef& changed, int 
     const ObjectDef& o = **object;
     const FieldDef* current = o.Field(changed.api_name);
     if (!current) {
-        return SchemaError("schema.unknown_field", o.api_name + " has no field " + Quote(changed.api_name) + ".",
-                           "field");
+        return SchemaError("schema.unknown_field",
+                           o.api_name + " has no field " + Quote(changed.api_name) + ".", "field");
     }
     FieldDef to = changed;
     to.object = o.api_name;
@@ -940,8 +1025,8 @@ Result<RetypePreview> SchemaService::PreviewRetype(const FieldDef& changed, int 
     if (Status s = ValidateFieldDef(to, *this, o); !s.ok()) return s.error();
     RetypePreview preview;
     if (!current->has_column()) return preview;
-    Statement st = db_.Prepare("SELECT id, " + QuoteIdent(current->column) + " FROM " + QuoteIdent(o.table) + " WHERE " +
-                               QuoteIdent(current->column) + " IS NOT NULL ORDER BY id");
+    Statement st = db_.Prepare("SELECT id, " + QuoteIdent(current->column) + " FROM " + QuoteIdent(o.table) +
+                               " WHERE " + QuoteIdent(current->column) + " IS NOT NULL ORDER BY id");
     while (st.Step()) {
         ++preview.records;
         Value v = ReadValue(st, 1, *current);
@@ -957,14 +1042,15 @@ Result<RetypePreview> SchemaService::PreviewRetype(const FieldDef& changed, int 
     return preview;
 }
 
-Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed, RetypeMode mode) {
+Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed,
+                                                 RetypeMode mode) {
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<RetypePreview> preview = PreviewRetype(changed, 20);
     if (!preview.ok()) return preview.error();
     if (mode == RetypeMode::RefuseIfAny && preview->failures > 0) {
-        return SchemaError("schema.retype_would_lose_data",
-                           OneLine(*preview) + "; nothing was changed. Fix those records, or choose to clear them.",
-                           "type");
+        return SchemaError(
+            "schema.retype_would_lose_data",
+            OneLine(*preview) + "; nothing was changed. Fix those records, or choose to clear them.", "type");
     }
     // Held: the cache is replaced when the change commits.
     std::shared_ptr<const ObjectDef> held = *Object(changed.object);
@@ -1009,7 +1095,8 @@ Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const
     if (Status s = WriteFieldMetadata(db_, to); !s.ok()) return s.error();
     json after = ToJson(to);
     after["cleared_values"] = preview->failures;
-    if (Status s = Audit(actor, "retype", "field." + o.api_name + "." + to.api_name, ToJson(current), after); !s.ok()) {
+    if (Status s = Audit(actor, "retype", "field." + o.api_name + "." + to.api_name, ToJson(current), after);
+        !s.ok()) {
         return s.error();
     }
     if (Status s = Finish(tx); !s.ok()) return s.error();
@@ -1018,7 +1105,8 @@ Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const
 
 // [SECTION] Validation rules
 
-Result<formula::CompiledFormula> SchemaService::CompileRule(std::string_view object, std::string_view condition) const {
+Result<formula::CompiledFormula> SchemaService::CompileRule(std::string_view object,
+                                                            std::string_view condition) const {
     std::shared_ptr<const ObjectResolver> resolver = Resolver(object);
     if (!resolver) return Object(object).error();
     formula::CompileOptions options;
@@ -1032,7 +1120,8 @@ std::vector<ValidationRule> SchemaService::Rules(std::string_view object) const 
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
     if (!o.ok()) return rules;
     Statement st = db_.Prepare(
-        "SELECT id, name, description, active, condition, error_message, error_field, position FROM schema_rules "
+        "SELECT id, name, description, active, condition, error_message, error_field, position FROM "
+        "schema_rules "
         "WHERE object_id = ?1 ORDER BY position, id");
     st.Bind(1, (*o)->id);
     while (st.Step()) {
@@ -1056,7 +1145,8 @@ Result<ValidationRule> SchemaService::Rule(std::string_view object, std::string_
         if (SameName(r.name, name)) return r;
     }
     if (Result<std::shared_ptr<const ObjectDef>> o = Object(object); !o.ok()) return o.error();
-    return SchemaError("schema.unknown_rule", std::string(object) + " has no validation rule " + Quote(name) + ".", "name");
+    return SchemaError("schema.unknown_rule",
+                       std::string(object) + " has no validation rule " + Quote(name) + ".", "name");
 }
 
 namespace {
@@ -1070,8 +1160,8 @@ Status ValidateRule(ValidationRule& r, const ObjectDef& o, const SchemaService& 
     if (!r.error_field.empty()) {
         const FieldDef* f = o.Field(r.error_field);
         if (!f) {
-            return SchemaError("schema.unknown_field", o.api_name + " has no field " + Quote(r.error_field) + ".",
-                               "error_field");
+            return SchemaError("schema.unknown_field",
+                               o.api_name + " has no field " + Quote(r.error_field) + ".", "error_field");
         }
         r.error_field = f->api_name;
     }
@@ -1094,18 +1184,27 @@ Result<ValidationRule> SchemaService::CreateRule(const std::string& actor, const
     r.object = (*o)->api_name;
     if (Status s = ValidateRule(r, **o, *this); !s.ok()) return s.error();
     if (Rule(r.object, r.name).ok()) {
-        return SchemaError("schema.duplicate_api_name", r.object + " already has a rule " + Quote(r.name) + ".", "name");
+        return SchemaError("schema.duplicate_api_name",
+                           r.object + " already has a rule " + Quote(r.name) + ".", "name");
     }
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     Statement ins = db_.Prepare(
-        "INSERT INTO schema_rules(object_id, name, description, active, condition, error_message, error_field, position) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(position) + 1, 0) FROM schema_rules WHERE object_id = ?1))");
-    ins.Bind(1, (*o)->id).Bind(2, r.name).Bind(3, r.description).Bind(4, int64_t{r.active}).Bind(5, r.condition)
-        .Bind(6, r.error_message).Bind(7, r.error_field);
+        "INSERT INTO schema_rules(object_id, name, description, active, condition, error_message, "
+        "error_field, position) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT COALESCE(MAX(position) + 1, 0) FROM schema_rules WHERE "
+        "object_id = ?1))");
+    ins.Bind(1, (*o)->id)
+        .Bind(2, r.name)
+        .Bind(3, r.description)
+        .Bind(4, int64_t{r.active})
+        .Bind(5, r.condition)
+        .Bind(6, r.error_message)
+        .Bind(7, r.error_field);
     if (Status s = ins.Run(); !s.ok()) return s.error();
     r.id = db_.LastInsertRowId();
-    if (Status s = Audit(actor, "create", "rule." + r.object + "." + r.name, nullptr, ToJson(r)); !s.ok()) return s.error();
+    if (Status s = Audit(actor, "create", "rule." + r.object + "." + r.name, nullptr, ToJson(r)); !s.ok())
+        return s.error();
     if (Status s = Finish(tx); !s.ok()) return s.error();
     return Rule(r.object, r.name);
 }
@@ -1125,12 +1224,19 @@ Result<ValidationRule> SchemaService::UpdateRule(const std::string& actor, const
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     Statement up = db_.Prepare(
-        "UPDATE schema_rules SET description = ?1, active = ?2, condition = ?3, error_message = ?4, error_field = ?5, "
+        "UPDATE schema_rules SET description = ?1, active = ?2, condition = ?3, error_message = ?4, "
+        "error_field = ?5, "
         "position = ?6 WHERE id = ?7");
-    up.Bind(1, r.description).Bind(2, int64_t{r.active}).Bind(3, r.condition).Bind(4, r.error_message)
-        .Bind(5, r.error_field).Bind(6, r.position).Bind(7, r.id);
+    up.Bind(1, r.description)
+        .Bind(2, int64_t{r.active})
+        .Bind(3, r.condition)
+        .Bind(4, r.error_message)
+        .Bind(5, r.error_field)
+        .Bind(6, r.position)
+        .Bind(7, r.id);
     if (Status s = up.Run(); !s.ok()) return s.error();
-    if (Status s = Audit(actor, "update", "rule." + r.object + "." + r.name, ToJson(*current), ToJson(r)); !s.ok()) {
+    if (Status s = Audit(actor, "update", "rule." + r.object + "." + r.name, ToJson(*current), ToJson(r));
+        !s.ok()) {
         return s.error();
     }
     if (Status s = Finish(tx); !s.ok()) return s.error();
@@ -1146,7 +1252,8 @@ Status SchemaService::DeleteRule(const std::string& actor, std::string_view obje
     Statement del = db_.Prepare("DELETE FROM schema_rules WHERE id = ?1");
     del.Bind(1, current->id);
     if (Status s = del.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "rule." + current->object + "." + current->name, ToJson(*current), nullptr);
+    if (Status s = Audit(actor, "delete", "rule." + current->object + "." + current->name, ToJson(*current),
+                         nullptr);
         !s.ok()) {
         return s;
     }
@@ -1159,16 +1266,19 @@ std::vector<Layout> SchemaService::Layouts(std::string_view object) const {
     std::vector<Layout> layouts;
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
     if (!o.ok()) return layouts;
-    Statement st = db_.Prepare("SELECT id, name, sections, is_default FROM schema_layouts WHERE object_id = ?1 ORDER BY id");
+    Statement st = db_.Prepare(
+        "SELECT id, name, sections, is_default FROM schema_layouts WHERE object_id = ?1 ORDER BY id");
     st.Bind(1, (*o)->id);
-    Statement profiles = db_.Prepare("SELECT profile FROM schema_layout_assignments WHERE layout_id = ?1 ORDER BY profile");
+    Statement profiles =
+        db_.Prepare("SELECT profile FROM schema_layout_assignments WHERE layout_id = ?1 ORDER BY profile");
     while (st.Step()) {
         Layout l;
         l.id = st.Int(0);
         l.object = (*o)->api_name;
         l.name = st.Text(1);
         l.is_default = st.Int(3) != 0;
-        Result<Layout> parsed = LayoutFromJson(json{{"sections", json::parse(st.Text(2), nullptr, false)}}, l);
+        Result<Layout> parsed =
+            LayoutFromJson(json{{"sections", json::parse(st.Text(2), nullptr, false)}}, l);
         if (parsed.ok()) l = *parsed;
         profiles.Reset();
         profiles.Bind(1, l.id);
@@ -1183,7 +1293,8 @@ Result<Layout> SchemaService::GetLayout(std::string_view object, std::string_vie
         if (SameName(l.name, name)) return l;
     }
     if (Result<std::shared_ptr<const ObjectDef>> o = Object(object); !o.ok()) return o.error();
-    return SchemaError("schema.unknown_layout", std::string(object) + " has no layout " + Quote(name) + ".", "name");
+    return SchemaError("schema.unknown_layout", std::string(object) + " has no layout " + Quote(name) + ".",
+                       "name");
 }
 
 Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout& layout) {
@@ -1198,20 +1309,21 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
     std::set<std::string> placed;
     for (LayoutSection& s : l.sections) {
         if (s.columns != 1 && s.columns != 2) {
-            return SchemaError("schema.invalid_layout", "Section " + Quote(s.title) + " must have 1 or 2 columns.",
-                               "sections");
+            return SchemaError("schema.invalid_layout",
+                               "Section " + Quote(s.title) + " must have 1 or 2 columns.", "sections");
         }
         for (LayoutItem& item : s.items) {
             const FieldDef* f = (*o)->Field(item.field);
             if (!f) {
-                return SchemaError("schema.unknown_field",
-                                   "The layout places " + Quote(item.field) + ", which is not a field of " +
-                                       l.object + ".",
-                                   "sections");
+                return SchemaError(
+                    "schema.unknown_field",
+                    "The layout places " + Quote(item.field) + ", which is not a field of " + l.object + ".",
+                    "sections");
             }
             item.field = f->api_name;
             if (!placed.insert(ToLowerAscii(f->api_name)).second) {
-                return SchemaError("schema.invalid_layout", "The layout places " + f->api_name + " twice.", "sections");
+                return SchemaError("schema.invalid_layout", "The layout places " + f->api_name + " twice.",
+                                   "sections");
             }
         }
     }
@@ -1226,7 +1338,9 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
     if (current.ok()) {
         Statement up = db_.Prepare("UPDATE schema_layouts SET sections = ?1, is_default = ?2 WHERE id = ?3");
         // A layout stays the default unless another one takes that role.
-        up.Bind(1, SectionsJson(l)).Bind(2, int64_t{l.is_default || current->is_default}).Bind(3, current->id);
+        up.Bind(1, SectionsJson(l))
+            .Bind(2, int64_t{l.is_default || current->is_default})
+            .Bind(3, current->id);
         if (Status s = up.Run(); !s.ok()) return s.error();
     } else {
         if (Status s = db_.Exec(InsertLayoutSql(l)); !s.ok()) return s.error();
@@ -1240,10 +1354,11 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
     return GetLayout(l.object, l.name);
 }
 
-Status SchemaService::AssignLayout(const std::string& actor, std::string_view object, std::string_view profile,
-                                   std::string_view layout) {
+Status SchemaService::AssignLayout(const std::string& actor, std::string_view object,
+                                   std::string_view profile, std::string_view layout) {
     if (Status s = NeedActor(actor); !s.ok()) return s;
-    if (IsBlank(profile)) return SchemaError("schema.invalid_layout", "Name the profile to assign the layout to.", "profile");
+    if (IsBlank(profile))
+        return SchemaError("schema.invalid_layout", "Name the profile to assign the layout to.", "profile");
     Result<Layout> l = GetLayout(object, layout);
     if (!l.ok()) return l.error();
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
@@ -1254,7 +1369,8 @@ Status SchemaService::AssignLayout(const std::string& actor, std::string_view ob
         "ON CONFLICT(object_id, profile) DO UPDATE SET layout_id = ?3");
     up.Bind(1, (*o)->id).Bind(2, profile).Bind(3, l->id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "assign", "layout." + l->object + ".profile." + std::string(profile), nullptr, l->name);
+    if (Status s = Audit(actor, "assign", "layout." + l->object + ".profile." + std::string(profile), nullptr,
+                         l->name);
         !s.ok()) {
         return s;
     }
@@ -1266,7 +1382,8 @@ Status SchemaService::DeleteLayout(const std::string& actor, std::string_view ob
     Result<Layout> l = GetLayout(object, name);
     if (!l.ok()) return l.error();
     if (l->is_default) {
-        return SchemaError("schema.default_layout", "The default layout cannot be deleted; make another one the default first.",
+        return SchemaError("schema.default_layout",
+                           "The default layout cannot be deleted; make another one the default first.",
                            "name");
     }
     Transaction tx(db_);
@@ -1277,7 +1394,9 @@ Status SchemaService::DeleteLayout(const std::string& actor, std::string_view ob
     Statement del2 = db_.Prepare("DELETE FROM schema_layouts WHERE id = ?1");
     del2.Bind(1, l->id);
     if (Status s = del2.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "layout." + l->object + "." + l->name, ToJson(*l), nullptr); !s.ok()) return s;
+    if (Status s = Audit(actor, "delete", "layout." + l->object + "." + l->name, ToJson(*l), nullptr);
+        !s.ok())
+        return s;
     return Finish(tx);
 }
 

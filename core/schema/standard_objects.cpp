@@ -116,11 +116,28 @@ struct F {
         def.type = type;
         def.custom = false;
     }
-    F& Required() { def.required = true; return *this; }
-    F& Length(int n) { def.length = n; return *this; }
-    F& Digits(int precision, int scale) { def.precision = precision; def.scale = scale; return *this; }
-    F& Range(double lo, double hi) { def.min_value = lo; def.max_value = hi; return *this; }
-    F& Min(double lo) { def.min_value = lo; return *this; }
+    F& Required() {
+        def.required = true;
+        return *this;
+    }
+    F& Length(int n) {
+        def.length = n;
+        return *this;
+    }
+    F& Digits(int precision, int scale) {
+        def.precision = precision;
+        def.scale = scale;
+        return *this;
+    }
+    F& Range(double lo, double hi) {
+        def.min_value = lo;
+        def.max_value = hi;
+        return *this;
+    }
+    F& Min(double lo) {
+        def.min_value = lo;
+        return *this;
+    }
     F& Lookup(const char* object, const char* relationship) {
         def.lookup_object = object;
         def.relationship_name = relationship;
@@ -142,8 +159,14 @@ struct F {
         def.scale = scale;
         return *this;
     }
-    F& AutoFormat(const char* format) { def.auto_format = format; return *this; }
-    F& Help(const char* text) { def.help_text = text; return *this; }
+    F& AutoFormat(const char* format) {
+        def.auto_format = format;
+        return *this;
+    }
+    F& Help(const char* text) {
+        def.help_text = text;
+        return *this;
+    }
 };
 
 ObjectDef MakeObject(const char* api, const char* label, const char* plural, const char* description,
@@ -167,11 +190,11 @@ ObjectDef MakeObject(const char* api, const char* label, const char* plural, con
 }
 
 const std::initializer_list<const char*> kIndustries = {
-    "Agriculture", "Banking",  "Construction",   "Education",          "Electronics",    "Energy",
-    "Finance",     "Healthcare", "Manufacturing", "Media", "Retail", "Technology", "Telecommunications",
-    "Transportation", "Other"};
-const std::initializer_list<const char*> kLeadSources = {"Web",        "Phone Inquiry", "Partner Referral",
-                                                         "Purchased List", "Trade Show", "Other"};
+    "Agriculture", "Banking",    "Construction",       "Education",      "Electronics",
+    "Energy",      "Finance",    "Healthcare",         "Manufacturing",  "Media",
+    "Retail",      "Technology", "Telecommunications", "Transportation", "Other"};
+const std::initializer_list<const char*> kLeadSources = {
+    "Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Trade Show", "Other"};
 const std::initializer_list<const char*> kRatings = {"Hot", "Warm", "Cold"};
 
 }  // namespace
@@ -204,15 +227,17 @@ std::string DropIndexSql(const ObjectDef& o, const FieldDef& f) {
 }
 
 std::string CreateRecordTableSql(const ObjectDef& o) {
-    std::string sql = "CREATE TABLE " + QuoteIdent(o.table) +
-                      " (\n    id INTEGER PRIMARY KEY,\n    owner_id INTEGER,\n    created_at INTEGER NOT NULL,\n"
-                      "    created_by TEXT NOT NULL,\n    updated_at INTEGER NOT NULL,\n    updated_by TEXT NOT NULL";
+    std::string sql =
+        "CREATE TABLE " + QuoteIdent(o.table) +
+        " (\n    id INTEGER PRIMARY KEY,\n    owner_id INTEGER,\n    created_at INTEGER NOT NULL,\n"
+        "    created_by TEXT NOT NULL,\n    updated_at INTEGER NOT NULL,\n    updated_by TEXT NOT NULL";
     for (const FieldDef& f : o.fields) {
         if (!f.has_column()) continue;
         sql += ",\n    " + QuoteIdent(f.column) + " " + ColumnTypeOf(f.type);
     }
     sql += "\n);\n";
-    sql += "CREATE INDEX " + QuoteIdent("idx_" + o.table + "_owner") + " ON " + QuoteIdent(o.table) + "(owner_id);\n";
+    sql += "CREATE INDEX " + QuoteIdent("idx_" + o.table + "_owner") + " ON " + QuoteIdent(o.table) +
+           "(owner_id);\n";
     for (const FieldDef& f : o.fields) {
         if (NeedsIndex(f)) sql += IndexSql(o, f);
     }
@@ -250,20 +275,21 @@ std::string InsertFieldSql(const FieldDef& f) {
         "relationship_name, formula, formula_type, auto_format, column_name, position) VALUES(" +
         ObjectIdSql(f.object) + ", " + SqlLiteral(f.api_name) + ", " + SqlLiteral(f.label) + ", " +
         SqlLiteral(FieldTypeName(f.type)) + ", " + SqlLiteral(f.help_text) + ", " + (f.custom ? "1" : "0") +
-        ", " + (f.required ? "1" : "0") + ", " + (f.unique ? "1" : "0") + ", " + (f.track_history ? "1" : "0") +
-        ", " + SqlLiteral(f.default_value) + ", " + std::to_string(f.length) + ", " +
-        std::to_string(f.precision) + ", " + std::to_string(f.scale) + ", " +
-        (f.min_value ? Num(*f.min_value) : "NULL") + ", " + (f.max_value ? Num(*f.max_value) : "NULL") + ", " +
-        SqlLiteral(f.lookup_object) + ", " + SqlLiteral(f.relationship_name) + ", " + SqlLiteral(f.formula) +
-        ", " + SqlLiteral(FieldTypeName(f.formula_type)) + ", " + SqlLiteral(f.auto_format) + ", " +
-        SqlLiteral(f.column) + ", " + std::to_string(f.position) + ");\n";
+        ", " + (f.required ? "1" : "0") + ", " + (f.unique ? "1" : "0") + ", " +
+        (f.track_history ? "1" : "0") + ", " + SqlLiteral(f.default_value) + ", " + std::to_string(f.length) +
+        ", " + std::to_string(f.precision) + ", " + std::to_string(f.scale) + ", " +
+        (f.min_value ? Num(*f.min_value) : "NULL") + ", " + (f.max_value ? Num(*f.max_value) : "NULL") +
+        ", " + SqlLiteral(f.lookup_object) + ", " + SqlLiteral(f.relationship_name) + ", " +
+        SqlLiteral(f.formula) + ", " + SqlLiteral(FieldTypeName(f.formula_type)) + ", " +
+        SqlLiteral(f.auto_format) + ", " + SqlLiteral(f.column) + ", " + std::to_string(f.position) + ");\n";
     int position = 0;
     for (const PicklistValue& v : f.picklist) {
-        sql += "INSERT INTO schema_picklist_values(field_id, position, api_name, label, active, is_default) "
-               "VALUES((SELECT id FROM schema_fields WHERE object_id = " +
-               ObjectIdSql(f.object) + " AND api_name = " + SqlLiteral(f.api_name) + "), " +
-               std::to_string(position++) + ", " + SqlLiteral(v.api_name) + ", " + SqlLiteral(v.label) + ", " +
-               (v.active ? "1" : "0") + ", " + (v.is_default ? "1" : "0") + ");\n";
+        sql +=
+            "INSERT INTO schema_picklist_values(field_id, position, api_name, label, active, is_default) "
+            "VALUES((SELECT id FROM schema_fields WHERE object_id = " +
+            ObjectIdSql(f.object) + " AND api_name = " + SqlLiteral(f.api_name) + "), " +
+            std::to_string(position++) + ", " + SqlLiteral(v.api_name) + ", " + SqlLiteral(v.label) + ", " +
+            (v.active ? "1" : "0") + ", " + (v.is_default ? "1" : "0") + ");\n";
     }
     return sql;
 }
@@ -271,9 +297,9 @@ std::string InsertFieldSql(const FieldDef& f) {
 std::string SectionsJson(const Layout& layout) { return ToJson(layout)["sections"].dump(); }
 
 std::string InsertLayoutSql(const Layout& l) {
-    return "INSERT INTO schema_layouts(object_id, name, sections, is_default) VALUES(" + ObjectIdSql(l.object) +
-           ", " + SqlLiteral(l.name) + ", " + SqlLiteral(SectionsJson(l)) + ", " + (l.is_default ? "1" : "0") +
-           ");\n";
+    return "INSERT INTO schema_layouts(object_id, name, sections, is_default) VALUES(" +
+           ObjectIdSql(l.object) + ", " + SqlLiteral(l.name) + ", " + SqlLiteral(SectionsJson(l)) + ", " +
+           (l.is_default ? "1" : "0") + ");\n";
 }
 
 Layout DefaultLayout(const ObjectDef& o) {
@@ -297,20 +323,19 @@ std::vector<ObjectDef> StandardObjects() {
     using T = FieldType;
     std::vector<ObjectDef> out;
     out.push_back(MakeObject(
-        "Account", "Account", "Accounts", "Companies and organisations you do business with (customers).", "Name",
+        "Account", "Account", "Accounts", "Companies and organisations you do business with (customers).",
+        "Name",
         {F("Name", "Account Name", T::Text).Required(),
          F("AccountNumber", "Account Number", T::Text).Length(40),
-         F("Type", "Type", T::Picklist).Values({"Prospect", "Customer - Direct", "Customer - Channel",
-                                                "Channel Partner / Reseller", "Installation Partner",
-                                                "Technology Partner", "Other"}),
+         F("Type", "Type", T::Picklist)
+             .Values({"Prospect", "Customer - Direct", "Customer - Channel", "Channel Partner / Reseller",
+                      "Installation Partner", "Technology Partner", "Other"}),
          F("Industry", "Industry", T::Picklist).Values(kIndustries),
-         F("Rating", "Rating", T::Picklist).Values(kRatings),
-         F("Phone", "Phone", T::Phone),
+         F("Rating", "Rating", T::Picklist).Values(kRatings), F("Phone", "Phone", T::Phone),
          F("Website", "Website", T::Url),
          F("AnnualRevenue", "Annual Revenue", T::Currency).Digits(18, 2).Min(0),
          F("NumberOfEmployees", "Employees", T::Number).Digits(9, 0).Min(0),
-         F("BillingStreet", "Billing Street", T::Text),
-         F("BillingCity", "Billing City", T::Text).Length(40),
+         F("BillingStreet", "Billing Street", T::Text), F("BillingCity", "Billing City", T::Text).Length(40),
          F("BillingState", "Billing State/Province", T::Text).Length(80),
          F("BillingPostalCode", "Billing Zip/Postal Code", T::Text).Length(20),
          F("BillingCountry", "Billing Country", T::Text).Length(80),
@@ -319,14 +344,10 @@ std::vector<ObjectDef> StandardObjects() {
     out.push_back(MakeObject(
         "Contact", "Contact", "Contacts", "People who work at your accounts.", "Name",
         {F("Name", "Full Name", T::Text).Length(121).Required(),
-         F("FirstName", "First Name", T::Text).Length(40),
-         F("LastName", "Last Name", T::Text).Length(80),
+         F("FirstName", "First Name", T::Text).Length(40), F("LastName", "Last Name", T::Text).Length(80),
          F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
-         F("Title", "Title", T::Text).Length(128),
-         F("Department", "Department", T::Text).Length(80),
-         F("Email", "Email", T::Email),
-         F("Phone", "Phone", T::Phone),
-         F("MobilePhone", "Mobile", T::Phone),
+         F("Title", "Title", T::Text).Length(128), F("Department", "Department", T::Text).Length(80),
+         F("Email", "Email", T::Email), F("Phone", "Phone", T::Phone), F("MobilePhone", "Mobile", T::Phone),
          F("Birthdate", "Birthdate", T::Date),
          F("LeadSource", "Lead Source", T::Picklist).Values(kLeadSources),
          F("MailingCity", "Mailing City", T::Text).Length(40),
@@ -334,40 +355,38 @@ std::vector<ObjectDef> StandardObjects() {
     out.push_back(MakeObject(
         "Lead", "Lead", "Leads", "Prospects who may become customers.", "Name",
         {F("Name", "Full Name", T::Text).Length(121).Required(),
-         F("FirstName", "First Name", T::Text).Length(40),
-         F("LastName", "Last Name", T::Text).Length(80),
-         F("Company", "Company", T::Text).Required(),
-         F("Title", "Title", T::Text).Length(128),
-         F("Email", "Email", T::Email),
-         F("Phone", "Phone", T::Phone),
+         F("FirstName", "First Name", T::Text).Length(40), F("LastName", "Last Name", T::Text).Length(80),
+         F("Company", "Company", T::Text).Required(), F("Title", "Title", T::Text).Length(128),
+         F("Email", "Email", T::Email), F("Phone", "Phone", T::Phone),
          F("Status", "Lead Status", T::Picklist)
-             .Values({"Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"}, 0)
+             .Values({"Open - Not Contacted", "Working - Contacted", "Closed - Converted",
+                      "Closed - Not Converted"},
+                     0)
              .Required(),
          F("LeadSource", "Lead Source", T::Picklist).Values(kLeadSources),
          F("Industry", "Industry", T::Picklist).Values(kIndustries),
          F("Rating", "Rating", T::Picklist).Values(kRatings),
          F("AnnualRevenue", "Annual Revenue", T::Currency).Digits(18, 2).Min(0),
          F("NumberOfEmployees", "Employees", T::Number).Digits(9, 0).Min(0),
-         F("City", "City", T::Text).Length(40),
-         F("Description", "Description", T::LongText).Length(32000)}));
+         F("City", "City", T::Text).Length(40), F("Description", "Description", T::LongText).Length(32000)}));
     out.push_back(MakeObject(
-        "Opportunity", "Opportunity", "Opportunities", "Deals in progress, from prospecting to closed.", "Name",
+        "Opportunity", "Opportunity", "Opportunities", "Deals in progress, from prospecting to closed.",
+        "Name",
         {F("Name", "Opportunity Name", T::Text).Length(120).Required(),
          F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
          F("StageName", "Stage", T::Picklist)
-             .Values({"Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation", "Closed Won",
-                      "Closed Lost"}, 0)
+             .Values({"Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation",
+                      "Closed Won", "Closed Lost"},
+                     0)
              .Required(),
-         F("Amount", "Amount", T::Currency).Digits(18, 2).Min(0),
-         F("CloseDate", "Close Date", T::Date),
+         F("Amount", "Amount", T::Currency).Digits(18, 2).Min(0), F("CloseDate", "Close Date", T::Date),
          F("Probability", "Probability (%)", T::Percent).Digits(3, 0).Range(0, 100),
          F("ExpectedRevenue", "Expected Revenue", T::Formula)
              .Formula("Amount * Probability / 100", T::Currency, 2)
              .Help("Amount weighted by probability."),
          F("Type", "Type", T::Picklist).Values({"New Business", "Existing Business"}),
          F("LeadSource", "Lead Source", T::Picklist).Values(kLeadSources),
-         F("NextStep", "Next Step", T::Text),
-         F("Description", "Description", T::LongText).Length(32000)}));
+         F("NextStep", "Next Step", T::Text), F("Description", "Description", T::LongText).Length(32000)}));
     out.push_back(MakeObject(
         "Case", "Case", "Cases", "Customer questions, problems and requests.", "CaseNumber",
         {F("CaseNumber", "Case Number", T::AutoNumber).AutoFormat("CASE-{0000}"),
@@ -382,8 +401,7 @@ std::vector<ObjectDef> StandardObjects() {
          F("Description", "Description", T::LongText).Length(32000)}));
     out.push_back(MakeObject(
         "Task", "Task", "Tasks", "Things to do: calls, emails, follow-ups.", "Subject",
-        {F("Subject", "Subject", T::Text).Required(),
-         F("DueDate", "Due Date", T::Date),
+        {F("Subject", "Subject", T::Text).Required(), F("DueDate", "Due Date", T::Date),
          F("Status", "Status", T::Picklist)
              .Values({"Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"}, 0)
              .Required(),

@@ -42,11 +42,18 @@ public:
 TEST_SUITE("records") {
     TEST_CASE("invalid values are refused per type, with the field named") {
         SchemaFixture fx;
-        fx.AddField("Account", {{"api_name", "Score__c"}, {"label", "Score"}, {"type", "number"}, {"precision", 5},
-                                {"scale", 1}, {"min", 0}, {"max", 100}});
+        fx.AddField("Account", {{"api_name", "Score__c"},
+                                {"label", "Score"},
+                                {"type", "number"},
+                                {"precision", 5},
+                                {"scale", 1},
+                                {"min", 0},
+                                {"max", 100}});
         fx.AddField("Account", {{"api_name", "Founded__c"}, {"label", "Founded"}, {"type", "date"}});
         fx.AddField("Account", {{"api_name", "Checked__c"}, {"label", "Checked"}, {"type", "datetime"}});
-        fx.AddField("Account", {{"api_name", "Tags__c"}, {"label", "Tags"}, {"type", "multipicklist"},
+        fx.AddField("Account", {{"api_name", "Tags__c"},
+                                {"label", "Tags"},
+                                {"type", "multipicklist"},
                                 {"picklist", {"VIP", "Partner", "Public"}}});
         struct Case {
             const char* name;
@@ -58,8 +65,14 @@ TEST_SUITE("records") {
             {"a valid account", {{"Name", "Acme"}, {"Website", "https://acme.example.com"}}, "", ""},
             {"a Chinese name and phone", {{"Name", "北风贸易"}, {"Phone", "+86 21 5555 0100"}}, "", ""},
             {"only the required field", {{"Name", "A"}}, "", ""},
-            {"a URL with spaces", {{"Name", "A"}, {"Website", "not a url"}}, "records.invalid_value", "Website"},
-            {"a URL with another scheme", {{"Name", "A"}, {"Website", "ftp://x.com"}}, "records.invalid_value", "Website"},
+            {"a URL with spaces",
+             {{"Name", "A"}, {"Website", "not a url"}},
+             "records.invalid_value",
+             "Website"},
+            {"a URL with another scheme",
+             {{"Name", "A"}, {"Website", "ftp://x.com"}},
+             "records.invalid_value",
+             "Website"},
             {"a phone with letters", {{"Name", "A"}, {"Phone", "call me"}}, "records.invalid_value", "Phone"},
             {"a number as text", {{"Name", "A"}, {"Score__c", "12.5"}}, "", ""},
             {"not a number", {{"Name", "A"}, {"Score__c", "lots"}}, "records.invalid_value", "Score__c"},
@@ -67,21 +80,37 @@ TEST_SUITE("records") {
             {"above the maximum", {{"Name", "A"}, {"Score__c", 100.5}}, "records.invalid_value", "Score__c"},
             {"below the minimum", {{"Name", "A"}, {"Score__c", -1}}, "records.invalid_value", "Score__c"},
             {"a date", {{"Name", "A"}, {"Founded__c", "2024-02-29"}}, "", ""},
-            {"a day that does not exist", {{"Name", "A"}, {"Founded__c", "2023-02-29"}}, "records.invalid_value",
+            {"a day that does not exist",
+             {{"Name", "A"}, {"Founded__c", "2023-02-29"}},
+             "records.invalid_value",
              "Founded__c"},
-            {"a date in another format", {{"Name", "A"}, {"Founded__c", "29/02/2024"}}, "records.invalid_value",
+            {"a date in another format",
+             {{"Name", "A"}, {"Founded__c", "29/02/2024"}},
+             "records.invalid_value",
              "Founded__c"},
             {"a date-time", {{"Name", "A"}, {"Checked__c", "2026-01-31T08:00:00Z"}}, "", ""},
-            {"a date-time that is not one", {{"Name", "A"}, {"Checked__c", "yesterday"}}, "records.invalid_value",
+            {"a date-time that is not one",
+             {{"Name", "A"}, {"Checked__c", "yesterday"}},
+             "records.invalid_value",
              "Checked__c"},
             {"a picklist value", {{"Name", "A"}, {"Industry", "Banking"}}, "", ""},
-            {"an unknown picklist value", {{"Name", "A"}, {"Industry", "Banks"}}, "records.invalid_value", "Industry"},
+            {"an unknown picklist value",
+             {{"Name", "A"}, {"Industry", "Banks"}},
+             "records.invalid_value",
+             "Industry"},
             {"multi-select values", {{"Name", "A"}, {"Tags__c", {"VIP", "Public"}}}, "", ""},
-            {"an unknown multi-select value", {{"Name", "A"}, {"Tags__c", {"VIP", "Secret"}}}, "records.invalid_value",
+            {"an unknown multi-select value",
+             {{"Name", "A"}, {"Tags__c", {"VIP", "Secret"}}},
+             "records.invalid_value",
              "Tags__c"},
             {"a number for a text", {{"Name", 12}}, "records.invalid_value", "Name"},
-            {"a lookup to no record", {{"Name", "A"}, {"ParentId", 999}}, "records.invalid_lookup", "ParentId"},
-            {"a text longer than allowed", {{"Name", "A"}, {"BillingCity", std::string(41, 'x')}}, "records.invalid_value",
+            {"a lookup to no record",
+             {{"Name", "A"}, {"ParentId", 999}},
+             "records.invalid_lookup",
+             "ParentId"},
+            {"a text longer than allowed",
+             {{"Name", "A"}, {"BillingCity", std::string(41, 'x')}},
+             "records.invalid_value",
              "BillingCity"},
         };
         for (const Case& c : cases) {
@@ -95,19 +124,27 @@ TEST_SUITE("records") {
                 CHECK(r.errors[0].field == c.field);
             }
         }
-        SaveResult email = fx.records().Create(kAdmin, "Contact", {{"Name", "Li Wei"}, {"Email", "li.wei.example.com"}});
+        SaveResult email =
+            fx.records().Create(kAdmin, "Contact", {{"Name", "Li Wei"}, {"Email", "li.wei.example.com"}});
         REQUIRE_FALSE(email.ok());
         CHECK(email.errors[0].field == "Email");
-        CHECK(fx.records().Create(kAdmin, "Contact", {{"Name", "Li Wei"}, {"Email", "li.wei@example.com.cn"}}).ok());
+        CHECK(fx.records()
+                  .Create(kAdmin, "Contact", {{"Name", "Li Wei"}, {"Email", "li.wei@example.com.cn"}})
+                  .ok());
     }
 
     TEST_CASE("the pipeline order: type errors before required, required before rules, every rule reported") {
         SchemaFixture fx;
-        REQUIRE(fx.schema().CreateRule(kAdmin, MakeRule("Opportunity", "Close_Date_When_Won",
-                                                        "AND(ISPICKVAL(StageName, \"Closed Won\"), ISBLANK(CloseDate))",
-                                                        "Enter the close date of a won opportunity.", "CloseDate")).ok());
-        REQUIRE(fx.schema().CreateRule(kAdmin, MakeRule("Opportunity", "Amount_Positive", "Amount <= 0",
-                                                        "Amount must be positive.")).ok());
+        REQUIRE(
+            fx.schema()
+                .CreateRule(kAdmin, MakeRule("Opportunity", "Close_Date_When_Won",
+                                             "AND(ISPICKVAL(StageName, \"Closed Won\"), ISBLANK(CloseDate))",
+                                             "Enter the close date of a won opportunity.", "CloseDate"))
+                .ok());
+        REQUIRE(fx.schema()
+                    .CreateRule(kAdmin, MakeRule("Opportunity", "Amount_Positive", "Amount <= 0",
+                                                 "Amount must be positive."))
+                    .ok());
         // A type error and a rule violation: only the type error is reported.
         SaveResult r = fx.records().Create(kAdmin, "Opportunity",
                                            {{"Name", "X"}, {"StageName", "Closed Won"}, {"Amount", "lots"}});
@@ -118,7 +155,8 @@ TEST_SUITE("records") {
         CHECK(Codes(r.errors) == std::vector<std::string>{"records.required"});
         CHECK(r.errors[0].field == "Name");
         // Both rules fail: both are reported, in order, on their fields.
-        r = fx.records().Create(kAdmin, "Opportunity", {{"Name", "X"}, {"StageName", "Closed Won"}, {"Amount", 0}});
+        r = fx.records().Create(kAdmin, "Opportunity",
+                                {{"Name", "X"}, {"StageName", "Closed Won"}, {"Amount", 0}});
         REQUIRE(r.errors.size() == 2);
         CHECK(r.errors[0].message == "Enter the close date of a won opportunity.");
         CHECK(r.errors[0].field == "CloseDate");
@@ -128,14 +166,16 @@ TEST_SUITE("records") {
         ValidationRule off = *fx.schema().Rule("Opportunity", "Amount_Positive");
         off.active = false;
         REQUIRE(fx.schema().UpdateRule(kAdmin, off).ok());
-        r = fx.records().Create(kAdmin, "Opportunity",
-                                {{"Name", "X"}, {"StageName", "Closed Won"}, {"Amount", 0}, {"CloseDate", "2026-12-01"}});
+        r = fx.records().Create(
+            kAdmin, "Opportunity",
+            {{"Name", "X"}, {"StageName", "Closed Won"}, {"Amount", 0}, {"CloseDate", "2026-12-01"}});
         CHECK(r.ok());
     }
 
     TEST_CASE("required and unique are checked on the record as it would be saved") {
         SchemaFixture fx;
-        fx.AddField("Account", {{"api_name", "TaxId__c"}, {"label", "Tax Id"}, {"type", "text"}, {"unique", true}});
+        fx.AddField("Account",
+                    {{"api_name", "TaxId__c"}, {"label", "Tax Id"}, {"type", "text"}, {"unique", true}});
         const int64_t a = fx.Create("Account", {{"Name", "A"}, {"TaxId__c", "91310000"}});
         SaveResult dup = fx.records().Create(kAdmin, "Account", {{"Name", "B"}, {"TaxId__c", "91310000"}});
         REQUIRE_FALSE(dup.ok());
@@ -144,7 +184,9 @@ TEST_SUITE("records") {
         SaveResult cleared = fx.records().Update(kAdmin, "Account", a, {{"Name", nullptr}});
         REQUIRE_FALSE(cleared.ok());
         CHECK(cleared.errors[0].code == "records.required");
-        CHECK(fx.records().Update(kAdmin, "Account", a, {{"Phone", "123456"}}).ok());  // partial update keeps Name
+        CHECK(fx.records()
+                  .Update(kAdmin, "Account", a, {{"Phone", "123456"}})
+                  .ok());  // partial update keeps Name
     }
 
     TEST_CASE("deactivated picklist values stay on old records and are refused on new saves") {
@@ -167,15 +209,22 @@ TEST_SUITE("records") {
 
     TEST_CASE("ISNEW, ISCHANGED and PRIORVALUE in rules, on create and on update") {
         SchemaFixture fx;
-        REQUIRE(fx.schema().CreateRule(kAdmin, MakeRule("Opportunity", "No_Reopen",
-                                                        "AND(ISCHANGED(StageName), TEXT(PRIORVALUE(StageName)) = \"Closed Lost\")",
-                                                        "A lost opportunity cannot be reopened.", "StageName")).ok());
-        REQUIRE(fx.schema().CreateRule(kAdmin, MakeRule("Opportunity", "New_Not_Won",
-                                                        "AND(ISNEW(), ISPICKVAL(StageName, \"Closed Won\"))",
-                                                        "A new opportunity cannot start as won.")).ok());
+        REQUIRE(fx.schema()
+                    .CreateRule(
+                        kAdmin,
+                        MakeRule("Opportunity", "No_Reopen",
+                                 "AND(ISCHANGED(StageName), TEXT(PRIORVALUE(StageName)) = \"Closed Lost\")",
+                                 "A lost opportunity cannot be reopened.", "StageName"))
+                    .ok());
+        REQUIRE(fx.schema()
+                    .CreateRule(kAdmin, MakeRule("Opportunity", "New_Not_Won",
+                                                 "AND(ISNEW(), ISPICKVAL(StageName, \"Closed Won\"))",
+                                                 "A new opportunity cannot start as won."))
+                    .ok());
         // On create, ISCHANGED is FALSE and PRIORVALUE is the current value.
         const int64_t id = fx.Create("Opportunity", {{"Name", "X"}, {"StageName", "Closed Lost"}});
-        SaveResult won = fx.records().Create(kAdmin, "Opportunity", {{"Name", "Y"}, {"StageName", "Closed Won"}});
+        SaveResult won =
+            fx.records().Create(kAdmin, "Opportunity", {{"Name", "Y"}, {"StageName", "Closed Won"}});
         REQUIRE_FALSE(won.ok());
         CHECK(won.errors[0].message == "A new opportunity cannot start as won.");
         // On update, the prior value is the stored one.
@@ -194,7 +243,9 @@ TEST_SUITE("records") {
         REQUIRE(fx.schema().UpdateField(kAdmin, stage).ok());
         const int64_t id = fx.Create("Opportunity", {{"Name", "X"}, {"Amount", 100}});
         fx.clock.Advance(60000);
-        REQUIRE(fx.records().Update("alice", "Opportunity", id, {{"StageName", "Proposal"}, {"Amount", 200}}).ok());
+        REQUIRE(fx.records()
+                    .Update("alice", "Opportunity", id, {{"StageName", "Proposal"}, {"Amount", 200}})
+                    .ok());
         fx.clock.Advance(60000);
         REQUIRE(fx.records().Update("bob", "Opportunity", id, {{"StageName", "Closed Won"}}).ok());
         auto history = fx.records().History(kAdmin, "Opportunity", id);
@@ -209,7 +260,8 @@ TEST_SUITE("records") {
 
     TEST_CASE("field-level security: an unreadable field is absent everywhere, a non-editable one refused") {
         SchemaFixture fx;
-        const int64_t id = fx.Create("Account", {{"Name", "Acme"}, {"AnnualRevenue", 5000000}, {"Rating", "Hot"}});
+        const int64_t id =
+            fx.Create("Account", {{"Name", "Acme"}, {"AnnualRevenue", 5000000}, {"Rating", "Hot"}});
         RestrictingPolicy policy;
         fx.records().SetAccessPolicy(&policy);
 
@@ -230,10 +282,12 @@ TEST_SUITE("records") {
         CHECK(fx.records().List("alice", "Account", q).error().code == "records.field_not_readable");
 
         CommandApi api(*fx.ws);
-        json answer = api.Execute(json{{"cmd", "records.get"}, {"as", "alice"}, {"args", {{"object", "Account"}, {"id", id}}}});
+        json answer = api.Execute(
+            json{{"cmd", "records.get"}, {"as", "alice"}, {"args", {{"object", "Account"}, {"id", id}}}});
         CHECK_FALSE(answer["result"].contains("AnnualRevenue"));
 
-        SaveResult edit = fx.records().Update("alice", "Account", id, {{"Rating", "Cold"}, {"AnnualRevenue", 1}});
+        SaveResult edit =
+            fx.records().Update("alice", "Account", id, {{"Rating", "Cold"}, {"AnnualRevenue", 1}});
         REQUIRE(edit.errors.size() == 2);
         CHECK(edit.errors[0].code == "records.field_not_editable");
         CHECK(edit.errors[0].field == "AnnualRevenue");  // values are checked in name order
@@ -252,7 +306,8 @@ TEST_SUITE("records") {
         BatchResult ok = fx.records().CreateBatch(kAdmin, "Account", {{{"Name", "A"}}, {{"Name", "B"}}});
         REQUIRE(ok.ok());
         CHECK(ok.ids.size() == 2);
-        BatchResult bad = fx.records().CreateBatch(kAdmin, "Account", {{{"Name", "C"}}, {{"Website", "x y"}}});
+        BatchResult bad =
+            fx.records().CreateBatch(kAdmin, "Account", {{{"Name", "C"}}, {{"Website", "x y"}}});
         REQUIRE_FALSE(bad.ok());
         CHECK(bad.failed_index == 1);
         ListQuery q;
@@ -262,7 +317,8 @@ TEST_SUITE("records") {
     TEST_CASE("formula fields are computed on read and deleting a record clears lookups to it") {
         SchemaFixture fx;
         const int64_t acc = fx.Create("Account", {{"Name", "Acme"}});
-        const int64_t opp = fx.Create("Opportunity", {{"Name", "X"}, {"AccountId", acc}, {"Amount", 1000}, {"Probability", 25}});
+        const int64_t opp = fx.Create(
+            "Opportunity", {{"Name", "X"}, {"AccountId", acc}, {"Amount", 1000}, {"Probability", 25}});
         CHECK(fx.Get("Opportunity", opp)["ExpectedRevenue"] == 250);
         SaveResult write = fx.records().Update(kAdmin, "Opportunity", opp, {{"ExpectedRevenue", 1}});
         CHECK(write.errors[0].code == "records.read_only_field");
@@ -278,7 +334,8 @@ TEST_SUITE("records") {
             if (i == 9) v["CloseDate"] = "2026-12-01";
             fx.Create("Opportunity", v);
         }
-        auto r = fx.records().TestRule("Opportunity", "AND(ISPICKVAL(StageName, \"Closed Won\"), ISBLANK(CloseDate))", 5);
+        auto r = fx.records().TestRule("Opportunity",
+                                       "AND(ISPICKVAL(StageName, \"Closed Won\"), ISBLANK(CloseDate))", 5);
         REQUIRE(r.ok());
         CHECK(r->in_sql);
         CHECK(r->records == 10);
@@ -300,7 +357,8 @@ TEST_SUITE("records") {
         SchemaFixture fx;
         const char* stages[] = {"Prospecting", "Proposal", "Closed Won"};
         for (int i = 0; i < 30; ++i) {
-            fx.Create("Opportunity", {{"Name", "Deal " + std::to_string(100 + i)}, {"Amount", (i * 7) % 30 * 100},
+            fx.Create("Opportunity", {{"Name", "Deal " + std::to_string(100 + i)},
+                                      {"Amount", (i * 7) % 30 * 100},
                                       {"StageName", stages[i % 3]}});
         }
         ListView view;
@@ -355,11 +413,15 @@ TEST_SUITE("records") {
                             {"args",
                              {{"object", "Opportunity"},
                               {"add_to_layouts", true},
-                              {"field", {{"api_name", "Region"}, {"label", "Region"}, {"type", "picklist"},
-                                         {"picklist", {"East", "West"}}}}}}});
+                              {"field",
+                               {{"api_name", "Region"},
+                                {"label", "Region"},
+                                {"type", "picklist"},
+                                {"picklist", {"East", "West"}}}}}}});
         REQUIRE(created["ok"] == true);
         CHECK(created["result"]["api_name"] == "Region__c");
-        json preview = run({{"cmd", "layouts.preview"}, {"args", {{"object", "Opportunity"}, {"profile", "Sales"}}}});
+        json preview =
+            run({{"cmd", "layouts.preview"}, {"args", {{"object", "Opportunity"}, {"profile", "Sales"}}}});
         CHECK(preview["result"]["sections"][0]["items"].back()["field"] == "Region__c");
         json rule = run({{"cmd", "rules.create"},
                          {"as", "admin"},
@@ -376,23 +438,29 @@ TEST_SUITE("records") {
         CHECK(refused["ok"] == false);
         CHECK(refused["error"]["code"] == "records.validation");
         CHECK(refused["error"]["errors"][0]["field"] == "Region__c");
-        json saved = run({{"cmd", "records.create"},
-                          {"as", "alice"},
-                          {"args", {{"object", "Opportunity"}, {"values", {{"Name", "Deal"}, {"Region__c", "East"}}}}}});
+        json saved = run(
+            {{"cmd", "records.create"},
+             {"as", "alice"},
+             {"args", {{"object", "Opportunity"}, {"values", {{"Name", "Deal"}, {"Region__c", "East"}}}}}});
         REQUIRE(saved["ok"] == true);
         CHECK(saved["result"]["Region__c"] == "East");
         CHECK(saved["result"]["CreatedBy"] == "alice");
-        json check = run({{"cmd", "formula.check"}, {"args", {{"object", "Opportunity"}, {"formula", "Amount >"}}}});
+        json check =
+            run({{"cmd", "formula.check"}, {"args", {{"object", "Opportunity"}, {"formula", "Amount >"}}}});
         CHECK(check["result"]["valid"] == false);
         CHECK(check["result"]["error"]["position"] == 9);
-        json eval = run({{"cmd", "formula.eval"},
-                         {"args", {{"object", "Opportunity"}, {"formula", "Amount * 2"}, {"values", {{"Amount", 21}}}}}});
+        json eval = run(
+            {{"cmd", "formula.eval"},
+             {"args", {{"object", "Opportunity"}, {"formula", "Amount * 2"}, {"values", {{"Amount", 21}}}}}});
         CHECK(eval["result"]["value"] == 42);
-        json list = run({{"cmd", "records.list"}, {"as", "alice"}, {"args", {{"object", "Opportunity"}, {"columns", {"Name"}}}}});
+        json list = run({{"cmd", "records.list"},
+                         {"as", "alice"},
+                         {"args", {{"object", "Opportunity"}, {"columns", {"Name"}}}}});
         CHECK(list["result"]["total"] == 1);
     }
 
-    TEST_CASE("the demo company: every sales stage, Chinese and English names, its rules hold, scale grows it") {
+    TEST_CASE(
+        "the demo company: every sales stage, Chinese and English names, its rules hold, scale grows it") {
         for (int scale : {1, 2}) {
             CAPTURE(scale);
             SchemaFixture fx;
@@ -408,7 +476,8 @@ TEST_SUITE("records") {
                 q.filters = {{"StageName", "=", stage}};
                 CHECK(fx.records().List(kAdmin, "Opportunity", q)->total > 0);
             }
-            auto won = fx.records().TestRule("Opportunity", fx.schema().Rule("Opportunity", "Close_Date_When_Won")->condition);
+            auto won = fx.records().TestRule(
+                "Opportunity", fx.schema().Rule("Opportunity", "Close_Date_When_Won")->condition);
             CHECK(won->failing == 0);
             ListQuery chinese;
             chinese.filter_formula = "CONTAINS(Name, \"有限公司\")";

@@ -16,13 +16,20 @@ TEST_SUITE("schema") {
             FieldType type;
         };
         const Case cases[] = {
-            {"Account", "Name", FieldType::Text},          {"Account", "Industry", FieldType::Picklist},
-            {"Account", "Website", FieldType::Url},        {"Account", "AnnualRevenue", FieldType::Currency},
-            {"Contact", "Email", FieldType::Email},        {"Contact", "AccountId", FieldType::Lookup},
-            {"Lead", "Status", FieldType::Picklist},       {"Opportunity", "StageName", FieldType::Picklist},
-            {"Opportunity", "CloseDate", FieldType::Date}, {"Opportunity", "Probability", FieldType::Percent},
-            {"Opportunity", "ExpectedRevenue", FieldType::Formula}, {"Case", "CaseNumber", FieldType::AutoNumber},
-            {"Case", "ContactId", FieldType::Lookup},      {"Task", "DueDate", FieldType::Date},
+            {"Account", "Name", FieldType::Text},
+            {"Account", "Industry", FieldType::Picklist},
+            {"Account", "Website", FieldType::Url},
+            {"Account", "AnnualRevenue", FieldType::Currency},
+            {"Contact", "Email", FieldType::Email},
+            {"Contact", "AccountId", FieldType::Lookup},
+            {"Lead", "Status", FieldType::Picklist},
+            {"Opportunity", "StageName", FieldType::Picklist},
+            {"Opportunity", "CloseDate", FieldType::Date},
+            {"Opportunity", "Probability", FieldType::Percent},
+            {"Opportunity", "ExpectedRevenue", FieldType::Formula},
+            {"Case", "CaseNumber", FieldType::AutoNumber},
+            {"Case", "ContactId", FieldType::Lookup},
+            {"Task", "DueDate", FieldType::Date},
         };
         for (const Case& c : cases) {
             CAPTURE(c.object);
@@ -74,28 +81,44 @@ TEST_SUITE("schema") {
             const char* code;
         };
         const Case cases[] = {
-            {"the same name", {{"api_name", "Region__c"}, {"label", "R"}, {"type", "text"}}, "schema.duplicate_api_name"},
-            {"the same name in another case", {{"api_name", "REGION"}, {"label", "R"}, {"type", "text"}},
+            {"the same name",
+             {{"api_name", "Region__c"}, {"label", "R"}, {"type", "text"}},
              "schema.duplicate_api_name"},
-            {"a name with a space", {{"api_name", "Sales Region"}, {"label", "R"}, {"type", "text"}},
+            {"the same name in another case",
+             {{"api_name", "REGION"}, {"label", "R"}, {"type", "text"}},
+             "schema.duplicate_api_name"},
+            {"a name with a space",
+             {{"api_name", "Sales Region"}, {"label", "R"}, {"type", "text"}},
              "schema.invalid_api_name"},
-            {"a name starting with a digit", {{"api_name", "1Region"}, {"label", "R"}, {"type", "text"}},
+            {"a name starting with a digit",
+             {{"api_name", "1Region"}, {"label", "R"}, {"type", "text"}},
              "schema.invalid_api_name"},
-            {"a double underscore", {{"api_name", "My__Region"}, {"label", "R"}, {"type", "text"}},
+            {"a double underscore",
+             {{"api_name", "My__Region"}, {"label", "R"}, {"type", "text"}},
              "schema.invalid_api_name"},
             {"no label", {{"api_name", "Other"}, {"type", "text"}}, "schema.invalid_field"},
-            {"a text longer than 255", {{"api_name", "Long"}, {"label", "L"}, {"type", "text"}, {"length", 300}},
+            {"a text longer than 255",
+             {{"api_name", "Long"}, {"label", "L"}, {"type", "text"}, {"length", 300}},
              "schema.invalid_field"},
-            {"a picklist without values", {{"api_name", "Tier"}, {"label", "T"}, {"type", "picklist"}},
+            {"a picklist without values",
+             {{"api_name", "Tier"}, {"label", "T"}, {"type", "picklist"}},
              "schema.invalid_field"},
-            {"a lookup to nothing", {{"api_name", "Ref"}, {"label", "R"}, {"type", "lookup"}, {"lookup_object", "Nope"}},
+            {"a lookup to nothing",
+             {{"api_name", "Ref"}, {"label", "R"}, {"type", "lookup"}, {"lookup_object", "Nope"}},
              "schema.unknown_object"},
             {"a formula that does not compile",
-             {{"api_name", "F"}, {"label", "F"}, {"type", "formula"}, {"formula", "AnnualRevenue +"},
+             {{"api_name", "F"},
+              {"label", "F"},
+              {"type", "formula"},
+              {"formula", "AnnualRevenue +"},
               {"formula_type", "number"}},
              "formula.syntax"},
             {"a formula of the wrong type",
-             {{"api_name", "F"}, {"label", "F"}, {"type", "formula"}, {"formula", "Name"}, {"formula_type", "number"}},
+             {{"api_name", "F"},
+              {"label", "F"},
+              {"type", "formula"},
+              {"formula", "Name"},
+              {"formula_type", "number"}},
              "formula.type"},
         };
         for (const Case& c : cases) {
@@ -137,7 +160,8 @@ TEST_SUITE("schema") {
 
         REQUIRE(fx.schema().DeleteField(kAdmin, "Account", "Region__c").ok());
         REQUIRE(fx.schema().PurgeField(kAdmin, "Account", "Region__c").ok());
-        CHECK(fx.schema().RestoreField(kAdmin, "Account", "Region__c").error().code == "schema.unknown_field");
+        CHECK(fx.schema().RestoreField(kAdmin, "Account", "Region__c").error().code ==
+              "schema.unknown_field");
         CHECK(fx.Get("Account", id)["Name"] == "Northwind");
         CHECK(fx.AuditCount("schema") == 5);
     }
@@ -154,7 +178,8 @@ TEST_SUITE("schema") {
         fx.AddField("Account", {{"api_name", "Score__c"}, {"label", "Score"}, {"type", "text"}});
         const int64_t id = fx.Create("Account", {{"Name", "A"}, {"Score__c", "12"}});
         const int64_t audit_before = fx.AuditCount("schema");
-        fx.schema().SetBeforeCommitHookForTesting([] { return Status(MakeError("test.forced", "forced failure")); });
+        fx.schema().SetBeforeCommitHookForTesting(
+            [] { return Status(MakeError("test.forced", "forced failure")); });
 
         FieldDef to = *(*fx.schema().Object("Account"))->Field("Score__c");
         to.type = FieldType::Number;
@@ -239,7 +264,8 @@ TEST_SUITE("schema") {
         CHECK(fx.Get("Account", c)["Staff__c"] == "250");
     }
 
-    TEST_CASE("deleting a field used by a rule, a formula, a layout or a list view is refused with its users") {
+    TEST_CASE(
+        "deleting a field used by a rule, a formula, a layout or a list view is refused with its users") {
         SchemaFixture fx;
         fx.AddField("Opportunity", {{"api_name", "Discount__c"}, {"label", "Discount"}, {"type", "percent"}});
         ValidationRule rule;
@@ -277,8 +303,10 @@ TEST_SUITE("schema") {
     TEST_CASE("lookup paths read the related record's fields in formulas and in SQL") {
         SchemaFixture fx;
         const int64_t acme = fx.Create("Account", {{"Name", "Acme"}, {"Industry", "Banking"}});
-        const int64_t opp = fx.Create("Opportunity", {{"Name", "Deal"}, {"AccountId", acme}, {"StageName", "Prospecting"}});
-        auto v = fx.records().EvalFormula("Opportunity", "Account.Name & \" / \" & TEXT(Account.Industry)", opp, nullptr);
+        const int64_t opp =
+            fx.Create("Opportunity", {{"Name", "Deal"}, {"AccountId", acme}, {"StageName", "Prospecting"}});
+        auto v = fx.records().EvalFormula("Opportunity", "Account.Name & \" / \" & TEXT(Account.Industry)",
+                                          opp, nullptr);
         REQUIRE(v.ok());
         CHECK(v->text() == "Acme / Banking");
         ListQuery q;
@@ -294,7 +322,8 @@ TEST_SUITE("schema") {
         Layout l;
         l.object = "Account";
         l.name = "Support";
-        l.sections = {{"Main", 2, {{"Name", false, true}, {"Phone", true, false}}}, {"Extra", 1, {{"Region__c", false, false}}}};
+        l.sections = {{"Main", 2, {{"Name", false, true}, {"Phone", true, false}}},
+                      {"Extra", 1, {{"Region__c", false, false}}}};
         REQUIRE(fx.schema().SaveLayout(kAdmin, l).ok());
         REQUIRE(fx.schema().AssignLayout(kAdmin, "Account", "Support Agent", "Support").ok());
         CHECK(fx.schema().LayoutForProfile("Account", "Support Agent")->name == "Support");

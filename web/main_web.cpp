@@ -12,6 +12,7 @@
 
 #include "api/command_api.h"
 #include "imgui.h"
+#include "imgui_impl_glfw.h"
 #include "ui/console_host.h"
 #include "ui/workspace_loader.h"
 #include "web/platform_web.h"
@@ -107,6 +108,12 @@ public:
             crm_js_write_clipboard(text ? text : "");
         };
         io.GetClipboardTextFn = [](void*) { return Instance().clipboard_.c_str(); };
+        // Emscripten 3.1.6's GLFW passes a 'wheel' event's raw deltaX/deltaY (pixels, positive =
+        // down/right), where GLFW's contract (and ImGui's) is notches with positive = up/left:
+        // without this the page scrolls the wrong way, 100 times too far.
+        glfwSetScrollCallback(window, [](GLFWwindow* w, double dx, double dy) {
+            ImGui_ImplGlfw_ScrollCallback(w, -dx / 100.0, -dy / 100.0);
+        });
         io.ImeSetInputScreenPosFn = [](int x, int y) {
             Instance().ime_x_ = static_cast<float>(x);
             Instance().ime_y_ = static_cast<float>(y);

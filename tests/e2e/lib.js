@@ -72,9 +72,24 @@ async function waitUi(page, predicate, what, timeout = 15000) {
   }
 }
 
-/** Clicks the centre of the item the console published under `id`. */
+/** Scrolls the page under the mouse (wheel) until `id` is drawn on screen, as a person would. */
+async function scrollTo(page, id) {
+  for (let i = 0; i < 40; i++) {
+    const s = await ui(page);
+    if (s.items && s.items[id]) return s;
+    const off = s.offscreen && s.offscreen[id];
+    if (!off) break;
+    const vp = page.viewportSize();
+    await page.mouse.move(vp.width * 0.6, vp.height * 0.5);
+    await page.mouse.wheel(0, off[1] < vp.height / 2 ? -120 : 120);
+    await page.waitForTimeout(80);
+  }
+  return waitUi(page, st => st.items && st.items[id], 'item ' + id);
+}
+
+/** Clicks the centre of the item the console published under `id` (scrolling it into view). */
 async function click(page, id) {
-  const s = await waitUi(page, st => st.items && st.items[id], 'item ' + id);
+  const s = await scrollTo(page, id);
   const [x, y, w, h] = s.items[id];
   await page.mouse.move(x + w / 2, y + h / 2);
   await page.waitForTimeout(60);
@@ -91,4 +106,4 @@ async function crm(page, request) {
 
 function done() { console.log(`${checks} checks passed`); }
 
-module.exports = { OUT, check, serve, launch, waitReady, ui, waitUi, click, crm, done };
+module.exports = { OUT, check, serve, launch, waitReady, ui, waitUi, scrollTo, click, crm, done };

@@ -54,7 +54,7 @@ contains "the code is auth.no_actor" "$out" '"code":"auth.no_actor"'
 
 echo "# info"
 expect "info succeeds" 0 "$crm" --db "$db" info
-contains "info shows the schema version" "$out" '"schema_version": 1'
+if grep -Eq '"schema_version": [1-9][0-9]*' <<<"$out"; then pass "info shows the schema version"; else fail "info shows the schema version: $out"; fi
 contains "info shows the path" "$out" "$db"
 
 echo "# demo"

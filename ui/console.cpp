@@ -92,6 +92,7 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     : workspace_(workspace), platform_(platform), notice_(std::move(options.notice)) {
     company_ = std::make_unique<CompanyPage>(workspace_, platform_);
     audit_ = std::make_unique<AuditTrailPage>(workspace_);
+    objects_ = std::make_unique<ObjectsPage>(workspace_);
     for (PageId page : kAllPages) placeholders_.emplace_back(page);
 
     // Language: --lang, else the saved preference, else the company's default language.
@@ -140,6 +141,13 @@ void Console::NavigateNow(PageId page, const std::string& setting) {
         company_->ScrollToTop();
     }
     if (page == PageId::Audit && setting == "audit.filters") audit_->FocusFilters(now);
+    if (page == PageId::Objects) {
+        if (setting.empty() || setting == "page.objects") {
+            objects_->ShowList();
+        } else {
+            objects_->FocusSetting(setting);
+        }
+    }
 }
 
 void Console::RefreshCounts() {
@@ -486,6 +494,9 @@ void Console::DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size) {
         case PageId::Audit:
             audit_->Draw(ctx);
             break;
+        case PageId::Objects:
+            objects_->Draw(ctx);
+            break;
         default:
             if (placeholders_[static_cast<size_t>(page_)].Draw(ctx)) RequestNavigate(PageId::Audit);
             break;
@@ -590,6 +601,7 @@ void Console::PublishState() {
     state["company_name"] = company_->saved().name;
     state["highlight"] = company_->highlight();
     state["quickfind"] = quick_find_.State();
+    state["objects"] = objects_->State();
     state["ui_scale"] = ui_scale_;
     state["dpi_scale"] = platform_.DpiScale();
 }

@@ -11,6 +11,7 @@
 #include "ui/audit_page.h"
 #include "ui/company_page.h"
 #include "ui/i18n.h"
+#include "ui/objects_page.h"
 #include "ui/page.h"
 #include "ui/placeholder_page.h"
 #include "ui/quick_find.h"
@@ -75,6 +76,7 @@ private:
 
     std::unique_ptr<CompanyPage> company_;
     std::unique_ptr<AuditTrailPage> audit_;
+    std::unique_ptr<ObjectsPage> objects_;
     std::vector<PlaceholderPage> placeholders_;
     QuickFind quick_find_;
 

@@ -1,0 +1,27 @@
+// The "Field History" tab: which fields keep a history (one switch per field), and the tracked
+// changes of a record (the one last opened on the Records tab, or an id typed here).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "ui/page.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+/// Field history of one object.
+class HistoryPanel {
+public:
+    explicit HistoryPanel(Workspace& workspace) : workspace_(workspace) {}
+    /// `selected` is the record last opened on the Records tab (0 = none).
+    void Draw(const PageContext& ctx, const ObjectDef& object, int64_t selected);
+
+private:
+    Workspace& workspace_;
+    std::string object_;
+    int record_id_ = 0;
+    int64_t last_selected_ = 0;
+    std::string error_;
+};
+
+}  // namespace crm::ui

@@ -1,0 +1,309 @@
+#include "ui/layout_panel.h"
+
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/i18n.h"
+#include "ui/schema_ui.h"
+#include "ui/test_hooks.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace crm::ui {
+
+namespace {
+
+struct DragPayload {
+    int section;
+    int index;
+};
+
+bool SameLayout(const Layout& a, const Layout& b) { return ToJson(a) == ToJson(b); }
+
+}  // namespace
+
+void LayoutPanel::Select(const Layout& layout) {
+    draft_ = layout;
+    saved_ = layout;
+    error_.clear();
+}
+
+void LayoutPanel::MoveItem(int from_section, int from_index, int to_section, int to_index) {
+    auto& from = draft_.sections[static_cast<size_t>(from_section)].items;
+    if (from_index < 0 || from_index >= static_cast<int>(from.size())) return;
+    LayoutItem item = from[static_cast<size_t>(from_index)];
+    from.erase(from.begin() + from_index);
+    auto& to = draft_.sections[static_cast<size_t>(to_section)].items;
+    if (from_section == to_section && to_index > from_index) --to_index;
+    to_index = std::clamp(to_index, 0, static_cast<int>(to.size()));
+    to.insert(to.begin() + to_index, item);
+}
+
+void LayoutPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
+    const float s = ctx.scale;
+    const std::vector<Layout> layouts = workspace_.schema().Layouts(object.api_name);
+    if (object_ != object.api_name || draft_.name.empty()) {
+        object_ = object.api_name;
+        message_.clear();
+        preview_profile_.clear();
+        for (const Layout& l : layouts) {
+            if (l.is_default || draft_.name.empty()) Select(l);
+        }
+    }
+    // The layout picker and its actions.
+    int selected = 0;
+    for (size_t i = 0; i < layouts.size(); ++i) {
+        if (layouts[i].name == draft_.name) selected = static_cast<int>(i);
+    }
+    ImGui::SetNextItemWidth(220.0f * s);
+    if (ListCombo(
+            "##layouts.select", draft_.name, static_cast<int>(layouts.size()),
+            [&](int i) {
+                const Layout& l = layouts[static_cast<size_t>(i)];
+                return l.name + (l.is_default ? std::string(" ") + Tr("layouts.default_mark") : std::string());
+            },
+            [&](int i) { return layouts[static_cast<size_t>(i)].name; }, &selected, "layouts.select")) {
+        Select(layouts[static_cast<size_t>(selected)]);
+    }
+    ImGui::SameLine();
+    const bool dirty = !SameLayout(draft_, saved_);
+    if (PrimaryButton(Label("layouts.save").c_str(), dirty)) {
+        Result<Layout> r = workspace_.schema().SaveLayout(kActingUser, draft_);
+        if (r.ok()) {
+            Select(r.value());
+            message_ = Tr("layouts.saved");
+        } else {
+            error_ = r.error().message;
+        }
+    }
+    MarkItem("layouts.save");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("layouts.revert").c_str(), dirty)) Select(saved_);
+    MarkItem("layouts.revert");
+    ImGui::SameLine(0.0f, 24.0f * s);
+    ImGui::SetNextItemWidth(160.0f * s);
+    InputString("##layouts.profile", &profile_, 0, Tr("layouts.profile_hint"));
+    MarkItem("layouts.profile");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("layouts.assign").c_str(), !profile_.empty() && !dirty)) {
+        Status st = workspace_.schema().AssignLayout(kActingUser, object.api_name, profile_, draft_.name);
+        if (st.ok()) {
+            message_ = TrFormat("layouts.assigned", {draft_.name, profile_});
+            Select(*workspace_.schema().GetLayout(object.api_name, draft_.name));
+        } else {
+            error_ = st.error().message;
+        }
+    }
+    MarkItem("layouts.assign");
+    if (!draft_.profiles.empty()) {
+        std::string names;
+        for (const std::string& p : draft_.profiles) names += (names.empty() ? "" : ", ") + p;
+        ImGui::PushFont(ctx.small_font);
+        TextMuted(TrFormat("layouts.assigned_to", {names}), false);
+        ImGui::PopFont();
+    }
+    if (!error_.empty()) ErrorLine("layouts", error_);
+    if (!message_.empty() && !dirty) TextColored(CurrentPalette().success, message_, false);
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float editor_w = avail * 0.55f;
+    ImGui::BeginChild("layouts.editor", ImVec2(editor_w, 0.0f), true);
+    DrawEditor(ctx, object, editor_w);
+    ImGui::EndChild();
+    ImGui::SameLine(0.0f, 12.0f * s);
+    ImGui::BeginChild("layouts.preview", ImVec2(0.0f, 0.0f), true);
+    SectionHeading(ctx, "layouts.preview");
+    ImGui::SetNextItemWidth(180.0f * s);
+    InputString("##layouts.preview_profile", &preview_profile_, 0, Tr("layouts.preview_as_hint"));
+    MarkItem("layouts.preview_profile");
+    if (preview_profile_.empty()) {
+        DrawPreview(ctx, object, draft_);
+    } else {
+        Result<Layout> seen = workspace_.schema().LayoutForProfile(object.api_name, preview_profile_);
+        if (seen.ok()) {
+            TextMuted(TrFormat("layouts.preview_as", {preview_profile_, seen->name}), false);
+            DrawPreview(ctx, object, seen.value());
+        } else {
+            ErrorLine("layouts.preview", seen.error().message);
+        }
+    }
+    ImGui::EndChild();
+
+    nlohmann::json sections = nlohmann::json::array();
+    for (const LayoutSection& sec : draft_.sections) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const LayoutItem& it : sec.items) items.push_back(it.field);
+        sections.push_back({{"title", sec.title}, {"columns", sec.columns}, {"fields", items}});
+    }
+    PublishForm("layouts.name", draft_.name);
+    PublishForm("layouts.sections", std::move(sections));
+    PublishForm("layouts.dirty", dirty);
+}
+
+void LayoutPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object, float) {
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    int move_from_section = -1, move_from_index = -1, move_to_section = -1, move_to_index = -1;
+    int remove_section = -1;
+    for (size_t si = 0; si < draft_.sections.size(); ++si) {
+        LayoutSection& section = draft_.sections[si];
+        const std::string sn = std::to_string(si);
+        ImGui::PushID(static_cast<int>(si));
+        ImGui::SetNextItemWidth(220.0f * s);
+        InputString("##title", &section.title, 0, Tr("layouts.section_title"));
+        MarkItem("layouts.section." + sn + ".title");
+        ImGui::SameLine();
+        ImGui::RadioButton(Label("layouts.one_column").c_str(), &section.columns, 1);
+        MarkItem("layouts.section." + sn + ".columns1");
+        ImGui::SameLine();
+        ImGui::RadioButton(Label("layouts.two_columns").c_str(), &section.columns, 2);
+        MarkItem("layouts.section." + sn + ".columns2");
+        ImGui::SameLine();
+        if (ImGui::SmallButton(Label("layouts.remove_section").c_str())) remove_section = static_cast<int>(si);
+        MarkItem("layouts.section." + sn + ".remove");
+
+        for (size_t ii = 0; ii < section.items.size(); ++ii) {
+            LayoutItem& item = section.items[ii];
+            const FieldDef* f = object.Field(item.field);
+            ImGui::PushID(static_cast<int>(ii));
+            const std::string label = (f ? f->label : item.field);
+            ImGui::Selectable(("::  " + label + "##drag").c_str(), false, 0, ImVec2(170.0f * s, 0.0f));
+            MarkItem("layouts.item." + item.field);
+            if (ImGui::BeginDragDropSource()) {
+                DragPayload payload{static_cast<int>(si), static_cast<int>(ii)};
+                ImGui::SetDragDropPayload("CRM_LAYOUT_ITEM", &payload, sizeof payload);
+                ImGui::TextUnformatted(label.c_str());
+                ImGui::EndDragDropSource();
+            }
+            if (ImGui::BeginDragDropTarget()) {
+                if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("CRM_LAYOUT_ITEM")) {
+                    const auto* d = static_cast<const DragPayload*>(pl->Data);
+                    move_from_section = d->section, move_from_index = d->index;
+                    move_to_section = static_cast<int>(si), move_to_index = static_cast<int>(ii);
+                }
+                ImGui::EndDragDropTarget();
+            }
+            ImGui::SameLine();
+            if (ImGui::ArrowButton("##up", ImGuiDir_Up) && ii > 0) {
+                move_from_section = move_to_section = static_cast<int>(si);
+                move_from_index = static_cast<int>(ii), move_to_index = static_cast<int>(ii) - 1;
+            }
+            MarkItem("layouts.item." + item.field + ".up");
+            ImGui::SameLine();
+            if (ImGui::ArrowButton("##down", ImGuiDir_Down) && ii + 1 < section.items.size()) {
+                move_from_section = move_to_section = static_cast<int>(si);
+                move_from_index = static_cast<int>(ii), move_to_index = static_cast<int>(ii) + 2;
+            }
+            MarkItem("layouts.item." + item.field + ".down");
+            ImGui::SameLine();
+            // To the next section (wrapping), for keyboard users.
+            if (draft_.sections.size() > 1 && ImGui::SmallButton(Label("layouts.next_section").c_str())) {
+                move_from_section = static_cast<int>(si), move_from_index = static_cast<int>(ii);
+                move_to_section = static_cast<int>((si + 1) % draft_.sections.size());
+                move_to_index = static_cast<int>(draft_.sections[static_cast<size_t>(move_to_section)].items.size());
+            }
+            MarkItem("layouts.item." + item.field + ".next_section");
+            ImGui::SameLine();
+            ImGui::Checkbox(Label("layouts.required").c_str(), &item.required);
+            MarkItem("layouts.item." + item.field + ".required");
+            ImGui::SameLine();
+            ImGui::Checkbox(Label("layouts.read_only").c_str(), &item.read_only);
+            MarkItem("layouts.item." + item.field + ".read_only");
+            ImGui::SameLine();
+            if (ImGui::SmallButton(Label("layouts.remove").c_str())) {
+                move_from_section = static_cast<int>(si), move_from_index = static_cast<int>(ii);
+                move_to_section = -2;
+            }
+            MarkItem("layouts.item." + item.field + ".remove");
+            ImGui::PopID();
+        }
+        // Dropping on the section's end.
+        ImGui::PushStyleColor(ImGuiCol_Text, p.text_muted);
+        ImGui::Selectable(Label("layouts.drop_here").c_str(), false, ImGuiSelectableFlags_Disabled, ImVec2(0.0f, 0.0f));
+        ImGui::PopStyleColor();
+        if (ImGui::BeginDragDropTarget()) {
+            if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("CRM_LAYOUT_ITEM")) {
+                const auto* d = static_cast<const DragPayload*>(pl->Data);
+                move_from_section = d->section, move_from_index = d->index;
+                move_to_section = static_cast<int>(si), move_to_index = static_cast<int>(section.items.size());
+            }
+            ImGui::EndDragDropTarget();
+        }
+        ImGui::Separator();
+        ImGui::PopID();
+    }
+    if (move_to_section == -2) {
+        auto& items = draft_.sections[static_cast<size_t>(move_from_section)].items;
+        items.erase(items.begin() + move_from_index);
+    } else if (move_from_section >= 0 && move_to_section >= 0) {
+        MoveItem(move_from_section, move_from_index, move_to_section, move_to_index);
+    }
+    if (remove_section >= 0 && draft_.sections.size() > 1) {
+        // Its fields go to the previous (or next) section rather than off the layout.
+        auto items = draft_.sections[static_cast<size_t>(remove_section)].items;
+        draft_.sections.erase(draft_.sections.begin() + remove_section);
+        auto& into = draft_.sections[static_cast<size_t>(std::max(0, remove_section - 1))].items;
+        into.insert(into.end(), items.begin(), items.end());
+    }
+    if (SecondaryButton(Label("layouts.add_section").c_str())) {
+        draft_.sections.push_back(LayoutSection{Tr("layouts.new_section"), 2, {}});
+    }
+    MarkItem("layouts.add_section");
+
+    // Fields not on the layout: add to the last section.
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    ImGui::PushFont(ctx.small_font);
+    TextMuted(Tr("layouts.unplaced"), false);
+    ImGui::PopFont();
+    for (const FieldDef& f : object.fields) {
+        if (f.state != FieldState::Active) continue;
+        bool placed = false;
+        for (const LayoutSection& sec : draft_.sections) {
+            for (const LayoutItem& it : sec.items) placed = placed || it.field == f.api_name;
+        }
+        if (placed) continue;
+        if (ImGui::SmallButton(("+ " + f.label + "###layouts.add." + f.api_name).c_str()) && !draft_.sections.empty()) {
+            draft_.sections.back().items.push_back(LayoutItem{f.api_name, false, false});
+        }
+        MarkItem("layouts.add." + f.api_name);
+        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < 140.0f * s) ImGui::NewLine();
+    }
+    ImGui::NewLine();
+}
+
+void LayoutPanel::DrawPreview(const PageContext& ctx, const ObjectDef& object, const Layout& layout) {
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    for (size_t si = 0; si < layout.sections.size(); ++si) {
+        const LayoutSection& section = layout.sections[si];
+        ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+        ImGui::PushFont(ctx.heading_font);
+        ImGui::TextUnformatted(section.title.c_str());
+        ImGui::PopFont();
+        const int columns = std::clamp(section.columns, 1, 2);
+        if (ImGui::BeginTable(("preview." + std::to_string(si)).c_str(), columns, ImGuiTableFlags_SizingStretchSame)) {
+            for (const LayoutItem& item : section.items) {
+                const FieldDef* f = object.Field(item.field);
+                if (!f) continue;
+                ImGui::TableNextColumn();
+                ImGui::PushFont(ctx.small_font);
+                TextMuted(f->label + (f->required || item.required ? " *" : "") +
+                              (f->is_read_only() || item.read_only ? std::string("  ") + Tr("layouts.read_only_mark") : ""),
+                          false);
+                ImGui::PopFont();
+                const ImVec2 at = ImGui::GetCursorScreenPos();
+                const float w = ImGui::GetContentRegionAvail().x - 8.0f * s;
+                const float h = ImGui::GetFrameHeight();
+                ImGui::GetWindowDrawList()->AddRect(at, ImVec2(at.x + w, at.y + h), ToU32(p.border), 4.0f * s);
+                ImGui::GetWindowDrawList()->AddText(ImVec2(at.x + 8.0f * s, at.y + (h - ImGui::GetTextLineHeight()) * 0.5f),
+                                                    ToU32(p.text_muted), FieldTypeLabel(f->type).c_str());
+                ImGui::Dummy(ImVec2(w, h + 4.0f * s));
+            }
+            ImGui::EndTable();
+        }
+    }
+}
+
+}  // namespace crm::ui

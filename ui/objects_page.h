@@ -1,0 +1,77 @@
+// The Objects & Fields page: the object manager (a searchable, sortable list of standard and
+// custom objects, and the "New custom object" dialog), and per object the tabs Details, Fields &
+// Relationships, Layouts, Validation Rules, Field History and Records.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ui/fields_panel.h"
+#include "ui/history_panel.h"
+#include "ui/layout_panel.h"
+#include "ui/page.h"
+#include "ui/records_panel.h"
+#include "ui/rules_panel.h"
+#include "ui/schema_ui.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+/// The object manager.
+class ObjectsPage {
+public:
+    enum class Tab { Details, Fields, Layouts, Rules, History, Records };
+    explicit ObjectsPage(Workspace& workspace);
+    void Draw(const PageContext& ctx);
+    /// Arriving from quick find: "objects.fields", "objects.validation", "objects.layouts", ...
+    void FocusSetting(std::string_view setting);
+    /// Back to the object list (arriving from the sidebar).
+    void ShowList();
+    /// The page's state for the test snapshot ("objects").
+    nlohmann::json State() const;
+
+private:
+    void DrawList(const PageContext& ctx);
+    void DrawObject(const PageContext& ctx, const ObjectDef& object);
+    void DrawDetails(const PageContext& ctx, const ObjectDef& object);
+    void DrawNewObjectDialog(const PageContext& ctx);
+    void RefreshCounts();
+    void Open(const std::string& api_name, Tab tab);
+
+    Workspace& workspace_;
+    FieldsPanel fields_;
+    LayoutPanel layouts_;
+    RulesPanel rules_;
+    HistoryPanel history_;
+    RecordsPanel records_;
+
+    std::string object_;  ///< the object shown ("" = the list)
+    Tab tab_ = Tab::Fields;
+    std::optional<Tab> tab_request_;
+    std::string search_;
+    int sort_column_ = -1;
+    bool sort_desc_ = false;
+    std::vector<std::string> listed_;
+    uint64_t counted_change_ = UINT64_MAX;
+    std::map<std::string, int64_t> record_counts_;
+
+    // The details tab's draft.
+    std::string details_object_;
+    ObjectDef details_;
+    FormErrors details_errors_;
+    std::string details_message_;
+
+    // "New custom object".
+    bool new_open_ = false;
+    ObjectDef new_;
+    bool new_api_edited_ = false;
+    bool new_plural_edited_ = false;
+    bool new_auto_number_ = false;
+    std::string new_format_ = "A-{0000}";
+    FormErrors new_errors_;
+};
+
+}  // namespace crm::ui

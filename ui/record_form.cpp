@@ -1,0 +1,317 @@
+#include "ui/record_form.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "imgui.h"
+#include "ui/i18n.h"
+#include "ui/test_hooks.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace crm::ui {
+
+std::string RecordValueText(const nlohmann::json& value) {
+    if (value.is_null()) return {};
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+    if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
+    if (value.is_number()) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.10g", value.get<double>());
+        return buf;
+    }
+    if (value.is_array()) {
+        std::string out;
+        for (const auto& item : value) out += (out.empty() ? "" : ";") + RecordValueText(item);
+        return out;
+    }
+    return value.dump();
+}
+
+void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
+    profile_ = profile;
+    errors_.clear();
+    load_error_.clear();
+    values_.clear();
+    Result<Layout> layout = workspace_.schema().LayoutForProfile(object.api_name, profile);
+    if (layout.ok()) {
+        layout_ = layout.value();
+    } else {
+        load_error_ = layout.error().message;
+        layout_ = Layout{};
+    }
+    // Field-level security: the columns a list answers are the fields the acting user may read.
+    ListQuery probe;
+    for (const FieldDef& f : object.fields) {
+        if (f.state == FieldState::Active) probe.columns.push_back(f.api_name);
+    }
+    probe.limit = 1;
+    readable_.clear();
+    Result<ListPage> page = workspace_.records().List(kActingUser, object.api_name, probe);
+    if (page.ok()) readable_.insert(page->columns.begin(), page->columns.end());
+    if (id_ > 0) {
+        Result<nlohmann::json> record = workspace_.records().Get(kActingUser, object.api_name, id_);
+        if (!record.ok()) {
+            load_error_ = record.error().message;
+        } else {
+            for (const auto& [key, value] : record->items()) values_[key] = RecordValueText(value);
+        }
+    } else {
+        for (const FieldDef& f : object.fields) {
+            if (f.state == FieldState::Active && !f.default_value.empty()) values_[f.api_name] = f.default_value;
+            if (f.type == FieldType::Picklist) {
+                for (const PicklistValue& v : f.picklist) {
+                    if (v.is_default) values_[f.api_name] = v.api_name;
+                }
+            }
+        }
+    }
+    loaded_ = values_;
+}
+
+void RecordForm::OpenNew(const ObjectDef& object, const std::string& profile) {
+    id_ = 0;
+    open_ = true;
+    Load(object, profile);
+}
+
+void RecordForm::OpenEdit(const ObjectDef& object, int64_t id, const std::string& profile) {
+    id_ = id;
+    open_ = true;
+    Load(object, profile);
+}
+
+RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& object) {
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    Outcome outcome = Outcome::None;
+    if (!open_) return outcome;
+
+    // The header: what is being edited, and the actions.
+    ImGui::PushFont(ctx.heading_font);
+    const std::string title = id_ > 0 ? TrFormat("record.title_edit", {object.label, values_[object.name_field]})
+                                      : TrFormat("record.title_new", {object.label});
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::PopFont();
+    if (!profile_.empty()) {
+        ImGui::SameLine(0.0f, 12.0f * s);
+        ImGui::AlignTextToFramePadding();
+        TextMuted(TrFormat("record.as_profile", {profile_}), false);
+    }
+    std::vector<std::pair<std::string, std::string>> buttons = {{"record.back", "record.cancel"}};
+    if (id_ > 0) buttons.push_back({"record.delete", "record.delete"});
+    buttons.push_back({"record.save", "record.save"});
+    const int clicked = ButtonRow(buttons, static_cast<int>(buttons.size()) - 1, id_ > 0 ? 1 : -1);
+    if (clicked == 0) {
+        open_ = false;
+        return Outcome::Closed;
+    }
+    if (id_ > 0 && clicked == 1) {
+        delete_open_ = true;
+        delete_error_.clear();
+    }
+    const bool ctrl_s = (ImGui::GetIO().KeyCtrl || ImGui::GetIO().KeySuper) && ImGui::IsKeyPressed('S', false);
+    if ((clicked == static_cast<int>(buttons.size()) - 1 || ctrl_s) && Save(object)) {
+        outcome = Outcome::Saved;
+    }
+    if (!load_error_.empty()) ErrorLine("record.load", load_error_);
+    if (errors_.count("")) ErrorLine("record.error", errors_.at(""));
+    // Errors on fields the form does not show (not on the layout) go at the top too.
+    for (const auto& [field, message] : errors_) {
+        if (field.empty()) continue;
+        bool shown = false;
+        for (const LayoutSection& section : layout_.sections) {
+            for (const LayoutItem& item : section.items) shown = shown || item.field == field;
+        }
+        if (!shown || !readable_.count(field)) ErrorLine("record.error." + field, field + ": " + message);
+    }
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+
+    ImGui::BeginChild("record.body", ImVec2(0.0f, 0.0f), false);
+    const float width = std::min(ImGui::GetContentRegionAvail().x - 8.0f * s, 1000.0f * s);
+    for (size_t si = 0; si < layout_.sections.size(); ++si) {
+        const LayoutSection& section = layout_.sections[si];
+        BeginCard(width);
+        ImGui::PushFont(ctx.heading_font);
+        ImGui::TextUnformatted(section.title.c_str());
+        ImGui::PopFont();
+        ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+        const int columns = std::clamp(section.columns, 1, 2);
+        const float inner = CardInnerWidth();
+        if (ImGui::BeginTable(("record.section." + std::to_string(si)).c_str(), columns,
+                              ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX, ImVec2(inner, 0.0f))) {
+            for (const LayoutItem& item : section.items) {
+                if (!readable_.count(item.field) || !object.Field(item.field)) continue;  // hidden by security
+                ImGui::TableNextColumn();
+                DrawField(ctx, object, item, inner / static_cast<float>(columns) - 24.0f * s);
+            }
+            ImGui::EndTable();
+        }
+        EndCard();
+        ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
+    }
+    ImGui::EndChild();
+    DrawDeleteConfirm(ctx, object, &outcome);
+
+    nlohmann::json form = nlohmann::json::object();
+    for (const auto& [k, v] : values_) form[k] = v;
+    PublishForm("record.values", std::move(form));
+    PublishForm("record.id", id_);
+    for (const auto& [field, message] : errors_) PublishError(field.empty() ? "record.error" : "record.error." + field, message);
+    (void)p;
+    return outcome;
+}
+
+void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, const LayoutItem& item, float width) {
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    const FieldDef& f = *object.Field(item.field);
+    const std::string hook = "record.form." + f.api_name;
+    const bool required = f.required || item.required;
+    const bool read_only = f.is_read_only() || item.read_only;
+    std::string& value = values_[f.api_name];
+
+    ImGui::PushFont(ctx.small_font);
+    TextMuted(f.label + (required ? " *" : ""), false);
+    ImGui::PopFont();
+    if (!f.help_text.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.help_text.c_str());
+    ImGui::PushID(f.api_name.c_str());
+    ImGui::BeginDisabled(read_only);
+    ImGui::SetNextItemWidth(width);
+    switch (f.type) {
+        case FieldType::Checkbox: {
+            bool on = value == "true";
+            if (ImGui::Checkbox("##v", &on)) value = on ? "true" : "false";
+            MarkItem(hook);
+            break;
+        }
+        case FieldType::Picklist: {
+            std::vector<const PicklistValue*> options;
+            for (const PicklistValue& v : f.picklist) {
+                if (v.active || v.api_name == value) options.push_back(&v);
+            }
+            int selected = 0;
+            for (size_t i = 0; i < options.size(); ++i) {
+                if (options[i]->api_name == value) selected = static_cast<int>(i) + 1;
+            }
+            const PicklistValue* current = f.FindValue(value);
+            const std::string preview = value.empty() ? std::string(Tr("record.none"))
+                                                      : (current ? current->label : value) +
+                                                            (current && !current->active ? Tr("record.inactive") : "");
+            if (ListCombo(
+                    "##v", preview, static_cast<int>(options.size()) + 1,
+                    [&](int i) { return i == 0 ? std::string(Tr("record.none")) : options[static_cast<size_t>(i - 1)]->label; },
+                    [&](int i) { return i == 0 ? std::string("none") : options[static_cast<size_t>(i - 1)]->api_name; },
+                    &selected, hook)) {
+                value = selected == 0 ? std::string() : options[static_cast<size_t>(selected - 1)]->api_name;
+            }
+            break;
+        }
+        case FieldType::LongText:
+            ImGui::InputTextMultiline("##v", value.data(), value.capacity() + 1,
+                                      ImVec2(width, ImGui::GetTextLineHeight() * 3.5f),
+                                      ImGuiInputTextFlags_CallbackResize,
+                                      [](ImGuiInputTextCallbackData* d) {
+                                          auto* str = static_cast<std::string*>(d->UserData);
+                                          str->resize(static_cast<size_t>(d->BufTextLen));
+                                          d->Buf = str->data();
+                                          return 0;
+                                      },
+                                      &value);
+            MarkItem(hook);
+            break;
+        default: {
+            const char* hint = nullptr;
+            std::string multi_hint;
+            if (f.type == FieldType::Date) hint = "YYYY-MM-DD";
+            if (f.type == FieldType::DateTime) hint = "YYYY-MM-DDTHH:MM:SSZ";
+            if (f.type == FieldType::Lookup) hint = Tr("record.lookup_hint");
+            if (f.type == FieldType::MultiPicklist) {
+                for (const PicklistValue& v : f.picklist) {
+                    if (v.active) multi_hint += (multi_hint.empty() ? "" : ";") + v.api_name;
+                }
+                hint = multi_hint.c_str();
+            }
+            InputString("##v", &value, 0, hint);
+            MarkItem(hook);
+        }
+    }
+    ImGui::EndDisabled();
+    ImGui::PopID();
+    auto it = errors_.find(f.api_name);
+    if (it != errors_.end()) {
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+        ImGui::PushFont(ctx.small_font);
+        ErrorLine("record.error." + f.api_name, it->second);
+        ImGui::PopFont();
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    (void)p;
+}
+
+bool RecordForm::Save(const ObjectDef& object) {
+    errors_.clear();
+    nlohmann::json values = nlohmann::json::object();
+    for (const LayoutSection& section : layout_.sections) {
+        for (const LayoutItem& item : section.items) {
+            const FieldDef* f = object.Field(item.field);
+            if (!f || !readable_.count(f->api_name) || f->is_read_only() || item.read_only) continue;
+            const std::string& text = values_[f->api_name];
+            const auto before = loaded_.find(f->api_name);
+            const bool changed = before == loaded_.end() ? !text.empty() : before->second != text;
+            if (item.required && text.empty() && !f->required) {
+                errors_[f->api_name] = Tr("record.required");  // required on this layout only
+                continue;
+            }
+            if (!changed && id_ > 0) continue;
+            if (text.empty() && id_ == 0) continue;
+            if (f->type == FieldType::Checkbox) {
+                values[f->api_name] = text == "true";
+            } else if (text.empty()) {
+                values[f->api_name] = nullptr;
+            } else {
+                values[f->api_name] = text;
+            }
+        }
+    }
+    if (!errors_.empty()) return false;
+    RecordService& records = workspace_.records();
+    SaveResult result = id_ > 0 ? records.Update(kActingUser, object.api_name, id_, values)
+                                : records.Create(kActingUser, object.api_name, values);
+    if (!result.ok()) {
+        for (const Error& e : result.errors) {
+            auto& slot = errors_[e.field];
+            slot += (slot.empty() ? "" : " ") + e.message;
+        }
+        return false;
+    }
+    id_ = result.id;
+    Load(object, profile_);
+    return true;
+}
+
+void RecordForm::DrawDeleteConfirm(const PageContext& ctx, const ObjectDef& object, Outcome* outcome) {
+    if (!BeginDialog("record.delete_confirm", Tr("record.delete.title"), 480.0f, &delete_open_, ctx)) return;
+    TextMuted(TrFormat("record.delete.body", {values_[object.name_field]}));
+    if (!delete_error_.empty()) ErrorLine("record.delete", delete_error_);
+    ImGui::Dummy(ImVec2(0.0f, 10.0f * ctx.scale));
+    const int clicked = ButtonRow({{"dialog.cancel", "record.delete.cancel"}, {"record.delete", "record.delete.ok"}}, -1, 1);
+    if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        ImGui::CloseCurrentPopup();
+    } else if (clicked == 1) {
+        Status st = workspace_.records().Delete(kActingUser, object.api_name, id_);
+        if (st.ok()) {
+            ImGui::CloseCurrentPopup();
+            open_ = false;
+            *outcome = Outcome::Deleted;
+        } else {
+            delete_error_ = st.error().message;
+        }
+    }
+    EndDialog();
+}
+
+}  // namespace crm::ui

@@ -1,0 +1,259 @@
+#include "ui/records_panel.h"
+
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/i18n.h"
+#include "ui/schema_ui.h"
+#include "ui/test_hooks.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace crm::ui {
+
+namespace {
+
+// The default columns: the record name, then the first few short fields.
+std::vector<std::string> DefaultColumns(const ObjectDef& object) {
+    std::vector<std::string> out;
+    if (!object.name_field.empty()) out.push_back(object.name_field);
+    for (const FieldDef& f : object.fields) {
+        if (out.size() >= 6) break;
+        if (f.state != FieldState::Active || f.api_name == object.name_field || f.type == FieldType::LongText)
+            continue;
+        out.push_back(f.api_name);
+    }
+    return out;
+}
+
+}  // namespace
+
+ListQuery RecordsPanel::Query() const {
+    ListQuery q;
+    q.columns = columns_;
+    q.filter_formula = filter_applied_;
+    q.sort_field = sort_field_;
+    q.sort_desc = sort_desc_;
+    q.offset = page_ * kPageSize;
+    q.limit = kPageSize;
+    return q;
+}
+
+void RecordsPanel::Reload(const ObjectDef& object) {
+    const ListQuery q = Query();
+    nlohmann::json key = ToJson(q);
+    key["object"] = object.api_name;
+    if (loaded_ && loaded_change_ == workspace_.change_count() && key == loaded_key_) return;
+    loaded_ = true;
+    loaded_change_ = workspace_.change_count();
+    loaded_key_ = key;
+    Result<ListPage> page = workspace_.records().List(kActingUser, object.api_name, q);
+    if (page.ok()) {
+        data_ = std::move(page.value());
+        error_.clear();
+    } else {
+        data_ = ListPage{};
+        error_ = page.error().message;
+    }
+}
+
+void RecordsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
+    if (object_ != object.api_name) {
+        object_ = object.api_name;
+        columns_ = DefaultColumns(object);
+        filter_text_.clear();
+        filter_applied_.clear();
+        sort_field_.clear();
+        sort_desc_ = false;
+        page_ = 0;
+        view_name_.clear();
+        form_open_ = false;
+        selected_ = 0;
+        loaded_ = false;
+    }
+    if (form_open_) {
+        const RecordForm::Outcome outcome = form_.Draw(ctx, object);
+        if (form_.id() > 0) selected_ = form_.id();
+        if (outcome == RecordForm::Outcome::Closed || outcome == RecordForm::Outcome::Deleted) {
+            form_open_ = false;
+            if (outcome == RecordForm::Outcome::Deleted) selected_ = 0;
+        }
+        return;
+    }
+    DrawToolbar(ctx, object);
+    Reload(object);
+    DrawTable(ctx, object);
+}
+
+void RecordsPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object) {
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    // Saved views of the acting user.
+    const std::vector<ListView> views = workspace_.records().ListViews(object.api_name, kActingUser);
+    int selected = 0;
+    for (size_t i = 0; i < views.size(); ++i) {
+        if (views[i].name == view_name_) selected = static_cast<int>(i) + 1;
+    }
+    ImGui::SetNextItemWidth(200.0f * s);
+    if (ListCombo(
+            "##records.view", view_name_.empty() ? std::string(Tr("records.view.all")) : view_name_,
+            static_cast<int>(views.size()) + 1,
+            [&](int i) { return i == 0 ? std::string(Tr("records.view.all")) : views[static_cast<size_t>(i - 1)].name; },
+            [&](int i) { return i == 0 ? std::string("all") : views[static_cast<size_t>(i - 1)].name; }, &selected,
+            "records.view")) {
+        if (selected == 0) {
+            view_name_.clear();
+            columns_ = DefaultColumns(object);
+            filter_text_.clear();
+            sort_field_.clear();
+            sort_desc_ = false;
+        } else {
+            const ListView& v = views[static_cast<size_t>(selected - 1)];
+            view_name_ = v.name;
+            columns_ = v.query.columns.empty() ? DefaultColumns(object) : v.query.columns;
+            filter_text_ = v.query.filter_formula;
+            sort_field_ = v.query.sort_field;
+            sort_desc_ = v.query.sort_desc;
+        }
+        filter_applied_ = filter_text_;
+        page_ = 0;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(200.0f * s, ImGui::GetContentRegionAvail().x - 520.0f * s));
+    const bool enter = InputString("##records.filter", &filter_text_, ImGuiInputTextFlags_EnterReturnsTrue,
+                                   Tr("records.filter_hint"));
+    MarkItem("records.filter");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("records.filter_apply").c_str()) || enter) {
+        filter_applied_ = filter_text_;
+        page_ = 0;
+    }
+    MarkItem("records.filter_apply");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(140.0f * s);
+    InputString("##records.save_as", &save_as_, 0, Tr("records.save_as_hint"));
+    MarkItem("records.save_as");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("records.save_view").c_str(), !save_as_.empty())) {
+        ListView view;
+        view.object = object.api_name;
+        view.owner = kActingUser;
+        view.name = save_as_;
+        view.query = Query();
+        view.query.offset = 0;
+        Result<ListView> saved = workspace_.records().SaveListView(kActingUser, view);
+        if (saved.ok()) {
+            view_name_ = save_as_;
+            save_as_.clear();
+            view_message_.clear();
+        } else {
+            view_message_ = saved.error().message;
+        }
+    }
+    MarkItem("records.save_view");
+    ImGui::SameLine();
+    if (PrimaryButton(Label("records.new").c_str())) {
+        form_.OpenNew(object, "");
+        form_open_ = true;
+    }
+    MarkItem("records.new");
+    if (!view_message_.empty()) ErrorLine("records.view", view_message_);
+    if (!error_.empty()) ErrorLine("records.filter", error_);
+    PublishForm("records.filter", filter_applied_);
+    (void)p;
+}
+
+void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
+    const float s = ctx.scale;
+    const int ncols = static_cast<int>(data_.columns.size());
+    const float pager_h = ImGui::GetFrameHeightWithSpacing() + 8.0f * s;
+    if (ncols > 0) {
+        const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                      ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                      ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchSame;
+        if (ImGui::BeginTable("records.table", ncols, flags,
+                              ImVec2(0.0f, std::max(160.0f * s, ImGui::GetContentRegionAvail().y - pager_h)))) {
+            ImGui::TableSetupScrollFreeze(0, 1);
+            for (int c = 0; c < ncols; ++c) {
+                const std::string& api = data_.columns[static_cast<size_t>(c)];
+                const FieldDef* f = object.Field(api);
+                ImGuiTableColumnFlags cf = 0;
+                if (api == sort_field_) cf |= ImGuiTableColumnFlags_DefaultSort;
+                if (f && !f->has_column()) cf |= ImGuiTableColumnFlags_NoSort;
+                ImGui::TableSetupColumn(((f ? f->label : api) + "###" + api).c_str(), cf);
+            }
+            if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+                if (specs->SpecsCount > 0) {
+                    sort_field_ = data_.columns[static_cast<size_t>(specs->Specs[0].ColumnIndex)];
+                    sort_desc_ = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+                    page_ = 0;
+                }
+                specs->SpecsDirty = false;
+            }
+            ImGui::TableNextRow(ImGuiTableRowFlags_Headers, ImGui::GetFrameHeight());
+            for (int c = 0; c < ncols; ++c) {
+                if (!ImGui::TableSetColumnIndex(c)) continue;
+                ImGui::TableHeader(ImGui::TableGetColumnName(c));
+                MarkItem("records.header." + data_.columns[static_cast<size_t>(c)]);
+            }
+            ImGuiListClipper clipper;
+            clipper.Begin(static_cast<int>(data_.rows.size()));
+            while (clipper.Step()) {
+                for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+                    const nlohmann::json& row = data_.rows[static_cast<size_t>(r)];
+                    const int64_t id = row.value("Id", int64_t{0});
+                    ImGui::TableNextRow();
+                    for (int c = 0; c < ncols; ++c) {
+                        ImGui::TableSetColumnIndex(c);
+                        const std::string& api = data_.columns[static_cast<size_t>(c)];
+                        std::string text = row.contains(api) ? RecordValueText(row[api]) : std::string();
+                        const FieldDef* f = object.Field(api);
+                        if (f && f->type == FieldType::Picklist) {
+                            if (const PicklistValue* v = f->FindValue(text)) text = v->label;
+                        }
+                        if (c == 0) {
+                            if (ImGui::Selectable((text + "##rec" + std::to_string(id)).c_str(), id == selected_,
+                                                  ImGuiSelectableFlags_SpanAllColumns)) {
+                                selected_ = id;
+                                form_.OpenEdit(object, id, "");
+                                form_open_ = true;
+                            }
+                            MarkItem("records.row." + std::to_string(id));
+                        } else {
+                            ImGui::TextUnformatted(text.c_str());
+                        }
+                    }
+                }
+            }
+            ImGui::EndTable();
+        }
+    }
+    if (data_.rows.empty()) TextMuted(Tr("records.none"), false);
+    const int64_t first = data_.total == 0 ? 0 : static_cast<int64_t>(page_) * kPageSize + 1;
+    const int64_t last = std::min<int64_t>(data_.total, static_cast<int64_t>(page_ + 1) * kPageSize);
+    ImGui::AlignTextToFramePadding();
+    TextMuted(TrFormat("audit.rows", {std::to_string(first), std::to_string(last), std::to_string(data_.total)}),
+              false);
+    ImGui::SameLine(0.0f, 16.0f * s);
+    if (SecondaryButton((std::string(Tr("audit.prev")) + "###records.prev").c_str(), page_ > 0)) --page_;
+    MarkItem("records.prev");
+    ImGui::SameLine();
+    if (SecondaryButton((std::string(Tr("audit.next")) + "###records.next").c_str(), last < data_.total)) ++page_;
+    MarkItem("records.next");
+}
+
+nlohmann::json RecordsPanel::State() const {
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& row : data_.rows) ids.push_back(row.value("Id", int64_t{0}));
+    return {{"mode", form_open_ ? (form_.id() > 0 ? "edit" : "new") : "list"},
+            {"selected", selected_},
+            {"total", data_.total},
+            {"page", page_},
+            {"sort", sort_field_},
+            {"desc", sort_desc_},
+            {"view", view_name_},
+            {"columns", columns_},
+            {"ids", ids}};
+}
+
+}  // namespace crm::ui

@@ -1,0 +1,56 @@
+// The "Records" tab of an object: a list view (columns, a formula filter, sort by clicking a
+// header, paging with a clipped table, list views saved per user) and the record form.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ui/page.h"
+#include "ui/record_form.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+/// The records browser of one object.
+class RecordsPanel {
+public:
+    explicit RecordsPanel(Workspace& workspace) : workspace_(workspace), form_(workspace) {}
+    void Draw(const PageContext& ctx, const ObjectDef& object);
+    /// The record last opened (0 = none): the field history tab shows its changes.
+    int64_t selected() const { return selected_; }
+    /// Shows the list (leaving any open form).
+    void ShowList() { form_open_ = false; }
+    /// Published under "objects.records" in the snapshot.
+    nlohmann::json State() const;
+
+private:
+    static constexpr int kPageSize = 50;
+    void Reload(const ObjectDef& object);
+    void DrawToolbar(const PageContext& ctx, const ObjectDef& object);
+    void DrawTable(const PageContext& ctx, const ObjectDef& object);
+    ListQuery Query() const;
+
+    Workspace& workspace_;
+    RecordForm form_;
+    bool form_open_ = false;
+    std::string object_;
+    int64_t selected_ = 0;
+    // The query being shown.
+    std::vector<std::string> columns_;
+    std::string filter_text_;     ///< as typed
+    std::string filter_applied_;  ///< as run
+    std::string sort_field_;
+    bool sort_desc_ = false;
+    int page_ = 0;
+    std::string view_name_;  ///< the saved view shown ("" = all records)
+    std::string save_as_;
+    std::string view_message_;
+    // The cache of the last run.
+    bool loaded_ = false;
+    uint64_t loaded_change_ = 0;
+    nlohmann::json loaded_key_;
+    ListPage data_;
+    std::string error_;
+};
+
+}  // namespace crm::ui

@@ -1,0 +1,2 @@
+// The access engine: see access.h.
+#include "access/access.h"

@@ -16,3 +16,11 @@ for exe in build/bench-native/bench_*; do
   wasm="build/bench-web/bench_$name.js"
   "$exe" --wasm-js "$wasm"
 done
+# Browser benchmarks (bench/<area>/*.bench.js) run against the web console in headless Chromium.
+for js in bench/*/*.bench.js; do
+  [ -f "$js" ] || continue
+  name="$(basename "$(dirname "$js")")"
+  [ -z "$area" ] || [ "$area" = "$name" ] || continue
+  scripts/build.sh web --no-tests >/dev/null
+  CRM_SITE="$ROOT/build/web/site" NODE_PATH="$ROOT/third_party/node/node_modules" node "$js"
+done

@@ -13,7 +13,9 @@ namespace crm::ui {
 
 namespace {
 
-bool IsNumeric(FieldType t) { return t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent; }
+bool IsNumeric(FieldType t) {
+    return t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent;
+}
 bool IsPicklist(FieldType t) { return t == FieldType::Picklist || t == FieldType::MultiPicklist; }
 bool HasLength(FieldType t) { return t == FieldType::Text || t == FieldType::LongText; }
 bool CanBeUnique(FieldType t) {
@@ -104,8 +106,10 @@ std::string FieldEditor::Draw(const PageContext& ctx) {
             draft_.type = static_cast<FieldType>(selected);
             preview_.reset();
             retype_error_.clear();
-            if (HasLength(draft_.type) && draft_.length == 0) draft_.length = draft_.type == FieldType::Text ? 255 : 32768;
-            if (draft_.type == FieldType::AutoNumber && draft_.auto_format.empty()) draft_.auto_format = "A-{0000}";
+            if (HasLength(draft_.type) && draft_.length == 0)
+                draft_.length = draft_.type == FieldType::Text ? 255 : 32768;
+            if (draft_.type == FieldType::AutoNumber && draft_.auto_format.empty())
+                draft_.auto_format = "A-{0000}";
         }
     });
     FormRow("field.editor.label", "field.editor.label", w, errors_, "label", [&] {
@@ -146,7 +150,7 @@ std::string FieldEditor::Draw(const PageContext& ctx) {
 
     DrawTypeProperties(ctx, w);
 
-    if (!draft_.is_read_only() && draft_.type != FieldType::MultiPicklist) {
+    if (!draft_.is_read_only() && !IsPicklist(draft_.type)) {
         FormRow("field.editor.default", "field.editor.default", w, errors_, "default_value", [&] {
             InputString("##field.editor.default", &draft_.default_value, 0, Tr("field.editor.default_hint"));
             MarkItem("field.editor.default");
@@ -163,9 +167,11 @@ std::string FieldEditor::Draw(const PageContext& ctx) {
     if (errors_.count("")) ErrorLine("field.editor", errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
     const bool retype_pending = !is_new_ && draft_.type != original_.type;
-    const bool can_save = !retype_pending || (preview_ && previewed_type_ == draft_.type && preview_->failures == 0);
-    const int clicked = ButtonRow({{"dialog.cancel", "field.editor.cancel"}, {"field.editor.save", "field.editor.save"}},
-                                  1, -1, {true, can_save});
+    const bool can_save =
+        !retype_pending || (preview_ && previewed_type_ == draft_.type && preview_->failures == 0);
+    const int clicked =
+        ButtonRow({{"dialog.cancel", "field.editor.cancel"}, {"field.editor.save", "field.editor.save"}}, 1,
+                  -1, {true, can_save});
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
         showing_ = false;
@@ -198,11 +204,13 @@ void FieldEditor::DrawTypeProperties(const PageContext& ctx, float width) {
             MarkItem("field.editor.scale");
         });
         FormRow("field.editor.range", "field.editor.min", 140.0f * s, errors_, "min_value", [&] {
-            InputString("##field.editor.min", &min_text_, ImGuiInputTextFlags_CharsScientific, Tr("field.editor.min"));
+            InputString("##field.editor.min", &min_text_, ImGuiInputTextFlags_CharsScientific,
+                        Tr("field.editor.min"));
             MarkItem("field.editor.min");
             ImGui::SameLine();
             ImGui::SetNextItemWidth(140.0f * s);
-            InputString("##field.editor.max", &max_text_, ImGuiInputTextFlags_CharsScientific, Tr("field.editor.max"));
+            InputString("##field.editor.max", &max_text_, ImGuiInputTextFlags_CharsScientific,
+                        Tr("field.editor.max"));
             MarkItem("field.editor.max");
         });
         if (errors_.count("max_value")) FormRow("", "field.editor.max", width, errors_, "max_value", [] {});
@@ -210,25 +218,28 @@ void FieldEditor::DrawTypeProperties(const PageContext& ctx, float width) {
     if (IsPicklist(t)) DrawPicklist(ctx);
     if (t == FieldType::Lookup) {
         const auto objects = workspace_.schema().Objects();
-        FormRow("field.editor.lookup_object", "field.editor.lookup_object", width, errors_, "lookup_object", [&] {
-            int selected = -1;
-            for (size_t i = 0; i < objects.size(); ++i) {
-                if (objects[i]->api_name == draft_.lookup_object) selected = static_cast<int>(i);
-            }
-            const std::string preview = selected >= 0 ? objects[static_cast<size_t>(selected)]->label
-                                                      : std::string(Tr("field.editor.choose"));
-            if (ListCombo(
-                    "##field.editor.lookup_object", preview, static_cast<int>(objects.size()),
-                    [&](int i) { return objects[static_cast<size_t>(i)]->label; },
-                    [&](int i) { return objects[static_cast<size_t>(i)]->api_name; }, &selected,
-                    "field.editor.lookup_object")) {
-                draft_.lookup_object = objects[static_cast<size_t>(selected)]->api_name;
-            }
-        });
-        FormRow("field.editor.relationship", "field.editor.relationship", width, errors_, "relationship_name", [&] {
-            InputString("##field.editor.relationship", &draft_.relationship_name, ImGuiInputTextFlags_CharsNoBlank);
-            MarkItem("field.editor.relationship");
-        });
+        FormRow("field.editor.lookup_object", "field.editor.lookup_object", width, errors_, "lookup_object",
+                [&] {
+                    int selected = -1;
+                    for (size_t i = 0; i < objects.size(); ++i) {
+                        if (objects[i]->api_name == draft_.lookup_object) selected = static_cast<int>(i);
+                    }
+                    const std::string preview = selected >= 0 ? objects[static_cast<size_t>(selected)]->label
+                                                              : std::string(Tr("field.editor.choose"));
+                    if (ListCombo(
+                            "##field.editor.lookup_object", preview, static_cast<int>(objects.size()),
+                            [&](int i) { return objects[static_cast<size_t>(i)]->label; },
+                            [&](int i) { return objects[static_cast<size_t>(i)]->api_name; }, &selected,
+                            "field.editor.lookup_object")) {
+                        draft_.lookup_object = objects[static_cast<size_t>(selected)]->api_name;
+                    }
+                });
+        FormRow("field.editor.relationship", "field.editor.relationship", width, errors_, "relationship_name",
+                [&] {
+                    InputString("##field.editor.relationship", &draft_.relationship_name,
+                                ImGuiInputTextFlags_CharsNoBlank);
+                    MarkItem("field.editor.relationship");
+                });
     }
     if (t == FieldType::AutoNumber) {
         FormRow("field.editor.auto_format", "field.editor.auto_format", width, errors_, "auto_format", [&] {
@@ -237,19 +248,20 @@ void FieldEditor::DrawTypeProperties(const PageContext& ctx, float width) {
         });
     }
     if (t == FieldType::Formula) {
-        FormRow("field.editor.formula_type", "field.editor.formula_type", width, errors_, "formula_type", [&] {
-            int selected = 0;
-            for (int i = 0; i < 7; ++i) {
-                if (kFormulaResults[i] == draft_.formula_type) selected = i;
-            }
-            if (ListCombo(
-                    "##field.editor.formula_type", FieldTypeLabel(draft_.formula_type), 7,
-                    [](int i) { return FieldTypeLabel(kFormulaResults[i]); },
-                    [](int i) { return std::string(FieldTypeName(kFormulaResults[i])); }, &selected,
-                    "field.editor.formula_type")) {
-                draft_.formula_type = kFormulaResults[selected];
-            }
-        });
+        FormRow("field.editor.formula_type", "field.editor.formula_type", width, errors_, "formula_type",
+                [&] {
+                    int selected = 0;
+                    for (int i = 0; i < 7; ++i) {
+                        if (kFormulaResults[i] == draft_.formula_type) selected = i;
+                    }
+                    if (ListCombo(
+                            "##field.editor.formula_type", FieldTypeLabel(draft_.formula_type), 7,
+                            [](int i) { return FieldTypeLabel(kFormulaResults[i]); },
+                            [](int i) { return std::string(FieldTypeName(kFormulaResults[i])); }, &selected,
+                            "field.editor.formula_type")) {
+                        draft_.formula_type = kFormulaResults[selected];
+                    }
+                });
         FormRow("field.editor.formula", "field.editor.formula", width + 160.0f * s, errors_, "formula", [&] {
             SchemaService& schema = workspace_.schema();
             const std::string object = draft_.object;
@@ -260,8 +272,8 @@ void FieldEditor::DrawTypeProperties(const PageContext& ctx, float width) {
                     auto resolver = schema.Resolver(object);
                     if (!resolver) return Error{"schema.unknown_object", object, "", 0, 0};
                     formula::CompileOptions options;
-                    options.expected_result = expected == formula::ValueType::Picklist ? formula::ValueType::Any
-                                                                                       : expected;
+                    options.expected_result =
+                        expected == formula::ValueType::Picklist ? formula::ValueType::Any : expected;
                     return formula::Compile(text, *resolver, options);
                 },
                 schema.version() * 16 + static_cast<uint64_t>(draft_.formula_type));
@@ -307,7 +319,8 @@ void FieldEditor::DrawPicklist(const PageContext& ctx) {
                 }
                 MarkItem("field.editor.value." + n + ".default");
                 ImGui::TableSetColumnIndex(4);
-                if (ImGui::ArrowButton("##up", ImGuiDir_Up) && i > 0) move_from = static_cast<int>(i), move_to = static_cast<int>(i) - 1;
+                if (ImGui::ArrowButton("##up", ImGuiDir_Up) && i > 0)
+                    move_from = static_cast<int>(i), move_to = static_cast<int>(i) - 1;
                 MarkItem("field.editor.value." + n + ".up");
                 ImGui::SameLine();
                 if (ImGui::ArrowButton("##down", ImGuiDir_Down) && i + 1 < values.size())
@@ -325,9 +338,11 @@ void FieldEditor::DrawPicklist(const PageContext& ctx) {
             }
             ImGui::EndTable();
         }
-        if (move_from >= 0) std::swap(values[static_cast<size_t>(move_from)], values[static_cast<size_t>(move_to)]);
+        if (move_from >= 0)
+            std::swap(values[static_cast<size_t>(move_from)], values[static_cast<size_t>(move_to)]);
         if (remove >= 0) values.erase(values.begin() + remove);
-        if (SecondaryButton(Label("field.editor.value_add").c_str())) values.push_back(PicklistValue{"", "", true, false});
+        if (SecondaryButton(Label("field.editor.value_add").c_str()))
+            values.push_back(PicklistValue{"", "", true, false});
         MarkItem("field.editor.value_add");
         ImGui::EndGroup();
     });
@@ -338,7 +353,8 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
     const Palette& p = CurrentPalette();
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     BeginCard();
-    TextColored(p.warning_text, TrFormat("field.retype.intro", {FieldTypeLabel(original_.type), FieldTypeLabel(draft_.type)}));
+    TextColored(p.warning_text, TrFormat("field.retype.intro",
+                                         {FieldTypeLabel(original_.type), FieldTypeLabel(draft_.type)}));
     if (SecondaryButton(Label("field.retype.check").c_str())) {
         Result<RetypePreview> result = workspace_.schema().PreviewRetype(draft_, 200);
         if (result.ok()) {
@@ -358,11 +374,15 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
         } else {
             TextColored(p.danger, TrFormat("field.retype.failures", {std::to_string(preview_->failures),
                                                                      std::to_string(preview_->records)}));
-            if (ImGui::BeginTable("field.retype.list", 3,
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter,
-                                  ImVec2(0.0f, std::min(160.0f * s, (preview_->listed.size() + 1) * ImGui::GetTextLineHeightWithSpacing() + 8.0f * s)))) {
+            if (ImGui::BeginTable(
+                    "field.retype.list", 3,
+                    ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter,
+                    ImVec2(0.0f, std::min(160.0f * s, (preview_->listed.size() + 1) *
+                                                              ImGui::GetTextLineHeightWithSpacing() +
+                                                          8.0f * s)))) {
                 ImGui::TableSetupScrollFreeze(0, 1);
-                ImGui::TableSetupColumn(Tr("field.retype.record"), ImGuiTableColumnFlags_WidthFixed, 80.0f * s);
+                ImGui::TableSetupColumn(Tr("field.retype.record"), ImGuiTableColumnFlags_WidthFixed,
+                                        80.0f * s);
                 ImGui::TableSetupColumn(Tr("field.retype.value"));
                 ImGui::TableSetupColumn(Tr("field.retype.reason"));
                 ImGui::TableHeadersRow();
@@ -385,7 +405,8 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
                 draft_.type = original_.type;
                 preview_.reset();
             } else if (clicked == 1) {
-                Result<RetypePreview> done = workspace_.schema().RetypeField(kActingUser, draft_, RetypeMode::ClearFailures);
+                Result<RetypePreview> done =
+                    workspace_.schema().RetypeField(kActingUser, draft_, RetypeMode::ClearFailures);
                 if (done.ok()) {
                     original_.type = draft_.type;
                     preview_.reset();
@@ -441,7 +462,8 @@ void FieldEditor::PublishState() const {
     PublishForm("field.editor.required", draft_.required);
     PublishForm("field.editor.add_to_layouts", add_to_layouts_);
     if (preview_) PublishForm("field.retype.failures", preview_->failures);
-    for (const auto& [key, message] : errors_) PublishError("field.editor." + (key.empty() ? std::string("form") : key), message);
+    for (const auto& [key, message] : errors_)
+        PublishError("field.editor." + (key.empty() ? std::string("form") : key), message);
 }
 
 }  // namespace crm::ui

@@ -64,9 +64,10 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
         }
         rows.push_back(&f);
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
+                                  ImGuiTableFlags_SizingStretchProp;
     const float deleted_h = 140.0f * s;
     const float height = std::max(200.0f * s, ImGui::GetContentRegionAvail().y - deleted_h);
     if (!ImGui::BeginTable("fields.table", 7, flags, ImVec2(0.0f, height))) return;
@@ -92,12 +93,18 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
     if (sort_column_ >= 0 && sort_column_ < 6) {
         auto key = [&](const FieldDef* f) -> std::string {
             switch (sort_column_) {
-                case 0: return LowerAscii(f->label);
-                case 1: return LowerAscii(f->api_name);
-                case 2: return FieldTypeLabel(f->type);
-                case 3: return f->required ? "1" : "0";
-                case 4: return f->unique ? "1" : "0";
-                default: return f->help_text;
+                case 0:
+                    return LowerAscii(f->label);
+                case 1:
+                    return LowerAscii(f->api_name);
+                case 2:
+                    return FieldTypeLabel(f->type);
+                case 3:
+                    return f->required ? "1" : "0";
+                case 4:
+                    return f->unique ? "1" : "0";
+                default:
+                    return f->help_text;
             }
         };
         std::stable_sort(rows.begin(), rows.end(), [&](const FieldDef* a, const FieldDef* b) {
@@ -116,7 +123,7 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
             ImGui::IsMouseDoubleClicked(0)) {
             editor_.OpenEdit(*f);
         }
-        MarkItem("fields.row." + f->api_name);
+        MarkRow("fields.row." + f->api_name);
         ImGui::TableSetColumnIndex(1);
         TextMuted(f->api_name, false);
         ImGui::TableSetColumnIndex(2);
@@ -176,7 +183,8 @@ void FieldsPanel::DrawDeleted(const PageContext& ctx, const ObjectDef& object) {
         published.push_back(f->api_name);
         ImGui::PushID(f->api_name.c_str());
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted((f->label + "  ·  " + f->api_name + "  ·  " + FieldTypeLabel(f->type)).c_str());
+        ImGui::TextUnformatted(
+            (f->label + "  ·  " + f->api_name + "  ·  " + FieldTypeLabel(f->type)).c_str());
         ImGui::SameLine(0.0f, 16.0f * s);
         if (SecondaryButton(Label("fields.restore").c_str())) {
             Status st = workspace_.schema().RestoreField(kActingUser, object.api_name, f->api_name);
@@ -204,7 +212,8 @@ void FieldsPanel::DrawDeleted(const PageContext& ctx, const ObjectDef& object) {
 }
 
 void FieldsPanel::DrawConfirm(const PageContext& ctx, const ObjectDef& object) {
-    const std::string title = TrFormat(confirm_purge_ ? "fields.purge.title" : "fields.delete.title", {confirm_field_});
+    const std::string title =
+        TrFormat(confirm_purge_ ? "fields.purge.title" : "fields.delete.title", {confirm_field_});
     if (!BeginDialog("fields.confirm", title, 520.0f, &confirm_open_, ctx)) return;
     TextMuted(Tr(confirm_purge_ ? "fields.purge.body" : "fields.delete.body"));
     if (!confirm_error_.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "imgui_internal.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -96,6 +97,11 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
                               TextCallback, &state);
     MarkItem(hook);
     const float box_w = ImGui::GetItemRectSize().x;
+    // While the box is being edited it may have scrolled sideways; the marker follows the text.
+    float scroll_x = 0.0f;
+    if (ImGui::IsItemActive()) {
+        if (ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetActiveID())) scroll_x = st->ScrollX;
+    }
 
     if (error_ && error_->position > 0) {
         // The marker: an underline and a caret under the character the error points at (the box
@@ -103,10 +109,12 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
         const size_t at = ByteOfCodePoint(compiled_text_, error_->position);
         const size_t line_start = compiled_text_.rfind('\n', at == 0 ? 0 : at - 1);
         const size_t from = line_start == std::string::npos || at == 0 ? 0 : line_start + 1;
-        const int line = static_cast<int>(std::count(compiled_text_.begin(), compiled_text_.begin() + from, '\n'));
+        const int line =
+            static_cast<int>(std::count(compiled_text_.begin(), compiled_text_.begin() + from, '\n'));
         const float x0 = ImGui::CalcTextSize(compiled_text_.c_str() + from, compiled_text_.c_str() + at).x;
         size_t next = at + 1;
-        while (next < compiled_text_.size() && (static_cast<unsigned char>(compiled_text_[next]) & 0xC0) == 0x80)
+        while (next < compiled_text_.size() &&
+               (static_cast<unsigned char>(compiled_text_[next]) & 0xC0) == 0x80)
             ++next;
         float w = at < compiled_text_.size() && compiled_text_[at] != '\n'
                       ? ImGui::CalcTextSize(compiled_text_.c_str() + at, compiled_text_.c_str() + next).x
@@ -114,14 +122,16 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
         w = std::max(w, 6.0f * s);
         const ImVec2 pad = ImGui::GetStyle().FramePadding;
         const float line_h = ImGui::GetTextLineHeight();
-        const ImVec2 c_min(box_min.x + pad.x + x0, box_min.y + pad.y + line * line_h);
-        if (c_min.y + line_h < box_min.y + height && c_min.x < box_min.x + box_w) {
+        const ImVec2 c_min(box_min.x + pad.x + x0 - scroll_x, box_min.y + pad.y + line * line_h);
+        if (c_min.y + line_h < box_min.y + height && c_min.x >= box_min.x && c_min.x < box_min.x + box_w) {
             ImDrawList* draw = ImGui::GetWindowDrawList();
-            draw->AddRectFilled(c_min, ImVec2(c_min.x + w, c_min.y + line_h), ToU32(p.danger, 0.18f), 2.0f * s);
+            draw->AddRectFilled(c_min, ImVec2(c_min.x + w, c_min.y + line_h), ToU32(p.danger, 0.18f),
+                                2.0f * s);
             const float y = c_min.y + line_h + 1.0f * s;
             for (float x = c_min.x; x < c_min.x + w; x += 4.0f * s) {
                 draw->AddLine(ImVec2(x, y), ImVec2(x + 2.0f * s, y + 2.0f * s), ToU32(p.danger), 1.5f * s);
-                draw->AddLine(ImVec2(x + 2.0f * s, y + 2.0f * s), ImVec2(x + 4.0f * s, y), ToU32(p.danger), 1.5f * s);
+                draw->AddLine(ImVec2(x + 2.0f * s, y + 2.0f * s), ImVec2(x + 4.0f * s, y), ToU32(p.danger),
+                              1.5f * s);
             }
             MarkClickable(hook + ".error_marker", c_min, ImVec2(w, line_h + 4.0f * s));
         }
@@ -130,10 +140,10 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
     // The check under the box.
     ImGui::PushFont(ctx.small_font);
     if (error_) {
-        const std::string where = error_->position > 0
-                                      ? TrFormat("formula.error_at", {std::to_string(std::max(1, error_->line)),
-                                                                      std::to_string(error_->position)})
-                                      : std::string();
+        const std::string where =
+            error_->position > 0 ? TrFormat("formula.error_at", {std::to_string(std::max(1, error_->line)),
+                                                                 std::to_string(error_->position)})
+                                 : std::string();
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + box_w);
         TextColored(p.danger, where + error_->message);
         ImGui::PopTextWrapPos();
@@ -178,7 +188,8 @@ void FormulaEditor::DrawFunctions(const PageContext& ctx, const std::string& hoo
         const float row_h = ImGui::GetTextLineHeight() * 2.0f + 6.0f * s;
         if (ImGui::Selectable("##fn", false, 0, ImVec2(0.0f, row_h))) {
             const std::string insert = doc.name + "(";
-            const size_t pos = caret_ < 0 ? text->size() : std::min(text->size(), static_cast<size_t>(caret_));
+            const size_t pos =
+                caret_ < 0 ? text->size() : std::min(text->size(), static_cast<size_t>(caret_));
             text->insert(pos, insert);
             caret_ = static_cast<int>(pos + insert.size());
         }
@@ -188,8 +199,8 @@ void FormulaEditor::DrawFunctions(const PageContext& ctx, const std::string& hoo
         draw->AddText(ImVec2(at.x + 4.0f * s, at.y + 2.0f * s), ToU32(p.accent), doc.signature.c_str());
         ImGui::PushFont(ctx.small_font);
         const std::string shown = Ellipsize(description, ImGui::GetContentRegionAvail().x - 8.0f * s);
-        draw->AddText(ImVec2(at.x + 4.0f * s, at.y + ImGui::GetTextLineHeight() + 6.0f * s), ToU32(p.text_muted),
-                      shown.c_str());
+        draw->AddText(ImVec2(at.x + 4.0f * s, at.y + ImGui::GetTextLineHeight() + 6.0f * s),
+                      ToU32(p.text_muted), shown.c_str());
         ImGui::PopFont();
         ImGui::PopID();
     }

@@ -63,14 +63,15 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
     if (record_id_ == 0) {
         TextMuted(Tr("history.pick_record"));
     } else {
-        Result<std::vector<FieldHistoryEntry>> entries = workspace_.records().History(kActingUser, object.api_name, record_id_);
+        Result<std::vector<FieldHistoryEntry>> entries =
+            workspace_.records().History(kActingUser, object.api_name, record_id_);
         if (!entries.ok()) {
             ErrorLine("history.record", entries.error().message);
         } else if (entries->empty()) {
             TextMuted(Tr("history.none"));
         } else if (ImGui::BeginTable("history.table", 5,
-                                     ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                         ImGuiTableFlags_SizingStretchProp)) {
+                                     ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                         ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp)) {
             ImGui::TableSetupScrollFreeze(0, 1);
             ImGui::TableSetupColumn(Tr("audit.col.time"), 0, 1.3f);
             ImGui::TableSetupColumn(Tr("audit.col.user"), 0, 0.7f);
@@ -92,7 +93,8 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
                 ImGui::TableSetColumnIndex(3);
                 TextMuted(e.old_value.is_null() ? Tr("audit.empty_value") : e.old_value.dump(), false);
                 ImGui::TableSetColumnIndex(4);
-                ImGui::TextUnformatted(e.new_value.is_null() ? Tr("audit.empty_value") : e.new_value.dump().c_str());
+                ImGui::TextUnformatted(e.new_value.is_null() ? Tr("audit.empty_value")
+                                                             : e.new_value.dump().c_str());
             }
             ImGui::EndTable();
         }

@@ -60,7 +60,8 @@ void LayoutPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
             "##layouts.select", draft_.name, static_cast<int>(layouts.size()),
             [&](int i) {
                 const Layout& l = layouts[static_cast<size_t>(i)];
-                return l.name + (l.is_default ? std::string(" ") + Tr("layouts.default_mark") : std::string());
+                return l.name +
+                       (l.is_default ? std::string(" ") + Tr("layouts.default_mark") : std::string());
             },
             [&](int i) { return layouts[static_cast<size_t>(i)].name; }, &selected, "layouts.select")) {
         Select(layouts[static_cast<size_t>(selected)]);
@@ -160,7 +161,8 @@ void LayoutPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object, fl
         ImGui::RadioButton(Label("layouts.two_columns").c_str(), &section.columns, 2);
         MarkItem("layouts.section." + sn + ".columns2");
         ImGui::SameLine();
-        if (ImGui::SmallButton(Label("layouts.remove_section").c_str())) remove_section = static_cast<int>(si);
+        if (ImGui::SmallButton(Label("layouts.remove_section").c_str()))
+            remove_section = static_cast<int>(si);
         MarkItem("layouts.section." + sn + ".remove");
 
         for (size_t ii = 0; ii < section.items.size(); ++ii) {
@@ -201,7 +203,8 @@ void LayoutPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object, fl
             if (draft_.sections.size() > 1 && ImGui::SmallButton(Label("layouts.next_section").c_str())) {
                 move_from_section = static_cast<int>(si), move_from_index = static_cast<int>(ii);
                 move_to_section = static_cast<int>((si + 1) % draft_.sections.size());
-                move_to_index = static_cast<int>(draft_.sections[static_cast<size_t>(move_to_section)].items.size());
+                move_to_index =
+                    static_cast<int>(draft_.sections[static_cast<size_t>(move_to_section)].items.size());
             }
             MarkItem("layouts.item." + item.field + ".next_section");
             ImGui::SameLine();
@@ -220,13 +223,15 @@ void LayoutPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object, fl
         }
         // Dropping on the section's end.
         ImGui::PushStyleColor(ImGuiCol_Text, p.text_muted);
-        ImGui::Selectable(Label("layouts.drop_here").c_str(), false, ImGuiSelectableFlags_Disabled, ImVec2(0.0f, 0.0f));
+        ImGui::Selectable(Label("layouts.drop_here").c_str(), false, ImGuiSelectableFlags_Disabled,
+                          ImVec2(0.0f, 0.0f));
         ImGui::PopStyleColor();
         if (ImGui::BeginDragDropTarget()) {
             if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("CRM_LAYOUT_ITEM")) {
                 const auto* d = static_cast<const DragPayload*>(pl->Data);
                 move_from_section = d->section, move_from_index = d->index;
-                move_to_section = static_cast<int>(si), move_to_index = static_cast<int>(section.items.size());
+                move_to_section = static_cast<int>(si),
+                move_to_index = static_cast<int>(section.items.size());
             }
             ImGui::EndDragDropTarget();
         }
@@ -263,7 +268,8 @@ void LayoutPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object, fl
             for (const LayoutItem& it : sec.items) placed = placed || it.field == f.api_name;
         }
         if (placed) continue;
-        if (ImGui::SmallButton(("+ " + f.label + "###layouts.add." + f.api_name).c_str()) && !draft_.sections.empty()) {
+        if (ImGui::SmallButton(("+ " + f.label + "###layouts.add." + f.api_name).c_str()) &&
+            !draft_.sections.empty()) {
             draft_.sections.back().items.push_back(LayoutItem{f.api_name, false, false});
         }
         MarkItem("layouts.add." + f.api_name);
@@ -283,22 +289,27 @@ void LayoutPanel::DrawPreview(const PageContext& ctx, const ObjectDef& object, c
         ImGui::TextUnformatted(section.title.c_str());
         ImGui::PopFont();
         const int columns = std::clamp(section.columns, 1, 2);
-        if (ImGui::BeginTable(("preview." + std::to_string(si)).c_str(), columns, ImGuiTableFlags_SizingStretchSame)) {
+        if (ImGui::BeginTable(("preview." + std::to_string(si)).c_str(), columns,
+                              ImGuiTableFlags_SizingStretchSame)) {
             for (const LayoutItem& item : section.items) {
                 const FieldDef* f = object.Field(item.field);
                 if (!f) continue;
                 ImGui::TableNextColumn();
                 ImGui::PushFont(ctx.small_font);
                 TextMuted(f->label + (f->required || item.required ? " *" : "") +
-                              (f->is_read_only() || item.read_only ? std::string("  ") + Tr("layouts.read_only_mark") : ""),
+                              (f->is_read_only() || item.read_only
+                                   ? std::string("  ") + Tr("layouts.read_only_mark")
+                                   : ""),
                           false);
                 ImGui::PopFont();
                 const ImVec2 at = ImGui::GetCursorScreenPos();
                 const float w = ImGui::GetContentRegionAvail().x - 8.0f * s;
                 const float h = ImGui::GetFrameHeight();
-                ImGui::GetWindowDrawList()->AddRect(at, ImVec2(at.x + w, at.y + h), ToU32(p.border), 4.0f * s);
-                ImGui::GetWindowDrawList()->AddText(ImVec2(at.x + 8.0f * s, at.y + (h - ImGui::GetTextLineHeight()) * 0.5f),
-                                                    ToU32(p.text_muted), FieldTypeLabel(f->type).c_str());
+                ImGui::GetWindowDrawList()->AddRect(at, ImVec2(at.x + w, at.y + h), ToU32(p.border),
+                                                    4.0f * s);
+                ImGui::GetWindowDrawList()->AddText(
+                    ImVec2(at.x + 8.0f * s, at.y + (h - ImGui::GetTextLineHeight()) * 0.5f),
+                    ToU32(p.text_muted), FieldTypeLabel(f->type).c_str());
                 ImGui::Dummy(ImVec2(w, h + 4.0f * s));
             }
             ImGui::EndTable();

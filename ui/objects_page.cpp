@@ -28,8 +28,8 @@ const char* TabSlug(ObjectsPage::Tab tab) {
 }
 
 int ActiveFields(const ObjectDef& o) {
-    return static_cast<int>(
-        std::count_if(o.fields.begin(), o.fields.end(), [](const FieldDef& f) { return f.state == FieldState::Active; }));
+    return static_cast<int>(std::count_if(o.fields.begin(), o.fields.end(),
+                                          [](const FieldDef& f) { return f.state == FieldState::Active; }));
 }
 
 }  // namespace
@@ -139,9 +139,9 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
         }
         rows.push_back(o);
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
     if (ImGui::BeginTable("objects.table", 6, flags, ImVec2(width, height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -153,7 +153,8 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
         ImGui::TableSetupColumn(Label("objects.col.description").c_str(), 0, 2.2f);
         if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
             sort_column_ = specs->SpecsCount > 0 ? specs->Specs[0].ColumnIndex : -1;
-            sort_desc_ = specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+            sort_desc_ =
+                specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
             specs->SpecsDirty = false;
         }
         ImGui::TableNextRow(ImGuiTableRowFlags_Headers, ImGui::GetFrameHeight());
@@ -164,14 +165,21 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             MarkItem(std::string("objects.header.") + header_keys[c]);
         }
         if (sort_column_ >= 0) {
-            auto less = [&](const std::shared_ptr<const ObjectDef>& a, const std::shared_ptr<const ObjectDef>& b) {
+            auto less = [&](const std::shared_ptr<const ObjectDef>& a,
+                            const std::shared_ptr<const ObjectDef>& b) {
                 switch (sort_column_) {
-                    case 0: return LowerAscii(a->label) < LowerAscii(b->label);
-                    case 1: return LowerAscii(a->api_name) < LowerAscii(b->api_name);
-                    case 2: return a->custom < b->custom;
-                    case 3: return ActiveFields(*a) < ActiveFields(*b);
-                    case 4: return record_counts_[a->api_name] < record_counts_[b->api_name];
-                    default: return a->description < b->description;
+                    case 0:
+                        return LowerAscii(a->label) < LowerAscii(b->label);
+                    case 1:
+                        return LowerAscii(a->api_name) < LowerAscii(b->api_name);
+                    case 2:
+                        return a->custom < b->custom;
+                    case 3:
+                        return ActiveFields(*a) < ActiveFields(*b);
+                    case 4:
+                        return record_counts_[a->api_name] < record_counts_[b->api_name];
+                    default:
+                        return a->description < b->description;
                 }
             };
             std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
@@ -183,10 +191,11 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             listed_.push_back(o->api_name);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            if (ImGui::Selectable((o->label + "##" + o->api_name).c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) {
+            if (ImGui::Selectable((o->label + "##" + o->api_name).c_str(), false,
+                                  ImGuiSelectableFlags_SpanAllColumns)) {
                 Open(o->api_name, Tab::Fields);
             }
-            MarkItem("objects.row." + o->api_name);
+            MarkRow("objects.row." + o->api_name);
             ImGui::TableSetColumnIndex(1);
             TextMuted(o->api_name, false);
             ImGui::TableSetColumnIndex(2);
@@ -224,7 +233,8 @@ void ObjectsPage::DrawNewObjectDialog(const PageContext& ctx) {
         MarkItem("objects.new.plural");
     });
     FormRow("objects.new.api_name", "objects.new.api_name", w, new_errors_, "api_name", [&] {
-        if (InputString("##objects.new.api_name", &new_.api_name, ImGuiInputTextFlags_CharsNoBlank)) new_api_edited_ = true;
+        if (InputString("##objects.new.api_name", &new_.api_name, ImGuiInputTextFlags_CharsNoBlank))
+            new_api_edited_ = true;
         MarkItem("objects.new.api_name");
         ImGui::SameLine();
         TextMuted(Tr("field.editor.api_suffix"), false);
@@ -243,13 +253,15 @@ void ObjectsPage::DrawNewObjectDialog(const PageContext& ctx) {
             MarkItem("objects.new.format");
         }
     });
-    FormRow("objects.new.description", "objects.new.description", w + 120.0f * s, new_errors_, "description", [&] {
-        InputString("##objects.new.description", &new_.description);
-        MarkItem("objects.new.description");
-    });
+    FormRow("objects.new.description", "objects.new.description", w + 120.0f * s, new_errors_, "description",
+            [&] {
+                InputString("##objects.new.description", &new_.description);
+                MarkItem("objects.new.description");
+            });
     if (new_errors_.count("")) ErrorLine("objects.new", new_errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-    const int clicked = ButtonRow({{"dialog.cancel", "objects.new.cancel"}, {"objects.new.save", "objects.new.save"}}, 1, -1);
+    const int clicked =
+        ButtonRow({{"dialog.cancel", "objects.new.cancel"}, {"objects.new.save", "objects.new.save"}}, 1, -1);
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
@@ -258,7 +270,8 @@ void ObjectsPage::DrawNewObjectDialog(const PageContext& ctx) {
         if (new_auto_number_ && new_format_.find('{') == std::string::npos)
             new_errors_["name_format"] = Tr("objects.new.format_needed");
         if (new_errors_.empty()) {
-            auto created = workspace_.schema().CreateObject(kActingUser, new_, new_auto_number_ ? new_format_ : "");
+            auto created =
+                workspace_.schema().CreateObject(kActingUser, new_, new_auto_number_ ? new_format_ : "");
             if (created.ok()) {
                 ImGui::CloseCurrentPopup();
                 Open(created.value()->api_name, Tab::Fields);
@@ -359,18 +372,21 @@ void ObjectsPage::DrawDetails(const PageContext& ctx, const ObjectDef& object) {
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(object.api_name.c_str());
     });
-    FormRow("objects.details.record_name", "objects.details.record_name", w, details_errors_, "name_field", [&] {
-        const FieldDef* name = object.Field(object.name_field);
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(name ? (name->label + " (" + FieldTypeLabel(name->type) +
-                                       (name->type == FieldType::AutoNumber ? ", " + name->auto_format : "") + ")")
-                                          .c_str()
-                                    : "-");
-    });
-    FormRow("objects.new.description", "objects.details.description", w + 160.0f * s, details_errors_, "description", [&] {
-        InputString("##objects.details.description", &details_.description);
-        MarkItem("objects.details.description");
-    });
+    FormRow("objects.details.record_name", "objects.details.record_name", w, details_errors_, "name_field",
+            [&] {
+                const FieldDef* name = object.Field(object.name_field);
+                ImGui::AlignTextToFramePadding();
+                ImGui::TextUnformatted(
+                    name ? (name->label + " (" + FieldTypeLabel(name->type) +
+                            (name->type == FieldType::AutoNumber ? ", " + name->auto_format : "") + ")")
+                               .c_str()
+                         : "-");
+            });
+    FormRow("objects.new.description", "objects.details.description", w + 160.0f * s, details_errors_,
+            "description", [&] {
+                InputString("##objects.details.description", &details_.description);
+                MarkItem("objects.details.description");
+            });
     if (details_errors_.count("")) ErrorLine("objects.details", details_errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
     const bool dirty = details_.label != object.label || details_.plural_label != object.plural_label ||

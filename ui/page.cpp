@@ -33,7 +33,9 @@ std::optional<PageId> PageFromSlug(std::string_view slug) {
     return std::nullopt;
 }
 
-bool PageIsBuilt(PageId page) { return page == PageId::Company || page == PageId::Objects || page == PageId::Audit; }
+bool PageIsBuilt(PageId page) {
+    return page == PageId::Company || page == PageId::Objects || page == PageId::Audit;
+}
 
 std::string NavTextId(PageId page) { return std::string("nav.") + PageSlug(page); }
 

@@ -60,7 +60,8 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
         }
     } else {
         for (const FieldDef& f : object.fields) {
-            if (f.state == FieldState::Active && !f.default_value.empty()) values_[f.api_name] = f.default_value;
+            if (f.state == FieldState::Active && !f.default_value.empty())
+                values_[f.api_name] = f.default_value;
             if (f.type == FieldType::Picklist) {
                 for (const PicklistValue& v : f.picklist) {
                     if (v.is_default) values_[f.api_name] = v.api_name;
@@ -91,8 +92,9 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
 
     // The header: what is being edited, and the actions.
     ImGui::PushFont(ctx.heading_font);
-    const std::string title = id_ > 0 ? TrFormat("record.title_edit", {object.label, values_[object.name_field]})
-                                      : TrFormat("record.title_new", {object.label});
+    const std::string title = id_ > 0
+                                  ? TrFormat("record.title_edit", {object.label, values_[object.name_field]})
+                                  : TrFormat("record.title_new", {object.label});
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopFont();
     if (!profile_.empty()) {
@@ -103,6 +105,7 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
     std::vector<std::pair<std::string, std::string>> buttons = {{"record.back", "record.cancel"}};
     if (id_ > 0) buttons.push_back({"record.delete", "record.delete"});
     buttons.push_back({"record.save", "record.save"});
+    ImGui::SameLine();
     const int clicked = ButtonRow(buttons, static_cast<int>(buttons.size()) - 1, id_ > 0 ? 1 : -1);
     if (clicked == 0) {
         open_ = false;
@@ -112,7 +115,8 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
         delete_open_ = true;
         delete_error_.clear();
     }
-    const bool ctrl_s = (ImGui::GetIO().KeyCtrl || ImGui::GetIO().KeySuper) && ImGui::IsKeyPressed('S', false);
+    const bool ctrl_s =
+        (ImGui::GetIO().KeyCtrl || ImGui::GetIO().KeySuper) && ImGui::IsKeyPressed('S', false);
     if ((clicked == static_cast<int>(buttons.size()) - 1 || ctrl_s) && Save(object)) {
         outcome = Outcome::Saved;
     }
@@ -141,9 +145,11 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
         const int columns = std::clamp(section.columns, 1, 2);
         const float inner = CardInnerWidth();
         if (ImGui::BeginTable(("record.section." + std::to_string(si)).c_str(), columns,
-                              ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX, ImVec2(inner, 0.0f))) {
+                              ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX,
+                              ImVec2(inner, 0.0f))) {
             for (const LayoutItem& item : section.items) {
-                if (!readable_.count(item.field) || !object.Field(item.field)) continue;  // hidden by security
+                if (!readable_.count(item.field) || !object.Field(item.field))
+                    continue;  // hidden by security
                 ImGui::TableNextColumn();
                 DrawField(ctx, object, item, inner / static_cast<float>(columns) - 24.0f * s);
             }
@@ -159,12 +165,14 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
     for (const auto& [k, v] : values_) form[k] = v;
     PublishForm("record.values", std::move(form));
     PublishForm("record.id", id_);
-    for (const auto& [field, message] : errors_) PublishError(field.empty() ? "record.error" : "record.error." + field, message);
+    for (const auto& [field, message] : errors_)
+        PublishError(field.empty() ? "record.error" : "record.error." + field, message);
     (void)p;
     return outcome;
 }
 
-void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, const LayoutItem& item, float width) {
+void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, const LayoutItem& item,
+                           float width) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     const FieldDef& f = *object.Field(item.field);
@@ -197,29 +205,35 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
                 if (options[i]->api_name == value) selected = static_cast<int>(i) + 1;
             }
             const PicklistValue* current = f.FindValue(value);
-            const std::string preview = value.empty() ? std::string(Tr("record.none"))
-                                                      : (current ? current->label : value) +
-                                                            (current && !current->active ? Tr("record.inactive") : "");
+            const std::string preview = value.empty()
+                                            ? std::string(Tr("record.none"))
+                                            : (current ? current->label : value) +
+                                                  (current && !current->active ? Tr("record.inactive") : "");
             if (ListCombo(
                     "##v", preview, static_cast<int>(options.size()) + 1,
-                    [&](int i) { return i == 0 ? std::string(Tr("record.none")) : options[static_cast<size_t>(i - 1)]->label; },
-                    [&](int i) { return i == 0 ? std::string("none") : options[static_cast<size_t>(i - 1)]->api_name; },
+                    [&](int i) {
+                        return i == 0 ? std::string(Tr("record.none"))
+                                      : options[static_cast<size_t>(i - 1)]->label;
+                    },
+                    [&](int i) {
+                        return i == 0 ? std::string("none") : options[static_cast<size_t>(i - 1)]->api_name;
+                    },
                     &selected, hook)) {
                 value = selected == 0 ? std::string() : options[static_cast<size_t>(selected - 1)]->api_name;
             }
             break;
         }
         case FieldType::LongText:
-            ImGui::InputTextMultiline("##v", value.data(), value.capacity() + 1,
-                                      ImVec2(width, ImGui::GetTextLineHeight() * 3.5f),
-                                      ImGuiInputTextFlags_CallbackResize,
-                                      [](ImGuiInputTextCallbackData* d) {
-                                          auto* str = static_cast<std::string*>(d->UserData);
-                                          str->resize(static_cast<size_t>(d->BufTextLen));
-                                          d->Buf = str->data();
-                                          return 0;
-                                      },
-                                      &value);
+            ImGui::InputTextMultiline(
+                "##v", value.data(), value.capacity() + 1, ImVec2(width, ImGui::GetTextLineHeight() * 3.5f),
+                ImGuiInputTextFlags_CallbackResize,
+                [](ImGuiInputTextCallbackData* d) {
+                    auto* str = static_cast<std::string*>(d->UserData);
+                    str->resize(static_cast<size_t>(d->BufTextLen));
+                    d->Buf = str->data();
+                    return 0;
+                },
+                &value);
             MarkItem(hook);
             break;
         default: {
@@ -298,7 +312,8 @@ void RecordForm::DrawDeleteConfirm(const PageContext& ctx, const ObjectDef& obje
     TextMuted(TrFormat("record.delete.body", {values_[object.name_field]}));
     if (!delete_error_.empty()) ErrorLine("record.delete", delete_error_);
     ImGui::Dummy(ImVec2(0.0f, 10.0f * ctx.scale));
-    const int clicked = ButtonRow({{"dialog.cancel", "record.delete.cancel"}, {"record.delete", "record.delete.ok"}}, -1, 1);
+    const int clicked =
+        ButtonRow({{"dialog.cancel", "record.delete.cancel"}, {"record.delete", "record.delete.ok"}}, -1, 1);
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {

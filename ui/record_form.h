@@ -41,10 +41,10 @@ private:
     int64_t id_ = 0;  ///< 0 = a new record
     std::string profile_;
     Layout layout_;
-    std::set<std::string> readable_;              ///< fields the acting user may read
-    std::map<std::string, std::string> values_;   ///< API name -> text form being edited
-    std::map<std::string, std::string> loaded_;   ///< as loaded
-    FormErrors errors_;                           ///< API name ("" = the record) -> message
+    std::set<std::string> readable_;             ///< fields the acting user may read
+    std::map<std::string, std::string> values_;  ///< API name -> text form being edited
+    std::map<std::string, std::string> loaded_;  ///< as loaded
+    FormErrors errors_;                          ///< API name ("" = the record) -> message
     std::string load_error_;
     bool delete_open_ = false;
     std::string delete_error_;

@@ -98,9 +98,11 @@ void RecordsPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object) 
     if (ListCombo(
             "##records.view", view_name_.empty() ? std::string(Tr("records.view.all")) : view_name_,
             static_cast<int>(views.size()) + 1,
-            [&](int i) { return i == 0 ? std::string(Tr("records.view.all")) : views[static_cast<size_t>(i - 1)].name; },
-            [&](int i) { return i == 0 ? std::string("all") : views[static_cast<size_t>(i - 1)].name; }, &selected,
-            "records.view")) {
+            [&](int i) {
+                return i == 0 ? std::string(Tr("records.view.all")) : views[static_cast<size_t>(i - 1)].name;
+            },
+            [&](int i) { return i == 0 ? std::string("all") : views[static_cast<size_t>(i - 1)].name; },
+            &selected, "records.view")) {
         if (selected == 0) {
             view_name_.clear();
             columns_ = DefaultColumns(object);
@@ -168,11 +170,13 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
     const int ncols = static_cast<int>(data_.columns.size());
     const float pager_h = ImGui::GetFrameHeightWithSpacing() + 8.0f * s;
     if (ncols > 0) {
-        const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                      ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                      ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchSame;
-        if (ImGui::BeginTable("records.table", ncols, flags,
-                              ImVec2(0.0f, std::max(160.0f * s, ImGui::GetContentRegionAvail().y - pager_h)))) {
+        const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
+                                      ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
+                                      ImGuiTableFlags_SizingStretchSame;
+        if (ImGui::BeginTable(
+                "records.table", ncols, flags,
+                ImVec2(0.0f, std::max(160.0f * s, ImGui::GetContentRegionAvail().y - pager_h)))) {
             ImGui::TableSetupScrollFreeze(0, 1);
             for (int c = 0; c < ncols; ++c) {
                 const std::string& api = data_.columns[static_cast<size_t>(c)];
@@ -212,13 +216,13 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                             if (const PicklistValue* v = f->FindValue(text)) text = v->label;
                         }
                         if (c == 0) {
-                            if (ImGui::Selectable((text + "##rec" + std::to_string(id)).c_str(), id == selected_,
-                                                  ImGuiSelectableFlags_SpanAllColumns)) {
+                            if (ImGui::Selectable((text + "##rec" + std::to_string(id)).c_str(),
+                                                  id == selected_, ImGuiSelectableFlags_SpanAllColumns)) {
                                 selected_ = id;
                                 form_.OpenEdit(object, id, "");
                                 form_open_ = true;
                             }
-                            MarkItem("records.row." + std::to_string(id));
+                            MarkRow("records.row." + std::to_string(id));
                         } else {
                             ImGui::TextUnformatted(text.c_str());
                         }
@@ -232,13 +236,15 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
     const int64_t first = data_.total == 0 ? 0 : static_cast<int64_t>(page_) * kPageSize + 1;
     const int64_t last = std::min<int64_t>(data_.total, static_cast<int64_t>(page_ + 1) * kPageSize);
     ImGui::AlignTextToFramePadding();
-    TextMuted(TrFormat("audit.rows", {std::to_string(first), std::to_string(last), std::to_string(data_.total)}),
-              false);
+    TextMuted(
+        TrFormat("audit.rows", {std::to_string(first), std::to_string(last), std::to_string(data_.total)}),
+        false);
     ImGui::SameLine(0.0f, 16.0f * s);
     if (SecondaryButton((std::string(Tr("audit.prev")) + "###records.prev").c_str(), page_ > 0)) --page_;
     MarkItem("records.prev");
     ImGui::SameLine();
-    if (SecondaryButton((std::string(Tr("audit.next")) + "###records.next").c_str(), last < data_.total)) ++page_;
+    if (SecondaryButton((std::string(Tr("audit.next")) + "###records.next").c_str(), last < data_.total))
+        ++page_;
     MarkItem("records.next");
 }
 

@@ -57,8 +57,9 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
         TextColored(CurrentPalette().success, message_, false);
     }
     const std::vector<ValidationRule> rules = workspace_.schema().Rules(object.api_name);
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
     nlohmann::json published = nlohmann::json::array();
     if (ImGui::BeginTable("rules.table", editing_ ? 2 : 3, flags,
                           ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
@@ -81,7 +82,7 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
                                   ImGuiSelectableFlags_SpanAllColumns)) {
                 Edit(rule, false);
             }
-            MarkItem("rules.row." + rule.name);
+            MarkRow("rules.row." + rule.name);
             if (!editing_) {
                 ImGui::TableSetColumnIndex(2);
                 TextMuted(rule.error_message, false);
@@ -101,7 +102,8 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     ImGui::PushFont(ctx.heading_font);
-    ImGui::TextUnformatted(is_new_ ? Tr("rule.editor.title_new") : TrFormat("rule.editor.title_edit", {original_name_}).c_str());
+    ImGui::TextUnformatted(is_new_ ? Tr("rule.editor.title_new")
+                                   : TrFormat("rule.editor.title_edit", {original_name_}).c_str());
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     const float avail = ImGui::GetContentRegionAvail().x;
@@ -109,7 +111,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     const float form_w = avail - fn_w - 16.0f * s;
     const float w = std::max(200.0f * s, form_w - 180.0f * s);
 
-    ImGui::BeginGroup();
+    ImGui::BeginChild("rule.form", ImVec2(form_w, 0.0f), false);
     ImGui::PushID("rule.editor");
     FormRow("rule.editor.name", "rule.editor.name", w, errors_, "name", [&] {
         InputString("##name", &draft_.name, ImGuiInputTextFlags_CharsNoBlank);
@@ -123,15 +125,18 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
         ImGui::Checkbox(Label("rule.editor.active_check").c_str(), &draft_.active);
         MarkItem("rule.editor.active");
     });
-    FormRow("rule.editor.formula", "rule.editor.formula_row", w, errors_, "condition", [&] {
-        SchemaService& schema = workspace_.schema();
-        const std::string object_name = object.api_name;
-        formula_.Draw(
-            ctx, "rule.editor.formula", &draft_.condition, 120.0f * s,
-            [&schema, object_name](const std::string& text) { return schema.CompileRule(object_name, text); },
-            schema.version());
-        PublishError("rule.editor.error_marker", formula_.error() ? formula_.error()->message : "");
-    });
+    FormRow("rule.editor.formula", "rule.editor.formula_row", std::max(w, form_w - 190.0f * s), errors_,
+            "condition", [&] {
+                SchemaService& schema = workspace_.schema();
+                const std::string object_name = object.api_name;
+                formula_.Draw(
+                    ctx, "rule.editor.formula", &draft_.condition, 120.0f * s,
+                    [&schema, object_name](const std::string& text) {
+                        return schema.CompileRule(object_name, text);
+                    },
+                    schema.version());
+                PublishError("rule.editor.error_marker", formula_.error() ? formula_.error()->message : "");
+            });
     FormRow("rule.editor.message", "rule.editor.message", w, errors_, "error_message", [&] {
         InputString("##message", &draft_.error_message);
         MarkItem("rule.editor.message");
@@ -145,13 +150,20 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
         for (size_t i = 0; i < fields.size(); ++i) {
             if (fields[i]->api_name == draft_.error_field) selected = static_cast<int>(i) + 1;
         }
-        const std::string preview = selected == 0 ? std::string(Tr("rule.editor.top")) : fields[static_cast<size_t>(selected - 1)]->label;
+        const std::string preview = selected == 0 ? std::string(Tr("rule.editor.top"))
+                                                  : fields[static_cast<size_t>(selected - 1)]->label;
         if (ListCombo(
                 "##error_field", preview, static_cast<int>(fields.size()) + 1,
-                [&](int i) { return i == 0 ? std::string(Tr("rule.editor.top")) : fields[static_cast<size_t>(i - 1)]->label; },
-                [&](int i) { return i == 0 ? std::string("top") : fields[static_cast<size_t>(i - 1)]->api_name; },
+                [&](int i) {
+                    return i == 0 ? std::string(Tr("rule.editor.top"))
+                                  : fields[static_cast<size_t>(i - 1)]->label;
+                },
+                [&](int i) {
+                    return i == 0 ? std::string("top") : fields[static_cast<size_t>(i - 1)]->api_name;
+                },
                 &selected, "rule.editor.error_field")) {
-            draft_.error_field = selected == 0 ? std::string() : fields[static_cast<size_t>(selected - 1)]->api_name;
+            draft_.error_field =
+                selected == 0 ? std::string() : fields[static_cast<size_t>(selected - 1)]->api_name;
         }
     });
     ImGui::PopID();
@@ -174,14 +186,18 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     if (test_) {
         ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
-        const std::string summary = TrFormat("rule.editor.test_result", {std::to_string(test_->failing), std::to_string(test_->records)});
+        const std::string summary = TrFormat(
+            "rule.editor.test_result", {std::to_string(test_->failing), std::to_string(test_->records)});
         TextColored(test_->failing > 0 ? p.warning : p.success, summary, false);
         MarkItem("rule.editor.test_result");
         for (const auto& [id, name] : test_->examples) {
             ImGui::BulletText("#%lld  %s", static_cast<long long>(id), name.c_str());
         }
         if (test_->failing > static_cast<int64_t>(test_->examples.size())) {
-            TextMuted(TrFormat("rule.editor.test_more", {std::to_string(test_->failing - static_cast<int64_t>(test_->examples.size()))}), false);
+            TextMuted(
+                TrFormat("rule.editor.test_more",
+                         {std::to_string(test_->failing - static_cast<int64_t>(test_->examples.size()))}),
+                false);
         }
         PublishForm("rule.editor.test_failing", test_->failing);
         PublishForm("rule.editor.test_records", test_->records);
@@ -206,7 +222,8 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     } else if (clicked == static_cast<int>(buttons.size()) - 1) {
         errors_.clear();
         draft_.object = object.api_name;
-        Result<ValidationRule> saved = is_new_ ? schema.CreateRule(kActingUser, draft_) : schema.UpdateRule(kActingUser, draft_);
+        Result<ValidationRule> saved =
+            is_new_ ? schema.CreateRule(kActingUser, draft_) : schema.UpdateRule(kActingUser, draft_);
         if (saved.ok()) {
             message_ = TrFormat("rules.saved", {saved->name});
             Edit(saved.value(), false);
@@ -224,7 +241,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     PublishForm("rule.editor.message", draft_.error_message);
     PublishForm("rule.editor.error_field", draft_.error_field);
     PublishForm("rule.editor.active", draft_.active);
-    ImGui::EndGroup();
+    ImGui::EndChild();
 
     ImGui::SameLine(0.0f, 16.0f * s);
     ImGui::BeginGroup();
@@ -232,8 +249,11 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     TextMuted(Tr("rule.editor.functions"), false);
     ImGui::PopFont();
     ImGui::SetNextItemWidth(fn_w);
-    ImGui::BeginChild("rule.functions", ImVec2(fn_w, std::max(240.0f * s, ImGui::GetContentRegionAvail().y - 8.0f * s)));
-    formula_.DrawFunctions(ctx, "rule.editor", &draft_.condition, std::max(200.0f * s, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing()));
+    ImGui::BeginChild("rule.functions",
+                      ImVec2(fn_w, std::max(240.0f * s, ImGui::GetContentRegionAvail().y - 8.0f * s)));
+    formula_.DrawFunctions(
+        ctx, "rule.editor", &draft_.condition,
+        std::max(200.0f * s, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing()));
     ImGui::EndChild();
     ImGui::EndGroup();
 }

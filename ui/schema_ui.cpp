@@ -45,10 +45,10 @@ bool BeginDialog(const char* id, const std::string& title, float width, bool* op
     ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0.0f), ImVec2(w, viewport->Size.y - 60.0f * s));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24.0f * s, 20.0f * s));
     ImGui::PushStyleColor(ImGuiCol_PopupBg, CurrentPalette().surface);
-    const bool showing = ImGui::BeginPopupModal(id, nullptr,
-                                                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove |
-                                                    ImGuiWindowFlags_NoSavedSettings |
-                                                    ImGuiWindowFlags_AlwaysAutoResize);
+    const bool showing =
+        ImGui::BeginPopupModal(id, nullptr,
+                               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PopStyleColor();
     ImGui::PopStyleVar();
     if (!showing) return false;
@@ -109,6 +109,17 @@ void FormRow(const char* label_id, const std::string& hook, float width, const F
     ImGui::SetCursorPos(ImVec2(origin.x, bottom + 2.0f * s));
 }
 
+void MarkRow(const std::string& id) {
+    const ImVec2 min = ImGui::GetItemRectMin();
+    ImVec2 max = ImGui::GetItemRectMax();
+    max.x = std::min(max.x, ImGui::GetWindowDrawList()->GetClipRectMax().x);
+    if (!ImGui::IsItemVisible()) {
+        MarkItem(id);
+        return;
+    }
+    MarkClickable(id, min, ImVec2(max.x - min.x, max.y - min.y));
+}
+
 void SectionHeading(const PageContext& ctx, const char* text_id) {
     ImGui::PushFont(ctx.heading_font);
     ImGui::TextUnformatted(Tr(text_id));
@@ -122,7 +133,8 @@ int ButtonRow(const std::vector<std::pair<std::string, std::string>>& buttons, i
     const float h = ImGui::GetFrameHeight() + 4.0f * s;
     float total = 0.0f;
     for (const auto& [text_id, hook] : buttons) total += ImGui::CalcTextSize(Tr(text_id)).x + 32.0f * s + gap;
-    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - total + gap));
+    ImGui::SetCursorPosX(
+        std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - total + gap));
     int clicked = -1;
     for (size_t i = 0; i < buttons.size(); ++i) {
         const auto& [text_id, hook] = buttons[i];

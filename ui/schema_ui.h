@@ -35,6 +35,9 @@ void FormRow(const char* label_id, const std::string& hook, float width, const F
              const std::string& key, const std::function<void()>& widget);
 /// A message in the danger colour with a warning icon, published under `hook`.
 void ErrorLine(const std::string& hook, const std::string& message);
+/// Marks a table row's selectable (drawn with SpanAllColumns) by the part of it in the current
+/// column, so that its centre lies inside the column's clip rectangle.
+void MarkRow(const std::string& id);
 /// A small muted heading inside a panel.
 void SectionHeading(const PageContext& ctx, const char* text_id);
 /// A right-aligned row of buttons: answers the index clicked (or -1). `primary` is the index drawn

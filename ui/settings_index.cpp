@@ -55,15 +55,18 @@ const std::vector<SettingEntry>& SettingsIndex() {
         {"users.permission_sets", PageId::Users, "quickfind.users.permission_sets",
          "permission set grant access 权限集 授权"},
         {"objects.list", PageId::Objects, "quickfind.objects.list",
-         "objects object manager standard custom account contact opportunity lead case task 对象 对象管理 标准对象 "
+         "objects object manager standard custom account contact opportunity lead case task 对象 对象管理 "
+         "标准对象 "
          "自定义对象 客户 联系人 商机 线索 个案 任务"},
         {"objects.new", PageId::Objects, "quickfind.objects.new",
          "new custom object create table entity 新建对象 创建对象 自定义对象"},
         {"objects.fields", PageId::Objects, "quickfind.objects.fields",
-         "fields field custom field type required unique relationship lookup 字段 自定义字段 字段类型 必填 唯一 "
+         "fields field custom field type required unique relationship lookup 字段 自定义字段 字段类型 必填 "
+         "唯一 "
          "关系 查找"},
         {"objects.custom_field", PageId::Objects, "quickfind.objects.custom_field",
-         "new field add field custom field text number date formula auto-number 新建字段 添加字段 文本 数字 公式 "
+         "new field add field custom field text number date formula auto-number 新建字段 添加字段 文本 数字 "
+         "公式 "
          "自动编号"},
         {"objects.picklist", PageId::Objects, "quickfind.objects.picklist",
          "picklist values dropdown options multi-select 选项列表 下拉 选项值 多选"},

@@ -1,0 +1,135 @@
+// The administrator's flow through Objects & Fields, typing and clicking on the canvas: open the
+// object manager, pick Opportunity, add a custom number field with the field editor (placed on the
+// layouts), see it on the record form, save a record that breaks the demo's "close date required
+// when Closed Won" rule and read the rule's message beside Close Date, with nothing saved; then fix
+// it and save. Also: a formula error in the rule editor is marked at its position.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { OUT, check, serve, launch, waitReady, waitUi, scrollTo, click, crm, done } = require('./lib');
+
+const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(OUT, 'profile-objects-'));
+  const server = await serve();
+  const { ctx, page } = await launch(profile);
+  try {
+    await page.goto(server.url);
+    let s = await waitReady(page);
+
+    // The object manager lists standard and custom objects.
+    await click(page, 'nav.objects');
+    s = await waitUi(page, st => st.page === 'objects' && st.objects && st.objects.listed.length > 0, 'the object list');
+    check(s.objects.object === '', 'the sidebar opens the object list');
+    check(['Account', 'Contact', 'Lead', 'Opportunity', 'Case', 'Task'].every(o => s.objects.listed.includes(o)),
+      'the list shows the standard objects');
+    await shot(page, 'objects_list.png');
+
+    // Search narrows the list.
+    await click(page, 'objects.search');
+    await page.keyboard.type('opp', { delay: 20 });
+    s = await waitUi(page, st => st.objects.listed.length === 1, 'the search to narrow the list');
+    check(s.objects.listed[0] === 'Opportunity', 'searching "opp" leaves Opportunity');
+
+    await click(page, 'objects.row.Opportunity');
+    s = await waitUi(page, st => st.objects.object === 'Opportunity' && st.objects.tab === 'fields', 'the fields tab');
+    check(s.form['fields.rows'].includes('StageName'), 'the fields table lists Stage');
+
+    // A new number field through the field editor.
+    await click(page, 'fields.new');
+    s = await waitUi(page, st => st.objects.dialog === 'field_editor' && st.items['field.editor.label'], 'the field editor');
+    await click(page, 'field.editor.type');
+    await click(page, 'field.editor.type.option.number');
+    s = await waitUi(page, st => st.form['field.editor.type'] === 'number', 'the number type chosen');
+    check(!!s.items['field.editor.precision'], 'a number field shows its digits');
+    await click(page, 'field.editor.label');
+    await page.keyboard.type('Win Score', { delay: 20 });
+    s = await waitUi(page, st => st.form['field.editor.label'] === 'Win Score', 'the typed label');
+    check(s.form['field.editor.api_name'] === 'Win_Score', 'the API name is derived from the label');
+    check(s.form['field.editor.add_to_layouts'] === true, 'new fields go on the layouts by default');
+    await shot(page, 'objects_field_editor.png');
+    await click(page, 'field.editor.save');
+    s = await waitUi(page, st => st.objects.dialog === '' && st.form['fields.rows'] &&
+      st.form['fields.rows'].includes('Win_Score__c'), 'the new field in the table');
+    check(true, 'the saved field shows in the fields table');
+    const fields = await crm(page, { cmd: 'fields.list', args: { object: 'Opportunity' } });
+    const created = fields.ok && (fields.result.fields || fields.result).find(f => f.api_name === 'Win_Score__c');
+    check(created && created.type === 'number', 'the core holds Win_Score__c as a number field');
+
+    // The record form shows the new field.
+    await click(page, 'objects.tab.records');
+    s = await waitUi(page, st => st.objects.tab === 'records' && st.objects.records.mode === 'list', 'the records list');
+    check(s.objects.records.total > 0, 'the records list shows the demo opportunities');
+    await click(page, 'records.new');
+    s = await waitUi(page, st => st.objects.records.mode === 'new', 'a new record form');
+    s = await scrollTo(page, 'record.form.Win_Score__c');
+    check(!!s.items['record.form.Win_Score__c'], 'the new field is on the record form');
+
+    const name = 'E2E 测试 Deal ' + (Date.now() % 100000);
+    await click(page, 'record.form.Name');
+    await page.keyboard.type(name, { delay: 15 });
+    await click(page, 'record.form.StageName');
+    await click(page, 'record.form.StageName.option.Closed Won');
+    await click(page, 'record.form.Win_Score__c');
+    await page.keyboard.type('42', { delay: 20 });
+    s = await waitUi(page, st => st.form['record.values'] && st.form['record.values'].Win_Score__c === '42' &&
+      st.form['record.values'].StageName === 'Closed Won' && st.form['record.values'].Name === name, 'the typed values');
+    check(true, 'the form holds the typed name, stage and score');
+
+    // Saving breaks the rule: its message shows beside Close Date and nothing is saved.
+    await click(page, 'record.save');
+    s = await waitUi(page, st => st.errors && st.errors['record.error.CloseDate'], 'the rule message beside Close Date');
+    check(s.errors['record.error.CloseDate'] === 'Enter the close date of a won opportunity.',
+      'the validation rule\'s message is shown beside Close Date');
+    check(s.objects.records.mode === 'new', 'the form stays open on the refused save');
+    const none = await crm(page, { cmd: 'records.list', args: { object: 'Opportunity', columns: ['Name'],
+      filters: [{ field: 'Name', op: '=', value: name }] } });
+    check(none.ok && none.result.total === 0, 'the refused record was not saved');
+    await scrollTo(page, 'record.error.CloseDate.error');
+    await shot(page, 'objects_record_rule_error.png');
+
+    // With the close date, it saves.
+    await click(page, 'record.form.CloseDate');
+    await page.keyboard.type('2026-12-31', { delay: 15 });
+    await click(page, 'record.save');
+    s = await waitUi(page, st => st.objects.records.mode === 'edit', 'the saved record');
+    check(!s.errors['record.error.CloseDate'], 'the message goes once the close date is given');
+    const one = await crm(page, { cmd: 'records.list', args: { object: 'Opportunity', columns: ['Name', 'Win_Score__c'],
+      filters: [{ field: 'Name', op: '=', value: name }] } });
+    check(one.ok && one.result.total === 1 && one.result.rows[0].Win_Score__c === 42,
+      'the record is saved with the new field\'s value');
+
+    // The rule editor marks a formula error at its position.
+    await click(page, 'record.cancel');
+    await click(page, 'objects.tab.rules');
+    s = await waitUi(page, st => st.objects.tab === 'rules' && st.form['rules.rows'], 'the rules tab');
+    check(s.form['rules.rows'].some(r => r.name === 'Close_Date_When_Won'), 'the rules list shows the demo rule');
+    await click(page, 'rules.new');
+    await click(page, 'rule.editor.formula');
+    await page.keyboard.type('AND(Amount > 10, ISBLANK(CloseDat))', { delay: 10 });
+    s = await waitUi(page, st => st.errors && st.errors['rule.editor.formula'] && st.items['rule.editor.formula.error_marker'],
+      'the formula error and its marker');
+    check(s.form['rule.editor.formula.error_position'] === 26, 'the error points at the unknown field (position 26)');
+    const box = s.items['rule.editor.formula'], marker = s.items['rule.editor.formula.error_marker'];
+    check(marker[0] > box[0] + 20 && marker[1] >= box[1] && marker[1] < box[1] + box[3],
+      'the marker is drawn inside the box, under the faulty name');
+    await shot(page, 'objects_rule_error.png');
+    await click(page, 'rule.editor.cancel');
+
+    // Chinese and dark: the same page reads in the other language.
+    await click(page, 'topbar.lang');
+    await click(page, 'topbar.theme');
+    await click(page, 'objects.tab.fields');
+    s = await waitUi(page, st => st.lang === 'zh-CN' && st.theme === 'dark', 'Chinese and dark');
+    await page.waitForTimeout(200);
+    await shot(page, 'objects_fields_zh_dark.png');
+    await click(page, 'topbar.lang');
+    await click(page, 'topbar.theme');
+    done();
+  } finally {
+    await ctx.close().catch(() => {});
+    await server.close();
+  }
+})().catch(e => { console.error(e); process.exit(1); });

@@ -1,9 +1,13 @@
-# One benchmark executable per folder under bench/ (bench_<area>), built natively and for wasm.
+# One benchmark executable per folder under bench/ with C++ sources (bench_<area>), built natively
+# and for wasm. Folders with only *.bench.js (browser benchmarks) are run by scripts/bench.sh.
 file(GLOB CRM_BENCH_AREAS LIST_DIRECTORIES true ${CMAKE_SOURCE_DIR}/bench/*)
 foreach(dir ${CRM_BENCH_AREAS})
   if(IS_DIRECTORY ${dir})
     get_filename_component(area ${dir} NAME)
     file(GLOB sources CONFIGURE_DEPENDS ${dir}/*.cpp)
+    if(NOT sources)
+      continue()
+    endif()
     add_executable(bench_${area} ${sources})
     target_link_libraries(bench_${area} PRIVATE crm_core)
     target_include_directories(bench_${area} PRIVATE ${CMAKE_SOURCE_DIR}/bench)

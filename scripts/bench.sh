@@ -7,8 +7,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 area="${1:-}"
 scripts/setup.sh
-scripts/build.sh native --dir build/bench-native --no-app --no-tests --bench >/dev/null
-scripts/build.sh web --dir build/bench-web --no-app --no-tests --bench >/dev/null
+quiet() { local log; log="$(mktemp)"; "$@" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; return 1; }; rm -f "$log"; }
+quiet scripts/build.sh native --dir build/bench-native --no-app --no-tests --bench
+quiet scripts/build.sh web --dir build/bench-web --no-app --no-tests --bench
 for exe in build/bench-native/bench_*; do
   [ -x "$exe" ] || continue
   name="$(basename "$exe")"; name="${name#bench_}"
@@ -21,6 +22,6 @@ for js in bench/*/*.bench.js; do
   [ -f "$js" ] || continue
   name="$(basename "$(dirname "$js")")"
   [ -z "$area" ] || [ "$area" = "$name" ] || continue
-  scripts/build.sh web --no-tests >/dev/null
+  quiet scripts/build.sh web --no-tests
   CRM_SITE="$ROOT/build/web/site" NODE_PATH="$ROOT/third_party/node/node_modules" node "$js"
 done

@@ -72,6 +72,16 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
                          const CompileFn& compile, uint64_t version) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
+    BoxState state{text, &caret_};
+    const ImVec2 box_min = ImGui::GetCursorScreenPos();
+    ImGui::InputTextMultiline(("##" + hook).c_str(), text->data(), text->capacity() + 1,
+                              ImVec2(ImGui::CalcItemWidth(), height),
+                              ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways |
+                                  ImGuiInputTextFlags_AllowTabInput,
+                              TextCallback, &state);
+    MarkItem(hook);
+    const float box_w = ImGui::GetItemRectSize().x;
+    // Compiled after the box, so that what is published matches the text as typed this frame.
     if (!compiled_ || compiled_text_ != *text || compiled_version_ != version) {
         compiled_ = true;
         compiled_text_ = *text;
@@ -88,15 +98,6 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
         }
     }
 
-    BoxState state{text, &caret_};
-    const ImVec2 box_min = ImGui::GetCursorScreenPos();
-    ImGui::InputTextMultiline(("##" + hook).c_str(), text->data(), text->capacity() + 1,
-                              ImVec2(ImGui::CalcItemWidth(), height),
-                              ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways |
-                                  ImGuiInputTextFlags_AllowTabInput,
-                              TextCallback, &state);
-    MarkItem(hook);
-    const float box_w = ImGui::GetItemRectSize().x;
     // While the box is being edited it may have scrolled sideways; the marker follows the text.
     float scroll_x = 0.0f;
     if (ImGui::IsItemActive()) {

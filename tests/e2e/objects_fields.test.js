@@ -108,8 +108,10 @@ const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
     check(s.form['rules.rows'].some(r => r.name === 'Close_Date_When_Won'), 'the rules list shows the demo rule');
     await click(page, 'rules.new');
     await click(page, 'rule.editor.formula');
-    await page.keyboard.type('AND(Amount > 10, ISBLANK(CloseDat))', { delay: 10 });
-    s = await waitUi(page, st => st.errors && st.errors['rule.editor.formula'] && st.items['rule.editor.formula.error_marker'],
+    const formula = 'AND(Amount > 10, ISBLANK(CloseDat))';
+    await page.keyboard.type(formula, { delay: 10 });
+    s = await waitUi(page, st => st.form['rule.editor.formula'] === formula && st.errors['rule.editor.formula'] &&
+      st.items['rule.editor.formula.error_marker'],
       'the formula error and its marker');
     check(s.form['rule.editor.formula.error_position'] === 26, 'the error points at the unknown field (position 26)');
     const box = s.items['rule.editor.formula'], marker = s.items['rule.editor.formula.error_marker'];

@@ -44,6 +44,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         // Generated from the standard object definitions in core/schema/standard_objects.cpp; like every
         // migration, its output must never change once released.
         {2, "schema metadata, standard objects and their record tables", SchemaMigrationSql()},
+        // Users and permissions, with the built-in "admin" user (System Administrator profile).
+        {3, "users, roles, teams, profiles, permission sets, sharing and kept access tables", AccessMigrationSql()},
     };
     return migrations;
 }
@@ -71,6 +73,9 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
                                                   [self] { self->NotifyCommitted(); });
     ws->records_ = std::make_unique<RecordService>(*ws->db_, *ws->schema_, *ws->clock_,
                                                    [self] { self->NotifyCommitted(); });
+    ws->access_ = std::make_unique<AccessService>(*ws->db_, *ws->audit_, *ws->schema_, *ws->clock_,
+                                                  [self] { self->NotifyCommitted(); });
+    ws->records_->SetAccessPolicy(&ws->access_->policy());
     return ws;
 }
 

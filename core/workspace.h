@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access.h"
 #include "audit/audit_log.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -50,6 +51,9 @@ public:
     SchemaService& schema() { return *schema_; }
     /// Records through the save pipeline, list views, field history.
     RecordService& records() { return *records_; }
+    /// Users, roles, teams, profiles, permission sets, sharing, and the access engine; RecordService
+    /// consults its policy for every call.
+    AccessService& access() { return *access_; }
     const Clock& clock() const { return *clock_; }
 
     uint64_t change_count() const { return change_count_; }
@@ -71,6 +75,7 @@ private:
     std::unique_ptr<CompanyService> company_;
     std::unique_ptr<SchemaService> schema_;
     std::unique_ptr<RecordService> records_;
+    std::unique_ptr<AccessService> access_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<std::function<void()>> listeners_;

@@ -55,6 +55,7 @@ namespace crm {
 
 class Database;
 class AuditLog;
+class Statement;
 
 // [SECTION] Permissions
 
@@ -344,13 +345,23 @@ public:
     /// Bumped by every committed configuration change.
     uint64_t version() const { return version_; }
 
-private:
+    /// The effective model in memory (internal to access.cpp; public so its helpers can name it).
     struct Snapshot;
+
+private:
     class Policy;
     friend class Policy;
     class Change;
     friend class Change;
     const Snapshot& Snap();
+    bool CriteriaMatch(int object, const std::string& criteria, int64_t record_id);
+    int64_t OwnerOf(const ObjectDef& def, int64_t record_id, bool& found);
+    /// Runs one configuration change: permission check, transaction, body, kept tables, lock-out check.
+    Status Apply(const std::string& actor, SystemPermission needed, const std::function<Status()>& body);
+    Status Audit(const std::string& actor, const char* area, const std::string& action, const std::string& target,
+                 nlohmann::json old_value, nlohmann::json new_value);
+    Result<int64_t> IdOf(const char* table, std::string_view name, const char* what, const char* field) const;
+    Result<int64_t> SetIdOf(PermissionSetKind kind, std::string_view name) const;
 
     Database& db_;
     AuditLog& audit_;
@@ -360,6 +371,7 @@ private:
     std::unique_ptr<Policy> policy_;
     std::shared_ptr<Snapshot> snapshot_;
     uint64_t version_ = 1;
+    std::map<std::string, std::unique_ptr<Statement>> owner_statements_;
 };
 
 /// The SQL of the access migration: the directory, grants, sharing, kept tables, and the built-in

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/text.h"
+#include "demo/demo_company.h"
 #include "workspace.h"
 
 namespace crm {
@@ -12,6 +13,7 @@ namespace crm {
 namespace {
 
 using nlohmann::json;
+constexpr std::string_view kDemoActorName = kDemoActor;
 
 // [SECTION] Errors and argument readers
 
@@ -724,6 +726,368 @@ Result<json> FormulaEvalCmd(Call& call) {
     return json{{"value", FormulaValueToJson(*v)}, {"type", formula::ValueTypeName(v->type())}};
 }
 
+// [SECTION] Access handlers (users.*, roles.*, teams.*, profiles.*, permsets.*, sharing.*, access.*).
+// Each service call checks the acting user's system permission itself.
+
+Result<json> StatusJson(Status s, json ok) {
+    if (!s.ok()) return s.error();
+    return ok;
+}
+
+Result<PermissionSetKind> KindOf(const std::string& command) {
+    return command.rfind("profiles.", 0) == 0 ? PermissionSetKind::Profile : PermissionSetKind::PermissionSet;
+}
+
+Result<json> UsersListCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "users.list", {}));
+    json out = json::array();
+    for (const User& u : call.workspace.access().Users()) out.push_back(ToJson(u));
+    return out;
+}
+
+Result<json> UsersGetCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "users.get", {"username"}));
+    std::string name;
+    CRM_TRY(RequireString(call.args, "username", name));
+    Result<User> u = call.workspace.access().GetUser(name);
+    if (!u.ok()) return u.error();
+    return ToJson(*u);
+}
+
+Result<json> UsersCreateCmd(Call& call) {
+    Result<User> spec = UserFromJson(call.args, User{});
+    if (!spec.ok()) return spec.error();
+    Result<User> u = call.workspace.access().CreateUser(call.actor, *spec);
+    if (!u.ok()) return u.error();
+    return ToJson(*u);
+}
+
+Result<json> UsersUpdateCmd(Call& call) {
+    std::string name;
+    CRM_TRY(RequireString(call.args, "username", name));
+    Result<User> current = call.workspace.access().GetUser(name);
+    if (!current.ok()) return current.error();
+    json changes = call.args;
+    changes.erase("username");
+    if (auto it = call.args.find("new_username"); it != call.args.end()) {
+        changes.erase("new_username");
+        changes["username"] = *it;
+    }
+    Result<User> changed = UserFromJson(changes, *current);
+    if (!changed.ok()) return changed.error();
+    Result<User> u = call.workspace.access().UpdateUser(call.actor, *changed);
+    if (!u.ok()) return u.error();
+    return ToJson(*u);
+}
+
+Result<json> UsersActiveCmd(Call& call, bool active) {
+    CRM_TRY(CheckArgNames(call.args, active ? "users.reactivate" : "users.deactivate", {"username"}));
+    std::string name;
+    CRM_TRY(RequireString(call.args, "username", name));
+    return StatusJson(call.workspace.access().SetUserActive(call.actor, name, active),
+                      json{{"username", name}, {"active", active}});
+}
+Result<json> UsersDeactivateCmd(Call& call) { return UsersActiveCmd(call, false); }
+Result<json> UsersReactivateCmd(Call& call) { return UsersActiveCmd(call, true); }
+
+Result<json> UsersDeleteCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "users.delete", {"username"}));
+    std::string name;
+    CRM_TRY(RequireString(call.args, "username", name));
+    return StatusJson(call.workspace.access().DeleteUser(call.actor, name), json{{"deleted", name}});
+}
+
+Result<json> UsersTransferCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "users.transfer", {"from", "to", "object"}));
+    std::string from, to, object;
+    CRM_TRY(RequireString(call.args, "from", from));
+    CRM_TRY(RequireString(call.args, "to", to));
+    CRM_TRY(ReadString(call.args, "object", object));
+    Result<int64_t> moved = call.workspace.access().TransferRecords(call.actor, from, to, object);
+    if (!moved.ok()) return moved.error();
+    return json{{"moved", *moved}};
+}
+
+Result<json> UsersPermsetCmd(Call& call, bool assign) {
+    CRM_TRY(CheckArgNames(call.args, assign ? "users.assign_permset" : "users.unassign_permset",
+                          {"username", "permission_set"}));
+    std::string name, set;
+    CRM_TRY(RequireString(call.args, "username", name));
+    CRM_TRY(RequireString(call.args, "permission_set", set));
+    AccessService& a = call.workspace.access();
+    return StatusJson(assign ? a.AssignPermissionSet(call.actor, set, name) : a.UnassignPermissionSet(call.actor, set, name),
+                      json{{"username", name}, {"permission_set", set}, {"assigned", assign}});
+}
+Result<json> UsersAssignCmd(Call& call) { return UsersPermsetCmd(call, true); }
+Result<json> UsersUnassignCmd(Call& call) { return UsersPermsetCmd(call, false); }
+
+Result<json> UsersEffectiveCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "users.effective", {"username"}));
+    std::string name;
+    CRM_TRY(RequireString(call.args, "username", name));
+    Result<EffectivePermissions> e = call.workspace.access().Effective(name);
+    if (!e.ok()) return e.error();
+    json objects = json::object();
+    for (const auto& [o, bits] : e->objects) objects[o] = ObjectPermNames(bits);
+    json fields = json::object();
+    for (const auto& [o, fs] : e->fields) {
+        for (const auto& [f, bits] : fs) fields[o][f] = json{{"read", (bits & kFieldRead) != 0}, {"edit", (bits & kFieldEdit) != 0}};
+    }
+    json system = json::array();
+    for (SystemPermission p : e->system) system.push_back(SystemPermissionName(p));
+    return json{{"objects", objects}, {"fields", fields}, {"system", system}};
+}
+
+Result<json> RolesListCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "roles.list", {}));
+    json out = json::array();
+    for (const Role& r : call.workspace.access().Roles()) out.push_back(ToJson(r));
+    return out;
+}
+
+Result<json> RolesCreateCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "roles.create", {"name", "parent"}));
+    std::string name, parent;
+    CRM_TRY(RequireString(call.args, "name", name));
+    CRM_TRY(ReadString(call.args, "parent", parent));
+    Result<Role> r = call.workspace.access().CreateRole(call.actor, name, parent);
+    if (!r.ok()) return r.error();
+    return ToJson(*r);
+}
+
+Result<json> RolesRenameCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "roles.rename", {"role", "name"}));
+    std::string role, name;
+    CRM_TRY(RequireString(call.args, "role", role));
+    CRM_TRY(RequireString(call.args, "name", name));
+    return StatusJson(call.workspace.access().RenameRole(call.actor, role, name), json{{"role", name}});
+}
+
+Result<json> RolesMoveCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "roles.move", {"role", "parent"}));
+    std::string role, parent;
+    CRM_TRY(RequireString(call.args, "role", role));
+    CRM_TRY(ReadString(call.args, "parent", parent));
+    return StatusJson(call.workspace.access().MoveRole(call.actor, role, parent), json{{"role", role}, {"parent", parent}});
+}
+
+Result<json> RolesDeleteCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "roles.delete", {"role"}));
+    std::string role;
+    CRM_TRY(RequireString(call.args, "role", role));
+    return StatusJson(call.workspace.access().DeleteRole(call.actor, role), json{{"deleted", role}});
+}
+
+Result<json> TeamsListCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "teams.list", {}));
+    json out = json::array();
+    for (const Team& t : call.workspace.access().Teams()) out.push_back(ToJson(t));
+    return out;
+}
+
+Result<json> TeamsCreateCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "teams.create", {"name", "description"}));
+    std::string name, description;
+    CRM_TRY(RequireString(call.args, "name", name));
+    CRM_TRY(ReadString(call.args, "description", description));
+    Result<Team> t = call.workspace.access().CreateTeam(call.actor, name, description);
+    if (!t.ok()) return t.error();
+    return ToJson(*t);
+}
+
+Result<json> TeamsDeleteCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "teams.delete", {"team"}));
+    std::string team;
+    CRM_TRY(RequireString(call.args, "team", team));
+    return StatusJson(call.workspace.access().DeleteTeam(call.actor, team), json{{"deleted", team}});
+}
+
+Result<json> TeamsMemberCmd(Call& call, bool add) {
+    CRM_TRY(CheckArgNames(call.args, add ? "teams.add_member" : "teams.remove_member", {"team", "username"}));
+    std::string team, name;
+    CRM_TRY(RequireString(call.args, "team", team));
+    CRM_TRY(RequireString(call.args, "username", name));
+    AccessService& a = call.workspace.access();
+    return StatusJson(add ? a.AddTeamMember(call.actor, team, name) : a.RemoveTeamMember(call.actor, team, name),
+                      json{{"team", team}, {"username", name}, {"member", add}});
+}
+Result<json> TeamsAddMemberCmd(Call& call) { return TeamsMemberCmd(call, true); }
+Result<json> TeamsRemoveMemberCmd(Call& call) { return TeamsMemberCmd(call, false); }
+
+Result<json> TeamsPermsetCmd(Call& call, bool assign) {
+    CRM_TRY(CheckArgNames(call.args, assign ? "teams.assign_permset" : "teams.unassign_permset", {"team", "permission_set"}));
+    std::string team, set;
+    CRM_TRY(RequireString(call.args, "team", team));
+    CRM_TRY(RequireString(call.args, "permission_set", set));
+    AccessService& a = call.workspace.access();
+    return StatusJson(assign ? a.AssignPermissionSetToTeam(call.actor, set, team)
+                             : a.UnassignPermissionSetFromTeam(call.actor, set, team),
+                      json{{"team", team}, {"permission_set", set}, {"assigned", assign}});
+}
+Result<json> TeamsAssignCmd(Call& call) { return TeamsPermsetCmd(call, true); }
+Result<json> TeamsUnassignCmd(Call& call) { return TeamsPermsetCmd(call, false); }
+
+// profiles.* and permsets.* share their handlers: the command's prefix picks the kind.
+Result<json> SetsListCmd(Call& call, const char* command) {
+    CRM_TRY(CheckArgNames(call.args, command, {}));
+    json out = json::array();
+    for (const PermissionSet& s : call.workspace.access().PermissionSets(*KindOf(command))) out.push_back(ToJson(s));
+    return out;
+}
+Result<json> ProfilesListCmd(Call& call) { return SetsListCmd(call, "profiles.list"); }
+Result<json> PermsetsListCmd(Call& call) { return SetsListCmd(call, "permsets.list"); }
+
+Result<json> SetsCreateCmd(Call& call, const char* command) {
+    CRM_TRY(CheckArgNames(call.args, command, {"name", "description", "copy_from"}));
+    std::string name, description, copy_from;
+    CRM_TRY(RequireString(call.args, "name", name));
+    CRM_TRY(ReadString(call.args, "description", description));
+    CRM_TRY(ReadString(call.args, "copy_from", copy_from));
+    Result<PermissionSet> s =
+        call.workspace.access().CreatePermissionSet(call.actor, *KindOf(command), name, description, copy_from);
+    if (!s.ok()) return s.error();
+    return ToJson(*s);
+}
+Result<json> ProfilesCreateCmd(Call& call) { return SetsCreateCmd(call, "profiles.create"); }
+Result<json> PermsetsCreateCmd(Call& call) { return SetsCreateCmd(call, "permsets.create"); }
+
+Result<json> SetsDeleteCmd(Call& call, const char* command) {
+    CRM_TRY(CheckArgNames(call.args, command, {"name"}));
+    std::string name;
+    CRM_TRY(RequireString(call.args, "name", name));
+    return StatusJson(call.workspace.access().DeletePermissionSet(call.actor, *KindOf(command), name), json{{"deleted", name}});
+}
+Result<json> ProfilesDeleteCmd(Call& call) { return SetsDeleteCmd(call, "profiles.delete"); }
+Result<json> PermsetsDeleteCmd(Call& call) { return SetsDeleteCmd(call, "permsets.delete"); }
+
+Result<json> SetsObjectCmd(Call& call, const char* command) {
+    CRM_TRY(CheckArgNames(call.args, command, {"name", "object", "permissions"}));
+    std::string name, object;
+    CRM_TRY(RequireString(call.args, "name", name));
+    CRM_TRY(RequireString(call.args, "object", object));
+    Result<uint8_t> bits = ParseObjectPerms(call.args.value("permissions", json()));
+    if (!bits.ok()) return bits.error();
+    Result<GrantChange> c = call.workspace.access().SetObjectPermissions(call.actor, *KindOf(command), name, object, *bits);
+    if (!c.ok()) return c.error();
+    return json{{"permissions", ObjectPermNames(c->bits)}, {"turned_on", c->turned_on}};
+}
+Result<json> ProfilesObjectCmd(Call& call) { return SetsObjectCmd(call, "profiles.set_object"); }
+Result<json> PermsetsObjectCmd(Call& call) { return SetsObjectCmd(call, "permsets.set_object"); }
+
+Result<json> SetsFieldCmd(Call& call, const char* command) {
+    CRM_TRY(CheckArgNames(call.args, command, {"name", "object", "field", "read", "edit"}));
+    std::string name, object, field;
+    bool read = false, edit = false;
+    CRM_TRY(RequireString(call.args, "name", name));
+    CRM_TRY(RequireString(call.args, "object", object));
+    CRM_TRY(RequireString(call.args, "field", field));
+    CRM_TRY(ReadBool(call.args, "read", read));
+    CRM_TRY(ReadBool(call.args, "edit", edit));
+    const uint8_t bits = static_cast<uint8_t>((read ? kFieldRead : 0) | (edit ? kFieldEdit : 0));
+    Result<GrantChange> c =
+        call.workspace.access().SetFieldPermissions(call.actor, *KindOf(command), name, object, field, bits);
+    if (!c.ok()) return c.error();
+    return json{{"read", (c->bits & kFieldRead) != 0}, {"edit", (c->bits & kFieldEdit) != 0}, {"turned_on", c->turned_on}};
+}
+Result<json> ProfilesFieldCmd(Call& call) { return SetsFieldCmd(call, "profiles.set_field"); }
+Result<json> PermsetsFieldCmd(Call& call) { return SetsFieldCmd(call, "permsets.set_field"); }
+
+Result<json> SetsSystemCmd(Call& call, const char* command) {
+    CRM_TRY(CheckArgNames(call.args, command, {"name", "permission", "granted"}));
+    std::string name, permission;
+    bool granted = true;
+    CRM_TRY(RequireString(call.args, "name", name));
+    CRM_TRY(RequireString(call.args, "permission", permission));
+    CRM_TRY(ReadBool(call.args, "granted", granted));
+    std::optional<SystemPermission> p = ParseSystemPermission(permission);
+    if (!p) return InvalidArgument("permission", "Unknown system permission " + Quote(permission) + ".");
+    return StatusJson(call.workspace.access().SetSystemPermission(call.actor, *KindOf(command), name, *p, granted),
+                      json{{"name", name}, {"permission", permission}, {"granted", granted}});
+}
+Result<json> ProfilesSystemCmd(Call& call) { return SetsSystemCmd(call, "profiles.set_system"); }
+Result<json> PermsetsSystemCmd(Call& call) { return SetsSystemCmd(call, "permsets.set_system"); }
+
+Result<json> SharingListCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "sharing.list", {}));
+    json out = json::array();
+    for (const ObjectSharing& s : call.workspace.access().SharingSettings()) out.push_back(ToJson(s));
+    return out;
+}
+
+Result<json> SharingSetCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "sharing.set", {"object", "owd", "grant_access_using_hierarchies", "team_access"}));
+    std::string object, owd, team;
+    CRM_TRY(RequireString(call.args, "object", object));
+    Result<ObjectSharing> current = call.workspace.access().SharingFor(object);
+    if (!current.ok()) return current.error();
+    ObjectSharing s = *current;
+    CRM_TRY(ReadString(call.args, "owd", owd));
+    if (!owd.empty()) {
+        std::optional<OrgWideDefault> o = ParseOrgWideDefault(owd);
+        if (!o) return InvalidArgument("owd", "\"owd\" is private, public_read or public_read_write.");
+        s.owd = *o;
+    }
+    CRM_TRY(ReadBool(call.args, "grant_access_using_hierarchies", s.grant_access_using_hierarchies));
+    CRM_TRY(ReadString(call.args, "team_access", team));
+    if (!team.empty()) {
+        if (team == "none") s.team_access = AccessLevel::None;
+        else if (team == "read") s.team_access = AccessLevel::Read;
+        else if (team == "edit") s.team_access = AccessLevel::Edit;
+        else return InvalidArgument("team_access", "\"team_access\" is none, read or edit.");
+    }
+    CRM_TRY(call.workspace.access().SetSharing(call.actor, s));
+    return ToJson(s);
+}
+
+Result<json> SharingRulesCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "sharing.rules", {"object"}));
+    std::string object;
+    CRM_TRY(ReadString(call.args, "object", object));
+    json out = json::array();
+    for (const SharingRule& r : call.workspace.access().SharingRules(object)) out.push_back(ToJson(r));
+    return out;
+}
+
+Result<json> SharingSaveRuleCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "sharing.save_rule", {"object", "name", "owned_by", "criteria", "share_with", "level"}));
+    Result<SharingRule> rule = SharingRuleFromJson(call.args, SharingRule{});
+    if (!rule.ok()) return rule.error();
+    Result<SharingRule> saved = call.workspace.access().SaveSharingRule(call.actor, *rule);
+    if (!saved.ok()) return saved.error();
+    return ToJson(*saved);
+}
+
+Result<json> SharingDeleteRuleCmd(Call& call) {
+    CRM_TRY(CheckArgNames(call.args, "sharing.delete_rule", {"object", "name"}));
+    std::string object, name;
+    CRM_TRY(RequireString(call.args, "object", object));
+    CRM_TRY(RequireString(call.args, "name", name));
+    return StatusJson(call.workspace.access().DeleteSharingRule(call.actor, object, name), json{{"deleted", name}});
+}
+
+Result<json> AccessDecideCmd(Call& call, bool explain) {
+    CRM_TRY(CheckArgNames(call.args, explain ? "access.explain" : "access.check", {"username", "action", "object", "id"}));
+    std::string user, action, object;
+    int id = 0;
+    CRM_TRY(RequireString(call.args, "username", user));
+    CRM_TRY(RequireString(call.args, "action", action));
+    CRM_TRY(RequireString(call.args, "object", object));
+    CRM_TRY(ReadInt(call.args, "id", id));
+    std::optional<ObjectAction> a = ParseObjectAction(action);
+    if (!a) return InvalidArgument("action", "\"action\" is read, create, edit or delete.");
+    AccessService& access = call.workspace.access();
+    if (Result<User> u = access.GetUser(user); !u.ok()) return Error{u.error().code, u.error().message, "username", 0, 0};
+    if (Result<std::shared_ptr<const ObjectDef>> o = call.workspace.schema().Object(object); !o.ok()) {
+        return Error{o.error().code, o.error().message, "object", 0, 0};
+    }
+    AccessExplanation e = access.Explain(user, *a, object, id);
+    json out = ToJson(e);
+    if (!explain) out.erase("reasons");
+    return out;
+}
+Result<json> AccessCheckCmd(Call& call) { return AccessDecideCmd(call, false); }
+Result<json> AccessExplainCmd(Call& call) { return AccessDecideCmd(call, true); }
+
 #undef CRM_TRY
 
 // [SECTION] The command table: the one place a command is declared.
@@ -855,6 +1219,113 @@ const std::vector<CommandSpec>& CommandTable() {
         {{"formula.eval", "Evaluates a formula against a stored record and/or given values.",
           "object: string, formula: string, id?: integer, values?: {Field: value}", false},
          FormulaEvalCmd},
+
+        // Users, roles, teams, profiles, permission sets, sharing, access checks.
+        {{"users.list", "Lists every user with role, profile, teams and permission sets.", "", false}, UsersListCmd},
+        {{"users.get", "Returns one user.", "username: string", false}, UsersGetCmd},
+        {{"users.create", "Creates a user (Manage Users).",
+          "username: string, full_name: string, email: string, profile: string, role?: string, manager?: string, "
+          "phone?: string, active?: boolean, language?: \"en\"|\"zh-CN\", time_zone?: string",
+          true},
+         UsersCreateCmd},
+        {{"users.update", "Changes a user (Manage Users); new_username renames.",
+          "username: string, new_username?: string, full_name?, email?, profile?, role?, manager?, phone?, active?, "
+          "language?, time_zone?",
+          true},
+         UsersUpdateCmd},
+        {{"users.deactivate", "Deactivates a user; refused for the last active user with Manage Users.",
+          "username: string", true},
+         UsersDeactivateCmd},
+        {{"users.reactivate", "Reactivates a user.", "username: string", true}, UsersReactivateCmd},
+        {{"users.delete", "Deletes a user who owns no record (else deactivate or transfer first).", "username: string",
+          true},
+         UsersDeleteCmd},
+        {{"users.transfer", "Moves the records owned by one user to another.",
+          "from: string, to: string, object?: string (default: every object)", true},
+         UsersTransferCmd},
+        {{"users.assign_permset", "Assigns a permission set to a user.", "username: string, permission_set: string",
+          true},
+         UsersAssignCmd},
+        {{"users.unassign_permset", "Removes a permission set from a user.",
+          "username: string, permission_set: string", true},
+         UsersUnassignCmd},
+        {{"users.effective", "A user's effective permissions: the union of profile and permission sets.",
+          "username: string", false},
+         UsersEffectiveCmd},
+        {{"roles.list", "Lists the roles with their parents.", "", false}, RolesListCmd},
+        {{"roles.create", "Creates a role under a parent (or as a root).", "name: string, parent?: string", true},
+         RolesCreateCmd},
+        {{"roles.rename", "Renames a role.", "role: string, name: string", true}, RolesRenameCmd},
+        {{"roles.move", "Moves a role and its subtree; a role cannot become its own ancestor.",
+          "role: string, parent?: string (\"\" = root)", true},
+         RolesMoveCmd},
+        {{"roles.delete", "Deletes a role with no users, child roles or sharing rules.", "role: string", true},
+         RolesDeleteCmd},
+        {{"teams.list", "Lists the teams with members and permission sets.", "", false}, TeamsListCmd},
+        {{"teams.create", "Creates a team.", "name: string, description?: string", true}, TeamsCreateCmd},
+        {{"teams.delete", "Deletes a team (its memberships and rules go with it).", "team: string", true},
+         TeamsDeleteCmd},
+        {{"teams.add_member", "Adds a user to a team.", "team: string, username: string", true}, TeamsAddMemberCmd},
+        {{"teams.remove_member", "Removes a user from a team.", "team: string, username: string", true},
+         TeamsRemoveMemberCmd},
+        {{"teams.assign_permset", "Assigns a permission set to every member of a team.",
+          "team: string, permission_set: string", true},
+         TeamsAssignCmd},
+        {{"teams.unassign_permset", "Removes a permission set from a team.", "team: string, permission_set: string",
+          true},
+         TeamsUnassignCmd},
+        {{"profiles.list", "Lists the profiles with their grants.", "", false}, ProfilesListCmd},
+        {{"profiles.create", "Creates a profile (empty, or a copy).",
+          "name: string, description?: string, copy_from?: string", true},
+         ProfilesCreateCmd},
+        {{"profiles.delete", "Deletes a profile no user has.", "name: string", true}, ProfilesDeleteCmd},
+        {{"profiles.set_object", "Sets a profile's permissions on an object; dependencies are turned on and listed.",
+          "name: string, object: string, permissions: [\"read\"|\"create\"|\"edit\"|\"delete\"|\"view_all\"|"
+          "\"modify_all\"]",
+          true},
+         ProfilesObjectCmd},
+        {{"profiles.set_field", "Sets a profile's permissions on a field (edit turns read on).",
+          "name: string, object: string, field: string, read?: boolean, edit?: boolean", true},
+         ProfilesFieldCmd},
+        {{"profiles.set_system", "Grants or revokes a system permission on a profile.",
+          "name: string, permission: string, granted?: boolean", true},
+         ProfilesSystemCmd},
+        {{"permsets.list", "Lists the permission sets with their grants.", "", false}, PermsetsListCmd},
+        {{"permsets.create", "Creates a permission set (empty, or a copy).",
+          "name: string, description?: string, copy_from?: string", true},
+         PermsetsCreateCmd},
+        {{"permsets.delete", "Deletes a permission set and its assignments.", "name: string", true},
+         PermsetsDeleteCmd},
+        {{"permsets.set_object", "Sets a permission set's permissions on an object; dependencies turned on and listed.",
+          "name: string, object: string, permissions: [string]", true},
+         PermsetsObjectCmd},
+        {{"permsets.set_field", "Sets a permission set's permissions on a field.",
+          "name: string, object: string, field: string, read?: boolean, edit?: boolean", true},
+         PermsetsFieldCmd},
+        {{"permsets.set_system", "Grants or revokes a system permission on a permission set.",
+          "name: string, permission: string, granted?: boolean", true},
+         PermsetsSystemCmd},
+        {{"sharing.list", "The sharing settings of every object.", "", false}, SharingListCmd},
+        {{"sharing.set", "Changes an object's org-wide default, hierarchy switch or team access.",
+          "object: string, owd?: \"private\"|\"public_read\"|\"public_read_write\", "
+          "grant_access_using_hierarchies?: boolean, team_access?: \"none\"|\"read\"|\"edit\"",
+          true},
+         SharingSetCmd},
+        {{"sharing.rules", "Lists the sharing rules (of one object, or all).", "object?: string", false},
+         SharingRulesCmd},
+        {{"sharing.save_rule", "Creates or replaces (by name) an owner-based or criteria-based sharing rule.",
+          "object: string, name: string, owned_by?: {kind, name}, criteria?: string, share_with: {kind, name}, "
+          "level: \"read\"|\"edit\"",
+          true},
+         SharingSaveRuleCmd},
+        {{"sharing.delete_rule", "Deletes a sharing rule.", "object: string, name: string", true},
+         SharingDeleteRuleCmd},
+        {{"access.check", "May this user do this action on this object (and record)?",
+          "username: string, action: \"read\"|\"create\"|\"edit\"|\"delete\", object: string, id?: integer", false},
+         AccessCheckCmd},
+        {{"access.explain", "The decision with the grants behind it (or the missing grant), in English and Chinese.",
+          "username: string, action: string, object: string, id?: integer", false},
+         AccessExplainCmd},
     };
     return table;
 }
@@ -983,6 +1454,25 @@ json CommandApi::Execute(const json& request) {
         return ErrorJson(
             MakeError("auth.no_actor",
                       Quote(name) + " changes the workspace: say who makes the change with \"as\".", "as"));
+    }
+    // "as" must name an active user (or the workspace is in setup mode); commands outside the access
+    // service need a system permission of that user. A read command without "as" is a trusted local caller.
+    if (!actor.empty()) {
+        if (Status s = workspace_.access().CheckActor(actor); !s.ok() || actor == kDemoActorName) {
+            if (s.ok()) return ErrorJson(MakeError("access.unknown_user", "\"demo\" is the demo generator, not a user.", "as"));
+            return ErrorJson(s.error());
+        }
+        std::optional<SystemPermission> needed;
+        auto starts = [&](const char* p) { return name.rfind(p, 0) == 0; };
+        if (name == "company.update" || (spec->info.mutating && (starts("objects.") || starts("fields.") ||
+                                                                 starts("layouts.") || starts("rules.")))) {
+            needed = SystemPermission::CustomizeSchema;
+        } else if (name == "audit.list") {
+            needed = SystemPermission::ViewSetupAuditTrail;
+        }
+        if (needed) {
+            if (Status s = workspace_.access().Require(actor, *needed); !s.ok()) return ErrorJson(s.error());
+        }
     }
     static const json kNoArgs = json::object();
     const json* args = &kNoArgs;

@@ -94,6 +94,14 @@ Error NoAccess(const ObjectDef& o, const char* what) {
                      std::string("You do not have permission to ") + what + " " + o.plural_label + ".");
 }
 
+// The record-level refusal: the object permission allows the action, sharing does not reach this record.
+Error NoRecordAccess(const ObjectDef& o, int64_t id, const char* what) {
+    return MakeError("records.no_record_access", std::string("You do not have access to ") + what + " this " +
+                                                     o.label + " (id " + std::to_string(id) +
+                                                     "): it is not shared with you at that level.",
+                     "id");
+}
+
 // "CASE-{0000}" with 12 -> "CASE-0012".
 std::string FormatAutoNumber(const std::string& format, int64_t n) {
     const size_t open = format.find("{0");
@@ -374,7 +382,8 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
         return result;
     }
     std::vector<std::pair<int, const json*>> written;
-    int64_t owner_id = existing ? existing->owner_id.value_or(0) : 0;  // 0 = no owner
+    // A new record belongs to the actor unless OwnerId says otherwise.
+    int64_t owner_id = existing ? existing->owner_id.value_or(0) : policy_->DefaultOwner(actor);  // 0 = none
     for (auto it = values.begin(); it != values.end(); ++it) {
         const std::string& key = it.key();
         if (SameName(key, "OwnerId")) {
@@ -417,6 +426,12 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
         written.emplace_back(i, &it.value());
     }
     if (!result.ok()) return result;
+    // Re-owning a record needs Full access on it (the owner, above the owner, or Modify All).
+    if (existing && owner_id != existing->owner_id.value_or(0) &&
+        policy_->RecordLevel(actor, o, existing->id, existing->owner_id.value_or(0)) < AccessLevel::Full) {
+        fail(NoRecordAccess(o, existing->id, "change the owner of"));
+        return result;
+    }
 
     // 2. Field types (and picklist values active, lookups pointing at a record).
     std::vector<Value> record = existing ? existing->values : std::vector<Value>(o.fields.size());
@@ -656,6 +671,11 @@ SaveResult RecordService::Update(const std::string& actor, std::string_view obje
         result.errors.push_back(NoAccess(*(*rt)->def, "read"));
         return result;
     }
+    if (policy_->CanAccessObject(actor, *(*rt)->def, ObjectAction::Edit) &&
+        policy_->RecordLevel(actor, *(*rt)->def, id, existing->owner_id.value_or(0)) < AccessLevel::Edit) {
+        result.errors.push_back(NoRecordAccess(*(*rt)->def, id, "edit"));
+        return result;
+    }
     result = SaveOne(actor, **rt, values, &*existing);
     if (!result.ok()) return result;
     if (Status s = tx.Commit(); !s.ok()) {
@@ -675,6 +695,12 @@ Status RecordService::Delete(const std::string& actor, std::string_view object, 
     if (!policy_->CanAccessObject(actor, o, ObjectAction::Delete)) return NoAccess(o, "delete");
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
+    {
+        Result<Row> row = LoadRow(**rt, id);
+        if (!row.ok()) return row.error();
+        if (policy_->RecordLevel(actor, o, id, row->owner_id.value_or(0)) < AccessLevel::Full)
+            return NoRecordAccess(o, id, "delete");
+    }
     Statement del = db_.Prepare("DELETE FROM " + QuoteIdent(o.table) + " WHERE id = ?1");
     del.Bind(1, id);
     if (Status s = del.Run(); !s.ok()) return s;
@@ -706,6 +732,8 @@ Result<json> RecordService::Get(const std::string& actor, std::string_view objec
         return NoAccess(*(*rt)->def, "read");
     Result<Row> row = LoadRow(**rt, id);
     if (!row.ok()) return row.error();
+    if (policy_->RecordLevel(actor, *(*rt)->def, id, row->owner_id.value_or(0)) < AccessLevel::Read)
+        return NoRecordAccess(*(*rt)->def, id, "read");
     return RowJson(actor, **rt, *row, nullptr);
 }
 
@@ -715,6 +743,12 @@ Result<std::vector<FieldHistoryEntry>> RecordService::History(const std::string&
     if (!rt.ok()) return rt.error();
     const ObjectDef& o = *(*rt)->def;
     if (!policy_->CanAccessObject(actor, o, ObjectAction::Read)) return NoAccess(o, "read");
+    {
+        Result<Row> row = LoadRow(**rt, id);
+        if (!row.ok()) return row.error();
+        if (policy_->RecordLevel(actor, o, id, row->owner_id.value_or(0)) < AccessLevel::Read)
+            return NoRecordAccess(o, id, "read");
+    }
     std::vector<FieldHistoryEntry> out;
     Statement st = db_.Prepare(
         "SELECT field, old_value, new_value, actor, at_ms FROM field_history WHERE object_id = ?1 AND "
@@ -916,6 +950,19 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
                              "Unknown filter operator " + Quote(fl.op) +
                                  "; use =, !=, <, >, <=, >=, contains, starts_with, blank or not_blank.",
                              "filters");
+        }
+    }
+
+    // Record access, as SQL: only the rows the actor may read are counted, sorted and paged.
+    {
+        Result<RecordFilter> visible =
+            policy_->VisibleRecords(actor, o, static_cast<int>(sql.params.size()) + 1);
+        if (!visible.ok()) return visible.error();
+        if (!visible->sql.empty()) {
+            for (const Value& v : visible->params) {
+                sql.params.push_back([v](Statement& st, int i) { BindFormulaValue(st, i, v); });
+            }
+            sql.where.push_back("(" + visible->sql + ")");
         }
     }
 

@@ -154,7 +154,7 @@ bool CompanyPage::Save() {
     }
     if (!dirty()) return true;
     const CompanyProfile profile = DraftProfile();
-    Status status = workspace_.company().Update(kActingUser, profile);
+    Status status = workspace_.company().Update(ActingUser(), profile);
     if (!status.ok()) {
         const Error& error = status.error();
         save_error_ = FieldMessage(error, profile);

@@ -93,6 +93,7 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     company_ = std::make_unique<CompanyPage>(workspace_, platform_);
     audit_ = std::make_unique<AuditTrailPage>(workspace_);
     objects_ = std::make_unique<ObjectsPage>(workspace_);
+    permissions_ = std::make_unique<PermissionsPage>(workspace_);
     for (PageId page : kAllPages) placeholders_.emplace_back(page);
 
     // Language: --lang, else the saved preference, else the company's default language.
@@ -141,6 +142,7 @@ void Console::NavigateNow(PageId page, const std::string& setting) {
         company_->ScrollToTop();
     }
     if (page == PageId::Audit && setting == "audit.filters") audit_->FocusFilters(now);
+    if (page == PageId::Users) permissions_->FocusSetting(setting);
     if (page == PageId::Objects) {
         if (setting.empty() || setting == "page.objects") {
             objects_->ShowList();
@@ -196,7 +198,8 @@ void Console::Draw(const Appearance& appearance) {
 
     const float topbar_h = 60.0f * s;
     const float sidebar_w = 248.0f * s;
-    const float banner_h = DrawBanner(ctx, topbar_h);
+    float banner_h = DrawBanner(ctx, topbar_h);
+    banner_h += DrawViewAsBanner(ctx, topbar_h + banner_h);
     DrawSidebar(ctx, topbar_h + banner_h, sidebar_w);
     DrawContent(ctx, ImVec2(viewport->Pos.x + sidebar_w, viewport->Pos.y + topbar_h + banner_h),
                 ImVec2(viewport->Size.x - sidebar_w, viewport->Size.y - topbar_h - banner_h));
@@ -290,28 +293,34 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     MarkItem("topbar.lang");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("topbar.lang.tooltip"));
 
-    // The acting user: an avatar with the initial, and the name.
-    const char* user = kActingUser;
+    // The acting user: an avatar with the initial, and the name; a click picks a user to view as.
+    const std::string user_name = ActingUser();
+    const char* user = user_name.c_str();
+    const bool viewing_as = user_name != kAdminUser;
     const float avatar = frame_h - 4.0f * s;
     const float user_w = avatar + 8.0f * s + ImGui::CalcTextSize(user).x;
     right -= user_w + 18.0f * s;
     const ImVec2 avatar_c(right + avatar * 0.5f, y + frame_h * 0.5f);
-    draw->AddCircleFilled(avatar_c, avatar * 0.5f, ToU32(p.accent_soft), 24);
+    draw->AddCircleFilled(avatar_c, avatar * 0.5f, ToU32(viewing_as ? p.warning_soft : p.accent_soft), 24);
     const char initial[2] = {static_cast<char>(std::toupper(static_cast<unsigned char>(user[0]))), 0};
     const ImVec2 initial_size = ImGui::CalcTextSize(initial);
     draw->AddText(ImVec2(avatar_c.x - initial_size.x * 0.5f, avatar_c.y - initial_size.y * 0.5f),
-                  ToU32(p.accent), initial);
+                  ToU32(viewing_as ? p.warning : p.accent), initial);
     draw->AddText(ImVec2(right + avatar + 8.0f * s, text_y), ToU32(p.text), user);
     ImGui::SetCursorScreenPos(ImVec2(right, y));
-    ImGui::InvisibleButton("##topbar.user", ImVec2(user_w, frame_h));
+    if (ImGui::InvisibleButton("##topbar.user", ImVec2(user_w, frame_h))) {
+        view_as_filter_.clear();
+        ImGui::OpenPopup("topbar.user.popup");
+    }
     MarkItem("topbar.user");
-    if (ImGui::IsItemHovered()) {
+    if (ImGui::IsItemHovered() && !ImGui::IsPopupOpen("topbar.user.popup")) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24.0f);
         ImGui::TextUnformatted(TrFormat("topbar.user.tooltip", {user}).c_str());
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }
+    DrawUserMenu();
 
     // The save state.
     const PersistStatus status = platform_.persist_status();
@@ -391,6 +400,60 @@ float Console::DrawBanner(const PageContext& ctx, float top) {
         banner_dismissed_ = true;
     }
     MarkItem("banner.dismiss");
+    return height;
+}
+
+void Console::DrawUserMenu() {
+    if (!ImGui::BeginPopup("topbar.user.popup")) return;
+    const float s = CurrentScale();
+    ImGui::TextUnformatted(Tr("viewas.title"));
+    ImGui::SetNextItemWidth(260.0f * s);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    InputString("##topbar.user.filter", &view_as_filter_, 0, Tr("viewas.filter_hint"));
+    MarkItem("topbar.user.filter");
+    const std::string needle = LowerAscii(view_as_filter_);
+    ImGui::BeginChild("##viewas.list", ImVec2(260.0f * s, 240.0f * s));
+    for (const User& u : workspace_.access().Users()) {
+        if (!u.active) continue;
+        if (!needle.empty() && LowerAscii(u.full_name + " " + u.username).find(needle) == std::string::npos)
+            continue;
+        const std::string text = (u.full_name.empty() ? u.username : u.full_name) + "  (" + u.username + ")";
+        if (ImGui::Selectable(text.c_str(), u.username == ActingUser())) {
+            SetActingUser(u.username);
+            ImGui::CloseCurrentPopup();
+        }
+        MarkItem("topbar.user.option." + u.username);
+    }
+    ImGui::EndChild();
+    ImGui::EndPopup();
+}
+
+float Console::DrawViewAsBanner(const PageContext& ctx, float top) {
+    if (ActingUser() == kAdminUser) return 0.0f;
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    std::string name = ActingUser();
+    if (Result<User> u = workspace_.access().GetUser(name); u.ok() && !u->full_name.empty())
+        name = u->full_name;
+    const std::string text = TrFormat("viewas.banner", {name});
+    const float height = ImGui::GetFrameHeight() + 16.0f * s;
+    const ImVec2 min(viewport->Pos.x, viewport->Pos.y + top);
+    const ImVec2 max(min.x + viewport->Size.x, min.y + height);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(min, max, ToU32(p.accent_soft));
+    draw->AddLine(ImVec2(min.x, max.y - 1.0f), ImVec2(max.x, max.y - 1.0f), ToU32(p.accent, 0.35f));
+    DrawIcon(draw, Icon::User, ImVec2(min.x + 30.0f * s, min.y + height * 0.5f), 18.0f * s, ToU32(p.accent));
+    draw->AddText(ImVec2(min.x + 48.0f * s, min.y + (height - ImGui::GetTextLineHeight()) * 0.5f),
+                  ToU32(p.text), text.c_str());
+    MarkRect("viewas.banner", min, ImVec2(max.x - min.x, height));
+    const char* back = Tr("viewas.return");
+    const float button_w = ImGui::CalcTextSize(back).x + 28.0f * s;
+    ImGui::SetCursorScreenPos(ImVec2(max.x - 20.0f * s - button_w, min.y + 8.0f * s));
+    if (PrimaryButton((std::string(back) + "###viewas.return").c_str(), true, ImVec2(button_w, 0.0f)))
+        SetActingUser(kAdminUser);
+    MarkItem("viewas.return");
+    hooks_.state()["viewas_banner"] = text;
     return height;
 }
 
@@ -497,6 +560,9 @@ void Console::DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size) {
         case PageId::Objects:
             objects_->Draw(ctx);
             break;
+        case PageId::Users:
+            permissions_->Draw(ctx);
+            break;
         default:
             if (placeholders_[static_cast<size_t>(page_)].Draw(ctx)) RequestNavigate(PageId::Audit);
             break;
@@ -602,6 +668,9 @@ void Console::PublishState() {
     state["highlight"] = company_->highlight();
     state["quickfind"] = quick_find_.State();
     state["objects"] = objects_->State();
+    state["perm"] = permissions_->State();
+    state["acting_user"] = ActingUser();
+    if (ActingUser() == kAdminUser) state["viewas_banner"] = "";
     state["ui_scale"] = ui_scale_;
     state["dpi_scale"] = platform_.DpiScale();
 }

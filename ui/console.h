@@ -13,6 +13,7 @@
 #include "ui/i18n.h"
 #include "ui/objects_page.h"
 #include "ui/page.h"
+#include "ui/permissions_page.h"
 #include "ui/placeholder_page.h"
 #include "ui/quick_find.h"
 #include "ui/test_hooks.h"
@@ -50,6 +51,8 @@ public:
 private:
     void DrawTopBar(const PageContext& ctx, float height);
     float DrawBanner(const PageContext& ctx, float top);
+    float DrawViewAsBanner(const PageContext& ctx, float top);
+    void DrawUserMenu();
     void DrawSidebar(const PageContext& ctx, float top, float width);
     void DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size);
     void DrawUnsavedModal(const PageContext& ctx);
@@ -77,6 +80,8 @@ private:
     std::unique_ptr<CompanyPage> company_;
     std::unique_ptr<AuditTrailPage> audit_;
     std::unique_ptr<ObjectsPage> objects_;
+    std::unique_ptr<PermissionsPage> permissions_;
+    std::string view_as_filter_;
     std::vector<PlaceholderPage> placeholders_;
     QuickFind quick_find_;
 

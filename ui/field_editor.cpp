@@ -406,7 +406,7 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
                 preview_.reset();
             } else if (clicked == 1) {
                 Result<RetypePreview> done =
-                    workspace_.schema().RetypeField(kActingUser, draft_, RetypeMode::ClearFailures);
+                    workspace_.schema().RetypeField(ActingUser(), draft_, RetypeMode::ClearFailures);
                 if (done.ok()) {
                     original_.type = draft_.type;
                     preview_.reset();
@@ -430,7 +430,7 @@ bool FieldEditor::Save() {
     if (!errors_.empty()) return false;
     SchemaService& schema = workspace_.schema();
     if (is_new_) {
-        Result<FieldDef> created = schema.CreateField(kActingUser, draft_, add_to_layouts_);
+        Result<FieldDef> created = schema.CreateField(ActingUser(), draft_, add_to_layouts_);
         if (!created.ok()) {
             AddError(&errors_, created.error());
             return false;
@@ -439,14 +439,14 @@ bool FieldEditor::Save() {
         return true;
     }
     if (draft_.type != original_.type) {
-        Result<RetypePreview> done = schema.RetypeField(kActingUser, draft_, RetypeMode::RefuseIfAny);
+        Result<RetypePreview> done = schema.RetypeField(ActingUser(), draft_, RetypeMode::RefuseIfAny);
         if (!done.ok()) {
             AddError(&errors_, done.error());
             return false;
         }
         original_.type = draft_.type;
     }
-    Result<FieldDef> updated = schema.UpdateField(kActingUser, draft_);
+    Result<FieldDef> updated = schema.UpdateField(ActingUser(), draft_);
     if (!updated.ok()) {
         AddError(&errors_, updated.error());
         return false;

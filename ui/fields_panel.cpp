@@ -187,7 +187,7 @@ void FieldsPanel::DrawDeleted(const PageContext& ctx, const ObjectDef& object) {
             (f->label + "  ·  " + f->api_name + "  ·  " + FieldTypeLabel(f->type)).c_str());
         ImGui::SameLine(0.0f, 16.0f * s);
         if (SecondaryButton(Label("fields.restore").c_str())) {
-            Status st = workspace_.schema().RestoreField(kActingUser, object.api_name, f->api_name);
+            Status st = workspace_.schema().RestoreField(ActingUser(), object.api_name, f->api_name);
             message_ = st.ok() ? TrFormat("fields.restored", {f->api_name}) : st.error().message;
         }
         MarkItem("fields.restore." + f->api_name);
@@ -228,8 +228,8 @@ void FieldsPanel::DrawConfirm(const PageContext& ctx, const ObjectDef& object) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
         SchemaService& schema = workspace_.schema();
-        Status st = confirm_purge_ ? schema.PurgeField(kActingUser, object.api_name, confirm_field_)
-                                   : schema.DeleteField(kActingUser, object.api_name, confirm_field_);
+        Status st = confirm_purge_ ? schema.PurgeField(ActingUser(), object.api_name, confirm_field_)
+                                   : schema.DeleteField(ActingUser(), object.api_name, confirm_field_);
         if (st.ok()) {
             message_ = TrFormat(confirm_purge_ ? "fields.purged" : "fields.deleted_msg", {confirm_field_});
             ImGui::CloseCurrentPopup();

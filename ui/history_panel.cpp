@@ -40,7 +40,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
         if (ImGui::Checkbox((f.label + "##track." + f.api_name).c_str(), &on)) {
             FieldDef changed = f;
             changed.track_history = on;
-            Result<FieldDef> r = workspace_.schema().UpdateField(kActingUser, changed);
+            Result<FieldDef> r = workspace_.schema().UpdateField(ActingUser(), changed);
             error_ = r.ok() ? std::string() : r.error().message;
         }
         MarkItem("history.track." + f.api_name);
@@ -64,7 +64,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
         TextMuted(Tr("history.pick_record"));
     } else {
         Result<std::vector<FieldHistoryEntry>> entries =
-            workspace_.records().History(kActingUser, object.api_name, record_id_);
+            workspace_.records().History(ActingUser(), object.api_name, record_id_);
         if (!entries.ok()) {
             ErrorLine("history.record", entries.error().message);
         } else if (entries->empty()) {

@@ -69,7 +69,7 @@ void LayoutPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
     ImGui::SameLine();
     const bool dirty = !SameLayout(draft_, saved_);
     if (PrimaryButton(Label("layouts.save").c_str(), dirty)) {
-        Result<Layout> r = workspace_.schema().SaveLayout(kActingUser, draft_);
+        Result<Layout> r = workspace_.schema().SaveLayout(ActingUser(), draft_);
         if (r.ok()) {
             Select(r.value());
             message_ = Tr("layouts.saved");
@@ -87,7 +87,7 @@ void LayoutPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
     MarkItem("layouts.profile");
     ImGui::SameLine();
     if (SecondaryButton(Label("layouts.assign").c_str(), !profile_.empty() && !dirty)) {
-        Status st = workspace_.schema().AssignLayout(kActingUser, object.api_name, profile_, draft_.name);
+        Status st = workspace_.schema().AssignLayout(ActingUser(), object.api_name, profile_, draft_.name);
         if (st.ok()) {
             message_ = TrFormat("layouts.assigned", {draft_.name, profile_});
             Select(*workspace_.schema().GetLayout(object.api_name, draft_.name));

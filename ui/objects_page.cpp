@@ -79,14 +79,15 @@ void ObjectsPage::FocusSetting(std::string_view setting) {
 }
 
 void ObjectsPage::RefreshCounts() {
-    if (counted_change_ == workspace_.change_count()) return;
+    if (counted_change_ == workspace_.change_count() && counted_actor_ == ActingUser()) return;
     counted_change_ = workspace_.change_count();
+    counted_actor_ = ActingUser();
     record_counts_.clear();
     for (const auto& o : workspace_.schema().Objects()) {
         ListQuery q;
         q.columns = {"Id"};
         q.limit = 1;
-        Result<ListPage> page = workspace_.records().List(kActingUser, o->api_name, q);
+        Result<ListPage> page = workspace_.records().List(ActingUser(), o->api_name, q);
         record_counts_[o->api_name] = page.ok() ? page->total : -1;
     }
 }
@@ -271,7 +272,7 @@ void ObjectsPage::DrawNewObjectDialog(const PageContext& ctx) {
             new_errors_["name_format"] = Tr("objects.new.format_needed");
         if (new_errors_.empty()) {
             auto created =
-                workspace_.schema().CreateObject(kActingUser, new_, new_auto_number_ ? new_format_ : "");
+                workspace_.schema().CreateObject(ActingUser(), new_, new_auto_number_ ? new_format_ : "");
             if (created.ok()) {
                 ImGui::CloseCurrentPopup();
                 Open(created.value()->api_name, Tab::Fields);
@@ -393,7 +394,7 @@ void ObjectsPage::DrawDetails(const PageContext& ctx, const ObjectDef& object) {
                        details_.description != object.description;
     if (PrimaryButton(Label("objects.details.save").c_str(), dirty)) {
         details_errors_.clear();
-        Status st = workspace_.schema().UpdateObject(kActingUser, details_);
+        Status st = workspace_.schema().UpdateObject(ActingUser(), details_);
         if (st.ok()) {
             details_message_ = Tr("objects.details.saved");
         } else {

@@ -56,6 +56,7 @@ private:
     bool sort_desc_ = false;
     std::vector<std::string> listed_;
     uint64_t counted_change_ = UINT64_MAX;
+    std::string counted_actor_;
     std::map<std::string, int64_t> record_counts_;
 
     // The details tab's draft.

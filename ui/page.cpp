@@ -34,8 +34,19 @@ std::optional<PageId> PageFromSlug(std::string_view slug) {
 }
 
 bool PageIsBuilt(PageId page) {
-    return page == PageId::Company || page == PageId::Objects || page == PageId::Audit;
+    return page == PageId::Company || page == PageId::Users || page == PageId::Objects ||
+           page == PageId::Audit;
 }
+
+namespace {
+std::string& ActingUserSlot() {
+    static std::string user = kAdminUser;
+    return user;
+}
+}  // namespace
+
+const std::string& ActingUser() { return ActingUserSlot(); }
+void SetActingUser(const std::string& username) { ActingUserSlot() = username; }
 
 std::string NavTextId(PageId page) { return std::string("nav.") + PageSlug(page); }
 

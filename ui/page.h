@@ -26,8 +26,11 @@ bool PageIsBuilt(PageId page);
 /// Catalog id of the page's sidebar label ("nav.company").
 std::string NavTextId(PageId page);
 
-/// The user every change is made as, until users arrive (a later issue).
-constexpr const char* kActingUser = "admin";
+/// The built-in administrator (the acting user unless "View as" picked another).
+constexpr const char* kAdminUser = "admin";
+/// The user every change is made as and every list is read as: the console holds it ("View as").
+const std::string& ActingUser();
+void SetActingUser(const std::string& username);
 
 /// What a page needs to draw one frame.
 struct PageContext {

@@ -49,10 +49,10 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
     }
     probe.limit = 1;
     readable_.clear();
-    Result<ListPage> page = workspace_.records().List(kActingUser, object.api_name, probe);
+    Result<ListPage> page = workspace_.records().List(ActingUser(), object.api_name, probe);
     if (page.ok()) readable_.insert(page->columns.begin(), page->columns.end());
     if (id_ > 0) {
-        Result<nlohmann::json> record = workspace_.records().Get(kActingUser, object.api_name, id_);
+        Result<nlohmann::json> record = workspace_.records().Get(ActingUser(), object.api_name, id_);
         if (!record.ok()) {
             load_error_ = record.error().message;
         } else {
@@ -293,8 +293,8 @@ bool RecordForm::Save(const ObjectDef& object) {
     }
     if (!errors_.empty()) return false;
     RecordService& records = workspace_.records();
-    SaveResult result = id_ > 0 ? records.Update(kActingUser, object.api_name, id_, values)
-                                : records.Create(kActingUser, object.api_name, values);
+    SaveResult result = id_ > 0 ? records.Update(ActingUser(), object.api_name, id_, values)
+                                : records.Create(ActingUser(), object.api_name, values);
     if (!result.ok()) {
         for (const Error& e : result.errors) {
             auto& slot = errors_[e.field];
@@ -317,7 +317,7 @@ void RecordForm::DrawDeleteConfirm(const PageContext& ctx, const ObjectDef& obje
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
-        Status st = workspace_.records().Delete(kActingUser, object.api_name, id_);
+        Status st = workspace_.records().Delete(ActingUser(), object.api_name, id_);
         if (st.ok()) {
             ImGui::CloseCurrentPopup();
             open_ = false;

@@ -43,11 +43,12 @@ void RecordsPanel::Reload(const ObjectDef& object) {
     const ListQuery q = Query();
     nlohmann::json key = ToJson(q);
     key["object"] = object.api_name;
+    key["actor"] = ActingUser();
     if (loaded_ && loaded_change_ == workspace_.change_count() && key == loaded_key_) return;
     loaded_ = true;
     loaded_change_ = workspace_.change_count();
     loaded_key_ = key;
-    Result<ListPage> page = workspace_.records().List(kActingUser, object.api_name, q);
+    Result<ListPage> page = workspace_.records().List(ActingUser(), object.api_name, q);
     if (page.ok()) {
         data_ = std::move(page.value());
         error_.clear();
@@ -89,7 +90,7 @@ void RecordsPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object) 
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     // Saved views of the acting user.
-    const std::vector<ListView> views = workspace_.records().ListViews(object.api_name, kActingUser);
+    const std::vector<ListView> views = workspace_.records().ListViews(object.api_name, ActingUser());
     int selected = 0;
     for (size_t i = 0; i < views.size(); ++i) {
         if (views[i].name == view_name_) selected = static_cast<int>(i) + 1;
@@ -139,11 +140,11 @@ void RecordsPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object) 
     if (SecondaryButton(Label("records.save_view").c_str(), !save_as_.empty())) {
         ListView view;
         view.object = object.api_name;
-        view.owner = kActingUser;
+        view.owner = ActingUser();
         view.name = save_as_;
         view.query = Query();
         view.query.offset = 0;
-        Result<ListView> saved = workspace_.records().SaveListView(kActingUser, view);
+        Result<ListView> saved = workspace_.records().SaveListView(ActingUser(), view);
         if (saved.ok()) {
             view_name_ = save_as_;
             save_as_.clear();

@@ -212,7 +212,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     if (clicked == 0) {
         editing_ = false;
     } else if (!is_new_ && clicked == 1) {
-        Status st = schema.DeleteRule(kActingUser, object.api_name, original_name_);
+        Status st = schema.DeleteRule(ActingUser(), object.api_name, original_name_);
         if (st.ok()) {
             message_ = TrFormat("rules.deleted", {original_name_});
             editing_ = false;
@@ -223,7 +223,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
         errors_.clear();
         draft_.object = object.api_name;
         Result<ValidationRule> saved =
-            is_new_ ? schema.CreateRule(kActingUser, draft_) : schema.UpdateRule(kActingUser, draft_);
+            is_new_ ? schema.CreateRule(ActingUser(), draft_) : schema.UpdateRule(ActingUser(), draft_);
         if (saved.ok()) {
             message_ = TrFormat("rules.saved", {saved->name});
             Edit(saved.value(), false);

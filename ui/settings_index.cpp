@@ -49,11 +49,26 @@ const std::vector<SettingEntry>& SettingsIndex() {
          "closing time end of day closes 下班 结束 营业结束"},
         {"company.business_hours.weekdays", PageId::Company, "company.business_hours.weekdays",
          "working days weekdays weekend 工作日 周末 星期"},
-        // Planned settings: quick find opens their page, which says what is coming.
-        {"users.roles", PageId::Users, "quickfind.users.roles", "role hierarchy 角色 层级"},
-        {"users.teams", PageId::Users, "quickfind.users.teams", "team members 团队 成员"},
+        // Users & Permissions: each entry opens its tab.
+        {"users.users", PageId::Users, "quickfind.users.users",
+         "users people accounts deactivate reactivate new user 用户 人员 账户 停用 启用 新建用户"},
+        {"users.roles", PageId::Users, "quickfind.users.roles",
+         "role hierarchy tree reports to 角色 层级 上级"},
+        {"users.teams", PageId::Users, "quickfind.users.teams", "team members group 团队 成员 小组"},
+        {"users.profiles", PageId::Users, "quickfind.users.profiles",
+         "profile object permissions field-level security fls system permissions compare 简档 对象权限 "
+         "字段级安全 "
+         "系统权限 比较"},
         {"users.permission_sets", PageId::Users, "quickfind.users.permission_sets",
-         "permission set grant access 权限集 授权"},
+         "permission set grant access assign 权限集 授权 分配"},
+        {"users.owd", PageId::Users, "quickfind.users.owd",
+         "organization-wide defaults owd private public read write hierarchy 组织范围默认值 私有 公共 只读 "
+         "读写 层级"},
+        {"users.sharing_rules", PageId::Users, "quickfind.users.sharing_rules",
+         "sharing rules share criteria owner 共享规则 共享 条件 所有者"},
+        {"users.checker", PageId::Users, "quickfind.users.checker",
+         "access checker check explain why can user see 访问检查 检查 解释 为什么 权限检查"},
+        // Planned settings: quick find opens their page, which says what is coming.
         {"objects.list", PageId::Objects, "quickfind.objects.list",
          "objects object manager standard custom account contact opportunity lead case task 对象 对象管理 "
          "标准对象 "

@@ -1,0 +1,32 @@
+// Users & Permissions, the Access checker tab: a user, an object and optionally a record id in;
+// the decision per action (Read, Create, Edit, Delete) and its explanation out, in the current
+// language.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ui/page.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+/// The access checker.
+class AccessChecker {
+public:
+    explicit AccessChecker(Workspace& workspace) : workspace_(workspace) {}
+    void Draw(const PageContext& ctx);
+    /// Presets the user (the users table links here).
+    void SetUser(const std::string& username) { user_ = username; }
+    /// The test snapshot: inputs, decisions and reasons.
+    nlohmann::json State() const { return state_; }
+
+private:
+    Workspace& workspace_;
+    std::string user_;
+    std::string object_;
+    std::string record_text_;
+    nlohmann::json state_ = nlohmann::json::object();
+};
+
+}  // namespace crm::ui

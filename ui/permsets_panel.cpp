@@ -1,0 +1,337 @@
+#include "ui/permsets_panel.h"
+
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/access_ui.h"
+#include "ui/i18n.h"
+#include "ui/schema_ui.h"
+#include "ui/test_hooks.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace crm::ui {
+
+namespace {
+
+// `bits` without `bit` and without every bit that needs it.
+uint8_t WithoutBit(uint8_t bits, uint8_t bit) {
+    uint8_t out = static_cast<uint8_t>(bits & ~bit);
+    for (int i = 0; i < 6; ++i) {
+        const uint8_t b = static_cast<uint8_t>(1u << i);
+        if ((WithObjectDependencies(b) & bit) != 0) out = static_cast<uint8_t>(out & ~b);
+    }
+    return out;
+}
+
+std::string JoinLabels(const std::vector<std::string>& keys) {
+    std::string out;
+    for (const std::string& k : keys) {
+        if (!out.empty()) out += ", ";
+        out += ObjectPermLabel(k);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string PermSetsPanel::Prefix() const {
+    return kind_ == PermissionSetKind::Profile ? "perm.profile." : "perm.permset.";
+}
+
+nlohmann::json PermSetsPanel::State() const {
+    return {{"selected", selected_}, {"section", section_}, {"notice", notice_}, {"error", error_}};
+}
+
+void PermSetsPanel::Draw(const PageContext& ctx) {
+    const float s = ctx.scale;
+    AccessService& access = workspace_.access();
+    const std::vector<PermissionSet> sets = access.PermissionSets(kind_);
+    if (selected_.empty() && !sets.empty()) selected_ = sets.front().name;
+
+    // The list of sets on the left.
+    const float list_w = 220.0f * s;
+    const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
+    ImGui::BeginChild("##sets", ImVec2(list_w, height), true);
+    if (PrimaryButton(
+            Label(kind_ == PermissionSetKind::Profile ? "perm.new_profile" : "perm.new_permset").c_str(),
+            true, ImVec2(-1.0f, 0.0f))) {
+        new_name_.clear();
+        new_copy_from_.clear();
+        new_error_.clear();
+        new_open_ = true;
+    }
+    MarkItem(Prefix() + "new");
+    for (const PermissionSet& set : sets) {
+        if (ImGui::Selectable(set.name.c_str(), set.name == selected_)) {
+            selected_ = set.name;
+            notice_.clear();
+            error_.clear();
+        }
+        MarkItem(Prefix() + set.name);
+    }
+    ImGui::EndChild();
+    ImGui::SameLine(0.0f, 16.0f * s);
+
+    ImGui::BeginChild("##set", ImVec2(ImGui::GetContentRegionAvail().x - 28.0f * s, height), false);
+    const PermissionSet* set = nullptr;
+    for (const PermissionSet& candidate : sets) {
+        if (candidate.name == selected_) set = &candidate;
+    }
+    if (set) {
+        ImGui::PushFont(ctx.heading_font);
+        ImGui::TextUnformatted(set->name.c_str());
+        ImGui::PopFont();
+        if (!set->description.empty()) TextMuted(set->description);
+        const char* const sections[] = {"objects", "fields", "system", "compare"};
+        for (const char* section : sections) {
+            const bool current = section_ == section;
+            if (current) ImGui::PushStyleColor(ImGuiCol_Button, CurrentPalette().accent_soft);
+            if (ImGui::Button(Label(std::string("perm.section.") + section).c_str())) {
+                section_ = section;
+                notice_.clear();
+                error_.clear();
+            }
+            if (current) ImGui::PopStyleColor();
+            MarkItem(std::string("perm.section.") + section);
+            ImGui::SameLine();
+        }
+        ImGui::NewLine();
+        if (!notice_.empty()) TextColored(CurrentPalette().success, notice_);
+        if (!error_.empty()) ErrorLine("perm.error", error_);
+        if (section_ == "objects") DrawMatrix(ctx, *set);
+        if (section_ == "fields") DrawFields(ctx, *set);
+        if (section_ == "system") DrawSystem(ctx, *set);
+        if (section_ == "compare") DrawCompare(ctx, *set);
+    }
+    ImGui::EndChild();
+    DrawNewDialog(ctx);
+}
+
+void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set) {
+    const float s = ctx.scale;
+    const std::vector<std::string>& keys = ObjectPermKeys();
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+    if (!ImGui::BeginTable("perm.matrix", 7, flags,
+                           ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
+        return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(Label("perm.col.object").c_str(), ImGuiTableColumnFlags_WidthStretch);
+    for (const std::string& k : keys) {
+        ImGui::TableSetupColumn((ObjectPermLabel(k) + "###" + k).c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                96.0f * s);
+    }
+    ImGui::TableHeadersRow();
+    for (const auto& object : workspace_.schema().Objects()) {
+        const auto it = set.objects.find(object->api_name);
+        const uint8_t bits = it == set.objects.end() ? 0 : it->second;
+        ImGui::PushID(object->api_name.c_str());
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(object->label.c_str());
+        for (size_t i = 0; i < keys.size(); ++i) {
+            ImGui::TableSetColumnIndex(static_cast<int>(i) + 1);
+            const uint8_t bit = static_cast<uint8_t>(1u << i);
+            bool on = (bits & bit) != 0;
+            if (ImGui::Checkbox(("##" + keys[i]).c_str(), &on)) {
+                const uint8_t wanted = on ? static_cast<uint8_t>(bits | bit) : WithoutBit(bits, bit);
+                Result<GrantChange> change = workspace_.access().SetObjectPermissions(
+                    ActingUser(), kind_, set.name, object->api_name, wanted);
+                if (change.ok()) {
+                    error_.clear();
+                    notice_ = change->turned_on.empty()
+                                  ? TrFormat("perm.saved", {object->label})
+                                  : TrFormat("perm.turned_on", {ObjectPermLabel(keys[i]), object->label,
+                                                                JoinLabels(change->turned_on)});
+                } else {
+                    notice_.clear();
+                    error_ = change.error().message;
+                }
+            }
+            MarkItem("perm.matrix." + object->api_name + "." + keys[i]);
+            PublishForm("perm.matrix." + object->api_name + "." + keys[i], on);
+        }
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set) {
+    const float s = ctx.scale;
+    std::vector<std::string> objects;
+    for (const auto& o : workspace_.schema().Objects()) objects.push_back(o->api_name);
+    if (fls_object_.empty() && !objects.empty()) fls_object_ = objects.front();
+    ImGui::SetNextItemWidth(240.0f * s);
+    NameCombo("perm.fls.object", objects, &fls_object_);
+    Result<std::shared_ptr<const ObjectDef>> object = workspace_.schema().Object(fls_object_);
+    if (!object.ok()) return;
+    const auto obj_it = set.objects.find(fls_object_);
+    const uint8_t obj_bits = obj_it == set.objects.end() ? 0 : obj_it->second;
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+    if (!ImGui::BeginTable("perm.fls", 3, flags, ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
+        return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(Label("perm.col.field").c_str(), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(Label("perm.fls.read").c_str(), ImGuiTableColumnFlags_WidthFixed, 90.0f * s);
+    ImGui::TableSetupColumn(Label("perm.fls.edit").c_str(), ImGuiTableColumnFlags_WidthFixed, 90.0f * s);
+    ImGui::TableHeadersRow();
+    const auto fields_it = set.fields.find(fls_object_);
+    for (const FieldDef& f : object.value()->fields) {
+        if (f.state != FieldState::Active) continue;
+        uint8_t bits = 0;
+        bool explicit_row = false;
+        if (fields_it != set.fields.end()) {
+            const auto row = fields_it->second.find(f.api_name);
+            if (row != fields_it->second.end()) {
+                bits = row->second;
+                explicit_row = true;
+            }
+        }
+        if (!explicit_row) {
+            bits = static_cast<uint8_t>(((obj_bits & kObjRead) ? kFieldRead : 0) |
+                                        ((obj_bits & kObjEdit) ? kFieldEdit : 0));
+        }
+        ImGui::PushID(f.api_name.c_str());
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(f.label.c_str());
+        ImGui::SameLine();
+        TextMuted(explicit_row ? f.api_name : f.api_name + "  " + Tr("perm.fls.inherited"), false);
+        const char* const names[] = {"read", "edit"};
+        for (int i = 0; i < 2; ++i) {
+            ImGui::TableSetColumnIndex(i + 1);
+            const uint8_t bit = static_cast<uint8_t>(1u << i);
+            bool on = (bits & bit) != 0;
+            if (ImGui::Checkbox((std::string("##") + names[i]).c_str(), &on)) {
+                uint8_t wanted = on ? static_cast<uint8_t>(bits | bit) : static_cast<uint8_t>(bits & ~bit);
+                if (!on && bit == kFieldRead) wanted = 0;
+                Result<GrantChange> change = workspace_.access().SetFieldPermissions(
+                    ActingUser(), kind_, set.name, fls_object_, f.api_name, wanted);
+                if (change.ok()) {
+                    error_.clear();
+                    notice_ = change->turned_on.empty() ? TrFormat("perm.saved", {f.label})
+                                                        : TrFormat("perm.fls.turned_on", {f.label});
+                } else {
+                    notice_.clear();
+                    error_ = change.error().message;
+                }
+            }
+            MarkItem("perm.fls." + fls_object_ + "." + f.api_name + "." + names[i]);
+        }
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+void PermSetsPanel::DrawSystem(const PageContext& ctx, const PermissionSet& set) {
+    (void)ctx;
+    for (int i = 0; i < kSystemPermissionCount; ++i) {
+        const auto perm = static_cast<SystemPermission>(i);
+        const std::string name = SystemPermissionName(perm);
+        bool on = std::find(set.system.begin(), set.system.end(), perm) != set.system.end();
+        if (ImGui::Checkbox(Label("sysperm." + name).c_str(), &on)) {
+            Status st = workspace_.access().SetSystemPermission(ActingUser(), kind_, set.name, perm, on);
+            if (st.ok()) {
+                error_.clear();
+                notice_ = TrFormat("perm.saved", {Tr("sysperm." + name)});
+            } else {
+                notice_.clear();
+                error_ = st.error().message;
+            }
+        }
+        MarkItem("perm.system." + name);
+    }
+}
+
+void PermSetsPanel::DrawCompare(const PageContext& ctx, const PermissionSet& set) {
+    const float s = ctx.scale;
+    std::vector<std::string> names;
+    for (const PermissionSet& other : workspace_.access().PermissionSets(kind_)) {
+        if (other.name != set.name) names.push_back(other.name);
+    }
+    if (compare_with_.empty() && !names.empty()) compare_with_ = names.front();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(TrFormat("perm.compare.with", {set.name}).c_str());
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(240.0f * s);
+    NameCombo("perm.compare.other", names, &compare_with_);
+    Result<PermissionSet> other = workspace_.access().GetPermissionSet(kind_, compare_with_);
+    if (!other.ok()) return;
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+    if (!ImGui::BeginTable("perm.compare", 3, flags,
+                           ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
+        return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(Label("perm.col.object").c_str());
+    ImGui::TableSetupColumn((set.name + "###a").c_str());
+    ImGui::TableSetupColumn((other->name + "###b").c_str());
+    ImGui::TableHeadersRow();
+    auto text_of = [](const std::map<std::string, uint8_t>& objects, const std::string& object) {
+        const auto it = objects.find(object);
+        std::string out = JoinLabels(ObjectPermNames(it == objects.end() ? 0 : it->second));
+        return out.empty() ? std::string(Tr("perm.compare.none")) : out;
+    };
+    auto row = [&](const std::string& label, const std::string& a, const std::string& b) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(label.c_str());
+        const ImVec4 color = a == b ? CurrentPalette().text_muted : CurrentPalette().accent;
+        ImGui::TableSetColumnIndex(1);
+        TextColored(color, a);
+        ImGui::TableSetColumnIndex(2);
+        TextColored(color, b);
+    };
+    for (const auto& object : workspace_.schema().Objects()) {
+        row(object->label, text_of(set.objects, object->api_name), text_of(other->objects, object->api_name));
+    }
+    for (int i = 0; i < kSystemPermissionCount; ++i) {
+        const auto perm = static_cast<SystemPermission>(i);
+        auto has = [&](const PermissionSet& p) {
+            return std::find(p.system.begin(), p.system.end(), perm) != p.system.end();
+        };
+        row(Tr(std::string("sysperm.") + SystemPermissionName(perm)), Tr(has(set) ? "perm.yes" : "perm.no"),
+            Tr(has(*other) ? "perm.yes" : "perm.no"));
+    }
+    ImGui::EndTable();
+}
+
+void PermSetsPanel::DrawNewDialog(const PageContext& ctx) {
+    const float s = ctx.scale;
+    const bool profile = kind_ == PermissionSetKind::Profile;
+    if (!BeginDialog((Prefix() + "dialog").c_str(), Tr(profile ? "perm.new_profile" : "perm.new_permset"),
+                     560.0f, &new_open_, ctx))
+        return;
+    FormErrors errors;
+    if (!new_error_.empty()) errors["name"] = new_error_;
+    FormRow("perm.new.name", Prefix() + "new.name", 280.0f * s, errors, "name", [&] {
+        InputString(("##" + Prefix() + "new.name").c_str(), &new_name_);
+        MarkItem(Prefix() + "new.name");
+    });
+    std::vector<std::string> names;
+    for (const PermissionSet& p : workspace_.access().PermissionSets(kind_)) names.push_back(p.name);
+    FormRow("perm.new.copy_from", Prefix() + "new.copy_from", 280.0f * s, errors, "copy_from",
+            [&] { NameCombo(Prefix() + "new.copy_from", names, &new_copy_from_, "perm.new.empty"); });
+    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
+    const int clicked = ButtonRow(
+        {{"dialog.cancel", Prefix() + "new.cancel"}, {"dialog.save", Prefix() + "new.save"}}, 1, -1);
+    if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        ImGui::CloseCurrentPopup();
+    } else if (clicked == 1) {
+        Result<PermissionSet> created =
+            workspace_.access().CreatePermissionSet(ActingUser(), kind_, new_name_, "", new_copy_from_);
+        if (created.ok()) {
+            selected_ = created->name;
+            ImGui::CloseCurrentPopup();
+        } else {
+            new_error_ = created.error().message;
+        }
+    }
+    EndDialog();
+}
+
+}  // namespace crm::ui

@@ -16,8 +16,9 @@ void AccessChecker::Draw(const PageContext& ctx) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     AccessService& access = workspace_.access();
+    const std::vector<User> all_users = access.Users();
     std::vector<std::string> users;
-    for (const User& u : access.Users()) users.push_back(u.username);
+    for (const User& u : all_users) users.push_back(u.username);
     std::vector<std::string> objects;
     for (const auto& o : workspace_.schema().Objects()) objects.push_back(o->api_name);
     if (user_.empty() && !users.empty()) user_ = users.front();
@@ -30,8 +31,27 @@ void AccessChecker::Draw(const PageContext& ctx) {
         ImGui::SameLine();
     };
     label("checker.user");
-    ImGui::SetNextItemWidth(200.0f * s);
-    NameCombo("checker.user", users, &user_);
+    ImGui::SetNextItemWidth(260.0f * s);
+    {
+        // Many users: a combo with a filter box.
+        std::vector<std::string> labels;
+        int selected = -1;
+        for (const User& u : all_users) {
+            labels.push_back(u.full_name.empty() ? u.username : u.full_name + "  (" + u.username + ")");
+            if (u.username == user_) selected = static_cast<int>(labels.size()) - 1;
+        }
+        FilterComboItems items;
+        items.count = static_cast<int>(users.size());
+        items.label = [&](int i) { return labels[static_cast<size_t>(i)]; };
+        items.key = [&](int i) { return users[static_cast<size_t>(i)]; };
+        items.matches = [&](int i, const std::string& f) {
+            return LowerAscii(labels[static_cast<size_t>(i)]).find(f) != std::string::npos;
+        };
+        if (FilterCombo("##checker.user", selected >= 0 ? labels[static_cast<size_t>(selected)] : user_,
+                        items, &selected, &user_filter_, "checker.user", 300.0f * s) &&
+            selected >= 0)
+            user_ = users[static_cast<size_t>(selected)];
+    }
     ImGui::SameLine(0.0f, 20.0f * s);
     label("checker.object");
     ImGui::SetNextItemWidth(200.0f * s);

@@ -24,6 +24,7 @@ public:
 private:
     Workspace& workspace_;
     std::string user_;
+    std::string user_filter_;
     std::string object_;
     std::string record_text_;
     nlohmann::json state_ = nlohmann::json::object();

@@ -117,10 +117,9 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
                            ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
         return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(Label("perm.col.object").c_str(), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(Label("perm.col.object").c_str(), ImGuiTableColumnFlags_WidthFixed, 200.0f * s);
     for (const std::string& k : keys) {
-        ImGui::TableSetupColumn((ObjectPermLabel(k) + "###" + k).c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                96.0f * s);
+        ImGui::TableSetupColumn((ObjectPermLabel(k) + "###" + k).c_str(), ImGuiTableColumnFlags_WidthStretch);
     }
     ImGui::TableHeadersRow();
     for (const auto& object : workspace_.schema().Objects()) {

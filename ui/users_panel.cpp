@@ -126,6 +126,7 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
 
 void UsersPanel::DrawTable(const PageContext& ctx) {
     const float s = ctx.scale;
+    Reload();  // a bulk assignment above may have changed them: rows point into users_
     const std::string needle = LowerAscii(search_);
     std::vector<const User*> rows;
     for (const User& u : users_) {

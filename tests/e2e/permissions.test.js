@@ -1,0 +1,149 @@
+// The administrator's flow through Users & Permissions, clicking on the canvas: a user whose profile
+// only reads Account; the access checker says Edit and Delete are denied; granting Delete in the
+// profile's object matrix turns Edit on too (the editor says so); the checker then allows Edit and
+// Delete and names the profile's grant in its explanation, in English and in Chinese. Also: the users
+// table lists the user, quick find opens the sharing settings, and "View as" switches the acting user.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const {OUT, check, serve, launch, waitReady, waitUi, click, crm, done} = require('./lib');
+
+const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
+
+(async () => {
+    fs.mkdirSync(OUT, {recursive: true});
+    const profileDir = fs.mkdtempSync(path.join(OUT, 'profile-perm-'));
+    const server = await serve();
+    const {ctx, page} = await launch(profileDir);
+    try {
+        await page.goto(server.url);
+        let s = await waitReady(page);
+
+        // Setup through window.crm: a profile that only reads Account, and a user who has it.
+        const suffix = String(Date.now() % 100000);
+        const prof = 'E2E Viewer ' + suffix;
+        const username = 'e2e.viewer' + suffix;
+        let r = await crm(
+            page, {cmd: 'profiles.create', as: 'admin', args: {name: prof, description: 'Reads accounts'}});
+        check(r.ok, 'a profile is created through window.crm: ' + JSON.stringify(r.error || ''));
+        r = await crm(page, { cmd: 'profiles.set_object', as: 'admin', args: { name: prof, object: 'Account', permissions: ['read'] } });
+        check(r.ok, 'the profile reads Account');
+        r = await crm(page, { cmd: 'users.create', as: 'admin', args: { username, full_name: 'E2E Viewer', email: 'viewer@example.com', profile: prof } });
+        check(r.ok, 'a user with that profile is created: ' + JSON.stringify(r.error || ''));
+
+        // The area and its users table.
+        await click(page, 'nav.users');
+        s = await waitUi(
+            page, st => st.page === 'users' && st.perm && st.perm.tab === 'users', 'the users tab');
+        await click(page, 'users.search');
+        await page.keyboard.type('e2e.viewer', {delay: 15});
+        s = await waitUi(
+            page, st => st.form['users.rows'] && st.form['users.rows'].length === 1,
+            'the search to narrow the users');
+        check(s.form['users.rows'][0] === username, 'the users table finds the new user');
+        check(!!s.items['users.row.' + username], 'the user\'s row is on screen');
+        await shot(page, 'perm_users.png');
+
+        // The access checker: read only.
+        await click(page, 'perm.tab.checker');
+        s = await waitUi(
+            page, st => st.perm.tab === 'checker' && st.items['checker.user'], 'the access checker');
+        await click(page, 'checker.user');
+        await page.keyboard.type(username, {delay: 10});
+        await click(page, 'checker.user.option.' + username);
+        await click(page, 'checker.object');
+        await click(page, 'checker.object.option.Account');
+        s = await waitUi(
+            page, st => st.perm.checker.user === username && st.perm.checker.object === 'Account',
+            'the user and Account chosen');
+        let res = s.perm.checker.results;
+        check(res.read.allowed === true, 'the checker: Read on Account is allowed');
+        check(
+            res.edit.allowed === false && res['delete'].allowed === false,
+            'the checker: Edit and Delete are denied (read only)');
+        check(
+            res.edit.reason_ids.includes('access.missing_object_permission'),
+            'the denial names the missing permission');
+        check(
+            res.edit.reasons.some(t => t.includes('edit') && t.includes('Account')),
+            'the explanation says edit on Account is missing: ' + res.edit.reasons);
+        await shot(page, 'perm_checker_before.png');
+
+        // Grant Delete in the profile's matrix: Edit is turned on with it, and the editor says so.
+        await click(page, 'perm.tab.profiles');
+        s = await waitUi(
+            page, st => st.perm.tab === 'profiles' && st.items['perm.profile.' + prof], 'the profile list');
+        await click(page, 'perm.profile.' + prof);
+        s = await waitUi(
+            page, st => st.perm.profiles.selected === prof && st.items['perm.matrix.Account.delete'],
+            'the profile\'s matrix');
+        check(
+            s.form['perm.matrix.Account.read'] === true && s.form['perm.matrix.Account.edit'] === false,
+            'the matrix shows Read only on Account');
+        await click(page, 'perm.matrix.Account.delete');
+        s = await waitUi(page, st => st.form['perm.matrix.Account.delete'] === true, 'Delete granted');
+        check(s.form['perm.matrix.Account.edit'] === true, 'granting Delete turned Edit on');
+        check(
+            /also turned on: Edit/.test(s.perm.profiles.notice),
+            'the notice says what was turned on: ' + s.perm.profiles.notice);
+        await shot(page, 'perm_matrix.png');
+        const held = await crm(page, {cmd: 'profiles.list', args: {}});
+        const mine = held.ok && (held.result.profiles || held.result).find(p => p.name === prof);
+        check(mine && JSON.stringify(mine).includes('delete'), 'the core holds the grant');
+
+        // The checker changes: Edit and Delete allowed, the explanation naming the profile's grant.
+        await click(page, 'perm.tab.checker');
+        s = await waitUi(
+            page, st => st.perm.tab === 'checker' && st.perm.checker.results.edit.allowed,
+            'Edit allowed now');
+        res = s.perm.checker.results;
+        check(res['delete'].allowed === true, 'the checker: Delete is allowed now');
+        check(
+            res.edit.reason_ids.includes('access.object_permission'),
+            'the reason is an object permission grant');
+        check(
+            res.edit.reasons.some(t => t.includes(prof)),
+            'the explanation names the profile: ' + res.edit.reasons);
+        await shot(page, 'perm_checker_after.png');
+
+        // In Chinese, the explanation is in Chinese.
+        await click(page, 'topbar.lang');
+        s = await waitUi(
+            page, st => st.lang === 'zh-CN' && /授予/.test(st.perm.checker.results.edit.reasons.join()),
+            'the Chinese explanation');
+        check(
+            s.perm.checker.results.edit.reasons.some(t => t.includes(prof) && t.includes('简档')),
+            'the Chinese explanation names the profile');
+        await shot(page, 'perm_checker_zh.png');
+        await click(page, 'topbar.lang');
+        await waitUi(page, st => st.lang === 'en', 'English again');
+
+        // Quick find: sharing settings.
+        await click(page, 'topbar.quickfind');
+        await page.keyboard.type('组织范围', {delay: 20});
+        s = await waitUi(page, st => st.quickfind.results.includes('users.owd'), 'the quick-find result');
+        await click(page, 'quickfind.result.' + s.quickfind.results.indexOf('users.owd'));
+        s = await waitUi(page, st => st.perm.tab === 'sharing', 'the sharing tab');
+        check(!!s.items['sharing.owd.Account'], 'quick find opens the organization-wide defaults');
+        await shot(page, 'perm_sharing.png');
+
+        // View as: the acting user switches, with a banner and a way back.
+        await click(page, 'topbar.user');
+        await page.keyboard.type('e2e.viewer' + suffix, {delay: 10});
+        await click(page, 'topbar.user.option.' + username);
+        s = await waitUi(
+            page, st => st.acting_user === username && st.items['viewas.return'], 'viewing as the user');
+        check(/Viewing as E2E Viewer/.test(s.viewas_banner), 'the banner says whom the console is shown as');
+        await shot(page, 'perm_view_as.png');
+        await click(page, 'viewas.return');
+        s = await waitUi(page, st => st.acting_user === 'admin', 'back to admin');
+        check(!s.items['viewas.return'], 'the banner is gone after returning to admin');
+        done();
+    } finally {
+        await ctx.close().catch(() => {});
+        await server.close();
+    }
+})().catch(e => {
+    console.error(e);
+    process.exit(1);
+});

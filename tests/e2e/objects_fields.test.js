@@ -54,7 +54,7 @@ const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
     s = await waitUi(page, st => st.objects.dialog === '' && st.form['fields.rows'] &&
       st.form['fields.rows'].includes('Win_Score__c'), 'the new field in the table');
     check(true, 'the saved field shows in the fields table');
-    const fields = await crm(page, { cmd: 'fields.list', args: { object: 'Opportunity' } });
+    const fields = await crm(page, { cmd: 'fields.list', as: 'admin', args: { object: 'Opportunity' } });
     const created = fields.ok && (fields.result.fields || fields.result).find(f => f.api_name === 'Win_Score__c');
     check(created && created.type === 'number', 'the core holds Win_Score__c as a number field');
 
@@ -84,7 +84,7 @@ const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
     check(s.errors['record.error.CloseDate'] === 'Enter the close date of a won opportunity.',
       'the validation rule\'s message is shown beside Close Date');
     check(s.objects.records.mode === 'new', 'the form stays open on the refused save');
-    const none = await crm(page, { cmd: 'records.list', args: { object: 'Opportunity', columns: ['Name'],
+    const none = await crm(page, { cmd: 'records.list', as: 'admin', args: { object: 'Opportunity', columns: ['Name'],
       filters: [{ field: 'Name', op: '=', value: name }] } });
     check(none.ok && none.result.total === 0, 'the refused record was not saved');
     await scrollTo(page, 'record.error.CloseDate.error');
@@ -96,7 +96,7 @@ const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
     await click(page, 'record.save');
     s = await waitUi(page, st => st.objects.records.mode === 'edit', 'the saved record');
     check(!s.errors['record.error.CloseDate'], 'the message goes once the close date is given');
-    const one = await crm(page, { cmd: 'records.list', args: { object: 'Opportunity', columns: ['Name', 'Win_Score__c'],
+    const one = await crm(page, { cmd: 'records.list', as: 'admin', args: { object: 'Opportunity', columns: ['Name', 'Win_Score__c'],
       filters: [{ field: 'Name', op: '=', value: name }] } });
     check(one.ok && one.result.total === 1 && one.result.rows[0].Win_Score__c === 42,
       'the record is saved with the new field\'s value');

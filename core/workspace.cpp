@@ -76,6 +76,14 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->access_ = std::make_unique<AccessService>(*ws->db_, *ws->audit_, *ws->schema_, *ws->clock_,
                                                   [self] { self->NotifyCommitted(); });
     ws->records_->SetAccessPolicy(&ws->access_->policy());
+    // The services below the access engine check system permissions through this hook (no include cycle).
+    AccessService* access = ws->access_.get();
+    Authorizer authorizer = [access](std::string_view actor, SystemPermission permission) {
+        return access->Require(actor, permission);
+    };
+    ws->company_->SetAuthorizer(authorizer);
+    ws->schema_->SetAuthorizer(authorizer);
+    ws->audit_->SetAuthorizer(authorizer);
     return ws;
 }
 

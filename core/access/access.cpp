@@ -1202,8 +1202,24 @@ Status AccessService::Audit(const std::string& actor, const char* area, const st
     return audit_.Append(e);
 }
 
-Status AccessService::Apply(const std::string& actor, SystemPermission needed, const std::function<Status()>& body) {
+Status AccessService::Apply(const std::string& actor, SystemPermission needed,
+                            const std::function<Status()>& body) {
     if (Status s = Require(actor, needed); !s.ok()) return s;
+    if (in_batch_) return body();  // Batch owns the transaction and recomputes once at its end
+    return Commit(body);
+}
+
+Status AccessService::Batch(const std::string& actor, const std::function<Status()>& changes) {
+    if (Status s = CheckActor(actor); !s.ok()) return s;
+    if (in_batch_) return changes();
+    in_batch_ = true;
+    Status s = Commit(changes);
+    in_batch_ = false;
+    if (!s.ok()) snapshot_.reset();  // the snapshot may have been built from rolled-back rows
+    return s;
+}
+
+Status AccessService::Commit(const std::function<Status()>& body) {
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
     if (Status s = body(); !s.ok()) return s;
@@ -1955,7 +1971,7 @@ std::vector<SharingRule> AccessService::SharingRules(std::string_view object) co
     Statement st = db_.Prepare(
         "SELECT id, object, name, owned_kind, owned_id, criteria, share_kind, share_id, level FROM access_sharing_rule "
         "WHERE ?1 = '' OR object = ?1 COLLATE NOCASE ORDER BY object, name");
-    st.Bind(1, object);
+    st.Bind(1, std::string(object));  // a default string_view has no data and would bind NULL
     auto name_of = [&](ShareGroup::Kind k, int64_t id) {
         const char* sql = k == ShareGroup::Kind::Team   ? "SELECT name FROM access_team WHERE id = ?1"
                           : k == ShareGroup::Kind::User ? "SELECT username FROM access_user WHERE id = ?1"

@@ -46,6 +46,7 @@
 #include <string_view>
 #include <vector>
 
+#include "access/authorizer.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "records/records.h"
@@ -71,20 +72,8 @@ enum ObjectPerm : uint8_t {
 /// Field permission bits.
 enum FieldPerm : uint8_t { kFieldRead = 1, kFieldEdit = 2 };
 
-/// System permissions, not tied to an object.
-enum class SystemPermission {
-    ManageUsers,
-    ManageRolesAndPermissions,
-    CustomizeSchema,
-    ManageWorkflows,
-    ManageReports,
-    ImportData,
-    ExportData,
-    BackupAndRestore,
-    ViewSetupAuditTrail,
-    ManageIntegrations,
-};
-constexpr int kSystemPermissionCount = 10;
+// SystemPermission and kSystemPermissionCount live in access/authorizer.h (the schema and company
+// services name them too).
 
 /// "manage_users", "manage_roles_and_permissions", "customize_schema", ... (stable, stored).
 const char* SystemPermissionName(SystemPermission permission);
@@ -320,6 +309,11 @@ public:
     Result<SharingRule> SaveSharingRule(const std::string& actor, const SharingRule& rule);
     Status DeleteSharingRule(const std::string& actor, std::string_view object, std::string_view name);
 
+    /// Runs many changes (the calls above, made inside `changes`) as one transaction with one recomputation
+    /// of the kept tables at the end, for generators and imports of whole organizations; each inner call
+    /// still checks its own permission. An error rolls everything back.
+    Status Batch(const std::string& actor, const std::function<Status()>& changes);
+
     // Engine
     /// May `username` do `action` on `object` (and on the record `record_id`, when > 0)? Fast: array lookups
     /// in the snapshot plus the record's owner (and, for criteria rules, one SQL probe).
@@ -358,6 +352,8 @@ private:
     int64_t OwnerOf(const ObjectDef& def, int64_t record_id, bool& found);
     /// Runs one configuration change: permission check, transaction, body, kept tables, lock-out check.
     Status Apply(const std::string& actor, SystemPermission needed, const std::function<Status()>& body);
+    /// The transaction of Apply and Batch: body, new snapshot, lock-out check, kept tables, commit.
+    Status Commit(const std::function<Status()>& body);
     Status Audit(const std::string& actor, const char* area, const std::string& action, const std::string& target,
                  nlohmann::json old_value, nlohmann::json new_value);
     Result<int64_t> IdOf(const char* table, std::string_view name, const char* what, const char* field) const;
@@ -371,6 +367,7 @@ private:
     std::unique_ptr<Policy> policy_;
     std::shared_ptr<Snapshot> snapshot_;
     uint64_t version_ = 1;
+    bool in_batch_ = false;
     std::map<std::string, std::unique_ptr<Statement>> owner_statements_;
 };
 

@@ -176,7 +176,9 @@ Result<json> AuditListCmd(Call& call) {
                                "\"sort\" is " + Quote(sort) + "; use time, actor, area, action or target.");
     }
     q.sort = key->second;
-    Result<AuditPage> page = call.workspace.audit().List(q);
+    // Without "as" the caller is a trusted local one (as for every read command).
+    Result<AuditPage> page =
+        call.actor.empty() ? call.workspace.audit().List(q) : call.workspace.audit().List(call.actor, q);
     if (!page.ok()) return page.error();
     json entries = json::array();
     for (const AuditEntry& e : page->entries) entries.push_back(ToJson(e));
@@ -1455,24 +1457,15 @@ json CommandApi::Execute(const json& request) {
             MakeError("auth.no_actor",
                       Quote(name) + " changes the workspace: say who makes the change with \"as\".", "as"));
     }
-    // "as" must name an active user (or the workspace is in setup mode); commands outside the access
-    // service need a system permission of that user. A read command without "as" is a trusted local caller.
+    // "as" must name an active user (or the workspace is in setup mode). A read command without "as" is a
+    // trusted local caller.
     if (!actor.empty()) {
         if (Status s = workspace_.access().CheckActor(actor); !s.ok() || actor == kDemoActorName) {
             if (s.ok()) return ErrorJson(MakeError("access.unknown_user", "\"demo\" is the demo generator, not a user.", "as"));
             return ErrorJson(s.error());
         }
-        std::optional<SystemPermission> needed;
-        auto starts = [&](const char* p) { return name.rfind(p, 0) == 0; };
-        if (name == "company.update" || (spec->info.mutating && (starts("objects.") || starts("fields.") ||
-                                                                 starts("layouts.") || starts("rules.")))) {
-            needed = SystemPermission::CustomizeSchema;
-        } else if (name == "audit.list") {
-            needed = SystemPermission::ViewSetupAuditTrail;
-        }
-        if (needed) {
-            if (Status s = workspace_.access().Require(actor, *needed); !s.ok()) return ErrorJson(s.error());
-        }
+        // The system permission each command needs is checked by its service (schema, company, audit,
+        // access), so the console and the API meet one rule.
     }
     static const json kNoArgs = json::object();
     const json* args = &kNoArgs;

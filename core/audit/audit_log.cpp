@@ -84,6 +84,13 @@ Status AuditLog::Append(const AuditEntry& entry) {
     return stmt.Run();
 }
 
+Result<AuditPage> AuditLog::List(const std::string& viewer, const AuditQuery& query) const {
+    if (authorizer_) {
+        if (Status s = authorizer_(viewer, SystemPermission::ViewSetupAuditTrail); !s.ok()) return s.error();
+    }
+    return List(query);
+}
+
 Result<AuditPage> AuditLog::List(const AuditQuery& query) const {
     // The WHERE clause is built from fixed fragments only; every value is bound.
     std::string where = " WHERE 1=1";

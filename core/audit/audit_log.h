@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "access/authorizer.h"
 #include "common/result.h"
 #include "storage/database.h"
 
@@ -56,12 +57,18 @@ public:
     Status Append(const AuditEntry& entry);
     /// A page of matching entries, ordered by the sort key and then by id in the same direction.
     Result<AuditPage> List(const AuditQuery& query) const;
+    /// List for `viewer`, who needs View Setup Audit Trail (the trail shows every settings change, so it
+    /// is setup data); the console and the command API list through this one.
+    Result<AuditPage> List(const std::string& viewer, const AuditQuery& query) const;
+    /// Set by the Workspace once the access engine exists.
+    void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
     /// Distinct areas and actors present, for filter drop-downs.
     std::vector<std::string> Areas() const;
     std::vector<std::string> Actors() const;
 
 private:
     Database& db_;
+    Authorizer authorizer_;
 };
 
 }  // namespace crm

@@ -335,6 +335,9 @@ Status CompanyService::Update(const std::string& actor, const CompanyProfile& pr
     if (IsBlank(actor)) {
         return MakeError("auth.no_actor", "Say who makes the change: the acting user is missing.", "as");
     }
+    if (authorizer_) {
+        if (Status s = authorizer_(actor, SystemPermission::CustomizeSchema); !s.ok()) return s;
+    }
     std::vector<Error> errors = ValidateCompanyProfile(profile);
     if (!errors.empty()) return errors.front();
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "access/authorizer.h"
 #include "common/clock.h"
 #include "common/result.h"
 
@@ -60,13 +61,17 @@ public:
     Result<CompanyProfile> Get() const;
     /// Validates (the first error is returned; use ValidateCompanyProfile for all), writes and
     /// audits in one transaction. An unchanged profile is a no-op with no audit entry.
+    /// Checks Customize Schema (the company profile is setup data an administrator customises) first.
     Status Update(const std::string& actor, const CompanyProfile& profile);
+    /// Set by the Workspace so C++ callers (the console) meet the same rule as the command API.
+    void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
 private:
     Database& db_;
     AuditLog& audit_;
     const Clock& clock_;
     std::function<void()> on_commit_;
+    Authorizer authorizer_;
 };
 
 }  // namespace crm

@@ -1282,6 +1282,13 @@ Status RecordService::BulkInsertUnchecked(const std::string& actor, std::string_
     std::string cols = "created_at, created_by, updated_at, updated_by";
     std::string vals = "?1, ?2, ?1, ?2";
     for (const std::string& name : fields) {
+        // OwnerId (a user id as a number) is the one system column a generator sets.
+        if (SameName(name, "OwnerId")) {
+            indexes.push_back(-1);
+            cols += ", owner_id";
+            vals += ", ?" + std::to_string(indexes.size() + 2);
+            continue;
+        }
         const int i = rt.Find(name);
         if (i < 0 || !rt.field(i).has_column()) {
             return MakeError("records.unknown_field",
@@ -1300,8 +1307,13 @@ Status RecordService::BulkInsertUnchecked(const std::string& actor, std::string_
     while (next(row)) {
         ins.Reset();
         ins.Bind(1, now).Bind(2, actor);
-        for (size_t k = 0; k < indexes.size(); ++k)
-            BindValue(ins, static_cast<int>(k) + 3, rt.field(indexes[k]), row[k]);
+        for (size_t k = 0; k < indexes.size(); ++k) {
+            if (indexes[k] < 0) {
+                ins.Bind(static_cast<int>(k) + 3, static_cast<int64_t>(row[k].number()));
+            } else {
+                BindValue(ins, static_cast<int>(k) + 3, rt.field(indexes[k]), row[k]);
+            }
+        }
         if (Status s = ins.Run(); !s.ok()) return s;
     }
     if (Status s = tx.Commit(); !s.ok()) return s;

@@ -212,7 +212,8 @@ public:
 
     /// Inserts rows without the pipeline (no checks, rules, history or audit), in one transaction with
     /// one prepared statement: for the demo generator's large scales and benchmarks only. `fields` names
-    /// the columns; `next` fills one row's values (in that order) and answers false when done.
+    /// the columns ("OwnerId" too, a user id as a Number); `next` fills one row's values (in that order)
+    /// and answers false when done.
     Status BulkInsertUnchecked(const std::string& actor, std::string_view object,
                                const std::vector<std::string>& fields,
                                const std::function<bool(std::vector<formula::Value>&)>& next);

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "access/authorizer.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "formula/formula.h"
@@ -336,6 +337,10 @@ public:
     /// Bumped by every committed schema change: callers cache compiled formulas against it.
     uint64_t version() const { return version_; }
 
+    /// Every mutating call first asks `authorizer` for Customize Schema of its actor, so the console (a C++
+    /// caller) is held to the same rule as the command API; refused calls change nothing.
+    void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+
     /// Runs `body` inside the caller's transaction with the audit helpers; for tests that force a
     /// failure in the middle of a change (the hook runs just before commit; an error rolls back).
     void SetBeforeCommitHookForTesting(std::function<Status()> hook) {
@@ -348,6 +353,7 @@ private:
     Status Audit(const std::string& actor, const std::string& action, const std::string& target,
                  nlohmann::json old_value, nlohmann::json new_value);
     Status Finish(class Transaction& tx);
+    Status Authorize(const std::string& actor) const;
     Result<std::shared_ptr<const ObjectDef>> LiveObject(std::string_view api_name) const;
 
     Database& db_;
@@ -355,6 +361,7 @@ private:
     const Clock& clock_;
     std::function<void()> on_commit_;
     std::function<Status()> before_commit_hook_;
+    Authorizer authorizer_;
     std::vector<std::shared_ptr<const ObjectDef>> objects_;
     mutable std::map<std::string, std::shared_ptr<const ObjectResolver>> resolvers_;
     uint64_t version_ = 1;

@@ -481,6 +481,12 @@ Status SchemaService::Audit(const std::string& actor, const std::string& action,
     return audit_.Append(e);
 }
 
+Status SchemaService::Authorize(const std::string& actor) const {
+    if (Status s = NeedActor(actor); !s.ok()) return s;
+    if (!authorizer_) return Status::Ok();
+    return authorizer_(actor, SystemPermission::CustomizeSchema);
+}
+
 Status SchemaService::Finish(Transaction& tx) {
     if (before_commit_hook_) {
         if (Status s = before_commit_hook_(); !s.ok()) return s;
@@ -516,6 +522,7 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::LiveObject(std::string_v
 Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::string& actor,
                                                                      const ObjectDef& spec,
                                                                      const std::string& name_format) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     ObjectDef o = spec;
     o.custom = true;
@@ -567,6 +574,7 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
 }
 
 Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& changed) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<std::shared_ptr<const ObjectDef>> current = Object(changed.api_name);
     if (!current.ok()) return current.error();
@@ -592,6 +600,7 @@ Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& ch
 }
 
 Status SchemaService::DeleteObject(const std::string& actor, std::string_view api_name) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<std::shared_ptr<const ObjectDef>> current = Object(api_name);
     if (!current.ok()) return current.error();
@@ -629,6 +638,7 @@ Status SchemaService::DeleteObject(const std::string& actor, std::string_view ap
 
 Result<FieldDef> SchemaService::CreateField(const std::string& actor, const FieldDef& spec,
                                             bool add_to_layouts) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<std::shared_ptr<const ObjectDef>> object = Object(spec.object);
     if (!object.ok()) return object.error();
@@ -753,6 +763,7 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
 }  // namespace
 
 Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const FieldDef& changed) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<std::shared_ptr<const ObjectDef>> object = Object(changed.object);
     if (!object.ok()) return object.error();
@@ -883,6 +894,7 @@ std::vector<std::string> SchemaService::FieldUsers(std::string_view object, std:
 }
 
 Status SchemaService::DeleteField(const std::string& actor, std::string_view object, std::string_view field) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
     if (!o.ok()) return o.error();
@@ -915,6 +927,7 @@ Status SchemaService::DeleteField(const std::string& actor, std::string_view obj
 
 Status SchemaService::RestoreField(const std::string& actor, std::string_view object,
                                    std::string_view field) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
     if (!o.ok()) return o.error();
@@ -939,6 +952,7 @@ Status SchemaService::RestoreField(const std::string& actor, std::string_view ob
 }
 
 Status SchemaService::PurgeField(const std::string& actor, std::string_view object, std::string_view field) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
     if (!o.ok()) return o.error();
@@ -1044,6 +1058,7 @@ Result<RetypePreview> SchemaService::PreviewRetype(const FieldDef& changed, int 
 
 Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed,
                                                  RetypeMode mode) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<RetypePreview> preview = PreviewRetype(changed, 20);
     if (!preview.ok()) return preview.error();
@@ -1177,6 +1192,7 @@ Status ValidateRule(ValidationRule& r, const ObjectDef& o, const SchemaService& 
 }  // namespace
 
 Result<ValidationRule> SchemaService::CreateRule(const std::string& actor, const ValidationRule& rule) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<std::shared_ptr<const ObjectDef>> o = Object(rule.object);
     if (!o.ok()) return o.error();
@@ -1210,6 +1226,7 @@ Result<ValidationRule> SchemaService::CreateRule(const std::string& actor, const
 }
 
 Result<ValidationRule> SchemaService::UpdateRule(const std::string& actor, const ValidationRule& rule) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<std::shared_ptr<const ObjectDef>> o = Object(rule.object);
     if (!o.ok()) return o.error();
@@ -1244,6 +1261,7 @@ Result<ValidationRule> SchemaService::UpdateRule(const std::string& actor, const
 }
 
 Status SchemaService::DeleteRule(const std::string& actor, std::string_view object, std::string_view name) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<ValidationRule> current = Rule(object, name);
     if (!current.ok()) return current.error();
@@ -1298,6 +1316,7 @@ Result<Layout> SchemaService::GetLayout(std::string_view object, std::string_vie
 }
 
 Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout& layout) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<std::shared_ptr<const ObjectDef>> o = Object(layout.object);
     if (!o.ok()) return o.error();
@@ -1356,6 +1375,7 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
 
 Status SchemaService::AssignLayout(const std::string& actor, std::string_view object,
                                    std::string_view profile, std::string_view layout) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     if (IsBlank(profile))
         return SchemaError("schema.invalid_layout", "Name the profile to assign the layout to.", "profile");
@@ -1378,6 +1398,7 @@ Status SchemaService::AssignLayout(const std::string& actor, std::string_view ob
 }
 
 Status SchemaService::DeleteLayout(const std::string& actor, std::string_view object, std::string_view name) {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<Layout> l = GetLayout(object, name);
     if (!l.ok()) return l.error();

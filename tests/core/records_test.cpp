@@ -466,7 +466,9 @@ TEST_SUITE("records") {
             SchemaFixture fx;
             DemoOptions options;
             options.scale = scale;
-            REQUIRE(GenerateDemoCompany(*fx.ws, options).ok());
+            Status generated = GenerateDemoCompany(*fx.ws, options);
+            INFO((generated.ok() ? std::string() : generated.error().message));
+            REQUIRE(generated.ok());
             ListQuery all;
             CHECK(fx.records().List(kAdmin, "Account", all)->total == 30 * scale);
             CHECK(fx.records().List(kAdmin, "Opportunity", all)->total == (scale == 1 ? 120 : 2000));

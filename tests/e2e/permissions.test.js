@@ -44,7 +44,24 @@ const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
         check(!!s.items['users.row.' + username], 'the user\'s row is on screen');
         await shot(page, 'perm_users.png');
 
-        // The access checker: read only.
+        // The user editor: a wrong email is refused, its message beside the field.
+    await click(page, 'users.new');
+    s = await waitUi(page, st => st.items['user.editor.full_name'], 'the user editor');
+    await click(page, 'user.editor.full_name');
+    await page.keyboard.type('Bad Email', {delay: 10});
+    await click(page, 'user.editor.username');
+    await page.keyboard.type('bad.email' + suffix, {delay: 10});
+    await click(page, 'user.editor.email');
+    await page.keyboard.type('not-an-email', {delay: 10});
+    await click(page, 'user.editor.save');
+    s = await waitUi(page, st => st.errors['user.editor.email'], 'the email error');
+    check(/not an email address/.test(s.errors['user.editor.email']), 'the email error is beside the field: ' + s.errors['user.editor.email']);
+    await shot(page, 'perm_user_editor_error.png');
+    await click(page, 'user.editor.cancel');
+    r = await crm(page, {cmd: 'users.get', args: {username: 'bad.email' + suffix}});
+    check(!r.ok, 'nothing was saved');
+
+    // The access checker: read only.
         await click(page, 'perm.tab.checker');
         s = await waitUi(
             page, st => st.perm.tab === 'checker' && st.items['checker.user'], 'the access checker');
@@ -127,7 +144,25 @@ const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
         check(!!s.items['sharing.owd.Account'], 'quick find opens the organization-wide defaults');
         await shot(page, 'perm_sharing.png');
 
-        // View as: the acting user switches, with a banner and a way back.
+        // Roles: moving a role under its own child is refused, the cycle error shown in the dialog.
+    const top = 'E2E Top ' + suffix, child = 'E2E Child ' + suffix;
+    r = await crm(page, {cmd: 'roles.create', as: 'admin', args: {name: top}});
+    check(r.ok, 'a role is created: ' + JSON.stringify(r.error || ''));
+    r = await crm(page, {cmd: 'roles.create', as: 'admin', args: {name: child, parent: top}});
+    await click(page, 'perm.tab.roles');
+    s = await waitUi(page, st => st.perm.tab === 'roles', 'the roles tab');
+    await click(page, 'roles.node.' + top);
+    s = await waitUi(page, st => st.perm.roles.selected === top, 'the role selected');
+    await click(page, 'roles.move');
+    await click(page, 'roles.dialog.parent');
+    await click(page, 'roles.dialog.parent.option.' + child);
+    await click(page, 'roles.dialog.save');
+    s = await waitUi(page, st => st.errors['roles.dialog.parent'], 'the cycle error');
+    check(s.errors['roles.dialog.parent'].length > 0, 'the cycle is refused: ' + s.errors['roles.dialog.parent']);
+    await shot(page, 'perm_role_cycle.png');
+    await click(page, 'roles.dialog.cancel');
+
+    // View as: the acting user switches, with a banner and a way back.
         await click(page, 'topbar.user');
         await page.keyboard.type('e2e.viewer' + suffix, {delay: 10});
         await click(page, 'topbar.user.option.' + username);

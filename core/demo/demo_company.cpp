@@ -146,7 +146,6 @@ Status Failed(const BatchResult& r, const char* what) {
     return e;
 }
 
-
 // [SECTION] People: roles, profiles, permission sets, teams, users and sharing. The records generated
 // afterwards are owned by the reps and agents made here.
 
@@ -201,7 +200,8 @@ Status GenerateProfiles(AccessService& a) {
     };
     const uint8_t crud = kObjRead | kObjCreate | kObjEdit | kObjDelete;
     const uint8_t cru = kObjRead | kObjCreate | kObjEdit;
-    if (Status s = make(profile, "Sales Manager", "Runs a sales team: full sales objects, reports, export."); !s.ok())
+    if (Status s = make(profile, "Sales Manager", "Runs a sales team: full sales objects, reports, export.");
+        !s.ok())
         return s;
     for (const char* o : kSalesObjects)
         if (Status s = objects(profile, "Sales Manager", o, crud); !s.ok()) return s;
@@ -209,28 +209,39 @@ Status GenerateProfiles(AccessService& a) {
     for (SystemPermission p : {SystemPermission::ManageReports, SystemPermission::ExportData})
         if (Status s = a.SetSystemPermission(actor, profile, "Sales Manager", p, true); !s.ok()) return s;
 
-    if (Status s = make(profile, "Sales Representative", "Works own accounts and opportunities."); !s.ok()) return s;
+    if (Status s = make(profile, "Sales Representative", "Works own accounts and opportunities."); !s.ok())
+        return s;
     for (const char* o : kSalesObjects)
         if (Status s = objects(profile, "Sales Representative", o, cru); !s.ok()) return s;
     if (Status s = objects(profile, "Sales Representative", "Case", kObjRead); !s.ok()) return s;
     // Reps see a customer's credit limit but do not set it (finance does).
-    if (auto r = a.SetFieldPermissions(actor, profile, "Sales Representative", "Account", "CreditLimit__c", kFieldRead);
+    if (auto r = a.SetFieldPermissions(actor, profile, "Sales Representative", "Account", "CreditLimit__c",
+                                       kFieldRead);
         !r.ok())
         return r.error();
 
     if (Status s = make(profile, "Service Agent", "Handles customer cases."); !s.ok()) return s;
-    for (auto [o, bits] : {std::pair<const char*, uint8_t>{"Case", cru}, {"Account", kObjRead}, {"Contact", cru},
-                           {"Task", crud}, {"Opportunity", 0}, {"Lead", 0}})
+    for (auto [o, bits] : {std::pair<const char*, uint8_t>{"Case", cru},
+                           {"Account", kObjRead},
+                           {"Contact", cru},
+                           {"Task", crud},
+                           {"Opportunity", 0},
+                           {"Lead", 0}})
         if (Status s = objects(profile, "Service Agent", o, bits); !s.ok()) return s;
     // Agents do not see credit limits at all.
-    if (auto r = a.SetFieldPermissions(actor, profile, "Service Agent", "Account", "CreditLimit__c", 0); !r.ok())
+    if (auto r = a.SetFieldPermissions(actor, profile, "Service Agent", "Account", "CreditLimit__c", 0);
+        !r.ok())
         return r.error();
 
     if (Status s = make(profile, "Marketing", "Runs campaigns and nurtures leads."); !s.ok()) return s;
-    for (auto [o, bits] : {std::pair<const char*, uint8_t>{"Lead", crud}, {"Contact", kObjRead}, {"Account", kObjRead},
-                           {"Opportunity", kObjRead}, {"Task", cru}})
+    for (auto [o, bits] : {std::pair<const char*, uint8_t>{"Lead", crud},
+                           {"Contact", kObjRead},
+                           {"Account", kObjRead},
+                           {"Opportunity", kObjRead},
+                           {"Task", cru}})
         if (Status s = objects(profile, "Marketing", o, bits); !s.ok()) return s;
-    if (Status s = a.SetSystemPermission(actor, profile, "Marketing", SystemPermission::ManageReports, true); !s.ok())
+    if (Status s = a.SetSystemPermission(actor, profile, "Marketing", SystemPermission::ManageReports, true);
+        !s.ok())
         return s;
 
     if (Status s = make(profile, "Read Only", "Looks, never touches."); !s.ok()) return s;
@@ -238,12 +249,15 @@ Status GenerateProfiles(AccessService& a) {
         if (Status s = objects(profile, "Read Only", o, kObjRead); !s.ok()) return s;
 
     if (Status s = make(set, "Export Data", "Export records to CSV and JSON."); !s.ok()) return s;
-    if (Status s = a.SetSystemPermission(actor, set, "Export Data", SystemPermission::ExportData, true); !s.ok())
+    if (Status s = a.SetSystemPermission(actor, set, "Export Data", SystemPermission::ExportData, true);
+        !s.ok())
         return s;
     if (Status s = make(set, "Import Data", "Import records from CSV."); !s.ok()) return s;
-    if (Status s = a.SetSystemPermission(actor, set, "Import Data", SystemPermission::ImportData, true); !s.ok())
+    if (Status s = a.SetSystemPermission(actor, set, "Import Data", SystemPermission::ImportData, true);
+        !s.ok())
         return s;
-    if (Status s = make(set, "Approve Discounts", "Edit any opportunity to approve its discount."); !s.ok()) return s;
+    if (Status s = make(set, "Approve Discounts", "Edit any opportunity to approve its discount."); !s.ok())
+        return s;
     if (Status s = objects(set, "Approve Discounts", "Opportunity", kObjModifyAll); !s.ok()) return s;
     if (Status s = make(set, "Case Supervisor", "Sees every case."); !s.ok()) return s;
     if (Status s = objects(set, "Case Supervisor", "Case", kObjViewAll); !s.ok()) return s;
@@ -260,8 +274,8 @@ Status GenerateSharing(AccessService& a) {
     };
     for (const ObjectSharing& d : defaults)
         if (Status s = a.SetSharing(actor, d); !s.ok()) return s;
-    auto rule = [&](const char* object, const char* name, std::optional<ShareGroup> owned_by, std::string criteria,
-                    ShareGroup with, AccessLevel level) {
+    auto rule = [&](const char* object, const char* name, std::optional<ShareGroup> owned_by,
+                    std::string criteria, ShareGroup with, AccessLevel level) {
         SharingRule r;
         r.object = object;
         r.name = name;
@@ -272,16 +286,20 @@ Status GenerateSharing(AccessService& a) {
         return StatusOf(a.SaveSharingRule(actor, r));
     };
     using K = ShareGroup::Kind;
-    if (Status s = rule("Opportunity", "China_Deals_To_International", ShareGroup{K::RoleAndSubordinates,
-                        "Sales Director China 中国区销售总监"}, "", ShareGroup{K::Role, "Sales Director International"},
-                        AccessLevel::Read); !s.ok())
+    if (Status s = rule("Opportunity", "China_Deals_To_International",
+                        ShareGroup{K::RoleAndSubordinates, "Sales Director China 中国区销售总监"}, "",
+                        ShareGroup{K::Role, "Sales Director International"}, AccessLevel::Read);
+        !s.ok())
         return s;
     if (Status s = rule("Opportunity", "Key_Account_Deals", std::nullopt, "Amount >= 300000",
-                        ShareGroup{K::Team, "Key Accounts"}, AccessLevel::Edit); !s.ok())
+                        ShareGroup{K::Team, "Key Accounts"}, AccessLevel::Edit);
+        !s.ok())
         return s;
-    if (Status s = rule("Case", "Service_Cases_To_Sales_Managers", ShareGroup{K::RoleAndSubordinates,
-                        "Service Manager 服务经理"}, "", ShareGroup{K::RoleAndSubordinates, "Sales Director China 中国区销售总监"},
-                        AccessLevel::Read); !s.ok())
+    if (Status s = rule("Case", "Service_Cases_To_Sales_Managers",
+                        ShareGroup{K::RoleAndSubordinates, "Service Manager 服务经理"}, "",
+                        ShareGroup{K::RoleAndSubordinates, "Sales Director China 中国区销售总监"},
+                        AccessLevel::Read);
+        !s.ok())
         return s;
     return rule("Case", "High_Priority_To_Tier2", std::nullopt, "ISPICKVAL(Priority, \"High\")",
                 ShareGroup{K::Team, "Support Tier 2"}, AccessLevel::Edit);
@@ -301,13 +319,15 @@ Status GeneratePeople(Workspace& ws, DemoRandom& rng, DemoOwners& owners) {
                                          {"Support Tier 2", "Escalated cases."}})
             if (auto t = a.CreateTeam(actor, name, description); !t.ok()) return t.error();
         int serial = 0;
-        auto person = [&](const char* role, const char* profile, const std::string& manager, int kind) -> Result<User> {
+        auto person = [&](const char* role, const char* profile, const std::string& manager,
+                          int kind) -> Result<User> {
             DemoPerson p = MakePerson(rng, ++serial);
             User u;
             u.username = p.email_user;
             u.full_name = p.full;
             u.email = p.email_user + "@demo.example.com";
-            u.phone = "+86 139 " + std::to_string(1000 + rng.Below(8999)) + " " + std::to_string(1000 + rng.Below(8999));
+            u.phone = "+86 139 " + std::to_string(1000 + rng.Below(8999)) + " " +
+                      std::to_string(1000 + rng.Below(8999));
             u.role = role;
             u.profile = profile;
             u.manager = manager;
@@ -324,7 +344,8 @@ Status GeneratePeople(Workspace& ws, DemoRandom& rng, DemoOwners& owners) {
         Result<User> vp_marketing = person("VP Marketing 市场副总裁", "Marketing", ceo->username, 2);
         for (const Result<User>* r : {&vp_sales, &vp_service, &vp_marketing})
             if (!r->ok()) return r->error();
-        Result<User> dir_cn = person("Sales Director China 中国区销售总监", "Sales Manager", vp_sales->username, 2);
+        Result<User> dir_cn =
+            person("Sales Director China 中国区销售总监", "Sales Manager", vp_sales->username, 2);
         Result<User> dir_int = person("Sales Director International", "Sales Manager", vp_sales->username, 2);
         if (!dir_cn.ok()) return dir_cn.error();
         if (!dir_int.ok()) return dir_int.error();
@@ -342,37 +363,47 @@ Status GeneratePeople(Workspace& ws, DemoRandom& rng, DemoOwners& owners) {
             {"Americas Sales Manager", "Americas Sales Representative", &dir_int->username, 4},
         };
         for (const Region& region : regions) {
-            Result<User> manager = person(region.manager_role, "Sales Manager", *region.director, region.kind);
+            Result<User> manager =
+                person(region.manager_role, "Sales Manager", *region.director, region.kind);
             if (!manager.ok()) return manager.error();
             for (int i = 0; i < 4; ++i) {
-                Result<User> rep = person(region.rep_role, "Sales Representative", manager->username, region.kind);
+                Result<User> rep =
+                    person(region.rep_role, "Sales Representative", manager->username, region.kind);
                 if (!rep.ok()) return rep.error();
                 if (region.rep_role == std::string("华东销售代表"))
                     if (Status t = a.AddTeamMember(actor, "华东销售团队", rep->username); !t.ok()) return t;
                 if (i == 0)
                     if (Status t = a.AddTeamMember(actor, "Key Accounts", rep->username); !t.ok()) return t;
             }
-            if (Status t = a.AssignPermissionSet(actor, "Approve Discounts", manager->username); !t.ok()) return t;
+            if (Status t = a.AssignPermissionSet(actor, "Approve Discounts", manager->username); !t.ok())
+                return t;
         }
-        Result<User> service_manager = person("Service Manager 服务经理", "Service Agent", vp_service->username, 2);
+        Result<User> service_manager =
+            person("Service Manager 服务经理", "Service Agent", vp_service->username, 2);
         if (!service_manager.ok()) return service_manager.error();
-        if (Status t = a.AssignPermissionSet(actor, "Case Supervisor", service_manager->username); !t.ok()) return t;
+        if (Status t = a.AssignPermissionSet(actor, "Case Supervisor", service_manager->username); !t.ok())
+            return t;
         for (int i = 0; i < 8; ++i) {
-            Result<User> agent = person("Support Agent 客服专员", "Service Agent", service_manager->username, 1);
+            Result<User> agent =
+                person("Support Agent 客服专员", "Service Agent", service_manager->username, 1);
             if (!agent.ok()) return agent.error();
             if (i < 3)
                 if (Status t = a.AddTeamMember(actor, "Support Tier 2", agent->username); !t.ok()) return t;
         }
-        Result<User> marketing_manager = person("Marketing Manager 市场经理", "Marketing", vp_marketing->username, 2);
+        Result<User> marketing_manager =
+            person("Marketing Manager 市场经理", "Marketing", vp_marketing->username, 2);
         if (!marketing_manager.ok()) return marketing_manager.error();
         for (int i = 0; i < 3; ++i)
-            if (auto m = person("Marketing Specialist 市场专员", "Marketing", marketing_manager->username, 2); !m.ok())
+            if (auto m = person("Marketing Specialist 市场专员", "Marketing", marketing_manager->username, 2);
+                !m.ok())
                 return m.error();
-        if (auto analyst = person("Marketing Specialist 市场专员", "Read Only", marketing_manager->username, 2);
+        if (auto analyst =
+                person("Marketing Specialist 市场专员", "Read Only", marketing_manager->username, 2);
             !analyst.ok())
             return analyst.error();
         if (Status t = a.AssignPermissionSetToTeam(actor, "Export Data", "Key Accounts"); !t.ok()) return t;
-        if (Status t = a.AssignPermissionSet(actor, "Import Data", marketing_manager->username); !t.ok()) return t;
+        if (Status t = a.AssignPermissionSet(actor, "Import Data", marketing_manager->username); !t.ok())
+            return t;
         return GenerateSharing(a);
     });
     if (!s.ok()) return s;
@@ -385,7 +416,6 @@ Status GeneratePeople(Workspace& ws, DemoRandom& rng, DemoOwners& owners) {
     }
     return Status::Ok();
 }
-
 
 // The benchmark organization: 200 roles in a heap-shaped tree (role i under role (i-1)/2: depth 8),
 // 10,000 users mostly in the deep roles, 100 teams, 90 owner-based rules on Opportunity and 10
@@ -417,12 +447,14 @@ Status GenerateLargeOrganization(Workspace& ws, DemoRandom& rng, DemoOwners& own
             if (role >= 63) (j % 5 == 0 ? owners.service : owners.sales).push_back(made->id);
             owners.all.push_back(made->id);
             if (j % 5 == 1)
-                if (Status t = a.AddTeamMember(actor, "Team " + std::to_string(j % kTeams), made->username); !t.ok())
+                if (Status t = a.AddTeamMember(actor, "Team " + std::to_string(j % kTeams), made->username);
+                    !t.ok())
                     return t;
         }
-        for (const ObjectSharing& d : {ObjectSharing{"Opportunity", OrgWideDefault::Private, true, AccessLevel::Read},
-                                       ObjectSharing{"Case", OrgWideDefault::Private, true, AccessLevel::None},
-                                       ObjectSharing{"Account", OrgWideDefault::PublicRead, true, AccessLevel::None}})
+        for (const ObjectSharing& d :
+             {ObjectSharing{"Opportunity", OrgWideDefault::Private, true, AccessLevel::Read},
+              ObjectSharing{"Case", OrgWideDefault::Private, true, AccessLevel::None},
+              ObjectSharing{"Account", OrgWideDefault::PublicRead, true, AccessLevel::None}})
             if (Status t = a.SetSharing(actor, d); !t.ok()) return t;
         using K = ShareGroup::Kind;
         for (int k = 0; k < 100; ++k) {
@@ -431,9 +463,11 @@ Status GenerateLargeOrganization(Workspace& ws, DemoRandom& rng, DemoOwners& own
             r.level = k % 3 == 0 ? AccessLevel::Edit : AccessLevel::Read;
             if (k < 90) {
                 r.object = "Opportunity";
-                r.owned_by = ShareGroup{k % 2 ? K::Role : K::RoleAndSubordinates, role_name(1 + rng.Below(kRoles - 1))};
-                r.share_with = k % 4 == 0 ? ShareGroup{K::Team, "Team " + std::to_string(rng.Below(kTeams))}
-                                          : ShareGroup{K::RoleAndSubordinates, role_name(1 + rng.Below(kRoles - 1))};
+                r.owned_by = ShareGroup{k % 2 ? K::Role : K::RoleAndSubordinates,
+                                        role_name(1 + rng.Below(kRoles - 1))};
+                r.share_with = k % 4 == 0
+                                   ? ShareGroup{K::Team, "Team " + std::to_string(rng.Below(kTeams))}
+                                   : ShareGroup{K::RoleAndSubordinates, role_name(1 + rng.Below(kRoles - 1))};
             } else {
                 r.object = "Case";
                 r.criteria = "ISPICKVAL(Priority, \"High\")";
@@ -497,7 +531,9 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale, const DemoOwne
     // Scale 1 stays small; from scale 2 up, opportunities grow by 1,000 per unit (scale 1000 = 1,000,000).
     const int opportunities = scale == 1 ? 120 : 1000 * scale;
 
-    auto pick_owner = [&](const std::vector<int64_t>& from) { return from[static_cast<size_t>(rng.Below(static_cast<int>(from.size())))]; };
+    auto pick_owner = [&](const std::vector<int64_t>& from) {
+        return from[static_cast<size_t>(rng.Below(static_cast<int>(from.size())))];
+    };
     std::vector<nlohmann::json> rows;
     for (int i = 0; i < accounts; ++i) {
         const DemoSector& sector = rng.Pick(kSectors);

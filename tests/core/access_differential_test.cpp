@@ -63,8 +63,8 @@ struct RefRecord {
 };
 
 struct Reference {
-    std::map<std::string, std::string> parent;                  ///< role -> parent ("" = root)
-    std::map<std::string, std::map<int, uint8_t>> set_bits;     ///< profile or permission set -> object -> bits
+    std::map<std::string, std::string> parent;               ///< role -> parent ("" = root)
+    std::map<std::string, std::map<int, uint8_t>> set_bits;  ///< profile or permission set -> object -> bits
     std::map<std::string, std::set<std::string>> team_members;  ///< team -> usernames
     std::map<std::string, std::set<std::string>> team_sets;     ///< team -> permission sets
     std::vector<RefUser> users;
@@ -95,10 +95,14 @@ struct Reference {
     }
     bool InGroup(const RefUser& u, ShareGroup::Kind kind, const std::string& name) const {
         switch (kind) {
-            case ShareGroup::Kind::Role: return !u.role.empty() && u.role == name;
-            case ShareGroup::Kind::RoleAndSubordinates: return !u.role.empty() && AtOrBelow(u.role, name);
-            case ShareGroup::Kind::Team: return InTeam(u.name, name);
-            case ShareGroup::Kind::User: return u.name == name;
+            case ShareGroup::Kind::Role:
+                return !u.role.empty() && u.role == name;
+            case ShareGroup::Kind::RoleAndSubordinates:
+                return !u.role.empty() && AtOrBelow(u.role, name);
+            case ShareGroup::Kind::Team:
+                return InTeam(u.name, name);
+            case ShareGroup::Kind::User:
+                return u.name == name;
         }
         return false;
     }
@@ -146,7 +150,8 @@ struct Reference {
         }
         for (const RefRule& r : rules) {
             if (r.object != object || !InGroup(u, r.with_kind, r.with)) continue;
-            const bool match = r.owner_based ? InGroup(owner, r.owned_kind, r.owned) : record->value >= r.threshold;
+            const bool match =
+                r.owner_based ? InGroup(owner, r.owned_kind, r.owned) : record->value >= r.threshold;
             if (match) raise(r.level);
         }
         const AccessLevel needed = action == ObjectAction::Read   ? AccessLevel::Read
@@ -234,7 +239,8 @@ struct Fixture {
                     r.value = rng.Below(1000) * 100.0;
                     row[0] = formula::Value::Text("Rec " + std::to_string(i++));
                     row[1] = formula::Value::Number(r.value);
-                    row[2] = formula::Value::Number(static_cast<double>(ref.users[static_cast<size_t>(r.owner)].id));
+                    row[2] = formula::Value::Number(
+                        static_cast<double>(ref.users[static_cast<size_t>(r.owner)].id));
                     made.push_back(r);
                     return true;
                 });
@@ -259,8 +265,9 @@ struct Fixture {
         uint8_t bits = static_cast<uint8_t>(rng.Below(16));
         if (rng.Chance(15)) bits |= kObjViewAll;
         if (rng.Chance(8)) bits |= kObjModifyAll;
-        auto done = a().SetObjectPermissions("admin", profile ? PermissionSetKind::Profile : PermissionSetKind::PermissionSet,
-                                             set, kObjects[object], bits);
+        auto done = a().SetObjectPermissions(
+            "admin", profile ? PermissionSetKind::Profile : PermissionSetKind::PermissionSet, set,
+            kObjects[object], bits);
         REQUIRE(done.ok());
         ref.set_bits[set][object] = Reference::WithDependencies(bits);
         CHECK(done->bits == ref.set_bits[set][object]);
@@ -355,7 +362,8 @@ struct Fixture {
         } else {
             m.owner_based = false;
             m.threshold = rng.Below(1000) * 100.0;
-            r.criteria = std::string(kNumberField[m.object]) + " >= " + std::to_string(static_cast<int>(m.threshold));
+            r.criteria =
+                std::string(kNumberField[m.object]) + " >= " + std::to_string(static_cast<int>(m.threshold));
         }
         REQUIRE(a().SaveSharingRule("admin", r).ok());
         ref.rules.push_back(m);
@@ -367,25 +375,36 @@ struct Fixture {
         const bool cycle = !target.empty() && ref.AtOrBelow(target, role);
         Status s = a().MoveRole("admin", role, target);
         CHECK(s.ok() == !cycle);
-        if (!cycle) ref.parent[role] = target;
-        else CHECK(s.error().code == "access.role_cycle");
+        if (!cycle)
+            ref.parent[role] = target;
+        else
+            CHECK(s.error().code == "access.role_cycle");
     }
 
     void RandomChange() {
         switch (rng.Below(7)) {
-            case 0: RandomRoleMove(); break;
-            case 1: RandomGrant(); break;
+            case 0:
+                RandomRoleMove();
+                break;
+            case 1:
+                RandomGrant();
+                break;
             case 2:
                 if (!ref.rules.empty() && rng.Chance(50)) {
                     const size_t k = static_cast<size_t>(rng.Below(static_cast<int>(ref.rules.size())));
-                    REQUIRE(a().DeleteSharingRule("admin", kObjects[ref.rules[k].object], ref.rules[k].name).ok());
+                    REQUIRE(a().DeleteSharingRule("admin", kObjects[ref.rules[k].object], ref.rules[k].name)
+                                .ok());
                     ref.rules.erase(ref.rules.begin() + static_cast<std::ptrdiff_t>(k));
                 } else {
                     RandomRule();
                 }
                 break;
-            case 3: RandomSharing(rng.Below(2)); break;
-            default: RandomMembership(); break;
+            case 3:
+                RandomSharing(rng.Below(2));
+                break;
+            default:
+                RandomMembership();
+                break;
         }
     }
 
@@ -400,9 +419,11 @@ struct Fixture {
             const bool object_only = action == ObjectAction::Create;
             const bool expected = ref.Decide(user, action, object_only ? nullptr : &record, record.object);
             const std::string& name = ref.users[static_cast<size_t>(user)].name;
-            const AccessDecision got = a().Decide(name, action, kObjects[record.object], object_only ? 0 : record.id);
+            const AccessDecision got =
+                a().Decide(name, action, kObjects[record.object], object_only ? 0 : record.id);
             if (got.allowed != expected) {
-                AccessExplanation why = a().Explain(name, action, kObjects[record.object], object_only ? 0 : record.id);
+                AccessExplanation why =
+                    a().Explain(name, action, kObjects[record.object], object_only ? 0 : record.id);
                 std::string reasons;
                 for (const Reason& r : why.reasons) reasons += "\n  - " + r.en;
                 const RefUser& owner = ref.users[static_cast<size_t>(record.owner)];
@@ -429,7 +450,8 @@ constexpr int kCasesPerRound = 5000;
 }  // namespace
 
 TEST_SUITE("access.differential") {
-    TEST_CASE("the engine agrees with the reference on random organizations, before and after random changes") {
+    TEST_CASE(
+        "the engine agrees with the reference on random organizations, before and after random changes") {
         int64_t total = 0;
         for (uint64_t seed : {1ull, 2ull, 3ull, 4ull}) {
             CAPTURE(seed);

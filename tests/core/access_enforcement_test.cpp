@@ -25,7 +25,8 @@ struct Org {
         ws = std::move(opened.value());
         AccessService& a = ws->access();
         REQUIRE(a.CreatePermissionSet("admin", PermissionSetKind::Profile, "Sales", "").ok());
-        REQUIRE(a.SetObjectPermissions("admin", PermissionSetKind::Profile, "Sales", "Account", kObjRead).ok());
+        REQUIRE(
+            a.SetObjectPermissions("admin", PermissionSetKind::Profile, "Sales", "Account", kObjRead).ok());
         User u;
         u.username = "rep";
         u.full_name = "Rep";
@@ -84,7 +85,8 @@ TEST_SUITE("access.enforcement") {
         org.CheckDenied(schema.DeleteObject("rep", "Account"), "Customize Schema");
         org.CheckDenied(StatusOf(schema.CreateField("rep", field)), "Customize Schema");
         org.CheckDenied(StatusOf(schema.UpdateField("rep", phone)), "Customize Schema");
-        org.CheckDenied(StatusOf(schema.RetypeField("rep", phone, RetypeMode::RefuseIfAny)), "Customize Schema");
+        org.CheckDenied(StatusOf(schema.RetypeField("rep", phone, RetypeMode::RefuseIfAny)),
+                        "Customize Schema");
         org.CheckDenied(schema.DeleteField("rep", "Account", "Phone"), "Customize Schema");
         org.CheckDenied(schema.RestoreField("rep", "Account", "Phone"), "Customize Schema");
         org.CheckDenied(schema.PurgeField("rep", "Account", "Phone"), "Customize Schema");
@@ -135,8 +137,11 @@ TEST_SUITE("access.enforcement") {
         CHECK(r["error"]["code"] == "access.denied");
         r = api.Execute(json{{"cmd", "audit.list"}, {"as", "admin"}});
         CHECK(r["ok"] == true);
-        r = api.Execute(json{{"cmd", "fields.create"}, {"as", "rep"},
-                             {"args", {{"object", "Account"}, {"field", {{"api_name", "T__c"}, {"label", "T"}, {"type", "text"}}}}}});
+        r = api.Execute(json{
+            {"cmd", "fields.create"},
+            {"as", "rep"},
+            {"args",
+             {{"object", "Account"}, {"field", {{"api_name", "T__c"}, {"label", "T"}, {"type", "text"}}}}}});
         CHECK(r["error"]["code"] == "access.denied");
     }
 }

@@ -34,8 +34,12 @@ struct Org {
         REQUIRE(a().CreateRole("admin", "Other", "").ok());
         REQUIRE(a().CreatePermissionSet("admin", PermissionSetKind::Profile, "Sales", "").ok());
         for (const char* o : {"Opportunity", "Project__c"}) {
-            REQUIRE(a().SetObjectPermissions("admin", PermissionSetKind::Profile, "Sales", o, kObjCreate | kObjEdit).ok());
-            REQUIRE(a().SetSharing("admin", ObjectSharing{o, OrgWideDefault::Private, true, AccessLevel::None}).ok());
+            REQUIRE(a().SetObjectPermissions("admin", PermissionSetKind::Profile, "Sales", o,
+                                             kObjCreate | kObjEdit)
+                        .ok());
+            REQUIRE(
+                a().SetSharing("admin", ObjectSharing{o, OrgWideDefault::Private, true, AccessLevel::None})
+                    .ok());
         }
         REQUIRE(a().CreatePermissionSet("admin", PermissionSetKind::Profile, "Nothing", "").ok());
         for (auto [name, role] : {std::pair{"mgr", "Manager"}, {"rep", "Rep"}, {"rep2", "Other"}}) {
@@ -50,7 +54,9 @@ struct Org {
     }
     int64_t Deal(const char* owner, double amount = 1000) {
         SaveResult r = ws->records().Create(owner, "Opportunity",
-                                            {{"Name", "Deal"}, {"StageName", "Prospecting"}, {"CloseDate", "2026-01-01"},
+                                            {{"Name", "Deal"},
+                                             {"StageName", "Prospecting"},
+                                             {"CloseDate", "2026-01-01"},
                                              {"Amount", amount}});
         REQUIRE(r.ok());
         return r.id;
@@ -68,13 +74,19 @@ TEST_SUITE("access.rules") {
         SaveResult p = org.ws->records().Create("rep", "Project__c", {{"Name", "Bridge"}});
         REQUIRE(p.ok());
         CHECK(org.Can("mgr", ObjectAction::Edit, p.id, "Project__c"));
-        REQUIRE(org.a().SetSharing("admin", ObjectSharing{"Project__c", OrgWideDefault::Private, false, AccessLevel::None}).ok());
+        REQUIRE(org.a()
+                    .SetSharing("admin", ObjectSharing{"Project__c", OrgWideDefault::Private, false,
+                                                       AccessLevel::None})
+                    .ok());
         CHECK_FALSE(org.Can("mgr", ObjectAction::Read, p.id, "Project__c"));
         CHECK(org.ws->records().List("mgr", "Project__c", ListQuery{})->total == 0);
         CHECK(org.Can("rep", ObjectAction::Edit, p.id, "Project__c"));
         // Standard objects keep it on.
-        CHECK(org.a().SetSharing("admin", ObjectSharing{"Opportunity", OrgWideDefault::Private, false, AccessLevel::None})
-                  .error().code == "access.hierarchy_required");
+        CHECK(org.a()
+                  .SetSharing("admin",
+                              ObjectSharing{"Opportunity", OrgWideDefault::Private, false, AccessLevel::None})
+                  .error()
+                  .code == "access.hierarchy_required");
     }
 
     TEST_CASE("a criteria-based rule shares exactly the matching records, in decisions and in lists") {
@@ -106,7 +118,10 @@ TEST_SUITE("access.rules") {
         const int64_t id = org.Deal("rep");
         CHECK_FALSE(org.Can("rep2", ObjectAction::Delete, id));
         REQUIRE(org.a().CreatePermissionSet("admin", PermissionSetKind::PermissionSet, "Ops", "").ok());
-        REQUIRE(org.a().SetObjectPermissions("admin", PermissionSetKind::PermissionSet, "Ops", "Opportunity", kObjModifyAll).ok());
+        REQUIRE(org.a()
+                    .SetObjectPermissions("admin", PermissionSetKind::PermissionSet, "Ops", "Opportunity",
+                                          kObjModifyAll)
+                    .ok());
         REQUIRE(org.a().AssignPermissionSet("admin", "Ops", "rep2").ok());
         CHECK(org.Can("rep2", ObjectAction::Delete, id));
         CHECK(org.Can("rep2", ObjectAction::Edit, id));
@@ -116,7 +131,10 @@ TEST_SUITE("access.rules") {
     TEST_CASE("a field the user cannot read is absent from get, list and API answers") {
         Org org;
         const int64_t id = org.Deal("rep", 777);
-        REQUIRE(org.a().SetFieldPermissions("admin", PermissionSetKind::Profile, "Sales", "Opportunity", "Amount", 0).ok());
+        REQUIRE(
+            org.a()
+                .SetFieldPermissions("admin", PermissionSetKind::Profile, "Sales", "Opportunity", "Amount", 0)
+                .ok());
         auto got = org.ws->records().Get("rep", "Opportunity", id);
         REQUIRE(got.ok());
         CHECK_FALSE(got->contains("Amount"));
@@ -128,7 +146,8 @@ TEST_SUITE("access.rules") {
         CHECK(std::find(page->columns.begin(), page->columns.end(), "Amount") == page->columns.end());
         for (const json& row : page->rows) CHECK_FALSE(row.contains("Amount"));
         CommandApi api(*org.ws);
-        json r = api.Execute(json{{"cmd", "records.get"}, {"as", "rep"}, {"args", {{"object", "Opportunity"}, {"id", id}}}});
+        json r = api.Execute(
+            json{{"cmd", "records.get"}, {"as", "rep"}, {"args", {{"object", "Opportunity"}, {"id", id}}}});
         REQUIRE(r["ok"] == true);
         CHECK_FALSE(r["result"].contains("Amount"));
         r = api.Execute(json{{"cmd", "records.list"}, {"as", "rep"}, {"args", {{"object", "Opportunity"}}}});
@@ -156,7 +175,10 @@ TEST_SUITE("access.rules") {
         Org org;
         const int64_t id = org.Deal("rep");
         // Team: membership gives team access; leaving takes it away.
-        REQUIRE(org.a().SetSharing("admin", ObjectSharing{"Opportunity", OrgWideDefault::Private, true, AccessLevel::Read}).ok());
+        REQUIRE(org.a()
+                    .SetSharing("admin", ObjectSharing{"Opportunity", OrgWideDefault::Private, true,
+                                                       AccessLevel::Read})
+                    .ok());
         REQUIRE(org.a().CreateTeam("admin", "Deal Team", "").ok());
         REQUIRE(org.a().AddTeamMember("admin", "Deal Team", "rep").ok());
         REQUIRE(org.a().AddTeamMember("admin", "Deal Team", "rep2").ok());
@@ -165,7 +187,10 @@ TEST_SUITE("access.rules") {
         CHECK_FALSE(org.Can("rep2", ObjectAction::Read, id));
         // Permission set, direct and through a team.
         REQUIRE(org.a().CreatePermissionSet("admin", PermissionSetKind::PermissionSet, "See All", "").ok());
-        REQUIRE(org.a().SetObjectPermissions("admin", PermissionSetKind::PermissionSet, "See All", "Opportunity", kObjViewAll).ok());
+        REQUIRE(org.a()
+                    .SetObjectPermissions("admin", PermissionSetKind::PermissionSet, "See All", "Opportunity",
+                                          kObjViewAll)
+                    .ok());
         REQUIRE(org.a().AssignPermissionSet("admin", "See All", "rep2").ok());
         CHECK(org.Can("rep2", ObjectAction::Read, id));
         REQUIRE(org.a().UnassignPermissionSet("admin", "See All", "rep2").ok());
@@ -186,7 +211,8 @@ TEST_SUITE("access.rules") {
 }
 
 TEST_SUITE("demo") {
-    TEST_CASE("the demo company has its people: users, a deep role tree, profiles, sets, teams, sharing, owners") {
+    TEST_CASE(
+        "the demo company has its people: users, a deep role tree, profiles, sets, teams, sharing, owners") {
         auto opened = Workspace::Open(":memory:");
         REQUIRE(opened.ok());
         Workspace& ws = **opened;
@@ -196,8 +222,10 @@ TEST_SUITE("demo") {
         CHECK(users.size() >= 40);
         bool chinese = false, english = false;
         for (const User& u : users) {
-            if (u.full_name.find(' ') != std::string::npos) english = true;
-            else if (static_cast<unsigned char>(u.full_name[0]) >= 0x80) chinese = true;
+            if (u.full_name.find(' ') != std::string::npos)
+                english = true;
+            else if (static_cast<unsigned char>(u.full_name[0]) >= 0x80)
+                chinese = true;
         }
         CHECK((chinese && english));
         const std::vector<Role> roles = a.Roles();
@@ -211,8 +239,8 @@ TEST_SUITE("demo") {
             depth = std::max(depth, d);
         }
         CHECK(depth >= 4);
-        for (const char* p : {"System Administrator", "Sales Manager", "Sales Representative", "Service Agent",
-                              "Marketing", "Read Only"})
+        for (const char* p : {"System Administrator", "Sales Manager", "Sales Representative",
+                              "Service Agent", "Marketing", "Read Only"})
             CHECK(a.GetPermissionSet(PermissionSetKind::Profile, p).ok());
         for (const char* p : {"Export Data", "Approve Discounts", "Import Data"})
             CHECK(a.GetPermissionSet(PermissionSetKind::PermissionSet, p).ok());
@@ -232,7 +260,8 @@ TEST_SUITE("demo") {
         all.limit = 1000;
         auto opps = ws.records().List("admin", "Opportunity", all);
         REQUIRE(opps.ok());
-        for (const json& row : opps->rows) opportunity_owner_profiles.insert(profile_of[row["OwnerId"].get<int64_t>()]);
+        for (const json& row : opps->rows)
+            opportunity_owner_profiles.insert(profile_of[row["OwnerId"].get<int64_t>()]);
         CHECK(opportunity_owner_profiles.count("Sales Representative") == 1);
         CHECK(opportunity_owner_profiles.count("System Administrator") == 0);
         std::string a_rep;

@@ -16,29 +16,6 @@ namespace {
 
 constexpr float kScales[] = {0.8f, 0.9f, 1.0f, 1.1f, 1.25f, 1.5f, 1.75f, 2.0f};
 
-Icon PageIcon(PageId page) {
-    switch (page) {
-        case PageId::Company:
-            return Icon::Company;
-        case PageId::Users:
-            return Icon::Users;
-        case PageId::Objects:
-            return Icon::Objects;
-        case PageId::Workflow:
-            return Icon::Workflow;
-        case PageId::Notifications:
-            return Icon::Notifications;
-        case PageId::Reports:
-            return Icon::Reports;
-        case PageId::Data:
-            return Icon::Data;
-        case PageId::Integrations:
-            return Icon::Integrations;
-        case PageId::Audit:
-            return Icon::Audit;
-    }
-    return Icon::Company;
-}
 
 std::string Percent(float scale) {
     return std::to_string(static_cast<int>(std::lround(scale * 100.0f))) + "%";

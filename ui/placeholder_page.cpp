@@ -11,34 +11,6 @@
 
 namespace crm::ui {
 
-namespace {
-
-Icon PageIcon(PageId page) {
-    switch (page) {
-        case PageId::Company:
-            return Icon::Company;
-        case PageId::Users:
-            return Icon::Users;
-        case PageId::Objects:
-            return Icon::Objects;
-        case PageId::Workflow:
-            return Icon::Workflow;
-        case PageId::Notifications:
-            return Icon::Notifications;
-        case PageId::Reports:
-            return Icon::Reports;
-        case PageId::Data:
-            return Icon::Data;
-        case PageId::Integrations:
-            return Icon::Integrations;
-        case PageId::Audit:
-            return Icon::Audit;
-    }
-    return Icon::Company;
-}
-
-}  // namespace
-
 bool PlaceholderPage::Draw(const PageContext& ctx) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();

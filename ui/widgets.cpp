@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ui/i18n.h"
+#include "ui/page.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
 
@@ -164,6 +165,30 @@ void StatusPill(const ImVec4& dot, const std::string& text, float max_width) {
 }
 
 // [SECTION] Icons
+
+Icon PageIcon(PageId page) {
+    switch (page) {
+        case PageId::Company:
+            return Icon::Company;
+        case PageId::Users:
+            return Icon::Users;
+        case PageId::Objects:
+            return Icon::Objects;
+        case PageId::Workflow:
+            return Icon::Workflow;
+        case PageId::Notifications:
+            return Icon::Notifications;
+        case PageId::Reports:
+            return Icon::Reports;
+        case PageId::Data:
+            return Icon::Data;
+        case PageId::Integrations:
+            return Icon::Integrations;
+        case PageId::Audit:
+            return Icon::Audit;
+    }
+    return Icon::Company;
+}
 
 void DrawIcon(ImDrawList* draw, Icon icon, ImVec2 c, float size, ImU32 color, ImU32 background) {
     const float s = size;

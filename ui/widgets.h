@@ -44,6 +44,8 @@ void StatusPill(const ImVec4& dot, const std::string& text, float max_width);
 // [SECTION] Icons
 
 /// Vector icons drawn with the draw list (the font has no icon glyphs).
+enum class PageId;
+
 enum class Icon {
     Company,
     Users,
@@ -65,6 +67,8 @@ enum class Icon {
 /// Draws `icon` centred at `center`, `size` pixels across; `background` is what the icon sits
 /// on (the moon's crescent is cut out with it).
 void DrawIcon(ImDrawList* draw, Icon icon, ImVec2 center, float size, ImU32 color, ImU32 background = 0);
+/// The icon of a settings area (sidebar, "not built yet" page).
+Icon PageIcon(PageId page);
 
 // [SECTION] Filter combo
 

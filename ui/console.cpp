@@ -16,7 +16,6 @@ namespace {
 
 constexpr float kScales[] = {0.8f, 0.9f, 1.0f, 1.1f, 1.25f, 1.5f, 1.75f, 2.0f};
 
-
 std::string Percent(float scale) {
     return std::to_string(static_cast<int>(std::lround(scale * 100.0f))) + "%";
 }

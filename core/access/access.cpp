@@ -1263,7 +1263,9 @@ Result<int64_t> AccessService::SetIdOf(PermissionSetKind kind, std::string_view 
 
 // Users
 
-std::vector<User> AccessService::Users() const {
+std::vector<User> AccessService::Users() const { return UsersNamed({}); }
+
+std::vector<User> AccessService::UsersNamed(std::string_view username) const {
     std::vector<User> out;
     Statement st = db_.Prepare(
         "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.active, m.username, r.name, p.name, u.language, "
@@ -1271,7 +1273,9 @@ std::vector<User> AccessService::Users() const {
         "t.id = tm.team_id WHERE tm.user_id = u.id), (SELECT group_concat(s.name, char(10)) FROM "
         "access_user_permset us JOIN access_permission_set s ON s.id = us.set_id WHERE us.user_id = u.id) "
         "FROM access_user u LEFT JOIN access_user m ON m.id = u.manager_id LEFT JOIN access_role r ON r.id = "
-        "u.role_id LEFT JOIN access_permission_set p ON p.id = u.profile_id ORDER BY u.username COLLATE NOCASE");
+        "u.role_id LEFT JOIN access_permission_set p ON p.id = u.profile_id "
+        "WHERE ?1 = '' OR u.username = ?1 COLLATE NOCASE ORDER BY u.username COLLATE NOCASE");
+    st.Bind(1, std::string(username));
     auto split = [](const std::string& s) {
         std::vector<std::string> v;
         size_t start = 0;
@@ -1305,7 +1309,8 @@ std::vector<User> AccessService::Users() const {
 }
 
 Result<User> AccessService::GetUser(std::string_view username) const {
-    for (User& u : Users()) {
+    if (username.empty()) return MakeError("access.unknown_user", "Name the user.", "username");
+    for (User& u : UsersNamed(username)) {
         if (Same(u.username, username)) return u;
     }
     return MakeError("access.unknown_user", "There is no user " + Q(username) + ".", "username");

@@ -348,6 +348,8 @@ private:
     class Change;
     friend class Change;
     const Snapshot& Snap();
+    /// Users() restricted to one username (case-insensitive) when not empty: GetUser without a full scan.
+    std::vector<User> UsersNamed(std::string_view username) const;
     bool CriteriaMatch(int object, const std::string& criteria, int64_t record_id);
     int64_t OwnerOf(const ObjectDef& def, int64_t record_id, bool& found);
     /// Runs one configuration change: permission check, transaction, body, kept tables, lock-out check.

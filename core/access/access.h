@@ -22,13 +22,14 @@
 //   hierarchy gives a user above the owner's role the owner's access (Full). Delete and changing the owner
 //   need Full; Edit needs Edit; Read needs Read. Hierarchy applies to owners only (not to shares).
 // - Enforcement: records (get, list, create, update, delete, history) through AccessPolicy inside
-//   RecordService; every other area through the command API, which requires a system permission per
-//   command (see docs/commands.md), and through Require() for C++ callers such as the console:
+//   RecordService; the company profile, the schema and the audit trail check the actor themselves through
+//   the Authorizer (access/authorizer.h) the Workspace gives them, so the console (a C++ caller) and the
+//   command API meet one rule; the directory and sharing changes check in Apply():
 //     company.update, objects/fields/layouts/rules.*  Customize Schema (the company profile is setup
 //                                                      data an administrator customises)
 //     users.*, teams.* membership                      Manage Users
 //     roles.*, profiles.*, permsets.*, sharing.*       Manage Roles and Permissions
-//     audit.list                                       View Setup Audit Trail
+//     audit.list (AuditLog::List with a viewer)         View Setup Audit Trail
 // - Kept tables (recomputed in the transaction of every configuration change, all of them: measured in
 //   bench/access): access_role_closure(ancestor, descendant, depth), access_group_member(group_id,
 //   user_id) for role / role-and-subordinates / team groups, access_user_object_perm,

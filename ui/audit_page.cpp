@@ -84,7 +84,8 @@ void AuditTrailPage::Reload() {
     query.offset = page_ * kPageSize;
 
     const uint64_t change_count = workspace_.change_count();
-    const bool workspace_changed = !loaded_ || change_count != loaded_change_count_;
+    // A "view as" switch changes what may be read, so it reloads like a change of the workspace.
+    const bool workspace_changed = !loaded_ || change_count != loaded_change_count_ || loaded_viewer_ != ActingUser();
     if (!workspace_changed && SameQuery(query, loaded_query_)) return;
     if (workspace_changed) {
         areas_ = workspace_.audit().Areas();
@@ -92,8 +93,10 @@ void AuditTrailPage::Reload() {
     }
     loaded_ = true;
     loaded_change_count_ = change_count;
+    loaded_viewer_ = ActingUser();
     loaded_query_ = query;
-    Result<crm::AuditPage> result = workspace_.audit().List(query);
+    // Checked as the acting user: reading the trail needs View Setup Audit Trail.
+    Result<crm::AuditPage> result = workspace_.audit().List(ActingUser(), query);
     if (!result.ok()) {
         error_ = result.error().message;
         page_data_ = {};

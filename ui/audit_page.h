@@ -48,6 +48,7 @@ private:
     int page_ = 0;
     // The cache of the last query.
     bool loaded_ = false;
+    std::string loaded_viewer_;
     uint64_t loaded_change_count_ = 0;
     AuditQuery loaded_query_;
     crm::AuditPage page_data_;

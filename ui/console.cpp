@@ -134,7 +134,7 @@ void Console::RefreshCounts() {
     counted_change_ = workspace_.change_count();
     AuditQuery any;
     any.limit = 1;
-    Result<AuditPage> page = workspace_.audit().List(any);
+    Result<AuditPage> page = workspace_.audit().List(ActingUser(), any);
     audit_total_ = page.ok() ? page->total : 0;
 }
 

@@ -15,8 +15,7 @@ const char* const kTabs[] = {"users", "roles", "teams", "profiles", "permsets", 
 }  // namespace
 
 PermissionsPage::PermissionsPage(Workspace& workspace)
-    : workspace_(workspace),
-      users_(workspace),
+    : users_(workspace),
       roles_(workspace),
       teams_(workspace),
       profiles_(workspace, PermissionSetKind::Profile),

@@ -26,7 +26,6 @@ public:
     nlohmann::json State() const;
 
 private:
-    Workspace& workspace_;
     std::string tab_ = "users";
     UsersPanel users_;
     RolesPanel roles_;

@@ -246,6 +246,10 @@ Result<SqlCondition> ToSql(const CompiledFormula& formula, const SqlOptions& opt
 /// Text '...'; Boolean 0/1; Date integer days; DateTime integer ms (for formula fields in reports).
 Result<SqlCondition> ToSqlValue(const CompiledFormula& formula, const SqlOptions& options = {});
 
+/// Binds one value in the canonical SQL form: NULL for blank (a blank Boolean is FALSE, 0); Number a
+/// number; Boolean 0/1; Date integer days; DateTime integer ms; text kinds as text.
+void BindSqlValue(Statement& statement, int index, const Value& value);
+
 /// Binds `condition.params` to their ?N slots of `statement`.
 void BindSqlParams(Statement& statement, const SqlCondition& condition);
 

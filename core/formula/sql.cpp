@@ -535,32 +535,33 @@ Result<SqlCondition> ToSqlValue(const CompiledFormula& formula, const SqlOptions
     return detail::SqlWriter(ProgramOf(formula), options).ValueExpression();
 }
 
-void BindSqlParams(Statement& statement, const SqlCondition& condition) {
-    for (size_t i = 0; i < condition.params.size(); ++i) {
-        const int index = condition.first_param + static_cast<int>(i);
-        const Value& value = condition.params[i];
-        if (value.is_blank()) {
-            statement.Bind(index, nullptr);
-            continue;
-        }
-        switch (value.type()) {
-            case ValueType::Number:
-                statement.Bind(index, value.number());
-                break;
-            case ValueType::Boolean:
-                statement.Bind(index, int64_t{value.boolean() ? 1 : 0});
-                break;
-            case ValueType::Date:
-                statement.Bind(index, value.days());
-                break;
-            case ValueType::DateTime:
-                statement.Bind(index, value.ms());
-                break;
-            default:
-                statement.Bind(index, std::string_view(value.text()));
-                break;
-        }
+void BindSqlValue(Statement& statement, int index, const Value& value) {
+    if (value.is_blank() && value.type() != ValueType::Boolean) {
+        statement.Bind(index, nullptr);
+        return;
     }
+    switch (value.type()) {
+        case ValueType::Number:
+            statement.Bind(index, value.number());
+            break;
+        case ValueType::Boolean:
+            statement.Bind(index, int64_t{value.boolean() ? 1 : 0});
+            break;
+        case ValueType::Date:
+            statement.Bind(index, value.days());
+            break;
+        case ValueType::DateTime:
+            statement.Bind(index, value.ms());
+            break;
+        default:
+            statement.Bind(index, std::string_view(value.text()));
+            break;
+    }
+}
+
+void BindSqlParams(Statement& statement, const SqlCondition& condition) {
+    for (size_t i = 0; i < condition.params.size(); ++i)
+        BindSqlValue(statement, condition.first_param + static_cast<int>(i), condition.params[i]);
 }
 
 Status RegisterSqlFunctions(Database& db) {

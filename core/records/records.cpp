@@ -65,30 +65,6 @@ json FormulaValueToJson(const Value& v) {
 
 namespace {
 
-// Binds a formula value (as ToSql's parameters need it).
-void BindFormulaValue(Statement& st, int index, const Value& v) {
-    if (v.is_blank() && v.type() != ValueType::Boolean) {
-        st.Bind(index, nullptr);
-        return;
-    }
-    switch (v.type()) {
-        case ValueType::Number:
-            st.Bind(index, v.number());
-            break;
-        case ValueType::Boolean:
-            st.Bind(index, int64_t{v.boolean() ? 1 : 0});
-            break;
-        case ValueType::Date:
-            st.Bind(index, v.days());
-            break;
-        case ValueType::DateTime:
-            st.Bind(index, v.ms());
-            break;
-        default:
-            st.Bind(index, v.text());
-    }
-}
-
 Error NoAccess(const ObjectDef& o, const char* what) {
     return MakeError("records.no_access",
                      std::string("You do not have permission to ") + what + " " + o.plural_label + ".");
@@ -871,7 +847,7 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
             return e;
         }
         for (const Value& v : cond->params) {
-            sql.params.push_back([v](Statement& st, int i) { BindFormulaValue(st, i, v); });
+            sql.params.push_back([v](Statement& st, int i) { formula::BindSqlValue(st, i, v); });
         }
         sql.where.push_back("(" + cond->sql + ")");
     }
@@ -960,7 +936,7 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
         if (!visible.ok()) return visible.error();
         if (!visible->sql.empty()) {
             for (const Value& v : visible->params) {
-                sql.params.push_back([v](Statement& st, int i) { BindFormulaValue(st, i, v); });
+                sql.params.push_back([v](Statement& st, int i) { formula::BindSqlValue(st, i, v); });
             }
             sql.where.push_back("(" + visible->sql + ")");
         }

@@ -44,24 +44,6 @@ const SystemColumn* FindSystem(std::string_view name) {
 
 }  // namespace
 
-json FormulaValueToJson(const Value& v) {
-    if (v.is_blank()) return v.type() == ValueType::Boolean ? json(false) : json(nullptr);
-    switch (v.type()) {
-        case ValueType::Number: {
-            const double n = v.number();
-            if (std::nearbyint(n) == n && std::fabs(n) < 9007199254740992.0) return static_cast<int64_t>(n);
-            return n;
-        }
-        case ValueType::Boolean:
-            return v.boolean();
-        case ValueType::Date:
-            return formula::FormatDate(v.days());
-        case ValueType::DateTime:
-            return FormatUtcIso8601(v.ms());
-        default:
-            return v.text();
-    }
-}
 
 namespace {
 

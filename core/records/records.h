@@ -153,8 +153,6 @@ nlohmann::json ToJson(const ListQuery& query);
 Result<ListQuery> ListQueryFromJson(const nlohmann::json& json, ListQuery base = {});
 nlohmann::json ToJson(const ListView& view);
 nlohmann::json ToJson(const FieldHistoryEntry& entry);
-/// A formula result as JSON: numbers, text, booleans, ISO dates and date-times, null for blank.
-nlohmann::json FormulaValueToJson(const formula::Value& value);
 
 // [SECTION] Rule test
 

@@ -376,8 +376,8 @@ Result<Value> ValueFromJson(const FieldDef& f, const json& j) {
     return Invalid(f, f.label + " (" + FieldTypeName(f.type) + ") cannot take " + j.dump() + ".");
 }
 
-json ValueToJson(const FieldDef& f, const Value& v) {
-    if (v.is_blank()) return f.type == FieldType::Checkbox ? json(false) : json(nullptr);
+json FormulaValueToJson(const Value& v) {
+    if (v.is_blank()) return v.type() == ValueType::Boolean ? json(false) : json(nullptr);
     switch (v.type()) {
         case ValueType::Number: {
             const double n = v.number();
@@ -390,22 +390,29 @@ json ValueToJson(const FieldDef& f, const Value& v) {
             return formula::FormatDate(v.days());
         case ValueType::DateTime:
             return FormatUtcIso8601(v.ms());
-        case ValueType::MultiPicklist: {
-            json out = json::array();
-            size_t start = 0;
-            const std::string& t = v.text();
-            while (start <= t.size()) {
-                size_t end = t.find(';', start);
-                if (end == std::string::npos) end = t.size();
-                if (end > start) out.push_back(t.substr(start, end - start));
-                start = end + 1;
-            }
-            return out;
-        }
         default:
-            if (f.type == FieldType::Lookup) return std::stoll(v.text());
             return v.text();
     }
+}
+
+json ValueToJson(const FieldDef& f, const Value& v) {
+    if (v.is_blank()) return f.type == FieldType::Checkbox ? json(false) : json(nullptr);
+    if (v.type() == ValueType::MultiPicklist) {
+        json out = json::array();
+        size_t start = 0;
+        const std::string& t = v.text();
+        while (start <= t.size()) {
+            size_t end = t.find(';', start);
+            if (end == std::string::npos) end = t.size();
+            if (end > start) out.push_back(t.substr(start, end - start));
+            start = end + 1;
+        }
+        return out;
+    }
+    const bool text_kind = v.type() != ValueType::Number && v.type() != ValueType::Boolean &&
+                           v.type() != ValueType::Date && v.type() != ValueType::DateTime;
+    if (f.type == FieldType::Lookup && text_kind) return std::stoll(v.text());
+    return FormulaValueToJson(v);
 }
 
 std::string ValueToText(const FieldDef& f, const Value& v) {

@@ -206,6 +206,9 @@ Result<formula::Value> ValueFromText(const FieldDef& field, std::string_view tex
 Result<formula::Value> ValueFromJson(const FieldDef& field, const nlohmann::json& json);
 /// The JSON form of a value: numbers, strings, booleans, ISO dates, arrays for multi-select,
 /// integer ids for lookups, null for blank.
+/// The JSON form of a formula value: null for blank (FALSE for a Boolean), numbers as integers when
+/// whole, dates "YYYY-MM-DD", date-times ISO 8601 UTC, text as text.
+nlohmann::json FormulaValueToJson(const formula::Value& value);
 nlohmann::json ValueToJson(const FieldDef& field, const formula::Value& value);
 /// The text form ValueFromText reads back ("" for blank).
 std::string ValueToText(const FieldDef& field, const formula::Value& value);

@@ -1088,6 +1088,30 @@ Result<EffectivePermissions> AccessService::Effective(std::string_view username)
     return out;
 }
 
+uint8_t ObjectFieldAccess::Field(std::string_view field) const {
+    auto it = fields.find(std::string(field));
+    return it == fields.end() ? 0 : it->second;
+}
+
+Result<ObjectFieldAccess> AccessService::FieldAccessOf(PermissionSetKind kind, std::string_view set,
+                                                       std::string_view object) {
+    const Snapshot& s = Snap();
+    const int o = s.Object(object);
+    if (o < 0) return MakeError("access.unknown_object", "There is no object " + Q(object) + ".", "object");
+    for (const Snapshot::Set& candidate : s.sets) {
+        if (candidate.kind != kind || !Same(candidate.name, set)) continue;
+        const ObjectDef& def = *s.objects[static_cast<size_t>(o)].def;
+        ObjectFieldAccess out;
+        out.object = candidate.objects[static_cast<size_t>(o)];
+        for (size_t f = 0; f < def.fields.size(); ++f) {
+            if (def.fields[f].state != FieldState::Active) continue;
+            out.fields[def.fields[f].api_name] = candidate.fields[static_cast<size_t>(o)][f];
+        }
+        return out;
+    }
+    return SetIdOf(kind, set).error();
+}
+
 bool AccessService::HasSystemPermission(std::string_view username, SystemPermission permission) {
     if (username == kDemoActor) return true;
     const Snapshot& s = Snap();

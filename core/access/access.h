@@ -152,6 +152,17 @@ struct EffectivePermissions {
     std::vector<SystemPermission> system;
 };
 
+/// What one profile or permission set grants on one object by itself, without the permission sets a
+/// user adds on top (grants add up, so this is the least a user holding it gets): "preview as profile".
+struct ObjectFieldAccess {
+    uint8_t object = 0;                     ///< ObjectPerm bits
+    std::map<std::string, uint8_t> fields;  ///< every active field's API name -> FieldPerm bits
+    /// FieldPerm bits of `field` (0 for a field not listed: deleted or unknown).
+    uint8_t Field(std::string_view field) const;
+    bool CanRead(std::string_view field) const { return Field(field) & kFieldRead; }
+    bool CanEdit(std::string_view field) const { return Field(field) & kFieldEdit; }
+};
+
 nlohmann::json ToJson(const User& user);
 nlohmann::json ToJson(const Role& role);
 nlohmann::json ToJson(const Team& team);
@@ -328,6 +339,9 @@ public:
                               int64_t record_id = 0);
     /// The union of the user's grants (unknown user: an Error).
     Result<EffectivePermissions> Effective(std::string_view username);
+    /// The grants of one profile or permission set on `object` (its fields as the engine reads them: an
+    /// explicit row wins, else the set's object permission). Errors: unknown set or object.
+    Result<ObjectFieldAccess> FieldAccessOf(PermissionSetKind kind, std::string_view set, std::string_view object);
     bool HasSystemPermission(std::string_view username, SystemPermission permission);
     /// Ok, or "access.denied" naming the missing system permission (or "access.unknown_user").
     Status Require(std::string_view actor, SystemPermission permission);

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "common/clock.h"
+#include "common/error_text.h"
 #include "common/text.h"
 #include "demo/demo_company.h"
 #include "workspace.h"
@@ -18,7 +19,7 @@ constexpr std::string_view kDemoActorName = kDemoActor;
 // [SECTION] Errors and argument readers
 
 json ErrorJson(const Error& e) {
-    json error = {{"code", e.code}, {"message", e.message}};
+    json error = {{"code", e.code}, {"message", e.message}, {"message_zh", ErrorMessageIn(e, "zh-CN")}};
     if (!e.field.empty()) error["field"] = e.field;
     if (e.line != 0) error["line"] = e.line;
     if (e.position != 0) error["position"] = e.position;
@@ -223,7 +224,7 @@ Status ReadObjectArg(const json& args, const char* key, const json*& out) {
 Error WithDetails(Call& call, const std::vector<Error>& errors) {
     json list = json::array();
     for (const Error& e : errors) {
-        json item = {{"code", e.code}, {"message", e.message}};
+        json item = {{"code", e.code}, {"message", e.message}, {"message_zh", ErrorMessageIn(e, "zh-CN")}};
         if (!e.field.empty()) item["field"] = e.field;
         list.push_back(std::move(item));
     }
@@ -565,8 +566,9 @@ Result<json> RecordsCreateCmd(Call& call) {
             Error e = WithDetails(call, r.errors);
             if (r.failed_index >= 0) {
                 e.message = "Record " + std::to_string(r.failed_index + 1) + ": " + e.message + " Nothing was saved.";
-                call.error_details.push_back({{"code", "records.batch_row"}, {"message", "failed row"},
-                                              {"index", r.failed_index}});
+                json row = ErrorJson(MakeError("records.batch_row", "failed row"))["error"];
+                row["index"] = r.failed_index;
+                call.error_details.push_back(std::move(row));
             }
             return e;
         }
@@ -698,7 +700,12 @@ Result<json> FormulaCheckCmd(Call& call) {
     if (!compiled.ok()) {
         const Error& e = compiled.error();
         return json{{"valid", false},
-                    {"error", {{"code", e.code}, {"message", e.message}, {"line", e.line}, {"position", e.position}}}};
+                    {"error",
+                     {{"code", e.code},
+                      {"message", e.message},
+                      {"message_zh", ErrorMessageIn(e, "zh-CN")},
+                      {"line", e.line},
+                      {"position", e.position}}}};
     }
     json used = json::array();
     for (const formula::FieldInfo& f : compiled->fields()) used.push_back(f.name);

@@ -125,6 +125,7 @@ TEST_SUITE("error_text") {
             {R"j({"cmd": "records.create", "as": "admin", "args": {"object": "Account", "values": {"Nmae": "x"}}})j", "records.unknown_field", {"Account", "Nmae"}},
             {R"j({"cmd": "records.create", "as": "admin", "args": {"object": "Invoice__c", "values": {"Code__c": "0123456789012345678901234"}}})j", "records.invalid_value", {"Code", "20", "25"}},
             {R"j({"cmd": "records.create", "as": "admin", "args": {"object": "Opportunity", "values": {}}})j", "records.required", {}},
+            {R"j({"cmd": "records.create", "as": "admin", "args": {"object": "Account", "records": [{"Name": "A"}, {"Nmae": "B"}]}})j", "records.unknown_field", {"2", "Nmae"}},
             {R"j({"cmd": "records.get", "as": "admin", "args": {"object": "Account", "id": 999}})j", "records.not_found", {"999"}},
             {R"j({"cmd": "records.get", "as": "admin", "args": {"object": "Account", "id": -1}})j", "invalid_argument", {}},
             {R"j({"cmd": "records.list", "as": "admin", "args": {"object": "Account", "limit": 0}})j", "invalid_argument", {}},
@@ -168,6 +169,8 @@ TEST_SUITE("error_text") {
             for (const std::string& part : c.parts) CHECK_MESSAGE(zh->find(part) != std::string::npos, part);
             CHECK(ErrorMessageIn(e, "zh-CN") == *zh);
             CHECK(ErrorMessageIn(e, "en") == e.message);
+            CHECK(error["message_zh"] == *zh);  // the command interface answers both languages
+            for (const json& item : error.value("errors", json::array())) CHECK(item.contains("message_zh"));
             if (e.code.rfind("formula.", 0) == 0) CHECK(e.position > 0);  // the position travels beside the text
             ++translated;
         }

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -98,7 +99,7 @@ void AuditTrailPage::Reload() {
     // Checked as the acting user: reading the trail needs View Setup Audit Trail.
     Result<crm::AuditPage> result = workspace_.audit().List(ActingUser(), query);
     if (!result.ok()) {
-        error_ = result.error().message;
+        error_ = ErrorText(result.error());
         page_data_ = {};
         return;
     }

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/platform.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -53,27 +54,6 @@ int IndexOf(const std::vector<std::string>& items, const std::string& value) {
     return it == items.end() ? -1 : static_cast<int>(it - items.begin());
 }
 
-// The message beside a field: the core's English sentence, or its Chinese counterpart.
-std::string FieldMessage(const Error& error, const CompanyProfile& profile) {
-    if (CurrentLanguage() == Language::English) return error.message;
-    const std::string& f = error.field;
-    if (f == "name") {
-        bool blank = true;
-        for (char ch : profile.name) blank = blank && (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r');
-        if (blank) return Tr("err.name_empty");
-        return error.message.find("UTF-8") != std::string::npos ? Tr("err.name_utf8") : Tr("err.name_long");
-    }
-    if (f == "default_language") return Tr("err.language");
-    if (f == "currency") return Tr("err.currency");
-    if (f == "time_zone") return Tr("err.time_zone");
-    if (f == "fiscal_year_start_month") return Tr("err.fiscal");
-    if (f == "business_hours.start") return Tr("err.hours_start");
-    if (f == "business_hours.end") return Tr("err.hours_end");
-    if (f == "business_hours.weekdays") return Tr("err.weekdays");
-    if (f == "date_format") return Tr("err.date_format");
-    return error.message;
-}
-
 std::string CurrencyLabel(const std::string& code) {
     const std::string id = "currency." + code;
     return HasText(id) ? code + "  ·  " + Tr(id) : code;
@@ -91,7 +71,7 @@ void CompanyPage::Refresh() {
     seen_change_count_ = workspace_.change_count();
     Result<CompanyProfile> profile = workspace_.company().Get();
     if (!profile.ok()) {
-        load_error_ = profile.error().message;
+        load_error_ = ErrorText(profile.error());
         return;
     }
     load_error_.clear();
@@ -135,7 +115,7 @@ void CompanyPage::Validate() {
     errors_.clear();
     const CompanyProfile profile = DraftProfile();
     for (const Error& error : ValidateCompanyProfile(profile)) {
-        errors_.emplace("company." + error.field, FieldMessage(error, profile));
+        errors_.emplace("company." + error.field, ErrorText(error));
     }
     if (ParseMinute(start_text_) < 0) errors_["company.business_hours.start"] = Tr("err.hhmm");
     if (ParseMinute(end_text_) < 0) errors_["company.business_hours.end"] = Tr("err.hhmm");
@@ -157,7 +137,7 @@ bool CompanyPage::Save() {
     Status status = workspace_.company().Update(ActingUser(), profile);
     if (!status.ok()) {
         const Error& error = status.error();
-        save_error_ = FieldMessage(error, profile);
+        save_error_ = ErrorText(error);
         if (error.code.rfind("storage.", 0) == 0) platform_.ReportStorageError(error.message);
         return false;
     }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -363,7 +364,7 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
             retype_error_.clear();
         } else {
             preview_.reset();
-            retype_error_ = result.error().message;
+            retype_error_ = ErrorText(result.error());
         }
     }
     MarkItem("field.retype.check");
@@ -411,7 +412,7 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
                     original_.type = draft_.type;
                     preview_.reset();
                 } else {
-                    retype_error_ = done.error().message;
+                    retype_error_ = ErrorText(done.error());
                 }
             }
         }
@@ -426,7 +427,7 @@ bool FieldEditor::Save() {
     for (PicklistValue& v : draft_.picklist) {
         if (v.api_name.empty()) v.api_name = v.label;
     }
-    if (draft_.type == FieldType::Formula && formula_.error()) errors_["formula"] = formula_.error()->message;
+    if (draft_.type == FieldType::Formula && formula_.error()) errors_["formula"] = ErrorText(*formula_.error());
     if (!errors_.empty()) return false;
     SchemaService& schema = workspace_.schema();
     if (is_new_) {

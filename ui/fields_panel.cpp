@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/schema_ui.h"
 #include "ui/test_hooks.h"
@@ -188,7 +189,7 @@ void FieldsPanel::DrawDeleted(const PageContext& ctx, const ObjectDef& object) {
         ImGui::SameLine(0.0f, 16.0f * s);
         if (SecondaryButton(Label("fields.restore").c_str())) {
             Status st = workspace_.schema().RestoreField(ActingUser(), object.api_name, f->api_name);
-            message_ = st.ok() ? TrFormat("fields.restored", {f->api_name}) : st.error().message;
+            message_ = st.ok() ? TrFormat("fields.restored", {f->api_name}) : ErrorText(st.error());
         }
         MarkItem("fields.restore." + f->api_name);
         ImGui::SameLine();
@@ -235,7 +236,7 @@ void FieldsPanel::DrawConfirm(const PageContext& ctx, const ObjectDef& object) {
             ImGui::CloseCurrentPopup();
         } else {
             // The refusal, listing the rules, formula fields, layouts and list views using the field.
-            confirm_error_ = st.error().message;
+            confirm_error_ = ErrorText(st.error());
         }
     }
     PublishForm("fields.confirm.field", confirm_field_);

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -146,10 +147,10 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
                                                                  std::to_string(error_->position)})
                                  : std::string();
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + box_w);
-        TextColored(p.danger, where + error_->message);
+        TextColored(p.danger, where + ErrorText(*error_));
         ImGui::PopTextWrapPos();
         MarkItem(hook + ".error");
-        PublishError(hook, error_->message);
+        PublishError(hook, ErrorText(*error_));
         PublishForm(hook + ".error_position", error_->position);
     } else if (!result_type_.empty()) {
         TextColored(p.success, TrFormat("formula.ok", {result_type_}), false);

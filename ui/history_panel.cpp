@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/schema_ui.h"
 #include "ui/test_hooks.h"
@@ -41,7 +42,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
             FieldDef changed = f;
             changed.track_history = on;
             Result<FieldDef> r = workspace_.schema().UpdateField(ActingUser(), changed);
-            error_ = r.ok() ? std::string() : r.error().message;
+            error_ = r.ok() ? std::string() : ErrorText(r.error());
         }
         MarkItem("history.track." + f.api_name);
     }
@@ -66,7 +67,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
         Result<std::vector<FieldHistoryEntry>> entries =
             workspace_.records().History(ActingUser(), object.api_name, record_id_);
         if (!entries.ok()) {
-            ErrorLine("history.record", entries.error().message);
+            ErrorLine("history.record", ErrorText(entries.error()));
         } else if (entries->empty()) {
             TextMuted(Tr("history.none"));
         } else if (ImGui::BeginTable("history.table", 5,

@@ -229,26 +229,8 @@ const Row kRows[] = {
     {"company.state.just_saved", "Changes saved.", "更改已保存。"},
     {"company.load_failed", "The company profile could not be read: {0}", "无法读取公司资料：{0}"},
 
-    // Field messages (English comes from the core; Chinese from here).
+    // Field messages checked by the console itself (the core's errors: core/common/error_text.cpp).
     {"err.hhmm", "Use a 24-hour time HH:MM, e.g. 09:00.", "请使用 24 小时制时间 HH:MM，例如 09:00。"},
-    {"err.name_empty", "The company name is empty; enter the name of your organisation.",
-     "公司名称为空；请输入贵组织的名称。"},
-    {"err.name_long", "The company name is too long; use at most 120 characters.",
-     "公司名称过长；最多 120 个字符。"},
-    {"err.name_utf8", "The company name is not valid text; type it again.",
-     "公司名称不是有效文本；请重新输入。"},
-    {"err.language", "Choose English or Simplified Chinese.", "请选择英语或简体中文。"},
-    {"err.currency", "Choose a three-letter ISO 4217 currency such as USD, EUR or CNY.",
-     "请选择三位字母的 ISO 4217 货币代码，例如 USD、EUR 或 CNY。"},
-    {"err.time_zone", "Choose a time zone from the list, such as Asia/Shanghai.",
-     "请从列表中选择时区，例如 Asia/Shanghai。"},
-    {"err.fiscal", "Choose a month from January to December.", "请选择一月至十二月中的一个月份。"},
-    {"err.hours_start", "Business hours must start between 00:00 and 23:59.",
-     "营业时间必须在 00:00 至 23:59 之间开始。"},
-    {"err.hours_end", "Closing time must be after the opening time and no later than 24:00.",
-     "下班时间必须晚于上班时间，且不晚于 24:00。"},
-    {"err.weekdays", "Choose at least one working day.", "请至少选择一个工作日。"},
-    {"err.date_format", "Choose one of the listed date formats.", "请选择列表中的一种日期格式。"},
     {"err.date", "Use YYYY-MM-DD, e.g. 2026-01-31.", "请使用 YYYY-MM-DD 格式，例如 2026-01-31。"},
     {"err.date_range", "“From” is after “To”.", "开始日期晚于结束日期。"},
 

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access_ui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/schema_ui.h"
 #include "ui/test_hooks.h"
@@ -146,7 +147,7 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
                                                                 JoinLabels(change->turned_on)});
                 } else {
                     notice_.clear();
-                    error_ = change.error().message;
+                    error_ = ErrorText(change.error());
                 }
             }
             MarkItem("perm.matrix." + object->api_name + "." + keys[i]);
@@ -216,7 +217,7 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
                                                         : TrFormat("perm.fls.turned_on", {f.label});
                 } else {
                     notice_.clear();
-                    error_ = change.error().message;
+                    error_ = ErrorText(change.error());
                 }
             }
             MarkItem("perm.fls." + fls_object_ + "." + f.api_name + "." + names[i]);
@@ -239,7 +240,7 @@ void PermSetsPanel::DrawSystem(const PageContext& ctx, const PermissionSet& set)
                 notice_ = TrFormat("perm.saved", {Tr("sysperm." + name)});
             } else {
                 notice_.clear();
-                error_ = st.error().message;
+                error_ = ErrorText(st.error());
             }
         }
         MarkItem("perm.system." + name);
@@ -327,7 +328,7 @@ void PermSetsPanel::DrawNewDialog(const PageContext& ctx) {
             selected_ = created->name;
             ImGui::CloseCurrentPopup();
         } else {
-            new_error_ = created.error().message;
+            new_error_ = ErrorText(created.error());
         }
     }
     EndDialog();

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access_ui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/schema_ui.h"
 #include "ui/test_hooks.h"
@@ -19,7 +20,7 @@ void RolesPanel::Move(const std::string& role, const std::string& parent) {
         message_ = TrFormat("roles.moved", {role, parent.empty() ? Tr("roles.top") : parent});
     } else {
         message_.clear();
-        error_ = st.error().message;
+        error_ = ErrorText(st.error());
     }
 }
 
@@ -108,7 +109,7 @@ void RolesPanel::Draw(const PageContext& ctx) {
             selected_.clear();
         } else {
             message_.clear();
-            error_ = st.error().message;
+            error_ = ErrorText(st.error());
         }
     }
     ImGui::PopStyleColor();
@@ -185,7 +186,7 @@ void RolesPanel::DrawDialog(const PageContext& ctx, const std::vector<Role>& rol
             message_ = TrFormat("roles.saved", {selected_});
             ImGui::CloseCurrentPopup();
         } else {
-            dialog_error_ = st.error().message;
+            dialog_error_ = ErrorText(st.error());
         }
     }
     EndDialog();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -135,7 +136,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
                         return schema.CompileRule(object_name, text);
                     },
                     schema.version());
-                PublishError("rule.editor.error_marker", formula_.error() ? formula_.error()->message : "");
+                PublishError("rule.editor.error_marker", formula_.error() ? ErrorText(*formula_.error()) : std::string());
             });
     FormRow("rule.editor.message", "rule.editor.message", w, errors_, "error_message", [&] {
         InputString("##message", &draft_.error_message);
@@ -178,7 +179,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
             test_error_.clear();
         } else {
             test_.reset();
-            test_error_ = result.error().message;
+            test_error_ = ErrorText(result.error());
         }
     }
     MarkItem("rule.editor.test");
@@ -217,7 +218,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
             message_ = TrFormat("rules.deleted", {original_name_});
             editing_ = false;
         } else {
-            errors_[""] = st.error().message;
+            errors_[""] = ErrorText(st.error());
         }
     } else if (clicked == static_cast<int>(buttons.size()) - 1) {
         errors_.clear();
@@ -231,7 +232,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
         } else {
             const Error& e = saved.error();
             if (e.code.rfind("formula.", 0) == 0) {
-                errors_["condition"] = e.message;
+                errors_["condition"] = ErrorText(e);
             } else {
                 AddError(&errors_, e);
             }

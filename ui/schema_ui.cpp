@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -30,7 +31,7 @@ std::string DeriveApiName(std::string_view label) {
 void AddError(FormErrors* errors, const Error& error) {
     std::string key = error.field;
     if (key == "min" || key == "max") key = key == "min" ? "min_value" : "max_value";
-    (*errors)[key] = error.message;
+    (*errors)[key] = ErrorText(error);
 }
 
 bool BeginDialog(const char* id, const std::string& title, float width, bool* open, const PageContext& ctx) {

@@ -2,6 +2,7 @@
 
 #include "imgui.h"
 #include "ui/access_ui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -62,7 +63,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
             ObjectSharing changed = sharing;
             changed.owd = static_cast<OrgWideDefault>(owd);
             Status st = access.SetSharing(ActingUser(), changed);
-            error_ = st.ok() ? "" : st.error().message;
+            error_ = st.ok() ? std::string() : ErrorText(st.error());
             message_ = st.ok() ? TrFormat("sharing.saved", {sharing.object}) : "";
         }
         ImGui::TableSetColumnIndex(2);
@@ -74,7 +75,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
             ObjectSharing changed = sharing;
             changed.grant_access_using_hierarchies = hierarchy;
             Status st = access.SetSharing(ActingUser(), changed);
-            error_ = st.ok() ? "" : st.error().message;
+            error_ = st.ok() ? std::string() : ErrorText(st.error());
             message_ = st.ok() ? TrFormat("sharing.saved", {sharing.object}) : "";
         }
         ImGui::EndDisabled();
@@ -134,7 +135,7 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         ImGui::TableSetColumnIndex(5);
         if (ImGui::SmallButton(Tr("sharing.rules.delete"))) {
             Status st = access.DeleteSharingRule(ActingUser(), r.object, r.name);
-            error_ = st.ok() ? "" : st.error().message;
+            error_ = st.ok() ? std::string() : ErrorText(st.error());
             message_ = st.ok() ? TrFormat("sharing.rules.deleted", {r.name}) : "";
         }
         MarkItem("sharing.rule.delete." + r.object + "." + r.name);

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access_ui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/schema_ui.h"
 #include "ui/test_hooks.h"
@@ -22,7 +23,7 @@ void TeamsPanel::Draw(const PageContext& ctx) {
             message_ = ok_text;
         } else {
             message_.clear();
-            error_ = st.error().message;
+            error_ = ErrorText(st.error());
         }
     };
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access_ui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -110,7 +111,7 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
             if (st.ok()) {
                 ++done;
             } else {
-                error_ = u + ": " + st.error().message;
+                error_ = u + ": " + ErrorText(st.error());
             }
         }
         message_ = TrFormat("users.bulk.done", {bulk, std::to_string(done)});
@@ -367,7 +368,7 @@ void UsersPanel::DrawConfirm(const PageContext& ctx) {
                 TrFormat(confirm_activate_ ? "users.reactivated" : "users.deactivated", {confirm_user_});
             ImGui::CloseCurrentPopup();
         } else {
-            confirm_error_ = st.error().message;
+            confirm_error_ = ErrorText(st.error());
         }
     }
     EndDialog();

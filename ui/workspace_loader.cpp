@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "demo/demo_company.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 
 namespace crm::ui {
@@ -39,13 +40,13 @@ std::string StartupNotice::Text() const {
         case Kind::NewerVersion:
             return Tr("banner.newer");
         case Kind::OpenFailed:
-            return TrFormat("banner.open_failed", {detail});
+            return TrFormat("banner.open_failed", {ErrorText(detail)});
         case Kind::SetAsideFailed:
-            return TrFormat("banner.set_aside_failed", {detail});
+            return TrFormat("banner.set_aside_failed", {ErrorText(detail)});
         case Kind::StorageUnavailable:
-            return TrFormat("banner.storage_unavailable", {detail});
+            return TrFormat("banner.storage_unavailable", {ErrorText(detail)});
         case Kind::DemoFailed:
-            return TrFormat("banner.demo_failed", {detail});
+            return TrFormat("banner.demo_failed", {ErrorText(detail)});
     }
     return {};
 }

@@ -26,7 +26,7 @@ struct StartupNotice {
     Kind kind = Kind::None;
     std::string file;    ///< the original file (Foreign)
     std::string aside;   ///< where the damaged file was moved
-    std::string detail;  ///< the underlying error message
+    std::string detail;  ///< the underlying error message (English; Text() shows it translated)
 
     /// The banner text in the current language ("" for None).
     std::string Text() const;

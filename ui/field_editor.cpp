@@ -427,7 +427,8 @@ bool FieldEditor::Save() {
     for (PicklistValue& v : draft_.picklist) {
         if (v.api_name.empty()) v.api_name = v.label;
     }
-    if (draft_.type == FieldType::Formula && formula_.error()) errors_["formula"] = ErrorText(*formula_.error());
+    if (draft_.type == FieldType::Formula && formula_.error())
+        errors_["formula"] = ErrorText(*formula_.error());
     if (!errors_.empty()) return false;
     SchemaService& schema = workspace_.schema();
     if (is_new_) {

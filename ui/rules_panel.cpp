@@ -136,7 +136,8 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
                         return schema.CompileRule(object_name, text);
                     },
                     schema.version());
-                PublishError("rule.editor.error_marker", formula_.error() ? ErrorText(*formula_.error()) : std::string());
+                PublishError("rule.editor.error_marker",
+                             formula_.error() ? ErrorText(*formula_.error()) : std::string());
             });
     FormRow("rule.editor.message", "rule.editor.message", w, errors_, "error_message", [&] {
         InputString("##message", &draft_.error_message);

@@ -46,6 +46,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {2, "schema metadata, standard objects and their record tables", SchemaMigrationSql()},
         // Users and permissions, with the built-in "admin" user (System Administrator profile).
         {3, "users, roles, teams, profiles, permission sets, sharing and kept access tables", AccessMigrationSql()},
+        // Indexed fields: sorting a large list by an indexed field reads only the rows of the page.
+        {4, "indexes for sorting and filtering on chosen fields", IndexedFieldsMigrationSql()},
     };
     return migrations;
 }

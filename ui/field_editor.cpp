@@ -146,6 +146,12 @@ std::string FieldEditor::Draw(const PageContext& ctx) {
         ImGui::SameLine(0.0f, 16.0f * s);
         ImGui::Checkbox(Label("field.editor.track_history").c_str(), &draft_.track_history);
         MarkItem("field.editor.track_history");
+        ImGui::SameLine(0.0f, 16.0f * s);
+        ImGui::BeginDisabled(draft_.type == FieldType::Formula);
+        ImGui::Checkbox(Label("field.editor.indexed").c_str(), &draft_.indexed);
+        MarkItem("field.editor.indexed");
+        ImGui::EndDisabled();
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", Tr("field.editor.indexed.help"));
     });
     if (errors_.count("unique")) FormRow("", "field.editor.unique", w, errors_, "unique", [] {});
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "access/owner_index.h"
 #include "audit/audit_log.h"
 #include "common/text.h"
 #include "demo/demo_company.h"
@@ -26,14 +27,28 @@ using nlohmann::json;
 namespace {
 
 const char* const kSystemNames[kSystemPermissionCount] = {
-    "manage_users",  "manage_roles_and_permissions", "customize_schema",         "manage_workflows",
-    "manage_reports", "import_data",                 "export_data",              "backup_and_restore",
-    "view_setup_audit_trail", "manage_integrations",
+    "manage_users",
+    "manage_roles_and_permissions",
+    "customize_schema",
+    "manage_workflows",
+    "manage_reports",
+    "import_data",
+    "export_data",
+    "backup_and_restore",
+    "view_setup_audit_trail",
+    "manage_integrations",
 };
 const char* const kSystemLabelsEn[kSystemPermissionCount] = {
-    "Manage Users",  "Manage Roles and Permissions", "Customize Schema",        "Manage Workflows",
-    "Manage Reports", "Import Data",                 "Export Data",             "Backup and Restore",
-    "View Setup Audit Trail", "Manage Integrations",
+    "Manage Users",
+    "Manage Roles and Permissions",
+    "Customize Schema",
+    "Manage Workflows",
+    "Manage Reports",
+    "Import Data",
+    "Export Data",
+    "Backup and Restore",
+    "View Setup Audit Trail",
+    "Manage Integrations",
 };
 const char* const kObjectPermNames[6] = {"read", "create", "edit", "delete", "view_all", "modify_all"};
 const char* const kObjectPermLabelsZh[6] = {"读取", "创建", "编辑", "删除", "查看全部", "修改全部"};
@@ -45,10 +60,14 @@ bool Same(std::string_view a, std::string_view b) { return Lower(a) == Lower(b);
 
 uint8_t ActionBit(ObjectAction a) {
     switch (a) {
-        case ObjectAction::Read: return kObjRead;
-        case ObjectAction::Create: return kObjCreate;
-        case ObjectAction::Edit: return kObjEdit;
-        case ObjectAction::Delete: return kObjDelete;
+        case ObjectAction::Read:
+            return kObjRead;
+        case ObjectAction::Create:
+            return kObjCreate;
+        case ObjectAction::Edit:
+            return kObjEdit;
+        case ObjectAction::Delete:
+            return kObjDelete;
     }
     return kObjRead;
 }
@@ -56,9 +75,12 @@ uint8_t ActionBit(ObjectAction a) {
 // Delete (and re-owning) needs Full: the owner, someone above the owner, or Modify All.
 AccessLevel NeededLevel(ObjectAction a) {
     switch (a) {
-        case ObjectAction::Read: return AccessLevel::Read;
-        case ObjectAction::Edit: return AccessLevel::Edit;
-        default: return AccessLevel::Full;
+        case ObjectAction::Read:
+            return AccessLevel::Read;
+        case ObjectAction::Edit:
+            return AccessLevel::Edit;
+        default:
+            return AccessLevel::Full;
     }
 }
 
@@ -66,8 +88,8 @@ bool ValidUsername(std::string_view u) {
     if (u.size() < 2 || u.size() > 64) return false;
     if (!((u[0] >= 'a' && u[0] <= 'z') || (u[0] >= 'A' && u[0] <= 'Z'))) return false;
     for (char c : u) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                        c == '_' || c == '-' || c == '@';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '.' || c == '_' || c == '-' || c == '@';
         if (!ok) return false;
     }
     return true;
@@ -75,7 +97,8 @@ bool ValidUsername(std::string_view u) {
 
 bool ValidEmail(std::string_view e) {
     const size_t at = e.find('@');
-    if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) return false;
+    if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos)
+        return false;
     std::string_view domain = e.substr(at + 1);
     const size_t dot = domain.find('.');
     if (dot == std::string_view::npos || dot == 0 || domain.back() == '.') return false;
@@ -86,14 +109,20 @@ bool ValidEmail(std::string_view e) {
 }
 
 const char* KindText(PermissionSetKind k) { return k == PermissionSetKind::Profile ? "profile" : "permset"; }
-const char* KindWord(PermissionSetKind k) { return k == PermissionSetKind::Profile ? "profile" : "permission set"; }
+const char* KindWord(PermissionSetKind k) {
+    return k == PermissionSetKind::Profile ? "profile" : "permission set";
+}
 
 int64_t GroupId(ShareGroup::Kind kind, int64_t id) {
     switch (kind) {
-        case ShareGroup::Kind::Role: return id * 4;
-        case ShareGroup::Kind::RoleAndSubordinates: return id * 4 + 1;
-        case ShareGroup::Kind::Team: return id * 4 + 2;
-        case ShareGroup::Kind::User: return id * 4 + 3;  // not materialised: users are matched directly
+        case ShareGroup::Kind::Role:
+            return id * 4;
+        case ShareGroup::Kind::RoleAndSubordinates:
+            return id * 4 + 1;
+        case ShareGroup::Kind::Team:
+            return id * 4 + 2;
+        case ShareGroup::Kind::User:
+            return id * 4 + 3;  // not materialised: users are matched directly
     }
     return 0;
 }
@@ -126,7 +155,9 @@ std::vector<std::string> ObjectPermNames(uint8_t bits) {
 }
 
 Result<uint8_t> ParseObjectPerms(const json& names) {
-    if (!names.is_array()) return MakeError("invalid_argument", "Permissions are a list such as [\"read\", \"edit\"].", "permissions");
+    if (!names.is_array())
+        return MakeError("invalid_argument", "Permissions are a list such as [\"read\", \"edit\"].",
+                         "permissions");
     uint8_t bits = 0;
     for (const json& n : names) {
         bool found = false;
@@ -157,9 +188,12 @@ uint8_t WithFieldDependencies(uint8_t bits) { return (bits & kFieldEdit) ? (bits
 
 const char* OrgWideDefaultName(OrgWideDefault owd) {
     switch (owd) {
-        case OrgWideDefault::Private: return "private";
-        case OrgWideDefault::PublicRead: return "public_read";
-        case OrgWideDefault::PublicReadWrite: return "public_read_write";
+        case OrgWideDefault::Private:
+            return "private";
+        case OrgWideDefault::PublicRead:
+            return "public_read";
+        case OrgWideDefault::PublicReadWrite:
+            return "public_read_write";
     }
     return "private";
 }
@@ -173,10 +207,14 @@ std::optional<OrgWideDefault> ParseOrgWideDefault(std::string_view name) {
 
 const char* ShareGroupKindName(ShareGroup::Kind kind) {
     switch (kind) {
-        case ShareGroup::Kind::Role: return "role";
-        case ShareGroup::Kind::RoleAndSubordinates: return "role_and_subordinates";
-        case ShareGroup::Kind::Team: return "team";
-        case ShareGroup::Kind::User: return "user";
+        case ShareGroup::Kind::Role:
+            return "role";
+        case ShareGroup::Kind::RoleAndSubordinates:
+            return "role_and_subordinates";
+        case ShareGroup::Kind::Team:
+            return "team";
+        case ShareGroup::Kind::User:
+            return "user";
     }
     return "role";
 }
@@ -188,16 +226,21 @@ const char* AccessLevelName(AccessLevel level) {
 
 const char* ObjectActionName(ObjectAction action) {
     switch (action) {
-        case ObjectAction::Create: return "create";
-        case ObjectAction::Read: return "read";
-        case ObjectAction::Edit: return "edit";
-        case ObjectAction::Delete: return "delete";
+        case ObjectAction::Create:
+            return "create";
+        case ObjectAction::Read:
+            return "read";
+        case ObjectAction::Edit:
+            return "edit";
+        case ObjectAction::Delete:
+            return "delete";
     }
     return "read";
 }
 
 std::optional<ObjectAction> ParseObjectAction(std::string_view name) {
-    for (ObjectAction a : {ObjectAction::Create, ObjectAction::Read, ObjectAction::Edit, ObjectAction::Delete}) {
+    for (ObjectAction a :
+         {ObjectAction::Create, ObjectAction::Read, ObjectAction::Edit, ObjectAction::Delete}) {
         if (name == ObjectActionName(a)) return a;
     }
     return std::nullopt;
@@ -206,17 +249,28 @@ std::optional<ObjectAction> ParseObjectAction(std::string_view name) {
 // [SECTION] JSON
 
 json ToJson(const User& u) {
-    return json{{"id", u.id},           {"username", u.username},   {"full_name", u.full_name},
-                {"email", u.email},     {"phone", u.phone},         {"active", u.active},
-                {"manager", u.manager}, {"role", u.role},           {"profile", u.profile},
-                {"teams", u.teams},     {"permission_sets", u.permission_sets},
-                {"language", u.language}, {"time_zone", u.time_zone}};
+    return json{{"id", u.id},
+                {"username", u.username},
+                {"full_name", u.full_name},
+                {"email", u.email},
+                {"phone", u.phone},
+                {"active", u.active},
+                {"manager", u.manager},
+                {"role", u.role},
+                {"profile", u.profile},
+                {"teams", u.teams},
+                {"permission_sets", u.permission_sets},
+                {"language", u.language},
+                {"time_zone", u.time_zone}};
 }
 
 json ToJson(const Role& r) { return json{{"id", r.id}, {"name", r.name}, {"parent", r.parent}}; }
 
 json ToJson(const Team& t) {
-    return json{{"id", t.id}, {"name", t.name}, {"description", t.description}, {"members", t.members},
+    return json{{"id", t.id},
+                {"name", t.name},
+                {"description", t.description},
+                {"members", t.members},
                 {"permission_sets", t.permission_sets}};
 }
 
@@ -234,15 +288,16 @@ json ToJson(const PermissionSet& s) {
     }
     json system = json::array();
     for (SystemPermission p : s.system) system.push_back(SystemPermissionName(p));
-    return json{{"id", s.id},         {"kind", KindText(s.kind)}, {"name", s.name},
-                {"description", s.description}, {"objects", objects}, {"fields", fields},
-                {"system", system}};
+    return json{
+        {"id", s.id},         {"kind", KindText(s.kind)}, {"name", s.name},  {"description", s.description},
+        {"objects", objects}, {"fields", fields},         {"system", system}};
 }
 
 Result<User> UserFromJson(const json& j, User base) {
     if (!j.is_object()) return MakeError("invalid_argument", "A user is a JSON object.", "user");
-    static const std::vector<std::string> keys = {"username", "full_name", "email",   "phone",    "active",
-                                                  "manager",  "role",      "profile", "language", "time_zone"};
+    static const std::vector<std::string> keys = {"username", "full_name", "email", "phone",
+                                                  "active",   "manager",   "role",  "profile",
+                                                  "language", "time_zone"};
     for (auto it = j.begin(); it != j.end(); ++it) {
         if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) {
             std::string close = ClosestMatch(it.key(), keys);
@@ -252,7 +307,8 @@ Result<User> UserFromJson(const json& j, User base) {
                              it.key());
         }
         if (it.key() == "active") {
-            if (!it->is_boolean()) return MakeError("invalid_argument", "\"active\" is true or false.", "active");
+            if (!it->is_boolean())
+                return MakeError("invalid_argument", "\"active\" is true or false.", "active");
             base.active = it->get<bool>();
             continue;
         }
@@ -280,11 +336,12 @@ json ToJson(const ObjectSharing& s) {
 }
 
 json ToJson(const SharingRule& r) {
-    json out = {{"id", r.id},
-                {"object", r.object},
-                {"name", r.name},
-                {"share_with", {{"kind", ShareGroupKindName(r.share_with.kind)}, {"name", r.share_with.name}}},
-                {"level", AccessLevelName(r.level)}};
+    json out = {
+        {"id", r.id},
+        {"object", r.object},
+        {"name", r.name},
+        {"share_with", {{"kind", ShareGroupKindName(r.share_with.kind)}, {"name", r.share_with.name}}},
+        {"level", AccessLevelName(r.level)}};
     if (r.owned_by) {
         out["owned_by"] = {{"kind", ShareGroupKindName(r.owned_by->kind)}, {"name", r.owned_by->name}};
     } else {
@@ -298,9 +355,11 @@ Result<SharingRule> SharingRuleFromJson(const json& j, SharingRule base) {
     auto group = [](const json& g, const char* key) -> Result<ShareGroup> {
         if (!g.is_object() || !g.contains("kind") || !g.contains("name") || !g["kind"].is_string() ||
             !g["name"].is_string()) {
-            return MakeError("invalid_argument",
-                             Q(key) + " is {\"kind\": \"role\"|\"role_and_subordinates\"|\"team\"|\"user\", \"name\": ...}.",
-                             key);
+            return MakeError(
+                "invalid_argument",
+                Q(key) +
+                    " is {\"kind\": \"role\"|\"role_and_subordinates\"|\"team\"|\"user\", \"name\": ...}.",
+                key);
         }
         std::optional<ShareGroup::Kind> k = ParseGroupKind(g["kind"].get<std::string>());
         if (!k) return MakeError("invalid_argument", "Unknown group kind " + g["kind"].dump() + ".", key);
@@ -332,7 +391,8 @@ Result<SharingRule> SharingRuleFromJson(const json& j, SharingRule base) {
             else
                 return MakeError("invalid_argument", "A rule shares at \"read\" or \"edit\".", "level");
         } else if (k != "id") {
-            return MakeError("invalid_argument", "A sharing rule has no property " + Q(k) + " of that type.", k);
+            return MakeError("invalid_argument", "A sharing rule has no property " + Q(k) + " of that type.",
+                             k);
         }
     }
     return base;
@@ -361,8 +421,8 @@ struct AccessService::Snapshot {
         PermissionSetKind kind = PermissionSetKind::PermissionSet;
         std::string name;
         bool all_objects = false;
-        std::vector<uint8_t> objects;                  ///< per object index
-        std::vector<std::vector<uint8_t>> fields;      ///< per object index, per field index: effective in set
+        std::vector<uint8_t> objects;              ///< per object index
+        std::vector<std::vector<uint8_t>> fields;  ///< per object index, per field index: effective in set
         uint32_t system = 0;
     };
     struct UserInfo {
@@ -436,7 +496,8 @@ struct AccessService::Snapshot {
         return it == object_by_name.end() ? -1 : it->second;
     }
     bool RoleAtOrBelow(int role, int top) const {
-        return role >= 0 && top >= 0 && roles[top].tin <= roles[role].tin && roles[role].tin < roles[top].tout;
+        return role >= 0 && top >= 0 && roles[top].tin <= roles[role].tin &&
+               roles[role].tin < roles[top].tout;
     }
     bool InTeam(int user, int team) const {
         const auto& t = users[static_cast<size_t>(user)].teams;
@@ -445,10 +506,14 @@ struct AccessService::Snapshot {
     bool InGroup(int user, ShareGroup::Kind kind, int index) const {
         const UserInfo& u = users[static_cast<size_t>(user)];
         switch (kind) {
-            case ShareGroup::Kind::Role: return u.role == index;
-            case ShareGroup::Kind::RoleAndSubordinates: return RoleAtOrBelow(u.role, index);
-            case ShareGroup::Kind::Team: return InTeam(user, index);
-            case ShareGroup::Kind::User: return user == index;
+            case ShareGroup::Kind::Role:
+                return u.role == index;
+            case ShareGroup::Kind::RoleAndSubordinates:
+                return RoleAtOrBelow(u.role, index);
+            case ShareGroup::Kind::Team:
+                return InTeam(user, index);
+            case ShareGroup::Kind::User:
+                return user == index;
         }
         return false;
     }
@@ -530,11 +595,13 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
         }
     }
     {
-        Statement st = db.Prepare("SELECT id, kind, name, all_objects FROM access_permission_set ORDER BY id");
+        Statement st =
+            db.Prepare("SELECT id, kind, name, all_objects FROM access_permission_set ORDER BY id");
         while (st.Step()) {
             Snapshot::Set set;
             set.id = st.Int(0);
-            set.kind = st.Text(1) == "profile" ? PermissionSetKind::Profile : PermissionSetKind::PermissionSet;
+            set.kind =
+                st.Text(1) == "profile" ? PermissionSetKind::Profile : PermissionSetKind::PermissionSet;
             set.name = st.Text(2);
             set.all_objects = st.Int(3) != 0;
             set.objects.assign(n_obj, set.all_objects ? uint8_t{63} : uint8_t{0});
@@ -546,7 +613,8 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
             const int o = s->Object(op.Text(1));
             auto it = s->set_by_id.find(op.Int(0));
             if (o < 0 || it == s->set_by_id.end()) continue;
-            s->sets[static_cast<size_t>(it->second)].objects[static_cast<size_t>(o)] |= static_cast<uint8_t>(op.Int(2));
+            s->sets[static_cast<size_t>(it->second)].objects[static_cast<size_t>(o)] |=
+                static_cast<uint8_t>(op.Int(2));
         }
         // Field defaults follow the set's object permission; explicit rows replace them (within the set).
         for (Snapshot::Set& set : s->sets) {
@@ -567,7 +635,8 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
             if (set.all_objects) continue;  // the built-in administrator profile always reads and edits all
             const ObjectDef& def = *s->objects[static_cast<size_t>(o)].def;
             for (size_t f = 0; f < def.fields.size(); ++f) {
-                if (Same(def.fields[f].api_name, fp.Text(2))) set.fields[static_cast<size_t>(o)][f] = static_cast<uint8_t>(fp.Int(3));
+                if (Same(def.fields[f].api_name, fp.Text(2)))
+                    set.fields[static_cast<size_t>(o)][f] = static_cast<uint8_t>(fp.Int(3));
             }
         }
         Statement sp = db.Prepare("SELECT set_id, permission FROM access_system_perm");
@@ -591,17 +660,20 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
         while (tp.Step()) {
             auto t = s->team_by_id.find(tp.Int(0));
             auto p = s->set_by_id.find(tp.Int(1));
-            if (t != s->team_by_id.end() && p != s->set_by_id.end()) s->teams[static_cast<size_t>(t->second)].sets.push_back(p->second);
+            if (t != s->team_by_id.end() && p != s->set_by_id.end())
+                s->teams[static_cast<size_t>(t->second)].sets.push_back(p->second);
         }
     }
     {
-        Statement st = db.Prepare("SELECT id, username, active, role_id, profile_id FROM access_user ORDER BY id");
+        Statement st =
+            db.Prepare("SELECT id, username, active, role_id, profile_id FROM access_user ORDER BY id");
         while (st.Step()) {
             Snapshot::UserInfo u;
             u.id = st.Int(0);
             u.username = st.Text(1);
             u.active = st.Int(2) != 0;
-            if (auto r = s->role_by_id.find(st.OptInt(3).value_or(0)); r != s->role_by_id.end()) u.role = r->second;
+            if (auto r = s->role_by_id.find(st.OptInt(3).value_or(0)); r != s->role_by_id.end())
+                u.role = r->second;
             if (auto p = s->set_by_id.find(st.Int(4)); p != s->set_by_id.end()) u.profile = p->second;
             s->user_by_name[Lower(u.username)] = static_cast<int>(s->users.size());
             s->user_by_id[u.id] = static_cast<int>(s->users.size());
@@ -611,13 +683,15 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
         while (up.Step()) {
             auto u = s->user_by_id.find(up.Int(0));
             auto p = s->set_by_id.find(up.Int(1));
-            if (u != s->user_by_id.end() && p != s->set_by_id.end()) s->users[static_cast<size_t>(u->second)].direct_sets.push_back(p->second);
+            if (u != s->user_by_id.end() && p != s->set_by_id.end())
+                s->users[static_cast<size_t>(u->second)].direct_sets.push_back(p->second);
         }
         Statement tm = db.Prepare("SELECT team_id, user_id FROM access_team_member");
         while (tm.Step()) {
             auto t = s->team_by_id.find(tm.Int(0));
             auto u = s->user_by_id.find(tm.Int(1));
-            if (u != s->user_by_id.end() && t != s->team_by_id.end()) s->users[static_cast<size_t>(u->second)].teams.push_back(t->second);
+            if (u != s->user_by_id.end() && t != s->team_by_id.end())
+                s->users[static_cast<size_t>(u->second)].teams.push_back(t->second);
         }
     }
     // Grants: the union of profile + direct sets + team sets, computed once per distinct combination.
@@ -717,7 +791,8 @@ DELETE FROM access_user_object_perm;
 DELETE FROM access_user_system_perm;
 )sql";
     if (Status st = db.Exec(sql); !st.ok()) return st;
-    Statement op = db.Prepare("INSERT INTO access_user_object_perm(user_id, object, bits) VALUES(?1, ?2, ?3)");
+    Statement op =
+        db.Prepare("INSERT INTO access_user_object_perm(user_id, object, bits) VALUES(?1, ?2, ?3)");
     Statement sp = db.Prepare("INSERT INTO access_user_system_perm(user_id, permission) VALUES(?1, ?2)");
     for (const Snapshot::UserInfo& u : s.users) {
         const Snapshot::Grants& g = s.grants[static_cast<size_t>(u.grants)];
@@ -748,11 +823,21 @@ void BindValue(Statement& st, int index, const formula::Value& v) {
         return;
     }
     switch (v.type()) {
-        case ValueType::Number: st.Bind(index, v.number()); break;
-        case ValueType::Boolean: st.Bind(index, int64_t{v.boolean() ? 1 : 0}); break;
-        case ValueType::Date: st.Bind(index, v.days()); break;
-        case ValueType::DateTime: st.Bind(index, v.ms()); break;
-        default: st.Bind(index, v.text()); break;
+        case ValueType::Number:
+            st.Bind(index, v.number());
+            break;
+        case ValueType::Boolean:
+            st.Bind(index, int64_t{v.boolean() ? 1 : 0});
+            break;
+        case ValueType::Date:
+            st.Bind(index, v.days());
+            break;
+        case ValueType::DateTime:
+            st.Bind(index, v.ms());
+            break;
+        default:
+            st.Bind(index, v.text());
+            break;
     }
 }
 
@@ -764,13 +849,16 @@ void BindValue(Statement& st, int index, const formula::Value& v) {
 class AccessService::Policy final : public AccessPolicy {
 public:
     explicit Policy(AccessService& service) : service_(service) {}
-    bool CanAccessObject(const std::string& user, const ObjectDef& object, ObjectAction action) const override {
+    bool CanAccessObject(const std::string& user, const ObjectDef& object,
+                         ObjectAction action) const override {
         return service_.Decide(user, action, object.api_name).allowed;
     }
-    bool CanReadField(const std::string& user, const ObjectDef& object, const FieldDef& field) const override {
+    bool CanReadField(const std::string& user, const ObjectDef& object,
+                      const FieldDef& field) const override {
         return FieldBits(user, object, field) & kFieldRead;
     }
-    bool CanEditField(const std::string& user, const ObjectDef& object, const FieldDef& field) const override {
+    bool CanEditField(const std::string& user, const ObjectDef& object,
+                      const FieldDef& field) const override {
         return FieldBits(user, object, field) & kFieldEdit;
     }
     AccessLevel RecordLevel(const std::string& user, const ObjectDef& object, int64_t record_id,
@@ -806,15 +894,21 @@ private:
 
 AccessService::AccessService(Database& db, AuditLog& audit, SchemaService& schema, const Clock& clock,
                              std::function<void()> on_commit)
-    : db_(db), audit_(audit), schema_(schema), clock_(clock), on_commit_(std::move(on_commit)),
-      policy_(std::make_unique<Policy>(*this)) {}
+    : db_(db),
+      audit_(audit),
+      schema_(schema),
+      clock_(clock),
+      on_commit_(std::move(on_commit)),
+      policy_(std::make_unique<Policy>(*this)),
+      owners_(std::make_unique<OwnerIndex>(db)) {}
 
 AccessService::~AccessService() = default;
 
 const AccessPolicy& AccessService::policy() const { return *policy_; }
 
 const AccessService::Snapshot& AccessService::Snap() {
-    if (!snapshot_ || snapshot_->access_version != version_ || snapshot_->schema_version != schema_.version()) {
+    if (!snapshot_ || snapshot_->access_version != version_ ||
+        snapshot_->schema_version != schema_.version()) {
         snapshot_ = BuildSnapshot(db_, schema_);
         snapshot_->access_version = version_;
     }
@@ -825,9 +919,9 @@ namespace {
 
 // The record level from sharing, for a user who may perform the action on the object. `why` collects
 // the grants when explaining (nullptr on the fast path).
+template <class CriteriaMatch>
 AccessLevel RecordLevelFor(const Snapshot& s, int u, int o, int64_t record_id, int64_t owner_id,
-                           const std::function<bool(const Snapshot::Rule&)>& criteria_match,
-                           std::vector<Reason>* why) {
+                           const CriteriaMatch& criteria_match, std::vector<Reason>* why) {
     const Snapshot::UserInfo& user = s.users[static_cast<size_t>(u)];
     const Snapshot::ObjectInfo& obj = s.objects[static_cast<size_t>(o)];
     const uint8_t bits = s.grants[static_cast<size_t>(user.grants)].objects[static_cast<size_t>(o)];
@@ -838,16 +932,18 @@ AccessLevel RecordLevelFor(const Snapshot& s, int u, int o, int64_t record_id, i
     };
     if (bits & kObjModifyAll) {
         raise(AccessLevel::Full);
-        if (why) why->push_back(MakeReason("access.modify_all", {{"object", oname}},
-                                           "Modify All on " + oname + " gives full access to every record.",
-                                           oname + " 的“修改全部”权限可完全访问所有记录。"));
+        if (why)
+            why->push_back(MakeReason("access.modify_all", {{"object", oname}},
+                                      "Modify All on " + oname + " gives full access to every record.",
+                                      oname + " 的“修改全部”权限可完全访问所有记录。"));
         if (!why) return level;
     }
     if (bits & kObjViewAll) {
         raise(AccessLevel::Read);
-        if (why) why->push_back(MakeReason("access.view_all", {{"object", oname}},
-                                           "View All on " + oname + " gives read access to every record.",
-                                           oname + " 的“查看全部”权限可读取所有记录。"));
+        if (why)
+            why->push_back(MakeReason("access.view_all", {{"object", oname}},
+                                      "View All on " + oname + " gives read access to every record.",
+                                      oname + " 的“查看全部”权限可读取所有记录。"));
     }
     int owner = -1;
     if (owner_id > 0) {
@@ -856,18 +952,21 @@ AccessLevel RecordLevelFor(const Snapshot& s, int u, int o, int64_t record_id, i
     }
     if (owner == u) {
         raise(AccessLevel::Full);
-        if (why) why->push_back(MakeReason("access.owner", {{"record", std::to_string(record_id)}},
-                                           "You own this record: full access.", "你是该记录的所有人：完全访问。"));
+        if (why)
+            why->push_back(MakeReason("access.owner", {{"record", std::to_string(record_id)}},
+                                      "You own this record: full access.", "你是该记录的所有人：完全访问。"));
         if (!why) return level;
     }
     if (obj.owd != OrgWideDefault::Private) {
-        const AccessLevel l = obj.owd == OrgWideDefault::PublicReadWrite ? AccessLevel::Edit : AccessLevel::Read;
+        const AccessLevel l =
+            obj.owd == OrgWideDefault::PublicReadWrite ? AccessLevel::Edit : AccessLevel::Read;
         raise(l);
-        if (why) why->push_back(MakeReason("access.owd", {{"object", oname}, {"owd", OrgWideDefaultName(obj.owd)}},
-                                           "The organization-wide default of " + oname + " is " +
-                                               (l == AccessLevel::Edit ? "Public Read/Write." : "Public Read Only."),
-                                           oname + " 的组织范围默认设置为" +
-                                               (l == AccessLevel::Edit ? "公共读写。" : "公共只读。")));
+        if (why)
+            why->push_back(MakeReason(
+                "access.owd", {{"object", oname}, {"owd", OrgWideDefaultName(obj.owd)}},
+                "The organization-wide default of " + oname + " is " +
+                    (l == AccessLevel::Edit ? "Public Read/Write." : "Public Read Only."),
+                oname + " 的组织范围默认设置为" + (l == AccessLevel::Edit ? "公共读写。" : "公共只读。")));
     }
     if (owner >= 0) {
         const Snapshot::UserInfo& ow = s.users[static_cast<size_t>(owner)];
@@ -879,17 +978,18 @@ AccessLevel RecordLevelFor(const Snapshot& s, int u, int o, int64_t record_id, i
                 const std::string& orr = s.roles[static_cast<size_t>(ow.role)].name;
                 why->push_back(MakeReason("access.hierarchy",
                                           {{"owner", ow.username}, {"owner_role", orr}, {"role", ur}},
-                                          "Your role " + ur + " is above the owner's role " + orr + " (owner " +
-                                              ow.username + "): the owner's access.",
+                                          "Your role " + ur + " is above the owner's role " + orr +
+                                              " (owner " + ow.username + "): the owner's access.",
                                           "你的角色“" + ur + "”高于所有人 " + ow.username + " 的角色“" + orr +
                                               "”：获得所有人的访问权限。"));
             }
         }
         if (obj.team_access != AccessLevel::None && level < obj.team_access && s.ShareATeam(u, owner)) {
             raise(obj.team_access);
-            if (why) why->push_back(MakeReason("access.team", {{"owner", ow.username}},
-                                               "You share a team with the owner " + ow.username + ".",
-                                               "你与所有人 " + ow.username + " 同属一个团队。"));
+            if (why)
+                why->push_back(MakeReason("access.team", {{"owner", ow.username}},
+                                          "You share a team with the owner " + ow.username + ".",
+                                          "你与所有人 " + ow.username + " 同属一个团队。"));
         }
     }
     for (const Snapshot::Rule& r : obj.rules) {
@@ -903,19 +1003,23 @@ AccessLevel RecordLevelFor(const Snapshot& s, int u, int o, int64_t record_id, i
         }
         if (!match) continue;
         raise(r.level);
-        if (why) why->push_back(MakeReason("access.sharing_rule", {{"rule", r.name}, {"level", AccessLevelName(r.level)}},
-                                           "The sharing rule " + r.name + " shares it with you (" +
-                                               (r.level == AccessLevel::Edit ? "read/write" : "read only") + ").",
-                                           "共享规则“" + r.name + "”与你共享该记录（" +
-                                               (r.level == AccessLevel::Edit ? "读写" : "只读") + "）。"));
+        if (why)
+            why->push_back(MakeReason("access.sharing_rule",
+                                      {{"rule", r.name}, {"level", AccessLevelName(r.level)}},
+                                      "The sharing rule " + r.name + " shares it with you (" +
+                                          (r.level == AccessLevel::Edit ? "read/write" : "read only") + ").",
+                                      "共享规则“" + r.name + "”与你共享该记录（" +
+                                          (r.level == AccessLevel::Edit ? "读写" : "只读") + "）。"));
     }
     return level;
 }
 
 }  // namespace
 
-AccessDecision AccessService::DecideForOwner(std::string_view username, ObjectAction action,
-                                             std::string_view object, int64_t record_id, int64_t owner_id) {
+template <class OwnerOf>
+AccessDecision AccessService::DecideWith(std::string_view username, ObjectAction action,
+                                         std::string_view object, int64_t record_id,
+                                         const OwnerOf& owner_of) {
     if (username == kDemoActor) return AccessDecision{true, AccessLevel::Full};
     const Snapshot& s = Snap();
     const int u = s.setup_mode ? s.admin : s.User(username);
@@ -926,9 +1030,23 @@ AccessDecision AccessService::DecideForOwner(std::string_view username, ObjectAc
     const uint8_t bits = s.grants[static_cast<size_t>(user.grants)].objects[static_cast<size_t>(o)];
     if (!(bits & ActionBit(action))) return {};
     if (record_id <= 0 || action == ObjectAction::Create) return AccessDecision{true, AccessLevel::Full};
+    const std::optional<int64_t> owner = owner_of(s, o);
+    if (!owner) return {};  // no such record
     auto criteria = [&](const Snapshot::Rule& r) { return CriteriaMatch(o, r.criteria, record_id); };
-    const AccessLevel level = RecordLevelFor(s, u, o, record_id, owner_id, criteria, nullptr);
+    const AccessLevel level = RecordLevelFor(s, u, o, record_id, *owner, criteria, nullptr);
     return AccessDecision{level >= NeededLevel(action), level};
+}
+
+AccessDecision AccessService::DecideForOwner(std::string_view username, ObjectAction action,
+                                             std::string_view object, int64_t record_id, int64_t owner_id) {
+    return DecideWith(username, action, object, record_id, [&](const Snapshot&, int) { return owner_id; });
+}
+
+AccessDecision AccessService::Decide(std::string_view username, ObjectAction action, std::string_view object,
+                                     int64_t record_id) {
+    return DecideWith(username, action, object, record_id, [&](const Snapshot& s, int o) {
+        return owners_->Owner(s.objects[static_cast<size_t>(o)].def->table, record_id, s.schema_version);
+    });
 }
 
 bool AccessService::CriteriaMatch(int object, const std::string& criteria, int64_t record_id) {
@@ -946,76 +1064,53 @@ bool AccessService::CriteriaMatch(int object, const std::string& criteria, int64
     so.first_param = 2;
     Result<formula::SqlCondition> cond = formula::ToSql(*c, so);
     if (!cond.ok()) return false;
-    Statement st = db_.Prepare("SELECT 1 FROM " + QuoteIdent(def.table) + " WHERE id = ?1 AND (" + cond->sql + ")");
+    Statement st =
+        db_.Prepare("SELECT 1 FROM " + QuoteIdent(def.table) + " WHERE id = ?1 AND (" + cond->sql + ")");
     st.Bind(1, record_id);
     for (size_t i = 0; i < cond->params.size(); ++i) BindValue(st, static_cast<int>(i) + 2, cond->params[i]);
     return st.Step();
 }
 
-int64_t AccessService::OwnerOf(const ObjectDef& def, int64_t record_id, bool& found) {
-    auto it = owner_statements_.find(def.table);
-    if (it == owner_statements_.end()) {
-        it = owner_statements_
-                 .emplace(def.table, std::make_unique<Statement>(
-                                         db_.Prepare("SELECT owner_id FROM " + QuoteIdent(def.table) + " WHERE id = ?1")))
-                 .first;
-    }
-    Statement& st = *it->second;
-    st.Reset();
-    st.Bind(1, record_id);
-    found = st.Step();
-    const int64_t owner = found ? st.OptInt(0).value_or(0) : 0;
-    st.Reset();
-    return owner;
-}
-
-AccessDecision AccessService::Decide(std::string_view username, ObjectAction action, std::string_view object,
-                                     int64_t record_id) {
-    if (record_id <= 0 || action == ObjectAction::Create) return DecideForOwner(username, action, object, 0, 0);
-    const Snapshot& s = Snap();
-    const int o = s.Object(object);
-    if (o < 0) return {};
-    bool found = false;
-    const int64_t owner = OwnerOf(*s.objects[static_cast<size_t>(o)].def, record_id, found);
-    if (!found) return {};
-    return DecideForOwner(username, action, object, record_id, owner);
-}
-
-AccessExplanation AccessService::Explain(std::string_view username, ObjectAction action, std::string_view object,
-                                         int64_t record_id) {
+AccessExplanation AccessService::Explain(std::string_view username, ObjectAction action,
+                                         std::string_view object, int64_t record_id) {
     AccessExplanation out;
     auto add = [&](Reason r) { out.reasons.push_back(std::move(r)); };
     if (username == kDemoActor) {
         out.decision = {true, AccessLevel::Full};
-        add(MakeReason("access.system_actor", {}, "The demo generator acts with full rights.", "演示数据生成器拥有全部权限。"));
+        add(MakeReason("access.system_actor", {}, "The demo generator acts with full rights.",
+                       "演示数据生成器拥有全部权限。"));
         return out;
     }
     const Snapshot& s = Snap();
     int u = s.User(username);
     if (s.setup_mode) {
         u = s.admin;
-        add(MakeReason("access.setup_mode", {}, "The workspace has only the built-in admin user: every actor acts as admin.",
+        add(MakeReason("access.setup_mode", {},
+                       "The workspace has only the built-in admin user: every actor acts as admin.",
                        "工作区只有内置管理员用户：所有操作者均以 admin 身份操作。"));
     }
     if (u < 0) {
-        add(MakeReason("access.unknown_user", {{"user", std::string(username)}}, "There is no user " + Q(username) + ".",
-                       "不存在用户 " + Q(username) + "。"));
+        add(MakeReason("access.unknown_user", {{"user", std::string(username)}},
+                       "There is no user " + Q(username) + ".", "不存在用户 " + Q(username) + "。"));
         return out;
     }
     const Snapshot::UserInfo& user = s.users[static_cast<size_t>(u)];
     if (!user.active) {
-        add(MakeReason("access.inactive_user", {{"user", user.username}}, "The user " + user.username + " is inactive.",
-                       "用户 " + user.username + " 已停用。"));
+        add(MakeReason("access.inactive_user", {{"user", user.username}},
+                       "The user " + user.username + " is inactive.", "用户 " + user.username + " 已停用。"));
         return out;
     }
     const int o = s.Object(object);
     if (o < 0) {
-        add(MakeReason("access.unknown_object", {{"object", std::string(object)}}, "There is no object " + Q(object) + ".",
-                       "不存在对象 " + Q(object) + "。"));
+        add(MakeReason("access.unknown_object", {{"object", std::string(object)}},
+                       "There is no object " + Q(object) + ".", "不存在对象 " + Q(object) + "。"));
         return out;
     }
     const std::string& oname = s.objects[static_cast<size_t>(o)].def->api_name;
-    const int bit_index = action == ObjectAction::Read ? 0 : action == ObjectAction::Create ? 1 : action == ObjectAction::Edit ? 2 : 3;
+    const int bit_index = action == ObjectAction::Read     ? 0
+                          : action == ObjectAction::Create ? 1
+                          : action == ObjectAction::Edit   ? 2
+                                                           : 3;
     const uint8_t bit = ActionBit(action);
     const Snapshot::Grants& g = s.grants[static_cast<size_t>(user.grants)];
     bool any = false;
@@ -1023,30 +1118,38 @@ AccessExplanation AccessService::Explain(std::string_view username, ObjectAction
         const Snapshot::Set& set = s.sets[static_cast<size_t>(si)];
         if (!(set.objects[static_cast<size_t>(o)] & bit)) continue;
         any = true;
-        const bool via_team = si != user.profile &&
-                              std::find(user.direct_sets.begin(), user.direct_sets.end(), si) == user.direct_sets.end();
+        const bool via_team =
+            si != user.profile &&
+            std::find(user.direct_sets.begin(), user.direct_sets.end(), si) == user.direct_sets.end();
         add(MakeReason("access.object_permission",
-                       {{"object", oname}, {"permission", kObjectPermNames[bit_index]}, {"kind", KindText(set.kind)},
-                        {"set", set.name}, {"via_team", via_team ? "true" : "false"}},
-                       std::string("The ") + KindWord(set.kind) + " " + set.name + (via_team ? " (through a team)" : "") +
-                           " grants " + kObjectPermNames[bit_index] + " on " + oname + ".",
-                       std::string(set.kind == PermissionSetKind::Profile ? "简档" : "权限集") + "“" + set.name + "”" +
-                           (via_team ? "（通过团队）" : "") + "授予 " + oname + " 的“" + kObjectPermLabelsZh[bit_index] +
-                           "”权限。"));
+                       {{"object", oname},
+                        {"permission", kObjectPermNames[bit_index]},
+                        {"kind", KindText(set.kind)},
+                        {"set", set.name},
+                        {"via_team", via_team ? "true" : "false"}},
+                       std::string("The ") + KindWord(set.kind) + " " + set.name +
+                           (via_team ? " (through a team)" : "") + " grants " + kObjectPermNames[bit_index] +
+                           " on " + oname + ".",
+                       std::string(set.kind == PermissionSetKind::Profile ? "简档" : "权限集") + "“" +
+                           set.name + "”" + (via_team ? "（通过团队）" : "") + "授予 " + oname + " 的“" +
+                           kObjectPermLabelsZh[bit_index] + "”权限。"));
     }
     if (!any) {
-        add(MakeReason("access.missing_object_permission", {{"object", oname}, {"permission", kObjectPermNames[bit_index]}},
-                       "No profile or permission set of " + user.username + " grants " + kObjectPermNames[bit_index] +
-                           " on " + oname + ".",
-                       user.username + " 的简档和权限集均未授予 " + oname + " 的“" + kObjectPermLabelsZh[bit_index] + "”权限。"));
+        add(MakeReason("access.missing_object_permission",
+                       {{"object", oname}, {"permission", kObjectPermNames[bit_index]}},
+                       "No profile or permission set of " + user.username + " grants " +
+                           kObjectPermNames[bit_index] + " on " + oname + ".",
+                       user.username + " 的简档和权限集均未授予 " + oname + " 的“" +
+                           kObjectPermLabelsZh[bit_index] + "”权限。"));
         return out;
     }
     if (record_id <= 0 || action == ObjectAction::Create) {
         out.decision = {true, AccessLevel::Full};
         return out;
     }
-    bool found = false;
-    const int64_t owner = OwnerOf(*s.objects[static_cast<size_t>(o)].def, record_id, found);
+    const std::optional<int64_t> found =
+        owners_->Owner(s.objects[static_cast<size_t>(o)].def->table, record_id, s.schema_version);
+    const int64_t owner = found.value_or(0);
     if (!found) {
         add(MakeReason("access.record_not_found", {{"object", oname}, {"record", std::to_string(record_id)}},
                        "There is no " + oname + " with id " + std::to_string(record_id) + ".",
@@ -1060,10 +1163,12 @@ AccessExplanation AccessService::Explain(std::string_view username, ObjectAction
     if (level < needed) {
         add(MakeReason("access.insufficient_record_access",
                        {{"needed", AccessLevelName(needed)}, {"level", AccessLevelName(level)}},
-                       std::string("This needs ") + AccessLevelName(needed) + " access to the record; sharing gives " +
-                           AccessLevelName(level) + ": no ownership, hierarchy, sharing rule or team grants more.",
-                       std::string("此操作需要对记录的“") + kLevelZh[static_cast<int>(needed)] + "”访问权限；共享仅提供“" +
-                           kLevelZh[static_cast<int>(level)] + "”：所有权、角色层级、共享规则或团队均未授予更多。"));
+                       std::string("This needs ") + AccessLevelName(needed) +
+                           " access to the record; sharing gives " + AccessLevelName(level) +
+                           ": no ownership, hierarchy, sharing rule or team grants more.",
+                       std::string("此操作需要对记录的“") + kLevelZh[static_cast<int>(needed)] +
+                           "”访问权限；共享仅提供“" + kLevelZh[static_cast<int>(level)] +
+                           "”：所有权、角色层级、共享规则或团队均未授予更多。"));
     }
     return out;
 }
@@ -1122,7 +1227,8 @@ bool AccessService::HasSystemPermission(std::string_view username, SystemPermiss
 }
 
 Status AccessService::CheckActor(std::string_view actor) {
-    if (IsBlank(actor)) return MakeError("auth.no_actor", "Say who makes the change: the acting user is missing.", "as");
+    if (IsBlank(actor))
+        return MakeError("auth.no_actor", "Say who makes the change: the acting user is missing.", "as");
     if (actor == kDemoActor) return Status::Ok();
     const Snapshot& s = Snap();
     if (s.setup_mode) return Status::Ok();
@@ -1132,7 +1238,8 @@ Status AccessService::CheckActor(std::string_view actor) {
                          "There is no user " + Q(actor) + "; act as an existing active user.", "as");
     }
     if (!s.users[static_cast<size_t>(u)].active)
-        return MakeError("access.inactive_user", "The user " + Q(actor) + " is inactive and cannot act.", "as");
+        return MakeError("access.inactive_user", "The user " + Q(actor) + " is inactive and cannot act.",
+                         "as");
     return Status::Ok();
 }
 
@@ -1140,8 +1247,8 @@ Status AccessService::Require(std::string_view actor, SystemPermission permissio
     if (Status s = CheckActor(actor); !s.ok()) return s;
     if (HasSystemPermission(actor, permission)) return Status::Ok();
     return MakeError("access.denied",
-                     "You need the system permission " + std::string(kSystemLabelsEn[static_cast<int>(permission)]) +
-                         " for this.",
+                     "You need the system permission " +
+                         std::string(kSystemLabelsEn[static_cast<int>(permission)]) + " for this.",
                      "as");
 }
 
@@ -1164,10 +1271,12 @@ Result<RecordFilter> AccessService::VisibleRecords(std::string_view username, co
     std::vector<int64_t> groups;
     if (obj.hierarchies && user.role >= 0) {
         for (int c : s.roles[static_cast<size_t>(user.role)].children)
-            groups.push_back(GroupId(ShareGroup::Kind::RoleAndSubordinates, s.roles[static_cast<size_t>(c)].id));
+            groups.push_back(
+                GroupId(ShareGroup::Kind::RoleAndSubordinates, s.roles[static_cast<size_t>(c)].id));
     }
     if (obj.team_access != AccessLevel::None) {
-        for (int t : user.teams) groups.push_back(GroupId(ShareGroup::Kind::Team, s.teams[static_cast<size_t>(t)].id));
+        for (int t : user.teams)
+            groups.push_back(GroupId(ShareGroup::Kind::Team, s.teams[static_cast<size_t>(t)].id));
     }
     RecordFilter out;
     std::vector<std::string> criteria;
@@ -1175,8 +1284,9 @@ Result<RecordFilter> AccessService::VisibleRecords(std::string_view username, co
     for (const Snapshot::Rule& r : obj.rules) {
         if (!s.InGroup(u, r.share_kind, r.share_index)) continue;
         if (r.owner_based) {
-            const int64_t id = r.owned_kind == ShareGroup::Kind::Team ? s.teams[static_cast<size_t>(r.owned_index)].id
-                                                                       : s.roles[static_cast<size_t>(r.owned_index)].id;
+            const int64_t id = r.owned_kind == ShareGroup::Kind::Team
+                                   ? s.teams[static_cast<size_t>(r.owned_index)].id
+                                   : s.roles[static_cast<size_t>(r.owned_index)].id;
             groups.push_back(GroupId(r.owned_kind, id));
             continue;
         }
@@ -1250,8 +1360,9 @@ Status AccessService::Commit(const std::function<Status()>& body) {
     std::shared_ptr<Snapshot> next = BuildSnapshot(db_, schema_);
     // No lock-out: whatever the change, some active user must still hold Manage Users.
     if (next->ActiveManageUsers() == 0) {
-        return MakeError("access.lockout",
-                         "This would leave no active user with Manage Users; give it to another active user first.");
+        return MakeError(
+            "access.lockout",
+            "This would leave no active user with Manage Users; give it to another active user first.");
     }
     if (Status s = WriteKeptTables(db_, *next); !s.ok()) return s;
     if (Status s = tx.Commit(); !s.ok()) return s;
@@ -1265,14 +1376,17 @@ Status AccessService::Commit(const std::function<Status()>& body) {
 Result<int64_t> AccessService::IdOf(const char* table, std::string_view name, const char* what,
                                     const char* field) const {
     const std::string column = std::string(table) == "access_user" ? "username" : "name";
-    Statement st = db_.Prepare(std::string("SELECT id FROM ") + table + " WHERE " + column + " = ?1 COLLATE NOCASE");
+    Statement st =
+        db_.Prepare(std::string("SELECT id FROM ") + table + " WHERE " + column + " = ?1 COLLATE NOCASE");
     st.Bind(1, name);
     if (st.Step()) return st.Int(0);
-    return MakeError(std::string("access.unknown_") + what, std::string("There is no ") + what + " " + Q(name) + ".", field);
+    return MakeError(std::string("access.unknown_") + what,
+                     std::string("There is no ") + what + " " + Q(name) + ".", field);
 }
 
 Result<int64_t> AccessService::SetIdOf(PermissionSetKind kind, std::string_view name) const {
-    Statement st = db_.Prepare("SELECT id FROM access_permission_set WHERE kind = ?1 AND name = ?2 COLLATE NOCASE");
+    Statement st =
+        db_.Prepare("SELECT id FROM access_permission_set WHERE kind = ?1 AND name = ?2 COLLATE NOCASE");
     st.Bind(1, KindText(kind)).Bind(2, name);
     if (st.Step()) return st.Int(0);
     return MakeError(kind == PermissionSetKind::Profile ? "access.unknown_profile" : "access.unknown_permset",
@@ -1292,8 +1406,10 @@ std::vector<User> AccessService::Users() const { return UsersNamed({}); }
 std::vector<User> AccessService::UsersNamed(std::string_view username) const {
     std::vector<User> out;
     Statement st = db_.Prepare(
-        "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.active, m.username, r.name, p.name, u.language, "
-        "u.time_zone, (SELECT group_concat(t.name, char(10)) FROM access_team_member tm JOIN access_team t ON "
+        "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.active, m.username, r.name, p.name, "
+        "u.language, "
+        "u.time_zone, (SELECT group_concat(t.name, char(10)) FROM access_team_member tm JOIN access_team t "
+        "ON "
         "t.id = tm.team_id WHERE tm.user_id = u.id), (SELECT group_concat(s.name, char(10)) FROM "
         "access_user_permset us JOIN access_permission_set s ON s.id = us.set_id WHERE us.user_id = u.id) "
         "FROM access_user u LEFT JOIN access_user m ON m.id = u.manager_id LEFT JOIN access_role r ON r.id = "
@@ -1343,17 +1459,21 @@ Result<User> AccessService::GetUser(std::string_view username) const {
 namespace {
 Status CheckUserFields(const User& u) {
     if (!ValidUsername(u.username)) {
-        return MakeError("access.invalid_username",
-                         "A username is 2 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter; got " +
-                             Q(u.username) + ".",
-                         "username");
+        return MakeError(
+            "access.invalid_username",
+            "A username is 2 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter; got " +
+                Q(u.username) + ".",
+            "username");
     }
-    if (IsBlank(u.full_name)) return MakeError("access.invalid_full_name", "The full name is required.", "full_name");
+    if (IsBlank(u.full_name))
+        return MakeError("access.invalid_full_name", "The full name is required.", "full_name");
     if (!ValidEmail(u.email))
-        return MakeError("access.invalid_email", Q(u.email) + " is not an email address such as li.na@example.com.", "email");
+        return MakeError("access.invalid_email",
+                         Q(u.email) + " is not an email address such as li.na@example.com.", "email");
     if (u.language != "en" && u.language != "zh-CN")
         return MakeError("access.invalid_language", "The language is \"en\" or \"zh-CN\".", "language");
-    if (IsBlank(u.time_zone)) return MakeError("access.invalid_time_zone", "The time zone is required.", "time_zone");
+    if (IsBlank(u.time_zone))
+        return MakeError("access.invalid_time_zone", "The time zone is required.", "time_zone");
     return Status::Ok();
 }
 }  // namespace
@@ -1364,7 +1484,8 @@ Result<User> AccessService::CreateUser(const std::string& actor, const User& spe
         Statement dup = db_.Prepare("SELECT 1 FROM access_user WHERE username = ?1 COLLATE NOCASE");
         dup.Bind(1, spec.username);
         if (dup.Step())
-            return MakeError("access.username_taken", "The username " + Q(spec.username) + " is taken.", "username");
+            return MakeError("access.username_taken", "The username " + Q(spec.username) + " is taken.",
+                             "username");
         Result<int64_t> profile = SetIdOf(PermissionSetKind::Profile, spec.profile);
         if (!profile.ok()) return profile.error();
         std::optional<int64_t> role, manager;
@@ -1379,7 +1500,8 @@ Result<User> AccessService::CreateUser(const std::string& actor, const User& spe
             manager = *m;
         }
         Statement ins = db_.Prepare(
-            "INSERT INTO access_user(username, full_name, email, phone, active, manager_id, role_id, profile_id, "
+            "INSERT INTO access_user(username, full_name, email, phone, active, manager_id, role_id, "
+            "profile_id, "
             "language, time_zone) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         ins.Bind(1, spec.username).Bind(2, spec.full_name).Bind(3, spec.email).Bind(4, spec.phone);
         ins.Bind(5, int64_t{spec.active ? 1 : 0}).Bind(6, manager).Bind(7, role).Bind(8, *profile);
@@ -1403,16 +1525,19 @@ Result<User> AccessService::UpdateUser(const std::string& actor, const User& cha
     }
     if (!before.ok()) {
         if (before.error().code.empty())
-            return MakeError("access.unknown_user", "There is no user with id " + std::to_string(changed.id) + ".", "id");
+            return MakeError("access.unknown_user",
+                             "There is no user with id " + std::to_string(changed.id) + ".", "id");
         return before.error();
     }
     ACCESS_TRY(CheckUserFields(changed));
     const int64_t id = before->id;
     ACCESS_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        Statement dup = db_.Prepare("SELECT 1 FROM access_user WHERE username = ?1 COLLATE NOCASE AND id <> ?2");
+        Statement dup =
+            db_.Prepare("SELECT 1 FROM access_user WHERE username = ?1 COLLATE NOCASE AND id <> ?2");
         dup.Bind(1, changed.username).Bind(2, id);
         if (dup.Step())
-            return MakeError("access.username_taken", "The username " + Q(changed.username) + " is taken.", "username");
+            return MakeError("access.username_taken", "The username " + Q(changed.username) + " is taken.",
+                             "username");
         Result<int64_t> profile = SetIdOf(PermissionSetKind::Profile, changed.profile);
         if (!profile.ok()) return profile.error();
         std::optional<int64_t> role, manager;
@@ -1424,7 +1549,8 @@ Result<User> AccessService::UpdateUser(const std::string& actor, const User& cha
         if (!changed.manager.empty()) {
             Result<int64_t> m = IdOf("access_user", changed.manager, "user", "manager");
             if (!m.ok()) return m.error();
-            if (*m == id) return MakeError("access.invalid_manager", "A user cannot be their own manager.", "manager");
+            if (*m == id)
+                return MakeError("access.invalid_manager", "A user cannot be their own manager.", "manager");
             manager = *m;
         }
         Statement up = db_.Prepare(
@@ -1450,7 +1576,8 @@ Status AccessService::SetUserActive(const std::string& actor, std::string_view u
         Statement up = db_.Prepare("UPDATE access_user SET active = ?1 WHERE id = ?2");
         up.Bind(1, int64_t{active ? 1 : 0}).Bind(2, u->id);
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, "users", active ? "reactivate" : "deactivate", "user." + u->username, u->active, active);
+        return Audit(actor, "users", active ? "reactivate" : "deactivate", "user." + u->username, u->active,
+                     active);
     });
 }
 
@@ -1460,15 +1587,17 @@ Status AccessService::DeleteUser(const std::string& actor, std::string_view user
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         int64_t owned = 0;
         for (const auto& o : schema_.Objects()) {
-            Statement c = db_.Prepare("SELECT COUNT(*) FROM " + QuoteIdent(o->table) + " WHERE owner_id = ?1");
+            Statement c =
+                db_.Prepare("SELECT COUNT(*) FROM " + QuoteIdent(o->table) + " WHERE owner_id = ?1");
             c.Bind(1, u->id);
             if (c.Step()) owned += c.Int(0);
         }
         if (owned > 0) {
-            return MakeError("access.user_owns_records",
-                             u->username + " owns " + std::to_string(owned) +
-                                 " records: deactivate the user, or transfer the records to another user first.",
-                             "username");
+            return MakeError(
+                "access.user_owns_records",
+                u->username + " owns " + std::to_string(owned) +
+                    " records: deactivate the user, or transfer the records to another user first.",
+                "username");
         }
         for (const char* sql : {"UPDATE access_user SET manager_id = NULL WHERE manager_id = ?1",
                                 "DELETE FROM access_team_member WHERE user_id = ?1",
@@ -1483,8 +1612,8 @@ Status AccessService::DeleteUser(const std::string& actor, std::string_view user
     });
 }
 
-Result<int64_t> AccessService::TransferRecords(const std::string& actor, std::string_view from, std::string_view to,
-                                               std::string_view object) {
+Result<int64_t> AccessService::TransferRecords(const std::string& actor, std::string_view from,
+                                               std::string_view to, std::string_view object) {
     Result<User> a = GetUser(from);
     if (!a.ok()) return Error{a.error().code, a.error().message, "from", 0, 0};
     Result<User> b = GetUser(to);
@@ -1501,7 +1630,8 @@ Result<int64_t> AccessService::TransferRecords(const std::string& actor, std::st
     int64_t moved = 0;
     ACCESS_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         for (const auto& o : objects) {
-            Statement st = db_.Prepare("UPDATE " + QuoteIdent(o->table) + " SET owner_id = ?1 WHERE owner_id = ?2");
+            Statement st =
+                db_.Prepare("UPDATE " + QuoteIdent(o->table) + " SET owner_id = ?1 WHERE owner_id = ?2");
             st.Bind(1, b->id).Bind(2, a->id);
             if (Status s = st.Run(); !s.ok()) return s;
             moved += db_.Changes();
@@ -1518,12 +1648,14 @@ Result<int64_t> AccessService::TransferRecords(const std::string& actor, std::st
 std::vector<Role> AccessService::Roles() const {
     std::vector<Role> out;
     Statement st = db_.Prepare(
-        "SELECT r.id, r.name, p.name FROM access_role r LEFT JOIN access_role p ON p.id = r.parent_id ORDER BY r.id");
+        "SELECT r.id, r.name, p.name FROM access_role r LEFT JOIN access_role p ON p.id = r.parent_id ORDER "
+        "BY r.id");
     while (st.Step()) out.push_back(Role{st.Int(0), st.Text(1), st.OptText(2).value_or("")});
     return out;
 }
 
-Result<Role> AccessService::CreateRole(const std::string& actor, const std::string& name, const std::string& parent) {
+Result<Role> AccessService::CreateRole(const std::string& actor, const std::string& name,
+                                       const std::string& parent) {
     if (IsBlank(name)) return MakeError("access.invalid_name", "A role needs a name.", "name");
     ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         if (IdOf("access_role", name, "role", "name").ok())
@@ -1543,7 +1675,8 @@ Result<Role> AccessService::CreateRole(const std::string& actor, const std::stri
     return Role{id.ok() ? *id : 0, name, parent};
 }
 
-Status AccessService::RenameRole(const std::string& actor, std::string_view role, const std::string& new_name) {
+Status AccessService::RenameRole(const std::string& actor, std::string_view role,
+                                 const std::string& new_name) {
     Result<int64_t> id = IdOf("access_role", role, "role", "role");
     if (!id.ok()) return id.error();
     if (IsBlank(new_name)) return MakeError("access.invalid_name", "A role needs a name.", "name");
@@ -1570,22 +1703,27 @@ Status AccessService::MoveRole(const std::string& actor, std::string_view role, 
     return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         if (parent_id) {
             // The kept closure is current: the new parent must not be the role or below it.
-            Statement c = db_.Prepare("SELECT 1 FROM access_role_closure WHERE ancestor = ?1 AND descendant = ?2");
+            Statement c =
+                db_.Prepare("SELECT 1 FROM access_role_closure WHERE ancestor = ?1 AND descendant = ?2");
             c.Bind(1, *id).Bind(2, *parent_id);
             if (c.Step()) {
                 return MakeError("access.role_cycle",
-                                 Q(new_parent) + " is " + (std::string(new_parent) == std::string(role) ? "the role itself" : "below " + Q(role)) +
+                                 Q(new_parent) + " is " +
+                                     (std::string(new_parent) == std::string(role) ? "the role itself"
+                                                                                   : "below " + Q(role)) +
                                      ": a role cannot become its own ancestor.",
                                  "parent");
             }
         }
-        Statement old = db_.Prepare("SELECT p.name FROM access_role r LEFT JOIN access_role p ON p.id = r.parent_id WHERE r.id = ?1");
+        Statement old = db_.Prepare(
+            "SELECT p.name FROM access_role r LEFT JOIN access_role p ON p.id = r.parent_id WHERE r.id = ?1");
         old.Bind(1, *id);
         std::string old_parent = old.Step() ? old.OptText(0).value_or("") : "";
         Statement up = db_.Prepare("UPDATE access_role SET parent_id = ?1 WHERE id = ?2");
         up.Bind(1, parent_id).Bind(2, *id);
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, "roles", "move", "role." + std::string(role), old_parent, std::string(new_parent));
+        return Audit(actor, "roles", "move", "role." + std::string(role), old_parent,
+                     std::string(new_parent));
     });
 }
 
@@ -1594,16 +1732,18 @@ Status AccessService::DeleteRole(const std::string& actor, std::string_view role
     if (!id.ok()) return id.error();
     return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         Statement c = db_.Prepare(
-            "SELECT (SELECT COUNT(*) FROM access_user WHERE role_id = ?1), (SELECT COUNT(*) FROM access_role WHERE "
+            "SELECT (SELECT COUNT(*) FROM access_user WHERE role_id = ?1), (SELECT COUNT(*) FROM access_role "
+            "WHERE "
             "parent_id = ?1), (SELECT COUNT(*) FROM access_sharing_rule WHERE (owned_kind IN ('role', "
-            "'role_and_subordinates') AND owned_id = ?1) OR (share_kind IN ('role', 'role_and_subordinates') AND "
+            "'role_and_subordinates') AND owned_id = ?1) OR (share_kind IN ('role', 'role_and_subordinates') "
+            "AND "
             "share_id = ?1))");
         c.Bind(1, *id);
         c.Step();
         if (c.Int(0) > 0 || c.Int(1) > 0 || c.Int(2) > 0) {
             return MakeError("access.role_not_empty",
-                             Q(role) + " has " + std::to_string(c.Int(0)) + " users, " + std::to_string(c.Int(1)) +
-                                 " child roles and " + std::to_string(c.Int(2)) +
+                             Q(role) + " has " + std::to_string(c.Int(0)) + " users, " +
+                                 std::to_string(c.Int(1)) + " child roles and " + std::to_string(c.Int(2)) +
                                  " sharing rules: move them (or delete the rules) first.",
                              "role");
         }
@@ -1622,12 +1762,14 @@ std::vector<Team> AccessService::Teams() const {
     while (st.Step()) out.push_back(Team{st.Int(0), st.Text(1), st.Text(2), {}, {}});
     for (Team& t : out) {
         Statement m = db_.Prepare(
-            "SELECT u.username FROM access_team_member tm JOIN access_user u ON u.id = tm.user_id WHERE tm.team_id = ?1 "
+            "SELECT u.username FROM access_team_member tm JOIN access_user u ON u.id = tm.user_id WHERE "
+            "tm.team_id = ?1 "
             "ORDER BY u.username");
         m.Bind(1, t.id);
         while (m.Step()) t.members.push_back(m.Text(0));
         Statement p = db_.Prepare(
-            "SELECT s.name FROM access_team_permset tp JOIN access_permission_set s ON s.id = tp.set_id WHERE "
+            "SELECT s.name FROM access_team_permset tp JOIN access_permission_set s ON s.id = tp.set_id "
+            "WHERE "
             "tp.team_id = ?1 ORDER BY s.name");
         p.Bind(1, t.id);
         while (p.Step()) t.permission_sets.push_back(p.Text(0));
@@ -1635,7 +1777,8 @@ std::vector<Team> AccessService::Teams() const {
     return out;
 }
 
-Result<Team> AccessService::CreateTeam(const std::string& actor, const std::string& name, const std::string& description) {
+Result<Team> AccessService::CreateTeam(const std::string& actor, const std::string& name,
+                                       const std::string& description) {
     if (IsBlank(name)) return MakeError("access.invalid_name", "A team needs a name.", "name");
     ACCESS_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         if (IdOf("access_team", name, "team", "name").ok())
@@ -1652,11 +1795,12 @@ Status AccessService::DeleteTeam(const std::string& actor, std::string_view team
     Result<int64_t> id = IdOf("access_team", team, "team", "team");
     if (!id.ok()) return id.error();
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        for (const char* sql : {"DELETE FROM access_team_member WHERE team_id = ?1",
-                                "DELETE FROM access_team_permset WHERE team_id = ?1",
-                                "DELETE FROM access_sharing_rule WHERE (owned_kind = 'team' AND owned_id = ?1) OR "
-                                "(share_kind = 'team' AND share_id = ?1)",
-                                "DELETE FROM access_team WHERE id = ?1"}) {
+        for (const char* sql :
+             {"DELETE FROM access_team_member WHERE team_id = ?1",
+              "DELETE FROM access_team_permset WHERE team_id = ?1",
+              "DELETE FROM access_sharing_rule WHERE (owned_kind = 'team' AND owned_id = ?1) OR "
+              "(share_kind = 'team' AND share_id = ?1)",
+              "DELETE FROM access_team WHERE id = ?1"}) {
             Statement st = db_.Prepare(sql);
             st.Bind(1, *id);
             if (Status s = st.Run(); !s.ok()) return s;
@@ -1667,35 +1811,40 @@ Status AccessService::DeleteTeam(const std::string& actor, std::string_view team
 
 namespace {
 // Inserts or deletes one (a, b) row of a link table; `what` names the change in the audit trail.
-Status Link(Database& db, const char* table, const char* a_col, const char* b_col, int64_t a, int64_t b, bool add) {
-    Statement st = db.Prepare(add ? std::string("INSERT OR IGNORE INTO ") + table + "(" + a_col + ", " + b_col +
-                                        ") VALUES(?1, ?2)"
-                                  : std::string("DELETE FROM ") + table + " WHERE " + a_col + " = ?1 AND " + b_col +
-                                        " = ?2");
+Status Link(Database& db, const char* table, const char* a_col, const char* b_col, int64_t a, int64_t b,
+            bool add) {
+    Statement st = db.Prepare(
+        add ? std::string("INSERT OR IGNORE INTO ") + table + "(" + a_col + ", " + b_col + ") VALUES(?1, ?2)"
+            : std::string("DELETE FROM ") + table + " WHERE " + a_col + " = ?1 AND " + b_col + " = ?2");
     st.Bind(1, a).Bind(2, b);
     return st.Run();
 }
 }  // namespace
 
-Status AccessService::AddTeamMember(const std::string& actor, std::string_view team, std::string_view username) {
+Status AccessService::AddTeamMember(const std::string& actor, std::string_view team,
+                                    std::string_view username) {
     Result<int64_t> t = IdOf("access_team", team, "team", "team");
     if (!t.ok()) return t.error();
     Result<int64_t> u = IdOf("access_user", username, "user", "username");
     if (!u.ok()) return u.error();
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         if (Status s = Link(db_, "access_team_member", "team_id", "user_id", *t, *u, true); !s.ok()) return s;
-        return Audit(actor, "teams", "add_member", "team." + std::string(team), nullptr, std::string(username));
+        return Audit(actor, "teams", "add_member", "team." + std::string(team), nullptr,
+                     std::string(username));
     });
 }
 
-Status AccessService::RemoveTeamMember(const std::string& actor, std::string_view team, std::string_view username) {
+Status AccessService::RemoveTeamMember(const std::string& actor, std::string_view team,
+                                       std::string_view username) {
     Result<int64_t> t = IdOf("access_team", team, "team", "team");
     if (!t.ok()) return t.error();
     Result<int64_t> u = IdOf("access_user", username, "user", "username");
     if (!u.ok()) return u.error();
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        if (Status s = Link(db_, "access_team_member", "team_id", "user_id", *t, *u, false); !s.ok()) return s;
-        return Audit(actor, "teams", "remove_member", "team." + std::string(team), std::string(username), nullptr);
+        if (Status s = Link(db_, "access_team_member", "team_id", "user_id", *t, *u, false); !s.ok())
+            return s;
+        return Audit(actor, "teams", "remove_member", "team." + std::string(team), std::string(username),
+                     nullptr);
     });
 }
 
@@ -1703,7 +1852,8 @@ Status AccessService::RemoveTeamMember(const std::string& actor, std::string_vie
 
 std::vector<PermissionSet> AccessService::PermissionSets(PermissionSetKind kind) const {
     std::vector<PermissionSet> out;
-    Statement st = db_.Prepare("SELECT id, name, description, all_objects FROM access_permission_set WHERE kind = ?1 ORDER BY id");
+    Statement st = db_.Prepare(
+        "SELECT id, name, description, all_objects FROM access_permission_set WHERE kind = ?1 ORDER BY id");
     st.Bind(1, KindText(kind));
     while (st.Step()) {
         PermissionSet s;
@@ -1741,27 +1891,35 @@ Result<PermissionSet> AccessService::GetPermissionSet(PermissionSetKind kind, st
 }
 
 Result<PermissionSet> AccessService::CreatePermissionSet(const std::string& actor, PermissionSetKind kind,
-                                                         const std::string& name, const std::string& description,
+                                                         const std::string& name,
+                                                         const std::string& description,
                                                          const std::string& copy_from) {
-    if (IsBlank(name)) return MakeError("access.invalid_name", std::string("A ") + KindWord(kind) + " needs a name.", "name");
+    if (IsBlank(name))
+        return MakeError("access.invalid_name", std::string("A ") + KindWord(kind) + " needs a name.",
+                         "name");
     ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         if (SetIdOf(kind, name).ok())
-            return MakeError("access.name_taken", std::string("There is already a ") + KindWord(kind) + " " + Q(name) + ".", "name");
+            return MakeError("access.name_taken",
+                             std::string("There is already a ") + KindWord(kind) + " " + Q(name) + ".",
+                             "name");
         std::optional<int64_t> source;
         if (!copy_from.empty()) {
             Result<int64_t> src = SetIdOf(kind, copy_from);
             if (!src.ok()) return Error{src.error().code, src.error().message, "copy_from", 0, 0};
             source = *src;
         }
-        Statement ins = db_.Prepare("INSERT INTO access_permission_set(kind, name, description) VALUES(?1, ?2, ?3)");
+        Statement ins =
+            db_.Prepare("INSERT INTO access_permission_set(kind, name, description) VALUES(?1, ?2, ?3)");
         ins.Bind(1, KindText(kind)).Bind(2, name).Bind(3, description);
         if (Status s = ins.Run(); !s.ok()) return s;
         const int64_t id = db_.LastInsertRowId();
         if (source) {
-            for (const char* sql :
-                 {"INSERT INTO access_object_perm(set_id, object, bits) SELECT ?1, object, bits FROM access_object_perm WHERE set_id = ?2",
-                  "INSERT INTO access_field_perm(set_id, object, field, bits) SELECT ?1, object, field, bits FROM access_field_perm WHERE set_id = ?2",
-                  "INSERT INTO access_system_perm(set_id, permission) SELECT ?1, permission FROM access_system_perm WHERE set_id = ?2"}) {
+            for (const char* sql : {"INSERT INTO access_object_perm(set_id, object, bits) SELECT ?1, object, "
+                                    "bits FROM access_object_perm WHERE set_id = ?2",
+                                    "INSERT INTO access_field_perm(set_id, object, field, bits) SELECT ?1, "
+                                    "object, field, bits FROM access_field_perm WHERE set_id = ?2",
+                                    "INSERT INTO access_system_perm(set_id, permission) SELECT ?1, "
+                                    "permission FROM access_system_perm WHERE set_id = ?2"}) {
                 Statement st = db_.Prepare(sql);
                 st.Bind(1, id).Bind(2, *source);
                 if (Status s = st.Run(); !s.ok()) return s;
@@ -1774,7 +1932,8 @@ Result<PermissionSet> AccessService::CreatePermissionSet(const std::string& acto
     return GetPermissionSet(kind, name);
 }
 
-Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSetKind kind, std::string_view name) {
+Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSetKind kind,
+                                          std::string_view name) {
     Result<int64_t> id = SetIdOf(kind, name);
     if (!id.ok()) return id.error();
     return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
@@ -1783,16 +1942,22 @@ Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSe
         used.Step();
         if (used.Int(0) > 0) {
             return MakeError("access.profile_in_use",
-                             std::to_string(used.Int(0)) + " users have the profile " + Q(name) + ": give them another first.",
+                             std::to_string(used.Int(0)) + " users have the profile " + Q(name) +
+                                 ": give them another first.",
                              "profile");
         }
         Statement builtin = db_.Prepare("SELECT all_objects FROM access_permission_set WHERE id = ?1");
         builtin.Bind(1, *id);
         if (builtin.Step() && builtin.Int(0))
-            return MakeError("access.builtin", "The System Administrator profile is built in and cannot be deleted.", "profile");
-        for (const char* sql : {"DELETE FROM access_object_perm WHERE set_id = ?1", "DELETE FROM access_field_perm WHERE set_id = ?1",
-                                "DELETE FROM access_system_perm WHERE set_id = ?1", "DELETE FROM access_user_permset WHERE set_id = ?1",
-                                "DELETE FROM access_team_permset WHERE set_id = ?1", "DELETE FROM access_permission_set WHERE id = ?1"}) {
+            return MakeError("access.builtin",
+                             "The System Administrator profile is built in and cannot be deleted.",
+                             "profile");
+        for (const char* sql : {"DELETE FROM access_object_perm WHERE set_id = ?1",
+                                "DELETE FROM access_field_perm WHERE set_id = ?1",
+                                "DELETE FROM access_system_perm WHERE set_id = ?1",
+                                "DELETE FROM access_user_permset WHERE set_id = ?1",
+                                "DELETE FROM access_team_permset WHERE set_id = ?1",
+                                "DELETE FROM access_permission_set WHERE id = ?1"}) {
             Statement st = db_.Prepare(sql);
             st.Bind(1, *id);
             if (Status s = st.Run(); !s.ok()) return s;
@@ -1803,7 +1968,8 @@ Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSe
 }
 
 Result<GrantChange> AccessService::SetObjectPermissions(const std::string& actor, PermissionSetKind kind,
-                                                        std::string_view set, std::string_view object, uint8_t bits) {
+                                                        std::string_view set, std::string_view object,
+                                                        uint8_t bits) {
     Result<int64_t> id = SetIdOf(kind, set);
     if (!id.ok()) return id.error();
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
@@ -1820,12 +1986,14 @@ Result<GrantChange> AccessService::SetObjectPermissions(const std::string& actor
             // A profile that can create records must read every required field.
             for (const FieldDef& f : (*o)->fields) {
                 if (!f.required || f.state != FieldState::Active) continue;
-                Statement fp = db_.Prepare("SELECT bits FROM access_field_perm WHERE set_id = ?1 AND object = ?2 AND field = ?3");
+                Statement fp = db_.Prepare(
+                    "SELECT bits FROM access_field_perm WHERE set_id = ?1 AND object = ?2 AND field = ?3");
                 fp.Bind(1, *id).Bind(2, api).Bind(3, f.api_name);
                 if (fp.Step() && !(fp.Int(0) & kFieldRead)) {
                     return MakeError("access.required_field",
                                      "The profile cannot read the required field " + f.api_name +
-                                         ", so it cannot create " + api + " records: give it Read on the field first.",
+                                         ", so it cannot create " + api +
+                                         " records: give it Read on the field first.",
                                      "permissions");
                 }
             }
@@ -1835,9 +2003,9 @@ Result<GrantChange> AccessService::SetObjectPermissions(const std::string& actor
             "ON CONFLICT(set_id, object) DO UPDATE SET bits = excluded.bits");
         up.Bind(1, *id).Bind(2, api).Bind(3, int64_t{change.bits});
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", "object_permissions",
-                     std::string(KindText(kind)) + "." + std::string(set) + "." + api, ObjectPermNames(before),
-                     ObjectPermNames(change.bits));
+        return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets",
+                     "object_permissions", std::string(KindText(kind)) + "." + std::string(set) + "." + api,
+                     ObjectPermNames(before), ObjectPermNames(change.bits));
     }));
     return change;
 }
@@ -1861,7 +2029,8 @@ Result<GrantChange> AccessService::SetFieldPermissions(const std::string& actor,
     const bool required = f->required;
     ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         if (kind == PermissionSetKind::Profile && required && !(change.bits & kFieldRead)) {
-            Statement op = db_.Prepare("SELECT bits FROM access_object_perm WHERE set_id = ?1 AND object = ?2");
+            Statement op =
+                db_.Prepare("SELECT bits FROM access_object_perm WHERE set_id = ?1 AND object = ?2");
             op.Bind(1, *id).Bind(2, api);
             if (op.Step() && (op.Int(0) & kObjCreate)) {
                 return MakeError("access.required_field",
@@ -1870,7 +2039,8 @@ Result<GrantChange> AccessService::SetFieldPermissions(const std::string& actor,
                                  "field");
             }
         }
-        Statement old = db_.Prepare("SELECT bits FROM access_field_perm WHERE set_id = ?1 AND object = ?2 AND field = ?3");
+        Statement old = db_.Prepare(
+            "SELECT bits FROM access_field_perm WHERE set_id = ?1 AND object = ?2 AND field = ?3");
         old.Bind(1, *id).Bind(2, api).Bind(3, fname);
         json before = old.Step() ? json(old.Int(0)) : json(nullptr);
         Statement up = db_.Prepare(
@@ -1885,51 +2055,62 @@ Result<GrantChange> AccessService::SetFieldPermissions(const std::string& actor,
     return change;
 }
 
-Status AccessService::SetSystemPermission(const std::string& actor, PermissionSetKind kind, std::string_view set,
-                                          SystemPermission permission, bool granted) {
+Status AccessService::SetSystemPermission(const std::string& actor, PermissionSetKind kind,
+                                          std::string_view set, SystemPermission permission, bool granted) {
     Result<int64_t> id = SetIdOf(kind, set);
     if (!id.ok()) return id.error();
     return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
-        Statement st = db_.Prepare(granted ? "INSERT OR IGNORE INTO access_system_perm(set_id, permission) VALUES(?1, ?2)"
-                                           : "DELETE FROM access_system_perm WHERE set_id = ?1 AND permission = ?2");
+        Statement st = db_.Prepare(
+            granted ? "INSERT OR IGNORE INTO access_system_perm(set_id, permission) VALUES(?1, ?2)"
+                    : "DELETE FROM access_system_perm WHERE set_id = ?1 AND permission = ?2");
         st.Bind(1, *id).Bind(2, SystemPermissionName(permission));
         if (Status s = st.Run(); !s.ok()) return s;
-        return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", granted ? "grant" : "revoke",
-                     std::string(KindText(kind)) + "." + std::string(set) + "." + SystemPermissionName(permission),
-                     !granted, granted);
+        return Audit(
+            actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", granted ? "grant" : "revoke",
+            std::string(KindText(kind)) + "." + std::string(set) + "." + SystemPermissionName(permission),
+            !granted, granted);
     });
 }
 
-Status AccessService::AssignPermissionSet(const std::string& actor, std::string_view set, std::string_view username) {
+Status AccessService::AssignPermissionSet(const std::string& actor, std::string_view set,
+                                          std::string_view username) {
     Result<int64_t> s_id = SetIdOf(PermissionSetKind::PermissionSet, set);
     if (!s_id.ok()) return s_id.error();
     Result<int64_t> u = IdOf("access_user", username, "user", "username");
     if (!u.ok()) return u.error();
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        if (Status s = Link(db_, "access_user_permset", "user_id", "set_id", *u, *s_id, true); !s.ok()) return s;
-        return Audit(actor, "users", "assign_permset", "user." + std::string(username), nullptr, std::string(set));
+        if (Status s = Link(db_, "access_user_permset", "user_id", "set_id", *u, *s_id, true); !s.ok())
+            return s;
+        return Audit(actor, "users", "assign_permset", "user." + std::string(username), nullptr,
+                     std::string(set));
     });
 }
 
-Status AccessService::UnassignPermissionSet(const std::string& actor, std::string_view set, std::string_view username) {
+Status AccessService::UnassignPermissionSet(const std::string& actor, std::string_view set,
+                                            std::string_view username) {
     Result<int64_t> s_id = SetIdOf(PermissionSetKind::PermissionSet, set);
     if (!s_id.ok()) return s_id.error();
     Result<int64_t> u = IdOf("access_user", username, "user", "username");
     if (!u.ok()) return u.error();
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        if (Status s = Link(db_, "access_user_permset", "user_id", "set_id", *u, *s_id, false); !s.ok()) return s;
-        return Audit(actor, "users", "unassign_permset", "user." + std::string(username), std::string(set), nullptr);
+        if (Status s = Link(db_, "access_user_permset", "user_id", "set_id", *u, *s_id, false); !s.ok())
+            return s;
+        return Audit(actor, "users", "unassign_permset", "user." + std::string(username), std::string(set),
+                     nullptr);
     });
 }
 
-Status AccessService::AssignPermissionSetToTeam(const std::string& actor, std::string_view set, std::string_view team) {
+Status AccessService::AssignPermissionSetToTeam(const std::string& actor, std::string_view set,
+                                                std::string_view team) {
     Result<int64_t> s_id = SetIdOf(PermissionSetKind::PermissionSet, set);
     if (!s_id.ok()) return s_id.error();
     Result<int64_t> t = IdOf("access_team", team, "team", "team");
     if (!t.ok()) return t.error();
     return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
-        if (Status s = Link(db_, "access_team_permset", "team_id", "set_id", *t, *s_id, true); !s.ok()) return s;
-        return Audit(actor, "teams", "assign_permset", "team." + std::string(team), nullptr, std::string(set));
+        if (Status s = Link(db_, "access_team_permset", "team_id", "set_id", *t, *s_id, true); !s.ok())
+            return s;
+        return Audit(actor, "teams", "assign_permset", "team." + std::string(team), nullptr,
+                     std::string(set));
     });
 }
 
@@ -1940,8 +2121,10 @@ Status AccessService::UnassignPermissionSetFromTeam(const std::string& actor, st
     Result<int64_t> t = IdOf("access_team", team, "team", "team");
     if (!t.ok()) return t.error();
     return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
-        if (Status s = Link(db_, "access_team_permset", "team_id", "set_id", *t, *s_id, false); !s.ok()) return s;
-        return Audit(actor, "teams", "unassign_permset", "team." + std::string(team), std::string(set), nullptr);
+        if (Status s = Link(db_, "access_team_permset", "team_id", "set_id", *t, *s_id, false); !s.ok())
+            return s;
+        return Audit(actor, "teams", "unassign_permset", "team." + std::string(team), std::string(set),
+                     nullptr);
     });
 }
 
@@ -1961,7 +2144,8 @@ Result<ObjectSharing> AccessService::SharingFor(std::string_view object) const {
     if (!o.ok()) return Error{o.error().code, o.error().message, "object", 0, 0};
     ObjectSharing s;
     s.object = (*o)->api_name;
-    Statement st = db_.Prepare("SELECT owd, hierarchies, team_access FROM access_object_sharing WHERE object = ?1");
+    Statement st =
+        db_.Prepare("SELECT owd, hierarchies, team_access FROM access_object_sharing WHERE object = ?1");
     st.Bind(1, s.object);
     if (st.Step()) {
         s.owd = ParseOrgWideDefault(st.Text(0)).value_or(OrgWideDefault::PublicReadWrite);
@@ -1977,7 +2161,8 @@ Status AccessService::SetSharing(const std::string& actor, const ObjectSharing& 
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(sharing.object);
     if (!(*o)->custom && !sharing.grant_access_using_hierarchies) {
         return MakeError("access.hierarchy_required",
-                         "Standard objects always grant access using hierarchies.", "grant_access_using_hierarchies");
+                         "Standard objects always grant access using hierarchies.",
+                         "grant_access_using_hierarchies");
     }
     if (sharing.team_access == AccessLevel::Full)
         return MakeError("invalid_argument", "Team access is none, read or edit.", "team_access");
@@ -1987,18 +2172,21 @@ Status AccessService::SetSharing(const std::string& actor, const ObjectSharing& 
             "ON CONFLICT(object) DO UPDATE SET owd = excluded.owd, hierarchies = excluded.hierarchies, "
             "team_access = excluded.team_access");
         up.Bind(1, before->object).Bind(2, OrgWideDefaultName(sharing.owd));
-        up.Bind(3, int64_t{sharing.grant_access_using_hierarchies ? 1 : 0}).Bind(4, int64_t{static_cast<int>(sharing.team_access)});
+        up.Bind(3, int64_t{sharing.grant_access_using_hierarchies ? 1 : 0})
+            .Bind(4, int64_t{static_cast<int>(sharing.team_access)});
         if (Status s = up.Run(); !s.ok()) return s;
         ObjectSharing after = sharing;
         after.object = before->object;
-        return Audit(actor, "sharing", "settings", "sharing." + before->object, ToJson(*before), ToJson(after));
+        return Audit(actor, "sharing", "settings", "sharing." + before->object, ToJson(*before),
+                     ToJson(after));
     });
 }
 
 std::vector<SharingRule> AccessService::SharingRules(std::string_view object) const {
     std::vector<SharingRule> out;
     Statement st = db_.Prepare(
-        "SELECT id, object, name, owned_kind, owned_id, criteria, share_kind, share_id, level FROM access_sharing_rule "
+        "SELECT id, object, name, owned_kind, owned_id, criteria, share_kind, share_id, level FROM "
+        "access_sharing_rule "
         "WHERE ?1 = '' OR object = ?1 COLLATE NOCASE ORDER BY object, name");
     st.Bind(1, std::string(object));  // a default string_view has no data and would bind NULL
     auto name_of = [&](ShareGroup::Kind k, int64_t id) {
@@ -2014,7 +2202,8 @@ std::vector<SharingRule> AccessService::SharingRules(std::string_view object) co
         r.id = st.Int(0);
         r.object = st.Text(1);
         r.name = st.Text(2);
-        if (auto k = ParseGroupKind(st.OptText(3).value_or(""))) r.owned_by = ShareGroup{*k, name_of(*k, st.Int(4))};
+        if (auto k = ParseGroupKind(st.OptText(3).value_or("")))
+            r.owned_by = ShareGroup{*k, name_of(*k, st.Int(4))};
         r.criteria = st.OptText(5).value_or("");
         const ShareGroup::Kind sk = ParseGroupKind(st.Text(6)).value_or(ShareGroup::Kind::Role);
         r.share_with = ShareGroup{sk, name_of(sk, st.Int(7))};
@@ -2032,21 +2221,27 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
         return MakeError("invalid_argument", "A rule shares at read or edit.", "level");
     auto group_id = [&](const ShareGroup& g, const char* field) -> Result<int64_t> {
         switch (g.kind) {
-            case ShareGroup::Kind::Team: return IdOf("access_team", g.name, "team", field);
-            case ShareGroup::Kind::User: return IdOf("access_user", g.name, "user", field);
-            default: return IdOf("access_role", g.name, "role", field);
+            case ShareGroup::Kind::Team:
+                return IdOf("access_team", g.name, "team", field);
+            case ShareGroup::Kind::User:
+                return IdOf("access_user", g.name, "user", field);
+            default:
+                return IdOf("access_role", g.name, "role", field);
         }
     };
     std::optional<int64_t> owned_id;
     if (rule.owned_by) {
         if (rule.owned_by->kind == ShareGroup::Kind::User)
-            return MakeError("invalid_argument", "Owner-based rules name a role, a role and its subordinates, or a team.", "owned_by");
+            return MakeError("invalid_argument",
+                             "Owner-based rules name a role, a role and its subordinates, or a team.",
+                             "owned_by");
         Result<int64_t> g = group_id(*rule.owned_by, "owned_by");
         if (!g.ok()) return g.error();
         owned_id = *g;
     } else {
         if (IsBlank(rule.criteria))
-            return MakeError("invalid_argument", "A rule needs owned_by (owner-based) or criteria (criteria-based).", "criteria");
+            return MakeError("invalid_argument",
+                             "A rule needs owned_by (owner-based) or criteria (criteria-based).", "criteria");
         std::shared_ptr<const ObjectResolver> resolver = schema_.Resolver((*o)->api_name);
         formula::CompileOptions co;
         co.expected_result = formula::ValueType::Boolean;
@@ -2058,9 +2253,10 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
         }
         formula::SqlOptions so;
         if (Result<formula::SqlCondition> sql = formula::ToSql(*c, so); !sql.ok()) {
-            return MakeError("access.criteria_not_sql",
-                             "The criteria cannot run inside the database (" + sql.error().message + "); simplify it.",
-                             "criteria");
+            return MakeError(
+                "access.criteria_not_sql",
+                "The criteria cannot run inside the database (" + sql.error().message + "); simplify it.",
+                "criteria");
         }
     }
     Result<int64_t> share_id = group_id(rule.share_with, "share_with");
@@ -2068,19 +2264,24 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
     const std::string api = (*o)->api_name;
     ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         Statement up = db_.Prepare(
-            "INSERT INTO access_sharing_rule(object, name, owned_kind, owned_id, criteria, share_kind, share_id, level) "
+            "INSERT INTO access_sharing_rule(object, name, owned_kind, owned_id, criteria, share_kind, "
+            "share_id, level) "
             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(object, name) DO UPDATE SET owned_kind = "
             "excluded.owned_kind, owned_id = excluded.owned_id, criteria = excluded.criteria, share_kind = "
             "excluded.share_kind, share_id = excluded.share_id, level = excluded.level");
         up.Bind(1, api).Bind(2, rule.name);
-        up.Bind(3, rule.owned_by ? std::optional<std::string>(ShareGroupKindName(rule.owned_by->kind)) : std::nullopt);
+        up.Bind(3, rule.owned_by ? std::optional<std::string>(ShareGroupKindName(rule.owned_by->kind))
+                                 : std::nullopt);
         up.Bind(4, owned_id);
         up.Bind(5, rule.owned_by ? std::optional<std::string>() : std::optional<std::string>(rule.criteria));
-        up.Bind(6, ShareGroupKindName(rule.share_with.kind)).Bind(7, *share_id).Bind(8, int64_t{static_cast<int>(rule.level)});
+        up.Bind(6, ShareGroupKindName(rule.share_with.kind))
+            .Bind(7, *share_id)
+            .Bind(8, int64_t{static_cast<int>(rule.level)});
         if (Status s = up.Run(); !s.ok()) return s;
         SharingRule saved = rule;
         saved.object = api;
-        return Audit(actor, "sharing", "save_rule", "sharing." + api + "." + rule.name, nullptr, ToJson(saved));
+        return Audit(actor, "sharing", "save_rule", "sharing." + api + "." + rule.name, nullptr,
+                     ToJson(saved));
     }));
     for (SharingRule& r : SharingRules(api)) {
         if (r.name == rule.name) return r;
@@ -2088,7 +2289,8 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
     return MakeError("internal", "The saved rule was not found.");
 }
 
-Status AccessService::DeleteSharingRule(const std::string& actor, std::string_view object, std::string_view name) {
+Status AccessService::DeleteSharingRule(const std::string& actor, std::string_view object,
+                                        std::string_view name) {
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
     if (!o.ok()) return Error{o.error().code, o.error().message, "object", 0, 0};
     const std::string api = (*o)->api_name;
@@ -2098,7 +2300,8 @@ Status AccessService::DeleteSharingRule(const std::string& actor, std::string_vi
         if (Status s = del.Run(); !s.ok()) return s;
         if (db_.Changes() == 0)
             return MakeError("access.unknown_rule", api + " has no sharing rule " + Q(name) + ".", "name");
-        return Audit(actor, "sharing", "delete_rule", "sharing." + api + "." + std::string(name), std::string(name), nullptr);
+        return Audit(actor, "sharing", "delete_rule", "sharing." + api + "." + std::string(name),
+                     std::string(name), nullptr);
     });
 }
 
@@ -2176,8 +2379,10 @@ INSERT INTO access_user_object_perm(user_id, object, bits)
     SELECT 1, api_name, 63 FROM schema_objects;
 )sql";
     for (int i = 0; i < kSystemPermissionCount; ++i) {
-        sql += std::string("INSERT INTO access_system_perm(set_id, permission) VALUES (1, '") + kSystemNames[i] + "');\n";
-        sql += std::string("INSERT INTO access_user_system_perm(user_id, permission) VALUES (1, '") + kSystemNames[i] + "');\n";
+        sql += std::string("INSERT INTO access_system_perm(set_id, permission) VALUES (1, '") +
+               kSystemNames[i] + "');\n";
+        sql += std::string("INSERT INTO access_user_system_perm(user_id, permission) VALUES (1, '") +
+               kSystemNames[i] + "');\n";
     }
     return sql;
 }

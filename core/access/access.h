@@ -58,6 +58,7 @@ namespace crm {
 class Database;
 class AuditLog;
 class Statement;
+class OwnerIndex;
 
 // [SECTION] Permissions
 
@@ -100,9 +101,9 @@ struct User {
     std::string email;  ///< required, validated
     std::string phone;
     bool active = true;
-    std::string manager;  ///< username, "" = none
-    std::string role;     ///< role name, "" = none (sees no one through the hierarchy)
-    std::string profile;  ///< profile name, required
+    std::string manager;                       ///< username, "" = none
+    std::string role;                          ///< role name, "" = none (sees no one through the hierarchy)
+    std::string profile;                       ///< profile name, required
     std::vector<std::string> teams;            ///< team names (read-only here: see AddTeamMember)
     std::vector<std::string> permission_sets;  ///< permission set names (see AssignPermissionSet)
     std::string language = "en";               ///< "en" or "zh-CN"
@@ -182,7 +183,7 @@ std::optional<OrgWideDefault> ParseOrgWideDefault(std::string_view name);
 struct ObjectSharing {
     std::string object;
     OrgWideDefault owd = OrgWideDefault::PublicReadWrite;
-    bool grant_access_using_hierarchies = true;  ///< always true for standard objects
+    bool grant_access_using_hierarchies = true;   ///< always true for standard objects
     AccessLevel team_access = AccessLevel::None;  ///< what a team member gets on teammates' records
 };
 
@@ -199,10 +200,10 @@ const char* ShareGroupKindName(ShareGroup::Kind kind);  ///< "role", "role_and_s
 struct SharingRule {
     int64_t id = 0;
     std::string object;
-    std::string name;  ///< unique per object
-    std::optional<ShareGroup> owned_by;  ///< set for owner-based rules
-    std::string criteria;                ///< a Boolean formula over the record, for criteria-based rules
-    ShareGroup share_with;               ///< User is not allowed as a source (owned_by), only here
+    std::string name;                       ///< unique per object
+    std::optional<ShareGroup> owned_by;     ///< set for owner-based rules
+    std::string criteria;                   ///< a Boolean formula over the record, for criteria-based rules
+    ShareGroup share_with;                  ///< User is not allowed as a source (owned_by), only here
     AccessLevel level = AccessLevel::Read;  ///< Read or Edit
 };
 
@@ -234,7 +235,7 @@ struct AccessExplanation {
 
 nlohmann::json ToJson(const Reason& reason);
 nlohmann::json ToJson(const AccessExplanation& explanation);
-const char* AccessLevelName(AccessLevel level);  ///< "none", "read", "edit", "full"
+const char* AccessLevelName(AccessLevel level);     ///< "none", "read", "edit", "full"
 const char* ObjectActionName(ObjectAction action);  ///< "read", "create", "edit", "delete"
 std::optional<ObjectAction> ParseObjectAction(std::string_view name);
 
@@ -280,7 +281,8 @@ public:
 
     // Teams
     std::vector<Team> Teams() const;
-    Result<Team> CreateTeam(const std::string& actor, const std::string& name, const std::string& description);
+    Result<Team> CreateTeam(const std::string& actor, const std::string& name,
+                            const std::string& description);
     Status DeleteTeam(const std::string& actor, std::string_view team);
     Status AddTeamMember(const std::string& actor, std::string_view team, std::string_view username);
     Status RemoveTeamMember(const std::string& actor, std::string_view team, std::string_view username);
@@ -308,7 +310,8 @@ public:
     Status AssignPermissionSet(const std::string& actor, std::string_view set, std::string_view username);
     Status UnassignPermissionSet(const std::string& actor, std::string_view set, std::string_view username);
     Status AssignPermissionSetToTeam(const std::string& actor, std::string_view set, std::string_view team);
-    Status UnassignPermissionSetFromTeam(const std::string& actor, std::string_view set, std::string_view team);
+    Status UnassignPermissionSetFromTeam(const std::string& actor, std::string_view set,
+                                         std::string_view team);
 
     // Sharing
     /// The settings of every live object (objects without a row: Public Read/Write, hierarchy on).
@@ -341,7 +344,8 @@ public:
     Result<EffectivePermissions> Effective(std::string_view username);
     /// The grants of one profile or permission set on `object` (its fields as the engine reads them: an
     /// explicit row wins, else the set's object permission). Errors: unknown set or object.
-    Result<ObjectFieldAccess> FieldAccessOf(PermissionSetKind kind, std::string_view set, std::string_view object);
+    Result<ObjectFieldAccess> FieldAccessOf(PermissionSetKind kind, std::string_view set,
+                                            std::string_view object);
     bool HasSystemPermission(std::string_view username, SystemPermission permission);
     /// Ok, or "access.denied" naming the missing system permission (or "access.unknown_user").
     Status Require(std::string_view actor, SystemPermission permission);
@@ -366,13 +370,17 @@ private:
     /// Users() restricted to one username (case-insensitive) when not empty: GetUser without a full scan.
     std::vector<User> UsersNamed(std::string_view username) const;
     bool CriteriaMatch(int object, const std::string& criteria, int64_t record_id);
-    int64_t OwnerOf(const ObjectDef& def, int64_t record_id, bool& found);
+    /// Decide, with the record's owner from `owner_of(snapshot, object index)` (nothing: no such record),
+    /// asked only when the decision needs it.
+    template <class OwnerOf>
+    AccessDecision DecideWith(std::string_view username, ObjectAction action, std::string_view object,
+                              int64_t record_id, const OwnerOf& owner_of);
     /// Runs one configuration change: permission check, transaction, body, kept tables, lock-out check.
     Status Apply(const std::string& actor, SystemPermission needed, const std::function<Status()>& body);
     /// The transaction of Apply and Batch: body, new snapshot, lock-out check, kept tables, commit.
     Status Commit(const std::function<Status()>& body);
-    Status Audit(const std::string& actor, const char* area, const std::string& action, const std::string& target,
-                 nlohmann::json old_value, nlohmann::json new_value);
+    Status Audit(const std::string& actor, const char* area, const std::string& action,
+                 const std::string& target, nlohmann::json old_value, nlohmann::json new_value);
     Result<int64_t> IdOf(const char* table, std::string_view name, const char* what, const char* field) const;
     Result<int64_t> SetIdOf(PermissionSetKind kind, std::string_view name) const;
 
@@ -385,7 +393,7 @@ private:
     std::shared_ptr<Snapshot> snapshot_;
     uint64_t version_ = 1;
     bool in_batch_ = false;
-    std::map<std::string, std::unique_ptr<Statement>> owner_statements_;
+    std::unique_ptr<OwnerIndex> owners_;
 };
 
 /// The SQL of the access migration: the directory, grants, sharing, kept tables, and the built-in

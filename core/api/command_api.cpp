@@ -529,7 +529,10 @@ Result<json> RulesTestCmd(Call& call) {
 }
 
 json PageJson(const ListPage& page) {
-    return json{{"columns", page.columns}, {"rows", page.rows}, {"total", page.total}};
+    return json{{"columns", page.columns},
+                {"rows", page.rows},
+                {"total", page.total},
+                {"total_capped", page.total_capped}};
 }
 
 Result<json> RecordsListCmd(Call& call) {

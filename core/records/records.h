@@ -69,7 +69,8 @@ public:
         return AccessLevel::Full;
     }
     /// The records the user may read, as SQL over the object's table; parameters numbered from first_param.
-    virtual Result<RecordFilter> VisibleRecords(const std::string&, const ObjectDef&, int /*first_param*/) const {
+    virtual Result<RecordFilter> VisibleRecords(const std::string&, const ObjectDef&,
+                                                int /*first_param*/) const {
         return RecordFilter{};
     }
     /// The owner of a record created without OwnerId (0 = none).
@@ -130,14 +131,20 @@ struct ListQuery {
     std::string sort_field;  ///< any stored field or system column; "" = Id
     bool sort_desc = false;
     int offset = 0;
-    int limit = 50;  ///< 1..1000
+    int limit = 50;            ///< 1..1000
+    bool exact_total = false;  ///< count every match, however many (else counting stops at kListCountLimit)
 };
+
+/// Where a list stops counting its matches unless asked for the exact total: counting a million rows
+/// takes longer than a frame, and a list shows "10,000+" as Salesforce shows "50+".
+constexpr int64_t kListCountLimit = 10'000;
 
 /// One page of records and the number of all matches.
 struct ListPage {
     std::vector<std::string> columns;  ///< the columns shown (unreadable ones left out)
     std::vector<nlohmann::json> rows;  ///< each with "Id" and the columns
-    int64_t total = 0;
+    int64_t total = 0;                 ///< all matches, or kListCountLimit when total_capped
+    bool total_capped = false;         ///< counting stopped at kListCountLimit: there are more
 };
 
 /// A saved list: a query (without paging) with a name, per user.
@@ -231,6 +238,10 @@ private:
                             const std::vector<formula::Value>& values);
     formula::Value ComputeFormula(Runtime& rt, int index, const std::vector<formula::Value>& values);
     Statement& Cached(const std::string& sql);
+    /// " INDEXED BY <index of sort_by>" when reading a filtered list in that index's order is cheaper than
+    /// fetching the matches and sorting them (decided from the count of matches), else "".
+    std::string SortIndexHint(const ObjectDef& object, const FieldDef& sort_by, const ListPage& page,
+                              const ListQuery& query, bool filtered);
 
     Database& db_;
     SchemaService& schema_;

@@ -101,7 +101,8 @@ struct FieldDef {
     bool custom = true;
     bool required = false;
     bool unique = false;
-    bool track_history = false;       ///< field history: old/new value, who, when, on every change
+    bool track_history = false;  ///< field history: old/new value, who, when, on every change
+    bool indexed = false;  ///< an index for sorting and filtering (lookup and unique fields always have one)
     std::string default_value;        ///< in the text form ValueFromText reads; "" = none
     int length = 0;                   ///< text: maximum characters (0 = the type's maximum)
     int precision = 18;               ///< number/currency/percent: total digits
@@ -373,8 +374,13 @@ private:
 /// The SQL of schema migration 2: the metadata tables, the standard objects (Account, Contact, Lead,
 /// Opportunity, Case, Task) with their fields, record tables, indexes and default layouts.
 std::string SchemaMigrationSql();
+/// The SQL of migration 4: the fields' `indexed` flag, set (with its index) on the standard fields that
+/// lists sort and filter by most.
+std::string IndexedFieldsMigrationSql();
 
 /// Quotes an SQL identifier: "name" with inner quotes doubled.
 std::string QuoteIdent(std::string_view name);
+/// The name the index of a field's column has when it has one (see the schema's NeedsIndex).
+std::string IndexNameFor(const ObjectDef& object, const FieldDef& field);
 
 }  // namespace crm

@@ -14,9 +14,10 @@ std::string SqlLiteral(std::string_view text);
 std::string ColumnNameFor(std::string_view api_name);
 /// "rec_<object api name in lower case>".
 std::string TableNameFor(std::string_view object_api_name);
-/// Whether the field's column carries an index: lookups and unique fields.
-bool NeedsIndex(const FieldDef& field);
-/// "CREATE [UNIQUE] INDEX ..." for a field's column.
+/// Whether the field's column carries an index (named IndexNameFor): lookups, unique fields, fields
+/// marked indexed, and the record name, which lists sort and search by most.
+bool NeedsIndex(const ObjectDef& object, const FieldDef& field);
+/// "CREATE [UNIQUE] INDEX IF NOT EXISTS ..." for a field's column.
 std::string IndexSql(const ObjectDef& object, const FieldDef& field);
 /// "DROP INDEX IF EXISTS ..." for a field's column.
 std::string DropIndexSql(const ObjectDef& object, const FieldDef& field);
@@ -26,6 +27,8 @@ std::string CreateRecordTableSql(const ObjectDef& object);
 std::string InsertObjectSql(const ObjectDef& object);
 /// INSERTs of a field's metadata row and its picklist values (the object is found by API name).
 std::string InsertFieldSql(const FieldDef& field);
+/// The UPDATE storing a field's `indexed` flag (a column InsertFieldSql, as migration 2 knew it, lacks).
+std::string IndexedFieldFlagSql(const FieldDef& field);
 /// INSERT of a layout (sections as JSON), found by object API name.
 std::string InsertLayoutSql(const Layout& layout);
 /// The layout every new object gets: its fields in an information section (long text in its own).

@@ -121,6 +121,7 @@ json ToJson(const FieldDef& f) {
                 {"required", f.required},
                 {"unique", f.unique},
                 {"track_history", f.track_history},
+                {"indexed", f.indexed},
                 {"default_value", f.default_value},
                 {"state", f.state == FieldState::Active    ? "active"
                           : f.state == FieldState::Deleted ? "deleted"
@@ -171,9 +172,11 @@ json ToJson(const FieldDef& f) {
 Result<FieldDef> FieldDefFromJson(const json& j, FieldDef f) {
     if (!j.is_object()) return Bad("", "A field must be a JSON object.");
     static const std::vector<std::string> keys = {
-        "api_name",          "label",   "type",         "help_text",   "required", "unique", "track_history",
-        "default_value",     "length",  "precision",    "scale",       "min",      "max",    "lookup_object",
-        "relationship_name", "formula", "formula_type", "auto_format", "picklist"};
+        "api_name",      "label",        "type",          "help_text",
+        "required",      "unique",       "track_history", "indexed",
+        "default_value", "length",       "precision",     "scale",
+        "min",           "max",          "lookup_object", "relationship_name",
+        "formula",       "formula_type", "auto_format",   "picklist"};
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& k = it.key();
         const json& v = it.value();
@@ -192,6 +195,8 @@ Result<FieldDef> FieldDefFromJson(const json& j, FieldDef f) {
             s = Read(v, k, f.unique);
         else if (k == "track_history")
             s = Read(v, k, f.track_history);
+        else if (k == "indexed")
+            s = Read(v, k, f.indexed);
         else if (k == "default_value") {
             if (v.is_boolean())
                 f.default_value = v.get<bool>() ? "true" : "false";

@@ -417,7 +417,8 @@ Status SchemaService::Reload() {
         "SELECT id, object_id, api_name, label, type, help_text, custom, required, is_unique, track_history, "
         "default_value, length, precision, scale, min_value, max_value, lookup_object, relationship_name, "
         "formula, "
-        "formula_type, auto_format, state, column_name, position FROM schema_fields WHERE state <> 'purged' "
+        "formula_type, auto_format, state, column_name, position, indexed FROM schema_fields "
+        "WHERE state <> 'purged' "
         "ORDER BY object_id, position, id");
     std::map<int64_t, FieldDef*> fields_by_id;
     while (fs.Step()) {
@@ -448,6 +449,7 @@ Status SchemaService::Reload() {
         f.state = fs.Text(21) == "deleted" ? FieldState::Deleted : FieldState::Active;
         f.column = fs.Text(22);
         f.position = static_cast<int>(fs.Int(23));
+        f.indexed = fs.Int(24) != 0;
         it->second->fields.push_back(std::move(f));
     }
     if (!fs.status().ok()) return fs.status();
@@ -679,11 +681,11 @@ Result<FieldDef> SchemaService::CreateField(const std::string& actor, const Fiel
 
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
-    std::string sql = InsertFieldSql(f);
+    std::string sql = InsertFieldSql(f) + IndexedFieldFlagSql(f);
     if (f.has_column()) {
         sql += "ALTER TABLE " + QuoteIdent(o.table) + " ADD COLUMN " + QuoteIdent(f.column) + " " +
                ColumnTypeOf(f.type) + ";\n";
-        if (NeedsIndex(f)) sql += IndexSql(o, f);
+        if (NeedsIndex(o, f)) sql += IndexSql(o, f);
     }
     if (Status s = db_.Exec(sql); !s.ok()) return s.error();
     if (add_to_layouts) {
@@ -714,8 +716,8 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
     Statement up = db.Prepare(
         "UPDATE schema_fields SET label = ?1, type = ?2, help_text = ?3, required = ?4, is_unique = ?5, "
         "track_history = ?6, default_value = ?7, length = ?8, precision = ?9, scale = ?10, min_value = ?11, "
-        "max_value = ?12, relationship_name = ?13, formula = ?14, formula_type = ?15, auto_format = ?16 "
-        "WHERE id = ?17");
+        "max_value = ?12, relationship_name = ?13, formula = ?14, formula_type = ?15, auto_format = ?16, "
+        "indexed = ?18 WHERE id = ?17");
     up.Bind(1, f.label)
         .Bind(2, FieldTypeName(f.type))
         .Bind(3, f.help_text)
@@ -738,7 +740,8 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
         .Bind(14, f.formula)
         .Bind(15, FieldTypeName(f.formula_type))
         .Bind(16, f.auto_format)
-        .Bind(17, f.id);
+        .Bind(17, f.id)
+        .Bind(18, int64_t{f.indexed});
     if (Status s = up.Run(); !s.ok()) return s;
     Statement del = db.Prepare("DELETE FROM schema_picklist_values WHERE field_id = ?1");
     del.Bind(1, f.id);
@@ -811,9 +814,9 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     if (Status s = WriteFieldMetadata(db_, f); !s.ok()) return s.error();
-    if (f.unique != current->unique && f.has_column()) {
+    if ((f.unique != current->unique || f.indexed != current->indexed) && f.has_column()) {
         std::string sql = DropIndexSql(o, *current);
-        if (NeedsIndex(f)) sql += IndexSql(o, f);
+        if (NeedsIndex(o, f)) sql += IndexSql(o, f);
         if (Status s = db_.Exec(sql); !s.ok()) {
             return SchemaError(
                 "schema.values_not_unique",
@@ -1104,7 +1107,7 @@ Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const
             sql += "ALTER TABLE " + table + " DROP COLUMN " + column + ";\n";
             sql += "ALTER TABLE " + table + " RENAME COLUMN " + tmp + " TO " + column + ";\n";
         }
-        if (NeedsIndex(to)) sql += IndexSql(o, to);
+        if (NeedsIndex(o, to)) sql += IndexSql(o, to);
         if (Status s = db_.Exec(sql); !s.ok()) return s.error();
     }
     if (Status s = WriteFieldMetadata(db_, to); !s.ok()) return s.error();

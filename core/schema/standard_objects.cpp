@@ -120,6 +120,10 @@ struct F {
         def.required = true;
         return *this;
     }
+    F& Indexed() {
+        def.indexed = true;
+        return *this;
+    }
     F& Length(int n) {
         def.length = n;
         return *this;
@@ -211,15 +215,15 @@ std::string SqlLiteral(std::string_view text) {
 std::string ColumnNameFor(std::string_view api_name) { return ToLowerAscii(api_name); }
 std::string TableNameFor(std::string_view object_api_name) { return "rec_" + ToLowerAscii(object_api_name); }
 
-bool NeedsIndex(const FieldDef& f) { return f.has_column() && (f.type == FieldType::Lookup || f.unique); }
-
-namespace {
-std::string IndexNameFor(const ObjectDef& o, const FieldDef& f) { return "idx_" + o.table + "_" + f.column; }
-}  // namespace
+bool NeedsIndex(const ObjectDef& o, const FieldDef& f) {
+    return f.has_column() && (f.type == FieldType::Lookup || f.unique || f.indexed ||
+                              ToLowerAscii(f.api_name) == ToLowerAscii(o.name_field));
+}
 
 std::string IndexSql(const ObjectDef& o, const FieldDef& f) {
-    return std::string("CREATE ") + (f.unique ? "UNIQUE " : "") + "INDEX " + QuoteIdent(IndexNameFor(o, f)) +
-           " ON " + QuoteIdent(o.table) + "(" + QuoteIdent(f.column) + ");\n";
+    return std::string("CREATE ") + (f.unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " +
+           QuoteIdent(IndexNameFor(o, f)) + " ON " + QuoteIdent(o.table) + "(" + QuoteIdent(f.column) +
+           ");\n";
 }
 
 std::string DropIndexSql(const ObjectDef& o, const FieldDef& f) {
@@ -239,12 +243,7 @@ std::string CreateRecordTableSql(const ObjectDef& o) {
     sql += "CREATE INDEX " + QuoteIdent("idx_" + o.table + "_owner") + " ON " + QuoteIdent(o.table) +
            "(owner_id);\n";
     for (const FieldDef& f : o.fields) {
-        if (NeedsIndex(f)) sql += IndexSql(o, f);
-    }
-    // The record name is what lists sort and search by most.
-    if (const FieldDef* name = o.Field(o.name_field); name && !name->unique) {
-        sql += "CREATE INDEX " + QuoteIdent("idx_" + o.table + "_" + name->column) + " ON " +
-               QuoteIdent(o.table) + "(" + QuoteIdent(name->column) + ");\n";
+        if (NeedsIndex(o, f)) sql += IndexSql(o, f);
     }
     return sql;
 }
@@ -378,8 +377,10 @@ std::vector<ObjectDef> StandardObjects() {
              .Values({"Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation",
                       "Closed Won", "Closed Lost"},
                      0)
-             .Required(),
-         F("Amount", "Amount", T::Currency).Digits(18, 2).Min(0), F("CloseDate", "Close Date", T::Date),
+             .Required()
+             .Indexed(),
+         F("Amount", "Amount", T::Currency).Digits(18, 2).Min(0).Indexed(),
+         F("CloseDate", "Close Date", T::Date).Indexed(),
          F("Probability", "Probability (%)", T::Percent).Digits(3, 0).Range(0, 100),
          F("ExpectedRevenue", "Expected Revenue", T::Formula)
              .Formula("Amount * Probability / 100", T::Currency, 2)
@@ -387,18 +388,21 @@ std::vector<ObjectDef> StandardObjects() {
          F("Type", "Type", T::Picklist).Values({"New Business", "Existing Business"}),
          F("LeadSource", "Lead Source", T::Picklist).Values(kLeadSources),
          F("NextStep", "Next Step", T::Text), F("Description", "Description", T::LongText).Length(32000)}));
-    out.push_back(MakeObject(
-        "Case", "Case", "Cases", "Customer questions, problems and requests.", "CaseNumber",
-        {F("CaseNumber", "Case Number", T::AutoNumber).AutoFormat("CASE-{0000}"),
-         F("Subject", "Subject", T::Text),
-         F("Status", "Status", T::Picklist).Values({"New", "Working", "Escalated", "Closed"}, 0).Required(),
-         F("Priority", "Priority", T::Picklist).Values({"High", "Medium", "Low"}, 1),
-         F("Origin", "Case Origin", T::Picklist).Values({"Phone", "Email", "Web"}),
-         F("Type", "Type", T::Picklist).Values({"Question", "Problem", "Feature Request"}),
-         F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
-         F("ContactId", "Contact", T::Lookup).Lookup("Contact", "Contact"),
-         F("SuppliedEmail", "Web Email", T::Email),
-         F("Description", "Description", T::LongText).Length(32000)}));
+    out.push_back(
+        MakeObject("Case", "Case", "Cases", "Customer questions, problems and requests.", "CaseNumber",
+                   {F("CaseNumber", "Case Number", T::AutoNumber).AutoFormat("CASE-{0000}"),
+                    F("Subject", "Subject", T::Text),
+                    F("Status", "Status", T::Picklist)
+                        .Values({"New", "Working", "Escalated", "Closed"}, 0)
+                        .Required()
+                        .Indexed(),
+                    F("Priority", "Priority", T::Picklist).Values({"High", "Medium", "Low"}, 1).Indexed(),
+                    F("Origin", "Case Origin", T::Picklist).Values({"Phone", "Email", "Web"}),
+                    F("Type", "Type", T::Picklist).Values({"Question", "Problem", "Feature Request"}),
+                    F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
+                    F("ContactId", "Contact", T::Lookup).Lookup("Contact", "Contact"),
+                    F("SuppliedEmail", "Web Email", T::Email),
+                    F("Description", "Description", T::LongText).Length(32000)}));
     out.push_back(MakeObject(
         "Task", "Task", "Tasks", "Things to do: calls, emails, follow-ups.", "Subject",
         {F("Subject", "Subject", T::Text).Required(), F("DueDate", "Due Date", T::Date),
@@ -413,7 +417,15 @@ std::vector<ObjectDef> StandardObjects() {
     return out;
 }
 
+std::string IndexedFieldFlagSql(const FieldDef& f) {
+    return "UPDATE schema_fields SET indexed = " + std::string(f.indexed ? "1" : "0") +
+           " WHERE object_id = " + ObjectIdSql(f.object) + " AND api_name = " + SqlLiteral(f.api_name) +
+           ";\n";
+}
+
 }  // namespace schema_detail
+
+std::string IndexNameFor(const ObjectDef& o, const FieldDef& f) { return "idx_" + o.table + "_" + f.column; }
 
 std::string QuoteIdent(std::string_view name) {
     std::string out = "\"";
@@ -427,11 +439,23 @@ std::string QuoteIdent(std::string_view name) {
 std::string SchemaMigrationSql() {
     using namespace schema_detail;
     std::string sql = kMetadataTables;
-    for (const ObjectDef& o : StandardObjects()) {
+    for (ObjectDef o : StandardObjects()) {
+        for (FieldDef& f : o.fields) f.indexed = false;  // the flag came with migration 4
         sql += InsertObjectSql(o);
         for (const FieldDef& f : o.fields) sql += InsertFieldSql(f);
         sql += CreateRecordTableSql(o);
         sql += InsertLayoutSql(DefaultLayout(o));
+    }
+    return sql;
+}
+
+std::string IndexedFieldsMigrationSql() {
+    using namespace schema_detail;
+    std::string sql = "ALTER TABLE schema_fields ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;\n";
+    for (const ObjectDef& o : StandardObjects()) {
+        for (const FieldDef& f : o.fields) {
+            if (f.indexed) sql += IndexedFieldFlagSql(f) + IndexSql(o, f);
+        }
     }
     return sql;
 }

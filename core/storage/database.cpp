@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -86,6 +87,23 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool w
         return MakeError("storage.open_failed", "Cannot prepare \"" + path + "\": " + s.error().message);
     }
     return db;
+}
+
+bool Database::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Database::AddRowChangeListener(RowChangeListener* listener) {
+    if (listeners_.empty()) sqlite3_update_hook(db_, &Database::OnUpdate, this);
+    listeners_.push_back(listener);
+}
+
+void Database::RemoveRowChangeListener(RowChangeListener* listener) {
+    listeners_.erase(std::remove(listeners_.begin(), listeners_.end(), listener), listeners_.end());
+    if (listeners_.empty()) sqlite3_update_hook(db_, nullptr, nullptr);
+}
+
+void Database::OnUpdate(void* self, int /*op*/, const char* /*database*/, const char* table,
+                        long long rowid) {
+    for (RowChangeListener* l : static_cast<Database*>(self)->listeners_) l->RowChanged(table, rowid);
 }
 
 Database::~Database() {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -21,6 +22,15 @@ namespace crm {
 class Statement;
 
 // [SECTION] Database
+
+/// Told of every row this connection inserts, updates or deletes in a rowid table (SQLite's update hook).
+/// Not told of rollbacks: a listener that keeps values read from the database must not keep what it reads
+/// while a transaction is open (Database::InTransaction), so that a rollback cannot leave it stale.
+class RowChangeListener {
+public:
+    virtual ~RowChangeListener() = default;
+    virtual void RowChanged(std::string_view table, int64_t rowid) = 0;
+};
 
 /// One SQLite connection. Move-only; closes on destruction.
 class Database {
@@ -49,6 +59,12 @@ public:
     /// The raw connection, for core code that needs an API this class does not wrap.
     sqlite3* handle() const { return db_; }
 
+    /// Whether a transaction is open (changes made now may still be rolled back).
+    bool InTransaction() const;
+    /// Listeners are told of row changes until removed; the caller keeps them alive meanwhile.
+    void AddRowChangeListener(RowChangeListener* listener);
+    void RemoveRowChangeListener(RowChangeListener* listener);
+
     /// PRAGMA user_version / application_id.
     int UserVersion();
     Status SetUserVersion(int version);
@@ -60,8 +76,10 @@ public:
 
 private:
     Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+    static void OnUpdate(void* self, int op, const char* database, const char* table, long long rowid);
     sqlite3* db_;
     std::string path_;
+    std::vector<RowChangeListener*> listeners_;
 };
 
 /// Moves a damaged database file aside ("<path>.corrupt-<UTC timestamp>") so that a new one can be

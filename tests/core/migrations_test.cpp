@@ -188,6 +188,32 @@ TEST_SUITE("migrations") {
         }
     }
 
+    TEST_CASE("a workspace made before indexed fields gains the flag and the standard indexes") {
+        const std::string path = test::TempPath("mig_v3.db");
+        {
+            auto db = Database::Open(path);
+            REQUIRE(db.ok());
+            std::vector<Migration> up_to_3 = Workspace::Migrations();
+            up_to_3.resize(3);
+            REQUIRE(ApplyMigrations(**db, up_to_3).ok());
+            Statement none = (*db)->Prepare(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'idx_rec_opportunity_amount'");
+            REQUIRE(none.Step());
+            CHECK(none.Int(0) == 0);
+        }
+        auto ws = Workspace::Open(path, Options());
+        REQUIRE(ws.ok());
+        CHECK((*ws)->db().UserVersion() == static_cast<int>(Workspace::Migrations().size()));
+        Statement index = (*ws)->db().Prepare(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'idx_rec_opportunity_amount'");
+        REQUIRE(index.Step());
+        CHECK(index.Int(0) == 1);
+        auto o = (*ws)->schema().Object("Opportunity");
+        REQUIRE(o.ok());
+        CHECK((*o)->Field("Amount")->indexed);
+        CHECK_FALSE((*o)->Field("Probability")->indexed);
+    }
+
     TEST_CASE("a damaged file is set aside under a timestamped name, never overwriting another") {
         const std::string path = test::TempPath("mig_damaged.db");
         const std::string first = test::TempPath("mig_damaged.db.corrupt-20261126T170000Z");

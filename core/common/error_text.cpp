@@ -582,7 +582,10 @@ const Row kMessages[] = {
      "OR(INCLUDES(...), "
      "INCLUDES(...)).",
      "INCLUDES 一次只检查一个值；{0} 为空或包含 ';'。多个值请用 OR(INCLUDES(...), INCLUDES(...)) 组合。"},
-    {"The REGEX pattern {0} is invalid: {1}.", "REGEX 模式 {0} 无效：{1}。"},
+    {"The REGEX pattern {0} is invalid: {1}.", "REGEX 模式 {0} 无效：{1:t}。"},
+    {"{0} cannot order TRUE/FALSE values; compare them with = or <>.",
+     "{0} 不能比较 TRUE/FALSE 值的大小；请用 = 或 <> 比较。"},
+    {"Unexpected operator.", "意外的运算符。"},
 
     {"The result is too large or not a number.", "结果太大或不是数字。"},
     {"The date is out of range (years 1 to 9999).", "日期超出范围（1 至 9999 年）。"},
@@ -622,6 +625,26 @@ const Row kMessages[] = {
 
 // Phrases the arity message fills in ("takes 2 arguments"), matched like terms.
 const Row kPhrases[] = {
+    // Why a REGEX pattern is refused (core/formula/runtime.cpp).
+    {"its parentheses ( ) are not balanced", "其圆括号 ( ) 不配对"},
+    {"its brackets [ ] are not balanced", "其方括号 [ ] 不配对"},
+    {"its braces { } are not balanced", "其花括号 { } 不配对"},
+    {"a {n,m} repeat is invalid", "{n,m} 重复无效"},
+    {"a {n,m} repeat is larger than 1000", "{n,m} 重复次数大于 1000"},
+    {"a range in [ ] is invalid", "[ ] 中的范围无效"},
+    {"a *, + or ? has nothing to repeat", "*、+ 或 ? 前面没有可重复的内容"},
+    {"it has an invalid escape (\\)", "其中有无效的转义（\\）"},
+    {"it refers to a group that does not exist", "它引用了不存在的分组"},
+    {"a character class is invalid", "字符类无效"},
+    {"it is too complex", "它过于复杂"},
+    {"it is not a valid regular expression", "它不是有效的正则表达式"},
+    {"it ends with a lone \\", "它以单独的 \\ 结尾"},
+    {"named back-references (\\k) are not supported", "不支持命名反向引用（\\k）"},
+    {"an empty [ ] matches nothing", "空的 [ ] 不匹配任何内容"},
+    {"its groups are nested more than 30 deep", "其分组嵌套超过 30 层"},
+    {"only the groups (...), (?:...), (?=...) and (?!...) are supported",
+     "只支持 (...)、(?:...)、(?=...) 和 (?!...) 这几种分组"},
+    {"it is longer than {0} characters", "它超过 {0} 个字符"},
     {"{0} argument", "{0} 个参数"},
     {"{0} arguments", "{0} 个参数"},
     {"at least {0} argument", "至少 {0} 个参数"},

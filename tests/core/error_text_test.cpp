@@ -273,6 +273,12 @@ TEST_SUITE("error_text") {
             {R"j({"cmd": "formula.check", "args": {"object": "Opportunity", "formula": "ABS(1, 2)"}})j",
              "formula.arity",
              {"ABS", "2"}},
+            {R"j({"cmd": "formula.check", "args": {"object": "Opportunity", "formula": "REGEX(Name, \"a(\")"}})j",
+             "formula.argument",
+             {"REGEX"}},
+            {R"j({"cmd": "formula.check", "args": {"object": "Opportunity", "formula": "TRUE > FALSE"}})j",
+             "formula.type",
+             {">"}},
             {R"j({"cmd": "formula.check", "args": {"object": "Opportunity", "formula": "FOO(1)"}})j",
              "formula.unknown_function",
              {"FOO"}},
@@ -316,6 +322,10 @@ TEST_SUITE("error_text") {
     }
 
     TEST_CASE("the catalog keeps words it fills in, nests messages, and leaves unknown text in English") {
+        // Why a REGEX pattern is refused is a term of its own.
+        CHECK(ChineseErrorMessage(
+                  "The REGEX pattern \"a(\" is invalid: its parentheses ( ) are not balanced.") ==
+              std::optional<std::string>("REGEX 模式 \"a(\" 无效：其圆括号 ( ) 不配对。"));
         // A suggestion appended to a sentence of its own.
         CHECK(ChineseErrorMessage("There is no object \"Acount\". Did you mean \"Account\"?") ==
               std::optional<std::string>("不存在对象 \"Acount\"。您是不是要找 \"Account\"？"));

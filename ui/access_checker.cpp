@@ -1,5 +1,6 @@
 #include "ui/access_checker.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "imgui.h"
@@ -102,7 +103,88 @@ void AccessChecker::Draw(const PageContext& ctx) {
                                      return ids;
                                  }()}};
     }
-    state_ = {{"user", user_}, {"object", object_}, {"record", record}, {"results", results}};
+    nlohmann::json fields = DrawFieldAccess(ctx);
+    state_ = {{"user", user_}, {"object", object_}, {"record", record}, {"results", results}, {"fields", fields}};
+}
+
+nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    nlohmann::json published = nlohmann::json::object();
+    Result<EffectivePermissions> effective = workspace_.access().Effective(user_);
+    Result<std::shared_ptr<const ObjectDef>> object = workspace_.schema().Object(object_);
+    if (!effective.ok() || !object.ok()) return published;
+    const auto granted = effective->fields.find((*object)->api_name);
+    struct Row {
+        const FieldDef* field;
+        int access;  // 2 edit, 1 read only, 0 hidden
+    };
+    std::vector<Row> rows;
+    int counts[3] = {0, 0, 0};
+    const std::string needle = LowerAscii(field_filter_);
+    for (const FieldDef& f : (*object)->fields) {
+        if (f.state != FieldState::Active) continue;
+        uint8_t bits = 0;
+        if (granted != effective->fields.end()) {
+            if (auto it = granted->second.find(f.api_name); it != granted->second.end()) bits = it->second;
+        }
+        const int access = (bits & kFieldEdit) && !f.is_read_only() ? 2 : (bits & kFieldRead) ? 1 : 0;
+        ++counts[access];
+        published[f.api_name] = access == 2 ? "edit" : access == 1 ? "read" : "none";
+        if (!needle.empty() && LowerAscii(f.label).find(needle) == std::string::npos &&
+            LowerAscii(f.api_name).find(needle) == std::string::npos)
+            continue;
+        rows.push_back({&f, access});
+    }
+
+    BeginCard(ImGui::GetContentRegionAvail().x - 28.0f * s);
+    ImGui::PushFont(ctx.heading_font);
+    ImGui::TextUnformatted(Tr("checker.fields"));
+    ImGui::PopFont();
+    TextMuted(TrFormat("checker.fields.summary",
+                       {std::to_string(counts[2]), std::to_string(counts[1]), std::to_string(counts[0])}));
+    ImGui::SetNextItemWidth(260.0f * s);
+    InputString("##checker.fields.filter", &field_filter_, 0, Tr("checker.fields.filter"));
+    MarkItem("checker.fields.filter");
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (ImGui::BeginTable("checker.fields.table", 3, flags)) {
+        ImGui::TableSetupColumn(Label("checker.fields.col.label").c_str(), 0, 1.4f);
+        ImGui::TableSetupColumn(Label("checker.fields.col.api_name").c_str(), 0, 1.4f);
+        ImGui::TableSetupColumn(Label("checker.fields.col.access").c_str(), 0, 1.0f);
+        ImGui::TableHeadersRow();
+        if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+            field_sort_column_ = specs->SpecsCount > 0 ? specs->Specs[0].ColumnIndex : -1;
+            field_sort_desc_ =
+                specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+            specs->SpecsDirty = false;
+        }
+        if (field_sort_column_ >= 0) {
+            auto key = [&](const Row& r) {
+                return field_sort_column_ == 0   ? LowerAscii(r.field->label)
+                       : field_sort_column_ == 1 ? LowerAscii(r.field->api_name)
+                                                 : std::to_string(r.access);
+            };
+            std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+                return field_sort_desc_ ? key(b) < key(a) : key(a) < key(b);
+            });
+        }
+        static const char* const kAccess[] = {"checker.fields.none", "checker.fields.read", "checker.fields.edit"};
+        for (const Row& r : rows) {
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::TextUnformatted(r.field->label.c_str());
+            MarkItem("checker.fields.row." + r.field->api_name);
+            ImGui::TableSetColumnIndex(1);
+            TextMuted(r.field->api_name, false);
+            ImGui::TableSetColumnIndex(2);
+            const ImVec4 dot = r.access == 2 ? p.success : r.access == 1 ? p.warning : p.danger;
+            StatusPill(dot, Tr(kAccess[r.access]), 200.0f * s);
+        }
+        ImGui::EndTable();
+    }
+    EndCard();
+    return published;
 }
 
 }  // namespace crm::ui

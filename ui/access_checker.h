@@ -1,6 +1,6 @@
 // Users & Permissions, the Access checker tab: a user, an object and optionally a record id in;
 // the decision per action (Read, Create, Edit, Delete) and its explanation out, in the current
-// language.
+// language; then the user's field-level security on the object (edit, read only, hidden per field).
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -22,7 +22,13 @@ public:
     nlohmann::json State() const { return state_; }
 
 private:
+    /// The field access card; returns {field API name: "edit" | "read" | "none"} for the test snapshot.
+    nlohmann::json DrawFieldAccess(const PageContext& ctx);
+
     Workspace& workspace_;
+    std::string field_filter_;
+    int field_sort_column_ = -1;
+    bool field_sort_desc_ = false;
     std::string user_;
     std::string user_filter_;
     std::string object_;

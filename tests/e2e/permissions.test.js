@@ -84,6 +84,8 @@ const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
         check(
             res.edit.reasons.some(t => t.includes('edit') && t.includes('Account')),
             'the explanation says edit on Account is missing: ' + res.edit.reasons);
+        check(s.perm.checker.fields.Name === 'read', 'field access: Name is read only: ' +
+              JSON.stringify(s.perm.checker.fields));
         await shot(page, 'perm_checker_before.png');
 
         // Grant Delete in the profile's matrix: Edit is turned on with it, and the editor says so.
@@ -121,6 +123,7 @@ const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
         check(
             res.edit.reasons.some(t => t.includes(prof)),
             'the explanation names the profile: ' + res.edit.reasons);
+        check(s.perm.checker.fields.Name === 'edit', 'field access: Name is editable now');
         await shot(page, 'perm_checker_after.png');
 
         // In Chinese, the explanation is in Chinese.

@@ -11,6 +11,8 @@
 //   access.owner_index_load_ms the first decision on Opportunity, which loads the kept owners
 //   access.role_move_ms        moving a role with about 1,000 users below it, recomputation included
 //                              (target < 1,000)
+//   access.assign_permset_ms   assigning a permission set to one user: the cost of any single configuration
+//                              change, since every change recomputes the kept tables whole
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -230,6 +232,11 @@ int main(int argc, char** argv) {
     const double move_ms = RoleMoveMs(*org, users_below);
     bench::Figure("access.role_move_users", users_below);
     bench::Figure("access.role_move_ms", move_ms);
+    const double assign_seconds = bench::BestSeconds(1, [&] {
+        Status s = org->ws->access().AssignPermissionSet("admin", "Export Data", rep);
+        if (!s.ok()) Die(s.error().message);
+    });
+    bench::Figure("access.assign_permset_ms", assign_seconds * 1000);
     std::map<std::string, double> wasm = bench::RunWasmTwin(wasm_js);
     if (wasm.count("access.twin_decide_s"))
         bench::Figure("access.wasm_ratio", wasm["access.twin_decide_s"] / twin_seconds);

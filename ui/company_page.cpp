@@ -154,6 +154,8 @@ void CompanyPage::Discard() {
     ResetDraft();
 }
 
+std::string CompanyPage::UnsavedSummary() const { return Tr("unsaved.what.company"); }
+
 void CompanyPage::FocusSetting(std::string_view setting_id, double now) {
     focus_id_ =
         setting_id == "company.business_hours" ? "company.business_hours.start" : std::string(setting_id);

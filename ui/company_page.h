@@ -15,21 +15,23 @@ namespace crm::ui {
 class Platform;
 
 /// The company profile form.
-class CompanyPage {
+class CompanyPage : public Editable {
 public:
     CompanyPage(Workspace& workspace, Platform& platform);
 
     /// Draws the form and its action bar into the available region.
     void Draw(const PageContext& ctx);
     /// Whether the draft differs from the saved profile.
-    bool dirty() const;
+    bool dirty() const override;
     /// Whether the draft passes validation (HH:MM texts and crm::ValidateCompanyProfile).
     bool valid();
     /// Saves the draft as the acting user; false (the error shown in the action bar) when it
     /// is invalid or the core refuses it.
-    bool Save();
+    bool Save() override;
     /// Drops the draft and shows the saved profile again.
-    void Discard();
+    void Discard() override;
+    bool CanSave() override { return valid(); }
+    std::string UnsavedSummary() const override;
     /// Scrolls to a setting ("company.currency", ...), focuses it if it is a text field and
     /// highlights it for a moment.
     void FocusSetting(std::string_view setting_id, double now);

@@ -68,7 +68,7 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     : workspace_(workspace), platform_(platform), notice_(std::move(options.notice)) {
     company_ = std::make_unique<CompanyPage>(workspace_, platform_);
     audit_ = std::make_unique<AuditTrailPage>(workspace_);
-    objects_ = std::make_unique<ObjectsPage>(workspace_);
+    objects_ = std::make_unique<ObjectsPage>(workspace_, guard_);
     permissions_ = std::make_unique<PermissionsPage>(workspace_);
     for (PageId page : kAllPages) placeholders_.emplace_back(page);
 
@@ -100,13 +100,25 @@ void Console::SetUiScale(float scale) {
     platform_.SavePreference("ui_scale", std::to_string(scale));
 }
 
+Editable* Console::PageEdits() {
+    switch (page_) {
+        case PageId::Company:
+            return company_.get();
+        case PageId::Objects:
+            return objects_.get();
+        default:
+            return nullptr;
+    }
+}
+
 void Console::RequestNavigate(PageId page, const std::string& setting) {
-    if (page != page_ && page_ == PageId::Company && company_->dirty()) {
-        pending_ = Destination{page, setting};
-        open_modal_ = true;
+    // Within the page, the page itself decides what keeps its edits (the company form keeps its
+    // draft while quick find jumps to a setting; the object manager asks before leaving an object).
+    if (page == page_) {
+        NavigateNow(page, setting);
         return;
     }
-    NavigateNow(page, setting);
+    guard_.Leave(PageEdits(), [this, page, setting] { NavigateNow(page, setting); });
 }
 
 void Console::NavigateNow(PageId page, const std::string& setting) {
@@ -181,7 +193,7 @@ void Console::Draw(const Appearance& appearance) {
                 ImVec2(viewport->Size.x - sidebar_w, viewport->Size.y - topbar_h - banner_h));
     // The top bar last: its quick-find list must draw over the page.
     DrawTopBar(ctx, topbar_h);
-    DrawUnsavedModal(ctx);
+    guard_.Draw(ctx);
     ImGui::End();
 
     PublishState();
@@ -546,82 +558,6 @@ void Console::DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size) {
     ImGui::EndChild();
 }
 
-// [SECTION] The unsaved-changes guard
-
-void Console::DrawUnsavedModal(const PageContext& ctx) {
-    const float s = ctx.scale;
-    const Palette& p = CurrentPalette();
-    if (open_modal_) {
-        ImGui::OpenPopup("###unsaved_changes");
-        open_modal_ = false;
-    }
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(std::min(480.0f * s, viewport->Size.x - 40.0f * s), 0.0f));
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24.0f * s, 22.0f * s));
-    ImGui::PushStyleColor(ImGuiCol_PopupBg, p.surface);
-    modal_open_ = false;
-    if (ImGui::BeginPopupModal((std::string(Tr("unsaved.title")) + "###unsaved_changes").c_str(), nullptr,
-                               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove |
-                                   ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings)) {
-        modal_open_ = true;
-        MarkRect("unsaved", ImGui::GetWindowPos(), ImGui::GetWindowSize());
-        ImGui::PushFont(ctx.heading_font);
-        ImGui::TextUnformatted(Tr("unsaved.title"));
-        ImGui::PopFont();
-        ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(Tr("unsaved.body"));
-        ImGui::PopTextWrapPos();
-        const bool can_save = company_->valid();
-        if (!can_save) {
-            ImGui::Dummy(ImVec2(0.0f, 2.0f * s));
-            TextColored(p.danger, Tr("unsaved.invalid"));
-        }
-        ImGui::Dummy(ImVec2(0.0f, 14.0f * s));
-
-        auto width_of = [&](const char* id) { return ImGui::CalcTextSize(Tr(id)).x + 32.0f * s; };
-        const float save_w = width_of("unsaved.save");
-        const float discard_w = width_of("unsaved.discard");
-        const float stay_w = width_of("unsaved.stay");
-        const float gap = 8.0f * s;
-        const float h = ImGui::GetFrameHeight() + 4.0f * s;
-        ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - save_w - discard_w - stay_w - 2.0f * gap);
-        bool close = false;
-        if (SecondaryButton(Label("unsaved.stay").c_str(), true, ImVec2(stay_w, h)) ||
-            ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-            pending_.reset();
-            close = true;
-        }
-        MarkItem("unsaved.stay");
-        ImGui::SameLine(0.0f, gap);
-        ImGui::PushStyleColor(ImGuiCol_Text, p.danger);
-        if (SecondaryButton(Label("unsaved.discard").c_str(), true, ImVec2(discard_w, h))) {
-            company_->Discard();
-            if (pending_) NavigateNow(pending_->page, pending_->setting);
-            pending_.reset();
-            close = true;
-        }
-        ImGui::PopStyleColor();
-        MarkItem("unsaved.discard");
-        ImGui::SameLine(0.0f, gap);
-        if (PrimaryButton(Label("unsaved.save").c_str(), can_save, ImVec2(save_w, h))) {
-            // On a refused save the page stays, showing why in its action bar.
-            if (company_->Save() && pending_) NavigateNow(pending_->page, pending_->setting);
-            pending_.reset();
-            close = true;
-        }
-        MarkItem("unsaved.save");
-        if (close) {
-            ImGui::CloseCurrentPopup();
-            modal_open_ = false;
-        }
-        ImGui::EndPopup();
-    }
-    ImGui::PopStyleColor();
-    ImGui::PopStyleVar();
-}
-
 // [SECTION] The test snapshot
 
 void Console::PublishState() {
@@ -637,8 +573,10 @@ void Console::PublishState() {
     const bool banner = notice_.kind != StartupNotice::Kind::None && !banner_dismissed_;
     state["banner"] = banner ? notice_.Text() : std::string();
     state["banner_kind"] = banner ? notice_.KindName() : "";
-    state["modal"] = modal_open_ ? "unsaved_changes" : "";
-    state["dirty"] = company_->dirty();
+    state["modal"] = guard_.showing() ? "unsaved_changes" : "";
+    state["unsaved_what"] = guard_.summary();
+    const Editable* edits = PageEdits();
+    state["dirty"] = edits != nullptr && edits->dirty();
     state["audit_total"] = audit_total_;
     state["company_name"] = company_->saved().name;
     state["highlight"] = company_->highlight();

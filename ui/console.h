@@ -18,6 +18,7 @@
 #include "ui/quick_find.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
+#include "ui/unsaved_guard.h"
 #include "ui/workspace_loader.h"
 #include "workspace.h"
 
@@ -55,11 +56,13 @@ private:
     void DrawUserMenu();
     void DrawSidebar(const PageContext& ctx, float top, float width);
     void DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size);
-    void DrawUnsavedModal(const PageContext& ctx);
     void HandleShortcuts();
 
+    /// Goes to a page (and a setting on it); leaving the page asks first when it holds edits.
     void RequestNavigate(PageId page, const std::string& setting = {});
     void NavigateNow(PageId page, const std::string& setting);
+    /// The edits the page shown holds (nullptr for pages without a draft).
+    Editable* PageEdits();
     void SetLanguage(Language language);
     void SetTheme(Theme theme);
     void SetUiScale(float scale);
@@ -77,6 +80,7 @@ private:
     float ui_scale_ = 1.0f;
     PageId page_ = PageId::Company;
 
+    UnsavedGuard guard_;  ///< the one unsaved-changes question; pages hold a reference to it
     std::unique_ptr<CompanyPage> company_;
     std::unique_ptr<AuditTrailPage> audit_;
     std::unique_ptr<ObjectsPage> objects_;
@@ -84,14 +88,6 @@ private:
     std::string view_as_filter_;
     std::vector<PlaceholderPage> placeholders_;
     QuickFind quick_find_;
-
-    struct Destination {
-        PageId page;
-        std::string setting;
-    };
-    std::optional<Destination> pending_;  ///< where to go once the unsaved-changes modal is answered
-    bool open_modal_ = false;
-    bool modal_open_ = false;
 
     uint64_t counted_change_ = UINT64_MAX;
     int64_t audit_total_ = 0;

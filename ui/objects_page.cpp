@@ -34,17 +34,45 @@ int ActiveFields(const ObjectDef& o) {
 
 }  // namespace
 
-ObjectsPage::ObjectsPage(Workspace& workspace)
+ObjectsPage::ObjectsPage(Workspace& workspace, UnsavedGuard& guard)
     : workspace_(workspace),
+      guard_(guard),
       fields_(workspace),
-      layouts_(workspace),
+      layouts_(workspace, guard),
       rules_(workspace),
       history_(workspace),
-      records_(workspace) {}
+      records_(workspace, guard) {}
 
 void ObjectsPage::ShowList() {
+    guard_.Leave(this, [this] { ShowListNow(); });
+}
+
+void ObjectsPage::ShowListNow() {
     object_.clear();
     records_.ShowList();
+}
+
+bool ObjectsPage::dirty() const { return records_.edits().dirty() || layouts_.dirty(); }
+
+bool ObjectsPage::Save() {
+    bool saved = true;
+    if (layouts_.dirty()) saved = layouts_.Save() && saved;
+    if (records_.edits().dirty()) saved = records_.edits().Save() && saved;
+    return saved;
+}
+
+void ObjectsPage::Discard() {
+    layouts_.Discard();
+    records_.edits().Discard();
+}
+
+std::string ObjectsPage::UnsavedSummary() const {
+    std::string out;
+    for (const Editable* e : {static_cast<const Editable*>(&layouts_), &records_.edits()}) {
+        if (!e->dirty()) continue;
+        out = out.empty() ? e->UnsavedSummary() : TrFormat("unsaved.what.and", {out, e->UnsavedSummary()});
+    }
+    return out;
 }
 
 void ObjectsPage::Open(const std::string& api_name, Tab tab) {
@@ -65,8 +93,10 @@ void ObjectsPage::FocusSetting(std::string_view setting) {
         return;
     }
     if (setting == "objects.new") {
-        ShowList();
-        new_open_ = true;
+        guard_.Leave(this, [this] {
+            ShowListNow();
+            new_open_ = true;
+        });
         return;
     }
     Tab tab = Tab::Fields;
@@ -296,12 +326,13 @@ void ObjectsPage::DrawObject(const PageContext& ctx, const ObjectDef& object) {
     ImGui::PushStyleColor(ImGuiCol_Text, p.accent);
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0, 0, 0, 0));
-    if (ImGui::SmallButton((std::string("< ") + Tr("objects.back") + "###objects.back").c_str())) {
-        ShowList();
-        ImGui::PopStyleColor(3);
-        return;
-    }
+    const bool back =
+        ImGui::SmallButton((std::string("< ") + Tr("objects.back") + "###objects.back").c_str());
     ImGui::PopStyleColor(3);
+    if (back) {
+        ShowList();
+        if (object_.empty()) return;
+    }
     MarkItem("objects.back");
     ImGui::SameLine();
     ImGui::PushFont(ctx.heading_font);

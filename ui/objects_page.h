@@ -16,20 +16,26 @@
 #include "ui/records_panel.h"
 #include "ui/rules_panel.h"
 #include "ui/schema_ui.h"
+#include "ui/unsaved_guard.h"
 #include "workspace.h"
 
 namespace crm::ui {
 
-/// The object manager.
-class ObjectsPage {
+/// The object manager. Its edits are those of the record form and the layout editor: leaving an
+/// object with either unsaved asks first (through `guard`).
+class ObjectsPage : public Editable {
 public:
     enum class Tab { Details, Fields, Layouts, Rules, History, Records };
-    explicit ObjectsPage(Workspace& workspace);
+    ObjectsPage(Workspace& workspace, UnsavedGuard& guard);
     void Draw(const PageContext& ctx);
     /// Arriving from quick find: "objects.fields", "objects.validation", "objects.layouts", ...
     void FocusSetting(std::string_view setting);
-    /// Back to the object list (arriving from the sidebar).
+    /// Back to the object list (arriving from the sidebar), asking first when edits would be lost.
     void ShowList();
+    bool dirty() const override;
+    bool Save() override;
+    void Discard() override;
+    std::string UnsavedSummary() const override;
     /// The page's state for the test snapshot ("objects").
     nlohmann::json State() const;
 
@@ -40,8 +46,10 @@ private:
     void DrawNewObjectDialog(const PageContext& ctx);
     void RefreshCounts();
     void Open(const std::string& api_name, Tab tab);
+    void ShowListNow();
 
     Workspace& workspace_;
+    UnsavedGuard& guard_;
     FieldsPanel fields_;
     LayoutPanel layouts_;
     RulesPanel rules_;

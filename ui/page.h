@@ -32,6 +32,23 @@ constexpr const char* kAdminUser = "admin";
 const std::string& ActingUser();
 void SetActingUser(const std::string& username);
 
+/// Edits a page or panel holds until they are saved (the company form, a record form, a layout
+/// draft). Whatever would drop them asks first through the UnsavedGuard (ui/unsaved_guard.h).
+class Editable {
+public:
+    virtual ~Editable() = default;
+    /// Whether there is anything not saved yet.
+    virtual bool dirty() const = 0;
+    /// Whether a save can succeed as things stand (false: the question says to fix or discard).
+    virtual bool CanSave() { return true; }
+    /// Saves as the acting user; false when refused (the page shows why, and stays).
+    virtual bool Save() = 0;
+    /// Drops the edits: the saved state is shown again.
+    virtual void Discard() = 0;
+    /// What holds the edits, in the current language, to complete "Changes to {0} are not saved".
+    virtual std::string UnsavedSummary() const = 0;
+};
+
 /// What a page needs to draw one frame.
 struct PageContext {
     float scale = 1.0f;  ///< DPI scale x UI scale: multiply every size by it

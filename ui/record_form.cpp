@@ -30,8 +30,47 @@ std::string RecordValueText(const nlohmann::json& value) {
     return value.dump();
 }
 
+std::set<std::string> ReadableFields(Workspace& workspace, const ObjectDef& object) {
+    // The columns a list answers are the fields the acting user may read.
+    ListQuery probe;
+    for (const FieldDef& f : object.fields) {
+        if (f.state == FieldState::Active) probe.columns.push_back(f.api_name);
+    }
+    probe.limit = 1;
+    std::set<std::string> out;
+    Result<ListPage> page = workspace.records().List(ActingUser(), object.api_name, probe);
+    if (page.ok()) out.insert(page->columns.begin(), page->columns.end());
+    return out;
+}
+
+const char* ReadOnlyReason(const FieldDef& field, const LayoutItem& item, bool can_edit_field,
+                           bool can_edit_object) {
+    if (field.is_read_only()) return "record.read_only.computed";
+    if (!can_edit_field) return "record.read_only.fls";
+    if (!can_edit_object) return "record.read_only.object";
+    if (item.read_only) return "record.read_only.layout";
+    return nullptr;
+}
+
+void FieldLabel(const PageContext& ctx, const std::string& label, bool required, const char* reason,
+                const std::string& help, const std::string& hook) {
+    ImGui::PushFont(ctx.small_font);
+    TextMuted(label + (required ? " *" : ""), false);
+    if (!help.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help.c_str());
+    MarkItem(hook + ".label");
+    if (reason) {
+        ImGui::SameLine(0.0f, 6.0f * ctx.scale);
+        TextColored(CurrentPalette().warning, Tr("layouts.read_only_mark"), false);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr(reason));
+        MarkItem(hook + ".read_only");
+    }
+    ImGui::PopFont();
+}
+
 void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
     profile_ = profile;
+    object_ = object.api_name;
+    object_label_ = object.label;
     errors_.clear();
     load_error_.clear();
     values_.clear();
@@ -42,15 +81,15 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
         load_error_ = layout.error().message;
         layout_ = Layout{};
     }
-    // Field-level security: the columns a list answers are the fields the acting user may read.
-    ListQuery probe;
+    readable_ = ReadableFields(workspace_, object);
+    const AccessPolicy& policy = workspace_.access().policy();
+    editable_.clear();
     for (const FieldDef& f : object.fields) {
-        if (f.state == FieldState::Active) probe.columns.push_back(f.api_name);
+        if (readable_.count(f.api_name) && policy.CanEditField(ActingUser(), object, f))
+            editable_.insert(f.api_name);
     }
-    probe.limit = 1;
-    readable_.clear();
-    Result<ListPage> page = workspace_.records().List(ActingUser(), object.api_name, probe);
-    if (page.ok()) readable_.insert(page->columns.begin(), page->columns.end());
+    can_edit_object_ =
+        policy.CanAccessObject(ActingUser(), object, id_ > 0 ? ObjectAction::Edit : ObjectAction::Create);
     if (id_ > 0) {
         Result<nlohmann::json> record = workspace_.records().Get(ActingUser(), object.api_name, id_);
         if (!record.ok()) {
@@ -107,17 +146,16 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
     buttons.push_back({"record.save", "record.save"});
     ImGui::SameLine();
     const int clicked = ButtonRow(buttons, static_cast<int>(buttons.size()) - 1, id_ > 0 ? 1 : -1);
-    if (clicked == 0) {
-        open_ = false;
-        return Outcome::Closed;
-    }
+    const bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !delete_open_ &&
+                        !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId) && !ImGui::GetIO().WantTextInput;
+    if (clicked == 0 || escape) return Outcome::CloseRequested;
     if (id_ > 0 && clicked == 1) {
         delete_open_ = true;
         delete_error_.clear();
     }
     const bool ctrl_s =
         (ImGui::GetIO().KeyCtrl || ImGui::GetIO().KeySuper) && ImGui::IsKeyPressed('S', false);
-    if ((clicked == static_cast<int>(buttons.size()) - 1 || ctrl_s) && Save(object)) {
+    if ((clicked == static_cast<int>(buttons.size()) - 1 || ctrl_s) && SaveRecord(object)) {
         outcome = Outcome::Saved;
     }
     if (!load_error_.empty()) ErrorLine("record.load", load_error_);
@@ -137,6 +175,11 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
     const float width = std::min(ImGui::GetContentRegionAvail().x - 8.0f * s, 1000.0f * s);
     for (size_t si = 0; si < layout_.sections.size(); ++si) {
         const LayoutSection& section = layout_.sections[si];
+        // A section whose fields are all hidden by security is not shown at all.
+        const bool any = std::any_of(section.items.begin(), section.items.end(), [&](const LayoutItem& item) {
+            return readable_.count(item.field) && object.Field(item.field);
+        });
+        if (!any) continue;
         BeginCard(width);
         ImGui::PushFont(ctx.heading_font);
         ImGui::TextUnformatted(section.title.c_str());
@@ -178,13 +221,11 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
     const FieldDef& f = *object.Field(item.field);
     const std::string hook = "record.form." + f.api_name;
     const bool required = f.required || item.required;
-    const bool read_only = f.is_read_only() || item.read_only;
+    const char* reason = ReadOnlyReason(f, item, editable_.count(f.api_name) > 0, can_edit_object_);
+    const bool read_only = reason != nullptr;
     std::string& value = values_[f.api_name];
 
-    ImGui::PushFont(ctx.small_font);
-    TextMuted(f.label + (required ? " *" : ""), false);
-    ImGui::PopFont();
-    if (!f.help_text.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.help_text.c_str());
+    FieldLabel(ctx, f.label, required, reason, f.help_text, hook);
     ImGui::PushID(f.api_name.c_str());
     ImGui::BeginDisabled(read_only);
     ImGui::SetNextItemWidth(width);
@@ -266,13 +307,40 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
     (void)p;
 }
 
-bool RecordForm::Save(const ObjectDef& object) {
+bool RecordForm::Save() {
+    Result<std::shared_ptr<const ObjectDef>> object = workspace_.schema().Object(object_);
+    if (!object.ok()) {
+        errors_[""] = object.error().message;
+        return false;
+    }
+    const std::shared_ptr<const ObjectDef> held = object.value();
+    return SaveRecord(*held);
+}
+
+void RecordForm::Discard() {
+    values_ = loaded_;
+    errors_.clear();
+}
+
+std::string RecordForm::UnsavedSummary() const {
+    if (id_ == 0) return TrFormat("unsaved.what.new_record", {object_label_});
+    auto name = loaded_.end();
+    if (Result<std::shared_ptr<const ObjectDef>> o = workspace_.schema().Object(object_); o.ok())
+        name = loaded_.find(o.value()->name_field);
+    const std::string shown =
+        name != loaded_.end() && !name->second.empty() ? name->second : "#" + std::to_string(id_);
+    return TrFormat("unsaved.what.record", {object_label_, shown});
+}
+
+bool RecordForm::SaveRecord(const ObjectDef& object) {
     errors_.clear();
     nlohmann::json values = nlohmann::json::object();
     for (const LayoutSection& section : layout_.sections) {
         for (const LayoutItem& item : section.items) {
             const FieldDef* f = object.Field(item.field);
-            if (!f || !readable_.count(f->api_name) || f->is_read_only() || item.read_only) continue;
+            if (!f || !readable_.count(f->api_name) ||
+                ReadOnlyReason(*f, item, editable_.count(f->api_name) > 0, can_edit_object_))
+                continue;
             const std::string& text = values_[f->api_name];
             const auto before = loaded_.find(f->api_name);
             const bool changed = before == loaded_.end() ? !text.empty() : before->second != text;

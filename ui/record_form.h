@@ -14,10 +14,27 @@
 
 namespace crm::ui {
 
-/// One record being created or edited.
-class RecordForm {
+/// The fields of `object` the acting user may read (field-level security, as the records service
+/// answers it).
+std::set<std::string> ReadableFields(Workspace& workspace, const ObjectDef& object);
+
+/// Why a field placed on a form cannot be edited there, as a catalog id ("record.read_only.*"), or
+/// nullptr when it can: computed by the system, field-level security (read, not edit), the object
+/// permission (no create / edit), or the layout's read-only flag, in that order. The record form and
+/// the layout preview ("preview as profile") answer with it, so both show the same form.
+const char* ReadOnlyReason(const FieldDef& field, const LayoutItem& item, bool can_edit_field,
+                           bool can_edit_object);
+/// The label line of a form field: label, " *" when required, and for a read-only field a muted
+/// "(read-only)" whose tooltip gives `reason` (a ReadOnlyReason id). Publishes "<hook>.label".
+void FieldLabel(const PageContext& ctx, const std::string& label, bool required, const char* reason,
+                const std::string& help, const std::string& hook);
+
+/// One record being created or edited. Its edits are guarded (Editable): the caller asks before
+/// closing a dirty form.
+class RecordForm : public Editable {
 public:
-    enum class Outcome { None, Saved, Closed, Deleted };
+    /// CloseRequested: "Back to the list" was clicked; the form stays open until Close().
+    enum class Outcome { None, Saved, CloseRequested, Deleted };
     explicit RecordForm(Workspace& workspace) : workspace_(workspace) {}
     /// Starts a new record with the layout of `profile` ("" = the default layout).
     void OpenNew(const ObjectDef& object, const std::string& profile);
@@ -26,22 +43,32 @@ public:
     /// Draws the form into the available region.
     Outcome Draw(const PageContext& ctx, const ObjectDef& object);
     bool open() const { return open_; }
+    void Close() { open_ = false; }
     int64_t id() const { return id_; }
-    /// Whether the values differ from the loaded (or empty) record.
-    bool dirty() const { return values_ != loaded_; }
+    /// Whether the form is open with values that differ from the loaded (or empty) record.
+    bool dirty() const override { return open_ && values_ != loaded_; }
+    /// Saves the values (errors shown beside their fields on refusal).
+    bool Save() override;
+    /// Back to the values as loaded.
+    void Discard() override;
+    std::string UnsavedSummary() const override;
 
 private:
     void Load(const ObjectDef& object, const std::string& profile);
     void DrawField(const PageContext& ctx, const ObjectDef& object, const LayoutItem& item, float width);
-    bool Save(const ObjectDef& object);
+    bool SaveRecord(const ObjectDef& object);
     void DrawDeleteConfirm(const PageContext& ctx, const ObjectDef& object, Outcome* outcome);
 
     Workspace& workspace_;
     bool open_ = false;
-    int64_t id_ = 0;  ///< 0 = a new record
+    int64_t id_ = 0;            ///< 0 = a new record
+    std::string object_;        ///< API name of the record's object
+    std::string object_label_;  ///< as loaded (the unsaved-changes question names it)
     std::string profile_;
     Layout layout_;
     std::set<std::string> readable_;             ///< fields the acting user may read
+    std::set<std::string> editable_;             ///< fields the acting user may edit
+    bool can_edit_object_ = true;                ///< create (new record) or edit (stored one) allowed
     std::map<std::string, std::string> values_;  ///< API name -> text form being edited
     std::map<std::string, std::string> loaded_;  ///< as loaded
     FormErrors errors_;                          ///< API name ("" = the record) -> message

@@ -68,17 +68,16 @@ void RecordsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         sort_desc_ = false;
         page_ = 0;
         view_name_.clear();
-        form_open_ = false;
+        save_as_.clear();
+        form_.Close();
         selected_ = 0;
         loaded_ = false;
     }
-    if (form_open_) {
+    if (form_.open()) {
         const RecordForm::Outcome outcome = form_.Draw(ctx, object);
         if (form_.id() > 0) selected_ = form_.id();
-        if (outcome == RecordForm::Outcome::Closed || outcome == RecordForm::Outcome::Deleted) {
-            form_open_ = false;
-            if (outcome == RecordForm::Outcome::Deleted) selected_ = 0;
-        }
+        if (outcome == RecordForm::Outcome::CloseRequested) guard_.Leave(&form_, [this] { form_.Close(); });
+        if (outcome == RecordForm::Outcome::Deleted) selected_ = 0;
         return;
     }
     DrawToolbar(ctx, object);
@@ -155,10 +154,7 @@ void RecordsPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object) 
     }
     MarkItem("records.save_view");
     ImGui::SameLine();
-    if (PrimaryButton(Label("records.new").c_str())) {
-        form_.OpenNew(object, "");
-        form_open_ = true;
-    }
+    if (PrimaryButton(Label("records.new").c_str())) form_.OpenNew(object, "");
     MarkItem("records.new");
     if (!view_message_.empty()) ErrorLine("records.view", view_message_);
     if (!error_.empty()) ErrorLine("records.filter", error_);
@@ -221,7 +217,6 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                                                   id == selected_, ImGuiSelectableFlags_SpanAllColumns)) {
                                 selected_ = id;
                                 form_.OpenEdit(object, id, "");
-                                form_open_ = true;
                             }
                             MarkRow("records.row." + std::to_string(id));
                         } else {
@@ -252,7 +247,7 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
 nlohmann::json RecordsPanel::State() const {
     nlohmann::json ids = nlohmann::json::array();
     for (const auto& row : data_.rows) ids.push_back(row.value("Id", int64_t{0}));
-    return {{"mode", form_open_ ? (form_.id() > 0 ? "edit" : "new") : "list"},
+    return {{"mode", form_.open() ? (form_.id() > 0 ? "edit" : "new") : "list"},
             {"selected", selected_},
             {"total", data_.total},
             {"page", page_},

@@ -7,6 +7,7 @@
 
 #include "ui/page.h"
 #include "ui/record_form.h"
+#include "ui/unsaved_guard.h"
 #include "workspace.h"
 
 namespace crm::ui {
@@ -14,12 +15,16 @@ namespace crm::ui {
 /// The records browser of one object.
 class RecordsPanel {
 public:
-    explicit RecordsPanel(Workspace& workspace) : workspace_(workspace), form_(workspace) {}
+    RecordsPanel(Workspace& workspace, UnsavedGuard& guard)
+        : workspace_(workspace), guard_(guard), form_(workspace) {}
     void Draw(const PageContext& ctx, const ObjectDef& object);
     /// The record last opened (0 = none): the field history tab shows its changes.
     int64_t selected() const { return selected_; }
-    /// Shows the list (leaving any open form).
-    void ShowList() { form_open_ = false; }
+    /// Shows the list, closing any open form (its edits are the caller's to guard).
+    void ShowList() { form_.Close(); }
+    /// The record form's edits.
+    Editable& edits() { return form_; }
+    const Editable& edits() const { return form_; }
     /// Published under "objects.records" in the snapshot.
     nlohmann::json State() const;
 
@@ -31,8 +36,8 @@ private:
     ListQuery Query() const;
 
     Workspace& workspace_;
+    UnsavedGuard& guard_;
     RecordForm form_;
-    bool form_open_ = false;
     std::string object_;
     int64_t selected_ = 0;
     // The query being shown.

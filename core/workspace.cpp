@@ -48,6 +48,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {3, "users, roles, teams, profiles, permission sets, sharing and kept access tables", AccessMigrationSql()},
         // Indexed fields: sorting a large list by an indexed field reads only the rows of the page.
         {4, "indexes for sorting and filtering on chosen fields", IndexedFieldsMigrationSql()},
+        {5, "effective permissions kept in memory only: their unread tables dropped", AccessKeptTablesMigrationSql()},
     };
     return migrations;
 }

@@ -11,8 +11,8 @@
 //   access.owner_index_load_ms the first decision on Opportunity, which loads the kept owners
 //   access.role_move_ms        moving a role with about 1,000 users below it, recomputation included
 //                              (target < 1,000)
-//   access.assign_permset_ms   assigning a permission set to one user: the cost of any single configuration
-//                              change, since every change recomputes the kept tables whole
+//   access.assign_permset_ms   assigning a permission set to one user: a small configuration change (the
+//                              snapshot is rebuilt whole; the kept tables get only the difference)
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>

@@ -10,6 +10,8 @@
 #include "access/access.h"
 
 #include <algorithm>
+#include <iterator>
+#include <tuple>
 #include <unordered_map>
 
 #include "access/owner_index.h"
@@ -774,42 +776,113 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
     return s;
 }
 
-// Rewrites the kept tables from the base tables and the snapshot, inside the caller's transaction.
-Status WriteKeptTables(Database& db, const Snapshot& s) {
-    const char* sql = R"sql(
-DELETE FROM access_role_closure;
-WITH RECURSIVE c(a, d, depth) AS (
-    SELECT id, id, 0 FROM access_role
-    UNION ALL SELECT c.a, r.id, c.depth + 1 FROM c JOIN access_role r ON r.parent_id = c.d)
-INSERT INTO access_role_closure(ancestor, descendant, depth) SELECT a, d, depth FROM c;
-DELETE FROM access_group_member;
-INSERT INTO access_group_member(group_id, user_id) SELECT role_id * 4, id FROM access_user WHERE role_id IS NOT NULL;
-INSERT INTO access_group_member(group_id, user_id)
-    SELECT c.ancestor * 4 + 1, u.id FROM access_role_closure c JOIN access_user u ON u.role_id = c.descendant;
-INSERT INTO access_group_member(group_id, user_id) SELECT team_id * 4 + 2, user_id FROM access_team_member;
-DELETE FROM access_user_object_perm;
-DELETE FROM access_user_system_perm;
-)sql";
-    if (Status st = db.Exec(sql); !st.ok()) return st;
-    Statement op =
-        db.Prepare("INSERT INTO access_user_object_perm(user_id, object, bits) VALUES(?1, ?2, ?3)");
-    Statement sp = db.Prepare("INSERT INTO access_user_system_perm(user_id, permission) VALUES(?1, ?2)");
+}  // namespace
+
+// The kept tables as rows, sorted: what the tables hold after the last committed change, and what a new
+// snapshot implies. A change writes only the difference, so its cost follows what it changed.
+struct AccessService::KeptRows {
+    std::vector<std::tuple<int64_t, int64_t, int64_t>> closure;  ///< ancestor, descendant, depth
+    std::vector<std::tuple<int64_t, int64_t>> members;           ///< group_id, user_id
+};
+
+namespace {
+
+using KeptRows = AccessService::KeptRows;
+
+// The rows a snapshot implies: every role with each ancestor-or-self (depth 0 for itself), and the
+// members of each group: a role's users (role id * 4), a role and its subordinates' users (* 4 + 1, for
+// every ancestor-or-self of the user's role), a team's members (team id * 4 + 2). GroupId names them.
+KeptRows KeptRowsOf(const Snapshot& s) {
+    KeptRows k;
+    for (const Snapshot::RoleInfo& r : s.roles) {
+        int64_t depth = 0;
+        for (int a = static_cast<int>(&r - s.roles.data()); a >= 0;
+             a = s.roles[static_cast<size_t>(a)].parent)
+            k.closure.emplace_back(s.roles[static_cast<size_t>(a)].id, r.id, depth++);
+    }
     for (const Snapshot::UserInfo& u : s.users) {
-        const Snapshot::Grants& g = s.grants[static_cast<size_t>(u.grants)];
-        for (size_t o = 0; o < s.objects.size(); ++o) {
-            if (!g.objects[o]) continue;
-            op.Reset();
-            op.Bind(1, u.id).Bind(2, s.objects[o].def->api_name).Bind(3, int64_t{g.objects[o]});
-            if (Status st = op.Run(); !st.ok()) return st;
+        if (u.role >= 0) {
+            k.members.emplace_back(GroupId(ShareGroup::Kind::Role, s.roles[static_cast<size_t>(u.role)].id),
+                                   u.id);
+            for (int a = u.role; a >= 0; a = s.roles[static_cast<size_t>(a)].parent)
+                k.members.emplace_back(
+                    GroupId(ShareGroup::Kind::RoleAndSubordinates, s.roles[static_cast<size_t>(a)].id), u.id);
         }
-        for (int p = 0; p < kSystemPermissionCount; ++p) {
-            if (!(g.system & (1u << p))) continue;
-            sp.Reset();
-            sp.Bind(1, u.id).Bind(2, kSystemNames[p]);
-            if (Status st = sp.Run(); !st.ok()) return st;
+        for (int t : u.teams)
+            k.members.emplace_back(GroupId(ShareGroup::Kind::Team, s.teams[static_cast<size_t>(t)].id), u.id);
+    }
+    std::sort(k.closure.begin(), k.closure.end());
+    std::sort(k.members.begin(), k.members.end());
+    k.members.erase(std::unique(k.members.begin(), k.members.end()), k.members.end());
+    return k;
+}
+
+template <class... T>
+void BindRow(Statement& st, const std::tuple<T...>& row) {
+    int i = 0;
+    std::apply([&](const auto&... v) { (st.Bind(++i, v), ...); }, row);
+}
+
+template <class... T>
+Status ReadRows(Database& db, const std::string& sql, std::vector<std::tuple<T...>>& out) {
+    Statement st = db.Prepare(sql);
+    while (st.Step()) {
+        std::tuple<T...> row;
+        std::apply(
+            [&](auto&... v) {
+                int i = 0;
+                ((v = st.Int(i++)), ...);
+            },
+            row);
+        out.push_back(row);
+    }
+    std::sort(out.begin(), out.end());
+    return st.status();
+}
+
+// Makes `table` hold `after` when it holds `before`: deletes what went, inserts what came.
+template <class Row>
+Status SyncRows(Database& db, const char* table, const std::vector<const char*>& columns,
+                const std::vector<Row>& before, const std::vector<Row>& after) {
+    std::vector<Row> gone, came;
+    std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(gone));
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(came));
+    std::string where, names, values;
+    for (size_t i = 0; i < columns.size(); ++i) {
+        const std::string n = std::to_string(i + 1);
+        where += std::string(i ? " AND " : "") + columns[i] + " = ?" + n;
+        names += std::string(i ? ", " : "") + columns[i];
+        values += std::string(i ? ", " : "") + "?" + n;
+    }
+    if (!gone.empty()) {
+        Statement del = db.Prepare(std::string("DELETE FROM ") + table + " WHERE " + where);
+        for (const Row& r : gone) {
+            del.Reset();
+            BindRow(del, r);
+            if (Status st = del.Run(); !st.ok()) return st;
+        }
+    }
+    if (!came.empty()) {
+        Statement ins =
+            db.Prepare(std::string("INSERT INTO ") + table + "(" + names + ") VALUES(" + values + ")");
+        for (const Row& r : came) {
+            ins.Reset();
+            BindRow(ins, r);
+            if (Status st = ins.Run(); !st.ok()) return st;
         }
     }
     return Status::Ok();
+}
+
+// What the kept tables hold now (read once, when no committed change of this service has written them).
+Result<KeptRows> ReadKeptRows(Database& db) {
+    KeptRows k;
+    if (Status st = ReadRows(db, "SELECT ancestor, descendant, depth FROM access_role_closure", k.closure);
+        !st.ok())
+        return st.error();
+    if (Status st = ReadRows(db, "SELECT group_id, user_id FROM access_group_member", k.members); !st.ok())
+        return st.error();
+    return k;
 }
 
 Reason MakeReason(std::string id, std::map<std::string, std::string> params, std::string en, std::string zh) {
@@ -1364,8 +1437,22 @@ Status AccessService::Commit(const std::function<Status()>& body) {
             "access.lockout",
             "This would leave no active user with Manage Users; give it to another active user first.");
     }
-    if (Status s = WriteKeptTables(db_, *next); !s.ok()) return s;
+    if (!kept_) {
+        Result<KeptRows> held = ReadKeptRows(db_);
+        if (!held.ok()) return held.error();
+        kept_ = std::make_shared<const KeptRows>(std::move(held.value()));
+    }
+    auto rows = std::make_shared<const KeptRows>(KeptRowsOf(*next));
+    if (Status s = SyncRows(db_, "access_role_closure", {"ancestor", "descendant", "depth"}, kept_->closure,
+                            rows->closure);
+        !s.ok())
+        return s;
+    if (Status s =
+            SyncRows(db_, "access_group_member", {"group_id", "user_id"}, kept_->members, rows->members);
+        !s.ok())
+        return s;
     if (Status s = tx.Commit(); !s.ok()) return s;
+    kept_ = std::move(rows);  // only now: a rollback leaves the tables as kept_ says
     ++version_;
     next->access_version = version_;
     snapshot_ = std::move(next);
@@ -2385,6 +2472,10 @@ INSERT INTO access_user_object_perm(user_id, object, bits)
                kSystemNames[i] + "');\n";
     }
     return sql;
+}
+
+std::string AccessKeptTablesMigrationSql() {
+    return "DROP TABLE access_user_object_perm;\nDROP TABLE access_user_system_perm;\n";
 }
 
 }  // namespace crm

@@ -30,11 +30,13 @@
 //     users.*, teams.* membership                      Manage Users
 //     roles.*, profiles.*, permsets.*, sharing.*       Manage Roles and Permissions
 //     audit.list (AuditLog::List with a viewer)         View Setup Audit Trail
-// - Kept tables (recomputed in the transaction of every configuration change, all of them: measured in
-//   bench/access): access_role_closure(ancestor, descendant, depth), access_group_member(group_id,
-//   user_id) for role / role-and-subordinates / team groups, access_user_object_perm,
-//   access_user_system_perm. The in-memory snapshot is rebuilt when the access version or the schema
-//   version changes.
+// - Kept: each configuration change builds the in-memory snapshot (effective permissions per user, the role
+//   tree, teams, sharing rules) in its transaction, and brings the tables SQL reads up to date with it:
+//   access_role_closure(ancestor, descendant, depth) and access_group_member(group_id, user_id) for role /
+//   role-and-subordinates / team groups. The rows a snapshot implies are computed whole (KeptRowsOf) and
+//   only their difference from what the tables hold is written, so the tables always equal a full
+//   recomputation. The snapshot is also rebuilt when the schema version changes; record owners come from
+//   the OwnerIndex (owner_index.h).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -360,6 +362,8 @@ public:
 
     /// The effective model in memory (internal to access.cpp; public so its helpers can name it).
     struct Snapshot;
+    /// The rows of the kept tables (internal to access.cpp).
+    struct KeptRows;
 
 private:
     class Policy;
@@ -394,10 +398,14 @@ private:
     uint64_t version_ = 1;
     bool in_batch_ = false;
     std::unique_ptr<OwnerIndex> owners_;
+    std::shared_ptr<const KeptRows> kept_;  ///< what the kept tables hold after the last committed change
 };
 
 /// The SQL of the access migration: the directory, grants, sharing, kept tables, and the built-in
 /// "admin" user with the System Administrator profile.
 std::string AccessMigrationSql();
+/// The SQL of migration 5: effective permissions are kept in the snapshot only (nothing in SQL read the
+/// per-user permission tables, and a schema change could leave them behind), so their tables go.
+std::string AccessKeptTablesMigrationSql();
 
 }  // namespace crm

@@ -1,7 +1,9 @@
-// The "Records" tab of an object: a list view (columns, a formula filter, sort by clicking a
-// header, paging with a clipped table, list views saved per user) and the record form.
+// The "Records" tab of an object: a list view (columns chosen and ordered with the "Columns"
+// picker, a formula filter, sort by clicking a header, paging with a clipped table, list views
+// saved per user with their columns) and the record form.
 #pragma once
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,7 @@ private:
     void Reload(const ObjectDef& object);
     void DrawToolbar(const PageContext& ctx, const ObjectDef& object);
     void DrawTable(const PageContext& ctx, const ObjectDef& object);
+    void DrawColumnPicker(const PageContext& ctx, const ObjectDef& object);
     ListQuery Query() const;
 
     Workspace& workspace_;
@@ -47,9 +50,14 @@ private:
     std::string sort_field_;
     bool sort_desc_ = false;
     int page_ = 0;
-    std::string view_name_;  ///< the saved view shown ("" = all records)
+    int table_generation_ = 0;  ///< bumped when columns or sort are set from outside the table
+    std::string view_name_;     ///< the saved view shown ("" = all records)
     std::string save_as_;
     std::string view_message_;
+    // The column picker.
+    std::string columns_filter_;
+    std::set<std::string> readable_;  ///< the fields the acting user may read, for the picker
+    nlohmann::json readable_key_;     ///< object, actor and change count readable_ was read for
     // The cache of the last run.
     bool loaded_ = false;
     uint64_t loaded_change_ = 0;

@@ -67,7 +67,8 @@ const std::vector<SettingEntry>& SettingsIndex() {
         {"users.sharing_rules", PageId::Users, "quickfind.users.sharing_rules",
          "sharing rules share criteria owner 共享规则 共享 条件 所有者"},
         {"users.checker", PageId::Users, "quickfind.users.checker",
-         "access checker check explain why can user see 访问检查 检查 解释 为什么 权限检查"},
+         "access checker check explain why can user see field access hidden read only 访问检查 检查 解释 为什么 "
+         "权限检查 字段访问 隐藏 只读"},
         // Planned settings: quick find opens their page, which says what is coming.
         {"objects.list", PageId::Objects, "quickfind.objects.list",
          "objects object manager standard custom account contact opportunity lead case task 对象 对象管理 "
@@ -76,7 +77,8 @@ const std::vector<SettingEntry>& SettingsIndex() {
         {"objects.new", PageId::Objects, "quickfind.objects.new",
          "new custom object create table entity 新建对象 创建对象 自定义对象"},
         {"objects.fields", PageId::Objects, "quickfind.objects.fields",
-         "fields field custom field type required unique relationship lookup 字段 自定义字段 字段类型 必填 "
+         "fields field custom field type required unique indexed index sort speed relationship lookup 字段 "
+         "自定义字段 字段类型 必填 索引 排序 "
          "唯一 "
          "关系 查找"},
         {"objects.custom_field", PageId::Objects, "quickfind.objects.custom_field",

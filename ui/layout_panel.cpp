@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/record_form.h"
 #include "ui/schema_ui.h"
@@ -67,7 +68,7 @@ bool LayoutPanel::dirty() const { return !draft_.name.empty() && !SameLayout(dra
 bool LayoutPanel::Save() {
     Result<Layout> r = workspace_.schema().SaveLayout(ActingUser(), draft_);
     if (!r.ok()) {
-        error_ = r.error().message;
+        error_ = ErrorText(r.error());
         return false;
     }
     Select(r.value());
@@ -188,7 +189,7 @@ void LayoutPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object,
             if (Result<Layout> l = workspace_.schema().GetLayout(object.api_name, draft_.name); l.ok())
                 Select(l.value());
         } else {
-            error_ = st.error().message;
+            error_ = ErrorText(st.error());
         }
     }
     MarkItem("layouts.assign");
@@ -360,7 +361,7 @@ void LayoutPanel::DrawPreviewPane(const PageContext& ctx, const ObjectDef& objec
     Result<ObjectFieldAccess> access =
         workspace_.access().FieldAccessOf(PermissionSetKind::Profile, preview_profile_, object.api_name);
     if (!seen.ok() || !access.ok()) {
-        ErrorLine("layouts.preview", !seen.ok() ? seen.error().message : access.error().message);
+        ErrorLine("layouts.preview", ErrorText(!seen.ok() ? seen.error() : access.error()));
         return;
     }
     // The layout being edited is previewed with its unsaved edits.

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
 #include "ui/theme.h"
@@ -78,7 +79,7 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
     if (layout.ok()) {
         layout_ = layout.value();
     } else {
-        load_error_ = layout.error().message;
+        load_error_ = ErrorText(layout.error());
         layout_ = Layout{};
     }
     readable_ = ReadableFields(workspace_, object);
@@ -93,7 +94,7 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
     if (id_ > 0) {
         Result<nlohmann::json> record = workspace_.records().Get(ActingUser(), object.api_name, id_);
         if (!record.ok()) {
-            load_error_ = record.error().message;
+            load_error_ = ErrorText(record.error());
         } else {
             for (const auto& [key, value] : record->items()) values_[key] = RecordValueText(value);
         }
@@ -310,7 +311,7 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
 bool RecordForm::Save() {
     Result<std::shared_ptr<const ObjectDef>> object = workspace_.schema().Object(object_);
     if (!object.ok()) {
-        errors_[""] = object.error().message;
+        errors_[""] = ErrorText(object.error());
         return false;
     }
     const std::shared_ptr<const ObjectDef> held = object.value();
@@ -366,7 +367,7 @@ bool RecordForm::SaveRecord(const ObjectDef& object) {
     if (!result.ok()) {
         for (const Error& e : result.errors) {
             auto& slot = errors_[e.field];
-            slot += (slot.empty() ? "" : " ") + e.message;
+            slot += (slot.empty() ? "" : " ") + ErrorText(e);
         }
         return false;
     }
@@ -391,7 +392,7 @@ void RecordForm::DrawDeleteConfirm(const PageContext& ctx, const ObjectDef& obje
             open_ = false;
             *outcome = Outcome::Deleted;
         } else {
-            delete_error_ = st.error().message;
+            delete_error_ = ErrorText(st.error());
         }
     }
     EndDialog();

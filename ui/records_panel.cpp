@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/schema_ui.h"
 #include "ui/test_hooks.h"
@@ -54,7 +55,7 @@ void RecordsPanel::Reload(const ObjectDef& object) {
         error_.clear();
     } else {
         data_ = ListPage{};
-        error_ = page.error().message;
+        error_ = ErrorText(page.error());
     }
 }
 
@@ -169,7 +170,7 @@ void RecordsPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object) 
             view_name_ = save_as_;
             view_message_.clear();
         } else {
-            view_message_ = saved.error().message;
+            view_message_ = ErrorText(saved.error());
         }
     }
     MarkItem("records.save_view");
@@ -427,18 +428,20 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
         }
     }
     if (data_.rows.empty()) TextMuted(Tr("records.none"), false);
-    const int64_t first = data_.total == 0 ? 0 : static_cast<int64_t>(page_) * kPageSize + 1;
-    const int64_t last = std::min<int64_t>(data_.total, static_cast<int64_t>(page_ + 1) * kPageSize);
+    // A list of many matches stops counting at kListCountLimit: "10000+".
+    const int64_t first = data_.rows.empty() ? 0 : static_cast<int64_t>(page_) * kPageSize + 1;
+    const int64_t last = first + static_cast<int64_t>(data_.rows.size()) - (data_.rows.empty() ? 0 : 1);
+    const bool more =
+        static_cast<int>(data_.rows.size()) == kPageSize && (last < data_.total || data_.total_capped);
     ImGui::AlignTextToFramePadding();
-    TextMuted(
-        TrFormat("audit.rows", {std::to_string(first), std::to_string(last), std::to_string(data_.total)}),
-        false);
+    TextMuted(TrFormat("audit.rows", {std::to_string(first), std::to_string(last),
+                                      std::to_string(data_.total) + (data_.total_capped ? "+" : "")}),
+              false);
     ImGui::SameLine(0.0f, 16.0f * s);
     if (SecondaryButton((std::string(Tr("audit.prev")) + "###records.prev").c_str(), page_ > 0)) --page_;
     MarkItem("records.prev");
     ImGui::SameLine();
-    if (SecondaryButton((std::string(Tr("audit.next")) + "###records.next").c_str(), last < data_.total))
-        ++page_;
+    if (SecondaryButton((std::string(Tr("audit.next")) + "###records.next").c_str(), more)) ++page_;
     MarkItem("records.next");
 }
 
@@ -448,6 +451,7 @@ nlohmann::json RecordsPanel::State() const {
     return {{"mode", form_.open() ? (form_.id() > 0 ? "edit" : "new") : "list"},
             {"selected", selected_},
             {"total", data_.total},
+            {"total_capped", data_.total_capped},
             {"page", page_},
             {"sort", sort_field_},
             {"desc", sort_desc_},

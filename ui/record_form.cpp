@@ -46,11 +46,16 @@ std::set<std::string> ReadableFields(Workspace& workspace, const ObjectDef& obje
 
 const char* ReadOnlyReason(const FieldDef& field, const LayoutItem& item, bool can_edit_field,
                            bool can_edit_object) {
-    if (field.is_read_only()) return "record.read_only.computed";
-    if (!can_edit_field) return "record.read_only.fls";
-    if (!can_edit_object) return "record.read_only.object";
-    if (item.read_only) return "record.read_only.layout";
-    return nullptr;
+    const char* why = FormReadOnlyReason(field, item, can_edit_field, can_edit_object);
+    if (!why) return nullptr;
+    static const std::pair<const char*, const char*> kCatalog[] = {{"computed", "record.read_only.computed"},
+                                                                   {"fls", "record.read_only.fls"},
+                                                                   {"object", "record.read_only.object"},
+                                                                   {"layout", "record.read_only.layout"}};
+    for (const auto& [code, id] : kCatalog) {
+        if (std::string_view(why) == code) return id;
+    }
+    return "record.read_only.layout";
 }
 
 void FieldLabel(const PageContext& ctx, const std::string& label, bool required, const char* reason,

@@ -18,10 +18,8 @@ namespace crm::ui {
 /// answers it).
 std::set<std::string> ReadableFields(Workspace& workspace, const ObjectDef& object);
 
-/// Why a field placed on a form cannot be edited there, as a catalog id ("record.read_only.*"), or
-/// nullptr when it can: computed by the system, field-level security (read, not edit), the object
-/// permission (no create / edit), or the layout's read-only flag, in that order. The record form and
-/// the layout preview ("preview as profile") answer with it, so both show the same form.
+/// FormReadOnlyReason (the rule, in the schema) as a catalog id ("record.read_only.*"), or nullptr when
+/// the field can be edited there.
 const char* ReadOnlyReason(const FieldDef& field, const LayoutItem& item, bool can_edit_field,
                            bool can_edit_object);
 /// The label line of a form field: label, " *" when required, and for a read-only field a muted

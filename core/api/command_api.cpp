@@ -215,7 +215,8 @@ Status ReadId(const json& args, const char* key, int64_t& out) {
 
 Status ReadObjectArg(const json& args, const char* key, const json*& out) {
     auto it = args.find(key);
-    if (it == args.end() || !it->is_object()) return InvalidArgument(key, Quote(key) + " must be a JSON object.");
+    if (it == args.end() || !it->is_object())
+        return InvalidArgument(key, Quote(key) + " must be a JSON object.");
     out = &*it;
     return Status::Ok();
 }
@@ -232,8 +233,8 @@ Error WithDetails(Call& call, const std::vector<Error>& errors) {
     return errors.empty() ? MakeError("internal", "No error to report.") : errors.front();
 }
 
-#define CRM_TRY(expr)                        \
-    do {                                     \
+#define CRM_TRY(expr)                                        \
+    do {                                                     \
         if (Status s_ = (expr); !s_.ok()) return s_.error(); \
     } while (0)
 
@@ -254,7 +255,8 @@ Result<json> ObjectsGetCmd(Call& call) {
 }
 
 Result<json> ObjectsCreateCmd(Call& call) {
-    CRM_TRY(CheckArgNames(call.args, "objects.create", {"api_name", "label", "plural_label", "description", "name_format"}));
+    CRM_TRY(CheckArgNames(call.args, "objects.create",
+                          {"api_name", "label", "plural_label", "description", "name_format"}));
     std::string name_format;
     CRM_TRY(ReadString(call.args, "name_format", name_format));
     json spec = call.args;
@@ -316,7 +318,8 @@ Result<FieldDef> ChangedField(Call& call, const char* command) {
     if (!o.ok()) return o.error();
     const FieldDef* current = (*o)->Field(api_name);
     if (!current) {
-        return MakeError("schema.unknown_field", (*o)->api_name + " has no field " + Quote(api_name) + ".", "field");
+        return MakeError("schema.unknown_field", (*o)->api_name + " has no field " + Quote(api_name) + ".",
+                         "field");
     }
     return FieldDefFromJson(*spec, *current);
 }
@@ -387,8 +390,9 @@ Result<json> FieldsRetypeCmd(Call& call) {
     std::string mode = "refuse";
     CRM_TRY(ReadString(call.args, "mode", mode));
     if (mode != "refuse" && mode != "clear") {
-        return InvalidArgument("mode", "\"mode\" is \"refuse\" (change nothing if any value would not convert) or "
-                                       "\"clear\" (convert and clear those values).");
+        return InvalidArgument("mode",
+                               "\"mode\" is \"refuse\" (change nothing if any value would not convert) or "
+                               "\"clear\" (convert and clear those values).");
     }
     auto done = call.workspace.schema().RetypeField(
         call.actor, *changed, mode == "refuse" ? RetypeMode::RefuseIfAny : RetypeMode::ClearFailures);
@@ -456,23 +460,47 @@ Result<json> LayoutsPreviewCmd(Call& call) {
     auto l = name.empty() ? schema.LayoutForProfile(object, profile) : schema.GetLayout(object, name);
     if (!l.ok()) return l.error();
     auto o = schema.Object(object);
+    if (!o.ok()) return o.error();
+    // As the profile sees the form: its field-level security (without permission sets a user may add).
+    std::optional<ObjectFieldAccess> access;
+    if (!profile.empty()) {
+        Result<ObjectFieldAccess> a =
+            call.workspace.access().FieldAccessOf(PermissionSetKind::Profile, profile, object);
+        if (!a.ok()) return a.error();
+        access = std::move(a.value());
+    }
+    const bool can_edit_object = !access || (access->object & (kObjEdit | kObjCreate));
     json sections = json::array();
+    json hidden = json::array();
     for (const LayoutSection& s : l->sections) {
         json items = json::array();
         for (const LayoutItem& item : s.items) {
             const FieldDef* f = (*o)->Field(item.field);
-            if (!f) continue;  // deleted since the layout was saved
-            items.push_back({{"field", f->api_name},
-                             {"label", f->label},
-                             {"type", FieldTypeName(f->type == FieldType::Formula ? f->formula_type : f->type)},
-                             {"help_text", f->help_text},
-                             {"required", f->required || item.required},
-                             {"read_only", item.read_only || f->is_read_only()},
-                             {"picklist", ToJson(*f).value("picklist", json::array())}});
+            if (!f || f->state != FieldState::Active) continue;  // deleted since the layout was saved
+            if (access && !access->CanRead(f->api_name)) {
+                hidden.push_back(f->api_name);
+                continue;
+            }
+            const char* read_only =
+                FormReadOnlyReason(*f, item, !access || access->CanEdit(f->api_name), can_edit_object);
+            items.push_back(
+                {{"field", f->api_name},
+                 {"label", f->label},
+                 {"type", FieldTypeName(f->type == FieldType::Formula ? f->formula_type : f->type)},
+                 {"help_text", f->help_text},
+                 {"required", f->required || item.required},
+                 {"read_only", read_only != nullptr},
+                 {"read_only_reason", read_only ? read_only : ""},
+                 {"picklist", ToJson(*f).value("picklist", json::array())}});
         }
+        if (items.empty() && access) continue;  // nothing of it shows for this profile
         sections.push_back({{"title", s.title}, {"columns", s.columns}, {"items", std::move(items)}});
     }
-    return json{{"object", (*o)->api_name}, {"layout", l->name}, {"profile", profile}, {"sections", std::move(sections)}};
+    return json{{"object", (*o)->api_name},
+                {"layout", l->name},
+                {"profile", profile},
+                {"sections", std::move(sections)},
+                {"hidden", std::move(hidden)}};
 }
 
 Result<json> RulesListCmd(Call& call) {
@@ -524,7 +552,9 @@ Result<json> RulesTestCmd(Call& call) {
     if (!r.ok()) return r.error();
     json examples = json::array();
     for (const auto& [id, name] : r->examples) examples.push_back({{"id", id}, {"name", name}});
-    return json{{"records", r->records}, {"failing", r->failing}, {"examples", std::move(examples)},
+    return json{{"records", r->records},
+                {"failing", r->failing},
+                {"examples", std::move(examples)},
                 {"method", r->in_sql ? "sql" : "evaluate"}};
 }
 
@@ -562,13 +592,15 @@ Result<json> RecordsCreateCmd(Call& call) {
     CRM_TRY(RequireString(call.args, "object", object));
     RecordService& records = call.workspace.records();
     if (auto batch = call.args.find("records"); batch != call.args.end()) {
-        if (!batch->is_array()) return InvalidArgument("records", "\"records\" must be a list of value objects.");
+        if (!batch->is_array())
+            return InvalidArgument("records", "\"records\" must be a list of value objects.");
         std::vector<json> rows(batch->begin(), batch->end());
         BatchResult r = records.CreateBatch(call.actor, object, rows);
         if (!r.ok()) {
             Error e = WithDetails(call, r.errors);
             if (r.failed_index >= 0) {
-                e.message = "Record " + std::to_string(r.failed_index + 1) + ": " + e.message + " Nothing was saved.";
+                e.message =
+                    "Record " + std::to_string(r.failed_index + 1) + ": " + e.message + " Nothing was saved.";
                 json row = ErrorJson(MakeError("records.batch_row", "failed row"))["error"];
                 row["index"] = r.failed_index;
                 call.error_details.push_back(std::move(row));
@@ -623,7 +655,8 @@ Result<json> RecordsHistoryCmd(Call& call) {
 Status NeedUser(const Call& call, const char* command) {
     if (IsBlank(call.actor)) {
         return MakeError("auth.no_actor",
-                         Quote(command) + " works on the acting user's own list views: say who with \"as\".", "as");
+                         Quote(command) + " works on the acting user's own list views: say who with \"as\".",
+                         "as");
     }
     return Status::Ok();
 }
@@ -684,8 +717,10 @@ Result<json> FormulaCheckCmd(Call& call) {
     CRM_TRY(ReadString(call.args, "formula", text));
     CRM_TRY(ReadString(call.args, "kind", kind));
     if (kind != "rule" && kind != "field" && kind != "filter") {
-        return InvalidArgument("kind", "\"kind\" is \"rule\" (Boolean, prior values allowed), \"field\" (any type) or "
-                                       "\"filter\" (Boolean).");
+        return InvalidArgument(
+            "kind",
+            "\"kind\" is \"rule\" (Boolean, prior values allowed), \"field\" (any type) or "
+            "\"filter\" (Boolean).");
     }
     auto resolver = call.workspace.schema().Resolver(object);
     if (!resolver) return call.workspace.schema().Object(object).error();
@@ -732,7 +767,8 @@ Result<json> FormulaEvalCmd(Call& call) {
     int64_t id = 0;
     if (call.args.contains("id") && !call.args["id"].is_null()) CRM_TRY(ReadId(call.args, "id", id));
     json values = call.args.value("values", json::object());
-    if (!values.is_object() && !values.is_null()) return InvalidArgument("values", "\"values\" must be a JSON object.");
+    if (!values.is_object() && !values.is_null())
+        return InvalidArgument("values", "\"values\" must be a JSON object.");
     auto v = call.workspace.records().EvalFormula(object, text, id, values);
     if (!v.ok()) return v.error();
     return json{{"value", FormulaValueToJson(*v)}, {"type", formula::ValueTypeName(v->type())}};
@@ -827,7 +863,8 @@ Result<json> UsersPermsetCmd(Call& call, bool assign) {
     CRM_TRY(RequireString(call.args, "username", name));
     CRM_TRY(RequireString(call.args, "permission_set", set));
     AccessService& a = call.workspace.access();
-    return StatusJson(assign ? a.AssignPermissionSet(call.actor, set, name) : a.UnassignPermissionSet(call.actor, set, name),
+    return StatusJson(assign ? a.AssignPermissionSet(call.actor, set, name)
+                             : a.UnassignPermissionSet(call.actor, set, name),
                       json{{"username", name}, {"permission_set", set}, {"assigned", assign}});
 }
 Result<json> UsersAssignCmd(Call& call) { return UsersPermsetCmd(call, true); }
@@ -843,7 +880,8 @@ Result<json> UsersEffectiveCmd(Call& call) {
     for (const auto& [o, bits] : e->objects) objects[o] = ObjectPermNames(bits);
     json fields = json::object();
     for (const auto& [o, fs] : e->fields) {
-        for (const auto& [f, bits] : fs) fields[o][f] = json{{"read", (bits & kFieldRead) != 0}, {"edit", (bits & kFieldEdit) != 0}};
+        for (const auto& [f, bits] : fs)
+            fields[o][f] = json{{"read", (bits & kFieldRead) != 0}, {"edit", (bits & kFieldEdit) != 0}};
     }
     json system = json::array();
     for (SystemPermission p : e->system) system.push_back(SystemPermissionName(p));
@@ -880,7 +918,8 @@ Result<json> RolesMoveCmd(Call& call) {
     std::string role, parent;
     CRM_TRY(RequireString(call.args, "role", role));
     CRM_TRY(ReadString(call.args, "parent", parent));
-    return StatusJson(call.workspace.access().MoveRole(call.actor, role, parent), json{{"role", role}, {"parent", parent}});
+    return StatusJson(call.workspace.access().MoveRole(call.actor, role, parent),
+                      json{{"role", role}, {"parent", parent}});
 }
 
 Result<json> RolesDeleteCmd(Call& call) {
@@ -920,14 +959,16 @@ Result<json> TeamsMemberCmd(Call& call, bool add) {
     CRM_TRY(RequireString(call.args, "team", team));
     CRM_TRY(RequireString(call.args, "username", name));
     AccessService& a = call.workspace.access();
-    return StatusJson(add ? a.AddTeamMember(call.actor, team, name) : a.RemoveTeamMember(call.actor, team, name),
-                      json{{"team", team}, {"username", name}, {"member", add}});
+    return StatusJson(
+        add ? a.AddTeamMember(call.actor, team, name) : a.RemoveTeamMember(call.actor, team, name),
+        json{{"team", team}, {"username", name}, {"member", add}});
 }
 Result<json> TeamsAddMemberCmd(Call& call) { return TeamsMemberCmd(call, true); }
 Result<json> TeamsRemoveMemberCmd(Call& call) { return TeamsMemberCmd(call, false); }
 
 Result<json> TeamsPermsetCmd(Call& call, bool assign) {
-    CRM_TRY(CheckArgNames(call.args, assign ? "teams.assign_permset" : "teams.unassign_permset", {"team", "permission_set"}));
+    CRM_TRY(CheckArgNames(call.args, assign ? "teams.assign_permset" : "teams.unassign_permset",
+                          {"team", "permission_set"}));
     std::string team, set;
     CRM_TRY(RequireString(call.args, "team", team));
     CRM_TRY(RequireString(call.args, "permission_set", set));
@@ -943,7 +984,8 @@ Result<json> TeamsUnassignCmd(Call& call) { return TeamsPermsetCmd(call, false);
 Result<json> SetsListCmd(Call& call, const char* command) {
     CRM_TRY(CheckArgNames(call.args, command, {}));
     json out = json::array();
-    for (const PermissionSet& s : call.workspace.access().PermissionSets(*KindOf(command))) out.push_back(ToJson(s));
+    for (const PermissionSet& s : call.workspace.access().PermissionSets(*KindOf(command)))
+        out.push_back(ToJson(s));
     return out;
 }
 Result<json> ProfilesListCmd(Call& call) { return SetsListCmd(call, "profiles.list"); }
@@ -955,8 +997,8 @@ Result<json> SetsCreateCmd(Call& call, const char* command) {
     CRM_TRY(RequireString(call.args, "name", name));
     CRM_TRY(ReadString(call.args, "description", description));
     CRM_TRY(ReadString(call.args, "copy_from", copy_from));
-    Result<PermissionSet> s =
-        call.workspace.access().CreatePermissionSet(call.actor, *KindOf(command), name, description, copy_from);
+    Result<PermissionSet> s = call.workspace.access().CreatePermissionSet(call.actor, *KindOf(command), name,
+                                                                          description, copy_from);
     if (!s.ok()) return s.error();
     return ToJson(*s);
 }
@@ -967,7 +1009,8 @@ Result<json> SetsDeleteCmd(Call& call, const char* command) {
     CRM_TRY(CheckArgNames(call.args, command, {"name"}));
     std::string name;
     CRM_TRY(RequireString(call.args, "name", name));
-    return StatusJson(call.workspace.access().DeletePermissionSet(call.actor, *KindOf(command), name), json{{"deleted", name}});
+    return StatusJson(call.workspace.access().DeletePermissionSet(call.actor, *KindOf(command), name),
+                      json{{"deleted", name}});
 }
 Result<json> ProfilesDeleteCmd(Call& call) { return SetsDeleteCmd(call, "profiles.delete"); }
 Result<json> PermsetsDeleteCmd(Call& call) { return SetsDeleteCmd(call, "permsets.delete"); }
@@ -979,7 +1022,8 @@ Result<json> SetsObjectCmd(Call& call, const char* command) {
     CRM_TRY(RequireString(call.args, "object", object));
     Result<uint8_t> bits = ParseObjectPerms(call.args.value("permissions", json()));
     if (!bits.ok()) return bits.error();
-    Result<GrantChange> c = call.workspace.access().SetObjectPermissions(call.actor, *KindOf(command), name, object, *bits);
+    Result<GrantChange> c =
+        call.workspace.access().SetObjectPermissions(call.actor, *KindOf(command), name, object, *bits);
     if (!c.ok()) return c.error();
     return json{{"permissions", ObjectPermNames(c->bits)}, {"turned_on", c->turned_on}};
 }
@@ -999,7 +1043,9 @@ Result<json> SetsFieldCmd(Call& call, const char* command) {
     Result<GrantChange> c =
         call.workspace.access().SetFieldPermissions(call.actor, *KindOf(command), name, object, field, bits);
     if (!c.ok()) return c.error();
-    return json{{"read", (c->bits & kFieldRead) != 0}, {"edit", (c->bits & kFieldEdit) != 0}, {"turned_on", c->turned_on}};
+    return json{{"read", (c->bits & kFieldRead) != 0},
+                {"edit", (c->bits & kFieldEdit) != 0},
+                {"turned_on", c->turned_on}};
 }
 Result<json> ProfilesFieldCmd(Call& call) { return SetsFieldCmd(call, "profiles.set_field"); }
 Result<json> PermsetsFieldCmd(Call& call) { return SetsFieldCmd(call, "permsets.set_field"); }
@@ -1013,8 +1059,9 @@ Result<json> SetsSystemCmd(Call& call, const char* command) {
     CRM_TRY(ReadBool(call.args, "granted", granted));
     std::optional<SystemPermission> p = ParseSystemPermission(permission);
     if (!p) return InvalidArgument("permission", "Unknown system permission " + Quote(permission) + ".");
-    return StatusJson(call.workspace.access().SetSystemPermission(call.actor, *KindOf(command), name, *p, granted),
-                      json{{"name", name}, {"permission", permission}, {"granted", granted}});
+    return StatusJson(
+        call.workspace.access().SetSystemPermission(call.actor, *KindOf(command), name, *p, granted),
+        json{{"name", name}, {"permission", permission}, {"granted", granted}});
 }
 Result<json> ProfilesSystemCmd(Call& call) { return SetsSystemCmd(call, "profiles.set_system"); }
 Result<json> PermsetsSystemCmd(Call& call) { return SetsSystemCmd(call, "permsets.set_system"); }
@@ -1027,7 +1074,8 @@ Result<json> SharingListCmd(Call& call) {
 }
 
 Result<json> SharingSetCmd(Call& call) {
-    CRM_TRY(CheckArgNames(call.args, "sharing.set", {"object", "owd", "grant_access_using_hierarchies", "team_access"}));
+    CRM_TRY(CheckArgNames(call.args, "sharing.set",
+                          {"object", "owd", "grant_access_using_hierarchies", "team_access"}));
     std::string object, owd, team;
     CRM_TRY(RequireString(call.args, "object", object));
     Result<ObjectSharing> current = call.workspace.access().SharingFor(object);
@@ -1042,10 +1090,14 @@ Result<json> SharingSetCmd(Call& call) {
     CRM_TRY(ReadBool(call.args, "grant_access_using_hierarchies", s.grant_access_using_hierarchies));
     CRM_TRY(ReadString(call.args, "team_access", team));
     if (!team.empty()) {
-        if (team == "none") s.team_access = AccessLevel::None;
-        else if (team == "read") s.team_access = AccessLevel::Read;
-        else if (team == "edit") s.team_access = AccessLevel::Edit;
-        else return InvalidArgument("team_access", "\"team_access\" is none, read or edit.");
+        if (team == "none")
+            s.team_access = AccessLevel::None;
+        else if (team == "read")
+            s.team_access = AccessLevel::Read;
+        else if (team == "edit")
+            s.team_access = AccessLevel::Edit;
+        else
+            return InvalidArgument("team_access", "\"team_access\" is none, read or edit.");
     }
     CRM_TRY(call.workspace.access().SetSharing(call.actor, s));
     return ToJson(s);
@@ -1061,7 +1113,8 @@ Result<json> SharingRulesCmd(Call& call) {
 }
 
 Result<json> SharingSaveRuleCmd(Call& call) {
-    CRM_TRY(CheckArgNames(call.args, "sharing.save_rule", {"object", "name", "owned_by", "criteria", "share_with", "level"}));
+    CRM_TRY(CheckArgNames(call.args, "sharing.save_rule",
+                          {"object", "name", "owned_by", "criteria", "share_with", "level"}));
     Result<SharingRule> rule = SharingRuleFromJson(call.args, SharingRule{});
     if (!rule.ok()) return rule.error();
     Result<SharingRule> saved = call.workspace.access().SaveSharingRule(call.actor, *rule);
@@ -1074,11 +1127,13 @@ Result<json> SharingDeleteRuleCmd(Call& call) {
     std::string object, name;
     CRM_TRY(RequireString(call.args, "object", object));
     CRM_TRY(RequireString(call.args, "name", name));
-    return StatusJson(call.workspace.access().DeleteSharingRule(call.actor, object, name), json{{"deleted", name}});
+    return StatusJson(call.workspace.access().DeleteSharingRule(call.actor, object, name),
+                      json{{"deleted", name}});
 }
 
 Result<json> AccessDecideCmd(Call& call, bool explain) {
-    CRM_TRY(CheckArgNames(call.args, explain ? "access.explain" : "access.check", {"username", "action", "object", "id"}));
+    CRM_TRY(CheckArgNames(call.args, explain ? "access.explain" : "access.check",
+                          {"username", "action", "object", "id"}));
     std::string user, action, object;
     int id = 0;
     CRM_TRY(RequireString(call.args, "username", user));
@@ -1088,7 +1143,8 @@ Result<json> AccessDecideCmd(Call& call, bool explain) {
     std::optional<ObjectAction> a = ParseObjectAction(action);
     if (!a) return InvalidArgument("action", "\"action\" is read, create, edit or delete.");
     AccessService& access = call.workspace.access();
-    if (Result<User> u = access.GetUser(user); !u.ok()) return Error{u.error().code, u.error().message, "username", 0, 0};
+    if (Result<User> u = access.GetUser(user); !u.ok())
+        return Error{u.error().code, u.error().message, "username", 0, 0};
     if (Result<std::shared_ptr<const ObjectDef>> o = call.workspace.schema().Object(object); !o.ok()) {
         return Error{o.error().code, o.error().message, "object", 0, 0};
     }
@@ -1134,11 +1190,14 @@ const std::vector<CommandSpec>& CommandTable() {
          AuditListCmd},
         {{"commands.list", "Lists every command with its arguments.", "", false}, CommandsListCmd},
         // Schema: objects, fields, layouts, validation rules.
-        {{"objects.list", "Lists the objects (standard first), without their fields.", "", false}, ObjectsListCmd},
-        {{"objects.get", "Returns an object with all its fields (deleted ones flagged).", "object: string", false},
+        {{"objects.list", "Lists the objects (standard first), without their fields.", "", false},
+         ObjectsListCmd},
+        {{"objects.get", "Returns an object with all its fields (deleted ones flagged).", "object: string",
+          false},
          ObjectsGetCmd},
         {{"objects.create", "Creates a custom object with its record table, name field and default layout.",
-          "api_name: string, label: string, plural_label?: string, description?: string, name_format?: string "
+          "api_name: string, label: string, plural_label?: string, description?: string, name_format?: "
+          "string "
           "(auto-number record names, e.g. \"INV-{0000}\")",
           true},
          ObjectsCreateCmd},
@@ -1158,9 +1217,11 @@ const std::vector<CommandSpec>& CommandTable() {
         {{"fields.delete", "Moves a custom field to the recoverable area; refused while something uses it.",
           "object: string, field: string", true},
          FieldsDeleteCmd},
-        {{"fields.restore", "Brings a deleted field back with its data.", "object: string, field: string", true},
+        {{"fields.restore", "Brings a deleted field back with its data.", "object: string, field: string",
+          true},
          FieldsRestoreCmd},
-        {{"fields.purge", "Drops the column of a deleted field for good.", "object: string, field: string", true},
+        {{"fields.purge", "Drops the column of a deleted field for good.", "object: string, field: string",
+          true},
          FieldsPurgeCmd},
         {{"fields.retype_preview", "Dry run of a type change: every value that would not convert.",
           "object: string, field: {api_name, type, ...}, limit?: integer", false},
@@ -1168,7 +1229,8 @@ const std::vector<CommandSpec>& CommandTable() {
         {{"fields.retype", "Changes a field's type, converting its column in one transaction.",
           "object: string, field: {api_name, type, ...}, mode?: \"refuse\"|\"clear\"", true},
          FieldsRetypeCmd},
-        {{"layouts.list", "Lists an object's layouts with their profile assignments.", "object: string", false},
+        {{"layouts.list", "Lists an object's layouts with their profile assignments.", "object: string",
+          false},
          LayoutsListCmd},
         {{"layouts.get", "Returns a layout by name, or the one a profile sees.",
           "object: string, name?: string, profile?: string", false},
@@ -1176,12 +1238,17 @@ const std::vector<CommandSpec>& CommandTable() {
         {{"layouts.save", "Creates or replaces (by name) a layout.",
           "object: string, layout: {name, is_default?, sections: [{title, columns, items}]}", true},
          LayoutsSaveCmd},
-        {{"layouts.assign", "Assigns a layout to a profile.", "object: string, profile: string, layout: string", true},
+        {{"layouts.assign", "Assigns a layout to a profile.",
+          "object: string, profile: string, layout: string", true},
          LayoutsAssignCmd},
-        {{"layouts.preview", "The record form as a profile sees it: sections of fields with labels and flags.",
+        {{"layouts.preview",
+          "The record form as a profile sees it (its field-level security applied): sections of fields with "
+          "labels "
+          "and flags.",
           "object: string, profile?: string, name?: string", false},
          LayoutsPreviewCmd},
-        {{"rules.list", "Lists an object's validation rules in order.", "object: string", false}, RulesListCmd},
+        {{"rules.list", "Lists an object's validation rules in order.", "object: string", false},
+         RulesListCmd},
         {{"rules.create", "Creates a validation rule; the condition must compile.",
           "object: string, name: string, condition: string, error_message: string, error_field?: string, "
           "active?: boolean, description?: string",
@@ -1192,7 +1259,8 @@ const std::vector<CommandSpec>& CommandTable() {
           "active?: boolean, description?: string, position?: integer",
           true},
          RulesUpdateCmd},
-        {{"rules.delete", "Deletes a validation rule.", "object: string, name: string", true}, RulesDeleteCmd},
+        {{"rules.delete", "Deletes a validation rule.", "object: string, name: string", true},
+         RulesDeleteCmd},
         {{"rules.test", "Runs a rule condition against the stored records: how many, and which, would fail.",
           "object: string, condition: string, limit?: integer", false},
          RulesTestCmd},
@@ -1202,7 +1270,8 @@ const std::vector<CommandSpec>& CommandTable() {
           "sort_field?: string, sort_desc?: boolean, offset?: integer, limit?: integer (1..1000)",
           false},
          RecordsListCmd},
-        {{"records.get", "Returns one record, formula fields computed.", "object: string, id: integer", false},
+        {{"records.get", "Returns one record, formula fields computed.", "object: string, id: integer",
+          false},
          RecordsGetCmd},
         {{"records.create", "Creates a record (or a batch, all or nothing) through the save pipeline.",
           "object: string, values?: {Field: value}, records?: [{Field: value}]", true},
@@ -1210,17 +1279,21 @@ const std::vector<CommandSpec>& CommandTable() {
         {{"records.update", "Changes the given fields of a record through the save pipeline.",
           "object: string, id: integer, values: {Field: value}", true},
          RecordsUpdateCmd},
-        {{"records.delete", "Deletes a record; lookups pointing at it are cleared.", "object: string, id: integer",
-          true},
+        {{"records.delete", "Deletes a record; lookups pointing at it are cleared.",
+          "object: string, id: integer", true},
          RecordsDeleteCmd},
-        {{"records.history", "The field history of a record, newest first.", "object: string, id: integer", false},
+        {{"records.history", "The field history of a record, newest first.", "object: string, id: integer",
+          false},
          RecordsHistoryCmd},
         {{"listviews.list", "Lists the acting user's list views of an object.", "object: string", false},
          ListViewsListCmd},
         {{"listviews.save", "Saves (creates or replaces by name) one of the acting user's list views.",
-          "object: string, name: string, query: {columns?, filter_formula?, filters?, sort_field?, sort_desc?}", true},
+          "object: string, name: string, query: {columns?, filter_formula?, filters?, sort_field?, "
+          "sort_desc?}",
+          true},
          ListViewsSaveCmd},
-        {{"listviews.delete", "Deletes one of the acting user's list views.", "object: string, name: string", true},
+        {{"listviews.delete", "Deletes one of the acting user's list views.", "object: string, name: string",
+          true},
          ListViewsDeleteCmd},
         {{"listviews.run", "Runs one of the acting user's list views: a page of records and the total.",
           "object: string, name: string, offset?: integer, limit?: integer", false},
@@ -1233,15 +1306,18 @@ const std::vector<CommandSpec>& CommandTable() {
          FormulaEvalCmd},
 
         // Users, roles, teams, profiles, permission sets, sharing, access checks.
-        {{"users.list", "Lists every user with role, profile, teams and permission sets.", "", false}, UsersListCmd},
+        {{"users.list", "Lists every user with role, profile, teams and permission sets.", "", false},
+         UsersListCmd},
         {{"users.get", "Returns one user.", "username: string", false}, UsersGetCmd},
         {{"users.create", "Creates a user (Manage Users).",
-          "username: string, full_name: string, email: string, profile: string, role?: string, manager?: string, "
+          "username: string, full_name: string, email: string, profile: string, role?: string, manager?: "
+          "string, "
           "phone?: string, active?: boolean, language?: \"en\"|\"zh-CN\", time_zone?: string",
           true},
          UsersCreateCmd},
         {{"users.update", "Changes a user (Manage Users); new_username renames.",
-          "username: string, new_username?: string, full_name?, email?, profile?, role?, manager?, phone?, active?, "
+          "username: string, new_username?: string, full_name?, email?, profile?, role?, manager?, phone?, "
+          "active?, "
           "language?, time_zone?",
           true},
          UsersUpdateCmd},
@@ -1249,14 +1325,14 @@ const std::vector<CommandSpec>& CommandTable() {
           "username: string", true},
          UsersDeactivateCmd},
         {{"users.reactivate", "Reactivates a user.", "username: string", true}, UsersReactivateCmd},
-        {{"users.delete", "Deletes a user who owns no record (else deactivate or transfer first).", "username: string",
-          true},
+        {{"users.delete", "Deletes a user who owns no record (else deactivate or transfer first).",
+          "username: string", true},
          UsersDeleteCmd},
         {{"users.transfer", "Moves the records owned by one user to another.",
           "from: string, to: string, object?: string (default: every object)", true},
          UsersTransferCmd},
-        {{"users.assign_permset", "Assigns a permission set to a user.", "username: string, permission_set: string",
-          true},
+        {{"users.assign_permset", "Assigns a permission set to a user.",
+          "username: string, permission_set: string", true},
          UsersAssignCmd},
         {{"users.unassign_permset", "Removes a permission set from a user.",
           "username: string, permission_set: string", true},
@@ -1265,33 +1341,37 @@ const std::vector<CommandSpec>& CommandTable() {
           "username: string", false},
          UsersEffectiveCmd},
         {{"roles.list", "Lists the roles with their parents.", "", false}, RolesListCmd},
-        {{"roles.create", "Creates a role under a parent (or as a root).", "name: string, parent?: string", true},
+        {{"roles.create", "Creates a role under a parent (or as a root).", "name: string, parent?: string",
+          true},
          RolesCreateCmd},
         {{"roles.rename", "Renames a role.", "role: string, name: string", true}, RolesRenameCmd},
         {{"roles.move", "Moves a role and its subtree; a role cannot become its own ancestor.",
           "role: string, parent?: string (\"\" = root)", true},
          RolesMoveCmd},
-        {{"roles.delete", "Deletes a role with no users, child roles or sharing rules.", "role: string", true},
+        {{"roles.delete", "Deletes a role with no users, child roles or sharing rules.", "role: string",
+          true},
          RolesDeleteCmd},
         {{"teams.list", "Lists the teams with members and permission sets.", "", false}, TeamsListCmd},
         {{"teams.create", "Creates a team.", "name: string, description?: string", true}, TeamsCreateCmd},
         {{"teams.delete", "Deletes a team (its memberships and rules go with it).", "team: string", true},
          TeamsDeleteCmd},
-        {{"teams.add_member", "Adds a user to a team.", "team: string, username: string", true}, TeamsAddMemberCmd},
+        {{"teams.add_member", "Adds a user to a team.", "team: string, username: string", true},
+         TeamsAddMemberCmd},
         {{"teams.remove_member", "Removes a user from a team.", "team: string, username: string", true},
          TeamsRemoveMemberCmd},
         {{"teams.assign_permset", "Assigns a permission set to every member of a team.",
           "team: string, permission_set: string", true},
          TeamsAssignCmd},
-        {{"teams.unassign_permset", "Removes a permission set from a team.", "team: string, permission_set: string",
-          true},
+        {{"teams.unassign_permset", "Removes a permission set from a team.",
+          "team: string, permission_set: string", true},
          TeamsUnassignCmd},
         {{"profiles.list", "Lists the profiles with their grants.", "", false}, ProfilesListCmd},
         {{"profiles.create", "Creates a profile (empty, or a copy).",
           "name: string, description?: string, copy_from?: string", true},
          ProfilesCreateCmd},
         {{"profiles.delete", "Deletes a profile no user has.", "name: string", true}, ProfilesDeleteCmd},
-        {{"profiles.set_object", "Sets a profile's permissions on an object; dependencies are turned on and listed.",
+        {{"profiles.set_object",
+          "Sets a profile's permissions on an object; dependencies are turned on and listed.",
           "name: string, object: string, permissions: [\"read\"|\"create\"|\"edit\"|\"delete\"|\"view_all\"|"
           "\"modify_all\"]",
           true},
@@ -1308,7 +1388,8 @@ const std::vector<CommandSpec>& CommandTable() {
          PermsetsCreateCmd},
         {{"permsets.delete", "Deletes a permission set and its assignments.", "name: string", true},
          PermsetsDeleteCmd},
-        {{"permsets.set_object", "Sets a permission set's permissions on an object; dependencies turned on and listed.",
+        {{"permsets.set_object",
+          "Sets a permission set's permissions on an object; dependencies turned on and listed.",
           "name: string, object: string, permissions: [string]", true},
          PermsetsObjectCmd},
         {{"permsets.set_field", "Sets a permission set's permissions on a field.",
@@ -1326,16 +1407,19 @@ const std::vector<CommandSpec>& CommandTable() {
         {{"sharing.rules", "Lists the sharing rules (of one object, or all).", "object?: string", false},
          SharingRulesCmd},
         {{"sharing.save_rule", "Creates or replaces (by name) an owner-based or criteria-based sharing rule.",
-          "object: string, name: string, owned_by?: {kind, name}, criteria?: string, share_with: {kind, name}, "
+          "object: string, name: string, owned_by?: {kind, name}, criteria?: string, share_with: {kind, "
+          "name}, "
           "level: \"read\"|\"edit\"",
           true},
          SharingSaveRuleCmd},
         {{"sharing.delete_rule", "Deletes a sharing rule.", "object: string, name: string", true},
          SharingDeleteRuleCmd},
         {{"access.check", "May this user do this action on this object (and record)?",
-          "username: string, action: \"read\"|\"create\"|\"edit\"|\"delete\", object: string, id?: integer", false},
+          "username: string, action: \"read\"|\"create\"|\"edit\"|\"delete\", object: string, id?: integer",
+          false},
          AccessCheckCmd},
-        {{"access.explain", "The decision with the grants behind it (or the missing grant), in English and Chinese.",
+        {{"access.explain",
+          "The decision with the grants behind it (or the missing grant), in English and Chinese.",
           "username: string, action: string, object: string, id?: integer", false},
          AccessExplainCmd},
     };
@@ -1471,7 +1555,9 @@ json CommandApi::Execute(const json& request) {
     // trusted local caller.
     if (!actor.empty()) {
         if (Status s = workspace_.access().CheckActor(actor); !s.ok() || actor == kDemoActorName) {
-            if (s.ok()) return ErrorJson(MakeError("access.unknown_user", "\"demo\" is the demo generator, not a user.", "as"));
+            if (s.ok())
+                return ErrorJson(
+                    MakeError("access.unknown_user", "\"demo\" is the demo generator, not a user.", "as"));
             return ErrorJson(s.error());
         }
         // The system permission each command needs is checked by its service (schema, company, audit,

@@ -171,6 +171,13 @@ struct LayoutSection {
     std::vector<LayoutItem> items;
 };
 
+/// Why a field placed on a form cannot be edited there, or nullptr when it can, checked in this order:
+/// "computed" (formula, auto-number), "fls" (field-level security gives read, not edit), "object" (no
+/// create / edit permission on the object), "layout" (read-only on this layout). The record form, the
+/// layout preview and layouts.preview all answer with it.
+const char* FormReadOnlyReason(const FieldDef& field, const LayoutItem& item, bool can_edit_field,
+                               bool can_edit_object);
+
 /// A record form: sections of fields. Assigned to profiles by name; one default per object.
 struct Layout {
     int64_t id = 0;

@@ -390,4 +390,13 @@ Result<Layout> LayoutFromJson(const json& j, Layout l) {
     return l;
 }
 
+const char* FormReadOnlyReason(const FieldDef& field, const LayoutItem& item, bool can_edit_field,
+                               bool can_edit_object) {
+    if (field.is_read_only()) return "computed";
+    if (!can_edit_field) return "fls";
+    if (!can_edit_object) return "object";
+    if (item.read_only) return "layout";
+    return nullptr;
+}
+
 }  // namespace crm

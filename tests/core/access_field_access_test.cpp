@@ -1,6 +1,7 @@
 // The grants of one profile on one object's fields, as "preview as profile" draws the form.
 #include <doctest/doctest.h>
 
+#include "api/command_api.h"
 #include "test_util.h"
 #include "workspace.h"
 
@@ -133,5 +134,35 @@ TEST_SUITE("access.field_access") {
             org.a().FieldAccessOf(PermissionSetKind::Profile, "Sales", "Nothing");
         REQUIRE_FALSE(no_object.ok());
         CHECK(no_object.error().code == "access.unknown_object");
+    }
+
+    TEST_CASE("layouts.preview as a profile: hidden fields left out, read-only ones with the reason") {
+        Profiles org;
+        CommandApi api(*org.ws);
+        auto preview = [&](nlohmann::json args) {
+            return api.Execute({{"cmd", "layouts.preview"}, {"args", std::move(args)}});
+        };
+        auto item = [](const nlohmann::json& result, const std::string& field) {
+            for (const auto& section : result["sections"])
+                for (const auto& i : section["items"])
+                    if (i["field"] == field) return i;
+            return nlohmann::json();
+        };
+        nlohmann::json sales = preview({{"object", "Opportunity"}, {"profile", "Sales"}});
+        REQUIRE(sales["ok"] == true);
+        CHECK(sales["result"]["hidden"] == nlohmann::json::array({"Amount"}));
+        CHECK(item(sales["result"], "Amount").is_null());
+        CHECK(item(sales["result"], "Probability")["read_only_reason"] == "fls");
+        CHECK(item(sales["result"], "Name")["read_only"] == false);
+        CHECK(item(sales["result"], "ExpectedRevenue")["read_only_reason"] == "computed");
+        nlohmann::json viewer = preview({{"object", "Opportunity"}, {"profile", "Viewer"}});
+        REQUIRE(viewer["ok"] == true);
+        CHECK(item(viewer["result"], "Name")["read_only_reason"] == "fls");  // object Read: fields read only
+        CHECK(item(viewer["result"], "Amount")["read_only"] == true);
+        nlohmann::json drawn = preview({{"object", "Opportunity"}});  // no profile: the layout as drawn
+        CHECK(drawn["result"]["hidden"].empty());
+        CHECK(item(drawn["result"], "Amount")["read_only"] == false);
+        nlohmann::json unknown = preview({{"object", "Opportunity"}, {"profile", "Ghost"}});
+        CHECK(unknown["ok"] == false);
     }
 }

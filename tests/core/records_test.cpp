@@ -420,8 +420,8 @@ TEST_SUITE("records") {
                                 {"picklist", {"East", "West"}}}}}}});
         REQUIRE(created["ok"] == true);
         CHECK(created["result"]["api_name"] == "Region__c");
-        json preview =
-            run({{"cmd", "layouts.preview"}, {"args", {{"object", "Opportunity"}, {"profile", "Sales"}}}});
+        json preview = run({{"cmd", "layouts.preview"},
+                            {"args", {{"object", "Opportunity"}, {"profile", "System Administrator"}}}});
         CHECK(preview["result"]["sections"][0]["items"].back()["field"] == "Region__c");
         json rule = run({{"cmd", "rules.create"},
                          {"as", "admin"},

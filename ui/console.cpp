@@ -7,6 +7,7 @@
 
 #include "imgui.h"
 #include "ui/appearance.h"
+#include "ui/busy.h"
 #include "ui/platform.h"
 #include "ui/widgets.h"
 
@@ -194,6 +195,7 @@ void Console::Draw(const Appearance& appearance) {
     // The top bar last: its quick-find list must draw over the page.
     DrawTopBar(ctx, topbar_h);
     guard_.Draw(ctx);
+    DrawProgressOverlay(ctx);
     ImGui::End();
 
     PublishState();
@@ -575,6 +577,8 @@ void Console::PublishState() {
     state["banner_kind"] = banner ? notice_.KindName() : "";
     state["modal"] = guard_.showing() ? "unsaved_changes" : "";
     state["unsaved_what"] = guard_.summary();
+    state["busy"] = ProgressWhat();
+    state["busy_last"] = LastProgressShown();
     const Editable* edits = PageEdits();
     state["dirty"] = edits != nullptr && edits->dirty();
     state["audit_total"] = audit_total_;

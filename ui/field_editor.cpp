@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "imgui.h"
+#include "ui/busy.h"
 #include "ui/error_text.h"
 #include "ui/i18n.h"
 #include "ui/test_hooks.h"
@@ -151,7 +153,8 @@ std::string FieldEditor::Draw(const PageContext& ctx) {
         ImGui::Checkbox(Label("field.editor.indexed").c_str(), &draft_.indexed);
         MarkItem("field.editor.indexed");
         ImGui::EndDisabled();
-        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", Tr("field.editor.indexed.help"));
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("%s", Tr("field.editor.indexed.help"));
     });
     if (errors_.count("unique")) FormRow("", "field.editor.unique", w, errors_, "unique", [] {});
 
@@ -182,8 +185,14 @@ std::string FieldEditor::Draw(const PageContext& ctx) {
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
         showing_ = false;
-    } else if (clicked == 1 && Save()) {
-        saved = draft_.api_name;
+    } else if (clicked == 1) {
+        RunShowingProgress(ManyRecords(workspace_, draft_.object),
+                           TrFormat("busy.saving_field", {draft_.label}), [this] {
+                               if (Save()) saved_now_ = draft_.api_name;
+                           });
+    }
+    if (!saved_now_.empty()) {  // saved (this frame, or by the work the last frame showed)
+        saved = std::exchange(saved_now_, std::string());
         ImGui::CloseCurrentPopup();
         showing_ = false;
     }
@@ -363,15 +372,18 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
     TextColored(p.warning_text, TrFormat("field.retype.intro",
                                          {FieldTypeLabel(original_.type), FieldTypeLabel(draft_.type)}));
     if (SecondaryButton(Label("field.retype.check").c_str())) {
-        Result<RetypePreview> result = workspace_.schema().PreviewRetype(draft_, 200);
-        if (result.ok()) {
-            preview_ = result.value();
-            previewed_type_ = draft_.type;
-            retype_error_.clear();
-        } else {
-            preview_.reset();
-            retype_error_ = ErrorText(result.error());
-        }
+        RunShowingProgress(ManyRecords(workspace_, draft_.object),
+                           TrFormat("busy.checking_values", {draft_.label}), [this] {
+                               Result<RetypePreview> result = workspace_.schema().PreviewRetype(draft_, 200);
+                               if (result.ok()) {
+                                   preview_ = result.value();
+                                   previewed_type_ = draft_.type;
+                                   retype_error_.clear();
+                               } else {
+                                   preview_.reset();
+                                   retype_error_ = ErrorText(result.error());
+                               }
+                           });
     }
     MarkItem("field.retype.check");
     if (!retype_error_.empty()) ErrorLine("field.retype", retype_error_);
@@ -412,14 +424,17 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
                 draft_.type = original_.type;
                 preview_.reset();
             } else if (clicked == 1) {
-                Result<RetypePreview> done =
-                    workspace_.schema().RetypeField(ActingUser(), draft_, RetypeMode::ClearFailures);
-                if (done.ok()) {
-                    original_.type = draft_.type;
-                    preview_.reset();
-                } else {
-                    retype_error_ = ErrorText(done.error());
-                }
+                RunShowingProgress(ManyRecords(workspace_, draft_.object),
+                                   TrFormat("busy.changing_type", {draft_.label}), [this] {
+                                       Result<RetypePreview> done = workspace_.schema().RetypeField(
+                                           ActingUser(), draft_, RetypeMode::ClearFailures);
+                                       if (done.ok()) {
+                                           original_.type = draft_.type;
+                                           preview_.reset();
+                                       } else {
+                                           retype_error_ = ErrorText(done.error());
+                                       }
+                                   });
             }
         }
     }

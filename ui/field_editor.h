@@ -37,6 +37,7 @@ private:
     Workspace& workspace_;
     bool open_request_ = false;
     bool showing_ = false;
+    std::string saved_now_;  ///< API name of the field just saved (the dialog closes on its next frame)
     bool is_new_ = true;
     FieldDef original_;
     FieldDef draft_;

@@ -889,31 +889,6 @@ Reason MakeReason(std::string id, std::map<std::string, std::string> params, std
     return Reason{std::move(id), std::move(params), std::move(en), std::move(zh)};
 }
 
-void BindValue(Statement& st, int index, const formula::Value& v) {
-    using formula::ValueType;
-    if (v.is_blank() && v.type() != ValueType::Boolean) {
-        st.Bind(index, nullptr);
-        return;
-    }
-    switch (v.type()) {
-        case ValueType::Number:
-            st.Bind(index, v.number());
-            break;
-        case ValueType::Boolean:
-            st.Bind(index, int64_t{v.boolean() ? 1 : 0});
-            break;
-        case ValueType::Date:
-            st.Bind(index, v.days());
-            break;
-        case ValueType::DateTime:
-            st.Bind(index, v.ms());
-            break;
-        default:
-            st.Bind(index, v.text());
-            break;
-    }
-}
-
 }  // namespace
 
 // [SECTION] Engine
@@ -1140,7 +1115,7 @@ bool AccessService::CriteriaMatch(int object, const std::string& criteria, int64
     Statement st =
         db_.Prepare("SELECT 1 FROM " + QuoteIdent(def.table) + " WHERE id = ?1 AND (" + cond->sql + ")");
     st.Bind(1, record_id);
-    for (size_t i = 0; i < cond->params.size(); ++i) BindValue(st, static_cast<int>(i) + 2, cond->params[i]);
+    formula::BindSqlParams(st, *cond);
     return st.Step();
 }
 

@@ -454,33 +454,12 @@ Status CheckPicklistActive(const FieldDef& f, const Value& v) {
 }
 
 void BindValue(Statement& st, int index, const FieldDef& f, const Value& v) {
-    if (v.is_blank()) {
-        if (f.type == FieldType::Checkbox) {
-            st.Bind(index, int64_t{0});
-        } else {
-            st.Bind(index, nullptr);
-        }
-        return;
-    }
-    switch (v.type()) {
-        case ValueType::Number:
-            st.Bind(index, v.number());
-            break;
-        case ValueType::Boolean:
-            st.Bind(index, int64_t{v.boolean() ? 1 : 0});
-            break;
-        case ValueType::Date:
-            st.Bind(index, v.days());
-            break;
-        case ValueType::DateTime:
-            st.Bind(index, v.ms());
-            break;
-        default:
-            if (f.type == FieldType::Lookup) {
-                st.Bind(index, static_cast<int64_t>(std::stoll(v.text())));
-            } else {
-                st.Bind(index, v.text());
-            }
+    if (v.is_blank() && f.type == FieldType::Checkbox) {
+        st.Bind(index, int64_t{0});  // a checkbox is never blank: unticked
+    } else if (!v.is_blank() && f.type == FieldType::Lookup && v.type() == ValueType::Text) {
+        st.Bind(index, static_cast<int64_t>(std::stoll(v.text())));  // a lookup holds the record id
+    } else {
+        formula::BindSqlValue(st, index, v);
     }
 }
 

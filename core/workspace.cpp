@@ -45,10 +45,12 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         // migration, its output must never change once released.
         {2, "schema metadata, standard objects and their record tables", SchemaMigrationSql()},
         // Users and permissions, with the built-in "admin" user (System Administrator profile).
-        {3, "users, roles, teams, profiles, permission sets, sharing and kept access tables", AccessMigrationSql()},
+        {3, "users, roles, teams, profiles, permission sets, sharing and kept access tables",
+         AccessMigrationSql()},
         // Indexed fields: sorting a large list by an indexed field reads only the rows of the page.
         {4, "indexes for sorting and filtering on chosen fields", IndexedFieldsMigrationSql()},
-        {5, "effective permissions kept in memory only: their unread tables dropped", AccessKeptTablesMigrationSql()},
+        {5, "effective permissions kept in memory only: their unread tables dropped",
+         AccessKeptTablesMigrationSql()},
     };
     return migrations;
 }
@@ -87,6 +89,10 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->company_->SetAuthorizer(authorizer);
     ws->schema_->SetAuthorizer(authorizer);
     ws->audit_->SetAuthorizer(authorizer);
+    // Criteria-based sharing rules read fields: a field they need is not deleted under them.
+    ws->schema_->AddFieldUserSource([access](std::string_view object, std::string_view field) {
+        return access->SharingRulesUsing(object, field);
+    });
     return ws;
 }
 

@@ -2351,6 +2351,16 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
     return MakeError("internal", "The saved rule was not found.");
 }
 
+std::vector<std::string> AccessService::SharingRulesUsing(std::string_view object,
+                                                          std::string_view field) const {
+    std::vector<std::string> out;
+    for (const SharingRule& r : SharingRules()) {
+        if (!r.owned_by && schema_.FormulaReadsField(r.object, r.criteria, true, object, field))
+            out.push_back("sharing rule " + r.object + "." + r.name);
+    }
+    return out;
+}
+
 Status AccessService::DeleteSharingRule(const std::string& actor, std::string_view object,
                                         std::string_view name) {
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);

@@ -322,6 +322,9 @@ public:
     /// Changes an object's sharing settings (hierarchies cannot be switched off for a standard object).
     Status SetSharing(const std::string& actor, const ObjectSharing& sharing);
     std::vector<SharingRule> SharingRules(std::string_view object = {}) const;
+    /// The criteria-based rules whose formula reads object.field ("sharing rule Opportunity.Big_deals"): the
+    /// schema asks before a field is deleted (SchemaService::AddFieldUserSource).
+    std::vector<std::string> SharingRulesUsing(std::string_view object, std::string_view field) const;
     /// Creates or replaces (by object and name) a rule; a criteria formula must compile and translate to SQL.
     Result<SharingRule> SaveSharingRule(const std::string& actor, const SharingRule& rule);
     Status DeleteSharingRule(const std::string& actor, std::string_view object, std::string_view name);

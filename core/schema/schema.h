@@ -305,8 +305,9 @@ public:
     /// values break (length, unique...) is refused with the count of such records.
     Result<FieldDef> UpdateField(const std::string& actor, const FieldDef& changed);
     /// Moves a field to the recoverable area (column kept, hidden everywhere). Refused for standard
-    /// fields and for fields used by a validation rule, a formula field, a layout or a list view
-    /// ("schema.field_in_use", the message lists the users).
+    /// fields and for fields in use (FieldUsers: validation rules, formula fields, layouts, list views and
+    /// what the field user sources name, such as criteria-based sharing rules): "schema.field_in_use",
+    /// the message lists the users.
     Status DeleteField(const std::string& actor, std::string_view object, std::string_view field);
     Status RestoreField(const std::string& actor, std::string_view object, std::string_view field);
     /// Drops the column of a deleted field (and its index). The API name stays reserved.
@@ -315,8 +316,19 @@ public:
     Result<RetypePreview> PreviewRetype(const FieldDef& changed, int limit = 1000) const;
     /// Changes the type (and type properties) of a field, converting its column in one transaction.
     Result<RetypePreview> RetypeField(const std::string& actor, const FieldDef& changed, RetypeMode mode);
-    /// The users of a field: "validation rule X", "formula field Y", "layout Z", "list view W".
+    /// The users of a field: "validation rule X", "formula field Y", "layout Z", "list view W", and those
+    /// the field user sources name.
     std::vector<std::string> FieldUsers(std::string_view object, std::string_view field) const;
+    /// A service above the schema that refers to fields (the access engine's criteria-based sharing rules;
+    /// reports when they come) names its users of a field, so that DeleteField refuses to take a field
+    /// they need. The Workspace wires them.
+    using FieldUserSource =
+        std::function<std::vector<std::string>(std::string_view object, std::string_view field)>;
+    void AddFieldUserSource(FieldUserSource source) { field_user_sources_.push_back(std::move(source)); }
+    /// Whether `formula`, compiled on `formula_object` (a Boolean condition when `condition`), reads
+    /// object.field, directly or through a lookup path. A formula that does not compile reads nothing.
+    bool FormulaReadsField(std::string_view formula_object, const std::string& formula, bool condition,
+                           std::string_view object, std::string_view field) const;
 
     // Validation rules
     std::vector<ValidationRule> Rules(std::string_view object) const;
@@ -372,6 +384,7 @@ private:
     const Clock& clock_;
     std::function<void()> on_commit_;
     std::function<Status()> before_commit_hook_;
+    std::vector<FieldUserSource> field_user_sources_;
     Authorizer authorizer_;
     std::vector<std::shared_ptr<const ObjectDef>> objects_;
     mutable std::map<std::string, std::shared_ptr<const ObjectResolver>> resolvers_;

@@ -893,7 +893,25 @@ std::vector<std::string> SchemaService::FieldUsers(std::string_view object, std:
             if (used) users.push_back("list view " + Quote(lv.Text(1)) + " of " + lv.Text(0));
         }
     }
+    for (const FieldUserSource& source : field_user_sources_) {
+        for (std::string& u : source(object, field)) users.push_back(std::move(u));
+    }
     return users;
+}
+
+bool SchemaService::FormulaReadsField(std::string_view formula_object, const std::string& formula,
+                                      bool condition, std::string_view object, std::string_view field) const {
+    Result<std::shared_ptr<const ObjectDef>> o = Object(formula_object);
+    std::shared_ptr<const ObjectResolver> resolver = Resolver(formula_object);
+    if (!o.ok() || !resolver) return false;
+    formula::CompileOptions options;
+    if (condition) options.expected_result = formula::ValueType::Boolean;
+    Result<formula::CompiledFormula> c = formula::Compile(formula, *resolver, options);
+    if (!c.ok()) return false;
+    for (const auto& [obj, fld] : ReadFields(**o, *resolver, *c)) {
+        if (SameName(obj, object) && SameName(fld, field)) return true;
+    }
+    return false;
 }
 
 Status SchemaService::DeleteField(const std::string& actor, std::string_view object, std::string_view field) {

@@ -105,6 +105,29 @@ TEST_SUITE("access.rules") {
         CHECK(org.ws->records().Get("admin", "Opportunity", id)->at("Amount") == 777);
     }
 
+    TEST_CASE("a field a criteria-based rule reads is not deleted under it") {
+        Org org;
+        FieldDef budget;
+        budget.object = "Project__c";
+        budget.api_name = "Budget__c";
+        budget.label = "Budget";
+        budget.type = FieldType::Number;
+        REQUIRE(org.ws->schema().CreateField("admin", budget).ok());
+        SharingRule rule;
+        rule.object = "Project__c";
+        rule.name = "Big_projects";
+        rule.criteria = "Budget__c > 1000";
+        rule.share_with = ShareGroup{ShareGroup::Kind::User, "rep2"};
+        REQUIRE(org.a().SaveSharingRule("admin", rule).ok());
+        Status refused = org.ws->schema().DeleteField("admin", "Project__c", "Budget__c");
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().code == "schema.field_in_use");
+        CHECK(refused.error().message.find("sharing rule Project__c.Big_projects") != std::string::npos);
+        CHECK(org.ws->schema().Object("Project__c").value()->Field("Budget__c")->state == FieldState::Active);
+        REQUIRE(org.a().DeleteSharingRule("admin", "Project__c", "Big_projects").ok());
+        CHECK(org.ws->schema().DeleteField("admin", "Project__c", "Budget__c").ok());
+    }
+
     TEST_CASE("transfer moves ownership, and with it the access") {
         Org org;
         const int64_t id = org.Deal("rep");

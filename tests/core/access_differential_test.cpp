@@ -381,6 +381,29 @@ struct Fixture {
             CHECK(s.error().code == "access.role_cycle");
     }
 
+    /// Moves every record of one object from one user to another (the owners Decide keeps in memory must
+    /// follow), or expects the refusal when the receiver is inactive.
+    void RandomTransfer() {
+        const int from = rng.Below(static_cast<int>(ref.users.size()));
+        const int to = rng.Below(static_cast<int>(ref.users.size()));
+        const int object = rng.Below(2);
+        const RefUser& receiver = ref.users[static_cast<size_t>(to)];
+        Result<int64_t> moved = a().TransferRecords("admin", ref.users[static_cast<size_t>(from)].name,
+                                                    receiver.name, kObjects[object]);
+        if (!receiver.active) {
+            CHECK(moved.error().code == "access.inactive_user");
+            return;
+        }
+        REQUIRE(moved.ok());
+        int64_t expected = 0;
+        for (RefRecord& r : ref.records) {
+            if (r.object != object || r.owner != from) continue;
+            r.owner = to;
+            ++expected;
+        }
+        CHECK(*moved == expected);
+    }
+
     void RandomChange() {
         switch (rng.Below(7)) {
             case 0:
@@ -401,6 +424,9 @@ struct Fixture {
                 break;
             case 3:
                 RandomSharing(rng.Below(2));
+                break;
+            case 4:
+                RandomTransfer();
                 break;
             default:
                 RandomMembership();

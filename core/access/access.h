@@ -336,7 +336,7 @@ public:
 
     // Engine
     /// May `username` do `action` on `object` (and on the record `record_id`, when > 0)? Fast: array lookups
-    /// in the snapshot plus the record's owner (and, for criteria rules, one SQL probe).
+    /// in the snapshot and the record's owner from the OwnerIndex (for criteria rules, one SQL probe).
     AccessDecision Decide(std::string_view username, ObjectAction action, std::string_view object,
                           int64_t record_id = 0);
     /// Decide for a record whose owner is known (the engine's core; no SQL unless criteria rules apply).

@@ -104,7 +104,8 @@ void AccessChecker::Draw(const PageContext& ctx) {
                                  }()}};
     }
     nlohmann::json fields = DrawFieldAccess(ctx);
-    state_ = {{"user", user_}, {"object", object_}, {"record", record}, {"results", results}, {"fields", fields}};
+    state_ = {
+        {"user", user_}, {"object", object_}, {"record", record}, {"results", results}, {"fields", fields}};
 }
 
 nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {
@@ -146,19 +147,15 @@ nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {
     ImGui::SetNextItemWidth(260.0f * s);
     InputString("##checker.fields.filter", &field_filter_, 0, Tr("checker.fields.filter"));
     MarkItem("checker.fields.filter");
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("checker.fields.table", 3, flags)) {
         ImGui::TableSetupColumn(Label("checker.fields.col.label").c_str(), 0, 1.4f);
         ImGui::TableSetupColumn(Label("checker.fields.col.api_name").c_str(), 0, 1.4f);
         ImGui::TableSetupColumn(Label("checker.fields.col.access").c_str(), 0, 1.0f);
         ImGui::TableHeadersRow();
-        if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-            field_sort_column_ = specs->SpecsCount > 0 ? specs->Specs[0].ColumnIndex : -1;
-            field_sort_desc_ =
-                specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
-            specs->SpecsDirty = false;
-        }
+        TakeSortSpecs(&field_sort_column_, &field_sort_desc_);
         if (field_sort_column_ >= 0) {
             auto key = [&](const Row& r) {
                 return field_sort_column_ == 0   ? LowerAscii(r.field->label)
@@ -169,7 +166,8 @@ nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {
                 return field_sort_desc_ ? key(b) < key(a) : key(a) < key(b);
             });
         }
-        static const char* const kAccess[] = {"checker.fields.none", "checker.fields.read", "checker.fields.edit"};
+        static const char* const kAccess[] = {"checker.fields.none", "checker.fields.read",
+                                              "checker.fields.edit"};
         for (const Row& r : rows) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);

@@ -86,7 +86,8 @@ void AuditTrailPage::Reload() {
 
     const uint64_t change_count = workspace_.change_count();
     // A "view as" switch changes what may be read, so it reloads like a change of the workspace.
-    const bool workspace_changed = !loaded_ || change_count != loaded_change_count_ || loaded_viewer_ != ActingUser();
+    const bool workspace_changed =
+        !loaded_ || change_count != loaded_change_count_ || loaded_viewer_ != ActingUser();
     if (!workspace_changed && SameQuery(query, loaded_query_)) return;
     if (workspace_changed) {
         areas_ = workspace_.audit().Areas();
@@ -291,13 +292,13 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
     ImGui::TableSetupColumn(Label("audit.col.action").c_str(), 0, 0.8f);
     ImGui::TableSetupColumn(Label("audit.col.target").c_str(), 0, 1.9f);
 
-    if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-        if (specs->SpecsCount > 0) {
-            const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
-            sort_ = kColumnSort[std::clamp<int>(spec.ColumnIndex, 0, 4)];
-            descending_ = spec.SortDirection == ImGuiSortDirection_Descending;
+    int sort_column = -1;
+    bool descending = false;
+    if (TakeSortSpecs(&sort_column, &descending)) {
+        if (sort_column >= 0) {
+            sort_ = kColumnSort[std::clamp<int>(sort_column, 0, 4)];
+            descending_ = descending;
         }
-        specs->SpecsDirty = false;
         page_ = 0;
         Reload();
     }

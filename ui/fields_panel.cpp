@@ -80,11 +80,7 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
     ImGui::TableSetupColumn(Label("fields.col.unique").c_str(), 0, 0.6f);
     ImGui::TableSetupColumn(Label("fields.col.help").c_str(), 0, 1.6f);
     ImGui::TableSetupColumn(Label("fields.col.actions").c_str(), ImGuiTableColumnFlags_NoSort, 1.0f);
-    if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-        sort_column_ = specs->SpecsCount > 0 ? specs->Specs[0].ColumnIndex : -1;
-        sort_desc_ = specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
-        specs->SpecsDirty = false;
-    }
+    TakeSortSpecs(&sort_column_, &sort_desc_);
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers, ImGui::GetFrameHeight());
     for (int c = 0; c < 7; ++c) {
         if (!ImGui::TableSetColumnIndex(c)) continue;

@@ -182,12 +182,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
         ImGui::TableSetupColumn(Label("objects.col.fields").c_str(), 0, 0.5f);
         ImGui::TableSetupColumn(Label("objects.col.records").c_str(), 0, 0.5f);
         ImGui::TableSetupColumn(Label("objects.col.description").c_str(), 0, 2.2f);
-        if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-            sort_column_ = specs->SpecsCount > 0 ? specs->Specs[0].ColumnIndex : -1;
-            sort_desc_ =
-                specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
-            specs->SpecsDirty = false;
-        }
+        TakeSortSpecs(&sort_column_, &sort_desc_);
         ImGui::TableNextRow(ImGuiTableRowFlags_Headers, ImGui::GetFrameHeight());
         const char* const header_keys[] = {"label", "api_name", "type", "fields", "records", "description"};
         for (int c = 0; c < 6; ++c) {

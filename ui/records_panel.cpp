@@ -382,13 +382,12 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                 if (f && !f->has_column()) cf |= ImGuiTableColumnFlags_NoSort;
                 ImGui::TableSetupColumn(((f ? f->label : api) + "###" + api).c_str(), cf);
             }
-            if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-                if (specs->SpecsCount > 0) {
-                    sort_field_ = data_.columns[static_cast<size_t>(specs->Specs[0].ColumnIndex)];
-                    sort_desc_ = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
-                    page_ = 0;
-                }
-                specs->SpecsDirty = false;
+            int column = -1;
+            bool descending = false;
+            if (TakeSortSpecs(&column, &descending) && column >= 0) {
+                sort_field_ = data_.columns[static_cast<size_t>(column)];
+                sort_desc_ = descending;
+                page_ = 0;
             }
             ImGui::TableNextRow(ImGuiTableRowFlags_Headers, ImGui::GetFrameHeight());
             for (int c = 0; c < ncols; ++c) {

@@ -156,12 +156,7 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
         for (const char* c : cols) ImGui::TableSetupColumn(Label(c).c_str(), 0, 1.0f);
         ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed,
                                 120.0f * s);
-        if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-            sort_column_ = specs->SpecsCount > 0 ? specs->Specs[0].ColumnIndex : 1;
-            sort_desc_ =
-                specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
-            specs->SpecsDirty = false;
-        }
+        if (TakeSortSpecs(&sort_column_, &sort_desc_) && sort_column_ < 0) sort_column_ = 1;
         ImGui::TableHeadersRow();
         auto key = [&](const User* u) -> std::string {
             switch (sort_column_) {

@@ -407,4 +407,30 @@ bool ListCombo(const char* label, const std::string& preview, int count,
     return changed;
 }
 
+// [SECTION] Sortable, filtered tables
+
+bool TakeSortSpecs(int* column, bool* descending) {
+    ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs();
+    if (!specs || !specs->SpecsDirty) return false;
+    *column = specs->SpecsCount > 0 ? specs->Specs[0].ColumnIndex : -1;
+    *descending = specs->SpecsCount > 0 && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+    specs->SpecsDirty = false;
+    return true;
+}
+
+bool TableFilter(const std::string& hook_id, const char* hint, std::string* filter, float width) {
+    ImGui::SetNextItemWidth(width);
+    const bool changed = InputString(("##" + hook_id).c_str(), filter, 0, hint);
+    MarkItem(hook_id);
+    return changed;
+}
+
+bool MatchesFilter(const std::string& needle_lower, std::initializer_list<std::string_view> texts) {
+    if (needle_lower.empty()) return true;
+    for (std::string_view text : texts) {
+        if (LowerAscii(text).find(needle_lower) != std::string::npos) return true;
+    }
+    return false;
+}
+
 }  // namespace crm::ui

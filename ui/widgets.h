@@ -5,10 +5,14 @@
 // [SECTION] Cards and buttons
 // [SECTION] Icons
 // [SECTION] Filter combo
+// [SECTION] Sortable, filtered tables
 #pragma once
+#include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "imgui.h"
 
@@ -95,5 +99,29 @@ bool ListCombo(const char* label, const std::string& preview, int count,
 
 /// Lower-case ASCII copy (filters are case-insensitive for Latin letters).
 std::string LowerAscii(std::string_view text);
+
+// [SECTION] Sortable, filtered tables
+
+/// Reads the sort specs of the current table (call between BeginTable and the first row) when they
+/// changed: the first sort column (-1 when none) and its direction. Returns true when they changed,
+/// false (leaving the outputs alone) otherwise.
+bool TakeSortSpecs(int* column, bool* descending);
+
+/// The filter box above a table: `hint` shown while empty, test hook `hook_id`, `width` pixels.
+/// Returns true when the text changed.
+bool TableFilter(const std::string& hook_id, const char* hint, std::string* filter, float width);
+
+/// Whether one of `texts` contains `needle_lower` (already LowerAscii) ignoring ASCII case; an
+/// empty needle matches every row.
+bool MatchesFilter(const std::string& needle_lower, std::initializer_list<std::string_view> texts);
+
+/// Stable-sorts `rows` by `key(row)` (any ordered type), ascending or descending; rows of equal
+/// keys keep their order.
+template <typename Row, typename Key>
+void SortRowsBy(std::vector<Row>* rows, bool descending, Key key) {
+    std::stable_sort(rows->begin(), rows->end(), [&](const Row& a, const Row& b) {
+        return descending ? key(b) < key(a) : key(a) < key(b);
+    });
+}
 
 }  // namespace crm::ui

@@ -1,6 +1,8 @@
 #include "ui/history_panel.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "imgui.h"
@@ -13,12 +15,26 @@
 
 namespace crm::ui {
 
+namespace {
+
+/// One history entry as the table shows it.
+struct HistoryRow {
+    std::string at, actor, field, field_api, old_value, new_value;
+};
+
+std::string ValueText(const nlohmann::json& value) {
+    return value.is_null() ? std::string(Tr("audit.empty_value")) : value.dump();
+}
+
+}  // namespace
+
 void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t selected) {
     const float s = ctx.scale;
     if (object_ != object.api_name) {
         object_ = object.api_name;
         record_id_ = 0;
         error_.clear();
+        filter_.clear();
     }
     if (selected != last_selected_) {
         last_selected_ = selected;
@@ -70,34 +86,68 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
             ErrorLine("history.record", ErrorText(entries.error()));
         } else if (entries->empty()) {
             TextMuted(Tr("history.none"));
-        } else if (ImGui::BeginTable("history.table", 5,
-                                     ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                         ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp)) {
-            ImGui::TableSetupScrollFreeze(0, 1);
-            ImGui::TableSetupColumn(Tr("audit.col.time"), 0, 1.3f);
-            ImGui::TableSetupColumn(Tr("audit.col.user"), 0, 0.7f);
-            ImGui::TableSetupColumn(Tr("history.col.field"), 0, 1.0f);
-            ImGui::TableSetupColumn(Tr("audit.detail.old"), 0, 1.0f);
-            ImGui::TableSetupColumn(Tr("audit.detail.new"), 0, 1.0f);
-            ImGui::TableHeadersRow();
+        } else {
+            TableFilter("history.filter", Tr("history.filter_hint"), &filter_, 260.0f * s);
+            std::vector<HistoryRow> rows;
+            const std::string needle = LowerAscii(filter_);
             for (const FieldHistoryEntry& e : *entries) {
-                ImGui::TableNextRow();
-                ImGui::TableSetColumnIndex(0);
                 std::string at = FormatUtcIso8601(e.at_ms);
                 if (at.size() >= 19) at = at.substr(0, 10) + " " + at.substr(11, 8);
-                ImGui::TextUnformatted(at.c_str());
-                ImGui::TableSetColumnIndex(1);
-                ImGui::TextUnformatted(e.actor.c_str());
-                ImGui::TableSetColumnIndex(2);
                 const FieldDef* f = object.Field(e.field);
-                ImGui::TextUnformatted(f ? f->label.c_str() : e.field.c_str());
-                ImGui::TableSetColumnIndex(3);
-                TextMuted(e.old_value.is_null() ? Tr("audit.empty_value") : e.old_value.dump(), false);
-                ImGui::TableSetColumnIndex(4);
-                ImGui::TextUnformatted(e.new_value.is_null() ? Tr("audit.empty_value")
-                                                             : e.new_value.dump().c_str());
+                HistoryRow row{at,
+                               e.actor,
+                               f ? f->label : e.field,
+                               e.field,
+                               ValueText(e.old_value),
+                               ValueText(e.new_value)};
+                if (MatchesFilter(needle, {row.field, row.field_api, row.actor}))
+                    rows.push_back(std::move(row));
             }
-            ImGui::EndTable();
+            // Unsorted until a header is clicked (tristate): the entries keep the core's order.
+            if (ImGui::BeginTable("history.table", 5,
+                                  ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp)) {
+                ImGui::TableSetupScrollFreeze(0, 1);
+                ImGui::TableSetupColumn(Tr("audit.col.time"), 0, 1.3f);
+                ImGui::TableSetupColumn(Tr("audit.col.user"), 0, 0.7f);
+                ImGui::TableSetupColumn(Tr("history.col.field"), 0, 1.0f);
+                ImGui::TableSetupColumn(Tr("audit.detail.old"), 0, 1.0f);
+                ImGui::TableSetupColumn(Tr("audit.detail.new"), 0, 1.0f);
+                TakeSortSpecs(&sort_column_, &sort_desc_);
+                ImGui::TableHeadersRow();
+                if (sort_column_ >= 0 && sort_column_ < 5) {
+                    const int column = sort_column_;
+                    SortRowsBy(&rows, sort_desc_, [column](const HistoryRow& r) {
+                        switch (column) {
+                            case 0:
+                                return r.at;
+                            case 1:
+                                return LowerAscii(r.actor);
+                            case 2:
+                                return LowerAscii(r.field);
+                            case 3:
+                                return LowerAscii(r.old_value);
+                            default:
+                                return LowerAscii(r.new_value);
+                        }
+                    });
+                }
+                for (const HistoryRow& r : rows) {
+                    ImGui::TableNextRow();
+                    ImGui::TableSetColumnIndex(0);
+                    ImGui::TextUnformatted(r.at.c_str());
+                    ImGui::TableSetColumnIndex(1);
+                    ImGui::TextUnformatted(r.actor.c_str());
+                    ImGui::TableSetColumnIndex(2);
+                    ImGui::TextUnformatted(r.field.c_str());
+                    ImGui::TableSetColumnIndex(3);
+                    TextMuted(r.old_value, false);
+                    ImGui::TableSetColumnIndex(4);
+                    ImGui::TextUnformatted(r.new_value.c_str());
+                }
+                ImGui::EndTable();
+            }
         }
     }
     ImGui::EndChild();

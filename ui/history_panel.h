@@ -22,6 +22,9 @@ private:
     int record_id_ = 0;
     int64_t last_selected_ = 0;
     std::string error_;
+    std::string filter_;    ///< over the history table: field label or API name, user
+    int sort_column_ = -1;  ///< -1: the core's order
+    bool sort_desc_ = false;
 };
 
 }  // namespace crm::ui

@@ -25,6 +25,10 @@ uint8_t WithoutBit(uint8_t bits, uint8_t bit) {
     return out;
 }
 
+const ImGuiTableFlags kTableFlags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                    ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                    ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+
 std::string JoinLabels(const std::vector<std::string>& keys) {
     std::string out;
     for (const std::string& k : keys) {
@@ -112,9 +116,18 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
 void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set) {
     const float s = ctx.scale;
     const std::vector<std::string>& keys = ObjectPermKeys();
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-    if (!ImGui::BeginTable("perm.matrix", 7, flags,
+    TableFilter("perm.matrix.filter", Tr("perm.matrix.filter_hint"), &matrix_filter_, 260.0f * s);
+    auto bits_of = [&set](const std::string& object) -> uint8_t {
+        const auto it = set.objects.find(object);
+        return it == set.objects.end() ? 0 : it->second;
+    };
+    const std::string needle = LowerAscii(matrix_filter_);
+    const auto all = workspace_.schema().Objects();
+    std::vector<const ObjectDef*> objects;
+    for (const auto& object : all) {
+        if (MatchesFilter(needle, {object->label, object->api_name})) objects.push_back(object.get());
+    }
+    if (!ImGui::BeginTable("perm.matrix", 7, kTableFlags,
                            ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
         return;
     ImGui::TableSetupScrollFreeze(0, 1);
@@ -122,10 +135,17 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
     for (const std::string& k : keys) {
         ImGui::TableSetupColumn((ObjectPermLabel(k) + "###" + k).c_str(), ImGuiTableColumnFlags_WidthStretch);
     }
+    TakeSortSpecs(&matrix_sort_column_, &matrix_sort_desc_);
     ImGui::TableHeadersRow();
-    for (const auto& object : workspace_.schema().Objects()) {
-        const auto it = set.objects.find(object->api_name);
-        const uint8_t bits = it == set.objects.end() ? 0 : it->second;
+    if (matrix_sort_column_ == 0) {
+        SortRowsBy(&objects, matrix_sort_desc_, [](const ObjectDef* o) { return LowerAscii(o->label); });
+    } else if (matrix_sort_column_ > 0 && matrix_sort_column_ <= static_cast<int>(keys.size())) {
+        const uint8_t bit = static_cast<uint8_t>(1u << (matrix_sort_column_ - 1));
+        SortRowsBy(&objects, matrix_sort_desc_,
+                   [&](const ObjectDef* o) { return (bits_of(o->api_name) & bit) != 0; });
+    }
+    for (const ObjectDef* object : objects) {
+        const uint8_t bits = bits_of(object->api_name);
         ImGui::PushID(object->api_name.c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
@@ -167,33 +187,54 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
     NameCombo("perm.fls.object", objects, &fls_object_);
     Result<std::shared_ptr<const ObjectDef>> object = workspace_.schema().Object(fls_object_);
     if (!object.ok()) return;
+    ImGui::SameLine();
+    TableFilter("perm.fls.filter", Tr("perm.fls.filter_hint"), &fls_filter_, 260.0f * s);
     const auto obj_it = set.objects.find(fls_object_);
     const uint8_t obj_bits = obj_it == set.objects.end() ? 0 : obj_it->second;
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-    if (!ImGui::BeginTable("perm.fls", 3, flags, ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
+    // The active fields that pass the filter, with their grant (explicit, or inherited from the object's).
+    struct Row {
+        const FieldDef* field;
+        uint8_t bits;
+        bool explicit_row;
+    };
+    std::vector<Row> rows;
+    const std::string needle = LowerAscii(fls_filter_);
+    const auto fields_it = set.fields.find(fls_object_);
+    for (const FieldDef& f : object.value()->fields) {
+        if (f.state != FieldState::Active || !MatchesFilter(needle, {f.label, f.api_name})) continue;
+        Row row{&f, 0, false};
+        if (fields_it != set.fields.end()) {
+            const auto it = fields_it->second.find(f.api_name);
+            if (it != fields_it->second.end()) {
+                row.bits = it->second;
+                row.explicit_row = true;
+            }
+        }
+        if (!row.explicit_row) {
+            row.bits = static_cast<uint8_t>(((obj_bits & kObjRead) ? kFieldRead : 0) |
+                                            ((obj_bits & kObjEdit) ? kFieldEdit : 0));
+        }
+        rows.push_back(row);
+    }
+    if (!ImGui::BeginTable("perm.fls", 3, kTableFlags,
+                           ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
         return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(Label("perm.col.field").c_str(), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn(Label("perm.fls.read").c_str(), ImGuiTableColumnFlags_WidthFixed, 90.0f * s);
     ImGui::TableSetupColumn(Label("perm.fls.edit").c_str(), ImGuiTableColumnFlags_WidthFixed, 90.0f * s);
+    TakeSortSpecs(&fls_sort_column_, &fls_sort_desc_);
     ImGui::TableHeadersRow();
-    const auto fields_it = set.fields.find(fls_object_);
-    for (const FieldDef& f : object.value()->fields) {
-        if (f.state != FieldState::Active) continue;
-        uint8_t bits = 0;
-        bool explicit_row = false;
-        if (fields_it != set.fields.end()) {
-            const auto row = fields_it->second.find(f.api_name);
-            if (row != fields_it->second.end()) {
-                bits = row->second;
-                explicit_row = true;
-            }
-        }
-        if (!explicit_row) {
-            bits = static_cast<uint8_t>(((obj_bits & kObjRead) ? kFieldRead : 0) |
-                                        ((obj_bits & kObjEdit) ? kFieldEdit : 0));
-        }
+    if (fls_sort_column_ == 0) {
+        SortRowsBy(&rows, fls_sort_desc_, [](const Row& r) { return LowerAscii(r.field->label); });
+    } else if (fls_sort_column_ == 1 || fls_sort_column_ == 2) {
+        const uint8_t bit = static_cast<uint8_t>(1u << (fls_sort_column_ - 1));
+        SortRowsBy(&rows, fls_sort_desc_, [bit](const Row& r) { return (r.bits & bit) != 0; });
+    }
+    for (const Row& r : rows) {
+        const FieldDef& f = *r.field;
+        const uint8_t bits = r.bits;
+        const bool explicit_row = r.explicit_row;
         ImGui::PushID(f.api_name.c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
@@ -259,43 +300,61 @@ void PermSetsPanel::DrawCompare(const PageContext& ctx, const PermissionSet& set
     ImGui::SameLine();
     ImGui::SetNextItemWidth(240.0f * s);
     NameCombo("perm.compare.other", names, &compare_with_);
+    ImGui::SameLine();
+    TableFilter("perm.compare.filter", Tr("perm.compare.filter_hint"), &compare_filter_, 260.0f * s);
     Result<PermissionSet> other = workspace_.access().GetPermissionSet(kind_, compare_with_);
     if (!other.ok()) return;
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-    if (!ImGui::BeginTable("perm.compare", 3, flags,
-                           ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
-        return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(Label("perm.col.object").c_str());
-    ImGui::TableSetupColumn((set.name + "###a").c_str());
-    ImGui::TableSetupColumn((other->name + "###b").c_str());
-    ImGui::TableHeadersRow();
+    // One row per object, then one per system permission: the label, its API name and both sides.
+    struct Row {
+        std::string label, api_name, a, b;
+    };
+    std::vector<Row> rows;
+    const std::string needle = LowerAscii(compare_filter_);
+    auto add = [&](Row row) {
+        if (MatchesFilter(needle, {row.label, row.api_name})) rows.push_back(std::move(row));
+    };
     auto text_of = [](const std::map<std::string, uint8_t>& objects, const std::string& object) {
         const auto it = objects.find(object);
         std::string out = JoinLabels(ObjectPermNames(it == objects.end() ? 0 : it->second));
         return out.empty() ? std::string(Tr("perm.compare.none")) : out;
     };
-    auto row = [&](const std::string& label, const std::string& a, const std::string& b) {
-        ImGui::TableNextRow();
-        ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(label.c_str());
-        const ImVec4 color = a == b ? CurrentPalette().text_muted : CurrentPalette().accent;
-        ImGui::TableSetColumnIndex(1);
-        TextColored(color, a);
-        ImGui::TableSetColumnIndex(2);
-        TextColored(color, b);
-    };
     for (const auto& object : workspace_.schema().Objects()) {
-        row(object->label, text_of(set.objects, object->api_name), text_of(other->objects, object->api_name));
+        add({object->label, object->api_name, text_of(set.objects, object->api_name),
+             text_of(other->objects, object->api_name)});
     }
     for (int i = 0; i < kSystemPermissionCount; ++i) {
         const auto perm = static_cast<SystemPermission>(i);
         auto has = [&](const PermissionSet& p) {
             return std::find(p.system.begin(), p.system.end(), perm) != p.system.end();
         };
-        row(Tr(std::string("sysperm.") + SystemPermissionName(perm)), Tr(has(set) ? "perm.yes" : "perm.no"),
-            Tr(has(*other) ? "perm.yes" : "perm.no"));
+        const std::string name = SystemPermissionName(perm);
+        add({Tr("sysperm." + name), name, Tr(has(set) ? "perm.yes" : "perm.no"),
+             Tr(has(*other) ? "perm.yes" : "perm.no")});
+    }
+    if (!ImGui::BeginTable("perm.compare", 3, kTableFlags,
+                           ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
+        return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(Label("perm.col.object").c_str());
+    ImGui::TableSetupColumn((set.name + "###a").c_str());
+    ImGui::TableSetupColumn((other->name + "###b").c_str());
+    TakeSortSpecs(&compare_sort_column_, &compare_sort_desc_);
+    ImGui::TableHeadersRow();
+    if (compare_sort_column_ >= 0 && compare_sort_column_ < 3) {
+        const int column = compare_sort_column_;
+        SortRowsBy(&rows, compare_sort_desc_, [column](const Row& r) {
+            return LowerAscii(column == 0 ? r.label : column == 1 ? r.a : r.b);
+        });
+    }
+    for (const Row& r : rows) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(r.label.c_str());
+        const ImVec4 color = r.a == r.b ? CurrentPalette().text_muted : CurrentPalette().accent;
+        ImGui::TableSetColumnIndex(1);
+        TextColored(color, r.a);
+        ImGui::TableSetColumnIndex(2);
+        TextColored(color, r.b);
     }
     ImGui::EndTable();
 }

@@ -38,6 +38,10 @@ private:
     std::string error_;
     bool new_open_ = false;
     std::string new_name_, new_copy_from_, new_error_;
+    // The filters and sort columns (-1: the natural order) of the three tables.
+    std::string matrix_filter_, fls_filter_, compare_filter_;
+    int matrix_sort_column_ = -1, fls_sort_column_ = -1, compare_sort_column_ = -1;
+    bool matrix_sort_desc_ = false, fls_sort_desc_ = false, compare_sort_desc_ = false;
 };
 
 }  // namespace crm::ui

@@ -29,6 +29,7 @@ void RulesPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         object_ = object.api_name;
         editing_ = false;
         message_.clear();
+        filter_.clear();
     }
     const float avail = ImGui::GetContentRegionAvail().x;
     const float list_w = editing_ ? std::clamp(avail * 0.3f, 240.0f * s, 360.0f * s) : avail;
@@ -52,13 +53,23 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
         Edit(rule, true);
     }
     MarkItem("rules.new");
+    ImGui::SameLine();
+    TableFilter("rules.filter", Tr("rules.filter_hint"), &filter_,
+                std::clamp(width - ImGui::GetCursorPosX(), 120.0f * s, 260.0f * s));
     if (!message_.empty()) {
         ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
         TextColored(CurrentPalette().success, message_, false);
     }
-    const std::vector<ValidationRule> rules = workspace_.schema().Rules(object.api_name);
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+    const std::vector<ValidationRule> all = workspace_.schema().Rules(object.api_name);
+    const std::string needle = LowerAscii(filter_);
+    std::vector<const ValidationRule*> rules;
+    for (const ValidationRule& rule : all) {
+        if (MatchesFilter(needle, {rule.name, rule.error_message})) rules.push_back(&rule);
+    }
+    // Unsorted until a header is clicked (tristate), so the rules keep the schema's order.
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingStretchProp;
     nlohmann::json published = nlohmann::json::array();
@@ -68,8 +79,18 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
         ImGui::TableSetupColumn(Tr("rules.col.active"), ImGuiTableColumnFlags_WidthFixed, 70.0f * s);
         ImGui::TableSetupColumn(Tr("rules.col.name"), 0, 1.0f);
         if (!editing_) ImGui::TableSetupColumn(Tr("rules.col.message"), 0, 2.0f);
+        TakeSortSpecs(&sort_column_, &sort_desc_);
         ImGui::TableHeadersRow();
-        for (const ValidationRule& rule : rules) {
+        if (sort_column_ == 0) {
+            SortRowsBy(&rules, sort_desc_, [](const ValidationRule* r) { return r->active; });
+        } else if (sort_column_ == 1) {
+            SortRowsBy(&rules, sort_desc_, [](const ValidationRule* r) { return LowerAscii(r->name); });
+        } else if (sort_column_ == 2 && !editing_) {
+            SortRowsBy(&rules, sort_desc_,
+                       [](const ValidationRule* r) { return LowerAscii(r->error_message); });
+        }
+        for (const ValidationRule* rule_ptr : rules) {
+            const ValidationRule& rule = *rule_ptr;
             published.push_back({{"name", rule.name}, {"active", rule.active}});
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
@@ -89,7 +110,7 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
                 TextMuted(rule.error_message, false);
             }
         }
-        if (rules.empty()) {
+        if (all.empty()) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(1);
             TextMuted(Tr("rules.none"), false);

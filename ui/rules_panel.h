@@ -35,6 +35,9 @@ private:
     std::optional<RuleTestResult> test_;
     std::string test_error_;
     std::string message_;
+    std::string filter_;
+    int sort_column_ = -1;  ///< -1: the schema's order
+    bool sort_desc_ = false;
 };
 
 }  // namespace crm::ui

@@ -1,5 +1,8 @@
 #include "ui/sharing_panel.h"
 
+#include <memory>
+#include <vector>
+
 #include "imgui.h"
 #include "ui/access_ui.h"
 #include "ui/error_text.h"
@@ -18,6 +21,23 @@ const char* const kGroupKeys[] = {"role", "role_and_subordinates", "team", "user
 std::string GroupText(const ShareGroup& g) {
     return Tr(std::string("sharing.group.") + ShareGroupKindName(g.kind)) + std::string(": ") + g.name;
 }
+
+std::string OwdText(OrgWideDefault owd) {
+    return Tr(std::string("sharing.owd.") + kOwdKeys[static_cast<int>(owd)]);
+}
+
+std::string WhichText(const SharingRule& r) {
+    return r.owned_by ? TrFormat("sharing.owned_by", {GroupText(*r.owned_by)})
+                      : TrFormat("sharing.criteria", {r.criteria});
+}
+
+std::string LevelText(AccessLevel level) {
+    return Tr(level == AccessLevel::Edit ? "sharing.level.edit" : "sharing.level.read");
+}
+
+const ImGuiTableFlags kTableFlags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                    ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                    ImGuiTableFlags_BordersInnerH;
 
 }  // namespace
 
@@ -39,15 +59,38 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
     const float s = ctx.scale;
     SectionHeading(ctx, "sharing.owd");
     AccessService& access = workspace_.access();
-    const ImGuiTableFlags flags =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH;
-    if (!ImGui::BeginTable("sharing.owd", 3, flags)) return;
+    TableFilter("sharing.owd.filter", Tr("sharing.owd.filter_hint"), &owd_filter_, 260.0f * s);
+    // The rows that pass the filter, with the object's definition (its label and whether it is custom).
+    struct Row {
+        ObjectSharing sharing;
+        std::shared_ptr<const ObjectDef> def;
+    };
+    std::vector<Row> rows;
+    const std::string needle = LowerAscii(owd_filter_);
+    for (const ObjectSharing& sharing : access.SharingSettings()) {
+        Result<std::shared_ptr<const ObjectDef>> def = workspace_.schema().Object(sharing.object);
+        Row row{sharing, def.ok() ? def.value() : nullptr};
+        if (MatchesFilter(needle, {sharing.object, row.def ? std::string_view(row.def->label) : ""})) {
+            rows.push_back(std::move(row));
+        }
+    }
+    if (!ImGui::BeginTable("sharing.owd", 3, kTableFlags)) return;
     ImGui::TableSetupColumn(Label("perm.col.object").c_str(), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn(Label("sharing.col.owd").c_str(), ImGuiTableColumnFlags_WidthFixed, 240.0f * s);
     ImGui::TableSetupColumn(Label("sharing.col.hierarchy").c_str(), ImGuiTableColumnFlags_WidthFixed,
                             200.0f * s);
+    TakeSortSpecs(&owd_sort_column_, &owd_sort_desc_);
     ImGui::TableHeadersRow();
-    for (const ObjectSharing& sharing : access.SharingSettings()) {
+    if (owd_sort_column_ == 0) {
+        SortRowsBy(&rows, owd_sort_desc_, [](const Row& r) { return LowerAscii(r.sharing.object); });
+    } else if (owd_sort_column_ == 1) {
+        SortRowsBy(&rows, owd_sort_desc_, [](const Row& r) { return LowerAscii(OwdText(r.sharing.owd)); });
+    } else if (owd_sort_column_ == 2) {
+        SortRowsBy(&rows, owd_sort_desc_,
+                   [](const Row& r) { return r.sharing.grant_access_using_hierarchies; });
+    }
+    for (const Row& row : rows) {
+        const ObjectSharing& sharing = row.sharing;
         ImGui::PushID(sharing.object.c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
@@ -57,7 +100,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
         int owd = static_cast<int>(sharing.owd);
         ImGui::SetNextItemWidth(-1.0f);
         if (ListCombo(
-                "##owd", Tr(std::string("sharing.owd.") + kOwdKeys[owd]), 3,
+                "##owd", OwdText(sharing.owd), 3,
                 [](int i) { return std::string(Tr(std::string("sharing.owd.") + kOwdKeys[i])); },
                 [](int i) { return std::string(kOwdKeys[i]); }, &owd, "sharing.owd." + sharing.object)) {
             ObjectSharing changed = sharing;
@@ -67,8 +110,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
             message_ = st.ok() ? TrFormat("sharing.saved", {sharing.object}) : "";
         }
         ImGui::TableSetColumnIndex(2);
-        Result<std::shared_ptr<const ObjectDef>> def = workspace_.schema().Object(sharing.object);
-        const bool custom = def.ok() && def.value()->custom;
+        const bool custom = row.def && row.def->custom;
         bool hierarchy = sharing.grant_access_using_hierarchies;
         ImGui::BeginDisabled(!custom);
         if (ImGui::Checkbox(Label("sharing.hierarchy").c_str(), &hierarchy)) {
@@ -98,16 +140,41 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         editor_open_ = true;
     }
     MarkItem("sharing.rules.new");
+    ImGui::SameLine();
+    TableFilter("sharing.rules.filter", Tr("sharing.rules.filter_hint"), &rules_filter_, 260.0f * ctx.scale);
     AccessService& access = workspace_.access();
-    const ImGuiTableFlags flags =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH;
-    if (!ImGui::BeginTable("sharing.rules", 6, flags)) return;
+    const std::vector<SharingRule> all = access.SharingRules();
+    const std::string needle = LowerAscii(rules_filter_);
+    std::vector<const SharingRule*> rules;
+    for (const SharingRule& r : all) {
+        if (MatchesFilter(needle, {r.object, r.name})) rules.push_back(&r);
+    }
+    if (!ImGui::BeginTable("sharing.rules", 6, kTableFlags)) return;
     for (const char* c : {"sharing.col.object", "sharing.col.name", "sharing.col.which", "sharing.col.with",
-                          "sharing.col.level", "sharing.col.actions"})
+                          "sharing.col.level"})
         ImGui::TableSetupColumn(Label(c).c_str());
+    ImGui::TableSetupColumn(Label("sharing.col.actions").c_str(), ImGuiTableColumnFlags_NoSort);
+    TakeSortSpecs(&rules_sort_column_, &rules_sort_desc_);
     ImGui::TableHeadersRow();
-    const std::vector<SharingRule> rules = access.SharingRules();
-    for (const SharingRule& r : rules) {
+    if (rules_sort_column_ >= 0 && rules_sort_column_ < 5) {
+        const int column = rules_sort_column_;
+        SortRowsBy(&rules, rules_sort_desc_, [column](const SharingRule* r) {
+            switch (column) {
+                case 0:
+                    return LowerAscii(r->object);
+                case 1:
+                    return LowerAscii(r->name);
+                case 2:
+                    return LowerAscii(WhichText(*r));
+                case 3:
+                    return LowerAscii(GroupText(r->share_with));
+                default:
+                    return LowerAscii(LevelText(r->level));
+            }
+        });
+    }
+    for (const SharingRule* rule : rules) {
+        const SharingRule& r = *rule;
         ImGui::PushID((r.object + "." + r.name).c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
@@ -124,14 +191,11 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         }
         MarkItem("sharing.rule." + r.object + "." + r.name);
         ImGui::TableSetColumnIndex(2);
-        TextMuted(r.owned_by ? TrFormat("sharing.owned_by", {GroupText(*r.owned_by)})
-                             : TrFormat("sharing.criteria", {r.criteria}),
-                  false);
+        TextMuted(WhichText(r), false);
         ImGui::TableSetColumnIndex(3);
         ImGui::TextUnformatted(GroupText(r.share_with).c_str());
         ImGui::TableSetColumnIndex(4);
-        ImGui::TextUnformatted(
-            Tr(r.level == AccessLevel::Edit ? "sharing.level.edit" : "sharing.level.read"));
+        ImGui::TextUnformatted(LevelText(r.level).c_str());
         ImGui::TableSetColumnIndex(5);
         if (ImGui::SmallButton(Tr("sharing.rules.delete"))) {
             Status st = access.DeleteSharingRule(ActingUser(), r.object, r.name);
@@ -141,7 +205,7 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         MarkItem("sharing.rule.delete." + r.object + "." + r.name);
         ImGui::PopID();
     }
-    if (rules.empty()) {
+    if (all.empty()) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         TextMuted(Tr("sharing.rules.none"), false);

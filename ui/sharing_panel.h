@@ -33,6 +33,11 @@ private:
     int share_kind_ = 0;
     std::string owned_name_;
     FormErrors errors_;
+    std::string owd_filter_, rules_filter_;
+    int owd_sort_column_ = -1;  ///< -1: the access service's order
+    bool owd_sort_desc_ = false;
+    int rules_sort_column_ = -1;
+    bool rules_sort_desc_ = false;
 };
 
 }  // namespace crm::ui

@@ -115,7 +115,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
                 ImGui::TableSetupColumn(Tr("audit.detail.old"), 0, 1.0f);
                 ImGui::TableSetupColumn(Tr("audit.detail.new"), 0, 1.0f);
                 TakeSortSpecs(&sort_column_, &sort_desc_);
-                ImGui::TableHeadersRow();
+                TableHeadersRowMarked("history", {"time", "user", "field", "old", "new"});
                 if (sort_column_ >= 0 && sort_column_ < 5) {
                     const int column = sort_column_;
                     SortRowsBy(&rows, sort_desc_, [column](const HistoryRow& r) {

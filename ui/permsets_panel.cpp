@@ -136,7 +136,9 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
         ImGui::TableSetupColumn((ObjectPermLabel(k) + "###" + k).c_str(), ImGuiTableColumnFlags_WidthStretch);
     }
     TakeSortSpecs(&matrix_sort_column_, &matrix_sort_desc_);
-    ImGui::TableHeadersRow();
+    std::vector<std::string> header_keys = {"object"};
+    header_keys.insert(header_keys.end(), keys.begin(), keys.end());
+    TableHeadersRowMarked("perm.matrix", header_keys);
     if (matrix_sort_column_ == 0) {
         SortRowsBy(&objects, matrix_sort_desc_, [](const ObjectDef* o) { return LowerAscii(o->label); });
     } else if (matrix_sort_column_ > 0 && matrix_sort_column_ <= static_cast<int>(keys.size())) {
@@ -224,7 +226,7 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
     ImGui::TableSetupColumn(Label("perm.fls.read").c_str(), ImGuiTableColumnFlags_WidthFixed, 90.0f * s);
     ImGui::TableSetupColumn(Label("perm.fls.edit").c_str(), ImGuiTableColumnFlags_WidthFixed, 90.0f * s);
     TakeSortSpecs(&fls_sort_column_, &fls_sort_desc_);
-    ImGui::TableHeadersRow();
+    TableHeadersRowMarked("perm.fls", {"field", "read", "edit"});
     if (fls_sort_column_ == 0) {
         SortRowsBy(&rows, fls_sort_desc_, [](const Row& r) { return LowerAscii(r.field->label); });
     } else if (fls_sort_column_ == 1 || fls_sort_column_ == 2) {
@@ -339,7 +341,7 @@ void PermSetsPanel::DrawCompare(const PageContext& ctx, const PermissionSet& set
     ImGui::TableSetupColumn((set.name + "###a").c_str());
     ImGui::TableSetupColumn((other->name + "###b").c_str());
     TakeSortSpecs(&compare_sort_column_, &compare_sort_desc_);
-    ImGui::TableHeadersRow();
+    TableHeadersRowMarked("perm.compare", {"label", "a", "b"});
     if (compare_sort_column_ >= 0 && compare_sort_column_ < 3) {
         const int column = compare_sort_column_;
         SortRowsBy(&rows, compare_sort_desc_, [column](const Row& r) {

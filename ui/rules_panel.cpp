@@ -80,7 +80,7 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
         ImGui::TableSetupColumn(Tr("rules.col.name"), 0, 1.0f);
         if (!editing_) ImGui::TableSetupColumn(Tr("rules.col.message"), 0, 2.0f);
         TakeSortSpecs(&sort_column_, &sort_desc_);
-        ImGui::TableHeadersRow();
+        TableHeadersRowMarked("rules", {"active", "name", "message"});
         if (sort_column_ == 0) {
             SortRowsBy(&rules, sort_desc_, [](const ValidationRule* r) { return r->active; });
         } else if (sort_column_ == 1) {

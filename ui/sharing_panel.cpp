@@ -80,7 +80,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
     ImGui::TableSetupColumn(Label("sharing.col.hierarchy").c_str(), ImGuiTableColumnFlags_WidthFixed,
                             200.0f * s);
     TakeSortSpecs(&owd_sort_column_, &owd_sort_desc_);
-    ImGui::TableHeadersRow();
+    TableHeadersRowMarked("sharing.owd", {"object", "owd", "hierarchy"});
     if (owd_sort_column_ == 0) {
         SortRowsBy(&rows, owd_sort_desc_, [](const Row& r) { return LowerAscii(r.sharing.object); });
     } else if (owd_sort_column_ == 1) {
@@ -155,7 +155,7 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         ImGui::TableSetupColumn(Label(c).c_str());
     ImGui::TableSetupColumn(Label("sharing.col.actions").c_str(), ImGuiTableColumnFlags_NoSort);
     TakeSortSpecs(&rules_sort_column_, &rules_sort_desc_);
-    ImGui::TableHeadersRow();
+    TableHeadersRowMarked("sharing.rules", {"object", "name", "which", "with", "level"});
     if (rules_sort_column_ >= 0 && rules_sort_column_ < 5) {
         const int column = rules_sort_column_;
         SortRowsBy(&rules, rules_sort_desc_, [column](const SharingRule* r) {

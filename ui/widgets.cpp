@@ -418,6 +418,20 @@ bool TakeSortSpecs(int* column, bool* descending) {
     return true;
 }
 
+void TableHeadersRowMarked(const std::string& hook_prefix, const std::vector<std::string>& keys) {
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers, ImGui::GetFrameHeight());
+    const int columns = ImGui::TableGetColumnCount();
+    for (int c = 0; c < columns; ++c) {
+        if (!ImGui::TableSetColumnIndex(c)) continue;
+        ImGui::PushID(c);
+        ImGui::TableHeader(ImGui::TableGetColumnName(c));
+        ImGui::PopID();
+        if (c < static_cast<int>(keys.size()) && !keys[static_cast<size_t>(c)].empty()) {
+            MarkItem(hook_prefix + ".header." + keys[static_cast<size_t>(c)]);
+        }
+    }
+}
+
 bool TableFilter(const std::string& hook_id, const char* hint, std::string* filter, float width) {
     ImGui::SetNextItemWidth(width);
     const bool changed = InputString(("##" + hook_id).c_str(), filter, 0, hint);

@@ -107,6 +107,10 @@ std::string LowerAscii(std::string_view text);
 /// false (leaving the outputs alone) otherwise.
 bool TakeSortSpecs(int* column, bool* descending);
 
+/// ImGui::TableHeadersRow() that also publishes each header as "<hook_prefix>.header.<keys[i]>" for
+/// tests (an empty key publishes nothing).
+void TableHeadersRowMarked(const std::string& hook_prefix, const std::vector<std::string>& keys);
+
 /// The filter box above a table: `hint` shown while empty, test hook `hook_id`, `width` pixels.
 /// Returns true when the text changed.
 bool TableFilter(const std::string& hook_id, const char* hint, std::string* filter, float width);

@@ -106,6 +106,20 @@ const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
             /also turned on: Edit/.test(s.perm.profiles.notice),
             'the notice says what was turned on: ' + s.perm.profiles.notice);
         await shot(page, 'perm_matrix.png');
+        // The matrix filter keeps the objects whose label or API name matches, case-insensitively.
+        await click(page, 'perm.matrix.filter');
+        await page.keyboard.type('ACC', { delay: 20 });
+        s = await waitUi(
+            page, st => st.items['perm.matrix.Account.read'] && !st.items['perm.matrix.Contact.read'],
+            'the matrix filter to leave Account');
+        for (let i = 0; i < 3; ++i) await page.keyboard.press('Backspace');
+        s = await waitUi(page, st => st.items['perm.matrix.Contact.read'], 'every object back in the matrix');
+        // The headers sort: the object column ascending, then descending (the rows move).
+        const y = (st, o) => (st.items['perm.matrix.' + o + '.read'] || [0, 1e9])[1];
+        await click(page, 'perm.matrix.header.object');
+        s = await waitUi(page, st => y(st, 'Account') < y(st, 'Task'), 'the matrix sorted A to Z');
+        await click(page, 'perm.matrix.header.object');
+        s = await waitUi(page, st => y(st, 'Task') < y(st, 'Account'), 'the matrix sorted Z to A');
         const held = await crm(page, {cmd: 'profiles.list', args: {}});
         const mine = held.ok && (held.result.profiles || held.result).find(p => p.name === prof);
         check(mine && JSON.stringify(mine).includes('delete'), 'the core holds the grant');

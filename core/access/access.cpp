@@ -2134,60 +2134,61 @@ Status AccessService::SetSystemPermission(const std::string& actor, PermissionSe
     });
 }
 
-Status AccessService::AssignPermissionSet(const std::string& actor, std::string_view set,
-                                          std::string_view username) {
+// Who holds a permission set: a user (Manage Users) or a team (Manage Roles and Permissions).
+struct AccessService::PermsetHolder {
+    const char* table;        ///< access_user / access_team
+    const char* name_column;  ///< username / team (the argument named in errors)
+    const char* what;         ///< "user" / "team": errors and the audit target
+    const char* link_table;   ///< access_user_permset / access_team_permset
+    const char* link_column;  ///< user_id / team_id
+    SystemPermission needed;
+    const char* area;  ///< the audit area
+};
+
+namespace {
+const AccessService::PermsetHolder kUserHolder{
+    "access_user", "username", "user", "access_user_permset", "user_id", SystemPermission::ManageUsers,
+    "users"};
+const AccessService::PermsetHolder kTeamHolder{"access_team", "team",
+                                               "team",        "access_team_permset",
+                                               "team_id",     SystemPermission::ManageRolesAndPermissions,
+                                               "teams"};
+}  // namespace
+
+Status AccessService::LinkPermissionSet(const std::string& actor, std::string_view set,
+                                        const PermsetHolder& holder, std::string_view name, bool add) {
     Result<int64_t> s_id = SetIdOf(PermissionSetKind::PermissionSet, set);
     if (!s_id.ok()) return s_id.error();
-    Result<int64_t> u = IdOf("access_user", username, "user", "username");
-    if (!u.ok()) return u.error();
-    return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        if (Status s = Link(db_, "access_user_permset", "user_id", "set_id", *u, *s_id, true); !s.ok())
+    Result<int64_t> h = IdOf(holder.table, name, holder.what, holder.name_column);
+    if (!h.ok()) return h.error();
+    return Apply(actor, holder.needed, [&]() -> Status {
+        if (Status s = Link(db_, holder.link_table, holder.link_column, "set_id", *h, *s_id, add); !s.ok())
             return s;
-        return Audit(actor, "users", "assign_permset", "user." + std::string(username), nullptr,
-                     std::string(set));
+        json named = std::string(set);
+        return Audit(actor, holder.area, add ? "assign_permset" : "unassign_permset",
+                     std::string(holder.what) + "." + std::string(name), add ? json(nullptr) : named,
+                     add ? named : json(nullptr));
     });
+}
+
+Status AccessService::AssignPermissionSet(const std::string& actor, std::string_view set,
+                                          std::string_view username) {
+    return LinkPermissionSet(actor, set, kUserHolder, username, true);
 }
 
 Status AccessService::UnassignPermissionSet(const std::string& actor, std::string_view set,
                                             std::string_view username) {
-    Result<int64_t> s_id = SetIdOf(PermissionSetKind::PermissionSet, set);
-    if (!s_id.ok()) return s_id.error();
-    Result<int64_t> u = IdOf("access_user", username, "user", "username");
-    if (!u.ok()) return u.error();
-    return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        if (Status s = Link(db_, "access_user_permset", "user_id", "set_id", *u, *s_id, false); !s.ok())
-            return s;
-        return Audit(actor, "users", "unassign_permset", "user." + std::string(username), std::string(set),
-                     nullptr);
-    });
+    return LinkPermissionSet(actor, set, kUserHolder, username, false);
 }
 
 Status AccessService::AssignPermissionSetToTeam(const std::string& actor, std::string_view set,
                                                 std::string_view team) {
-    Result<int64_t> s_id = SetIdOf(PermissionSetKind::PermissionSet, set);
-    if (!s_id.ok()) return s_id.error();
-    Result<int64_t> t = IdOf("access_team", team, "team", "team");
-    if (!t.ok()) return t.error();
-    return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
-        if (Status s = Link(db_, "access_team_permset", "team_id", "set_id", *t, *s_id, true); !s.ok())
-            return s;
-        return Audit(actor, "teams", "assign_permset", "team." + std::string(team), nullptr,
-                     std::string(set));
-    });
+    return LinkPermissionSet(actor, set, kTeamHolder, team, true);
 }
 
 Status AccessService::UnassignPermissionSetFromTeam(const std::string& actor, std::string_view set,
                                                     std::string_view team) {
-    Result<int64_t> s_id = SetIdOf(PermissionSetKind::PermissionSet, set);
-    if (!s_id.ok()) return s_id.error();
-    Result<int64_t> t = IdOf("access_team", team, "team", "team");
-    if (!t.ok()) return t.error();
-    return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
-        if (Status s = Link(db_, "access_team_permset", "team_id", "set_id", *t, *s_id, false); !s.ok())
-            return s;
-        return Audit(actor, "teams", "unassign_permset", "team." + std::string(team), std::string(set),
-                     nullptr);
-    });
+    return LinkPermissionSet(actor, set, kTeamHolder, team, false);
 }
 
 // Sharing

@@ -367,6 +367,8 @@ public:
     struct Snapshot;
     /// The rows of the kept tables (internal to access.cpp).
     struct KeptRows;
+    /// A user or a team as the holder of permission sets (internal to access.cpp).
+    struct PermsetHolder;
 
 private:
     class Policy;
@@ -390,6 +392,9 @@ private:
                  const std::string& target, nlohmann::json old_value, nlohmann::json new_value);
     Result<int64_t> IdOf(const char* table, std::string_view name, const char* what, const char* field) const;
     Result<int64_t> SetIdOf(PermissionSetKind kind, std::string_view name) const;
+    /// Adds or removes a permission set of a user or a team: the link and its audit entry, as one change.
+    Status LinkPermissionSet(const std::string& actor, std::string_view set, const PermsetHolder& holder,
+                             std::string_view name, bool add);
 
     Database& db_;
     AuditLog& audit_;

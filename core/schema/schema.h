@@ -376,7 +376,11 @@ private:
     Status Audit(const std::string& actor, const std::string& action, const std::string& target,
                  nlohmann::json old_value, nlohmann::json new_value);
     Status Finish(class Transaction& tx);
+    /// An acting user (NeedActor) who holds Customize Schema.
     Status Authorize(const std::string& actor) const;
+    /// The opening of a change to an object: Authorize, then the object (an unknown one is an Error).
+    Result<std::shared_ptr<const ObjectDef>> ObjectToChange(const std::string& actor,
+                                                            std::string_view object) const;
     Result<std::shared_ptr<const ObjectDef>> LiveObject(std::string_view api_name) const;
 
     Database& db_;

@@ -489,6 +489,12 @@ Status SchemaService::Authorize(const std::string& actor) const {
     return authorizer_(actor, SystemPermission::CustomizeSchema);
 }
 
+Result<std::shared_ptr<const ObjectDef>> SchemaService::ObjectToChange(const std::string& actor,
+                                                                       std::string_view object) const {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
+    return Object(object);
+}
+
 Status SchemaService::Finish(Transaction& tx) {
     if (before_commit_hook_) {
         if (Status s = before_commit_hook_(); !s.ok()) return s;
@@ -525,7 +531,6 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
                                                                      const ObjectDef& spec,
                                                                      const std::string& name_format) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s.error();
     ObjectDef o = spec;
     o.custom = true;
     o.deleted = false;
@@ -576,9 +581,7 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
 }
 
 Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& changed) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
-    Result<std::shared_ptr<const ObjectDef>> current = Object(changed.api_name);
+    Result<std::shared_ptr<const ObjectDef>> current = ObjectToChange(actor, changed.api_name);
     if (!current.ok()) return current.error();
     if (IsBlank(changed.label))
         return SchemaError("schema.invalid_object", "The object needs a label.", "label");
@@ -602,9 +605,7 @@ Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& ch
 }
 
 Status SchemaService::DeleteObject(const std::string& actor, std::string_view api_name) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
-    Result<std::shared_ptr<const ObjectDef>> current = Object(api_name);
+    Result<std::shared_ptr<const ObjectDef>> current = ObjectToChange(actor, api_name);
     if (!current.ok()) return current.error();
     const ObjectDef& o = **current;
     if (!o.custom) {
@@ -640,9 +641,7 @@ Status SchemaService::DeleteObject(const std::string& actor, std::string_view ap
 
 Result<FieldDef> SchemaService::CreateField(const std::string& actor, const FieldDef& spec,
                                             bool add_to_layouts) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s.error();
-    Result<std::shared_ptr<const ObjectDef>> object = Object(spec.object);
+    Result<std::shared_ptr<const ObjectDef>> object = ObjectToChange(actor, spec.object);
     if (!object.ok()) return object.error();
     const ObjectDef& o = **object;
     FieldDef f = spec;
@@ -766,9 +765,7 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
 }  // namespace
 
 Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const FieldDef& changed) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s.error();
-    Result<std::shared_ptr<const ObjectDef>> object = Object(changed.object);
+    Result<std::shared_ptr<const ObjectDef>> object = ObjectToChange(actor, changed.object);
     if (!object.ok()) return object.error();
     const ObjectDef& o = **object;
     const FieldDef* current = o.Field(changed.api_name);
@@ -915,9 +912,7 @@ bool SchemaService::FormulaReadsField(std::string_view formula_object, const std
 }
 
 Status SchemaService::DeleteField(const std::string& actor, std::string_view object, std::string_view field) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
-    Result<std::shared_ptr<const ObjectDef>> o = Object(object);
+    Result<std::shared_ptr<const ObjectDef>> o = ObjectToChange(actor, object);
     if (!o.ok()) return o.error();
     const FieldDef* f = (*o)->Field(field);
     if (!f)
@@ -948,9 +943,7 @@ Status SchemaService::DeleteField(const std::string& actor, std::string_view obj
 
 Status SchemaService::RestoreField(const std::string& actor, std::string_view object,
                                    std::string_view field) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
-    Result<std::shared_ptr<const ObjectDef>> o = Object(object);
+    Result<std::shared_ptr<const ObjectDef>> o = ObjectToChange(actor, object);
     if (!o.ok()) return o.error();
     const FieldDef* f = (*o)->AnyField(field);
     if (!f || f->state != FieldState::Deleted) {
@@ -973,9 +966,7 @@ Status SchemaService::RestoreField(const std::string& actor, std::string_view ob
 }
 
 Status SchemaService::PurgeField(const std::string& actor, std::string_view object, std::string_view field) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
-    Result<std::shared_ptr<const ObjectDef>> o = Object(object);
+    Result<std::shared_ptr<const ObjectDef>> o = ObjectToChange(actor, object);
     if (!o.ok()) return o.error();
     const FieldDef* f = (*o)->AnyField(field);
     if (!f || f->state != FieldState::Deleted) {
@@ -1080,7 +1071,6 @@ Result<RetypePreview> SchemaService::PreviewRetype(const FieldDef& changed, int 
 Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed,
                                                  RetypeMode mode) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s.error();
     Result<RetypePreview> preview = PreviewRetype(changed, 20);
     if (!preview.ok()) return preview.error();
     if (mode == RetypeMode::RefuseIfAny && preview->failures > 0) {
@@ -1213,9 +1203,7 @@ Status ValidateRule(ValidationRule& r, const ObjectDef& o, const SchemaService& 
 }  // namespace
 
 Result<ValidationRule> SchemaService::CreateRule(const std::string& actor, const ValidationRule& rule) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s.error();
-    Result<std::shared_ptr<const ObjectDef>> o = Object(rule.object);
+    Result<std::shared_ptr<const ObjectDef>> o = ObjectToChange(actor, rule.object);
     if (!o.ok()) return o.error();
     ValidationRule r = rule;
     r.object = (*o)->api_name;
@@ -1247,9 +1235,7 @@ Result<ValidationRule> SchemaService::CreateRule(const std::string& actor, const
 }
 
 Result<ValidationRule> SchemaService::UpdateRule(const std::string& actor, const ValidationRule& rule) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s.error();
-    Result<std::shared_ptr<const ObjectDef>> o = Object(rule.object);
+    Result<std::shared_ptr<const ObjectDef>> o = ObjectToChange(actor, rule.object);
     if (!o.ok()) return o.error();
     Result<ValidationRule> current = Rule(rule.object, rule.name);
     if (!current.ok()) return current.error();
@@ -1283,7 +1269,6 @@ Result<ValidationRule> SchemaService::UpdateRule(const std::string& actor, const
 
 Status SchemaService::DeleteRule(const std::string& actor, std::string_view object, std::string_view name) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<ValidationRule> current = Rule(object, name);
     if (!current.ok()) return current.error();
     Transaction tx(db_);
@@ -1337,9 +1322,7 @@ Result<Layout> SchemaService::GetLayout(std::string_view object, std::string_vie
 }
 
 Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout& layout) {
-    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s.error();
-    Result<std::shared_ptr<const ObjectDef>> o = Object(layout.object);
+    Result<std::shared_ptr<const ObjectDef>> o = ObjectToChange(actor, layout.object);
     if (!o.ok()) return o.error();
     Layout l = layout;
     l.object = (*o)->api_name;
@@ -1397,7 +1380,6 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
 Status SchemaService::AssignLayout(const std::string& actor, std::string_view object,
                                    std::string_view profile, std::string_view layout) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
     if (IsBlank(profile))
         return SchemaError("schema.invalid_layout", "Name the profile to assign the layout to.", "profile");
     Result<Layout> l = GetLayout(object, layout);
@@ -1420,7 +1402,6 @@ Status SchemaService::AssignLayout(const std::string& actor, std::string_view ob
 
 Status SchemaService::DeleteLayout(const std::string& actor, std::string_view object, std::string_view name) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (Status s = NeedActor(actor); !s.ok()) return s;
     Result<Layout> l = GetLayout(object, name);
     if (!l.ok()) return l.error();
     if (l->is_default) {

@@ -15,14 +15,16 @@ class Workspace;
 
 /// One command's documentation, the source of docs/commands.md.
 struct CommandInfo {
-    std::string name;       ///< "company.update"
-    std::string summary;    ///< one sentence
-    std::string args;       ///< argument list, e.g. "name?: string, currency?: string"
-    bool mutating = false;  ///< needs "as"
+    std::string name;        ///< "company.update"
+    std::string summary;     ///< one sentence
+    std::string args;        ///< argument list, e.g. "name?: string, currency?: string"
+    std::string reads;       ///< what the acting user needs to read its answer
+    bool mutating = false;   ///< changes the workspace
+    nlohmann::json example;  ///< the args of an example request
 };
 
-/// Runs JSON commands against one workspace; the command table in command_api.cpp is the only place a
-/// command is declared.
+/// Runs JSON commands against one workspace, each as a user: the request's "as", or the workspace's owner.
+/// A command is declared once, in its area's registration file (core/api/<area>_commands.cpp).
 class CommandApi {
 public:
     explicit CommandApi(Workspace& workspace) : workspace_(workspace) {}

@@ -1,0 +1,269 @@
+// The registry walk: every command of the command interface runs as a user and answers nothing its
+// user may not see. A small organization hides values behind field-level security and record sharing,
+// each marked with "SENTINEL"; every command's example request then runs as
+//   - "walker", an active user whose profile grants nothing: a denial, or an answer without any hidden
+//     value (and a command that changes the workspace must be denied);
+//   - "reader", who reads Accounts but not Secret__c and owns one Account under a private default: every
+//     reading command answers a denial or an answer without any hidden value;
+//   - the workspace's owner (no "as"): every example works, so the examples in the registry stay true.
+// A command without an example request fails the walk.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "api/command_api.h"
+#include "workspace.h"
+
+using namespace crm;
+using nlohmann::json;
+
+namespace {
+
+constexpr int64_t kNow = 1795712400000;  // 2026-11-26T17:00:00Z
+constexpr const char* kSentinel = "SENTINEL";
+
+/// The organization every walk runs in. Account 1 belongs to reader, with a hidden Secret__c; Accounts 2
+/// and 3 belong to the owner and are hidden whole from reader.
+struct WalkFixture {
+    FixedClock clock{kNow};
+    std::unique_ptr<Workspace> ws;
+    std::unique_ptr<CommandApi> api;
+
+    WalkFixture() {
+        WorkspaceOptions o;
+        o.clock = &clock;
+        auto opened = Workspace::Open(":memory:", o);
+        REQUIRE(opened.ok());
+        ws = std::move(opened.value());
+        api = std::make_unique<CommandApi>(*ws);
+        const json setup[] = {
+            {{"cmd", "fields.create"},
+             {"args",
+              {{"object", "Account"},
+               {"field",
+                {{"api_name", "Secret__c"},
+                 {"label", "Secret"},
+                 {"type", "text"},
+                 {"length", 80},
+                 {"help_text", "SENTINEL-HELP"}}}}}},
+            {{"cmd", "fields.create"},
+             {"args",
+              {{"object", "Account"},
+               {"field", {{"api_name", "Spare__c"}, {"label", "Spare"}, {"type", "text"}}}}}},
+            {{"cmd", "fields.create"},
+             {"args",
+              {{"object", "Account"},
+               {"field", {{"api_name", "Old_code__c"}, {"label", "Old code"}, {"type", "text"}}}}}},
+            {{"cmd", "fields.delete"}, {"args", {{"object", "Account"}, {"field", "Old_code__c"}}}},
+            {{"cmd", "objects.create"},
+             {"args", {{"api_name", "Project__c"}, {"label", "Project"}, {"plural_label", "Projects"}}}},
+            {{"cmd", "roles.create"}, {"args", {{"name", "CEO"}}}},
+            {{"cmd", "roles.create"}, {"args", {{"name", "Sales Rep"}, {"parent", "CEO"}}}},
+            {{"cmd", "roles.create"}, {"args", {{"name", "Unused"}}}},
+            {{"cmd", "profiles.create"}, {"args", {{"name", "Standard User"}}}},
+            {{"cmd", "profiles.set_object"},
+             {"args",
+              {{"name", "Standard User"},
+               {"object", "Account"},
+               {"permissions", {"read", "create", "edit"}}}}},
+            {{"cmd", "profiles.create"},
+             {"args", {{"name", "Reader Profile"}, {"copy_from", "Standard User"}}}},
+            {{"cmd", "profiles.set_field"},
+             {"args",
+              {{"name", "Reader Profile"}, {"object", "Account"}, {"field", "Secret__c"}, {"read", false}}}},
+            {{"cmd", "profiles.create"}, {"args", {{"name", "Walker Profile"}}}},
+            {{"cmd", "permsets.create"}, {"args", {{"name", "Sales Ops"}}}},
+            {{"cmd", "users.create"},
+             {"args",
+              {{"username", "reader"},
+               {"full_name", "Rita Reader"},
+               {"email", "rita@example.com"},
+               {"profile", "Reader Profile"},
+               {"role", "Sales Rep"}}}},
+            {{"cmd", "users.create"},
+             {"args",
+              {{"username", "walker"},
+               {"full_name", "Walt Walker"},
+               {"email", "walt@example.com"},
+               {"profile", "Walker Profile"}}}},
+            {{"cmd", "users.create"},
+             {"args",
+              {{"username", "idle"},
+               {"full_name", "Ida Idle"},
+               {"email", "ida@example.com"},
+               {"profile", "Standard User"}}}},
+            {{"cmd", "teams.create"}, {"args", {{"name", "Sales"}}}},
+            {{"cmd", "teams.add_member"}, {"args", {{"team", "Sales"}, {"username", "reader"}}}},
+            {{"cmd", "sharing.set"}, {"args", {{"object", "Account"}, {"owd", "private"}}}},
+            // Account 1 is reader's (a hidden Secret__c); Accounts 2 and 3 are the owner's, hidden whole.
+            {{"cmd", "records.create"},
+             {"args",
+              {{"object", "Account"},
+               {"values", {{"Name", "Reader Co"}, {"Secret__c", "SENTINEL-SECRET-1"}}}}}},
+            {{"cmd", "users.transfer"},
+             {"args", {{"from", "admin"}, {"to", "reader"}, {"object", "Account"}}}},
+            {{"cmd", "records.create"},
+             {"args",
+              {{"object", "Account"},
+               {"values", {{"Name", "SENTINEL-NAME-2"}, {"Secret__c", "SENTINEL-SECRET-2"}}}}}},
+            {{"cmd", "records.create"},
+             {"args",
+              {{"object", "Account"},
+               {"values", {{"Name", "SENTINEL-NAME-3"}, {"Secret__c", "SENTINEL-SECRET-3"}}}}}},
+            {{"cmd", "profiles.create"}, {"args", {{"name", "Support Agent"}}}},
+            {{"cmd", "users.assign_permset"},
+             {"args", {{"username", "reader"}, {"permission_set", "Sales Ops"}}}},
+            {{"cmd", "teams.assign_permset"}, {"args", {{"team", "Sales"}, {"permission_set", "Sales Ops"}}}},
+            {{"cmd", "rules.create"},
+             {"args",
+              {{"object", "Account"},
+               {"name", "Secret_set"},
+               {"condition", "Secret__c = \"SENTINEL-RULE\""},
+               {"error_message", "No."},
+               {"active", false}}}},
+            {{"cmd", "sharing.save_rule"},
+             {"args",
+              {{"object", "Account"},
+               {"name", "Big_secrets"},
+               {"criteria", "Secret__c = \"SENTINEL-SHARE\""},
+               {"share_with", {{"kind", "role"}, {"name", "CEO"}}},
+               {"level", "read"}}}},
+            {{"cmd", "listviews.save"}, {"args", {{"object", "Account"}, {"name", "Mine"}}}},
+            {{"cmd", "listviews.save"},
+             {"as", "reader"},
+             {"args", {{"object", "Account"}, {"name", "Mine"}}}},
+        };
+        for (const json& request : setup) {
+            json r = api->Execute(request);
+            CAPTURE(request.dump());
+            CAPTURE(r.dump());
+            REQUIRE(r["ok"] == true);
+        }
+    }
+
+    json Run(const std::string& command, const json& args, const std::string& as = "") {
+        json request = {{"cmd", command}, {"args", args}};
+        if (!as.empty()) request["as"] = as;
+        return api->Execute(request);
+    }
+};
+
+bool IsDenial(const json& response) {
+    static const std::set<std::string> kDenials = {"access.denied", "records.no_access",
+                                                   "records.no_record_access"};
+    return response["ok"] == false && kDenials.count(response["error"]["code"].get<std::string>()) > 0;
+}
+
+/// A hidden value in the answer (a probe's own formula may name Secret__c; an error may echo it).
+bool LeaksValue(const json& response) { return response.dump().find(kSentinel) != std::string::npos; }
+
+bool Leaks(const json& response) {
+    const std::string text = response.dump();
+    return text.find(kSentinel) != std::string::npos || text.find("Secret__c") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_SUITE("api.access") {
+    TEST_CASE("every command has an example request and declares what it reads") {
+        for (const CommandInfo& c : CommandApi::Commands()) {
+            CAPTURE(c.name);
+            CHECK(c.example.is_object());
+            CHECK_FALSE(c.reads.empty());
+        }
+    }
+
+    TEST_CASE("a user whose profile grants nothing is denied every change and reads nothing hidden") {
+        WalkFixture f;
+        for (const CommandInfo& c : CommandApi::Commands()) {
+            CAPTURE(c.name);
+            json r = f.Run(c.name, c.example, "walker");
+            CAPTURE(r.dump());
+            if (c.mutating) {
+                CHECK(IsDenial(r));
+            } else {
+                CHECK((IsDenial(r) || (r["ok"] == true && !Leaks(r))));
+            }
+        }
+    }
+
+    TEST_CASE("a user without a field or a record reads neither, through any command") {
+        WalkFixture f;
+        for (const CommandInfo& c : CommandApi::Commands()) {
+            if (c.mutating) continue;
+            CAPTURE(c.name);
+            json r = f.Run(c.name, c.example, "reader");
+            CAPTURE(r.dump());
+            CHECK((r["ok"] == false || !Leaks(r)));
+        }
+        // The probes of the issue, one by one.
+        struct Probe {
+            const char* command;
+            json args;
+            bool ok;  // false: an error (a denial, or the hidden field as unknown)
+        };
+        const Probe probes[] = {
+            {"formula.eval", {{"object", "Account"}, {"formula", "Secret__c"}, {"id", 1}}, false},
+            {"formula.eval", {{"object", "Account"}, {"formula", "Name"}, {"id", 2}}, false},
+            {"formula.eval", {{"object", "Account"}, {"formula", "UPPER(Name)"}, {"id", 1}}, true},
+            {"formula.check", {{"object", "Account"}, {"formula", "ISBLANK(Secret__c)"}}, true},
+            {"records.get", {{"object", "Account"}, {"id", 2}}, false},
+            {"records.get", {{"object", "Account"}, {"id", 1}}, true},
+            {"records.list", {{"object", "Account"}}, true},
+            {"records.list",
+             {{"object", "Account"}, {"filter_formula", "Secret__c = \"SENTINEL-SECRET-2\""}},
+             false},
+            {"objects.get", {{"object", "Account"}}, true},
+            {"fields.list", {{"object", "Account"}, {"include_deleted", true}}, true},
+            {"rules.test", {{"object", "Account"}, {"condition", "ISBLANK(Phone)"}}, false},
+            {"fields.retype_preview",
+             {{"object", "Account"}, {"field", {{"api_name", "Secret__c"}, {"type", "number"}}}},
+             false},
+            {"users.get", {{"username", "reader"}}, true},
+            {"users.get", {{"username", "admin"}}, false},
+            {"access.explain",
+             {{"username", "reader"}, {"action", "read"}, {"object", "Account"}, {"id", 1}},
+             true},
+            {"access.explain",
+             {{"username", "admin"}, {"action", "read"}, {"object", "Account"}, {"id", 2}},
+             false},
+            {"audit.list", json::object(), false},
+            {"users.list", json::object(), false},
+            {"sharing.rules", json::object(), false},
+        };
+        for (const Probe& p : probes) {
+            json r = f.Run(p.command, p.args, "reader");
+            CAPTURE(p.command);
+            CAPTURE(p.args.dump());
+            CAPTURE(r.dump());
+            CHECK(r["ok"] == p.ok);
+            CHECK_FALSE(LeaksValue(r));
+        }
+        // formula.check answers the hidden field as unknown, like a field that does not exist.
+        json check =
+            f.Run("formula.check", {{"object", "Account"}, {"formula", "ISBLANK(Secret__c)"}}, "reader");
+        CHECK(check["result"]["valid"] == false);
+        CHECK(check["result"]["error"]["code"] == "formula.unknown_field");
+        json list = f.Run("records.list", {{"object", "Account"}}, "reader");
+        REQUIRE(list["ok"] == true);
+        CHECK(list["result"]["total"] == 1);
+    }
+
+    TEST_CASE("a request without \"as\" runs as the workspace's owner, and every example works for it") {
+        for (const CommandInfo& c : CommandApi::Commands()) {
+            WalkFixture f;
+            CAPTURE(c.name);
+            json r = f.Run(c.name, c.example);
+            CAPTURE(r.dump());
+            CHECK(r["ok"] == true);
+        }
+        WalkFixture f;
+        json audit = f.Run("audit.list", {{"area", "company"}});
+        REQUIRE(audit["ok"] == true);
+        json updated = f.Run("company.update", {{"name", "Owner Co"}});
+        REQUIRE(updated["ok"] == true);
+        audit = f.Run("audit.list", {{"area", "company"}});
+        REQUIRE(audit["result"]["entries"].size() >= 1);
+        CHECK(audit["result"]["entries"][0]["actor"] == "admin");
+    }
+}

@@ -226,6 +226,11 @@ TEST_SUITE("api") {
             CHECK_FALSE(c.summary.empty());
             CHECK(doc.find("## `" + c.name + "`") != std::string::npos);
             CHECK(doc.find("\"cmd\": \"" + c.name + "\"") != std::string::npos);  // an example request
+            // The declared arguments, as scripts/gen/commands_doc.py writes them under the heading.
+            const std::string args = "Arguments: " + (c.args.empty() ? "none" : "`" + c.args + "`") +
+                                     " · Reads: " + c.reads;
+            CHECK_MESSAGE(doc.find("## `" + c.name + "`\n\n" + args + "\n") != std::string::npos,
+                          "run scripts/gen/commands_doc.py build/native/crm to update docs/commands.md");
         }
     }
 }

@@ -180,7 +180,9 @@ struct SaveContext {
     /// The API names of the changed fields, and "OwnerId" when the owner changes.
     std::vector<std::string> ChangedFieldNames() const;
     /// Sets a field from its JSON form (for stages after types, e.g. automation). Errors: unknown,
-    /// read-only or formula field, a value of the wrong form.
+    /// read-only or formula field, a value of the wrong form. The actor's field permissions do not apply
+    /// (the stage acts for the system, as a workflow field update does), and stages already run are not
+    /// repeated: a stage that sets a value answers for it.
     Status Set(std::string_view api_name, const nlohmann::json& value);
     void Fail(Error error) { errors.push_back(std::move(error)); }
 };

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "access_fixture.h"
+#include "common/error_text.h"
 #include "schema_fixture.h"
 
 using namespace crm;
@@ -38,6 +39,7 @@ TEST_SUITE("records_probes") {
         CHECK(hidden.error().code == "records.field_not_readable");
         CHECK(hidden.error().field == "formula");
         CHECK(hidden.error().message.find("Amount") != std::string::npos);
+        CHECK(ChineseErrorMessage(hidden.error().message) == "公式使用了 Amount，但您没有读取它的权限。");
         auto nested =
             r.EvalFormula("rep", "Opportunity", "IF(Amount > 1, \"big\", \"small\")", mine, json::object());
         CHECK(nested.error().code == "records.field_not_readable");
@@ -99,6 +101,7 @@ TEST_SUITE("records_probes") {
         auto hidden = r.TestRule("rep", "Opportunity", "Amount > 5", 20);
         CHECK(hidden.error().code == "records.field_not_readable");
         CHECK(hidden.error().field == "condition");
+        CHECK(ChineseErrorMessage(hidden.error().message).has_value());
         CHECK(r.TestRule("rep", "Account", "ISBLANK(Name)", 20).error().code == "records.no_access");
     }
 
@@ -113,6 +116,7 @@ TEST_SUITE("records_probes") {
         CHECK(none.errors[0].code == "records.invalid_owner");
         CHECK(none.errors[0].field == "OwnerId");
         CHECK(none.errors[0].message.find("999999") != std::string::npos);
+        CHECK(ChineseErrorMessage(none.errors[0].message).has_value());
 
         const int64_t rep2 = org.a().GetUser("rep2")->id;
         REQUIRE(org.a().SetUserActive("admin", "rep2", false).ok());
@@ -122,6 +126,8 @@ TEST_SUITE("records_probes") {
         REQUIRE(off.errors.size() == 1);
         CHECK(off.errors[0].code == "records.invalid_owner");
         CHECK(off.errors[0].message.find("rep2") != std::string::npos);
+        CHECK(ChineseErrorMessage(off.errors[0].message) ==
+              "用户 rep2 已停用，不能拥有记录；请选择一位活动用户。");
 
         const int64_t id = org.Deal("rep");
         CHECK(Codes(r.Update("admin", "Opportunity", id, {{"OwnerId", 999999}}).errors) ==

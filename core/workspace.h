@@ -8,11 +8,13 @@
 
 #include "access/access.h"
 #include "audit/audit_log.h"
+#include "audit/change.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "company/company_profile.h"
 #include "records/records.h"
 #include "schema/schema.h"
+#include "storage/change_set.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 
@@ -33,9 +35,19 @@ struct WorkspaceOptions {
     bool web_durability = false;   ///< the web build: no fsync, persistence through IndexedDB
 };
 
+/// Told of each committed change, with what it changed.
+using CommitListener = std::function<void(const ChangeSet&)>;
+
 /// Opens or creates a database and owns the services. Every mutating service call names its
-/// acting user and, once committed, bumps the change counter and calls the commit listeners
-/// (the web build schedules a sync to IndexedDB from there).
+/// acting user and makes its change through a ChangeScope (audit/change.h) over changes(); once
+/// committed, the change counter goes up and the commit listeners receive the change set (the web
+/// build schedules a sync to IndexedDB from there).
+///
+/// How an area attaches (Open() wires each service, in this order): it is constructed over changes()
+/// (or, until converted, with a callback that calls NotifyCommitted()); it gets the Authorizer if it
+/// checks system permissions; it registers what it adds to other areas: save stages, after-write and
+/// delete hooks on records() (RecordService::AddSaveStage, AddAfterWriteHook, AddDeleteHook), field
+/// users on schema() (AddFieldUserSource), and commit listeners here (AddCommitListener).
 class Workspace {
 public:
     /// Errors: "storage.not_a_database", "storage.newer_version", "storage.foreign_database",
@@ -55,11 +67,18 @@ public:
     /// consults its policy for every call.
     AccessService& access() { return *access_; }
     const Clock& clock() const { return *clock_; }
+    /// What services make their changes through (ChangeScope).
+    Changes& changes() { return *changes_; }
 
     uint64_t change_count() const { return change_count_; }
-    /// Registers a listener called after every committed change.
-    void AddCommitListener(std::function<void()> listener) { listeners_.push_back(std::move(listener)); }
-    /// Called by services after a successful commit.
+    /// Registers a listener called after every committed change with what it changed.
+    void AddCommitListener(CommitListener listener) { listeners_.push_back(std::move(listener)); }
+    /// Registers a listener that only needs to know that something changed.
+    void AddCommitListener(std::function<void()> listener);
+    /// Called after a successful commit (ChangeScope calls it through changes()).
+    void NotifyCommitted(const ChangeSet& changes);
+    /// For services that do not say what changed yet: tells the listeners
+    /// ChangeSet::Config("configuration").
     void NotifyCommitted();
 
     static const char* AppVersion();
@@ -72,13 +91,14 @@ private:
     std::unique_ptr<Clock> owned_clock_;
     const Clock* clock_ = nullptr;
     std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<Changes> changes_;
     std::unique_ptr<CompanyService> company_;
     std::unique_ptr<SchemaService> schema_;
     std::unique_ptr<RecordService> records_;
     std::unique_ptr<AccessService> access_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
-    std::vector<std::function<void()>> listeners_;
+    std::vector<CommitListener> listeners_;
 };
 
 }  // namespace crm

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdio>
 
-#include "audit/audit_log.h"
+#include "audit/change.h"
 #include "common/text.h"
 #include "storage/database.h"
 
@@ -312,7 +312,7 @@ Result<CompanyProfile> CompanyProfileFromJson(const json& value, CompanyProfile 
 // [SECTION] CompanyService
 
 Result<CompanyProfile> CompanyService::Get() const {
-    Statement stmt = db_.Prepare(
+    Statement stmt = changes_.db().Prepare(
         "SELECT name, default_language, currency, time_zone, fiscal_year_start_month, business_start_minute, "
         "business_end_minute, business_weekdays, date_format FROM company_profile WHERE id = 1");
     CompanyProfile p;  // a workspace that was never configured reads as the defaults
@@ -341,14 +341,14 @@ Status CompanyService::Update(const std::string& actor, const CompanyProfile& pr
     std::vector<Error> errors = ValidateCompanyProfile(profile);
     if (!errors.empty()) return errors.front();
 
-    Transaction tx(db_);
-    if (!tx.begin_status().ok()) return tx.begin_status();
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status();
     // Read inside the transaction, so the audited old values are exactly what is replaced.
     Result<CompanyProfile> current = Get();
     if (!current.ok()) return current.error();
     if (*current == profile) return Status::Ok();
 
-    Statement write = db_.Prepare(
+    Statement write = changes_.db().Prepare(
         "INSERT INTO company_profile(id, name, default_language, currency, time_zone, "
         "fiscal_year_start_month, "
         "business_start_minute, business_end_minute, business_weekdays, date_format) "
@@ -366,23 +366,19 @@ Status CompanyService::Update(const std::string& actor, const CompanyProfile& pr
         .Bind(9, profile.date_format);
     if (Status s = write.Run(); !s.ok()) return s;
 
-    const int64_t now = clock_.NowMs();
+    std::vector<std::string> keys;
     for (const ProfileField& f : kProfileFields) {
         json before = f.get(*current);
         json after = f.get(profile);
         if (before == after) continue;
-        AuditEntry entry;
-        entry.at_ms = now;
-        entry.actor = actor;
-        entry.area = "company";
-        entry.action = "update";
-        entry.target = std::string("company.") + f.key;
-        entry.old_value = std::move(before);
-        entry.new_value = std::move(after);
-        if (Status s = audit_.Append(entry); !s.ok()) return s;
+        keys.emplace_back(f.key);
+        if (Status s = change.Audit("company", "update", std::string("company.") + f.key, std::move(before),
+                                    std::move(after));
+            !s.ok())
+            return s;
     }
-    if (Status s = tx.Commit(); !s.ok()) return s;
-    if (on_commit_) on_commit_();
+    change.Record("company", "", ChangeAction::Update, 0, keys);
+    if (Status s = change.Commit(); !s.ok()) return s;
     return Status::Ok();
 }
 

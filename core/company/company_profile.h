@@ -12,8 +12,7 @@
 
 namespace crm {
 
-class Database;
-class AuditLog;
+class Changes;
 
 /// Working hours applied to reminders, SLAs and escalations.
 struct BusinessHours {
@@ -52,11 +51,11 @@ const std::vector<std::string>& IsoCurrencyCodes();      ///< active ISO 4217 co
 bool IsKnownTimeZone(const std::string& name);           ///< exact, case-sensitive IANA name
 const std::vector<std::string>& KnownTimeZones();        ///< sorted IANA names from tzdata
 
-/// Reads and changes the company profile; every change is audited field by field.
+/// Reads and changes the company profile; every change is audited field by field, and the commit
+/// listeners hear ChangeSet entry ("company", "", Update) with the changed keys as fields.
 class CompanyService {
 public:
-    CompanyService(Database& db, AuditLog& audit, const Clock& clock, std::function<void()> on_commit)
-        : db_(db), audit_(audit), clock_(clock), on_commit_(std::move(on_commit)) {}
+    explicit CompanyService(Changes& changes) : changes_(changes) {}
     /// The stored profile; a workspace that was never configured reads as CompanyProfile{}.
     Result<CompanyProfile> Get() const;
     /// Validates (the first error is returned; use ValidateCompanyProfile for all), writes and
@@ -67,10 +66,7 @@ public:
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
 private:
-    Database& db_;
-    AuditLog& audit_;
-    const Clock& clock_;
-    std::function<void()> on_commit_;
+    Changes& changes_;
     Authorizer authorizer_;
 };
 

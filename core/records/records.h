@@ -2,19 +2,31 @@
 //
 // [SECTION] Access        ObjectAction, AccessLevel, RecordFilter, AccessPolicy, FullAccessPolicy
 // [SECTION] Saves         SaveResult, BatchResult, FieldHistoryEntry
+// [SECTION] Save pipeline SaveStageId, SaveContext, DeleteContext: the stages and hooks other areas attach
 // [SECTION] Lists         ListFilter, ListQuery, ListPage, ListView
 // [SECTION] Rule test     RuleTestResult
 // [SECTION] RecordService
 //
-// The save pipeline, in order; a stage that finds errors reports all of them and stops the save:
-//   1. access       the object permission (create or edit), then edit permission on every field written
-//                   (and: unknown and read-only fields are refused)
-//   2. field types  each written value: form (email, URL, phone, date, number digits, range, length),
-//                   picklist values active, lookups pointing at an existing record
-//   3. required and unique   on the record as it would be saved
-//   4. validation rules      every active rule in order (TRUE = invalid), all failures reported
-//   5. field history         old and new value of each tracked field that changed (updates only)
-//   6. write                 one transaction per save, or per batch
+// The save pipeline: named stages, in this order (SaveStageId). Every stage sees the record before and
+// after and which fields changed (SaveContext); a stage with errors reports all of them (every registrant
+// of the stage runs) and the save stops, nothing written. Other areas register into a stage with
+// RecordService::AddSaveStage; a stage nobody registers into does nothing.
+//   1. access            [records] the object permission (create or edit), then edit permission on every
+//                        field written (unknown and read-only fields are refused); re-owning needs Full
+//                        [workspace] the owner is an existing, active user
+//   2. types             [records] each written value: form (email, URL, phone, date, number digits,
+//                        range, length), picklist values active, lookups pointing at an existing record
+//   3. required_unique   [records] on the record as it would be saved
+//   4. validation_rules  [records] every active rule in order (TRUE = invalid), all failures reported
+//   5. duplicate_rules   (none yet: duplicate management attaches here)
+//   6. automation        (none yet: workflow attaches here; it may change field values with Set)
+//   7. history           [records] old and new value of each tracked field that changed (updates only)
+//   8. write             [records] insert or update; then the after-write hooks (AddAfterWriteHook) run,
+//                        in the same transaction, knowing the record's id
+// One transaction per save, or per batch: an error in any stage or hook of any row rolls it all back.
+// A delete runs the delete hooks (AddDeleteHook) before and after the row goes, in its transaction.
+// After the commit, the Workspace's commit listeners receive the change set: ("records", object,
+// create | update | delete, ids, changed fields), plus the records whose lookups a delete cleared.
 // The JSON form of a record: {"Id": 12, "OwnerId": 3, "CreatedDate": "2026-...Z", "CreatedBy": "alice",
 // "LastModifiedDate": ..., "LastModifiedBy": ..., "<Field API name>": value, ...}; values as
 // ValueToJson (schema.h) writes them. Fields the acting user cannot read are absent, not blank.
@@ -113,6 +125,97 @@ struct FieldHistoryEntry {
     int64_t at_ms = 0;
 };
 
+// [SECTION] Save pipeline
+
+class Changes;
+
+/// The stages of a save, in the order they run (SEMANTICS.md: field-type checks, required and unique,
+/// validation rules, duplicate rules, then automation).
+enum class SaveStageId {
+    Access,
+    Types,
+    RequiredUnique,
+    ValidationRules,
+    DuplicateRules,
+    Automation,
+    History,
+    Write
+};
+constexpr int kSaveStageCount = 8;
+/// "access", "types", "required_unique", "validation_rules", "duplicate_rules", "automation", "history",
+/// "write".
+const char* SaveStageName(SaveStageId stage);
+
+/// What the stages and hooks of one save see. Field values are per index of object.fields (formula and
+/// deleted fields blank).
+struct SaveContext {
+    SaveContext(const std::string& actor, const ObjectDef& object, const nlohmann::json& input,
+                const std::vector<formula::Value>* before);
+
+    const std::string& actor;
+    const ObjectDef& object;
+    const nlohmann::json& input;  ///< the values the request gives
+    const bool is_new;
+    int64_t record_id = 0;  ///< 0 for a new record until the write stage
+    int64_t now_ms = 0;     ///< the time of the save (LastModifiedDate, field history)
+    /// The stored record (nullptr for a new one).
+    const std::vector<formula::Value>* const before;
+    /// The record as it would be saved: the stored values (or, for a new record, the defaults) from the
+    /// start, with the request's values from the types stage on, and what later stages Set.
+    std::vector<formula::Value> after;
+    int64_t owner_before = 0;      ///< 0 = none (always for a new record)
+    int64_t owner_after = 0;       ///< the new owner: the request's OwnerId, else the default or stored one
+    bool owner_requested = false;  ///< the request names OwnerId
+    std::vector<std::pair<int, const nlohmann::json*>> requested;  ///< fields the request writes (access on)
+    std::vector<Error> errors;
+
+    /// The index of an active field (case-insensitive API name), or -1.
+    int FieldIndex(std::string_view api_name) const;
+    /// The value before the save (blank for a new record) and after it; field by index.
+    formula::Value Before(int index) const;
+    const formula::Value& After(int index) const { return after[static_cast<size_t>(index)]; }
+    /// Whether the field's value differs from before (for a new record: whether it is not blank).
+    bool Changed(int index) const;
+    bool Changed(std::string_view api_name) const;
+    /// The API names of the changed fields, and "OwnerId" when the owner changes.
+    std::vector<std::string> ChangedFieldNames() const;
+    /// Sets a field from its JSON form (for stages after types, e.g. automation). Errors: unknown,
+    /// read-only or formula field, a value of the wrong form. The actor's field permissions do not apply
+    /// (the stage acts for the system, as a workflow field update does), and stages already run are not
+    /// repeated: a stage that sets a value answers for it.
+    Status Set(std::string_view api_name, const nlohmann::json& value);
+    void Fail(Error error) { errors.push_back(std::move(error)); }
+};
+
+/// When a delete hook runs: before the row goes, or after (both inside the delete's transaction).
+enum class DeletePhase { Before, After };
+
+/// What a delete hook sees: the record as it was stored.
+struct DeleteContext {
+    const std::string& actor;
+    const ObjectDef& object;
+    DeletePhase phase;
+    int64_t record_id;
+    int64_t owner_id;                           ///< 0 = none
+    const std::vector<formula::Value>& values;  ///< per index of object.fields
+    std::vector<Error> errors;
+
+    /// The record's JSON form (Id, OwnerId and every active stored field), e.g. for a recycle bin.
+    nlohmann::json RecordJson() const;
+    void Fail(Error error) { errors.push_back(std::move(error)); }
+};
+
+/// A stage or an after-write hook: adds errors to stop the save, or (later stages) Sets field values.
+using SaveStageFn = std::function<void(SaveContext&)>;
+/// A delete hook: adds errors to stop the delete.
+using DeleteHookFn = std::function<void(DeleteContext&)>;
+
+/// One registrant of the pipeline, as SaveStages() lists it.
+struct SaveStageEntry {
+    SaveStageId stage;
+    std::string name;
+};
+
 // [SECTION] Lists
 
 /// A simple filter: field, operator ("=", "!=", "<", ">", "<=", ">=", "contains", "starts_with",
@@ -173,14 +276,26 @@ struct RuleTestResult {
 
 // [SECTION] RecordService
 
-/// Creates, reads, updates and deletes records through the save pipeline; runs list views.
+/// Creates, reads, updates and deletes records through the save pipeline; runs list views. Every change
+/// goes through a ChangeScope (audit/change.h), so a save joins an enclosing change when one is open.
 class RecordService {
 public:
-    RecordService(Database& db, SchemaService& schema, const Clock& clock, std::function<void()> on_commit);
+    RecordService(Changes& changes, SchemaService& schema);
     ~RecordService();
 
     /// The policy every call consults; nullptr restores FullAccessPolicy. Not owned.
     void SetAccessPolicy(const AccessPolicy* policy);
+
+    // The pipeline's extension points (see the header comment).
+    /// Registers `fn` into `stage`, after the stage's earlier registrants (the records service's own run
+    /// first). The write stage belongs to the records service: use AddAfterWriteHook.
+    void AddSaveStage(SaveStageId stage, std::string name, SaveStageFn fn);
+    /// Registers a hook that runs after the write, inside the save's transaction, with record_id set.
+    void AddAfterWriteHook(std::string name, SaveStageFn fn);
+    /// Registers a hook that runs before or after a record is deleted, inside the delete's transaction.
+    void AddDeleteHook(DeletePhase phase, std::string name, DeleteHookFn fn);
+    /// Every registrant in the order it runs (the after-write hooks as stage write, after "write").
+    std::vector<SaveStageEntry> SaveStages() const;
 
     /// Creates a record from {"Field": value, ...} ("OwnerId" sets the owner). Errors per SaveResult.
     SaveResult Create(const std::string& actor, std::string_view object, const nlohmann::json& values);
@@ -200,9 +315,19 @@ public:
     Result<std::vector<FieldHistoryEntry>> History(const std::string& actor, std::string_view object,
                                                    int64_t id);
 
-    /// "Test this rule": runs a condition against every stored record before the rule is saved.
+    /// "Test this rule": runs a condition against the stored records the actor may read (object Read,
+    /// record visibility), before the rule is saved. A condition that reads a field the actor cannot read
+    /// is refused ("records.field_not_readable").
+    Result<RuleTestResult> TestRule(const std::string& actor, std::string_view object,
+                                    std::string_view condition, int examples = 20);
+    /// Evaluates a formula against a stored record (`id` > 0) and/or given values (over the record), as
+    /// the actor: the object's Read permission and, for a stored record, access to it are required, and
+    /// a formula that reads a field the actor cannot read is refused ("records.field_not_readable").
+    Result<formula::Value> EvalFormula(const std::string& actor, std::string_view object,
+                                       std::string_view text, int64_t id, const nlohmann::json& values);
+    /// The same without an actor: every record and field, no access check. Only for callers that act as
+    /// the system; a command or the console runs as a user and calls the forms above.
     Result<RuleTestResult> TestRule(std::string_view object, std::string_view condition, int examples = 20);
-    /// Evaluates a formula against a stored record (`id` > 0) and/or given values (over the record).
     Result<formula::Value> EvalFormula(std::string_view object, std::string_view text, int64_t id,
                                        const nlohmann::json& values);
 
@@ -224,13 +349,20 @@ public:
                                const std::function<bool(std::vector<formula::Value>&)>& next);
 
 private:
+    // records_internal.h defines these; each .cpp of core/records holds one section.
     struct Runtime;
     struct Row;
     class View;
     friend class View;
+    struct SaveAccumulator;
+    /// One registrant of a stage: the records service's own stages are member functions.
+    struct Stage {
+        SaveStageId id;
+        std::string name;
+        SaveStageFn fn;
+        void (RecordService::*own)(Runtime&, SaveContext&) = nullptr;
+    };
     Result<std::shared_ptr<Runtime>> RuntimeFor(std::string_view object);
-    SaveResult SaveOne(const std::string& actor, Runtime& rt, const nlohmann::json& values,
-                       const Row* existing);
     Result<Row> LoadRow(Runtime& rt, int64_t id);
     nlohmann::json RowJson(const std::string& actor, Runtime& rt, const Row& row,
                            const std::vector<int>* columns);
@@ -242,13 +374,41 @@ private:
     /// fetching the matches and sorting them (decided from the count of matches), else "".
     std::string SortIndexHint(const ObjectDef& object, const FieldDef& sort_by, const ListPage& page,
                               const ListQuery& query, bool filtered);
+    /// Ok when the actor may read every field the compiled formula reads (through lookups too), else
+    /// "records.field_not_readable" naming the first one, with `where` as the error's field.
+    Status CheckFormulaReadable(const std::string& actor, const AccessPolicy& policy, Runtime& rt,
+                                const formula::CompiledFormula& compiled, const char* what,
+                                const char* where);
+    Result<RuleTestResult> RunRuleTest(const std::string& actor, const AccessPolicy& policy,
+                                       std::string_view object, std::string_view condition, int examples);
+    Result<formula::Value> RunEval(const std::string& actor, const AccessPolicy& policy,
+                                   std::string_view object, std::string_view text, int64_t id,
+                                   const nlohmann::json& values);
 
+    // The save pipeline (save_pipeline.cpp).
+    SaveResult SaveOne(const std::string& actor, Runtime& rt, const nlohmann::json& values,
+                       const Row* existing, SaveAccumulator& changed);
+    void AccessStage(Runtime& rt, SaveContext& ctx);
+    void TypesStage(Runtime& rt, SaveContext& ctx);
+    void RequiredUniqueStage(Runtime& rt, SaveContext& ctx);
+    void ValidationRulesStage(Runtime& rt, SaveContext& ctx);
+    void HistoryStage(Runtime& rt, SaveContext& ctx);
+    void WriteStage(Runtime& rt, SaveContext& ctx);
+
+    Changes& changes_;
     Database& db_;
     SchemaService& schema_;
     const Clock& clock_;
-    std::function<void()> on_commit_;
     FullAccessPolicy full_access_;
     const AccessPolicy* policy_;
+    std::vector<Stage> stages_;  ///< sorted by stage (stable: registration order within a stage)
+    std::vector<std::pair<std::string, SaveStageFn>> after_write_;
+    struct DeleteHook {
+        DeletePhase phase;
+        std::string name;
+        DeleteHookFn fn;
+    };
+    std::vector<DeleteHook> delete_hooks_;
     std::map<std::string, std::shared_ptr<Runtime>> runtimes_;
     uint64_t runtimes_version_ = 0;
     std::map<std::string, std::unique_ptr<Statement>> statements_;

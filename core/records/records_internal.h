@@ -1,0 +1,115 @@
+// What the files of core/records share and callers do not see: the per-object runtime, a stored row,
+// the record view formulas read, and the small helpers of errors and system columns.
+//
+//   records_runtime.cpp   the runtime (rebuilt after each schema change), reads: Get, History
+//   save_pipeline.cpp     the stages, their registration, Create / Update / CreateBatch / Delete
+//   record_lists.cpp      List (filters, visibility, sort, paging) and its index hint
+//   list_views.cpp        the JSON forms of list queries and views; saved list views
+//   record_formulas.cpp   formula evaluation against a record, rule tests
+//   bulk_insert.cpp       the unchecked bulk insert of the demo generator and benchmarks
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/text.h"
+#include "records/records.h"
+#include "storage/database.h"
+
+namespace crm {
+
+namespace records_detail {
+
+inline std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
+inline bool SameName(std::string_view a, std::string_view b) { return ToLowerAscii(a) == ToLowerAscii(b); }
+
+/// The system columns, as the JSON form names them.
+struct SystemColumn {
+    const char* name;
+    const char* column;
+};
+extern const SystemColumn kSystemColumns[];
+constexpr int kSystemCount = 6;
+const SystemColumn* FindSystem(std::string_view name);
+
+/// "You do not have permission to <what> <plural label>."
+Error NoAccess(const ObjectDef& o, const char* what);
+/// The record-level refusal: the object permission allows the action, sharing does not reach this record.
+Error NoRecordAccess(const ObjectDef& o, int64_t id, const char* what);
+/// "Say who makes the change: the acting user is missing."
+Error NoActor();
+
+}  // namespace records_detail
+
+struct RecordService::Row {
+    int64_t id = 0;
+    std::optional<int64_t> owner_id;
+    int64_t created_at = 0;
+    std::string created_by;
+    int64_t updated_at = 0;
+    std::string updated_by;
+    std::vector<formula::Value> values;  ///< per index of ObjectDef::fields (blank for formula and deleted)
+
+    /// Reads the system columns and the stored fields of the current row of `st` (a Runtime::select_sql).
+    void Read(const Statement& st, const Runtime& rt);
+};
+
+/// What the pipeline needs of one object, rebuilt after each schema change.
+struct RecordService::Runtime {
+    std::shared_ptr<const ObjectDef> def;
+    std::shared_ptr<const ObjectResolver> resolver;
+    std::vector<int> stored;                       ///< indexes of active fields with a column, in order
+    std::unordered_map<std::string, int> by_name;  ///< lower-case API name -> index (active fields)
+    std::vector<std::optional<formula::CompiledFormula>> formulas;  ///< per index, for formula fields
+    struct CompiledRule {
+        ValidationRule rule;
+        formula::CompiledFormula condition;
+    };
+    std::vector<CompiledRule> rules;  ///< active, in order
+    std::string select_sql;           ///< SELECT system columns, stored columns FROM table
+    std::string insert_sql;
+    std::string update_sql;
+    int name_index = -1;
+
+    int Find(std::string_view name) const {
+        auto it = by_name.find(ToLowerAscii(name));
+        return it == by_name.end() ? -1 : it->second;
+    }
+    const FieldDef& field(int i) const { return def->fields[static_cast<size_t>(i)]; }
+};
+
+/// The record a formula sees during a save or a read: current values, prior values, computed fields
+/// and lookup paths.
+class RecordService::View final : public formula::RecordView {
+public:
+    View(RecordService& service, Runtime& rt, const std::vector<formula::Value>& current,
+         const std::vector<formula::Value>* prior, bool is_new)
+        : service_(service), rt_(rt), current_(current), prior_(prior), is_new_(is_new) {}
+    formula::Value Get(const formula::FieldInfo& field) const override { return Read(field, current_); }
+    formula::Value Prior(const formula::FieldInfo& field) const override {
+        return Read(field, prior_ ? *prior_ : current_);
+    }
+    bool IsNew() const override { return is_new_; }
+
+private:
+    formula::Value Read(const formula::FieldInfo& field, const std::vector<formula::Value>& values) const {
+        if (const ObjectResolver::Path* p = rt_.resolver->PathAt(field.index))
+            return service_.ReadPath(rt_, *p, values);
+        if (field.index < 0 || static_cast<size_t>(field.index) >= values.size())
+            return formula::Value::Blank(field.type);
+        if (rt_.formulas[static_cast<size_t>(field.index)])
+            return service_.ComputeFormula(rt_, field.index, values);
+        return values[static_cast<size_t>(field.index)];
+    }
+    RecordService& service_;
+    Runtime& rt_;
+    const std::vector<formula::Value>& current_;
+    const std::vector<formula::Value>* prior_;
+    bool is_new_;
+};
+
+}  // namespace crm

@@ -286,6 +286,20 @@ private:
     }
 
     int32_t CheckName(const SyntaxNode& node) {
+        if (!node.text.empty() && node.text[0] == '$') {
+            const int global = FindGlobal(node.text);
+            if (global < 0) {
+                std::string message = "Unknown global '" + node.text + "'";
+                if (std::string suggestion = ClosestMatch(node.text, GlobalNames()); !suggestion.empty()) {
+                    message += "; did you mean '" + suggestion + "'?";
+                } else {
+                    message += "; the globals are $User, $Profile, $UserRole and $Organization.";
+                }
+                return Fail("formula.unknown_field", message, node);
+            }
+            program_->uses_globals = true;
+            return Emit(Op::Global, ValueType::Text, node, {}, ValueType::Any, global);
+        }
         const FieldInfo* field = Resolve(node);
         if (!field) return -1;
         if (field->type == ValueType::Any) {
@@ -593,9 +607,9 @@ private:
             if (type == ValueType::Any) Retype(args[0], type = N);
             return Emit(Op::IsBlank, B, call, args, type);
         }
-        if (name == "BLANKVALUE") {
+        if (name == "BLANKVALUE" || name == "NULLVALUE") {
             ValueType type;
-            if (!Unify(args[0], args[1], Child(call, 0), Child(call, 1), "arguments of BLANKVALUE", &type))
+            if (!Unify(args[0], args[1], Child(call, 0), Child(call, 1), "arguments of " + name, &type))
                 return -1;
             return Emit(Op::BlankValue, type, call, args);
         }
@@ -630,6 +644,28 @@ private:
             return Emit(Op::ToText, T, call, args, type);
         }
         if (name == "VALUE") return all(T) ? Emit(Op::ToNumber, N, call, args) : -1;
+        if (name == "ISNUMBER") return all(T) ? Emit(Op::IsNumber, B, call, args) : -1;
+        if (name == "SUBSTITUTE") return all(T) ? Emit(Op::Substitute, T, call, args) : -1;
+        if (name == "FIND") {
+            if (!require(0, T) || !require(1, T) || (argc > 2 && !require(2, N))) return -1;
+            return Emit(Op::Find, N, call, args);
+        }
+        if (name == "LPAD" || name == "RPAD") {
+            if (!require(0, T) || !require(1, N) || (argc > 2 && !require(2, T))) return -1;
+            return Emit(name == "LPAD" ? Op::LPad : Op::RPad, T, call, args);
+        }
+        if (name == "DATETIMEVALUE") {
+            ValueType type = type_of(0);
+            if (type == ValueType::Any) Retype(args[0], type = T);
+            if (type != T && type != D && type != ValueType::DateTime) {
+                if (!NoPicklist(args[0], Child(call, 0))) return -1;
+                return Fail("formula.type",
+                            "DATETIMEVALUE expects text (\"YYYY-MM-DD HH:MM:SS\") or a date, found " +
+                                Found(args[0], Child(call, 0)) + ".",
+                            Child(call, 0));
+            }
+            return Emit(Op::DateTimeValue, ValueType::DateTime, call, args, type);
+        }
         if (name == "REGEX") return CheckRegex(call, args);
         if (name == "DATE") return all(N) ? Emit(Op::MakeDate, D, call, args) : -1;
         if (name == "DATEVALUE") {
@@ -656,12 +692,18 @@ private:
             if (!require(0, D) || !require(1, N)) return -1;
             return Emit(Op::AddMonths, D, call, args);
         }
-        if (name == "ABS" || name == "FLOOR" || name == "CEILING" || name == "ROUND" || name == "MOD") {
+        if (name == "ABS" || name == "FLOOR" || name == "CEILING" || name == "ROUND" || name == "MOD" ||
+            name == "TRUNC" || name == "SQRT" || name == "EXP" || name == "LN" || name == "LOG") {
             if (!all(N)) return -1;
             const Op op = name == "ABS"       ? Op::Abs
                           : name == "FLOOR"   ? Op::Floor
                           : name == "CEILING" ? Op::Ceiling
                           : name == "ROUND"   ? Op::Round
+                          : name == "TRUNC"   ? Op::Trunc
+                          : name == "SQRT"    ? Op::Sqrt
+                          : name == "EXP"     ? Op::Exp
+                          : name == "LN"      ? Op::Ln
+                          : name == "LOG"     ? Op::Log
                                               : Op::Mod;
             return Emit(op, N, call, args);
         }
@@ -839,6 +881,16 @@ ValueType CompiledFormula::result_type() const { return program_->result_type; }
 const std::vector<FieldInfo>& CompiledFormula::fields() const { return program_->fields; }
 bool CompiledFormula::uses_prior_values() const { return program_->uses_prior_values; }
 bool CompiledFormula::uses_clock() const { return program_->uses_clock; }
+bool CompiledFormula::uses_globals() const { return program_->uses_globals; }
+
+const std::vector<std::string>& GlobalNames() {
+    static const std::vector<std::string> kNames = [] {
+        std::vector<std::string> names;
+        for (const detail::GlobalSpec& spec : detail::GlobalSpecs()) names.push_back(spec.name);
+        return names;
+    }();
+    return kNames;
+}
 
 Result<CompiledFormula> Compile(std::string_view text, const FieldResolver& fields,
                                 const CompileOptions& options) {

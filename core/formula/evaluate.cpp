@@ -1,5 +1,5 @@
 // The evaluator: a typed walk over the compiled tree. Booleans, numbers (also dates as days and
-// date-times as ms) and text each have their own function, so the hot path handles plain doubles,
+// date-times as ms) and text each have their own function, so the hot path handles plain decimals,
 // bools and short strings, and never allocates for numbers. Recursion is bounded by the compiler's
 // depth limit. A failure records the first Error and lets the walk unwind; no exceptions are used.
 #include <algorithm>
@@ -17,18 +17,25 @@ namespace {
 
 /// A number, date (days) or date-time (ms); blank or not.
 struct Num {
-    double v = 0;
+    Decimal v;
     bool blank = true;
 };
-constexpr Num kBlank{};
-inline Num Of(double v) { return Num{v, false}; }
+const Num kBlank{};
+inline Num Of(const Decimal& v) { return Num{v, false}; }
+inline Num OfInt(int64_t v) { return Num{Decimal::FromInt(v), false}; }
+/// A date (days) or date-time (ms) held in a Num: always whole and within int64.
+inline int64_t Whole(const Num& n) {
+    int64_t out = 0;
+    n.v.ToInt64(&out);
+    return out;
+}
 
 bool IsTextType(ValueType t) {
     return t == ValueType::Text || t == ValueType::Picklist || t == ValueType::MultiPicklist;
 }
 
 /// = on numbers, dates and date-times: null-safe.
-bool NumEqual(Num a, Num b) { return a.blank || b.blank ? a.blank && b.blank : a.v == b.v; }
+bool NumEqual(const Num& a, const Num& b) { return a.blank || b.blank ? a.blank && b.blank : a.v == b.v; }
 
 class Evaluator {
 public:
@@ -59,9 +66,9 @@ public:
                 if (n.blank) {
                     result = Value::Blank(p_.result_type);
                 } else if (p_.result_type == ValueType::Date) {
-                    result = Value::Date(static_cast<int64_t>(n.v));
+                    result = Value::Date(Whole(n));
                 } else if (p_.result_type == ValueType::DateTime) {
-                    result = Value::DateTime(static_cast<int64_t>(n.v));
+                    result = Value::DateTime(Whole(n));
                 } else {
                     result = Value::Number(n.v);
                 }
@@ -86,23 +93,23 @@ private:
         error_ = Error{"formula.runtime", std::move(message), "", in.line, in.position};
     }
 
-    /// Finite numbers only: an overflow or NaN is reported where it happens, not carried along.
-    Num Checked(const Instr& in, double v) {
-        if (std::isfinite(v)) return Of(v);
-        Fail(in, "The result is too large or not a number.");
+    /// An arithmetic result, or the error where it overflowed: never carried along.
+    Num Checked(const Instr& in, bool ok, const Decimal& v) {
+        if (ok) return Of(v);
+        Fail(in, "The result is too large (numbers have at most 36 digits).");
         return kBlank;
     }
 
-    Num CheckedDate(const Instr& in, double days) {
-        if (days >= kMinDateDays && days <= kMaxDateDays) return Of(days);
+    Num CheckedDate(const Instr& in, int64_t days) {
+        if (days >= kMinDateDays && days <= kMaxDateDays) return OfInt(days);
         Fail(in, "The date is out of range (years 1 to 9999).");
         return kBlank;
     }
 
-    Num CheckedDateTime(const Instr& in, double ms) {
-        if (ms >= static_cast<double>(kMinDateDays * kMsPerDay) &&
-            ms < static_cast<double>((kMaxDateDays + 1) * kMsPerDay)) {
-            return Of(ms);
+    Num CheckedDateTime(const Instr& in, const Decimal& ms_value) {
+        int64_t ms = 0;
+        if (ms_value.ToInt64(&ms) && ms >= kMinDateDays * kMsPerDay && ms < (kMaxDateDays + 1) * kMsPerDay) {
+            return OfInt(ms);
         }
         Fail(in, "The date/time is out of range (years 1 to 9999).");
         return kBlank;
@@ -127,9 +134,15 @@ private:
                          ", which is a " + ValueTypeName(field.type) + " field.");
             return Value();
         }
-        if (got == ValueType::Number && !std::isfinite(value.number())) {
-            Fail(in, "The record holds a number that is not finite in " + field.name + ".");
-            return Value();
+        if (got == ValueType::Number) {
+            if (!value.number_in_range()) {
+                Fail(in, "The record holds a number out of range in " + field.name + ".");
+                return Value();
+            }
+            if (field.scale >= 0 && value.decimal().scale() > field.scale) {
+                Decimal rounded;
+                if (value.decimal().Round(field.scale, &rounded)) return Value::Number(rounded);
+            }
         }
         return value;
     }
@@ -138,10 +151,10 @@ private:
         if (value.is_blank()) return kBlank;
         switch (value.type()) {
             case ValueType::Number:
-                return Of(value.number());
+                return Of(value.decimal());
             case ValueType::Date:
             case ValueType::DateTime:
-                return Of(static_cast<double>(value.days()));
+                return OfInt(value.days());
             default:
                 return kBlank;
         }
@@ -224,15 +237,16 @@ private:
         if (in.op == Op::Eq) return NumEqual(x, y);
         if (in.op == Op::Ne) return !NumEqual(x, y);
         if (x.blank || y.blank) return false;
+        const int c = Decimal::Compare(x.v, y.v);
         switch (in.op) {
             case Op::Lt:
-                return x.v < y.v;
+                return c < 0;
             case Op::Gt:
-                return x.v > y.v;
+                return c > 0;
             case Op::Le:
-                return x.v <= y.v;
+                return c <= 0;
             default:
-                return x.v >= y.v;
+                return c >= 0;
         }
     }
 
@@ -320,6 +334,11 @@ private:
             }
             case Op::Regex:
                 return Regex(in);
+            case Op::IsNumber: {
+                std::string text;
+                Text(ArgOf(in, 0), text);
+                return ParseNumberText(text).has_value();
+            }
             default:
                 assert(false && "not a Boolean instruction");
                 return false;
@@ -363,12 +382,12 @@ private:
             case Op::Prior:
                 return NumOf(Read(in, in.op == Op::Prior));
             case Op::Today:
-                return Of(static_cast<double>(ctx_.today_days));
+                return OfInt(ctx_.today_days);
             case Op::Now:
-                return Of(static_cast<double>(ctx_.now_ms));
+                return OfInt(ctx_.now_ms);
             case Op::Neg: {
                 const Num a = Number(ArgOf(in, 0));
-                return a.blank ? kBlank : Of(-a.v);
+                return a.blank ? kBlank : Of(a.v.Negated());
             }
             case Op::Add:
             case Op::Sub:
@@ -384,7 +403,7 @@ private:
                 const Num a = Number(ArgOf(in, 0));
                 const Num b = Number(ArgOf(in, 1));
                 if (a.blank || b.blank) return kBlank;
-                return Arithmetic(in, a.v, b.v);
+                return Arithmetic(in, a, b);
             }
             case Op::If:
                 return Bool(ArgOf(in, 0)) ? Number(ArgOf(in, 1)) : Number(ArgOf(in, 2));
@@ -397,21 +416,21 @@ private:
             case Op::Len: {
                 std::string text;
                 Text(ArgOf(in, 0), text);
-                return Of(static_cast<double>(CodePointCount(text)));
+                return OfInt(static_cast<int64_t>(CodePointCount(text)));
             }
             case Op::ToNumber:
                 return ToNumber(in);
             case Op::MakeDate: {
                 const Num y = Number(ArgOf(in, 0)), m = Number(ArgOf(in, 1)), d = Number(ArgOf(in, 2));
                 if (y.blank || m.blank || d.blank) return kBlank;
-                const int64_t year = ToCount(y.v), month = ToCount(m.v), day = ToCount(d.v);
+                const int64_t year = y.v.ToCount(), month = m.v.ToCount(), day = d.v.ToCount();
                 if (!IsValidCivilDate(year, month, day)) {
                     Fail(in, "DATE(" + std::to_string(year) + ", " + std::to_string(month) + ", " +
                                  std::to_string(day) + ") is not a valid date.");
                     return kBlank;
                 }
-                return Of(static_cast<double>(
-                    DaysFromCivil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day))));
+                return OfInt(
+                    DaysFromCivil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day)));
             }
             case Op::DateValue:
                 return DateValue(in);
@@ -421,10 +440,10 @@ private:
             case Op::Weekday: {
                 const Num a = Number(ArgOf(in, 0));
                 if (a.blank) return kBlank;
-                const int64_t days = static_cast<int64_t>(a.v);
-                if (in.op == Op::Weekday) return Of(static_cast<double>(((days + 4) % 7 + 7) % 7 + 1));
+                const int64_t days = Whole(a);
+                if (in.op == Op::Weekday) return OfInt(((days + 4) % 7 + 7) % 7 + 1);
                 const CivilDate c = CivilFromDays(days);
-                return Of(in.op == Op::Day ? c.day : in.op == Op::Month ? c.month : c.year);
+                return OfInt(in.op == Op::Day ? c.day : in.op == Op::Month ? c.month : c.year);
             }
             case Op::AddMonths:
                 return AddMonths(in);
@@ -433,30 +452,61 @@ private:
             case Op::Ceiling: {
                 const Num a = Number(ArgOf(in, 0));
                 if (a.blank) return kBlank;
-                if (in.op == Op::Abs) return Of(std::fabs(a.v));
+                if (in.op == Op::Abs) return Of(a.v.Abs());
                 // Salesforce: FLOOR goes toward zero (-2.5 -> -2), CEILING away from zero (-2.5 -> -3).
-                if (in.op == Op::Floor) return Of(std::trunc(a.v));
-                return Of(a.v >= 0 ? std::ceil(a.v) : std::floor(a.v));
+                if (in.op == Op::Floor) return Of(a.v.Trunc(0));
+                Decimal out;
+                const bool ok = a.v.AwayFromZero(&out);
+                return Checked(in, ok, out);
             }
-            case Op::Round: {
+            case Op::Round:
+            case Op::Trunc: {
                 const Num a = Number(ArgOf(in, 0));
-                const Num digits = in.argc > 1 ? Number(ArgOf(in, 1)) : Of(0);
+                const Num digits = in.argc > 1 ? Number(ArgOf(in, 1)) : OfInt(0);
                 if (a.blank || digits.blank) return kBlank;
-                return Of(RoundHalfAway(a.v, ToCount(digits.v)));
+                if (in.op == Op::Trunc) return Of(a.v.Trunc(digits.v.ToCount()));
+                Decimal out;
+                const bool ok = a.v.Round(digits.v.ToCount(), &out);
+                return Checked(in, ok, out);
+            }
+            case Op::Sqrt:
+            case Op::Exp:
+            case Op::Ln:
+            case Op::Log: {
+                const Num a = Number(ArgOf(in, 0));
+                if (a.blank) return kBlank;
+                const std::optional<Decimal> out = MathFunction(in.op, a.v);
+                if (!out) {
+                    Fail(in, "The result is not a real number, or too large (" + a.v.ToString() + ").");
+                    return kBlank;
+                }
+                return Of(*out);
             }
             case Op::Mod: {
                 const Num a = Number(ArgOf(in, 0)), b = Number(ArgOf(in, 1));
                 if (a.blank || b.blank) return kBlank;
-                if (b.v == 0) {
+                if (b.v.IsZero()) {
                     Fail(in, "MOD by zero: the divisor is 0.");
                     return kBlank;
                 }
-                // a - b * trunc(a / b): the sign of a, and the same steps as the SQL translation.
-                const double q = a.v / b.v;
-                const double whole =
-                    std::fabs(q) >= kTwoPow52 ? q : static_cast<double>(static_cast<int64_t>(q));
-                return Checked(in, a.v - b.v * whole);
+                Decimal out;
+                const bool ok = Decimal::Mod(a.v, b.v, &out);
+                return Checked(in, ok, out);
             }
+            case Op::Find: {
+                std::string search, text;
+                Text(ArgOf(in, 0), search);
+                Text(ArgOf(in, 1), text);
+                int64_t start = 1;
+                if (in.argc > 2) {
+                    const Num n = Number(ArgOf(in, 2));
+                    if (n.blank) return kBlank;
+                    start = n.v.ToCount();
+                }
+                return OfInt(FindText(search, text, start));
+            }
+            case Op::DateTimeValue:
+                return DateTimeValue(in);
             case Op::Min:
             case Op::Max: {
                 Num best = Number(ArgOf(in, 0));
@@ -466,7 +516,8 @@ private:
                         best = kBlank;
                         continue;  // evaluate the rest anyway, for their errors
                     }
-                    if (in.op == Op::Min ? next.v < best.v : next.v > best.v) best = next;
+                    const int c = Decimal::Compare(next.v, best.v);
+                    if (in.op == Op::Min ? c < 0 : c > 0) best = next;
                 }
                 return best;
             }
@@ -476,35 +527,53 @@ private:
         }
     }
 
-    Num Arithmetic(const Instr& in, double a, double b) {
+    Num Arithmetic(const Instr& in, const Num& x, const Num& y) {
+        const Decimal& a = x.v;
+        const Decimal& b = y.v;
+        Decimal out;
         switch (in.op) {
             case Op::Add:
-                return Checked(in, a + b);
+                return Checked(in, Decimal::Add(a, b, &out), out);
             case Op::Sub:
-                return Checked(in, a - b);
+                return Checked(in, Decimal::Sub(a, b, &out), out);
             case Op::Mul:
-                return Checked(in, a * b);
+                return Checked(in, Decimal::Mul(a, b, &out), out);
             case Op::Div:
-                if (b == 0) {
+                if (b.IsZero()) {
                     Fail(in, "Division by zero.");
                     return kBlank;
                 }
-                return Checked(in, a / b);
+                return Checked(in, Decimal::Div(a, b, &out), out);
             case Op::Pow:
-                return Checked(in, std::pow(a, b));
+                if (!Decimal::Pow(a, b, &out)) {
+                    Fail(in, "The result is too large or not a number.");
+                    return kBlank;
+                }
+                return Of(out);
             // Days added to a date are whole days, truncated toward zero (as CAST(n AS INTEGER) in SQL).
             case Op::DateAdd:
-                return CheckedDate(in, a + std::trunc(b));
+                return CheckedDate(in, Whole(x) + b.ToCount());
             case Op::DateSub:
-                return CheckedDate(in, a - std::trunc(b));
+                return CheckedDate(in, Whole(x) - b.ToCount());
             case Op::DateDiff:
-                return Of(a - b);
+                return OfInt(Whole(x) - Whole(y));
             case Op::DateTimeAdd:
-                return CheckedDateTime(in, a + std::trunc(b * static_cast<double>(kMsPerDay)));
-            case Op::DateTimeSub:
-                return CheckedDateTime(in, a - std::trunc(b * static_cast<double>(kMsPerDay)));
+            case Op::DateTimeSub: {
+                Decimal ms;
+                if (!Decimal::Mul(b, Decimal::FromInt(kMsPerDay), &ms)) {
+                    Fail(in, "The date/time is out of range (years 1 to 9999).");
+                    return kBlank;
+                }
+                if (in.op == Op::DateTimeSub) ms = ms.Negated();
+                const bool ok = Decimal::Add(a, ms.Trunc(0), &out);
+                if (!ok) out = Decimal::FromInt(INT64_MAX);
+                return CheckedDateTime(in, out);
+            }
             case Op::DateTimeDiff:
-                return Of((a - b) / static_cast<double>(kMsPerDay));
+                return Checked(
+                    in,
+                    Decimal::Div(Decimal::FromInt(Whole(x) - Whole(y)), Decimal::FromInt(kMsPerDay), &out),
+                    out);
             default:
                 assert(false);
                 return kBlank;
@@ -515,12 +584,32 @@ private:
         std::string text;
         Text(ArgOf(in, 0), text);
         if (text.find_first_not_of(' ') == std::string::npos) return kBlank;  // blank or only spaces
-        double value = 0;
-        if (!ParseNumberText(text, &value)) {
+        const std::optional<Decimal> value = ParseNumberText(text);
+        if (!value) {
             Fail(in, "VALUE cannot read \"" + text.substr(0, CodePointOffset(text, 40)) + "\" as a number.");
             return kBlank;
         }
-        return Of(value);
+        return Of(*value);
+    }
+
+    Num DateTimeValue(const Instr& in) {
+        const int32_t arg = ArgOf(in, 0);
+        if (in.arg_type == ValueType::DateTime) return Number(arg);
+        if (in.arg_type == ValueType::Date) {
+            const Num days = Number(arg);
+            if (days.blank) return kBlank;
+            return OfInt(Whole(days) * kMsPerDay);
+        }
+        std::string text;
+        Text(arg, text);
+        if (text.empty()) return kBlank;
+        const std::optional<int64_t> ms = ParseDateTimeText(text);
+        if (!ms) {
+            Fail(in, "DATETIMEVALUE cannot read \"" + text.substr(0, CodePointOffset(text, 40)) +
+                         "\" as a date/time; write it as YYYY-MM-DD HH:MM:SS (UTC).");
+            return kBlank;
+        }
+        return OfInt(*ms);
     }
 
     Num DateValue(const Instr& in) {
@@ -529,7 +618,8 @@ private:
         if (in.arg_type == ValueType::DateTime) {
             const Num ms = Number(arg);
             if (ms.blank) return kBlank;
-            return Of(std::floor(ms.v / static_cast<double>(kMsPerDay)));  // the UTC date
+            const int64_t v = Whole(ms);
+            return OfInt(v / kMsPerDay - (v % kMsPerDay < 0 ? 1 : 0));  // the UTC date
         }
         std::string text;
         Text(arg, text);
@@ -540,7 +630,7 @@ private:
                          "\" as a date; write it as YYYY-MM-DD.");
             return kBlank;
         }
-        return Of(static_cast<double>(*days));
+        return OfInt(*days);
     }
 
     /// Salesforce's rule: the day is kept, clamped to the target month's length; and the last day of a
@@ -548,8 +638,8 @@ private:
     Num AddMonths(const Instr& in) {
         const Num date = Number(ArgOf(in, 0)), months = Number(ArgOf(in, 1));
         if (date.blank || months.blank) return kBlank;
-        const CivilDate c = CivilFromDays(static_cast<int64_t>(date.v));
-        const int64_t index = static_cast<int64_t>(c.year) * 12 + (c.month - 1) + ToCount(months.v);
+        const CivilDate c = CivilFromDays(Whole(date));
+        const int64_t index = static_cast<int64_t>(c.year) * 12 + (c.month - 1) + months.v.ToCount();
         const int64_t year = index >= 0 ? index / 12 : (index - 11) / 12;
         const int month = static_cast<int>(index - year * 12) + 1;
         if (year < 1 || year > 9999) {
@@ -558,7 +648,7 @@ private:
         }
         const int last = DaysInMonth(static_cast<int>(year), month);
         const int day = c.day == DaysInMonth(c.year, c.month) ? last : std::min(c.day, last);
-        return Of(static_cast<double>(DaysFromCivil(static_cast<int>(year), month, day)));
+        return OfInt(DaysFromCivil(static_cast<int>(year), month, day));
     }
 
     // --- text -------------------------------------------------------------------------------------
@@ -619,7 +709,7 @@ private:
                 const Num n = Number(ArgOf(in, 1));
                 out.clear();
                 if (n.blank) return;
-                const int64_t count = std::max<int64_t>(ToCount(n.v), 0);
+                const int64_t count = std::max<int64_t>(n.v.ToCount(), 0);
                 if (in.op == Op::Left) {
                     out = text.substr(0, CodePointOffset(text, static_cast<size_t>(count)));
                 } else {
@@ -636,8 +726,8 @@ private:
                 out.clear();
                 if (start.blank || count.blank) return;
                 // Positions before 1 start at 1 (SQLite's substr would shorten the count instead).
-                const size_t from = static_cast<size_t>(std::max<int64_t>(ToCount(start.v), 1) - 1);
-                const size_t n = static_cast<size_t>(std::max<int64_t>(ToCount(count.v), 0));
+                const size_t from = static_cast<size_t>(std::max<int64_t>(start.v.ToCount(), 1) - 1);
+                const size_t n = static_cast<size_t>(std::max<int64_t>(count.v.ToCount(), 0));
                 const size_t begin = CodePointOffset(text, from);
                 const size_t end = CodePointOffset(text, from + n);
                 out = text.substr(begin, end - begin);
@@ -671,12 +761,55 @@ private:
                 if (n.blank) {
                     out.clear();
                 } else if (in.arg_type == ValueType::Date) {
-                    out = FormatDate(static_cast<int64_t>(n.v));
+                    out = FormatDate(Whole(n));
                 } else if (in.arg_type == ValueType::DateTime) {
-                    out = FormatDateTime(static_cast<int64_t>(n.v));
+                    out = FormatDateTime(Whole(n));
                 } else {
-                    out = FormatNumber(n.v);
+                    out = n.v.ToString();
                 }
+                return;
+            }
+            case Op::Global: {
+                if (!ctx_.globals) {
+                    Fail(in, "This formula reads " + std::string(GlobalSpecs()[in.aux].name) +
+                                 ", but no user was given to evaluate it for.");
+                    out.clear();
+                    return;
+                }
+                out = ctx_.globals->*(GlobalSpecs()[in.aux].member);
+                return;
+            }
+            case Op::Substitute: {
+                std::string old_text, new_text;
+                Text(ArgOf(in, 0), out);
+                Text(ArgOf(in, 1), old_text);
+                Text(ArgOf(in, 2), new_text);
+                if (old_text.empty()) return;
+                std::string result;
+                size_t from = 0;
+                for (size_t at = out.find(old_text); at != std::string::npos; at = out.find(old_text, from)) {
+                    result.append(out, from, at - from);
+                    result += new_text;
+                    from = at + old_text.size();
+                }
+                result.append(out, from, std::string::npos);
+                out = std::move(result);
+                return;
+            }
+            case Op::LPad:
+            case Op::RPad: {
+                std::string text, pad = " ";
+                Text(ArgOf(in, 0), text);
+                const Num n = Number(ArgOf(in, 1));
+                if (in.argc > 2) Text(ArgOf(in, 2), pad);
+                out.clear();
+                if (n.blank) return;
+                const int64_t length = n.v.ToCount();
+                if (length > kMaxPadLength) {
+                    Fail(in, "LPAD and RPAD make texts of at most 10000 characters.");
+                    return;
+                }
+                out = Pad(text, length, pad, in.op == Op::LPad);
                 return;
             }
             default:
@@ -696,7 +829,7 @@ private:
 }  // namespace detail
 
 EvalContext EvalContext::At(const RecordView* record, int64_t now_ms, int utc_offset_minutes) {
-    return EvalContext{record, now_ms, TodayAt(now_ms, utc_offset_minutes)};
+    return EvalContext{record, now_ms, TodayAt(now_ms, utc_offset_minutes), nullptr};
 }
 
 Result<Value> Evaluate(const CompiledFormula& formula, const EvalContext& context) {

@@ -3,7 +3,7 @@
 //
 // [SECTION] Fields        FieldInfo, FieldResolver: what names a formula may use
 // [SECTION] Compile       CompileOptions, CompiledFormula, Compile()
-// [SECTION] Evaluate      RecordView, MemoryRecord, EvalContext, Evaluate()
+// [SECTION] Evaluate      RecordView, MemoryRecord, Globals, EvalContext, Evaluate()
 // [SECTION] SQL           ToSql(), ToSqlValue(), BindSqlParams(), RegisterSqlFunctions()
 // [SECTION] Functions     the function list for the editor
 //
@@ -11,6 +11,10 @@
 //   operators  ^ (right-assoc, highest), unary - and !, * /, + - &, = == <> != < > <= >=, &&, ||
 //   literals   12, 3.5, 1e3, "text" or 'text' (escapes \\ \" \' \n \r \t), TRUE, FALSE, NULL
 //   names      field API names (Amount, Region__c) and paths (Account.Name); /* comments */
+//   globals    $User.Id, $User.Username, $User.FullName, $User.Email, $User.Language, $Profile.Name,
+//              $UserRole.Name, $Organization.Name, $Organization.Currency, $Organization.TimeZone:
+//              Text, read from the Globals the caller puts in EvalContext (or SqlOptions, where they
+//              become bound parameters). Evaluating without them is a formula.runtime error.
 //   functions  see Functions(); names are case-insensitive.
 //
 // Blank (null) rules, one for the evaluator and the SQL translation alike:
@@ -27,11 +31,29 @@
 // Text compares case-sensitively, byte by byte (code point order), like SQLite's BINARY collation.
 // LOWER and UPPER change ASCII letters only (what SQLite's lower()/upper() do). TRIM removes spaces.
 // Text positions (LEFT, RIGHT, MID, LEN) count Unicode code points, not bytes; a position or count
-// with decimals is truncated; MID starts at 1 at the earliest. TEXT(number) prints up to 15 digits.
+// with decimals is truncated; MID starts at 1 at the earliest. TEXT(number) prints every digit, never
+// an exponent ("1234567890123456", "0.00001", "-0" never). SUBSTITUTE replaces every occurrence (an
+// empty old text changes nothing); FIND(search, text [, start]) is the 1-based position or 0 (an empty
+// search or a start before 1 gives 0); LPAD/RPAD(text, length [, pad]) pad with spaces by default and
+// cut a longer text to length (at most 10,000 characters, else a runtime error).
 //
-// Numbers and dates (Salesforce's rules where it has one):
-//   - ROUND rounds halves away from zero; FLOOR goes toward zero (-2.5 -> -2) and CEILING away from
-//     zero (-2.5 -> -3); MOD has the sign of the dividend. Numbers are doubles (0.1 + 0.2 <> 0.3).
+// Numbers are decimal, as people count money (decimal.h has the type and its limits):
+//   - Number, currency and percent values are exact decimals of up to 36 digits, at most 18 of them
+//     after the point: 0.7 - 0.2 = 0.5 is TRUE, 0.1 + 0.2 = 0.3 is TRUE. + - * are exact within those
+//     limits; / gives 18 decimals, the last rounded half away from zero (1/3 = 0.333333333333333333).
+//     A result of 10^36 or more is a formula.runtime error ("too large"), never a wrapped value.
+//   - ROUND rounds halves away from zero (ROUND(1.005, 2) = 1.01, ROUND(-2.5, 0) = -3); TRUNC goes
+//     toward zero; FLOOR goes toward zero (-2.5 -> -2) and CEILING away from zero (-2.5 -> -3) (as
+//     Salesforce); MOD is exact and has the sign of the dividend (MOD(100000000000000000, 7) = 5).
+//   - ^ with a whole exponent (|n| <= 1000) multiplies exactly (rounded to 18 decimals); otherwise,
+//     and for SQRT, EXP, LN and LOG (base 10), the result is computed in binary floating point and
+//     rounded to 15 significant digits. SQRT(-1), LN(0) and (-8)^(1/3) are runtime errors.
+//   - VALUE reads "12.5", "-3", ".5", "1e3" (an exponent is accepted), with spaces around; ISNUMBER is
+//     TRUE for exactly the texts VALUE reads.
+//   - Fields: a number read from a double (a REAL column) is its shortest round-trip decimal (0.1 is
+//     0.1). A field with FieldInfo::scale >= 0 (currency, number and percent fields give theirs) is
+//     read rounded half away from zero to that scale, so comparisons use the field's scale.
+//   - DATETIMEVALUE reads "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DD" (UTC), or a date (its midnight UTC).
 //   - Date + n and Date - n move by whole days (n truncated); Date - Date is whole days;
 //     DateTime + n moves by n days (fractional); DateTime - DateTime is days, fractional.
 //   - ADDMONTHS keeps the day, clamped to the target month's length, and keeps a month end a month
@@ -93,6 +115,9 @@ struct FieldInfo {
     /// The resolver's own number for the field, handed back to RecordView so that it can read the
     /// value without a lookup by name. Not used by the formula engine itself.
     int index = -1;
+    /// Number fields: the decimals the field keeps (currency 2...). When >= 0, the evaluator and ToSql()
+    /// read the value rounded half away from zero to this scale. -1: as stored.
+    int scale = -1;
 };
 
 /// Tells the compiler which fields exist in the formula's context (the object being validated,
@@ -153,6 +178,8 @@ public:
     bool uses_prior_values() const;
     /// Whether the result depends on NOW() or TODAY().
     bool uses_clock() const;
+    /// Whether the formula reads $User, $Profile, $UserRole or $Organization.
+    bool uses_globals() const;
 
 private:
     friend Result<CompiledFormula> Compile(std::string_view, const FieldResolver&, const CompileOptions&);
@@ -199,11 +226,30 @@ private:
     bool is_new_ = false;
 };
 
-/// What an evaluation sees: the record and the clock. Deterministic: the caller decides "now".
+/// Who saves, for the globals $User, $Profile, $UserRole and $Organization. The caller fills it (the
+/// records pipeline from the acting user, the company profile); the formula engine only reads it.
+struct Globals {
+    std::string user_id;                 ///< $User.Id, the user's id as text ("42")
+    std::string user_username;           ///< $User.Username
+    std::string user_full_name;          ///< $User.FullName
+    std::string user_email;              ///< $User.Email
+    std::string user_language;           ///< $User.Language ("en", "zh")
+    std::string profile_name;            ///< $Profile.Name
+    std::string role_name;               ///< $UserRole.Name ("" when the user has no role)
+    std::string organization_name;       ///< $Organization.Name
+    std::string organization_currency;   ///< $Organization.Currency ("CNY")
+    std::string organization_time_zone;  ///< $Organization.TimeZone ("Asia/Shanghai")
+};
+
+/// The names of the globals, as written in formulas ("$User.Id"...), for the editor.
+const std::vector<std::string>& GlobalNames();
+
+/// What an evaluation sees: the record, the clock and who saves. Deterministic: the caller decides "now".
 struct EvalContext {
     const RecordView* record = nullptr;  ///< required when the formula reads fields
     int64_t now_ms = 0;                  ///< NOW(): milliseconds since the Unix epoch, UTC
     int64_t today_days = 0;              ///< TODAY(): days since 1970-01-01 in the user's time zone
+    const Globals* globals = nullptr;    ///< required when the formula reads $User... (uses_globals())
 
     /// A context at `now_ms`, with TODAY() the local day at a fixed UTC offset (480 for UTC+8).
     static EvalContext At(const RecordView* record, int64_t now_ms, int utc_offset_minutes = 0);
@@ -224,6 +270,8 @@ struct SqlOptions {
     bool crm_functions = false;
     /// Parameters are numbered ?N from this index on, so that the condition can join a larger query.
     int first_param = 1;
+    /// Values of $User... (bound as parameters); without them such formulas are not translatable.
+    const Globals* globals = nullptr;
 };
 
 /// SQLite SQL with numbered parameters (?N, N = first_param + i for params[i]).
@@ -236,6 +284,10 @@ struct SqlCondition {
 /// A WHERE condition for a Boolean formula over the row's columns: true for exactly the rows where
 /// Evaluate() answers TRUE (blanks included). Written so that simple comparisons can use indexes.
 /// Text columns must use SQLite's default BINARY collation (a NOCASE column would compare differently).
+/// With crm_functions, number arithmetic runs through the decimal crm_ functions, so SQL and Evaluate()
+/// agree to the last digit; a field compared with a constant of at most 15 digits stays a plain
+/// comparison ("amount" > ?1) that an index serves. Without crm_functions the arithmetic is SQLite's
+/// (binary doubles): results may differ from Evaluate() in the last digits (0.7 - 0.2 = 0.5 is FALSE).
 /// Errors: formula.not_translatable (ISNEW, ISCHANGED, PRIORVALUE, REGEX and ^ without crm_functions,
 /// ROUND with non-constant digits, a field without sql_column), formula.type (not a Boolean formula).
 /// A row on which Evaluate() would fail (division by zero...) is not an error in SQL: such a row
@@ -247,13 +299,18 @@ Result<SqlCondition> ToSql(const CompiledFormula& formula, const SqlOptions& opt
 Result<SqlCondition> ToSqlValue(const CompiledFormula& formula, const SqlOptions& options = {});
 
 /// Binds one value in the canonical SQL form: NULL for blank (a blank Boolean is FALSE, 0); Number a
-/// number; Boolean 0/1; Date integer days; DateTime integer ms; text kinds as text.
+/// double (its nearest: REAL columns keep doubles, so a stored number keeps 15 significant digits
+/// exactly); Boolean 0/1; Date integer days; DateTime integer ms; text kinds as text.
 void BindSqlValue(Statement& statement, int index, const Value& value);
 
 /// Binds `condition.params` to their ?N slots of `statement`.
 void BindSqlParams(Statement& statement, const SqlCondition& condition);
 
-/// Adds crm_regex(text, pattern) and crm_pow(x, y) to a connection, with the evaluator's semantics.
+/// Adds the crm_ functions to a connection, with the evaluator's semantics: crm_regex(text, pattern),
+/// crm_pow(x, y), and the decimal arithmetic of ToSql() with crm_functions (crm_add, crm_sub, crm_mul,
+/// crm_div, crm_mod, crm_neg, crm_abs, crm_round, crm_trunc, crm_ceil, crm_cmp, crm_eq, crm_min,
+/// crm_max, crm_text, crm_value, crm_isnumber, crm_real, crm_math). They take NULL, integers, reals
+/// (their shortest decimal) or decimal text, answer exact decimal text, and NULL where Evaluate() fails.
 Status RegisterSqlFunctions(Database& db);
 
 // [SECTION] Functions

@@ -40,7 +40,7 @@ struct SyntaxNode {
     int line = 1;
     uint32_t begin = 0;  ///< byte range of the whole node in the source, for excerpts
     uint32_t end = 0;
-    double number = 0;
+    Decimal number;
     std::string text;  ///< string value, field path or function name
     std::vector<int32_t> children;
 };
@@ -65,7 +65,8 @@ enum class Op : uint8_t {
     And, Or, Not, If, Case, IsBlank, BlankValue,
     IsPickVal, Includes, Contains, Begins, Left, Right, Mid, Len, Lower, Upper, Trim, ToText, ToNumber, Regex,
     MakeDate, DateValue, Day, Month, Year, Weekday, AddMonths,
-    Abs, Round, Floor, Ceiling, Mod, Min, Max
+    Abs, Round, Floor, Ceiling, Mod, Min, Max,
+    Global, Substitute, Find, LPad, RPad, IsNumber, Trunc, Sqrt, Exp, Ln, Log, DateTimeValue
 };
 // clang-format on
 
@@ -76,7 +77,8 @@ struct Instr {
     ValueType arg_type = ValueType::Any;  ///< operand type of comparisons, ISBLANK, CASE, TEXT, DATEVALUE
     int32_t argc = 0;
     int32_t first = 0;
-    int32_t aux = -1;  ///< Const: constant index; Field/Prior/IsChanged: field slot; Regex: regex index
+    int32_t aux = -1;  ///< Const: constant index; Field/Prior/IsChanged: field slot; Regex: regex index;
+                       ///< Global: index in GlobalSpecs()
     int32_t position = 1;
     int32_t line = 1;
 };
@@ -93,6 +95,7 @@ struct Program {
     ValueType result_type = ValueType::Any;
     bool uses_prior_values = false;
     bool uses_clock = false;
+    bool uses_globals = false;
 
     const Instr& Arg(const Instr& in, int i) const { return code[args[in.first + i]]; }
     int32_t ArgIndex(const Instr& in, int i) const { return args[in.first + i]; }
@@ -114,20 +117,34 @@ struct FunctionSpec {
 const FunctionSpec* FindFunction(std::string_view name);
 const std::vector<FunctionSpec>& FunctionSpecs();
 
-// [SECTION] Runtime
+/// One global ($User.Id...): its name as written (matched case-insensitively) and where it is kept.
+struct GlobalSpec {
+    const char* name;
+    std::string Globals::*member;
+};
+const std::vector<GlobalSpec>& GlobalSpecs();
+/// The global named `name` (case-insensitive), or -1.
+int FindGlobal(std::string_view name);
 
-constexpr double kTwoPow52 = 4503599627370496.0;  ///< from here on every double is an integer
+// [SECTION] Runtime
 
 /// Number of code points of UTF-8 text.
 size_t CodePointCount(std::string_view text);
 /// Byte offset of code point `index` (clamped to the end).
 size_t CodePointOffset(std::string_view text, size_t index);
-/// A double argument used as a count or position: truncated toward zero, clamped to +-2^31.
-int64_t ToCount(double value);
-/// Half away from zero at `digits` decimals (negative digits round to tens, hundreds...).
-double RoundHalfAway(double value, int64_t digits);
-/// VALUE(): "  -12.5e3 " -> -12500; nothing for text that is not a number. Spaces around are allowed.
-bool ParseNumberText(std::string_view text, double* out);
+/// VALUE() and ISNUMBER(): "  -12.5e3 " -> -12500; nothing for text that is not a number (or is out
+/// of range). Spaces around are allowed.
+std::optional<Decimal> ParseNumberText(std::string_view text);
+/// DATETIMEVALUE(): "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DD" (UTC) as ms since the epoch.
+std::optional<int64_t> ParseDateTimeText(std::string_view text);
+/// LPAD/RPAD: `text` padded with `pad` (repeated) or cut to `length` code points.
+std::string Pad(const std::string& text, int64_t length, const std::string& pad, bool left);
+constexpr int64_t kMaxPadLength = 10000;  ///< longest text LPAD/RPAD make
+/// FIND(): 1-based code point position of `search` in `text` from `start`, 0 when absent or empty.
+int64_t FindText(const std::string& search, const std::string& text, int64_t start);
+/// SQRT, EXP, LN, LOG: computed in binary floating point, rounded to 15 significant digits;
+/// nothing when the result is not a real number (SQRT(-1), LN(0)). op is Sqrt, Exp, Ln or Log.
+std::optional<Decimal> MathFunction(Op op, const Decimal& x);
 /// Compiles a REGEX pattern (ECMAScript, over code points: "." matches one Chinese character).
 /// On failure, returns nullptr and a reason.
 std::shared_ptr<const std::wregex> CompileRegex(const std::string& pattern, std::string* reason);

@@ -64,7 +64,7 @@ struct Token {
     Tok kind = Tok::End;
     uint32_t begin = 0;
     uint32_t end = 0;
-    double number = 0;
+    Decimal number;
     std::string text;
 };
 
@@ -221,7 +221,8 @@ private:
                 if (!LexNumber(i, t)) return false;
             } else if (c == '"' || c == '\'') {
                 if (!LexString(i, t)) return false;
-            } else if (IsIdentStart(c)) {
+            } else if (IsIdentStart(c) || (c == '$' && IsIdentStart(next))) {
+                if (c == '$') ++i;  // a global: $User.Id
                 if (!LexName(i, t)) return false;
             } else {
                 auto two = [&](char second, Tok kind2, Tok kind1) {
@@ -324,14 +325,14 @@ private:
             Fail("Unexpected '" + std::string(1, src_[i]) + "' in a number.", static_cast<uint32_t>(i));
             return false;
         }
-        double value = 0;
-        if (!ParseNumberText(src_.substr(start, i - start), &value) || !(value - value == 0)) {
+        const std::optional<Decimal> value = ParseNumberText(src_.substr(start, i - start));
+        if (!value) {
             Fail("The number " + std::string(src_.substr(start, i - start)) + " is out of range.",
                  static_cast<uint32_t>(start));
             return false;
         }
         t.kind = Tok::Number;
-        t.number = value;
+        t.number = *value;
         return true;
     }
 

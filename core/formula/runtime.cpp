@@ -25,61 +25,105 @@ size_t CodePointOffset(std::string_view text, size_t index) {
     return text.size();
 }
 
-int64_t ToCount(double value) {
-    constexpr double kLimit = 2147483648.0;
-    if (!(value == value)) return 0;
-    if (value > kLimit) return static_cast<int64_t>(kLimit);
-    if (value < -kLimit) return -static_cast<int64_t>(kLimit);
-    return static_cast<int64_t>(value);  // truncates toward zero, like SQLite's CAST(x AS INTEGER)
+std::optional<Decimal> ParseNumberText(std::string_view text) { return Decimal::Parse(text); }
+
+std::optional<int64_t> ParseDateTimeText(std::string_view text) {
+    if (text.size() == 10) {
+        const std::optional<int64_t> days = ParseDate(text);
+        if (!days) return std::nullopt;
+        return *days * kMsPerDay;
+    }
+    if (text.size() != 19 || text[10] != ' ' || text[13] != ':' || text[16] != ':') return std::nullopt;
+    const std::optional<int64_t> days = ParseDate(text.substr(0, 10));
+    if (!days) return std::nullopt;
+    int parts[3] = {0, 0, 0};
+    for (int p = 0; p < 3; ++p) {
+        for (int k = 0; k < 2; ++k) {
+            const char c = text[11 + p * 3 + k];
+            if (c < '0' || c > '9') return std::nullopt;
+            parts[p] = parts[p] * 10 + (c - '0');
+        }
+    }
+    if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
+    return *days * kMsPerDay + (parts[0] * 3600 + parts[1] * 60 + parts[2]) * int64_t{1000};
 }
 
-double RoundHalfAway(double value, int64_t digits) {
-    static const double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    if (digits > 15) digits = 15;
-    if (digits < -15) digits = -15;
-    const double scale = kPow10[digits < 0 ? -digits : digits];
-    const double scaled = digits >= 0 ? value * scale : value / scale;
-    if (!(std::fabs(scaled) < kTwoPow52)) return value;  // already whole at this scale
-    // trunc + compare the exact fraction: no "+ 0.5" that could round 0.49999999999999994 up.
-    // ToSql writes the same steps in SQL, so both sides give the same double.
-    double whole = static_cast<double>(static_cast<int64_t>(scaled));
-    const double fraction = scaled - whole;
-    if (fraction >= 0.5) whole += 1;
-    if (fraction <= -0.5) whole -= 1;
-    return digits >= 0 ? whole / scale : whole * scale;
+std::string Pad(const std::string& text, int64_t length, const std::string& pad, bool left) {
+    if (length <= 0) return "";
+    const int64_t count = static_cast<int64_t>(CodePointCount(text));
+    if (count >= length) return text.substr(0, CodePointOffset(text, static_cast<size_t>(length)));
+    if (pad.empty()) return text;
+    const size_t needed = static_cast<size_t>(length - count);
+    std::string fill;
+    const size_t pad_count = CodePointCount(pad);
+    while (CodePointCount(fill) + pad_count <= needed) fill += pad;
+    fill += pad.substr(0, CodePointOffset(pad, needed - CodePointCount(fill)));
+    return left ? fill + text : text + fill;
 }
 
-bool ParseNumberText(std::string_view text, double* out) {
-    const auto is_space = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    };
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    size_t i = 0;
-    const size_t n = text.size();
-    const auto digits = [&] {
-        const size_t start = i;
-        while (i < n && text[i] >= '0' && text[i] <= '9') ++i;
-        return i - start;
-    };
-    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-    size_t mantissa = digits();
-    if (i < n && text[i] == '.') {
-        ++i;
-        mantissa += digits();
+int64_t FindText(const std::string& search, const std::string& text, int64_t start) {
+    if (search.empty() || start < 1) return 0;
+    const size_t from = CodePointOffset(text, static_cast<size_t>(start - 1));
+    if (from >= text.size()) return 0;
+    const size_t at = text.find(search, from);
+    if (at == std::string::npos) return 0;
+    return static_cast<int64_t>(CodePointCount(std::string_view(text).substr(0, at))) + 1;
+}
+
+std::optional<Decimal> MathFunction(Op op, const Decimal& x) {
+    const double v = x.ToDouble();
+    double r = 0;
+    switch (op) {
+        case Op::Sqrt:
+            if (v < 0) return std::nullopt;
+            r = std::sqrt(v);
+            break;
+        case Op::Exp:
+            r = std::exp(v);
+            break;
+        case Op::Ln:
+            if (v <= 0) return std::nullopt;
+            r = std::log(v);
+            break;
+        default:
+            if (v <= 0) return std::nullopt;
+            r = std::log10(v);
+            break;
     }
-    if (mantissa == 0) return false;
-    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
-        ++i;
-        if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-        if (digits() == 0) return false;
+    return Decimal::FromDoubleDigits(r, 15);
+}
+
+const std::vector<GlobalSpec>& GlobalSpecs() {
+    static const std::vector<GlobalSpec> kSpecs = {
+        {"$User.Id", &Globals::user_id},
+        {"$User.Username", &Globals::user_username},
+        {"$User.FullName", &Globals::user_full_name},
+        {"$User.Email", &Globals::user_email},
+        {"$User.Language", &Globals::user_language},
+        {"$Profile.Name", &Globals::profile_name},
+        {"$UserRole.Name", &Globals::role_name},
+        {"$Organization.Name", &Globals::organization_name},
+        {"$Organization.Currency", &Globals::organization_currency},
+        {"$Organization.TimeZone", &Globals::organization_time_zone},
+    };
+    return kSpecs;
+}
+
+int FindGlobal(std::string_view name) {
+    const auto& specs = GlobalSpecs();
+    for (size_t i = 0; i < specs.size(); ++i) {
+        const std::string_view candidate(specs[i].name);
+        if (candidate.size() != name.size()) continue;
+        bool same = true;
+        for (size_t k = 0; k < name.size() && same; ++k) {
+            const auto lower = [](char c) {
+                return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+            };
+            same = lower(name[k]) == lower(candidate[k]);
+        }
+        if (same) return static_cast<int>(i);
     }
-    if (i != n) return false;
-    // strtod in the "C" locale the program runs in; the grammar above already excludes hex, inf, nan.
-    const std::string copy(text);
-    *out = std::strtod(copy.c_str(), nullptr);
-    return std::isfinite(*out);
+    return -1;
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // Translation to SQLite SQL with the evaluator's exact semantics. Each type has a canonical form in SQL:
-// Number a number or NULL; Date integer days or NULL; DateTime integer ms or NULL; Text never NULL
-// (blank is ''); Boolean 0/1, never NULL. Boolean subexpressions are written in one of two modes:
+// Number a number or NULL (with crm_functions, also exact decimal text, the answer of the crm_ decimal
+// functions, which only crm_ functions read); Date integer days or NULL; DateTime integer ms or NULL; Text
+// never NULL (blank is ''); Boolean 0/1, never NULL. Boolean subexpressions are written in one of two modes:
 // exact (0/1) or truthy (NULL allowed where the answer is FALSE), which a WHERE clause accepts and
 // which keeps simple comparisons such as "amount" > ?1 usable by an index.
 #include <sqlite3.h>
@@ -47,6 +48,10 @@ public:
                 return Finish(Bool(p_.root, false));
             case ValueType::Text:
                 return Finish("NULLIF(" + Text(p_.root) + ", '')");
+            case ValueType::Number:
+                if (dec_ && !(IsFieldRead(p_.root) && IsPlainNumber(p_.root)))
+                    return Finish(Call("crm_real", {Num(p_.root)}));
+                return Finish(Num(p_.root));
             default:
                 return Finish(Num(p_.root));
         }
@@ -74,10 +79,20 @@ private:
         return "?" + std::to_string(options_.first_param + static_cast<int>(params_.size()) - 1);
     }
 
+    /// Whether a number constant survives the trip through a double (then it binds as one).
+    static bool DoubleExact(const Value& value) {
+        if (value.type() != ValueType::Number || value.is_blank()) return true;
+        const std::optional<Decimal> back = Decimal::FromDouble(value.decimal().ToDouble());
+        return back && *back == value.decimal();
+    }
+
     std::string ConstParam(const Instr& in) {
         auto it = const_params_.find(in.aux);
         if (it != const_params_.end()) return it->second;
-        std::string sql = Param(p_.constants[in.aux]);
+        const Value& constant = p_.constants[in.aux];
+        // A number of more digits than a double keeps goes as decimal text, which the crm_ functions read.
+        std::string sql = dec_ && !DoubleExact(constant) ? Param(Value::Text(constant.decimal().ToString()))
+                                                         : Param(constant);
         const_params_.emplace(in.aux, sql);
         return sql;
     }
@@ -90,6 +105,30 @@ private:
     }
 
     bool IsFieldRead(int32_t index) const { return At(index).op == Op::Field; }
+    /// A number operand that SQLite compares exactly like Evaluate(): a column read as stored, or a
+    /// constant a double holds exactly (its shortest decimal is itself).
+    bool IsPlainNumber(int32_t index) const {
+        const Instr& in = At(index);
+        if (in.op == Op::Field) return p_.fields[in.aux].scale < 0;
+        return in.op == Op::Const && DoubleExact(p_.constants[in.aux]);
+    }
+    /// crm_name(args...).
+    static std::string Call(const char* name, std::initializer_list<std::string> args) {
+        std::string sql = name;
+        sql += '(';
+        bool first = true;
+        for (const std::string& arg : args) {
+            if (!first) sql += ", ";
+            sql += arg;
+            first = false;
+        }
+        return sql + ')';
+    }
+    std::string NeedsFunctions(const Instr& in, const char* what) {
+        return Fail(in, std::string(what) +
+                            " can only run in the database with the formula functions registered "
+                            "(SqlOptions::crm_functions).");
+    }
     bool IsNonBlankConst(int32_t index) const {
         const Instr& in = At(index);
         return (in.op == Op::Const && !p_.constants[in.aux].is_blank()) || in.op == Op::Today ||
@@ -205,6 +244,9 @@ private:
             case Op::Regex:
                 if (!options_.crm_functions) return NotTranslatable(in, "REGEX");
                 return "COALESCE(crm_regex(" + Text(ArgOf(in, 0)) + ", " + Text(ArgOf(in, 1)) + "), 0)";
+            case Op::IsNumber:
+                if (!dec_) return NeedsFunctions(in, "ISNUMBER");
+                return Call("crm_isnumber", {Text(ArgOf(in, 0))});
             default:
                 return Fail(in, "Internal error: not a Boolean expression.");
         }
@@ -228,6 +270,13 @@ private:
             return "(" + Text(a) + " " + op + " " + Text(b) + ")";
         }
         const std::string x = Num(a), y = Num(b);
+        if (dec_ && in.arg_type == ValueType::Number && !(IsPlainNumber(a) && IsPlainNumber(b))) {
+            // Exact decimal comparison of computed numbers.
+            if (in.op == Op::Eq) return Call("crm_eq", {x, y});
+            if (in.op == Op::Ne) return "(NOT " + Call("crm_eq", {x, y}) + ")";
+            const std::string c = "(" + Call("crm_cmp", {x, y}) + " " + op + " 0)";
+            return truthy ? c : "COALESCE(" + c + ", 0)";
+        }
         const bool a_set = IsNonBlankConst(a), b_set = IsNonBlankConst(b);
         const bool both_set = a_set && b_set;
         switch (in.op) {
@@ -259,6 +308,12 @@ private:
             for (int i = 1; i < last; i += 2) {
                 sql += " WHEN " + subject + " = " + Text(ArgOf(in, i)) + " THEN " + result(ArgOf(in, i + 1));
             }
+        } else if (dec_ && in.arg_type == ValueType::Number) {
+            const std::string subject = Num(ArgOf(in, 0));
+            for (int i = 1; i < last; i += 2) {
+                sql += " WHEN " + Call("crm_eq", {subject, Num(ArgOf(in, i))}) + " THEN " +
+                       result(ArgOf(in, i + 1));
+            }
         } else {
             const std::string subject = Num(ArgOf(in, 0));
             for (int i = 1; i < last; i += 2) {
@@ -270,8 +325,70 @@ private:
 
     // --- numbers, dates (days), date-times (ms) ----------------------------------------------------
 
+    /// Numbers with crm_functions: exact decimals through the crm_ functions. Dates and date-times are
+    /// integers either way and keep their built-in SQL (NumSql).
+    std::string DecimalSql(const Instr& in) {
+        const auto arg = [&](int i) { return Num(ArgOf(in, i)); };
+        switch (in.op) {
+            case Op::Field: {
+                const FieldInfo& field = p_.fields[in.aux];
+                const std::string column = Column(in);
+                if (field.scale < 0) return column;
+                return Call("crm_round", {column, std::to_string(field.scale)});
+            }
+            case Op::Neg:
+                return Call("crm_neg", {arg(0)});
+            case Op::Add:
+                return Call("crm_add", {arg(0), arg(1)});
+            case Op::Sub:
+                return Call("crm_sub", {arg(0), arg(1)});
+            case Op::Mul:
+                return Call("crm_mul", {arg(0), arg(1)});
+            case Op::Div:
+                return Call("crm_div", {arg(0), arg(1)});
+            case Op::Pow:
+                return Call("crm_pow", {arg(0), arg(1)});
+            case Op::Mod:
+                return Call("crm_mod", {arg(0), arg(1)});
+            case Op::Abs:
+                return Call("crm_abs", {arg(0)});
+            case Op::Floor:
+                return Call("crm_trunc", {arg(0), "0"});
+            case Op::Ceiling:
+                return Call("crm_ceil", {arg(0)});
+            case Op::Round:
+                return Call("crm_round", {arg(0), in.argc > 1 ? arg(1) : "0"});
+            case Op::Trunc:
+                return Call("crm_trunc", {arg(0), in.argc > 1 ? arg(1) : "0"});
+            case Op::Sqrt:
+            case Op::Exp:
+            case Op::Ln:
+            case Op::Log:
+                return Call("crm_math", {std::to_string(static_cast<int>(in.op)), arg(0)});
+            case Op::ToNumber:
+                return Call("crm_value", {Text(ArgOf(in, 0))});
+            case Op::DateTimeDiff:
+                return Call("crm_div", {"(" + arg(0) + " - " + arg(1) + ")", "86400000"});
+            case Op::Find:
+                return Call("crm_find", {Text(ArgOf(in, 0)), Text(ArgOf(in, 1)), in.argc > 2 ? arg(2) : "1"});
+            case Op::Min:
+            case Op::Max: {
+                std::string sql = in.op == Op::Min ? "crm_min(" : "crm_max(";
+                for (int i = 0; i < in.argc; ++i) sql += (i ? ", " : "") + arg(i);
+                return sql + ")";
+            }
+            default:
+                return NumSql(in);
+        }
+    }
+
     std::string NumSql(int32_t index) {
         const Instr& in = At(index);
+        if (dec_ && in.type == ValueType::Number) return DecimalSql(in);
+        return NumSql(in);
+    }
+
+    std::string NumSql(const Instr& in) {
         const auto arg = [&](int i) { return Num(ArgOf(in, i)); };
         switch (in.op) {
             case Op::Const:
@@ -304,8 +421,14 @@ private:
             case Op::DateDiff:
                 return "(" + arg(0) + " - " + arg(1) + ")";
             case Op::DateTimeAdd:
+                if (dec_)
+                    return "(" + arg(0) + " + CAST(" + Call("crm_mul", {arg(1), "86400000"}) +
+                           " AS INTEGER))";
                 return "(" + arg(0) + " + CAST(" + arg(1) + " * 86400000.0 AS INTEGER))";
             case Op::DateTimeSub:
+                if (dec_)
+                    return "(" + arg(0) + " - CAST(" + Call("crm_mul", {arg(1), "86400000"}) +
+                           " AS INTEGER))";
                 return "(" + arg(0) + " - CAST(" + arg(1) + " * 86400000.0 AS INTEGER))";
             case Op::DateTimeDiff:
                 return "((" + arg(0) + " - " + arg(1) + ") / 86400000.0)";
@@ -371,6 +494,23 @@ private:
             }
             case Op::Round:
                 return Round(in);
+            case Op::Trunc:
+            case Op::Sqrt:
+            case Op::Exp:
+            case Op::Ln:
+            case Op::Log:
+            case Op::Find:
+                return NeedsFunctions(in, FindFunctionName(in.op));
+            case Op::DateTimeValue: {
+                const int32_t a = ArgOf(in, 0);
+                if (in.arg_type == ValueType::DateTime) return Num(a);
+                if (in.arg_type == ValueType::Date) return "(" + Num(a) + " * 86400000)";
+                // datetime(t) = t and date(t) = t accept exactly the real instants written as the
+                // evaluator reads them.
+                const std::string text = Text(a);
+                return "(CASE WHEN datetime(" + text + ") = " + text + " OR date(" + text + ") = " + text +
+                       " THEN CAST(strftime('%s', " + text + ") AS INTEGER) * 1000 END)";
+            }
             case Op::Mod: {
                 const std::string a = arg(0), b = arg(1);
                 const std::string q = "(" + a + " * 1.0 / " + b + ")";
@@ -400,8 +540,8 @@ private:
             if (d->op != Op::Const)
                 return Fail(in, "ROUND can only be used in a filter with a constant number of digits.");
             if (p_.constants[d->aux].is_blank()) return "NULL";
-            const double value = p_.constants[d->aux].number();
-            digits = std::max<int64_t>(-15, std::min<int64_t>(15, ToCount(negative ? -value : value)));
+            const int64_t value = p_.constants[d->aux].decimal().ToCount();
+            digits = std::max<int64_t>(-15, std::min<int64_t>(15, negative ? -value : value));
         }
         char scale[32];
         std::snprintf(scale, sizeof scale, "%.1f",
@@ -463,15 +603,50 @@ private:
                            " % 1000) + 1000) % 1000) / 1000, "
                            "'unixepoch'), '')";
                 }
+                if (dec_) return "COALESCE(" + Call("crm_text", {x}) + ", '')";
                 return "(CASE WHEN " + x + " IS NULL THEN '' ELSE printf('%.15g', " + x + ") END)";
             }
+            case Op::Global: {
+                if (!options_.globals) {
+                    return Fail(in, "This formula reads " + std::string(GlobalSpecs()[in.aux].name) +
+                                        ", which a filter can only use when it is given the user.");
+                }
+                return Param(Value::Text(options_.globals->*(GlobalSpecs()[in.aux].member)));
+            }
+            case Op::Substitute:
+                return "replace(" + arg(0) + ", " + arg(1) + ", " + arg(2) + ")";  // '' as old: unchanged
+            case Op::LPad:
+            case Op::RPad:
+                if (!dec_) return NeedsFunctions(in, in.op == Op::LPad ? "LPAD" : "RPAD");
+                return "COALESCE(" +
+                       Call("crm_pad", {arg(0), Num(ArgOf(in, 1)), in.argc > 2 ? arg(2) : "' '",
+                                        in.op == Op::LPad ? "1" : "0"}) +
+                       ", '')";
             default:
                 return Fail(in, "Internal error: not a text expression.");
         }
     }
 
+    static const char* FindFunctionName(Op op) {
+        switch (op) {
+            case Op::Trunc:
+                return "TRUNC";
+            case Op::Sqrt:
+                return "SQRT";
+            case Op::Exp:
+                return "EXP";
+            case Op::Ln:
+                return "LN";
+            case Op::Log:
+                return "LOG";
+            default:
+                return "FIND";
+        }
+    }
+
     const Program& p_;
     const SqlOptions& options_;
+    const bool dec_ = options_.crm_functions;
     std::vector<Value> params_;
     std::unordered_map<int32_t, std::string> const_params_;
     bool failed_ = false;
@@ -510,18 +685,194 @@ void SqlRegex(sqlite3_context* context, int, sqlite3_value** argv) {
     sqlite3_result_int(context, matched ? 1 : 0);
 }
 
-// crm_pow(x, y): x^y, NULL for a blank or a result that is not finite.
-void SqlPow(sqlite3_context* context, int, sqlite3_value** argv) {
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+// [SECTION] Decimal functions: NULL in, NULL out; NULL too where Evaluate() fails (overflow, / 0).
+
+/// A number argument: NULL, an integer, a real (its shortest decimal) or decimal text.
+bool ReadDecimal(sqlite3_value* v, Decimal* out) {
+    switch (sqlite3_value_type(v)) {
+        case SQLITE_INTEGER:
+            *out = Decimal::FromInt(sqlite3_value_int64(v));
+            return true;
+        case SQLITE_FLOAT: {
+            const std::optional<Decimal> d = Decimal::FromDouble(sqlite3_value_double(v));
+            if (!d) return false;
+            *out = *d;
+            return true;
+        }
+        case SQLITE_TEXT: {
+            const char* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+            const std::optional<Decimal> d =
+                Decimal::Parse(std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(v))));
+            if (!d) return false;
+            *out = *d;
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+
+void ResultDecimal(sqlite3_context* context, const Decimal& d) {
+    // Whole numbers that fit go as integers (cheaper to read back, and plain SQL reads them right).
+    int64_t whole = 0;
+    if (d.scale() == 0 && d.ToInt64(&whole)) {
+        sqlite3_result_int64(context, whole);
+        return;
+    }
+    const std::string text = d.ToString();
+    sqlite3_result_text(context, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+std::string TextArg(sqlite3_value* v) {
+    const unsigned char* text = sqlite3_value_text(v);
+    return text
+               ? std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_value_bytes(v)))
+               : std::string();
+}
+
+template <bool (*F)(const Decimal&, const Decimal&, Decimal*)>
+void SqlBinary(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal a, b, out;
+    if (!ReadDecimal(argv[0], &a) || !ReadDecimal(argv[1], &b) || !F(a, b, &out)) {
         sqlite3_result_null(context);
         return;
     }
-    const double result = std::pow(sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1]));
-    if (std::isfinite(result)) {
-        sqlite3_result_double(context, result);
-    } else {
+    ResultDecimal(context, out);
+}
+
+bool NegOp(const Decimal& a, const Decimal&, Decimal* out) {
+    *out = a.Negated();
+    return true;
+}
+bool AbsOp(const Decimal& a, const Decimal&, Decimal* out) {
+    *out = a.Abs();
+    return true;
+}
+bool CeilOp(const Decimal& a, const Decimal&, Decimal* out) { return a.AwayFromZero(out); }
+bool RoundOp(const Decimal& a, const Decimal& digits, Decimal* out) { return a.Round(digits.ToCount(), out); }
+bool TruncOp(const Decimal& a, const Decimal& digits, Decimal* out) {
+    *out = a.Trunc(digits.ToCount());
+    return true;
+}
+bool ValueOp(const Decimal& a, const Decimal&, Decimal* out) {
+    *out = a;
+    return true;
+}
+
+template <bool (*F)(const Decimal&, const Decimal&, Decimal*)>
+void SqlUnary(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal a, out;
+    if (!ReadDecimal(argv[0], &a) || !F(a, Decimal(), &out)) {
         sqlite3_result_null(context);
+        return;
     }
+    ResultDecimal(context, out);
+}
+
+// crm_cmp(a, b): -1, 0, 1; NULL when either is NULL.
+void SqlCmp(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal a, b;
+    if (!ReadDecimal(argv[0], &a) || !ReadDecimal(argv[1], &b)) {
+        sqlite3_result_null(context);
+        return;
+    }
+    sqlite3_result_int(context, Decimal::Compare(a, b));
+}
+
+// crm_eq(a, b): the formula's null-safe = (blank = blank).
+void SqlEq(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal a, b;
+    const bool has_a = ReadDecimal(argv[0], &a), has_b = ReadDecimal(argv[1], &b);
+    sqlite3_result_int(context, has_a && has_b ? a == b : !has_a && !has_b);
+}
+
+// crm_min(...), crm_max(...): NULL when any is NULL.
+template <bool kMin>
+void SqlMinMax(sqlite3_context* context, int argc, sqlite3_value** argv) {
+    Decimal best;
+    for (int i = 0; i < argc; ++i) {
+        Decimal next;
+        if (!ReadDecimal(argv[i], &next)) {
+            sqlite3_result_null(context);
+            return;
+        }
+        if (i == 0 || (kMin ? next < best : best < next)) best = next;
+    }
+    ResultDecimal(context, best);
+}
+
+// crm_text(x): TEXT() of a number.
+void SqlText(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal a;
+    if (!ReadDecimal(argv[0], &a)) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const std::string text = a.ToString();
+    sqlite3_result_text(context, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// crm_real(x): the nearest double, for a Number result handed to the caller.
+void SqlReal(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal a;
+    if (!ReadDecimal(argv[0], &a)) {
+        sqlite3_result_null(context);
+        return;
+    }
+    sqlite3_result_double(context, a.ToDouble());
+}
+
+// crm_value(text): VALUE(); NULL for blank or spaces (and for text that is no number).
+void SqlValue(sqlite3_context* context, int, sqlite3_value** argv) {
+    const std::optional<Decimal> d = ParseNumberText(TextArg(argv[0]));
+    if (!d) {
+        sqlite3_result_null(context);
+        return;
+    }
+    ResultDecimal(context, *d);
+}
+
+void SqlIsNumber(sqlite3_context* context, int, sqlite3_value** argv) {
+    sqlite3_result_int(context, ParseNumberText(TextArg(argv[0])).has_value() ? 1 : 0);
+}
+
+// crm_math(op, x): SQRT, EXP, LN, LOG by the Op number.
+void SqlMath(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal x;
+    const int op = sqlite3_value_int(argv[0]);
+    if (!ReadDecimal(argv[1], &x) || (op != static_cast<int>(Op::Sqrt) && op != static_cast<int>(Op::Exp) &&
+                                      op != static_cast<int>(Op::Ln) && op != static_cast<int>(Op::Log))) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const std::optional<Decimal> out = MathFunction(static_cast<Op>(op), x);
+    if (!out) {
+        sqlite3_result_null(context);
+        return;
+    }
+    ResultDecimal(context, *out);
+}
+
+// crm_find(search, text, start): FIND(); NULL for a blank start.
+void SqlFind(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal start;
+    if (!ReadDecimal(argv[2], &start)) {
+        sqlite3_result_null(context);
+        return;
+    }
+    sqlite3_result_int64(context, FindText(TextArg(argv[0]), TextArg(argv[1]), start.ToCount()));
+}
+
+// crm_pad(text, length, pad, left): LPAD/RPAD; NULL for a blank or too long length.
+void SqlPad(sqlite3_context* context, int, sqlite3_value** argv) {
+    Decimal length;
+    if (!ReadDecimal(argv[1], &length) || length.ToCount() > kMaxPadLength) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const std::string out =
+        Pad(TextArg(argv[0]), length.ToCount(), TextArg(argv[2]), sqlite3_value_int(argv[3]) != 0);
+    sqlite3_result_text(context, out.c_str(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace
@@ -565,13 +916,46 @@ void BindSqlParams(Statement& statement, const SqlCondition& condition) {
 }
 
 Status RegisterSqlFunctions(Database& db) {
+    using namespace detail;
+    using Fn = void (*)(sqlite3_context*, int, sqlite3_value**);
+    struct Entry {
+        const char* name;
+        int argc;
+        Fn fn;
+    };
+    static const Entry kFunctions[] = {
+        {"crm_regex", 2, SqlRegex},
+        {"crm_pow", 2, SqlBinary<Decimal::Pow>},
+        {"crm_add", 2, SqlBinary<Decimal::Add>},
+        {"crm_sub", 2, SqlBinary<Decimal::Sub>},
+        {"crm_mul", 2, SqlBinary<Decimal::Mul>},
+        {"crm_div", 2, SqlBinary<Decimal::Div>},
+        {"crm_mod", 2, SqlBinary<Decimal::Mod>},
+        {"crm_round", 2, SqlBinary<RoundOp>},
+        {"crm_trunc", 2, SqlBinary<TruncOp>},
+        {"crm_neg", 1, SqlUnary<NegOp>},
+        {"crm_abs", 1, SqlUnary<AbsOp>},
+        {"crm_ceil", 1, SqlUnary<CeilOp>},
+        {"crm_dec", 1, SqlUnary<ValueOp>},
+        {"crm_cmp", 2, SqlCmp},
+        {"crm_eq", 2, SqlEq},
+        {"crm_min", -1, SqlMinMax<true>},
+        {"crm_max", -1, SqlMinMax<false>},
+        {"crm_text", 1, SqlText},
+        {"crm_real", 1, SqlReal},
+        {"crm_value", 1, SqlValue},
+        {"crm_isnumber", 1, SqlIsNumber},
+        {"crm_math", 2, SqlMath},
+        {"crm_find", 3, SqlFind},
+        {"crm_pad", 4, SqlPad},
+    };
     const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-    if (sqlite3_create_function_v2(db.handle(), "crm_regex", 2, flags, nullptr, detail::SqlRegex, nullptr,
-                                   nullptr, nullptr) != SQLITE_OK ||
-        sqlite3_create_function_v2(db.handle(), "crm_pow", 2, flags, nullptr, detail::SqlPow, nullptr,
-                                   nullptr, nullptr) != SQLITE_OK) {
-        return MakeError("formula.sql_functions",
-                         "Cannot add the formula functions to the database: " + db.LastErrorMessage());
+    for (const Entry& f : kFunctions) {
+        if (sqlite3_create_function_v2(db.handle(), f.name, f.argc, flags, nullptr, f.fn, nullptr, nullptr,
+                                       nullptr) != SQLITE_OK) {
+            return MakeError("formula.sql_functions",
+                             "Cannot add the formula functions to the database: " + db.LastErrorMessage());
+        }
     }
     return Status::Ok();
 }

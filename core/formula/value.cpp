@@ -39,9 +39,24 @@ Value Value::Number(double number) {
     Value v;
     v.type_ = ValueType::Number;
     v.blank_ = false;
-    v.number_ = number;
+    if (std::optional<Decimal> d = Decimal::FromDouble(number)) {
+        v.decimal_ = *d;
+    } else {
+        v.out_of_range_ = true;
+        v.out_of_range_number_ = number;
+    }
     return v;
 }
+
+Value Value::Number(Decimal number) {
+    Value v;
+    v.type_ = ValueType::Number;
+    v.blank_ = false;
+    v.decimal_ = number;
+    return v;
+}
+
+double Value::number() const { return out_of_range_ ? out_of_range_number_ : decimal_.ToDouble(); }
 
 Value Value::Boolean(bool boolean) {
     Value v;
@@ -91,7 +106,7 @@ std::string Value::ToString() const {
     if (blank_) return "";
     switch (type_) {
         case ValueType::Number:
-            return FormatNumber(number_);
+            return out_of_range_ ? FormatNumber(out_of_range_number_) : FormatNumber(decimal_);
         case ValueType::Boolean:
             return boolean_ ? "TRUE" : "FALSE";
         case ValueType::Date:
@@ -113,7 +128,8 @@ bool Value::operator==(const Value& other) const {
     if (blank_) return true;
     switch (type_) {
         case ValueType::Number:
-            return number_ == other.number_;
+            if (out_of_range_ || other.out_of_range_) return number() == other.number();
+            return decimal_ == other.decimal_;
         case ValueType::Boolean:
             return boolean_ == other.boolean_;
         case ValueType::Date:
@@ -124,8 +140,10 @@ bool Value::operator==(const Value& other) const {
     }
 }
 
+std::string FormatNumber(const Decimal& number) { return number.ToString(); }
+
 std::string FormatNumber(double number) {
-    if (number == 0) number = 0;  // no "-0": SQLite's printf does not print it either
+    if (std::optional<Decimal> d = Decimal::FromDouble(number)) return d->ToString();
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%.15g", number);
     return buffer;

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "formula/decimal.h"
+
 namespace crm::formula {
 
 // [SECTION] ValueType
@@ -23,15 +25,18 @@ const char* ValueTypeName(ValueType type);
 // [SECTION] Value
 
 /// One value of the formula language. A value is blank (null) or holds data of its type:
-/// Number a double; Text, Picklist and MultiPicklist UTF-8 text (a multi-select value is "a;b;c");
-/// Boolean a bool; Date days since 1970-01-01; DateTime milliseconds since the Unix epoch, UTC.
+/// Number a Decimal (see decimal.h); Text, Picklist and MultiPicklist UTF-8 text (a multi-select value is
+/// "a;b;c"); Boolean a bool; Date days since 1970-01-01; DateTime milliseconds since the Unix epoch, UTC.
 /// Empty text is blank (as in Salesforce, where "" and null are the same text value).
 class Value {
 public:
     /// A blank value of no particular type.
     Value() = default;
     static Value Blank(ValueType type);
+    /// A number from a double (a REAL column): its shortest round-trip decimal (0.1 is 0.1). A double
+    /// no Decimal holds (NaN, infinities, 1e40) makes a value that number_in_range() rejects.
     static Value Number(double number);
+    static Value Number(Decimal number);
     static Value Boolean(bool boolean);
     static Value Text(std::string text);
     static Value Picklist(std::string api_value);
@@ -42,7 +47,12 @@ public:
 
     ValueType type() const { return type_; }
     bool is_blank() const { return blank_; }
-    double number() const { return number_; }
+    /// The number as the nearest double (for REAL columns and JSON).
+    double number() const;
+    /// The exact number (0 when blank or not a number).
+    const Decimal& decimal() const { return decimal_; }
+    /// False for a Number made from a double that no Decimal holds.
+    bool number_in_range() const { return !out_of_range_; }
     bool boolean() const { return boolean_; }
     /// Text, Picklist and MultiPicklist data ("" when blank).
     const std::string& text() const { return text_; }
@@ -62,12 +72,16 @@ private:
     ValueType type_ = ValueType::Any;
     bool blank_ = true;
     bool boolean_ = false;
-    double number_ = 0;
+    bool out_of_range_ = false;
+    Decimal decimal_;
+    double out_of_range_number_ = 0;
     int64_t integer_ = 0;
     std::string text_;
 };
 
-/// A number as TEXT() prints it: up to 15 significant digits ("0.3", "10000", "1e+20"), never "-0".
+/// A number as TEXT() prints it: every digit, no exponent ("0.3", "10000", "0.00001"), never "-0".
+std::string FormatNumber(const Decimal& number);
+/// A double through its shortest round-trip decimal ("%.15g" for doubles no Decimal holds).
 std::string FormatNumber(double number);
 
 // [SECTION] Calendar

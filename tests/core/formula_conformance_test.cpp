@@ -52,8 +52,12 @@ const FieldList& TestFields() {
             field("IsWon", ValueType::Boolean, "is_won"),
             field("Account.Name", ValueType::Text, "account_name"),
             field("Account.AnnualRevenue", ValueType::Number, "account_revenue"),
-            field("Secret__c", ValueType::Text, ""),  // evaluates, but has no column
+            field("Price__c", ValueType::Number, "price"),  // a currency field of scale 2 (below)
+            field("Secret__c", ValueType::Text, ""),        // evaluates, but has no column
         };
+        for (FieldInfo& f : fields) {
+            if (f.name == "Price__c") f.scale = 2;
+        }
         return FieldList(std::move(fields));
     }();
     return kFields;
@@ -194,9 +198,9 @@ std::vector<Case> LoadCases(const std::string& file) {
     return cases;
 }
 
-const std::vector<std::string> kCaseFiles = {"operators.txt", "blanks.txt", "logic.txt",
-                                             "text.txt",      "dates.txt",  "math.txt",
-                                             "prior.txt",     "errors.txt", "rules.txt"};
+const std::vector<std::string> kCaseFiles = {"operators.txt", "blanks.txt",  "logic.txt",    "text.txt",
+                                             "dates.txt",     "math.txt",    "prior.txt",    "errors.txt",
+                                             "rules.txt",     "decimal.txt", "functions.txt"};
 
 /// 1-based code point position of the k-th occurrence of `token` in `text` (the "@{token#k}" notation).
 int PositionOfToken(const std::string& text, const std::string& token, int occurrence) {
@@ -250,8 +254,11 @@ bool Matches(const std::string& expected, const Value& actual) {
         return actual.type() == ValueType::Boolean && actual.boolean() == (expected == "TRUE");
     }
     if (actual.is_blank()) return false;
-    if (expected.rfind("n:", 0) == 0)
-        return actual.type() == ValueType::Number && actual.number() == std::stod(expected.substr(2));
+    if (expected.rfind("n:", 0) == 0) {
+        const std::optional<Decimal> number = Decimal::Parse(expected.substr(2));
+        REQUIRE_MESSAGE(number.has_value(), "bad number in a case: " << expected);
+        return actual.type() == ValueType::Number && actual.decimal() == *number;
+    }
     if (expected.rfind("t:", 0) == 0)
         return actual.type() == ValueType::Text && actual.text() == expected.substr(2);
     if (expected.rfind("d:", 0) == 0) {
@@ -494,6 +501,8 @@ std::vector<std::map<std::string, Value>> SampleRows() {
          {"Start_Date__c", "2024-12-31"},
          {"Name", "42"},
          {"Description", "2024-03-15"}},
+        {{"Price__c", "19.995"}, {"Amount", "0.7"}, {"Discount__c", "0.2"}, {"Quantity", "-1.005"}},
+        {{"Price__c", "-0.005"}, {"Amount", "100000000000000000"}, {"Quantity", "7"}, {"Name", "12.5"}},
         {{"Amount", "123456789012345"},
          {"Quantity", "1e-7"},
          {"Name", "🙂 smile"},

@@ -294,12 +294,14 @@ TEST_SUITE("formula") {
 
     TEST_CASE("Functions() lists every function with English and Chinese descriptions") {
         const std::vector<std::string> required = {
-            "AND",   "OR",        "NOT",        "IF",        "CASE",      "ISBLANK",  "BLANKVALUE",
-            "ISNEW", "ISCHANGED", "PRIORVALUE", "ISPICKVAL", "INCLUDES",  "CONTAINS", "BEGINS",
-            "LEFT",  "RIGHT",     "MID",        "LEN",       "LOWER",     "UPPER",    "TRIM",
-            "TEXT",  "VALUE",     "REGEX",      "DATE",      "DATEVALUE", "TODAY",    "NOW",
-            "DAY",   "MONTH",     "YEAR",       "WEEKDAY",   "ADDMONTHS", "ABS",      "ROUND",
-            "FLOOR", "CEILING",   "MOD",        "MIN",       "MAX"};
+            "AND",   "OR",        "NOT",        "IF",        "CASE",          "ISBLANK",   "BLANKVALUE",
+            "ISNEW", "ISCHANGED", "PRIORVALUE", "ISPICKVAL", "INCLUDES",      "CONTAINS",  "BEGINS",
+            "LEFT",  "RIGHT",     "MID",        "LEN",       "LOWER",         "UPPER",     "TRIM",
+            "TEXT",  "VALUE",     "REGEX",      "DATE",      "DATEVALUE",     "TODAY",     "NOW",
+            "DAY",   "MONTH",     "YEAR",       "WEEKDAY",   "ADDMONTHS",     "ABS",       "ROUND",
+            "FLOOR", "CEILING",   "MOD",        "MIN",       "MAX",           "NULLVALUE", "SUBSTITUTE",
+            "FIND",  "LPAD",      "RPAD",       "ISNUMBER",  "DATETIMEVALUE", "TRUNC",     "SQRT",
+            "EXP",   "LN",        "LOG"};
         std::set<std::string> names;
         for (const FunctionDoc& doc : Functions()) {
             CHECK(!doc.category.empty());
@@ -407,6 +409,108 @@ TEST_SUITE("formula") {
         MemoryRecord row;
         row.Set("CloseDate", Value::Date(DaysFromCivil(2024, 1, 31)));
         CHECK(Evaluate(*f, EvalContext::At(&row, 0)).value().text() == "2024-02-29/4/");
+    }
+
+    TEST_CASE("the globals $User, $Profile, $UserRole and $Organization read the context the caller fills") {
+        Globals who;
+        who.user_id = "42";
+        who.user_username = "david.walker34";
+        who.user_full_name = "David Walker";
+        who.user_email = "david@example.com";
+        who.user_language = "zh";
+        who.profile_name = "Service Agent";
+        who.role_name = "Support";
+        who.organization_name = "Acme";
+        who.organization_currency = "CNY";
+        who.organization_time_zone = "Asia/Shanghai";
+        CompileOptions rule;
+        rule.expected_result = ValueType::Boolean;
+        const CompiledFormula f = MustCompile(
+            "$Profile.Name = \"Service Agent\" && Amount > 1000 && $Organization.Currency = \"CNY\" && "
+            "$user.language = \"zh\" && $UserRole.Name = \"Support\"",
+            rule);
+        CHECK(f.uses_globals());
+        CHECK_FALSE(MustCompile("Amount > 1").uses_globals());
+        MemoryRecord record;
+        record.Set("Amount", Value::Number(5000));
+        EvalContext context = EvalContext::At(&record, 0);
+        // Without a user the formula cannot answer.
+        auto missing = Evaluate(f, context);
+        REQUIRE_FALSE(missing.ok());
+        CHECK(missing.error().code == "formula.runtime");
+        CHECK(missing.error().position == 1);
+        context.globals = &who;
+        CHECK(Evaluate(f, context).value() == Value::Boolean(true));
+        who.profile_name = "System Administrator";
+        CHECK(Evaluate(f, context).value() == Value::Boolean(false));
+        const CompiledFormula text = MustCompile(
+            "$User.FullName & \" <\" & $User.Email & \"> \" & $User.Username & \" #\" & $User.Id & \" \" & "
+            "$Organization.Name & \" \" & $Organization.TimeZone");
+        CHECK(Evaluate(text, context).value().text() ==
+              "David Walker <david@example.com> david.walker34 #42 Acme Asia/Shanghai");
+        CHECK(GlobalNames().size() == 10);
+        auto unknown = Compile("$User.Emial = \"1\"", Fields());
+        REQUIRE_FALSE(unknown.ok());
+        CHECK(unknown.error().code == "formula.unknown_field");
+        CHECK(unknown.error().message.find("$User.Email") != std::string::npos);
+
+        // In SQL the globals are bound parameters; without them the formula is not translatable.
+        CHECK(ToSql(f).error().code == "formula.not_translatable");
+        SqlOptions options;
+        options.globals = &who;
+        who.profile_name = "Service Agent";
+        auto sql = ToSql(f, options);
+        REQUIRE(sql.ok());
+        auto db = Database::Open(":memory:");
+        REQUIRE(db.ok());
+        REQUIRE(
+            (*db)->Exec("CREATE TABLE opp(amount REAL); INSERT INTO opp VALUES (5000), (10), (NULL);").ok());
+        Statement select = (*db)->Prepare("SELECT count(*) FROM opp WHERE " + sql->sql);
+        BindSqlParams(select, *sql);
+        REQUIRE(select.Step());
+        CHECK(select.Int(0) == 1);
+    }
+
+    TEST_CASE("decimal numbers: exact arithmetic and the representation's limits") {
+        const auto d = [](const char* text) { return *Decimal::Parse(text); };
+        Decimal out;
+        REQUIRE(Decimal::Sub(d("0.7"), d("0.2"), &out));
+        CHECK(out == d("0.5"));
+        CHECK(out.ToString() == "0.5");
+        CHECK(d("1234567890123456").ToString() == "1234567890123456");
+        CHECK(d("0.00001").ToString() == "0.00001");
+        CHECK(d("-0").ToString() == "0");
+        CHECK_FALSE(Decimal::Parse("1e36").has_value());
+        CHECK(Decimal::Parse("999999999999999999999999999999999999").has_value());
+        CHECK_FALSE(Decimal::Parse("abc").has_value());
+        CHECK_FALSE(Decimal::Parse("1,5").has_value());
+        CHECK(Decimal::FromDouble(0.1)->ToString() == "0.1");
+        CHECK(Decimal::FromDouble(0.1 + 0.2)->ToString() == "0.30000000000000004");
+        CHECK(Decimal::FromDouble(1e-7)->ToString() == "0.0000001");
+        CHECK(Decimal::FromDouble(123456789012345.0)->ToString() == "123456789012345");
+        CHECK_FALSE(Decimal::FromDouble(1e300).has_value());
+        CHECK(d("0.1").ToDouble() == 0.1);
+        CHECK(d("123456789012345678").ToDouble() == 123456789012345678.0);
+        CHECK(Value::Number(0.5).decimal() == d("0.5"));
+        CHECK(Value::Number(d("2.50")).ToString() == "2.5");
+        CHECK(FormatNumber(1e20) == "100000000000000000000");
+        REQUIRE(Decimal::Div(d("1"), d("3"), &out));
+        CHECK(out.ToString() == "0.333333333333333333");
+        REQUIRE(Decimal::Div(d("123456789012345678901234567890"), d("0.001"), &out));
+        CHECK(out.ToString() == "123456789012345678901234567890000");
+        CHECK_FALSE(Decimal::Div(d("1"), d("0"), &out));
+        CHECK_FALSE(Decimal::Mul(d("1e35"), d("10"), &out));
+        REQUIRE(Decimal::Mul(d("0.000000001"), d("0.000000001"), &out));
+        CHECK(out.ToString() == "0.000000000000000001");
+        REQUIRE(Decimal::Mod(d("100000000000000000"), d("7"), &out));
+        CHECK(out.ToString() == "5");
+        REQUIRE(Decimal::Add(d("100000000000000000000000000000"), d("0.000000000000000001"), &out));
+        CHECK(out.ToString() == "100000000000000000000000000000");
+        REQUIRE(d("2.5").Round(0, &out));
+        CHECK(out.ToString() == "3");
+        REQUIRE(d("-2.5").Round(0, &out));
+        CHECK(out.ToString() == "-3");
+        CHECK(d("-1.99").Trunc(0).ToString() == "-1");
     }
 
     TEST_CASE("a typical validation rule evaluates millions of times per second") {

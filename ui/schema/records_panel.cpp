@@ -50,6 +50,8 @@ void RecordsPanel::Reload(const ObjectDef& object) {
     loaded_change_ = workspace_.change_count();
     loaded_key_ = key;
     Result<ListPage> page = workspace_.records().List(ActingUser(), object.api_name, q);
+    shown_sort_field_ = q.sort_field;
+    shown_sort_desc_ = q.sort_desc;
     if (page.ok()) {
         data_ = std::move(page.value());
         error_.clear();
@@ -452,8 +454,9 @@ nlohmann::json RecordsPanel::State() const {
             {"total", data_.total},
             {"total_capped", data_.total_capped},
             {"page", page_},
-            {"sort", sort_field_},
-            {"desc", sort_desc_},
+            // The sort of the rows published (a header click re-sorts them on the next frame).
+            {"sort", loaded_ ? shown_sort_field_ : sort_field_},
+            {"desc", loaded_ ? shown_sort_desc_ : sort_desc_},
             {"view", view_name_},
             {"columns", columns_},
             {"shown_columns", data_.columns},

@@ -62,6 +62,8 @@ private:
     bool loaded_ = false;
     uint64_t loaded_change_ = 0;
     nlohmann::json loaded_key_;
+    std::string shown_sort_field_;  ///< the sort of the rows in data_
+    bool shown_sort_desc_ = false;
     ListPage data_;
     std::string error_;
 };

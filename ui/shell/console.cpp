@@ -444,9 +444,12 @@ float Console::DrawViewAsBanner(const PageContext& ctx, float top) {
     const char* back = Tr("viewas.return");
     const float button_w = ImGui::CalcTextSize(back).x + 28.0f * s;
     ImGui::SetCursorScreenPos(ImVec2(max.x - 20.0f * s - button_w, min.y + 8.0f * s));
-    if (PrimaryButton((std::string(back) + "###viewas.return").c_str(), true, ImVec2(button_w, 0.0f)))
+    // The frame that returns to the administrator no longer publishes the button (the banner is gone).
+    if (PrimaryButton((std::string(back) + "###viewas.return").c_str(), true, ImVec2(button_w, 0.0f))) {
         SetActingUser(kAdminUser);
-    MarkItem("viewas.return");
+    } else {
+        MarkItem("viewas.return");
+    }
     hooks_.state()["viewas_banner"] = text;
     return height;
 }

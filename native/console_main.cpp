@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "native/platform_native.h"
-#include "ui/console_host.h"
-#include "ui/i18n.h"
-#include "ui/workspace_loader.h"
+#include "ui/kit/i18n.h"
+#include "ui/shell/console_host.h"
+#include "ui/shell/workspace_loader.h"
 
 namespace fs = std::filesystem;
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ui/i18n.h"
+#include "ui/kit/i18n.h"
 
 namespace crm::native {
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "ui/platform.h"
+#include "ui/shell/platform.h"
 
 struct GLFWwindow;
 

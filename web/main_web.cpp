@@ -13,8 +13,8 @@
 #include "api/command_api.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
-#include "ui/console_host.h"
-#include "ui/workspace_loader.h"
+#include "ui/shell/console_host.h"
+#include "ui/shell/workspace_loader.h"
 #include "web/platform_web.h"
 
 // [SECTION] JavaScript glue (not clang-formatted: the bodies are JavaScript)

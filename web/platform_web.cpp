@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "ui/i18n.h"
+#include "ui/kit/i18n.h"
 
 // [SECTION] JavaScript glue (not clang-formatted: the bodies are JavaScript)
 // clang-format off

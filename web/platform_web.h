@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "ui/platform.h"
+#include "ui/shell/platform.h"
 
 namespace crm::web {
 

@@ -1,0 +1,129 @@
+#include "ui/access/teams_panel.h"
+
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/access/access_ui.h"
+#include "ui/kit/error_text.h"
+#include "ui/kit/i18n.h"
+#include "ui/kit/widgets.h"
+#include "ui/schema/schema_ui.h"
+#include "ui/shell/test_hooks.h"
+#include "ui/shell/theme.h"
+
+namespace crm::ui {
+
+void TeamsPanel::Draw(const PageContext& ctx) {
+    const float s = ctx.scale;
+    AccessService& access = workspace_.access();
+    const std::vector<Team> teams = access.Teams();
+    auto report = [&](const Status& st, const std::string& ok_text) {
+        if (st.ok()) {
+            error_.clear();
+            message_ = ok_text;
+        } else {
+            message_.clear();
+            error_ = ErrorText(st.error());
+        }
+    };
+    const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
+    ImGui::BeginChild("##teams.list", ImVec2(240.0f * s, height), true);
+    ImGui::SetNextItemWidth(-1.0f);
+    InputString("##teams.new_name", &new_name_, 0, Tr("teams.new_hint"));
+    MarkItem("teams.new_name");
+    if (PrimaryButton(Label("teams.new").c_str(), !new_name_.empty(), ImVec2(-1.0f, 0.0f))) {
+        Result<Team> t = access.CreateTeam(ActingUser(), new_name_, "");
+        report(t.ok() ? Status{} : Status{t.error()}, TrFormat("teams.created", {new_name_}));
+        if (t.ok()) {
+            selected_ = t->name;
+            new_name_.clear();
+        }
+    }
+    MarkItem("teams.new");
+    ImGui::Separator();
+    for (const Team& t : teams) {
+        if (ImGui::Selectable((t.name + "  (" + std::to_string(t.members.size()) + ")###" + t.name).c_str(),
+                              t.name == selected_))
+            selected_ = t.name;
+        MarkItem("teams.row." + t.name);
+    }
+    if (teams.empty()) TextMuted(Tr("teams.none"));
+    ImGui::EndChild();
+    ImGui::SameLine(0.0f, 16.0f * s);
+    ImGui::BeginChild("##teams.detail", ImVec2(ImGui::GetContentRegionAvail().x - 28.0f * s, height), false);
+    if (!message_.empty()) TextColored(CurrentPalette().success, message_);
+    if (!error_.empty()) ErrorLine("teams.error", error_);
+    const Team* team = nullptr;
+    for (const Team& t : teams) {
+        if (t.name == selected_) team = &t;
+    }
+    if (team) {
+        ImGui::PushFont(ctx.heading_font);
+        ImGui::TextUnformatted(team->name.c_str());
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().danger);
+        if (SecondaryButton(Label("teams.delete").c_str())) {
+            report(access.DeleteTeam(ActingUser(), team->name), TrFormat("teams.deleted", {team->name}));
+        }
+        ImGui::PopStyleColor();
+        MarkItem("teams.delete");
+        SectionHeading(ctx, "teams.members");
+        std::vector<std::string> others;
+        for (const User& u : access.Users()) {
+            if (std::find(team->members.begin(), team->members.end(), u.username) == team->members.end())
+                others.push_back(u.username);
+        }
+        ImGui::SetNextItemWidth(220.0f * s);
+        NameCombo("teams.add_user", others, &add_user_);
+        ImGui::SameLine();
+        if (SecondaryButton(Label("teams.add").c_str(), !add_user_.empty())) {
+            report(access.AddTeamMember(ActingUser(), team->name, add_user_),
+                   TrFormat("teams.added", {add_user_, team->name}));
+            add_user_.clear();
+        }
+        MarkItem("teams.add");
+        for (const std::string& m : team->members) {
+            ImGui::PushID(m.c_str());
+            ImGui::AlignTextToFramePadding();
+            ImGui::BulletText("%s", m.c_str());
+            ImGui::SameLine();
+            if (ImGui::SmallButton(Tr("teams.remove"))) {
+                report(access.RemoveTeamMember(ActingUser(), team->name, m),
+                       TrFormat("teams.removed", {m, team->name}));
+            }
+            MarkItem("teams.remove." + m);
+            ImGui::PopID();
+        }
+        if (team->members.empty()) TextMuted(Tr("teams.no_members"));
+        SectionHeading(ctx, "teams.permission_sets");
+        std::vector<std::string> sets;
+        for (const PermissionSet& p : access.PermissionSets(PermissionSetKind::PermissionSet))
+            sets.push_back(p.name);
+        ImGui::SetNextItemWidth(220.0f * s);
+        NameCombo("teams.add_set", sets, &add_set_);
+        ImGui::SameLine();
+        if (SecondaryButton(Label("teams.assign").c_str(), !add_set_.empty())) {
+            report(access.AssignPermissionSetToTeam(ActingUser(), add_set_, team->name),
+                   TrFormat("teams.assigned", {add_set_, team->name}));
+        }
+        MarkItem("teams.assign");
+        for (const std::string& p : team->permission_sets) {
+            ImGui::PushID(p.c_str());
+            ImGui::AlignTextToFramePadding();
+            ImGui::BulletText("%s", p.c_str());
+            ImGui::SameLine();
+            if (ImGui::SmallButton(Tr("teams.remove"))) {
+                report(access.UnassignPermissionSetFromTeam(ActingUser(), p, team->name),
+                       TrFormat("teams.removed", {p, team->name}));
+            }
+            MarkItem("teams.unassign." + p);
+            ImGui::PopID();
+        }
+    } else {
+        TextMuted(Tr("teams.pick"));
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace crm::ui

@@ -1,0 +1,58 @@
+// Users & Permissions, the Users tab: a table with search, filters (role, profile, team, active) and
+// sort; the create / edit dialog with errors beside fields; deactivate / reactivate with a
+// confirmation; bulk assignment of a permission set to the selected users.
+#pragma once
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ui/schema/schema_ui.h"
+#include "ui/shell/page.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+/// The users table and its dialogs.
+class UsersPanel {
+public:
+    explicit UsersPanel(Workspace& workspace) : workspace_(workspace) {}
+    void Draw(const PageContext& ctx);
+    /// Opens the editor on a user (the access checker and the roles tree link here).
+    void Edit(const std::string& username);
+
+private:
+    void Reload();
+    void DrawFilters(const PageContext& ctx);
+    void DrawTable(const PageContext& ctx);
+    void DrawEditor(const PageContext& ctx);
+    void DrawConfirm(const PageContext& ctx);
+    bool Save();
+
+    Workspace& workspace_;
+    uint64_t loaded_change_ = UINT64_MAX;
+    std::vector<User> users_;
+    std::vector<std::string> roles_, profiles_, teams_, sets_;
+    // Filters and sort.
+    std::string search_, role_, profile_, team_;
+    int active_ = 0;  ///< 0 all, 1 active, 2 inactive
+    int sort_column_ = 0;
+    bool sort_desc_ = false;
+    std::set<std::string> selected_;
+    int bulk_set_ = 0;
+    std::string message_;
+    std::string error_;
+    // The editor.
+    bool editor_open_ = false;
+    bool is_new_ = false;
+    User draft_;
+    std::string original_username_;
+    FormErrors errors_;
+    // The confirmation.
+    bool confirm_open_ = false;
+    std::string confirm_user_;
+    bool confirm_activate_ = false;
+    std::string confirm_error_;
+};
+
+}  // namespace crm::ui

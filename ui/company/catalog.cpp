@@ -1,0 +1,118 @@
+// The Company profile area's strings, with the weekdays, months, languages and currencies its form
+// offers. One row per message id: English, then Simplified Chinese; "{name}" marks a named parameter
+// (ui/kit/i18n.h).
+#include "ui/kit/i18n.h"
+
+namespace crm::ui {
+
+namespace {
+
+const CatalogRow kRows[] = {
+    // The sidebar entry, the page title and description.
+    {"nav.company", "Company", "公司信息"},
+    {"page.company.title", "Company profile", "公司资料"},
+    {"page.company.desc", "Your organisation's name and the regional defaults used across the CRM.",
+     "贵组织的名称，以及整个 CRM 通用的区域默认设置。"},
+    // The company profile page.
+    {"company.section.general", "General", "基本信息"},
+    {"company.section.regional", "Regional settings", "区域设置"},
+    {"company.section.hours", "Business hours", "营业时间"},
+    {"company.section.hours.desc", "Used by reminders, service levels and escalations.",
+     "用于提醒、服务级别协议和升级规则。"},
+    {"company.name", "Company name", "公司名称"},
+    {"company.name.help", "Shown in the top bar, on reports and in notifications.",
+     "显示在顶栏、报表和通知中。"},
+    {"company.default_language", "Default language", "默认语言"},
+    {"company.default_language.help", "The language the console and new users start in.",
+     "控制台和新用户默认使用的语言。"},
+    {"company.currency", "Currency", "货币"},
+    {"company.currency.help", "The ISO 4217 currency of amounts.", "金额使用的 ISO 4217 货币。"},
+    {"company.time_zone", "Time zone", "时区"},
+    {"company.time_zone.help", "Dates, times and business hours follow this zone.",
+     "日期、时间和营业时间均按此时区计算。"},
+    {"company.date_format", "Date format", "日期格式"},
+    {"company.date_format.help", "How dates are written on screens and in exports.",
+     "屏幕和导出文件中日期的书写方式。"},
+    {"company.fiscal_year_start_month", "Fiscal year starts in", "财年起始月份"},
+    {"company.fiscal_year_start_month.help", "Quarters and fiscal-year reports count from this month.",
+     "季度和财年报表从此月份开始计算。"},
+    {"company.business_hours", "Business hours", "营业时间"},
+    {"company.business_hours.start", "Opens at", "上班时间"},
+    {"company.business_hours.start.help", "24-hour time, HH:MM.", "24 小时制，HH:MM。"},
+    {"company.business_hours.end", "Closes at", "下班时间"},
+    {"company.business_hours.end.help", "Up to 24:00.", "最晚 24:00。"},
+    {"company.business_hours.weekdays", "Working days", "工作日"},
+    {"company.business_hours.weekdays.help", "Days on which the business hours apply.",
+     "适用营业时间的日期。"},
+    {"company.zone_count", "{shown} of {total} time zones", "共 {total} 个时区，显示 {shown} 个"},
+    {"company.example", "e.g. {example}", "例如 {example}"},
+    {"company.save", "Save changes", "保存更改"},
+    {"company.cancel", "Cancel", "取消"},
+    {"company.state.unsaved", "You have unsaved changes.", "您有尚未保存的更改。"},
+    {"company.state.clean", "No unsaved changes.", "没有未保存的更改。"},
+    {"company.state.invalid", "Fix the highlighted fields to save.", "请先修正标出的字段，再保存。"},
+    {"company.state.save_failed", "Could not save: {error}", "无法保存：{error}"},
+    {"company.state.just_saved", "Changes saved.", "更改已保存。"},
+    {"company.load_failed", "The company profile could not be read: {error}", "无法读取公司资料：{error}"},
+    // Field messages checked by the console itself (the core's errors: core/common/error_text.cpp).
+    {"err.hhmm", "Use a 24-hour time HH:MM, e.g. 09:00.", "请使用 24 小时制时间 HH:MM，例如 09:00。"},
+    {"unsaved.what.company", "the company profile", "公司资料"},
+    // Weekdays and months.
+    {"weekday.0", "Mon", "周一"},
+    {"weekday.1", "Tue", "周二"},
+    {"weekday.2", "Wed", "周三"},
+    {"weekday.3", "Thu", "周四"},
+    {"weekday.4", "Fri", "周五"},
+    {"weekday.5", "Sat", "周六"},
+    {"weekday.6", "Sun", "周日"},
+    {"month.1", "January", "一月"},
+    {"month.2", "February", "二月"},
+    {"month.3", "March", "三月"},
+    {"month.4", "April", "四月"},
+    {"month.5", "May", "五月"},
+    {"month.6", "June", "六月"},
+    {"month.7", "July", "七月"},
+    {"month.8", "August", "八月"},
+    {"month.9", "September", "九月"},
+    {"month.10", "October", "十月"},
+    {"month.11", "November", "十一月"},
+    {"month.12", "December", "十二月"},
+    // Languages (each written in its own language) and common currencies.
+    {"lang.en", "English", "English"},
+    {"lang.zh-CN", "简体中文 (Simplified Chinese)", "简体中文"},
+    {"currency.AED", "UAE Dirham", "阿联酋迪拉姆"},
+    {"currency.AUD", "Australian Dollar", "澳大利亚元"},
+    {"currency.BRL", "Brazilian Real", "巴西雷亚尔"},
+    {"currency.CAD", "Canadian Dollar", "加拿大元"},
+    {"currency.CHF", "Swiss Franc", "瑞士法郎"},
+    {"currency.CNY", "Chinese Yuan", "人民币"},
+    {"currency.DKK", "Danish Krone", "丹麦克朗"},
+    {"currency.EUR", "Euro", "欧元"},
+    {"currency.GBP", "British Pound", "英镑"},
+    {"currency.HKD", "Hong Kong Dollar", "港元"},
+    {"currency.IDR", "Indonesian Rupiah", "印度尼西亚盾"},
+    {"currency.INR", "Indian Rupee", "印度卢比"},
+    {"currency.JPY", "Japanese Yen", "日元"},
+    {"currency.KRW", "South Korean Won", "韩元"},
+    {"currency.MOP", "Macanese Pataca", "澳门元"},
+    {"currency.MXN", "Mexican Peso", "墨西哥比索"},
+    {"currency.MYR", "Malaysian Ringgit", "马来西亚林吉特"},
+    {"currency.NOK", "Norwegian Krone", "挪威克朗"},
+    {"currency.NZD", "New Zealand Dollar", "新西兰元"},
+    {"currency.PHP", "Philippine Peso", "菲律宾比索"},
+    {"currency.RUB", "Russian Ruble", "俄罗斯卢布"},
+    {"currency.SAR", "Saudi Riyal", "沙特里亚尔"},
+    {"currency.SEK", "Swedish Krona", "瑞典克朗"},
+    {"currency.SGD", "Singapore Dollar", "新加坡元"},
+    {"currency.THB", "Thai Baht", "泰铢"},
+    {"currency.TWD", "New Taiwan Dollar", "新台币"},
+    {"currency.USD", "US Dollar", "美元"},
+    {"currency.VND", "Vietnamese Dong", "越南盾"},
+    {"currency.ZAR", "South African Rand", "南非兰特"},
+};
+
+}  // namespace
+
+Catalog CompanyCatalog() { return Catalog(kRows); }
+
+}  // namespace crm::ui

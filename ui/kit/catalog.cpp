@@ -1,0 +1,23 @@
+// Words the kit's widgets and several areas share (buttons of dialogs, filter boxes). One row per
+// message id: English, then Simplified Chinese; "{name}" marks a named parameter (ui/kit/i18n.h).
+#include "ui/kit/i18n.h"
+
+namespace crm::ui {
+
+namespace {
+
+const CatalogRow kRows[] = {
+    // Filter boxes (FilterCombo).
+    {"company.filter_hint", "Type to filter...", "输入以筛选…"},
+    {"company.no_match", "No match", "无匹配项"},
+    // Dialogs and tables.
+    {"dialog.save", "Save", "保存"},
+    {"common.yes", "Yes", "是"},
+    {"dialog.cancel", "Cancel", "取消"},
+};
+
+}  // namespace
+
+Catalog KitCatalog() { return Catalog(kRows); }
+
+}  // namespace crm::ui

@@ -1,0 +1,146 @@
+// The lookup over every catalog (the rows themselves live with their areas: ui/<area>/catalog.cpp,
+// ui/shell/catalog.cpp, ui/kit/catalog.cpp) and the filling in of named parameters.
+#include "ui/kit/i18n.h"
+
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace crm::ui {
+
+namespace {
+
+Language g_language = Language::English;
+
+const std::unordered_map<std::string_view, const CatalogRow*>& Index() {
+    static const std::unordered_map<std::string_view, const CatalogRow*> index = [] {
+        std::unordered_map<std::string_view, const CatalogRow*> map;
+        for (const Catalog& catalog : AllCatalogs()) {
+            for (size_t i = 0; i < catalog.size; ++i) {
+                const CatalogRow& row = catalog.rows[i];
+                if (!map.emplace(row.id, &row).second)
+                    std::fprintf(stderr, "[i18n] message id \"%s\" is in two catalogs\n", row.id);
+            }
+        }
+        return map;
+    }();
+    return index;
+}
+
+const char* Missing(std::string_view id) {
+    // Keeps the id alive (Tr returns a pointer) and reports each missing id once.
+    static std::unordered_set<std::string> missing;
+    auto [it, inserted] = missing.emplace(id);
+    if (inserted) std::fprintf(stderr, "[i18n] missing text for \"%s\"\n", it->c_str());
+    return it->c_str();
+}
+
+// The length of the parameter name at text[pos] ('{' then [a-z_]+ then '}'), or 0.
+size_t ParamAt(std::string_view text, size_t pos) {
+    if (text[pos] != '{') return 0;
+    size_t end = pos + 1;
+    while (end < text.size() && (text[end] == '_' || (text[end] >= 'a' && text[end] <= 'z'))) ++end;
+    if (end == pos + 1 || end >= text.size() || text[end] != '}') return 0;
+    return end - pos - 1;
+}
+
+// `text` with each "{name}" replaced by its value (one pass: values are never scanned again);
+// a name without a value stays as written.
+template <typename ValueOf>
+std::string Fill(std::string_view text, const ValueOf& value_of) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t pos = 0; pos < text.size();) {
+        if (const size_t len = ParamAt(text, pos)) {
+            if (const std::string* value = value_of(text.substr(pos + 1, len))) {
+                out += *value;
+                pos += len + 2;
+                continue;
+            }
+        }
+        out += text[pos++];
+    }
+    return out;
+}
+
+// The parameter names of `text` in the order they first appear.
+std::vector<std::string_view> ParamNames(std::string_view text) {
+    std::vector<std::string_view> names;
+    for (size_t pos = 0; pos < text.size(); ++pos) {
+        if (const size_t len = ParamAt(text, pos)) {
+            const std::string_view name = text.substr(pos + 1, len);
+            bool seen = false;
+            for (std::string_view n : names) seen = seen || n == name;
+            if (!seen) names.push_back(name);
+        }
+    }
+    return names;
+}
+
+}  // namespace
+
+const char* LanguageCode(Language language) {
+    return language == Language::ChineseSimplified ? "zh-CN" : "en";
+}
+
+std::optional<Language> ParseLanguage(std::string_view code) {
+    if (code == "en" || code == "en-US" || code == "en-GB") return Language::English;
+    if (code == "zh-CN" || code == "zh" || code == "zh-Hans") return Language::ChineseSimplified;
+    return std::nullopt;
+}
+
+void SetLanguage(Language language) { g_language = language; }
+Language CurrentLanguage() { return g_language; }
+
+const char* TrIn(Language language, std::string_view id) {
+    const auto& index = Index();
+    auto it = index.find(id);
+    if (it == index.end()) return Missing(id);
+    return language == Language::ChineseSimplified ? it->second->zh : it->second->en;
+}
+
+const char* Tr(std::string_view id) { return TrIn(g_language, id); }
+
+bool HasText(std::string_view id) { return Index().count(id) > 0; }
+
+std::string TrFormat(std::string_view id, std::initializer_list<std::string> args) {
+    return TrFormatIn(g_language, id, args);
+}
+
+std::string TrFormatIn(Language language, std::string_view id, std::initializer_list<std::string> args) {
+    const std::vector<std::string_view> names = ParamNames(TrIn(Language::English, id));
+    return Fill(TrIn(language, id), [&](std::string_view name) -> const std::string* {
+        for (size_t i = 0; i < names.size() && i < args.size(); ++i) {
+            if (names[i] == name) return args.begin() + i;
+        }
+        return nullptr;
+    });
+}
+
+std::string Tr(std::string_view id, std::initializer_list<Param> params) {
+    return Fill(Tr(id), [&](std::string_view name) -> const std::string* {
+        for (const Param& param : params) {
+            if (name == param.name) return &param.value;
+        }
+        return nullptr;
+    });
+}
+
+std::string Label(std::string_view id) {
+    std::string label = Tr(id);
+    label += "###";
+    label += id;
+    return label;
+}
+
+void ForEachCatalogText(const std::function<void(const char*)>& fn) {
+    for (const Catalog& catalog : AllCatalogs()) {
+        for (size_t i = 0; i < catalog.size; ++i) {
+            fn(catalog.rows[i].en);
+            fn(catalog.rows[i].zh);
+        }
+    }
+}
+
+}  // namespace crm::ui

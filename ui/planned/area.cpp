@@ -1,0 +1,79 @@
+// The areas not built yet: each registers a PlaceholderPage ("not built yet", and what the area will
+// hold: the catalog's "placeholder.<slug>.<n>" rows), its sidebar entry with a "Soon" badge and its
+// quick-find entries, exactly as a built area registers its page. Building an area moves its
+// Register<Name>Area into ui/<area>/area.cpp and its rows into ui/<area>/catalog.cpp; the list in
+// ui/shell/pages.cpp stays as it is.
+#include <memory>
+
+#include "ui/shell/areas.h"
+#include "ui/shell/placeholder_page.h"
+
+namespace crm::ui {
+
+Catalog PlannedCatalog(const std::string& slug);  // ui/planned/catalog.cpp
+
+namespace {
+
+AreaSpec Planned(const char* slug, Icon icon, const char* keywords, std::vector<SettingSpec> settings) {
+    AreaSpec area;
+    area.slug = slug;
+    area.icon = icon;
+    area.built = false;
+    area.keywords = keywords;
+    area.settings = std::move(settings);
+    area.catalog = PlannedCatalog(area.slug);
+    area.make = [slug = area.slug, icon](const PageServices&) {
+        return std::make_unique<PlaceholderPage>(slug, icon);
+    };
+    return area;
+}
+
+}  // namespace
+
+void RegisterWorkflowArea(AreaRegistry& registry) {
+    registry.Add(
+        Planned("workflow", Icon::Workflow, "workflow process stages sales service 流程 阶段 销售 服务",
+                {
+                    {"workflow.approvals", "quickfind.workflow.approvals", "approval approver 审批 审批人"},
+                    {"workflow.automation", "quickfind.workflow.automation",
+                     "automation rule trigger task reminder 自动化 触发 任务"},
+                }));
+}
+
+void RegisterNotificationsArea(AreaRegistry& registry) {
+    registry.Add(Planned("notifications", Icon::Notifications,
+                         "notifications reminders email sms alerts 通知 提醒 邮件 短信",
+                         {
+                             {"notifications.channels", "quickfind.notifications.channels",
+                              "channel email sms in-app popup 渠道 邮件 短信 弹窗"},
+                         }));
+}
+
+void RegisterReportsArea(AreaRegistry& registry) {
+    registry.Add(
+        Planned("reports", Icon::Reports, "reports analytics dashboard 报表 分析 仪表板",
+                {
+                    {"reports.charts", "quickfind.reports.charts", "chart pivot table list 图表 透视表"},
+                }));
+}
+
+void RegisterDataArea(AreaRegistry& registry) {
+    registry.Add(Planned(
+        "data", Icon::Data, "data backup restore import export cleanup 数据 备份 恢复 导入 导出 清理",
+        {
+            {"data.backup", "quickfind.data.backup", "backup restore 备份 恢复"},
+            {"data.import", "quickfind.data.import", "import export csv 导入 导出"},
+            {"data.duplicates", "quickfind.data.duplicates", "duplicates merge dedupe 重复 合并 去重"},
+        }));
+}
+
+void RegisterIntegrationsArea(AreaRegistry& registry) {
+    registry.Add(Planned(
+        "integrations", Icon::Integrations, "integrations plugins erp api sync 集成 插件 同步",
+        {
+            {"integrations.plugins", "quickfind.integrations.plugins", "plugin app install 插件 应用 安装"},
+            {"integrations.webhooks", "quickfind.integrations.webhooks", "webhook api key token 密钥"},
+        }));
+}
+
+}  // namespace crm::ui

@@ -1,0 +1,98 @@
+// The strings of the areas not built yet, one table per area: the sidebar entry, the page title and
+// description, what the area will hold, quick-find labels. An area that gets built takes its table
+// into its own folder. One row per message id:
+// English, then Simplified Chinese; "{name}" marks a named parameter (ui/kit/i18n.h).
+#include <string>
+
+#include "ui/kit/i18n.h"
+
+namespace crm::ui {
+
+namespace {
+
+const CatalogRow kWorkflow[] = {
+    {"nav.workflow", "Workflow", "工作流程"},
+    {"page.workflow.title", "Workflow", "工作流程"},
+    {"page.workflow.desc", "How work flows: processes, stages, approvals and automation.",
+     "工作如何流转：流程、阶段、审批和自动化。"},
+    {"placeholder.workflow.1", "Sales and service processes with their stages",
+     "销售流程、服务流程及其各个阶段"},
+    {"placeholder.workflow.2", "Stage requirements, entry conditions and allowed transitions",
+     "阶段的必填字段、进入条件和允许的阶段转换"},
+    {"placeholder.workflow.3", "Approval processes with steps and approvers",
+     "包含审批步骤和审批人的审批流程"},
+    {"placeholder.workflow.4", "Automation rules: fill in data, assign tasks, send reminders",
+     "自动化规则：自动填写数据、分配任务、发送提醒"},
+    {"placeholder.workflow.5", "Assign processes to teams and members", "将流程分配给团队和成员"},
+    {"quickfind.workflow.approvals", "Approval processes", "审批流程"},
+    {"quickfind.workflow.automation", "Automation rules", "自动化规则"},
+};
+
+const CatalogRow kNotifications[] = {
+    {"nav.notifications", "Notifications", "通知与提醒"},
+    {"page.notifications.title", "Notifications & Reminders", "通知与提醒"},
+    {"page.notifications.desc", "Who is told what, when, and through which channel.",
+     "在何时、通过何种渠道、向谁发送何种通知。"},
+    {"placeholder.notifications.1", "Schedule reminders and message reminders", "日程提醒和消息提醒"},
+    {"placeholder.notifications.2", "Channels: email, SMS and in-app pop-ups",
+     "通知渠道：电子邮件、短信和应用内弹窗"},
+    {"placeholder.notifications.3", "Frequency, trigger conditions and message content",
+     "提醒频率、触发条件和消息内容"},
+    {"placeholder.notifications.4", "Message templates that quote fields of the record",
+     "可引用记录字段的消息模板"},
+    {"quickfind.notifications.channels", "Notification channels", "通知渠道"},
+};
+
+const CatalogRow kReports[] = {
+    {"nav.reports", "Reports", "报表与分析"},
+    {"page.reports.title", "Reports & Analytics", "报表与分析"},
+    {"page.reports.desc", "What is reported, and how it is shown.", "报表的内容，以及报表的展示方式。"},
+    {"placeholder.reports.1", "Sales, customer and other report types", "销售报表、客户报表等多种报表类型"},
+    {"placeholder.reports.2", "Choose the data source, fields and filters", "选择数据源、字段和筛选条件"},
+    {"placeholder.reports.3", "Show results as a list, a chart or a pivot table",
+     "以列表、图表或数据透视表展示结果"},
+    {"placeholder.reports.4", "Preview, save, open later and export", "预览、保存、稍后查看和导出"},
+    {"quickfind.reports.charts", "Charts and pivot tables", "图表和数据透视表"},
+};
+
+const CatalogRow kData[] = {
+    {"nav.data", "Data", "数据管理"},
+    {"page.data.title", "Data management", "数据管理"},
+    {"page.data.desc", "Backups, imports and exports, and keeping data clean.",
+     "备份、导入导出，以及保持数据整洁。"},
+    {"placeholder.data.1", "Back up and restore the whole workspace", "备份和恢复整个工作区"},
+    {"placeholder.data.2", "Import and export data, with field mapping and an error report",
+     "导入和导出数据，支持字段映射和错误报告"},
+    {"placeholder.data.3", "Find and merge duplicates; clean up data", "查找并合并重复数据；清理数据"},
+    {"placeholder.data.4", "Recover deleted records from the recycle bin", "从回收站恢复已删除的记录"},
+    {"quickfind.data.backup", "Backup and restore", "备份与恢复"},
+    {"quickfind.data.import", "Import and export", "导入与导出"},
+    {"quickfind.data.duplicates", "Duplicates and merge", "重复数据与合并"},
+};
+
+const CatalogRow kIntegrations[] = {
+    {"nav.integrations", "Integrations", "集成与插件"},
+    {"page.integrations.title", "Integrations & Plugins", "集成与插件"},
+    {"page.integrations.desc", "Connections to other systems, and plugins.", "与其他系统的连接，以及插件。"},
+    {"placeholder.integrations.1", "Connect ERP and other third-party systems to share and sync data",
+     "连接 ERP 和其他第三方系统，共享并同步数据"},
+    {"placeholder.integrations.2", "Webhooks and API keys", "Webhook 与 API 密钥"},
+    {"placeholder.integrations.3", "Install and configure plugins and apps", "安装和配置插件与应用"},
+    {"placeholder.integrations.4", "Export the whole configuration as JSON, compare it and re-apply it",
+     "将全部配置导出为 JSON，进行比较并重新应用"},
+    {"quickfind.integrations.plugins", "Plugins", "插件"},
+    {"quickfind.integrations.webhooks", "Webhooks and API keys", "Webhook 与 API 密钥"},
+};
+
+}  // namespace
+
+Catalog PlannedCatalog(const std::string& slug) {
+    if (slug == "workflow") return Catalog(kWorkflow);
+    if (slug == "notifications") return Catalog(kNotifications);
+    if (slug == "reports") return Catalog(kReports);
+    if (slug == "data") return Catalog(kData);
+    if (slug == "integrations") return Catalog(kIntegrations);
+    return {};
+}
+
+}  // namespace crm::ui

@@ -1,0 +1,95 @@
+// The settings console: a full-window layout with a top bar (workspace, acting user, save
+// state, language, theme, size, quick find), a sidebar of the registered settings areas
+// (ui/shell/areas.h), a banner for startup problems and the current area's page. It redraws from
+// the core each frame and keeps only view state.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/kit/i18n.h"
+#include "ui/shell/areas.h"
+#include "ui/shell/page.h"
+#include "ui/shell/quick_find.h"
+#include "ui/shell/test_hooks.h"
+#include "ui/shell/theme.h"
+#include "ui/shell/unsaved_guard.h"
+#include "ui/shell/workspace_loader.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+class Appearance;
+class Platform;
+
+/// How the console starts.
+struct ConsoleOptions {
+    StartupNotice notice;              ///< shown as a banner until dismissed
+    std::optional<Language> language;  ///< overrides the saved preference (--lang)
+};
+
+/// The console over one open workspace.
+class Console {
+public:
+    Console(Workspace& workspace, Platform& platform, ConsoleOptions options = {});
+
+    /// Draws one frame (between ImGui::NewFrame and ImGui::Render) and publishes the test snapshot.
+    void Draw(const Appearance& appearance);
+
+    /// The theme and UI size the host applies before the next frame.
+    Theme theme() const { return theme_; }
+    float ui_scale() const { return ui_scale_; }
+    /// The slug of the area shown ("company", ...).
+    const std::string& page() const { return page_; }
+    /// "<company> — CRM System Settings", for the window or tab title.
+    std::string WindowTitle() const;
+
+private:
+    void DrawTopBar(const PageContext& ctx, float height);
+    float DrawBanner(const PageContext& ctx, float top);
+    float DrawViewAsBanner(const PageContext& ctx, float top);
+    void DrawUserMenu();
+    void DrawSidebar(const PageContext& ctx, float top, float width);
+    void DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size);
+    void HandleShortcuts();
+
+    /// Goes to a page (and a setting on it); leaving the page asks first when it holds edits.
+    void RequestNavigate(const std::string& page, const std::string& setting = {});
+    void NavigateNow(const std::string& page, const std::string& setting);
+    /// The page of an area (nullptr for an unknown slug).
+    Page* PageOf(const std::string& slug);
+    /// The edits the page shown holds (nullptr for pages without a draft).
+    Editable* PageEdits();
+    void SetLanguage(Language language);
+    void SetTheme(Theme theme);
+    void SetUiScale(float scale);
+    void RefreshCounts();
+    /// The company's name, re-read when the workspace changed (the top bar, the window title).
+    const std::string& CompanyName() const;
+    void PublishState();
+
+    Workspace& workspace_;
+    Platform& platform_;
+    StartupNotice notice_;
+    bool banner_dismissed_ = false;
+    TestHooks hooks_;
+    uint64_t frame_ = 0;
+
+    Theme theme_ = Theme::Light;
+    float ui_scale_ = 1.0f;
+    std::string page_;  ///< the area shown: the first registered until the user goes elsewhere
+
+    UnsavedGuard guard_;  ///< the one unsaved-changes question; pages hold a reference to it
+    std::vector<std::unique_ptr<Page>> pages_;  ///< one per registered area, in the same order
+    std::string view_as_filter_;
+    QuickFind quick_find_;
+
+    uint64_t counted_change_ = UINT64_MAX;
+    int64_t audit_total_ = 0;
+    mutable uint64_t named_change_ = UINT64_MAX;
+    mutable std::string company_name_;
+};
+
+}  // namespace crm::ui

@@ -1,0 +1,67 @@
+// What every settings page shares: the acting user, the per-frame context a page draws with, the
+// edits it may hold, and the Page interface the console drives (pages register in ui/shell/areas.h).
+#pragma once
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+struct ImFont;
+
+namespace crm::ui {
+
+/// The built-in administrator (the acting user unless "View as" picked another).
+constexpr const char* kAdminUser = "admin";
+/// The user every change is made as and every list is read as: the console holds it ("View as").
+const std::string& ActingUser();
+void SetActingUser(const std::string& username);
+
+/// Edits a page or panel holds until they are saved (the company form, a record form, a layout
+/// draft). Whatever would drop them asks first through the UnsavedGuard (ui/shell/unsaved_guard.h).
+class Editable {
+public:
+    virtual ~Editable() = default;
+    /// Whether there is anything not saved yet.
+    virtual bool dirty() const = 0;
+    /// Whether a save can succeed as things stand (false: the question says to fix or discard).
+    virtual bool CanSave() { return true; }
+    /// Saves as the acting user; false when refused (the page shows why, and stays).
+    virtual bool Save() = 0;
+    /// Drops the edits: the saved state is shown again.
+    virtual void Discard() = 0;
+    /// What holds the edits, in the current language, to complete "Changes to {what} are not saved".
+    virtual std::string UnsavedSummary() const = 0;
+};
+
+/// What a page needs to draw one frame.
+struct PageContext {
+    float scale = 1.0f;  ///< DPI scale x UI scale: multiply every size by it
+    ImFont* title_font = nullptr;
+    ImFont* heading_font = nullptr;
+    ImFont* small_font = nullptr;
+    double time = 0.0;  ///< ImGui time in seconds (animations)
+    /// Goes to another area's page by its slug ("audit"), asking first when edits would be lost.
+    std::function<void(const std::string& slug)> navigate;
+};
+
+/// The page of one settings area, as the console drives it. An area registers a factory for it
+/// (ui/shell/areas.h); the console makes one of each at start and keeps them while it runs.
+class Page {
+public:
+    virtual ~Page() = default;
+    /// Draws the page below the console's title and description, into the available region.
+    virtual void Draw(const PageContext& ctx) = 0;
+    /// Arriving at the page: `setting` is the quick-find entry chosen ("page.<slug>" or one of the
+    /// area's settings), empty from the sidebar; `now` is the ImGui time (highlights fade from it).
+    virtual void Open(const std::string& setting, double now) {
+        (void)setting;
+        (void)now;
+    }
+    /// Called every frame before drawing, shown or not (a page re-reads what changed).
+    virtual void Refresh() {}
+    /// The edits the page holds, for the unsaved-changes question (nullptr: none).
+    virtual Editable* edits() { return nullptr; }
+    /// Adds the page's part to the test snapshot (window.__crm_ui), every frame.
+    virtual void Publish(nlohmann::json& state) const { (void)state; }
+};
+
+}  // namespace crm::ui

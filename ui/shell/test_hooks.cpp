@@ -1,0 +1,105 @@
+#include "ui/shell/test_hooks.h"
+
+#include <cmath>
+
+#include "ui/shell/platform.h"
+
+namespace crm::ui {
+
+namespace {
+
+TestHooks* g_active = nullptr;
+constexpr uint64_t kRepublishFrames = 30;
+
+double Round1(float v) { return std::round(static_cast<double>(v) * 10.0) / 10.0; }
+
+}  // namespace
+
+void TestHooks::BeginFrame(float coordinate_scale) {
+    scale_ = coordinate_scale > 0.0f ? coordinate_scale : 1.0f;
+    state_ = nlohmann::json::object();
+    items_ = nlohmann::json::object();
+    offscreen_ = nlohmann::json::object();
+    form_ = nlohmann::json::object();
+    errors_ = nlohmann::json::object();
+}
+
+void TestHooks::MarkItem(std::string_view id) {
+    if (!ImGui::IsItemVisible()) {
+        MarkOffscreen(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
+        return;
+    }
+    MarkClickable(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
+}
+
+void TestHooks::MarkClickable(std::string_view id, ImVec2 min, ImVec2 size) {
+    // Clickable means its centre is inside the window's visible area: a half-scrolled-out field
+    // counts as offscreen.
+    const ImVec2 centre(min.x + size.x * 0.5f, min.y + size.y * 0.5f);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 clip_min = draw->GetClipRectMin();
+    const ImVec2 clip_max = draw->GetClipRectMax();
+    if (centre.x < clip_min.x || centre.x > clip_max.x || centre.y < clip_min.y || centre.y > clip_max.y) {
+        MarkOffscreen(id, min, size);
+        return;
+    }
+    MarkRect(id, min, size);
+}
+
+void TestHooks::MarkOffscreen(std::string_view id, ImVec2 min, ImVec2 size) {
+    offscreen_[std::string(id)] = {Round1(min.x / scale_), Round1(min.y / scale_), Round1(size.x / scale_),
+                                   Round1(size.y / scale_)};
+}
+
+void TestHooks::MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
+    items_[std::string(id)] = {Round1(min.x / scale_), Round1(min.y / scale_), Round1(size.x / scale_),
+                               Round1(size.y / scale_)};
+}
+
+void TestHooks::SetForm(std::string_view id, nlohmann::json value) {
+    form_[std::string(id)] = std::move(value);
+}
+
+void TestHooks::SetError(std::string_view id, std::string message) {
+    errors_[std::string(id)] = std::move(message);
+}
+
+void TestHooks::EndFrame(Platform& platform, uint64_t frame) {
+    nlohmann::json snapshot = state_;
+    snapshot["items"] = std::move(items_);
+    snapshot["offscreen"] = std::move(offscreen_);
+    snapshot["form"] = std::move(form_);
+    snapshot["errors"] = std::move(errors_);
+    // Replace invalid UTF-8 (a half-pasted character) instead of throwing.
+    std::string body = snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (published_once_ && body == last_published_ && frame - last_frame_ < kRepublishFrames) return;
+    last_published_ = std::move(body);
+    last_frame_ = frame;
+    published_once_ = true;
+    snapshot["frame"] = frame;
+    platform.PublishUiState(snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void SetActiveTestHooks(TestHooks* hooks) { g_active = hooks; }
+
+void MarkItem(std::string_view id) {
+    if (g_active) g_active->MarkItem(id);
+}
+
+void MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
+    if (g_active) g_active->MarkRect(id, min, size);
+}
+
+void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size) {
+    if (g_active) g_active->MarkClickable(id, min, size);
+}
+
+void PublishForm(std::string_view id, nlohmann::json value) {
+    if (g_active) g_active->SetForm(id, std::move(value));
+}
+
+void PublishError(std::string_view id, std::string message) {
+    if (g_active) g_active->SetError(id, std::move(message));
+}
+
+}  // namespace crm::ui

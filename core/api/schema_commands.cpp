@@ -269,7 +269,7 @@ Result<json> RulesDeleteCmd(Call& call) {
 }
 
 Result<json> RulesTestCmd(Call& call) {
-    auto r = call.workspace.records().TestRule(call.Str("object"), call.Str("condition"),
+    auto r = call.workspace.records().TestRule(call.actor, call.Str("object"), call.Str("condition"),
                                                std::clamp(call.Int("limit", 20), 0, 1000));
     if (!r.ok()) return r.error();
     json examples = json::array();

@@ -44,11 +44,6 @@ Result<RuleTestResult> RecordService::TestRule(const std::string& actor, std::st
     return RunRuleTest(actor, *policy_, object, condition, examples);
 }
 
-Result<RuleTestResult> RecordService::TestRule(std::string_view object, std::string_view condition,
-                                               int examples) {
-    return RunRuleTest("", full_access_, object, condition, examples);
-}
-
 Result<RuleTestResult> RecordService::RunRuleTest(const std::string& actor, const AccessPolicy& policy,
                                                   std::string_view object, std::string_view condition,
                                                   int examples) {
@@ -131,11 +126,6 @@ Result<Value> RecordService::EvalFormula(const std::string& actor, std::string_v
                                          std::string_view text, int64_t id, const json& values) {
     if (IsBlank(actor)) return NoActor();
     return RunEval(actor, *policy_, object, text, id, values);
-}
-
-Result<Value> RecordService::EvalFormula(std::string_view object, std::string_view text, int64_t id,
-                                         const json& values) {
-    return RunEval("", full_access_, object, text, id, values);
 }
 
 Result<Value> RecordService::RunEval(const std::string& actor, const AccessPolicy& policy,

@@ -325,11 +325,6 @@ public:
     /// a formula that reads a field the actor cannot read is refused ("records.field_not_readable").
     Result<formula::Value> EvalFormula(const std::string& actor, std::string_view object,
                                        std::string_view text, int64_t id, const nlohmann::json& values);
-    /// The same without an actor: every record and field, no access check. Only for callers that act as
-    /// the system; a command or the console runs as a user and calls the forms above.
-    Result<RuleTestResult> TestRule(std::string_view object, std::string_view condition, int examples = 20);
-    Result<formula::Value> EvalFormula(std::string_view object, std::string_view text, int64_t id,
-                                       const nlohmann::json& values);
 
     // List views, saved per user (not audited: they are personal).
     std::vector<ListView> ListViews(std::string_view object, const std::string& owner);

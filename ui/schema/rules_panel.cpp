@@ -195,7 +195,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     // Test this rule: what it would refuse among the stored records.
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     if (SecondaryButton(Label("rule.editor.test").c_str(), !draft_.condition.empty() && !formula_.error())) {
-        Result<RuleTestResult> result = workspace_.records().TestRule(object.api_name, draft_.condition, 20);
+        Result<RuleTestResult> result = workspace_.records().TestRule(ActingUser(), object.api_name, draft_.condition, 20);
         if (result.ok()) {
             test_ = result.value();
             test_error_.clear();

@@ -363,11 +363,11 @@ public:
     /// Bumped by every committed configuration change.
     uint64_t version() const { return version_; }
 
-    /// The effective model in memory (internal to access.cpp; public so its helpers can name it).
+    /// The effective model in memory (access/internal.h; public so the helpers there can name it).
     struct Snapshot;
-    /// The rows of the kept tables (internal to access.cpp).
+    /// The rows of the kept tables (access/internal.h).
     struct KeptRows;
-    /// A user or a team as the holder of permission sets (internal to access.cpp).
+    /// A user or a team as the holder of permission sets (grants.cpp).
     struct PermsetHolder;
 
 private:

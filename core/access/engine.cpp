@@ -5,7 +5,6 @@
 #include "access/internal.h"
 #include "access/owner_index.h"
 #include "common/text.h"
-#include "demo/demo_company.h"
 #include "storage/database.h"
 
 namespace crm {
@@ -53,7 +52,7 @@ public:
 
 private:
     uint8_t FieldBits(const std::string& user, const ObjectDef& object, const FieldDef& field) const {
-        if (user == kDemoActor) return kFieldRead | kFieldEdit;
+        if (IsSystemActor(user)) return kFieldRead | kFieldEdit;
         const Snapshot& s = service_.Snap();
         const int u = s.setup_mode ? s.admin : s.User(user);
         const int o = s.Object(object.api_name);
@@ -195,7 +194,7 @@ template <class OwnerOf>
 AccessDecision AccessService::DecideWith(std::string_view username, ObjectAction action,
                                          std::string_view object, int64_t record_id,
                                          const OwnerOf& owner_of) {
-    if (username == kDemoActor) return AccessDecision{true, AccessLevel::Full};
+    if (IsSystemActor(username)) return AccessDecision{true, AccessLevel::Full};
     const Snapshot& s = Snap();
     const int u = s.setup_mode ? s.admin : s.User(username);
     const int o = s.Object(object);
@@ -250,10 +249,12 @@ AccessExplanation AccessService::Explain(std::string_view username, ObjectAction
                                          std::string_view object, int64_t record_id) {
     AccessExplanation out;
     auto add = [&](Reason r) { out.reasons.push_back(std::move(r)); };
-    if (username == kDemoActor) {
+    if (IsSystemActor(username)) {
         out.decision = {true, AccessLevel::Full};
-        add(MakeReason("access.system_actor", {}, "The demo generator acts with full rights.",
-                       "演示数据生成器拥有全部权限。"));
+        add(MakeReason(
+            "access.system_actor", {},
+            "The system actor (the core itself: the demo generator, migrations) acts with full rights.",
+            "系统操作者（核心自身：演示数据生成器、迁移）拥有全部权限。"));
         return out;
     }
     const Snapshot& s = Snap();
@@ -393,7 +394,7 @@ Result<ObjectFieldAccess> AccessService::FieldAccessOf(PermissionSetKind kind, s
 }
 
 bool AccessService::HasSystemPermission(std::string_view username, SystemPermission permission) {
-    if (username == kDemoActor) return true;
+    if (IsSystemActor(username)) return true;
     const Snapshot& s = Snap();
     const int u = s.setup_mode ? s.admin : s.User(username);
     if (u < 0 || !s.users[static_cast<size_t>(u)].active) return false;
@@ -404,7 +405,7 @@ bool AccessService::HasSystemPermission(std::string_view username, SystemPermiss
 Status AccessService::CheckActor(std::string_view actor) {
     if (IsBlank(actor))
         return MakeError("auth.no_actor", "Say who makes the change: the acting user is missing.", "as");
-    if (actor == kDemoActor) return Status::Ok();
+    if (IsSystemActor(actor)) return Status::Ok();
     const Snapshot& s = Snap();
     if (s.setup_mode) return Status::Ok();
     const int u = s.User(actor);
@@ -431,7 +432,7 @@ Result<RecordFilter> AccessService::VisibleRecords(std::string_view username, co
                                                    int first_param) {
     RecordFilter none;
     none.sql = "0";
-    if (username == kDemoActor) return RecordFilter{};
+    if (IsSystemActor(username)) return RecordFilter{};
     const Snapshot& s = Snap();
     const int u = s.setup_mode ? s.admin : s.User(username);
     const int o = s.Object(object.api_name);

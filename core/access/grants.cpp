@@ -51,6 +51,29 @@ Result<PermissionSet> AccessService::GetPermissionSet(PermissionSetKind kind, st
     return SetIdOf(kind, name).error();
 }
 
+bool AccessService::ProfileExists(std::string_view name) const {
+    return SetIdOf(PermissionSetKind::Profile, name).ok();
+}
+
+std::vector<std::string> AccessService::ProfilesCreatingWithoutRead(std::string_view object,
+                                                                    std::string_view field) {
+    std::vector<std::string> out;
+    const Snapshot& s = Snap();
+    const int o = s.Object(object);
+    if (o < 0) return out;
+    const ObjectDef& def = *s.objects[static_cast<size_t>(o)].def;
+    for (size_t f = 0; f < def.fields.size(); ++f) {
+        if (!Same(def.fields[f].api_name, field)) continue;
+        for (const Snapshot::Set& set : s.sets) {
+            if (set.kind == PermissionSetKind::Profile &&
+                (set.objects[static_cast<size_t>(o)] & kObjCreate) &&
+                !(set.fields[static_cast<size_t>(o)][f] & kFieldRead))
+                out.push_back(set.name);
+        }
+    }
+    return out;
+}
+
 Result<PermissionSet> AccessService::CreatePermissionSet(const std::string& actor, PermissionSetKind kind,
                                                          const std::string& name,
                                                          const std::string& description,
@@ -113,6 +136,24 @@ Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSe
             return MakeError("access.builtin",
                              "The System Administrator profile is built in and cannot be deleted.",
                              "profile");
+        // The old value holds the grants and who held the set, so the trail can restore both.
+        Result<PermissionSet> held = GetPermissionSet(kind, name);
+        if (!held.ok()) return held.error();
+        json old = ToJson(*held);
+        const std::pair<const char*, const char*> holders[] = {
+            {"users",
+             "SELECT u.username FROM access_user_permset l JOIN access_user u ON u.id = l.user_id "
+             "WHERE l.set_id = ?1 UNION SELECT username FROM access_user WHERE profile_id = ?1 ORDER BY 1"},
+            {"teams",
+             "SELECT t.name FROM access_team_permset l JOIN access_team t ON t.id = l.team_id WHERE l.set_id "
+             "= ?1 "
+             "ORDER BY 1"}};
+        for (const auto& [key, sql] : holders) {
+            old[key] = json::array();
+            Statement st = db_.Prepare(sql);
+            st.Bind(1, *id);
+            while (st.Step()) old[key].push_back(st.Text(0));
+        }
         for (const char* sql : {"DELETE FROM access_object_perm WHERE set_id = ?1",
                                 "DELETE FROM access_field_perm WHERE set_id = ?1",
                                 "DELETE FROM access_system_perm WHERE set_id = ?1",
@@ -124,7 +165,7 @@ Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSe
             if (Status s = st.Run(); !s.ok()) return s;
         }
         return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", "delete",
-                     std::string(KindText(kind)) + "." + std::string(name), std::string(name), nullptr);
+                     std::string(KindText(kind)) + "." + std::string(name), std::move(old), nullptr);
     });
 }
 

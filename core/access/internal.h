@@ -25,6 +25,11 @@ namespace access_detail {
 
 // [SECTION] Names
 
+/// The id of the built-in administrator the access migration creates with the workspace (its owner while
+/// active; the only user in setup mode). Ids are not reused while the table holds a row, and the lock-out
+/// rule keeps one.
+constexpr int64_t kBuiltInAdminId = 1;
+
 extern const char* const kSystemNames[kSystemPermissionCount];     ///< as stored ("manage_users", ...)
 extern const char* const kSystemLabelsEn[kSystemPermissionCount];  ///< "Manage Users", ...
 extern const char* const kObjectPermNames[6];                      ///< "read", "create", ... by bit
@@ -98,7 +103,7 @@ struct AccessService::Snapshot {
     uint64_t access_version = 0;
     uint64_t schema_version = 0;
     bool setup_mode = false;  ///< only the built-in admin exists: every actor acts as it
-    int admin = -1;
+    int admin = -1;  ///< the built-in administrator (kBuiltInAdminId), whatever its name; -1 once deleted
 
     struct Set {
         int64_t id = 0;
@@ -248,6 +253,15 @@ Result<KeptRows> ReadKeptRows(Database& db);
 Status SyncKeptRows(Database& db, const KeptRows& before, const KeptRows& after);
 
 // [SECTION] Changes
+
+/// The sharing rules that name the group (as owner group or as whom they share with), as
+/// "Object.Rule": what deleting a user or a team must not take away silently.
+std::vector<std::string> RulesNaming(const AccessService& access, ShareGroup::Kind kind,
+                                     std::string_view name);
+/// "access.in_sharing_rules" for deleting the user or team `name` (`what`, the argument `field`) that
+/// `rules` name.
+Error InSharingRules(const char* what, const char* field, std::string_view name,
+                     const std::vector<std::string>& rules);
 
 /// Inserts or deletes one (a, b) row of a link table.
 Status Link(Database& db, const char* table, const char* a_col, const char* b_col, int64_t a, int64_t b,

@@ -110,10 +110,14 @@ Status AccessService::DeleteRole(const std::string& actor, std::string_view role
                                  " sharing rules: move them (or delete the rules) first.",
                              "role");
         }
+        json old;  // the role with its parent: all it holds once it has no users, children or rules
+        for (const Role& r : Roles()) {
+            if (r.id == *id) old = ToJson(r);
+        }
         Statement del = db_.Prepare("DELETE FROM access_role WHERE id = ?1");
         del.Bind(1, *id);
         if (Status s = del.Run(); !s.ok()) return s;
-        return Audit(actor, "roles", "delete", "role." + std::string(role), std::string(role), nullptr);
+        return Audit(actor, "roles", "delete", "role." + std::string(role), std::move(old), nullptr);
     });
 }
 
@@ -157,18 +161,28 @@ Result<Team> AccessService::CreateTeam(const std::string& actor, const std::stri
 Status AccessService::DeleteTeam(const std::string& actor, std::string_view team) {
     Result<int64_t> id = IdOf("access_team", team, "team", "team");
     if (!id.ok()) return id.error();
+    // Membership is Manage Users, but the team's permission sets go with it: assigning those needs Manage
+    // Roles and Permissions, and so does taking them away.
+    if (Status s = Require(actor, SystemPermission::ManageRolesAndPermissions); !s.ok()) return s;
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
-        for (const char* sql :
-             {"DELETE FROM access_team_member WHERE team_id = ?1",
-              "DELETE FROM access_team_permset WHERE team_id = ?1",
-              "DELETE FROM access_sharing_rule WHERE (owned_kind = 'team' AND owned_id = ?1) OR "
-              "(share_kind = 'team' AND share_id = ?1)",
-              "DELETE FROM access_team WHERE id = ?1"}) {
+        json old;  // members and permission sets, so the trail can restore the team
+        std::string name(team);
+        for (const Team& t : Teams()) {
+            if (t.id == *id) {
+                old = ToJson(t);
+                name = t.name;
+            }
+        }
+        if (std::vector<std::string> rules = RulesNaming(*this, ShareGroup::Kind::Team, name); !rules.empty())
+            return InSharingRules("team", "team", name, rules);
+        for (const char* sql : {"DELETE FROM access_team_member WHERE team_id = ?1",
+                                "DELETE FROM access_team_permset WHERE team_id = ?1",
+                                "DELETE FROM access_team WHERE id = ?1"}) {
             Statement st = db_.Prepare(sql);
             st.Bind(1, *id);
             if (Status s = st.Run(); !s.ok()) return s;
         }
-        return Audit(actor, "teams", "delete", "team." + std::string(team), std::string(team), nullptr);
+        return Audit(actor, "teams", "delete", "team." + std::string(team), std::move(old), nullptr);
     });
 }
 

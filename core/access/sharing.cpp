@@ -143,6 +143,10 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
     if (!share_id.ok()) return share_id.error();
     const std::string api = (*o)->api_name;
     ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
+        json replaced = nullptr;  // the rule this one replaces, for the audit trail
+        for (const SharingRule& r : SharingRules(api)) {
+            if (Same(r.name, rule.name)) replaced = ToJson(r);
+        }
         Statement up = db_.Prepare(
             "INSERT INTO access_sharing_rule(object, name, owned_kind, owned_id, criteria, share_kind, "
             "share_id, level) "
@@ -160,11 +164,11 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
         if (Status s = up.Run(); !s.ok()) return s;
         SharingRule saved = rule;
         saved.object = api;
-        return Audit(actor, "sharing", "save_rule", "sharing." + api + "." + rule.name, nullptr,
+        return Audit(actor, "sharing", "save_rule", "sharing." + api + "." + rule.name, std::move(replaced),
                      ToJson(saved));
     }));
     for (SharingRule& r : SharingRules(api)) {
-        if (r.name == rule.name) return r;
+        if (Same(r.name, rule.name)) return r;  // names are case-insensitive: a replaced rule keeps its own
     }
     return MakeError("internal", "The saved rule was not found.");
 }
@@ -194,4 +198,30 @@ Status AccessService::DeleteSharingRule(const std::string& actor, std::string_vi
                      std::string(name), nullptr);
     });
 }
+namespace access_detail {
+
+std::vector<std::string> RulesNaming(const AccessService& access, ShareGroup::Kind kind,
+                                     std::string_view name) {
+    std::vector<std::string> out;
+    for (const SharingRule& r : access.SharingRules()) {
+        const bool owned = r.owned_by && r.owned_by->kind == kind && Same(r.owned_by->name, name);
+        const bool shared = r.share_with.kind == kind && Same(r.share_with.name, name);
+        if (owned || shared) out.push_back(r.object + "." + r.name);
+    }
+    return out;
+}
+
+Error InSharingRules(const char* what, const char* field, std::string_view name,
+                     const std::vector<std::string>& rules) {
+    std::string list;
+    for (const std::string& r : rules) list += (list.empty() ? "" : ", ") + r;
+    return MakeError("access.in_sharing_rules",
+                     std::string(rules.size() == 1 ? "The sharing rule " : "The sharing rules ") + list +
+                         (rules.size() == 1 ? " names" : " name") + " the " + what + " " + Q(name) +
+                         ": delete or change " + (rules.size() == 1 ? "it" : "them") + " first.",
+                     field);
+}
+
+}  // namespace access_detail
+
 }  // namespace crm

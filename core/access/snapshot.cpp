@@ -194,7 +194,7 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
         s->grants.push_back(std::move(g));
     }
     if (s->grants.empty()) s->grants.emplace_back();
-    s->admin = s->User("admin");
+    if (auto it = s->user_by_id.find(kBuiltInAdminId); it != s->user_by_id.end()) s->admin = it->second;
     s->setup_mode = s->users.size() == 1 && s->admin == 0;
     {
         Statement st = db.Prepare("SELECT object, owd, hierarchies, team_access FROM access_object_sharing");

@@ -44,6 +44,12 @@ Status CheckUserFields(const User& u) {
                 Q(u.username) + ".",
             "username");
     }
+    if (Same(u.username, kSystemActor)) {
+        return MakeError(
+            "access.username_reserved",
+            Q(u.username) + " is the name of the system actor (the core itself); choose another.",
+            "username");
+    }
     if (IsBlank(u.full_name))
         return MakeError("access.invalid_full_name", "The full name is required.", "full_name");
     if (!ValidEmail(u.email))
@@ -234,16 +240,26 @@ Status AccessService::DeleteUser(const std::string& actor, std::string_view user
                     " records: deactivate the user, or transfer the records to another user first.",
                 "username");
         }
+        if (std::vector<std::string> rules = RulesNaming(*this, ShareGroup::Kind::User, u->username);
+            !rules.empty())
+            return InSharingRules("user", "username", u->username, rules);
+        // The old value holds what goes with the user (teams and permission sets are in ToJson), and whose
+        // manager the user was, so the trail can restore it.
+        json old = ToJson(*u);
+        old["direct_reports"] = json::array();
+        Statement reports = db_.Prepare(
+            "SELECT username FROM access_user WHERE manager_id = ?1 ORDER BY username COLLATE NOCASE");
+        reports.Bind(1, u->id);
+        while (reports.Step()) old["direct_reports"].push_back(reports.Text(0));
         for (const char* sql : {"UPDATE access_user SET manager_id = NULL WHERE manager_id = ?1",
                                 "DELETE FROM access_team_member WHERE user_id = ?1",
                                 "DELETE FROM access_user_permset WHERE user_id = ?1",
-                                "DELETE FROM access_sharing_rule WHERE share_kind = 'user' AND share_id = ?1",
                                 "DELETE FROM access_user WHERE id = ?1"}) {
             Statement st = db_.Prepare(sql);
             st.Bind(1, u->id);
             if (Status s = st.Run(); !s.ok()) return s;
         }
-        return Audit(actor, "users", "delete", "user." + u->username, ToJson(*u), nullptr);
+        return Audit(actor, "users", "delete", "user." + u->username, std::move(old), nullptr);
     });
 }
 
@@ -277,4 +293,18 @@ Result<int64_t> AccessService::TransferRecords(const std::string& actor, std::st
     }));
     return moved;
 }
+std::string AccessService::WorkspaceOwner() {
+    const Snapshot& s = Snap();
+    auto owner_like = [&](int u) {
+        const Snapshot::UserInfo& user = s.users[static_cast<size_t>(u)];
+        return user.active && (s.grants[static_cast<size_t>(user.grants)].system &
+                               (1u << static_cast<int>(SystemPermission::ManageUsers)));
+    };
+    if (s.admin >= 0 && owner_like(s.admin)) return s.users[static_cast<size_t>(s.admin)].username;
+    for (size_t u = 0; u < s.users.size(); ++u) {  // in id order: the oldest first
+        if (owner_like(static_cast<int>(u))) return s.users[u].username;
+    }
+    return {};  // unreachable while the lock-out rule holds
+}
+
 }  // namespace crm

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 
+#include "access/policy.h"
 #include "common/result.h"
 
 namespace crm {
@@ -19,8 +20,8 @@ struct DemoOptions {
     bool large_organization = false;
 };
 
-/// The actor recorded for changes the generator makes.
-constexpr const char* kDemoActor = "demo";
+/// The generator acts as the core's system actor (access/policy.h); the old name stays for its callers.
+constexpr const char* kDemoActor = kSystemActor;
 
 /// Fills an empty workspace. Uses its own PRNG (not <random> distributions, which differ
 /// between libstdc++ and libc++), so native and wasm builds produce the same company.

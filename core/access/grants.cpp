@@ -145,9 +145,8 @@ Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSe
              "SELECT u.username FROM access_user_permset l JOIN access_user u ON u.id = l.user_id "
              "WHERE l.set_id = ?1 UNION SELECT username FROM access_user WHERE profile_id = ?1 ORDER BY 1"},
             {"teams",
-             "SELECT t.name FROM access_team_permset l JOIN access_team t ON t.id = l.team_id WHERE l.set_id "
-             "= ?1 "
-             "ORDER BY 1"}};
+             "SELECT t.name FROM access_team_permset l JOIN access_team t ON t.id = l.team_id "
+             "WHERE l.set_id = ?1 ORDER BY 1"}};
         for (const auto& [key, sql] : holders) {
             old[key] = json::array();
             Statement st = db_.Prepare(sql);

@@ -12,8 +12,11 @@
 //   profile. While it is the ONLY user (a fresh workspace, "setup mode"), every named actor acts as that
 //   administrator, so a workspace used by one person (and the tests of other areas) keeps working. As soon
 //   as a second user exists, an actor must be an existing active user (else "access.unknown_user").
-//   The demo generator's actor "demo" (kDemoActor) is a system actor with full rights; it cannot be used
-//   through the command API.
+//   The workspace's owner (WorkspaceOwner: as whom a request without "as" runs) is the built-in
+//   administrator, known by its id (1) so renaming it changes nothing; when it is inactive or no longer
+//   holds Manage Users, the oldest active user holding Manage Users (the lock-out rule keeps one). The
+//   system actor (kSystemActor, access/policy.h) acts with full rights for the core itself; no user may
+//   take its name ("access.username_reserved").
 // - Field permissions inside one profile or permission set: an explicit field row wins; a field without a
 //   row follows the container's object permission (object Read gives field Read, object Edit gives field
 //   Edit), so a new field is visible to those who can read its object until an administrator restricts it.
@@ -23,13 +26,23 @@
 //   need Full; Edit needs Edit; Read needs Read. Hierarchy applies to owners only (not to shares).
 // - Enforcement: records (get, list, create, update, delete, history) through AccessPolicy inside
 //   RecordService; the company profile, the schema and the audit trail check the actor themselves through
-//   the Authorizer (access/authorizer.h) the Workspace gives them, so the console (a C++ caller) and the
+//   the Authorizer (access/policy.h) the Workspace gives them, so the console (a C++ caller) and the
 //   command API meet one rule; the directory and sharing changes check in Apply():
 //     company.update, objects/fields/layouts/rules.*  Customize Schema (the company profile is setup
 //                                                      data an administrator customises)
-//     users.*, teams.* membership                      Manage Users
+//     users.*, teams.create, teams.* membership        Manage Users
+//     teams.delete                                     Manage Users and Manage Roles and Permissions (a team
+//                                                      holds permission sets, which only the latter assigns)
 //     roles.*, profiles.*, permsets.*, sharing.*       Manage Roles and Permissions
 //     audit.list (AuditLog::List with a viewer)         View Setup Audit Trail
+// - Deletes leave what they removed in the audit entry's old value, so the trail alone can restore it: a
+//   profile or permission set its grants (ToJson) and the users and teams holding it; a role its name and
+//   parent; a team its description, members and permission sets; a user ToJson(User). Replacing a sharing
+//   rule records the rule it replaced.
+// - A user or a team that a sharing rule names (as owner group or as whom it shares with) is not deleted:
+//   "access.in_sharing_rules" lists the rules ("Opportunity.Big_deals"), as deleting a role with rules
+//   already is refused; the administrator deletes or changes the rules first, each with its own entry.
+//   Nothing disappears from the sharing model without an audit entry of its own.
 // - Kept: each configuration change builds the in-memory snapshot (effective permissions per user, the role
 //   tree, teams, sharing rules) in its transaction, and brings the tables SQL reads up to date with it:
 //   access_role_closure(ancestor, descendant, depth) and access_group_member(group_id, user_id) for role /
@@ -49,7 +62,7 @@
 #include <string_view>
 #include <vector>
 
-#include "access/authorizer.h"
+#include "access/policy.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "records/records.h"
@@ -76,8 +89,8 @@ enum ObjectPerm : uint8_t {
 /// Field permission bits.
 enum FieldPerm : uint8_t { kFieldRead = 1, kFieldEdit = 2 };
 
-// SystemPermission and kSystemPermissionCount live in access/authorizer.h (the schema and company
-// services name them too).
+// SystemPermission and kSystemPermissionCount live in access/policy.h (the schema and company services
+// name them too).
 
 /// "manage_users", "manage_roles_and_permissions", "customize_schema", ... (stable, stored).
 const char* SystemPermissionName(SystemPermission permission);
@@ -264,8 +277,13 @@ public:
     /// are not changed here.
     Result<User> UpdateUser(const std::string& actor, const User& changed);
     Status SetUserActive(const std::string& actor, std::string_view username, bool active);
-    /// Deletes a user who owns no record ("access.user_owns_records": deactivate or transfer first).
+    /// Deletes a user who owns no record ("access.user_owns_records": deactivate or transfer first) and whom
+    /// no sharing rule names ("access.in_sharing_rules").
     Status DeleteUser(const std::string& actor, std::string_view username);
+    /// The username of the workspace's owner: the built-in administrator (by id, whatever its name) while it
+    /// is active and holds Manage Users, else the oldest active user holding Manage Users. A request
+    /// without an acting user runs as it.
+    std::string WorkspaceOwner();
     /// Moves every record (of `object`, or of every object when "") owned by `from` to `to`; answers how
     /// many records moved.
     Result<int64_t> TransferRecords(const std::string& actor, std::string_view from, std::string_view to,
@@ -285,12 +303,20 @@ public:
     std::vector<Team> Teams() const;
     Result<Team> CreateTeam(const std::string& actor, const std::string& name,
                             const std::string& description);
+    /// Deletes a team no sharing rule names ("access.in_sharing_rules"); needs Manage Users and Manage Roles
+    /// and Permissions.
     Status DeleteTeam(const std::string& actor, std::string_view team);
     Status AddTeamMember(const std::string& actor, std::string_view team, std::string_view username);
     Status RemoveTeamMember(const std::string& actor, std::string_view team, std::string_view username);
 
     // Profiles and permission sets
     std::vector<PermissionSet> PermissionSets(PermissionSetKind kind) const;
+    /// True when a profile of this name exists (case-insensitive).
+    bool ProfileExists(std::string_view name) const;
+    /// The profiles that can create records of `object` but cannot read `field` (names, in id order): the
+    /// schema asks before making a field required, which SEMANTICS.md forbids while this is not empty.
+    /// Unknown object or field: empty.
+    std::vector<std::string> ProfilesCreatingWithoutRead(std::string_view object, std::string_view field);
     Result<PermissionSet> GetPermissionSet(PermissionSetKind kind, std::string_view name) const;
     /// Creates an empty profile or permission set (or a copy of `copy_from`, same kind, when set).
     Result<PermissionSet> CreatePermissionSet(const std::string& actor, PermissionSetKind kind,
@@ -354,7 +380,7 @@ public:
     bool HasSystemPermission(std::string_view username, SystemPermission permission);
     /// Ok, or "access.denied" naming the missing system permission (or "access.unknown_user").
     Status Require(std::string_view actor, SystemPermission permission);
-    /// Ok when `actor` may act at all: an active user, setup mode, or the demo system actor.
+    /// Ok when `actor` may act at all: an active user, setup mode, or the system actor.
     Status CheckActor(std::string_view actor);
     /// The SQL condition on a record table for "records `username` may read" (empty sql = all).
     Result<RecordFilter> VisibleRecords(std::string_view username, const ObjectDef& object, int first_param);
@@ -363,11 +389,11 @@ public:
     /// Bumped by every committed configuration change.
     uint64_t version() const { return version_; }
 
-    /// The effective model in memory (internal to access.cpp; public so its helpers can name it).
+    /// The effective model in memory (access/internal.h; public so the helpers there can name it).
     struct Snapshot;
-    /// The rows of the kept tables (internal to access.cpp).
+    /// The rows of the kept tables (access/internal.h).
     struct KeptRows;
-    /// A user or a team as the holder of permission sets (internal to access.cpp).
+    /// A user or a team as the holder of permission sets (grants.cpp).
     struct PermsetHolder;
 
 private:

@@ -10,7 +10,6 @@
 #include "api/command.h"
 #include "common/error_text.h"
 #include "common/text.h"
-#include "demo/demo_company.h"
 #include "workspace.h"
 
 namespace crm {
@@ -55,15 +54,6 @@ std::vector<std::string> CommandNames() {
     std::vector<std::string> names;
     for (const CommandSpec& c : api::AllCommands()) names.push_back(c.name);
     return names;
-}
-
-// TEMPORARY until AccessService::WorkspaceOwner lands: the first active user with Manage Users.
-std::string WorkspaceOwnerOf(Workspace& w) {
-    for (const User& u : w.access().Users()) {
-        if (u.active && w.access().HasSystemPermission(u.username, SystemPermission::ManageUsers))
-            return u.username;
-    }
-    return "admin";
 }
 
 // Ok when the actor may read what the command declares it reads; the handler trims the rest.
@@ -217,12 +207,12 @@ json CommandApi::Execute(const json& request) {
                 api::InvalidArgument("as", "\"as\" must be the acting user's name as a string."));
         }
         actor = as->get<std::string>();
-        if (actor == kDemoActor) {
+        if (IsSystemActor(actor)) {
             return ErrorJson(MakeError("access.unknown_user",
                                        Quote(actor) + " is the core's own system actor, not a user.", "as"));
         }
     } else {
-        actor = WorkspaceOwnerOf(workspace_);
+        actor = workspace_.access().WorkspaceOwner();
     }
     if (Status s = workspace_.access().CheckActor(actor); !s.ok()) return ErrorJson(s.error());
     static const json kNoArgs = json::object();

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "access/authorizer.h"
+#include "access/policy.h"
 #include "common/result.h"
 #include "storage/database.h"
 

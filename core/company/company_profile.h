@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "access/authorizer.h"
+#include "access/policy.h"
 #include "common/clock.h"
 #include "common/result.h"
 

@@ -66,12 +66,12 @@ Status GenerateCompanyProfile(Workspace& ws, DemoRandom& rng) {
     profile.business_hours.end_minute = profile.business_hours.start_minute + 9 * 60;
     profile.business_hours.weekdays = 0x1F;  // Monday to Friday
     profile.date_format = chinese ? "YYYY年MM月DD日" : "YYYY-MM-DD";
-    if (Status s = ws.company().Update(kDemoActor, profile); !s.ok()) return s;
+    if (Status s = ws.company().Update(kSystemActor, profile); !s.ok()) return s;
 
     // Day two: the sales office opens on Saturday mornings too, and reports use ISO dates.
     if (rng.Below(2) == 0) profile.business_hours.weekdays |= 1 << 5;
     profile.date_format = rng.Pick(std::vector<std::string>{"YYYY-MM-DD", "YYYY/MM/DD", "DD/MM/YYYY"});
-    return ws.company().Update(kDemoActor, profile);
+    return ws.company().Update(kSystemActor, profile);
 }
 
 // [SECTION] Schema and records: a few custom fields and a rule, then accounts, contacts, leads,
@@ -189,7 +189,7 @@ const char* const kAllObjects[] = {"Account", "Contact", "Lead", "Opportunity", 
 
 // Profiles and permission sets with the grants their names promise.
 Status GenerateProfiles(AccessService& a) {
-    const std::string& actor = kDemoActor;
+    const std::string& actor = kSystemActor;
     const auto profile = PermissionSetKind::Profile;
     const auto set = PermissionSetKind::PermissionSet;
     auto make = [&](PermissionSetKind kind, const char* name, const char* description) {
@@ -266,7 +266,7 @@ Status GenerateProfiles(AccessService& a) {
 
 // Organization-wide defaults and a few sharing rules (owner-based and criteria-based).
 Status GenerateSharing(AccessService& a) {
-    const std::string& actor = kDemoActor;
+    const std::string& actor = kSystemActor;
     const ObjectSharing defaults[] = {
         {"Opportunity", OrgWideDefault::Private, true, AccessLevel::Read},
         {"Case", OrgWideDefault::Private, true, AccessLevel::Read},
@@ -308,7 +308,7 @@ Status GenerateSharing(AccessService& a) {
 // The roles, teams and about fifty users (Chinese and English names), in one access batch.
 Status GeneratePeople(Workspace& ws, DemoRandom& rng, DemoOwners& owners) {
     AccessService& a = ws.access();
-    const std::string& actor = kDemoActor;
+    const std::string& actor = kSystemActor;
     std::vector<std::pair<std::string, int>> kinds;  // username, 0 sales / 1 service / 2 other
     Status s = a.Batch(actor, [&]() -> Status {
         for (const DemoRole& r : kDemoRoles)
@@ -422,7 +422,7 @@ Status GeneratePeople(Workspace& ws, DemoRandom& rng, DemoOwners& owners) {
 // criteria-based rules on Case. Records are owned by the reps (sales) and agents (service).
 Status GenerateLargeOrganization(Workspace& ws, DemoRandom& rng, DemoOwners& owners) {
     AccessService& a = ws.access();
-    const std::string& actor = kDemoActor;
+    const std::string& actor = kSystemActor;
     constexpr int kRoles = 200, kUsers = 10000, kTeams = 100;
     auto role_name = [](int i) { return "Role " + std::to_string(i); };
     Status s = a.Batch(actor, [&]() -> Status {
@@ -490,7 +490,7 @@ Status GenerateSchema(Workspace& ws) {
     region.type = FieldType::Picklist;
     for (const std::string& r : kRegions) region.picklist.push_back(PicklistValue{r, r, true, false});
     region.track_history = true;
-    if (auto r = schema.CreateField(kDemoActor, region, true); !r.ok()) return r.error();
+    if (auto r = schema.CreateField(kSystemActor, region, true); !r.ok()) return r.error();
     FieldDef credit;
     credit.object = "Account";
     credit.api_name = "CreditLimit__c";
@@ -500,10 +500,10 @@ Status GenerateSchema(Workspace& ws) {
     credit.scale = 2;
     credit.min_value = 0;
     credit.help_text = "The most this customer may owe us at any time.";
-    if (auto r = schema.CreateField(kDemoActor, credit, true); !r.ok()) return r.error();
+    if (auto r = schema.CreateField(kSystemActor, credit, true); !r.ok()) return r.error();
     FieldDef stage = *(*schema.Object("Opportunity"))->Field("StageName");
     stage.track_history = true;
-    if (auto r = schema.UpdateField(kDemoActor, stage); !r.ok()) return r.error();
+    if (auto r = schema.UpdateField(kSystemActor, stage); !r.ok()) return r.error();
     ValidationRule won;
     won.object = "Opportunity";
     won.name = "Close_Date_When_Won";
@@ -511,7 +511,7 @@ Status GenerateSchema(Workspace& ws) {
     won.condition = "AND(ISPICKVAL(StageName, \"Closed Won\"), ISBLANK(CloseDate))";
     won.error_message = "Enter the close date of a won opportunity.";
     won.error_field = "CloseDate";
-    if (auto r = schema.CreateRule(kDemoActor, won); !r.ok()) return r.error();
+    if (auto r = schema.CreateRule(kSystemActor, won); !r.ok()) return r.error();
     ValidationRule credit_rule;
     credit_rule.object = "Account";
     credit_rule.name = "Credit_Within_Revenue";
@@ -519,7 +519,7 @@ Status GenerateSchema(Workspace& ws) {
         "AND(NOT(ISBLANK(CreditLimit__c)), NOT(ISBLANK(AnnualRevenue)), CreditLimit__c > AnnualRevenue)";
     credit_rule.error_message = "The credit limit cannot exceed the annual revenue.";
     credit_rule.error_field = "CreditLimit__c";
-    if (auto r = schema.CreateRule(kDemoActor, credit_rule); !r.ok()) return r.error();
+    if (auto r = schema.CreateRule(kSystemActor, credit_rule); !r.ok()) return r.error();
     return Status::Ok();
 }
 
@@ -557,7 +557,7 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale, const DemoOwne
                         {"BillingCity", rng.Pick(kCities)},
                         {"OwnerId", pick_owner(owners.sales)}});
     }
-    BatchResult acc = records.CreateBatch(kDemoActor, "Account", rows);
+    BatchResult acc = records.CreateBatch(kSystemActor, "Account", rows);
     if (Status s = Failed(acc, "accounts"); !s.ok()) return s;
     auto account_id = [&] {
         return acc.ids[static_cast<size_t>(rng.Below(static_cast<int>(acc.ids.size())))];
@@ -579,7 +579,7 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale, const DemoOwne
              {"LeadSource", rng.Pick(std::vector<std::string>{"Web", "Trade Show", "Partner Referral"})},
              {"OwnerId", pick_owner(owners.sales)}});
     }
-    BatchResult con = records.CreateBatch(kDemoActor, "Contact", rows);
+    BatchResult con = records.CreateBatch(kSystemActor, "Contact", rows);
     if (Status s = Failed(con, "contacts"); !s.ok()) return s;
 
     rows.clear();
@@ -599,7 +599,7 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale, const DemoOwne
              {"City", rng.Pick(kCities)},
              {"OwnerId", pick_owner(owners.sales)}});
     }
-    if (Status s = Failed(records.CreateBatch(kDemoActor, "Lead", rows), "leads"); !s.ok()) return s;
+    if (Status s = Failed(records.CreateBatch(kSystemActor, "Lead", rows), "leads"); !s.ok()) return s;
 
     // Opportunities: at scale 1 through the pipeline; larger scales in one batched prepared insert
     // (no per-record checks or history: the generator only produces valid values).
@@ -638,11 +638,12 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale, const DemoOwne
             row["OwnerId"] = static_cast<int64_t>(v[7].number());
             rows.push_back(std::move(row));
         }
-        if (Status s = Failed(records.CreateBatch(kDemoActor, "Opportunity", rows), "opportunities"); !s.ok())
+        if (Status s = Failed(records.CreateBatch(kSystemActor, "Opportunity", rows), "opportunities");
+            !s.ok())
             return s;
     } else {
         int i = 0;
-        Status s = records.BulkInsertUnchecked(kDemoActor, "Opportunity", opp_fields,
+        Status s = records.BulkInsertUnchecked(kSystemActor, "Opportunity", opp_fields,
                                                [&](std::vector<formula::Value>& row) {
                                                    if (i >= opportunities) return false;
                                                    opportunity(i++, row);
@@ -664,7 +665,7 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale, const DemoOwne
              {"ContactId", con.ids[static_cast<size_t>(rng.Below(static_cast<int>(con.ids.size())))]},
              {"OwnerId", pick_owner(owners.service)}});
     }
-    if (Status s = Failed(records.CreateBatch(kDemoActor, "Case", rows), "cases"); !s.ok()) return s;
+    if (Status s = Failed(records.CreateBatch(kSystemActor, "Case", rows), "cases"); !s.ok()) return s;
 
     rows.clear();
     for (int i = 0; i < tasks; ++i) {
@@ -678,7 +679,7 @@ Status GenerateRecords(Workspace& ws, DemoRandom& rng, int scale, const DemoOwne
              {"AccountId", account_id()},
              {"OwnerId", pick_owner(owners.all)}});
     }
-    return Failed(records.CreateBatch(kDemoActor, "Task", rows), "tasks");
+    return Failed(records.CreateBatch(kSystemActor, "Task", rows), "tasks");
 }
 
 bool WorkspaceIsEmpty(Workspace& ws) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 
+#include "access/policy.h"
 #include "common/result.h"
 
 namespace crm {
@@ -18,9 +19,6 @@ struct DemoOptions {
     /// sharing rules) instead of the demo's fifty people in twenty roles.
     bool large_organization = false;
 };
-
-/// The actor recorded for changes the generator makes.
-constexpr const char* kDemoActor = "demo";
 
 /// Fills an empty workspace. Uses its own PRNG (not <random> distributions, which differ
 /// between libstdc++ and libc++), so native and wasm builds produce the same company.

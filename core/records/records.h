@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "access/policy.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "schema/schema.h"
@@ -48,54 +49,8 @@ namespace crm {
 
 class Database;
 
-// [SECTION] Access
-
-enum class ObjectAction { Create, Read, Edit, Delete };
-
-/// Record-level access, ordered: the most generous level any rule grants wins.
-enum class AccessLevel { None = 0, Read = 1, Edit = 2, Full = 3 };
-
-/// A condition on a record table ("" = every record) with its ?N parameters, put into list queries so
-/// trimming happens in SQLite.
-struct RecordFilter {
-    std::string sql;
-    std::vector<formula::Value> params;
-};
-
-/// What a user may do with an object and its fields. The permission engine implements it; until then
-/// FullAccessPolicy allows everything. The pipeline enforces exactly what the policy answers.
-class AccessPolicy {
-public:
-    virtual ~AccessPolicy() = default;
-    virtual bool CanAccessObject(const std::string& user, const ObjectDef& object,
-                                 ObjectAction action) const = 0;
-    virtual bool CanReadField(const std::string& user, const ObjectDef& object,
-                              const FieldDef& field) const = 0;
-    /// Edit implies read: a field that cannot be read cannot be edited either.
-    virtual bool CanEditField(const std::string& user, const ObjectDef& object,
-                              const FieldDef& field) const = 0;
-    /// The user's level on one stored record (its owner given: 0 = none). Read, Edit and Full are needed
-    /// to get, update and delete (or re-own) it.
-    virtual AccessLevel RecordLevel(const std::string&, const ObjectDef&, int64_t /*record_id*/,
-                                    int64_t /*owner_id*/) const {
-        return AccessLevel::Full;
-    }
-    /// The records the user may read, as SQL over the object's table; parameters numbered from first_param.
-    virtual Result<RecordFilter> VisibleRecords(const std::string&, const ObjectDef&,
-                                                int /*first_param*/) const {
-        return RecordFilter{};
-    }
-    /// The owner of a record created without OwnerId (0 = none).
-    virtual int64_t DefaultOwner(const std::string&) const { return 0; }
-};
-
-/// Everyone may do everything (the policy used until permissions arrive).
-class FullAccessPolicy final : public AccessPolicy {
-public:
-    bool CanAccessObject(const std::string&, const ObjectDef&, ObjectAction) const override { return true; }
-    bool CanReadField(const std::string&, const ObjectDef&, const FieldDef&) const override { return true; }
-    bool CanEditField(const std::string&, const ObjectDef&, const FieldDef&) const override { return true; }
-};
+// [SECTION] Access: ObjectAction, AccessLevel, RecordFilter, AccessPolicy and FullAccessPolicy live in
+// access/policy.h.
 
 // [SECTION] Saves
 

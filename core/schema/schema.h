@@ -30,7 +30,7 @@
 #include <string_view>
 #include <vector>
 
-#include "access/authorizer.h"
+#include "access/policy.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "formula/formula.h"

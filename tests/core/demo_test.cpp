@@ -51,7 +51,7 @@ TEST_SUITE("demo") {
             CHECK(profile->currency == "CNY");
             CHECK(profile->time_zone == "Asia/Shanghai");
             for (const json& e : d["audit"]["entries"]) {
-                CHECK(e["actor"] == kDemoActor);
+                CHECK(e["actor"] == kSystemActor);
                 const std::string area = e["area"];
                 CHECK(std::set<std::string>{"company", "schema", "users", "roles", "teams", "profiles", "permsets",
                                             "sharing"}

@@ -1,0 +1,104 @@
+// How every change of the directory, grants and sharing runs: the permission check, one transaction with
+// the change and its audit entries, the new snapshot, the lock-out check and the kept tables.
+#include "access/internal.h"
+#include "audit/audit_log.h"
+#include "storage/database.h"
+
+namespace crm {
+
+using namespace access_detail;
+using nlohmann::json;
+
+Status AccessService::Audit(const std::string& actor, const char* area, const std::string& action,
+                            const std::string& target, json old_value, json new_value) {
+    AuditEntry e;
+    e.at_ms = clock_.NowMs();
+    e.actor = actor;
+    e.area = area;
+    e.action = action;
+    e.target = target;
+    e.old_value = std::move(old_value);
+    e.new_value = std::move(new_value);
+    return audit_.Append(e);
+}
+
+Status AccessService::Apply(const std::string& actor, SystemPermission needed,
+                            const std::function<Status()>& body) {
+    if (Status s = Require(actor, needed); !s.ok()) return s;
+    if (in_batch_) return body();  // Batch owns the transaction and recomputes once at its end
+    return Commit(body);
+}
+
+Status AccessService::Batch(const std::string& actor, const std::function<Status()>& changes) {
+    if (Status s = CheckActor(actor); !s.ok()) return s;
+    if (in_batch_) return changes();
+    in_batch_ = true;
+    Status s = Commit(changes);
+    in_batch_ = false;
+    if (!s.ok()) snapshot_.reset();  // the snapshot may have been built from rolled-back rows
+    return s;
+}
+
+Status AccessService::Commit(const std::function<Status()>& body) {
+    Transaction tx(db_);
+    if (!tx.begin_status().ok()) return tx.begin_status();
+    if (Status s = body(); !s.ok()) return s;
+    std::shared_ptr<Snapshot> next = BuildSnapshot(db_, schema_);
+    // No lock-out: whatever the change, some active user must still hold Manage Users.
+    if (next->ActiveManageUsers() == 0) {
+        return MakeError(
+            "access.lockout",
+            "This would leave no active user with Manage Users; give it to another active user first.");
+    }
+    if (!kept_) {
+        Result<KeptRows> held = ReadKeptRows(db_);
+        if (!held.ok()) return held.error();
+        kept_ = std::make_shared<const KeptRows>(std::move(held.value()));
+    }
+    auto rows = std::make_shared<const KeptRows>(KeptRowsOf(*next));
+    if (Status s = SyncKeptRows(db_, *kept_, *rows); !s.ok()) return s;
+    if (Status s = tx.Commit(); !s.ok()) return s;
+    kept_ = std::move(rows);  // only now: a rollback leaves the tables as kept_ says
+    ++version_;
+    next->access_version = version_;
+    snapshot_ = std::move(next);
+    if (on_commit_) on_commit_();
+    return Status::Ok();
+}
+
+Result<int64_t> AccessService::IdOf(const char* table, std::string_view name, const char* what,
+                                    const char* field) const {
+    const std::string column = std::string(table) == "access_user" ? "username" : "name";
+    Statement st =
+        db_.Prepare(std::string("SELECT id FROM ") + table + " WHERE " + column + " = ?1 COLLATE NOCASE");
+    st.Bind(1, name);
+    if (st.Step()) return st.Int(0);
+    return MakeError(std::string("access.unknown_") + what,
+                     std::string("There is no ") + what + " " + Q(name) + ".", field);
+}
+
+Result<int64_t> AccessService::SetIdOf(PermissionSetKind kind, std::string_view name) const {
+    Statement st =
+        db_.Prepare("SELECT id FROM access_permission_set WHERE kind = ?1 AND name = ?2 COLLATE NOCASE");
+    st.Bind(1, KindText(kind)).Bind(2, name);
+    if (st.Step()) return st.Int(0);
+    return MakeError(kind == PermissionSetKind::Profile ? "access.unknown_profile" : "access.unknown_permset",
+                     std::string("There is no ") + KindWord(kind) + " " + Q(name) + ".",
+                     kind == PermissionSetKind::Profile ? "profile" : "permission_set");
+}
+
+namespace access_detail {
+
+// Inserts or deletes one (a, b) row of a link table; `what` names the change in the audit trail.
+Status Link(Database& db, const char* table, const char* a_col, const char* b_col, int64_t a, int64_t b,
+            bool add) {
+    Statement st = db.Prepare(
+        add ? std::string("INSERT OR IGNORE INTO ") + table + "(" + a_col + ", " + b_col + ") VALUES(?1, ?2)"
+            : std::string("DELETE FROM ") + table + " WHERE " + a_col + " = ?1 AND " + b_col + " = ?2");
+    st.Bind(1, a).Bind(2, b);
+    return st.Run();
+}
+
+}  // namespace access_detail
+
+}  // namespace crm

@@ -4,10 +4,49 @@
 
 #include "common/clock.h"
 #include "common/error_text.h"
+#include "common/messages.h"
 #include "common/text.h"
 #include "workspace.h"
 
 namespace crm::api {
+
+// [SECTION] Messages: the api area's catalog (common/messages.h)
+
+namespace {
+
+const MessageDef kApiMessages[] = {
+    {"api.no_argument_taken", "{command} has no argument {name}; it takes none.",
+     "{command} 没有参数 {name}；它不接受任何参数。"},
+    {"api.no_such_argument", "{command} has no argument {name}; it takes {names}.",
+     "{command} 没有参数 {name}；它接受的参数为 {names}。"},
+    {"api.no_such_argument_close",
+     "{command} has no argument {name}; it takes {names}. Did you mean {close}?",
+     "{command} 没有参数 {name}；它接受的参数为 {names}。您是不是要找 {close}？"},
+    {"api.required", "\"{name}\" is required.", "\"{name}\" 为必填项。"},
+    {"api.not_string", "\"{name}\" must be a string, not {type:t}.",
+     "\"{name}\" 必须是字符串，而不是{type:t}。"},
+    {"api.not_integer", "\"{name}\" must be a whole number, not {value}.",
+     "\"{name}\" 必须是整数，而不是 {value}。"},
+    {"api.not_id", "\"{name}\" must be a record id (a positive whole number).",
+     "\"{name}\" 必须是记录 ID（正整数）。"},
+    {"api.not_boolean", "\"{name}\" must be true or false, not {value}.",
+     "\"{name}\" 必须是 true 或 false，而不是 {value}。"},
+    {"api.not_time",
+     "\"{name}\" must be a UTC date such as \"2026-01-31\" or \"2026-01-31T08:00:00Z\", or Unix "
+     "milliseconds; "
+     "got {value}.",
+     "\"{name}\" 必须是 UTC 日期，例如 \"2026-01-31\" 或 \"2026-01-31T08:00:00Z\"，或 Unix 毫秒数；收到的是 "
+     "{value}。"},
+    {"api.not_object", "\"{name}\" must be a JSON object.", "\"{name}\" 必须是 JSON 对象。"},
+    {"api.not_array", "\"{name}\" must be a JSON array.", "\"{name}\" 必须是 JSON 数组。"},
+    {"api.needs_one_of", "You need the system permission {one} or {other} for this.",
+     "此操作需要系统权限“{one:t}”或“{other:t}”。"},
+    {"api.system_actor", "{name} is the core's own system actor, not a user.",
+     "{name} 是系统内部的操作者，不是用户。"},
+};
+CRM_REGISTER_MESSAGES(kApiMessages);
+
+}  // namespace
 
 // [SECTION] Arguments
 
@@ -35,31 +74,13 @@ const char* TypeName(ArgType type) {
     return "value";
 }
 
-// The sentence that says what a value of `type` must be, for an error.
-std::string TypeError(const Arg& a, const json& v) {
-    const std::string key = Quote(a.name);
-    switch (a.type) {
-        case ArgType::String:
-            return key + " must be a string, not " + v.type_name() + ".";
-        case ArgType::Integer:
-            return key + " must be a whole number, not " + v.dump() + ".";
-        case ArgType::Id:
-            return key + " must be a record id (a positive whole number).";
-        case ArgType::Boolean:
-            return key + " must be true or false, not " + v.dump() + ".";
-        case ArgType::Time:
-            return key +
-                   " must be a UTC date such as \"2026-01-31\" or \"2026-01-31T08:00:00Z\", or Unix "
-                   "milliseconds; got " +
-                   v.dump() + ".";
-        case ArgType::Object:
-            return key + " must be a JSON object.";
-        case ArgType::Array:
-            return key + " must be a JSON array.";
-        case ArgType::Value:
-            return key + " is not valid.";
-    }
-    return key + " is not valid.";
+// The error that says what a value of `a`'s type must be.
+Error TypeError(const Arg& a, const json& v) {
+    const char* ids[] = {"api.not_string", "api.not_integer", "api.not_id",    "api.not_boolean",
+                         "api.not_time",   "api.not_object",  "api.not_array", "api.not_object"};
+    MessageParams params = {{"name", a.name}, {"value", v.dump()}};
+    if (a.type == ArgType::String) params = {{"name", a.name}, {"type", v.type_name()}};
+    return MessageError("invalid_argument", ids[static_cast<int>(a.type)], std::move(params), a.name);
 }
 
 bool HasType(const Arg& a, const json& v) {
@@ -108,27 +129,26 @@ Status ValidateArgs(const std::string& command, const std::vector<Arg>& declared
     for (const Arg& a : declared) names.push_back(a.name);
     for (auto it = args.begin(); it != args.end(); ++it) {
         if (std::find(names.begin(), names.end(), it.key()) != names.end()) continue;
-        std::string message = Quote(command) + " has no argument " + Quote(it.key());
-        if (names.empty()) {
-            message += "; it takes none.";
-        } else {
-            message += "; it takes ";
-            for (size_t i = 0; i < names.size(); ++i) message += (i ? ", " : "") + names[i];
-            message += ".";
-            std::string close = ClosestMatch(it.key(), names);
-            if (!close.empty()) message += " Did you mean " + Quote(close) + "?";
-        }
-        return InvalidArgument(it.key(), message);
+        MessageParams params = {{"command", Quote(command)}, {"name", Quote(it.key())}};
+        if (names.empty()) return MessageError("invalid_argument", "api.no_argument_taken", params, it.key());
+        std::string list;
+        for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
+        params.emplace_back("names", list);
+        const std::string close = ClosestMatch(it.key(), names);
+        if (close.empty()) return MessageError("invalid_argument", "api.no_such_argument", params, it.key());
+        params.emplace_back("close", Quote(close));
+        return MessageError("invalid_argument", "api.no_such_argument_close", params, it.key());
     }
     for (const Arg& a : declared) {
         if (!Present(args, a.name)) {
-            if (a.required) return InvalidArgument(a.name, Quote(a.name) + " is required.");
+            if (a.required)
+                return MessageError("invalid_argument", "api.required", {{"name", a.name}}, a.name);
             continue;
         }
         const json& v = args.at(a.name);
-        if (!HasType(a, v)) return InvalidArgument(a.name, TypeError(a, v));
+        if (!HasType(a, v)) return TypeError(a, v);
         if (a.required && a.type == ArgType::String && v.get<std::string>().empty())
-            return InvalidArgument(a.name, Quote(a.name) + " is required.");
+            return MessageError("invalid_argument", "api.required", {{"name", a.name}}, a.name);
     }
     return Status::Ok();
 }

@@ -9,6 +9,7 @@
 
 #include "api/command.h"
 #include "common/error_text.h"
+#include "common/messages.h"
 #include "common/text.h"
 #include "workspace.h"
 
@@ -70,12 +71,11 @@ Status CheckReads(const CommandSpec& c, Workspace& w, const std::string& actor, 
             return Status::Ok();
         }
         if (reads.any_of.size() == 1) return access.Require(actor, reads.any_of.front());
-        std::string names;
-        for (size_t i = 0; i < reads.any_of.size(); ++i) {
-            const std::string label = api::PermissionLabel(reads.any_of[i]);
-            names += (i == 0 ? "" : i + 1 == reads.any_of.size() ? " or " : ", ") + label;
-        }
-        return MakeError("access.denied", "You need the system permission " + names + " for this.", "as");
+        assert(reads.any_of.size() == 2 && "a command reads setup data behind one or two permissions");
+        return MessageError("access.denied", "api.needs_one_of",
+                            {{"one", api::PermissionLabel(reads.any_of[0])},
+                             {"other", api::PermissionLabel(reads.any_of[1])}},
+                            "as");
     }
     // Schema, Records, Own: the object named in the arguments must be readable. An unknown object is left
     // to the handler, which names it.
@@ -208,8 +208,8 @@ json CommandApi::Execute(const json& request) {
         }
         actor = as->get<std::string>();
         if (IsSystemActor(actor)) {
-            return ErrorJson(MakeError("access.unknown_user",
-                                       Quote(actor) + " is the core's own system actor, not a user.", "as"));
+            return ErrorJson(
+                MessageError("access.unknown_user", "api.system_actor", {{"name", Quote(actor)}}, "as"));
         }
     } else {
         actor = workspace_.access().WorkspaceOwner();

@@ -22,6 +22,8 @@
 // [SECTION] Matching
 #include "common/error_text.h"
 
+#include "common/messages.h"
+
 #include <vector>
 
 namespace crm {
@@ -143,8 +145,6 @@ const Row kMessages[] = {
      "未知命令 {0}。发送 {\"cmd\": \"commands.list\"} 可查看所有命令。"},
     {"Unknown command {0}.", "未知命令 {0}。"},
     {"\"as\" must be the acting user's name as a string.", "\"as\" 必须是字符串形式的操作用户名。"},
-    {"{0} is the core's own system actor, not a user.", "{0} 是系统内部的操作者，不是用户。"},
-    {"You need the system permission {0} or {1} for this.", "此操作需要系统权限“{0:t}”或“{1:t}”。"},
     {"\"args\" must be a JSON object, not {0}.", "\"args\" 必须是 JSON 对象，而不是 {0}。"},
     {"Internal error: {0}", "内部错误：{0}"},
     {"No error to report.", "没有可报告的错误。"},
@@ -167,7 +167,6 @@ const Row kMessages[] = {
      "those "
      "values).",
      "\"mode\" 为 \"refuse\"（只要有值无法转换就不做任何更改）或 \"clear\"（转换并清除这些值）。"},
-    {"{0} must be a JSON array.", "{0} 必须是 JSON 数组。"},
     {"\"kind\" is \"rule\" (Boolean, prior values allowed), \"field\" (any type) or \"filter\" (Boolean).",
      "\"kind\" 为 \"rule\"（布尔值，可使用先前的值）、\"field\"（任意类型）或 \"filter\"（布尔值）。"},
     {"\"values\" must be a JSON object.", "\"values\" 必须是 JSON 对象。"},
@@ -792,8 +791,13 @@ std::optional<std::string> ChineseErrorMessage(std::string_view english) {
     return Translate(english, Messages(), 0);
 }
 
+std::optional<std::string> ChineseTerm(std::string_view english) { return Translate(english, Terms(), 0); }
+
 std::string ErrorMessageIn(const Error& error, std::string_view language) {
     if (language.substr(0, 2) != "zh") return error.message;
+    if (!error.id.empty()) {
+        if (std::optional<std::string> text = FormatMessage(error.id, error.params, language)) return *text;
+    }
     std::optional<std::string> zh = ChineseErrorMessage(error.message);
     return zh ? *zh : error.message;
 }

@@ -17,8 +17,13 @@ namespace crm {
 /// The Chinese form of an English error message; nothing when no template matches it.
 std::optional<std::string> ChineseErrorMessage(std::string_view english);
 
+/// The Chinese of a word or phrase the core fills into its sentences (a permission, a type); nothing
+/// when the term table lacks it.
+std::optional<std::string> ChineseTerm(std::string_view english);
+
 /// The error's message in `language` ("en" or "zh-CN"; "zh", "zh-Hans" too): the Chinese form when
-/// the catalog has one, else the English message.
+/// the catalog has one (by the error's message id when it has one, common/messages.h; else by matching
+/// its English against the templates), else the English message.
 std::string ErrorMessageIn(const Error& error, std::string_view language);
 
 }  // namespace crm

@@ -6,16 +6,30 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace crm {
 
+/// The named parameters of a message ("object" -> "Account"), in order.
+using MessageParams = std::vector<std::pair<std::string, std::string>>;
+
 /// What went wrong, in words a person understands, and where it applies.
 struct Error {
-    std::string code;     ///< stable machine-readable code, e.g. "company.invalid_currency"
-    std::string message;  ///< a sentence for the user: what is wrong and what to do
-    std::string field;    ///< the field or argument it applies to, if any
-    int line = 0;         ///< 1-based line in an input text, 0 when not applicable
-    int position = 0;     ///< 1-based column/character position, 0 when not applicable
+    Error() = default;
+    Error(std::string code_, std::string message_, std::string field_ = {}, int line_ = 0, int position_ = 0)
+        : code(std::move(code_)),
+          message(std::move(message_)),
+          field(std::move(field_)),
+          line(line_),
+          position(position_) {}
+
+    std::string code;      ///< stable machine-readable code, e.g. "company.invalid_currency"
+    std::string message;   ///< a sentence for the user: what is wrong and what to do
+    std::string field;     ///< the field or argument it applies to, if any
+    int line = 0;          ///< 1-based line in an input text, 0 when not applicable
+    int position = 0;      ///< 1-based column/character position, 0 when not applicable
+    std::string id;        ///< the catalog message it was made from (common/messages.h), or empty
+    MessageParams params;  ///< that message's parameters
 };
 
 /// Either a value or an Error.

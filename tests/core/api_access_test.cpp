@@ -267,3 +267,20 @@ TEST_SUITE("api.access") {
         CHECK(audit["result"]["entries"][0]["actor"] == "admin");
     }
 }
+
+TEST_SUITE("api.messages") {
+    TEST_CASE("an argument error is raised by message id with named parameters, and translated by id") {
+        WalkFixture f;
+        json r = f.Run("records.get", {{"object", "Account"}, {"idd", 1}}, "reader");
+        REQUIRE(r["ok"] == false);
+        CHECK(r["error"]["message"] ==
+              "\"records.get\" has no argument \"idd\"; it takes object, id. Did you mean \"id\"?");
+        CHECK(r["error"]["message_zh"] ==
+              "\"records.get\" 没有参数 \"idd\"；它接受的参数为 object, id。您是不是要找 \"id\"？");
+        r = f.Run("users.list", json::object(), "reader");
+        CHECK(r["error"]["code"] == "access.denied");
+        CHECK(r["error"]["message_zh"] == "此操作需要系统权限“管理用户”或“管理角色和权限”。");
+        r = f.Run("records.get", {{"object", "Account"}, {"id", "7"}}, "reader");
+        CHECK(r["error"]["message_zh"] == "\"id\" 必须是记录 ID（正整数）。");
+    }
+}

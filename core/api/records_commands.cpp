@@ -110,81 +110,8 @@ Result<json> ListViewsRunCmd(Call& call) {
 
 Result<json> FormulaEvalCmd(Call& call) {
     const json* values = call.Obj("values");
-    if (!values) return InvalidArgument("values", "\"values\" must be a JSON object.");
-    SaveResult r = records.Create(call.actor, object, *values);
-    if (!r.ok()) return WithDetails(call, r.errors);
-    return records.Get(call.actor, object, r.id);
-}
-
-Result<json> RecordsUpdateCmd(Call& call) {
-    const std::string object = call.Str("object");
-    SaveResult r = call.workspace.records().Update(call.actor, object, call.Id("id"), *call.Obj("values"));
-    if (!r.ok()) return WithDetails(call, r.errors);
-    return call.workspace.records().Get(call.actor, object, r.id);
-}
-
-Result<json> RecordsDeleteCmd(Call& call) {
-    CRM_TRY(call.workspace.records().Delete(call.actor, call.Str("object"), call.Id("id")));
-    return json{{"deleted", call.Id("id")}};
-}
-
-Result<json> RecordsHistoryCmd(Call& call) {
-    auto h = call.workspace.records().History(call.actor, call.Str("object"), call.Id("id"));
-    if (!h.ok()) return h.error();
-    json out = json::array();
-    for (const FieldHistoryEntry& e : *h) out.push_back(ToJson(e));
-    return out;
-}
-
-Result<json> ListViewsListCmd(Call& call) {
-    const std::string object = call.Str("object");
-    if (auto o = call.workspace.schema().Object(object); !o.ok()) return o.error();
-    json out = json::array();
-    for (const ListView& v : call.workspace.records().ListViews(object, call.actor)) out.push_back(ToJson(v));
-    return out;
-}
-
-Result<json> ListViewsSaveCmd(Call& call) {
-    ListView view;
-    view.object = call.Str("object");
-    view.name = call.Str("name");
-    if (const json* q = call.Obj("query")) {
-        auto query = ListQueryFromJson(*q);
-        if (!query.ok()) return query.error();
-        view.query = *query;
-    }
-    auto saved = call.workspace.records().SaveListView(call.actor, view);
-    if (!saved.ok()) return saved.error();
-    return ToJson(*saved);
-}
-
-Result<json> ListViewsDeleteCmd(Call& call) {
-    CRM_TRY(call.workspace.records().DeleteListView(call.actor, call.Str("object"), call.Str("name")));
-    return json{{"deleted", call.Str("name")}};
-}
-
-Result<json> ListViewsRunCmd(Call& call) {
-    auto page = call.workspace.records().RunListView(call.actor, call.Str("object"), call.Str("name"),
-                                                     call.Int("offset", 0), call.Int("limit", 50));
-    if (!page.ok()) return page.error();
-    return PageJson(*page);
-}
-
-Result<json> FormulaEvalCmd(Call& call) {
-    // Only what the actor can read: the formula's fields, and the record itself.
-    auto o = call.workspace.schema().Object(call.Str("object"));
-    if (!o.ok()) return o.error();
-    auto compiled = CompileAsActor(call, **o, call.Str("formula"), formula::CompileOptions{});
-    if (!compiled.ok()) return compiled.error();
-    if (call.Id("id") > 0) {
-        if (Result<json> record = call.workspace.records().Get(call.actor, call.Str("object"), call.Id("id"));
-            !record.ok()) {
-            return record.error();
-        }
-    }
-    const json* values = call.Obj("values");
-    auto v = call.workspace.records().EvalFormula(call.actor, call.Str("object"), call.Str("formula"), call.Id("id"),
-                                                  values ? *values : json::object());
+    auto v = call.workspace.records().EvalFormula(call.actor, call.Str("object"), call.Str("formula"),
+                                                  call.Id("id"), values ? *values : json::object());
     if (!v.ok()) return v.error();
     return json{{"value", FormulaValueToJson(*v)}, {"type", formula::ValueTypeName(v->type())}};
 }

@@ -334,7 +334,7 @@ TEST_SUITE("records") {
             if (i == 9) v["CloseDate"] = "2026-12-01";
             fx.Create("Opportunity", v);
         }
-        auto r = fx.records().TestRule("Opportunity",
+        auto r = fx.records().TestRule(kAdmin, "Opportunity",
                                        "AND(ISPICKVAL(StageName, \"Closed Won\"), ISBLANK(CloseDate))", 5);
         REQUIRE(r.ok());
         CHECK(r->in_sql);
@@ -343,12 +343,12 @@ TEST_SUITE("records") {
         REQUIRE(r->examples.size() == 2);
         CHECK(r->examples[0].second == "Deal 3");
         // A formula field cannot run in SQL: the rule is evaluated record by record, same answer shape.
-        auto e = fx.records().TestRule("Opportunity", "ExpectedRevenue > 0 || Amount > 8500", 1);
+        auto e = fx.records().TestRule(kAdmin, "Opportunity", "ExpectedRevenue > 0 || Amount > 8500", 1);
         REQUIRE(e.ok());
         CHECK_FALSE(e->in_sql);
         CHECK(e->failing == 2);
         CHECK(e->examples.size() == 1);
-        auto bad = fx.records().TestRule("Opportunity", "Amount >", 5);
+        auto bad = fx.records().TestRule(kAdmin, "Opportunity", "Amount >", 5);
         REQUIRE_FALSE(bad.ok());
         CHECK(bad.error().position > 0);
     }
@@ -479,7 +479,7 @@ TEST_SUITE("records") {
                 CHECK(fx.records().List(kAdmin, "Opportunity", q)->total > 0);
             }
             auto won = fx.records().TestRule(
-                "Opportunity", fx.schema().Rule("Opportunity", "Close_Date_When_Won")->condition);
+                kAdmin, "Opportunity", fx.schema().Rule("Opportunity", "Close_Date_When_Won")->condition);
             CHECK(won->failing == 0);
             ListQuery chinese;
             chinese.filter_formula = "CONTAINS(Name, \"有限公司\")";

@@ -305,8 +305,8 @@ TEST_SUITE("schema") {
         const int64_t acme = fx.Create("Account", {{"Name", "Acme"}, {"Industry", "Banking"}});
         const int64_t opp =
             fx.Create("Opportunity", {{"Name", "Deal"}, {"AccountId", acme}, {"StageName", "Prospecting"}});
-        auto v = fx.records().EvalFormula("Opportunity", "Account.Name & \" / \" & TEXT(Account.Industry)",
-                                          opp, nullptr);
+        auto v = fx.records().EvalFormula(kAdmin, "Opportunity",
+                                          "Account.Name & \" / \" & TEXT(Account.Industry)", opp, nullptr);
         REQUIRE(v.ok());
         CHECK(v->text() == "Acme / Banking");
         ListQuery q;

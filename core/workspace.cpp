@@ -51,6 +51,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {4, "indexes for sorting and filtering on chosen fields", IndexedFieldsMigrationSql()},
         {5, "effective permissions kept in memory only: their unread tables dropped",
          AccessKeptTablesMigrationSql()},
+        // Chinese labels beside the English ones, filled for the standard metadata.
+        {6, "Simplified Chinese labels of objects, fields and picklist values", ChineseLabelsMigrationSql()},
     };
     return migrations;
 }
@@ -93,6 +95,28 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->schema_->AddFieldUserSource([access](std::string_view object, std::string_view field) {
         return access->SharingRulesUsing(object, field);
     });
+    // The schema asks about profiles (layouts.assign, a field made required) through its ProfileDirectory.
+    SchemaService::ProfileDirectory profiles;
+    profiles.names = [access] {
+        std::vector<std::string> names;
+        for (const PermissionSet& p : access->PermissionSets(PermissionSetKind::Profile))
+            names.push_back(p.name);
+        return names;
+    };
+    profiles.exists = [access](std::string_view name) {
+        return access->GetPermissionSet(PermissionSetKind::Profile, name).ok();
+    };
+    profiles.creating_without_read = [access](std::string_view object, std::string_view field) {
+        std::vector<std::string> blind;
+        for (const PermissionSet& p : access->PermissionSets(PermissionSetKind::Profile)) {
+            Result<ObjectFieldAccess> grants =
+                access->FieldAccessOf(PermissionSetKind::Profile, p.name, object);
+            if (grants.ok() && (grants->object & kObjCreate) && !grants->CanRead(field))
+                blind.push_back(p.name);
+        }
+        return blind;
+    };
+    ws->schema_->SetProfileDirectory(std::move(profiles));
     return ws;
 }
 

@@ -256,7 +256,7 @@ Result<json> ObjectsGetCmd(Call& call) {
 
 Result<json> ObjectsCreateCmd(Call& call) {
     CRM_TRY(CheckArgNames(call.args, "objects.create",
-                          {"api_name", "label", "plural_label", "description", "name_format"}));
+                          {"api_name", "label", "plural_label", "label_zh", "description", "name_format"}));
     std::string name_format;
     CRM_TRY(ReadString(call.args, "name_format", name_format));
     json spec = call.args;
@@ -269,7 +269,8 @@ Result<json> ObjectsCreateCmd(Call& call) {
 }
 
 Result<json> ObjectsUpdateCmd(Call& call) {
-    CRM_TRY(CheckArgNames(call.args, "objects.update", {"object", "label", "plural_label", "description"}));
+    CRM_TRY(CheckArgNames(call.args, "objects.update",
+                          {"object", "label", "plural_label", "label_zh", "description"}));
     std::string object;
     CRM_TRY(RequireString(call.args, "object", object));
     auto current = call.workspace.schema().Object(object);
@@ -379,7 +380,7 @@ Result<json> FieldsRetypePreviewCmd(Call& call) {
     if (!changed.ok()) return changed.error();
     int limit = 1000;
     CRM_TRY(ReadInt(call.args, "limit", limit));
-    auto preview = call.workspace.schema().PreviewRetype(*changed, std::clamp(limit, 0, 100000));
+    auto preview = call.workspace.schema().PreviewRetype(call.actor, *changed, std::clamp(limit, 0, 100000));
     if (!preview.ok()) return preview.error();
     return PreviewJson(*preview);
 }
@@ -1196,13 +1197,15 @@ const std::vector<CommandSpec>& CommandTable() {
           false},
          ObjectsGetCmd},
         {{"objects.create", "Creates a custom object with its record table, name field and default layout.",
-          "api_name: string, label: string, plural_label?: string, description?: string, name_format?: "
+          "api_name: string, label: string, plural_label?: string, label_zh?: string, description?: string, "
+          "name_format?: "
           "string "
           "(auto-number record names, e.g. \"INV-{0000}\")",
           true},
          ObjectsCreateCmd},
         {{"objects.update", "Changes an object's labels and description.",
-          "object: string, label?: string, plural_label?: string, description?: string", true},
+          "object: string, label?: string, plural_label?: string, label_zh?: string, description?: string",
+          true},
          ObjectsUpdateCmd},
         {{"objects.delete", "Hides a custom object (its API name stays reserved).", "object: string", true},
          ObjectsDeleteCmd},

@@ -21,6 +21,7 @@ Status ValidateFieldDef(FieldDef& f, const SchemaService& schema, const ObjectDe
     if (IsBlank(f.label)) return SchemaError("schema.invalid_field", "The field needs a label.", "label");
     if (Utf8Length(f.label) > 80)
         return SchemaError("schema.invalid_field", "A label has at most 80 characters.", "label");
+    if (Status s = CheckChineseLabel(f.label_zh); !s.ok()) return s;
     if (Utf8Length(f.help_text) > 510) {
         return SchemaError("schema.invalid_field", "Help text has at most 510 characters.", "help_text");
     }
@@ -200,7 +201,7 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
         "UPDATE schema_fields SET label = ?1, type = ?2, help_text = ?3, required = ?4, is_unique = ?5, "
         "track_history = ?6, default_value = ?7, length = ?8, precision = ?9, scale = ?10, min_value = ?11, "
         "max_value = ?12, relationship_name = ?13, formula = ?14, formula_type = ?15, auto_format = ?16, "
-        "indexed = ?18 WHERE id = ?17");
+        "indexed = ?18, label_zh = ?19 WHERE id = ?17");
     up.Bind(1, f.label)
         .Bind(2, FieldTypeName(f.type))
         .Bind(3, f.help_text)
@@ -224,14 +225,16 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
         .Bind(15, FieldTypeName(f.formula_type))
         .Bind(16, f.auto_format)
         .Bind(17, f.id)
-        .Bind(18, int64_t{f.indexed});
+        .Bind(18, int64_t{f.indexed})
+        .Bind(19, f.label_zh);
     if (Status s = up.Run(); !s.ok()) return s;
     Statement del = db.Prepare("DELETE FROM schema_picklist_values WHERE field_id = ?1");
     del.Bind(1, f.id);
     if (Status s = del.Run(); !s.ok()) return s;
     Statement ins = db.Prepare(
-        "INSERT INTO schema_picklist_values(field_id, position, api_name, label, active, is_default) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO schema_picklist_values(field_id, position, api_name, label, active, is_default, "
+        "label_zh) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     int position = 0;
     for (const PicklistValue& v : f.picklist) {
         ins.Reset();
@@ -240,7 +243,8 @@ Status WriteFieldMetadata(Database& db, const FieldDef& f) {
             .Bind(3, v.api_name)
             .Bind(4, v.label)
             .Bind(5, int64_t{v.active})
-            .Bind(6, int64_t{v.is_default});
+            .Bind(6, int64_t{v.is_default})
+            .Bind(7, v.label_zh);
         if (Status s = ins.Run(); !s.ok()) return s;
     }
     return Status::Ok();
@@ -291,7 +295,7 @@ Result<FieldDef> SchemaService::CreateField(const std::string& actor, const Fiel
 
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
-    std::string sql = InsertFieldSql(f) + IndexedFieldFlagSql(f);
+    std::string sql = InsertFieldSql(f) + IndexedFieldFlagSql(f) + ChineseLabelsSql(f);
     if (f.has_column()) {
         sql += "ALTER TABLE " + QuoteIdent(o.table) + " ADD COLUMN " + QuoteIdent(f.column) + " " +
                ColumnTypeOf(f.type) + ";\n";
@@ -348,13 +352,28 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
     if (Status s = ValidateFieldDef(f, *this, o); !s.ok()) return s.error();
     if (ToJson(f) == ToJson(*current)) return f;
 
+    // SEMANTICS.md: a required field is readable by every profile that can create records.
+    if (f.required && !current->required && profiles_.creating_without_read) {
+        std::vector<std::string> blind = profiles_.creating_without_read(o.api_name, f.api_name);
+        if (!blind.empty()) {
+            std::string list;
+            for (const std::string& p : blind) list += (list.empty() ? "" : ", ") + Quote(p);
+            const bool one = blind.size() == 1;
+            return SchemaError("schema.required_unreadable",
+                               f.api_name + " cannot be required: the profile" + (one ? " " : "s ") + list +
+                                   " can create " + o.api_name + " records but cannot read the field. Give " +
+                                   (one ? "it" : "them") + " Read on " + f.api_name + " first.",
+                               "required");
+        }
+    }
+
     // A tightened limit (length, digits, range, picklist values) must hold for the stored values.
     const bool data_limits_changed = f.length != current->length || f.precision != current->precision ||
                                      f.scale != current->scale || f.min_value != current->min_value ||
                                      f.max_value != current->max_value ||
                                      ToJson(f)["picklist"] != ToJson(*current)["picklist"];
     if (data_limits_changed && f.has_column()) {
-        Result<RetypePreview> check = PreviewRetype(f, 5);
+        Result<RetypePreview> check = DryRunRetype(f, 5);
         if (!check.ok()) return check.error();
         if (check->failures > 0) {
             return SchemaError("schema.values_out_of_limits",

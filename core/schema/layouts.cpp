@@ -107,13 +107,43 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
 }
 
 Status SchemaService::AssignLayout(const std::string& actor, std::string_view object,
-                                   std::string_view profile, std::string_view layout) {
+                                   std::string_view profile_name, std::string_view layout) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    if (IsBlank(profile))
+    if (IsBlank(profile_name))
         return SchemaError("schema.invalid_layout", "Name the profile to assign the layout to.", "profile");
     Result<Layout> l = GetLayout(object, layout);
     if (!l.ok()) return l.error();
     Result<std::shared_ptr<const ObjectDef>> o = Object(object);
+    // The profile must exist (the access engine knows); it is stored under its own spelling.
+    std::string profile(profile_name);
+    if (profiles_.names || profiles_.exists) {
+        std::vector<std::string> names = profiles_.names ? profiles_.names() : std::vector<std::string>{};
+        std::string own;
+        for (const std::string& n : names) {
+            if (SameName(n, profile)) own = n;
+        }
+        const bool found = profiles_.exists ? profiles_.exists(profile) : !own.empty();
+        if (!found) {
+            std::string close = ClosestMatch(profile, names);
+            return SchemaError("schema.unknown_profile",
+                               "The layout cannot go to the profile " + Quote(profile) +
+                                   ": there is no such profile." +
+                                   (close.empty() ? "" : " Did you mean " + Quote(close) + "?"),
+                               "profile");
+        }
+        if (!own.empty()) profile = own;
+    }
+    // The layout the profile saw before, for the audit entry.
+    json previous = nullptr;
+    {
+        Statement before = db_.Prepare(
+            "SELECT l.name FROM schema_layout_assignments a JOIN schema_layouts l ON l.id = a.layout_id "
+            "WHERE a.object_id = ?1 AND a.profile = ?2");
+        before.Bind(1, (*o)->id).Bind(2, profile);
+        if (before.Step()) previous = before.Text(0);
+        if (!before.status().ok()) return before.status();
+    }
+    if (previous == json(l->name)) return Status::Ok();
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare(
@@ -121,7 +151,7 @@ Status SchemaService::AssignLayout(const std::string& actor, std::string_view ob
         "ON CONFLICT(object_id, profile) DO UPDATE SET layout_id = ?3");
     up.Bind(1, (*o)->id).Bind(2, profile).Bind(3, l->id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "assign", "layout." + l->object + ".profile." + std::string(profile), nullptr,
+    if (Status s = Audit(actor, "assign", "layout." + l->object + ".profile." + profile, std::move(previous),
                          l->name);
         !s.ok()) {
         return s;

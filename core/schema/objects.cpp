@@ -41,6 +41,7 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
     if (Status s = CheckApiName(o.api_name, true, "object", "api_name"); !s.ok()) return s.error();
     if (IsBlank(o.label)) return SchemaError("schema.invalid_object", "The object needs a label.", "label");
     if (IsBlank(o.plural_label)) o.plural_label = o.label + "s";
+    if (Status s = CheckChineseLabel(o.label_zh); !s.ok()) return s.error();
     {
         Statement taken = db_.Prepare("SELECT deleted FROM schema_objects WHERE api_name = ?1");
         taken.Bind(1, o.api_name);
@@ -62,11 +63,13 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
     name.column = "name";
     if (name_format.empty()) {
         name.label = o.label + " Name";
+        if (!IsBlank(o.label_zh)) name.label_zh = o.label_zh + "名称";
         name.type = FieldType::Text;
         name.length = 80;
         name.required = true;
     } else {
         name.label = o.label + " Number";
+        if (!IsBlank(o.label_zh)) name.label_zh = o.label_zh + "编号";
         name.type = FieldType::AutoNumber;
         name.auto_format = name_format;
         if (Status s = ValidateFieldDef(name, *this, o); !s.ok()) return s.error();
@@ -75,8 +78,8 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
 
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
-    std::string sql = InsertObjectSql(o) + InsertFieldSql(name) + CreateRecordTableSql(o) +
-                      InsertLayoutSql(DefaultLayout(o));
+    std::string sql = InsertObjectSql(o) + ChineseLabelSql(o) + InsertFieldSql(name) +
+                      ChineseLabelsSql(name) + CreateRecordTableSql(o) + InsertLayoutSql(DefaultLayout(o));
     if (Status s = db_.Exec(sql); !s.ok()) return s.error();
     if (Status s = Audit(actor, "create", "object." + o.api_name, nullptr, ToJson(o)); !s.ok())
         return s.error();
@@ -92,17 +95,24 @@ Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& ch
     if (IsBlank(changed.plural_label)) {
         return SchemaError("schema.invalid_object", "The object needs a plural label.", "plural_label");
     }
+    if (Status s = CheckChineseLabel(changed.label_zh); !s.ok()) return s;
     const ObjectDef& o = **current;
     json before = ToJson(o, false), after = before;
     after["label"] = changed.label;
     after["plural_label"] = changed.plural_label;
+    after["label_zh"] = changed.label_zh;
     after["description"] = changed.description;
     if (before == after) return Status::Ok();
     Transaction tx(db_);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare(
-        "UPDATE schema_objects SET label = ?1, plural_label = ?2, description = ?3 WHERE id = ?4");
-    up.Bind(1, changed.label).Bind(2, changed.plural_label).Bind(3, changed.description).Bind(4, o.id);
+        "UPDATE schema_objects SET label = ?1, plural_label = ?2, description = ?3, label_zh = ?4 "
+        "WHERE id = ?5");
+    up.Bind(1, changed.label)
+        .Bind(2, changed.plural_label)
+        .Bind(3, changed.description)
+        .Bind(4, changed.label_zh)
+        .Bind(5, o.id);
     if (Status s = up.Run(); !s.ok()) return s;
     if (Status s = Audit(actor, "update", "object." + o.api_name, before, after); !s.ok()) return s;
     return Finish(tx);

@@ -192,7 +192,13 @@ Status FillPicklistFromData(Database& db, const ObjectDef& o, const FieldDef& fr
 
 }  // namespace
 
-Result<RetypePreview> SchemaService::PreviewRetype(const FieldDef& changed, int limit) const {
+Result<RetypePreview> SchemaService::PreviewRetype(const std::string& actor, const FieldDef& changed,
+                                                   int limit) const {
+    if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
+    return DryRunRetype(changed, limit);
+}
+
+Result<RetypePreview> SchemaService::DryRunRetype(const FieldDef& changed, int limit) const {
     Result<std::shared_ptr<const ObjectDef>> object = Object(changed.object);
     if (!object.ok()) return object.error();
     const ObjectDef& o = **object;
@@ -232,7 +238,7 @@ Result<RetypePreview> SchemaService::PreviewRetype(const FieldDef& changed, int 
 Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed,
                                                  RetypeMode mode) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    Result<RetypePreview> preview = PreviewRetype(changed, 20);
+    Result<RetypePreview> preview = DryRunRetype(changed, 20);
     if (!preview.ok()) return preview.error();
     if (mode == RetypeMode::RefuseIfAny && preview->failures > 0) {
         return SchemaError(

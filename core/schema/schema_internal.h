@@ -30,6 +30,10 @@ std::string InsertObjectSql(const ObjectDef& object);
 std::string InsertFieldSql(const FieldDef& field);
 /// The UPDATE storing a field's `indexed` flag (a column InsertFieldSql, as migration 2 knew it, lacks).
 std::string IndexedFieldFlagSql(const FieldDef& field);
+/// The UPDATEs storing the Chinese labels (columns of migration 6, which InsertObjectSql and
+/// InsertFieldSql, as migration 2 knew them, lack): the object's, or the field's and its picklist values'.
+std::string ChineseLabelSql(const ObjectDef& object);
+std::string ChineseLabelsSql(const FieldDef& field);
 /// INSERT of a layout (sections as JSON), found by object API name.
 std::string InsertLayoutSql(const Layout& layout);
 /// The layout every new object gets: its fields in an information section (long text in its own).
@@ -52,6 +56,8 @@ Status NeedActor(const std::string& actor);
 /// Identifiers: a letter, then letters, digits and single underscores; custom ones end in "__c" (added
 /// when missing, as Salesforce's setup does).
 Status CheckApiName(std::string& name, bool custom, const char* what, const char* field);
+/// The Chinese label ("label_zh") of an object or a field: optional, at most 80 characters.
+Status CheckChineseLabel(const std::string& label_zh);
 bool IsNumeric(FieldType t);
 bool IsTextLike(FieldType t);
 /// Checks a field definition on its own (the object is checked by the caller), filling defaults

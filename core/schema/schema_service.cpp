@@ -54,6 +54,13 @@ Status CheckApiName(std::string& name, bool custom, const char* what, const char
     return Status::Ok();
 }
 
+Status CheckChineseLabel(const std::string& label_zh) {
+    if (Utf8Length(label_zh) > 80) {
+        return SchemaError("schema.invalid_label", "A Chinese label has at most 80 characters.", "label_zh");
+    }
+    return Status::Ok();
+}
+
 bool IsNumeric(FieldType t) {
     return t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent;
 }
@@ -78,7 +85,8 @@ Status SchemaService::Reload() {
     std::vector<std::shared_ptr<ObjectDef>> objects;
     std::map<int64_t, ObjectDef*> by_id;
     Statement os = db_.Prepare(
-        "SELECT id, api_name, label, plural_label, description, custom, table_name, name_field FROM "
+        "SELECT id, api_name, label, plural_label, description, custom, table_name, name_field, label_zh "
+        "FROM "
         "schema_objects "
         "WHERE deleted = 0 ORDER BY custom, api_name");
     while (os.Step()) {
@@ -91,6 +99,7 @@ Status SchemaService::Reload() {
         o->custom = os.Int(5) != 0;
         o->table = os.Text(6);
         o->name_field = os.Text(7);
+        o->label_zh = os.Text(8);
         by_id[o->id] = o.get();
         objects.push_back(std::move(o));
     }
@@ -99,7 +108,7 @@ Status SchemaService::Reload() {
         "SELECT id, object_id, api_name, label, type, help_text, custom, required, is_unique, track_history, "
         "default_value, length, precision, scale, min_value, max_value, lookup_object, relationship_name, "
         "formula, "
-        "formula_type, auto_format, state, column_name, position, indexed FROM schema_fields "
+        "formula_type, auto_format, state, column_name, position, indexed, label_zh FROM schema_fields "
         "WHERE state <> 'purged' "
         "ORDER BY object_id, position, id");
     std::map<int64_t, FieldDef*> fields_by_id;
@@ -132,6 +141,7 @@ Status SchemaService::Reload() {
         f.column = fs.Text(22);
         f.position = static_cast<int>(fs.Int(23));
         f.indexed = fs.Int(24) != 0;
+        f.label_zh = fs.Text(25);
         it->second->fields.push_back(std::move(f));
     }
     if (!fs.status().ok()) return fs.status();
@@ -139,12 +149,14 @@ Status SchemaService::Reload() {
         for (FieldDef& f : o->fields) fields_by_id[f.id] = &f;
     }
     Statement ps = db_.Prepare(
-        "SELECT field_id, api_name, label, active, is_default FROM schema_picklist_values ORDER BY field_id, "
+        "SELECT field_id, api_name, label, active, is_default, label_zh FROM schema_picklist_values ORDER BY "
+        "field_id, "
         "position");
     while (ps.Step()) {
         auto it = fields_by_id.find(ps.Int(0));
         if (it == fields_by_id.end()) continue;
-        it->second->picklist.push_back(PicklistValue{ps.Text(1), ps.Text(2), ps.Int(3) != 0, ps.Int(4) != 0});
+        it->second->picklist.push_back(
+            PicklistValue{ps.Text(1), ps.Text(2), ps.Int(3) != 0, ps.Int(4) != 0, ps.Text(5)});
     }
     if (!ps.status().ok()) return ps.status();
     objects_.assign(objects.begin(), objects.end());

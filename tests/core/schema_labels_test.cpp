@@ -19,7 +19,9 @@ TEST_SUITE("schema_labels") {
             {"Account", "客户"},     {"Contact", "联系人"}, {"Lead", "潜在客户"},
             {"Opportunity", "商机"}, {"Case", "个案"},      {"Task", "任务"},
         };
-        for (const auto& [api, zh] : objects) {
+        for (const auto& entry : objects) {
+            const char* api = entry.first;
+            const char* zh = entry.second;
             CAPTURE(api);
             auto o = fx.schema().Object(api);
             REQUIRE(o.ok());

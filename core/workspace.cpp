@@ -73,6 +73,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {4, "indexes for sorting and filtering on chosen fields", IndexedFieldsMigrationSql()},
         {5, "effective permissions kept in memory only: their unread tables dropped",
          AccessKeptTablesMigrationSql()},
+        // Chinese labels beside the English ones, filled for the standard metadata.
+        {6, "Simplified Chinese labels of objects, fields and picklist values", ChineseLabelsMigrationSql()},
     };
     return migrations;
 }
@@ -123,6 +125,18 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     Database* database = ws->db_.get();
     ws->records_->AddSaveStage(SaveStageId::Access, "owner is an active user",
                                [database](SaveContext& save) { CheckOwner(*database, save); });
+    // The schema asks about profiles (layouts.assign, a field made required) through its ProfileDirectory.
+    SchemaService::ProfileDirectory profiles;
+    profiles.names = [access] {
+        std::vector<std::string> names;
+        for (const PermissionSet& p : access->PermissionSets(PermissionSetKind::Profile)) names.push_back(p.name);
+        return names;
+    };
+    profiles.exists = [access](std::string_view name) { return access->ProfileExists(name); };
+    profiles.creating_without_read = [access](std::string_view object, std::string_view field) {
+        return access->ProfilesCreatingWithoutRead(object, field);
+    };
+    ws->schema_->SetProfileDirectory(std::move(profiles));
     return ws;
 }
 

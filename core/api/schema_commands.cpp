@@ -136,7 +136,7 @@ Result<json> FieldsRetypePreviewCmd(Call& call) {
     Result<FieldDef> changed = ChangedField(call);
     if (!changed.ok()) return changed.error();
     auto preview =
-        call.workspace.schema().PreviewRetype(*changed, std::clamp(call.Int("limit", 1000), 0, 100000));
+        call.workspace.schema().PreviewRetype(call.actor, *changed, std::clamp(call.Int("limit", 1000), 0, 100000));
     if (!preview.ok()) return preview.error();
     return PreviewJson(*preview);
 }

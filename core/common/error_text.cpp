@@ -422,6 +422,15 @@ const Row kMessages[] = {
     {"A layout item has no property {0}.", "布局项没有属性 {0}。"},
     {"A layout section has no property {0}.", "布局分区没有属性 {0}。"},
     {"A layout has no property {0}.", "布局没有属性 {0}。"},
+    {"The layout cannot go to the profile {0}: there is no such profile.",
+     "布局无法分配给简档 {0}：不存在该简档。"},
+    {"{0} cannot be required: the profile {1} can create {2} records but cannot read the field. Give it Read "
+     "on {3} first.",
+     "{0} 不能设为必填：简档 {1} 可以创建 {2} 记录，但无法读取该字段。请先授予其对 {3} 的读取权限。"},
+    {"{0} cannot be required: the profiles {1} can create {2} records but cannot read the field. Give them "
+     "Read on {3} first.",
+     "{0} 不能设为必填：简档 {1} 可以创建 {2} 记录，但无法读取该字段。请先授予它们对 {3} 的读取权限。"},
+    {"A Chinese label has at most 80 characters.", "中文标签最多 80 个字符。"},
 
     {"{0} allows {1} decimal place; {2} has more.", "{0} 允许 {1} 位小数；{2} 超出了。"},
     {"{0} allows {1} decimal places; {2} has more.", "{0} 允许 {1} 位小数；{2} 超出了。"},

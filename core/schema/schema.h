@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "access/policy.h"
@@ -80,8 +81,18 @@ formula::ValueType FormulaTypeOf(FieldType type);
 /// One value of a picklist. Deactivated values stay on the records that hold them but are refused on
 /// new saves.
 struct PicklistValue {
+    PicklistValue() = default;
+    PicklistValue(std::string api_name_, std::string label_, bool active_ = true, bool is_default_ = false,
+                  std::string label_zh_ = {})
+        : api_name(std::move(api_name_)),
+          label(std::move(label_)),
+          label_zh(std::move(label_zh_)),
+          active(active_),
+          is_default(is_default_) {}
+
     std::string api_name;  ///< stored in records; stable
     std::string label;     ///< shown to people
+    std::string label_zh;  ///< the Simplified Chinese label; "" = none (show `label`)
     bool active = true;
     bool is_default = false;  ///< at most one per picklist
 };
@@ -96,6 +107,7 @@ struct FieldDef {
     std::string object;    ///< API name of the object
     std::string api_name;  ///< stable, unique per object (case-insensitive); custom fields end in "__c"
     std::string label;
+    std::string label_zh;  ///< the Simplified Chinese label; "" = none (show `label`)
     FieldType type = FieldType::Text;
     std::string help_text;
     bool custom = true;
@@ -131,6 +143,7 @@ struct ObjectDef {
     std::string api_name;  ///< unique, never reused; custom objects end in "__c"
     std::string label;
     std::string plural_label;
+    std::string label_zh;  ///< the Simplified Chinese label (Chinese has no plural); "" = none
     std::string description;
     bool custom = true;
     bool deleted = false;
@@ -302,7 +315,9 @@ public:
     /// `add_to_layouts` appends it to the first section of every layout of the object.
     Result<FieldDef> CreateField(const std::string& actor, const FieldDef& spec, bool add_to_layouts = false);
     /// Changes a field's properties (not its type: see RetypeField). Tightening a limit that existing
-    /// values break (length, unique...) is refused with the count of such records.
+    /// values break (length, unique...) is refused with the count of such records; making a field
+    /// required is refused while a profile that can create the object cannot read the field
+    /// ("schema.required_unreadable", naming the profiles: ProfileDirectory).
     Result<FieldDef> UpdateField(const std::string& actor, const FieldDef& changed);
     /// Moves a field to the recoverable area (column kept, hidden everywhere). Refused for standard
     /// fields and for fields in use (FieldUsers: validation rules, formula fields, layouts, list views and
@@ -313,7 +328,9 @@ public:
     /// Drops the column of a deleted field (and its index). The API name stays reserved.
     Status PurgeField(const std::string& actor, std::string_view object, std::string_view field);
     /// The dry run of a type change: every stored value that would not convert (up to `limit` listed).
-    Result<RetypePreview> PreviewRetype(const FieldDef& changed, int limit = 1000) const;
+    /// It reads stored values, so the actor needs Customize Schema like for the change itself.
+    Result<RetypePreview> PreviewRetype(const std::string& actor, const FieldDef& changed,
+                                        int limit = 1000) const;
     /// Changes the type (and type properties) of a field, converting its column in one transaction.
     Result<RetypePreview> RetypeField(const std::string& actor, const FieldDef& changed, RetypeMode mode);
     /// The users of a field: "validation rule X", "formula field Y", "layout Z", "list view W", and those
@@ -346,7 +363,8 @@ public:
     Result<Layout> GetLayout(std::string_view object, std::string_view name) const;
     /// Creates or replaces (by name) a layout. Every field must be an active field of the object.
     Result<Layout> SaveLayout(const std::string& actor, const Layout& layout);
-    /// Assigns `layout` to `profile` on its object (replacing that profile's earlier assignment).
+    /// Assigns `layout` to `profile` on its object (replacing that profile's earlier assignment, which the
+    /// audit entry keeps as the old value). An unknown profile is refused ("schema.unknown_profile").
     Status AssignLayout(const std::string& actor, std::string_view object, std::string_view profile,
                         std::string_view layout);
     Status DeleteLayout(const std::string& actor, std::string_view object, std::string_view name);
@@ -363,6 +381,20 @@ public:
     /// Every mutating call first asks `authorizer` for Customize Schema of its actor, so the console (a C++
     /// caller) is held to the same rule as the command API; refused calls change nothing.
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+
+    /// What the schema asks about profiles, which the access engine above it keeps. The Workspace wires
+    /// it; unset parts answer "nothing to refuse" (a schema alone in a test knows no profiles).
+    struct ProfileDirectory {
+        /// Every profile name, for "Did you mean" and to store an assignment under the profile's own
+        /// spelling.
+        std::function<std::vector<std::string>()> names;
+        /// Whether a profile of this name exists.
+        std::function<bool(std::string_view profile)> exists;
+        /// The profiles (by name) that can create records of `object` but cannot read `field`.
+        std::function<std::vector<std::string>(std::string_view object, std::string_view field)>
+            creating_without_read;
+    };
+    void SetProfileDirectory(ProfileDirectory directory) { profiles_ = std::move(directory); }
 
     /// Runs `body` inside the caller's transaction with the audit helpers; for tests that force a
     /// failure in the middle of a change (the hook runs just before commit; an error rolls back).
@@ -382,6 +414,8 @@ private:
     Result<std::shared_ptr<const ObjectDef>> ObjectToChange(const std::string& actor,
                                                             std::string_view object) const;
     Result<std::shared_ptr<const ObjectDef>> LiveObject(std::string_view api_name) const;
+    /// PreviewRetype without the actor's check, for the changes that run it themselves.
+    Result<RetypePreview> DryRunRetype(const FieldDef& changed, int limit) const;
 
     Database& db_;
     AuditLog& audit_;
@@ -390,6 +424,7 @@ private:
     std::function<Status()> before_commit_hook_;
     std::vector<FieldUserSource> field_user_sources_;
     Authorizer authorizer_;
+    ProfileDirectory profiles_;
     std::vector<std::shared_ptr<const ObjectDef>> objects_;
     mutable std::map<std::string, std::shared_ptr<const ObjectResolver>> resolvers_;
     uint64_t version_ = 1;
@@ -401,6 +436,9 @@ std::string SchemaMigrationSql();
 /// The SQL of migration 4: the fields' `indexed` flag, set (with its index) on the standard fields that
 /// lists sort and filter by most.
 std::string IndexedFieldsMigrationSql();
+/// The SQL of migration 6: the `label_zh` columns of objects, fields and picklist values, filled with the
+/// Simplified Chinese labels of the standard objects, fields and values.
+std::string ChineseLabelsMigrationSql();
 
 /// Quotes an SQL identifier: "name" with inner quotes doubled.
 std::string QuoteIdent(std::string_view name);

@@ -83,12 +83,15 @@ Status ReadPicklist(const json& v, std::vector<PicklistValue>& out) {
                     s = Read(it.value(), "api_name", pv.api_name);
                 } else if (it.key() == "label") {
                     s = Read(it.value(), "label", pv.label);
+                } else if (it.key() == "label_zh") {
+                    s = Read(it.value(), "label_zh", pv.label_zh);
                 } else if (it.key() == "active") {
                     s = Read(it.value(), "active", pv.active);
                 } else if (it.key() == "default") {
                     s = Read(it.value(), "default", pv.is_default);
                 } else {
-                    s = UnknownKey("A picklist value", it.key(), {"api_name", "label", "active", "default"});
+                    s = UnknownKey("A picklist value", it.key(),
+                                   {"api_name", "label", "label_zh", "active", "default"});
                 }
                 if (!s.ok()) return s;
             }
@@ -108,13 +111,17 @@ Status ReadPicklist(const json& v, std::vector<PicklistValue>& out) {
 }  // namespace
 
 json ToJson(const PicklistValue& v) {
-    return json{
-        {"api_name", v.api_name}, {"label", v.label}, {"active", v.active}, {"default", v.is_default}};
+    return json{{"api_name", v.api_name},
+                {"label", v.label},
+                {"label_zh", v.label_zh},
+                {"active", v.active},
+                {"default", v.is_default}};
 }
 
 json ToJson(const FieldDef& f) {
     json out = {{"api_name", f.api_name},
                 {"label", f.label},
+                {"label_zh", f.label_zh},
                 {"type", FieldTypeName(f.type)},
                 {"help_text", f.help_text},
                 {"custom", f.custom},
@@ -171,12 +178,27 @@ json ToJson(const FieldDef& f) {
 
 Result<FieldDef> FieldDefFromJson(const json& j, FieldDef f) {
     if (!j.is_object()) return Bad("", "A field must be a JSON object.");
-    static const std::vector<std::string> keys = {
-        "api_name",      "label",        "type",          "help_text",
-        "required",      "unique",       "track_history", "indexed",
-        "default_value", "length",       "precision",     "scale",
-        "min",           "max",          "lookup_object", "relationship_name",
-        "formula",       "formula_type", "auto_format",   "picklist"};
+    static const std::vector<std::string> keys = {"api_name",
+                                                  "label",
+                                                  "label_zh",
+                                                  "type",
+                                                  "help_text",
+                                                  "required",
+                                                  "unique",
+                                                  "track_history",
+                                                  "indexed",
+                                                  "default_value",
+                                                  "length",
+                                                  "precision",
+                                                  "scale",
+                                                  "min",
+                                                  "max",
+                                                  "lookup_object",
+                                                  "relationship_name",
+                                                  "formula",
+                                                  "formula_type",
+                                                  "auto_format",
+                                                  "picklist"};
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& k = it.key();
         const json& v = it.value();
@@ -185,6 +207,8 @@ Result<FieldDef> FieldDefFromJson(const json& j, FieldDef f) {
             s = Read(v, k, f.api_name);
         else if (k == "label")
             s = Read(v, k, f.label);
+        else if (k == "label_zh")
+            s = Read(v, k, f.label_zh);
         else if (k == "type")
             s = ReadType(v, k, f.type);
         else if (k == "help_text")
@@ -234,13 +258,10 @@ Result<FieldDef> FieldDefFromJson(const json& j, FieldDef f) {
 }
 
 json ToJson(const ObjectDef& o, bool include_fields) {
-    json out = {{"api_name", o.api_name},
-                {"label", o.label},
-                {"plural_label", o.plural_label},
-                {"description", o.description},
-                {"custom", o.custom},
-                {"name_field", o.name_field},
-                {"table", o.table}};
+    json out = {{"api_name", o.api_name},         {"label", o.label},
+                {"plural_label", o.plural_label}, {"label_zh", o.label_zh},
+                {"description", o.description},   {"custom", o.custom},
+                {"name_field", o.name_field},     {"table", o.table}};
     if (include_fields) {
         json fields = json::array();
         for (const FieldDef& f : o.fields) fields.push_back(ToJson(f));
@@ -260,10 +281,12 @@ Result<ObjectDef> ObjectDefFromJson(const json& j, ObjectDef o) {
             s = Read(it.value(), k, o.label);
         else if (k == "plural_label")
             s = Read(it.value(), k, o.plural_label);
+        else if (k == "label_zh")
+            s = Read(it.value(), k, o.label_zh);
         else if (k == "description")
             s = Read(it.value(), k, o.description);
         else
-            s = UnknownKey("An object", k, {"api_name", "label", "plural_label", "description"});
+            s = UnknownKey("An object", k, {"api_name", "label", "plural_label", "label_zh", "description"});
         if (!s.ok()) return s.error();
     }
     return o;

@@ -108,11 +108,14 @@ CREATE INDEX field_history_record ON field_history(object_id, record_id, at_ms);
 )sql";
 
 // A compact way to write the standard fields below.
+// Every standard field, object and picklist value carries its Simplified Chinese label, in the terms
+// of Salesforce's Chinese setup where Chinese CRM administrators know them.
 struct F {
     FieldDef def;
-    F(const char* api, const char* label, FieldType type) {
+    F(const char* api, const char* label, const char* label_zh, FieldType type) {
         def.api_name = api;
         def.label = label;
+        def.label_zh = label_zh;
         def.type = type;
         def.custom = false;
     }
@@ -147,11 +150,13 @@ struct F {
         def.relationship_name = relationship;
         return *this;
     }
-    F& Values(std::initializer_list<const char*> values, int default_index = -1) {
+    /// Values as {English, Chinese}; the English label is the API name.
+    F& Values(std::initializer_list<std::pair<const char*, const char*>> values, int default_index = -1) {
         int i = 0;
-        for (const char* v : values) {
+        for (const auto& [en, zh] : values) {
             PicklistValue pv;
-            pv.api_name = pv.label = v;
+            pv.api_name = pv.label = en;
+            pv.label_zh = zh;
             pv.is_default = i++ == default_index;
             def.picklist.push_back(pv);
         }
@@ -173,12 +178,13 @@ struct F {
     }
 };
 
-ObjectDef MakeObject(const char* api, const char* label, const char* plural, const char* description,
-                     const char* name_field, std::vector<F> fields) {
+ObjectDef MakeObject(const char* api, const char* label, const char* plural, const char* label_zh,
+                     const char* description, const char* name_field, std::vector<F> fields) {
     ObjectDef o;
     o.api_name = api;
     o.label = label;
     o.plural_label = plural;
+    o.label_zh = label_zh;
     o.description = description;
     o.custom = false;
     o.table = TableNameFor(api);
@@ -193,13 +199,29 @@ ObjectDef MakeObject(const char* api, const char* label, const char* plural, con
     return o;
 }
 
-const std::initializer_list<const char*> kIndustries = {
-    "Agriculture", "Banking",    "Construction",       "Education",      "Electronics",
-    "Energy",      "Finance",    "Healthcare",         "Manufacturing",  "Media",
-    "Retail",      "Technology", "Telecommunications", "Transportation", "Other"};
-const std::initializer_list<const char*> kLeadSources = {
-    "Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Trade Show", "Other"};
-const std::initializer_list<const char*> kRatings = {"Hot", "Warm", "Cold"};
+using Values = std::initializer_list<std::pair<const char*, const char*>>;
+const Values kIndustries = {{"Agriculture", "农业"},
+                            {"Banking", "银行"},
+                            {"Construction", "建筑"},
+                            {"Education", "教育"},
+                            {"Electronics", "电子"},
+                            {"Energy", "能源"},
+                            {"Finance", "金融"},
+                            {"Healthcare", "医疗保健"},
+                            {"Manufacturing", "制造"},
+                            {"Media", "媒体"},
+                            {"Retail", "零售"},
+                            {"Technology", "科技"},
+                            {"Telecommunications", "电信"},
+                            {"Transportation", "交通运输"},
+                            {"Other", "其他"}};
+const Values kLeadSources = {{"Web", "网站"},
+                             {"Phone Inquiry", "电话咨询"},
+                             {"Partner Referral", "合作伙伴推荐"},
+                             {"Purchased List", "购买名单"},
+                             {"Trade Show", "展会"},
+                             {"Other", "其他"}};
+const Values kRatings = {{"Hot", "热"}, {"Warm", "温"}, {"Cold", "冷"}};
 
 }  // namespace
 
@@ -321,99 +343,131 @@ Layout DefaultLayout(const ObjectDef& o) {
 std::vector<ObjectDef> StandardObjects() {
     using T = FieldType;
     std::vector<ObjectDef> out;
+    out.push_back(
+        MakeObject("Account", "Account", "Accounts", "客户",
+                   "Companies and organisations you do business with (customers).", "Name",
+                   {F("Name", "Account Name", "客户名称", T::Text).Required(),
+                    F("AccountNumber", "Account Number", "客户编号", T::Text).Length(40),
+                    F("Type", "Type", "类型", T::Picklist)
+                        .Values({{"Prospect", "潜在客户"},
+                                 {"Customer - Direct", "直接客户"},
+                                 {"Customer - Channel", "渠道客户"},
+                                 {"Channel Partner / Reseller", "渠道合作伙伴/经销商"},
+                                 {"Installation Partner", "安装合作伙伴"},
+                                 {"Technology Partner", "技术合作伙伴"},
+                                 {"Other", "其他"}}),
+                    F("Industry", "Industry", "行业", T::Picklist).Values(kIndustries),
+                    F("Rating", "Rating", "等级", T::Picklist).Values(kRatings),
+                    F("Phone", "Phone", "电话", T::Phone), F("Website", "Website", "网站", T::Url),
+                    F("AnnualRevenue", "Annual Revenue", "年收入", T::Currency).Digits(18, 2).Min(0),
+                    F("NumberOfEmployees", "Employees", "员工人数", T::Number).Digits(9, 0).Min(0),
+                    F("BillingStreet", "Billing Street", "开票街道", T::Text),
+                    F("BillingCity", "Billing City", "开票城市", T::Text).Length(40),
+                    F("BillingState", "Billing State/Province", "开票省/市/自治区", T::Text).Length(80),
+                    F("BillingPostalCode", "Billing Zip/Postal Code", "开票邮政编码", T::Text).Length(20),
+                    F("BillingCountry", "Billing Country", "开票国家/地区", T::Text).Length(80),
+                    F("ParentId", "Parent Account", "上级客户", T::Lookup).Lookup("Account", "Parent"),
+                    F("Description", "Description", "描述", T::LongText).Length(32000)}));
     out.push_back(MakeObject(
-        "Account", "Account", "Accounts", "Companies and organisations you do business with (customers).",
-        "Name",
-        {F("Name", "Account Name", T::Text).Required(),
-         F("AccountNumber", "Account Number", T::Text).Length(40),
-         F("Type", "Type", T::Picklist)
-             .Values({"Prospect", "Customer - Direct", "Customer - Channel", "Channel Partner / Reseller",
-                      "Installation Partner", "Technology Partner", "Other"}),
-         F("Industry", "Industry", T::Picklist).Values(kIndustries),
-         F("Rating", "Rating", T::Picklist).Values(kRatings), F("Phone", "Phone", T::Phone),
-         F("Website", "Website", T::Url),
-         F("AnnualRevenue", "Annual Revenue", T::Currency).Digits(18, 2).Min(0),
-         F("NumberOfEmployees", "Employees", T::Number).Digits(9, 0).Min(0),
-         F("BillingStreet", "Billing Street", T::Text), F("BillingCity", "Billing City", T::Text).Length(40),
-         F("BillingState", "Billing State/Province", T::Text).Length(80),
-         F("BillingPostalCode", "Billing Zip/Postal Code", T::Text).Length(20),
-         F("BillingCountry", "Billing Country", T::Text).Length(80),
-         F("ParentId", "Parent Account", T::Lookup).Lookup("Account", "Parent"),
-         F("Description", "Description", T::LongText).Length(32000)}));
+        "Contact", "Contact", "Contacts", "联系人", "People who work at your accounts.", "Name",
+        {F("Name", "Full Name", "姓名", T::Text).Length(121).Required(),
+         F("FirstName", "First Name", "名", T::Text).Length(40),
+         F("LastName", "Last Name", "姓", T::Text).Length(80),
+         F("AccountId", "Account", "客户", T::Lookup).Lookup("Account", "Account"),
+         F("Title", "Title", "职务", T::Text).Length(128),
+         F("Department", "Department", "部门", T::Text).Length(80), F("Email", "Email", "电子邮件", T::Email),
+         F("Phone", "Phone", "电话", T::Phone), F("MobilePhone", "Mobile", "手机", T::Phone),
+         F("Birthdate", "Birthdate", "生日", T::Date),
+         F("LeadSource", "Lead Source", "潜在客户来源", T::Picklist).Values(kLeadSources),
+         F("MailingCity", "Mailing City", "邮寄城市", T::Text).Length(40),
+         F("Description", "Description", "描述", T::LongText).Length(32000)}));
+    out.push_back(
+        MakeObject("Lead", "Lead", "Leads", "潜在客户", "Prospects who may become customers.", "Name",
+                   {F("Name", "Full Name", "姓名", T::Text).Length(121).Required(),
+                    F("FirstName", "First Name", "名", T::Text).Length(40),
+                    F("LastName", "Last Name", "姓", T::Text).Length(80),
+                    F("Company", "Company", "公司", T::Text).Required(),
+                    F("Title", "Title", "职务", T::Text).Length(128),
+                    F("Email", "Email", "电子邮件", T::Email), F("Phone", "Phone", "电话", T::Phone),
+                    F("Status", "Lead Status", "潜在客户状态", T::Picklist)
+                        .Values({{"Open - Not Contacted", "未处理 - 未联系"},
+                                 {"Working - Contacted", "处理中 - 已联系"},
+                                 {"Closed - Converted", "已关闭 - 已转换"},
+                                 {"Closed - Not Converted", "已关闭 - 未转换"}},
+                                0)
+                        .Required(),
+                    F("LeadSource", "Lead Source", "潜在客户来源", T::Picklist).Values(kLeadSources),
+                    F("Industry", "Industry", "行业", T::Picklist).Values(kIndustries),
+                    F("Rating", "Rating", "等级", T::Picklist).Values(kRatings),
+                    F("AnnualRevenue", "Annual Revenue", "年收入", T::Currency).Digits(18, 2).Min(0),
+                    F("NumberOfEmployees", "Employees", "员工人数", T::Number).Digits(9, 0).Min(0),
+                    F("City", "City", "城市", T::Text).Length(40),
+                    F("Description", "Description", "描述", T::LongText).Length(32000)}));
+    out.push_back(
+        MakeObject("Opportunity", "Opportunity", "Opportunities", "商机",
+                   "Deals in progress, from prospecting to closed.", "Name",
+                   {F("Name", "Opportunity Name", "商机名称", T::Text).Length(120).Required(),
+                    F("AccountId", "Account", "客户", T::Lookup).Lookup("Account", "Account"),
+                    F("StageName", "Stage", "阶段", T::Picklist)
+                        .Values({{"Prospecting", "初步接洽"},
+                                 {"Qualification", "资格审查"},
+                                 {"Needs Analysis", "需求分析"},
+                                 {"Proposal", "方案报价"},
+                                 {"Negotiation", "商务谈判"},
+                                 {"Closed Won", "赢单"},
+                                 {"Closed Lost", "输单"}},
+                                0)
+                        .Required()
+                        .Indexed(),
+                    F("Amount", "Amount", "金额", T::Currency).Digits(18, 2).Min(0).Indexed(),
+                    F("CloseDate", "Close Date", "结束日期", T::Date).Indexed(),
+                    F("Probability", "Probability (%)", "可能性 (%)", T::Percent).Digits(3, 0).Range(0, 100),
+                    F("ExpectedRevenue", "Expected Revenue", "预期收入", T::Formula)
+                        .Formula("Amount * Probability / 100", T::Currency, 2)
+                        .Help("Amount weighted by probability."),
+                    F("Type", "Type", "类型", T::Picklist)
+                        .Values({{"New Business", "新业务"}, {"Existing Business", "现有业务"}}),
+                    F("LeadSource", "Lead Source", "潜在客户来源", T::Picklist).Values(kLeadSources),
+                    F("NextStep", "Next Step", "下一步", T::Text),
+                    F("Description", "Description", "描述", T::LongText).Length(32000)}));
     out.push_back(MakeObject(
-        "Contact", "Contact", "Contacts", "People who work at your accounts.", "Name",
-        {F("Name", "Full Name", T::Text).Length(121).Required(),
-         F("FirstName", "First Name", T::Text).Length(40), F("LastName", "Last Name", T::Text).Length(80),
-         F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
-         F("Title", "Title", T::Text).Length(128), F("Department", "Department", T::Text).Length(80),
-         F("Email", "Email", T::Email), F("Phone", "Phone", T::Phone), F("MobilePhone", "Mobile", T::Phone),
-         F("Birthdate", "Birthdate", T::Date),
-         F("LeadSource", "Lead Source", T::Picklist).Values(kLeadSources),
-         F("MailingCity", "Mailing City", T::Text).Length(40),
-         F("Description", "Description", T::LongText).Length(32000)}));
-    out.push_back(MakeObject(
-        "Lead", "Lead", "Leads", "Prospects who may become customers.", "Name",
-        {F("Name", "Full Name", T::Text).Length(121).Required(),
-         F("FirstName", "First Name", T::Text).Length(40), F("LastName", "Last Name", T::Text).Length(80),
-         F("Company", "Company", T::Text).Required(), F("Title", "Title", T::Text).Length(128),
-         F("Email", "Email", T::Email), F("Phone", "Phone", T::Phone),
-         F("Status", "Lead Status", T::Picklist)
-             .Values({"Open - Not Contacted", "Working - Contacted", "Closed - Converted",
-                      "Closed - Not Converted"},
-                     0)
-             .Required(),
-         F("LeadSource", "Lead Source", T::Picklist).Values(kLeadSources),
-         F("Industry", "Industry", T::Picklist).Values(kIndustries),
-         F("Rating", "Rating", T::Picklist).Values(kRatings),
-         F("AnnualRevenue", "Annual Revenue", T::Currency).Digits(18, 2).Min(0),
-         F("NumberOfEmployees", "Employees", T::Number).Digits(9, 0).Min(0),
-         F("City", "City", T::Text).Length(40), F("Description", "Description", T::LongText).Length(32000)}));
-    out.push_back(MakeObject(
-        "Opportunity", "Opportunity", "Opportunities", "Deals in progress, from prospecting to closed.",
-        "Name",
-        {F("Name", "Opportunity Name", T::Text).Length(120).Required(),
-         F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
-         F("StageName", "Stage", T::Picklist)
-             .Values({"Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation",
-                      "Closed Won", "Closed Lost"},
+        "Case", "Case", "Cases", "个案", "Customer questions, problems and requests.", "CaseNumber",
+        {F("CaseNumber", "Case Number", "个案编号", T::AutoNumber).AutoFormat("CASE-{0000}"),
+         F("Subject", "Subject", "主题", T::Text),
+         F("Status", "Status", "状态", T::Picklist)
+             .Values({{"New", "新建"}, {"Working", "处理中"}, {"Escalated", "已升级"}, {"Closed", "已关闭"}},
                      0)
              .Required()
              .Indexed(),
-         F("Amount", "Amount", T::Currency).Digits(18, 2).Min(0).Indexed(),
-         F("CloseDate", "Close Date", T::Date).Indexed(),
-         F("Probability", "Probability (%)", T::Percent).Digits(3, 0).Range(0, 100),
-         F("ExpectedRevenue", "Expected Revenue", T::Formula)
-             .Formula("Amount * Probability / 100", T::Currency, 2)
-             .Help("Amount weighted by probability."),
-         F("Type", "Type", T::Picklist).Values({"New Business", "Existing Business"}),
-         F("LeadSource", "Lead Source", T::Picklist).Values(kLeadSources),
-         F("NextStep", "Next Step", T::Text), F("Description", "Description", T::LongText).Length(32000)}));
-    out.push_back(
-        MakeObject("Case", "Case", "Cases", "Customer questions, problems and requests.", "CaseNumber",
-                   {F("CaseNumber", "Case Number", T::AutoNumber).AutoFormat("CASE-{0000}"),
-                    F("Subject", "Subject", T::Text),
-                    F("Status", "Status", T::Picklist)
-                        .Values({"New", "Working", "Escalated", "Closed"}, 0)
-                        .Required()
-                        .Indexed(),
-                    F("Priority", "Priority", T::Picklist).Values({"High", "Medium", "Low"}, 1).Indexed(),
-                    F("Origin", "Case Origin", T::Picklist).Values({"Phone", "Email", "Web"}),
-                    F("Type", "Type", T::Picklist).Values({"Question", "Problem", "Feature Request"}),
-                    F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
-                    F("ContactId", "Contact", T::Lookup).Lookup("Contact", "Contact"),
-                    F("SuppliedEmail", "Web Email", T::Email),
-                    F("Description", "Description", T::LongText).Length(32000)}));
+         F("Priority", "Priority", "优先级", T::Picklist)
+             .Values({{"High", "高"}, {"Medium", "中"}, {"Low", "低"}}, 1)
+             .Indexed(),
+         F("Origin", "Case Origin", "个案来源", T::Picklist)
+             .Values({{"Phone", "电话"}, {"Email", "电子邮件"}, {"Web", "网站"}}),
+         F("Type", "Type", "类型", T::Picklist)
+             .Values({{"Question", "咨询"}, {"Problem", "故障"}, {"Feature Request", "功能需求"}}),
+         F("AccountId", "Account", "客户", T::Lookup).Lookup("Account", "Account"),
+         F("ContactId", "Contact", "联系人", T::Lookup).Lookup("Contact", "Contact"),
+         F("SuppliedEmail", "Web Email", "网站电子邮件", T::Email),
+         F("Description", "Description", "描述", T::LongText).Length(32000)}));
     out.push_back(MakeObject(
-        "Task", "Task", "Tasks", "Things to do: calls, emails, follow-ups.", "Subject",
-        {F("Subject", "Subject", T::Text).Required(), F("DueDate", "Due Date", T::Date),
-         F("Status", "Status", T::Picklist)
-             .Values({"Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"}, 0)
+        "Task", "Task", "Tasks", "任务", "Things to do: calls, emails, follow-ups.", "Subject",
+        {F("Subject", "Subject", "主题", T::Text).Required(), F("DueDate", "Due Date", "到期日期", T::Date),
+         F("Status", "Status", "状态", T::Picklist)
+             .Values({{"Not Started", "未开始"},
+                      {"In Progress", "进行中"},
+                      {"Completed", "已完成"},
+                      {"Waiting on someone else", "等待他人"},
+                      {"Deferred", "已推迟"}},
+                     0)
              .Required(),
-         F("Priority", "Priority", T::Picklist).Values({"High", "Normal", "Low"}, 1).Required(),
-         F("WhoId", "Name", T::Lookup).Lookup("Contact", "Who"),
-         F("WhatId", "Related To", T::Lookup).Lookup("Opportunity", "What"),
-         F("AccountId", "Account", T::Lookup).Lookup("Account", "Account"),
-         F("Description", "Comments", T::LongText).Length(32000)}));
+         F("Priority", "Priority", "优先级", T::Picklist)
+             .Values({{"High", "高"}, {"Normal", "普通"}, {"Low", "低"}}, 1)
+             .Required(),
+         F("WhoId", "Name", "姓名", T::Lookup).Lookup("Contact", "Who"),
+         F("WhatId", "Related To", "相关项", T::Lookup).Lookup("Opportunity", "What"),
+         F("AccountId", "Account", "客户", T::Lookup).Lookup("Account", "Account"),
+         F("Description", "Comments", "备注", T::LongText).Length(32000)}));
     return out;
 }
 
@@ -421,6 +475,24 @@ std::string IndexedFieldFlagSql(const FieldDef& f) {
     return "UPDATE schema_fields SET indexed = " + std::string(f.indexed ? "1" : "0") +
            " WHERE object_id = " + ObjectIdSql(f.object) + " AND api_name = " + SqlLiteral(f.api_name) +
            ";\n";
+}
+
+std::string ChineseLabelSql(const ObjectDef& o) {
+    return "UPDATE schema_objects SET label_zh = " + SqlLiteral(o.label_zh) +
+           " WHERE api_name = " + SqlLiteral(o.api_name) + ";\n";
+}
+
+std::string ChineseLabelsSql(const FieldDef& f) {
+    const std::string field_id = "(SELECT id FROM schema_fields WHERE object_id = " + ObjectIdSql(f.object) +
+                                 " AND api_name = " + SqlLiteral(f.api_name) + ")";
+    std::string sql =
+        "UPDATE schema_fields SET label_zh = " + SqlLiteral(f.label_zh) + " WHERE id = " + field_id + ";\n";
+    for (const PicklistValue& v : f.picklist) {
+        if (v.label_zh.empty()) continue;
+        sql += "UPDATE schema_picklist_values SET label_zh = " + SqlLiteral(v.label_zh) +
+               " WHERE field_id = " + field_id + " AND api_name = " + SqlLiteral(v.api_name) + ";\n";
+    }
+    return sql;
 }
 
 }  // namespace schema_detail
@@ -456,6 +528,21 @@ std::string IndexedFieldsMigrationSql() {
         for (const FieldDef& f : o.fields) {
             if (f.indexed) sql += IndexedFieldFlagSql(f) + IndexSql(o, f);
         }
+    }
+    return sql;
+}
+
+std::string ChineseLabelsMigrationSql() {
+    using namespace schema_detail;
+    std::string sql =
+        "ALTER TABLE schema_objects ADD COLUMN label_zh TEXT NOT NULL DEFAULT '';\n"
+        "ALTER TABLE schema_fields ADD COLUMN label_zh TEXT NOT NULL DEFAULT '';\n"
+        "ALTER TABLE schema_picklist_values ADD COLUMN label_zh TEXT NOT NULL DEFAULT '';\n";
+    // The standard metadata of an existing workspace (custom API names end in "__c", so none is touched;
+    // a value an administrator removed from a standard picklist matches no row).
+    for (const ObjectDef& o : StandardObjects()) {
+        sql += ChineseLabelSql(o);
+        for (const FieldDef& f : o.fields) sql += ChineseLabelsSql(f);
     }
     return sql;
 }

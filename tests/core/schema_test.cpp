@@ -214,7 +214,7 @@ TEST_SUITE("schema") {
         to.type = FieldType::Number;
         to.precision = 10;
         to.scale = 2;
-        auto preview = fx.schema().PreviewRetype(to);
+        auto preview = fx.schema().PreviewRetype(kAdmin, to);
         REQUIRE(preview.ok());
         CHECK(preview->records == 2);
         CHECK(preview->failures == 1);
@@ -325,6 +325,9 @@ TEST_SUITE("schema") {
         l.sections = {{"Main", 2, {{"Name", false, true}, {"Phone", true, false}}},
                       {"Extra", 1, {{"Region__c", false, false}}}};
         REQUIRE(fx.schema().SaveLayout(kAdmin, l).ok());
+        REQUIRE(fx.ws->access()
+                    .CreatePermissionSet(kAdmin, PermissionSetKind::Profile, "Support Agent", "")
+                    .ok());
         REQUIRE(fx.schema().AssignLayout(kAdmin, "Account", "Support Agent", "Support").ok());
         CHECK(fx.schema().LayoutForProfile("Account", "Support Agent")->name == "Support");
         CHECK(fx.schema().LayoutForProfile("Account", "Sales Rep")->name == "Account Layout");

@@ -374,7 +374,7 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
     if (SecondaryButton(Label("field.retype.check").c_str())) {
         RunShowingProgress(ManyRecords(workspace_, draft_.object),
                            TrFormat("busy.checking_values", {draft_.label}), [this] {
-                               Result<RetypePreview> result = workspace_.schema().PreviewRetype(draft_, 200);
+                               Result<RetypePreview> result = workspace_.schema().PreviewRetype(ActingUser(), draft_, 200);
                                if (result.ok()) {
                                    preview_ = result.value();
                                    previewed_type_ = draft_.type;

@@ -35,9 +35,13 @@ for ((i = 1; i <= runs; i++)); do
   secs=$(($(date +%s) - start))
   passed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' "$log")
   failed=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Failed|Exception|Timeout|Not Run)' "$log")
-  # Every test's output (also of passing tests) is in ctest's LastTest.log: count the retried actions.
-  retried=$(grep -c '\[retry\]' "$build/Testing/Temporary/LastTest.log" 2>/dev/null)
-  echo "run $i/$runs: $passed passed, $failed failed in ${secs}s (${retried:-0} UI actions retried)"
+  # Every test's output (also of passing tests) is in ctest's LastTest.log, written at the end of a
+  # run: count the retried actions (when this run wrote it).
+  last="$build/Testing/Temporary/LastTest.log"
+  retried="?"
+  [ -f "$last" ] && [ "$(stat -c %Y "$last")" -ge "$start" ] && retried=$(grep -c '\[retry\]' "$last")
+  echo "run $i/$runs: $passed passed, $failed failed in ${secs}s ($retried UI actions retried)"
+  [ "$rc" -ge 128 ] && echo "  ctest was stopped by signal $((rc - 128)) (from outside this script)"
   grep -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: ' "$log" | sed -E 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: /  /'
   if [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$passed" -gt 0 ]; then
     ok_runs=$((ok_runs + 1))

@@ -1,6 +1,18 @@
 // Shared helpers for the browser end-to-end tests: a static server on 127.0.0.1, Debian's
 // Chromium through playwright-core, and clicks/typing at the positions the console publishes in
 // window.__crm_ui (see ui/test_hooks.h).
+//
+// Every UI action waits for the state it expects, so the tests hold on a loaded machine:
+// - click(page, id, expect, what) waits until the item's rectangle is the same in two frames
+//   (an item's first frame can be laid out where a tab bar or popup had it before), presses and
+//   releases the mouse in separate frames, then waits until expect(state) holds. When the state
+//   has not arrived after a few rendered frames, the click was lost: the rectangle is read again
+//   and the item clicked again, a bounded number of times, within a bounded time.
+// - press(page, key, expect, what) does the same for a key, type(page, id, text, expect, what)
+//   focuses a text field (the console's text caret must be in it) and checks the text arrived.
+// Waits count the console's frames (window.__e2e_frames, one per requestAnimationFrame, which is
+// also what drives the console's main loop), so "a few frames" stretches with the machine's load;
+// times are only outer bounds. No action sleeps a fixed time to synchronise.
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -14,7 +26,18 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.data': 'application/octet-stream', '.png': 'image/png' };
 
+// Outer bounds (ms). Generous: on a loaded machine a frame of the console can take a second.
+const WAIT_MS = 90000;       // one expected state (waitUi, and the whole of one action)
+const READY_MS = 180000;     // the console opening its workspace
+// Frames after a click or key without the expected state before it counts as lost. A click is
+// handled within two frames of the release and published at the end of that frame; a key within
+// one frame per key queued before it (ui/console_host.cpp feeds one key press per frame).
+const SETTLE_FRAMES = 12;
+const ATTEMPTS = 4;
+const TRACE = !!process.env.CRM_E2E_TRACE;  // logs how long each action took
+
 let checks = 0;
+let retries = 0;
 /** Asserts a condition; the message names the behaviour checked. */
 function check(cond, message) {
   checks++;
@@ -40,70 +63,283 @@ function serve(root = SITE) {
     close: () => new Promise(r => server.close(r)) })));
 }
 
+// Installed in the page before its scripts: a frame counter (one per requestAnimationFrame, the
+// same tick that runs the console's main loop) and the reads the helpers make, so that each step
+// of a wait is one round trip to the page (on a loaded machine a round trip costs a good part of
+// a frame).
+function installPageHelpers() {
+  if (window.__e2e) return;
+  let frame = 0;
+  const waiters = [];
+  const tick = () => {
+    ++frame;
+    for (let i = waiters.length - 1; i >= 0; --i) {
+      if (frame >= waiters[i].at) { waiters[i].resolve(); waiters.splice(i, 1); }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const after = n => new Promise(resolve => n <= 0 ? resolve() : waiters.push({ at: frame + n, resolve }));
+  let sent = null;
+  // The state (only when it changed since the last read: the console publishes a new object each
+  // time), the frame count, and where the hidden text field (shell.html's #crm-text-input) sits:
+  // the console moves it to ImGui's text caret in every frame in which a text field has the focus.
+  const probe = () => {
+    const ime = document.getElementById('crm-text-input');
+    const x = ime ? parseFloat(ime.style.left) : NaN, y = ime ? parseFloat(ime.style.top) : NaN;
+    const s = window.__crm_ui, same = s !== undefined && s === sent;
+    sent = s;
+    return { s: same ? undefined : s, same, f: frame, caret: isNaN(x) || isNaN(y) ? null : [x, y] };
+  };
+  window.__e2e = {
+    frame: () => frame,
+    after,
+    probe: async wait => { await after(wait); return probe(); },
+    // The item's rectangle now and `wait` frames later (undefined when not on screen), and where
+    // it is when scrolled out of view.
+    rect: async (id, wait) => {
+      const at = () => { const s = window.__crm_ui || {}; return (s.items || {})[id]; };
+      const first = at();
+      await after(wait);
+      const s = window.__crm_ui || {};
+      return { first, now: at(), offscreen: (s.offscreen || {})[id] };
+    },
+    clearCaret: () => {
+      const ime = document.getElementById('crm-text-input');
+      if (ime) { ime.style.left = '-10000px'; ime.style.top = '-10000px'; }
+    },
+  };
+}
+
 /** Launches Chromium with a persistent profile (IndexedDB survives a relaunch). */
 async function launch(profileDir, viewport = { width: 1280, height: 800 }) {
   const ctx = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CRM_CHROMIUM || '/usr/bin/chromium', headless: true,
     args: CHROMIUM_ARGS, viewport });
+  await ctx.addInitScript(installPageHelpers);
   const page = ctx.pages()[0] || await ctx.newPage();
+  page.setDefaultTimeout(WAIT_MS);
   page.on('pageerror', e => console.log('  [pageerror] ' + e));
   page.on('console', m => { if (m.type() === 'error' && !/WebGL|GPU stall/.test(m.text())) console.log('  [console.error] ' + m.text()); });
   return { ctx, page };
 }
 
+/** The console's latest published UI state. */
+function ui(page) { return page.evaluate(() => window.__crm_ui); }
+
+// page.evaluate with an outer bound (a page that stopped drawing would never answer a frame wait).
+function inPage(page, fn, arg, timeout = WAIT_MS) {
+  let timer;
+  return Promise.race([
+    page.evaluate(fn, arg).finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the page drew no frame for ' +
+      timeout + ' ms')), timeout); })]);
+}
+
+// Reads the page after `wait` frames: {s: state, f: frame count, caret: [x, y] or null}.
+const cache = new WeakMap();
+async function probe(page, wait = 0) {
+  const p = await inPage(page, w => window.__e2e.probe(w), wait);
+  if (p.same) p.s = cache.get(page); else cache.set(page, p.s);
+  return p;
+}
+
+/** Waits until the page has drawn `n` more frames. */
+async function frames(page, n = 1) {
+  await inPage(page, k => window.__e2e.after(k), n);
+}
+
 /** Waits until the console has opened its workspace and drawn a few frames. */
-async function waitReady(page, timeout = 60000) {
+async function waitReady(page, timeout = READY_MS) {
   await page.waitForFunction(() => window.__crm_ui && window.__crm_ui.ready && window.__crm_ui.frame > 3,
     null, { timeout });
   return ui(page);
 }
 
-/** The console's latest published UI state. */
-function ui(page) { return page.evaluate(() => window.__crm_ui); }
+const brief = s => JSON.stringify(s && { ...s, items: Object.keys(s.items || {}).join(' '),
+  offscreen: Object.keys(s.offscreen || {}).length + ' items' });
 
-/** Waits until predicate(state) holds for the published UI state. */
-async function waitUi(page, predicate, what, timeout = 15000) {
-  const start = Date.now();
-  for (;;) {
-    const s = await ui(page);
-    if (s && predicate(s)) return s;
-    if (Date.now() - start > timeout) throw new Error('timed out waiting for ' + what + '; state: ' + JSON.stringify(s));
-    await page.waitForTimeout(50);
+/**
+ * Reads the page once a frame (the first read after `firstWait` frames) until predicate(state,
+ * probe) holds; resolves to {state} or, once `maxFrames` frames have passed or `deadline` (ms
+ * since the epoch) is reached, to {state: null, last: the last read}.
+ */
+async function pollFrames(page, predicate, maxFrames, deadline, firstWait = 0) {
+  let first = null;
+  for (let wait = firstWait; ; wait = 1) {
+    const p = await probe(page, wait);
+    if (first === null) first = p.f;
+    if (p.s && predicate(p.s, p)) return { state: p.s, last: p };
+    if (p.f - first >= maxFrames || Date.now() > deadline) return { state: null, last: p };
   }
 }
 
+/** Waits until predicate(state) holds for the published UI state. */
+async function waitUi(page, predicate, what, timeout = WAIT_MS) {
+  const { state, last } = await pollFrames(page, predicate, Infinity, Date.now() + timeout);
+  if (state) return state;
+  throw new Error('timed out waiting for ' + what + '; state: ' + JSON.stringify(last && last.s));
+}
+
 /** Scrolls the page under the mouse (wheel) until `id` is drawn on screen, as a person would. */
-async function scrollTo(page, id) {
+async function scrollTo(page, id, deadline = Date.now() + WAIT_MS) {
   for (let i = 0; i < 40; i++) {
     const s = await ui(page);
     if (s.items && s.items[id]) return s;
     const off = s.offscreen && s.offscreen[id];
     if (!off) break;
+    // The wheel goes to the window under the mouse: rest it on the on-screen sibling nearest to the
+    // item (e.g. another entry of the same list), else on the middle of the page.
     const vp = page.viewportSize();
-    await page.mouse.move(vp.width * 0.6, vp.height * 0.5);
-    await page.mouse.wheel(0, off[1] < vp.height / 2 ? -120 : 120);
-    await page.waitForTimeout(80);
+    const prefix = id.slice(0, id.lastIndexOf('.') + 1);
+    let at = [vp.width * 0.6, vp.height * 0.5], best = Infinity;
+    for (const [key, r] of Object.entries(s.items || {})) {
+      const d = Math.abs(r[1] - off[1]);
+      if (prefix && key.startsWith(prefix) && d < best) { best = d; at = [r[0] + r[2] / 2, r[1] + r[3] / 2]; }
+    }
+    await page.mouse.move(at[0], at[1]);
+    await page.mouse.wheel(0, off[1] < at[1] ? -120 : 120);
+    await frames(page, 2);
   }
-  return waitUi(page, st => st.items && st.items[id], 'item ' + id);
+  return waitUi(page, st => st.items && st.items[id], 'item ' + id, Math.max(1, deadline - Date.now()));
 }
 
-/** Clicks the centre of the item the console published under `id` (scrolling it into view). */
-async function click(page, id) {
-  const s = await scrollTo(page, id);
-  const [x, y, w, h] = s.items[id];
-  await page.mouse.move(x + w / 2, y + h / 2);
-  await page.waitForTimeout(60);
-  await page.mouse.down();
-  await page.waitForTimeout(60);
-  await page.mouse.up();
-  await page.waitForTimeout(120);
+const sameRect = (a, b) => a && b && a.every((v, i) => Math.abs(v - b[i]) < 0.5);
+
+/** The item's rectangle once it is on screen and has not moved for two frames. */
+async function settledRect(page, id, deadline) {
+  for (;;) {
+    const r = await inPage(page, i => window.__e2e.rect(i, 2), id);
+    if (sameRect(r.first, r.now)) return r.now;
+    if (Date.now() > deadline) throw new Error('item ' + id + ' not on screen or still moving: ' + JSON.stringify(r));
+    if (!r.now) await scrollTo(page, id, deadline);
+  }
 }
+
+/** Moves to the centre of `rect`, presses and releases the left button, each in its own frame. */
+async function pressAt(page, [x, y, w, h]) {
+  await page.mouse.move(x + w / 2, y + h / 2);
+  await frames(page, 1);
+  await page.mouse.down();
+  await frames(page, 1);
+  await page.mouse.up();
+}
+
+/**
+ * Runs `act` until predicate(state, probe) holds: when it has not after `settle` frames, `act`
+ * runs again (at most `attempts` times in all, within `timeout`). Resolves to the state.
+ */
+async function until(page, label, act, predicate, what, { attempts = ATTEMPTS, settle = SETTLE_FRAMES,
+                                                       timeout = WAIT_MS } = {}) {
+  if (typeof predicate !== 'function') throw new Error(label + ': say what state to wait for');
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (let attempt = 1; attempt <= attempts; ++attempt) {
+    await act(deadline);
+    // (a click is handled in the frame after the release, and published at that frame's end)
+    const r = await pollFrames(page, predicate, settle, deadline, 2);
+    if (TRACE) console.log(`  [trace] ${label}: ${Date.now() - deadline + timeout} ms`);
+    if (r.state) return r.state;
+    last = r.last;
+    if (Date.now() > deadline) break;
+    if (attempt < attempts) {
+      retries++;
+      console.log(`  [retry] ${label}: no ${what} after ${settle} frames (attempt ${attempt}); again`);
+    }
+  }
+  throw new Error(`${label} did not lead to ${what}; state: ${brief(last && last.s)}; caret: ` +
+    JSON.stringify(last && last.caret));
+}
+
+/**
+ * Clicks the centre of the item the console published under `id` (scrolling it into view) and
+ * waits until expect(state) holds; a lost click is retried. Resolves to the state.
+ */
+function click(page, id, expect, what, options = {}) {
+  return until(page, 'click on ' + id, async deadline => {
+    const rect = await settledRect(page, id, deadline);
+    if (options.focus) await clearCaret(page);
+    await pressAt(page, rect);
+  }, expect, what, options);
+}
+
+// Moves the hidden text field away so that only a frame with a focused text field puts it back.
+function clearCaret(page) { return page.evaluate(() => window.__e2e.clearCaret()); }
+
+/** A predicate: the console's text caret is inside the item `id` (that text field has the focus). */
+function focusedOn(id) {
+  return (s, p) => {
+    const r = s.items && s.items[id], c = p && p.caret;
+    return !!(r && c && c[0] >= r[0] - 2 && c[0] <= r[0] + r[2] + 2 && c[1] >= r[1] - 2 && c[1] <= r[1] + r[3] + 2);
+  };
+}
+
+/** Clicks the text field `id` until it has the keyboard focus. */
+function focus(page, id, options = {}) {
+  return click(page, id, focusedOn(id), 'the keyboard focus in ' + id, { ...options, focus: true });
+}
+
+/** Presses `key` (e.g. 'Control+K') and waits until expect(state) holds; a lost key is pressed again. */
+function press(page, key, expect, what, options = {}) {
+  return until(page, 'key ' + key, async () => {
+    if (options.focus) await clearCaret(page);
+    await page.keyboard.press(key);
+  }, expect, what, options);
+}
+
+/**
+ * Types `text` into the text field `id` (focused first; null: where the focus already is) and
+ * waits until expect(state) holds. By default the text replaces the field's content (Ctrl+A,
+ * Backspace first; '' empties the field) and a lost keystroke is repaired by typing it all again; {append: true} types at the end
+ * instead (then nothing is retyped). Without `expect` (a field that publishes nothing), waits
+ * until the console has had a frame for every key typed (its input queue has drained).
+ */
+async function type(page, id, text, expect, what, { append = false, attempts = 3, timeout = WAIT_MS } = {}) {
+  const deadline = Date.now() + timeout;
+  const left = () => Math.max(1, deadline - Date.now());
+  for (let attempt = 1; ; ++attempt) {
+    if (id) await focus(page, id, { timeout: left() });
+    if (append) {
+      await page.keyboard.press('End');
+    } else {
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
+    }
+    await page.keyboard.type(text, { delay: 10 });
+    // The console takes one key press a frame (ui/console_host.cpp): the keys typed need that many.
+    const keys = [...text].length + (append ? 1 : 3);
+    if (!expect) {
+      await frames(page, keys + 4);
+      return ui(page);
+    }
+    const r = await pollFrames(page, expect, keys + SETTLE_FRAMES, deadline);
+    if (r.state) return r.state;
+    if (append || attempt >= attempts || Date.now() > deadline) {
+      throw new Error(`typing "${text}" into ${id || 'the focused field'} did not lead to ${what}; state: ` +
+        brief(r.last && r.last.s));
+    }
+    retries++;
+    console.log(`  [retry] typing into ${id || 'the focused field'}: no ${what} (attempt ${attempt}); again`);
+  }
+}
+
+/** Rests the mouse on item `id` for `n` frames (e.g. to show its tooltip in a screenshot). */
+async function hover(page, id, n = 8) {
+  const rect = await settledRect(page, id, Date.now() + WAIT_MS);
+  await page.mouse.move(rect[0] + rect[2] / 2, rect[1] + rect[3] / 2);  // (no click)
+  await frames(page, n);
+  return rect;
+}
+
+/** Whether the item `id` is drawn in this frame, on screen or scrolled out of view (a list's entry). */
+const drawn = (s, id) => !!((s.items && s.items[id]) || (s.offscreen && s.offscreen[id]));
 
 /** Calls the JS bridge window.crm with a command object; returns the parsed answer. */
 async function crm(page, request) {
   return JSON.parse(await page.evaluate(r => window.crm(r), JSON.stringify(request)));
 }
 
-function done() { console.log(`${checks} checks passed`); }
+function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
-module.exports = { OUT, check, serve, launch, waitReady, ui, waitUi, scrollTo, click, crm, done };
+module.exports = { OUT, check, serve, launch, waitReady, ui, waitUi, frames, scrollTo, click, focus,
+  focusedOn, press, type, hover, drawn, crm, done };

@@ -5,25 +5,22 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, click, type, drawn, crm, done } = require('./lib');
 
 const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
 
 async function openFieldRetype(page, object, field) {
-  await click(page, 'nav.objects');
-  await waitUi(page, st => st.page === 'objects' && st.objects && st.objects.listed.length > 0, 'the object list');
-  await click(page, 'objects.search');
-  await page.keyboard.press('Control+A');  // replaces an earlier search
-  await page.keyboard.type(object, { delay: 10 });
-  await waitUi(page, st => st.objects.listed.length === 1, 'the search narrowed to ' + object);
-  await click(page, 'objects.row.' + object + '__c');
-  await waitUi(page, st => st.objects.object === object + '__c' && st.objects.tab === 'fields', 'the fields tab');
-  await click(page, 'fields.edit.' + field);
-  await waitUi(page, st => st.objects.dialog === 'field_editor', 'the field editor');
-  await click(page, 'field.editor.type');
-  await click(page, 'field.editor.type.option.number');
-  await waitUi(page, st => st.form['field.editor.type'] === 'number' && st.items['field.retype.check'],
-               'the type change with its check');
+  await click(page, 'nav.objects', st => st.page === 'objects' && st.objects && st.objects.object === '' &&
+    st.objects.listed.length > 0, 'the object list');
+  await type(page, 'objects.search', object, st => st.objects.listed.length === 1 &&
+    st.objects.listed[0] === object + '__c', 'the search narrowed to ' + object);  // replaces an earlier search
+  await click(page, 'objects.row.' + object + '__c', st => st.objects.object === object + '__c' &&
+    st.objects.tab === 'fields', 'the fields tab');
+  await click(page, 'fields.edit.' + field, st => st.objects.dialog === 'field_editor' &&
+    st.items['field.editor.type'], 'the field editor');
+  await click(page, 'field.editor.type', st => drawn(st, 'field.editor.type.option.number'), 'the type list');
+  await click(page, 'field.editor.type.option.number', st => st.form['field.editor.type'] === 'number' &&
+    st.items['field.retype.check'], 'the type change with its check');
 }
 
 async function makeObject(page, name, count) {
@@ -56,28 +53,27 @@ async function makeObject(page, name, count) {
 
     // Small: the check runs at once, no overlay.
     await openFieldRetype(page, 'Small', 'Code__c');
-    await click(page, 'field.retype.check');
-    let s = await waitUi(page, st => st.form['field.retype.failures'] !== undefined, 'the small check result');
+    let s = await click(page, 'field.retype.check', st => st.form['field.retype.failures'] !== undefined,
+      'the small check result');
     check(s.form['field.retype.failures'] === 1, 'one of 50 small values does not convert');
     check(s.busy_last === '', 'no overlay for 50 records: "' + s.busy_last + '"');
-    await click(page, 'field.editor.cancel');
-    await waitUi(page, st => st.objects.dialog === '', 'the editor closed');
-    await click(page, 'objects.back');
+    await click(page, 'field.editor.cancel', st => st.objects.dialog === '', 'the editor closed');
+    await click(page, 'objects.back', st => st.objects.object === '', 'the object list');
 
     // Big: the overlay names the work, then the result shows and the overlay is gone.
     await openFieldRetype(page, 'Big', 'Code__c');
-    await click(page, 'field.retype.check');
+    await click(page, 'field.retype.check', st => st.busy !== '' || st.form['field.retype.failures'] !== undefined,
+      'the check started');
     s = await waitUi(page, st => st.form['field.retype.failures'] !== undefined && st.busy === '',
                      'the big check result');
     check(s.busy_last === 'Checking every value of Code', 'the overlay named the work: "' + s.busy_last + '"');
     check(s.form['field.retype.failures'] === 104, '104 of 10,050 values do not convert: ' +
           s.form['field.retype.failures']);
     await shot(page, 'progress_after_check.png');
-    await click(page, 'field.editor.cancel');
-    await waitUi(page, st => st.objects.dialog === '', 'the editor closed');
+    await click(page, 'field.editor.cancel', st => st.objects.dialog === '', 'the editor closed');
 
     // The records list of the big object says 10000+.
-    await click(page, 'objects.tab.records');
+    s = await click(page, 'objects.tab.records', st => st.objects.tab === 'records', 'the records tab');
     s = await waitUi(page, st => st.objects.tab === 'records' && st.objects.records.total === 10000, 'the records list');
     check(s.objects.records.total_capped === true, 'the list knows there are more than 10000');
     await shot(page, 'progress_records_10000_plus.png');

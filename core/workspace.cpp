@@ -129,7 +129,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     SchemaService::ProfileDirectory profiles;
     profiles.names = [access] {
         std::vector<std::string> names;
-        for (const PermissionSet& p : access->PermissionSets(PermissionSetKind::Profile)) names.push_back(p.name);
+        for (const PermissionSet& p : access->PermissionSets(PermissionSetKind::Profile))
+            names.push_back(p.name);
         return names;
     };
     profiles.exists = [access](std::string_view name) { return access->ProfileExists(name); };

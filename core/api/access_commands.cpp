@@ -421,7 +421,8 @@ void RegisterAccessCommands(Registry& r) {
                  {{"username", "reader"}},
                  UsersActiveCmd<true>});
     r.push_back({"users.delete",
-                 "Deletes a user who owns no record (else deactivate or transfer first).",
+                 "Deletes a user who owns no record and whom no sharing rule names (else deactivate or "
+                 "transfer first).",
                  {kUsername},
                  manage_users,
                  true,
@@ -510,7 +511,7 @@ void RegisterAccessCommands(Registry& r) {
                  {{"name", "Key Accounts"}, {"description", "The ten largest customers"}},
                  TeamsCreateCmd});
     r.push_back({"teams.delete",
-                 "Deletes a team (its memberships go with it).",
+                 "Deletes a team no sharing rule names; its memberships and permission sets go with it.",
                  {kTeam},
                  manage_grants,
                  true,

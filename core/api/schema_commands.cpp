@@ -135,8 +135,8 @@ json PreviewJson(const RetypePreview& p) {
 Result<json> FieldsRetypePreviewCmd(Call& call) {
     Result<FieldDef> changed = ChangedField(call);
     if (!changed.ok()) return changed.error();
-    auto preview =
-        call.workspace.schema().PreviewRetype(call.actor, *changed, std::clamp(call.Int("limit", 1000), 0, 100000));
+    auto preview = call.workspace.schema().PreviewRetype(call.actor, *changed,
+                                                         std::clamp(call.Int("limit", 1000), 0, 100000));
     if (!preview.ok()) return preview.error();
     return PreviewJson(*preview);
 }
@@ -344,6 +344,7 @@ void RegisterSchemaCommands(Registry& r) {
          {{"api_name", ArgType::String, true},
           {"label", ArgType::String, true},
           {"plural_label", ArgType::String},
+          {"label_zh", ArgType::String},
           {"description", ArgType::String},
           {"name_format", ArgType::String, false, "string (auto-number record names, e.g. \"INV-{0000}\")"}},
          schema_setup,
@@ -355,6 +356,7 @@ void RegisterSchemaCommands(Registry& r) {
                  {kObject,
                   {"label", ArgType::String},
                   {"plural_label", ArgType::String},
+                  {"label_zh", ArgType::String},
                   {"description", ArgType::String}},
                  schema_setup,
                  true,

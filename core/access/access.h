@@ -94,6 +94,8 @@ enum FieldPerm : uint8_t { kFieldRead = 1, kFieldEdit = 2 };
 
 /// "manage_users", "manage_roles_and_permissions", "customize_schema", ... (stable, stored).
 const char* SystemPermissionName(SystemPermission permission);
+/// "Manage Users", "Manage Roles and Permissions", ... (as the console and the messages name them).
+const char* SystemPermissionLabel(SystemPermission permission);
 /// The permission named `name` (as SystemPermissionName writes it), or nothing.
 std::optional<SystemPermission> ParseSystemPermission(std::string_view name);
 /// "read", "create", "edit", "delete", "view_all", "modify_all" for each bit set, in that order.

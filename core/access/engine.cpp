@@ -232,11 +232,7 @@ bool AccessService::CriteriaMatch(int object, const std::string& criteria, int64
     co.expected_result = formula::ValueType::Boolean;
     Result<formula::CompiledFormula> c = formula::Compile(criteria, *resolver, co);
     if (!c.ok()) return false;
-    formula::SqlOptions so;
-    so.now_ms = clock_.NowMs();
-    so.today_days = formula::TodayAt(so.now_ms, 0);
-    so.first_param = 2;
-    Result<formula::SqlCondition> cond = formula::ToSql(*c, so);
+    Result<formula::SqlCondition> cond = formula::ToSql(*c, CriteriaSqlOptions(clock_.NowMs(), 2));
     if (!cond.ok()) return false;
     Statement st =
         db_.Prepare("SELECT 1 FROM " + QuoteIdent(def.table) + " WHERE id = ?1 AND (" + cond->sql + ")");
@@ -472,11 +468,7 @@ Result<RecordFilter> AccessService::VisibleRecords(std::string_view username, co
         co.expected_result = formula::ValueType::Boolean;
         Result<formula::CompiledFormula> c = formula::Compile(r.criteria, *resolver, co);
         if (!c.ok()) continue;
-        formula::SqlOptions so;
-        so.now_ms = clock_.NowMs();
-        so.today_days = formula::TodayAt(so.now_ms, 0);
-        so.first_param = param;
-        Result<formula::SqlCondition> cond = formula::ToSql(*c, so);
+        Result<formula::SqlCondition> cond = formula::ToSql(*c, CriteriaSqlOptions(clock_.NowMs(), param));
         if (!cond.ok()) continue;
         param += static_cast<int>(cond->params.size());
         for (auto& p : cond->params) out.params.push_back(p);

@@ -36,6 +36,18 @@ extern const char* const kObjectPermNames[6];                      ///< "read", 
 extern const char* const kObjectPermLabelsZh[6];
 extern const char* const kLevelZh[4];  ///< AccessLevel in Chinese
 
+/// How a criteria-based sharing rule becomes SQL: decimal arithmetic through the crm_ functions (as the
+/// evaluator counts), relative dates at `now_ms`, parameters numbered from `first_param`. One place, so
+/// the check when a rule is saved and the engine translate alike.
+inline formula::SqlOptions CriteriaSqlOptions(int64_t now_ms, int first_param) {
+    formula::SqlOptions so;
+    so.crm_functions = true;
+    so.now_ms = now_ms;
+    so.today_days = formula::TodayAt(now_ms, 0);
+    so.first_param = first_param;
+    return so;
+}
+
 inline std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 inline std::string Lower(std::string_view s) { return ToLowerAscii(s); }
 inline bool Same(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }

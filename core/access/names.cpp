@@ -41,6 +41,8 @@ using nlohmann::json;
 
 const char* SystemPermissionName(SystemPermission p) { return kSystemNames[static_cast<int>(p)]; }
 
+const char* SystemPermissionLabel(SystemPermission p) { return kSystemLabelsEn[static_cast<int>(p)]; }
+
 std::optional<SystemPermission> ParseSystemPermission(std::string_view name) {
     for (int i = 0; i < kSystemPermissionCount; ++i) {
         if (name == kSystemNames[i]) return static_cast<SystemPermission>(i);

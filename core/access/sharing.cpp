@@ -131,8 +131,8 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
             e.field = "criteria";
             return e;
         }
-        formula::SqlOptions so;
-        if (Result<formula::SqlCondition> sql = formula::ToSql(*c, so); !sql.ok()) {
+        if (Result<formula::SqlCondition> sql = formula::ToSql(*c, CriteriaSqlOptions(clock_.NowMs(), 1));
+            !sql.ok()) {
             return MakeError(
                 "access.criteria_not_sql",
                 "The criteria cannot run inside the database (" + sql.error().message + "); simplify it.",

@@ -155,20 +155,6 @@ Status ValidateArgs(const std::string& command, const std::vector<Arg>& declared
 
 // [SECTION] Reads
 
-// The permission as the console names it ("Manage Users").
-const char* PermissionLabel(SystemPermission p) {
-    static const char* const kLabels[kSystemPermissionCount] = {"Manage Users",
-                                                                "Manage Roles and Permissions",
-                                                                "Customize Schema",
-                                                                "Manage Workflows",
-                                                                "Manage Reports",
-                                                                "Import Data",
-                                                                "Export Data",
-                                                                "Backup and Restore",
-                                                                "View Setup Audit Trail",
-                                                                "Manage Integrations"};
-    return kLabels[static_cast<int>(p)];
-}
 
 Reads PublicFacts() { return Reads{Reads::Kind::Public, {}, nullptr, ""}; }
 Reads SetupData(const char* what, std::vector<SystemPermission> any_of, const char* self_arg) {
@@ -194,7 +180,7 @@ std::string ReadsText(const Reads& reads) {
     std::string out;
     for (size_t i = 0; i < reads.any_of.size(); ++i) {
         if (i) out += " or ";
-        out += PermissionLabel(reads.any_of[i]);
+        out += SystemPermissionLabel(reads.any_of[i]);
     }
     if (reads.self_arg) out += std::string(" (or `") + reads.self_arg + "` naming the acting user)";
     return out;

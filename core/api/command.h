@@ -79,8 +79,6 @@ Reads ObjectMetadata();
 Reads ObjectRecords();
 Reads OwnItems();
 
-/// The permission as the console names it ("Manage Users").
-const char* PermissionLabel(SystemPermission permission);
 /// The text of a Reads for the documentation ("Manage Users or Manage Roles and Permissions").
 std::string ReadsText(const Reads& reads);
 

@@ -73,8 +73,8 @@ Status CheckReads(const CommandSpec& c, Workspace& w, const std::string& actor, 
         if (reads.any_of.size() == 1) return access.Require(actor, reads.any_of.front());
         assert(reads.any_of.size() == 2 && "a command reads setup data behind one or two permissions");
         return MessageError("access.denied", "api.needs_one_of",
-                            {{"one", api::PermissionLabel(reads.any_of[0])},
-                             {"other", api::PermissionLabel(reads.any_of[1])}},
+                            {{"one", SystemPermissionLabel(reads.any_of[0])},
+                             {"other", SystemPermissionLabel(reads.any_of[1])}},
                             "as");
     }
     // Schema, Records, Own: the object named in the arguments must be readable. An unknown object is left

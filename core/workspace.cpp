@@ -138,6 +138,27 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         return access->ProfilesCreatingWithoutRead(object, field);
     };
     ws->schema_->SetProfileDirectory(std::move(profiles));
+    // Who saves, for $User, $Profile, $UserRole and $Organization in formulas.
+    CompanyService* company = ws->company_.get();
+    ws->records_->SetGlobalsSource([access, company](const std::string& actor) {
+        formula::Globals g;
+        if (Result<User> u = access->GetUser(IsSystemActor(actor) ? access->WorkspaceOwner() : actor);
+            u.ok()) {
+            g.user_id = std::to_string(u->id);
+            g.user_username = u->username;
+            g.user_full_name = u->full_name;
+            g.user_email = u->email;
+            g.user_language = u->language;
+            g.profile_name = u->profile;
+            g.role_name = u->role;
+        }
+        if (Result<CompanyProfile> c = company->Get(); c.ok()) {
+            g.organization_name = c->name;
+            g.organization_currency = c->currency;
+            g.organization_time_zone = c->time_zone;
+        }
+        return g;
+    });
     return ws;
 }
 

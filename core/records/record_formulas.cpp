@@ -83,6 +83,8 @@ Result<RuleTestResult> RecordService::RunRuleTest(const std::string& actor, cons
     so.today_days = formula::TodayAt(so.now_ms, 0);
     so.crm_functions = true;
     so.first_param = static_cast<int>(visible->params.size()) + 1;
+    const formula::Globals globals = GlobalsFor(actor);
+    so.globals = &globals;
     Result<formula::SqlCondition> cond = formula::ToSql(*c, so);
     if (cond.ok()) {
         out.in_sql = true;
@@ -109,7 +111,9 @@ Result<RuleTestResult> RecordService::RunRuleTest(const std::string& actor, cons
     while (st.Step()) {
         row.Read(st, rt);
         View view(*this, rt, row.values, nullptr, false);
-        Result<Value> v = formula::Evaluate(*c, formula::EvalContext::At(&view, so.now_ms));
+        formula::EvalContext context = formula::EvalContext::At(&view, so.now_ms);
+        context.globals = &globals;
+        Result<Value> v = formula::Evaluate(*c, context);
         if (v.ok() && v->boolean()) {
             ++out.failing;
             if (static_cast<int>(out.examples.size()) < examples) {
@@ -164,7 +168,10 @@ Result<Value> RecordService::RunEval(const std::string& actor, const AccessPolic
         }
     }
     View view(*this, rt, record, nullptr, id <= 0);
-    return formula::Evaluate(*c, formula::EvalContext::At(&view, clock_.NowMs()));
+    const formula::Globals globals = GlobalsFor(actor);
+    formula::EvalContext context = formula::EvalContext::At(&view, clock_.NowMs());
+    context.globals = &globals;
+    return formula::Evaluate(*c, context);
 }
 
 }  // namespace crm

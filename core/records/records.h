@@ -240,6 +240,14 @@ public:
 
     /// The policy every call consults; nullptr restores FullAccessPolicy. Not owned.
     void SetAccessPolicy(const AccessPolicy* policy);
+    /// Who saves, for formulas that read $User, $Profile, $UserRole and $Organization (validation rules,
+    /// the rule test, formula.eval): set by the Workspace from the directory and the company profile.
+    /// Without one those globals are blank.
+    using GlobalsSource = std::function<formula::Globals(const std::string& actor)>;
+    void SetGlobalsSource(GlobalsSource source) { globals_ = std::move(source); }
+    formula::Globals GlobalsFor(const std::string& actor) const {
+        return globals_ ? globals_(actor) : formula::Globals{};
+    }
 
     // The pipeline's extension points (see the header comment).
     /// Registers `fn` into `stage`, after the stage's earlier registrants (the records service's own run
@@ -351,6 +359,7 @@ private:
     const Clock& clock_;
     FullAccessPolicy full_access_;
     const AccessPolicy* policy_;
+    GlobalsSource globals_;
     std::vector<Stage> stages_;  ///< sorted by stage (stable: registration order within a stage)
     std::vector<std::pair<std::string, SaveStageFn>> after_write_;
     struct DeleteHook {

@@ -344,7 +344,9 @@ void RecordService::RequiredUniqueStage(Runtime& rt, SaveContext& ctx) {
 // 4. Validation rules: every active rule, every failure.
 void RecordService::ValidationRulesStage(Runtime& rt, SaveContext& ctx) {
     View view(*this, rt, ctx.after, ctx.before, ctx.is_new);
-    const formula::EvalContext context = formula::EvalContext::At(&view, ctx.now_ms);
+    const formula::Globals globals = GlobalsFor(ctx.actor);
+    formula::EvalContext context = formula::EvalContext::At(&view, ctx.now_ms);
+    context.globals = &globals;
     for (const Runtime::CompiledRule& r : rt.rules) {
         Result<Value> v = formula::Evaluate(r.condition, context);
         if (!v.ok()) {

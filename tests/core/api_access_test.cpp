@@ -284,3 +284,27 @@ TEST_SUITE("api.messages") {
         CHECK(r["error"]["message_zh"] == "\"id\" 必须是记录 ID（正整数）。");
     }
 }
+
+TEST_SUITE("api.globals") {
+    TEST_CASE("a validation rule can depend on who saves: $User, $Profile, $UserRole, $Organization") {
+        WalkFixture f;
+        json r = f.Run("rules.create",
+                       {{"object", "Account"},
+                        {"name", "Only_sales_reps_name_Rep"},
+                        {"condition", "AND(BEGINS(Name, \"Rep\"), $UserRole.Name <> \"Sales Rep\")"},
+                        {"error_message", "Only a sales rep may name an account Rep..."}});
+        REQUIRE(r["ok"] == true);
+        CHECK(f.Run("records.create", {{"object", "Account"}, {"values", {{"Name", "Rep Owned"}}}},
+                    "reader")["ok"] == true);
+        json refused = f.Run("records.create", {{"object", "Account"}, {"values", {{"Name", "Rep Admin"}}}});
+        CHECK(refused["ok"] == false);
+        json who =
+            f.Run("formula.eval",
+                  {{"object", "Account"},
+                   {"formula", "$User.Username & \"/\" & $Profile.Name & \"/\" & $Organization.Currency"},
+                   {"id", 1}},
+                  "reader");
+        REQUIRE(who["ok"] == true);
+        CHECK(who["result"]["value"] == "reader/Reader Profile/USD");
+    }
+}

@@ -83,7 +83,7 @@ Result<RuleTestResult> RecordService::RunRuleTest(const std::string& actor, cons
     so.today_days = formula::TodayAt(so.now_ms, 0);
     so.crm_functions = true;
     so.first_param = static_cast<int>(visible->params.size()) + 1;
-    const formula::Globals globals = GlobalsFor(actor);
+    const formula::Globals globals = c->uses_globals() ? GlobalsFor(actor) : formula::Globals{};
     so.globals = &globals;
     Result<formula::SqlCondition> cond = formula::ToSql(*c, so);
     if (cond.ok()) {
@@ -168,7 +168,7 @@ Result<Value> RecordService::RunEval(const std::string& actor, const AccessPolic
         }
     }
     View view(*this, rt, record, nullptr, id <= 0);
-    const formula::Globals globals = GlobalsFor(actor);
+    const formula::Globals globals = c->uses_globals() ? GlobalsFor(actor) : formula::Globals{};
     formula::EvalContext context = formula::EvalContext::At(&view, clock_.NowMs());
     context.globals = &globals;
     return formula::Evaluate(*c, context);

@@ -344,7 +344,11 @@ void RecordService::RequiredUniqueStage(Runtime& rt, SaveContext& ctx) {
 // 4. Validation rules: every active rule, every failure.
 void RecordService::ValidationRulesStage(Runtime& rt, SaveContext& ctx) {
     View view(*this, rt, ctx.after, ctx.before, ctx.is_new);
-    const formula::Globals globals = GlobalsFor(ctx.actor);
+    // Who saves is looked up only when a rule reads it ($User...): most saves need no directory read.
+    const bool needs_globals =
+        std::any_of(rt.rules.begin(), rt.rules.end(),
+                    [](const Runtime::CompiledRule& r) { return r.condition.uses_globals(); });
+    const formula::Globals globals = needs_globals ? GlobalsFor(ctx.actor) : formula::Globals{};
     formula::EvalContext context = formula::EvalContext::At(&view, ctx.now_ms);
     context.globals = &globals;
     for (const Runtime::CompiledRule& r : rt.rules) {

@@ -8,28 +8,6 @@
 
 namespace crm {
 
-namespace {
-
-// The access stage's owner check: a new owner (OwnerId given and changed) must be an existing, active
-// user. Registered here because the access service cannot yet register stages of its own; it moves into
-// core/access when the access split gives the directory a place for it.
-void CheckOwner(Database& db, SaveContext& save) {
-    if (!save.owner_requested || save.owner_after <= 0 || save.owner_after == save.owner_before) return;
-    Statement st = db.Prepare("SELECT username, active FROM access_user WHERE id = ?1");
-    st.Bind(1, save.owner_after);
-    if (!st.Step()) {
-        save.Fail(MakeError("records.invalid_owner",
-                            "There is no User with id " + std::to_string(save.owner_after) + " for OwnerId.",
-                            "OwnerId"));
-    } else if (st.Int(1) == 0) {
-        save.Fail(MakeError(
-            "records.invalid_owner",
-            "User " + st.Text(0) + " is inactive and cannot own records; choose an active user.", "OwnerId"));
-    }
-}
-
-}  // namespace
-
 const std::vector<Migration>& Workspace::Migrations() {
     static const std::vector<Migration> migrations = {
         {1, "company profile and setup audit trail", R"sql(
@@ -101,14 +79,11 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         std::make_unique<Changes>(*ws->db_, *ws->audit_, *ws->clock_,
                                   [self](const ChangeSet& changes) { self->NotifyCommitted(changes); });
     ws->company_ = std::make_unique<CompanyService>(*ws->changes_);
-    // Schema and access commit on their own until they adopt ChangeScope (audit/change.h says how).
-    ws->schema_ = std::make_unique<SchemaService>(
-        *ws->db_, *ws->audit_, *ws->clock_, [self] { self->NotifyCommitted(ChangeSet::Config("schema")); });
+    ws->schema_ = std::make_unique<SchemaService>(*ws->changes_);
     ws->records_ = std::make_unique<RecordService>(*ws->changes_, *ws->schema_);
-    ws->access_ = std::make_unique<AccessService>(*ws->db_, *ws->audit_, *ws->schema_, *ws->clock_, [self] {
-        self->NotifyCommitted(ChangeSet::Config("access"));
-    });
-    ws->records_->SetAccessPolicy(&ws->access_->policy());
+    ws->access_ = std::make_unique<AccessService>(*ws->changes_, *ws->schema_);
+    // Records consult the access policy; the access stage of a save checks a new owner.
+    ws->access_->AttachTo(*ws->records_);
     // The services below the access engine check system permissions through this hook (no include cycle).
     AccessService* access = ws->access_.get();
     Authorizer authorizer = [access](std::string_view actor, SystemPermission permission) {
@@ -121,10 +96,6 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->schema_->AddFieldUserSource([access](std::string_view object, std::string_view field) {
         return access->SharingRulesUsing(object, field);
     });
-    // A record's owner is a user who can own it: an existing, active user (the access stage of a save).
-    Database* database = ws->db_.get();
-    ws->records_->AddSaveStage(SaveStageId::Access, "owner is an active user",
-                               [database](SaveContext& save) { CheckOwner(*database, save); });
     // The schema asks about profiles (layouts.assign, a field made required) through its ProfileDirectory.
     SchemaService::ProfileDirectory profiles;
     profiles.names = [access] {
@@ -185,8 +156,6 @@ void Workspace::NotifyCommitted(const ChangeSet& changes) {
     std::vector<CommitListener> listeners = listeners_;
     for (auto& listener : listeners) listener(changes);
 }
-
-void Workspace::NotifyCommitted() { NotifyCommitted(ChangeSet::Config("configuration")); }
 
 const char* Workspace::AppVersion() { return CRM_VERSION; }
 

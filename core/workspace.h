@@ -43,11 +43,11 @@ using CommitListener = std::function<void(const ChangeSet&)>;
 /// committed, the change counter goes up and the commit listeners receive the change set (the web
 /// build schedules a sync to IndexedDB from there).
 ///
-/// How an area attaches (Open() wires each service, in this order): it is constructed over changes()
-/// (or, until converted, with a callback that calls NotifyCommitted()); it gets the Authorizer if it
-/// checks system permissions; it registers what it adds to other areas: save stages, after-write and
-/// delete hooks on records() (RecordService::AddSaveStage, AddAfterWriteHook, AddDeleteHook), field
-/// users on schema() (AddFieldUserSource), and commit listeners here (AddCommitListener).
+/// How an area attaches (Open() wires each service, in this order): it is constructed over changes();
+/// it gets the Authorizer if it checks system permissions; it registers what it adds to other areas: save
+/// stages, after-write and delete hooks on records() (RecordService::AddSaveStage, AddAfterWriteHook,
+/// AddDeleteHook), field users on schema() (AddFieldUserSource), and commit listeners here
+/// (AddCommitListener).
 class Workspace {
 public:
     /// Errors: "storage.not_a_database", "storage.newer_version", "storage.foreign_database",
@@ -77,9 +77,6 @@ public:
     void AddCommitListener(std::function<void()> listener);
     /// Called after a successful commit (ChangeScope calls it through changes()).
     void NotifyCommitted(const ChangeSet& changes);
-    /// For services that do not say what changed yet: tells the listeners
-    /// ChangeSet::Config("configuration").
-    void NotifyCommitted();
 
     static const char* AppVersion();
     /// The ordered schema migrations of a workspace database.

@@ -71,7 +71,8 @@
 namespace crm {
 
 class Database;
-class AuditLog;
+class Changes;
+class ChangeScope;
 class Statement;
 class OwnerIndex;
 
@@ -265,8 +266,8 @@ std::optional<ObjectAction> ParseObjectAction(std::string_view name);
 /// acting user (see the header comment).
 class AccessService {
 public:
-    AccessService(Database& db, AuditLog& audit, SchemaService& schema, const Clock& clock,
-                  std::function<void()> on_commit);
+    /// Changes commit through `changes` (ChangeScope); the schema gives the objects and fields grants name.
+    AccessService(Changes& changes, SchemaService& schema);
     ~AccessService();
 
     // Users
@@ -388,6 +389,9 @@ public:
     Result<RecordFilter> VisibleRecords(std::string_view username, const ObjectDef& object, int first_param);
     /// The AccessPolicy RecordService consults; it lives as long as this service.
     const AccessPolicy& policy() const;
+    /// Makes `records` consult policy() and adds the access stage's owner check to its saves: a new owner
+    /// (OwnerId given and changed) is an existing, active user ("records.invalid_owner").
+    void AttachTo(RecordService& records);
     /// Bumped by every committed configuration change.
     uint64_t version() const { return version_; }
 
@@ -412,23 +416,27 @@ private:
     template <class OwnerOf>
     AccessDecision DecideWith(std::string_view username, ObjectAction action, std::string_view object,
                               int64_t record_id, const OwnerOf& owner_of);
+    void CheckNewOwner(SaveContext& save) const;
     /// Runs one configuration change: permission check, transaction, body, kept tables, lock-out check.
     Status Apply(const std::string& actor, SystemPermission needed, const std::function<Status()>& body);
-    /// The transaction of Apply and Batch: body, new snapshot, lock-out check, kept tables, commit.
-    Status Commit(const std::function<Status()>& body);
-    Status Audit(const std::string& actor, const char* area, const std::string& action,
-                 const std::string& target, nlohmann::json old_value, nlohmann::json new_value);
+    /// The change of Apply and Batch (one ChangeScope): body, new snapshot, lock-out check, kept tables,
+    /// commit; the snapshot moves after the commit.
+    Status Commit(const std::string& actor, const std::function<Status()>& body);
+    /// Appends an audit entry (area "users", "roles", "teams", "profiles", "permsets" or "sharing") to the
+    /// open change and notes it for the listeners; only inside Commit's body.
+    Status Audit(const char* area, const std::string& action, const std::string& target,
+                 nlohmann::json old_value, nlohmann::json new_value);
     Result<int64_t> IdOf(const char* table, std::string_view name, const char* what, const char* field) const;
     Result<int64_t> SetIdOf(PermissionSetKind kind, std::string_view name) const;
     /// Adds or removes a permission set of a user or a team: the link and its audit entry, as one change.
     Status LinkPermissionSet(const std::string& actor, std::string_view set, const PermsetHolder& holder,
                              std::string_view name, bool add);
 
+    Changes& changes_;
     Database& db_;
-    AuditLog& audit_;
     SchemaService& schema_;
     const Clock& clock_;
-    std::function<void()> on_commit_;
+    ChangeScope* open_change_ = nullptr;  ///< the change Commit's body runs in
     std::unique_ptr<Policy> policy_;
     std::shared_ptr<Snapshot> snapshot_;
     uint64_t version_ = 1;

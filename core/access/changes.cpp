@@ -1,7 +1,7 @@
 // How every change of the directory, grants and sharing runs: the permission check, one transaction with
 // the change and its audit entries, the new snapshot, the lock-out check and the kept tables.
 #include "access/internal.h"
-#include "audit/audit_log.h"
+#include "audit/change.h"
 #include "storage/database.h"
 
 namespace crm {
@@ -9,39 +9,41 @@ namespace crm {
 using namespace access_detail;
 using nlohmann::json;
 
-Status AccessService::Audit(const std::string& actor, const char* area, const std::string& action,
-                            const std::string& target, json old_value, json new_value) {
-    AuditEntry e;
-    e.at_ms = clock_.NowMs();
-    e.actor = actor;
-    e.area = area;
-    e.action = action;
-    e.target = target;
-    e.old_value = std::move(old_value);
-    e.new_value = std::move(new_value);
-    return audit_.Append(e);
+Status AccessService::Audit(const char* area, const std::string& action, const std::string& target,
+                            json old_value, json new_value) {
+    if (!open_change_) return MakeError("internal", "An access change was audited outside its transaction.");
+    // The listeners hear of a change of the access area, with the audit areas it touched as its keys.
+    open_change_->Record("access", "", ChangeAction::Config, 0, {area});
+    return open_change_->Audit(area, action, target, std::move(old_value), std::move(new_value));
 }
 
 Status AccessService::Apply(const std::string& actor, SystemPermission needed,
                             const std::function<Status()>& body) {
     if (Status s = Require(actor, needed); !s.ok()) return s;
-    if (in_batch_) return body();  // Batch owns the transaction and recomputes once at its end
-    return Commit(body);
+    if (in_batch_) return body();  // Batch owns the change and recomputes once at its end
+    return Commit(actor, body);
 }
 
 Status AccessService::Batch(const std::string& actor, const std::function<Status()>& changes) {
     if (Status s = CheckActor(actor); !s.ok()) return s;
     if (in_batch_) return changes();
     in_batch_ = true;
-    Status s = Commit(changes);
+    Status s = Commit(actor, changes);
     in_batch_ = false;
     if (!s.ok()) snapshot_.reset();  // the snapshot may have been built from rolled-back rows
     return s;
 }
 
-Status AccessService::Commit(const std::function<Status()>& body) {
-    Transaction tx(db_);
-    if (!tx.begin_status().ok()) return tx.begin_status();
+Status AccessService::Commit(const std::string& actor, const std::function<Status()>& body) {
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status();
+    ChangeScope* outer = open_change_;
+    open_change_ = &change;
+    struct Restore {
+        ChangeScope*& slot;
+        ChangeScope* value;
+        ~Restore() { slot = value; }
+    } restore{open_change_, outer};
     if (Status s = body(); !s.ok()) return s;
     std::shared_ptr<Snapshot> next = BuildSnapshot(db_, schema_);
     // No lock-out: whatever the change, some active user must still hold Manage Users.
@@ -57,13 +59,13 @@ Status AccessService::Commit(const std::function<Status()>& body) {
     }
     auto rows = std::make_shared<const KeptRows>(KeptRowsOf(*next));
     if (Status s = SyncKeptRows(db_, *kept_, *rows); !s.ok()) return s;
-    if (Status s = tx.Commit(); !s.ok()) return s;
-    kept_ = std::move(rows);  // only now: a rollback leaves the tables as kept_ says
-    ++version_;
-    next->access_version = version_;
-    snapshot_ = std::move(next);
-    if (on_commit_) on_commit_();
-    return Status::Ok();
+    // The in-memory state moves only once the data is in (after the outermost commit, when nested).
+    return change.Commit([this, rows, next] {
+        kept_ = rows;  // only now: a rollback leaves the tables as kept_ says
+        ++version_;
+        next->access_version = version_;
+        snapshot_ = next;
+    });
 }
 
 Result<int64_t> AccessService::IdOf(const char* table, std::string_view name, const char* what,

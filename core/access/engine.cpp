@@ -4,6 +4,7 @@
 
 #include "access/internal.h"
 #include "access/owner_index.h"
+#include "audit/change.h"
 #include "common/text.h"
 #include "storage/database.h"
 
@@ -66,15 +67,13 @@ private:
     AccessService& service_;
 };
 
-AccessService::AccessService(Database& db, AuditLog& audit, SchemaService& schema, const Clock& clock,
-                             std::function<void()> on_commit)
-    : db_(db),
-      audit_(audit),
+AccessService::AccessService(Changes& changes, SchemaService& schema)
+    : changes_(changes),
+      db_(changes.db()),
       schema_(schema),
-      clock_(clock),
-      on_commit_(std::move(on_commit)),
+      clock_(changes.clock()),
       policy_(std::make_unique<Policy>(*this)),
-      owners_(std::make_unique<OwnerIndex>(db)) {}
+      owners_(std::make_unique<OwnerIndex>(changes.db())) {}
 
 AccessService::~AccessService() = default;
 

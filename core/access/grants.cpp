@@ -109,7 +109,7 @@ Result<PermissionSet> AccessService::CreatePermissionSet(const std::string& acto
                 if (Status s = st.Run(); !s.ok()) return s;
             }
         }
-        return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", "create",
+        return Audit(kind == PermissionSetKind::Profile ? "profiles" : "permsets", "create",
                      std::string(KindText(kind)) + "." + name, nullptr,
                      json{{"description", description}, {"copy_from", copy_from}});
     }));
@@ -163,7 +163,7 @@ Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSe
             st.Bind(1, *id);
             if (Status s = st.Run(); !s.ok()) return s;
         }
-        return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", "delete",
+        return Audit(kind == PermissionSetKind::Profile ? "profiles" : "permsets", "delete",
                      std::string(KindText(kind)) + "." + std::string(name), std::move(old), nullptr);
     });
 }
@@ -204,7 +204,7 @@ Result<GrantChange> AccessService::SetObjectPermissions(const std::string& actor
             "ON CONFLICT(set_id, object) DO UPDATE SET bits = excluded.bits");
         up.Bind(1, *id).Bind(2, api).Bind(3, int64_t{change.bits});
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets",
+        return Audit(kind == PermissionSetKind::Profile ? "profiles" : "permsets",
                      "object_permissions", std::string(KindText(kind)) + "." + std::string(set) + "." + api,
                      ObjectPermNames(before), ObjectPermNames(change.bits));
     }));
@@ -249,7 +249,7 @@ Result<GrantChange> AccessService::SetFieldPermissions(const std::string& actor,
             "ON CONFLICT(set_id, object, field) DO UPDATE SET bits = excluded.bits");
         up.Bind(1, *id).Bind(2, api).Bind(3, fname).Bind(4, int64_t{change.bits});
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", "field_permissions",
+        return Audit(kind == PermissionSetKind::Profile ? "profiles" : "permsets", "field_permissions",
                      std::string(KindText(kind)) + "." + std::string(set) + "." + api + "." + fname, before,
                      int64_t{change.bits});
     }));
@@ -267,7 +267,7 @@ Status AccessService::SetSystemPermission(const std::string& actor, PermissionSe
         st.Bind(1, *id).Bind(2, SystemPermissionName(permission));
         if (Status s = st.Run(); !s.ok()) return s;
         return Audit(
-            actor, kind == PermissionSetKind::Profile ? "profiles" : "permsets", granted ? "grant" : "revoke",
+            kind == PermissionSetKind::Profile ? "profiles" : "permsets", granted ? "grant" : "revoke",
             std::string(KindText(kind)) + "." + std::string(set) + "." + SystemPermissionName(permission),
             !granted, granted);
     });
@@ -304,7 +304,7 @@ Status AccessService::LinkPermissionSet(const std::string& actor, std::string_vi
         if (Status s = Link(db_, holder.link_table, holder.link_column, "set_id", *h, *s_id, add); !s.ok())
             return s;
         json named = std::string(set);
-        return Audit(actor, holder.area, add ? "assign_permset" : "unassign_permset",
+        return Audit(holder.area, add ? "assign_permset" : "unassign_permset",
                      std::string(holder.what) + "." + std::string(name), add ? json(nullptr) : named,
                      add ? named : json(nullptr));
     });

@@ -32,7 +32,7 @@ Result<Role> AccessService::CreateRole(const std::string& actor, const std::stri
         Statement ins = db_.Prepare("INSERT INTO access_role(name, parent_id) VALUES(?1, ?2)");
         ins.Bind(1, name).Bind(2, parent_id);
         if (Status s = ins.Run(); !s.ok()) return s;
-        return Audit(actor, "roles", "create", "role." + name, nullptr, json{{"parent", parent}});
+        return Audit("roles", "create", "role." + name, nullptr, json{{"parent", parent}});
     }));
     Result<int64_t> id = IdOf("access_role", name, "role", "name");
     return Role{id.ok() ? *id : 0, name, parent};
@@ -50,7 +50,7 @@ Status AccessService::RenameRole(const std::string& actor, std::string_view role
         Statement up = db_.Prepare("UPDATE access_role SET name = ?1 WHERE id = ?2");
         up.Bind(1, new_name).Bind(2, *id);
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, "roles", "rename", "role." + std::string(role), std::string(role), new_name);
+        return Audit("roles", "rename", "role." + std::string(role), std::string(role), new_name);
     });
 }
 
@@ -85,7 +85,7 @@ Status AccessService::MoveRole(const std::string& actor, std::string_view role, 
         Statement up = db_.Prepare("UPDATE access_role SET parent_id = ?1 WHERE id = ?2");
         up.Bind(1, parent_id).Bind(2, *id);
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, "roles", "move", "role." + std::string(role), old_parent,
+        return Audit("roles", "move", "role." + std::string(role), old_parent,
                      std::string(new_parent));
     });
 }
@@ -117,7 +117,7 @@ Status AccessService::DeleteRole(const std::string& actor, std::string_view role
         Statement del = db_.Prepare("DELETE FROM access_role WHERE id = ?1");
         del.Bind(1, *id);
         if (Status s = del.Run(); !s.ok()) return s;
-        return Audit(actor, "roles", "delete", "role." + std::string(role), std::move(old), nullptr);
+        return Audit("roles", "delete", "role." + std::string(role), std::move(old), nullptr);
     });
 }
 
@@ -153,7 +153,7 @@ Result<Team> AccessService::CreateTeam(const std::string& actor, const std::stri
         Statement ins = db_.Prepare("INSERT INTO access_team(name, description) VALUES(?1, ?2)");
         ins.Bind(1, name).Bind(2, description);
         if (Status s = ins.Run(); !s.ok()) return s;
-        return Audit(actor, "teams", "create", "team." + name, nullptr, json{{"description", description}});
+        return Audit("teams", "create", "team." + name, nullptr, json{{"description", description}});
     }));
     return Team{*IdOf("access_team", name, "team", "name"), name, description, {}, {}};
 }
@@ -182,7 +182,7 @@ Status AccessService::DeleteTeam(const std::string& actor, std::string_view team
             st.Bind(1, *id);
             if (Status s = st.Run(); !s.ok()) return s;
         }
-        return Audit(actor, "teams", "delete", "team." + std::string(team), std::move(old), nullptr);
+        return Audit("teams", "delete", "team." + std::string(team), std::move(old), nullptr);
     });
 }
 
@@ -194,7 +194,7 @@ Status AccessService::AddTeamMember(const std::string& actor, std::string_view t
     if (!u.ok()) return u.error();
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         if (Status s = Link(db_, "access_team_member", "team_id", "user_id", *t, *u, true); !s.ok()) return s;
-        return Audit(actor, "teams", "add_member", "team." + std::string(team), nullptr,
+        return Audit("teams", "add_member", "team." + std::string(team), nullptr,
                      std::string(username));
     });
 }
@@ -208,7 +208,7 @@ Status AccessService::RemoveTeamMember(const std::string& actor, std::string_vie
     return Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         if (Status s = Link(db_, "access_team_member", "team_id", "user_id", *t, *u, false); !s.ok())
             return s;
-        return Audit(actor, "teams", "remove_member", "team." + std::string(team), std::string(username),
+        return Audit("teams", "remove_member", "team." + std::string(team), std::string(username),
                      nullptr);
     });
 }

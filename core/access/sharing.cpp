@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "access/internal.h"
+#include "common/messages.h"
 #include "common/text.h"
 #include "storage/database.h"
 
@@ -9,6 +10,20 @@ namespace crm {
 
 using namespace access_detail;
 using nlohmann::json;
+
+namespace {
+
+const MessageDef kSharingMessages[] = {
+    {"access.in_sharing_rule",
+     "The sharing rule {rules} names the {what} \"{name}\": delete or change it first.",
+     "共享规则 {rules} 引用了{what:t}“{name}”：请先删除或修改该规则。"},
+    {"access.in_sharing_rules",
+     "The sharing rules {rules} name the {what} \"{name}\": delete or change them first.",
+     "共享规则 {rules} 引用了{what:t}“{name}”：请先删除或修改这些规则。"},
+};
+CRM_REGISTER_MESSAGES(kSharingMessages);
+
+}  // namespace
 
 std::vector<ObjectSharing> AccessService::SharingSettings() const {
     std::vector<ObjectSharing> out;
@@ -57,8 +72,7 @@ Status AccessService::SetSharing(const std::string& actor, const ObjectSharing& 
         if (Status s = up.Run(); !s.ok()) return s;
         ObjectSharing after = sharing;
         after.object = before->object;
-        return Audit(actor, "sharing", "settings", "sharing." + before->object, ToJson(*before),
-                     ToJson(after));
+        return Audit("sharing", "settings", "sharing." + before->object, ToJson(*before), ToJson(after));
     });
 }
 
@@ -164,7 +178,7 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
         if (Status s = up.Run(); !s.ok()) return s;
         SharingRule saved = rule;
         saved.object = api;
-        return Audit(actor, "sharing", "save_rule", "sharing." + api + "." + rule.name, std::move(replaced),
+        return Audit("sharing", "save_rule", "sharing." + api + "." + rule.name, std::move(replaced),
                      ToJson(saved));
     }));
     for (SharingRule& r : SharingRules(api)) {
@@ -194,8 +208,8 @@ Status AccessService::DeleteSharingRule(const std::string& actor, std::string_vi
         if (Status s = del.Run(); !s.ok()) return s;
         if (db_.Changes() == 0)
             return MakeError("access.unknown_rule", api + " has no sharing rule " + Q(name) + ".", "name");
-        return Audit(actor, "sharing", "delete_rule", "sharing." + api + "." + std::string(name),
-                     std::string(name), nullptr);
+        return Audit("sharing", "delete_rule", "sharing." + api + "." + std::string(name), std::string(name),
+                     nullptr);
     });
 }
 namespace access_detail {
@@ -215,11 +229,9 @@ Error InSharingRules(const char* what, const char* field, std::string_view name,
                      const std::vector<std::string>& rules) {
     std::string list;
     for (const std::string& r : rules) list += (list.empty() ? "" : ", ") + r;
-    return MakeError("access.in_sharing_rules",
-                     std::string(rules.size() == 1 ? "The sharing rule " : "The sharing rules ") + list +
-                         (rules.size() == 1 ? " names" : " name") + " the " + what + " " + Q(name) +
-                         ": delete or change " + (rules.size() == 1 ? "it" : "them") + " first.",
-                     field);
+    return MessageError("access.in_sharing_rules",
+                        rules.size() == 1 ? "access.in_sharing_rule" : "access.in_sharing_rules",
+                        {{"rules", list}, {"what", what}, {"name", std::string(name)}}, field);
 }
 
 }  // namespace access_detail

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "access/internal.h"
+#include "common/messages.h"
 #include "common/text.h"
 #include "storage/database.h"
 
@@ -11,6 +12,17 @@ using namespace access_detail;
 using nlohmann::json;
 
 namespace {
+
+const MessageDef kUserMessages[] = {
+    {"access.username_reserved",
+     "\"{username}\" is the name of the system actor (the core itself); choose another.",
+     "“{username}”是系统执行者（核心本身）的名称，请另选一个。"},
+    {"records.no_such_owner", "There is no User with id {id} for OwnerId.",
+     "OwnerId 的用户中不存在 ID 为 {id} 的记录。"},
+    {"records.inactive_owner", "User {username} is inactive and cannot own records; choose an active user.",
+     "用户 {username} 已停用，不能拥有记录；请选择一位活动用户。"},
+};
+CRM_REGISTER_MESSAGES(kUserMessages);
 
 bool ValidUsername(std::string_view u) {
     if (u.size() < 2 || u.size() > 64) return false;
@@ -45,10 +57,8 @@ Status CheckUserFields(const User& u) {
             "username");
     }
     if (Same(u.username, kSystemActor)) {
-        return MakeError(
-            "access.username_reserved",
-            Q(u.username) + " is the name of the system actor (the core itself); choose another.",
-            "username");
+        return MessageError("access.username_reserved", "access.username_reserved",
+                            {{"username", u.username}}, "username");
     }
     if (IsBlank(u.full_name))
         return MakeError("access.invalid_full_name", "The full name is required.", "full_name");
@@ -152,7 +162,7 @@ Result<User> AccessService::CreateUser(const std::string& actor, const User& spe
         stored.teams.clear();
         stored.permission_sets.clear();
         stored.id = db_.LastInsertRowId();
-        return Audit(actor, "users", "create", "user." + spec.username, nullptr, ToJson(stored));
+        return Audit("users", "create", "user." + spec.username, nullptr, ToJson(stored));
     }));
     return GetUser(spec.username);
 }
@@ -205,7 +215,7 @@ Result<User> AccessService::UpdateUser(const std::string& actor, const User& cha
         after.id = id;
         after.teams = before->teams;
         after.permission_sets = before->permission_sets;
-        return Audit(actor, "users", "update", "user." + changed.username, ToJson(*before), ToJson(after));
+        return Audit("users", "update", "user." + changed.username, ToJson(*before), ToJson(after));
     }));
     return GetUser(changed.username);
 }
@@ -217,8 +227,7 @@ Status AccessService::SetUserActive(const std::string& actor, std::string_view u
         Statement up = db_.Prepare("UPDATE access_user SET active = ?1 WHERE id = ?2");
         up.Bind(1, int64_t{active ? 1 : 0}).Bind(2, u->id);
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(actor, "users", active ? "reactivate" : "deactivate", "user." + u->username, u->active,
-                     active);
+        return Audit("users", active ? "reactivate" : "deactivate", "user." + u->username, u->active, active);
     });
 }
 
@@ -259,7 +268,7 @@ Status AccessService::DeleteUser(const std::string& actor, std::string_view user
             st.Bind(1, u->id);
             if (Status s = st.Run(); !s.ok()) return s;
         }
-        return Audit(actor, "users", "delete", "user." + u->username, std::move(old), nullptr);
+        return Audit("users", "delete", "user." + u->username, std::move(old), nullptr);
     });
 }
 
@@ -287,7 +296,7 @@ Result<int64_t> AccessService::TransferRecords(const std::string& actor, std::st
             if (Status s = st.Run(); !s.ok()) return s;
             moved += db_.Changes();
         }
-        return Audit(actor, "users", "transfer", "user." + a->username,
+        return Audit("users", "transfer", "user." + a->username,
                      json{{"owner", a->username}, {"object", std::string(object)}},
                      json{{"owner", b->username}, {"records", moved}});
     }));
@@ -305,6 +314,27 @@ std::string AccessService::WorkspaceOwner() {
         if (owner_like(static_cast<int>(u))) return s.users[u].username;
     }
     return {};  // unreachable while the lock-out rule holds
+}
+
+// [SECTION] Records' owners
+
+void AccessService::AttachTo(RecordService& records) {
+    records.SetAccessPolicy(&policy());
+    records.AddSaveStage(SaveStageId::Access, "owner is an active user",
+                         [this](SaveContext& save) { CheckNewOwner(save); });
+}
+
+void AccessService::CheckNewOwner(SaveContext& save) const {
+    if (!save.owner_requested || save.owner_after <= 0 || save.owner_after == save.owner_before) return;
+    Statement st = db_.Prepare("SELECT username, active FROM access_user WHERE id = ?1");
+    st.Bind(1, save.owner_after);
+    if (!st.Step()) {
+        save.Fail(MessageError("records.invalid_owner", "records.no_such_owner",
+                               {{"id", std::to_string(save.owner_after)}}, "OwnerId"));
+    } else if (st.Int(1) == 0) {
+        save.Fail(MessageError("records.invalid_owner", "records.inactive_owner", {{"username", st.Text(0)}},
+                               "OwnerId"));
+    }
 }
 
 }  // namespace crm

@@ -14,22 +14,11 @@
 // the listeners hear once, after the outermost commit. So a save whose automation creates another record,
 // or a batch of configuration changes, is one transaction and one notification.
 //
-// Used by: records (RecordService), company (CompanyService). Adopting it elsewhere (for the lead, after
-// the schema and access splits land):
-// - Schema (SchemaService): construct it from the Workspace's Changes instead of (db, audit, clock,
-//   on_commit). Each change opens `ChangeScope change(changes_, actor)` where it opens its Transaction
-//   today; SchemaService::Audit(...) becomes change.Audit("schema", action, target, old, new); each change
-//   records change.Record("schema", object, ChangeAction::Config | Create | Update | Delete, 0, {field}).
-//   Finish(tx) becomes: run the before-commit hook, then
-//   change.Commit([this] { ++version_; reload_status = Reload(); }), so the schema is reloaded after the
-//   COMMIT and before the listeners hear of it (they may read the new schema).
-// - Access (AccessService): Commit(body) opens the ChangeScope instead of the Transaction and ends with
-//   change.Commit([&] { kept_ = ...; ++version_; snapshot_ = ...; }) (the in-memory state moves only once
-//   the COMMIT succeeded, as today). Audit(...) appends through the scope (area "users", "roles",
-//   "teams", "profiles", "permsets", "sharing"), and records change.Record(area, name, action). Batch()
-//   no longer needs in_batch_: the inner changes open nested scopes, which join the outer one.
-// - Until then they call the Workspace's NotifyCommitted() with no change set, which tells the listeners
-//   ChangeSet::Config("schema") / Config("access") (see Workspace::Open).
+// Used by every service that changes the workspace: records, company, schema, access (and the areas
+// that attach later). What the listeners hear per area: records and list views name the object, the ids
+// and the fields; company names the keys; schema names the object (and the field) of each change, action
+// Config; access names the audit areas it touched ("users", "roles", ...) as the fields of one
+// ("access", "", Config) entry.
 #pragma once
 #include <functional>
 #include <nlohmann/json.hpp>

@@ -489,8 +489,6 @@ const Row kMessages[] = {
      "公式使用了 {0}，但您没有读取它的权限。"},
     {"The condition uses {0}, which you do not have permission to read.",
      "条件使用了 {0}，但您没有读取它的权限。"},
-    {"User {0} is inactive and cannot own records; choose an active user.",
-     "用户 {0} 已停用，不能拥有记录；请选择一位活动用户。"},
     {"{0} is a formula field; filter on it with a filter formula instead.",
      "{0} 是公式字段；请改用筛选公式对其筛选。"},
     {"{0} is not a date and time.", "{0} 不是日期时间。"},

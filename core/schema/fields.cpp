@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "audit/audit_log.h"
+#include "audit/change.h"
 #include "common/text.h"
 #include "schema/schema_internal.h"
 #include "storage/database.h"
@@ -293,7 +293,7 @@ Result<FieldDef> SchemaService::CreateField(const std::string& actor, const Fiel
     }
     f.position = position;
 
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     std::string sql = InsertFieldSql(f) + IndexedFieldFlagSql(f) + ChineseLabelsSql(f);
     if (f.has_column()) {
@@ -311,7 +311,7 @@ Result<FieldDef> SchemaService::CreateField(const std::string& actor, const Fiel
             if (Status s = up.Run(); !s.ok()) return s.error();
         }
     }
-    if (Status s = Audit(actor, "create", "field." + o.api_name + "." + f.api_name, nullptr, ToJson(f));
+    if (Status s = Audit(tx, "create", "field." + o.api_name + "." + f.api_name, nullptr, ToJson(f));
         !s.ok()) {
         return s.error();
     }
@@ -382,7 +382,7 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
                                "field");
         }
     }
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     if (Status s = WriteFieldMetadata(db_, f); !s.ok()) return s.error();
     if ((f.unique != current->unique || f.indexed != current->indexed) && f.has_column()) {
@@ -395,8 +395,7 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
                 "unique");
         }
     }
-    if (Status s =
-            Audit(actor, "update", "field." + o.api_name + "." + f.api_name, ToJson(*current), ToJson(f));
+    if (Status s = Audit(tx, "update", "field." + o.api_name + "." + f.api_name, ToJson(*current), ToJson(f));
         !s.ok()) {
         return s.error();
     }
@@ -503,12 +502,12 @@ Status SchemaService::DeleteField(const std::string& actor, std::string_view obj
         return SchemaError("schema.field_in_use",
                            f->api_name + " is used by: " + list + ". Remove it from those first.", "field");
     }
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare("UPDATE schema_fields SET state = 'deleted' WHERE id = ?1");
     up.Bind(1, f->id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr);
+    if (Status s = Audit(tx, "delete", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr);
         !s.ok()) {
         return s;
     }
@@ -524,7 +523,7 @@ Status SchemaService::RestoreField(const std::string& actor, std::string_view ob
         return SchemaError("schema.unknown_field",
                            (*o)->api_name + " has no deleted field " + Quote(field) + ".", "field");
     }
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare("UPDATE schema_fields SET state = 'active' WHERE id = ?1");
     up.Bind(1, f->id);
@@ -532,7 +531,7 @@ Status SchemaService::RestoreField(const std::string& actor, std::string_view ob
     FieldDef restored = *f;
     restored.state = FieldState::Active;
     if (Status s =
-            Audit(actor, "restore", "field." + (*o)->api_name + "." + f->api_name, nullptr, ToJson(restored));
+            Audit(tx, "restore", "field." + (*o)->api_name + "." + f->api_name, nullptr, ToJson(restored));
         !s.ok()) {
         return s;
     }
@@ -547,7 +546,7 @@ Status SchemaService::PurgeField(const std::string& actor, std::string_view obje
         return SchemaError("schema.not_deleted",
                            "Only deleted fields can be purged; delete " + Quote(field) + " first.", "field");
     }
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     if (f->has_column()) {
         // SQLite refuses to drop an indexed column: the index goes first.
@@ -558,7 +557,7 @@ Status SchemaService::PurgeField(const std::string& actor, std::string_view obje
     Statement up = db_.Prepare("UPDATE schema_fields SET state = 'purged' WHERE id = ?1");
     up.Bind(1, f->id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "purge", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr);
+    if (Status s = Audit(tx, "purge", "field." + (*o)->api_name + "." + f->api_name, ToJson(*f), nullptr);
         !s.ok()) {
         return s;
     }

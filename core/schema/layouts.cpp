@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <set>
 
-#include "audit/audit_log.h"
+#include "audit/change.h"
 #include "common/text.h"
 #include "schema/schema_internal.h"
 #include "storage/database.h"
@@ -80,7 +80,7 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
         }
     }
     Result<Layout> current = GetLayout(l.object, l.name);
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     if (l.is_default) {
         Statement clear = db_.Prepare("UPDATE schema_layouts SET is_default = 0 WHERE object_id = ?1");
@@ -97,7 +97,7 @@ Result<Layout> SchemaService::SaveLayout(const std::string& actor, const Layout&
     } else {
         if (Status s = db_.Exec(InsertLayoutSql(l)); !s.ok()) return s.error();
     }
-    if (Status s = Audit(actor, current.ok() ? "update" : "create", "layout." + l.object + "." + l.name,
+    if (Status s = Audit(tx, current.ok() ? "update" : "create", "layout." + l.object + "." + l.name,
                          current.ok() ? ToJson(*current) : json(nullptr), ToJson(l));
         !s.ok()) {
         return s.error();
@@ -144,15 +144,15 @@ Status SchemaService::AssignLayout(const std::string& actor, std::string_view ob
         if (!before.status().ok()) return before.status();
     }
     if (previous == json(l->name)) return Status::Ok();
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare(
         "INSERT INTO schema_layout_assignments(object_id, profile, layout_id) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(object_id, profile) DO UPDATE SET layout_id = ?3");
     up.Bind(1, (*o)->id).Bind(2, profile).Bind(3, l->id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "assign", "layout." + l->object + ".profile." + profile, std::move(previous),
-                         l->name);
+    if (Status s =
+            Audit(tx, "assign", "layout." + l->object + ".profile." + profile, std::move(previous), l->name);
         !s.ok()) {
         return s;
     }
@@ -168,7 +168,7 @@ Status SchemaService::DeleteLayout(const std::string& actor, std::string_view ob
                            "The default layout cannot be deleted; make another one the default first.",
                            "name");
     }
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement del = db_.Prepare("DELETE FROM schema_layout_assignments WHERE layout_id = ?1");
     del.Bind(1, l->id);
@@ -176,8 +176,7 @@ Status SchemaService::DeleteLayout(const std::string& actor, std::string_view ob
     Statement del2 = db_.Prepare("DELETE FROM schema_layouts WHERE id = ?1");
     del2.Bind(1, l->id);
     if (Status s = del2.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "layout." + l->object + "." + l->name, ToJson(*l), nullptr);
-        !s.ok())
+    if (Status s = Audit(tx, "delete", "layout." + l->object + "." + l->name, ToJson(*l), nullptr); !s.ok())
         return s;
     return Finish(tx);
 }

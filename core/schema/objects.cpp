@@ -1,5 +1,5 @@
 // SchemaService, objects: create, update and delete custom objects.
-#include "audit/audit_log.h"
+#include "audit/change.h"
 #include "common/text.h"
 #include "schema/schema_internal.h"
 #include "storage/database.h"
@@ -76,13 +76,12 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
     }
     o.fields = {name};
 
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     std::string sql = InsertObjectSql(o) + ChineseLabelSql(o) + InsertFieldSql(name) +
                       ChineseLabelsSql(name) + CreateRecordTableSql(o) + InsertLayoutSql(DefaultLayout(o));
     if (Status s = db_.Exec(sql); !s.ok()) return s.error();
-    if (Status s = Audit(actor, "create", "object." + o.api_name, nullptr, ToJson(o)); !s.ok())
-        return s.error();
+    if (Status s = Audit(tx, "create", "object." + o.api_name, nullptr, ToJson(o)); !s.ok()) return s.error();
     if (Status s = Finish(tx); !s.ok()) return s.error();
     return Object(o.api_name);
 }
@@ -103,7 +102,7 @@ Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& ch
     after["label_zh"] = changed.label_zh;
     after["description"] = changed.description;
     if (before == after) return Status::Ok();
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare(
         "UPDATE schema_objects SET label = ?1, plural_label = ?2, description = ?3, label_zh = ?4 "
@@ -114,7 +113,7 @@ Status SchemaService::UpdateObject(const std::string& actor, const ObjectDef& ch
         .Bind(4, changed.label_zh)
         .Bind(5, o.id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "update", "object." + o.api_name, before, after); !s.ok()) return s;
+    if (Status s = Audit(tx, "update", "object." + o.api_name, before, after); !s.ok()) return s;
     return Finish(tx);
 }
 
@@ -141,13 +140,12 @@ Status SchemaService::DeleteObject(const std::string& actor, std::string_view ap
         return SchemaError("schema.object_in_use",
                            o.api_name + " is used by " + list + "; delete those first.");
     }
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement up = db_.Prepare("UPDATE schema_objects SET deleted = 1 WHERE id = ?1");
     up.Bind(1, o.id);
     if (Status s = up.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "object." + o.api_name, ToJson(o, false), nullptr); !s.ok())
-        return s;
+    if (Status s = Audit(tx, "delete", "object." + o.api_name, ToJson(o, false), nullptr); !s.ok()) return s;
     return Finish(tx);
 }
 

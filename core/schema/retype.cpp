@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "audit/audit_log.h"
+#include "audit/change.h"
 #include "common/text.h"
 #include "schema/schema_internal.h"
 #include "storage/database.h"
@@ -262,7 +262,7 @@ Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const
     if (Status s = FillPicklistFromData(db_, o, current, to); !s.ok()) return s.error();
     if (Status s = ValidateFieldDef(to, *this, o); !s.ok()) return s.error();
 
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     if (current.has_column()) {
         ScopedConvertFunction convert(db_, current, to);
@@ -288,7 +288,7 @@ Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const
     if (Status s = WriteFieldMetadata(db_, to); !s.ok()) return s.error();
     json after = ToJson(to);
     after["cleared_values"] = preview->failures;
-    if (Status s = Audit(actor, "retype", "field." + o.api_name + "." + to.api_name, ToJson(current), after);
+    if (Status s = Audit(tx, "retype", "field." + o.api_name + "." + to.api_name, ToJson(current), after);
         !s.ok()) {
         return s.error();
     }

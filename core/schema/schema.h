@@ -39,7 +39,8 @@
 namespace crm {
 
 class Database;
-class AuditLog;
+class Changes;
+class ChangeScope;
 class Statement;
 
 // [SECTION] Field types
@@ -292,7 +293,8 @@ enum class RetypeMode { RefuseIfAny, ClearFailures };
 /// DDL and the audit entries (area "schema") commit together or not at all.
 class SchemaService {
 public:
-    SchemaService(Database& db, AuditLog& audit, const Clock& clock, std::function<void()> on_commit);
+    /// Changes commit through `changes` (ChangeScope): transaction, audit entries, change set, listeners.
+    explicit SchemaService(Changes& changes);
     ~SchemaService();
 
     // Objects
@@ -405,9 +407,13 @@ public:
 private:
     friend class SchemaChange;
     Status Reload();
-    Status Audit(const std::string& actor, const std::string& action, const std::string& target,
+    /// Appends the audit entry (area "schema") and notes the change for the listeners. The target is
+    /// "<kind>.<Object>[.<name>]" ("field.Account.Tier__c", "rule.Case.Needs_Reason"): the change set names
+    /// the object and, for a field, the field.
+    Status Audit(ChangeScope& change, const std::string& action, const std::string& target,
                  nlohmann::json old_value, nlohmann::json new_value);
-    Status Finish(class Transaction& tx);
+    /// Runs the before-commit hook, commits, and reloads the cache before the listeners hear of it.
+    Status Finish(ChangeScope& change);
     /// An acting user (NeedActor) who holds Customize Schema.
     Status Authorize(const std::string& actor) const;
     /// The opening of a change to an object: Authorize, then the object (an unknown one is an Error).
@@ -417,10 +423,9 @@ private:
     /// PreviewRetype without the actor's check, for the changes that run it themselves.
     Result<RetypePreview> DryRunRetype(const FieldDef& changed, int limit) const;
 
+    Changes& changes_;
     Database& db_;
-    AuditLog& audit_;
-    const Clock& clock_;
-    std::function<void()> on_commit_;
+    Status last_reload_ = Status::Ok();  ///< what the reload after the last commit answered
     std::function<Status()> before_commit_hook_;
     std::vector<FieldUserSource> field_user_sources_;
     Authorizer authorizer_;

@@ -1,8 +1,8 @@
 // SchemaService: loading the metadata cache, auditing, authorizing and committing a change, the
 // resolver cache, and the helpers the service's files share (schema_internal.h). The changes live
 // beside it: objects.cpp, fields.cpp, retype.cpp, validation_rules.cpp, layouts.cpp. Each change:
-// validate, one Transaction (metadata + DDL + audit), commit, reload the cache.
-#include "audit/audit_log.h"
+// validate, one ChangeScope (metadata + DDL + audit + change set), commit, reload the cache.
+#include "audit/change.h"
 #include "common/text.h"
 #include "schema/schema_internal.h"
 #include "storage/database.h"
@@ -73,11 +73,7 @@ bool IsTextLike(FieldType t) {
 
 // [SECTION] Loading
 
-SchemaService::SchemaService(Database& db, AuditLog& audit, const Clock& clock,
-                             std::function<void()> on_commit)
-    : db_(db), audit_(audit), clock_(clock), on_commit_(std::move(on_commit)) {
-    (void)Reload();
-}
+SchemaService::SchemaService(Changes& changes) : changes_(changes), db_(changes.db()) { (void)Reload(); }
 
 SchemaService::~SchemaService() = default;
 
@@ -164,17 +160,21 @@ Status SchemaService::Reload() {
     return Status::Ok();
 }
 
-Status SchemaService::Audit(const std::string& actor, const std::string& action, const std::string& target,
+Status SchemaService::Audit(ChangeScope& change, const std::string& action, const std::string& target,
                             json old_value, json new_value) {
-    AuditEntry e;
-    e.at_ms = clock_.NowMs();
-    e.actor = actor;
-    e.area = "schema";
-    e.action = action;
-    e.target = target;
-    e.old_value = std::move(old_value);
-    e.new_value = std::move(new_value);
-    return audit_.Append(e);
+    // "<kind>.<Object>[.<name>]": the object, and the field of a field's change.
+    std::vector<std::string> parts;
+    for (size_t start = 0;;) {
+        const size_t dot = target.find('.', start);
+        parts.push_back(target.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    const std::string object = parts.size() > 1 ? parts[1] : std::string();
+    std::vector<std::string> fields;
+    if (parts.size() > 2 && parts[0] == "field") fields.push_back(parts[2]);
+    change.Record("schema", object, ChangeAction::Config, 0, fields);
+    return change.Audit("schema", action, target, std::move(old_value), std::move(new_value));
 }
 
 Status SchemaService::Authorize(const std::string& actor) const {
@@ -189,15 +189,22 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::ObjectToChange(const std
     return Object(object);
 }
 
-Status SchemaService::Finish(Transaction& tx) {
+Status SchemaService::Finish(ChangeScope& change) {
     if (before_commit_hook_) {
         if (Status s = before_commit_hook_(); !s.ok()) return s;
     }
-    if (Status s = tx.Commit(); !s.ok()) return s;
-    ++version_;
-    Status reloaded = Reload();
-    if (on_commit_) on_commit_();
-    return reloaded;
+    // A schema change inside a wider change (a savepoint) reloads now, for what follows in the same
+    // transaction, and again once the outer change commits (the lambda then runs after this returns).
+    const bool nested = change.nested();
+    if (nested) last_reload_ = Reload();
+    if (Status s = change.Commit([this] {
+            ++version_;
+            last_reload_ = Reload();
+        });
+        !s.ok()) {
+        return s;
+    }
+    return last_reload_;
 }
 
 // [SECTION] Formulas

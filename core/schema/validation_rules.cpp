@@ -1,6 +1,6 @@
 // SchemaService, validation rules: list, create, update and delete; a condition compiles as a Boolean
 // formula that may read prior values.
-#include "audit/audit_log.h"
+#include "audit/change.h"
 #include "common/text.h"
 #include "schema/schema_internal.h"
 #include "storage/database.h"
@@ -94,7 +94,7 @@ Result<ValidationRule> SchemaService::CreateRule(const std::string& actor, const
         return SchemaError("schema.duplicate_api_name",
                            r.object + " already has a rule " + Quote(r.name) + ".", "name");
     }
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     Statement ins = db_.Prepare(
         "INSERT INTO schema_rules(object_id, name, description, active, condition, error_message, "
@@ -110,7 +110,7 @@ Result<ValidationRule> SchemaService::CreateRule(const std::string& actor, const
         .Bind(7, r.error_field);
     if (Status s = ins.Run(); !s.ok()) return s.error();
     r.id = db_.LastInsertRowId();
-    if (Status s = Audit(actor, "create", "rule." + r.object + "." + r.name, nullptr, ToJson(r)); !s.ok())
+    if (Status s = Audit(tx, "create", "rule." + r.object + "." + r.name, nullptr, ToJson(r)); !s.ok())
         return s.error();
     if (Status s = Finish(tx); !s.ok()) return s.error();
     return Rule(r.object, r.name);
@@ -127,7 +127,7 @@ Result<ValidationRule> SchemaService::UpdateRule(const std::string& actor, const
     r.name = current->name;
     if (Status s = ValidateRule(r, **o, *this); !s.ok()) return s.error();
     if (ToJson(r) == ToJson(*current)) return r;
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status().error();
     Statement up = db_.Prepare(
         "UPDATE schema_rules SET description = ?1, active = ?2, condition = ?3, error_message = ?4, "
@@ -141,7 +141,7 @@ Result<ValidationRule> SchemaService::UpdateRule(const std::string& actor, const
         .Bind(6, r.position)
         .Bind(7, r.id);
     if (Status s = up.Run(); !s.ok()) return s.error();
-    if (Status s = Audit(actor, "update", "rule." + r.object + "." + r.name, ToJson(*current), ToJson(r));
+    if (Status s = Audit(tx, "update", "rule." + r.object + "." + r.name, ToJson(*current), ToJson(r));
         !s.ok()) {
         return s.error();
     }
@@ -153,13 +153,13 @@ Status SchemaService::DeleteRule(const std::string& actor, std::string_view obje
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
     Result<ValidationRule> current = Rule(object, name);
     if (!current.ok()) return current.error();
-    Transaction tx(db_);
+    ChangeScope tx(changes_, actor);
     if (!tx.begin_status().ok()) return tx.begin_status();
     Statement del = db_.Prepare("DELETE FROM schema_rules WHERE id = ?1");
     del.Bind(1, current->id);
     if (Status s = del.Run(); !s.ok()) return s;
-    if (Status s = Audit(actor, "delete", "rule." + current->object + "." + current->name, ToJson(*current),
-                         nullptr);
+    if (Status s =
+            Audit(tx, "delete", "rule." + current->object + "." + current->name, ToJson(*current), nullptr);
         !s.ok()) {
         return s;
     }

@@ -45,8 +45,7 @@ struct ChangeSet {
     /// Whether an entry is for `area` (and `object`, case-insensitive, when not empty).
     bool Touches(std::string_view area, std::string_view object = {}) const;
 
-    /// A configuration change of a whole area, for services that do not say more
-    /// (Workspace::NotifyCommitted() without a change set sends Config("configuration")).
+    /// A configuration change of a whole area.
     static ChangeSet Config(std::string_view area);
 };
 

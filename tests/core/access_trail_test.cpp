@@ -4,6 +4,7 @@
 
 #include "access_fixture.h"
 #include "api/command_api.h"
+#include "common/error_text.h"
 
 using namespace crm;
 using crm::test::Org;
@@ -144,6 +145,8 @@ TEST_SUITE("access.trail") {
         REQUIRE_FALSE(user.ok());
         CHECK(user.error().code == "access.in_sharing_rules");
         CHECK(user.error().message.find("Opportunity.ToRep2") != std::string::npos);
+        CHECK(ErrorMessageIn(user.error(), "zh-CN") ==
+              "共享规则 Opportunity.ToRep2 引用了用户“rep2”：请先删除或修改该规则。");
         Status team = org.a().DeleteTeam("admin", "Desk");
         REQUIRE_FALSE(team.ok());
         CHECK(team.error().code == "access.in_sharing_rules");
@@ -249,6 +252,7 @@ TEST_SUITE("access.trail") {
         Result<User> created = org.a().CreateUser("admin", u);
         REQUIRE_FALSE(created.ok());
         CHECK(created.error().code == "access.username_reserved");
+        CHECK(ErrorMessageIn(created.error(), "zh-CN").find("系统执行者") != std::string::npos);
         Result<User> rep = org.a().GetUser("rep");
         REQUIRE(rep.ok());
         User renamed = *rep;

@@ -260,7 +260,22 @@ TEST_SUITE("records_pipeline") {
 
         fx.AddField("Account",
                     {{"api_name", "Tier__c"}, {"label", "Tier"}, {"type", "text"}, {"length", 10}});
-        CHECK(fx.sets.back().Touches("schema"));
+        // The schema names the object and the field it changed.
+        const ObjectChange* field = fx.Find("schema", "Account", ChangeAction::Config);
+        REQUIRE(field);
+        CHECK(field->fields == std::vector<std::string>{"Tier__c"});
+
+        // Access names the audit areas it touched, after its commit (the snapshot already moved).
+        User u;
+        u.username = "heard";
+        u.full_name = "Heard Person";
+        u.email = "heard@example.com";
+        u.profile = "System Administrator";
+        REQUIRE(fx.ws->access().CreateUser(kAdmin, u).ok());
+        const ObjectChange* users = fx.Find("access", "", ChangeAction::Config);
+        REQUIRE(users);
+        CHECK(users->fields == std::vector<std::string>{"users"});
+        CHECK(fx.ws->access().GetUser("heard").ok());
         CHECK(bare == static_cast<int>(fx.sets.size()));  // the bare listener hears every commit too
         CHECK(fx.ws->change_count() >= fx.sets.size());
     }

@@ -126,8 +126,7 @@ TEST_SUITE("records_probes") {
         REQUIRE(off.errors.size() == 1);
         CHECK(off.errors[0].code == "records.invalid_owner");
         CHECK(off.errors[0].message.find("rep2") != std::string::npos);
-        CHECK(ChineseErrorMessage(off.errors[0].message) ==
-              "用户 rep2 已停用，不能拥有记录；请选择一位活动用户。");
+        CHECK(ErrorMessageIn(off.errors[0], "zh-CN") == "用户 rep2 已停用，不能拥有记录；请选择一位活动用户。");
 
         const int64_t id = org.Deal("rep");
         CHECK(Codes(r.Update("admin", "Opportunity", id, {{"OwnerId", 999999}}).errors) ==

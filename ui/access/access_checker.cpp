@@ -6,6 +6,7 @@
 #include "imgui.h"
 #include "ui/access/access_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -171,7 +172,7 @@ nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {
         for (const Row& r : rows) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            ImGui::TextUnformatted(r.field->label.c_str());
+            ImGui::TextUnformatted(ShownLabel(*r.field).c_str());
             MarkItem("checker.fields.row." + r.field->api_name);
             ImGui::TableSetColumnIndex(1);
             TextMuted(r.field->api_name, false);

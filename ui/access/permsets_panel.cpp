@@ -6,6 +6,7 @@
 #include "ui/access/access_ui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -125,7 +126,8 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
     const auto all = workspace_.schema().Objects();
     std::vector<const ObjectDef*> objects;
     for (const auto& object : all) {
-        if (MatchesFilter(needle, {object->label, object->api_name})) objects.push_back(object.get());
+        if (MatchesFilter(needle, {object->label, object->label_zh, object->api_name}))
+            objects.push_back(object.get());
     }
     if (!ImGui::BeginTable("perm.matrix", 7, kTableFlags,
                            ImVec2(0.0f, ImGui::GetContentRegionAvail().y - 8.0f * s)))
@@ -140,7 +142,8 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
     header_keys.insert(header_keys.end(), keys.begin(), keys.end());
     TableHeadersRowMarked("perm.matrix", header_keys);
     if (matrix_sort_column_ == 0) {
-        SortRowsBy(&objects, matrix_sort_desc_, [](const ObjectDef* o) { return LowerAscii(o->label); });
+        SortRowsBy(&objects, matrix_sort_desc_,
+                   [](const ObjectDef* o) { return LowerAscii(ShownLabel(*o)); });
     } else if (matrix_sort_column_ > 0 && matrix_sort_column_ <= static_cast<int>(keys.size())) {
         const uint8_t bit = static_cast<uint8_t>(1u << (matrix_sort_column_ - 1));
         SortRowsBy(&objects, matrix_sort_desc_,
@@ -152,7 +155,7 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(object->label.c_str());
+        ImGui::TextUnformatted(ShownLabel(*object).c_str());
         for (size_t i = 0; i < keys.size(); ++i) {
             ImGui::TableSetColumnIndex(static_cast<int>(i) + 1);
             const uint8_t bit = static_cast<uint8_t>(1u << i);
@@ -203,7 +206,8 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
     const std::string needle = LowerAscii(fls_filter_);
     const auto fields_it = set.fields.find(fls_object_);
     for (const FieldDef& f : object.value()->fields) {
-        if (f.state != FieldState::Active || !MatchesFilter(needle, {f.label, f.api_name})) continue;
+        if (f.state != FieldState::Active || !MatchesFilter(needle, {f.label, f.label_zh, f.api_name}))
+            continue;
         Row row{&f, 0, false};
         if (fields_it != set.fields.end()) {
             const auto it = fields_it->second.find(f.api_name);
@@ -228,7 +232,7 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
     TakeSortSpecs(&fls_sort_column_, &fls_sort_desc_);
     TableHeadersRowMarked("perm.fls", {"field", "read", "edit"});
     if (fls_sort_column_ == 0) {
-        SortRowsBy(&rows, fls_sort_desc_, [](const Row& r) { return LowerAscii(r.field->label); });
+        SortRowsBy(&rows, fls_sort_desc_, [](const Row& r) { return LowerAscii(ShownLabel(*r.field)); });
     } else if (fls_sort_column_ == 1 || fls_sort_column_ == 2) {
         const uint8_t bit = static_cast<uint8_t>(1u << (fls_sort_column_ - 1));
         SortRowsBy(&rows, fls_sort_desc_, [bit](const Row& r) { return (r.bits & bit) != 0; });
@@ -241,7 +245,7 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(f.label.c_str());
+        ImGui::TextUnformatted(ShownLabel(f).c_str());
         ImGui::SameLine();
         TextMuted(explicit_row ? f.api_name : f.api_name + "  " + Tr("perm.fls.inherited"), false);
         const char* const names[] = {"read", "edit"};

@@ -7,6 +7,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/busy.h"
 #include "ui/shell/test_hooks.h"
@@ -240,11 +241,12 @@ void FieldEditor::DrawTypeProperties(const PageContext& ctx, float width) {
                     for (size_t i = 0; i < objects.size(); ++i) {
                         if (objects[i]->api_name == draft_.lookup_object) selected = static_cast<int>(i);
                     }
-                    const std::string preview = selected >= 0 ? objects[static_cast<size_t>(selected)]->label
-                                                              : std::string(Tr("field.editor.choose"));
+                    const std::string preview = selected >= 0
+                                                    ? ShownLabel(*objects[static_cast<size_t>(selected)])
+                                                    : std::string(Tr("field.editor.choose"));
                     if (ListCombo(
                             "##field.editor.lookup_object", preview, static_cast<int>(objects.size()),
-                            [&](int i) { return objects[static_cast<size_t>(i)]->label; },
+                            [&](int i) { return ShownLabel(*objects[static_cast<size_t>(i)]); },
                             [&](int i) { return objects[static_cast<size_t>(i)]->api_name; }, &selected,
                             "field.editor.lookup_object")) {
                         draft_.lookup_object = objects[static_cast<size_t>(selected)]->api_name;
@@ -372,18 +374,18 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
     TextColored(p.warning_text, TrFormat("field.retype.intro",
                                          {FieldTypeLabel(original_.type), FieldTypeLabel(draft_.type)}));
     if (SecondaryButton(Label("field.retype.check").c_str())) {
-        RunShowingProgress(ManyRecords(workspace_, draft_.object),
-                           TrFormat("busy.checking_values", {draft_.label}), [this] {
-                               Result<RetypePreview> result = workspace_.schema().PreviewRetype(ActingUser(), draft_, 200);
-                               if (result.ok()) {
-                                   preview_ = result.value();
-                                   previewed_type_ = draft_.type;
-                                   retype_error_.clear();
-                               } else {
-                                   preview_.reset();
-                                   retype_error_ = ErrorText(result.error());
-                               }
-                           });
+        RunShowingProgress(
+            ManyRecords(workspace_, draft_.object), TrFormat("busy.checking_values", {draft_.label}), [this] {
+                Result<RetypePreview> result = workspace_.schema().PreviewRetype(ActingUser(), draft_, 200);
+                if (result.ok()) {
+                    preview_ = result.value();
+                    previewed_type_ = draft_.type;
+                    retype_error_.clear();
+                } else {
+                    preview_.reset();
+                    retype_error_ = ErrorText(result.error());
+                }
+            });
     }
     MarkItem("field.retype.check");
     if (!retype_error_.empty()) ErrorLine("field.retype", retype_error_);

@@ -5,6 +5,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -59,6 +60,7 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
     for (const FieldDef& f : object.fields) {
         if (f.state != FieldState::Active) continue;
         if (!needle.empty() && LowerAscii(f.label).find(needle) == std::string::npos &&
+            f.label_zh.find(needle) == std::string::npos &&
             LowerAscii(f.api_name).find(needle) == std::string::npos &&
             LowerAscii(FieldTypeLabel(f.type)).find(needle) == std::string::npos) {
             continue;
@@ -91,7 +93,7 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
         auto key = [&](const FieldDef* f) -> std::string {
             switch (sort_column_) {
                 case 0:
-                    return LowerAscii(f->label);
+                    return LowerAscii(ShownLabel(*f));
                 case 1:
                     return LowerAscii(f->api_name);
                 case 2:
@@ -114,7 +116,7 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
         ImGui::PushID(f->api_name.c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        if (ImGui::Selectable((f->label + "##row").c_str(), false,
+        if (ImGui::Selectable((ShownLabel(*f) + "##row").c_str(), false,
                               ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap |
                                   ImGuiSelectableFlags_AllowDoubleClick) &&
             ImGui::IsMouseDoubleClicked(0)) {
@@ -181,7 +183,7 @@ void FieldsPanel::DrawDeleted(const PageContext& ctx, const ObjectDef& object) {
         ImGui::PushID(f->api_name.c_str());
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(
-            (f->label + "  ·  " + f->api_name + "  ·  " + FieldTypeLabel(f->type)).c_str());
+            (ShownLabel(*f) + "  ·  " + f->api_name + "  ·  " + FieldTypeLabel(f->type)).c_str());
         ImGui::SameLine(0.0f, 16.0f * s);
         if (SecondaryButton(Label("fields.restore").c_str())) {
             Status st = workspace_.schema().RestoreField(ActingUser(), object.api_name, f->api_name);

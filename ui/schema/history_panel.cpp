@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -54,7 +55,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
         if (f.state != FieldState::Active || !f.has_column() || f.type == FieldType::AutoNumber) continue;
         bool on = f.track_history;
         if (on) tracked.push_back(f.api_name);
-        if (ImGui::Checkbox((f.label + "##track." + f.api_name).c_str(), &on)) {
+        if (ImGui::Checkbox((ShownLabel(f) + "##track." + f.api_name).c_str(), &on)) {
             FieldDef changed = f;
             changed.track_history = on;
             Result<FieldDef> r = workspace_.schema().UpdateField(ActingUser(), changed);
@@ -96,7 +97,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
                 const FieldDef* f = object.Field(e.field);
                 HistoryRow row{at,
                                e.actor,
-                               f ? f->label : e.field,
+                               f ? ShownLabel(*f) : e.field,
                                e.field,
                                ValueText(e.old_value),
                                ValueText(e.new_value)};

@@ -5,6 +5,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/record_form.h"
 #include "ui/schema/schema_ui.h"
@@ -234,7 +235,7 @@ void LayoutPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object, fl
             LayoutItem& item = section.items[ii];
             const FieldDef* f = object.Field(item.field);
             ImGui::PushID(static_cast<int>(ii));
-            const std::string label = (f ? f->label : item.field);
+            const std::string label = (f ? ShownLabel(*f) : item.field);
             ImGui::Selectable(("::  " + label + "##drag").c_str(), false, 0, ImVec2(170.0f * s, 0.0f));
             MarkItem("layouts.item." + item.field);
             if (ImGui::BeginDragDropSource()) {
@@ -333,7 +334,7 @@ void LayoutPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object, fl
             for (const LayoutItem& it : sec.items) placed = placed || it.field == f.api_name;
         }
         if (placed) continue;
-        if (ImGui::SmallButton(("+ " + f.label + "###layouts.add." + f.api_name).c_str()) &&
+        if (ImGui::SmallButton(("+ " + ShownLabel(f) + "###layouts.add." + f.api_name).c_str()) &&
             !draft_.sections.empty()) {
             draft_.sections.back().items.push_back(LayoutItem{f.api_name, false, false});
         }
@@ -401,7 +402,7 @@ void LayoutPanel::DrawPreview(const PageContext& ctx, const ObjectDef& object, c
             const FieldDef* f = object.Field(item.field);
             if (!f || f->state != FieldState::Active) continue;
             if (access && !access->CanRead(f->api_name)) {
-                hidden.push_back(f->label);
+                hidden.push_back(ShownLabel(*f));
                 hidden_api.push_back(f->api_name);
                 continue;
             }
@@ -427,7 +428,7 @@ void LayoutPanel::DrawPreview(const PageContext& ctx, const ObjectDef& object, c
                 const bool can_edit_field = !access || access->CanEdit(f->api_name);
                 const char* reason = ReadOnlyReason(*f, *item, can_edit_field, can_edit_object);
                 const std::string hook = "layouts.preview.field." + f->api_name;
-                FieldLabel(ctx, f->label, f->required || item->required, reason, f->help_text, hook);
+                FieldLabel(ctx, ShownLabel(*f), f->required || item->required, reason, f->help_text, hook);
                 const ImVec2 at = ImGui::GetCursorScreenPos();
                 const float w = ImGui::GetContentRegionAvail().x - 8.0f * s;
                 const float h = ImGui::GetFrameHeight();

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -173,6 +174,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
     std::vector<std::shared_ptr<const ObjectDef>> rows;
     for (const auto& o : objects) {
         if (!needle.empty() && LowerAscii(o->label).find(needle) == std::string::npos &&
+            o->label_zh.find(needle) == std::string::npos &&
             LowerAscii(o->api_name).find(needle) == std::string::npos &&
             LowerAscii(o->plural_label).find(needle) == std::string::npos) {
             continue;
@@ -204,7 +206,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
                             const std::shared_ptr<const ObjectDef>& b) {
                 switch (sort_column_) {
                     case 0:
-                        return LowerAscii(a->label) < LowerAscii(b->label);
+                        return LowerAscii(ShownLabel(*a)) < LowerAscii(ShownLabel(*b));
                     case 1:
                         return LowerAscii(a->api_name) < LowerAscii(b->api_name);
                     case 2:
@@ -226,7 +228,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             listed_.push_back(o->api_name);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            if (ImGui::Selectable((o->label + "##" + o->api_name).c_str(), false,
+            if (ImGui::Selectable((ShownLabel(*o) + "##" + o->api_name).c_str(), false,
                                   ImGuiSelectableFlags_SpanAllColumns)) {
                 Open(o->api_name, Tab::Fields);
             }
@@ -340,7 +342,7 @@ void ObjectsPage::DrawObject(const PageContext& ctx, const ObjectDef& object) {
     MarkItem("objects.back");
     ImGui::SameLine();
     ImGui::PushFont(ctx.heading_font);
-    ImGui::TextUnformatted(object.label.c_str());
+    ImGui::TextUnformatted(ShownLabel(object).c_str());
     ImGui::PopFont();
     ImGui::SameLine(0.0f, 10.0f * s);
     TextMuted(object.api_name + "  ·  " + Tr(object.custom ? "objects.custom" : "objects.standard"), false);

@@ -7,6 +7,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -137,9 +138,9 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
 
     // The header: what is being edited, and the actions.
     ImGui::PushFont(ctx.heading_font);
-    const std::string title = id_ > 0
-                                  ? TrFormat("record.title_edit", {object.label, values_[object.name_field]})
-                                  : TrFormat("record.title_new", {object.label});
+    const std::string title =
+        id_ > 0 ? TrFormat("record.title_edit", {ShownLabel(object), values_[object.name_field]})
+                : TrFormat("record.title_new", {ShownLabel(object)});
     ImGui::TextUnformatted(title.c_str());
     ImGui::PopFont();
     if (!profile_.empty()) {
@@ -231,7 +232,7 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
     const bool read_only = reason != nullptr;
     std::string& value = values_[f.api_name];
 
-    FieldLabel(ctx, f.label, required, reason, f.help_text, hook);
+    FieldLabel(ctx, ShownLabel(f), required, reason, f.help_text, hook);
     ImGui::PushID(f.api_name.c_str());
     ImGui::BeginDisabled(read_only);
     ImGui::SetNextItemWidth(width);
@@ -254,13 +255,13 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
             const PicklistValue* current = f.FindValue(value);
             const std::string preview = value.empty()
                                             ? std::string(Tr("record.none"))
-                                            : (current ? current->label : value) +
+                                            : (current ? ShownLabel(*current) : value) +
                                                   (current && !current->active ? Tr("record.inactive") : "");
             if (ListCombo(
                     "##v", preview, static_cast<int>(options.size()) + 1,
                     [&](int i) {
                         return i == 0 ? std::string(Tr("record.none"))
-                                      : options[static_cast<size_t>(i - 1)]->label;
+                                      : ShownLabel(*options[static_cast<size_t>(i - 1)]);
                     },
                     [&](int i) {
                         return i == 0 ? std::string("none") : options[static_cast<size_t>(i - 1)]->api_name;

@@ -5,6 +5,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -214,7 +215,7 @@ void RecordsPanel::DrawColumnPicker(const PageContext& ctx, const ObjectDef& obj
     }
     auto label_of = [&](const std::string& api) {
         const FieldDef* f = object.Field(api);
-        return f ? f->label : api;
+        return f ? ShownLabel(*f) : api;
     };
 
     ImGui::PushFont(ctx.heading_font);
@@ -273,7 +274,7 @@ void RecordsPanel::DrawColumnPicker(const PageContext& ctx, const ObjectDef& obj
         bool on = shown(f->api_name);
         const bool last = on && next.size() == 1;
         ImGui::BeginDisabled(last);
-        if (ImGui::Checkbox((f->label + "##pick." + f->api_name).c_str(), &on)) toggle(f->api_name);
+        if (ImGui::Checkbox((ShownLabel(*f) + "##pick." + f->api_name).c_str(), &on)) toggle(f->api_name);
         ImGui::EndDisabled();
         MarkItem("records.columns.field." + f->api_name);
         if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
@@ -382,7 +383,7 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                     if (sort_desc_) cf |= ImGuiTableColumnFlags_PreferSortDescending;
                 }
                 if (f && !f->has_column()) cf |= ImGuiTableColumnFlags_NoSort;
-                ImGui::TableSetupColumn(((f ? f->label : api) + "###" + api).c_str(), cf);
+                ImGui::TableSetupColumn(((f ? ShownLabel(*f) : api) + "###" + api).c_str(), cf);
             }
             int column = -1;
             bool descending = false;
@@ -410,7 +411,7 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                         std::string text = row.contains(api) ? RecordValueText(row[api]) : std::string();
                         const FieldDef* f = object.Field(api);
                         if (f && f->type == FieldType::Picklist) {
-                            if (const PicklistValue* v = f->FindValue(text)) text = v->label;
+                            if (const PicklistValue* v = f->FindValue(text)) text = ShownLabel(*v);
                         }
                         if (c == 0) {
                             if (ImGui::Selectable((text + "##rec" + std::to_string(id)).c_str(),

@@ -5,6 +5,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -174,12 +175,12 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
             if (fields[i]->api_name == draft_.error_field) selected = static_cast<int>(i) + 1;
         }
         const std::string preview = selected == 0 ? std::string(Tr("rule.editor.top"))
-                                                  : fields[static_cast<size_t>(selected - 1)]->label;
+                                                  : ShownLabel(*fields[static_cast<size_t>(selected - 1)]);
         if (ListCombo(
                 "##error_field", preview, static_cast<int>(fields.size()) + 1,
                 [&](int i) {
                     return i == 0 ? std::string(Tr("rule.editor.top"))
-                                  : fields[static_cast<size_t>(i - 1)]->label;
+                                  : ShownLabel(*fields[static_cast<size_t>(i - 1)]);
                 },
                 [&](int i) {
                     return i == 0 ? std::string("top") : fields[static_cast<size_t>(i - 1)]->api_name;
@@ -195,7 +196,8 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     // Test this rule: what it would refuse among the stored records.
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     if (SecondaryButton(Label("rule.editor.test").c_str(), !draft_.condition.empty() && !formula_.error())) {
-        Result<RuleTestResult> result = workspace_.records().TestRule(ActingUser(), object.api_name, draft_.condition, 20);
+        Result<RuleTestResult> result =
+            workspace_.records().TestRule(ActingUser(), object.api_name, draft_.condition, 20);
         if (result.ok()) {
             test_ = result.value();
             test_error_.clear();

@@ -4,6 +4,7 @@
 #include "access/internal.h"
 #include "common/messages.h"
 #include "common/text.h"
+#include "company/company_profile.h"
 #include "storage/database.h"
 
 namespace crm {
@@ -17,6 +18,11 @@ const MessageDef kUserMessages[] = {
     {"access.username_reserved",
      "\"{username}\" is the name of the system actor (the core itself); choose another.",
      "“{username}”是系统执行者（核心本身）的名称，请另选一个。"},
+    {"access.unknown_time_zone", "\"{zone}\" is not a time zone; use an IANA name such as Asia/Shanghai.",
+     "“{zone}”不是时区；请使用 IANA 时区名称，例如 Asia/Shanghai。"},
+    {"access.unknown_time_zone_close",
+     "\"{zone}\" is not a time zone; use an IANA name such as Asia/Shanghai. Did you mean {close}?",
+     "“{zone}”不是时区；请使用 IANA 时区名称，例如 Asia/Shanghai。您是否要输入 {close}？"},
     {"records.no_such_owner", "There is no User with id {id} for OwnerId.",
      "OwnerId 的用户中不存在 ID 为 {id} 的记录。"},
     {"records.inactive_owner", "User {username} is inactive and cannot own records; choose an active user.",
@@ -69,6 +75,12 @@ Status CheckUserFields(const User& u) {
         return MakeError("access.invalid_language", "The language is \"en\" or \"zh-CN\".", "language");
     if (IsBlank(u.time_zone))
         return MakeError("access.invalid_time_zone", "The time zone is required.", "time_zone");
+    if (!IsKnownTimeZone(u.time_zone)) {
+        const std::string close = ClosestMatch(u.time_zone, KnownTimeZones());
+        return MessageError("access.invalid_time_zone",
+                            close.empty() ? "access.unknown_time_zone" : "access.unknown_time_zone_close",
+                            {{"zone", u.time_zone}, {"close", close}}, "time_zone");
+    }
     return Status::Ok();
 }
 

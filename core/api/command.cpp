@@ -52,35 +52,39 @@ CRM_REGISTER_MESSAGES(kApiMessages);
 
 namespace {
 
-const char* TypeName(ArgType type) {
+/// What the docs call a type, and the message that says what a value of it must be.
+struct ArgTypeText {
+    const char* name;
+    const char* error_id;
+};
+
+ArgTypeText TextOf(ArgType type) {
     switch (type) {
         case ArgType::String:
-            return "string";
+            return {"string", "api.not_string"};
         case ArgType::Integer:
-            return "integer";
+            return {"integer", "api.not_integer"};
         case ArgType::Id:
-            return "integer";
+            return {"integer", "api.not_id"};
         case ArgType::Boolean:
-            return "boolean";
+            return {"boolean", "api.not_boolean"};
         case ArgType::Time:
-            return "date|datetime|ms";
+            return {"date|datetime|ms", "api.not_time"};
         case ArgType::Object:
-            return "object";
+            return {"object", "api.not_object"};
         case ArgType::Array:
-            return "array";
+            return {"array", "api.not_array"};
         case ArgType::Value:
-            return "value";
+            return {"value", "api.not_object"};
     }
-    return "value";
+    return {"value", "api.not_object"};
 }
 
 // The error that says what a value of `a`'s type must be.
 Error TypeError(const Arg& a, const json& v) {
-    const char* ids[] = {"api.not_string", "api.not_integer", "api.not_id",    "api.not_boolean",
-                         "api.not_time",   "api.not_object",  "api.not_array", "api.not_object"};
     MessageParams params = {{"name", a.name}, {"value", v.dump()}};
     if (a.type == ArgType::String) params = {{"name", a.name}, {"type", v.type_name()}};
-    return MessageError("invalid_argument", ids[static_cast<int>(a.type)], std::move(params), a.name);
+    return MessageError("invalid_argument", TextOf(a.type).error_id, std::move(params), a.name);
 }
 
 bool HasType(const Arg& a, const json& v) {
@@ -119,7 +123,7 @@ std::string ArgListText(const std::vector<Arg>& args) {
         if (!out.empty()) out += ", ";
         out += a.name;
         out += a.required ? ": " : "?: ";
-        out += a.doc ? a.doc : TypeName(a.type);
+        out += a.doc ? a.doc : TextOf(a.type).name;
     }
     return out;
 }
@@ -154,7 +158,6 @@ Status ValidateArgs(const std::string& command, const std::vector<Arg>& declared
 }
 
 // [SECTION] Reads
-
 
 Reads PublicFacts() { return Reads{Reads::Kind::Public, {}, nullptr, ""}; }
 Reads SetupData(const char* what, std::vector<SystemPermission> any_of, const char* self_arg) {

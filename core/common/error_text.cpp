@@ -346,8 +346,6 @@ const Row kMessages[] = {
     {"A picklist has at most one default value.", "选项列表最多只能有一个默认值。"},
     {"The lookup's target object {0} does not exist.", "查找字段的目标对象 {0} 不存在。"},
     {"The relationship name {0} is taken by {1}.", "关系名称 {0} 已被 {1} 占用。"},
-    {"An auto-number format needs a number part such as {0000}: \"INV-{0000}\".",
-     "自动编号格式需要一个数字部分，例如 {0000}：\"INV-{0000}\"。"},
     {"A formula returns number, currency, percent, text, checkbox, date or datetime.",
      "公式的返回类型为 number、currency、percent、text、checkbox、date 或 datetime。"},
     {"A {0} field cannot be unique.", "{0:t}字段不能设为唯一。"},

@@ -41,12 +41,7 @@ Status RecordService::CheckFormulaReadable(const std::string& actor, const Acces
 Result<RuleTestResult> RecordService::TestRule(const std::string& actor, std::string_view object,
                                                std::string_view condition, int examples) {
     if (IsBlank(actor)) return NoActor();
-    return RunRuleTest(actor, *policy_, object, condition, examples);
-}
-
-Result<RuleTestResult> RecordService::RunRuleTest(const std::string& actor, const AccessPolicy& policy,
-                                                  std::string_view object, std::string_view condition,
-                                                  int examples) {
+    const AccessPolicy& policy = *policy_;
     Result<std::shared_ptr<Runtime>> rtr = RuntimeFor(object);
     if (!rtr.ok()) return rtr.error();
     Runtime& rt = **rtr;
@@ -129,12 +124,7 @@ Result<RuleTestResult> RecordService::RunRuleTest(const std::string& actor, cons
 Result<Value> RecordService::EvalFormula(const std::string& actor, std::string_view object,
                                          std::string_view text, int64_t id, const json& values) {
     if (IsBlank(actor)) return NoActor();
-    return RunEval(actor, *policy_, object, text, id, values);
-}
-
-Result<Value> RecordService::RunEval(const std::string& actor, const AccessPolicy& policy,
-                                     std::string_view object, std::string_view text, int64_t id,
-                                     const json& values) {
+    const AccessPolicy& policy = *policy_;
     Result<std::shared_ptr<Runtime>> rtr = RuntimeFor(object);
     if (!rtr.ok()) return rtr.error();
     Runtime& rt = **rtr;

@@ -337,11 +337,6 @@ private:
     Status CheckFormulaReadable(const std::string& actor, const AccessPolicy& policy, Runtime& rt,
                                 const formula::CompiledFormula& compiled, const char* what,
                                 const char* where);
-    Result<RuleTestResult> RunRuleTest(const std::string& actor, const AccessPolicy& policy,
-                                       std::string_view object, std::string_view condition, int examples);
-    Result<formula::Value> RunEval(const std::string& actor, const AccessPolicy& policy,
-                                   std::string_view object, std::string_view text, int64_t id,
-                                   const nlohmann::json& values);
 
     // The save pipeline (save_pipeline.cpp).
     SaveResult SaveOne(const std::string& actor, Runtime& rt, const nlohmann::json& values,

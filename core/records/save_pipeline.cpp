@@ -16,16 +16,6 @@ using namespace records_detail;
 namespace {
 
 // "CASE-{0000}" with 12 -> "CASE-0012".
-std::string FormatAutoNumber(const std::string& format, int64_t n) {
-    const size_t open = format.find("{0");
-    const size_t close = format.find('}', open);
-    if (open == std::string::npos || close == std::string::npos) return format + std::to_string(n);
-    const size_t width = close - open - 1;
-    std::string digits = std::to_string(n);
-    if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
-    return format.substr(0, open) + digits + format.substr(close + 1);
-}
-
 Error UnknownField(const ObjectDef& o, std::string_view name, const std::vector<std::string>& names) {
     std::string close = ClosestMatch(name, names);
     return MakeError("records.unknown_field",
@@ -404,7 +394,7 @@ void RecordService::WriteStage(Runtime& rt, SaveContext& ctx) {
             const int64_t n = next.Int(0);
             while (next.Step()) {
             }
-            ctx.after[static_cast<size_t>(i)] = Value::Text(FormatAutoNumber(f.auto_format, n));
+            ctx.after[static_cast<size_t>(i)] = Value::Text(FormatAutoNumber(f.auto_format, n, ctx.now_ms));
         }
         Statement& ins = Cached(rt.insert_sql);
         if (ctx.owner_after > 0)

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/messages.h"
 #include "common/text.h"
 #include "schema/schema.h"
 #include "storage/database.h"
@@ -483,6 +484,106 @@ Value ReadValue(const Statement& st, int column, const FieldDef& f) {
             if (f.type == FieldType::Lookup) return Value::Text(std::to_string(st.Int(column)));
             return Value::Text(st.Text(column));
     }
+}
+
+// [SECTION] Auto-number formats
+
+namespace {
+
+const MessageDef kAutoFormatMessages[] = {
+    {"schema.auto_format_unclosed", "The auto-number format has a \"{\" without its \"}\" at character {at}.",
+     "自动编号格式第 {at} 个字符处的“{”缺少对应的“}”。"},
+    {"schema.auto_format_unknown_part",
+     "The auto-number format has an unknown part {part}; use {0000} for the number and {YYYY}, {YY}, {MM}, "
+     "{DD} for the date.",
+     "自动编号格式中有未知部分 {part}；编号请用 {0000}，日期请用 {YYYY}、{YY}、{MM}、{DD}。"},
+    {"schema.auto_format_no_number",
+     "An auto-number format needs a number part such as {0000}: \"INV-{0000}\".",
+     "自动编号格式需要一个编号部分，例如 {0000}：“INV-{0000}”。"},
+    {"schema.auto_format_numbers", "An auto-number format has one number part; this one has {count}.",
+     "自动编号格式只能有一个编号部分；此格式有 {count} 个。"},
+};
+CRM_REGISTER_MESSAGES(kAutoFormatMessages);
+
+/// Calls `literal(text)` and `part(name)` along the format; an error for a '{' without its '}'.
+template <class Literal, class Part>
+Status WalkAutoNumberFormat(std::string_view format, Literal literal, Part part) {
+    size_t at = 0;
+    while (at < format.size()) {
+        const size_t open = format.find('{', at);
+        literal(format.substr(at, open == std::string_view::npos ? std::string_view::npos : open - at));
+        if (open == std::string_view::npos) break;
+        const size_t close = format.find('}', open);
+        if (close == std::string_view::npos) {
+            return MessageError("schema.invalid_field", "schema.auto_format_unclosed",
+                                {{"at", std::to_string(open + 1)}}, "auto_format");
+        }
+        if (Status s = part(format.substr(open + 1, close - open - 1)); !s.ok()) return s;
+        at = close + 1;
+    }
+    return Status::Ok();
+}
+
+bool IsNumberPart(std::string_view part) {
+    return !part.empty() && part.size() <= 10 && part.find_first_not_of('0') == std::string_view::npos;
+}
+
+bool IsDatePart(std::string_view part) {
+    return part == "YYYY" || part == "YY" || part == "MM" || part == "DD";
+}
+
+std::string TwoDigits(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
+
+}  // namespace
+
+Status CheckAutoNumberFormat(std::string_view format) {
+    int numbers = 0;
+    Status walked = WalkAutoNumberFormat(
+        format, [](std::string_view) {},
+        [&](std::string_view part) -> Status {
+            if (IsNumberPart(part)) {
+                ++numbers;
+                return Status::Ok();
+            }
+            if (IsDatePart(part)) return Status::Ok();
+            return MessageError("schema.invalid_field", "schema.auto_format_unknown_part",
+                                {{"part", "{" + std::string(part) + "}"}}, "auto_format");
+        });
+    if (!walked.ok()) return walked;
+    if (numbers == 0) {
+        return MessageError("schema.invalid_field", "schema.auto_format_no_number", {}, "auto_format");
+    }
+    if (numbers > 1) {
+        return MessageError("schema.invalid_field", "schema.auto_format_numbers",
+                            {{"count", std::to_string(numbers)}}, "auto_format");
+    }
+    return Status::Ok();
+}
+
+std::string FormatAutoNumber(std::string_view format, int64_t n, int64_t now_ms) {
+    const int64_t day_ms = 86400000;
+    const formula::CivilDate date =
+        formula::CivilFromDays(now_ms >= 0 ? now_ms / day_ms : (now_ms - day_ms + 1) / day_ms);
+    std::string out;
+    (void)WalkAutoNumberFormat(
+        format, [&](std::string_view text) { out += text; },
+        [&](std::string_view part) -> Status {
+            if (part == "YYYY") {
+                out += std::to_string(date.year);
+            } else if (part == "YY") {
+                out += TwoDigits(static_cast<int>(date.year % 100));
+            } else if (part == "MM") {
+                out += TwoDigits(date.month);
+            } else if (part == "DD") {
+                out += TwoDigits(date.day);
+            } else {
+                std::string digits = std::to_string(n);
+                if (digits.size() < part.size()) digits.insert(0, part.size() - digits.size(), '0');
+                out += digits;
+            }
+            return Status::Ok();
+        });
+    return out;
 }
 
 }  // namespace crm

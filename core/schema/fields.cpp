@@ -121,13 +121,7 @@ Status ValidateFieldDef(FieldDef& f, const SchemaService& schema, const ObjectDe
         }
         case FieldType::AutoNumber:
             if (f.auto_format.empty()) f.auto_format = "{0}";
-            if (f.auto_format.find("{0") == std::string::npos ||
-                f.auto_format.find('}') == std::string::npos) {
-                return SchemaError(
-                    "schema.invalid_field",
-                    "An auto-number format needs a number part such as {0000}: \"INV-{0000}\".",
-                    "auto_format");
-            }
+            if (Status s = CheckAutoNumberFormat(f.auto_format); !s.ok()) return s.error();
             break;
         case FieldType::Formula: {
             const FieldType t = f.formula_type;

@@ -77,6 +77,13 @@ const char* ColumnTypeOf(FieldType type);
 /// The type formulas see for a stored value of this type (formula fields: use FieldDef::formula_type).
 formula::ValueType FormulaTypeOf(FieldType type);
 
+/// An auto-number's display format: literal text with one number part "{0000}" (the zeros give the
+/// least width, 1 to 10) and, optionally, the date of the save (UTC) as "{YYYY}", "{YY}", "{MM}", "{DD}":
+/// "INV-{YYYY}-{0000}". Errors: no number part, two of them, an unknown or unclosed part (named).
+Status CheckAutoNumberFormat(std::string_view format);
+/// The auto-number `n` saved at `now_ms` in `format` (checked by CheckAutoNumberFormat).
+std::string FormatAutoNumber(std::string_view format, int64_t n, int64_t now_ms);
+
 // [SECTION] Definitions
 
 /// One value of a picklist. Deactivated values stay on the records that hold them but are refused on

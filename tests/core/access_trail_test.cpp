@@ -259,4 +259,25 @@ TEST_SUITE("access.trail") {
         renamed.username = "DEMO";
         CHECK(org.a().UpdateUser("admin", renamed).error().code == "access.username_reserved");
     }
+
+    TEST_CASE("a user's time zone is an IANA zone") {
+        Org org;
+        User u;
+        u.username = "traveller";
+        u.full_name = "Traveller";
+        u.email = "traveller@example.com";
+        u.profile = "Sales";
+        u.time_zone = "Mars/Olympus_Mons";
+        Result<User> mars = org.a().CreateUser("admin", u);
+        REQUIRE_FALSE(mars.ok());
+        CHECK(mars.error().code == "access.invalid_time_zone");
+        CHECK(mars.error().field == "time_zone");
+        u.time_zone = "Europe/Berln";
+        Result<User> typo = org.a().CreateUser("admin", u);
+        REQUIRE_FALSE(typo.ok());
+        CHECK(typo.error().message.find("Europe/Berlin") != std::string::npos);
+        CHECK(ErrorMessageIn(typo.error(), "zh-CN").find("不是时区") != std::string::npos);
+        u.time_zone = "Europe/Berlin";
+        CHECK(org.a().CreateUser("admin", u).ok());
+    }
 }

@@ -1,6 +1,7 @@
 // The schema: standard objects, custom objects and fields, delete/restore/purge, retype, layouts, rules.
 #include <doctest/doctest.h>
 
+#include "common/error_text.h"
 #include "schema_fixture.h"
 
 using namespace crm;
@@ -70,6 +71,50 @@ TEST_SUITE("schema") {
         auto again = fx.schema().CreateObject(kAdmin, spec);
         REQUIRE_FALSE(again.ok());
         CHECK(again.error().code == "schema.duplicate_api_name");
+    }
+
+    TEST_CASE("an auto-number format: one number part, the date of the save, and clear errors") {
+        SchemaFixture fx;
+        ObjectDef spec;
+        spec.api_name = "Invoice";
+        spec.label = "Invoice";
+        spec.plural_label = "Invoices";
+        REQUIRE(fx.schema().CreateObject(kAdmin, spec, "INV-{YYYY}{MM}{DD}-{YY}-{0000}").ok());
+        CHECK(fx.Get("Invoice__c", fx.Create("Invoice__c", json::object()))["Name"] == "INV-20261126-26-0001");
+        fx.clock.Set(kSchemaNow + 10LL * 86400000);  // ten days later, in December
+        CHECK(fx.Get("Invoice__c", fx.Create("Invoice__c", json::object()))["Name"] == "INV-20261206-26-0002");
+        CHECK(FormatAutoNumber("{0}", 12345, 0) == "12345");
+        CHECK(FormatAutoNumber("N{000}", 7, 0) == "N007");
+
+        struct Bad {
+            const char* format;
+            const char* id;
+            const char* zh_part;
+        };
+        const Bad bad[] = {
+            {"INV-{YYYY}", "schema.auto_format_no_number", "需要一个编号部分"},
+            {"{0000}-{00}", "schema.auto_format_numbers", "此格式有 2 个"},
+            {"INV-{YYYY}-{Q}-{0000}", "schema.auto_format_unknown_part", "{Q}"},
+            {"INV-{0000", "schema.auto_format_unclosed", "第 5 个字符"},
+            {"{00000000000}", "schema.auto_format_unknown_part", "{00000000000}"},
+        };
+        for (const Bad& b : bad) {
+            CAPTURE(b.format);
+            Status s = CheckAutoNumberFormat(b.format);
+            REQUIRE_FALSE(s.ok());
+            CHECK(s.error().id == b.id);
+            CHECK(s.error().field == "auto_format");
+            CHECK(ErrorMessageIn(s.error(), "zh-CN").find(b.zh_part) != std::string::npos);
+            FieldDef f;
+            f.object = "Invoice__c";
+            f.api_name = "Ref__c";
+            f.label = "Ref";
+            f.type = FieldType::AutoNumber;
+            f.auto_format = b.format;
+            auto created = fx.schema().CreateField(kAdmin, f);
+            REQUIRE_FALSE(created.ok());
+            CHECK(created.error().code == "schema.invalid_field");
+        }
     }
 
     TEST_CASE("field API names are unique per object, validated, and never reused after a purge") {

@@ -53,6 +53,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          AccessKeptTablesMigrationSql()},
         // Chinese labels beside the English ones, filled for the standard metadata.
         {6, "Simplified Chinese labels of objects, fields and picklist values", ChineseLabelsMigrationSql()},
+        {7, "automation rules, the scheduler's queue, notifications, the workflow log, the webhook outbox",
+         AutomationMigrationSql()},
     };
     return migrations;
 }
@@ -130,6 +132,17 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         }
         return g;
     });
+    // Automation rules: the automation stage of saves, the scheduler, the inbox, the log, the outbox.
+    ws->automation_ =
+        std::make_unique<AutomationService>(*ws->changes_, *ws->schema_, *ws->records_, *ws->company_);
+    ws->automation_->SetAuthorizer(authorizer);
+    ws->automation_->Attach();
+    AutomationService* automation = ws->automation_.get();
+    auto rules_using = [automation](std::string_view object, std::string_view field) {
+        return automation->RulesUsing(object, field);
+    };
+    ws->schema_->AddFieldUserSource(rules_using);
+    ws->schema_->AddRetypeGuard(rules_using);
     return ws;
 }
 

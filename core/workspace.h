@@ -17,6 +17,7 @@
 #include "storage/change_set.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
+#include "workflow/automation.h"
 
 namespace crm {
 
@@ -66,6 +67,8 @@ public:
     /// Users, roles, teams, profiles, permission sets, sharing, and the access engine; RecordService
     /// consults its policy for every call.
     AccessService& access() { return *access_; }
+    /// Automation rules, the scheduler, the notification inbox, the execution log, the webhook outbox.
+    AutomationService& automation() { return *automation_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -93,6 +96,7 @@ private:
     std::unique_ptr<SchemaService> schema_;
     std::unique_ptr<RecordService> records_;
     std::unique_ptr<AccessService> access_;
+    std::unique_ptr<AutomationService> automation_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

@@ -29,6 +29,23 @@ ChangeScope::~ChangeScope() {
         (void)changes_.db_.Exec("ROLLBACK");
     }
     Close();
+    if (!outer_) changes_.RunClosed();
+}
+
+void Changes::RunWhenClosed(std::function<void()> fn) {
+    if (!open_) {
+        fn();
+        return;
+    }
+    when_closed_.push_back(std::move(fn));
+}
+
+void Changes::RunClosed() {
+    while (!when_closed_.empty() && !open_) {
+        std::vector<std::function<void()>> fns;
+        fns.swap(when_closed_);
+        for (auto& fn : fns) fn();
+    }
 }
 
 void ChangeScope::Close() {
@@ -72,6 +89,7 @@ Status ChangeScope::Commit(const std::function<void()>& after_commit) {
     Close();
     for (auto& f : after_commit_) f();
     if (changes_.notify_) changes_.notify_(set_);
+    changes_.RunClosed();
     return Status::Ok();
 }
 

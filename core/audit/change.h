@@ -49,6 +49,10 @@ public:
     const Clock& clock() const { return clock_; }
     /// The innermost open scope (nullptr when none): a scope opened now joins it.
     ChangeScope* open_scope() const { return open_; }
+    /// Runs `fn` once no change is open: now when none is, else after the outermost transaction has
+    /// ended, committed or rolled back (e.g. to record that a save failed, outside its rolled-back
+    /// transaction).
+    void RunWhenClosed(std::function<void()> fn);
 
 private:
     friend class ChangeScope;
@@ -58,6 +62,8 @@ private:
     CommitNotifier notify_;
     ChangeScope* open_ = nullptr;
     int savepoints_ = 0;  ///< names nested savepoints uniquely
+    std::vector<std::function<void()>> when_closed_;
+    void RunClosed();
 };
 
 /// One change: a transaction (or a savepoint inside an open change), its audit entries, its change set.

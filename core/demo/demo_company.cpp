@@ -691,6 +691,8 @@ bool WorkspaceIsEmpty(Workspace& ws) {
 
 }  // namespace
 
+Status SeedAutomationDemo(Workspace& ws);  // demo_automation.cpp
+
 Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
     if (options.scale < 1 || options.scale > 100000) {
         return MakeError("invalid_argument", "The demo scale must be a whole number from 1 to 100000.",
@@ -709,6 +711,9 @@ Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
                                                : GeneratePeople(workspace, rng, owners);
     if (!people.ok()) return people;
     if (Status s = GenerateRecords(workspace, rng, options.scale, owners); !s.ok()) return s;
+    if (!options.large_organization) {
+        if (Status s = SeedAutomationDemo(workspace); !s.ok()) return s;
+    }
     return Status::Ok();
 }
 

@@ -238,6 +238,17 @@ Result<RetypePreview> SchemaService::DryRunRetype(const FieldDef& changed, int l
 Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed,
                                                  RetypeMode mode) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
+    std::vector<std::string> users;
+    for (const FieldUserSource& guard : retype_guards_) {
+        for (std::string& u : guard(changed.object, changed.api_name)) users.push_back(std::move(u));
+    }
+    if (!users.empty()) {
+        std::string list;
+        for (const std::string& u : users) list += (list.empty() ? "" : "; ") + u;
+        return SchemaError("schema.field_in_use",
+                           changed.api_name + " is used by: " + list + ". Remove it from those first.",
+                           "field");
+    }
     Result<RetypePreview> preview = DryRunRetype(changed, 20);
     if (!preview.ok()) return preview.error();
     if (mode == RetypeMode::RefuseIfAny && preview->failures > 0) {

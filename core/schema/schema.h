@@ -351,6 +351,9 @@ public:
     using FieldUserSource =
         std::function<std::vector<std::string>(std::string_view object, std::string_view field)>;
     void AddFieldUserSource(FieldUserSource source) { field_user_sources_.push_back(std::move(source)); }
+    /// A source whose users also keep the field from changing type (automation rules: a condition or a
+    /// field update written for the old type). RetypeField refuses with "schema.field_in_use".
+    void AddRetypeGuard(FieldUserSource source) { retype_guards_.push_back(std::move(source)); }
     /// Whether `formula`, compiled on `formula_object` (a Boolean condition when `condition`), reads
     /// object.field, directly or through a lookup path. A formula that does not compile reads nothing.
     bool FormulaReadsField(std::string_view formula_object, const std::string& formula, bool condition,
@@ -435,6 +438,7 @@ private:
     Status last_reload_ = Status::Ok();  ///< what the reload after the last commit answered
     std::function<Status()> before_commit_hook_;
     std::vector<FieldUserSource> field_user_sources_;
+    std::vector<FieldUserSource> retype_guards_;
     Authorizer authorizer_;
     ProfileDirectory profiles_;
     std::vector<std::shared_ptr<const ObjectDef>> objects_;

@@ -132,6 +132,14 @@ struct WalkFixture {
             {{"cmd", "listviews.save"},
              {"as", "reader"},
              {"args", {{"object", "Account"}, {"name", "Mine"}}}},
+            // An automation rule, and the owner's notification it sends (notification 1).
+            {{"cmd", "automation.create"},
+             {"args",
+              {{"object", "Account"},
+               {"name", "Welcome"},
+               {"trigger", {{"kind", "on_create"}}},
+               {"actions", {{{"kind", "notify"}, {"to", "owner"}, {"title", "Welcome {{Name}}"}}}}}}},
+            {{"cmd", "records.create"}, {"args", {{"object", "Account"}, {"values", {{"Name", "Welcome Co"}}}}}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

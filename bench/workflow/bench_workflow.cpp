@@ -1,0 +1,150 @@
+// Workflow benchmark:
+//   workflow.rules_ratio       CRM_BENCH_SAVES Opportunity saves (100,000 by default; batches of 1,000 rows
+//                              through the full pipeline) with 50 active on-create rules of which 10 match
+//                              (each sets a field; every run is logged), over the same saves with no rules,
+//                              in the same run (target <= 2)
+//   scheduler.due_lookup_us    with 1,000,000 queued items, finding the first 100 due at a random now
+//                              (target <= 50)
+//   workflow.wasm_ratio        the saves with rules (a twin of 10,000 saves) in the wasm build over native
+//                              (target <= 2)
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "audit/change.h"
+#include "bench_util.h"
+#include "workspace.h"
+
+using namespace crm;
+using nlohmann::json;
+
+namespace {
+
+constexpr int64_t kNow = 1'795'712'400'000;
+constexpr int kBatch = 1000;
+constexpr int kTwinSaves = 10'000;
+
+[[noreturn]] void Die(const std::string& what) {
+    std::fprintf(stderr, "bench_workflow: %s\n", what.c_str());
+    std::exit(1);
+}
+
+std::unique_ptr<Workspace> Fresh(const std::string& name, const FixedClock& clock) {
+    std::filesystem::create_directories("bench_tmp");
+    const std::string path = "bench_tmp/" + name;
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-journal");
+    auto ws = Workspace::Open(path, {&clock, false});
+    if (!ws.ok()) Die(ws.error().message);
+    return std::move(ws.value());
+}
+
+/// 40 rules whose condition never holds and 10 that set a field.
+void AddRules(Workspace& ws) {
+    for (int i = 0; i < 50; ++i) {
+        const bool matches = i % 5 == 0;
+        json j = {{"object", "Opportunity"},
+                  {"name", "Rule " + std::to_string(i)},
+                  {"order", i},
+                  {"trigger", {{"kind", "on_create"}}},
+                  {"condition", matches ? "Amount >= 0" : "Amount > " + std::to_string(2'000'000 + i)},
+                  {"actions",
+                   {{{"kind", "update_field"},
+                     {"field", i % 2 ? "Description" : "NextStep"},
+                     {"value", "\"step " + std::to_string(i) + "\""}}}}};
+        Result<AutomationRule> rule = AutomationRuleFromJson(j, {});
+        if (!rule.ok()) Die(rule.error().message);
+        if (Result<AutomationRule> r = ws.automation().Create("admin", *rule); !r.ok())
+            Die(r.error().message);
+    }
+}
+
+/// Seconds for `saves` Opportunity creates, in batches of kBatch.
+double SaveSeconds(Workspace& ws, int saves) {
+    std::vector<json> rows;
+    for (int i = 0; i < kBatch; ++i)
+        rows.push_back({{"Name", "Deal " + std::to_string(i)},
+                        {"StageName", "Prospecting"},
+                        {"Amount", (i * 7919) % 1'000'000},
+                        {"CloseDate", "2027-03-15"}});
+    return bench::BestSeconds(1, [&] {
+        for (int done = 0; done < saves; done += kBatch) {
+            BatchResult r = ws.records().CreateBatch("admin", "Opportunity", rows);
+            if (!r.ok()) Die(r.errors.front().message);
+        }
+    });
+}
+
+double RulesSeconds(const FixedClock& clock, int saves, const char* file) {
+    auto ws = Fresh(file, clock);
+    AddRules(*ws);
+    return SaveSeconds(*ws, saves);
+}
+
+double DueLookupMicros(const FixedClock& clock, int items) {
+    auto ws = Fresh("scheduler.db", clock);
+    {
+        ChangeScope change(ws->changes(), kSystemActor);
+        Statement ins = ws->db().Prepare(
+            "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms) "
+            "VALUES('automation', "
+            "'Opportunity', ?1, 1, ?2, 0)");
+        uint64_t x = 7;
+        for (int i = 0; i < items; ++i) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            ins.Reset();
+            ins.Bind(1, static_cast<int64_t>(i + 1))
+                .Bind(2, kNow + static_cast<int64_t>((x >> 33) % 31'536'000'000ull));
+            if (Status s = ins.Run(); !s.ok()) Die(s.error().message);
+        }
+        if (Status s = change.Commit(); !s.ok()) Die(s.error().message);
+    }
+    SchedulerService& scheduler = ws->automation().scheduler();
+    constexpr int kLookups = 2000;
+    uint64_t x = 11;
+    size_t found = 0;
+    const double seconds = bench::BestSeconds(3, [&] {
+        for (int i = 0; i < kLookups; ++i) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            found += scheduler.Due(kNow + static_cast<int64_t>((x >> 33) % 31'536'000'000ull), 100).size();
+        }
+    });
+    if (found == 0) Die("nothing was due");
+    return seconds * 1e6 / kLookups;
+}
+
+int SaveCount() {
+    if (const char* env = std::getenv("CRM_BENCH_SAVES"))
+        return std::max(kBatch, std::atoi(env) / kBatch * kBatch);
+    return 100'000;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string wasm_js = bench::WasmJsArg(argc, argv);
+    FixedClock clock(kNow);
+    const double twin = RulesSeconds(clock, kTwinSaves, "workflow_twin.db");
+    bench::Figure("workflow.twin_rules_s", twin);
+#ifndef __EMSCRIPTEN__
+    const int saves = SaveCount();
+    bench::Figure("workflow.saves", saves);
+    double without = 0;
+    {
+        auto ws = Fresh("workflow_plain.db", clock);
+        without = SaveSeconds(*ws, saves);
+    }
+    const double with = RulesSeconds(clock, saves, "workflow_rules.db");
+    bench::Figure("workflow.save_us.no_rules", without * 1e6 / saves);
+    bench::Figure("workflow.save_us.rules", with * 1e6 / saves);
+    bench::Figure("workflow.rules_ratio", with / without);
+    bench::Figure("scheduler.due_lookup_us", DueLookupMicros(clock, 1'000'000));
+    std::map<std::string, double> wasm = bench::RunWasmTwin(wasm_js);
+    if (wasm.count("workflow.twin_rules_s"))
+        bench::Figure("workflow.wasm_ratio", wasm["workflow.twin_rules_s"] / twin);
+#endif
+    return 0;
+}

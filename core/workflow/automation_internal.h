@@ -1,0 +1,95 @@
+// What the files of the automation service share: the compiled rules of an object, the pending
+// after-write actions of the saves in progress, and the helpers both files use.
+//   automation.cpp      rules: JSON, checks against the schema, storage, field users, migration 7
+//   automation_run.cpp  running: the save stage, after-write and delete hooks, time items, simulate
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/change.h"
+#include "company/company_profile.h"
+#include "formula/formula.h"
+#include "schema/schema.h"
+#include "storage/database.h"
+#include "workflow/automation.h"
+#include "workflow/company_time.h"
+
+namespace crm {
+
+/// A rule ready to run: its condition and field-update values compiled.
+struct CompiledRule {
+    AutomationRule rule;
+    std::optional<formula::CompiledFormula> condition;            ///< none = always
+    std::vector<std::optional<formula::CompiledFormula>> values;  ///< per action (update_field only)
+    std::vector<int> trigger_fields;  ///< on_field_change: field indexes; -2 = OwnerId
+};
+
+/// The active rules of one object, by trigger, in order.
+struct ObjectRules {
+    std::vector<std::shared_ptr<const CompiledRule>> on_create, on_update, on_field_change, on_delete, time;
+    bool empty() const {
+        return on_create.empty() && on_update.empty() && on_field_change.empty() && on_delete.empty() &&
+               time.empty();
+    }
+};
+
+/// The after-write actions one save owes (its rules whose condition held), keyed by its SaveContext.
+struct PendingSave {
+    const SaveContext* save = nullptr;
+    std::vector<std::pair<std::shared_ptr<const CompiledRule>, std::vector<std::string>>>
+        fired;                          ///< with chain
+    std::vector<WorkflowLogEntry> log;  ///< one per fired rule, completed after the write
+};
+
+struct AutomationService::Impl {
+    Impl(AutomationService& self_, Changes& changes_, SchemaService& schema_, RecordService& records_,
+         CompanyService& company_)
+        : self(self_),
+          changes(changes_),
+          db(changes_.db()),
+          schema(schema_),
+          records(records_),
+          company(company_) {}
+
+    AutomationService& self;
+    Changes& changes;
+    Database& db;
+    SchemaService& schema;
+    RecordService& records;
+    CompanyService& company;
+
+    // Compiled rules per object (lower-case name), rebuilt when the rules or the schema change.
+    std::map<std::string, std::shared_ptr<const ObjectRules>> compiled;
+    uint64_t compiled_schema_version = 0;
+    uint64_t rules_version = 1;
+    uint64_t compiled_rules_version = 0;
+    bool any_rules = true;  ///< false when the table is empty (saves skip everything)
+
+    std::vector<PendingSave> pending;
+    std::vector<std::string> chain;  ///< rules whose actions are running (outer saves first)
+
+    std::shared_ptr<const ObjectRules> RulesFor(const ObjectDef& object);
+    Result<CompiledRule> Compile(const AutomationRule& rule, const ObjectDef& object) const;
+    std::vector<AutomationRule> Load(const std::string& object) const;
+
+    // Running (automation_run.cpp)
+    void Stage(SaveContext& save);
+    void AfterWrite(SaveContext& save);
+    void OnDelete(DeleteContext& del);
+    Status RunTimeItem(ChangeScope& scope, const ScheduledItem& item);
+    CompanyTime Time() const;
+    /// The due time of a time rule for a record's date value (nothing when the value is blank).
+    std::optional<int64_t> DueTime(const AutomationTrigger& t, const FieldDef& field,
+                                   const formula::Value& value) const;
+};
+
+/// "HH:MM" -> minutes, or -1.
+int ParseTimeOfDay(const std::string& text);
+std::string FormatTimeOfDay(int minutes);
+/// The record's values as a formula sees them during a save or from storage.
+class AutomationView;
+
+}  // namespace crm

@@ -1,0 +1,187 @@
+#include "workflow/scheduler.h"
+
+#include <algorithm>
+
+#include "audit/change.h"
+#include "common/clock.h"
+#include "common/messages.h"
+#include "storage/database.h"
+
+namespace crm {
+
+namespace {
+
+const MessageDef kMessages[] = {
+    {"workflow.no_handler", "Nothing runs scheduled items of kind {kind}.",
+     "没有处理类型为 {kind} 的计划项的程序。"},
+};
+CRM_REGISTER_MESSAGES(kMessages);
+
+constexpr const char* kColumns = "id, kind, object, record_id, rule_id, due_ms, state, ran_ms, late, error";
+
+ScheduledItem ReadItem(const Statement& st) {
+    ScheduledItem item;
+    item.id = st.Int(0);
+    item.kind = st.Text(1);
+    item.object = st.Text(2);
+    item.record_id = st.Int(3);
+    item.rule_id = st.Int(4);
+    item.due_ms = st.Int(5);
+    item.state = st.Text(6);
+    item.ran_ms = st.IsNull(7) ? 0 : st.Int(7);
+    item.late = st.Int(8) != 0;
+    item.error = st.IsNull(9) ? "" : st.Text(9);
+    return item;
+}
+
+}  // namespace
+
+nlohmann::json ToJson(const ScheduledItem& item) {
+    nlohmann::json j = {{"id", item.id},           {"kind", item.kind},
+                        {"object", item.object},   {"record_id", item.record_id},
+                        {"rule_id", item.rule_id}, {"due", FormatUtcIso8601(item.due_ms)},
+                        {"due_ms", item.due_ms},   {"state", item.state},
+                        {"ran_late", item.late}};
+    if (item.ran_ms) j["ran"] = FormatUtcIso8601(item.ran_ms);
+    if (!item.error.empty()) j["error"] = item.error;
+    return j;
+}
+
+Status SchedulerService::Schedule(ChangeScope& scope, const std::string& kind, const std::string& object,
+                                  int64_t record_id, int64_t rule_id, int64_t due_ms) {
+    Database& db = changes_.db();
+    Statement st = db.Prepare(
+        "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kind, rule_id, record_id) DO UPDATE SET due_ms = "
+        "excluded.due_ms, "
+        "state = 'pending', ran_ms = NULL, late = 0, error = NULL WHERE scheduler_items.due_ms <> "
+        "excluded.due_ms");
+    st.Bind(1, kind)
+        .Bind(2, object)
+        .Bind(3, record_id)
+        .Bind(4, rule_id)
+        .Bind(5, due_ms)
+        .Bind(6, scope.now_ms());
+    if (Status s = st.Run(); !s.ok()) return s;
+    if (db.Changes() > 0) scope.Record("scheduler", object, ChangeAction::Update, record_id);
+    return Status::Ok();
+}
+
+Status SchedulerService::Cancel(ChangeScope& scope, const std::string& kind, int64_t rule_id,
+                                int64_t record_id) {
+    Database& db = changes_.db();
+    Statement st = db.Prepare(
+        "DELETE FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND record_id = ?3 AND state = "
+        "'pending'");
+    st.Bind(1, kind).Bind(2, rule_id).Bind(3, record_id);
+    if (Status s = st.Run(); !s.ok()) return s;
+    if (db.Changes() > 0) scope.Record("scheduler", "", ChangeAction::Delete, record_id);
+    return Status::Ok();
+}
+
+Status SchedulerService::CancelRecord(ChangeScope& scope, const std::string& object, int64_t record_id) {
+    Database& db = changes_.db();
+    Statement st = db.Prepare(
+        "DELETE FROM scheduler_items WHERE object = ?1 COLLATE NOCASE AND record_id = ?2 AND state = "
+        "'pending'");
+    st.Bind(1, object).Bind(2, record_id);
+    if (Status s = st.Run(); !s.ok()) return s;
+    if (db.Changes() > 0) scope.Record("scheduler", object, ChangeAction::Delete, record_id);
+    return Status::Ok();
+}
+
+Status SchedulerService::CancelRule(ChangeScope& scope, const std::string& kind, int64_t rule_id) {
+    Database& db = changes_.db();
+    Statement st =
+        db.Prepare("DELETE FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND state = 'pending'");
+    st.Bind(1, kind).Bind(2, rule_id);
+    if (Status s = st.Run(); !s.ok()) return s;
+    if (db.Changes() > 0) scope.Record("scheduler", "", ChangeAction::Delete);
+    return Status::Ok();
+}
+
+std::vector<ScheduledItem> SchedulerService::Due(int64_t now_ms, int limit) const {
+    Statement st = changes_.db().Prepare(std::string("SELECT ") + kColumns +
+                                         " FROM scheduler_items WHERE state = 'pending' AND due_ms <= ?1 "
+                                         "ORDER BY due_ms, id LIMIT ?2");
+    st.Bind(1, now_ms).Bind(2, std::max(1, limit));
+    std::vector<ScheduledItem> out;
+    while (st.Step()) out.push_back(ReadItem(st));
+    return out;
+}
+
+std::vector<ScheduledItem> SchedulerService::List(const std::string& state, int limit, int offset,
+                                                  const std::string& object, int64_t record_id) const {
+    const bool past = state == "done" || state == "failed";
+    Statement st = changes_.db().Prepare(
+        std::string("SELECT ") + kColumns +
+        " FROM scheduler_items WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR object = ?2 COLLATE NOCASE) AND "
+        "(?3 = 0 OR record_id = ?3) ORDER BY " +
+        (past ? "ran_ms DESC, id DESC" : "due_ms, id") + " LIMIT ?4 OFFSET ?5");
+    st.Bind(1, state).Bind(2, object).Bind(3, record_id).Bind(4, std::max(1, std::min(limit, 1000)));
+    st.Bind(5, std::max(0, offset));
+    std::vector<ScheduledItem> out;
+    while (st.Step()) out.push_back(ReadItem(st));
+    return out;
+}
+
+int64_t SchedulerService::PendingCount() const {
+    Statement st = changes_.db().Prepare("SELECT count(*) FROM scheduler_items WHERE state = 'pending'");
+    return st.Step() ? st.Int(0) : 0;
+}
+
+Result<RunDueReport> SchedulerService::RunDue(const std::string& actor, int64_t now_ms, int limit) {
+    if (!IsSystemActor(actor) && authorizer_) {
+        if (Status s = authorizer_(actor, SystemPermission::ManageWorkflows); !s.ok()) return s.error();
+    }
+    RunDueReport report;
+    Database& db = changes_.db();
+    for (ScheduledItem item : Due(now_ms, limit)) {
+        item.ran_ms = now_ms;
+        item.late = now_ms - item.due_ms > kLateAfterMs;
+        Status outcome = Status::Ok();
+        {
+            ChangeScope change(changes_, actor);
+            if (!change.begin_status().ok()) return change.begin_status().error();
+            auto handler = handlers_.find(item.kind);
+            outcome = handler == handlers_.end()
+                          ? Status(MessageError("workflow.no_handler", "workflow.no_handler",
+                                                {{"kind", item.kind}}))
+                          : handler->second(change, item);
+            if (outcome.ok()) {
+                Statement st = db.Prepare(
+                    "UPDATE scheduler_items SET state = 'done', ran_ms = ?2, late = ?3 WHERE id = ?1 AND "
+                    "state = "
+                    "'pending'");
+                st.Bind(1, item.id).Bind(2, now_ms).Bind(3, item.late ? 1 : 0);
+                outcome = st.Run();
+                if (outcome.ok()) {
+                    change.Record("scheduler", item.object, ChangeAction::Update, item.record_id);
+                    outcome = change.Commit();
+                }
+            }
+        }
+        if (outcome.ok()) {
+            item.state = "done";
+        } else {
+            // The handler's work rolled back; the item is marked failed in a change of its own.
+            item.state = "failed";
+            item.error = outcome.error().message;
+            ChangeScope change(changes_, actor);
+            if (!change.begin_status().ok()) return change.begin_status().error();
+            Statement st = db.Prepare(
+                "UPDATE scheduler_items SET state = 'failed', ran_ms = ?2, late = ?3, error = ?4 WHERE id = "
+                "?1");
+            st.Bind(1, item.id).Bind(2, now_ms).Bind(3, item.late ? 1 : 0).Bind(4, item.error);
+            if (Status s = st.Run(); !s.ok()) return s.error();
+            change.Record("scheduler", item.object, ChangeAction::Update, item.record_id);
+            if (Status s = change.Commit(); !s.ok()) return s.error();
+            ++report.failed;
+        }
+        if (item.late) ++report.late;
+        report.ran.push_back(std::move(item));
+    }
+    return report;
+}
+
+}  // namespace crm

@@ -1,0 +1,91 @@
+// The scheduler: one persisted queue of work due at a time (time-based automation rules now; approval
+// escalations and reminders later, each through a handler registered for its kind).
+//
+// An item is (kind, object, record id, rule id, due time, state). RunDue(now) runs every pending item due
+// at `now` (the clock is the caller's: the console's real clock, a settable one in tests and in
+// scheduler.run_due), oldest first, each in its own change: the handler's work and the item's new state
+// commit together, so an item runs exactly once, even when the console was closed when it fell due; it
+// is then marked "ran late" (due more than kLateAfterMs before it ran). A handler that fails rolls its
+// own work back and the item is marked failed with the error (not retried).
+// Finding what is due reads the index (state, due_ms): a lookup among a million items is microseconds.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "access/policy.h"
+#include "common/result.h"
+
+namespace crm {
+
+class ChangeScope;
+class Changes;
+
+/// An item due later than this (ms) after its time ran late.
+constexpr int64_t kLateAfterMs = 60'000;
+
+/// One queued item.
+struct ScheduledItem {
+    int64_t id = 0;
+    std::string kind;  ///< "automation" (time-based rules), ...
+    std::string object;
+    int64_t record_id = 0;
+    int64_t rule_id = 0;
+    int64_t due_ms = 0;
+    std::string state = "pending";  ///< "pending", "done", "failed"
+    int64_t ran_ms = 0;
+    bool late = false;
+    std::string error;
+};
+nlohmann::json ToJson(const ScheduledItem& item);
+
+/// What one RunDue did.
+struct RunDueReport {
+    std::vector<ScheduledItem> ran;  ///< in the order they ran, with their new state
+    int64_t late = 0;
+    int64_t failed = 0;
+};
+
+class SchedulerService {
+public:
+    /// Runs one item inside the change the scheduler opened for it; an error rolls the handler's work back.
+    using Handler = std::function<Status(ChangeScope& scope, const ScheduledItem& item)>;
+
+    explicit SchedulerService(Changes& changes) : changes_(changes) {}
+    void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+    /// The handler of one kind of item (one per kind; a later one replaces it).
+    void SetHandler(const std::string& kind, Handler handler) { handlers_[kind] = std::move(handler); }
+
+    /// Queues (or moves, when its time changed) the item for (kind, rule, record), inside the caller's
+    /// change. An item that already ran is queued again only when its time changes.
+    Status Schedule(ChangeScope& scope, const std::string& kind, const std::string& object, int64_t record_id,
+                    int64_t rule_id, int64_t due_ms);
+    /// Drops the pending item for (kind, rule, record), if any.
+    Status Cancel(ChangeScope& scope, const std::string& kind, int64_t rule_id, int64_t record_id);
+    /// Drops every pending item of a record (it was deleted).
+    Status CancelRecord(ChangeScope& scope, const std::string& object, int64_t record_id);
+    /// Drops every pending item of a rule (it was deleted or deactivated).
+    Status CancelRule(ChangeScope& scope, const std::string& kind, int64_t rule_id);
+
+    /// Pending items due at `now_ms`, oldest first (at most `limit`): the indexed lookup.
+    std::vector<ScheduledItem> Due(int64_t now_ms, int limit = 100) const;
+    /// The queue: state "" = every state; newest due first for "done"/"failed", oldest first otherwise.
+    std::vector<ScheduledItem> List(const std::string& state = "pending", int limit = 100, int offset = 0,
+                                    const std::string& object = "", int64_t record_id = 0) const;
+    int64_t PendingCount() const;
+
+    /// Runs every pending item due at `now_ms` (at most `limit`), as `actor` (Manage Workflows, or the
+    /// system actor when the console catches up on open).
+    Result<RunDueReport> RunDue(const std::string& actor, int64_t now_ms, int limit = 1000);
+
+private:
+    Changes& changes_;
+    Authorizer authorizer_;
+    std::map<std::string, Handler> handlers_;
+};
+
+}  // namespace crm

@@ -75,6 +75,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          AccessKeptTablesMigrationSql()},
         // Chinese labels beside the English ones, filled for the standard metadata.
         {6, "Simplified Chinese labels of objects, fields and picklist values", ChineseLabelsMigrationSql()},
+        {8, "processes, assignment rules, round-robin positions and queues", WorkflowProcessMigrationSql()},
     };
     return migrations;
 }
@@ -158,6 +159,20 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
             g.organization_time_zone = c->time_zone;
         }
         return g;
+    });
+    // Processes and assignment rules (core/workflow): their save stages, and the fields they use.
+    ws->processes_ = std::make_unique<ProcessService>(*ws->changes_, *ws->schema_, *ws->records_, *access);
+    ws->assignment_ = std::make_unique<AssignmentService>(*ws->changes_, *ws->schema_, *ws->records_, *access);
+    ws->processes_->SetAuthorizer(authorizer);
+    ws->assignment_->SetAuthorizer(authorizer);
+    ws->processes_->AttachTo(*ws->records_);
+    ws->assignment_->AttachTo(*ws->records_);
+    ProcessService* processes = ws->processes_.get();
+    AssignmentService* assignment = ws->assignment_.get();
+    ws->schema_->AddFieldUserSource([processes, assignment](std::string_view object, std::string_view field) {
+        std::vector<std::string> users = processes->ProcessesUsing(object, field);
+        for (std::string& u : assignment->EntriesUsing(object, field)) users.push_back(std::move(u));
+        return users;
     });
     return ws;
 }

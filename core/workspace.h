@@ -17,6 +17,8 @@
 #include "storage/change_set.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
+#include "workflow/assignment.h"
+#include "workflow/processes.h"
 
 namespace crm {
 
@@ -66,6 +68,10 @@ public:
     /// Users, roles, teams, profiles, permission sets, sharing, and the access engine; RecordService
     /// consults its policy for every call.
     AccessService& access() { return *access_; }
+    /// Processes (stages on a picklist) and their save stages.
+    ProcessService& processes() { return *processes_; }
+    /// Assignment rules (owners by user, round-robin, least load, queues) and their save stage.
+    AssignmentService& assignment() { return *assignment_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -96,6 +102,8 @@ private:
     std::unique_ptr<SchemaService> schema_;
     std::unique_ptr<RecordService> records_;
     std::unique_ptr<AccessService> access_;
+    std::unique_ptr<ProcessService> processes_;
+    std::unique_ptr<AssignmentService> assignment_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

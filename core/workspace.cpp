@@ -162,7 +162,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     });
     // Processes and assignment rules (core/workflow): their save stages, and the fields they use.
     ws->processes_ = std::make_unique<ProcessService>(*ws->changes_, *ws->schema_, *ws->records_, *access);
-    ws->assignment_ = std::make_unique<AssignmentService>(*ws->changes_, *ws->schema_, *ws->records_, *access);
+    ws->assignment_ =
+        std::make_unique<AssignmentService>(*ws->changes_, *ws->schema_, *ws->records_, *access);
     ws->processes_->SetAuthorizer(authorizer);
     ws->assignment_->SetAuthorizer(authorizer);
     ws->processes_->AttachTo(*ws->records_);

@@ -108,6 +108,7 @@ double AssignSeconds(Org& org) {
     return seconds;
 }
 
+#ifndef __EMSCRIPTEN__
 /// Seconds for the same owner changes saved directly (the reference).
 double ReferenceSeconds(Org& org) {
     return bench::BestSeconds(1, [&] {
@@ -126,6 +127,7 @@ int Assignments() {
     if (const char* env = std::getenv("CRM_BENCH_ASSIGNMENTS")) return std::max(kMembers, std::atoi(env));
     return 20'000;
 }
+#endif
 
 }  // namespace
 

@@ -55,6 +55,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {6, "Simplified Chinese labels of objects, fields and picklist values", ChineseLabelsMigrationSql()},
         {7, "automation rules, the scheduler's queue, notifications, the workflow log, the webhook outbox",
          AutomationMigrationSql()},
+        {8, "processes, assignment rules, round-robin positions and queues", WorkflowProcessMigrationSql()},
     };
     return migrations;
 }
@@ -132,6 +133,21 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         }
         return g;
     });
+    // Processes and assignment rules (core/workflow): their save stages, and the fields they use.
+    ws->processes_ = std::make_unique<ProcessService>(*ws->changes_, *ws->schema_, *ws->records_, *access);
+    ws->assignment_ =
+        std::make_unique<AssignmentService>(*ws->changes_, *ws->schema_, *ws->records_, *access);
+    ws->processes_->SetAuthorizer(authorizer);
+    ws->assignment_->SetAuthorizer(authorizer);
+    ws->processes_->AttachTo(*ws->records_);
+    ws->assignment_->AttachTo(*ws->records_);
+    ProcessService* processes = ws->processes_.get();
+    AssignmentService* assignment = ws->assignment_.get();
+    ws->schema_->AddFieldUserSource([processes, assignment](std::string_view object, std::string_view field) {
+        std::vector<std::string> users = processes->ProcessesUsing(object, field);
+        for (std::string& u : assignment->EntriesUsing(object, field)) users.push_back(std::move(u));
+        return users;
+    });
     // Automation rules: the automation stage of saves, the scheduler, the inbox, the log, the outbox.
     ws->automation_ =
         std::make_unique<AutomationService>(*ws->changes_, *ws->schema_, *ws->records_, *ws->company_);
@@ -142,7 +158,7 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         return automation->RulesUsing(object, field);
     };
     ws->schema_->AddFieldUserSource(rules_using);
-    ws->schema_->AddRetypeGuard(rules_using);
+    automation->SetAssignThroughRules([assignment](SaveContext& save) { return assignment->OwnerThroughRules(save); });
     return ws;
 }
 

@@ -18,6 +18,8 @@
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "workflow/automation.h"
+#include "workflow/assignment.h"
+#include "workflow/processes.h"
 
 namespace crm {
 
@@ -69,6 +71,10 @@ public:
     AccessService& access() { return *access_; }
     /// Automation rules, the scheduler, the notification inbox, the execution log, the webhook outbox.
     AutomationService& automation() { return *automation_; }
+    /// Processes (stages on a picklist) and their save stages.
+    ProcessService& processes() { return *processes_; }
+    /// Assignment rules (owners by user, round-robin, least load, queues) and their save stage.
+    AssignmentService& assignment() { return *assignment_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -97,6 +103,8 @@ private:
     std::unique_ptr<RecordService> records_;
     std::unique_ptr<AccessService> access_;
     std::unique_ptr<AutomationService> automation_;
+    std::unique_ptr<ProcessService> processes_;
+    std::unique_ptr<AssignmentService> assignment_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

@@ -131,6 +131,7 @@ void RegisterSchemaCommands(Registry& r);
 void RegisterRecordsCommands(Registry& r);
 void RegisterAccessCommands(Registry& r);
 void RegisterAutomationCommands(Registry& r);
+void RegisterProcessCommands(Registry& r);
 
 /// Every command, in documentation order.
 const Registry& AllCommands();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/text.h"
+#include "demo/demo_process.h"
 #include "workspace.h"
 
 namespace crm {
@@ -711,6 +712,7 @@ Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
                                                : GeneratePeople(workspace, rng, owners);
     if (!people.ok()) return people;
     if (Status s = GenerateRecords(workspace, rng, options.scale, owners); !s.ok()) return s;
+    if (Status s = SeedProcessDemo(workspace); !s.ok()) return s;
     if (!options.large_organization) {
         if (Status s = SeedAutomationDemo(workspace); !s.ok()) return s;
     }

@@ -238,16 +238,19 @@ Result<RetypePreview> SchemaService::DryRunRetype(const FieldDef& changed, int l
 Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed,
                                                  RetypeMode mode) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
-    std::vector<std::string> users;
-    for (const FieldUserSource& guard : retype_guards_) {
-        for (std::string& u : guard(changed.object, changed.api_name)) users.push_back(std::move(u));
-    }
-    if (!users.empty()) {
-        std::string list;
-        for (const std::string& u : users) list += (list.empty() ? "" : "; ") + u;
-        return SchemaError("schema.field_in_use",
-                           changed.api_name + " is used by: " + list + ". Remove it from those first.",
-                           "field");
+    // A field the services above the schema use (processes, assignment rules, criteria-based sharing
+    // rules: the field user sources) keeps its type while they use it.
+    if (Result<std::shared_ptr<const ObjectDef>> o = Object(changed.object); o.ok()) {
+        if (const FieldDef* f = (*o)->Field(changed.api_name); f && f->type != changed.type) {
+            std::string list;
+            for (const FieldUserSource& source : field_user_sources_)
+                for (const std::string& u : source((*o)->api_name, f->api_name))
+                    list += (list.empty() ? "" : "; ") + u;
+            if (!list.empty())
+                return SchemaError("schema.field_in_use",
+                                   f->api_name + " is used by: " + list + ". Remove it from those first.",
+                                   "type");
+        }
     }
     Result<RetypePreview> preview = DryRunRetype(changed, 20);
     if (!preview.ok()) return preview.error();

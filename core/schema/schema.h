@@ -345,15 +345,13 @@ public:
     /// The users of a field: "validation rule X", "formula field Y", "layout Z", "list view W", and those
     /// the field user sources name.
     std::vector<std::string> FieldUsers(std::string_view object, std::string_view field) const;
-    /// A service above the schema that refers to fields (the access engine's criteria-based sharing rules;
-    /// reports when they come) names its users of a field, so that DeleteField refuses to take a field
-    /// they need. The Workspace wires them.
+    /// A service above the schema that refers to fields (criteria-based sharing rules, processes,
+    /// assignment, automation and approval rules; reports when they come) names its users of a field, so
+    /// that DeleteField refuses to take a field they need and RetypeField to change its type
+    /// ("schema.field_in_use"). The Workspace wires them.
     using FieldUserSource =
         std::function<std::vector<std::string>(std::string_view object, std::string_view field)>;
     void AddFieldUserSource(FieldUserSource source) { field_user_sources_.push_back(std::move(source)); }
-    /// A source whose users also keep the field from changing type (automation rules: a condition or a
-    /// field update written for the old type). RetypeField refuses with "schema.field_in_use".
-    void AddRetypeGuard(FieldUserSource source) { retype_guards_.push_back(std::move(source)); }
     /// Whether `formula`, compiled on `formula_object` (a Boolean condition when `condition`), reads
     /// object.field, directly or through a lookup path. A formula that does not compile reads nothing.
     bool FormulaReadsField(std::string_view formula_object, const std::string& formula, bool condition,
@@ -438,7 +436,6 @@ private:
     Status last_reload_ = Status::Ok();  ///< what the reload after the last commit answered
     std::function<Status()> before_commit_hook_;
     std::vector<FieldUserSource> field_user_sources_;
-    std::vector<FieldUserSource> retype_guards_;
     Authorizer authorizer_;
     ProfileDirectory profiles_;
     std::vector<std::shared_ptr<const ObjectDef>> objects_;

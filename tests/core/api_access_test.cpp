@@ -140,6 +140,20 @@ struct WalkFixture {
                {"trigger", {{"kind", "on_create"}}},
                {"actions", {{{"kind", "notify"}, {"to", "owner"}, {"title", "Welcome {{Name}}"}}}}}}},
             {{"cmd", "records.create"}, {"args", {{"object", "Account"}, {"values", {{"Name", "Welcome Co"}}}}}},
+            // Workflow: a process, and a Lead waiting in the Sales team's queue.
+            {{"cmd", "processes.create"},
+             {"args",
+              {{"name", "Sales Process"},
+               {"object", "Opportunity"},
+               {"field", "StageName"},
+               {"probability_field", "Probability"},
+               {"stages",
+                {{{"value", "Prospecting"}, {"probability", 10}},
+                 {{"value", "Closed Won"}, {"probability", 100}, {"entry_condition", "Amount > 0"}}}}}}},
+            {{"cmd", "assignment.create"},
+             {"args", {{"object", "Lead"}, {"name", "Web_leads"}, {"kind", "queue"}, {"team", "Sales"}}}},
+            {{"cmd", "records.create"},
+             {"args", {{"object", "Lead"}, {"values", {{"Name", "Wen Lead"}, {"Company", "Wen Co"}}}}}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

@@ -75,6 +75,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          AccessKeptTablesMigrationSql()},
         // Chinese labels beside the English ones, filled for the standard metadata.
         {6, "Simplified Chinese labels of objects, fields and picklist values", ChineseLabelsMigrationSql()},
+        {9, "approval processes, requests, work items, history and delegates", ApprovalsMigrationSql()},
     };
     return migrations;
 }
@@ -159,6 +160,13 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         }
         return g;
     });
+    // Approvals: definitions behind Manage Workflows, the record lock while a request is pending, field
+    // users. The lead wires SetNotifier to the in-app NotificationService once it lands (null = no
+    // notification).
+    ws->approvals_ =
+        std::make_unique<ApprovalService>(*ws->changes_, *ws->schema_, *ws->records_, *ws->access_);
+    ws->approvals_->SetAuthorizer(authorizer);
+    ws->approvals_->Attach();
     return ws;
 }
 

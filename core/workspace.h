@@ -17,6 +17,7 @@
 #include "storage/change_set.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
+#include "workflow/approvals.h"
 
 namespace crm {
 
@@ -66,6 +67,8 @@ public:
     /// Users, roles, teams, profiles, permission sets, sharing, and the access engine; RecordService
     /// consults its policy for every call.
     AccessService& access() { return *access_; }
+    /// Approval processes, requests, the record lock while pending, delegation, the approval inbox.
+    ApprovalService& approvals() { return *approvals_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -96,6 +99,7 @@ private:
     std::unique_ptr<SchemaService> schema_;
     std::unique_ptr<RecordService> records_;
     std::unique_ptr<AccessService> access_;
+    std::unique_ptr<ApprovalService> approvals_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

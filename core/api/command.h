@@ -130,6 +130,7 @@ void RegisterAuditCommands(Registry& r);
 void RegisterSchemaCommands(Registry& r);
 void RegisterRecordsCommands(Registry& r);
 void RegisterAccessCommands(Registry& r);
+void RegisterApprovalCommands(Registry& r);
 
 /// Every command, in documentation order.
 const Registry& AllCommands();

@@ -22,7 +22,8 @@ const Registry& AllCommands() {
         Registry r;
         for (void (*area)(Registry&) :
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
-              RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands}) {
+              RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
+              RegisterApprovalCommands}) {
             area(r);
         }
         return r;

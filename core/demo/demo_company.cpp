@@ -709,6 +709,7 @@ Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
                                                : GeneratePeople(workspace, rng, owners);
     if (!people.ok()) return people;
     if (Status s = GenerateRecords(workspace, rng, options.scale, owners); !s.ok()) return s;
+    if (Status s = SeedApprovalsDemo(workspace); !s.ok()) return s;
     return Status::Ok();
 }
 

@@ -238,6 +238,18 @@ Result<RetypePreview> SchemaService::DryRunRetype(const FieldDef& changed, int l
 Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const FieldDef& changed,
                                                  RetypeMode mode) {
     if (Status denied = Authorize(actor); !denied.ok()) return denied.error();
+    // What the areas above the schema build on a field (approval processes, sharing criteria) reads it as
+    // its type: while they use it, it keeps its type, as it is kept from deletion.
+    std::string used_by;
+    for (const FieldUserSource& source : field_user_sources_) {
+        for (const std::string& u : source(changed.object, changed.api_name))
+            used_by += (used_by.empty() ? "" : "; ") + u;
+    }
+    if (!used_by.empty()) {
+        return SchemaError("schema.field_in_use",
+                           changed.api_name + " is used by: " + used_by + ". Remove it from those first.",
+                           "field");
+    }
     Result<RetypePreview> preview = DryRunRetype(changed, 20);
     if (!preview.ok()) return preview.error();
     if (mode == RetypeMode::RefuseIfAny && preview->failures > 0) {

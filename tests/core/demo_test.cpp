@@ -53,8 +53,8 @@ TEST_SUITE("demo") {
             for (const json& e : d["audit"]["entries"]) {
                 CHECK(e["actor"] == kSystemActor);
                 const std::string area = e["area"];
-                CHECK(std::set<std::string>{"company", "schema", "users", "roles", "teams", "profiles", "permsets",
-                                            "sharing"}
+                CHECK(std::set<std::string>{"company", "schema", "users", "roles", "teams", "profiles",
+                                            "permsets", "sharing", "approvals"}
                           .count(area) == 1);
             }
         }

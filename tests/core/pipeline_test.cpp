@@ -55,11 +55,11 @@ TEST_SUITE("records_pipeline") {
         r.AddSaveStage(SaveStageId::ValidationRules, "rule", [&](SaveContext&) { ran.push_back("rules"); });
         r.AddSaveStage(SaveStageId::Types, "types", [&](SaveContext&) { ran.push_back("types"); });
         CHECK(Names(r.SaveStages()) ==
-              std::vector<std::string>{"access:access", "access:owner is an active user", "types:types",
-                                       "types:types", "required_unique:required_unique",
-                                       "validation_rules:validation_rules", "validation_rules:rule",
-                                       "duplicate_rules:dup", "automation:auto", "history:history",
-                                       "write:write", "write:after"});
+              std::vector<std::string>{"access:access", "access:owner is an active user",
+                                       "access:approval lock", "types:types", "types:types",
+                                       "required_unique:required_unique", "validation_rules:validation_rules",
+                                       "validation_rules:rule", "duplicate_rules:dup", "automation:auto",
+                                       "history:history", "write:write", "write:after"});
         fx.Create("Account", {{"Name", "Acme"}});
         CHECK(ran == std::vector<std::string>{"types", "rules", "duplicates", "automation", "after"});
     }

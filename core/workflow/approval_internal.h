@@ -1,6 +1,7 @@
 // Internals of the approval service, shared by approvals.cpp (definitions, JSON, the lock) and
 // approval_requests.cpp (requests through their steps).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct ApprovalService::Impl {
     AccessService& access;
 
     int64_t Now() const { return changes.clock().NowMs(); }
+    mutable std::unique_ptr<Statement> pending_statement;  ///< PendingRow's, kept prepared
 
     // Definitions (approvals.cpp)
     Result<ApprovalProcess> Validate(const ApprovalProcess& process);

@@ -56,12 +56,19 @@ MessageParams RecordParams(const std::string& object, int64_t id) {
 
 std::optional<StoredRequest> ApprovalService::Impl::PendingRow(std::string_view object,
                                                                int64_t record_id) const {
-    Statement st =
-        db.Prepare(std::string("SELECT ") + kRequestColumns +
-                   " FROM approval_request WHERE object = ?1 AND record_id = ?2 AND status = 'pending'");
+    // Every save of a record asks (the lock): one statement, prepared once.
+    if (!pending_statement) {
+        pending_statement = std::make_unique<Statement>(
+            db.Prepare(std::string("SELECT ") + kRequestColumns +
+                       " FROM approval_request WHERE object = ?1 AND record_id = ?2 AND status = 'pending'"));
+    }
+    Statement& st = *pending_statement;
+    st.Reset();
     st.Bind(1, object).Bind(2, record_id);
-    if (!st.Step()) return std::nullopt;
-    return RowOf(st);
+    std::optional<StoredRequest> out;
+    if (st.Step()) out = RowOf(st);
+    st.Reset();
+    return out;
 }
 
 std::vector<ApprovalWorkItem> ApprovalService::Impl::PendingItems(int64_t request_id, int step) const {

@@ -56,6 +56,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {7, "automation rules, the scheduler's queue, notifications, the workflow log, the webhook outbox",
          AutomationMigrationSql()},
         {8, "processes, assignment rules, round-robin positions and queues", WorkflowProcessMigrationSql()},
+        {9, "approval processes, requests, work items, history and delegates", ApprovalsMigrationSql()},
     };
     return migrations;
 }
@@ -158,7 +159,30 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         return automation->RulesUsing(object, field);
     };
     ws->schema_->AddFieldUserSource(rules_using);
-    automation->SetAssignThroughRules([assignment](SaveContext& save) { return assignment->OwnerThroughRules(save); });
+    automation->SetAssignThroughRules(
+        [assignment](SaveContext& save) { return assignment->OwnerThroughRules(save); });
+    // Approvals: definitions behind Manage Workflows, the record lock while a request is pending, field
+    // users; their notices go to the in-app inbox, inside the decision's change.
+    ws->approvals_ =
+        std::make_unique<ApprovalService>(*ws->changes_, *ws->schema_, *ws->records_, *ws->access_);
+    ws->approvals_->SetAuthorizer(authorizer);
+    ws->approvals_->Attach();
+    Changes* changes = ws->changes_.get();
+    ws->approvals_->SetNotifier([changes, automation](const std::vector<std::string>& recipients,
+                                                      const std::string& title, const std::string& body,
+                                                      const std::string& object,
+                                                      int64_t record_id) -> Status {
+        ChangeScope* scope = changes->open_scope();
+        if (!scope) return MakeError("internal", "An approval notice was sent outside its change.");
+        NotificationDraft draft;
+        draft.recipients = recipients;
+        draft.title = title;
+        draft.body = body;
+        draft.object = object;
+        draft.record_id = record_id;
+        draft.link_kind = "approval";
+        return automation->notifications().Notify(*scope, draft);
+    });
     return ws;
 }
 

@@ -20,6 +20,7 @@
 #include "workflow/automation.h"
 #include "workflow/assignment.h"
 #include "workflow/processes.h"
+#include "workflow/approvals.h"
 
 namespace crm {
 
@@ -75,6 +76,8 @@ public:
     ProcessService& processes() { return *processes_; }
     /// Assignment rules (owners by user, round-robin, least load, queues) and their save stage.
     AssignmentService& assignment() { return *assignment_; }
+    /// Approval processes, requests, the record lock while pending, delegation, the approval inbox.
+    ApprovalService& approvals() { return *approvals_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -105,6 +108,7 @@ private:
     std::unique_ptr<AutomationService> automation_;
     std::unique_ptr<ProcessService> processes_;
     std::unique_ptr<AssignmentService> assignment_;
+    std::unique_ptr<ApprovalService> approvals_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

@@ -132,6 +132,7 @@ void RegisterRecordsCommands(Registry& r);
 void RegisterAccessCommands(Registry& r);
 void RegisterAutomationCommands(Registry& r);
 void RegisterProcessCommands(Registry& r);
+void RegisterApprovalCommands(Registry& r);
 
 /// Every command, in documentation order.
 const Registry& AllCommands();

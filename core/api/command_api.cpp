@@ -23,7 +23,7 @@ const Registry& AllCommands() {
         for (void (*area)(Registry&) :
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
-              RegisterAutomationCommands, RegisterProcessCommands}) {
+              RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands}) {
             area(r);
         }
         return r;

@@ -716,6 +716,7 @@ Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
     if (!options.large_organization) {
         if (Status s = SeedAutomationDemo(workspace); !s.ok()) return s;
     }
+    if (Status s = SeedApprovalsDemo(workspace); !s.ok()) return s;
     return Status::Ok();
 }
 

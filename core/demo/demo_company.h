@@ -24,4 +24,7 @@ struct DemoOptions {
 /// between libstdc++ and libc++), so native and wasm builds produce the same company.
 Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options);
 
+/// The demo's approval processes and pending requests (core/demo/demo_approvals.cpp).
+Status SeedApprovalsDemo(Workspace& workspace);
+
 }  // namespace crm

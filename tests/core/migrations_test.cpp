@@ -82,18 +82,17 @@ TEST_SUITE("migrations") {
         {
             auto ws = Workspace::Open(path, Options());
             REQUIRE(ws.ok());
-            REQUIRE((*ws)->db().SetUserVersion(9).ok());
+            REQUIRE((*ws)->db().SetUserVersion(Workspace::Migrations().back().version + 1).ok());
         }
         const std::string before = test::ReadFileBytes(path);
         auto ws = Workspace::Open(path, Options());
         REQUIRE_FALSE(ws.ok());
         CHECK(ws.error().code == "storage.newer_version");
         const std::string newest = std::to_string(Workspace::Migrations().back().version);
-        CHECK(
-            ws.error().message ==
-            "This workspace was saved by a newer version of CRM Settings (schema 9); this build reads up to "
-            "schema " +
-                newest + ". Open it with the newer version.");
+        CHECK(ws.error().message == "This workspace was saved by a newer version of CRM Settings (schema " +
+                                        std::to_string(Workspace::Migrations().back().version + 1) +
+                                        "); this build reads up to schema " + newest +
+                                        ". Open it with the newer version.");
         CHECK(test::ReadFileBytes(path) == before);
         CHECK_FALSE(test::FileExists(path + "-journal"));
     }

@@ -55,8 +55,8 @@ TEST_SUITE("records_pipeline") {
         r.AddSaveStage(SaveStageId::ValidationRules, "rule", [&](SaveContext&) { ran.push_back("rules"); });
         r.AddSaveStage(SaveStageId::Types, "types", [&](SaveContext&) { ran.push_back("types"); });
         CHECK(Names(r.SaveStages()) ==
-              std::vector<std::string>{"access:access", "access:owner is an active user", "types:types",
-                                       "types:process stage probability", "types:types",
+              std::vector<std::string>{"access:access", "access:owner is an active user", "access:approval lock",
+                                       "types:types", "types:process stage probability", "types:types",
                                        "required_unique:required_unique", "validation_rules:validation_rules",
                                        "validation_rules:process stage rules", "validation_rules:rule",
                                        "duplicate_rules:dup", "automation:assignment rules",

@@ -1,8 +1,11 @@
 // The workspace's pages in IndexedDB (linked with --pre-js; the C++ half is web/page_vfs.cpp).
 //
 // IndexedDB database "crm-workspace", version 1:
-//   object store "pages": key = page number (1-based), value = the page's bytes (Uint8Array)
-//   object store "meta":  key "db" = {format, pageSize, pageCount, seq, time}
+//   object store "pages": key = group number g (0-based), value = the bytes of pages
+//                         g*16+1 .. g*16+16 (Uint8Array; the last group may hold fewer)
+//   object store "meta":  key "db" = {format, pageSize, pageCount, group: 16, seq, time}
+// Groups of 16 pages, not single pages: reading 800 records of 64 KB is ~35 times faster than
+// 12,800 of 4 KB in Chromium, and a one-page edit writes 64 KB, still nothing next to the file.
 // Each SQLite commit's pages and the meta record go in ONE readwrite transaction (pages beyond
 // pageCount deleted in it too): IndexedDB applies a transaction whole or not at all, and applies
 // transactions on the same stores in the order they were created, so the stored pages are always
@@ -24,14 +27,15 @@ Module['crmPages'] = (function () {
   var DB_NAME = 'crm-workspace';
   var LEGACY_DB = '/data';
   var LEGACY_FILE = '/data/crm.db';
-  var SLICE = 1024;  // pages read per request at startup
+  var GROUP = 16;   // pages per record (web/page_vfs.cpp: kGroupPages)
+  var SLICE = 64;   // records read per request at startup
 
   var self = {
     mode: /(^|[?&])storage=idbfs(&|$)/.test(location.search) ? 'idbfs' : 'pages',
     source: '',       // where the workspace came from: "pages", "idbfs" (migrated) or "new"
     db: null,
     busy: false,      // a write transaction is in flight
-    pending: null,    // {seq, meta, pages: Map(pgno -> bytes)} waiting to be written
+    pending: null,    // {meta, baseSeq, pages: Map(group -> bytes)} waiting to be written
     savedSeq: 0,      // the newest commit known stored
     lastSeq: 0,       // the newest commit handed over
     migrating: false, // the first write completes a migration from IDBFS
@@ -109,32 +113,34 @@ Module['crmPages'] = (function () {
         return;
       }
       var size = meta.pageSize, count = meta.pageCount;
-      if (!(size >= 512 && size <= 65536 && (size & (size - 1)) === 0 && count >= 1)) {
-        fail(4, 'the stored workspace has an invalid page layout (' + size + ' x ' + count + ')');
+      if (!(size >= 512 && size <= 65536 && (size & (size - 1)) === 0 && count >= 1) || meta.group !== GROUP) {
+        fail(4, 'the stored workspace has an invalid page layout (' + size + ' x ' + count + ', groups of ' +
+          meta.group + ')');
         return;
       }
       var arena = Module._crm_vfs_load_begin(size, count, meta.seq || 0);
       if (!arena) { fail(4, 'not enough memory to open the stored workspace (' + count + ' pages)'); return; }
-      var next = 1, t0 = performance.now();
+      var groups = Math.ceil(count / GROUP), next = 0, t0 = performance.now();
       var slice = function () {
-        if (next > count) return;
-        var lo = next, hi = Math.min(count, next + SLICE - 1);
+        if (next >= groups) return;
+        var lo = next, hi = Math.min(groups - 1, next + SLICE - 1);
         next = hi + 1;
         var range = IDBKeyRange.bound(lo, hi);
         var keys = pages.getAllKeys(range), values = pages.getAll(range);
         values.onsuccess = function () {
           var k = keys.result, v = values.result;
           if (k.length !== hi - lo + 1) {
-            fail(4, 'the stored workspace is missing pages between ' + lo + ' and ' + hi);
+            fail(4, 'the stored workspace is missing pages (groups ' + lo + ' to ' + hi + ')');
             return;
           }
           for (var i = 0; i < v.length; ++i) {
-            var bytes = v[i];
-            if (!bytes || bytes.byteLength !== size) {
-              fail(4, 'the stored page ' + k[i] + ' has the wrong size');
+            var bytes = v[i], g = k[i];
+            var want = Math.min(GROUP, count - g * GROUP) * size;
+            if (!bytes || bytes.byteLength !== want) {
+              fail(4, 'the stored pages of group ' + g + ' have the wrong size');
               return;
             }
-            HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + (k[i] - 1) * size);
+            HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + g * GROUP * size);
           }
           slice();
         };
@@ -242,10 +248,21 @@ Module['crmPages'] = (function () {
   /** One commit's pages from the VFS: list of [pgno, bytes]. */
   self.commit = function (seq, pageSize, pageCount, list) {
     self.lastSeq = seq;
-    var meta = { format: FORMAT, pageSize: pageSize, pageCount: pageCount, seq: seq, time: Date.now() };
+    var meta = { format: FORMAT, pageSize: pageSize, pageCount: pageCount, group: GROUP, seq: seq, time: Date.now() };
     if (!self.pending) self.pending = { pages: new Map(), meta: meta, baseSeq: seq - 1 };
     self.pending.meta = meta;
-    for (var i = 0; i < list.length; ++i) self.pending.pages.set(list[i][0], list[i][1]);
+    // The VFS hands over every page of each changed group: one record per group.
+    var records = new Map();
+    for (var i = 0; i < list.length; ++i) {
+      var pgno = list[i][0], g = Math.floor((pgno - 1) / GROUP);
+      var rec = records.get(g);
+      if (!rec) {
+        rec = new Uint8Array(Math.min(GROUP, pageCount - g * GROUP) * pageSize);
+        records.set(g, rec);
+      }
+      rec.set(list[i][1], ((pgno - 1) % GROUP) * pageSize);
+    }
+    records.forEach(function (bytes, g) { self.pending.pages.set(g, bytes); });
     // The write starts now (IndexedDB works on it in the background), not a frame later.
     if (!self.busy) writeNext();
   };
@@ -288,7 +305,7 @@ Module['crmPages'] = (function () {
     try {
       tx = self.db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
       var pages = tx.objectStore('pages'), metas = tx.objectStore('meta');
-      var count = batch.meta.pageCount;
+      var count = Math.ceil(batch.meta.pageCount / GROUP);  // records
       // The batch applies to the commit it was made on: if another tab stored a commit since, it
       // must not be written over that one.
       var current = metas.get('db');
@@ -300,8 +317,8 @@ Module['crmPages'] = (function () {
           return;
         }
         try {
-          batch.pages.forEach(function (bytes, pgno) { if (pgno <= count) pages.put(bytes, pgno); });
-          pages.delete(IDBKeyRange.lowerBound(count, true));
+          batch.pages.forEach(function (bytes, g) { if (g < count) pages.put(bytes, g); });
+          pages.delete(IDBKeyRange.lowerBound(count));
           metas.put(batch.meta, 'db');
         } catch (e) {
           try { tx.abort(); } catch (e2) {}
@@ -340,7 +357,8 @@ Module['crmPages'] = (function () {
   function announce(batch) {
     if (!channel) return;
     var list = [];
-    batch.pages.forEach(function (bytes, pgno) { if (pgno <= batch.meta.pageCount) list.push([pgno, bytes]); });
+    var count = Math.ceil(batch.meta.pageCount / GROUP);
+    batch.pages.forEach(function (bytes, g) { if (g < count) list.push([g, bytes]); });
     try {
       channel.postMessage({ type: 'commit', seq: batch.meta.seq, baseSeq: batch.baseSeq, meta: batch.meta, pages: list,
         at: performance.timeOrigin + performance.now() });
@@ -372,9 +390,12 @@ Module['crmPages'] = (function () {
     if (m.baseSeq !== self.lastSeq) { reload(); return; }
     var size = m.meta.pageSize;
     for (var i = 0; i < m.pages.length; ++i) {
-      var ptr = Module._crm_vfs_page_for_apply(m.pages[i][0], size);
-      if (!ptr) { reload(); return; }
-      HEAPU8.set(m.pages[i][1], ptr);
+      var g = m.pages[i][0], bytes = m.pages[i][1];
+      for (var at = 0; at < bytes.length; at += size) {
+        var ptr = Module._crm_vfs_page_for_apply(g * GROUP + at / size + 1, size);
+        if (!ptr) { reload(); return; }
+        HEAPU8.set(bytes.subarray(at, at + size), ptr);
+      }
     }
     Module._crm_vfs_apply_end(m.seq, m.meta.pageCount);
     self.lastSeq = self.savedSeq = m.seq;

@@ -14,13 +14,13 @@
 // clang-format off
 
 // One commit's pages: `count` page numbers and pointers to their bytes (valid during the call:
-// page_store.js copies them).
+// page_store.js copies them), every page of each changed group of kGroupPages.
 EM_JS(void, crm_js_pages_commit, (double seq, int page_size, int page_count, int count, const uint32_t* pgnos,
                                   const uint32_t* ptrs), {
     var list = [];
     for (var i = 0; i < count; ++i) {
         var ptr = HEAPU32[(ptrs >> 2) + i];
-        list.push([HEAPU32[(pgnos >> 2) + i], HEAPU8.slice(ptr, ptr + page_size)]);
+        list.push([HEAPU32[(pgnos >> 2) + i], ptr ? HEAPU8.slice(ptr, ptr + page_size) : new Uint8Array(page_size)]);
     }
     Module.crmPages.commit(seq, page_size, page_count, list);
 });
@@ -30,6 +30,7 @@ EM_JS(void, crm_js_pages_commit, (double seq, int page_size, int page_count, int
 namespace {
 
 constexpr uint32_t kDefaultPageSize = 4096;
+constexpr uint32_t kGroupPages = 16;  // pages per IndexedDB record (web/page_store.js: GROUP)
 
 /// The managed database: pages of page_size bytes (the last one may be short only while SQLite
 /// writes a new file's header); pages from the startup load share one arena.
@@ -79,11 +80,30 @@ void HandOver() {
         static_cast<uint32_t>((g_store.size + g_store.page_size - 1) / g_store.page_size);
     std::vector<uint32_t> pgnos;
     std::vector<uint32_t> ptrs;
+    // IndexedDB stores pages in groups of kGroupPages (one record each: reading 800 records of
+    // 64 KB is far faster than 12,800 of 4 KB), so every page of a changed group is handed over.
+    std::vector<uint32_t> groups;
     for (uint32_t pgno : g_store.dirty) {
         g_store.is_dirty[pgno - 1] = false;
-        if (pgno > page_count || !g_store.pages[pgno - 1]) continue;
-        pgnos.push_back(pgno);
-        ptrs.push_back(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(g_store.pages[pgno - 1])));
+        if (pgno <= page_count) groups.push_back((pgno - 1) / kGroupPages);
+    }
+    // A shrunk database's last group is shorter now: store it again.
+    if (g_store.truncated && page_count) groups.push_back((page_count - 1) / kGroupPages);
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    for (uint32_t group : groups) {
+        for (uint32_t pgno = group * kGroupPages + 1; pgno <= (group + 1) * kGroupPages && pgno <= page_count;
+             ++pgno) {
+            uint8_t* page = pgno <= g_store.pages.size() ? g_store.pages[pgno - 1] : nullptr;
+            if (!page) {
+                page = static_cast<uint8_t*>(std::calloc(1, g_store.page_size));  // a hole: zeros
+                if (!page) continue;  // page_store.js stores zeros for a missing pointer
+                if (g_store.pages.size() < pgno) g_store.pages.resize(pgno, nullptr);
+                g_store.pages[pgno - 1] = page;
+            }
+            pgnos.push_back(pgno);
+            ptrs.push_back(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(page)));
+        }
     }
     g_store.dirty.clear();
     g_store.truncated = false;

@@ -26,7 +26,7 @@ const readStore = () => new Promise((resolve, reject) => {
     const tx = req.result.transaction(['pages', 'meta'], 'readonly');
     const meta = tx.objectStore('meta').get('db');
     const keys = tx.objectStore('pages').getAllKeys();
-    const first = tx.objectStore('pages').get(1);
+    const first = tx.objectStore('pages').get(0);
     tx.oncomplete = () => {
       const bytes = first.result ? Array.from(first.result.slice(0, 64)) : [];
       resolve(JSON.stringify({ meta: meta.result, keys: keys.result, first: bytes }));
@@ -40,14 +40,14 @@ const readStore = () => new Promise((resolve, reject) => {
   const server = await serve();
   let ctx, page;
   try {
-    // 1. Quota exceeded mid-commit: the second page put of a commit throws QuotaExceededError.
+    // 1. Quota exceeded mid-commit: the commit's pages are put, then its last write (the meta
+    //    record) throws QuotaExceededError.
     const profile = fs.mkdtempSync(path.join(OUT, 'profile-bad-input-'));
     ({ ctx, page } = await launch(profile));
     await ctx.addInitScript(() => {
       const put = IDBObjectStore.prototype.put;
-      let puts = 0;
       IDBObjectStore.prototype.put = function (value, key) {
-        if (window.__quota && this.name === 'pages' && ++puts % 2 === 0) {
+        if (window.__quota && this.name === 'meta' && key === 'db') {
           throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
         }
         return put.call(this, value, key);
@@ -133,9 +133,9 @@ const readStore = () => new Promise((resolve, reject) => {
       const req = indexedDB.open('crm-workspace', 1);
       req.onsuccess = () => {
         const tx = req.result.transaction(['pages', 'meta'], 'readwrite');
-        tx.objectStore('meta').put({ format: 1, pageSize: 4096, pageCount: 3, seq: 7, time: 0 }, 'db');
+        tx.objectStore('meta').put({ format: 1, pageSize: 4096, pageCount: 3, group: 16, seq: 7, time: 0 }, 'db');
         tx.objectStore('pages').clear();
-        for (let n = 1; n <= 3; n++) tx.objectStore('pages').put(new Uint8Array(4096).fill(n * 37), n);
+        tx.objectStore('pages').put(new Uint8Array(3 * 4096).fill(37), 0);
         tx.oncomplete = () => { req.result.close(); resolve(); };
       };
     }));

@@ -11,6 +11,7 @@
 //   persist.max_frame_gap_ms.<size>     the longest gap between two animation frames during the edits
 //   persist.open_ms.50mb                navigation -> workspace open and console ready, reopening a
 //                                       stored 50 MB workspace (page store; idbfs_open_ms the same)
+//   persist.open_read_ms.50mb           of that, reading the pages from IndexedDB into the VFS
 //   persist.peak_mb.50mb                the page's renderer process peak resident memory (VmHWM)
 //                                       after reopening the 50 MB workspace (idbfs_peak_mb the same)
 //   persist.db_kb.<size>                the database size
@@ -18,6 +19,7 @@
 //                                       "strict", as the page store writes), median of 20: what
 //                                       the machine's disk makes the least possible save cost
 // Usage: CRM_SITE=build/web/site node bench/persist/persist.bench.js [sizes, e.g. demo,50mb,200mb]
+//        (CRM_BENCH_MODES=pages runs the page store only)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -180,6 +182,7 @@ async function run(server, mode, label, mb, open) {
       await waitReady(page);
       const ms = await page.evaluate(() => window.__crm_ready_ms);
       figure(`${prefix}open_ms.${label}`, ms);
+      if (mode === 'pages') figure(`persist.open_read_ms.${label}`, await page.evaluate(() => Module.crmPages.readMs));
       figure(`${prefix}peak_mb.${label}`, rendererPeakMb(profile));
     }
   } finally {
@@ -194,7 +197,9 @@ async function run(server, mode, label, mb, open) {
   try {
     for (const label of sizes) {
       const mb = label === 'demo' ? 0 : parseInt(label, 10);
-      for (const mode of ['pages', 'idbfs']) await run(server, mode, label, mb, label === '50mb');
+      for (const mode of (process.env.CRM_BENCH_MODES || 'pages,idbfs').split(',')) {
+        await run(server, mode, label, mb, label === '50mb');
+      }
     }
   } finally {
     await server.close();

@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -15,13 +16,16 @@
 #include "imgui_impl_glfw.h"
 #include "ui/shell/console_host.h"
 #include "ui/shell/workspace_loader.h"
+#include "web/page_vfs.h"
 #include "web/platform_web.h"
 
 // [SECTION] JavaScript glue (not clang-formatted: the bodies are JavaScript)
 // clang-format off
 
-// Mounts IndexedDB at /data and reads it; the outcome goes to crm_web_on_fs_loaded(err, message).
-// When IndexedDB is unusable (undefined, throwing, failing) the console keeps working in memory.
+// Reads the workspace's stored pages from IndexedDB into the page VFS (web/page_store.js), or, with
+// `?storage=idbfs`, mounts the earlier release's IDBFS store at /data and reads it. The outcome goes
+// to crm_web_on_fs_loaded(code, message): 0 read, 1 IndexedDB unusable (the console keeps working
+// in memory), 3 a store written by a newer version, 4 stored pages that do not form a database.
 EM_JS(void, crm_js_mount_and_load, (), {
     var done = function(err, message) {
         Module.ccall('crm_web_on_fs_loaded', null, [ 'number', 'string' ], [ err, message ]);
@@ -30,6 +34,10 @@ EM_JS(void, crm_js_mount_and_load, (), {
     try {
         FS.mkdir('/data');
     } catch (e) {
+    }
+    if (Module.crmPages.mode === 'pages') {
+        Module.crmPages.open(done);
+        return;
     }
     try {
         if (!window.indexedDB) throw new Error('indexedDB is not defined');
@@ -45,6 +53,8 @@ EM_JS(void, crm_js_mount_and_load, (), {
     }
 });
 
+EM_JS(int, crm_js_page_mode, (), { return Module.crmPages.mode === 'pages' ? 1 : 0; });
+
 // Keeps the canvas's backing store at CSS size x devicePixelRatio (never glfwSetWindowSize:
 // Emscripten's GLFW requests fullscreen when the size equals the screen's).
 EM_JS(void, crm_js_fit_canvas, (), {
@@ -56,11 +66,15 @@ EM_JS(void, crm_js_fit_canvas, (), {
 });
 
 EM_JS(void, crm_js_on_first_frame, (), {
+    window.__crm_first_frame_ms = performance.now();
     var loading = document.getElementById('loading');
     if (loading) loading.classList.add('done');
 });
 
-EM_JS(void, crm_js_set_ready, (), { window.__crm_ready = true; });
+EM_JS(void, crm_js_set_ready, (), {
+    window.__crm_ready_ms = performance.now();
+    window.__crm_ready = true;
+});
 
 EM_JS(void, crm_js_set_title, (const char* title), { document.title = UTF8ToString(title); });
 
@@ -123,28 +137,52 @@ public:
     static WebApp& Instance() { return *instance_; }
     static void Create(GLFWwindow* window) { instance_ = std::make_unique<WebApp>(window); }
 
-    /// IndexedDB has been read (or is unavailable): open the workspace and start the console.
+    /// IndexedDB has been read (or is unusable): open the workspace and start the console.
     void OnFsLoaded(int err, const std::string& message) {
         if (workspace_) return;
+        using Kind = crm::ui::StartupNotice::Kind;
         crm::ui::StartupNotice storage_notice;
-        if (err) {
+        std::string memory_reason;
+        if (err == 1) {
             std::fprintf(stderr, "[console] IndexedDB unavailable: %s\n", message.c_str());
-            platform_.SetMemoryOnly(crm::ui::TrIn(crm::ui::Language::English, "reason.no_indexeddb"));
-            storage_notice.kind = crm::ui::StartupNotice::Kind::StorageUnavailable;
+            memory_reason = crm::ui::TrIn(crm::ui::Language::English, "reason.no_indexeddb");
+            storage_notice.kind = Kind::StorageUnavailable;
             storage_notice.detail = message;
+        } else if (err == 3) {
+            std::fprintf(stderr, "[console] %s\n", message.c_str());
+            memory_reason = crm::ui::TrIn(crm::ui::Language::English, "reason.newer_version");
+            storage_notice.kind = Kind::NewerVersion;
+            storage_notice.detail = message;
+        } else if (err != 0) {
+            std::fprintf(stderr, "[console] the stored workspace cannot be used: %s\n", message.c_str());
+            memory_reason = crm::ui::TrFormatIn(crm::ui::Language::English, "reason.open_failed", {message});
+            storage_notice.kind = Kind::OpenFailed;
+            storage_notice.detail = message + "; the stored data was left unchanged";
         }
         crm::WorkspaceOptions options;
         options.web_durability = true;
-        crm::ui::LoadedWorkspace loaded = crm::ui::OpenOrCreateWorkspace("/data/crm.db", options, NowMs());
+        // A store that could not be read stays untouched: the console runs on a workspace in memory
+        // (with the page VFS the database file would otherwise be the unusable store's pages).
+        const bool stored = err == 0 || !page_mode_;
+        crm::ui::LoadedWorkspace loaded =
+            crm::ui::OpenOrCreateWorkspace(stored ? "/data/crm.db" : ":memory:", options, NowMs());
         if (!loaded.workspace) {
             crm_js_set_loading_text("The workspace could not be opened. / 无法打开工作区。");
             return;
         }
         workspace_ = std::move(loaded.workspace);
         api_ = std::make_unique<crm::CommandApi>(*workspace_);
+        if (page_mode_ && err == 0 && loaded.memory_only && loaded.notice.kind == Kind::SetAsideFailed) {
+            // SQLite refused the stored pages: nothing to move aside in IndexedDB; say it plainly.
+            loaded.notice.kind = Kind::OpenFailed;
+            loaded.notice.detail = "the stored pages do not form a valid database (" + loaded.notice.detail +
+                                   "); the stored data was left unchanged";
+        }
         if (loaded.memory_only) {
             platform_.SetMemoryOnly(loaded.memory_reason);
-        } else if (!err) {
+        } else if (err) {
+            platform_.SetMemoryOnly(memory_reason);
+        } else {
             platform_.EnablePersistence();
             // A new workspace, or one that replaced a damaged file, is stored at once.
             platform_.RequestPersist();
@@ -189,6 +227,57 @@ public:
         return answer_.c_str();
     }
 
+    /// Another tab stored a commit (its pages are in the VFS now) or this tab re-read the store:
+    /// the workspace is opened again over the new pages, and the console with it (what it shows
+    /// is read afresh; the services keep caches of what they read).
+    void OnStoreChanged() {
+        if (!workspace_ || !page_mode_) return;
+        crm::WorkspaceOptions options;
+        options.web_durability = true;
+        crm::Result<std::unique_ptr<crm::Workspace>> fresh = crm::Workspace::Open("/data/crm.db", options);
+        if (!fresh.ok()) {
+            std::fprintf(stderr, "[console] reopening after another tab's change failed: %s\n",
+                         fresh.error().message.c_str());
+            return;
+        }
+        std::unique_ptr<crm::Workspace> old = std::move(workspace_);
+        workspace_ = std::move(fresh.value());
+        api_ = std::make_unique<crm::CommandApi>(*workspace_);
+        workspace_->AddCommitListener([this] { platform_.RequestPersist(); });
+        host_.Attach(*workspace_, crm::ui::ConsoleOptions{});
+        old.reset();
+        platform_.OnStoreReloaded();
+    }
+
+    /// Benchmarks only: grows the database by about `mb` megabytes of filler rows in a table of
+    /// its own (bench_pad), 8 MB per transaction; 0 when done.
+    int BenchPad(int mb) {
+        if (!workspace_) return 1;
+        crm::Database& db = workspace_->db();
+        if (!db.Exec("CREATE TABLE IF NOT EXISTS bench_pad(id INTEGER PRIMARY KEY, b BLOB)").ok()) return 1;
+        for (int done = 0; done < mb; done += 8) {
+            const int rows = std::min(8, mb - done) * 256;  // 4 KB each
+            const std::string sql =
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " +
+                std::to_string(rows) + ") INSERT INTO bench_pad(b) SELECT randomblob(4000) FROM c";
+            if (!db.Exec(sql).ok()) return 1;
+        }
+        platform_.RequestPersist();
+        return 0;
+    }
+
+    /// Tests only: PRAGMA integrity_check of the open workspace ("ok" when sound).
+    const char* IntegrityCheck() {
+        answer_ = "no workspace";
+        if (workspace_) {
+            crm::Statement st = workspace_->db().Prepare("PRAGMA integrity_check");
+            answer_.clear();
+            while (st.Step()) answer_ += (answer_.empty() ? "" : "; ") + st.Text(0);
+            if (!st.status().ok()) answer_ = st.status().error().message;
+        }
+        return answer_.c_str();
+    }
+
     void OnTextInput(const char* text) {
         if (text) host_.QueueText(text);
     }
@@ -206,6 +295,7 @@ private:
     float ime_x_ = 0.0f;
     float ime_y_ = 0.0f;
     bool first_frame_done_ = false;
+    bool page_mode_ = crm_js_page_mode() != 0;
 };
 
 void MainLoopStep() { WebApp::Instance().Frame(); }
@@ -214,7 +304,7 @@ void MainLoopStep() { WebApp::Instance().Frame(); }
 
 extern "C" {
 
-/// FS.syncfs(true) finished: err != 0 when IndexedDB could not be read.
+/// The stored workspace was read (0) or could not be (crm_js_mount_and_load names the codes).
 EMSCRIPTEN_KEEPALIVE void crm_web_on_fs_loaded(int err, const char* message) {
     WebApp::Instance().OnFsLoaded(err, message ? message : "");
 }
@@ -223,6 +313,15 @@ EMSCRIPTEN_KEEPALIVE void crm_web_on_fs_loaded(int err, const char* message) {
 EMSCRIPTEN_KEEPALIVE const char* crm_web_execute(const char* request) {
     return WebApp::Instance().Execute(request);
 }
+
+/// Another tab's commit was applied to the page VFS, or the store was read again.
+EMSCRIPTEN_KEEPALIVE void crm_web_on_store_changed() { WebApp::Instance().OnStoreChanged(); }
+
+/// Benchmarks only (bench/persist): grows the database by `mb` megabytes.
+EMSCRIPTEN_KEEPALIVE int crm_web_bench_pad(int mb) { return WebApp::Instance().BenchPad(mb); }
+
+/// Tests only: PRAGMA integrity_check of the open workspace (valid until the next call).
+EMSCRIPTEN_KEEPALIVE const char* crm_web_integrity_check() { return WebApp::Instance().IntegrityCheck(); }
 
 /// Text typed or composed in the hidden text field.
 EMSCRIPTEN_KEEPALIVE void crm_web_text_input(const char* text) { WebApp::Instance().OnTextInput(text); }
@@ -248,6 +347,7 @@ int main() {
         return 1;
     }
     glfwMakeContextCurrent(window);
+    if (crm_js_page_mode()) crm::web::RegisterPageVfs("/data/crm.db");
     WebApp::Create(window);
     crm_js_mount_and_load();
     emscripten_set_main_loop(MainLoopStep, 0, 1);

@@ -2,10 +2,12 @@
 
 #include <emscripten.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "ui/kit/i18n.h"
+#include "web/page_vfs.h"
 
 // [SECTION] JavaScript glue (not clang-formatted: the bodies are JavaScript)
 // clang-format off
@@ -47,6 +49,8 @@ EM_JS(void, crm_js_sync, (), {
     run();
 });
 
+EM_JS(void, crm_js_ask_persist, (), { Module.crmPages.askPersist(); });
+
 // Syncs when the page is hidden or left, while persistence is on.
 EM_JS(void, crm_js_install_lifecycle, (), {
     Module.__crmPersist = true;
@@ -82,6 +86,8 @@ EM_JS(void, crm_js_load_prefs, (), {
     Module.ccall('crm_web_set_preferences', null, ['string'], [JSON.stringify(prefs)]);
 });
 
+EM_JS(int, crm_js_pages_mode, (), { return Module.crmPages.mode === 'pages' ? 1 : 0; });
+
 EM_JS(double, crm_js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 
 // clang-format on
@@ -102,6 +108,17 @@ EMSCRIPTEN_KEEPALIVE void crm_web_set_preferences(const char* json) {
     if (g_platform && json) g_platform->SetPreferences(json);
 }
 
+/// Called from web/page_store.js when a write of pages ended: `seq` the newest commit it held;
+/// code 0 stored, 1 failed (`message`), 2 quota exceeded.
+EMSCRIPTEN_KEEPALIVE void crm_web_on_pages_stored(double seq, int code, const char* message) {
+    if (g_platform) g_platform->OnPagesStored(static_cast<uint64_t>(seq), code, message ? message : "");
+}
+
+/// The browser's answer to navigator.storage.persist().
+EMSCRIPTEN_KEEPALIVE void crm_web_on_persist_answer(int granted) {
+    if (g_platform) g_platform->OnPersistAnswer(granted != 0);
+}
+
 /// Called from JavaScript when the page is hidden.
 EMSCRIPTEN_KEEPALIVE void crm_web_request_sync() {
     if (g_platform && g_platform->persistence_enabled()) g_platform->RequestPersist();
@@ -111,7 +128,7 @@ EMSCRIPTEN_KEEPALIVE void crm_web_request_sync() {
 
 namespace crm::web {
 
-WebPlatform::WebPlatform() {
+WebPlatform::WebPlatform() : pages_(crm_js_pages_mode() != 0) {
     g_platform = this;
     crm_js_load_prefs();
     UpdateDpiScale();
@@ -119,7 +136,13 @@ WebPlatform::WebPlatform() {
 
 void WebPlatform::EnablePersistence() {
     persist_ = true;
-    crm_js_install_lifecycle();
+    crm_js_ask_persist();
+    if (pages_) {
+        saved_seq_ = PageStoreLastSeq();  // the commit the store was read at
+        EnablePageStore();
+    } else {
+        crm_js_install_lifecycle();
+    }
 }
 
 void WebPlatform::SetMemoryOnly(const std::string& reason) {
@@ -129,9 +152,48 @@ void WebPlatform::SetMemoryOnly(const std::string& reason) {
 }
 
 void WebPlatform::RequestPersist() {
-    if (!persist_) return;
+    // The page VFS hands each commit's pages over by itself; the state follows the sequence numbers.
+    if (!persist_ || pages_) return;
     status_.state = ui::SaveState::Saving;
     crm_js_sync();
+}
+
+ui::PersistStatus WebPlatform::persist_status() const {
+    ui::PersistStatus status = status_;
+    if (pages_ && persist_ && !failed_) {
+        status = {};
+        if (PageStoreLastSeq() > saved_seq_) status.state = ui::SaveState::Saving;
+    }
+    if (persist_) status.note_id = note_id_;
+    return status;
+}
+
+void WebPlatform::OnStoreReloaded() {
+    saved_seq_ = PageStoreLastSeq();
+    failed_ = false;
+    status_ = {};
+}
+
+void WebPlatform::OnPersistAnswer(bool granted) {
+    note_id_ = granted ? "save.persistent.granted" : "save.persistent.denied";
+    std::printf("[console] persistent storage %s\n", granted ? "granted" : "not granted");
+}
+
+void WebPlatform::OnPagesStored(uint64_t seq, int code, const std::string& message) {
+    if (!persist_) return;
+    if (code == 0) {
+        saved_seq_ = std::max(saved_seq_, seq);
+        failed_ = false;
+        status_ = {};
+        return;
+    }
+    failed_ = true;
+    status_.state = ui::SaveState::Failed;
+    // Nothing of the failed write was stored; its changes stay in memory and are written with the
+    // next commit.
+    status_.reason = code == 2 ? std::string(ui::TrIn(ui::Language::English, "reason.quota"))
+                               : ui::TrFormatIn(ui::Language::English, "reason.sync_failed", {message});
+    if (code == 3) saved_seq_ = PageStoreLastSeq();  // lost to another tab: the store was re-read
 }
 
 void WebPlatform::OnSynced(int code, const std::string& message) {

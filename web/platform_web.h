@@ -1,7 +1,9 @@
-// The browser Platform: IndexedDB persistence through IDBFS (a coalesced FS.syncfs after each
-// commit and when the page is hidden), preferences in localStorage, the test snapshot in
+// The browser Platform: IndexedDB persistence of the pages each commit changed (web/page_vfs.h;
+// or, with `?storage=idbfs`, the earlier release's whole-file IDBFS sync after each commit and
+// when the page is hidden), preferences in localStorage, the test snapshot in
 // window.__crm_ui, and devicePixelRatio as the DPI scale.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -21,7 +23,16 @@ public:
     /// can be damaged.
     void SetMemoryOnly(const std::string& reason);
     bool persistence_enabled() const { return persist_; }
-    /// The result of a sync: 0 = stored, 1 = failed (`message`), 2 = quota exceeded.
+    /// The result of a write of pages: the commits up to `seq` stored (code 0), or not (1 failed,
+    /// 2 quota exceeded: nothing of that write was stored; it is retried with the next commit; 3 another
+    /// tab stored a commit on the same base first: this tab's latest commits were dropped and the
+    /// store re-read).
+    void OnPagesStored(uint64_t seq, int code, const std::string& message);
+    /// The store was re-read or another tab's commit applied: what the VFS holds is stored.
+    void OnStoreReloaded();
+    /// The browser's answer to the request for persistent storage (shown in the save tooltip).
+    void OnPersistAnswer(bool granted);
+    /// The result of a sync (IDBFS): 0 = stored, 1 = failed (`message`), 2 = quota exceeded.
     void OnSynced(int code, const std::string& message);
     /// Preferences handed over from localStorage (a JSON object of strings).
     void SetPreferences(const std::string& json);
@@ -30,7 +41,8 @@ public:
 
     std::string AssetsDir() const override { return "/assets/"; }
     void RequestPersist() override;
-    ui::PersistStatus persist_status() const override { return status_; }
+    /// Pages: "saving" while a commit is not yet stored, "failed" until a write succeeds again.
+    ui::PersistStatus persist_status() const override;
     void ReportStorageError(const std::string& reason) override;
     void PublishUiState(const std::string& json) override;
     std::string LoadPreference(const std::string& key) const override;
@@ -39,7 +51,11 @@ public:
     float ItemCoordinateScale() const override { return dpr_; }
 
 private:
+    bool pages_;  // the page store (else IDBFS)
     bool persist_ = false;
+    bool failed_ = false;
+    uint64_t saved_seq_ = 0;
+    std::string note_id_;
     ui::PersistStatus status_;
     std::map<std::string, std::string> prefs_;
     float dpr_ = 1.0f;

@@ -329,8 +329,11 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     StatusPill(dot, save_text, pill_w);
     MarkItem("topbar.save");
-    if (status.state == SaveState::Saved && ImGui::IsItemHovered())
-        ImGui::SetTooltip("%s", Tr("save.saved.tooltip"));
+    if (ImGui::IsItemHovered() && (status.state == SaveState::Saved || !status.note_id.empty())) {
+        std::string tip = status.state == SaveState::Saved ? Tr("save.saved.tooltip") : std::string();
+        if (!status.note_id.empty()) tip += std::string(tip.empty() ? "" : "\n") + Tr(status.note_id.c_str());
+        ImGui::SetTooltip("%s", tip.c_str());
+    }
 
     // Quick find in the middle (or as much of it as fits).
     const float name_max = 260.0f * s;
@@ -563,6 +566,7 @@ void Console::PublishState() {
     state["save"] = SaveStateName(status.state);
     state["save_reason"] = status.reason;
     state["save_text"] = SaveText(status);
+    state["save_note"] = status.note_id.empty() ? std::string() : std::string(Tr(status.note_id.c_str()));
     const bool banner = notice_.kind != StartupNotice::Kind::None && !banner_dismissed_;
     state["banner"] = banner ? notice_.Text() : std::string();
     state["banner_kind"] = banner ? notice_.KindName() : "";

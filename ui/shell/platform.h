@@ -12,6 +12,9 @@ enum class SaveState { Saved, Saving, Failed, MemoryOnly };
 struct PersistStatus {
     SaveState state = SaveState::Saved;
     std::string reason;  ///< why it failed / why only in memory (shown to the user)
+    /// A catalog id the save state's tooltip adds (web: the browser's answer to a request for
+    /// persistent storage), or "".
+    std::string note_id;
 };
 
 class Platform {

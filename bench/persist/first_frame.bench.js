@@ -1,0 +1,79 @@
+// First frame of the web console with the demo company: the time from navigation start to the
+// first frame the console drew (window.__crm_first_frame_ms, set by web/main_web.cpp), with an
+// empty cache (a new profile) and warm (the same profile again: HTTP cache, compiled code cache),
+// and what the first load transferred. Served with caching allowed (the tests' server forbids it).
+//   web.first_frame_ms.cold / .warm   median of 5 (each cold run in a new profile)
+//   web.ready_ms.cold / .warm         navigation -> workspace open and console ready
+//   web.download_kb                   bytes transferred by the cold load (document, JS, wasm, data)
+//   web.wasm_kb, web.js_kb, web.data_kb   the files' sizes
+// Usage: CRM_SITE=build/web/site node bench/persist/first_frame.bench.js
+'use strict';
+const fs = require('fs');
+const http = require('http');
+const os = require('os');
+const path = require('path');
+const { launch } = require('../../tests/e2e/lib');
+
+const SITE = process.env.CRM_SITE;
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const figure = (name, value) => console.log(`${name}: ${Number(Number(value).toPrecision(4))}`);
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    const file = path.join(SITE, path.normalize(rel));
+    if (!file.startsWith(SITE) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404); res.end(); return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+      'Content-Length': fs.statSync(file).size, 'Cache-Control': 'max-age=3600' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}/index.html`, close: () => new Promise(r => server.close(r)) })));
+}
+
+async function load(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.__crm_first_frame_ms !== undefined && window.__crm_ready, null,
+    { timeout: 180000, polling: 50 });
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    let bytes = nav ? nav.transferSize : 0;
+    for (const r of performance.getEntriesByType('resource')) bytes += r.transferSize;
+    return { first: window.__crm_first_frame_ms, ready: window.__crm_ready_ms, bytes };
+  });
+}
+
+(async () => {
+  const server = await serve();
+  const cold = [], warm = [], readyCold = [], readyWarm = [];
+  let bytes = 0;
+  try {
+    for (let i = 0; i < 5; i++) {
+      const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-frame-'));
+      const { ctx, page } = await launch(profile);
+      try {
+        const c = await load(page, server.url);
+        cold.push(c.first); readyCold.push(c.ready); bytes = Math.max(bytes, c.bytes);
+        const w = await load(page, server.url);
+        warm.push(w.first); readyWarm.push(w.ready);
+      } finally {
+        await ctx.close();
+        fs.rmSync(profile, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  figure('web.first_frame_ms.cold', median(cold));
+  figure('web.first_frame_ms.warm', median(warm));
+  figure('web.ready_ms.cold', median(readyCold));
+  figure('web.ready_ms.warm', median(readyWarm));
+  figure('web.download_kb', bytes / 1024);
+  const size = f => fs.existsSync(path.join(SITE, f)) ? fs.statSync(path.join(SITE, f)).size / 1024 : 0;
+  figure('web.wasm_kb', size('index.wasm'));
+  figure('web.js_kb', size('index.js'));
+  figure('web.data_kb', size('index.data'));
+})().catch(e => { console.error(e); process.exit(1); });

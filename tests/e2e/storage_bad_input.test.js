@@ -1,0 +1,155 @@
+// What the page store does with storage it cannot use, each simulated in Chromium: the quota
+// exceeded in the middle of a commit's pages, a store written by a newer version, stored pages
+// that do not form a database. Each: a clear message, the console keeps working in memory, and
+// nothing already saved is damaged. (IndexedDB unavailable: storage_unavailable.test.js.)
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { OUT, check, serve, launch, waitReady, waitUi, crm, done } = require('./lib');
+
+const update = (page, name) => crm(page, { cmd: 'company.update', as: 'admin', args: { name } });
+const nameOf = async page => (await crm(page, { cmd: 'company.get' })).result.name;
+
+// The page store's IndexedDB content, read or written from a page of the site's origin that does
+// not run the console (the script file, shown as text).
+async function onOrigin(server, ctx, fn, arg) {
+  const page = await ctx.newPage();
+  await page.goto(server.url.replace('index.html', 'index.js'));
+  const result = await page.evaluate(fn, arg);
+  await page.close();
+  return result;
+}
+const readStore = () => new Promise((resolve, reject) => {
+  const req = indexedDB.open('crm-workspace', 1);
+  req.onerror = () => reject(req.error);
+  req.onsuccess = () => {
+    const tx = req.result.transaction(['pages', 'meta'], 'readonly');
+    const meta = tx.objectStore('meta').get('db');
+    const keys = tx.objectStore('pages').getAllKeys();
+    const first = tx.objectStore('pages').get(0);
+    tx.oncomplete = () => {
+      const bytes = first.result ? Array.from(first.result.slice(0, 64)) : [];
+      resolve(JSON.stringify({ meta: meta.result, keys: keys.result, first: bytes }));
+      req.result.close();
+    };
+  };
+});
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const server = await serve();
+  let ctx, page;
+  try {
+    // 1. Quota exceeded mid-commit: the commit's pages are put, then its last write (the meta
+    //    record) throws QuotaExceededError.
+    const profile = fs.mkdtempSync(path.join(OUT, 'profile-bad-input-'));
+    ({ ctx, page } = await launch(profile));
+    await ctx.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (value, key) {
+        if (window.__quota && this.name === 'meta' && key === 'db') {
+          throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
+        }
+        return put.call(this, value, key);
+      };
+    });
+    await page.goto(server.url);
+    await waitReady(page);
+    check((await update(page, 'Before Quota')).ok, 'a change is accepted');
+    await waitUi(page, s => s.save === 'saved', 'and stored');
+    const stored = await onOrigin(server, ctx, readStore);
+    await page.evaluate(() => { window.__quota = true; });
+    // A change of several pages (many accounts), so the failure falls in the middle of its pages.
+    const records = [];
+    for (let i = 0; i < 300; i++) records.push({ Name: `Quota account ${i} 配额客户` });
+    check((await crm(page, { cmd: 'records.create', as: 'admin', args: { object: 'Account', records } })).ok,
+      'a large change is accepted in memory');
+    check((await update(page, 'During Quota')).ok, 'and a later one');
+    let s = await waitUi(page, s => s.save === 'failed', 'the save state says the write failed');
+    check(/quota/i.test(s.save_reason), 'with the reason (quota): ' + s.save_reason);
+    check(await nameOf(page) === 'During Quota', 'the console keeps working in memory');
+    check(await onOrigin(server, ctx, readStore) === stored, 'the stored pages are exactly those of before');
+    await page.screenshot({ path: path.join(OUT, 'storage_quota.png') });
+    await ctx.close();
+    ({ ctx, page } = await launch(profile));
+    await page.goto(server.url);
+    await waitReady(page);
+    check(await nameOf(page) === 'Before Quota', 'reopened: the state of the last stored commit');
+    check(await page.evaluate(() => Module.ccall('crm_web_integrity_check', 'string', [], [])) === 'ok',
+      'and the database is sound (integrity_check ok)');
+    await ctx.close();
+
+    // 1b. When space is back, the pending pages are written with the next commit.
+    ({ ctx, page } = await launch(profile));
+    await ctx.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (value, key) {
+        if (window.__quota && this.name === 'pages') {
+          throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
+        }
+        return put.call(this, value, key);
+      };
+    });
+    await page.goto(server.url);
+    await waitReady(page);
+    await page.evaluate(() => { window.__quota = true; });
+    check((await update(page, 'Kept Pending')).ok, 'a change while the quota is exceeded');
+    await waitUi(page, s => s.save === 'failed', 'fails to store');
+    await page.evaluate(() => { window.__quota = false; });
+    check((await update(page, 'After Space Freed')).ok, 'a change once space is back');
+    await waitUi(page, s => s.save === 'saved', 'stores both');
+    await ctx.close();
+    ({ ctx, page } = await launch(profile));
+    await page.goto(server.url);
+    await waitReady(page);
+    check(await nameOf(page) === 'After Space Freed', 'reopened: the changes after the failure are there');
+
+    // 2. A store written by a newer version: memory only, the store untouched.
+    await onOrigin(server, ctx, () => new Promise(resolve => {
+      const req = indexedDB.open('crm-workspace', 1);
+      req.onsuccess = () => {
+        const tx = req.result.transaction('meta', 'readwrite');
+        const store = tx.objectStore('meta');
+        const get = store.get('db');
+        get.onsuccess = () => { const m = get.result; m.format = 99; store.put(m, 'db'); };
+        tx.oncomplete = () => { req.result.close(); resolve(); };
+      };
+    }));
+    await ctx.close();
+    ({ ctx, page } = await launch(profile));
+    const newer = await onOrigin(server, ctx, readStore);
+    await page.goto(server.url);
+    s = await waitReady(page);
+    check(s.save === 'memory', 'a newer store: the console works in memory');
+    check(s.banner_kind === 'newer_version' && s.banner.length > 0, 'the banner says why: ' + s.banner);
+    check((await update(page, 'Only In Memory')).ok, 'changes work in memory');
+    await page.waitForTimeout(300);  // a write would have started by now (it starts at the commit)
+    check(await onOrigin(server, ctx, readStore) === newer, 'the newer store is untouched');
+    await ctx.close();
+
+    // 3. Pages that do not form a database.
+    ({ ctx, page } = await launch(profile));
+    await onOrigin(server, ctx, () => new Promise(resolve => {
+      const req = indexedDB.open('crm-workspace', 1);
+      req.onsuccess = () => {
+        const tx = req.result.transaction(['pages', 'meta'], 'readwrite');
+        tx.objectStore('meta').put({ format: 1, pageSize: 4096, pageCount: 3, group: 16, seq: 7, time: 0 }, 'db');
+        tx.objectStore('pages').clear();
+        tx.objectStore('pages').put(new Uint8Array(3 * 4096).fill(37), 0);
+        tx.oncomplete = () => { req.result.close(); resolve(); };
+      };
+    }));
+    const garbage = await onOrigin(server, ctx, readStore);
+    await page.goto(server.url);
+    s = await waitReady(page);
+    check(s.save === 'memory', 'damaged pages: the console works in memory');
+    check(s.banner_kind === 'open_failed' && /valid database/.test(s.banner), 'the banner says why: ' + s.banner);
+    check((await update(page, 'Also In Memory')).ok, 'changes work in memory');
+    await page.waitForTimeout(300);
+    check(await onOrigin(server, ctx, readStore) === garbage, 'the stored pages are left as they were');
+    done();
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+    await server.close();
+  }
+})().catch(e => { console.error(e); process.exit(1); });

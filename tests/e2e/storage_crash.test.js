@@ -1,0 +1,105 @@
+// A tab that dies while a stream of edits is being saved: at a random moment the page is closed
+// without waiting, or the browser process is killed (SIGKILL), and the workspace is reopened:
+// the database opens, PRAGMA integrity_check says ok, and every edit the page had shown as saved
+// (its commit number at or below the page store's stored one) is there.
+// Rounds: CRM_CRASH_ROUNDS (default 8 in the suite, alternating the two ways of dying; the
+// issue's full 50: `CRM_CRASH_ROUNDS=50 ctest --test-dir build/web -R e2e.storage_crash`).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { OUT, check, serve, launch, waitReady, crm, done } = require('./lib');
+
+const ROUNDS = Number(process.env.CRM_CRASH_ROUNDS || 8);
+const BUDGET_MS = Number(process.env.CRM_CRASH_BUDGET_MS || 40 * 60 * 1000);
+
+// The browser process of the profile (its command line names the profile folder).
+function browserPids(profile) {
+  const pids = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let cmd = '';
+    try { cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8'); } catch (e) { continue; }
+    if (cmd.includes(profile) && !cmd.includes('--type=')) pids.push(Number(d));
+  }
+  return pids;
+}
+
+// Every account named "crash-..." (a few pages of 1000).
+async function crashNames(page) {
+  const names = new Set();
+  for (let offset = 0; ; offset += 1000) {
+    const r = await crm(page, { cmd: 'records.list', as: 'admin', args: { object: 'Account', columns: ['Name'],
+      filters: [{ field: 'Name', op: 'starts_with', value: 'crash-' }], offset, limit: 1000 } });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const rows = r.result.rows;
+    const at = r.result.columns.findIndex(c => c === 'Name' || (c && c.name === 'Name'));
+    for (const row of rows) {
+      const cells = Array.isArray(row) ? row : (row.values || row.cells || []);
+      names.add(Array.isArray(row) || row.values || row.cells ? cells[at] : row.Name);
+    }
+    if (rows.length < 1000) break;
+  }
+  return names;
+}
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(OUT, 'profile-crash-'));
+  const server = await serve();
+  const mustHave = new Set();
+  const started = Date.now();
+  let ctx, page, rounds = 0, kills = 0, closes = 0;
+  try {
+    for (let round = 0; round < ROUNDS && Date.now() - started < BUDGET_MS; round++) {
+      ({ ctx, page } = await launch(profile));
+      await page.goto(server.url);
+      await waitReady(page);
+      const integrity = await page.evaluate(() => Module.ccall('crm_web_integrity_check', 'string', [], []));
+      if (integrity !== 'ok') throw new Error(`round ${round}: integrity_check: ${integrity}`);
+      const names = await crashNames(page);
+      for (const n of mustHave) {
+        if (!names.has(n)) throw new Error(`round ${round}: the saved edit ${n} is missing`);
+      }
+      // A stream of edits, one every 25 ms, each remembered with its commit number.
+      await page.evaluate(round => {
+        window.__edits = [];
+        let i = 0;
+        window.__stream = setInterval(() => {
+          const name = `crash-${round}-${i++}`;
+          const r = JSON.parse(window.crm(JSON.stringify({ cmd: 'records.create', as: 'admin',
+            args: { object: 'Account', records: [{ Name: name }] } })));
+          if (r.ok) window.__edits.push([name, Module.crmPages.lastSeq]);
+        }, 25);
+      }, round);
+      await new Promise(r => setTimeout(r, 200 + Math.random() * 1500));
+      // What the page shows as saved now; then it dies at once.
+      const snap = await page.evaluate(() => ({ saved: Module.crmPages.savedSeq, edits: window.__edits.slice() }));
+      for (const [name, seq] of snap.edits) if (seq <= snap.saved) mustHave.add(name);
+      if (round % 2 === 0) {
+        for (const pid of browserPids(profile)) { try { process.kill(pid, 'SIGKILL'); } catch (e) {} }
+        kills++;
+        await ctx.close().catch(() => {});
+      } else {
+        await page.close({ runBeforeUnload: false });
+        closes++;
+        await ctx.close().catch(() => {});
+      }
+      rounds++;
+    }
+    // The last reopening.
+    ({ ctx, page } = await launch(profile));
+    await page.goto(server.url);
+    await waitReady(page);
+    check(await page.evaluate(() => Module.ccall('crm_web_integrity_check', 'string', [], [])) === 'ok',
+      `after ${rounds} deaths (${kills} browser kills, ${closes} page closes): integrity_check ok`);
+    const names = await crashNames(page);
+    const missing = [...mustHave].filter(n => !names.has(n));
+    check(mustHave.size > 0 && missing.length === 0,
+      `every one of the ${mustHave.size} edits shown as saved is there (${names.size} stored in all)`);
+    check(rounds === ROUNDS, `${rounds} rounds within the time budget`);
+    done();
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+    await server.close();
+  }
+})().catch(e => { console.error(e); process.exit(1); });

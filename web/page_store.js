@@ -1,0 +1,429 @@
+// The workspace's pages in IndexedDB (linked with --pre-js; the C++ half is web/page_vfs.cpp).
+//
+// IndexedDB database "crm-workspace", version 1:
+//   object store "pages": key = group number g (0-based), value = the bytes of pages
+//                         g*16+1 .. g*16+16 (Uint8Array; the last group may hold fewer)
+//   object store "meta":  key "db" = {format, pageSize, pageCount, group: 16, seq, time}
+// Groups of 16 pages, not single pages: reading 800 records of 64 KB is ~35 times faster than
+// 12,800 of 4 KB in Chromium, and a one-page edit writes 64 KB, still nothing next to the file.
+// Each SQLite commit's pages and the meta record go in ONE readwrite transaction (pages beyond
+// pageCount deleted in it too): IndexedDB applies a transaction whole or not at all, and applies
+// transactions on the same stores in the order they were created, so the stored pages are always
+// the database as of some commit. A commit handed over while another is being written waits and
+// is merged with any later ones (the newest bytes of a page win): one transaction in flight, at
+// most one pending. A failed transaction (quota) wrote nothing; its pages are kept and retried
+// with the next commit.
+//
+// Startup reads meta and every page in ONE readonly transaction (a consistent snapshot) straight
+// into the VFS's arena, in slices, so the page never holds a second whole copy. A workspace saved
+// by an earlier release (IDBFS: IndexedDB database "/data", the whole file as one record) is read
+// once through IDBFS, written here as one commit, and then the old database is deleted.
+//
+// `?storage=idbfs` in the address runs the earlier release's whole-file IDBFS persistence
+// (kept for the migration test and the benchmark's before/after comparison).
+'use strict';
+Module['crmPages'] = (function () {
+  var FORMAT = 1;
+  var DB_NAME = 'crm-workspace';
+  var LEGACY_DB = '/data';
+  var LEGACY_FILE = '/data/crm.db';
+  var GROUP = 16;   // pages per record (web/page_vfs.cpp: kGroupPages)
+  var SLICE = 64;   // records read per request at startup
+
+  var self = {
+    mode: /(^|[?&])storage=idbfs(&|$)/.test(location.search) ? 'idbfs' : 'pages',
+    source: '',       // where the workspace came from: "pages", "idbfs" (migrated) or "new"
+    db: null,
+    busy: false,      // a write transaction is in flight
+    pending: null,    // {meta, baseSeq, pages: Map(group -> bytes)} waiting to be written
+    savedSeq: 0,      // the newest commit known stored
+    lastSeq: 0,       // the newest commit handed over
+    migrating: false, // the first write completes a migration from IDBFS
+    lastWriteMs: 0,   // how long the last write transaction took
+    enabled: true,
+  };
+
+  function message(e) {
+    if (!e) return 'unknown error';
+    return String(e.message || e.name || e);
+  }
+  function isQuota(e) {
+    var name = (e && e.name) || '';
+    return name === 'QuotaExceededError' || /quota/i.test(message(e));
+  }
+  function report(seq, code, text) {
+    try {
+      window.dispatchEvent(new CustomEvent('crm-stored', { detail: { seq: seq, code: code, message: text } }));
+    } catch (e) {}
+    Module.ccall('crm_web_on_pages_stored', null, ['number', 'number', 'string'], [seq, code, text]);
+  }
+
+  // [SECTION] Opening: done(code, message): 0 ok, 1 IndexedDB unusable, 3 newer store, 4 damaged store
+  self.open = function (done) {
+    var req;
+    try {
+      if (!window.indexedDB) throw new Error('indexedDB is not defined');
+      req = indexedDB.open(DB_NAME, 1);
+    } catch (e) {
+      setTimeout(function () { done(1, message(e)); }, 0);
+      return;
+    }
+    req.onupgradeneeded = function () {
+      var db = req.result;
+      if (!db.objectStoreNames.contains('pages')) db.createObjectStore('pages');
+      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+    };
+    req.onblocked = function () { done(1, 'the browser storage is blocked by another tab'); };
+    req.onerror = function () { done(1, message(req.error)); };
+    req.onsuccess = function () {
+      var db = req.result;
+      db.onversionchange = function () { db.close(); };
+      self.db = db;
+      read(db, done);
+    };
+  };
+
+  function read(db, done) {
+    var tx, pages, meta;
+    try {
+      tx = db.transaction(['pages', 'meta'], 'readonly');
+    } catch (e) {
+      done(1, message(e));
+      return;
+    }
+    var failed = false;
+    var fail = function (code, text) {
+      if (failed) return;
+      failed = true;
+      try { tx.abort(); } catch (e) {}
+      done(code, text);
+    };
+    pages = tx.objectStore('pages');
+    var getMeta = tx.objectStore('meta').get('db');
+    getMeta.onsuccess = function () {
+      meta = getMeta.result;
+      if (!meta) {
+        // Nothing stored in this format: move an earlier release's store over, or start anew.
+        tx.oncomplete = function () { openLegacy(done); };
+        return;
+      }
+      if (typeof meta.format !== 'number' || meta.format > FORMAT) {
+        fail(3, 'the workspace stored in this browser was written by a newer version of this app (format ' +
+          meta.format + ')');
+        return;
+      }
+      var size = meta.pageSize, count = meta.pageCount;
+      if (!(size >= 512 && size <= 65536 && (size & (size - 1)) === 0 && count >= 1) || meta.group !== GROUP) {
+        fail(4, 'the stored workspace has an invalid page layout (' + size + ' x ' + count + ', groups of ' +
+          meta.group + ')');
+        return;
+      }
+      var arena = Module._crm_vfs_load_begin(size, count, meta.seq || 0);
+      if (!arena) { fail(4, 'not enough memory to open the stored workspace (' + count + ' pages)'); return; }
+      var groups = Math.ceil(count / GROUP), next = 0, t0 = performance.now();
+      var slice = function () {
+        if (next >= groups) return;
+        var lo = next, hi = Math.min(groups - 1, next + SLICE - 1);
+        next = hi + 1;
+        var range = IDBKeyRange.bound(lo, hi);
+        var keys = pages.getAllKeys(range), values = pages.getAll(range);
+        values.onsuccess = function () {
+          var k = keys.result, v = values.result;
+          if (k.length !== hi - lo + 1) {
+            fail(4, 'the stored workspace is missing pages (groups ' + lo + ' to ' + hi + ')');
+            return;
+          }
+          for (var i = 0; i < v.length; ++i) {
+            var bytes = v[i], g = k[i];
+            var want = Math.min(GROUP, count - g * GROUP) * size;
+            if (!bytes || bytes.byteLength !== want) {
+              fail(4, 'the stored pages of group ' + g + ' have the wrong size');
+              return;
+            }
+            HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + g * GROUP * size);
+          }
+          slice();
+        };
+      };
+      slice();
+      tx.oncomplete = function () {
+        if (failed) return;
+        if (!Module._crm_vfs_header_page_size() || Module._crm_vfs_header_page_size() !== size) {
+          done(4, 'the stored pages do not form a valid database');
+          return;
+        }
+        self.savedSeq = self.lastSeq = meta.seq || 0;
+        self.source = 'pages';
+        self.readMs = performance.now() - t0;
+        done(0, '');
+      };
+    };
+    tx.onerror = function () { fail(1, message(tx.error)); };
+    tx.onabort = function () { if (!failed) fail(1, message(tx.error)); };
+  }
+
+  // An earlier release's IDBFS store: read once through IDBFS (the same code that wrote it).
+  function openLegacy(done) {
+    var fresh = function () {
+      Module._crm_vfs_load_begin(4096, 0, 0);
+      self.source = 'new';
+      done(0, '');
+    };
+    var req;
+    try {
+      req = indexedDB.open(LEGACY_DB);
+    } catch (e) {
+      fresh();
+      return;
+    }
+    var absent = false;
+    req.onupgradeneeded = function () {
+      absent = true;  // no such database: do not create it
+      req.transaction.abort();
+    };
+    req.onerror = function (e) {
+      if (e && e.preventDefault) e.preventDefault();
+      fresh();
+    };
+    req.onsuccess = function () {
+      var db = req.result, has = db.objectStoreNames.contains('FILE_DATA');
+      db.close();
+      if (absent || !has) { fresh(); return; }
+      try { FS.mkdir(LEGACY_DB); } catch (e) {}
+      try {
+        FS.mount(IDBFS, {}, LEGACY_DB);
+      } catch (e) {
+        done(1, message(e));
+        return;
+      }
+      FS.syncfs(true, function (err) {
+        if (err) { done(1, 'reading the earlier store failed: ' + message(err)); return; }
+        var node = null;
+        try { node = FS.lookupPath(LEGACY_FILE).node; } catch (e) {}
+        var used = node ? (node.usedBytes || 0) : 0;
+        if (!node || used < 100) {
+          closeLegacy();
+          fresh();
+          return;
+        }
+        var bytes = node.contents.subarray(0, used);
+        var size = (bytes[16] << 8) | bytes[17];
+        if (size === 1) size = 65536;
+        if (!(size >= 512 && (size & (size - 1)) === 0) || used % size !== 0) {
+          closeLegacy();
+          done(4, 'the workspace saved by the earlier version is not a valid database');
+          return;
+        }
+        var arena = Module._crm_vfs_load_begin(size, used / size, 0);
+        if (!arena) { closeLegacy(); done(4, 'not enough memory to open the stored workspace'); return; }
+        HEAPU8.set(bytes, arena);
+        closeLegacy();
+        Module._crm_vfs_mark_all_dirty();
+        self.migrating = true;
+        self.source = 'idbfs';
+        done(0, '');
+      });
+    };
+  }
+
+  // Drops the IDBFS copy from memory (the IndexedDB database stays until the migration is stored).
+  function closeLegacy() {
+    try { FS.unmount(LEGACY_DB); } catch (e) {}
+    if (typeof IDBFS !== 'undefined' && IDBFS.dbs && IDBFS.dbs[LEGACY_DB]) {
+      try { IDBFS.dbs[LEGACY_DB].close(); } catch (e) {}
+      delete IDBFS.dbs[LEGACY_DB];
+    }
+  }
+
+  function finishMigration() {
+    self.migrating = false;
+    try {
+      var del = indexedDB.deleteDatabase(LEGACY_DB);
+      del.onsuccess = function () { console.log('[console] the earlier IDBFS store was moved over and removed'); };
+    } catch (e) {}
+  }
+
+  // [SECTION] Writing
+
+  /** One commit's pages from the VFS: list of [pgno, bytes]. */
+  self.commit = function (seq, pageSize, pageCount, list) {
+    self.lastSeq = seq;
+    var meta = { format: FORMAT, pageSize: pageSize, pageCount: pageCount, group: GROUP, seq: seq, time: Date.now() };
+    if (!self.pending) self.pending = { pages: new Map(), meta: meta, baseSeq: seq - 1 };
+    self.pending.meta = meta;
+    // The VFS hands over every page of each changed group: one record per group.
+    var records = new Map();
+    for (var i = 0; i < list.length; ++i) {
+      var pgno = list[i][0], g = Math.floor((pgno - 1) / GROUP);
+      var rec = records.get(g);
+      if (!rec) {
+        rec = new Uint8Array(Math.min(GROUP, pageCount - g * GROUP) * pageSize);
+        records.set(g, rec);
+      }
+      rec.set(list[i][1], ((pgno - 1) % GROUP) * pageSize);
+    }
+    records.forEach(function (bytes, g) { self.pending.pages.set(g, bytes); });
+    // The write starts now (IndexedDB works on it in the background), not a frame later.
+    if (!self.busy) writeNext();
+  };
+
+  function writeNext() {
+    if (self.busy || !self.pending || !self.enabled) return;
+    var batch = self.pending;
+    self.pending = null;
+    self.busy = true;
+    // One writer at a time across tabs (Web Locks); without them IndexedDB still orders the writes.
+    if (navigator.locks && navigator.locks.request) {
+      navigator.locks.request('crm-workspace-write', function () {
+        return new Promise(function (release) { write(batch, release); });
+      }).catch(function (e) { console.error('[console] the write lock failed: ' + message(e)); });
+    } else {
+      write(batch, function () {});
+    }
+  }
+
+  function write(batch, release) {
+    var seq = batch.meta.seq, t0 = performance.now();
+    var settled = false, conflict = false;
+    var fail = function (e) {
+      if (settled) return;
+      settled = true;
+      self.busy = false;
+      release();
+      if (conflict) { lostToOtherTab(seq); return; }
+      // Nothing of this batch was written: keep its pages under any newer ones for the next try.
+      if (self.pending) {
+        self.pending.pages.forEach(function (v, k) { batch.pages.set(k, v); });
+        batch.meta = self.pending.meta;
+      }
+      self.pending = batch;
+      var text = message(e);
+      console.error('[console] saving to IndexedDB failed: ' + text);
+      report(seq, isQuota(e) ? 2 : 1, text);
+    };
+    var tx;
+    try {
+      tx = self.db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
+      var pages = tx.objectStore('pages'), metas = tx.objectStore('meta');
+      var count = Math.ceil(batch.meta.pageCount / GROUP);  // records
+      // The batch applies to the commit it was made on: if another tab stored a commit since, it
+      // must not be written over that one.
+      var current = metas.get('db');
+      current.onsuccess = function () {
+        var stored = current.result ? current.result.seq : 0;
+        if (stored !== batch.baseSeq && !self.migrating) {
+          conflict = true;
+          try { tx.abort(); } catch (e) {}
+          return;
+        }
+        try {
+          batch.pages.forEach(function (bytes, g) { if (g < count) pages.put(bytes, g); });
+          pages.delete(IDBKeyRange.lowerBound(count));
+          metas.put(batch.meta, 'db');
+        } catch (e) {
+          try { tx.abort(); } catch (e2) {}
+          fail(e);
+        }
+      };
+    } catch (e) {
+      if (tx) { try { tx.abort(); } catch (e2) {} }
+      setTimeout(function () { fail(e); }, 0);  // not while SQLite is inside the commit
+      return;
+    }
+    tx.oncomplete = function () {
+      if (settled) return;
+      settled = true;
+      self.busy = false;
+      release();
+      self.lastWriteMs = performance.now() - t0;
+      self.savedSeq = seq;
+      if (self.migrating) finishMigration();
+      announce(batch);
+      report(seq, 0, '');
+      writeNext();
+    };
+    tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
+    tx.onabort = function () { fail(tx.error || new Error('the write was aborted')); };
+  }
+
+  // [SECTION] Other tabs on the same workspace
+  // A stored commit is announced on a BroadcastChannel with its pages; a tab whose state is the
+  // commit's base applies them and reopens its workspace (the console then shows the change). A
+  // tab that is behind, or whose own commit lost the race for the same base (the seq check in
+  // write()), reads the whole store again.
+  var channel = null;
+  try { channel = new BroadcastChannel('crm-workspace'); } catch (e) {}
+
+  function announce(batch) {
+    if (!channel) return;
+    var list = [];
+    var count = Math.ceil(batch.meta.pageCount / GROUP);
+    batch.pages.forEach(function (bytes, g) { if (g < count) list.push([g, bytes]); });
+    try {
+      channel.postMessage({ type: 'commit', seq: batch.meta.seq, baseSeq: batch.baseSeq, meta: batch.meta, pages: list,
+        at: performance.timeOrigin + performance.now() });
+    } catch (e) {}
+  }
+
+  function lostToOtherTab(seq) {
+    self.pending = null;
+    var text = 'another tab saved a change at the same moment; the latest change made here was not kept ' +
+      'and the workspace was reloaded';
+    console.error('[console] ' + text);
+    reload(function () { report(seq, 3, text); });
+  }
+
+  function reload(then) {
+    if (!self.db) return;
+    read(self.db, function (code, text) {
+      if (code) { console.error('[console] reloading the workspace failed: ' + text); return; }
+      Module.ccall('crm_web_on_store_changed', null, [], []);
+      if (then) then();
+    });
+  }
+
+  if (channel) channel.onmessage = function (e) {
+    var m = e.data;
+    if (!m || m.type !== 'commit' || self.mode !== 'pages' || !self.enabled || !self.db) return;
+    if (m.seq <= self.lastSeq && !self.busy && !self.pending) return;  // already have it
+    if (self.busy || self.pending) return;  // our own write settles it (stored, or lost and reloaded)
+    if (m.baseSeq !== self.lastSeq) { reload(); return; }
+    var size = m.meta.pageSize;
+    for (var i = 0; i < m.pages.length; ++i) {
+      var g = m.pages[i][0], bytes = m.pages[i][1];
+      for (var at = 0; at < bytes.length; at += size) {
+        var ptr = Module._crm_vfs_page_for_apply(g * GROUP + at / size + 1, size);
+        if (!ptr) { reload(); return; }
+        HEAPU8.set(bytes.subarray(at, at + size), ptr);
+      }
+    }
+    Module._crm_vfs_apply_end(m.seq, m.meta.pageCount);
+    self.lastSeq = self.savedSeq = m.seq;
+    Module.ccall('crm_web_on_store_changed', null, [], []);
+    // From the other tab's write completing to this tab's workspace reopened over it.
+    self.lastApplied = { seq: m.seq, lagMs: performance.timeOrigin + performance.now() - m.at };
+  };
+
+  /** Asks the browser to keep the workspace (navigator.storage.persist()); the answer goes to
+   *  crm_web_on_persist_answer(1 granted, 0 not). */
+  self.askPersist = function () {
+    var answer = function (granted) {
+      self.persistent = !!granted;
+      Module.ccall('crm_web_on_persist_answer', null, ['number'], [granted ? 1 : 0]);
+    };
+    try {
+      if (!navigator.storage || !navigator.storage.persist) { answer(false); return; }
+      navigator.storage.persisted().then(function (already) {
+        if (already) return true;
+        return navigator.storage.persist();
+      }).then(answer, function () { answer(false); });
+    } catch (e) {
+      answer(false);
+    }
+  };
+
+  /** Retries what a failed write left pending. */
+  self.retry = function () { if (!self.busy && self.pending) writeNext(); };
+
+  return self;
+})();

@@ -128,6 +128,14 @@ struct WalkFixture {
                {"criteria", "Secret__c = \"SENTINEL-SHARE\""},
                {"share_with", {{"kind", "role"}, {"name", "CEO"}}},
                {"level", "read"}}}},
+            // An automation rule, and the owner's notification it sends (notification 1).
+            {{"cmd", "automation.create"},
+             {"args",
+              {{"object", "Account"},
+               {"name", "Welcome"},
+               {"trigger", {{"kind", "on_create"}}},
+               {"actions", {{{"kind", "notify"}, {"to", "owner"}, {"title", "Welcome {{Name}}"}}}}}}},
+            {{"cmd", "records.create"}, {"args", {{"object", "Account"}, {"values", {{"Name", "Welcome Co"}}}}}},
             // Approvals: Account 2 (hidden from reader) waits on reader, who must not see it in the inbox.
             {{"cmd", "approvals.create"},
              {"args",
@@ -147,14 +155,6 @@ struct WalkFixture {
             {{"cmd", "listviews.save"},
              {"as", "reader"},
              {"args", {{"object", "Account"}, {"name", "Mine"}}}},
-            // An automation rule, and the owner's notification it sends (notification 1).
-            {{"cmd", "automation.create"},
-             {"args",
-              {{"object", "Account"},
-               {"name", "Welcome"},
-               {"trigger", {{"kind", "on_create"}}},
-               {"actions", {{{"kind", "notify"}, {"to", "owner"}, {"title", "Welcome {{Name}}"}}}}}}},
-            {{"cmd", "records.create"}, {"args", {{"object", "Account"}, {"values", {{"Name", "Welcome Co"}}}}}},
             // Workflow: a process, and a Lead waiting in the Sales team's queue.
             {{"cmd", "processes.create"},
              {"args",

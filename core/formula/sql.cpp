@@ -269,6 +269,9 @@ private:
             }
             return "(" + Text(a) + " " + op + " " + Text(b) + ")";
         }
+        if (dec_ && in.arg_type == ValueType::Number) {
+            if (std::string banded = BandedFieldCompare(in, truthy); !banded.empty()) return banded;
+        }
         const std::string x = Num(a), y = Num(b);
         if (dec_ && in.arg_type == ValueType::Number && !(IsPlainNumber(a) && IsPlainNumber(b))) {
             // Exact decimal comparison of computed numbers.
@@ -290,6 +293,46 @@ private:
                 if (truthy || both_set) return "(" + x + " " + op + " " + y + ")";
                 return "COALESCE(" + x + " " + op + " " + y + ", 0)";
         }
+    }
+
+    /// A field read at its scale (crm_round) compared with a non-blank constant, such as a sharing rule's
+    /// "Amount >= 300000". The exact comparison rounds every row's value as a decimal; here the stored
+    /// column first settles every row outside a narrow band around the constant (rounding to the scale
+    /// moves a value by at most half a unit of the scale, a double's error is far below the band's width
+    /// of one unit plus 1e-15 of the constant), which also lets an index on the column serve the
+    /// condition. Only rows inside the band pay the exact comparison. "" when the shape does not apply.
+    std::string BandedFieldCompare(const Instr& in, bool truthy) {
+        int32_t field = ArgOf(in, 0), constant = ArgOf(in, 1);
+        Op op = in.op;
+        if (!IsFieldRead(field)) {
+            std::swap(field, constant);
+            static const Op kFlipped[] = {Op::Eq, Op::Ne, Op::Gt, Op::Lt, Op::Ge, Op::Le};
+            op = kFlipped[static_cast<int>(op) - static_cast<int>(Op::Eq)];
+        }
+        if (op == Op::Ne || !IsFieldRead(field) || At(constant).op != Op::Const || !IsNonBlankConst(constant))
+            return "";
+        const FieldInfo& info = p_.fields[At(field).aux];
+        if (info.scale < 0 || info.sql_column.empty()) return "";
+        const double c = p_.constants[At(constant).aux].decimal().ToDouble();
+        const double band = std::pow(10.0, -info.scale) + std::fabs(c) * 1e-15;
+        const std::optional<Decimal> lo = Decimal::FromDouble(c - band), hi = Decimal::FromDouble(c + band);
+        if (!std::isfinite(c) || !lo || !hi) return "";
+        const std::string column = Column(At(field));
+        const std::string low = Param(Value::Number(*lo)), high = Param(Value::Number(*hi));
+        const std::string x = Num(field), y = ConstParam(At(constant));
+        static const char* kOps[] = {"=", "<>", "<", ">", "<=", ">="};
+        const std::string exact = "(" + Call("crm_cmp", {x, y}) + " " +
+                                  kOps[static_cast<int>(op) - static_cast<int>(Op::Eq)] + " 0)";
+        std::string sql;
+        if (op == Op::Eq) {
+            sql = "(" + column + " >= " + low + " AND " + column + " <= " + high + " AND " +
+                  Call("crm_eq", {x, y}) + ")";
+        } else if (op == Op::Gt || op == Op::Ge) {
+            sql = "(" + column + " >= " + low + " AND (" + column + " > " + high + " OR " + exact + "))";
+        } else {
+            sql = "(" + column + " <= " + high + " AND (" + column + " < " + low + " OR " + exact + "))";
+        }
+        return truthy ? sql : "COALESCE(" + sql + ", 0)";
     }
 
     /// CASE(subject, v1, r1, ..., else) with the evaluator's = (null-safe for numbers).

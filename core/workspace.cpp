@@ -57,6 +57,9 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          AutomationMigrationSql()},
         {8, "processes, assignment rules, round-robin positions and queues", WorkflowProcessMigrationSql()},
         {9, "approval processes, requests, work items, history and delegates", ApprovalsMigrationSql()},
+        {10, "the scheduler's pending items in a partial index of their own, covering the due lookup",
+         SchedulerPendingIndexMigrationSql()},
+        {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
     };
     return migrations;
 }

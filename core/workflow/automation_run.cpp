@@ -469,8 +469,8 @@ void AutomationService::Impl::AfterWrite(SaveContext& save) {
             self.log().AppendAfterRollback(log_entry);
             return save.Fail(std::move(e));
         }
-        if (Status s2 = self.log().Append(*scope, log_entry); !s2.ok()) return save.Fail(s2.error());
     }
+    if (Status s = self.log().Append(*scope, entry.log); !s.ok()) return save.Fail(s.error());
     // Time-based rules: (re)compute this record's items.
     std::shared_ptr<const ObjectRules> rules = RulesFor(save.object);
     if (rules->time.empty()) return;
@@ -510,6 +510,7 @@ void AutomationService::Impl::OnDelete(DeleteContext& del) {
     if (rules->on_delete.empty()) return;
     const formula::Globals globals = records.GlobalsFor(del.actor);
     AutomationView view(*this, del.object, del.values, nullptr, false);
+    std::vector<WorkflowLogEntry> ran;  // logged as one row when every rule has run
     for (const auto& r : rules->on_delete) {
         const auto t0 = std::chrono::steady_clock::now();
         WorkflowLogEntry log_entry;
@@ -561,8 +562,9 @@ void AutomationService::Impl::OnDelete(DeleteContext& del) {
             self.log().AppendAfterRollback(log_entry);
             return del.Fail(std::move(e));
         }
-        if (Status s2 = self.log().Append(*scope, log_entry); !s2.ok()) return del.Fail(s2.error());
+        ran.push_back(std::move(log_entry));
     }
+    if (Status s = self.log().Append(*scope, ran); !s.ok()) return del.Fail(s.error());
 }
 
 // [SECTION] Time items

@@ -18,6 +18,8 @@ const MessageDef kMessages[] = {
 CRM_REGISTER_MESSAGES(kMessages);
 
 constexpr const char* kColumns = "id, kind, object, record_id, rule_id, due_ms, state, ran_ms, late, error";
+/// The columns of a pending item, all held by the partial index scheduler_items_pending.
+constexpr const char* kPendingColumns = "id, kind, object, record_id, rule_id, due_ms";
 
 ScheduledItem ReadItem(const Statement& st) {
     ScheduledItem item;
@@ -34,7 +36,30 @@ ScheduledItem ReadItem(const Statement& st) {
     return item;
 }
 
+/// A pending item read with kPendingColumns.
+ScheduledItem ReadPendingItem(const Statement& st) {
+    ScheduledItem item;
+    item.id = st.Int(0);
+    item.kind = st.Text(1);
+    item.object = st.Text(2);
+    item.record_id = st.Int(3);
+    item.rule_id = st.Int(4);
+    item.due_ms = st.Int(5);
+    item.state = "pending";
+    return item;
+}
+
 }  // namespace
+
+const char* SchedulerPendingIndexMigrationSql() {
+    return R"sql(
+CREATE INDEX scheduler_items_pending ON scheduler_items(due_ms, id, kind, object, record_id, rule_id)
+    WHERE state = 'pending';
+DROP INDEX scheduler_items_due;
+)sql";
+}
+
+SchedulerService::SchedulerService(Changes& changes) : changes_(changes), statements_(changes.db()) {}
 
 nlohmann::json ToJson(const ScheduledItem& item) {
     nlohmann::json j = {{"id", item.id},           {"kind", item.kind},
@@ -50,7 +75,7 @@ nlohmann::json ToJson(const ScheduledItem& item) {
 Status SchedulerService::Schedule(ChangeScope& scope, const std::string& kind, const std::string& object,
                                   int64_t record_id, int64_t rule_id, int64_t due_ms) {
     Database& db = changes_.db();
-    Statement st = db.Prepare(
+    Statement& st = statements_.Get(
         "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kind, rule_id, record_id) DO UPDATE SET due_ms = "
         "excluded.due_ms, "
@@ -70,7 +95,7 @@ Status SchedulerService::Schedule(ChangeScope& scope, const std::string& kind, c
 Status SchedulerService::Cancel(ChangeScope& scope, const std::string& kind, int64_t rule_id,
                                 int64_t record_id) {
     Database& db = changes_.db();
-    Statement st = db.Prepare(
+    Statement& st = statements_.Get(
         "DELETE FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND record_id = ?3 AND state = "
         "'pending'");
     st.Bind(1, kind).Bind(2, rule_id).Bind(3, record_id);
@@ -81,7 +106,7 @@ Status SchedulerService::Cancel(ChangeScope& scope, const std::string& kind, int
 
 Status SchedulerService::CancelRecord(ChangeScope& scope, const std::string& object, int64_t record_id) {
     Database& db = changes_.db();
-    Statement st = db.Prepare(
+    Statement& st = statements_.Get(
         "DELETE FROM scheduler_items WHERE object = ?1 COLLATE NOCASE AND record_id = ?2 AND state = "
         "'pending'");
     st.Bind(1, object).Bind(2, record_id);
@@ -101,25 +126,36 @@ Status SchedulerService::CancelRule(ChangeScope& scope, const std::string& kind,
 }
 
 std::vector<ScheduledItem> SchedulerService::Due(int64_t now_ms, int limit) const {
-    Statement st = changes_.db().Prepare(std::string("SELECT ") + kColumns +
-                                         " FROM scheduler_items WHERE state = 'pending' AND due_ms <= ?1 "
-                                         "ORDER BY due_ms, id LIMIT ?2");
+    Statement& st = statements_.Get(std::string("SELECT ") + kPendingColumns +
+                                    " FROM scheduler_items WHERE state = 'pending' AND due_ms <= ?1 "
+                                    "ORDER BY due_ms, id LIMIT ?2");
     st.Bind(1, now_ms).Bind(2, std::max(1, limit));
     std::vector<ScheduledItem> out;
-    while (st.Step()) out.push_back(ReadItem(st));
+    while (st.Step()) out.push_back(ReadPendingItem(st));
     return out;
 }
 
 std::vector<ScheduledItem> SchedulerService::List(const std::string& state, int limit, int offset,
                                                   const std::string& object, int64_t record_id) const {
+    // Only the filters given go into the SQL, so "pending" alone reads the pending index in due order.
     const bool past = state == "done" || state == "failed";
-    Statement st = changes_.db().Prepare(
-        std::string("SELECT ") + kColumns +
-        " FROM scheduler_items WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR object = ?2 COLLATE NOCASE) AND "
-        "(?3 = 0 OR record_id = ?3) ORDER BY " +
-        (past ? "ran_ms DESC, id DESC" : "due_ms, id") + " LIMIT ?4 OFFSET ?5");
-    st.Bind(1, state).Bind(2, object).Bind(3, record_id).Bind(4, std::max(1, std::min(limit, 1000)));
-    st.Bind(5, std::max(0, offset));
+    std::string where;
+    auto add = [&](const char* condition) {
+        where += (where.empty() ? " WHERE " : " AND ") + std::string(condition);
+    };
+    if (state == "pending")
+        add("state = 'pending'");
+    else if (!state.empty())
+        add("state = ?1");
+    if (!object.empty()) add("object = ?2 COLLATE NOCASE");
+    if (record_id != 0) add("record_id = ?3");
+    Statement st = changes_.db().Prepare(std::string("SELECT ") + kColumns + " FROM scheduler_items" + where +
+                                         " ORDER BY " + (past ? "ran_ms DESC, id DESC" : "due_ms, id") +
+                                         " LIMIT ?4 OFFSET ?5");
+    if (!state.empty() && state != "pending") st.Bind(1, state);
+    if (!object.empty()) st.Bind(2, object);
+    if (record_id != 0) st.Bind(3, record_id);
+    st.Bind(4, std::max(1, std::min(limit, 1000))).Bind(5, std::max(0, offset));
     std::vector<ScheduledItem> out;
     while (st.Step()) out.push_back(ReadItem(st));
     return out;

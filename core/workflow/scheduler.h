@@ -19,6 +19,7 @@
 
 #include "access/policy.h"
 #include "common/result.h"
+#include "storage/statement_cache.h"
 
 namespace crm {
 
@@ -55,7 +56,7 @@ public:
     /// Runs one item inside the change the scheduler opened for it; an error rolls the handler's work back.
     using Handler = std::function<Status(ChangeScope& scope, const ScheduledItem& item)>;
 
-    explicit SchedulerService(Changes& changes) : changes_(changes) {}
+    explicit SchedulerService(Changes& changes);
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
     /// The handler of one kind of item (one per kind; a later one replaces it).
     void SetHandler(const std::string& kind, Handler handler) { handlers_[kind] = std::move(handler); }
@@ -71,7 +72,8 @@ public:
     /// Drops every pending item of a rule (it was deleted or deactivated).
     Status CancelRule(ChangeScope& scope, const std::string& kind, int64_t rule_id);
 
-    /// Pending items due at `now_ms`, oldest first (at most `limit`): the indexed lookup.
+    /// Pending items due at `now_ms`, oldest first (at most `limit`): read from the partial index of
+    /// pending items alone, which holds every column of a pending item (SchedulerMigrationSql).
     std::vector<ScheduledItem> Due(int64_t now_ms, int limit = 100) const;
     /// The queue: state "" = every state; newest due first for "done"/"failed", oldest first otherwise.
     std::vector<ScheduledItem> List(const std::string& state = "pending", int limit = 100, int offset = 0,
@@ -84,8 +86,14 @@ public:
 
 private:
     Changes& changes_;
+    mutable StatementCache statements_;
     Authorizer authorizer_;
     std::map<std::string, Handler> handlers_;
 };
+
+/// The partial index of pending items ordered by due time, covering what Due() reads, in place of the
+/// (state, due_ms) index: a due lookup reads a few index pages and none of the table, and items that ran
+/// leave the index.
+const char* SchedulerPendingIndexMigrationSql();
 
 }  // namespace crm

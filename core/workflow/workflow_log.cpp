@@ -20,33 +20,64 @@ nlohmann::json ToJson(const WorkflowLogEntry& e) {
             {"actor", e.actor}};
 }
 
-WorkflowLog::WorkflowLog(Changes& changes) : changes_(changes) {}
+WorkflowLog::WorkflowLog(Changes& changes) : changes_(changes), statements_(changes.db()) {}
 WorkflowLog::~WorkflowLog() = default;
 
-Status WorkflowLog::Append(ChangeScope& scope, const WorkflowLogEntry& e) {
-    if (!insert_) {
-        insert_ = std::make_unique<Statement>(changes_.db().Prepare(
-            "INSERT INTO workflow_log(at_ms, rule_id, rule_name, object, record_id, trigger_kind, "
-            "condition_met, "
-            "actions, duration_us, error, actor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+namespace {
+
+nlohmann::json RunJson(const WorkflowLogEntry& e) {
+    return {{"rule_id", e.rule_id},
+            {"rule", e.rule_name},
+            {"trigger", e.trigger},
+            {"condition_met", e.condition_met},
+            {"actions", e.actions},
+            {"duration_us", e.duration_us},
+            {"error", e.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.error)}};
+}
+
+}  // namespace
+
+const char* WorkflowRunsMigrationSql() {
+    return R"sql(
+CREATE TABLE workflow_runs (
+    id INTEGER PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    object TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    failed INTEGER NOT NULL,
+    runs TEXT NOT NULL
+);
+CREATE INDEX workflow_runs_at ON workflow_runs(at_ms);
+CREATE INDEX workflow_runs_record ON workflow_runs(object, record_id);
+INSERT INTO workflow_runs(id, at_ms, object, record_id, actor, failed, runs)
+SELECT id, at_ms, object, record_id, actor, error IS NOT NULL,
+       json_array(json_object('rule_id', rule_id, 'rule', rule_name, 'trigger', trigger_kind,
+                              'condition_met', json(CASE WHEN condition_met THEN 'true' ELSE 'false' END),
+                              'actions', json(actions), 'duration_us', duration_us, 'error', error))
+FROM workflow_log;
+DROP TABLE workflow_log;
+)sql";
+}
+
+Status WorkflowLog::Append(ChangeScope& scope, const std::vector<WorkflowLogEntry>& runs) {
+    if (runs.empty()) return Status::Ok();
+    const WorkflowLogEntry& first = runs.front();
+    nlohmann::json array = nlohmann::json::array();
+    bool failed = false;
+    for (const WorkflowLogEntry& e : runs) {
+        array.push_back(RunJson(e));
+        failed = failed || !e.error.empty();
     }
-    Statement& st = *insert_;
-    st.Reset();
-    st.Bind(1, e.at_ms ? e.at_ms : scope.now_ms())
-        .Bind(2, e.rule_id)
-        .Bind(3, e.rule_name)
-        .Bind(4, e.object)
-        .Bind(5, e.record_id)
-        .Bind(6, e.trigger)
-        .Bind(7, e.condition_met ? 1 : 0)
-        .Bind(8, nlohmann::json(e.actions).dump())
-        .Bind(9, e.duration_us);
-    if (e.error.empty()) {
-        st.Bind(10, nullptr);
-    } else {
-        st.Bind(10, e.error);
-    }
-    st.Bind(11, e.actor);
+    Statement& st = statements_.Get(
+        "INSERT INTO workflow_runs(at_ms, object, record_id, actor, failed, runs) VALUES(?1, ?2, ?3, ?4, ?5, "
+        "?6)");
+    st.Bind(1, first.at_ms ? first.at_ms : scope.now_ms())
+        .Bind(2, first.object)
+        .Bind(3, first.record_id)
+        .Bind(4, first.actor)
+        .Bind(5, failed ? 1 : 0)
+        .Bind(6, array.dump());
     return st.Run();
 }
 
@@ -62,7 +93,7 @@ void WorkflowLog::Flush() {
     ChangeScope change(changes_, entries.front().actor);
     if (!change.begin_status().ok()) return;
     for (const WorkflowLogEntry& e : entries) {
-        if (!Append(change, e).ok()) return;
+        if (!Append(change, e).ok()) return;  // each failed save's run a row of its own
     }
     change.Record("workflow_log", "", ChangeAction::Create);
     (void)change.Commit();
@@ -90,7 +121,7 @@ int64_t WorkflowLog::Purge(int64_t now_ms) {
     const int64_t cutoff = now_ms - static_cast<int64_t>(RetentionDays()) * 86'400'000;
     ChangeScope change(changes_, "demo");
     if (!change.begin_status().ok()) return 0;
-    Statement st = changes_.db().Prepare("DELETE FROM workflow_log WHERE at_ms < ?1");
+    Statement st = changes_.db().Prepare("DELETE FROM workflow_runs WHERE at_ms < ?1");
     st.Bind(1, cutoff);
     if (!st.Run().ok()) return 0;
     const int64_t gone = changes_.db().Changes();
@@ -104,13 +135,15 @@ std::vector<WorkflowLogEntry> WorkflowLog::List(const WorkflowLogFilter& f) {
         Flush();
         Purge(changes_.clock().NowMs());
     }
+    // One entry a rule run: the rows' arrays of runs unrolled in SQL, so filters and paging count runs.
     Statement st = changes_.db().Prepare(
-        "SELECT id, at_ms, rule_id, rule_name, object, record_id, trigger_kind, condition_met, actions, "
-        "duration_us, error, actor FROM workflow_log WHERE (?1 = '' OR object = ?1 COLLATE NOCASE) AND (?2 = "
-        "'' "
-        "OR rule_name = ?2 COLLATE NOCASE) AND (?3 = 0 OR record_id = ?3) AND (?4 < 0 OR (error IS NOT NULL) "
-        "= "
-        "?4) AND at_ms >= ?5 ORDER BY id DESC LIMIT ?6 OFFSET ?7");
+        "SELECT r.id, r.at_ms, r.object, r.record_id, r.actor, j.value FROM workflow_runs r, "
+        "json_each(r.runs) j "
+        "WHERE (?1 = '' OR r.object = ?1 COLLATE NOCASE) AND (?3 = 0 OR r.record_id = ?3) AND r.at_ms >= ?5 "
+        "AND "
+        "(?2 = '' OR json_extract(j.value, '$.rule') = ?2 COLLATE NOCASE) AND "
+        "(?4 < 0 OR (json_extract(j.value, '$.error') IS NOT NULL) = ?4) "
+        "ORDER BY r.id DESC, j.key LIMIT ?6 OFFSET ?7");
     st.Bind(1, f.object)
         .Bind(2, f.rule)
         .Bind(3, f.record_id)
@@ -123,20 +156,23 @@ std::vector<WorkflowLogEntry> WorkflowLog::List(const WorkflowLogFilter& f) {
         WorkflowLogEntry e;
         e.id = st.Int(0);
         e.at_ms = st.Int(1);
-        e.rule_id = st.Int(2);
-        e.rule_name = st.Text(3);
-        e.object = st.Text(4);
-        e.record_id = st.Int(5);
-        e.trigger = st.Text(6);
-        e.condition_met = st.Int(7) != 0;
-        nlohmann::json actions = nlohmann::json::parse(st.Text(8), nullptr, false);
-        if (actions.is_array()) {
-            for (const auto& a : actions)
-                if (a.is_string()) e.actions.push_back(a.get<std::string>());
+        e.object = st.Text(2);
+        e.record_id = st.Int(3);
+        e.actor = st.Text(4);
+        const nlohmann::json run = nlohmann::json::parse(st.Text(5), nullptr, false);
+        if (run.is_object()) {
+            e.rule_id = run.value("rule_id", int64_t{0});
+            e.rule_name = run.value("rule", "");
+            e.trigger = run.value("trigger", "");
+            e.condition_met = run.value("condition_met", false);
+            if (const auto it = run.find("actions"); it != run.end() && it->is_array()) {
+                for (const auto& a : *it)
+                    if (a.is_string()) e.actions.push_back(a.get<std::string>());
+            }
+            e.duration_us = run.value("duration_us", int64_t{0});
+            if (const auto it = run.find("error"); it != run.end() && it->is_string())
+                e.error = it->get<std::string>();
         }
-        e.duration_us = st.Int(9);
-        e.error = st.IsNull(10) ? "" : st.Text(10);
-        e.actor = st.Text(11);
         out.push_back(std::move(e));
     }
     return out;

@@ -1,5 +1,8 @@
 // The execution log: every run of an automation rule (its trigger, the record, whether the condition
 // held, the actions taken, how long it took, the error if any), kept for a configurable number of days.
+// The rule runs of one save are stored as one row (workflow_runs, their runs a JSON array): a save that
+// fires ten rules writes one log row, not ten, which keeps automation's share of a save small
+// (bench/workflow); List() answers rule runs, one entry each, as before.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -8,16 +11,16 @@
 #include <vector>
 
 #include "common/result.h"
+#include "storage/statement_cache.h"
 
 namespace crm {
 
 class ChangeScope;
 class Changes;
-class Statement;
 
 /// One rule run.
 struct WorkflowLogEntry {
-    int64_t id = 0;
+    int64_t id = 0;  ///< the row of the save (or scheduled run) it belongs to: a save's runs share it
     int64_t at_ms = 0;
     int64_t rule_id = 0;
     std::string rule_name;
@@ -47,8 +50,12 @@ class WorkflowLog {
 public:
     explicit WorkflowLog(Changes& changes);
     ~WorkflowLog();
-    /// Appends inside the caller's change (a successful run commits with its save).
-    Status Append(ChangeScope& scope, const WorkflowLogEntry& entry);
+    /// Appends the rule runs of one save (same record, actor and time) as one row, inside the caller's
+    /// change (they commit with the save).
+    Status Append(ChangeScope& scope, const std::vector<WorkflowLogEntry>& runs);
+    Status Append(ChangeScope& scope, const WorkflowLogEntry& run) {
+        return Append(scope, std::vector<WorkflowLogEntry>{run});
+    }
     /// Appends failed runs of a change that rolled back: kept in memory, written in their own change once
     /// the failed transaction has ended (Changes::RunWhenClosed).
     void AppendAfterRollback(WorkflowLogEntry entry);
@@ -64,7 +71,10 @@ private:
     void Flush();
     Changes& changes_;
     std::vector<WorkflowLogEntry> pending_;
-    std::unique_ptr<Statement> insert_;  ///< the prepared append
+    StatementCache statements_;
 };
+
+/// The log as one row per save (workflow_runs), the rows of workflow_log moved over, one run each.
+const char* WorkflowRunsMigrationSql();
 
 }  // namespace crm

@@ -213,6 +213,43 @@ TEST_SUITE("migrations") {
         CHECK_FALSE((*o)->Field("Probability")->indexed);
     }
 
+    TEST_CASE("a workflow log written one row per rule run is kept, each row a run of its own") {
+        const std::string path = test::TempPath("mig_v9.db");
+        {
+            auto db = Database::Open(path);
+            REQUIRE(db.ok());
+            std::vector<Migration> up_to_9 = Workspace::Migrations();
+            up_to_9.resize(9);
+            REQUIRE(ApplyMigrations(**db, up_to_9).ok());
+            REQUIRE(
+                (*db)
+                    ->Exec(
+                        "INSERT INTO workflow_log(at_ms, rule_id, rule_name, object, record_id, "
+                        "trigger_kind, condition_met, actions, duration_us, error, actor) VALUES "
+                        "(1795712000000, 7, 'Big deal', 'Opportunity', 42, 'on_update', 1, '[\"set Rating = "
+                        "1\"]', "
+                        "15, NULL, 'ann'), (1795712100000, 8, 'Broken', 'Case', 5, 'on_create', 1, '[]', 3, "
+                        "'Boom', 'bob')")
+                    .ok());
+        }
+        auto ws = Workspace::Open(path, Options());
+        REQUIRE(ws.ok());
+        WorkflowLogFilter all;
+        all.since_ms = 0;
+        std::vector<WorkflowLogEntry> runs = (*ws)->automation().log().List(all);
+        REQUIRE(runs.size() == 2);
+        CHECK(runs[0].rule_name == "Broken");
+        CHECK(runs[0].error == "Boom");
+        CHECK(runs[1].rule_id == 7);
+        CHECK(runs[1].object == "Opportunity");
+        CHECK(runs[1].record_id == 42);
+        CHECK(runs[1].trigger == "on_update");
+        CHECK(runs[1].condition_met);
+        CHECK(runs[1].actions == std::vector<std::string>{"set Rating = 1"});
+        CHECK(runs[1].duration_us == 15);
+        CHECK(runs[1].actor == "ann");
+    }
+
     TEST_CASE("a damaged file is set aside under a timestamped name, never overwriting another") {
         const std::string path = test::TempPath("mig_damaged.db");
         const std::string first = test::TempPath("mig_damaged.db.corrupt-20261126T170000Z");

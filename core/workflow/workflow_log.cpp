@@ -1,5 +1,8 @@
 #include "workflow/workflow_log.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "audit/change.h"
 #include "storage/database.h"
 
@@ -25,14 +28,50 @@ WorkflowLog::~WorkflowLog() = default;
 
 namespace {
 
-nlohmann::json RunJson(const WorkflowLogEntry& e) {
-    return {{"rule_id", e.rule_id},
-            {"rule", e.rule_name},
-            {"trigger", e.trigger},
-            {"condition_met", e.condition_met},
-            {"actions", e.actions},
-            {"duration_us", e.duration_us},
-            {"error", e.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.error)}};
+/// `text` as a JSON string: quotes, backslashes and control characters escaped, UTF-8 kept.
+void AppendJsonString(std::string& out, std::string_view text) {
+    out += '"';
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (c < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            out += escaped;
+        } else {
+            out += ch;
+        }
+    }
+    out += '"';
+}
+
+/// The runs of one save as the JSON array the row keeps, written directly: a save pays for this text,
+/// and a general JSON library's tree costs more than the insert itself.
+std::string RunsJson(const std::vector<WorkflowLogEntry>& runs) {
+    std::string out = "[";
+    for (const WorkflowLogEntry& e : runs) {
+        if (out.size() > 1) out += ',';
+        out += "{\"rule_id\":" + std::to_string(e.rule_id) + ",\"rule\":";
+        AppendJsonString(out, e.rule_name);
+        out += ",\"trigger\":";
+        AppendJsonString(out, e.trigger);
+        out += e.condition_met ? ",\"condition_met\":true,\"actions\":["
+                               : ",\"condition_met\":false,\"actions\":[";
+        for (size_t i = 0; i < e.actions.size(); ++i) {
+            if (i) out += ',';
+            AppendJsonString(out, e.actions[i]);
+        }
+        out += "],\"duration_us\":" + std::to_string(e.duration_us) + ",\"error\":";
+        if (e.error.empty()) {
+            out += "null";
+        } else {
+            AppendJsonString(out, e.error);
+        }
+        out += '}';
+    }
+    return out + "]";
 }
 
 }  // namespace
@@ -63,12 +102,8 @@ DROP TABLE workflow_log;
 Status WorkflowLog::Append(ChangeScope& scope, const std::vector<WorkflowLogEntry>& runs) {
     if (runs.empty()) return Status::Ok();
     const WorkflowLogEntry& first = runs.front();
-    nlohmann::json array = nlohmann::json::array();
-    bool failed = false;
-    for (const WorkflowLogEntry& e : runs) {
-        array.push_back(RunJson(e));
-        failed = failed || !e.error.empty();
-    }
+    const bool failed =
+        std::any_of(runs.begin(), runs.end(), [](const WorkflowLogEntry& e) { return !e.error.empty(); });
     Statement& st = statements_.Get(
         "INSERT INTO workflow_runs(at_ms, object, record_id, actor, failed, runs) VALUES(?1, ?2, ?3, ?4, ?5, "
         "?6)");
@@ -77,7 +112,7 @@ Status WorkflowLog::Append(ChangeScope& scope, const std::vector<WorkflowLogEntr
         .Bind(3, first.record_id)
         .Bind(4, first.actor)
         .Bind(5, failed ? 1 : 0)
-        .Bind(6, array.dump());
+        .Bind(6, RunsJson(runs));
     return st.Run();
 }
 

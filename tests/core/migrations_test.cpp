@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "audit/change.h"
 #include "test_util.h"
 #include "workspace.h"
 
@@ -248,6 +249,50 @@ TEST_SUITE("migrations") {
         CHECK(runs[1].actions == std::vector<std::string>{"set Rating = 1"});
         CHECK(runs[1].duration_us == 15);
         CHECK(runs[1].actor == "ann");
+    }
+
+    TEST_CASE(
+        "a save's rule runs are one log row and come back one entry each, any text exactly as written") {
+        auto ws = Workspace::Open(test::TempPath("log_runs.db"), Options());
+        REQUIRE(ws.ok());
+        WorkflowLogEntry a;
+        a.rule_id = 1;
+        a.rule_name = "Quote \" back\\slash 大单";
+        a.object = "Opportunity";
+        a.record_id = 9;
+        a.trigger = "on_create";
+        a.condition_met = true;
+        a.actions = {"set Name = \"x\ny\"", "tab\there \x01"};
+        a.actor = "admin";
+        a.at_ms = kClock.NowMs();
+        WorkflowLogEntry b = a;
+        b.rule_id = 2;
+        b.rule_name = "Second";
+        b.actions.clear();
+        b.error = "失败: \"why\"";
+        {
+            ChangeScope change((*ws)->changes(), "admin");
+            REQUIRE((*ws)->automation().log().Append(change, {a, b}).ok());
+            REQUIRE(change.Commit().ok());
+        }
+        Statement rows = (*ws)->db().Prepare("SELECT count(*), sum(failed) FROM workflow_runs");
+        REQUIRE(rows.Step());
+        CHECK(rows.Int(0) == 1);
+        CHECK(rows.Int(1) == 1);
+        WorkflowLogFilter all;
+        std::vector<WorkflowLogEntry> runs = (*ws)->automation().log().List(all);
+        REQUIRE(runs.size() == 2);
+        CHECK(runs[0].rule_name == a.rule_name);
+        CHECK(runs[0].actions == a.actions);
+        CHECK(runs[0].error.empty());
+        CHECK(runs[1].rule_name == "Second");
+        CHECK(runs[1].error == b.error);
+        CHECK(runs[0].id == runs[1].id);  // one save, one row
+        all.errors = 1;
+        REQUIRE((*ws)->automation().log().List(all).size() == 1);
+        all.errors = -1;
+        all.rule = "second";
+        REQUIRE((*ws)->automation().log().List(all).size() == 1);
     }
 
     TEST_CASE("a damaged file is set aside under a timestamped name, never overwriting another") {

@@ -8,5 +8,6 @@ namespace crm::ui {
 void DrawProcessesPage(Workspace&, const PageContext&) { ImGui::TextUnformatted("see wfui-b"); }
 void DrawAssignmentPage(Workspace&, const PageContext&) { ImGui::TextUnformatted("see wfui-b"); }
 void DrawApprovalSetupPage(Workspace&, const PageContext&) { ImGui::TextUnformatted("see wfui-b"); }
+Catalog WorkflowSetupCatalog() { return {}; }
 
 }  // namespace crm::ui

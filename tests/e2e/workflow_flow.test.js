@@ -198,6 +198,7 @@ const TITLE = 'E2E: {{Name}} reached Negotiation';
       wf(st).scheduled.items.length > 0, 'the scheduled items');
     check(wf(s).runner.runs >= 1 && wf(s).scheduled.items.every(i => i.state === 'pending'),
       `the console ran the scheduler on open (${wf(s).runner.runs} runs); ${wf(s).scheduled.items.length} items wait`);
+    await shot(page, 'workflow_scheduled.png');
     s = await click(page, 'scheduled.run_now', st => wf(st).scheduled.message !== '', 'the run');
     check(/Nothing is due|Ran/.test(wf(s).scheduled.message), `"Run due now" runs what is due (${wf(s).scheduled.message})`);
 

@@ -52,13 +52,14 @@ void AutomationPanel::Reload() {
     }
 }
 
-void AutomationPanel::Edit(const AutomationRule& rule, bool is_new) {
+void AutomationPanel::Edit(const AutomationRule& rule, bool is_new, bool to_top) {
     draft_ = rule;
     original_ = rule;
     at_text_ = AtText(rule.trigger.at_minute);
     original_at_text_ = at_text_;
     is_new_ = is_new;
     editing_ = true;
+    scroll_to_top_ = scroll_to_top_ || to_top;
     errors_.clear();
     condition_.Reset();
     delete_error_.clear();
@@ -120,7 +121,7 @@ bool AutomationPanel::Save() {
         errors_[e.field] = ErrorText(e);
         return false;
     }
-    Edit(*saved, false);
+    Edit(*saved, false, false);
     message_ = Tr("wf.auto.saved", {{"name", saved->name}});
     loaded_change_ = UINT64_MAX;
     return true;
@@ -280,6 +281,10 @@ void AutomationPanel::DrawList(const PageContext& ctx, float width) {
 void AutomationPanel::DrawEditor(const PageContext& ctx) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
+    if (scroll_to_top_) {
+        ImGui::SetScrollY(0.0f);
+        scroll_to_top_ = false;
+    }
     ImGui::PushFont(ctx.heading_font);
     ImGui::TextUnformatted(is_new_ ? std::string(Tr("wf.auto.title_new")).c_str()
                                    : Tr("wf.auto.title_edit", {{"name", original_.name}}).c_str());

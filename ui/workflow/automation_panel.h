@@ -42,7 +42,8 @@ private:
     void DrawList(const PageContext& ctx, float width);
     void DrawEditor(const PageContext& ctx);
     void DrawDeleteConfirm(const PageContext& ctx);
-    void Edit(const AutomationRule& rule, bool is_new);
+    /// Opens the builder on `rule` (scrolled to its top unless it is the rule just saved).
+    void Edit(const AutomationRule& rule, bool is_new, bool to_top = true);
     /// The error the core gave for a part ("name", "trigger.offset", "actions[1].title"), or "".
     const std::string* ErrorOf(const std::string& part) const;
     // automation_builder.cpp
@@ -71,6 +72,7 @@ private:
     FormErrors errors_;             ///< by the core's part name; "" for the rule as a whole
     FormulaEditor condition_;
     bool show_functions_ = false;
+    bool scroll_to_top_ = false;
     std::string add_kind_;
     bool delete_open_ = false;
     std::string delete_error_;

@@ -90,7 +90,7 @@ void NotificationPanel::Draw(const PageContext& ctx) {
         ImGui::TableSetupColumn(Tr("wf.notif.col.message"), 0, 3.0f);
         ImGui::TableSetupColumn(Tr("wf.notif.col.about"), 0, 1.6f);
         ImGui::TableSetupColumn(Tr("wf.notif.col.time"), 0, 1.0f);
-        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 180.0f * s);
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 270.0f * s);
         ImGui::TableHeadersRow();
         nlohmann::json shown = nlohmann::json::array();
         for (const Notification& n : items_) {

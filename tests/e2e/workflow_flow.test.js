@@ -193,14 +193,30 @@ const TITLE = 'E2E: {{Name}} reached Negotiation';
     check(!s.items['topbar.notifications.badge'], 'marking all read clears the top bar\'s count');
     await click(page, 'viewas.return', st => st.acting_user === 'admin', 'back to admin');
 
-    // [9] Scheduled items: the console has looked for due items since it opened; "Run due now".
+    // [9] Scheduled items: the console has looked for due items since it opened. The deal's close date
+    // moves two days ahead, so its "Close date in a week" reminder fell due days ago: "Run due now" runs
+    // it, and it is listed as ran late.
     s = await click(page, 'workflow.tab.scheduled', st => wf(st).tab === 'scheduled' && wf(st).scheduled &&
       wf(st).scheduled.items.length > 0, 'the scheduled items');
     check(wf(s).runner.runs >= 1 && wf(s).scheduled.items.every(i => i.state === 'pending'),
       `the console ran the scheduler on open (${wf(s).runner.runs} runs); ${wf(s).scheduled.items.length} items wait`);
+    const soon = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10);
+    const moved = await crm(page, { cmd: 'records.update', as: 'admin', args: { object: 'Opportunity', id: dealId,
+      values: { CloseDate: soon } } });
+    check(moved.ok, `the deal's close date moves to ${soon}`);
+    // (the console's own run, every 60 s, may take it first: then it is already among the items that ran)
+    s = await waitUi(page, st => wf(st).scheduled && (wf(st).scheduled.items.some(i => i.record_id === dealId &&
+      i.shown === 'due') || wf(st).runner.last_late > 0), "the deal's reminder due");
     await shot(page, 'workflow_scheduled.png');
     s = await click(page, 'scheduled.run_now', st => wf(st).scheduled.message !== '', 'the run');
-    check(/Nothing is due|Ran/.test(wf(s).scheduled.message), `"Run due now" runs what is due (${wf(s).scheduled.message})`);
+    check(/Items run: 1 \(1 late|Nothing is due/.test(wf(s).scheduled.message),
+      `"Run due now" runs what is due (${wf(s).scheduled.message})`);
+    await click(page, 'scheduled.state', st => drawn(st, 'scheduled.state.option.done'), 'the states');
+    s = await click(page, 'scheduled.state.option.done', st => wf(st).scheduled.state === 'done' &&
+      wf(st).scheduled.items.some(i => i.record_id === dealId), 'the items that ran');
+    const ran = wf(s).scheduled.items.find(i => i.record_id === dealId);
+    check(ran.shown === 'late' && ran.ran_late, 'the reminder is listed as ran late');
+    await shot(page, 'workflow_scheduled_late.png');
 
     // [10] The builder in Chinese.
     await click(page, 'workflow.tab.automation', st => wf(st).tab === 'automation', 'the rules');

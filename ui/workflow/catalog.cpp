@@ -163,7 +163,7 @@ const CatalogRow kRows[] = {
      "控制台上次检查到期项的时间为 {time}：运行了 {ran} 项（{late} 项延迟，{failed} 项失败）。"},
     {"wf.sched.every", "It looks again every {seconds} s.", "每 {seconds} 秒检查一次。"},
     {"wf.sched.nothing_due", "Nothing is due.", "没有到期的计划项。"},
-    {"wf.sched.ran", "Ran {ran} items ({late} late, {failed} failed).",
+    {"wf.sched.ran", "Items run: {ran} ({late} late, {failed} failed).",
      "已运行 {ran} 项（{late} 项延迟，{failed} 项失败）。"},
     {"wf.sched.col.due", "Due", "到期时间"},
     {"wf.sched.col.rule", "Rule", "规则"},

@@ -37,6 +37,7 @@ if(CRM_WEB)
         ENVIRONMENT "CRM_SITE=${CMAKE_BINARY_DIR}/site;CRM_OUT=${CMAKE_BINARY_DIR}/e2e;NODE_PATH=${CRM_THIRD_PARTY}/node/node_modules"
         TIMEOUT 300 RUN_SERIAL ON)
     endforeach()
+    set_tests_properties(e2e.workflow_flow PROPERTIES TIMEOUT 900)  # a whole flow: builder, records, approvals
   endif()
 else()
   foreach(suite ${CRM_TEST_SUITES})

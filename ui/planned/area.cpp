@@ -30,16 +30,6 @@ AreaSpec Planned(const char* slug, Icon icon, const char* keywords, std::vector<
 
 }  // namespace
 
-void RegisterWorkflowArea(AreaRegistry& registry) {
-    registry.Add(
-        Planned("workflow", Icon::Workflow, "workflow process stages sales service 流程 阶段 销售 服务",
-                {
-                    {"workflow.approvals", "quickfind.workflow.approvals", "approval approver 审批 审批人"},
-                    {"workflow.automation", "quickfind.workflow.automation",
-                     "automation rule trigger task reminder 自动化 触发 任务"},
-                }));
-}
-
 void RegisterNotificationsArea(AreaRegistry& registry) {
     registry.Add(Planned("notifications", Icon::Notifications,
                          "notifications reminders email sms alerts 通知 提醒 邮件 短信",

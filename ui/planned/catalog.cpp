@@ -10,24 +10,6 @@ namespace crm::ui {
 
 namespace {
 
-const CatalogRow kWorkflow[] = {
-    {"nav.workflow", "Workflow", "工作流程"},
-    {"page.workflow.title", "Workflow", "工作流程"},
-    {"page.workflow.desc", "How work flows: processes, stages, approvals and automation.",
-     "工作如何流转：流程、阶段、审批和自动化。"},
-    {"placeholder.workflow.1", "Sales and service processes with their stages",
-     "销售流程、服务流程及其各个阶段"},
-    {"placeholder.workflow.2", "Stage requirements, entry conditions and allowed transitions",
-     "阶段的必填字段、进入条件和允许的阶段转换"},
-    {"placeholder.workflow.3", "Approval processes with steps and approvers",
-     "包含审批步骤和审批人的审批流程"},
-    {"placeholder.workflow.4", "Automation rules: fill in data, assign tasks, send reminders",
-     "自动化规则：自动填写数据、分配任务、发送提醒"},
-    {"placeholder.workflow.5", "Assign processes to teams and members", "将流程分配给团队和成员"},
-    {"quickfind.workflow.approvals", "Approval processes", "审批流程"},
-    {"quickfind.workflow.automation", "Automation rules", "自动化规则"},
-};
-
 const CatalogRow kNotifications[] = {
     {"nav.notifications", "Notifications", "通知与提醒"},
     {"page.notifications.title", "Notifications & Reminders", "通知与提醒"},
@@ -87,7 +69,6 @@ const CatalogRow kIntegrations[] = {
 }  // namespace
 
 Catalog PlannedCatalog(const std::string& slug) {
-    if (slug == "workflow") return Catalog(kWorkflow);
     if (slug == "notifications") return Catalog(kNotifications);
     if (slug == "reports") return Catalog(kReports);
     if (slug == "data") return Catalog(kData);

@@ -66,7 +66,7 @@ std::string SaveText(const PersistStatus& status) {
 }  // namespace
 
 Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions options)
-    : workspace_(workspace), platform_(platform), notice_(std::move(options.notice)) {
+    : workspace_(workspace), platform_(platform), notice_(std::move(options.notice)), bell_(workspace) {
     const PageServices services{workspace_, platform_, guard_};
     for (const AreaSpec& area : Areas().areas()) pages_.push_back(area.make(services));
     if (!Areas().areas().empty()) page_ = Areas().areas().front().slug;
@@ -146,6 +146,7 @@ void Console::NavigateNow(const std::string& page, const std::string& setting) {
 
 void Console::RefreshCounts() {
     for (const std::unique_ptr<Page>& page : pages_) page->Refresh();
+    bell_.Refresh(ImGui::GetTime());
     if (counted_change_ == workspace_.change_count()) return;
     counted_change_ = workspace_.change_count();
     AuditQuery any;
@@ -199,6 +200,7 @@ void Console::Draw(const Appearance& appearance) {
     // The top bar last: its quick-find list must draw over the page.
     DrawTopBar(ctx, topbar_h);
     guard_.Draw(ctx);
+    if (bell_.DrawToast(ctx)) RequestNavigate("workflow", "workflow.notifications");
     DrawProgressOverlay(ctx);
     ImGui::End();
 
@@ -315,6 +317,9 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
         ImGui::EndTooltip();
     }
     DrawUserMenu();
+
+    // The acting user's unread notifications.
+    if (bell_.Draw(ctx, &right, y)) RequestNavigate("workflow", "workflow.notifications");
 
     // The save state.
     const PersistStatus status = platform_.persist_status();
@@ -579,6 +584,7 @@ void Console::PublishState() {
     state["audit_total"] = audit_total_;
     state["company_name"] = CompanyName();
     state["quickfind"] = quick_find_.State();
+    bell_.Publish(state);                                                   // "unread", "toast", "toasts"
     for (const std::unique_ptr<Page>& page : pages_) page->Publish(state);  // "highlight", "objects", "perm"
     state["acting_user"] = ActingUser();
     if (ActingUser() == kAdminUser) state["viewas_banner"] = "";

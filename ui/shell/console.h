@@ -17,6 +17,7 @@
 #include "ui/shell/theme.h"
 #include "ui/shell/unsaved_guard.h"
 #include "ui/shell/workspace_loader.h"
+#include "ui/workflow/notification_bell.h"
 #include "workspace.h"
 
 namespace crm::ui {
@@ -85,6 +86,7 @@ private:
     std::vector<std::unique_ptr<Page>> pages_;  ///< one per registered area, in the same order
     std::string view_as_filter_;
     QuickFind quick_find_;
+    NotificationBell bell_;  ///< the top bar's unread count and the toast (ui/workflow)
 
     uint64_t counted_change_ = UINT64_MAX;
     int64_t audit_total_ = 0;

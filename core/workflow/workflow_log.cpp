@@ -10,6 +10,7 @@ namespace crm {
 
 nlohmann::json ToJson(const WorkflowLogEntry& e) {
     return {{"id", e.id},
+            {"save_id", e.save_id},
             {"at", e.at_ms},
             {"rule_id", e.rule_id},
             {"rule", e.rule_name},
@@ -172,7 +173,7 @@ std::vector<WorkflowLogEntry> WorkflowLog::List(const WorkflowLogFilter& f) {
     }
     // One entry a rule run: the rows' arrays of runs unrolled in SQL, so filters and paging count runs.
     Statement st = changes_.db().Prepare(
-        "SELECT r.id, r.at_ms, r.object, r.record_id, r.actor, j.value FROM workflow_runs r, "
+        "SELECT r.id, r.at_ms, r.object, r.record_id, r.actor, j.value, j.key FROM workflow_runs r, "
         "json_each(r.runs) j "
         "WHERE (?1 = '' OR r.object = ?1 COLLATE NOCASE) AND (?3 = 0 OR r.record_id = ?3) AND r.at_ms >= ?5 "
         "AND "
@@ -189,7 +190,8 @@ std::vector<WorkflowLogEntry> WorkflowLog::List(const WorkflowLogFilter& f) {
     std::vector<WorkflowLogEntry> out;
     while (st.Step()) {
         WorkflowLogEntry e;
-        e.id = st.Int(0);
+        e.save_id = st.Int(0);
+        e.id = e.save_id * kRunsPerSave + std::min(st.Int(6), kRunsPerSave - 1);
         e.at_ms = st.Int(1);
         e.object = st.Text(2);
         e.record_id = st.Int(3);

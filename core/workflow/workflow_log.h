@@ -20,7 +20,8 @@ class Changes;
 
 /// One rule run.
 struct WorkflowLogEntry {
-    int64_t id = 0;  ///< the row of the save (or scheduled run) it belongs to: a save's runs share it
+    int64_t id = 0;       ///< this rule run's own: the save's row * kRunsPerSave + its place in the save
+    int64_t save_id = 0;  ///< the row of the save (or scheduled run) it belongs to: a save's runs share it
     int64_t at_ms = 0;
     int64_t rule_id = 0;
     std::string rule_name;
@@ -34,6 +35,9 @@ struct WorkflowLogEntry {
     std::string actor;  ///< who saved (or "demo" for the scheduler)
 };
 nlohmann::json ToJson(const WorkflowLogEntry& e);
+
+/// Entry ids leave room for this many rule runs in one save (more share the last id).
+constexpr int64_t kRunsPerSave = 1000;
 
 /// Which entries to list (every set part applies).
 struct WorkflowLogFilter {

@@ -287,7 +287,8 @@ TEST_SUITE("migrations") {
         CHECK(runs[0].error.empty());
         CHECK(runs[1].rule_name == "Second");
         CHECK(runs[1].error == b.error);
-        CHECK(runs[0].id == runs[1].id);  // one save, one row
+        CHECK(runs[0].save_id == runs[1].save_id);  // one save, one row
+        CHECK(runs[0].id != runs[1].id);
         all.errors = 1;
         REQUIRE((*ws)->automation().log().List(all).size() == 1);
         all.errors = -1;

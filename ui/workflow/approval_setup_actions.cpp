@@ -156,7 +156,8 @@ void DrawApprovalActions(const PageContext& ctx, Workspace& workspace, ApprovalP
 }
 
 void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std::string& object,
-                        const std::string& process_name, bool draft_dirty, DryRunState* st) {
+                        const std::string& process_name, const std::string& entry_condition, bool draft_dirty,
+                        DryRunState* st) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     TextMuted(Tr(draft_dirty ? "wfap.dry.saved_only" : "wfap.dry.intro"));
@@ -168,6 +169,7 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
         q.columns = {(*object_def)->name_field};
         q.sort_field = (*object_def)->name_field;
         q.limit = 50;
+        if (st->only_entering) q.filter_formula = entry_condition;
         if (!st->filter.empty())
             q.filters.push_back(ListFilter{(*object_def)->name_field, "contains", st->filter});
         Result<ListPage> page = workspace.records().List(ActingUser(), object, q);
@@ -184,6 +186,10 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
             ErrorLine("wfap.dry.records", ErrorText(page.error()));
         }
     }
+    if (!entry_condition.empty()) {
+        ImGui::Checkbox(Label("wfap.dry.only_entering").c_str(), &st->only_entering);
+        MarkItem("wfap.dry.only_entering");
+    }
     TableFilter("wfap.dry.filter", Tr("wfap.dry.filter_hint"), &st->filter, 180.0f * s);
     ImGui::SameLine();
     std::string chosen = st->record_id ? std::to_string(st->record_id) : std::string();
@@ -196,6 +202,7 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
     ImGui::SameLine();
     if (PrimaryButton(Label("wfap.dry.run").c_str(), st->record_id != 0)) {
         auto result = workspace.approvals().Simulate(ActingUser(), object, st->record_id, process_name);
+        st->scroll = true;
         if (result.ok()) {
             st->result = result.value();
             st->error.clear();
@@ -205,7 +212,10 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
         }
     }
     MarkItem("wfap.dry.run");
+    const bool scroll = st->scroll;
+    st->scroll = false;
     if (!st->error.empty()) ErrorLine("wfap.dry", st->error);
+    if (scroll && !st->result) ImGui::SetScrollHereY(1.0f);
     if (!st->result) return;
     const ApprovalSimulation& sim = *st->result;
     if (sim.process.empty()) {
@@ -250,6 +260,7 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
         }
         ImGui::EndTable();
     }
+    if (scroll) ImGui::SetScrollHereY(1.0f);
     PublishForm("wfap.dry.process", sim.process);
     PublishForm("wfap.dry.steps", std::move(published));
 }

@@ -88,6 +88,11 @@ void Edit(ApprovalSetupState& st, const ApprovalProcess& process, bool is_new) {
     st.dry.error.clear();
 }
 
+/// The entry condition of the process as saved (the dry run reads the saved definition).
+std::string SavedEntryCondition(const ApprovalSetupState& st) {
+    return st.saved_json.is_object() ? st.saved_json.value("entry_condition", std::string()) : std::string();
+}
+
 void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx, float width) {
     const float s = ctx.scale;
     const std::vector<ApprovalProcess> all = workspace.approvals().Processes(st.object);
@@ -359,15 +364,12 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
     SectionHeading(ctx, "wfap.editor.steps");
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float list_w = std::clamp(avail * 0.36f, 240.0f * s, 340.0f * s);
-    ImGui::BeginGroup();
-    DrawStepList(st, list_w);
-    ImGui::EndGroup();
-    ImGui::SameLine(0.0f, 16.0f * s);
-    ImGui::BeginGroup();
+    // The steps, then the selected step below them (the step form needs the width).
+    DrawStepList(st, std::min(avail, 560.0f * s));
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+    BeginCard();
     DrawStepEditor(st, workspace, ctx);
-    ImGui::EndGroup();
-
+    EndCard();
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
     SectionHeading(ctx, "wfap.editor.actions");
     setup::DrawApprovalActions(ctx, workspace, &d, st.errors);
@@ -418,8 +420,8 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
     SectionHeading(ctx, "wfap.dry.title");
     const bool dirty = st.is_new || ToJson(d) != st.saved_json;
-    setup::DrawApprovalDryRun(ctx, workspace, st.object, st.is_new ? std::string() : st.original_name, dirty,
-                              &st.dry);
+    setup::DrawApprovalDryRun(ctx, workspace, st.object, st.is_new ? std::string() : st.original_name,
+                              SavedEntryCondition(st), dirty, &st.dry);
     PublishForm("wfap.editor.name", d.name);
     PublishForm("wfap.editor.entry_condition", d.entry_condition);
     PublishForm("wfap.editor.steps", d.steps.size());

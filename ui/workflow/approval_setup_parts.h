@@ -21,6 +21,8 @@ struct DryRunState {
     int64_t record_id = 0;
     std::string record_name;
     std::string filter;
+    bool only_entering = true;  ///< list only records meeting the process's entry condition
+    bool scroll = false;        ///< bring the result into view on the next frame
     std::optional<ApprovalSimulation> result;
     std::string error;
     void Reset() { *this = DryRunState(); }
@@ -30,7 +32,9 @@ struct DryRunState {
 /// ApprovalService::Simulate): which process takes it, and per step whether its condition holds,
 /// what it does and who would be asked. `draft_dirty`: the editor holds unsaved changes (the dry run
 /// reads the saved definition, and says so).
+/// `entry_condition` (the saved one) narrows the records offered while `only_entering` is set.
 void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std::string& object,
-                        const std::string& process_name, bool draft_dirty, DryRunState* state);
+                        const std::string& process_name, const std::string& entry_condition, bool draft_dirty,
+                        DryRunState* state);
 
 }  // namespace crm::ui::setup

@@ -225,8 +225,11 @@ void DrawList(AssignmentState& st, Workspace& workspace, const PageContext& ctx,
             if (!compact) {
                 ImGui::TableSetColumnIndex(3);
                 TextMuted(e->condition.empty() ? std::string(Tr("wfa.every_record")) : e->condition, false);
+                if (!e->condition.empty() && ImGui::IsItemHovered())
+                    ImGui::SetTooltip("%s", e->condition.c_str());
                 ImGui::TableSetColumnIndex(4);
                 ImGui::TextUnformatted(rr.c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", rr.c_str());
                 MarkItem("wfa.rr." + e->name);
                 ImGui::TableSetColumnIndex(5);
                 if (e->active) {
@@ -516,7 +519,6 @@ void DrawAssignmentPage(const PageServices& services) {
         return;
     }
     if (!st.list_error.empty()) ErrorLine("wfa.list", st.list_error);
-    TextMuted(Tr("wfa.reorder_hint"), false);
     const float avail = ImGui::GetContentRegionAvail().x;
     const float list_w = st.editing ? std::clamp(avail * 0.38f, 280.0f * s, 460.0f * s) : avail;
     ImGui::BeginGroup();

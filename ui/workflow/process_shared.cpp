@@ -112,6 +112,18 @@ bool Checklist(const std::string& hook, const std::vector<std::string>& values,
     }
     ImGui::EndChild();
     MarkItem(hook);
+    // What is chosen, in one line (the list may hide it below its fold).
+    if (!chosen->empty()) {
+        std::string shown;
+        for (const std::string& v : *chosen) {
+            const auto it = std::find(values.begin(), values.end(), v);
+            shown += (shown.empty() ? "" : ", ") +
+                     (it == values.end() ? v : labels[static_cast<size_t>(it - values.begin())]);
+        }
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+        TextMuted(Tr("wfs.chosen", {{"list", shown}}), false);
+        ImGui::PopTextWrapPos();
+    }
     return changed;
 }
 

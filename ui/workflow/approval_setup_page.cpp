@@ -326,10 +326,8 @@ void DrawStepEditor(ApprovalSetupState& st, Workspace& workspace, const PageCont
 void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     ApprovalProcess& d = st.draft;
-    ImGui::PushFont(ctx.heading_font);
-    ImGui::TextUnformatted(st.is_new ? Tr("wfap.editor.title_new")
-                                     : Tr("wfap.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::PopFont();
+    setup::EditorTitle(st.is_new ? Tr("wfap.editor.title_new")
+                                 : Tr("wfap.editor.title_edit", {{"name", st.original_name}}).c_str());
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 460.0f * s);
     FormRow("wfap.editor.name", "wfap.editor.name", w, st.errors, "name", [&] {

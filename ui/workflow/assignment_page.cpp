@@ -361,10 +361,8 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
                 const std::vector<AssignmentEntry>& all) {
     const float s = ctx.scale;
     AssignmentEntry& d = st.draft;
-    ImGui::PushFont(ctx.heading_font);
-    ImGui::TextUnformatted(st.is_new ? Tr("wfa.editor.title_new")
-                                     : Tr("wfa.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::PopFont();
+    setup::EditorTitle(st.is_new ? Tr("wfa.editor.title_new")
+                                 : Tr("wfa.editor.title_edit", {{"name", st.original_name}}).c_str());
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 460.0f * s);
     FormRow("wfa.editor.name", "wfa.editor.name", w, st.errors, "name", [&] {

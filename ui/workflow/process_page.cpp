@@ -250,9 +250,7 @@ void DrawStageEditor(ProcessesState& st, Workspace& workspace, const PageContext
         st.formula.Reset();
         st.formula_for = st.stage;
     }
-    ImGui::PushFont(ctx.heading_font);
-    ImGui::TextUnformatted(Tr("wfp.stage.title", {{"stage", StageLabel(field, stage.value)}}).c_str());
-    ImGui::PopFont();
+    setup::EditorTitle(Tr("wfp.stage.title", {{"stage", StageLabel(field, stage.value)}}).c_str());
     setup::ErrorAt(st.errors, at + ".value", "wfp.stage.value");
     const float w = std::max(160.0f * s, ImGui::GetContentRegionAvail().x - 190.0f * s);
     FormRow("wfp.stage.probability", "wfp.stage.probability", w, st.errors, at + ".probability", [&] {
@@ -313,10 +311,8 @@ void DrawStageEditor(ProcessesState& st, Workspace& workspace, const PageContext
 void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     Process& d = st.draft;
-    ImGui::PushFont(ctx.heading_font);
-    ImGui::TextUnformatted(st.is_new ? Tr("wfp.editor.title_new")
-                                     : Tr("wfp.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::PopFont();
+    setup::EditorTitle(st.is_new ? Tr("wfp.editor.title_new")
+                                 : Tr("wfp.editor.title_edit", {{"name", st.original_name}}).c_str());
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     auto object_ptr = workspace.schema().Object(d.object);
     const ObjectDef* object = object_ptr.ok() ? object_ptr->get() : nullptr;

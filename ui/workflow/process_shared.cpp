@@ -26,6 +26,11 @@ PageContext FrameContext() {
     return ctx;
 }
 
+void EditorTitle(const std::string& text) {
+    TextColored(CurrentPalette().accent, text, true);
+    ImGui::Separator();
+}
+
 std::vector<std::shared_ptr<const ObjectDef>> Objects(Workspace& workspace) {
     std::vector<std::shared_ptr<const ObjectDef>> objects;
     for (const auto& o : workspace.schema().Objects()) {

@@ -20,6 +20,10 @@ namespace crm::ui::setup {
 /// the PageServices): the scale of the style and the console's fonts (body, title, heading, small).
 PageContext FrameContext();
 
+/// An editor's title. In the body font: it carries names (a stage's Chinese label) that the heading
+/// font, built from the catalogs' characters only, cannot draw.
+void EditorTitle(const std::string& text);
+
 /// The active objects, by shown label.
 std::vector<std::shared_ptr<const ObjectDef>> Objects(Workspace& workspace);
 /// A combo of the objects ("<hook>"); `allow_all` adds "All objects" (value ""). True when changed.

@@ -403,15 +403,10 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
             st.message.clear();
         }
     }
-    if (st.confirm.Draw(ctx, "wfap.confirm")) {
-        Status done = service.DeleteProcess(ActingUser(), st.object, st.original_name);
-        if (done.ok()) {
-            st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-            st.editing = false;
-            st.confirm.Close();
-        } else {
-            st.confirm.Fail(ErrorText(done.error()));
-        }
+    if (st.confirm.Draw(ctx, "wfap.confirm",
+                        [&] { return service.DeleteProcess(ActingUser(), st.object, st.original_name); })) {
+        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
+        st.editing = false;
     }
 
     // The dry run of a submission (of the saved process, when it is saved).

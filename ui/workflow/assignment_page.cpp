@@ -456,16 +456,11 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
             st.message.clear();
         }
     }
-    if (st.confirm.Draw(ctx, "wfa.confirm")) {
-        Status done = service.Delete(ActingUser(), st.object, st.original_name);
-        if (done.ok()) {
-            st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-            st.editing = false;
-            st.selected = 0;
-            st.confirm.Close();
-        } else {
-            st.confirm.Fail(ErrorText(done.error()));
-        }
+    if (st.confirm.Draw(ctx, "wfa.confirm",
+                        [&] { return service.Delete(ActingUser(), st.object, st.original_name); })) {
+        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
+        st.editing = false;
+        st.selected = 0;
     }
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
     SectionHeading(ctx, "wfa.preview.title");

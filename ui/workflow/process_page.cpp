@@ -446,15 +446,9 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
             st.message.clear();
         }
     }
-    if (st.confirm.Draw(ctx, "wfp.confirm")) {
-        Status done = service.Delete(ActingUser(), st.original_name);
-        if (done.ok()) {
-            st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-            st.editing = false;
-            st.confirm.Close();
-        } else {
-            st.confirm.Fail(ErrorText(done.error()));
-        }
+    if (st.confirm.Draw(ctx, "wfp.confirm", [&] { return service.Delete(ActingUser(), st.original_name); })) {
+        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
+        st.editing = false;
     }
     PublishForm("wfp.editor.name", d.name);
     PublishForm("wfp.editor.object", d.object);

@@ -152,29 +152,29 @@ void ConfirmDelete::Open(const std::string& what) {
     open_ = true;
 }
 
-void ConfirmDelete::Close() { close_ = true; }
-
-bool ConfirmDelete::Draw(const PageContext& ctx, const char* id) {
-    if (!BeginDialog(id, Tr("wfs.delete.title", {{"name", what_}}), 480.0f, &open_, ctx)) return false;
-    if (close_) {
-        close_ = false;
-        ImGui::CloseCurrentPopup();
-        EndDialog();
-        return false;
-    }
+bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::function<Status()>& remove) {
+    // The title is drawn in the heading font (catalog characters only): the name goes in the body.
+    if (!BeginDialog(id, Tr("wfs.delete.title"), 480.0f, &open_, ctx)) return false;
+    ImGui::TextUnformatted(Tr("wfs.delete.what", {{"name", what_}}).c_str());
     TextMuted(Tr("wfs.delete.body"));
     if (!error_.empty()) ErrorLine(std::string(id) + ".error", error_);
     ImGui::Dummy(ImVec2(0.0f, 6.0f * ctx.scale));
     const int clicked = ButtonRow(
         {{"dialog.cancel", std::string(id) + ".cancel"}, {"wfs.delete", std::string(id) + ".ok"}}, 1, 1);
-    bool confirmed = false;
+    bool deleted = false;
     if (clicked == 0) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
-        confirmed = true;
+        Status done = remove();
+        if (done.ok()) {
+            deleted = true;
+            ImGui::CloseCurrentPopup();
+        } else {
+            error_ = ErrorText(done.error());
+        }
     }
     EndDialog();
-    return confirmed;
+    return deleted;
 }
 
 void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,

@@ -3,6 +3,7 @@
 // settings, core errors put at the field path they name, the delete confirmation and the condition
 // box (the schema's formula editor compiling as the workflow core does).
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,19 +47,16 @@ bool HasErrorUnder(const FormErrors& errors, const std::string& prefix);
 /// The error at `key`, drawn as an error line (published as "<hook>"), if any.
 void ErrorAt(const FormErrors& errors, const std::string& key, const std::string& hook);
 
-/// The delete confirmation: Open() it with what would be deleted; Draw() answers true on the frame the
-/// user confirms (the caller deletes, and calls Fail() when the core refuses, or Close()).
+/// The delete confirmation: Open() it with the name of what would be deleted; Draw() shows the dialog
+/// and, when the user confirms, calls `remove`: the dialog closes when it succeeds (Draw answers true)
+/// and shows the core's refusal when it does not.
 class ConfirmDelete {
 public:
     void Open(const std::string& what);
-    bool Draw(const PageContext& ctx, const char* id);
-    void Fail(const std::string& message) { error_ = message; }
-    void Close();
+    bool Draw(const PageContext& ctx, const char* id, const std::function<Status()>& remove);
 
 private:
     bool open_ = false;
-    bool showing_ = false;
-    bool close_ = false;
     std::string what_;
     std::string error_;
 };

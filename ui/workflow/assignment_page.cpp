@@ -4,6 +4,7 @@
 // editor (errors shown at the field they name) and a preview of who the rules would pick for a few
 // existing records, the draft included.
 #include <algorithm>
+#include <map>
 
 #include "imgui.h"
 #include "ui/kit/error_text.h"
@@ -39,6 +40,9 @@ struct AssignmentState {
     std::vector<AssignmentPreview> preview;
     std::string preview_error;
     bool previewed = false;
+    std::string preview_filter;
+    int preview_sort = -1;
+    bool preview_desc = false;
 };
 
 AssignmentState& State(Workspace& workspace) {
@@ -295,15 +299,34 @@ void DrawPreview(AssignmentState& st, Workspace& workspace, const std::vector<As
             }
         }
         if (!placed) proposed.push_back(st.draft);
+        // The core checks a proposed entry's name against the stored entries (so a set that repeats them is
+        // refused as a duplicate name): the preview runs them under stand-in names and shows the real ones.
+        std::map<std::string, std::string> real_names;
+        for (size_t k = 0; k < proposed.size(); ++k) {
+            const std::string stand_in = "preview_entry_" + std::to_string(k + 1);
+            real_names[stand_in] = proposed[k].name;
+            proposed[k].name = stand_in;
+        }
         auto result = workspace.assignment().Simulate(ActingUser(), st.object, {}, "", proposed, 10);
         st.previewed = true;
         if (result.ok()) {
             st.preview = result.value();
+            for (AssignmentPreview& p : st.preview) {
+                auto it = real_names.find(p.outcome.entry);
+                if (it != real_names.end()) p.outcome.entry = it->second;
+            }
             st.preview_error.clear();
         } else {
             st.preview.clear();
-            st.preview_error = ErrorText(result.error());
-            setup::PutError(&st.errors, result.error());
+            std::string text = ErrorText(result.error());
+            for (const auto& [stand_in, real] : real_names) {
+                for (size_t at = text.find(stand_in); at != std::string::npos; at = text.find(stand_in, at)) {
+                    text.replace(at, stand_in.size(), real);
+                    at += real.size();
+                }
+            }
+            st.preview_error = text;
+            st.errors[result.error().field] = text;
         }
     }
     MarkItem("wfa.preview");
@@ -312,7 +335,29 @@ void DrawPreview(AssignmentState& st, Workspace& workspace, const std::vector<As
     TextMuted(Tr("wfa.preview_hint"), false);
     if (!st.preview_error.empty()) ErrorLine("wfa.preview", st.preview_error);
     if (!st.previewed || !st.preview_error.empty()) return;
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+    struct Row {
+        const AssignmentPreview* p;
+        std::string record, entry, result;
+    };
+    std::vector<Row> rows;
+    const std::string needle = LowerAscii(st.preview_filter);
+    for (const AssignmentPreview& p : st.preview) {
+        Row row{&p, "#" + std::to_string(p.record_id) + "  " + p.record_name,
+                p.outcome.matched ? p.outcome.entry : "—", ""};
+        if (!p.error.empty()) {
+            row.result = ErrorText(p.error);
+        } else if (!p.outcome.matched) {
+            row.result = Tr("wfa.preview.no_match");
+        } else if (p.outcome.kind == AssignKind::Queue) {
+            row.result = Tr("wfa.preview.queue", {{"team", p.outcome.queue}});
+        } else {
+            row.result = p.outcome.owner;
+        }
+        if (MatchesFilter(needle, {row.record, p.current_owner, row.entry, row.result})) rows.push_back(row);
+    }
+    TableFilter("wfa.preview.filter", Tr("wfs.filter_hint"), &st.preview_filter, 200.0f * CurrentScale());
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     nlohmann::json published = nlohmann::json::array();
     if (ImGui::BeginTable("wfa.preview.table", 4, flags)) {
@@ -320,37 +365,45 @@ void DrawPreview(AssignmentState& st, Workspace& workspace, const std::vector<As
         ImGui::TableSetupColumn(Tr("wfa.preview.owner"), 0, 1.0f);
         ImGui::TableSetupColumn(Tr("wfa.preview.entry"), 0, 1.2f);
         ImGui::TableSetupColumn(Tr("wfa.preview.result"), 0, 1.4f);
-        ImGui::TableHeadersRow();
-        for (const AssignmentPreview& p : st.preview) {
-            std::string result;
-            if (!p.error.empty()) {
-                result = ErrorText(p.error);
-            } else if (!p.outcome.matched) {
-                result = Tr("wfa.preview.no_match");
-            } else if (p.outcome.kind == AssignKind::Queue) {
-                result = Tr("wfa.preview.queue", {{"team", p.outcome.queue}});
-            } else {
-                result = p.outcome.owner;
-            }
-            published.push_back({{"record", p.record_id}, {"result", result}});
+        TakeSortSpecs(&st.preview_sort, &st.preview_desc);
+        TableHeadersRowMarked("wfa.preview", {"record", "owner", "entry", "result"});
+        switch (st.preview_sort) {
+            case 0:
+                SortRowsBy(&rows, st.preview_desc, [](const Row& r) { return r.p->record_id; });
+                break;
+            case 1:
+                SortRowsBy(&rows, st.preview_desc, [](const Row& r) { return r.p->current_owner; });
+                break;
+            case 2:
+                SortRowsBy(&rows, st.preview_desc, [](const Row& r) { return r.entry; });
+                break;
+            case 3:
+                SortRowsBy(&rows, st.preview_desc, [](const Row& r) { return r.result; });
+                break;
+            default:
+                break;
+        }
+        for (const Row& row : rows) {
+            const AssignmentPreview& p = *row.p;
+            published.push_back({{"record", p.record_id}, {"result", row.result}});
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            ImGui::TextUnformatted(("#" + std::to_string(p.record_id) + "  " + p.record_name).c_str());
+            ImGui::TextUnformatted(row.record.c_str());
             ImGui::TableSetColumnIndex(1);
             TextMuted(p.current_owner, false);
             ImGui::TableSetColumnIndex(2);
-            TextMuted(p.outcome.matched ? p.outcome.entry : "—", false);
+            TextMuted(row.entry, false);
             ImGui::TableSetColumnIndex(3);
             if (p.error.empty()) {
-                ImGui::TextUnformatted(result.c_str());
+                ImGui::TextUnformatted(row.result.c_str());
             } else {
-                TextColored(CurrentPalette().danger, result, false);
+                TextColored(CurrentPalette().danger, row.result, false);
             }
         }
-        if (st.preview.empty()) {
+        if (rows.empty()) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            TextMuted(Tr("wfa.preview.no_records"), false);
+            TextMuted(Tr(st.preview.empty() ? "wfa.preview.no_records" : "wfs.no_match"), false);
         }
         ImGui::EndTable();
     }

@@ -160,9 +160,9 @@ bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::func
     if (!error_.empty()) ErrorLine(std::string(id) + ".error", error_);
     ImGui::Dummy(ImVec2(0.0f, 6.0f * ctx.scale));
     const int clicked = ButtonRow(
-        {{"dialog.cancel", std::string(id) + ".cancel"}, {"wfs.delete", std::string(id) + ".ok"}}, 1, 1);
+        {{"dialog.cancel", std::string(id) + ".cancel"}, {"wfs.delete", std::string(id) + ".ok"}}, -1, 1);
     bool deleted = false;
-    if (clicked == 0) {
+    if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
         Status done = remove();

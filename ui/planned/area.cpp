@@ -3,12 +3,10 @@
 // quick-find entries, exactly as a built area registers its page. Building an area moves its
 // Register<Name>Area into ui/<area>/area.cpp and its rows into ui/<area>/catalog.cpp; the list in
 // ui/shell/pages.cpp stays as it is.
-#include <cstdlib>
 #include <memory>
 
 #include "ui/shell/areas.h"
 #include "ui/shell/placeholder_page.h"
-#include "ui/workflow/setup_pages.h"  // TEMPORARY hook (wfui-b): removed before the last commit
 
 namespace crm::ui {
 
@@ -32,48 +30,7 @@ AreaSpec Planned(const char* slug, Icon icon, const char* keywords, std::vector<
 
 }  // namespace
 
-// TEMPORARY hook (wfui-b): shows the configuration pages until wfui-a's area.cpp exists.
-Catalog WorkflowSetupCatalog();  // ui/workflow/catalog_setup.cpp
-namespace {
-class SetupHookPage : public Page {
-public:
-    explicit SetupHookPage(const PageServices& services) : services_(services) {}
-    void Draw(const PageContext&) override {
-        const char* pick = std::getenv("CRM_WF_TAB");
-        const int tab = pick ? std::atoi(pick) : -1;
-        auto flags = [&](int i) { return tab == i && frames_ < 3 ? ImGuiTabItemFlags_SetSelected : 0; };
-        ++frames_;
-        if (ImGui::BeginTabBar("wf.setup.tabs")) {
-            if (ImGui::BeginTabItem("Processes", nullptr, flags(0))) {
-                DrawProcessesPage(services_);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Assignment", nullptr, flags(1))) {
-                DrawAssignmentPage(services_);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Approvals", nullptr, flags(2))) {
-                DrawApprovalSetupPage(services_);
-                ImGui::EndTabItem();
-            }
-            ImGui::EndTabBar();
-        }
-    }
-
-private:
-    PageServices services_;
-    int frames_ = 0;
-};
-}  // namespace
-
 void RegisterWorkflowArea(AreaRegistry& registry) {
-    registry.AddCatalog(WorkflowSetupCatalog());
-    AreaSpec hooked =
-        Planned("workflow", Icon::Workflow, "workflow process stages sales service 流程 阶段 销售 服务", {});
-    hooked.built = true;
-    hooked.make = [](const PageServices& services) { return std::make_unique<SetupHookPage>(services); };
-    registry.Add(std::move(hooked));
-    return;
     registry.Add(
         Planned("workflow", Icon::Workflow, "workflow process stages sales service 流程 阶段 销售 服务",
                 {

@@ -424,10 +424,8 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
 
 }  // namespace
 
-void DrawApprovalSetupPage(const PageServices& services) {
-    Workspace& workspace = services.workspace;
+void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx) {
     ApprovalSetupState& st = State(workspace);
-    const PageContext ctx = setup::FrameContext();
     const float s = ctx.scale;
     TextMuted(Tr("wfap.intro"));
     ImGui::SetNextItemWidth(200.0f * s);

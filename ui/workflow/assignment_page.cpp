@@ -527,10 +527,8 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
 
 }  // namespace
 
-void DrawAssignmentPage(const PageServices& services) {
-    Workspace& workspace = services.workspace;
+void DrawAssignmentPage(Workspace& workspace, const PageContext& ctx) {
     AssignmentState& st = State(workspace);
-    const PageContext ctx = setup::FrameContext();
     const float s = ctx.scale;
     TextMuted(Tr("wfa.intro"));
     ImGui::SetNextItemWidth(200.0f * s);

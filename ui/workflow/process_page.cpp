@@ -459,10 +459,8 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
 
 }  // namespace
 
-void DrawProcessesPage(const PageServices& services) {
-    Workspace& workspace = services.workspace;
+void DrawProcessesPage(Workspace& workspace, const PageContext& ctx) {
     ProcessesState& st = State(workspace);
-    const PageContext ctx = setup::FrameContext();
     const float s = ctx.scale;
     TextMuted(Tr("wfp.intro"));
     ImGui::SetNextItemWidth(200.0f * s);

@@ -13,19 +13,6 @@
 
 namespace crm::ui::setup {
 
-PageContext FrameContext() {
-    // The console loads its fonts in this order (ui/shell/appearance.cpp): body, title, heading, small.
-    PageContext ctx;
-    ctx.scale = CurrentScale();
-    const ImVector<ImFont*>& fonts = ImGui::GetIO().Fonts->Fonts;
-    ImFont* body = ImGui::GetFont();
-    ctx.title_font = fonts.Size > 1 ? fonts[1] : body;
-    ctx.heading_font = fonts.Size > 2 ? fonts[2] : body;
-    ctx.small_font = fonts.Size > 3 ? fonts[3] : body;
-    ctx.time = ImGui::GetTime();
-    return ctx;
-}
-
 void EditorTitle(const std::string& text) {
     TextColored(CurrentPalette().accent, text, true);
     ImGui::Separator();

@@ -1,5 +1,5 @@
 // Pieces the three Workflow configuration pages share (processes, assignment rules, approval
-// processes): the frame's page context, object and option pickers, a checklist for multi-choice
+// processes): editor titles, object and option pickers, a checklist for multi-choice
 // settings, core errors put at the field path they name, the delete confirmation and the condition
 // box (the schema's formula editor compiling as the workflow core does).
 #pragma once
@@ -16,10 +16,6 @@
 #include "workspace.h"
 
 namespace crm::ui::setup {
-
-/// The page context of the current frame (the pages are drawn through functions that receive only
-/// the PageServices): the scale of the style and the console's fonts (body, title, heading, small).
-PageContext FrameContext();
 
 /// An editor's title. In the body font: it carries names (a stage's Chinese label) that the heading
 /// font, built from the catalogs' characters only, cannot draw.

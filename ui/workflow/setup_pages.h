@@ -1,16 +1,20 @@
-// The Workflow area's configuration pages: processes (stages and their transitions), assignment rules
-// and approval processes. Each draws into the available region with the services every page is built
-// with; the Workflow page (ui/workflow/area.cpp) shows them in its tabs and keeps no state of theirs.
+// The Workflow page's setup tabs (processes, assignment rules, approval processes), drawn by functions so
+// that the page (ui/workflow/workflow_page.cpp) and the tabs can be built apart. Each draws its tab into
+// the available region, as the acting user (ActingUser()), and keeps its own view state.
 #pragma once
-#include "ui/shell/areas.h"
+#include "ui/kit/i18n.h"
+#include "ui/shell/page.h"
+#include "workspace.h"
 
 namespace crm::ui {
 
-/// Processes per object: the list, the stage editor and the transitions drawn as a graph.
-void DrawProcessesPage(const PageServices& services);
-/// Assignment rules per object: the ordered entries (drag or move to reorder) and the entry editor.
-void DrawAssignmentPage(const PageServices& services);
-/// Approval processes per object: the list, the step editor, the actions and a dry run on a record.
-void DrawApprovalSetupPage(const PageServices& services);
+/// Processes: the stage list editor and the transitions graph.
+void DrawProcessesPage(Workspace& workspace, const PageContext& ctx);
+/// Assignment rules: the ordered entries per object, round-robin positions.
+void DrawAssignmentPage(Workspace& workspace, const PageContext& ctx);
+/// Approval processes: the step editor and the dry run on a chosen record.
+void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx);
+/// The setup tabs' strings (ui/workflow/catalog_setup.cpp); the area registers it beside its own.
+Catalog WorkflowSetupCatalog();
 
 }  // namespace crm::ui

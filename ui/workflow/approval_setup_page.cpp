@@ -1,0 +1,470 @@
+// The Approval processes page: the processes of an object (a sortable, filterable list), the editor of
+// one (entry condition; the ordered steps, each with its approver, Unanimous or First Response, its
+// condition, what it does when the condition is not met and on a rejection; the actions on submit,
+// final approval, final rejection and recall) and a dry run of a submission on a chosen record.
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/kit/error_text.h"
+#include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
+#include "ui/kit/widgets.h"
+#include "ui/shell/test_hooks.h"
+#include "ui/shell/theme.h"
+#include "ui/workflow/approval_setup_parts.h"
+#include "ui/workflow/process_shared.h"
+#include "ui/workflow/setup_pages.h"
+
+namespace crm::ui {
+
+namespace {
+
+using setup::HasErrorUnder;
+
+struct ApprovalSetupState {
+    Workspace* workspace = nullptr;
+    std::string object = "Opportunity";
+    std::string filter;
+    int sort_column = -1;
+    bool sort_desc = false;
+    bool editing = false;
+    bool is_new = false;
+    std::string original_name;
+    ApprovalProcess draft;
+    nlohmann::json saved_json;  ///< the draft as last loaded or saved (unsaved changes: differs)
+    int step = -1;
+    int formula_for = -1;
+    FormErrors errors;
+    std::string message;
+    FormulaEditor entry;
+    FormulaEditor step_condition;
+    setup::ConfirmDelete confirm;
+    setup::DryRunState dry;
+};
+
+ApprovalSetupState& State(Workspace& workspace) {
+    static ApprovalSetupState state;
+    if (state.workspace != &workspace) {
+        state = ApprovalSetupState();
+        state.workspace = &workspace;
+    }
+    return state;
+}
+
+std::string StepPath(int i) { return "steps[" + std::to_string(i) + "]"; }
+
+const char* ApproverName(ApproverKind kind) {
+    switch (kind) {
+        case ApproverKind::Manager:
+            return "manager";
+        case ApproverKind::User:
+            return "user";
+        case ApproverKind::Role:
+            return "role";
+        case ApproverKind::Team:
+            return "team";
+    }
+    return "manager";
+}
+
+std::string ApproverText(const ApprovalStep& step) {
+    std::string text = Tr(std::string("wfap.approver.") + ApproverName(step.approver));
+    if (step.approver != ApproverKind::Manager) text += ": " + step.approver_name;
+    return text;
+}
+
+void Edit(ApprovalSetupState& st, const ApprovalProcess& process, bool is_new) {
+    st.draft = process;
+    st.saved_json = ToJson(process);
+    st.original_name = process.name;
+    st.is_new = is_new;
+    st.editing = true;
+    st.step = process.steps.empty() ? -1 : 0;
+    st.formula_for = -1;
+    st.errors.clear();
+    st.entry.Reset();
+    st.step_condition.Reset();
+    st.dry.result.reset();
+    st.dry.error.clear();
+}
+
+/// The entry condition of the process as saved (the dry run reads the saved definition).
+std::string SavedEntryCondition(const ApprovalSetupState& st) {
+    return st.saved_json.is_object() ? st.saved_json.value("entry_condition", std::string()) : std::string();
+}
+
+void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx, float width) {
+    const float s = ctx.scale;
+    const std::vector<ApprovalProcess> all = workspace.approvals().Processes(st.object);
+    const std::string needle = LowerAscii(st.filter);
+    std::vector<const ApprovalProcess*> rows;
+    for (const ApprovalProcess& p : all) {
+        if (MatchesFilter(needle, {p.name, p.description, p.entry_condition})) rows.push_back(&p);
+    }
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
+    const bool compact = st.editing;
+    nlohmann::json published = nlohmann::json::array();
+    if (ImGui::BeginTable("wfap.table", compact ? 2 : 5, flags,
+                          ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn(Tr("wfap.col.order"), ImGuiTableColumnFlags_WidthFixed, 56.0f * s);
+        ImGui::TableSetupColumn(Tr("wfap.col.name"), 0, 1.6f);
+        if (!compact) {
+            ImGui::TableSetupColumn(Tr("wfap.col.steps"), 0, 0.5f);
+            ImGui::TableSetupColumn(Tr("wfap.col.entry"), 0, 2.0f);
+            ImGui::TableSetupColumn(Tr("wfap.col.active"), 0, 0.6f);
+        }
+        TakeSortSpecs(&st.sort_column, &st.sort_desc);
+        TableHeadersRowMarked("wfap", {"order", "name", "steps", "entry", "active"});
+        switch (st.sort_column) {
+            case 0:
+                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->order; });
+                break;
+            case 1:
+                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return LowerAscii(p->name); });
+                break;
+            case 2:
+                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->steps.size(); });
+                break;
+            case 3:
+                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->entry_condition; });
+                break;
+            case 4:
+                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->active; });
+                break;
+            default:
+                break;
+        }
+        for (const ApprovalProcess* p : rows) {
+            published.push_back({{"name", p->name}, {"steps", p->steps.size()}, {"active", p->active}});
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::Text("%d", p->order);
+            ImGui::TableSetColumnIndex(1);
+            const bool selected = st.editing && !st.is_new && st.original_name == p->name;
+            if (ImGui::Selectable((p->name + "##wfap").c_str(), selected,
+                                  ImGuiSelectableFlags_SpanAllColumns)) {
+                Edit(st, *p, false);
+            }
+            MarkRow("wfap.row." + p->name);
+            if (!compact) {
+                ImGui::TableSetColumnIndex(2);
+                ImGui::Text("%d", static_cast<int>(p->steps.size()));
+                ImGui::TableSetColumnIndex(3);
+                TextMuted(
+                    p->entry_condition.empty() ? std::string(Tr("wfa.every_record")) : p->entry_condition,
+                    false);
+                ImGui::TableSetColumnIndex(4);
+                if (p->active) {
+                    TextColored(CurrentPalette().success, Tr("wfs.active"), false);
+                } else {
+                    TextMuted(Tr("wfs.inactive"), false);
+                }
+            }
+        }
+        if (rows.empty()) {
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(1);
+            TextMuted(Tr(all.empty() ? "wfap.none" : "wfs.no_match"), false);
+        }
+        ImGui::EndTable();
+    }
+    PublishForm("wfap.rows", std::move(published));
+}
+
+void DrawStepList(ApprovalSetupState& st, float width) {
+    const float s = CurrentScale();
+    ApprovalProcess& d = st.draft;
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (ImGui::BeginTable("wfap.steps", 3, flags, ImVec2(width, 0.0f))) {
+        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28.0f * s);
+        ImGui::TableSetupColumn(Tr("wfap.step.col.name"), 0, 1.2f);
+        ImGui::TableSetupColumn(Tr("wfap.step.col.approver"), 0, 1.4f);
+        ImGui::TableHeadersRow();
+        for (int i = 0; i < static_cast<int>(d.steps.size()); ++i) {
+            const ApprovalStep& step = d.steps[static_cast<size_t>(i)];
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::Text("%d", i + 1);
+            ImGui::TableSetColumnIndex(1);
+            std::string label = step.name.empty() ? Tr("wfap.step.unnamed") : step.name;
+            if (HasErrorUnder(st.errors, StepPath(i))) label = "! " + label;
+            if (ImGui::Selectable((label + "##step" + std::to_string(i)).c_str(), st.step == i,
+                                  ImGuiSelectableFlags_SpanAllColumns)) {
+                st.step = i;
+            }
+            MarkRow("wfap.step." + std::to_string(i));
+            ImGui::TableSetColumnIndex(2);
+            TextMuted(ApproverText(step), false);
+        }
+        ImGui::EndTable();
+    }
+    const int n = static_cast<int>(d.steps.size());
+    const bool has = st.step >= 0 && st.step < n;
+    if (SecondaryButton(Label("wfap.step.add").c_str())) {
+        ApprovalStep step;
+        step.name = Tr("wfap.step.default_name", {{"number", std::to_string(n + 1)}});
+        d.steps.push_back(step);
+        st.step = n;
+    }
+    MarkItem("wfap.step.add");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("wfs.move_up").c_str(), has && st.step > 0)) {
+        if (setup::SwapItems(&d.steps, st.step, st.step - 1)) --st.step;
+    }
+    MarkItem("wfap.step.up");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("wfs.move_down").c_str(), has && st.step + 1 < n)) {
+        if (setup::SwapItems(&d.steps, st.step, st.step + 1)) ++st.step;
+    }
+    MarkItem("wfap.step.down");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("wfap.step.remove").c_str(), has)) {
+        d.steps.erase(d.steps.begin() + st.step);
+        st.step = std::min(st.step, static_cast<int>(d.steps.size()) - 1);
+    }
+    MarkItem("wfap.step.remove");
+    setup::ErrorAt(st.errors, "steps", "wfap.steps");
+}
+
+void DrawStepEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
+    const float s = ctx.scale;
+    ApprovalProcess& d = st.draft;
+    if (st.step < 0 || st.step >= static_cast<int>(d.steps.size())) {
+        TextMuted(Tr("wfap.step.none_selected"), false);
+        return;
+    }
+    ApprovalStep& step = d.steps[static_cast<size_t>(st.step)];
+    const std::string at = StepPath(st.step);
+    if (st.formula_for != st.step) {
+        st.step_condition.Reset();
+        st.formula_for = st.step;
+    }
+    setup::ErrorAt(st.errors, at, "wfap.step");
+    const float w = std::max(160.0f * s, ImGui::GetContentRegionAvail().x - 190.0f * s);
+    FormRow("wfap.step.name", "wfap.step.name", w, st.errors, at + ".name", [&] {
+        InputString("##step_name", &step.name);
+        MarkItem("wfap.step.name");
+    });
+    FormRow("wfap.step.approver", "wfap.step.approver", w, st.errors, at + ".approver", [&] {
+        std::vector<std::string> values = {"manager", "user", "role", "team"};
+        std::vector<std::string> labels;
+        for (const std::string& v : values) labels.push_back(Tr("wfap.approver." + v));
+        std::string kind = ApproverName(step.approver);
+        ImGui::SetNextItemWidth(std::min(w, 200.0f * s));
+        if (setup::ValueCombo("wfap.step.approver_kind", values, labels, &kind, nullptr)) {
+            step.approver = kind == "user"   ? ApproverKind::User
+                            : kind == "role" ? ApproverKind::Role
+                            : kind == "team" ? ApproverKind::Team
+                                             : ApproverKind::Manager;
+            step.approver_name.clear();
+        }
+        if (step.approver != ApproverKind::Manager) {
+            std::vector<std::string> names;
+            if (step.approver == ApproverKind::User) {
+                for (const User& u : workspace.access().Users()) {
+                    if (u.active || u.username == step.approver_name) names.push_back(u.username);
+                }
+            } else if (step.approver == ApproverKind::Role) {
+                for (const Role& r : workspace.access().Roles()) names.push_back(r.name);
+            } else {
+                for (const Team& t : workspace.access().Teams()) names.push_back(t.name);
+            }
+            ImGui::SetNextItemWidth(w);
+            setup::ValueCombo("wfap.step.approver_name", names, names, &step.approver_name, nullptr);
+        } else {
+            TextMuted(Tr("wfap.approver.manager_hint"));
+        }
+    });
+    FormRow("wfap.step.mode", "wfap.step.mode", w, st.errors, at + ".mode", [&] {
+        int mode = step.mode == StepMode::Unanimous ? 0 : 1;
+        if (ImGui::RadioButton(Label("wfap.mode.unanimous").c_str(), &mode, 0))
+            step.mode = StepMode::Unanimous;
+        MarkItem("wfap.step.mode.unanimous");
+        ImGui::SameLine();
+        if (ImGui::RadioButton(Label("wfap.mode.first_response").c_str(), &mode, 1)) {
+            step.mode = StepMode::FirstResponse;
+        }
+        MarkItem("wfap.step.mode.first_response");
+    });
+    FormRow("wfap.step.condition", "wfap.step.condition", w, st.errors, at + ".condition", [&] {
+        setup::ConditionBox(ctx, &st.step_condition, workspace, d.object, "wfap.step.condition",
+                            &step.condition, 56.0f * s, setup::ConditionKind::Rule);
+    });
+    FormRow("wfap.step.when_not_met", "wfap.step.when_not_met", w, st.errors, at + ".when_not_met", [&] {
+        const std::vector<std::string> values = {"skip", "approve", "reject"};
+        std::vector<std::string> labels;
+        for (const std::string& v : values) labels.push_back(Tr("wfap.not_met." + v));
+        std::string value = values[static_cast<size_t>(step.when_not_met)];
+        if (setup::ValueCombo("wfap.step.when_not_met", values, labels, &value, nullptr)) {
+            step.when_not_met = value == "approve"  ? NotMetAction::Approve
+                                : value == "reject" ? NotMetAction::Reject
+                                                    : NotMetAction::Skip;
+        }
+    });
+    FormRow("wfap.step.on_reject", "wfap.step.on_reject", w, st.errors, at + ".on_reject", [&] {
+        const std::vector<std::string> values = {"reject_request", "back_one_step"};
+        std::vector<std::string> labels;
+        for (const std::string& v : values) labels.push_back(Tr("wfap.on_reject." + v));
+        std::string value = values[static_cast<size_t>(step.on_reject)];
+        if (setup::ValueCombo("wfap.step.on_reject", values, labels, &value, nullptr)) {
+            step.on_reject =
+                value == "back_one_step" ? RejectBehavior::BackOneStep : RejectBehavior::RejectRequest;
+        }
+        if (st.step == 0 && step.on_reject == RejectBehavior::BackOneStep)
+            TextMuted(Tr("wfap.on_reject.first_step"));
+    });
+    PublishForm("wfap.step.name", step.name);
+    PublishForm("wfap.step.approver", ApproverName(step.approver));
+    PublishForm("wfap.step.approver_name", step.approver_name);
+}
+
+void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
+    const float s = ctx.scale;
+    ApprovalProcess& d = st.draft;
+    setup::EditorTitle(st.is_new ? Tr("wfap.editor.title_new")
+                                 : Tr("wfap.editor.title_edit", {{"name", st.original_name}}).c_str());
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+    const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 460.0f * s);
+    FormRow("wfap.editor.name", "wfap.editor.name", w, st.errors, "name", [&] {
+        if (st.is_new) {
+            InputString("##name", &d.name);
+        } else {
+            // The name (with the object) identifies the process: Update finds it by them.
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(d.name.c_str());
+        }
+        MarkItem("wfap.editor.name");
+    });
+    FormRow("wfap.editor.description", "wfap.editor.description", w, st.errors, "description", [&] {
+        InputString("##description", &d.description);
+        MarkItem("wfap.editor.description");
+    });
+    FormRow("wfap.editor.active", "wfap.editor.active", w, st.errors, "active", [&] {
+        ImGui::Checkbox(Label("wfs.active").c_str(), &d.active);
+        MarkItem("wfap.editor.active");
+    });
+    FormRow("wfap.editor.order", "wfap.editor.order", w, st.errors, "order", [&] {
+        ImGui::SetNextItemWidth(120.0f * s);
+        ImGui::InputInt("##order", &d.order);
+        MarkItem("wfap.editor.order");
+    });
+    FormRow("wfap.editor.entry", "wfap.editor.entry", w, st.errors, "entry_condition", [&] {
+        setup::ConditionBox(ctx, &st.entry, workspace, d.object, "wfap.editor.entry", &d.entry_condition,
+                            56.0f * s, setup::ConditionKind::Rule);
+        TextMuted(Tr("wfap.editor.entry_hint"));
+    });
+
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    SectionHeading(ctx, "wfap.editor.steps");
+    const float avail = ImGui::GetContentRegionAvail().x;
+    // The steps, then the selected step below them (the step form needs the width).
+    DrawStepList(st, std::min(avail, 560.0f * s));
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+    BeginCard();
+    DrawStepEditor(st, workspace, ctx);
+    EndCard();
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    SectionHeading(ctx, "wfap.editor.actions");
+    setup::DrawApprovalActions(ctx, workspace, &d, st.errors);
+
+    if (st.errors.count("")) ErrorLine("wfap.editor", st.errors.at(""));
+    setup::ErrorAt(st.errors, "object", "wfap.editor.object");
+    setup::ErrorAt(st.errors, "actions", "wfap.editor.actions");
+    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
+    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "wfap.editor.cancel"}};
+    if (!st.is_new) buttons.push_back({"wfs.delete", "wfap.editor.delete"});
+    buttons.push_back({"dialog.save", "wfap.editor.save"});
+    const int save_index = static_cast<int>(buttons.size()) - 1;
+    const int clicked = ButtonRow(buttons, save_index, st.is_new ? -1 : 1);
+    ApprovalService& service = workspace.approvals();
+    if (clicked == 0) {
+        st.editing = false;
+    } else if (!st.is_new && clicked == 1) {
+        st.confirm.Open(st.original_name);
+    } else if (clicked == save_index) {
+        st.errors.clear();
+        d.object = st.object;
+        Result<ApprovalProcess> saved =
+            st.is_new ? service.CreateProcess(ActingUser(), d) : service.UpdateProcess(ActingUser(), d);
+        if (saved.ok()) {
+            const int keep = st.step;
+            Edit(st, saved.value(), false);
+            st.step = std::min(keep, static_cast<int>(st.draft.steps.size()) - 1);
+            st.message = Tr("wfs.saved", {{"name", saved->name}});
+        } else {
+            setup::PutError(&st.errors, saved.error());
+            const std::string& f = saved.error().field;
+            if (f.rfind("steps[", 0) == 0) st.step = std::atoi(f.c_str() + 6);
+            st.message.clear();
+        }
+    }
+    if (st.confirm.Draw(ctx, "wfap.confirm",
+                        [&] { return service.DeleteProcess(ActingUser(), st.object, st.original_name); })) {
+        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
+        st.editing = false;
+    }
+
+    // The dry run of a submission (of the saved process, when it is saved).
+    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
+    SectionHeading(ctx, "wfap.dry.title");
+    const bool dirty = st.is_new || ToJson(d) != st.saved_json;
+    setup::DrawApprovalDryRun(ctx, workspace, st.object, st.is_new ? std::string() : st.original_name,
+                              SavedEntryCondition(st), dirty, &st.dry);
+    PublishForm("wfap.editor.name", d.name);
+    PublishForm("wfap.editor.entry_condition", d.entry_condition);
+    PublishForm("wfap.editor.steps", d.steps.size());
+    PublishForm("wfap.editor.step", st.step);
+    PublishForm("wfap.editor.dirty", dirty);
+}
+
+}  // namespace
+
+void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx) {
+    ApprovalSetupState& st = State(workspace);
+    const float s = ctx.scale;
+    TextMuted(Tr("wfap.intro"));
+    ImGui::SetNextItemWidth(200.0f * s);
+    if (setup::ObjectCombo(workspace, "wfap.object", &st.object, false)) {
+        st.editing = false;
+        st.message.clear();
+        st.dry.Reset();
+    }
+    ImGui::SameLine();
+    TableFilter("wfap.filter", Tr("wfs.filter_hint"), &st.filter, 200.0f * s);
+    ImGui::SameLine();
+    if (PrimaryButton(Label("wfap.new").c_str())) {
+        ApprovalProcess p;
+        p.object = st.object;
+        p.steps.push_back(ApprovalStep());
+        p.steps.back().name = Tr("wfap.step.default_name", {{"number", "1"}});
+        Edit(st, p, true);
+        st.message.clear();
+    }
+    MarkItem("wfap.new");
+    if (!st.message.empty()) {
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+        TextColored(CurrentPalette().success, st.message, false);
+        MarkItem("wfap.message");
+    }
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float list_w = st.editing ? std::clamp(avail * 0.24f, 200.0f * s, 300.0f * s) : avail;
+    ImGui::BeginGroup();
+    DrawList(st, workspace, ctx, list_w);
+    ImGui::EndGroup();
+    if (st.editing) {
+        ImGui::SameLine(0.0f, 16.0f * s);
+        ImGui::BeginChild("wfap.editor", ImVec2(0.0f, 0.0f), false);
+        DrawEditor(st, workspace, ctx);
+        ImGui::EndChild();
+    }
+    PublishForm("wfap.object", st.object);
+    PublishForm("wfap.editing", st.editing);
+}
+
+}  // namespace crm::ui

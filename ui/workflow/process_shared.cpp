@@ -1,0 +1,181 @@
+#include "ui/workflow/process_shared.h"
+
+#include <algorithm>
+
+#include "imgui.h"
+#include "ui/kit/error_text.h"
+#include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
+#include "ui/kit/widgets.h"
+#include "ui/shell/test_hooks.h"
+#include "ui/shell/theme.h"
+#include "workflow/process_formulas.h"
+
+namespace crm::ui::setup {
+
+void EditorTitle(const std::string& text) {
+    TextColored(CurrentPalette().accent, text, true);
+    ImGui::Separator();
+}
+
+std::vector<std::shared_ptr<const ObjectDef>> Objects(Workspace& workspace) {
+    std::vector<std::shared_ptr<const ObjectDef>> objects;
+    for (const auto& o : workspace.schema().Objects()) {
+        if (!o->deleted) objects.push_back(o);
+    }
+    std::stable_sort(objects.begin(), objects.end(),
+                     [](const auto& a, const auto& b) { return ShownLabel(*a) < ShownLabel(*b); });
+    return objects;
+}
+
+bool ObjectCombo(Workspace& workspace, const std::string& hook, std::string* object, bool allow_all) {
+    const auto objects = Objects(workspace);
+    std::vector<std::string> values, labels;
+    for (const auto& o : objects) {
+        values.push_back(o->api_name);
+        labels.push_back(ShownLabel(*o));
+    }
+    return ValueCombo(hook, values, labels, object, allow_all ? "wfs.all_objects" : nullptr);
+}
+
+bool ValueCombo(const std::string& hook, const std::vector<std::string>& values,
+                const std::vector<std::string>& labels, std::string* value, const char* none_id) {
+    const int offset = none_id ? 1 : 0;
+    const int count = static_cast<int>(values.size()) + offset;
+    int selected = -1;
+    if (none_id && value->empty()) selected = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (values[i] == *value) selected = static_cast<int>(i) + offset;
+    }
+    auto label = [&](int i) {
+        if (i < offset) return std::string(Tr(none_id));
+        return labels[static_cast<size_t>(i - offset)];
+    };
+    auto key = [&](int i) {
+        return i < offset ? std::string("none") : values[static_cast<size_t>(i - offset)];
+    };
+    const std::string preview = selected >= 0 ? label(selected) : *value;
+    if (count > 12) {
+        // Long lists (users, fields) get the filter box.
+        static std::string filter;
+        FilterComboItems items;
+        items.count = count;
+        items.label = label;
+        items.key = key;
+        items.matches = [&](int i, const std::string& needle) {
+            return MatchesFilter(needle, {label(i), key(i)});
+        };
+        if (FilterCombo(("##" + hook).c_str(), preview, items, &selected, &filter, hook,
+                        280.0f * CurrentScale())) {
+            *value = selected < offset ? std::string() : values[static_cast<size_t>(selected - offset)];
+            return true;
+        }
+        return false;
+    }
+    if (ListCombo(("##" + hook).c_str(), preview, count, label, key, &selected, hook)) {
+        *value = selected < offset ? std::string() : values[static_cast<size_t>(selected - offset)];
+        return true;
+    }
+    return false;
+}
+
+bool Checklist(const std::string& hook, const std::vector<std::string>& values,
+               const std::vector<std::string>& labels, std::vector<std::string>* chosen, float width,
+               float height) {
+    bool changed = false;
+    ImGui::BeginChild(("##" + hook).c_str(), ImVec2(width, height), true);
+    if (values.empty()) TextMuted(Tr("wfs.nothing_to_choose"), false);
+    for (size_t i = 0; i < values.size(); ++i) {
+        bool on = std::find(chosen->begin(), chosen->end(), values[i]) != chosen->end();
+        if (ImGui::Checkbox((labels[i] + "##" + values[i]).c_str(), &on)) {
+            std::vector<std::string> next;
+            for (const std::string& v : values) {
+                const bool was = std::find(chosen->begin(), chosen->end(), v) != chosen->end();
+                if (v == values[i] ? on : was) next.push_back(v);
+            }
+            // Chosen values no longer offered (a removed picklist value) stay.
+            for (const std::string& v : *chosen) {
+                if (std::find(values.begin(), values.end(), v) == values.end()) next.push_back(v);
+            }
+            *chosen = std::move(next);
+            changed = true;
+        }
+        MarkItem(hook + "." + values[i]);
+    }
+    ImGui::EndChild();
+    MarkItem(hook);
+    // What is chosen, in one line (the list may hide it below its fold).
+    if (!chosen->empty()) {
+        std::string shown;
+        for (const std::string& v : *chosen) {
+            const auto it = std::find(values.begin(), values.end(), v);
+            shown += (shown.empty() ? "" : ", ") +
+                     (it == values.end() ? v : labels[static_cast<size_t>(it - values.begin())]);
+        }
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+        TextMuted(Tr("wfs.chosen", {{"list", shown}}), false);
+        ImGui::PopTextWrapPos();
+    }
+    return changed;
+}
+
+void PutError(FormErrors* errors, const Error& error) { (*errors)[error.field] = ErrorText(error); }
+
+bool HasErrorUnder(const FormErrors& errors, const std::string& prefix) {
+    for (const auto& [key, message] : errors) {
+        if (key.compare(0, prefix.size(), prefix) == 0) return true;
+    }
+    return false;
+}
+
+void ErrorAt(const FormErrors& errors, const std::string& key, const std::string& hook) {
+    auto it = errors.find(key);
+    if (it != errors.end()) ErrorLine(hook, it->second);
+}
+
+void ConfirmDelete::Open(const std::string& what) {
+    what_ = what;
+    error_.clear();
+    open_ = true;
+}
+
+bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::function<Status()>& remove) {
+    // The title is drawn in the heading font (catalog characters only): the name goes in the body.
+    if (!BeginDialog(id, Tr("wfs.delete.title"), 480.0f, &open_, ctx)) return false;
+    ImGui::TextUnformatted(Tr("wfs.delete.what", {{"name", what_}}).c_str());
+    TextMuted(Tr("wfs.delete.body"));
+    if (!error_.empty()) ErrorLine(std::string(id) + ".error", error_);
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * ctx.scale));
+    const int clicked = ButtonRow(
+        {{"dialog.cancel", std::string(id) + ".cancel"}, {"wfs.delete", std::string(id) + ".ok"}}, -1, 1);
+    bool deleted = false;
+    if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        ImGui::CloseCurrentPopup();
+    } else if (clicked == 1) {
+        Status done = remove();
+        if (done.ok()) {
+            deleted = true;
+            ImGui::CloseCurrentPopup();
+        } else {
+            error_ = ErrorText(done.error());
+        }
+    }
+    EndDialog();
+    return deleted;
+}
+
+void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,
+                  const std::string& object, const std::string& hook, std::string* text, float height,
+                  ConditionKind kind) {
+    SchemaService& schema = workspace.schema();
+    editor->Draw(
+        ctx, hook, text, height,
+        [&schema, object, kind](const std::string& formula) {
+            if (kind == ConditionKind::Rule) return schema.CompileRule(object, formula);
+            return workflow_detail::CompileCondition(schema, object, formula,
+                                                     kind == ConditionKind::Workflow);
+        },
+        schema.version());
+}
+
+}  // namespace crm::ui::setup

@@ -1,0 +1,93 @@
+// Pieces the three Workflow configuration pages share (processes, assignment rules, approval
+// processes): editor titles, object and option pickers, a checklist for multi-choice
+// settings, core errors put at the field path they name, the delete confirmation and the condition
+// box (the schema's formula editor compiling as the workflow core does).
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "schema/schema.h"
+#include "ui/schema/formula_editor.h"
+#include "ui/schema/schema_ui.h"
+#include "ui/shell/page.h"
+#include "workspace.h"
+
+namespace crm::ui::setup {
+
+/// An editor's title. In the body font: it carries names (a stage's Chinese label) that the heading
+/// font, built from the catalogs' characters only, cannot draw.
+void EditorTitle(const std::string& text);
+
+/// The active objects, by shown label.
+std::vector<std::shared_ptr<const ObjectDef>> Objects(Workspace& workspace);
+/// A combo of the objects ("<hook>"); `allow_all` adds "All objects" (value ""). True when changed.
+bool ObjectCombo(Workspace& workspace, const std::string& hook, std::string* object, bool allow_all);
+
+/// A combo over `values` shown as `labels` ("<hook>"); `none_id` (a catalog id, or nullptr) adds an
+/// empty choice first. True when `*value` changed.
+bool ValueCombo(const std::string& hook, const std::vector<std::string>& values,
+                const std::vector<std::string>& labels, std::string* value, const char* none_id);
+/// A bordered, scrolling list of checkboxes ("<hook>.<value>") choosing several of `values`.
+/// True when `*chosen` changed (kept in the order of `values`).
+bool Checklist(const std::string& hook, const std::vector<std::string>& values,
+               const std::vector<std::string>& labels, std::vector<std::string>* chosen, float width,
+               float height);
+
+/// Puts a core error under its field path ("stages[2].entry_condition"; "" = the form).
+void PutError(FormErrors* errors, const Error& error);
+/// Whether an error lies under `prefix` ("stages[2]" covers "stages[2].probability").
+bool HasErrorUnder(const FormErrors& errors, const std::string& prefix);
+/// The error at `key`, drawn as an error line (published as "<hook>"), if any.
+void ErrorAt(const FormErrors& errors, const std::string& key, const std::string& hook);
+
+/// The delete confirmation: Open() it with the name of what would be deleted; Draw() shows the dialog
+/// and, when the user confirms, calls `remove`: the dialog closes when it succeeds (Draw answers true)
+/// and shows the core's refusal when it does not.
+class ConfirmDelete {
+public:
+    void Open(const std::string& what);
+    bool Draw(const PageContext& ctx, const char* id, const std::function<Status()>& remove);
+
+private:
+    bool open_ = false;
+    std::string what_;
+    std::string error_;
+};
+
+/// How a condition is compiled, as the core compiles it when the definition is saved.
+enum class ConditionKind {
+    Workflow,         ///< processes, assignment: ISNEW, ISCHANGED, PRIORVALUE allowed
+    WorkflowCurrent,  ///< the record as it stands (least-load's open condition)
+    Rule,             ///< approvals: as a validation rule condition (SchemaService::CompileRule)
+};
+
+/// A Boolean condition on `object` with the formula editor, its error marked at its position.
+void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,
+                  const std::string& object, const std::string& hook, std::string* text, float height,
+                  ConditionKind kind = ConditionKind::Workflow);
+
+/// Swaps items i and j of `items` when both are in range; true when it did.
+template <typename T>
+bool SwapItems(std::vector<T>* items, int i, int j) {
+    if (i < 0 || j < 0 || i >= static_cast<int>(items->size()) || j >= static_cast<int>(items->size())) {
+        return false;
+    }
+    std::swap((*items)[static_cast<size_t>(i)], (*items)[static_cast<size_t>(j)]);
+    return true;
+}
+
+/// Moves item `from` to index `to` (the others shift); true when it moved.
+template <typename T>
+bool MoveItem(std::vector<T>* items, int from, int to) {
+    const int n = static_cast<int>(items->size());
+    if (from < 0 || from >= n || to < 0 || to >= n || from == to) return false;
+    T moving = std::move((*items)[static_cast<size_t>(from)]);
+    items->erase(items->begin() + from);
+    items->insert(items->begin() + to, std::move(moving));
+    return true;
+}
+
+}  // namespace crm::ui::setup

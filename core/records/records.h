@@ -44,6 +44,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "schema/schema.h"
+#include "storage/statement_cache.h"
 
 namespace crm {
 
@@ -327,7 +328,7 @@ private:
     formula::Value ReadPath(Runtime& rt, const ObjectResolver::Path& path,
                             const std::vector<formula::Value>& values);
     formula::Value ComputeFormula(Runtime& rt, int index, const std::vector<formula::Value>& values);
-    Statement& Cached(const std::string& sql);
+    Statement& Cached(const std::string& sql) { return statements_.Get(sql); }
     /// " INDEXED BY <index of sort_by>" when reading a filtered list in that index's order is cheaper than
     /// fetching the matches and sorting them (decided from the count of matches), else "".
     std::string SortIndexHint(const ObjectDef& object, const FieldDef& sort_by, const ListPage& page,
@@ -365,7 +366,7 @@ private:
     std::vector<DeleteHook> delete_hooks_;
     std::map<std::string, std::shared_ptr<Runtime>> runtimes_;
     uint64_t runtimes_version_ = 0;
-    std::map<std::string, std::unique_ptr<Statement>> statements_;
+    StatementCache statements_;
 };
 
 }  // namespace crm

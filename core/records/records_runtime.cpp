@@ -60,7 +60,12 @@ void RecordService::Row::Read(const Statement& st, const Runtime& rt) {
     for (int i : rt.stored) values[static_cast<size_t>(i)] = ReadValue(st, column++, rt.field(i));
 }
 RecordService::RecordService(Changes& changes, SchemaService& schema)
-    : changes_(changes), db_(changes.db()), schema_(schema), clock_(changes.clock()), policy_(&full_access_) {
+    : changes_(changes),
+      db_(changes.db()),
+      schema_(schema),
+      clock_(changes.clock()),
+      policy_(&full_access_),
+      statements_(changes.db()) {
     // REGEX and ^ in list-view filters and rule tests run inside SQLite.
     (void)formula::RegisterSqlFunctions(db_);
     // The stages this service owns; other areas add theirs with AddSaveStage.
@@ -78,19 +83,10 @@ RecordService::~RecordService() = default;
 
 void RecordService::SetAccessPolicy(const AccessPolicy* policy) { policy_ = policy ? policy : &full_access_; }
 
-Statement& RecordService::Cached(const std::string& sql) {
-    auto it = statements_.find(sql);
-    if (it == statements_.end()) {
-        it = statements_.emplace(sql, std::make_unique<Statement>(db_.Prepare(sql))).first;
-    }
-    it->second->Reset();
-    return *it->second;
-}
-
 Result<std::shared_ptr<RecordService::Runtime>> RecordService::RuntimeFor(std::string_view object) {
     if (runtimes_version_ != schema_.version()) {
         runtimes_.clear();
-        statements_.clear();  // columns may have moved
+        statements_.Clear();  // columns may have moved
         runtimes_version_ = schema_.version();
     }
     Result<std::shared_ptr<const ObjectDef>> def = schema_.Object(object);

@@ -272,13 +272,14 @@ std::string AssignmentService::LastAssigned(int64_t entry_id) const {
     return st.Step() ? st.Text(0) : std::string();
 }
 
-Result<AssignmentEntry> AssignmentService::Check(const AssignmentEntry& in) const {
+Result<AssignmentEntry> AssignmentService::Check(const AssignmentEntry& in,
+                                                 const std::vector<AssignmentEntry>& siblings) const {
     AssignmentEntry e = in;
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(e.object);
     if (!o.ok()) return Bad("assignment.unknown_object", {{"object", e.object}}, "object");
     e.object = (*o)->api_name;
     if (e.name.empty() || e.name.size() > 80) return Bad("assignment.name_required", {}, "name");
-    for (const AssignmentEntry& other : entries_)
+    for (const AssignmentEntry& other : siblings)
         if (other.id != e.id && SameName(other.object, e.object) && SameName(other.name, e.name))
             return Bad("assignment.name_taken", {{"object", e.object}, {"name", e.name}}, "name");
     if (!e.condition.empty()) {
@@ -642,7 +643,7 @@ Result<std::vector<AssignmentPreview>> AssignmentService::Simulate(
             e.object = def.api_name;
             e.id = -(++position);  // its own rotation, apart from the stored entries'
             e.position = position;
-            Result<AssignmentEntry> c = Check(e);
+            Result<AssignmentEntry> c = Check(e, checked);  // names unique within the proposed set
             if (!c.ok()) return c.error();
             checked.push_back(std::move(*c));
         }
@@ -691,7 +692,7 @@ Result<AssignmentEntry> AssignmentService::Save(const std::string& actor, const 
     } else {
         in.id = 0;
     }
-    Result<AssignmentEntry> checked = Check(in);
+    Result<AssignmentEntry> checked = Check(in, entries_);
     if (!checked.ok()) return checked.error();
     AssignmentEntry e = std::move(*checked);
     // The object's order with this entry at its position.

@@ -175,7 +175,10 @@ private:
     struct Turns;
     Status Authorize(const std::string& actor) const;
     Status Reload();
-    Result<AssignmentEntry> Check(const AssignmentEntry& entry) const;
+    /// The entry made whole and checked; its name must differ from those of `siblings` (the stored
+    /// entries when saving, the other proposed ones when simulating a proposed set).
+    Result<AssignmentEntry> Check(const AssignmentEntry& entry,
+                                  const std::vector<AssignmentEntry>& siblings) const;
     std::shared_ptr<const Compiled> CompiledFor(std::string_view object) const;
     std::shared_ptr<const Compiled> Compile(const std::string& object,
                                             const std::vector<AssignmentEntry>& entries) const;

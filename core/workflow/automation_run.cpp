@@ -231,19 +231,27 @@ void AutomationService::Impl::Stage(SaveContext& save) {
         std::string setter;
         for (const auto& r : candidates) {
             const auto t0 = std::chrono::steady_clock::now();
-            std::vector<std::string> rule_chain = chain;
-            rule_chain.insert(rule_chain.end(), pass_chain.begin(), pass_chain.end());
-            rule_chain.push_back(r->rule.name);
+            // Most candidates' conditions do not hold: what a run records (its chain, its log entry) is
+            // made only for a rule that runs, or fails.
+            auto rule_chain = [&] {
+                std::vector<std::string> c = chain;
+                c.insert(c.end(), pass_chain.begin(), pass_chain.end());
+                c.push_back(r->rule.name);
+                return c;
+            };
             WorkflowLogEntry log_entry;
-            log_entry.rule_id = r->rule.id;
-            log_entry.rule_name = r->rule.name;
-            log_entry.object = save.object.api_name;
-            log_entry.record_id = save.record_id;
-            log_entry.trigger =
-                pass == 0 ? (r->rule.trigger.kind == TriggerKind::OnFieldChange ? "on_field_change" : trigger)
-                          : "on_field_change";
-            log_entry.actor = save.actor;
-            log_entry.at_ms = save.now_ms;
+            auto describe = [&] {
+                log_entry.rule_id = r->rule.id;
+                log_entry.rule_name = r->rule.name;
+                log_entry.object = save.object.api_name;
+                log_entry.record_id = save.record_id;
+                log_entry.trigger =
+                    pass == 0
+                        ? (r->rule.trigger.kind == TriggerKind::OnFieldChange ? "on_field_change" : trigger)
+                        : "on_field_change";
+                log_entry.actor = save.actor;
+                log_entry.at_ms = save.now_ms;
+            };
             auto fail = [&](Error cause) {
                 Error e = MessageError("workflow.action_failed", "workflow.action_failed",
                                        {{"rule", r->rule.name},
@@ -252,15 +260,16 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                                         {"message", cause.message}},
                                        cause.field);
                 if (cause.code == "workflow.recursion") e = cause;
+                describe();
                 log_entry.error = e.message;
                 log_entry.duration_us = MicrosSince(t0);
                 self.log().AppendAfterRollback(log_entry);
                 save.Fail(std::move(e));
             };
-            if (static_cast<int>(rule_chain.size()) > kMaxAutomationDepth) {
+            if (static_cast<int>(chain.size() + pass_chain.size() + 1) > kMaxAutomationDepth) {
                 return fail(MessageError(
                     "workflow.recursion", "workflow.recursion",
-                    {{"chain", JoinChain(rule_chain)}, {"depth", std::to_string(kMaxAutomationDepth)}}));
+                    {{"chain", JoinChain(rule_chain())}, {"depth", std::to_string(kMaxAutomationDepth)}}));
             }
             if (r->condition) {
                 formula::EvalContext context = formula::EvalContext::At(&view, save.now_ms);
@@ -269,6 +278,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                 if (!met.ok()) return fail(met.error());
                 if (!met->boolean()) continue;
             }
+            describe();
             log_entry.condition_met = true;
             for (size_t n = 0; n < r->rule.actions.size(); ++n) {
                 const AutomationAction& a = r->rule.actions[n];
@@ -280,6 +290,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                     const int index = save.FieldIndex(a.field);
                     const Value before_set = save.After(index);
                     json value = FormulaValueToJson(*v);
+                    std::string shown = value.dump();
                     const FieldDef& def = save.object.fields[static_cast<size_t>(index)];
                     if (def.type == FieldType::Lookup && value.is_string()) {
                         // A lookup id computed as text.
@@ -293,8 +304,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                         set_fields.insert(index);
                         setter = r->rule.name;
                     }
-                    log_entry.actions.push_back("set " + def.api_name + " = " +
-                                                FormulaValueToJson(*v).dump());
+                    log_entry.actions.push_back("set " + def.api_name + " = " + shown);
                 } else if (a.kind == ActionKind::AssignOwner) {
                     int64_t owner = 0;
                     if (a.through_rules) {
@@ -323,7 +333,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                 }
             }
             log_entry.duration_us = MicrosSince(t0);
-            entry.fired.emplace_back(r, rule_chain);
+            entry.fired.emplace_back(r, rule_chain());
             entry.log.push_back(std::move(log_entry));
         }
         if (set_fields.empty()) break;

@@ -241,6 +241,17 @@ TEST_SUITE("workflow.assignment") {
         REQUIRE(sim.ok());
         REQUIRE(sim->size() == 1);
         CHECK((*sim)[0].outcome.owner == "a4");
+        // A proposed set repeating the stored entries' names (an edit of them) is a set of its own; two
+        // proposed entries of one name are refused.
+        sim = as.Simulate("admin", "Lead", {}, "Name = \"L1\"",
+                          std::vector<AssignmentEntry>{Entry("Lead", "East", AssignKind::User, "a4")});
+        REQUIRE(sim.ok());
+        CHECK((*sim)[0].outcome.owner == "a4");
+        sim = as.Simulate("admin", "Lead", {}, "",
+                          std::vector<AssignmentEntry>{Entry("Lead", "Twice", AssignKind::User, "a4"),
+                                                       Entry("Lead", "twice", AssignKind::User, "a3")});
+        REQUIRE_FALSE(sim.ok());
+        CHECK(sim.error().code == "assignment.name_taken");
         CHECK(as.Simulate("a1", "Lead", ids, "", std::nullopt).error().code == "access.denied");
         // AssignOwner inside a change: the rotation moves and the owner is saved.
         {

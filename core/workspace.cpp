@@ -57,6 +57,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          AutomationMigrationSql()},
         {8, "processes, assignment rules, round-robin positions and queues", WorkflowProcessMigrationSql()},
         {9, "approval processes, requests, work items, history and delegates", ApprovalsMigrationSql()},
+        {10, "the recycle bin and the data settings", DataMigrationSql()},
     };
     return migrations;
 }
@@ -183,6 +184,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         draft.link_kind = "approval";
         return automation->notifications().Notify(*scope, draft);
     });
+    // Data management: the recycle bin keeps every deleted record (a delete hook).
+    ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(), authorizer);
     return ws;
 }
 

@@ -1,5 +1,7 @@
 #include "workspace.h"
 
+#include "data/recycle_bin.h"
+
 #include <sqlite3.h>
 
 #ifndef CRM_VERSION
@@ -185,7 +187,7 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         return automation->notifications().Notify(*scope, draft);
     });
     // Data management: the recycle bin keeps every deleted record (a delete hook).
-    ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(), authorizer);
+    ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(), authorizer, Migrations(), AppVersion());
     return ws;
 }
 

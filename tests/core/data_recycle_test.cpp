@@ -4,6 +4,7 @@
 
 #include "access_fixture.h"
 #include "api/command_api.h"
+#include "data/recycle_bin.h"
 #include "workspace.h"
 
 using namespace crm;

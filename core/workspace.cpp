@@ -1,5 +1,7 @@
 #include "workspace.h"
 
+#include "data/recycle_bin.h"
+
 #include <sqlite3.h>
 
 #ifndef CRM_VERSION
@@ -60,6 +62,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {10, "the scheduler's pending items in a partial index of their own, covering the due lookup",
          SchedulerPendingIndexMigrationSql()},
         {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
+        {12, "the recycle bin and the data settings", DataMigrationSql()},
     };
     return migrations;
 }
@@ -186,6 +189,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         draft.link_kind = "approval";
         return automation->notifications().Notify(*scope, draft);
     });
+    // Data management: the recycle bin keeps every deleted record (a delete hook).
+    ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(), authorizer, Migrations(), AppVersion());
     return ws;
 }
 

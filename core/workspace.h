@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "company/company_profile.h"
+#include "data/data.h"
 #include "records/records.h"
 #include "schema/schema.h"
 #include "storage/change_set.h"
@@ -78,6 +79,8 @@ public:
     AssignmentService& assignment() { return *assignment_; }
     /// Approval processes, requests, the record lock while pending, delegation, the approval inbox.
     ApprovalService& approvals() { return *approvals_; }
+    /// Data management: the recycle bin, backup and restore, export, import, mass changes.
+    DataService& data() { return *data_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -109,6 +112,7 @@ private:
     std::unique_ptr<ProcessService> processes_;
     std::unique_ptr<AssignmentService> assignment_;
     std::unique_ptr<ApprovalService> approvals_;
+    std::unique_ptr<DataService> data_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

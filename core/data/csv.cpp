@@ -1,0 +1,176 @@
+#include "data/csv.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "common/messages.h"
+
+namespace crm {
+
+namespace {
+
+const MessageDef kMessages[] = {
+    {"data.csv_unclosed_quote", "Line {line}: a quoted field opened here is never closed.",
+     "第 {line} 行：此处开始的带引号字段没有结束引号。"},
+};
+CRM_REGISTER_MESSAGES(kMessages);
+
+constexpr size_t kChunk = 64 * 1024;
+
+}  // namespace
+
+void AppendCsvField(std::string& out, std::string_view field, bool neutralise, char delimiter) {
+    const bool risky = neutralise && !field.empty() &&
+                       (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@' ||
+                        field[0] == '\t' || field[0] == '\r');
+    const bool quote =
+        risky || field.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos ||
+        (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+    if (!quote) {
+        out.append(field);
+        return;
+    }
+    out += '"';
+    if (risky) out += '\'';
+    for (char c : field) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+void AppendCsvRow(std::string& out, const std::vector<std::string>& fields, bool neutralise, char delimiter) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out += delimiter;
+        AppendCsvField(out, fields[i], neutralise, delimiter);
+    }
+    out += "\r\n";
+}
+
+CsvReader::CsvReader(Source read, char delimiter)
+    : read_(std::move(read)), delimiter_(delimiter), buffer_(kChunk) {}
+
+int CsvReader::Peek() {
+    if (pos_ == end_) {
+        if (eof_) return -1;
+        end_ = read_(buffer_.data(), buffer_.size());
+        pos_ = 0;
+        if (end_ == 0) {
+            eof_ = true;
+            return -1;
+        }
+    }
+    return static_cast<unsigned char>(buffer_[pos_]);
+}
+
+int CsvReader::Get() {
+    const int c = Peek();
+    if (c >= 0) ++pos_;
+    return c;
+}
+
+bool CsvReader::Next(CsvRow& row) {
+    if (!status_.ok()) return false;
+    if (!started_) {
+        started_ = true;
+        // A UTF-8 BOM: EF BB BF.
+        if (Peek() == 0xEF) {
+            ++pos_;
+            if (Peek() == 0xBB) {
+                ++pos_;
+                if (Peek() == 0xBF) {
+                    ++pos_;
+                    had_bom_ = true;
+                } else {
+                    pos_ -= 2;  // not a BOM after all: the buffer still holds the bytes (first chunk)
+                }
+            } else {
+                --pos_;
+            }
+        }
+    }
+    for (;;) {
+        row.fields.clear();
+        row.line = line_;
+        if (Peek() < 0) return false;
+        std::string field;
+        bool any = false;  // the row has content (a blank line has none)
+        for (;;) {
+            int c = Get();
+            if (c < 0) {
+                row.fields.push_back(std::move(field));
+                break;
+            }
+            if (c == '"' && field.empty()) {
+                any = true;
+                const int opened = line_;
+                for (;;) {
+                    c = Get();
+                    if (c < 0) {
+                        status_ = MessageError("data.csv_unclosed_quote", "data.csv_unclosed_quote",
+                                               {{"line", std::to_string(opened)}});
+                        status_ = Error{status_.error().code, status_.error().message, "", opened, 0};
+                        return false;
+                    }
+                    if (c == '"') {
+                        if (Peek() == '"') {
+                            Get();
+                            field += '"';
+                            continue;
+                        }
+                        break;
+                    }
+                    if (c == '\n') ++line_;
+                    field += static_cast<char>(c);
+                }
+                continue;
+            }
+            if (c == delimiter_) {
+                any = true;
+                row.fields.push_back(std::move(field));
+                field.clear();
+                continue;
+            }
+            if (c == '\r' || c == '\n') {
+                if (c == '\r' && Peek() == '\n') Get();
+                ++line_;
+                row.fields.push_back(std::move(field));
+                break;
+            }
+            any = true;
+            field += static_cast<char>(c);
+        }
+        if (any) return true;
+        // A blank line: read on.
+    }
+}
+
+CsvReader::Source CsvFromString(std::string_view text) {
+    auto pos = std::make_shared<size_t>(0);
+    return [text, pos](char* buffer, size_t size) {
+        const size_t n = std::min(size, text.size() - *pos);
+        std::memcpy(buffer, text.data() + *pos, n);
+        *pos += n;
+        return n;
+    };
+}
+
+char GuessCsvDelimiter(std::string_view sample) {
+    const char candidates[] = {',', ';', '\t', '|'};
+    int counts[4] = {0, 0, 0, 0};
+    bool quoted = false;
+    for (char c : sample) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (c == '\n') break;
+        for (int i = 0; i < 4; ++i)
+            if (c == candidates[i]) ++counts[i];
+    }
+    int best = 0;
+    for (int i = 1; i < 4; ++i)
+        if (counts[i] > counts[best]) best = i;
+    return candidates[best];
+}
+
+}  // namespace crm

@@ -57,6 +57,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          AutomationMigrationSql()},
         {8, "processes, assignment rules, round-robin positions and queues", WorkflowProcessMigrationSql()},
         {9, "approval processes, requests, work items, history and delegates", ApprovalsMigrationSql()},
+        {10, "report definitions and their items", ReportsMigrationSql()},
     };
     return migrations;
 }
@@ -183,6 +184,12 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         draft.link_kind = "approval";
         return automation->notifications().Notify(*scope, draft);
     });
+    // Reports: run as their viewer through the access policy; a field a report uses is not deleted under it.
+    ws->reports_ = std::make_unique<ReportService>(*ws->changes_, *ws->schema_, *ws->company_);
+    ws->reports_->SetAuthorizer(authorizer);
+    ws->reports_->SetAccessPolicy(&access->policy());
+    ReportService* reports = ws->reports_.get();
+    ws->schema_->AddFieldUserSource([reports](std::string_view o, std::string_view f) { return reports->ReportsUsing(o, f); });
     return ws;
 }
 

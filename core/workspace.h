@@ -21,6 +21,7 @@
 #include "workflow/assignment.h"
 #include "workflow/processes.h"
 #include "workflow/approvals.h"
+#include "report/report.h"
 
 namespace crm {
 
@@ -78,6 +79,8 @@ public:
     AssignmentService& assignment() { return *assignment_; }
     /// Approval processes, requests, the record lock while pending, delegation, the approval inbox.
     ApprovalService& approvals() { return *approvals_; }
+    /// Report definitions and the engine that runs them as their viewer.
+    ReportService& reports() { return *reports_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -109,6 +112,7 @@ private:
     std::unique_ptr<ProcessService> processes_;
     std::unique_ptr<AssignmentService> assignment_;
     std::unique_ptr<ApprovalService> approvals_;
+    std::unique_ptr<ReportService> reports_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

@@ -133,6 +133,7 @@ void RegisterAccessCommands(Registry& r);
 void RegisterAutomationCommands(Registry& r);
 void RegisterProcessCommands(Registry& r);
 void RegisterApprovalCommands(Registry& r);
+void RegisterReportCommands(Registry& r);
 
 /// Every command, in documentation order.
 const Registry& AllCommands();

@@ -23,7 +23,7 @@ const Registry& AllCommands() {
         for (void (*area)(Registry&) :
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
-              RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands}) {
+              RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands, RegisterReportCommands}) {
             area(r);
         }
         return r;

@@ -1,8 +1,8 @@
 #include "workspace.h"
 
-#include "data/recycle_bin.h"
-
 #include <sqlite3.h>
+
+#include "data/recycle_bin.h"
 
 #ifndef CRM_VERSION
 #define CRM_VERSION "0.0.0-dev"
@@ -63,6 +63,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          SchedulerPendingIndexMigrationSql()},
         {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
         {12, "the recycle bin and the data settings", DataMigrationSql()},
+        {13, "report definitions and their items", ReportsMigrationSql()},
     };
     return migrations;
 }
@@ -190,7 +191,15 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         return automation->notifications().Notify(*scope, draft);
     });
     // Data management: the recycle bin keeps every deleted record (a delete hook).
-    ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(), authorizer, Migrations(), AppVersion());
+    ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(),
+                                              authorizer, Migrations(), AppVersion());
+    // Reports: run as their viewer through the access policy; a field a report uses is not deleted under it.
+    ws->reports_ = std::make_unique<ReportService>(*ws->changes_, *ws->schema_, *ws->company_);
+    ws->reports_->SetAuthorizer(authorizer);
+    ws->reports_->SetAccessPolicy(&access->policy());
+    ReportService* reports = ws->reports_.get();
+    ws->schema_->AddFieldUserSource(
+        [reports](std::string_view o, std::string_view f) { return reports->ReportsUsing(o, f); });
     return ws;
 }
 

@@ -14,14 +14,15 @@
 #include "company/company_profile.h"
 #include "data/data.h"
 #include "records/records.h"
+#include "report/report.h"
 #include "schema/schema.h"
 #include "storage/change_set.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
-#include "workflow/automation.h"
-#include "workflow/assignment.h"
-#include "workflow/processes.h"
 #include "workflow/approvals.h"
+#include "workflow/assignment.h"
+#include "workflow/automation.h"
+#include "workflow/processes.h"
 
 namespace crm {
 
@@ -81,6 +82,8 @@ public:
     ApprovalService& approvals() { return *approvals_; }
     /// Data management: the recycle bin, backup and restore, export, import, mass changes.
     DataService& data() { return *data_; }
+    /// Report definitions and the engine that runs them as their viewer.
+    ReportService& reports() { return *reports_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -113,6 +116,7 @@ private:
     std::unique_ptr<AssignmentService> assignment_;
     std::unique_ptr<ApprovalService> approvals_;
     std::unique_ptr<DataService> data_;
+    std::unique_ptr<ReportService> reports_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

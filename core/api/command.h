@@ -134,6 +134,7 @@ void RegisterAutomationCommands(Registry& r);
 void RegisterProcessCommands(Registry& r);
 void RegisterApprovalCommands(Registry& r);
 void RegisterDataCommands(Registry& r);
+void RegisterReportCommands(Registry& r);
 
 /// Every command, in documentation order.
 const Registry& AllCommands();

@@ -23,7 +23,8 @@ const Registry& AllCommands() {
         for (void (*area)(Registry&) :
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
-              RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands, RegisterDataCommands}) {
+              RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
+              RegisterDataCommands, RegisterReportCommands}) {
             area(r);
         }
         return r;

@@ -693,6 +693,7 @@ bool WorkspaceIsEmpty(Workspace& ws) {
 }  // namespace
 
 Status SeedAutomationDemo(Workspace& ws);  // demo_automation.cpp
+Status SeedReportsDemo(Workspace& ws);     // demo_reports.cpp
 
 Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
     if (options.scale < 1 || options.scale > 100000) {
@@ -717,6 +718,7 @@ Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
         if (Status s = SeedAutomationDemo(workspace); !s.ok()) return s;
     }
     if (Status s = SeedApprovalsDemo(workspace); !s.ok()) return s;
+    if (Status s = SeedReportsDemo(workspace); !s.ok()) return s;
     return Status::Ok();
 }
 

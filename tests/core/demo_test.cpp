@@ -54,7 +54,7 @@ TEST_SUITE("demo") {
                 CHECK(e["actor"] == kSystemActor);
                 const std::string area = e["area"];
                 CHECK(std::set<std::string>{"company", "schema", "users", "roles", "teams", "profiles", "permsets",
-                                            "sharing", "workflow", "processes", "assignment", "approvals"}
+                                            "sharing", "workflow", "processes", "assignment", "approvals", "reports"}
                           .count(area) == 1);
             }
         }

@@ -1,0 +1,654 @@
+// Run: the grouped query, the group trees, the cells (merged up to subtotals and totals), sorting, top N,
+// percents and summary formulas; the JSON form of a result; CSV and JSON export.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "common/text.h"
+#include "formula/value.h"
+#include "report/report_internal.h"
+
+namespace crm {
+
+using formula::Decimal;
+using formula::Value;
+using formula::ValueType;
+using nlohmann::json;
+using namespace report_detail;
+
+const ReportCell& ReportResult::Cell(int row, int col) const {
+    static const ReportCell kEmpty;
+    auto it = cells.find({row, col});
+    return it == cells.end() ? kEmpty : it->second;
+}
+
+namespace {
+
+std::optional<Decimal> ToDecimal(double d, int scale) {
+    std::optional<Decimal> v = Decimal::FromDouble(d);
+    if (!v) return std::nullopt;
+    Decimal out;
+    if (scale >= 0 && v->Round(scale, &out)) return out.Normalized();
+    return v->Normalized();
+}
+
+bool IsMergeable(AggregateFn fn) { return fn != AggregateFn::CountDistinct && fn != AggregateFn::Median; }
+
+/// The running aggregates of one cell.
+struct Acc {
+    int64_t records = 0;
+    std::vector<double> a, b;  ///< per aggregate: count/sum/min/max in a, avg's count in b
+    std::vector<bool> has;
+};
+
+/// Interrupts SQLite when the run is cancelled; reports progress.
+struct Progress {
+    const ReportRunOptions* options;
+    int64_t ticks = 0;
+    static int Callback(void* p) {
+        auto* self = static_cast<Progress*>(p);
+        ++self->ticks;
+        if (self->options->progress) self->options->progress(self->ticks * 1000);
+        return self->options->cancel && self->options->cancel->load() ? 1 : 0;
+    }
+};
+
+json NumberJson(const Decimal& d) {
+    int64_t i = 0;
+    if (d.IsInteger() && d.ToInt64(&i)) return i;
+    return json::parse(d.ToString(), nullptr, false);
+}
+
+}  // namespace
+
+Result<ReportResult> ReportService::Run(const std::string& actor, const ReportDefinition& r,
+                                        const ReportRunOptions& options) {
+    Result<Plan> prepared = Prepare(actor, r, options);
+    if (!prepared.ok()) return prepared.error();
+    Plan& plan = *prepared;
+    RegisterReportFunctions(db_, &plan.buckets);
+    Progress progress{&options};
+    sqlite3_progress_handler(db_.handle(), 1000, &Progress::Callback, &progress);
+    struct Unhook {
+        sqlite3* db;
+        ~Unhook() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
+    } unhook{db_.handle()};
+    auto failed = [&](const Status& s) -> Error {
+        if (options.cancel && options.cancel->load())
+            return MakeError("report.cancelled", "The report run was cancelled.");
+        return s.error();
+    };
+
+    ReportResult res;
+    res.format = r.format;
+    const size_t nagg = plan.aggs.size();
+    for (const Plan::Agg& a : plan.aggs) {
+        res.value_keys.push_back(a.spec.key);
+        std::string type = "number";
+        if (a.date && (a.spec.fn == AggregateFn::Min || a.spec.fn == AggregateFn::Max))
+            type = a.field.def.type == FieldType::DateTime ? "datetime" : "date";
+        res.value_types.push_back(type);
+    }
+    for (const Plan::Agg& a : plan.aggs)
+        if (a.spec.percent) res.percent_keys.push_back(a.spec.key);
+    for (const ReportSummaryFormula& f : r.formulas) {
+        res.value_keys.push_back(f.key);
+        res.value_types.push_back("number");
+    }
+    for (const Plan::Group& g : plan.rows) res.group_fields.push_back(g.field.name);
+    for (const Plan::Group& g : plan.cols) res.column_group_fields.push_back(g.field.name);
+    const int R = static_cast<int>(plan.rows.size()), C = static_cast<int>(plan.cols.size());
+
+    // The nodes of both trees, found by (parent, key).
+    std::map<std::pair<int, std::string>, int> row_index, col_index;
+    auto node_for = [&](bool col, int parent, const json& key, const Plan::Group& g, bool create) -> int {
+        auto& index = col ? col_index : row_index;
+        auto& nodes = col ? res.col_nodes : res.row_nodes;
+        const std::string text = key.dump();
+        auto it = index.find({parent, text});
+        if (it != index.end()) return it->second;
+        if (!create) return -1;
+        ReportGroupNode n;
+        n.parent = parent;
+        n.depth = nodes[static_cast<size_t>(parent)].depth + 1;
+        n.key = key;
+        if (key.is_null()) {
+            n.label = "(blank)";
+        } else if (g.date) {
+            n.label = DateBucketLabel(g.spec.bucket, key.get<int64_t>());
+        } else if (const PicklistValue* v =
+                       key.is_string() ? g.field.def.FindValue(key.get<std::string>()) : nullptr) {
+            n.label = v->label;
+        } else if (g.field.def.type == FieldType::Checkbox) {
+            n.label = key.is_number() && key.get<int64_t>() != 0 ? "True" : "False";
+        } else {
+            n.label = key.is_string() ? key.get<std::string>() : key.dump();
+        }
+        const int id = static_cast<int>(nodes.size());
+        nodes.push_back(std::move(n));
+        nodes[static_cast<size_t>(parent)].children.push_back(id);
+        index[{parent, text}] = id;
+        return id;
+    };
+    auto read_key = [](const Statement& st, int col, const Field& f) -> json {
+        if (st.IsNull(col)) return nullptr;
+        const ValueType vt = FormulaTypeOf(f.def.type);
+        if (f.system_int || f.is_datetime_ms || f.def.type == FieldType::Lookup ||
+            f.def.type == FieldType::Checkbox || vt == ValueType::Date || vt == ValueType::DateTime)
+            return st.Int(col);
+        if (vt == ValueType::Number) {
+            std::optional<Decimal> d = ToDecimal(st.Real(col), f.def.scale);
+            return d ? NumberJson(*d) : json(st.Real(col));
+        }
+        return st.Text(col);
+    };
+
+    std::unordered_map<int64_t, Acc> accs;
+    auto acc_at = [&](int row, int col) -> Acc& {
+        Acc& a = accs[(int64_t{row} << 32) | static_cast<uint32_t>(col)];
+        if (a.a.empty()) {
+            a.a.assign(nagg, 0);
+            a.b.assign(nagg, 0);
+            a.has.assign(nagg, false);
+        }
+        return a;
+    };
+
+    // One grouped query at a level of grouping: dr row keys and dc column keys. The leaf level (R, C) makes
+    // the nodes and merges every mergeable aggregate up to the totals; the other levels set the aggregates
+    // that do not merge (and, after a cap, the grand total).
+    bool truncated = false;
+    auto run_level = [&](int dr, int dc, bool leaf, bool all) -> Status {
+        std::string select;
+        std::vector<const Plan::Group*> groups;
+        for (int i = 0; i < dr; ++i) groups.push_back(&plan.rows[static_cast<size_t>(i)]);
+        for (int i = 0; i < dc; ++i) groups.push_back(&plan.cols[static_cast<size_t>(i)]);
+        for (const Plan::Group* g : groups) select += g->key_sql + ", ";
+        select += "COUNT(*)";
+        std::vector<int> parts;  // the first column of each aggregate's parts (-1: not in this query)
+        int col = static_cast<int>(groups.size()) + 1;
+        for (const Plan::Agg& a : plan.aggs) {
+            const bool in = leaf || all || !IsMergeable(a.spec.fn);
+            parts.push_back(in ? col : -1);
+            if (!in) continue;
+            const std::string& x = a.value_sql;
+            switch (a.spec.fn) {
+                case AggregateFn::Count:
+                    select += ", COUNT(" + x + ")";
+                    break;
+                case AggregateFn::Sum:
+                    select += ", SUM(" + x + ")";
+                    break;
+                case AggregateFn::Avg:
+                    select += ", SUM(" + x + "), COUNT(" + x + ")";
+                    ++col;
+                    break;
+                case AggregateFn::Min:
+                    select += ", MIN(" + x + ")";
+                    break;
+                case AggregateFn::Max:
+                    select += ", MAX(" + x + ")";
+                    break;
+                case AggregateFn::CountDistinct:
+                    select += ", COUNT(DISTINCT " + x + ")";
+                    break;
+                case AggregateFn::Median:
+                    select += ", crm_report_median(" + x + ")";
+                    break;
+            }
+            ++col;
+        }
+        std::string sql = "SELECT " + select + plan.From() + plan.Where();
+        if (!groups.empty()) {
+            sql += " GROUP BY ";
+            for (size_t i = 0; i < groups.size(); ++i) sql += (i ? ", " : "") + std::to_string(i + 1);
+            if (leaf) sql += " LIMIT " + std::to_string(options.group_limit + 1);
+        }
+        if (leaf) res.sql = sql;
+        Result<Statement> prepared_st = db_.TryPrepare(sql);
+        if (!prepared_st.ok()) return prepared_st.error();
+        Statement& st = *prepared_st;
+        plan.BindAll(st, sql);
+        int64_t n = 0;
+        while (st.Step()) {
+            if (leaf && !groups.empty() && ++n > options.group_limit) {
+                truncated = true;
+                break;
+            }
+            int rnode = 0, cnode = 0;
+            bool found = true;
+            for (int i = 0; i < dr && found; ++i) {
+                rnode = node_for(false, rnode, read_key(st, i, plan.rows[static_cast<size_t>(i)].field),
+                                 plan.rows[static_cast<size_t>(i)], leaf);
+                found = rnode >= 0;
+            }
+            for (int i = 0; i < dc && found; ++i) {
+                cnode = node_for(true, cnode, read_key(st, dr + i, plan.cols[static_cast<size_t>(i)].field),
+                                 plan.cols[static_cast<size_t>(i)], leaf);
+                found = cnode >= 0;
+            }
+            if (!found) continue;  // a group cut off by the cap
+            const int base = static_cast<int>(groups.size());
+            const int64_t records = st.Int(base);
+            // The cells this row feeds: itself, and at the leaf level every ancestor pair.
+            std::vector<int> rchain{rnode}, cchain{cnode};
+            if (leaf) {
+                for (int x = rnode; x > 0;)
+                    rchain.push_back(x = res.row_nodes[static_cast<size_t>(x)].parent);
+                for (int x = cnode; x > 0;)
+                    cchain.push_back(x = res.col_nodes[static_cast<size_t>(x)].parent);
+            }
+            for (int rn : rchain) {
+                for (int cn : cchain) {
+                    const bool self = rn == rnode && cn == cnode;
+                    Acc& acc = acc_at(rn, cn);
+                    if (leaf || all) acc.records = leaf ? acc.records + records : records;
+                    for (size_t k = 0; k < nagg; ++k) {
+                        const int p = parts[k];
+                        if (p < 0) continue;
+                        const AggregateFn fn = plan.aggs[k].spec.fn;
+                        const bool merge = leaf && IsMergeable(fn);
+                        if (!merge && !self) continue;
+                        if (st.IsNull(p)) continue;
+                        const double v = st.Real(p);
+                        if (!merge || !acc.has[k]) {
+                            acc.a[k] = v;
+                            acc.b[k] = fn == AggregateFn::Avg ? st.Real(p + 1) : 0;
+                        } else if (fn == AggregateFn::Min) {
+                            acc.a[k] = std::min(acc.a[k], v);
+                        } else if (fn == AggregateFn::Max) {
+                            acc.a[k] = std::max(acc.a[k], v);
+                        } else {
+                            acc.a[k] += v;
+                            if (fn == AggregateFn::Avg) acc.b[k] += st.Real(p + 1);
+                        }
+                        acc.has[k] = true;
+                    }
+                }
+            }
+        }
+        if (!st.status().ok()) return st.status();
+        return Status::Ok();
+    };
+
+    if (Status s = run_level(R, C, true, false); !s.ok()) return failed(s);
+    const bool unmergeable = std::any_of(plan.aggs.begin(), plan.aggs.end(),
+                                         [](const Plan::Agg& a) { return !IsMergeable(a.spec.fn); });
+    for (int dr = 0; dr <= R; ++dr) {
+        for (int dc = 0; dc <= C; ++dc) {
+            if (dr == R && dc == C) continue;
+            const bool total = dr == 0 && dc == 0 && truncated;
+            if (!unmergeable && !total) continue;
+            if (Status s = run_level(dr, dc, false, total); !s.ok()) return failed(s);
+        }
+    }
+    if (truncated) {
+        res.truncated = true;
+        res.messages.push_back(
+            "The groupings have more than " + std::to_string(options.group_limit) +
+            " groups: only the first " + std::to_string(options.group_limit) +
+            " are shown (their subtotals may be partial); the grand total counts every record.");
+    }
+    // Top N in SQL is not cheaper than in memory here: groups are few once aggregated.
+    // Cells: decimals, percents, summary formulas.
+    bool div_zero = false;
+    for (auto& [key, acc] : accs) {
+        const int rn = static_cast<int>(key >> 32), cn = static_cast<int>(key & 0xffffffff);
+        ReportCell cell;
+        cell.records = acc.records;
+        for (size_t k = 0; k < nagg; ++k) {
+            const Plan::Agg& a = plan.aggs[k];
+            std::optional<Decimal> v;
+            const int scale = a.has_field ? a.field.def.scale : 0;
+            if (a.spec.fn == AggregateFn::Count || a.spec.fn == AggregateFn::CountDistinct) {
+                v = Decimal::FromInt(acc.has[k] ? static_cast<int64_t>(acc.a[k]) : 0);
+            } else if (acc.has[k]) {
+                switch (a.spec.fn) {
+                    case AggregateFn::Avg: {
+                        std::optional<Decimal> sum = ToDecimal(acc.a[k], -1);
+                        Decimal out, rounded;
+                        if (sum && acc.b[k] > 0 &&
+                            Decimal::Div(*sum, Decimal::FromInt(static_cast<int64_t>(acc.b[k])), &out) &&
+                            out.Round(std::min(scale + 4, 18), &rounded))
+                            v = rounded.Normalized();
+                        break;
+                    }
+                    case AggregateFn::Median:
+                        v = ToDecimal(acc.a[k], std::min(scale + 1, 18));
+                        break;
+                    default:
+                        v = ToDecimal(acc.a[k], a.date ? 0 : scale);
+                }
+            }
+            cell.values.push_back(v);
+        }
+        res.cells[{rn, cn}] = std::move(cell);
+    }
+    if (!res.cells.count({0, 0})) {
+        ReportCell empty;
+        for (size_t k = 0; k < nagg; ++k) {
+            const AggregateFn fn = plan.aggs[k].spec.fn;
+            empty.values.push_back(fn == AggregateFn::Count || fn == AggregateFn::CountDistinct
+                                       ? std::optional<Decimal>(Decimal::FromInt(0))
+                                       : std::nullopt);
+        }
+        res.cells[{0, 0}] = empty;
+    }
+    res.record_count = res.Cell(0, 0).records;
+    for (auto& [key, cell] : res.cells) {
+        const auto [rn, cn] = key;
+        const int parent = res.row_nodes[static_cast<size_t>(rn)].parent;
+        for (size_t k = 0; k < nagg; ++k) {
+            if (!plan.aggs[k].spec.percent) continue;
+            auto pct = [&](int of_row) -> std::optional<Decimal> {
+                const ReportCell& base = res.Cell(of_row, cn);
+                if (of_row < 0 || k >= base.values.size() || !base.values[k] || base.values[k]->IsZero() ||
+                    !cell.values[k])
+                    return std::nullopt;
+                Decimal q, hundred, out;
+                if (!Decimal::Div(*cell.values[k], *base.values[k], &q) ||
+                    !Decimal::Mul(q, Decimal::FromInt(100), &hundred) || !hundred.Round(2, &out))
+                    return std::nullopt;
+                return out.Normalized();
+            };
+            cell.pct_total.push_back(pct(0));
+            cell.pct_parent.push_back(parent < 0 ? pct(0) : pct(parent));
+        }
+        for (const ReportSummaryFormula& f : r.formulas) {
+            auto find = [&](std::string_view n) -> int {
+                for (size_t k = 0; k < nagg; ++k)
+                    if (ToLowerAscii(plan.aggs[k].spec.key) == ToLowerAscii(n)) return static_cast<int>(k);
+                return -1;
+            };
+            bool dz = false;
+            Result<std::optional<Decimal>> v = EvalSummaryFormula(
+                f.expression, [&](std::string_view n) { return cell.values[static_cast<size_t>(find(n))]; },
+                [&](std::string_view n) { return find(n) >= 0; }, &dz);
+            if (!v.ok()) return v.error();
+            div_zero = div_zero || dz;
+            std::optional<Decimal> out;
+            Decimal rounded;
+            if (*v && (*v)->Round(f.scale, &rounded)) out = rounded.Normalized();
+            cell.values.push_back(out);
+        }
+    }
+    if (div_zero)
+        res.messages.push_back("A summary formula divides by zero in some groups: those cells are blank.");
+
+    // Order the groups of each level, then keep the top N.
+    for (int side = 0; side < 2; ++side) {
+        auto& nodes = side ? res.col_nodes : res.row_nodes;
+        const auto& groups = side ? plan.cols : plan.rows;
+        for (size_t i = 0; i < nodes.size(); ++i) {
+            std::vector<int>& children = nodes[i].children;
+            if (children.empty()) continue;
+            const Plan::Group& g = groups[static_cast<size_t>(nodes[i].depth)];
+            int sort_value = -1;
+            for (size_t k = 0; k < res.value_keys.size(); ++k)
+                if (!g.spec.sort_by.empty() &&
+                    ToLowerAscii(res.value_keys[k]) == ToLowerAscii(g.spec.sort_by))
+                    sort_value = static_cast<int>(k);
+            auto rank = [&](int n) -> int {
+                const json& key = nodes[static_cast<size_t>(n)].key;
+                if (!key.is_string()) return -1;
+                for (size_t p = 0; p < g.field.def.picklist.size(); ++p)
+                    if (g.field.def.picklist[p].api_name == key.get<std::string>())
+                        return static_cast<int>(p);
+                return -1;
+            };
+            auto value_of = [&](int n) -> std::optional<Decimal> {
+                const ReportCell& c = side ? res.Cell(0, n) : res.Cell(n, 0);
+                return static_cast<size_t>(sort_value) < c.values.size()
+                           ? c.values[static_cast<size_t>(sort_value)]
+                           : std::nullopt;
+            };
+            std::stable_sort(children.begin(), children.end(), [&](int a, int b) {
+                bool less;
+                if (sort_value >= 0) {
+                    std::optional<Decimal> va = value_of(a), vb = value_of(b);
+                    if (!va || !vb) return va.has_value() && !vb.has_value();  // blanks last
+                    if (*va == *vb) return false;
+                    less = *va < *vb;
+                } else {
+                    const json& ka = nodes[static_cast<size_t>(a)].key;
+                    const json& kb = nodes[static_cast<size_t>(b)].key;
+                    if (ka.is_null() != kb.is_null()) return ka.is_null();  // blank first
+                    const int ra = rank(a), rb = rank(b);
+                    if (ra != rb && ra >= 0 && rb >= 0) {
+                        less = ra < rb;
+                    } else if (ka == kb) {
+                        return false;
+                    } else {
+                        less = ka < kb;
+                    }
+                }
+                return g.spec.descending ? !less : less;
+            });
+            if (g.spec.top_n > 0 && static_cast<int>(children.size()) > g.spec.top_n) {
+                res.messages.push_back("Showing the top " + std::to_string(g.spec.top_n) + " of " +
+                                       std::to_string(children.size()) + " groups of " + g.field.label + ".");
+                children.resize(static_cast<size_t>(g.spec.top_n));
+            }
+        }
+    }
+
+    // Detail rows: a tabular report, or a drill-down.
+    if (r.format == ReportFormat::Tabular || options.details) {
+        std::vector<Field> cols = plan.columns;
+        if (cols.empty()) {
+            Field id;
+            id.name = id.label = "Id";
+            id.sql = QuoteIdent(plan.table) + ".id";
+            id.system_int = true;
+            cols.push_back(id);
+        }
+        for (const Field& f : cols) res.columns.push_back(f.name);
+        std::string select = QuoteIdent(plan.table) + ".id";
+        for (const Field& f : cols) select += ", " + f.sql;
+        const std::string sql = "SELECT " + select + plan.From() + plan.Where() + " ORDER BY " + plan.order +
+                                " LIMIT " + std::to_string(options.row_limit + 1);
+        Result<Statement> st = db_.TryPrepare(sql);
+        if (!st.ok()) return st.error();
+        plan.BindAll(*st, sql);
+        while (st->Step()) {
+            if (static_cast<int>(res.rows.size()) >= options.row_limit) {
+                res.truncated = true;
+                res.messages.push_back("Showing the first " + std::to_string(options.row_limit) +
+                                       " rows of " + std::to_string(res.record_count) + ".");
+                break;
+            }
+            json row = {{"Id", st->Int(0)}};
+            for (size_t i = 0; i < cols.size(); ++i) {
+                const Field& f = cols[i];
+                const int c = static_cast<int>(i) + 1;
+                if (st->IsNull(c)) {
+                    row[f.name] = nullptr;
+                } else if (f.system_int) {
+                    row[f.name] = st->Int(c);
+                } else if (f.is_datetime_ms) {
+                    row[f.name] = FormatUtcIso8601(st->Int(c));
+                } else if (f.def.id == 0 && f.def.type == FieldType::Text) {
+                    row[f.name] = st->Text(c);
+                } else {
+                    row[f.name] = ValueToJson(f.def, ReadValue(*st, c, f.def));
+                }
+            }
+            res.rows.push_back(std::move(row));
+        }
+        if (!st->status().ok()) return failed(st->status());
+    }
+    return res;
+}
+
+// [SECTION] JSON and export
+
+namespace {
+
+json ValueJson(const std::optional<Decimal>& v, const std::string& type) {
+    if (!v) return nullptr;
+    if (type == "date") return formula::FormatDate(v->ToCount());
+    if (type == "datetime") {
+        int64_t ms = 0;
+        (void)v->ToInt64(&ms);
+        return FormatUtcIso8601(ms);
+    }
+    return NumberJson(*v);
+}
+
+json CellJson(const ReportResult& r, const ReportCell& c) {
+    json values = json::object(), pt = json::object(), pp = json::object();
+    for (size_t k = 0; k < r.value_keys.size() && k < c.values.size(); ++k)
+        values[r.value_keys[k]] = ValueJson(c.values[k], r.value_types[k]);
+    json out = {{"records", c.records}, {"values", values}};
+    if (!c.pct_total.empty()) {
+        for (size_t i = 0; i < c.pct_total.size(); ++i) {
+            pt[r.percent_keys[i]] = ValueJson(c.pct_total[i], "number");
+            pp[r.percent_keys[i]] = ValueJson(c.pct_parent[i], "number");
+        }
+        out["pct_total"] = pt;
+        out["pct_parent"] = pp;
+    }
+    return out;
+}
+
+json NodeJson(const ReportResult& r, int n, bool col) {
+    const ReportGroupNode& node = (col ? r.col_nodes : r.row_nodes)[static_cast<size_t>(n)];
+    json j = {{"id", n}, {"key", node.key}, {"label", node.label}};
+    const ReportCell& total = col ? r.Cell(0, n) : r.Cell(n, 0);
+    j.update(CellJson(r, total));
+    if (!col && r.format == ReportFormat::Matrix) {
+        json cells = json::array();
+        for (size_t c = 1; c < r.col_nodes.size(); ++c) {
+            auto it = r.cells.find({n, static_cast<int>(c)});
+            if (it == r.cells.end()) continue;
+            json cell = CellJson(r, it->second);
+            cell["column"] = c;
+            cells.push_back(std::move(cell));
+        }
+        j["cells"] = std::move(cells);
+    }
+    json children = json::array();
+    for (int c : node.children) children.push_back(NodeJson(r, c, col));
+    if (!children.empty()) j["children"] = std::move(children);
+    return j;
+}
+
+}  // namespace
+
+json ToJson(const ReportResult& r) {
+    json j = {{"format", ReportFormatName(r.format)},
+              {"columns", r.columns},
+              {"rows", r.rows},
+              {"values", json::array()},
+              {"row_groupings", r.group_fields},
+              {"column_groupings", r.column_group_fields},
+              {"groups", json::array()},
+              {"totals", CellJson(r, r.Cell(0, 0))},
+              {"record_count", r.record_count},
+              {"truncated", r.truncated},
+              {"messages", r.messages}};
+    for (size_t k = 0; k < r.value_keys.size(); ++k)
+        j["values"].push_back({{"key", r.value_keys[k]}, {"type", r.value_types[k]}});
+    for (int c : r.row_nodes.front().children) j["groups"].push_back(NodeJson(r, c, false));
+    if (r.format == ReportFormat::Matrix) {
+        j["column_groups"] = json::array();
+        for (int c : r.col_nodes.front().children) j["column_groups"].push_back(NodeJson(r, c, true));
+    }
+    return j;
+}
+
+namespace {
+
+std::string CellText(const json& v) {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_array()) {
+        std::string out;
+        for (const json& x : v) out += (out.empty() ? "" : ";") + CellText(x);
+        return out;
+    }
+    return v.dump();
+}
+
+void CsvLine(std::string& out, const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvField(cells[i]);
+    out += "\r\n";
+}
+
+}  // namespace
+
+Result<std::string> ReportService::Export(const std::string& actor, const ReportDefinition& report,
+                                          const std::string& format, bool with_bom,
+                                          const ReportRunOptions& in) {
+    if (Status s = Authorize(actor, SystemPermission::ExportData); !s.ok()) return s.error();
+    if (format != "csv" && format != "json")
+        return MakeError("invalid_argument", "Export as \"csv\" or \"json\".", "format");
+    ReportRunOptions options = in;
+    options.row_limit = std::max(options.row_limit, 100'000);
+    Result<ReportResult> run = Run(actor, report, options);
+    if (!run.ok()) return run.error();
+    const ReportResult& r = *run;
+    if (format == "json") return ToJson(r).dump(2);
+    std::string out = with_bom ? "\xEF\xBB\xBF" : "";
+    if (r.format == ReportFormat::Tabular) {
+        CsvLine(out, r.columns);
+        for (const json& row : r.rows) {
+            std::vector<std::string> cells;
+            for (const std::string& c : r.columns) cells.push_back(CellText(row.value(c, json())));
+            CsvLine(out, cells);
+        }
+        return out;
+    }
+    // Summary and matrix: one line per group (subtotals included), then the grand total.
+    std::vector<int> leaf_cols;
+    for (size_t c = 1; c < r.col_nodes.size(); ++c)
+        if (r.col_nodes[c].children.empty()) leaf_cols.push_back(static_cast<int>(c));
+    std::vector<std::string> header = r.group_fields;
+    auto col_label = [&](int c) {
+        std::string label;
+        for (int x = c; x > 0; x = r.col_nodes[static_cast<size_t>(x)].parent)
+            label = r.col_nodes[static_cast<size_t>(x)].label + (label.empty() ? "" : " / " + label);
+        return label;
+    };
+    for (int c : leaf_cols)
+        for (const std::string& k : r.value_keys) header.push_back(col_label(c) + " " + k);
+    for (const std::string& k : r.value_keys)
+        header.push_back(r.format == ReportFormat::Matrix ? "Total " + k : k);
+    header.push_back("Records");
+    CsvLine(out, header);
+    std::function<void(int)> walk = [&](int n) {
+        if (n > 0) {
+            std::vector<std::string> line(r.group_fields.size());
+            for (int x = n; x > 0; x = r.row_nodes[static_cast<size_t>(x)].parent)
+                line[static_cast<size_t>(r.row_nodes[static_cast<size_t>(x)].depth - 1)] =
+                    r.row_nodes[static_cast<size_t>(x)].label;
+            auto values = [&](const ReportCell& c) {
+                for (size_t k = 0; k < r.value_keys.size(); ++k)
+                    line.push_back(k < c.values.size() ? CellText(ValueJson(c.values[k], r.value_types[k]))
+                                                       : "");
+            };
+            for (int c : leaf_cols) values(r.Cell(n, c));
+            values(r.Cell(n, 0));
+            line.push_back(std::to_string(r.Cell(n, 0).records));
+            CsvLine(out, line);
+        }
+        for (int c : r.row_nodes[static_cast<size_t>(n)].children) walk(c);
+    };
+    walk(0);
+    std::vector<std::string> total(r.group_fields.size());
+    if (!total.empty()) total[0] = "Grand total";
+    for (int c : leaf_cols)
+        for (size_t k = 0; k < r.value_keys.size(); ++k)
+            total.push_back(CellText(ValueJson(
+                r.Cell(0, c).values.size() > k ? r.Cell(0, c).values[k] : std::nullopt, r.value_types[k])));
+    for (size_t k = 0; k < r.value_keys.size(); ++k)
+        total.push_back(CellText(ValueJson(r.Cell(0, 0).values[k], r.value_types[k])));
+    total.push_back(std::to_string(r.record_count));
+    CsvLine(out, total);
+    return out;
+}
+
+}  // namespace crm

@@ -231,7 +231,7 @@ TEST_SUITE("data.backup") {
         REQUIRE(check.ok());
         CHECK(check->needs_migration);
         Result<RestoreReport> r = w.backups().Restore("admin", file, "");
-        REQUIRE(r.ok());
+        REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
         CHECK(r->migrated_from == 9);
         CHECK(r->migrated_to == Workspace::Migrations().back().version);
         w.Reopen();

@@ -338,8 +338,10 @@ Result<ReportResult> ReportService::Run(const std::string& actor, const ReportDe
         res.cells[{0, 0}] = empty;
     }
     res.record_count = res.Cell(0, 0).records;
-    for (auto& [key, cell] : res.cells) {
-        const auto [rn, cn] = key;
+    for (auto& entry : res.cells) {
+        // Named variables, not structured bindings: C++17 lambdas cannot capture those (clang refuses).
+        ReportCell& cell = entry.second;
+        const int rn = entry.first.first, cn = entry.first.second;
         const int parent = res.row_nodes[static_cast<size_t>(rn)].parent;
         for (size_t k = 0; k < nagg; ++k) {
             if (!plan.aggs[k].spec.percent) continue;

@@ -213,15 +213,8 @@ void DrawStepList(ApprovalSetupState& st, float width) {
     }
     MarkItem("wfap.step.add");
     ImGui::SameLine();
-    if (SecondaryButton(Label("wfs.move_up").c_str(), has && st.step > 0)) {
-        if (setup::SwapItems(&d.steps, st.step, st.step - 1)) --st.step;
-    }
-    MarkItem("wfap.step.up");
-    ImGui::SameLine();
-    if (SecondaryButton(Label("wfs.move_down").c_str(), has && st.step + 1 < n)) {
-        if (setup::SwapItems(&d.steps, st.step, st.step + 1)) ++st.step;
-    }
-    MarkItem("wfap.step.down");
+    setup::MoveButtons("wfap.step", n, &st.step,
+                       [&](int i, int j) { return setup::SwapItems(&d.steps, i, j); });
     ImGui::SameLine();
     if (SecondaryButton(Label("wfap.step.remove").c_str(), has)) {
         d.steps.erase(d.steps.begin() + st.step);
@@ -375,39 +368,29 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     if (st.errors.count("")) ErrorLine("wfap.editor", st.errors.at(""));
     setup::ErrorAt(st.errors, "object", "wfap.editor.object");
     setup::ErrorAt(st.errors, "actions", "wfap.editor.actions");
-    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "wfap.editor.cancel"}};
-    if (!st.is_new) buttons.push_back({"wfs.delete", "wfap.editor.delete"});
-    buttons.push_back({"dialog.save", "wfap.editor.save"});
-    const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked = ButtonRow(buttons, save_index, st.is_new ? -1 : 1);
+    const setup::EditorAction action = setup::EditorButtons("wfap.editor", st.is_new, s);
     ApprovalService& service = workspace.approvals();
-    if (clicked == 0) {
+    if (action == setup::EditorAction::Cancel) {
         st.editing = false;
-    } else if (!st.is_new && clicked == 1) {
+    } else if (action == setup::EditorAction::Delete) {
         st.confirm.Open(st.original_name);
-    } else if (clicked == save_index) {
+    } else if (action == setup::EditorAction::Save) {
         st.errors.clear();
         d.object = st.object;
         Result<ApprovalProcess> saved =
             st.is_new ? service.CreateProcess(ActingUser(), d) : service.UpdateProcess(ActingUser(), d);
-        if (saved.ok()) {
-            const int keep = st.step;
+        const int keep = st.step;
+        if (setup::NoteSave(saved, &st.errors, &st.message)) {
             Edit(st, saved.value(), false);
             st.step = std::min(keep, static_cast<int>(st.draft.steps.size()) - 1);
-            st.message = Tr("wfs.saved", {{"name", saved->name}});
-        } else {
-            setup::PutError(&st.errors, saved.error());
-            const std::string& f = saved.error().field;
-            if (f.rfind("steps[", 0) == 0) st.step = std::atoi(f.c_str() + 6);
-            st.message.clear();
+        } else if (const int i = setup::ErrorIndex(saved.error().field, "steps"); i >= 0) {
+            st.step = i;
         }
     }
-    if (st.confirm.Draw(ctx, "wfap.confirm",
-                        [&] { return service.DeleteProcess(ActingUser(), st.object, st.original_name); })) {
-        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-        st.editing = false;
-    }
+    setup::ConfirmEditorDelete(
+        &st.confirm, ctx, "wfap.confirm",
+        [&] { return service.DeleteProcess(ActingUser(), st.object, st.original_name); }, st.original_name,
+        &st.message, &st.editing);
 
     // The dry run of a submission (of the saved process, when it is saved).
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
@@ -428,16 +411,14 @@ void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx) {
     ApprovalSetupState& st = State(workspace);
     const float s = ctx.scale;
     TextMuted(Tr("wfap.intro"));
-    ImGui::SetNextItemWidth(200.0f * s);
-    if (setup::ObjectCombo(workspace, "wfap.object", &st.object, false)) {
+    const setup::ToolbarAction toolbar =
+        setup::SetupToolbar(workspace, s, "wfap", &st.object, false, &st.filter);
+    if (toolbar.object_changed) {
         st.editing = false;
         st.message.clear();
         st.dry.Reset();
     }
-    ImGui::SameLine();
-    TableFilter("wfap.filter", Tr("wfs.filter_hint"), &st.filter, 200.0f * s);
-    ImGui::SameLine();
-    if (PrimaryButton(Label("wfap.new").c_str())) {
+    if (toolbar.create) {
         ApprovalProcess p;
         p.object = st.object;
         p.steps.push_back(ApprovalStep());
@@ -445,24 +426,10 @@ void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx) {
         Edit(st, p, true);
         st.message.clear();
     }
-    MarkItem("wfap.new");
-    if (!st.message.empty()) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        TextColored(CurrentPalette().success, st.message, false);
-        MarkItem("wfap.message");
-    }
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const float list_w = st.editing ? std::clamp(avail * 0.24f, 200.0f * s, 300.0f * s) : avail;
-    ImGui::BeginGroup();
-    DrawList(st, workspace, ctx, list_w);
-    ImGui::EndGroup();
-    if (st.editing) {
-        ImGui::SameLine(0.0f, 16.0f * s);
-        ImGui::BeginChild("wfap.editor", ImVec2(0.0f, 0.0f), false);
-        DrawEditor(st, workspace, ctx);
-        ImGui::EndChild();
-    }
+    setup::MessageLine(st.message, "wfap.message");
+    setup::ListAndEditor(
+        "wfap.editor", st.editing, s, 0.24f, 200.0f, 300.0f,
+        [&](float w) { DrawList(st, workspace, ctx, w); }, [&] { DrawEditor(st, workspace, ctx); });
     PublishForm("wfap.object", st.object);
     PublishForm("wfap.editing", st.editing);
 }

@@ -485,34 +485,23 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
     for (const char* key : {"object", "position", "entries"})
         setup::ErrorAt(st.errors, key, std::string("wfa.editor.") + key);
 
-    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "wfa.editor.cancel"}};
-    if (!st.is_new) buttons.push_back({"wfs.delete", "wfa.editor.delete"});
-    buttons.push_back({"dialog.save", "wfa.editor.save"});
-    const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked = ButtonRow(buttons, save_index, st.is_new ? -1 : 1);
+    const setup::EditorAction action = setup::EditorButtons("wfa.editor", st.is_new, s);
     AssignmentService& service = workspace.assignment();
-    if (clicked == 0) {
+    if (action == setup::EditorAction::Cancel) {
         st.editing = false;
-    } else if (!st.is_new && clicked == 1) {
+    } else if (action == setup::EditorAction::Delete) {
         st.confirm.Open(st.original_name);
-    } else if (clicked == save_index) {
+    } else if (action == setup::EditorAction::Save) {
         st.errors.clear();
         d.object = st.object;
         Result<AssignmentEntry> saved =
             st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
-        if (saved.ok()) {
-            Edit(st, saved.value(), false);
-            st.message = Tr("wfs.saved", {{"name", saved->name}});
-        } else {
-            setup::PutError(&st.errors, saved.error());
-            st.message.clear();
-        }
+        if (setup::NoteSave(saved, &st.errors, &st.message)) Edit(st, saved.value(), false);
     }
-    if (st.confirm.Draw(ctx, "wfa.confirm",
-                        [&] { return service.Delete(ActingUser(), st.object, st.original_name); })) {
-        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-        st.editing = false;
+    if (setup::ConfirmEditorDelete(
+            &st.confirm, ctx, "wfa.confirm",
+            [&] { return service.Delete(ActingUser(), st.object, st.original_name); }, st.original_name,
+            &st.message, &st.editing)) {
         st.selected = 0;
     }
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
@@ -531,49 +520,33 @@ void DrawAssignmentPage(Workspace& workspace, const PageContext& ctx) {
     AssignmentState& st = State(workspace);
     const float s = ctx.scale;
     TextMuted(Tr("wfa.intro"));
-    ImGui::SetNextItemWidth(200.0f * s);
-    if (setup::ObjectCombo(workspace, "wfa.object", &st.object, false)) {
+    const setup::ToolbarAction toolbar =
+        setup::SetupToolbar(workspace, s, "wfa", &st.object, false, &st.filter);
+    if (toolbar.object_changed) {
         st.editing = false;
         st.selected = 0;
         st.message.clear();
         st.list_error.clear();
     }
-    ImGui::SameLine();
-    TableFilter("wfa.filter", Tr("wfs.filter_hint"), &st.filter, 200.0f * s);
-    ImGui::SameLine();
-    if (PrimaryButton(Label("wfa.new").c_str())) {
+    if (toolbar.create) {
         AssignmentEntry e;
         e.object = st.object;
         Edit(st, e, true);
         st.message.clear();
     }
-    MarkItem("wfa.new");
     ImGui::SameLine();
     Result<std::vector<AssignmentEntry>> listed = workspace.assignment().List(ActingUser(), st.object);
     const std::vector<AssignmentEntry> all = listed.ok() ? listed.value() : std::vector<AssignmentEntry>();
     DrawMoveButtons(st, workspace, all);
-    if (!st.message.empty()) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        TextColored(CurrentPalette().success, st.message, false);
-        MarkItem("wfa.message");
-    }
+    setup::MessageLine(st.message, "wfa.message");
     if (!listed.ok()) {
         ErrorLine("wfa.list", ErrorText(listed.error()));
         return;
     }
     if (!st.list_error.empty()) ErrorLine("wfa.list", st.list_error);
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const float list_w = st.editing ? std::clamp(avail * 0.38f, 280.0f * s, 460.0f * s) : avail;
-    ImGui::BeginGroup();
-    DrawList(st, workspace, ctx, all, list_w);
-    ImGui::EndGroup();
-    if (st.editing) {
-        ImGui::SameLine(0.0f, 16.0f * s);
-        ImGui::BeginChild("wfa.editor", ImVec2(0.0f, 0.0f), false);
-        DrawEditor(st, workspace, ctx, all);
-        ImGui::EndChild();
-    }
+    setup::ListAndEditor(
+        "wfa.editor", st.editing, s, 0.38f, 280.0f, 460.0f,
+        [&](float w) { DrawList(st, workspace, ctx, all, w); }, [&] { DrawEditor(st, workspace, ctx, all); });
     PublishForm("wfa.object", st.object);
     PublishForm("wfa.editing", st.editing);
 }

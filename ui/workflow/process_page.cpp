@@ -190,15 +190,8 @@ void DrawStageList(ProcessesState& st, const FieldDef* field, float width) {
     }
     const int n = static_cast<int>(d.stages.size());
     const bool has = st.stage >= 0 && st.stage < n;
-    if (SecondaryButton(Label("wfs.move_up").c_str(), has && st.stage > 0)) {
-        if (setup::SwapItems(&d.stages, st.stage, st.stage - 1)) --st.stage;
-    }
-    MarkItem("wfp.stage.up");
-    ImGui::SameLine();
-    if (SecondaryButton(Label("wfs.move_down").c_str(), has && st.stage + 1 < n)) {
-        if (setup::SwapItems(&d.stages, st.stage, st.stage + 1)) ++st.stage;
-    }
-    MarkItem("wfp.stage.down");
+    setup::MoveButtons("wfp.stage", n, &st.stage,
+                       [&](int i, int j) { return setup::SwapItems(&d.stages, i, j); });
     ImGui::SameLine();
     if (SecondaryButton(Label("wfp.stage.remove").c_str(), has)) {
         const std::string gone = d.stages[static_cast<size_t>(st.stage)].value;
@@ -419,37 +412,26 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
     if (clicked >= 0) st.stage = clicked;
 
     if (st.errors.count("")) ErrorLine("wfp.editor", st.errors.at(""));
-    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "wfp.editor.cancel"}};
-    if (!st.is_new) buttons.push_back({"wfs.delete", "wfp.editor.delete"});
-    buttons.push_back({"dialog.save", "wfp.editor.save"});
-    const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked_button = ButtonRow(buttons, save_index, st.is_new ? -1 : 1);
+    const setup::EditorAction action = setup::EditorButtons("wfp.editor", st.is_new, s);
     ProcessService& service = workspace.processes();
-    if (clicked_button == 0) {
+    if (action == setup::EditorAction::Cancel) {
         st.editing = false;
-    } else if (!st.is_new && clicked_button == 1) {
+    } else if (action == setup::EditorAction::Delete) {
         st.confirm.Open(st.original_name);
-    } else if (clicked_button == save_index) {
+    } else if (action == setup::EditorAction::Save) {
         st.errors.clear();
         Result<Process> saved = st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
-        if (saved.ok()) {
-            const int keep = st.stage;
+        const int keep = st.stage;
+        if (setup::NoteSave(saved, &st.errors, &st.message)) {
             Edit(st, saved.value(), false);
             st.stage = std::min(keep, static_cast<int>(st.draft.stages.size()) - 1);
-            st.message = Tr("wfs.saved", {{"name", saved->name}});
-        } else {
-            PutError(&st.errors, saved.error());
-            // Show the stage the error names.
-            const std::string& f = saved.error().field;
-            if (f.rfind("stages[", 0) == 0) st.stage = std::atoi(f.c_str() + 7);
-            st.message.clear();
+        } else if (const int i = setup::ErrorIndex(saved.error().field, "stages"); i >= 0) {
+            st.stage = i;  // show the stage the error names
         }
     }
-    if (st.confirm.Draw(ctx, "wfp.confirm", [&] { return service.Delete(ActingUser(), st.original_name); })) {
-        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-        st.editing = false;
-    }
+    setup::ConfirmEditorDelete(
+        &st.confirm, ctx, "wfp.confirm", [&] { return service.Delete(ActingUser(), st.original_name); },
+        st.original_name, &st.message, &st.editing);
     PublishForm("wfp.editor.name", d.name);
     PublishForm("wfp.editor.object", d.object);
     PublishForm("wfp.editor.field", d.field);
@@ -463,35 +445,16 @@ void DrawProcessesPage(Workspace& workspace, const PageContext& ctx) {
     ProcessesState& st = State(workspace);
     const float s = ctx.scale;
     TextMuted(Tr("wfp.intro"));
-    ImGui::SetNextItemWidth(200.0f * s);
-    setup::ObjectCombo(workspace, "wfp.object", &st.object, true);
-    ImGui::SameLine();
-    TableFilter("wfp.filter", Tr("wfs.filter_hint"), &st.filter, 200.0f * s);
-    ImGui::SameLine();
-    if (PrimaryButton(Label("wfp.new").c_str())) {
+    if (setup::SetupToolbar(workspace, s, "wfp", &st.object, true, &st.filter).create) {
         Process p;
         p.object = st.object.empty() ? "Opportunity" : st.object;
         Edit(st, p, true);
         st.message.clear();
     }
-    MarkItem("wfp.new");
-    if (!st.message.empty()) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        TextColored(CurrentPalette().success, st.message, false);
-        MarkItem("wfp.message");
-    }
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const float list_w = st.editing ? std::clamp(avail * 0.26f, 220.0f * s, 320.0f * s) : avail;
-    ImGui::BeginGroup();
-    DrawList(st, workspace, ctx, list_w);
-    ImGui::EndGroup();
-    if (st.editing) {
-        ImGui::SameLine(0.0f, 16.0f * s);
-        ImGui::BeginChild("wfp.editor", ImVec2(0.0f, 0.0f), false);
-        DrawEditor(st, workspace, ctx);
-        ImGui::EndChild();
-    }
+    setup::MessageLine(st.message, "wfp.message");
+    setup::ListAndEditor(
+        "wfp.editor", st.editing, s, 0.26f, 220.0f, 320.0f, [&](float w) { DrawList(st, workspace, ctx, w); },
+        [&] { DrawEditor(st, workspace, ctx); });
     PublishForm("wfp.editing", st.editing);
 }
 

@@ -1,6 +1,7 @@
 #include "ui/workflow/process_shared.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "imgui.h"
 #include "ui/kit/error_text.h"
@@ -162,6 +163,96 @@ bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::func
     }
     EndDialog();
     return deleted;
+}
+
+ToolbarAction SetupToolbar(Workspace& workspace, float scale, const std::string& prefix, std::string* object,
+                           bool allow_all, std::string* filter) {
+    ToolbarAction action;
+    ImGui::SetNextItemWidth(200.0f * scale);
+    action.object_changed = ObjectCombo(workspace, prefix + ".object", object, allow_all);
+    ImGui::SameLine();
+    TableFilter(prefix + ".filter", Tr("wfs.filter_hint"), filter, 200.0f * scale);
+    ImGui::SameLine();
+    const std::string create = prefix + ".new";
+    action.create = PrimaryButton(Label(create.c_str()).c_str());
+    MarkItem(create);
+    return action;
+}
+
+void MessageLine(const std::string& message, const std::string& hook) {
+    if (message.empty()) return;
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    TextColored(CurrentPalette().success, message, false);
+    MarkItem(hook);
+}
+
+void ListAndEditor(const char* editor_id, bool editing, float scale, float share, float min_width,
+                   float max_width, const std::function<void(float)>& list,
+                   const std::function<void()>& editor) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float list_w = editing ? std::clamp(avail * share, min_width * scale, max_width * scale) : avail;
+    ImGui::BeginGroup();
+    list(list_w);
+    ImGui::EndGroup();
+    if (editing) {
+        ImGui::SameLine(0.0f, 16.0f * scale);
+        ImGui::BeginChild(editor_id, ImVec2(0.0f, 0.0f), false);
+        editor();
+        ImGui::EndChild();
+    }
+}
+
+EditorAction EditorButtons(const std::string& prefix, bool is_new, float scale) {
+    ImGui::Dummy(ImVec2(0.0f, 8.0f * scale));
+    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", prefix + ".cancel"}};
+    if (!is_new) buttons.push_back({"wfs.delete", prefix + ".delete"});
+    buttons.push_back({"dialog.save", prefix + ".save"});
+    const int save_index = static_cast<int>(buttons.size()) - 1;
+    const int clicked = ButtonRow(buttons, save_index, is_new ? -1 : 1);
+    if (clicked == 0) return EditorAction::Cancel;
+    if (!is_new && clicked == 1) return EditorAction::Delete;
+    if (clicked == save_index) return EditorAction::Save;
+    return EditorAction::None;
+}
+
+void NoteSaved(const std::string& name, std::string* message) {
+    *message = Tr("wfs.saved", {{"name", name}});
+}
+
+void NoteSaveError(const Error& error, FormErrors* errors, std::string* message) {
+    PutError(errors, error);
+    message->clear();
+}
+
+int ErrorIndex(const std::string& field, const std::string& list) {
+    const std::string start = list + "[";
+    if (field.rfind(start, 0) != 0) return -1;
+    return std::atoi(field.c_str() + start.size());
+}
+
+bool ConfirmEditorDelete(ConfirmDelete* confirm, const PageContext& ctx, const char* id,
+                         const std::function<Status()>& remove, const std::string& name, std::string* message,
+                         bool* editing) {
+    if (!confirm->Draw(ctx, id, remove)) return false;
+    *message = Tr("wfs.deleted", {{"name", name}});
+    *editing = false;
+    return true;
+}
+
+void MoveButtons(const std::string& hook, int count, int* selected,
+                 const std::function<bool(int, int)>& swap) {
+    const int i = *selected;
+    const bool has = i >= 0 && i < count;
+    if (SecondaryButton(Label("wfs.move_up").c_str(), has && i > 0)) {
+        if (swap(i, i - 1)) --*selected;
+    }
+    MarkItem(hook + ".up");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("wfs.move_down").c_str(), has && i + 1 < count)) {
+        if (swap(i, i + 1)) ++*selected;
+    }
+    MarkItem(hook + ".down");
 }
 
 void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,

@@ -57,6 +57,60 @@ private:
     std::string error_;
 };
 
+/// The page's toolbar after its intro line: the object combo ("<prefix>.object"; `allow_all` adds "All
+/// objects"), the filter ("<prefix>.filter") and the New button ("<prefix>.new", its label the catalog
+/// id of the same name).
+struct ToolbarAction {
+    bool object_changed = false;
+    bool create = false;
+};
+ToolbarAction SetupToolbar(Workspace& workspace, float scale, const std::string& prefix, std::string* object,
+                           bool allow_all, std::string* filter);
+
+/// The page's last message ("Saved …", "Deleted …") on the toolbar's line, in the success colour
+/// (published as "<hook>"); nothing when it is empty.
+void MessageLine(const std::string& message, const std::string& hook);
+
+/// The list on the left and, while editing, the editor on the right in the child window `editor_id`.
+/// The list takes `share` of the width, clamped to [min_width, max_width] (unscaled), or all of it
+/// when nothing is edited.
+void ListAndEditor(const char* editor_id, bool editing, float scale, float share, float min_width,
+                   float max_width, const std::function<void(float)>& list,
+                   const std::function<void()>& editor);
+
+/// What the user chose in an editor's button row.
+enum class EditorAction { None, Cancel, Delete, Save };
+/// An editor's button row after a gap: Cancel ("<prefix>.cancel"), Delete ("<prefix>.delete", only
+/// when the definition is saved) and Save ("<prefix>.save").
+EditorAction EditorButtons(const std::string& prefix, bool is_new, float scale);
+
+/// After a save: the page's message names what was saved; on failure the core's error goes to its
+/// field and the message is cleared. Answers whether it was saved.
+void NoteSaved(const std::string& name, std::string* message);
+void NoteSaveError(const Error& error, FormErrors* errors, std::string* message);
+template <typename T>
+bool NoteSave(const Result<T>& saved, FormErrors* errors, std::string* message) {
+    if (saved.ok()) {
+        NoteSaved(saved.value().name, message);
+        return true;
+    }
+    NoteSaveError(saved.error(), errors, message);
+    return false;
+}
+/// The index an error path names in `list` ("stages[2].value" in "stages" is 2), or -1.
+int ErrorIndex(const std::string& field, const std::string& list);
+
+/// The delete confirmation of an editor: when the delete succeeds the page's message says so and the
+/// editor closes (answers true).
+bool ConfirmEditorDelete(ConfirmDelete* confirm, const PageContext& ctx, const char* id,
+                         const std::function<Status()>& remove, const std::string& name, std::string* message,
+                         bool* editing);
+
+/// Move up / Move down ("<hook>.up", "<hook>.down") for the selected row of `count`; `swap(i, j)`
+/// swaps two rows and answers whether it did, and `*selected` follows the moved row.
+void MoveButtons(const std::string& hook, int count, int* selected,
+                 const std::function<bool(int, int)>& swap);
+
 /// How a condition is compiled, as the core compiles it when the definition is saved.
 enum class ConditionKind {
     Workflow,         ///< processes, assignment: ISNEW, ISCHANGED, PRIORVALUE allowed

@@ -101,15 +101,9 @@ void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& c
     for (const ApprovalProcess& p : all) {
         if (MatchesFilter(needle, {p.name, p.description, p.entry_condition})) rows.push_back(&p);
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
-                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
     const bool compact = st.editing;
     nlohmann::json published = nlohmann::json::array();
-    if (ImGui::BeginTable("wfap.table", compact ? 2 : 5, flags,
-                          ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
+    if (setup::BeginListTable("wfap.table", compact ? 2 : 5, width, s)) {
         ImGui::TableSetupColumn(Tr("wfap.col.order"), ImGuiTableColumnFlags_WidthFixed, 56.0f * s);
         ImGui::TableSetupColumn(Tr("wfap.col.name"), 0, 1.6f);
         if (!compact) {
@@ -158,47 +152,26 @@ void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& c
                     p->entry_condition.empty() ? std::string(Tr("wfa.every_record")) : p->entry_condition,
                     false);
                 ImGui::TableSetColumnIndex(4);
-                if (p->active) {
-                    TextColored(CurrentPalette().success, Tr("wfs.active"), false);
-                } else {
-                    TextMuted(Tr("wfs.inactive"), false);
-                }
+                setup::ActiveCell(p->active);
             }
         }
-        if (rows.empty()) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(1);
-            TextMuted(Tr(all.empty() ? "wfap.none" : "wfs.no_match"), false);
-        }
+        if (rows.empty()) setup::EmptyListRow(1, all.empty(), "wfap.none");
         ImGui::EndTable();
     }
     PublishForm("wfap.rows", std::move(published));
 }
 
 void DrawStepList(ApprovalSetupState& st, float width) {
-    const float s = CurrentScale();
     ApprovalProcess& d = st.draft;
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("wfap.steps", 3, flags, ImVec2(width, 0.0f))) {
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28.0f * s);
-        ImGui::TableSetupColumn(Tr("wfap.step.col.name"), 0, 1.2f);
-        ImGui::TableSetupColumn(Tr("wfap.step.col.approver"), 0, 1.4f);
-        ImGui::TableHeadersRow();
+    if (setup::BeginPartsTable("wfap.steps", width, "wfap.step.col.name", 1.2f, "wfap.step.col.approver",
+                               1.4f)) {
         for (int i = 0; i < static_cast<int>(d.steps.size()); ++i) {
             const ApprovalStep& step = d.steps[static_cast<size_t>(i)];
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::Text("%d", i + 1);
-            ImGui::TableSetColumnIndex(1);
-            std::string label = step.name.empty() ? Tr("wfap.step.unnamed") : step.name;
-            if (HasErrorUnder(st.errors, StepPath(i))) label = "! " + label;
-            if (ImGui::Selectable((label + "##step" + std::to_string(i)).c_str(), st.step == i,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            const std::string label = step.name.empty() ? Tr("wfap.step.unnamed") : step.name;
+            if (setup::PartRow(i, label, HasErrorUnder(st.errors, StepPath(i)), st.step == i, "step",
+                               "wfap.step." + std::to_string(i))) {
                 st.step = i;
             }
-            MarkRow("wfap.step." + std::to_string(i));
-            ImGui::TableSetColumnIndex(2);
             TextMuted(ApproverText(step), false);
         }
         ImGui::EndTable();

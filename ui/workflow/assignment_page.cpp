@@ -140,16 +140,10 @@ void DrawList(AssignmentState& st, Workspace& workspace, const PageContext& ctx,
     std::vector<std::string> order;
     for (const AssignmentEntry& e : all) order.push_back(e.name);
 
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
-                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
     const bool compact = st.editing;
     nlohmann::json published = nlohmann::json::array();
     int drop_from = -1, drop_to = -1;
-    if (ImGui::BeginTable("wfa.table", compact ? 3 : 6, flags,
-                          ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
+    if (setup::BeginListTable("wfa.table", compact ? 3 : 6, width, s)) {
         ImGui::TableSetupColumn(Tr("wfa.col.order"), ImGuiTableColumnFlags_WidthFixed, 56.0f * s);
         ImGui::TableSetupColumn(Tr("wfa.col.name"), 0, 1.6f);
         ImGui::TableSetupColumn(Tr("wfa.col.target"), 0, 1.6f);
@@ -236,18 +230,10 @@ void DrawList(AssignmentState& st, Workspace& workspace, const PageContext& ctx,
                 if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", rr.c_str());
                 MarkItem("wfa.rr." + e->name);
                 ImGui::TableSetColumnIndex(5);
-                if (e->active) {
-                    TextColored(CurrentPalette().success, Tr("wfs.active"), false);
-                } else {
-                    TextMuted(Tr("wfs.inactive"), false);
-                }
+                setup::ActiveCell(e->active);
             }
         }
-        if (rows.empty()) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(1);
-            TextMuted(Tr(all.empty() ? "wfa.none" : "wfs.no_match"), false);
-        }
+        if (rows.empty()) setup::EmptyListRow(1, all.empty(), "wfa.none");
         ImGui::EndTable();
     }
     if (drop_from >= 0 && setup::MoveItem(&order, drop_from, drop_to)) Reorder(st, workspace, order);

@@ -85,15 +85,9 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
     for (const Process& p : listed.value()) {
         if (MatchesFilter(needle, {p.name, p.object, p.field, p.description})) rows.push_back(&p);
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
-                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
     const bool compact = st.editing;
     nlohmann::json published = nlohmann::json::array();
-    if (ImGui::BeginTable("wfp.table", compact ? 2 : 5, flags,
-                          ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
+    if (setup::BeginListTable("wfp.table", compact ? 2 : 5, width, s)) {
         ImGui::TableSetupColumn(Tr("wfp.col.name"), 0, 2.0f);
         ImGui::TableSetupColumn(Tr("wfp.col.object"), 0, 1.2f);
         if (!compact) {
@@ -142,18 +136,10 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
                 ImGui::TableSetColumnIndex(3);
                 ImGui::Text("%d", static_cast<int>(p->stages.size()));
                 ImGui::TableSetColumnIndex(4);
-                if (p->active) {
-                    TextColored(CurrentPalette().success, Tr("wfs.active"), false);
-                } else {
-                    TextMuted(Tr("wfs.inactive"), false);
-                }
+                setup::ActiveCell(p->active);
             }
         }
-        if (rows.empty()) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            TextMuted(Tr(listed->empty() ? "wfp.none" : "wfs.no_match"), false);
-        }
+        if (rows.empty()) setup::EmptyListRow(0, listed->empty(), "wfp.none");
         ImGui::EndTable();
     }
     PublishForm("wfp.rows", std::move(published));
@@ -163,27 +149,14 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
 void DrawStageList(ProcessesState& st, const FieldDef* field, float width) {
     const float s = CurrentScale();
     Process& d = st.draft;
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("wfp.stages", 3, flags, ImVec2(width, 0.0f))) {
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28.0f * s);
-        ImGui::TableSetupColumn(Tr("wfp.stage.col.stage"), 0, 2.0f);
-        ImGui::TableSetupColumn(Tr("wfp.stage.col.probability"), 0, 1.0f);
-        ImGui::TableHeadersRow();
+    if (setup::BeginPartsTable("wfp.stages", width, "wfp.stage.col.stage", 2.0f, "wfp.stage.col.probability",
+                               1.0f)) {
         for (int i = 0; i < static_cast<int>(d.stages.size()); ++i) {
             const ProcessStage& stage = d.stages[static_cast<size_t>(i)];
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::Text("%d", i + 1);
-            ImGui::TableSetColumnIndex(1);
-            std::string label = StageLabel(field, stage.value);
-            if (HasErrorUnder(st.errors, StagePath(i))) label = "! " + label;
-            if (ImGui::Selectable((label + "##stage" + std::to_string(i)).c_str(), st.stage == i,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            if (setup::PartRow(i, StageLabel(field, stage.value), HasErrorUnder(st.errors, StagePath(i)),
+                               st.stage == i, "stage", "wfp.stage." + stage.value)) {
                 st.stage = i;
             }
-            MarkRow("wfp.stage." + stage.value);
-            ImGui::TableSetColumnIndex(2);
             TextMuted(stage.probability ? std::to_string(*stage.probability) + "%" : "—", false);
         }
         ImGui::EndTable();

@@ -255,6 +255,59 @@ void MoveButtons(const std::string& hook, int count, int* selected,
     MarkItem(hook + ".down");
 }
 
+bool BeginListTable(const char* id, int columns, float width, float scale) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable(id, columns, flags,
+                           ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * scale))) {
+        return false;
+    }
+    ImGui::TableSetupScrollFreeze(0, 1);
+    return true;
+}
+
+void ActiveCell(bool active) {
+    if (active) {
+        TextColored(CurrentPalette().success, Tr("wfs.active"), false);
+    } else {
+        TextMuted(Tr("wfs.inactive"), false);
+    }
+}
+
+void EmptyListRow(int column, bool nothing, const char* none_id) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(column);
+    TextMuted(Tr(nothing ? none_id : "wfs.no_match"), false);
+}
+
+bool BeginPartsTable(const char* id, float width, const char* name_id, float name_weight,
+                     const char* detail_id, float detail_weight) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable(id, 3, flags, ImVec2(width, 0.0f))) return false;
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28.0f * CurrentScale());
+    ImGui::TableSetupColumn(Tr(name_id), 0, name_weight);
+    ImGui::TableSetupColumn(Tr(detail_id), 0, detail_weight);
+    ImGui::TableHeadersRow();
+    return true;
+}
+
+bool PartRow(int i, const std::string& label, bool has_error, bool selected, const char* tag,
+             const std::string& hook) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::Text("%d", i + 1);
+    ImGui::TableSetColumnIndex(1);
+    const std::string shown = has_error ? "! " + label : label;
+    const bool clicked = ImGui::Selectable((shown + "##" + tag + std::to_string(i)).c_str(), selected,
+                                           ImGuiSelectableFlags_SpanAllColumns);
+    MarkRow(hook);
+    ImGui::TableSetColumnIndex(2);
+    return clicked;
+}
+
 void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,
                   const std::string& object, const std::string& hook, std::string* text, float height,
                   ConditionKind kind) {

@@ -111,6 +111,23 @@ bool ConfirmEditorDelete(ConfirmDelete* confirm, const PageContext& ctx, const c
 void MoveButtons(const std::string& hook, int count, int* selected,
                  const std::function<bool(int, int)>& swap);
 
+/// Begins a page's list of definitions (`id`, sortable, scrolling, its header row frozen) of `columns`
+/// columns in `width`, down to the page's foot. EndTable() it when it answers true.
+bool BeginListTable(const char* id, int columns, float width, float scale);
+/// The Active / Inactive cell of a list row.
+void ActiveCell(bool active);
+/// The row of an empty list in `column`: `none_id` when there is nothing at all, else "no match".
+void EmptyListRow(int column, bool nothing, const char* none_id);
+
+/// Begins the table of an editor's ordered parts (steps, stages) in `width`: "#", then the columns
+/// `name_id` and `detail_id` (catalog ids) with their weights. EndTable() it when it answers true.
+bool BeginPartsTable(const char* id, float width, const char* name_id, float name_weight,
+                     const char* detail_id, float detail_weight);
+/// Part `i`'s row: its number, its label as a selectable ("<label>##<tag><i>", "! " before it when
+/// `has_error`, published as the row `hook`); leaves the detail column current. True when clicked.
+bool PartRow(int i, const std::string& label, bool has_error, bool selected, const char* tag,
+             const std::string& hook);
+
 /// How a condition is compiled, as the core compiles it when the definition is saved.
 enum class ConditionKind {
     Workflow,         ///< processes, assignment: ISNEW, ISCHANGED, PRIORVALUE allowed

@@ -113,25 +113,12 @@ void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& c
         }
         TakeSortSpecs(&st.sort_column, &st.sort_desc);
         TableHeadersRowMarked("wfap", {"order", "name", "steps", "entry", "active"});
-        switch (st.sort_column) {
-            case 0:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->order; });
-                break;
-            case 1:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return LowerAscii(p->name); });
-                break;
-            case 2:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->steps.size(); });
-                break;
-            case 3:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->entry_condition; });
-                break;
-            case 4:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->active; });
-                break;
-            default:
-                break;
-        }
+        setup::SortByColumn(
+            &rows, st.sort_column, st.sort_desc, [](const ApprovalProcess* p) { return p->order; },
+            [](const ApprovalProcess* p) { return LowerAscii(p->name); },
+            [](const ApprovalProcess* p) { return p->steps.size(); },
+            [](const ApprovalProcess* p) { return p->entry_condition; },
+            [](const ApprovalProcess* p) { return p->active; });
         for (const ApprovalProcess* p : rows) {
             published.push_back({{"name", p->name}, {"steps", p->steps.size()}, {"active", p->active}});
             ImGui::TableNextRow();
@@ -292,28 +279,12 @@ void DrawStepEditor(ApprovalSetupState& st, Workspace& workspace, const PageCont
 void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     ApprovalProcess& d = st.draft;
-    setup::EditorTitle(st.is_new ? Tr("wfap.editor.title_new")
-                                 : Tr("wfap.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-    const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 460.0f * s);
-    FormRow("wfap.editor.name", "wfap.editor.name", w, st.errors, "name", [&] {
-        if (st.is_new) {
-            InputString("##name", &d.name);
-        } else {
-            // The name (with the object) identifies the process: Update finds it by them.
-            ImGui::AlignTextToFramePadding();
-            ImGui::TextUnformatted(d.name.c_str());
-        }
-        MarkItem("wfap.editor.name");
-    });
-    FormRow("wfap.editor.description", "wfap.editor.description", w, st.errors, "description", [&] {
-        InputString("##description", &d.description);
-        MarkItem("wfap.editor.description");
-    });
-    FormRow("wfap.editor.active", "wfap.editor.active", w, st.errors, "active", [&] {
-        ImGui::Checkbox(Label("wfs.active").c_str(), &d.active);
-        MarkItem("wfap.editor.active");
-    });
+    const float w = setup::EditorHead("wfap.editor.title_new", "wfap.editor.title_edit", st.is_new,
+                                      st.original_name, s, 460.0f);
+    // The name (with the object) identifies the process: Update finds it by them.
+    setup::TextRow("wfap.editor.name", w, st.errors, "name", "##name", &d.name, st.is_new);
+    setup::TextRow("wfap.editor.description", w, st.errors, "description", "##description", &d.description);
+    setup::ActiveRow("wfap.editor.active", w, st.errors, &d.active);
     FormRow("wfap.editor.order", "wfap.editor.order", w, st.errors, "order", [&] {
         ImGui::SetNextItemWidth(120.0f * s);
         ImGui::InputInt("##order", &d.order);

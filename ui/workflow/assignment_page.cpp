@@ -154,28 +154,13 @@ void DrawList(AssignmentState& st, Workspace& workspace, const PageContext& ctx,
         }
         TakeSortSpecs(&st.sort_column, &st.sort_desc);
         TableHeadersRowMarked("wfa", {"order", "name", "target", "condition", "rr", "active"});
-        switch (st.sort_column) {
-            case 0:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->position; });
-                break;
-            case 1:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return LowerAscii(e->name); });
-                break;
-            case 2:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return TargetText(*e); });
-                break;
-            case 3:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->condition; });
-                break;
-            case 4:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->team; });
-                break;
-            case 5:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->active; });
-                break;
-            default:
-                break;
-        }
+        setup::SortByColumn(
+            &rows, st.sort_column, st.sort_desc, [](const AssignmentEntry* e) { return e->position; },
+            [](const AssignmentEntry* e) { return LowerAscii(e->name); },
+            [](const AssignmentEntry* e) { return TargetText(*e); },
+            [](const AssignmentEntry* e) { return e->condition; },
+            [](const AssignmentEntry* e) { return e->team; },
+            [](const AssignmentEntry* e) { return e->active; });
         for (const AssignmentEntry* e : rows) {
             const int index =
                 static_cast<int>(std::find(order.begin(), order.end(), e->name) - order.begin());
@@ -400,18 +385,10 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
                 const std::vector<AssignmentEntry>& all) {
     const float s = ctx.scale;
     AssignmentEntry& d = st.draft;
-    setup::EditorTitle(st.is_new ? Tr("wfa.editor.title_new")
-                                 : Tr("wfa.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-    const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 460.0f * s);
-    FormRow("wfa.editor.name", "wfa.editor.name", w, st.errors, "name", [&] {
-        InputString("##name", &d.name);
-        MarkItem("wfa.editor.name");
-    });
-    FormRow("wfa.editor.active", "wfa.editor.active", w, st.errors, "active", [&] {
-        ImGui::Checkbox(Label("wfs.active").c_str(), &d.active);
-        MarkItem("wfa.editor.active");
-    });
+    const float w = setup::EditorHead("wfa.editor.title_new", "wfa.editor.title_edit", st.is_new,
+                                      st.original_name, s, 460.0f);
+    setup::TextRow("wfa.editor.name", w, st.errors, "name", "##name", &d.name);
+    setup::ActiveRow("wfa.editor.active", w, st.errors, &d.active);
     FormRow("wfa.editor.condition", "wfa.editor.condition", w, st.errors, "condition", [&] {
         setup::ConditionBox(ctx, &st.condition, workspace, st.object, "wfa.editor.condition", &d.condition,
                             64.0f * s);

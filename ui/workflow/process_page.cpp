@@ -97,25 +97,10 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
         }
         TakeSortSpecs(&st.sort_column, &st.sort_desc);
         TableHeadersRowMarked("wfp", {"name", "object", "field", "stages", "active"});
-        switch (st.sort_column) {
-            case 0:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return LowerAscii(p->name); });
-                break;
-            case 1:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->object; });
-                break;
-            case 2:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->field; });
-                break;
-            case 3:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->stages.size(); });
-                break;
-            case 4:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->active; });
-                break;
-            default:
-                break;
-        }
+        setup::SortByColumn(
+            &rows, st.sort_column, st.sort_desc, [](const Process* p) { return LowerAscii(p->name); },
+            [](const Process* p) { return p->object; }, [](const Process* p) { return p->field; },
+            [](const Process* p) { return p->stages.size(); }, [](const Process* p) { return p->active; });
         for (const Process* p : rows) {
             published.push_back({{"name", p->name}, {"object", p->object}, {"stages", p->stages.size()}});
             ImGui::TableNextRow();
@@ -277,18 +262,13 @@ void DrawStageEditor(ProcessesState& st, Workspace& workspace, const PageContext
 void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     Process& d = st.draft;
-    setup::EditorTitle(st.is_new ? Tr("wfp.editor.title_new")
-                                 : Tr("wfp.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+    const float w = setup::EditorHead("wfp.editor.title_new", "wfp.editor.title_edit", st.is_new,
+                                      st.original_name, s, 420.0f);
     auto object_ptr = workspace.schema().Object(d.object);
     const ObjectDef* object = object_ptr.ok() ? object_ptr->get() : nullptr;
     const FieldDef* field = object ? object->Field(d.field) : nullptr;
-    const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 420.0f * s);
 
-    FormRow("wfp.editor.name", "wfp.editor.name", w, st.errors, "name", [&] {
-        InputString("##name", &d.name);
-        MarkItem("wfp.editor.name");
-    });
+    setup::TextRow("wfp.editor.name", w, st.errors, "name", "##name", &d.name);
     FormRow("wfp.editor.object", "wfp.editor.object", w, st.errors, "object", [&] {
         if (st.is_new) {
             if (setup::ObjectCombo(workspace, "wfp.editor.object", &d.object, false)) {
@@ -332,14 +312,8 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
                 setup::ValueCombo("wfp.editor.probability_field", values, labels, &d.probability_field,
                                   "wfs.none");
             });
-    FormRow("wfp.editor.description", "wfp.editor.description", w, st.errors, "description", [&] {
-        InputString("##description", &d.description);
-        MarkItem("wfp.editor.description");
-    });
-    FormRow("wfp.editor.active", "wfp.editor.active", w, st.errors, "active", [&] {
-        ImGui::Checkbox(Label("wfs.active").c_str(), &d.active);
-        MarkItem("wfp.editor.active");
-    });
+    setup::TextRow("wfp.editor.description", w, st.errors, "description", "##description", &d.description);
+    setup::ActiveRow("wfp.editor.active", w, st.errors, &d.active);
     // Who follows it.
     FormRow("wfp.editor.followers", "wfp.editor.followers", w, st.errors, "profiles", [&] {
         std::vector<std::string> profiles;

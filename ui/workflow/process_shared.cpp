@@ -308,6 +308,33 @@ bool PartRow(int i, const std::string& label, bool has_error, bool selected, con
     return clicked;
 }
 
+float EditorHead(const char* title_new_id, const char* title_edit_id, bool is_new, const std::string& name,
+                 float scale, float max_width) {
+    EditorTitle(is_new ? Tr(title_new_id) : Tr(title_edit_id, {{"name", name}}).c_str());
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * scale));
+    return std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * scale, 200.0f * scale, max_width * scale);
+}
+
+void TextRow(const char* id, float width, const FormErrors& errors, const char* key, const char* input_id,
+             std::string* text, bool editable) {
+    FormRow(id, id, width, errors, key, [&] {
+        if (editable) {
+            InputString(input_id, text);
+        } else {
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(text->c_str());
+        }
+        MarkItem(id);
+    });
+}
+
+void ActiveRow(const char* id, float width, const FormErrors& errors, bool* active) {
+    FormRow(id, id, width, errors, "active", [&] {
+        ImGui::Checkbox(Label("wfs.active").c_str(), active);
+        MarkItem(id);
+    });
+}
+
 void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,
                   const std::string& object, const std::string& hook, std::string* text, float height,
                   ConditionKind kind) {

@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "schema/schema.h"
+#include "ui/kit/widgets.h"
 #include "ui/schema/formula_editor.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
@@ -127,6 +128,25 @@ bool BeginPartsTable(const char* id, float width, const char* name_id, float nam
 /// `has_error`, published as the row `hook`); leaves the detail column current. True when clicked.
 bool PartRow(int i, const std::string& label, bool has_error, bool selected, const char* tag,
              const std::string& hook);
+
+/// Sorts a list's rows by the key of its sort column: `keys` are the columns' key functions in order
+/// (a column past them leaves the rows as they are).
+template <typename Row, typename... Keys>
+void SortByColumn(std::vector<Row>* rows, int column, bool descending, Keys... keys) {
+    int at = 0;
+    ((at++ == column ? SortRowsBy(rows, descending, keys) : void()), ...);
+}
+
+/// The editor's head: its title (`title_new_id`, or `title_edit_id` with the saved name) and the gap
+/// below it. Answers the width of the form's fields (clamped to `max_width`, unscaled).
+float EditorHead(const char* title_new_id, const char* title_edit_id, bool is_new, const std::string& name,
+                 float scale, float max_width);
+/// A form row `id` (label catalog id and hook) with a one-line text input (`input_id`), or the text
+/// as it stands when not `editable`; its errors are those at `key`.
+void TextRow(const char* id, float width, const FormErrors& errors, const char* key, const char* input_id,
+             std::string* text, bool editable = true);
+/// A form row `id` (label catalog id and hook) with the Active checkbox.
+void ActiveRow(const char* id, float width, const FormErrors& errors, bool* active);
 
 /// How a condition is compiled, as the core compiles it when the definition is saved.
 enum class ConditionKind {

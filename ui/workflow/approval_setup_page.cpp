@@ -21,35 +21,18 @@ namespace {
 
 using setup::HasErrorUnder;
 
-struct ApprovalSetupState {
-    Workspace* workspace = nullptr;
-    std::string object = "Opportunity";
-    std::string filter;
-    int sort_column = -1;
-    bool sort_desc = false;
-    bool editing = false;
-    bool is_new = false;
-    std::string original_name;
+struct ApprovalSetupState : setup::SetupPageState {
+    ApprovalSetupState() { object = "Opportunity"; }
     ApprovalProcess draft;
     nlohmann::json saved_json;  ///< the draft as last loaded or saved (unsaved changes: differs)
     int step = -1;
     int formula_for = -1;
-    FormErrors errors;
-    std::string message;
     FormulaEditor entry;
     FormulaEditor step_condition;
-    setup::ConfirmDelete confirm;
     setup::DryRunState dry;
 };
 
-ApprovalSetupState& State(Workspace& workspace) {
-    static ApprovalSetupState state;
-    if (state.workspace != &workspace) {
-        state = ApprovalSetupState();
-        state.workspace = &workspace;
-    }
-    return state;
-}
+ApprovalSetupState& State(Workspace& workspace) { return setup::PageState<ApprovalSetupState>(workspace); }
 
 std::string StepPath(int i) { return "steps[" + std::to_string(i) + "]"; }
 
@@ -312,14 +295,8 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     if (st.errors.count("")) ErrorLine("wfap.editor", st.errors.at(""));
     setup::ErrorAt(st.errors, "object", "wfap.editor.object");
     setup::ErrorAt(st.errors, "actions", "wfap.editor.actions");
-    const setup::EditorAction action = setup::EditorButtons("wfap.editor", st.is_new, s);
     ApprovalService& service = workspace.approvals();
-    if (action == setup::EditorAction::Cancel) {
-        st.editing = false;
-    } else if (action == setup::EditorAction::Delete) {
-        st.confirm.Open(st.original_name);
-    } else if (action == setup::EditorAction::Save) {
-        st.errors.clear();
+    if (setup::EditorButtons(&st, "wfap.editor", s)) {
         d.object = st.object;
         Result<ApprovalProcess> saved =
             st.is_new ? service.CreateProcess(ActingUser(), d) : service.UpdateProcess(ActingUser(), d);
@@ -331,10 +308,9 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
             st.step = i;
         }
     }
-    setup::ConfirmEditorDelete(
-        &st.confirm, ctx, "wfap.confirm",
-        [&] { return service.DeleteProcess(ActingUser(), st.object, st.original_name); }, st.original_name,
-        &st.message, &st.editing);
+    setup::ConfirmEditorDelete(&st, ctx, "wfap.confirm", [&] {
+        return service.DeleteProcess(ActingUser(), st.object, st.original_name);
+    });
 
     // The dry run of a submission (of the saved process, when it is saved).
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));

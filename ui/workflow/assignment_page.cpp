@@ -20,23 +20,13 @@ namespace crm::ui {
 
 namespace {
 
-struct AssignmentState {
-    Workspace* workspace = nullptr;
-    std::string object = "Lead";
-    std::string filter;
-    int sort_column = -1;
-    bool sort_desc = false;
+struct AssignmentState : setup::SetupPageState {
+    AssignmentState() { object = "Lead"; }
     int64_t selected = 0;  ///< the entry selected in the list (its id)
-    bool editing = false;
-    bool is_new = false;
-    std::string original_name;
     AssignmentEntry draft;
-    FormErrors errors;
-    std::string message;
     std::string list_error;
     FormulaEditor condition;
     FormulaEditor open_condition;
-    setup::ConfirmDelete confirm;
     std::vector<AssignmentPreview> preview;
     std::string preview_error;
     bool previewed = false;
@@ -45,14 +35,7 @@ struct AssignmentState {
     bool preview_desc = false;
 };
 
-AssignmentState& State(Workspace& workspace) {
-    static AssignmentState state;
-    if (state.workspace != &workspace) {
-        state = AssignmentState();
-        state.workspace = &workspace;
-    }
-    return state;
-}
+AssignmentState& State(Workspace& workspace) { return setup::PageState<AssignmentState>(workspace); }
 
 const AssignKind kKinds[] = {AssignKind::User, AssignKind::RoundRobin, AssignKind::LeastLoad,
                              AssignKind::Queue};
@@ -448,23 +431,16 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
     for (const char* key : {"object", "position", "entries"})
         setup::ErrorAt(st.errors, key, std::string("wfa.editor.") + key);
 
-    const setup::EditorAction action = setup::EditorButtons("wfa.editor", st.is_new, s);
     AssignmentService& service = workspace.assignment();
-    if (action == setup::EditorAction::Cancel) {
-        st.editing = false;
-    } else if (action == setup::EditorAction::Delete) {
-        st.confirm.Open(st.original_name);
-    } else if (action == setup::EditorAction::Save) {
-        st.errors.clear();
+    if (setup::EditorButtons(&st, "wfa.editor", s)) {
         d.object = st.object;
         Result<AssignmentEntry> saved =
             st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
         if (setup::NoteSave(saved, &st.errors, &st.message)) Edit(st, saved.value(), false);
     }
-    if (setup::ConfirmEditorDelete(
-            &st.confirm, ctx, "wfa.confirm",
-            [&] { return service.Delete(ActingUser(), st.object, st.original_name); }, st.original_name,
-            &st.message, &st.editing)) {
+    if (setup::ConfirmEditorDelete(&st, ctx, "wfa.confirm", [&] {
+            return service.Delete(ActingUser(), st.object, st.original_name);
+        })) {
         st.selected = 0;
     }
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));

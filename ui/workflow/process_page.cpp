@@ -22,33 +22,16 @@ namespace {
 using setup::HasErrorUnder;
 using setup::PutError;
 
-struct ProcessesState {
-    Workspace* workspace = nullptr;
-    std::string object;  ///< the list's object ("" = all)
-    std::string filter;
-    int sort_column = -1;
-    bool sort_desc = false;
-    bool editing = false;
-    bool is_new = false;
-    std::string original_name;
+/// The list's object "" is all objects.
+struct ProcessesState : setup::SetupPageState {
     Process draft;
     int stage = -1;        ///< the stage edited
     int formula_for = -1;  ///< the stage the formula editor last showed
     std::string add_value;
-    FormErrors errors;
-    std::string message;
     FormulaEditor formula;
-    setup::ConfirmDelete confirm;
 };
 
-ProcessesState& State(Workspace& workspace) {
-    static ProcessesState state;
-    if (state.workspace != &workspace) {
-        state = ProcessesState();
-        state.workspace = &workspace;
-    }
-    return state;
-}
+ProcessesState& State(Workspace& workspace) { return setup::PageState<ProcessesState>(workspace); }
 
 std::string StagePath(int i) { return "stages[" + std::to_string(i) + "]"; }
 
@@ -359,14 +342,8 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
     if (clicked >= 0) st.stage = clicked;
 
     if (st.errors.count("")) ErrorLine("wfp.editor", st.errors.at(""));
-    const setup::EditorAction action = setup::EditorButtons("wfp.editor", st.is_new, s);
     ProcessService& service = workspace.processes();
-    if (action == setup::EditorAction::Cancel) {
-        st.editing = false;
-    } else if (action == setup::EditorAction::Delete) {
-        st.confirm.Open(st.original_name);
-    } else if (action == setup::EditorAction::Save) {
-        st.errors.clear();
+    if (setup::EditorButtons(&st, "wfp.editor", s)) {
         Result<Process> saved = st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
         const int keep = st.stage;
         if (setup::NoteSave(saved, &st.errors, &st.message)) {
@@ -376,9 +353,8 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
             st.stage = i;  // show the stage the error names
         }
     }
-    setup::ConfirmEditorDelete(
-        &st.confirm, ctx, "wfp.confirm", [&] { return service.Delete(ActingUser(), st.original_name); },
-        st.original_name, &st.message, &st.editing);
+    setup::ConfirmEditorDelete(&st, ctx, "wfp.confirm",
+                               [&] { return service.Delete(ActingUser(), st.original_name); });
     PublishForm("wfp.editor.name", d.name);
     PublishForm("wfp.editor.object", d.object);
     PublishForm("wfp.editor.field", d.field);

@@ -203,17 +203,22 @@ void ListAndEditor(const char* editor_id, bool editing, float scale, float share
     }
 }
 
-EditorAction EditorButtons(const std::string& prefix, bool is_new, float scale) {
+bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale) {
     ImGui::Dummy(ImVec2(0.0f, 8.0f * scale));
     std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", prefix + ".cancel"}};
-    if (!is_new) buttons.push_back({"wfs.delete", prefix + ".delete"});
+    if (!st->is_new) buttons.push_back({"wfs.delete", prefix + ".delete"});
     buttons.push_back({"dialog.save", prefix + ".save"});
     const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked = ButtonRow(buttons, save_index, is_new ? -1 : 1);
-    if (clicked == 0) return EditorAction::Cancel;
-    if (!is_new && clicked == 1) return EditorAction::Delete;
-    if (clicked == save_index) return EditorAction::Save;
-    return EditorAction::None;
+    const int clicked = ButtonRow(buttons, save_index, st->is_new ? -1 : 1);
+    if (clicked == 0) {
+        st->editing = false;
+    } else if (!st->is_new && clicked == 1) {
+        st->confirm.Open(st->original_name);
+    } else if (clicked == save_index) {
+        st->errors.clear();
+        return true;
+    }
+    return false;
 }
 
 void NoteSaved(const std::string& name, std::string* message) {
@@ -231,12 +236,11 @@ int ErrorIndex(const std::string& field, const std::string& list) {
     return std::atoi(field.c_str() + start.size());
 }
 
-bool ConfirmEditorDelete(ConfirmDelete* confirm, const PageContext& ctx, const char* id,
-                         const std::function<Status()>& remove, const std::string& name, std::string* message,
-                         bool* editing) {
-    if (!confirm->Draw(ctx, id, remove)) return false;
-    *message = Tr("wfs.deleted", {{"name", name}});
-    *editing = false;
+bool ConfirmEditorDelete(SetupPageState* st, const PageContext& ctx, const char* id,
+                         const std::function<Status()>& remove) {
+    if (!st->confirm.Draw(ctx, id, remove)) return false;
+    st->message = Tr("wfs.deleted", {{"name", st->original_name}});
+    st->editing = false;
     return true;
 }
 

@@ -58,6 +58,33 @@ private:
     std::string error_;
 };
 
+/// What the three setup pages keep alike: the list (its object, filter and sort) and the editor (open,
+/// new or saved under `original_name`, its errors, the page's message, the delete confirmation).
+struct SetupPageState {
+    Workspace* workspace = nullptr;  ///< the workspace the state belongs to
+    std::string object;
+    std::string filter;
+    int sort_column = -1;
+    bool sort_desc = false;
+    bool editing = false;
+    bool is_new = false;
+    std::string original_name;
+    FormErrors errors;
+    std::string message;
+    ConfirmDelete confirm;
+};
+
+/// A page's state (a SetupPageState), made anew when the workspace changes.
+template <typename State>
+State& PageState(Workspace& workspace) {
+    static State state;
+    if (state.workspace != &workspace) {
+        state = State();
+        state.workspace = &workspace;
+    }
+    return state;
+}
+
 /// The page's toolbar after its intro line: the object combo ("<prefix>.object"; `allow_all` adds "All
 /// objects"), the filter ("<prefix>.filter") and the New button ("<prefix>.new", its label the catalog
 /// id of the same name).
@@ -79,11 +106,10 @@ void ListAndEditor(const char* editor_id, bool editing, float scale, float share
                    float max_width, const std::function<void(float)>& list,
                    const std::function<void()>& editor);
 
-/// What the user chose in an editor's button row.
-enum class EditorAction { None, Cancel, Delete, Save };
-/// An editor's button row after a gap: Cancel ("<prefix>.cancel"), Delete ("<prefix>.delete", only
-/// when the definition is saved) and Save ("<prefix>.save").
-EditorAction EditorButtons(const std::string& prefix, bool is_new, float scale);
+/// An editor's button row after a gap: Cancel ("<prefix>.cancel") closes the editor, Delete
+/// ("<prefix>.delete", only when the definition is saved) opens the confirmation, Save
+/// ("<prefix>.save") clears the errors and answers true (the page saves).
+bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale);
 
 /// After a save: the page's message names what was saved; on failure the core's error goes to its
 /// field and the message is cleared. Answers whether it was saved.
@@ -103,9 +129,8 @@ int ErrorIndex(const std::string& field, const std::string& list);
 
 /// The delete confirmation of an editor: when the delete succeeds the page's message says so and the
 /// editor closes (answers true).
-bool ConfirmEditorDelete(ConfirmDelete* confirm, const PageContext& ctx, const char* id,
-                         const std::function<Status()>& remove, const std::string& name, std::string* message,
-                         bool* editing);
+bool ConfirmEditorDelete(SetupPageState* st, const PageContext& ctx, const char* id,
+                         const std::function<Status()>& remove);
 
 /// Move up / Move down ("<hook>.up", "<hook>.down") for the selected row of `count`; `swap(i, j)`
 /// swaps two rows and answers whether it did, and `*selected` follows the moved row.

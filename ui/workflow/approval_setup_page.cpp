@@ -170,16 +170,12 @@ void DrawStepList(ApprovalSetupState& st, float width) {
 void DrawStepEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     ApprovalProcess& d = st.draft;
-    if (st.step < 0 || st.step >= static_cast<int>(d.steps.size())) {
-        TextMuted(Tr("wfap.step.none_selected"), false);
+    if (!setup::PartSelected(st.step, static_cast<int>(d.steps.size()), "wfap.step.none_selected",
+                             &st.step_condition, &st.formula_for)) {
         return;
     }
     ApprovalStep& step = d.steps[static_cast<size_t>(st.step)];
     const std::string at = StepPath(st.step);
-    if (st.formula_for != st.step) {
-        st.step_condition.Reset();
-        st.formula_for = st.step;
-    }
     setup::ErrorAt(st.errors, at, "wfap.step");
     const float w = std::max(160.0f * s, ImGui::GetContentRegionAvail().x - 190.0f * s);
     FormRow("wfap.step.name", "wfap.step.name", w, st.errors, at + ".name", [&] {

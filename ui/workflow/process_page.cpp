@@ -174,16 +174,12 @@ void DrawStageEditor(ProcessesState& st, Workspace& workspace, const PageContext
                      const ObjectDef* object, const FieldDef* field) {
     const float s = ctx.scale;
     Process& d = st.draft;
-    if (st.stage < 0 || st.stage >= static_cast<int>(d.stages.size())) {
-        TextMuted(Tr("wfp.stage.none_selected"), false);
+    if (!setup::PartSelected(st.stage, static_cast<int>(d.stages.size()), "wfp.stage.none_selected",
+                             &st.formula, &st.formula_for)) {
         return;
     }
     ProcessStage& stage = d.stages[static_cast<size_t>(st.stage)];
     const std::string at = StagePath(st.stage);
-    if (st.formula_for != st.stage) {
-        st.formula.Reset();
-        st.formula_for = st.stage;
-    }
     setup::EditorTitle(Tr("wfp.stage.title", {{"stage", StageLabel(field, stage.value)}}).c_str());
     setup::ErrorAt(st.errors, at + ".value", "wfp.stage.value");
     const float w = std::max(160.0f * s, ImGui::GetContentRegionAvail().x - 190.0f * s);

@@ -339,6 +339,18 @@ void ActiveRow(const char* id, float width, const FormErrors& errors, bool* acti
     });
 }
 
+bool PartSelected(int index, int count, const char* none_id, FormulaEditor* editor, int* editor_for) {
+    if (index < 0 || index >= count) {
+        TextMuted(Tr(none_id), false);
+        return false;
+    }
+    if (*editor_for != index) {
+        editor->Reset();
+        *editor_for = index;
+    }
+    return true;
+}
+
 void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,
                   const std::string& object, const std::string& hook, std::string* text, float height,
                   ConditionKind kind) {

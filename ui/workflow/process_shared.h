@@ -173,6 +173,10 @@ void TextRow(const char* id, float width, const FormErrors& errors, const char* 
 /// A form row `id` (label catalog id and hook) with the Active checkbox.
 void ActiveRow(const char* id, float width, const FormErrors& errors, bool* active);
 
+/// Whether part `index` of `count` (a step, a stage) is selected; when not, says so (`none_id`). The
+/// part's formula `editor` starts afresh when it shows another part than last (`*editor_for`).
+bool PartSelected(int index, int count, const char* none_id, FormulaEditor* editor, int* editor_for);
+
 /// How a condition is compiled, as the core compiles it when the definition is saved.
 enum class ConditionKind {
     Workflow,         ///< processes, assignment: ISNEW, ISCHANGED, PRIORVALUE allowed

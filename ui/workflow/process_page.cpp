@@ -20,7 +20,6 @@ namespace crm::ui {
 namespace {
 
 using setup::HasErrorUnder;
-using setup::PutError;
 
 /// The list's object "" is all objects.
 struct ProcessesState : setup::SetupPageState {

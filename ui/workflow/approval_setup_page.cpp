@@ -21,35 +21,18 @@ namespace {
 
 using setup::HasErrorUnder;
 
-struct ApprovalSetupState {
-    Workspace* workspace = nullptr;
-    std::string object = "Opportunity";
-    std::string filter;
-    int sort_column = -1;
-    bool sort_desc = false;
-    bool editing = false;
-    bool is_new = false;
-    std::string original_name;
+struct ApprovalSetupState : setup::SetupPageState {
+    ApprovalSetupState() { object = "Opportunity"; }
     ApprovalProcess draft;
     nlohmann::json saved_json;  ///< the draft as last loaded or saved (unsaved changes: differs)
     int step = -1;
     int formula_for = -1;
-    FormErrors errors;
-    std::string message;
     FormulaEditor entry;
     FormulaEditor step_condition;
-    setup::ConfirmDelete confirm;
     setup::DryRunState dry;
 };
 
-ApprovalSetupState& State(Workspace& workspace) {
-    static ApprovalSetupState state;
-    if (state.workspace != &workspace) {
-        state = ApprovalSetupState();
-        state.workspace = &workspace;
-    }
-    return state;
-}
+ApprovalSetupState& State(Workspace& workspace) { return setup::PageState<ApprovalSetupState>(workspace); }
 
 std::string StepPath(int i) { return "steps[" + std::to_string(i) + "]"; }
 
@@ -101,15 +84,9 @@ void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& c
     for (const ApprovalProcess& p : all) {
         if (MatchesFilter(needle, {p.name, p.description, p.entry_condition})) rows.push_back(&p);
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
-                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
     const bool compact = st.editing;
     nlohmann::json published = nlohmann::json::array();
-    if (ImGui::BeginTable("wfap.table", compact ? 2 : 5, flags,
-                          ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
+    if (setup::BeginListTable("wfap.table", compact ? 2 : 5, width, s)) {
         ImGui::TableSetupColumn(Tr("wfap.col.order"), ImGuiTableColumnFlags_WidthFixed, 56.0f * s);
         ImGui::TableSetupColumn(Tr("wfap.col.name"), 0, 1.6f);
         if (!compact) {
@@ -119,25 +96,12 @@ void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& c
         }
         TakeSortSpecs(&st.sort_column, &st.sort_desc);
         TableHeadersRowMarked("wfap", {"order", "name", "steps", "entry", "active"});
-        switch (st.sort_column) {
-            case 0:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->order; });
-                break;
-            case 1:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return LowerAscii(p->name); });
-                break;
-            case 2:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->steps.size(); });
-                break;
-            case 3:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->entry_condition; });
-                break;
-            case 4:
-                SortRowsBy(&rows, st.sort_desc, [](const ApprovalProcess* p) { return p->active; });
-                break;
-            default:
-                break;
-        }
+        setup::SortByColumn(
+            &rows, st.sort_column, st.sort_desc, [](const ApprovalProcess* p) { return p->order; },
+            [](const ApprovalProcess* p) { return LowerAscii(p->name); },
+            [](const ApprovalProcess* p) { return p->steps.size(); },
+            [](const ApprovalProcess* p) { return p->entry_condition; },
+            [](const ApprovalProcess* p) { return p->active; });
         for (const ApprovalProcess* p : rows) {
             published.push_back({{"name", p->name}, {"steps", p->steps.size()}, {"active", p->active}});
             ImGui::TableNextRow();
@@ -158,47 +122,26 @@ void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& c
                     p->entry_condition.empty() ? std::string(Tr("wfa.every_record")) : p->entry_condition,
                     false);
                 ImGui::TableSetColumnIndex(4);
-                if (p->active) {
-                    TextColored(CurrentPalette().success, Tr("wfs.active"), false);
-                } else {
-                    TextMuted(Tr("wfs.inactive"), false);
-                }
+                setup::ActiveCell(p->active);
             }
         }
-        if (rows.empty()) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(1);
-            TextMuted(Tr(all.empty() ? "wfap.none" : "wfs.no_match"), false);
-        }
+        if (rows.empty()) setup::EmptyListRow(1, all.empty(), "wfap.none");
         ImGui::EndTable();
     }
     PublishForm("wfap.rows", std::move(published));
 }
 
 void DrawStepList(ApprovalSetupState& st, float width) {
-    const float s = CurrentScale();
     ApprovalProcess& d = st.draft;
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("wfap.steps", 3, flags, ImVec2(width, 0.0f))) {
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28.0f * s);
-        ImGui::TableSetupColumn(Tr("wfap.step.col.name"), 0, 1.2f);
-        ImGui::TableSetupColumn(Tr("wfap.step.col.approver"), 0, 1.4f);
-        ImGui::TableHeadersRow();
+    if (setup::BeginPartsTable("wfap.steps", width, "wfap.step.col.name", 1.2f, "wfap.step.col.approver",
+                               1.4f)) {
         for (int i = 0; i < static_cast<int>(d.steps.size()); ++i) {
             const ApprovalStep& step = d.steps[static_cast<size_t>(i)];
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::Text("%d", i + 1);
-            ImGui::TableSetColumnIndex(1);
-            std::string label = step.name.empty() ? Tr("wfap.step.unnamed") : step.name;
-            if (HasErrorUnder(st.errors, StepPath(i))) label = "! " + label;
-            if (ImGui::Selectable((label + "##step" + std::to_string(i)).c_str(), st.step == i,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            const std::string label = step.name.empty() ? Tr("wfap.step.unnamed") : step.name;
+            if (setup::PartRow(i, label, HasErrorUnder(st.errors, StepPath(i)), st.step == i, "step",
+                               "wfap.step." + std::to_string(i))) {
                 st.step = i;
             }
-            MarkRow("wfap.step." + std::to_string(i));
-            ImGui::TableSetColumnIndex(2);
             TextMuted(ApproverText(step), false);
         }
         ImGui::EndTable();
@@ -213,15 +156,8 @@ void DrawStepList(ApprovalSetupState& st, float width) {
     }
     MarkItem("wfap.step.add");
     ImGui::SameLine();
-    if (SecondaryButton(Label("wfs.move_up").c_str(), has && st.step > 0)) {
-        if (setup::SwapItems(&d.steps, st.step, st.step - 1)) --st.step;
-    }
-    MarkItem("wfap.step.up");
-    ImGui::SameLine();
-    if (SecondaryButton(Label("wfs.move_down").c_str(), has && st.step + 1 < n)) {
-        if (setup::SwapItems(&d.steps, st.step, st.step + 1)) ++st.step;
-    }
-    MarkItem("wfap.step.down");
+    setup::MoveButtons("wfap.step", n, &st.step,
+                       [&](int i, int j) { return setup::SwapItems(&d.steps, i, j); });
     ImGui::SameLine();
     if (SecondaryButton(Label("wfap.step.remove").c_str(), has)) {
         d.steps.erase(d.steps.begin() + st.step);
@@ -234,16 +170,12 @@ void DrawStepList(ApprovalSetupState& st, float width) {
 void DrawStepEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     ApprovalProcess& d = st.draft;
-    if (st.step < 0 || st.step >= static_cast<int>(d.steps.size())) {
-        TextMuted(Tr("wfap.step.none_selected"), false);
+    if (!setup::PartSelected(st.step, static_cast<int>(d.steps.size()), "wfap.step.none_selected",
+                             &st.step_condition, &st.formula_for)) {
         return;
     }
     ApprovalStep& step = d.steps[static_cast<size_t>(st.step)];
     const std::string at = StepPath(st.step);
-    if (st.formula_for != st.step) {
-        st.step_condition.Reset();
-        st.formula_for = st.step;
-    }
     setup::ErrorAt(st.errors, at, "wfap.step");
     const float w = std::max(160.0f * s, ImGui::GetContentRegionAvail().x - 190.0f * s);
     FormRow("wfap.step.name", "wfap.step.name", w, st.errors, at + ".name", [&] {
@@ -326,28 +258,12 @@ void DrawStepEditor(ApprovalSetupState& st, Workspace& workspace, const PageCont
 void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     ApprovalProcess& d = st.draft;
-    setup::EditorTitle(st.is_new ? Tr("wfap.editor.title_new")
-                                 : Tr("wfap.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-    const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 460.0f * s);
-    FormRow("wfap.editor.name", "wfap.editor.name", w, st.errors, "name", [&] {
-        if (st.is_new) {
-            InputString("##name", &d.name);
-        } else {
-            // The name (with the object) identifies the process: Update finds it by them.
-            ImGui::AlignTextToFramePadding();
-            ImGui::TextUnformatted(d.name.c_str());
-        }
-        MarkItem("wfap.editor.name");
-    });
-    FormRow("wfap.editor.description", "wfap.editor.description", w, st.errors, "description", [&] {
-        InputString("##description", &d.description);
-        MarkItem("wfap.editor.description");
-    });
-    FormRow("wfap.editor.active", "wfap.editor.active", w, st.errors, "active", [&] {
-        ImGui::Checkbox(Label("wfs.active").c_str(), &d.active);
-        MarkItem("wfap.editor.active");
-    });
+    const float w = setup::EditorHead("wfap.editor.title_new", "wfap.editor.title_edit", st.is_new,
+                                      st.original_name, s, 460.0f);
+    // The name (with the object) identifies the process: Update finds it by them.
+    setup::TextRow("wfap.editor.name", w, st.errors, "name", "##name", &d.name, st.is_new);
+    setup::TextRow("wfap.editor.description", w, st.errors, "description", "##description", &d.description);
+    setup::ActiveRow("wfap.editor.active", w, st.errors, &d.active);
     FormRow("wfap.editor.order", "wfap.editor.order", w, st.errors, "order", [&] {
         ImGui::SetNextItemWidth(120.0f * s);
         ImGui::InputInt("##order", &d.order);
@@ -375,39 +291,22 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     if (st.errors.count("")) ErrorLine("wfap.editor", st.errors.at(""));
     setup::ErrorAt(st.errors, "object", "wfap.editor.object");
     setup::ErrorAt(st.errors, "actions", "wfap.editor.actions");
-    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "wfap.editor.cancel"}};
-    if (!st.is_new) buttons.push_back({"wfs.delete", "wfap.editor.delete"});
-    buttons.push_back({"dialog.save", "wfap.editor.save"});
-    const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked = ButtonRow(buttons, save_index, st.is_new ? -1 : 1);
     ApprovalService& service = workspace.approvals();
-    if (clicked == 0) {
-        st.editing = false;
-    } else if (!st.is_new && clicked == 1) {
-        st.confirm.Open(st.original_name);
-    } else if (clicked == save_index) {
-        st.errors.clear();
+    if (setup::EditorButtons(&st, "wfap.editor", s)) {
         d.object = st.object;
         Result<ApprovalProcess> saved =
             st.is_new ? service.CreateProcess(ActingUser(), d) : service.UpdateProcess(ActingUser(), d);
-        if (saved.ok()) {
-            const int keep = st.step;
+        const int keep = st.step;
+        if (setup::NoteSave(saved, &st.errors, &st.message)) {
             Edit(st, saved.value(), false);
             st.step = std::min(keep, static_cast<int>(st.draft.steps.size()) - 1);
-            st.message = Tr("wfs.saved", {{"name", saved->name}});
-        } else {
-            setup::PutError(&st.errors, saved.error());
-            const std::string& f = saved.error().field;
-            if (f.rfind("steps[", 0) == 0) st.step = std::atoi(f.c_str() + 6);
-            st.message.clear();
+        } else if (const int i = setup::ErrorIndex(saved.error().field, "steps"); i >= 0) {
+            st.step = i;
         }
     }
-    if (st.confirm.Draw(ctx, "wfap.confirm",
-                        [&] { return service.DeleteProcess(ActingUser(), st.object, st.original_name); })) {
-        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-        st.editing = false;
-    }
+    setup::ConfirmEditorDelete(&st, ctx, "wfap.confirm", [&] {
+        return service.DeleteProcess(ActingUser(), st.object, st.original_name);
+    });
 
     // The dry run of a submission (of the saved process, when it is saved).
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
@@ -428,16 +327,14 @@ void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx) {
     ApprovalSetupState& st = State(workspace);
     const float s = ctx.scale;
     TextMuted(Tr("wfap.intro"));
-    ImGui::SetNextItemWidth(200.0f * s);
-    if (setup::ObjectCombo(workspace, "wfap.object", &st.object, false)) {
+    const setup::ToolbarAction toolbar =
+        setup::SetupToolbar(workspace, s, "wfap", &st.object, false, &st.filter);
+    if (toolbar.object_changed) {
         st.editing = false;
         st.message.clear();
         st.dry.Reset();
     }
-    ImGui::SameLine();
-    TableFilter("wfap.filter", Tr("wfs.filter_hint"), &st.filter, 200.0f * s);
-    ImGui::SameLine();
-    if (PrimaryButton(Label("wfap.new").c_str())) {
+    if (toolbar.create) {
         ApprovalProcess p;
         p.object = st.object;
         p.steps.push_back(ApprovalStep());
@@ -445,24 +342,10 @@ void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx) {
         Edit(st, p, true);
         st.message.clear();
     }
-    MarkItem("wfap.new");
-    if (!st.message.empty()) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        TextColored(CurrentPalette().success, st.message, false);
-        MarkItem("wfap.message");
-    }
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const float list_w = st.editing ? std::clamp(avail * 0.24f, 200.0f * s, 300.0f * s) : avail;
-    ImGui::BeginGroup();
-    DrawList(st, workspace, ctx, list_w);
-    ImGui::EndGroup();
-    if (st.editing) {
-        ImGui::SameLine(0.0f, 16.0f * s);
-        ImGui::BeginChild("wfap.editor", ImVec2(0.0f, 0.0f), false);
-        DrawEditor(st, workspace, ctx);
-        ImGui::EndChild();
-    }
+    setup::MessageLine(st.message, "wfap.message");
+    setup::ListAndEditor(
+        "wfap.editor", st.editing, s, 0.24f, 200.0f, 300.0f,
+        [&](float w) { DrawList(st, workspace, ctx, w); }, [&] { DrawEditor(st, workspace, ctx); });
     PublishForm("wfap.object", st.object);
     PublishForm("wfap.editing", st.editing);
 }

@@ -20,23 +20,13 @@ namespace crm::ui {
 
 namespace {
 
-struct AssignmentState {
-    Workspace* workspace = nullptr;
-    std::string object = "Lead";
-    std::string filter;
-    int sort_column = -1;
-    bool sort_desc = false;
+struct AssignmentState : setup::SetupPageState {
+    AssignmentState() { object = "Lead"; }
     int64_t selected = 0;  ///< the entry selected in the list (its id)
-    bool editing = false;
-    bool is_new = false;
-    std::string original_name;
     AssignmentEntry draft;
-    FormErrors errors;
-    std::string message;
     std::string list_error;
     FormulaEditor condition;
     FormulaEditor open_condition;
-    setup::ConfirmDelete confirm;
     std::vector<AssignmentPreview> preview;
     std::string preview_error;
     bool previewed = false;
@@ -45,14 +35,7 @@ struct AssignmentState {
     bool preview_desc = false;
 };
 
-AssignmentState& State(Workspace& workspace) {
-    static AssignmentState state;
-    if (state.workspace != &workspace) {
-        state = AssignmentState();
-        state.workspace = &workspace;
-    }
-    return state;
-}
+AssignmentState& State(Workspace& workspace) { return setup::PageState<AssignmentState>(workspace); }
 
 const AssignKind kKinds[] = {AssignKind::User, AssignKind::RoundRobin, AssignKind::LeastLoad,
                              AssignKind::Queue};
@@ -140,16 +123,10 @@ void DrawList(AssignmentState& st, Workspace& workspace, const PageContext& ctx,
     std::vector<std::string> order;
     for (const AssignmentEntry& e : all) order.push_back(e.name);
 
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
-                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
     const bool compact = st.editing;
     nlohmann::json published = nlohmann::json::array();
     int drop_from = -1, drop_to = -1;
-    if (ImGui::BeginTable("wfa.table", compact ? 3 : 6, flags,
-                          ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
+    if (setup::BeginListTable("wfa.table", compact ? 3 : 6, width, s)) {
         ImGui::TableSetupColumn(Tr("wfa.col.order"), ImGuiTableColumnFlags_WidthFixed, 56.0f * s);
         ImGui::TableSetupColumn(Tr("wfa.col.name"), 0, 1.6f);
         ImGui::TableSetupColumn(Tr("wfa.col.target"), 0, 1.6f);
@@ -160,28 +137,13 @@ void DrawList(AssignmentState& st, Workspace& workspace, const PageContext& ctx,
         }
         TakeSortSpecs(&st.sort_column, &st.sort_desc);
         TableHeadersRowMarked("wfa", {"order", "name", "target", "condition", "rr", "active"});
-        switch (st.sort_column) {
-            case 0:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->position; });
-                break;
-            case 1:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return LowerAscii(e->name); });
-                break;
-            case 2:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return TargetText(*e); });
-                break;
-            case 3:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->condition; });
-                break;
-            case 4:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->team; });
-                break;
-            case 5:
-                SortRowsBy(&rows, st.sort_desc, [](const AssignmentEntry* e) { return e->active; });
-                break;
-            default:
-                break;
-        }
+        setup::SortByColumn(
+            &rows, st.sort_column, st.sort_desc, [](const AssignmentEntry* e) { return e->position; },
+            [](const AssignmentEntry* e) { return LowerAscii(e->name); },
+            [](const AssignmentEntry* e) { return TargetText(*e); },
+            [](const AssignmentEntry* e) { return e->condition; },
+            [](const AssignmentEntry* e) { return e->team; },
+            [](const AssignmentEntry* e) { return e->active; });
         for (const AssignmentEntry* e : rows) {
             const int index =
                 static_cast<int>(std::find(order.begin(), order.end(), e->name) - order.begin());
@@ -236,18 +198,10 @@ void DrawList(AssignmentState& st, Workspace& workspace, const PageContext& ctx,
                 if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", rr.c_str());
                 MarkItem("wfa.rr." + e->name);
                 ImGui::TableSetColumnIndex(5);
-                if (e->active) {
-                    TextColored(CurrentPalette().success, Tr("wfs.active"), false);
-                } else {
-                    TextMuted(Tr("wfs.inactive"), false);
-                }
+                setup::ActiveCell(e->active);
             }
         }
-        if (rows.empty()) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(1);
-            TextMuted(Tr(all.empty() ? "wfa.none" : "wfs.no_match"), false);
-        }
+        if (rows.empty()) setup::EmptyListRow(1, all.empty(), "wfa.none");
         ImGui::EndTable();
     }
     if (drop_from >= 0 && setup::MoveItem(&order, drop_from, drop_to)) Reorder(st, workspace, order);
@@ -414,18 +368,10 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
                 const std::vector<AssignmentEntry>& all) {
     const float s = ctx.scale;
     AssignmentEntry& d = st.draft;
-    setup::EditorTitle(st.is_new ? Tr("wfa.editor.title_new")
-                                 : Tr("wfa.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-    const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 460.0f * s);
-    FormRow("wfa.editor.name", "wfa.editor.name", w, st.errors, "name", [&] {
-        InputString("##name", &d.name);
-        MarkItem("wfa.editor.name");
-    });
-    FormRow("wfa.editor.active", "wfa.editor.active", w, st.errors, "active", [&] {
-        ImGui::Checkbox(Label("wfs.active").c_str(), &d.active);
-        MarkItem("wfa.editor.active");
-    });
+    const float w = setup::EditorHead("wfa.editor.title_new", "wfa.editor.title_edit", st.is_new,
+                                      st.original_name, s, 460.0f);
+    setup::TextRow("wfa.editor.name", w, st.errors, "name", "##name", &d.name);
+    setup::ActiveRow("wfa.editor.active", w, st.errors, &d.active);
     FormRow("wfa.editor.condition", "wfa.editor.condition", w, st.errors, "condition", [&] {
         setup::ConditionBox(ctx, &st.condition, workspace, st.object, "wfa.editor.condition", &d.condition,
                             64.0f * s);
@@ -485,34 +431,16 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
     for (const char* key : {"object", "position", "entries"})
         setup::ErrorAt(st.errors, key, std::string("wfa.editor.") + key);
 
-    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "wfa.editor.cancel"}};
-    if (!st.is_new) buttons.push_back({"wfs.delete", "wfa.editor.delete"});
-    buttons.push_back({"dialog.save", "wfa.editor.save"});
-    const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked = ButtonRow(buttons, save_index, st.is_new ? -1 : 1);
     AssignmentService& service = workspace.assignment();
-    if (clicked == 0) {
-        st.editing = false;
-    } else if (!st.is_new && clicked == 1) {
-        st.confirm.Open(st.original_name);
-    } else if (clicked == save_index) {
-        st.errors.clear();
+    if (setup::EditorButtons(&st, "wfa.editor", s)) {
         d.object = st.object;
         Result<AssignmentEntry> saved =
             st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
-        if (saved.ok()) {
-            Edit(st, saved.value(), false);
-            st.message = Tr("wfs.saved", {{"name", saved->name}});
-        } else {
-            setup::PutError(&st.errors, saved.error());
-            st.message.clear();
-        }
+        if (setup::NoteSave(saved, &st.errors, &st.message)) Edit(st, saved.value(), false);
     }
-    if (st.confirm.Draw(ctx, "wfa.confirm",
-                        [&] { return service.Delete(ActingUser(), st.object, st.original_name); })) {
-        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-        st.editing = false;
+    if (setup::ConfirmEditorDelete(&st, ctx, "wfa.confirm", [&] {
+            return service.Delete(ActingUser(), st.object, st.original_name);
+        })) {
         st.selected = 0;
     }
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
@@ -531,49 +459,33 @@ void DrawAssignmentPage(Workspace& workspace, const PageContext& ctx) {
     AssignmentState& st = State(workspace);
     const float s = ctx.scale;
     TextMuted(Tr("wfa.intro"));
-    ImGui::SetNextItemWidth(200.0f * s);
-    if (setup::ObjectCombo(workspace, "wfa.object", &st.object, false)) {
+    const setup::ToolbarAction toolbar =
+        setup::SetupToolbar(workspace, s, "wfa", &st.object, false, &st.filter);
+    if (toolbar.object_changed) {
         st.editing = false;
         st.selected = 0;
         st.message.clear();
         st.list_error.clear();
     }
-    ImGui::SameLine();
-    TableFilter("wfa.filter", Tr("wfs.filter_hint"), &st.filter, 200.0f * s);
-    ImGui::SameLine();
-    if (PrimaryButton(Label("wfa.new").c_str())) {
+    if (toolbar.create) {
         AssignmentEntry e;
         e.object = st.object;
         Edit(st, e, true);
         st.message.clear();
     }
-    MarkItem("wfa.new");
     ImGui::SameLine();
     Result<std::vector<AssignmentEntry>> listed = workspace.assignment().List(ActingUser(), st.object);
     const std::vector<AssignmentEntry> all = listed.ok() ? listed.value() : std::vector<AssignmentEntry>();
     DrawMoveButtons(st, workspace, all);
-    if (!st.message.empty()) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        TextColored(CurrentPalette().success, st.message, false);
-        MarkItem("wfa.message");
-    }
+    setup::MessageLine(st.message, "wfa.message");
     if (!listed.ok()) {
         ErrorLine("wfa.list", ErrorText(listed.error()));
         return;
     }
     if (!st.list_error.empty()) ErrorLine("wfa.list", st.list_error);
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const float list_w = st.editing ? std::clamp(avail * 0.38f, 280.0f * s, 460.0f * s) : avail;
-    ImGui::BeginGroup();
-    DrawList(st, workspace, ctx, all, list_w);
-    ImGui::EndGroup();
-    if (st.editing) {
-        ImGui::SameLine(0.0f, 16.0f * s);
-        ImGui::BeginChild("wfa.editor", ImVec2(0.0f, 0.0f), false);
-        DrawEditor(st, workspace, ctx, all);
-        ImGui::EndChild();
-    }
+    setup::ListAndEditor(
+        "wfa.editor", st.editing, s, 0.38f, 280.0f, 460.0f,
+        [&](float w) { DrawList(st, workspace, ctx, all, w); }, [&] { DrawEditor(st, workspace, ctx, all); });
     PublishForm("wfa.object", st.object);
     PublishForm("wfa.editing", st.editing);
 }

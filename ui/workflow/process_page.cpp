@@ -20,35 +20,17 @@ namespace crm::ui {
 namespace {
 
 using setup::HasErrorUnder;
-using setup::PutError;
 
-struct ProcessesState {
-    Workspace* workspace = nullptr;
-    std::string object;  ///< the list's object ("" = all)
-    std::string filter;
-    int sort_column = -1;
-    bool sort_desc = false;
-    bool editing = false;
-    bool is_new = false;
-    std::string original_name;
+/// The list's object "" is all objects.
+struct ProcessesState : setup::SetupPageState {
     Process draft;
     int stage = -1;        ///< the stage edited
     int formula_for = -1;  ///< the stage the formula editor last showed
     std::string add_value;
-    FormErrors errors;
-    std::string message;
     FormulaEditor formula;
-    setup::ConfirmDelete confirm;
 };
 
-ProcessesState& State(Workspace& workspace) {
-    static ProcessesState state;
-    if (state.workspace != &workspace) {
-        state = ProcessesState();
-        state.workspace = &workspace;
-    }
-    return state;
-}
+ProcessesState& State(Workspace& workspace) { return setup::PageState<ProcessesState>(workspace); }
 
 std::string StagePath(int i) { return "stages[" + std::to_string(i) + "]"; }
 
@@ -85,15 +67,9 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
     for (const Process& p : listed.value()) {
         if (MatchesFilter(needle, {p.name, p.object, p.field, p.description})) rows.push_back(&p);
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
-                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
     const bool compact = st.editing;
     nlohmann::json published = nlohmann::json::array();
-    if (ImGui::BeginTable("wfp.table", compact ? 2 : 5, flags,
-                          ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
+    if (setup::BeginListTable("wfp.table", compact ? 2 : 5, width, s)) {
         ImGui::TableSetupColumn(Tr("wfp.col.name"), 0, 2.0f);
         ImGui::TableSetupColumn(Tr("wfp.col.object"), 0, 1.2f);
         if (!compact) {
@@ -103,25 +79,10 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
         }
         TakeSortSpecs(&st.sort_column, &st.sort_desc);
         TableHeadersRowMarked("wfp", {"name", "object", "field", "stages", "active"});
-        switch (st.sort_column) {
-            case 0:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return LowerAscii(p->name); });
-                break;
-            case 1:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->object; });
-                break;
-            case 2:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->field; });
-                break;
-            case 3:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->stages.size(); });
-                break;
-            case 4:
-                SortRowsBy(&rows, st.sort_desc, [](const Process* p) { return p->active; });
-                break;
-            default:
-                break;
-        }
+        setup::SortByColumn(
+            &rows, st.sort_column, st.sort_desc, [](const Process* p) { return LowerAscii(p->name); },
+            [](const Process* p) { return p->object; }, [](const Process* p) { return p->field; },
+            [](const Process* p) { return p->stages.size(); }, [](const Process* p) { return p->active; });
         for (const Process* p : rows) {
             published.push_back({{"name", p->name}, {"object", p->object}, {"stages", p->stages.size()}});
             ImGui::TableNextRow();
@@ -142,18 +103,10 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
                 ImGui::TableSetColumnIndex(3);
                 ImGui::Text("%d", static_cast<int>(p->stages.size()));
                 ImGui::TableSetColumnIndex(4);
-                if (p->active) {
-                    TextColored(CurrentPalette().success, Tr("wfs.active"), false);
-                } else {
-                    TextMuted(Tr("wfs.inactive"), false);
-                }
+                setup::ActiveCell(p->active);
             }
         }
-        if (rows.empty()) {
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            TextMuted(Tr(listed->empty() ? "wfp.none" : "wfs.no_match"), false);
-        }
+        if (rows.empty()) setup::EmptyListRow(0, listed->empty(), "wfp.none");
         ImGui::EndTable();
     }
     PublishForm("wfp.rows", std::move(published));
@@ -163,42 +116,22 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
 void DrawStageList(ProcessesState& st, const FieldDef* field, float width) {
     const float s = CurrentScale();
     Process& d = st.draft;
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("wfp.stages", 3, flags, ImVec2(width, 0.0f))) {
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28.0f * s);
-        ImGui::TableSetupColumn(Tr("wfp.stage.col.stage"), 0, 2.0f);
-        ImGui::TableSetupColumn(Tr("wfp.stage.col.probability"), 0, 1.0f);
-        ImGui::TableHeadersRow();
+    if (setup::BeginPartsTable("wfp.stages", width, "wfp.stage.col.stage", 2.0f, "wfp.stage.col.probability",
+                               1.0f)) {
         for (int i = 0; i < static_cast<int>(d.stages.size()); ++i) {
             const ProcessStage& stage = d.stages[static_cast<size_t>(i)];
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            ImGui::Text("%d", i + 1);
-            ImGui::TableSetColumnIndex(1);
-            std::string label = StageLabel(field, stage.value);
-            if (HasErrorUnder(st.errors, StagePath(i))) label = "! " + label;
-            if (ImGui::Selectable((label + "##stage" + std::to_string(i)).c_str(), st.stage == i,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            if (setup::PartRow(i, StageLabel(field, stage.value), HasErrorUnder(st.errors, StagePath(i)),
+                               st.stage == i, "stage", "wfp.stage." + stage.value)) {
                 st.stage = i;
             }
-            MarkRow("wfp.stage." + stage.value);
-            ImGui::TableSetColumnIndex(2);
             TextMuted(stage.probability ? std::to_string(*stage.probability) + "%" : "—", false);
         }
         ImGui::EndTable();
     }
     const int n = static_cast<int>(d.stages.size());
     const bool has = st.stage >= 0 && st.stage < n;
-    if (SecondaryButton(Label("wfs.move_up").c_str(), has && st.stage > 0)) {
-        if (setup::SwapItems(&d.stages, st.stage, st.stage - 1)) --st.stage;
-    }
-    MarkItem("wfp.stage.up");
-    ImGui::SameLine();
-    if (SecondaryButton(Label("wfs.move_down").c_str(), has && st.stage + 1 < n)) {
-        if (setup::SwapItems(&d.stages, st.stage, st.stage + 1)) ++st.stage;
-    }
-    MarkItem("wfp.stage.down");
+    setup::MoveButtons("wfp.stage", n, &st.stage,
+                       [&](int i, int j) { return setup::SwapItems(&d.stages, i, j); });
     ImGui::SameLine();
     if (SecondaryButton(Label("wfp.stage.remove").c_str(), has)) {
         const std::string gone = d.stages[static_cast<size_t>(st.stage)].value;
@@ -240,16 +173,12 @@ void DrawStageEditor(ProcessesState& st, Workspace& workspace, const PageContext
                      const ObjectDef* object, const FieldDef* field) {
     const float s = ctx.scale;
     Process& d = st.draft;
-    if (st.stage < 0 || st.stage >= static_cast<int>(d.stages.size())) {
-        TextMuted(Tr("wfp.stage.none_selected"), false);
+    if (!setup::PartSelected(st.stage, static_cast<int>(d.stages.size()), "wfp.stage.none_selected",
+                             &st.formula, &st.formula_for)) {
         return;
     }
     ProcessStage& stage = d.stages[static_cast<size_t>(st.stage)];
     const std::string at = StagePath(st.stage);
-    if (st.formula_for != st.stage) {
-        st.formula.Reset();
-        st.formula_for = st.stage;
-    }
     setup::EditorTitle(Tr("wfp.stage.title", {{"stage", StageLabel(field, stage.value)}}).c_str());
     setup::ErrorAt(st.errors, at + ".value", "wfp.stage.value");
     const float w = std::max(160.0f * s, ImGui::GetContentRegionAvail().x - 190.0f * s);
@@ -311,18 +240,13 @@ void DrawStageEditor(ProcessesState& st, Workspace& workspace, const PageContext
 void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx) {
     const float s = ctx.scale;
     Process& d = st.draft;
-    setup::EditorTitle(st.is_new ? Tr("wfp.editor.title_new")
-                                 : Tr("wfp.editor.title_edit", {{"name", st.original_name}}).c_str());
-    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+    const float w = setup::EditorHead("wfp.editor.title_new", "wfp.editor.title_edit", st.is_new,
+                                      st.original_name, s, 420.0f);
     auto object_ptr = workspace.schema().Object(d.object);
     const ObjectDef* object = object_ptr.ok() ? object_ptr->get() : nullptr;
     const FieldDef* field = object ? object->Field(d.field) : nullptr;
-    const float w = std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * s, 200.0f * s, 420.0f * s);
 
-    FormRow("wfp.editor.name", "wfp.editor.name", w, st.errors, "name", [&] {
-        InputString("##name", &d.name);
-        MarkItem("wfp.editor.name");
-    });
+    setup::TextRow("wfp.editor.name", w, st.errors, "name", "##name", &d.name);
     FormRow("wfp.editor.object", "wfp.editor.object", w, st.errors, "object", [&] {
         if (st.is_new) {
             if (setup::ObjectCombo(workspace, "wfp.editor.object", &d.object, false)) {
@@ -366,14 +290,8 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
                 setup::ValueCombo("wfp.editor.probability_field", values, labels, &d.probability_field,
                                   "wfs.none");
             });
-    FormRow("wfp.editor.description", "wfp.editor.description", w, st.errors, "description", [&] {
-        InputString("##description", &d.description);
-        MarkItem("wfp.editor.description");
-    });
-    FormRow("wfp.editor.active", "wfp.editor.active", w, st.errors, "active", [&] {
-        ImGui::Checkbox(Label("wfs.active").c_str(), &d.active);
-        MarkItem("wfp.editor.active");
-    });
+    setup::TextRow("wfp.editor.description", w, st.errors, "description", "##description", &d.description);
+    setup::ActiveRow("wfp.editor.active", w, st.errors, &d.active);
     // Who follows it.
     FormRow("wfp.editor.followers", "wfp.editor.followers", w, st.errors, "profiles", [&] {
         std::vector<std::string> profiles;
@@ -419,37 +337,19 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
     if (clicked >= 0) st.stage = clicked;
 
     if (st.errors.count("")) ErrorLine("wfp.editor", st.errors.at(""));
-    ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "wfp.editor.cancel"}};
-    if (!st.is_new) buttons.push_back({"wfs.delete", "wfp.editor.delete"});
-    buttons.push_back({"dialog.save", "wfp.editor.save"});
-    const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked_button = ButtonRow(buttons, save_index, st.is_new ? -1 : 1);
     ProcessService& service = workspace.processes();
-    if (clicked_button == 0) {
-        st.editing = false;
-    } else if (!st.is_new && clicked_button == 1) {
-        st.confirm.Open(st.original_name);
-    } else if (clicked_button == save_index) {
-        st.errors.clear();
+    if (setup::EditorButtons(&st, "wfp.editor", s)) {
         Result<Process> saved = st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
-        if (saved.ok()) {
-            const int keep = st.stage;
+        const int keep = st.stage;
+        if (setup::NoteSave(saved, &st.errors, &st.message)) {
             Edit(st, saved.value(), false);
             st.stage = std::min(keep, static_cast<int>(st.draft.stages.size()) - 1);
-            st.message = Tr("wfs.saved", {{"name", saved->name}});
-        } else {
-            PutError(&st.errors, saved.error());
-            // Show the stage the error names.
-            const std::string& f = saved.error().field;
-            if (f.rfind("stages[", 0) == 0) st.stage = std::atoi(f.c_str() + 7);
-            st.message.clear();
+        } else if (const int i = setup::ErrorIndex(saved.error().field, "stages"); i >= 0) {
+            st.stage = i;  // show the stage the error names
         }
     }
-    if (st.confirm.Draw(ctx, "wfp.confirm", [&] { return service.Delete(ActingUser(), st.original_name); })) {
-        st.message = Tr("wfs.deleted", {{"name", st.original_name}});
-        st.editing = false;
-    }
+    setup::ConfirmEditorDelete(&st, ctx, "wfp.confirm",
+                               [&] { return service.Delete(ActingUser(), st.original_name); });
     PublishForm("wfp.editor.name", d.name);
     PublishForm("wfp.editor.object", d.object);
     PublishForm("wfp.editor.field", d.field);
@@ -463,35 +363,16 @@ void DrawProcessesPage(Workspace& workspace, const PageContext& ctx) {
     ProcessesState& st = State(workspace);
     const float s = ctx.scale;
     TextMuted(Tr("wfp.intro"));
-    ImGui::SetNextItemWidth(200.0f * s);
-    setup::ObjectCombo(workspace, "wfp.object", &st.object, true);
-    ImGui::SameLine();
-    TableFilter("wfp.filter", Tr("wfs.filter_hint"), &st.filter, 200.0f * s);
-    ImGui::SameLine();
-    if (PrimaryButton(Label("wfp.new").c_str())) {
+    if (setup::SetupToolbar(workspace, s, "wfp", &st.object, true, &st.filter).create) {
         Process p;
         p.object = st.object.empty() ? "Opportunity" : st.object;
         Edit(st, p, true);
         st.message.clear();
     }
-    MarkItem("wfp.new");
-    if (!st.message.empty()) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        TextColored(CurrentPalette().success, st.message, false);
-        MarkItem("wfp.message");
-    }
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const float list_w = st.editing ? std::clamp(avail * 0.26f, 220.0f * s, 320.0f * s) : avail;
-    ImGui::BeginGroup();
-    DrawList(st, workspace, ctx, list_w);
-    ImGui::EndGroup();
-    if (st.editing) {
-        ImGui::SameLine(0.0f, 16.0f * s);
-        ImGui::BeginChild("wfp.editor", ImVec2(0.0f, 0.0f), false);
-        DrawEditor(st, workspace, ctx);
-        ImGui::EndChild();
-    }
+    setup::MessageLine(st.message, "wfp.message");
+    setup::ListAndEditor(
+        "wfp.editor", st.editing, s, 0.26f, 220.0f, 320.0f, [&](float w) { DrawList(st, workspace, ctx, w); },
+        [&] { DrawEditor(st, workspace, ctx); });
     PublishForm("wfp.editing", st.editing);
 }
 

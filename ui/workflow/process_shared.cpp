@@ -1,6 +1,7 @@
 #include "ui/workflow/process_shared.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "imgui.h"
 #include "ui/kit/error_text.h"
@@ -162,6 +163,192 @@ bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::func
     }
     EndDialog();
     return deleted;
+}
+
+ToolbarAction SetupToolbar(Workspace& workspace, float scale, const std::string& prefix, std::string* object,
+                           bool allow_all, std::string* filter) {
+    ToolbarAction action;
+    ImGui::SetNextItemWidth(200.0f * scale);
+    action.object_changed = ObjectCombo(workspace, prefix + ".object", object, allow_all);
+    ImGui::SameLine();
+    TableFilter(prefix + ".filter", Tr("wfs.filter_hint"), filter, 200.0f * scale);
+    ImGui::SameLine();
+    const std::string create = prefix + ".new";
+    action.create = PrimaryButton(Label(create.c_str()).c_str());
+    MarkItem(create);
+    return action;
+}
+
+void MessageLine(const std::string& message, const std::string& hook) {
+    if (message.empty()) return;
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    TextColored(CurrentPalette().success, message, false);
+    MarkItem(hook);
+}
+
+void ListAndEditor(const char* editor_id, bool editing, float scale, float share, float min_width,
+                   float max_width, const std::function<void(float)>& list,
+                   const std::function<void()>& editor) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float list_w = editing ? std::clamp(avail * share, min_width * scale, max_width * scale) : avail;
+    ImGui::BeginGroup();
+    list(list_w);
+    ImGui::EndGroup();
+    if (editing) {
+        ImGui::SameLine(0.0f, 16.0f * scale);
+        ImGui::BeginChild(editor_id, ImVec2(0.0f, 0.0f), false);
+        editor();
+        ImGui::EndChild();
+    }
+}
+
+bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale) {
+    ImGui::Dummy(ImVec2(0.0f, 8.0f * scale));
+    std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", prefix + ".cancel"}};
+    if (!st->is_new) buttons.push_back({"wfs.delete", prefix + ".delete"});
+    buttons.push_back({"dialog.save", prefix + ".save"});
+    const int save_index = static_cast<int>(buttons.size()) - 1;
+    const int clicked = ButtonRow(buttons, save_index, st->is_new ? -1 : 1);
+    if (clicked == 0) {
+        st->editing = false;
+    } else if (!st->is_new && clicked == 1) {
+        st->confirm.Open(st->original_name);
+    } else if (clicked == save_index) {
+        st->errors.clear();
+        return true;
+    }
+    return false;
+}
+
+void NoteSaved(const std::string& name, std::string* message) {
+    *message = Tr("wfs.saved", {{"name", name}});
+}
+
+void NoteSaveError(const Error& error, FormErrors* errors, std::string* message) {
+    PutError(errors, error);
+    message->clear();
+}
+
+int ErrorIndex(const std::string& field, const std::string& list) {
+    const std::string start = list + "[";
+    if (field.rfind(start, 0) != 0) return -1;
+    return std::atoi(field.c_str() + start.size());
+}
+
+bool ConfirmEditorDelete(SetupPageState* st, const PageContext& ctx, const char* id,
+                         const std::function<Status()>& remove) {
+    if (!st->confirm.Draw(ctx, id, remove)) return false;
+    st->message = Tr("wfs.deleted", {{"name", st->original_name}});
+    st->editing = false;
+    return true;
+}
+
+void MoveButtons(const std::string& hook, int count, int* selected,
+                 const std::function<bool(int, int)>& swap) {
+    const int i = *selected;
+    const bool has = i >= 0 && i < count;
+    if (SecondaryButton(Label("wfs.move_up").c_str(), has && i > 0)) {
+        if (swap(i, i - 1)) --*selected;
+    }
+    MarkItem(hook + ".up");
+    ImGui::SameLine();
+    if (SecondaryButton(Label("wfs.move_down").c_str(), has && i + 1 < count)) {
+        if (swap(i, i + 1)) ++*selected;
+    }
+    MarkItem(hook + ".down");
+}
+
+bool BeginListTable(const char* id, int columns, float width, float scale) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
+                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable(id, columns, flags,
+                           ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * scale))) {
+        return false;
+    }
+    ImGui::TableSetupScrollFreeze(0, 1);
+    return true;
+}
+
+void ActiveCell(bool active) {
+    if (active) {
+        TextColored(CurrentPalette().success, Tr("wfs.active"), false);
+    } else {
+        TextMuted(Tr("wfs.inactive"), false);
+    }
+}
+
+void EmptyListRow(int column, bool nothing, const char* none_id) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(column);
+    TextMuted(Tr(nothing ? none_id : "wfs.no_match"), false);
+}
+
+bool BeginPartsTable(const char* id, float width, const char* name_id, float name_weight,
+                     const char* detail_id, float detail_weight) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable(id, 3, flags, ImVec2(width, 0.0f))) return false;
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 28.0f * CurrentScale());
+    ImGui::TableSetupColumn(Tr(name_id), 0, name_weight);
+    ImGui::TableSetupColumn(Tr(detail_id), 0, detail_weight);
+    ImGui::TableHeadersRow();
+    return true;
+}
+
+bool PartRow(int i, const std::string& label, bool has_error, bool selected, const char* tag,
+             const std::string& hook) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::Text("%d", i + 1);
+    ImGui::TableSetColumnIndex(1);
+    const std::string shown = has_error ? "! " + label : label;
+    const bool clicked = ImGui::Selectable((shown + "##" + tag + std::to_string(i)).c_str(), selected,
+                                           ImGuiSelectableFlags_SpanAllColumns);
+    MarkRow(hook);
+    ImGui::TableSetColumnIndex(2);
+    return clicked;
+}
+
+float EditorHead(const char* title_new_id, const char* title_edit_id, bool is_new, const std::string& name,
+                 float scale, float max_width) {
+    EditorTitle(is_new ? Tr(title_new_id) : Tr(title_edit_id, {{"name", name}}).c_str());
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * scale));
+    return std::clamp(ImGui::GetContentRegionAvail().x - 190.0f * scale, 200.0f * scale, max_width * scale);
+}
+
+void TextRow(const char* id, float width, const FormErrors& errors, const char* key, const char* input_id,
+             std::string* text, bool editable) {
+    FormRow(id, id, width, errors, key, [&] {
+        if (editable) {
+            InputString(input_id, text);
+        } else {
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(text->c_str());
+        }
+        MarkItem(id);
+    });
+}
+
+void ActiveRow(const char* id, float width, const FormErrors& errors, bool* active) {
+    FormRow(id, id, width, errors, "active", [&] {
+        ImGui::Checkbox(Label("wfs.active").c_str(), active);
+        MarkItem(id);
+    });
+}
+
+bool PartSelected(int index, int count, const char* none_id, FormulaEditor* editor, int* editor_for) {
+    if (index < 0 || index >= count) {
+        TextMuted(Tr(none_id), false);
+        return false;
+    }
+    if (*editor_for != index) {
+        editor->Reset();
+        *editor_for = index;
+    }
+    return true;
 }
 
 void ConditionBox(const PageContext& ctx, FormulaEditor* editor, Workspace& workspace,

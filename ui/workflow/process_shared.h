@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "schema/schema.h"
+#include "ui/kit/widgets.h"
 #include "ui/schema/formula_editor.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
@@ -56,6 +57,125 @@ private:
     std::string what_;
     std::string error_;
 };
+
+/// What the three setup pages keep alike: the list (its object, filter and sort) and the editor (open,
+/// new or saved under `original_name`, its errors, the page's message, the delete confirmation).
+struct SetupPageState {
+    Workspace* workspace = nullptr;  ///< the workspace the state belongs to
+    std::string object;
+    std::string filter;
+    int sort_column = -1;
+    bool sort_desc = false;
+    bool editing = false;
+    bool is_new = false;
+    std::string original_name;
+    FormErrors errors;
+    std::string message;
+    ConfirmDelete confirm;
+};
+
+/// A page's state (a SetupPageState), made anew when the workspace changes.
+template <typename State>
+State& PageState(Workspace& workspace) {
+    static State state;
+    if (state.workspace != &workspace) {
+        state = State();
+        state.workspace = &workspace;
+    }
+    return state;
+}
+
+/// The page's toolbar after its intro line: the object combo ("<prefix>.object"; `allow_all` adds "All
+/// objects"), the filter ("<prefix>.filter") and the New button ("<prefix>.new", its label the catalog
+/// id of the same name).
+struct ToolbarAction {
+    bool object_changed = false;
+    bool create = false;
+};
+ToolbarAction SetupToolbar(Workspace& workspace, float scale, const std::string& prefix, std::string* object,
+                           bool allow_all, std::string* filter);
+
+/// The page's last message ("Saved …", "Deleted …") on the toolbar's line, in the success colour
+/// (published as "<hook>"); nothing when it is empty.
+void MessageLine(const std::string& message, const std::string& hook);
+
+/// The list on the left and, while editing, the editor on the right in the child window `editor_id`.
+/// The list takes `share` of the width, clamped to [min_width, max_width] (unscaled), or all of it
+/// when nothing is edited.
+void ListAndEditor(const char* editor_id, bool editing, float scale, float share, float min_width,
+                   float max_width, const std::function<void(float)>& list,
+                   const std::function<void()>& editor);
+
+/// An editor's button row after a gap: Cancel ("<prefix>.cancel") closes the editor, Delete
+/// ("<prefix>.delete", only when the definition is saved) opens the confirmation, Save
+/// ("<prefix>.save") clears the errors and answers true (the page saves).
+bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale);
+
+/// After a save: the page's message names what was saved; on failure the core's error goes to its
+/// field and the message is cleared. Answers whether it was saved.
+void NoteSaved(const std::string& name, std::string* message);
+void NoteSaveError(const Error& error, FormErrors* errors, std::string* message);
+template <typename T>
+bool NoteSave(const Result<T>& saved, FormErrors* errors, std::string* message) {
+    if (saved.ok()) {
+        NoteSaved(saved.value().name, message);
+        return true;
+    }
+    NoteSaveError(saved.error(), errors, message);
+    return false;
+}
+/// The index an error path names in `list` ("stages[2].value" in "stages" is 2), or -1.
+int ErrorIndex(const std::string& field, const std::string& list);
+
+/// The delete confirmation of an editor: when the delete succeeds the page's message says so and the
+/// editor closes (answers true).
+bool ConfirmEditorDelete(SetupPageState* st, const PageContext& ctx, const char* id,
+                         const std::function<Status()>& remove);
+
+/// Move up / Move down ("<hook>.up", "<hook>.down") for the selected row of `count`; `swap(i, j)`
+/// swaps two rows and answers whether it did, and `*selected` follows the moved row.
+void MoveButtons(const std::string& hook, int count, int* selected,
+                 const std::function<bool(int, int)>& swap);
+
+/// Begins a page's list of definitions (`id`, sortable, scrolling, its header row frozen) of `columns`
+/// columns in `width`, down to the page's foot. EndTable() it when it answers true.
+bool BeginListTable(const char* id, int columns, float width, float scale);
+/// The Active / Inactive cell of a list row.
+void ActiveCell(bool active);
+/// The row of an empty list in `column`: `none_id` when there is nothing at all, else "no match".
+void EmptyListRow(int column, bool nothing, const char* none_id);
+
+/// Begins the table of an editor's ordered parts (steps, stages) in `width`: "#", then the columns
+/// `name_id` and `detail_id` (catalog ids) with their weights. EndTable() it when it answers true.
+bool BeginPartsTable(const char* id, float width, const char* name_id, float name_weight,
+                     const char* detail_id, float detail_weight);
+/// Part `i`'s row: its number, its label as a selectable ("<label>##<tag><i>", "! " before it when
+/// `has_error`, published as the row `hook`); leaves the detail column current. True when clicked.
+bool PartRow(int i, const std::string& label, bool has_error, bool selected, const char* tag,
+             const std::string& hook);
+
+/// Sorts a list's rows by the key of its sort column: `keys` are the columns' key functions in order
+/// (a column past them leaves the rows as they are).
+template <typename Row, typename... Keys>
+void SortByColumn(std::vector<Row>* rows, int column, bool descending, Keys... keys) {
+    int at = 0;
+    ((at++ == column ? SortRowsBy(rows, descending, keys) : void()), ...);
+}
+
+/// The editor's head: its title (`title_new_id`, or `title_edit_id` with the saved name) and the gap
+/// below it. Answers the width of the form's fields (clamped to `max_width`, unscaled).
+float EditorHead(const char* title_new_id, const char* title_edit_id, bool is_new, const std::string& name,
+                 float scale, float max_width);
+/// A form row `id` (label catalog id and hook) with a one-line text input (`input_id`), or the text
+/// as it stands when not `editable`; its errors are those at `key`.
+void TextRow(const char* id, float width, const FormErrors& errors, const char* key, const char* input_id,
+             std::string* text, bool editable = true);
+/// A form row `id` (label catalog id and hook) with the Active checkbox.
+void ActiveRow(const char* id, float width, const FormErrors& errors, bool* active);
+
+/// Whether part `index` of `count` (a step, a stage) is selected; when not, says so (`none_id`). The
+/// part's formula `editor` starts afresh when it shows another part than last (`*editor_for`).
+bool PartSelected(int index, int count, const char* none_id, FormulaEditor* editor, int* editor_for);
 
 /// How a condition is compiled, as the core compiles it when the definition is saved.
 enum class ConditionKind {

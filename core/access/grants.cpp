@@ -81,7 +81,7 @@ Result<PermissionSet> AccessService::CreatePermissionSet(const std::string& acto
     if (IsBlank(name))
         return MakeError("access.invalid_name", std::string("A ") + KindWord(kind) + " needs a name.",
                          "name");
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         if (SetIdOf(kind, name).ok())
             return MakeError("access.name_taken",
                              std::string("There is already a ") + KindWord(kind) + " " + Q(name) + ".",
@@ -179,7 +179,7 @@ Result<GrantChange> AccessService::SetObjectPermissions(const std::string& actor
     change.bits = WithObjectDependencies(bits & 63);
     change.turned_on = ObjectPermNames(static_cast<uint8_t>(change.bits & ~bits));
     const std::string api = (*o)->api_name;
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         Statement old = db_.Prepare("SELECT bits FROM access_object_perm WHERE set_id = ?1 AND object = ?2");
         old.Bind(1, *id).Bind(2, api);
         const uint8_t before = old.Step() ? static_cast<uint8_t>(old.Int(0)) : 0;
@@ -228,7 +228,7 @@ Result<GrantChange> AccessService::SetFieldPermissions(const std::string& actor,
     const std::string api = (*o)->api_name;
     const std::string fname = f->api_name;
     const bool required = f->required;
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         if (kind == PermissionSetKind::Profile && required && !(change.bits & kFieldRead)) {
             Statement op =
                 db_.Prepare("SELECT bits FROM access_object_perm WHERE set_id = ?1 AND object = ?2");

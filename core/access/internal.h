@@ -281,10 +281,4 @@ Status Link(Database& db, const char* table, const char* a_col, const char* b_co
 
 }  // namespace access_detail
 
-/// Returns the error of a failing Status from a function answering a Result.
-#define ACCESS_TRY(expr)                                     \
-    do {                                                     \
-        if (Status s_ = (expr); !s_.ok()) return s_.error(); \
-    } while (0)
-
 }  // namespace crm

@@ -20,7 +20,7 @@ std::vector<Role> AccessService::Roles() const {
 Result<Role> AccessService::CreateRole(const std::string& actor, const std::string& name,
                                        const std::string& parent) {
     if (IsBlank(name)) return MakeError("access.invalid_name", "A role needs a name.", "name");
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         if (IdOf("access_role", name, "role", "name").ok())
             return MakeError("access.name_taken", "There is already a role " + Q(name) + ".", "name");
         std::optional<int64_t> parent_id;
@@ -147,7 +147,7 @@ std::vector<Team> AccessService::Teams() const {
 Result<Team> AccessService::CreateTeam(const std::string& actor, const std::string& name,
                                        const std::string& description) {
     if (IsBlank(name)) return MakeError("access.invalid_name", "A team needs a name.", "name");
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         if (IdOf("access_team", name, "team", "name").ok())
             return MakeError("access.name_taken", "There is already a team " + Q(name) + ".", "name");
         Statement ins = db_.Prepare("INSERT INTO access_team(name, description) VALUES(?1, ?2)");

@@ -156,7 +156,7 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
     Result<int64_t> share_id = group_id(rule.share_with, "share_with");
     if (!share_id.ok()) return share_id.error();
     const std::string api = (*o)->api_name;
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
         json replaced = nullptr;  // the rule this one replaces, for the audit trail
         for (const SharingRule& r : SharingRules(api)) {
             if (Same(r.name, rule.name)) replaced = ToJson(r);

@@ -142,8 +142,8 @@ Result<User> AccessService::GetUser(std::string_view username) const {
 }
 
 Result<User> AccessService::CreateUser(const std::string& actor, const User& spec) {
-    ACCESS_TRY(CheckUserFields(spec));
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
+    CRM_TRY(CheckUserFields(spec));
+    CRM_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         Statement dup = db_.Prepare("SELECT 1 FROM access_user WHERE username = ?1 COLLATE NOCASE");
         dup.Bind(1, spec.username);
         if (dup.Step())
@@ -192,9 +192,9 @@ Result<User> AccessService::UpdateUser(const std::string& actor, const User& cha
                              "There is no user with id " + std::to_string(changed.id) + ".", "id");
         return before.error();
     }
-    ACCESS_TRY(CheckUserFields(changed));
+    CRM_TRY(CheckUserFields(changed));
     const int64_t id = before->id;
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         Statement dup =
             db_.Prepare("SELECT 1 FROM access_user WHERE username = ?1 COLLATE NOCASE AND id <> ?2");
         dup.Bind(1, changed.username).Bind(2, id);
@@ -300,7 +300,7 @@ Result<int64_t> AccessService::TransferRecords(const std::string& actor, std::st
         objects.push_back(*o);
     }
     int64_t moved = 0;
-    ACCESS_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
+    CRM_TRY(Apply(actor, SystemPermission::ManageUsers, [&]() -> Status {
         for (const auto& o : objects) {
             Statement st =
                 db_.Prepare("UPDATE " + QuoteIdent(o->table) + " SET owner_id = ?1 WHERE owner_id = ?2");

@@ -157,8 +157,3 @@ Result<json> StatusJson(Status s, json ok);
 
 }  // namespace api
 }  // namespace crm
-
-#define CRM_TRY(expr)                                        \
-    do {                                                     \
-        if (Status s_ = (expr); !s_.ok()) return s_.error(); \
-    } while (0)

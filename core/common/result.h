@@ -81,3 +81,10 @@ inline Error MakeError(std::string code, std::string message, std::string field 
 }
 
 }  // namespace crm
+
+/// Returns the error of a failing Status (the value of `expr`) from the enclosing function, which
+/// answers a Status or a Result.
+#define CRM_TRY(expr)                                        \
+    do {                                                     \
+        if (Status s_ = (expr); !s_.ok()) return s_.error(); \
+    } while (0)

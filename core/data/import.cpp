@@ -367,6 +367,13 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
             if (!field.empty() && ToLowerAscii(field_of[c]) == ToLowerAscii(field)) return report.columns[c];
         return field;
     };
+    // A batch touches more pages than SQLite's default 2 MB cache holds, which then spills them to the file
+    // mid-transaction: a 64 MB cache for the import's length (put back after).
+    struct CacheSize {
+        Database& db;
+        explicit CacheSize(Database& d) : db(d) { (void)db.Exec("PRAGMA cache_size = -65536"); }
+        ~CacheSize() { (void)db.Exec("PRAGMA cache_size = -2000"); }
+    } cache_size(changes_.db());
     const bool one_transaction = options.all_or_nothing || options.dry_run;
     std::unique_ptr<ChangeScope> whole;
     if (one_transaction) {

@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include "data/backup.h"
+#include "data/data_migrations.h"
 #include "data/recycle_bin.h"
+#include "workflow/company_time.h"
 
 #ifndef CRM_VERSION
 #define CRM_VERSION "0.0.0-dev"
@@ -64,6 +67,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
         {12, "the recycle bin and the data settings", DataMigrationSql()},
         {13, "report definitions and their items", ReportsMigrationSql()},
+        {14, "duplicate rules and merges, saved import mappings, the backup schedule", DataMigration14Sql()},
     };
     return migrations;
 }
@@ -193,6 +197,11 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     // Data management: the recycle bin keeps every deleted record (a delete hook).
     ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(),
                                               authorizer, Migrations(), AppVersion());
+    CompanyService* company_service = ws->company_.get();
+    ws->data_->backups().AttachScheduler(automation->scheduler(), [company_service] {
+        Result<CompanyProfile> p = company_service->Get();
+        return p.ok() ? CompanyTime::For(*p) : CompanyTime();
+    });
     // Reports: run as their viewer through the access policy; a field a report uses is not deleted under it.
     ws->reports_ = std::make_unique<ReportService>(*ws->changes_, *ws->schema_, *ws->company_);
     ws->reports_->SetAuthorizer(authorizer);

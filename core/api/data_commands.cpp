@@ -1,9 +1,12 @@
-// recycle.*, backup.*, restore.*, export.*, import.*, records.mass_*: data management (core/data), each
-// trimmed by its service to what the acting user may see or do.
+// recycle.*, backup.*, restore.*, export.*, import.*, records.mass_*, dedup.*: data management (core/data),
+// each trimmed by its service to what the acting user may see or do.
+#include <algorithm>
 #include <cstdio>
 
 #include "api/command.h"
+#include "common/clock.h"
 #include "data/backup.h"
+#include "data/dedup.h"
 #include "data/export.h"
 #include "data/import.h"
 #include "data/mass_changes.h"
@@ -108,6 +111,23 @@ Result<json> RestoreRunCmd(Call& call) {
                 {"reopen_required", r->reopen_required}};
 }
 
+Result<json> BackupScheduleCmd(Call& call) {
+    BackupService& backups = call.workspace.data().backups();
+    json changes = call.args;
+    if (!changes.empty()) {
+        Result<BackupSchedule> s = BackupScheduleFromJson(changes, backups.Schedule());
+        if (!s.ok()) return s.error();
+        Result<BackupSchedule> saved = backups.SetSchedule(call.actor, *s);
+        if (!saved.ok()) return saved.error();
+    }
+    const BackupSchedule s = backups.Schedule();
+    const int64_t next = backups.NextScheduledMs();
+    return json{{"schedule", ToJson(s)},
+                {"folder", backups.ScheduleFolder(s)},
+                {"next_run", next ? json(FormatUtcIso8601(next)) : json()},
+                {"automatic_backups", backups.AutomaticBackups()}};
+}
+
 // [SECTION] Export
 
 Result<json> ExportRecordsCmd(Call& call) {
@@ -153,13 +173,37 @@ Result<CsvReader::Source> FileSource(const std::string& path) {
     return CsvReader::Source([f](char* buf, size_t size) { return std::fread(buf, 1, size, f.get()); });
 }
 
-ImportOptions ImportOptionsOf(Call& call) {
+Result<ImportOptions> ImportOptionsOf(Call& call) {
     ImportOptions o;
     o.object = call.Str("object");
-    o.mode = call.Str("mode", "insert");
-    o.external_id = call.Str("external_id");
-    o.encoding = call.Str("encoding", "utf-8");
-    if (const json* m = call.Obj("mapping")) o.mapping = *m;
+    json settings = json::object();
+    if (const std::string saved = call.Str("saved_mapping"); !saved.empty()) {
+        Result<std::vector<ImportMapping>> all =
+            call.workspace.data().importer().Mappings(call.actor, o.object);
+        if (!all.ok()) return all.error();
+        auto it =
+            std::find_if(all->begin(), all->end(), [&](const ImportMapping& m) { return m.name == saved; });
+        if (it == all->end())
+            return InvalidArgument("saved_mapping", o.object + " has no saved mapping " + Quote(saved) + ".");
+        settings = it->settings;
+    }
+    auto saved_text = [&](const char* key, const char* fallback) {
+        auto it = settings.find(key);
+        return it != settings.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+    };
+    o.mode = call.Str("mode", saved_text("mode", "insert"));
+    o.external_id = call.Str("external_id", saved_text("external_id", ""));
+    o.encoding = call.Str("encoding", saved_text("encoding", "utf-8"));
+    if (const json* m = call.Obj("mapping")) {
+        o.mapping = *m;
+    } else if (settings.contains("mapping")) {
+        o.mapping = settings["mapping"];
+    }
+    if (const json* t = call.Obj("transforms")) {
+        o.transforms = *t;
+    } else if (settings.contains("transforms")) {
+        o.transforms = settings["transforms"];
+    }
     o.all_or_nothing = call.Bool("all_or_nothing", false);
     o.batch_size = call.Int("batch_size", 500);
     return o;
@@ -177,16 +221,30 @@ json ImportReportJson(const ImportReport& r) {
         }
         rows.push_back(std::move(item));
     }
-    return json{{"columns", r.columns},     {"mapping", r.mapping}, {"rows", r.rows},
-                {"inserted", r.inserted},   {"updated", r.updated}, {"failed", r.failed},
-                {"committed", r.committed}, {"results", rows}};
+    json out = {{"columns", r.columns},
+                {"mapping", r.mapping},
+                {"rows", r.rows},
+                {"inserted", r.inserted},
+                {"updated", r.updated},
+                {"failed", r.failed},
+                {"committed", r.committed},
+                {"cancelled", r.cancelled},
+                {"last_line_committed", r.last_line_committed},
+                {"unknown_values", r.unknown_values},
+                {"results", rows}};
+    // The error file inline while it is small (the console offers it as a download); errors_path for any
+    // size.
+    if (!r.failed_csv.empty() && r.failed_csv.size() <= 1'000'000) out["failed_csv"] = r.failed_csv;
+    return out;
 }
 
 Result<json> ImportPreviewCmd(Call& call) {
     Result<CsvReader::Source> source = FileSource(call.Str("path"));
     if (!source.ok()) return source.error();
-    Result<ImportPreview> p = call.workspace.data().importer().Preview(call.actor, ImportOptionsOf(call),
-                                                                       *source, call.Int("rows", 10));
+    Result<ImportOptions> o = ImportOptionsOf(call);
+    if (!o.ok()) return o.error();
+    Result<ImportPreview> p =
+        call.workspace.data().importer().Preview(call.actor, *o, *source, call.Int("rows", 10));
     if (!p.ok()) return p.error();
     return json{{"delimiter", std::string(1, p->delimiter)},
                 {"bom", p->had_bom},
@@ -198,11 +256,52 @@ Result<json> ImportPreviewCmd(Call& call) {
 Result<json> ImportRun(Call& call, bool dry_run) {
     Result<CsvReader::Source> source = FileSource(call.Str("path"));
     if (!source.ok()) return source.error();
-    ImportOptions o = ImportOptionsOf(call);
-    o.dry_run = dry_run;
-    Result<ImportReport> r = call.workspace.data().importer().Run(call.actor, o, *source);
+    Result<ImportOptions> o = ImportOptionsOf(call);
+    if (!o.ok()) return o.error();
+    o->dry_run = dry_run;
+    Result<ImportReport> r = call.workspace.data().importer().Run(call.actor, *o, *source);
     if (!r.ok()) return r.error();
-    return ImportReportJson(*r);
+    json out = ImportReportJson(*r);
+    const std::string errors_path = call.Str("errors_path");
+    if (!errors_path.empty() && !r->failed_csv.empty()) {
+        const std::string part = errors_path + ".part";
+        std::FILE* f = std::fopen(part.c_str(), "wb");
+        bool ok = f && std::fwrite(r->failed_csv.data(), 1, r->failed_csv.size(), f) == r->failed_csv.size();
+        if (f) ok = std::fclose(f) == 0 && ok;
+        if (!ok || std::rename(part.c_str(), errors_path.c_str()) != 0) {
+            std::remove(part.c_str());
+            return MakeError("data.export_write",
+                             "Writing the failed rows to " + Quote(errors_path) + " failed.", "errors_path");
+        }
+        out["errors_path"] = errors_path;
+    }
+    return out;
+}
+
+Result<json> ImportMappingsListCmd(Call& call) {
+    Result<std::vector<ImportMapping>> all =
+        call.workspace.data().importer().Mappings(call.actor, call.Str("object"));
+    if (!all.ok()) return all.error();
+    json out = json::array();
+    for (const ImportMapping& m : *all) out.push_back(ToJson(m));
+    return json{{"mappings", out}};
+}
+
+Result<json> ImportMappingsSaveCmd(Call& call) {
+    ImportMapping m;
+    m.object = call.Str("object");
+    m.name = call.Str("name");
+    m.settings = *call.Obj("settings");
+    Result<ImportMapping> saved = call.workspace.data().importer().SaveMapping(call.actor, m);
+    if (!saved.ok()) return saved.error();
+    return json{{"mapping", ToJson(*saved)}};
+}
+
+Result<json> ImportMappingsDeleteCmd(Call& call) {
+    Status s =
+        call.workspace.data().importer().DeleteMapping(call.actor, call.Str("object"), call.Str("name"));
+    if (!s.ok() && s.error().code == "data.not_found") return json{{"deleted", false}};
+    return StatusJson(s, json{{"deleted", true}});
 }
 
 Result<json> ImportDryRunCmd(Call& call) { return ImportRun(call, true); }
@@ -273,6 +372,104 @@ Result<json> TransferCmd(Call& call) {
     return MassJson(*out);
 }
 
+// [SECTION] Duplicates
+
+Result<json> DedupRulesListCmd(Call& call) {
+    Result<std::vector<DuplicateRule>> rules =
+        call.workspace.data().dedup().Rules(call.actor, call.Str("object"));
+    if (!rules.ok()) return rules.error();
+    json out = json::array();
+    for (const DuplicateRule& r : *rules) out.push_back(ToJson(r));
+    return json{{"rules", out}};
+}
+
+Result<json> DedupRulesSaveCmd(Call& call) {
+    CRM_TRY(call.workspace.access().Require(call.actor, SP::CustomizeSchema));
+    Result<DuplicateRule> rule = DuplicateRuleFromJson(*call.Obj("rule"));
+    if (!rule.ok()) return rule.error();
+    Result<DuplicateRule> saved = call.workspace.data().dedup().SaveRule(call.actor, *rule);
+    if (!saved.ok()) return saved.error();
+    return json{{"rule", ToJson(*saved)}};
+}
+
+Result<json> DedupRulesDeleteCmd(Call& call) {
+    Status s = call.workspace.data().dedup().DeleteRule(call.actor, call.Str("object"), call.Str("name"));
+    if (!s.ok() && s.error().code == "data.not_found") return json{{"deleted", false}};
+    return StatusJson(s, json{{"deleted", true}});
+}
+
+json MatchesJson(const std::vector<DuplicateMatch>& matches) {
+    json out = json::array();
+    for (const DuplicateMatch& m : matches)
+        out.push_back({{"rule", m.rule}, {"action", m.action}, {"id", m.id}, {"name", m.name}});
+    return out;
+}
+
+Result<json> DedupCheckCmd(Call& call) {
+    const json* values = call.Obj("values");
+    Result<std::vector<DuplicateMatch>> m = call.workspace.data().dedup().Check(
+        call.actor, call.Str("object"), values ? *values : json::object(), call.Id("id"));
+    if (!m.ok()) return m.error();
+    bool blocked = false;
+    for (const DuplicateMatch& x : *m) blocked = blocked || x.action == "block";
+    return json{{"matches", MatchesJson(*m)}, {"blocked", blocked}};
+}
+
+Result<json> DedupScanCmd(Call& call) {
+    ScanOptions o;
+    o.object = call.Str("object");
+    o.rule = call.Str("rule");
+    o.max_groups = call.Int("max_groups", 1000);
+    o.max_records = call.Int("max_records", 1000000);
+    Result<ScanResult> r = call.workspace.data().dedup().Scan(call.actor, o);
+    if (!r.ok()) return r.error();
+    json groups = json::array();
+    for (const DuplicateGroup& g : r->groups) {
+        json records = json::array();
+        for (size_t i = 0; i < g.ids.size(); ++i) records.push_back({{"id", g.ids[i]}, {"name", g.names[i]}});
+        groups.push_back({{"rule", g.rule}, {"records", records}});
+    }
+    return json{{"groups", groups},
+                {"records", r->records},
+                {"comparisons", r->comparisons},
+                {"truncated", r->truncated}};
+}
+
+Result<json> DedupMergeCmd(Call& call) {
+    MergeRequest m;
+    m.object = call.Str("object");
+    m.master = call.Id("master");
+    for (const json& id : *call.Obj("others")) {
+        if (!id.is_number_integer()) return InvalidArgument("others", "\"others\" lists record ids.");
+        m.others.push_back(id.get<int64_t>());
+    }
+    if (const json* values = call.Obj("values")) {
+        for (auto it = values->begin(); it != values->end(); ++it) {
+            if (!it->is_number_integer())
+                return InvalidArgument("values",
+                                       "\"values\" maps a field to the id of the record whose value wins.");
+            m.values[it.key()] = it->get<int64_t>();
+        }
+    }
+    Result<MergeOutcome> out = call.workspace.data().dedup().Merge(call.actor, m);
+    if (!out.ok()) return out.error();
+    return json{{"merge", out->merge_id},
+                {"master", out->master},
+                {"merged", out->merged},
+                {"recycle_entries", out->recycle_entries},
+                {"lookups_moved", out->lookups_moved},
+                {"fields_changed", out->fields_changed}};
+}
+
+Result<json> DedupMergesCmd(Call& call) {
+    Result<std::vector<MergeRecord>> merges =
+        call.workspace.data().dedup().Merges(call.actor, call.Str("object"), call.Int("limit", 100));
+    if (!merges.ok()) return merges.error();
+    json out = json::array();
+    for (const MergeRecord& m : *merges) out.push_back(ToJson(m));
+    return json{{"merges", out}};
+}
+
 }  // namespace
 
 void RegisterDataCommands(Registry& r) {
@@ -320,6 +517,22 @@ void RegisterDataCommands(Registry& r) {
          {{"path", "crm_example.crmbackup"}},
          BackupCreateCmd});
     r.push_back(
+        {"backup.schedule",
+         "Reads, or changes (any of enabled, frequency daily|weekly, weekday 0=Monday..6, time \"HH:MM\" in "
+         "the "
+         "company's time zone, keep 1..365, folder), the automatic backups run by the scheduler; answers the "
+         "next run and the automatic backups kept; audited.",
+         {{"enabled", ArgType::Boolean},
+          {"frequency", ArgType::String, false, "\"daily\"|\"weekly\""},
+          {"weekday", ArgType::Integer},
+          {"time", ArgType::String, false, "\"HH:MM\""},
+          {"keep", ArgType::Integer},
+          {"folder", ArgType::String}},
+         backups,
+         true,
+         {{"enabled", false}, {"time", "02:00"}, {"keep", 7}},
+         BackupScheduleCmd});
+    r.push_back(
         {"backup.inspect",
          "Reads a backup's manifest and checks its size, checksum and schema version, changing nothing.",
          {path},
@@ -358,6 +571,10 @@ void RegisterDataCommands(Registry& r) {
         {"external_id", ArgType::String},
         {"encoding", ArgType::String, false, "\"utf-8\"|\"gb18030\"|\"gbk\""},
         {"mapping", ArgType::Object, false, "{column: field}"},
+        {"transforms", ArgType::Object, false,
+         "{Field: {trim?, values?, date_format?, decimal?, lookup_by?}}"},
+        {"saved_mapping", ArgType::String},
+        {"errors_path", ArgType::String},
         {"all_or_nothing", ArgType::Boolean},
         {"batch_size", ArgType::Integer}};
     std::vector<Arg> preview_args = import_args;
@@ -389,6 +606,36 @@ void RegisterDataCommands(Registry& r) {
          true,
          {{"object", "Account"}, {"path", "crm_example_accounts.csv"}, {"mode", "update"}},
          ImportRunCmd});
+    const Reads mappings = SetupData("the saved import mappings", {SP::ImportData});
+    r.push_back(
+        {"import.mappings.list",
+         "The saved import mappings of an object (or of every object): column mapping, transforms, mode, "
+         "external id, encoding.",
+         {object},
+         mappings,
+         false,
+         {{"object", "Account"}},
+         ImportMappingsListCmd});
+    r.push_back(
+        {"import.mappings.save",
+         "Creates or replaces (by object and name) a saved import mapping; its fields and transforms are "
+         "checked; audited.",
+         {{"object", ArgType::String, true},
+          {"name", ArgType::String, true},
+          {"settings", ArgType::Object, true, "{mapping?, transforms?, mode?, external_id?, encoding?}"}},
+         mappings,
+         true,
+         {{"object", "Account"},
+          {"name", "Trade show list"},
+          {"settings", {{"mapping", {{"Company", "Name"}}}, {"transforms", {{"Name", {{"trim", true}}}}}}}},
+         ImportMappingsSaveCmd});
+    r.push_back({"import.mappings.delete",
+                 "Deletes a saved import mapping (deleted: false when there is none by that name); audited.",
+                 {{"object", ArgType::String, true}, {"name", ArgType::String, true}},
+                 mappings,
+                 true,
+                 {{"object", "Account"}, {"name", "Trade show list"}},
+                 ImportMappingsDeleteCmd});
     const std::vector<Arg> selection = {{"object", ArgType::String, true},
                                         {"filter_formula", ArgType::String},
                                         {"filters", ArgType::Array, false, "[{field, op, value}, ...]"},
@@ -424,6 +671,81 @@ void RegisterDataCommands(Registry& r) {
                  true,
                  {{"object", "Account"}, {"filter_formula", "Name = \"Welcome Co\""}, {"to", "admin"}},
                  TransferCmd});
+    const Reads rules = SetupData("the duplicate rules", {SP::CustomizeSchema});
+    r.push_back({"dedup.rules.list",
+                 "The duplicate rules of an object (or of every object): conditions, logic, action.",
+                 {object},
+                 rules,
+                 false,
+                 {{"object", "Account"}},
+                 DedupRulesListCmd});
+    r.push_back(
+        {"dedup.rules.save",
+         "Creates or replaces (by object and name) a duplicate rule: conditions {field, method: "
+         "exact|normalized|"
+         "email|phone|fuzzy|company, threshold?, algorithm?: jaro_winkler|levenshtein, country_code?}, logic "
+         "and|or, action block|alert|scan_only; audited.",
+         {{"rule", ArgType::Object, true, "{object, name, active?, action?, logic?, conditions: [...]}"}},
+         rules,
+         true,
+         {{"rule",
+           {{"object", "Account"},
+            {"name", "Same_company"},
+            {"action", "alert"},
+            {"conditions", {{{"field", "Name"}, {"method", "company"}}}}}}},
+         DedupRulesSaveCmd});
+    r.push_back({"dedup.rules.delete",
+                 "Deletes a duplicate rule (deleted: false when there is none by that name); audited.",
+                 {{"object", ArgType::String, true}, {"name", ArgType::String, true}},
+                 rules,
+                 true,
+                 {{"object", "Account"}, {"name", "Same_company"}},
+                 DedupRulesDeleteCmd});
+    r.push_back(
+        {"dedup.check",
+         "The records the acting user may see that the object's active duplicate rules match with the "
+         "given values (over the stored record id, if named), and whether a rule would block the save.",
+         {{"object", ArgType::String, true},
+          {"values", ArgType::Object, false, "{Field: value}"},
+          {"id", ArgType::Id}},
+         ObjectRecords(),
+         false,
+         {{"object", "Account"}, {"values", {{"Name", "Welcome Co."}}}},
+         DedupCheckCmd});
+    r.push_back(
+        {"dedup.scan",
+         "Finds groups of duplicate records among those the acting user may see, by the object's active "
+         "rules (or the one named), comparing only records that share a blocking key.",
+         {{"object", ArgType::String, true},
+          {"rule", ArgType::String},
+          {"max_records", ArgType::Integer},
+          {"max_groups", ArgType::Integer}},
+         ObjectRecords(),
+         false,
+         {{"object", "Account"}},
+         DedupScanCmd});
+    r.push_back(
+        {"dedup.merge",
+         "Merges 1 or 2 records into a master: values picks per field the record whose value wins, lookups "
+         "move to the master, the others go to the recycle bin (restoring one undoes the merge); all or "
+         "none.",
+         {{"object", ArgType::String, true},
+          {"master", ArgType::Id, true},
+          {"others", ArgType::Array, true, "[id, ...]"},
+          {"values", ArgType::Object, false, "{Field: record id}"}},
+         ObjectRecords(),
+         true,
+         {{"object", "Account"}, {"master", 3}, {"others", {4}}, {"values", {{"Name", 4}}}},
+         DedupMergeCmd});
+    r.push_back(
+        {"dedup.merges",
+         "The merges of an object whose master the acting user may see, newest first, with the recycle "
+         "bin entries that undo each.",
+         {{"object", ArgType::String, true}, {"limit", ArgType::Integer}},
+         ObjectRecords(),
+         false,
+         {{"object", "Account"}},
+         DedupMergesCmd});
 }
 
 }  // namespace crm::api

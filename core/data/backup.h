@@ -22,8 +22,17 @@
 // - After a restore the services' in-memory state (schema, access snapshot) is that of the old data: the
 //   caller reopens the workspace (RestoreReport::reopen_required; the CLI opens it per command anyway).
 // - Both need Backup and Restore; a backup is audited in the current trail, a restore in the restored one.
+// - Scheduled backups (BackupSchedule): daily, or weekly on a weekday, at a local time of the company's time
+//   zone, into a folder (default: "backups" beside the workspace's file; in the browser the console names
+//   a folder of its IndexedDB mount and reminds the user to download). They run as the workflow
+//   scheduler's kind "backup" (one pending item, moved when the schedule changes), as the system, named
+//   "crm-auto-<UTC yyyymmdd-hhmmss>.crmbackup"; after each, the automatic backups beyond `keep` (oldest
+//   first) are deleted and the next run is queued. A run missed while the workspace was closed runs once
+//   when the scheduler next catches up (not once per missed day). Setting the schedule needs Backup and
+//   Restore and is audited.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -36,7 +45,11 @@
 namespace crm {
 
 class Changes;
+class ChangeScope;
+class CompanyTime;
 class Database;
+class SchedulerService;
+struct ScheduledItem;
 
 // [SECTION] File format
 
@@ -78,6 +91,26 @@ struct RestoreReport {
     bool reopen_required = true;
 };
 
+// [SECTION] Schedule
+
+/// When automatic backups run and how many are kept.
+struct BackupSchedule {
+    bool enabled = false;
+    std::string frequency = "daily";  ///< "daily" or "weekly"
+    int weekday = 0;                  ///< weekly: 0 = Monday ... 6 = Sunday
+    int minute = 120;                 ///< local minutes after midnight (from "HH:MM"; default 02:00)
+    int keep = 7;                     ///< automatic backups kept, 1..365
+    std::string folder;               ///< "" = "backups" beside the workspace's file
+};
+nlohmann::json ToJson(const BackupSchedule& schedule);
+/// Reads {enabled, frequency, weekday, time: "HH:MM", keep, folder}; keys left out keep `base`'s values.
+Result<BackupSchedule> BackupScheduleFromJson(const nlohmann::json& json, BackupSchedule base = {});
+/// The first run strictly after `now_ms`, in the company's time (`to_utc` turns local days since 1970 and
+/// milliseconds of the day into UTC; `local` breaks a UTC instant down).
+int64_t NextBackupTime(const BackupSchedule& schedule, int64_t now_ms,
+                       const std::function<int64_t(int64_t days, int64_t ms)>& to_utc,
+                       const std::function<void(int64_t utc, int64_t& days, int& weekday)>& local);
+
 // [SECTION] BackupService
 
 class BackupService {
@@ -97,8 +130,25 @@ public:
     /// Records per object of a database (objects not deleted).
     static std::map<std::string, int64_t> RecordCounts(Database& db);
 
+    /// Runs scheduled backups through `scheduler` (kind "backup") in the company's time.
+    void AttachScheduler(SchedulerService& scheduler, std::function<CompanyTime()> time);
+    BackupSchedule Schedule();
+    /// Stores the schedule and queues (or drops) its next run.
+    Result<BackupSchedule> SetSchedule(const std::string& actor, const BackupSchedule& schedule);
+    /// When the next automatic backup is due (0 = none queued).
+    int64_t NextScheduledMs();
+    /// The automatic backups in the schedule's folder, newest first.
+    std::vector<std::string> AutomaticBackups();
+    /// The folder automatic backups go to.
+    std::string ScheduleFolder(const BackupSchedule& schedule) const;
+
 private:
     Result<BackupManifest> Write(const std::string& actor, const std::string& path);
+    Status RunScheduled(ChangeScope& scope, const ScheduledItem& item);
+    int64_t NextRun(const BackupSchedule& schedule, int64_t now_ms) const;
+    Status QueueNext(ChangeScope& scope, const BackupSchedule& schedule);
+    SchedulerService* scheduler_ = nullptr;
+    std::function<CompanyTime()> time_;
     Changes& changes_;
     const std::vector<Migration>& migrations_;
     std::string app_version_;

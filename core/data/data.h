@@ -1,10 +1,11 @@
-// Data management (issue 13): the recycle bin, backup and restore, export, import and mass changes.
+// Data management (issue 13): the recycle bin, backup and restore, export, import, mass changes and
+// duplicate management.
 // The Workspace owns one DataService and wires it in one place (Workspace::Open).
 //
 // [SECTION] DataService  the area's services, one accessor each
 //
 // The parts have their own headers (include what you use): recycle_bin.h, backup.h, csv.h, export.h,
-// import.h, mass_changes.h. This header only declares them, so that workspace.h stays light.
+// import.h, mass_changes.h, dedup.h. This header only declares them, so that workspace.h stays light.
 #pragma once
 #include <memory>
 #include <string>
@@ -23,6 +24,7 @@ class BackupService;
 class Exporter;
 class Importer;
 class MassChanges;
+class Deduplicator;
 
 // [SECTION] DataService
 
@@ -38,6 +40,7 @@ public:
     Exporter& exporter() { return *exporter_; }
     Importer& importer() { return *importer_; }
     MassChanges& mass() { return *mass_; }
+    Deduplicator& dedup() { return *dedup_; }
 
 private:
     std::unique_ptr<RecycleBin> recycle_;
@@ -45,6 +48,7 @@ private:
     std::unique_ptr<Exporter> exporter_;
     std::unique_ptr<Importer> importer_;
     std::unique_ptr<MassChanges> mass_;
+    std::unique_ptr<Deduplicator> dedup_;
 };
 
 }  // namespace crm

@@ -4,13 +4,18 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "audit/change.h"
+#include "common/clock.h"
 #include "common/messages.h"
 #include "common/text.h"
 #include "records/records.h"
 #include "schema/schema.h"
+#include "storage/database.h"
 
 namespace crm {
 
@@ -31,6 +36,17 @@ const MessageDef kMessages[] = {
      "第 {line} 行：有 {count} 条记录的 {field} = {value}；更新插入只能匹配一条。"},
     {"data.import_unknown_field", "The mapping names {field}, which {object} does not have.",
      "映射中的字段 {field} 在 {object} 中不存在。"},
+    {"data.import_transform", "The transform of {field} is not valid: {why}.",
+     "字段 {field} 的转换无效：{why}。"},
+    {"data.import_date", "Line {line}: {value} in column {column} is not a date written as {format}.",
+     "第 {line} 行：列 {column} 中的 {value} 不是按 {format} 书写的日期。"},
+    {"data.import_lookup",
+     "Line {line}: {count} {object} records have {field} = {value} in column {column}; "
+     "exactly one is needed.",
+     "第 {line} 行：列 {column} 中 {field} = {value} 匹配到 {count} 条{object}记录；需要恰好一条。"},
+    {"data.import_mapping_name", "A saved mapping needs a name.", "保存的映射需要名称。"},
+    {"data.import_mapping_unknown", "{object} has no saved mapping {name}.",
+     "{object} 没有名为 {name} 的已保存映射。"},
 };
 CRM_REGISTER_MESSAGES(kMessages);
 
@@ -75,6 +91,105 @@ Result<Opened> Open(const ImportOptions& options, CsvReader::Source source) {
     }
     o.columns = header.fields;
     return o;
+}
+
+/// One mapped column's transforms (see import.h).
+struct Transform {
+    bool trim = false;
+    std::map<std::string, std::string> values;
+    std::string date_format;
+    char decimal = 0;
+    std::string lookup_by;
+    std::shared_ptr<const ObjectDef> target;
+    std::unordered_map<std::string, int64_t> found;  ///< lookup_by cell -> id
+};
+
+bool ReadDigits(std::string_view s, size_t& pos, int min, int max, int& out) {
+    int n = 0;
+    out = 0;
+    while (pos < s.size() && n < max && s[pos] >= '0' && s[pos] <= '9') {
+        out = out * 10 + (s[pos++] - '0');
+        ++n;
+    }
+    return n >= min;
+}
+
+/// The date written in `format` (YYYY, MM, M, DD, D, literal text) as "YYYY-MM-DD" (plus the cell's time
+/// tail, if any), or "" when it does not fit.
+std::string ParseDate(std::string_view cell, std::string_view format) {
+    size_t p = 0, f = 0;
+    int y = -1, m = -1, d = -1;
+    while (f < format.size()) {
+        if (format.compare(f, 4, "YYYY") == 0) {
+            if (!ReadDigits(cell, p, 4, 4, y)) return "";
+            f += 4;
+        } else if (format.compare(f, 2, "MM") == 0 || format.compare(f, 2, "DD") == 0) {
+            if (!ReadDigits(cell, p, 1, 2, format[f] == 'M' ? m : d)) return "";
+            f += 2;
+        } else if (format[f] == 'M' || format[f] == 'D') {
+            if (!ReadDigits(cell, p, 1, 2, format[f] == 'M' ? m : d)) return "";
+            f += 1;
+        } else {
+            if (p >= cell.size() || cell[p] != format[f]) return "";
+            ++p;
+            ++f;
+        }
+    }
+    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return "";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    std::string out = buf;
+    if (p < cell.size()) {
+        std::string_view tail = cell.substr(p);
+        if (tail[0] != ' ' && tail[0] != 'T') return "";
+        out += 'T';
+        out += tail.substr(1);
+    }
+    return out;
+}
+
+std::string TrimSpaces(std::string_view s) {
+    size_t a = 0, b = s.size();
+    while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) --b;
+    return std::string(s.substr(a, b - a));
+}
+
+Result<Transform> ParseTransform(const ObjectDef& o, SchemaService& schema, const std::string& field,
+                                 const nlohmann::json& j) {
+    auto bad = [&](const char* why) {
+        return MessageError("data.invalid", "data.import_transform", {{"field", field}, {"why", why}},
+                            "transforms");
+    };
+    if (!j.is_object()) return bad("a transform is a JSON object");
+    Transform t;
+    const FieldDef* f = o.Field(field);
+    if (j.contains("trim") && !j["trim"].is_boolean()) return bad("trim is true or false");
+    for (const char* key : {"date_format", "decimal", "lookup_by"})
+        if (j.contains(key) && !j[key].is_string()) return bad("date_format, decimal and lookup_by are text");
+    t.trim = j.value("trim", false);
+    if (j.contains("values")) {
+        if (!j["values"].is_object()) return bad("values maps file values to picklist values");
+        for (auto it = j["values"].begin(); it != j["values"].end(); ++it) {
+            if (!it->is_string()) return bad("values maps file values to picklist values");
+            t.values[it.key()] = it->get<std::string>();
+        }
+    }
+    t.date_format = j.value("date_format", "");
+    if (!t.date_format.empty() && t.date_format.find("YYYY") == std::string::npos)
+        return bad("a date format names YYYY, MM and DD");
+    const std::string decimal = j.value("decimal", "");
+    if (!decimal.empty() && decimal != "." && decimal != ",") return bad("decimal is a point or a comma");
+    t.decimal = decimal.empty() ? 0 : decimal[0];
+    t.lookup_by = j.value("lookup_by", "");
+    if (!t.lookup_by.empty()) {
+        if (!f || f->type != FieldType::Lookup) return bad("lookup_by is for a lookup field");
+        Result<std::shared_ptr<const ObjectDef>> target = schema.Object(f->lookup_object);
+        if (!target.ok()) return target.error();
+        if (!(*target)->Field(t.lookup_by)) return bad("lookup_by names a field of the looked-up object");
+        t.target = *target;
+    }
+    return t;
 }
 
 }  // namespace
@@ -145,6 +260,10 @@ nlohmann::json GuessMapping(const ObjectDef& object, const std::vector<std::stri
         std::string found;
         if (n == "id" || n == "编号" || n == "记录编号") found = "Id";
         if (n == "ownerid" || n == "owner" || n == "所有人") found = "OwnerId";
+        if (h == kImportErrorColumn) {
+            mapping[h] = "";
+            continue;
+        }
         for (const FieldDef& f : object.fields) {
             if (!found.empty()) break;
             if (f.state != FieldState::Active || f.is_read_only()) continue;
@@ -220,6 +339,23 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
             external_column = static_cast<int>(c);
         field_of[c] = f;
     }
+    // The transforms, per column.
+    std::vector<std::unique_ptr<Transform>> transform_of(report.columns.size());
+    if (options.transforms.is_object()) {
+        for (auto it = options.transforms.begin(); it != options.transforms.end(); ++it) {
+            const FieldDef* def = o.Field(it.key());
+            if (!def)
+                return MessageError("data.invalid", "data.import_unknown_field",
+                                    {{"field", it.key()}, {"object", o.api_name}}, "transforms");
+            Result<Transform> t = ParseTransform(o, schema_, def->api_name, *it);
+            if (!t.ok()) return t.error();
+            for (size_t c = 0; c < field_of.size(); ++c)
+                if (field_of[c] == def->api_name) transform_of[c] = std::make_unique<Transform>(*t);
+        }
+    }
+    std::vector<const FieldDef*> def_of(report.columns.size(), nullptr);
+    for (size_t c = 0; c < field_of.size(); ++c)
+        if (!field_of[c].empty()) def_of[c] = o.Field(field_of[c]);
     if (options.mode == "upsert" && external_column < 0)
         return MessageError("data.invalid", "data.import_external_id", {{"field", options.external_id}},
                             "external_id");
@@ -231,6 +367,13 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
             if (!field.empty() && ToLowerAscii(field_of[c]) == ToLowerAscii(field)) return report.columns[c];
         return field;
     };
+    // A batch touches more pages than SQLite's default 2 MB cache holds, which then spills them to the file
+    // mid-transaction: a 64 MB cache for the import's length (put back after).
+    struct CacheSize {
+        Database& db;
+        explicit CacheSize(Database& d) : db(d) { (void)db.Exec("PRAGMA cache_size = -65536"); }
+        ~CacheSize() { (void)db.Exec("PRAGMA cache_size = -2000"); }
+    } cache_size(changes_.db());
     const bool one_transaction = options.all_or_nothing || options.dry_run;
     std::unique_ptr<ChangeScope> whole;
     if (one_transaction) {
@@ -242,7 +385,9 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
     const int batch_size = std::clamp(options.batch_size, 1, 10000);
     CsvRow row;
     int kept_ok = 0;
+    int last_line = 0;
     while (opened->reader->Next(row)) {
+        last_line = row.line;
         if (!one_transaction && !batch) {
             batch = std::make_unique<ChangeScope>(changes_, actor);
             if (!batch->begin_status().ok()) return batch->begin_status().error();
@@ -253,7 +398,75 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
         nlohmann::json values = nlohmann::json::object();
         for (size_t c = 0; c < field_of.size() && c < row.fields.size(); ++c) {
             if (field_of[c].empty() || field_of[c] == "Id" || row.fields[c].empty()) continue;
-            values[field_of[c]] = row.fields[c];
+            std::string cell = row.fields[c];
+            if (Transform* t = transform_of[c].get()) {
+                if (t->trim) cell = TrimSpaces(cell);
+                if (!t->values.empty()) {
+                    auto hit = t->values.find(cell);
+                    if (hit == t->values.end())
+                        for (auto it = t->values.begin(); it != t->values.end() && hit == t->values.end();
+                             ++it)
+                            if (ToLowerAscii(it->first) == ToLowerAscii(cell)) hit = it;
+                    if (hit != t->values.end()) cell = hit->second;
+                }
+                if (!t->date_format.empty() && !cell.empty()) {
+                    std::string iso = ParseDate(cell, t->date_format);
+                    if (iso.empty()) {
+                        r.errors.push_back(MessageError("data.invalid", "data.import_date",
+                                                        {{"line", std::to_string(row.line)},
+                                                         {"value", cell},
+                                                         {"column", report.columns[c]},
+                                                         {"format", t->date_format}},
+                                                        report.columns[c]));
+                        continue;
+                    }
+                    cell = iso;
+                }
+                if (t->decimal) {
+                    std::string number;
+                    for (char ch : cell) {
+                        if (ch == ' ' || ch == (t->decimal == ',' ? '.' : ',')) continue;
+                        number += ch == ',' ? '.' : ch;
+                    }
+                    cell = number;
+                }
+                if (t->target && !cell.empty()) {
+                    auto known = t->found.find(cell);
+                    if (known == t->found.end()) {
+                        ListQuery q;
+                        q.columns = {"Id"};
+                        q.filters.push_back({t->lookup_by, "=", cell});
+                        q.limit = 2;
+                        Result<ListPage> page = records_.List(actor, t->target->api_name, q);
+                        if (!page.ok()) {
+                            r.errors.push_back(page.error());
+                            continue;
+                        }
+                        if (page->rows.size() != 1) {
+                            r.errors.push_back(MessageError("data.invalid", "data.import_lookup",
+                                                            {{"line", std::to_string(row.line)},
+                                                             {"count", std::to_string(page->rows.size())},
+                                                             {"object", t->target->label},
+                                                             {"field", t->lookup_by},
+                                                             {"value", cell},
+                                                             {"column", report.columns[c]}},
+                                                            report.columns[c]));
+                            continue;
+                        }
+                        known = t->found.emplace(cell, page->rows[0]["Id"].get<int64_t>()).first;
+                    }
+                    values[field_of[c]] = known->second;
+                    continue;
+                }
+            }
+            if (const FieldDef* def = def_of[c];
+                def && def->type == FieldType::Picklist && !def->FindValue(cell)) {
+                nlohmann::json& list = report.unknown_values[def->api_name];
+                if (!list.is_array()) list = nlohmann::json::array();
+                if (list.size() < 50 && std::find(list.begin(), list.end(), cell) == list.end())
+                    list.push_back(cell);
+            }
+            values[field_of[c]] = cell;
         }
         int64_t id = 0;
         if (options.mode == "update") {
@@ -295,9 +508,22 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
         }
         if (!r.errors.empty()) {
             r.action = "error";
+            std::string why;
             for (Error& e : r.errors) {
                 e.line = row.line;
                 e.field = column_of(e.field);
+                why += (why.empty() ? "" : "; ") + (e.field.empty() ? "" : e.field + ": ") + e.message;
+            }
+            if (report.failed < kFailedRowsLimit) {
+                if (report.failed_csv.empty()) {
+                    std::vector<std::string> header = report.columns;
+                    header.push_back(kImportErrorColumn);
+                    AppendCsvRow(report.failed_csv, header, false);
+                }
+                std::vector<std::string> fields = row.fields;
+                fields.resize(std::max(fields.size(), report.columns.size()));
+                fields.push_back(why);
+                AppendCsvRow(report.failed_csv, fields, false);
             }
             ++report.failed;
             report.results.push_back(std::move(r));
@@ -305,23 +531,150 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
             (r.action == "update" ? report.updated : report.inserted)++;
             if (kept_ok++ < 1000) report.results.push_back(std::move(r));
         }
-        if (batch && ++in_batch >= batch_size) {
-            if (Status s = batch->Commit(); !s.ok()) return s.error();
-            batch.reset();
+        if (++in_batch >= batch_size) {
+            if (batch) {
+                if (Status s = batch->Commit(); !s.ok()) return s.error();
+                batch.reset();
+                report.last_line_committed = row.line;
+            }
             in_batch = 0;
+            if (options.progress && !options.progress(report.rows)) {
+                report.cancelled = true;
+                break;
+            }
         }
     }
     if (!opened->reader->status().ok()) return opened->reader->status().error();
     if (batch) {
         if (Status s = batch->Commit(); !s.ok()) return s.error();
+        report.last_line_committed = last_line;
     }
-    if (whole && !options.dry_run && report.failed == 0) {
+    if (options.progress && !report.cancelled) options.progress(report.rows);
+    if (whole && !options.dry_run && report.failed == 0 && !report.cancelled) {
         if (Status s = whole->Commit(); !s.ok()) return s.error();
         report.committed = true;
     } else if (!whole) {
         report.committed = true;
     }
     return report;
+}
+
+nlohmann::json ToJson(const ImportMapping& m) {
+    return {{"object", m.object},
+            {"name", m.name},
+            {"settings", m.settings},
+            {"updated_by", m.updated_by},
+            {"updated_at", FormatUtcIso8601(m.updated_at_ms)}};
+}
+
+Result<std::vector<ImportMapping>> Importer::Mappings(const std::string& actor, const std::string& object) {
+    if (authorize_) {
+        if (Status s = authorize_(actor, SystemPermission::ImportData); !s.ok()) return s.error();
+    }
+    std::string api;
+    if (!object.empty()) {
+        Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
+        if (!o.ok()) return o.error();
+        api = (*o)->api_name;
+    }
+    Statement st = changes_.db().Prepare(
+        "SELECT object, name, settings_json, updated_by, updated_at_ms FROM import_mappings "
+        "WHERE ?1 = '' OR object = ?1 ORDER BY object, name");
+    st.Bind(1, api);
+    std::vector<ImportMapping> out;
+    while (st.Step()) {
+        ImportMapping m;
+        m.object = st.Text(0);
+        m.name = st.Text(1);
+        m.settings = nlohmann::json::parse(st.Text(2), nullptr, false);
+        m.updated_by = st.Text(3);
+        m.updated_at_ms = st.Int(4);
+        out.push_back(std::move(m));
+    }
+    if (!st.status().ok()) return st.status().error();
+    return out;
+}
+
+Result<ImportMapping> Importer::SaveMapping(const std::string& actor, ImportMapping m) {
+    if (authorize_) {
+        if (Status s = authorize_(actor, SystemPermission::ImportData); !s.ok()) return s.error();
+    }
+    Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(m.object);
+    if (!o.ok()) return o.error();
+    m.object = (*o)->api_name;
+    if (m.name.empty()) return MessageError("data.invalid", "data.import_mapping_name", {}, "name");
+    if (!m.settings.is_object()) m.settings = nlohmann::json::object();
+    // Only the settings an import reads are kept; the mapping's and transforms' fields are checked now.
+    nlohmann::json kept = nlohmann::json::object();
+    for (const char* key : {"mapping", "transforms", "mode", "external_id", "encoding"})
+        if (m.settings.contains(key)) kept[key] = m.settings[key];
+    for (const char* key : {"mapping", "transforms"}) {
+        if (!kept.contains(key)) continue;
+        if (!kept[key].is_object())
+            return MessageError("data.invalid", "data.import_transform",
+                                {{"field", key}, {"why", "a JSON object"}}, key);
+        for (auto it = kept[key].begin(); it != kept[key].end(); ++it) {
+            const std::string field = std::string(key) == "mapping" ? it->get<std::string>() : it.key();
+            if (field.empty() || field == "Id" || field == "OwnerId") continue;
+            if (!(*o)->Field(field))
+                return MessageError("data.invalid", "data.import_unknown_field",
+                                    {{"field", field}, {"object", m.object}}, key);
+            if (std::string(key) == "transforms") {
+                Result<Transform> t = ParseTransform(**o, schema_, (*o)->Field(field)->api_name, *it);
+                if (!t.ok()) return t.error();
+            }
+        }
+    }
+    m.settings = kept;
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status().error();
+    Database& db = changes_.db();
+    nlohmann::json old;
+    Statement find = db.Prepare("SELECT settings_json FROM import_mappings WHERE object = ?1 AND name = ?2");
+    find.Bind(1, m.object).Bind(2, m.name);
+    if (find.Step()) old = nlohmann::json::parse(find.Text(0), nullptr, false);
+    m.updated_by = actor;
+    m.updated_at_ms = change.now_ms();
+    Statement st = db.Prepare(
+        "INSERT INTO import_mappings(object, name, settings_json, updated_by, updated_at_ms) VALUES (?1, ?2, "
+        "?3, ?4, "
+        "?5) ON CONFLICT(object, name) DO UPDATE SET settings_json = excluded.settings_json, updated_by = "
+        "excluded.updated_by, updated_at_ms = excluded.updated_at_ms");
+    st.Bind(1, m.object).Bind(2, m.name).Bind(3, m.settings.dump()).Bind(4, actor).Bind(5, m.updated_at_ms);
+    if (Status s = st.Run(); !s.ok()) return s.error();
+    if (Status s = change.Audit("data", old.is_null() ? "create" : "update",
+                                "import_mapping." + m.object + "." + m.name, old, m.settings);
+        !s.ok())
+        return s.error();
+    change.Record("data", m.object, ChangeAction::Config, 0, {"import_mappings"});
+    if (Status s = change.Commit(); !s.ok()) return s.error();
+    return m;
+}
+
+Status Importer::DeleteMapping(const std::string& actor, const std::string& object, const std::string& name) {
+    if (authorize_) {
+        if (Status s = authorize_(actor, SystemPermission::ImportData); !s.ok()) return s;
+    }
+    Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
+    if (!o.ok()) return o.error();
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status();
+    Database& db = changes_.db();
+    Statement find = db.Prepare("SELECT settings_json FROM import_mappings WHERE object = ?1 AND name = ?2");
+    find.Bind(1, (*o)->api_name).Bind(2, name);
+    if (!find.Step())
+        return MessageError("data.not_found", "data.import_mapping_unknown",
+                            {{"object", (*o)->api_name}, {"name", name}}, "name");
+    const nlohmann::json old = nlohmann::json::parse(find.Text(0), nullptr, false);
+    Statement del = db.Prepare("DELETE FROM import_mappings WHERE object = ?1 AND name = ?2");
+    del.Bind(1, (*o)->api_name).Bind(2, name);
+    if (Status s = del.Run(); !s.ok()) return s;
+    if (Status s =
+            change.Audit("data", "delete", "import_mapping." + (*o)->api_name + "." + name, old, nullptr);
+        !s.ok())
+        return s;
+    change.Record("data", (*o)->api_name, ChangeAction::Config, 0, {"import_mappings"});
+    return change.Commit();
 }
 
 }  // namespace crm

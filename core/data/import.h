@@ -13,8 +13,24 @@
 // - Encodings: UTF-8 (with or without BOM) as is; "gb18030" (and "gbk", its subset) decoded with iconv,
 //   the platform's own converter (glibc natively, musl in the wasm build).
 // - Needs Import Data, and the object's Create / Edit permissions row by row (the pipeline's access stage).
+// - Transforms per field ({Field: {...}}), applied to a cell before the save, in this order: trim (spaces and
+//   tabs at both ends); values (a picklist map {"file value": "API value"}, matched exactly, then ignoring
+//   case); date_format (tokens YYYY, MM, M, DD, D and literal text, e.g. "DD/MM/YYYY", "YYYY年M月D日", to
+//   ISO 8601; a date-time keeps a " HH:MM[:SS]" tail as given); decimal ("," for 1.234,5: the other
+//   separator and spaces dropped); lookup_by (a lookup's cell names the target's record by that field, e.g.
+//   Name or an external id, among the records the importing user may see: none or several is a row error).
+//   A picklist cell that is neither a value nor mapped comes back in unknown_values (up to 50 per field) for
+//   the user's decision, and the row fails as the pipeline says.
+// - The failed rows come back as a CSV (the file's header and each failed row as read, plus a last column
+//   "Import error" with "column: message" joined by "; "), at most kFailedRowsLimit rows; a re-import maps
+//   that column to nothing.
+// - Progress: told after every batch; answering false cancels after the batch in hand (committed: the
+//   report names the last line that went in), or, all-or-nothing or dry run, rolls everything back.
+// - Saved mappings are per object and shared ({mapping, transforms, mode, external_id, encoding} under a
+//   name); saving or deleting one needs Import Data and is audited.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -35,11 +51,19 @@ struct ImportOptions {
     std::string mode = "insert";     ///< "insert", "update" (by the Id column) or "upsert"
     std::string external_id;         ///< upsert: the field that identifies a record
     std::string encoding = "utf-8";  ///< "utf-8" or "gb18030" / "gbk"
-    nlohmann::json mapping;  ///< {"column header": "Field"}; null = guessed; "" maps a column to nothing
+    nlohmann::json mapping;     ///< {"column header": "Field"}; null = guessed; "" maps a column to nothing
+    nlohmann::json transforms;  ///< {Field: {trim?, values?, date_format?, decimal?, lookup_by?}}
     bool all_or_nothing = false;
     bool dry_run = false;
     int batch_size = 500;
+    /// Told the rows read after each batch; answers false to cancel.
+    std::function<bool(int64_t rows)> progress;
 };
+
+/// The most failed rows an import keeps for its error file.
+constexpr int64_t kFailedRowsLimit = 100'000;
+/// The header of the error file's extra column.
+constexpr const char* kImportErrorColumn = "Import error";
 
 /// What happened (or would happen) to one row.
 struct ImportRowResult {
@@ -53,9 +77,23 @@ struct ImportReport {
     std::vector<std::string> columns;
     nlohmann::json mapping;  ///< the mapping used
     int64_t rows = 0, inserted = 0, updated = 0, failed = 0;
-    bool committed = false;                ///< false for a dry run, or an all-or-nothing run with errors
+    bool committed = false;  ///< false for a dry run, or an all-or-nothing run with errors
+    bool cancelled = false;
+    int last_line_committed = 0;           ///< the last line in a committed batch (0 = none)
     std::vector<ImportRowResult> results;  ///< every row that failed, and (up to 1,000) the others
+    std::string failed_csv;                ///< the failed rows to fix and re-import ("" when none failed)
+    nlohmann::json unknown_values = nlohmann::json::object();  ///< {Field: [picklist cell values not known]}
 };
+
+/// A saved mapping: how one kind of file imports into one object.
+struct ImportMapping {
+    std::string object;
+    std::string name;
+    nlohmann::json settings;  ///< {mapping, transforms, mode, external_id, encoding}
+    std::string updated_by;
+    int64_t updated_at_ms = 0;
+};
+nlohmann::json ToJson(const ImportMapping& mapping);
 
 /// The first rows and the guessed mapping, for the wizard.
 struct ImportPreview {
@@ -78,6 +116,12 @@ public:
                                   CsvReader::Source source, int rows = 10);
     Result<ImportReport> Run(const std::string& actor, const ImportOptions& options,
                              CsvReader::Source source);
+
+    /// The saved mappings of an object ("" = every object).
+    Result<std::vector<ImportMapping>> Mappings(const std::string& actor, const std::string& object);
+    /// Creates or replaces (by object and name) a saved mapping.
+    Result<ImportMapping> SaveMapping(const std::string& actor, ImportMapping mapping);
+    Status DeleteMapping(const std::string& actor, const std::string& object, const std::string& name);
 
 private:
     Changes& changes_;

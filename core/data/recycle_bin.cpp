@@ -287,11 +287,17 @@ Result<std::vector<RecycleEntry>> RecycleBin::Select(const std::string& actor, c
     return out;
 }
 
+Result<std::vector<RecycleEntry>> RecycleBin::Entries(const std::string& actor,
+                                                      const std::vector<int64_t>& ids) {
+    return Select(actor, RecycleSelection{ids, ""});
+}
+
 Result<RecycleOutcome> RecycleBin::Restore(const std::string& actor, const RecycleSelection& selection) {
     ChangeScope change(changes_, actor);
     if (!change.begin_status().ok()) return change.begin_status().error();
     Result<std::vector<RecycleEntry>> entries = Select(actor, selection);
     if (!entries.ok()) return entries.error();
+    if (expand_) DATA_TRY(expand_(actor, *entries));
     Database& db = changes_.db();
     RecycleOutcome outcome;
     // Oldest first: a record deleted before another (say an Account before its Contact) comes back first.
@@ -387,6 +393,7 @@ Result<RecycleOutcome> RecycleBin::Restore(const std::string& actor, const Recyc
         DATA_TRY(del.Run());
         outcome.entries.push_back(e);
     }
+    if (after_) DATA_TRY(after_(change, actor, outcome.entries));
     if (Status s = change.Commit(); !s.ok()) return s.error();
     return outcome;
 }

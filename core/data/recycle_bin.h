@@ -21,6 +21,7 @@
 // - Entries older than purge_days go at the next delete (the hook purges them first) or recycle.purge.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -86,6 +87,18 @@ public:
     /// Deletes every entry older than purge_days (the system's housekeeping; also run by the delete hook).
     Result<int> PurgeExpired(const std::string& actor, int64_t now_ms);
 
+    /// The entries with these ids, each checked as Restore checks it (for a restore hook that adds some).
+    Result<std::vector<RecycleEntry>> Entries(const std::string& actor, const std::vector<int64_t>& ids);
+    /// Hooks of a restore, inside its change: `expand` may add entries to the selection (a merge's other
+    /// records), `after` runs once every row is back (a merge's moved lookups and master fields).
+    using ExpandFn = std::function<Status(const std::string& actor, std::vector<RecycleEntry>& entries)>;
+    using AfterFn = std::function<Status(ChangeScope& change, const std::string& actor,
+                                         const std::vector<RecycleEntry>& restored)>;
+    void SetRestoreHooks(ExpandFn expand, AfterFn after) {
+        expand_ = std::move(expand);
+        after_ = std::move(after);
+    }
+
     /// Days an entry stays in the bin (1..3650, default 30).
     int PurgeDays();
     Status SetPurgeDays(const std::string& actor, int days);
@@ -100,6 +113,8 @@ private:
     SchemaService& schema_;
     const AccessPolicy& policy_;
     Authorizer authorize_;
+    ExpandFn expand_;
+    AfterFn after_;
 };
 
 }  // namespace crm

@@ -53,8 +53,9 @@ TEST_SUITE("demo") {
             for (const json& e : d["audit"]["entries"]) {
                 CHECK(e["actor"] == kSystemActor);
                 const std::string area = e["area"];
-                CHECK(std::set<std::string>{"company", "schema", "users", "roles", "teams", "profiles", "permsets",
-                                            "sharing", "workflow", "processes", "assignment", "approvals", "reports"}
+                CHECK(std::set<std::string>{"company", "schema", "users", "roles", "teams", "profiles",
+                                            "permsets", "sharing", "workflow", "processes", "assignment",
+                                            "approvals", "reports", "data"}
                           .count(area) == 1);
             }
         }

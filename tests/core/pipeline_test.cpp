@@ -55,13 +55,24 @@ TEST_SUITE("records_pipeline") {
         r.AddSaveStage(SaveStageId::ValidationRules, "rule", [&](SaveContext&) { ran.push_back("rules"); });
         r.AddSaveStage(SaveStageId::Types, "types", [&](SaveContext&) { ran.push_back("types"); });
         CHECK(Names(r.SaveStages()) ==
-              std::vector<std::string>{"access:access", "access:owner is an active user", "access:approval lock",
-                                       "types:types", "types:process stage probability", "types:types",
-                                       "required_unique:required_unique", "validation_rules:validation_rules",
-                                       "validation_rules:process stage rules", "validation_rules:rule",
-                                       "duplicate_rules:dup", "automation:assignment rules",
-                                       "automation:automation rules", "automation:auto", "history:history",
-                                       "write:write", "write:assignment queues",
+              std::vector<std::string>{"access:access",
+                                       "access:owner is an active user",
+                                       "access:approval lock",
+                                       "types:types",
+                                       "types:process stage probability",
+                                       "types:types",
+                                       "required_unique:required_unique",
+                                       "validation_rules:validation_rules",
+                                       "validation_rules:process stage rules",
+                                       "validation_rules:rule",
+                                       "duplicate_rules:duplicate rules",
+                                       "duplicate_rules:dup",
+                                       "automation:assignment rules",
+                                       "automation:automation rules",
+                                       "automation:auto",
+                                       "history:history",
+                                       "write:write",
+                                       "write:assignment queues",
                                        "write:automation rules: tasks, notifications, webhooks, time items",
                                        "write:after"});
         fx.Create("Account", {{"Name", "Acme"}});

@@ -1,0 +1,836 @@
+// Duplicate rules, the save stage, the scan and the merge (dedup.h states the rules).
+#include "data/dedup.h"
+
+#include <algorithm>
+#include <numeric>
+#include <unordered_map>
+
+#include "audit/change.h"
+#include "common/clock.h"
+#include "common/messages.h"
+#include "common/text.h"
+#include "data/recycle_bin.h"
+#include "records/records.h"
+#include "schema/schema.h"
+#include "storage/database.h"
+#include "storage/statement_cache.h"
+
+#define DEDUP_TRY(expr)                                      \
+    do {                                                     \
+        if (Status s_ = (expr); !s_.ok()) return s_.error(); \
+    } while (0)
+
+namespace crm {
+
+namespace {
+
+const MessageDef kMessages[] = {
+    {"data.dedup_rule_shape", "A duplicate rule needs {what}.", "重复规则需要{what}。"},
+    {"data.dedup_method",
+     "{method} is not a way to compare; use exact, normalized, email, phone, fuzzy or company.",
+     "{method} 不是比较方式；请使用 exact、normalized、email、phone、fuzzy 或 company。"},
+    {"data.dedup_field",
+     "{object} has no field {field} that a duplicate rule can compare (text, email, phone, "
+     "URL or picklist).",
+     "{object} 没有可供重复规则比较的字段 {field}（文本、电子邮件、电话、网址或选择列表）。"},
+    {"data.dedup_threshold", "A similarity threshold is between 0.5 and 1, not {value}.",
+     "相似度阈值必须在 0.5 到 1 之间，而不是 {value}。"},
+    {"data.dedup_unknown_rule", "{object} has no duplicate rule {name}.", "{object} 没有重复规则 {name}。"},
+    {"data.dedup_field_hidden", "The duplicate rule {name} compares {field}, which you cannot read.",
+     "重复规则 {name} 比较的字段 {field} 您无权读取。"},
+    {"data.duplicate_blocked", "This {object} duplicates {names} (rule {rule}).",
+     "此{object}与 {names} 重复（规则 {rule}）。"},
+    {"data.merge_count", "A merge takes 2 or 3 different records, not {count}.",
+     "合并需要 2 或 3 条不同的记录，而不是 {count} 条。"},
+    {"data.merge_source", "The value of {field} must come from one of the merged records, not {id}.",
+     "{field} 的值必须来自被合并的记录之一，而不是 {id}。"},
+    {"data.merge_field", "{field} cannot be chosen in a merge: it is unknown, read-only or hidden from you.",
+     "合并时不能选择 {field}：该字段不存在、只读或您无权读取。"},
+};
+CRM_REGISTER_MESSAGES(kMessages);
+
+bool Comparable(const FieldDef& f) {
+    switch (f.type) {
+        case FieldType::Text:
+        case FieldType::LongText:
+        case FieldType::Email:
+        case FieldType::Phone:
+        case FieldType::Url:
+        case FieldType::Picklist:
+            return f.state == FieldState::Active && f.has_column();
+        default:
+            return false;
+    }
+}
+
+std::string JsonText(const nlohmann::json& v) {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+
+/// A key's value when it has the type asked for, else the fallback (a wrong type is then refused by the
+/// caller's own check, never thrown).
+std::string StrOf(const nlohmann::json& j, const char* key, const std::string& fallback) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+double NumOf(const nlohmann::json& j, const char* key, double fallback) {
+    auto it = j.find(key);
+    return it == j.end() ? fallback : it->is_number() ? it->get<double>() : -1.0;
+}
+
+/// Joins records that match in a scan.
+struct UnionFind {
+    std::vector<int> parent;
+    explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+    int Find(int x) {
+        while (parent[x] != x) x = parent[x] = parent[parent[x]];
+        return x;
+    }
+    void Join(int a, int b) {
+        a = Find(a);
+        b = Find(b);
+        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    }
+};
+
+/// Clears a flag when the scope ends.
+struct FlagGuard {
+    bool& flag;
+    explicit FlagGuard(bool& f) : flag(f) { flag = true; }
+    ~FlagGuard() { flag = false; }
+};
+
+}  // namespace
+
+// [SECTION] Rules
+
+nlohmann::json ToJson(const DuplicateRule& r) {
+    nlohmann::json conditions = nlohmann::json::array();
+    for (const MatchCondition& c : r.match.conditions) {
+        nlohmann::json j = {{"field", c.field}, {"method", MatchMethodName(c.method)}};
+        if (c.method == MatchMethod::Fuzzy || c.method == MatchMethod::Company) j["threshold"] = c.threshold;
+        if (c.method == MatchMethod::Fuzzy) j["algorithm"] = c.algorithm;
+        if (c.method == MatchMethod::Phone) j["country_code"] = c.country_code;
+        conditions.push_back(j);
+    }
+    nlohmann::json j = {{"object", r.object},
+                        {"name", r.name},
+                        {"active", r.active},
+                        {"action", r.action},
+                        {"logic", r.match.any ? "or" : "and"},
+                        {"conditions", conditions}};
+    if (r.id) j["id"] = r.id;
+    return j;
+}
+
+Result<DuplicateRule> DuplicateRuleFromJson(const nlohmann::json& j) {
+    auto shape = [](const char* what, const char* field) {
+        return MessageError("data.invalid", "data.dedup_rule_shape", {{"what", what}}, field);
+    };
+    if (!j.is_object()) return shape("a JSON object", "rule");
+    DuplicateRule r;
+    r.object = StrOf(j, "object", "");
+    r.name = StrOf(j, "name", "");
+    if (r.object.empty()) return shape("an object", "object");
+    if (r.name.empty()) return shape("a name", "name");
+    if (j.contains("active") && !j["active"].is_boolean()) return shape("active true or false", "active");
+    r.active = j.value("active", true);
+    r.action = StrOf(j, "action", j.contains("action") ? "?" : "alert");
+    if (r.action != "block" && r.action != "alert" && r.action != "scan_only")
+        return shape("an action: block, alert or scan_only", "action");
+    const std::string logic = StrOf(j, "logic", j.contains("logic") ? "?" : "and");
+    if (logic != "and" && logic != "or") return shape("logic and or or", "logic");
+    r.match.any = logic == "or";
+    const nlohmann::json conditions = j.contains("conditions") ? j["conditions"] : nlohmann::json::array();
+    if (!conditions.is_array() || conditions.empty() || conditions.size() > 10)
+        return shape("1 to 10 conditions", "conditions");
+    for (const nlohmann::json& c : conditions) {
+        if (!c.is_object() || !c.value("field", nlohmann::json()).is_string())
+            return shape("a field in each condition", "conditions");
+        MatchCondition m;
+        m.field = c["field"].get<std::string>();
+        const std::string method = StrOf(c, "method", c.contains("method") ? "?" : "exact");
+        if (!ParseMatchMethod(method, m.method))
+            return MessageError("data.invalid", "data.dedup_method", {{"method", "\"" + method + "\""}},
+                                "conditions");
+        m.threshold = NumOf(c, "threshold", m.method == MatchMethod::Company ? 1.0 : 0.9);
+        if (!(m.threshold >= 0.5 && m.threshold <= 1.0))
+            return MessageError("data.invalid", "data.dedup_threshold", {{"value", c["threshold"].dump()}},
+                                "conditions");
+        m.algorithm = StrOf(c, "algorithm", c.contains("algorithm") ? "?" : "jaro_winkler");
+        if (m.algorithm != "jaro_winkler" && m.algorithm != "levenshtein")
+            return shape("an algorithm jaro_winkler or levenshtein", "conditions");
+        m.country_code = StrOf(c, "country_code", "86");
+        r.match.conditions.push_back(std::move(m));
+    }
+    return r;
+}
+
+nlohmann::json ToJson(const MergeRecord& m) {
+    return {{"id", m.id},
+            {"object", m.object},
+            {"master", m.master},
+            {"merged", m.merged},
+            {"recycle_entries", m.recycle_entries},
+            {"merged_by", m.merged_by},
+            {"merged_at", FormatUtcIso8601(m.merged_at_ms)},
+            {"undone", m.undone}};
+}
+
+// [SECTION] Deduplicator
+
+struct Deduplicator::Compiled {
+    DuplicateRule rule;
+    std::vector<const FieldDef*> fields;  ///< per condition
+};
+
+Deduplicator::Deduplicator(Changes& changes, SchemaService& schema, RecordService& records,
+                           const AccessPolicy& policy, RecycleBin& recycle)
+    : changes_(changes),
+      schema_(schema),
+      records_(records),
+      policy_(policy),
+      recycle_(recycle),
+      statements_(std::make_unique<StatementCache>(changes.db())) {}
+
+Deduplicator::~Deduplicator() = default;
+
+void Deduplicator::Attach() {
+    records_.AddSaveStage(SaveStageId::DuplicateRules, "duplicate rules",
+                          [this](SaveContext& ctx) { Stage(ctx); });
+    recycle_.SetRestoreHooks(
+        [this](const std::string& actor, std::vector<RecycleEntry>& entries) {
+            return ExpandRestore(actor, entries);
+        },
+        [this](ChangeScope& change, const std::string& actor, const std::vector<RecycleEntry>& restored) {
+            return AfterRestore(change, actor, restored);
+        });
+}
+
+Result<std::vector<DuplicateRule>> Deduplicator::Rules(const std::string& actor, const std::string& object) {
+    if (authorize_) DEDUP_TRY(authorize_(actor, SystemPermission::CustomizeSchema));
+    std::string api;
+    if (!object.empty()) {
+        Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
+        if (!o.ok()) return o.error();
+        api = (*o)->api_name;
+    }
+    Statement st = changes_.db().Prepare(
+        "SELECT id, rule_json FROM dedup_rules WHERE ?1 = '' OR object = ?1 ORDER BY object, name");
+    st.Bind(1, api);
+    std::vector<DuplicateRule> out;
+    while (st.Step()) {
+        Result<DuplicateRule> r = DuplicateRuleFromJson(nlohmann::json::parse(st.Text(1), nullptr, false));
+        if (!r.ok()) continue;
+        r->id = st.Int(0);
+        out.push_back(std::move(*r));
+    }
+    if (!st.status().ok()) return st.status().error();
+    return out;
+}
+
+Result<DuplicateRule> Deduplicator::SaveRule(const std::string& actor, DuplicateRule rule) {
+    if (authorize_) DEDUP_TRY(authorize_(actor, SystemPermission::CustomizeSchema));
+    Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(rule.object);
+    if (!o.ok()) return o.error();
+    rule.object = (*o)->api_name;
+    for (MatchCondition& c : rule.match.conditions) {
+        const FieldDef* f = (*o)->Field(c.field);
+        if (!f || !Comparable(*f))
+            return MessageError("data.invalid", "data.dedup_field",
+                                {{"object", rule.object}, {"field", c.field}}, "conditions");
+        c.field = f->api_name;
+    }
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status().error();
+    Database& db = changes_.db();
+    nlohmann::json old;
+    Statement find = db.Prepare("SELECT rule_json FROM dedup_rules WHERE object = ?1 AND name = ?2");
+    find.Bind(1, rule.object).Bind(2, rule.name);
+    if (find.Step()) old = nlohmann::json::parse(find.Text(0), nullptr, false);
+    rule.id = 0;
+    const nlohmann::json stored = ToJson(rule);
+    Statement st = db.Prepare(
+        "INSERT INTO dedup_rules(object, name, active, action, rule_json) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(object, name) DO UPDATE SET active = excluded.active, action = excluded.action, "
+        "rule_json = excluded.rule_json");
+    st.Bind(1, rule.object)
+        .Bind(2, rule.name)
+        .Bind(3, rule.active ? 1 : 0)
+        .Bind(4, rule.action)
+        .Bind(5, stored.dump());
+    DEDUP_TRY(st.Run());
+    Statement id = db.Prepare("SELECT id FROM dedup_rules WHERE object = ?1 AND name = ?2");
+    id.Bind(1, rule.object).Bind(2, rule.name);
+    if (id.Step()) rule.id = id.Int(0);
+    DEDUP_TRY(change.Audit("data", old.is_null() ? "create" : "update",
+                           "dedup_rule." + rule.object + "." + rule.name, old, stored));
+    change.Record("data", rule.object, ChangeAction::Config, rule.id, {"dedup_rules"});
+    DEDUP_TRY(change.Commit());
+    return rule;
+}
+
+Status Deduplicator::DeleteRule(const std::string& actor, const std::string& object,
+                                const std::string& name) {
+    if (authorize_) {
+        if (Status s = authorize_(actor, SystemPermission::CustomizeSchema); !s.ok()) return s;
+    }
+    Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
+    if (!o.ok()) return o.error();
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status();
+    Database& db = changes_.db();
+    Statement find = db.Prepare("SELECT id, rule_json FROM dedup_rules WHERE object = ?1 AND name = ?2");
+    find.Bind(1, (*o)->api_name).Bind(2, name);
+    if (!find.Step())
+        return MessageError("data.not_found", "data.dedup_unknown_rule",
+                            {{"object", (*o)->api_name}, {"name", name}}, "name");
+    const int64_t id = find.Int(0);
+    const nlohmann::json old = nlohmann::json::parse(find.Text(1), nullptr, false);
+    Statement del = db.Prepare("DELETE FROM dedup_rules WHERE id = ?1");
+    del.Bind(1, id);
+    if (Status s = del.Run(); !s.ok()) return s;
+    if (Status s = change.Audit("data", "delete", "dedup_rule." + (*o)->api_name + "." + name, old, nullptr);
+        !s.ok())
+        return s;
+    change.Record("data", (*o)->api_name, ChangeAction::Config, id, {"dedup_rules"});
+    return change.Commit();
+}
+
+Result<std::vector<Deduplicator::Compiled>> Deduplicator::ActiveRules(const ObjectDef& o, bool saving) {
+    Statement& st = statements_->Get(
+        "SELECT id, rule_json FROM dedup_rules WHERE object = ?1 AND active = 1 AND (?2 = 0 OR action <> "
+        "'scan_only') ORDER BY name");
+    st.Bind(1, o.api_name).Bind(2, saving ? 1 : 0);
+    std::vector<Compiled> out;
+    while (st.Step()) {
+        Result<DuplicateRule> r = DuplicateRuleFromJson(nlohmann::json::parse(st.Text(1), nullptr, false));
+        if (!r.ok()) continue;
+        r->id = st.Int(0);
+        Compiled c;
+        c.rule = std::move(*r);
+        bool usable = true;
+        for (const MatchCondition& m : c.rule.match.conditions) {
+            const FieldDef* f = o.Field(m.field);
+            if (!f || !Comparable(*f)) usable = false;  // a field deleted since: the rule rests
+            c.fields.push_back(f);
+        }
+        if (usable) out.push_back(std::move(c));
+    }
+    if (!st.status().ok()) return st.status().error();
+    return out;
+}
+
+std::vector<DuplicateMatch> Deduplicator::Match(const std::string& actor, const ObjectDef& o,
+                                                const std::vector<Compiled>& rules,
+                                                const std::vector<std::string>& texts, int64_t self) {
+    // `texts` holds the record's text per index of o.fields.
+    std::vector<DuplicateMatch> out;
+    Database& db = changes_.db();
+    const FieldDef* name_field = o.Field(o.name_field);
+    const bool system = IsSystemActor(actor);
+    const bool name_readable = name_field && (system || policy_.CanReadField(actor, o, *name_field));
+    for (const Compiled& c : rules) {
+        bool readable = true;
+        for (const FieldDef* f : c.fields)
+            if (!system && !policy_.CanReadField(actor, o, *f)) readable = false;
+        if (!readable) continue;
+        MatchKeys keys;
+        for (size_t i = 0; i < c.fields.size(); ++i) {
+            const size_t index = static_cast<size_t>(c.fields[i] - o.fields.data());
+            keys.push_back(MatchKey(c.rule.match.conditions[i], index < texts.size() ? texts[index] : ""));
+        }
+        if (BlockingKeys(c.rule.match, keys).empty()) continue;
+        std::string sql = "SELECT id, owner_id";
+        for (const FieldDef* f : c.fields) sql += ", " + QuoteIdent(f->column);
+        sql += name_field && name_field->has_column() ? ", " + QuoteIdent(name_field->column) : ", ''";
+        sql += " FROM " + QuoteIdent(o.table) + " WHERE id <> ?1";
+        int exact = -1;
+        for (size_t i = 0; i < c.fields.size() && !c.rule.match.any; ++i)
+            if (c.rule.match.conditions[i].method == MatchMethod::Exact) exact = static_cast<int>(i);
+        if (exact >= 0) sql += " AND " + QuoteIdent(c.fields[exact]->column) + " = ?2";
+        Statement st = db.Prepare(sql);
+        st.Bind(1, self);
+        if (exact >= 0) st.Bind(2, keys[exact]);
+        MatchKeys other(c.fields.size());
+        const int n = static_cast<int>(c.fields.size());
+        while (st.Step()) {
+            for (int i = 0; i < n; ++i) other[i] = MatchKey(c.rule.match.conditions[i], st.Text(2 + i));
+            if (!KeysMatch(c.rule.match, keys, other)) continue;
+            const int64_t id = st.Int(0);
+            const int64_t owner = st.IsNull(1) ? 0 : st.Int(1);
+            if (!system && policy_.RecordLevel(actor, o, id, owner) < AccessLevel::Read) continue;
+            out.push_back({c.rule.name, c.rule.action, id, name_readable ? st.Text(2 + n) : std::string()});
+        }
+    }
+    return out;
+}
+
+void Deduplicator::Stage(SaveContext& ctx) {
+    if (merging_) return;
+    Result<std::vector<Compiled>> rules = ActiveRules(ctx.object, true);
+    if (!rules.ok()) {
+        ctx.Fail(rules.error());
+        return;
+    }
+    if (rules->empty()) return;
+    // Only a save that changes a compared field is checked (an unrelated edit of a known duplicate passes).
+    std::vector<std::string> texts(ctx.object.fields.size());
+    bool relevant = false;
+    for (const Compiled& c : *rules) {
+        for (const FieldDef* f : c.fields) {
+            const int index = static_cast<int>(f - ctx.object.fields.data());
+            texts[index] = ValueToText(*f, ctx.After(index));
+            if (ctx.is_new || ctx.Changed(index)) relevant = true;
+        }
+    }
+    if (!relevant) return;
+    std::vector<DuplicateMatch> matches = Match(ctx.actor, ctx.object, *rules, texts, ctx.record_id);
+    std::string names, rule;
+    int blocking = 0;
+    for (const DuplicateMatch& m : matches) {
+        if (m.action != "block") continue;
+        if (blocking++ < 5)
+            names += (names.empty() ? "" : ", ") + (m.name.empty() ? "#" + std::to_string(m.id) : m.name);
+        if (rule.empty()) rule = m.rule;
+    }
+    if (blocking > 5) names += " (+" + std::to_string(blocking - 5) + ")";
+    if (blocking > 0)
+        ctx.Fail(MessageError("data.duplicate_blocked", "data.duplicate_blocked",
+                              {{"object", ctx.object.label}, {"names", names}, {"rule", rule}}));
+}
+
+Result<std::vector<DuplicateMatch>> Deduplicator::Check(const std::string& actor, const std::string& object,
+                                                        const nlohmann::json& values, int64_t id) {
+    Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
+    if (!o.ok()) return o.error();
+    if (!IsSystemActor(actor) && !policy_.CanAccessObject(actor, **o, ObjectAction::Read))
+        return MakeError("records.no_access",
+                         "You do not have permission to read " + (*o)->plural_label + ".", "object");
+    nlohmann::json record = nlohmann::json::object();
+    if (id > 0) {
+        Result<nlohmann::json> stored = records_.Get(actor, (*o)->api_name, id);
+        if (!stored.ok()) return stored.error();
+        record = *stored;
+    }
+    if (values.is_object())
+        for (auto it = values.begin(); it != values.end(); ++it) record[it.key()] = it.value();
+    std::vector<std::string> texts((*o)->fields.size());
+    for (size_t i = 0; i < (*o)->fields.size(); ++i) {
+        const FieldDef& f = (*o)->fields[i];
+        for (auto it = record.begin(); it != record.end(); ++it)
+            if (ToLowerAscii(it.key()) == ToLowerAscii(f.api_name)) texts[i] = JsonText(it.value());
+    }
+    Result<std::vector<Compiled>> rules = ActiveRules(**o, false);
+    if (!rules.ok()) return rules.error();
+    return Match(actor, **o, *rules, texts, id);
+}
+
+Result<ScanResult> Deduplicator::Scan(const std::string& actor, const ScanOptions& options) {
+    Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(options.object);
+    if (!object.ok()) return object.error();
+    const ObjectDef& o = **object;
+    Result<std::vector<Compiled>> rules = ActiveRules(o, false);
+    if (!rules.ok()) return rules.error();
+    if (!options.rule.empty()) {
+        rules->erase(std::remove_if(rules->begin(), rules->end(),
+                                    [&](const Compiled& c) {
+                                        return ToLowerAscii(c.rule.name) != ToLowerAscii(options.rule);
+                                    }),
+                     rules->end());
+        if (rules->empty())
+            return MessageError("data.not_found", "data.dedup_unknown_rule",
+                                {{"object", o.api_name}, {"name", options.rule}}, "rule");
+    }
+    ScanResult result;
+    if (rules->empty()) return result;
+    // The columns every rule compares, read once.
+    std::vector<std::string> columns = {"Id"};
+    if (!o.name_field.empty()) columns.push_back(o.name_field);
+    std::vector<std::vector<int>> column_of(rules->size());
+    for (size_t r = 0; r < rules->size(); ++r) {
+        for (const FieldDef* f : (*rules)[r].fields) {
+            auto it = std::find(columns.begin(), columns.end(), f->api_name);
+            column_of[r].push_back(static_cast<int>(it - columns.begin()));
+            if (it == columns.end()) columns.push_back(f->api_name);
+        }
+    }
+    const int64_t max_records = std::clamp<int64_t>(options.max_records, 1, 1'000'000);
+    ListQuery q;
+    q.columns = columns;
+    q.filters.push_back({"Id", ">", 0});
+    q.sort_field = "Id";
+    q.limit = 1000;
+    std::vector<int64_t> ids;
+    std::vector<std::string> names;
+    std::vector<std::vector<std::string>> values(columns.size());
+    int64_t last = 0;
+    for (;;) {
+        q.filters.back().value = last;
+        Result<ListPage> page = records_.List(actor, o.api_name, q);
+        if (!page.ok()) return page.error();
+        if (ids.empty()) {
+            for (size_t r = 0; r < rules->size(); ++r) {
+                for (const FieldDef* f : (*rules)[r].fields) {
+                    if (std::find(page->columns.begin(), page->columns.end(), f->api_name) ==
+                        page->columns.end())
+                        return MessageError("records.field_not_readable", "data.dedup_field_hidden",
+                                            {{"name", (*rules)[r].rule.name}, {"field", f->api_name}},
+                                            "rule");
+                }
+            }
+        }
+        for (const nlohmann::json& row : page->rows) {
+            if (static_cast<int64_t>(ids.size()) >= max_records) {
+                result.truncated = true;
+                break;
+            }
+            last = row.value("Id", last);
+            ids.push_back(last);
+            names.push_back(
+                o.name_field.empty() || !row.contains(o.name_field) ? "" : JsonText(row[o.name_field]));
+            for (size_t c = 1; c < columns.size(); ++c)
+                values[c].push_back(row.contains(columns[c]) ? JsonText(row[columns[c]]) : "");
+        }
+        if (result.truncated || static_cast<int>(page->rows.size()) < q.limit) break;
+        if (options.progress && !options.progress("read", static_cast<int64_t>(ids.size()), -1)) {
+            result.cancelled = true;
+            return result;
+        }
+    }
+    result.records = static_cast<int64_t>(ids.size());
+    const size_t n = ids.size();
+    UnionFind groups(n);
+    std::vector<int> group_rule(n, -1);
+    int64_t compared = 0, reported = 0;
+    for (size_t r = 0; r < rules->size(); ++r) {
+        const Compiled& c = (*rules)[r];
+        const size_t k = c.fields.size();
+        std::vector<MatchKeys> keys(n, MatchKeys(k));
+        std::unordered_map<std::string, std::vector<int>> blocks;
+        for (size_t i = 0; i < n; ++i) {
+            for (size_t j = 0; j < k; ++j)
+                keys[i][j] = MatchKey(c.rule.match.conditions[j], values[column_of[r][j]][i]);
+            for (std::string& b : BlockingKeys(c.rule.match, keys[i]))
+                blocks[b].push_back(static_cast<int>(i));
+        }
+        int64_t done = 0;
+        for (auto& entry : blocks) {
+            std::vector<int>& members = entry.second;
+            done += static_cast<int64_t>(members.size());
+            if (members.size() < 2) continue;
+            const bool windowed = members.size() > 2000;
+            if (windowed) {
+                std::sort(members.begin(), members.end(), [&](int a, int b) { return keys[a] < keys[b]; });
+            }
+            const size_t window = windowed ? 50 : members.size();
+            for (size_t a = 0; a < members.size(); ++a) {
+                for (size_t b = a + 1; b < members.size() && b <= a + window; ++b) {
+                    const int x = members[a], y = members[b];
+                    if (groups.Find(x) == groups.Find(y)) continue;
+                    ++compared;
+                    if (!KeysMatch(c.rule.match, keys[x], keys[y])) continue;
+                    groups.Join(x, y);
+                    const int root = groups.Find(x);
+                    if (group_rule[root] < 0) group_rule[root] = static_cast<int>(r);
+                }
+            }
+            if (options.progress && compared - reported >= 100'000 &&
+                !options.progress("compare", (reported = compared, done), static_cast<int64_t>(n))) {
+                result.cancelled = true;
+                return result;
+            }
+        }
+    }
+    result.comparisons = compared;
+    std::map<int, size_t> index_of;
+    for (size_t i = 0; i < n; ++i) {
+        const int root = groups.Find(static_cast<int>(i));
+        if (root == static_cast<int>(i)) continue;
+        auto it = index_of.find(root);
+        if (it == index_of.end()) {
+            if (static_cast<int>(result.groups.size()) >= std::max(1, options.max_groups)) {
+                result.truncated = true;
+                continue;
+            }
+            DuplicateGroup g;
+            const int rule_index = group_rule[root] >= 0 ? group_rule[root] : 0;
+            g.rule = (*rules)[rule_index].rule.name;
+            g.ids.push_back(ids[root]);
+            g.names.push_back(names[root]);
+            it = index_of.emplace(root, result.groups.size()).first;
+            result.groups.push_back(std::move(g));
+        }
+        result.groups[it->second].ids.push_back(ids[i]);
+        result.groups[it->second].names.push_back(names[i]);
+    }
+    if (options.progress) options.progress("compare", static_cast<int64_t>(n), static_cast<int64_t>(n));
+    return result;
+}
+
+Result<MergeOutcome> Deduplicator::Merge(const std::string& actor, const MergeRequest& request) {
+    Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(request.object);
+    if (!object.ok()) return object.error();
+    const ObjectDef& o = **object;
+    std::vector<int64_t> all = {request.master};
+    all.insert(all.end(), request.others.begin(), request.others.end());
+    std::vector<int64_t> distinct = all;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (all.size() < 2 || all.size() > 3 || distinct.size() != all.size() || distinct.front() <= 0)
+        return MessageError("data.invalid", "data.merge_count", {{"count", std::to_string(distinct.size())}},
+                            "others");
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status().error();
+    std::map<int64_t, nlohmann::json> record;
+    for (int64_t id : all) {
+        Result<nlohmann::json> r = records_.Get(actor, o.api_name, id);
+        if (!r.ok()) return r.error();
+        record[id] = *r;
+    }
+    const nlohmann::json& master = record[request.master];
+    nlohmann::json update = nlohmann::json::object(), before = nlohmann::json::object();
+    MergeOutcome out;
+    out.master = request.master;
+    out.merged = request.others;
+    for (const auto& [field_name, from] : request.values) {
+        if (!record.count(from))
+            return MessageError("data.invalid", "data.merge_source",
+                                {{"field", field_name}, {"id", std::to_string(from)}}, "values");
+        std::string api = field_name;
+        if (ToLowerAscii(api) != "ownerid") {
+            const FieldDef* f = o.Field(field_name);
+            if (!f || f->is_read_only() || f->state != FieldState::Active ||
+                !record[from].contains(f->api_name))
+                return MessageError("data.invalid", "data.merge_field", {{"field", field_name}}, "values");
+            api = f->api_name;
+        } else {
+            api = "OwnerId";
+        }
+        const nlohmann::json chosen = record[from].value(api, nlohmann::json());
+        const nlohmann::json current = master.value(api, nlohmann::json());
+        if (chosen == current) continue;
+        update[api] = chosen;
+        before[api] = current;
+        out.fields_changed.push_back(api);
+    }
+    // Every lookup that pointed at a merged record points at the master.
+    Database& db = changes_.db();
+    std::map<int64_t, nlohmann::json> moved;
+    for (int64_t loser : request.others) moved[loser] = nlohmann::json::array();
+    for (const auto& other : schema_.Objects()) {
+        for (const FieldDef& f : other->fields) {
+            if (f.type != FieldType::Lookup || f.column.empty() ||
+                ToLowerAscii(f.lookup_object) != ToLowerAscii(o.api_name))
+                continue;
+            for (int64_t loser : request.others) {
+                Statement sel = db.Prepare("SELECT id FROM " + QuoteIdent(other->table) + " WHERE " +
+                                           QuoteIdent(f.column) + " = ?1");
+                sel.Bind(1, loser);
+                std::vector<int64_t> ids;
+                while (sel.Step()) ids.push_back(sel.Int(0));
+                if (!sel.status().ok()) return sel.status().error();
+                // A merged record pointing at another merged one goes to the bin anyway.
+                ids.erase(std::remove_if(ids.begin(), ids.end(),
+                                         [&](int64_t id) {
+                                             return other->id == o.id &&
+                                                    std::count(all.begin(), all.end(), id) &&
+                                                    id != request.master;
+                                         }),
+                          ids.end());
+                if (ids.empty()) continue;
+                Statement upd = db.Prepare("UPDATE " + QuoteIdent(other->table) + " SET " +
+                                           QuoteIdent(f.column) + " = ?1 WHERE id = ?2");
+                for (int64_t id : ids) {
+                    upd.Reset();
+                    upd.Bind(1, request.master).Bind(2, id);
+                    DEDUP_TRY(upd.Run());
+                    change.Record("records", other->api_name, ChangeAction::Update, id, {f.api_name});
+                }
+                out.lookups_moved += static_cast<int>(ids.size());
+                moved[loser].push_back({{"object", other->api_name}, {"column", f.column}, {"ids", ids}});
+            }
+        }
+    }
+    FlagGuard guard(merging_);
+    for (int64_t loser : request.others) {
+        DEDUP_TRY(records_.Delete(actor, o.api_name, loser));
+        Statement entry = db.Prepare(
+            "SELECT id FROM recycle_bin WHERE object = ?1 AND record_id = ?2 ORDER BY id DESC LIMIT 1");
+        entry.Bind(1, o.api_name).Bind(2, loser);
+        if (!entry.Step()) return MakeError("internal", "A merged record did not reach the recycle bin.");
+        out.recycle_entries.push_back(entry.Int(0));
+    }
+    if (!update.empty()) {
+        SaveResult saved = records_.Update(actor, o.api_name, request.master, update);
+        if (!saved.ok()) return saved.errors.front();
+    }
+    Statement ins = db.Prepare(
+        "INSERT INTO dedup_merges(object, master_id, merged_by, merged_at_ms, before_json, after_json) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    ins.Bind(1, o.api_name).Bind(2, request.master).Bind(3, actor).Bind(4, change.now_ms());
+    ins.Bind(5, before.dump()).Bind(6, update.dump());
+    DEDUP_TRY(ins.Run());
+    out.merge_id = db.LastInsertRowId();
+    Statement rec = db.Prepare(
+        "INSERT INTO dedup_merge_records(merge_id, record_id, entry_id, moved_json) VALUES (?1, ?2, ?3, ?4)");
+    for (size_t i = 0; i < request.others.size(); ++i) {
+        rec.Reset();
+        rec.Bind(1, out.merge_id).Bind(2, request.others[i]).Bind(3, out.recycle_entries[i]);
+        rec.Bind(4, moved[request.others[i]].dump());
+        DEDUP_TRY(rec.Run());
+    }
+    DEDUP_TRY(
+        change.Audit("data", "merge", o.api_name + "." + std::to_string(request.master),
+                     {{"merged", request.others}, {"values", before}},
+                     {{"master", request.master}, {"values", update}, {"lookups_moved", out.lookups_moved}}));
+    DEDUP_TRY(change.Commit());
+    return out;
+}
+
+Result<std::vector<MergeRecord>> Deduplicator::Merges(const std::string& actor, const std::string& object,
+                                                      int limit) {
+    Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
+    if (!o.ok()) return o.error();
+    Database& db = changes_.db();
+    Statement st = db.Prepare(
+        "SELECT m.id, m.master_id, m.merged_by, m.merged_at_ms, m.undone, t.owner_id FROM dedup_merges m "
+        "LEFT JOIN " +
+        QuoteIdent((*o)->table) + " t ON t.id = m.master_id WHERE m.object = ?1 ORDER BY m.id DESC");
+    st.Bind(1, (*o)->api_name);
+    std::vector<MergeRecord> out;
+    const bool system = IsSystemActor(actor);
+    while (st.Step() && static_cast<int>(out.size()) < std::clamp(limit, 1, 1000)) {
+        MergeRecord m;
+        m.id = st.Int(0);
+        m.object = (*o)->api_name;
+        m.master = st.Int(1);
+        const int64_t owner = st.IsNull(5) ? 0 : st.Int(5);
+        if (!system && (!policy_.CanAccessObject(actor, **o, ObjectAction::Read) ||
+                        policy_.RecordLevel(actor, **o, m.master, owner) < AccessLevel::Read))
+            continue;
+        m.merged_by = st.Text(2);
+        m.merged_at_ms = st.Int(3);
+        m.undone = st.Int(4) != 0;
+        Statement r = db.Prepare(
+            "SELECT record_id, entry_id FROM dedup_merge_records WHERE merge_id = ?1 ORDER BY record_id");
+        r.Bind(1, m.id);
+        while (r.Step()) {
+            m.merged.push_back(r.Int(0));
+            m.recycle_entries.push_back(r.Int(1));
+        }
+        out.push_back(std::move(m));
+    }
+    if (!st.status().ok()) return st.status().error();
+    return out;
+}
+
+Status Deduplicator::ExpandRestore(const std::string& actor, std::vector<RecycleEntry>& entries) {
+    Database& db = changes_.db();
+    std::vector<int64_t> missing;
+    for (const RecycleEntry& e : entries) {
+        Statement st = db.Prepare(
+            "SELECT r2.entry_id FROM dedup_merge_records r1 JOIN dedup_merges m ON m.id = r1.merge_id AND "
+            "m.undone = 0 "
+            "JOIN dedup_merge_records r2 ON r2.merge_id = r1.merge_id JOIN recycle_bin b ON b.id = "
+            "r2.entry_id "
+            "WHERE r1.entry_id = ?1");
+        st.Bind(1, e.id);
+        while (st.Step()) {
+            const int64_t id = st.Int(0);
+            if (std::none_of(entries.begin(), entries.end(),
+                             [&](const RecycleEntry& x) { return x.id == id; }) &&
+                std::find(missing.begin(), missing.end(), id) == missing.end())
+                missing.push_back(id);
+        }
+        if (!st.status().ok()) return st.status();
+    }
+    if (missing.empty()) return Status::Ok();
+    Result<std::vector<RecycleEntry>> more = recycle_.Entries(actor, missing);
+    if (!more.ok()) return more.error();
+    entries.insert(entries.end(), more->begin(), more->end());
+    return Status::Ok();
+}
+
+Status Deduplicator::AfterRestore(ChangeScope& change, const std::string& actor,
+                                  const std::vector<RecycleEntry>& restored) {
+    Database& db = changes_.db();
+    std::vector<int64_t> merges;
+    for (const RecycleEntry& e : restored) {
+        Statement st = db.Prepare(
+            "SELECT r.merge_id, r.record_id, r.moved_json, m.master_id FROM dedup_merge_records r JOIN "
+            "dedup_merges m "
+            "ON m.id = r.merge_id AND m.undone = 0 WHERE r.entry_id = ?1");
+        st.Bind(1, e.id);
+        if (!st.Step()) {
+            if (!st.status().ok()) return st.status();
+            continue;
+        }
+        const int64_t merge = st.Int(0), loser = st.Int(1), master = st.Int(3);
+        if (std::find(merges.begin(), merges.end(), merge) == merges.end()) merges.push_back(merge);
+        const nlohmann::json moved = nlohmann::json::parse(st.Text(2), nullptr, false);
+        if (!moved.is_array()) continue;
+        for (const nlohmann::json& m : moved) {
+            Result<std::shared_ptr<const ObjectDef>> other = schema_.Object(m.value("object", ""));
+            if (!other.ok() || (*other)->deleted) continue;
+            const std::string column = m.value("column", "");
+            const FieldDef* field = nullptr;
+            for (const FieldDef& f : (*other)->fields)
+                if (f.column == column && f.type == FieldType::Lookup) field = &f;
+            if (!field) continue;
+            Statement upd =
+                db.Prepare("UPDATE " + QuoteIdent((*other)->table) + " SET " + QuoteIdent(column) +
+                           " = ?1 WHERE id = ?2 AND " + QuoteIdent(column) + " = ?3");
+            for (const nlohmann::json& id : m.value("ids", nlohmann::json::array())) {
+                if (!id.is_number_integer()) continue;
+                upd.Reset();
+                upd.Bind(1, loser).Bind(2, id.get<int64_t>()).Bind(3, master);
+                if (Status s = upd.Run(); !s.ok()) return s;
+                if (db.Changes() > 0)
+                    change.Record("records", (*other)->api_name, ChangeAction::Update, id.get<int64_t>(),
+                                  {field->api_name});
+            }
+        }
+    }
+    for (int64_t merge : merges) {
+        // Undone once none of its records waits in the bin.
+        Statement waiting = db.Prepare(
+            "SELECT COUNT(*) FROM dedup_merge_records r JOIN recycle_bin b ON b.id = r.entry_id WHERE "
+            "r.merge_id = ?1");
+        waiting.Bind(1, merge);
+        if (!waiting.Step() || waiting.Int(0) > 0) continue;
+        Statement m =
+            db.Prepare("SELECT object, master_id, before_json, after_json FROM dedup_merges WHERE id = ?1");
+        m.Bind(1, merge);
+        if (!m.Step()) continue;
+        const std::string object = m.Text(0);
+        const int64_t master = m.Int(1);
+        const nlohmann::json before = nlohmann::json::parse(m.Text(2), nullptr, false);
+        const nlohmann::json after = nlohmann::json::parse(m.Text(3), nullptr, false);
+        nlohmann::json revert = nlohmann::json::object();
+        if (before.is_object() && after.is_object() && !before.empty()) {
+            Result<nlohmann::json> now = records_.Get(actor, object, master);
+            if (now.ok()) {
+                for (auto it = before.begin(); it != before.end(); ++it)
+                    if (now->value(it.key(), nlohmann::json()) == after.value(it.key(), nlohmann::json()))
+                        revert[it.key()] = it.value();
+            }
+        }
+        if (!revert.empty()) {
+            FlagGuard guard(merging_);
+            SaveResult saved = records_.Update(actor, object, master, revert);
+            if (!saved.ok()) return saved.errors.front();
+        }
+        Statement done = db.Prepare("UPDATE dedup_merges SET undone = 1 WHERE id = ?1");
+        done.Bind(1, merge);
+        if (Status s = done.Run(); !s.ok()) return s;
+        if (Status s = change.Audit("data", "unmerge", object + "." + std::to_string(master), after, revert);
+            !s.ok())
+            return s;
+    }
+    return Status::Ok();
+}
+
+}  // namespace crm

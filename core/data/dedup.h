@@ -1,0 +1,188 @@
+// Duplicate management: duplicate rules per object (a matching rule and what a save does on a match), the
+// save-pipeline stage that blocks or lets a save through with an alert, the scan that finds duplicate groups
+// among stored records, and the merge of two or three records (undone from the recycle bin).
+//
+// [SECTION] Rules   DuplicateRule
+// [SECTION] Results DuplicateMatch, DuplicateGroup, ScanOptions, ScanResult, MergeRequest, MergeOutcome
+// [SECTION] Deduplicator
+//
+// Decisions where SEMANTICS.md is silent:
+// - One duplicate rule is a matching rule (conditions with AND or OR, dedup_match.h) plus its action:
+//   "block" (the save fails, "data.duplicate_blocked", naming the matches), "alert" (the save goes through;
+//   dedup.check answers the matches before or after the save, for the console's alert) or "scan_only".
+//   Rules on text-like fields only (text, long text, email, phone, URL, picklist).
+// - Everything runs as its acting user: a save, dedup.check and a scan compare only with records the user
+//   may read, and a rule naming a field the user cannot read is skipped at save and refused by a scan.
+//   Managing rules needs Customize Schema; a merge needs Edit on the master and Delete on the others.
+// - The save stage compares the record with every stored record of the object (narrowed in SQL by an AND
+//   rule's exact condition): cost grows with the object's size (about 40 ms per save at 100,000 records with
+//   only fuzzy rules; nothing when the object has no active rule).
+// - A scan reads the visible records in keyset pages, keys each one (dedup_match.h), compares only records
+//   that share a blocking key (a block larger than 2,000 is compared in a sliding window of 50 in key order),
+//   and joins matching pairs into groups (a record that matches two others joins one group). Bounds:
+//   max_records (default and at most 1,000,000) and max_groups (default 1,000); progress and cancel.
+// - A merge: 2 or 3 records; the master keeps its id; `values` chooses, per field, the record whose value
+//   wins (the master's value otherwise); every lookup that pointed at a merged record (any object) points at
+//   the master; the merged records go to the recycle bin (their lookups already moved); the master's change
+//   goes through the save pipeline (field history, automation) without the duplicate stage; one audit entry.
+//   All or nothing.
+// - Undo: restoring any merged record from the recycle bin restores every record of its merge, points the
+//   moved lookups back (those still on the master) and puts back the master's fields the merge changed
+//   (those not changed since).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "access/policy.h"
+#include "common/result.h"
+#include "data/dedup_match.h"
+
+namespace crm {
+
+class Changes;
+class ChangeScope;
+class RecordService;
+class RecycleBin;
+class SchemaService;
+class StatementCache;
+struct ObjectDef;
+struct RecycleEntry;
+struct SaveContext;
+
+// [SECTION] Rules
+
+/// A duplicate rule of one object.
+struct DuplicateRule {
+    int64_t id = 0;
+    std::string object;
+    std::string name;
+    bool active = true;
+    std::string action = "alert";  ///< "block", "alert" or "scan_only"
+    MatchRule match;
+};
+
+nlohmann::json ToJson(const DuplicateRule& rule);
+/// Reads {object, name, active?, action?, logic?: "and"|"or", conditions: [{field, method, threshold?,
+/// algorithm?, country_code?}]}; shape errors name the key.
+Result<DuplicateRule> DuplicateRuleFromJson(const nlohmann::json& json);
+
+// [SECTION] Results
+
+/// A stored record a rule matched.
+struct DuplicateMatch {
+    std::string rule;
+    std::string action;
+    int64_t id = 0;
+    std::string name;  ///< blank when the user cannot read the name field
+};
+
+/// Records a scan found to match one another under one rule.
+struct DuplicateGroup {
+    std::string rule;
+    std::vector<int64_t> ids;
+    std::vector<std::string> names;
+};
+
+struct ScanOptions {
+    std::string object;
+    std::string rule;  ///< "" = every active rule of the object
+    int64_t max_records = 1'000'000;
+    int max_groups = 1000;
+    /// Told the records read (phase "read") or keyed records compared so far (phase "compare") of `total`;
+    /// answers false to cancel.
+    std::function<bool(const char* phase, int64_t done, int64_t total)> progress;
+};
+
+struct ScanResult {
+    std::vector<DuplicateGroup> groups;
+    int64_t records = 0;      ///< records read
+    int64_t comparisons = 0;  ///< pairs compared
+    bool truncated = false;   ///< max_records or max_groups stopped it
+    bool cancelled = false;
+};
+
+struct MergeRequest {
+    std::string object;
+    int64_t master = 0;
+    std::vector<int64_t> others;            ///< 1 or 2
+    std::map<std::string, int64_t> values;  ///< field -> the record whose value the master takes
+};
+
+struct MergeOutcome {
+    int64_t merge_id = 0;
+    int64_t master = 0;
+    std::vector<int64_t> merged;
+    std::vector<int64_t> recycle_entries;  ///< restore any of them to undo the merge
+    int lookups_moved = 0;
+    std::vector<std::string> fields_changed;
+};
+
+/// A merge as dedup.merges lists it.
+struct MergeRecord {
+    int64_t id = 0;
+    std::string object;
+    int64_t master = 0;
+    std::vector<int64_t> merged;
+    std::vector<int64_t> recycle_entries;
+    std::string merged_by;
+    int64_t merged_at_ms = 0;
+    bool undone = false;
+};
+
+nlohmann::json ToJson(const MergeRecord& merge);
+
+// [SECTION] Deduplicator
+
+class Deduplicator {
+public:
+    Deduplicator(Changes& changes, SchemaService& schema, RecordService& records, const AccessPolicy& policy,
+                 RecycleBin& recycle);
+    ~Deduplicator();
+    void SetAuthorizer(Authorizer authorizer) { authorize_ = std::move(authorizer); }
+    /// Registers the duplicate-rules save stage and the recycle bin's merge undo.
+    void Attach();
+
+    /// The rules of an object ("" = every object), by object and name.
+    Result<std::vector<DuplicateRule>> Rules(const std::string& actor, const std::string& object);
+    /// Creates or replaces (by object and name) a rule; audited. Needs Customize Schema.
+    Result<DuplicateRule> SaveRule(const std::string& actor, DuplicateRule rule);
+    Status DeleteRule(const std::string& actor, const std::string& object, const std::string& name);
+
+    /// The stored records the actor may read that active rules match with `values` (a record's JSON form;
+    /// `id` > 0: that stored record with `values` over it, itself excluded).
+    Result<std::vector<DuplicateMatch>> Check(const std::string& actor, const std::string& object,
+                                              const nlohmann::json& values, int64_t id);
+    /// Duplicate groups among the records the actor may read.
+    Result<ScanResult> Scan(const std::string& actor, const ScanOptions& options);
+    /// Merges 2 or 3 records into the master (see the header comment).
+    Result<MergeOutcome> Merge(const std::string& actor, const MergeRequest& request);
+    /// The merges of an object the actor may see (the master readable), newest first.
+    Result<std::vector<MergeRecord>> Merges(const std::string& actor, const std::string& object, int limit);
+
+private:
+    struct Compiled;
+    Result<std::vector<Compiled>> ActiveRules(const ObjectDef& object, bool saving);
+    std::vector<DuplicateMatch> Match(const std::string& actor, const ObjectDef& object,
+                                      const std::vector<Compiled>& rules,
+                                      const std::vector<std::string>& values, int64_t self);
+    void Stage(SaveContext& ctx);
+    Status ExpandRestore(const std::string& actor, std::vector<RecycleEntry>& entries);
+    Status AfterRestore(ChangeScope& change, const std::string& actor,
+                        const std::vector<RecycleEntry>& restored);
+
+    Changes& changes_;
+    SchemaService& schema_;
+    RecordService& records_;
+    const AccessPolicy& policy_;
+    RecycleBin& recycle_;
+    Authorizer authorize_;
+    std::unique_ptr<StatementCache> statements_;
+    bool merging_ = false;  ///< a merge's or undo's own saves skip the duplicate stage
+};
+
+}  // namespace crm

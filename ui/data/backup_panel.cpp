@@ -183,7 +183,7 @@ void BackupPanel::Draw(const PageContext& ctx) {
 
     // What the last restore did.
     if (restored_.is_object()) {
-        BeginCard(width);
+        DataCardBegin(width);
         SectionHeading(ctx, "data.backup.restored_title");
         NoticeLine("data.backup.restored", TrFormat("data.backup.restored_text", {restored_file_}), false);
         CountsTable("data.backup.restored_counts", restored_.value("counts_before", nlohmann::json::object()),
@@ -191,7 +191,7 @@ void BackupPanel::Draw(const PageContext& ctx) {
                     "data.col.after", CardInnerWidth());
         const std::string kept = restored_.value("kept_backup", std::string());
         if (!kept.empty()) {
-            TextMuted(TrFormat("data.backup.kept", {kept}));
+            TextMuted(TrFormat("data.backup.kept", {kept}), false);
             if (FilesThroughBrowser() && std::filesystem::exists(kept)) {
                 if (SecondaryButton(Tr("data.backup.download_kept")))
                     OfferDownload(kept, std::filesystem::path(kept).filename().string(),
@@ -199,14 +199,14 @@ void BackupPanel::Draw(const PageContext& ctx) {
                 MarkItem("data.backup.download_kept");
             }
         }
-        EndCard();
+        DataCardEnd();
         ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
     }
 
     // Create.
-    BeginCard(width);
+    DataCardBegin(width);
     SectionHeading(ctx, "data.backup.create_title");
-    TextMuted(Tr("data.backup.create_intro"));
+    TextMuted(Tr("data.backup.create_intro"), false);
     if (!FilesThroughBrowser()) {
         ImGui::SetNextItemWidth(CardInnerWidth() - 160.0f * s);
         InputString("##data.backup.path", &create_path_);
@@ -227,13 +227,13 @@ void BackupPanel::Draw(const PageContext& ctx) {
                       created_.value("sha256", std::string()).substr(0, 12)}),
             false);
     }
-    EndCard();
+    DataCardEnd();
     ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
 
     // Restore.
-    BeginCard(width);
+    DataCardBegin(width);
     SectionHeading(ctx, "data.backup.restore_title");
-    TextMuted(Tr("data.backup.restore_intro"));
+    TextMuted(Tr("data.backup.restore_intro"), false);
     if (FilesThroughBrowser()) {
         if (SecondaryButton(Tr("data.backup.choose"))) {
             awaiting_pick_ = true;
@@ -276,7 +276,8 @@ void BackupPanel::Draw(const PageContext& ctx) {
         if (checked_.value("needs_migration", false))
             TextMuted(TrFormat("data.backup.migrates",
                                {std::to_string(m.value("schema_version", 0)),
-                                std::to_string(checked_.value("current_schema_version", 0))}));
+                                std::to_string(checked_.value("current_schema_version", 0))}),
+                      false);
         CountsTable("data.backup.counts", checked_.value("counts_now", nlohmann::json::object()),
                     "data.col.now", m.value("record_counts", nlohmann::json::object()), "data.col.in_backup",
                     CardInnerWidth());
@@ -287,7 +288,7 @@ void BackupPanel::Draw(const PageContext& ctx) {
         MarkItem("data.backup.restore");
     }
     NoticeLine("data.backup.restore_error", restore_error_, true);
-    EndCard();
+    DataCardEnd();
     ImGui::EndChild();
 
     if (BeginDialog("data.backup.confirm", Tr("data.backup.confirm_title"), 480.0f, &confirm_open_, ctx)) {

@@ -80,10 +80,20 @@ std::string FormatTimeMs(int64_t ms) {
     return text;
 }
 
+void DataCardBegin(float width) {
+    BeginCard(width);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + CardInnerWidth());
+}
+
+void DataCardEnd() {
+    ImGui::PopTextWrapPos();
+    EndCard();
+}
+
 void NoticeLine(const std::string& hook, const std::string& text, bool error) {
     if (text.empty()) return;
     const Palette& p = CurrentPalette();
-    TextColored(error ? p.danger : p.success, text);
+    TextColored(error ? p.danger : p.success, text, false);
     MarkItem(hook);
     if (error) PublishError(hook, text);
 }

@@ -42,6 +42,9 @@ bool ObjectCombo(const char* label, const std::vector<ObjectChoice>& objects, st
                  const std::string& hook);
 /// "2026-12-02 08:15" (UTC) of a time in ms.
 std::string FormatTimeMs(int64_t ms);
+/// BeginCard / EndCard with the text inside wrapped at the card's inner width.
+void DataCardBegin(float width);
+void DataCardEnd();
 /// A short notice line: green for done, red for an error (published under "<hook>").
 void NoticeLine(const std::string& hook, const std::string& text, bool error);
 

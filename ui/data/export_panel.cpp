@@ -183,8 +183,8 @@ void ExportPanel::Draw(const PageContext& ctx) {
     const float pad = 28.0f * s;
     const float width = std::min(760.0f * s, ImGui::GetContentRegionAvail().x - pad);
     ImGui::BeginChild("data.export.scroll", ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
-    BeginCard(width);
-    TextMuted(Tr("data.export.intro"));
+    DataCardBegin(width);
+    TextMuted(Tr("data.export.intro"), false);
     const float label_w = 130.0f * s;
     auto row = [&](const char* label_id) {
         ImGui::AlignTextToFramePadding();
@@ -261,7 +261,7 @@ void ExportPanel::Draw(const PageContext& ctx) {
     if (rows_ >= 0 && error_.empty())
         NoticeLine("data.export.done", TrFormat("data.export.done_text", {std::to_string(rows_), file_}),
                    false);
-    EndCard();
+    DataCardEnd();
     ImGui::EndChild();
 }
 

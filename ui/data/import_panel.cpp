@@ -110,6 +110,7 @@ private:
     bool sort_desc_ = false;
     bool confirm_open_ = false;
     std::string download_;
+    int scroll_to_ = 0;  ///< the step whose card comes into view in the next frame (0: none)
 };
 
 void ImportPanel::LoadLists() {
@@ -150,6 +151,7 @@ void ImportPanel::Preview() {
     }
     error_.clear();
     preview_ = answer["result"];
+    scroll_to_ = 2;
     mapping_.clear();
     for (auto it = preview_["mapping"].begin(); it != preview_["mapping"].end(); ++it)
         mapping_[it.key()] = it.value().is_string() ? it.value().get<std::string>() : std::string();
@@ -177,6 +179,7 @@ void ImportPanel::Run(bool dry) {
         }
         error_.clear();
         (dry ? dry_ : result_) = answer["result"];
+        scroll_to_ = dry ? 3 : 4;
         if (!dry) download_.clear();
     });
 }
@@ -304,7 +307,7 @@ void ImportPanel::Draw(const PageContext& ctx) {
     };
 
     // 1. The file and how it goes in.
-    BeginCard(width);
+    DataCardBegin(width);
     SectionHeading(ctx, "data.import.step1");
     row("data.field.file");
     if (FilesThroughBrowser()) {
@@ -383,19 +386,24 @@ void ImportPanel::Draw(const PageContext& ctx) {
     if (ImGui::Checkbox(Tr("data.import.all_or_nothing"), &all_or_nothing_)) dry_ = nullptr;
     MarkItem("data.import.all_or_nothing");
     NoticeLine("data.import.error", error_, true);
-    EndCard();
+    DataCardEnd();
 
     // 2. Preview and mapping.
     if (preview_.is_object()) {
         ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-        BeginCard(width);
+        DataCardBegin(width);
         SectionHeading(ctx, "data.import.step2");
+        if (scroll_to_ == 2) {
+            ImGui::SetScrollHereY(0.0f);
+            scroll_to_ = 0;
+        }
         const std::vector<std::string> columns = preview_.value("columns", std::vector<std::string>());
         TextMuted(TrFormat("data.import.found", {Tr(("data.encoding." + Encoding()).c_str()),
                                                  preview_.value("delimiter", std::string(",")) == "\t"
                                                      ? std::string("Tab")
                                                      : preview_.value("delimiter", std::string(",")),
-                                                 std::to_string(columns.size())}));
+                                                 std::to_string(columns.size())}),
+                  false);
         const int n = static_cast<int>(columns.size());
         const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInner |
                                       ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
@@ -451,14 +459,18 @@ void ImportPanel::Draw(const PageContext& ctx) {
         ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
         if (PrimaryButton(Tr("data.import.dry_run"), mode_ != 1 || !external_id_.empty())) Run(true);
         MarkItem("data.import.dry_run");
-        EndCard();
+        DataCardEnd();
     }
 
     // 3. The dry run.
     if (dry_.is_object()) {
         ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-        BeginCard(width);
+        DataCardBegin(width);
         SectionHeading(ctx, "data.import.step3");
+        if (scroll_to_ == 3) {
+            ImGui::SetScrollHereY(0.0f);
+            scroll_to_ = 0;
+        }
         const int64_t failed = dry_.value("failed", int64_t{0});
         NoticeLine("data.import.dry_summary",
                    TrFormat("data.import.dry_text",
@@ -475,14 +487,18 @@ void ImportPanel::Draw(const PageContext& ctx) {
                 Run(false);
         }
         MarkItem("data.import.run");
-        EndCard();
+        DataCardEnd();
     }
 
     // 4. The result.
     if (result_.is_object()) {
         ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-        BeginCard(width);
+        DataCardBegin(width);
         SectionHeading(ctx, "data.import.step4");
+        if (scroll_to_ == 4) {
+            ImGui::SetScrollHereY(0.0f);
+            scroll_to_ = 0;
+        }
         const int64_t failed = result_.value("failed", int64_t{0});
         NoticeLine("data.import.result",
                    TrFormat(result_.value("committed", false) ? "data.import.result_text"
@@ -494,9 +510,9 @@ void ImportPanel::Draw(const PageContext& ctx) {
         if (failed > 0) {
             if (SecondaryButton(Tr("data.import.download_errors"))) DownloadErrors();
             MarkItem("data.import.download_errors");
-            if (!download_.empty()) TextMuted(TrFormat("data.import.downloaded", {download_}));
+            if (!download_.empty()) TextMuted(TrFormat("data.import.downloaded", {download_}), false);
         }
-        EndCard();
+        DataCardEnd();
     }
     ImGui::EndChild();
 

@@ -165,8 +165,8 @@ void MassPanel::Draw(const PageContext& ctx) {
         ImGui::SameLine(label_w);
         ImGui::SetNextItemWidth(280.0f * s);
     };
-    BeginCard(width);
-    TextMuted(Tr("data.mass.intro"));
+    DataCardBegin(width);
+    TextMuted(Tr("data.mass.intro"), false);
     row("data.mass.op");
     if (ListCombo(
             "##data.mass.op", Tr(std::string("data.mass.op.") + kOps[op_]), 3,
@@ -233,7 +233,7 @@ void MassPanel::Draw(const PageContext& ctx) {
         if (SecondaryButton(Tr("data.mass.undo"))) Undo();
         MarkItem("data.mass.undo");
     }
-    EndCard();
+    DataCardEnd();
 
     if (BeginDialog("data.mass.confirm", Tr("data.mass.confirm_title"), 480.0f, &confirm_open_, ctx)) {
         std::string what;

@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
                 ++frames;
                 // A restore replaced the data under the services: open the workspace again.
                 if (std::string page; platform.TakeReopenRequest(&page) && !loaded.memory_only) {
-                    crm::Result<std::unique_ptr<crm::Workspace>> fresh = crm::Workspace::Open(options->db, {});
+                    crm::Result<std::unique_ptr<crm::Workspace>> fresh =
+                        crm::Workspace::Open(options->db, {});
                     if (fresh.ok()) {
                         std::unique_ptr<crm::Workspace> old = std::move(loaded.workspace);
                         loaded.workspace = std::move(fresh.value());

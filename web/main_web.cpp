@@ -245,7 +245,8 @@ public:
         options.web_durability = true;
         crm::Result<std::unique_ptr<crm::Workspace>> fresh = crm::Workspace::Open("/data/crm.db", options);
         if (!fresh.ok()) {
-            std::fprintf(stderr, "[console] reopening the workspace failed: %s\n", fresh.error().message.c_str());
+            std::fprintf(stderr, "[console] reopening the workspace failed: %s\n",
+                         fresh.error().message.c_str());
             return false;
         }
         std::unique_ptr<crm::Workspace> old = std::move(workspace_);

@@ -1,10 +1,11 @@
 // Data > Mass changes and the recycle bin, on the canvas: three Accounts are selected by a filter formula,
 // counted, deleted after the confirmation (into the recycle bin); the recycle bin lists them, filtered by
-// text, and restoring them puts them back with their ids.
+// text, and restoring them puts them back with their ids. Then Export (reached with Ctrl+3) downloads them
+// as CSV.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, click, type, drawn, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, click, press, type, drawn, crm, done } = require('./lib');
 
 const data = st => st.data || {};
 const mass = st => data(st).mass || {};
@@ -63,6 +64,21 @@ const FILTER = `BEGINS(Name, "${PREFIX}")`;
     s = await require('./lib').waitUi(page, st => (bin(st).entries || []).length === 0, 'the bin without them');
     check(true, 'the bin no longer lists them');
     await page.screenshot({ path: path.join(OUT, 'data_recycle_restored.png') });
+
+    // [4] Export (Ctrl+3): the same filter, CSV, downloaded.
+    await press(page, 'Control+3', st => data(st).tab === 'export', 'the export tab', { focus: true });
+    const exp = st => data(st).export || {};
+    s = await type(page, 'data.export.filter', FILTER, st => st.form['data.export.filter'] === FILTER, 'the filter');
+    check(exp(s).object === 'Account' && exp(s).format === 'csv', 'Account as CSV');
+    const downloading = page.waitForEvent('download');
+    s = await click(page, 'data.export.run', st => exp(st).rows >= 0 || !!exp(st).error, 'the export');
+    check(exp(s).rows === 3, `3 records exported (${exp(s).rows}; ${exp(s).error})`);
+    const download = await downloading;
+    const file = path.join(OUT, 'e2e-' + download.suggestedFilename());
+    await download.saveAs(file);
+    const csv = fs.readFileSync(file, 'utf8');
+    check([1, 2, 3].every(i => csv.includes(`${PREFIX} ${i} 测试`)) && csv.split('\r\n').filter(Boolean).length === 4,
+      `the CSV holds a header and the three Accounts (${download.suggestedFilename()})`);
     done();
   } finally {
     await ctx.close().catch(() => {});

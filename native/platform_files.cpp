@@ -8,6 +8,7 @@ bool FilesThroughBrowser() { return false; }
 std::string TransferDir() { return {}; }
 void OfferDownload(const std::string&, const std::string&, const std::string&) {}
 void PickFile(const std::string&) {}
+void AcceptDroppedFiles() {}
 std::optional<PickedFile> TakePickedFile() { return std::nullopt; }
 
 }  // namespace crm::ui

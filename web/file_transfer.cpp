@@ -60,6 +60,27 @@ EM_JS(void, crm_js_pick_file, (const char* accept, const char* dir), {
     input.click();
 });
 
+// A file dropped anywhere on the page goes the way of a picked one (the browser would otherwise open it in
+// place of the console). Once.
+EM_JS(void, crm_js_accept_drops, (const char* dir), {
+    if (window.__crm_drops) return;
+    window.__crm_drops = true;
+    var folder = UTF8ToString(dir);
+    window.addEventListener("dragover", function(e) { e.preventDefault(); });
+    window.addEventListener("drop", function(e) {
+        e.preventDefault();
+        var file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+        if (!file) return;
+        file.arrayBuffer().then(function(buffer) {
+            try { FS.mkdirTree(folder); } catch (err) {}
+            var safe = file.name.split("/").join("_").split(String.fromCharCode(92)).join("_") || "file";
+            FS.writeFile(folder + "/" + safe, new Uint8Array(buffer));
+            Module.ccall("crm_web_file_picked", null, ["string", "string", "number", "string"],
+                         [folder + "/" + safe, file.name, buffer.byteLength, ""]);
+        });
+    });
+});
+
 // clang-format on
 
 namespace crm::ui {
@@ -76,6 +97,8 @@ void OfferDownload(const std::string& path, const std::string& name, const std::
 }
 
 void PickFile(const std::string& accept) { crm_js_pick_file(accept.c_str(), TransferDir().c_str()); }
+
+void AcceptDroppedFiles() { crm_js_accept_drops(TransferDir().c_str()); }
 
 std::optional<PickedFile> TakePickedFile() {
     std::optional<PickedFile> picked = std::move(g_picked);

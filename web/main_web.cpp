@@ -202,7 +202,7 @@ public:
         crm_js_fit_canvas();
         glfwPollEvents();
         host_.Frame();
-        if (std::string page; platform_.TakeReopenRequest(&page)) Reopen(page);
+        if (std::string page; platform_.TakeReopenRequest(&page) && stored_) Reopen(page);
         crm::ui::Console* console = host_.console();
         if (!console) return;
         if (!first_frame_done_) {
@@ -240,7 +240,7 @@ public:
     /// Opens the stored workspace again and attaches a new console to it, showing `page` first (a
     /// restore replaced the data: Platform::RequestReopen). False when it could not be opened.
     bool Reopen(const std::string& page) {
-        if (!workspace_ || !stored_) return false;
+        if (!workspace_) return false;
         crm::WorkspaceOptions options;
         options.web_durability = true;
         crm::Result<std::unique_ptr<crm::Workspace>> fresh = crm::Workspace::Open("/data/crm.db", options);

@@ -2,7 +2,7 @@
 // spreadsheet programs in China write it, Chinese headers) with one row whose close date is not a date;
 // the encoding is found, the columns are mapped from their Chinese labels, the dry run names the row and
 // the column, the import takes the valid rows, the rows with errors are downloaded as a CSV, fixed there
-// and imported again; all three Opportunities are then in the workspace.
+// and dropped on the page to be imported again; all three Opportunities are then in the workspace.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -33,6 +33,16 @@ async function pick(page, file) {
   await click(page, 'data.import.choose', () => true, 'the file picker');
   const chooser = await choosing;
   await chooser.setFiles(file);
+}
+
+/** Drops `file` on the page, as a person dragging it from the desktop would. */
+async function drop(page, file) {
+  await page.evaluate(([name, b64]) => {
+    const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name, { type: 'text/csv' }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [path.basename(file), fs.readFileSync(file).toString('base64')]);
 }
 
 (async () => {
@@ -90,7 +100,7 @@ async function pick(page, file) {
       'the error file holds the bad row only (as UTF-8), with its reason');
     const fixed = path.join(OUT, 'e2e-import-fixed.csv');
     fs.writeFileSync(fixed, text.replace('2027-13-45', '2027-03-02'));
-    await pick(page, fixed);
+    await drop(page, fixed);  // (dropped on the page this time, instead of picked)
     s = await waitUi(page, st => imp(st).previewed && imp(st).file === 'e2e-import-fixed.csv', 'the fixed file');
     check(imp(s).encoding === 'utf-8', 'the fixed file is read as UTF-8');
     s = await click(page, 'data.import.dry_run', st => !!imp(st).dry || !!imp(st).error, 'the second dry run');

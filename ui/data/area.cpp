@@ -6,6 +6,7 @@
 
 #include "imgui.h"
 #include "ui/data/data_ui.h"
+#include "ui/data/file_transfer.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/areas.h"
@@ -26,6 +27,7 @@ public:
     explicit DataPage(const PageServices& services) {
         // A restore reopens the workspace and lands here: show what it did.
         if (LastRestoreShown()) tab_ = 1;
+        AcceptDroppedFiles();
         const DataServices data{services.workspace, services.platform};
         panels_[0] = MakeRecyclePanel(data);
         panels_[1] = MakeBackupPanel(data);

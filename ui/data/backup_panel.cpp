@@ -240,7 +240,9 @@ void BackupPanel::Draw(const PageContext& ctx) {
             PickFile(".crmbackup");
         }
         MarkItem("data.backup.choose");
-        if (awaiting_pick_) {
+        ImGui::SameLine(0.0f, 8.0f * s);
+        TextMuted(Tr("data.drop_hint"), false);
+        {  // a file picked, or dropped on the page while this tab shows
             if (std::optional<PickedFile> picked = TakePickedFile()) {
                 awaiting_pick_ = false;
                 if (picked->error.empty()) {

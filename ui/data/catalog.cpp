@@ -40,6 +40,10 @@ const CatalogRow kData[] = {
     {"data.encoding.utf-8-bom", "UTF-8 with BOM (Excel)", "UTF-8 带 BOM（Excel）"},
     {"data.encoding.gb18030", "GB18030 / GBK", "GB18030 / GBK"},
     {"data.format.csv", "CSV", "CSV"},
+    {"data.drop_hint", "or drop a file on the page", "或将文件拖放到页面上"},
+    {"data.recycle.purge_days", "Days in the bin", "保留天数"},
+    {"data.recycle.save_days", "Save", "保存"},
+    {"data.recycle.days_saved", "Deleted records now stay {days} days.", "已删除的记录现在保留 {days} 天。"},
     {"data.format.jsonl", "JSON Lines", "JSON Lines"},
     // Recycle bin.
     {"data.recycle.intro",

@@ -20,6 +20,10 @@ void OfferDownload(const std::string& path, const std::string& name, const std::
 /// TransferDir() and reported by TakePickedFile() a few frames later. Nothing on the desktop.
 void PickFile(const std::string& accept);
 
+/// From now on a file dropped on the page is reported by TakePickedFile() as a picked one (web). Nothing
+/// on the desktop.
+void AcceptDroppedFiles();
+
 /// A file the user picked, copied where the core can read it.
 struct PickedFile {
     std::string path;  ///< where it was copied

@@ -316,6 +316,8 @@ void ImportPanel::Draw(const PageContext& ctx) {
             PickFile(".csv,.txt,text/csv");
         }
         MarkItem("data.import.choose");
+        ImGui::SameLine(0.0f, 8.0f * s);
+        TextMuted(Tr("data.drop_hint"), false);
         if (!name_.empty()) {
             ImGui::SameLine(0.0f, 8.0f * s);
             ImGui::TextUnformatted(name_.c_str());
@@ -329,7 +331,7 @@ void ImportPanel::Draw(const PageContext& ctx) {
         if (SecondaryButton(Tr("data.import.read"), !typed_path_.empty())) ReadFile(typed_path_, typed_path_);
         MarkItem("data.import.choose");
     }
-    if (awaiting_pick_) {
+    {  // a file picked, or dropped on the page while this tab shows
         if (std::optional<PickedFile> picked = TakePickedFile()) {
             awaiting_pick_ = false;
             if (picked->error.empty())
@@ -539,10 +541,10 @@ nlohmann::json ImportPanel::State() const {
     nlohmann::json errors = nlohmann::json::array();
     for (const RowError& e : ErrorsOf(result_.is_object() ? result_ : dry_))
         errors.push_back({{"line", e.line}, {"column", e.column}, {"message", e.message}});
-    nlohmann::json st = {{"object", object_},      {"file", name_},
-                         {"encoding", Encoding()}, {"mode", kModes[mode_]},
-                         {"error", error_},        {"errors", errors},
-                         {"download", download_},  {"previewed", preview_.is_object()}};
+    nlohmann::json st = {
+        {"object", object_},      {"file", name_},         {"picking", awaiting_pick_},
+        {"encoding", Encoding()}, {"mode", kModes[mode_]}, {"error", error_},
+        {"errors", errors},       {"download", download_}, {"previewed", preview_.is_object()}};
     if (preview_.is_object()) {
         st["columns"] = preview_["columns"];
         st["mapping"] = mapping_;

@@ -51,6 +51,7 @@ private:
     std::string loaded_viewer_;
     std::vector<Entry> entries_;
     int purge_days_ = 30;
+    int days_edit_ = 0;  ///< the purge days being edited (0: not touched)
     std::string load_error_;
     std::string object_;  ///< "" = every object
     std::string who_;     ///< "" = anyone
@@ -167,6 +168,27 @@ void RecyclePanel::Draw(const PageContext& ctx) {
     const float pad = 28.0f * s;
     TextMuted(TrFormat("data.recycle.intro", {std::to_string(purge_days_)}));
     if (!load_error_.empty()) NoticeLine("data.recycle.load_error", load_error_, true);
+    // How long entries stay (Backup and Restore: a refusal is shown as the message).
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(Tr("data.recycle.purge_days"));
+    ImGui::SameLine(0.0f, 8.0f * s);
+    if (days_edit_ == 0) days_edit_ = purge_days_;
+    ImGui::SetNextItemWidth(110.0f * s);
+    ImGui::InputInt("##data.recycle.purge_days", &days_edit_);
+    days_edit_ = std::clamp(days_edit_, 1, 3650);
+    MarkItem("data.recycle.purge_days");
+    PublishForm("data.recycle.purge_days", days_edit_);
+    ImGui::SameLine(0.0f, 8.0f * s);
+    if (SecondaryButton(Tr("data.recycle.save_days"), days_edit_ != purge_days_)) {
+        const nlohmann::json answer =
+            RunCommand(workspace_, "recycle.settings", {{"purge_days", days_edit_}});
+        message_error_ = !answer.value("ok", false);
+        message_ = message_error_ ? AnswerError(answer)
+                                  : TrFormat("data.recycle.days_saved", {std::to_string(days_edit_)});
+        if (message_error_) days_edit_ = purge_days_;
+        Reload(true);
+    }
+    MarkItem("data.recycle.save_days");
 
     // Filters: object, who, when, text.
     std::vector<std::string> objects, people;

@@ -214,6 +214,23 @@ int main(int argc, char** argv) {
                 glfwPollEvents();
                 host.Frame();
                 ++frames;
+                // A restore replaced the data under the services: open the workspace again.
+                if (std::string page; platform.TakeReopenRequest(&page) && !loaded.memory_only) {
+                    crm::Result<std::unique_ptr<crm::Workspace>> fresh =
+                        crm::Workspace::Open(options->db, {});
+                    if (fresh.ok()) {
+                        std::unique_ptr<crm::Workspace> old = std::move(loaded.workspace);
+                        loaded.workspace = std::move(fresh.value());
+                        loaded.workspace->AddCommitListener([&platform] { platform.RequestPersist(); });
+                        crm::ui::ConsoleOptions reopened;
+                        reopened.language = crm::ui::CurrentLanguage();
+                        reopened.page = page;
+                        host.Attach(*loaded.workspace, std::move(reopened));
+                    } else {
+                        std::fprintf(stderr, "crm-console: reopening the workspace failed: %s\n",
+                                     fresh.error().message.c_str());
+                    }
+                }
                 if (const std::string wanted = host.console()->WindowTitle(); wanted != title) {
                     title = wanted;
                     glfwSetWindowTitle(window, title.c_str());

@@ -171,6 +171,7 @@ public:
             return;
         }
         workspace_ = std::move(loaded.workspace);
+        stored_ = stored && !loaded.memory_only;
         api_ = std::make_unique<crm::CommandApi>(*workspace_);
         if (page_mode_ && err == 0 && loaded.memory_only && loaded.notice.kind == Kind::SetAsideFailed) {
             // SQLite refused the stored pages: nothing to move aside in IndexedDB; say it plainly.
@@ -201,6 +202,7 @@ public:
         crm_js_fit_canvas();
         glfwPollEvents();
         host_.Frame();
+        if (std::string page; platform_.TakeReopenRequest(&page) && stored_) Reopen(page);
         crm::ui::Console* console = host_.console();
         if (!console) return;
         if (!first_frame_done_) {
@@ -232,21 +234,30 @@ public:
     /// is read afresh; the services keep caches of what they read).
     void OnStoreChanged() {
         if (!workspace_ || !page_mode_) return;
+        if (Reopen({})) platform_.OnStoreReloaded();
+    }
+
+    /// Opens the stored workspace again and attaches a new console to it, showing `page` first (a
+    /// restore replaced the data: Platform::RequestReopen). False when it could not be opened.
+    bool Reopen(const std::string& page) {
+        if (!workspace_) return false;
         crm::WorkspaceOptions options;
         options.web_durability = true;
         crm::Result<std::unique_ptr<crm::Workspace>> fresh = crm::Workspace::Open("/data/crm.db", options);
         if (!fresh.ok()) {
-            std::fprintf(stderr, "[console] reopening after another tab's change failed: %s\n",
+            std::fprintf(stderr, "[console] reopening the workspace failed: %s\n",
                          fresh.error().message.c_str());
-            return;
+            return false;
         }
         std::unique_ptr<crm::Workspace> old = std::move(workspace_);
         workspace_ = std::move(fresh.value());
         api_ = std::make_unique<crm::CommandApi>(*workspace_);
         workspace_->AddCommitListener([this] { platform_.RequestPersist(); });
-        host_.Attach(*workspace_, crm::ui::ConsoleOptions{});
+        crm::ui::ConsoleOptions console_options;
+        console_options.page = page;
+        host_.Attach(*workspace_, std::move(console_options));
         old.reset();
-        platform_.OnStoreReloaded();
+        return true;
     }
 
     /// Benchmarks only: grows the database by about `mb` megabytes of filler rows in a table of
@@ -295,6 +306,7 @@ private:
     float ime_x_ = 0.0f;
     float ime_y_ = 0.0f;
     bool first_frame_done_ = false;
+    bool stored_ = false;  // the workspace is /data/crm.db (not a temporary one in memory)
     bool page_mode_ = crm_js_page_mode() != 0;
 };
 

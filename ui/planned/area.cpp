@@ -47,16 +47,6 @@ void RegisterReportsArea(AreaRegistry& registry) {
                 }));
 }
 
-void RegisterDataArea(AreaRegistry& registry) {
-    registry.Add(Planned(
-        "data", Icon::Data, "data backup restore import export cleanup 数据 备份 恢复 导入 导出 清理",
-        {
-            {"data.backup", "quickfind.data.backup", "backup restore 备份 恢复"},
-            {"data.import", "quickfind.data.import", "import export csv 导入 导出"},
-            {"data.duplicates", "quickfind.data.duplicates", "duplicates merge dedupe 重复 合并 去重"},
-        }));
-}
-
 void RegisterIntegrationsArea(AreaRegistry& registry) {
     registry.Add(Planned(
         "integrations", Icon::Integrations, "integrations plugins erp api sync 集成 插件 同步",

@@ -37,21 +37,6 @@ const CatalogRow kReports[] = {
     {"quickfind.reports.charts", "Charts and pivot tables", "图表和数据透视表"},
 };
 
-const CatalogRow kData[] = {
-    {"nav.data", "Data", "数据管理"},
-    {"page.data.title", "Data management", "数据管理"},
-    {"page.data.desc", "Backups, imports and exports, and keeping data clean.",
-     "备份、导入导出，以及保持数据整洁。"},
-    {"placeholder.data.1", "Back up and restore the whole workspace", "备份和恢复整个工作区"},
-    {"placeholder.data.2", "Import and export data, with field mapping and an error report",
-     "导入和导出数据，支持字段映射和错误报告"},
-    {"placeholder.data.3", "Find and merge duplicates; clean up data", "查找并合并重复数据；清理数据"},
-    {"placeholder.data.4", "Recover deleted records from the recycle bin", "从回收站恢复已删除的记录"},
-    {"quickfind.data.backup", "Backup and restore", "备份与恢复"},
-    {"quickfind.data.import", "Import and export", "导入与导出"},
-    {"quickfind.data.duplicates", "Duplicates and merge", "重复数据与合并"},
-};
-
 const CatalogRow kIntegrations[] = {
     {"nav.integrations", "Integrations", "集成与插件"},
     {"page.integrations.title", "Integrations & Plugins", "集成与插件"},
@@ -71,7 +56,6 @@ const CatalogRow kIntegrations[] = {
 Catalog PlannedCatalog(const std::string& slug) {
     if (slug == "notifications") return Catalog(kNotifications);
     if (slug == "reports") return Catalog(kReports);
-    if (slug == "data") return Catalog(kData);
     if (slug == "integrations") return Catalog(kIntegrations);
     return {};
 }

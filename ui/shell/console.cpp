@@ -70,6 +70,7 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     const PageServices services{workspace_, platform_, guard_};
     for (const AreaSpec& area : Areas().areas()) pages_.push_back(area.make(services));
     if (!Areas().areas().empty()) page_ = Areas().areas().front().slug;
+    if (!options.page.empty() && Areas().Find(options.page)) page_ = options.page;
 
     // Language: --lang, else the saved preference, else the company's default language.
     std::optional<Language> language = options.language;

@@ -29,6 +29,7 @@ class Platform;
 struct ConsoleOptions {
     StartupNotice notice;              ///< shown as a banner until dismissed
     std::optional<Language> language;  ///< overrides the saved preference (--lang)
+    std::string page;                  ///< the area shown first ("" = the first registered)
 };
 
 /// The console over one open workspace.

@@ -40,6 +40,25 @@ public:
     /// ImGui units per published unit (CSS pixel on the web, window coordinate on the desktop):
     /// the web renders the canvas at device pixels, so this is devicePixelRatio there.
     virtual float ItemCoordinateScale() const = 0;
+
+    /// Asks the host to open the workspace again once this frame is done (a restore replaced its
+    /// data under the services' caches), showing the area `page` first. The host calls
+    /// TakeReopenRequest() after each frame and attaches a new console.
+    void RequestReopen(const std::string& page) {
+        reopen_ = true;
+        reopen_page_ = page;
+    }
+    /// Whether a reopen was asked for since the last call; `page` gets the area to show.
+    bool TakeReopenRequest(std::string* page) {
+        if (!reopen_) return false;
+        reopen_ = false;
+        *page = reopen_page_;
+        return true;
+    }
+
+private:
+    bool reopen_ = false;
+    std::string reopen_page_;
 };
 
 }  // namespace crm::ui

@@ -1,0 +1,101 @@
+#include "ui/data/data_ui.h"
+
+#include <algorithm>
+
+#include "api/command_api.h"
+#include "common/clock.h"
+#include "imgui.h"
+#include "ui/kit/i18n.h"
+#include "ui/kit/widgets.h"
+#include "ui/shell/test_hooks.h"
+#include "ui/shell/theme.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+nlohmann::json RunCommand(Workspace& workspace, const std::string& cmd, nlohmann::json args) {
+    CommandApi api(workspace);
+    return api.Execute(nlohmann::json{{"cmd", cmd}, {"as", ActingUser()}, {"args", std::move(args)}});
+}
+
+std::string AnswerError(const nlohmann::json& answer) {
+    const nlohmann::json& error = answer.contains("error") ? answer["error"] : answer;
+    if (!error.is_object()) return {};
+    if (CurrentLanguage() == Language::ChineseSimplified && error.contains("message_zh") &&
+        error["message_zh"].is_string() && !error["message_zh"].get<std::string>().empty())
+        return error["message_zh"].get<std::string>();
+    return error.value("message", std::string());
+}
+
+namespace {
+std::string Localised(const nlohmann::json& item) {
+    const std::string zh = item.value("label_zh", std::string());
+    if (CurrentLanguage() == Language::ChineseSimplified && !zh.empty()) return zh;
+    return item.value("label", item.value("api_name", std::string()));
+}
+}  // namespace
+
+std::vector<ObjectChoice> ReadableObjects(Workspace& workspace) {
+    std::vector<ObjectChoice> out;
+    const nlohmann::json answer = RunCommand(workspace, "objects.list", nlohmann::json::object());
+    if (!answer.value("ok", false)) return out;
+    for (const nlohmann::json& o : answer["result"])
+        out.push_back({o.value("api_name", std::string()), Localised(o)});
+    std::sort(out.begin(), out.end(),
+              [](const ObjectChoice& a, const ObjectChoice& b) { return a.label < b.label; });
+    return out;
+}
+
+std::vector<FieldChoice> ReadableFields(Workspace& workspace, const std::string& object) {
+    std::vector<FieldChoice> out;
+    if (object.empty()) return out;
+    const nlohmann::json answer = RunCommand(workspace, "fields.list", {{"object", object}});
+    if (!answer.value("ok", false)) return out;
+    for (const nlohmann::json& f : answer["result"])
+        out.push_back({f.value("api_name", std::string()), Localised(f), f.value("type", std::string())});
+    return out;
+}
+
+bool ObjectCombo(const char* label, const std::vector<ObjectChoice>& objects, std::string* object,
+                 const std::string& hook) {
+    int selected = -1;
+    for (size_t i = 0; i < objects.size(); ++i) {
+        if (objects[i].api_name == *object) selected = static_cast<int>(i);
+    }
+    const std::string preview =
+        selected >= 0 ? objects[static_cast<size_t>(selected)].label : std::string(Tr("data.pick_object"));
+    if (!ListCombo(
+            label, preview, static_cast<int>(objects.size()),
+            [&](int i) { return objects[static_cast<size_t>(i)].label; },
+            [&](int i) { return objects[static_cast<size_t>(i)].api_name; }, &selected, hook))
+        return false;
+    if (selected < 0) return false;
+    *object = objects[static_cast<size_t>(selected)].api_name;
+    return true;
+}
+
+std::string FormatTimeMs(int64_t ms) {
+    std::string text = FormatUtcIso8601(ms);
+    if (text.size() >= 16) text = text.substr(0, 10) + " " + text.substr(11, 5);
+    return text;
+}
+
+void DataCardBegin(float width) {
+    BeginCard(width);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + CardInnerWidth());
+}
+
+void DataCardEnd() {
+    ImGui::PopTextWrapPos();
+    EndCard();
+}
+
+void NoticeLine(const std::string& hook, const std::string& text, bool error) {
+    if (text.empty()) return;
+    const Palette& p = CurrentPalette();
+    TextColored(error ? p.danger : p.success, text, false);
+    MarkItem(hook);
+    if (error) PublishError(hook, text);
+}
+
+}  // namespace crm::ui

@@ -1,0 +1,74 @@
+// Pieces the Data pages share: the one way they call the core (the JSON commands, as the acting user), the
+// error of an answer in the current language, a labelled row, and the panel interface each tab implements.
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ui/shell/page.h"
+
+namespace crm {
+class Workspace;
+}
+
+namespace crm::ui {
+
+class Platform;
+class UnsavedGuard;
+
+/// Runs the command `cmd` with `args` as the acting user: the answer {"ok", "result" | "error"}.
+nlohmann::json RunCommand(Workspace& workspace, const std::string& cmd, nlohmann::json args);
+/// The message of a failed answer's error (or of an error object) in the current language.
+std::string AnswerError(const nlohmann::json& answer);
+
+/// An object the acting user may read, for the object pickers.
+struct ObjectChoice {
+    std::string api_name;
+    std::string label;  ///< in the current language
+};
+/// A field of an object, for the field pickers.
+struct FieldChoice {
+    std::string api_name;
+    std::string label;
+    std::string type;
+};
+/// The objects the acting user may read, by label.
+std::vector<ObjectChoice> ReadableObjects(Workspace& workspace);
+/// The fields of `object` the acting user may read.
+std::vector<FieldChoice> ReadableFields(Workspace& workspace, const std::string& object);
+/// A combo over `objects`, published as "<hook>" and "<hook>.option.<api name>"; true when it changed.
+bool ObjectCombo(const char* label, const std::vector<ObjectChoice>& objects, std::string* object,
+                 const std::string& hook);
+/// "2026-12-02 08:15" (UTC) of a time in ms.
+std::string FormatTimeMs(int64_t ms);
+/// BeginCard / EndCard with the text inside wrapped at the card's inner width.
+void DataCardBegin(float width);
+void DataCardEnd();
+/// A short notice line: green for done, red for an error (published under "<hook>").
+void NoticeLine(const std::string& hook, const std::string& text, bool error);
+
+/// One tab of the Data page.
+class DataPanel {
+public:
+    virtual ~DataPanel() = default;
+    virtual void Draw(const PageContext& ctx) = 0;
+    /// Called every frame, shown or not.
+    virtual void Tick() {}
+    /// The tab's part of the test snapshot.
+    virtual nlohmann::json State() const = 0;
+};
+
+/// What a panel is made with.
+struct DataServices {
+    Workspace& workspace;
+    Platform& platform;
+};
+
+std::unique_ptr<DataPanel> MakeRecyclePanel(const DataServices& services);
+std::unique_ptr<DataPanel> MakeBackupPanel(const DataServices& services);
+std::unique_ptr<DataPanel> MakeExportPanel(const DataServices& services);
+std::unique_ptr<DataPanel> MakeImportPanel(const DataServices& services);
+std::unique_ptr<DataPanel> MakeMassPanel(const DataServices& services);
+
+}  // namespace crm::ui

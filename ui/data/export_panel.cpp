@@ -1,0 +1,274 @@
+// The export tab: an object, its fields (every readable one by default), an optional filter formula, CSV or
+// JSON Lines, and the encoding: UTF-8, UTF-8 with a byte order mark (spreadsheet programs), or GB18030 where
+// the platform's iconv can write it (glibc on the desktop; the browser's musl iconv only reads it, so the
+// option is off there). The file is downloaded in the browser, written to the path typed on the desktop.
+#include <iconv.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "imgui.h"
+#include "ui/data/data_ui.h"
+#include "ui/data/file_transfer.h"
+#include "ui/kit/i18n.h"
+#include "ui/kit/widgets.h"
+#include "ui/schema/schema_ui.h"
+#include "ui/shell/busy.h"
+#include "ui/shell/test_hooks.h"
+#include "ui/shell/theme.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+namespace {
+
+const char* const kFormats[] = {"csv", "jsonl"};
+const char* const kEncodings[] = {"utf-8", "utf-8-bom", "gb18030"};
+
+/// Whether iconv can write GB18030 here ("中" is D6 D0).
+bool CanWriteGb18030() {
+    static const bool can = [] {
+        iconv_t cd = iconv_open("GB18030", "UTF-8");
+        if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+        char in[] = "\xE4\xB8\xAD";
+        char out[8] = {};
+        char* ip = in;
+        char* op = out;
+        size_t il = 3, ol = sizeof out;
+        const bool ok = iconv(cd, &ip, &il, &op, &ol) != static_cast<size_t>(-1) && op - out == 2 &&
+                        static_cast<unsigned char>(out[0]) == 0xD6 &&
+                        static_cast<unsigned char>(out[1]) == 0xD0;
+        iconv_close(cd);
+        return ok;
+    }();
+    return can;
+}
+
+/// Re-encodes the UTF-8 file `from` as GB18030 into `to`, a block at a time; an error message or "".
+std::string ToGb18030(const std::string& from, const std::string& to) {
+    std::FILE* in = std::fopen(from.c_str(), "rb");
+    std::FILE* out = std::fopen(to.c_str(), "wb");
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    std::string error;
+    if (!in || !out || cd == reinterpret_cast<iconv_t>(-1)) error = Tr("data.export.encode_failed");
+    std::vector<char> buf(1 << 16), conv(1 << 18);
+    size_t carry = 0;
+    while (error.empty()) {
+        const size_t n = std::fread(buf.data() + carry, 1, buf.size() - carry, in);
+        size_t left = carry + n;
+        if (left == 0) break;
+        char* ip = buf.data();
+        char* op = conv.data();
+        size_t ol = conv.size();
+        if (iconv(cd, &ip, &left, &op, &ol) == static_cast<size_t>(-1) && errno != EINVAL) {
+            error = Tr("data.export.encode_failed");
+            break;
+        }
+        std::fwrite(conv.data(), 1, static_cast<size_t>(op - conv.data()), out);
+        // An incomplete character at the end waits for the next block.
+        std::memmove(buf.data(), ip, left);
+        carry = left;
+        if (n == 0) break;
+    }
+    if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
+    if (in) std::fclose(in);
+    if (out && std::fclose(out) != 0 && error.empty()) error = Tr("data.export.encode_failed");
+    return error;
+}
+
+class ExportPanel : public DataPanel {
+public:
+    explicit ExportPanel(const DataServices& services) : workspace_(services.workspace) {}
+    void Draw(const PageContext& ctx) override;
+    nlohmann::json State() const override {
+        return {{"object", object_},
+                {"columns", std::vector<std::string>(columns_.begin(), columns_.end())},
+                {"format", kFormats[format_]},
+                {"encoding", kEncodings[encoding_]},
+                {"rows", rows_},
+                {"file", file_},
+                {"error", error_}};
+    }
+
+private:
+    void Load();
+    void Export();
+
+    Workspace& workspace_;
+    uint64_t loaded_change_ = UINT64_MAX;
+    std::string loaded_viewer_;
+    std::vector<ObjectChoice> objects_;
+    std::string object_;
+    std::string fields_of_;
+    std::vector<FieldChoice> fields_;
+    std::set<std::string> columns_;
+    std::string filter_;
+    int format_ = 0;
+    int encoding_ = 0;
+    bool formatted_ = false;
+    std::string path_;
+    int64_t rows_ = -1;
+    std::string file_;
+    std::string error_;
+};
+
+void ExportPanel::Load() {
+    if (loaded_change_ != workspace_.change_count() || loaded_viewer_ != ActingUser()) {
+        loaded_change_ = workspace_.change_count();
+        loaded_viewer_ = ActingUser();
+        objects_ = ReadableObjects(workspace_);
+        fields_of_.clear();
+        if (object_.empty() && !objects_.empty()) object_ = "Account";
+    }
+    if (fields_of_ != object_) {
+        fields_of_ = object_;
+        fields_ = ReadableFields(workspace_, object_);
+        columns_.clear();
+        for (const FieldChoice& f : fields_) {
+            if (f.type != "formula" && f.type != "rollup") columns_.insert(f.api_name);
+        }
+        const char* home = std::getenv("HOME");
+        path_ = std::string(home && *home ? home : ".") + "/" + object_ + (format_ == 0 ? ".csv" : ".jsonl");
+    }
+}
+
+void ExportPanel::Export() {
+    RunShowingProgress(ManyRecords(workspace_, object_), Tr("data.export.running"), [this] {
+        const std::string ext = format_ == 0 ? ".csv" : ".jsonl";
+        const std::string name = object_ + "-" + FormatTimeMs(workspace_.clock().NowMs()).substr(0, 10) + ext;
+        std::string target = path_;
+        if (FilesThroughBrowser()) {
+            std::error_code ec;
+            std::filesystem::create_directories(TransferDir(), ec);
+            target = TransferDir() + "/" + name;
+        }
+        const bool gb = encoding_ == 2;
+        const std::string written = gb ? target + ".utf8" : target;
+        nlohmann::json columns = nlohmann::json::array();
+        for (const FieldChoice& f : fields_) {
+            if (columns_.count(f.api_name)) columns.push_back(f.api_name);
+        }
+        nlohmann::json args = {{"object", object_},           {"path", written},
+                               {"format", kFormats[format_]}, {"bom", encoding_ == 1},
+                               {"formatted", formatted_},     {"columns", columns}};
+        if (!filter_.empty()) args["filter_formula"] = filter_;
+        const nlohmann::json answer = RunCommand(workspace_, "export.records", args);
+        if (!answer.value("ok", false)) {
+            error_ = AnswerError(answer);
+            rows_ = -1;
+            return;
+        }
+        error_.clear();
+        if (gb) {
+            error_ = ToGb18030(written, target);
+            std::remove(written.c_str());
+            if (!error_.empty()) return;
+        }
+        rows_ = answer["result"].value("rows", int64_t{0});
+        file_ = FilesThroughBrowser() ? name : target;
+        if (FilesThroughBrowser()) {
+            OfferDownload(target, name, format_ == 0 ? "text/csv" : "application/x-ndjson");
+            std::remove(target.c_str());
+        }
+    });
+}
+
+void ExportPanel::Draw(const PageContext& ctx) {
+    Load();
+    const float s = ctx.scale;
+    const float pad = 28.0f * s;
+    const float width = std::min(760.0f * s, ImGui::GetContentRegionAvail().x - pad);
+    ImGui::BeginChild("data.export.scroll", ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
+    DataCardBegin(width);
+    TextMuted(Tr("data.export.intro"), false);
+    const float label_w = 130.0f * s;
+    auto row = [&](const char* label_id) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(Tr(label_id));
+        ImGui::SameLine(label_w);
+        ImGui::SetNextItemWidth(280.0f * s);
+    };
+    row("data.field.object");
+    ObjectCombo("##data.export.object", objects_, &object_, "data.export.object");
+    row("data.export.format");
+    ListCombo(
+        "##data.export.format", Tr(std::string("data.format.") + kFormats[format_]), 2,
+        [](int i) { return std::string(Tr(std::string("data.format.") + kFormats[i])); },
+        [](int i) { return std::string(kFormats[i]); }, &format_, "data.export.format");
+    row("data.field.encoding");
+    int encoding = encoding_;
+    if (ListCombo(
+            "##data.export.encoding", Tr(std::string("data.encoding.") + kEncodings[encoding_]), 3,
+            [](int i) { return std::string(Tr(std::string("data.encoding.") + kEncodings[i])); },
+            [](int i) { return std::string(kEncodings[i]); }, &encoding, "data.export.encoding")) {
+        if (encoding != 2 || CanWriteGb18030()) encoding_ = encoding;
+    }
+    if (!CanWriteGb18030()) {
+        ImGui::SameLine();
+        TextMuted(Tr("data.export.no_gb18030"), false);
+    }
+    row("data.export.filter");
+    InputString("##data.export.filter", &filter_, 0, Tr("data.export.filter_hint"));
+    MarkItem("data.export.filter");
+    PublishForm("data.export.filter", filter_);
+    ImGui::Dummy(ImVec2(label_w - 8.0f * s, 0.0f));
+    ImGui::SameLine(label_w);
+    ImGui::Checkbox(Tr("data.export.formatted"), &formatted_);
+    MarkItem("data.export.formatted");
+
+    // The fields, as a checklist.
+    ImGui::TextUnformatted(Tr("data.export.fields"));
+    ImGui::SameLine();
+    if (ImGui::SmallButton(Tr("data.all"))) {
+        for (const FieldChoice& f : fields_) columns_.insert(f.api_name);
+    }
+    MarkItem("data.export.fields.all");
+    ImGui::SameLine();
+    if (ImGui::SmallButton(Tr("data.none"))) columns_.clear();
+    MarkItem("data.export.fields.none");
+    ImGui::BeginChild("data.export.fields", ImVec2(CardInnerWidth(), 170.0f * s), true);
+    const int per_row = std::max(1, static_cast<int>(CardInnerWidth() / (220.0f * s)));
+    for (size_t i = 0; i < fields_.size(); ++i) {
+        if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine((i % per_row) * 220.0f * s);
+        bool on = columns_.count(fields_[i].api_name) > 0;
+        if (ImGui::Checkbox((fields_[i].label + "##" + fields_[i].api_name).c_str(), &on)) {
+            if (on)
+                columns_.insert(fields_[i].api_name);
+            else
+                columns_.erase(fields_[i].api_name);
+        }
+        MarkItem("data.export.field." + fields_[i].api_name);
+    }
+    ImGui::EndChild();
+
+    if (!FilesThroughBrowser()) {
+        row("data.field.path");
+        ImGui::SetNextItemWidth(CardInnerWidth() - label_w);
+        InputString("##data.export.path", &path_);
+        MarkItem("data.export.path");
+        PublishForm("data.export.path", path_);
+    }
+    ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+    if (PrimaryButton(FilesThroughBrowser() ? Tr("data.export.download") : Tr("data.export.run"),
+                      !object_.empty() && !columns_.empty()))
+        Export();
+    MarkItem("data.export.run");
+    NoticeLine("data.export.error", error_, true);
+    if (rows_ >= 0 && error_.empty())
+        NoticeLine("data.export.done", TrFormat("data.export.done_text", {std::to_string(rows_), file_}),
+                   false);
+    DataCardEnd();
+    ImGui::EndChild();
+}
+
+}  // namespace
+
+std::unique_ptr<DataPanel> MakeExportPanel(const DataServices& services) {
+    return std::make_unique<ExportPanel>(services);
+}
+
+}  // namespace crm::ui

@@ -14,11 +14,6 @@
 #include "schema/schema.h"
 #include "storage/database.h"
 
-#define DATA_TRY(expr)                                       \
-    do {                                                     \
-        if (Status s_ = (expr); !s_.ok()) return s_.error(); \
-    } while (0)
-
 namespace crm {
 
 namespace {
@@ -225,7 +220,7 @@ Result<BackupManifest> BackupService::Write(const std::string& actor, const std:
             std::remove(b.c_str());
         }
     } cleanup{snapshot, part};
-    DATA_TRY(changes_.db().BackupTo(snapshot));
+    CRM_TRY(changes_.db().BackupTo(snapshot));
     BackupManifest m;
     m.app_version = app_version_;
     m.created_ms = changes_.clock().NowMs();
@@ -273,19 +268,19 @@ Result<BackupManifest> BackupService::Write(const std::string& actor, const std:
 }
 
 Result<BackupManifest> BackupService::Create(const std::string& actor, const std::string& path) {
-    DATA_TRY(Authorize(authorize_, actor));
+    CRM_TRY(Authorize(authorize_, actor));
     Result<BackupManifest> m = Write(actor, path);
     if (!m.ok()) return m;
     ChangeScope change(changes_, actor);
     if (!change.begin_status().ok()) return change.begin_status().error();
-    DATA_TRY(change.Audit("data", "backup", path, nullptr, ToJson(*m)));
+    CRM_TRY(change.Audit("data", "backup", path, nullptr, ToJson(*m)));
     change.Record("data", "", ChangeAction::Config, 0, {"backup"});
-    DATA_TRY(change.Commit());
+    CRM_TRY(change.Commit());
     return m;
 }
 
 Result<BackupCheck> BackupService::Inspect(const std::string& actor, const std::string& path) {
-    DATA_TRY(Authorize(authorize_, actor));
+    CRM_TRY(Authorize(authorize_, actor));
     File in(path, "rb");
     if (!in.f)
         return MessageError("data.backup_open", "data.backup_open",
@@ -302,13 +297,13 @@ Result<BackupCheck> BackupService::Inspect(const std::string& actor, const std::
                              {"current", std::to_string(check.current_schema_version)}},
                             "path");
     check.needs_migration = m->schema_version < check.current_schema_version;
-    DATA_TRY(ReadContent(in.f, path, *m, ""));
+    CRM_TRY(ReadContent(in.f, path, *m, ""));
     return check;
 }
 
 Result<RestoreReport> BackupService::Restore(const std::string& actor, const std::string& path,
                                              const std::string& keep_dir) {
-    DATA_TRY(Authorize(authorize_, actor));
+    CRM_TRY(Authorize(authorize_, actor));
     if (changes_.open_scope()) return MessageError("data.restore_busy", "data.restore_busy", {});
     Database& live = changes_.db();
     const bool in_memory = live.path().empty() || live.path() == ":memory:";
@@ -341,7 +336,7 @@ Result<RestoreReport> BackupService::Restore(const std::string& actor, const std
                                  {"backup", std::to_string(m->schema_version)},
                                  {"current", std::to_string(report.migrated_to)}},
                                 "path");
-        DATA_TRY(ReadContent(in.f, path, *m, temp));
+        CRM_TRY(ReadContent(in.f, path, *m, temp));
     }
     // 2. The database in it: a workspace, whole, migrated to this version, with the restore in its trail.
     {
@@ -374,9 +369,9 @@ Result<RestoreReport> BackupService::Restore(const std::string& actor, const std
         Changes changes(db, audit, changes_.clock(), [](const ChangeSet&) {});
         ChangeScope change(changes, actor);
         if (!change.begin_status().ok()) return change.begin_status().error();
-        DATA_TRY(change.Audit("data", "restore", path, nlohmann::json(report.counts_before),
+        CRM_TRY(change.Audit("data", "restore", path, nlohmann::json(report.counts_before),
                               ToJson(report.manifest)));
-        DATA_TRY(change.Commit());
+        CRM_TRY(change.Commit());
     }
     // 3. The current data kept as an automatic backup.
     report.kept_backup =

@@ -12,12 +12,6 @@
 #include "schema/schema.h"
 #include "storage/database.h"
 
-// Returns the error of a Status-returning call from a function answering Status or Result<T>.
-#define DATA_TRY(expr)                                       \
-    do {                                                     \
-        if (Status s_ = (expr); !s_.ok()) return s_.error(); \
-    } while (0)
-
 namespace crm {
 
 namespace {
@@ -297,7 +291,7 @@ Result<RecycleOutcome> RecycleBin::Restore(const std::string& actor, const Recyc
     if (!change.begin_status().ok()) return change.begin_status().error();
     Result<std::vector<RecycleEntry>> entries = Select(actor, selection);
     if (!entries.ok()) return entries.error();
-    if (expand_) DATA_TRY(expand_(actor, *entries));
+    if (expand_) CRM_TRY(expand_(actor, *entries));
     Database& db = changes_.db();
     RecycleOutcome outcome;
     // Oldest first: a record deleted before another (say an Account before its Contact) comes back first.
@@ -348,7 +342,7 @@ Result<RecycleOutcome> RecycleBin::Restore(const std::string& actor, const Recyc
             Statement upd =
                 db.Prepare("UPDATE recycle_bin SET lookups_json = ?1, related = related + 1 WHERE id = ?2");
             upd.Bind(1, theirs.dump()).Bind(2, other.Int(0));
-            DATA_TRY(upd.Run());
+            CRM_TRY(upd.Run());
         }
         // The row, in the columns its table has today (a field added since comes back blank).
         std::vector<std::string> columns;
@@ -362,7 +356,7 @@ Result<RecycleOutcome> RecycleBin::Restore(const std::string& actor, const Recyc
         }
         Statement ins = db.Prepare(sql + ") VALUES (" + values + ")");
         for (size_t i = 0; i < columns.size(); ++i) BindJson(ins, static_cast<int>(i + 1), row[columns[i]]);
-        DATA_TRY(ins.Run());
+        CRM_TRY(ins.Run());
         change.Record("records", o->api_name, ChangeAction::Create, e.record_id);
         // The lookups that pointed at it, where the record is still there and its lookup still blank.
         for (const nlohmann::json& l : lookups) {
@@ -380,7 +374,7 @@ Result<RecycleOutcome> RecycleBin::Restore(const std::string& actor, const Recyc
                 if (!id.is_number_integer()) continue;
                 upd.Reset();
                 upd.Bind(1, e.record_id).Bind(2, id.get<int64_t>());
-                DATA_TRY(upd.Run());
+                CRM_TRY(upd.Run());
                 if (db.Changes() > 0) {
                     ++outcome.lookups_restored;
                     change.Record("records", (*other)->api_name, ChangeAction::Update, id.get<int64_t>(),
@@ -390,10 +384,10 @@ Result<RecycleOutcome> RecycleBin::Restore(const std::string& actor, const Recyc
         }
         Statement del = db.Prepare("DELETE FROM recycle_bin WHERE id = ?1");
         del.Bind(1, e.id);
-        DATA_TRY(del.Run());
+        CRM_TRY(del.Run());
         outcome.entries.push_back(e);
     }
-    if (after_) DATA_TRY(after_(change, actor, outcome.entries));
+    if (after_) CRM_TRY(after_(change, actor, outcome.entries));
     if (Status s = change.Commit(); !s.ok()) return s.error();
     return outcome;
 }
@@ -407,7 +401,7 @@ Result<RecycleOutcome> RecycleBin::Purge(const std::string& actor, const Recycle
     for (const RecycleEntry& e : *entries) {
         del.Reset();
         del.Bind(1, e.id);
-        DATA_TRY(del.Run());
+        CRM_TRY(del.Run());
     }
     if (Status s = change.Commit(); !s.ok()) return s.error();
     return RecycleOutcome{*entries, 0};
@@ -418,7 +412,7 @@ Result<int> RecycleBin::PurgeExpired(const std::string& actor, int64_t now_ms) {
     if (!change.begin_status().ok()) return change.begin_status().error();
     Statement del = changes_.db().Prepare("DELETE FROM recycle_bin WHERE deleted_at_ms < ?1");
     del.Bind(1, now_ms - PurgeDays() * kDayMs);
-    DATA_TRY(del.Run());
+    CRM_TRY(del.Run());
     const int purged = changes_.db().Changes();
     if (Status s = change.Commit(); !s.ok()) return s.error();
     return purged;
@@ -432,7 +426,7 @@ int RecycleBin::PurgeDays() {
 }
 
 Status RecycleBin::SetPurgeDays(const std::string& actor, int days) {
-    if (authorize_) DATA_TRY(authorize_(actor, SystemPermission::BackupAndRestore));
+    if (authorize_) CRM_TRY(authorize_(actor, SystemPermission::BackupAndRestore));
     if (days < 1 || days > 3650)
         return MessageError("data.invalid", "data.recycle_days", {{"days", std::to_string(days)}},
                             "purge_days");
@@ -443,8 +437,8 @@ Status RecycleBin::SetPurgeDays(const std::string& actor, int days) {
         "INSERT INTO data_settings(key, value) VALUES ('recycle_purge_days', ?1) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     st.Bind(1, std::to_string(days));
-    DATA_TRY(st.Run());
-    DATA_TRY(change.Audit("data", "update", "data.recycle_purge_days", old, days));
+    CRM_TRY(st.Run());
+    CRM_TRY(change.Audit("data", "update", "data.recycle_purge_days", old, days));
     change.Record("data", "", ChangeAction::Config, 0, {"recycle_purge_days"});
     return change.Commit();
 }

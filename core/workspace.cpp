@@ -178,6 +178,19 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
         std::make_unique<ApprovalService>(*ws->changes_, *ws->schema_, *ws->records_, *ws->access_);
     ws->approvals_->SetAuthorizer(authorizer);
     ws->approvals_->Attach();
+    // A picklist value a process, rule or approval names is not removed under it.
+    ApprovalService* approvals = ws->approvals_.get();
+    ws->schema_->AddPicklistValueUserSource(
+        [processes, automation, approvals](std::string_view o, std::string_view f, std::string_view v) {
+            std::vector<std::string> users = processes->ProcessesUsingValue(o, f, v);
+            for (std::string& u : automation->RulesUsingValue(o, f, v)) users.push_back(std::move(u));
+            for (std::string& u : approvals->ValueUsers(o, f, v)) users.push_back(std::move(u));
+            return users;
+        });
+    ws->approvals_->SetScheduler(&automation->scheduler(), [company](int64_t start_ms, int hours) {
+        Result<CompanyProfile> p = company->Get();
+        return (p.ok() ? CompanyTime::For(*p) : CompanyTime()).AddBusinessHours(start_ms, hours);
+    });
     Changes* changes = ws->changes_.get();
     ws->approvals_->SetNotifier([changes, automation](const std::vector<std::string>& recipients,
                                                       const std::string& title, const std::string& body,

@@ -104,8 +104,18 @@ Result<json> ApprovalsDelegateCmd(Call& call) {
 }
 
 Result<json> ApprovalsSimulateCmd(Call& call) {
-    auto s = call.workspace.approvals().Simulate(call.actor, call.Str("object"), call.Id("id"),
-                                                 call.Str("process"));
+    ApprovalService& approvals = call.workspace.approvals();
+    if (const json* draft = call.Obj("definition")) {
+        ApprovalProcess base;
+        base.object = call.Str("object");
+        Result<ApprovalProcess> p = ApprovalProcessFromJson(*draft, base);
+        if (!p.ok()) return p.error();
+        auto s = approvals.SimulateDraft(call.actor, *p, call.Id("id"), call.Str("submitter"));
+        if (!s.ok()) return s.error();
+        return ToJson(*s);
+    }
+    auto s = approvals.Simulate(call.actor, call.Str("object"), call.Id("id"), call.Str("process"),
+                                call.Str("submitter"));
     if (!s.ok()) return s.error();
     return ToJson(*s);
 }
@@ -116,7 +126,8 @@ const Arg kComment = {"comment", ArgType::String};
 const char* const kProcessDoc =
     "{object, name, description?, active?, order?, entry_condition?, steps: [{name?, approver: {kind, "
     "name?}, "
-    "mode?, condition?, when_not_met?, on_reject?}], actions?: {submit?, approve?, reject?, recall?}}";
+    "mode?, condition?, when_not_met?, on_reject?, escalate_after_hours?, escalate_to?: manager|user, "
+    "escalate_user?}], actions?: {submit?, approve?, reject?, recall?}}";
 
 Reads Processes() { return SetupData("the approval processes", {SystemPermission::ManageWorkflows}); }
 
@@ -241,9 +252,14 @@ void RegisterApprovalCommands(Registry& r) {
          ApprovalsDelegateCmd});
     r.push_back(
         {"approvals.simulate",
-         "The dry run of a submission on a record: which process would take it, what each step would do "
-         "and who would approve. Nothing is saved.",
-         {kObject, kId, {"process", ArgType::String}},
+         "The dry run of a submission on a record: which process would take it (or how an unsaved "
+         "definition would run), what each step would do and who would approve, as the actor or a chosen "
+         "submitter. Nothing is saved.",
+         {kObject,
+          kId,
+          {"process", ArgType::String},
+          {"submitter", ArgType::String},
+          {"definition", ArgType::Object, false, kProcessDoc}},
          Processes(),
          false,
          {{"object", "Account"}, {"id", 3}},

@@ -361,6 +361,22 @@ Result<FieldDef> SchemaService::UpdateField(const std::string& actor, const Fiel
         }
     }
 
+    // A picklist value that a process, rule or approval names cannot be removed under it.
+    for (const PicklistValue& v : current->picklist) {
+        if (f.FindValue(v.api_name) || value_user_sources_.empty()) continue;
+        std::string users;
+        for (const PicklistValueUserSource& source : value_user_sources_)
+            for (const std::string& u : source(o.api_name, f.api_name, v.api_name))
+                users += (users.empty() ? "" : ", ") + u;
+        if (!users.empty()) {
+            return SchemaError("schema.value_in_use",
+                               "The value " + Quote(v.api_name) + " of " + o.api_name + "." + f.api_name +
+                                   " cannot be removed: " + users + " uses it. Change " +
+                                   (users.find(", ") == std::string::npos ? "it" : "them") + " first.",
+                               "picklist");
+        }
+    }
+
     // A tightened limit (length, digits, range, picklist values) must hold for the stored values.
     const bool data_limits_changed = f.length != current->length || f.precision != current->precision ||
                                      f.scale != current->scale || f.min_value != current->min_value ||

@@ -352,6 +352,13 @@ public:
     using FieldUserSource =
         std::function<std::vector<std::string>(std::string_view object, std::string_view field)>;
     void AddFieldUserSource(FieldUserSource source) { field_user_sources_.push_back(std::move(source)); }
+    /// Likewise for one picklist value (a process's stage, a criterion naming the value): UpdateField refuses
+    /// to remove a value they name ("schema.value_in_use").
+    using PicklistValueUserSource = std::function<std::vector<std::string>(
+        std::string_view object, std::string_view field, std::string_view value)>;
+    void AddPicklistValueUserSource(PicklistValueUserSource source) {
+        value_user_sources_.push_back(std::move(source));
+    }
     /// Whether `formula`, compiled on `formula_object` (a Boolean condition when `condition`), reads
     /// object.field, directly or through a lookup path. A formula that does not compile reads nothing.
     bool FormulaReadsField(std::string_view formula_object, const std::string& formula, bool condition,
@@ -436,6 +443,7 @@ private:
     Status last_reload_ = Status::Ok();  ///< what the reload after the last commit answered
     std::function<Status()> before_commit_hook_;
     std::vector<FieldUserSource> field_user_sources_;
+    std::vector<PicklistValueUserSource> value_user_sources_;
     Authorizer authorizer_;
     ProfileDirectory profiles_;
     std::vector<std::shared_ptr<const ObjectDef>> objects_;

@@ -12,6 +12,7 @@
 #include "schema/schema.h"
 #include "storage/database.h"
 #include "workflow/approvals.h"
+#include "workflow/scheduler.h"
 
 /// Returns the error of a Status-returning expression.
 #define APPROVAL_TRY(expr)                                   \
@@ -46,6 +47,8 @@ struct ApprovalService::Impl {
     AccessService& access;
 
     int64_t Now() const { return changes.clock().NowMs(); }
+    SchedulerService* scheduler = nullptr;  ///< escalations (SetScheduler); null = steps never escalate
+    EscalationDueFn escalation_due;
     mutable std::unique_ptr<Statement> pending_statement;  ///< PendingRow's, kept prepared
 
     // Definitions (approvals.cpp)
@@ -64,6 +67,17 @@ struct ApprovalService::Impl {
                    const std::string& comment);
     Status EnterStep(ChangeScope& scope, StoredRequest& req, int step);
     Status Finish(ChangeScope& scope, StoredRequest& req, bool approved);
+    /// Drops the pending escalation of the record's request (its step was decided, recalled or left).
+    Status CancelEscalation(ChangeScope& scope, const StoredRequest& req);
+    /// Queues the escalation of the step just asked (its first work item names the asking), if it has one.
+    Status ScheduleEscalation(ChangeScope& scope, const StoredRequest& req, const ApprovalStep& step,
+                              int64_t first_item);
+    /// The scheduler's handler of "approval_escalation": reassigns what still waits
+    /// (approval_escalation.cpp).
+    Status Escalate(ChangeScope& scope, const ScheduledItem& item);
+    /// The simulation of one definition against a record, as `submitter`.
+    Result<ApprovalSimulation> SimulateWith(const ApprovalProcess& process, const std::string& object,
+                                            int64_t record_id, const std::string& submitter);
     Status RunActions(ChangeScope& scope, const StoredRequest& req,
                       const std::vector<ApprovalAction>& actions);
     Status Notify(const std::vector<std::string>& to, const std::string& title, const std::string& body,

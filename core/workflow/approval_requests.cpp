@@ -221,6 +221,7 @@ Status ApprovalService::Impl::Notify(const std::vector<std::string>& to, const s
 
 Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, int step) {
     const std::vector<ApprovalStep>& steps = req.definition.steps;
+    APPROVAL_TRY(CancelEscalation(scope, req));
     for (int i = std::max(step, 0);; ++i) {
         if (i >= static_cast<int>(steps.size())) return Finish(scope, req, true);
         const ApprovalStep& s = steps[static_cast<size_t>(i)];
@@ -242,16 +243,19 @@ Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, 
         up.Bind(1, req.id).Bind(2, i);
         APPROVAL_TRY(up.Run());
         std::vector<std::string> notify;
+        int64_t first_item = 0;
         for (const std::string& a : *approvers) {
             Statement ins = db.Prepare(
                 "INSERT INTO approval_work_item(request_id, step, approver, status, created_ms) "
                 "VALUES (?1, ?2, ?3, 'pending', ?4)");
             ins.Bind(1, req.id).Bind(2, i).Bind(3, a).Bind(4, Now());
             APPROVAL_TRY(ins.Run());
+            if (!first_item) first_item = db.LastInsertRowId();
             AddUnique(notify, a);
             if (std::optional<Delegation> d = self.DelegateOf(a); d && IsActiveDelegate(a, d->delegate))
                 AddUnique(notify, d->delegate);
         }
+        APPROVAL_TRY(ScheduleEscalation(scope, req, s, first_item));
         return Notify(notify, "Approval requested: " + req.process,
                       req.object + " " + std::to_string(req.record_id) + ", step \"" + s.name +
                           "\", submitted by " + req.submitter + ".",
@@ -261,6 +265,7 @@ Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, 
 
 Status ApprovalService::Impl::Finish(ChangeScope& scope, StoredRequest& req, bool approved) {
     req.status = approved ? "approved" : "rejected";
+    APPROVAL_TRY(CancelEscalation(scope, req));
     Statement up = db.Prepare("UPDATE approval_request SET status = ?2, completed_ms = ?3 WHERE id = ?1");
     up.Bind(1, req.id).Bind(2, req.status).Bind(3, Now());
     APPROVAL_TRY(up.Run());
@@ -507,6 +512,7 @@ Result<ApprovalRequest> ApprovalService::Recall(const std::string& actor, std::s
     items.Bind(1, req->id);
     APPROVAL_TRY(items.Run());
     req->status = "recalled";
+    APPROVAL_TRY(impl_->CancelEscalation(scope, *req));
     APPROVAL_TRY(impl_->History(scope, *req, actor, "", -1, "recalled", comment));
     APPROVAL_TRY(impl_->RunActions(scope, *req, req->definition.on_recall));
     scope.Record("approvals", object, ChangeAction::Update, record_id);
@@ -628,25 +634,17 @@ Result<std::vector<InboxItem>> ApprovalService::Inbox(const std::string& actor) 
     return out;
 }
 
-Result<ApprovalSimulation> ApprovalService::Simulate(const std::string& actor, std::string_view object_name,
-                                                     int64_t record_id, std::string_view process) {
-    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
-    Result<std::shared_ptr<const ObjectDef>> o = impl_->schema.Object(object_name);
-    if (!o.ok()) return o.error();
-    const std::string object = (*o)->api_name;
-    if (Result<json> rec = impl_->records.Get(actor, object, record_id); !rec.ok()) return rec.error();
-    Result<std::optional<ApprovalProcess>> chosen = impl_->Choose(object, record_id, process);
-    if (!chosen.ok()) return chosen.error();
+Result<ApprovalSimulation> ApprovalService::Impl::SimulateWith(const ApprovalProcess& process,
+                                                               const std::string& object, int64_t record_id,
+                                                               const std::string& submitter) {
     ApprovalSimulation out;
-    if (!*chosen) return out;
-    out.process = (*chosen)->name;
-    std::string submitter = actor;
-    if (Result<User> u = impl_->access.GetUser(actor); u.ok()) submitter = u->username;
-    const std::vector<ApprovalStep>& steps = (*chosen)->steps;
+    out.process = process.name;
+    out.submitter = submitter;
+    const std::vector<ApprovalStep>& steps = process.steps;
     for (size_t i = 0; i < steps.size(); ++i) {
         ApprovalSimulation::Step step;
         step.name = steps[i].name;
-        Result<bool> holds = impl_->ConditionHolds(object, record_id, steps[i].condition);
+        Result<bool> holds = ConditionHolds(object, record_id, steps[i].condition);
         if (!holds.ok()) return holds.error();
         step.condition_met = *holds;
         if (!*holds) {
@@ -656,8 +654,7 @@ Result<ApprovalSimulation> ApprovalService::Simulate(const std::string& actor, s
             break;
         }
         step.outcome = "ask";
-        Result<std::vector<std::string>> approvers =
-            impl_->Approvers(steps[i], static_cast<int>(i), submitter);
+        Result<std::vector<std::string>> approvers = Approvers(steps[i], static_cast<int>(i), submitter);
         if (approvers.ok()) {
             step.approvers = *approvers;
         } else {
@@ -666,6 +663,67 @@ Result<ApprovalSimulation> ApprovalService::Simulate(const std::string& actor, s
         out.steps.push_back(step);
     }
     return out;
+}
+
+namespace {
+
+/// The submitter a dry run acts as: `submitter` (an active user) or the actor.
+Result<std::string> SimulationSubmitter(AccessService& access, const std::string& actor,
+                                        const std::string& submitter) {
+    if (submitter.empty()) {
+        Result<User> u = access.GetUser(actor);
+        return u.ok() ? u->username : actor;
+    }
+    Result<User> u = access.GetUser(submitter);
+    if (!u.ok() || !u->active)
+        return MessageError("approvals.simulate_submitter", "approvals.simulate_submitter",
+                            {{"name", submitter}}, "submitter");
+    return u->username;
+}
+
+}  // namespace
+
+Result<ApprovalSimulation> ApprovalService::Simulate(const std::string& actor, std::string_view object_name,
+                                                     int64_t record_id, std::string_view process,
+                                                     const std::string& submitter_name) {
+    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
+    Result<std::shared_ptr<const ObjectDef>> o = impl_->schema.Object(object_name);
+    if (!o.ok()) return o.error();
+    const std::string object = (*o)->api_name;
+    if (Result<json> rec = impl_->records.Get(actor, object, record_id); !rec.ok()) return rec.error();
+    Result<std::string> submitter = SimulationSubmitter(impl_->access, actor, submitter_name);
+    if (!submitter.ok()) return submitter.error();
+    Result<std::optional<ApprovalProcess>> chosen = impl_->Choose(object, record_id, process);
+    if (!chosen.ok()) return chosen.error();
+    if (!*chosen) {
+        ApprovalSimulation out;
+        out.submitter = *submitter;
+        out.entry_met = false;
+        return out;
+    }
+    return impl_->SimulateWith(**chosen, object, record_id, *submitter);
+}
+
+Result<ApprovalSimulation> ApprovalService::SimulateDraft(const std::string& actor,
+                                                          const ApprovalProcess& draft, int64_t record_id,
+                                                          const std::string& submitter_name) {
+    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
+    Result<ApprovalProcess> valid = impl_->Validate(draft);
+    if (!valid.ok()) return valid.error();
+    const std::string object = valid->object;
+    if (Result<json> rec = impl_->records.Get(actor, object, record_id); !rec.ok()) return rec.error();
+    Result<std::string> submitter = SimulationSubmitter(impl_->access, actor, submitter_name);
+    if (!submitter.ok()) return submitter.error();
+    Result<bool> entry = impl_->ConditionHolds(object, record_id, valid->entry_condition);
+    if (!entry.ok()) return entry.error();
+    if (!*entry) {
+        ApprovalSimulation out;
+        out.process = valid->name;
+        out.submitter = *submitter;
+        out.entry_met = false;
+        return out;
+    }
+    return impl_->SimulateWith(*valid, object, record_id, *submitter);
 }
 
 }  // namespace crm

@@ -78,6 +78,19 @@ const MessageDef kApprovalMessages[] = {
     {"approvals.delegate_denied",
      "Only {user} themselves, or a user with Manage Users or Manage Workflows, can set their delegate.",
      "只有 {user} 本人，或具有“管理用户”或“管理工作流”权限的用户，才能设置其代理人。"},
+    {"approvals.escalation_hours",
+     "Step {step}: escalate after 1 to 8760 business hours (0 = never), not {value}.",
+     "步骤 {step}：升级时间须为 1 到 8760 个工作小时（0 = 不升级），而不是 {value}。"},
+    {"approvals.escalation_user", "Step {step} escalates to a named user: {name} is not an active user.",
+     "步骤 {step} 升级给指定用户：{name} 不是在职用户。"},
+    {"approvals.escalation_no_target",
+     "Request {request} ({process}), step {step}: {approver} could not be escalated after {hours} business "
+     "hours: {reason}. The request still waits on {approver}.",
+     "请求 {request}（{process}）步骤 {step}：{hours} 个工作小时后无法升级 "
+     "{approver}：{reason}。该请求仍等待 "
+     "{approver} 处理。"},
+    {"approvals.simulate_submitter", "{name} is not an active user to run the dry run as.",
+     "{name} 不是可用于试运行的在职用户。"},
     {"approvals.action_failed", "The {when} actions of {process} failed: {reason} Nothing was changed.",
      "{process} 的{when}操作失败：{reason} 未做任何更改。"},
 };
@@ -87,6 +100,7 @@ const char* const kApproverKinds[] = {"manager", "user", "role", "team"};
 const char* const kModes[] = {"unanimous", "first_response"};
 const char* const kNotMet[] = {"skip", "approve", "reject"};
 const char* const kOnReject[] = {"reject_request", "back_one_step"};
+const char* const kEscalateTo[] = {"manager", "user"};
 const char* const kActionKinds[] = {"field_update", "notify", "task"};
 const char* const kRecipients[] = {"submitter", "owner", "manager", "approvers", "user"};
 
@@ -218,7 +232,10 @@ Result<ApprovalAction> ActionFromJson(const json& j, const std::string& where) {
 }
 
 Result<ApprovalStep> StepFromJson(const json& j, const std::string& where) {
-    APPROVAL_TRY(CheckKeys(j, {"name", "approver", "mode", "condition", "when_not_met", "on_reject"}, where));
+    APPROVAL_TRY(CheckKeys(j,
+                           {"name", "approver", "mode", "condition", "when_not_met", "on_reject",
+                            "escalate_after_hours", "escalate_to", "escalate_user"},
+                           where));
     ApprovalStep s;
     if (j.contains("name")) {
         Result<std::string> v = Str(j, "name", where);
@@ -259,6 +276,25 @@ Result<ApprovalStep> StepFromJson(const json& j, const std::string& where) {
         if (!m.ok()) return m.error();
         s.on_reject = static_cast<RejectBehavior>(*m);
     }
+    if (j.contains("escalate_after_hours")) {
+        const json& h = j["escalate_after_hours"];
+        if (!h.is_number_integer() || h.get<int64_t>() < 0 || h.get<int64_t>() > 8760)
+            return MessageError(
+                "approvals.invalid_value", "approvals.invalid_value",
+                {{"where", where + ".escalate_after_hours"}, {"value", h.dump()}, {"allowed", "0..8760"}},
+                where + ".escalate_after_hours");
+        s.escalate_after_hours = h.get<int>();
+    }
+    if (j.contains("escalate_to")) {
+        Result<int> m = Pick(j["escalate_to"], kEscalateTo, where + ".escalate_to");
+        if (!m.ok()) return m.error();
+        s.escalate_to = static_cast<ApprovalStep::EscalateTo>(*m);
+    }
+    if (j.contains("escalate_user")) {
+        Result<std::string> v = Str(j, "escalate_user", where);
+        if (!v.ok()) return v.error();
+        s.escalate_user = *v;
+    }
     return s;
 }
 
@@ -286,6 +322,12 @@ json ToJson(const ApprovalProcess& p) {
                          {"condition", s.condition},
                          {"when_not_met", kNotMet[static_cast<int>(s.when_not_met)]},
                          {"on_reject", kOnReject[static_cast<int>(s.on_reject)]}});
+        if (s.escalate_after_hours > 0) {
+            json& step = steps.back();
+            step["escalate_after_hours"] = s.escalate_after_hours;
+            step["escalate_to"] = kEscalateTo[static_cast<int>(s.escalate_to)];
+            if (s.escalate_to == ApprovalStep::EscalateTo::User) step["escalate_user"] = s.escalate_user;
+        }
     }
     auto actions = [](const std::vector<ApprovalAction>& list) {
         json out = json::array();
@@ -422,7 +464,10 @@ json ToJson(const ApprovalSimulation& s) {
                          {"approvers", st.approvers},
                          {"error", st.error}});
     }
-    return json{{"process", s.process.empty() ? json(nullptr) : json(s.process)}, {"steps", steps}};
+    return json{{"process", s.process.empty() ? json(nullptr) : json(s.process)},
+                {"submitter", s.submitter},
+                {"entry_met", s.entry_met},
+                {"steps", steps}};
 }
 
 // [SECTION] Tables
@@ -556,6 +601,19 @@ Result<ApprovalProcess> ApprovalService::Impl::Validate(const ApprovalProcess& i
         const std::string number = std::to_string(i + 1);
         if (IsBlank(s.name)) s.name = "Step " + number;
         APPROVAL_TRY(condition(s.condition, where + ".condition"));
+        if (s.escalate_after_hours < 0 || s.escalate_after_hours > 8760)
+            return MessageError("approvals.escalation_hours", "approvals.escalation_hours",
+                                {{"step", number}, {"value", std::to_string(s.escalate_after_hours)}},
+                                where + ".escalate_after_hours");
+        if (s.escalate_after_hours == 0 || s.escalate_to == ApprovalStep::EscalateTo::Manager) {
+            s.escalate_user.clear();
+        } else {
+            const User* u = user_named(s.escalate_user);
+            if (!u || !u->active)
+                return MessageError("approvals.escalation_user", "approvals.escalation_user",
+                                    {{"step", number}, {"name", s.escalate_user}}, where + ".escalate_user");
+            s.escalate_user = u->username;
+        }
         if (s.approver == ApproverKind::Manager) {
             s.approver_name.clear();
             continue;
@@ -715,6 +773,31 @@ std::vector<std::string> ApprovalService::FieldUsers(std::string_view object, st
                 if (a.kind != ApprovalAction::Kind::FieldUpdate) continue;
                 used = used || (SameUser(p.object, object) && SameUser(a.field, field));
                 reads(a.formula, false);
+            }
+        }
+        if (used) users.push_back("approval process " + p.object + "." + p.name);
+    }
+    return users;
+}
+
+std::vector<std::string> ApprovalService::ValueUsers(std::string_view object, std::string_view field,
+                                                     std::string_view value) const {
+    std::vector<std::string> users;
+    const std::string quoted = "\"" + std::string(value) + "\"";
+    for (const ApprovalProcess& p : Processes()) {
+        bool used = false;
+        auto names = [&](const std::string& text, bool condition) {
+            used = used || (text.find(quoted) != std::string::npos &&
+                            impl_->schema.FormulaReadsField(p.object, text, condition, object, field));
+        };
+        names(p.entry_condition, true);
+        for (const ApprovalStep& s : p.steps) names(s.condition, true);
+        for (const auto* list : {&p.on_submit, &p.on_approve, &p.on_reject, &p.on_recall}) {
+            for (const ApprovalAction& a : *list) {
+                if (a.kind != ApprovalAction::Kind::FieldUpdate) continue;
+                used =
+                    used || (SameUser(p.object, object) && SameUser(a.field, field) && a.formula == quoted);
+                names(a.formula, false);
             }
         }
         if (used) users.push_back("approval process " + p.object + "." + p.name);

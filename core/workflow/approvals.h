@@ -31,6 +31,19 @@
 // - The record lock: while a request is pending, a save of the record (or its delete) is refused
 //   ("approvals.record_locked": which process, since when, with whom) except for the current approvers,
 //   their active delegates, the approval administrators and the system actor (actions, automation).
+// - Escalation: a step may name escalate_after_hours (1..8760) and escalate_to (the approver's manager, or a
+//   named active user). The hours are BUSINESS hours of the company profile (its zone, days and opening
+//   hours), as Salesforce's case escalation rules count "age" in business hours: an approver is not
+//   escalated over a weekend or a night. When a step asks its approvers, one scheduler item of kind
+//   "approval_escalation" is queued in the same change (rule_id = the first work item of that asking,
+//   record_id = the record); any decision, recall or move to another step cancels it. When it falls due and
+//   the step still waits, each pending work item is REASSIGNED (the item becomes "escalated" and the
+//   escalation user gets a new pending item), as Salesforce consoles' escalation rules reassign ("auto-
+//   reassign to") rather than add a co-approver: the step keeps its Unanimous / First Response count. The
+//   approver and the new approver are notified in-app and the history records "escalated" (from, to, after
+//   how many business hours). A step escalates once per asking. An approver without an active manager (or
+//   an inactive escalation user) fails the item with "approvals.escalation_no_target", which the scheduler
+//   keeps as the item's error (the scheduled items page and scheduler.list show it); nothing is changed.
 // - Delegation: a user names one delegate for a period (from, until; until 0 = open-ended). While it runs
 //   the delegate may approve, reject or reassign what waits for that user; the history says "for X".
 // - Actions (submit, final approval, final rejection, recall) run in order in the decision's transaction:
@@ -58,6 +71,7 @@ class ChangeScope;
 class Changes;
 class RecordService;
 class SchemaService;
+class SchedulerService;
 struct ObjectDef;
 
 // [SECTION] Definitions
@@ -93,6 +107,12 @@ struct ApprovalStep {
     std::string condition;  ///< a Boolean formula; "" = the step always applies
     NotMetAction when_not_met = NotMetAction::Skip;
     RejectBehavior on_reject = RejectBehavior::RejectRequest;
+    /// Business hours after which a still-pending step escalates (0 = never; 1..8760).
+    int escalate_after_hours = 0;
+    /// Whom an escalation reassigns to: the approver's manager, or `escalate_user`.
+    enum class EscalateTo { Manager, User };
+    EscalateTo escalate_to = EscalateTo::Manager;
+    std::string escalate_user;
 };
 
 /// An approval process on one object.
@@ -110,7 +130,8 @@ struct ApprovalProcess {
 
 /// {"id", "object", "name", "description", "active", "order", "entry_condition", "steps": [{"name",
 /// "approver": {"kind": "manager"|"user"|"role"|"team", "name"}, "mode": "unanimous"|"first_response",
-/// "condition", "when_not_met": "skip"|"approve"|"reject", "on_reject": "reject_request"|"back_one_step"}],
+/// "condition", "when_not_met": "skip"|"approve"|"reject", "on_reject": "reject_request"|"back_one_step",
+/// and when the step escalates "escalate_after_hours", "escalate_to": "manager"|"user", "escalate_user"}],
 /// "actions": {"submit": [...], "approve": [...], "reject": [...], "recall": [...]}}; an action is
 /// {"kind": "field_update", "field", "formula"} (or "value": a JSON literal), {"kind": "notify", "to",
 /// "user", "title", "body"} or {"kind": "task", "to", "user", "subject", "description", "due_days"}.
@@ -125,7 +146,8 @@ struct ApprovalWorkItem {
     int64_t id = 0;
     int step = 0;
     std::string approver;  ///< username
-    /// "pending", "approved", "rejected", "reassigned", "not_needed" (another answer decided the step).
+    /// "pending", "approved", "rejected", "reassigned", "escalated" (reassigned by the step's escalation),
+    /// "not_needed" (another answer decided the step).
     std::string status;
     std::string acted_by;  ///< who answered (the approver, a delegate or an administrator)
     std::string comment;
@@ -141,8 +163,8 @@ struct ApprovalHistoryEntry {
     int step = -1;             ///< the step (0-based), -1 for the request as a whole
     std::string step_name;
     /// "submitted", "approved", "rejected", "recalled", "reassigned", "step_skipped", "step_approved"
-    /// (its condition did not hold and it approves), "step_rejected", "back_one_step", "final_approval",
-    /// "final_rejection".
+    /// (its condition did not hold and it approves), "step_rejected", "back_one_step", "escalated",
+    /// "final_approval", "final_rejection".
     std::string action;
     std::string comment;
 };
@@ -189,7 +211,9 @@ struct Delegation {
 
 /// The dry run of a submission: which process would take the record, and what each step would do.
 struct ApprovalSimulation {
-    std::string process;  ///< "" when no active process's entry condition holds
+    std::string process;    ///< "" when no active process's entry condition holds
+    std::string submitter;  ///< as whom it was run
+    bool entry_met = true;  ///< a draft: whether its entry condition holds (no steps when not)
     struct Step {
         std::string name;
         bool condition_met = true;
@@ -225,6 +249,11 @@ public:
 
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
     void SetNotifier(NotifyFn notify) { notify_ = std::move(notify); }
+    /// When a step escalating after `hours` business hours that starts at `start_ms` falls due.
+    using EscalationDueFn = std::function<int64_t(int64_t start_ms, int hours)>;
+    /// The scheduler that queues escalations (kind "approval_escalation"; its handler is registered here)
+    /// and the business-hours clock; without it steps never escalate.
+    void SetScheduler(SchedulerService* scheduler, EscalationDueFn due);
     /// Registers the record lock (RecordService save stage "approval lock" in the access stage, and a
     /// delete hook) and the field users (SchemaService::AddFieldUserSource).
     void Attach();
@@ -241,6 +270,10 @@ public:
     Status DeleteProcess(const std::string& actor, std::string_view object, std::string_view name);
     /// "approval process Opportunity.Discount" for each process that reads object.field.
     std::vector<std::string> FieldUsers(std::string_view object, std::string_view field) const;
+    /// "approval process Opportunity.Discount" for each process whose entry or step condition (or a field
+    /// update) reads object.field and names `value` as a text literal.
+    std::vector<std::string> ValueUsers(std::string_view object, std::string_view field,
+                                        std::string_view value) const;
 
     // Requests (object and record id name the record; each decision is one transaction)
     /// Submits the record to the first active process whose entry condition holds (or to `process`).
@@ -265,9 +298,14 @@ public:
     Result<std::vector<InboxItem>> Inbox(const std::string& actor);
     /// The pending request of a record, if any.
     std::optional<ApprovalRequest> Pending(std::string_view object, int64_t record_id) const;
-    /// The dry run of Submit (Manage Workflows; the actor must be able to read the record).
+    /// The dry run of Submit (Manage Workflows; the actor must be able to read the record), as if `submitter`
+    /// ("" = the actor; an active user) submitted it.
     Result<ApprovalSimulation> Simulate(const std::string& actor, std::string_view object, int64_t record_id,
-                                        std::string_view process = {});
+                                        std::string_view process = {}, const std::string& submitter = {});
+    /// The dry run of an unsaved definition (validated as a save would, nothing stored): its entry
+    /// condition and steps against the record, as if `submitter` ("" = the actor) submitted it.
+    Result<ApprovalSimulation> SimulateDraft(const std::string& actor, const ApprovalProcess& draft,
+                                             int64_t record_id, const std::string& submitter = {});
 
     // Delegation
     /// Names `delegate` for `user` from..until (delegate "" clears). The user themselves, or Manage Users

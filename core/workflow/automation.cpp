@@ -746,6 +746,26 @@ std::vector<std::string> AutomationService::RulesUsing(std::string_view object,
     return users;
 }
 
+std::vector<std::string> AutomationService::RulesUsingValue(std::string_view object, std::string_view field,
+                                                            std::string_view value) const {
+    std::vector<std::string> users;
+    const std::string quoted = "\"" + std::string(value) + "\"";
+    auto names = [&](const std::string& object_of_rule, const std::string& formula, bool condition) {
+        return formula.find(quoted) != std::string::npos &&
+               impl_->schema.FormulaReadsField(object_of_rule, formula, condition, object, field);
+    };
+    for (const AutomationRule& r : impl_->Load("")) {
+        bool uses = !IsBlank(r.condition) && names(r.object, r.condition, true);
+        for (const AutomationAction& a : r.actions) {
+            if (uses || a.kind != ActionKind::UpdateField) continue;
+            uses = (Same(r.object, object) && Same(a.field, field) && a.value == quoted) ||
+                   names(r.object, a.value, false);
+        }
+        if (uses) users.push_back("automation rule " + r.name);
+    }
+    return users;
+}
+
 Status AutomationService::SetLogRetentionDays(const std::string& actor, int days) {
     if (Status s = Authorize(authorizer_, actor); !s.ok()) return s;
     if (days < 1 || days > 3650)

@@ -167,6 +167,10 @@ public:
     Status Delete(const std::string& actor, const std::string& object, const std::string& name);
     /// "automation rule <name>" for every rule that uses object.field (trigger, condition, field updates,
     /// time field): the field user source the Workspace registers with the schema.
+    /// "automation rule X" for each rule whose condition (or a field update's formula) reads object.field and
+    /// names `value` as a text literal: the picklist value cannot be removed under it.
+    std::vector<std::string> RulesUsingValue(std::string_view object, std::string_view field,
+                                             std::string_view value) const;
     std::vector<std::string> RulesUsing(std::string_view object, std::string_view field) const;
 
     /// Runs a rule (stored, or given in full) against chosen records (`ids`) or the records matching

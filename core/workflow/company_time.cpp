@@ -235,4 +235,24 @@ int64_t CompanyTime::NextBusinessTime(int64_t utc_ms) const {
     return utc_ms;
 }
 
+int64_t CompanyTime::AddBusinessHours(int64_t utc_ms, int hours) const {
+    int64_t remaining = int64_t{hours} * 3'600'000;
+    if (hours_.weekdays == 0 || hours_.end_minute <= hours_.start_minute) return utc_ms + remaining;
+    int64_t t = NextBusinessTime(utc_ms);
+    const int64_t close_ms = static_cast<int64_t>(hours_.end_minute) * 60000;
+    for (int guard = 0; guard < 100000 && remaining > 0; ++guard) {
+        const LocalTime local = ToLocal(t);
+        const int64_t close = ToUtc(local.days, close_ms);
+        const int64_t open_for = close - t;
+        if (open_for <= 0) {
+            t = NextBusinessTime(close + 1);
+            continue;
+        }
+        if (remaining <= open_for) return t + remaining;
+        remaining -= open_for;
+        t = NextBusinessTime(close);
+    }
+    return t + remaining;
+}
+
 }  // namespace crm

@@ -77,6 +77,9 @@ public:
     bool InBusinessHours(int64_t utc_ms) const;
     /// The instant itself when inside business hours, else the next opening of business hours.
     int64_t NextBusinessTime(int64_t utc_ms) const;
+    /// The instant `hours` business hours after `utc_ms` (counted only inside business hours; with no
+    /// business day in the week, calendar hours).
+    int64_t AddBusinessHours(int64_t utc_ms, int hours) const;
 
 private:
     PosixTzRule rule_;

@@ -543,6 +543,24 @@ std::vector<std::string> ProcessService::ProcessesUsing(std::string_view object,
     return out;
 }
 
+std::vector<std::string> ProcessService::ProcessesUsingValue(std::string_view object, std::string_view field,
+                                                             std::string_view value) const {
+    std::vector<std::string> out;
+    const std::string quoted = "\"" + std::string(value) + "\"";
+    for (const Process& p : processes_) {
+        std::string why;
+        for (const ProcessStage& s : p.stages) {
+            if (!why.empty()) break;
+            if (SameName(p.object, object) && SameName(p.field, field) && s.value == value) why = " (stage)";
+            if (why.empty() && s.entry_condition.find(quoted) != std::string::npos &&
+                schema_.FormulaReadsField(p.object, s.entry_condition, true, object, field))
+                why = " (entry condition of stage " + s.value + ")";
+        }
+        if (!why.empty()) out.push_back("process " + p.name + why);
+    }
+    return out;
+}
+
 std::shared_ptr<const ProcessService::Compiled> ProcessService::CompiledFor(const Process& p) const {
     if (compiled_schema_version_ != schema_.version()) {
         compiled_.clear();

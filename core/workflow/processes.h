@@ -135,6 +135,11 @@ public:
     const Process* ProcessFor(const std::string& username, std::string_view object) const;
     /// "process Sales Process" for every process using object.field (SchemaService::AddFieldUserSource).
     std::vector<std::string> ProcessesUsing(std::string_view object, std::string_view field) const;
+    /// "process Sales Process (stage Negotiation)" for every process with that value as a stage, or a stage
+    /// entry condition that reads object.field and names the value
+    /// (SchemaService::AddPicklistValueUserSource).
+    std::vector<std::string> ProcessesUsingValue(std::string_view object, std::string_view field,
+                                                 std::string_view value) const;
 
     /// What `process` (a proposed definition: checked as Create would) would say of the records `ids` (or,
     /// when empty, those matching `filter`, a Boolean formula, "" = all; at most `limit`), as the actor

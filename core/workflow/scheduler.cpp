@@ -104,6 +104,18 @@ Status SchedulerService::Cancel(ChangeScope& scope, const std::string& kind, int
     return Status::Ok();
 }
 
+Status SchedulerService::CancelKind(ChangeScope& scope, const std::string& kind, const std::string& object,
+                                    int64_t record_id) {
+    Database& db = changes_.db();
+    Statement& st = statements_.Get(
+        "DELETE FROM scheduler_items WHERE kind = ?1 AND object = ?2 COLLATE NOCASE AND record_id = ?3 AND "
+        "state = 'pending'");
+    st.Bind(1, kind).Bind(2, object).Bind(3, record_id);
+    if (Status s = st.Run(); !s.ok()) return s;
+    if (db.Changes() > 0) scope.Record("scheduler", object, ChangeAction::Delete, record_id);
+    return Status::Ok();
+}
+
 Status SchedulerService::CancelRecord(ChangeScope& scope, const std::string& object, int64_t record_id) {
     Database& db = changes_.db();
     Statement& st = statements_.Get(

@@ -1,5 +1,5 @@
-// The scheduler: one persisted queue of work due at a time (time-based automation rules now; approval
-// escalations and reminders later, each through a handler registered for its kind).
+// The scheduler: one persisted queue of work due at a time (time-based automation rules, approval
+// escalations; reminders later), each kind through a handler registered for it.
 //
 // An item is (kind, object, record id, rule id, due time, state). RunDue(now) runs every pending item due
 // at `now` (the clock is the caller's: the console's real clock, a settable one in tests and in
@@ -32,7 +32,7 @@ constexpr int64_t kLateAfterMs = 60'000;
 /// One queued item.
 struct ScheduledItem {
     int64_t id = 0;
-    std::string kind;  ///< "automation" (time-based rules), ...
+    std::string kind;  ///< "automation" (time-based rules), "approval_escalation", ...
     std::string object;
     int64_t record_id = 0;
     int64_t rule_id = 0;
@@ -67,6 +67,9 @@ public:
                     int64_t rule_id, int64_t due_ms);
     /// Drops the pending item for (kind, rule, record), if any.
     Status Cancel(ChangeScope& scope, const std::string& kind, int64_t rule_id, int64_t record_id);
+    /// Drops every pending item of one kind for a record (an approval step was decided).
+    Status CancelKind(ChangeScope& scope, const std::string& kind, const std::string& object,
+                      int64_t record_id);
     /// Drops every pending item of a record (it was deleted).
     Status CancelRecord(ChangeScope& scope, const std::string& object, int64_t record_id);
     /// Drops every pending item of a rule (it was deleted or deactivated).

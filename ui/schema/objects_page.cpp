@@ -1,6 +1,7 @@
 #include "ui/schema/objects_page.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "imgui.h"
 #include "ui/kit/i18n.h"
@@ -100,6 +101,23 @@ void ObjectsPage::FocusSetting(std::string_view setting) {
     }
     if (setting == "objects.list" || setting == "page.objects" || object.empty()) {
         ShowList();
+        return;
+    }
+    // A record's form ("objects.record.<Object>.<id>", RecordSetting): a notification opens its record.
+    const std::string_view record_prefix = "objects.record.";
+    if (setting.substr(0, record_prefix.size()) == record_prefix) {
+        const std::string rest(setting.substr(record_prefix.size()));
+        const size_t dot = rest.rfind('.');
+        if (dot == std::string::npos) return;
+        const std::string api_name = rest.substr(0, dot);
+        const int64_t id = std::atoll(rest.c_str() + dot + 1);
+        Result<std::shared_ptr<const ObjectDef>> target = workspace_.schema().Object(api_name);
+        if (!target.ok() || id <= 0) return;
+        std::shared_ptr<const ObjectDef> held = target.value();
+        guard_.Leave(this, [this, held, id] {
+            Open(held->api_name, Tab::Records);
+            records_.OpenRecord(*held, id);
+        });
         return;
     }
     if (setting == "objects.new") {

@@ -62,6 +62,16 @@ void RecordsPanel::Reload(const ObjectDef& object) {
     }
 }
 
+void RecordsPanel::OpenRecord(const ObjectDef& object, int64_t id) {
+    if (object_ != object.api_name) {
+        object_.clear();  // the next Draw resets the list for the object (and closes the form)...
+        pending_open_ = id;
+        return;
+    }
+    selected_ = id;
+    form_.OpenEdit(object, id, "");
+}
+
 void RecordsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
     if (object_ != object.api_name) {
         object_ = object.api_name;
@@ -77,6 +87,11 @@ void RecordsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         selected_ = 0;
         loaded_ = false;
         ++table_generation_;
+    }
+    if (pending_open_ > 0) {  // ...then opens the record asked for before the switch
+        selected_ = pending_open_;
+        form_.OpenEdit(object, pending_open_, "");
+        pending_open_ = 0;
     }
     if (form_.open()) {
         const RecordForm::Outcome outcome = form_.Draw(ctx, object);

@@ -24,6 +24,8 @@ public:
     int64_t selected() const { return selected_; }
     /// Shows the list, closing any open form (its edits are the caller's to guard).
     void ShowList() { form_.Close(); }
+    /// Opens the form of one record of `object` (a notification's record).
+    void OpenRecord(const ObjectDef& object, int64_t id);
     /// The record form's edits.
     Editable& edits() { return form_; }
     const Editable& edits() const { return form_; }
@@ -43,6 +45,7 @@ private:
     RecordForm form_;
     std::string object_;
     int64_t selected_ = 0;
+    int64_t pending_open_ = 0;  ///< a record to open on the next Draw (OpenRecord before the object shows)
     // The query being shown.
     std::vector<std::string> columns_;
     std::string filter_text_;     ///< as typed

@@ -175,6 +175,9 @@ void Console::Draw(const Appearance& appearance) {
     ctx.small_font = appearance.small_font();
     ctx.time = ImGui::GetTime();
     ctx.navigate = [this](const std::string& slug) { RequestNavigate(slug); };
+    ctx.open = [this](const std::string& slug, const std::string& setting) {
+        RequestNavigate(slug, setting);
+    };
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
 
@@ -201,7 +204,14 @@ void Console::Draw(const Appearance& appearance) {
     // The top bar last: its quick-find list must draw over the page.
     DrawTopBar(ctx, topbar_h);
     guard_.Draw(ctx);
-    if (bell_.DrawToast(ctx)) RequestNavigate("workflow", "workflow.notifications");
+    if (bell_.DrawToast(ctx)) {
+        // A toast about a record opens the record; others the notification inbox.
+        if (bell_.toast_record_id() > 0) {
+            RequestNavigate("objects", RecordSetting(bell_.toast_object(), bell_.toast_record_id()));
+        } else {
+            RequestNavigate("workflow", "workflow.notifications");
+        }
+    }
     DrawProgressOverlay(ctx);
     ImGui::End();
 

@@ -1,6 +1,7 @@
 // What every settings page shares: the acting user, the per-frame context a page draws with, the
 // edits it may hold, and the Page interface the console drives (pages register in ui/shell/areas.h).
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -41,7 +42,15 @@ struct PageContext {
     double time = 0.0;  ///< ImGui time in seconds (animations)
     /// Goes to another area's page by its slug ("audit"), asking first when edits would be lost.
     std::function<void(const std::string& slug)> navigate;
+    /// Goes to another area's page at one of its settings (a record: "objects.record.<Object>.<id>",
+    /// RecordSetting in ui/shell/page.h), asking first when edits would be lost.
+    std::function<void(const std::string& slug, const std::string& setting)> open;
 };
+
+/// The objects area's setting that opens one record's form: "objects.record.<Object>.<id>".
+inline std::string RecordSetting(const std::string& object, int64_t id) {
+    return "objects.record." + object + "." + std::to_string(id);
+}
 
 /// The page of one settings area, as the console drives it. An area registers a factory for it
 /// (ui/shell/areas.h); the console makes one of each at start and keeps them while it runs.

@@ -155,12 +155,13 @@ void DrawApprovalActions(const PageContext& ctx, Workspace& workspace, ApprovalP
     ImGui::EndTabBar();
 }
 
-void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std::string& object,
-                        const std::string& process_name, const std::string& entry_condition, bool draft_dirty,
+void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const ApprovalProcess& draft,
                         DryRunState* st) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
-    TextMuted(Tr(draft_dirty ? "wfap.dry.saved_only" : "wfap.dry.intro"));
+    const std::string& object = draft.object;
+    const std::string& entry_condition = draft.entry_condition;
+    TextMuted(Tr("wfap.dry.intro"));
     // The record: a filtered list of the object's records (the first 50 by name).
     auto object_def = workspace.schema().Object(object);
     std::vector<std::string> ids, labels;
@@ -199,9 +200,20 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
         st->result.reset();
         st->error.clear();
     }
+    // The submitter: the acting user, or another active user (whose manager a manager step asks).
+    std::vector<std::string> users, user_labels;
+    for (const User& u : workspace.access().Users()) {
+        if (!u.active) continue;
+        users.push_back(u.username);
+        user_labels.push_back(u.full_name.empty() ? u.username : u.full_name + " (" + u.username + ")");
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(200.0f * s);
+    if (ValueCombo("wfap.dry.submitter", users, user_labels, &st->submitter, "wfap.dry.as_me"))
+        st->result.reset();
     ImGui::SameLine();
     if (PrimaryButton(Label("wfap.dry.run").c_str(), st->record_id != 0)) {
-        auto result = workspace.approvals().Simulate(ActingUser(), object, st->record_id, process_name);
+        auto result = workspace.approvals().SimulateDraft(ActingUser(), draft, st->record_id, st->submitter);
         st->scroll = true;
         if (result.ok()) {
             st->result = result.value();
@@ -218,7 +230,7 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
     if (scroll && !st->result) ImGui::SetScrollHereY(1.0f);
     if (!st->result) return;
     const ApprovalSimulation& sim = *st->result;
-    if (sim.process.empty()) {
+    if (!sim.entry_met) {
         TextColored(p.warning, Tr("wfap.dry.no_process"));
         PublishForm("wfap.dry.process", "");
         return;
@@ -262,6 +274,7 @@ void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std:
     }
     if (scroll) ImGui::SetScrollHereY(1.0f);
     PublishForm("wfap.dry.process", sim.process);
+    PublishForm("wfap.dry.submitter", sim.submitter);
     PublishForm("wfap.dry.steps", std::move(published));
 }
 

@@ -71,9 +71,22 @@ void Edit(ApprovalSetupState& st, const ApprovalProcess& process, bool is_new) {
     st.dry.error.clear();
 }
 
-/// The entry condition of the process as saved (the dry run reads the saved definition).
-std::string SavedEntryCondition(const ApprovalSetupState& st) {
-    return st.saved_json.is_object() ? st.saved_json.value("entry_condition", std::string()) : std::string();
+/// Saves the editor's draft (Save, or Save in the unsaved-changes question); true when it was saved.
+bool SaveDraft(ApprovalSetupState& st, Workspace& workspace) {
+    ApprovalService& service = workspace.approvals();
+    ApprovalProcess& d = st.draft;
+    d.object = st.object;
+    st.errors.clear();
+    Result<ApprovalProcess> saved =
+        st.is_new ? service.CreateProcess(ActingUser(), d) : service.UpdateProcess(ActingUser(), d);
+    const int keep = st.step;
+    if (setup::NoteSave(saved, &st.errors, &st.message)) {
+        Edit(st, saved.value(), false);
+        st.step = std::min(keep, static_cast<int>(st.draft.steps.size()) - 1);
+        return true;
+    }
+    if (const int i = setup::ErrorIndex(saved.error().field, "steps"); i >= 0) st.step = i;
+    return false;
 }
 
 void DrawList(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx, float width) {
@@ -250,9 +263,44 @@ void DrawStepEditor(ApprovalSetupState& st, Workspace& workspace, const PageCont
         if (st.step == 0 && step.on_reject == RejectBehavior::BackOneStep)
             TextMuted(Tr("wfap.on_reject.first_step"));
     });
+    // Escalation: after N business hours still pending, reassigned to the approver's manager or a user.
+    const std::string escalation_error =
+        st.errors.count(at + ".escalate_user") ? at + ".escalate_user" : at + ".escalate_after_hours";
+    FormRow("wfap.step.escalate", "wfap.step.escalate", w, st.errors, escalation_error, [&] {
+        bool on = step.escalate_after_hours > 0;
+        if (ImGui::Checkbox(Label("wfap.escalate.on").c_str(), &on)) step.escalate_after_hours = on ? 8 : 0;
+        MarkItem("wfap.step.escalate.on");
+        if (!on) return;
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(90.0f * s);
+        ImGui::InputInt("##escalate_hours", &step.escalate_after_hours, 1, 8);
+        step.escalate_after_hours = std::clamp(step.escalate_after_hours, 1, 8760);
+        MarkItem("wfap.step.escalate.hours");
+        ImGui::SameLine();
+        ImGui::TextUnformatted(Tr("wfap.escalate.hours_unit"));
+        const std::vector<std::string> values = {"manager", "user"};
+        std::vector<std::string> labels;
+        for (const std::string& v : values) labels.push_back(Tr("wfap.escalate.to." + v));
+        std::string to = values[static_cast<size_t>(step.escalate_to)];
+        ImGui::SetNextItemWidth(std::min(w, 220.0f * s));
+        if (setup::ValueCombo("wfap.step.escalate.to", values, labels, &to, nullptr)) {
+            step.escalate_to =
+                to == "user" ? ApprovalStep::EscalateTo::User : ApprovalStep::EscalateTo::Manager;
+        }
+        if (step.escalate_to == ApprovalStep::EscalateTo::User) {
+            std::vector<std::string> names;
+            for (const User& u : workspace.access().Users())
+                if (u.active || u.username == step.escalate_user) names.push_back(u.username);
+            ImGui::SameLine();
+            ImGui::SetNextItemWidth(std::min(w, 200.0f * s));
+            setup::ValueCombo("wfap.step.escalate.user", names, names, &step.escalate_user, nullptr);
+        }
+        TextMuted(Tr("wfap.escalate.hint"));
+    });
     PublishForm("wfap.step.name", step.name);
     PublishForm("wfap.step.approver", ApproverName(step.approver));
     PublishForm("wfap.step.approver_name", step.approver_name);
+    PublishForm("wfap.step.escalate_after_hours", step.escalate_after_hours);
 }
 
 void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext& ctx) {
@@ -292,18 +340,7 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     setup::ErrorAt(st.errors, "object", "wfap.editor.object");
     setup::ErrorAt(st.errors, "actions", "wfap.editor.actions");
     ApprovalService& service = workspace.approvals();
-    if (setup::EditorButtons(&st, "wfap.editor", s)) {
-        d.object = st.object;
-        Result<ApprovalProcess> saved =
-            st.is_new ? service.CreateProcess(ActingUser(), d) : service.UpdateProcess(ActingUser(), d);
-        const int keep = st.step;
-        if (setup::NoteSave(saved, &st.errors, &st.message)) {
-            Edit(st, saved.value(), false);
-            st.step = std::min(keep, static_cast<int>(st.draft.steps.size()) - 1);
-        } else if (const int i = setup::ErrorIndex(saved.error().field, "steps"); i >= 0) {
-            st.step = i;
-        }
-    }
+    if (setup::EditorButtons(&st, "wfap.editor", s)) SaveDraft(st, workspace);
     setup::ConfirmEditorDelete(&st, ctx, "wfap.confirm", [&] {
         return service.DeleteProcess(ActingUser(), st.object, st.original_name);
     });
@@ -312,8 +349,9 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
     SectionHeading(ctx, "wfap.dry.title");
     const bool dirty = st.is_new || ToJson(d) != st.saved_json;
-    setup::DrawApprovalDryRun(ctx, workspace, st.object, st.is_new ? std::string() : st.original_name,
-                              SavedEntryCondition(st), dirty, &st.dry);
+    ApprovalProcess as_edited = d;
+    as_edited.object = st.object;
+    setup::DrawApprovalDryRun(ctx, workspace, as_edited, &st.dry);
     PublishForm("wfap.editor.name", d.name);
     PublishForm("wfap.editor.entry_condition", d.entry_condition);
     PublishForm("wfap.editor.steps", d.steps.size());
@@ -322,6 +360,36 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
 }
 
 }  // namespace
+
+namespace {
+
+/// The open editor's draft, for the unsaved-changes guard.
+class ApprovalSetupEditable final : public Editable {
+public:
+    Workspace* workspace = nullptr;
+    bool dirty() const override {
+        const ApprovalSetupState& st = State(*workspace);
+        return st.editing && ToJson(st.draft) != st.saved_json;
+    }
+    bool Save() override { return SaveDraft(State(*workspace), *workspace); }
+    void Discard() override {
+        ApprovalSetupState& st = State(*workspace);
+        st.editing = false;
+        st.errors.clear();
+    }
+    std::string UnsavedSummary() const override {
+        const ApprovalSetupState& st = State(*workspace);
+        return TrFormat("wfap.unsaved", {st.draft.name.empty() ? st.original_name : st.draft.name});
+    }
+};
+
+}  // namespace
+
+Editable* ApprovalSetupEdits(Workspace& workspace) {
+    static ApprovalSetupEditable edits;
+    edits.workspace = &workspace;
+    return &edits;
+}
 
 void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx) {
     ApprovalSetupState& st = State(workspace);

@@ -22,19 +22,18 @@ struct DryRunState {
     std::string record_name;
     std::string filter;
     bool only_entering = true;  ///< list only records meeting the process's entry condition
+    std::string submitter;      ///< as whom the dry run submits ("" = the acting user)
     bool scroll = false;        ///< bring the result into view on the next frame
     std::optional<ApprovalSimulation> result;
     std::string error;
     void Reset() { *this = DryRunState(); }
 };
 
-/// The dry run of a submission of a record of `object` to the saved process `process_name` (as
-/// ApprovalService::Simulate): which process takes it, and per step whether its condition holds,
-/// what it does and who would be asked. `draft_dirty`: the editor holds unsaved changes (the dry run
-/// reads the saved definition, and says so).
-/// `entry_condition` (the saved one) narrows the records offered while `only_entering` is set.
-void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const std::string& object,
-                        const std::string& process_name, const std::string& entry_condition, bool draft_dirty,
+/// The dry run of a submission of a record of `draft.object` to the definition as edited, saved or not
+/// (ApprovalService::SimulateDraft), as a chosen submitter: whether its entry condition holds, and per
+/// step whether its condition holds, what it does and who would be asked. Its entry condition narrows
+/// the records offered while `only_entering` is set.
+void DrawApprovalDryRun(const PageContext& ctx, Workspace& workspace, const ApprovalProcess& draft,
                         DryRunState* state);
 
 }  // namespace crm::ui::setup

@@ -51,14 +51,14 @@ public:
     void Open(const std::string& setting, double now) override;
     /// Runs the scheduler's due items (on the first frame, then every kRunEveryMs).
     void Refresh() override { runner_.Tick(); }
-    Editable* edits() override {
-        return tab_ == "automation" && automation_.editing() ? &automation_ : nullptr;
-    }
+    /// The shown tab's edits: the automation builder, or a setup tab's open editor.
+    Editable* edits() override { return TabEdits(tab_); }
     /// Publishes "workflow": the tab, the shown tab's state and the scheduler runs.
     void Publish(nlohmann::json& state) const override;
 
 private:
     void Show(const std::string& tab);
+    Editable* TabEdits(const std::string& tab);
 
     Workspace& workspace_;
     UnsavedGuard& guard_;
@@ -71,10 +71,18 @@ private:
     NotificationPanel notifications_;
 };
 
+Editable* WorkflowPage::TabEdits(const std::string& tab) {
+    if (tab == "automation") return automation_.editing() ? &automation_ : nullptr;
+    if (tab == "processes") return ProcessesEdits(workspace_);
+    if (tab == "assignment") return AssignmentEdits(workspace_);
+    if (tab == "approval_setup") return ApprovalSetupEdits(workspace_);
+    return nullptr;
+}
+
 void WorkflowPage::Show(const std::string& tab) {
     if (tab == tab_) return;
-    guard_.Leave(tab_ == "automation" && automation_.dirty() ? &automation_ : nullptr,
-                 [this, tab] { tab_ = tab; });
+    Editable* edits = TabEdits(tab_);
+    guard_.Leave(edits && edits->dirty() ? edits : nullptr, [this, tab] { tab_ = tab; });
 }
 
 void WorkflowPage::Open(const std::string& setting, double now) {

@@ -24,6 +24,7 @@ struct AssignmentState : setup::SetupPageState {
     AssignmentState() { object = "Lead"; }
     int64_t selected = 0;  ///< the entry selected in the list (its id)
     AssignmentEntry draft;
+    nlohmann::json saved_json;  ///< the draft as last loaded or saved (unsaved changes: differs)
     std::string list_error;
     FormulaEditor condition;
     FormulaEditor open_condition;
@@ -86,6 +87,7 @@ std::string RoundRobinText(Workspace& workspace, const AssignmentEntry& e) {
 
 void Edit(AssignmentState& st, const AssignmentEntry& entry, bool is_new) {
     st.draft = entry;
+    st.saved_json = ToJson(st.draft);
     st.original_name = entry.name;
     st.is_new = is_new;
     st.editing = true;
@@ -96,6 +98,19 @@ void Edit(AssignmentState& st, const AssignmentEntry& entry, bool is_new) {
     st.preview.clear();
     st.preview_error.clear();
     st.previewed = false;
+}
+
+/// Saves the editor's draft (Save, or Save in the unsaved-changes question); true when it was saved.
+bool SaveDraft(AssignmentState& st, Workspace& workspace) {
+    AssignmentService& service = workspace.assignment();
+    AssignmentEntry& d = st.draft;
+    d.object = st.object;
+    st.errors.clear();
+    Result<AssignmentEntry> saved =
+        st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
+    if (!setup::NoteSave(saved, &st.errors, &st.message)) return false;
+    Edit(st, saved.value(), false);
+    return true;
 }
 
 /// Saves a new order of the object's entries (names in order).
@@ -432,12 +447,7 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
         setup::ErrorAt(st.errors, key, std::string("wfa.editor.") + key);
 
     AssignmentService& service = workspace.assignment();
-    if (setup::EditorButtons(&st, "wfa.editor", s)) {
-        d.object = st.object;
-        Result<AssignmentEntry> saved =
-            st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
-        if (setup::NoteSave(saved, &st.errors, &st.message)) Edit(st, saved.value(), false);
-    }
+    if (setup::EditorButtons(&st, "wfa.editor", s)) SaveDraft(st, workspace);
     if (setup::ConfirmEditorDelete(&st, ctx, "wfa.confirm", [&] {
             return service.Delete(ActingUser(), st.object, st.original_name);
         })) {
@@ -454,6 +464,36 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
 }
 
 }  // namespace
+
+namespace {
+
+/// The open editor's draft, for the unsaved-changes guard.
+class AssignmentEditable final : public Editable {
+public:
+    Workspace* workspace = nullptr;
+    bool dirty() const override {
+        const AssignmentState& st = State(*workspace);
+        return st.editing && ToJson(st.draft) != st.saved_json;
+    }
+    bool Save() override { return SaveDraft(State(*workspace), *workspace); }
+    void Discard() override {
+        AssignmentState& st = State(*workspace);
+        st.editing = false;
+        st.errors.clear();
+    }
+    std::string UnsavedSummary() const override {
+        const AssignmentState& st = State(*workspace);
+        return TrFormat("wfa.unsaved", {st.draft.name.empty() ? st.original_name : st.draft.name});
+    }
+};
+
+}  // namespace
+
+Editable* AssignmentEdits(Workspace& workspace) {
+    static AssignmentEditable edits;
+    edits.workspace = &workspace;
+    return &edits;
+}
 
 void DrawAssignmentPage(Workspace& workspace, const PageContext& ctx) {
     AssignmentState& st = State(workspace);

@@ -358,6 +358,8 @@ void AutomationPanel::DrawEditor(const PageContext& ctx) {
         }
         SectionHeading(ctx, "wf.auto.actions");
         DrawActions(ctx, def, w);
+        SectionHeading(ctx, "wf.auto.sim.title");
+        DrawSimulate(ctx, def);
     }
     ImGui::PopID();
     // Errors about a part the builder does not draw (or the rule as a whole).

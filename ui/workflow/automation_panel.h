@@ -3,7 +3,9 @@
 // change, on delete, at a time before or after a date field), the condition in the formula editor, the
 // ordered actions (update a field, create a task, assign the owner, notify, call a webhook); save, and
 // delete after a confirmation. The core's errors are shown beside the part they name.
-// (automation_panel.cpp: the list, the editor frame, saving; automation_builder.cpp: trigger and actions.)
+// A "Simulate" section runs the draft against a chosen record without saving.
+// (automation_panel.cpp: the list, the editor frame, saving; automation_builder.cpp: trigger and actions;
+// automation_simulate.cpp: Simulate.)
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -51,6 +53,9 @@ private:
     void DrawActions(const PageContext& ctx, const ObjectDef& object, float width);
     /// Draws action n; answers what to do with it: 0 nothing, -1 move up, +1 move down, 2 remove.
     int DrawAction(const PageContext& ctx, const ObjectDef& object, size_t n, float width);
+    // automation_simulate.cpp
+    /// "Simulate": the draft rule against a chosen record, nothing saved.
+    void DrawSimulate(const PageContext& ctx, const ObjectDef& object);
 
     Workspace& workspace_;
     UnsavedGuard& guard_;
@@ -77,6 +82,12 @@ private:
     bool delete_open_ = false;
     std::string delete_error_;
     std::string message_;
+    // Simulate
+    std::string sim_filter_;
+    int64_t sim_record_ = 0;
+    bool sim_ran_ = false;
+    std::vector<SimulatedRun> sim_result_;
+    std::string sim_error_;
 };
 
 }  // namespace crm::ui

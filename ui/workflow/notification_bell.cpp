@@ -38,6 +38,9 @@ void NotificationBell::Refresh(double now) {
         if (fresh > 0 && latest.front().read_ms == 0) {
             toast_title_ = latest.front().title;
             toast_body_ = latest.front().body;
+            toast_id_ = latest.front().id;
+            toast_object_ = latest.front().object;
+            toast_record_id_ = latest.front().record_id;
             toast_more_ = fresh - 1;
             toast_until_ = now + kToastSeconds;
             ++toasts_;
@@ -124,7 +127,10 @@ bool NotificationBell::DrawToast(const PageContext& ctx) {
     ImGui::End();
     ImGui::PopStyleColor(2);
     ImGui::PopStyleVar(3);
-    if (clicked) toast_until_ = 0.0;
+    if (clicked) {
+        toast_until_ = 0.0;
+        if (toast_id_ > 0) (void)workspace_.automation().notifications().MarkRead(ActingUser(), {toast_id_});
+    }
     return clicked;
 }
 
@@ -132,6 +138,8 @@ void NotificationBell::Publish(nlohmann::json& state) const {
     state["unread"] = unread_;
     state["toast"] = toast_until_ != 0.0 ? toast_title_ : std::string();
     state["toasts"] = toasts_;
+    state["toast_record"] =
+        toast_record_id_ > 0 ? RecordSetting(toast_object_, toast_record_id_) : std::string();
 }
 
 }  // namespace crm::ui

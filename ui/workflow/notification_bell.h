@@ -24,8 +24,11 @@ public:
     void Refresh(double now);
     /// Draws the bell ending at `*right` (moved left past it) at height `y`; true when it was clicked.
     bool Draw(const PageContext& ctx, float* right, float y);
-    /// Draws the toast, if one is showing; true when it was clicked.
+    /// Draws the toast, if one is showing; true when it was clicked (the notification is marked read).
     bool DrawToast(const PageContext& ctx);
+    /// The record the last toast is about ("" / 0 when none): a click opens it.
+    const std::string& toast_object() const { return toast_object_; }
+    int64_t toast_record_id() const { return toast_record_id_; }
     /// Adds "unread", "toast" (the title showing, "" when none) and "toasts" (how many were shown).
     void Publish(nlohmann::json& state) const;
 
@@ -37,6 +40,9 @@ private:
     int64_t newest_id_ = -1;  ///< the newest notification seen for user_ (-1: not read yet)
     std::string toast_title_;
     std::string toast_body_;
+    int64_t toast_id_ = 0;
+    std::string toast_object_;
+    int64_t toast_record_id_ = 0;
     int toast_more_ = 0;
     double toast_until_ = 0.0;
     double now_ = 0.0;

@@ -81,6 +81,7 @@ void NotificationPanel::Draw(const PageContext& ctx) {
     const std::string needle = LowerAscii(filter_);
     std::vector<int64_t> to_mark;
     const Notification* to_open = nullptr;
+    const Notification* to_open_record = nullptr;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingStretchProp;
@@ -130,6 +131,11 @@ void NotificationPanel::Draw(const PageContext& ctx) {
             if (n.link_kind == "approval" && !n.object.empty()) {
                 if (ImGui::SmallButton(Tr("wf.notif.open_approval"))) to_open = &n;
                 MarkItem("notifications.open." + id);
+                ImGui::SameLine();
+            }
+            if (!n.object.empty() && n.record_id > 0) {
+                if (ImGui::SmallButton(Tr("wf.notif.open_record"))) to_open_record = &n;
+                MarkItem("notifications.record." + id);
             }
             ImGui::PopID();
         }
@@ -141,7 +147,11 @@ void NotificationPanel::Draw(const PageContext& ctx) {
         ImGui::EndTable();
         PublishForm("notifications.rows", std::move(shown));
     }
-    if (to_open) {
+    if (to_open_record) {
+        const Notification opened = *to_open_record;
+        if (opened.read_ms == 0) MarkRead({opened.id});
+        if (ctx.open) ctx.open("objects", RecordSetting(opened.object, opened.record_id));
+    } else if (to_open) {
         const Notification opened = *to_open;
         if (opened.read_ms == 0) MarkRead({opened.id});
         if (open_) open_(opened);

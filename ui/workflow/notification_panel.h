@@ -1,6 +1,7 @@
 // Workflow, the "Notifications" tab: the acting user's in-app inbox, newest first (unread ones marked),
 // filtered by text or to the unread ones; mark one read, mark all read, and open what one is about
-// (an approval opens the approval inbox on its request).
+// (an approval opens the approval inbox on its request; any notification about a record opens the record
+// in the objects area, through PageContext::open).
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -24,8 +24,9 @@ using setup::HasErrorUnder;
 /// The list's object "" is all objects.
 struct ProcessesState : setup::SetupPageState {
     Process draft;
-    int stage = -1;        ///< the stage edited
-    int formula_for = -1;  ///< the stage the formula editor last showed
+    nlohmann::json saved_json;  ///< the draft as last loaded or saved (unsaved changes: differs)
+    int stage = -1;             ///< the stage edited
+    int formula_for = -1;       ///< the stage the formula editor last showed
     std::string add_value;
     FormulaEditor formula;
 };
@@ -46,6 +47,7 @@ std::string StageLabel(const FieldDef* field, const std::string& value) {
 
 void Edit(ProcessesState& st, const Process& process, bool is_new) {
     st.draft = process;
+    st.saved_json = ToJson(process);
     st.original_name = process.name;
     st.is_new = is_new;
     st.editing = true;
@@ -53,6 +55,22 @@ void Edit(ProcessesState& st, const Process& process, bool is_new) {
     st.formula_for = -1;
     st.errors.clear();
     st.formula.Reset();
+}
+
+/// Saves the editor's draft (Save, or Save in the unsaved-changes question); true when it was saved.
+bool SaveDraft(ProcessesState& st, Workspace& workspace) {
+    ProcessService& service = workspace.processes();
+    const Process& d = st.draft;
+    st.errors.clear();
+    Result<Process> saved = st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
+    const int keep = st.stage;
+    if (setup::NoteSave(saved, &st.errors, &st.message)) {
+        Edit(st, saved.value(), false);
+        st.stage = std::min(keep, static_cast<int>(st.draft.stages.size()) - 1);
+        return true;
+    }
+    if (const int i = setup::ErrorIndex(saved.error().field, "stages"); i >= 0) st.stage = i;  // that stage
+    return false;
 }
 
 void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, float width) {
@@ -338,16 +356,7 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
 
     if (st.errors.count("")) ErrorLine("wfp.editor", st.errors.at(""));
     ProcessService& service = workspace.processes();
-    if (setup::EditorButtons(&st, "wfp.editor", s)) {
-        Result<Process> saved = st.is_new ? service.Create(ActingUser(), d) : service.Update(ActingUser(), d);
-        const int keep = st.stage;
-        if (setup::NoteSave(saved, &st.errors, &st.message)) {
-            Edit(st, saved.value(), false);
-            st.stage = std::min(keep, static_cast<int>(st.draft.stages.size()) - 1);
-        } else if (const int i = setup::ErrorIndex(saved.error().field, "stages"); i >= 0) {
-            st.stage = i;  // show the stage the error names
-        }
-    }
+    if (setup::EditorButtons(&st, "wfp.editor", s)) SaveDraft(st, workspace);
     setup::ConfirmEditorDelete(&st, ctx, "wfp.confirm",
                                [&] { return service.Delete(ActingUser(), st.original_name); });
     PublishForm("wfp.editor.name", d.name);
@@ -358,6 +367,36 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
 }
 
 }  // namespace
+
+namespace {
+
+/// The open editor's draft, for the unsaved-changes guard.
+class ProcessesEditable final : public Editable {
+public:
+    Workspace* workspace = nullptr;
+    bool dirty() const override {
+        const ProcessesState& st = State(*workspace);
+        return st.editing && ToJson(st.draft) != st.saved_json;
+    }
+    bool Save() override { return SaveDraft(State(*workspace), *workspace); }
+    void Discard() override {
+        ProcessesState& st = State(*workspace);
+        st.editing = false;
+        st.errors.clear();
+    }
+    std::string UnsavedSummary() const override {
+        const ProcessesState& st = State(*workspace);
+        return TrFormat("wfp.unsaved", {st.draft.name.empty() ? st.original_name : st.draft.name});
+    }
+};
+
+}  // namespace
+
+Editable* ProcessesEdits(Workspace& workspace) {
+    static ProcessesEditable edits;
+    edits.workspace = &workspace;
+    return &edits;
+}
 
 void DrawProcessesPage(Workspace& workspace, const PageContext& ctx) {
     ProcessesState& st = State(workspace);

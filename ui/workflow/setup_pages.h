@@ -14,6 +14,12 @@ void DrawProcessesPage(Workspace& workspace, const PageContext& ctx);
 void DrawAssignmentPage(Workspace& workspace, const PageContext& ctx);
 /// Approval processes: the step editor and the dry run on a chosen record.
 void DrawApprovalSetupPage(Workspace& workspace, const PageContext& ctx);
+/// The tab's open editor as an Editable for the console's unsaved-changes guard: dirty while its draft
+/// differs from what was last loaded or saved; Save saves it as the editor's Save button does, Discard
+/// closes the editor. One per tab, over the tab's state for `workspace`.
+Editable* ProcessesEdits(Workspace& workspace);
+Editable* AssignmentEdits(Workspace& workspace);
+Editable* ApprovalSetupEdits(Workspace& workspace);
 /// The setup tabs' strings (ui/workflow/catalog_setup.cpp); the area registers it beside its own.
 Catalog WorkflowSetupCatalog();
 

@@ -85,7 +85,7 @@ Status ApprovalService::Impl::Escalate(ChangeScope& scope, const ScheduledItem& 
         const std::string note = "escalated to " + target + " after " + hours + " business hours";
         mark.Reset();
         mark.Bind(1, w.id).Bind(2, note).Bind(3, Now());
-        APPROVAL_TRY(mark.Run());
+        CRM_TRY(mark.Run());
         bool already = false;
         for (const ApprovalWorkItem& other : PendingItems(req->id, step_index))
             already = already || SameUser(other.approver, target);
@@ -94,16 +94,16 @@ Status ApprovalService::Impl::Escalate(ChangeScope& scope, const ScheduledItem& 
                 "INSERT INTO approval_work_item(request_id, step, approver, status, created_ms) "
                 "VALUES (?1, ?2, ?3, 'pending', ?4)");
             ins.Bind(1, req->id).Bind(2, step_index).Bind(3, target).Bind(4, Now());
-            APPROVAL_TRY(ins.Run());
+            CRM_TRY(ins.Run());
         }
-        APPROVAL_TRY(History(scope, *req, "", "", step_index, "escalated",
+        CRM_TRY(History(scope, *req, "", "", step_index, "escalated",
                              "from " + w.approver + " to " + target + " after " + hours + " business hours"));
         const std::string what =
             req->object + " " + std::to_string(req->record_id) + ", step \"" + step.name + "\"";
-        APPROVAL_TRY(Notify(
+        CRM_TRY(Notify(
             {w.approver}, "Approval escalated: " + req->process,
             what + " waited " + hours + " business hours and was reassigned to " + target + ".", *req));
-        APPROVAL_TRY(Notify({target}, "Approval escalated to you: " + req->process,
+        CRM_TRY(Notify({target}, "Approval escalated to you: " + req->process,
                             what + " waited " + hours + " business hours on " + w.approver +
                                 " and is now yours; submitted by " + req->submitter + ".",
                             *req));

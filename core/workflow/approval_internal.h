@@ -14,12 +14,6 @@
 #include "workflow/approvals.h"
 #include "workflow/scheduler.h"
 
-/// Returns the error of a Status-returning expression.
-#define APPROVAL_TRY(expr)                                   \
-    do {                                                     \
-        if (Status s_ = (expr); !s_.ok()) return s_.error(); \
-    } while (0)
-
 namespace crm {
 
 /// A request row as stored, with its process as it was at submission.

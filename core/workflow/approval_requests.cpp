@@ -221,7 +221,7 @@ Status ApprovalService::Impl::Notify(const std::vector<std::string>& to, const s
 
 Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, int step) {
     const std::vector<ApprovalStep>& steps = req.definition.steps;
-    APPROVAL_TRY(CancelEscalation(scope, req));
+    CRM_TRY(CancelEscalation(scope, req));
     for (int i = std::max(step, 0);; ++i) {
         if (i >= static_cast<int>(steps.size())) return Finish(scope, req, true);
         const ApprovalStep& s = steps[static_cast<size_t>(i)];
@@ -229,11 +229,11 @@ Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, 
         if (!holds.ok()) return holds.error();
         if (!*holds) {
             if (s.when_not_met == NotMetAction::Skip) {
-                APPROVAL_TRY(History(scope, req, "", "", i, "step_skipped", ""));
+                CRM_TRY(History(scope, req, "", "", i, "step_skipped", ""));
                 continue;
             }
             const bool approve = s.when_not_met == NotMetAction::Approve;
-            APPROVAL_TRY(History(scope, req, "", "", i, approve ? "step_approved" : "step_rejected", ""));
+            CRM_TRY(History(scope, req, "", "", i, approve ? "step_approved" : "step_rejected", ""));
             return Finish(scope, req, approve);
         }
         Result<std::vector<std::string>> approvers = Approvers(s, i, req.submitter);
@@ -241,7 +241,7 @@ Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, 
         req.step = i;
         Statement up = db.Prepare("UPDATE approval_request SET step = ?2 WHERE id = ?1");
         up.Bind(1, req.id).Bind(2, i);
-        APPROVAL_TRY(up.Run());
+        CRM_TRY(up.Run());
         std::vector<std::string> notify;
         int64_t first_item = 0;
         for (const std::string& a : *approvers) {
@@ -249,13 +249,13 @@ Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, 
                 "INSERT INTO approval_work_item(request_id, step, approver, status, created_ms) "
                 "VALUES (?1, ?2, ?3, 'pending', ?4)");
             ins.Bind(1, req.id).Bind(2, i).Bind(3, a).Bind(4, Now());
-            APPROVAL_TRY(ins.Run());
+            CRM_TRY(ins.Run());
             if (!first_item) first_item = db.LastInsertRowId();
             AddUnique(notify, a);
             if (std::optional<Delegation> d = self.DelegateOf(a); d && IsActiveDelegate(a, d->delegate))
                 AddUnique(notify, d->delegate);
         }
-        APPROVAL_TRY(ScheduleEscalation(scope, req, s, first_item));
+        CRM_TRY(ScheduleEscalation(scope, req, s, first_item));
         return Notify(notify, "Approval requested: " + req.process,
                       req.object + " " + std::to_string(req.record_id) + ", step \"" + s.name +
                           "\", submitted by " + req.submitter + ".",
@@ -265,16 +265,16 @@ Status ApprovalService::Impl::EnterStep(ChangeScope& scope, StoredRequest& req, 
 
 Status ApprovalService::Impl::Finish(ChangeScope& scope, StoredRequest& req, bool approved) {
     req.status = approved ? "approved" : "rejected";
-    APPROVAL_TRY(CancelEscalation(scope, req));
+    CRM_TRY(CancelEscalation(scope, req));
     Statement up = db.Prepare("UPDATE approval_request SET status = ?2, completed_ms = ?3 WHERE id = ?1");
     up.Bind(1, req.id).Bind(2, req.status).Bind(3, Now());
-    APPROVAL_TRY(up.Run());
+    CRM_TRY(up.Run());
     Statement items = db.Prepare(
         "UPDATE approval_work_item SET status = 'not_needed' WHERE request_id = ?1 AND status = 'pending'");
     items.Bind(1, req.id);
-    APPROVAL_TRY(items.Run());
-    APPROVAL_TRY(History(scope, req, "", "", -1, approved ? "final_approval" : "final_rejection", ""));
-    APPROVAL_TRY(RunActions(scope, req, approved ? req.definition.on_approve : req.definition.on_reject));
+    CRM_TRY(items.Run());
+    CRM_TRY(History(scope, req, "", "", -1, approved ? "final_approval" : "final_rejection", ""));
+    CRM_TRY(RunActions(scope, req, approved ? req.definition.on_approve : req.definition.on_reject));
     return Notify({req.submitter}, std::string(approved ? "Approved: " : "Rejected: ") + req.process,
                   req.object + " " + std::to_string(req.record_id) + " was " + req.status + ".", req);
 }
@@ -389,7 +389,7 @@ Result<ApprovalRequest> ApprovalService::Submit(const std::string& actor, std::s
     if (!*chosen)
         return MessageError("approvals.no_process", "approvals.no_process", RecordParams(object, record_id));
     ChangeScope scope(impl_->changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     std::string submitter = actor;
     if (Result<User> u = impl_->access.GetUser(actor); u.ok()) submitter = u->username;
     StoredRequest req;
@@ -406,13 +406,13 @@ Result<ApprovalRequest> ApprovalService::Submit(const std::string& actor, std::s
         "submitted_ms, definition) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', -1, ?6, ?7)");
     ins.Bind(1, req.process_id).Bind(2, req.process).Bind(3, object).Bind(4, record_id).Bind(5, submitter);
     ins.Bind(6, req.submitted_ms).Bind(7, ToJson(req.definition).dump());
-    APPROVAL_TRY(ins.Run());
+    CRM_TRY(ins.Run());
     req.id = impl_->db.LastInsertRowId();
-    APPROVAL_TRY(impl_->History(scope, req, submitter, "", -1, "submitted", comment));
-    APPROVAL_TRY(impl_->RunActions(scope, req, req.definition.on_submit));
-    APPROVAL_TRY(impl_->EnterStep(scope, req, 0));
+    CRM_TRY(impl_->History(scope, req, submitter, "", -1, "submitted", comment));
+    CRM_TRY(impl_->RunActions(scope, req, req.definition.on_submit));
+    CRM_TRY(impl_->EnterStep(scope, req, 0));
     scope.Record("approvals", object, ChangeAction::Update, record_id);
-    APPROVAL_TRY(scope.Commit());
+    CRM_TRY(scope.Commit());
     return impl_->Read(req.id);
 }
 
@@ -443,7 +443,7 @@ Result<ApprovalRequest> ApprovalService::Impl::Decide(const std::string& actor, 
             "approvals.not_an_approver", "approvals.not_an_approver",
             {{"user", actor}, {"request", std::to_string(req->id)}, {"approvers", Names(items)}});
     ChangeScope scope(changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     const std::string decision = approve ? "approved" : "rejected";
     Statement mark = db.Prepare(
         "UPDATE approval_work_item SET status = ?2, acted_by = ?3, comment = ?4, acted_ms = ?5 WHERE id = "
@@ -452,10 +452,10 @@ Result<ApprovalRequest> ApprovalService::Impl::Decide(const std::string& actor, 
         if (!as_admin && i.id != mine->id) continue;
         mark.Reset();
         mark.Bind(1, i.id).Bind(2, decision).Bind(3, actor).Bind(4, comment).Bind(5, Now());
-        APPROVAL_TRY(mark.Run());
+        CRM_TRY(mark.Run());
     }
     const int step = req->step;
-    APPROVAL_TRY(History(scope, *req, actor, on_behalf_of, step, decision, comment));
+    CRM_TRY(History(scope, *req, actor, on_behalf_of, step, decision, comment));
     const ApprovalStep& s = req->definition.steps[static_cast<size_t>(step)];
     std::vector<ApprovalWorkItem> remaining = PendingItems(req->id, step);
     const bool step_done = !approve || as_admin || s.mode == StepMode::FirstResponse || remaining.empty();
@@ -464,18 +464,18 @@ Result<ApprovalRequest> ApprovalService::Impl::Decide(const std::string& actor, 
             "UPDATE approval_work_item SET status = 'not_needed' WHERE request_id = ?1 AND status = "
             "'pending'");
         rest.Bind(1, req->id);
-        APPROVAL_TRY(rest.Run());
+        CRM_TRY(rest.Run());
         if (approve) {
-            APPROVAL_TRY(EnterStep(scope, *req, step + 1));
+            CRM_TRY(EnterStep(scope, *req, step + 1));
         } else if (s.on_reject == RejectBehavior::BackOneStep && step > 0) {
-            APPROVAL_TRY(History(scope, *req, "", "", step, "back_one_step", ""));
-            APPROVAL_TRY(EnterStep(scope, *req, step - 1));
+            CRM_TRY(History(scope, *req, "", "", step, "back_one_step", ""));
+            CRM_TRY(EnterStep(scope, *req, step - 1));
         } else {
-            APPROVAL_TRY(Finish(scope, *req, false));
+            CRM_TRY(Finish(scope, *req, false));
         }
     }
     scope.Record("approvals", object, ChangeAction::Update, record_id);
-    APPROVAL_TRY(scope.Commit());
+    CRM_TRY(scope.Commit());
     return Read(req->id);
 }
 
@@ -502,21 +502,21 @@ Result<ApprovalRequest> ApprovalService::Recall(const std::string& actor, std::s
         return MessageError("approvals.cannot_recall", "approvals.cannot_recall",
                             {{"submitter", req->submitter}, {"request", std::to_string(req->id)}});
     ChangeScope scope(impl_->changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     Statement up =
         impl_->db.Prepare("UPDATE approval_request SET status = 'recalled', completed_ms = ?2 WHERE id = ?1");
     up.Bind(1, req->id).Bind(2, impl_->Now());
-    APPROVAL_TRY(up.Run());
+    CRM_TRY(up.Run());
     Statement items = impl_->db.Prepare(
         "UPDATE approval_work_item SET status = 'not_needed' WHERE request_id = ?1 AND status = 'pending'");
     items.Bind(1, req->id);
-    APPROVAL_TRY(items.Run());
+    CRM_TRY(items.Run());
     req->status = "recalled";
-    APPROVAL_TRY(impl_->CancelEscalation(scope, *req));
-    APPROVAL_TRY(impl_->History(scope, *req, actor, "", -1, "recalled", comment));
-    APPROVAL_TRY(impl_->RunActions(scope, *req, req->definition.on_recall));
+    CRM_TRY(impl_->CancelEscalation(scope, *req));
+    CRM_TRY(impl_->History(scope, *req, actor, "", -1, "recalled", comment));
+    CRM_TRY(impl_->RunActions(scope, *req, req->definition.on_recall));
     scope.Record("approvals", object, ChangeAction::Update, record_id);
-    APPROVAL_TRY(scope.Commit());
+    CRM_TRY(scope.Commit());
     return impl_->Read(req->id);
 }
 
@@ -558,12 +558,12 @@ Result<ApprovalRequest> ApprovalService::Reassign(const std::string& actor, std:
     if (!target.ok() || !target->active || SameUser(target->username, item->approver))
         return MessageError("approvals.reassign_to", "approvals.reassign_to", {{"name", to}}, "to");
     ChangeScope scope(impl_->changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     Statement mark = impl_->db.Prepare(
         "UPDATE approval_work_item SET status = 'reassigned', acted_by = ?2, comment = ?3, acted_ms = ?4 "
         "WHERE id = ?1");
     mark.Bind(1, item->id).Bind(2, actor).Bind(3, comment).Bind(4, impl_->Now());
-    APPROVAL_TRY(mark.Run());
+    CRM_TRY(mark.Run());
     bool already = false;
     for (const ApprovalWorkItem& i : items) already = already || SameUser(i.approver, target->username);
     if (!already) {
@@ -571,15 +571,15 @@ Result<ApprovalRequest> ApprovalService::Reassign(const std::string& actor, std:
             "INSERT INTO approval_work_item(request_id, step, approver, status, created_ms) "
             "VALUES (?1, ?2, ?3, 'pending', ?4)");
         ins.Bind(1, req->id).Bind(2, req->step).Bind(3, target->username).Bind(4, impl_->Now());
-        APPROVAL_TRY(ins.Run());
+        CRM_TRY(ins.Run());
     }
-    APPROVAL_TRY(impl_->History(scope, *req, actor, on_behalf_of, req->step, "reassigned",
+    CRM_TRY(impl_->History(scope, *req, actor, on_behalf_of, req->step, "reassigned",
                                 "to " + target->username + (comment.empty() ? "" : ": " + comment)));
-    APPROVAL_TRY(impl_->Notify(
+    CRM_TRY(impl_->Notify(
         {target->username}, "Approval requested: " + req->process,
         object + " " + std::to_string(record_id) + ", reassigned to you by " + actor + ".", *req));
     scope.Record("approvals", object, ChangeAction::Update, record_id);
-    APPROVAL_TRY(scope.Commit());
+    CRM_TRY(scope.Commit());
     return impl_->Read(req->id);
 }
 
@@ -686,7 +686,7 @@ Result<std::string> SimulationSubmitter(AccessService& access, const std::string
 Result<ApprovalSimulation> ApprovalService::Simulate(const std::string& actor, std::string_view object_name,
                                                      int64_t record_id, std::string_view process,
                                                      const std::string& submitter_name) {
-    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
+    if (authorizer_) CRM_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
     Result<std::shared_ptr<const ObjectDef>> o = impl_->schema.Object(object_name);
     if (!o.ok()) return o.error();
     const std::string object = (*o)->api_name;
@@ -707,7 +707,7 @@ Result<ApprovalSimulation> ApprovalService::Simulate(const std::string& actor, s
 Result<ApprovalSimulation> ApprovalService::SimulateDraft(const std::string& actor,
                                                           const ApprovalProcess& draft, int64_t record_id,
                                                           const std::string& submitter_name) {
-    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
+    if (authorizer_) CRM_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
     Result<ApprovalProcess> valid = impl_->Validate(draft);
     if (!valid.ok()) return valid.error();
     const std::string object = valid->object;

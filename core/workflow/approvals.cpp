@@ -180,7 +180,7 @@ std::string LiteralFormula(const json& v) {
 }
 
 Result<ApprovalAction> ActionFromJson(const json& j, const std::string& where) {
-    APPROVAL_TRY(CheckKeys(j,
+    CRM_TRY(CheckKeys(j,
                            {"kind", "field", "formula", "value", "to", "user", "title", "body", "subject",
                             "description", "due_days"},
                            where));
@@ -232,7 +232,7 @@ Result<ApprovalAction> ActionFromJson(const json& j, const std::string& where) {
 }
 
 Result<ApprovalStep> StepFromJson(const json& j, const std::string& where) {
-    APPROVAL_TRY(CheckKeys(j,
+    CRM_TRY(CheckKeys(j,
                            {"name", "approver", "mode", "condition", "when_not_met", "on_reject",
                             "escalate_after_hours", "escalate_to", "escalate_user"},
                            where));
@@ -244,7 +244,7 @@ Result<ApprovalStep> StepFromJson(const json& j, const std::string& where) {
     }
     if (j.contains("approver")) {
         const json& a = j["approver"];
-        APPROVAL_TRY(CheckKeys(a, {"kind", "name"}, where + ".approver"));
+        CRM_TRY(CheckKeys(a, {"kind", "name"}, where + ".approver"));
         if (a.contains("kind")) {
             Result<int> k = Pick(a["kind"], kApproverKinds, where + ".approver.kind");
             if (!k.ok()) return k.error();
@@ -350,7 +350,7 @@ json ToJson(const ApprovalProcess& p) {
 }
 
 Result<ApprovalProcess> ApprovalProcessFromJson(const json& j, ApprovalProcess p) {
-    APPROVAL_TRY(CheckKeys(
+    CRM_TRY(CheckKeys(
         j, {"id", "object", "name", "description", "active", "order", "entry_condition", "steps", "actions"},
         "process"));
     for (const char* key : {"object", "name", "description", "entry_condition"}) {
@@ -383,7 +383,7 @@ Result<ApprovalProcess> ApprovalProcessFromJson(const json& j, ApprovalProcess p
     }
     if (j.contains("actions")) {
         const json& a = j["actions"];
-        APPROVAL_TRY(CheckKeys(a, {"submit", "approve", "reject", "recall"}, "actions"));
+        CRM_TRY(CheckKeys(a, {"submit", "approve", "reject", "recall"}, "actions"));
         for (auto it = a.begin(); it != a.end(); ++it) {
             const std::string where = "actions." + it.key();
             if (!it->is_array()) return Invalid(where, *it, "a list of actions");
@@ -588,7 +588,7 @@ Result<ApprovalProcess> ApprovalService::Impl::Validate(const ApprovalProcess& i
         }
         return Status::Ok();
     };
-    APPROVAL_TRY(condition(p.entry_condition, "entry_condition"));
+    CRM_TRY(condition(p.entry_condition, "entry_condition"));
     std::vector<User> users = access.Users();
     auto user_named = [&](const std::string& name) -> const User* {
         for (const User& u : users)
@@ -600,7 +600,7 @@ Result<ApprovalProcess> ApprovalService::Impl::Validate(const ApprovalProcess& i
         const std::string where = "steps[" + std::to_string(i) + "]";
         const std::string number = std::to_string(i + 1);
         if (IsBlank(s.name)) s.name = "Step " + number;
-        APPROVAL_TRY(condition(s.condition, where + ".condition"));
+        CRM_TRY(condition(s.condition, where + ".condition"));
         if (s.escalate_after_hours < 0 || s.escalate_after_hours > 8760)
             return MessageError("approvals.escalation_hours", "approvals.escalation_hours",
                                 {{"step", number}, {"value", std::to_string(s.escalate_after_hours)}},
@@ -679,23 +679,23 @@ Result<ApprovalProcess> ApprovalService::Impl::Validate(const ApprovalProcess& i
         }
         return Status::Ok();
     };
-    APPROVAL_TRY(actions(p.on_submit, "submit"));
-    APPROVAL_TRY(actions(p.on_approve, "approve"));
-    APPROVAL_TRY(actions(p.on_reject, "reject"));
-    APPROVAL_TRY(actions(p.on_recall, "recall"));
+    CRM_TRY(actions(p.on_submit, "submit"));
+    CRM_TRY(actions(p.on_approve, "approve"));
+    CRM_TRY(actions(p.on_reject, "reject"));
+    CRM_TRY(actions(p.on_recall, "recall"));
     return p;
 }
 
 Result<ApprovalProcess> ApprovalService::CreateProcess(const std::string& actor,
                                                        const ApprovalProcess& process) {
-    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
+    if (authorizer_) CRM_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
     Result<ApprovalProcess> p = impl_->Validate(process);
     if (!p.ok()) return p.error();
     if (!impl_->Load(p->object, p->name).empty())
         return MessageError("approvals.duplicate_process", "approvals.duplicate_process",
                             {{"name", p->name}, {"object", p->object}}, "name");
     ChangeScope scope(impl_->changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     p->id = 0;
     Statement st = impl_->db.Prepare(
         "INSERT INTO approval_process(object, name, position, active, definition) VALUES (?1, ?2, ?3, ?4, "
@@ -705,18 +705,18 @@ Result<ApprovalProcess> ApprovalService::CreateProcess(const std::string& actor,
         .Bind(3, p->order)
         .Bind(4, p->active ? 1 : 0)
         .Bind(5, ToJson(*p).dump());
-    APPROVAL_TRY(st.Run());
+    CRM_TRY(st.Run());
     p->id = impl_->db.LastInsertRowId();
-    APPROVAL_TRY(scope.Audit("approvals", "create", "approval_process." + p->object + "." + p->name, nullptr,
+    CRM_TRY(scope.Audit("approvals", "create", "approval_process." + p->object + "." + p->name, nullptr,
                              ToJson(*p)));
     scope.Record("approvals", p->object, ChangeAction::Config);
-    APPROVAL_TRY(scope.Commit());
+    CRM_TRY(scope.Commit());
     return p;
 }
 
 Result<ApprovalProcess> ApprovalService::UpdateProcess(const std::string& actor,
                                                        const ApprovalProcess& process) {
-    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
+    if (authorizer_) CRM_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
     Result<ApprovalProcess> old = Process(process.object, process.name);
     if (!old.ok()) return old.error();
     Result<ApprovalProcess> p = impl_->Validate(process);
@@ -724,21 +724,21 @@ Result<ApprovalProcess> ApprovalService::UpdateProcess(const std::string& actor,
     p->id = old->id;
     p->name = old->name;
     ChangeScope scope(impl_->changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     Statement st = impl_->db.Prepare(
         "UPDATE approval_process SET position = ?2, active = ?3, definition = ?4 WHERE id = ?1");
     st.Bind(1, p->id).Bind(2, p->order).Bind(3, p->active ? 1 : 0).Bind(4, ToJson(*p).dump());
-    APPROVAL_TRY(st.Run());
-    APPROVAL_TRY(scope.Audit("approvals", "update", "approval_process." + p->object + "." + p->name,
+    CRM_TRY(st.Run());
+    CRM_TRY(scope.Audit("approvals", "update", "approval_process." + p->object + "." + p->name,
                              ToJson(*old), ToJson(*p)));
     scope.Record("approvals", p->object, ChangeAction::Config);
-    APPROVAL_TRY(scope.Commit());
+    CRM_TRY(scope.Commit());
     return p;
 }
 
 Status ApprovalService::DeleteProcess(const std::string& actor, std::string_view object,
                                       std::string_view name) {
-    if (authorizer_) APPROVAL_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
+    if (authorizer_) CRM_TRY(authorizer_(actor, SystemPermission::ManageWorkflows));
     Result<ApprovalProcess> old = Process(object, name);
     if (!old.ok()) return old.error();
     Statement count = impl_->db.Prepare(
@@ -748,11 +748,11 @@ Status ApprovalService::DeleteProcess(const std::string& actor, std::string_view
         return MessageError("approvals.process_in_use", "approvals.process_in_use",
                             {{"name", old->name}, {"count", std::to_string(count.Int(0))}}, "name");
     ChangeScope scope(impl_->changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     Statement st = impl_->db.Prepare("DELETE FROM approval_process WHERE id = ?1");
     st.Bind(1, old->id);
-    APPROVAL_TRY(st.Run());
-    APPROVAL_TRY(scope.Audit("approvals", "delete", "approval_process." + old->object + "." + old->name,
+    CRM_TRY(st.Run());
+    CRM_TRY(scope.Audit("approvals", "delete", "approval_process." + old->object + "." + old->name,
                              ToJson(*old), nullptr));
     scope.Record("approvals", old->object, ChangeAction::Config);
     return scope.Commit();
@@ -902,13 +902,13 @@ Status ApprovalService::SetDelegate(const std::string& actor, const std::string&
                             "username");
     }
     ChangeScope scope(impl_->changes, actor);
-    APPROVAL_TRY(scope.begin_status());
+    CRM_TRY(scope.begin_status());
     std::optional<Delegation> old = DelegateOf(u->username);
     if (IsBlank(delegate)) {
         Statement st = impl_->db.Prepare("DELETE FROM approval_delegate WHERE username = ?1");
         st.Bind(1, u->username);
-        APPROVAL_TRY(st.Run());
-        APPROVAL_TRY(scope.Audit("approvals", "delegate", "delegate." + u->username,
+        CRM_TRY(st.Run());
+        CRM_TRY(scope.Audit("approvals", "delegate", "delegate." + u->username,
                                  old ? ToJson(*old) : json(nullptr), nullptr));
     } else {
         Result<User> d = impl_->access.GetUser(delegate);
@@ -921,8 +921,8 @@ Status ApprovalService::SetDelegate(const std::string& actor, const std::string&
             "INSERT OR REPLACE INTO approval_delegate(username, delegate, from_ms, until_ms) VALUES (?1, ?2, "
             "?3, ?4)");
         st.Bind(1, u->username).Bind(2, d->username).Bind(3, from_ms).Bind(4, until_ms);
-        APPROVAL_TRY(st.Run());
-        APPROVAL_TRY(scope.Audit("approvals", "delegate", "delegate." + u->username,
+        CRM_TRY(st.Run());
+        CRM_TRY(scope.Audit("approvals", "delegate", "delegate." + u->username,
                                  old ? ToJson(*old) : json(nullptr),
                                  ToJson(Delegation{u->username, d->username, from_ms, until_ms})));
     }

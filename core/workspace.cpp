@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "data/recycle_bin.h"
 
 #ifndef CRM_VERSION
@@ -64,6 +66,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
         {12, "the recycle bin and the data settings", DataMigrationSql()},
         {13, "report definitions and their items", ReportsMigrationSql()},
+        {15, "report folders and their shares, dashboards, the Export Reports permission",
+         ReportFoldersMigrationSql()},
     };
     return migrations;
 }
@@ -198,6 +202,25 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->reports_->SetAuthorizer(authorizer);
     ws->reports_->SetAccessPolicy(&access->policy());
     ReportService* reports = ws->reports_.get();
+    // Folder shares name roles (with the roles above a user's own) and teams; the result cache hears
+    // every commit.
+    reports->SetMembership([access](const std::string& username) {
+        ReportMembership m;
+        Result<User> user = access->GetUser(username);
+        if (!user.ok()) return m;
+        m.role = user->role;
+        m.teams = user->teams;
+        const std::vector<Role> roles = access->Roles();
+        std::string at = m.role;
+        for (size_t guard = 0; !at.empty() && guard < roles.size(); ++guard) {
+            auto it = std::find_if(roles.begin(), roles.end(), [&](const Role& r) { return r.name == at; });
+            if (it == roles.end() || it->parent.empty()) break;
+            m.role_ancestors.push_back(it->parent);
+            at = it->parent;
+        }
+        return m;
+    });
+    ws->AddCommitListener([reports](const ChangeSet& changes) { reports->OnCommit(changes); });
     ws->schema_->AddFieldUserSource(
         [reports](std::string_view o, std::string_view f) { return reports->ReportsUsing(o, f); });
     return ws;

@@ -39,14 +39,6 @@ void RegisterNotificationsArea(AreaRegistry& registry) {
                          }));
 }
 
-void RegisterReportsArea(AreaRegistry& registry) {
-    registry.Add(
-        Planned("reports", Icon::Reports, "reports analytics dashboard 报表 分析 仪表板",
-                {
-                    {"reports.charts", "quickfind.reports.charts", "chart pivot table list 图表 透视表"},
-                }));
-}
-
 void RegisterDataArea(AreaRegistry& registry) {
     registry.Add(Planned(
         "data", Icon::Data, "data backup restore import export cleanup 数据 备份 恢复 导入 导出 清理",

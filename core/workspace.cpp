@@ -2,8 +2,13 @@
 
 #include <sqlite3.h>
 
+<<<<<<< HEAD
 #include "data/backup.h"
 #include "data/data_migrations.h"
+=======
+#include <algorithm>
+
+>>>>>>> report
 #include "data/recycle_bin.h"
 #include "workflow/company_time.h"
 
@@ -67,7 +72,12 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
         {12, "the recycle bin and the data settings", DataMigrationSql()},
         {13, "report definitions and their items", ReportsMigrationSql()},
+<<<<<<< HEAD
         {14, "duplicate rules and merges, saved import mappings, the backup schedule", DataMigration14Sql()},
+=======
+        {15, "report folders and their shares, dashboards, the Export Reports permission",
+         ReportFoldersMigrationSql()},
+>>>>>>> report
     };
     return migrations;
 }
@@ -220,6 +230,25 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->reports_->SetAuthorizer(authorizer);
     ws->reports_->SetAccessPolicy(&access->policy());
     ReportService* reports = ws->reports_.get();
+    // Folder shares name roles (with the roles above a user's own) and teams; the result cache hears
+    // every commit.
+    reports->SetMembership([access](const std::string& username) {
+        ReportMembership m;
+        Result<User> user = access->GetUser(username);
+        if (!user.ok()) return m;
+        m.role = user->role;
+        m.teams = user->teams;
+        const std::vector<Role> roles = access->Roles();
+        std::string at = m.role;
+        for (size_t guard = 0; !at.empty() && guard < roles.size(); ++guard) {
+            auto it = std::find_if(roles.begin(), roles.end(), [&](const Role& r) { return r.name == at; });
+            if (it == roles.end() || it->parent.empty()) break;
+            m.role_ancestors.push_back(it->parent);
+            at = it->parent;
+        }
+        return m;
+    });
+    ws->AddCommitListener([reports](const ChangeSet& changes) { reports->OnCommit(changes); });
     ws->schema_->AddFieldUserSource(
         [reports](std::string_view o, std::string_view f) { return reports->ReportsUsing(o, f); });
     return ws;

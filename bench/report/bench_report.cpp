@@ -14,6 +14,7 @@
 
 #include "bench_util.h"
 #include "demo/demo_company.h"
+#include "storage/change_set.h"
 #include "workspace.h"
 
 using namespace crm;
@@ -79,6 +80,8 @@ ReportDefinition Matrix() {
 
 double EngineSeconds(Workspace& ws, const std::string& user, const ReportDefinition& def, int64_t* records) {
     return bench::BestSeconds(3, [&] {
+        // Cold runs: the result cache (a hit would time a map lookup, not the engine) is dropped first.
+        ws.reports().OnCommit(ChangeSet::Config("bench"));
         Result<ReportResult> r = ws.reports().Run(user, def);
         if (!r.ok()) Die(r.error().message);
         *records = r->record_count;
@@ -151,6 +154,12 @@ int main(int argc, char** argv) {
     summary.column_groupings.clear();
     int64_t n = 0;
     bench::Figure("report.summary_1m_ms", EngineSeconds(*ws, "admin", summary, &n) * 1000);
+    // A repeated run of the same report by the same viewer, answered by the result cache.
+    (void)ws->reports().Run("admin", summary);
+    bench::Figure("report.cached_ms", bench::BestSeconds(3, [&] {
+                      Result<ReportResult> r = ws->reports().Run("admin", summary);
+                      if (!r.ok()) Die(r.error().message);
+                  }) * 1000);
     std::map<std::string, double> wasm = bench::RunWasmTwin(wasm_js);
     if (wasm.count("report.twin_matrix_s"))
         bench::Figure("report.wasm_ratio", wasm["report.twin_matrix_s"] / twin_seconds);

@@ -75,7 +75,9 @@ INSERT INTO access_user(id, username, full_name, email, profile_id) VALUES (1, '
 INSERT INTO access_user_object_perm(user_id, object, bits)
     SELECT 1, api_name, 63 FROM schema_objects;
 )sql";
-    for (int i = 0; i < kSystemPermissionCount; ++i) {
+    // The permissions of migration 3's time (its output never changes): later ones come with their own
+    // migration (Export Reports: migration 15).
+    for (int i = 0; i < 10; ++i) {
         sql += std::string("INSERT INTO access_system_perm(set_id, permission) VALUES (1, '") +
                kSystemNames[i] + "');\n";
         sql += std::string("INSERT INTO access_user_system_perm(user_id, permission) VALUES (1, '") +

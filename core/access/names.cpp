@@ -17,6 +17,7 @@ const char* const kSystemNames[kSystemPermissionCount] = {
     "backup_and_restore",
     "view_setup_audit_trail",
     "manage_integrations",
+    "export_reports",
 };
 const char* const kSystemLabelsEn[kSystemPermissionCount] = {
     "Manage Users",
@@ -29,6 +30,7 @@ const char* const kSystemLabelsEn[kSystemPermissionCount] = {
     "Backup and Restore",
     "View Setup Audit Trail",
     "Manage Integrations",
+    "Export Reports",
 };
 const char* const kObjectPermNames[6] = {"read", "create", "edit", "delete", "view_all", "modify_all"};
 const char* const kObjectPermLabelsZh[6] = {"读取", "创建", "编辑", "删除", "查看全部", "修改全部"};

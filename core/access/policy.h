@@ -46,8 +46,9 @@ enum class SystemPermission {
     BackupAndRestore,
     ViewSetupAuditTrail,
     ManageIntegrations,
+    ExportReports,  ///< export a report's rows (CSV, JSON); Export Data covers whole objects
 };
-constexpr int kSystemPermissionCount = 10;
+constexpr int kSystemPermissionCount = 11;
 
 /// Ok when `actor` holds `permission`, else the error to return ("access.denied", "access.unknown_user").
 /// Set by the Workspace once the AccessService exists; a service without one (a unit test building a

@@ -112,6 +112,96 @@ Result<json> ReportsExportCmd(Call& call) {
     return json{{"format", format}, {"content", *text}};
 }
 
+// report_folders.*
+
+Result<json> FoldersListCmd(Call& call) {
+    Result<std::vector<ReportFolder>> list = call.workspace.reports().ListFolders(call.actor);
+    if (!list.ok()) return list.error();
+    json out = json::array();
+    for (const ReportFolder& f : *list) out.push_back(ToJson(f));
+    return out;
+}
+
+Result<json> FoldersSaveCmd(Call& call) {
+    ReportFolder base;
+    base.id = call.Id("id");
+    if (base.id > 0) {
+        Result<std::vector<ReportFolder>> list = call.workspace.reports().ListFolders(call.actor);
+        if (!list.ok()) return list.error();
+        auto it =
+            std::find_if(list->begin(), list->end(), [&](const ReportFolder& f) { return f.id == base.id; });
+        // A folder the actor cannot see: SaveFolder refuses them (Manage Reports) before it looks it up.
+        if (it != list->end()) base = *it;
+    }
+    Result<ReportFolder> spec = ReportFolderFromJson(*call.Obj("folder"), base);
+    if (!spec.ok()) return spec.error();
+    Result<ReportFolder> saved = call.workspace.reports().SaveFolder(call.actor, *spec);
+    if (!saved.ok()) return saved.error();
+    return ToJson(*saved);
+}
+
+Result<json> FoldersDeleteCmd(Call& call) {
+    return StatusJson(call.workspace.reports().DeleteFolder(call.actor, call.Id("id")),
+                      json{{"deleted", call.Id("id")}});
+}
+
+// dashboards.*
+
+Result<json> DashboardsListCmd(Call& call) {
+    Result<std::vector<Dashboard>> list = call.workspace.reports().ListDashboards(call.actor);
+    if (!list.ok()) return list.error();
+    json out = json::array();
+    for (const Dashboard& d : *list) out.push_back(ToJson(d));
+    return out;
+}
+
+Result<json> DashboardsGetCmd(Call& call) {
+    Result<Dashboard> d = call.workspace.reports().GetDashboard(call.actor, call.Id("id"));
+    if (!d.ok()) return d.error();
+    return ToJson(*d);
+}
+
+Result<json> DashboardsSaveCmd(Call& call) {
+    Dashboard base;
+    if (call.Id("id") > 0) {
+        Result<Dashboard> current = call.workspace.reports().GetDashboard(call.actor, call.Id("id"));
+        if (!current.ok()) return current.error();
+        base = *current;
+    }
+    Result<Dashboard> spec = DashboardFromJson(*call.Obj("dashboard"), base);
+    if (!spec.ok()) return spec.error();
+    Result<Dashboard> saved = call.workspace.reports().SaveDashboard(call.actor, *spec);
+    if (!saved.ok()) return saved.error();
+    return ToJson(*saved);
+}
+
+Result<json> DashboardsDeleteCmd(Call& call) {
+    return StatusJson(call.workspace.reports().DeleteDashboard(call.actor, call.Id("id")),
+                      json{{"deleted", call.Id("id")}});
+}
+
+Result<json> DashboardsRunCmd(Call& call) {
+    Result<Dashboard> d = call.workspace.reports().GetDashboard(call.actor, call.Id("id"));
+    if (!d.ok()) return d.error();
+    ReportRunOptions options;
+    options.row_limit = std::clamp(call.Int("row_limit", 200), 1, 10'000);
+    Result<std::vector<Result<ReportResult>>> run =
+        call.workspace.reports().RunDashboard(call.actor, call.Id("id"), options);
+    if (!run.ok()) return run.error();
+    json widgets = json::array();
+    for (size_t i = 0; i < run->size(); ++i) {
+        json w = {
+            {"component", i}, {"report_id", d->components[i].report_id}, {"kind", d->components[i].kind}};
+        Result<ReportResult>& r = (*run)[i];
+        if (r.ok())
+            w["result"] = ToJson(*r);
+        else
+            w["error"] = {{"code", r.error().code}, {"message", r.error().message}};
+        widgets.push_back(std::move(w));
+    }
+    return json{{"dashboard", ToJson(*d)}, {"widgets", widgets}};
+}
+
 }  // namespace
 
 void RegisterReportCommands(Registry& r) {
@@ -180,12 +270,104 @@ void RegisterReportCommands(Registry& r) {
     r.push_back(
         {"reports.export",
          "Runs a report and returns it as CSV (RFC 4180, optional BOM, formula-like cells made text) or "
-         "JSON; needs Export Data.",
+         "JSON; needs Export Reports.",
          export_args,
          ReportReads(),
          false,
          {{"report", example}, {"format", "csv"}},
          ReportsExportCmd});
+
+    const char* const folder_doc =
+        "{name, shares: [{kind: user|role|role_and_subordinates|team, name, access: view|edit}]}";
+    r.push_back(
+        {"report_folders.list",
+         "Lists the report folders shared with the acting user (all of them with Manage Reports), with "
+         "their shares.",
+         {},
+         ReportReads(),
+         false,
+         json::object(),
+         FoldersListCmd});
+    r.push_back(
+        {"report_folders.create",
+         "Creates a report folder and shares it with users, roles (and subordinates) and teams, to view or "
+         "edit its reports; needs Manage Reports.",
+         {{"folder", ArgType::Object, true, folder_doc}},
+         ReportReads(),
+         true,
+         {{"folder",
+           {{"name", "Board Reports"},
+            {"shares", {{{"kind", "role"}, {"name", "CEO"}, {"access", "view"}}}}}}},
+         FoldersSaveCmd});
+    r.push_back(
+        {"report_folders.update",
+         "Renames a folder (its reports and dashboards move with it) or changes its shares; needs Manage "
+         "Reports.",
+         {{"id", ArgType::Id, true}, {"folder", ArgType::Object, true, folder_doc}},
+         ReportReads(),
+         true,
+         {{"id", 1}, {"folder", {{"shares", {{{"kind", "team"}, {"name", "Sales"}, {"access", "edit"}}}}}}},
+         FoldersSaveCmd});
+    r.push_back({"report_folders.delete",
+                 "Deletes an empty folder; needs Manage Reports.",
+                 {{"id", ArgType::Id, true}},
+                 ReportReads(),
+                 true,
+                 {{"id", 1}},
+                 FoldersDeleteCmd});
+
+    const char* const dashboard_doc =
+        "{name, folder, run_as, components: [{kind: chart|metric|table, report_id, title, chart, column, "
+        "row, "
+        "width, height}], filters: [{field, op, value}]}";
+    const json dashboard = {{"name", "Accounts at a glance"},
+                            {"components", {{{"kind", "chart"}, {"report_id", 1}, {"chart", "donut"}}}}};
+    r.push_back(
+        {"dashboards.list",
+         "Lists the dashboards the acting user sees: their own and those in folders shared with them.",
+         {},
+         ReportReads(),
+         false,
+         json::object(),
+         DashboardsListCmd});
+    r.push_back({"dashboards.get",
+                 "Returns one dashboard's definition.",
+                 {{"id", ArgType::Id, true}},
+                 ReportReads(),
+                 false,
+                 {{"id", 1}},
+                 DashboardsGetCmd});
+    r.push_back(
+        {"dashboards.create",
+         "Saves a dashboard of widgets backed by saved reports the acting user sees; running it as a named "
+         "user (run_as) needs Manage Reports.",
+         {{"dashboard", ArgType::Object, true, dashboard_doc}},
+         ReportReads(),
+         true,
+         {{"dashboard", dashboard}},
+         DashboardsSaveCmd});
+    r.push_back({"dashboards.update",
+                 "Changes a dashboard (its owner, an edit share of its folder, or Manage Reports).",
+                 {{"id", ArgType::Id, true}, {"dashboard", ArgType::Object, true, dashboard_doc}},
+                 ReportReads(),
+                 true,
+                 {{"id", 1}, {"dashboard", {{"description", "The accounts, by name."}}}},
+                 DashboardsSaveCmd});
+    r.push_back({"dashboards.delete",
+                 "Deletes a dashboard (same rights as dashboards.update).",
+                 {{"id", ArgType::Id, true}},
+                 ReportReads(),
+                 true,
+                 {{"id", 1}},
+                 DashboardsDeleteCmd});
+    r.push_back({"dashboards.run",
+                 "Runs every widget's report as the acting user (or the dashboard's run_as user) with the "
+                 "dashboard's filters: one result or error per widget.",
+                 {{"id", ArgType::Id, true}, {"row_limit", ArgType::Integer}},
+                 ReportReads(),
+                 false,
+                 {{"id", 1}},
+                 DashboardsRunCmd});
 }
 
 }  // namespace crm::api

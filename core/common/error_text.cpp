@@ -108,6 +108,7 @@ const Row kTerms[] = {
     {"Manage Reports", "管理报表"},
     {"Import Data", "导入数据"},
     {"Export Data", "导出数据"},
+    {"Export Reports", "导出报表"},
     {"Backup and Restore", "备份与恢复"},
     {"View Setup Audit Trail", "查看设置审计日志"},
     {"Manage Integrations", "管理集成"},

@@ -207,7 +207,8 @@ Status GenerateProfiles(AccessService& a) {
     for (const char* o : kSalesObjects)
         if (Status s = objects(profile, "Sales Manager", o, crud); !s.ok()) return s;
     if (Status s = objects(profile, "Sales Manager", "Case", kObjRead); !s.ok()) return s;
-    for (SystemPermission p : {SystemPermission::ManageReports, SystemPermission::ExportData})
+    for (SystemPermission p :
+         {SystemPermission::ManageReports, SystemPermission::ExportData, SystemPermission::ExportReports})
         if (Status s = a.SetSystemPermission(actor, profile, "Sales Manager", p, true); !s.ok()) return s;
 
     if (Status s = make(profile, "Sales Representative", "Works own accounts and opportunities."); !s.ok())

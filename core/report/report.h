@@ -32,6 +32,7 @@
 namespace crm {
 
 class Changes;
+struct ChangeSet;
 class Database;
 class SchemaService;
 class CompanyService;
@@ -77,6 +78,16 @@ struct ReportSummaryFormula {
     int scale = 2;
 };
 
+/// The chart drawn above a summary or matrix report: its kind ("" = none, "bar", "hbar", "stacked_bar",
+/// "grouped_bar", "line", "pie", "donut", "funnel", "metric"), the value it draws (an aggregate or summary
+/// formula key; "" = the first) and, for "metric", a target. Stored with the definition; it names no field,
+/// so it can leak none.
+struct ReportChart {
+    std::string kind;
+    std::string value;
+    std::optional<double> target;
+};
+
 struct ReportDefinition {
     int64_t id = 0;
     std::string name;
@@ -95,6 +106,7 @@ struct ReportDefinition {
     std::vector<ReportSummaryFormula> formulas;
     std::string sort_field;  ///< tabular rows: a column
     bool sort_desc = false;
+    ReportChart chart;
     int64_t created_ms = 0;
     int64_t updated_ms = 0;
 };
@@ -181,6 +193,66 @@ Result<std::optional<formula::Decimal>> EvalSummaryFormula(
 /// with =, +, -, @, tab or CR is prefixed with ' so that a spreadsheet shows it as text.
 std::string CsvField(std::string_view text);
 
+// [SECTION] Folders and dashboards
+
+/// One grantee of a report folder: kind "user", "role", "role_and_subordinates" or "team", its name, and
+/// whether it may change the folder's reports and dashboards (edit) or only read and run them (view).
+struct ReportFolderShare {
+    std::string kind;
+    std::string name;
+    bool edit = false;
+};
+
+/// A folder of reports and dashboards, shared with users, roles (with or without their subordinates) and
+/// teams. Reports and dashboards name their folder by name; a folder name no folder row holds is a
+/// "public" folder of the first engine (everyone who reads the report's object sees it).
+struct ReportFolder {
+    int64_t id = 0;
+    std::string name;
+    std::string owner;
+    std::vector<ReportFolderShare> shares;
+    int64_t created_ms = 0;
+    int64_t updated_ms = 0;
+};
+nlohmann::json ToJson(const ReportFolder& folder);
+Result<ReportFolder> ReportFolderFromJson(const nlohmann::json& json, ReportFolder base = {});
+
+/// One widget of a dashboard: a saved report drawn as "chart" (its chart, or `chart` when set), "metric"
+/// (the grand total of its first value) or "table"; its place on the grid (column, row, width, height).
+struct DashboardComponent {
+    std::string kind = "chart";
+    int64_t report_id = 0;
+    std::string title;
+    std::string chart;
+    int column = 0, row = 0, width = 1, height = 1;
+};
+
+/// A dashboard: widgets backed by saved reports, run as each viewer (run_as "") or as one named user (the
+/// dynamic dashboards of Salesforce are the first kind); filters that apply to every widget whose object
+/// has the field.
+struct Dashboard {
+    int64_t id = 0;
+    std::string name;
+    std::string description;
+    std::string folder;
+    std::string owner;
+    std::string run_as;
+    std::vector<DashboardComponent> components;
+    std::vector<ReportFilter> filters;
+    int64_t created_ms = 0;
+    int64_t updated_ms = 0;
+};
+nlohmann::json ToJson(const Dashboard& dashboard);
+Result<Dashboard> DashboardFromJson(const nlohmann::json& json, Dashboard base = {});
+
+/// Who a user is for folder shares: their role, the roles above it (nearest first) and their teams.
+struct ReportMembership {
+    std::string role;
+    std::vector<std::string> role_ancestors;
+    std::vector<std::string> teams;
+};
+using ReportMembershipLookup = std::function<ReportMembership(const std::string& username)>;
+
 // [SECTION] Service
 
 /// Options of one run.
@@ -216,7 +288,7 @@ public:
     /// Runs a definition as the actor: their records, their fields.
     Result<ReportResult> Run(const std::string& actor, const ReportDefinition& report,
                              const ReportRunOptions& options = {});
-    /// Runs and formats: "csv" (with_bom: a UTF-8 byte order mark first) or "json". Needs Export Data.
+    /// Runs and formats: "csv" (with_bom: a UTF-8 byte order mark first) or "json". Needs Export Reports.
     Result<std::string> Export(const std::string& actor, const ReportDefinition& report,
                                const std::string& format, bool with_bom,
                                const ReportRunOptions& options = {});
@@ -226,7 +298,39 @@ public:
     /// Names of the reports that use `field` of `object` (the schema's usage check).
     std::vector<std::string> ReportsUsing(std::string_view object, std::string_view field);
 
+    // Folders (report_folders.cpp): Manage Reports creates, shares and deletes them (an edit share
+    // changes the reports inside, not the folder).
+    Result<std::vector<ReportFolder>> ListFolders(const std::string& actor);
+    /// Creates (id 0) or changes a folder; renaming moves its reports and dashboards with it.
+    Result<ReportFolder> SaveFolder(const std::string& actor, const ReportFolder& folder);
+    /// Deletes an empty folder ("report.folder_not_empty" otherwise).
+    Status DeleteFolder(const std::string& actor, int64_t id);
+    /// How a user finds their role, the roles above it and their teams (set by the Workspace).
+    void SetMembership(ReportMembershipLookup lookup) { membership_ = std::move(lookup); }
+
+    // Dashboards (report_dashboards.cpp): seen and changed with the rights of their folder, like reports.
+    Result<std::vector<Dashboard>> ListDashboards(const std::string& actor);
+    Result<Dashboard> GetDashboard(const std::string& actor, int64_t id);
+    Result<Dashboard> SaveDashboard(const std::string& actor, const Dashboard& dashboard);
+    Status DeleteDashboard(const std::string& actor, int64_t id);
+    /// Runs every widget's report as the viewer (or the dashboard's run_as user), with the dashboard's
+    /// filters added: one result (or error) per widget, in order.
+    Result<std::vector<Result<ReportResult>>> RunDashboard(const std::string& actor, int64_t id,
+                                                           const ReportRunOptions& options = {});
+
+    // The result cache (report_cache.cpp): a run is kept per viewer and definition, and dropped by any
+    // commit that touches an object it reads or the access settings. A result is never handed to another
+    // user: the viewer is part of the key.
+    struct CacheStats {
+        int64_t hits = 0, misses = 0;
+        size_t entries = 0;
+    };
+    CacheStats cache_stats() const;
+    /// Told of every commit (the Workspace adds it as a commit listener).
+    void OnCommit(const ChangeSet& changes);
+
     struct Plan;  ///< the query of one run (report_internal.h)
+    struct RunCache;
 
 private:
     Status Authorize(const std::string& actor, SystemPermission p) const;
@@ -236,6 +340,11 @@ private:
     Result<ReportDefinition> Save(const std::string& actor, const ReportDefinition& report, bool create);
     Result<Plan> Prepare(const std::string& actor, const ReportDefinition& report,
                          const ReportRunOptions& options);
+    Result<ReportResult> RunUncached(const std::string& actor, const ReportDefinition& report,
+                                     const ReportRunOptions& options);
+    /// The right `actor` holds on the reports of folder `name`: 0 none, 1 view, 2 edit; -1 when no
+    /// folder row holds that name (a folder of the first engine).
+    int FolderRight(const std::string& actor, const std::string& name) const;
 
     Changes& changes_;
     Database& db_;
@@ -244,7 +353,13 @@ private:
     Authorizer authorize_;
     FullAccessPolicy full_access_;
     const AccessPolicy* policy_ = nullptr;
+    ReportMembershipLookup membership_;
+    std::unique_ptr<RunCache> cache_;
 };
+
+/// The SQL of migration 15: report folders with their shares, dashboards, and the Export Reports
+/// permission for every set that held Export Data.
+std::string ReportFoldersMigrationSql();
 
 /// The SQL of migration 11: report definitions.
 std::string ReportsMigrationSql();

@@ -5,6 +5,7 @@
 //   report_run.cpp          Run: the grouped query, trees, cells, totals; JSON; export
 #pragma once
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -128,6 +129,20 @@ struct ReportService::Plan {
             for (const std::string& w : *list) out += (out.empty() ? " WHERE " : " AND ") + w;
         return out;
     }
+};
+
+/// The result cache of ReportService (report_cache.cpp): results by viewer, definition and options,
+/// with the objects each read (a commit touching one of them drops it).
+struct ReportService::RunCache {
+    struct Entry {
+        std::vector<std::string> objects;  ///< lower-case API names
+        ReportResult result;
+        uint64_t used = 0;
+    };
+    static constexpr size_t kMaxEntries = 64;
+    std::map<std::string, Entry> entries;
+    uint64_t tick = 0;
+    int64_t hits = 0, misses = 0;
 };
 
 }  // namespace crm

@@ -64,8 +64,8 @@ json NumberJson(const Decimal& d) {
 
 }  // namespace
 
-Result<ReportResult> ReportService::Run(const std::string& actor, const ReportDefinition& r,
-                                        const ReportRunOptions& options) {
+Result<ReportResult> ReportService::RunUncached(const std::string& actor, const ReportDefinition& r,
+                                                const ReportRunOptions& options) {
     Result<Plan> prepared = Prepare(actor, r, options);
     if (!prepared.ok()) return prepared.error();
     Plan& plan = *prepared;
@@ -585,7 +585,7 @@ void CsvLine(std::string& out, const std::vector<std::string>& cells) {
 Result<std::string> ReportService::Export(const std::string& actor, const ReportDefinition& report,
                                           const std::string& format, bool with_bom,
                                           const ReportRunOptions& in) {
-    if (Status s = Authorize(actor, SystemPermission::ExportData); !s.ok()) return s.error();
+    if (Status s = Authorize(actor, SystemPermission::ExportReports); !s.ok()) return s.error();
     if (format != "csv" && format != "json")
         return MakeError("invalid_argument", "Export as \"csv\" or \"json\".", "format");
     ReportRunOptions options = in;

@@ -135,7 +135,8 @@ struct WalkFixture {
                {"name", "Welcome"},
                {"trigger", {{"kind", "on_create"}}},
                {"actions", {{{"kind", "notify"}, {"to", "owner"}, {"title", "Welcome {{Name}}"}}}}}}},
-            {{"cmd", "records.create"}, {"args", {{"object", "Account"}, {"values", {{"Name", "Welcome Co"}}}}}},
+            {{"cmd", "records.create"},
+             {"args", {{"object", "Account"}, {"values", {{"Name", "Welcome Co"}}}}}},
             // Approvals: Account 2 (hidden from reader) waits on reader, who must not see it in the inbox.
             {{"cmd", "approvals.create"},
              {"args",
@@ -162,6 +163,13 @@ struct WalkFixture {
                  {"format", "summary"},
                  {"row_groupings", {"Secret__c"}},
                  {"filters", {{{"field", "Secret__c"}, {"op", "!="}, {"value", "SENTINEL-REPORT"}}}}}}}}},
+            // Folder 1 (shared with nobody) and dashboard 1 (private to the owner) for the report_folders.*
+            // and dashboards.* examples.
+            {{"cmd", "report_folders.create"},
+             {"args", {{"folder", {{"name", "Board"}, {"shares", json::array()}}}}}},
+            {{"cmd", "dashboards.create"},
+             {"args",
+              {{"dashboard", {{"name", "Walk"}, {"components", {{{"kind", "table"}, {"report_id", 1}}}}}}}}},
             {{"cmd", "listviews.save"},
              {"as", "reader"},
              {"args", {{"object", "Account"}, {"name", "Mine"}}}},

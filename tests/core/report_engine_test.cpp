@@ -191,12 +191,12 @@ TEST_SUITE("report.engine") {
             CHECK(rep["error"]["code"] == "report.field_not_readable");
             CHECK(rep.dump().find("Secret") == std::string::npos);
         }
-        // Export obeys it too (the administrator holds Export Data; give it to reps through a permission
+        // Export obeys it too (the administrator holds Export Reports; give it to reps through a permission
         // set).
         json grant[] = {
             {{"cmd", "permsets.create"}, {"args", {{"name", "Exporters"}}}},
             {{"cmd", "permsets.set_system"},
-             {"args", {{"name", "Exporters"}, {"permission", "export_data"}, {"enabled", true}}}},
+             {"args", {{"name", "Exporters"}, {"permission", "export_reports"}, {"granted", true}}}},
             {{"cmd", "users.assign_permset"},
              {"args", {{"username", "rep1"}, {"permission_set", "Exporters"}}}},
         };

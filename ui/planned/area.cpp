@@ -39,14 +39,6 @@ void RegisterNotificationsArea(AreaRegistry& registry) {
                          }));
 }
 
-void RegisterReportsArea(AreaRegistry& registry) {
-    registry.Add(
-        Planned("reports", Icon::Reports, "reports analytics dashboard 报表 分析 仪表板",
-                {
-                    {"reports.charts", "quickfind.reports.charts", "chart pivot table list 图表 透视表"},
-                }));
-}
-
 void RegisterIntegrationsArea(AreaRegistry& registry) {
     registry.Add(Planned(
         "integrations", Icon::Integrations, "integrations plugins erp api sync 集成 插件 同步",

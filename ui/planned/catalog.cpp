@@ -25,18 +25,6 @@ const CatalogRow kNotifications[] = {
     {"quickfind.notifications.channels", "Notification channels", "通知渠道"},
 };
 
-const CatalogRow kReports[] = {
-    {"nav.reports", "Reports", "报表与分析"},
-    {"page.reports.title", "Reports & Analytics", "报表与分析"},
-    {"page.reports.desc", "What is reported, and how it is shown.", "报表的内容，以及报表的展示方式。"},
-    {"placeholder.reports.1", "Sales, customer and other report types", "销售报表、客户报表等多种报表类型"},
-    {"placeholder.reports.2", "Choose the data source, fields and filters", "选择数据源、字段和筛选条件"},
-    {"placeholder.reports.3", "Show results as a list, a chart or a pivot table",
-     "以列表、图表或数据透视表展示结果"},
-    {"placeholder.reports.4", "Preview, save, open later and export", "预览、保存、稍后查看和导出"},
-    {"quickfind.reports.charts", "Charts and pivot tables", "图表和数据透视表"},
-};
-
 const CatalogRow kIntegrations[] = {
     {"nav.integrations", "Integrations", "集成与插件"},
     {"page.integrations.title", "Integrations & Plugins", "集成与插件"},
@@ -55,7 +43,6 @@ const CatalogRow kIntegrations[] = {
 
 Catalog PlannedCatalog(const std::string& slug) {
     if (slug == "notifications") return Catalog(kNotifications);
-    if (slug == "reports") return Catalog(kReports);
     if (slug == "integrations") return Catalog(kIntegrations);
     return {};
 }

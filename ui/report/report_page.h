@@ -1,0 +1,130 @@
+// The Reports page: the list of reports (by folder, filtered, sorted), the report builder (object, format,
+// columns, filters with their logic, row and column groupings, summaries, chart) with a preview on a row
+// limit, and the report view (the chart above the result: rows, groups with subtotals, a matrix with its
+// totals). Runs are the core's (ReportService::Run) as the acting user: a user who cannot read a field of
+// a saved report sees the report without it (ReportService::TrimmedFor), and says so.
+//
+// Files: area.cpp (registration, the page frame, the test snapshot), report_list.cpp, report_builder.cpp,
+// report_view.cpp (a result: chart and table), catalog.cpp.
+//
+// The test snapshot under "reports": {mode: "list"|"builder"|"view", reports: [{id, name, folder, object,
+// format}], draft: the builder's definition (JSON of the core), dirty, shown: the report shown, result:
+// {columns, value_keys, record_count, truncated, messages, groups: [{label, depth, values}], totals,
+// rows}, left_out: [fields], message, error}.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/report.h"
+#include "ui/kit/chart.h"
+#include "ui/shell/page.h"
+#include "workspace.h"
+
+namespace crm::ui {
+
+class UnsavedGuard;
+
+/// The builder's preview runs on this many detail rows at most (and says so).
+constexpr int kReportPreviewRows = 50;
+
+class ReportsPage : public Page, public Editable {
+public:
+    ReportsPage(Workspace& workspace, UnsavedGuard& guard);
+    void Draw(const PageContext& ctx) override;
+    /// "reports.list" shows the list, "reports.new" a new report in the builder.
+    void Open(const std::string& setting, double now) override;
+    Editable* edits() override { return mode_ == "builder" ? this : nullptr; }
+    void Publish(nlohmann::json& state) const override;
+
+    // Editable: the builder's draft.
+    bool dirty() const override;
+    bool CanSave() override { return !draft_.name.empty(); }
+    bool Save() override { return SaveDraft(); }
+    void Discard() override;
+    std::string UnsavedSummary() const override;
+
+private:
+    // report_list.cpp
+    void ReloadList();
+    void DrawList(const PageContext& ctx);
+    // report_builder.cpp
+    void StartNew();
+    void StartEdit(const ReportDefinition& report);
+    void DrawBuilder(const PageContext& ctx);
+    bool SaveDraft();
+    std::vector<std::string> ReadableFields(const std::string& object) const;
+    // report_view.cpp
+    void OpenReport(int64_t id);
+    /// Runs `definition` as the acting user; `preview` limits the detail rows (the builder).
+    void RunDefinition(const ReportDefinition& definition, bool preview);
+    void DrawView(const PageContext& ctx);
+    void DrawResult(const PageContext& ctx, float height);
+    ChartData BuildChart() const { return BuildChart(shown_, *result_); }
+    NumberFormat ValueFormat(size_t value_index) const { return ValueFormat(shown_, *result_, value_index); }
+    std::string ValueLabel(size_t value_index) const { return ValueLabel(shown_, *result_, value_index); }
+    ChartData BuildChart(const ReportDefinition& def, const ReportResult& r) const;
+    NumberFormat ValueFormat(const ReportDefinition& def, const ReportResult& r, size_t value_index) const;
+    std::string ValueLabel(const ReportDefinition& def, const ReportResult& r, size_t value_index) const;
+    // dashboard_view.cpp
+    void OpenDashboards();
+    void RunDashboard();
+    void DrawDashboards(const PageContext& ctx);
+    std::string ValueText(size_t value_index, const std::optional<formula::Decimal>& value) const;
+    nlohmann::json ResultState() const;
+    void Drill(int row_node);
+    void ExportCsv();
+    /// Goes to a mode, asking first when the builder holds edits.
+    void Show(const std::string& mode);
+
+    Workspace& workspace_;
+    UnsavedGuard& guard_;
+    std::string mode_ = "list";
+    std::string message_, error_;
+
+    // The list.
+    uint64_t loaded_change_ = UINT64_MAX;
+    std::string loaded_user_;
+    std::vector<ReportDefinition> reports_;
+    std::vector<std::string> folders_;
+    std::string folder_, filter_;
+    int sort_column_ = -1;
+    bool sort_desc_ = false;
+
+    // The builder.
+    ReportDefinition draft_, saved_draft_;
+    bool draft_new_ = true;
+    std::string builder_error_;
+    std::map<std::string, std::string> field_errors_;
+
+    // The shown result (the view, or the builder's preview).
+    ReportDefinition shown_;
+    std::optional<ReportResult> result_;
+    std::string run_error_;
+    std::vector<std::string> left_out_;
+    std::string currency_;
+    int result_sort_ = -1;
+    bool result_sort_desc_ = false;
+    std::vector<int> collapsed_;  ///< row nodes whose children are hidden
+    int chart_hovered_ = -1;
+    std::optional<ReportResult> drill_;  ///< the records of the bar or slice clicked
+    std::string drill_label_;
+    std::string export_text_;  ///< the last export (CSV), for the download and the tests
+
+    // Dashboards.
+    std::vector<Dashboard> dashboards_;
+    std::string dashboard_;  ///< the name of the one shown
+    struct Widget {
+        DashboardComponent component;
+        ReportDefinition report;
+        std::optional<ReportResult> result;
+        std::string error;
+    };
+    std::vector<Widget> widgets_;
+    std::string dashboard_error_;
+};
+
+}  // namespace crm::ui

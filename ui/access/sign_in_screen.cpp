@@ -23,6 +23,7 @@ struct GateState {
     bool need_new = false;
     std::string error;
     std::string screen;  ///< what was drawn last: "sign_in", "lock" or ""
+    int attempts = 0;    ///< sign-ins tried from this screen (tests wait for the next one)
 };
 
 GateState& Gate() {
@@ -53,6 +54,7 @@ void TrySignIn(Workspace& ws) {
     req.password = g.password;
     req.new_password = g.need_new ? g.new_password : std::string();
     Result<SignInResult> r = AuthOf(ws).SignIn(req);
+    ++g.attempts;
     g.password.clear();
     g.new_password.clear();
     if (!r.ok()) {
@@ -164,11 +166,9 @@ bool DrawSignInGate(const PageContext& ctx, Workspace& ws) {
 
 void PublishSignInGate(nlohmann::json& state, Workspace& ws) {
     const GateState& g = Gate();
-    state["auth"] = {{"screen", g.screen},
-                     {"user", g.user},
-                     {"error", g.error},
-                     {"need_new_password", g.need_new},
-                     {"required", AuthOf(ws).Policy().require_sign_in}};
+    state["auth"] = {{"screen", g.screen},     {"user", g.user},
+                     {"error", g.error},       {"need_new_password", g.need_new},
+                     {"attempts", g.attempts}, {"required", AuthOf(ws).Policy().require_sign_in}};
 }
 
 std::string BridgeCheck(Workspace& ws, nlohmann::json& request) {

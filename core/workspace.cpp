@@ -2,13 +2,11 @@
 
 #include <sqlite3.h>
 
-<<<<<<< HEAD
-#include "data/backup.h"
-#include "data/data_migrations.h"
-=======
 #include <algorithm>
 
->>>>>>> report
+#include "auth/auth.h"
+#include "data/backup.h"
+#include "data/data_migrations.h"
 #include "data/recycle_bin.h"
 #include "workflow/company_time.h"
 
@@ -72,12 +70,11 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {11, "the workflow log as one row per save, its rule runs a JSON array", WorkflowRunsMigrationSql()},
         {12, "the recycle bin and the data settings", DataMigrationSql()},
         {13, "report definitions and their items", ReportsMigrationSql()},
-<<<<<<< HEAD
         {14, "duplicate rules and merges, saved import mappings, the backup schedule", DataMigration14Sql()},
-=======
         {15, "report folders and their shares, dashboards, the Export Reports permission",
          ReportFoldersMigrationSql()},
->>>>>>> report
+        {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
+         AuthMigrationSql()},
     };
     return migrations;
 }

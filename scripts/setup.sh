@@ -60,6 +60,41 @@ if [ ! -f "$TP/sqlite/sqlite3.c" ]; then
   grep -q "#define SQLITE_VERSION *\"$SQLITE_VERSION\"" "$TP/sqlite/sqlite3.h" || { echo "[setup] unexpected SQLite version" >&2; exit 1; }
 fi
 
+# libsodium (Argon2id password hashes) and utf8proc (NFC of passwords) from Debian's source
+# packages, one version for both targets; CMakeLists.txt compiles only the files it needs.
+deb_src_ready() {
+  if ! grep -rqs "deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
+    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | $SUDO tee /etc/apt/sources.list.d/crm-deb-src.sources >/dev/null
+    APT_UPDATED=0
+  fi
+  apt_update
+}
+if [ ! -f "$TP/libsodium/src/libsodium/crypto_pwhash/argon2/argon2.c" ]; then
+  log "fetching libsodium $LIBSODIUM_DEB_VERSION source"
+  deb_src_ready
+  work="$(mktemp -d)"
+  # Unpacked with Debian's patches applied (the security fixes of the +debNuM releases).
+  (cd "$work" && apt-get source -qq "libsodium=$LIBSODIUM_DEB_VERSION" >/dev/null 2>&1)
+  srcdir="$(ls -d "$work"/libsodium-*/ | head -1)"
+  grep -q "AC_INIT(\[libsodium\],\[${LIBSODIUM_DEB_VERSION%%-*}\]" "$srcdir/configure.ac" || { echo "[setup] unexpected libsodium version" >&2; exit 1; }
+  rm -rf "$TP/libsodium"; mkdir -p "$TP/libsodium"
+  cp -r "$srcdir/src" "$srcdir/LICENSE" "$TP/libsodium/"
+  rm -rf "$work"
+fi
+if [ ! -f "$TP/utf8proc/utf8proc.c" ]; then
+  log "fetching utf8proc $UTF8PROC_DEB_VERSION source"
+  deb_src_ready
+  work="$(mktemp -d)"
+  (cd "$work" && apt-get source -qq --download-only "utf8proc=$UTF8PROC_DEB_VERSION" >/dev/null 2>&1)
+  tarball="$(ls "$work"/utf8proc_*.orig.tar.* | head -1)"
+  rm -rf "$TP/utf8proc"; mkdir -p "$TP/utf8proc"
+  tar -xf "$tarball" -C "$TP/utf8proc" --strip-components=1
+  rm -rf "$work"
+  up="${UTF8PROC_DEB_VERSION%%-*}"; rest="${up#*.}"
+  grep -q "define UTF8PROC_VERSION_MAJOR ${up%%.*}\$" "$TP/utf8proc/utf8proc.h" && grep -q "define UTF8PROC_VERSION_MINOR ${rest%%.*}\$" "$TP/utf8proc/utf8proc.h" \
+    || { echo "[setup] unexpected utf8proc version" >&2; exit 1; }
+fi
+
 # playwright-core for the browser tests (drives Debian's chromium; no browser download).
 if [ ! -f "$TP/node/node_modules/playwright-core/package.json" ]; then
   log "installing playwright-core $PLAYWRIGHT_CORE_VERSION"

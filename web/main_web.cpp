@@ -14,6 +14,7 @@
 #include "api/command_api.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
+#include "ui/access/sign_in_screen.h"
 #include "ui/shell/console_host.h"
 #include "ui/shell/workspace_loader.h"
 #include "web/page_vfs.h"
@@ -224,7 +225,16 @@ public:
             answer_ =
                 R"({"ok":false,"error":{"code":"not_ready","message":"The workspace is still opening; try again in a moment.","field":""}})";
         } else {
-            answer_ = api_->Execute(request ? request : "");
+            // With sign-in on, the bridge acts only as the signed-in user (ui/access/sign_in_screen.h).
+            nlohmann::json parsed = nlohmann::json::parse(request ? request : "", nullptr, false);
+            std::string refused = parsed.is_discarded() ? std::string() : crm::ui::BridgeCheck(*workspace_, parsed);
+            if (!refused.empty()) {
+                answer_ = refused;
+            } else if (parsed.is_discarded()) {
+                answer_ = api_->Execute(request ? request : "");
+            } else {
+                answer_ = api_->Execute(parsed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            }
         }
         return answer_.c_str();
     }

@@ -17,6 +17,8 @@ namespace crm {
 
 namespace api {
 
+void RegisterAuthCommands(Registry& r);  // auth_commands.cpp (issue 16)
+
 const Registry& AllCommands() {
     static const Registry registry = [] {
         Registry r;
@@ -24,7 +26,7 @@ const Registry& AllCommands() {
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
-              RegisterDataCommands, RegisterReportCommands}) {
+              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands}) {
             area(r);
         }
         return r;

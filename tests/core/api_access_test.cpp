@@ -12,6 +12,7 @@
 #include <set>
 
 #include "api/command_api.h"
+#include "auth/auth.h"
 #include "workspace.h"
 
 using namespace crm;
@@ -30,6 +31,7 @@ struct WalkFixture {
     std::unique_ptr<CommandApi> api;
 
     WalkFixture() {
+        SetDefaultPasswordHashCost(1, 8192);  // the cheapest Argon2id: the walk opens a workspace per command
         WorkspaceOptions o;
         o.clock = &clock;
         auto opened = Workspace::Open(":memory:", o);
@@ -37,6 +39,9 @@ struct WalkFixture {
         ws = std::move(opened.value());
         api = std::make_unique<CommandApi>(*ws);
         const json setup[] = {
+            // The password the auth.* examples use.
+            {{"cmd", "auth.reset_password"},
+             {"args", {{"username", "admin"}, {"password", "Walk-example-9"}, {"temporary", false}}}},
             {{"cmd", "fields.create"},
              {"args",
               {{"object", "Account"},

@@ -3,11 +3,13 @@
 #include <memory>
 
 #include "ui/access/permissions_page.h"
+#include "ui/access/security_page.h"
 #include "ui/shell/areas.h"
 
 namespace crm::ui {
 
-Catalog AccessCatalog();  // ui/access/catalog.cpp
+Catalog AccessCatalog();    // ui/access/catalog.cpp
+Catalog SecurityCatalog();  // ui/access/security_catalog.cpp
 
 void RegisterAccessArea(AreaRegistry& registry) {
     AreaSpec area;
@@ -38,6 +40,25 @@ void RegisterAccessArea(AreaRegistry& registry) {
         return std::make_unique<PermissionsPage>(services.workspace);
     };
     registry.Add(std::move(area));
+
+    // Security (sign-in, password policy, sessions, login hours, login history): right below.
+    AreaSpec security;
+    security.slug = "security";
+    security.icon = Icon::Users;
+    security.keywords =
+        "security sign-in login password policy lockout session timeout login hours history 安全 登录 "
+        "密码 策略 锁定 会话 超时 登录时段 登录历史";
+    security.settings = {
+        {"security.policy", "quickfind.security.policy",
+         "password policy length expiry lockout 密码策略 长度 过期 锁定"},
+        {"security.history", "quickfind.security.history",
+         "login history sign-in attempts 登录历史 登录记录"},
+    };
+    security.catalog = SecurityCatalog();
+    security.make = [](const PageServices& services) {
+        return std::make_unique<SecurityPage>(services.workspace);
+    };
+    registry.Add(std::move(security));
 }
 
 }  // namespace crm::ui

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
+#include "ui/access/security_page.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
@@ -331,6 +332,7 @@ void UsersPanel::DrawEditor(const PageContext& ctx) {
         ImGui::Checkbox("##user.editor.active", &draft_.active);
         MarkItem("user.editor.active");
     });
+    if (!is_new_) DrawUserSecurityActions(workspace_, draft_.username, ctx);  // Reset password, Unlock
     if (errors_.count("")) ErrorLine("user.editor.error", errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
     const int clicked =

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "imgui.h"
+#include "ui/access/sign_in_screen.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/appearance.h"
 #include "ui/shell/busy.h"
@@ -193,6 +194,13 @@ void Console::Draw(const Appearance& appearance) {
     ImGui::Begin("##console", nullptr, root_flags);
     ImGui::PopStyleVar(2);
     ImGui::PopStyleColor();
+    if (DrawSignInGate(ctx, workspace_)) {  // ui/access/sign_in_screen.h: the sign-in and lock screens
+        ImGui::End();
+        PublishState();
+        hooks_.EndFrame(platform_, frame_);
+        SetActiveTestHooks(nullptr);
+        return;
+    }
 
     const float topbar_h = 60.0f * s;
     const float sidebar_w = 248.0f * s;
@@ -601,6 +609,7 @@ void Console::PublishState() {
     if (ActingUser() == kAdminUser) state["viewas_banner"] = "";
     state["ui_scale"] = ui_scale_;
     state["dpi_scale"] = platform_.DpiScale();
+    PublishSignInGate(state, workspace_);  // "auth"
 }
 
 }  // namespace crm::ui

@@ -13,7 +13,12 @@ const RITA_PW = 'Rita-pass-2026';
 // Types the username (null: the lock screen has none) and the password, presses Sign in, and waits for
 // that attempt's outcome (the screen counts attempts), then for expect(state).
 async function signIn(page, user, password, expect, what) {
-  if (user !== null) await type(page, 'signin.username', user, st => st.form && st.form['signin.username'] === user, 'the username typed');
+  // A failed attempt keeps the username typed: typing it again could not be told apart from the stale
+  // value (the check would pass before the keys were taken), so it is typed only when it differs.
+  const shown = (await ui(page)).form || {};
+  if (user !== null && shown['signin.username'] !== user) {
+    await type(page, 'signin.username', user, st => st.form && st.form['signin.username'] === user, 'the username typed');
+  }
   await type(page, 'signin.password', password);  // a password field publishes nothing
   const before = (await ui(page)).auth.attempts;
   await click(page, 'signin.submit', st => st.auth && st.auth.attempts > before, 'the sign-in attempt');

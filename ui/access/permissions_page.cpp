@@ -44,37 +44,16 @@ nlohmann::json PermissionsPage::State() const {
 
 void PermissionsPage::Draw(const PageContext& ctx) {
     const float s = ctx.scale;
-    const Palette& p = CurrentPalette();
     const float pad = 28.0f * s;
     ImGui::SetCursorPosX(pad);
     ImGui::BeginGroup();
     // The sub-navigation: underlined tabs.
-    ImDrawList* draw = ImGui::GetWindowDrawList();
     for (const char* tab : kTabs) {
         const std::string id = std::string("perm.tab.") + tab;
         const char* text = Tr(id);
-        const ImVec2 size(ImGui::CalcTextSize(text).x + 24.0f * s, ImGui::GetFrameHeight() + 6.0f * s);
-        const ImVec2 at = ImGui::GetCursorScreenPos();
-        if (ImGui::InvisibleButton(id.c_str(), size)) tab_ = tab;
-        MarkItem(id);
-        const bool current = tab_ == tab;
-        const bool hovered = ImGui::IsItemHovered();
-        draw->AddText(ImVec2(at.x + 12.0f * s, at.y + (size.y - ImGui::GetTextLineHeight()) * 0.5f),
-                      ToU32(current   ? p.accent
-                            : hovered ? p.text
-                                      : p.text_muted),
-                      text);
-        if (current)
-            draw->AddRectFilled(ImVec2(at.x + 6.0f * s, at.y + size.y - 3.0f * s),
-                                ImVec2(at.x + size.x - 6.0f * s, at.y + size.y), ToU32(p.accent), 2.0f * s);
-        ImGui::SameLine(0.0f, 2.0f * s);
+        if (UnderlinedTab(id, text, tab_ == tab, s)) tab_ = tab;
     }
-    ImGui::NewLine();
-    const ImVec2 line = ImGui::GetCursorScreenPos();
-    draw->AddLine(ImVec2(line.x, line.y - 4.0f * s),
-                  ImVec2(line.x + ImGui::GetContentRegionAvail().x - pad, line.y - 4.0f * s),
-                  ToU32(p.border));
-    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    EndUnderlinedTabs(pad, s);
 
     if (tab_ == "users") users_.Draw(ctx);
     if (tab_ == "roles") roles_.Draw(ctx);

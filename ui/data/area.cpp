@@ -61,7 +61,6 @@ private:
 
 void DataPage::Draw(const PageContext& ctx) {
     const float s = ctx.scale;
-    const Palette& p = CurrentPalette();
     const float pad = 28.0f * s;
     const ImGuiIO& io = ImGui::GetIO();
     if ((io.KeyCtrl || io.KeySuper) && !io.WantTextInput) {
@@ -71,32 +70,12 @@ void DataPage::Draw(const PageContext& ctx) {
     }
     ImGui::SetCursorPosX(pad);
     ImGui::BeginGroup();
-    ImDrawList* draw = ImGui::GetWindowDrawList();
     for (int i = 0; i < kTabCount; ++i) {
         const std::string id = std::string("data.tab.") + kTabs[i];
         const char* text = Tr("data.tab." + std::string(kTabs[i]));
-        const ImVec2 size(ImGui::CalcTextSize(text).x + 24.0f * s, ImGui::GetFrameHeight() + 6.0f * s);
-        const ImVec2 at = ImGui::GetCursorScreenPos();
-        if (ImGui::InvisibleButton(id.c_str(), size)) tab_ = i;
-        MarkItem(id);
-        const bool current = tab_ == i;
-        const bool hovered = ImGui::IsItemHovered();
-        draw->AddText(ImVec2(at.x + 12.0f * s, at.y + (size.y - ImGui::GetTextLineHeight()) * 0.5f),
-                      ToU32(current   ? p.accent
-                            : hovered ? p.text
-                                      : p.text_muted),
-                      text);
-        if (current)
-            draw->AddRectFilled(ImVec2(at.x + 6.0f * s, at.y + size.y - 3.0f * s),
-                                ImVec2(at.x + size.x - 6.0f * s, at.y + size.y), ToU32(p.accent), 2.0f * s);
-        ImGui::SameLine(0.0f, 2.0f * s);
+        if (UnderlinedTab(id, text, tab_ == i, s)) tab_ = i;
     }
-    ImGui::NewLine();
-    const ImVec2 line = ImGui::GetCursorScreenPos();
-    draw->AddLine(ImVec2(line.x, line.y - 4.0f * s),
-                  ImVec2(line.x + ImGui::GetContentRegionAvail().x - pad, line.y - 4.0f * s),
-                  ToU32(p.border));
-    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    EndUnderlinedTabs(pad, s);
     ImGui::PushID(kTabs[tab_]);
     panels_[static_cast<size_t>(tab_)]->Draw(ctx);
     ImGui::PopID();

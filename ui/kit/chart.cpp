@@ -70,8 +70,8 @@ std::string TipText(const ChartData& d, int c, int s) {
     std::string text = d.categories[static_cast<size_t>(c)];
     if (d.series.size() > 1 && s >= 0) text += " · " + d.series[static_cast<size_t>(s)].name;
     const auto& v = d.series[static_cast<size_t>(std::max(s, 0))].values;
-    const std::optional<double> value =
-        static_cast<size_t>(c) < v.size() ? v[static_cast<size_t>(c)] : std::nullopt;
+    const size_t at = static_cast<size_t>(c);
+    const double* value = at < v.size() && v[at] ? &*v[at] : nullptr;  // none: a blank value
     text += "\n" + (d.value_label.empty() ? std::string(Tr("chart.value")) : d.value_label) + ": " +
             (value ? FormatNumber(*value, d.format) : std::string(Tr("chart.blank")));
     if (d.kind == ChartKind::Pie || d.kind == ChartKind::Donut || d.kind == ChartKind::Funnel) {

@@ -115,6 +115,38 @@ float CardInnerWidth() {
     return g_cards.back().width - 40.0f * CurrentScale();
 }
 
+bool UnderlinedTab(const std::string& id, const char* text, bool current, float scale) {
+    const float s = scale;
+    const Palette& p = CurrentPalette();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 size(ImGui::CalcTextSize(text).x + 24.0f * s, ImGui::GetFrameHeight() + 6.0f * s);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const bool clicked = ImGui::InvisibleButton(id.c_str(), size);
+    MarkItem(id);
+    const bool hovered = ImGui::IsItemHovered();
+    draw->AddText(ImVec2(at.x + 12.0f * s, at.y + (size.y - ImGui::GetTextLineHeight()) * 0.5f),
+                  ToU32(current   ? p.accent
+                        : hovered ? p.text
+                                  : p.text_muted),
+                  text);
+    if (current)
+        draw->AddRectFilled(ImVec2(at.x + 6.0f * s, at.y + size.y - 3.0f * s),
+                            ImVec2(at.x + size.x - 6.0f * s, at.y + size.y), ToU32(p.accent), 2.0f * s);
+    ImGui::SameLine(0.0f, 2.0f * s);
+    return clicked;
+}
+
+void EndUnderlinedTabs(float right_pad, float scale) {
+    const float s = scale;
+    ImGui::NewLine();
+    const ImVec2 line = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddLine(
+        ImVec2(line.x, line.y - 4.0f * s),
+        ImVec2(line.x + ImGui::GetContentRegionAvail().x - right_pad, line.y - 4.0f * s),
+        ToU32(CurrentPalette().border));
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+}
+
 bool PrimaryButton(const char* label, bool enabled, const ImVec2& size) {
     const Palette& p = CurrentPalette();
     // Disabled: a flat neutral button, so it cannot be mistaken for the live accent one.

@@ -32,6 +32,12 @@ std::string Ellipsize(const std::string& text, float max_width);
 
 // [SECTION] Cards and buttons
 
+/// The sub-navigation of a page: a row of underlined tabs. UnderlinedTab draws one (its test hook `id`),
+/// the current one in the accent colour and underlined, and answers whether it was clicked;
+/// EndUnderlinedTabs ends the row with a rule up to `right_pad` from the window's edge.
+bool UnderlinedTab(const std::string& id, const char* text, bool current, float scale);
+void EndUnderlinedTabs(float right_pad, float scale);
+
 /// Starts a card: a rounded surface with a border, sized to what is drawn until EndCard().
 /// `width` 0 = the available width.
 void BeginCard(float width = 0.0f);

@@ -131,28 +131,9 @@ void WorkflowPage::Draw(const PageContext& ctx) {
             ImGui::SameLine(0.0f, 0.0f);
         }
         const char* text = Tr("wf.tab." + std::string(tab));
-        const ImVec2 size(ImGui::CalcTextSize(text).x + 24.0f * s, ImGui::GetFrameHeight() + 6.0f * s);
-        const ImVec2 at = ImGui::GetCursorScreenPos();
-        if (ImGui::InvisibleButton(id.c_str(), size)) Show(tab);
-        MarkItem(id);
-        const bool current = tab_ == tab;
-        const bool hovered = ImGui::IsItemHovered();
-        draw->AddText(ImVec2(at.x + 12.0f * s, at.y + (size.y - ImGui::GetTextLineHeight()) * 0.5f),
-                      ToU32(current   ? p.accent
-                            : hovered ? p.text
-                                      : p.text_muted),
-                      text);
-        if (current)
-            draw->AddRectFilled(ImVec2(at.x + 6.0f * s, at.y + size.y - 3.0f * s),
-                                ImVec2(at.x + size.x - 6.0f * s, at.y + size.y), ToU32(p.accent), 2.0f * s);
-        ImGui::SameLine(0.0f, 2.0f * s);
+        if (UnderlinedTab(id, text, tab_ == tab, s)) Show(tab);
     }
-    ImGui::NewLine();
-    const ImVec2 line = ImGui::GetCursorScreenPos();
-    draw->AddLine(ImVec2(line.x, line.y - 4.0f * s),
-                  ImVec2(line.x + ImGui::GetContentRegionAvail().x - pad, line.y - 4.0f * s),
-                  ToU32(p.border));
-    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    EndUnderlinedTabs(pad, s);
 
     if (tab_ == "automation") automation_.Draw(ctx);
     if (tab_ == "scheduled") scheduled_.Draw(ctx);

@@ -31,15 +31,19 @@ fi
 
 mkdir -p "$TP"
 
-# Dear ImGui source from Debian's source package (one version for both targets).
-if [ ! -f "$TP/imgui/imgui.cpp" ]; then
-  log "fetching Dear ImGui $IMGUI_DEB_VERSION source"
-  SRC_LIST=/etc/apt/sources.list.d/crm-deb-src.sources
+# Third-party sources come from Debian's source packages: deb-src lines are added when missing.
+deb_src_ready() {
   if ! grep -rqs "deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | $SUDO tee "$SRC_LIST" >/dev/null
+    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | $SUDO tee /etc/apt/sources.list.d/crm-deb-src.sources >/dev/null
     APT_UPDATED=0
   fi
   apt_update
+}
+
+# Dear ImGui source from Debian's source package (one version for both targets).
+if [ ! -f "$TP/imgui/imgui.cpp" ]; then
+  log "fetching Dear ImGui $IMGUI_DEB_VERSION source"
+  deb_src_ready
   work="$(mktemp -d)"
   (cd "$work" && apt-get source -qq --download-only "imgui=$IMGUI_DEB_VERSION*" >/dev/null 2>&1 || apt-get source -qq --download-only imgui >/dev/null)
   tarball="$(ls "$work"/imgui_*.orig.tar.* | head -1)"
@@ -62,13 +66,6 @@ fi
 
 # libsodium (Argon2id password hashes) and utf8proc (NFC of passwords) from Debian's source
 # packages, one version for both targets; CMakeLists.txt compiles only the files it needs.
-deb_src_ready() {
-  if ! grep -rqs "deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | $SUDO tee /etc/apt/sources.list.d/crm-deb-src.sources >/dev/null
-    APT_UPDATED=0
-  fi
-  apt_update
-}
 if [ ! -f "$TP/libsodium/src/libsodium/crypto_pwhash/argon2/argon2.c" ]; then
   log "fetching libsodium $LIBSODIUM_DEB_VERSION source"
   deb_src_ready

@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, ui, waitUi, scrollTo, click, type, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, scrollTo, click, type, crm, done } = require('./lib');
 
 const ADMIN_PW = 'Admin-pass-2026';
 const RITA_PW = 'Rita-pass-2026';
@@ -58,6 +58,7 @@ async function signIn(page, user, password, expect, what) {
     s = await click(page, 'security.save', st => st.auth && st.auth.screen === 'sign_in', 'the sign-in screen after saving');
     check(s.auth.required === true, 'sign-in is required');
 
+    await waitStored(page);  // the switch must be in IndexedDB before the reload reads it back
     await page.reload();
     s = await waitReady(page);
     s = await waitUi(page, st => st.auth && st.auth.screen === 'sign_in', 'the sign-in screen after a reload');

@@ -323,6 +323,12 @@ async function type(page, id, text, expect, what, { append = false, attempts = 3
   }
 }
 
+/** Waits until every commit the page made is stored in IndexedDB (before a reload that must find it). */
+async function waitStored(page, timeout = WAIT_MS) {
+  await page.waitForFunction(() => window.Module && Module.crmPages &&
+    Module.crmPages.savedSeq >= Module.crmPages.lastSeq, null, { timeout, polling: 50 });
+}
+
 /** Rests the mouse on item `id` for `n` frames (e.g. to show its tooltip in a screenshot). */
 async function hover(page, id, n = 8) {
   const rect = await settledRect(page, id, Date.now() + WAIT_MS);
@@ -341,5 +347,5 @@ async function crm(page, request) {
 
 function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
-module.exports = { OUT, check, serve, launch, waitReady, ui, waitUi, frames, scrollTo, click, focus,
+module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, frames, scrollTo, click, focus,
   focusedOn, press, type, hover, drawn, crm, done };

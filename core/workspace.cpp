@@ -75,6 +75,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ReportFoldersMigrationSql()},
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
+        {17, "the Log In As permission (View as), granted where Manage Users was", AuthLogInAsMigrationSql()},
     };
     return migrations;
 }

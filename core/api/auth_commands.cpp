@@ -105,6 +105,12 @@ Result<json> UnlockCmd(Call& call) {
     return json{{"unlocked", call.Str("username")}};
 }
 
+Result<json> ViewAsCmd(Call& call) {
+    CRM_TRY(AuthOf(call.workspace).ViewAs(call.actor, call.Str("user")));
+    const std::string user = call.Str("user");
+    return json{{"viewing_as", user.empty() ? call.actor : user}};
+}
+
 Result<json> StateCmd(Call& call) {
     Result<PasswordState> st = AuthOf(call.workspace).StateOf(call.Str("username"));
     if (!st.ok()) return st.error();
@@ -192,6 +198,14 @@ void RegisterAuthCommands(Registry& r) {
                  true,
                  {{"username", "reader"}},
                  UnlockCmd});
+    r.push_back({"auth.view_as",
+                 "View as: the actor (Log In As) starts acting in the console as `user`; `user` naming the "
+                 "actor ends it. Both are audited; the console then reads only what `user` may.",
+                 {{"user", ArgType::String, true}},
+                 SetupData("acting as another user", {SystemPermission::LogInAs}, "user"),
+                 true,
+                 {{"user", "reader"}},
+                 ViewAsCmd});
     r.push_back({"auth.state",
                  "A user's password state: set, temporary, expired, locked (never the hash).",
                  {{"username", ArgType::String, true}},

@@ -45,6 +45,7 @@ const MessageDef kAuthMessages[] = {
      "sign in (a password set, and login hours on some day).",
      "这会把所有管理员锁在外面：至少需要一位拥有“管理用户”权限的活动用户能够登录（已设置密码，且登录时段不为"
      "空）。"},
+    {"auth.view_as_inactive", "{user} is inactive: nobody can act as them.", "{user} 已停用：不能以其身份操作。"},
     {"auth.bad_setting", "{name} must be between {min} and {max}.", "{name} 必须介于 {min} 与 {max} 之间。"},
 };
 CRM_REGISTER_MESSAGES(kAuthMessages);
@@ -486,6 +487,24 @@ Status AuthService::Unlock(const std::string& actor, std::string_view username) 
     CRM_TRY_STATUS(s.Run());
     CRM_TRY_STATUS(change.Audit("security", "unlock", "user." + key, nullptr, "unlocked"));
     change.Record("auth", "", ChangeAction::Config, 0, {"lockout"});
+    return change.Commit();
+}
+
+Status AuthService::ViewAs(const std::string& actor, std::string_view username) {
+    const bool ending = username.empty() || Lower(username) == Lower(actor);
+    if (!ending && authorizer_) CRM_TRY_STATUS(authorizer_(actor, SystemPermission::LogInAs));
+    std::string target = actor;
+    if (!ending) {
+        Result<User> u = access_.GetUser(username);
+        if (!u.ok()) return u.error();
+        if (!u->active)
+            return MessageError("auth.view_as_inactive", "auth.view_as_inactive", {{"user", u->username}});
+        target = u->username;
+    }
+    ChangeScope change(changes_, actor);
+    if (!change.begin_status().ok()) return change.begin_status();
+    CRM_TRY_STATUS(ending ? change.Audit("security", "view_as", "user." + actor, "viewing as", "ended")
+                          : change.Audit("security", "view_as", "user." + target, nullptr, "started"));
     return change.Commit();
 }
 

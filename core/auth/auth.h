@@ -142,6 +142,10 @@ public:
                          bool temporary);
     /// Manage Users: clears the lockout and failure count of `username`.
     Status Unlock(const std::string& actor, std::string_view username);
+    /// "View as": `actor` (holding Log In As) starts acting in the console as `username`, an active user;
+    /// `username` equal to `actor` (or empty) ends it. Both are audited; nothing else changes (what the
+    /// console may then read is `username`'s access, never more).
+    Status ViewAs(const std::string& actor, std::string_view username);
     Result<PasswordState> StateOf(std::string_view username) const;
     /// Usernames currently locked out.
     std::vector<std::string> LockedUsers() const;
@@ -193,5 +197,7 @@ void SetDefaultPasswordHashCost(unsigned long long ops, size_t mem);
 /// Migration 16: the security settings, passwords, their history, failures, sessions, login hours and
 /// login history.
 std::string AuthMigrationSql();
+/// Migration 17: the Log In As permission, granted where Manage Users was.
+std::string AuthLogInAsMigrationSql();
 
 }  // namespace crm

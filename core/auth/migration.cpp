@@ -63,4 +63,13 @@ CREATE INDEX auth_login_history_at ON auth_login_history(at_ms);
 )sql";
 }
 
+std::string AuthLogInAsMigrationSql() {
+    // Who held "View as" before it was a permission: the administrators (Manage Users was what it took).
+    return R"sql(
+INSERT OR IGNORE INTO access_system_perm(set_id, permission)
+    SELECT set_id, 'log_in_as' FROM access_system_perm WHERE permission = 'manage_users';
+INSERT OR IGNORE INTO access_system_perm(set_id, permission) VALUES (1, 'log_in_as');
+)sql";
+}
+
 }  // namespace crm

@@ -430,4 +430,27 @@ TEST_SUITE("auth") {
         REQUIRE(s.Step());
         CHECK(s.Int(0) == 0);
     }
+    TEST_CASE("View as needs Log In As, refuses inactive users, and is audited both ways") {
+        AuthFixture f;
+        f.Must("users.create", {{"username", "gone"}, {"full_name", "Gone"}, {"email", "gone@example.com"},
+                                {"profile", "Standard User"}});
+        f.Must("users.update", {{"username", "gone"}, {"active", false}});
+        CHECK(f.Run("auth.view_as", {{"user", "admin"}}, "rita")["error"]["code"] == "access.denied");
+        CHECK(f.Run("auth.view_as", {{"user", "rita"}}, "rita")["ok"] == true);  // returning to oneself
+        CHECK(f.Run("auth.view_as", {{"user", "gone"}})["error"]["code"] == "auth.view_as_inactive");
+        CHECK(f.Run("auth.view_as", {{"user", "nobody"}})["ok"] == false);
+        CHECK(f.Must("auth.view_as", {{"user", "rita"}})["viewing_as"] == "rita");
+        f.Must("auth.view_as", {{"user", "admin"}});
+        const json trail = f.Must("audit.list", {{"area", "security"}});
+        std::string seen;
+        for (const json& e : trail["entries"])
+            if (e.value("action", "") == "view_as") seen += e["new_value"].dump() + ";";
+        CHECK(seen.find("started") != std::string::npos);
+        CHECK(seen.find("ended") != std::string::npos);
+        // Granting the permission through a permission set lets rita view as others.
+        f.Must("permsets.create", {{"name", "Viewers"}});
+        f.Must("permsets.set_system", {{"name", "Viewers"}, {"permission", "log_in_as"}, {"granted", true}});
+        f.Must("users.assign_permset", {{"username", "rita"}, {"permission_set", "Viewers"}});
+        CHECK(f.Run("auth.view_as", {{"user", "admin"}}, "rita")["ok"] == true);
+    }
 }

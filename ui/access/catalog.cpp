@@ -107,6 +107,7 @@ const CatalogRow kRows[] = {
     {"sysperm.import_data", "Import Data", "导入数据"},
     {"sysperm.export_data", "Export Data", "导出数据"},
     {"sysperm.export_reports", "Export Reports", "导出报表"},
+    {"sysperm.log_in_as", "Log In As", "以其他用户身份登录"},
     {"sysperm.backup_and_restore", "Backup and Restore", "备份与恢复"},
     {"sysperm.view_setup_audit_trail", "View Setup Audit Trail", "查看设置审计日志"},
     {"sysperm.manage_integrations", "Manage Integrations", "管理集成"},

@@ -6,6 +6,7 @@
 
 #include "access/access.h"
 #include "auth/auth.h"
+#include "ui/data/file_transfer.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
@@ -92,20 +93,26 @@ void SecurityPage::DrawPolicy(const PageContext& ctx) {
     IntRow("security.lockout_attempts", "security.lockout_attempts", &draft_.lockout_attempts);
     IntRow("security.lockout_minutes", "security.lockout_minutes", &draft_.lockout_minutes);
     IntRow("security.idle_minutes", "security.idle_minutes", &draft_.idle_minutes);
-    const bool dirty = ToJson(draft_) != ToJson(saved_);
-    if (PrimaryButton(Tr("security.save"), dirty)) {
-        Result<SecurityPolicy> checked = SecurityPolicyFromJson(ToJson(draft_), saved_);
-        Status st =
-            checked.ok() ? AuthOf(workspace_).SetPolicy(ActingUser(), *checked) : Status(checked.error());
-        error_ = st.ok() ? std::string() : ErrorText(st.error());
-        message_ = st.ok() ? std::string(Tr("security.saved")) : std::string();
-    }
+    if (PrimaryButton(Tr("security.save"), dirty())) Save();
     MarkItem("security.save");
     ImGui::SameLine();
-    if (SecondaryButton(Tr("security.discard"), dirty)) draft_ = saved_;
+    if (SecondaryButton(Tr("security.discard"), dirty())) Discard();
     MarkItem("security.discard");
     EndCard();
 }
+
+bool SecurityPage::dirty() const { return ToJson(draft_) != ToJson(saved_); }
+
+bool SecurityPage::Save() {
+    Result<SecurityPolicy> checked = SecurityPolicyFromJson(ToJson(draft_), saved_);
+    Status st = checked.ok() ? AuthOf(workspace_).SetPolicy(ActingUser(), *checked) : Status(checked.error());
+    error_ = st.ok() ? std::string() : ErrorText(st.error());
+    message_ = st.ok() ? std::string(Tr("security.saved")) : std::string();
+    if (st.ok()) saved_ = *checked;
+    return st.ok();
+}
+
+std::string SecurityPage::UnsavedSummary() const { return Tr("security.unsaved_what"); }
 
 void SecurityPage::DrawLoginHours(const PageContext& ctx) {
     BeginCard();
@@ -201,6 +208,16 @@ void SecurityPage::DrawHistory(const PageContext& ctx) {
         message_ = Tr("security.history.copied");
     }
     MarkItem("security.history.export");
+    ImGui::SameLine();
+    if (SecondaryButton(Tr("security.history.download"))) {
+        const std::string name = "login-history.csv";
+        const std::string path = HomePath(name);
+        error_ = SaveTextFile(AuthService::HistoryCsv(history_), name, path, "text/csv");
+        if (error_.empty())
+            message_ = FilesThroughBrowser() ? Tr("security.history.downloaded")
+                                             : Tr("security.history.saved_to", {{"path", path}});
+    }
+    MarkItem("security.history.download");
     if (ImGui::BeginTable("security.history", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
         ImGui::TableSetupColumn(Tr("security.history.time"));
         ImGui::TableSetupColumn(Tr("security.history.user"));

@@ -15,12 +15,19 @@ class Workspace;
 
 namespace crm::ui {
 
-class SecurityPage : public Page {
+class SecurityPage : public Page, public Editable {
 public:
     explicit SecurityPage(Workspace& workspace) : workspace_(workspace) {}
     void Draw(const PageContext& ctx) override;
     void Refresh() override;
     void Publish(nlohmann::json& state) const override;
+    Editable* edits() override { return this; }
+
+    // Editable: the security settings form (the policy draft).
+    bool dirty() const override;
+    bool Save() override;
+    void Discard() override { draft_ = saved_; }
+    std::string UnsavedSummary() const override;
 
 private:
     void DrawPolicy(const PageContext& ctx);

@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include "access/access.h"
 #include "auth/auth.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
@@ -74,6 +75,19 @@ void TrySignIn(Workspace& ws) {
 }  // namespace
 
 const std::string& SignedInUser() { return Gate().user; }
+
+const std::string& ConsoleUser() {
+    static const std::string admin = kAdminUser;
+    return Gate().user.empty() ? admin : Gate().user;
+}
+
+bool CanViewAs(Workspace& ws) { return ws.access().HasSystemPermission(ConsoleUser(), SystemPermission::LogInAs); }
+
+std::string ViewAs(Workspace& ws, const std::string& username) {
+    if (Status s = AuthOf(ws).ViewAs(ConsoleUser(), username); !s.ok()) return ErrorText(s.error());
+    SetActingUser(username);
+    return {};
+}
 
 bool DrawSignInGate(const PageContext& ctx, Workspace& ws) {
     GateState& g = Gate();

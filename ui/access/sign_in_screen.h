@@ -26,6 +26,15 @@ void PublishSignInGate(nlohmann::json& state, Workspace& workspace);
 /// The signed-in user ("" when none, or when sign-in is off).
 const std::string& SignedInUser();
 
+/// Who sits at the console: the signed-in user, or the administrator when sign-in is off. "View as"
+/// makes the console act as someone else (ActingUser()); this one stays.
+const std::string& ConsoleUser();
+/// Whether the console's user may use "View as" (the Log In As permission).
+bool CanViewAs(Workspace& workspace);
+/// Starts acting as `username` ("View as"), or with ConsoleUser() returns to acting as oneself; audited
+/// (auth.view_as). Answers "" when done, else why not (in the console's language).
+std::string ViewAs(Workspace& workspace, const std::string& username);
+
 /// For the browser bridge (window.crm): when sign-in is required, a request runs only as the signed-in
 /// user (an "as" naming anyone else is refused, a missing one becomes the signed-in user) and not at all
 /// before someone signed in. Answers "" when `request` (rewritten in place) may run, else the refusal as

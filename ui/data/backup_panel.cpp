@@ -119,14 +119,10 @@ private:
 
 void BackupPanel::Create() {
     RunShowingProgress(true, Tr("data.backup.creating"), [this] {
-        std::string path = create_path_;
-        std::string name = std::filesystem::path(path).filename().string();
-        if (FilesThroughBrowser()) {
-            name = "crm-backup-" + Stamp(workspace_.clock().NowMs()) + ".crmbackup";
-            std::error_code ec;
-            std::filesystem::create_directories(TransferDir(), ec);
-            path = TransferDir() + "/" + name;
-        }
+        const std::string name = FilesThroughBrowser()
+                                     ? "crm-backup-" + Stamp(workspace_.clock().NowMs()) + ".crmbackup"
+                                     : std::filesystem::path(create_path_).filename().string();
+        const std::string path = OutgoingPath(name, create_path_);
         const nlohmann::json answer = RunCommand(workspace_, "backup.create", {{"path", path}});
         if (!answer.value("ok", false)) {
             create_error_ = AnswerError(answer);
@@ -136,10 +132,7 @@ void BackupPanel::Create() {
         create_error_.clear();
         created_ = answer["result"]["manifest"];
         created_name_ = FilesThroughBrowser() ? name : path;
-        if (FilesThroughBrowser()) {
-            OfferDownload(path, name, "application/octet-stream");
-            std::remove(path.c_str());
-        }
+        FinishOutgoing(path, name, "application/octet-stream");
     });
 }
 

@@ -8,6 +8,9 @@ namespace {
 
 const CatalogRow kData[] = {
     {"nav.data", "Data", "数据管理"},
+    {"files.no_path", "Type the path of the file to write.", "请输入要写入的文件路径。"},
+    {"files.write_failed", "Could not write {path}: check the folder exists and may be written.",
+     "无法写入 {path}：请检查文件夹是否存在且可写。"},
     {"page.data.title", "Data management", "数据管理"},
     {"page.data.desc", "Backups, imports and exports, mass changes and the recycle bin.",
      "备份、导入导出、批量修改和回收站。"},

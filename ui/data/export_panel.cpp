@@ -131,8 +131,7 @@ void ExportPanel::Load() {
         for (const FieldChoice& f : fields_) {
             if (f.type != "formula" && f.type != "rollup") columns_.insert(f.api_name);
         }
-        const char* home = std::getenv("HOME");
-        path_ = std::string(home && *home ? home : ".") + "/" + object_ + (format_ == 0 ? ".csv" : ".jsonl");
+        path_ = HomePath(object_ + (format_ == 0 ? ".csv" : ".jsonl"));
     }
 }
 
@@ -140,12 +139,7 @@ void ExportPanel::Export() {
     RunShowingProgress(ManyRecords(workspace_, object_), Tr("data.export.running"), [this] {
         const std::string ext = format_ == 0 ? ".csv" : ".jsonl";
         const std::string name = object_ + "-" + FormatTimeMs(workspace_.clock().NowMs()).substr(0, 10) + ext;
-        std::string target = path_;
-        if (FilesThroughBrowser()) {
-            std::error_code ec;
-            std::filesystem::create_directories(TransferDir(), ec);
-            target = TransferDir() + "/" + name;
-        }
+        const std::string target = OutgoingPath(name, path_);
         const bool gb = encoding_ == 2;
         const std::string written = gb ? target + ".utf8" : target;
         nlohmann::json columns = nlohmann::json::array();
@@ -170,10 +164,7 @@ void ExportPanel::Export() {
         }
         rows_ = answer["result"].value("rows", int64_t{0});
         file_ = FilesThroughBrowser() ? name : target;
-        if (FilesThroughBrowser()) {
-            OfferDownload(target, name, format_ == 0 ? "text/csv" : "application/x-ndjson");
-            std::remove(target.c_str());
-        }
+        FinishOutgoing(target, name, format_ == 0 ? "text/csv" : "application/x-ndjson");
     });
 }
 

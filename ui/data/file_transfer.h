@@ -34,4 +34,22 @@ struct PickedFile {
 /// The file picked since the last call, if any.
 std::optional<PickedFile> TakePickedFile();
 
+// [SECTION] Files the console writes for the user (the same on both targets, on top of the above)
+
+/// `name` made safe as a file name on every system (separators, reserved and control characters become
+/// "_"; letters of any language stay).
+std::string SafeFileName(std::string name);
+/// `name` in the user's home folder (the desktop's first suggestion for a file to write).
+std::string HomePath(const std::string& name);
+/// Where to write a file the user will get: in the browser TransferDir()/`name` (the folder made if
+/// missing), on the desktop the path the user typed.
+std::string OutgoingPath(const std::string& name, const std::string& typed_path);
+/// Hands a file written at OutgoingPath() to the user: in the browser as a download named `name` (the
+/// in-memory copy is then removed); nothing on the desktop, where it is already in place.
+void FinishOutgoing(const std::string& path, const std::string& name, const std::string& mime);
+/// Writes `content` as a file the user gets (both steps above). Answers "" when done, else why not (in
+/// the console's language).
+std::string SaveTextFile(const std::string& content, const std::string& name, const std::string& typed_path,
+                         const std::string& mime);
+
 }  // namespace crm::ui

@@ -99,6 +99,7 @@ const CatalogRow kReports[] = {
     {"rep.edit", "Edit", "编辑"},
     {"rep.export_csv", "Export CSV", "导出 CSV"},
     {"rep.exported", "Exported ({bytes} bytes).", "已导出（{bytes} 字节）。"},
+    {"rep.exported_to", "Exported to {path}.", "已导出到 {path}。"},
     {"rep.left_out", "Left out for you (fields you cannot read): {fields}.",
      "因您无权读取以下字段，已略去：{fields}。"},
     {"rep.records", "{count} records", "{count} 条记录"},

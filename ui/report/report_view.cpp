@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "imgui.h"
+#include "ui/data/file_transfer.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
@@ -121,7 +122,12 @@ void ReportsPage::ExportCsv() {
     }
     error_.clear();
     export_text_ = std::move(*csv);
-    message_ = Tr("rep.exported", {{"bytes", std::to_string(export_text_.size())}});
+    const std::string name = SafeFileName((shown_.name.empty() ? std::string("report") : shown_.name) + ".csv");
+    const std::string path = HomePath(name);
+    error_ = SaveTextFile(export_text_, name, path, "text/csv");
+    if (!error_.empty()) return;
+    message_ = FilesThroughBrowser() ? Tr("rep.exported", {{"bytes", std::to_string(export_text_.size())}})
+                                     : Tr("rep.exported_to", {{"path", path}});
 }
 
 NumberFormat ReportsPage::ValueFormat(const ReportDefinition& shown_, const ReportResult& r, size_t i) const {

@@ -21,6 +21,7 @@ const CatalogRow kRows[] = {
     {"topbar.scale.tooltip", "Interface size", "界面大小"},
     {"topbar.user.tooltip", "Acting user: {user}. Click to view the console as another user.",
      "当前操作用户：{user}。点击可以其他用户的身份查看控制台。"},
+    {"topbar.user.tooltip_self", "Signed in as {user}.", "当前登录用户：{user}。"},
     // The save state.
     {"save.saved", "Saved", "已保存"},
     {"save.saved.tooltip", "Every change is stored.", "所有更改均已存储。"},

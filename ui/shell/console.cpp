@@ -311,7 +311,7 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     // The acting user: an avatar with the initial, and the name; a click picks a user to view as.
     const std::string user_name = ActingUser();
     const char* user = user_name.c_str();
-    const bool viewing_as = user_name != kAdminUser;
+    const bool viewing_as = user_name != ConsoleUser();
     const float avatar = frame_h - 4.0f * s;
     const float user_w = avatar + 8.0f * s + ImGui::CalcTextSize(user).x;
     right -= user_w + 18.0f * s;
@@ -323,15 +323,16 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
                   ToU32(viewing_as ? p.warning : p.accent), initial);
     draw->AddText(ImVec2(right + avatar + 8.0f * s, text_y), ToU32(p.text), user);
     ImGui::SetCursorScreenPos(ImVec2(right, y));
-    if (ImGui::InvisibleButton("##topbar.user", ImVec2(user_w, frame_h))) {
+    if (ImGui::InvisibleButton("##topbar.user", ImVec2(user_w, frame_h)) && CanViewAs(workspace_)) {
         view_as_filter_.clear();
+        view_as_error_.clear();
         ImGui::OpenPopup("topbar.user.popup");
     }
     MarkItem("topbar.user");
     if (ImGui::IsItemHovered() && !ImGui::IsPopupOpen("topbar.user.popup")) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24.0f);
-        ImGui::TextUnformatted(TrFormat("topbar.user.tooltip", {user}).c_str());
+        ImGui::TextUnformatted(TrFormat(CanViewAs(workspace_) ? "topbar.user.tooltip" : "topbar.user.tooltip_self", {user}).c_str());
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }
@@ -440,17 +441,23 @@ void Console::DrawUserMenu() {
             continue;
         const std::string text = (u.full_name.empty() ? u.username : u.full_name) + "  (" + u.username + ")";
         if (ImGui::Selectable(text.c_str(), u.username == ActingUser())) {
-            SetActingUser(u.username);
-            ImGui::CloseCurrentPopup();
+            view_as_error_ = ViewAs(workspace_, u.username);
+            if (view_as_error_.empty()) ImGui::CloseCurrentPopup();
         }
         MarkItem("topbar.user.option." + u.username);
     }
     ImGui::EndChild();
+    if (!view_as_error_.empty()) {
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 260.0f * s);
+        ImGui::TextColored(CurrentPalette().danger, "%s", view_as_error_.c_str());
+        ImGui::PopTextWrapPos();
+        MarkItem("topbar.user.error");
+    }
     ImGui::EndPopup();
 }
 
 float Console::DrawViewAsBanner(const PageContext& ctx, float top) {
-    if (ActingUser() == kAdminUser) return 0.0f;
+    if (ActingUser() == ConsoleUser()) return 0.0f;
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -473,7 +480,7 @@ float Console::DrawViewAsBanner(const PageContext& ctx, float top) {
     ImGui::SetCursorScreenPos(ImVec2(max.x - 20.0f * s - button_w, min.y + 8.0f * s));
     // The frame that returns to the administrator no longer publishes the button (the banner is gone).
     if (PrimaryButton((std::string(back) + "###viewas.return").c_str(), true, ImVec2(button_w, 0.0f))) {
-        SetActingUser(kAdminUser);
+        ViewAs(workspace_, ConsoleUser());
     } else {
         MarkItem("viewas.return");
     }
@@ -606,7 +613,7 @@ void Console::PublishState() {
     bell_.Publish(state);                                                   // "unread", "toast", "toasts"
     for (const std::unique_ptr<Page>& page : pages_) page->Publish(state);  // "highlight", "objects", "perm"
     state["acting_user"] = ActingUser();
-    if (ActingUser() == kAdminUser) state["viewas_banner"] = "";
+    if (ActingUser() == ConsoleUser()) state["viewas_banner"] = "";
     state["ui_scale"] = ui_scale_;
     state["dpi_scale"] = platform_.DpiScale();
     PublishSignInGate(state, workspace_);  // "auth"

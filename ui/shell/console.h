@@ -86,6 +86,7 @@ private:
     UnsavedGuard guard_;  ///< the one unsaved-changes question; pages hold a reference to it
     std::vector<std::unique_ptr<Page>> pages_;  ///< one per registered area, in the same order
     std::string view_as_filter_;
+    std::string view_as_error_;  ///< why the last pick was refused
     QuickFind quick_find_;
     NotificationBell bell_;  ///< the top bar's unread count and the toast (ui/workflow)
 

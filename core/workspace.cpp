@@ -8,6 +8,7 @@
 #include "data/backup.h"
 #include "data/data_migrations.h"
 #include "data/recycle_bin.h"
+#include "integration/api_keys.h"
 #include "workflow/company_time.h"
 
 #ifndef CRM_VERSION
@@ -75,6 +76,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ReportFoldersMigrationSql()},
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
+        {20, "API keys and the API server's request log", ApiKeysMigrationSql()},
     };
     return migrations;
 }

@@ -313,8 +313,7 @@ struct ApiServer::Impl {
                 e = MessageError("api.too_large", "api.too_large",
                                  {{"limit", std::to_string(options.max_body)}});
             } else {
-                e = MakeError("bad_request",
-                              "The HTTP request is malformed (status " + std::to_string(res.status) + ").");
+                e = MessageError("bad_request", "api.bad_http", {{"status", std::to_string(res.status)}});
             }
             const int status = res.status;
             Answer(res, ErrorJson(e), status);

@@ -10,6 +10,7 @@
 #include "audit/change.h"
 #include "auth/password.h"
 #include "common/messages.h"
+#include "common/text.h"
 #include "storage/database.h"
 #include "workspace.h"
 
@@ -38,6 +39,8 @@ const MessageDef kApiKeyMessages[] = {
      "不存在 {route}。请使用 POST /api/v1/commands、GET /api/v1/records/<object>/<id> 或 GET "
      "/api/v1/records/<object>?view=<list view>。"},
     {"api.too_large", "The request is larger than {limit} bytes.", "请求大于 {limit} 字节。"},
+    {"api.bad_http", "The HTTP request is malformed, or did not arrive in time (HTTP status {status}).",
+     "HTTP 请求格式错误，或未能及时到达（HTTP 状态 {status}）。"},
     {"api.bad_id", "The record id \"{id}\" is not a positive whole number.", "记录 ID \"{id}\" 不是正整数。"},
     {"apikeys.not_found", "There is no API key {id}.", "不存在 API 密钥 {id}。"},
     {"apikeys.already_revoked", "The API key {id} is already revoked.", "API 密钥 {id} 已被吊销。"},
@@ -228,6 +231,10 @@ Result<CreatedApiKey> ApiKeyService::Create(const std::string& actor, const NewA
     if (Status s = Require(actor); !s.ok()) return s.error();
     Result<User> user = access_.GetUser(req.username);
     if (!user.ok()) return Error(user.error().code, user.error().message, "username");
+    // A key acts as its user: one for someone else is as much as setting their password.
+    if (ToLowerAscii(user->username) != ToLowerAscii(actor) && authorizer_) {
+        if (Status s = authorizer_(actor, SystemPermission::ManageUsers); !s.ok()) return s.error();
+    }
     if (!user->active) {
         return MakeError("access.inactive_user", "The user \"" + user->username + "\" is inactive.",
                          "username");

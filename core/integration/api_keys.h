@@ -25,7 +25,8 @@
 //   written in one transaction when 256 wait or the oldest waited a second (Flush; the server also
 //   flushes every second and when it stops), so a request does not pay an fsync for its log line; entries
 //   older than 30 days are pruned.
-// - Managing keys and reading the log need Manage Integrations.
+// - Managing keys and reading the log need Manage Integrations; a key for another user needs Manage Users
+//   too, since acting as someone through a key is as much as setting their password.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -124,8 +125,9 @@ public:
     ~ApiKeyService();
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
-    /// Manage Integrations. Errors: unknown or inactive user, a blank or long name, an area that is no
-    /// command's prefix, an expiry not in the future, limits out of range.
+    /// Manage Integrations (and Manage Users for another user's key). Errors: unknown or inactive user, a
+    /// blank or long name, an area that is no command's prefix, an expiry not in the future, limits out of
+    /// range.
     Result<CreatedApiKey> Create(const std::string& actor, const NewApiKey& request);
     /// Manage Integrations. Every key (or `username`'s), newest first.
     Result<std::vector<ApiKey>> List(const std::string& actor, std::string_view username = {});

@@ -59,6 +59,31 @@ pass "the server listens on 127.0.0.1:$port"
 base="http://127.0.0.1:$port"
 if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port "; then pass "bound to the loopback address only"; fi
 
+# Slow requests, in the background meanwhile: headers that stop half-way, a body that never comes.
+python3 - "$port" >"$work/slow.out" 2>&1 <<'PY' &
+import socket, sys, threading, time
+def slow(name, data):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(data)
+    s.settimeout(30)
+    t0, got = time.time(), b""
+    try:
+        while True:
+            b = s.recv(4096)
+            if not b:
+                break
+            got += b
+    except Exception as e:
+        got += repr(e).encode()
+    print(name, round(time.time() - t0), "closed" if not got or got.startswith(b"HTTP/1.1 400") else got[:80])
+threads = [threading.Thread(target=slow, args=a) for a in [
+    ("headers", b"GET /api/v1/records/Acc"),
+    ("body", b"POST /api/v1/commands HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")]]
+for t in threads: t.start()
+for t in threads: t.join()
+PY
+slow_pid=$!
+
 # call NAME KEY METHOD PATH [BODY-FILE]: the answer in $body, the status in $status.
 call() {
   local key="$2" method="$3" path="$4" data="${5:-}"
@@ -143,6 +168,12 @@ call "slow 2" "$slow_key" GET /api/v1/records/Account/1
 call "slow 3" "$slow_key" GET /api/v1/records/Account/1
 expect_status "past its burst, a key is rate limited" 429
 contains "its code is api.rate_limited" "$body" '"code":"api.rate_limited"'
+
+echo "# slow requests are cut"
+for _ in $(seq 1 300); do kill -0 "$slow_pid" 2>/dev/null || break; sleep 0.1; done  # at most 30 s
+slow="$(cat "$work/slow.out")"
+if grep -Eq '^headers ([0-9]|1[0-5]) closed$' <<<"$slow"; then pass "stalled headers are cut within 15 s"; else fail "stalled headers: $slow"; fi
+if grep -Eq '^body ([0-9]|1[0-5]) closed$' <<<"$slow"; then pass "a stalled body is cut within 15 s"; else fail "stalled body: $slow"; fi
 
 echo "# the request log"
 call "log" "$admin_key" POST /api/v1/commands "$(request '{"cmd":"apikeys.log","args":{"limit":100}}')"

@@ -182,6 +182,16 @@ TEST_SUITE("apikeys") {
         CHECK(f.Run("apikeys.create", {{"username", "rita"}, {"name", "mine"}}, "rita")["error"]["code"] ==
               "access.denied");
         CHECK(f.Run("apikeys.revoke", {{"id", 1}}, "rita")["error"]["code"] == "access.denied");
+
+        // Manage Integrations alone makes keys for oneself, not for others (that needs Manage Users too).
+        f.Must("permsets.create", {{"name", "Integrations"}});
+        f.Must("permsets.set_system",
+               {{"name", "Integrations"}, {"permission", "manage_integrations"}, {"granted", true}});
+        f.Must("users.assign_permset", {{"username", "rita"}, {"permission_set", "Integrations"}});
+        CHECK(f.Run("apikeys.create", {{"username", "rita"}, {"name", "mine"}}, "rita")["ok"] == true);
+        json other = f.Run("apikeys.create", {{"username", "admin"}, {"name", "admin's"}}, "rita");
+        CHECK(other["error"]["code"] == "access.denied");
+        CHECK(f.Must("apikeys.list", json::object(), "rita")["keys"].size() == 2);
     }
 
     TEST_CASE("a key's areas allow the commands whose names start with them") {

@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -395,6 +396,9 @@ int RunServe(const ServeOptions& options) {
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // A shell starts a background job with SIGINT ignored, and an ignored signal never reaches sigwait.
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);  // a peer that went away is an error of its write, not the end of the server
 
     auto ws = Workspace::Open(options.db);
@@ -417,14 +421,22 @@ int RunServe(const ServeOptions& options) {
             std::cout << "crm serve: listening on http://" << options.bind << ":" << *port << " ("
                       << options.db << "); SIGINT or SIGTERM stops" << std::endl;
         }
-        std::thread runner([&server] { server.Run(); });
+        std::atomic<bool> done{false};
+        std::thread runner([&server, &done] {
+            server.Run();
+            done = true;
+        });
         for (;;) {
             timespec tick{1, 0};
             const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
             if (sig == SIGINT || sig == SIGTERM) break;
             server.FlushLog();  // every second, so the log is at most a second behind
         }
-        server.Stop();
+        // httplib's stop() does nothing until listen() has begun: a signal right after the start asks again.
+        while (!done) {
+            server.Stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
         runner.join();
         server.FlushLog();
     }

@@ -202,5 +202,16 @@ if curl -s --max-time 2 "$base/api/v1/records/Account/1" >/dev/null; then fail "
 log_total="$("$crm" --db "$db" exec '{"cmd":"apikeys.log","args":{"limit":1000}}' | json_get "len(r['result']['requests'])")"
 [ "${log_total:-0}" -ge 20 ] && pass "the log was written before the stop ($log_total requests)" || fail "log: $log_total"
 
+echo "# SIGINT (Ctrl+C) stops it too"
+"$crm" --db "$db" serve --port 0 >"$work/serve2.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do grep -q "listening" "$work/serve2.out" && break; sleep 0.1; done
+kill -INT "$server_pid"
+for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$server_pid" 2>/dev/null; then fail "SIGINT did not stop the server within 10 s"; else
+  wait "$server_pid"; code=$?; server_pid=""
+  [ "$code" -eq 0 ] && pass "SIGINT stops the server (exit 0)" || fail "after SIGINT the server exited $code"
+fi
+
 echo "# $failures failed"
 [ "$failures" -eq 0 ]

@@ -160,7 +160,7 @@ struct ApiServer::Impl {
     void Handle(const httplib::Request& http, httplib::Response& res, json request, const std::string* body,
                 const char* route, bool records_route) {
         const auto t0 = std::chrono::steady_clock::now();
-        std::lock_guard<std::mutex> guard(lock);
+        std::unique_lock<std::mutex> guard(lock);
         ApiKeyService& keys = ApiKeysOf(workspace);
         ApiRequest log;
         log.command = route;
@@ -240,6 +240,7 @@ struct ApiServer::Impl {
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
                 .count();
         keys.LogRequest(std::move(log));
+        guard.unlock();  // the answer is written out without the workspace
         if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
         if (status == 429) res.set_header("Retry-After", std::to_string((retry_ms + 999) / 1000));
         Answer(res, response, status);

@@ -7,6 +7,9 @@
 //   api.overhead_ratio        api.in_process_per_s / api.requests_per_s (what HTTP, the key check, the rate
 //                             limit, the lock and the request log cost, as a factor)
 //   api.latency_us_p50, api.latency_us_p99   one client's request latency over HTTP (keep-alive)
+//   api.cpu_us_per_request, api.command_cpu_us_per_request, api.in_process_cpu_us_per_request,
+//   api.cpu_overhead_ratio    the process's processor time per request (over HTTP it counts the clients
+//                             too, which share the process): steadier than the rates on a loaded machine
 // The server runs inside this process on 127.0.0.1 (a free port) over a demo workspace file, and is stopped
 // at the end. Native only (sockets and threads); `scripts/bench.sh integration` runs it.
 #include <httplib.h>
@@ -15,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -42,8 +46,10 @@ constexpr int kAccounts = 30;  // the ids cycled through: every account of the d
 double Seconds(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
 
 /// Requests per second of `clients` threads calling `one(client_index, i)` for kSeconds; false answers
-/// count as failures.
-double Throughput(int clients, const std::function<bool(int, int)>& one, int& failures) {
+/// count as failures. `cpu_us` gets the process's processor time per request (every thread: on this
+/// shared machine the wall-clock rate moves with the load, the processor time much less).
+double Throughput(int clients, const std::function<bool(int, int)>& one, int& failures, double& cpu_us) {
+    const std::clock_t c0 = std::clock();
     std::atomic<long> done{0};
     std::atomic<int> failed{0};
     std::vector<std::thread> threads;
@@ -58,7 +64,9 @@ double Throughput(int clients, const std::function<bool(int, int)>& one, int& fa
     }
     for (std::thread& t : threads) t.join();
     failures = failed;
-    return double(done) / Seconds(t0);
+    const double elapsed = Seconds(t0);
+    cpu_us = 1e6 * double(std::clock() - c0) / CLOCKS_PER_SEC / double(std::max<long>(1, done));
+    return double(done) / elapsed;
 }
 
 }  // namespace
@@ -94,10 +102,11 @@ int main() {
             json{{"cmd", "records.get"}, {"as", "admin"}, {"args", {{"object", "Account"}, {"id", id}}}}
                 .dump());
     int failures = 0;
+    double cpu_in_process = 0, cpu_http = 0, cpu_command = 0;
     const double in_process = Throughput(
         1,
         [&](int, int i) { return api.Execute(texts[size_t(i % kAccounts)]).rfind("{\"ok\":true", 0) == 0; },
-        failures);
+        failures, cpu_in_process);
     if (failures) std::fprintf(stderr, "api_bench: %d in-process failures\n", failures);
 
     // Over HTTP.
@@ -124,7 +133,7 @@ int main() {
             clients[size_t(c)]->Get(("/api/v1/records/Account/" + std::to_string(1 + i % kAccounts)).c_str());
         return res && res->status == 200;
     };
-    const double http = Throughput(kClients, get, failures);
+    const double http = Throughput(kClients, get, failures, cpu_http);
     if (failures) std::fprintf(stderr, "api_bench: %d HTTP failures\n", failures);
     const double command = Throughput(
         kClients,
@@ -133,7 +142,7 @@ int main() {
             auto res = clients[size_t(c)]->Post("/api/v1/commands", body, "application/json");
             return res && res->status == 200;
         },
-        failures);
+        failures, cpu_command);
     if (failures) std::fprintf(stderr, "api_bench: %d command-route failures\n", failures);
 
     // One client's latency.
@@ -155,6 +164,10 @@ int main() {
     bench::Figure("api.command_requests_per_s", command);
     bench::Figure("api.in_process_per_s", in_process);
     bench::Figure("api.overhead_ratio", in_process / http);
+    bench::Figure("api.cpu_us_per_request", cpu_http);
+    bench::Figure("api.command_cpu_us_per_request", cpu_command);
+    bench::Figure("api.in_process_cpu_us_per_request", cpu_in_process);
+    bench::Figure("api.cpu_overhead_ratio", cpu_http / cpu_in_process);
     bench::Figure("api.latency_us_p50", latencies[latencies.size() / 2]);
     bench::Figure("api.latency_us_p99", latencies[latencies.size() * 99 / 100]);
     opened.value().reset();

@@ -12,6 +12,7 @@
 #include "common/messages.h"
 #include "common/text.h"
 #include "storage/database.h"
+#include "storage/statement_cache.h"
 #include "workspace.h"
 
 namespace crm {
@@ -217,7 +218,8 @@ ApiKeyService& ApiKeysOf(Workspace& ws) {
 
 // [SECTION] Service
 
-ApiKeyService::ApiKeyService(Changes& changes, AccessService& access) : changes_(changes), access_(access) {}
+ApiKeyService::ApiKeyService(Changes& changes, AccessService& access)
+    : changes_(changes), access_(access), statements_(std::make_unique<StatementCache>(changes.db())) {}
 
 ApiKeyService::~ApiKeyService() { (void)Flush(); }
 
@@ -333,30 +335,46 @@ Status ApiKeyService::Revoke(const std::string& actor, int64_t id) {
 Result<ApiKeyIdentity> ApiKeyService::Authenticate(std::string_view presented) {
     std::string key_id;
     if (!SplitKey(presented, key_id)) return MessageError("api.key_invalid", "api.key_invalid", {});
-    Statement s = changes_.db().Prepare(
+    // Kept prepared (every request runs it), and reset once read, so no read stays open between requests.
+    Statement& s = statements_->Get(
         "SELECT k.id, k.digest, k.areas, k.expires_ms, k.revoked_ms, k.rate_per_minute, k.burst, u.username, "
         "u.active FROM api_key k JOIN access_user u ON u.id = k.user_id WHERE k.key_id = ?1");
     s.Bind(1, key_id);
+    const bool found = s.Step();
+    if (!s.status().ok()) {
+        Error e = s.status().error();
+        s.Reset();
+        return e;
+    }
+    ApiKeyIdentity id;
+    std::string stored;
+    int64_t expires_ms = 0, revoked_ms = 0;
+    bool active = false;
+    if (found) {
+        id.id = s.Int(0);
+        stored = s.Text(1);
+        id.areas = AreasFrom(s.Text(2));
+        expires_ms = s.Int(3);
+        revoked_ms = s.Int(4);
+        id.rate_per_minute = static_cast<int>(s.Int(5));
+        id.burst = static_cast<int>(s.Int(6));
+        id.username = s.Text(7);
+        active = s.Int(8) != 0;
+    }
+    s.Reset();
     // The digest of the presented key is computed whether or not the id exists, and compared in constant
     // time, so neither the id nor the secret can be probed by timing.
     const std::string digest = auth::TokenDigest(presented);
-    const bool found = s.Step();
-    if (!s.status().ok()) return s.status().error();
-    const std::string stored = found ? s.Text(1) : std::string(digest.size(), '-');
+    if (!found) stored.assign(digest.size(), '-');
     const bool match =
         stored.size() == digest.size() && sodium_memcmp(stored.data(), digest.data(), digest.size()) == 0;
     if (!found || !match) return MessageError("api.key_invalid", "api.key_invalid", {});
     const MessageParams key = {{"key", key_id}};
-    if (s.Int(4) != 0) return MessageError("api.key_revoked", "api.key_revoked", key);
-    if (s.Int(3) != 0 && Now() >= s.Int(3)) return MessageError("api.key_expired", "api.key_expired", key);
-    if (s.Int(8) == 0) return MessageError("api.key_user_inactive", "api.key_user_inactive", key);
-    ApiKeyIdentity id;
-    id.id = s.Int(0);
+    if (revoked_ms != 0) return MessageError("api.key_revoked", "api.key_revoked", key);
+    if (expires_ms != 0 && Now() >= expires_ms)
+        return MessageError("api.key_expired", "api.key_expired", key);
+    if (!active) return MessageError("api.key_user_inactive", "api.key_user_inactive", key);
     id.key_id = key_id;
-    id.areas = AreasFrom(s.Text(2));
-    id.rate_per_minute = static_cast<int>(s.Int(5));
-    id.burst = static_cast<int>(s.Int(6));
-    id.username = s.Text(7);
     return id;
 }
 

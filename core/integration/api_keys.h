@@ -30,6 +30,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -42,6 +43,7 @@ namespace crm {
 
 class AccessService;
 class Changes;
+class StatementCache;
 class Workspace;
 
 // [SECTION] Keys
@@ -159,6 +161,7 @@ private:
     Changes& changes_;
     AccessService& access_;
     Authorizer authorizer_;
+    std::unique_ptr<StatementCache> statements_;
     std::map<int64_t, Bucket> buckets_;
     std::vector<ApiRequest> pending_;
     int64_t last_prune_ms_ = 0;

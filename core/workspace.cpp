@@ -8,6 +8,7 @@
 #include "data/backup.h"
 #include "data/data_migrations.h"
 #include "data/recycle_bin.h"
+#include "integration/api_keys.h"
 #include "workflow/company_time.h"
 
 #ifndef CRM_VERSION
@@ -76,6 +77,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
         {17, "the Log In As permission (View as), granted where Manage Users was", AuthLogInAsMigrationSql()},
+        {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
     };
     return migrations;
 }

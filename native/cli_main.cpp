@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/command_api.h"
+#include "cli_serve.h"
 #include "demo/demo_company.h"
 #include "workspace.h"
 
@@ -25,6 +26,9 @@ const char* const kUsage =
     "  crm --db PATH info                    describe the workspace\n"
     "  crm --db PATH demo [--seed N] [--scale S] [--force]\n"
     "                                        fill a new workspace with the demo company\n"
+    "  crm --db PATH serve [--port N] [--bind ADDR] [--threads N] [--max-body BYTES]\n"
+    "                                        serve the JSON commands over HTTP with API keys\n"
+    "                                        (127.0.0.1:8787 by default; --port 0 picks a free port)\n"
     "  crm --help                            show this help\n"
     "\n"
     "Requests look like {\"cmd\": \"company.update\", \"as\": \"admin\", \"args\": {\"currency\": "
@@ -39,6 +43,7 @@ struct Options {
     int scale = 1;
     bool force = false;
     bool help = false;
+    crm::serve::ServeOptions serve;
 };
 
 int Usage(const std::string& problem) {
@@ -96,6 +101,20 @@ bool ParseArgs(int argc, char** argv, Options& o, std::string& problem) {
                 return false;
             }
             o.scale = static_cast<int>(scale);
+        } else if (arg == "--port" || arg == "--threads" || arg == "--max-body") {
+            uint64_t n = 0;
+            const uint64_t max = arg == "--port" ? 65535 : arg == "--threads" ? 256 : (uint64_t(1) << 30);
+            if (!value(text)) return false;
+            if (!ParseNumber(text, max, n) || (arg != "--port" && n == 0)) {
+                problem =
+                    arg + " needs a whole number up to " + std::to_string(max) + ", not \"" + text + "\"";
+                return false;
+            }
+            if (arg == "--port") o.serve.port = static_cast<int>(n);
+            if (arg == "--threads") o.serve.threads = static_cast<int>(n);
+            if (arg == "--max-body") o.serve.max_body = static_cast<size_t>(n);
+        } else if (arg == "--bind") {
+            if (!value(o.serve.bind)) return false;
         } else if (arg == "--force") {
             o.force = true;
         } else if (arg.size() > 1 && arg[0] == '-' && arg[1] == '-') {
@@ -193,11 +212,16 @@ int main(int argc, char** argv) {
         return kExitOk;
     }
     if (o.command.empty()) return Usage("missing a command");
-    if (o.command != "exec" && o.command != "info" && o.command != "demo") {
+    if (o.command != "exec" && o.command != "info" && o.command != "demo" && o.command != "serve") {
         return Usage("unknown command \"" + o.command + "\"");
     }
     if (o.db.empty()) return Usage(o.command + " needs --db PATH");
     if (o.command == "exec") return Exec(o);
     if (o.command == "info") return Info(o);
+    if (o.command == "serve") {
+        if (!o.operands.empty()) return Usage("serve takes no operands");
+        o.serve.db = o.db;
+        return crm::serve::RunServe(o.serve);
+    }
     return Demo(o);
 }

@@ -13,7 +13,7 @@ quiet scripts/build.sh web --dir build/bench-web --no-app --no-tests --bench
 for exe in build/bench-native/bench_*; do
   [ -x "$exe" ] || continue
   name="$(basename "$exe")"; name="${name#bench_}"
-  [ -z "$area" ] || [ "$area" = "$name" ] || continue
+  [ -z "$area" ] || [ "$area" = "$name" ] || [ "$area" = "${name%%_*}" ] || continue  # integration_api: integration
   wasm="build/bench-web/bench_$name.js"
   "$exe" --wasm-js "$wasm"
 done

@@ -192,6 +192,8 @@ struct WalkFixture {
              {"args", {{"object", "Lead"}, {"name", "Web_leads"}, {"kind", "queue"}, {"team", "Sales"}}}},
             {{"cmd", "records.create"},
              {"args", {{"object", "Lead"}, {"values", {{"Name", "Wen Lead"}, {"Company", "Wen Co"}}}}}},
+            // API key 1 (reader's), for the apikeys.* examples.
+            {{"cmd", "apikeys.create"}, {"args", {{"username", "reader"}, {"name", "Walk key"}}}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

@@ -8,6 +8,7 @@
 #include "data/backup.h"
 #include "data/data_migrations.h"
 #include "data/recycle_bin.h"
+#include "notify/notify.h"
 #include "workflow/company_time.h"
 
 #ifndef CRM_VERSION
@@ -75,6 +76,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ReportFoldersMigrationSql()},
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
+        {17, "notifications: types, templates, preferences, quiet hours, the event and skip logs",
+         NotifyMigrationSql()},
     };
     return migrations;
 }

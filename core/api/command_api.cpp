@@ -17,7 +17,8 @@ namespace crm {
 
 namespace api {
 
-void RegisterAuthCommands(Registry& r);  // auth_commands.cpp (issue 16)
+void RegisterAuthCommands(Registry& r);    // auth_commands.cpp (issue 16)
+void RegisterNotifyCommands(Registry& r);  // notify_commands.cpp (issue 12)
 
 const Registry& AllCommands() {
     static const Registry registry = [] {
@@ -26,7 +27,8 @@ const Registry& AllCommands() {
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
-              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands}) {
+              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands,
+              RegisterNotifyCommands}) {
             area(r);
         }
         return r;

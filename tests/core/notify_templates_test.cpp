@@ -3,6 +3,7 @@
 // and the preview as the viewer reads the record.
 #include <doctest/doctest.h>
 
+#include "company/display_format.h"
 #include "notify_fixture.h"
 
 using namespace crm;
@@ -137,5 +138,43 @@ TEST_SUITE("notify.templates") {
         CHECK(r["error"]["message_zh"].get<std::string>().find("合并字段") != std::string::npos);
         r = f.Run("notify.templates.save", {{"type", "close_date_approaching"}, {"subject", "Closing soon"}});
         CHECK(r["ok"] == true);
+    }
+
+    TEST_CASE("money and dates in the company profile's formats") {
+        CHECK(FormatMoney(1234567.5, "CNY") == "¥1,234,567.50");
+        CHECK(FormatMoney(-12, "USD") == "-$12.00");
+        CHECK(FormatMoney(999.999, "EUR") == "€1,000.00");
+        CHECK(FormatMoney(5, "CHF", 0) == "CHF 5");
+        CHECK(FormatMoney(1000, "HKD") == "HK$1,000.00");
+        const int64_t day = formula::DaysFromCivil(2026, 3, 5);
+        CHECK(FormatDateAs(day, "YYYY-MM-DD") == "2026-03-05");
+        CHECK(FormatDateAs(day, "DD/MM/YYYY") == "05/03/2026");
+        CHECK(FormatDateAs(day, "YYYY年M月D日") == "2026年3月5日");
+    }
+
+    TEST_CASE("custom types are created, changed and deleted; built-in ones stay") {
+        NotifyFixture f;
+        json r = f.Run("notify.types.save", {{"code", "custom_big_deal"},
+                                             {"label", "Big deal"},
+                                             {"object", "Opportunity"},
+                                             {"priority", "urgent"}});
+        REQUIRE(r["ok"] == true);
+        CHECK(f.notify().GetType("custom_big_deal")->priority == "urgent");
+        CHECK(f.Run("notify.types.save", {{"code", "Big Deal"}, {"label", "x"}})["ok"] == false);
+        CHECK(f.Run("notify.types.save",
+                    {{"code", "custom_x"}, {"label", "x"}, {"priority", "loud"}})["ok"] == false);
+        CHECK(f.Run("notify.types.save", {{"code", "custom_big_deal"}, {"label", "x"}}, "rex")["ok"] ==
+              false);
+        NotificationTemplate t = Deal("en", "{{Opportunity.Name}} is big");
+        t.type = "custom_big_deal";
+        REQUIRE(f.notify().SaveTemplate("admin", t).ok());
+        CHECK(f.Run("notify.types.delete", {{"code", "task_due"}})["ok"] == false);
+        CHECK(f.Run("notify.types.delete", {{"code", "custom_big_deal"}})["ok"] == true);
+        CHECK(f.notify().Templates("custom_big_deal").empty());
+        // A built-in type keeps its code and object but may change its priority.
+        r = f.Run("notify.types.save", {{"code", "task_due"}, {"priority", "urgent"}, {"object", "Account"}});
+        REQUIRE(r["ok"] == true);
+        CHECK(r["result"]["object"] == "");
+        CHECK(r["result"]["priority"] == "urgent");
     }
 }

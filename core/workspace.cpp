@@ -9,6 +9,7 @@
 #include "data/data_migrations.h"
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
+#include "notify/notify.h"
 #include "workflow/company_time.h"
 
 #ifndef CRM_VERSION
@@ -77,6 +78,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
         {17, "the Log In As permission (View as), granted where Manage Users was", AuthLogInAsMigrationSql()},
+        {18, "notifications: types, templates, preferences, quiet hours, the event and skip logs",
+         NotifyMigrationSql()},
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
     };
     return migrations;

@@ -19,6 +19,7 @@ namespace api {
 
 void RegisterAuthCommands(Registry& r);    // auth_commands.cpp (issue 16)
 void RegisterApiKeyCommands(Registry& r);  // apikey_commands.cpp (issue 14)
+void RegisterNotifyCommands(Registry& r);  // notify_commands.cpp (issue 12)
 
 const Registry& AllCommands() {
     static const Registry registry = [] {
@@ -27,7 +28,8 @@ const Registry& AllCommands() {
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
-              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands}) {
+              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands,
+              RegisterNotifyCommands}) {
             area(r);
         }
         return r;

@@ -696,6 +696,7 @@ bool WorkspaceIsEmpty(Workspace& ws) {
 Status SeedAutomationDemo(Workspace& ws);  // demo_automation.cpp
 Status SeedReportsDemo(Workspace& ws);     // demo_reports.cpp
 Status SeedDataDemo(Workspace& ws);        // demo_data.cpp
+Status SeedNotifyDemo(Workspace& ws);      // demo_notify.cpp
 
 Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
     if (options.scale < 1 || options.scale > 100000) {
@@ -722,6 +723,7 @@ Status GenerateDemoCompany(Workspace& workspace, const DemoOptions& options) {
     if (Status s = SeedApprovalsDemo(workspace); !s.ok()) return s;
     if (Status s = SeedReportsDemo(workspace); !s.ok()) return s;
     if (Status s = SeedDataDemo(workspace); !s.ok()) return s;
+    if (Status s = SeedNotifyDemo(workspace); !s.ok()) return s;
     return Status::Ok();
 }
 

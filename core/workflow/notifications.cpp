@@ -27,6 +27,9 @@ Notification ReadRow(const Statement& st) {
     n.link_kind = st.Text(6);
     n.created_ms = st.Int(7);
     n.read_ms = st.IsNull(8) ? 0 : st.Int(8);
+    n.type = st.Text(9);
+    n.priority = st.Text(10);
+    n.popup = st.Int(11) != 0;
     return n;
 }
 
@@ -41,7 +44,10 @@ nlohmann::json ToJson(const Notification& n) {
             {"record_id", n.record_id},
             {"link_kind", n.link_kind},
             {"created", n.created_ms},
-            {"read", n.read_ms != 0}};
+            {"read", n.read_ms != 0},
+            {"type", n.type},
+            {"priority", n.priority},
+            {"popup", n.popup}};
 }
 
 Status NotificationService::Notify(ChangeScope& scope, const NotificationDraft& draft) {
@@ -56,15 +62,19 @@ Status NotificationService::Notify(ChangeScope& scope, const NotificationDraft& 
                                 {{"username", who}});
         if (user.Int(1) == 0) continue;  // an inactive user reads no inbox
         Statement ins = db.Prepare(
-            "INSERT INTO notifications(recipient, title, body, object, record_id, link_kind, created_ms) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            "INSERT INTO notifications(recipient, title, body, object, record_id, link_kind, created_ms, "
+            "type, "
+            "priority, popup) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         ins.Bind(1, user.Text(0))
             .Bind(2, draft.title)
             .Bind(3, draft.body)
             .Bind(4, draft.object)
             .Bind(5, draft.record_id)
             .Bind(6, draft.link_kind)
-            .Bind(7, scope.now_ms());
+            .Bind(7, scope.now_ms())
+            .Bind(8, draft.type)
+            .Bind(9, draft.priority)
+            .Bind(10, draft.popup ? 1 : 0);
         if (Status s = ins.Run(); !s.ok()) return s;
         scope.Record("notifications", "", ChangeAction::Create, db.LastInsertRowId());
     }
@@ -74,8 +84,10 @@ Status NotificationService::Notify(ChangeScope& scope, const NotificationDraft& 
 std::vector<Notification> NotificationService::Inbox(const std::string& user, bool unread_only, int limit,
                                                      int offset) const {
     Statement st = changes_.db().Prepare(
-        std::string("SELECT id, recipient, title, body, object, record_id, link_kind, created_ms, read_ms "
-                    "FROM notifications WHERE recipient = ?1") +
+        std::string(
+            "SELECT id, recipient, title, body, object, record_id, link_kind, created_ms, read_ms, type, "
+            "priority, popup "
+            "FROM notifications WHERE recipient = ?1") +
         (unread_only ? " AND read_ms IS NULL" : "") + " ORDER BY id DESC LIMIT ?2 OFFSET ?3");
     st.Bind(1, user).Bind(2, std::max(1, std::min(limit, 1000))).Bind(3, std::max(0, offset));
     std::vector<Notification> out;

@@ -21,6 +21,9 @@ struct NotificationDraft {
     std::string object;                ///< the record's object ("" for none)
     int64_t record_id = 0;             ///< 0 for none
     std::string link_kind = "record";  ///< what opening it shows: "record", "approval", "none"
+    std::string type;                  ///< notification type code (core/notify), "" for none
+    std::string priority = "normal";   ///< "normal" | "urgent"
+    bool popup = false;                ///< also shown as a pop-up (toast / system notification)
 };
 
 /// One notification in a user's inbox.
@@ -34,6 +37,9 @@ struct Notification {
     std::string link_kind;
     int64_t created_ms = 0;
     int64_t read_ms = 0;  ///< 0 = unread
+    std::string type;
+    std::string priority = "normal";
+    bool popup = false;
 };
 nlohmann::json ToJson(const Notification& n);
 

@@ -194,6 +194,10 @@ struct WalkFixture {
              {"args", {{"object", "Lead"}, {"values", {{"Name", "Wen Lead"}, {"Company", "Wen Co"}}}}}},
             // API key 1 (reader's), for the apikeys.* examples.
             {{"cmd", "apikeys.create"}, {"args", {{"username", "reader"}, {"name", "Walk key"}}}},
+            // Notifications: a custom type and a Chinese template for the notify.* delete examples.
+            {{"cmd", "notify.types.save"}, {"args", {{"code", "custom_walk"}, {"label", "Walk"}}}},
+            {{"cmd", "notify.templates.save"},
+             {"args", {{"type", "report_ready"}, {"language", "zh-CN"}, {"subject", "报表已就绪"}}}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

@@ -55,7 +55,7 @@ TEST_SUITE("demo") {
                 const std::string area = e["area"];
                 CHECK(std::set<std::string>{"company", "schema", "users", "roles", "teams", "profiles",
                                             "permsets", "sharing", "workflow", "processes", "assignment",
-                                            "approvals", "reports", "data"}
+                                            "approvals", "reports", "data", "notify"}
                           .count(area) == 1);
             }
         }

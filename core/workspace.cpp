@@ -8,6 +8,7 @@
 #include "data/backup.h"
 #include "data/data_migrations.h"
 #include "data/recycle_bin.h"
+#include "notify/dispatch.h"
 #include "workflow/company_time.h"
 
 #ifndef CRM_VERSION
@@ -75,6 +76,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ReportFoldersMigrationSql()},
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
+        {18, "the message outbox, its delivery log and the notification channels", MessageOutboxMigrationSql()},
     };
     return migrations;
 }
@@ -248,6 +250,10 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->AddCommitListener([reports](const ChangeSet& changes) { reports->OnCommit(changes); });
     ws->schema_->AddFieldUserSource(
         [reports](std::string_view o, std::string_view f) { return reports->ReportsUsing(o, f); });
+    // Notifications' way out: the message outbox (automation's webhooks queue into it too), the channels,
+    // the dispatcher; the program sets its transports (native/net) or the page claims and sends (web).
+    ws->delivery_ = std::make_unique<MessageDelivery>(*ws->changes_);
+    ws->delivery_->SetAuthorizer(authorizer);
     return ws;
 }
 

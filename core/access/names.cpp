@@ -18,6 +18,7 @@ const char* const kSystemNames[kSystemPermissionCount] = {
     "view_setup_audit_trail",
     "manage_integrations",
     "export_reports",
+    "manage_notifications",
 };
 const char* const kSystemLabelsEn[kSystemPermissionCount] = {
     "Manage Users",
@@ -31,6 +32,7 @@ const char* const kSystemLabelsEn[kSystemPermissionCount] = {
     "View Setup Audit Trail",
     "Manage Integrations",
     "Export Reports",
+    "Manage Notifications",
 };
 const char* const kObjectPermNames[6] = {"read", "create", "edit", "delete", "view_all", "modify_all"};
 const char* const kObjectPermLabelsZh[6] = {"读取", "创建", "编辑", "删除", "查看全部", "修改全部"};

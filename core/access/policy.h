@@ -47,8 +47,9 @@ enum class SystemPermission {
     ViewSetupAuditTrail,
     ManageIntegrations,
     ExportReports,  ///< export a report's rows (CSV, JSON); Export Data covers whole objects
+    ManageNotifications,  ///< notification channels (SMTP, mail relay, SMS gateway), the message outbox
 };
-constexpr int kSystemPermissionCount = 11;
+constexpr int kSystemPermissionCount = 12;
 
 /// Ok when `actor` holds `permission`, else the error to return ("access.denied", "access.unknown_user").
 /// Set by the Workspace once the AccessService exists; a service without one (a unit test building a

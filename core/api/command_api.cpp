@@ -18,6 +18,7 @@ namespace crm {
 namespace api {
 
 void RegisterAuthCommands(Registry& r);  // auth_commands.cpp (issue 16)
+void RegisterOutboxCommands(Registry& r);  // outbox_commands.cpp (issue 12)
 
 const Registry& AllCommands() {
     static const Registry registry = [] {
@@ -26,7 +27,7 @@ const Registry& AllCommands() {
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
-              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands}) {
+              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterOutboxCommands}) {
             area(r);
         }
         return r;

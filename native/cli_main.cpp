@@ -25,6 +25,7 @@ const char* const kUsage =
     "  crm --db PATH info                    describe the workspace\n"
     "  crm --db PATH demo [--seed N] [--scale S] [--force]\n"
     "                                        fill a new workspace with the demo company\n"
+    "  crm --db PATH deliver [--limit N]     send the outbox's due messages once\n"
     "  crm --help                            show this help\n"
     "\n"
     "Requests look like {\"cmd\": \"company.update\", \"as\": \"admin\", \"args\": {\"currency\": "
@@ -184,7 +185,13 @@ int Demo(const Options& o) {
 
 }  // namespace
 
+namespace crm::cli {
+bool IsDeliver(int argc, char** argv);  // cli_deliver.cpp
+int Deliver(int argc, char** argv);
+}  // namespace crm::cli
+
 int main(int argc, char** argv) {
+    if (crm::cli::IsDeliver(argc, argv)) return crm::cli::Deliver(argc, argv);
     Options o;
     std::string problem;
     if (!ParseArgs(argc, argv, o, problem)) return Usage(problem);

@@ -192,6 +192,13 @@ struct WalkFixture {
              {"args", {{"object", "Lead"}, {"name", "Web_leads"}, {"kind", "queue"}, {"team", "Sales"}}}},
             {{"cmd", "records.create"},
              {"args", {{"object", "Lead"}, {"values", {{"Name", "Wen Lead"}, {"Company", "Wen Co"}}}}}},
+            // The outbox: message 1 failed (no SMS gateway set yet), message 2 claimed by a sender.
+            {{"cmd", "notify.channels.test"}, {"args", {{"channel", "sms"}, {"to", "+8613800138000"}}}},
+            {{"cmd", "notify.outbox.claim"}, {"args", json::object()}},
+            {{"cmd", "notify.channels.set"},
+             {"args", {{"channel", "sms"}, {"settings", {{"url", "https://sms.example.com/send"}}}}}},
+            {{"cmd", "notify.channels.test"}, {"args", {{"channel", "sms"}, {"to", "+8613800138000"}}}},
+            {{"cmd", "notify.outbox.claim"}, {"args", json::object()}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

@@ -224,6 +224,16 @@ int64_t MessageDelivery::BackoffMs(int64_t id, int attempt, const json& settings
 Result<std::vector<ClaimedMessage>> MessageDelivery::Claim(int64_t now, const ClaimOptions& options) {
     Database& db = changes_.db();
     const int limit = std::clamp(options.limit, 1, 1000);
+    const bool skip_smtp = options.browser && TransportKind("email", channels_->Settings("email")) == "smtp";
+    {
+        // Nothing to do: no transaction, no commit (the page polls; an empty commit would still be synced).
+        Statement any = db.Prepare(
+            "SELECT EXISTS(SELECT 1 FROM message_outbox WHERE (state = 'sending' AND lease_until_ms <= ?1) OR "
+            "(state IN ('queued', 'failed') AND ((next_try_ms <= ?1 AND NOT (?2 AND channel = 'email')) OR (?2 "
+            "AND channel = 'email' AND last_reason <> ?3))))");
+        any.Bind(1, now).Bind(2, skip_smtp ? 1 : 0).Bind(3, kNeedsMailRelay);
+        if (!any.Step() || any.Int(0) == 0) return std::vector<ClaimedMessage>{};
+    }
     ChangeScope change(changes_, kSystemActor);
     CRM_TRY(change.begin_status());
     std::map<std::string, json> settings;
@@ -252,7 +262,6 @@ Result<std::vector<ClaimedMessage>> MessageDelivery::Claim(int64_t now, const Cl
             change.Record("notify_outbox", std::get<1>(row), ChangeAction::Update, id);
         }
     }
-    const bool skip_smtp = options.browser && TransportKind("email", settings["email"]) == "smtp";
     if (skip_smtp) {
         Statement note = db.Prepare(
             "UPDATE message_outbox SET last_reason = ?1, updated_ms = ?2 WHERE channel = 'email' AND state "

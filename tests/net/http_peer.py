@@ -5,7 +5,7 @@ picks, HTTP/1.1 with keep-alive.
 Usage: http_peer.py LOG [--script 500,hang,200] [--quiet]
 Prints the port on the first line of stdout once it listens. Answers the requests in turn with the script's
 statuses ("hang": never answers, until the peer stops), then 200. Appends each request to LOG as one JSON
-line (method, path, headers, body) unless LOG is "-". Exits when its stdin closes.
+line (method, path, headers, body) unless LOG is "-". Answers CORS preflights (OPTIONS) without counting them, and allows any origin. Exits when its stdin closes.
 """
 import argparse
 import json
@@ -26,6 +26,18 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def cors(self):
+        # The browser test's page is another origin: allow it, and the preflight of its headers.
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "POST, PUT, PATCH")
+        self.send_header("Access-Control-Allow-Headers", "*")
+
+    def do_OPTIONS(self):
+        self.send_response(204)
+        self.cors()
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace")
@@ -42,6 +54,7 @@ class Handler(BaseHTTPRequestHandler):
         out = b'{"ok": true}'
         self.send_response(int(answer))
         self.send_header("Content-Type", "application/json")
+        self.cors()
         self.send_header("Content-Length", str(len(out)))
         self.end_headers()
         self.wfile.write(out)

@@ -22,6 +22,11 @@ bool IsDeliver(int argc, char** argv) {
     return false;
 }
 
+void AttachTransports(Workspace& ws) {
+    static net::CurlTransports transports;  // lives as long as the program: the workspace keeps pointers
+    ws.delivery().SetTransports(transports.Map());
+}
+
 int Deliver(int argc, char** argv) {
     std::string db;
     long limit = 100;

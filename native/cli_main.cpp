@@ -11,6 +11,12 @@
 #include "demo/demo_company.h"
 #include "workspace.h"
 
+namespace crm::cli {  // cli_deliver.cpp: `crm deliver`, and the libcurl transports for exec
+bool IsDeliver(int argc, char** argv);
+int Deliver(int argc, char** argv);
+void AttachTransports(Workspace& ws);
+}  // namespace crm::cli
+
 namespace {
 
 using nlohmann::json;
@@ -123,6 +129,7 @@ int Exec(const Options& o) {
     if (o.operands.size() != 1) return Usage("exec takes exactly one JSON request");
     auto ws = crm::Workspace::Open(o.db);
     if (!ws.ok()) return Fail(ws.error().message);
+    crm::cli::AttachTransports(**ws);  // notify.channels.test sends through libcurl
     crm::CommandApi api(**ws);
     const std::string text = api.Execute(o.operands[0]);
     std::cout << text << "\n";
@@ -184,11 +191,6 @@ int Demo(const Options& o) {
 }
 
 }  // namespace
-
-namespace crm::cli {
-bool IsDeliver(int argc, char** argv);  // cli_deliver.cpp
-int Deliver(int argc, char** argv);
-}  // namespace crm::cli
 
 int main(int argc, char** argv) {
     if (crm::cli::IsDeliver(argc, argv)) return crm::cli::Deliver(argc, argv);

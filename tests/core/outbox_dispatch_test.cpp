@@ -162,7 +162,14 @@ TEST_SUITE("notify.dispatch") {
         CHECK(c->at(0).message.id == urgent);
         CHECK(c->at(1).message.id == normal);
         CHECK(f.Get(held).state == "queued");
-        CHECK(f.delivery().Claim(f.clock.NowMs() + 3600000)->size() == 1);
+        SendOutcome ok;
+        ok.sent = true;
+        REQUIRE(f.delivery().Complete(urgent, ok, f.clock.NowMs()).ok());
+        REQUIRE(f.delivery().Complete(normal, ok, f.clock.NowMs()).ok());
+        CHECK(f.delivery().Claim(f.clock.NowMs() + 3599999)->empty());
+        Result<std::vector<ClaimedMessage>> later_claim = f.delivery().Claim(f.clock.NowMs() + 3600000);
+        REQUIRE(later_claim->size() == 1);
+        CHECK(later_claim->at(0).message.id == held);
     }
 
     TEST_CASE("the browser does not claim email over SMTP and says why; with the mail relay it does") {

@@ -1,4 +1,6 @@
 // The message outbox: queued inside the caller's transaction, idempotent, automation's webhooks in it.
+#include <sys/stat.h>
+
 #include "outbox_fixture.h"
 
 using namespace crm;
@@ -91,5 +93,45 @@ TEST_SUITE("notify.outbox") {
         REQUIRE(req.ok());
         CHECK(req->method == "PUT");
         CHECK(json::parse(req->body)["record"]["Name"] == "Acme");
+    }
+}
+
+TEST_SUITE("notify.outbox") {
+    TEST_CASE("webhooks queued before the message outbox existed are moved into it, states kept") {
+        const std::string path = "crm_test_tmp/outbox_mig_v16.db";
+        mkdir("crm_test_tmp", 0755);
+        std::remove(path.c_str());
+        std::remove((path + "-journal").c_str());
+        {
+            auto db = Database::Open(path);
+            REQUIRE(db.ok());
+            std::vector<Migration> before = Workspace::Migrations();
+            while (!before.empty() && before.back().version > 16) before.pop_back();
+            REQUIRE(ApplyMigrations(**db, before).ok());
+            REQUIRE(
+                (*db)
+                    ->Exec(
+                        "INSERT INTO webhook_outbox(created_ms, rule_id, url, method, payload, state, "
+                        "attempts) "
+                        "VALUES (1795712000000, 3, 'https://erp.example.com/a', 'POST', '{\"id\":1}', "
+                        "'queued', "
+                        "0), (1795712000001, 4, 'https://erp.example.com/b', 'PUT', '{\"id\":2}', 'sent', 1)")
+                    .ok());
+        }
+        FixedClock clock(kOutboxNow);
+        WorkspaceOptions o;
+        o.clock = &clock;
+        auto ws = Workspace::Open(path, o);
+        REQUIRE(ws.ok());
+        std::vector<OutboxItem> items = (*ws)->automation().outbox().List("");
+        REQUIRE(items.size() == 2);
+        CHECK(items[0].rule_id == 3);
+        CHECK(items[0].state == "queued");
+        CHECK(items[0].payload["id"] == 1);
+        CHECK(items[1].method == "PUT");
+        CHECK(items[1].state == "sent");
+        CHECK((*ws)->delivery().outbox().Count("queued") == 1);
+        // The administrator (and every set that could manage workflows) manages notifications.
+        CHECK((*ws)->access().Require("admin", SystemPermission::ManageNotifications).ok());
     }
 }

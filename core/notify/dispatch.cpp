@@ -1,8 +1,9 @@
 #include "notify/dispatch.h"
 
 #include <algorithm>
-#include <chrono>
+#include <cctype>
 #include <cstdio>
+#include <tuple>
 
 #include "audit/change.h"
 #include "common/messages.h"
@@ -228,8 +229,10 @@ Result<std::vector<ClaimedMessage>> MessageDelivery::Claim(int64_t now, const Cl
     {
         // Nothing to do: no transaction, no commit (the page polls; an empty commit would still be synced).
         Statement any = db.Prepare(
-            "SELECT EXISTS(SELECT 1 FROM message_outbox WHERE (state = 'sending' AND lease_until_ms <= ?1) OR "
-            "(state IN ('queued', 'failed') AND ((next_try_ms <= ?1 AND NOT (?2 AND channel = 'email')) OR (?2 "
+            "SELECT EXISTS(SELECT 1 FROM message_outbox WHERE (state = 'sending' AND lease_until_ms <= ?1) "
+            "OR "
+            "(state IN ('queued', 'failed') AND ((next_try_ms <= ?1 AND NOT (?2 AND channel = 'email')) OR "
+            "(?2 "
             "AND channel = 'email' AND last_reason <> ?3))))");
         any.Bind(1, now).Bind(2, skip_smtp ? 1 : 0).Bind(3, kNeedsMailRelay);
         if (!any.Step() || any.Int(0) == 0) return std::vector<ClaimedMessage>{};
@@ -365,6 +368,7 @@ DeliverySummary MessageDelivery::DeliverDue(const TransportMap& transports, int6
     Result<std::vector<ClaimedMessage>> claimed = Claim(now, ClaimOptions{limit, false});
     if (!claimed.ok()) return summary;
     summary.claimed = static_cast<int>(claimed->size());
+    std::vector<SendOutcome> outcomes;
     for (const ClaimedMessage& c : *claimed) {
         const std::string kind = TransportKind(c.message.channel, c.settings);
         auto it = transports.find(kind);
@@ -374,13 +378,22 @@ DeliverySummary MessageDelivery::DeliverDue(const TransportMap& transports, int6
         } else {
             outcome = it->second->Send(c.settings, c.message);
         }
-        if (!Complete(c.message.id, outcome, now).ok()) continue;
-        Result<OutboxMessage> after = outbox_->Get(c.message.id);
+        outcomes.push_back(std::move(outcome));
+    }
+    // The pass's outcomes in one transaction (one sync to disk, not one per message). Should the program
+    // stop before it commits, the claims lapse and the messages go again with the same idempotency keys.
+    ChangeScope change(changes_, kSystemActor);
+    if (!change.begin_status().ok()) return summary;
+    for (size_t i = 0; i < claimed->size(); ++i) {
+        const int64_t id = (*claimed)[i].message.id;
+        if (!Complete(id, outcomes[i], now).ok()) continue;
+        Result<OutboxMessage> after = outbox_->Get(id);
         if (!after.ok()) continue;
         if (after->state == "sent") ++summary.sent;
         if (after->state == "failed") ++summary.failed;
         if (after->state == "dead") ++summary.dead;
     }
+    if (!change.Commit().ok()) return DeliverySummary{summary.claimed, 0, 0, 0};
     return summary;
 }
 

@@ -102,8 +102,8 @@ public:
     /// max_backoff_ms, then a jitter that keeps between half and all of it (deterministic per seed, id, try).
     int64_t BackoffMs(int64_t id, int attempt, const nlohmann::json& settings) const;
 
-    /// Claims up to `limit` due messages and sends each through its transport, in order; bounded by
-    /// `limit` sends and each transport's time-out.
+    /// Claims up to `limit` due messages, sends each through its transport, in order, and records the
+    /// outcomes in one transaction; bounded by `limit` sends and each transport's time-out.
     DeliverySummary DeliverDue(const TransportMap& transports, int64_t now_ms, int limit);
     /// Sends one message now without the outbox (notify.channels.test).
     SendOutcome SendNow(const std::string& channel, const OutgoingMessage& message);

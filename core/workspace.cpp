@@ -76,7 +76,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ReportFoldersMigrationSql()},
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
-        {18, "the message outbox, its delivery log and the notification channels", MessageOutboxMigrationSql()},
+        {18, "the message outbox, its delivery log and the notification channels",
+         MessageOutboxMigrationSql()},
     };
     return migrations;
 }

@@ -46,7 +46,7 @@ enum class SystemPermission {
     BackupAndRestore,
     ViewSetupAuditTrail,
     ManageIntegrations,
-    ExportReports,  ///< export a report's rows (CSV, JSON); Export Data covers whole objects
+    ExportReports,        ///< export a report's rows (CSV, JSON); Export Data covers whole objects
     ManageNotifications,  ///< notification channels (SMTP, mail relay, SMS gateway), the message outbox
 };
 constexpr int kSystemPermissionCount = 12;

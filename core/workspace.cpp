@@ -9,6 +9,7 @@
 #include "data/data_migrations.h"
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
+#include "notify/dispatch.h"
 #include "notify/notify.h"
 #include "workflow/company_time.h"
 
@@ -80,6 +81,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {17, "the Log In As permission (View as), granted where Manage Users was", AuthLogInAsMigrationSql()},
         {18, "notifications: types, templates, preferences, quiet hours, the event and skip logs",
          NotifyMigrationSql()},
+        {19, "the message outbox, its delivery log and the notification channels",
+         MessageOutboxMigrationSql()},
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
     };
     return migrations;
@@ -254,6 +257,10 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->AddCommitListener([reports](const ChangeSet& changes) { reports->OnCommit(changes); });
     ws->schema_->AddFieldUserSource(
         [reports](std::string_view o, std::string_view f) { return reports->ReportsUsing(o, f); });
+    // Notifications' way out: the message outbox (automation's webhooks queue into it too), the channels,
+    // the dispatcher; the program sets its transports (native/net) or the page claims and sends (web).
+    ws->delivery_ = std::make_unique<MessageDelivery>(*ws->changes_);
+    ws->delivery_->SetAuthorizer(authorizer);
     return ws;
 }
 

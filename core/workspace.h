@@ -26,6 +26,8 @@
 
 namespace crm {
 
+class MessageDelivery;
+
 /// Facts about an open workspace, for the info command and the console's about box.
 struct WorkspaceInfo {
     std::string path;
@@ -84,6 +86,8 @@ public:
     DataService& data() { return *data_; }
     /// Report definitions and the engine that runs them as their viewer.
     ReportService& reports() { return *reports_; }
+    /// The message outbox, the notification channels and the way out (core/notify/dispatch.h).
+    MessageDelivery& delivery() { return *delivery_; }
     const Clock& clock() const { return *clock_; }
     /// What services make their changes through (ChangeScope).
     Changes& changes() { return *changes_; }
@@ -117,6 +121,7 @@ private:
     std::unique_ptr<ApprovalService> approvals_;
     std::unique_ptr<DataService> data_;
     std::unique_ptr<ReportService> reports_;
+    std::unique_ptr<MessageDelivery> delivery_;
     bool created_now_ = false;
     uint64_t change_count_ = 0;
     std::vector<CommitListener> listeners_;

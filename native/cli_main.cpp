@@ -12,6 +12,12 @@
 #include "demo/demo_company.h"
 #include "workspace.h"
 
+namespace crm::cli {  // cli_deliver.cpp: `crm deliver`, and the libcurl transports for exec
+bool IsDeliver(int argc, char** argv);
+int Deliver(int argc, char** argv);
+void AttachTransports(Workspace& ws);
+}  // namespace crm::cli
+
 namespace {
 
 using nlohmann::json;
@@ -29,6 +35,7 @@ const char* const kUsage =
     "  crm --db PATH serve [--port N] [--bind ADDR] [--threads N] [--max-body BYTES]\n"
     "                                        serve the JSON commands over HTTP with API keys\n"
     "                                        (127.0.0.1:8787 by default; --port 0 picks a free port)\n"
+    "  crm --db PATH deliver [--limit N]     send the outbox's due messages once\n"
     "  crm --help                            show this help\n"
     "\n"
     "Requests look like {\"cmd\": \"company.update\", \"as\": \"admin\", \"args\": {\"currency\": "
@@ -141,6 +148,7 @@ int Exec(const Options& o) {
     if (o.operands.size() != 1) return Usage("exec takes exactly one JSON request");
     auto ws = crm::Workspace::Open(o.db);
     if (!ws.ok()) return Fail(ws.error().message);
+    crm::cli::AttachTransports(**ws);  // notify.channels.test sends through libcurl
     crm::CommandApi api(**ws);
     const std::string text = api.Execute(o.operands[0]);
     std::cout << text << "\n";
@@ -204,6 +212,7 @@ int Demo(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (crm::cli::IsDeliver(argc, argv)) return crm::cli::Deliver(argc, argv);
     Options o;
     std::string problem;
     if (!ParseArgs(argc, argv, o, problem)) return Usage(problem);

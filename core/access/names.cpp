@@ -19,6 +19,7 @@ const char* const kSystemNames[kSystemPermissionCount] = {
     "manage_integrations",
     "export_reports",
     "log_in_as",
+    "manage_notifications",
 };
 const char* const kSystemLabelsEn[kSystemPermissionCount] = {
     "Manage Users",
@@ -33,6 +34,7 @@ const char* const kSystemLabelsEn[kSystemPermissionCount] = {
     "Manage Integrations",
     "Export Reports",
     "Log In As",
+    "Manage Notifications",
 };
 const char* const kObjectPermNames[6] = {"read", "create", "edit", "delete", "view_all", "modify_all"};
 const char* const kObjectPermLabelsZh[6] = {"读取", "创建", "编辑", "删除", "查看全部", "修改全部"};

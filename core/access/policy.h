@@ -46,10 +46,11 @@ enum class SystemPermission {
     BackupAndRestore,
     ViewSetupAuditTrail,
     ManageIntegrations,
-    ExportReports,  ///< export a report's rows (CSV, JSON); Export Data covers whole objects
-    LogInAs,        ///< "View as": act in the console as another user, audited (core/auth)
+    ExportReports,        ///< export a report's rows (CSV, JSON); Export Data covers whole objects
+    LogInAs,              ///< "View as": act in the console as another user, audited (core/auth)
+    ManageNotifications,  ///< notification channels (SMTP, mail relay, SMS gateway), the message outbox
 };
-constexpr int kSystemPermissionCount = 12;
+constexpr int kSystemPermissionCount = 13;
 
 /// Ok when `actor` holds `permission`, else the error to return ("access.denied", "access.unknown_user").
 /// Set by the Workspace once the AccessService exists; a service without one (a unit test building a

@@ -20,6 +20,7 @@ namespace api {
 void RegisterAuthCommands(Registry& r);    // auth_commands.cpp (issue 16)
 void RegisterApiKeyCommands(Registry& r);  // apikey_commands.cpp (issue 14)
 void RegisterNotifyCommands(Registry& r);  // notify_commands.cpp (issue 12)
+void RegisterOutboxCommands(Registry& r);  // outbox_commands.cpp (issue 12)
 
 const Registry& AllCommands() {
     static const Registry registry = [] {
@@ -29,7 +30,7 @@ const Registry& AllCommands() {
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
               RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands,
-              RegisterNotifyCommands}) {
+              RegisterNotifyCommands, RegisterOutboxCommands}) {
             area(r);
         }
         return r;

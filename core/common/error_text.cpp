@@ -112,6 +112,7 @@ const Row kTerms[] = {
     {"Backup and Restore", "备份与恢复"},
     {"View Setup Audit Trail", "查看设置审计日志"},
     {"Manage Integrations", "管理集成"},
+    {"Manage Notifications", "管理通知"},
     // JSON types (nlohmann's type_name).
     {"null", "null"},
     {"boolean", "布尔值"},

@@ -6,7 +6,9 @@
 #include "common/messages.h"
 #include "common/text.h"
 #include "company/company_profile.h"
+#include "notify/dispatch.h"
 #include "notify/notify_internal.h"
+#include "notify/outbox.h"
 #include "schema/schema.h"
 #include "storage/database.h"
 #include "workflow/automation.h"
@@ -319,6 +321,12 @@ NotifyService& NotifyOf(Workspace& ws) {
     }
     auto service = std::make_shared<NotifyService>(ws.changes(), ws.schema(), ws.records(), ws.access(),
                                                    ws.company(), ws.automation().notifications());
+    // Email and SMS go to the one message outbox (core/notify/outbox.h), inside the change that notified.
+    MessageOutbox* outbox = &ws.delivery().outbox();
+    service->SetSink([outbox](ChangeScope& scope, const QueuedMessage& message) -> Status {
+        Result<int64_t> queued = outbox->Enqueue(scope, message);
+        return queued.ok() ? Status::Ok() : Status(queued.error());
+    });
     AccessService* access = &ws.access();
     service->SetAuthorizer([access](std::string_view actor, SystemPermission permission) {
         return access->Require(actor, permission);

@@ -1,10 +1,18 @@
 #include "workflow/outbox.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "audit/change.h"
 #include "common/text.h"
+#include "notify/outbox.h"
 #include "storage/database.h"
 
 namespace crm {
+
+namespace {
+constexpr const char* kRuleSource = "automation rule ";
+}
 
 nlohmann::json ToJson(const OutboxItem& item) {
     return {{"id", item.id},       {"created", item.created_ms}, {"rule_id", item.rule_id},
@@ -31,26 +39,30 @@ bool IsWebhookUrl(std::string_view url) {
 
 Status WebhookOutbox::Enqueue(ChangeScope& scope, int64_t rule_id, const std::string& url,
                               const std::string& method, const nlohmann::json& payload) {
-    Statement st = db_.Prepare(
-        "INSERT INTO webhook_outbox(created_ms, rule_id, url, method, payload) VALUES(?1, ?2, ?3, ?4, ?5)");
-    st.Bind(1, scope.now_ms()).Bind(2, rule_id).Bind(3, url).Bind(4, method).Bind(5, payload.dump());
-    if (Status s = st.Run(); !s.ok()) return s;
-    scope.Record("webhooks", "", ChangeAction::Create, db_.LastInsertRowId());
-    return Status::Ok();
+    QueuedMessage m;
+    m.channel = "webhook";
+    m.to = url;
+    m.payload = payload;
+    EnqueueExtras extras;
+    extras.method = method;
+    extras.source = kRuleSource + std::to_string(rule_id);
+    Result<int64_t> id = MessageOutbox(db_).Enqueue(scope, m, extras);
+    return id.ok() ? Status::Ok() : Status(id.error());
 }
 
 std::vector<OutboxItem> WebhookOutbox::List(const std::string& state, int limit) const {
     Statement st = db_.Prepare(
-        "SELECT id, created_ms, rule_id, url, method, payload, state, attempts FROM webhook_outbox WHERE (?1 "
-        "= '' "
-        "OR state = ?1) ORDER BY id LIMIT ?2");
+        "SELECT id, created_ms, source, to_addr, method, payload, state, attempts FROM message_outbox WHERE "
+        "channel = 'webhook' AND source LIKE 'automation rule %' AND (?1 = '' OR state = ?1) ORDER BY id "
+        "LIMIT ?2");
     st.Bind(1, state).Bind(2, std::max(1, limit));
     std::vector<OutboxItem> out;
     while (st.Step()) {
         OutboxItem item;
         item.id = st.Int(0);
         item.created_ms = st.Int(1);
-        item.rule_id = st.Int(2);
+        const std::string source = st.Text(2);
+        item.rule_id = std::atoll(source.c_str() + std::string(kRuleSource).size());
         item.url = st.Text(3);
         item.method = st.Text(4);
         item.payload = nlohmann::json::parse(st.Text(5), nullptr, false);

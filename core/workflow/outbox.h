@@ -1,5 +1,6 @@
-// The webhook outbox: automation queues a request here inside the save's transaction (so a save that
-// rolls back queues nothing); the integrations issue delivers the queue (sent, failed, retried).
+// Automation's webhooks: a webhook action queues a "webhook" message in the one message outbox
+// (core/notify/outbox.h) inside the save's transaction (so a save that rolls back queues nothing); the
+// dispatcher (core/notify/dispatch.h) delivers it after commit (sent, failed, retried, dead).
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -21,7 +22,7 @@ struct OutboxItem {
     std::string url;
     std::string method = "POST";
     nlohmann::json payload;
-    std::string state = "queued";  ///< "queued" (the delivery adds "sent", "failed")
+    std::string state = "queued";  ///< the message's state: queued, sending, sent, failed, dead
     int attempts = 0;
 };
 nlohmann::json ToJson(const OutboxItem& item);
@@ -29,10 +30,11 @@ nlohmann::json ToJson(const OutboxItem& item);
 /// Whether `url` is an http or https URL with a host (what a webhook may call).
 bool IsWebhookUrl(std::string_view url);
 
+/// Automation's view of the message outbox: its webhook messages.
 class WebhookOutbox {
 public:
     explicit WebhookOutbox(Database& db) : db_(db) {}
-    /// Queues a request inside the caller's change.
+    /// Queues a "webhook" message (source "automation rule <id>") inside the caller's change.
     Status Enqueue(ChangeScope& scope, int64_t rule_id, const std::string& url, const std::string& method,
                    const nlohmann::json& payload);
     /// The queue, oldest first (state "" = every state).

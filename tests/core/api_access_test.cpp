@@ -198,6 +198,13 @@ struct WalkFixture {
             {{"cmd", "notify.types.save"}, {"args", {{"code", "custom_walk"}, {"label", "Walk"}}}},
             {{"cmd", "notify.templates.save"},
              {"args", {{"type", "report_ready"}, {"language", "zh-CN"}, {"subject", "报表已就绪"}}}},
+            // The outbox: message 1 failed (no SMS gateway set yet), message 2 claimed by a sender.
+            {{"cmd", "notify.channels.test"}, {"args", {{"channel", "sms"}, {"to", "+8613800138000"}}}},
+            {{"cmd", "notify.outbox.claim"}, {"args", json::object()}},
+            {{"cmd", "notify.channels.set"},
+             {"args", {{"channel", "sms"}, {"settings", {{"url", "https://sms.example.com/send"}}}}}},
+            {{"cmd", "notify.channels.test"}, {"args", {{"channel", "sms"}, {"to", "+8613800138000"}}}},
+            {{"cmd", "notify.outbox.claim"}, {"args", json::object()}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

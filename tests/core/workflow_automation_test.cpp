@@ -146,7 +146,7 @@ TEST_SUITE("workflow.automation") {
         CHECK(r.errors.front().code == "workflow.action_failed");
         CHECK(r.errors.front().message.find("Divide") != std::string::npos);
         CHECK(f.Count("SELECT count(*) FROM rec_opportunity") == 0);
-        CHECK(f.Count("SELECT count(*) FROM webhook_outbox") == 0);
+        CHECK(f.Count("SELECT count(*) FROM message_outbox WHERE channel = 'webhook'") == 0);
         std::vector<WorkflowLogEntry> log = f.automation().log().List({});
         REQUIRE(log.size() == 1);
         CHECK_FALSE(log[0].error.empty());
@@ -161,7 +161,7 @@ TEST_SUITE("workflow.automation") {
         SaveResult r2 = g.ws->records().Create("admin", "Account", {{"Name", "No phone"}});
         REQUIRE_FALSE(r2.ok());
         CHECK(g.Count("SELECT count(*) FROM rec_account") == 0);
-        CHECK(g.Count("SELECT count(*) FROM webhook_outbox") == 0);
+        CHECK(g.Count("SELECT count(*) FROM message_outbox WHERE channel = 'webhook'") == 0);
         CHECK(g.automation().log().List({})[0].error.find("Task without subject") != std::string::npos);
     }
 

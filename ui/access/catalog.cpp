@@ -111,6 +111,7 @@ const CatalogRow kRows[] = {
     {"sysperm.backup_and_restore", "Backup and Restore", "备份与恢复"},
     {"sysperm.view_setup_audit_trail", "View Setup Audit Trail", "查看设置审计日志"},
     {"sysperm.manage_integrations", "Manage Integrations", "管理集成"},
+    {"sysperm.manage_notifications", "Manage Notifications", "管理通知"},
     {"checker.user", "User", "用户"},
     {"checker.object", "Object", "对象"},
     {"checker.record", "Record id", "记录 ID"},

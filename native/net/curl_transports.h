@@ -1,0 +1,54 @@
+// The native transports of the message outbox (core/notify/transport.h) over libcurl: email over SMTP
+// (STARTTLS or implicit TLS, authentication; libcurl speaks the protocol) and HTTP POST for the SMS
+// gateway, the mail relay and webhooks. Each keeps one curl handle, so consecutive sends to the same peer
+// reuse the connection (keep-alive). Not thread-safe: one transport per sending thread.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "notify/dispatch.h"
+#include "notify/transport.h"
+
+namespace crm::net {
+
+/// Calls curl_global_init once for the program (idempotent).
+void InitCurl();
+
+/// Email over SMTP. Settings: host, port, security ("starttls", "tls", "none"), user, password, from,
+/// timeout_ms. A 4xx reply is worth retrying; a 5xx reply (no such user, authentication refused) is not.
+class SmtpTransport final : public Transport {
+public:
+    SmtpTransport();
+    ~SmtpTransport() override;
+    SendOutcome Send(const nlohmann::json& settings, const OutgoingMessage& message) override;
+
+private:
+    void* curl_ = nullptr;
+};
+
+/// One HTTP request per message, as core/notify/dispatch.h builds it (BuildHttpRequest). A 2xx answer is
+/// sent; 408, 429 and 5xx, time-outs and unreachable peers are worth retrying; other 4xx are not.
+class HttpTransport final : public Transport {
+public:
+    HttpTransport();
+    ~HttpTransport() override;
+    SendOutcome Send(const nlohmann::json& settings, const OutgoingMessage& message) override;
+    /// Sends a ready request (the benchmark's reference uses it without the outbox).
+    SendOutcome SendRequest(const HttpRequest& request);
+
+private:
+    void* curl_ = nullptr;
+};
+
+/// The SMTP and HTTP transports of this program, owned together.
+struct CurlTransports {
+    SmtpTransport smtp;
+    HttpTransport http;
+    TransportMap Map() { return {{"smtp", &smtp}, {"http", &http}}; }
+};
+
+/// The RFC 5322 text of an email (headers and a text or text+HTML body), UTF-8, subject encoded per RFC 2047.
+std::string EmailText(const std::string& from, const OutgoingMessage& message, int64_t now_ms);
+
+}  // namespace crm::net

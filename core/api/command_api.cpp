@@ -26,7 +26,7 @@ const Registry& AllCommands() {
              {RegisterWorkspaceCommands, RegisterCompanyCommands, RegisterAuditCommands,
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
-              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands}) {
+              RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterConfigCommands}) {
             area(r);
         }
         return r;

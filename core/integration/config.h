@@ -85,7 +85,7 @@ Result<json> Parse(const std::string& text);
 Result<std::vector<ConfigChange>> Diff(Workspace& workspace, const std::string& actor, const json& document);
 
 struct ApplyOptions {
-    bool preview = false;  ///< answer the change list, write nothing
+    bool preview = false;  ///< a dry run: every check runs in the transaction, which is rolled back
     bool force = false;    ///< allow lossy field type changes
 };
 struct ApplyResult {

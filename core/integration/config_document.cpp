@@ -202,7 +202,7 @@ Result<ApplyResult> Apply(Workspace& ws, const std::string& actor, const json& d
     result.changes = std::move(changes.value());
     const bool any = std::any_of(result.changes.begin(), result.changes.end(),
                                  [](const ConfigChange& c) { return c.action != "keep"; });
-    if (options.preview || !any) return result;
+    if (!any) return result;
 
     ChangeScope change(ws.changes(), actor);
     CRM_TRY(change.begin_status());
@@ -223,6 +223,8 @@ Result<ApplyResult> Apply(Workspace& ws, const std::string& actor, const json& d
         if (c.action != "keep") summary.push_back(c.path);
     CRM_TRY(change.Audit("config", "apply", "config", nullptr, json{{"changes", summary}}));
     change.Record("config", "", ChangeAction::Config);
+    // A preview has run every check of every service; leaving the scope rolls it all back.
+    if (options.preview) return result;
     CRM_TRY(change.Commit());
     result.applied = true;
     return result;

@@ -194,4 +194,33 @@ TEST_SUITE("config") {
         CHECK(applied["result"]["applied"] == true);
         CHECK(f.Doc()["company"]["name"] == "Acme");
     }
+
+    TEST_CASE("a user without Manage Integrations is denied; a preview runs every check and writes nothing") {
+        Fixture f("config_deny.db", true);
+        std::string rep;
+        for (const User& u : f.ws->access().Users())
+            if (u.active &&
+                !f.ws->access().HasSystemPermission(u.username, SystemPermission::ManageIntegrations))
+                rep = u.username;
+        REQUIRE_FALSE(rep.empty());
+        CommandApi api(*f.ws);
+        for (const char* cmd : {"config.export", "config.diff", "config.apply"}) {
+            CAPTURE(cmd);
+            json args =
+                std::string(cmd) == "config.export" ? json::object() : json{{"document", json::object()}};
+            json r = api.Execute(json{{"cmd", cmd}, {"as", rep}, {"args", args}});
+            CHECK(r["ok"] == false);
+            CHECK(r["error"]["code"] == "access.denied");
+        }
+        const std::string before = f.Text();
+        json doc = json::parse(before);
+        doc["company"]["currency"] = "EUR";
+        doc["processes"].begin().value()["field"] = "Nowhere__c";
+        config::ApplyOptions preview;
+        preview.preview = true;
+        Result<config::ApplyResult> r = config::Apply(*f.ws, f.owner, doc, preview);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().field.rfind("processes.", 0) == 0);
+        CHECK(f.Text() == before);
+    }
 }

@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "data/backup.h"
 #include "data/data_migrations.h"
+#include "integration/package.h"
 #include "data/recycle_bin.h"
 #include "workflow/company_time.h"
 
@@ -75,6 +76,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ReportFoldersMigrationSql()},
         {16, "sign-in: security settings, passwords, lockouts, sessions, login hours and history",
          AuthMigrationSql()},
+        {19, "installed packages and their components", packages::PackagesMigrationSql()},
     };
     return migrations;
 }

@@ -197,6 +197,7 @@ Status SchemaService::Finish(ChangeScope& change) {
     // transaction, and again once the outer change commits (the lambda then runs after this returns).
     const bool nested = change.nested();
     if (nested) {
+        ++version_;  // what caches against the version (the access snapshot) sees the change at once
         last_reload_ = Reload();
         // When the outer change rolls back, the cache must not keep what this change added.
         // (After a commit, the version has moved on and the reload is done already.)

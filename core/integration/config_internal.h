@@ -22,6 +22,13 @@ Status CheckByObject(const json& section, const std::string& path, const std::ve
 inline Status Prefixed(Status status, const std::string& path) {
     return status.ok() ? status : Status(AtPath(status.error(), path));
 }
+/// True when every key of `part` has the same value in `whole` (a document may name only some keys).
+inline bool Covers(const json& whole, const json& part) {
+    if (!whole.is_object() || !part.is_object()) return whole == part;
+    for (auto it = part.begin(); it != part.end(); ++it)
+        if (!whole.contains(it.key()) || whole[it.key()] != it.value()) return false;
+    return true;
+}
 /// `item` without the keys named.
 json Without(json item, std::initializer_list<const char*> keys);
 /// A sorted copy of a JSON array of strings (sets: members, permission sets...).

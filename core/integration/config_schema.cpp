@@ -137,7 +137,7 @@ Status ApplyObjects(ApplyContext& ctx, const json& wanted, const json& current) 
                                      : "";
             Result<std::shared_ptr<const ObjectDef>> made = schema.CreateObject(ctx.actor, *spec, format);
             if (!made.ok()) return AtPath(made.error(), path);
-        } else if (Without(have, {"fields", "validation_rules", "layouts"}) != props) {
+        } else if (!Covers(have, props)) {
             Result<std::shared_ptr<const ObjectDef>> o = schema.Object(it.key());
             if (!o.ok()) return AtPath(o.error(), path);
             Result<ObjectDef> changed = ObjectDefFromJson(props, **o);

@@ -337,7 +337,8 @@ Result<InstallResult> Install(Workspace& ws, const std::string& actor, const jso
     config::ApplyOptions options;
     Result<config::ApplyResult> applied = config::Apply(ws, actor, doc, options);
     if (!applied.ok()) return applied.error();
-    result.changes = applied->changes;
+    for (config::ConfigChange& c : applied->changes)
+        if (c.action != "keep") result.changes.push_back(std::move(c));  // what the fragment leaves alone
     for (const json& c : ComponentsOf(result.changes)) components.push_back(c.get<std::string>());
     info->components = components;
     result.package = *info;

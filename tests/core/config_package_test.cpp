@@ -139,4 +139,26 @@ TEST_SUITE("config.packages") {
         CHECK(packages::CompareVersions("0.10.0", "0.9.1") == 1);
         CHECK(packages::CompareVersions("0.1.0-dev", "0.1.0") == 0);
     }
+
+    TEST_CASE(
+        "a newer version upgrades an installed package: its differences are applied, new parts join it") {
+        Fixture f("package_upgrade.db");
+        json v1 = Sample("partner_relationship.json");
+        REQUIRE(f.Install(v1).ok());
+        json v2 = v1;
+        v2["manifest"]["version"] = "1.1.0";
+        v2["config"]["objects"]["Partner__c"]["fields"]["Tier__c"]["label"] = "Partner Tier";
+        v2["config"]["objects"]["Partner__c"]["fields"]["Region__c"] = {{"label", "Region"},
+                                                                        {"type", "text"}};
+        Result<packages::InstallResult> up = f.Install(Resigned(v2));
+        if (!up.ok()) FAIL(up.error().field << ": " << up.error().message);
+        CHECK(up->upgrade);
+        for (const auto& c : up->changes) CHECK(c.action != "keep");
+        json doc = json::parse(f.Text());
+        CHECK(doc["objects"]["Partner__c"]["fields"]["Tier__c"]["label"] == "Partner Tier");
+        const auto& parts = up->package.components;
+        CHECK(std::find(parts.begin(), parts.end(), "objects.Partner__c") != parts.end());
+        CHECK(std::find(parts.begin(), parts.end(), "objects.Partner__c.fields.Region__c") != parts.end());
+        CHECK(packages::List(*f.ws)->front().version == "1.1.0");
+    }
 }

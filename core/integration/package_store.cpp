@@ -309,9 +309,11 @@ Result<InstallResult> Install(Workspace& ws, const std::string& actor, const jso
                             "manifest.app_version");
     Result<std::vector<PackageInfo>> installed = List(ws);
     if (!installed.ok()) return installed.error();
-    for (const auto& [dep, version] : info->dependencies) {
+    for (const auto& needed : info->dependencies) {
+        const std::string& dep = needed.first;
+        const std::string& version = needed.second;
         auto it = std::find_if(installed->begin(), installed->end(),
-                               [&](const PackageInfo& p) { return p.name == dep; });
+                               [&dep](const PackageInfo& p) { return p.name == dep; });
         if (it == installed->end() || CompareVersions(it->version, version) < 0)
             return MessageError("package.missing_dependency", "package.missing_dependency",
                                 {{"name", info->name}, {"dependency", dep}, {"version", version}},

@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "data/backup.h"
 #include "data/data_migrations.h"
+#include "integration/package.h"
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
 #include "notify/dispatch.h"
@@ -83,6 +84,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          NotifyMigrationSql()},
         {19, "the message outbox, its delivery log and the notification channels",
          MessageOutboxMigrationSql()},
+        {20, "installed packages and their components", packages::PackagesMigrationSql()},
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
     };
     return migrations;

@@ -59,6 +59,18 @@ Status AccessService::Commit(const std::string& actor, const std::function<Statu
     }
     auto rows = std::make_shared<const KeptRows>(KeptRowsOf(*next));
     if (Status s = SyncKeptRows(db_, *kept_, *rows); !s.ok()) return s;
+    // Inside a wider change (a savepoint: config.apply), what follows in the same transaction sees this
+    // change at once, and the state is read again from the database once the outermost change ends,
+    // committed or rolled back.
+    if (change.nested()) {
+        kept_ = rows;
+        next->access_version = version_;
+        snapshot_ = next;
+        changes_.RunWhenClosed([this] {
+            kept_.reset();
+            snapshot_.reset();
+        });
+    }
     // The in-memory state moves only once the data is in (after the outermost commit, when nested).
     return change.Commit([this, rows, next] {
         kept_ = rows;  // only now: a rollback leaves the tables as kept_ says

@@ -135,6 +135,7 @@ void RegisterProcessCommands(Registry& r);
 void RegisterApprovalCommands(Registry& r);
 void RegisterDataCommands(Registry& r);
 void RegisterReportCommands(Registry& r);
+void RegisterConfigCommands(Registry& r);  // config_commands.cpp (issue 14)
 
 /// Every command, in documentation order.
 const Registry& AllCommands();

@@ -30,7 +30,8 @@ const Registry& AllCommands() {
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
               RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands,
-              RegisterNotifyCommands, RegisterOutboxCommands}) {
+              RegisterNotifyCommands, RegisterOutboxCommands,
+              RegisterConfigCommands}) {
             area(r);
         }
         return r;

@@ -171,7 +171,7 @@ private:
 /// in workspace.h). Not thread-safe, like the workspace itself: the server calls it under its lock.
 ApiKeyService& ApiKeysOf(Workspace& workspace);
 
-/// Migration 20: API keys and the request log.
+/// Migration 21: API keys and the request log.
 std::string ApiKeysMigrationSql();
 
 }  // namespace crm

@@ -225,7 +225,7 @@ private:
 /// The workspace's notification service (made on first use, lives as long as the workspace).
 NotifyService& NotifyOf(Workspace& workspace);
 
-/// Migration 17: types, templates, preferences, the event and skip logs, and the inbox's type,
+/// Migration 18: types, templates, preferences, the event and skip logs, and the inbox's type,
 /// priority and pop-up columns.
 const char* NotifyMigrationSql();
 

@@ -102,7 +102,7 @@ private:
     Database& db_;
 };
 
-/// The SQL of migration 18: the message outbox, its delivery log, the channels' settings; webhooks queued
+/// The SQL of migration 19: the message outbox, its delivery log, the channels' settings; webhooks queued
 /// by automation before it are moved in.
 const char* MessageOutboxMigrationSql();
 

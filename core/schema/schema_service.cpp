@@ -196,7 +196,17 @@ Status SchemaService::Finish(ChangeScope& change) {
     // A schema change inside a wider change (a savepoint) reloads now, for what follows in the same
     // transaction, and again once the outer change commits (the lambda then runs after this returns).
     const bool nested = change.nested();
-    if (nested) last_reload_ = Reload();
+    if (nested) {
+        ++version_;  // what caches against the version (the access snapshot) sees the change at once
+        last_reload_ = Reload();
+        // When the outer change rolls back, the cache must not keep what this change added.
+        // (After a commit, the version has moved on and the reload is done already.)
+        changes_.RunWhenClosed([this, v = version_] {
+            if (version_ != v) return;
+            ++version_;
+            last_reload_ = Reload();
+        });
+    }
     if (Status s = change.Commit([this] {
             ++version_;
             last_reload_ = Reload();

@@ -12,6 +12,16 @@
 
 namespace crm {
 
+namespace {
+// Inside a wider change (config.apply), what follows in the same transaction reads this change at once;
+// once the outermost change ends (committed or rolled back) the entries are read again.
+void ReloadIfNested(ChangeScope& change, Changes& changes, const std::function<void()>& reload) {
+    if (!change.nested()) return;
+    reload();
+    changes.RunWhenClosed(reload);
+}
+}  // namespace
+
 using formula::Value;
 using nlohmann::json;
 using workflow_detail::JoinNames;
@@ -738,6 +748,7 @@ Result<AssignmentEntry> AssignmentService::Save(const std::string& actor, const 
         !s.ok())
         return s.error();
     change.Record("assignment", e.object, ChangeAction::Config);
+    ReloadIfNested(change, changes_, [this] { (void)Reload(); });
     if (Status s = change.Commit([this] { (void)Reload(); }); !s.ok()) return s.error();
     return e;
 }
@@ -776,6 +787,7 @@ Status AssignmentService::Delete(const std::string& actor, std::string_view obje
         !s.ok())
         return s;
     change.Record("assignment", gone.object, ChangeAction::Config);
+    ReloadIfNested(change, changes_, [this] { (void)Reload(); });
     return change.Commit([this] { (void)Reload(); });
 }
 
@@ -811,6 +823,7 @@ Status AssignmentService::Reorder(const std::string& actor, std::string_view obj
         !s.ok())
         return s;
     change.Record("assignment", obj, ChangeAction::Config);
+    ReloadIfNested(change, changes_, [this] { (void)Reload(); });
     return change.Commit([this] { (void)Reload(); });
 }
 

@@ -1,0 +1,399 @@
+// Packages: checks, install and upgrade, the list, uninstall (package.h).
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "audit/change.h"
+#include "common/messages.h"
+#include "common/sha256.h"
+#include "integration/config_internal.h"
+#include "integration/package.h"
+#include "storage/database.h"
+#include "workspace.h"
+
+namespace crm::packages {
+
+namespace {
+
+const MessageDef kMessages[] = {
+    {"package.bad_manifest", "The package's {key} is missing or wrong: {reason}. Nothing was changed.",
+     "程序包的 {key} 缺失或有误：{reason}。未做任何更改。"},
+    {"package.bad_checksum",
+     "The package {name} has been changed or damaged: its checksum does not match its contents. Nothing was "
+     "changed.",
+     "程序包 {name} 已被修改或损坏：校验和与内容不符。未做任何更改。"},
+    {"package.newer_app",
+     "The package {name} needs version {needed} of the application; this is {current}. Update the "
+     "application first. Nothing was changed.",
+     "程序包 {name} 需要应用版本 {needed}；当前版本为 {current}。请先升级应用。未做任何更改。"},
+    {"package.missing_dependency",
+     "The package {name} needs {dependency} {version} or later, which is not installed. Nothing was changed.",
+     "程序包 {name} 需要 {dependency} {version} 或更高版本，但尚未安装。未做任何更改。"},
+    {"package.already_installed", "The package {name} {version} is installed already (version {installed}).",
+     "程序包 {name} {version} 已安装（已安装版本 {installed}）。"},
+    {"package.not_installed", "No package named {name} is installed.", "未安装名为 {name} 的程序包。"},
+    {"package.needed_by", "{name} cannot be uninstalled: {users} depend on it.",
+     "无法卸载 {name}：{users} 依赖于它。"},
+    {"package.in_use", "{name} cannot be uninstalled: {component} holds {count} records.",
+     "无法卸载 {name}：{component} 中有 {count} 条记录。"},
+};
+CRM_REGISTER_MESSAGES(kMessages);
+
+Error Manifest(const std::string& key, const std::string& reason) {
+    return MessageError("package.bad_manifest", "package.bad_manifest", {{"key", key}, {"reason", reason}},
+                        key);
+}
+
+bool IsVersion(const std::string& v) {
+    if (v.empty()) return false;
+    int dots = 0;
+    for (char c : v) {
+        if (c == '.')
+            ++dots;
+        else if (!std::isdigit(static_cast<unsigned char>(c)))
+            return false;
+    }
+    return dots <= 2 && v.front() != '.' && v.back() != '.';
+}
+
+Result<PackageInfo> ReadManifest(const json& package) {
+    if (!package.is_object()) return Manifest("package", "a package is a JSON object");
+    CRM_TRY(config::detail::CheckKeys(package, {"manifest", "config", "checksum"}, ""));
+    const json& m = config::detail::At(package, "manifest");
+    if (!m.is_object()) return Manifest("manifest", "a JSON object");
+    CRM_TRY(config::detail::CheckKeys(m,
+                                      {"name", "label", "label_zh", "version", "description",
+                                       "description_zh", "app_version", "dependencies"},
+                                      "manifest"));
+    PackageInfo p;
+    auto text = [&](const char* key, std::string& out, bool required) -> Status {
+        const json& v = config::detail::At(m, key);
+        if (v.is_null() && !required) return Status::Ok();
+        if (!v.is_string() || v.get<std::string>().empty())
+            return Manifest(std::string("manifest.") + key, "a non-empty text");
+        out = v.get<std::string>();
+        return Status::Ok();
+    };
+    CRM_TRY(text("name", p.name, true));
+    CRM_TRY(text("label", p.label, true));
+    CRM_TRY(text("label_zh", p.label_zh, true));
+    CRM_TRY(text("version", p.version, true));
+    CRM_TRY(text("description", p.description, true));
+    CRM_TRY(text("description_zh", p.description_zh, true));
+    CRM_TRY(text("app_version", p.app_version, true));
+    for (char c : p.name)
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+              c == '_'))
+            return Manifest("manifest.name", "lower-case letters, digits and _");
+    if (!IsVersion(p.version)) return Manifest("manifest.version", "a version such as 1.0.0");
+    if (!IsVersion(p.app_version)) return Manifest("manifest.app_version", "a version such as 0.1.0");
+    const json& deps = config::detail::At(m, "dependencies");
+    if (!deps.is_null()) {
+        if (!deps.is_array()) return Manifest("manifest.dependencies", "a list of {name, version}");
+        for (const json& d : deps) {
+            if (!d.is_object() || !d.contains("name") || !d["name"].is_string() || !d.contains("version") ||
+                !d["version"].is_string() || !IsVersion(d["version"].get<std::string>()))
+                return Manifest("manifest.dependencies", "each is {name, version}");
+            p.dependencies.push_back({d["name"].get<std::string>(), d["version"].get<std::string>()});
+        }
+    }
+    if (!config::detail::At(package, "config").is_object()) return Manifest("config", "a JSON object");
+    if (!config::detail::At(package, "checksum").is_string()) return Manifest("checksum", "a SHA-256 in hex");
+    return p;
+}
+
+json ComponentsOf(const std::vector<config::ConfigChange>& changes) {
+    json out = json::array();
+    for (const config::ConfigChange& c : changes)
+        if (c.action == "add") out.push_back(c.path);
+    return out;
+}
+
+// Splits "objects.Case.fields.SLA_Due__c" on its first `parts` dots (names may hold dots after that).
+std::vector<std::string> Split(const std::string& path, size_t parts) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (out.size() + 1 < parts) {
+        size_t dot = path.find('.', start);
+        if (dot == std::string::npos) break;
+        out.push_back(path.substr(start, dot - start));
+        start = dot + 1;
+    }
+    out.push_back(path.substr(start));
+    return out;
+}
+
+int SectionIndex(const std::string& path) {
+    const auto& sections = config::Sections();
+    for (size_t i = 0; i < sections.size(); ++i)
+        if (path.rfind(std::string(sections[i].key) + ".", 0) == 0) return static_cast<int>(i);
+    return -1;
+}
+
+int64_t CountRecords(Workspace& ws, const std::string& actor, const std::string& object,
+                     const std::string& filter) {
+    ListQuery q;
+    q.limit = 1;
+    q.filter_formula = filter;
+    Result<ListPage> page = ws.records().List(actor, object, q);
+    return page.ok() ? page->total : 0;
+}
+
+// Removes one component, through its area's service.
+Status RemoveComponent(Workspace& ws, const std::string& actor, const std::string& name,
+                       const std::string& path) {
+    const std::string section = Split(path, 2)[0];
+    if (section == "objects") {
+        std::vector<std::string> p = Split(path, 4);
+        if (p.size() == 2) {
+            if (int64_t n = CountRecords(ws, actor, p[1], ""); n > 0)
+                return MessageError("package.in_use", "package.in_use",
+                                    {{"name", name}, {"component", path}, {"count", std::to_string(n)}},
+                                    path);
+            return config::detail::Prefixed(ws.schema().DeleteObject(actor, p[1]), path);
+        }
+        if (p.size() < 4) return Status::Ok();
+        if (p[2] == "fields") {
+            if (!ws.schema().Object(p[1]).ok()) return Status::Ok();
+            if (int64_t n = CountRecords(ws, actor, p[1], "NOT(ISBLANK(" + p[3] + "))"); n > 0)
+                return MessageError("package.in_use", "package.in_use",
+                                    {{"name", name}, {"component", path}, {"count", std::to_string(n)}},
+                                    path);
+            return config::detail::Prefixed(ws.schema().DeleteField(actor, p[1], p[3]), path);
+        }
+        if (p[2] == "validation_rules")
+            return config::detail::Prefixed(ws.schema().DeleteRule(actor, p[1], p[3]), path);
+        if (p[2] == "layouts")
+            return config::detail::Prefixed(ws.schema().DeleteLayout(actor, p[1], p[3]), path);
+        return Status::Ok();
+    }
+    std::vector<std::string> two = Split(path, 2);
+    std::vector<std::string> three = Split(path, 3);
+    if (section == "profiles")
+        return config::detail::Prefixed(
+            ws.access().DeletePermissionSet(actor, PermissionSetKind::Profile, two[1]), path);
+    if (section == "permission_sets")
+        return config::detail::Prefixed(
+            ws.access().DeletePermissionSet(actor, PermissionSetKind::PermissionSet, two[1]), path);
+    if (section == "roles") return config::detail::Prefixed(ws.access().DeleteRole(actor, two[1]), path);
+    if (section == "teams") return config::detail::Prefixed(ws.access().DeleteTeam(actor, two[1]), path);
+    if (section == "users") return config::detail::Prefixed(ws.access().DeleteUser(actor, two[1]), path);
+    if (section == "sharing") {
+        std::vector<std::string> p = Split(path, 4);
+        if (p.size() == 4 && p[2] == "rules")
+            return config::detail::Prefixed(ws.access().DeleteSharingRule(actor, p[1], p[3]), path);
+        return Status::Ok();  // an object's settings go with the object
+    }
+    if (section == "processes") return config::detail::Prefixed(ws.processes().Delete(actor, two[1]), path);
+    if (three.size() == 3 && section == "assignment")
+        return config::detail::Prefixed(ws.assignment().Delete(actor, three[1], three[2]), path);
+    if (three.size() == 3 && section == "approvals")
+        return config::detail::Prefixed(ws.approvals().DeleteProcess(actor, three[1], three[2]), path);
+    if (three.size() == 3 && section == "automation")
+        return config::detail::Prefixed(ws.automation().Delete(actor, three[1], three[2]), path);
+    if (section == "reports") {
+        Result<std::vector<ReportDefinition>> list = ws.reports().List(actor);
+        if (!list.ok()) return list.error();
+        for (const ReportDefinition& r : *list)
+            if (r.name == two[1]) return config::detail::Prefixed(ws.reports().Delete(actor, r.id), path);
+        return Status::Ok();
+    }
+    if (section == "dashboards") {
+        Result<std::vector<Dashboard>> list = ws.reports().ListDashboards(actor);
+        if (!list.ok()) return list.error();
+        for (const Dashboard& d : *list)
+            if (d.name == two[1])
+                return config::detail::Prefixed(ws.reports().DeleteDashboard(actor, d.id), path);
+        return Status::Ok();
+    }
+    if (section == "report_folders") {
+        Result<std::vector<ReportFolder>> list = ws.reports().ListFolders(actor);
+        if (!list.ok()) return list.error();
+        for (const ReportFolder& f : *list)
+            if (f.name == two[1])
+                return config::detail::Prefixed(ws.reports().DeleteFolder(actor, f.id), path);
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
+std::string PackagesMigrationSql() {
+    return R"sql(
+CREATE TABLE integration_package (
+    name TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    manifest TEXT NOT NULL,
+    components TEXT NOT NULL,
+    installed_ms INTEGER NOT NULL
+);
+)sql";
+}
+
+json ToJson(const PackageInfo& p) {
+    json deps = json::array();
+    for (const auto& [n, v] : p.dependencies) deps.push_back({{"name", n}, {"version", v}});
+    return json{{"name", p.name},
+                {"label", p.label},
+                {"label_zh", p.label_zh},
+                {"version", p.version},
+                {"description", p.description},
+                {"description_zh", p.description_zh},
+                {"app_version", p.app_version},
+                {"dependencies", deps},
+                {"components", p.components},
+                {"installed_ms", p.installed_ms}};
+}
+
+std::string ChecksumOf(const json& package) {
+    json signed_part = {{"config", config::detail::At(package, "config")},
+                        {"manifest", config::detail::At(package, "manifest")}};
+    return Sha256Hex(config::Canonical(signed_part));
+}
+
+int CompareVersions(const std::string& a, const std::string& b) {
+    auto parts = [](const std::string& v) {
+        std::vector<long> out;
+        long n = 0;
+        bool any = false;
+        for (char c : v) {
+            if (std::isdigit(static_cast<unsigned char>(c))) {
+                n = n * 10 + (c - '0');
+                any = true;
+            } else if (c == '.') {
+                out.push_back(n);
+                n = 0;
+            } else {
+                break;  // "0.1.0-dev": the numbers before the suffix
+            }
+        }
+        if (any || !out.empty()) out.push_back(n);
+        out.resize(3, 0);
+        return out;
+    };
+    std::vector<long> x = parts(a), y = parts(b);
+    return x < y ? -1 : (y < x ? 1 : 0);
+}
+
+Result<std::vector<PackageInfo>> List(Workspace& ws) {
+    std::vector<PackageInfo> out;
+    Statement st = ws.db().Prepare(
+        "SELECT name, version, manifest, components, installed_ms FROM integration_package ORDER BY name");
+    while (st.Step()) {
+        json package = {{"manifest", json::parse(st.Text(2), nullptr, false)},
+                        {"config", json::object()},
+                        {"checksum", ""}};
+        Result<PackageInfo> p = ReadManifest(package);
+        if (!p.ok()) return p.error();
+        json components = json::parse(st.Text(3), nullptr, false);
+        if (components.is_array())
+            for (const json& c : components) p->components.push_back(c.get<std::string>());
+        p->installed_ms = st.Int(4);
+        out.push_back(std::move(p.value()));
+    }
+    return out;
+}
+
+Result<InstallResult> Install(Workspace& ws, const std::string& actor, const json& package, bool preview,
+                              const std::string& app_version) {
+    Result<PackageInfo> info = ReadManifest(package);
+    if (!info.ok()) return info.error();
+    std::string checksum = package["checksum"].get<std::string>();
+    if (checksum.rfind("sha256:", 0) == 0) checksum = checksum.substr(7);
+    if (checksum != ChecksumOf(package))
+        return MessageError("package.bad_checksum", "package.bad_checksum", {{"name", info->name}},
+                            "checksum");
+    if (CompareVersions(info->app_version, app_version) > 0)
+        return MessageError("package.newer_app", "package.newer_app",
+                            {{"name", info->name}, {"needed", info->app_version}, {"current", app_version}},
+                            "manifest.app_version");
+    Result<std::vector<PackageInfo>> installed = List(ws);
+    if (!installed.ok()) return installed.error();
+    for (const auto& needed : info->dependencies) {
+        const std::string& dep = needed.first;
+        const std::string& version = needed.second;
+        auto it = std::find_if(installed->begin(), installed->end(),
+                               [&dep](const PackageInfo& p) { return p.name == dep; });
+        if (it == installed->end() || CompareVersions(it->version, version) < 0)
+            return MessageError("package.missing_dependency", "package.missing_dependency",
+                                {{"name", info->name}, {"dependency", dep}, {"version", version}},
+                                "manifest.dependencies");
+    }
+    InstallResult result;
+    std::vector<std::string> components;
+    for (const PackageInfo& p : *installed) {
+        if (p.name != info->name) continue;
+        if (CompareVersions(info->version, p.version) <= 0)
+            return MessageError("package.already_installed", "package.already_installed",
+                                {{"name", info->name}, {"version", info->version}, {"installed", p.version}},
+                                "manifest.version");
+        result.upgrade = true;
+        components = p.components;
+    }
+    json doc = package["config"];
+    doc["format"] = "crm.config";
+    doc["version"] = 1;
+
+    ChangeScope change(ws.changes(), actor);
+    CRM_TRY(change.begin_status());
+    config::ApplyOptions options;
+    Result<config::ApplyResult> applied = config::Apply(ws, actor, doc, options);
+    if (!applied.ok()) return applied.error();
+    for (config::ConfigChange& c : applied->changes)
+        if (c.action != "keep") result.changes.push_back(std::move(c));  // what the fragment leaves alone
+    for (const json& c : ComponentsOf(result.changes)) components.push_back(c.get<std::string>());
+    info->components = components;
+    result.package = *info;
+    if (preview) return result;  // rolled back with the scope
+    Statement st = ws.db().Prepare(
+        "INSERT OR REPLACE INTO integration_package(name, version, manifest, components, installed_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    st.Bind(1, info->name)
+        .Bind(2, info->version)
+        .Bind(3, package["manifest"].dump())
+        .Bind(4, json(components).dump());
+    st.Bind(5, change.now_ms());
+    CRM_TRY(st.Run());
+    CRM_TRY(change.Audit("packages", result.upgrade ? "upgrade" : "install", "package." + info->name, nullptr,
+                         json{{"version", info->version}, {"components", components}}));
+    change.Record("packages", "", ChangeAction::Config);
+    CRM_TRY(change.Commit());
+    result.installed = true;
+    result.package.installed_ms = change.now_ms();
+    return result;
+}
+
+Status Uninstall(Workspace& ws, const std::string& actor, const std::string& name) {
+    Result<std::vector<PackageInfo>> installed = List(ws);
+    if (!installed.ok()) return installed.error();
+    auto it = std::find_if(installed->begin(), installed->end(),
+                           [&](const PackageInfo& p) { return p.name == name; });
+    if (it == installed->end())
+        return MessageError("package.not_installed", "package.not_installed", {{"name", name}}, "name");
+    std::string users;
+    for (const PackageInfo& p : *installed)
+        for (const auto& d : p.dependencies)
+            if (d.first == name) users += (users.empty() ? "" : ", ") + p.name;
+    if (!users.empty())
+        return MessageError("package.needed_by", "package.needed_by", {{"name", name}, {"users", users}},
+                            "name");
+    // Newest section first (dashboards before reports before objects); in an object, its parts first.
+    std::vector<std::string> order = it->components;
+    std::stable_sort(order.begin(), order.end(), [](const std::string& a, const std::string& b) {
+        const int sa = SectionIndex(a), sb = SectionIndex(b);
+        if (sa != sb) return sa > sb;
+        return std::count(a.begin(), a.end(), '.') > std::count(b.begin(), b.end(), '.');
+    });
+    ChangeScope change(ws.changes(), actor);
+    CRM_TRY(change.begin_status());
+    for (const std::string& path : order) CRM_TRY(RemoveComponent(ws, actor, name, path));
+    Statement st = ws.db().Prepare("DELETE FROM integration_package WHERE name = ?1");
+    st.Bind(1, name);
+    CRM_TRY(st.Run());
+    CRM_TRY(
+        change.Audit("packages", "uninstall", "package." + name, json{{"version", it->version}}, nullptr));
+    change.Record("packages", "", ChangeAction::Config);
+    return change.Commit();
+}
+
+}  // namespace crm::packages

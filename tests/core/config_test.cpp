@@ -1,0 +1,226 @@
+// Configuration as code (core/integration/config.h): the demo company's configuration round-trips byte for
+// byte through an empty workspace, and bad documents are refused with their path and change nothing.
+#include "integration/config.h"
+
+#include <doctest/doctest.h>
+
+#include "api/command_api.h"
+#include "demo/demo_company.h"
+#include "test_util.h"
+#include "workspace.h"
+
+using namespace crm;
+using nlohmann::json;
+
+namespace {
+
+constexpr int64_t kNow = 1795712400000;
+
+struct Fixture {
+    FixedClock clock{kNow};
+    std::unique_ptr<Workspace> ws;
+    std::string owner;
+    explicit Fixture(const std::string& name, bool demo) {
+        WorkspaceOptions o;
+        o.clock = &clock;
+        auto opened = Workspace::Open(test::TempPath(name), o);
+        REQUIRE(opened.ok());
+        ws = std::move(opened.value());
+        if (demo) REQUIRE(GenerateDemoCompany(*ws, DemoOptions{}).ok());
+        owner = ws->access().WorkspaceOwner();
+    }
+    std::string Text() {
+        Result<json> doc = config::Export(*ws, owner);
+        REQUIRE(doc.ok());
+        return config::Canonical(*doc);
+    }
+    json Doc() { return json::parse(Text()); }
+};
+
+// Prints the first differences, so a failed round trip says where.
+void ShowDiff(Workspace& ws, const std::string& actor, const json& doc) {
+    Result<std::vector<config::ConfigChange>> d = config::Diff(ws, actor, doc);
+    if (!d.ok()) {
+        MESSAGE("diff failed: " << d.error().message);
+        return;
+    }
+    int n = 0;
+    for (const auto& c : *d)
+        if (n++ < 12) MESSAGE(c.en);
+}
+
+Error ApplyError(Fixture& f, const json& doc, bool force = false) {
+    config::ApplyOptions o;
+    o.force = force;
+    Result<config::ApplyResult> r = config::Apply(*f.ws, f.owner, doc, o);
+    REQUIRE_FALSE(r.ok());
+    return r.error();
+}
+
+}  // namespace
+
+TEST_SUITE("config") {
+    TEST_CASE("the demo company's configuration round-trips through an empty workspace, byte for byte") {
+        Fixture demo("config_demo.db", true);
+        const std::string first = demo.Text();
+        CHECK(first.find("\"id\"") == std::string::npos);
+        CHECK(first.find("password") == std::string::npos);
+        CHECK(first == demo.Text());  // stable
+
+        Fixture empty("config_empty.db", false);
+        const json doc = json::parse(first);
+        Result<config::ApplyResult> applied = config::Apply(*empty.ws, empty.owner, doc, {});
+        if (!applied.ok()) FAIL(applied.error().field << ": " << applied.error().message);
+        CHECK(applied->applied);
+        const std::string second = empty.Text();
+        if (second != first) ShowDiff(*empty.ws, empty.owner, doc);
+        CHECK(second == first);
+
+        // Applying it again changes nothing and writes nothing.
+        Result<config::ApplyResult> again = config::Apply(*empty.ws, empty.owner, doc, {});
+        REQUIRE(again.ok());
+        CHECK_FALSE(again->applied);
+    }
+
+    TEST_CASE("apply is one transaction, audited as one change; preview writes nothing") {
+        Fixture f("config_audit.db", false);
+        json doc = f.Doc();
+        doc["company"]["currency"] = "EUR";
+        doc["roles"]["Config Role"] = {{"parent", ""}};
+        doc["objects"]["Account"]["fields"]["Tier__c"] = {
+            {"label", "Tier"}, {"type", "text"}, {"length", 40}};
+        const std::string before = f.Text();
+
+        config::ApplyOptions preview;
+        preview.preview = true;
+        Result<config::ApplyResult> p = config::Apply(*f.ws, f.owner, doc, preview);
+        REQUIRE(p.ok());
+        CHECK_FALSE(p->applied);
+        CHECK(p->changes.size() >= 3);
+        bool named = false;
+        for (const auto& c : p->changes) {
+            if (c.path == "objects.Account.fields.Tier__c") {
+                named = true;
+                CHECK(c.action == "add");
+                CHECK(c.zh.find("新增") != std::string::npos);
+            }
+        }
+        CHECK(named);
+        CHECK(f.Text() == before);
+
+        CommandApi api(*f.ws);
+        auto total = [&](const char* area) {
+            json args = {{"limit", 1}};
+            if (area) args["area"] = area;
+            return api.Execute(json{{"cmd", "audit.list"}, {"args", args}})["result"]["total"].get<int64_t>();
+        };
+        const int64_t entries_before = total(nullptr);
+        Result<config::ApplyResult> r = config::Apply(*f.ws, f.owner, doc, {});
+        REQUIRE(r.ok());
+        CHECK(r->applied);
+        CHECK(total("config") == 1);
+        CHECK(total(nullptr) > entries_before);
+        json after = f.Doc();
+        CHECK(after["company"]["currency"] == "EUR");
+        CHECK(after["objects"]["Account"]["fields"].contains("Tier__c"));
+    }
+
+    TEST_CASE("bad documents are refused with the path of the problem, and nothing changes") {
+        Fixture f("config_bad.db", true);
+        const std::string before = f.Text();
+        const json good = json::parse(before);
+
+        SUBCASE("unknown key") {
+            json doc = good;
+            doc["objects"]["Opportunity"]["fields"]["Region__c"]["colour"] = "red";
+            Error e = ApplyError(f, doc);
+            CHECK(e.field == "objects.Opportunity.fields.Region__c.colour");
+            CHECK(e.id == "config.unknown_key");
+        }
+        SUBCASE("unknown section") {
+            json doc = good;
+            doc["plugins"] = json::object();
+            CHECK(ApplyError(f, doc).field == "plugins");
+        }
+        SUBCASE("missing field in a layout") {
+            json doc = good;
+            doc["company"]["currency"] = "EUR";  // applied first, then rolled back
+            doc["objects"]["Account"]["layouts"].begin().value()["sections"][0]["items"].push_back(
+                {{"field", "Nowhere__c"}, {"required", false}, {"read_only", false}});
+            Error e = ApplyError(f, doc);
+            CHECK(e.field.rfind("objects.Account.layouts.", 0) == 0);
+        }
+        SUBCASE("missing field in a profile's grants") {
+            json doc = good;
+            doc["objects"]["Account"]["fields"]["Tier__c"] = {{"label", "Tier"}, {"type", "text"}};
+            doc["profiles"]["Standard User"]["fields"]["Account"]["Nowhere__c"] = {"read"};
+            Error e = ApplyError(f, doc);
+            CHECK(e.field.rfind("profiles.Standard User.fields.Account.Nowhere__c", 0) == 0);
+        }
+        SUBCASE("a type change that loses values") {
+            json doc = good;
+            doc["objects"]["Opportunity"]["fields"]["Region__c"] = {
+                {"label", "Region"}, {"type", "number"}, {"precision", 18}, {"scale", 0}};
+            Error e = ApplyError(f, doc);
+            CHECK(e.field == "objects.Opportunity.fields.Region__c.type");
+            CHECK(e.id == "config.lossy_type_change");
+        }
+        SUBCASE("malformed JSON") {
+            Result<json> doc = config::Parse("{\"objects\": {\"Account\": ");
+            REQUIRE_FALSE(doc.ok());
+            CHECK(doc.error().code == "config.malformed");
+        }
+        CHECK(f.Text() == before);
+    }
+
+    TEST_CASE("the commands: export, diff and apply, with a readable change list") {
+        Fixture f("config_cmd.db", false);
+        CommandApi api(*f.ws);
+        json exported = api.Execute(json{{"cmd", "config.export"}});
+        REQUIRE(exported["ok"] == true);
+        json doc = exported["result"];
+        doc["company"]["name"] = "Acme";
+        json diff = api.Execute(json{{"cmd", "config.diff"}, {"args", {{"document", doc}}}});
+        REQUIRE(diff["ok"] == true);
+        REQUIRE(diff["result"]["count"] == 1);
+        CHECK(diff["result"]["changes"][0]["path"] == "company.name");
+        CHECK(diff["result"]["changes"][0]["en"].get<std::string>().find("Acme") != std::string::npos);
+        json bad = api.Execute(json{{"cmd", "config.apply"}, {"args", {{"text", "{nope"}}}});
+        CHECK(bad["ok"] == false);
+        CHECK(bad["error"]["code"] == "config.malformed");
+        CHECK_FALSE(bad["error"].value("message_zh", "").empty());
+        json applied = api.Execute(json{{"cmd", "config.apply"}, {"args", {{"document", doc}}}});
+        REQUIRE(applied["ok"] == true);
+        CHECK(applied["result"]["applied"] == true);
+        CHECK(f.Doc()["company"]["name"] == "Acme");
+    }
+
+    TEST_CASE("a user without Manage Integrations is denied; a preview runs every check and writes nothing") {
+        Fixture f("config_deny.db", true);
+        std::string rep;
+        for (const User& u : f.ws->access().Users())
+            if (u.active &&
+                !f.ws->access().HasSystemPermission(u.username, SystemPermission::ManageIntegrations))
+                rep = u.username;
+        REQUIRE_FALSE(rep.empty());
+        CommandApi api(*f.ws);
+        for (const char* cmd : {"config.export", "config.diff", "config.apply"}) {
+            CAPTURE(cmd);
+            json args =
+                std::string(cmd) == "config.export" ? json::object() : json{{"document", json::object()}};
+            json r = api.Execute(json{{"cmd", cmd}, {"as", rep}, {"args", args}});
+            CHECK(r["ok"] == false);
+            CHECK(r["error"]["code"] == "access.denied");
+        }
+        const std::string before = f.Text();
+        json doc = json::parse(before);
+        doc["company"]["currency"] = "EUR";
+        doc["processes"].begin().value()["field"] = "Nowhere__c";
+        config::ApplyOptions preview;
+        preview.preview = true;
+        Result<config::ApplyResult> r = config::Apply(*f.ws, f.owner, doc, preview);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().field.rfind("processes.", 0) == 0);
+        CHECK(f.Text() == before);
+    }
+}

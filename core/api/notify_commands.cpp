@@ -1,5 +1,5 @@
 // notify.types.*, notify.templates.* (with preview), notify.prefs.*, notify.send, notify.skips: the
-// notification engine (core/notify). Configuration needs Manage Workflows; a user's own preferences are
+// notification engine (core/notify). Configuration needs Manage Notifications; a user's own preferences are
 // theirs to read and change (the organisation's locks permitting).
 #include "access/access.h"
 #include "api/command.h"
@@ -199,7 +199,7 @@ std::vector<std::string> Strings(const json* a) {
 }
 
 Result<json> SendCmd(Call& call) {
-    if (Status s = call.workspace.access().Require(call.actor, SP::ManageWorkflows); !s.ok())
+    if (Status s = call.workspace.access().Require(call.actor, SP::ManageNotifications); !s.ok())
         return s.error();
     NotifyEvent e;
     e.type = call.Str("type");
@@ -222,8 +222,8 @@ Result<json> SkipsCmd(Call& call) {
 }  // namespace
 
 void RegisterNotifyCommands(Registry& r) {
-    const Reads setup = SetupData("the notification settings", {SP::ManageWorkflows});
-    const Reads own = SetupData("a user's notification preferences", {SP::ManageWorkflows}, "user");
+    const Reads setup = SetupData("the notification settings", {SP::ManageNotifications});
+    const Reads own = SetupData("a user's notification preferences", {SP::ManageNotifications}, "user");
     const Arg type{"type", ArgType::String, true, "type code"};
     const Arg language{"language", ArgType::String, false, "\"en\"|\"zh-CN\""};
     r.push_back({"notify.types.list",
@@ -335,7 +335,7 @@ void RegisterNotifyCommands(Registry& r) {
          PrefsSetOrgCmd});
     r.push_back({"notify.prefs.get",
                  "A user's preferences: the types x channels matrix as it applies, frequencies, quiet hours.",
-                 {{"user", ArgType::String, false, "username (name yourself, or hold Manage Workflows)"}},
+                 {{"user", ArgType::String, false, "username (name yourself, or hold Manage Notifications)"}},
                  own,
                  false,
                  {{"user", "admin"}},

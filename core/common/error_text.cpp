@@ -113,6 +113,7 @@ const Row kTerms[] = {
     {"View Setup Audit Trail", "查看设置审计日志"},
     {"Manage Integrations", "管理集成"},
     {"Manage Notifications", "管理通知"},
+    {"Log In As", "以其他用户身份登录"},
     // JSON types (nlohmann's type_name).
     {"null", "null"},
     {"boolean", "布尔值"},

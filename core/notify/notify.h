@@ -164,7 +164,7 @@ public:
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
     void SetSink(MessageSink sink) { sink_ = std::move(sink); }
 
-    // Types (changes need Manage Workflows).
+    // Types (changes need Manage Notifications).
     std::vector<NotificationType> Types() const;
     Result<NotificationType> GetType(const std::string& code) const;
     /// Creates a custom type, or changes a type's labels, object and priority (a built-in keeps its code
@@ -173,7 +173,7 @@ public:
     /// Deletes a custom type with its templates and preferences.
     Status DeleteType(const std::string& actor, const std::string& code);
 
-    // Templates (changes need Manage Workflows).
+    // Templates (changes need Manage Notifications).
     std::vector<NotificationTemplate> Templates(const std::string& type = {}) const;
     /// Checks every part (unknown merge fields and broken formulas: errors with their position).
     std::vector<Error> CheckTemplate(const NotificationTemplate& t) const;
@@ -186,9 +186,9 @@ public:
 
     // Preferences.
     std::vector<OrgPreference> OrgPreferences() const;
-    /// Needs Manage Workflows.
+    /// Needs Manage Notifications.
     Status SetOrgPreference(const std::string& actor, const OrgPreference& p);
-    /// The matrix as it applies to `user` (read by the user or by a Manage Workflows holder).
+    /// The matrix as it applies to `user` (read by the user or by a Manage Notifications holder).
     Result<std::vector<PreferenceCell>> UserPreferences(const std::string& actor,
                                                         const std::string& user) const;
     /// The user's own choice; refused when the organisation locked the cell ("notify.pref_locked").

@@ -51,8 +51,8 @@ const MessageDef kMessages[] = {
      "管理员已锁定 {type} 的 {channel}，不能更改。"},
     {"notify.unknown_user", "There is no user {username}.", "没有用户 {username}。"},
     {"notify.unknown_role", "There is no role {role}.", "没有角色 {role}。"},
-    {"notify.not_yours", "Only {username} or an administrator with Manage Workflows may change this.",
-     "只有 {username} 或拥有“管理工作流”权限的管理员可以更改。"},
+    {"notify.not_yours", "Only {username} or an administrator with Manage Notifications may change this.",
+     "只有 {username} 或拥有“管理通知”权限的管理员可以更改。"},
     {"notify.no_email", "{username} has no email address.", "{username} 没有电子邮件地址。"},
     {"notify.bad_phone", "{username}'s phone number \"{phone}\" is not E.164 (+ and up to 15 digits).",
      "{username} 的电话号码 \"{phone}\" 不是 E.164 格式（+ 加最多 15 位数字）。"},
@@ -205,14 +205,14 @@ NotifyService::NotifyService(Changes& changes, SchemaService& schema, RecordServ
 NotifyService::~NotifyService() = default;
 
 Status NotifyService::Require(const std::string& actor) const {
-    return authorizer_ ? authorizer_(actor, SystemPermission::ManageWorkflows) : Status::Ok();
+    return authorizer_ ? authorizer_(actor, SystemPermission::ManageNotifications) : Status::Ok();
 }
 
 Status NotifyService::RequireSelfOrAdmin(const std::string& actor, const std::string& user) const {
     if (Result<User> u = impl_->access.GetUser(user); !u.ok())
         return MessageError("not_found", "notify.unknown_user", {{"username", user}}, "user");
     if (ToLowerAscii(actor) == ToLowerAscii(user)) return Status::Ok();
-    if (!authorizer_ || authorizer_(actor, SystemPermission::ManageWorkflows).ok()) return Status::Ok();
+    if (!authorizer_ || authorizer_(actor, SystemPermission::ManageNotifications).ok()) return Status::Ok();
     return MessageError("access.denied", "notify.not_yours", {{"username", user}}, "user");
 }
 

@@ -3,11 +3,11 @@
 //    drawn as the placeholder box (the console counts them: state.glyphs.fallback), and the full
 //    font was never fetched: every catalog string and the demo data are in the shipped UI font, in
 //    every font size (headings and help text carry the same glyphs as body text).
-// 2. Typed text is stored exactly as typed, characters outside the Basic Multilingual Plane
+// 2. A rare character the UI font lacks (龘) is loaded from the full font, fetched on first use: it
+//    then draws as itself.
+// 3. Typed text is stored exactly as typed, characters outside the Basic Multilingual Plane
 //    included: "Acme 😀 红灯笼" typed into the company name is saved and read back through
 //    window.crm unchanged; the emoji draws as a placeholder box (no font has it), never "?".
-// 3. A rare character the UI font lacks (龘) is loaded from the full font, fetched on first use: it
-//    then draws as itself.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -40,6 +40,14 @@ const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, crm, 
     if (s.lang !== 'en') s = await click(page, 'topbar.lang', st => st.lang === 'en', 'English');
     await click(page, 'nav.company', st => st.page === 'company', 'the company page');
 
+    // A character outside the UI font's subset: fetched from the full font, then drawn.
+    const rare = 'Acme 龘';
+    s = await type(page, 'company.name', rare, st => st.form['company.name'] === rare, 'the rare character typed');
+    s = await waitUi(page, st => st.glyphs && st.glyphs.fallback === 0 && st.glyphs.pending === 0,
+      'the rare character drawn from the full font');
+    check(s.glyphs.fallback === 0, '龘 is drawn with a glyph loaded from the full font at run time');
+    check(await page.evaluate(() => Module.__crmFullFont && Module.__crmFullFont.state === 2),
+      'the full font was fetched on first use');
     // Typed outside the Basic Multilingual Plane: stored exactly.
     const name = 'Acme 😀 红灯笼';
     s = await type(page, 'company.name', name, st => st.form['company.name'] === name, 'the typed name in the form');
@@ -51,14 +59,6 @@ const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, crm, 
       'the emoji drawn as a placeholder');
     check(s.glyphs.placeholder === 0xFFFD, 'a character no font has is drawn as the placeholder box (U+FFFD), not "?"');
 
-    // A character outside the UI font's subset: fetched from the full font, then drawn.
-    const rare = 'Acme 龘';
-    s = await type(page, 'company.name', rare, st => st.form['company.name'] === rare, 'the rare character typed');
-    s = await waitUi(page, st => st.glyphs && st.glyphs.fallback === 0 && st.glyphs.pending === 0,
-      'the rare character drawn from the full font');
-    check(s.glyphs.fallback === 0, '龘 is drawn with a glyph loaded from the full font at run time');
-    check(await page.evaluate(() => Module.__crmFullFont && Module.__crmFullFont.state === 2),
-      'the full font was fetched on first use');
     await page.screenshot({ path: path.join(OUT, 'ui_text.png') });
     done();
   } finally {

@@ -9,6 +9,7 @@ const path = require('path');
 const { OUT, check, serve, launch, waitReady, waitUi, frames, click, ui, done } = require('./lib');
 
 const W = 1024, H = 640;
+let CONTENT_LEFT = 250;  // the sidebar's right edge (read from the page)
 
 const inside = r => r && r[0] + r[2] / 2 >= 0 && r[0] + r[2] / 2 <= W && r[1] + r[3] / 2 >= 0 && r[1] + r[3] / 2 <= H &&
   r[0] >= -1 && r[1] >= -1 && r[0] + Math.min(r[2], 40) <= W + 1 && r[1] + Math.min(r[3], 30) <= H + 1;
@@ -25,6 +26,9 @@ function wheelFor(s, id, off) {
     if (d < best) { best = d; at = [r[0] + Math.min(r[2] / 2, 20), r[1] + r[3] / 2]; }
   }
   const cx = off[0] + off[2] / 2, cy = off[1] + off[3] / 2;
+  // Beyond the window's edge: the page itself must scroll, so the wheel goes over the content's
+  // left margin (no list there to take it).
+  if (cx < 0 || cx > W || cy < 0 || cy > H - 16) at = [CONTENT_LEFT + 6, H * 0.5];
   const dx = cx > W - 20 ? 120 : off[0] < 0 ? -120 : 0;
   const dy = dx !== 0 ? 0 : cy < at[1] ? -120 : 120;
   return { at, dx, dy };
@@ -61,6 +65,7 @@ async function reachAll(page, ids) {
     let s = await waitReady(page);
     const navs = Object.keys({ ...s.items, ...s.offscreen }).filter(id => /^nav\.[a-z_]+$/.test(id)).sort();
     check(navs.length >= 5, `the sidebar lists ${navs.length} pages`);
+    CONTENT_LEFT = Math.max(...navs.map(id => { const r = s.items[id] || s.offscreen[id]; return r[0] + r[2]; })) + 8;
     const navMissed = await reachAll(page, navs);
     check(navMissed.length === 0, 'every page of the sidebar is in reach' + (navMissed.length ? ': ' + navMissed.join(', ') : ''));
     const failed = [];

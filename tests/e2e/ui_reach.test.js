@@ -15,7 +15,7 @@ const inside = r => r && r[0] + r[2] / 2 >= 0 && r[0] + r[2] / 2 <= W && r[1] + 
   r[0] >= -1 && r[1] >= -1 && r[0] + Math.min(r[2], 40) <= W + 1 && r[1] + Math.min(r[3], 30) <= H + 1;
 
 /** The wheel step that brings the offscreen rectangle `off` nearer, and where the mouse rests for it. */
-function wheelFor(s, id, off) {
+function wheelFor(s, id, off, stuck) {
   // Rest the mouse on the on-screen item of the same family nearest to it (the list holding it),
   // else on the page's middle.
   const prefix = id.slice(0, id.lastIndexOf('.') + 1);
@@ -26,9 +26,9 @@ function wheelFor(s, id, off) {
     if (d < best) { best = d; at = [r[0] + Math.min(r[2] / 2, 20), r[1] + r[3] / 2]; }
   }
   const cx = off[0] + off[2] / 2, cy = off[1] + off[3] / 2;
-  // Beyond the window's edge: the page itself must scroll, so the wheel goes over the content's
-  // left margin (no list there to take it).
-  if (cx < 0 || cx > W || cy < 0 || cy > H - 16) at = [CONTENT_LEFT + 6, H * 0.5];
+  // When the list did not bring it nearer, the page itself must scroll: the wheel goes over the
+  // content's left margin (no list there to take it).
+  if (stuck) at = [CONTENT_LEFT + 6, H * 0.5];
   const dx = cx > W - 20 ? 120 : off[0] < 0 ? -120 : 0;
   const dy = dx !== 0 ? 0 : cy < at[1] ? -120 : 120;
   return { at, dx, dy };
@@ -40,12 +40,16 @@ function wheelFor(s, id, off) {
  */
 async function reachAll(page, ids) {
   const left = new Set(ids);
+  let lastKey = '';
   for (let step = 0; step < 120 && left.size; step++) {
     const s = await ui(page);
     for (const id of [...left]) if (inside(s.items && s.items[id])) left.delete(id);
     const next = [...left].find(id => s.offscreen && s.offscreen[id]);
     if (!next) break;
-    const { at, dx, dy } = wheelFor(s, next, s.offscreen[next]);
+    const off = s.offscreen[next], key = next + JSON.stringify(off);
+    const stuck = key === lastKey;
+    lastKey = key;
+    const { at, dx, dy } = wheelFor(s, next, off, stuck);
     await page.mouse.move(at[0], at[1]);
     await page.mouse.wheel(dx, dy);
     await frames(page, 2);

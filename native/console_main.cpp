@@ -1,7 +1,7 @@
 // crm-console: the settings console as a desktop app (GLFW + OpenGL 3).
 //
 //   crm-console [--db PATH] [--frames N] [--ui-state FILE] [--lang en|zh-CN]
-//               [--screenshot FILE.ppm] [--prefs FILE]
+//               [--screenshot FILE.ppm] [--prefs FILE] [--check-glyphs]
 //
 // --db defaults to $XDG_DATA_HOME/crm-settings/crm.db (else ~/.local/share/crm-settings/crm.db);
 // preferences live next to the database in console-prefs.json.
@@ -19,6 +19,7 @@
 #include "native/platform_native.h"
 #include "ui/kit/i18n.h"
 #include "ui/shell/console_host.h"
+#include "ui/shell/glyph_check.h"
 #include "ui/shell/workspace_loader.h"
 
 namespace fs = std::filesystem;
@@ -32,18 +33,21 @@ struct Options {
     std::string screenshot;
     long frames = 0;
     std::optional<crm::ui::Language> language;
+    bool check_glyphs = false;
 };
 
 void PrintUsage() {
     std::printf(
         "usage: crm-console [--db PATH] [--frames N] [--ui-state FILE] [--lang en|zh-CN]\n"
-        "                   [--screenshot FILE.ppm] [--prefs FILE]\n"
+        "                   [--screenshot FILE.ppm] [--prefs FILE] [--check-glyphs]\n"
         "  --db PATH         the workspace database (default: $XDG_DATA_HOME/crm-settings/crm.db)\n"
         "  --frames N        exit after N frames (smoke tests)\n"
         "  --ui-state FILE   write the console's UI snapshot (JSON) to FILE whenever it changes\n"
         "  --lang CODE       start in this language (en or zh-CN)\n"
         "  --screenshot FILE write the last frame as a PPM image (with --frames)\n"
-        "  --prefs FILE      the preferences file (default: console-prefs.json next to the database)\n");
+        "  --prefs FILE      the preferences file (default: console-prefs.json next to the database)\n"
+        "  --check-glyphs    list the characters of the catalogs and the workspace's data that some\n"
+        "                    font size has no glyph for; exit 1 when there are any (tests)\n");
 }
 
 std::string DefaultDataDir() {
@@ -62,6 +66,10 @@ std::optional<Options> ParseArgs(int argc, char** argv) {
         if (arg == "--help" || arg == "-h") {
             PrintUsage();
             std::exit(0);
+        }
+        if (arg == "--check-glyphs") {
+            options.check_glyphs = true;
+            continue;
         }
         const char* v = value();
         if (!v) {
@@ -207,11 +215,28 @@ int main(int argc, char** argv) {
             console_options.notice = loaded.notice;
             console_options.language = options->language;
             host.Attach(*loaded.workspace, std::move(console_options));
+            if (options->check_glyphs) {
+                const std::vector<crm::ui::MissingGlyph> missing =
+                    crm::ui::FindMissingGlyphs(host.appearance(), *loaded.workspace);
+                for (const crm::ui::MissingGlyph& m : missing) {
+                    std::printf("no glyph for U+%04X in %s\n", m.codepoint, m.where.c_str());
+                }
+                std::printf("%zu characters without a glyph (%zu code points in the UI font)\n",
+                            missing.size(), host.appearance().font_codepoints().size());
+                if (!missing.empty()) exit_code = 1;
+            }
 
             std::string title;
             long frames = 0;
+            // Idle costs nothing: without input or change the window keeps its last frame (not with
+            // --frames, whose runs count frames).
+            const bool idle_waits = options->frames == 0;
             while (!glfwWindowShouldClose(window)) {
                 glfwPollEvents();
+                if (idle_waits && !host.WantsFrame()) {
+                    glfwWaitEventsTimeout(0.05);
+                    continue;
+                }
                 host.Frame();
                 ++frames;
                 // A restore replaced the data under the services: open the workspace again.

@@ -3,6 +3,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -80,6 +81,11 @@ float NativePlatform::DpiScale() const {
     float y = 1.0f;
     glfwGetWindowContentScale(window_, &x, &y);
     return x > 0.25f ? x : 1.0f;
+}
+
+std::string NativePlatform::FullFontPath() {
+    const char* env = std::getenv("CRM_FULL_FONT");
+    return env ? std::string(env) : std::string("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc");
 }
 
 }  // namespace crm::native

@@ -32,6 +32,8 @@ public:
     void SavePreference(const std::string& key, const std::string& value) override;
     float DpiScale() const override;
     float ItemCoordinateScale() const override { return 1.0f; }
+    /// Debian's wqy-microhei (the setup installs it), or $CRM_FULL_FONT.
+    std::string FullFontPath() override;
 
 private:
     std::string assets_dir_;

@@ -79,6 +79,9 @@ EM_JS(void, crm_js_set_ready, (), {
 
 EM_JS(void, crm_js_set_title, (const char* title), { document.title = UTF8ToString(title); });
 
+// Frames drawn (tests and measurements: idle draws none).
+EM_JS(void, crm_js_count_frame, (), { Module.__crmFrames = (Module.__crmFrames || 0) + 1; });
+
 EM_JS(void, crm_js_set_loading_text, (const char* text), {
     if (Module.setLoadingText) Module.setLoadingText(UTF8ToString(text));
 });
@@ -128,6 +131,7 @@ public:
         // without this the page scrolls the wrong way, 100 times too far.
         glfwSetScrollCallback(window, [](GLFWwindow* w, double dx, double dy) {
             ImGui_ImplGlfw_ScrollCallback(w, -dx / 100.0, -dy / 100.0);
+            Instance().host_.Wake();
         });
         io.ImeSetInputScreenPosFn = [](int x, int y) {
             Instance().ime_x_ = static_cast<float>(x);
@@ -202,7 +206,10 @@ public:
         platform_.UpdateDpiScale();
         crm_js_fit_canvas();
         glfwPollEvents();
+        // Idle costs nothing: without input or change the canvas keeps the last frame.
+        if (!host_.WantsFrame()) return;
         host_.Frame();
+        crm_js_count_frame();
         if (std::string page; platform_.TakeReopenRequest(&page) && stored_) Reopen(page);
         crm::ui::Console* console = host_.console();
         if (!console) return;
@@ -221,19 +228,22 @@ public:
 
     /// window.crm: one JSON command through the same API as the CLI.
     const char* Execute(const char* request) {
+        host_.Wake();  // what the console shows may change
         if (!api_) {
             answer_ =
                 R"({"ok":false,"error":{"code":"not_ready","message":"The workspace is still opening; try again in a moment.","field":""}})";
         } else {
             // With sign-in on, the bridge acts only as the signed-in user (ui/access/sign_in_screen.h).
             nlohmann::json parsed = nlohmann::json::parse(request ? request : "", nullptr, false);
-            std::string refused = parsed.is_discarded() ? std::string() : crm::ui::BridgeCheck(*workspace_, parsed);
+            std::string refused =
+                parsed.is_discarded() ? std::string() : crm::ui::BridgeCheck(*workspace_, parsed);
             if (!refused.empty()) {
                 answer_ = refused;
             } else if (parsed.is_discarded()) {
                 answer_ = api_->Execute(request ? request : "");
             } else {
-                answer_ = api_->Execute(parsed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                answer_ =
+                    api_->Execute(parsed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             }
         }
         return answer_.c_str();

@@ -90,6 +90,26 @@ EM_JS(int, crm_js_pages_mode, (), { return Module.crmPages.mode === 'pages' ? 1 
 
 EM_JS(double, crm_js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 
+// The full CJK font, fetched the first time a character outside the UI font's subset is drawn (not
+// with the page: it is 5 MB, and most sessions never need it). 1 fetching, 2 stored at `path`, 3 failed.
+EM_JS(int, crm_js_full_font_state, (const char* path_ptr), {
+    var st = Module.__crmFullFont;
+    if (st) return st.state;
+    st = Module.__crmFullFont = {state : 1};
+    var path = UTF8ToString(path_ptr);
+    fetch('crm_font_full.ttc').then(function(r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.arrayBuffer();
+    }).then(function(bytes) {
+        FS.writeFile(path, new Uint8Array(bytes));
+        st.state = 2;
+    }).catch(function(e) {
+        console.log('[console] the full font could not be fetched: ' + e);
+        st.state = 3;
+    });
+    return st.state;
+});
+
 // clang-format on
 
 namespace {
@@ -235,6 +255,14 @@ void WebPlatform::SavePreference(const std::string& key, const std::string& valu
     if (it != prefs_.end() && it->second == value) return;
     prefs_[key] = value;
     crm_js_save_pref(key.c_str(), value.c_str());
+}
+
+std::string WebPlatform::FullFontPath() {
+    static const char* kPath = "/assets/crm_font_full.ttc";
+    const int state = crm_js_full_font_state(kPath);
+    if (state == 2) return kPath;
+    if (state == 3) return "/assets/crm_font_full.ttc.unavailable";  // unreadable: its glyphs stay boxes
+    return {};
 }
 
 void WebPlatform::UpdateDpiScale() {

@@ -49,6 +49,8 @@ public:
     void SavePreference(const std::string& key, const std::string& value) override;
     float DpiScale() const override { return dpr_; }
     float ItemCoordinateScale() const override { return dpr_; }
+    /// The full font, fetched on first use (crm_font_full.ttc beside the page).
+    std::string FullFontPath() override;
 
 private:
     bool pages_;  // the page store (else IDBFS)

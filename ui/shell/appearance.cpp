@@ -1,5 +1,7 @@
 #include "ui/shell/appearance.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -7,7 +9,11 @@
 
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
-#include "ui/kit/i18n.h"
+
+// stb_truetype reads the fonts' character maps (static: no clash with ImGui's own copy).
+#define STBTT_STATIC
+#define STB_TRUETYPE_IMPLEMENTATION
+#include "imstb_truetype.h"
 
 namespace crm::ui {
 
@@ -17,41 +23,82 @@ constexpr float kBodySize = 16.0f;
 constexpr float kTitleSize = 22.0f;
 constexpr float kHeadingSize = 18.0f;
 constexpr float kSmallSize = 13.5f;
+/// The placeholder box's code point: ImGui draws it for any character no font has.
+constexpr uint32_t kPlaceholder = 0xFFFD;
 
-// Symbols drawn as text that no catalog row happens to contain.
-constexpr const char* kExtraSymbols = "…—–·•←→↑↓▲▼✓✕“”‘’«»";
+std::vector<char> ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    return std::vector<char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
-std::vector<unsigned short> BuildRanges(bool with_common_chinese) {
-    ImFontGlyphRangesBuilder builder;
-    builder.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault());
-    static const ImWchar kLatinExtended[] = {0x00A0, 0x017F, 0x2000, 0x206F, 0x3000,
-                                             0x303F, 0xFF00, 0xFFEF, 0};
-    builder.AddRanges(kLatinExtended);
-    if (with_common_chinese) builder.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesChineseSimplifiedCommon());
-    ForEachCatalogText([&](const char* text) { builder.AddText(text); });
-    builder.AddText(kExtraSymbols);
+/// The first face of a TrueType font or collection, ready for lookups; false when unreadable.
+bool OpenFace(const std::vector<char>& data, stbtt_fontinfo* info) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+    const int offset = data.empty() ? -1 : stbtt_GetFontOffsetForIndex(bytes, 0);
+    return offset >= 0 && stbtt_InitFont(info, bytes, offset) != 0;
+}
+
+/// Every code point of the Basic Multilingual Plane the font maps to a glyph.
+std::vector<uint32_t> CodepointsOf(const std::vector<char>& data) {
+    std::vector<uint32_t> out;
+    stbtt_fontinfo info;
+    if (!OpenFace(data, &info)) return out;
+    for (uint32_t cp = 0x20; cp <= 0xFFFF; ++cp) {
+        if (cp != kPlaceholder && stbtt_FindGlyphIndex(&info, static_cast<int>(cp)) != 0) out.push_back(cp);
+    }
+    return out;
+}
+
+/// ImGui's glyph ranges (pairs, zero-terminated) for sorted code points.
+ImVector<ImWchar> RangesOf(const std::vector<uint32_t>& sorted) {
     ImVector<ImWchar> ranges;
-    builder.BuildRanges(&ranges);
-    return std::vector<unsigned short>(ranges.begin(), ranges.end());
+    for (size_t i = 0; i < sorted.size();) {
+        size_t j = i;
+        while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
+        ranges.push_back(static_cast<ImWchar>(sorted[i]));
+        ranges.push_back(static_cast<ImWchar>(sorted[j]));
+        i = j + 1;
+    }
+    ranges.push_back(0);
+    return ranges;
+}
+
+/// Draws the placeholder box's outline into the atlas's alpha pixels.
+void DrawBox(ImFontAtlas* atlas, const ImFontAtlasCustomRect& rect) {
+    unsigned char* pixels = atlas->TexPixelsAlpha8;
+    if (!pixels) return;
+    for (int y = 0; y < rect.Height; ++y) {
+        for (int x = 0; x < rect.Width; ++x) {
+            const bool edge = x == 0 || y == 0 || x == rect.Width - 1 || y == rect.Height - 1;
+            pixels[(rect.Y + y) * atlas->TexWidth + rect.X + x] = edge ? 0xFF : 0x00;
+        }
+    }
 }
 
 }  // namespace
 
-Appearance::Appearance(std::string font_path) : font_path_(std::move(font_path)) {
-    std::ifstream in(font_path_, std::ios::binary);
-    if (in) font_data_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+Appearance::Appearance(std::string font_path, std::string symbols_path) : font_path_(std::move(font_path)) {
+    font_data_ = ReadFile(font_path_);
+    if (!symbols_path.empty()) symbol_data_ = ReadFile(symbols_path);
     if (font_data_.empty()) {
         std::fprintf(stderr,
                      "[console] UI font not found at %s; using ImGui's default font (no Chinese glyphs)\n",
                      font_path_.c_str());
     }
+    font_codepoints_ = CodepointsOf(font_data_);
+    for (uint32_t cp : CodepointsOf(symbol_data_)) {
+        if (cp > 0x7F && !std::binary_search(font_codepoints_.begin(), font_codepoints_.end(), cp)) {
+            symbol_codepoints_.push_back(cp);
+        }
+    }
 }
 
 void Appearance::Apply(Theme theme, float scale) {
     scale = std::round(std::fmax(0.5f, std::fmin(scale, 4.0f)) * 100.0f) / 100.0f;
-    const bool rebuild_fonts = scale != scale_;
+    const bool rebuild_fonts = scale != scale_ || LoadPending();
     if (rebuild_fonts) BuildFonts(scale);
-    if (rebuild_fonts || theme != theme_ || !style_applied_) {
+    if (scale != scale_ || theme != theme_ || !style_applied_) {
         ApplyStyle(theme, scale);
         style_applied_ = true;
     }
@@ -59,38 +106,130 @@ void Appearance::Apply(Theme theme, float scale) {
     theme_ = theme;
 }
 
+void Appearance::AddMissing(const std::vector<uint32_t>& codepoints) {
+    if (font_data_.empty()) return;
+    for (uint32_t cp : codepoints) {
+        if (cp < 0x20 || cp == kPlaceholder || cp > 0x10FFFF || absent_.count(cp) || HasGlyph(cp)) continue;
+        if (std::binary_search(extra_codepoints_.begin(), extra_codepoints_.end(), cp)) continue;
+        // (wqy-microhei covers the Basic Multilingual Plane only: emoji need no fetch to be known absent)
+        if (full_font_failed_ || cp > 0xFFFF) {
+            absent_.insert(cp);
+        } else {
+            pending_.insert(cp);
+        }
+    }
+}
+
+bool Appearance::HasGlyph(uint32_t codepoint) const {
+    for (const ImFont* font : {body_, title_, heading_, small_}) {
+        if (!font || !font->FindGlyphNoFallback(static_cast<ImWchar>(codepoint))) return false;
+    }
+    return true;
+}
+
+// Moves the pending code points the full font has into extra_codepoints_ (true when any did).
+bool Appearance::LoadPending() {
+    if (pending_.empty()) return false;
+    if (full_font_data_.empty()) {
+        const std::string path = full_font_source_ ? full_font_source_() : std::string();
+        if (path.empty()) {
+            if (!full_font_source_) full_font_failed_ = true;
+        } else {
+            full_font_data_ = ReadFile(path);
+            if (full_font_data_.empty()) {
+                std::fprintf(stderr, "[console] the full font %s could not be read\n", path.c_str());
+                full_font_failed_ = true;
+            }
+        }
+        if (full_font_failed_) {
+            absent_.insert(pending_.begin(), pending_.end());
+            pending_.clear();
+            return false;
+        }
+        if (full_font_data_.empty()) return false;  // not available yet (web: still fetching)
+    }
+    stbtt_fontinfo info;
+    const bool readable = OpenFace(full_font_data_, &info);
+    bool added = false;
+    for (uint32_t cp : pending_) {
+        if (readable && stbtt_FindGlyphIndex(&info, static_cast<int>(cp)) != 0) {
+            extra_codepoints_.insert(std::upper_bound(extra_codepoints_.begin(), extra_codepoints_.end(), cp),
+                                     cp);
+            added = true;
+        } else {
+            absent_.insert(cp);
+        }
+    }
+    pending_.clear();
+    return added;
+}
+
 void Appearance::BuildFonts(float scale) {
+    const auto started = std::chrono::steady_clock::now();
     ImGuiIO& io = ImGui::GetIO();
-    const bool had_atlas = io.Fonts->IsBuilt();
+    // (the backend's texture of the previous atlas, if it made one)
+    const bool had_texture = io.Fonts->IsBuilt() && io.Fonts->TexID != ImTextureID();
     io.Fonts->Clear();
+    // The ranges must outlive the atlas build (ImGui keeps the pointers until Build()).
+    const ImVector<ImWchar> base_ranges = RangesOf(font_codepoints_);
+    const ImVector<ImWchar> extra_ranges = RangesOf(extra_codepoints_);
+    const ImVector<ImWchar> symbol_ranges = RangesOf(symbol_codepoints_);
+    std::vector<std::pair<ImFont*, float>> fonts;
     if (font_data_.empty()) {
         ImFontConfig config;
         config.SizePixels = std::round(13.0f * scale);
         body_ = title_ = heading_ = small_ = io.Fonts->AddFontDefault(&config);
+        fonts.push_back({body_, config.SizePixels});
     } else {
-        if (full_ranges_.empty()) {
-            full_ranges_ = BuildRanges(true);
-            catalog_ranges_ = BuildRanges(false);
-        }
-        auto add = [&](float size, const std::vector<unsigned short>& ranges, int oversample) {
+        // Every size gets the same glyphs. No oversampling: 3,000+ CJK glyphs in four sizes keep the
+        // atlas small, and CJK strokes at these sizes gain nothing from it.
+        auto add = [&](float size) {
+            const float pixels = std::round(size * scale);
             ImFontConfig config;
             config.FontDataOwnedByAtlas = false;  // the bytes stay in font_data_ across rebuilds
-            config.OversampleH = oversample;
+            config.OversampleH = 1;
             config.OversampleV = 1;
-            config.PixelSnapH = oversample == 1;
-            return io.Fonts->AddFontFromMemoryTTF(font_data_.data(), static_cast<int>(font_data_.size()),
-                                                  std::round(size * scale), &config, ranges.data());
+            config.PixelSnapH = true;
+            ImFont* font = io.Fonts->AddFontFromMemoryTTF(
+                font_data_.data(), static_cast<int>(font_data_.size()), pixels, &config, base_ranges.Data);
+            if (!extra_codepoints_.empty()) {
+                ImFontConfig merge = config;
+                merge.MergeMode = true;
+                io.Fonts->AddFontFromMemoryTTF(full_font_data_.data(),
+                                               static_cast<int>(full_font_data_.size()), pixels, &merge,
+                                               extra_ranges.Data);
+            }
+            fonts.push_back({font, pixels});
+            return font;
         };
-        // 2500+ CJK glyphs: no horizontal oversampling for the body font keeps the atlas small.
-        body_ = add(kBodySize, full_ranges_, 1);
-        title_ = add(kTitleSize, catalog_ranges_, 2);
-        heading_ = add(kHeadingSize, catalog_ranges_, 2);
-        small_ = add(kSmallSize, catalog_ranges_, 2);
+        body_ = add(kBodySize);
+        title_ = add(kTitleSize);
+        heading_ = add(kHeadingSize);
+        small_ = add(kSmallSize);
+    }
+    // The placeholder box for characters no font has (ImGui's fallback glyph is U+FFFD when the font
+    // has it, else '?').
+    std::vector<int> boxes;
+    for (const auto& [font, pixels] : fonts) {
+        const int w = std::max(3, static_cast<int>(std::round(pixels * 0.5f)));
+        const int h = std::max(4, static_cast<int>(std::round(pixels * 0.72f)));
+        boxes.push_back(io.Fonts->AddCustomRectFontGlyph(
+            font, static_cast<ImWchar>(kPlaceholder), w, h, std::round(pixels * 0.62f),
+            ImVec2(std::round(pixels * 0.06f), std::round(pixels * 0.2f))));
     }
     io.Fonts->Build();
+    for (int id : boxes) DrawBox(io.Fonts, *io.Fonts->GetCustomRectByIndex(id));
     io.FontDefault = body_;
-    // The GL texture of the old atlas is stale: the backend recreates its objects next frame.
-    if (had_atlas) ImGui_ImplOpenGL3_DestroyDeviceObjects();
+    // A new atlas needs a new GL texture. Only the texture: recreating the backend's other device
+    // objects (ImGui_ImplOpenGL3_DestroyDeviceObjects) would give it new, empty vertex and index
+    // buffers while it still believes the old sizes, so a smaller frame after a smaller scale was
+    // uploaded past their end (WebGL "bufferSubData: buffer overflow", an empty canvas).
+    if (had_texture) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    last_build_ms_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
 
 }  // namespace crm::ui

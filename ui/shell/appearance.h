@@ -1,6 +1,16 @@
 // Fonts and style at the current scale: loads the UI font (a CJK subset) once, rebuilds the font
-// atlas when the scale changes (DPI or the user's size setting), and applies the theme.
+// atlas when the scale changes (DPI or the user's size setting) or when text needs glyphs the
+// subset lacks, and applies the theme.
+//
+// Glyphs: every font size (body, title, heading, small) carries every code point of the UI font
+// file (the subset scripts/gen/ui_font.py builds from every catalog, the core's texts and the demo
+// generator), so a heading never lacks a character its table shows. Characters outside the subset
+// (typed, pasted, imported) are loaded at run time from the full font (Platform::FullFontPath)
+// into every size; what neither font has (emoji) draws as a placeholder box (U+FFFD), never "?".
 #pragma once
+#include <cstdint>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,11 +24,26 @@ namespace crm::ui {
 class Appearance {
 public:
     /// `font_path`: the TrueType UI font; when it is missing ImGui's default font is used
-    /// (Latin only) and a message is logged.
-    explicit Appearance(std::string font_path);
+    /// (Latin only) and a message is logged. `symbols_path`: the few symbols of the texts the UI
+    /// font lacks (crm_symbols.ttf), merged into every size.
+    explicit Appearance(std::string font_path, std::string symbols_path = {});
 
-    /// Makes `theme` and `scale` current; rebuilds the fonts only when the scale changed.
+    /// Where the full font can be read from: a path, or "" while it is not available (yet).
+    void SetFullFontSource(std::function<std::string()> source) { full_font_source_ = std::move(source); }
+
+    /// Makes `theme` and `scale` current; rebuilds the fonts when the scale changed or glyphs
+    /// asked for by AddMissing() can be loaded now.
     void Apply(Theme theme, float scale);
+
+    /// Code points seen in text that the atlas may lack: the ones it lacks are loaded from the
+    /// full font at a later Apply() (those the full font lacks too stay placeholder boxes).
+    void AddMissing(const std::vector<uint32_t>& codepoints);
+    /// Whether every font size has a glyph for `codepoint` (not the placeholder).
+    bool HasGlyph(uint32_t codepoint) const;
+    /// Code points waiting for the full font (asked for, not loaded, not known to be absent).
+    size_t pending_glyphs() const { return pending_.size(); }
+    /// The code points of the UI font file (what every size is built with, before run-time additions).
+    const std::vector<uint32_t>& font_codepoints() const { return font_codepoints_; }
 
     float scale() const { return scale_; }
     Theme theme() const { return theme_; }
@@ -30,17 +55,28 @@ public:
     ImFont* small_font() const { return small_; }
     /// Whether the UI font was found (false: ImGui's built-in font, no Chinese glyphs).
     bool font_loaded() const { return !font_data_.empty(); }
+    /// Milliseconds the last atlas build took (fonts rasterised, placeholder drawn).
+    double last_build_ms() const { return last_build_ms_; }
 
 private:
     void BuildFonts(float scale);
+    bool LoadPending();
 
     std::string font_path_;
     std::vector<char> font_data_;
-    std::vector<unsigned short> full_ranges_;     ///< common Chinese + every catalog character
-    std::vector<unsigned short> catalog_ranges_;  ///< Latin + catalog characters (titles, help)
+    std::vector<uint32_t> font_codepoints_;  ///< the UI font's cmap (without U+FFFD)
+    std::vector<char> symbol_data_;
+    std::vector<uint32_t> symbol_codepoints_;  ///< the symbol font's, less the UI font's
+    std::function<std::string()> full_font_source_;
+    std::vector<char> full_font_data_;
+    std::vector<uint32_t> extra_codepoints_;  ///< loaded from the full font, sorted
+    std::set<uint32_t> pending_;              ///< asked for, the full font not read yet
+    std::set<uint32_t> absent_;               ///< neither font has them: placeholder boxes
+    bool full_font_failed_ = false;
     float scale_ = 0.0f;
     Theme theme_ = Theme::Light;
     bool style_applied_ = false;
+    double last_build_ms_ = 0.0;
     ImFont* body_ = nullptr;
     ImFont* title_ = nullptr;
     ImFont* heading_ = nullptr;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "imgui.h"
+#include "imgui_internal.h"
 #include "ui/access/sign_in_screen.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/appearance.h"
@@ -160,6 +161,18 @@ void Console::RefreshCounts() {
 void Console::HandleShortcuts() {
     const ImGuiIO& io = ImGui::GetIO();
     if ((io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed('K', false)) quick_find_.RequestFocus();
+    // Escape closes the open dropdowns and menus (ImGui 1.86 does so only with keyboard navigation
+    // on); otherwise the next click went to closing the popup instead of to what it was aimed at.
+    // Modal dialogs stay: each closes on Escape by itself.
+    ImGuiContext& g = *GImGui;
+    if (g.OpenPopupStack.Size > 0 && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+        int keep = 0;
+        while (keep < g.OpenPopupStack.Size && g.OpenPopupStack[keep].Window &&
+               (g.OpenPopupStack[keep].Window->Flags & ImGuiWindowFlags_Modal)) {
+            ++keep;
+        }
+        if (keep < g.OpenPopupStack.Size) ImGui::ClosePopupToLevel(keep, true);
+    }
 }
 
 void Console::Draw(const Appearance& appearance) {
@@ -566,8 +579,9 @@ void Console::DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size) {
     const float s = ctx.scale;
     ImGui::SetCursorScreenPos(pos);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-    ImGui::BeginChild("##content", size, false,
-                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    // The content area scrolls, both ways, when a page is taller or wider than the window (at
+    // 1024x640 every control stays in reach); a page's own lists scroll inside it.
+    ImGui::BeginChild("##content", size, false, ImGuiWindowFlags_HorizontalScrollbar);
     ImGui::PopStyleVar();
 
     // The page header: title and one line on what the page is for.
@@ -616,6 +630,10 @@ void Console::PublishState() {
     if (ActingUser() == ConsoleUser()) state["viewas_banner"] = "";
     state["ui_scale"] = ui_scale_;
     state["dpi_scale"] = platform_.DpiScale();
+    state["glyphs"] = {{"fallback", glyph_fallback_},
+                       {"pending", glyph_pending_},
+                       {"atlas_ms", std::round(atlas_ms_)},
+                       {"placeholder", placeholder_}};
     PublishSignInGate(state, workspace_);  // "auth"
 }
 

@@ -47,6 +47,15 @@ public:
     const std::string& page() const { return page_; }
     /// "<company> — CRM System Settings", for the window or tab title.
     std::string WindowTitle() const;
+    /// What the host saw of the font in the last frame: characters drawn as the placeholder box
+    /// (no glyph), code points waiting for the full font, the last atlas build's milliseconds, and
+    /// the code point the placeholder stands for (U+FFFD, a box).
+    void SetGlyphState(int fallback, size_t pending, double atlas_ms, unsigned placeholder) {
+        glyph_fallback_ = fallback;
+        glyph_pending_ = pending;
+        atlas_ms_ = atlas_ms;
+        placeholder_ = placeholder;
+    }
 
 private:
     void DrawTopBar(const PageContext& ctx, float height);
@@ -81,6 +90,10 @@ private:
 
     Theme theme_ = Theme::Light;
     float ui_scale_ = 1.0f;
+    int glyph_fallback_ = 0;
+    size_t glyph_pending_ = 0;
+    double atlas_ms_ = 0.0;
+    unsigned placeholder_ = 0;
     std::string page_;  ///< the area shown: the first registered until the user goes elsewhere
 
     UnsavedGuard guard_;  ///< the one unsaved-changes question; pages hold a reference to it

@@ -2,9 +2,15 @@
 
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "imgui_internal.h"
+#include "ui/shell/busy.h"
 #include "ui/shell/platform.h"
 
 namespace crm::ui {
@@ -16,10 +22,37 @@ Theme StartupTheme(const Platform& platform) {
     return ParseTheme(platform.LoadPreference("theme")).value_or(Theme::Light);
 }
 
+/// The code points of UTF-8 text above ASCII.
+std::vector<uint32_t> NonAsciiCodepoints(const char* text, const char* end) {
+    std::vector<uint32_t> out;
+    while (text < end && *text) {
+        if (static_cast<unsigned char>(*text) < 0x80) {
+            ++text;
+            continue;
+        }
+        unsigned int c = 0;
+        const int n = ImTextCharFromUtf8(&c, text, end);
+        if (n <= 0) break;
+        text += n;
+        out.push_back(c);
+    }
+    return out;
+}
+
+/// Frames between two scans of the drawn text for characters without a glyph.
+constexpr int kScanInterval = 30;
+/// Seconds of full-rate frames after input (hover effects, popups opening, layouts settling).
+constexpr double kActiveSeconds = 0.5;
+/// Seconds between frames when nothing happens, and while a text field's caret blinks.
+constexpr double kHeartbeatSeconds = 0.5;
+constexpr double kCaretSeconds = 0.1;
+
 }  // namespace
 
 ConsoleHost::ConsoleHost(GLFWwindow* window, const char* glsl_version, Platform& platform)
-    : window_(window), platform_(platform), appearance_(platform.AssetsDir() + "crm_font.ttf") {
+    : window_(window),
+      platform_(platform),
+      appearance_(platform.AssetsDir() + "crm_font.ttf", platform.AssetsDir() + "crm_symbols.ttf") {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -31,6 +64,9 @@ ConsoleHost::ConsoleHost(GLFWwindow* window, const char* glsl_version, Platform&
     glfwSetWindowUserPointer(window_, this);
     glfwSetKeyCallback(window_, &ConsoleHost::OnKey);
     glfwSetCharCallback(window_, &ConsoleHost::OnChar);
+    glfwSetMouseButtonCallback(window_, &ConsoleHost::OnMouseButton);
+    glfwSetScrollCallback(window_, &ConsoleHost::OnScroll);
+    appearance_.SetFullFontSource([&platform] { return platform.FullFontPath(); });
     appearance_.Apply(StartupTheme(platform_), platform_.DpiScale());
 }
 
@@ -43,6 +79,48 @@ ConsoleHost::~ConsoleHost() {
 
 void ConsoleHost::Attach(Workspace& workspace, ConsoleOptions options) {
     console_ = std::make_unique<Console>(workspace, platform_, std::move(options));
+    Wake();
+}
+
+void ConsoleHost::Wake() { last_activity_ = glfwGetTime(); }
+
+bool ConsoleHost::WantsFrame() {
+    const double now = glfwGetTime();
+    double x = 0.0;
+    double y = 0.0;
+    glfwGetCursorPos(window_, &x, &y);
+    int buttons = 0;
+    for (int b = 0; b < 3; ++b) buttons |= glfwGetMouseButton(window_, b) == GLFW_PRESS ? 1 << b : 0;
+    int w = 0;
+    int h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    const int focused = glfwGetWindowAttrib(window_, GLFW_FOCUSED);
+    if (x != cursor_x_ || y != cursor_y_ || buttons != buttons_ || w != fb_w_ || h != fb_h_ ||
+        focused != focused_ || buttons != 0 || !input_.empty()) {
+        cursor_x_ = x;
+        cursor_y_ = y;
+        buttons_ = buttons;
+        fb_w_ = w;
+        fb_h_ = h;
+        focused_ = focused;
+        last_activity_ = now;
+    }
+    if (now - last_activity_ < kActiveSeconds || scan_next_ || appearance_.pending_glyphs() > 0 ||
+        !ProgressWhat().empty()) {
+        return true;
+    }
+    const double wait = ImGui::GetIO().WantTextInput ? kCaretSeconds : kHeartbeatSeconds;
+    return now - last_frame_ >= wait;
+}
+
+void ConsoleHost::OnMouseButton(GLFWwindow* window, int button, int action, int mods) {
+    ImGui_ImplGlfw_MouseButtonCallback(window, button, action, mods);
+    static_cast<ConsoleHost*>(glfwGetWindowUserPointer(window))->Wake();
+}
+
+void ConsoleHost::OnScroll(GLFWwindow* window, double dx, double dy) {
+    ImGui_ImplGlfw_ScrollCallback(window, dx, dy);
+    static_cast<ConsoleHost*>(glfwGetWindowUserPointer(window))->Wake();
 }
 
 // ImGui 1.86 samples key state once per frame, so a key pressed and released between two frames
@@ -57,6 +135,7 @@ void ConsoleHost::OnKey(GLFWwindow* window, int key, int scancode, int action, i
     event.action = action;
     event.mods = mods;
     host->input_.push_back(std::move(event));
+    host->Wake();
 }
 
 void ConsoleHost::OnChar(GLFWwindow* window, unsigned int codepoint) {
@@ -92,6 +171,9 @@ void ConsoleHost::TrickleInput() {
     while (!input_.empty()) {
         const InputEvent& event = input_.front();
         if (event.is_text) {
+            // Typed text outside the UI font's subset is loaded from the full font before it draws.
+            appearance_.AddMissing(
+                NonAsciiCodepoints(event.text.data(), event.text.data() + event.text.size()));
             ImGui::GetIO().AddInputCharactersUTF8(event.text.c_str());
             input_.pop_front();
             continue;
@@ -104,6 +186,7 @@ void ConsoleHost::TrickleInput() {
 }
 
 void ConsoleHost::Frame() {
+    last_frame_ = glfwGetTime();
     TrickleInput();
     if (console_) {
         appearance_.Apply(console_->theme(), console_->ui_scale() * platform_.DpiScale());
@@ -113,11 +196,30 @@ void ConsoleHost::Frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    // A frame that logs its text (every item drawn, none clipped) when the last one drew
+    // placeholder boxes: the characters the atlas lacks are loaded from the full font.
+    const bool scanning = scan_next_ && console_;
+    scan_next_ = false;
+    if (scanning) ImGui::LogToBuffer(0);
     if (console_) {
+        console_->SetGlyphState(fallback_glyphs_, appearance_.pending_glyphs(), appearance_.last_build_ms(),
+                                appearance_.body_font() ? appearance_.body_font()->FallbackChar : 0);
         console_->Draw(appearance_);
         ++console_frames_;
     }
+    if (scanning) {
+        const ImGuiTextBuffer& log = GImGui->LogBuffer;
+        const size_t before = appearance_.pending_glyphs();
+        appearance_.AddMissing(NonAsciiCodepoints(log.begin(), log.end()));
+        ImGui::LogFinish();
+        // Nothing new to load (the boxes are characters no font has, e.g. emoji in a list being
+        // scrolled): scan less and less often, since a scan frame draws every row of every list.
+        scan_interval_ =
+            appearance_.pending_glyphs() > before ? kScanInterval : std::min(scan_interval_ * 2, 3600);
+    }
     ImGui::Render();
+    WatchFallbackGlyphs();
+    if (scanning) fallback_at_scan_ = -2;  // the next (clipped) frame's count is the one to compare with
 
     int width = 0;
     int height = 0;
@@ -127,6 +229,32 @@ void ConsoleHost::Frame() {
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void ConsoleHost::WatchFallbackGlyphs() {
+    ImVec2 uvs[4];
+    int n = 0;
+    for (const ImFont* font : {appearance_.body_font(), appearance_.title_font(), appearance_.heading_font(),
+                               appearance_.small_font()}) {
+        if (font && font->FallbackGlyph) uvs[n++] = ImVec2(font->FallbackGlyph->U0, font->FallbackGlyph->V0);
+    }
+    int count = 0;  // one vertex per glyph has the glyph's top-left texture coordinate
+    const ImDrawData* data = ImGui::GetDrawData();
+    for (int i = 0; data && i < data->CmdListsCount; ++i) {
+        for (const ImDrawVert& v : data->CmdLists[i]->VtxBuffer) {
+            for (int k = 0; k < n; ++k) {
+                if (v.uv.x == uvs[k].x && v.uv.y == uvs[k].y) ++count;
+            }
+        }
+    }
+    fallback_glyphs_ = count;
+    ++frames_since_scan_;
+    if (fallback_at_scan_ == -2) fallback_at_scan_ = count;
+    if (count > 0 && count != fallback_at_scan_ && frames_since_scan_ >= scan_interval_) {
+        scan_next_ = true;
+        frames_since_scan_ = 0;
+    }
+    if (count == 0) fallback_at_scan_ = 0;
 }
 
 }  // namespace crm::ui

@@ -31,9 +31,20 @@ public:
     void Frame();
     /// Queues typed text (UTF-8) in order with key events (the web's text-input bridge).
     void QueueText(const std::string& text);
+    /// Whether a frame is worth drawing now (idle costs nothing): input came in the last half
+    /// second or is queued, a mouse button is held, work waits (a progress overlay, glyphs to load),
+    /// or, when nothing happens, twice a second (clocks, timers, results arriving in the
+    /// background) and ten times a second while a text field has the focus (its caret blinks).
+    /// Otherwise the frame would repeat the last one.
+    bool WantsFrame();
+    /// Something outside the window changed what the console shows (a bridge command, another
+    /// tab's commit, a scroll the host handled): the next frames are drawn.
+    void Wake();
 
     /// The console, once attached.
     Console* console() { return console_.get(); }
+    /// The fonts and style the frames are drawn with.
+    const Appearance& appearance() const { return appearance_; }
     /// Frames rendered with a console attached.
     uint64_t console_frames() const { return console_frames_; }
 
@@ -49,7 +60,28 @@ private:
     };
     static void OnKey(GLFWwindow* window, int key, int scancode, int action, int mods);
     static void OnChar(GLFWwindow* window, unsigned int codepoint);
+    static void OnMouseButton(GLFWwindow* window, int button, int action, int mods);
+    static void OnScroll(GLFWwindow* window, double dx, double dy);
     void TrickleInput();
+    /// Counts the characters drawn as the placeholder box in the rendered frame, and decides
+    /// whether the next frame logs its text to find which characters those were.
+    void WatchFallbackGlyphs();
+
+    // What WantsFrame() compares from one call to the next, and when things last happened (s).
+    double cursor_x_ = -1.0;
+    double cursor_y_ = -1.0;
+    int buttons_ = 0;
+    int fb_w_ = 0;
+    int fb_h_ = 0;
+    int focused_ = -1;
+    double last_activity_ = 0.0;
+    double last_frame_ = 0.0;
+
+    int fallback_glyphs_ = 0;    ///< placeholder boxes in the last frame
+    int fallback_at_scan_ = -1;  ///< placeholder boxes when the text was last scanned
+    int frames_since_scan_ = 1 << 20;
+    int scan_interval_ = 30;  ///< frames between scans (grows while scans find nothing)
+    bool scan_next_ = false;  ///< the next frame logs its text (ImGui::LogToBuffer)
 
     GLFWwindow* window_;
     std::deque<InputEvent> input_;

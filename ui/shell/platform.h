@@ -40,6 +40,10 @@ public:
     /// ImGui units per published unit (CSS pixel on the web, window coordinate on the desktop):
     /// the web renders the canvas at device pixels, so this is devicePixelRatio there.
     virtual float ItemCoordinateScale() const = 0;
+    /// The full CJK font (a TrueType file or collection) that characters missing from the UI
+    /// font's subset are loaded from at run time: a path readable now, or "" while it is not
+    /// available (web: the first call starts fetching it; "" for good when it cannot be had).
+    virtual std::string FullFontPath() { return {}; }
 
     /// Asks the host to open the workspace again once this frame is done (a restore replaced its
     /// data under the services' caches), showing the area `page` first. The host calls

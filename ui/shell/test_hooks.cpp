@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "imgui_internal.h"
 #include "ui/shell/platform.h"
 
 namespace crm::ui {
@@ -34,11 +35,12 @@ void TestHooks::MarkItem(std::string_view id) {
 
 void TestHooks::MarkClickable(std::string_view id, ImVec2 min, ImVec2 size) {
     // Clickable means its centre is inside the window's visible area: a half-scrolled-out field
-    // counts as offscreen.
+    // counts as offscreen. (The window's, not the current table column's: a table row spanning
+    // every column has its centre in another column.)
     const ImVec2 centre(min.x + size.x * 0.5f, min.y + size.y * 0.5f);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const ImVec2 clip_min = draw->GetClipRectMin();
-    const ImVec2 clip_max = draw->GetClipRectMax();
+    const ImRect& clip = ImGui::GetCurrentWindowRead()->InnerClipRect;
+    const ImVec2 clip_min = clip.Min;
+    const ImVec2 clip_max = clip.Max;
     if (centre.x < clip_min.x || centre.x > clip_max.x || centre.y < clip_min.y || centre.y > clip_max.y) {
         MarkOffscreen(id, min, size);
         return;

@@ -1,0 +1,47 @@
+// Idle costs nothing: with no input and nothing changing, the console stops drawing (a frame
+// twice a second keeps clocks and background results current); input brings full-rate frames
+// back at once. Prints the frames per second and the main thread's busy share, idle and while
+// the mouse moves (the numbers of the closing note: CRM_SITE=<site> node ui_idle.test.js).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { OUT, check, serve, launch, waitReady, frames, done } = require('./lib');
+
+async function sample(page, cdp, ms, act) {
+  const metric = async () => {
+    const m = (await cdp.send('Performance.getMetrics')).metrics;
+    return Object.fromEntries(m.map(x => [x.name, x.value]));
+  };
+  const f0 = await page.evaluate(() => Module.__crmFrames || 0), m0 = await metric(), t0 = Date.now();
+  if (act) await act(); else await new Promise(r => setTimeout(r, ms));
+  const f1 = await page.evaluate(() => Module.__crmFrames || 0), m1 = await metric(), t1 = Date.now();
+  const s = (t1 - t0) / 1000;
+  return { fps: (f1 - f0) / s, busy: (m1.TaskDuration - m0.TaskDuration) / s, seconds: s };
+}
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(OUT, 'profile-ui-idle-'));
+  const server = await serve();
+  const { ctx, page } = await launch(profile, { width: 1280, height: 800 });
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(server.url);
+    await waitReady(page);
+    await page.mouse.move(640, 400);
+    await new Promise(r => setTimeout(r, 2000));  // the start's work settles
+    const idle = await sample(page, cdp, 6000);
+    console.log(`  idle: ${idle.fps.toFixed(1)} frames/s, main thread busy ${(idle.busy * 100).toFixed(1)}%`);
+    const moving = await sample(page, cdp, 0, async () => {
+      for (let i = 0; i < 60; i++) { await page.mouse.move(300 + i * 8, 300 + (i % 7) * 20); await frames(page, 1); }
+    });
+    console.log(`  mouse moving: ${moving.fps.toFixed(1)} frames/s, main thread busy ${(moving.busy * 100).toFixed(1)}%`);
+    check(idle.fps < 5, `idle, the console draws at most a few frames a second (${idle.fps.toFixed(1)})`);
+    check(moving.fps > 3 * Math.max(idle.fps, 1), `input brings frames back (${moving.fps.toFixed(1)}/s)`);
+    done();
+  } finally {
+    await ctx.close().catch(() => {});
+    await server.close();
+  }
+})().catch(e => { console.error(e); process.exit(1); });

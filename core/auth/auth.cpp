@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "access/access.h"
+#include "attached_service.h"
 #include "audit/change.h"
 #include "auth/password.h"
 #include "common/messages.h"
@@ -45,7 +46,8 @@ const MessageDef kAuthMessages[] = {
      "sign in (a password set, and login hours on some day).",
      "这会把所有管理员锁在外面：至少需要一位拥有“管理用户”权限的活动用户能够登录（已设置密码，且登录时段不为"
      "空）。"},
-    {"auth.view_as_inactive", "{user} is inactive: nobody can act as them.", "{user} 已停用：不能以其身份操作。"},
+    {"auth.view_as_inactive", "{user} is inactive: nobody can act as them.",
+     "{user} 已停用：不能以其身份操作。"},
     {"auth.bad_setting", "{name} must be between {min} and {max}.", "{name} 必须介于 {min} 与 {max} 之间。"},
 };
 CRM_REGISTER_MESSAGES(kAuthMessages);
@@ -84,16 +86,6 @@ namespace {
 unsigned long long g_default_ops = 0;
 size_t g_default_mem = 0;
 
-struct Attached {
-    Workspace* workspace;
-    std::weak_ptr<AuthService> service;
-};
-
-std::vector<Attached>& AttachedServices() {
-    static std::vector<Attached> list;
-    return list;
-}
-
 }  // namespace
 
 void SetDefaultPasswordHashCost(unsigned long long ops, size_t mem) {
@@ -102,26 +94,12 @@ void SetDefaultPasswordHashCost(unsigned long long ops, size_t mem) {
 }
 
 AuthService& AuthOf(Workspace& ws) {
-    std::vector<Attached>& list = AttachedServices();
-    for (auto it = list.begin(); it != list.end();) {
-        if (it->service.expired()) {
-            it = list.erase(it);
-        } else if (it->workspace == &ws) {
-            return *it->service.lock();
-        } else {
-            ++it;
-        }
-    }
-    auto service = std::make_shared<AuthService>(ws.changes(), ws.access(), ws.company());
-    AccessService* access = &ws.access();
-    service->SetAuthorizer([access](std::string_view actor, SystemPermission permission) {
-        return access->Require(actor, permission);
+    return AttachedService<AuthService>(ws, [&ws] {
+        auto service = std::make_shared<AuthService>(ws.changes(), ws.access(), ws.company());
+        service->SetAuthorizer(AccessAuthorizer(ws));
+        service->SetHashCost(g_default_ops, g_default_mem);
+        return service;
     });
-    service->SetHashCost(g_default_ops, g_default_mem);
-    list.push_back({&ws, service});
-    // The workspace keeps it alive as long as it lives (its listeners go with it).
-    ws.AddCommitListener([service](const ChangeSet&) {});
-    return *service;
 }
 
 // [SECTION] JSON

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "access/access.h"
+#include "attached_service.h"
 #include "audit/change.h"
 #include "auth/password.h"
 #include "common/messages.h"
@@ -180,40 +181,12 @@ nlohmann::json ToJson(const ApiRequest& r) {
 
 // [SECTION] Attaching to the workspace
 
-namespace {
-
-struct Attached {
-    Workspace* workspace;
-    std::weak_ptr<ApiKeyService> service;
-};
-
-std::vector<Attached>& AttachedServices() {
-    static std::vector<Attached> list;
-    return list;
-}
-
-}  // namespace
-
 ApiKeyService& ApiKeysOf(Workspace& ws) {
-    std::vector<Attached>& list = AttachedServices();
-    for (auto it = list.begin(); it != list.end();) {
-        if (it->service.expired()) {
-            it = list.erase(it);
-        } else if (it->workspace == &ws) {
-            return *it->service.lock();
-        } else {
-            ++it;
-        }
-    }
-    auto service = std::make_shared<ApiKeyService>(ws.changes(), ws.access());
-    AccessService* access = &ws.access();
-    service->SetAuthorizer([access](std::string_view actor, SystemPermission permission) {
-        return access->Require(actor, permission);
+    return AttachedService<ApiKeyService>(ws, [&ws] {
+        auto service = std::make_shared<ApiKeyService>(ws.changes(), ws.access());
+        service->SetAuthorizer(AccessAuthorizer(ws));
+        return service;
     });
-    list.push_back({&ws, service});
-    // The workspace keeps it alive as long as it lives (its listeners go with it).
-    ws.AddCommitListener([service](const ChangeSet&) {});
-    return *service;
 }
 
 // [SECTION] Service

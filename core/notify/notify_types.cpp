@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "access/access.h"
+#include "attached_service.h"
 #include "audit/change.h"
 #include "common/messages.h"
 #include "common/text.h"
@@ -294,47 +295,19 @@ Status NotifyService::DeleteType(const std::string& actor, const std::string& co
 
 // [SECTION] Attaching to the workspace
 
-namespace {
-
-struct Attached {
-    Workspace* workspace;
-    std::weak_ptr<NotifyService> service;
-};
-
-std::vector<Attached>& AttachedServices() {
-    static std::vector<Attached> list;
-    return list;
-}
-
-}  // namespace
-
 NotifyService& NotifyOf(Workspace& ws) {
-    std::vector<Attached>& list = AttachedServices();
-    for (auto it = list.begin(); it != list.end();) {
-        if (it->service.expired()) {
-            it = list.erase(it);
-        } else if (it->workspace == &ws) {
-            return *it->service.lock();
-        } else {
-            ++it;
-        }
-    }
-    auto service = std::make_shared<NotifyService>(ws.changes(), ws.schema(), ws.records(), ws.access(),
-                                                   ws.company(), ws.automation().notifications());
-    // Email and SMS go to the one message outbox (core/notify/outbox.h), inside the change that notified.
-    MessageOutbox* outbox = &ws.delivery().outbox();
-    service->SetSink([outbox](ChangeScope& scope, const QueuedMessage& message) -> Status {
-        Result<int64_t> queued = outbox->Enqueue(scope, message);
-        return queued.ok() ? Status::Ok() : Status(queued.error());
+    return AttachedService<NotifyService>(ws, [&ws] {
+        auto service = std::make_shared<NotifyService>(ws.changes(), ws.schema(), ws.records(), ws.access(),
+                                                       ws.company(), ws.automation().notifications());
+        // Email and SMS go to the one message outbox (core/notify/outbox.h), inside the change that notified.
+        MessageOutbox* outbox = &ws.delivery().outbox();
+        service->SetSink([outbox](ChangeScope& scope, const QueuedMessage& message) -> Status {
+            Result<int64_t> queued = outbox->Enqueue(scope, message);
+            return queued.ok() ? Status::Ok() : Status(queued.error());
+        });
+        service->SetAuthorizer(AccessAuthorizer(ws));
+        return service;
     });
-    AccessService* access = &ws.access();
-    service->SetAuthorizer([access](std::string_view actor, SystemPermission permission) {
-        return access->Require(actor, permission);
-    });
-    list.push_back({&ws, service});
-    // The workspace keeps it alive as long as it lives (its listeners go with it).
-    ws.AddCommitListener([service](const ChangeSet&) {});
-    return *service;
 }
 
 }  // namespace crm

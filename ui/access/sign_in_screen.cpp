@@ -81,7 +81,9 @@ const std::string& ConsoleUser() {
     return Gate().user.empty() ? admin : Gate().user;
 }
 
-bool CanViewAs(Workspace& ws) { return ws.access().HasSystemPermission(ConsoleUser(), SystemPermission::LogInAs); }
+bool CanViewAs(Workspace& ws) {
+    return ws.access().HasSystemPermission(ConsoleUser(), SystemPermission::LogInAs);
+}
 
 std::string ViewAs(Workspace& ws, const std::string& username) {
     if (Status s = AuthOf(ws).ViewAs(ConsoleUser(), username); !s.ok()) return ErrorText(s.error());

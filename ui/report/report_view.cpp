@@ -122,7 +122,8 @@ void ReportsPage::ExportCsv() {
     }
     error_.clear();
     export_text_ = std::move(*csv);
-    const std::string name = SafeFileName((shown_.name.empty() ? std::string("report") : shown_.name) + ".csv");
+    const std::string name =
+        SafeFileName((shown_.name.empty() ? std::string("report") : shown_.name) + ".csv");
     const std::string path = HomePath(name);
     error_ = SaveTextFile(export_text_, name, path, "text/csv");
     if (!error_.empty()) return;

@@ -345,7 +345,9 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     if (ImGui::IsItemHovered() && !ImGui::IsPopupOpen("topbar.user.popup")) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24.0f);
-        ImGui::TextUnformatted(TrFormat(CanViewAs(workspace_) ? "topbar.user.tooltip" : "topbar.user.tooltip_self", {user}).c_str());
+        ImGui::TextUnformatted(
+            TrFormat(CanViewAs(workspace_) ? "topbar.user.tooltip" : "topbar.user.tooltip_self", {user})
+                .c_str());
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }

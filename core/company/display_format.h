@@ -1,6 +1,6 @@
 // Values as the company profile shows them: money in the profile's currency, dates in its date format.
-// The one place the core formats them for people (notification templates today; exports and the
-// console's charts can share it).
+// The one place they are formatted for people: notification templates, and the console's charts and
+// report values (ui/kit/chart.cpp).
 #pragma once
 #include <cstdint>
 #include <string>

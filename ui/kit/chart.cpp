@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "company/display_format.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -28,18 +29,6 @@ ImU32 SeriesColor(int i, float alpha = 1.0f) {
     ImVec4 c = kSeriesColors[static_cast<size_t>(i) % (sizeof(kSeriesColors) / sizeof(kSeriesColors[0]))];
     c.w *= alpha;
     return ImGui::ColorConvertFloat4ToU32(c);
-}
-
-std::string CurrencyPrefix(const std::string& code) {
-    if (code.empty()) return "";
-    if (code == "USD" || code == "AUD" || code == "CAD" || code == "HKD" || code == "SGD" || code == "NZD")
-        return code == "USD" ? "$" : code.substr(0, 2) + "$";
-    if (code == "CNY" || code == "JPY") return "¥";
-    if (code == "EUR") return "€";
-    if (code == "GBP") return "£";
-    if (code == "INR") return "₹";
-    if (code == "KRW") return "₩";
-    return code + " ";
 }
 
 std::string Trimmed(double value, int decimals) {
@@ -128,20 +117,7 @@ std::string ChartKindLabel(std::string_view name) {
 }
 
 std::string FormatNumber(double value, const NumberFormat& format) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", std::clamp(format.decimals, 0, 6), std::fabs(value));
-    std::string digits = buf, frac;
-    if (const size_t dot = digits.find('.'); dot != std::string::npos) {
-        frac = digits.substr(dot);
-        digits.resize(dot);
-    }
-    std::string grouped;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
-        grouped += digits[i];
-    }
-    const bool negative = value < 0 && (grouped != "0" || frac.find_first_not_of(".0") != std::string::npos);
-    return (negative ? "-" : "") + CurrencyPrefix(format.currency) + grouped + frac;
+    return FormatMoney(value, format.currency, format.decimals);  // core/company/display_format.h
 }
 
 std::string FormatCompact(double value, const NumberFormat& format) {

@@ -365,7 +365,7 @@ Result<FanoutReport> NotifyService::Notify(ChangeScope& scope, const NotifyEvent
                              MessageError("notify.no_phone", "notify.no_phone", {{"username", r.username}})));
             } else if (!IsE164(r.phone)) {
                 CRM_TRY(skip(r, "sms",
-                             MessageError("notify.bad_phone", "notify.bad_phone",
+                             MessageError("notify.bad_phone", "notify.user_bad_phone",
                                           {{"username", r.username}, {"phone", r.phone}})));
             } else {
                 CRM_TRY(queue("sms", r.phone, "", m.short_text, ""));

@@ -55,7 +55,7 @@ const MessageDef kMessages[] = {
     {"notify.not_yours", "Only {username} or an administrator with Manage Notifications may change this.",
      "只有 {username} 或拥有“管理通知”权限的管理员可以更改。"},
     {"notify.no_email", "{username} has no email address.", "{username} 没有电子邮件地址。"},
-    {"notify.bad_phone", "{username}'s phone number \"{phone}\" is not E.164 (+ and up to 15 digits).",
+    {"notify.user_bad_phone", "{username}'s phone number \"{phone}\" is not E.164 (+ and up to 15 digits).",
      "{username} 的电话号码 \"{phone}\" 不是 E.164 格式（+ 加最多 15 位数字）。"},
     {"notify.no_phone", "{username} has no phone number.", "{username} 没有电话号码。"},
 };

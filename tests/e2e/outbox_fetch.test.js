@@ -44,7 +44,7 @@ const drain = page => page.evaluate(() => window.crmOutbox.drainNow());
     await ctx.addInitScript(() => { window.crmOutboxEnabled = false; });  // the test drains by hand
     await page.goto(server.url);
     await waitReady(page);
-    check(typeof (await page.evaluate(() => window.crmOutbox && window.crmOutbox.drainNow)) === 'function',
+    check(await page.evaluate(() => !!window.crmOutbox && typeof window.crmOutbox.drainNow === 'function'),
       'the page has the outbox sender');
     const set = await crm(page, { cmd: 'notify.channels.set', args: { channel: 'sms', settings: {
       url: `http://127.0.0.1:${peer.port}/sms`, auth_header: 'Bearer gw', backoff_ms: 0, timeout_ms: 5000 } } });

@@ -44,9 +44,11 @@ async function reachAll(page, ids) {
   for (let step = 0; step < 120 && left.size; step++) {
     const s = await ui(page);
     for (const id of [...left]) if (inside(s.items && s.items[id])) left.delete(id);
-    const next = [...left].find(id => s.offscreen && s.offscreen[id]);
+    // Off screen, or on screen only in part (cut by the window's edge): both are scrolled to.
+    const rectOf = id => (s.offscreen && s.offscreen[id]) || (s.items && s.items[id]);
+    const next = [...left].find(id => rectOf(id));
     if (!next) break;
-    const off = s.offscreen[next], key = next + JSON.stringify(off);
+    const off = rectOf(next), key = next + JSON.stringify(off);
     const stuck = key === lastKey;
     lastKey = key;
     const { at, dx, dy } = wheelFor(s, next, off, stuck);

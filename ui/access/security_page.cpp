@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "access/access.h"
@@ -218,7 +219,13 @@ void SecurityPage::DrawHistory(const PageContext& ctx) {
                                              : Tr("security.history.saved_to", {{"path", path}});
     }
     MarkItem("security.history.download");
-    if (ImGui::BeginTable("security.history", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
+    // The history scrolls inside its own area (up to 12 rows high): the page below it stays in reach.
+    const float row_h = ImGui::GetTextLineHeightWithSpacing() + 2.0f * ImGui::GetStyle().CellPadding.y;
+    const float rows = static_cast<float>(std::min<size_t>(history_.size(), 12) + 1);
+    if (ImGui::BeginTable("security.history", 4,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY,
+                          ImVec2(0.0f, rows * row_h + 4.0f * ctx.scale))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(Tr("security.history.time"));
         ImGui::TableSetupColumn(Tr("security.history.user"));
         ImGui::TableSetupColumn(Tr("security.history.result"));

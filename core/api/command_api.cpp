@@ -9,6 +9,7 @@
 
 #include "api/command.h"
 #include "common/error_text.h"
+#include "common/json_error.h"
 #include "common/messages.h"
 #include "common/text.h"
 #include "workspace.h"
@@ -30,8 +31,7 @@ const Registry& AllCommands() {
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
               RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands,
-              RegisterNotifyCommands, RegisterOutboxCommands,
-              RegisterConfigCommands}) {
+              RegisterNotifyCommands, RegisterOutboxCommands, RegisterConfigCommands}) {
             area(r);
         }
         return r;
@@ -101,38 +101,13 @@ Status CheckReads(const CommandSpec& c, Workspace& w, const std::string& actor, 
 }
 
 // Records where parsing stopped; everything else is accepted, since the DOM parse already failed.
-class ParseErrorLocator : public nlohmann::json_sax<json> {
-public:
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t&) override { return true; }
-    bool string(string_t&) override { return true; }
-    bool binary(binary_t&) override { return true; }
-    bool start_object(std::size_t) override { return true; }
-    bool key(string_t&) override { return true; }
-    bool end_object() override { return true; }
-    bool start_array(std::size_t) override { return true; }
-    bool end_array() override { return true; }
-    bool parse_error(std::size_t position, const std::string&,
-                     const nlohmann::detail::exception& ex) override {
-        position_ = position;
-        reason_ = ex.what();
-        return false;
-    }
-    std::size_t position_ = 0;
-    std::string reason_;
-};
-
 Error BadJson(std::string_view text) {
-    ParseErrorLocator locator;
-    json::sax_parse(text, &locator);
+    const JsonParseError located = LocateJsonError(text);
     // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error
     // ...".
-    std::string reason = locator.reason_;
+    std::string reason = located.reason;
     if (size_t colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
-    const size_t offset = std::min(locator.position_, text.size());
+    const size_t offset = std::min(located.position, text.size());
     int line = 1;
     int column = 1;
     // nlohmann counts the character it stopped at, so the position is 1-based.

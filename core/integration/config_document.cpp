@@ -3,6 +3,7 @@
 #include <set>
 
 #include "audit/change.h"
+#include "common/json_error.h"
 #include "common/messages.h"
 #include "integration/config_internal.h"
 #include "workspace.h"
@@ -153,32 +154,9 @@ std::string Canonical(const json& document) { return document.dump(2) + "\n"; }
 Result<json> Parse(const std::string& text) {
     json doc = json::parse(text, nullptr, false);
     if (!doc.is_discarded()) return doc;
-    // Where it breaks, for the message: a SAX pass that keeps the parser's error (no exceptions thrown).
-    struct Finder : nlohmann::json_sax<json> {
-        std::string reason = "unreadable";
-        size_t at = 0;
-        bool null() override { return true; }
-        bool boolean(bool) override { return true; }
-        bool number_integer(number_integer_t) override { return true; }
-        bool number_unsigned(number_unsigned_t) override { return true; }
-        bool number_float(number_float_t, const string_t&) override { return true; }
-        bool string(string_t&) override { return true; }
-        bool binary(binary_t&) override { return true; }
-        bool start_object(std::size_t) override { return true; }
-        bool key(string_t&) override { return true; }
-        bool end_object() override { return true; }
-        bool start_array(std::size_t) override { return true; }
-        bool end_array() override { return true; }
-        bool parse_error(std::size_t position, const std::string&,
-                         const nlohmann::detail::exception& e) override {
-            at = position;
-            reason = e.what();
-            return false;
-        }
-    } finder;
-    json::sax_parse(text, &finder);
-    Error err = MessageError("config.malformed", "config.malformed", {{"reason", finder.reason}}, "document");
-    err.position = static_cast<int>(finder.at);
+    const JsonParseError where = LocateJsonError(text);  // where it breaks, for the message
+    Error err = MessageError("config.malformed", "config.malformed", {{"reason", where.reason}}, "document");
+    err.position = static_cast<int>(where.position);
     return err;
 }
 

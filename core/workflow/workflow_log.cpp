@@ -49,11 +49,37 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }
 
 /// The runs of one save as the JSON array the row keeps, written directly: a save pays for this text,
-/// and a general JSON library's tree costs more than the insert itself.
+/// and a general JSON library's tree costs more than the insert itself. Most runs of a save checked
+/// against many rules are short, so they are kept short (a save against 50 rules wrote 5.5 KB of log
+/// before, ten times its record, and the log was most of what automation cost a save):
+///   "on_create"                  a string: the trigger of the short runs after it
+///   12                           an integer: rule 12's condition did not hold (nothing done, no error)
+///   [12, 35, "set A = 1", ...]   an array: rule 12 ran in 35 µs and did these actions
+///   {"rule_id": ...}             an object: a run that failed, whole (and every run of older rows)
+/// A short run names no rule: List() reads its name from the rule (a deleted rule's is "#12").
 std::string RunsJson(const std::vector<WorkflowLogEntry>& runs) {
     std::string out = "[";
+    const std::string* trigger = nullptr;
     for (const WorkflowLogEntry& e : runs) {
         if (out.size() > 1) out += ',';
+        if (e.error.empty() && e.rule_id > 0) {
+            if (!trigger || *trigger != e.trigger) {
+                AppendJsonString(out, e.trigger);
+                out += ',';
+                trigger = &e.trigger;
+            }
+            if (!e.condition_met && e.actions.empty()) {
+                out += std::to_string(e.rule_id);
+                continue;
+            }
+            out += '[' + std::to_string(e.rule_id) + ',' + std::to_string(e.duration_us);
+            for (const std::string& action : e.actions) {
+                out += ',';
+                AppendJsonString(out, action);
+            }
+            out += ']';
+            continue;
+        }
         out += "{\"rule_id\":" + std::to_string(e.rule_id) + ",\"rule\":";
         AppendJsonString(out, e.rule_name);
         out += ",\"trigger\":";
@@ -172,14 +198,24 @@ std::vector<WorkflowLogEntry> WorkflowLog::List(const WorkflowLogFilter& f) {
         Purge(changes_.clock().NowMs());
     }
     // One entry a rule run: the rows' arrays of runs unrolled in SQL, so filters and paging count runs.
-    Statement st = changes_.db().Prepare(
-        "SELECT r.id, r.at_ms, r.object, r.record_id, r.actor, j.value, j.key FROM workflow_runs r, "
-        "json_each(r.runs) j "
-        "WHERE (?1 = '' OR r.object = ?1 COLLATE NOCASE) AND (?3 = 0 OR r.record_id = ?3) AND r.at_ms >= ?5 "
-        "AND "
-        "(?2 = '' OR json_extract(j.value, '$.rule') = ?2 COLLATE NOCASE) AND "
-        "(?4 < 0 OR (json_extract(j.value, '$.error') IS NOT NULL) = ?4) "
-        "ORDER BY r.id DESC, j.key LIMIT ?6 OFFSET ?7");
+    // A short run (RunsJson) takes its rule's name from the rule and its trigger from the string before it.
+    Statement st = changes_.db().Prepare(R"sql(
+WITH runs AS (
+  SELECT r.id, r.at_ms, r.object, r.record_id, r.actor, j.key, j.type, j.value,
+    CASE j.type WHEN 'integer' THEN j.value WHEN 'array' THEN json_extract(j.value, '$[0]') END AS short_rule,
+    CASE WHEN j.type IN ('integer', 'array') THEN
+      (SELECT t.value FROM json_each(r.runs) t WHERE t.type = 'text' AND t.key < j.key
+       ORDER BY t.key DESC LIMIT 1) END AS short_trigger
+  FROM workflow_runs r, json_each(r.runs) j
+  WHERE (?1 = '' OR r.object = ?1 COLLATE NOCASE) AND (?3 = 0 OR r.record_id = ?3) AND r.at_ms >= ?5
+    AND j.type != 'text')
+SELECT id, at_ms, object, record_id, actor, key, type, value, short_rule, short_trigger, rule_name FROM (
+  SELECT runs.*, CASE WHEN short_rule IS NULL THEN json_extract(value, '$.rule')
+    ELSE coalesce((SELECT name FROM automation_rules WHERE id = short_rule), '#' || short_rule) END AS rule_name
+  FROM runs)
+WHERE (?2 = '' OR rule_name = ?2 COLLATE NOCASE)
+  AND (?4 < 0 OR (type = 'object' AND json_extract(value, '$.error') IS NOT NULL) = ?4)
+ORDER BY id DESC, key LIMIT ?6 OFFSET ?7)sql");
     st.Bind(1, f.object)
         .Bind(2, f.rule)
         .Bind(3, f.record_id)
@@ -191,15 +227,29 @@ std::vector<WorkflowLogEntry> WorkflowLog::List(const WorkflowLogFilter& f) {
     while (st.Step()) {
         WorkflowLogEntry e;
         e.save_id = st.Int(0);
-        e.id = e.save_id * kRunsPerSave + std::min(st.Int(6), kRunsPerSave - 1);
+        e.id = e.save_id * kRunsPerSave + std::min(st.Int(5), kRunsPerSave - 1);
         e.at_ms = st.Int(1);
         e.object = st.Text(2);
         e.record_id = st.Int(3);
         e.actor = st.Text(4);
-        const nlohmann::json run = nlohmann::json::parse(st.Text(5), nullptr, false);
-        if (run.is_object()) {
+        const std::string type = st.Text(6);
+        e.rule_name = st.Text(10);
+        if (type == "integer") {  // a condition that did not hold
+            e.rule_id = st.Int(8);
+            e.trigger = st.Text(9);
+            out.push_back(std::move(e));
+            continue;
+        }
+        const nlohmann::json run = nlohmann::json::parse(st.Text(7), nullptr, false);
+        if (type == "array" && run.is_array() && run.size() >= 2) {  // a run that acted
+            e.rule_id = st.Int(8);
+            e.trigger = st.Text(9);
+            e.condition_met = true;
+            e.duration_us = run[1].is_number_integer() ? run[1].get<int64_t>() : 0;
+            for (size_t i = 2; i < run.size(); ++i)
+                if (run[i].is_string()) e.actions.push_back(run[i].get<std::string>());
+        } else if (run.is_object()) {
             e.rule_id = run.value("rule_id", int64_t{0});
-            e.rule_name = run.value("rule", "");
             e.trigger = run.value("trigger", "");
             e.condition_met = run.value("condition_met", false);
             if (const auto it = run.find("actions"); it != run.end() && it->is_array()) {

@@ -255,9 +255,19 @@ TEST_SUITE("migrations") {
         "a save's rule runs are one log row and come back one entry each, any text exactly as written") {
         auto ws = Workspace::Open(test::TempPath("log_runs.db"), Options());
         REQUIRE(ws.ok());
+        const std::string name = "Quote \" back\\slash 大单";
+        Result<AutomationRule> rule = AutomationRuleFromJson(
+            {{"object", "Opportunity"},
+             {"name", name},
+             {"trigger", {{"kind", "on_create"}}},
+             {"actions", {{{"kind", "update_field"}, {"field", "NextStep"}, {"value", "\"x\""}}}}},
+            {});
+        REQUIRE(rule.ok());
+        Result<AutomationRule> stored = (*ws)->automation().Create("admin", *rule);
+        REQUIRE(stored.ok());
         WorkflowLogEntry a;
-        a.rule_id = 1;
-        a.rule_name = "Quote \" back\\slash 大单";
+        a.rule_id = stored->id;
+        a.rule_name = name;  // a run that did not fail reads its rule's name from the rule
         a.object = "Opportunity";
         a.record_id = 9;
         a.trigger = "on_create";
@@ -266,13 +276,19 @@ TEST_SUITE("migrations") {
         a.actor = "admin";
         a.at_ms = kClock.NowMs();
         WorkflowLogEntry b = a;
-        b.rule_id = 2;
+        b.rule_id = stored->id + 1;
         b.rule_name = "Second";
         b.actions.clear();
         b.error = "失败: \"why\"";
+        WorkflowLogEntry c = a;  // a condition that did not hold, of a rule deleted since
+        c.rule_id = stored->id + 2;
+        c.rule_name = "Gone";
+        c.trigger = "on_update";
+        c.condition_met = false;
+        c.actions.clear();
         {
             ChangeScope change((*ws)->changes(), "admin");
-            REQUIRE((*ws)->automation().log().Append(change, {a, b}).ok());
+            REQUIRE((*ws)->automation().log().Append(change, {a, b, c}).ok());
             REQUIRE(change.Commit().ok());
         }
         Statement rows = (*ws)->db().Prepare("SELECT count(*), sum(failed) FROM workflow_runs");
@@ -281,15 +297,27 @@ TEST_SUITE("migrations") {
         CHECK(rows.Int(1) == 1);
         WorkflowLogFilter all;
         std::vector<WorkflowLogEntry> runs = (*ws)->automation().log().List(all);
-        REQUIRE(runs.size() == 2);
+        REQUIRE(runs.size() == 3);
         CHECK(runs[0].rule_name == a.rule_name);
+        CHECK(runs[0].rule_id == a.rule_id);
+        CHECK(runs[0].trigger == "on_create");
+        CHECK(runs[0].condition_met);
         CHECK(runs[0].actions == a.actions);
         CHECK(runs[0].error.empty());
         CHECK(runs[1].rule_name == "Second");
         CHECK(runs[1].error == b.error);
+        CHECK(runs[2].rule_name == "#" + std::to_string(c.rule_id));
+        CHECK(runs[2].trigger == "on_update");
+        CHECK_FALSE(runs[2].condition_met);
+        CHECK(runs[2].actions.empty());
         CHECK(runs[0].save_id == runs[1].save_id);  // one save, one row
+        CHECK(runs[0].save_id == runs[2].save_id);
         CHECK(runs[0].id != runs[1].id);
         all.errors = 1;
+        REQUIRE((*ws)->automation().log().List(all).size() == 1);
+        all.errors = 0;
+        REQUIRE((*ws)->automation().log().List(all).size() == 2);
+        all.rule = name;
         REQUIRE((*ws)->automation().log().List(all).size() == 1);
         all.errors = -1;
         all.rule = "second";

@@ -1,6 +1,7 @@
 // The small harness every benchmark uses: figures printed one a line as `name: value`, timing
 // against a reference run in the same process, and the wasm twin run for native/wasm ratios.
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -22,7 +23,10 @@ inline double BestSeconds(int repeats, const std::function<void()>& fn) {
     return best;
 }
 
-inline void Figure(const std::string& name, double value) { std::printf("%s: %.4g\n", name.c_str(), value); std::fflush(stdout); }
+inline void Figure(const std::string& name, double value) {
+    std::printf("%s: %.4g\n", name.c_str(), value);
+    std::fflush(stdout);
+}
 
 /// Runs the wasm build of this benchmark under Node.js (`node <js> --figures-only`) and returns
 /// its figures; empty when the wasm build is absent.
@@ -45,6 +49,22 @@ inline std::map<std::string, double> RunWasmTwin(const std::string& js_path) {
     (void)js_path;
 #endif
     return figures;
+}
+
+/// The wasm build's figure `name` over the native one, from `rounds` alternating runs of each side (the
+/// best of each): a busy machine slows neighbouring runs alike, where one run of each far apart gives a
+/// ratio of the load. 0 when the wasm build is absent.
+inline double AlternatingWasmRatio(const std::string& js_path, const std::string& name,
+                                   const std::function<double()>& native_seconds, int rounds = 3) {
+    double best_native = 0, best_wasm = 0;
+    for (int i = 0; i < rounds; ++i) {
+        const double n = native_seconds();
+        std::map<std::string, double> wasm = RunWasmTwin(js_path);
+        if (!wasm.count(name)) return 0;
+        best_native = i == 0 ? n : std::min(best_native, n);
+        best_wasm = i == 0 ? wasm[name] : std::min(best_wasm, wasm[name]);
+    }
+    return best_native > 0 ? best_wasm / best_native : 0;
 }
 
 /// The value of `--wasm-js PATH` in argv, or "".

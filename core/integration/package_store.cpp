@@ -102,13 +102,6 @@ Result<PackageInfo> ReadManifest(const json& package) {
     return p;
 }
 
-json ComponentsOf(const std::vector<config::ConfigChange>& changes) {
-    json out = json::array();
-    for (const config::ConfigChange& c : changes)
-        if (c.action == "add") out.push_back(c.path);
-    return out;
-}
-
 // Splits "objects.Case.fields.SLA_Due__c" on its first `parts` dots (names may hold dots after that).
 std::vector<std::string> Split(const std::string& path, size_t parts) {
     std::vector<std::string> out;
@@ -120,6 +113,27 @@ std::vector<std::string> Split(const std::string& path, size_t parts) {
         start = dot + 1;
     }
     out.push_back(path.substr(start));
+    return out;
+}
+
+/// The path `path` (of `parts` parts) added with the value `after`, as the components it installed: one a
+/// rule in the sections keyed by object then name (a first rule of Case adds "automation.Case" whole,
+/// which uninstall could not take apart from the rules added to Case after it).
+void AddComponents(json& out, const std::string& path, size_t parts, const json& after) {
+    const std::string section = Split(path, 2)[0];
+    const bool by_object = section == "automation" || section == "assignment" || section == "approvals";
+    if (by_object && parts < 3 && after.is_object()) {
+        for (auto it = after.begin(); it != after.end(); ++it)
+            AddComponents(out, path + "." + it.key(), parts + 1, it.value());
+        return;
+    }
+    out.push_back(path);
+}
+
+json ComponentsOf(const std::vector<config::ConfigChange>& changes) {
+    json out = json::array();
+    for (const config::ConfigChange& c : changes)
+        if (c.action == "add") AddComponents(out, c.path, Split(c.path, 3).size(), c.after);
     return out;
 }
 
@@ -154,8 +168,14 @@ Status RemoveComponent(Workspace& ws, const std::string& actor, const std::strin
         }
         if (p.size() < 4) return Status::Ok();
         if (p[2] == "fields") {
-            if (!ws.schema().Object(p[1]).ok()) return Status::Ok();
-            if (int64_t n = CountRecords(ws, actor, p[1], "NOT(ISBLANK(" + p[3] + "))"); n > 0)
+            Result<std::shared_ptr<const ObjectDef>> object = ws.schema().Object(p[1]);
+            if (!object.ok()) return Status::Ok();
+            // What removing the field would lose: a ticked checkbox (unticked is every record's default
+            // and counts as no value), any other field's value.
+            const FieldDef* field = (*object)->Field(p[3]);
+            const std::string holds =
+                field && field->type == FieldType::Checkbox ? p[3] : "NOT(ISBLANK(" + p[3] + "))";
+            if (int64_t n = CountRecords(ws, actor, p[1], holds); n > 0)
                 return MessageError("package.in_use", "package.in_use",
                                     {{"name", name}, {"component", path}, {"count", std::to_string(n)}},
                                     path);

@@ -109,6 +109,31 @@ TEST_SUITE("config.packages") {
         CHECK_FALSE(doc["permission_sets"].contains("Partner Manager"));
     }
 
+    TEST_CASE("an unticked checkbox holds no value: only a ticked one keeps a package installed") {
+        Fixture f("package_checkbox.db");
+        CommandApi api(*f.ws);
+        json made = api.Execute(json{{"cmd", "records.create"},
+                                     {"args", {{"object", "Case"}, {"values", {{"Subject", "Printer"}}}}}});
+        REQUIRE(made["ok"] == true);
+        const int64_t id = made["result"]["Id"].get<int64_t>();
+        REQUIRE(f.Install(Sample("service_level_agreements.json")).ok());
+        json ticked = api.Execute(
+            json{{"cmd", "records.update"},
+                 {"args", {{"object", "Case"}, {"id", id}, {"values", {{"SLA_Breached__c", true}}}}}});
+        REQUIRE(ticked["ok"] == true);
+        Status in_use = packages::Uninstall(*f.ws, f.owner, "service_level_agreements");
+        REQUIRE_FALSE(in_use.ok());
+        CHECK(in_use.error().field == "objects.Case.fields.SLA_Breached__c");
+
+        json unticked = api.Execute(
+            json{{"cmd", "records.update"},
+                 {"args", {{"object", "Case"}, {"id", id}, {"values", {{"SLA_Breached__c", false}}}}}});
+        REQUIRE(unticked["ok"] == true);
+        Status gone = packages::Uninstall(*f.ws, f.owner, "service_level_agreements");
+        if (!gone.ok()) FAIL(gone.error().field << ": " << gone.error().message);
+        CHECK_FALSE(json::parse(f.Text())["objects"]["Case"]["fields"].contains("SLA_Breached__c"));
+    }
+
     TEST_CASE(
         "a bad checksum, a missing dependency or a newer app version is refused before anything changes") {
         Fixture f("package_bad.db");

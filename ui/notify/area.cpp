@@ -67,9 +67,12 @@ void NotifyPage::Draw(const PageContext& ctx) {
         if (UnderlinedTab(id, Tr(std::string("ntf.tab.") + kTabs[i]), tab_ == i, s)) tab_ = i;
     }
     EndUnderlinedTabs(pad, s);
-    ImGui::PushID(kTabs[tab_]);
+    // The tab scrolls in its own region, inside the page's right padding (text wraps there).
+    ImGui::BeginChild(kTabs[tab_], ImVec2(ImGui::GetContentRegionAvail().x - pad, 0.0f), false);
+    ImGui::PushTextWrapPos(0.0f);
     panels_[static_cast<size_t>(tab_)]->Draw(ctx);
-    ImGui::PopID();
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
     ImGui::EndGroup();
 }
 

@@ -142,6 +142,15 @@ void TemplatesPanel::LoadTemplate() {
         load_error_ = AnswerError(answer);
     }
     const TypeInfo* t = CurrentType();
+    if ((!t || t->object.empty()) && object_.empty()) {
+        // A type of any object previews against an Account until another object is picked.
+        if (!objects_loaded_) {
+            objects_ = ReadableObjects(workspace_);
+            objects_loaded_ = true;
+        }
+        for (const ObjectChoice& o : objects_)
+            if (object_.empty() || o.api_name == "Account") object_ = o.api_name;
+    }
     if (t && !t->object.empty() && t->object != object_) {
         object_ = t->object;
         record_id_ = 0;

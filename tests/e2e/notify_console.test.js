@@ -2,7 +2,7 @@
 // the Opportunity's name; an unknown field is an error at its position under its part; the saved one is
 // what notify.templates.list answers), then a user's quiet hours set on My preferences, and two messages
 // sent to them: the normal one is held in the outbox (not before the quiet hours end, shown as held),
-// the urgent one is queued at once.
+// the urgent one is queued at once. In the background, a pop-up becomes a system notification.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -109,6 +109,21 @@ const outbox = st => n(st).outbox || {};
     s = await click(page, 'notify.outbox.row.' + normal.id, st => outbox(st).selected === normal.id, 'the message');
     await page.screenshot({ path: path.join(OUT, 'notify_outbox.png') });
     check((await ui(page)).page === 'notifications', 'still on the page');
+
+    // [5] In the background, a notification that pops up becomes a system notification (permission
+    // granted to the page); the toast shows it inside the console.
+    await ctx.grantPermissions(['notifications'], { origin: new URL(server.url).origin });
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const popup = await crm(page, { cmd: 'notify.send', as: 'admin', args: { type: 'report_ready', users: ['admin'],
+      message: 'popup e2e' } });
+    check(popup.ok && popup.result.popup === 1, 'the notification pops up for admin');
+    const popups = await page.evaluate(() => { window.crmPopups.checkNow(); return window.crmPopups; });
+    const inbox = await crm(page, { cmd: 'notifications.inbox.list', as: 'admin', args: { limit: 1 } });
+    check(popups.shown === 1 && popups.last === inbox.result.notifications[0].title,
+      `a system notification is shown while the tab is hidden (${popups.last})`);
     done();
   } finally {
     await ctx.close();

@@ -169,10 +169,14 @@ void OutboxPanel::DrawDetail(const PageContext& ctx) {
     ImGui::PushFont(ctx.heading_font);
     ImGui::TextUnformatted(Tr("ntf.outbox.detail", {{"id", std::to_string(detail_.value("id", 0))}}).c_str());
     ImGui::PopFont();
-    TextMuted(Tr("ntf.outbox.detail_line", {{"type", Text(detail_, "type")},
-                                            {"recipient", Text(detail_, "recipient")},
-                                            {"priority", Text(detail_, "priority")},
-                                            {"source", Text(detail_, "source")}}));
+    const auto or_dash = [this](const char* key) {
+        const std::string v = Text(detail_, key);
+        return v.empty() ? std::string("-") : v;
+    };
+    TextMuted(Tr("ntf.outbox.detail_line", {{"type", or_dash("type")},
+                                            {"recipient", or_dash("recipient")},
+                                            {"priority", or_dash("priority")},
+                                            {"source", or_dash("source")}}));
     const int64_t not_before = detail_.value("not_before", int64_t{0});
     if (not_before > 0) TextMuted(Tr("ntf.outbox.held_until", {{"time", FormatTimeMs(not_before)}}));
     if (state == "failed" || state == "dead") {

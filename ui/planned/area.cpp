@@ -30,15 +30,6 @@ AreaSpec Planned(const char* slug, Icon icon, const char* keywords, std::vector<
 
 }  // namespace
 
-void RegisterNotificationsArea(AreaRegistry& registry) {
-    registry.Add(Planned("notifications", Icon::Notifications,
-                         "notifications reminders email sms alerts 通知 提醒 邮件 短信",
-                         {
-                             {"notifications.channels", "quickfind.notifications.channels",
-                              "channel email sms in-app popup 渠道 邮件 短信 弹窗"},
-                         }));
-}
-
 void RegisterIntegrationsArea(AreaRegistry& registry) {
     registry.Add(Planned(
         "integrations", Icon::Integrations, "integrations plugins erp api sync 集成 插件 同步",

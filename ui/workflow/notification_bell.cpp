@@ -31,16 +31,22 @@ void NotificationBell::Refresh(double now) {
     const std::vector<Notification> latest = inbox.Inbox(user_, false, 20);
     const int64_t newest = latest.empty() ? 0 : latest.front().id;
     if (newest_id_ >= 0 && newest > newest_id_) {
+        // The newest fresh one that pops up: a typed notification (core/notify) only when its pop-up
+        // channel is on for the user; the workflow's own notices (no type) always.
+        const Notification* show = nullptr;
         int fresh = 0;
         for (const Notification& n : latest) {
-            if (n.id > newest_id_ && n.read_ms == 0) ++fresh;
+            if (n.id <= newest_id_ || n.read_ms != 0 || !(n.popup || n.type.empty())) continue;
+            ++fresh;
+            if (!show) show = &n;
         }
-        if (fresh > 0 && latest.front().read_ms == 0) {
-            toast_title_ = latest.front().title;
-            toast_body_ = latest.front().body;
-            toast_id_ = latest.front().id;
-            toast_object_ = latest.front().object;
-            toast_record_id_ = latest.front().record_id;
+        if (show) {
+            toast_title_ = show->title;
+            toast_body_ = show->body;
+            toast_id_ = show->id;
+            toast_object_ = show->object;
+            toast_record_id_ = show->record_id;
+            toast_urgent_ = show->priority == "urgent";
             toast_more_ = fresh - 1;
             toast_until_ = now + kToastSeconds;
             ++toasts_;
@@ -138,6 +144,7 @@ void NotificationBell::Publish(nlohmann::json& state) const {
     state["unread"] = unread_;
     state["toast"] = toast_until_ != 0.0 ? toast_title_ : std::string();
     state["toasts"] = toasts_;
+    state["toast_urgent"] = toast_until_ != 0.0 && toast_urgent_;
     state["toast_record"] =
         toast_record_id_ > 0 ? RecordSetting(toast_object_, toast_record_id_) : std::string();
 }

@@ -1,7 +1,8 @@
 // The top bar's notification bell and the toast: the acting user's unread count as a badge on the
 // bell (a click opens Workflow > Notifications), and a toast in the corner for a few seconds when a
 // new notification arrives for the user the console is showing. The console owns one, asks it to
-// refresh every frame, and draws it in its top bar (ui/shell/console.cpp).
+// refresh every frame, and draws it in its top bar (ui/shell/console.cpp). A notification of a type
+// (core/notify) toasts only when its pop-up channel is on for the user.
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -29,7 +30,8 @@ public:
     /// The record the last toast is about ("" / 0 when none): a click opens it.
     const std::string& toast_object() const { return toast_object_; }
     int64_t toast_record_id() const { return toast_record_id_; }
-    /// Adds "unread", "toast" (the title showing, "" when none) and "toasts" (how many were shown).
+    /// Adds "unread", "toast" (the title showing, "" when none), "toast_urgent" and "toasts" (how many
+    /// were shown).
     void Publish(nlohmann::json& state) const;
 
 private:
@@ -43,6 +45,7 @@ private:
     int64_t toast_id_ = 0;
     std::string toast_object_;
     int64_t toast_record_id_ = 0;
+    bool toast_urgent_ = false;
     int toast_more_ = 0;
     double toast_until_ = 0.0;
     double now_ = 0.0;

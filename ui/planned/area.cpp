@@ -39,13 +39,4 @@ void RegisterNotificationsArea(AreaRegistry& registry) {
                          }));
 }
 
-void RegisterIntegrationsArea(AreaRegistry& registry) {
-    registry.Add(Planned(
-        "integrations", Icon::Integrations, "integrations plugins erp api sync 集成 插件 同步",
-        {
-            {"integrations.plugins", "quickfind.integrations.plugins", "plugin app install 插件 应用 安装"},
-            {"integrations.webhooks", "quickfind.integrations.webhooks", "webhook api key token 密钥"},
-        }));
-}
-
 }  // namespace crm::ui

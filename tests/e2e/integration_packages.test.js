@@ -62,6 +62,9 @@ async function caseFields(page) {
     check(fields.includes('SLA_Level__c') && fields.includes('SLA_Due__c'),
       'Case has the package\'s fields (SLA_Level__c, SLA_Due__c)');
     await page.screenshot({ path: path.join(OUT, 'integration_packages_installed.png') });
+    s = await click(page, 'topbar.lang', st => st.lang === 'zh-CN', 'the console in Chinese');
+    check(installed(s), 'in Chinese the installed package is listed too');
+    await page.screenshot({ path: path.join(OUT, 'integration_packages_installed_zh.png') });
 
     // [4] Uninstall asks first; confirmed, the package and its fields go.
     s = await click(page, 'integrations.packages.uninstall.' + NAME,

@@ -84,7 +84,8 @@ void ChangeTable(const std::string& hook, const nlohmann::json& changes, const s
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
-    const float row = ImGui::GetTextLineHeightWithSpacing() + 4.0f;
+    // (a row holds a pill, taller than a line of text; a long sentence wraps onto more lines)
+    const float row = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().CellPadding.y * 2.0f + 6.0f;
     const float wanted = row * static_cast<float>(changes.size() + 1) + 8.0f;
     const float h = height > 0.0f ? std::min(height, wanted) : wanted;
     if (!ImGui::BeginTable(hook.c_str(), 3, flags | ImGuiTableFlags_Resizable, ImVec2(width, h))) return;

@@ -56,6 +56,10 @@ private:
     void LoadLog();
     void Create();
     void Revoke(int64_t id);
+    void ForgetSecret() {
+        secret_.assign(secret_.size(), '\0');
+        secret_.clear();
+    }
     void DrawCreate(const PageContext& ctx, float width);
     void DrawKeys(const PageContext& ctx, float width);
     void DrawLog(const PageContext& ctx, float width);
@@ -79,6 +83,7 @@ private:
     std::string secret_;  ///< the secret just created, shown until dismissed
     std::string secret_key_;
     bool copied_ = false;
+    bool secret_open_ = false;  ///< opens the secret's dialog next frame
 
     // Revoke.
     bool confirm_open_ = false;
@@ -150,6 +155,7 @@ void ApiKeysPanel::Create() {
     secret_ = answer["result"].value("secret", std::string());
     secret_key_ = answer["result"]["key"].value("name", std::string());
     copied_ = false;
+    secret_open_ = true;
     name_.clear();
     expires_.clear();
     std::fill(area_on_.begin(), area_on_.end(), false);
@@ -216,18 +222,26 @@ void ApiKeysPanel::DrawCreate(const PageContext& ctx, float width) {
     if (ImGui::InputInt("##integrations.keys.burst", &burst_, 0, 0)) burst_ = std::clamp(burst_, 1, 1000000);
     MarkItem("integrations.keys.burst");
 
-    ImGui::TextUnformatted(Tr("integrations.keys.areas"));
-    TextMuted(Tr("integrations.keys.areas_hint"), false);
-    const int per_row = std::max(1, static_cast<int>(CardInnerWidth() / (140.0f * s)));
-    if (ImGui::BeginTable("integrations.keys.areas", per_row, ImGuiTableFlags_SizingStretchSame,
-                          ImVec2(CardInnerWidth(), 0.0f))) {
-        for (size_t i = 0; i < areas_.size(); ++i) {
-            ImGui::TableNextColumn();
-            bool on = area_on_[i];
-            if (ImGui::Checkbox(areas_[i].c_str(), &on)) area_on_[i] = on;
-            MarkItem("integrations.keys.area." + areas_[i]);
+    const int chosen = static_cast<int>(std::count(area_on_.begin(), area_on_.end(), true));
+    const std::string areas_heading =
+        chosen == 0 ? std::string(Tr("integrations.keys.areas_all"))
+                    : TrFormat("integrations.keys.areas_some", {std::to_string(chosen)});
+    const bool areas_open = ImGui::TreeNode("integrations.keys.areas_node", "%s", areas_heading.c_str());
+    MarkItem("integrations.keys.areas");
+    if (areas_open) {
+        TextMuted(Tr("integrations.keys.areas_hint"), false);
+        const int per_row = std::max(1, static_cast<int>(CardInnerWidth() / (140.0f * s)));
+        if (ImGui::BeginTable("integrations.keys.areas", per_row, ImGuiTableFlags_SizingStretchSame,
+                              ImVec2(CardInnerWidth(), 0.0f))) {
+            for (size_t i = 0; i < areas_.size(); ++i) {
+                ImGui::TableNextColumn();
+                bool on = area_on_[i];
+                if (ImGui::Checkbox(areas_[i].c_str(), &on)) area_on_[i] = on;
+                MarkItem("integrations.keys.area." + areas_[i]);
+            }
+            ImGui::EndTable();
         }
-        ImGui::EndTable();
+        ImGui::TreePop();
     }
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
     if (PrimaryButton(Tr("integrations.keys.create"), !user_.empty() && !name_.empty())) Create();
@@ -235,13 +249,12 @@ void ApiKeysPanel::DrawCreate(const PageContext& ctx, float width) {
     NoticeLine("integrations.keys.create_error", create_error_, true);
     DataCardEnd();
 
-    if (!secret_.empty()) {
-        ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
-        DataCardBegin(width);
-        SectionHeading(ctx, "integrations.keys.secret_title");
-        TextColored(CurrentPalette().warning, TrFormat("integrations.keys.secret_once", {secret_key_}),
-                    false);
-        ImGui::SetNextItemWidth(CardInnerWidth() - 200.0f * s);
+    // The secret, once: a dialog that only closes by saying it was kept (or Escape); then it is gone.
+    if (BeginDialog("integrations.keys.secret_dialog", Tr("integrations.keys.secret_title"), 600.0f,
+                    &secret_open_, ctx)) {
+        TextColored(CurrentPalette().warning, TrFormat("integrations.keys.secret_once", {secret_key_}));
+        ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+        ImGui::SetNextItemWidth(std::max(200.0f * s, ImGui::GetContentRegionAvail().x - 110.0f * s));
         std::string shown = secret_;
         InputString("##integrations.keys.secret", &shown, ImGuiInputTextFlags_ReadOnly);
         MarkItem("integrations.keys.secret");
@@ -251,13 +264,16 @@ void ApiKeysPanel::DrawCreate(const PageContext& ctx, float width) {
             copied_ = true;
         }
         MarkItem("integrations.keys.copy");
-        ImGui::SameLine(0.0f, 8.0f * s);
-        if (SecondaryButton(Tr("integrations.keys.secret_done"))) {
-            secret_.assign(secret_.size(), '\0');
-            secret_.clear();
+        ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
+        const int clicked =
+            ButtonRow({{"integrations.keys.secret_done", "integrations.keys.secret_done"}}, 0, -1);
+        if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
+            ForgetSecret();
+            ImGui::CloseCurrentPopup();
         }
-        MarkItem("integrations.keys.secret_done");
-        DataCardEnd();
+        EndDialog();
+    } else if (!secret_open_ && !secret_.empty()) {
+        ForgetSecret();  // the dialog was closed some other way
     }
 }
 

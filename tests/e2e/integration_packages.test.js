@@ -63,7 +63,8 @@ async function caseFields(page) {
       'Case has the package\'s fields (SLA_Level__c, SLA_Due__c)');
     await page.screenshot({ path: path.join(OUT, 'integration_packages_installed.png') });
     s = await click(page, 'topbar.lang', st => st.lang === 'zh-CN', 'the console in Chinese');
-    check(installed(s), 'in Chinese the installed package is listed too');
+    check(installed(s) && /已安装/.test(pkgs(s).installed_note),
+      `in Chinese the package is listed and the install note follows the language (${pkgs(s).installed_note})`);
     await page.screenshot({ path: path.join(OUT, 'integration_packages_installed_zh.png') });
 
     // [4] Uninstall asks first; confirmed, the package and its fields go.

@@ -51,7 +51,7 @@ private:
 
     Workspace& workspace_;
     std::string export_path_;
-    std::string export_note_;
+    LiveText export_note_;
     std::string export_error_;
 
     std::string typed_path_;
@@ -63,7 +63,7 @@ private:
     bool force_ = false;
     bool lossy_ = false;  ///< the last check refused a type change that loses values
     std::string apply_error_;
-    std::string apply_note_;
+    LiveText apply_note_;
     bool confirm_open_ = false;
     size_t confirm_count_ = 0;
 };
@@ -73,15 +73,16 @@ void ConfigPanel::Export() {
         const nlohmann::json answer = RunCommand(workspace_, "config.export", {{"as_text", true}});
         if (!answer.value("ok", false)) {
             export_error_ = AnswerError(answer);
-            export_note_.clear();
+            export_note_ = nullptr;
             return;
         }
         const std::string name = "crm-config-" + DateStamp(workspace_.clock().NowMs()) + ".json";
         export_error_ = SaveTextFile(answer["result"].value("text", std::string()), name, export_path_,
                                      "application/json");
-        export_note_ = export_error_.empty() ? TrFormat("integrations.config.exported",
-                                                        {FilesThroughBrowser() ? name : export_path_})
-                                             : std::string();
+        const std::string file = FilesThroughBrowser() ? name : export_path_;
+        export_note_ = nullptr;
+        if (export_error_.empty())
+            export_note_ = [file] { return TrFormat("integrations.config.exported", {file}); };
     });
 }
 
@@ -89,7 +90,7 @@ void ConfigPanel::Compare(const TextFile& file) {
     file_name_ = file.name;
     changes_ = nullptr;
     apply_error_.clear();
-    apply_note_.clear();
+    apply_note_ = nullptr;
     lossy_ = false;
     force_ = false;
     filter_.clear();
@@ -112,7 +113,7 @@ void ConfigPanel::PreviewApply() {
     nlohmann::json args = {{"text", file_text_}, {"preview", true}};
     if (force_) args["force"] = true;
     const nlohmann::json answer = RunCommand(workspace_, "config.apply", args);
-    apply_note_.clear();
+    apply_note_ = nullptr;
     if (!answer.value("ok", false)) {
         apply_error_ = ErrorWithPath(answer);
         // A type change that loses values is refused at "<...>.type" unless forced: offer the force.
@@ -139,10 +140,12 @@ void ConfigPanel::Apply() {
             return;
         }
         apply_error_.clear();
-        apply_note_ = answer["result"].value("applied", false)
-                          ? TrFormat("integrations.config.applied",
-                                     {std::to_string(answer["result"]["changes"].size())})
-                          : std::string(Tr("integrations.config.nothing_applied"));
+        const std::string count = std::to_string(answer["result"]["changes"].size());
+        if (answer["result"].value("applied", false)) {
+            apply_note_ = [count] { return TrFormat("integrations.config.applied", {count}); };
+        } else {
+            apply_note_ = [] { return std::string(Tr("integrations.config.nothing_applied")); };
+        }
         // What the workspace holds now, against the same file: nothing left to change.
         const nlohmann::json again = RunCommand(workspace_, "config.diff", {{"text", file_text_}});
         if (again.value("ok", false)) changes_ = again["result"]["changes"];
@@ -172,7 +175,7 @@ void ConfigPanel::Draw(const PageContext& ctx) {
             FilesThroughBrowser() || !export_path_.empty()))
         Export();
     MarkItem("integrations.config.export");
-    NoticeLine("integrations.config.export_note", export_note_, false);
+    NoticeLine("integrations.config.export_note", Now(export_note_), false);
     NoticeLine("integrations.config.export_error", export_error_, true);
     DataCardEnd();
     ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
@@ -207,7 +210,7 @@ void ConfigPanel::Draw(const PageContext& ctx) {
         MarkItem("integrations.config.apply");
     }
     NoticeLine("integrations.config.apply_error", apply_error_, true);
-    NoticeLine("integrations.config.apply_note", apply_note_, false);
+    NoticeLine("integrations.config.apply_note", Now(apply_note_), false);
     DataCardEnd();
     ImGui::EndChild();
 
@@ -245,8 +248,8 @@ nlohmann::json ConfigPanel::State() const {
             {"paths", paths},
             {"diff_error", diff_error_},
             {"apply_error", apply_error_},
-            {"apply_note", apply_note_},
-            {"export_note", export_note_},
+            {"apply_note", Now(apply_note_)},
+            {"export_note", Now(export_note_)},
             {"export_error", export_error_},
             {"lossy", lossy_}};
 }

@@ -2,6 +2,7 @@
 // and reading a file the user picked (browser) or named (desktop) as text. The pages call the core through
 // the JSON commands as the acting user (RunCommand, ui/data/data_ui.h), like the Data pages.
 #pragma once
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,6 +17,11 @@ class Workspace;
 namespace crm::ui {
 
 class Platform;
+
+/// A message the console composes, formatted each time it is drawn (so it follows a language switch).
+using LiveText = std::function<std::string()>;
+/// The text of `text` now ("" when none).
+inline std::string Now(const LiveText& text) { return text ? text() : std::string(); }
 
 /// One tab of the Integrations page.
 class IntegrationPanel {

@@ -89,7 +89,7 @@ private:
     bool confirm_open_ = false;
     int64_t confirm_id_ = 0;
     std::string confirm_name_;
-    std::string message_;
+    LiveText message_;
     bool message_error_ = false;
 
     // The log.
@@ -165,7 +165,11 @@ void ApiKeysPanel::Create() {
 void ApiKeysPanel::Revoke(int64_t id) {
     const nlohmann::json answer = RunCommand(workspace_, "apikeys.revoke", {{"id", id}});
     message_error_ = !answer.value("ok", false);
-    message_ = message_error_ ? AnswerError(answer) : TrFormat("integrations.keys.revoked", {confirm_name_});
+    if (message_error_) {
+        message_ = [error = AnswerError(answer)] { return error; };
+    } else {
+        message_ = [name = confirm_name_] { return TrFormat("integrations.keys.revoked", {name}); };
+    }
     Reload(true);
 }
 
@@ -282,7 +286,7 @@ void ApiKeysPanel::DrawKeys(const PageContext& ctx, float width) {
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.keys.list_title");
     NoticeLine("integrations.keys.load_error", load_error_, true);
-    NoticeLine("integrations.keys.message", message_, message_error_);
+    NoticeLine("integrations.keys.message", Now(message_), message_error_);
     if (keys_.empty()) {
         TextMuted(Tr("integrations.keys.none"), false);
     } else {
@@ -457,7 +461,7 @@ nlohmann::json ApiKeysPanel::State() const {
             {"secret_shown", !secret_.empty()},
             {"create_error", create_error_},
             {"load_error", load_error_},
-            {"message", message_},
+            {"message", Now(message_)},
             {"log_key", log_key_},
             {"log_count", log_.size()}};
 }

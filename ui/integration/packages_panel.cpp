@@ -65,14 +65,14 @@ private:
     nlohmann::json preview_;     ///< packages.install's preview answer
     std::string preview_error_;  ///< why the file cannot be installed
     std::string change_filter_;
-    std::string installed_note_;  ///< what the last install did
-    std::string upgrade_of_;      ///< the installed package "Upgrade" was clicked on
+    LiveText installed_note_;  ///< what the last install did
+    std::string upgrade_of_;   ///< the installed package "Upgrade" was clicked on
 
     bool confirm_open_ = false;
     std::string confirm_name_;
     std::string uninstall_name_;   ///< the package the last uninstall was about
     std::string uninstall_error_;  ///< the core's refusal, with its reasons
-    std::string uninstall_note_;
+    LiveText uninstall_note_;
 };
 
 void PackagesPanel::Reload(bool force) {
@@ -98,7 +98,7 @@ const nlohmann::json* PackagesPanel::Installed(const std::string& name) const {
 
 void PackagesPanel::Check(const TextFile& file) {
     file_name_ = file.name;
-    installed_note_.clear();
+    installed_note_ = nullptr;
     preview_ = nullptr;
     change_filter_.clear();
     if (!file.error.empty()) {
@@ -127,10 +127,11 @@ void PackagesPanel::Install() {
             return;
         }
         const nlohmann::json& p = answer["result"]["package"];
-        installed_note_ =
-            TrFormat(answer["result"].value("upgrade", false) ? "integrations.packages.upgraded"
-                                                              : "integrations.packages.installed",
-                     {Localised(p, "label"), p.value("version", std::string())});
+        const bool upgrade = answer["result"].value("upgrade", false);
+        installed_note_ = [p, upgrade] {
+            return TrFormat(upgrade ? "integrations.packages.upgraded" : "integrations.packages.installed",
+                            {Localised(p, "label"), p.value("version", std::string())});
+        };
         preview_ = nullptr;
         file_text_.clear();
         file_name_.clear();
@@ -144,11 +145,11 @@ void PackagesPanel::Uninstall(const std::string& name) {
     const nlohmann::json answer = RunCommand(workspace_, "packages.uninstall", {{"name", name}});
     if (!answer.value("ok", false)) {
         uninstall_error_ = AnswerError(answer);
-        uninstall_note_.clear();
+        uninstall_note_ = nullptr;
         return;
     }
     uninstall_error_.clear();
-    uninstall_note_ = TrFormat("integrations.packages.uninstalled", {name});
+    uninstall_note_ = [name] { return TrFormat("integrations.packages.uninstalled", {name}); };
     Reload(true);
 }
 
@@ -167,7 +168,7 @@ void PackagesPanel::DrawInstall(const PageContext& ctx, float width) {
                           ".json,application/json", &typed_path_, CardInnerWidth(), s))
         Check(*file);
     if (!file_name_.empty()) TextMuted(TrFormat("integrations.file.chosen", {file_name_}), false);
-    NoticeLine("integrations.packages.installed_note", installed_note_, false);
+    NoticeLine("integrations.packages.installed_note", Now(installed_note_), false);
     NoticeLine("integrations.packages.preview_error", preview_error_, true);
     if (preview_.is_object()) {
         const nlohmann::json& p = preview_["package"];
@@ -223,7 +224,7 @@ void PackagesPanel::DrawList(const PageContext& ctx, float width) {
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.packages.list_title");
     NoticeLine("integrations.packages.load_error", load_error_, true);
-    NoticeLine("integrations.packages.uninstalled_note", uninstall_note_, false);
+    NoticeLine("integrations.packages.uninstalled_note", Now(uninstall_note_), false);
     if (packages_.empty()) {
         TextMuted(Tr("integrations.packages.none"), false);
         MarkItem("integrations.packages.none");
@@ -258,7 +259,7 @@ void PackagesPanel::DrawList(const PageContext& ctx, float width) {
             upgrade_of_ = Localised(p, "label");
             preview_ = nullptr;
             preview_error_.clear();
-            installed_note_.clear();
+            installed_note_ = nullptr;
             if (FilesThroughBrowser()) PickFile(".json,application/json");
         }
         MarkItem("integrations.packages.upgrade." + name);
@@ -318,9 +319,9 @@ nlohmann::json PackagesPanel::State() const {
                          {"file", file_name_},
                          {"previewed", preview_.is_object()},
                          {"preview_error", preview_error_},
-                         {"installed_note", installed_note_},
+                         {"installed_note", Now(installed_note_)},
                          {"uninstall_error", uninstall_error_},
-                         {"uninstall_note", uninstall_note_},
+                         {"uninstall_note", Now(uninstall_note_)},
                          {"load_error", load_error_}};
     if (preview_.is_object()) {
         st["preview"] = {{"name", preview_["package"].value("name", std::string())},

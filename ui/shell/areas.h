@@ -6,8 +6,7 @@
 // that defines Register<Name>Area(AreaRegistry&); ui/shell/pages.cpp names it on one line of the
 // list of areas, in sidebar order. (An explicit list, not self-registering statics: the linker drops
 // an object file of a static library that nothing references, and a static registrar with it.)
-// An area not built yet registers a PlaceholderPage the same way (ui/planned/area.cpp); building it
-// moves its registration into its own folder and leaves its line in the list as it is.
+// An area registered before it is built (AreaSpec::built false) shows a PlaceholderPage.
 #pragma once
 #include <functional>
 #include <memory>

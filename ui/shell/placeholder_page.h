@@ -1,6 +1,6 @@
 // The page of a settings area that is not built yet: says so plainly and lists what it will hold
-// (the catalog rows "placeholder.<slug>.1", ".2", ...). Areas register it like any page
-// (ui/planned/area.cpp).
+// (the catalog rows "placeholder.<slug>.1", ".2", ...). An area registers it like any page while it
+// is not built (AreaSpec::built false).
 #pragma once
 #include <string>
 #include <utility>

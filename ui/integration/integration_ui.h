@@ -1,0 +1,70 @@
+// Pieces the Integrations pages share: the panel interface each tab implements, what a panel is made with,
+// and reading a file the user picked (browser) or named (desktop) as text. The pages call the core through
+// the JSON commands as the acting user (RunCommand, ui/data/data_ui.h), like the Data pages.
+#pragma once
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "ui/shell/page.h"
+
+namespace crm {
+class Workspace;
+}
+
+namespace crm::ui {
+
+class Platform;
+
+/// A message the console composes, formatted each time it is drawn (so it follows a language switch).
+using LiveText = std::function<std::string()>;
+/// The text of `text` now ("" when none).
+inline std::string Now(const LiveText& text) { return text ? text() : std::string(); }
+
+/// One tab of the Integrations page.
+class IntegrationPanel {
+public:
+    virtual ~IntegrationPanel() = default;
+    virtual void Draw(const PageContext& ctx) = 0;
+    /// Called every frame, shown or not.
+    virtual void Tick() {}
+    /// The tab's part of the test snapshot.
+    virtual nlohmann::json State() const = 0;
+};
+
+/// What a panel is made with.
+struct IntegrationServices {
+    Workspace& workspace;
+    Platform& platform;
+};
+
+std::unique_ptr<IntegrationPanel> MakeApiKeysPanel(const IntegrationServices& services);
+std::unique_ptr<IntegrationPanel> MakePackagesPanel(const IntegrationServices& services);
+std::unique_ptr<IntegrationPanel> MakeConfigPanel(const IntegrationServices& services);
+
+/// A text file the user gave: its text, or why it could not be read (in the console's language).
+struct TextFile {
+    std::string name;  ///< as the user knows it (the browser's file name, the desktop's path)
+    std::string text;
+    std::string error;
+};
+/// Reads the file at `path` (at most 16 MB); `name` is how the user knows it.
+TextFile ReadTextFile(const std::string& path, const std::string& name);
+
+/// The "pick a file" row of a tab: in the browser a button opening the file picker for `accept` (a file
+/// dropped on the page counts too), on the desktop a path field and a button. Answers the file given this
+/// frame, if any. `hook` names the button ("<hook>") and the desktop's field ("<hook>.path").
+std::optional<TextFile> FileSourceRow(const std::string& hook, const char* button_id, const char* accept,
+                                      std::string* typed_path, float width, float scale);
+
+/// A change of a configuration change list ({path, action, en, zh}) as a sentence in the current language.
+std::string ChangeSentence(const nlohmann::json& change);
+/// The change list of config.diff / config.apply / packages.install as a table (action, path, sentence),
+/// filtered by `filter` (lower-case), at most `height` pixels high (0: every row). Rows published as
+/// "<hook>.row.<n>".
+void ChangeTable(const std::string& hook, const nlohmann::json& changes, const std::string& filter,
+                 float width, float height);
+
+}  // namespace crm::ui

@@ -60,7 +60,7 @@ double SaveAll(int records, bool with_rules, int64_t* pending) {
         for (const ReminderRule& r : {a, b, c})
             if (Result<ReminderRule> s = RemindersOf(ws).Save("admin", r); !s.ok()) Die(s.error().message);
     }
-    const char* stages[] = {"Prospecting", "Qualification", "Negotiation/Review"};
+    const char* stages[] = {"Prospecting", "Qualification", "Negotiation"};
     const double seconds = bench::BestSeconds(1, [&] {
         for (int done = 0; done < records;) {
             std::vector<nlohmann::json> rows;

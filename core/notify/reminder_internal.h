@@ -41,7 +41,11 @@ struct ReminderService::Impl {
     Workspace& ws;
     /// Active rules per object (lower-case name), compiled against the ObjectDef they hold; dropped when a
     /// rule, the schema or the company profile changes.
-    std::map<std::string, std::vector<std::shared_ptr<const Compiled>>> cache;
+    struct ObjectRules {
+        const ObjectDef* object = nullptr;  ///< the definition saves run with when these were compiled
+        std::vector<std::shared_ptr<const Compiled>> rules;
+    };
+    std::map<std::string, ObjectRules> cache;
     std::optional<CompanyTime> time;
     StatementCache statements;  ///< what every save runs
 

@@ -171,8 +171,7 @@ const std::vector<std::shared_ptr<const ReminderService::Impl::Compiled>>& Remin
     const ObjectDef& object) {
     const std::string key = ToLowerAscii(object.api_name);
     auto it = cache.find(key);
-    if (it != cache.end() && (it->second.empty() || it->second.front()->def.get() == &object))
-        return it->second;
+    if (it != cache.end() && it->second.object == &object) return it->second.rules;
     std::vector<std::shared_ptr<const Compiled>> rules;
     for (const ReminderRule& r : Load(object.api_name)) {
         if (!r.active) continue;
@@ -182,7 +181,10 @@ const std::vector<std::shared_ptr<const ReminderService::Impl::Compiled>>& Remin
         copy->rule.id = r.id;
         rules.push_back(std::move(copy));
     }
-    return cache[key] = std::move(rules);
+    ObjectRules& entry = cache[key];
+    entry.object = &object;
+    entry.rules = std::move(rules);
+    return entry.rules;
 }
 
 const CompanyTime& ReminderService::Impl::Time() {

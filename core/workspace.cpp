@@ -12,6 +12,7 @@
 #include "integration/api_keys.h"
 #include "notify/dispatch.h"
 #include "notify/notify.h"
+#include "notify/reminder.h"
 #include "workflow/company_time.h"
 
 #ifndef CRM_VERSION
@@ -86,6 +87,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          MessageOutboxMigrationSql()},
         {20, "installed packages and their components", packages::PackagesMigrationSql()},
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
+        {22, "reminders: rules, repeat positions, the occurrence log and snoozes", RemindersMigrationSql()},
     };
     return migrations;
 }
@@ -263,6 +265,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     // the dispatcher; the program sets its transports (native/net) or the page claims and sends (web).
     ws->delivery_ = std::make_unique<MessageDelivery>(*ws->changes_);
     ws->delivery_->SetAuthorizer(authorizer);
+    // Reminders (core/notify/reminder.h): attached without a member, at once, so every save schedules.
+    RemindersOf(*ws);
     return ws;
 }
 

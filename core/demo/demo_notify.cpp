@@ -1,7 +1,12 @@
-// The demo company's notifications: a template for every built-in type in both languages, and a few
-// people with quiet hours and daily digests.
+// The demo company's notifications: a template for every built-in type in both languages, a few people
+// with quiet hours and daily digests, reminders on Opportunity close dates and Task due dates, and an SMTP
+// channel pointed at a local address nobody listens on (127.0.0.1:2525), so email fails clearly until an
+// administrator sets the real server, and the outbox shows why.
 #include "access/access.h"
+#include "notify/channels.h"
+#include "notify/dispatch.h"
 #include "notify/notify.h"
+#include "notify/reminder.h"
 #include "workspace.h"
 
 namespace crm {
@@ -74,6 +79,40 @@ Status SeedNotifyDemo(Workspace& ws) {
         if (Status s = n.SetQuietHours(kSystemActor, u.username, {22 * 60, 7 * 60}); !s.ok()) return s;
         if (Status s = n.SetFrequency(kSystemActor, u.username, {"email", "daily", 8 * 60 + 30}); !s.ok())
             return s;
+    }
+    // Email through an SMTP server that is not there yet: messages wait in the outbox with the reason.
+    Result<nlohmann::json> smtp = ws.delivery().channels().Set(kSystemActor, "email",
+                                                               {{"mode", "smtp"},
+                                                                {"host", "127.0.0.1"},
+                                                                {"port", 2525},
+                                                                {"security", "none"},
+                                                                {"from", "crm@example.com"}});
+    if (!smtp.ok()) return smtp.error();
+    // Reminders: a week and a day before an open Opportunity closes (the week's repeats daily), and on the
+    // morning a Task is due until it is completed, escalated to the owner's manager a day later.
+    const char* open_deal = "ISPICKVAL(StageName, \"Closed Won\") || ISPICKVAL(StageName, \"Closed Lost\")";
+    ReminderRule week;
+    week.name = "Opportunity closes within a week";
+    week.object = "Opportunity";
+    week.date_field = "CloseDate";
+    week.offset = 7;
+    week.at_minute = 9 * 60;
+    week.repeat_every = 1;
+    week.repeat_unit = "days";
+    week.until = open_deal;
+    week.message = "The close date is near: update the stage or move the date.";
+    ReminderRule task;
+    task.name = "Task due today";
+    task.object = "Task";
+    task.date_field = "DueDate";
+    task.offset = 0;
+    task.at_minute = 8 * 60 + 30;
+    task.until = "ISPICKVAL(Status, \"Completed\")";
+    task.message = "Due today.";
+    task.escalate_after_minutes = 24 * 60;
+    for (const ReminderRule& r : {week, task}) {
+        Result<ReminderRule> saved = RemindersOf(ws).Save(kSystemActor, r);
+        if (!saved.ok()) return saved.error();
     }
     return Status::Ok();
 }

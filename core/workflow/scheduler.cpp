@@ -197,11 +197,12 @@ Result<RunDueReport> SchedulerService::RunDue(const std::string& actor, int64_t 
                                                 {{"kind", item.kind}}))
                           : handler->second(change, item);
             if (outcome.ok()) {
+                // An item its handler moved to a later time (a repeating reminder's next occurrence)
+                // stays pending.
                 Statement st = db.Prepare(
                     "UPDATE scheduler_items SET state = 'done', ran_ms = ?2, late = ?3 WHERE id = ?1 AND "
-                    "state = "
-                    "'pending'");
-                st.Bind(1, item.id).Bind(2, now_ms).Bind(3, item.late ? 1 : 0);
+                    "state = 'pending' AND due_ms = ?4");
+                st.Bind(1, item.id).Bind(2, now_ms).Bind(3, item.late ? 1 : 0).Bind(4, item.due_ms);
                 outcome = st.Run();
                 if (outcome.ok()) {
                     change.Record("scheduler", item.object, ChangeAction::Update, item.record_id);

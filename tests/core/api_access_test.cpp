@@ -205,6 +205,14 @@ struct WalkFixture {
              {"args", {{"channel", "sms"}, {"settings", {{"url", "https://sms.example.com/send"}}}}}},
             {{"cmd", "notify.channels.test"}, {"args", {{"channel", "sms"}, {"to", "+8613800138000"}}}},
             {{"cmd", "notify.outbox.claim"}, {"args", json::object()}},
+            // Reminders: rule 1 on Task, and its occurrence 1 in the owner's inbox (reminders.snooze).
+            {{"cmd", "reminders.save"},
+             {"args",
+              {{"name", "Walk task due"}, {"object", "Task"}, {"date_field", "DueDate"}, {"offset", 0}}}},
+            {{"cmd", "records.create"},
+             {"args",
+              {{"object", "Task"}, {"values", {{"Subject", "Walk task"}, {"DueDate", "2026-11-20"}}}}}},
+            {{"cmd", "scheduler.run_due"}, {"args", json::object()}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

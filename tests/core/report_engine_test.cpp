@@ -434,7 +434,10 @@ TEST_SUITE("report.engine") {
                 const ReportResult& r = *run;
                 REQUIRE(r.row_nodes.size() > 1);
                 int drills = 0;
-                for (const auto& [at, cell] : r.cells) {
+                for (const auto& entry : r.cells) {
+                    // (no structured binding: CAPTURE's lambda cannot capture one under C++17)
+                    const std::pair<int, int> at = entry.first;
+                    const ReportCell& cell = entry.second;
                     CAPTURE(at.first);
                     CAPTURE(at.second);
                     ReportRunOptions options;

@@ -7,10 +7,20 @@
 //   report.summary_1m_ms    the summary report (by stage; SUM, AVG, COUNT) for the administrator
 //   report.matrix_admin_ms  the matrix report's time for the administrator
 //   report.wasm_ratio       the twin (100,000 opportunities) matrix run in wasm over native (target <= 2)
+//   report.wasm_hand_ratio  the twin's hand-written GROUP BY in wasm over native: SQLite's own share of it
+//   report.peak_mb          peak resident memory of the process during one cold summary run over every
+//                           opportunity (Linux VmHWM, its mark reset just before the run)
+//   report.run_peak_mb      what that run added above the memory held before it (peak_mb - rss before)
+//   report.process_peak_mb  the process's peak before that run (generating the 1,000,000 records included)
+//   report.wasm_heap_mb     the wasm twin's heap after its runs (wasm memory only grows: its peak)
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#ifdef __EMSCRIPTEN__
+#include <emscripten/heap.h>
+#endif
 
 #include "bench_util.h"
 #include "demo/demo_company.h"
@@ -114,6 +124,25 @@ double HandSeconds(Workspace& ws, const std::string& user, int64_t* records) {
     });
 }
 
+#ifndef __EMSCRIPTEN__  // the native run's own figures (the wasm twin times only the twin)
+/// A figure of /proc/self/status in MB ("VmHWM", "VmRSS"), or -1 where there is none.
+double ProcStatusMb(const std::string& key) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(key + ":", 0) == 0) return std::atof(line.c_str() + key.size() + 1) / 1024.0;
+    return -1;
+}
+
+/// Resets the peak resident memory mark (VmHWM) to the current resident memory (Linux 4.0+).
+bool ResetPeakRss() {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+    return static_cast<bool>(clear.flush());
+}
+
+#endif
+
 int RecordCount() {
     if (const char* env = std::getenv("CRM_BENCH_RECORDS")) return std::max(1, std::atoi(env));
     return 1'000'000;
@@ -125,15 +154,20 @@ int main(int argc, char** argv) {
     const std::string wasm_js = bench::WasmJsArg(argc, argv);
     FixedClock clock(kNow);
     const ReportDefinition matrix = Matrix();
-    double twin_seconds = 0;
+    double twin_seconds = 0, twin_hand_seconds = 0;
     {
         std::string rep;
         auto twin = BuildOrg("report_twin.db", clock, std::min(kTwinRecords, RecordCount()), &rep);
         int64_t n = 0;
         twin_seconds = EngineSeconds(*twin, "admin", matrix, &n);
+        // The hand GROUP BY on the twin too: how much of the wasm cost is SQLite's own, not the engine's.
+        twin_hand_seconds = HandSeconds(*twin, "admin", &n);
     }
     bench::Figure("report.twin_matrix_s", twin_seconds);
-#ifndef __EMSCRIPTEN__
+    bench::Figure("report.twin_hand_s", twin_hand_seconds);
+#ifdef __EMSCRIPTEN__
+    bench::Figure("report.wasm_heap_mb", static_cast<double>(emscripten_get_heap_size()) / (1024.0 * 1024.0));
+#else
     std::string rep;
     auto ws = BuildOrg("report.db", clock, RecordCount(), &rep);
     bench::Figure("report.records", RecordCount());
@@ -154,15 +188,40 @@ int main(int argc, char** argv) {
     summary.column_groupings.clear();
     int64_t n = 0;
     bench::Figure("report.summary_1m_ms", EngineSeconds(*ws, "admin", summary, &n) * 1000);
+    // Peak memory of one cold summary run (the result cache dropped; SQLite's page cache stays, as in the
+    // console): the process's mark, reset just before. (SQLite's own counters are compiled out:
+    // SQLITE_DEFAULT_MEMSTATUS=0.)
+    {
+        ws->reports().OnCommit(ChangeSet::Config("bench"));
+        bench::Figure("report.process_peak_mb", ProcStatusMb("VmHWM"));  // so far: building the org too
+        const double before = ProcStatusMb("VmRSS");
+        const bool reset = ResetPeakRss();
+        Result<ReportResult> r = ws->reports().Run("admin", summary);
+        if (!r.ok()) Die(r.error().message);
+        const double peak = ProcStatusMb("VmHWM");
+        if (reset && peak > 0) {
+            bench::Figure("report.peak_mb", peak);
+            bench::Figure("report.run_peak_mb", std::max(0.0, peak - before));
+        } else {
+            std::fprintf(stderr, "bench_report: no resettable VmHWM here: report.peak_mb is the process's\n");
+            bench::Figure("report.peak_mb", peak);
+        }
+    }
     // A repeated run of the same report by the same viewer, answered by the result cache.
     (void)ws->reports().Run("admin", summary);
     bench::Figure("report.cached_ms", bench::BestSeconds(3, [&] {
-                      Result<ReportResult> r = ws->reports().Run("admin", summary);
-                      if (!r.ok()) Die(r.error().message);
-                  }) * 1000);
+                                          Result<ReportResult> r = ws->reports().Run("admin", summary);
+                                          if (!r.ok()) Die(r.error().message);
+                                      }) * 1000);
     std::map<std::string, double> wasm = bench::RunWasmTwin(wasm_js);
     if (wasm.count("report.twin_matrix_s"))
         bench::Figure("report.wasm_ratio", wasm["report.twin_matrix_s"] / twin_seconds);
+    else
+        std::fprintf(stderr, "bench_report: no wasm twin figures (%s): build the web bench first\n",
+                     wasm_js.empty() ? "no --wasm-js" : wasm_js.c_str());
+    if (wasm.count("report.twin_hand_s"))
+        bench::Figure("report.wasm_hand_ratio", wasm["report.twin_hand_s"] / twin_hand_seconds);
+    if (wasm.count("report.wasm_heap_mb")) bench::Figure("report.wasm_heap_mb", wasm["report.wasm_heap_mb"]);
 #endif
     return 0;
 }

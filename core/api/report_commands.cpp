@@ -42,10 +42,13 @@ Result<ReportRunOptions> RunOptions(Call& call) {
     o.details = call.Bool("details", false);
     if (const json* drill = call.Obj("drill")) {
         for (const json& d : *drill) {
-            if (!d.is_object() || !d.contains("field"))
+            if (!d.is_object() || !d.contains("field") || !d["field"].is_string() ||
+                (d.contains("op") && !d["op"].is_string()))
                 return InvalidArgument("drill",
-                                       "A drill-down is a list of {field, value}: the group's keys.");
-            o.drill.push_back(ReportFilter{d["field"].get<std::string>(), "=", d.value("value", json())});
+                                       "A drill-down is a list of {field, value}: the group's keys (op "
+                                       "\"row_group:N\" or \"column_group:N\" names the grouping).");
+            o.drill.push_back(ReportFilter{d["field"].get<std::string>(), d.value("op", std::string("=")),
+                                           d.value("value", json())});
         }
         o.details = true;
     }
@@ -216,7 +219,7 @@ void RegisterReportCommands(Registry& r) {
                                        {"row_limit", ArgType::Integer},
                                        {"group_limit", ArgType::Integer},
                                        {"details", ArgType::Boolean},
-                                       {"drill", ArgType::Array, false, "[{field, value}]"}};
+                                       {"drill", ArgType::Array, false, "[{field, value, op}]"}};
     std::vector<Arg> export_args = run_args;
     export_args.push_back({"format", ArgType::String, false, "\"csv\"|\"json\""});
     export_args.push_back({"bom", ArgType::Boolean});

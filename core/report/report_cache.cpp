@@ -48,7 +48,7 @@ Result<ReportResult> ReportService::Run(const std::string& actor, const ReportDe
     std::string key = ToLowerAscii(actor) + "\n" + ToJson(r).dump() + "\n" +
                       std::to_string(options.row_limit) + "," + std::to_string(options.group_limit) + "," +
                       (options.details ? "d" : "-") + "\n";
-    for (const ReportFilter& f : options.drill) key += f.field + "=" + f.value.dump() + ";";
+    for (const ReportFilter& f : options.drill) key += f.field + " " + f.op + " " + f.value.dump() + ";";
     key += "\n" + std::to_string(changes_.clock().NowMs() / kQuarterHourMs);
     RunCache& cache = *cache_;
     auto it = cache.entries.find(key);

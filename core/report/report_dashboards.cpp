@@ -8,6 +8,7 @@
 #include "audit/change.h"
 #include "common/text.h"
 #include "report/report.h"
+#include "report/report_navigation.h"
 #include "schema/schema.h"
 #include "storage/database.h"
 
@@ -85,6 +86,21 @@ Result<Dashboard> DashboardFromJson(const json& j, Dashboard d) {
         }
     }
     return d;
+}
+
+bool MoveDashboardComponent(Dashboard& d, size_t from, size_t to, int columns) {
+    const size_t n = d.components.size();
+    if (from >= n || to >= n || columns < 1) return false;
+    DashboardComponent moved = std::move(d.components[from]);
+    d.components.erase(d.components.begin() + static_cast<std::ptrdiff_t>(from));
+    d.components.insert(d.components.begin() + static_cast<std::ptrdiff_t>(to), std::move(moved));
+    for (size_t i = 0; i < n; ++i) {
+        DashboardComponent& c = d.components[i];
+        c.column = static_cast<int>(i % static_cast<size_t>(columns));
+        c.row = std::min(99, static_cast<int>(i / static_cast<size_t>(columns)));
+        c.width = 1;
+    }
+    return true;
 }
 
 namespace {

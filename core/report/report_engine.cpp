@@ -499,13 +499,28 @@ Result<ReportService::Plan> ReportService::Prepare(const std::string& actor, con
         if (!c.ok()) return c.error();
         plan.where.push_back("(" + *c + ")");
     }
-    for (const ReportFilter& fl : options.drill) {
+    for (ReportFilter fl : options.drill) {
         Result<Field> f = resolve.Resolve(fl.field, "drill");
         if (!f.ok()) return f.error();
+        // "row_group:N" / "column_group:N" (DrillFilters) name the grouping the key is of, so that a field
+        // grouped twice (CloseDate by year, then by quarter) matches each key through its own bucket; a
+        // plain "=" takes the first date grouping of the field.
+        const Plan::Group* only = nullptr;
+        for (const auto& [prefix, side] : {std::make_pair(std::string("row_group:"), &plan.rows),
+                                           std::make_pair(std::string("column_group:"), &plan.cols)}) {
+            if (fl.op.rfind(prefix, 0) != 0) continue;
+            const size_t at = static_cast<size_t>(std::atoi(fl.op.c_str() + prefix.size()));
+            if (at >= side->size() || (*side)[at].field.name != f->name)
+                return MakeError("report.invalid",
+                                 "The drill-down names a grouping the report does not have.", "drill");
+            only = &(*side)[at];
+            fl.op = "=";
+        }
         // A drill into a date group names the bucket's key: match it through the same bucket.
         bool done = false;
         for (const auto* side : {&plan.rows, &plan.cols}) {
             for (const Plan::Group& g : *side) {
+                if (only && &g != only) continue;
                 if (done || !g.date || g.field.name != f->name || !fl.value.is_number_integer()) continue;
                 const int64_t key = fl.value.get<int64_t>();
                 plan.where.push_back(g.key_sql + " = " +

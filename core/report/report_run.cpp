@@ -10,6 +10,7 @@
 #include "common/text.h"
 #include "formula/value.h"
 #include "report/report_internal.h"
+#include "report/report_navigation.h"
 
 namespace crm {
 
@@ -18,6 +19,25 @@ using formula::Value;
 using formula::ValueType;
 using nlohmann::json;
 using namespace report_detail;
+
+std::vector<ReportFilter> DrillFilters(const ReportResult& r, int row_node, int col_node) {
+    std::vector<ReportFilter> out;
+    auto walk = [&out](const std::vector<ReportGroupNode>& nodes, const std::vector<std::string>& fields,
+                       int node, const std::string& side) {
+        if (node < 0 || static_cast<size_t>(node) >= nodes.size()) return false;
+        for (int n = node; n > 0; n = nodes[static_cast<size_t>(n)].parent) {
+            const ReportGroupNode& g = nodes[static_cast<size_t>(n)];
+            if (g.depth < 1 || static_cast<size_t>(g.depth) > fields.size()) return false;
+            out.push_back(
+                {fields[static_cast<size_t>(g.depth - 1)], side + std::to_string(g.depth - 1), g.key});
+        }
+        return true;
+    };
+    if (!walk(r.row_nodes, r.group_fields, row_node, "row_group:") ||
+        !walk(r.col_nodes, r.column_group_fields, col_node, "column_group:"))
+        return {};
+    return out;
+}
 
 const ReportCell& ReportResult::Cell(int row, int col) const {
     static const ReportCell kEmpty;

@@ -2,6 +2,7 @@
 // result cache per viewer; dashboards run as their viewer or a named user; the saved chart.
 #include <doctest/doctest.h>
 
+#include "report/report_navigation.h"
 #include "report_test_fixture.h"
 
 using namespace crm;
@@ -224,6 +225,50 @@ TEST_SUITE("report.folders") {
         CHECK(Exec(f, "dashboards.list", json::object(), "rep1")["result"].size() == 1);
         CHECK(Exec(f, "dashboards.delete", {{"id", id}}, "rep1")["ok"] == false);
         CHECK(Exec(f, "dashboards.delete", {{"id", id}})["ok"] == true);
+    }
+
+    TEST_CASE("a dashboard's widgets move to another place and stay there; a viewer only may not move them") {
+        ReportFixture f;
+        const int64_t a = SaveReport(f, "A", "Sales"), b = SaveReport(f, "B", "Sales"),
+                      c = SaveReport(f, "C", "Sales");
+        json made = Exec(f, "dashboards.create",
+                         {{"dashboard",
+                           {{"name", "Moves"},
+                            {"folder", "Sales"},
+                            {"components", {{{"report_id", a}}, {{"report_id", b}}, {{"report_id", c}}}}}}});
+        REQUIRE(made["ok"] == true);
+        const int64_t id = made["result"]["id"].get<int64_t>();
+        auto order = [&](const Dashboard& d) {
+            std::vector<int64_t> out;
+            for (const DashboardComponent& w : d.components) out.push_back(w.report_id);
+            return out;
+        };
+        Result<Dashboard> d = f.ws->reports().GetDashboard("admin", id);
+        REQUIRE(d.ok());
+        // Out of range: nothing moves.
+        CHECK_FALSE(MoveDashboardComponent(*d, 0, 3));
+        CHECK(order(*d) == std::vector<int64_t>{a, b, c});
+        // The last to the front (a drag), then the first down one place (Move down): reading order on the
+        // two-column grid.
+        REQUIRE(MoveDashboardComponent(*d, 2, 0));
+        CHECK(order(*d) == std::vector<int64_t>{c, a, b});
+        REQUIRE(MoveDashboardComponent(*d, 0, 1));
+        CHECK(order(*d) == std::vector<int64_t>{a, c, b});
+        CHECK(d->components[1].column == 1);
+        CHECK(d->components[2].column == 0);
+        CHECK(d->components[2].row == 1);
+        // rep1 reads the folder (no folder row: everyone who reads the object) but may not change it.
+        Result<Dashboard> refused = f.ws->reports().SaveDashboard("rep1", *d);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().code == "access.denied");
+        REQUIRE(f.ws->reports().SaveDashboard("admin", *d).ok());
+        Result<Dashboard> again = f.ws->reports().GetDashboard("rep1", id);
+        REQUIRE(again.ok());
+        CHECK(order(*again) == std::vector<int64_t>{a, c, b});
+        // The widgets run in their new order.
+        json run = Exec(f, "dashboards.run", {{"id", id}}, "rep1");
+        REQUIRE(run["ok"] == true);
+        CHECK(run["result"]["widgets"].size() == 3);
     }
 
     TEST_CASE("a report keeps its chart; an unknown chart is refused") {

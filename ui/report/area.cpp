@@ -86,6 +86,10 @@ void ReportsPage::Publish(nlohmann::json& state) const {
                                                           : nlohmann::json();
                 }
             widgets.push_back({{"report", w.report.name},
+                               {"report_id", w.component.report_id},
+                               {"title", w.component.title},
+                               {"column", w.component.column},
+                               {"row", w.component.row},
                                {"kind", w.component.kind},
                                {"error", w.error},
                                {"totals", totals}});
@@ -94,6 +98,8 @@ void ReportsPage::Publish(nlohmann::json& state) const {
         s["dashboard"] = dashboard_;
         s["widgets"] = widgets;
         s["dashboard_error"] = dashboard_error_;
+        s["can_edit"] = dashboard_can_edit_;
+        s["selected_widget"] = selected_widget_;
     } else if (mode_ != "list") {
         s["result"] = ResultState();
         s["run_error"] = run_error_;

@@ -16,6 +16,10 @@ const CatalogRow kReports[] = {
     {"quickfind.reports.new", "New report", "新建报表"},
     {"quickfind.reports.dashboards", "Dashboards", "仪表板"},
     {"rep.dashboards", "Dashboards", "仪表板"},
+    {"rep.dash.move_hint", "Drag onto another widget to move it, or select it and press Alt+Up / Alt+Down.",
+     "拖到另一个组件上即可移动；也可选中后按 Alt+上 / Alt+下。"},
+    {"rep.dash.move_up", "Move up", "上移"},
+    {"rep.dash.move_down", "Move down", "下移"},
     {"rep.dash.none", "No dashboard is shared with you yet.", "还没有与您共享的仪表板。"},
     {"rep.dash.run_as", "Shown as {user} sees it.", "按 {user} 的视角显示。"},
     {"rep.dash.run_as_viewer", "Each viewer sees their own numbers.", "每位查看者看到自己的数据。"},
@@ -108,6 +112,7 @@ const CatalogRow kReports[] = {
     {"rep.grand_total_rows", "Grand total: {count} records", "总计：{count} 条记录"},
     {"rep.percent_of_total", "{value} (% of total)", "{value}（占总计 %）"},
     {"rep.drill", "Records of {group} ({count})", "{group} 的记录（{count}）"},
+    {"rep.drill_hint", "Show these records", "显示这些记录"},
 };
 
 }  // namespace

@@ -1,9 +1,13 @@
 // The Reports page's dashboards: the dashboards the acting user sees, one at a time, its widgets on a grid
 // of two columns (a chart, a metric or a small table each), every widget's report run as the viewer or the
-// dashboard's named user (ReportService::RunDashboard).
+// dashboard's named user (ReportService::RunDashboard). Who may change the dashboard reorders its widgets:
+// a widget's title dragged onto another widget, its arrows, or Alt+Up / Alt+Down on the selected one.
 #include <algorithm>
 
+#include "common/text.h"
 #include "imgui.h"
+#include "imgui_internal.h"
+#include "report/report_navigation.h"
 #include "ui/access/access_ui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
@@ -44,6 +48,11 @@ void ReportsPage::RunDashboard() {
         dashboard_error_ = ErrorText(run.error());
         return;
     }
+    // Who may try to reorder: the owner, a holder of Manage Reports, or anyone a folder shares it with (an
+    // edit share); the save decides, and a refusal is shown.
+    dashboard_can_edit_ =
+        ToLowerAscii(it->owner) == ToLowerAscii(ActingUser()) || !it->folder.empty() ||
+        workspace_.access().HasSystemPermission(ActingUser(), SystemPermission::ManageReports);
     const std::string viewer = it->run_as.empty() ? ActingUser() : it->run_as;
     for (size_t i = 0; i < it->components.size() && i < run->size(); ++i) {
         Widget w;
@@ -59,6 +68,28 @@ void ReportsPage::RunDashboard() {
             w.error = ErrorText(r.error());
         widgets_.push_back(std::move(w));
     }
+}
+
+void ReportsPage::MoveWidget(size_t from, size_t to) {
+    auto it = std::find_if(dashboards_.begin(), dashboards_.end(),
+                           [this](const Dashboard& d) { return d.name == dashboard_; });
+    if (it == dashboards_.end() || from == to || from >= widgets_.size() || to >= widgets_.size()) return;
+    Dashboard moved = *it;
+    if (!MoveDashboardComponent(moved, from, to)) return;
+    Result<Dashboard> saved = workspace_.reports().SaveDashboard(ActingUser(), moved);
+    if (!saved.ok()) {
+        dashboard_error_ = ErrorText(saved.error());
+        return;
+    }
+    dashboard_error_.clear();
+    *it = std::move(*saved);
+    // The results move with their widgets: nothing runs again.
+    Widget w = std::move(widgets_[from]);
+    widgets_.erase(widgets_.begin() + static_cast<std::ptrdiff_t>(from));
+    widgets_.insert(widgets_.begin() + static_cast<std::ptrdiff_t>(to), std::move(w));
+    for (size_t i = 0; i < widgets_.size() && i < it->components.size(); ++i)
+        widgets_[i].component = it->components[i];
+    selected_widget_ = static_cast<int>(to);
 }
 
 void ReportsPage::DrawDashboards(const PageContext& ctx) {
@@ -93,13 +124,59 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
     const float gap = 16.0f * s;
     const float cell_w = (ImGui::GetContentRegionAvail().x - gap) * 0.5f;
     const float cell_h = 300.0f * s;
+    if (selected_widget_ >= static_cast<int>(widgets_.size())) selected_widget_ = -1;
+    // The keyboard moves the selected widget (clicked on its title): Alt+Up earlier, Alt+Down later.
+    std::optional<std::pair<size_t, size_t>> move;
+    if (dashboard_can_edit_ && selected_widget_ >= 0 && !ImGui::GetIO().WantTextInput &&
+        ImGui::GetIO().KeyAlt) {
+        const size_t at = static_cast<size_t>(selected_widget_);
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow)) && at > 0) move = {at, at - 1};
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)) && at + 1 < widgets_.size())
+            move = {at, at + 1};
+    }
     for (size_t i = 0; i < widgets_.size(); ++i) {
         const Widget& w = widgets_[i];
+        const std::string id = "dashboard.widget." + std::to_string(i);
         if (i % 2) ImGui::SameLine(0.0f, gap);
-        ImGui::BeginChild(("dashboard.widget." + std::to_string(i)).c_str(), ImVec2(cell_w, cell_h), true);
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const bool selected = selected_widget_ == static_cast<int>(i);
+        if (selected) ImGui::PushStyleColor(ImGuiCol_Border, p.accent);
+        ImGui::BeginChild(id.c_str(), ImVec2(cell_w, cell_h), true);
+        if (selected) ImGui::PopStyleColor();
         const std::string title = !w.component.title.empty() ? w.component.title : w.report.name;
-        ImGui::TextUnformatted(title.c_str());
-        MarkItem("dashboard.widget." + std::to_string(i));
+        if (dashboard_can_edit_) {
+            // The title is the handle: click to select (then Alt+Up / Alt+Down), drag onto another widget.
+            const float buttons = 2.0f * (ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x);
+            if (ImGui::Selectable((title + "##grip").c_str(), selected, 0,
+                                  ImVec2(ImGui::GetContentRegionAvail().x - buttons, 0.0f)))
+                selected_widget_ = static_cast<int>(i);
+            if (ImGui::IsItemHovered() && !ImGui::IsMouseDragging(ImGuiMouseButton_Left))
+                ImGui::SetTooltip("%s", Tr("rep.dash.move_hint"));
+            MarkItem(id);
+            if (ImGui::BeginDragDropSource()) {
+                const int from = static_cast<int>(i);
+                ImGui::SetDragDropPayload("CRM_DASHBOARD_WIDGET", &from, sizeof from);
+                ImGui::TextUnformatted(title.c_str());
+                ImGui::EndDragDropSource();
+            }
+            ImGui::SameLine();
+            ImGui::BeginDisabled(i == 0);
+            if (ImGui::ArrowButton("##up", ImGuiDir_Up)) move = {i, i - 1};
+            ImGui::EndDisabled();
+            if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+                ImGui::SetTooltip("%s", Tr("rep.dash.move_up"));
+            MarkItem(id + ".up");
+            ImGui::SameLine();
+            ImGui::BeginDisabled(i + 1 >= widgets_.size());
+            if (ImGui::ArrowButton("##down", ImGuiDir_Down)) move = {i, i + 1};
+            ImGui::EndDisabled();
+            if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+                ImGui::SetTooltip("%s", Tr("rep.dash.move_down"));
+            MarkItem(id + ".down");
+        } else {
+            ImGui::TextUnformatted(title.c_str());
+            MarkItem(id);
+        }
         if (!w.error.empty()) {
             TextColored(p.danger, w.error);
         } else if (w.result) {
@@ -130,7 +207,18 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
             }
         }
         ImGui::EndChild();
+        // The whole widget takes a dragged one: it goes to this widget's place.
+        if (dashboard_can_edit_ &&
+            ImGui::BeginDragDropTargetCustom(ImRect(at, ImVec2(at.x + cell_w, at.y + cell_h)),
+                                             ImGui::GetID((id + ".drop").c_str()))) {
+            if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("CRM_DASHBOARD_WIDGET")) {
+                const int from = *static_cast<const int*>(pl->Data);
+                if (from >= 0) move = {static_cast<size_t>(from), i};
+            }
+            ImGui::EndDragDropTarget();
+        }
     }
+    if (move) MoveWidget(move->first, move->second);
     ImGui::EndChild();
 }
 

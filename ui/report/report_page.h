@@ -10,7 +10,9 @@
 // The test snapshot under "reports": {mode: "list"|"builder"|"view", reports: [{id, name, folder, object,
 // format}], draft: the builder's definition (JSON of the core), dirty, shown: the report shown, result:
 // {columns, value_keys, record_count, truncated, messages, groups: [{label, depth, values}], totals,
-// rows}, left_out: [fields], message, error}.
+// rows, col_groups and cells: [[row, col, records]] (matrix), drill: {label, rows, record_count, row_node,
+// col_node, first_rows}}, left_out: [fields], message, error}; dashboards: {dashboards, dashboard, can_edit,
+// widgets: [{report, kind, title, error, totals}]}.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -73,9 +75,16 @@ private:
     void OpenDashboards();
     void RunDashboard();
     void DrawDashboards(const PageContext& ctx);
+    /// Moves widget `from` to place `to` and saves the dashboard (ReportService::SaveDashboard).
+    void MoveWidget(size_t from, size_t to);
     std::string ValueText(size_t value_index, const std::optional<formula::Decimal>& value) const;
     nlohmann::json ResultState() const;
-    void Drill(int row_node);
+    /// Lists the records of one group at any depth: a row node, crossed in a matrix with a column node (0 =
+    /// every column); the grand total (0, 0) lists them all.
+    void Drill(int row_node, int col_node = 0);
+    /// A table cell that drills into (row_node, col_node) when clicked (or activated from the keyboard),
+    /// published as `item` ("report.cell.<row>.<col>" when empty).
+    void DrillCell(const std::string& text, int row_node, int col_node, const std::string& item = "");
     void ExportCsv();
     /// Goes to a mode, asking first when the builder holds edits.
     void Show(const std::string& mode);
@@ -112,7 +121,8 @@ private:
     int chart_hovered_ = -1;
     std::optional<ReportResult> drill_;  ///< the records of the bar or slice clicked
     std::string drill_label_;
-    std::string export_text_;  ///< the last export (CSV), for the download and the tests
+    std::pair<int, int> drill_node_{0, 0};  ///< the (row, column) node drilled into
+    std::string export_text_;               ///< the last export (CSV), for the download and the tests
 
     // Dashboards.
     std::vector<Dashboard> dashboards_;
@@ -125,6 +135,8 @@ private:
     };
     std::vector<Widget> widgets_;
     std::string dashboard_error_;
+    bool dashboard_can_edit_ = false;  ///< the acting user may try to reorder (save) the dashboard shown
+    int selected_widget_ = -1;         ///< the widget Alt+Up / Alt+Down moves
 };
 
 }  // namespace crm::ui

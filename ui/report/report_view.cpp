@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "imgui.h"
+#include "report/report_navigation.h"
 #include "ui/data/file_transfer.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
@@ -91,16 +92,25 @@ void ReportsPage::RunDefinition(const ReportDefinition& definition, bool preview
     result_ = std::move(*run);
 }
 
-void ReportsPage::Drill(int row_node) {
-    if (!result_ || row_node <= 0 || static_cast<size_t>(row_node) >= result_->row_nodes.size()) return;
+void ReportsPage::Drill(int row_node, int col_node) {
+    if (!result_ || row_node < 0 || static_cast<size_t>(row_node) >= result_->row_nodes.size() ||
+        col_node < 0 || static_cast<size_t>(col_node) >= result_->col_nodes.size())
+        return;
     ReportRunOptions options;
     options.row_limit = 200;
-    std::string label;
-    for (int n = row_node; n > 0; n = result_->row_nodes[static_cast<size_t>(n)].parent) {
-        const ReportGroupNode& node = result_->row_nodes[static_cast<size_t>(n)];
-        options.drill.push_back({result_->group_fields[static_cast<size_t>(node.depth - 1)], "=", node.key});
-        label = label.empty() ? node.label : node.label + " › " + label;
-    }
+    options.drill = DrillFilters(*result_, row_node, col_node);
+    // "Stage › Quarter × Year": the row path, then the column path.
+    auto path = [](const std::vector<ReportGroupNode>& nodes, int node) {
+        std::string label;
+        for (int n = node; n > 0; n = nodes[static_cast<size_t>(n)].parent)
+            label = label.empty() ? nodes[static_cast<size_t>(n)].label
+                                  : nodes[static_cast<size_t>(n)].label + " › " + label;
+        return label;
+    };
+    std::string label = path(result_->row_nodes, row_node);
+    const std::string col_label = path(result_->col_nodes, col_node);
+    if (label.empty() && col_label.empty()) label = Tr("rep.grand_total");
+    if (!col_label.empty()) label = label.empty() ? col_label : label + " × " + col_label;
     options.details = true;
     ReportDefinition def = shown_;
     if (def.columns.empty()) def.columns = {"Name"};
@@ -111,6 +121,16 @@ void ReportsPage::Drill(int row_node) {
     }
     drill_ = std::move(*run);
     drill_label_ = label;
+    drill_node_ = {row_node, col_node};
+}
+
+void ReportsPage::DrillCell(const std::string& text, int row_node, int col_node, const std::string& item) {
+    const bool shown = drill_ && drill_node_ == std::make_pair(row_node, col_node);
+    const std::string id = "##drill." + std::to_string(row_node) + "." + std::to_string(col_node);
+    if (ImGui::Selectable((text + id).c_str(), shown)) Drill(row_node, col_node);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("rep.drill_hint"));
+    MarkItem(item.empty() ? "report.cell." + std::to_string(row_node) + "." + std::to_string(col_node)
+                          : item);
 }
 
 void ReportsPage::ExportCsv() {
@@ -238,14 +258,41 @@ nlohmann::json ReportsPage::ResultState() const {
     for (size_t n = 1; n < r.row_nodes.size(); ++n) {
         const ReportGroupNode& node = r.row_nodes[n];
         groups.push_back({{"node", n},
+                          {"parent", node.parent},
+                          {"key", node.key},
                           {"label", node.label},
                           {"depth", node.depth},
                           {"records", r.Cell(static_cast<int>(n), 0).records},
                           {"values", values(r.Cell(static_cast<int>(n), 0))}});
     }
+    nlohmann::json col_groups = nlohmann::json::array();
+    for (size_t n = 1; n < r.col_nodes.size(); ++n) {
+        const ReportGroupNode& node = r.col_nodes[n];
+        col_groups.push_back({{"node", n},
+                              {"parent", node.parent},
+                              {"key", node.key},
+                              {"label", node.label},
+                              {"depth", node.depth},
+                              {"records", r.Cell(0, static_cast<int>(n)).records}});
+    }
+    nlohmann::json cells = nlohmann::json::array();  // matrix: [row node, column node, records]
+    if (r.format == ReportFormat::Matrix)
+        for (const auto& [at, cell] : r.cells) {
+            if (cells.size() >= 2000) break;
+            cells.push_back({at.first, at.second, cell.records});
+        }
     nlohmann::json drill = nullptr;
     if (drill_)
-        drill = {{"label", drill_label_}, {"rows", drill_->rows.size()}, {"columns", drill_->columns}};
+        drill = {{"label", drill_label_},
+                 {"rows", drill_->rows.size()},
+                 {"record_count", drill_->record_count},
+                 {"row_node", drill_node_.first},
+                 {"col_node", drill_node_.second},
+                 {"columns", drill_->columns},
+                 {"first_rows",
+                  nlohmann::json(std::vector<nlohmann::json>(
+                      drill_->rows.begin(),
+                      drill_->rows.begin() + static_cast<long>(std::min<size_t>(drill_->rows.size(), 10))))}};
     return {{"format", ReportFormatName(r.format)},
             {"columns", r.columns},
             {"value_keys", r.value_keys},
@@ -253,6 +300,8 @@ nlohmann::json ReportsPage::ResultState() const {
             {"truncated", r.truncated},
             {"messages", r.messages},
             {"groups", groups},
+            {"col_groups", col_groups},
+            {"cells", cells},
             {"totals", values(r.Cell(0, 0))},
             {"rows", r.rows.size()},
             {"first_rows",
@@ -461,8 +510,9 @@ void ReportsPage::DrawResult(const PageContext& ctx, float height) {
                     MarkItem("report.group." + std::to_string(node));
                     ImGui::Unindent(14.0f * s * static_cast<float>(g.depth - 1));
                 }
+                // The records column drills down: any level, and the grand total.
                 ImGui::TableSetColumnIndex(1);
-                ImGui::Text("%lld", static_cast<long long>(c.records));
+                DrillCell(std::to_string(c.records), node, 0, "report.drill." + std::to_string(node));
                 int col = 2;
                 for (const auto& [vi, pct] : value_cols) {
                     ImGui::TableSetColumnIndex(col++);
@@ -515,20 +565,23 @@ void ReportsPage::DrawResult(const PageContext& ctx, float height) {
                 } else {
                     const ReportGroupNode& g = r.row_nodes[static_cast<size_t>(node)];
                     ImGui::Indent(14.0f * s * static_cast<float>(g.depth - 1));
-                    ImGui::TextUnformatted(g.label.c_str());
+                    DrillCell(g.label, node, 0, "report.drill." + std::to_string(node));
                     ImGui::Unindent(14.0f * s * static_cast<float>(g.depth - 1));
                 }
+                // Every cell drills into its row group crossed with its column group; the totals too.
                 int col = 1;
                 for (int c : cols) {
                     ImGui::TableSetColumnIndex(col++);
                     const ReportCell& cell = r.Cell(node, c);
-                    ImGui::TextUnformatted(
-                        ValueText(vi, vi < cell.values.size() ? cell.values[vi] : std::nullopt).c_str());
+                    DrillCell(ValueText(vi, vi < cell.values.size() ? cell.values[vi] : std::nullopt), node,
+                              c);
                 }
                 ImGui::TableSetColumnIndex(col);
                 const ReportCell& total = r.Cell(node, 0);
-                TextColored(p.accent,
-                            ValueText(vi, vi < total.values.size() ? total.values[vi] : std::nullopt), false);
+                ImGui::PushStyleColor(ImGuiCol_Text, p.accent);
+                DrillCell(ValueText(vi, vi < total.values.size() ? total.values[vi] : std::nullopt), node, 0,
+                          "report.cell." + std::to_string(node) + ".total");
+                ImGui::PopStyleColor();
             };
             for (int node : order) draw_row(node);
             draw_row(0);

@@ -7,9 +7,10 @@
 #include "auth/auth.h"
 #include "data/backup.h"
 #include "data/data_migrations.h"
-#include "integration/package.h"
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
+#include "integration/package.h"
+#include "integration/webhooks.h"
 #include "notify/dispatch.h"
 #include "notify/notify.h"
 #include "workflow/company_time.h"
@@ -86,6 +87,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          MessageOutboxMigrationSql()},
         {20, "installed packages and their components", packages::PackagesMigrationSql()},
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
+        {23, "webhook subscriptions", WebhooksMigrationSql()},
     };
     return migrations;
 }
@@ -263,6 +265,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     // the dispatcher; the program sets its transports (native/net) or the page claims and sends (web).
     ws->delivery_ = std::make_unique<MessageDelivery>(*ws->changes_);
     ws->delivery_->SetAuthorizer(authorizer);
+    // Webhook subscriptions queue their events inside saves from the start (core/integration/webhooks.h).
+    WebhooksOf(*ws);
     return ws;
 }
 

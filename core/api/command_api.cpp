@@ -18,10 +18,11 @@ namespace crm {
 
 namespace api {
 
-void RegisterAuthCommands(Registry& r);    // auth_commands.cpp (issue 16)
-void RegisterApiKeyCommands(Registry& r);  // apikey_commands.cpp (issue 14)
-void RegisterNotifyCommands(Registry& r);  // notify_commands.cpp (issue 12)
-void RegisterOutboxCommands(Registry& r);  // outbox_commands.cpp (issue 12)
+void RegisterAuthCommands(Registry& r);     // auth_commands.cpp (issue 16)
+void RegisterApiKeyCommands(Registry& r);   // apikey_commands.cpp (issue 14)
+void RegisterNotifyCommands(Registry& r);   // notify_commands.cpp (issue 12)
+void RegisterOutboxCommands(Registry& r);   // outbox_commands.cpp (issue 12)
+void RegisterWebhookCommands(Registry& r);  // webhook_commands.cpp (issue 14)
 
 const Registry& AllCommands() {
     static const Registry registry = [] {
@@ -31,7 +32,8 @@ const Registry& AllCommands() {
               RegisterSchemaCommands, RegisterRecordsCommands, RegisterAccessCommands,
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
               RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands,
-              RegisterNotifyCommands, RegisterOutboxCommands, RegisterConfigCommands}) {
+              RegisterNotifyCommands, RegisterOutboxCommands, RegisterConfigCommands,
+              RegisterWebhookCommands}) {
             area(r);
         }
         return r;

@@ -205,6 +205,15 @@ struct WalkFixture {
              {"args", {{"channel", "sms"}, {"settings", {{"url", "https://sms.example.com/send"}}}}}},
             {{"cmd", "notify.channels.test"}, {"args", {{"channel", "sms"}, {"to", "+8613800138000"}}}},
             {{"cmd", "notify.outbox.claim"}, {"args", json::object()}},
+            // Webhook subscription 1, run as reader, for the webhooks.* examples.
+            {{"cmd", "webhooks.save"},
+             {"args",
+              {{"values",
+                {{"name", "Walk hook"},
+                 {"object", "Account"},
+                 {"url", "https://erp.example.com/walk"},
+                 {"run_as", "reader"},
+                 {"secret", "SENTINEL-WEBHOOK-SECRET"}}}}}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

@@ -65,8 +65,9 @@ void RegisterWebhookCommands(Registry& r) {
                  ListCmd});
     r.push_back({"webhooks.save",
                  "Creates a webhook subscription (no `id`) or changes one: `values` holds `name`, `object`, "
-                 "`events` (created, updated, deleted), `fields` (an update fires only when one of them "
-                 "changes; none = any), `url`, `run_as` (whose field access shapes the payload; default the "
+                 "`events` (created, updated, deleted, workflow), `fields` (an update fires only when one of "
+                 "them changes; none = any), `rules` (workflow: only these automation rules; none = any), "
+                 "`url`, `run_as` (whose field access shapes the payload; default the "
                  "actor), `active` and `secret` (16..256 characters, required on create; absent keeps it). "
                  "Each event is queued in the message outbox inside the save and signed with "
                  "X-CRM-Signature: sha256=HMAC-SHA256(secret, body).",

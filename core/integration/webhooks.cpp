@@ -15,6 +15,7 @@
 #include "records/records.h"
 #include "schema/schema.h"
 #include "storage/database.h"
+#include "workflow/automation.h"
 #include "workflow/outbox.h"
 #include "workspace.h"
 
@@ -33,8 +34,10 @@ const MessageDef kWebhookMessages[] = {
     {"webhooks.bad_url", "\"{url}\" is not an http or https URL with a host.",
      "“{url}”不是带主机名的 http 或 https 地址。"},
     {"webhooks.bad_events",
-     "Choose at least one event: \"created\", \"updated\" or \"deleted\" (\"{event}\" is none of them).",
-     "请至少选择一个事件：“created”、“updated”或“deleted”（“{event}”不是其中之一）。"},
+     "Choose at least one event: \"created\", \"updated\", \"deleted\" or \"workflow\" (\"{event}\" is none "
+     "of "
+     "them).",
+     "请至少选择一个事件：“created”、“updated”、“deleted”或“workflow”（“{event}”不是其中之一）。"},
     {"webhooks.bad_field", "{object} has no field \"{field}\" that {user} may read.",
      "{object} 没有 {user} 可读取的字段“{field}”。"},
     {"webhooks.bad_secret", "The signing secret must be 16 to 256 characters (a new subscription needs one).",
@@ -73,7 +76,7 @@ struct Stored {
 
 constexpr const char* kColumns =
     "id, name, object, on_create, on_update, on_delete, fields, url, run_as, active, secret, created_ms, "
-    "created_by, updated_ms, updated_by";
+    "created_by, updated_ms, updated_by, on_workflow, rules";
 
 Stored FromRow(const Statement& st) {
     Stored s;
@@ -94,6 +97,8 @@ Stored FromRow(const Statement& st) {
     w.created_by = st.Text(12);
     w.updated_ms = st.Int(13);
     w.updated_by = st.Text(14);
+    w.on_workflow = st.Int(15) != 0;
+    w.rules = ParseNames(st.Text(16));
     return s;
 }
 
@@ -114,11 +119,13 @@ json ToJson(const WebhookSubscription& s) {
     if (s.on_create) events.push_back("created");
     if (s.on_update) events.push_back("updated");
     if (s.on_delete) events.push_back("deleted");
+    if (s.on_workflow) events.push_back("workflow");
     return {{"id", s.id},
             {"name", s.name},
             {"object", s.object},
             {"events", events},
             {"fields", Names(s.fields)},
+            {"rules", Names(s.rules)},
             {"url", s.url},
             {"run_as", s.run_as},
             {"active", s.active},
@@ -250,6 +257,43 @@ struct WebhookService::Impl {
         }
     }
 
+    Status OnRuleFired(ChangeScope& scope, const RuleFired& fired) {
+        Load();
+        auto it = by_object.find(ToLowerAscii(fired.object.api_name));
+        if (it == by_object.end()) return Status::Ok();
+        for (const Stored& s : it->second) {
+            if (!s.sub.on_workflow) continue;
+            if (!s.sub.rules.empty() &&
+                std::none_of(s.sub.rules.begin(), s.sub.rules.end(), [&](const std::string& r) {
+                    return ToLowerAscii(r) == ToLowerAscii(fired.rule.name);
+                }))
+                continue;
+            std::set<std::string> readable;
+            json record = RecordFor(s.sub.run_as, fired.object, fired.record_id, fired.owner_id, fired.values,
+                                    &readable);
+            if (record.is_null()) continue;
+            json actions = json::array();
+            for (const AutomationAction& a : fired.rule.actions) {
+                json action = {{"kind", ActionKindName(a.kind)}};
+                if (!a.field.empty() && readable.count(ToLowerAscii(a.field))) action["field"] = a.field;
+                actions.push_back(action);
+            }
+            json payload = {{"event", "workflow.rule_fired"},
+                            {"rule", fired.rule.name},
+                            {"trigger", fired.trigger},
+                            {"actions", actions},
+                            {"object", fired.object.api_name},
+                            {"record_id", fired.record_id},
+                            {"occurred_at", FormatUtcIso8601(scope.now_ms())},
+                            {"actor", scope.actor()},
+                            {"changed_fields", json::array()},
+                            {"record", record}};
+            Result<int64_t> queued = Queue(scope, s, std::move(payload));
+            if (!queued.ok()) return queued.error();
+        }
+        return Status::Ok();
+    }
+
     void OnDelete(DeleteContext& del) {
         Load();
         auto it = by_object.find(ToLowerAscii(del.object.api_name));
@@ -299,6 +343,8 @@ void WebhookService::Attach() {
                               [impl](SaveContext& s) { impl->AfterWrite(s); });
     records.AddDeleteHook(DeletePhase::Before, "webhook subscriptions: record deleted",
                           [impl](DeleteContext& d) { impl->OnDelete(d); });
+    impl->ws.automation().AddRuleFiredListener(
+        [impl](ChangeScope& scope, const RuleFired& fired) { return impl->OnRuleFired(scope, fired); });
 }
 
 Status WebhookService::Require(const std::string& actor) const {
@@ -337,7 +383,7 @@ Result<WebhookSubscription> WebhookService::Save(const std::string& actor, int64
         s.sub.run_as = IsSystemActor(actor) ? impl_->ws.access().WorkspaceOwner() : actor;
     }
     const WebhookSubscription before = s.sub;
-    static const std::set<std::string> kKeys = {"name", "object", "events", "fields",
+    static const std::set<std::string> kKeys = {"name", "object", "events", "fields", "rules",
                                                 "url",  "run_as", "active", "secret"};
     auto bad = [](const std::string& key, const char* expected) {
         return MessageError("invalid_argument", "webhooks.bad_value", {{"key", key}, {"expected", expected}},
@@ -351,7 +397,7 @@ Result<WebhookSubscription> WebhookService::Save(const std::string& actor, int64
         if (key == "active") {
             if (!v.is_boolean()) return bad(key, "true or false");
             s.sub.active = v.get<bool>();
-        } else if (key == "events" || key == "fields") {
+        } else if (key == "events" || key == "fields" || key == "rules") {
             if (!v.is_array()) return bad(key, "a list of names");
             std::vector<std::string> names;
             for (const json& n : v) {
@@ -360,8 +406,10 @@ Result<WebhookSubscription> WebhookService::Save(const std::string& actor, int64
             }
             if (key == "fields") {
                 s.sub.fields = names;
+            } else if (key == "rules") {
+                s.sub.rules = names;
             } else {
-                s.sub.on_create = s.sub.on_update = s.sub.on_delete = false;
+                s.sub.on_create = s.sub.on_update = s.sub.on_delete = s.sub.on_workflow = false;
                 for (const std::string& e : names) {
                     if (e == "created") {
                         s.sub.on_create = true;
@@ -369,6 +417,8 @@ Result<WebhookSubscription> WebhookService::Save(const std::string& actor, int64
                         s.sub.on_update = true;
                     } else if (e == "deleted") {
                         s.sub.on_delete = true;
+                    } else if (e == "workflow") {
+                        s.sub.on_workflow = true;
                     } else {
                         return MessageError("invalid_argument", "webhooks.bad_events", {{"event", e}},
                                             "events");
@@ -399,7 +449,7 @@ Result<WebhookSubscription> WebhookService::Save(const std::string& actor, int64
     Result<std::shared_ptr<const ObjectDef>> object = impl_->ws.schema().Object(s.sub.object);
     if (!object.ok()) return Error(object.error().code, object.error().message, "object");
     s.sub.object = (*object)->api_name;
-    if (!s.sub.on_create && !s.sub.on_update && !s.sub.on_delete)
+    if (!s.sub.on_create && !s.sub.on_update && !s.sub.on_delete && !s.sub.on_workflow)
         return MessageError("invalid_argument", "webhooks.bad_events", {{"event", ""}}, "events");
     if (!IsWebhookUrl(s.sub.url))
         return MessageError("invalid_argument", "webhooks.bad_url", {{"url", s.sub.url}}, "url");
@@ -440,13 +490,12 @@ Result<WebhookSubscription> WebhookService::Save(const std::string& actor, int64
     Statement st = impl_->db().Prepare(
         create
             ? "INSERT INTO webhook_subscription(name, object, on_create, on_update, on_delete, fields, url, "
-              "run_as, active, secret, created_ms, created_by, updated_ms, updated_by) VALUES (?1, ?2, ?3, "
-              "?4, "
-              "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+              "run_as, active, secret, created_ms, created_by, updated_ms, updated_by, on_workflow, rules) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16, ?17)"
             : "UPDATE webhook_subscription SET name = ?1, object = ?2, on_create = ?3, on_update = ?4, "
               "on_delete = ?5, fields = ?6, url = ?7, run_as = ?8, active = ?9, secret = ?10, updated_ms = "
               "?13, "
-              "updated_by = ?14 WHERE id = ?15");
+              "updated_by = ?14, on_workflow = ?16, rules = ?17 WHERE id = ?15");
     st.Bind(1, s.sub.name)
         .Bind(2, s.sub.object)
         .Bind(3, s.sub.on_create ? 1 : 0)
@@ -456,6 +505,7 @@ Result<WebhookSubscription> WebhookService::Save(const std::string& actor, int64
     if (create) st.Bind(11, s.sub.created_ms).Bind(12, s.sub.created_by);
     st.Bind(13, now).Bind(14, actor);
     if (!create) st.Bind(15, id);
+    st.Bind(16, s.sub.on_workflow ? 1 : 0).Bind(17, Names(s.sub.rules).dump());
     CRM_TRY(st.Run());
     if (create) s.sub.id = impl_->db().LastInsertRowId();
     // The secret is never audited: the entry says whether one is set, and whether this save changed it.
@@ -540,7 +590,9 @@ CREATE TABLE webhook_subscription (
     created_ms INTEGER NOT NULL,
     created_by TEXT NOT NULL,
     updated_ms INTEGER NOT NULL,
-    updated_by TEXT NOT NULL
+    updated_by TEXT NOT NULL,
+    on_workflow INTEGER NOT NULL DEFAULT 0,
+    rules TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX message_outbox_source ON message_outbox(source, id);
 )sql";

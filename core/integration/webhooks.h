@@ -1,5 +1,6 @@
 // Outbound webhooks (issue 14): subscriptions on record events (created, updated with which fields,
-// deleted), each delivered as a signed JSON message through the one message outbox (core/notify/outbox.h).
+// deleted) and on workflow actions (an automation rule fired on a record), each delivered as a signed JSON
+// message through the one message outbox (core/notify/outbox.h).
 //
 // [SECTION] Subscriptions  WebhookSubscription, its JSON form and what a save asks for
 // [SECTION] Deliveries     WebhookDelivery: an outbox message of a subscription with its tries
@@ -22,6 +23,9 @@
 // - The payload holds only what the subscription's run-as user may read: no event when they cannot read
 //   the object or the record, only their readable fields in `record` and `changed_fields`; an update that
 //   changed only fields they cannot read sends nothing. Watched fields must be readable by them when saved.
+// - A workflow event ("workflow.rule_fired") says which rule fired, its trigger and the kinds of its
+//   actions (a field update names its field when the run-as user may read it, never the value), with the
+//   record as saved; heard through AutomationService::AddRuleFiredListener, in the same change.
 // - An update fires when a field changed (any, or one of `fields` when the subscription names some); a
 //   save that changed nothing sends nothing.
 // - Managing subscriptions needs Manage Integrations; one that runs as another user needs Manage Users
@@ -50,7 +54,9 @@ struct WebhookSubscription {
     std::string name;  ///< unique (case-insensitive)
     std::string object;
     bool on_create = true, on_update = true, on_delete = false;
+    bool on_workflow = false;         ///< an automation rule of the object fired and ran its actions
     std::vector<std::string> fields;  ///< updates: only when one of these changes; empty = any field
+    std::vector<std::string> rules;   ///< workflow: only these rules (names); empty = any rule
     std::string url;
     std::string run_as;  ///< the username whose access shapes the payload
     bool active = true;
@@ -58,8 +64,9 @@ struct WebhookSubscription {
     int64_t created_ms = 0, updated_ms = 0;
     std::string created_by, updated_by;
 };
-/// {"id", "name", "object", "events": ["created", "updated", "deleted"], "fields", "url", "run_as",
-/// "active", "secret_set", "created", "created_by", "updated", "updated_by"}: never the secret.
+/// {"id", "name", "object", "events": ["created", "updated", "deleted", "workflow"], "fields", "rules",
+/// "url", "run_as", "active", "secret_set", "created", "created_by", "updated", "updated_by"}: never the
+/// secret.
 nlohmann::json ToJson(const WebhookSubscription& s);
 
 /// What a save asks for: the JSON of webhooks.save (id or a new name; absent keys keep their value).

@@ -9,6 +9,7 @@
 #include "integration/webhooks.h"
 #include "notify/dispatch.h"
 #include "outbox_fixture.h"
+#include "workflow/automation.h"
 
 using namespace crm;
 using namespace crm::test;
@@ -120,6 +121,34 @@ TEST_SUITE("webhooks") {
         REQUIRE(queued.size() == 1);
         CHECK(queued[0].payload["event"] == "record.deleted");
         CHECK(queued[0].payload["record"]["Name"] == "Acme");
+    }
+
+    TEST_CASE("a subscription on workflow actions hears the rules that fired, without hidden values") {
+        HookFixture f;
+        Result<AutomationRule> rule = AutomationRuleFromJson(
+            {{"object", "Account"},
+             {"name", "Rate it"},
+             {"trigger", {{"kind", "on_create"}}},
+             {"actions", {{{"kind", "update_field"}, {"field", "Rating"}, {"value", "\"Hot\""}}}}},
+            {});
+        REQUIRE(rule.ok());
+        REQUIRE(f.ws->automation().Create("admin", *rule).ok());
+        f.Subscribe(
+            {{"name", "Rules"}, {"object", "Account"}, {"events", {"workflow"}}, {"rules", {"rate it"}}});
+        REQUIRE(f.ws->records().Create("admin", "Account", {{"Name", "Acme"}}).ok());
+        std::vector<OutboxMessage> queued = f.Webhooks();
+        REQUIRE(queued.size() == 1);
+        const json& p = queued[0].payload;
+        CHECK(p["event"] == "workflow.rule_fired");
+        CHECK(p["rule"] == "Rate it");
+        CHECK(p["trigger"] == "on_create");
+        CHECK(p["actions"] == json::array({{{"kind", "update_field"}, {"field", "Rating"}}}));
+        CHECK(p["record"]["Rating"] == "Hot");
+        // Another rule's firing is not this subscription's business.
+        f.Subscribe(
+            {{"name", "Other"}, {"object", "Account"}, {"events", {"workflow"}}, {"rules", {"Nope"}}});
+        REQUIRE(f.ws->records().Create("admin", "Account", {{"Name", "Beta"}}).ok());
+        CHECK(f.Webhooks().size() == 2);
     }
 
     TEST_CASE("an inactive subscription sends nothing; a new one is heard at once") {

@@ -6,6 +6,7 @@ foreach(dir ${CRM_BENCH_AREAS})
     get_filename_component(area ${dir} NAME)
     file(GLOB sources CONFIGURE_DEPENDS ${dir}/*.cpp)
     list(FILTER sources EXCLUDE REGEX "/integration/api_[^/]*\\.cpp$")  # bench_integration_api, below
+    list(FILTER sources EXCLUDE REGEX "/integration/webhook_[^/]*\\.cpp$")  # bench_integration_webhook
     if(NOT sources)
       continue()
     endif()
@@ -41,4 +42,15 @@ if(CRM_BENCH_API_SOURCES AND NOT CRM_WEB)
   target_link_libraries(bench_integration_api PRIVATE crm_core PkgConfig::HTTPLIB Threads::Threads)
   target_include_directories(bench_integration_api PRIVATE ${CMAKE_SOURCE_DIR}/bench ${CMAKE_SOURCE_DIR}/native)
   target_compile_options(bench_integration_api PRIVATE ${CRM_WARNINGS})
+endif()
+
+# Webhook deliveries to a local HTTP peer (bench/integration/webhook_*.cpp): native only (libcurl), its own
+# executable beside the folder's; `scripts/bench.sh integration` runs it too.
+file(GLOB CRM_BENCH_WEBHOOK_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/bench/integration/webhook_*.cpp)
+if(CRM_BENCH_WEBHOOK_SOURCES AND NOT CRM_WEB)
+  add_executable(bench_integration_webhook ${CRM_BENCH_WEBHOOK_SOURCES})
+  target_link_libraries(bench_integration_webhook PRIVATE crm_core crm_net)
+  target_include_directories(bench_integration_webhook PRIVATE ${CMAKE_SOURCE_DIR}/bench ${CMAKE_SOURCE_DIR}/tests/net)
+  target_compile_definitions(bench_integration_webhook PRIVATE CRM_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  target_compile_options(bench_integration_webhook PRIVATE ${CRM_WARNINGS})
 endif()

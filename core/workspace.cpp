@@ -7,9 +7,10 @@
 #include "auth/auth.h"
 #include "data/backup.h"
 #include "data/data_migrations.h"
-#include "integration/package.h"
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
+#include "integration/package.h"
+#include "integration/webhooks.h"
 #include "notify/dispatch.h"
 #include "notify/notify.h"
 #include "notify/reminder.h"
@@ -88,6 +89,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {20, "installed packages and their components", packages::PackagesMigrationSql()},
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
         {22, "reminders: rules, repeat positions, the occurrence log and snoozes", RemindersMigrationSql()},
+        {23, "webhook subscriptions", WebhooksMigrationSql()},
     };
     return migrations;
 }
@@ -267,6 +269,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     ws->delivery_->SetAuthorizer(authorizer);
     // Reminders (core/notify/reminder.h): attached without a member, at once, so every save schedules.
     RemindersOf(*ws);
+    // Webhook subscriptions queue their events inside saves from the start (core/integration/webhooks.h).
+    WebhooksOf(*ws);
     return ws;
 }
 

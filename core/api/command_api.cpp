@@ -23,6 +23,7 @@ void RegisterApiKeyCommands(Registry& r);    // apikey_commands.cpp (issue 14)
 void RegisterNotifyCommands(Registry& r);    // notify_commands.cpp (issue 12)
 void RegisterOutboxCommands(Registry& r);    // outbox_commands.cpp (issue 12)
 void RegisterReminderCommands(Registry& r);  // reminder_commands.cpp (issue 12)
+void RegisterWebhookCommands(Registry& r);   // webhook_commands.cpp (issue 14)
 
 const Registry& AllCommands() {
     static const Registry registry = [] {
@@ -33,7 +34,7 @@ const Registry& AllCommands() {
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
               RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands,
               RegisterNotifyCommands, RegisterOutboxCommands, RegisterReminderCommands,
-              RegisterConfigCommands}) {
+              RegisterConfigCommands, RegisterWebhookCommands}) {
             area(r);
         }
         return r;

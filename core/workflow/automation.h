@@ -132,6 +132,22 @@ struct SimulatedRun {
 
 // [SECTION] Service
 
+class ChangeScope;
+
+/// A rule that fired on a record and ran its actions, inside the change that ran them (what webhook
+/// subscriptions on workflow actions hear: core/integration/webhooks.h).
+struct RuleFired {
+    const AutomationRule& rule;
+    const ObjectDef& object;
+    int64_t record_id;
+    int64_t owner_id;                           ///< 0 = none
+    const std::vector<formula::Value>& values;  ///< the record as saved, per index of object.fields
+    const std::string& trigger;                 ///< "on_create", "on_update", ..., "time"
+    const std::vector<std::string>& actions;    ///< what the rule did, as the log says it
+};
+/// An error refuses the save, as a failing action does.
+using RuleFiredListener = std::function<Status(ChangeScope& scope, const RuleFired& fired)>;
+
 /// The rules and the parts of the workflow engine they use: the scheduler, the notification inbox, the
 /// execution log and the webhook outbox (each reachable for the other workflow services).
 class AutomationService {
@@ -146,6 +162,8 @@ public:
     /// Manage Workflows is checked through this (rules, the log, the scheduler).
     void SetAuthorizer(Authorizer authorizer);
     void SetAssignThroughRules(AssignThroughRulesFn fn) { assign_through_rules_ = std::move(fn); }
+    /// Hears every rule that fired on a save or a due time item, after its actions ran.
+    void AddRuleFiredListener(RuleFiredListener fn) { rule_fired_.push_back(std::move(fn)); }
 
     SchedulerService& scheduler() { return *scheduler_; }
     NotificationService& notifications() { return *notifications_; }
@@ -193,6 +211,7 @@ private:
     std::unique_ptr<WorkflowLog> log_;
     std::unique_ptr<WebhookOutbox> outbox_;
     AssignThroughRulesFn assign_through_rules_;
+    std::vector<RuleFiredListener> rule_fired_;
     Authorizer authorizer_;
 };
 

@@ -465,6 +465,9 @@ void AutomationService::Impl::AfterWrite(SaveContext& save) {
         chain = entry.fired[k].second;
         Status s = RunAfterActions(*this, *scope, r, save.object, save.record_id, save.owner_after,
                                    save.after, log_entry.trigger, true, log_entry.actions);
+        for (size_t l = 0; s.ok() && l < self.rule_fired_.size(); ++l)
+            s = self.rule_fired_[l](*scope, RuleFired{r.rule, save.object, save.record_id, save.owner_after,
+                                                      save.after, log_entry.trigger, log_entry.actions});
         chain.swap(outer);
         log_entry.duration_us += MicrosSince(t0);
         if (!s.ok()) {
@@ -638,6 +641,9 @@ Status AutomationService::Impl::RunTimeItem(ChangeScope& scope, const ScheduledI
         const std::vector<Value> current = now.ok() ? ValuesFromJson(**o, *now) : values;
         s = RunAfterActions(*this, scope, *c, **o, item.record_id, owner, current, "time", true,
                             log_entry.actions);
+        for (size_t l = 0; s.ok() && l < self.rule_fired_.size(); ++l)
+            s = self.rule_fired_[l](scope, RuleFired{*rule, **o, item.record_id, owner, current,
+                                                     log_entry.trigger, log_entry.actions});
     }
     chain.swap(outer);
     log_entry.duration_us = MicrosSince(t0);

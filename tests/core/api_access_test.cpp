@@ -213,6 +213,15 @@ struct WalkFixture {
              {"args",
               {{"object", "Task"}, {"values", {{"Subject", "Walk task"}, {"DueDate", "2026-11-20"}}}}}},
             {{"cmd", "scheduler.run_due"}, {"args", json::object()}},
+            // Webhook subscription 1, run as reader, for the webhooks.* examples.
+            {{"cmd", "webhooks.save"},
+             {"args",
+              {{"values",
+                {{"name", "Walk hook"},
+                 {"object", "Account"},
+                 {"url", "https://erp.example.com/walk"},
+                 {"run_as", "reader"},
+                 {"secret", "SENTINEL-WEBHOOK-SECRET"}}}}}},
         };
         for (const json& request : setup) {
             json r = api->Execute(request);

@@ -75,6 +75,7 @@ TEST_SUITE("records_pipeline") {
                                        "write:assignment queues",
                                        "write:automation rules: tasks, notifications, webhooks, time items",
                                        "write:reminders: next occurrences",
+                                       "write:webhook subscriptions: record created or updated",
                                        "write:after"});
         fx.Create("Account", {{"Name", "Acme"}});
         CHECK(ran == std::vector<std::string>{"types", "rules", "duplicates", "automation", "after"});

@@ -209,7 +209,8 @@ const TITLE = 'E2E: {{Name}} reached Negotiation';
       i.shown === 'due') || wf(st).runner.last_late > 0), "the deal's reminder due");
     await shot(page, 'workflow_scheduled.png');
     s = await click(page, 'scheduled.run_now', st => wf(st).scheduled.message !== '', 'the run');
-    check(/Items run: 1 \(1 late|Nothing is due/.test(wf(s).scheduled.message),
+    // (the demo's close-date reminder of the deal falls due with it: one or more items, all late)
+    check(/Items run: ([1-9]\d*) \(\1 late|Nothing is due/.test(wf(s).scheduled.message),
       `"Run due now" runs what is due (${wf(s).scheduled.message})`);
     await click(page, 'scheduled.state', st => drawn(st, 'scheduled.state.option.done'), 'the states');
     s = await click(page, 'scheduled.state.option.done', st => wf(st).scheduled.state === 'done' &&

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ui/shell/page.h"
+#include "ui/shell/tabbed_page.h"
 
 namespace crm {
 class Workspace;
@@ -48,22 +49,9 @@ void DataCardEnd();
 /// A short notice line: green for done, red for an error (published under "<hook>").
 void NoticeLine(const std::string& hook, const std::string& text, bool error);
 
-/// One tab of the Data page.
-class DataPanel {
-public:
-    virtual ~DataPanel() = default;
-    virtual void Draw(const PageContext& ctx) = 0;
-    /// Called every frame, shown or not.
-    virtual void Tick() {}
-    /// The tab's part of the test snapshot.
-    virtual nlohmann::json State() const = 0;
-};
-
-/// What a panel is made with.
-struct DataServices {
-    Workspace& workspace;
-    Platform& platform;
-};
+/// One tab of the Data page, and what it is made with (ui/shell/tabbed_page.h).
+using DataPanel = TabPanel;
+using DataServices = PanelServices;
 
 std::unique_ptr<DataPanel> MakeRecyclePanel(const DataServices& services);
 std::unique_ptr<DataPanel> MakeBackupPanel(const DataServices& services);

@@ -1,14 +1,13 @@
 // The Integrations area: one page of tabs over the integration commands (API keys of the local API server,
 // packages, configuration as code), one quick-find entry per tab, its catalog. Ctrl+1..3 switch tabs.
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <vector>
 
-#include "imgui.h"
 #include "ui/data/file_transfer.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
-#include "ui/kit/widgets.h"
 #include "ui/shell/areas.h"
+#include "ui/shell/tabbed_page.h"
 
 namespace crm::ui {
 
@@ -16,61 +15,15 @@ Catalog IntegrationsCatalog();  // ui/integration/catalog.cpp
 
 namespace {
 
-const char* const kTabs[] = {"keys", "packages", "config"};
-constexpr int kTabCount = 3;
-
-class IntegrationsPage : public Page {
-public:
-    explicit IntegrationsPage(const PageServices& services) {
-        AcceptDroppedFiles();
-        const IntegrationServices s{services.workspace, services.platform};
-        panels_[0] = MakeApiKeysPanel(s);
-        panels_[1] = MakePackagesPanel(s);
-        panels_[2] = MakeConfigPanel(s);
-    }
-
-    void Draw(const PageContext& ctx) override;
-    /// "integrations.<tab>" shows that tab.
-    void Open(const std::string& setting, double now) override {
-        (void)now;
-        for (int i = 0; i < kTabCount; ++i) {
-            if (setting == std::string("integrations.") + kTabs[i]) tab_ = i;
-        }
-    }
-    void Refresh() override {
-        for (auto& panel : panels_) panel->Tick();
-    }
-    void Publish(nlohmann::json& state) const override {
-        nlohmann::json d = {{"tab", kTabs[tab_]}};
-        d[kTabs[tab_]] = panels_[static_cast<size_t>(tab_)]->State();
-        state["integrations"] = std::move(d);
-    }
-
-private:
-    int tab_ = 0;
-    std::unique_ptr<IntegrationPanel> panels_[kTabCount];
-};
-
-void IntegrationsPage::Draw(const PageContext& ctx) {
-    const float s = ctx.scale;
-    const float pad = 28.0f * s;
-    const ImGuiIO& io = ImGui::GetIO();
-    if ((io.KeyCtrl || io.KeySuper) && !io.WantTextInput) {
-        for (int i = 0; i < kTabCount; ++i) {
-            if (ImGui::IsKeyPressed('1' + i, false)) tab_ = i;
-        }
-    }
-    ImGui::SetCursorPosX(pad);
-    ImGui::BeginGroup();
-    for (int i = 0; i < kTabCount; ++i) {
-        const std::string id = std::string("integrations.tab.") + kTabs[i];
-        if (UnderlinedTab(id, Tr(id), tab_ == i, s)) tab_ = i;
-    }
-    EndUnderlinedTabs(pad, s);
-    ImGui::PushID(kTabs[tab_]);
-    panels_[static_cast<size_t>(tab_)]->Draw(ctx);
-    ImGui::PopID();
-    ImGui::EndGroup();
+std::unique_ptr<Page> MakeIntegrationsPage(const PageServices& services) {
+    AcceptDroppedFiles();
+    const IntegrationServices integration{services.workspace, services.platform};
+    std::vector<Tab> tabs;
+    tabs.push_back({"keys", "integrations.tab.keys", MakeApiKeysPanel(integration)});
+    tabs.push_back({"packages", "integrations.tab.packages", MakePackagesPanel(integration)});
+    tabs.push_back({"config", "integrations.tab.config", MakeConfigPanel(integration)});
+    return std::make_unique<TabbedPage>(TabbedPageSpec{"integrations", "integrations", "integrations"},
+                                        std::move(tabs));
 }
 
 }  // namespace
@@ -90,7 +43,7 @@ void RegisterIntegrationsArea(AreaRegistry& registry) {
          "configuration as code export diff compare apply json 配置 导出 比较 差异 应用"},
     };
     area.catalog = IntegrationsCatalog();
-    area.make = [](const PageServices& services) { return std::make_unique<IntegrationsPage>(services); };
+    area.make = MakeIntegrationsPage;
     registry.Add(std::move(area));
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ui/shell/page.h"
+#include "ui/shell/tabbed_page.h"
 
 namespace crm {
 class Workspace;
@@ -23,22 +24,9 @@ using LiveText = std::function<std::string()>;
 /// The text of `text` now ("" when none).
 inline std::string Now(const LiveText& text) { return text ? text() : std::string(); }
 
-/// One tab of the Integrations page.
-class IntegrationPanel {
-public:
-    virtual ~IntegrationPanel() = default;
-    virtual void Draw(const PageContext& ctx) = 0;
-    /// Called every frame, shown or not.
-    virtual void Tick() {}
-    /// The tab's part of the test snapshot.
-    virtual nlohmann::json State() const = 0;
-};
-
-/// What a panel is made with.
-struct IntegrationServices {
-    Workspace& workspace;
-    Platform& platform;
-};
+/// One tab of the Integrations page, and what it is made with (ui/shell/tabbed_page.h).
+using IntegrationPanel = TabPanel;
+using IntegrationServices = PanelServices;
 
 std::unique_ptr<IntegrationPanel> MakeApiKeysPanel(const IntegrationServices& services);
 std::unique_ptr<IntegrationPanel> MakePackagesPanel(const IntegrationServices& services);

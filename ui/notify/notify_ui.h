@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ui/shell/page.h"
+#include "ui/shell/tabbed_page.h"
 
 namespace crm {
 class Workspace;
@@ -19,20 +20,9 @@ namespace crm::ui {
 
 class Platform;
 
-/// One tab of the Notifications page.
-class NotifyPanel {
-public:
-    virtual ~NotifyPanel() = default;
-    virtual void Draw(const PageContext& ctx) = 0;
-    /// The tab's part of the test snapshot.
-    virtual nlohmann::json State() const = 0;
-};
-
-/// What a panel is made with.
-struct NotifyServices {
-    Workspace& workspace;
-    Platform& platform;
-};
+/// One tab of the Notifications page, and what it is made with (ui/shell/tabbed_page.h).
+using NotifyPanel = TabPanel;
+using NotifyServices = PanelServices;
 
 std::unique_ptr<NotifyPanel> MakeNotifySettingsPanel(const NotifyServices& services);
 std::unique_ptr<NotifyPanel> MakeNotifyTemplatesPanel(const NotifyServices& services);

@@ -19,6 +19,9 @@ bool RestoreReportPending();  // ui/data/backup_panel.cpp
 namespace {
 
 std::unique_ptr<Page> MakeDataPage(const PageServices& services) {
+    // A restore reopens the workspace and lands here: show what it did (asked before the backup panel,
+    // made below, takes the restore's report).
+    const int first = RestoreReportPending() ? 1 : 0;
     AcceptDroppedFiles();
     const DataServices data{services.workspace, services.platform};
     std::vector<Tab> tabs;
@@ -27,8 +30,6 @@ std::unique_ptr<Page> MakeDataPage(const PageServices& services) {
     tabs.push_back({"export", "data.tab.export", MakeExportPanel(data)});
     tabs.push_back({"import", "data.tab.import", MakeImportPanel(data)});
     tabs.push_back({"mass", "data.tab.mass", MakeMassPanel(data)});
-    // A restore reopens the workspace and lands here: show what it did.
-    const int first = RestoreReportPending() ? 1 : 0;
     return std::make_unique<TabbedPage>(TabbedPageSpec{"data", "data", "data"}, std::move(tabs), first);
 }
 

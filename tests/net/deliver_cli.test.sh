@@ -6,29 +6,8 @@
 set -u
 crm="${1:?usage: deliver_cli.test.sh PATH_TO_CRM}"
 here="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/crm-deliver-test.XXXXXX")"
-peer_pid=""
-stop_peer() { if [ -n "$peer_pid" ]; then exec 3>&-; wait "$peer_pid" 2>/dev/null; peer_pid=""; fi; }
-trap 'stop_peer; rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-contains() { case "$2" in *"$3"*) pass "$1" ;; *) fail "$1: expected '$3' in: $2" ;; esac; }
-
-# start_peer SCRIPT: the peer's stdin is fd 3 (closing it stops the peer); its port is read within 30 s.
-start_peer() {
-  mkfifo "$work/in"
-  /usr/bin/python3 "$here/http_peer.py" "$work/peer.jsonl" --script "$1" <"$work/in" >"$work/port" &
-  peer_pid=$!
-  exec 3>"$work/in"
-  port=""
-  for _ in $(seq 1 150); do
-    port="$(head -1 "$work/port" 2>/dev/null)"
-    [ -n "$port" ] && break
-    sleep 0.2
-  done
-  [ -n "$port" ] || { fail "the HTTP peer started"; exit 1; }
-}
+name=deliver
+. "$here/peer_lib.sh"
 
 db="$work/org.db"
 start_peer "500"
@@ -52,6 +31,4 @@ out="$("$crm" --db "$db" exec '{"cmd":"notify.channels.test","args":{"channel":"
 contains "a channel test sends at once through libcurl" "$out" '"sent":true'
 out="$("$crm" --db "$db" deliver --limit 0 2>&1)"; status=$?
 [ "$status" -eq 2 ] && pass "--limit 0 is a usage error" || fail "--limit 0 exited $status"
-stop_peer
-[ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
-echo "all checks passed"
+finish

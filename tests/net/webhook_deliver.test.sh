@@ -7,31 +7,14 @@
 set -u
 crm="${1:?usage: webhook_deliver.test.sh PATH_TO_CRM}"
 here="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/crm-webhook-test.XXXXXX")"
-peer_pid=""
-stop_peer() { if [ -n "$peer_pid" ]; then exec 3>&-; wait "$peer_pid" 2>/dev/null; peer_pid=""; fi; }
-trap 'stop_peer; rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-contains() { case "$2" in *"$3"*) pass "$1" ;; *) fail "$1: expected '$3' in: $2" ;; esac; }
-lacks() { case "$2" in *"$3"*) fail "$1: '$3' found in: $2" ;; *) pass "$1" ;; esac; }
+name=webhook
+. "$here/peer_lib.sh"
 exec_ok() { # exec_ok NAME JSON
   local out; out="$("$crm" --db "$db" exec "$2" 2>&1)"
   contains "$1" "$out" '"ok":true'
 }
 
-mkfifo "$work/in"
-/usr/bin/python3 "$here/http_peer.py" "$work/peer.jsonl" <"$work/in" >"$work/port" &
-peer_pid=$!
-exec 3>"$work/in"
-port=""
-for _ in $(seq 1 150); do
-  port="$(head -1 "$work/port" 2>/dev/null)"
-  [ -n "$port" ] && break
-  sleep 0.2
-done
-[ -n "$port" ] || { fail "the HTTP peer started"; exit 1; }
+start_peer
 
 db="$work/org.db"
 secret="peer-shared-secret-0123456789"
@@ -68,6 +51,4 @@ exec_ok "send test" '{"cmd":"webhooks.test","args":{"id":1}}'
 out="$("$crm" --db "$db" deliver)"
 contains "the test event is delivered" "$out" '"sent":1'
 contains "the peer got the test event" "$(tail -1 "$work/peer.jsonl")" 'webhook.test'
-stop_peer
-[ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
-echo "all checks passed"
+finish

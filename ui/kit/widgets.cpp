@@ -50,6 +50,34 @@ bool InputString(const char* label, std::string* value, ImGuiInputTextFlags flag
     return ImGui::InputText(label, value->data(), value->capacity() + 1, flags, ResizeCallback, value);
 }
 
+namespace {
+
+struct CaretBox {
+    std::string* text;
+    int* caret;
+};
+
+int CaretBoxCallback(ImGuiInputTextCallbackData* data) {
+    auto* box = static_cast<CaretBox*>(data->UserData);
+    if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        box->text->resize(static_cast<size_t>(data->BufTextLen));
+        data->Buf = box->text->data();
+    } else {
+        *box->caret = data->CursorPos;
+    }
+    return 0;
+}
+
+}  // namespace
+
+bool InputMultilineWithCaret(const char* label, std::string* value, int* caret, const ImVec2& size,
+                             ImGuiInputTextFlags flags) {
+    CaretBox box{value, caret};
+    flags |= ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways;
+    return ImGui::InputTextMultiline(label, value->data(), value->capacity() + 1, size, flags,
+                                     CaretBoxCallback, &box);
+}
+
 void TextMuted(std::string_view text, bool wrap) { TextColored(CurrentPalette().text_muted, text, wrap); }
 
 void TextColored(const ImVec4& color, std::string_view text, bool wrap) {

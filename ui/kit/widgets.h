@@ -23,6 +23,10 @@ namespace crm::ui {
 /// ImGui::InputText over a std::string (grows as the user types).
 bool InputString(const char* label, std::string* value, ImGuiInputTextFlags flags = 0,
                  const char* hint = nullptr);
+/// ImGui::InputTextMultiline over a std::string that also keeps where its caret is (`*caret`, a byte
+/// offset, updated every frame the box is active): where a picker inserts into the text.
+bool InputMultilineWithCaret(const char* label, std::string* value, int* caret, const ImVec2& size,
+                             ImGuiInputTextFlags flags = 0);
 /// Text in the muted colour, wrapped at the right edge of the available width.
 void TextMuted(std::string_view text, bool wrap = true);
 /// Text in a colour, wrapped.

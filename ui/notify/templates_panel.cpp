@@ -37,23 +37,6 @@ struct PartError {
     int position = 0;
 };
 
-/// Where the caret of a part's box is, for the merge-field picker.
-struct BoxState {
-    std::string* text;
-    int* caret;
-};
-
-int BoxCallback(ImGuiInputTextCallbackData* data) {
-    auto* state = static_cast<BoxState*>(data->UserData);
-    if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-        state->text->resize(static_cast<size_t>(data->BufTextLen));
-        data->Buf = state->text->data();
-    } else {
-        *state->caret = data->CursorPos;
-    }
-    return 0;
-}
-
 class TemplatesPanel : public NotifyPanel {
 public:
     explicit TemplatesPanel(const NotifyServices& services) : workspace_(services.workspace) {}
@@ -243,11 +226,8 @@ void TemplatesPanel::DrawPart(const PageContext& ctx, int part, float height) {
     const std::string hook = std::string("notify.templates.") + kParts[part];
     ImGui::TextUnformatted(Tr(std::string("ntf.templates.part.") + kParts[part]));
     std::string* text = &parts_[part];
-    BoxState state{text, &caret_[part]};
     const std::string before = *text;
-    ImGuiInputTextFlags flags = ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways;
-    ImGui::InputTextMultiline(("##" + hook).c_str(), text->data(), text->capacity() + 1,
-                              ImVec2(-FLT_MIN, height * s), flags, BoxCallback, &state);
+    InputMultilineWithCaret(("##" + hook).c_str(), text, &caret_[part], ImVec2(-FLT_MIN, height * s));
     MarkItem(hook);
     PublishForm(hook, *text);
     if (ImGui::IsItemActive()) focused_part_ = part;

@@ -14,22 +14,6 @@ namespace crm::ui {
 
 namespace {
 
-struct BoxState {
-    std::string* text;
-    int* caret;
-};
-
-int TextCallback(ImGuiInputTextCallbackData* data) {
-    auto* state = static_cast<BoxState*>(data->UserData);
-    if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-        state->text->resize(static_cast<size_t>(data->BufTextLen));
-        data->Buf = state->text->data();
-    } else {
-        *state->caret = data->CursorPos;
-    }
-    return 0;
-}
-
 // The byte offset of the 1-based code point `position` in `text` (clamped to its end).
 size_t ByteOfCodePoint(const std::string& text, int position) {
     size_t byte = 0;
@@ -73,13 +57,9 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
                          const CompileFn& compile, uint64_t version) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
-    BoxState state{text, &caret_};
     const ImVec2 box_min = ImGui::GetCursorScreenPos();
-    ImGui::InputTextMultiline(("##" + hook).c_str(), text->data(), text->capacity() + 1,
-                              ImVec2(ImGui::CalcItemWidth(), height),
-                              ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways |
-                                  ImGuiInputTextFlags_AllowTabInput,
-                              TextCallback, &state);
+    InputMultilineWithCaret(("##" + hook).c_str(), text, &caret_, ImVec2(ImGui::CalcItemWidth(), height),
+                            ImGuiInputTextFlags_AllowTabInput);
     MarkItem(hook);
     const float box_w = ImGui::GetItemRectSize().x;
     // Compiled after the box, so that what is published matches the text as typed this frame.

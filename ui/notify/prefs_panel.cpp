@@ -57,6 +57,7 @@ private:
     bool quiet_stored_ = false;
     std::string stored_start_, stored_end_;
     std::string load_error_;
+    bool stale_ = false;  ///< a command ran mid-frame: reload at the next frame, not inside the loops drawing
     std::string message_;
     bool message_error_ = false;
 };
@@ -64,6 +65,8 @@ private:
 void PrefsPanel::Reload(bool force) {
     if (loaded_viewer_ != ActingUser()) user_.clear();
     const std::string user = user_.empty() ? ActingUser() : user_;
+    force = force || stale_;
+    stale_ = false;
     if (!force && loaded_change_ == workspace_.change_count() && loaded_viewer_ == ActingUser() &&
         loaded_user_ == user)
         return;
@@ -106,7 +109,9 @@ void PrefsPanel::Reload(bool force) {
 void PrefsPanel::Apply(const nlohmann::json& answer, const char* done_id) {
     message_error_ = !answer.value("ok", false);
     message_ = message_error_ ? AnswerError(answer) : std::string(Tr(done_id));
-    Reload(true);
+    // Called from inside the loops over types_, cells_ and frequencies_: reloading here would free
+    // what they are iterating (an uncaught exception in the browser), so the next frame reloads.
+    stale_ = true;
 }
 
 void PrefsPanel::DrawMatrix(const PageContext& ctx) {

@@ -11,6 +11,7 @@
 #include "integration/api_keys.h"
 #include "integration/package.h"
 #include "integration/webhooks.h"
+#include "notify/digest.h"
 #include "notify/dispatch.h"
 #include "notify/notify.h"
 #include "notify/reminder.h"
@@ -90,6 +91,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
         {22, "reminders: rules, repeat positions, the occurrence log and snoozes", RemindersMigrationSql()},
         {23, "webhook subscriptions", WebhooksMigrationSql()},
+        {24, "the notifications each hourly or daily digest bundles", MessageDigestMigrationSql()},
     };
     return migrations;
 }

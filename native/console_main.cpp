@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "native/console_delivery.h"
 #include "native/platform_native.h"
 #include "ui/kit/i18n.h"
 #include "ui/shell/console_host.h"
@@ -211,6 +212,8 @@ int main(int argc, char** argv) {
         } else {
             if (loaded.memory_only) platform.SetMemoryOnly(loaded.memory_reason);
             loaded.workspace->AddCommitListener([&platform] { platform.RequestPersist(); });
+            crm::native::ConsoleDelivery delivery;
+            delivery.Attach(*loaded.workspace);
             crm::ui::ConsoleOptions console_options;
             console_options.notice = loaded.notice;
             console_options.language = options->language;
@@ -233,6 +236,7 @@ int main(int argc, char** argv) {
             const bool idle_waits = options->frames == 0;
             while (!glfwWindowShouldClose(window)) {
                 glfwPollEvents();
+                delivery.Tick(NowMs());
                 if (idle_waits && !host.WantsFrame()) {
                     glfwWaitEventsTimeout(0.05);
                     continue;
@@ -244,6 +248,7 @@ int main(int argc, char** argv) {
                     crm::Result<std::unique_ptr<crm::Workspace>> fresh =
                         crm::Workspace::Open(options->db, {});
                     if (fresh.ok()) {
+                        delivery.Finish(NowMs());
                         std::unique_ptr<crm::Workspace> old = std::move(loaded.workspace);
                         loaded.workspace = std::move(fresh.value());
                         loaded.workspace->AddCommitListener([&platform] { platform.RequestPersist(); });
@@ -251,6 +256,7 @@ int main(int argc, char** argv) {
                         reopened.language = crm::ui::CurrentLanguage();
                         reopened.page = page;
                         host.Attach(*loaded.workspace, std::move(reopened));
+                        delivery.Attach(*loaded.workspace);
                     } else {
                         std::fprintf(stderr, "crm-console: reopening the workspace failed: %s\n",
                                      fresh.error().message.c_str());
@@ -274,6 +280,10 @@ int main(int argc, char** argv) {
                 if (last) break;
             }
             SaveGeometry(platform, window);
+            delivery.Finish(NowMs());
+            if (options->frames > 0)
+                std::printf("outbox: %d claimed, %d sent, %d failed, %d dead\n", delivery.totals().claimed,
+                            delivery.totals().sent, delivery.totals().failed, delivery.totals().dead);
         }
     }
     glfwDestroyWindow(window);

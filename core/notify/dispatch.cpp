@@ -365,29 +365,27 @@ SendOutcome MessageDelivery::SendNow(const std::string& channel, const OutgoingM
     return it->second->Send(settings, message);
 }
 
-DeliverySummary MessageDelivery::DeliverDue(const TransportMap& transports, int64_t now, int limit) {
-    DeliverySummary summary;
-    Result<std::vector<ClaimedMessage>> claimed = Claim(now, ClaimOptions{limit, false});
-    if (!claimed.ok()) return summary;
-    summary.claimed = static_cast<int>(claimed->size());
-    std::vector<SendOutcome> outcomes;
-    for (const ClaimedMessage& c : *claimed) {
-        const std::string kind = TransportKind(c.message.channel, c.settings);
-        auto it = transports.find(kind);
+SendOutcome SendClaimed(const TransportMap& transports, const ClaimedMessage& claimed) {
+    const std::string kind = TransportKind(claimed.message.channel, claimed.settings);
+    auto it = transports.find(kind);
+    if (it == transports.end() || !it->second) {
         SendOutcome outcome;
-        if (it == transports.end() || !it->second) {
-            outcome.reason = "no " + kind + " transport in this program";
-        } else {
-            outcome = it->second->Send(c.settings, c.message);
-        }
-        outcomes.push_back(std::move(outcome));
+        outcome.reason = "no " + kind + " transport in this program";
+        return outcome;
     }
+    return it->second->Send(claimed.settings, claimed.message);
+}
+
+DeliverySummary MessageDelivery::CompleteAll(const std::vector<ClaimedMessage>& claimed,
+                                             const std::vector<SendOutcome>& outcomes, int64_t now) {
+    DeliverySummary summary;
+    summary.claimed = static_cast<int>(claimed.size());
     // The pass's outcomes in one transaction (one sync to disk, not one per message). Should the program
     // stop before it commits, the claims lapse and the messages go again with the same idempotency keys.
     ChangeScope change(changes_, kSystemActor);
     if (!change.begin_status().ok()) return summary;
-    for (size_t i = 0; i < claimed->size(); ++i) {
-        const int64_t id = (*claimed)[i].message.id;
+    for (size_t i = 0; i < claimed.size() && i < outcomes.size(); ++i) {
+        const int64_t id = claimed[i].message.id;
         if (!Complete(id, outcomes[i], now).ok()) continue;
         Result<OutboxMessage> after = outbox_->Get(id);
         if (!after.ok()) continue;
@@ -397,6 +395,14 @@ DeliverySummary MessageDelivery::DeliverDue(const TransportMap& transports, int6
     }
     if (!change.Commit().ok()) return DeliverySummary{summary.claimed, 0, 0, 0};
     return summary;
+}
+
+DeliverySummary MessageDelivery::DeliverDue(const TransportMap& transports, int64_t now, int limit) {
+    Result<std::vector<ClaimedMessage>> claimed = Claim(now, ClaimOptions{limit, false});
+    if (!claimed.ok()) return DeliverySummary{};
+    std::vector<SendOutcome> outcomes;
+    for (const ClaimedMessage& c : *claimed) outcomes.push_back(SendClaimed(transports, c));
+    return CompleteAll(*claimed, outcomes, now);
 }
 
 }  // namespace crm

@@ -68,6 +68,10 @@ struct DeliverySummary {
 };
 nlohmann::json ToJson(const DeliverySummary& s);
 
+/// Sends one claimed message through the transport its channel's settings name (blocking, bounded by the
+/// transport's time-out); touches no database, so a sending thread may call it.
+SendOutcome SendClaimed(const TransportMap& transports, const ClaimedMessage& claimed);
+
 inline constexpr const char* kNeedsMailRelay = "needs the mail relay in the browser";
 
 class MessageDelivery {
@@ -102,6 +106,9 @@ public:
     /// max_backoff_ms, then a jitter that keeps between half and all of it (deterministic per seed, id, try).
     int64_t BackoffMs(int64_t id, int attempt, const nlohmann::json& settings) const;
 
+    /// Records the outcomes of claimed messages (SendClaimed's, in the same order) in one transaction.
+    DeliverySummary CompleteAll(const std::vector<ClaimedMessage>& claimed,
+                                const std::vector<SendOutcome>& outcomes, int64_t now_ms);
     /// Claims up to `limit` due messages, sends each through its transport, in order, and records the
     /// outcomes in one transaction; bounded by `limit` sends and each transport's time-out.
     DeliverySummary DeliverDue(const TransportMap& transports, int64_t now_ms, int limit);

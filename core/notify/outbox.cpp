@@ -4,6 +4,7 @@
 
 #include "audit/change.h"
 #include "common/messages.h"
+#include "notify/digest.h"
 #include "storage/database.h"
 
 namespace crm {
@@ -103,6 +104,13 @@ Result<int64_t> MessageOutbox::Enqueue(ChangeScope& scope, const QueuedMessage& 
         Statement find = db_.Prepare("SELECT id FROM message_outbox WHERE idempotency_key = ?1");
         find.Bind(1, m.idempotency_key);
         if (find.Step()) return find.Int(0);
+        if (std::optional<int64_t> digest = DigestHolding(db_, m.idempotency_key)) return *digest;
+    }
+    const bool digest_part = IsDigestPart(m, scope.now_ms());
+    if (digest_part) {
+        Result<std::optional<int64_t>> joined = JoinDigest(db_, scope, m);
+        if (!joined.ok()) return joined.error();
+        if (*joined) return **joined;
     }
     Statement st = db_.Prepare(
         "INSERT INTO message_outbox(created_ms, channel, to_addr, subject, text, html, payload, headers, "
@@ -129,6 +137,7 @@ Result<int64_t> MessageOutbox::Enqueue(ChangeScope& scope, const QueuedMessage& 
     st.Bind(14, extras.source).Bind(15, m.not_before_ms).Bind(16, std::max(m.not_before_ms, scope.now_ms()));
     CRM_TRY(st.Run());
     const int64_t id = db_.LastInsertRowId();
+    if (digest_part) CRM_TRY(StartDigest(db_, scope, id, m));
     scope.Record("notify_outbox", m.channel, ChangeAction::Create, id);
     return id;
 }

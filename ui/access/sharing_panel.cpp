@@ -37,7 +37,7 @@ std::string LevelText(AccessLevel level) {
 
 const ImGuiTableFlags kTableFlags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
                                     ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                    ImGuiTableFlags_BordersInnerH;
+                                    ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_Resizable;
 
 }  // namespace
 
@@ -178,7 +178,7 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         ImGui::PushID((r.object + "." + r.name).c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(r.object.c_str());
+        CellText(r.object);
         ImGui::TableSetColumnIndex(1);
         if (ImGui::Selectable(r.name.c_str())) {
             draft_ = r;
@@ -191,11 +191,11 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         }
         MarkItem("sharing.rule." + r.object + "." + r.name);
         ImGui::TableSetColumnIndex(2);
-        TextMuted(WhichText(r), false);
+        CellText(WhichText(r), true);
         ImGui::TableSetColumnIndex(3);
-        ImGui::TextUnformatted(GroupText(r.share_with).c_str());
+        CellText(GroupText(r.share_with));
         ImGui::TableSetColumnIndex(4);
-        ImGui::TextUnformatted(LevelText(r.level).c_str());
+        CellText(LevelText(r.level));
         ImGui::TableSetColumnIndex(5);
         if (ImGui::SmallButton(Tr("sharing.rules.delete"))) {
             Status st = access.DeleteSharingRule(ActingUser(), r.object, r.name);

@@ -144,7 +144,8 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp |
+                                  ImGuiTableFlags_Resizable;
     const float width = ImGui::GetContentRegionAvail().x - 28.0f * s;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
     nlohmann::json listed = nlohmann::json::array();
@@ -197,13 +198,13 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
                 Edit(u->username);
             MarkItem("users.row." + u->username);
             ImGui::TableSetColumnIndex(2);
-            TextMuted(u->username, false);
+            CellText(u->username, true);
             ImGui::TableSetColumnIndex(3);
-            ImGui::TextUnformatted(u->email.c_str());
+            CellText(u->email);
             ImGui::TableSetColumnIndex(4);
-            ImGui::TextUnformatted(u->role.c_str());
+            CellText(u->role);
             ImGui::TableSetColumnIndex(5);
-            ImGui::TextUnformatted(u->profile.c_str());
+            CellText(u->profile);
             ImGui::TableSetColumnIndex(6);
             TextColored(u->active ? CurrentPalette().success : CurrentPalette().text_muted,
                         Tr(u->active ? "users.active" : "users.inactive"), false);

@@ -328,14 +328,14 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
             }
             MarkItem("audit.row." + std::to_string(row));
             ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(entry.actor.c_str());
+            CellText(entry.actor);
             ImGui::TableSetColumnIndex(2);
-            ImGui::TextUnformatted(AreaLabel(entry.area).c_str());
+            CellText(AreaLabel(entry.area));
             ImGui::TableSetColumnIndex(3);
-            ImGui::TextUnformatted(ActionLabel(entry.action).c_str());
+            CellText(ActionLabel(entry.action));
             ImGui::TableSetColumnIndex(4);
             const std::string label = TargetLabel(entry.target);
-            ImGui::TextUnformatted(label.c_str());
+            CellText(label);
             // The setting's key too, when there is room for it.
             if (label != entry.target &&
                 ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(label.c_str()).x +
@@ -343,7 +343,7 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
                                                        ImGui::GetStyle().ItemSpacing.x) {
                 ImGui::SameLine();
                 ImGui::PushStyleColor(ImGuiCol_Text, p.text_muted);
-                ImGui::TextUnformatted(entry.target.c_str());
+                CellText(entry.target);
                 ImGui::PopStyleColor();
             }
         }

@@ -89,17 +89,44 @@ void TextColored(const ImVec4& color, std::string_view text, bool wrap) {
 }
 
 std::string Ellipsize(const std::string& text, float max_width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
+    const char* begin = text.data();
+    if (ImGui::CalcTextSize(begin, begin + text.size()).x <= max_width) return text;
     // Three dots: the CJK font's "…" sits mid-height, which looks wrong after Latin text.
-    const float ellipsis = ImGui::CalcTextSize("...").x;
-    std::string out = text;
-    while (!out.empty() && ImGui::CalcTextSize(out.c_str()).x + ellipsis > max_width) {
-        // Drop one whole UTF-8 code point.
-        size_t cut = out.size() - 1;
-        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-        out.resize(cut);
+    const float room = max_width - ImGui::CalcTextSize("...").x;
+    // The longest prefix that ends on a whole UTF-8 code point and fits: a binary search over the
+    // code points' starts (a cell of a thousand-row table measures a handful of prefixes, not every one).
+    std::vector<size_t> starts;
+    for (size_t i = 0; i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+    size_t lo = 0, hi = starts.size();  // prefixes of starts[k] bytes: k = lo fits, k = hi does not
+    while (hi - lo > 1) {
+        const size_t mid = (lo + hi) / 2;
+        if (ImGui::CalcTextSize(begin, begin + starts[mid]).x <= room) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
     }
-    return out + "...";
+    return text.substr(0, lo < starts.size() ? starts[lo] : 0) + "...";
+}
+
+void CellText(const std::string& text, bool muted) {
+    std::string line = text;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    const std::string shown = Ellipsize(line, ImGui::GetContentRegionAvail().x);
+    if (muted) ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().text_muted);
+    ImGui::TextUnformatted(shown.c_str(), shown.c_str() + shown.size());
+    if (muted) ImGui::PopStyleColor();
+    if (shown.size() == line.size() && line == text) return;
+    PublishClippedCell(text, shown);
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+        PublishForm("cell.tooltip", text);
+    }
 }
 
 // [SECTION] Cards and buttons

@@ -31,8 +31,12 @@ bool InputMultilineWithCaret(const char* label, std::string* value, int* caret, 
 void TextMuted(std::string_view text, bool wrap = true);
 /// Text in a colour, wrapped.
 void TextColored(const ImVec4& color, std::string_view text, bool wrap = true);
-/// `text` shortened with "…" to fit `max_width`.
+/// `text` shortened with "..." to fit `max_width`.
 std::string Ellipsize(const std::string& text, float max_width);
+/// A table cell's text: one line, cut to its column with "..." when it does not fit, the whole text in a
+/// tooltip on hover (published for tests under "clipped" and form "cell.tooltip"). Table cells that show
+/// data draw their text with it.
+void CellText(const std::string& text, bool muted = false);
 
 // [SECTION] Cards and buttons
 

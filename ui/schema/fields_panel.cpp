@@ -124,18 +124,18 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
         }
         MarkRow("fields.row." + f->api_name);
         ImGui::TableSetColumnIndex(1);
-        TextMuted(f->api_name, false);
+        CellText(f->api_name, true);
         ImGui::TableSetColumnIndex(2);
         std::string type = FieldTypeLabel(f->type);
         if (f->type == FieldType::Lookup) type += " (" + f->lookup_object + ")";
         if (f->type == FieldType::Text && f->length > 0) type += " (" + std::to_string(f->length) + ")";
-        ImGui::TextUnformatted(type.c_str());
+        CellText(type);
         ImGui::TableSetColumnIndex(3);
         ImGui::TextUnformatted(YesNo(f->required).c_str());
         ImGui::TableSetColumnIndex(4);
         ImGui::TextUnformatted(YesNo(f->unique).c_str());
         ImGui::TableSetColumnIndex(5);
-        TextMuted(Ellipsize(f->help_text, ImGui::GetContentRegionAvail().x), false);
+        CellText(f->help_text, true);
         ImGui::TableSetColumnIndex(6);
         if (ImGui::SmallButton(Label("fields.edit").c_str())) editor_.OpenEdit(*f);
         MarkItem("fields.edit." + f->api_name);

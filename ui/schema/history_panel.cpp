@@ -108,7 +108,7 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
             if (ImGui::BeginTable("history.table", 5,
                                   ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
                                       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp)) {
+                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable)) {
                 ImGui::TableSetupScrollFreeze(0, 1);
                 ImGui::TableSetupColumn(Tr("audit.col.time"), 0, 1.3f);
                 ImGui::TableSetupColumn(Tr("audit.col.user"), 0, 0.7f);
@@ -137,15 +137,15 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
                 for (const HistoryRow& r : rows) {
                     ImGui::TableNextRow();
                     ImGui::TableSetColumnIndex(0);
-                    ImGui::TextUnformatted(r.at.c_str());
+                    CellText(r.at);
                     ImGui::TableSetColumnIndex(1);
-                    ImGui::TextUnformatted(r.actor.c_str());
+                    CellText(r.actor);
                     ImGui::TableSetColumnIndex(2);
-                    ImGui::TextUnformatted(r.field.c_str());
+                    CellText(r.field);
                     ImGui::TableSetColumnIndex(3);
-                    TextMuted(r.old_value, false);
+                    CellText(r.old_value, true);
                     ImGui::TableSetColumnIndex(4);
-                    ImGui::TextUnformatted(r.new_value.c_str());
+                    CellText(r.new_value);
                 }
                 ImGui::EndTable();
             }

@@ -201,7 +201,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
     if (ImGui::BeginTable("objects.table", 6, flags, ImVec2(width, height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -252,7 +252,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             }
             MarkRow("objects.row." + o->api_name);
             ImGui::TableSetColumnIndex(1);
-            TextMuted(o->api_name, false);
+            CellText(o->api_name, true);
             ImGui::TableSetColumnIndex(2);
             ImGui::TextUnformatted(Tr(o->custom ? "objects.custom" : "objects.standard"));
             ImGui::TableSetColumnIndex(3);
@@ -260,7 +260,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             ImGui::TableSetColumnIndex(4);
             ImGui::Text("%lld", static_cast<long long>(record_counts_[o->api_name]));
             ImGui::TableSetColumnIndex(5);
-            TextMuted(Ellipsize(o->description, ImGui::GetContentRegionAvail().x), false);
+            CellText(o->description, true);
         }
         if (rows.empty()) {
             ImGui::TableNextRow();

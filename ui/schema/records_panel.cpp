@@ -436,7 +436,7 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                             }
                             MarkRow("records.row." + std::to_string(id));
                         } else {
-                            ImGui::TextUnformatted(text.c_str());
+                            CellText(text);
                         }
                     }
                 }

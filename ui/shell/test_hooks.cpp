@@ -23,6 +23,7 @@ void TestHooks::BeginFrame(float coordinate_scale) {
     offscreen_ = nlohmann::json::object();
     form_ = nlohmann::json::object();
     errors_ = nlohmann::json::object();
+    clipped_ = nlohmann::json::array();
 }
 
 void TestHooks::MarkItem(std::string_view id) {
@@ -66,12 +67,24 @@ void TestHooks::SetError(std::string_view id, std::string message) {
     errors_[std::string(id)] = std::move(message);
 }
 
+void TestHooks::AddClippedCell(std::string_view text, std::string_view shown) {
+    if (clipped_.size() >= 50 || !ImGui::IsItemVisible()) return;
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 size = ImGui::GetItemRectSize();
+    clipped_.push_back({{"text", std::string(text)},
+                        {"shown", std::string(shown)},
+                        {"rect",
+                         {Round1(min.x / scale_), Round1(min.y / scale_), Round1(size.x / scale_),
+                          Round1(size.y / scale_)}}});
+}
+
 void TestHooks::EndFrame(Platform& platform, uint64_t frame) {
     nlohmann::json snapshot = state_;
     snapshot["items"] = std::move(items_);
     snapshot["offscreen"] = std::move(offscreen_);
     snapshot["form"] = std::move(form_);
     snapshot["errors"] = std::move(errors_);
+    snapshot["clipped"] = std::move(clipped_);
     // Replace invalid UTF-8 (a half-pasted character) instead of throwing.
     std::string body = snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (published_once_ && body == last_published_ && frame - last_frame_ < kRepublishFrames) return;
@@ -102,6 +115,10 @@ void PublishForm(std::string_view id, nlohmann::json value) {
 
 void PublishError(std::string_view id, std::string message) {
     if (g_active) g_active->SetError(id, std::move(message));
+}
+
+void PublishClippedCell(std::string_view text, std::string_view shown) {
+    if (g_active) g_active->AddClippedCell(text, shown);
 }
 
 }  // namespace crm::ui

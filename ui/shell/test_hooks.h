@@ -11,6 +11,8 @@
 //    "banner": "<banner as shown, or empty>", "banner_kind": "damaged"|...|"",
 //    "modal": ""|"unsaved_changes", "dirty": bool, "audit_total": N,
 //    "items": {"<id>": [x, y, w, h], ...}, "form": {"<id>": value}, "errors": {"<id>": "<message>"},
+//    "clipped": [{"text": whole, "shown": cut, "rect": [x, y, w, h]}, ...] (table cells cut to fit, the
+//    first 50 visible),
 //    "quickfind": {...}, "audit": {...}, "highlight": "<setting quick find jumped to>", ...}
 // "items" lists the items drawn and visible in the frame; items drawn but scrolled out of view
 // are under "offscreen" (same shape; scroll, e.g. with the mouse wheel over the form, or jump
@@ -43,6 +45,8 @@ public:
     void SetForm(std::string_view id, nlohmann::json value);
     /// Records the message shown beside a field.
     void SetError(std::string_view id, std::string message);
+    /// Records the last item as a table cell whose `text` is shown cut (as `shown`), when visible.
+    void AddClippedCell(std::string_view text, std::string_view shown);
     /// Top-level keys of the snapshot (ready, lang, page, ...), set by the console.
     nlohmann::json& state() { return state_; }
     /// Builds the snapshot and publishes it when it changed or 30 frames have passed.
@@ -57,6 +61,7 @@ private:
     nlohmann::json offscreen_ = nlohmann::json::object();
     nlohmann::json form_ = nlohmann::json::object();
     nlohmann::json errors_ = nlohmann::json::object();
+    nlohmann::json clipped_ = nlohmann::json::array();
     std::string last_published_;
     uint64_t last_frame_ = 0;
     bool published_once_ = false;
@@ -70,5 +75,6 @@ void MarkRect(std::string_view id, ImVec2 min, ImVec2 size);
 void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size);
 void PublishForm(std::string_view id, nlohmann::json value);
 void PublishError(std::string_view id, std::string message);
+void PublishClippedCell(std::string_view text, std::string_view shown);
 
 }  // namespace crm::ui

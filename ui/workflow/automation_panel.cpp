@@ -206,7 +206,7 @@ void AutomationPanel::DrawList(const PageContext& ctx, float width) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
                                   ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
+                                  ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
     if (ImGui::BeginTable("automation.table", narrow ? 2 : 5, flags,
                           ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -253,10 +253,10 @@ void AutomationPanel::DrawList(const PageContext& ctx, float width) {
             }
             MarkRow("automation.row." + rule->object + "." + rule->name);
             ImGui::TableSetColumnIndex(1);
-            TextMuted(ObjectLabel(workspace_, rule->object), false);
+            CellText(ObjectLabel(workspace_, rule->object), true);
             if (narrow) continue;
             ImGui::TableSetColumnIndex(2);
-            ImGui::TextUnformatted(trigger_of(rule).c_str());
+            CellText(trigger_of(rule));
             ImGui::TableSetColumnIndex(3);
             if (rule->active) {
                 TextColored(p.success, Tr("wf.auto.active"), false);

@@ -129,7 +129,7 @@ void LogPanel::Draw(const PageContext& ctx) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
                                   ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
+                                  ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
     if (ImGui::BeginTable("log.table", 7, flags,
                           ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s - detail_h))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -178,11 +178,11 @@ void LogPanel::Draw(const PageContext& ctx) {
                 selected_ = e.id == selected_ ? 0 : e.id;
             MarkRow("log.row." + std::to_string(e.id));
             ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(e.rule_name.c_str());
+            CellText(e.rule_name);
             ImGui::TableSetColumnIndex(2);
-            ImGui::TextUnformatted(row.record.c_str());
+            CellText(row.record);
             ImGui::TableSetColumnIndex(3);
-            TextMuted(row.trigger, false);
+            CellText(row.trigger, true);
             ImGui::TableSetColumnIndex(4);
             if (!e.error.empty()) {
                 TextColored(p.danger, row.outcome, false);
@@ -194,7 +194,7 @@ void LogPanel::Draw(const PageContext& ctx) {
             ImGui::TableSetColumnIndex(5);
             std::string actions;
             for (const std::string& a : e.actions) actions += (actions.empty() ? "" : "; ") + a;
-            ImGui::TextUnformatted(Ellipsize(actions, ImGui::GetContentRegionAvail().x).c_str());
+            CellText(actions);
             ImGui::TableSetColumnIndex(6);
             ImGui::Text("%lld µs", static_cast<long long>(e.duration_us));
         }

@@ -141,7 +141,7 @@ void ScheduledPanel::Draw(const PageContext& ctx) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
                                   ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingStretchProp;
+                                  ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
     if (ImGui::BeginTable("scheduled.table", 6, flags,
                           ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -181,14 +181,14 @@ void ScheduledPanel::Draw(const PageContext& ctx) {
             shown.push_back(item.id);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            ImGui::TextUnformatted(row.due.c_str());
+            CellText(row.due);
             MarkItem("scheduled.row." + std::to_string(item.id));
             ImGui::TableSetColumnIndex(1);
-            ImGui::TextUnformatted(row.rule.c_str());
+            CellText(row.rule);
             ImGui::TableSetColumnIndex(2);
-            TextMuted(ObjectLabel(workspace_, item.object), false);
+            CellText(ObjectLabel(workspace_, item.object), true);
             ImGui::TableSetColumnIndex(3);
-            ImGui::TextUnformatted(row.record.c_str());
+            CellText(row.record);
             ImGui::TableSetColumnIndex(4);
             const std::string label = Tr("wf.sched.shown." + row.shown);
             if (row.shown == "failed") {
@@ -203,7 +203,7 @@ void ScheduledPanel::Draw(const PageContext& ctx) {
                 TextMuted(label, false);
             }
             ImGui::TableSetColumnIndex(5);
-            ImGui::TextUnformatted(row.ran.c_str());
+            CellText(row.ran);
         }
         if (rows.empty()) {
             ImGui::TableNextRow();

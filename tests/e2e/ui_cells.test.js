@@ -1,0 +1,41 @@
+// A table cell whose text is wider than its column is cut with "..." and shows the whole text in a
+// tooltip on hover (ui/kit/widgets.h CellText): a user with a very long email address on the Users page
+// at 1024x640; the cell is listed in window.__crm_ui.clipped with the text it shows, and resting the
+// mouse on it publishes the tooltip's text.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = require('./lib');
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(OUT, 'profile-ui-cells-'));
+  const server = await serve();
+  const { ctx, page } = await launch(profile, { width: 1024, height: 640 });
+  try {
+    await page.goto(server.url);
+    await waitReady(page);
+    const email = 'aaaa.very.long.mailbox.name.for.testing.ellipsis@a-company-with-a-long-domain.example.com';
+    const r = await crm(page, { cmd: 'users.create', as: 'admin', args: { username: 'aaa.long',
+      full_name: 'AAA Long Address', email, profile: 'Read Only' } });
+    check(r.ok, `a user with a ${email.length}-character email address (${r.ok ? 'created' : JSON.stringify(r.error)})`);
+    const cut = st => (st.clipped || []).find(c => c.text === email);
+    let s = await click(page, 'nav.users', st => st.page === 'users' && !!cut(st), 'the users with the long address');
+    const cell = cut(s);
+    check(cell.shown.endsWith('...') && cell.shown.length < email.length && email.startsWith(cell.shown.slice(0, -3)),
+      `the cell shows the address cut to its column: "${cell.shown}"`);
+    const [x, y, w, h] = cell.rect;
+    s = null;
+    for (let attempt = 0; attempt < 5 && !s; ++attempt) {
+      await page.mouse.move(x + w / 2, y + h / 2);
+      s = await waitUi(page, st => (st.form || {})['cell.tooltip'] === email, 'the tooltip', 5000).catch(() => null);
+      if (!s) await page.mouse.move(x + w / 2 + 1, y + h / 2 + 1);
+    }
+    check(!!s, 'resting the mouse on the cut cell shows the whole address in a tooltip');
+    await page.screenshot({ path: path.join(OUT, 'ui_cells_tooltip.png') });
+    done();
+  } finally {
+    await ctx.close();
+    await server.close();
+  }
+})().catch(e => { console.error(e); process.exit(1); });

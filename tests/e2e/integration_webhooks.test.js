@@ -31,11 +31,12 @@ const form = (st, id) => (st.form || {})[id];
     await page.goto(server.url);
     await waitReady(page);
 
-    // [1] Quick find: Ctrl+K, "webhook", Enter opens the tab.
+    // [1] Quick find: Ctrl+K, "网络钩子" (webhook), Enter opens the tab.
     await press(page, 'Control+K', focusedOn('topbar.quickfind'), 'the quick find box focused', { focus: true });
-    await type(page, null, 'webhook', st => st.quickfind && st.quickfind.query === 'webhook' &&
+    let s = await type(page, null, '网络钩子', st => st.quickfind && st.quickfind.query === '网络钩子' &&
       st.quickfind.results.includes('integrations.webhooks'), 'quick find to list the webhooks tab');
-    let s = await press(page, 'Enter', st => st.page === 'integrations' && (st.integrations || {}).tab === 'webhooks',
+    check(s.quickfind.results[0] === 'integrations.webhooks', 'quick find ranks the webhooks tab first for 网络钩子');
+    s = await press(page, 'Enter', st => st.page === 'integrations' && (st.integrations || {}).tab === 'webhooks',
       'the webhooks tab');
     check(!hooks(s).load_error, `the subscriptions are listed (${hooks(s).load_error || 'ok'})`);
 

@@ -164,15 +164,23 @@ void WebhooksPanel::LoadDeliveries() {
     }
     for (const nlohmann::json& d : answer["result"]["deliveries"]) {
         DeliveryRow row;
-        row.id = d.value("id", int64_t{0});
-        row.created_ms = d.value("created", int64_t{0});
-        row.state = d.value("state", std::string());
-        row.attempts = d.value("attempts", 0);
-        row.last_status = d["last_status"].is_number() ? d["last_status"].get<int>() : 0;
-        row.last_reason = d["last_reason"].is_string() ? d["last_reason"].get<std::string>() : "";
+        auto number = [&d](const char* key) {
+            return d.contains(key) && d[key].is_number() ? d[key].get<int64_t>() : int64_t{0};
+        };
+        row.id = number("id");
+        row.created_ms = number("created");
+        row.state = d.contains("state") && d["state"].is_string() ? d["state"].get<std::string>() : "";
+        row.attempts = static_cast<int>(number("attempts"));
+        row.last_status = static_cast<int>(number("last_status"));
+        row.last_reason = d.contains("last_reason") && d["last_reason"].is_string()
+                              ? d["last_reason"].get<std::string>()
+                              : "";
+        // The payload is the event's JSON (older rows may hold it as text).
+        const nlohmann::json& stored = d.contains("payload") ? d["payload"] : nlohmann::json();
         const nlohmann::json payload =
-            nlohmann::json::parse(d.value("payload", std::string()), nullptr, false);
-        if (payload.is_object()) row.event = payload.value("event", std::string());
+            stored.is_string() ? nlohmann::json::parse(stored.get<std::string>(), nullptr, false) : stored;
+        if (payload.is_object() && payload.contains("event") && payload["event"].is_string())
+            row.event = payload["event"].get<std::string>();
         deliveries_.push_back(std::move(row));
     }
 }
@@ -227,7 +235,6 @@ void WebhooksPanel::Save() {
     nlohmann::json args = {{"values", values}};
     if (draft_.id != 0) args["id"] = draft_.id;
     const nlohmann::json answer = RunCommand(workspace_, "webhooks.save", args);
-    values.erase("secret");
     errors_.clear();
     if (!answer.value("ok", false)) {
         std::string field = answer["error"].value("field", std::string());

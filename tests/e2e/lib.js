@@ -345,7 +345,35 @@ async function crm(page, request) {
   return JSON.parse(await page.evaluate(r => window.crm(r), JSON.stringify(request)));
 }
 
+/**
+ * Starts tests/net/http_peer.py (127.0.0.1, a port the kernel picks; it answers the CORS preflight and the
+ * requests in turn with `script`'s statuses, then 200) logging to OUT/<name>.jsonl; resolves to
+ * {port, log, stop}. Bounded: 30 s for it to print its port. stop() closes its stdin (it exits).
+ */
+function startPeer(name, script = '') {
+  const { spawn } = require('child_process');
+  const log = path.join(OUT, name + '.jsonl');
+  fs.rmSync(log, { force: true });
+  const peer = path.join(__dirname, '..', 'net', 'http_peer.py');
+  const child = spawn('/usr/bin/python3', [peer, log, '--script', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('the HTTP peer did not start')); }, 30000);
+    let out = '';
+    child.stdout.on('data', d => {
+      out += d;
+      if (!out.includes('\n')) return;
+      clearTimeout(timer);
+      resolve({ port: parseInt(out, 10), log,
+        stop: () => { child.stdin.end(); setTimeout(() => child.kill('SIGKILL'), 3000).unref(); } });
+    });
+    child.on('exit', () => { clearTimeout(timer); reject(new Error('the HTTP peer exited')); });
+  });
+}
+/** The requests a peer logged so far: [{method, path, headers, body, answer}]. */
+const peerRequests = log => fs.existsSync(log)
+  ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l)) : [];
+
 function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
 module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, frames, scrollTo, click, focus,
-  focusedOn, press, type, hover, drawn, crm, done };
+  focusedOn, press, type, hover, drawn, crm, startPeer, peerRequests, done };

@@ -5,37 +5,15 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
-const { OUT, check, serve, launch, waitReady, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, crm, startPeer, peerRequests, done } = require('./lib');
 
-const PEER = path.join(__dirname, '..', 'net', 'http_peer.py');
-
-/** Starts the HTTP peer; resolves to {port, log, stop}. Bounded: 30 s for it to print its port. */
-function startPeer(script) {
-  const log = path.join(OUT, 'outbox_fetch_peer.jsonl');
-  fs.rmSync(log, { force: true });
-  const child = spawn('/usr/bin/python3', [PEER, log, '--script', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('the HTTP peer did not start')); }, 30000);
-    let out = '';
-    child.stdout.on('data', d => {
-      out += d;
-      if (!out.includes('\n')) return;
-      clearTimeout(timer);
-      resolve({ port: parseInt(out, 10), log,
-        stop: () => { child.stdin.end(); setTimeout(() => child.kill('SIGKILL'), 3000).unref(); } });
-    });
-    child.on('exit', () => { clearTimeout(timer); reject(new Error('the HTTP peer exited')); });
-  });
-}
-const requests = log => fs.existsSync(log)
-  ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l)) : [];
+const requests = peerRequests;
 const drain = page => page.evaluate(() => window.crmOutbox.drainNow());
 
 (async () => {
   fs.mkdirSync(OUT, { recursive: true });
   const server = await serve();
-  const peer = await startPeer('500');
+  const peer = await startPeer('outbox_fetch_peer', '500');
   let ctx;
   try {
     const profile = fs.mkdtempSync(path.join(OUT, 'profile-outbox-'));

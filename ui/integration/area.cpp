@@ -1,5 +1,6 @@
 // The Integrations area: one page of tabs over the integration commands (API keys of the local API server,
-// packages, configuration as code), one quick-find entry per tab, its catalog. Ctrl+1..3 switch tabs.
+// webhooks, packages, configuration as code), one quick-find entry per tab, its catalog. Ctrl+1..4 switch
+// tabs.
 #include <memory>
 #include <vector>
 
@@ -20,6 +21,7 @@ std::unique_ptr<Page> MakeIntegrationsPage(const PageServices& services) {
     const IntegrationServices integration{services.workspace, services.platform};
     std::vector<Tab> tabs;
     tabs.push_back({"keys", "integrations.tab.keys", MakeApiKeysPanel(integration)});
+    tabs.push_back({"webhooks", "integrations.tab.webhooks", MakeWebhooksPanel(integration)});
     tabs.push_back({"packages", "integrations.tab.packages", MakePackagesPanel(integration)});
     tabs.push_back({"config", "integrations.tab.config", MakeConfigPanel(integration)});
     return std::make_unique<TabbedPage>(TabbedPageSpec{"integrations", "integrations", "integrations"},
@@ -33,10 +35,14 @@ void RegisterIntegrationsArea(AreaRegistry& registry) {
     area.slug = "integrations";
     area.icon = Icon::Integrations;
     area.keywords =
-        "integrations plugins packages api keys configuration erp sync 集成 插件 扩展包 密钥 配置 同步";
+        "integrations plugins packages api keys webhooks configuration erp sync 集成 插件 扩展包 密钥 配置 "
+        "同步";
     area.settings = {
         {"integrations.keys", "quickfind.integrations.keys",
          "api key token secret revoke request log server 密钥 令牌 吊销 请求日志 接口"},
+        {"integrations.webhooks", "quickfind.integrations.webhooks",
+         "webhook webhooks subscription callback signature hmac delivery log send test 网络钩子 订阅 回调 "
+         "签名 投递日志 测试"},
         {"integrations.packages", "quickfind.integrations.packages",
          "package plugin app install upgrade uninstall extension 扩展包 插件 应用 安装 升级 卸载"},
         {"integrations.config", "quickfind.integrations.config",

@@ -31,6 +31,7 @@ using IntegrationServices = PanelServices;
 std::unique_ptr<IntegrationPanel> MakeApiKeysPanel(const IntegrationServices& services);
 std::unique_ptr<IntegrationPanel> MakePackagesPanel(const IntegrationServices& services);
 std::unique_ptr<IntegrationPanel> MakeConfigPanel(const IntegrationServices& services);
+std::unique_ptr<IntegrationPanel> MakeWebhooksPanel(const IntegrationServices& services);
 
 /// A text file the user gave: its text, or why it could not be read (in the console's language).
 struct TextFile {

@@ -277,8 +277,6 @@ const CatalogRow kData[] = {
     {"data.dedup.every_rule", "Every active rule", "所有启用的规则"},
     {"data.dedup.scan", "Scan", "扫描"},
     {"data.dedup.scanning", "Scanning for duplicates", "正在扫描重复记录"},
-    {"data.dedup.scanned", "{groups} duplicate groups found among {records} records.",
-     "在 {records} 条记录中找到 {groups} 组重复记录。"},
     {"data.dedup.scan_summary", "{groups} groups among {records} records ({comparisons} pairs compared).",
      "{records} 条记录中有 {groups} 组（比较了 {comparisons} 对）。"},
     {"data.dedup.truncated", "The scan stopped at its limit: merge these groups and scan again.",

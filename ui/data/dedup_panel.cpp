@@ -255,9 +255,7 @@ void DedupPanel::Scan() {
         scanned_records_ = r.value("records", int64_t{0});
         comparisons_ = r.value("comparisons", int64_t{0});
         truncated_ = r.value("truncated", false);
-        Notice(TrFormat("data.dedup.scanned",
-                        {std::to_string(groups_.size()), std::to_string(scanned_records_)}),
-               false);
+        message_.clear();  // the summary under the scan says what it found
     });
 }
 
@@ -347,6 +345,7 @@ void DedupPanel::DrawRules(const PageContext& ctx, float width) {
             ImGui::TableNextRow();
             ImGui::PushID(name.c_str());
             ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();  // level with the row's buttons
             ImGui::TextUnformatted(name.c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(Tr("data.dedup.action." + r.value("action", std::string("alert"))));
@@ -532,6 +531,7 @@ void DedupPanel::DrawScan(const PageContext& ctx, float width) {
             ImGui::TableNextRow();
             ImGui::PushID(static_cast<int>(g));
             ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(group.rule.c_str());
             ImGui::TableNextColumn();
             std::string names;
@@ -578,6 +578,7 @@ void DedupPanel::DrawMerge(const PageContext& ctx, float width) {
         }
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(Tr("data.dedup.master"));
         for (int64_t id : merge_ids_) {
             ImGui::TableNextColumn();
@@ -596,6 +597,7 @@ void DedupPanel::DrawMerge(const PageContext& ctx, float width) {
             if (blank) continue;
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();  // level with the radios
             if (differs)
                 ImGui::TextUnformatted(f.label.c_str());
             else

@@ -2,7 +2,8 @@
 // editor; two Accounts with the same phone written two ways (made through window.crm) are found by a scan of
 // that rule; the merge screen keeps the first as the master but takes the other's Billing City; after the
 // confirmation the master holds the chosen values and the other is in the recycle bin. Restoring it from the
-// Recycle bin tab undoes the merge: it is back and the master's Billing City is its own again.
+// Recycle bin tab undoes the merge: it is back and the master's Billing City is its own again. Last, the rule
+// is deleted after a confirmation.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -105,6 +106,16 @@ const RULE = 'E2E_same_phone_' + TAG;
     s = await waitUi(page, st => !(bin(st).entries || []).some(e => e.record_id === b), 'the bin without it');
     check(true, 'the bin no longer lists it');
     await page.screenshot({ path: path.join(OUT, 'data_dedup_undone.png') });
+
+    // [6] The rule is deleted after a confirmation.
+    await click(page, 'data.tab.dedup', st => data(st).tab === 'dedup', 'the duplicates tab again');
+    await click(page, `data.dedup.rule.${RULE}.delete`, st => drawn(st, 'data.dedup.delete_confirm.ok'),
+      'the delete confirmation');
+    s = await click(page, 'data.dedup.delete_confirm.ok', st => !(dd(st).rules || []).some(r => r.name === RULE),
+      'the rule deleted');
+    check(!dd(s).error && dd(s).rules.some(r => r.name === 'Similar_company_name'), `only that rule went (${dd(s).message})`);
+    const after = await crm(page, { cmd: 'dedup.rules.list', as: 'admin', args: { object: 'Account' } });
+    check(after.ok && !after.result.rules.some(r => r.name === RULE), 'the core no longer has it');
     done();
   } finally {
     await ctx.close().catch(() => {});

@@ -42,6 +42,13 @@ std::string ValueText(const nlohmann::json& v) {
     return v.dump();
 }
 
+/// Muted text wrapped at `width` from the cursor (the panel's column, not the window's edge).
+void WrappedMuted(const char* text, float width) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    TextMuted(text, false);
+    ImGui::PopTextWrapPos();
+}
+
 struct Condition {
     std::string field;
     int method = 0;
@@ -113,6 +120,8 @@ private:
     void Review(size_t group);
     void Merge();
     std::vector<int64_t> Others() const;
+    /// The label of a field of the object (its API name when unknown).
+    std::string FieldLabel(const std::string& api_name) const;
     /// The fields whose values differ among the merged records.
     std::vector<const FieldChoice*> DifferingFields() const;
     int64_t Chosen(const std::string& field) const;
@@ -280,6 +289,13 @@ void DedupPanel::Review(size_t group) {
     }
 }
 
+std::string DedupPanel::FieldLabel(const std::string& api_name) const {
+    for (const FieldChoice& f : fields_) {
+        if (f.api_name == api_name) return f.label;
+    }
+    return api_name;
+}
+
 std::vector<int64_t> DedupPanel::Others() const {
     std::vector<int64_t> out;
     for (int64_t id : merge_ids_) {
@@ -356,7 +372,7 @@ void DedupPanel::DrawRules(const PageContext& ctx, float width) {
                 Tr(r.value("logic", std::string()) == "or" ? "data.dedup.or" : "data.dedup.and") + " ";
             for (const nlohmann::json& c : r.value("conditions", nlohmann::json::array())) {
                 if (!summary.empty()) summary += joiner;
-                summary += c.value("field", std::string()) + " (" +
+                summary += FieldLabel(c.value("field", std::string())) + " (" +
                            Tr("data.dedup.method." + c.value("method", std::string())) + ")";
             }
             ImGui::TextWrapped("%s", summary.c_str());
@@ -552,7 +568,7 @@ void DedupPanel::DrawScan(const PageContext& ctx, float width) {
 void DedupPanel::DrawMerge(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     SectionHeading(ctx, "data.dedup.merge_heading");
-    TextMuted(Tr("data.dedup.merge_intro"));
+    WrappedMuted(Tr("data.dedup.merge_intro"), width);
     const int columns = 1 + static_cast<int>(merge_ids_.size());
     const ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV;
@@ -664,7 +680,7 @@ void DedupPanel::Draw(const PageContext& ctx) {
     Load();
     const float s = ctx.scale;
     const float width = std::min(980.0f * s, ImGui::GetContentRegionAvail().x - 28.0f * s);
-    TextMuted(Tr("data.dedup.intro"));
+    WrappedMuted(Tr("data.dedup.intro"), width);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(Tr("data.field.object"));
     ImGui::SameLine(0.0f, 10.0f * s);

@@ -1,6 +1,6 @@
 // The Data area: one page of tabs over the data-management commands (recycle bin, backup and restore,
-// export, the import wizard, mass changes), one quick-find entry per tab, its catalog. Ctrl+1..5 switch
-// tabs.
+// export, the import wizard, mass changes, duplicates), one quick-find entry per tab, its catalog. Ctrl+1..6
+// switch tabs.
 #include <memory>
 #include <vector>
 
@@ -30,6 +30,7 @@ std::unique_ptr<Page> MakeDataPage(const PageServices& services) {
     tabs.push_back({"export", "data.tab.export", MakeExportPanel(data)});
     tabs.push_back({"import", "data.tab.import", MakeImportPanel(data)});
     tabs.push_back({"mass", "data.tab.mass", MakeMassPanel(data)});
+    tabs.push_back({"dedup", "data.tab.dedup", MakeDedupPanel(data)});
     return std::make_unique<TabbedPage>(TabbedPageSpec{"data", "data", "data"}, std::move(tabs), first);
 }
 
@@ -39,7 +40,9 @@ void RegisterDataArea(AreaRegistry& registry) {
     AreaSpec area;
     area.slug = "data";
     area.icon = Icon::Data;
-    area.keywords = "data backup restore import export recycle bin mass 数据 备份 恢复 导入 导出 回收站 批量";
+    area.keywords =
+        "data backup restore import export recycle bin mass duplicates 数据 备份 恢复 导入 导出 回收站 批量 "
+        "重复";
     area.settings = {
         {"data.recycle", "quickfind.data.recycle",
          "recycle bin deleted restore purge undelete 回收站 已删除 恢复 彻底删除"},
@@ -49,6 +52,8 @@ void RegisterDataArea(AreaRegistry& registry) {
          "import csv upload mapping gbk dry run 导入 上传 映射 试运行"},
         {"data.mass", "quickfind.data.mass",
          "mass update delete transfer owner bulk 批量 更新 删除 转移 所有人"},
+        {"data.dedup", "quickfind.data.dedup",
+         "duplicate dedupe dedup merge matching rule scan 重复 去重 合并 匹配规则 扫描"},
     };
     area.catalog = DataCatalog();
     area.make = MakeDataPage;

@@ -58,5 +58,6 @@ std::unique_ptr<DataPanel> MakeBackupPanel(const DataServices& services);
 std::unique_ptr<DataPanel> MakeExportPanel(const DataServices& services);
 std::unique_ptr<DataPanel> MakeImportPanel(const DataServices& services);
 std::unique_ptr<DataPanel> MakeMassPanel(const DataServices& services);
+std::unique_ptr<DataPanel> MakeDedupPanel(const DataServices& services);
 
 }  // namespace crm::ui

@@ -80,16 +80,26 @@ const DAY = 86400000;
       values: { Name: DEAL, StageName: 'Proposal', Amount: 42000, CloseDate: close } } });
     check(created.ok, `admin creates a deal closing on ${close}`);
     const dealId = created.result.Id;
-    await click(page, 'notify.reminders.record', st => drawn(st, 'notify.reminders.record.option.' + dealId),
+    await click(page, 'notify.occurrences.record', st => drawn(st, 'notify.occurrences.record.option.' + dealId),
       'the records');
-    s = await click(page, 'notify.reminders.record.option.' + dealId, st => rem(st).record === dealId &&
+    s = await click(page, 'notify.occurrences.record.option.' + dealId, st => rem(st).record === dealId &&
       (rem(st).pending || []).some(p => p.rule_id === ruleId), 'the occurrences of the deal');
     const next = rem(s).pending.find(p => p.rule_id === ruleId && p.kind === 'reminder');
     check(!!next && next.due_ms > Date.now() && next.due_ms < Date.parse(close) + DAY,
       `the next occurrence is a day before the close date: ${next && next.due}`);
     await shot(page, 'notify_reminder_occurrences.png');
 
-    // [4] The clock moves to that time: the scheduler runs what is due then (as the console's runner would).
+    // [4] The owner (admin) is told in the inbox and by pop-up: their own choice for this type says so and no
+    // quiet hours hold the pop-up back.
+    for (const channel of ['in_app', 'popup']) {
+      const on = await crm(page, { cmd: 'notify.prefs.set', as: 'admin', args: { user: 'admin',
+        type: 'close_date_approaching', channel, enabled: true } });
+      check(on.ok, `admin's ${channel} is on for the close date type`);
+    }
+    const quiet = await crm(page, { cmd: 'notify.prefs.quiet_hours', as: 'admin', args: { user: 'admin', clear: true } });
+    check(quiet.ok, 'admin has no quiet hours');
+
+    // The clock moves to that time: the scheduler runs what is due then (as the console's runner would).
     const unreadBefore = s.unread, toastsBefore = s.toasts;
     const ran = await crm(page, { cmd: 'scheduler.run_due', as: 'admin', args: { now: next.due_ms } });
     check(ran.ok, `the scheduler runs at ${new Date(next.due_ms).toISOString()}: ${JSON.stringify(ran.result).slice(0, 120)}`);
@@ -97,9 +107,10 @@ const DAY = 86400000;
     const entry = inbox.result.notifications.find(x => x.record_id === dealId && x.object === 'Opportunity');
     check(!!entry && entry.type === 'close_date_approaching' && !entry.read,
       `the owner's inbox has the reminder, unread: "${entry && entry.title}"`);
-    s = await waitUi(page, st => st.toasts > toastsBefore && st.unread > unreadBefore, 'the toast');
-    check(!!s.toast && !!s.items.toast && !!s.items['topbar.notifications.badge'],
-      `the pop-up toast shows (${s.toast}) and the bell counts ${s.unread} unread`);
+    s = await waitUi(page, st => st.toasts > toastsBefore && st.unread > unreadBefore &&
+      st.toast_record === 'objects.record.Opportunity.' + dealId, 'the toast about the deal');
+    check(s.toast.includes(DEAL) && !!s.items.toast && !!s.items['topbar.notifications.badge'],
+      `the pop-up toast shows "${s.toast}" and the bell counts ${s.unread} unread`);
     await shot(page, 'notify_reminder_toast.png');
 
     // [5] The bell opens the inbox; the entry is snoozed for an hour.

@@ -619,21 +619,21 @@ void RemindersPanel::DrawOccurrences(const PageContext& ctx, float width) {
     ImGui::SetNextItemWidth(300.0f * s);
     const std::string preview = selected >= 0 ? records_[static_cast<size_t>(selected)].second
                                               : std::string(Tr("ntf.rem.pick_record"));
-    if (FilterCombo("##notify.reminders.record", preview, items, &selected, &record_filter_,
-                    "notify.reminders.record", 300.0f * s) &&
+    if (FilterCombo("##notify.occurrences.record", preview, items, &selected, &record_filter_,
+                    "notify.occurrences.record", 300.0f * s) &&
         selected >= 0) {
         record_id_ = records_[static_cast<size_t>(selected)].first;
         LoadOccurrences();
     }
-    MarkItem("notify.reminders.record");
+    MarkItem("notify.occurrences.record");
     ImGui::SameLine();
     if (SecondaryButton(Tr("ntf.rem.refresh"), record_id_ > 0)) LoadOccurrences();
-    MarkItem("notify.reminders.occurrences.refresh");
+    MarkItem("notify.occurrences.refresh");
     if (record_id_ <= 0) {
         DataCardEnd();
         return;
     }
-    NoticeLine("notify.reminders.occurrences.error", occurrences_error_, true);
+    NoticeLine("notify.occurrences.error", occurrences_error_, true);
     ImGui::TextUnformatted(Tr("ntf.rem.upcoming"));
     if (pending_.empty()) TextMuted(Tr("ntf.rem.nothing_waits"), false);
     const ImGuiTableFlags flags =

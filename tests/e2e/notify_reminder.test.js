@@ -8,7 +8,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, type, drawn, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, drawn, crm, done } = require('./lib');
 
 const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
 const n = st => st.notify || {};
@@ -135,6 +135,12 @@ const DAY = 86400000;
     await click(page, 'nav.notifications', st => st.page === 'notifications' && n(st).tab === 'reminders',
       'back to the reminders');
     await click(page, 'notify.reminders.row.' + ruleId, st => rem(st).editing && draft(st).id === ruleId, 'the rule');
+    // (the editor is taller than the window: the wheel over the middle of the tab brings its buttons up)
+    for (let i = 0; i < 10 && !(await waitUi(page, st => !!st, 'a frame')).items['notify.reminders.delete']; i++) {
+      await page.mouse.move(800, 500);
+      await page.mouse.wheel(0, 240);
+      await frames(page, 3);
+    }
     await click(page, 'notify.reminders.delete', st => rem(st).confirming && drawn(st, 'notify.reminders.confirm.ok'),
       'the confirmation');
     s = await click(page, 'notify.reminders.confirm.ok', st => !rem(st).editing &&

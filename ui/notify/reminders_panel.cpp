@@ -574,7 +574,7 @@ void RemindersPanel::DrawEditor(const PageContext& ctx, float width) {
         ImGui::PopStyleColor();
         MarkItem("notify.reminders.delete");
     }
-    NoticeLine("notify.reminders.message", message_, message_error_);
+    NoticeLine("notify.reminders.notice", message_, message_error_);
     DataCardEnd();
 
     if (BeginDialog("notify.reminders.confirm", Tr("ntf.rem.confirm_title"), 480.0f, &confirm_open_, ctx)) {
@@ -702,7 +702,7 @@ void RemindersPanel::Draw(const PageContext& ctx) {
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     DrawTable(ctx, width);
     if (!editing_) {
-        NoticeLine("notify.reminders.message", message_, message_error_);
+        NoticeLine("notify.reminders.notice", message_, message_error_);
         return;
     }
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));

@@ -128,6 +128,8 @@ public:
     Result<int64_t> Snooze(const std::string& actor, int64_t notification_id, int minutes);
     /// The same, naming the occurrence: the actor's inbox entry from it.
     Result<int64_t> SnoozeOccurrence(const std::string& actor, int64_t occurrence_id, int minutes);
+    /// Whether a reminder made this inbox entry (so it can be snoozed: the inbox offers it).
+    bool IsReminderEntry(int64_t notification_id) const;
     /// What fired, newest first (filters: rule, object and record; 0/"" = any).
     std::vector<ReminderOccurrence> Occurrences(int64_t rule_id, const std::string& object, int64_t record_id,
                                                 int limit = 100) const;

@@ -472,6 +472,15 @@ Result<int64_t> ReminderService::SnoozeOccurrence(const std::string& actor, int6
     return Snooze(actor, st.Int(0), minutes);
 }
 
+bool ReminderService::IsReminderEntry(int64_t notification_id) const {
+    Statement o = impl_->ws.db().Prepare(
+        "SELECT 1 FROM reminder_occurrences WHERE last_notification >= ?1 AND first_notification < ?1 ORDER "
+        "BY "
+        "last_notification LIMIT 1");
+    o.Bind(1, notification_id);
+    return o.Step();
+}
+
 Result<int64_t> ReminderService::Snooze(const std::string& actor, int64_t notification_id, int minutes) {
     if (minutes < 1 || minutes > 7 * 24 * 60)
         return MessageError("invalid_argument", "reminders.snooze_minutes", {}, "minutes");

@@ -219,6 +219,7 @@ TEST_SUITE("notify.reminder") {
         f.RunAt("2026-12-09T14:00:00Z");
         std::vector<Notification> rex = f.Inbox("rex");
         REQUIRE(rex.size() == 1);
+        CHECK(f.reminders().IsReminderEntry(rex[0].id));  // the inbox offers to snooze it
         CHECK(!f.reminders().Snooze("sam", rex[0].id, 30).ok());  // not sam's entry
         Result<int64_t> until = f.reminders().Snooze("rex", rex[0].id, 30);
         REQUIRE(until.ok());
@@ -240,6 +241,7 @@ TEST_SUITE("notify.reminder") {
         // An inbox entry that no reminder made is refused.
         REQUIRE(f.Run("notify.send",
                       {{"type", "report_ready"}, {"users", {"rex"}}, {"message", "hi"}})["ok"] == true);
+        CHECK(!f.reminders().IsReminderEntry(f.Inbox("rex")[0].id));
         CHECK(f.reminders().Snooze("rex", f.Inbox("rex")[0].id, 10).error().code == "invalid_argument");
     }
 

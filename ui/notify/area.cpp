@@ -1,7 +1,7 @@
 // The Notifications area: one page of tabs over the notify.* commands (the types x channels matrix with
 // the organisation's defaults and locks, the templates, the channels, each user's own preferences, the
-// outbox with its delivery log), one quick-find entry per tab, its catalog. Ctrl+1..5 switch tabs.
-// (The reminders tab joins with the reminders engine.)
+// outbox with its delivery log, the reminder rules), one quick-find entry per tab, its catalog. Ctrl+1..6
+// switch tabs.
 #include <memory>
 #include <vector>
 
@@ -24,6 +24,7 @@ std::unique_ptr<Page> MakeNotifyPage(const PageServices& services) {
     tabs.push_back({"channels", "ntf.tab.channels", MakeNotifyChannelsPanel(notify)});
     tabs.push_back({"prefs", "ntf.tab.prefs", MakeNotifyPrefsPanel(notify)});
     tabs.push_back({"outbox", "ntf.tab.outbox", MakeNotifyOutboxPanel(notify)});
+    tabs.push_back({"reminders", "ntf.tab.reminders", MakeNotifyRemindersPanel(notify)});
     return std::make_unique<TabbedPage>(TabbedPageSpec{"notifications", "notify", "notify", true},
                                         std::move(tabs));
 }
@@ -46,6 +47,8 @@ void RegisterNotificationsArea(AreaRegistry& registry) {
          "my preferences quiet hours digest frequency 我的偏好 免打扰 摘要 频率"},
         {"notifications.outbox", "quickfind.notifications.outbox",
          "outbox delivery log retry dead letter failed 发件箱 投递日志 重试 死信 失败"},
+        {"notifications.reminders", "quickfind.notifications.reminders",
+         "reminder due date close date repeat escalate snooze occurrences 提醒 到期 结束日期 重复 升级 稍后"},
     };
     area.catalog = NotifyCatalog();
     area.make = MakeNotifyPage;

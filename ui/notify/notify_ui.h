@@ -29,6 +29,7 @@ std::unique_ptr<NotifyPanel> MakeNotifyTemplatesPanel(const NotifyServices& serv
 std::unique_ptr<NotifyPanel> MakeNotifyChannelsPanel(const NotifyServices& services);
 std::unique_ptr<NotifyPanel> MakeNotifyPrefsPanel(const NotifyServices& services);
 std::unique_ptr<NotifyPanel> MakeNotifyOutboxPanel(const NotifyServices& services);
+std::unique_ptr<NotifyPanel> MakeNotifyRemindersPanel(const NotifyServices& services);
 
 /// A notification type as notify.types.list answers it.
 struct TypeInfo {

@@ -1,6 +1,7 @@
 #include "ui/workflow/notification_panel.h"
 
 #include "imgui.h"
+#include "notify/reminder.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
@@ -14,6 +15,8 @@ namespace crm::ui {
 namespace {
 
 constexpr int kListed = 200;
+/// The snooze choices (minutes).
+constexpr int kSnoozeMinutes[] = {15, 60, 24 * 60};
 
 }  // namespace
 
@@ -31,6 +34,22 @@ void NotificationPanel::Reload() {
     NotificationService& inbox = workspace_.automation().notifications();
     items_ = inbox.Inbox(ActingUser(), unread_only_, kListed);
     unread_ = inbox.UnreadCount(ActingUser());
+    reminder_entries_.clear();
+    const ReminderService& reminders = RemindersOf(workspace_);
+    for (const Notification& n : items_)
+        if (reminders.IsReminderEntry(n.id)) reminder_entries_.insert(n.id);
+}
+
+void NotificationPanel::Snooze(int64_t id, int minutes) {
+    Result<int64_t> until = RemindersOf(workspace_).Snooze(ActingUser(), id, minutes);
+    if (until.ok()) {
+        error_.clear();
+        message_ = Tr("wf.notif.snoozed", {{"time", CompanyTimeText(workspace_, *until)}});
+    } else {
+        message_.clear();
+        error_ = ErrorText(until.error());
+    }
+    loaded_change_ = UINT64_MAX;
 }
 
 void NotificationPanel::MarkRead(const std::vector<int64_t>& ids) {
@@ -50,6 +69,7 @@ nlohmann::json NotificationPanel::State() const {
     for (const Notification& n : items_) {
         nlohmann::json j = ToJson(n);
         j["read"] = n.read_ms != 0;
+        j["reminder"] = reminder_entries_.count(n.id) > 0;
         items.push_back(std::move(j));
     }
     return {{"items", items},
@@ -82,6 +102,8 @@ void NotificationPanel::Draw(const PageContext& ctx) {
     std::vector<int64_t> to_mark;
     const Notification* to_open = nullptr;
     const Notification* to_open_record = nullptr;
+    int64_t to_snooze = 0;
+    int snooze_minutes = 0;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingStretchProp;
@@ -91,7 +113,7 @@ void NotificationPanel::Draw(const PageContext& ctx) {
         ImGui::TableSetupColumn(Tr("wf.notif.col.message"), 0, 3.0f);
         ImGui::TableSetupColumn(Tr("wf.notif.col.about"), 0, 1.6f);
         ImGui::TableSetupColumn(Tr("wf.notif.col.time"), 0, 1.0f);
-        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 270.0f * s);
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 340.0f * s);
         ImGui::TableHeadersRow();
         nlohmann::json shown = nlohmann::json::array();
         for (const Notification& n : items_) {
@@ -136,6 +158,22 @@ void NotificationPanel::Draw(const PageContext& ctx) {
             if (!n.object.empty() && n.record_id > 0) {
                 if (ImGui::SmallButton(Tr("wf.notif.open_record"))) to_open_record = &n;
                 MarkItem("notifications.record." + id);
+                ImGui::SameLine();
+            }
+            if (reminder_entries_.count(n.id) > 0) {
+                if (ImGui::SmallButton(Label("wf.notif.snooze").c_str())) ImGui::OpenPopup("snooze");
+                MarkItem("notifications.snooze." + id);
+                if (ImGui::BeginPopup("snooze")) {
+                    for (const int minutes : kSnoozeMinutes) {
+                        const std::string text = Tr("wf.notif.snooze." + std::to_string(minutes));
+                        if (ImGui::Selectable(text.c_str())) {
+                            to_snooze = n.id;
+                            snooze_minutes = minutes;
+                        }
+                        MarkItem("notifications.snooze." + id + "." + std::to_string(minutes));
+                    }
+                    ImGui::EndPopup();
+                }
             }
             ImGui::PopID();
         }
@@ -155,6 +193,8 @@ void NotificationPanel::Draw(const PageContext& ctx) {
         const Notification opened = *to_open;
         if (opened.read_ms == 0) MarkRead({opened.id});
         if (open_) open_(opened);
+    } else if (to_snooze > 0) {
+        Snooze(to_snooze, snooze_minutes);
     } else if (!to_mark.empty()) {
         MarkRead(to_mark);
     }

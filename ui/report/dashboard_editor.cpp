@@ -77,13 +77,14 @@ bool ReportsPage::SaveDashboardDraft() {
     if (!dash_draft_) return false;
     dash_errors_.clear();
     dash_edit_error_.clear();
-    Dashboard d = *dash_draft_;
-    // Reading order (rows, then columns), as the grid and the moves read it.
+    // Reading order (rows, then columns), as the grid and the moves read it; the draft takes it too, so an
+    // error naming "components.N" stands beside that widget.
+    Dashboard& d = *dash_draft_;
     std::stable_sort(d.components.begin(), d.components.end(),
                      [](const DashboardComponent& a, const DashboardComponent& b) {
                          return std::tie(a.row, a.column) < std::tie(b.row, b.column);
                      });
-    Result<Dashboard> saved = workspace_.reports().SaveDashboard(ActingUser(), d);
+    Result<Dashboard> saved = workspace_.reports().SaveDashboard(ActingUser(), *dash_draft_);
     if (!saved.ok()) {
         dash_edit_error_ = ErrorText(saved.error());
         const std::string part = saved.error().field;

@@ -350,7 +350,9 @@ void RegisterReportCommands(Registry& r) {
          {{"dashboard", dashboard}},
          DashboardsSaveCmd});
     r.push_back({"dashboards.update",
-                 "Changes a dashboard (its owner, an edit share of its folder, or Manage Reports).",
+                 "Changes a dashboard (its owner, an edit share of its folder, or Manage Reports); each "
+                 "filter names a field of some widget's object, with an operator and value its reports take "
+                 "(an error names \"filters.N\").",
                  {{"id", ArgType::Id, true}, {"dashboard", ArgType::Object, true, dashboard_doc}},
                  ReportReads(),
                  true,

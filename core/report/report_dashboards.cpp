@@ -8,6 +8,7 @@
 #include "audit/change.h"
 #include "common/text.h"
 #include "report/report.h"
+#include "report/report_internal.h"
 #include "report/report_navigation.h"
 #include "schema/schema.h"
 #include "storage/database.h"
@@ -105,6 +106,13 @@ bool MoveDashboardComponent(Dashboard& d, size_t from, size_t to, int columns) {
 
 namespace {
 
+/// A widget's report with one dashboard filter added (the report's own logic, AND the filter).
+void AddDashboardFilter(ReportDefinition& def, const ReportFilter& f) {
+    def.filters.push_back(f);
+    if (!def.filter_logic.empty())
+        def.filter_logic = "(" + def.filter_logic + ") AND " + std::to_string(def.filters.size());
+}
+
 Result<Dashboard> LoadDashboard(Database& db, int64_t id) {
     Statement st = db.Prepare("SELECT name, folder, owner, spec FROM dashboard WHERE id = ?1");
     st.Bind(1, id);
@@ -147,16 +155,26 @@ Result<Dashboard> ReportService::GetDashboard(const std::string& actor, int64_t 
     return d;
 }
 
+Status CanEditDashboard(const ReportService& reports, const std::string& actor, const Dashboard& d) {
+    if (IsSystemActor(actor) || ToLowerAscii(d.owner) == ToLowerAscii(actor)) return Status::Ok();
+    if (!d.folder.empty() && ReportService::Plan::FolderRightOf(reports, actor, d.folder) == 2)
+        return Status::Ok();
+    if (Status s = ReportService::Plan::AuthorizeOf(reports, actor, SystemPermission::ManageReports); !s.ok())
+        return MakeError(s.error().code,
+                         "You may view the dashboard \"" + d.name +
+                             "\" but not change it: that takes its owner, an edit share of its folder, or "
+                             "Manage Reports.",
+                         "id");
+    return Status::Ok();
+}
+
 Result<Dashboard> ReportService::SaveDashboard(const std::string& actor, const Dashboard& in) {
     Dashboard d = in;
     std::optional<Dashboard> old;
     if (d.id > 0) {
         Result<Dashboard> current = GetDashboard(actor, d.id);
         if (!current.ok()) return current.error();
-        const bool own = IsSystemActor(actor) || ToLowerAscii(current->owner) == ToLowerAscii(actor);
-        if (!own && FolderRight(actor, current->folder) != 2) {
-            if (Status s = Authorize(actor, SystemPermission::ManageReports); !s.ok()) return s.error();
-        }
+        if (Status s = CanEditDashboard(*this, actor, *current); !s.ok()) return s.error();
         old = *current;
         d.owner = current->owner;
     } else {
@@ -172,11 +190,33 @@ Result<Dashboard> ReportService::SaveDashboard(const std::string& actor, const D
         if (Status s = Authorize(actor, SystemPermission::ManageReports); !s.ok()) return s.error();
     }
     // Every widget's report must be one the saver sees.
+    std::vector<ReportDefinition> reports;
     for (size_t i = 0; i < d.components.size(); ++i) {
         Result<ReportDefinition> r = Get(actor, d.components[i].report_id, true);
         if (!r.ok())
             return MakeError(r.error().code, "Widget " + std::to_string(i + 1) + ": " + r.error().message,
                              "components." + std::to_string(i));
+        reports.push_back(std::move(*r));
+    }
+    // Every filter names a field of some widget's object, with an operator and a value the engine takes
+    // (checked on each widget it applies to, as the saver sees it).
+    for (size_t i = 0; i < d.filters.size(); ++i) {
+        const ReportFilter& f = d.filters[i];
+        const std::string where = "filters." + std::to_string(i);
+        const std::string which = "Filter " + std::to_string(i + 1) + ": ";
+        if (IsBlank(f.field)) return Invalid(where, which + "choose a field.");
+        bool applies = false;
+        for (const ReportDefinition& r : reports) {
+            Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(r.object);
+            if (!object.ok() || !(*object)->Field(f.field)) continue;
+            applies = true;
+            ReportDefinition with = r;
+            AddDashboardFilter(with, f);
+            if (Status s = Check(actor, with); !s.ok())
+                return MakeError(s.error().code, which + s.error().message, where);
+        }
+        if (!applies && !reports.empty())
+            return Invalid(where, which + "no widget's object has a field " + f.field + ".");
     }
     ChangeScope change(changes_, actor);
     if (!change.begin_status().ok()) return change.begin_status().error();
@@ -212,10 +252,7 @@ Result<Dashboard> ReportService::SaveDashboard(const std::string& actor, const D
 Status ReportService::DeleteDashboard(const std::string& actor, int64_t id) {
     Result<Dashboard> current = GetDashboard(actor, id);
     if (!current.ok()) return current.error();
-    const bool own = IsSystemActor(actor) || ToLowerAscii(current->owner) == ToLowerAscii(actor);
-    if (!own && FolderRight(actor, current->folder) != 2) {
-        if (Status s = Authorize(actor, SystemPermission::ManageReports); !s.ok()) return s;
-    }
+    if (Status s = CanEditDashboard(*this, actor, *current); !s.ok()) return s;
     ChangeScope change(changes_, actor);
     if (!change.begin_status().ok()) return change.begin_status();
     Statement st = db_.Prepare("DELETE FROM dashboard WHERE id = ?1");
@@ -247,9 +284,7 @@ Result<std::vector<Result<ReportResult>>> ReportService::RunDashboard(const std:
         Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(def.object);
         for (const ReportFilter& f : d->filters) {
             if (!object.ok() || !(*object)->Field(f.field)) continue;  // not this widget's field
-            def.filters.push_back(f);
-            if (!def.filter_logic.empty())
-                def.filter_logic = "(" + def.filter_logic + ") AND " + std::to_string(def.filters.size());
+            AddDashboardFilter(def, f);
         }
         out.push_back(Run(viewer, def, options));
     }

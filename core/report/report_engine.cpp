@@ -85,9 +85,13 @@ Error NotReadable(const char* where) {
 }  // namespace
 
 void report_detail::RegisterReportFunctions(Database& db, const BucketContext* buckets) {
-    sqlite3_create_function_v2(db.handle(), "crm_report_bucket", 3, SQLITE_UTF8,
-                               const_cast<BucketContext*>(buckets), BucketFunction, nullptr, nullptr,
-                               nullptr);
+    // The bucket function reads the run's context from one place that outlives every run: SQLite refuses to
+    // redefine a function while another statement is active (SQLITE_BUSY), which left it pointing at an
+    // ended run's plan (fiscal quarters "Q-1" in the console's dashboards after a save).
+    static BucketContext current;
+    current = *buckets;
+    sqlite3_create_function_v2(db.handle(), "crm_report_bucket", 3, SQLITE_UTF8, &current, BucketFunction,
+                               nullptr, nullptr, nullptr);
     sqlite3_create_function_v2(db.handle(), "crm_report_median", 1, SQLITE_UTF8, nullptr, nullptr, MedianStep,
                                MedianFinal, nullptr);
 }

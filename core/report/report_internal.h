@@ -54,6 +54,16 @@ void RegisterReportFunctions(Database& db, const BucketContext* buckets);
 /// The query of one run and how to read its answer.
 
 struct ReportService::Plan {
+    /// The rights the free functions of report_navigation.h read (a nested type may call the service's
+    /// private members; report.h, included by workspace.h, stays as it is).
+    static int FolderRightOf(const ReportService& reports, const std::string& actor,
+                             const std::string& folder) {
+        return reports.FolderRight(actor, folder);
+    }
+    static Status AuthorizeOf(const ReportService& reports, const std::string& actor, SystemPermission p) {
+        return reports.Authorize(actor, p);
+    }
+
     using Field = report_detail::Field;
     using Join = report_detail::Join;
     using Binder = report_detail::Binder;

@@ -271,6 +271,69 @@ TEST_SUITE("report.folders") {
         CHECK(run["result"]["widgets"].size() == 3);
     }
 
+    TEST_CASE(
+        "a dashboard is edited by its owner, an edit share of its folder or Manage Reports, not a viewer") {
+        ReportFixture f;
+        json folder =
+            Exec(f, "report_folders.create",
+                 {{"folder", {{"name", "Team"}, {"shares", {{{"kind", "user"}, {"name", "rep1"}}}}}}});
+        REQUIRE(folder["ok"] == true);
+        const int64_t fid = folder["result"]["id"].get<int64_t>();
+        const int64_t report = SaveReport(f, "Team pipeline", "Team");
+        json made =
+            Exec(f, "dashboards.create",
+                 {{"dashboard",
+                   {{"name", "Team board"}, {"folder", "Team"}, {"components", {{{"report_id", report}}}}}}});
+        REQUIRE(made["ok"] == true);
+        const int64_t id = made["result"]["id"].get<int64_t>();
+        Result<Dashboard> d = f.ws->reports().GetDashboard("admin", id);
+        REQUIRE(d.ok());
+        // The owner (admin) and the system may; rep1 holds a view share only.
+        CHECK(CanEditDashboard(f.ws->reports(), "admin", *d).ok());
+        Status viewer = CanEditDashboard(f.ws->reports(), "rep1", *d);
+        REQUIRE_FALSE(viewer.ok());
+        CHECK(viewer.error().code == "access.denied");
+        // The commands refuse the viewer the same way: a rename, a new widget, a filter, a delete.
+        json renamed =
+            Exec(f, "dashboards.update", {{"id", id}, {"dashboard", {{"name", "Mine now"}}}}, "rep1");
+        CHECK(renamed["error"]["code"] == "access.denied");
+        CHECK(Exec(f, "dashboards.delete", {{"id", id}}, "rep1")["error"]["code"] == "access.denied");
+        // An edit share of the folder lets rep1 add a widget and a filter.
+        REQUIRE(Exec(f, "report_folders.update",
+                     {{"id", fid},
+                      {"folder",
+                       {{"shares", {{{"kind", "user"}, {"name", "rep1"}, {"access", "edit"}}}}}}})["ok"] ==
+                true);
+        CHECK(CanEditDashboard(f.ws->reports(), "rep1", *d).ok());
+        json edited =
+            Exec(f, "dashboards.update",
+                 {{"id", id},
+                  {"dashboard",
+                   {{"components",
+                     {{{"report_id", report}}, {{"kind", "metric"}, {"report_id", report}, {"width", 2}}}},
+                    {"filters", {{{"field", "CloseDate"}, {"op", "<"}, {"value", "NEXT_N_DAYS:3650"}}}}}}},
+                 "rep1");
+        REQUIRE(edited["ok"] == true);
+        CHECK(edited["result"]["components"].size() == 2);
+        CHECK(edited["result"]["components"][1]["width"] == 2);
+        CHECK(edited["result"]["owner"] == "admin");
+        // A filter no widget's object holds, or with an operator the engine does not know, is refused where
+        // it stands.
+        json unknown =
+            Exec(f, "dashboards.update",
+                 {{"id", id}, {"dashboard", {{"filters", {{{"field", "Nope__c"}, {"op", "="}}}}}}});
+        CHECK(unknown["error"]["field"] == "filters.0");
+        json bad_op = Exec(f, "dashboards.update",
+                           {{"id", id},
+                            {"dashboard",
+                             {{"filters",
+                               {{{"field", "StageName"}, {"op", "="}, {"value", "Proposal"}},
+                                {{"field", "StageName"}, {"op", "like"}, {"value", "x"}}}}}}});
+        CHECK(bad_op["error"]["field"] == "filters.1");
+        // rep2 sees nothing of the folder: neither reads nor edits it.
+        CHECK_FALSE(CanEditDashboard(f.ws->reports(), "rep2", *d).ok());
+    }
+
     TEST_CASE("a report keeps its chart; an unknown chart is refused") {
         ReportFixture f;
         json spec = kByStage;

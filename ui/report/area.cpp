@@ -19,8 +19,9 @@ ReportsPage::ReportsPage(Workspace& workspace, UnsavedGuard& guard) : workspace_
 
 void ReportsPage::Show(const std::string& mode) {
     if (mode == mode_) return;
-    guard_.Leave(mode_ == "builder" && dirty() ? this : nullptr, [this, mode] {
+    guard_.Leave(dirty() ? this : nullptr, [this, mode] {
         mode_ = mode;
+        dash_draft_.reset();
         message_.clear();
         if (mode == "list") {
             result_.reset();
@@ -32,26 +33,43 @@ void ReportsPage::Show(const std::string& mode) {
 void ReportsPage::Open(const std::string& setting, double now) {
     (void)now;
     if (setting == "reports.new") {
-        guard_.Leave(mode_ == "builder" && dirty() ? this : nullptr, [this] { StartNew(); });
+        guard_.Leave(dirty() ? this : nullptr, [this] {
+            dash_draft_.reset();
+            StartNew();
+        });
         return;
     }
     if (setting == "reports.list" || setting == "page.reports") Show("list");
     if (setting == "reports.dashboards")
-        guard_.Leave(mode_ == "builder" && dirty() ? this : nullptr, [this] { OpenDashboards(); });
+        guard_.Leave(dirty() ? this : nullptr, [this] {
+            dash_draft_.reset();
+            OpenDashboards();
+        });
 }
 
 bool ReportsPage::dirty() const {
+    if (mode_ == "dashboards" && dash_draft_)
+        return ToJson(*dash_draft_).dump() != ToJson(dash_saved_).dump();
     if (mode_ != "builder") return false;
     return ToJson(draft_).dump() != ToJson(saved_draft_).dump();
 }
 
 void ReportsPage::Discard() {
+    if (mode_ == "dashboards" && dash_draft_) {
+        dash_draft_.reset();
+        dash_errors_.clear();
+        dash_edit_error_.clear();
+        return;
+    }
     draft_ = saved_draft_;
     mode_ = shown_.id > 0 && !draft_new_ ? "view" : "list";
     if (mode_ == "view") OpenReport(shown_.id);
 }
 
 std::string ReportsPage::UnsavedSummary() const {
+    if (mode_ == "dashboards" && dash_draft_)
+        return Tr("rep.dash.unsaved", {{"name", dash_draft_->name.empty() ? std::string(Tr("rep.untitled"))
+                                                                          : dash_draft_->name}});
     return Tr("rep.unsaved", {{"name", draft_.name.empty() ? std::string(Tr("rep.untitled")) : draft_.name}});
 }
 
@@ -90,6 +108,8 @@ void ReportsPage::Publish(nlohmann::json& state) const {
                                {"title", w.component.title},
                                {"column", w.component.column},
                                {"row", w.component.row},
+                               {"width", w.component.width},
+                               {"height", w.component.height},
                                {"kind", w.component.kind},
                                {"error", w.error},
                                {"totals", totals}});
@@ -100,6 +120,14 @@ void ReportsPage::Publish(nlohmann::json& state) const {
         s["dashboard_error"] = dashboard_error_;
         s["can_edit"] = dashboard_can_edit_;
         s["selected_widget"] = selected_widget_;
+        s["editing"] = dash_draft_.has_value();
+        if (dash_draft_) {
+            s["draft"] = ToJson(*dash_draft_);
+            s["dirty"] = dirty();
+            s["edit_error"] = dash_edit_error_;
+            s["edit_errors"] = dash_errors_;
+            s["confirm_delete"] = dash_confirm_delete_;
+        }
     } else if (mode_ != "list") {
         s["result"] = ResultState();
         s["run_error"] = run_error_;

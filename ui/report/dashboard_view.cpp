@@ -1,7 +1,9 @@
 // The Reports page's dashboards: the dashboards the acting user sees, one at a time, its widgets on a grid
-// of two columns (a chart, a metric or a small table each), every widget's report run as the viewer or the
-// dashboard's named user (ReportService::RunDashboard). Who may change the dashboard reorders its widgets:
-// a widget's title dragged onto another widget, its arrows, or Alt+Up / Alt+Down on the selected one.
+// of two columns (a chart, a metric or a small table each, placed by its row and column, one or two
+// columns wide and one to three units high), every widget's report run as the viewer or the dashboard's
+// named user (ReportService::RunDashboard). Who may change the dashboard (CanEditDashboard,
+// report_navigation.h) edits it (dashboard_editor.cpp) and reorders its widgets: a widget's title dragged
+// onto another widget, its arrows, or Alt+Up / Alt+Down on the selected one. Nobody else sees those controls.
 #include <algorithm>
 
 #include "common/text.h"
@@ -19,8 +21,40 @@
 
 namespace crm::ui {
 
+namespace {
+
+constexpr int kGridColumns = 2;
+
+/// Where each widget goes on the grid, in grid units: a widget starts a new line when its row differs from
+/// the one before or its column is taken; its column and width are kept inside the grid.
+struct GridPlace {
+    int column = 0, line = 0, width = 1, height = 1;
+};
+
+std::vector<GridPlace> GridPlaces(const std::vector<DashboardComponent>& components) {
+    std::vector<GridPlace> out;
+    int line = -1, row = 0, next_column = 0;
+    for (const DashboardComponent& c : components) {
+        GridPlace p;
+        p.width = std::clamp(c.width, 1, kGridColumns);
+        p.column = std::clamp(c.column, 0, kGridColumns - p.width);
+        p.height = std::clamp(c.height, 1, 3);
+        if (line < 0 || c.row != row || p.column < next_column) {
+            ++line;
+            row = c.row;
+        }
+        p.line = line;
+        next_column = p.column + p.width;
+        out.push_back(p);
+    }
+    return out;
+}
+
+}  // namespace
+
 void ReportsPage::OpenDashboards() {
     mode_ = "dashboards";
+    message_.clear();
     dashboards_.clear();
     Result<std::vector<Dashboard>> list = workspace_.reports().ListDashboards(ActingUser());
     if (!list.ok()) {
@@ -37,6 +71,7 @@ void ReportsPage::OpenDashboards() {
 
 void ReportsPage::RunDashboard() {
     widgets_.clear();
+    dashboard_can_edit_ = false;
     dashboard_error_.clear();
     if (Result<CompanyProfile> company = workspace_.company().Get(); company.ok())
         currency_ = company->currency;
@@ -48,11 +83,8 @@ void ReportsPage::RunDashboard() {
         dashboard_error_ = ErrorText(run.error());
         return;
     }
-    // Who may try to reorder: the owner, a holder of Manage Reports, or anyone a folder shares it with (an
-    // edit share); the save decides, and a refusal is shown.
-    dashboard_can_edit_ =
-        ToLowerAscii(it->owner) == ToLowerAscii(ActingUser()) || !it->folder.empty() ||
-        workspace_.access().HasSystemPermission(ActingUser(), SystemPermission::ManageReports);
+    // The editing controls are shown to who may change it (the core's rule, which the save applies too).
+    dashboard_can_edit_ = CanEditDashboard(workspace_.reports(), ActingUser(), *it).ok();
     const std::string viewer = it->run_as.empty() ? ActingUser() : it->run_as;
     for (size_t i = 0; i < it->components.size() && i < run->size(); ++i) {
         Widget w;
@@ -101,12 +133,24 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
     std::vector<std::string> names;
     for (const Dashboard& d : dashboards_) names.push_back(d.name);
     ImGui::SetNextItemWidth(260.0f * s);
+    ImGui::BeginDisabled(dash_draft_.has_value());  // the editor holds one dashboard until saved or cancelled
     if (NameCombo("dashboard.pick", names, &dashboard_)) RunDashboard();
+    ImGui::EndDisabled();
     ImGui::SameLine();
     if (SecondaryButton(Tr("rep.refresh"))) OpenDashboards();
     MarkItem("dashboard.refresh");
     auto it = std::find_if(dashboards_.begin(), dashboards_.end(),
                            [this](const Dashboard& d) { return d.name == dashboard_; });
+    if (!dash_draft_) {
+        if (it != dashboards_.end() && dashboard_can_edit_) {
+            ImGui::SameLine();
+            if (SecondaryButton(Tr("rep.dash.edit"))) StartDashboardEdit(false);
+            MarkItem("dashboard.edit");
+        }
+        ImGui::SameLine();
+        if (SecondaryButton(Tr("rep.dash.new"))) StartDashboardEdit(true);
+        MarkItem("dashboard.new");
+    }
     if (it != dashboards_.end()) {
         ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
@@ -115,20 +159,40 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
                   false);
     }
     if (!dashboard_error_.empty()) ErrorLine("dashboard.error", dashboard_error_);
+    if (!message_.empty()) TextColored(p.success, message_);
+    float width = ImGui::GetContentRegionAvail().x - 28.0f * s;
+    const float height = ImGui::GetContentRegionAvail().y - 8.0f * s;
+    if (dash_draft_) {
+        const float editor_w = std::min(520.0f * s, width * 0.5f);
+        DrawDashboardEditor(ctx, editor_w, height);
+        ImGui::SameLine();
+        width -= editor_w + ImGui::GetStyle().ItemSpacing.x;
+    }
     if (dashboards_.empty()) {
         TextMuted(Tr("rep.dash.none"));
         return;
     }
-    const float width = ImGui::GetContentRegionAvail().x - 28.0f * s;
-    ImGui::BeginChild("dashboard.grid", ImVec2(width, ImGui::GetContentRegionAvail().y - 8.0f * s), false);
+    ImGui::BeginChild("dashboard.grid", ImVec2(width, height), false);
     const float gap = 16.0f * s;
-    const float cell_w = (ImGui::GetContentRegionAvail().x - gap) * 0.5f;
-    const float cell_h = 300.0f * s;
+    const float cell_w = (ImGui::GetContentRegionAvail().x - gap * (kGridColumns - 1)) / kGridColumns;
+    const float unit_h = 150.0f * s;  // a widget one unit high is two units tall: 300 at scale 1
+    std::vector<DashboardComponent> components;
+    for (const Widget& w : widgets_) components.push_back(w.component);
+    const std::vector<GridPlace> places = GridPlaces(components);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    std::vector<float> line_y{origin.y};  // the top of each line, then the height below the last
+    for (size_t i = 0; i < places.size(); ++i) {
+        const float h = unit_h * static_cast<float>(places[i].height + 1);
+        const size_t line = static_cast<size_t>(places[i].line);
+        if (line + 1 >= line_y.size()) line_y.resize(line + 2, line_y.back());
+        line_y[line + 1] = std::max(line_y[line + 1], line_y[line] + h + gap);
+    }
     if (selected_widget_ >= static_cast<int>(widgets_.size())) selected_widget_ = -1;
     // The keyboard moves the selected widget (clicked on its title): Alt+Up earlier, Alt+Down later.
     std::optional<std::pair<size_t, size_t>> move;
-    if (dashboard_can_edit_ && selected_widget_ >= 0 && !ImGui::GetIO().WantTextInput &&
-        ImGui::GetIO().KeyAlt) {
+    // The editor holds its own copy: while it is open, widgets move there, not here.
+    const bool reorder = dashboard_can_edit_ && !dash_draft_;
+    if (reorder && selected_widget_ >= 0 && !ImGui::GetIO().WantTextInput && ImGui::GetIO().KeyAlt) {
         const size_t at = static_cast<size_t>(selected_widget_);
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow)) && at > 0) move = {at, at - 1};
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)) && at + 1 < widgets_.size())
@@ -137,14 +201,19 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
     for (size_t i = 0; i < widgets_.size(); ++i) {
         const Widget& w = widgets_[i];
         const std::string id = "dashboard.widget." + std::to_string(i);
-        if (i % 2) ImGui::SameLine(0.0f, gap);
-        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const GridPlace& place = places[i];
+        const ImVec2 at(origin.x + static_cast<float>(place.column) * (cell_w + gap),
+                        line_y[static_cast<size_t>(place.line)]);
+        const float w_px =
+            cell_w * static_cast<float>(place.width) + gap * static_cast<float>(place.width - 1);
+        const float h_px = unit_h * static_cast<float>(place.height + 1);
+        ImGui::SetCursorScreenPos(at);
         const bool selected = selected_widget_ == static_cast<int>(i);
         if (selected) ImGui::PushStyleColor(ImGuiCol_Border, p.accent);
-        ImGui::BeginChild(id.c_str(), ImVec2(cell_w, cell_h), true);
+        ImGui::BeginChild(id.c_str(), ImVec2(w_px, h_px), true);
         if (selected) ImGui::PopStyleColor();
         const std::string title = !w.component.title.empty() ? w.component.title : w.report.name;
-        if (dashboard_can_edit_) {
+        if (reorder) {
             // The title is the handle: click to select (then Alt+Up / Alt+Down), drag onto another widget.
             const float buttons = 2.0f * (ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x);
             if (ImGui::Selectable((title + "##grip").c_str(), selected, 0,
@@ -208,9 +277,8 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
         }
         ImGui::EndChild();
         // The whole widget takes a dragged one: it goes to this widget's place.
-        if (dashboard_can_edit_ &&
-            ImGui::BeginDragDropTargetCustom(ImRect(at, ImVec2(at.x + cell_w, at.y + cell_h)),
-                                             ImGui::GetID((id + ".drop").c_str()))) {
+        if (reorder && ImGui::BeginDragDropTargetCustom(ImRect(at, ImVec2(at.x + w_px, at.y + h_px)),
+                                                        ImGui::GetID((id + ".drop").c_str()))) {
             if (const ImGuiPayload* pl = ImGui::AcceptDragDropPayload("CRM_DASHBOARD_WIDGET")) {
                 const int from = *static_cast<const int*>(pl->Data);
                 if (from >= 0) move = {static_cast<size_t>(from), i};
@@ -218,6 +286,9 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
             ImGui::EndDragDropTarget();
         }
     }
+    // The grid's height, for the scroll bar.
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, line_y.back()));
+    ImGui::Dummy(ImVec2(1.0f, 1.0f));
     if (move) MoveWidget(move->first, move->second);
     ImGui::EndChild();
 }

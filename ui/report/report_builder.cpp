@@ -22,12 +22,17 @@ namespace {
 
 const std::vector<std::string> kFormats = {"tabular", "summary", "matrix"};
 const std::vector<std::string> kFns = {"count", "sum", "avg", "min", "max", "count_distinct", "median"};
-const std::vector<std::string> kOps = {
-    "=", "!=", "<", ">", "<=", ">=", "contains", "starts_with", "in", "blank", "not_blank"};
 const std::vector<std::string> kBuckets = {"day",  "week",           "month",      "quarter",
                                            "year", "fiscal_quarter", "fiscal_year"};
 
-/// A combo that adds: it shows `preview` and answers the key picked (or "").
+}  // namespace
+
+const std::vector<std::string>& ReportFilterOps() {
+    static const std::vector<std::string> ops = {
+        "=", "!=", "<", ">", "<=", ">=", "contains", "starts_with", "in", "blank", "not_blank"};
+    return ops;
+}
+
 std::string AddCombo(const std::string& hook, const std::string& preview,
                      const std::vector<std::string>& keys,
                      const std::function<std::string(const std::string&)>& label) {
@@ -39,14 +44,21 @@ std::string AddCombo(const std::string& hook, const std::string& preview,
     return keys[static_cast<size_t>(selected)];
 }
 
-/// A small "×" button that removes a part.
 bool RemoveButton(const std::string& hook) {
     const bool clicked = ImGui::SmallButton(("×##" + hook).c_str());
     MarkItem(hook);
     return clicked;
 }
 
-}  // namespace
+nlohmann::json FilterValueFromText(const std::string& text, bool numeric, const std::string& op) {
+    nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+    return (numeric && parsed.is_number()) || (op == "in" && parsed.is_array()) ? parsed
+                                                                                : nlohmann::json(text);
+}
+
+std::string FilterValueText(const nlohmann::json& value) {
+    return value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
+}
 
 std::vector<std::string> ReportsPage::ReadableFields(const std::string& object) const {
     std::vector<std::string> out;
@@ -342,21 +354,17 @@ void ReportsPage::DrawBuilder(const PageContext& ctx) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(90.0f * s);
         KeyCombo(
-            h + ".op", kOps, [](const std::string& k) { return std::string(Tr("rep.op." + k)); }, &f.op);
+            h + ".op", ReportFilterOps(), [](const std::string& k) { return std::string(Tr("rep.op." + k)); },
+            &f.op);
         if (f.op != "blank" && f.op != "not_blank") {
             ImGui::SameLine();
             ImGui::SetNextItemWidth(110.0f * s);
-            std::string text = f.value.is_string() ? f.value.get<std::string>()
-                               : f.value.is_null() ? ""
-                                                   : f.value.dump();
+            std::string text = FilterValueText(f.value);
             if (InputString("##value", &text)) {
-                nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
                 const FieldType t = field_type(f.field);
-                const bool number =
-                    t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent;
-                f.value = (number && parsed.is_number()) || (f.op == "in" && parsed.is_array())
-                              ? parsed
-                              : nlohmann::json(text);
+                f.value = FilterValueFromText(
+                    text, t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent,
+                    f.op);
             }
             MarkItem(h + ".value");
         }

@@ -12,9 +12,13 @@
 // {columns, value_keys, record_count, truncated, messages, groups: [{label, depth, values}], totals,
 // rows, col_groups and cells: [[row, col, records]] (matrix), drill: {label, rows, record_count, row_node,
 // col_node, first_rows}}, left_out: [fields], message, error}; dashboards: {dashboards, dashboard, can_edit,
-// widgets: [{report, kind, title, error, totals}]}.
+// widgets: [{report, kind, title, column, row, width, height, error, totals}], editing, draft (the editor's
+// dashboard, JSON of the core), dirty, edit_error, edit_errors: {part: message}, confirm_delete}.
+//
+// Files also: dashboard_view.cpp (the grid), dashboard_editor.cpp (the dashboard editor).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -39,13 +43,15 @@ public:
     void Draw(const PageContext& ctx) override;
     /// "reports.list" shows the list, "reports.new" a new report in the builder.
     void Open(const std::string& setting, double now) override;
-    Editable* edits() override { return mode_ == "builder" ? this : nullptr; }
+    Editable* edits() override {
+        return mode_ == "builder" || (mode_ == "dashboards" && dash_draft_) ? this : nullptr;
+    }
     void Publish(nlohmann::json& state) const override;
 
-    // Editable: the builder's draft.
+    // Editable: the builder's draft, or the dashboard editor's.
     bool dirty() const override;
-    bool CanSave() override { return !draft_.name.empty(); }
-    bool Save() override { return SaveDraft(); }
+    bool CanSave() override { return dash_draft_ ? !dash_draft_->name.empty() : !draft_.name.empty(); }
+    bool Save() override { return dash_draft_ ? SaveDashboardDraft() : SaveDraft(); }
     void Discard() override;
     std::string UnsavedSummary() const override;
 
@@ -77,6 +83,13 @@ private:
     void DrawDashboards(const PageContext& ctx);
     /// Moves widget `from` to place `to` and saves the dashboard (ReportService::SaveDashboard).
     void MoveWidget(size_t from, size_t to);
+    // dashboard_editor.cpp
+    /// Opens the editor on the dashboard shown (`create`: on a new one).
+    void StartDashboardEdit(bool create);
+    void DrawDashboardEditor(const PageContext& ctx, float width, float height);
+    /// Saves the editor's dashboard (dashboards.create / update's service call); errors go beside their part.
+    bool SaveDashboardDraft();
+    void DeleteDashboardShown();
     std::string ValueText(size_t value_index, const std::optional<formula::Decimal>& value) const;
     nlohmann::json ResultState() const;
     /// Lists the records of one group at any depth: a row node, crossed in a matrix with a column node (0 =
@@ -135,8 +148,29 @@ private:
     };
     std::vector<Widget> widgets_;
     std::string dashboard_error_;
-    bool dashboard_can_edit_ = false;  ///< the acting user may try to reorder (save) the dashboard shown
+    bool dashboard_can_edit_ = false;  ///< CanEditDashboard (report_navigation.h) for the one shown
     int selected_widget_ = -1;         ///< the widget Alt+Up / Alt+Down moves
+    // The dashboard editor: its draft (none = not editing), the stored one, errors by part ("name",
+    // "components.N", "filters"...).
+    std::optional<Dashboard> dash_draft_;
+    Dashboard dash_saved_;
+    std::string dash_edit_error_;
+    std::map<std::string, std::string> dash_errors_;
+    bool dash_confirm_delete_ = false;
 };
+
+// Pieces the builder and the dashboard editor share (report_builder.cpp).
+/// The filter operators, in the order the combos show them.
+const std::vector<std::string>& ReportFilterOps();
+/// A combo that adds: it shows `preview` and answers the key picked (or "").
+std::string AddCombo(const std::string& hook, const std::string& preview,
+                     const std::vector<std::string>& keys,
+                     const std::function<std::string(const std::string&)>& label);
+/// A small "×" button that removes a part.
+bool RemoveButton(const std::string& hook);
+/// A filter value as typed: a number for a numeric field, a list for "in", text otherwise (relative dates).
+nlohmann::json FilterValueFromText(const std::string& text, bool numeric, const std::string& op);
+/// The text of a filter value for its input box.
+std::string FilterValueText(const nlohmann::json& value);
 
 }  // namespace crm::ui

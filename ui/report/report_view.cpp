@@ -13,6 +13,7 @@
 #include "ui/kit/widgets.h"
 #include "ui/report/report_page.h"
 #include "ui/schema/schema_ui.h"
+#include "ui/shell/busy.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "ui/workflow/automation_ui.h"
@@ -72,7 +73,13 @@ void ReportsPage::OpenReport(int64_t id) {
     left_out_.clear();
     if (Result<ReportDefinition> full = workspace_.reports().Get(ActingUser(), id, false); full.ok())
         left_out_ = LeftOut(*full, *shown);
-    RunDefinition(*shown, false);
+    // A report over many records runs after a frame that says so (ui/shell/busy.h): the run blocks the
+    // frame, and the console has no second thread to cancel it from.
+    result_.reset();
+    run_error_.clear();
+    const ReportDefinition def = *shown;
+    RunShowingProgress(ManyRecords(workspace_, def.object), Tr("rep.running", {{"name", def.name}}),
+                       [this, def] { RunDefinition(def, false); });
 }
 
 void ReportsPage::RunDefinition(const ReportDefinition& definition, bool preview) {

@@ -10,6 +10,7 @@
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
 #include "integration/package.h"
+#include "integration/connector.h"
 #include "integration/webhooks.h"
 #include "notify/dispatch.h"
 #include "notify/notify.h"
@@ -90,6 +91,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {21, "API keys and the API server's request log", ApiKeysMigrationSql()},
         {22, "reminders: rules, repeat positions, the occurrence log and snoozes", RemindersMigrationSql()},
         {23, "webhook subscriptions", WebhooksMigrationSql()},
+        {24, "ERP connectors: settings, cursors, links, runs, per-record errors, conflicts",
+         ConnectorsMigrationSql()},
     };
     return migrations;
 }

@@ -228,7 +228,9 @@ struct WalkFixture {
                  {"secret", "SENTINEL-WEBHOOK-SECRET"}}}}}},
             // ERP connector 1 on a scripted ERP (below), for the connectors.* examples.
             {{"cmd", "fields.create"},
-             {"args", {{"object", "Account"}, {"field", {{"api_name", "ERP_Id__c"}, {"label", "ERP Id"}, {"type", "text"}}}}}},
+             {"args",
+              {{"object", "Account"},
+               {"field", {{"api_name", "ERP_Id__c"}, {"label", "ERP Id"}, {"type", "text"}}}}}},
             {{"cmd", "connectors.save"}, {"args", {{"values", WalkConnector("")}}}},
         };
         for (const json& request : setup) Setup(request);

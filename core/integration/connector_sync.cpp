@@ -30,6 +30,8 @@ const MessageDef kSyncMessages[] = {
     {"connectors.error_not_found", "There is no sync error {id}.", "不存在同步错误 {id}。"},
     {"connectors.conflict_not_found", "There is no open conflict {id}.", "不存在待处理的冲突 {id}。"},
     {"connectors.bad_take", "Take \"crm\" or \"erp\".", "请选择“crm”或“erp”。"},
+    {"connectors.inactive", "The connector \"{name}\" is inactive: activate it to sync.",
+     "连接器“{name}”已停用：请先启用再同步。"},
 };
 CRM_REGISTER_MESSAGES(kSyncMessages);
 
@@ -514,6 +516,8 @@ Result<SyncRun> ConnectorService::Run(const std::string& actor, int64_t id, cons
     if (!found.ok()) return found.error();
     if (!entity.empty() && !EntityNamed(found->c, entity))
         return MessageError("invalid_argument", "connectors.no_entity", {{"name", entity}}, "entity");
+    if (!found->c.active)
+        return MessageError("invalid_argument", "connectors.inactive", {{"name", found->c.name}}, "id");
     SyncEngine engine(impl_->ws, *found, client_);
     engine.Begin();
     bool stopped = false;

@@ -350,12 +350,18 @@ TEST_SUITE("connectors") {
         }
     }
 
-    TEST_CASE("without a way to the ERP a run is logged as failed with the reason") {
+    TEST_CASE(
+        "without a way to the ERP a run is logged as failed with the reason; an inactive one does not run") {
         ErpFixture f;
         const int64_t id = f.Connect();
         f.connectors().SetClient(nullptr);
         SyncRun run = f.Run(id);
         CHECK(run.state == "failed");
         CHECK(run.error.find("cannot reach an ERP") != std::string::npos);
+        REQUIRE(f.connectors().Save("admin", id, {{"active", false}}).ok());
+        Result<SyncRun> refused = f.connectors().Run("admin", id);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().code == "invalid_argument");
+        CHECK(f.connectors().Runs("admin", id, 10)->size() == 1);
     }
 }

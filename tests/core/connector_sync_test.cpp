@@ -315,6 +315,36 @@ TEST_SUITE("connectors") {
         CHECK(basic);
     }
 
+    TEST_CASE("rows are written as the run-as user: what their access refuses is logged, not written") {
+        ErpFixture f;
+        CommandApi api(*f.ws);
+        for (const json& request : {
+                 json{{"cmd", "profiles.create"}, {"args", {{"name", "ERP reader"}}}},
+                 json{{"cmd", "profiles.set_object"},
+                      {"args", {{"name", "ERP reader"}, {"object", "Account"}, {"permissions", {"read"}}}}},
+                 json{{"cmd", "users.create"},
+                      {"args",
+                       {{"username", "erp"},
+                        {"full_name", "ERP"},
+                        {"email", "erp@example.com"},
+                        {"profile", "ERP reader"}}}},
+             }) {
+            json r = api.Execute(request);
+            CAPTURE(r.dump());
+            REQUIRE(r["ok"] == true);
+        }
+        f.erp.Put("customers", {{"id", "C1"}, {"name", "Acme"}});
+        const int64_t id = f.Connect();
+        REQUIRE(f.connectors().Save("admin", id, {{"run_as", "erp"}}).ok());
+        SyncRun run = f.Run(id);
+        CHECK(run.failed == 1);
+        CHECK(run.created == 0);
+        CHECK(f.Account("C1").is_null());
+        Result<std::vector<SyncError>> errors = f.connectors().Errors("admin", id, true, 10);
+        REQUIRE(errors->size() == 1);
+        CHECK(errors->at(0).code == "records.no_access");
+    }
+
     TEST_CASE("bad settings are refused with the key of the problem") {
         ErpFixture f;
         json entity = ErpFixture::Customers("sideways", "hold");

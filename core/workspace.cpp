@@ -10,6 +10,7 @@
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
 #include "integration/package.h"
+#include "integration/connector.h"
 #include "integration/webhooks.h"
 #include "notify/digest.h"
 #include "notify/dispatch.h"
@@ -92,6 +93,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {22, "reminders: rules, repeat positions, the occurrence log and snoozes", RemindersMigrationSql()},
         {23, "webhook subscriptions", WebhooksMigrationSql()},
         {24, "the notifications each hourly or daily digest bundles", MessageDigestMigrationSql()},
+        {25, "ERP connectors: settings, cursors, links, runs, per-record errors, conflicts",
+         ConnectorsMigrationSql()},
     };
     return migrations;
 }

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <string>
 
+#include "integration/connector.h"
+#include "net/curl_erp.h"
 #include "net/curl_transports.h"
 #include "notify/dispatch.h"
 #include "workspace.h"
@@ -25,6 +27,8 @@ bool IsDeliver(int argc, char** argv) {
 void AttachTransports(Workspace& ws) {
     static net::CurlTransports transports;  // lives as long as the program: the workspace keeps pointers
     ws.delivery().SetTransports(transports.Map());
+    static net::CurlErpClient erp;  // connectors.run and connectors.resolve reach the ERPs through it
+    ConnectorsOf(ws).SetClient(&erp);
 }
 
 int Deliver(int argc, char** argv) {

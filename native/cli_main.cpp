@@ -148,7 +148,7 @@ int Exec(const Options& o) {
     if (o.operands.size() != 1) return Usage("exec takes exactly one JSON request");
     auto ws = crm::Workspace::Open(o.db);
     if (!ws.ok()) return Fail(ws.error().message);
-    crm::cli::AttachTransports(**ws);  // notify.channels.test sends through libcurl
+    crm::cli::AttachTransports(**ws);  // notify.channels.test and connectors.run go through libcurl
     crm::CommandApi api(**ws);
     const std::string text = api.Execute(o.operands[0]);
     std::cout << text << "\n";

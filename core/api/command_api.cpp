@@ -24,6 +24,7 @@ void RegisterNotifyCommands(Registry& r);    // notify_commands.cpp (issue 12)
 void RegisterOutboxCommands(Registry& r);    // outbox_commands.cpp (issue 12)
 void RegisterReminderCommands(Registry& r);  // reminder_commands.cpp (issue 12)
 void RegisterWebhookCommands(Registry& r);   // webhook_commands.cpp (issue 14)
+void RegisterConnectorCommands(Registry& r);  // connector_commands.cpp (issue 14)
 
 const Registry& AllCommands() {
     static const Registry registry = [] {
@@ -34,7 +35,7 @@ const Registry& AllCommands() {
               RegisterAutomationCommands, RegisterProcessCommands, RegisterApprovalCommands,
               RegisterDataCommands, RegisterReportCommands, RegisterAuthCommands, RegisterApiKeyCommands,
               RegisterNotifyCommands, RegisterOutboxCommands, RegisterReminderCommands,
-              RegisterConfigCommands, RegisterWebhookCommands}) {
+              RegisterConfigCommands, RegisterWebhookCommands, RegisterConnectorCommands}) {
             area(r);
         }
         return r;

@@ -13,6 +13,9 @@
 
 #include "api/command_api.h"
 #include "auth/auth.h"
+#include "erp_fake.h"
+#include "integration/connector.h"
+#include "records/records.h"
 #include "workspace.h"
 
 using namespace crm;
@@ -27,6 +30,7 @@ constexpr const char* kSentinel = "SENTINEL";
 /// and 3 belong to the owner and are hidden whole from reader.
 struct WalkFixture {
     FixedClock clock{kNow};
+    test::FakeErp erp;  // before the workspace: its connectors keep a pointer to it
     std::unique_ptr<Workspace> ws;
     std::unique_ptr<CommandApi> api;
 
@@ -222,13 +226,54 @@ struct WalkFixture {
                  {"url", "https://erp.example.com/walk"},
                  {"run_as", "reader"},
                  {"secret", "SENTINEL-WEBHOOK-SECRET"}}}}}},
+            // ERP connector 1 on a scripted ERP (below), for the connectors.* examples.
+            {{"cmd", "fields.create"},
+             {"args",
+              {{"object", "Account"},
+               {"field", {{"api_name", "ERP_Id__c"}, {"label", "ERP Id"}, {"type", "text"}}}}}},
+            {{"cmd", "connectors.save"}, {"args", {{"values", WalkConnector("")}}}},
         };
-        for (const json& request : setup) {
-            json r = api->Execute(request);
-            CAPTURE(request.dump());
-            CAPTURE(r.dump());
-            REQUIRE(r["ok"] == true);
-        }
+        for (const json& request : setup) Setup(request);
+        // Its error 1 (a customer without a name) and its held conflict 1 (a customer changed on both sides);
+        // then a mended mapping, so that retrying error 1 goes through.
+        ConnectorsOf(*ws).SetClient(&erp);
+        erp.now_ms = kNow - 100000;
+        erp.Put("customers", {{"id", "W1"}, {"name", "Walk customer"}});
+        erp.Put("customers", {{"id", "W2"}, {"name", ""}});
+        Setup({{"cmd", "connectors.run"}, {"args", {{"id", 1}}}});
+        clock.Advance(1000);
+        erp.Put("customers", {{"id", "W1"}, {"name", "Walk customer (ERP)"}});
+        ListQuery q;
+        q.filters = {{"ERP_Id__c", "=", "W1"}};
+        const int64_t w1 = ws->records().List("admin", "Account", q)->rows.at(0)["Id"];
+        Setup({{"cmd", "records.update"},
+               {"args", {{"object", "Account"}, {"id", w1}, {"values", {{"Name", "Walk customer (CRM)"}}}}}});
+        clock.Advance(1000);
+        Setup({{"cmd", "connectors.run"}, {"args", {{"id", 1}}}});
+        Setup({{"cmd", "connectors.save"},
+               {"args", {{"id", 1}, {"values", WalkConnector("BLANKVALUE(VALUE, \"Unnamed\")")}}}});
+    }
+
+    static json WalkConnector(const std::string& transform) {
+        return {{"name", "Walk ERP"},
+                {"base_url", test::FakeErp::kBase},
+                {"auth", "api_key"},
+                {"auth_header", "X-Api-Key"},
+                {"secret", "SENTINEL-ERP-KEY"},
+                {"entities",
+                 {{{"name", "customers"},
+                   {"path", "customers"},
+                   {"object", "Account"},
+                   {"external_id_field", "ERP_Id__c"},
+                   {"conflict", "hold"},
+                   {"fields", {{{"erp", "name"}, {"crm", "Name"}, {"transform", transform}}}}}}}};
+    }
+
+    void Setup(const json& request) {
+        json r = api->Execute(request);
+        CAPTURE(request.dump());
+        CAPTURE(r.dump());
+        REQUIRE(r["ok"] == true);
     }
 
     json Run(const std::string& command, const json& args, const std::string& as = "") {

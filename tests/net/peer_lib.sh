@@ -13,9 +13,13 @@ lacks() { case "$2" in *"$3"*) fail "$1: '$3' found in: $2" ;; *) pass "$1" ;; e
 
 # start_peer [SCRIPT]: the peer records requests in $work/peer.jsonl and answers as SCRIPT says (200s
 # without one); its stdin is fd 3 (closing it stops the peer); its port, in $port, is read within 30 s.
-start_peer() {
+start_peer() { start_python_peer "$here/http_peer.py" "$work/peer.jsonl" ${1:+--script "$1"}; }
+
+# start_python_peer PEER.py ARGS...: any python peer that prints its port first and exits when its stdin
+# closes (http_peer.py, erp_standin.py), started and stopped the same way.
+start_python_peer() {
   mkfifo "$work/in"
-  /usr/bin/python3 "$here/http_peer.py" "$work/peer.jsonl" ${1:+--script "$1"} <"$work/in" >"$work/port" &
+  /usr/bin/python3 "$@" <"$work/in" >"$work/port" &
   peer_pid=$!
   exec 3>"$work/in"
   port=""
@@ -24,7 +28,7 @@ start_peer() {
     [ -n "$port" ] && break
     sleep 0.2
   done
-  [ -n "$port" ] || { fail "the HTTP peer started"; exit 1; }
+  [ -n "$port" ] || { fail "the peer $(basename "$1") started"; exit 1; }
 }
 
 # finish: the checks' verdict as the exit status.

@@ -1,0 +1,179 @@
+// The generic ERP connector (issue 14): a connector talks to one ERP's REST API and keeps CRM records and
+// ERP rows in step, entity by entity (ERP customers <-> Account, orders -> Opportunity, products -> a
+// named object), through the records service as the connector's run-as user.
+//
+// [SECTION] Transport      ErpClient: one HTTP exchange (natively libcurl, in the tests a scripted fake)
+// [SECTION] Configuration  Connector, ConnectorEntity, ConnectorField and their JSON forms
+// [SECTION] Runs           SyncRun (counts), SyncError (per record), SyncConflict (held for review)
+// [SECTION] Service        ConnectorService, ConnectorsOf(workspace)
+//
+// The ERP's protocol (what tests/net/erp_standin.py serves; any ERP that speaks it can be connected):
+//   GET  {base}/{path}?updated_since={cursor}&page={N}&page_size={S}  ->  {"items": [row...], "has_more": b}
+//        rows changed at or after the cursor, oldest first; N counts from 1
+//   PUT  {base}/{path}/{external id}  body: the mapped fields      ->  the row as stored (with its id and
+//   POST {base}/{path}                body: the mapped fields      ->  updated time)
+// A row names its id (`erp_id`, default "id") and its last change (`erp_updated`, default "updated_at":
+// Unix milliseconds or a UTC ISO date-time). The cursor is the newest change seen, as the ERP wrote it.
+//
+// Decisions taken where the issue is silent:
+// - Pull runs before push. A pulled row is matched to a CRM record by the entity's external-id field; a
+//   record changed on both sides since they were last in step (the link's times) is a conflict, decided by
+//   the entity's policy: crm_wins (the pull leaves it; the push sends the CRM's values), erp_wins (the pull
+//   writes the ERP's values), newest_wins (the later change wins), hold (neither moves: it waits in
+//   `connectors.conflicts` until `connectors.resolve` takes one side).
+// - Each row is one save (validation rules and the other save stages apply) with its link in the same
+//   change; a row that fails is logged with its error and the run goes on. The pull cursor moves after each
+//   page that was read whole; the push cursor stops before the first record the ERP could not be reached for.
+// - A transform is a formula of the formula language over `VALUE` (the ERP value: Number, Text or Checkbox
+//   as the JSON value is), e.g. `UPPER(VALUE)` or `VALUE * 100`; pushes send the CRM values unchanged.
+// - The authentication secret (API key or password) is kept for the requests only: no answer and no audit
+//   entry carries it (`secret_set`). Managing connectors needs Manage Integrations; one running as another
+//   user needs Manage Users too (as a webhook subscription).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "access/policy.h"
+#include "common/result.h"
+#include "notify/dispatch.h"
+
+namespace crm {
+
+class Workspace;
+
+// [SECTION] Transport
+
+/// What an ERP answered: the HTTP status (0 when it was not reached) and the body, or why it failed.
+struct ErpResponse {
+    int status = 0;
+    std::string body;
+    std::string error;
+};
+
+/// One HTTP exchange with the ERP (GET, PUT or POST). Never throws; bounded by the request's time-out.
+class ErpClient {
+public:
+    virtual ~ErpClient() = default;
+    virtual ErpResponse Exchange(const HttpRequest& request) = 0;
+};
+
+// [SECTION] Configuration
+
+/// One mapped field: the ERP's field, the CRM's, and an optional transform (a formula over VALUE).
+struct ConnectorField {
+    std::string erp, crm, transform;
+};
+
+/// One ERP entity and the CRM object it maps to.
+struct ConnectorEntity {
+    std::string name;               ///< "customers"
+    std::string path;               ///< the ERP path under the base URL ("customers")
+    std::string object;             ///< the CRM object ("Account")
+    std::string external_id_field;  ///< the CRM field holding the ERP id ("ERP_Id__c")
+    std::string erp_id = "id";
+    std::string erp_updated = "updated_at";
+    std::string direction = "in";       ///< in, out, both
+    std::string conflict = "erp_wins";  ///< crm_wins, erp_wins, newest_wins, hold
+    std::vector<ConnectorField> fields;
+    // Kept by the runs, answered read-only:
+    std::string pull_cursor;     ///< the newest ERP change seen ("" = from the start)
+    int64_t push_cursor_ms = 0;  ///< CRM changes after this were not pushed yet
+};
+
+struct Connector {
+    int64_t id = 0;
+    std::string name;  ///< unique (case-insensitive)
+    std::string base_url;
+    std::string auth = "none";  ///< none, api_key (header + key), basic (user + password)
+    std::string auth_header;    ///< api_key: the header's name ("X-Api-Key")
+    std::string auth_user;      ///< basic: the user name
+    bool secret_set = false;
+    std::string run_as;
+    bool active = true;
+    int page_size = 100;
+    std::vector<ConnectorEntity> entities;
+    int64_t created_ms = 0, updated_ms = 0;
+    std::string created_by, updated_by;
+};
+/// Never the secret.
+nlohmann::json ToJson(const Connector& c);
+
+// [SECTION] Runs
+
+struct SyncRun {
+    int64_t id = 0, connector_id = 0;
+    std::string state;  ///< running, ok (every row in), partial (some rows failed), failed (stopped early)
+    std::string error;  ///< why it stopped early
+    int64_t started_ms = 0, finished_ms = 0;
+    int pages = 0, pulled = 0, created = 0, updated = 0, unchanged = 0, pushed = 0, conflicts = 0, held = 0,
+        failed = 0;
+};
+nlohmann::json ToJson(const SyncRun& r);
+
+struct SyncError {
+    int64_t id = 0, run_id = 0, record_id = 0;
+    std::string entity, direction, external_id, code, message;
+    std::string state;  ///< open, retried (the retry succeeded)
+    int64_t at_ms = 0;
+};
+nlohmann::json ToJson(const SyncError& e);
+
+struct SyncConflict {
+    int64_t id = 0, record_id = 0;
+    std::string entity, object, external_id;
+    nlohmann::json erp_values;  ///< the ERP's mapped values
+    std::string state;          ///< open, resolved
+    std::string resolution;     ///< crm, erp
+    int64_t erp_updated_ms = 0, crm_updated_ms = 0, at_ms = 0;
+};
+
+// [SECTION] Service
+
+class ConnectorService {
+public:
+    explicit ConnectorService(Workspace& workspace);
+    ~ConnectorService();
+    ConnectorService(const ConnectorService&) = delete;
+    ConnectorService& operator=(const ConnectorService&) = delete;
+
+    void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+    /// The program's way to the ERPs (not owned); without one a run fails with "connectors.no_client".
+    void SetClient(ErpClient* client) { client_ = client; }
+
+    Result<std::vector<Connector>> List(const std::string& actor);
+    Result<Connector> Get(const std::string& actor, int64_t id);
+    /// Creates (no id) or changes a connector; errors name the bad key ("entities[0].conflict"...).
+    Result<Connector> Save(const std::string& actor, int64_t id, const nlohmann::json& values);
+    Status Delete(const std::string& actor, int64_t id);
+
+    /// One sync of every entity (or only `entity`): pull, then push. The run is logged whatever happens.
+    Result<SyncRun> Run(const std::string& actor, int64_t id, const std::string& entity = "");
+    /// The latest runs, newest first, and the open per-record errors.
+    Result<std::vector<SyncRun>> Runs(const std::string& actor, int64_t id, int limit);
+    Result<std::vector<SyncError>> Errors(const std::string& actor, int64_t id, bool open_only, int limit);
+    /// Tries a failed record again (the ERP row kept with the error, or the CRM record's push).
+    Result<SyncError> Retry(const std::string& actor, int64_t error_id);
+    /// Conflicts of the connector ("open" or "" for every one). The values are read as the actor.
+    Result<nlohmann::json> Conflicts(const std::string& actor, int64_t id, const std::string& state);
+    /// Takes one side of a held conflict: "erp" writes the ERP's values, "crm" pushes the record's.
+    Result<nlohmann::json> Resolve(const std::string& actor, int64_t conflict_id, const std::string& take);
+
+    struct Impl;
+
+private:
+    Status Require(const std::string& actor) const;
+    std::unique_ptr<Impl> impl_;
+    Authorizer authorizer_;
+    ErpClient* client_ = nullptr;
+};
+
+/// The workspace's ConnectorService, made on first use.
+ConnectorService& ConnectorsOf(Workspace& workspace);
+
+/// Migration 25: connectors, their cursors and links, runs, per-record errors, conflicts.
+const char* ConnectorsMigrationSql();
+
+}  // namespace crm

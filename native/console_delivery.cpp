@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "integration/connector.h"
 #include "ui/access/sign_in_screen.h"
 #include "workspace.h"
 
@@ -16,6 +17,7 @@ ConsoleDelivery::~ConsoleDelivery() {
 void ConsoleDelivery::Attach(Workspace& workspace) {
     workspace_ = &workspace;
     workspace.delivery().SetTransports(ui_transports_.Map());
+    ConnectorsOf(workspace).SetClient(&erp_client_);
     next_pass_ms_ = 0;
 }
 

@@ -5,12 +5,13 @@
 // holds a frame, and records the outcomes on the UI thread once the worker is done. A claim never recorded
 // (the console closed mid-send) lapses and is claimed again on the next open, with the same idempotency key.
 // "Send a test" on the Channels tab uses transports of the UI thread's own (libcurl handles are not shared
-// between threads).
+// between threads), and so does an ERP connector's "run now" (connectors.run, on the UI thread).
 #pragma once
 #include <cstdint>
 #include <future>
 #include <vector>
 
+#include "net/curl_erp.h"
 #include "net/curl_transports.h"
 #include "notify/dispatch.h"
 
@@ -42,6 +43,7 @@ private:
 
     Workspace* workspace_ = nullptr;
     net::CurlTransports ui_transports_;      ///< "send a test", on the UI thread
+    net::CurlErpClient erp_client_;          ///< the ERP connectors' runs, on the UI thread
     net::CurlTransports worker_transports_;  ///< the passes, on the worker thread only
     std::vector<ClaimedMessage> claimed_;    ///< the pass in flight
     std::future<std::vector<SendOutcome>> sending_;

@@ -74,6 +74,15 @@ size_t ReadUpload(char* buf, size_t size, size_t n, void* user) {
 
 size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 
+constexpr size_t kMaxBody = 64u << 20;
+
+size_t CollectBody(char* data, size_t size, size_t n, void* out) {
+    std::string& body = *static_cast<std::string*>(out);
+    if (body.size() + size * n > kMaxBody) return 0;  // too big: libcurl stops with a write error
+    body.append(data, size * n);
+    return size * n;
+}
+
 int64_t Ms(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
@@ -193,12 +202,11 @@ SendOutcome HttpTransport::Send(const json& settings, const OutgoingMessage& m) 
     return SendRequest(*request);
 }
 
-SendOutcome HttpTransport::SendRequest(const HttpRequest& r) {
-    SendOutcome out;
-    const auto start = Clock::now();
-    CURL* c = static_cast<CURL*>(curl_);
+HttpExchange PerformHttp(void* curl, const HttpRequest& r, std::string* body) {
+    HttpExchange out;
+    CURL* c = static_cast<CURL*>(curl);
     if (!c) {
-        out.reason = "libcurl could not start";
+        out.error = "libcurl could not start";
         return out;
     }
     // Reset the options, keep the connection cache: the next request to the same peer reuses the connection.
@@ -211,11 +219,20 @@ SendOutcome HttpTransport::SendRequest(const HttpRequest& r) {
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(r.body.size()));
+    if (r.method == "GET") {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(r.body.size()));
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, CollectBody);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+    } else {
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
+    }
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout_ms));
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.timeout_ms));
     const CURLcode code = curl_easy_perform(c);
@@ -223,20 +240,35 @@ SendOutcome HttpTransport::SendRequest(const HttpRequest& r) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     out.status = static_cast<int>(status);
-    out.elapsed_ms = Ms(start);
     if (code != CURLE_OK) {
-        out.reason = code == CURLE_OPERATION_TIMEDOUT
-                         ? "timed out after " + std::to_string(r.timeout_ms) + " ms"
-                         : CurlReason(code, errbuf);
+        out.error = code == CURLE_OPERATION_TIMEDOUT
+                        ? "timed out after " + std::to_string(r.timeout_ms) + " ms"
+                        : CurlReason(code, errbuf);
         out.retryable = code != CURLE_URL_MALFORMAT && code != CURLE_UNSUPPORTED_PROTOCOL;
+        if (body) body->clear();
         return out;
     }
-    if (status >= 200 && status < 300) {
+    out.reached = true;
+    return out;
+}
+
+SendOutcome HttpTransport::SendRequest(const HttpRequest& r) {
+    SendOutcome out;
+    const auto start = Clock::now();
+    const HttpExchange x = PerformHttp(curl_, r, nullptr);
+    out.status = x.status;
+    out.elapsed_ms = Ms(start);
+    if (!x.reached) {
+        out.reason = x.error;
+        out.retryable = x.retryable;
+        return out;
+    }
+    if (x.status >= 200 && x.status < 300) {
         out.sent = true;
         return out;
     }
-    out.reason = "HTTP " + std::to_string(status);
-    out.retryable = status == 408 || status == 429 || status >= 500;
+    out.reason = "HTTP " + std::to_string(x.status);
+    out.retryable = x.status == 408 || x.status == 429 || x.status >= 500;
     return out;
 }
 

@@ -41,6 +41,19 @@ private:
     void* curl_ = nullptr;
 };
 
+/// What one HTTP request through libcurl came to.
+struct HttpExchange {
+    bool reached = false;    ///< an answer came (any status)
+    int status = 0;          ///< its HTTP status
+    std::string error;       ///< why no answer came (time-out, refused connection...)
+    bool retryable = false;  ///< when none came: whether trying again may help
+};
+
+/// Sends `request` on `curl` (a CURL* kept between requests, so the connection to a peer is reused),
+/// reading the answer's body into `body` (at most 64 MiB) or discarding it when `body` is null. The one
+/// place this program speaks HTTP: the outbox's HttpTransport and the ERP connectors' client.
+HttpExchange PerformHttp(void* curl, const HttpRequest& request, std::string* body);
+
 /// The SMTP and HTTP transports of this program, owned together.
 struct CurlTransports {
     SmtpTransport smtp;

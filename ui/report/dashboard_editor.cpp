@@ -257,22 +257,11 @@ void ReportsPage::DrawDashboardEditor(const PageContext& ctx, float width, float
         ReportFilter& f = d.filters[i];
         const std::string h = "dashboard.edit.filter." + std::to_string(i);
         ImGui::PushID(h.c_str());
-        ImGui::SetNextItemWidth(140.0f * s);
-        NameCombo(h + ".field", fields, &f.field);
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(90.0f * s);
-        KeyCombo(
-            h + ".op", ReportFilterOps(), [](const std::string& k) { return std::string(Tr("rep.op." + k)); },
-            &f.op);
-        if (f.op != "blank" && f.op != "not_blank") {
-            ImGui::SameLine();
-            ImGui::SetNextItemWidth(std::max(80.0f * s, ImGui::GetContentRegionAvail().x - 40.0f * s));
-            std::string text = FilterValueText(f.value);
-            if (InputString("##value", &text, 0, Tr("rep.dash.value_hint")))
-                f.value =
-                    FilterValueFromText(text, nlohmann::json::parse(text, nullptr, false).is_number(), f.op);
-            MarkItem(h + ".value");
-        }
+        // The widgets' objects may differ: a value typed as a number is taken as one. The value box takes
+        // the line up to the remove button (a negative width).
+        FilterConditionEditor(
+            h, fields, &f, [](const std::string&) { return true; }, 140.0f * s, 90.0f * s, -40.0f * s,
+            Tr("rep.dash.value_hint"));
         ImGui::SameLine();
         if (RemoveButton(h + ".remove")) removed_filter = i;
         PartError(dash_errors_, "filters." + std::to_string(i), h);

@@ -60,6 +60,25 @@ std::string FilterValueText(const nlohmann::json& value) {
     return value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
 }
 
+void FilterConditionEditor(const std::string& hook, const std::vector<std::string>& fields, ReportFilter* f,
+                           const std::function<bool(const std::string& field)>& numeric, float field_width,
+                           float op_width, float value_width, const char* value_hint) {
+    ImGui::SetNextItemWidth(field_width);
+    NameCombo(hook + ".field", fields, &f->field);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(op_width);
+    KeyCombo(
+        hook + ".op", ReportFilterOps(), [](const std::string& k) { return std::string(Tr("rep.op." + k)); },
+        &f->op);
+    if (f->op == "blank" || f->op == "not_blank") return;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(value_width);
+    std::string text = FilterValueText(f->value);
+    if (InputString("##value", &text, 0, value_hint))
+        f->value = FilterValueFromText(text, numeric(f->field), f->op);
+    MarkItem(hook + ".value");
+}
+
 std::vector<std::string> ReportsPage::ReadableFields(const std::string& object) const {
     std::vector<std::string> out;
     Result<std::shared_ptr<const ObjectDef>> o = workspace_.schema().Object(object);
@@ -349,25 +368,13 @@ void ReportsPage::DrawBuilder(const PageContext& ctx) {
         ImGui::AlignTextToFramePadding();
         ImGui::Text("%zu.", i + 1);
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(130.0f * s);
-        NameCombo(h + ".field", fields, &f.field);
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(90.0f * s);
-        KeyCombo(
-            h + ".op", ReportFilterOps(), [](const std::string& k) { return std::string(Tr("rep.op." + k)); },
-            &f.op);
-        if (f.op != "blank" && f.op != "not_blank") {
-            ImGui::SameLine();
-            ImGui::SetNextItemWidth(110.0f * s);
-            std::string text = FilterValueText(f.value);
-            if (InputString("##value", &text)) {
-                const FieldType t = field_type(f.field);
-                f.value = FilterValueFromText(
-                    text, t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent,
-                    f.op);
-            }
-            MarkItem(h + ".value");
-        }
+        FilterConditionEditor(
+            h, fields, &f,
+            [&](const std::string& field) {
+                const FieldType t = field_type(field);
+                return t == FieldType::Number || t == FieldType::Currency || t == FieldType::Percent;
+            },
+            130.0f * s, 90.0f * s, 110.0f * s);
         ImGui::SameLine(panel_w - 44.0f * s);
         const bool removed = RemoveButton(h + ".remove");
         ImGui::PopID();

@@ -172,5 +172,11 @@ bool RemoveButton(const std::string& hook);
 nlohmann::json FilterValueFromText(const std::string& text, bool numeric, const std::string& op);
 /// The text of a filter value for its input box.
 std::string FilterValueText(const nlohmann::json& value);
+/// One filter's field, operator and (unless the operator needs none) value on one line, as the report
+/// builder and the dashboard editor edit them (hooks <hook>.field, .op, .value). `numeric(field)`: a value
+/// typed as a number is kept as one. A negative width reaches that far from the line's right edge.
+void FilterConditionEditor(const std::string& hook, const std::vector<std::string>& fields, ReportFilter* f,
+                           const std::function<bool(const std::string& field)>& numeric, float field_width,
+                           float op_width, float value_width, const char* value_hint = nullptr);
 
 }  // namespace crm::ui

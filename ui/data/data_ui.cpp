@@ -27,6 +27,29 @@ std::string AnswerError(const nlohmann::json& answer) {
     return error.value("message", std::string());
 }
 
+std::string JoinNames(const nlohmann::json& names) {
+    std::string out;
+    if (!names.is_array()) return out;
+    for (const nlohmann::json& n : names)
+        if (n.is_string()) out += (out.empty() ? "" : ", ") + n.get<std::string>();
+    return out;
+}
+
+nlohmann::json SplitNames(const std::string& text) {
+    nlohmann::json out = nlohmann::json::array();
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string part = text.substr(start, end - start);
+        part.erase(0, part.find_first_not_of(" \t"));
+        part.erase(part.find_last_not_of(" \t") + 1);
+        if (!part.empty()) out.push_back(part);
+        start = end + 1;
+    }
+    return out;
+}
+
 namespace {
 std::string Localised(const nlohmann::json& item) {
     const std::string zh = item.value("label_zh", std::string());

@@ -22,6 +22,10 @@ class UnsavedGuard;
 nlohmann::json RunCommand(Workspace& workspace, const std::string& cmd, nlohmann::json args);
 /// The message of a failed answer's error (or of an error object) in the current language.
 std::string AnswerError(const nlohmann::json& answer);
+/// "a, b, c" of a JSON list of names (a command's list argument, edited in one text box).
+std::string JoinNames(const nlohmann::json& names);
+/// The names of "a, b ,c" (blanks dropped) as a JSON list, for a command's argument.
+nlohmann::json SplitNames(const std::string& text);
 
 /// An object the acting user may read, for the object pickers.
 struct ObjectChoice {

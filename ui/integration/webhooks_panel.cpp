@@ -23,32 +23,6 @@ namespace {
 
 const char* const kEvents[] = {"created", "updated", "deleted", "workflow"};
 
-/// "a, b, c" of a JSON list of names.
-std::string Joined(const nlohmann::json& names) {
-    std::string out;
-    if (!names.is_array()) return out;
-    for (const nlohmann::json& n : names) {
-        if (n.is_string()) out += (out.empty() ? "" : ", ") + n.get<std::string>();
-    }
-    return out;
-}
-
-/// The names of "a, b ,c" (blank parts dropped).
-nlohmann::json SplitNames(const std::string& text) {
-    nlohmann::json out = nlohmann::json::array();
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        if (comma == std::string::npos) comma = text.size();
-        std::string part = text.substr(start, comma - start);
-        const size_t a = part.find_first_not_of(" \t");
-        const size_t b = part.find_last_not_of(" \t");
-        if (a != std::string::npos) out.push_back(part.substr(a, b - a + 1));
-        start = comma + 1;
-    }
-    return out;
-}
-
 ImVec4 StateColor(const std::string& state) {
     const Palette& p = CurrentPalette();
     if (state == "sent") return p.success;
@@ -193,7 +167,7 @@ void WebhooksPanel::Select(const nlohmann::json& sub) {
     draft_.object = sub.value("object", std::string());
     draft_.url = sub.value("url", std::string());
     draft_.run_as = sub.value("run_as", std::string());
-    draft_.rules = Joined(sub["rules"]);
+    draft_.rules = JoinNames(sub["rules"]);
     draft_.active = sub.value("active", true);
     draft_.secret_set = sub.value("secret_set", false);
     for (int i = 0; i < 4; ++i) {
@@ -292,7 +266,7 @@ void WebhooksPanel::DrawList(const PageContext& ctx, float width) {
     for (const nlohmann::json& sub : subs_) {
         if (MatchesFilter(needle, {sub.value("name", std::string()), sub.value("object", std::string()),
                                    sub.value("url", std::string()), sub.value("run_as", std::string()),
-                                   Joined(sub["events"])}))
+                                   JoinNames(sub["events"])}))
             rows.push_back(&sub);
     }
     if (subs_.empty()) {
@@ -316,7 +290,7 @@ void WebhooksPanel::DrawList(const PageContext& ctx, float width) {
                 const std::string key = kKeys[sort_column_];
                 SortRowsBy(&rows, sort_desc_, [&key](const nlohmann::json* r) {
                     if (key == "active") return std::string((*r).value("active", true) ? "1" : "0");
-                    if (key == "events") return Joined((*r)["events"]);
+                    if (key == "events") return JoinNames((*r)["events"]);
                     return LowerAscii((*r).value(key, std::string()));
                 });
             }

@@ -33,31 +33,6 @@ const std::vector<std::string> kColumns = {"name", "object", "when", "repeat", "
 
 std::string UnitLabel(const std::string& unit) { return Tr("ntf.rem.unit." + unit); }
 
-/// "a, b" of a JSON list of names.
-std::string JoinNames(const nlohmann::json& list) {
-    std::string out;
-    if (!list.is_array()) return out;
-    for (const nlohmann::json& v : list)
-        if (v.is_string()) out += (out.empty() ? "" : ", ") + v.get<std::string>();
-    return out;
-}
-
-/// The names of "a, b ,c" (blanks dropped).
-nlohmann::json SplitNames(const std::string& text) {
-    nlohmann::json out = nlohmann::json::array();
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t end = text.find(',', start);
-        if (end == std::string::npos) end = text.size();
-        std::string part = text.substr(start, end - start);
-        part.erase(0, part.find_first_not_of(" \t"));
-        part.erase(part.find_last_not_of(" \t") + 1);
-        if (!part.empty()) out.push_back(part);
-        start = end + 1;
-    }
-    return out;
-}
-
 /// The rule being edited, as the form holds it.
 struct Draft {
     int64_t id = 0;

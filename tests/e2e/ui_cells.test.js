@@ -1,7 +1,8 @@
 // A table cell whose text is wider than its column is cut with "..." and shows the whole text in a
 // tooltip on hover (ui/kit/widgets.h CellText): a user with a very long email address on the Users page
 // at 1024x640; the cell is listed in window.__crm_ui.clipped with the text it shows, and resting the
-// mouse on it publishes the tooltip's text.
+// mouse on it publishes the tooltip's text. Then the audit trail in Chinese: every area and action of the
+// demo company's entries has its label.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -33,6 +34,16 @@ const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = requi
     }
     check(!!s, 'resting the mouse on the cut cell shows the whole address in a tooltip');
     await page.screenshot({ path: path.join(OUT, 'ui_cells_tooltip.png') });
+
+    // The audit trail names every area and action of the demo company's entries in the console's
+    // language, never by the core's code ("notify", "prefs.frequency").
+    s = await click(page, 'topbar.lang', st => st.lang === 'zh-CN', 'Chinese');
+    s = await click(page, 'nav.audit', st => st.page === 'audit' && ((st.form || {})['audit.rows'] || []).length > 0,
+      'the audit trail');
+    const rows = s.form['audit.rows'];
+    const raw = rows.filter(r => r.area_label === r.area || r.action_label === r.action);
+    check(raw.length === 0, `${rows.length} audit rows, each area and action in Chinese` +
+      (raw.length ? ` (not: ${raw.slice(0, 5).map(r => r.area + '/' + r.action).join(', ')})` : ''));
     done();
   } finally {
     await ctx.close();

@@ -46,15 +46,18 @@ std::string FormatTime(int64_t ms) {
     return text;
 }
 
-std::string AreaLabel(const std::string& area) {
-    const std::string id = "nav." + area;
-    return HasText(id) ? Tr(id) : area;
+/// An audit entry's area or action in the console's language: its own row of the audit catalog
+/// ("audit.area.<code>", "audit.action.<code>"), else the general one ("nav.<code>", "action.<code>"), else
+/// the code as the core wrote it.
+std::string CodeLabel(const std::string& code, const char* own, const char* general) {
+    for (const std::string& id : {own + code, general + code})
+        if (HasText(id)) return Tr(id);
+    return code;
 }
 
-std::string ActionLabel(const std::string& action) {
-    const std::string id = "action." + action;
-    return HasText(id) ? Tr(id) : action;
-}
+std::string AreaLabel(const std::string& area) { return CodeLabel(area, "audit.area.", "nav."); }
+
+std::string ActionLabel(const std::string& action) { return CodeLabel(action, "audit.action.", "action."); }
 
 std::string TargetLabel(const std::string& target) { return HasText(target) ? Tr(target) : target; }
 
@@ -442,7 +445,9 @@ void AuditTrailPage::PublishState() const {
                         {"at", FormatTime(e.at_ms)},
                         {"actor", e.actor},
                         {"area", e.area},
+                        {"area_label", AreaLabel(e.area)},
                         {"action", e.action},
+                        {"action_label", ActionLabel(e.action)},
                         {"target", e.target}});
     }
     crm::ui::PublishForm("audit.page", page_);

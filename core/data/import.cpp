@@ -380,22 +380,11 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
         whole = std::make_unique<ChangeScope>(changes_, actor);
         if (!whole->begin_status().ok()) return whole->begin_status().error();
     }
-    std::unique_ptr<ChangeScope> batch;
-    int in_batch = 0;
     const int batch_size = std::clamp(options.batch_size, 1, 10000);
-    CsvRow row;
-    int kept_ok = 0;
-    int last_line = 0;
-    while (opened->reader->Next(row)) {
-        last_line = row.line;
-        if (!one_transaction && !batch) {
-            batch = std::make_unique<ChangeScope>(changes_, actor);
-            if (!batch->begin_status().ok()) return batch->begin_status().error();
-        }
-        ++report.rows;
-        ImportRowResult r;
-        r.line = row.line;
-        nlohmann::json values = nlohmann::json::object();
+    // A row, read, made into the values a save takes: the transforms, lookups, the record to update.
+    auto prepare = [&](const CsvRow& row, ImportRowResult& r, EachRow& each) {
+        nlohmann::json& values = each.values;
+        values = nlohmann::json::object();
         for (size_t c = 0; c < field_of.size() && c < row.fields.size(); ++c) {
             if (field_of[c].empty() || field_of[c] == "Id" || row.fields[c].empty()) continue;
             std::string cell = row.fields[c];
@@ -499,55 +488,75 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
                 id = found->rows[0]["Id"].get<int64_t>();
             }
         }
-        if (r.errors.empty()) {
-            SaveResult saved = id > 0 ? records_.Update(actor, o.api_name, id, values)
-                                      : records_.Create(actor, o.api_name, values);
-            r.action = id > 0 ? "update" : "insert";
-            r.id = saved.id;
-            r.errors = saved.errors;
+        each.id = id;
+        each.errors = std::move(r.errors);
+    };
+    std::vector<CsvRow> rows;
+    std::vector<EachRow> each;
+    std::vector<ImportRowResult> row_results;
+    int kept_ok = 0;
+    for (;;) {
+        rows.clear();
+        for (CsvRow row; static_cast<int>(rows.size()) < batch_size && opened->reader->Next(row);)
+            rows.push_back(std::move(row));
+        if (!opened->reader->status().ok()) return opened->reader->status().error();
+        if (rows.empty()) break;
+        std::unique_ptr<ChangeScope> batch;
+        if (!one_transaction) {
+            batch = std::make_unique<ChangeScope>(changes_, actor);
+            if (!batch->begin_status().ok()) return batch->begin_status().error();
         }
-        if (!r.errors.empty()) {
-            r.action = "error";
-            std::string why;
-            for (Error& e : r.errors) {
-                e.line = row.line;
-                e.field = column_of(e.field);
-                why += (why.empty() ? "" : "; ") + (e.field.empty() ? "" : e.field + ": ") + e.message;
-            }
-            if (report.failed < kFailedRowsLimit) {
-                if (report.failed_csv.empty()) {
-                    std::vector<std::string> header = report.columns;
-                    header.push_back(kImportErrorColumn);
-                    AppendCsvRow(report.failed_csv, header, false);
+        each.assign(rows.size(), EachRow{});
+        row_results.assign(rows.size(), ImportRowResult{});
+        Result<std::vector<SaveResult>> saved =
+            records_.SaveEach(actor, o.api_name, each, [&](size_t i, EachRow& e) {
+                row_results[i].line = rows[i].line;
+                prepare(rows[i], row_results[i], e);
+            });
+        if (!saved.ok()) return saved.error();
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const CsvRow& row = rows[i];
+            ImportRowResult& r = row_results[i];
+            ++report.rows;
+            r.action = each[i].id > 0 ? "update" : "insert";
+            r.id = (*saved)[i].id;
+            r.errors = std::move((*saved)[i].errors);
+            if (!r.errors.empty()) {
+                r.action = "error";
+                std::string why;
+                for (Error& e : r.errors) {
+                    e.line = row.line;
+                    e.field = column_of(e.field);
+                    why += (why.empty() ? "" : "; ") + (e.field.empty() ? "" : e.field + ": ") + e.message;
                 }
-                std::vector<std::string> fields = row.fields;
-                fields.resize(std::max(fields.size(), report.columns.size()));
-                fields.push_back(why);
-                AppendCsvRow(report.failed_csv, fields, false);
-            }
-            ++report.failed;
-            report.results.push_back(std::move(r));
-        } else {
-            (r.action == "update" ? report.updated : report.inserted)++;
-            if (kept_ok++ < 1000) report.results.push_back(std::move(r));
-        }
-        if (++in_batch >= batch_size) {
-            if (batch) {
-                if (Status s = batch->Commit(); !s.ok()) return s.error();
-                batch.reset();
-                report.last_line_committed = row.line;
-            }
-            in_batch = 0;
-            if (options.progress && !options.progress(report.rows)) {
-                report.cancelled = true;
-                break;
+                if (report.failed < kFailedRowsLimit) {
+                    if (report.failed_csv.empty()) {
+                        std::vector<std::string> header = report.columns;
+                        header.push_back(kImportErrorColumn);
+                        AppendCsvRow(report.failed_csv, header, false);
+                    }
+                    std::vector<std::string> fields = row.fields;
+                    fields.resize(std::max(fields.size(), report.columns.size()));
+                    fields.push_back(why);
+                    AppendCsvRow(report.failed_csv, fields, false);
+                }
+                ++report.failed;
+                report.results.push_back(std::move(r));
+            } else {
+                (r.action == "update" ? report.updated : report.inserted)++;
+                if (kept_ok++ < 1000) report.results.push_back(std::move(r));
             }
         }
-    }
-    if (!opened->reader->status().ok()) return opened->reader->status().error();
-    if (batch) {
-        if (Status s = batch->Commit(); !s.ok()) return s.error();
-        report.last_line_committed = last_line;
+        if (batch) {
+            if (Status s = batch->Commit(); !s.ok()) return s.error();
+            report.last_line_committed = rows.back().line;
+        }
+        // Told after each full batch (and once at the end).
+        if (static_cast<int>(rows.size()) == batch_size && options.progress &&
+            !options.progress(report.rows)) {
+            report.cancelled = true;
+            break;
+        }
     }
     if (options.progress && !report.cancelled) options.progress(report.rows);
     if (whole && !options.dry_run && report.failed == 0 && !report.cancelled) {

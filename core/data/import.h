@@ -8,7 +8,7 @@
 //   shows; a column is named by its header.
 // - A blank cell leaves the field alone on insert (its default applies) and on update.
 // - Without all-or-nothing, rows go in batches of batch_size, each batch one transaction in which every row
-//   is its own savepoint: valid rows go in, invalid ones come back with their errors. With it, one
+//   stands on its own (RecordService::SaveEach): valid rows go in, invalid ones come back with their errors. With it, one
 //   transaction: any error and nothing is written. A dry run runs every row the same way and rolls back.
 // - Encodings: UTF-8 (with or without BOM) as is; "gb18030" (and "gbk", its subset) decoded with iconv,
 //   the platform's own converter (glibc natively, musl in the wasm build).

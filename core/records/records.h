@@ -71,6 +71,13 @@ struct BatchResult {
     bool ok() const { return errors.empty(); }
 };
 
+/// One row of RecordService::SaveEach, filled just before its save by the caller's prepare.
+struct EachRow {
+    int64_t id = 0;             ///< > 0: update that record; 0: create one
+    nlohmann::json values;      ///< as Create and Update take them
+    std::vector<Error> errors;  ///< found by the caller: the row fails without reaching the pipeline
+};
+
 /// One change of a tracked field.
 struct FieldHistoryEntry {
     int64_t record_id = 0;
@@ -269,6 +276,17 @@ public:
     /// Creates every row through the full pipeline in ONE transaction: all or none.
     BatchResult CreateBatch(const std::string& actor, std::string_view object,
                             const std::vector<nlohmann::json>& rows);
+    /// Saves rows one by one through the full pipeline inside one change (joining the open one), as if
+    /// each were its own Create or Update in a nested change: a row whose stages or hooks fail is left out
+    /// with its errors (its result), the others are saved. Faster than that for a batch: no savepoint per
+    /// row (a row that fails before it writes leaves nothing to undo; one that fails after writing rolls
+    /// the batch back, the rows saved before it are saved again, and the rest of the batch takes a
+    /// savepoint each), one change-set entry per action. `prepare` (may be empty) fills rows[i] just
+    /// before row i is saved, so it sees the rows saved before it. An error only when the change cannot
+    /// begin or end.
+    Result<std::vector<SaveResult>> SaveEach(const std::string& actor, std::string_view object,
+                                             std::vector<EachRow>& rows,
+                                             const std::function<void(size_t, EachRow&)>& prepare);
     /// Deletes a record; lookups pointing at it are cleared.
     Status Delete(const std::string& actor, std::string_view object, int64_t id);
     /// The record as the actor may see it, with formula fields computed.
@@ -342,6 +360,11 @@ private:
     // The save pipeline (save_pipeline.cpp).
     SaveResult SaveOne(const std::string& actor, Runtime& rt, const nlohmann::json& values,
                        const Row* existing, SaveAccumulator& changed);
+    /// The record an update changes, once the actor may read it and edit it (Update's checks).
+    Result<Row> RowToUpdate(const std::string& actor, Runtime& rt, int64_t id);
+    /// One row of SaveEach: an update (row.id > 0) or a create, into `updated` or `created`.
+    SaveResult SaveEachRow(const std::string& actor, Runtime& rt, const EachRow& row,
+                           SaveAccumulator& created, SaveAccumulator& updated);
     void AccessStage(Runtime& rt, SaveContext& ctx);
     void TypesStage(Runtime& rt, SaveContext& ctx);
     void RequiredUniqueStage(Runtime& rt, SaveContext& ctx);

@@ -7,6 +7,7 @@
 //   list_views.cpp        the JSON forms of list queries and views; saved list views
 //   record_formulas.cpp   formula evaluation against a record, rule tests
 //   bulk_insert.cpp       the unchecked bulk insert of the demo generator and benchmarks
+//   save_each.cpp         SaveEach: a batch of saves through the pipeline without a savepoint per row
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "audit/change.h"
 #include "common/text.h"
 #include "records/records.h"
 #include "storage/database.h"
@@ -80,6 +82,36 @@ struct RecordService::Runtime {
         return it == by_name.end() ? -1 : it->second;
     }
     const FieldDef& field(int i) const { return def->fields[static_cast<size_t>(i)]; }
+};
+
+/// What the saves of one change changed: fields (per index), the owner, the ids.
+struct RecordService::SaveAccumulator {
+    explicit SaveAccumulator(size_t fields) : changed(fields, 0) {}
+    std::vector<char> changed;
+    bool owner = false;
+    std::vector<int64_t> ids;
+
+    void Add(const Runtime& rt, const SaveContext& ctx) {
+        for (int i : rt.stored) {
+            if (!changed[static_cast<size_t>(i)] && ctx.Changed(i)) changed[static_cast<size_t>(i)] = 1;
+        }
+        owner = owner || ctx.owner_after != ctx.owner_before;
+        ids.push_back(ctx.record_id);
+    }
+    /// Takes in what another accumulator (of the same object) collected.
+    void Merge(const SaveAccumulator& other) {
+        for (size_t i = 0; i < changed.size(); ++i) changed[i] = changed[i] || other.changed[i];
+        owner = owner || other.owner;
+        ids.insert(ids.end(), other.ids.begin(), other.ids.end());
+    }
+    void Record(ChangeScope& change, const Runtime& rt, ChangeAction action) const {
+        ObjectChange& entry = change.change_set().Entry("records", rt.def->api_name, action);
+        entry.ids.insert(entry.ids.end(), ids.begin(), ids.end());
+        for (size_t i = 0; i < changed.size(); ++i) {
+            if (changed[i]) entry.AddField(rt.def->fields[i].api_name);
+        }
+        if (owner) entry.AddField("OwnerId");
+    }
 };
 
 /// The record a formula sees during a save or a read: current values, prior values, computed fields

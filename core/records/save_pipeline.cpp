@@ -142,30 +142,6 @@ std::vector<SaveStageEntry> RecordService::SaveStages() const {
 
 // [SECTION] Running a save
 
-/// What the saves of one change changed: fields (per index), the owner, the ids.
-struct RecordService::SaveAccumulator {
-    explicit SaveAccumulator(size_t fields) : changed(fields, 0) {}
-    std::vector<char> changed;
-    bool owner = false;
-    std::vector<int64_t> ids;
-
-    void Add(const Runtime& rt, const SaveContext& ctx) {
-        for (int i : rt.stored) {
-            if (!changed[static_cast<size_t>(i)] && ctx.Changed(i)) changed[static_cast<size_t>(i)] = 1;
-        }
-        owner = owner || ctx.owner_after != ctx.owner_before;
-        ids.push_back(ctx.record_id);
-    }
-    void Record(ChangeScope& change, const Runtime& rt, ChangeAction action) const {
-        ObjectChange& entry = change.change_set().Entry("records", rt.def->api_name, action);
-        entry.ids.insert(entry.ids.end(), ids.begin(), ids.end());
-        for (size_t i = 0; i < changed.size(); ++i) {
-            if (changed[i]) entry.AddField(rt.def->fields[i].api_name);
-        }
-        if (owner) entry.AddField("OwnerId");
-    }
-};
-
 SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const json& values,
                                   const Row* existing, SaveAccumulator& changed) {
     SaveContext ctx(actor, *rt.def, values, existing ? &existing->values : nullptr);
@@ -480,18 +456,9 @@ SaveResult RecordService::Update(const std::string& actor, std::string_view obje
         result.errors.push_back(change.begin_status().error());
         return result;
     }
-    Result<Row> existing = LoadRow(**rt, id);
+    Result<Row> existing = RowToUpdate(actor, **rt, id);
     if (!existing.ok()) {
         result.errors.push_back(existing.error());
-        return result;
-    }
-    if (!policy_->CanAccessObject(actor, o, ObjectAction::Read)) {
-        result.errors.push_back(NoAccess(o, "read"));
-        return result;
-    }
-    if (policy_->CanAccessObject(actor, o, ObjectAction::Edit) &&
-        policy_->RecordLevel(actor, o, id, existing->owner_id.value_or(0)) < AccessLevel::Edit) {
-        result.errors.push_back(NoRecordAccess(o, id, "edit"));
         return result;
     }
     SaveAccumulator changed(o.fields.size());
@@ -500,6 +467,17 @@ SaveResult RecordService::Update(const std::string& actor, std::string_view obje
     changed.Record(change, **rt, ChangeAction::Update);
     if (Status s = change.Commit(); !s.ok()) result.errors.push_back(s.error());
     return result;
+}
+
+Result<RecordService::Row> RecordService::RowToUpdate(const std::string& actor, Runtime& rt, int64_t id) {
+    const ObjectDef& o = *rt.def;
+    Result<Row> existing = LoadRow(rt, id);
+    if (!existing.ok()) return existing;
+    if (!policy_->CanAccessObject(actor, o, ObjectAction::Read)) return NoAccess(o, "read");
+    if (policy_->CanAccessObject(actor, o, ObjectAction::Edit) &&
+        policy_->RecordLevel(actor, o, id, existing->owner_id.value_or(0)) < AccessLevel::Edit)
+        return NoRecordAccess(o, id, "edit");
+    return existing;
 }
 
 Status RecordService::Delete(const std::string& actor, std::string_view object, int64_t id) {

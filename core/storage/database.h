@@ -54,6 +54,8 @@ public:
     /// Rowid of the last INSERT and rows changed by the last statement, as SQLite reports them.
     int64_t LastInsertRowId() const;
     int Changes() const;
+    /// Rows inserted, updated or deleted on this connection since it opened (sqlite3_total_changes64).
+    int64_t TotalChanges() const;
     const std::string& path() const { return path_; }
     std::string LastErrorMessage() const;
     /// The raw connection, for core code that needs an API this class does not wrap.

@@ -77,7 +77,14 @@ struct RecordService::Runtime {
     std::string update_sql;
     int name_index = -1;
 
+    std::unordered_map<std::string, int> by_api_name;  ///< the API name as spelled -> index (active fields)
+    /// A new record's values before the request's: each stored field's default (per index).
+    std::vector<formula::Value> defaults;
+
     int Find(std::string_view name) const {
+        // Most callers spell the API name as defined: found without lower-casing.
+        if (auto exact = by_api_name.find(std::string(name)); exact != by_api_name.end())
+            return exact->second;
         auto it = by_name.find(ToLowerAscii(name));
         return it == by_name.end() ? -1 : it->second;
     }

@@ -110,6 +110,7 @@ Result<std::shared_ptr<RecordService::Runtime>> RecordService::RuntimeFor(std::s
         const FieldDef& f = o.fields[i];
         if (f.state != FieldState::Active) continue;
         rt->by_name[ToLowerAscii(f.api_name)] = static_cast<int>(i);
+        rt->by_api_name[f.api_name] = static_cast<int>(i);
         if (SameName(f.api_name, o.name_field)) rt->name_index = static_cast<int>(i);
         if (f.type == FieldType::Formula) {
             formula::CompileOptions options;
@@ -141,6 +142,22 @@ Result<std::shared_ptr<RecordService::Runtime>> RecordService::RuntimeFor(std::s
             broken.error_message = "Validation rule " + r.name + " no longer compiles: " + c.error().message;
             rt->rules.push_back({broken, *always});
         }
+    }
+    // A new record starts from the defaults.
+    rt->defaults.resize(o.fields.size());
+    for (int i : rt->stored) {
+        const FieldDef& f = rt->field(i);
+        Value v = Value::Blank(FormulaTypeOf(f.type));
+        if (!f.default_value.empty()) {
+            if (Result<Value> d = ValueFromText(f, f.default_value); d.ok()) v = *d;
+        } else if (f.type == FieldType::Picklist) {
+            for (const PicklistValue& pv : f.picklist) {
+                if (pv.is_default && pv.active) v = Value::Picklist(pv.api_name);
+            }
+        } else if (f.type == FieldType::Checkbox) {
+            v = Value::Boolean(false);
+        }
+        rt->defaults[static_cast<size_t>(i)] = std::move(v);
     }
     runtimes_[o.api_name] = rt;
     return rt;

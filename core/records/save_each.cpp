@@ -29,9 +29,9 @@ SaveResult RecordService::SaveEachRow(const std::string& actor, Runtime& rt, con
     return SaveOne(actor, rt, row.values, &*existing, updated);
 }
 
-Result<std::vector<SaveResult>> RecordService::SaveEach(const std::string& actor, std::string_view object,
-                                                        std::vector<EachRow>& rows,
-                                                        const std::function<void(size_t, EachRow&)>& prepare) {
+Result<std::vector<SaveResult>> RecordService::SaveEach(
+    const std::string& actor, std::string_view object, std::vector<EachRow>& rows,
+    const std::function<void(size_t, EachRow&)>& prepare) {
     std::vector<SaveResult> results(rows.size());
     Result<std::shared_ptr<Runtime>> runtime = RuntimeFor(object);
     if (!runtime.ok()) {
@@ -68,8 +68,10 @@ Result<std::vector<SaveResult>> RecordService::SaveEach(const std::string& actor
     // The change set keeps the order things happened in: the object's entry goes where its first save
     // was (filled at the end), before what that save's hooks did.
     auto place_entries = [&] {
-        if (created.ids.size() == 1) change->change_set().Entry("records", rt.def->api_name, ChangeAction::Create);
-        if (updated.ids.size() == 1) change->change_set().Entry("records", rt.def->api_name, ChangeAction::Update);
+        if (created.ids.size() == 1)
+            change->change_set().Entry("records", rt.def->api_name, ChangeAction::Create);
+        if (updated.ids.size() == 1)
+            change->change_set().Entry("records", rt.def->api_name, ChangeAction::Update);
     };
     bool nested = false;  // after a row failed having written: a nested change per row
     for (size_t i = 0; i < rows.size(); ++i) {

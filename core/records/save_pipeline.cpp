@@ -151,22 +151,7 @@ SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const j
         ctx.owner_before = ctx.owner_after = existing->owner_id.value_or(0);
         ctx.after = existing->values;
     } else {
-        // A new record starts from the defaults.
-        ctx.after.resize(rt.def->fields.size());
-        for (int i : rt.stored) {
-            const FieldDef& f = rt.field(i);
-            Value v = Value::Blank(FormulaTypeOf(f.type));
-            if (!f.default_value.empty()) {
-                if (Result<Value> d = ValueFromText(f, f.default_value); d.ok()) v = *d;
-            } else if (f.type == FieldType::Picklist) {
-                for (const PicklistValue& pv : f.picklist) {
-                    if (pv.is_default && pv.active) v = Value::Picklist(pv.api_name);
-                }
-            } else if (f.type == FieldType::Checkbox) {
-                v = Value::Boolean(false);
-            }
-            ctx.after[static_cast<size_t>(i)] = std::move(v);
-        }
+        ctx.after = rt.defaults;  // a new record starts from the defaults (RuntimeFor)
     }
     SaveResult result;
     SaveStageId stage = stages_.front().id;

@@ -84,7 +84,8 @@ TEST_SUITE("data.import_bulk") {
         REQUIRE(!f.heard.empty());
         const ObjectChange* created = nullptr;
         for (const ObjectChange& c : f.heard.back().changes)
-            if (c.area == "records" && c.object == "Account" && c.action == ChangeAction::Create) created = &c;
+            if (c.area == "records" && c.object == "Account" && c.action == ChangeAction::Create)
+                created = &c;
         REQUIRE(created);
         CHECK(created->ids.size() == 4);
         CHECK(std::is_sorted(created->ids.begin(), created->ids.end()));

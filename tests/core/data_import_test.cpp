@@ -1,6 +1,8 @@
 // Import and mass changes: the mapping guessed in both languages, per-row errors naming line and column,
 // upsert by an external id, the dry run, all or nothing, GB18030 through iconv; mass update, transfer and
-// delete by a filter with the previewed count.
+// delete by a filter with the previewed count. The import's batches (RecordService::SaveEach, no savepoint
+// per row): a batch with an invalid row saves the others; a row that fails after it wrote is undone alone;
+// all or nothing still keeps everything out; updates by id check the record.
 #include <doctest/doctest.h>
 
 #include "data/import.h"
@@ -31,6 +33,47 @@ struct Fixture {
         return ws->records().List("admin", "Account", q)->total;
     }
 };
+
+/// The import's batches (RecordService::SaveEach): what the listeners hear, and a hook that fails a row
+/// after it wrote.
+struct BulkFixture : Fixture {
+    std::vector<ChangeSet> heard;
+    BulkFixture() {
+        ws->AddCommitListener([this](const ChangeSet& c) { heard.push_back(c); });
+    }
+    /// An after-write hook that writes (a field history row) and then fails for the Account named `name`.
+    void FailAfterWrite(const std::string& name) {
+        ws->records().AddAfterWriteHook("test: fails after writing", [this, name](SaveContext& save) {
+            const int i = save.FieldIndex("Name");
+            if (save.object.api_name != "Account" || save.After(i).text() != name) return;
+            Statement st = ws->db().Prepare(
+                "INSERT INTO field_history(object_id, record_id, field, old_value, new_value, actor, at_ms) "
+                "VALUES(?1, ?2, 'Name', 'null', 'null', 'test', 0)");
+            st.Bind(1, save.object.id).Bind(2, save.record_id);
+            REQUIRE(st.Run().ok());
+            save.Fail(MakeError("test.after_write", "The hook refused " + name + ".", "Name"));
+        });
+    }
+    int64_t HistoryRows() {
+        Statement st = ws->db().Prepare("SELECT COUNT(*) FROM field_history");
+        REQUIRE(st.Step());
+        return st.Int(0);
+    }
+};
+
+const ImportRowResult& FirstFailed(const ImportReport& r) {
+    for (const ImportRowResult& row : r.results)
+        if (row.action == "error") return row;
+    FAIL("no row failed");
+    return r.results.front();
+}
+
+std::vector<int> FailedLines(const ImportReport& r) {
+    std::vector<int> lines;
+    for (const ImportRowResult& row : r.results)
+        if (row.action == "error") lines.push_back(row.line);
+    return lines;
+}
 
 }  // namespace
 
@@ -150,5 +193,106 @@ TEST_SUITE("data.mass") {
         Result<std::vector<RecycleEntry>> bin = f.ws->data().recycle().List("admin", "Account", 10, 0);
         REQUIRE(bin.ok());
         CHECK(bin->size() == 2);
+    }
+}
+
+TEST_SUITE("data.import_bulk") {
+    TEST_CASE("a batch with one invalid row reports that row and saves the others") {
+        BulkFixture f;
+        ImportOptions o;
+        o.batch_size = 100;
+        Result<ImportReport> r = f.Import("Name,Website\nA,\nB,\nBad,not a url\nC,\nD,\n", o);
+        REQUIRE(r.ok());
+        CHECK(r->inserted == 4);
+        CHECK(r->failed == 1);
+        CHECK(FailedLines(*r) == std::vector<int>{4});
+        CHECK(FirstFailed(*r).errors.at(0).field == "Website");
+        CHECK(f.Count() == 4);
+        CHECK(f.Count("Name = \"Bad\"") == 0);
+        // The listeners heard one create with the four ids, in order.
+        REQUIRE(!f.heard.empty());
+        const ObjectChange* created = nullptr;
+        for (const ObjectChange& c : f.heard.back().changes)
+            if (c.area == "records" && c.object == "Account" && c.action == ChangeAction::Create)
+                created = &c;
+        REQUIRE(created);
+        CHECK(created->ids.size() == 4);
+        CHECK(std::is_sorted(created->ids.begin(), created->ids.end()));
+    }
+
+    TEST_CASE("a row that fails after writing is undone alone; the rows before and after it stay") {
+        BulkFixture f;
+        f.FailAfterWrite("Boom");
+        ImportOptions o;
+        o.batch_size = 100;
+        Result<ImportReport> r = f.Import("Name\nA\nB\nBoom\nC\nBoom\nD\n", o);
+        REQUIRE(r.ok());
+        CHECK(r->inserted == 4);
+        CHECK(r->failed == 2);
+        CHECK(FailedLines(*r) == std::vector<int>{4, 6});
+        CHECK(FirstFailed(*r).errors.at(0).code == "test.after_write");
+        CHECK(f.Count() == 4);
+        CHECK(f.Count("Name = \"Boom\"") == 0);
+        CHECK(f.HistoryRows() == 0);  // what the failed rows' hook wrote went with them
+        std::vector<int64_t> ids;
+        for (const ImportRowResult& row : r->results)
+            if (row.action == "insert") ids.push_back(row.id);
+        CHECK(ids.size() == 4);
+        CHECK(std::is_sorted(ids.begin(), ids.end()));
+        for (int64_t id : ids) CHECK(f.ws->records().Get("admin", "Account", id).ok());
+    }
+
+    TEST_CASE("all or nothing still rolls every batch back, whichever row fails") {
+        BulkFixture f;
+        f.FailAfterWrite("Boom");
+        ImportOptions o;
+        o.batch_size = 2;
+        o.all_or_nothing = true;
+        Result<ImportReport> r = f.Import("Name,Website\nA,\nB,\nC,\nD,\nE,nope\n", o);
+        REQUIRE(r.ok());
+        CHECK(r->inserted == 4);
+        CHECK(r->failed == 1);
+        CHECK_FALSE(r->committed);
+        CHECK(f.Count() == 0);
+        r = f.Import("Name\nA\nB\nC\nBoom\nD\n", o);
+        REQUIRE(r.ok());
+        CHECK(FailedLines(*r) == std::vector<int>{5});
+        CHECK_FALSE(r->committed);
+        CHECK(f.Count() == 0);
+        CHECK(f.HistoryRows() == 0);
+    }
+
+    TEST_CASE("SaveEach: prepared errors skip the pipeline; updates check the record; creates and updates") {
+        BulkFixture f;
+        SaveResult acme = f.ws->records().Create("admin", "Account", {{"Name", "Acme"}});
+        REQUIRE(acme.ok());
+        std::vector<EachRow> rows(4);
+        Result<std::vector<SaveResult>> saved =
+            f.ws->records().SaveEach("admin", "Account", rows, [&](size_t i, EachRow& row) {
+                if (i == 0) row.values = {{"Name", "Globex"}};
+                if (i == 1) row.errors.push_back(MakeError("test.prepared", "Refused before the save."));
+                if (i == 2) {
+                    row.id = acme.id;
+                    row.values = {{"Phone", "+1 555 0100"}};
+                }
+                if (i == 3) {
+                    row.id = 999999;
+                    row.values = {{"Phone", "+1 555 0101"}};
+                }
+            });
+        REQUIRE(saved.ok());
+        REQUIRE(saved->size() == 4);
+        CHECK((*saved)[0].ok());
+        CHECK((*saved)[1].errors.at(0).code == "test.prepared");
+        CHECK((*saved)[2].ok());
+        CHECK((*saved)[2].id == acme.id);
+        CHECK((*saved)[3].errors.at(0).code == "records.not_found");
+        CHECK(f.Count() == 2);
+        CHECK(f.Count("Phone = \"+1 555 0100\"") == 1);
+        bool heard_update = false;
+        for (const ObjectChange& c : f.heard.back().changes)
+            if (c.action == ChangeAction::Update && c.ids == std::vector<int64_t>{acme.id})
+                heard_update = std::find(c.fields.begin(), c.fields.end(), "Phone") != c.fields.end();
+        CHECK(heard_update);
     }
 }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "formula/formula.h"
@@ -55,6 +56,9 @@ struct ReminderService::Impl {
     };
     std::map<std::string, ObjectRules> cache;
     std::optional<CompanyTime> time;
+    /// ReminderDue answers by (rule id, the date's stored value, occurrence): records share their dates,
+    /// so a save mostly finds its times here (dropped with the rules, and when it grows large).
+    std::map<std::tuple<int64_t, int64_t, int>, std::optional<int64_t>> dues;
     StatementCache statements;  ///< what every save runs
 
     Result<std::shared_ptr<const Compiled>> Compile(const ReminderRule& rule) const;
@@ -63,7 +67,10 @@ struct ReminderService::Impl {
     void Invalidate() {
         cache.clear();
         time.reset();
+        dues.clear();
     }
+    /// ReminderDue(c.rule, its date field, `value`, company time, k), through `dues`.
+    std::optional<int64_t> Due(const Compiled& c, const formula::Value& value, int k);
     const std::vector<std::shared_ptr<const Compiled>>& RulesFor(const ObjectDef& object);
     const CompanyTime& Time();
 

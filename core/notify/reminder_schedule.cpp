@@ -207,15 +207,25 @@ bool ReminderService::Impl::Done(const Compiled& c, const std::vector<Value>& va
 
 // [SECTION] Placing occurrences
 
+std::optional<int64_t> ReminderService::Impl::Due(const Compiled& c, const Value& value, int k) {
+    if (value.is_blank()) return std::nullopt;
+    const std::tuple<int64_t, int64_t, int> key{c.rule.id, value.days(), k};  // days() is the raw value
+    if (auto it = dues.find(key); it != dues.end()) return it->second;
+    if (dues.size() >= 100'000) dues.clear();
+    const std::optional<int64_t> due =
+        ReminderDue(c.rule, c.def->fields[static_cast<size_t>(c.date_index)], value, Time(), k);
+    dues.emplace(key, due);
+    return due;
+}
+
 std::optional<int64_t> ReminderService::Impl::NextDue(const Compiled& c, const std::vector<Value>& values,
                                                       const Position* position, int64_t now_ms) {
     if (c.date_index < 0 || Done(c, values, now_ms)) return std::nullopt;
-    const FieldDef& field = c.def->fields[static_cast<size_t>(c.date_index)];
     const Value& value = values[static_cast<size_t>(c.date_index)];
-    std::optional<int64_t> first = ReminderDue(c.rule, field, value, Time(), 0);
+    std::optional<int64_t> first = Due(c, value, 0);
     if (!first || !position || position->anchor_ms != *first || position->seq == 0) return first;
     if (position->seq < 0) return std::nullopt;
-    return ReminderDue(c.rule, field, value, Time(), position->seq);
+    return Due(c, value, position->seq);
 }
 
 std::vector<ReminderService::Impl::Position> ReminderService::Impl::Positions(const std::string& object,
@@ -275,8 +285,7 @@ void ReminderService::Impl::AfterWrite(SaveContext& save) {
                 if (c->rule.id == it->rule_id) rule = &c;
             std::optional<int64_t> first;
             if (rule && (*rule)->date_index >= 0)
-                first = ReminderDue((*rule)->rule, (*rule)->def->fields[static_cast<size_t>((*rule)->date_index)],
-                                    save.after[static_cast<size_t>((*rule)->date_index)], Time(), 0);
+                first = Due(**rule, save.after[static_cast<size_t>((*rule)->date_index)], 0);
             if (rule && first && *first == it->anchor_ms) {
                 ++it;
                 continue;

@@ -71,9 +71,8 @@ StoredRecord ReadStored(const ObjectDef& def, const std::vector<int>& fields, co
     StoredRecord r;
     r.values.resize(def.fields.size());
     for (size_t i = 0; i < def.fields.size(); ++i)
-        r.values[i] = Value::Blank(FormulaTypeOf(def.fields[i].type == FieldType::Formula
-                                                     ? def.fields[i].formula_type
-                                                     : def.fields[i].type));
+        r.values[i] = Value::Blank(FormulaTypeOf(
+            def.fields[i].type == FieldType::Formula ? def.fields[i].formula_type : def.fields[i].type));
     r.owner_id = st.IsNull(1) ? 0 : st.Int(1);
     for (size_t n = 0; n < fields.size(); ++n) {
         const FieldDef& f = def.fields[static_cast<size_t>(fields[n])];
@@ -93,7 +92,9 @@ std::optional<StoredRecord> LoadRecord(Database& db, const ObjectDef& def, const
 
 std::optional<StoredRecord> LoadRecord(Database& db, const ReminderService::Impl::Compiled& c, int64_t id) {
     // A list of one, not owning `c`.
-    return LoadRecord(db, *c.def, {std::shared_ptr<const ReminderService::Impl::Compiled>(std::shared_ptr<void>(), &c)}, id);
+    return LoadRecord(db, *c.def,
+                      {std::shared_ptr<const ReminderService::Impl::Compiled>(std::shared_ptr<void>(), &c)},
+                      id);
 }
 
 std::string Username(Database& db, int64_t user_id) {
@@ -229,7 +230,7 @@ std::optional<int64_t> ReminderService::Impl::NextDue(const Compiled& c, const s
 }
 
 std::vector<ReminderService::Impl::Position> ReminderService::Impl::Positions(const std::string& object,
-                                                                             int64_t record_id) {
+                                                                              int64_t record_id) {
     Statement& st = statements.Get(
         "SELECT rule_id, anchor_ms, seq FROM reminder_state WHERE object = ?1 AND record_id = ?2");
     st.Bind(1, object).Bind(2, record_id);
@@ -241,8 +242,8 @@ std::vector<ReminderService::Impl::Position> ReminderService::Impl::Positions(co
 
 namespace {
 
-const ReminderService::Impl::Position* PositionOf(const std::vector<ReminderService::Impl::Position>& positions,
-                                                  int64_t rule_id) {
+const ReminderService::Impl::Position* PositionOf(
+    const std::vector<ReminderService::Impl::Position>& positions, int64_t rule_id) {
     for (const ReminderService::Impl::Position& p : positions)
         if (p.rule_id == rule_id) return &p;
     return nullptr;
@@ -259,7 +260,8 @@ Status ReminderService::Impl::Plan(ChangeScope& scope, const ObjectDef& object, 
         if (due && (!soonest || *due < *soonest)) soonest = due;
     }
     SchedulerService& scheduler = ws.automation().scheduler();
-    if (soonest) return scheduler.Schedule(scope, kReminderKind, object.api_name, record_id, -object.id, *soonest);
+    if (soonest)
+        return scheduler.Schedule(scope, kReminderKind, object.api_name, record_id, -object.id, *soonest);
     return keep_running ? Status::Ok() : scheduler.Cancel(scope, kReminderKind, -object.id, record_id);
 }
 
@@ -290,7 +292,8 @@ void ReminderService::Impl::AfterWrite(SaveContext& save) {
                 ++it;
                 continue;
             }
-            Statement& st = statements.Get("DELETE FROM reminder_state WHERE rule_id = ?1 AND record_id = ?2");
+            Statement& st =
+                statements.Get("DELETE FROM reminder_state WHERE rule_id = ?1 AND record_id = ?2");
             st.Bind(1, it->rule_id).Bind(2, save.record_id);
             if (Status s = st.Run(); !s.ok()) return save.Fail(s.error());
             it = positions.erase(it);
@@ -335,7 +338,8 @@ Status ReminderService::Impl::Reschedule(ChangeScope& scope, const std::string& 
     }
     std::map<int64_t, std::vector<Position>> positions;
     {
-        Statement st = ws.db().Prepare("SELECT record_id, rule_id, anchor_ms, seq FROM reminder_state WHERE object = ?1");
+        Statement st = ws.db().Prepare(
+            "SELECT record_id, rule_id, anchor_ms, seq FROM reminder_state WHERE object = ?1");
         st.Bind(1, (*def)->api_name);
         while (st.Step())
             positions[st.Int(0)].push_back(Position{st.Int(1), st.Int(2), static_cast<int>(st.Int(3))});
@@ -468,8 +472,10 @@ Status ReminderService::Impl::RunReminder(ChangeScope& scope, const ScheduledIte
         }
         const Position moved{c.rule.id, first, later && *later > now ? next : -1};
         Statement& st = statements.Get(
-            "INSERT INTO reminder_state(rule_id, record_id, object, anchor_ms, seq) VALUES(?1, ?2, ?3, ?4, ?5) "
-            "ON CONFLICT(rule_id, record_id) DO UPDATE SET anchor_ms = excluded.anchor_ms, seq = excluded.seq");
+            "INSERT INTO reminder_state(rule_id, record_id, object, anchor_ms, seq) VALUES(?1, ?2, ?3, ?4, "
+            "?5) "
+            "ON CONFLICT(rule_id, record_id) DO UPDATE SET anchor_ms = excluded.anchor_ms, seq = "
+            "excluded.seq");
         st.Bind(1, c.rule.id)
             .Bind(2, item.record_id)
             .Bind(3, c.def->api_name)

@@ -50,7 +50,7 @@ private:
 
     Workspace& workspace_;
     Platform& platform_;
-    std::string system_;  ///< the browser's permission as last drawn ("" = not applicable)
+    std::string system_;    ///< the browser's permission as last drawn ("" = not applicable)
     int system_asked_ = 0;  ///< how many times the button asked the browser (tests)
     uint64_t loaded_change_ = UINT64_MAX;
     std::string loaded_viewer_;

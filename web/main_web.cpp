@@ -140,6 +140,7 @@ public:
     }
 
     static WebApp& Instance() { return *instance_; }
+    void Wake() { host_.Wake(); }
     static void Create(GLFWwindow* window) { instance_ = std::make_unique<WebApp>(window); }
 
     /// IndexedDB has been read (or is unusable): open the workspace and start the console.
@@ -354,6 +355,9 @@ EMSCRIPTEN_KEEPALIVE int crm_web_bench_pad(int mb) { return WebApp::Instance().B
 
 /// Tests only: PRAGMA integrity_check of the open workspace (valid until the next call).
 EMSCRIPTEN_KEEPALIVE const char* crm_web_integrity_check() { return WebApp::Instance().IntegrityCheck(); }
+
+/// Something the console shows changed outside it (the browser answered the request for notifications).
+EMSCRIPTEN_KEEPALIVE void crm_web_wake() { WebApp::Instance().Wake(); }
 
 /// Text typed or composed in the hidden text field.
 EMSCRIPTEN_KEEPALIVE void crm_web_text_input(const char* text) { WebApp::Instance().OnTextInput(text); }

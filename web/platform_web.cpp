@@ -110,6 +110,17 @@ EM_JS(int, crm_js_full_font_state, (const char* path_ptr), {
     return st.state;
 });
 
+// The system notifications' permission (web/popup_notify.js): 0 unsupported, 1 granted, 2 denied,
+// 3 not asked yet.
+EM_JS(int, crm_js_notification_permission, (), {
+    var p = window.crmPopups && window.crmPopups.permission ? window.crmPopups.permission() : 'unsupported';
+    return p === 'granted' ? 1 : p === 'denied' ? 2 : p === 'default' ? 3 : 0;
+});
+
+EM_JS(void, crm_js_request_notification_permission, (), {
+    if (window.crmPopups && window.crmPopups.requestPermission) window.crmPopups.requestPermission();
+});
+
 // clang-format on
 
 namespace {
@@ -264,6 +275,21 @@ std::string WebPlatform::FullFontPath() {
     if (state == 3) return "/assets/crm_font_full.ttc.unavailable";  // unreadable: its glyphs stay boxes
     return {};
 }
+
+std::string WebPlatform::SystemNotificationPermission() const {
+    switch (crm_js_notification_permission()) {
+        case 1:
+            return "granted";
+        case 2:
+            return "denied";
+        case 3:
+            return "default";
+        default:
+            return "unsupported";
+    }
+}
+
+void WebPlatform::RequestSystemNotificationPermission() { crm_js_request_notification_permission(); }
 
 void WebPlatform::UpdateDpiScale() {
     const double dpr = crm_js_device_pixel_ratio();

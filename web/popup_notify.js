@@ -6,7 +6,12 @@
 // the tab forward. Nothing is asked: the permission is the browser's; without it the toast shows when the
 // user comes back.
 //
-// window.crmPopups -> {shown, last, checkNow()} (tests; checkNow reads the inbox whether hidden or not).
+// The permission is asked for only from My preferences (ui/notify/prefs_panel.cpp), which shows it and
+// offers a button while it is not decided: permission() and requestPermission() below are what
+// web/platform_web.cpp calls; the browser's answer (or a change in its site settings) wakes the console.
+//
+// window.crmPopups -> {shown, last, checkNow(), permission(), requestPermission()} (tests; checkNow reads
+// the inbox whether hidden or not).
 'use strict';
 (function () {
   if (typeof window === 'undefined') return;
@@ -48,6 +53,38 @@
     newest = top;  // seen in the page (the toast) or shown above
   }
   state.checkNow = check;
+
+  // 'granted', 'denied', 'default' (not asked yet) or 'unsupported'.
+  state.permission = function () {
+    if (typeof Notification !== 'function') return 'unsupported';
+    return Notification.permission || 'default';
+  };
+  function wake() {
+    try {
+      Module.ccall('crm_web_wake', null, [], []);
+    } catch (e) {
+      // not started yet: the first frame reads the permission anyway
+    }
+  }
+  state.requestPermission = function () {
+    if (typeof Notification !== 'function' || !Notification.requestPermission) return;
+    try {
+      var asked = Notification.requestPermission(wake);  // older browsers answer through the callback
+      if (asked && typeof asked.then === 'function') asked.then(wake, wake);
+    } catch (e) {
+      wake();
+    }
+  };
+  // A change in the browser's site settings (or a test granting it) shows without a click.
+  try {
+    if (navigator.permissions && navigator.permissions.query) {
+      navigator.permissions.query({ name: 'notifications' }).then(function (status) {
+        status.onchange = wake;
+      }, function () {});
+    }
+  } catch (e) {
+    // no Permissions API: the state shows at the next frame
+  }
   // Only while hidden (a bridge call wakes the console, which must idle when nothing changes): the first
   // check after the tab is hidden notes what the toasts already showed.
   setInterval(function () { if (document.visibilityState === 'hidden') check(); }, CHECK_MS);

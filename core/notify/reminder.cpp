@@ -242,6 +242,7 @@ Result<std::shared_ptr<const ReminderService::Impl::Compiled>> ReminderService::
         return MessageError("invalid_argument", "reminders.date_field",
                             {{"field", r.date_field}, {"object", r.object}}, "date_field");
     r.date_field = f->api_name;
+    c->date_index = static_cast<int>(f - c->def->fields.data());
     const int unit = UnitIndex(r.unit);
     if (unit < 0) return MessageError("invalid_argument", "reminders.unit", {}, "unit");
     if (r.offset < 0 || r.offset > kMaxOffset[unit])
@@ -398,7 +399,9 @@ Result<ReminderRule> ReminderService::Save(const std::string& actor, const Remin
     CRM_TRY(scope.Audit(kRemindersAuditArea, old ? "reminder.update" : "reminder.create", r.name,
                         old ? ToJson(*old) : nlohmann::json(), ToJson(r)));
     impl_->Invalidate();
-    CRM_TRY(impl_->Reschedule(scope, r));
+    if (old && ToLowerAscii(old->object) != ToLowerAscii(r.object))
+        CRM_TRY(impl_->Reschedule(scope, old->object, nullptr));
+    CRM_TRY(impl_->Reschedule(scope, r.object, &r));
     scope.Record(kRemindersArea, r.object, old ? ChangeAction::Update : ChangeAction::Create, r.id);
     Status committed = scope.Commit();
     impl_->Invalidate();
@@ -419,9 +422,9 @@ Status ReminderService::Delete(const std::string& actor, int64_t id) {
         st.Bind(1, id);
         CRM_TRY(st.Run());
     }
-    SchedulerService& scheduler = impl_->ws.automation().scheduler();
-    CRM_TRY(scheduler.CancelRule(scope, kReminderKind, id));
-    CRM_TRY(scheduler.CancelRule(scope, kEscalationKind, id));
+    CRM_TRY(impl_->ws.automation().scheduler().CancelRule(scope, kEscalationKind, id));
+    impl_->Invalidate();
+    CRM_TRY(impl_->Reschedule(scope, old->object, nullptr));
     CRM_TRY(scope.Audit(kRemindersAuditArea, "reminder.delete", old->name, ToJson(*old), nlohmann::json()));
     scope.Record(kRemindersArea, old->object, ChangeAction::Delete, id);
     Status committed = scope.Commit();

@@ -16,10 +16,17 @@
 //   fires at the first minute after the gap (02:30 on New York's spring night is 03:00 EDT); one that
 //   happens twice (the fall-back hour) fires once, at the first (daylight) one.
 // - Repeats every N hours are elapsed time; every N days keep the local time of day.
+// - One scheduler item per record (kind "reminder", rule id = minus the object's id) stands for every
+//   rule of its object, due at the soonest next occurrence of them all; each rule's position on the
+//   record (reminder_state: the occurrence 0 it counts from, the next to fire) is written only when one
+//   fires, so a save writes that one item and nothing else. When the item runs, every rule whose
+//   occurrence is due fires it once, and the item moves to the soonest one left.
 // - A save schedules occurrence 0, moves it when the date moves (repeats start again from the new
-//   date), and drops it when the date is blank or `until` holds; a delete drops the record's items. A
+//   date), and drops it when the date is blank or `until` holds (a position is kept: an occurrence that
+//   fired does not fire again when `until` stops holding); a delete drops the record's items. A
 //   time already past when a record is saved fires at the next scheduler run (as time-based automation
-//   does); when a rule is saved, existing records get an occurrence only when it is still ahead.
+//   does); when a rule is saved, existing records get an occurrence only when it is still ahead (a
+//   position of -1 marks the one skipped).
 // - Occurrences of a repeat missed while nothing ran (the console closed) collapse into the one that runs
 //   late; the next is the first still ahead.
 // - Escalation: `escalate_after_minutes` after occurrence 0 fires, when `until` still does not hold, the

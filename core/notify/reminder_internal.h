@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "formula/formula.h"
@@ -36,6 +37,14 @@ struct ReminderService::Impl {
         std::shared_ptr<const ObjectDef> def;
         std::optional<formula::CompiledFormula> until;
         std::vector<int> until_fields;  ///< indexes in def->fields
+        int date_index = -1;            ///< the date field's index in def->fields
+    };
+    /// Where a rule stands on one record (a reminder_state row): the occurrence 0 it counted from and the
+    /// next occurrence to fire (-1: none until the date moves). No row: occurrence 0 is next.
+    struct Position {
+        int64_t rule_id = 0;
+        int64_t anchor_ms = 0;
+        int seq = 0;
     };
 
     Workspace& ws;
@@ -47,6 +56,9 @@ struct ReminderService::Impl {
     };
     std::map<std::string, ObjectRules> cache;
     std::optional<CompanyTime> time;
+    /// ReminderDue answers by (rule id, the date's stored value, occurrence): records share their dates,
+    /// so a save mostly finds its times here (dropped with the rules, and when it grows large).
+    std::map<std::tuple<int64_t, int64_t, int>, std::optional<int64_t>> dues;
     StatementCache statements;  ///< what every save runs
 
     Result<std::shared_ptr<const Compiled>> Compile(const ReminderRule& rule) const;
@@ -55,18 +67,31 @@ struct ReminderService::Impl {
     void Invalidate() {
         cache.clear();
         time.reset();
+        dues.clear();
     }
+    /// ReminderDue(c.rule, its date field, `value`, company time, k), through `dues`.
+    std::optional<int64_t> Due(const Compiled& c, const formula::Value& value, int k);
     const std::vector<std::shared_ptr<const Compiled>>& RulesFor(const ObjectDef& object);
     const CompanyTime& Time();
 
     /// Whether `until` holds for the record's values (no until: false).
     bool Done(const Compiled& c, const std::vector<formula::Value>& values, int64_t now_ms) const;
-    /// Schedules again every record of the rule's object (rule saved): pending items and positions dropped,
-    /// occurrence 0 queued where it is still ahead.
-    Status Reschedule(ChangeScope& scope, const ReminderRule& rule);
-    /// Queues, moves or drops the rule's next occurrence for one record.
-    Status Place(ChangeScope& scope, const Compiled& c, int64_t record_id,
-                 const std::vector<formula::Value>& values, bool only_ahead);
+    /// When the rule's next occurrence on a record falls (nullopt: none, or `until` holds), from its
+    /// position (nullptr or one counted from another date: occurrence 0).
+    std::optional<int64_t> NextDue(const Compiled& c, const std::vector<formula::Value>& values,
+                                   const Position* position, int64_t now_ms);
+    /// The positions of every rule on one record.
+    std::vector<Position> Positions(const std::string& object, int64_t record_id);
+    /// Queues, moves or drops the record's one scheduler item (kind "reminder", rule id -object id) at the
+    /// soonest next occurrence of all its object's rules. `keep_running`: called by that item's own run,
+    /// which marks it done when nothing is left.
+    Status Plan(ChangeScope& scope, const ObjectDef& object,
+                const std::vector<std::shared_ptr<const Compiled>>& rules, int64_t record_id,
+                const std::vector<formula::Value>& values, const std::vector<Position>& positions,
+                bool keep_running);
+    /// Plans every record of an object again (a rule saved or deleted); `fresh`, a rule just saved: its
+    /// positions are dropped and an occurrence 0 already past is skipped.
+    Status Reschedule(ChangeScope& scope, const std::string& object, const ReminderRule* fresh);
 
     void AfterWrite(SaveContext& save);
     void OnDelete(DeleteContext& del);

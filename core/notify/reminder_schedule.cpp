@@ -40,57 +40,61 @@ private:
     const std::vector<Value>& values_;
 };
 
-/// The stored values a rule reads (its date field and what `until` reads) of one record, with its owner;
-/// nullopt when the record is gone.
+/// The stored values rules read (their date fields and what `until` reads) of one record, with its
+/// owner; nullopt when the record is gone.
 struct StoredRecord {
     std::vector<Value> values;
     int64_t owner_id = 0;
 };
 
-std::vector<int> FieldsRead(const ReminderService::Impl::Compiled& c) {
-    std::vector<int> out = c.until_fields;
-    const FieldDef* f = c.def->Field(c.rule.date_field);
-    for (size_t i = 0; i < c.def->fields.size(); ++i)
-        if (&c.def->fields[i] == f) out.push_back(static_cast<int>(i));
+using CompiledList = std::vector<std::shared_ptr<const ReminderService::Impl::Compiled>>;
+
+/// The fields `rules` (all of one object) read, by index, sorted.
+std::vector<int> FieldsRead(const CompiledList& rules) {
+    std::vector<int> out;
+    for (const auto& c : rules) {
+        out.insert(out.end(), c->until_fields.begin(), c->until_fields.end());
+        if (c->date_index >= 0) out.push_back(c->date_index);
+    }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
-std::string SelectSql(const ReminderService::Impl::Compiled& c, const std::vector<int>& fields) {
+std::string SelectSql(const ObjectDef& def, const std::vector<int>& fields) {
     std::string sql = "SELECT id, owner_id";
-    for (int i : fields) sql += ", " + QuoteIdent(c.def->fields[static_cast<size_t>(i)].column);
-    return sql + " FROM " + QuoteIdent(c.def->table);
+    for (int i : fields) sql += ", " + QuoteIdent(def.fields[static_cast<size_t>(i)].column);
+    return sql + " FROM " + QuoteIdent(def.table);
 }
 
-StoredRecord ReadStored(const ReminderService::Impl::Compiled& c, const std::vector<int>& fields,
-                        const Statement& st) {
+StoredRecord ReadStored(const ObjectDef& def, const std::vector<int>& fields, const Statement& st) {
     StoredRecord r;
-    r.values.resize(c.def->fields.size());
-    for (size_t i = 0; i < c.def->fields.size(); ++i)
-        r.values[i] = Value::Blank(FormulaTypeOf(c.def->fields[i].type == FieldType::Formula
-                                                     ? c.def->fields[i].formula_type
-                                                     : c.def->fields[i].type));
+    r.values.resize(def.fields.size());
+    for (size_t i = 0; i < def.fields.size(); ++i)
+        r.values[i] = Value::Blank(FormulaTypeOf(
+            def.fields[i].type == FieldType::Formula ? def.fields[i].formula_type : def.fields[i].type));
     r.owner_id = st.IsNull(1) ? 0 : st.Int(1);
     for (size_t n = 0; n < fields.size(); ++n) {
-        const FieldDef& f = c.def->fields[static_cast<size_t>(fields[n])];
+        const FieldDef& f = def.fields[static_cast<size_t>(fields[n])];
         r.values[static_cast<size_t>(fields[n])] = ReadValue(st, static_cast<int>(n) + 2, f);
     }
     return r;
 }
 
-std::optional<StoredRecord> LoadRecord(Database& db, const ReminderService::Impl::Compiled& c, int64_t id) {
-    const std::vector<int> fields = FieldsRead(c);
-    Statement st = db.Prepare(SelectSql(c, fields) + " WHERE id = ?1");
+std::optional<StoredRecord> LoadRecord(Database& db, const ObjectDef& def, const CompiledList& rules,
+                                       int64_t id) {
+    const std::vector<int> fields = FieldsRead(rules);
+    Statement st = db.Prepare(SelectSql(def, fields) + " WHERE id = ?1");
     st.Bind(1, id);
     if (!st.Step()) return std::nullopt;
-    return ReadStored(c, fields, st);
+    return ReadStored(def, fields, st);
 }
 
-int DateIndex(const ReminderService::Impl::Compiled& c) {
-    for (size_t i = 0; i < c.def->fields.size(); ++i)
-        if (c.def->fields[i].api_name == c.rule.date_field) return static_cast<int>(i);
-    return -1;
+std::optional<StoredRecord> LoadRecord(Database& db, const ReminderService::Impl::Compiled& c, int64_t id) {
+    // A list of one, not owning `c`.
+    return LoadRecord(db, *c.def,
+                      {std::shared_ptr<const ReminderService::Impl::Compiled>(std::shared_ptr<void>(), &c)},
+                      id);
 }
 
 std::string Username(Database& db, int64_t user_id) {
@@ -204,58 +208,99 @@ bool ReminderService::Impl::Done(const Compiled& c, const std::vector<Value>& va
 
 // [SECTION] Placing occurrences
 
-Status ReminderService::Impl::Place(ChangeScope& scope, const Compiled& c, int64_t record_id,
-                                    const std::vector<Value>& values, bool only_ahead) {
+std::optional<int64_t> ReminderService::Impl::Due(const Compiled& c, const Value& value, int k) {
+    if (value.is_blank()) return std::nullopt;
+    const std::tuple<int64_t, int64_t, int> key{c.rule.id, value.days(), k};  // days() is the raw value
+    if (auto it = dues.find(key); it != dues.end()) return it->second;
+    if (dues.size() >= 100'000) dues.clear();
+    const std::optional<int64_t> due =
+        ReminderDue(c.rule, c.def->fields[static_cast<size_t>(c.date_index)], value, Time(), k);
+    dues.emplace(key, due);
+    return due;
+}
+
+std::optional<int64_t> ReminderService::Impl::NextDue(const Compiled& c, const std::vector<Value>& values,
+                                                      const Position* position, int64_t now_ms) {
+    if (c.date_index < 0 || Done(c, values, now_ms)) return std::nullopt;
+    const Value& value = values[static_cast<size_t>(c.date_index)];
+    std::optional<int64_t> first = Due(c, value, 0);
+    if (!first || !position || position->anchor_ms != *first || position->seq == 0) return first;
+    if (position->seq < 0) return std::nullopt;
+    return Due(c, value, position->seq);
+}
+
+std::vector<ReminderService::Impl::Position> ReminderService::Impl::Positions(const std::string& object,
+                                                                              int64_t record_id) {
+    Statement& st = statements.Get(
+        "SELECT rule_id, anchor_ms, seq FROM reminder_state WHERE object = ?1 AND record_id = ?2");
+    st.Bind(1, object).Bind(2, record_id);
+    std::vector<Position> out;
+    while (st.Step()) out.push_back(Position{st.Int(0), st.Int(1), static_cast<int>(st.Int(2))});
+    st.Reset();
+    return out;
+}
+
+namespace {
+
+const ReminderService::Impl::Position* PositionOf(
+    const std::vector<ReminderService::Impl::Position>& positions, int64_t rule_id) {
+    for (const ReminderService::Impl::Position& p : positions)
+        if (p.rule_id == rule_id) return &p;
+    return nullptr;
+}
+
+}  // namespace
+
+Status ReminderService::Impl::Plan(ChangeScope& scope, const ObjectDef& object, const CompiledList& rules,
+                                   int64_t record_id, const std::vector<Value>& values,
+                                   const std::vector<Position>& positions, bool keep_running) {
+    std::optional<int64_t> soonest;
+    for (const std::shared_ptr<const Compiled>& c : rules) {
+        std::optional<int64_t> due = NextDue(*c, values, PositionOf(positions, c->rule.id), scope.now_ms());
+        if (due && (!soonest || *due < *soonest)) soonest = due;
+    }
     SchedulerService& scheduler = ws.automation().scheduler();
-    const bool repeats = c.rule.repeat_every > 0;
-    const int date = DateIndex(c);
-    std::optional<int64_t> due;
-    if (date >= 0 && !Done(c, values, scope.now_ms()))
-        due = ReminderDue(c.rule, c.def->fields[static_cast<size_t>(date)], values[static_cast<size_t>(date)],
-                          Time(), 0);
-    if (due && only_ahead && *due <= scope.now_ms()) due.reset();
-    if (!due) {
-        if (repeats) {
-            Statement& st =
-                statements.Get("DELETE FROM reminder_state WHERE rule_id = ?1 AND record_id = ?2");
-            st.Bind(1, c.rule.id).Bind(2, record_id);
-            CRM_TRY(st.Run());
-        }
-        return scheduler.Cancel(scope, kReminderKind, c.rule.id, record_id);
-    }
-    if (repeats) {
-        // A repeat keeps its position while its first occurrence stays where it was.
-        Statement& read =
-            statements.Get("SELECT anchor_ms FROM reminder_state WHERE rule_id = ?1 AND record_id = ?2");
-        read.Bind(1, c.rule.id).Bind(2, record_id);
-        const bool same = read.Step() && read.Int(0) == *due;
-        read.Reset();
-        if (same) return Status::Ok();
-        Statement& write = statements.Get(
-            "INSERT INTO reminder_state(rule_id, record_id, object, anchor_ms, seq) VALUES(?1, ?2, ?3, ?4, "
-            "0) "
-            "ON CONFLICT(rule_id, record_id) DO UPDATE SET anchor_ms = excluded.anchor_ms, seq = 0");
-        write.Bind(1, c.rule.id).Bind(2, record_id).Bind(3, c.def->api_name).Bind(4, *due);
-        CRM_TRY(write.Run());
-    }
-    return scheduler.Schedule(scope, kReminderKind, c.def->api_name, record_id, c.rule.id, *due);
+    if (soonest)
+        return scheduler.Schedule(scope, kReminderKind, object.api_name, record_id, -object.id, *soonest);
+    return keep_running ? Status::Ok() : scheduler.Cancel(scope, kReminderKind, -object.id, record_id);
 }
 
 void ReminderService::Impl::AfterWrite(SaveContext& save) {
-    const std::vector<std::shared_ptr<const Compiled>>& rules = RulesFor(save.object);
+    const CompiledList& rules = RulesFor(save.object);
     if (rules.empty()) return;
     ChangeScope* scope = ws.changes().open_scope();
     if (!scope) return;
-    for (const std::shared_ptr<const Compiled>& c : rules) {
-        if (!save.is_new) {
-            // Only a change of the date or of what `until` reads moves anything.
-            bool relevant = save.Changed(c->rule.date_field);
+    std::vector<Position> positions;
+    if (!save.is_new) {
+        // Only a change of a date or of what an `until` reads moves anything.
+        bool relevant = false;
+        for (const std::shared_ptr<const Compiled>& c : rules) {
+            relevant = relevant || save.Changed(c->date_index);
             for (int i : c->until_fields) relevant = relevant || save.Changed(i);
-            if (!relevant) continue;
         }
-        if (Status s = Place(*scope, *c, save.record_id, save.after, false); !s.ok())
-            return save.Fail(s.error());
+        if (!relevant) return;
+        positions = Positions(save.object.api_name, save.record_id);
+        // A position counted from another occurrence 0 (the date moved) starts again from the new one.
+        for (auto it = positions.begin(); it != positions.end();) {
+            const std::shared_ptr<const Compiled>* rule = nullptr;
+            for (const std::shared_ptr<const Compiled>& c : rules)
+                if (c->rule.id == it->rule_id) rule = &c;
+            std::optional<int64_t> first;
+            if (rule && (*rule)->date_index >= 0)
+                first = Due(**rule, save.after[static_cast<size_t>((*rule)->date_index)], 0);
+            if (rule && first && *first == it->anchor_ms) {
+                ++it;
+                continue;
+            }
+            Statement& st =
+                statements.Get("DELETE FROM reminder_state WHERE rule_id = ?1 AND record_id = ?2");
+            st.Bind(1, it->rule_id).Bind(2, save.record_id);
+            if (Status s = st.Run(); !s.ok()) return save.Fail(s.error());
+            it = positions.erase(it);
+        }
     }
+    if (Status s = Plan(*scope, save.object, rules, save.record_id, save.after, positions, false); !s.ok())
+        save.Fail(s.error());
 }
 
 void ReminderService::Impl::OnDelete(DeleteContext& del) {
@@ -269,27 +314,52 @@ void ReminderService::Impl::OnDelete(DeleteContext& del) {
         del.Fail(s.error());
 }
 
-Status ReminderService::Impl::Reschedule(ChangeScope& scope, const ReminderRule& rule) {
+Status ReminderService::Impl::Reschedule(ChangeScope& scope, const std::string& object,
+                                         const ReminderRule* fresh) {
     SchedulerService& scheduler = ws.automation().scheduler();
-    CRM_TRY(scheduler.CancelRule(scope, kReminderKind, rule.id));
-    {
+    if (fresh) {
+        // Items of the first release (one per rule and record) and the rule's positions go.
+        CRM_TRY(scheduler.CancelRule(scope, kReminderKind, fresh->id));
         Statement st = ws.db().Prepare("DELETE FROM reminder_state WHERE rule_id = ?1");
-        st.Bind(1, rule.id);
+        st.Bind(1, fresh->id);
         CRM_TRY(st.Run());
     }
-    if (!rule.active) return Status::Ok();
-    Result<std::shared_ptr<const Compiled>> compiled = Compile(rule);
-    if (!compiled.ok()) return compiled.error();
-    Compiled c = **compiled;
-    c.rule.id = rule.id;
-    const std::vector<int> fields = FieldsRead(c);
-    const int date = DateIndex(c);
-    Statement st = ws.db().Prepare(SelectSql(c, fields) + " WHERE " +
-                                   QuoteIdent(c.def->fields[static_cast<size_t>(date)].column) +
-                                   " IS NOT NULL ORDER BY id");
+    Result<std::shared_ptr<const ObjectDef>> def = ws.schema().Object(object);
+    if (!def.ok()) return Status::Ok();
+    const CompiledList rules = RulesFor(**def);
+    const Compiled* rule = nullptr;
+    for (const std::shared_ptr<const Compiled>& c : rules)
+        if (fresh && c->rule.id == fresh->id) rule = c.get();
+    const std::vector<int> fields = FieldsRead(rules);
     std::vector<std::pair<int64_t, StoredRecord>> records;
-    while (st.Step()) records.emplace_back(st.Int(0), ReadStored(c, fields, st));
-    for (const auto& [id, record] : records) CRM_TRY(Place(scope, c, id, record.values, true));
+    {
+        Statement st = ws.db().Prepare(SelectSql(**def, fields) + " ORDER BY id");
+        while (st.Step()) records.emplace_back(st.Int(0), ReadStored(**def, fields, st));
+    }
+    std::map<int64_t, std::vector<Position>> positions;
+    {
+        Statement st = ws.db().Prepare(
+            "SELECT record_id, rule_id, anchor_ms, seq FROM reminder_state WHERE object = ?1");
+        st.Bind(1, (*def)->api_name);
+        while (st.Step())
+            positions[st.Int(0)].push_back(Position{st.Int(1), st.Int(2), static_cast<int>(st.Int(3))});
+    }
+    Statement skip = ws.db().Prepare(
+        "INSERT INTO reminder_state(rule_id, record_id, object, anchor_ms, seq) VALUES(?1, ?2, ?3, ?4, -1)");
+    for (const auto& [id, record] : records) {
+        std::vector<Position>& at = positions[id];
+        if (rule) {
+            // The records already there get the rule's occurrence 0 only when it is still ahead.
+            std::optional<int64_t> first = NextDue(*rule, record.values, nullptr, scope.now_ms());
+            if (first && *first <= scope.now_ms()) {
+                skip.Bind(1, rule->rule.id).Bind(2, id).Bind(3, (*def)->api_name).Bind(4, *first);
+                CRM_TRY(skip.Run());
+                skip.Reset();
+                at.push_back(Position{rule->rule.id, *first, -1});
+            }
+        }
+        CRM_TRY(Plan(scope, **def, rules, id, record.values, at, false));
+    }
     return Status::Ok();
 }
 
@@ -359,55 +429,68 @@ static Result<Fired> Send(Workspace& ws, ChangeScope& scope, const ReminderRule&
 }
 
 Status ReminderService::Impl::RunReminder(ChangeScope& scope, const ScheduledItem& item) {
-    Result<ReminderRule> rule = RemindersOf(ws).Get(item.rule_id);
-    if (!rule.ok() || !rule->active) return Status::Ok();  // the rule went: nothing to do
-    Result<std::shared_ptr<const Compiled>> compiled = Compile(*rule);
-    if (!compiled.ok()) return compiled.error();
-    Compiled c = **compiled;
-    c.rule.id = rule->id;
-    std::optional<StoredRecord> record = LoadRecord(ws.db(), c, item.record_id);
-    if (!record || Done(c, record->values, scope.now_ms())) return Status::Ok();  // gone or done
-    const bool repeats = c.rule.repeat_every > 0;
-    int seq = 0;
-    if (repeats) {
-        Statement st =
-            ws.db().Prepare("SELECT seq FROM reminder_state WHERE rule_id = ?1 AND record_id = ?2");
-        st.Bind(1, c.rule.id).Bind(2, item.record_id);
-        if (st.Step()) seq = static_cast<int>(st.Int(0));
-    }
-    std::vector<std::string> users = c.rule.users;
-    if (c.rule.notify_owner) {
-        const std::string owner = Username(ws.db(), record->owner_id);
-        if (!owner.empty()) users.insert(users.begin(), owner);
-    }
-    Result<Fired> fired = Send(ws, scope, c.rule, item, users, c.rule.roles, c.rule.priority);
-    if (!fired.ok()) return fired.error();
-    CRM_TRY(LogOccurrence(scope, ws.db(), c.rule, item, "reminder", seq, *fired));
+    // One item stands for every rule of the record's object: each rule whose next occurrence is due fires
+    // it, and the item moves to the soonest one left.
+    Result<std::shared_ptr<const ObjectDef>> def = ws.schema().Object(item.object);
+    if (!def.ok()) return Status::Ok();  // the object went: nothing to do
+    const CompiledList rules = RulesFor(**def);
+    if (rules.empty()) return Status::Ok();
+    std::optional<StoredRecord> record = LoadRecord(ws.db(), **def, rules, item.record_id);
+    if (!record) return Status::Ok();  // the record went
+    std::vector<Position> positions = Positions((*def)->api_name, item.record_id);
+    const int64_t now = scope.now_ms();
     SchedulerService& scheduler = ws.automation().scheduler();
-    if (seq == 0 && c.rule.escalate_after_minutes > 0)
-        CRM_TRY(scheduler.Schedule(scope, kEscalationKind, c.def->api_name, item.record_id, c.rule.id,
-                                   scope.now_ms() + int64_t{c.rule.escalate_after_minutes} * kMinuteMs));
-    if (!repeats) return Status::Ok();
-    // The next occurrence still ahead (those missed while nothing ran collapse into this one).
-    const int date = DateIndex(c);
-    const FieldDef& field = c.def->fields[static_cast<size_t>(date)];
-    const Value& value = record->values[static_cast<size_t>(date)];
-    int next = seq + 1;
-    std::optional<int64_t> due;
-    for (; next < seq + 1 + 100'000; ++next) {
-        due = ReminderDue(c.rule, field, value, Time(), next);
-        if (!due || *due > scope.now_ms()) break;
+    for (const std::shared_ptr<const Compiled>& rule : rules) {
+        const Compiled& c = *rule;
+        const Position* position = PositionOf(positions, c.rule.id);
+        std::optional<int64_t> due = NextDue(c, record->values, position, now);
+        if (!due || *due > now) continue;
+        const FieldDef& field = c.def->fields[static_cast<size_t>(c.date_index)];
+        const Value& value = record->values[static_cast<size_t>(c.date_index)];
+        const int64_t first = *ReminderDue(c.rule, field, value, Time(), 0);
+        const int seq = position && position->anchor_ms == first ? position->seq : 0;
+        std::vector<std::string> users = c.rule.users;
+        if (c.rule.notify_owner) {
+            const std::string owner = Username(ws.db(), record->owner_id);
+            if (!owner.empty()) users.insert(users.begin(), owner);
+        }
+        ScheduledItem occurrence = item;
+        occurrence.rule_id = c.rule.id;
+        occurrence.due_ms = *due;
+        Result<Fired> fired = Send(ws, scope, c.rule, occurrence, users, c.rule.roles, c.rule.priority);
+        if (!fired.ok()) return fired.error();
+        CRM_TRY(LogOccurrence(scope, ws.db(), c.rule, occurrence, "reminder", seq, *fired));
+        if (seq == 0 && c.rule.escalate_after_minutes > 0)
+            CRM_TRY(scheduler.Schedule(scope, kEscalationKind, c.def->api_name, item.record_id, c.rule.id,
+                                       now + int64_t{c.rule.escalate_after_minutes} * kMinuteMs));
+        // The next occurrence still ahead (those missed while nothing ran collapse into this one).
+        int next = seq + 1;
+        std::optional<int64_t> later;
+        for (; next < seq + 1 + 100'000; ++next) {
+            later = ReminderDue(c.rule, field, value, Time(), next);
+            if (!later || *later > now) break;
+        }
+        const Position moved{c.rule.id, first, later && *later > now ? next : -1};
+        Statement& st = statements.Get(
+            "INSERT INTO reminder_state(rule_id, record_id, object, anchor_ms, seq) VALUES(?1, ?2, ?3, ?4, "
+            "?5) "
+            "ON CONFLICT(rule_id, record_id) DO UPDATE SET anchor_ms = excluded.anchor_ms, seq = "
+            "excluded.seq");
+        st.Bind(1, c.rule.id)
+            .Bind(2, item.record_id)
+            .Bind(3, c.def->api_name)
+            .Bind(4, moved.anchor_ms)
+            .Bind(5, int64_t{moved.seq});
+        CRM_TRY(st.Run());
+        bool found = false;
+        for (Position& p : positions)
+            if (p.rule_id == c.rule.id) {
+                p = moved;
+                found = true;
+            }
+        if (!found) positions.push_back(moved);
     }
-    if (!due || *due <= scope.now_ms()) {
-        Statement st = ws.db().Prepare("DELETE FROM reminder_state WHERE rule_id = ?1 AND record_id = ?2");
-        st.Bind(1, c.rule.id).Bind(2, item.record_id);
-        return st.Run();
-    }
-    Statement st =
-        ws.db().Prepare("UPDATE reminder_state SET seq = ?3 WHERE rule_id = ?1 AND record_id = ?2");
-    st.Bind(1, c.rule.id).Bind(2, item.record_id).Bind(3, int64_t{next});
-    CRM_TRY(st.Run());
-    return scheduler.Schedule(scope, kReminderKind, c.def->api_name, item.record_id, c.rule.id, *due);
+    return Plan(scope, **def, rules, item.record_id, record->values, positions, true);
 }
 
 Status ReminderService::Impl::RunEscalation(ChangeScope& scope, const ScheduledItem& item) {
@@ -555,32 +638,53 @@ std::vector<ReminderOccurrence> ReminderService::Occurrences(int64_t rule_id, co
 
 nlohmann::json ReminderService::Pending(int64_t rule_id, const std::string& object, int64_t record_id,
                                         int limit) const {
-    Statement st = impl_->ws.db().Prepare(
+    limit = std::max(1, std::min(limit, 1000));
+    Impl& impl = *impl_;
+    Statement st = impl.ws.db().Prepare(
         "SELECT id, kind, object, record_id, rule_id, due_ms FROM scheduler_items WHERE state = 'pending' "
-        "AND kind "
-        "IN ('reminder', 'reminder_escalation', 'reminder_snooze') AND (?1 = 0 OR kind = 'reminder_snooze' "
-        "OR "
-        "rule_id = ?1) AND (?2 = '' OR object = ?2) AND (?3 = 0 OR record_id = ?3) ORDER BY due_ms, id LIMIT "
-        "?4");
-    st.Bind(1, rule_id)
-        .Bind(2, object)
-        .Bind(3, record_id)
-        .Bind(4, int64_t{std::max(1, std::min(limit, 1000))});
-    nlohmann::json out = nlohmann::json::array();
-    while (st.Step()) {
-        nlohmann::json j = {{"item_id", st.Int(0)},
-                            {"kind", st.Text(1)},
-                            {"object", st.Text(2)},
-                            {"record_id", st.Int(3)},
-                            {"due", FormatUtcIso8601(st.Int(5))},
-                            {"due_ms", st.Int(5)}};
-        if (st.Text(1) == kSnoozeKind)
-            j["snooze_id"] = st.Int(4);
-        else
-            j["rule_id"] = st.Int(4);
-        out.push_back(std::move(j));
+        "AND kind IN ('reminder', 'reminder_escalation', 'reminder_snooze') AND (?1 = '' OR object = ?1) AND "
+        "(?2 = 0 OR record_id = ?2) ORDER BY due_ms, id");
+    st.Bind(1, object).Bind(2, record_id);
+    const int64_t now = impl.ws.clock().NowMs();
+    std::vector<nlohmann::json> out;
+    auto add = [&out](int64_t item_id, const std::string& kind, const std::string& on, int64_t record,
+                      const char* key, int64_t id, int64_t due) {
+        out.push_back({{"item_id", item_id},
+                       {"kind", kind},
+                       {"object", on},
+                       {"record_id", record},
+                       {key, id},
+                       {"due", FormatUtcIso8601(due)},
+                       {"due_ms", due}});
+    };
+    // Items come soonest first and a record's item is due at its soonest rule: `limit` entries found, the
+    // rest are later.
+    while (static_cast<int>(out.size()) < limit && st.Step()) {
+        const std::string kind = st.Text(1), on = st.Text(2);
+        const int64_t item_id = st.Int(0), record = st.Int(3), key = st.Int(4), due = st.Int(5);
+        if (kind == kSnoozeKind) {
+            add(item_id, kind, on, record, "snooze_id", key, due);
+        } else if (kind != kReminderKind || key > 0) {  // an escalation, or an item of the first release
+            if (rule_id == 0 || key == rule_id) add(item_id, kind, on, record, "rule_id", key, due);
+        } else if (Result<std::shared_ptr<const ObjectDef>> def = impl.ws.schema().Object(on); def.ok()) {
+            // A record's item: each rule's next occurrence.
+            const CompiledList rules = impl.RulesFor(**def);
+            std::optional<StoredRecord> stored = LoadRecord(impl.ws.db(), **def, rules, record);
+            if (!stored) continue;
+            const std::vector<Impl::Position> positions = impl.Positions((*def)->api_name, record);
+            for (const std::shared_ptr<const Impl::Compiled>& c : rules) {
+                if (rule_id != 0 && c->rule.id != rule_id) continue;
+                std::optional<int64_t> next =
+                    impl.NextDue(*c, stored->values, PositionOf(positions, c->rule.id), now);
+                if (next) add(item_id, kind, on, record, "rule_id", c->rule.id, *next);
+            }
+        }
     }
-    return out;
+    std::stable_sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        return a["due_ms"].get<int64_t>() < b["due_ms"].get<int64_t>();
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+    return nlohmann::json(std::move(out));
 }
 
 // [SECTION] Attach

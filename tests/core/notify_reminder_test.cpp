@@ -323,6 +323,47 @@ TEST_SUITE("notify.reminder") {
         CHECK(!f.reminders().Save("rex", f.TaskRule()).ok());  // no Manage Notifications
     }
 
+    TEST_CASE("every rule of a record shares one scheduler item, at the soonest occurrence of them all") {
+        ReminderFixture f;
+        ReminderRule a = f.TaskRule();
+        ReminderRule b = f.TaskRule();
+        b.name = "Task due, daily from three days before";
+        b.offset = 3;
+        b.repeat_every = 1;
+        const int64_t rule_a = f.Save(a).id, rule_b = f.Save(b).id;
+        const int64_t task = f.NewTask("2026-12-10");
+        std::vector<ScheduledItem> pending = f.Pending("reminder");
+        REQUIRE(pending.size() == 1);  // one item for both rules
+        CHECK(FormatUtcIso8601(pending[0].due_ms) == "2026-12-07T14:00:00Z");
+        json listed = f.Run("reminders.occurrences", {{"object", "Task"}, {"id", task}})["result"]["pending"];
+        REQUIRE(listed.size() == 2);  // listed as each rule's next occurrence
+        CHECK(listed[0]["rule_id"] == rule_b);
+        CHECK(listed[1]["rule_id"] == rule_a);
+        CHECK(listed[1]["due"] == "2026-12-09T14:00:00Z");
+        CHECK(f.RunAt("2026-12-07T14:00:00Z").ran.size() == 1);
+        CHECK(f.RunAt("2026-12-08T14:00:00Z").ran.size() == 1);
+        // Both fall at 09:00 on the 9th: one run, two reminders, each exactly once.
+        CHECK(f.RunAt("2026-12-09T14:00:00Z").ran.size() == 1);
+        CHECK(f.Inbox("rex").size() == 4);
+        CHECK(f.reminders().Occurrences(rule_a, "Task", task).size() == 1);
+        CHECK(f.RunAt("2026-12-09T14:30:00Z").ran.empty());
+        // Moving the date starts the repeat again from the new one; the reminder a day before comes back.
+        REQUIRE(f.Run("records.update",
+                      {{"object", "Task"}, {"id", task}, {"values", {{"DueDate", "2026-12-20"}}}})["ok"] ==
+                true);
+        pending = f.Pending("reminder");
+        REQUIRE(pending.size() == 1);
+        CHECK(FormatUtcIso8601(pending[0].due_ms) == "2026-12-17T14:00:00Z");
+        CHECK(f.RunAt("2026-12-19T15:00:00Z").ran.size() == 1);  // missed: collapsed, each rule once
+        CHECK(f.reminders().Occurrences(rule_a, "Task", task).size() == 2);
+        CHECK(f.reminders().Occurrences(rule_b, "Task", task).size() == 4);
+        // Deleting a rule leaves the other's occurrences where they were.
+        REQUIRE(f.Run("reminders.delete", {{"id", rule_a}})["ok"] == true);
+        pending = f.Pending("reminder");
+        REQUIRE(pending.size() == 1);
+        CHECK(FormatUtcIso8601(pending[0].due_ms) == "2026-12-20T14:00:00Z");
+    }
+
     TEST_CASE("saving a rule schedules the records already there whose time is still ahead") {
         ReminderFixture f;
         const int64_t ahead = f.NewTask("2026-12-10");

@@ -2,11 +2,14 @@
 // the Opportunity's name; an unknown field is an error at its position under its part; the saved one is
 // what notify.templates.list answers), then a user's quiet hours set on My preferences, and two messages
 // sent to them: the normal one is held in the outbox (not before the quiet hours end, shown as held),
-// the urgent one is queued at once. In the background, a pop-up becomes a system notification.
+// the urgent one is queued at once. My preferences shows the browser's permission for system notifications
+// and its button asks for it; granted to the page, it shows as allowed. In the background, a pop-up becomes
+// a system notification.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, click, type, drawn, crm, ui, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, scrollTo, click, type, drawn, crm, ui, done } =
+  require('./lib');
 
 const n = st => st.notify || {};
 const tpl = st => n(st).templates || {};
@@ -86,6 +89,31 @@ const outbox = st => n(st).outbox || {};
     check(prefs(s).quiet_hours.start === '00:00' && !prefs(s).message_error, 'the quiet hours are saved: 00:00-23:59');
     await page.screenshot({ path: path.join(OUT, 'notify_prefs.png') });
 
+    // [3b] System notifications: the browser's permission is shown; while not decided, the button asks the
+    // browser (Notification.requestPermission); granted to the page, as a person answering Allow, the row
+    // says so and the button goes.
+    const origin = new URL(server.url).origin;
+    s = await scrollTo(page, 'notify.prefs.system.state');
+    const before = prefs(s).system_notifications;
+    check(before === 'default' || before === 'denied', `the browser's permission is shown: ${before}`);
+    if (before === 'default') {
+      check(!!s.items['notify.prefs.system.allow'], 'not asked yet: a button asks for it');
+      await page.evaluate(() => {
+        window.__asked = 0;
+        const ask = Notification.requestPermission.bind(Notification);
+        Notification.requestPermission = cb => { window.__asked++; return ask(cb); };
+      });
+      s = await click(page, 'notify.prefs.system.allow', st => prefs(st).system_asked === 1, 'the request');
+      check(await page.evaluate(() => window.__asked) === 1, 'the button asked the browser once');
+    }
+    await ctx.grantPermissions(['notifications'], { origin });
+    // (the Permissions API's change event wakes the console; a pointer moving over it does too)
+    await page.mouse.move(20, 20);
+    s = await waitUi(page, st => prefs(st).system_notifications === 'granted', 'the permission shown as allowed');
+    check(!s.items['notify.prefs.system.allow'] && !!s.items['notify.prefs.system.state'],
+      'granted: shown as allowed, no button');
+    await page.screenshot({ path: path.join(OUT, 'notify_prefs_system.png') });
+
     // [4] A normal message is held until the quiet hours end; an urgent one is queued at once.
     const sent = [];
     for (const priority of ['normal', 'urgent']) {
@@ -112,7 +140,7 @@ const outbox = st => n(st).outbox || {};
 
     // [5] In the background, a notification that pops up becomes a system notification (permission
     // granted to the page); the toast shows it inside the console.
-    await ctx.grantPermissions(['notifications'], { origin: new URL(server.url).origin });
+    await ctx.grantPermissions(['notifications'], { origin });
     await page.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
       document.dispatchEvent(new Event('visibilitychange'));

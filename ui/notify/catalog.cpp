@@ -165,6 +165,20 @@ const CatalogRow kNotify[] = {
      "按您所在的时区（HH:MM；22:00 到 07:00 跨越午夜）。普通消息会等到免打扰时段结束；紧急消息照常发送。"},
     {"ntf.prefs.saved", "Saved.", "已保存。"},
     {"ntf.prefs.quiet_saved", "Quiet hours saved.", "免打扰时段已保存。"},
+    {"ntf.prefs.system", "System notifications", "系统通知"},
+    {"ntf.prefs.system_help",
+     "While this tab is in the background, pop-ups show as the system's notifications when this browser "
+     "allows them.",
+     "此标签页在后台时，若浏览器允许，弹窗会以系统通知显示。"},
+    {"ntf.prefs.system_state", "This browser:", "此浏览器："},
+    {"ntf.prefs.system.granted", "allowed", "已允许"},
+    {"ntf.prefs.system.denied", "blocked (change it in the browser's site settings)",
+     "已阻止（请在浏览器的网站设置中更改）"},
+    {"ntf.prefs.system.default", "not asked yet", "尚未询问"},
+    {"ntf.prefs.system.unsupported", "not supported by this browser", "此浏览器不支持"},
+    {"ntf.prefs.system.na", "Not applicable: the desktop app shows pop-ups inside its window.",
+     "不适用：桌面应用在其窗口内显示弹窗。"},
+    {"ntf.prefs.system_allow", "Allow notifications", "允许通知"},
     // Outbox.
     {"ntf.outbox.intro",
      "Every outgoing email, SMS and webhook: written with the change that caused it, sent after it, retried "

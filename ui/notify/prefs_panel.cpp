@@ -2,7 +2,9 @@
 // default unless they chose; a locked cell cannot be changed), how often each channel delivers
 // (immediately, an hourly digest, a daily digest at a time) and their quiet hours in their own time zone
 // (normal messages wait until the quiet hours end; urgent ones go through). An administrator (Manage
-// Notifications) may pick another user.
+// Notifications) may pick another user. In the browser, whether system notifications are allowed (the
+// Web Notifications API: pop-ups while the tab is in the background, web/popup_notify.js), with a button
+// asking for it while it is not decided; the desktop shows the row as not applicable.
 #include <algorithm>
 #include <map>
 
@@ -11,6 +13,7 @@
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
 #include "ui/notify/notify_ui.h"
+#include "ui/shell/platform.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
@@ -32,7 +35,8 @@ const std::vector<std::string> kFrequencies = {"immediately", "hourly", "daily"}
 
 class PrefsPanel : public NotifyPanel {
 public:
-    explicit PrefsPanel(const NotifyServices& services) : workspace_(services.workspace) {}
+    explicit PrefsPanel(const NotifyServices& services)
+        : workspace_(services.workspace), platform_(services.platform) {}
     void Draw(const PageContext& ctx) override;
     nlohmann::json State() const override;
 
@@ -42,8 +46,12 @@ private:
     void DrawMatrix(const PageContext& ctx);
     void DrawFrequencies(const PageContext& ctx);
     void DrawQuietHours(const PageContext& ctx);
+    void DrawSystemNotifications();
 
     Workspace& workspace_;
+    Platform& platform_;
+    std::string system_;    ///< the browser's permission as last drawn ("" = not applicable)
+    int system_asked_ = 0;  ///< how many times the button asked the browser (tests)
     uint64_t loaded_change_ = UINT64_MAX;
     std::string loaded_viewer_;
     std::string loaded_user_;
@@ -245,6 +253,29 @@ void PrefsPanel::DrawQuietHours(const PageContext& ctx) {
     TextMuted(Tr("ntf.prefs.quiet_help"));
 }
 
+void PrefsPanel::DrawSystemNotifications() {
+    system_ = platform_.SystemNotificationPermission();
+    PublishForm("notify.prefs.system", system_.empty() ? "na" : system_);
+    if (system_.empty()) {
+        TextMuted(Tr("ntf.prefs.system.na"));
+        return;
+    }
+    TextMuted(Tr("ntf.prefs.system_help"));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(Tr("ntf.prefs.system_state"));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(Tr("ntf.prefs.system." + system_));
+    MarkItem("notify.prefs.system.state");
+    if (system_ == "default") {
+        ImGui::SameLine();
+        if (PrimaryButton(Tr("ntf.prefs.system_allow"))) {
+            platform_.RequestSystemNotificationPermission();
+            ++system_asked_;
+        }
+        MarkItem("notify.prefs.system.allow");
+    }
+}
+
 void PrefsPanel::Draw(const PageContext& ctx) {
     Reload(false);
     const float s = ctx.scale;
@@ -282,6 +313,11 @@ void PrefsPanel::Draw(const PageContext& ctx) {
     ImGui::TextUnformatted(Tr("ntf.prefs.quiet"));
     ImGui::PopFont();
     DrawQuietHours(ctx);
+    ImGui::Spacing();
+    ImGui::PushFont(ctx.heading_font);
+    ImGui::TextUnformatted(Tr("ntf.prefs.system"));
+    ImGui::PopFont();
+    DrawSystemNotifications();
 }
 
 nlohmann::json PrefsPanel::State() const {
@@ -296,6 +332,8 @@ nlohmann::json PrefsPanel::State() const {
             {"frequencies", freq},
             {"quiet_hours", quiet_stored_ ? nlohmann::json{{"start", stored_start_}, {"end", stored_end_}}
                                           : nlohmann::json(nullptr)},
+            {"system_notifications", system_.empty() ? "na" : system_},
+            {"system_asked", system_asked_},
             {"error", load_error_},
             {"message", message_},
             {"message_error", message_error_}};

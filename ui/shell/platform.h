@@ -44,6 +44,13 @@ public:
     /// font's subset are loaded from at run time: a path readable now, or "" while it is not
     /// available (web: the first call starts fetching it; "" for good when it cannot be had).
     virtual std::string FullFontPath() { return {}; }
+    /// The browser's permission for system notifications (the Web Notifications API): "granted",
+    /// "denied", "default" (not asked yet) or "unsupported"; "" where it does not apply (the desktop,
+    /// whose pop-ups are the console's toasts).
+    virtual std::string SystemNotificationPermission() const { return {}; }
+    /// Asks the browser for that permission (Notification.requestPermission(); the answer comes later
+    /// and wakes the console). Nothing on the desktop.
+    virtual void RequestSystemNotificationPermission() {}
 
     /// Asks the host to open the workspace again once this frame is done (a restore replaced its
     /// data under the services' caches), showing the area `page` first. The host calls

@@ -76,10 +76,12 @@ int main() {
     auto opened = Workspace::Open(path, {&clock, false});
     if (!opened.ok()) Die(opened.error().message);
     Workspace& ws = **opened;
+    // The external-id field indexed, as an administrator sets it up for a sync: each pulled row is matched by
+    // it.
     FieldDef base_field;
     base_field.object = "Account";
-    auto def =
-        FieldDefFromJson({{"api_name", "ERP_Id__c"}, {"label", "ERP Id"}, {"type", "text"}}, base_field);
+    auto def = FieldDefFromJson(
+        {{"api_name", "ERP_Id__c"}, {"label", "ERP Id"}, {"type", "text"}, {"indexed", true}}, base_field);
     if (!def.ok() || !ws.schema().CreateField("admin", *def).ok()) Die("the external-id field");
     ConnectorService& connectors = ConnectorsOf(ws);
     connectors.SetClient(&client);

@@ -95,7 +95,7 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {24, "the notifications each hourly or daily digest bundles", MessageDigestMigrationSql()},
         {25, "ERP connectors: settings, cursors, links, runs, per-record errors, conflicts",
          ConnectorsMigrationSql()},
-        {28, "an ERP connector's schedule (minutes between runs through the scheduler)",
+        {26, "an ERP connector's schedule (minutes between runs through the scheduler)",
          ConnectorScheduleMigrationSql()},
     };
     return migrations;

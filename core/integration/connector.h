@@ -198,7 +198,7 @@ ConnectorService& ConnectorsOf(Workspace& workspace);
 
 /// Migration 25: connectors, their cursors and links, runs, per-record errors, conflicts.
 const char* ConnectorsMigrationSql();
-/// Migration 28: a connector's schedule (minutes between runs; 0 = by hand).
+/// Migration 26: a connector's schedule (minutes between runs; 0 = by hand).
 const char* ConnectorScheduleMigrationSql();
 
 }  // namespace crm

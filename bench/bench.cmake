@@ -7,6 +7,7 @@ foreach(dir ${CRM_BENCH_AREAS})
     file(GLOB sources CONFIGURE_DEPENDS ${dir}/*.cpp)
     list(FILTER sources EXCLUDE REGEX "/integration/api_[^/]*\\.cpp$")  # bench_integration_api, below
     list(FILTER sources EXCLUDE REGEX "/integration/webhook_[^/]*\\.cpp$")  # bench_integration_webhook
+    list(FILTER sources EXCLUDE REGEX "/integration/sync_[^/]*\\.cpp$")  # bench_integration_sync
     if(NOT sources)
       continue()
     endif()
@@ -53,4 +54,15 @@ if(CRM_BENCH_WEBHOOK_SOURCES AND NOT CRM_WEB)
   target_include_directories(bench_integration_webhook PRIVATE ${CMAKE_SOURCE_DIR}/bench ${CMAKE_SOURCE_DIR}/tests/net)
   target_compile_definitions(bench_integration_webhook PRIVATE CRM_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   target_compile_options(bench_integration_webhook PRIVATE ${CRM_WARNINGS})
+endif()
+
+# The ERP connector pulling from the local stand-in (bench/integration/sync_*.cpp, tests/net/erp_standin.py):
+# native only (libcurl, a child process), its own executable; `scripts/bench.sh integration` runs it too.
+file(GLOB CRM_BENCH_SYNC_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/bench/integration/sync_*.cpp)
+if(CRM_BENCH_SYNC_SOURCES AND NOT CRM_WEB)
+  add_executable(bench_integration_sync ${CRM_BENCH_SYNC_SOURCES})
+  target_link_libraries(bench_integration_sync PRIVATE crm_core crm_net)
+  target_include_directories(bench_integration_sync PRIVATE ${CMAKE_SOURCE_DIR}/bench ${CMAKE_SOURCE_DIR}/tests/net)
+  target_compile_definitions(bench_integration_sync PRIVATE CRM_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  target_compile_options(bench_integration_sync PRIVATE ${CRM_WARNINGS})
 endif()

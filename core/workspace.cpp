@@ -9,8 +9,8 @@
 #include "data/data_migrations.h"
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
-#include "integration/package.h"
 #include "integration/connector.h"
+#include "integration/package.h"
 #include "integration/webhooks.h"
 #include "notify/digest.h"
 #include "notify/dispatch.h"
@@ -95,6 +95,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
         {24, "the notifications each hourly or daily digest bundles", MessageDigestMigrationSql()},
         {25, "ERP connectors: settings, cursors, links, runs, per-record errors, conflicts",
          ConnectorsMigrationSql()},
+        {26, "an ERP connector's schedule (minutes between runs through the scheduler)",
+         ConnectorScheduleMigrationSql()},
     };
     return migrations;
 }
@@ -276,6 +278,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     RemindersOf(*ws);
     // Webhook subscriptions queue their events inside saves from the start (core/integration/webhooks.h).
     WebhooksOf(*ws);
+    // ERP connectors: their scheduled runs' handler is on the scheduler from the start.
+    ConnectorsOf(*ws);
     return ws;
 }
 

@@ -77,7 +77,8 @@ void RegisterConnectorCommands(Registry& r) {
     const Reads erp = SetupData("the ERP connectors", {SystemPermission::ManageIntegrations});
     r.push_back({"connectors.list",
                  "Every ERP connector, by name: base URL, authentication (never the key or password), run-as "
-                 "user, entities with their mapping, direction, conflict policy and cursors.",
+                 "user, schedule and next scheduled run, entities with their mapping, direction, conflict "
+                 "policy and cursors.",
                  {},
                  erp,
                  false,
@@ -96,8 +97,8 @@ void RegisterConnectorCommands(Registry& r) {
          "(none, "
          "api_key with `auth_header`, basic with `auth_user`), `secret` (the key or password; absent keeps "
          "it), "
-         "`run_as` (whose access the sync writes with; default the actor), `active`, `page_size` (1..1000) "
-         "and "
+         "`run_as` (whose access the sync writes with; default the actor), `active`, `page_size` (1..1000), "
+         "`schedule_minutes` (0: by hand; 5..10080: a run queued on the workflow scheduler that often) and "
          "`entities`: each `name`, `path` (under the base URL), `object`, `external_id_field` (the CRM field "
          "holding the ERP id), `erp_id` and `erp_updated` (the ERP row's id and change-time fields; default "
          "id and updated_at), `direction` (in, out, both), `conflict` (crm_wins, erp_wins, newest_wins, "
@@ -112,6 +113,7 @@ void RegisterConnectorCommands(Registry& r) {
             {"auth", "api_key"},
             {"auth_header", "X-Api-Key"},
             {"secret", "erp-key-0123456789"},
+            {"schedule_minutes", 60},
             {"entities",
              {{{"name", "customers"},
                {"path", "customers"},

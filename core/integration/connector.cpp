@@ -12,7 +12,9 @@
 #include "formula/formula.h"
 #include "integration/connector_internal.h"
 #include "schema/schema.h"
+#include "workflow/automation.h"
 #include "workflow/outbox.h"
+#include "workflow/scheduler.h"
 
 namespace crm {
 
@@ -44,12 +46,15 @@ const MessageDef kConnectorMessages[] = {
 };
 CRM_REGISTER_MESSAGES(kConnectorMessages);
 
+constexpr int kMinScheduleMinutes = 5;
+constexpr int kMaxScheduleMinutes = 7 * 24 * 60;
+
 const std::set<std::string> kDirections = {"in", "out", "both"};
 const std::set<std::string> kPolicies = {"crm_wins", "erp_wins", "newest_wins", "hold"};
 
 constexpr const char* kColumns =
     "id, name, base_url, auth, auth_header, auth_user, secret, run_as, active, page_size, entities, "
-    "created_ms, created_by, updated_ms, updated_by";
+    "created_ms, created_by, updated_ms, updated_by, schedule_minutes";
 
 /// VALUE, the ERP value a transform reads.
 formula::FieldInfo ValueVar(formula::ValueType type) {
@@ -120,6 +125,7 @@ Stored FromRow(const Statement& st) {
     c.created_by = st.Text(12);
     c.updated_ms = st.Int(13);
     c.updated_by = st.Text(14);
+    c.schedule_minutes = static_cast<int>(st.Int(15));
     return s;
 }
 
@@ -243,6 +249,11 @@ Result<Stored> Find(Database& db, int64_t id) {
                             "id");
     }
     Stored s = FromRow(st);
+    Statement next = db.Prepare(
+        "SELECT due_ms FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND state = 'pending' "
+        "ORDER BY due_ms LIMIT 1");
+    next.Bind(1, kConnectorRunKind).Bind(2, id);
+    if (next.Step()) s.c.next_run_ms = next.Int(0);
     Statement cur = db.Prepare(
         "SELECT entity, pull_cursor, push_cursor_ms FROM erp_connector_cursor "
         "WHERE connector_id = ?1");
@@ -313,6 +324,8 @@ json ToJson(const Connector& c) {
             {"run_as", c.run_as},
             {"active", c.active},
             {"page_size", c.page_size},
+            {"schedule_minutes", c.schedule_minutes},
+            {"next_run", c.next_run_ms ? json(FormatUtcIso8601(c.next_run_ms)) : json(nullptr)},
             {"entities", entities},
             {"created", c.created_ms},
             {"created_by", c.created_by},
@@ -357,6 +370,7 @@ ConnectorService& ConnectorsOf(Workspace& ws) {
     return AttachedService<ConnectorService>(ws, [&ws] {
         auto service = std::make_shared<ConnectorService>(ws);
         service->SetAuthorizer(AccessAuthorizer(ws));
+        service->AttachScheduler(ws.automation().scheduler());
         return service;
     });
 }
@@ -403,8 +417,9 @@ Result<Connector> ConnectorService::Save(const std::string& actor, int64_t id, c
         s.c.run_as = IsSystemActor(actor) ? ws.access().WorkspaceOwner() : actor;
     }
     const Connector before = s.c;
-    static const std::set<std::string> kKeys = {"name",   "base_url", "auth",   "auth_header", "auth_user",
-                                                "secret", "run_as",   "active", "page_size",   "entities"};
+    static const std::set<std::string> kKeys = {
+        "name",   "base_url", "auth",      "auth_header", "auth_user",       "secret",
+        "run_as", "active",   "page_size", "entities",    "schedule_minutes"};
     for (auto it = values.begin(); it != values.end(); ++it) {
         const std::string& key = it.key();
         const json& v = it.value();
@@ -417,6 +432,11 @@ Result<Connector> ConnectorService::Save(const std::string& actor, int64_t id, c
             if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 1000)
                 return Bad(key, "a whole number from 1 to 1000");
             s.c.page_size = v.get<int>();
+        } else if (key == "schedule_minutes") {
+            if (!v.is_number_integer() || (v.get<int64_t>() != 0 && (v.get<int64_t>() < kMinScheduleMinutes ||
+                                                                     v.get<int64_t>() > kMaxScheduleMinutes)))
+                return Bad(key, "0 (by hand) or 5 to 10080 minutes");
+            s.c.schedule_minutes = v.get<int>();
         } else if (key == "entities") {
             if (!v.is_array()) return Bad(key, "a list of entities");
             std::vector<ConnectorEntity> entities;
@@ -488,20 +508,30 @@ Result<Connector> ConnectorService::Save(const std::string& actor, int64_t id, c
     Statement st = db.Prepare(
         create
             ? "INSERT INTO erp_connector(name, base_url, auth, auth_header, auth_user, secret, run_as, "
-              "active, "
-              "page_size, entities, created_ms, created_by, updated_ms, updated_by) VALUES (?1, ?2, ?3, ?4, "
-              "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+              "active, page_size, entities, created_ms, created_by, updated_ms, updated_by, schedule_minutes) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16)"
             : "UPDATE erp_connector SET name = ?1, base_url = ?2, auth = ?3, auth_header = ?4, auth_user = "
               "?5, secret = ?6, run_as = ?7, active = ?8, page_size = ?9, entities = ?10, updated_ms = ?13, "
-              "updated_by = ?14 WHERE id = ?15");
+              "updated_by = ?14, schedule_minutes = ?16 WHERE id = ?15");
     st.Bind(1, s.c.name).Bind(2, s.c.base_url).Bind(3, s.c.auth).Bind(4, s.c.auth_header);
     st.Bind(5, s.c.auth_user).Bind(6, s.secret).Bind(7, s.c.run_as).Bind(8, s.c.active ? 1 : 0);
     st.Bind(9, s.c.page_size).Bind(10, entities.dump());
     if (create) st.Bind(11, s.c.created_ms).Bind(12, s.c.created_by);
     st.Bind(13, now).Bind(14, actor);
     if (!create) st.Bind(15, id);
+    st.Bind(16, s.c.schedule_minutes);
     CRM_TRY(st.Run());
     if (create) s.c.id = db.LastInsertRowId();
+    // The scheduled run: queued from now when the schedule or the activity changed, dropped when off.
+    if (scheduler_) {
+        const bool scheduled = s.c.active && s.c.schedule_minutes > 0;
+        if (!scheduled) {
+            CRM_TRY(scheduler_->CancelRule(change, kConnectorRunKind, s.c.id));
+        } else if (create || before.schedule_minutes != s.c.schedule_minutes || !before.active) {
+            CRM_TRY(scheduler_->Schedule(change, kConnectorRunKind, "", 0, s.c.id,
+                                         now + int64_t{s.c.schedule_minutes} * 60'000));
+        }
+    }
     // Cursors of entities that are gone go with them.
     Statement gone = db.Prepare("SELECT entity FROM erp_connector_cursor WHERE connector_id = ?1");
     gone.Bind(1, s.c.id);
@@ -546,6 +576,7 @@ Status ConnectorService::Delete(const std::string& actor, int64_t id) {
     Statement st = db.Prepare("DELETE FROM erp_connector WHERE id = ?1");
     st.Bind(1, id);
     CRM_TRY(st.Run());
+    if (scheduler_) CRM_TRY(scheduler_->CancelRule(change, kConnectorRunKind, id));
     CRM_TRY(change.Audit("integration", "delete", "connector." + found->c.name, ToJson(found->c), nullptr));
     change.Record("integration", "", ChangeAction::Config, id, {"connectors"});
     return change.Commit();
@@ -629,6 +660,10 @@ CREATE TABLE erp_conflict (
 );
 CREATE INDEX erp_conflict_connector ON erp_conflict(connector_id, state, id);
 )sql";
+}
+
+const char* ConnectorScheduleMigrationSql() {
+    return "ALTER TABLE erp_connector ADD COLUMN schedule_minutes INTEGER NOT NULL DEFAULT 0;";
 }
 
 }  // namespace crm

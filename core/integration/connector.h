@@ -22,13 +22,19 @@
 //   writes the ERP's values), newest_wins (the later change wins), hold (neither moves: it waits in
 //   `connectors.conflicts` until `connectors.resolve` takes one side).
 // - Each row is one save (validation rules and the other save stages apply) with its link in the same
-//   change; a row that fails is logged with its error and the run goes on. The pull cursor moves after each
-//   page that was read whole; the push cursor stops before the first record the ERP could not be reached for.
+//   change; a row that fails is logged with its error and the run goes on. A pulled page is one transaction
+//   (each row a savepoint in it, so a failing row rolls back alone): its rows, their errors and the cursor
+//   past it commit together, once a page. The push cursor stops before the first record the ERP could not be
+//   reached for.
 // - A transform is a formula of the formula language over `VALUE` (the ERP value: Number, Text or Checkbox
 //   as the JSON value is), e.g. `UPPER(VALUE)` or `VALUE * 100`; pushes send the CRM values unchanged.
 // - The authentication secret (API key or password) is kept for the requests only: no answer and no audit
 //   entry carries it (`secret_set`). Managing connectors needs Manage Integrations; one running as another
 //   user needs Manage Users too (as a webhook subscription).
+// - A schedule is a period in minutes (0: by hand only). An active scheduled connector keeps one pending
+//   item of kind "erp_sync" in the workflow scheduler's queue; when scheduler.run_due runs it, the sync runs
+//   as the connector's run-as user inside the item's change and the item moves on by one period (from when
+//   it was due, or from now when it fell behind). Saving a changed schedule or activity moves or drops it.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -43,6 +49,12 @@
 namespace crm {
 
 class Workspace;
+class ChangeScope;
+class SchedulerService;
+struct ScheduledItem;
+
+/// The scheduler's kind of a connector's scheduled run.
+inline constexpr const char* kConnectorRunKind = "erp_sync";
 
 // [SECTION] Transport
 
@@ -94,6 +106,8 @@ struct Connector {
     std::string run_as;
     bool active = true;
     int page_size = 100;
+    int schedule_minutes = 0;  ///< 0: runs by hand only; else every so many minutes (5..10080)
+    int64_t next_run_ms = 0;   ///< answered read-only: when the scheduler runs it next (0: not queued)
     std::vector<ConnectorEntity> entities;
     int64_t created_ms = 0, updated_ms = 0;
     std::string created_by, updated_by;
@@ -142,6 +156,10 @@ public:
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
     /// The program's way to the ERPs (not owned); without one a run fails with "connectors.no_client".
     void SetClient(ErpClient* client) { client_ = client; }
+    /// Whether this program can reach an ERP (a client is set): the browser's console has none.
+    bool HasClient() const { return client_ != nullptr; }
+    /// Registers the scheduled runs' handler (kConnectorRunKind) and queues them on the scheduler.
+    void AttachScheduler(SchedulerService& scheduler);
 
     Result<std::vector<Connector>> List(const std::string& actor);
     Result<Connector> Get(const std::string& actor, int64_t id);
@@ -165,7 +183,12 @@ public:
 
 private:
     Status Require(const std::string& actor) const;
+    /// One sync, whoever asked (the permission check is the caller's).
+    Result<SyncRun> RunUnchecked(int64_t id, const std::string& entity);
+    /// The scheduler's handler: runs the item's connector and queues its next run.
+    Status RunScheduled(ChangeScope& scope, const ScheduledItem& item);
     std::unique_ptr<Impl> impl_;
+    SchedulerService* scheduler_ = nullptr;
     Authorizer authorizer_;
     ErpClient* client_ = nullptr;
 };
@@ -175,5 +198,7 @@ ConnectorService& ConnectorsOf(Workspace& workspace);
 
 /// Migration 25: connectors, their cursors and links, runs, per-record errors, conflicts.
 const char* ConnectorsMigrationSql();
+/// Migration 26: a connector's schedule (minutes between runs; 0 = by hand).
+const char* ConnectorScheduleMigrationSql();
 
 }  // namespace crm

@@ -4,11 +4,13 @@
 #include <cctype>
 
 #include "audit/change.h"
+#include "common/base64.h"
 #include "common/clock.h"
 #include "common/text.h"
 #include "integration/connector_internal.h"
 #include "records/records.h"
 #include "schema/schema.h"
+#include "workflow/scheduler.h"
 
 namespace crm {
 
@@ -37,30 +39,6 @@ CRM_REGISTER_MESSAGES(kSyncMessages);
 
 constexpr int kMaxPages = 100000;
 constexpr int kMaxPush = 100000;
-
-std::string Base64(const std::string& in) {
-    static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                           (static_cast<unsigned char>(in[i + 1]) << 8) |
-                           static_cast<unsigned char>(in[i + 2]);
-        for (int s : {18, 12, 6, 0}) out += kTable[(n >> s) & 63];
-    }
-    if (i + 1 == in.size()) {
-        const unsigned n = static_cast<unsigned char>(in[i]) << 16;
-        out += kTable[(n >> 18) & 63];
-        out += kTable[(n >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == in.size()) {
-        const unsigned n =
-            (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-        for (int s : {18, 12, 6}) out += kTable[(n >> s) & 63];
-        out += "=";
-    }
-    return out;
-}
 
 std::string UrlEncode(const std::string& in) {
     static const char* kHex = "0123456789ABCDEF";
@@ -100,6 +78,16 @@ struct SyncEngine {
 
     SyncEngine(Workspace& w, const Stored& stored, ErpClient* c)
         : ws(w), db(w.changes().db()), s(stored), client(c) {}
+
+    /// The sync's own bookkeeping (its log, errors, cursors) as one change of the run-as user, apart from
+    /// the rows' changes: what a run did stays logged whichever rows failed.
+    template <typename Write>
+    Status Bookkeep(Write write) {
+        ChangeScope change(ws.changes(), s.c.run_as);
+        CRM_TRY(change.begin_status());
+        CRM_TRY(write());
+        return change.Commit();
+    }
 
     HttpRequest Request(const std::string& method, const std::string& url, const std::string& body) const {
         HttpRequest r;
@@ -337,22 +325,26 @@ struct SyncEngine {
     void LogError(const ConnectorEntity& e, const char* direction, const std::string& ext, int64_t record_id,
                   const Error& error, const json& row) {
         ++run.failed;
-        Statement st = db.Prepare(
-            "INSERT INTO erp_sync_error(run_id, connector_id, entity, direction, external_id, record_id, "
-            "code, "
-            "message, row, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-        st.Bind(1, run.id).Bind(2, s.c.id).Bind(3, e.name).Bind(4, direction).Bind(5, ext).Bind(6, record_id);
-        st.Bind(7, error.code).Bind(8, error.message).Bind(9, row.dump()).Bind(10, ws.clock().NowMs());
-        (void)st.Run();
+        (void)Bookkeep([&]() -> Status {
+            Statement st = db.Prepare(
+                "INSERT INTO erp_sync_error(run_id, connector_id, entity, direction, external_id, record_id, "
+                "code, message, row, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+            st.Bind(1, run.id).Bind(2, s.c.id).Bind(3, e.name).Bind(4, direction).Bind(5, ext);
+            st.Bind(6, record_id).Bind(7, error.code).Bind(8, error.message).Bind(9, row.dump());
+            st.Bind(10, ws.clock().NowMs());
+            return st.Run();
+        });
     }
 
     Status SaveCursor(const ConnectorEntity& e, const std::string& pull, int64_t push_ms) {
-        Statement st = db.Prepare(
-            "INSERT INTO erp_connector_cursor(connector_id, entity, pull_cursor, push_cursor_ms) VALUES (?1, "
-            "?2, "
-            "?3, ?4) ON CONFLICT(connector_id, entity) DO UPDATE SET pull_cursor = ?3, push_cursor_ms = ?4");
-        st.Bind(1, s.c.id).Bind(2, e.name).Bind(3, pull).Bind(4, push_ms);
-        return st.Run();
+        return Bookkeep([&]() -> Status {
+            Statement st = db.Prepare(
+                "INSERT INTO erp_connector_cursor(connector_id, entity, pull_cursor, push_cursor_ms) VALUES "
+                "(?1, ?2, ?3, ?4) ON CONFLICT(connector_id, entity) DO UPDATE SET pull_cursor = ?3, "
+                "push_cursor_ms = ?4");
+            st.Bind(1, s.c.id).Bind(2, e.name).Bind(3, pull).Bind(4, push_ms);
+            return st.Run();
+        });
     }
 
     /// Pages through the entity's changes since its cursor; false when a page could not be read.
@@ -379,6 +371,13 @@ struct SyncEngine {
                 return false;
             }
             ++run.pages;
+            // A page is one change: each row a savepoint in it (a row that fails rolls back alone), its
+            // errors and the cursor past it committed with its rows, one commit (and one fsync) a page.
+            ChangeScope page_change(ws.changes(), s.c.run_as);
+            if (!page_change.begin_status().ok()) {
+                run.error = page_change.begin_status().error().message;
+                return false;
+            }
             for (const json& row : body["items"]) {
                 ++run.pulled;
                 Result<RowOutcome> outcome = PullRow(e, row);
@@ -402,8 +401,10 @@ struct SyncEngine {
                 }
             }
             // The page was read whole: the cursor moves past it.
-            if (Status st = SaveCursor(e, e.pull_cursor, e.push_cursor_ms); !st.ok()) {
-                run.error = st.error().message;
+            Status saved = SaveCursor(e, e.pull_cursor, e.push_cursor_ms);
+            if (saved.ok()) saved = page_change.Commit();
+            if (!saved.ok()) {
+                run.error = saved.error().message;
                 return false;
             }
             if (body["items"].empty() || !body.value("has_more", false)) break;
@@ -451,26 +452,28 @@ struct SyncEngine {
         run.connector_id = s.c.id;
         run.started_ms = ws.clock().NowMs();
         run.state = "running";
-        Statement st =
-            db.Prepare("INSERT INTO erp_sync_run(connector_id, state, started_ms) VALUES (?1, ?2, ?3)");
-        st.Bind(1, s.c.id).Bind(2, run.state).Bind(3, run.started_ms);
-        (void)st.Run();
-        run.id = db.LastInsertRowId();
+        (void)Bookkeep([&]() -> Status {
+            Statement st =
+                db.Prepare("INSERT INTO erp_sync_run(connector_id, state, started_ms) VALUES (?1, ?2, ?3)");
+            st.Bind(1, s.c.id).Bind(2, run.state).Bind(3, run.started_ms);
+            CRM_TRY(st.Run());
+            run.id = db.LastInsertRowId();
+            return Status::Ok();
+        });
     }
 
     void Finish(bool stopped) {
         run.finished_ms = ws.clock().NowMs();
         run.state = stopped ? "failed" : run.failed ? "partial" : "ok";
-        json counts = ToJson(run);
-        Statement st = db.Prepare(
-            "UPDATE erp_sync_run SET state = ?2, error = ?3, finished_ms = ?4, counts = ?5 "
-            "WHERE id = ?1");
-        st.Bind(1, run.id)
-            .Bind(2, run.state)
-            .Bind(3, run.error)
-            .Bind(4, run.finished_ms)
-            .Bind(5, counts.dump());
-        (void)st.Run();
+        const json counts = ToJson(run);
+        (void)Bookkeep([&]() -> Status {
+            Statement st = db.Prepare(
+                "UPDATE erp_sync_run SET state = ?2, error = ?3, finished_ms = ?4, counts = ?5 WHERE id = "
+                "?1");
+            st.Bind(1, run.id).Bind(2, run.state).Bind(3, run.error).Bind(4, run.finished_ms);
+            st.Bind(5, counts.dump());
+            return st.Run();
+        });
     }
 };
 
@@ -512,6 +515,10 @@ ConnectorService::~ConnectorService() = default;
 
 Result<SyncRun> ConnectorService::Run(const std::string& actor, int64_t id, const std::string& entity) {
     CRM_TRY(Require(actor));
+    return RunUnchecked(id, entity);
+}
+
+Result<SyncRun> ConnectorService::RunUnchecked(int64_t id, const std::string& entity) {
     Result<Stored> found = Find(impl_->ws.changes().db(), id);
     if (!found.ok()) return found.error();
     if (!entity.empty() && !EntityNamed(found->c, entity))
@@ -533,6 +540,25 @@ Result<SyncRun> ConnectorService::Run(const std::string& actor, int64_t id, cons
     }
     engine.Finish(stopped);
     return engine.run;
+}
+
+void ConnectorService::AttachScheduler(SchedulerService& scheduler) {
+    scheduler_ = &scheduler;
+    scheduler.SetHandler(kConnectorRunKind, [this](ChangeScope& scope, const ScheduledItem& item) {
+        return RunScheduled(scope, item);
+    });
+}
+
+Status ConnectorService::RunScheduled(ChangeScope& scope, const ScheduledItem& item) {
+    Result<Stored> found = Find(impl_->ws.changes().db(), item.rule_id);
+    // A connector deleted, made inactive or unscheduled since: nothing to run, nothing queued again.
+    if (!found.ok() || !found->c.active || found->c.schedule_minutes <= 0) return Status::Ok();
+    // The run's outcome is in its log (a failed run is logged, not an error of the item).
+    (void)RunUnchecked(item.rule_id, "");
+    const int64_t period = int64_t{found->c.schedule_minutes} * 60'000;
+    int64_t next = item.due_ms + period;
+    if (next <= scope.now_ms()) next = scope.now_ms() + period;
+    return scheduler_->Schedule(scope, kConnectorRunKind, "", 0, item.rule_id, next);
 }
 
 Result<std::vector<SyncRun>> ConnectorService::Runs(const std::string& actor, int64_t id, int limit) {
@@ -595,11 +621,15 @@ Result<SyncError> ConnectorService::Retry(const std::string& actor, int64_t erro
     } else {
         done = engine.PushRecord(*e, record_id, nullptr);
     }
-    Statement up = db.Prepare(done.ok() ? "UPDATE erp_sync_error SET state = 'retried' WHERE id = ?1"
-                                        : "UPDATE erp_sync_error SET message = ?2, code = ?3 WHERE id = ?1");
-    up.Bind(1, error_id);
-    if (!done.ok()) up.Bind(2, done.error().message).Bind(3, done.error().code);
-    CRM_TRY(up.Run());
+    const Status noted = engine.Bookkeep([&]() -> Status {
+        Statement up =
+            db.Prepare(done.ok() ? "UPDATE erp_sync_error SET state = 'retried' WHERE id = ?1"
+                                 : "UPDATE erp_sync_error SET message = ?2, code = ?3 WHERE id = ?1");
+        up.Bind(1, error_id);
+        if (!done.ok()) up.Bind(2, done.error().message).Bind(3, done.error().code);
+        return up.Run();
+    });
+    CRM_TRY(noted);
     if (!done.ok()) return done.error();
     SyncError out;
     out.id = error_id;

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "common/base64.h"
+
 namespace crm::net {
 
 namespace {
@@ -20,24 +22,6 @@ int64_t Int(const json& s, const char* key, int64_t fallback) {
 
 std::string Str(const json& s, const char* key) {
     return s.contains(key) && s[key].is_string() ? s[key].get<std::string>() : std::string();
-}
-
-std::string Base64(const std::string& in) {
-    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-        out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
-    }
-    if (i + 1 == in.size()) {
-        const uint32_t v = uint8_t(in[i]) << 16;
-        out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
-    } else if (i + 2 == in.size()) {
-        const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-        out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
-    }
-    return out;
 }
 
 /// A header value: as is when it is printable ASCII, else an RFC 2047 encoded word.

@@ -1,6 +1,7 @@
 // Shared helpers: UTC time formatting and parsing, UTF-8 and suggestions.
 #include <doctest/doctest.h>
 
+#include "common/base64.h"
 #include "common/clock.h"
 #include "common/text.h"
 
@@ -42,6 +43,18 @@ TEST_SUITE("common") {
             CAPTURE(bad);
             CHECK_FALSE(ParseUtcIso8601(bad).has_value());
         }
+    }
+
+    TEST_CASE("Base64 is RFC 4648's, padded") {
+        const char* const cases[][2] = {{"", ""},
+                                        {"f", "Zg=="},
+                                        {"fo", "Zm8="},
+                                        {"foo", "Zm9v"},
+                                        {"foob", "Zm9vYg=="},
+                                        {"fooba", "Zm9vYmE="},
+                                        {"foobar", "Zm9vYmFy"},
+                                        {"\xff\xfe", "//4="}};
+        for (const auto& c : cases) CHECK(Base64(c[0]) == c[1]);
     }
 
     TEST_CASE("the system clock reads a plausible now") {

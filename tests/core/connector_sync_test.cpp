@@ -4,10 +4,13 @@
 
 #include "api/command_api.h"
 #include "audit/audit_log.h"
+#include "audit/change.h"
 #include "erp_fake.h"
 #include "integration/connector.h"
 #include "outbox_fixture.h"
 #include "schema/schema.h"
+#include "workflow/automation.h"
+#include "workflow/scheduler.h"
 
 using namespace crm;
 using namespace crm::test;
@@ -393,5 +396,52 @@ TEST_SUITE("connectors") {
         REQUIRE_FALSE(refused.ok());
         CHECK(refused.error().code == "invalid_argument");
         CHECK(f.connectors().Runs("admin", id, 10)->size() == 1);
+    }
+
+    TEST_CASE(
+        "a schedule queues the connector's run on the workflow scheduler; run_due syncs and queues the "
+        "next") {
+        ErpFixture f;
+        f.erp.Put("customers",
+                  {{"id", "C-1"}, {"name", "Acme"}, {"phone", "+86 10 5555 0001"}, {"staff", 2}});
+        const int64_t id = f.Connect();
+        CHECK(f.connectors().Get("admin", id)->next_run_ms == 0);  // by hand: nothing queued
+        REQUIRE(f.connectors().Save("admin", id, {{"schedule_minutes", 60}}).ok());
+        const int64_t due = f.clock.NowMs() + 60 * 60'000;
+        CHECK(f.connectors().Get("admin", id)->next_run_ms == due);
+        SchedulerService& scheduler = f.ws->automation().scheduler();
+        REQUIRE(scheduler.RunDue("admin", due - 1)->ran.empty());
+        Result<RunDueReport> ran = scheduler.RunDue("admin", due);
+        REQUIRE(ran.ok());
+        REQUIRE(ran->ran.size() == 1);
+        CHECK(ran->ran[0].kind == kConnectorRunKind);
+        CHECK(ran->ran[0].error == "");
+        CHECK(f.Account("C-1")["Name"] == "Acme");
+        std::vector<SyncRun> runs = *f.connectors().Runs("admin", id, 10);
+        REQUIRE(runs.size() == 1);
+        CHECK(runs[0].state == "ok");
+        CHECK(runs[0].created == 1);
+        CHECK(f.connectors().Get("admin", id)->next_run_ms == due + 60 * 60'000);  // the next one
+        // Inactive or by hand again: the queued run goes.
+        REQUIRE(f.connectors().Save("admin", id, {{"schedule_minutes", 0}}).ok());
+        CHECK(f.connectors().Get("admin", id)->next_run_ms == 0);
+        CHECK(scheduler.RunDue("admin", due + 2 * 60 * 60'000)->ran.empty());
+        Result<Connector> bad = f.connectors().Save("admin", id, {{"schedule_minutes", 2}});
+        REQUIRE_FALSE(bad.ok());
+        CHECK(bad.error().field == "schedule_minutes");
+    }
+
+    TEST_CASE("a run's log and cursors are changes: a page commits with its cursor, and none is left open") {
+        ErpFixture f;
+        f.erp.Put("customers",
+                  {{"id", "C-1"}, {"name", "Acme"}, {"phone", "+86 10 5555 0001"}, {"staff", 2}});
+        const int64_t id = f.Connect();
+        const uint64_t before = f.ws->change_count();
+        SyncRun run = f.Run(id);
+        CHECK(run.state == "ok");
+        // The run's start, the page (its row and the cursor past it), the run's end: each a change.
+        CHECK(f.ws->change_count() == before + 3);
+        CHECK(f.ws->changes().open_scope() == nullptr);
+        CHECK(f.connectors().Get("admin", id)->entities[0].pull_cursor != "");
     }
 }

@@ -2,7 +2,7 @@
 """A stand-in ERP for the connector tests and the sync benchmark: a REST API over its own SQLite data, on
 127.0.0.1 and a port the kernel picks, HTTP/1.1 with keep-alive. Python's standard library only.
 
-Usage: erp_standin.py DB [--key KEY] [--header X-Api-Key]
+Usage: erp_standin.py DB [--key KEY] [--header X-Api-Key] [--seed-customers N]
 Prints the port on the first line of stdout once it listens; exits when its stdin closes.
 
 The protocol (the one core/integration/connector.h speaks), for any entity name (customers, orders...):
@@ -14,6 +14,8 @@ The protocol (the one core/integration/connector.h speaks), for any entity name 
 Every row carries "id" and "updated_at" (ISO with milliseconds, strictly increasing across writes).
 With --key, a request without the header (X-Api-Key by default) holding the key answers 401.
 A row whose "name" is "REFUSE" is refused by PUT/POST with 422 (an ERP-side validation error).
+--seed-customers N fills an empty customers table with N rows (C-1..C-N, one millisecond apart) at start, in
+one transaction: the sync benchmark's data.
 """
 import argparse
 import json
@@ -161,11 +163,19 @@ def main():
     p.add_argument("db")
     p.add_argument("--key", default="")
     p.add_argument("--header", default="X-Api-Key")
+    p.add_argument("--seed-customers", type=int, default=0)
     args = p.parse_args()
     db = sqlite3.connect(args.db, check_same_thread=False)
     db.execute("CREATE TABLE IF NOT EXISTS rows (entity TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, "
                "updated_ms INTEGER NOT NULL, PRIMARY KEY (entity, id))")
     db.execute("CREATE INDEX IF NOT EXISTS rows_changed ON rows(entity, updated_ms, id)")
+    if args.seed_customers and not db.execute("SELECT 1 FROM rows WHERE entity = 'customers'").fetchone():
+        start = int(time.time() * 1000) - args.seed_customers
+        db.executemany("INSERT INTO rows(entity, id, data, updated_ms) VALUES ('customers', ?, ?, ?)",
+                       (("C-%d" % i, json.dumps({"id": "C-%d" % i, "name": "Customer %d" % i,
+                                                 "phone": "+86 10 %08d" % i}), start + i)
+                        for i in range(1, args.seed_customers + 1)))
+        db.commit()
     last_ms = db.execute("SELECT COALESCE(MAX(updated_ms), 0) FROM rows").fetchone()[0]
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

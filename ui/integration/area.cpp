@@ -1,6 +1,6 @@
 // The Integrations area: one page of tabs over the integration commands (API keys of the local API server,
-// webhooks, packages, configuration as code), one quick-find entry per tab, its catalog. Ctrl+1..4 switch
-// tabs.
+// webhooks, packages, configuration as code, ERP connectors), one quick-find entry per tab, its catalog.
+// Ctrl+1..5 switch tabs.
 #include <memory>
 #include <vector>
 
@@ -24,6 +24,7 @@ std::unique_ptr<Page> MakeIntegrationsPage(const PageServices& services) {
     tabs.push_back({"webhooks", "integrations.tab.webhooks", MakeWebhooksPanel(integration)});
     tabs.push_back({"packages", "integrations.tab.packages", MakePackagesPanel(integration)});
     tabs.push_back({"config", "integrations.tab.config", MakeConfigPanel(integration)});
+    tabs.push_back({"connectors", "integrations.tab.connectors", MakeConnectorsPanel(integration)});
     return std::make_unique<TabbedPage>(TabbedPageSpec{"integrations", "integrations", "integrations"},
                                         std::move(tabs));
 }
@@ -47,6 +48,10 @@ void RegisterIntegrationsArea(AreaRegistry& registry) {
          "package plugin app install upgrade uninstall extension 扩展包 插件 应用 安装 升级 卸载"},
         {"integrations.config", "quickfind.integrations.config",
          "configuration as code export diff compare apply json 配置 导出 比较 差异 应用"},
+        {"integrations.connectors", "quickfind.integrations.connectors",
+         "erp connector sync synchronise mapping conflict schedule customers orders products 连接器 同步 "
+         "映射 "
+         "冲突 计划 客户 订单 产品"},
     };
     area.catalog = IntegrationsCatalog();
     area.make = MakeIntegrationsPage;

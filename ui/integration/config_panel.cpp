@@ -154,65 +154,64 @@ void ConfigPanel::Apply() {
 
 void ConfigPanel::Draw(const PageContext& ctx) {
     const float s = ctx.scale;
-    const float pad = 28.0f * s;
-    const float width = std::min(980.0f * s, ImGui::GetContentRegionAvail().x - pad);
-    ImGui::BeginChild("integrations.config.scroll",
-                      ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
+    {
+        const CardPage page(ctx, "integrations.config.scroll", 980.0f);
+        const float width = page.width();
 
-    // Export.
-    DataCardBegin(width);
-    SectionHeading(ctx, "integrations.config.export_title");
-    TextMuted(Tr("integrations.config.export_intro"), false);
-    if (!FilesThroughBrowser()) {
-        ImGui::SetNextItemWidth(CardInnerWidth() - 200.0f * s);
-        InputString("##integrations.config.export_path", &export_path_);
-        MarkItem("integrations.config.export_path");
-        PublishForm("integrations.config.export_path", export_path_);
-        ImGui::SameLine(0.0f, 8.0f * s);
-    }
-    if (PrimaryButton(
-            Tr(FilesThroughBrowser() ? "integrations.config.export_download" : "integrations.config.export"),
-            FilesThroughBrowser() || !export_path_.empty()))
-        Export();
-    MarkItem("integrations.config.export");
-    NoticeLine("integrations.config.export_note", Now(export_note_), false);
-    NoticeLine("integrations.config.export_error", export_error_, true);
-    DataCardEnd();
-    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
+        // Export.
+        DataCardBegin(width);
+        SectionHeading(ctx, "integrations.config.export_title");
+        TextMuted(Tr("integrations.config.export_intro"), false);
+        if (!FilesThroughBrowser()) {
+            ImGui::SetNextItemWidth(CardInnerWidth() - 200.0f * s);
+            InputString("##integrations.config.export_path", &export_path_);
+            MarkItem("integrations.config.export_path");
+            PublishForm("integrations.config.export_path", export_path_);
+            ImGui::SameLine(0.0f, 8.0f * s);
+        }
+        if (PrimaryButton(Tr(FilesThroughBrowser() ? "integrations.config.export_download"
+                                                   : "integrations.config.export"),
+                          FilesThroughBrowser() || !export_path_.empty()))
+            Export();
+        MarkItem("integrations.config.export");
+        NoticeLine("integrations.config.export_note", Now(export_note_), false);
+        NoticeLine("integrations.config.export_error", export_error_, true);
+        DataCardEnd();
+        page.Gap();
 
-    // Compare and apply.
-    DataCardBegin(width);
-    SectionHeading(ctx, "integrations.config.compare_title");
-    TextMuted(Tr("integrations.config.compare_intro"), false);
-    if (std::optional<TextFile> file =
-            FileSourceRow("integrations.config.choose", "integrations.config.choose",
-                          ".json,application/json", &typed_path_, CardInnerWidth(), s))
-        Compare(*file);
-    if (!file_name_.empty()) TextMuted(TrFormat("integrations.file.chosen", {file_name_}), false);
-    NoticeLine("integrations.config.diff_error", diff_error_, true);
-    if (changes_.is_array()) {
-        ImGui::TextUnformatted(
-            TrFormat("integrations.changes.count", {std::to_string(changes_.size())}).c_str());
-        MarkItem("integrations.config.count");
-        if (changes_.size() > 8) {
-            ImGui::SameLine(0.0f, 12.0f * s);
-            TableFilter("integrations.config.filter", Tr("integrations.changes.filter"), &filter_,
-                        260.0f * s);
+        // Compare and apply.
+        DataCardBegin(width);
+        SectionHeading(ctx, "integrations.config.compare_title");
+        TextMuted(Tr("integrations.config.compare_intro"), false);
+        if (std::optional<TextFile> file =
+                FileSourceRow("integrations.config.choose", "integrations.config.choose",
+                              ".json,application/json", &typed_path_, CardInnerWidth(), s))
+            Compare(*file);
+        if (!file_name_.empty()) TextMuted(TrFormat("integrations.file.chosen", {file_name_}), false);
+        NoticeLine("integrations.config.diff_error", diff_error_, true);
+        if (changes_.is_array()) {
+            ImGui::TextUnformatted(
+                TrFormat("integrations.changes.count", {std::to_string(changes_.size())}).c_str());
+            MarkItem("integrations.config.count");
+            if (changes_.size() > 8) {
+                ImGui::SameLine(0.0f, 12.0f * s);
+                TableFilter("integrations.config.filter", Tr("integrations.changes.filter"), &filter_,
+                            260.0f * s);
+            }
+            ChangeTable("integrations.config.changes", changes_, LowerAscii(filter_), CardInnerWidth(),
+                        380.0f * s);
+            ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+            if (lossy_) {
+                ImGui::Checkbox(Tr("integrations.config.force"), &force_);
+                MarkItem("integrations.config.force");
+            }
+            if (PrimaryButton(Tr("integrations.config.apply"), !changes_.empty())) PreviewApply();
+            MarkItem("integrations.config.apply");
         }
-        ChangeTable("integrations.config.changes", changes_, LowerAscii(filter_), CardInnerWidth(),
-                    380.0f * s);
-        ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
-        if (lossy_) {
-            ImGui::Checkbox(Tr("integrations.config.force"), &force_);
-            MarkItem("integrations.config.force");
-        }
-        if (PrimaryButton(Tr("integrations.config.apply"), !changes_.empty())) PreviewApply();
-        MarkItem("integrations.config.apply");
+        NoticeLine("integrations.config.apply_error", apply_error_, true);
+        NoticeLine("integrations.config.apply_note", Now(apply_note_), false);
+        DataCardEnd();
     }
-    NoticeLine("integrations.config.apply_error", apply_error_, true);
-    NoticeLine("integrations.config.apply_note", Now(apply_note_), false);
-    DataCardEnd();
-    ImGui::EndChild();
 
     if (BeginDialog("integrations.config.confirm", Tr("integrations.config.confirm_title"), 500.0f,
                     &confirm_open_, ctx)) {

@@ -9,6 +9,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
+#include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 
@@ -17,6 +18,28 @@ namespace crm::ui {
 namespace {
 constexpr std::streamoff kMaxFileBytes = 16LL * 1024 * 1024;
 }  // namespace
+
+CardPage::CardPage(const PageContext& ctx, const char* id, float max_width) : scale_(ctx.scale) {
+    const float pad = 28.0f * scale_;
+    width_ = std::min(max_width * scale_, ImGui::GetContentRegionAvail().x - pad);
+    ImGui::BeginChild(id, ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
+}
+
+CardPage::~CardPage() { ImGui::EndChild(); }
+
+void CardPage::Gap() const { ImGui::Dummy(ImVec2(0.0f, 10.0f * scale_)); }
+
+bool ConfirmDialog(const std::string& hook, const char* ok_id, const std::string& name, bool* open,
+                   const PageContext& ctx) {
+    if (!BeginDialog(hook.c_str(), Tr(hook + "_title"), 480.0f, open, ctx)) return false;
+    ImGui::TextWrapped("%s", TrFormat(hook + "_text", {name}).c_str());
+    ImGui::Dummy(ImVec2(0.0f, 8.0f * ctx.scale));
+    const int clicked = ButtonRow({{"integrations.cancel", hook + ".cancel"}, {ok_id, hook + ".ok"}}, -1, 1);
+    if (clicked >= 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+        ImGui::CloseCurrentPopup();
+    EndDialog();
+    return clicked == 1;
+}
 
 TextFile ReadTextFile(const std::string& path, const std::string& name) {
     TextFile file;

@@ -32,6 +32,31 @@ std::unique_ptr<IntegrationPanel> MakeApiKeysPanel(const IntegrationServices& se
 std::unique_ptr<IntegrationPanel> MakePackagesPanel(const IntegrationServices& services);
 std::unique_ptr<IntegrationPanel> MakeConfigPanel(const IntegrationServices& services);
 std::unique_ptr<IntegrationPanel> MakeWebhooksPanel(const IntegrationServices& services);
+std::unique_ptr<IntegrationPanel> MakeConnectorsPanel(const IntegrationServices& services);
+
+/// The frame every Integrations tab draws in: a region of its own that scrolls inside the page's right
+/// padding (named `id`), and the width of the tab's cards, at most `max_width` at scale 1. The region ends
+/// with the CardPage.
+class CardPage {
+public:
+    CardPage(const PageContext& ctx, const char* id, float max_width);
+    ~CardPage();
+    CardPage(const CardPage&) = delete;
+    CardPage& operator=(const CardPage&) = delete;
+    float width() const { return width_; }
+    /// The space between two cards.
+    void Gap() const;
+
+private:
+    float scale_ = 1.0f;
+    float width_ = 0.0f;
+};
+
+/// The confirmation of a step that cannot be undone, opened when `*open` is set: the title "<hook>_title",
+/// the text "<hook>_text" naming `name`, Cancel and the danger button labelled `ok_id` (hooks "<hook>.cancel"
+/// and "<hook>.ok"). Answers true the frame it is confirmed; it closes then, on Cancel and on Escape.
+bool ConfirmDialog(const std::string& hook, const char* ok_id, const std::string& name, bool* open,
+                   const PageContext& ctx);
 
 /// A text file the user gave: its text, or why it could not be read (in the console's language).
 struct TextFile {

@@ -10,6 +10,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -35,13 +36,6 @@ std::vector<std::string> CommandAreas() {
         areas.insert(dot == std::string::npos ? c.name : c.name.substr(0, dot));
     }
     return {areas.begin(), areas.end()};
-}
-
-ImVec4 StatusColor(const std::string& status) {
-    const Palette& p = CurrentPalette();
-    if (status == "active") return p.success;
-    if (status == "revoked") return p.danger;
-    return p.warning;
 }
 
 class ApiKeysPanel : public IntegrationPanel {
@@ -328,7 +322,7 @@ void ApiKeysPanel::DrawKeys(const PageContext& ctx, float width) {
                 ImGui::TextUnformatted(used.empty() ? "—" : used.c_str());
                 ImGui::TableNextColumn();
                 const std::string status_id = "integrations.keys.status." + status;
-                StatusPill(StatusColor(status), HasText(status_id) ? Tr(status_id) : status, 130.0f * s);
+                StatusPill(StateColor(status), HasText(status_id) ? Tr(status_id) : status, 130.0f * s);
                 ImGui::TableNextColumn();
                 if (SecondaryButton(Tr("integrations.keys.log"))) {
                     log_key_ = key_id;
@@ -351,21 +345,9 @@ void ApiKeysPanel::DrawKeys(const PageContext& ctx, float width) {
     }
     DataCardEnd();
 
-    if (BeginDialog("integrations.keys.confirm", Tr("integrations.keys.confirm_title"), 480.0f,
-                    &confirm_open_, ctx)) {
-        ImGui::TextWrapped("%s", TrFormat("integrations.keys.confirm_text", {confirm_name_}).c_str());
-        ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-        const int clicked = ButtonRow({{"integrations.cancel", "integrations.keys.confirm.cancel"},
-                                       {"integrations.keys.revoke", "integrations.keys.confirm.ok"}},
-                                      -1, 1);
-        if (clicked == 1) {
-            Revoke(confirm_id_);
-            ImGui::CloseCurrentPopup();
-        } else if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
-            ImGui::CloseCurrentPopup();
-        }
-        EndDialog();
-    }
+    if (ConfirmDialog("integrations.keys.confirm", "integrations.keys.revoke", confirm_name_, &confirm_open_,
+                      ctx))
+        Revoke(confirm_id_);
 }
 
 void ApiKeysPanel::DrawLog(const PageContext& ctx, float width) {
@@ -434,19 +416,14 @@ void ApiKeysPanel::DrawLog(const PageContext& ctx, float width) {
 
 void ApiKeysPanel::Draw(const PageContext& ctx) {
     Reload(false);
-    const float s = ctx.scale;
-    const float pad = 28.0f * s;
-    const float width = std::min(980.0f * s, ImGui::GetContentRegionAvail().x - pad);
-    ImGui::BeginChild("integrations.keys.scroll",
-                      ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
+    const CardPage page(ctx, "integrations.keys.scroll", 980.0f);
     TextMuted(Tr("integrations.keys.intro"));
-    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
-    DrawCreate(ctx, width);
-    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
-    DrawKeys(ctx, width);
-    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
-    DrawLog(ctx, width);
-    ImGui::EndChild();
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * ctx.scale));
+    DrawCreate(ctx, page.width());
+    page.Gap();
+    DrawKeys(ctx, page.width());
+    page.Gap();
+    DrawLog(ctx, page.width());
 }
 
 nlohmann::json ApiKeysPanel::State() const {

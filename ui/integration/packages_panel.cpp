@@ -278,35 +278,17 @@ void PackagesPanel::DrawList(const PageContext& ctx, float width) {
     }
     DataCardEnd();
 
-    if (BeginDialog("integrations.packages.confirm", Tr("integrations.packages.confirm_title"), 500.0f,
-                    &confirm_open_, ctx)) {
-        ImGui::TextWrapped("%s", TrFormat("integrations.packages.confirm_text", {confirm_name_}).c_str());
-        ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-        const int clicked =
-            ButtonRow({{"integrations.cancel", "integrations.packages.confirm.cancel"},
-                       {"integrations.packages.uninstall", "integrations.packages.confirm.ok"}},
-                      -1, 1);
-        if (clicked == 1) {
-            Uninstall(confirm_name_);
-            ImGui::CloseCurrentPopup();
-        } else if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
-            ImGui::CloseCurrentPopup();
-        }
-        EndDialog();
-    }
+    if (ConfirmDialog("integrations.packages.confirm", "integrations.packages.uninstall", confirm_name_,
+                      &confirm_open_, ctx))
+        Uninstall(confirm_name_);
 }
 
 void PackagesPanel::Draw(const PageContext& ctx) {
     Reload(false);
-    const float s = ctx.scale;
-    const float pad = 28.0f * s;
-    const float width = std::min(900.0f * s, ImGui::GetContentRegionAvail().x - pad);
-    ImGui::BeginChild("integrations.packages.scroll",
-                      ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
-    DrawInstall(ctx, width);
-    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
-    DrawList(ctx, width);
-    ImGui::EndChild();
+    const CardPage page(ctx, "integrations.packages.scroll", 900.0f);
+    DrawInstall(ctx, page.width());
+    page.Gap();
+    DrawList(ctx, page.width());
 }
 
 nlohmann::json PackagesPanel::State() const {

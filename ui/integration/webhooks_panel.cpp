@@ -11,6 +11,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -22,13 +23,6 @@ namespace crm::ui {
 namespace {
 
 const char* const kEvents[] = {"created", "updated", "deleted", "workflow"};
-
-ImVec4 StateColor(const std::string& state) {
-    const Palette& p = CurrentPalette();
-    if (state == "sent") return p.success;
-    if (state == "failed" || state == "dead") return p.danger;
-    return p.warning;
-}
 
 /// One row of the delivery log, as shown.
 struct DeliveryRow {
@@ -463,21 +457,9 @@ void WebhooksPanel::DrawEditor(const PageContext& ctx, float width) {
     MarkItem("integrations.webhooks.cancel");
     DataCardEnd();
 
-    if (BeginDialog("integrations.webhooks.confirm", Tr("integrations.webhooks.confirm_title"), 480.0f,
-                    &confirm_open_, ctx)) {
-        ImGui::TextWrapped("%s", TrFormat("integrations.webhooks.confirm_text", {draft_.name}).c_str());
-        ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
-        const int clicked = ButtonRow({{"integrations.cancel", "integrations.webhooks.confirm.cancel"},
-                                       {"integrations.webhooks.delete", "integrations.webhooks.confirm.ok"}},
-                                      -1, 1);
-        if (clicked == 1) {
-            Delete();
-            ImGui::CloseCurrentPopup();
-        } else if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
-            ImGui::CloseCurrentPopup();
-        }
-        EndDialog();
-    }
+    if (ConfirmDialog("integrations.webhooks.confirm", "integrations.webhooks.delete", draft_.name,
+                      &confirm_open_, ctx))
+        Delete();
 }
 
 void WebhooksPanel::DrawDeliveries(const PageContext& ctx, float width) {
@@ -532,29 +514,25 @@ void WebhooksPanel::DrawDeliveries(const PageContext& ctx, float width) {
 
 void WebhooksPanel::Draw(const PageContext& ctx) {
     Reload(false);
-    const float s = ctx.scale;
-    const float pad = 28.0f * s;
-    const float width = std::min(1040.0f * s, ImGui::GetContentRegionAvail().x - pad);
-    ImGui::BeginChild("integrations.webhooks.scroll",
-                      ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
+    const CardPage page(ctx, "integrations.webhooks.scroll", 1040.0f);
+    const float width = page.width();
     TextMuted(Tr("integrations.webhooks.intro"));
     NoticeLine("integrations.webhooks.message", Now(message_), message_error_);
-    ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+    ImGui::Dummy(ImVec2(0.0f, 6.0f * ctx.scale));
     DrawList(ctx, width);
     if (editing_) {
-        ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
+        page.Gap();
         DrawEditor(ctx, width);
         if (editing_ && draft_.id != 0) {
-            ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
+            page.Gap();
             DrawDeliveries(ctx, width);
         }
     }
-    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
+    page.Gap();
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.webhooks.cors_title");
     TextMuted(Tr("integrations.webhooks.cors_text"));
     DataCardEnd();
-    ImGui::EndChild();
 }
 
 nlohmann::json WebhooksPanel::State() const {

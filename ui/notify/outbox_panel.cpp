@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
 #include "ui/notify/notify_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -33,7 +34,6 @@ private:
     void Retry(int64_t id);
     void DrawTable(const PageContext& ctx, float height);
     void DrawDetail(const PageContext& ctx);
-    ImVec4 StateColor(const std::string& state) const;
 
     Workspace& workspace_;
     uint64_t loaded_change_ = UINT64_MAX;
@@ -90,15 +90,6 @@ void OutboxPanel::Retry(int64_t id) {
     message_error_ = !answer.value("ok", false);
     message_ = message_error_ ? AnswerError(answer) : Tr("ntf.outbox.retried", {{"id", std::to_string(id)}});
     Reload(true);
-}
-
-ImVec4 OutboxPanel::StateColor(const std::string& state) const {
-    const Palette& p = CurrentPalette();
-    if (state == "sent") return p.success;
-    if (state == "dead") return p.danger;
-    if (state == "failed") return p.warning;
-    if (state == "sending") return p.accent;
-    return p.text_muted;
 }
 
 void OutboxPanel::DrawTable(const PageContext& ctx, float height) {

@@ -429,8 +429,8 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                             if (const PicklistValue* v = f->FindValue(text)) text = ShownLabel(*v);
                         }
                         if (c == 0) {
-                            if (ImGui::Selectable((text + "##rec" + std::to_string(id)).c_str(),
-                                                  id == selected_, ImGuiSelectableFlags_SpanAllColumns)) {
+                            if (CellSelectable(text, "##rec" + std::to_string(id), id == selected_,
+                                               ImGuiSelectableFlags_SpanAllColumns)) {
                                 selected_ = id;
                                 form_.OpenEdit(object, id, "");
                             }

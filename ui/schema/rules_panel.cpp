@@ -101,8 +101,8 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
                 TextMuted(Tr("rules.inactive"), false);
             }
             ImGui::TableSetColumnIndex(1);
-            if (ImGui::Selectable((rule.name + "##rule").c_str(), editing_ && original_name_ == rule.name,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            if (CellSelectable(rule.name, "##rule", editing_ && original_name_ == rule.name,
+                               ImGuiSelectableFlags_SpanAllColumns)) {
                 Edit(rule, false);
             }
             MarkRow("rules.row." + rule.name);

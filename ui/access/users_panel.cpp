@@ -1,6 +1,8 @@
 #include "ui/access/users_panel.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
@@ -31,8 +33,22 @@ void UsersPanel::Reload() {
     teams_.clear();
     for (const Team& t : access.Teams()) teams_.push_back(t.name);
     profiles_.clear();
-    for (const PermissionSet& p : access.PermissionSets(PermissionSetKind::Profile))
+    // A new user starts with the least privileged profile: the fewest system permissions, then the fewest
+    // object permissions (never System Administrator while another profile exists).
+    least_profile_.clear();
+    std::pair<size_t, int> least{SIZE_MAX, 0};
+    for (const PermissionSet& p : access.PermissionSets(PermissionSetKind::Profile)) {
         profiles_.push_back(p.name);
+        int bits = 0;
+        for (const auto& [object, perm] : p.objects) {
+            for (uint8_t b = perm; b; b &= static_cast<uint8_t>(b - 1)) ++bits;
+        }
+        const std::pair<size_t, int> rank{p.system.size(), bits};
+        if (rank < least) {
+            least = rank;
+            least_profile_ = p.name;
+        }
+    }
     sets_.clear();
     for (const PermissionSet& p : access.PermissionSets(PermissionSetKind::PermissionSet))
         sets_.push_back(p.name);
@@ -83,7 +99,7 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
     ImGui::SameLine();
     if (PrimaryButton(Label("users.new").c_str())) {
         draft_ = User{};
-        draft_.profile = profiles_.empty() ? "" : profiles_.front();
+        draft_.profile = least_profile_;
         original_username_.clear();
         is_new_ = true;
         errors_.clear();
@@ -194,7 +210,7 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
             }
             MarkItem("users.select." + u->username);
             ImGui::TableSetColumnIndex(1);
-            if (ImGui::Selectable(u->full_name.empty() ? u->username.c_str() : u->full_name.c_str(), false))
+            if (CellSelectable(u->full_name.empty() ? u->username : u->full_name, "##user." + u->username))
                 Edit(u->username);
             MarkItem("users.row." + u->username);
             ImGui::TableSetColumnIndex(2);
@@ -294,14 +310,18 @@ void UsersPanel::DrawEditor(const PageContext& ctx) {
     for (const User& u : users_) {
         if (u.username != original_username_) managers.push_back(u.username);
     }
+    std::function<std::string(const std::string&)> shown;
     auto combo = [&](const char* field, const std::vector<std::string>& names, std::string* value,
                      const char* none) {
         const std::string hook = std::string("user.editor.") + field;
         FormRow(("user.field." + std::string(field)).c_str(), hook, w, errors_, field,
-                [&] { NameCombo(hook, names, value, none); });
+                [&] { NameCombo(hook, names, value, none, shown); });
         PublishForm(hook, *value);
     };
+    // The manager is picked by name ("高建国 (user9)"); the value stays the username.
+    shown = [&](const std::string& name) { return UserShownName(users_, name); };
     combo("manager", managers, &draft_.manager, "user.none");
+    shown = nullptr;
     combo("role", roles_, &draft_.role, "user.none");
     combo("profile", profiles_, &draft_.profile, nullptr);
     auto checks = [&](const char* field, const std::vector<std::string>& names,

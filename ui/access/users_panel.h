@@ -33,6 +33,7 @@ private:
     uint64_t loaded_change_ = UINT64_MAX;
     std::vector<User> users_;
     std::vector<std::string> roles_, profiles_, teams_, sets_;
+    std::string least_profile_;  ///< a new user's profile: the one granting the least
     // Filters and sort.
     std::string search_, role_, profile_, team_;
     int active_ = 0;  ///< 0 all, 1 active, 2 inactive

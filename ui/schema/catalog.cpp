@@ -175,6 +175,8 @@ const CatalogRow kRows[] = {
     {"field.retype.check", "Check the stored values", "检查已存储的值"},
     {"field.retype.all_convert", "All {count} stored values convert. Save to change the type.",
      "全部 {count} 个已存储的值都可以转换。保存即可更改类型。"},
+    {"field.retype.all_convert.one", "The {count} stored value converts. Save to change the type.",
+     "{count} 个已存储的值可以转换。保存即可更改类型。"},
     {"field.retype.failures", "{failing} of {total} stored values would not convert:",
      "{total} 个已存储的值中有 {failing} 个无法转换："},
     {"field.retype.record", "Record", "记录"},

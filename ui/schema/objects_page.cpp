@@ -246,8 +246,7 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             listed_.push_back(o->api_name);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            if (ImGui::Selectable((ShownLabel(*o) + "##" + o->api_name).c_str(), false,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            if (CellSelectable(ShownLabel(*o), "##" + o->api_name, false, ImGuiSelectableFlags_SpanAllColumns)) {
                 Open(o->api_name, Tab::Fields);
             }
             MarkRow("objects.row." + o->api_name);
@@ -279,7 +278,14 @@ void ObjectsPage::DrawNewObjectDialog(const PageContext& ctx) {
     FormRow("objects.new.label", "objects.new.label", w, new_errors_, "label", [&] {
         if (InputString("##objects.new.label", &new_.label)) {
             if (!new_api_edited_) new_.api_name = DeriveApiName(new_.label);
-            if (!new_plural_edited_) new_.plural_label = new_.label.empty() ? "" : new_.label + "s";
+            // A label without Latin letters ("发票") is its own plural (the core derives the same).
+            const bool latin = std::any_of(new_.label.begin(), new_.label.end(), [](char c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+            });
+            const bool other = std::any_of(new_.label.begin(), new_.label.end(),
+                                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+            if (!new_plural_edited_)
+                new_.plural_label = new_.label.empty() ? "" : !latin && other ? new_.label : new_.label + "s";
         }
         MarkItem("objects.new.label");
     });

@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -39,12 +40,6 @@ std::optional<int64_t> ParseDay(const std::string& text, std::string* error) {
     return ms;
 }
 
-// "2026-11-26 16:55:29" (UTC).
-std::string FormatTime(int64_t ms) {
-    std::string text = FormatUtcIso8601(ms);
-    if (text.size() >= 19) text = text.substr(0, 10) + " " + text.substr(11, 8);
-    return text;
-}
 
 /// An audit entry's area or action in the console's language: its own row of the audit catalog
 /// ("audit.area.<code>", "audit.action.<code>"), else the general one ("nav.<code>", "action.<code>"), else
@@ -95,6 +90,7 @@ void AuditTrailPage::Reload() {
     if (workspace_changed) {
         areas_ = workspace_.audit().Areas();
         actors_ = workspace_.audit().Actors();
+        zone_ = ReadCompanyZone(workspace_);  // times in the company's zone (the profile may have changed)
     }
     loaded_ = true;
     loaded_change_count_ = change_count;
@@ -323,7 +319,7 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
             ImGui::TableSetColumnIndex(0);
             const bool is_selected = selected_ && selected_->id == entry.id;
             const std::string time_label =
-                FormatTime(entry.at_ms) + "##audit.row." + std::to_string(entry.id);
+                FormatZoneTime(zone_, entry.at_ms) + "##audit.row." + std::to_string(entry.id);
             if (ImGui::Selectable(
                     time_label.c_str(), is_selected,
                     ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
@@ -403,7 +399,7 @@ void AuditTrailPage::DrawDetail(const PageContext& ctx, const ImVec2& size) {
             ImGui::TextUnformatted(value.c_str());
             ImGui::PopTextWrapPos();
         };
-        fact("audit.detail.when", FormatTime(e.at_ms) + " UTC");
+        fact("audit.detail.when", FormatZoneTime(zone_, e.at_ms) + " " + zone_.name);
         fact("audit.detail.who", e.actor);
         fact("audit.col.area", AreaLabel(e.area));
         fact("audit.col.action", ActionLabel(e.action));
@@ -442,7 +438,7 @@ void AuditTrailPage::PublishState() const {
     nlohmann::json rows = nlohmann::json::array();
     for (const AuditEntry& e : page_data_.entries) {
         rows.push_back({{"id", e.id},
-                        {"at", FormatTime(e.at_ms)},
+                        {"at", FormatZoneTime(zone_, e.at_ms)},
                         {"actor", e.actor},
                         {"area", e.area},
                         {"area_label", AreaLabel(e.area)},

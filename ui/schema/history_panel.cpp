@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -91,9 +92,9 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
             TableFilter("history.filter", Tr("history.filter_hint"), &filter_, 260.0f * s);
             std::vector<HistoryRow> rows;
             const std::string needle = LowerAscii(filter_);
+            const CompanyZone zone = ReadCompanyZone(workspace_);  // times in the company's zone
             for (const FieldHistoryEntry& e : *entries) {
-                std::string at = FormatUtcIso8601(e.at_ms);
-                if (at.size() >= 19) at = at.substr(0, 10) + " " + at.substr(11, 8);
+                std::string at = FormatZoneTime(zone, e.at_ms);
                 const FieldDef* f = object.Field(e.field);
                 HistoryRow row{at,
                                e.actor,

@@ -124,9 +124,8 @@ void AccessChecker::Draw(const PageContext& ctx) {
                                  }()}};
     }
     nlohmann::json fields = DrawFieldAccess(ctx);
-    state_ = {
-        {"user", user_},         {"object", object_}, {"record", record},
-        {"record_error", record_error}, {"results", results}, {"fields", fields}};
+    state_ = {{"user", user_},      {"object", object_}, {"record", record}, {"record_error", record_error},
+              {"results", results}, {"fields", fields}};
 }
 
 nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {

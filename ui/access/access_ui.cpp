@@ -14,8 +14,9 @@ bool NameCombo(const std::string& hook, const std::vector<std::string>& names, s
         if (names[i] == *value) selected = static_cast<int>(i) + offset;
     }
     if (any_id && value->empty()) selected = 0;
-    const std::string preview =
-        selected < 0 ? show(*value) : selected < offset ? std::string(Tr(any_id)) : show(*value);
+    const std::string preview = selected < 0        ? show(*value)
+                                : selected < offset ? std::string(Tr(any_id))
+                                                    : show(*value);
     if (!ListCombo(
             ("##" + hook).c_str(), preview, static_cast<int>(names.size()) + offset,
             [&](int i) {

@@ -78,7 +78,8 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
         Result<std::shared_ptr<const ObjectDef>> def = workspace_.schema().Object(sharing.object);
         Row row{sharing, def.ok() ? def.value() : nullptr, sharing.object};
         if (row.def) row.label = ShownLabel(*row.def);
-        if (MatchesFilter(needle, {sharing.object, row.label, row.def ? std::string_view(row.def->label) : ""})) {
+        if (MatchesFilter(needle,
+                          {sharing.object, row.label, row.def ? std::string_view(row.def->label) : ""})) {
             rows.push_back(std::move(row));
         }
     }
@@ -240,11 +241,10 @@ void SharingPanel::DrawEditor(const PageContext& ctx) {
                   [](int i) { return std::string(Tr(std::string("sharing.group.") + kGroupKeys[i])); },
                   [](int i) { return std::string(kGroupKeys[i]); }, kind, hook);
     };
-    FormRow("sharing.col.object", "sharing.editor.object", w, errors_, "object",
-            [&] {
-                NameCombo("sharing.editor.object", objects, &draft_.object, nullptr,
-                          [&](const std::string& name) { return ObjectText(name); });
-            });
+    FormRow("sharing.col.object", "sharing.editor.object", w, errors_, "object", [&] {
+        NameCombo("sharing.editor.object", objects, &draft_.object, nullptr,
+                  [&](const std::string& name) { return ObjectText(name); });
+    });
     FormRow("sharing.col.name", "sharing.editor.name", w, errors_, "name", [&] {
         InputString("##sharing.editor.name", &draft_.name);
         MarkItem("sharing.editor.name");

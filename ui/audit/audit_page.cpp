@@ -40,7 +40,6 @@ std::optional<int64_t> ParseDay(const std::string& text, std::string* error) {
     return ms;
 }
 
-
 /// An audit entry's area or action in the console's language: its own row of the audit catalog
 /// ("audit.area.<code>", "audit.action.<code>"), else the general one ("nav.<code>", "action.<code>"), else
 /// the code as the core wrote it.

@@ -144,7 +144,8 @@ void CellText(const std::string& text, bool muted) {
     ClippedCellTooltip(text, shown);
 }
 
-bool CellSelectable(const std::string& text, const std::string& id, bool selected, ImGuiSelectableFlags flags) {
+bool CellSelectable(const std::string& text, const std::string& id, bool selected,
+                    ImGuiSelectableFlags flags) {
     const std::string shown = CellLine(text);
     // "###": the id does not change with the cut (the column's width).
     const bool clicked = ImGui::Selectable((shown + "###" + text + id).c_str(), selected, flags);

@@ -8,8 +8,8 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
-#include "ui/kit/time_text.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -109,7 +109,8 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
             if (ImGui::BeginTable("history.table", 5,
                                   ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
                                       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable)) {
+                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp |
+                                      ImGuiTableFlags_Resizable)) {
                 ImGui::TableSetupScrollFreeze(0, 1);
                 ImGui::TableSetupColumn(Tr("audit.col.time"), 0, 1.3f);
                 ImGui::TableSetupColumn(Tr("audit.col.user"), 0, 0.7f);

@@ -201,7 +201,8 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp |
+                                  ImGuiTableFlags_Resizable;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
     if (ImGui::BeginTable("objects.table", 6, flags, ImVec2(width, height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -246,7 +247,8 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             listed_.push_back(o->api_name);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            if (CellSelectable(ShownLabel(*o), "##" + o->api_name, false, ImGuiSelectableFlags_SpanAllColumns)) {
+            if (CellSelectable(ShownLabel(*o), "##" + o->api_name, false,
+                               ImGuiSelectableFlags_SpanAllColumns)) {
                 Open(o->api_name, Tab::Fields);
             }
             MarkRow("objects.row." + o->api_name);

@@ -290,8 +290,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     // quick find takes what is left (at least a box a few characters wide). Nothing overlaps.
     const float bell_w = 76.0f * s;  // the bell's button and a two-digit badge (NotificationBell::Draw)
     const float fixed_right = pad + scale_w + 8.0f * s + lang_w + 8.0f * s + 18.0f * s + bell_w + 16.0f * s;
-    const float full_right = fixed_right + button_w(theme_text, icon + 6.0f * s) +
-                             frame_h_avatar + 8.0f * s + ImGui::CalcTextSize(user).x +
+    const float full_right = fixed_right + button_w(theme_text, icon + 6.0f * s) + frame_h_avatar + 8.0f * s +
+                             ImGui::CalcTextSize(user).x +
                              std::min(pill_max, ImGui::CalcTextSize(save_text.c_str()).x + 32.0f * s);
     const float compact_right = fixed_right + icon + 24.0f * s + frame_h_avatar + 32.0f * s;
     const float brand_w = x - origin.x + 60.0f * s + 24.0f * s;  // the mark and a few letters of the name
@@ -385,8 +385,7 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     StatusPill(dot, compact ? std::string() : save_text, pill_w);
     MarkItem("topbar.save");
-    if (ImGui::IsItemHovered() &&
-        (compact || status.state == SaveState::Saved || !status.note_id.empty())) {
+    if (ImGui::IsItemHovered() && (compact || status.state == SaveState::Saved || !status.note_id.empty())) {
         std::string tip = compact ? save_text : std::string();
         if (status.state == SaveState::Saved)
             tip += std::string(tip.empty() ? "" : "\n") + Tr("save.saved.tooltip");
@@ -398,8 +397,9 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     const float name_max = 260.0f * s;
     const std::string name = CompanyName();
     const std::string subtitle = Tr("app.title");
-    const float left_end = mark_only ? x : x + std::min(name_max, ImGui::CalcTextSize(name.c_str()).x) +
-                                               16.0f * s + ImGui::CalcTextSize(subtitle.c_str()).x + 24.0f * s;
+    const float left_end = mark_only ? x
+                                     : x + std::min(name_max, ImGui::CalcTextSize(name.c_str()).x) +
+                                           16.0f * s + ImGui::CalcTextSize(subtitle.c_str()).x + 24.0f * s;
     float find_w = std::clamp(width * 0.3f, 200.0f * s, 440.0f * s);
     float find_x = origin.x + (width - find_w) * 0.5f;
     if (find_x < left_end) find_x = left_end;
@@ -522,8 +522,8 @@ float Console::DrawViewAsBanner(const PageContext& ctx, float top) {
     draw->AddText(text_pos, ToU32(p.text), shown.c_str());
     const ImVec2 shown_size = ImGui::CalcTextSize(shown.c_str());
     MarkRect("viewas.text", text_pos, shown_size);
-    if (shown != text && ImGui::IsMouseHoveringRect(text_pos, ImVec2(text_pos.x + shown_size.x,
-                                                                     text_pos.y + shown_size.y))) {
+    if (shown != text &&
+        ImGui::IsMouseHoveringRect(text_pos, ImVec2(text_pos.x + shown_size.x, text_pos.y + shown_size.y))) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
         ImGui::TextUnformatted(text.c_str());

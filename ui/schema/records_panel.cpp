@@ -53,12 +53,35 @@ void RecordsPanel::Reload(const ObjectDef& object) {
     Result<ListPage> page = workspace_.records().List(ActingUser(), object.api_name, q);
     shown_sort_field_ = q.sort_field;
     shown_sort_desc_ = q.sort_desc;
+    lookup_names_.clear();
     if (page.ok()) {
         data_ = std::move(page.value());
         error_.clear();
+        ReadLookupNames(object);
     } else {
         data_ = ListPage{};
         error_ = ErrorText(page.error());
+    }
+}
+
+void RecordsPanel::ReadLookupNames(const ObjectDef& object) {
+    for (const std::string& api : data_.columns) {
+        const FieldDef* f = object.Field(api);
+        if (!f || f->type != FieldType::Lookup) continue;
+        Result<std::shared_ptr<const ObjectDef>> target = workspace_.schema().Object(f->lookup_object);
+        if (!target.ok()) continue;
+        const std::string name_field = (*target)->name_field;
+        std::map<int64_t, std::string>& names = lookup_names_[api];
+        for (const nlohmann::json& row : data_.rows) {
+            if (!row.contains(api) || !row[api].is_number_integer()) continue;
+            const int64_t id = row[api].get<int64_t>();
+            if (names.count(id)) continue;
+            // As the acting user: a record they may not read keeps its id.
+            Result<nlohmann::json> related = workspace_.records().Get(ActingUser(), f->lookup_object, id);
+            names[id] = related.ok() && related->contains(name_field)
+                            ? RecordValueText((*related)[name_field])
+                            : std::to_string(id);
+        }
     }
 }
 
@@ -427,6 +450,13 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                         const FieldDef* f = object.Field(api);
                         if (f && f->type == FieldType::Picklist) {
                             if (const PicklistValue* v = f->FindValue(text)) text = ShownLabel(*v);
+                        }
+                        if (f && f->type == FieldType::Lookup && row.contains(api) &&
+                            row[api].is_number_integer()) {
+                            const auto names = lookup_names_.find(api);
+                            const int64_t to = row[api].get<int64_t>();
+                            if (names != lookup_names_.end() && names->second.count(to))
+                                text = names->second.at(to);
                         }
                         if (c == 0) {
                             if (CellSelectable(text, "##rec" + std::to_string(id), id == selected_,

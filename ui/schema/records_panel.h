@@ -3,6 +3,7 @@
 // saved per user with their columns) and the record form.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ public:
 private:
     static constexpr int kPageSize = 50;
     void Reload(const ObjectDef& object);
+    /// The names of the records the page's lookup columns point at (lookup_names_).
+    void ReadLookupNames(const ObjectDef& object);
     void DrawToolbar(const PageContext& ctx, const ObjectDef& object);
     void DrawTable(const PageContext& ctx, const ObjectDef& object);
     void DrawColumnPicker(const PageContext& ctx, const ObjectDef& object);
@@ -68,6 +71,8 @@ private:
     std::string shown_sort_field_;  ///< the sort of the rows in data_
     bool shown_sort_desc_ = false;
     ListPage data_;
+    /// Lookup column -> related record id -> its name, read with each page (ReadLookupNames).
+    std::map<std::string, std::map<int64_t, std::string>> lookup_names_;
     std::string error_;
 };
 

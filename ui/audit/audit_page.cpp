@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <tuple>
 
 #include "common/clock.h"
@@ -60,6 +61,37 @@ std::string PrettyJson(const nlohmann::json& value) {
     return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// One value on one line as people read it: text without quotes, anything else as compact JSON.
+std::string ValueLine(const nlohmann::json& value) {
+    if (value.is_null()) return Tr("audit.empty_value");
+    if (value.is_string()) return value.get<std::string>();
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Before and after as "key: value" lines of the keys that changed, when both sides are objects (an
+// update of several properties); otherwise each side whole, pretty-printed.
+void ChangedKeys(const nlohmann::json& before, const nlohmann::json& after, std::string* old_text,
+                 std::string* new_text) {
+    if (!before.is_object() || !after.is_object()) {
+        *old_text = PrettyJson(before);
+        *new_text = PrettyJson(after);
+        return;
+    }
+    std::set<std::string> keys;
+    for (auto it = before.begin(); it != before.end(); ++it) keys.insert(it.key());
+    for (auto it = after.begin(); it != after.end(); ++it) keys.insert(it.key());
+    old_text->clear();
+    new_text->clear();
+    for (const std::string& key : keys) {
+        const nlohmann::json& a = before.contains(key) ? before[key] : nlohmann::json();
+        const nlohmann::json& b = after.contains(key) ? after[key] : nlohmann::json();
+        if (a == b) continue;
+        *old_text += (old_text->empty() ? "" : "\n") + key + ": " + ValueLine(a);
+        *new_text += (new_text->empty() ? "" : "\n") + key + ": " + ValueLine(b);
+    }
+    if (old_text->empty()) *old_text = *new_text = Tr("audit.no_change");
+}
+
 }  // namespace
 
 AuditTrailPage::AuditTrailPage(Workspace& workspace) : workspace_(workspace) {}
@@ -113,8 +145,7 @@ void AuditTrailPage::Reload() {
 
 void AuditTrailPage::Select(const AuditEntry& entry) {
     selected_ = entry;
-    old_text_ = PrettyJson(entry.old_value);
-    new_text_ = PrettyJson(entry.new_value);
+    ChangedKeys(entry.old_value, entry.new_value, &old_text_, &new_text_);
 }
 
 void AuditTrailPage::Draw(const PageContext& ctx) {

@@ -16,6 +16,7 @@ const CatalogRow kRows[] = {
     {"unsaved.what.record", "the {object} record “{name}”", "{object}记录“{name}”"},
     {"unsaved.what.new_record", "a new {object} record", "新的{object}记录"},
     {"unsaved.what.layout", "the layout “{layout}”", "布局“{layout}”"},
+    {"unsaved.what.rule", "the validation rule “{rule}”", "验证规则“{rule}”"},
     {"unsaved.what.and", "{first} and {second}", "{first}和{second}"},
     {"quickfind.objects.list", "Object manager", "对象管理器"},
     {"quickfind.objects.new", "New custom object", "新建自定义对象"},

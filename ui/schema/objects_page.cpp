@@ -63,23 +63,26 @@ void ObjectsPage::ShowListNow() {
     records_.ShowList();
 }
 
-bool ObjectsPage::dirty() const { return records_.edits().dirty() || layouts_.dirty(); }
+bool ObjectsPage::dirty() const { return records_.edits().dirty() || layouts_.dirty() || rules_.dirty(); }
 
 bool ObjectsPage::Save() {
     bool saved = true;
     if (layouts_.dirty()) saved = layouts_.Save() && saved;
     if (records_.edits().dirty()) saved = records_.edits().Save() && saved;
+    if (rules_.dirty()) saved = rules_.Save() && saved;
     return saved;
 }
 
 void ObjectsPage::Discard() {
     layouts_.Discard();
     records_.edits().Discard();
+    rules_.Discard();
 }
 
 std::string ObjectsPage::UnsavedSummary() const {
     std::string out;
-    for (const Editable* e : {static_cast<const Editable*>(&layouts_), &records_.edits()}) {
+    for (const Editable* e : {static_cast<const Editable*>(&layouts_), &records_.edits(),
+                              static_cast<const Editable*>(&rules_)}) {
         if (!e->dirty()) continue;
         out = out.empty() ? e->UnsavedSummary() : TrFormat("unsaved.what.and", {out, e->UnsavedSummary()});
     }

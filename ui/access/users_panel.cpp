@@ -24,9 +24,13 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 }  // namespace
 
 void UsersPanel::Reload() {
-    if (loaded_change_ == workspace_.change_count()) return;
+    if (loaded_change_ == workspace_.change_count() && loaded_actor_ == ActingUser()) return;
     loaded_change_ = workspace_.change_count();
+    loaded_actor_ = ActingUser();
     AccessService& access = workspace_.access();
+    // Viewing as a user without Manage Users: the controls that change users are disabled, with the reason
+    // on hover, instead of a refusal after Save.
+    can_manage_ = access.HasSystemPermission(ActingUser(), SystemPermission::ManageUsers);
     users_ = access.Users();
     roles_.clear();
     for (const Role& r : access.Roles()) roles_.push_back(r.name);
@@ -66,6 +70,12 @@ void UsersPanel::Edit(const std::string& username) {
     }
 }
 
+void UsersPanel::NeedsManageUsers() const {
+    if (can_manage_ || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    ImGui::SetTooltip("%s", TrFormat("users.needs_manage", {ActingUser()}).c_str());
+    PublishForm("users.disabled_reason", TrFormat("users.needs_manage", {ActingUser()}));
+}
+
 void UsersPanel::Draw(const PageContext& ctx) {
     Reload();
     DrawFilters(ctx);
@@ -97,7 +107,9 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
         [&](int i) { return std::string(Tr(active_ids[i])); },
         [&](int i) { return std::string(active_keys[i]); }, &active_, "users.filter.active");
     ImGui::SameLine();
-    if (PrimaryButton(Label("users.new").c_str())) {
+    const bool new_clicked = PrimaryButton(Label("users.new").c_str(), can_manage_);
+    NeedsManageUsers();
+    if (new_clicked) {
         draft_ = User{};
         draft_.profile = least_profile_;
         original_username_.clear();
@@ -120,7 +132,10 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
         }
     }
     ImGui::SameLine();
-    if (SecondaryButton(Label("users.bulk.assign").c_str(), !selected_.empty() && !bulk.empty())) {
+    const bool bulk_clicked = SecondaryButton(Label("users.bulk.assign").c_str(),
+                                              can_manage_ && !selected_.empty() && !bulk.empty());
+    NeedsManageUsers();
+    if (bulk_clicked) {
         int done = 0;
         error_.clear();
         for (const std::string& u : selected_) {
@@ -225,7 +240,11 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
             TextColored(u->active ? CurrentPalette().success : CurrentPalette().text_muted,
                         Tr(u->active ? "users.active" : "users.inactive"), false);
             ImGui::TableSetColumnIndex(7);
-            if (ImGui::SmallButton(Tr(u->active ? "users.deactivate" : "users.reactivate"))) {
+            ImGui::BeginDisabled(!can_manage_);
+            const bool toggled = ImGui::SmallButton(Tr(u->active ? "users.deactivate" : "users.reactivate"));
+            ImGui::EndDisabled();
+            NeedsManageUsers();
+            if (toggled) {
                 confirm_user_ = u->username;
                 confirm_activate_ = !u->active;
                 confirm_error_.clear();

@@ -1,7 +1,10 @@
 #include "ui/schema/records_panel.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "common/clock.h"
+#include "company/display_format.h"
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
@@ -26,6 +29,28 @@ std::vector<std::string> DefaultColumns(const ObjectDef& object) {
         out.push_back(f.api_name);
     }
     return out;
+}
+
+// A value as the company profile shows it: money in its currency ("¥182,000.00"), dates in its date
+// format, date-times in its zone; other values as stored.
+std::string ProfileValueText(const FieldDef& f, const nlohmann::json& v, const CompanyProfile& profile,
+                             const CompanyZone& zone) {
+    constexpr int64_t kDayMs = 86400000;
+    if (f.type == FieldType::Currency && v.is_number())
+        return FormatMoney(v.get<double>(), profile.currency, std::clamp(f.scale, 0, 6));
+    if (f.type == FieldType::Percent && v.is_number()) return RecordValueText(v) + "%";
+    if ((f.type == FieldType::Date || f.type == FieldType::DateTime) && v.is_string()) {
+        const std::optional<int64_t> ms = ParseUtcIso8601(v.get<std::string>());
+        if (!ms) return RecordValueText(v);
+        if (f.type == FieldType::Date) {
+            const int64_t days = *ms >= 0 ? *ms / kDayMs : -((-*ms + kDayMs - 1) / kDayMs);
+            return FormatDateAs(days, profile.date_format);
+        }
+        const std::string local = FormatZoneTime(zone, *ms);  // "YYYY-MM-DD HH:MM:SS"
+        const LocalTime t = zone.time.ToLocal(*ms);
+        return FormatDateAs(t.days, profile.date_format) + local.substr(10, 6);
+    }
+    return RecordValueText(v);
 }
 
 }  // namespace
@@ -54,6 +79,8 @@ void RecordsPanel::Reload(const ObjectDef& object) {
     shown_sort_field_ = q.sort_field;
     shown_sort_desc_ = q.sort_desc;
     lookup_names_.clear();
+    if (Result<CompanyProfile> profile = workspace_.company().Get(); profile.ok()) profile_ = *profile;
+    zone_ = ReadCompanyZone(workspace_);
     if (page.ok()) {
         data_ = std::move(page.value());
         error_.clear();
@@ -446,8 +473,10 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                     for (int c = 0; c < ncols; ++c) {
                         ImGui::TableSetColumnIndex(c);
                         const std::string& api = data_.columns[static_cast<size_t>(c)];
-                        std::string text = row.contains(api) ? RecordValueText(row[api]) : std::string();
                         const FieldDef* f = object.Field(api);
+                        std::string text = !row.contains(api) ? std::string()
+                                           : f ? ProfileValueText(*f, row[api], profile_, zone_)
+                                               : RecordValueText(row[api]);
                         if (f && f->type == FieldType::Picklist) {
                             if (const PicklistValue* v = f->FindValue(text)) text = ShownLabel(*v);
                         }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "company/company_profile.h"
+#include "ui/kit/time_text.h"
 #include "ui/schema/record_form.h"
 #include "ui/shell/page.h"
 #include "ui/shell/unsaved_guard.h"
@@ -73,6 +75,8 @@ private:
     ListPage data_;
     /// Lookup column -> related record id -> its name, read with each page (ReadLookupNames).
     std::map<std::string, std::map<int64_t, std::string>> lookup_names_;
+    CompanyProfile profile_;  ///< money and date formats of the values shown, read with each page
+    CompanyZone zone_;        ///< the zone date-times are shown in
     std::string error_;
 };
 

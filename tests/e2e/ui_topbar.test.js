@@ -55,7 +55,7 @@ async function setScale(page, size) {
     let r = await crm(page, { cmd: 'users.create', as: 'admin', args: { username: 'long.name',
       full_name: longName, email: 'long.name@example.com', profile: 'Read Only' } });
     check(r.ok, `a user with a ${longName.length}-character name (${r.ok ? 'created' : JSON.stringify(r.error)})`);
-    const longLabel = 'Quarterly Regional Distribution Partner Agreement Amendment';
+    const longLabel = 'Quarterly Regional Distribution Partner Agreement Amendment Ledger of the Asia Pacific Region';
     r = await crm(page, { cmd: 'objects.create', as: 'admin', args: { api_name: 'Amendment', label: longLabel,
       plural_label: longLabel + 's' } });
     check(r.ok, `an object labelled "${longLabel}" (${r.ok ? 'created' : JSON.stringify(r.error)})`);
@@ -93,7 +93,8 @@ async function setScale(page, size) {
 
     // [3] First columns cut to their width: the Users page's names, a profile's permission matrix.
     const cut = text => st => (st.clipped || []).find(c => c.text === text);
-    s = await click(page, 'nav.users', st => st.page === 'users' && !!cut(longName)(st), 'the users with the long name');
+    await click(page, 'nav.users', st => st.page === 'users' && st.items['users.search'], 'the users');
+    s = await type(page, 'users.search', 'long.name', st => !!cut(longName)(st), 'the user with the long name');
     let cell = cut(longName)(s);
     check(cell.shown.endsWith('...') && longName.startsWith(cell.shown.slice(0, -3)),
       `the Users page's first column shows the name cut: "${cell.shown}"`);

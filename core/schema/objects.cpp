@@ -10,6 +10,21 @@ using formula::Value;
 using nlohmann::json;
 using namespace schema_detail;
 
+namespace {
+
+/// A label written without Latin letters but with other characters ("发票"): it takes no English
+/// plural "s" and no " Name" / " Number" suffix.
+bool WrittenWithoutLatin(const std::string& label) {
+    bool other = false;
+    for (const char c : label) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return false;
+        other = other || static_cast<unsigned char>(c) >= 0x80;
+    }
+    return other;
+}
+
+}  // namespace
+
 // [SECTION] Objects
 
 std::vector<std::shared_ptr<const ObjectDef>> SchemaService::Objects() const { return objects_; }
@@ -40,7 +55,10 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
     o.deleted = false;
     if (Status s = CheckApiName(o.api_name, true, "object", "api_name"); !s.ok()) return s.error();
     if (IsBlank(o.label)) return SchemaError("schema.invalid_object", "The object needs a label.", "label");
-    if (IsBlank(o.plural_label)) o.plural_label = o.label + "s";
+    // "发票": its own plural and its own Chinese label; its Name field "发票名称", not "发票 Name".
+    const bool chinese = WrittenWithoutLatin(o.label);
+    if (IsBlank(o.plural_label)) o.plural_label = chinese ? o.label : o.label + "s";
+    if (chinese && IsBlank(o.label_zh)) o.label_zh = o.label;
     if (Status s = CheckChineseLabel(o.label_zh); !s.ok()) return s.error();
     {
         Statement taken = db_.Prepare("SELECT deleted FROM schema_objects WHERE api_name = ?1");
@@ -62,13 +80,13 @@ Result<std::shared_ptr<const ObjectDef>> SchemaService::CreateObject(const std::
     name.custom = false;
     name.column = "name";
     if (name_format.empty()) {
-        name.label = o.label + " Name";
+        name.label = chinese ? o.label + "名称" : o.label + " Name";
         if (!IsBlank(o.label_zh)) name.label_zh = o.label_zh + "名称";
         name.type = FieldType::Text;
         name.length = 80;
         name.required = true;
     } else {
-        name.label = o.label + " Number";
+        name.label = chinese ? o.label + "编号" : o.label + " Number";
         if (!IsBlank(o.label_zh)) name.label_zh = o.label_zh + "编号";
         name.type = FieldType::AutoNumber;
         name.auto_format = name_format;

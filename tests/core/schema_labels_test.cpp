@@ -54,6 +54,31 @@ TEST_SUITE("schema_labels") {
         }
     }
 
+    TEST_CASE("an object labelled only in Chinese: no English plural or suffix, its own Chinese label") {
+        SchemaFixture fx;
+        ObjectDef spec;
+        spec.api_name = "Fapiao";
+        spec.label = "发票";
+        auto created = fx.schema().CreateObject(kAdmin, spec);
+        REQUIRE(created.ok());
+        CHECK((*created)->plural_label == "发票");
+        CHECK((*created)->label_zh == "发票");
+        CHECK((*created)->Field("Name")->label == "发票名称");
+        CHECK((*created)->Field("Name")->label_zh == "发票名称");
+        spec.api_name = "Shouju";
+        spec.label = "收据";
+        auto numbered = fx.schema().CreateObject(kAdmin, spec, "SJ-{0000}");
+        REQUIRE(numbered.ok());
+        CHECK((*numbered)->Field("Name")->label == "收据编号");
+        // A label with Latin letters keeps the English forms.
+        spec.api_name = "Vat";
+        spec.label = "VAT 发票";
+        auto mixed = fx.schema().CreateObject(kAdmin, spec);
+        REQUIRE(mixed.ok());
+        CHECK((*mixed)->plural_label == "VAT 发票s");
+        CHECK((*mixed)->Field("Name")->label == "VAT 发票 Name");
+    }
+
     TEST_CASE("custom objects, fields and picklist values take an optional Chinese label") {
         SchemaFixture fx;
         ObjectDef spec;

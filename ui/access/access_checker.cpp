@@ -1,10 +1,13 @@
 #include "ui/access/access_checker.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
+#include <system_error>
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
+#include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
@@ -67,11 +70,27 @@ void AccessChecker::Draw(const PageContext& ctx) {
     EndCard();
     ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
 
-    const int64_t record = std::atoll(record_text_.c_str());
+    // The record id: empty asks about the object; else a whole number from 1 naming a record that exists
+    // (a negative, out-of-range or unknown id had been answered "Allowed (full)").
+    int64_t record = 0;
+    std::string record_error;
+    if (!record_text_.empty()) {
+        const char* first = record_text_.data();
+        const char* last = first + record_text_.size();
+        const std::from_chars_result parsed = std::from_chars(first, last, record);
+        if (parsed.ec != std::errc() || parsed.ptr != last || record <= 0) {
+            record_error = Tr("checker.record_invalid");
+        } else if (!object_.empty()) {
+            Result<nlohmann::json> row = workspace_.records().Get(ActingUser(), object_, record);
+            if (!row.ok() && row.error().code == "records.not_found") record_error = ErrorText(row.error());
+        }
+    }
+    if (!record_error.empty()) ErrorLine("checker.record", record_error);
     const bool zh = CurrentLanguage() == Language::ChineseSimplified;
     nlohmann::json results = nlohmann::json::object();
     const char* const actions[] = {"read", "create", "edit", "delete"};
     for (const char* action_name : actions) {
+        if (!record_error.empty()) break;
         const std::optional<ObjectAction> action = ParseObjectAction(action_name);
         if (!action) continue;
         const AccessExplanation e = access.Explain(user_, *action, object_, record);
@@ -105,8 +124,8 @@ void AccessChecker::Draw(const PageContext& ctx) {
                                  }()}};
     }
     nlohmann::json fields = DrawFieldAccess(ctx);
-    state_ = {
-        {"user", user_}, {"object", object_}, {"record", record}, {"results", results}, {"fields", fields}};
+    state_ = {{"user", user_},      {"object", object_}, {"record", record}, {"record_error", record_error},
+              {"results", results}, {"fields", fields}};
 }
 
 nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {
@@ -172,10 +191,10 @@ nlohmann::json AccessChecker::DrawFieldAccess(const PageContext& ctx) {
         for (const Row& r : rows) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            ImGui::TextUnformatted(ShownLabel(*r.field).c_str());
+            CellText(ShownLabel(*r.field));
             MarkItem("checker.fields.row." + r.field->api_name);
             ImGui::TableSetColumnIndex(1);
-            TextMuted(r.field->api_name, false);
+            CellText(r.field->api_name, true);
             ImGui::TableSetColumnIndex(2);
             const ImVec4 dot = r.access == 2 ? p.success : r.access == 1 ? p.warning : p.danger;
             StatusPill(dot, Tr(kAccess[r.access]), 200.0f * s);

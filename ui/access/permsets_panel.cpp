@@ -155,7 +155,7 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(ShownLabel(*object).c_str());
+        CellText(ShownLabel(*object));
         for (size_t i = 0; i < keys.size(); ++i) {
             ImGui::TableSetColumnIndex(static_cast<int>(i) + 1);
             const uint8_t bit = static_cast<uint8_t>(1u << i);
@@ -245,9 +245,9 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(ShownLabel(f).c_str());
+        CellText(ShownLabel(f));
         ImGui::SameLine();
-        TextMuted(explicit_row ? f.api_name : f.api_name + "  " + Tr("perm.fls.inherited"), false);
+        CellText(explicit_row ? f.api_name : f.api_name + "  " + Tr("perm.fls.inherited"), true);
         const char* const names[] = {"read", "edit"};
         for (int i = 0; i < 2; ++i) {
             ImGui::TableSetColumnIndex(i + 1);
@@ -355,7 +355,7 @@ void PermSetsPanel::DrawCompare(const PageContext& ctx, const PermissionSet& set
     for (const Row& r : rows) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(r.label.c_str());
+        CellText(r.label);
         const ImVec4 color = r.a == r.b ? CurrentPalette().text_muted : CurrentPalette().accent;
         ImGui::TableSetColumnIndex(1);
         TextColored(color, r.a);

@@ -53,7 +53,9 @@ void RolesPanel::DrawNode(const std::string& role, const std::vector<Role>& role
     }
     if (!members.empty()) {
         ImGui::SameLine();
-        TextMuted(TrFormat("roles.member_count", {std::to_string(members.size())}), false);
+        const std::string count = TrFormat("roles.member_count", {std::to_string(members.size())});
+        TextMuted(count, false);
+        PublishForm("roles.member_count." + role, count);
     }
     if (!open) return;
     for (const User* u : members) {

@@ -234,13 +234,13 @@ void SecurityPage::DrawHistory(const PageContext& ctx) {
         for (const LoginEvent& e : history_) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(FormatUtcIso8601(e.at_ms).c_str());
+            CellText(FormatUtcIso8601(e.at_ms));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(e.username.c_str());
+            CellText(e.username);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(Tr("security.result." + e.result));
+            CellText(Tr("security.result." + e.result));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(Tr("security.source." + e.source));
+            CellText(Tr("security.source." + e.source));
         }
         ImGui::EndTable();
     }

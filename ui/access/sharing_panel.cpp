@@ -7,6 +7,7 @@
 #include "ui/access/access_ui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/labels.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -41,6 +42,11 @@ const ImGuiTableFlags kTableFlags = ImGuiTableFlags_Sortable | ImGuiTableFlags_S
 
 }  // namespace
 
+std::string SharingPanel::ObjectText(const std::string& api_name) const {
+    Result<std::shared_ptr<const ObjectDef>> def = workspace_.schema().Object(api_name);
+    return def.ok() ? ShownLabel(**def) : api_name;
+}
+
 void SharingPanel::Draw(const PageContext& ctx) {
     if (!message_.empty()) TextColored(CurrentPalette().success, message_);
     if (!error_.empty()) ErrorLine("sharing.error", error_);
@@ -64,13 +70,16 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
     struct Row {
         ObjectSharing sharing;
         std::shared_ptr<const ObjectDef> def;
+        std::string label;  ///< as shown: the object's label in the console's language
     };
     std::vector<Row> rows;
     const std::string needle = LowerAscii(owd_filter_);
     for (const ObjectSharing& sharing : access.SharingSettings()) {
         Result<std::shared_ptr<const ObjectDef>> def = workspace_.schema().Object(sharing.object);
-        Row row{sharing, def.ok() ? def.value() : nullptr};
-        if (MatchesFilter(needle, {sharing.object, row.def ? std::string_view(row.def->label) : ""})) {
+        Row row{sharing, def.ok() ? def.value() : nullptr, sharing.object};
+        if (row.def) row.label = ShownLabel(*row.def);
+        if (MatchesFilter(needle,
+                          {sharing.object, row.label, row.def ? std::string_view(row.def->label) : ""})) {
             rows.push_back(std::move(row));
         }
     }
@@ -82,7 +91,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
     TakeSortSpecs(&owd_sort_column_, &owd_sort_desc_);
     TableHeadersRowMarked("sharing.owd", {"object", "owd", "hierarchy"});
     if (owd_sort_column_ == 0) {
-        SortRowsBy(&rows, owd_sort_desc_, [](const Row& r) { return LowerAscii(r.sharing.object); });
+        SortRowsBy(&rows, owd_sort_desc_, [](const Row& r) { return LowerAscii(r.label); });
     } else if (owd_sort_column_ == 1) {
         SortRowsBy(&rows, owd_sort_desc_, [](const Row& r) { return LowerAscii(OwdText(r.sharing.owd)); });
     } else if (owd_sort_column_ == 2) {
@@ -95,7 +104,8 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(sharing.object.c_str());
+        CellText(row.label);
+        PublishForm("sharing.owd.label." + sharing.object, row.label);
         ImGui::TableSetColumnIndex(1);
         int owd = static_cast<int>(sharing.owd);
         ImGui::SetNextItemWidth(-1.0f);
@@ -107,7 +117,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
             changed.owd = static_cast<OrgWideDefault>(owd);
             Status st = access.SetSharing(ActingUser(), changed);
             error_ = st.ok() ? std::string() : ErrorText(st.error());
-            message_ = st.ok() ? TrFormat("sharing.saved", {sharing.object}) : "";
+            message_ = st.ok() ? TrFormat("sharing.saved", {row.label}) : "";
         }
         ImGui::TableSetColumnIndex(2);
         const bool custom = row.def && row.def->custom;
@@ -118,7 +128,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
             changed.grant_access_using_hierarchies = hierarchy;
             Status st = access.SetSharing(ActingUser(), changed);
             error_ = st.ok() ? std::string() : ErrorText(st.error());
-            message_ = st.ok() ? TrFormat("sharing.saved", {sharing.object}) : "";
+            message_ = st.ok() ? TrFormat("sharing.saved", {row.label}) : "";
         }
         ImGui::EndDisabled();
         MarkItem("sharing.hierarchy." + sharing.object);
@@ -178,9 +188,9 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         ImGui::PushID((r.object + "." + r.name).c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        CellText(r.object);
+        CellText(ObjectText(r.object));
         ImGui::TableSetColumnIndex(1);
-        if (ImGui::Selectable(r.name.c_str())) {
+        if (CellSelectable(r.name, "##rule")) {
             draft_ = r;
             criteria_based_ = !r.owned_by.has_value();
             owned_kind_ = r.owned_by ? static_cast<int>(r.owned_by->kind) : 0;
@@ -231,8 +241,10 @@ void SharingPanel::DrawEditor(const PageContext& ctx) {
                   [](int i) { return std::string(Tr(std::string("sharing.group.") + kGroupKeys[i])); },
                   [](int i) { return std::string(kGroupKeys[i]); }, kind, hook);
     };
-    FormRow("sharing.col.object", "sharing.editor.object", w, errors_, "object",
-            [&] { NameCombo("sharing.editor.object", objects, &draft_.object); });
+    FormRow("sharing.col.object", "sharing.editor.object", w, errors_, "object", [&] {
+        NameCombo("sharing.editor.object", objects, &draft_.object, nullptr,
+                  [&](const std::string& name) { return ObjectText(name); });
+    });
     FormRow("sharing.col.name", "sharing.editor.name", w, errors_, "name", [&] {
         InputString("##sharing.editor.name", &draft_.name);
         MarkItem("sharing.editor.name");

@@ -19,6 +19,8 @@ public:
     void Draw(const PageContext& ctx);
 
 private:
+    /// The object's label as the console shows it (its API name when the schema lacks it).
+    std::string ObjectText(const std::string& api_name) const;
     void DrawDefaults(const PageContext& ctx);
     void DrawRules(const PageContext& ctx);
     void DrawEditor(const PageContext& ctx);

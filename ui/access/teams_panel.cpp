@@ -69,28 +69,33 @@ void TeamsPanel::Draw(const PageContext& ctx) {
         ImGui::PopStyleColor();
         MarkItem("teams.delete");
         SectionHeading(ctx, "teams.members");
+        const std::vector<User> users = access.Users();
+        auto shown = [&](const std::string& name) { return UserShownName(users, name); };
         std::vector<std::string> others;
-        for (const User& u : access.Users()) {
+        for (const User& u : users) {
             if (std::find(team->members.begin(), team->members.end(), u.username) == team->members.end())
                 others.push_back(u.username);
         }
         ImGui::SetNextItemWidth(220.0f * s);
-        NameCombo("teams.add_user", others, &add_user_);
+        NameCombo("teams.add_user", others, &add_user_, nullptr, shown);
         ImGui::SameLine();
         if (SecondaryButton(Label("teams.add").c_str(), !add_user_.empty())) {
             report(access.AddTeamMember(ActingUser(), team->name, add_user_),
-                   TrFormat("teams.added", {add_user_, team->name}));
+                   TrFormat("teams.added", {shown(add_user_), team->name}));
             add_user_.clear();
         }
         MarkItem("teams.add");
         for (const std::string& m : team->members) {
             ImGui::PushID(m.c_str());
             ImGui::AlignTextToFramePadding();
-            ImGui::BulletText("%s", m.c_str());
+            const std::string member = shown(m);
+            ImGui::BulletText("%s", member.c_str());
+            MarkItem("teams.member." + m);
+            PublishForm("teams.member." + m, member);
             ImGui::SameLine();
             if (ImGui::SmallButton(Tr("teams.remove"))) {
                 report(access.RemoveTeamMember(ActingUser(), team->name, m),
-                       TrFormat("teams.removed", {m, team->name}));
+                       TrFormat("teams.removed", {member, team->name}));
             }
             MarkItem("teams.remove." + m);
             ImGui::PopID();

@@ -1,6 +1,8 @@
 #include "ui/access/users_panel.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
@@ -22,17 +24,35 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 }  // namespace
 
 void UsersPanel::Reload() {
-    if (loaded_change_ == workspace_.change_count()) return;
+    if (loaded_change_ == workspace_.change_count() && loaded_actor_ == ActingUser()) return;
     loaded_change_ = workspace_.change_count();
+    loaded_actor_ = ActingUser();
     AccessService& access = workspace_.access();
+    // Viewing as a user without Manage Users: the controls that change users are disabled, with the reason
+    // on hover, instead of a refusal after Save.
+    can_manage_ = access.HasSystemPermission(ActingUser(), SystemPermission::ManageUsers);
     users_ = access.Users();
     roles_.clear();
     for (const Role& r : access.Roles()) roles_.push_back(r.name);
     teams_.clear();
     for (const Team& t : access.Teams()) teams_.push_back(t.name);
     profiles_.clear();
-    for (const PermissionSet& p : access.PermissionSets(PermissionSetKind::Profile))
+    // A new user starts with the least privileged profile: the fewest system permissions, then the fewest
+    // object permissions (never System Administrator while another profile exists).
+    least_profile_.clear();
+    std::pair<size_t, int> least{SIZE_MAX, 0};
+    for (const PermissionSet& p : access.PermissionSets(PermissionSetKind::Profile)) {
         profiles_.push_back(p.name);
+        int bits = 0;
+        for (const auto& [object, perm] : p.objects) {
+            for (uint8_t b = perm; b; b &= static_cast<uint8_t>(b - 1)) ++bits;
+        }
+        const std::pair<size_t, int> rank{p.system.size(), bits};
+        if (rank < least) {
+            least = rank;
+            least_profile_ = p.name;
+        }
+    }
     sets_.clear();
     for (const PermissionSet& p : access.PermissionSets(PermissionSetKind::PermissionSet))
         sets_.push_back(p.name);
@@ -48,6 +68,12 @@ void UsersPanel::Edit(const std::string& username) {
         errors_.clear();
         editor_open_ = true;
     }
+}
+
+void UsersPanel::NeedsManageUsers() const {
+    if (can_manage_ || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    ImGui::SetTooltip("%s", TrFormat("users.needs_manage", {ActingUser()}).c_str());
+    PublishForm("users.disabled_reason", TrFormat("users.needs_manage", {ActingUser()}));
 }
 
 void UsersPanel::Draw(const PageContext& ctx) {
@@ -81,9 +107,11 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
         [&](int i) { return std::string(Tr(active_ids[i])); },
         [&](int i) { return std::string(active_keys[i]); }, &active_, "users.filter.active");
     ImGui::SameLine();
-    if (PrimaryButton(Label("users.new").c_str())) {
+    const bool new_clicked = PrimaryButton(Label("users.new").c_str(), can_manage_);
+    NeedsManageUsers();
+    if (new_clicked) {
         draft_ = User{};
-        draft_.profile = profiles_.empty() ? "" : profiles_.front();
+        draft_.profile = least_profile_;
         original_username_.clear();
         is_new_ = true;
         errors_.clear();
@@ -104,7 +132,10 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
         }
     }
     ImGui::SameLine();
-    if (SecondaryButton(Label("users.bulk.assign").c_str(), !selected_.empty() && !bulk.empty())) {
+    const bool bulk_clicked = SecondaryButton(Label("users.bulk.assign").c_str(),
+                                              can_manage_ && !selected_.empty() && !bulk.empty());
+    NeedsManageUsers();
+    if (bulk_clicked) {
         int done = 0;
         error_.clear();
         for (const std::string& u : selected_) {
@@ -194,7 +225,7 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
             }
             MarkItem("users.select." + u->username);
             ImGui::TableSetColumnIndex(1);
-            if (ImGui::Selectable(u->full_name.empty() ? u->username.c_str() : u->full_name.c_str(), false))
+            if (CellSelectable(u->full_name.empty() ? u->username : u->full_name, "##user." + u->username))
                 Edit(u->username);
             MarkItem("users.row." + u->username);
             ImGui::TableSetColumnIndex(2);
@@ -209,7 +240,11 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
             TextColored(u->active ? CurrentPalette().success : CurrentPalette().text_muted,
                         Tr(u->active ? "users.active" : "users.inactive"), false);
             ImGui::TableSetColumnIndex(7);
-            if (ImGui::SmallButton(Tr(u->active ? "users.deactivate" : "users.reactivate"))) {
+            ImGui::BeginDisabled(!can_manage_);
+            const bool toggled = ImGui::SmallButton(Tr(u->active ? "users.deactivate" : "users.reactivate"));
+            ImGui::EndDisabled();
+            NeedsManageUsers();
+            if (toggled) {
                 confirm_user_ = u->username;
                 confirm_activate_ = !u->active;
                 confirm_error_.clear();
@@ -294,14 +329,18 @@ void UsersPanel::DrawEditor(const PageContext& ctx) {
     for (const User& u : users_) {
         if (u.username != original_username_) managers.push_back(u.username);
     }
+    std::function<std::string(const std::string&)> shown;
     auto combo = [&](const char* field, const std::vector<std::string>& names, std::string* value,
                      const char* none) {
         const std::string hook = std::string("user.editor.") + field;
         FormRow(("user.field." + std::string(field)).c_str(), hook, w, errors_, field,
-                [&] { NameCombo(hook, names, value, none); });
+                [&] { NameCombo(hook, names, value, none, shown); });
         PublishForm(hook, *value);
     };
+    // The manager is picked by name ("高建国 (user9)"); the value stays the username.
+    shown = [&](const std::string& name) { return UserShownName(users_, name); };
     combo("manager", managers, &draft_.manager, "user.none");
+    shown = nullptr;
     combo("role", roles_, &draft_.role, "user.none");
     combo("profile", profiles_, &draft_.profile, nullptr);
     auto checks = [&](const char* field, const std::vector<std::string>& names,

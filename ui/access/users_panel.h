@@ -23,6 +23,8 @@ public:
 
 private:
     void Reload();
+    /// After a control that changes users: when the acting user lacks Manage Users, the reason on hover.
+    void NeedsManageUsers() const;
     void DrawFilters(const PageContext& ctx);
     void DrawTable(const PageContext& ctx);
     void DrawEditor(const PageContext& ctx);
@@ -33,6 +35,10 @@ private:
     uint64_t loaded_change_ = UINT64_MAX;
     std::vector<User> users_;
     std::vector<std::string> roles_, profiles_, teams_, sets_;
+    std::string least_profile_;
+    bool can_manage_ = true;    ///< the acting user holds Manage Users (else the changing controls are off)
+    std::string loaded_actor_;  ///< whom users_ and can_manage_ were read for  ///< a new user's profile: the
+                                ///< one granting the least
     // Filters and sort.
     std::string search_, role_, profile_, team_;
     int active_ = 0;  ///< 0 all, 1 active, 2 inactive

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <tuple>
 
 #include "common/clock.h"
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -39,13 +41,6 @@ std::optional<int64_t> ParseDay(const std::string& text, std::string* error) {
     return ms;
 }
 
-// "2026-11-26 16:55:29" (UTC).
-std::string FormatTime(int64_t ms) {
-    std::string text = FormatUtcIso8601(ms);
-    if (text.size() >= 19) text = text.substr(0, 10) + " " + text.substr(11, 8);
-    return text;
-}
-
 /// An audit entry's area or action in the console's language: its own row of the audit catalog
 /// ("audit.area.<code>", "audit.action.<code>"), else the general one ("nav.<code>", "action.<code>"), else
 /// the code as the core wrote it.
@@ -64,6 +59,37 @@ std::string TargetLabel(const std::string& target) { return HasText(target) ? Tr
 std::string PrettyJson(const nlohmann::json& value) {
     if (value.is_null()) return Tr("audit.empty_value");
     return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// One value on one line as people read it: text without quotes, anything else as compact JSON.
+std::string ValueLine(const nlohmann::json& value) {
+    if (value.is_null()) return Tr("audit.empty_value");
+    if (value.is_string()) return value.get<std::string>();
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Before and after as "key: value" lines of the keys that changed, when both sides are objects (an
+// update of several properties); otherwise each side whole, pretty-printed.
+void ChangedKeys(const nlohmann::json& before, const nlohmann::json& after, std::string* old_text,
+                 std::string* new_text) {
+    if (!before.is_object() || !after.is_object()) {
+        *old_text = PrettyJson(before);
+        *new_text = PrettyJson(after);
+        return;
+    }
+    std::set<std::string> keys;
+    for (auto it = before.begin(); it != before.end(); ++it) keys.insert(it.key());
+    for (auto it = after.begin(); it != after.end(); ++it) keys.insert(it.key());
+    old_text->clear();
+    new_text->clear();
+    for (const std::string& key : keys) {
+        const nlohmann::json& a = before.contains(key) ? before[key] : nlohmann::json();
+        const nlohmann::json& b = after.contains(key) ? after[key] : nlohmann::json();
+        if (a == b) continue;
+        *old_text += (old_text->empty() ? "" : "\n") + key + ": " + ValueLine(a);
+        *new_text += (new_text->empty() ? "" : "\n") + key + ": " + ValueLine(b);
+    }
+    if (old_text->empty()) *old_text = *new_text = Tr("audit.no_change");
 }
 
 }  // namespace
@@ -95,6 +121,7 @@ void AuditTrailPage::Reload() {
     if (workspace_changed) {
         areas_ = workspace_.audit().Areas();
         actors_ = workspace_.audit().Actors();
+        zone_ = ReadCompanyZone(workspace_);  // times in the company's zone (the profile may have changed)
     }
     loaded_ = true;
     loaded_change_count_ = change_count;
@@ -118,8 +145,7 @@ void AuditTrailPage::Reload() {
 
 void AuditTrailPage::Select(const AuditEntry& entry) {
     selected_ = entry;
-    old_text_ = PrettyJson(entry.old_value);
-    new_text_ = PrettyJson(entry.new_value);
+    ChangedKeys(entry.old_value, entry.new_value, &old_text_, &new_text_);
 }
 
 void AuditTrailPage::Draw(const PageContext& ctx) {
@@ -323,7 +349,7 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
             ImGui::TableSetColumnIndex(0);
             const bool is_selected = selected_ && selected_->id == entry.id;
             const std::string time_label =
-                FormatTime(entry.at_ms) + "##audit.row." + std::to_string(entry.id);
+                FormatZoneTime(zone_, entry.at_ms) + "##audit.row." + std::to_string(entry.id);
             if (ImGui::Selectable(
                     time_label.c_str(), is_selected,
                     ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
@@ -403,7 +429,7 @@ void AuditTrailPage::DrawDetail(const PageContext& ctx, const ImVec2& size) {
             ImGui::TextUnformatted(value.c_str());
             ImGui::PopTextWrapPos();
         };
-        fact("audit.detail.when", FormatTime(e.at_ms) + " UTC");
+        fact("audit.detail.when", FormatZoneTime(zone_, e.at_ms) + " " + zone_.name);
         fact("audit.detail.who", e.actor);
         fact("audit.col.area", AreaLabel(e.area));
         fact("audit.col.action", ActionLabel(e.action));
@@ -442,7 +468,7 @@ void AuditTrailPage::PublishState() const {
     nlohmann::json rows = nlohmann::json::array();
     for (const AuditEntry& e : page_data_.entries) {
         rows.push_back({{"id", e.id},
-                        {"at", FormatTime(e.at_ms)},
+                        {"at", FormatZoneTime(zone_, e.at_ms)},
                         {"actor", e.actor},
                         {"area", e.area},
                         {"area_label", AreaLabel(e.area)},

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "ui/kit/time_text.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
 
@@ -58,6 +59,7 @@ private:
     crm::AuditPage page_data_;
     std::vector<std::string> areas_;
     std::vector<std::string> actors_;
+    CompanyZone zone_;  ///< the times' zone: the company profile's
     std::string error_;
     // The selected change and its values, pretty-printed once.
     std::optional<AuditEntry> selected_;

@@ -104,6 +104,7 @@ const CatalogRow kRows[] = {
     {"audit.detail.new", "New value", "新值"},
     {"audit.detail.copy_hint", "Select the text to copy it (Ctrl+C).", "选中文本即可复制（Ctrl+C）。"},
     {"audit.empty_value", "(none)", "（无）"},
+    {"audit.no_change", "(no property changed)", "（没有属性改变）"},
     {"audit.query_failed", "The audit trail could not be read: {error}", "无法读取审计日志：{error}"},
     {"action.update", "Updated", "更新"},
     {"action.create", "Created", "创建"},

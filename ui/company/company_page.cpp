@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
+#include "company/zone_search.h"
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/widgets.h"
@@ -363,22 +365,30 @@ void CompanyPage::DrawCurrency(const PageContext& ctx, float) {
 
 void CompanyPage::DrawTimeZone(const PageContext& ctx, float) {
     const auto& zones = KnownTimeZones();
-    static const std::vector<std::string> lowered = [&] {
+    // Each zone with its offset now and its Chinese city name; found by name, by a city in Chinese
+    // (上海) or by an offset ("+8" finds UTC+8, never Etc/GMT+8): core/company/zone_search.h.
+    const int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000;
+    static const std::vector<std::string> labels = [&] {
         std::vector<std::string> out;
         out.reserve(zones.size());
-        for (const std::string& zone : zones) out.push_back(LowerAscii(zone));
+        for (const std::string& zone : zones) out.push_back(ZoneLabel(zone, now));
+        return out;
+    }();
+    static const std::vector<int> offsets = [&] {
+        std::vector<int> out;
+        out.reserve(zones.size());
+        for (const std::string& zone : zones) out.push_back(ZoneOffsetMinutes(zone, now));
         return out;
     }();
     int selected = IndexOf(zones, draft_.time_zone);
     FilterComboItems items;
     items.count = static_cast<int>(zones.size());
-    items.label = [&](int i) { return zones[static_cast<size_t>(i)]; };
-    items.key = items.label;
+    items.label = [&](int i) { return labels[static_cast<size_t>(i)]; };
+    items.key = [&](int i) { return zones[static_cast<size_t>(i)]; };
     items.matches = [&](int i, const std::string& needle) {
-        // "new york" finds America/New_York.
-        std::string underscored = needle;
-        std::replace(underscored.begin(), underscored.end(), ' ', '_');
-        return lowered[static_cast<size_t>(i)].find(underscored) != std::string::npos;
+        if (const std::optional<int> offset = ParseUtcOffset(needle))
+            return offsets[static_cast<size_t>(i)] == *offset;
+        return ZoneMatches(zones[static_cast<size_t>(i)], needle, now);
     };
     items.summary = [](int visible, int total) {
         return TrFormat("company.zone_count", {std::to_string(visible), std::to_string(total)});

@@ -295,11 +295,11 @@ void RecyclePanel::Draw(const PageContext& ctx) {
             }
             MarkItem("data.recycle.row." + std::to_string(e->id));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(e->object.c_str());
+            CellText(e->object);
             ImGui::TableNextColumn();
-            ImGui::Text("%s  #%lld", e->name.c_str(), static_cast<long long>(e->record_id));
+            CellText(e->name + "  #" + std::to_string(e->record_id));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(e->deleted_by.c_str());
+            CellText(e->deleted_by);
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(FormatTimeMs(e->deleted_at).c_str());
             ImGui::TableNextColumn();

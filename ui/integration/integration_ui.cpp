@@ -132,7 +132,7 @@ void ChangeTable(const std::string& hook, const nlohmann::json& changes, const s
         StatusPill(dot, HasText(action_id) ? Tr(action_id) : action, 110.0f);
         MarkItem(hook + ".row." + std::to_string(n));
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(path.c_str());
+        CellText(path);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", path.c_str());
         ImGui::TableNextColumn();
         ImGui::TextWrapped("%s", sentence.c_str());

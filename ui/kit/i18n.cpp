@@ -108,23 +108,39 @@ std::string TrFormat(std::string_view id, std::initializer_list<std::string> arg
     return TrFormatIn(g_language, id, args);
 }
 
+namespace {
+
+// "{count} members" has a singular row "<id>.one" ("{count} member"): the text for `id` in `language`,
+// the singular one when `count` (the value of the parameter "count") is "1" and the catalog has it.
+const char* CountedText(Language language, std::string_view id, const std::string* count) {
+    if (count && *count == "1") {
+        const std::string one = std::string(id) + ".one";
+        if (HasText(one)) return TrIn(language, one);
+    }
+    return TrIn(language, id);
+}
+
+}  // namespace
+
 std::string TrFormatIn(Language language, std::string_view id, std::initializer_list<std::string> args) {
     const std::vector<std::string_view> names = ParamNames(TrIn(Language::English, id));
-    return Fill(TrIn(language, id), [&](std::string_view name) -> const std::string* {
+    auto value_of = [&](std::string_view name) -> const std::string* {
         for (size_t i = 0; i < names.size() && i < args.size(); ++i) {
             if (names[i] == name) return args.begin() + i;
         }
         return nullptr;
-    });
+    };
+    return Fill(CountedText(language, id, value_of("count")), value_of);
 }
 
 std::string Tr(std::string_view id, std::initializer_list<Param> params) {
-    return Fill(Tr(id), [&](std::string_view name) -> const std::string* {
+    auto value_of = [&](std::string_view name) -> const std::string* {
         for (const Param& param : params) {
             if (name == param.name) return &param.value;
         }
         return nullptr;
-    });
+    };
+    return Fill(CountedText(g_language, id, value_of("count")), value_of);
 }
 
 std::string Label(std::string_view id) {

@@ -68,7 +68,8 @@ struct Param {
 
 /// The text for `id` in the current language; the id itself when no catalog has it.
 const char* Tr(std::string_view id);
-/// The text for `id` with its named parameters filled in.
+/// The text for `id` with its named parameters filled in. With a parameter "count" of "1", the row
+/// "<id>.one" when a catalog has it ("{count} member" for "{count} members"; TrFormat too).
 std::string Tr(std::string_view id, std::initializer_list<Param> params);
 /// The text for `id` in a given language.
 const char* TrIn(Language language, std::string_view id);

@@ -110,14 +110,19 @@ std::string Ellipsize(const std::string& text, float max_width) {
     return text.substr(0, lo < starts.size() ? starts[lo] : 0) + "...";
 }
 
-void CellText(const std::string& text, bool muted) {
+namespace {
+
+/// `text` on one line, cut with "..." to the width left in the current cell.
+std::string CellLine(const std::string& text) {
     std::string line = text;
     std::replace(line.begin(), line.end(), '\n', ' ');
-    const std::string shown = Ellipsize(line, ImGui::GetContentRegionAvail().x);
-    if (muted) ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().text_muted);
-    ImGui::TextUnformatted(shown.c_str(), shown.c_str() + shown.size());
-    if (muted) ImGui::PopStyleColor();
-    if (shown.size() == line.size() && line == text) return;
+    return Ellipsize(line, ImGui::GetContentRegionAvail().x);
+}
+
+/// After the cell's item: when `shown` is not `text`, publishes the cut cell and, on hover, the whole
+/// text in a tooltip (ImGui::End restores the last item, so the cell stays the last item).
+void ClippedCellTooltip(const std::string& text, const std::string& shown) {
+    if (shown == text) return;
     PublishClippedCell(text, shown);
     if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();
@@ -127,6 +132,25 @@ void CellText(const std::string& text, bool muted) {
         ImGui::EndTooltip();
         PublishForm("cell.tooltip", text);
     }
+}
+
+}  // namespace
+
+void CellText(const std::string& text, bool muted) {
+    const std::string shown = CellLine(text);
+    if (muted) ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().text_muted);
+    ImGui::TextUnformatted(shown.c_str(), shown.c_str() + shown.size());
+    if (muted) ImGui::PopStyleColor();
+    ClippedCellTooltip(text, shown);
+}
+
+bool CellSelectable(const std::string& text, const std::string& id, bool selected,
+                    ImGuiSelectableFlags flags) {
+    const std::string shown = CellLine(text);
+    // "###": the id does not change with the cut (the column's width).
+    const bool clicked = ImGui::Selectable((shown + "###" + text + id).c_str(), selected, flags);
+    ClippedCellTooltip(text, shown);
+    return clicked;
 }
 
 // [SECTION] Cards and buttons

@@ -37,6 +37,11 @@ std::string Ellipsize(const std::string& text, float max_width);
 /// tooltip on hover (published for tests under "clipped" and form "cell.tooltip"). Table cells that show
 /// data draw their text with it.
 void CellText(const std::string& text, bool muted = false);
+/// A row's selectable first cell (ImGui::Selectable): its text cut to the column like CellText, the whole
+/// text in a tooltip when cut. `id` keeps the item's id apart from the shown text ("##row.Account").
+/// Answers whether it was clicked; the selectable stays the last item (for MarkItem).
+bool CellSelectable(const std::string& text, const std::string& id, bool selected = false,
+                    ImGuiSelectableFlags flags = 0);
 
 // [SECTION] Cards and buttons
 

@@ -124,10 +124,10 @@ void OutboxPanel::DrawTable(const PageContext& ctx, float height) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(ChannelLabel(Text(m, "channel")).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(Text(m, "to").c_str());
+        CellText(Text(m, "to"));
         ImGui::TableNextColumn();
         const std::string subject = Text(m, "subject");
-        ImGui::TextUnformatted(subject.empty() ? Text(m, "type").c_str() : subject.c_str());
+        CellText(subject.empty() ? Text(m, "type") : subject);
         ImGui::TableNextColumn();
         TextColored(StateColor(state), Tr("ntf.state." + state), false);
         const int64_t not_before = m.value("not_before", int64_t{0});
@@ -199,7 +199,7 @@ void OutboxPanel::DrawDetail(const PageContext& ctx) {
         ImGui::Text("%d", a.value("status", 0));
         ImGui::TableNextColumn();
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(Text(a, "reason").c_str());
+        CellText(Text(a, "reason"));
         ImGui::PopTextWrapPos();
         ImGui::TableNextColumn();
         ImGui::Text("%lld ms", static_cast<long long>(a.value("elapsed_ms", int64_t{0})));

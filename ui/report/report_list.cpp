@@ -127,13 +127,13 @@ void ReportsPage::DrawList(const PageContext& ctx) {
                 OpenReport(r.id);
             MarkRow("reports.row." + std::to_string(r.id));
             ImGui::TableSetColumnIndex(1);
-            TextMuted(row.folder, false);
+            CellText(row.folder, true);
             ImGui::TableSetColumnIndex(2);
-            ImGui::TextUnformatted(row.object.c_str());
+            CellText(row.object);
             ImGui::TableSetColumnIndex(3);
-            ImGui::TextUnformatted(row.format.c_str());
+            CellText(row.format);
             ImGui::TableSetColumnIndex(4);
-            TextMuted(r.owner, false);
+            CellText(r.owner, true);
         }
         if (rows.empty()) {
             ImGui::TableNextRow();

@@ -116,9 +116,9 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
         ImGui::PushID(f->api_name.c_str());
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        if (ImGui::Selectable((ShownLabel(*f) + "##row").c_str(), false,
-                              ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap |
-                                  ImGuiSelectableFlags_AllowDoubleClick) &&
+        if (CellSelectable(ShownLabel(*f), "##row", false,
+                           ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap |
+                               ImGuiSelectableFlags_AllowDoubleClick) &&
             ImGui::IsMouseDoubleClicked(0)) {
             editor_.OpenEdit(*f);
         }

@@ -24,6 +24,18 @@ size_t ByteOfCodePoint(const std::string& text, int position) {
     return std::min(byte, text.size());
 }
 
+// The 1-based code point `position` of `text` counted within its line.
+int ColumnInLine(const std::string& text, int position) {
+    const size_t at = ByteOfCodePoint(text, position);
+    const size_t newline = at == 0 ? std::string::npos : text.rfind('\n', at - 1);
+    if (newline == std::string::npos) return position;
+    int before = 0;  // code points up to and including the newline
+    for (size_t i = 0; i <= newline; ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++before;
+    }
+    return position - before;
+}
+
 std::string TypeLabel(formula::ValueType type) {
     switch (type) {
         case formula::ValueType::Number:
@@ -122,9 +134,11 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
     // The check under the box.
     ImGui::PushFont(ctx.small_font);
     if (error_) {
+        // The core counts the position from the formula's start; a person counts within the line.
+        const int column = ColumnInLine(compiled_text_, error_->position);
         const std::string where =
             error_->position > 0 ? TrFormat("formula.error_at", {std::to_string(std::max(1, error_->line)),
-                                                                 std::to_string(error_->position)})
+                                                                 std::to_string(column)})
                                  : std::string();
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + box_w);
         TextColored(p.danger, where + ErrorText(*error_));
@@ -132,6 +146,7 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
         MarkItem(hook + ".error");
         PublishError(hook, ErrorText(*error_));
         PublishForm(hook + ".error_position", error_->position);
+        PublishForm(hook + ".error_column", column);
     } else if (!result_type_.empty()) {
         TextColored(p.success, TrFormat("formula.ok", {result_type_}), false);
     } else {

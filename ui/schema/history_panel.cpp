@@ -9,6 +9,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -91,9 +92,9 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
             TableFilter("history.filter", Tr("history.filter_hint"), &filter_, 260.0f * s);
             std::vector<HistoryRow> rows;
             const std::string needle = LowerAscii(filter_);
+            const CompanyZone zone = ReadCompanyZone(workspace_);  // times in the company's zone
             for (const FieldHistoryEntry& e : *entries) {
-                std::string at = FormatUtcIso8601(e.at_ms);
-                if (at.size() >= 19) at = at.substr(0, 10) + " " + at.substr(11, 8);
+                std::string at = FormatZoneTime(zone, e.at_ms);
                 const FieldDef* f = object.Field(e.field);
                 HistoryRow row{at,
                                e.actor,
@@ -108,7 +109,8 @@ void HistoryPanel::Draw(const PageContext& ctx, const ObjectDef& object, int64_t
             if (ImGui::BeginTable("history.table", 5,
                                   ImGuiTableFlags_Sortable | ImGuiTableFlags_SortTristate |
                                       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable)) {
+                                      ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp |
+                                      ImGuiTableFlags_Resizable)) {
                 ImGui::TableSetupScrollFreeze(0, 1);
                 ImGui::TableSetupColumn(Tr("audit.col.time"), 0, 1.3f);
                 ImGui::TableSetupColumn(Tr("audit.col.user"), 0, 0.7f);

@@ -63,23 +63,26 @@ void ObjectsPage::ShowListNow() {
     records_.ShowList();
 }
 
-bool ObjectsPage::dirty() const { return records_.edits().dirty() || layouts_.dirty(); }
+bool ObjectsPage::dirty() const { return records_.edits().dirty() || layouts_.dirty() || rules_.dirty(); }
 
 bool ObjectsPage::Save() {
     bool saved = true;
     if (layouts_.dirty()) saved = layouts_.Save() && saved;
     if (records_.edits().dirty()) saved = records_.edits().Save() && saved;
+    if (rules_.dirty()) saved = rules_.Save() && saved;
     return saved;
 }
 
 void ObjectsPage::Discard() {
     layouts_.Discard();
     records_.edits().Discard();
+    rules_.Discard();
 }
 
 std::string ObjectsPage::UnsavedSummary() const {
     std::string out;
-    for (const Editable* e : {static_cast<const Editable*>(&layouts_), &records_.edits()}) {
+    for (const Editable* e : {static_cast<const Editable*>(&layouts_), &records_.edits(),
+                              static_cast<const Editable*>(&rules_)}) {
         if (!e->dirty()) continue;
         out = out.empty() ? e->UnsavedSummary() : TrFormat("unsaved.what.and", {out, e->UnsavedSummary()});
     }
@@ -201,7 +204,8 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Resizable;
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp |
+                                  ImGuiTableFlags_Resizable;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
     if (ImGui::BeginTable("objects.table", 6, flags, ImVec2(width, height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -246,8 +250,8 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
             listed_.push_back(o->api_name);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            if (ImGui::Selectable((ShownLabel(*o) + "##" + o->api_name).c_str(), false,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            if (CellSelectable(ShownLabel(*o), "##" + o->api_name, false,
+                               ImGuiSelectableFlags_SpanAllColumns)) {
                 Open(o->api_name, Tab::Fields);
             }
             MarkRow("objects.row." + o->api_name);
@@ -279,7 +283,14 @@ void ObjectsPage::DrawNewObjectDialog(const PageContext& ctx) {
     FormRow("objects.new.label", "objects.new.label", w, new_errors_, "label", [&] {
         if (InputString("##objects.new.label", &new_.label)) {
             if (!new_api_edited_) new_.api_name = DeriveApiName(new_.label);
-            if (!new_plural_edited_) new_.plural_label = new_.label.empty() ? "" : new_.label + "s";
+            // A label without Latin letters ("发票") is its own plural (the core derives the same).
+            const bool latin = std::any_of(new_.label.begin(), new_.label.end(), [](char c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+            });
+            const bool other = std::any_of(new_.label.begin(), new_.label.end(),
+                                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+            if (!new_plural_edited_)
+                new_.plural_label = new_.label.empty() ? "" : !latin && other ? new_.label : new_.label + "s";
         }
         MarkItem("objects.new.label");
     });

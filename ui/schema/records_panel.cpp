@@ -1,7 +1,10 @@
 #include "ui/schema/records_panel.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "common/clock.h"
+#include "company/display_format.h"
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
@@ -26,6 +29,28 @@ std::vector<std::string> DefaultColumns(const ObjectDef& object) {
         out.push_back(f.api_name);
     }
     return out;
+}
+
+// A value as the company profile shows it: money in its currency ("¥182,000.00"), dates in its date
+// format, date-times in its zone; other values as stored.
+std::string ProfileValueText(const FieldDef& f, const nlohmann::json& v, const CompanyProfile& profile,
+                             const CompanyZone& zone) {
+    constexpr int64_t kDayMs = 86400000;
+    if (f.type == FieldType::Currency && v.is_number())
+        return FormatMoney(v.get<double>(), profile.currency, std::clamp(f.scale, 0, 6));
+    if (f.type == FieldType::Percent && v.is_number()) return RecordValueText(v) + "%";
+    if ((f.type == FieldType::Date || f.type == FieldType::DateTime) && v.is_string()) {
+        const std::optional<int64_t> ms = ParseUtcIso8601(v.get<std::string>());
+        if (!ms) return RecordValueText(v);
+        if (f.type == FieldType::Date) {
+            const int64_t days = *ms >= 0 ? *ms / kDayMs : -((-*ms + kDayMs - 1) / kDayMs);
+            return FormatDateAs(days, profile.date_format);
+        }
+        const std::string local = FormatZoneTime(zone, *ms);  // "YYYY-MM-DD HH:MM:SS"
+        const LocalTime t = zone.time.ToLocal(*ms);
+        return FormatDateAs(t.days, profile.date_format) + local.substr(10, 6);
+    }
+    return RecordValueText(v);
 }
 
 }  // namespace
@@ -53,12 +78,37 @@ void RecordsPanel::Reload(const ObjectDef& object) {
     Result<ListPage> page = workspace_.records().List(ActingUser(), object.api_name, q);
     shown_sort_field_ = q.sort_field;
     shown_sort_desc_ = q.sort_desc;
+    lookup_names_.clear();
+    if (Result<CompanyProfile> profile = workspace_.company().Get(); profile.ok()) profile_ = *profile;
+    zone_ = ReadCompanyZone(workspace_);
     if (page.ok()) {
         data_ = std::move(page.value());
         error_.clear();
+        ReadLookupNames(object);
     } else {
         data_ = ListPage{};
         error_ = ErrorText(page.error());
+    }
+}
+
+void RecordsPanel::ReadLookupNames(const ObjectDef& object) {
+    for (const std::string& api : data_.columns) {
+        const FieldDef* f = object.Field(api);
+        if (!f || f->type != FieldType::Lookup) continue;
+        Result<std::shared_ptr<const ObjectDef>> target = workspace_.schema().Object(f->lookup_object);
+        if (!target.ok()) continue;
+        const std::string name_field = (*target)->name_field;
+        std::map<int64_t, std::string>& names = lookup_names_[api];
+        for (const nlohmann::json& row : data_.rows) {
+            if (!row.contains(api) || !row[api].is_number_integer()) continue;
+            const int64_t id = row[api].get<int64_t>();
+            if (names.count(id)) continue;
+            // As the acting user: a record they may not read keeps its id.
+            Result<nlohmann::json> related = workspace_.records().Get(ActingUser(), f->lookup_object, id);
+            names[id] = related.ok() && related->contains(name_field)
+                            ? RecordValueText((*related)[name_field])
+                            : std::to_string(id);
+        }
     }
 }
 
@@ -423,14 +473,23 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                     for (int c = 0; c < ncols; ++c) {
                         ImGui::TableSetColumnIndex(c);
                         const std::string& api = data_.columns[static_cast<size_t>(c)];
-                        std::string text = row.contains(api) ? RecordValueText(row[api]) : std::string();
                         const FieldDef* f = object.Field(api);
+                        std::string text = !row.contains(api) ? std::string()
+                                           : f ? ProfileValueText(*f, row[api], profile_, zone_)
+                                               : RecordValueText(row[api]);
                         if (f && f->type == FieldType::Picklist) {
                             if (const PicklistValue* v = f->FindValue(text)) text = ShownLabel(*v);
                         }
+                        if (f && f->type == FieldType::Lookup && row.contains(api) &&
+                            row[api].is_number_integer()) {
+                            const auto names = lookup_names_.find(api);
+                            const int64_t to = row[api].get<int64_t>();
+                            if (names != lookup_names_.end() && names->second.count(to))
+                                text = names->second.at(to);
+                        }
                         if (c == 0) {
-                            if (ImGui::Selectable((text + "##rec" + std::to_string(id)).c_str(),
-                                                  id == selected_, ImGuiSelectableFlags_SpanAllColumns)) {
+                            if (CellSelectable(text, "##rec" + std::to_string(id), id == selected_,
+                                               ImGuiSelectableFlags_SpanAllColumns)) {
                                 selected_ = id;
                                 form_.OpenEdit(object, id, "");
                             }

@@ -3,10 +3,13 @@
 // saved per user with their columns) and the record form.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "company/company_profile.h"
+#include "ui/kit/time_text.h"
 #include "ui/schema/record_form.h"
 #include "ui/shell/page.h"
 #include "ui/shell/unsaved_guard.h"
@@ -35,6 +38,8 @@ public:
 private:
     static constexpr int kPageSize = 50;
     void Reload(const ObjectDef& object);
+    /// The names of the records the page's lookup columns point at (lookup_names_).
+    void ReadLookupNames(const ObjectDef& object);
     void DrawToolbar(const PageContext& ctx, const ObjectDef& object);
     void DrawTable(const PageContext& ctx, const ObjectDef& object);
     void DrawColumnPicker(const PageContext& ctx, const ObjectDef& object);
@@ -68,6 +73,10 @@ private:
     std::string shown_sort_field_;  ///< the sort of the rows in data_
     bool shown_sort_desc_ = false;
     ListPage data_;
+    /// Lookup column -> related record id -> its name, read with each page (ReadLookupNames).
+    std::map<std::string, std::map<int64_t, std::string>> lookup_names_;
+    CompanyProfile profile_;  ///< money and date formats of the values shown, read with each page
+    CompanyZone zone_;        ///< the zone date-times are shown in
     std::string error_;
 };
 

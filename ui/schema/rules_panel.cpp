@@ -12,8 +12,42 @@
 
 namespace crm::ui {
 
+bool RulesPanel::dirty() const {
+    if (!editing_) return false;
+    return draft_.name != saved_.name || draft_.description != saved_.description ||
+           draft_.active != saved_.active || draft_.condition != saved_.condition ||
+           draft_.error_message != saved_.error_message || draft_.error_field != saved_.error_field;
+}
+
+bool RulesPanel::Save() { return SaveDraft(); }
+
+std::string RulesPanel::UnsavedSummary() const {
+    return TrFormat("unsaved.what.rule", {draft_.name.empty() ? std::string(Tr("rules.new")) : draft_.name});
+}
+
+bool RulesPanel::SaveDraft() {
+    errors_.clear();
+    draft_.object = object_;
+    SchemaService& schema = workspace_.schema();
+    Result<ValidationRule> saved =
+        is_new_ ? schema.CreateRule(ActingUser(), draft_) : schema.UpdateRule(ActingUser(), draft_);
+    if (saved.ok()) {
+        Edit(saved.value(), false);
+        message_ = TrFormat("rules.saved", {saved->name});
+        return true;
+    }
+    const Error& e = saved.error();
+    if (e.code.rfind("formula.", 0) == 0) {
+        errors_["condition"] = ErrorText(e);
+    } else {
+        AddError(&errors_, e);
+    }
+    return false;
+}
+
 void RulesPanel::Edit(const ValidationRule& rule, bool is_new) {
     draft_ = rule;
+    saved_ = rule;
     original_name_ = rule.name;
     is_new_ = is_new;
     editing_ = true;
@@ -101,8 +135,8 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
                 TextMuted(Tr("rules.inactive"), false);
             }
             ImGui::TableSetColumnIndex(1);
-            if (ImGui::Selectable((rule.name + "##rule").c_str(), editing_ && original_name_ == rule.name,
-                                  ImGuiSelectableFlags_SpanAllColumns)) {
+            if (CellSelectable(rule.name, "##rule", editing_ && original_name_ == rule.name,
+                               ImGuiSelectableFlags_SpanAllColumns)) {
                 Edit(rule, false);
             }
             MarkRow("rules.row." + rule.name);
@@ -245,22 +279,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
             errors_[""] = ErrorText(st.error());
         }
     } else if (clicked == static_cast<int>(buttons.size()) - 1) {
-        errors_.clear();
-        draft_.object = object.api_name;
-        Result<ValidationRule> saved =
-            is_new_ ? schema.CreateRule(ActingUser(), draft_) : schema.UpdateRule(ActingUser(), draft_);
-        if (saved.ok()) {
-            message_ = TrFormat("rules.saved", {saved->name});
-            Edit(saved.value(), false);
-            message_ = TrFormat("rules.saved", {saved->name});
-        } else {
-            const Error& e = saved.error();
-            if (e.code.rfind("formula.", 0) == 0) {
-                errors_["condition"] = ErrorText(e);
-            } else {
-                AddError(&errors_, e);
-            }
-        }
+        SaveDraft();
     }
     PublishForm("rule.editor.name", draft_.name);
     PublishForm("rule.editor.message", draft_.error_message);

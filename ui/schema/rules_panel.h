@@ -13,13 +13,22 @@
 
 namespace crm::ui {
 
-/// The validation rules of one object.
-class RulesPanel {
+/// The validation rules of one object. The rule being edited joins the unsaved-changes guard (the
+/// Objects page asks before leaving the object or the page with it changed).
+class RulesPanel : public Editable {
 public:
     explicit RulesPanel(Workspace& workspace) : workspace_(workspace) {}
     void Draw(const PageContext& ctx, const ObjectDef& object);
 
+    bool dirty() const override;
+    bool Save() override;
+    void Discard() override { editing_ = false; }
+    std::string UnsavedSummary() const override;
+
 private:
+    /// Saves the draft as the acting user: the editor shows the saved rule, or the errors beside their
+    /// fields. True when saved.
+    bool SaveDraft();
     void DrawList(const PageContext& ctx, const ObjectDef& object, float width);
     void DrawEditor(const PageContext& ctx, const ObjectDef& object);
     void Edit(const ValidationRule& rule, bool is_new);
@@ -30,6 +39,7 @@ private:
     bool is_new_ = false;
     std::string original_name_;
     ValidationRule draft_;
+    ValidationRule saved_;  ///< the rule as it was when the editor opened it (dirty() compares)
     FormErrors errors_;
     FormulaEditor formula_;
     std::optional<RuleTestResult> test_;

@@ -274,6 +274,30 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
 
     const std::string scale_text = Percent(ui_scale_);
     const float scale_w = button_w(scale_text.c_str(), 0.0f);
+    const bool dark = theme_ == Theme::Dark;
+    const char* theme_text = Tr(dark ? "topbar.theme.light" : "topbar.theme.dark");
+    const float icon = 16.0f * s;
+    const char* lang_text = Tr("topbar.lang.other");
+    const float lang_w = button_w(lang_text, 0.0f);
+    const std::string user_name = ActingUser();
+    const char* user = user_name.c_str();
+    const float frame_h_avatar = frame_h - 4.0f * s;
+    const PersistStatus status = platform_.persist_status();
+    const std::string save_text = SaveText(status);
+    const float pill_max = std::clamp(width * 0.22f, 120.0f * s, 340.0f * s);
+    // A large UI size on a small window: what does not fit shrinks, each part keeping its tooltip. First
+    // the theme button, the user and the save state to their icons, then the company's name to the mark;
+    // quick find takes what is left (at least a box a few characters wide). Nothing overlaps.
+    const float bell_w = 76.0f * s;  // the bell's button and a two-digit badge (NotificationBell::Draw)
+    const float fixed_right = pad + scale_w + 8.0f * s + lang_w + 8.0f * s + 18.0f * s + bell_w + 16.0f * s;
+    const float full_right = fixed_right + button_w(theme_text, icon + 6.0f * s) + frame_h_avatar + 8.0f * s +
+                             ImGui::CalcTextSize(user).x +
+                             std::min(pill_max, ImGui::CalcTextSize(save_text.c_str()).x + 32.0f * s);
+    const float compact_right = fixed_right + icon + 24.0f * s + frame_h_avatar + 32.0f * s;
+    const float brand_w = x - origin.x + 60.0f * s + 24.0f * s;  // the mark and a few letters of the name
+    const bool compact = full_right + brand_w + 200.0f * s > width;
+    const bool mark_only = compact && compact_right + brand_w + 72.0f * s > width;
+    hooks_.state()["topbar_compact"] = mark_only ? 2 : compact ? 1 : 0;
     right -= scale_w;
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     if (ImGui::Button((scale_text + "###topbar.scale").c_str(), ImVec2(scale_w, frame_h))) {
@@ -290,15 +314,13 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
         ImGui::EndPopup();
     }
 
-    const bool dark = theme_ == Theme::Dark;
-    const char* theme_text = Tr(dark ? "topbar.theme.light" : "topbar.theme.dark");
-    const float icon = 16.0f * s;
-    const float theme_w = button_w(theme_text, icon + 6.0f * s);
+    const float theme_w = compact ? icon + 24.0f * s : button_w(theme_text, icon + 6.0f * s);
     right -= theme_w + 8.0f * s;
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(1.0f, 0.5f));
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12.0f * s, ImGui::GetStyle().FramePadding.y));
-    if (ImGui::Button((std::string(theme_text) + "###topbar.theme").c_str(), ImVec2(theme_w, frame_h))) {
+    if (ImGui::Button(((compact ? std::string() : std::string(theme_text)) + "###topbar.theme").c_str(),
+                      ImVec2(theme_w, frame_h))) {
         SetTheme(dark ? Theme::Light : Theme::Dark);
     }
     ImGui::PopStyleVar(2);
@@ -311,8 +333,6 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     DrawIcon(draw, dark ? Icon::Sun : Icon::Moon, ImVec2(right + 12.0f * s + icon * 0.5f, y + frame_h * 0.5f),
              icon, ToU32(p.text_muted), theme_bg);
 
-    const char* lang_text = Tr("topbar.lang.other");
-    const float lang_w = button_w(lang_text, 0.0f);
     right -= lang_w + 8.0f * s;
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     if (ImGui::Button((std::string(lang_text) + "###topbar.lang").c_str(), ImVec2(lang_w, frame_h))) {
@@ -322,11 +342,9 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("topbar.lang.tooltip"));
 
     // The acting user: an avatar with the initial, and the name; a click picks a user to view as.
-    const std::string user_name = ActingUser();
-    const char* user = user_name.c_str();
     const bool viewing_as = user_name != ConsoleUser();
-    const float avatar = frame_h - 4.0f * s;
-    const float user_w = avatar + 8.0f * s + ImGui::CalcTextSize(user).x;
+    const float avatar = frame_h_avatar;
+    const float user_w = compact ? avatar : avatar + 8.0f * s + ImGui::CalcTextSize(user).x;
     right -= user_w + 18.0f * s;
     const ImVec2 avatar_c(right + avatar * 0.5f, y + frame_h * 0.5f);
     draw->AddCircleFilled(avatar_c, avatar * 0.5f, ToU32(viewing_as ? p.warning_soft : p.accent_soft), 24);
@@ -334,7 +352,7 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     const ImVec2 initial_size = ImGui::CalcTextSize(initial);
     draw->AddText(ImVec2(avatar_c.x - initial_size.x * 0.5f, avatar_c.y - initial_size.y * 0.5f),
                   ToU32(viewing_as ? p.warning : p.accent), initial);
-    draw->AddText(ImVec2(right + avatar + 8.0f * s, text_y), ToU32(p.text), user);
+    if (!compact) draw->AddText(ImVec2(right + avatar + 8.0f * s, text_y), ToU32(p.text), user);
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     if (ImGui::InvisibleButton("##topbar.user", ImVec2(user_w, frame_h)) && CanViewAs(workspace_)) {
         view_as_filter_.clear();
@@ -357,20 +375,20 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     if (bell_.Draw(ctx, &right, y)) RequestNavigate("workflow", "workflow.notifications");
 
     // The save state.
-    const PersistStatus status = platform_.persist_status();
     ImVec4 dot = p.success;
     if (status.state == SaveState::Saving) dot = p.accent;
     if (status.state == SaveState::Failed) dot = p.danger;
     if (status.state == SaveState::MemoryOnly) dot = p.warning;
-    const std::string save_text = SaveText(status);
-    const float pill_max = std::clamp(width * 0.22f, 120.0f * s, 340.0f * s);
-    const float pill_w = std::min(pill_max, ImGui::CalcTextSize(save_text.c_str()).x + 32.0f * s);
+    const float pill_w =
+        compact ? 32.0f * s : std::min(pill_max, ImGui::CalcTextSize(save_text.c_str()).x + 32.0f * s);
     right -= pill_w + 16.0f * s;
     ImGui::SetCursorScreenPos(ImVec2(right, y));
-    StatusPill(dot, save_text, pill_w);
+    StatusPill(dot, compact ? std::string() : save_text, pill_w);
     MarkItem("topbar.save");
-    if (ImGui::IsItemHovered() && (status.state == SaveState::Saved || !status.note_id.empty())) {
-        std::string tip = status.state == SaveState::Saved ? Tr("save.saved.tooltip") : std::string();
+    if (ImGui::IsItemHovered() && (compact || status.state == SaveState::Saved || !status.note_id.empty())) {
+        std::string tip = compact ? save_text : std::string();
+        if (status.state == SaveState::Saved)
+            tip += std::string(tip.empty() ? "" : "\n") + Tr("save.saved.tooltip");
         if (!status.note_id.empty()) tip += std::string(tip.empty() ? "" : "\n") + Tr(status.note_id.c_str());
         ImGui::SetTooltip("%s", tip.c_str());
     }
@@ -379,18 +397,25 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     const float name_max = 260.0f * s;
     const std::string name = CompanyName();
     const std::string subtitle = Tr("app.title");
-    const float left_end = x + std::min(name_max, ImGui::CalcTextSize(name.c_str()).x) + 16.0f * s +
-                           ImGui::CalcTextSize(subtitle.c_str()).x + 24.0f * s;
+    const float left_end = mark_only ? x
+                                     : x + std::min(name_max, ImGui::CalcTextSize(name.c_str()).x) +
+                                           16.0f * s + ImGui::CalcTextSize(subtitle.c_str()).x + 24.0f * s;
     float find_w = std::clamp(width * 0.3f, 200.0f * s, 440.0f * s);
     float find_x = origin.x + (width - find_w) * 0.5f;
     if (find_x < left_end) find_x = left_end;
-    if (find_x + find_w > right - 16.0f * s) find_w = std::max(140.0f * s, right - 16.0f * s - find_x);
+    const float find_min = mark_only ? 48.0f * s : compact ? 72.0f * s : 140.0f * s;
+    if (find_x + find_w > right - 16.0f * s) find_w = std::max(find_min, right - 16.0f * s - find_x);
+    // Still too wide (the name kept more than its share): the name gives way to quick find.
+    if (find_x + find_w > right - 16.0f * s) find_x = std::max(x, right - 16.0f * s - find_w);
 
-    // The names, shortened to leave room for quick find.
-    const float name_room = std::max(60.0f * s, find_x - x - 24.0f * s);
-    const std::string shown_name = Ellipsize(name, std::min(name_max, name_room));
+    // The names, shortened to leave room for quick find (none when only the mark fits).
+    const float name_room = find_x - x - 24.0f * s;
+    const std::string shown_name =
+        mark_only || name_room < 24.0f * s ? std::string() : Ellipsize(name, std::min(name_max, name_room));
     draw->AddText(ImVec2(x, text_y), ToU32(p.text), shown_name.c_str());
     draw->AddText(ImVec2(x + 0.6f * s, text_y), ToU32(p.text), shown_name.c_str());  // a touch bolder
+    if (!shown_name.empty())
+        MarkRect("topbar.name", ImVec2(x, text_y), ImGui::CalcTextSize(shown_name.c_str()));
     const float after_name = x + ImGui::CalcTextSize(shown_name.c_str()).x + 10.0f * s;
     if (after_name + ImGui::CalcTextSize(subtitle.c_str()).x + 16.0f * s < find_x) {
         draw->AddLine(ImVec2(after_name, text_y + 2.0f * s),
@@ -487,12 +512,25 @@ float Console::DrawViewAsBanner(const PageContext& ctx, float top) {
     draw->AddRectFilled(min, max, ToU32(p.accent_soft));
     draw->AddLine(ImVec2(min.x, max.y - 1.0f), ImVec2(max.x, max.y - 1.0f), ToU32(p.accent, 0.35f));
     DrawIcon(draw, Icon::User, ImVec2(min.x + 30.0f * s, min.y + height * 0.5f), 18.0f * s, ToU32(p.accent));
-    draw->AddText(ImVec2(min.x + 48.0f * s, min.y + (height - ImGui::GetTextLineHeight()) * 0.5f),
-                  ToU32(p.text), text.c_str());
     MarkRect("viewas.banner", min, ImVec2(max.x - min.x, height));
     const char* back = Tr("viewas.return");
     const float button_w = ImGui::CalcTextSize(back).x + 28.0f * s;
-    ImGui::SetCursorScreenPos(ImVec2(max.x - 20.0f * s - button_w, min.y + 8.0f * s));
+    const float button_x = max.x - 20.0f * s - button_w;
+    // The text stops short of the button: a long name is cut with "..." and the whole text is the tooltip.
+    const ImVec2 text_pos(min.x + 48.0f * s, min.y + (height - ImGui::GetTextLineHeight()) * 0.5f);
+    const std::string shown = Ellipsize(text, std::max(0.0f, button_x - 12.0f * s - text_pos.x));
+    draw->AddText(text_pos, ToU32(p.text), shown.c_str());
+    const ImVec2 shown_size = ImGui::CalcTextSize(shown.c_str());
+    MarkRect("viewas.text", text_pos, shown_size);
+    if (shown != text &&
+        ImGui::IsMouseHoveringRect(text_pos, ImVec2(text_pos.x + shown_size.x, text_pos.y + shown_size.y))) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+    ImGui::SetCursorScreenPos(ImVec2(button_x, min.y + 8.0f * s));
     // The frame that returns to the administrator no longer publishes the button (the banner is gone).
     if (PrimaryButton((std::string(back) + "###viewas.return").c_str(), true, ImVec2(button_w, 0.0f))) {
         ViewAs(workspace_, ConsoleUser());
@@ -500,6 +538,7 @@ float Console::DrawViewAsBanner(const PageContext& ctx, float top) {
         MarkItem("viewas.return");
     }
     hooks_.state()["viewas_banner"] = text;
+    hooks_.state()["viewas_banner_shown"] = shown;
     return height;
 }
 

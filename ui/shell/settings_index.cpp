@@ -16,7 +16,14 @@ namespace {
 int MatchQuality(const std::string& text, const std::string& needle) {
     const std::string hay = LowerAscii(text);
     const size_t pos = hay.find(needle);
-    if (pos == std::string::npos) return 0;
+    if (pos == std::string::npos) {
+        // Chinese is written without spaces: "角色层级" finds the keywords "角色 层级".
+        std::string joined = hay;
+        joined.erase(std::remove(joined.begin(), joined.end(), ' '), joined.end());
+        std::string squeezed = needle;
+        squeezed.erase(std::remove(squeezed.begin(), squeezed.end(), ' '), squeezed.end());
+        return !squeezed.empty() && joined.find(squeezed) != std::string::npos ? 1 : 0;
+    }
     if (pos == 0) return 3;
     for (size_t at = pos; at != std::string::npos; at = hay.find(needle, at + 1)) {
         const char before = hay[at - 1];

@@ -266,6 +266,7 @@ const CatalogRow kRows[] = {
     {"wf.notif.none", "No notifications.", "没有通知。"},
     {"wf.notif.none_unread", "No unread notifications.", "没有未读通知。"},
     {"wf.notif.bell_tip", "{count} unread notifications", "{count} 条未读通知"},
+    {"wf.notif.bell_tip.one", "{count} unread notification", "{count} 条未读通知"},
     {"wf.notif.toast_new", "New notification", "新通知"},
     {"wf.notif.toast_more", "and {count} more", "另有 {count} 条"},
 };

@@ -262,7 +262,32 @@ struct ReportRunOptions {
     bool details = false;             ///< summary/matrix: also return the detail rows (drill-down)
     std::vector<ReportFilter> drill;  ///< extra equality filters (a drill-down into one group)
     const std::atomic<bool>* cancel = nullptr;   ///< set to stop the run ("report.cancelled")
-    std::function<void(int64_t rows)> progress;  ///< called now and then with rows read so far
+    std::function<void(int64_t rows)> progress;  ///< called after each slice with source records read
+};
+
+/// A run that reads its source object in slices of records (ReportService::StartRun), so that a console
+/// without a second thread (the browser) keeps drawing between them, shows how far it got and can stop
+/// it. Mergeable aggregates are summed up slice by slice; COUNT DISTINCT and MEDIAN are queried once,
+/// whole, after the scan. The result is the one ReportService::Run gives.
+class ReportRun {
+public:
+    ~ReportRun();
+    /// Reads about `records` more source records (by id); the step after the last slice groups, sorts and
+    /// reads the detail rows. True once finished: result() then holds the result or the error.
+    bool Step(int64_t records);
+    bool done() const;
+    int64_t scanned() const;  ///< source records read so far (by their id span: about)
+    int64_t total() const;    ///< source records to read (about; 0 until the first step)
+    /// Stops the run: the next Step ends it with "report.cancelled" (a slice running now is interrupted).
+    void Cancel();
+    const Result<ReportResult>& result() const;
+
+    struct State;  ///< report_run.cpp
+
+private:
+    friend class ReportService;
+    explicit ReportRun(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
 };
 
 class ReportService {
@@ -288,6 +313,9 @@ public:
     /// Runs a definition as the actor: their records, their fields.
     Result<ReportResult> Run(const std::string& actor, const ReportDefinition& report,
                              const ReportRunOptions& options = {});
+    /// Starts a run that Step reads slice by slice (the console's long runs); the same cache as Run.
+    std::unique_ptr<ReportRun> StartRun(const std::string& actor, const ReportDefinition& report,
+                                        const ReportRunOptions& options = {});
     /// Runs and formats: "csv" (with_bom: a UTF-8 byte order mark first) or "json". Needs Export Reports.
     Result<std::string> Export(const std::string& actor, const ReportDefinition& report,
                                const std::string& format, bool with_bom,
@@ -340,8 +368,6 @@ private:
     Result<ReportDefinition> Save(const std::string& actor, const ReportDefinition& report, bool create);
     Result<Plan> Prepare(const std::string& actor, const ReportDefinition& report,
                          const ReportRunOptions& options);
-    Result<ReportResult> RunUncached(const std::string& actor, const ReportDefinition& report,
-                                     const ReportRunOptions& options);
     /// The right `actor` holds on the reports of folder `name`: 0 none, 1 view, 2 edit; -1 when no
     /// folder row holds that name (a folder of the first engine).
     int FolderRight(const std::string& actor, const std::string& name) const;

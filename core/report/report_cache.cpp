@@ -15,8 +15,9 @@ namespace {
 
 constexpr int64_t kQuarterHourMs = 15 * 60 * 1000;
 
-/// The objects a definition reads: its own and those its lookup paths reach (lower case).
-std::vector<std::string> ObjectsRead(SchemaService& schema, const ReportDefinition& r) {
+}  // namespace
+
+std::vector<std::string> report_detail::ObjectsRead(SchemaService& schema, const ReportDefinition& r) {
     std::vector<std::string> out{ToLowerAscii(r.object)};
     std::vector<std::string> names = r.columns;
     for (const ReportFilter& f : r.filters) names.push_back(f.field);
@@ -39,40 +40,50 @@ std::vector<std::string> ObjectsRead(SchemaService& schema, const ReportDefiniti
     return out;
 }
 
-}  // namespace
-
-Result<ReportResult> ReportService::Run(const std::string& actor, const ReportDefinition& r,
-                                        const ReportRunOptions& options) {
+std::string ReportService::RunCache::Key(const std::string& actor, const ReportDefinition& r,
+                                         const ReportRunOptions& options, int64_t now_ms) {
     // Runs that report progress or may be cancelled (the console's long runs) still use the cache; only
     // the options that shape the result are in the key.
     std::string key = ToLowerAscii(actor) + "\n" + ToJson(r).dump() + "\n" +
                       std::to_string(options.row_limit) + "," + std::to_string(options.group_limit) + "," +
                       (options.details ? "d" : "-") + "\n";
     for (const ReportFilter& f : options.drill) key += f.field + " " + f.op + " " + f.value.dump() + ";";
-    key += "\n" + std::to_string(changes_.clock().NowMs() / kQuarterHourMs);
-    RunCache& cache = *cache_;
-    auto it = cache.entries.find(key);
-    if (it != cache.entries.end()) {
-        ++cache.hits;
-        it->second.used = ++cache.tick;
-        return it->second.result;
+    return key + "\n" + std::to_string(now_ms / kQuarterHourMs);
+}
+
+const ReportResult* ReportService::RunCache::Find(const std::string& key) {
+    auto it = entries.find(key);
+    if (it == entries.end()) {
+        ++misses;
+        return nullptr;
     }
-    ++cache.misses;
-    Result<ReportResult> run = RunUncached(actor, r, options);
-    if (!run.ok()) return run;
-    if (cache.entries.size() >= RunCache::kMaxEntries) {
-        auto oldest =
-            std::min_element(cache.entries.begin(), cache.entries.end(),
-                             [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
-        cache.entries.erase(oldest);
+    ++hits;
+    it->second.used = ++tick;
+    return &it->second.result;
+}
+
+void ReportService::RunCache::Store(const std::string& key, std::vector<std::string> objects,
+                                    const ReportResult& result) {
+    if (entries.size() >= kMaxEntries && !entries.count(key)) {
+        auto oldest = std::min_element(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+            return a.second.used < b.second.used;
+        });
+        entries.erase(oldest);
     }
-    RunCache::Entry entry{ObjectsRead(schema_, r), *run, ++cache.tick};
-    cache.entries.emplace(std::move(key), std::move(entry));
-    return run;
+    entries[key] = Entry{std::move(objects), result, ++tick};
+}
+
+Result<ReportResult> ReportService::Run(const std::string& actor, const ReportDefinition& r,
+                                        const ReportRunOptions& options) {
+    std::unique_ptr<ReportRun> run = StartRun(actor, r, options);
+    while (!run->Step(INT64_MAX)) {
+    }
+    return run->result();
 }
 
 void ReportService::OnCommit(const ChangeSet& changes) {
     RunCache& cache = *cache_;
+    ++cache.generation;  // a run going on across this commit may have read some of it
     for (const ObjectChange& c : changes.changes) {
         // Report definitions and folders change no result; records change those that read their object;
         // anything else (schema, access, company, data restores) may change any result.

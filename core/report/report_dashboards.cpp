@@ -1,7 +1,7 @@
 // Dashboards: their JSON form, storage (the table of migration 15, one JSON spec per dashboard), rights
 // (those of their folder, as for reports) and runs: every widget's report run as the viewer, or as the
 // dashboard's named user (saving one that runs as somebody else needs Manage Reports), with the
-// dashboard's filters added to each widget whose object has the field.
+// dashboard's filters added to each widget whose object has the field (its own, or a looked-up record's).
 #include <algorithm>
 #include <optional>
 
@@ -106,6 +106,26 @@ bool MoveDashboardComponent(Dashboard& d, size_t from, size_t to, int columns) {
 
 namespace {
 
+/// Whether `object` has the field a dashboard filter names: its own field, "Owner.Name" / "Owner.Role", or a
+/// field of a looked-up record through the lookup's API or relationship name ("Account.Industry").
+bool HasFieldPath(SchemaService& schema, const ObjectDef& object, const std::string& path) {
+    const size_t dot = path.find('.');
+    if (dot == std::string::npos) return object.Field(path) != nullptr;
+    const std::string head = ToLowerAscii(path.substr(0, dot)), tail = path.substr(dot + 1);
+    if (head == "owner") return ToLowerAscii(tail) == "name" || ToLowerAscii(tail) == "role";
+    const FieldDef* lookup = nullptr;  // as the engine resolves it (report_engine.cpp)
+    for (const FieldDef& f : object.fields)
+        if (f.state == FieldState::Active && f.type == FieldType::Lookup &&
+            (ToLowerAscii(f.api_name) == head || ToLowerAscii(f.relationship_name) == head))
+            lookup = &f;
+    if (!lookup) return false;
+    Result<std::shared_ptr<const ObjectDef>> target = schema.Object(lookup->lookup_object);
+    if (!target.ok()) return false;
+    for (const FieldDef& t : (*target)->fields)
+        if (ToLowerAscii(t.api_name) == ToLowerAscii(tail)) return true;
+    return false;
+}
+
 /// A widget's report with one dashboard filter added (the report's own logic, AND the filter).
 void AddDashboardFilter(ReportDefinition& def, const ReportFilter& f) {
     def.filters.push_back(f);
@@ -208,7 +228,7 @@ Result<Dashboard> ReportService::SaveDashboard(const std::string& actor, const D
         bool applies = false;
         for (const ReportDefinition& r : reports) {
             Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(r.object);
-            if (!object.ok() || !(*object)->Field(f.field)) continue;
+            if (!object.ok() || !HasFieldPath(schema_, **object, f.field)) continue;
             applies = true;
             ReportDefinition with = r;
             AddDashboardFilter(with, f);
@@ -283,7 +303,7 @@ Result<std::vector<Result<ReportResult>>> ReportService::RunDashboard(const std:
         if (!c.chart.empty()) def.chart.kind = c.chart;
         Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(def.object);
         for (const ReportFilter& f : d->filters) {
-            if (!object.ok() || !(*object)->Field(f.field)) continue;  // not this widget's field
+            if (!object.ok() || !HasFieldPath(schema_, **object, f.field)) continue;  // not this widget's
             AddDashboardFilter(def, f);
         }
         out.push_back(Run(viewer, def, options));

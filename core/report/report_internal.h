@@ -2,7 +2,8 @@
 //   report_helpers.cpp      names, filter logic, relative dates, buckets, summary formulas, CSV
 //   report_definitions.cpp  JSON forms, tables, create / update / delete / list
 //   report_engine.cpp       Prepare: fields, filters, visibility, the SQL functions of a run
-//   report_run.cpp          Run: the grouped query, trees, cells, totals; JSON; export
+//   report_run.cpp          ReportRun: the grouped query by slices, trees, cells, totals; JSON; export
+//   report_cache.cpp        the result cache; Run and StartRun
 #pragma once
 #include <functional>
 #include <map>
@@ -45,6 +46,9 @@ struct BucketContext {
     PosixTzRule rule;
     int fiscal_start = 1;
 };
+
+/// The objects a definition reads: its own and those its lookup paths reach (lower case).
+std::vector<std::string> ObjectsRead(SchemaService& schema, const ReportDefinition& report);
 
 /// Registers crm_report_bucket(kind, value, is_datetime) and crm_report_median(x) for one run.
 void RegisterReportFunctions(Database& db, const BucketContext* buckets);
@@ -152,7 +156,16 @@ struct ReportService::RunCache {
     static constexpr size_t kMaxEntries = 64;
     std::map<std::string, Entry> entries;
     uint64_t tick = 0;
+    uint64_t generation = 0;  ///< counts the commits that dropped entries (a run across one is not kept)
     int64_t hits = 0, misses = 0;
+
+    /// The key of a run: viewer, definition, the options that shape the result, the quarter hour.
+    static std::string Key(const std::string& actor, const ReportDefinition& report,
+                           const ReportRunOptions& options, int64_t now_ms);
+    /// The result kept under `key` (counted as a hit), or nullptr (a miss).
+    const ReportResult* Find(const std::string& key);
+    /// Keeps a result, dropping the least recently used one when full.
+    void Store(const std::string& key, std::vector<std::string> objects, const ReportResult& result);
 };
 
 }  // namespace crm

@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "audit/change.h"
 #include "common/clock.h"
 #include "common/text.h"
 #include "formula/value.h"
@@ -64,15 +65,13 @@ struct Acc {
     std::vector<bool> has;
 };
 
-/// Interrupts SQLite when the run is cancelled; reports progress.
+/// Interrupts SQLite when the run is cancelled (from another thread, or from a progress callback).
 struct Progress {
     const ReportRunOptions* options;
-    int64_t ticks = 0;
+    const std::atomic<bool>* cancelled;
     static int Callback(void* p) {
         auto* self = static_cast<Progress*>(p);
-        ++self->ticks;
-        if (self->options->progress) self->options->progress(self->ticks * 1000);
-        return self->options->cancel && self->options->cancel->load() ? 1 : 0;
+        return self->cancelled->load() || (self->options->cancel && self->options->cancel->load()) ? 1 : 0;
     }
 };
 
@@ -84,225 +83,265 @@ json NumberJson(const Decimal& d) {
 
 }  // namespace
 
-Result<ReportResult> ReportService::RunUncached(const std::string& actor, const ReportDefinition& r,
-                                                const ReportRunOptions& options) {
-    Result<Plan> prepared = Prepare(actor, r, options);
-    if (!prepared.ok()) return prepared.error();
-    Plan& plan = *prepared;
-    RegisterReportFunctions(db_, &plan.buckets);
-    Progress progress{&options};
-    sqlite3_progress_handler(db_.handle(), 1000, &Progress::Callback, &progress);
-    struct Unhook {
-        sqlite3* db;
-        ~Unhook() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
-    } unhook{db_.handle()};
-    auto failed = [&](const Status& s) -> Error {
-        if (options.cancel && options.cancel->load())
-            return MakeError("report.cancelled", "The report run was cancelled.");
-        return s.error();
-    };
+/// A run in progress: the plan, the group trees and running aggregates it builds, and how far the scan of
+/// the source table (by id) has come. The leaf level's grouped query runs once per slice of ids and merges
+/// into the cells; what does not merge (COUNT DISTINCT, MEDIAN, the grand total after a cap) is queried
+/// once, whole, when the scan is done.
+struct ReportRun::State {
+    using Plan = ReportService::Plan;
+    Database* db = nullptr;
+    ReportService::RunCache* cache = nullptr;
+    uint64_t generation = 0;  ///< the cache's when the run started: a commit since then keeps it out
+    std::string cache_key;
+    std::vector<std::string> objects_read;
+    ReportDefinition r;
+    ReportRunOptions options;
+    std::optional<Plan> plan;
+    std::atomic<bool> cancelled{false};
+    bool done = false;
+    Result<ReportResult> result{Error{}};
+    bool started = false, sliced = false;
+    int64_t first_id = 0, last_id = -1, next_id = 0;  ///< ids [first_id, last_id]; read up to next_id
 
     ReportResult res;
+    std::map<std::pair<int, std::string>, int> row_index, col_index;
+    std::unordered_map<int64_t, Acc> accs;
+    bool truncated = false;
+    int64_t leaf_cells = 0;  ///< cells of the leaf level made so far (the group cap counts them)
+
+    bool Cancelled() const { return cancelled.load() || (options.cancel && options.cancel->load()); }
+    Error Failed(const Status& s) const {
+        return Cancelled() ? MakeError("report.cancelled", "The report run was cancelled.") : s.error();
+    }
+    void Begin();
+    int NodeFor(bool col, int parent, const json& key, const Plan::Group& g, bool create);
+    Acc& AccAt(int row, int col);
+    Status Level(int dr, int dc, bool leaf, bool all, const std::string& range);
+    Result<ReportResult> Finish();
+    void End(Result<ReportResult> outcome);
+};
+
+void ReportRun::State::Begin() {
     res.format = r.format;
-    const size_t nagg = plan.aggs.size();
-    for (const Plan::Agg& a : plan.aggs) {
+    for (const Plan::Agg& a : plan->aggs) {
         res.value_keys.push_back(a.spec.key);
         std::string type = "number";
         if (a.date && (a.spec.fn == AggregateFn::Min || a.spec.fn == AggregateFn::Max))
             type = a.field.def.type == FieldType::DateTime ? "datetime" : "date";
         res.value_types.push_back(type);
     }
-    for (const Plan::Agg& a : plan.aggs)
+    for (const Plan::Agg& a : plan->aggs)
         if (a.spec.percent) res.percent_keys.push_back(a.spec.key);
     for (const ReportSummaryFormula& f : r.formulas) {
         res.value_keys.push_back(f.key);
         res.value_types.push_back("number");
     }
-    for (const Plan::Group& g : plan.rows) res.group_fields.push_back(g.field.name);
-    for (const Plan::Group& g : plan.cols) res.column_group_fields.push_back(g.field.name);
-    const int R = static_cast<int>(plan.rows.size()), C = static_cast<int>(plan.cols.size());
+    for (const Plan::Group& g : plan->rows) res.group_fields.push_back(g.field.name);
+    for (const Plan::Group& g : plan->cols) res.column_group_fields.push_back(g.field.name);
+}
 
-    // The nodes of both trees, found by (parent, key).
-    std::map<std::pair<int, std::string>, int> row_index, col_index;
-    auto node_for = [&](bool col, int parent, const json& key, const Plan::Group& g, bool create) -> int {
-        auto& index = col ? col_index : row_index;
-        auto& nodes = col ? res.col_nodes : res.row_nodes;
-        const std::string text = key.dump();
-        auto it = index.find({parent, text});
-        if (it != index.end()) return it->second;
-        if (!create) return -1;
-        ReportGroupNode n;
-        n.parent = parent;
-        n.depth = nodes[static_cast<size_t>(parent)].depth + 1;
-        n.key = key;
-        if (key.is_null()) {
-            n.label = "(blank)";
-        } else if (g.date) {
-            n.label = DateBucketLabel(g.spec.bucket, key.get<int64_t>());
-        } else if (const PicklistValue* v =
-                       key.is_string() ? g.field.def.FindValue(key.get<std::string>()) : nullptr) {
-            n.label = v->label;
-        } else if (g.field.def.type == FieldType::Checkbox) {
-            n.label = key.is_number() && key.get<int64_t>() != 0 ? "True" : "False";
-        } else {
-            n.label = key.is_string() ? key.get<std::string>() : key.dump();
-        }
-        const int id = static_cast<int>(nodes.size());
-        nodes.push_back(std::move(n));
-        nodes[static_cast<size_t>(parent)].children.push_back(id);
-        index[{parent, text}] = id;
-        return id;
-    };
-    auto read_key = [](const Statement& st, int col, const Field& f) -> json {
-        if (st.IsNull(col)) return nullptr;
-        const ValueType vt = FormulaTypeOf(f.def.type);
-        if (f.system_int || f.is_datetime_ms || f.def.type == FieldType::Lookup ||
-            f.def.type == FieldType::Checkbox || vt == ValueType::Date || vt == ValueType::DateTime)
-            return st.Int(col);
-        if (vt == ValueType::Number) {
-            std::optional<Decimal> d = ToDecimal(st.Real(col), f.def.scale);
-            return d ? NumberJson(*d) : json(st.Real(col));
-        }
-        return st.Text(col);
-    };
+/// The node of both trees found by (parent, key); made when `create`, else -1 when absent.
+int ReportRun::State::NodeFor(bool col, int parent, const json& key, const Plan::Group& g, bool create) {
+    auto& index = col ? col_index : row_index;
+    auto& nodes = col ? res.col_nodes : res.row_nodes;
+    const std::string text = key.dump();
+    auto it = index.find({parent, text});
+    if (it != index.end()) return it->second;
+    if (!create) return -1;
+    ReportGroupNode n;
+    n.parent = parent;
+    n.depth = nodes[static_cast<size_t>(parent)].depth + 1;
+    n.key = key;
+    if (key.is_null()) {
+        n.label = "(blank)";
+    } else if (g.date) {
+        n.label = DateBucketLabel(g.spec.bucket, key.get<int64_t>());
+    } else if (const PicklistValue* v =
+                   key.is_string() ? g.field.def.FindValue(key.get<std::string>()) : nullptr) {
+        n.label = v->label;
+    } else if (g.field.def.type == FieldType::Checkbox) {
+        n.label = key.is_number() && key.get<int64_t>() != 0 ? "True" : "False";
+    } else {
+        n.label = key.is_string() ? key.get<std::string>() : key.dump();
+    }
+    const int id = static_cast<int>(nodes.size());
+    nodes.push_back(std::move(n));
+    nodes[static_cast<size_t>(parent)].children.push_back(id);
+    index[{parent, text}] = id;
+    return id;
+}
 
-    std::unordered_map<int64_t, Acc> accs;
-    auto acc_at = [&](int row, int col) -> Acc& {
-        Acc& a = accs[(int64_t{row} << 32) | static_cast<uint32_t>(col)];
-        if (a.a.empty()) {
-            a.a.assign(nagg, 0);
-            a.b.assign(nagg, 0);
-            a.has.assign(nagg, false);
-        }
-        return a;
-    };
+namespace {
 
-    // One grouped query at a level of grouping: dr row keys and dc column keys. The leaf level (R, C) makes
-    // the nodes and merges every mergeable aggregate up to the totals; the other levels set the aggregates
-    // that do not merge (and, after a cap, the grand total).
-    bool truncated = false;
-    auto run_level = [&](int dr, int dc, bool leaf, bool all) -> Status {
-        std::string select;
-        std::vector<const Plan::Group*> groups;
-        for (int i = 0; i < dr; ++i) groups.push_back(&plan.rows[static_cast<size_t>(i)]);
-        for (int i = 0; i < dc; ++i) groups.push_back(&plan.cols[static_cast<size_t>(i)]);
-        for (const Plan::Group* g : groups) select += g->key_sql + ", ";
-        select += "COUNT(*)";
-        std::vector<int> parts;  // the first column of each aggregate's parts (-1: not in this query)
-        int col = static_cast<int>(groups.size()) + 1;
-        for (const Plan::Agg& a : plan.aggs) {
-            const bool in = leaf || all || !IsMergeable(a.spec.fn);
-            parts.push_back(in ? col : -1);
-            if (!in) continue;
-            const std::string& x = a.value_sql;
-            switch (a.spec.fn) {
-                case AggregateFn::Count:
-                    select += ", COUNT(" + x + ")";
-                    break;
-                case AggregateFn::Sum:
-                    select += ", SUM(" + x + ")";
-                    break;
-                case AggregateFn::Avg:
-                    select += ", SUM(" + x + "), COUNT(" + x + ")";
-                    ++col;
-                    break;
-                case AggregateFn::Min:
-                    select += ", MIN(" + x + ")";
-                    break;
-                case AggregateFn::Max:
-                    select += ", MAX(" + x + ")";
-                    break;
-                case AggregateFn::CountDistinct:
-                    select += ", COUNT(DISTINCT " + x + ")";
-                    break;
-                case AggregateFn::Median:
-                    select += ", crm_report_median(" + x + ")";
-                    break;
-            }
-            ++col;
-        }
-        std::string sql = "SELECT " + select + plan.From() + plan.Where();
-        if (!groups.empty()) {
-            sql += " GROUP BY ";
-            for (size_t i = 0; i < groups.size(); ++i) sql += (i ? ", " : "") + std::to_string(i + 1);
-            if (leaf) sql += " LIMIT " + std::to_string(options.group_limit + 1);
-        }
-        if (leaf) res.sql = sql;
-        Result<Statement> prepared_st = db_.TryPrepare(sql);
-        if (!prepared_st.ok()) return prepared_st.error();
-        Statement& st = *prepared_st;
-        plan.BindAll(st, sql);
-        int64_t n = 0;
-        while (st.Step()) {
-            if (leaf && !groups.empty() && ++n > options.group_limit) {
-                truncated = true;
+json ReadKey(const Statement& st, int col, const Field& f) {
+    if (st.IsNull(col)) return nullptr;
+    const ValueType vt = FormulaTypeOf(f.def.type);
+    if (f.system_int || f.is_datetime_ms || f.def.type == FieldType::Lookup ||
+        f.def.type == FieldType::Checkbox || vt == ValueType::Date || vt == ValueType::DateTime)
+        return st.Int(col);
+    if (vt == ValueType::Number) {
+        std::optional<Decimal> d = ToDecimal(st.Real(col), f.def.scale);
+        return d ? NumberJson(*d) : json(st.Real(col));
+    }
+    return st.Text(col);
+}
+
+int64_t CellKey(int row, int col) { return (int64_t{row} << 32) | static_cast<uint32_t>(col); }
+
+}  // namespace
+
+Acc& ReportRun::State::AccAt(int row, int col) {
+    Acc& a = accs[CellKey(row, col)];
+    if (a.a.empty()) {
+        const size_t nagg = plan->aggs.size();
+        a.a.assign(nagg, 0);
+        a.b.assign(nagg, 0);
+        a.has.assign(nagg, false);
+    }
+    return a;
+}
+
+// One grouped query at a level of grouping: dr row keys and dc column keys, over the ids `range` names ("" =
+// all). The leaf level (R, C) makes the nodes and merges every mergeable aggregate up to the totals; the
+// other levels set the aggregates that do not merge (and, after a cap, the grand total).
+Status ReportRun::State::Level(int dr, int dc, bool leaf, bool all, const std::string& range) {
+    const Plan& p = *plan;
+    const size_t nagg = p.aggs.size();
+    std::string select;
+    std::vector<const Plan::Group*> groups;
+    for (int i = 0; i < dr; ++i) groups.push_back(&p.rows[static_cast<size_t>(i)]);
+    for (int i = 0; i < dc; ++i) groups.push_back(&p.cols[static_cast<size_t>(i)]);
+    for (const Plan::Group* g : groups) select += g->key_sql + ", ";
+    select += "COUNT(*)";
+    std::vector<int> parts;  // the first column of each aggregate's parts (-1: not in this query)
+    int col = static_cast<int>(groups.size()) + 1;
+    for (const Plan::Agg& a : p.aggs) {
+        // A sliced leaf level leaves what does not merge to one whole query after the scan.
+        const bool unmerge = !IsMergeable(a.spec.fn);
+        const bool in = leaf ? !(sliced && unmerge) : (all || unmerge);
+        parts.push_back(in ? col : -1);
+        if (!in) continue;
+        const std::string& x = a.value_sql;
+        switch (a.spec.fn) {
+            case AggregateFn::Count:
+                select += ", COUNT(" + x + ")";
                 break;
-            }
-            int rnode = 0, cnode = 0;
-            bool found = true;
-            for (int i = 0; i < dr && found; ++i) {
-                rnode = node_for(false, rnode, read_key(st, i, plan.rows[static_cast<size_t>(i)].field),
-                                 plan.rows[static_cast<size_t>(i)], leaf);
-                found = rnode >= 0;
-            }
-            for (int i = 0; i < dc && found; ++i) {
-                cnode = node_for(true, cnode, read_key(st, dr + i, plan.cols[static_cast<size_t>(i)].field),
-                                 plan.cols[static_cast<size_t>(i)], leaf);
-                found = cnode >= 0;
-            }
-            if (!found) continue;  // a group cut off by the cap
-            const int base = static_cast<int>(groups.size());
-            const int64_t records = st.Int(base);
-            // The cells this row feeds: itself, and at the leaf level every ancestor pair.
-            std::vector<int> rchain{rnode}, cchain{cnode};
-            if (leaf) {
-                for (int x = rnode; x > 0;)
-                    rchain.push_back(x = res.row_nodes[static_cast<size_t>(x)].parent);
-                for (int x = cnode; x > 0;)
-                    cchain.push_back(x = res.col_nodes[static_cast<size_t>(x)].parent);
-            }
-            for (int rn : rchain) {
-                for (int cn : cchain) {
-                    const bool self = rn == rnode && cn == cnode;
-                    Acc& acc = acc_at(rn, cn);
-                    if (leaf || all) acc.records = leaf ? acc.records + records : records;
-                    for (size_t k = 0; k < nagg; ++k) {
-                        const int p = parts[k];
-                        if (p < 0) continue;
-                        const AggregateFn fn = plan.aggs[k].spec.fn;
-                        const bool merge = leaf && IsMergeable(fn);
-                        if (!merge && !self) continue;
-                        if (st.IsNull(p)) continue;
-                        const double v = st.Real(p);
-                        if (!merge || !acc.has[k]) {
-                            acc.a[k] = v;
-                            acc.b[k] = fn == AggregateFn::Avg ? st.Real(p + 1) : 0;
-                        } else if (fn == AggregateFn::Min) {
-                            acc.a[k] = std::min(acc.a[k], v);
-                        } else if (fn == AggregateFn::Max) {
-                            acc.a[k] = std::max(acc.a[k], v);
-                        } else {
-                            acc.a[k] += v;
-                            if (fn == AggregateFn::Avg) acc.b[k] += st.Real(p + 1);
-                        }
-                        acc.has[k] = true;
+            case AggregateFn::Sum:
+                select += ", SUM(" + x + ")";
+                break;
+            case AggregateFn::Avg:
+                select += ", SUM(" + x + "), COUNT(" + x + ")";
+                ++col;
+                break;
+            case AggregateFn::Min:
+                select += ", MIN(" + x + ")";
+                break;
+            case AggregateFn::Max:
+                select += ", MAX(" + x + ")";
+                break;
+            case AggregateFn::CountDistinct:
+                select += ", COUNT(DISTINCT " + x + ")";
+                break;
+            case AggregateFn::Median:
+                select += ", crm_report_median(" + x + ")";
+                break;
+        }
+        ++col;
+    }
+    std::string sql = "SELECT " + select + p.From() +
+                      p.Where(range.empty() ? std::vector<std::string>{} : std::vector<std::string>{range});
+    if (!groups.empty()) {
+        sql += " GROUP BY ";
+        for (size_t i = 0; i < groups.size(); ++i) sql += (i ? ", " : "") + std::to_string(i + 1);
+        if (leaf) sql += " LIMIT " + std::to_string(options.group_limit + 1);
+    }
+    if (leaf && range.empty()) res.sql = sql;
+    Result<Statement> prepared_st = db->TryPrepare(sql);
+    if (!prepared_st.ok()) return prepared_st.error();
+    Statement& st = *prepared_st;
+    p.BindAll(st, sql);
+    const bool capped = leaf && !groups.empty();
+    int64_t n = 0;
+    while (st.Step()) {
+        if (capped && ++n > options.group_limit) {
+            truncated = true;
+            break;
+        }
+        int rnode = 0, cnode = 0;
+        bool found = true;
+        const bool create = leaf && (!capped || leaf_cells < options.group_limit);
+        for (int i = 0; i < dr && found; ++i) {
+            const Plan::Group& g = p.rows[static_cast<size_t>(i)];
+            rnode = NodeFor(false, rnode, ReadKey(st, i, g.field), g, create);
+            found = rnode >= 0;
+        }
+        for (int i = 0; i < dc && found; ++i) {
+            const Plan::Group& g = p.cols[static_cast<size_t>(i)];
+            cnode = NodeFor(true, cnode, ReadKey(st, dr + i, g.field), g, create);
+            found = cnode >= 0;
+        }
+        if (capped && found && !accs.count(CellKey(rnode, cnode))) {
+            // A group an earlier slice did not have: past the cap it is left out like the others.
+            found = leaf_cells < options.group_limit;
+            if (found) ++leaf_cells;
+        }
+        if (!found) {  // a group cut off by the cap
+            if (leaf) truncated = true;
+            continue;
+        }
+        const int base = static_cast<int>(groups.size());
+        const int64_t records = st.Int(base);
+        // The cells this row feeds: itself, and at the leaf level every ancestor pair.
+        std::vector<int> rchain{rnode}, cchain{cnode};
+        if (leaf) {
+            for (int x = rnode; x > 0;) rchain.push_back(x = res.row_nodes[static_cast<size_t>(x)].parent);
+            for (int x = cnode; x > 0;) cchain.push_back(x = res.col_nodes[static_cast<size_t>(x)].parent);
+        }
+        for (int rn : rchain) {
+            for (int cn : cchain) {
+                const bool self = rn == rnode && cn == cnode;
+                Acc& acc = AccAt(rn, cn);
+                if (leaf || all) acc.records = leaf ? acc.records + records : records;
+                for (size_t k = 0; k < nagg; ++k) {
+                    const int part = parts[k];
+                    if (part < 0) continue;
+                    const AggregateFn fn = p.aggs[k].spec.fn;
+                    const bool merge = leaf && IsMergeable(fn);
+                    if (!merge && !self) continue;
+                    if (st.IsNull(part)) continue;
+                    const double v = st.Real(part);
+                    if (!merge || !acc.has[k]) {
+                        acc.a[k] = v;
+                        acc.b[k] = fn == AggregateFn::Avg ? st.Real(part + 1) : 0;
+                    } else if (fn == AggregateFn::Min) {
+                        acc.a[k] = std::min(acc.a[k], v);
+                    } else if (fn == AggregateFn::Max) {
+                        acc.a[k] = std::max(acc.a[k], v);
+                    } else {
+                        acc.a[k] += v;
+                        if (fn == AggregateFn::Avg) acc.b[k] += st.Real(part + 1);
                     }
+                    acc.has[k] = true;
                 }
             }
         }
-        if (!st.status().ok()) return st.status();
-        return Status::Ok();
-    };
+    }
+    if (!st.status().ok()) return st.status();
+    return Status::Ok();
+}
 
-    if (Status s = run_level(R, C, true, false); !s.ok()) return failed(s);
+Result<ReportResult> ReportRun::State::Finish() {
+    const Plan& plan = *this->plan;
+    const size_t nagg = plan.aggs.size();
+    const int R = static_cast<int>(plan.rows.size()), C = static_cast<int>(plan.cols.size());
     const bool unmergeable = std::any_of(plan.aggs.begin(), plan.aggs.end(),
                                          [](const Plan::Agg& a) { return !IsMergeable(a.spec.fn); });
     for (int dr = 0; dr <= R; ++dr) {
         for (int dc = 0; dc <= C; ++dc) {
-            if (dr == R && dc == C) continue;
+            if (dr == R && dc == C && !sliced) continue;
             const bool total = dr == 0 && dc == 0 && truncated;
             if (!unmergeable && !total) continue;
-            if (Status s = run_level(dr, dc, false, total); !s.ok()) return failed(s);
+            if (Status s = Level(dr, dc, false, total, ""); !s.ok()) return Failed(s);
         }
     }
     if (truncated) {
@@ -472,7 +511,7 @@ Result<ReportResult> ReportService::RunUncached(const std::string& actor, const 
         for (const Field& f : cols) select += ", " + f.sql;
         const std::string sql = "SELECT " + select + plan.From() + plan.Where() + " ORDER BY " + plan.order +
                                 " LIMIT " + std::to_string(options.row_limit + 1);
-        Result<Statement> st = db_.TryPrepare(sql);
+        Result<Statement> st = db->TryPrepare(sql);
         if (!st.ok()) return st.error();
         plan.BindAll(*st, sql);
         while (st->Step()) {
@@ -500,9 +539,106 @@ Result<ReportResult> ReportService::RunUncached(const std::string& actor, const 
             }
             res.rows.push_back(std::move(row));
         }
-        if (!st->status().ok()) return failed(st->status());
+        if (!st->status().ok()) return Failed(st->status());
     }
-    return res;
+    return std::move(res);
+}
+
+void ReportRun::State::End(Result<ReportResult> outcome) {
+    done = true;
+    plan.reset();
+    accs.clear();
+    if (outcome.ok() && cache && cache->generation == generation)
+        cache->Store(cache_key, objects_read, *outcome);
+    result = std::move(outcome);
+}
+
+std::unique_ptr<ReportRun> ReportService::StartRun(const std::string& actor, const ReportDefinition& r,
+                                                   const ReportRunOptions& options) {
+    auto state = std::make_unique<ReportRun::State>();
+    ReportRun::State& s = *state;
+    s.db = &db_;
+    s.cache = cache_.get();
+    s.generation = cache_->generation;
+    s.cache_key = RunCache::Key(actor, r, options, changes_.clock().NowMs());
+    s.r = r;
+    s.options = options;
+    if (const ReportResult* hit = cache_->Find(s.cache_key)) {
+        s.done = true;
+        s.result = *hit;
+    } else if (Result<Plan> plan = Prepare(actor, r, options); !plan.ok()) {
+        s.done = true;
+        s.result = plan.error();
+    } else {
+        s.plan = std::move(*plan);
+        s.objects_read = ObjectsRead(schema_, r);
+    }
+    return std::unique_ptr<ReportRun>(new ReportRun(std::move(state)));
+}
+
+ReportRun::ReportRun(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ReportRun::~ReportRun() = default;
+bool ReportRun::done() const { return state_->done; }
+void ReportRun::Cancel() { state_->cancelled = true; }
+const Result<ReportResult>& ReportRun::result() const { return state_->result; }
+int64_t ReportRun::total() const { return std::max<int64_t>(0, state_->last_id - state_->first_id + 1); }
+int64_t ReportRun::scanned() const {
+    const State& s = *state_;
+    if (s.done) return total();
+    return s.started ? std::max<int64_t>(0, std::min(s.next_id, s.last_id + 1) - s.first_id) : 0;
+}
+
+bool ReportRun::Step(int64_t records) {
+    State& s = *state_;
+    if (s.done) return true;
+    if (s.Cancelled()) {
+        s.End(MakeError("report.cancelled", "The report run was cancelled."));
+        return true;
+    }
+    ReportService::Plan& plan = *s.plan;
+    RegisterReportFunctions(*s.db, &plan.buckets);
+    Progress progress{&s.options, &s.cancelled};
+    sqlite3_progress_handler(s.db->handle(), 1000, &Progress::Callback, &progress);
+    struct Unhook {
+        sqlite3* db;
+        ~Unhook() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
+    } unhook{s.db->handle()};
+    const std::string id = QuoteIdent(plan.table) + ".id";
+    if (!s.started) {
+        s.started = true;
+        s.Begin();
+        Result<Statement> span = s.db->TryPrepare("SELECT MIN(id), MAX(id) FROM " + QuoteIdent(plan.table));
+        if (!span.ok()) {
+            s.End(span.error());
+            return true;
+        }
+        if (span->Step() && !span->IsNull(0)) {
+            s.first_id = span->Int(0);
+            s.last_id = span->Int(1);
+        }
+        s.next_id = s.first_id;
+        // Slices only when one step will not read it all: a whole run is the one query of before.
+        s.sliced = s.last_id - s.first_id + 1 > std::max<int64_t>(records, 1);
+    }
+    // One slice per step (an empty table still runs the leaf level once, for its totals).
+    const bool empty = s.last_id < s.first_id;
+    if (empty || s.next_id <= s.last_id) {
+        const int64_t left = s.last_id - s.next_id + 1;
+        const int64_t hi = records >= left ? s.last_id : s.next_id + std::max<int64_t>(records, 1) - 1;
+        const std::string range =
+            s.sliced ? id + " BETWEEN " + std::to_string(s.next_id) + " AND " + std::to_string(hi) : "";
+        if (Status st = s.Level(static_cast<int>(plan.rows.size()), static_cast<int>(plan.cols.size()), true,
+                                false, range);
+            !st.ok()) {
+            s.End(s.Failed(st));
+            return true;
+        }
+        s.next_id = empty ? s.first_id : hi + 1;
+        if (s.options.progress) s.options.progress(empty ? 0 : s.next_id - s.first_id);
+        if (!empty && s.next_id <= s.last_id) return false;
+    }
+    s.End(s.Finish());
+    return true;
 }
 
 // [SECTION] JSON and export

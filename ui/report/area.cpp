@@ -26,6 +26,7 @@ void ReportsPage::Show(const std::string& mode) {
         if (mode == "list") {
             result_.reset();
             run_error_.clear();
+            run_note_.clear();
         }
     });
 }
@@ -131,6 +132,7 @@ void ReportsPage::Publish(nlohmann::json& state) const {
     } else if (mode_ != "list") {
         s["result"] = ResultState();
         s["run_error"] = run_error_;
+        s["run_note"] = run_note_;
     }
     state["reports"] = std::move(s);
 }

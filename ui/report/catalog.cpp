@@ -24,6 +24,10 @@ const CatalogRow kReports[] = {
     {"rep.dash.run_as", "Shown as {user} sees it.", "按 {user} 的视角显示。"},
     {"rep.dash.run_as_viewer", "Each viewer sees their own numbers.", "每位查看者看到自己的数据。"},
     {"rep.running", "Running the report {name}", "正在运行报表“{name}”"},
+    {"rep.scanned", "{done} of about {total} records read", "已读取约 {total} 条记录中的 {done} 条"},
+    {"rep.cancelled", "Cancelled: the report did not finish.", "已取消：报表未运行完。"},
+    {"rep.cancelled_kept", "Cancelled: the result below is the one shown before.",
+     "已取消：下面仍是之前的结果。"},
     // The dashboard editor.
     {"rep.dash.edit", "Edit dashboard", "编辑仪表板"},
     {"rep.dash.new", "New dashboard", "新建仪表板"},

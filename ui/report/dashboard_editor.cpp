@@ -249,7 +249,7 @@ void ReportsPage::DrawDashboardEditor(const PageContext& ctx, float width, float
         for (const ReportDefinition& r : reports_)
             if (r.id == c.report_id)
                 for (const std::string& f : ReadableFields(r.object))
-                    if (f.find('.') == std::string::npos && f != "CreatedDate") fields.push_back(f);
+                    if (f != "CreatedDate") fields.push_back(f);  // also Account.Industry and the like
     std::sort(fields.begin(), fields.end());
     fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
     std::optional<size_t> removed_filter;

@@ -68,7 +68,10 @@ private:
     // report_view.cpp
     void OpenReport(int64_t id);
     /// Runs `definition` as the acting user; `preview` limits the detail rows (the builder).
+    /// A run over many records goes a slice per frame (RunInSlices) with progress and Cancel.
     void RunDefinition(const ReportDefinition& definition, bool preview);
+    /// Shows a run's outcome: its result, its error, or (cancelled) the result shown before with a note.
+    void ShowRun(const ReportDefinition& definition, const Result<ReportResult>& run);
     void DrawView(const PageContext& ctx);
     void DrawResult(const PageContext& ctx, float height);
     ChartData BuildChart() const { return BuildChart(shown_, *result_); }
@@ -126,6 +129,7 @@ private:
     ReportDefinition shown_;
     std::optional<ReportResult> result_;
     std::string run_error_;
+    std::string run_note_;  ///< "Cancelled" after a cancelled run
     std::vector<std::string> left_out_;
     std::string currency_;
     int result_sort_ = -1;

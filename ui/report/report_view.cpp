@@ -4,6 +4,7 @@
 // column sorts, and the grand total closes the table. Values read in the company's number format.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "imgui.h"
 #include "report/report_navigation.h"
@@ -73,30 +74,62 @@ void ReportsPage::OpenReport(int64_t id) {
     left_out_.clear();
     if (Result<ReportDefinition> full = workspace_.reports().Get(ActingUser(), id, false); full.ok())
         left_out_ = LeftOut(*full, *shown);
-    // A report over many records runs after a frame that says so (ui/shell/busy.h): the run blocks the
-    // frame, and the console has no second thread to cancel it from.
     result_.reset();
     run_error_.clear();
-    const ReportDefinition def = *shown;
-    RunShowingProgress(ManyRecords(workspace_, def.object), Tr("rep.running", {{"name", def.name}}),
-                       [this, def] { RunDefinition(def, false); });
+    shown_ = *shown;
+    RunDefinition(*shown, false);
 }
 
 void ReportsPage::RunDefinition(const ReportDefinition& definition, bool preview) {
-    shown_ = definition;
     drill_.reset();
+    run_note_.clear();
     if (Result<CompanyProfile> company = workspace_.company().Get(); company.ok())
         currency_ = company->currency;
     ReportRunOptions options;
     options.row_limit = preview ? kReportPreviewRows : 2000;
-    Result<ReportResult> run = workspace_.reports().Run(ActingUser(), definition, options);
+    std::shared_ptr<ReportRun> run = workspace_.reports().StartRun(ActingUser(), definition, options);
+    if (run->done() || !ManyRecords(workspace_, definition.object)) {
+        while (!run->Step(INT64_MAX)) {
+        }
+        ShowRun(definition, run->result());
+        return;
+    }
+    // A report over many records runs a slice per frame (ui/shell/busy.h): the console keeps drawing, says
+    // how far the run got, and can cancel it; the result shown before stays until the new one is in.
+    SlicedWork work;
+    work.what = Tr("rep.running", {{"name", definition.name.empty() ? definition.object : definition.name}});
+    work.step = [this, run, definition](int64_t budget) {
+        if (!run->Step(budget)) return false;
+        ShowRun(definition, run->result());
+        return true;
+    };
+    work.progress = [run] {
+        SliceProgress p;
+        p.fraction =
+            run->total() > 0 ? static_cast<float>(run->scanned()) / static_cast<float>(run->total()) : 0.0f;
+        NumberFormat count;
+        p.text = Tr("rep.scanned", {{"done", FormatNumber(static_cast<double>(run->scanned()), count)},
+                                    {"total", FormatNumber(static_cast<double>(run->total()), count)}});
+        return p;
+    };
+    work.cancel = [run] { run->Cancel(); };
+    RunInSlices(std::move(work));
+}
+
+void ReportsPage::ShowRun(const ReportDefinition& definition, const Result<ReportResult>& run) {
+    if (!run.ok() && run.error().code == "report.cancelled") {
+        run_note_ = Tr(result_ ? "rep.cancelled_kept" : "rep.cancelled");
+        return;
+    }
+    shown_ = definition;
+    drill_.reset();
     if (!run.ok()) {
         result_.reset();
         run_error_ = ErrorText(run.error());
         return;
     }
     run_error_.clear();
-    result_ = std::move(*run);
+    result_ = run.value();
 }
 
 void ReportsPage::Drill(int row_node, int col_node) {
@@ -359,6 +392,7 @@ void ReportsPage::DrawView(const PageContext& ctx) {
 void ReportsPage::DrawResult(const PageContext& ctx, float height) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
+    if (!run_note_.empty()) TextColored(p.warning_text, run_note_);
     if (!run_error_.empty()) {
         ErrorLine("report.run_error", run_error_);
         return;

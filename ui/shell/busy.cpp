@@ -1,5 +1,7 @@
 #include "ui/shell/busy.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <deque>
 #include <utility>
@@ -7,6 +9,7 @@
 #include "imgui.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
+#include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 
 namespace crm::ui {
@@ -17,7 +20,45 @@ struct Pending {
     std::string what;
     std::function<void()> work;
     bool shown = false;  ///< a frame with its overlay has been drawn
+    SlicedWork sliced;   ///< sliced work (when its step is set): one slice per frame
+    int64_t budget = 20'000;
 };
+
+constexpr const char* kSlicedPopup = "##busy.sliced";
+
+/// Runs one slice of the front item, adapting its budget to the time it took; true when finished.
+bool StepSliced(Pending& item) {
+    const auto start = std::chrono::steady_clock::now();
+    const bool finished = item.sliced.step(item.budget);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (ms < kSliceMs * 0.5) item.budget = std::min<int64_t>(item.budget * 2, int64_t{1} << 24);
+    if (ms > kSliceMs * 1.5) item.budget = std::max<int64_t>(item.budget / 2, 1000);
+    return finished;
+}
+
+/// The modal overlay of sliced work: what, a progress bar and line, Cancel.
+void DrawSlicedOverlay(const PageContext& ctx, Pending& item) {
+    const float s = ctx.scale;
+    if (!ImGui::IsPopupOpen(kSlicedPopup)) ImGui::OpenPopup(kSlicedPopup);
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(
+        ImVec2(viewport->Pos.x + viewport->Size.x * 0.5f, viewport->Pos.y + viewport->Size.y * 0.5f),
+        ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(460.0f * s, 0.0f));
+    if (!ImGui::BeginPopupModal(kSlicedPopup, nullptr,
+                                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
+                                    ImGuiWindowFlags_AlwaysAutoResize))
+        return;
+    const SliceProgress progress = item.sliced.progress ? item.sliced.progress() : SliceProgress{};
+    ImGui::TextUnformatted(TrFormat("busy.working", {item.what}).c_str());
+    ImGui::ProgressBar(std::clamp(progress.fraction, 0.0f, 1.0f), ImVec2(-1.0f, 0.0f));
+    TextMuted(progress.text, false);
+    if (SecondaryButton(Tr("busy.cancel")) && item.sliced.cancel) item.sliced.cancel();
+    MarkItem("busy.cancel");
+    ImGui::EndPopup();
+}
 
 std::deque<Pending>& Queue() {
     static std::deque<Pending> queue;
@@ -36,7 +77,10 @@ void RunShowingProgress(bool slow, std::string what, std::function<void()> work)
         work();
         return;
     }
-    Queue().push_back({std::move(what), std::move(work), false});
+    Pending item;
+    item.what = std::move(what);
+    item.work = std::move(work);
+    Queue().push_back(std::move(item));
 }
 
 bool ManyRecords(Workspace& workspace, const std::string& object) {
@@ -45,6 +89,18 @@ bool ManyRecords(Workspace& workspace, const std::string& object) {
     probe.limit = 1;
     Result<ListPage> page = workspace.records().List(ActingUser(), object, probe);
     return page.ok() && page->total_capped;
+}
+
+void RunInSlices(SlicedWork work) {
+    Pending item;
+    item.what = work.what;
+    item.sliced = std::move(work);
+    Queue().push_back(std::move(item));
+}
+
+std::string ProgressDetail() {
+    if (Queue().empty() || !Queue().front().sliced.step || !Queue().front().sliced.progress) return "";
+    return Queue().front().sliced.progress().text;
 }
 
 const std::string& ProgressWhat() {
@@ -57,14 +113,31 @@ const std::string& LastProgressShown() { return LastShown(); }
 void DrawProgressOverlay(const PageContext& ctx) {
     std::deque<Pending>& queue = Queue();
     // The overlay of the front item was presented last frame: run it now (the work may queue more).
+    // Sliced work runs one slice and stays in front until it says it is finished.
     if (!queue.empty() && queue.front().shown) {
-        Pending done = std::move(queue.front());
-        queue.pop_front();
-        done.work();
+        if (queue.front().sliced.step) {
+            if (StepSliced(queue.front())) queue.pop_front();
+        } else {
+            Pending done = std::move(queue.front());
+            queue.pop_front();
+            done.work();
+        }
+    }
+    if (queue.empty() || !queue.front().sliced.step) {
+        if (ImGui::IsPopupOpen(kSlicedPopup)) {  // close the sliced overlay of work just finished
+            if (ImGui::BeginPopupModal(kSlicedPopup, nullptr, ImGuiWindowFlags_NoTitleBar)) {
+                ImGui::CloseCurrentPopup();
+                ImGui::EndPopup();
+            }
+        }
     }
     if (queue.empty()) return;
     queue.front().shown = true;
     LastShown() = queue.front().what;
+    if (queue.front().sliced.step) {
+        DrawSlicedOverlay(ctx, queue.front());
+        return;
+    }
 
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();

@@ -111,6 +111,7 @@ const CatalogRow kRows[] = {
      "方向键选择 · Enter 打开 · Esc 关闭"},
     {"busy.working", "{what}…", "{what}…"},
     {"busy.note", "This takes a few seconds on an object with many records.", "记录很多时需要几秒钟。"},
+    {"busy.cancel", "Cancel", "取消"},
 };
 
 }  // namespace

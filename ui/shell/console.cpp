@@ -660,6 +660,7 @@ void Console::PublishState() {
     state["unsaved_what"] = guard_.summary();
     state["busy"] = ProgressWhat();
     state["busy_last"] = LastProgressShown();
+    state["busy_progress"] = ProgressDetail();
     const Editable* edits = PageEdits();
     state["dirty"] = edits != nullptr && edits->dirty();
     state["audit_total"] = audit_total_;

@@ -1,7 +1,7 @@
-// The browser entry: a GLFW/WebGL2 window on the page's canvas, IndexedDB mounted at /data,
-// the workspace opened once IndexedDB has been read, and the JS bridges (window.crm, text
-// input and clipboard). No ASYNCIFY: the main loop starts at once and the workspace is opened
-// from the FS.syncfs callback (crm_web_on_fs_loaded).
+// The browser entry: a GLFW/WebGL2 window on the page's canvas, the workspace's pages read from
+// IndexedDB (while the fonts are built) and the workspace opened once they are, and the JS bridges
+// (window.crm, text input and clipboard). No ASYNCIFY: the main loop starts at once and the
+// workspace is opened from the read's callback (crm_web_on_fs_loaded).
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 
@@ -64,6 +64,11 @@ EM_JS(void, crm_js_fit_canvas, (), {
     var w = Math.max(1, Math.round(canvas.clientWidth * dpr));
     var h = Math.max(1, Math.round(canvas.clientHeight * dpr));
     if (canvas.width !== w || canvas.height !== h) Browser.setCanvasSize(w, h);
+});
+
+// Startup milestones (ms since navigation) for bench/persist/first_frame.bench.js: window.__crm_marks.
+EM_JS(void, crm_js_mark, (const char* name), {
+    (window.__crm_marks = window.__crm_marks || {})[UTF8ToString(name)] = performance.now();
 });
 
 EM_JS(void, crm_js_on_first_frame, (), {
@@ -146,6 +151,7 @@ public:
     /// IndexedDB has been read (or is unusable): open the workspace and start the console.
     void OnFsLoaded(int err, const std::string& message) {
         if (workspace_) return;
+        crm_js_mark("store_read");
         using Kind = crm::ui::StartupNotice::Kind;
         crm::ui::StartupNotice storage_notice;
         std::string memory_reason;
@@ -198,6 +204,7 @@ public:
         crm::ui::ConsoleOptions console_options;
         console_options.notice =
             loaded.notice.kind != crm::ui::StartupNotice::Kind::None ? loaded.notice : storage_notice;
+        crm_js_mark("workspace_open");
         host_.Attach(*workspace_, std::move(console_options));
         crm_js_set_ready();
     }
@@ -383,9 +390,13 @@ int main() {
         return 1;
     }
     glfwMakeContextCurrent(window);
+    crm_js_mark("main");
     if (crm_js_page_mode()) crm::web::RegisterPageVfs("/data/crm.db");
-    WebApp::Create(window);
+    // The stored pages are read (IndexedDB works in the browser's own process) while the console's
+    // fonts are built; every answer comes in a later task, once WebApp exists.
     crm_js_mount_and_load();
+    WebApp::Create(window);
+    crm_js_mark("fonts_built");
     emscripten_set_main_loop(MainLoopStep, 0, 1);
     return 0;
 }

@@ -51,11 +51,20 @@ Module['crmPages'] = (function () {
     var name = (e && e.name) || '';
     return name === 'QuotaExceededError' || /quota/i.test(message(e));
   }
-  function report(seq, code, text) {
+  // unsavedBytes: what a failed write left waiting in memory (the pending pages), 0 when stored.
+  function report(seq, code, text, unsavedBytes) {
+    unsavedBytes = unsavedBytes || 0;
     try {
-      window.dispatchEvent(new CustomEvent('crm-stored', { detail: { seq: seq, code: code, message: text } }));
+      window.dispatchEvent(new CustomEvent('crm-stored', { detail: { seq: seq, code: code, message: text,
+        unsavedBytes: unsavedBytes } }));
     } catch (e) {}
-    Module.ccall('crm_web_on_pages_stored', null, ['number', 'number', 'string'], [seq, code, text]);
+    Module.ccall('crm_web_on_pages_stored', null, ['number', 'number', 'string', 'number'],
+      [seq, code, text, unsavedBytes]);
+  }
+  function pendingBytes() {
+    var n = 0;
+    if (self.pending) self.pending.pages.forEach(function (bytes) { n += bytes.byteLength; });
+    return n;
   }
 
   // [SECTION] Opening: done(code, message): 0 ok, 1 IndexedDB unusable, 3 newer store, 4 damaged store
@@ -297,9 +306,12 @@ Module['crmPages'] = (function () {
         batch.meta = self.pending.meta;
       }
       self.pending = batch;
-      var text = message(e);
-      console.error('[console] saving to IndexedDB failed: ' + text);
-      report(seq, isQuota(e) ? 2 : 1, text);
+      var text = message(e), bytes = pendingBytes(), commits = self.lastSeq - self.savedSeq;
+      // Say what is at stake: the commits made since the last stored one, kept in memory only.
+      console.error('[console] saving to IndexedDB failed: ' + text + '; ' + commits + ' change' +
+        (commits === 1 ? '' : 's') + ' (commits ' + (self.savedSeq + 1) + '-' + self.lastSeq + ', ' +
+        Math.ceil(bytes / 1024) + ' KB of pages) not saved, kept in memory until a write succeeds');
+      report(seq, isQuota(e) ? 2 : 1, text, bytes);
     };
     var tx;
     try {

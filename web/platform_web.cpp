@@ -140,9 +140,14 @@ EMSCRIPTEN_KEEPALIVE void crm_web_set_preferences(const char* json) {
 }
 
 /// Called from web/page_store.js when a write of pages ended: `seq` the newest commit it held;
-/// code 0 stored, 1 failed (`message`), 2 quota exceeded.
-EMSCRIPTEN_KEEPALIVE void crm_web_on_pages_stored(double seq, int code, const char* message) {
-    if (g_platform) g_platform->OnPagesStored(static_cast<uint64_t>(seq), code, message ? message : "");
+/// code 0 stored, 1 failed (`message`), 2 quota exceeded; `unsaved_bytes` the pages a failure left
+/// waiting in memory.
+EMSCRIPTEN_KEEPALIVE void crm_web_on_pages_stored(double seq, int code, const char* message,
+                                                  double unsaved_bytes) {
+    if (g_platform) {
+        g_platform->OnPagesStored(static_cast<uint64_t>(seq), code, message ? message : "",
+                                  static_cast<uint64_t>(unsaved_bytes));
+    }
 }
 
 /// The browser's answer to navigator.storage.persist().
@@ -195,6 +200,12 @@ ui::PersistStatus WebPlatform::persist_status() const {
         status = {};
         if (PageStoreLastSeq() > saved_seq_) status.state = ui::SaveState::Saving;
     }
+    if (pages_ && persist_ && failed_) {
+        // What the failure leaves unsaved: every commit since the last stored one (later commits
+        // join it until a write succeeds).
+        status.unsaved_commits = PageStoreLastSeq() > saved_seq_ ? PageStoreLastSeq() - saved_seq_ : 0;
+        status.unsaved_kb = (unsaved_bytes_ + 1023) / 1024;
+    }
     if (persist_) status.note_id = note_id_;
     return status;
 }
@@ -202,6 +213,7 @@ ui::PersistStatus WebPlatform::persist_status() const {
 void WebPlatform::OnStoreReloaded() {
     saved_seq_ = PageStoreLastSeq();
     failed_ = false;
+    unsaved_bytes_ = 0;
     status_ = {};
 }
 
@@ -210,15 +222,17 @@ void WebPlatform::OnPersistAnswer(bool granted) {
     std::printf("[console] persistent storage %s\n", granted ? "granted" : "not granted");
 }
 
-void WebPlatform::OnPagesStored(uint64_t seq, int code, const std::string& message) {
+void WebPlatform::OnPagesStored(uint64_t seq, int code, const std::string& message, uint64_t unsaved_bytes) {
     if (!persist_) return;
     if (code == 0) {
         saved_seq_ = std::max(saved_seq_, seq);
         failed_ = false;
+        unsaved_bytes_ = 0;
         status_ = {};
         return;
     }
     failed_ = true;
+    unsaved_bytes_ = unsaved_bytes;
     status_.state = ui::SaveState::Failed;
     // Nothing of the failed write was stored; its changes stay in memory and are written with the
     // next commit.

@@ -27,7 +27,8 @@ public:
     /// 2 quota exceeded: nothing of that write was stored; it is retried with the next commit; 3 another
     /// tab stored a commit on the same base first: this tab's latest commits were dropped and the
     /// store re-read).
-    void OnPagesStored(uint64_t seq, int code, const std::string& message);
+    /// `unsaved_bytes`: the pages a failure left waiting in memory (shown with the failure).
+    void OnPagesStored(uint64_t seq, int code, const std::string& message, uint64_t unsaved_bytes = 0);
     /// The store was re-read or another tab's commit applied: what the VFS holds is stored.
     void OnStoreReloaded();
     /// The browser's answer to the request for persistent storage (shown in the save tooltip).
@@ -41,7 +42,8 @@ public:
 
     std::string AssetsDir() const override { return "/assets/"; }
     void RequestPersist() override;
-    /// Pages: "saving" while a commit is not yet stored, "failed" until a write succeeds again.
+    /// Pages: "saving" while a commit is not yet stored, "failed" until a write succeeds again (with
+    /// how many commits, and how many KB of pages, wait in memory).
     ui::PersistStatus persist_status() const override;
     void ReportStorageError(const std::string& reason) override;
     void PublishUiState(const std::string& json) override;
@@ -62,6 +64,7 @@ private:
     bool persist_ = false;
     bool failed_ = false;
     uint64_t saved_seq_ = 0;
+    uint64_t unsaved_bytes_ = 0;  // pages a failed write left pending
     std::string note_id_;
     ui::PersistStatus status_;
     std::map<std::string, std::string> prefs_;

@@ -4,6 +4,8 @@
 // and what the first load transferred. Served with caching allowed (the tests' server forbids it).
 //   web.first_frame_ms.cold / .warm   median of 5 (each cold run in a new profile)
 //   web.ready_ms.cold / .warm         navigation -> workspace open and console ready
+//   web.mark_ms.warm.<milestone>      when the warm load reached main, fonts built, store read,
+//                                     workspace open (window.__crm_marks, web/main_web.cpp)
 //   web.download_kb                   bytes transferred by the cold load (document, JS, wasm, data)
 //   web.wasm_kb, web.js_kb, web.data_kb   the files' sizes
 // Usage: CRM_SITE=build/web/site node bench/persist/first_frame.bench.js
@@ -42,13 +44,13 @@ async function load(page, url) {
     const nav = performance.getEntriesByType('navigation')[0];
     let bytes = nav ? nav.transferSize : 0;
     for (const r of performance.getEntriesByType('resource')) bytes += r.transferSize;
-    return { first: window.__crm_first_frame_ms, ready: window.__crm_ready_ms, bytes };
+    return { first: window.__crm_first_frame_ms, ready: window.__crm_ready_ms, bytes, marks: window.__crm_marks || {} };
   });
 }
 
 (async () => {
   const server = await serve();
-  const cold = [], warm = [], readyCold = [], readyWarm = [];
+  const cold = [], warm = [], readyCold = [], readyWarm = [], marksWarm = {};
   let bytes = 0;
   try {
     for (let i = 0; i < 5; i++) {
@@ -59,6 +61,7 @@ async function load(page, url) {
         cold.push(c.first); readyCold.push(c.ready); bytes = Math.max(bytes, c.bytes);
         const w = await load(page, server.url);
         warm.push(w.first); readyWarm.push(w.ready);
+        for (const [name, ms] of Object.entries(w.marks)) (marksWarm[name] = marksWarm[name] || []).push(ms);
       } finally {
         await ctx.close();
         fs.rmSync(profile, { recursive: true, force: true });
@@ -71,6 +74,9 @@ async function load(page, url) {
   figure('web.first_frame_ms.warm', median(warm));
   figure('web.ready_ms.cold', median(readyCold));
   figure('web.ready_ms.warm', median(readyWarm));
+  // Where the warm load's time goes (web/main_web.cpp's milestones, ms since navigation): main
+  // entered, fonts built (the atlas), the stored pages read, the workspace open.
+  for (const [name, list] of Object.entries(marksWarm)) figure(`web.mark_ms.warm.${name}`, median(list));
   figure('web.download_kb', bytes / 1024);
   const size = f => fs.existsSync(path.join(SITE, f)) ? fs.statSync(path.join(SITE, f)).size / 1024 : 0;
   figure('web.wasm_kb', size('index.wasm'));

@@ -13,7 +13,11 @@
 //                                       stored 50 MB workspace (page store; idbfs_open_ms the same)
 //   persist.open_read_ms.50mb           of that, reading the pages from IndexedDB into the VFS
 //   persist.peak_mb.50mb                the page's renderer process peak resident memory (VmHWM)
-//                                       after reopening the 50 MB workspace (idbfs_peak_mb the same)
+//                                       after reopening the 50 MB workspace (idbfs_peak_mb the same);
+//                                       .demo the same after reopening the demo workspace (reference)
+//   persist.open_extra_mb.50mb          peak_mb.50mb - peak_mb.demo: what opening 50 MB more costs
+//   persist.open_extra_ratio.50mb       that over the database's size (1 = one copy; must stay < 2)
+//   persist.wasm_heap_mb.<size>         the wasm memory after reopening (the VFS's page arena lives there)
 //   persist.db_kb.<size>                the database size
 //   persist.idb_floor_ms                one IndexedDB transaction putting 100 bytes (durability
 //                                       "strict", as the page store writes), median of 20: what
@@ -155,6 +159,8 @@ async function grow(page, mb) {
   await waitUi(page, s => s.save === 'saved', 'the grown database stored', 600000);
 }
 
+const peaks = {};  // renderer peaks after reopening, by mode prefix + size label
+
 async function run(server, mode, label, mb, open) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-persist-'));
   const url = server.url + (mode === 'idbfs' ? '?storage=idbfs' : '');
@@ -183,7 +189,15 @@ async function run(server, mode, label, mb, open) {
       const ms = await page.evaluate(() => window.__crm_ready_ms);
       figure(`${prefix}open_ms.${label}`, ms);
       if (mode === 'pages') figure(`persist.open_read_ms.${label}`, await page.evaluate(() => Module.crmPages.readMs));
-      figure(`${prefix}peak_mb.${label}`, rendererPeakMb(profile));
+      const peak = rendererPeakMb(profile);
+      figure(`${prefix}peak_mb.${label}`, peak);
+      figure(`${prefix}wasm_heap_mb.${label}`, await page.evaluate(() => HEAPU8.length / 1048576));
+      peaks[prefix + label] = peak;
+      const base = peaks[prefix + 'demo'];
+      if (mb && base) {
+        figure(`${prefix}open_extra_mb.${label}`, peak - base);
+        figure(`${prefix}open_extra_ratio.${label}`, (peak - base) / (bytes / 1048576));
+      }
     }
   } finally {
     await ctx.close();
@@ -198,7 +212,7 @@ async function run(server, mode, label, mb, open) {
     for (const label of sizes) {
       const mb = label === 'demo' ? 0 : parseInt(label, 10);
       for (const mode of (process.env.CRM_BENCH_MODES || 'pages,idbfs').split(',')) {
-        await run(server, mode, label, mb, label === '50mb');
+        await run(server, mode, label, mb, label === 'demo' || label === '50mb');
       }
     }
   } finally {

@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, crm, frames, done } = require('./lib');
 
 const update = (page, name) => crm(page, { cmd: 'company.update', as: 'admin', args: { name } });
 const nameOf = async page => (await crm(page, { cmd: 'company.get' })).result.name;
@@ -44,6 +44,8 @@ const readStore = () => new Promise((resolve, reject) => {
     //    record) throws QuotaExceededError.
     const profile = fs.mkdtempSync(path.join(OUT, 'profile-bad-input-'));
     ({ ctx, page } = await launch(profile));
+    const logs = [];
+    page.on('console', m => logs.push(m.text()));
     await ctx.addInitScript(() => {
       const put = IDBObjectStore.prototype.put;
       IDBObjectStore.prototype.put = function (value, key) {
@@ -67,6 +69,15 @@ const readStore = () => new Promise((resolve, reject) => {
     check((await update(page, 'During Quota')).ok, 'and a later one');
     let s = await waitUi(page, s => s.save === 'failed', 'the save state says the write failed');
     check(/quota/i.test(s.save_reason), 'with the reason (quota): ' + s.save_reason);
+    // And what is unsaved: the commits since the last stored one, kept in memory (both changes).
+    s = await waitUi(page, s => s.save === 'failed' && s.save_unsaved >= 2, 'the save state counts the unsaved changes');
+    check(s.save_text.startsWith(`Failed, ${s.save_unsaved} unsaved`) && s.save_unsaved_kb > 0 &&
+      s.save_unsaved_text.includes(`${s.save_unsaved} changes`) && s.save_unsaved_text.includes(`${s.save_unsaved_kb} KB`),
+      `the top bar says how much is unsaved: "${s.save_text}" / "${s.save_unsaved_text}"`);
+    const said = /saving to IndexedDB failed: .*quota.*; \d+ changes? \(commits \d+-\d+, \d+ KB of pages\) not saved/i;
+    for (const until = Date.now() + 10000; !logs.some(l => said.test(l)) && Date.now() < until;) await frames(page, 1);
+    check(logs.some(l => said.test(l)),
+      'and the browser console too: ' + (logs.filter(l => /IndexedDB failed/.test(l)).pop() || '(nothing)'));
     check(await nameOf(page) === 'During Quota', 'the console keeps working in memory');
     check(await onOrigin(server, ctx, readStore) === stored, 'the stored pages are exactly those of before');
     await page.screenshot({ path: path.join(OUT, 'storage_quota.png') });
@@ -97,7 +108,8 @@ const readStore = () => new Promise((resolve, reject) => {
     await waitUi(page, s => s.save === 'failed', 'fails to store');
     await page.evaluate(() => { window.__quota = false; });
     check((await update(page, 'After Space Freed')).ok, 'a change once space is back');
-    await waitUi(page, s => s.save === 'saved', 'stores both');
+    s = await waitUi(page, s => s.save === 'saved', 'stores both');
+    check(s.save_unsaved === 0 && s.save_unsaved_text === '', 'and nothing is left unsaved');
     await ctx.close();
     ({ ctx, page } = await launch(profile));
     await page.goto(server.url);

@@ -85,6 +85,8 @@ async function crashNames(page) {
         await ctx.close().catch(() => {});
       }
       rounds++;
+      console.log(`  round ${round + 1}/${ROUNDS}: reopened sound with every saved edit; ${mustHave.size} shown saved so far; then ` +
+        `${round % 2 === 0 ? 'killed the browser' : 'closed the page'} (${Math.round((Date.now() - started) / 1000)} s)`);
     }
     // The last reopening.
     ({ ctx, page } = await launch(profile));

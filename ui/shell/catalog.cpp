@@ -27,6 +27,12 @@ const CatalogRow kRows[] = {
     {"save.saved.tooltip", "Every change is stored.", "所有更改均已存储。"},
     {"save.saving", "Saving...", "正在保存…"},
     {"save.failed", "Failed: {reason}", "保存失败：{reason}"},
+    {"save.failed_unsaved", "Failed, {count} unsaved: {reason}", "保存失败，{count} 项未保存：{reason}"},
+    {"save.unsaved.detail",
+     "{count} changes made since the last save ({kb} KB) are kept in memory only: they are written with the "
+     "next change once storage works again, and lost if this page is closed before.",
+     "上次保存以来的 {count} 项更改（{kb} KB）仅保存在内存中：存储恢复正常后，它们会随下一次更改一起写入；"
+     "在此之前关闭此页面将丢失这些更改。"},
     {"save.persistent.granted",
      "The browser granted persistent storage: it will not clear the workspace by itself.",
      "浏览器已授予持久存储：它不会自行清除工作区。"},

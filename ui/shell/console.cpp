@@ -58,11 +58,22 @@ std::string SaveText(const PersistStatus& status) {
         case SaveState::Saving:
             return Tr("save.saving");
         case SaveState::Failed:
+            // The count first: the pill may cut the reason short.
+            if (status.unsaved_commits > 0) {
+                return TrFormat("save.failed_unsaved",
+                                {std::to_string(status.unsaved_commits), ShownReason(status.reason)});
+            }
             return TrFormat("save.failed", {ShownReason(status.reason)});
         case SaveState::MemoryOnly:
             return TrFormat("save.memory", {ShownReason(status.reason)});
     }
     return {};
+}
+
+// What a failed save left in memory only, said in full (the save state's tooltip).
+std::string UnsavedDetail(const PersistStatus& status) {
+    return TrFormat("save.unsaved.detail",
+                    {std::to_string(status.unsaved_commits), std::to_string(status.unsaved_kb)});
 }
 
 }  // namespace
@@ -385,10 +396,13 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     ImGui::SetCursorScreenPos(ImVec2(right, y));
     StatusPill(dot, compact ? std::string() : save_text, pill_w);
     MarkItem("topbar.save");
-    if (ImGui::IsItemHovered() && (compact || status.state == SaveState::Saved || !status.note_id.empty())) {
-        std::string tip = compact ? save_text : std::string();
+    const bool unsaved = status.state == SaveState::Failed && status.unsaved_commits > 0;
+    if (ImGui::IsItemHovered() &&
+        (compact || status.state == SaveState::Saved || unsaved || !status.note_id.empty())) {
+        std::string tip = compact || unsaved ? save_text : std::string();
         if (status.state == SaveState::Saved)
             tip += std::string(tip.empty() ? "" : "\n") + Tr("save.saved.tooltip");
+        if (unsaved) tip += "\n" + UnsavedDetail(status);
         if (!status.note_id.empty()) tip += std::string(tip.empty() ? "" : "\n") + Tr(status.note_id.c_str());
         ImGui::SetTooltip("%s", tip.c_str());
     }
@@ -652,6 +666,11 @@ void Console::PublishState() {
     state["save"] = SaveStateName(status.state);
     state["save_reason"] = status.reason;
     state["save_text"] = SaveText(status);
+    state["save_unsaved"] = status.unsaved_commits;
+    state["save_unsaved_kb"] = status.unsaved_kb;
+    state["save_unsaved_text"] = status.state == SaveState::Failed && status.unsaved_commits > 0
+                                     ? UnsavedDetail(status)
+                                     : std::string();
     state["save_note"] = status.note_id.empty() ? std::string() : std::string(Tr(status.note_id.c_str()));
     const bool banner = notice_.kind != StartupNotice::Kind::None && !banner_dismissed_;
     state["banner"] = banner ? notice_.Text() : std::string();

@@ -15,6 +15,10 @@ struct PersistStatus {
     /// A catalog id the save state's tooltip adds (web: the browser's answer to a request for
     /// persistent storage), or "".
     std::string note_id;
+    /// Failed: the changes (commits) made since the last stored one, kept in memory only, and the
+    /// KB of pages they wait to write (0 when the platform does not count them).
+    uint64_t unsaved_commits = 0;
+    uint64_t unsaved_kb = 0;
 };
 
 class Platform {

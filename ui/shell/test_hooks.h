@@ -8,6 +8,7 @@
 //   {"frame": N, "ready": bool, "lang": "en"|"zh-CN", "theme": "light"|"dark",
 //    "page": "company"|"audit"|"users"|..., "save": "saved"|"saving"|"failed"|"memory",
 //    "save_reason": "<the platform's reason, English>", "save_text": "<as shown>",
+//    "save_unsaved": N, "save_unsaved_kb": N, "save_unsaved_text": "<failed: what waits in memory>",
 //    "banner": "<banner as shown, or empty>", "banner_kind": "damaged"|...|"",
 //    "modal": ""|"unsaved_changes", "dirty": bool, "audit_total": N,
 //    "items": {"<id>": [x, y, w, h], ...}, "form": {"<id>": value}, "errors": {"<id>": "<message>"},

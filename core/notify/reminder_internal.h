@@ -83,12 +83,12 @@ struct ReminderService::Impl {
     /// The positions of every rule on one record.
     std::vector<Position> Positions(const std::string& object, int64_t record_id);
     /// Queues, moves or drops the record's one scheduler item (kind "reminder", rule id -object id) at the
-    /// soonest next occurrence of all its object's rules. `keep_running`: called by that item's own run,
-    /// which marks it done when nothing is left.
+    /// soonest next occurrence after `now_ms` of all its object's rules. `keep_running`: called by that
+    /// item's own run, which marks it done when nothing is left.
     Status Plan(ChangeScope& scope, const ObjectDef& object,
                 const std::vector<std::shared_ptr<const Compiled>>& rules, int64_t record_id,
                 const std::vector<formula::Value>& values, const std::vector<Position>& positions,
-                bool keep_running);
+                int64_t now_ms, bool keep_running);
     /// Plans every record of an object again (a rule saved or deleted); `fresh`, a rule just saved: its
     /// positions are dropped and an occurrence 0 already past is skipped.
     Status Reschedule(ChangeScope& scope, const std::string& object, const ReminderRule* fresh);

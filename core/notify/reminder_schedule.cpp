@@ -253,10 +253,10 @@ const ReminderService::Impl::Position* PositionOf(
 
 Status ReminderService::Impl::Plan(ChangeScope& scope, const ObjectDef& object, const CompiledList& rules,
                                    int64_t record_id, const std::vector<Value>& values,
-                                   const std::vector<Position>& positions, bool keep_running) {
+                                   const std::vector<Position>& positions, int64_t now_ms, bool keep_running) {
     std::optional<int64_t> soonest;
     for (const std::shared_ptr<const Compiled>& c : rules) {
-        std::optional<int64_t> due = NextDue(*c, values, PositionOf(positions, c->rule.id), scope.now_ms());
+        std::optional<int64_t> due = NextDue(*c, values, PositionOf(positions, c->rule.id), now_ms);
         if (due && (!soonest || *due < *soonest)) soonest = due;
     }
     SchedulerService& scheduler = ws.automation().scheduler();
@@ -299,7 +299,7 @@ void ReminderService::Impl::AfterWrite(SaveContext& save) {
             it = positions.erase(it);
         }
     }
-    if (Status s = Plan(*scope, save.object, rules, save.record_id, save.after, positions, false); !s.ok())
+    if (Status s = Plan(*scope, save.object, rules, save.record_id, save.after, positions, scope->now_ms(), false); !s.ok())
         save.Fail(s.error());
 }
 
@@ -358,7 +358,7 @@ Status ReminderService::Impl::Reschedule(ChangeScope& scope, const std::string& 
                 at.push_back(Position{rule->rule.id, *first, -1});
             }
         }
-        CRM_TRY(Plan(scope, **def, rules, id, record.values, at, false));
+        CRM_TRY(Plan(scope, **def, rules, id, record.values, at, scope.now_ms(), false));
     }
     return Status::Ok();
 }
@@ -366,6 +366,12 @@ Status ReminderService::Impl::Reschedule(ChangeScope& scope, const std::string& 
 // [SECTION] Firing
 
 namespace {
+
+/// The time a scheduled item runs at: the scheduler's run time (which a test or a catch-up run sets),
+/// else the change's own.
+int64_t RunTime(const ChangeScope& scope, const ScheduledItem& item) {
+    return item.ran_ms ? item.ran_ms : scope.now_ms();
+}
 
 struct Fired {
     int64_t event_id = 0;
@@ -387,8 +393,8 @@ Status LogOccurrence(ChangeScope& scope, Database& db, const ReminderRule& rule,
         .Bind(4, kind)
         .Bind(5, int64_t{seq})
         .Bind(6, item.due_ms)
-        .Bind(7, scope.now_ms())
-        .Bind(8, scope.now_ms() - item.due_ms > kLateAfterMs ? 1 : 0)
+        .Bind(7, RunTime(scope, item))
+        .Bind(8, RunTime(scope, item) - item.due_ms > kLateAfterMs ? 1 : 0)
         .Bind(9, f.event_id)
         .Bind(10, int64_t{f.recipients})
         .Bind(11, f.note)
@@ -438,7 +444,7 @@ Status ReminderService::Impl::RunReminder(ChangeScope& scope, const ScheduledIte
     std::optional<StoredRecord> record = LoadRecord(ws.db(), **def, rules, item.record_id);
     if (!record) return Status::Ok();  // the record went
     std::vector<Position> positions = Positions((*def)->api_name, item.record_id);
-    const int64_t now = scope.now_ms();
+    const int64_t now = RunTime(scope, item);
     SchedulerService& scheduler = ws.automation().scheduler();
     for (const std::shared_ptr<const Compiled>& rule : rules) {
         const Compiled& c = *rule;
@@ -490,7 +496,7 @@ Status ReminderService::Impl::RunReminder(ChangeScope& scope, const ScheduledIte
             }
         if (!found) positions.push_back(moved);
     }
-    return Plan(scope, **def, rules, item.record_id, record->values, positions, true);
+    return Plan(scope, **def, rules, item.record_id, record->values, positions, now, true);
 }
 
 Status ReminderService::Impl::RunEscalation(ChangeScope& scope, const ScheduledItem& item) {
@@ -501,7 +507,7 @@ Status ReminderService::Impl::RunEscalation(ChangeScope& scope, const ScheduledI
     Compiled c = **compiled;
     c.rule.id = rule->id;
     std::optional<StoredRecord> record = LoadRecord(ws.db(), c, item.record_id);
-    if (!record || Done(c, record->values, scope.now_ms())) return Status::Ok();
+    if (!record || Done(c, record->values, RunTime(scope, item))) return Status::Ok();
     Statement st = ws.db().Prepare(
         "SELECT m.username FROM access_user u JOIN access_user m ON m.id = u.manager_id WHERE u.id = ?1 AND "
         "m.active = 1");
@@ -530,7 +536,7 @@ Status ReminderService::Impl::RunSnooze(ChangeScope& scope, const ScheduledItem&
     Compiled c = **compiled;
     c.rule.id = rule->id;
     std::optional<StoredRecord> record = LoadRecord(ws.db(), c, item.record_id);
-    if (!record || Done(c, record->values, scope.now_ms())) return Status::Ok();
+    if (!record || Done(c, record->values, RunTime(scope, item))) return Status::Ok();
     Statement active = ws.db().Prepare("SELECT 1 FROM access_user WHERE username = ?1 AND active = 1");
     active.Bind(1, username);
     std::vector<std::string> users;

@@ -38,7 +38,7 @@ struct ScheduledItem {
     int64_t rule_id = 0;
     int64_t due_ms = 0;
     std::string state = "pending";  ///< "pending", "done", "failed"
-    int64_t ran_ms = 0;
+    int64_t ran_ms = 0;  ///< the time the run happens at (RunDue's `now`): a handler's "now"
     bool late = false;
     std::string error;
 };

@@ -108,6 +108,23 @@ TEST_SUITE("notify.reminder") {
         CHECK(fired[0].recipients == 1);
     }
 
+    TEST_CASE("a run told another time (scheduler.run_due's `now`) fires at that time, not the clock's") {
+        ReminderFixture f;
+        f.Save(f.TaskRule());
+        const int64_t task = f.NewTask("2026-12-10");
+        // The clock stays before the occurrence; the run says it is 09:00 the day before.
+        Result<RunDueReport> r = f.scheduler().RunDue(kSystemActor, At("2026-12-09T14:00:00Z"));
+        REQUIRE(r.ok());
+        REQUIRE(r->ran.size() == 1);
+        std::vector<Notification> inbox = f.Inbox("rex");
+        REQUIRE(inbox.size() == 1);
+        CHECK(inbox[0].record_id == task);
+        std::vector<ReminderOccurrence> fired = f.reminders().Occurrences(0, "Task", task);
+        REQUIRE(fired.size() == 1);
+        CHECK(FormatUtcIso8601(fired[0].fired_ms) == "2026-12-09T14:00:00Z");
+        CHECK(f.Pending("reminder").empty());
+    }
+
     TEST_CASE("moving the date moves the occurrence; a blank date, the condition or a delete drops it") {
         ReminderFixture f;
         f.Save(f.TaskRule());

@@ -104,7 +104,8 @@ const DAY = 86400000;
     const ran = await crm(page, { cmd: 'scheduler.run_due', as: 'admin', args: { now: next.due_ms } });
     check(ran.ok, `the scheduler runs at ${new Date(next.due_ms).toISOString()}: ${JSON.stringify(ran.result).slice(0, 120)}`);
     const inbox = await crm(page, { cmd: 'notifications.inbox.list', as: 'admin', args: { limit: 50 } });
-    const entry = inbox.result.notifications.find(x => x.record_id === dealId && x.object === 'Opportunity');
+    const entry = inbox.result.notifications.find(x => x.record_id === dealId && x.object === 'Opportunity' &&
+      x.type === 'close_date_approaching');
     check(!!entry && entry.type === 'close_date_approaching' && !entry.read,
       `the owner's inbox has the reminder, unread: "${entry && entry.title}"`);
     s = await waitUi(page, st => st.toasts > toastsBefore && st.unread > unreadBefore &&

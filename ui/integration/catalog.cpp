@@ -303,7 +303,7 @@ const CatalogRow kIntegrations[] = {
     {"integrations.connectors.schedule_on", "runs through the workflow scheduler", "由工作流调度器运行"},
     {"integrations.connectors.next_run", "Next scheduled run: {time}", "下次计划运行：{time}"},
     {"integrations.connectors.entities", "Entities and field mapping", "实体与字段映射"},
-    {"integrations.connectors.entity_title", "{name} \xe2\x86\x94 {object}", "{name} \xe2\x86\x94 {object}"},
+    {"integrations.connectors.entity_title", "{name} ↔ {object}", "{name} ↔ {object}"},
     {"integrations.connectors.entity.name", "Entity", "实体"},
     {"integrations.connectors.entity.path", "ERP path", "ERP 路径"},
     {"integrations.connectors.entity.object", "CRM object", "CRM 对象"},

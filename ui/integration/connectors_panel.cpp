@@ -361,7 +361,7 @@ void ConnectorsPanel::DrawList(const PageContext& ctx, float width) {
             std::string entities;
             for (const json& e : c.value("entities", json::array()))
                 entities +=
-                    (entities.empty() ? "" : ", ") + Str(e, "name") + " \xe2\x86\x94 " + Str(e, "object");
+                    (entities.empty() ? "" : ", ") + Str(e, "name") + " ↔ " + Str(e, "object");
             const std::string name = Str(c, "name");
             if (!MatchesFilter(needle, {name, Str(c, "base_url"), entities})) continue;
             const int64_t id = Num(c, "id");
@@ -694,7 +694,7 @@ void ConnectorsPanel::DrawLog(const PageContext& ctx, float width) {
             ImGui::TextUnformatted(HasText(dir_id) ? Tr(dir_id) : Str(e, "direction").c_str());
             ImGui::TableNextColumn();
             const std::string ext = Str(e, "external_id");
-            ImGui::TextUnformatted(ext.empty() ? "\xe2\x80\x94" : ext.c_str());
+            ImGui::TextUnformatted(ext.empty() ? "—" : ext.c_str());
             ImGui::TableNextColumn();
             CellText(Str(e, "message"));
             ImGui::TableNextColumn();

@@ -494,7 +494,8 @@ void Console::DrawUserMenu() {
         if (!needle.empty() && LowerAscii(u.full_name + " " + u.username).find(needle) == std::string::npos)
             continue;
         const std::string text = (u.full_name.empty() ? u.username : u.full_name) + "  (" + u.username + ")";
-        if (ImGui::Selectable(text.c_str(), u.username == ActingUser())) {
+        // A long name is cut to the list's width (the whole name in its tooltip).
+        if (CellSelectable(text, "##viewas." + u.username, u.username == ActingUser())) {
             view_as_error_ = ViewAs(workspace_, u.username);
             if (view_as_error_.empty()) ImGui::CloseCurrentPopup();
         }

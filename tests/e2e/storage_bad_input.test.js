@@ -9,6 +9,13 @@ const { OUT, check, serve, launch, waitReady, waitUi, crm, frames, done } = requ
 
 const update = (page, name) => crm(page, { cmd: 'company.update', as: 'admin', args: { name } });
 const nameOf = async page => (await crm(page, { cmd: 'company.get' })).result.name;
+// The page store starts a write only when the VFS hands it a commit (Module.crmPages.commit, which
+// starts the write at once): a console working in memory hands over nothing, so no write can follow.
+const handedOver = page => page.evaluate(() => Module.crmPages.lastSeq);
+async function checkNoWrite(page, before) {
+  const st = await page.evaluate(() => ({ seq: Module.crmPages.lastSeq, busy: Module.crmPages.busy }));
+  check(st.seq === before && !st.busy, `no commit handed to the page store (commit ${st.seq}), no write under way`);
+}
 
 // The page store's IndexedDB content, read or written from a page of the site's origin that does
 // not run the console (the script file, shown as text).
@@ -134,8 +141,9 @@ const readStore = () => new Promise((resolve, reject) => {
     s = await waitReady(page);
     check(s.save === 'memory', 'a newer store: the console works in memory');
     check(s.banner_kind === 'newer_version' && s.banner.length > 0, 'the banner says why: ' + s.banner);
+    let handed = await handedOver(page);
     check((await update(page, 'Only In Memory')).ok, 'changes work in memory');
-    await page.waitForTimeout(300);  // a write would have started by now (it starts at the commit)
+    await checkNoWrite(page, handed);
     check(await onOrigin(server, ctx, readStore) === newer, 'the newer store is untouched');
     await ctx.close();
 
@@ -156,8 +164,9 @@ const readStore = () => new Promise((resolve, reject) => {
     s = await waitReady(page);
     check(s.save === 'memory', 'damaged pages: the console works in memory');
     check(s.banner_kind === 'open_failed' && /valid database/.test(s.banner), 'the banner says why: ' + s.banner);
+    handed = await handedOver(page);
     check((await update(page, 'Also In Memory')).ok, 'changes work in memory');
-    await page.waitForTimeout(300);
+    await checkNoWrite(page, handed);
     check(await onOrigin(server, ctx, readStore) === garbage, 'the stored pages are left as they were');
     done();
   } finally {

@@ -187,6 +187,10 @@ async function guardDraft(page, tab, editingKey, edit, kept, what) {
     const old = await crm(page, { cmd: 'notifications.inbox.list', as: manager, args: { limit: 50 } });
     check(old.result.notifications.some(n => n.record_id === dealId && n.title === 'Approval escalated: ' + PROCESS),
       `${manager} is told the request was escalated`);
+    const runAt = new Date(item.due_ms + 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const dated = await crm(page, { cmd: 'approvals.history', as: 'admin', args: { object: 'Opportunity', id: dealId } });
+    const entry = dated.ok && (dated.result.requests || dated.result)[0].history.find(h => h.action === 'escalated');
+    check(!!entry && entry.at === runAt, `the escalation is dated at the scheduler run's time (${entry && entry.at})`);
     const oldInbox = await crm(page, { cmd: 'approvals.inbox', as: manager, args: {} });
     check(!(oldInbox.result.items || oldInbox.result).some(i => i.record_id === dealId),
       `the request left ${manager}'s approval inbox`);

@@ -40,7 +40,10 @@ struct ApprovalService::Impl {
     RecordService& records;
     AccessService& access;
 
-    int64_t Now() const { return changes.clock().NowMs(); }
+    /// The clock's time, or while the scheduler runs an escalation the run's time (scheduler.run_due's `now`,
+    /// which a catch-up or a test sets ahead of the clock): the history and the work items take it.
+    int64_t Now() const { return run_ms ? run_ms : changes.clock().NowMs(); }
+    int64_t run_ms = 0;                     ///< set by Escalate() while it runs
     SchedulerService* scheduler = nullptr;  ///< escalations (SetScheduler); null = steps never escalate
     EscalationDueFn escalation_due;
     mutable std::unique_ptr<Statement> pending_statement;  ///< PendingRow's, kept prepared

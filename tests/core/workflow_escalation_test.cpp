@@ -152,6 +152,33 @@ TEST_SUITE("workflow.escalation") {
         CHECK(ok->status == "approved");
     }
 
+    TEST_CASE("an escalation run ahead of the clock is dated at the run's time") {
+        EscalationFixture f;
+        REQUIRE(f.Define(ManagerStep(8)).ok());
+        const int64_t id = f.Deal("Deal");
+        REQUIRE(f.ws->approvals().Submit("rep", "Opportunity", id).ok());
+        // scheduler.run_due with a `now` past the due time; the clock stays on Thursday.
+        const int64_t run = At("2026-11-27T16:30:00Z");
+        Result<RunDueReport> due = f.ws->automation().scheduler().RunDue("admin", run);
+        REQUIRE(due.ok());
+        REQUIRE(due->ran.size() == 1);
+        CHECK(due->ran[0].state == "done");
+        std::optional<ApprovalRequest> r = f.ws->approvals().Pending("Opportunity", id);
+        REQUIRE(r.has_value());
+        CHECK(r->history.back().action == "escalated");
+        CHECK(r->history.back().at_ms == run);
+        for (const ApprovalWorkItem& i : r->items) {
+            if (i.status == "escalated") CHECK(i.acted_ms == run);
+            if (i.approver == "vp") CHECK(i.created_ms == run);
+        }
+        // Outside the run, the clock again.
+        REQUIRE(f.ws->approvals().Approve("vp", "Opportunity", id, "fine").ok());
+        auto all = f.ws->approvals().History("admin", "Opportunity", id);
+        REQUIRE(all.ok());
+        REQUIRE_FALSE(all->empty());
+        CHECK(all->front().history.back().at_ms == f.clock.NowMs());
+    }
+
     TEST_CASE("a step decided before its escalation is due cancels the item") {
         EscalationFixture f;
         REQUIRE(f.Define(ManagerStep(8)).ok());

@@ -353,6 +353,7 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     as_edited.object = st.object;
     setup::DrawApprovalDryRun(ctx, workspace, as_edited, &st.dry);
     PublishForm("wfap.editor.name", d.name);
+    PublishForm("wfap.editor.description", d.description);
     PublishForm("wfap.editor.entry_condition", d.entry_condition);
     PublishForm("wfap.editor.steps", d.steps.size());
     PublishForm("wfap.editor.step", st.step);

@@ -230,6 +230,7 @@ const CatalogRow kRows[] = {
     {"wf.inbox.history.rejected", "Rejected", "已拒绝"},
     {"wf.inbox.history.recalled", "Recalled", "已撤回"},
     {"wf.inbox.history.reassigned", "Reassigned", "已转交"},
+    {"wf.inbox.history.escalated", "Escalated", "已升级"},
     {"wf.inbox.history.step_skipped", "Step skipped", "已跳过步骤"},
     {"wf.inbox.history.step_approved", "Step approved by its condition", "步骤按条件自动批准"},
     {"wf.inbox.history.step_rejected", "Step rejected by its condition", "步骤按条件自动拒绝"},

@@ -191,7 +191,13 @@ void InboxPanel::DrawDetail(const PageContext& ctx, const InboxItem& item, float
         }
     }
     SectionHeading(ctx, "wf.inbox.history");
+    nlohmann::json published = nlohmann::json::array();
     for (const ApprovalHistoryEntry& h : history_) {
+        published.push_back({{"action", h.action},
+                             {"shown", HistoryAction(h.action)},
+                             {"actor", h.actor},
+                             {"step_name", h.step_name},
+                             {"comment", h.comment}});
         std::string line = CompanyTimeText(workspace_, h.at_ms) + "  " + HistoryAction(h.action);
         if (!h.actor.empty()) line += " · " + h.actor;
         if (!h.on_behalf_of.empty()) line += " " + Tr("wf.inbox.for", {{"user", h.on_behalf_of}});
@@ -203,6 +209,7 @@ void InboxPanel::DrawDetail(const PageContext& ctx, const InboxItem& item, float
             ImGui::Unindent();
         }
     }
+    PublishForm("approvals.history", std::move(published));
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
     SectionHeading(ctx, "wf.inbox.comment");
     ImGui::SetNextItemWidth(width - 8.0f * s);

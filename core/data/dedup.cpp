@@ -186,6 +186,12 @@ struct Deduplicator::Compiled {
     std::vector<const FieldDef*> fields;  ///< per condition
 };
 
+struct Deduplicator::SavingRules {
+    const ObjectDef* object = nullptr;  ///< the definition `rules` point into
+    uint64_t schema_version = 0;
+    std::vector<Compiled> rules;
+};
+
 Deduplicator::Deduplicator(Changes& changes, SchemaService& schema, RecordService& records,
                            const AccessPolicy& policy, RecycleBin& recycle)
     : changes_(changes),
@@ -268,6 +274,7 @@ Result<DuplicateRule> Deduplicator::SaveRule(const std::string& actor, Duplicate
     DEDUP_TRY(change.Audit("data", old.is_null() ? "create" : "update",
                            "dedup_rule." + rule.object + "." + rule.name, old, stored));
     change.Record("data", rule.object, ChangeAction::Config, rule.id, {"dedup_rules"});
+    ForgetSavingRules();
     DEDUP_TRY(change.Commit());
     return rule;
 }
@@ -296,6 +303,7 @@ Status Deduplicator::DeleteRule(const std::string& actor, const std::string& obj
         !s.ok())
         return s;
     change.Record("data", (*o)->api_name, ChangeAction::Config, id, {"dedup_rules"});
+    ForgetSavingRules();
     return change.Commit();
 }
 
@@ -368,13 +376,32 @@ std::vector<DuplicateMatch> Deduplicator::Match(const std::string& actor, const 
     return out;
 }
 
+Result<std::shared_ptr<const Deduplicator::SavingRules>> Deduplicator::SavingRulesFor(const ObjectDef& o) {
+    std::shared_ptr<const SavingRules>& kept = saving_rules_[o.api_name];
+    if (kept && kept->object == &o && kept->schema_version == schema_.version()) return kept;
+    Result<std::vector<Compiled>> rules = ActiveRules(o, true);
+    if (!rules.ok()) return rules.error();
+    auto fresh = std::make_shared<SavingRules>();
+    fresh->object = &o;
+    fresh->schema_version = schema_.version();
+    fresh->rules = std::move(*rules);
+    kept = fresh;
+    return kept;
+}
+
+void Deduplicator::ForgetSavingRules() {
+    saving_rules_.clear();
+    changes_.RunWhenClosed([this] { saving_rules_.clear(); });
+}
+
 void Deduplicator::Stage(SaveContext& ctx) {
     if (merging_) return;
-    Result<std::vector<Compiled>> rules = ActiveRules(ctx.object, true);
-    if (!rules.ok()) {
-        ctx.Fail(rules.error());
+    Result<std::shared_ptr<const SavingRules>> saving = SavingRulesFor(ctx.object);
+    if (!saving.ok()) {
+        ctx.Fail(saving.error());
         return;
     }
+    const std::vector<Compiled>* rules = &(*saving)->rules;
     if (rules->empty()) return;
     // Only a save that changes a compared field is checked (an unrelated edit of a known duplicate passes).
     std::vector<std::string> texts(ctx.object.fields.size());

@@ -166,7 +166,13 @@ public:
 
 private:
     struct Compiled;
+    struct SavingRules;
     Result<std::vector<Compiled>> ActiveRules(const ObjectDef& object, bool saving);
+    /// The rules a save of `object` checks, read once and kept while the schema and the rules stay (a
+    /// save of a record reads no rule row).
+    Result<std::shared_ptr<const SavingRules>> SavingRulesFor(const ObjectDef& object);
+    /// Drops the kept rules now and when the open change ends (committed or rolled back).
+    void ForgetSavingRules();
     std::vector<DuplicateMatch> Match(const std::string& actor, const ObjectDef& object,
                                       const std::vector<Compiled>& rules,
                                       const std::vector<std::string>& values, int64_t self);
@@ -183,6 +189,7 @@ private:
     Authorizer authorize_;
     std::unique_ptr<StatementCache> statements_;
     bool merging_ = false;  ///< a merge's or undo's own saves skip the duplicate stage
+    std::map<std::string, std::shared_ptr<const SavingRules>> saving_rules_;  ///< by object
 };
 
 }  // namespace crm

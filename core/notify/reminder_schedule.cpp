@@ -367,11 +367,8 @@ Status ReminderService::Impl::Reschedule(ChangeScope& scope, const std::string& 
 
 namespace {
 
-/// The time a scheduled item runs at: the scheduler's run time (which a test or a catch-up run sets),
-/// else the change's own.
-int64_t RunTime(const ChangeScope& scope, const ScheduledItem& item) {
-    return item.ran_ms ? item.ran_ms : scope.now_ms();
-}
+/// The time a scheduled item runs at (RunTimeOf), else the change's own.
+int64_t RunTime(const ChangeScope& scope, const ScheduledItem& item) { return RunTimeOf(item, scope.now_ms()); }
 
 struct Fired {
     int64_t event_id = 0;

@@ -41,7 +41,7 @@ Status ApprovalService::Impl::Escalate(ChangeScope& scope, const ScheduledItem& 
         int64_t& at;
         RunTime(int64_t& a, int64_t t) : at(a) { at = t; }
         ~RunTime() { at = 0; }
-    } run_time(run_ms, item.ran_ms);
+    } run_time(run_ms, RunTimeOf(item, changes.clock().NowMs()));
     std::optional<StoredRequest> req = PendingRow(item.object, item.record_id);
     if (!req) return Status::Ok();  // decided meanwhile: nothing waits
     // The item belongs to one asking of a step: its first work item. A later asking has its own item.

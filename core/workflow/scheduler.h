@@ -43,6 +43,11 @@ struct ScheduledItem {
     std::string error;
 };
 nlohmann::json ToJson(const ScheduledItem& item);
+/// The time a handler runs an item at: the scheduler run's (RunDue's `now`, which a catch-up or a test
+/// sets ahead of the clock), else `clock_ms`. What a run writes is dated at it.
+inline int64_t RunTimeOf(const ScheduledItem& item, int64_t clock_ms) {
+    return item.ran_ms ? item.ran_ms : clock_ms;
+}
 
 /// What one RunDue did.
 struct RunDueReport {

@@ -192,6 +192,22 @@ TEST_SUITE("data.dedup") {
         CHECK(f.ws->records().Create("admin", "Account", {{"Name", "Other"}, {"Phone", "(555) 012-1"}}).ok());
     }
 
+    TEST_CASE("the rules a save checks (kept between saves) follow a rule saved in a change rolled back") {
+        Fixture f;
+        f.Create("Account", {{"Name", "Acme, Inc."}});
+        {
+            ChangeScope outer(f.ws->changes(), "admin");
+            REQUIRE(outer.begin_status().ok());
+            f.Rule({{"object", "Account"},
+                    {"name", "Same_company"},
+                    {"action", "block"},
+                    {"conditions", {{{"field", "Name"}, {"method", "company"}}}}});
+            CHECK_FALSE(f.ws->records().Create("admin", "Account", {{"Name", "ACME Ltd"}}).ok());
+        }  // never committed: the rule is gone, and so are the rules kept with it
+        CHECK(f.dedup().Rules("admin", "Account")->empty());
+        CHECK(f.ws->records().Create("admin", "Account", {{"Name", "ACME Ltd"}}).ok());
+    }
+
     TEST_CASE("a scan groups duplicates among the records its user may see") {
         test::Org org;
         Workspace& ws = *org.ws;

@@ -91,13 +91,14 @@ async function crashNames(page) {
     // The last reopening.
     ({ ctx, page } = await launch(profile));
     await page.goto(server.url);
-    await waitReady(page);
+    const last = await waitReady(page);
     check(await page.evaluate(() => Module.ccall('crm_web_integrity_check', 'string', [], [])) === 'ok',
       `after ${rounds} deaths (${kills} browser kills, ${closes} page closes): integrity_check ok`);
     const names = await crashNames(page);
     const missing = [...mustHave].filter(n => !names.has(n));
     check(mustHave.size > 0 && missing.length === 0,
-      `every one of the ${mustHave.size} edits shown as saved is there (${names.size} stored in all)`);
+      `every one of the ${mustHave.size} edits shown as saved is there (${names.size} stored in all; ` +
+      `the store: ${last.save}${last.banner ? ', ' + last.banner : ''})`);
     check(rounds === ROUNDS, `${rounds} rounds within the time budget`);
     done();
   } finally {

@@ -29,6 +29,7 @@ Module['crmPages'] = (function () {
   var LEGACY_FILE = '/data/crm.db';
   var GROUP = 16;   // pages per record (web/page_vfs.cpp: kGroupPages)
   var SLICE = 64;   // records read per request at startup
+  var OPEN_TRIES = 5;
 
   var self = {
     mode: /(^|[?&])storage=idbfs(&|$)/.test(location.search) ? 'idbfs' : 'pages',
@@ -68,7 +69,8 @@ Module['crmPages'] = (function () {
   }
 
   // [SECTION] Opening: done(code, message): 0 ok, 1 IndexedDB unusable, 3 newer store, 4 damaged store
-  self.open = function (done) {
+  self.open = function (done, attempt) {
+    attempt = attempt || 0;
     var req;
     try {
       if (!window.indexedDB) throw new Error('indexedDB is not defined');
@@ -83,12 +85,25 @@ Module['crmPages'] = (function () {
       if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
     };
     req.onblocked = function () { done(1, 'the browser storage is blocked by another tab'); };
-    req.onerror = function () { done(1, message(req.error)); };
+    req.onerror = function (e) {
+      if (e && e.preventDefault) e.preventDefault();
+      // Right after a browser was killed its backing store can refuse an opening or two while the
+      // dead process's files are let go: try again a few times before running in memory.
+      if (attempt + 1 < OPEN_TRIES) {
+        console.warn('[console] opening IndexedDB failed (' + message(req.error) + '); trying again');
+        setTimeout(function () { self.open(done, attempt + 1); }, 250 * (attempt + 1));
+        return;
+      }
+      done(1, message(req.error));
+    };
     req.onsuccess = function () {
       var db = req.result;
       db.onversionchange = function () { db.close(); };
       self.db = db;
-      read(db, done);
+      // The workspace is read and opened (a new one created, a migration written) holding the
+      // writer lease: two tabs opening at once do not both create it.
+      if (coordinated()) wantLease(function () { read(db, done); });
+      else read(db, done);
     };
   };
 
@@ -257,6 +272,7 @@ Module['crmPages'] = (function () {
   /** One commit's pages from the VFS: list of [pgno, bytes]. */
   self.commit = function (seq, pageSize, pageCount, list) {
     self.lastSeq = seq;
+    lastCommitAt = performance.now();
     var meta = { format: FORMAT, pageSize: pageSize, pageCount: pageCount, group: GROUP, seq: seq, time: Date.now() };
     if (!self.pending) self.pending = { pages: new Map(), meta: meta, baseSeq: seq - 1 };
     self.pending.meta = meta;
@@ -281,8 +297,12 @@ Module['crmPages'] = (function () {
     var batch = self.pending;
     self.pending = null;
     self.busy = true;
-    // One writer at a time across tabs (Web Locks); without them IndexedDB still orders the writes.
-    if (navigator.locks && navigator.locks.request) {
+    // One writer at a time across tabs: the lease (below) is held for every commit; a browser
+    // without BroadcastChannel still takes the Web Lock per write, and without Web Locks
+    // IndexedDB still orders the writes.
+    if (self.lease === 'held') {
+      write(batch, function () {});
+    } else if (navigator.locks && navigator.locks.request) {
       navigator.locks.request('crm-workspace-write', function () {
         return new Promise(function (release) { write(batch, release); });
       }).catch(function (e) { console.error('[console] the write lock failed: ' + message(e)); });
@@ -353,6 +373,7 @@ Module['crmPages'] = (function () {
       announce(batch);
       report(seq, 0, '');
       writeNext();
+      maybeRelease();
     };
     tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
     tx.onabort = function () { fail(tx.error || new Error('the write was aborted')); };
@@ -379,6 +400,7 @@ Module['crmPages'] = (function () {
 
   function lostToOtherTab(seq) {
     self.pending = null;
+    self.lostCommits++;
     var text = 'another tab saved a change at the same moment; the latest change made here was not kept ' +
       'and the workspace was reloaded';
     console.error('[console] ' + text);
@@ -388,14 +410,15 @@ Module['crmPages'] = (function () {
   function reload(then) {
     if (!self.db) return;
     read(self.db, function (code, text) {
-      if (code) { console.error('[console] reloading the workspace failed: ' + text); return; }
-      Module.ccall('crm_web_on_store_changed', null, [], []);
+      if (code) console.error('[console] reloading the workspace failed: ' + text);
+      else Module.ccall('crm_web_on_store_changed', null, [], []);
       if (then) then();
     });
   }
 
   if (channel) channel.onmessage = function (e) {
     var m = e.data;
+    if (m && m.type === 'want') { maybeRelease(true); return; }
     if (!m || m.type !== 'commit' || self.mode !== 'pages' || !self.enabled || !self.db) return;
     if (m.seq <= self.lastSeq && !self.busy && !self.pending) return;  // already have it
     if (self.busy || self.pending) return;  // our own write settles it (stored, or lost and reloaded)
@@ -415,6 +438,118 @@ Module['crmPages'] = (function () {
     // From the other tab's write completing to this tab's workspace reopened over it.
     self.lastApplied = { seq: m.seq, lagMs: performance.timeOrigin + performance.now() - m.at };
   };
+
+  // [SECTION] The writer lease
+  // Two tabs never commit on the same base: a tab commits only while it holds the Web Lock
+  // `crm-workspace-write` (the lease), and takes it only once it shows the stored workspace's
+  // newest commit. The VFS asks mayWrite() when SQLite starts a write transaction; without the
+  // lease that write is refused at once (SQLITE_BUSY: storage.busy, nothing changed, nothing to
+  // lose) and the lease is asked for, so the next try succeeds. The tab the user works in asks for
+  // it on their first pointer move or key, before any click. A holder gives the lease up when
+  // another tab waits for it and it has nothing in flight and made no commit for QUIET_MS (a run
+  // of commits, such as an import, keeps it until done).
+  var LOCK = 'crm-workspace-write';
+  var QUIET_MS = 250;
+  var CATCH_UP_MS = 500;  // how long a new holder waits for the announcement of a commit it lacks
+  self.lease = 'none';    // 'none', 'wanted' or 'held'
+  self.leaseGrants = 0;   // times this tab was given the lease (tests)
+  self.refusedWrites = 0; // writes refused for want of the lease (tests)
+  self.lostCommits = 0;   // commits dropped because another tab stored one on the same base
+  var WANT_AGAIN_MS = 500; // a waiting tab repeats its "want" message this often
+  var releaseLease = null, leaseWaiters = [], lastCommitAt = 0, releaseTimer = 0, othersWant = false;
+
+  function coordinated() {
+    return self.mode === 'pages' && !!channel && !!(navigator.locks && navigator.locks.request);
+  }
+
+  /** Asks for the lease (at once a no-op when held or asked); `then` runs once it is held. */
+  function wantLease(then) {
+    if (self.lease === 'held') { if (then) then(); return; }
+    if (then) leaseWaiters.push(then);
+    if (self.lease === 'wanted') return;
+    self.lease = 'wanted';
+    navigator.locks.request(LOCK, function () {
+      return new Promise(function (release) {
+        catchUp(function () {
+          self.lease = 'held';
+          self.leaseGrants++;
+          othersWant = false;
+          releaseLease = release;
+          var waiting = leaseWaiters;
+          leaseWaiters = [];
+          waiting.forEach(function (f) { f(); });
+          try { Module.ccall('crm_web_wake', null, [], []); } catch (e) {}
+          maybeRelease();  // a tab may have asked while this one waited
+        });
+      });
+    }).catch(function (e) {
+      self.lease = 'none';
+      console.error('[console] the write lock failed: ' + message(e));
+    });
+    // Tell the holder (its lock query may not list this request yet), and again while waiting.
+    var ask = function () {
+      if (self.lease !== 'wanted') return;
+      try { channel.postMessage({ type: 'want' }); } catch (e) {}
+      setTimeout(ask, WANT_AGAIN_MS);
+    };
+    ask();
+  }
+
+  // A new holder first shows the store's newest commit: the other tab's announcement usually
+  // arrives within milliseconds (the channel applies it); failing that, the store is read again.
+  function catchUp(then) {
+    if (!self.db || !self.savedSeq && !self.lastSeq && !self.source) { then(); return; }
+    var t0 = performance.now();
+    var check = function () {
+      var tx;
+      try { tx = self.db.transaction(['meta'], 'readonly'); } catch (e) { then(); return; }
+      var get = tx.objectStore('meta').get('db');
+      get.onsuccess = function () {
+        var stored = get.result ? get.result.seq : 0;
+        if (stored <= self.lastSeq) then();
+        else if (performance.now() - t0 < CATCH_UP_MS) setTimeout(check, 20);
+        else reload(then);
+      };
+      get.onerror = function () { then(); };
+    };
+    check();
+  }
+
+  // Gives the lease up when another tab waits for it and this one is quiet.
+  function maybeRelease(asked) {
+    if (asked) othersWant = true;
+    if (self.lease !== 'held' || !releaseLease) return;
+    navigator.locks.query().then(function (state) {
+      var waited = othersWant || (state.pending || []).some(function (l) { return l.name === LOCK; });
+      if (!waited || self.lease !== 'held') return;
+      var quietFor = performance.now() - lastCommitAt;
+      if (self.busy || self.pending || Module._crm_vfs_in_write() || quietFor < QUIET_MS) {
+        clearTimeout(releaseTimer);
+        releaseTimer = setTimeout(maybeRelease, Math.max(20, QUIET_MS - quietFor));
+        return;
+      }
+      var release = releaseLease;
+      releaseLease = null;
+      othersWant = false;
+      self.lease = 'none';
+      release();
+    });
+  }
+
+  /** Asked by the VFS when SQLite starts a write transaction: 1 when this tab may commit. */
+  self.mayWrite = function () {
+    if (!coordinated() || !self.enabled || self.lease === 'held') return 1;
+    self.refusedWrites++;
+    wantLease();
+    return 0;
+  };
+
+  // The tab the user works in takes the lease before their first click or key lands.
+  ['pointermove', 'pointerdown', 'keydown', 'wheel', 'focus'].forEach(function (type) {
+    window.addEventListener(type, function () {
+      if (self.db && coordinated() && self.lease === 'none') wantLease();
+    }, { capture: true, passive: true });
+  });
 
   /** Asks the browser to keep the workspace (navigator.storage.persist()); the answer goes to
    *  crm_web_on_persist_answer(1 granted, 0 not). */

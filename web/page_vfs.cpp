@@ -25,6 +25,9 @@ EM_JS(void, crm_js_pages_commit, (double seq, int page_size, int page_count, int
     Module.crmPages.commit(seq, page_size, page_count, list);
 });
 
+// 1 when this tab may start a write transaction (it holds the writer lease, page_store.js).
+EM_JS(int, crm_js_may_write, (), { return Module.crmPages.mayWrite(); });
+
 // clang-format on
 
 namespace {
@@ -234,9 +237,16 @@ int XFileSize(sqlite3_file* f, sqlite3_int64* size) {
     return SQLITE_OK;
 }
 
+// A write transaction starts (RESERVED) only while this tab holds the writer lease: refused at
+// once otherwise (SQLITE_BUSY, before anything is written), and the lease is asked for.
 int XLock(sqlite3_file* f, int level) {
     auto* file = reinterpret_cast<File*>(f);
-    if (file->kind == Kind::Pages) g_store.lock = std::max(g_store.lock, level);
+    if (file->kind != Kind::Pages) return SQLITE_OK;
+    if (level >= SQLITE_LOCK_RESERVED && g_store.lock < SQLITE_LOCK_RESERVED && g_store.enabled &&
+        !crm_js_may_write()) {
+        return SQLITE_BUSY;
+    }
+    g_store.lock = std::max(g_store.lock, level);
     return SQLITE_OK;
 }
 
@@ -371,6 +381,9 @@ EMSCRIPTEN_KEEPALIVE void crm_vfs_apply_end(double seq, int page_count) {
     g_store.size = static_cast<int64_t>(keep) * g_store.page_size;
     g_store.seq = static_cast<uint64_t>(seq);
 }
+
+/// 1 while SQLite is inside a write transaction on the workspace (the lease is not given up then).
+EMSCRIPTEN_KEEPALIVE int crm_vfs_in_write() { return g_store.lock >= SQLITE_LOCK_RESERVED ? 1 : 0; }
 
 /// Every page counts as changed: the next hand-over writes the whole database (a migration).
 EMSCRIPTEN_KEEPALIVE void crm_vfs_mark_all_dirty() {

@@ -7,10 +7,30 @@
 #include <cstring>
 
 #include "common/clock.h"
+#include "common/messages.h"
 
 namespace crm {
 
 namespace {
+
+// Another writer holds the workspace: on the web another tab of it (web/page_store.js: the writer
+// lease), natively another program past the busy timeout. Nothing was changed.
+const MessageDef kStorageMessages[] = {
+    {"storage.busy",
+     "The workspace is being saved by another tab or program; nothing was changed. Try again in a moment.",
+     "工作区正由另一个标签页或程序保存；未做任何更改。请稍后重试。"},
+};
+CRM_REGISTER_MESSAGES(kStorageMessages);
+
+/// The error of a failed SQLite call `rc` with SQLite's own message `detail`, coded by its kind.
+Error StepError(int rc, const std::string& detail) {
+    const int primary = rc & 0xFF;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return MessageError("storage.busy", "storage.busy", {});
+    const char* code = primary == SQLITE_CONSTRAINT                            ? "storage.constraint"
+                       : primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? "storage.corrupt"
+                                                                               : "storage.sql_error";
+    return MakeError(code, detail);
+}
 
 Error SqliteError(sqlite3* db, const std::string& what) {
     std::string detail = db ? sqlite3_errmsg(db) : "out of memory";
@@ -67,7 +87,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool w
     }
     std::unique_ptr<Database> db(new Database(raw, path));
     sqlite3_extended_result_codes(raw, 1);
-    sqlite3_busy_timeout(raw, 5000);
+    // In the browser a busy workspace is another tab's: waiting would only freeze this one (its
+    // lease arrives between frames), so a write without it is refused at once.
+    sqlite3_busy_timeout(raw, web_durability ? 0 : 5000);
 
     // Probe before any pragma that could write: SQLite reads the header lazily, so a file of
     // random bytes is only recognised here, and nothing has been written to it yet.
@@ -122,6 +144,8 @@ Status Database::Exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string detail = message ? message : sqlite3_errstr(rc);
         sqlite3_free(message);
+        const int primary = rc & 0xFF;
+        if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return StepError(rc, detail);
         return MakeError("storage.sql_error", detail);
     }
     return Status::Ok();
@@ -270,13 +294,7 @@ bool Statement::Step() {
     if (rc == SQLITE_DONE) {
         status_ = Status::Ok();
     } else {
-        std::string message = sqlite3_errmsg(db_);
-        int primary = rc & 0xFF;
-        std::string code = primary == SQLITE_CONSTRAINT                            ? "storage.constraint"
-                           : primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? "storage.corrupt"
-                           : primary == SQLITE_BUSY || primary == SQLITE_LOCKED    ? "storage.busy"
-                                                                                   : "storage.sql_error";
-        status_ = MakeError(code, message);
+        status_ = StepError(rc, sqlite3_errmsg(db_));
     }
     return false;
 }

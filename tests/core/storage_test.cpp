@@ -1,6 +1,7 @@
 // RAII over SQLite: statements, transactions, backups.
 #include <doctest/doctest.h>
 
+#include "common/error_text.h"
 #include "storage/database.h"
 #include "test_util.h"
 
@@ -145,6 +146,22 @@ TEST_SUITE("storage") {
             REQUIRE(keys.Step());
             CHECK(keys.Int(0) == 1);
         }
+    }
+
+    TEST_CASE("a busy or locked workspace is storage.busy: nothing changed, try again, in both languages") {
+        auto db = OpenMemory();
+        REQUIRE(db->Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)").ok());
+        // A table being read cannot be dropped by the same connection (SQLITE_LOCKED): the same
+        // refusal as another tab's writer lease (web) or another program's lock (SQLITE_BUSY).
+        Statement reading = db->Prepare("SELECT x FROM t");
+        REQUIRE(reading.Step());
+        Status dropped = db->Exec("DROP TABLE t");
+        REQUIRE_FALSE(dropped.ok());
+        CHECK(dropped.error().code == "storage.busy");
+        CHECK(dropped.error().message.find("nothing was changed") != std::string::npos);
+        CHECK(ErrorMessageIn(dropped.error(), "zh-CN").find("未做任何更改") != std::string::npos);
+        reading.Reset();
+        CHECK(db->Exec("SELECT count(*) FROM t").ok());
     }
 
     TEST_CASE("a backup is a complete copy that opens on its own") {

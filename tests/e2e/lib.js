@@ -342,7 +342,15 @@ const drawn = (s, id) => !!((s.items && s.items[id]) || (s.offscreen && s.offscr
 
 /** Calls the JS bridge window.crm with a command object; returns the parsed answer. */
 async function crm(page, request) {
-  return JSON.parse(await page.evaluate(r => window.crm(r), JSON.stringify(request)));
+  // A write a tab may not make yet (another tab of the workspace holds the writer lease) is refused
+  // as storage.busy with nothing changed, and the tab asks for the lease: like any client, try again
+  // (bounded: 15 s).
+  const t0 = Date.now();
+  for (;;) {
+    const answer = JSON.parse(await page.evaluate(r => window.crm(r), JSON.stringify(request)));
+    if (answer.ok || !answer.error || answer.error.code !== 'storage.busy' || Date.now() - t0 > 15000) return answer;
+    await new Promise(r => setTimeout(r, 20));
+  }
 }
 
 /**

@@ -11,6 +11,9 @@ namespace {
 /// Due items at once beyond which the run shows the progress overlay first.
 constexpr int kSlowRun = 200;
 
+/// How soon a run the workspace refused as busy is tried again (ms).
+constexpr int64_t kBusyRetryMs = 1000;
+
 }  // namespace
 
 void ScheduledRunner::Tick() {
@@ -39,6 +42,10 @@ void ScheduledRunner::Run(int64_t now_ms) {
         last_report_ = std::move(*report);
         last_error_.clear();
         if (last_report_.ran.size() >= 1000) last_run_ms_ = 0;  // more are due: again next frame
+    } else if (report.error().code == "storage.busy") {
+        // Another tab holds the workspace's writer lease (web): this one asked for it; try again
+        // in a second instead of a minute, and say nothing (nothing ran, nothing failed).
+        last_run_ms_ = now_ms - kRunEveryMs + kBusyRetryMs;
     } else {
         last_report_ = {};
         last_error_ = ErrorText(report.error());

@@ -450,7 +450,7 @@ Status ReminderService::Impl::RunReminder(ChangeScope& scope, const ScheduledIte
         if (!due || *due > now) continue;
         const FieldDef& field = c.def->fields[static_cast<size_t>(c.date_index)];
         const Value& value = record->values[static_cast<size_t>(c.date_index)];
-        const int64_t first = *ReminderDue(c.rule, field, value, Time(), 0);
+        const int64_t first = *Due(c, value, 0);  // NextDue placed it: cached
         const int seq = position && position->anchor_ms == first ? position->seq : 0;
         std::vector<std::string> users = c.rule.users;
         if (c.rule.notify_owner) {

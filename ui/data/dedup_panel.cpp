@@ -534,8 +534,7 @@ void DedupPanel::DrawScan(const PageContext& ctx, float width) {
     if (groups_.empty()) return;
     const ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-    const float height = std::min(
-        260.0f * s, (static_cast<float>(groups_.size()) + 1.5f) * ImGui::GetFrameHeightWithSpacing());
+    const float height = ScrollTableHeight(groups_.size(), 260.0f * s);
     if (ImGui::BeginTable("data.dedup.groups", 3, flags, ImVec2(width, height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(Tr("data.dedup.col.rule"));

@@ -261,7 +261,7 @@ void ImportPanel::DrawErrors(const PageContext& ctx, const nlohmann::json& repor
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_Resizable;
-    const float h = std::min(260.0f * s, (errors.size() + 1.5f) * ImGui::GetFrameHeightWithSpacing());
+    const float h = ScrollTableHeight(errors.size(), 260.0f * s);
     if (ImGui::BeginTable((std::string(hook) + ".errors").c_str(), 3, flags, ImVec2(CardInnerWidth(), h))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(Tr("data.import.col.line"),

@@ -625,21 +625,17 @@ void ConnectorsPanel::DrawEditor(const PageContext& ctx, float width) {
 
 void ConnectorsPanel::DrawLog(const PageContext& ctx, float width) {
     const float s = ctx.scale;
-    DataCardBegin(width);
-    SectionHeading(ctx, "integrations.connectors.log_title");
-    TextMuted(TrFormat("integrations.connectors.log_of", {draft_.name}), false);
-    ImGui::SameLine(0.0f, 12.0f * s);
-    if (SecondaryButton(Tr("integrations.refresh"))) LoadLog();
-    MarkItem(Hook("log_refresh"));
-    NoticeLine(Hook("log_error"), log_error_, true);
+    if (LogCardHeader(ctx, width, "integrations.connectors.log_title",
+                      TrFormat("integrations.connectors.log_of", {draft_.name}), Hook("log"), log_error_)) {
+        LoadLog();
+    }
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
-    const float line = ImGui::GetFrameHeightWithSpacing() + 4.0f;
     if (runs_.empty()) {
         TextMuted(Tr("integrations.connectors.log_none"), false);
     } else if (ImGui::BeginTable(
                    "integrations.connectors.runs", 4, flags,
-                   ImVec2(CardInnerWidth(), std::min(260.0f * s, line * (runs_.size() + 1.5f))))) {
+                   ImVec2(CardInnerWidth(), ScrollTableHeight(runs_.size(), 260.0f * s)))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.started"));
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.state"));
@@ -674,7 +670,7 @@ void ConnectorsPanel::DrawLog(const PageContext& ctx, float width) {
         TextMuted(Tr("integrations.connectors.errors_none"), false);
     } else if (ImGui::BeginTable(
                    "integrations.connectors.errors", 5, flags,
-                   ImVec2(CardInnerWidth(), std::min(300.0f * s, line * (sync_errors_.size() + 1.5f))))) {
+                   ImVec2(CardInnerWidth(), ScrollTableHeight(sync_errors_.size(), 300.0f * s)))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.entity"));
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.direction"));

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "imgui.h"
+#include "ui/data/data_ui.h"
 #include "ui/data/file_transfer.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
@@ -28,6 +29,20 @@ CardPage::CardPage(const PageContext& ctx, const char* id, float max_width) : sc
 CardPage::~CardPage() { ImGui::EndChild(); }
 
 void CardPage::Gap() const { ImGui::Dummy(ImVec2(0.0f, 10.0f * scale_)); }
+
+bool LogCardHeader(const PageContext& ctx, float width, const char* title_id, const std::string& subtitle,
+                   const std::string& hook, const std::string& error,
+                   const std::function<void()>& before_refresh) {
+    DataCardBegin(width);
+    SectionHeading(ctx, title_id);
+    TextMuted(subtitle, false);
+    ImGui::SameLine(0.0f, 12.0f * ctx.scale);
+    if (before_refresh) before_refresh();
+    const bool refresh = SecondaryButton(Tr("integrations.refresh"));
+    MarkItem(hook + "_refresh");
+    NoticeLine(hook + "_error", error, true);
+    return refresh;
+}
 
 bool ConfirmDialog(const std::string& hook, const char* ok_id, const std::string& name, bool* open,
                    const PageContext& ctx) {

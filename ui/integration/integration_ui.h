@@ -52,6 +52,14 @@ private:
     float width_ = 0.0f;
 };
 
+/// The head of a log card (a connector's runs, a webhook's deliveries, the API keys' calls): starts the
+/// data card `width` wide, its heading `title_id`, `subtitle` muted and beside it the Refresh button (hook
+/// "<hook>_refresh"), preceded by whatever `before_refresh` draws (it ends with SameLine), and the log's
+/// load error (hook "<hook>_error") under them. True the frame Refresh is pressed.
+bool LogCardHeader(const PageContext& ctx, float width, const char* title_id, const std::string& subtitle,
+                   const std::string& hook, const std::string& error,
+                   const std::function<void()>& before_refresh = {});
+
 /// The confirmation of a step that cannot be undone, opened when `*open` is set: the title "<hook>_title",
 /// the text "<hook>_text" naming `name`, Cancel and the danger button labelled `ok_id` (hooks "<hook>.cancel"
 /// and "<hook>.ok"). Answers true the frame it is confirmed; it closes then, on Cancel and on Escape.

@@ -352,31 +352,25 @@ void ApiKeysPanel::DrawKeys(const PageContext& ctx, float width) {
 
 void ApiKeysPanel::DrawLog(const PageContext& ctx, float width) {
     const float s = ctx.scale;
-    DataCardBegin(width);
-    SectionHeading(ctx, "integrations.keys.log_title");
-    TextMuted(log_key_.empty() ? std::string(Tr("integrations.keys.log_all"))
-                               : TrFormat("integrations.keys.log_one", {log_key_}),
-              false);
-    ImGui::SameLine(0.0f, 12.0f * s);
-    if (!log_key_.empty()) {
-        if (SecondaryButton(Tr("integrations.keys.log_show_all"))) {
-            log_key_.clear();
-            LoadLog();
-        }
-        MarkItem("integrations.keys.log_show_all");
-        ImGui::SameLine();
-    }
-    if (SecondaryButton(Tr("integrations.refresh"))) LoadLog();
-    MarkItem("integrations.keys.log_refresh");
-    NoticeLine("integrations.keys.log_error", log_error_, true);
+    bool show_all = false;
+    const bool refresh = LogCardHeader(
+        ctx, width, "integrations.keys.log_title",
+        log_key_.empty() ? std::string(Tr("integrations.keys.log_all"))
+                         : TrFormat("integrations.keys.log_one", {log_key_}),
+        "integrations.keys.log", log_error_, [&] {
+            if (log_key_.empty()) return;
+            show_all = SecondaryButton(Tr("integrations.keys.log_show_all"));
+            MarkItem("integrations.keys.log_show_all");
+            ImGui::SameLine();
+        });
+    if (show_all) log_key_.clear();
+    if (refresh || show_all) LoadLog();
     if (log_.empty()) {
         TextMuted(Tr("integrations.keys.log_none"), false);
     } else {
         const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                       ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
-        const float h = std::min(
-            320.0f * s,
-            (ImGui::GetTextLineHeightWithSpacing() + 4.0f) * static_cast<float>(log_.size() + 1) + 8.0f);
+        const float h = ScrollTableHeight(log_.size(), 320.0f * s);
         if (ImGui::BeginTable("integrations.keys.log_table", 6, flags, ImVec2(CardInnerWidth(), h))) {
             ImGui::TableSetupScrollFreeze(0, 1);
             ImGui::TableSetupColumn(Tr("integrations.keys.col.at"));

@@ -464,21 +464,17 @@ void WebhooksPanel::DrawEditor(const PageContext& ctx, float width) {
 
 void WebhooksPanel::DrawDeliveries(const PageContext& ctx, float width) {
     const float s = ctx.scale;
-    DataCardBegin(width);
-    SectionHeading(ctx, "integrations.webhooks.log_title");
-    TextMuted(TrFormat("integrations.webhooks.log_of", {draft_.name}), false);
-    ImGui::SameLine(0.0f, 12.0f * s);
-    if (SecondaryButton(Tr("integrations.refresh"))) LoadDeliveries();
-    MarkItem("integrations.webhooks.log_refresh");
-    NoticeLine("integrations.webhooks.log_error", deliveries_error_, true);
+    if (LogCardHeader(ctx, width, "integrations.webhooks.log_title",
+                      TrFormat("integrations.webhooks.log_of", {draft_.name}), "integrations.webhooks.log",
+                      deliveries_error_)) {
+        LoadDeliveries();
+    }
     if (deliveries_.empty()) {
         TextMuted(Tr("integrations.webhooks.log_none"), false);
     } else {
         const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                       ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
-        const float h = std::min(320.0f * s, (ImGui::GetTextLineHeightWithSpacing() + 4.0f) *
-                                                     static_cast<float>(deliveries_.size() + 1) +
-                                                 8.0f);
+        const float h = ScrollTableHeight(deliveries_.size(), 320.0f * s);
         if (ImGui::BeginTable("integrations.webhooks.log_table", 5, flags, ImVec2(CardInnerWidth(), h))) {
             ImGui::TableSetupScrollFreeze(0, 1);
             ImGui::TableSetupColumn(Tr("integrations.webhooks.col.queued"));

@@ -194,6 +194,10 @@ float CardInnerWidth() {
     return g_cards.back().width - 40.0f * CurrentScale();
 }
 
+float ScrollTableHeight(size_t rows, float max_height) {
+    return std::min(max_height, (static_cast<float>(rows) + 1.5f) * ImGui::GetFrameHeightWithSpacing());
+}
+
 bool UnderlinedTab(const std::string& id, const char* text, bool current, float scale) {
     const float s = scale;
     const Palette& p = CurrentPalette();

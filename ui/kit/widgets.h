@@ -57,6 +57,9 @@ void BeginCard(float width = 0.0f);
 void EndCard();
 /// The width inside the current card's padding (the available width outside a card).
 float CardInnerWidth();
+/// The height of a scrolling table of `rows` rows and a header: all of them up to `max_height`, then it
+/// scrolls. Rows are a frame high (a pill or a button fits).
+float ScrollTableHeight(size_t rows, float max_height);
 /// A filled accent button (the page's main action); disabled buttons are drawn muted.
 bool PrimaryButton(const char* label, bool enabled = true, const ImVec2& size = ImVec2(0, 0));
 /// A bordered neutral button.

@@ -398,9 +398,7 @@ void FieldEditor::DrawRetype(const PageContext& ctx) {
             if (ImGui::BeginTable(
                     "field.retype.list", 3,
                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter,
-                    ImVec2(0.0f, std::min(160.0f * s, (preview_->listed.size() + 1) *
-                                                              ImGui::GetTextLineHeightWithSpacing() +
-                                                          8.0f * s)))) {
+                    ImVec2(0.0f, ScrollTableHeight(preview_->listed.size(), 160.0f * s)))) {
                 ImGui::TableSetupScrollFreeze(0, 1);
                 ImGui::TableSetupColumn(Tr("field.retype.record"), ImGuiTableColumnFlags_WidthFixed,
                                         80.0f * s);

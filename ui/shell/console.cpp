@@ -299,8 +299,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     // A large UI size on a small window: what does not fit shrinks, each part keeping its tooltip. First
     // the theme button, the user and the save state to their icons, then the company's name to the mark;
     // quick find takes what is left (at least a box a few characters wide). Nothing overlaps.
-    const float bell_w = 76.0f * s;  // the bell's button and a two-digit badge (NotificationBell::Draw)
-    const float fixed_right = pad + scale_w + 8.0f * s + lang_w + 8.0f * s + 18.0f * s + bell_w + 16.0f * s;
+    const float fixed_right =
+        pad + scale_w + 8.0f * s + lang_w + 8.0f * s + 18.0f * s + bell_.Width(ctx) + 16.0f * s;
     const float full_right = fixed_right + button_w(theme_text, icon + 6.0f * s) + frame_h_avatar + 8.0f * s +
                              ImGui::CalcTextSize(user).x +
                              std::min(pill_max, ImGui::CalcTextSize(save_text.c_str()).x + 32.0f * s);

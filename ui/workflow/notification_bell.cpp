@@ -55,17 +55,44 @@ void NotificationBell::Refresh(double now) {
     newest_id_ = std::max(newest_id_, newest);
 }
 
+namespace {
+
+/// The badge's text: the unread count, "99+" above 99.
+std::string BadgeText(int64_t unread) { return unread > 99 ? "99+" : std::to_string(unread); }
+
+/// The badge's size for `count` (nothing without unread notifications).
+ImVec2 BadgeTextSize(const PageContext& ctx, const std::string& count) {
+    ImGui::PushFont(ctx.small_font);
+    const ImVec2 size = ImGui::CalcTextSize(count.c_str());
+    ImGui::PopFont();
+    return size;
+}
+
+float BadgeWidth(float s, int64_t unread, ImVec2 count_size) {
+    return unread > 0 ? std::max(count_size.y + 4.0f * s, count_size.x + 10.0f * s) : 0.0f;
+}
+
+/// The bell's button: the icon, and the badge when there are unread notifications.
+float ButtonWidth(float s, int64_t unread, float badge_w) {
+    return 18.0f * s + 20.0f * s + (unread > 0 ? badge_w + 4.0f * s : 0.0f);
+}
+
+}  // namespace
+
+float NotificationBell::Width(const PageContext& ctx) const {
+    const float s = ctx.scale;
+    return ButtonWidth(s, unread_, BadgeWidth(s, unread_, BadgeTextSize(ctx, BadgeText(unread_)))) + 8.0f * s;
+}
+
 bool NotificationBell::Draw(const PageContext& ctx, float* right, float y) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     const float frame_h = ImGui::GetFrameHeight();
     const float icon = 18.0f * s;
-    const std::string count = unread_ > 99 ? "99+" : std::to_string(unread_);
-    ImGui::PushFont(ctx.small_font);
-    const ImVec2 count_size = ImGui::CalcTextSize(count.c_str());
-    ImGui::PopFont();
-    const float badge_w = unread_ > 0 ? std::max(count_size.y + 4.0f * s, count_size.x + 10.0f * s) : 0.0f;
-    const float w = icon + 20.0f * s + (unread_ > 0 ? badge_w + 4.0f * s : 0.0f);
+    const std::string count = BadgeText(unread_);
+    const ImVec2 count_size = BadgeTextSize(ctx, count);
+    const float badge_w = BadgeWidth(s, unread_, count_size);
+    const float w = ButtonWidth(s, unread_, badge_w);
     *right -= w + 8.0f * s;
     ImGui::SetCursorScreenPos(ImVec2(*right, y));
     const bool clicked = ImGui::Button("###topbar.notifications", ImVec2(w, frame_h));

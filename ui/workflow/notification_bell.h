@@ -23,6 +23,8 @@ public:
     /// Re-reads the count when the workspace or the acting user changed; a notification newer than the
     /// newest one seen for the same user starts a toast. `now` is the ImGui time.
     void Refresh(double now);
+    /// The room the bell takes in the top bar (its button, the badge and the gap before it).
+    float Width(const PageContext& ctx) const;
     /// Draws the bell ending at `*right` (moved left past it) at height `y`; true when it was clicked.
     bool Draw(const PageContext& ctx, float* right, float y);
     /// Draws the toast, if one is showing; true when it was clicked (the notification is marked read).

@@ -59,6 +59,7 @@ void AppendJsonString(std::string& out, std::string_view text) {
 /// A short run names no rule: List() reads its name from the rule (a deleted rule's is "#12").
 std::string RunsJson(const std::vector<WorkflowLogEntry>& runs) {
     std::string out = "[";
+    out.reserve(64 * runs.size());
     const std::string* trigger = nullptr;
     for (const WorkflowLogEntry& e : runs) {
         if (out.size() > 1) out += ',';
@@ -72,7 +73,10 @@ std::string RunsJson(const std::vector<WorkflowLogEntry>& runs) {
                 out += std::to_string(e.rule_id);
                 continue;
             }
-            out += '[' + std::to_string(e.rule_id) + ',' + std::to_string(e.duration_us);
+            out += '[';
+            out += std::to_string(e.rule_id);
+            out += ',';
+            out += std::to_string(e.duration_us);
             for (const std::string& action : e.actions) {
                 out += ',';
                 AppendJsonString(out, action);

@@ -261,8 +261,24 @@ int Decimal::Compare(const Decimal& a, const Decimal& b) {
     const int sign_b = (b.coefficient_ > 0) - (b.coefficient_ < 0);
     if (sign_a != sign_b) return sign_a < sign_b ? -1 : 1;
     if (sign_a == 0) return 0;
-    // Same sign: compare magnitudes, whole parts first, then the decimals aligned (< 10^36 each).
     const UInt ma = Magnitude(a.coefficient_), mb = Magnitude(b.coefficient_);
+    // Both magnitudes within 64 bits (the common case: a field against a literal): align the coarser one
+    // on the finer scale in 64-bit arithmetic, which wasm has natively (128-bit division it has not). A
+    // product past 64 bits is larger than the other magnitude.
+    constexpr UInt kMax64 = ~uint64_t{0};
+    if (ma <= kMax64 && mb <= kMax64) {
+        uint64_t x = static_cast<uint64_t>(ma), y = static_cast<uint64_t>(mb);
+        const int d = a.scale_ - b.scale_;  // within +-kMaxScale: 10^18 fits
+        const uint64_t p = static_cast<uint64_t>(Pow10(d > 0 ? d : -d));
+        int c = 0;
+        if (d > 0) {
+            c = y > ~uint64_t{0} / p ? -1 : (y *= p, x < y ? -1 : x > y);
+        } else {
+            c = x > ~uint64_t{0} / p ? 1 : (x *= p, x < y ? -1 : x > y);
+        }
+        return sign_a < 0 ? -c : c;
+    }
+    // Same sign: compare magnitudes, whole parts first, then the decimals aligned (< 10^36 each).
     const UInt wa = ma / Pow10(a.scale_), wb = mb / Pow10(b.scale_);
     int c = 0;
     if (wa != wb) {

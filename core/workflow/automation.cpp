@@ -407,12 +407,16 @@ Result<CompiledRule> AutomationService::Impl::Compile(const AutomationRule& rule
     for (size_t n = 0; n < rule.actions.size(); ++n) {
         const AutomationAction& a = rule.actions[n];
         c.values.emplace_back();
+        c.action_fields.push_back(-1);
+        c.after_actions = c.after_actions || a.kind == ActionKind::CreateTask ||
+                          a.kind == ActionKind::Notify || a.kind == ActionKind::Webhook;
         switch (a.kind) {
             case ActionKind::UpdateField: {
                 if (on_delete) return ActionError("workflow.action_on_delete", n, {}, "kind");
                 const FieldDef* def = o.Field(a.field);
                 if (!def || def->is_read_only())
                     return ActionError("workflow.field_not_settable", n, {{"field", a.field}}, "field");
+                c.action_fields.back() = static_cast<int>(def - o.fields.data());
                 formula::CompileOptions options;
                 options.allow_prior_values = true;
                 Result<formula::CompiledFormula> f =
@@ -527,6 +531,7 @@ std::vector<AutomationRule> AutomationService::Impl::Load(const std::string& obj
 std::shared_ptr<const ObjectRules> AutomationService::Impl::RulesFor(const ObjectDef& object) {
     if (compiled_schema_version != schema.version() || compiled_rules_version != rules_version) {
         compiled.clear();
+        last_rules.reset();
         compiled_schema_version = schema.version();
         compiled_rules_version = rules_version;
         Statement st = db.Prepare("SELECT EXISTS (SELECT 1 FROM automation_rules WHERE active = 1)");
@@ -534,15 +539,25 @@ std::shared_ptr<const ObjectRules> AutomationService::Impl::RulesFor(const Objec
     }
     static const std::shared_ptr<const ObjectRules> kNone = std::make_shared<ObjectRules>();
     if (!any_rules) return kNone;
+    if (last_rules && last_object == object.api_name) return last_rules;
     const std::string key = ToLowerAscii(object.api_name);
     auto it = compiled.find(key);
-    if (it != compiled.end()) return it->second;
+    if (it != compiled.end()) {
+        last_object = object.api_name;
+        last_rules = it->second;
+        return it->second;
+    }
     auto rules = std::make_shared<ObjectRules>();
     for (const AutomationRule& r : Load(object.api_name)) {
         if (!r.active) continue;
         Result<CompiledRule> c = Compile(r, object);
         if (!c.ok()) continue;  // a rule the schema no longer supports does not run (its fields are guarded)
         auto shared = std::make_shared<const CompiledRule>(std::move(*c));
+        if (r.trigger.kind != TriggerKind::OnDelete && r.trigger.kind != TriggerKind::Time) {
+            rules->save_globals = rules->save_globals || (shared->condition && shared->condition->uses_globals());
+            for (const auto& v : shared->values)
+                rules->save_globals = rules->save_globals || (v && v->uses_globals());
+        }
         switch (r.trigger.kind) {
             case TriggerKind::OnCreate:
                 rules->on_create.push_back(shared);
@@ -561,8 +576,23 @@ std::shared_ptr<const ObjectRules> AutomationService::Impl::RulesFor(const Objec
                 break;
         }
     }
+    // Load answers them by order number, then name; the stage relies on it.
+    auto by_order = [](const std::shared_ptr<const CompiledRule>& a,
+                       const std::shared_ptr<const CompiledRule>& b) {
+        return a->rule.order != b->rule.order ? a->rule.order < b->rule.order : a->rule.name < b->rule.name;
+    };
+    for (auto* list : {&rules->on_create, &rules->on_update, &rules->on_field_change, &rules->on_delete,
+                       &rules->time})
+        std::stable_sort(list->begin(), list->end(), by_order);
     compiled[key] = rules;
+    last_object = object.api_name;
+    last_rules = rules;
     return rules;
+}
+
+void AutomationService::Impl::ForgetRules() {
+    ++rules_version;
+    changes.RunWhenClosed([this] { ++rules_version; });
 }
 
 // [SECTION] The service: rules
@@ -659,7 +689,8 @@ Result<AutomationRule> AutomationService::Create(const std::string& actor, const
                                 ToJson(rule));
         !s.ok())
         return s.error();
-    if (Status s = change.Commit([this] { ++impl_->rules_version; }); !s.ok()) return s.error();
+    impl_->ForgetRules();
+    if (Status s = change.Commit(); !s.ok()) return s.error();
     return rule;
 }
 
@@ -702,7 +733,8 @@ Result<AutomationRule> AutomationService::Update(const std::string& actor, const
                                 ToJson(*old), ToJson(rule));
         !s.ok())
         return s.error();
-    if (Status s = change.Commit([this] { ++impl_->rules_version; }); !s.ok()) return s.error();
+    impl_->ForgetRules();
+    if (Status s = change.Commit(); !s.ok()) return s.error();
     return rule;
 }
 
@@ -721,7 +753,8 @@ Status AutomationService::Delete(const std::string& actor, const std::string& ob
                                 ToJson(*rule), nullptr);
         !s.ok())
         return s;
-    return change.Commit([this] { ++impl_->rules_version; });
+    impl_->ForgetRules();
+    return change.Commit();
 }
 
 std::vector<std::string> AutomationService::RulesUsing(std::string_view object,

@@ -25,11 +25,14 @@ struct CompiledRule {
     std::optional<formula::CompiledFormula> condition;            ///< none = always
     std::vector<std::optional<formula::CompiledFormula>> values;  ///< per action (update_field only)
     std::vector<int> trigger_fields;  ///< on_field_change: field indexes; -2 = OwnerId
+    std::vector<int> action_fields;   ///< per action: the index of the field it sets (update_field), or -1
+    bool after_actions = false;       ///< it has actions that run after the write (task, notify, webhook)
 };
 
-/// The active rules of one object, by trigger, in order.
+/// The active rules of one object, by trigger, each list in run order (order number, then name).
 struct ObjectRules {
     std::vector<std::shared_ptr<const CompiledRule>> on_create, on_update, on_field_change, on_delete, time;
+    bool save_globals = false;  ///< a create, update or field-change rule reads who saves ($User...)
     bool empty() const {
         return on_create.empty() && on_update.empty() && on_field_change.empty() && on_delete.empty() &&
                time.empty();
@@ -61,17 +64,24 @@ struct AutomationService::Impl {
     RecordService& records;
     CompanyService& company;
 
-    // Compiled rules per object (lower-case name), rebuilt when the rules or the schema change.
+    // Compiled rules per object (lower-case name), rebuilt when the rules or the schema change: a rule
+    // change drops them at once and again when its change ends (ForgetRules), so a save later in the same
+    // change sees the new rule and a change that rolls back leaves no rule of its own behind.
     std::map<std::string, std::shared_ptr<const ObjectRules>> compiled;
     uint64_t compiled_schema_version = 0;
     uint64_t rules_version = 1;
     uint64_t compiled_rules_version = 0;
     bool any_rules = true;  ///< false when the table is empty (saves skip everything)
+    // The object asked last (its API name as given) and its rules: most saves in a row are of one object.
+    std::string last_object;
+    std::shared_ptr<const ObjectRules> last_rules;
 
     std::vector<PendingSave> pending;
     std::vector<std::string> chain;  ///< rules whose actions are running (outer saves first)
 
     std::shared_ptr<const ObjectRules> RulesFor(const ObjectDef& object);
+    /// A rule was stored or deleted in the open change: the compiled rules go now and when it ends.
+    void ForgetRules();
     Result<CompiledRule> Compile(const AutomationRule& rule, const ObjectDef& object) const;
     std::vector<AutomationRule> Load(const std::string& object) const;
 

@@ -34,6 +34,20 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point t0) {
         .count();
 }
 
+/// `text` as a JSON string, as nlohmann's dump() writes it (printable ASCII needs no escaping).
+std::string JsonText(const std::string& text) {
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') return json(text).dump();
+    }
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '"';
+    out += text;
+    out += '"';
+    return out;
+}
+
 std::string JoinChain(const std::vector<std::string>& chain) {
     std::string out;
     for (const std::string& name : chain) out += (out.empty() ? "" : " -> ") + name;
@@ -188,20 +202,21 @@ void AutomationService::Impl::Stage(SaveContext& save) {
     if (rules->empty()) return;
     PendingSave entry;
     entry.save = &save;
-    const std::string trigger = save.is_new ? "on_create" : "on_update";
+    const char* const trigger = save.is_new ? "on_create" : "on_update";
+    using RulePtr = std::shared_ptr<const CompiledRule>;
 
-    // The rules this save triggers, by order number then name.
-    auto by_order = [](const std::shared_ptr<const CompiledRule>& a,
-                       const std::shared_ptr<const CompiledRule>& b) {
+    // The rules this save triggers, by order number then name: the create (or update) rules as compiled
+    // (RulesFor keeps each list in that order), with the field-change rules the save fires merged in.
+    auto by_order = [](const RulePtr& a, const RulePtr& b) {
         return a->rule.order != b->rule.order ? a->rule.order < b->rule.order : a->rule.name < b->rule.name;
     };
-    auto watching = [&](const std::set<int>* fields) {
-        std::vector<std::shared_ptr<const CompiledRule>> out;
-        for (const auto& r : rules->on_field_change) {
+    auto watching = [&](const std::vector<int>* fields) {
+        std::vector<RulePtr> out;
+        for (const RulePtr& r : rules->on_field_change) {
             bool fires = false;
             for (int i : r->trigger_fields) {
                 if (fields) {
-                    fires = fires || fields->count(i) > 0;
+                    fires = fires || std::find(fields->begin(), fields->end(), i) != fields->end();
                 } else {
                     fires = fires || (i == -2 ? save.owner_after != save.owner_before : save.Changed(i));
                 }
@@ -210,36 +225,43 @@ void AutomationService::Impl::Stage(SaveContext& save) {
         }
         return out;
     };
-    std::vector<std::shared_ptr<const CompiledRule>> candidates =
-        save.is_new ? rules->on_create : rules->on_update;
-    for (auto& r : watching(nullptr)) candidates.push_back(r);
-    std::sort(candidates.begin(), candidates.end(), by_order);
+    const std::vector<RulePtr>& first = save.is_new ? rules->on_create : rules->on_update;
+    std::vector<RulePtr> candidates = watching(nullptr);
+    const std::vector<RulePtr>* list = &first;
+    if (!candidates.empty()) {
+        candidates.insert(candidates.end(), first.begin(), first.end());
+        std::sort(candidates.begin(), candidates.end(), by_order);
+        list = &candidates;
+    }
+    // Field updates re-trigger only field-change rules: with none, what a pass sets is not tracked.
+    const bool watched = !rules->on_field_change.empty();
 
     // Who saves is looked up only when a rule reads it ($User...): most saves need no directory read.
-    bool needs_globals = false;
-    for (const auto* list : {&rules->on_create, &rules->on_update, &rules->on_field_change}) {
-        for (const auto& r : *list) {
-            needs_globals = needs_globals || (r->condition && r->condition->uses_globals());
-            for (const auto& v : r->values) needs_globals = needs_globals || (v && v->uses_globals());
-        }
-    }
-    const formula::Globals globals = needs_globals ? records.GlobalsFor(save.actor) : formula::Globals{};
+    const formula::Globals globals = rules->save_globals ? records.GlobalsFor(save.actor) : formula::Globals{};
     AutomationView view(*this, save.object, save.after, save.before, save.is_new);
+    formula::EvalContext context = formula::EvalContext::At(&view, save.now_ms);
+    context.globals = &globals;
     std::vector<std::string> pass_chain;
-    for (int pass = 0; !candidates.empty(); ++pass) {
-        std::set<int> set_fields;
+    std::vector<int> set_fields;
+    entry.fired.reserve(std::min<size_t>(list->size(), 16));
+    entry.log.reserve(std::min<size_t>(list->size(), 16));
+    // One log entry for the stage, filled only by a rule that runs (or fails), then moved to the save's
+    // entries and made afresh: the many candidates whose conditions do not hold build none.
+    WorkflowLogEntry log_entry;
+    for (int pass = 0; !list->empty(); ++pass) {
+        set_fields.clear();
         std::string setter;
-        for (const auto& r : candidates) {
-            const auto t0 = std::chrono::steady_clock::now();
-            // Most candidates' conditions do not hold: what a run records (its chain, its log entry) is
-            // made only for a rule that runs, or fails.
+        for (const RulePtr& r : *list) {
+            // Most candidates' conditions do not hold: what a run records (its chain, its log entry, its
+            // time: a clock read costs about what a condition does) is made only for a rule that runs, or
+            // fails. A run's time starts once its condition holds.
+            std::optional<std::chrono::steady_clock::time_point> t0;
             auto rule_chain = [&] {
                 std::vector<std::string> c = chain;
                 c.insert(c.end(), pass_chain.begin(), pass_chain.end());
                 c.push_back(r->rule.name);
                 return c;
             };
-            WorkflowLogEntry log_entry;
             auto describe = [&] {
                 log_entry.rule_id = r->rule.id;
                 log_entry.rule_name = r->rule.name;
@@ -262,7 +284,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                 if (cause.code == "workflow.recursion") e = cause;
                 describe();
                 log_entry.error = e.message;
-                log_entry.duration_us = MicrosSince(t0);
+                log_entry.duration_us = t0 ? MicrosSince(*t0) : 0;
                 self.log().AppendAfterRollback(log_entry);
                 save.Fail(std::move(e));
             };
@@ -272,36 +294,47 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                     {{"chain", JoinChain(rule_chain())}, {"depth", std::to_string(kMaxAutomationDepth)}}));
             }
             if (r->condition) {
-                formula::EvalContext context = formula::EvalContext::At(&view, save.now_ms);
-                context.globals = &globals;
                 Result<Value> met = formula::Evaluate(*r->condition, context);
                 if (!met.ok()) return fail(met.error());
                 if (!met->boolean()) continue;
             }
+            t0 = std::chrono::steady_clock::now();
             describe();
             log_entry.condition_met = true;
             for (size_t n = 0; n < r->rule.actions.size(); ++n) {
                 const AutomationAction& a = r->rule.actions[n];
                 if (a.kind == ActionKind::UpdateField) {
-                    formula::EvalContext context = formula::EvalContext::At(&view, save.now_ms);
-                    context.globals = &globals;
                     Result<Value> v = formula::Evaluate(*r->values[n], context);
                     if (!v.ok()) return fail(v.error());
-                    const int index = save.FieldIndex(a.field);
+                    const int index = r->action_fields[n];  // compiled against this schema version
                     const Value before_set = save.After(index);
-                    json value = FormulaValueToJson(*v);
-                    std::string shown = value.dump();
                     const FieldDef& def = save.object.fields[static_cast<size_t>(index)];
-                    if (def.type == FieldType::Lookup && value.is_string()) {
-                        // A lookup id computed as text.
-                        try {
-                            value = std::stoll(value.get<std::string>());
-                        } catch (...) {
+                    // SaveContext::Set without its look-up by name (Compile found the field active and
+                    // settable in this schema version). Text goes to the field as ValueFromJson would
+                    // take its JSON string, without the JSON; a lookup id computed as text is a number.
+                    std::string shown;
+                    Result<Value> set = Value();
+                    const formula::ValueType vt = v->type();
+                    if (def.type != FieldType::Lookup && !v->is_blank() &&
+                        (vt == formula::ValueType::Text || vt == formula::ValueType::Picklist ||
+                         vt == formula::ValueType::MultiPicklist)) {
+                        shown = JsonText(v->text());
+                        set = ValueFromText(def, v->text());
+                    } else {
+                        json value = FormulaValueToJson(*v);
+                        shown = value.dump();
+                        if (def.type == FieldType::Lookup && value.is_string()) {
+                            try {
+                                value = std::stoll(value.get<std::string>());
+                            } catch (...) {
+                            }
                         }
+                        set = ValueFromJson(def, value);
                     }
-                    if (Status s = save.Set(a.field, value); !s.ok()) return fail(s.error());
-                    if (save.After(index) != before_set) {
-                        set_fields.insert(index);
+                    if (!set.ok()) return fail(set.error());
+                    save.after[static_cast<size_t>(index)] = std::move(*set);
+                    if (watched && save.After(index) != before_set) {
+                        set_fields.push_back(index);
                         setter = r->rule.name;
                     }
                     log_entry.actions.push_back("set " + def.api_name + " = " + shown);
@@ -327,20 +360,24 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                     }
                     if (owner > 0 && owner != save.owner_after) {
                         save.owner_after = owner;
-                        set_fields.insert(-2);
-                        setter = r->rule.name;
+                        if (watched) {
+                            set_fields.push_back(-2);
+                            setter = r->rule.name;
+                        }
                     }
                 }
             }
-            log_entry.duration_us = MicrosSince(t0);
+            log_entry.duration_us = MicrosSince(*t0);
             entry.fired.emplace_back(r, rule_chain());
             entry.log.push_back(std::move(log_entry));
+            log_entry = WorkflowLogEntry();
         }
         if (set_fields.empty()) break;
         // A field update re-triggers the rules watching the fields it changed.
         pass_chain.push_back(setter);
         candidates = watching(&set_fields);
         std::sort(candidates.begin(), candidates.end(), by_order);
+        list = &candidates;
     }
     if (!entry.fired.empty() || !rules->time.empty()) pending.push_back(std::move(entry));
 }
@@ -455,21 +492,28 @@ void AutomationService::Impl::AfterWrite(SaveContext& save) {
     pending.erase(std::next(it).base());
     ChangeScope* scope = changes.open_scope();
     if (!scope) return;
+    // A rule with nothing to run here (only field updates, no listener) adds no time: no clock read.
+    const bool timed_listeners = !self.rule_fired_.empty();
+    std::optional<std::chrono::steady_clock::time_point> t0;
     for (size_t k = 0; k < entry.fired.size(); ++k) {
         const CompiledRule& r = *entry.fired[k].first;
         WorkflowLogEntry& log_entry = entry.log[k];
         log_entry.record_id = save.record_id;
-        const auto t0 = std::chrono::steady_clock::now();
+        if (!r.after_actions && !timed_listeners) continue;
+        if (!t0) t0 = std::chrono::steady_clock::now();  // then each rule's run ends where the next starts
         std::vector<std::string> outer;
         outer.swap(chain);
-        chain = entry.fired[k].second;
+        chain = std::move(entry.fired[k].second);  // entry is this save's own, dropped when done
         Status s = RunAfterActions(*this, *scope, r, save.object, save.record_id, save.owner_after,
                                    save.after, log_entry.trigger, true, log_entry.actions);
         for (size_t l = 0; s.ok() && l < self.rule_fired_.size(); ++l)
             s = self.rule_fired_[l](*scope, RuleFired{r.rule, save.object, save.record_id, save.owner_after,
                                                       save.after, log_entry.trigger, log_entry.actions});
         chain.swap(outer);
-        log_entry.duration_us += MicrosSince(t0);
+        const auto t1 = std::chrono::steady_clock::now();
+        log_entry.duration_us +=
+            std::chrono::duration_cast<std::chrono::microseconds>(t1 - *t0).count();
+        t0 = t1;
         if (!s.ok()) {
             Error e = s.error().code == "workflow.recursion" || s.error().code == "workflow.action_failed"
                           ? s.error()

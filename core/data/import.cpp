@@ -628,7 +628,7 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
                 if (deferred && !one_transaction) build_at_exit.importer = this;
             }
         }
-        each.assign(rows.size(), EachRow{});
+        each.resize(rows.size());  // every field is set by prepare: no batch of values freed at once
         row_results.assign(rows.size(), ImportRowResult{});
         Result<std::vector<SaveResult>> saved =
             records_.SaveEach(actor, o.api_name, each, [&](size_t i, EachRow& e) {

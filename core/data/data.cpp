@@ -64,6 +64,7 @@ DataService::DataService(Changes& changes, SchemaService& schema, RecordService&
     exporter_->SetAuthorizer(authorizer);
     importer_ = std::make_unique<Importer>(changes, schema, records);
     importer_->SetAuthorizer(authorizer);
+    (void)importer_->RebuildDeferredIndexes();  // an import that stopped with the workspace left them
     mass_ = std::make_unique<MassChanges>(changes, records);
     dedup_ = std::make_unique<Deduplicator>(changes, schema, records, policy, *recycle_);
     dedup_->SetAuthorizer(authorizer);

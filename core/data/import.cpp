@@ -1,12 +1,14 @@
 #include "data/import.h"
 
 #include <iconv.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <unordered_map>
 
 #include "audit/change.h"
@@ -192,6 +194,95 @@ Result<Transform> ParseTransform(const ObjectDef& o, SchemaService& schema, cons
     return t;
 }
 
+constexpr const char* kDeferredIndexesKey = "import_deferred_indexes";
+
+void CollectFields(const nlohmann::json& j, std::set<std::string>& out) {
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            if (it.key() == "field" && it->is_string()) out.insert(ToLowerAscii(it->get<std::string>()));
+            CollectFields(*it, out);
+        }
+    } else if (j.is_array()) {
+        for (const nlohmann::json& e : j) CollectFields(e, out);
+    }
+}
+
+/// Drops the indexes of `o` that an import may build at its end (import.h) and lists them in data_settings,
+/// in the open transaction; false when there are none.
+Result<bool> DeferIndexes(Database& db, const ObjectDef& o, const std::string& external_id) {
+    std::set<std::string> kept;  // lower-case API names
+    {
+        Statement rules = db.Prepare("SELECT rule_json FROM dedup_rules WHERE object = ?1 AND active = 1");
+        rules.Bind(1, o.api_name);
+        while (rules.Step()) {
+            const nlohmann::json rule = nlohmann::json::parse(rules.Text(0), nullptr, false);
+            if (rule.is_discarded()) return false;  // which fields it reads is unknown: keep every index
+            CollectFields(rule, kept);
+        }
+        if (!rules.status().ok()) return rules.status().error();
+    }
+    std::set<std::string> names;
+    for (const FieldDef& f : o.fields) {
+        if (!f.has_column() || f.unique || f.type == FieldType::Lookup) continue;
+        if (ToLowerAscii(f.api_name) == ToLowerAscii(external_id) || kept.count(ToLowerAscii(f.api_name)))
+            continue;
+        names.insert(IndexNameFor(o, f));
+    }
+    nlohmann::json dropped = nlohmann::json::array();
+    {
+        Statement st = db.Prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL "
+            "ORDER BY name");
+        st.Bind(1, o.table);
+        while (st.Step())
+            if (names.count(st.Text(0))) dropped.push_back({{"name", st.Text(0)}, {"sql", st.Text(1)}});
+        if (!st.status().ok()) return st.status().error();
+    }
+    if (dropped.empty()) return false;
+    // SQLite drops nothing while a statement is part way through its rows: the statements cached by the
+    // services between saves (a lookup's SELECT that found its row) are done with and start again anyway.
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db.handle(), nullptr); st;
+         st = sqlite3_next_stmt(db.handle(), st))
+        if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+    for (const nlohmann::json& index : dropped)
+        if (Status s = db.Exec("DROP INDEX " + QuoteIdent(index["name"].get<std::string>())); !s.ok())
+            return s.error();
+    Statement note = db.Prepare(
+        "INSERT INTO data_settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = "
+        "excluded.value");
+    note.Bind(1, kDeferredIndexesKey).Bind(2, dropped.dump());
+    if (Status s = note.Run(); !s.ok()) return s.error();
+    return true;
+}
+
+/// Builds the indexes data_settings lists as deferred (those not there), in the open transaction.
+Status BuildDeferredIndexes(Database& db) {
+    nlohmann::json listed;
+    {
+        Statement st = db.Prepare("SELECT value FROM data_settings WHERE key = ?1");
+        st.Bind(1, kDeferredIndexesKey);
+        if (!st.Step()) return st.status();
+        listed = nlohmann::json::parse(st.Text(0), nullptr, false);
+    }
+    for (const nlohmann::json& index : listed.is_array() ? listed : nlohmann::json::array()) {
+        if (!index.is_object() || !index.value("name", nlohmann::json()).is_string() ||
+            !index.value("sql", nlohmann::json()).is_string())
+            continue;
+        bool there = false;
+        {
+            Statement st = db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1");
+            st.Bind(1, index["name"].get<std::string>());
+            there = st.Step();
+            if (!st.status().ok()) return st.status();
+        }
+        if (!there)
+            if (Status s = db.Exec(index["sql"].get<std::string>()); !s.ok()) return s;
+    }
+    Statement done = db.Prepare("DELETE FROM data_settings WHERE key = ?1");
+    done.Bind(1, kDeferredIndexesKey);
+    return done.Run();
+}
+
 }  // namespace
 
 Result<CsvReader::Source> DecodingSource(CsvReader::Source raw, const std::string& encoding) {
@@ -371,9 +462,26 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
     // mid-transaction: a 64 MB cache for the import's length (put back after).
     struct CacheSize {
         Database& db;
-        explicit CacheSize(Database& d) : db(d) { (void)db.Exec("PRAGMA cache_size = -65536"); }
-        ~CacheSize() { (void)db.Exec("PRAGMA cache_size = -2000"); }
+        int64_t was = -2000;
+        explicit CacheSize(Database& d) : db(d) {
+            {
+                Statement st = db.Prepare("PRAGMA cache_size");
+                if (st.Step()) was = st.Int(0);
+            }
+            if (was > -65536 && was < 16384) (void)db.Exec("PRAGMA cache_size = -65536");
+        }
+        ~CacheSize() { (void)db.Exec("PRAGMA cache_size = " + std::to_string(was)); }
     } cache_size(changes_.db());
+    // Indexes left for the end once the import is large (import.h): built again by the end of Run, or, if
+    // the import stops early in batches, by this guard; a rolled-back single change puts them back itself.
+    bool deferred = false, defer_checked = options.defer_indexes_after <= 0;
+    int64_t held_before = -1;
+    struct BuildAtExit {
+        Importer* importer = nullptr;
+        ~BuildAtExit() {
+            if (importer) (void)importer->RebuildDeferredIndexes();
+        }
+    } build_at_exit;
     const bool one_transaction = options.all_or_nothing || options.dry_run;
     std::unique_ptr<ChangeScope> whole;
     if (one_transaction) {
@@ -506,7 +614,21 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
             batch = std::make_unique<ChangeScope>(changes_, actor);
             if (!batch->begin_status().ok()) return batch->begin_status().error();
         }
-        each.assign(rows.size(), EachRow{});
+        if (!defer_checked && report.rows >= options.defer_indexes_after) {
+            if (held_before < 0) {
+                Statement count = changes_.db().Prepare("SELECT COUNT(*) FROM " + QuoteIdent(o.table));
+                held_before = count.Step() ? count.Int(0) : 0;
+            }
+            if (report.rows >= held_before) {
+                defer_checked = true;
+                Result<bool> d =
+                    DeferIndexes(changes_.db(), o, external_column >= 0 ? field_of[external_column] : "");
+                if (!d.ok()) return d.error();
+                deferred = *d;
+                if (deferred && !one_transaction) build_at_exit.importer = this;
+            }
+        }
+        each.resize(rows.size());  // every field is set by prepare: no batch of values freed at once
         row_results.assign(rows.size(), ImportRowResult{});
         Result<std::vector<SaveResult>> saved =
             records_.SaveEach(actor, o.api_name, each, [&](size_t i, EachRow& e) {
@@ -559,13 +681,34 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
         }
     }
     if (options.progress && !report.cancelled) options.progress(report.rows);
+    if (deferred && !one_transaction) {
+        build_at_exit.importer = nullptr;
+        if (Status s = RebuildDeferredIndexes(); !s.ok()) return s.error();
+    }
     if (whole && !options.dry_run && report.failed == 0 && !report.cancelled) {
+        if (deferred)
+            if (Status s = BuildDeferredIndexes(changes_.db()); !s.ok()) return s.error();
         if (Status s = whole->Commit(); !s.ok()) return s.error();
         report.committed = true;
     } else if (!whole) {
         report.committed = true;
     }
     return report;
+}
+
+Status Importer::RebuildDeferredIndexes() {
+    Database& db = changes_.db();
+    {
+        Statement listed = db.Prepare("SELECT 1 FROM data_settings WHERE key = ?1");
+        listed.Bind(1, kDeferredIndexesKey);
+        if (!listed.Step()) return listed.status();
+    }
+    // A savepoint, not a ChangeScope: building indexes changes no data, so no change set is told of it.
+    if (Status s = db.Exec("SAVEPOINT import_indexes"); !s.ok()) return s;
+    Status built = BuildDeferredIndexes(db);
+    if (!built.ok()) (void)db.Exec("ROLLBACK TO import_indexes");
+    if (Status s = db.Exec("RELEASE import_indexes"); !s.ok() && built.ok()) return s;
+    return built;
 }
 
 nlohmann::json ToJson(const ImportMapping& m) {

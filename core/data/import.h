@@ -8,8 +8,9 @@
 //   shows; a column is named by its header.
 // - A blank cell leaves the field alone on insert (its default applies) and on update.
 // - Without all-or-nothing, rows go in batches of batch_size, each batch one transaction in which every row
-//   stands on its own (RecordService::SaveEach): valid rows go in, invalid ones come back with their errors. With it, one
-//   transaction: any error and nothing is written. A dry run runs every row the same way and rolls back.
+//   stands on its own (RecordService::SaveEach): valid rows go in, invalid ones come back with their errors.
+//   With it, one transaction: any error and nothing is written. A dry run runs every row the same way and
+//   rolls back.
 // - Encodings: UTF-8 (with or without BOM) as is; "gb18030" (and "gbk", its subset) decoded with iconv,
 //   the platform's own converter (glibc natively, musl in the wasm build).
 // - Needs Import Data, and the object's Create / Edit permissions row by row (the pipeline's access stage).
@@ -26,6 +27,16 @@
 //   that column to nothing.
 // - Progress: told after every batch; answering false cancels after the batch in hand (committed: the
 //   report names the last line that went in), or, all-or-nothing or dry run, rolls everything back.
+// - Deferred indexes (the cost of a large import is the object's secondary indexes: a row lands at a random
+//   place in each, and every batch's commit writes those pages out again). Once an import has put in
+//   defer_indexes_after rows, and at least as many as the object held when it began, the indexes of the
+//   object's fields that no stage of the save reads are dropped in the next batch's transaction and built
+//   again, from the same SQL, when the import ends (cancelled or failed too; the change that rolls back an
+//   all-or-nothing or dry run puts them back itself). Kept: the owner index, unique and lookup fields, the
+//   upsert's external id, and the fields of the object's active duplicate rules. Dropped indexes are listed
+//   in data_settings (`import_deferred_indexes`) in the same transaction, so a workspace closed mid-import
+//   builds them at its next open (Importer::RebuildDeferredIndexes). The records, errors, change sets and
+//   audit are the same either way.
 // - Saved mappings are per object and shared ({mapping, transforms, mode, external_id, encoding} under a
 //   name); saving or deleting one needs Import Data and is audited.
 #pragma once
@@ -56,6 +67,8 @@ struct ImportOptions {
     bool all_or_nothing = false;
     bool dry_run = false;
     int batch_size = 500;
+    /// Rows after which the object's secondary indexes wait for the end of the import (see above); 0 = never.
+    int64_t defer_indexes_after = 20'000;
     /// Told the rows read after each batch; answers false to cancel.
     std::function<bool(int64_t rows)> progress;
 };
@@ -122,6 +135,8 @@ public:
     /// Creates or replaces (by object and name) a saved mapping.
     Result<ImportMapping> SaveMapping(const std::string& actor, ImportMapping mapping);
     Status DeleteMapping(const std::string& actor, const std::string& object, const std::string& name);
+    /// Builds the indexes an import deferred and did not build again (a workspace closed mid-import).
+    Status RebuildDeferredIndexes();
 
 private:
     Changes& changes_;

@@ -10,9 +10,9 @@
 //                              walking the Amount index and fetching-and-sorting cost about the same
 //   access.owner_index_load_ms the first decision on Opportunity, which loads the kept owners
 //   access.role_move_ms        moving a role with about 1,000 users below it, recomputation included
-//                              (target < 1,000)
+//                              (target < 1,000; the snapshot and the kept rows are patched for the subtree)
 //   access.assign_permset_ms   assigning a permission set to one user: a small configuration change (the
-//                              snapshot is rebuilt whole; the kept tables get only the difference)
+//                              snapshot is patched for that user's grants; the kept tables do not change)
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>

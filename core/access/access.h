@@ -43,13 +43,13 @@
 //   "access.in_sharing_rules" lists the rules ("Opportunity.Big_deals"), as deleting a role with rules
 //   already is refused; the administrator deletes or changes the rules first, each with its own entry.
 //   Nothing disappears from the sharing model without an audit entry of its own.
-// - Kept: each configuration change builds the in-memory snapshot (effective permissions per user, the role
-//   tree, teams, sharing rules) in its transaction, and brings the tables SQL reads up to date with it:
-//   access_role_closure(ancestor, descendant, depth) and access_group_member(group_id, user_id) for role /
-//   role-and-subordinates / team groups. The rows a snapshot implies are computed whole (KeptRowsOf) and
-//   only their difference from what the tables hold is written, so the tables always equal a full
-//   recomputation. The snapshot is also rebuilt when the schema version changes; record owners come from
-//   the OwnerIndex (owner_index.h).
+// - Kept: each change builds the in-memory snapshot (effective permissions per user, the role tree, teams,
+//   sharing rules) in its transaction, or patches it when the change declares one small thing (Touch: one
+//   user's permission sets, one role's parent; PatchSnapshot, internal.h: same answers as a whole build),
+//   and brings the tables SQL reads up to date with it: access_role_closure(ancestor, descendant, depth)
+//   and access_group_member(group_id, user_id) for role / role-and-subordinates / team groups, writing only
+//   the difference from the rows the snapshot implies (KeptRowsOf), so they equal a full recomputation. The
+//   snapshot is rebuilt when the schema version changes; record owners come from the OwnerIndex.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -401,6 +401,17 @@ public:
     struct KeptRows;
     /// A user or a team as the holder of permission sets (grants.cpp).
     struct PermsetHolder;
+    /// What the change running in Commit touched, when it is one small thing the snapshot is patched for
+    /// instead of built whole (PatchSnapshot, access/internal.h): one user's permission sets, or the parent
+    /// of one role. Nothing declared (most changes) or several things: built whole.
+    struct Touched {
+        enum class Kind { Nothing, Several, UserSets, RoleParent };
+        Kind kind = Kind::Nothing;
+        int64_t id = 0;  ///< the user or the role
+    };
+    /// How many times this service built its snapshot whole from the tables (the tests check that a
+    /// small change patches it instead).
+    uint64_t snapshot_builds() const { return snapshot_builds_; }
 
 private:
     class Policy;
@@ -408,6 +419,10 @@ private:
     class Change;
     friend class Change;
     const Snapshot& Snap();
+    /// BuildSnapshot, counted.
+    std::shared_ptr<Snapshot> BuildWhole();
+    /// Declares what the running change's body touched (see Touched); a second declaration makes it Several.
+    void Touch(Touched::Kind kind, int64_t id);
     /// Users() restricted to one username (case-insensitive) when not empty: GetUser without a full scan.
     std::vector<User> UsersNamed(std::string_view username) const;
     bool CriteriaMatch(int object, const std::string& criteria, int64_t record_id);
@@ -443,6 +458,8 @@ private:
     bool in_batch_ = false;
     std::unique_ptr<OwnerIndex> owners_;
     std::shared_ptr<const KeptRows> kept_;  ///< what the kept tables hold after the last committed change
+    Touched touched_;                       ///< what the body of the running Commit declared
+    uint64_t snapshot_builds_ = 0;
 };
 
 /// The SQL of the access migration: the directory, grants, sharing, kept tables, and the built-in

@@ -39,13 +39,31 @@ Status AccessService::Commit(const std::string& actor, const std::function<Statu
     if (!change.begin_status().ok()) return change.begin_status();
     ChangeScope* outer = open_change_;
     open_change_ = &change;
+    // A change run inside the body of another (which then did more than it declared) leaves that one to be
+    // built whole.
     struct Restore {
         ChangeScope*& slot;
         ChangeScope* value;
-        ~Restore() { slot = value; }
-    } restore{open_change_, outer};
+        Touched& touched;
+        ~Restore() {
+            slot = value;
+            touched = value ? Touched{Touched::Kind::Several, 0} : Touched{};
+        }
+    } restore{open_change_, outer, touched_};
+    touched_ = {};
     if (Status s = body(); !s.ok()) return s;
-    std::shared_ptr<Snapshot> next = BuildSnapshot(db_, schema_);
+    // A change that declared one small thing (one user's permission sets, one role's parent) patches the
+    // current snapshot and kept rows; any other builds both whole. Not in a batch or inside a wider change,
+    // whose other writes the current snapshot does not show.
+    std::shared_ptr<const Snapshot> base;
+    if (!in_batch_ && !outer && !change.nested() && kept_ && snapshot_ &&
+        snapshot_->access_version == version_ && snapshot_->schema_version == schema_.version())
+        base = snapshot_;
+    std::shared_ptr<Snapshot> next = base ? PatchSnapshot(db_, *base, touched_) : nullptr;
+    if (!next) {
+        base.reset();
+        next = BuildWhole();
+    }
     // No lock-out: whatever the change, some active user must still hold Manage Users.
     if (next->ActiveManageUsers() == 0) {
         return MakeError(
@@ -57,8 +75,15 @@ Status AccessService::Commit(const std::string& actor, const std::function<Statu
         if (!held.ok()) return held.error();
         kept_ = std::make_shared<const KeptRows>(std::move(held.value()));
     }
-    auto rows = std::make_shared<const KeptRows>(KeptRowsOf(*next));
-    if (Status s = SyncKeptRows(db_, *kept_, *rows); !s.ok()) return s;
+    std::shared_ptr<const KeptRows> rows;
+    if (base) {
+        Result<std::shared_ptr<const KeptRows>> patched = PatchKeptRows(db_, kept_, *base, *next, touched_);
+        if (!patched.ok()) return patched.error();
+        rows = *patched;
+    } else {
+        rows = std::make_shared<const KeptRows>(KeptRowsOf(*next));
+        if (Status s = SyncKeptRows(db_, *kept_, *rows); !s.ok()) return s;
+    }
     // Inside a wider change (a savepoint: config.apply), what follows in the same transaction sees this
     // change at once, and the state is read again from the database once the outermost change ends,
     // committed or rolled back.
@@ -78,6 +103,11 @@ Status AccessService::Commit(const std::string& actor, const std::function<Statu
         next->access_version = version_;
         snapshot_ = next;
     });
+}
+
+void AccessService::Touch(Touched::Kind kind, int64_t id) {
+    touched_ =
+        touched_.kind == Touched::Kind::Nothing ? Touched{kind, id} : Touched{Touched::Kind::Several, 0};
 }
 
 Result<int64_t> AccessService::IdOf(const char* table, std::string_view name, const char* what,

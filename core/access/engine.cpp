@@ -82,10 +82,15 @@ const AccessPolicy& AccessService::policy() const { return *policy_; }
 const AccessService::Snapshot& AccessService::Snap() {
     if (!snapshot_ || snapshot_->access_version != version_ ||
         snapshot_->schema_version != schema_.version()) {
-        snapshot_ = BuildSnapshot(db_, schema_);
+        snapshot_ = BuildWhole();
         snapshot_->access_version = version_;
     }
     return *snapshot_;
+}
+
+std::shared_ptr<AccessService::Snapshot> AccessService::BuildWhole() {
+    ++snapshot_builds_;
+    return BuildSnapshot(db_, schema_);
 }
 
 namespace {

@@ -303,6 +303,7 @@ Status AccessService::LinkPermissionSet(const std::string& actor, std::string_vi
     return Apply(actor, holder.needed, [&]() -> Status {
         if (Status s = Link(db_, holder.link_table, holder.link_column, "set_id", *h, *s_id, add); !s.ok())
             return s;
+        if (&holder == &kUserHolder) Touch(Touched::Kind::UserSets, *h);  // a team's sets: built whole
         json named = std::string(set);
         return Audit(holder.area, add ? "assign_permset" : "unassign_permset",
                      std::string(holder.what) + "." + std::string(name), add ? json(nullptr) : named,

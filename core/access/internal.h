@@ -178,6 +178,7 @@ struct AccessService::Snapshot {
     std::vector<Set> sets;
     std::vector<UserInfo> users;
     std::vector<Grants> grants;
+    std::map<std::vector<int>, int> grants_by_sets;  ///< Grants::sets -> index in grants
     std::vector<RoleInfo> roles;
     std::vector<TeamInfo> teams;
     std::vector<ObjectInfo> objects;
@@ -259,6 +260,19 @@ using KeptRows = AccessService::KeptRows;
 std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schema);
 /// The rows a snapshot implies (see KeptRowsOf in snapshot.cpp).
 KeptRows KeptRowsOf(const Snapshot& s);
+/// The snapshot after the change `touched` describes, from `current` (the snapshot before it) and the
+/// tables now: only what the change touched is read and recomputed (one user's grants; one role's place
+/// in the tree), with the functions the whole build runs, so it answers exactly as BuildSnapshot would.
+/// Nothing (nullptr) when `touched` is not one such change or names what the snapshot does not hold.
+std::shared_ptr<Snapshot> PatchSnapshot(Database& db, const Snapshot& current,
+                                        const AccessService::Touched& touched);
+/// The kept rows after the change that patched `before` into `after`, from `kept` (what the tables hold:
+/// the rows `before` implies); writes to the tables only the rows that change (a moved role: its
+/// subtree's closure rows and their users' role-and-subordinates groups).
+Result<std::shared_ptr<const KeptRows>> PatchKeptRows(Database& db,
+                                                      const std::shared_ptr<const KeptRows>& kept,
+                                                      const Snapshot& before, const Snapshot& after,
+                                                      const AccessService::Touched& touched);
 /// What the kept tables hold now (read once, when no committed change of this service has written them).
 Result<KeptRows> ReadKeptRows(Database& db);
 /// Makes the kept tables hold `after` when they hold `before`: deletes what went, inserts what came.

@@ -85,6 +85,7 @@ Status AccessService::MoveRole(const std::string& actor, std::string_view role, 
         Statement up = db_.Prepare("UPDATE access_role SET parent_id = ?1 WHERE id = ?2");
         up.Bind(1, parent_id).Bind(2, *id);
         if (Status s = up.Run(); !s.ok()) return s;
+        Touch(Touched::Kind::RoleParent, *id);
         return Audit("roles", "move", "role." + std::string(role), old_parent,
                      std::string(new_parent));
     });

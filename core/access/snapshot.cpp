@@ -9,6 +9,67 @@
 
 namespace crm::access_detail {
 
+namespace {
+
+// The Euler tour of the role tree, iteratively (deep trees must not overflow the stack): roots and
+// children in index order, so a patched tree numbers exactly as one built whole.
+void EulerTour(Snapshot& s) {
+    int clock = 0;
+    for (size_t root = 0; root < s.roles.size(); ++root) {
+        if (s.roles[root].parent >= 0) continue;
+        std::vector<std::pair<int, size_t>> stack = {{static_cast<int>(root), 0}};
+        s.roles[root].tin = clock++;
+        while (!stack.empty()) {
+            auto& [r, next] = stack.back();
+            auto& children = s.roles[static_cast<size_t>(r)].children;
+            if (next < children.size()) {
+                const int c = children[next++];
+                s.roles[static_cast<size_t>(c)].tin = clock++;
+                stack.push_back({c, 0});
+            } else {
+                s.roles[static_cast<size_t>(r)].tout = clock;
+                stack.pop_back();
+            }
+        }
+    }
+}
+
+// One user's grants: the union of the profile, the direct permission sets and the teams' sets (u.teams
+// sorted), computed once per distinct combination (users with the same grants share it). The one rule
+// for combining grants: the whole build runs it for every user, a patch for the user it touched.
+void GiveGrants(Snapshot& s, Snapshot::UserInfo& u) {
+    std::vector<int> sets = u.direct_sets;
+    for (int t : u.teams) {
+        for (int p : s.teams[static_cast<size_t>(t)].sets) sets.push_back(p);
+    }
+    std::sort(sets.begin(), sets.end());
+    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    if (u.profile >= 0) sets.insert(sets.begin(), u.profile);
+    if (auto it = s.grants_by_sets.find(sets); it != s.grants_by_sets.end()) {
+        u.grants = it->second;
+        return;
+    }
+    const size_t n_obj = s.objects.size();
+    Snapshot::Grants g;
+    g.sets = sets;
+    g.objects.assign(n_obj, 0);
+    g.fields.resize(n_obj);
+    for (size_t o = 0; o < n_obj; ++o) g.fields[o].assign(s.objects[o].def->fields.size(), 0);
+    for (int si : sets) {
+        const Snapshot::Set& set = s.sets[static_cast<size_t>(si)];
+        g.system |= set.system;
+        for (size_t o = 0; o < n_obj; ++o) {
+            g.objects[o] |= set.objects[o];
+            for (size_t f = 0; f < g.fields[o].size(); ++f) g.fields[o][f] |= set.fields[o][f];
+        }
+    }
+    u.grants = static_cast<int>(s.grants.size());
+    s.grants_by_sets.emplace(std::move(sets), u.grants);
+    s.grants.push_back(std::move(g));
+}
+
+}  // namespace
+
 // Reads every table and computes the effective model. Runs inside a change's transaction (to check
 // lock-out and to write the kept tables) and after commits (for Decide).
 std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schema) {
@@ -40,25 +101,7 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
                 s->roles[static_cast<size_t>(it->second)].children.push_back(static_cast<int>(i));
             }
         }
-        // Euler tour, iteratively (deep trees must not overflow the stack).
-        int clock = 0;
-        for (size_t root = 0; root < s->roles.size(); ++root) {
-            if (s->roles[root].parent >= 0) continue;
-            std::vector<std::pair<int, size_t>> stack = {{static_cast<int>(root), 0}};
-            s->roles[root].tin = clock++;
-            while (!stack.empty()) {
-                auto& [r, next] = stack.back();
-                auto& children = s->roles[static_cast<size_t>(r)].children;
-                if (next < children.size()) {
-                    const int c = children[next++];
-                    s->roles[static_cast<size_t>(c)].tin = clock++;
-                    stack.push_back({c, 0});
-                } else {
-                    s->roles[static_cast<size_t>(r)].tout = clock;
-                    stack.pop_back();
-                }
-            }
-        }
+        EulerTour(*s);
     }
     {
         Statement st =
@@ -160,38 +203,9 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
                 s->users[static_cast<size_t>(u->second)].teams.push_back(t->second);
         }
     }
-    // Grants: the union of profile + direct sets + team sets, computed once per distinct combination.
-    std::map<std::vector<int>, int> by_combination;
     for (Snapshot::UserInfo& u : s->users) {
         std::sort(u.teams.begin(), u.teams.end());
-        std::vector<int> sets = u.direct_sets;
-        for (int t : u.teams) {
-            for (int p : s->teams[static_cast<size_t>(t)].sets) sets.push_back(p);
-        }
-        std::sort(sets.begin(), sets.end());
-        sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
-        if (u.profile >= 0) sets.insert(sets.begin(), u.profile);
-        auto it = by_combination.find(sets);
-        if (it != by_combination.end()) {
-            u.grants = it->second;
-            continue;
-        }
-        Snapshot::Grants g;
-        g.sets = sets;
-        g.objects.assign(n_obj, 0);
-        g.fields.resize(n_obj);
-        for (size_t o = 0; o < n_obj; ++o) g.fields[o].assign(s->objects[o].def->fields.size(), 0);
-        for (int si : sets) {
-            const Snapshot::Set& set = s->sets[static_cast<size_t>(si)];
-            g.system |= set.system;
-            for (size_t o = 0; o < n_obj; ++o) {
-                g.objects[o] |= set.objects[o];
-                for (size_t f = 0; f < g.fields[o].size(); ++f) g.fields[o][f] |= set.fields[o][f];
-            }
-        }
-        u.grants = static_cast<int>(s->grants.size());
-        by_combination.emplace(std::move(sets), u.grants);
-        s->grants.push_back(std::move(g));
+        GiveGrants(*s, u);
     }
     if (s->grants.empty()) s->grants.emplace_back();
     if (auto it = s->user_by_id.find(kBuiltInAdminId); it != s->user_by_id.end()) s->admin = it->second;
@@ -301,31 +315,45 @@ Status SyncRows(Database& db, const char* table, const std::vector<const char*>&
 
 }  // namespace
 
+namespace {
+
+// The rows one role implies: itself with each ancestor-or-self (depth 0 for itself).
+void AddRoleRows(const Snapshot& s, int role, KeptRows& k) {
+    const int64_t id = s.roles[static_cast<size_t>(role)].id;
+    int64_t depth = 0;
+    for (int a = role; a >= 0; a = s.roles[static_cast<size_t>(a)].parent)
+        k.closure.emplace_back(s.roles[static_cast<size_t>(a)].id, id, depth++);
+}
+
+// The rows one user implies: the groups the user is in.
+void AddUserRows(const Snapshot& s, const Snapshot::UserInfo& u, KeptRows& k) {
+    if (u.role >= 0) {
+        k.members.emplace_back(GroupId(ShareGroup::Kind::Role, s.roles[static_cast<size_t>(u.role)].id),
+                               u.id);
+        for (int a = u.role; a >= 0; a = s.roles[static_cast<size_t>(a)].parent)
+            k.members.emplace_back(
+                GroupId(ShareGroup::Kind::RoleAndSubordinates, s.roles[static_cast<size_t>(a)].id), u.id);
+    }
+    for (int t : u.teams)
+        k.members.emplace_back(GroupId(ShareGroup::Kind::Team, s.teams[static_cast<size_t>(t)].id), u.id);
+}
+
+void SortRows(KeptRows& k) {
+    std::sort(k.closure.begin(), k.closure.end());
+    std::sort(k.members.begin(), k.members.end());
+    k.members.erase(std::unique(k.members.begin(), k.members.end()), k.members.end());
+}
+
+}  // namespace
+
 // The rows a snapshot implies: every role with each ancestor-or-self (depth 0 for itself), and the
 // members of each group: a role's users (role id * 4), a role and its subordinates' users (* 4 + 1, for
 // every ancestor-or-self of the user's role), a team's members (team id * 4 + 2). GroupId names them.
 KeptRows KeptRowsOf(const Snapshot& s) {
     KeptRows k;
-    for (const Snapshot::RoleInfo& r : s.roles) {
-        int64_t depth = 0;
-        for (int a = static_cast<int>(&r - s.roles.data()); a >= 0;
-             a = s.roles[static_cast<size_t>(a)].parent)
-            k.closure.emplace_back(s.roles[static_cast<size_t>(a)].id, r.id, depth++);
-    }
-    for (const Snapshot::UserInfo& u : s.users) {
-        if (u.role >= 0) {
-            k.members.emplace_back(GroupId(ShareGroup::Kind::Role, s.roles[static_cast<size_t>(u.role)].id),
-                                   u.id);
-            for (int a = u.role; a >= 0; a = s.roles[static_cast<size_t>(a)].parent)
-                k.members.emplace_back(
-                    GroupId(ShareGroup::Kind::RoleAndSubordinates, s.roles[static_cast<size_t>(a)].id), u.id);
-        }
-        for (int t : u.teams)
-            k.members.emplace_back(GroupId(ShareGroup::Kind::Team, s.teams[static_cast<size_t>(t)].id), u.id);
-    }
-    std::sort(k.closure.begin(), k.closure.end());
-    std::sort(k.members.begin(), k.members.end());
-    k.members.erase(std::unique(k.members.begin(), k.members.end()), k.members.end());
+    for (size_t r = 0; r < s.roles.size(); ++r) AddRoleRows(s, static_cast<int>(r), k);
+    for (const Snapshot::UserInfo& u : s.users) AddUserRows(s, u, k);
+    SortRows(k);
     return k;
 }
 // What the kept tables hold now (read once, when no committed change of this service has written them).
@@ -345,6 +373,93 @@ Status SyncKeptRows(Database& db, const KeptRows& before, const KeptRows& after)
         !s.ok())
         return s;
     return SyncRows(db, "access_group_member", {"group_id", "user_id"}, before.members, after.members);
+}
+
+// [SECTION] Patches
+
+std::shared_ptr<Snapshot> PatchSnapshot(Database& db, const Snapshot& current,
+                                        const AccessService::Touched& touched) {
+    using Kind = AccessService::Touched::Kind;
+    if (touched.kind != Kind::UserSets && touched.kind != Kind::RoleParent) return nullptr;
+    auto next = std::make_shared<Snapshot>(current);
+    if (touched.kind == Kind::UserSets) {
+        auto it = next->user_by_id.find(touched.id);
+        if (it == next->user_by_id.end()) return nullptr;
+        Snapshot::UserInfo& u = next->users[static_cast<size_t>(it->second)];
+        u.direct_sets.clear();
+        Statement up = db.Prepare("SELECT set_id FROM access_user_permset WHERE user_id = ?1");
+        up.Bind(1, touched.id);
+        while (up.Step()) {
+            if (auto p = next->set_by_id.find(up.Int(0)); p != next->set_by_id.end())
+                u.direct_sets.push_back(p->second);
+        }
+        GiveGrants(*next, u);  // the combination it held stays, perhaps unused: no answer reads it then
+        return next;
+    }
+    auto it = next->role_by_id.find(touched.id);
+    Statement st = db.Prepare("SELECT parent_id FROM access_role WHERE id = ?1");
+    st.Bind(1, touched.id);
+    if (it == next->role_by_id.end() || !st.Step()) return nullptr;
+    const int r = it->second;
+    int parent = -1;
+    if (auto p = next->role_by_id.find(st.OptInt(0).value_or(0)); p != next->role_by_id.end())
+        parent = p->second;
+    Snapshot::RoleInfo& role = next->roles[static_cast<size_t>(r)];
+    if (role.parent >= 0) {
+        auto& siblings = next->roles[static_cast<size_t>(role.parent)].children;
+        siblings.erase(std::find(siblings.begin(), siblings.end(), r));
+    }
+    role.parent = parent;
+    if (parent >= 0) {  // children in index order, as the whole build lists them
+        auto& siblings = next->roles[static_cast<size_t>(parent)].children;
+        siblings.insert(std::lower_bound(siblings.begin(), siblings.end(), r), r);
+    }
+    EulerTour(*next);
+    return next;
+}
+
+namespace {
+
+// `kept` without `gone` and with `came` (all sorted; `came` shares no row with what stays).
+template <class Row>
+std::vector<Row> Replaced(const std::vector<Row>& kept, const std::vector<Row>& gone,
+                          const std::vector<Row>& came) {
+    std::vector<Row> stay, out;
+    stay.reserve(kept.size());
+    std::set_difference(kept.begin(), kept.end(), gone.begin(), gone.end(), std::back_inserter(stay));
+    out.reserve(stay.size() + came.size());
+    std::merge(stay.begin(), stay.end(), came.begin(), came.end(), std::back_inserter(out));
+    return out;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const KeptRows>> PatchKeptRows(Database& db,
+                                                      const std::shared_ptr<const KeptRows>& kept,
+                                                      const Snapshot& before, const Snapshot& after,
+                                                      const AccessService::Touched& touched) {
+    // A user's permission sets imply no row.
+    if (touched.kind != AccessService::Touched::Kind::RoleParent) return kept;
+    // A moved role: the rows of the roles of its subtree and of their users, and only those, change.
+    const int top = after.role_by_id.at(touched.id);
+    KeptRows gone, came;
+    for (size_t r = 0; r < after.roles.size(); ++r) {
+        if (!after.RoleAtOrBelow(static_cast<int>(r), top)) continue;
+        AddRoleRows(before, static_cast<int>(r), gone);
+        AddRoleRows(after, static_cast<int>(r), came);
+    }
+    for (size_t u = 0; u < after.users.size(); ++u) {
+        if (!after.RoleAtOrBelow(after.users[u].role, top)) continue;
+        AddUserRows(before, before.users[u], gone);
+        AddUserRows(after, after.users[u], came);
+    }
+    SortRows(gone);
+    SortRows(came);
+    if (Status s = SyncKeptRows(db, gone, came); !s.ok()) return s.error();
+    auto next = std::make_shared<KeptRows>();
+    next->closure = Replaced(kept->closure, gone.closure, came.closure);
+    next->members = Replaced(kept->members, gone.members, came.members);
+    return std::shared_ptr<const KeptRows>(std::move(next));
 }
 
 }  // namespace crm::access_detail

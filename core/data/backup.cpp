@@ -388,9 +388,7 @@ Result<RestoreReport> BackupService::Restore(const std::string& actor, const std
     }
     // A statement the services keep prepared and left unfinished holds a read transaction, and the backup
     // API refuses a destination in use: no service is stepping one now (no change is open), so reset them.
-    for (sqlite3_stmt* st = sqlite3_next_stmt(live.handle(), nullptr); st;
-         st = sqlite3_next_stmt(live.handle(), st))
-        if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+    live.ResetUnfinishedStatements();
     sqlite3_backup* backup = sqlite3_backup_init(live.handle(), "main", source, "main");
     if (!backup) {
         std::string reason = sqlite3_errmsg(live.handle());

@@ -1,7 +1,6 @@
 #include "data/import.h"
 
 #include <iconv.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -241,9 +240,7 @@ Result<bool> DeferIndexes(Database& db, const ObjectDef& o, const std::string& e
     if (dropped.empty()) return false;
     // SQLite drops nothing while a statement is part way through its rows: the statements cached by the
     // services between saves (a lookup's SELECT that found its row) are done with and start again anyway.
-    for (sqlite3_stmt* st = sqlite3_next_stmt(db.handle(), nullptr); st;
-         st = sqlite3_next_stmt(db.handle(), st))
-        if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+    db.ResetUnfinishedStatements();
     for (const nlohmann::json& index : dropped)
         if (Status s = db.Exec("DROP INDEX " + QuoteIdent(index["name"].get<std::string>())); !s.ok())
             return s.error();

@@ -176,6 +176,11 @@ int64_t Database::TotalChanges() const { return sqlite3_total_changes64(db_); }
 
 std::string Database::LastErrorMessage() const { return sqlite3_errmsg(db_); }
 
+void Database::ResetUnfinishedStatements() {
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db_, nullptr); st; st = sqlite3_next_stmt(db_, st))
+        if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+}
+
 int Database::UserVersion() {
     Statement stmt = Prepare("PRAGMA user_version");
     return stmt.Step() ? static_cast<int>(stmt.Int(0)) : 0;

@@ -58,6 +58,11 @@ public:
     int64_t TotalChanges() const;
     const std::string& path() const { return path_; }
     std::string LastErrorMessage() const;
+    /// Resets every statement of this connection left part way through its rows (the services keep
+    /// statements prepared between calls; one that found its row stays open and holds a read
+    /// transaction). SQLite refuses DROP INDEX and a backup into the database while one is. Only for
+    /// a moment when no caller is stepping one (no change of a service is open around it).
+    void ResetUnfinishedStatements();
     /// The raw connection, for core code that needs an API this class does not wrap.
     sqlite3* handle() const { return db_; }
 

@@ -9,7 +9,8 @@
 //     -DSQLITE_THREADSAFE=0 -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_DQS=0
 //   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 //     -Icore -Ithird_party/sqlite tests/fuzz/formula_fuzz.cpp core/formula/*.cpp core/common/text.cpp
-//     core/common/clock.cpp core/storage/database.cpp build/fuzz/sqlite3.o -o build/fuzz/formula_fuzz
+//     core/common/clock.cpp core/common/messages.cpp core/common/error_text.cpp core/storage/database.cpp
+//     build/fuzz/sqlite3.o -o build/fuzz/formula_fuzz
 //   build/fuzz/formula_fuzz -max_len=512 -max_total_time=60 -timeout=10 build/fuzz/corpus
 //     tests/fuzz/corpus/formula
 // A short smoke run over the seed corpus only: build/fuzz/formula_fuzz -runs=0 tests/fuzz/corpus/formula

@@ -8,7 +8,8 @@ mkdir -p "$out/corpus"
 SQLITE_DEFS="-DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_THREADSAFE=0 -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_DQS=0"
 [ -f "$out/sqlite3.o" ] || clang -O1 -w -c "$src/third_party/sqlite/sqlite3.c" -o "$out/sqlite3.o" $SQLITE_DEFS
 sources=("$src/tests/fuzz/formula_fuzz.cpp" "$src"/core/formula/*.cpp "$src/core/common/text.cpp"
-         "$src/core/common/clock.cpp" "$src/core/storage/database.cpp")
+         "$src/core/common/clock.cpp" "$src/core/common/messages.cpp" "$src/core/common/error_text.cpp"
+         "$src/core/storage/database.cpp")
 stale=0; [ -x "$out/formula_fuzz" ] || stale=1
 for f in "${sources[@]}" "$src"/core/formula/*.h "$src"/core/common/*.h; do
   [ "$f" -nt "$out/formula_fuzz" ] && stale=1

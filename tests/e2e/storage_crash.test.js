@@ -24,6 +24,40 @@ function browserPids(profile) {
   return pids;
 }
 
+// The processes under `roots` (them included), from /proc's parent links.
+function processTree(roots) {
+  const children = new Map();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat = '';
+    try { stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8'); } catch (e) { continue; }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(d));
+  }
+  const all = [...roots];
+  for (let i = 0; i < all.length; i++) all.push(...(children.get(all[i]) || []));
+  return all;
+}
+
+function alive(pid) {
+  try { return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch (e) { return false; }
+}
+
+// A dead browser is gone only when its children are: a storage process that outlived a killed
+// browser still holds the profile's IndexedDB files, and a browser started on the same profile
+// meanwhile would share them (two writers on one LevelDB). A real profile admits one browser at a
+// time; so does the test. Bounded: 10 s, then the stragglers are killed and waited for.
+async function allGone(pids) {
+  for (const [bound, last] of [[10000, false], [5000, true]]) {
+    const t0 = Date.now();
+    while (pids.some(alive) && Date.now() - t0 < bound) await new Promise(r => setTimeout(r, 50));
+    if (!pids.some(alive)) return;
+    if (last) throw new Error(`processes of the dead browser still running: ${pids.filter(alive).join(', ')}`);
+    for (const pid of pids.filter(alive)) { try { process.kill(pid, 'SIGKILL'); } catch (e) {} }
+  }
+}
+
 // Every account named "crash-..." (a few pages of 1000).
 async function crashNames(page) {
   const names = new Set();
@@ -75,8 +109,9 @@ async function crashNames(page) {
       // What the page shows as saved now; then it dies at once.
       const snap = await page.evaluate(() => ({ saved: Module.crmPages.savedSeq, edits: window.__edits.slice() }));
       for (const [name, seq] of snap.edits) if (seq <= snap.saved) mustHave.add(name);
+      const browser = browserPids(profile), tree = processTree(browser);
       if (round % 2 === 0) {
-        for (const pid of browserPids(profile)) { try { process.kill(pid, 'SIGKILL'); } catch (e) {} }
+        for (const pid of browser) { try { process.kill(pid, 'SIGKILL'); } catch (e) {} }
         kills++;
         await ctx.close().catch(() => {});
       } else {
@@ -84,9 +119,11 @@ async function crashNames(page) {
         closes++;
         await ctx.close().catch(() => {});
       }
+      await allGone(tree);
       rounds++;
       console.log(`  round ${round + 1}/${ROUNDS}: reopened sound with every saved edit; ${mustHave.size} shown saved so far; then ` +
-        `${round % 2 === 0 ? 'killed the browser' : 'closed the page'} (${Math.round((Date.now() - started) / 1000)} s)`);
+        `${round % 2 === 0 ? 'killed the browser' : 'closed the page'} and waited for its ${tree.length} processes to end ` +
+        `(${Math.round((Date.now() - started) / 1000)} s)`);
     }
     // The last reopening.
     ({ ctx, page } = await launch(profile));

@@ -452,8 +452,6 @@ Module['crmPages'] = (function () {
   var QUIET_MS = 250;
   var CATCH_UP_MS = 500;  // how long a new holder waits for the announcement of a commit it lacks
   self.lease = 'none';    // 'none', 'wanted' or 'held'
-  self.leaseGrants = 0;   // times this tab was given the lease (tests)
-  self.refusedWrites = 0; // writes refused for want of the lease (tests)
   self.lostCommits = 0;   // commits dropped because another tab stored one on the same base
   var WANT_AGAIN_MS = 500; // a waiting tab repeats its "want" message this often
   var releaseLease = null, leaseWaiters = [], lastCommitAt = 0, releaseTimer = 0, othersWant = false;
@@ -472,7 +470,6 @@ Module['crmPages'] = (function () {
       return new Promise(function (release) {
         catchUp(function () {
           self.lease = 'held';
-          self.leaseGrants++;
           othersWant = false;
           releaseLease = release;
           var waiting = leaseWaiters;
@@ -498,7 +495,7 @@ Module['crmPages'] = (function () {
   // A new holder first shows the store's newest commit: the other tab's announcement usually
   // arrives within milliseconds (the channel applies it); failing that, the store is read again.
   function catchUp(then) {
-    if (!self.db || !self.savedSeq && !self.lastSeq && !self.source) { then(); return; }
+    if (!self.db || !self.source) { then(); return; }  // at startup: nothing read yet
     var t0 = performance.now();
     var check = function () {
       var tx;
@@ -539,7 +536,6 @@ Module['crmPages'] = (function () {
   /** Asked by the VFS when SQLite starts a write transaction: 1 when this tab may commit. */
   self.mayWrite = function () {
     if (!coordinated() || !self.enabled || self.lease === 'held') return 1;
-    self.refusedWrites++;
     wantLease();
     return 0;
   };

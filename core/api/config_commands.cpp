@@ -34,7 +34,8 @@ Result<json> ConfigExportCmd(Call& call) {
 Result<json> ConfigDiffCmd(Call& call) {
     Result<json> doc = DocumentOf(call);
     if (!doc.ok()) return doc.error();
-    Result<std::vector<config::ConfigChange>> changes = config::Diff(call.workspace, call.actor, *doc);
+    Result<std::vector<config::ConfigChange>> changes =
+        config::Diff(call.workspace, call.actor, *doc, call.Bool("remove_missing", false));
     if (!changes.ok()) return changes.error();
     return json{{"count", changes->size()}, {"changes", ChangesJson(*changes)}};
 }
@@ -45,6 +46,7 @@ Result<json> ConfigApplyCmd(Call& call) {
     config::ApplyOptions options;
     options.preview = call.Bool("preview", false);
     options.force = call.Bool("force", false);
+    options.remove_missing = call.Bool("remove_missing", false);
     Result<config::ApplyResult> result = config::Apply(call.workspace, call.actor, *doc, options);
     if (!result.ok()) return result.error();
     return json{{"applied", result->applied},
@@ -98,9 +100,10 @@ void RegisterConfigCommands(Registry& r) {
          ConfigExportCmd});
     r.push_back({"config.diff",
                  "Lists, change by change (path, before, after, a sentence in English and Chinese), what "
-                 "applying a configuration document would change.",
+                 "applying a configuration document would change (remove_missing: what it would remove).",
                  {{"document", ArgType::Object, false, "{format, version, company, objects, ...}"},
-                  {"text", ArgType::String}},
+                  {"text", ArgType::String},
+                  {"remove_missing", ArgType::Boolean}},
                  kConfigReads,
                  false,
                  {{"document", {{"company", {{"currency", "EUR"}}}}}},
@@ -108,11 +111,15 @@ void RegisterConfigCommands(Registry& r) {
     r.push_back({"config.apply",
                  "Applies a configuration document in one transaction, audited as one change (preview: the "
                  "change list only). Refuses unknown keys, missing references and type changes that lose "
-                 "values (unless force) with the path of the problem; nothing is changed then.",
+                 "values (unless force) with the path of the problem; nothing is changed then. "
+                 "remove_missing removes the items of the document's sections it does not name (not "
+                 "standard objects and fields, users or the company); an object with records or a field "
+                 "holding values only with force.",
                  {{"document", ArgType::Object, false, "{format, version, company, objects, ...}"},
                   {"text", ArgType::String},
                   {"preview", ArgType::Boolean},
-                  {"force", ArgType::Boolean}},
+                  {"force", ArgType::Boolean},
+                  {"remove_missing", ArgType::Boolean}},
                  kConfigReads,
                  true,
                  {{"document", {{"company", {{"currency", "EUR"}}}}}, {"preview", true}},

@@ -21,7 +21,12 @@
 // Apply reads every item of the document over what the workspace holds: an item that is the same is
 // left alone, a new item is created and a changed one updated, through the area's own service (its checks,
 // its audit entries), inside one ChangeScope with the entry ("config", "apply") in the audit trail. Items
-// the workspace holds and the document does not are kept (the diff lists them as "only in the workspace").
+// the workspace holds and the document does not are kept (the diff lists them as "only in the workspace"),
+// unless the apply asks to remove them (remove_missing: the workspace then mirrors the document). Removal
+// goes item by item through each area's service (RemoveItem), after every add and change, newest section
+// first; the services refuse what would break the configuration (a field a rule reads, a role with users),
+// an object with records or a field holding values is refused unless forced, and standard objects and
+// fields, users and the company profile are never removed.
 // Errors name the JSON path of the problem ("objects.Account.fields.Region__c.type"); nothing is changed.
 #pragma once
 #include <functional>
@@ -42,9 +47,10 @@ using nlohmann::json;
 /// One change between the workspace and a document.
 struct ConfigChange {
     std::string path;    ///< "objects.Account.fields.Region__c.label"
-    std::string action;  ///< "add", "change", "keep" (only in the workspace; apply keeps it)
+    std::string action;  ///< "add", "change", "keep" (only in the workspace; apply keeps it), "remove"
+                         ///< (only in the workspace; apply with remove_missing removes it)
     json before;         ///< null for "add"
-    json after;          ///< null for "keep"
+    json after;          ///< null for "keep" and "remove"
     std::string en;      ///< a sentence a person reads
     std::string zh;
 };
@@ -55,6 +61,7 @@ struct ApplyContext {
     Workspace& workspace;
     const std::string& actor;
     bool force = false;  ///< allow a field type change that loses values (they are cleared)
+    bool remove_missing = false;  ///< remove what the document lacks (list members too: a team's members)
 };
 
 /// One section of the document.
@@ -81,12 +88,15 @@ std::string Canonical(const json& document);
 /// Reads a document's text; malformed JSON is "config.malformed" with the line and column.
 Result<json> Parse(const std::string& text);
 
-/// The changes applying `document` would make, path by path.
-Result<std::vector<ConfigChange>> Diff(Workspace& workspace, const std::string& actor, const json& document);
+/// The changes applying `document` would make, path by path (with `remove_missing`, what apply would
+/// remove is "remove", what it keeps whatever the document says "keep").
+Result<std::vector<ConfigChange>> Diff(Workspace& workspace, const std::string& actor, const json& document,
+                                       bool remove_missing = false);
 
 struct ApplyOptions {
-    bool preview = false;  ///< a dry run: every check runs in the transaction, which is rolled back
-    bool force = false;    ///< allow lossy field type changes
+    bool preview = false;         ///< a dry run: every check runs in the transaction, which is rolled back
+    bool force = false;           ///< allow lossy field type changes, and removing what holds records
+    bool remove_missing = false;  ///< remove the items the workspace holds and the document does not
 };
 struct ApplyResult {
     std::vector<ConfigChange> changes;
@@ -96,6 +106,24 @@ struct ApplyResult {
 /// Error::field and nothing is changed.
 Result<ApplyResult> Apply(Workspace& workspace, const std::string& actor, const json& document,
                           const ApplyOptions& options);
+
+// Removing items by path (config_remove.cpp), for apply with remove_missing and for package uninstall.
+enum class PathPlace { Neither, Item, Holds };
+/// Whether the path `keys` names an item apply may remove ({"objects", "Case", "fields", "SLA__c"},
+/// {"roles", "Partner"}), holds such items ({"assignment", "Lead"}), or neither (a property, "company",
+/// a user). Keys, not the dotted path: a report's name may hold dots.
+PathPlace PlaceOf(const std::vector<std::string>& keys);
+/// Items the workspace keeps whatever a document says: standard objects and their standard fields.
+bool AlwaysKept(Workspace& workspace, const std::string& path);
+/// The error for removing an item that holds `count` records (an object's records, a field's values).
+using HeldError = std::function<Error(const std::string& path, int64_t count)>;
+/// Removes the items at `paths` through their areas' services, the last section first and an item's parts
+/// before it; what a service refuses because another item of the list still uses it is tried again once
+/// that one is gone. The services' refusals stand (a role with users, a field a kept rule reads); with
+/// `held`, an object with records or a field holding values is refused with held's error. Run it inside
+/// the caller's change: on an error, some items may be gone until that change rolls back.
+Status RemoveAll(Workspace& workspace, const std::string& actor, std::vector<std::string> paths,
+                 const HeldError& held);
 
 /// Errors of this area ("config.*"), in both languages through the message catalog.
 Error ConfigError(const char* id, const std::string& path,

@@ -53,8 +53,19 @@ Status ApplyRoles(ApplyContext& ctx, const json& wanted, const json& current) {
 
 Result<json> ReadSets(Workspace& ws, PermissionSetKind kind) {
     json out = json::object();
-    for (const PermissionSet& s : ws.access().PermissionSets(kind))
-        out[s.name] = Without(ToJson(s), {"id", "kind", "name"});
+    for (const PermissionSet& s : ws.access().PermissionSets(kind)) {
+        json j = Without(ToJson(s), {"id", "kind", "name"});
+        // A grant taken back to nothing is no grant: the document does not name it.
+        for (json* part : {&j["objects"], &j["fields"]}) {
+            for (auto o = part->begin(); o != part->end();) {
+                if (o.value().is_object())
+                    for (auto f = o.value().begin(); f != o.value().end();)
+                        f = f.value().empty() ? o.value().erase(f) : std::next(f);
+                o = o.value().empty() ? part->erase(o) : std::next(o);
+            }
+        }
+        out[s.name] = std::move(j);
+    }
     return out;
 }
 
@@ -132,6 +143,25 @@ Status ApplySets(ApplyContext& ctx, PermissionSetKind kind, const char* section,
 
 const std::vector<std::string> kSetKeys = {"description", "objects", "fields", "system"};
 
+// A list of names (a user's permission sets, a team's members): the names the document adds are added; with
+// remove_missing, the names it lacks are taken away. A list the document leaves out is left alone.
+template <typename Add, typename Take>
+Status SyncNames(ApplyContext& ctx, const json& want, const json& had, const std::string& path, Add add,
+                 Take take) {
+    if (!want.is_array()) return Status::Ok();
+    auto holds = [](const json& list, const json& name) {
+        return list.is_array() && std::find(list.begin(), list.end(), name) != list.end();
+    };
+    for (const json& name : want) {
+        if (!name.is_string()) return ConfigError("config.not_object", path);
+        if (!holds(had, name)) CRM_TRY(Prefixed(add(name.get<std::string>()), path));
+    }
+    if (!ctx.remove_missing || !had.is_array()) return Status::Ok();
+    for (const json& name : had)
+        if (name.is_string() && !holds(want, name)) CRM_TRY(Prefixed(take(name.get<std::string>()), path));
+    return Status::Ok();
+}
+
 // [SECTION] users
 
 Result<json> ReadUsers(Workspace& ws, const std::string&) {
@@ -184,15 +214,11 @@ Status ApplyUsers(ApplyContext& ctx, const json& wanted, const json& current) {
             Result<User> done = a.UpdateUser(ctx.actor, *spec);
             if (!done.ok()) return AtPath(done.error(), Join(path, "manager"));
         }
-        const json& sets = At(it.value(), "permission_sets");
-        if (!sets.is_array()) continue;
-        const json& had = At(have, "permission_sets");
-        for (const json& s : sets) {
-            if (!s.is_string()) return ConfigError("config.not_object", Join(path, "permission_sets"));
-            if (had.is_array() && std::find(had.begin(), had.end(), s) != had.end()) continue;
-            CRM_TRY(Prefixed(a.AssignPermissionSet(ctx.actor, s.get<std::string>(), it.key()),
-                             Join(path, "permission_sets")));
-        }
+        const std::string& user = it.key();
+        CRM_TRY(SyncNames(
+            ctx, At(it.value(), "permission_sets"), At(have, "permission_sets"), Join(path, "permission_sets"),
+            [&](const std::string& set) { return a.AssignPermissionSet(ctx.actor, set, user); },
+            [&](const std::string& set) { return a.UnassignPermissionSet(ctx.actor, set, user); }));
     }
     return Status::Ok();
 }
@@ -220,19 +246,15 @@ Status ApplyTeams(ApplyContext& ctx, const json& wanted, const json& current) {
                 a.CreateTeam(ctx.actor, it.key(), it.value().value("description", std::string()));
             if (!made.ok()) return AtPath(made.error(), path);
         }
-        for (const char* part : {"members", "permission_sets"}) {
-            const json& list = At(it.value(), part);
-            if (!list.is_array()) continue;
-            const json& had = At(have, part);
-            for (const json& name : list) {
-                if (!name.is_string()) return ConfigError("config.not_object", Join(path, part));
-                if (had.is_array() && std::find(had.begin(), had.end(), name) != had.end()) continue;
-                Status s = std::string(part) == "members"
-                               ? a.AddTeamMember(ctx.actor, it.key(), name.get<std::string>())
-                               : a.AssignPermissionSetToTeam(ctx.actor, name.get<std::string>(), it.key());
-                CRM_TRY(Prefixed(s, Join(path, part)));
-            }
-        }
+        const std::string& team = it.key();
+        CRM_TRY(SyncNames(
+            ctx, At(it.value(), "members"), At(have, "members"), Join(path, "members"),
+            [&](const std::string& user) { return a.AddTeamMember(ctx.actor, team, user); },
+            [&](const std::string& user) { return a.RemoveTeamMember(ctx.actor, team, user); }));
+        CRM_TRY(SyncNames(
+            ctx, At(it.value(), "permission_sets"), At(have, "permission_sets"), Join(path, "permission_sets"),
+            [&](const std::string& set) { return a.AssignPermissionSetToTeam(ctx.actor, set, team); },
+            [&](const std::string& set) { return a.UnassignPermissionSetFromTeam(ctx.actor, set, team); }));
     }
     return Status::Ok();
 }

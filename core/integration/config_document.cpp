@@ -30,6 +30,10 @@ const MessageDef kMessages[] = {
     {"config.missing_reference", "{path} names {name}, which neither the document nor the workspace has.",
      "{path} 引用了 {name}，但文档和工作区中都没有。"},
     {"config.failed", "{path}: {reason} Nothing was changed.", "{path}：{reason} 未做任何更改。"},
+    {"config.remove_holds_records",
+     "Removing {path} would take {count} records out of sight. Apply with force to remove it anyway. Nothing "
+     "was changed.",
+     "删除 {path} 会使 {count} 条记录不再可见。如仍要删除，请使用 force 应用。未做任何更改。"},
 };
 CRM_REGISTER_MESSAGES(kMessages);
 
@@ -52,6 +56,9 @@ ConfigChange MakeChange(const std::string& path, const std::string& action, json
     } else if (action == "change") {
         c.en = "Changes " + path + " from " + Short(before) + " to " + Short(after) + ".";
         c.zh = "将 " + path + " 从 " + Short(before) + " 改为 " + Short(after) + "。";
+    } else if (action == "remove") {
+        c.en = "Removes " + path + " (only in the workspace).";
+        c.zh = "删除 " + path + "（仅在工作区中存在）。";
     } else {
         c.en = "Keeps " + path + " (only in the workspace; apply does not remove it).";
         c.zh = "保留 " + path + "（仅在工作区中存在；应用时不会删除）。";
@@ -61,25 +68,52 @@ ConfigChange MakeChange(const std::string& path, const std::string& action, json
     return c;
 }
 
+// Where Walk is: the dotted path and its keys.
+struct Place {
+    std::string path;
+    std::vector<std::string> keys;
+    Place Child(const std::string& key) const {
+        Place p{detail::Join(path, key), keys};
+        p.keys.push_back(key);
+        return p;
+    }
+};
+
+// An item the workspace holds and the document lacks: kept, or with remove_missing removed when it is an
+// item apply may remove (a whole object's assignment rules are each removed), kept when it is standard.
+void Missing(Workspace& ws, bool remove_missing, const Place& at, const json& value,
+             std::vector<ConfigChange>& out) {
+    const PathPlace place = remove_missing ? PlaceOf(at.keys) : PathPlace::Neither;
+    if (place == PathPlace::Item && !AlwaysKept(ws, at.path)) {
+        out.push_back(MakeChange(at.path, "remove", value, nullptr));
+        return;
+    }
+    if (place == PathPlace::Holds && value.is_object()) {
+        for (auto it = value.begin(); it != value.end(); ++it)
+            Missing(ws, remove_missing, at.Child(it.key()), it.value(), out);
+        return;
+    }
+    out.push_back(MakeChange(at.path, "keep", value, nullptr));
+}
+
 // Walks two JSON values: objects key by key (a whole new or missing item is one change), anything else
 // compared whole.
-void Walk(const std::string& path, const json& before, const json& after, std::vector<ConfigChange>& out) {
+void Walk(Workspace& ws, bool remove_missing, const Place& at, const json& before, const json& after,
+          std::vector<ConfigChange>& out) {
     if (before == after) return;
     if (before.is_object() && after.is_object()) {
         for (auto it = after.begin(); it != after.end(); ++it) {
-            const std::string p = detail::Join(path, it.key());
             if (!before.contains(it.key()))
-                out.push_back(MakeChange(p, "add", nullptr, it.value()));
+                out.push_back(MakeChange(at.Child(it.key()).path, "add", nullptr, it.value()));
             else
-                Walk(p, before[it.key()], it.value(), out);
+                Walk(ws, remove_missing, at.Child(it.key()), before[it.key()], it.value(), out);
         }
         for (auto it = before.begin(); it != before.end(); ++it) {
-            if (!after.contains(it.key()))
-                out.push_back(MakeChange(detail::Join(path, it.key()), "keep", it.value(), nullptr));
+            if (!after.contains(it.key())) Missing(ws, remove_missing, at.Child(it.key()), it.value(), out);
         }
         return;
     }
-    out.push_back(MakeChange(path, "change", before, after));
+    out.push_back(MakeChange(at.path, "change", before, after));
 }
 
 // The document's shape: format, version and known sections only, each checked by its section.
@@ -160,21 +194,22 @@ Result<json> Parse(const std::string& text) {
     return err;
 }
 
-Result<std::vector<ConfigChange>> Diff(Workspace& ws, const std::string& actor, const json& document) {
+Result<std::vector<ConfigChange>> Diff(Workspace& ws, const std::string& actor, const json& document,
+                                       bool remove_missing) {
     CRM_TRY(CheckDocument(document));
     std::vector<ConfigChange> out;
     for (const ConfigSection& s : Sections()) {
         if (!document.contains(s.key)) continue;
         Result<json> current = s.read(ws, actor);
         if (!current.ok()) return current.error();
-        Walk(s.key, *current, document[s.key], out);
+        Walk(ws, remove_missing, Place{s.key, {s.key}}, *current, document[s.key], out);
     }
     return out;
 }
 
 Result<ApplyResult> Apply(Workspace& ws, const std::string& actor, const json& document,
                           const ApplyOptions& options) {
-    Result<std::vector<ConfigChange>> changes = Diff(ws, actor, document);
+    Result<std::vector<ConfigChange>> changes = Diff(ws, actor, document, options.remove_missing);
     if (!changes.ok()) return changes.error();
     ApplyResult result;
     result.changes = std::move(changes.value());
@@ -184,7 +219,7 @@ Result<ApplyResult> Apply(Workspace& ws, const std::string& actor, const json& d
 
     ChangeScope change(ws.changes(), actor);
     CRM_TRY(change.begin_status());
-    ApplyContext ctx{ws, actor, options.force};
+    ApplyContext ctx{ws, actor, options.force, options.remove_missing};
     for (int late = 0; late < 2; ++late) {
         for (const ConfigSection& s : Sections()) {
             if (!document.contains(s.key)) continue;
@@ -196,6 +231,16 @@ Result<ApplyResult> Apply(Workspace& ws, const std::string& actor, const json& d
             if (Status st = step(ctx, document[s.key], *current); !st.ok()) return AtPath(st.error(), s.key);
         }
     }
+    std::vector<std::string> removed;
+    for (const ConfigChange& c : result.changes)
+        if (c.action == "remove") removed.push_back(c.path);
+    HeldError held;
+    if (!options.force)
+        held = [](const std::string& path, int64_t count) {
+            return MessageError("config.holds_records", "config.remove_holds_records",
+                                {{"path", path}, {"count", std::to_string(count)}}, path);
+        };
+    CRM_TRY(RemoveAll(ws, actor, std::move(removed), held));
     json summary = json::array();
     for (const ConfigChange& c : result.changes)
         if (c.action != "keep") summary.push_back(c.path);

@@ -1,10 +1,16 @@
 // Helpers the configuration sections share (config_*.cpp only).
 #pragma once
+#include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "integration/config.h"
+
+namespace crm {
+struct ReportDefinition;
+}
 
 namespace crm::config::detail {
 
@@ -35,6 +41,13 @@ json Without(json item, std::initializer_list<const char*> keys);
 json SortedStrings(const json& list);
 /// The value at `key` of `object`, or null.
 const json& At(const json& object, const std::string& key);
+/// Splits "objects.Case.fields.SLA_Due__c" on its first `parts - 1` dots (names may hold dots after that).
+std::vector<std::string> SplitPath(const std::string& path, size_t parts);
+/// The index in Sections() of the section `path` is under (-1: none).
+int SectionIndex(const std::string& path);
+/// The document's key of each report, by id: its name, or "name (owner)" for a later report of the same
+/// name (config_workflow.cpp).
+std::map<int64_t, std::string> ReportKeys(const std::vector<ReportDefinition>& reports);
 
 // The sections, by file.
 void AddSchemaSections(std::vector<ConfigSection>& out);    // company, objects (config_schema.cpp)

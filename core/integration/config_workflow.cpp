@@ -179,17 +179,6 @@ Status ApplyFolders(ApplyContext& ctx, const json& wanted, const json& current) 
     return Status::Ok();
 }
 
-// The key of each report (see the header comment), by id.
-std::map<int64_t, std::string> ReportKeys(const std::vector<ReportDefinition>& reports) {
-    std::map<int64_t, std::string> keys;
-    std::map<std::string, int> used;
-    for (const ReportDefinition& r : reports) {
-        const std::string key = used[r.name]++ ? r.name + " (" + r.owner + ")" : r.name;
-        keys[r.id] = key;
-    }
-    return keys;
-}
-
 Result<json> ReadReports(Workspace& ws, const std::string& actor) {
     Result<std::vector<ReportDefinition>> list = ws.reports().List(actor);
     if (!list.ok()) return list.error();
@@ -288,6 +277,17 @@ const std::vector<std::string> kReportKeys = {
     "aggregates", "formulas",    "sort_field",   "sort_desc",      "chart"};
 
 }  // namespace
+
+// The key of each report (see the header comment), by id.
+std::map<int64_t, std::string> ReportKeys(const std::vector<ReportDefinition>& reports) {
+    std::map<int64_t, std::string> keys;
+    std::map<std::string, int> used;
+    for (const ReportDefinition& r : reports) {
+        const std::string key = used[r.name]++ ? r.name + " (" + r.owner + ")" : r.name;
+        keys[r.id] = key;
+    }
+    return keys;
+}
 
 void AddWorkflowSections(std::vector<ConfigSection>& out) {
     out.push_back({"processes", ReadProcesses,

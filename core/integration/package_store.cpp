@@ -102,25 +102,11 @@ Result<PackageInfo> ReadManifest(const json& package) {
     return p;
 }
 
-// Splits "objects.Case.fields.SLA_Due__c" on its first `parts` dots (names may hold dots after that).
-std::vector<std::string> Split(const std::string& path, size_t parts) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (out.size() + 1 < parts) {
-        size_t dot = path.find('.', start);
-        if (dot == std::string::npos) break;
-        out.push_back(path.substr(start, dot - start));
-        start = dot + 1;
-    }
-    out.push_back(path.substr(start));
-    return out;
-}
-
 /// The path `path` (of `parts` parts) added with the value `after`, as the components it installed: one a
 /// rule in the sections keyed by object then name (a first rule of Case adds "automation.Case" whole,
 /// which uninstall could not take apart from the rules added to Case after it).
 void AddComponents(json& out, const std::string& path, size_t parts, const json& after) {
-    const std::string section = Split(path, 2)[0];
+    const std::string section = config::detail::SplitPath(path, 2)[0];
     const bool by_object = section == "automation" || section == "assignment" || section == "approvals";
     if (by_object && parts < 3 && after.is_object()) {
         for (auto it = after.begin(); it != after.end(); ++it)
@@ -133,107 +119,8 @@ void AddComponents(json& out, const std::string& path, size_t parts, const json&
 json ComponentsOf(const std::vector<config::ConfigChange>& changes) {
     json out = json::array();
     for (const config::ConfigChange& c : changes)
-        if (c.action == "add") AddComponents(out, c.path, Split(c.path, 3).size(), c.after);
+        if (c.action == "add") AddComponents(out, c.path, config::detail::SplitPath(c.path, 3).size(), c.after);
     return out;
-}
-
-int SectionIndex(const std::string& path) {
-    const auto& sections = config::Sections();
-    for (size_t i = 0; i < sections.size(); ++i)
-        if (path.rfind(std::string(sections[i].key) + ".", 0) == 0) return static_cast<int>(i);
-    return -1;
-}
-
-int64_t CountRecords(Workspace& ws, const std::string& actor, const std::string& object,
-                     const std::string& filter) {
-    ListQuery q;
-    q.limit = 1;
-    q.filter_formula = filter;
-    Result<ListPage> page = ws.records().List(actor, object, q);
-    return page.ok() ? page->total : 0;
-}
-
-// Removes one component, through its area's service.
-Status RemoveComponent(Workspace& ws, const std::string& actor, const std::string& name,
-                       const std::string& path) {
-    const std::string section = Split(path, 2)[0];
-    if (section == "objects") {
-        std::vector<std::string> p = Split(path, 4);
-        if (p.size() == 2) {
-            if (int64_t n = CountRecords(ws, actor, p[1], ""); n > 0)
-                return MessageError("package.in_use", "package.in_use",
-                                    {{"name", name}, {"component", path}, {"count", std::to_string(n)}},
-                                    path);
-            return config::detail::Prefixed(ws.schema().DeleteObject(actor, p[1]), path);
-        }
-        if (p.size() < 4) return Status::Ok();
-        if (p[2] == "fields") {
-            Result<std::shared_ptr<const ObjectDef>> object = ws.schema().Object(p[1]);
-            if (!object.ok()) return Status::Ok();
-            // What removing the field would lose: a ticked checkbox (unticked is every record's default
-            // and counts as no value), any other field's value.
-            const FieldDef* field = (*object)->Field(p[3]);
-            const std::string holds =
-                field && field->type == FieldType::Checkbox ? p[3] : "NOT(ISBLANK(" + p[3] + "))";
-            if (int64_t n = CountRecords(ws, actor, p[1], holds); n > 0)
-                return MessageError("package.in_use", "package.in_use",
-                                    {{"name", name}, {"component", path}, {"count", std::to_string(n)}},
-                                    path);
-            return config::detail::Prefixed(ws.schema().DeleteField(actor, p[1], p[3]), path);
-        }
-        if (p[2] == "validation_rules")
-            return config::detail::Prefixed(ws.schema().DeleteRule(actor, p[1], p[3]), path);
-        if (p[2] == "layouts")
-            return config::detail::Prefixed(ws.schema().DeleteLayout(actor, p[1], p[3]), path);
-        return Status::Ok();
-    }
-    std::vector<std::string> two = Split(path, 2);
-    std::vector<std::string> three = Split(path, 3);
-    if (section == "profiles")
-        return config::detail::Prefixed(
-            ws.access().DeletePermissionSet(actor, PermissionSetKind::Profile, two[1]), path);
-    if (section == "permission_sets")
-        return config::detail::Prefixed(
-            ws.access().DeletePermissionSet(actor, PermissionSetKind::PermissionSet, two[1]), path);
-    if (section == "roles") return config::detail::Prefixed(ws.access().DeleteRole(actor, two[1]), path);
-    if (section == "teams") return config::detail::Prefixed(ws.access().DeleteTeam(actor, two[1]), path);
-    if (section == "users") return config::detail::Prefixed(ws.access().DeleteUser(actor, two[1]), path);
-    if (section == "sharing") {
-        std::vector<std::string> p = Split(path, 4);
-        if (p.size() == 4 && p[2] == "rules")
-            return config::detail::Prefixed(ws.access().DeleteSharingRule(actor, p[1], p[3]), path);
-        return Status::Ok();  // an object's settings go with the object
-    }
-    if (section == "processes") return config::detail::Prefixed(ws.processes().Delete(actor, two[1]), path);
-    if (three.size() == 3 && section == "assignment")
-        return config::detail::Prefixed(ws.assignment().Delete(actor, three[1], three[2]), path);
-    if (three.size() == 3 && section == "approvals")
-        return config::detail::Prefixed(ws.approvals().DeleteProcess(actor, three[1], three[2]), path);
-    if (three.size() == 3 && section == "automation")
-        return config::detail::Prefixed(ws.automation().Delete(actor, three[1], three[2]), path);
-    if (section == "reports") {
-        Result<std::vector<ReportDefinition>> list = ws.reports().List(actor);
-        if (!list.ok()) return list.error();
-        for (const ReportDefinition& r : *list)
-            if (r.name == two[1]) return config::detail::Prefixed(ws.reports().Delete(actor, r.id), path);
-        return Status::Ok();
-    }
-    if (section == "dashboards") {
-        Result<std::vector<Dashboard>> list = ws.reports().ListDashboards(actor);
-        if (!list.ok()) return list.error();
-        for (const Dashboard& d : *list)
-            if (d.name == two[1])
-                return config::detail::Prefixed(ws.reports().DeleteDashboard(actor, d.id), path);
-        return Status::Ok();
-    }
-    if (section == "report_folders") {
-        Result<std::vector<ReportFolder>> list = ws.reports().ListFolders(actor);
-        if (!list.ok()) return list.error();
-        for (const ReportFolder& f : *list)
-            if (f.name == two[1])
-                return config::detail::Prefixed(ws.reports().DeleteFolder(actor, f.id), path);
-    }
-    return Status::Ok();
 }
 
 }  // namespace
@@ -397,16 +284,12 @@ Status Uninstall(Workspace& ws, const std::string& actor, const std::string& nam
     if (!users.empty())
         return MessageError("package.needed_by", "package.needed_by", {{"name", name}, {"users", users}},
                             "name");
-    // Newest section first (dashboards before reports before objects); in an object, its parts first.
-    std::vector<std::string> order = it->components;
-    std::stable_sort(order.begin(), order.end(), [](const std::string& a, const std::string& b) {
-        const int sa = SectionIndex(a), sb = SectionIndex(b);
-        if (sa != sb) return sa > sb;
-        return std::count(a.begin(), a.end(), '.') > std::count(b.begin(), b.end(), '.');
-    });
     ChangeScope change(ws.changes(), actor);
     CRM_TRY(change.begin_status());
-    for (const std::string& path : order) CRM_TRY(RemoveComponent(ws, actor, name, path));
+    CRM_TRY(config::RemoveAll(ws, actor, it->components, [&](const std::string& path, int64_t count) {
+        return MessageError("package.in_use", "package.in_use",
+                            {{"name", name}, {"component", path}, {"count", std::to_string(count)}}, path);
+    }));
     Statement st = ws.db().Prepare("DELETE FROM integration_package WHERE name = ?1");
     st.Bind(1, name);
     CRM_TRY(st.Run());

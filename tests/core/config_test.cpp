@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "api/command_api.h"
 #include "demo/demo_company.h"
 #include "test_util.h"
@@ -222,5 +225,131 @@ TEST_SUITE("config") {
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().field.rfind("processes.", 0) == 0);
         CHECK(f.Text() == before);
+    }
+
+    TEST_CASE("remove_missing: the workspace comes to mirror the document; without it, nothing is removed") {
+        Fixture f("config_mirror.db", true);
+        const std::string original = f.Text();
+        CommandApi api(*f.ws);
+        auto run = [&](const json& cmd) {
+            json r = api.Execute(cmd);
+            if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
+            return r;
+        };
+        // Extras the document does not have: an object, a field a validation rule reads (the rule has to go
+        // first), a role, a team with a member, an extra member of a team the document has.
+        run({{"cmd", "objects.create"}, {"args", {{"api_name", "Gadget"}, {"label", "Gadget"},
+                                                  {"plural_label", "Gadgets"}}}});
+        run({{"cmd", "fields.create"},
+             {"args", {{"object", "Account"},
+                       {"field", {{"api_name", "Tier__c"}, {"label", "Tier"}, {"type", "text"}}}}}});
+        run({{"cmd", "rules.create"},
+             {"args", {{"object", "Account"}, {"name", "Tier_Known"}, {"condition", "Tier__c = \"?\""},
+                       {"error_message", "Say the tier."}}}});
+        run({{"cmd", "roles.create"}, {"args", {{"name", "Config Role"}, {"parent", ""}}}});
+        run({{"cmd", "teams.create"}, {"args", {{"name", "Config Team"}, {"description", ""}}}});
+        run({{"cmd", "teams.add_member"}, {"args", {{"team", "Config Team"}, {"username", f.owner}}}});
+        const json doc = json::parse(original);
+        std::string kept_team, extra_member;
+        for (auto t = doc["teams"].begin(); t != doc["teams"].end() && kept_team.empty(); ++t) {
+            for (const User& u : f.ws->access().Users()) {
+                const json& m = t.value()["members"];
+                if (u.active && std::find(m.begin(), m.end(), u.username) == m.end()) {
+                    kept_team = t.key();
+                    extra_member = u.username;
+                    break;
+                }
+            }
+        }
+        REQUIRE_FALSE(kept_team.empty());
+        run({{"cmd", "teams.add_member"}, {"args", {{"team", kept_team}, {"username", extra_member}}}});
+
+        // Without remove_missing: every extra is kept, and applying changes only the team's member list.
+        Result<std::vector<config::ConfigChange>> plain = config::Diff(*f.ws, f.owner, doc);
+        REQUIRE(plain.ok());
+        for (const auto& c : *plain) CHECK(c.action != "remove");
+
+        // With it: each extra is one removal; standard objects and users are never listed as removals.
+        Result<std::vector<config::ConfigChange>> mirror = config::Diff(*f.ws, f.owner, doc, true);
+        REQUIRE(mirror.ok());
+        std::set<std::string> removed;
+        for (const auto& c : *mirror)
+            if (c.action == "remove") removed.insert(c.path);
+        for (const std::string& r : removed) MESSAGE("removes " << r);
+        CHECK(removed == std::set<std::string>{"objects.Gadget__c", "objects.Account.fields.Tier__c",
+                                               "objects.Account.validation_rules.Tier_Known",
+                                               "roles.Config Role", "teams.Config Team"});
+
+        // A document that lacks a standard object and a user: both stay.
+        json partial = doc;
+        partial["objects"].erase("Account");
+        partial["users"].erase(extra_member);
+        Result<std::vector<config::ConfigChange>> p = config::Diff(*f.ws, f.owner, partial, true);
+        REQUIRE(p.ok());
+        for (const auto& c : *p) {
+            if (c.path == "objects.Account" || c.path == "users." + extra_member) CHECK(c.action == "keep");
+        }
+
+        config::ApplyOptions o;
+        o.remove_missing = true;
+        Result<config::ApplyResult> r = config::Apply(*f.ws, f.owner, doc, o);
+        if (!r.ok()) FAIL(r.error().field << ": " << r.error().message);
+        CHECK(r->applied);
+        Result<std::vector<config::ConfigChange>> again = config::Diff(*f.ws, f.owner, doc, true);
+        REQUIRE(again.ok());
+        for (const auto& c : *again) MESSAGE("left: " << c.en << " " << c.before.dump());
+        CHECK(again->empty());
+        CHECK((f.Text() == original));  // byte for byte: the extras and the extra member are gone
+    }
+
+    TEST_CASE("remove_missing refuses what holds records unless forced, and what a service refuses") {
+        Fixture f("config_mirror_held.db", true);
+        const std::string original = f.Text();
+        const json doc = json::parse(original);
+        CommandApi api(*f.ws);
+        auto run = [&](const json& cmd) {
+            json r = api.Execute(cmd);
+            if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
+            return r;
+        };
+        run({{"cmd", "fields.create"},
+             {"args", {{"object", "Account"},
+                       {"field", {{"api_name", "Tier__c"}, {"label", "Tier"}, {"type", "text"}}}}}});
+        run({{"cmd", "records.create"}, {"args", {{"object", "Account"},
+                                                  {"values", {{"Name", "Held"}, {"Tier__c", "Gold"}}}}}});
+        const std::string with_value = f.Text();
+        config::ApplyOptions o;
+        o.remove_missing = true;
+        Error held = [&] {
+            Result<config::ApplyResult> r = config::Apply(*f.ws, f.owner, doc, o);
+            REQUIRE_FALSE(r.ok());
+            return r.error();
+        }();
+        CHECK(held.code == "config.holds_records");
+        CHECK(held.field == "objects.Account.fields.Tier__c");
+        CHECK(held.message.find("1 records") != std::string::npos);
+        CHECK(f.Text() == with_value);
+
+        // A role with a user is refused by the access service, at the role's path; nothing changes.
+        run({{"cmd", "roles.create"}, {"args", {{"name", "Held Role"}, {"parent", ""}}}});
+        Result<User> someone = f.ws->access().GetUser(f.owner);
+        REQUIRE(someone.ok());
+        User moved = *someone;
+        moved.role = "Held Role";
+        REQUIRE(f.ws->access().UpdateUser(f.owner, moved).ok());
+        json keep_user = doc;
+        keep_user["users"][f.owner]["role"] = "Held Role";  // the document keeps the user's new role...
+        const std::string before = f.Text();
+        o.force = true;
+        Result<config::ApplyResult> refused = config::Apply(*f.ws, f.owner, keep_user, o);
+        REQUIRE_FALSE(refused.ok());  // ...but not the role: the service refuses to remove it
+        CHECK(refused.error().field.rfind("roles.Held Role", 0) == 0);
+        CHECK(f.Text() == before);
+
+        // Forced, with the role back in the document: the field goes (to the recoverable area).
+        keep_user["roles"]["Held Role"] = {{"parent", ""}};
+        Result<config::ApplyResult> forced = config::Apply(*f.ws, f.owner, keep_user, o);
+        if (!forced.ok()) FAIL(forced.error().field << ": " << forced.error().message);
+        CHECK_FALSE(f.Doc()["objects"]["Account"]["fields"].contains("Tier__c"));
     }
 }

@@ -40,6 +40,7 @@ const CatalogRow kIntegrations[] = {
     {"integrations.changes.action.add", "Add", "新增"},
     {"integrations.changes.action.change", "Change", "修改"},
     {"integrations.changes.action.keep", "Kept", "保留"},
+    {"integrations.changes.action.remove", "Remove", "删除"},
     // API keys.
     {"integrations.keys.intro",
      "Keys let other programs call the local API server (crm serve). A request runs as the key's user and "
@@ -235,12 +236,21 @@ const CatalogRow kIntegrations[] = {
      "选择一个配置文件，系统会列出它将在此进行的每项更改。应用前会再次检查并请您确认，"
      "所有更改一次完成，并在审计日志中记为一项变更。"},
     {"integrations.config.choose", "Choose a configuration file…", "选择配置文件…"},
-    {"integrations.config.force", "Apply anyway: values that cannot be converted are cleared",
-     "仍然应用：无法转换的值将被清空"},
+    {"integrations.config.force",
+     "Apply anyway: values that cannot be converted are cleared, and what holds records is removed (fields "
+     "go to the recoverable area)",
+     "仍然应用：无法转换的值将被清空，含有记录的项也会删除（字段移至可恢复区）"},
     {"integrations.config.apply", "Apply…", "应用…"},
     {"integrations.config.apply_now", "Apply", "应用"},
     {"integrations.config.applying", "Applying the configuration…", "正在应用配置…"},
     {"integrations.config.confirm_title", "Apply the configuration?", "应用该配置？"},
+    {"integrations.config.remove_missing",
+     "Also remove what the file does not have (mirror it; standard objects and fields, users and the company "
+     "are kept)",
+     "同时删除文件中没有的项（与文件保持一致；标准对象和字段、用户及公司信息保留）"},
+    {"integrations.config.confirm_removals",
+     "{count} of them remove items from this workspace. The audit trail keeps what they were.",
+     "其中 {count} 项会从此工作区删除内容。审计记录会保留其原样。"},
     {"integrations.config.confirm_text", "Changes: {count}, from {file}. They are made in one step.",
      "将一次性应用 {file} 中的 {count} 项更改。"},
     {"integrations.config.confirm_force",

@@ -3,7 +3,9 @@
 // dropped in the browser, a path on the desktop) and lists, change by change and in the console's language,
 // what applying it would change. Apply checks the document again (config.apply's preview: unknown keys,
 // missing references, type changes that lose values, each with its path), asks with the count of changes,
-// and applies it in one transaction; a type change that loses values needs "apply anyway" ticked.
+// and applies it in one transaction; a type change that loses values needs "apply anyway" ticked. Ticking
+// "also remove" lists and applies removals too (config.apply's remove_missing), and the confirmation says
+// how many changes remove something.
 #include <algorithm>
 
 #include "imgui.h"
@@ -46,6 +48,9 @@ public:
 private:
     void Export();
     void Compare(const TextFile& file);
+    void Diff();
+    /// The arguments every diff and apply of the chosen file shares.
+    nlohmann::json FileArgs() const;
     void PreviewApply();
     void Apply();
 
@@ -61,12 +66,21 @@ private:
     std::string diff_error_;
     std::string filter_;
     bool force_ = false;
+    bool remove_missing_ = false;
     bool lossy_ = false;  ///< the last check refused a type change that loses values
     std::string apply_error_;
     LiveText apply_note_;
     bool confirm_open_ = false;
     size_t confirm_count_ = 0;
+    size_t confirm_removals_ = 0;
 };
+
+nlohmann::json ConfigPanel::FileArgs() const {
+    nlohmann::json args = {{"text", file_text_}};
+    if (force_) args["force"] = true;
+    if (remove_missing_) args["remove_missing"] = true;
+    return args;
+}
 
 void ConfigPanel::Export() {
     RunShowingProgress(true, Tr("integrations.config.exporting"), [this] {
@@ -100,7 +114,13 @@ void ConfigPanel::Compare(const TextFile& file) {
         return;
     }
     file_text_ = file.text;
-    const nlohmann::json answer = RunCommand(workspace_, "config.diff", {{"text", file_text_}});
+    Diff();
+}
+
+void ConfigPanel::Diff() {
+    nlohmann::json args = FileArgs();
+    args.erase("force");
+    const nlohmann::json answer = RunCommand(workspace_, "config.diff", args);
     if (!answer.value("ok", false)) {
         diff_error_ = ErrorWithPath(answer);
         return;
@@ -110,31 +130,34 @@ void ConfigPanel::Compare(const TextFile& file) {
 }
 
 void ConfigPanel::PreviewApply() {
-    nlohmann::json args = {{"text", file_text_}, {"preview", true}};
-    if (force_) args["force"] = true;
+    nlohmann::json args = FileArgs();
+    args["preview"] = true;
     const nlohmann::json answer = RunCommand(workspace_, "config.apply", args);
     apply_note_ = nullptr;
     if (!answer.value("ok", false)) {
         apply_error_ = ErrorWithPath(answer);
-        // A type change that loses values is refused at "<...>.type" unless forced: offer the force.
+        // A type change that loses values is refused at "<...>.type", removing what holds records as
+        // "config.holds_records", unless forced: offer the force.
         const std::string field = answer["error"].value("field", std::string());
+        const std::string code = answer["error"].value("code", std::string());
         const std::string suffix = ".type";
-        lossy_ = lossy_ || (answer["error"].value("code", std::string()) == "config.invalid" &&
-                            field.size() > suffix.size() &&
-                            field.compare(field.size() - suffix.size(), suffix.size(), suffix) == 0);
+        lossy_ = lossy_ || code == "config.holds_records" ||
+                 (code == "config.invalid" && field.size() > suffix.size() &&
+                  field.compare(field.size() - suffix.size(), suffix.size(), suffix) == 0);
         return;
     }
     apply_error_.clear();
     changes_ = answer["result"]["changes"];
     confirm_count_ = changes_.size();
+    confirm_removals_ = std::count_if(changes_.begin(), changes_.end(), [](const nlohmann::json& c) {
+        return c.value("action", std::string()) == "remove";
+    });
     confirm_open_ = true;
 }
 
 void ConfigPanel::Apply() {
     RunShowingProgress(true, Tr("integrations.config.applying"), [this] {
-        nlohmann::json args = {{"text", file_text_}};
-        if (force_) args["force"] = true;
-        const nlohmann::json answer = RunCommand(workspace_, "config.apply", args);
+        const nlohmann::json answer = RunCommand(workspace_, "config.apply", FileArgs());
         if (!answer.value("ok", false)) {
             apply_error_ = ErrorWithPath(answer);
             return;
@@ -147,8 +170,7 @@ void ConfigPanel::Apply() {
             apply_note_ = [] { return std::string(Tr("integrations.config.nothing_applied")); };
         }
         // What the workspace holds now, against the same file: nothing left to change.
-        const nlohmann::json again = RunCommand(workspace_, "config.diff", {{"text", file_text_}});
-        if (again.value("ok", false)) changes_ = again["result"]["changes"];
+        Diff();
     });
 }
 
@@ -201,6 +223,8 @@ void ConfigPanel::Draw(const PageContext& ctx) {
             ChangeTable("integrations.config.changes", changes_, LowerAscii(filter_), CardInnerWidth(),
                         380.0f * s);
             ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
+            if (ImGui::Checkbox(Tr("integrations.config.remove_missing"), &remove_missing_)) Diff();
+            MarkItem("integrations.config.remove_missing");
             if (lossy_) {
                 ImGui::Checkbox(Tr("integrations.config.force"), &force_);
                 MarkItem("integrations.config.force");
@@ -218,11 +242,14 @@ void ConfigPanel::Draw(const PageContext& ctx) {
         ImGui::TextWrapped(
             "%s", TrFormat("integrations.config.confirm_text", {std::to_string(confirm_count_), file_name_})
                       .c_str());
+        if (confirm_removals_ > 0)
+            TextColored(CurrentPalette().danger,
+                        TrFormat("integrations.config.confirm_removals", {std::to_string(confirm_removals_)}));
         if (force_) TextColored(CurrentPalette().danger, Tr("integrations.config.confirm_force"));
         ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
         const int clicked = ButtonRow({{"integrations.cancel", "integrations.config.confirm.cancel"},
                                        {"integrations.config.apply_now", "integrations.config.confirm.ok"}},
-                                      1, force_ ? 1 : -1);
+                                      1, force_ || confirm_removals_ > 0 ? 1 : -1);
         if (clicked == 1) {
             Apply();
             ImGui::CloseCurrentPopup();
@@ -250,7 +277,8 @@ nlohmann::json ConfigPanel::State() const {
             {"apply_note", Now(apply_note_)},
             {"export_note", Now(export_note_)},
             {"export_error", export_error_},
-            {"lossy", lossy_}};
+            {"lossy", lossy_},
+            {"remove_missing", remove_missing_}};
 }
 
 }  // namespace

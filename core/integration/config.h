@@ -12,11 +12,13 @@
 //    "validation_rules": {...}}}, "profiles": {...}, "permission_sets": {...}, "roles": {...},
 //    "users": {...}, "teams": {...}, "sharing": {"Account": {"owd": ..., "rules": {...}}},
 //    "processes": {...}, "assignment": {"Lead": {...}}, "approvals": {...}, "automation": {...},
-//    "report_folders": {...}, "reports": {...}, "dashboards": {...}}
+//    "notification_types": {...}, "notification_templates": {"deal_won": {"en": {...}}},
+//    "notification_defaults": {"deal_won": {"email": {"enabled": true, "locked": false}}},
+//    "reminders": {...}, "report_folders": {...}, "reports": {...}, "dashboards": {...}}
 //
 // Each section is one ConfigSection (its name, how it is read, how it is applied); Sections() lists them
-// in the order apply runs them (what is named comes before what names it). A new area (notification
-// settings, integration settings) attaches by adding its section to that list (config_sections.cpp).
+// in the order apply runs them (what is named comes before what names it). A new area attaches by adding
+// its section to that list (Sections() in config_document.cpp).
 //
 // Apply reads every item of the document over what the workspace holds: an item that is the same is
 // left alone, a new item is created and a changed one updated, through the area's own service (its checks,

@@ -162,10 +162,10 @@ const std::vector<ConfigSection>& Sections() {
         std::vector<ConfigSection> out;
         detail::AddSchemaSections(out);
         detail::AddAccessSections(out);
+        detail::AddNotifySections(out);  // before automation, whose actions send custom types
         detail::AddWorkflowSections(out);
         detail::AddReportSections(out);
-        // Extension point: notification settings and templates, integration settings (issues 12, 14)
-        // attach here with their own ConfigSection.
+        // Extension point: a new area's settings attach here with their own ConfigSection.
         return out;
     }();
     return sections;

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "integration/config_internal.h"
+#include "notify/notify.h"
+#include "notify/reminder.h"
 #include "workspace.h"
 
 namespace crm::config {
@@ -24,6 +26,9 @@ const std::vector<std::vector<std::string>>& Patterns() {
         {"profiles", "*"},
         {"permission_sets", "*"},
         {"teams", "*"},
+        {"notification_types", "*"},
+        {"notification_templates", "*", "*"},
+        {"reminders", "*"},
         {"sharing", "*", "rules", "*"},
         {"processes", "*"},
         {"assignment", "*", "*"},
@@ -88,6 +93,10 @@ PathPlace PlaceOf(const std::vector<std::string>& keys) {
 
 bool AlwaysKept(Workspace& ws, const std::string& path) {
     const std::vector<std::string> p = detail::SplitPath(path, 4);
+    if (p[0] == "notification_types" && p.size() == 2) {
+        Result<NotificationType> type = NotifyOf(ws).GetType(p[1]);
+        return type.ok() && type->builtin;
+    }
     if (p[0] != "objects") return false;
     Result<std::shared_ptr<const ObjectDef>> object = ws.schema().Object(p[1]);
     if (!object.ok()) return false;
@@ -134,6 +143,14 @@ Status RemoveItem(Workspace& ws, const std::string& actor, const std::string& pa
         if (four.size() == 4 && four[2] == "rules")
             return detail::Prefixed(access.DeleteSharingRule(actor, four[1], four[3]), path);
         return Status::Ok();  // an object's settings go with the object
+    }
+    if (section == "notification_types") return detail::Prefixed(NotifyOf(ws).DeleteType(actor, two[1]), path);
+    if (three.size() == 3 && section == "notification_templates")
+        return detail::Prefixed(NotifyOf(ws).DeleteTemplate(actor, three[1], three[2]), path);
+    if (section == "reminders") {
+        for (const ReminderRule& r : RemindersOf(ws).Rules())
+            if (r.name == two[1]) return detail::Prefixed(RemindersOf(ws).Delete(actor, r.id), path);
+        return Status::Ok();
     }
     if (section == "processes") return detail::Prefixed(ws.processes().Delete(actor, two[1]), path);
     if (three.size() == 3 && section == "assignment")

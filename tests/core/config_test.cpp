@@ -248,6 +248,14 @@ TEST_SUITE("config") {
                        {"error_message", "Say the tier."}}}});
         run({{"cmd", "roles.create"}, {"args", {{"name", "Config Role"}, {"parent", ""}}}});
         run({{"cmd", "teams.create"}, {"args", {{"name", "Config Team"}, {"description", ""}}}});
+        run({{"cmd", "notify.types.save"},
+             {"args", {{"code", "custom_config"}, {"label", "Config"}, {"object", "Opportunity"}}}});
+        run({{"cmd", "notify.templates.save"},
+             {"args", {{"type", "custom_config"}, {"language", "en"}, {"subject", "{{Opportunity.Name}}"},
+                       {"text", "Big"}}}});
+        run({{"cmd", "reminders.save"},
+             {"args", {{"name", "Config reminder"}, {"object", "Opportunity"}, {"date_field", "CloseDate"},
+                       {"offset", 3}, {"unit", "days"}, {"direction", "before"}}}});
         run({{"cmd", "teams.add_member"}, {"args", {{"team", "Config Team"}, {"username", f.owner}}}});
         const json doc = json::parse(original);
         std::string kept_team, extra_member;
@@ -275,10 +283,12 @@ TEST_SUITE("config") {
         std::set<std::string> removed;
         for (const auto& c : *mirror)
             if (c.action == "remove") removed.insert(c.path);
-        for (const std::string& r : removed) MESSAGE("removes " << r);
         CHECK(removed == std::set<std::string>{"objects.Gadget__c", "objects.Account.fields.Tier__c",
                                                "objects.Account.validation_rules.Tier_Known",
-                                               "roles.Config Role", "teams.Config Team"});
+                                               "roles.Config Role", "teams.Config Team",
+                                               "notification_types.custom_config",
+                                               "notification_templates.custom_config.en",
+                                               "reminders.Config reminder"});
 
         // A document that lacks a standard object and a user: both stay.
         json partial = doc;
@@ -351,5 +361,42 @@ TEST_SUITE("config") {
         Result<config::ApplyResult> forced = config::Apply(*f.ws, f.owner, keep_user, o);
         if (!forced.ok()) FAIL(forced.error().field << ": " << forced.error().message);
         CHECK_FALSE(f.Doc()["objects"]["Account"]["fields"].contains("Tier__c"));
+    }
+
+    TEST_CASE("notification types, templates, the organisation's defaults and reminders round-trip") {
+        Fixture source("config_notify_src.db", true);
+        CommandApi api(*source.ws);
+        auto run = [&](const json& cmd) {
+            json r = api.Execute(cmd);
+            if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
+        };
+        run({{"cmd", "notify.types.save"},
+             {"args", {{"code", "custom_big_deal"}, {"label", "Big deal"}, {"label_zh", "大单"},
+                       {"object", "Opportunity"}, {"priority", "urgent"}}}});
+        run({{"cmd", "notify.templates.save"},
+             {"args", {{"type", "custom_big_deal"}, {"language", "zh-CN"}, {"subject", "{{Opportunity.Name}}"},
+                       {"text", "金额 {{Opportunity.Amount}}"}, {"short_text", "大单"}}}});
+        run({{"cmd", "notify.prefs.set_org"},
+             {"args", {{"type", "custom_big_deal"}, {"channel", "email"}, {"enabled", false}, {"locked", true}}}});
+        run({{"cmd", "reminders.save"},
+             {"args", {{"name", "Close soon"}, {"object", "Opportunity"}, {"date_field", "CloseDate"},
+                       {"offset", 7}, {"unit", "days"}, {"direction", "before"}, {"at", "09:00"}}}});
+        const json doc = source.Doc();
+        CHECK(doc["notification_types"]["custom_big_deal"]["priority"] == "urgent");
+        CHECK(doc["notification_templates"]["custom_big_deal"]["zh-CN"]["short_text"] == "大单");
+        CHECK(doc["notification_defaults"]["custom_big_deal"]["email"] ==
+              json{{"enabled", false}, {"locked", true}});
+        CHECK(doc["reminders"]["Close soon"]["at"] == "09:00");
+
+        Fixture target("config_notify_dst.db", false);
+        Result<config::ApplyResult> r = config::Apply(*target.ws, target.owner, doc, {});
+        if (!r.ok()) FAIL(r.error().field << ": " << r.error().message);
+        if (target.Text() != source.Text()) ShowDiff(*target.ws, target.owner, doc);
+        CHECK((target.Text() == source.Text()));
+
+        json bad = doc;
+        bad["notification_defaults"]["custom_big_deal"]["email"]["enabled"] = "yes";
+        Error e = ApplyError(target, bad);
+        CHECK(e.field == "notification_defaults.custom_big_deal.email.enabled");
     }
 }

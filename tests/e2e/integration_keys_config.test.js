@@ -2,7 +2,8 @@
 // shown once (never in the test snapshot) and the key is listed as active; revoking asks first, then the key
 // is revoked. The configuration is exported as a download; the downloaded file picked again lists no change;
 // the same file with another currency lists that change, and applying it (after the confirmation) changes
-// the company's currency.
+// the company's currency; a role the file lacks is kept, and removed once "also remove what the file does
+// not have" is ticked.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -94,6 +95,29 @@ async function pick(page, id, file) {
     check(!conf(s).apply_error && conf(s).changes === 0, `applied (${conf(s).apply_error || conf(s).apply_note}); nothing left to change`);
     const after = await crm(page, { cmd: 'company.get', as: 'admin', args: {} });
     check(after.ok && after.result.currency === currency, `the company's currency is now ${currency}`);
+
+    // [5] A role the file does not have: kept by a plain apply, removed once "also remove" is ticked.
+    const extra = 'E2E Extra Role';
+    const made = await crm(page, { cmd: 'roles.create', as: 'admin', args: { name: extra, parent: '' } });
+    check(made.ok, `a role outside the file is created (${JSON.stringify(made.error || '')})`);
+    const mirror = path.join(OUT, 'e2e-config-mirror.json');
+    fs.copyFileSync(changed, mirror);
+    await pick(page, 'integrations.config.choose', mirror);
+    s = await waitUi(page, st => conf(st).file === 'e2e-config-mirror.json' && conf(st).compared &&
+      (conf(st).paths || []).includes('roles.' + extra),
+      'the file compared again');
+    check(conf(s).removals === 0, `without "also remove", the role is only kept (${conf(s).removals} removals)`);
+    s = await click(page, 'integrations.config.remove_missing', st => conf(st).remove_missing && conf(st).removals === 1,
+      'also remove ticked');
+    check(conf(s).paths.includes('roles.' + extra), `the removal is listed (${JSON.stringify(conf(s).paths)})`);
+    s = await click(page, 'integrations.config.apply', st => !!(st.items || {})['integrations.config.confirm.ok'] ||
+      !!conf(st).apply_error, 'the confirmation of the removal');
+    check(!conf(s).apply_error, `the mirror is accepted (${conf(s).apply_error || 'ok'})`);
+    s = await click(page, 'integrations.config.confirm.ok', st => !!conf(st).apply_note || !!conf(st).apply_error,
+      'the removal applied', { attempts: 1, timeout: 180000 });
+    check(!conf(s).apply_error && conf(s).changes === 0, `applied (${conf(s).apply_error || conf(s).apply_note}); nothing left`);
+    const roles = await crm(page, { cmd: 'roles.list', as: 'admin', args: {} });
+    check(roles.ok && !JSON.stringify(roles.result).includes(extra), 'the role is gone');
     done();
   } finally {
     await ctx.close().catch(() => {});

@@ -278,7 +278,12 @@ nlohmann::json ConfigPanel::State() const {
             {"export_note", Now(export_note_)},
             {"export_error", export_error_},
             {"lossy", lossy_},
-            {"remove_missing", remove_missing_}};
+            {"remove_missing", remove_missing_},
+            {"removals", changes_.is_array() ? std::count_if(changes_.begin(), changes_.end(),
+                                                             [](const nlohmann::json& c) {
+                                                                 return c.value("action", "") == "remove";
+                                                             })
+                                             : 0}};
 }
 
 }  // namespace

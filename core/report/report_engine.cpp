@@ -161,6 +161,7 @@ struct Resolver {
                 f.sql = j->alias + "_" + col;
                 f.def.api_name = f.name;
                 f.def.type = FieldType::Text;
+                f.nocase = std::string(n) != "Name";  // access_user.username, access_role.name
                 return f;
             }
             return MakeError("report.unknown_field", "The owner has Name, Username and Role.", where);
@@ -556,6 +557,8 @@ Result<ReportService::Plan> ReportService::Prepare(const std::string& actor, con
         Result<Field> f = resolve.Resolve(r.sort_field, "sort_field");
         if (!f.ok()) return f.error();
         plan.order = f->sql + (r.sort_desc ? " DESC" : " ASC") + ", " + plan.order;
+        plan.sort = *f;
+        plan.sort_desc = r.sort_desc;
     }
     return plan;
 }

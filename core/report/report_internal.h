@@ -30,6 +30,7 @@ struct Field {
     FieldDef def;       ///< its type, scale, picklist (system columns get a made-up one)
     bool system_int = false;
     bool is_datetime_ms = false;  ///< CreatedDate, LastModifiedDate
+    bool nocase = false;          ///< its text compares without ASCII case (Owner.Username, Owner.Role)
 };
 
 /// A LEFT JOIN to the visible records of a lookup's target.
@@ -95,6 +96,8 @@ struct ReportService::Plan {
     };
     std::vector<Agg> aggs;
     std::string order;  ///< tabular detail order
+    Field sort;         ///< the sort field's (sort.sql empty: by id only)
+    bool sort_desc = false;
     report_detail::BucketContext buckets;
     int64_t today = 0;
     CompanyTime time;

@@ -3,8 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "audit/change.h"
 #include "common/clock.h"
@@ -63,6 +66,101 @@ struct Acc {
     int64_t records = 0;
     std::vector<double> a, b;  ///< per aggregate: count/sum/min/max in a, avg's count in b
     std::vector<bool> has;
+    /// A run in slices, per aggregate: the distinct values met (COUNT DISTINCT, as DistinctKey encodes
+    /// them) and the values met (MEDIAN).
+    std::vector<std::unordered_set<std::string>> distinct;
+    std::vector<std::vector<double>> values;
+};
+
+/// A value as SQLite's DISTINCT tells values apart: an integer and a real of the same number are one
+/// value; text compares byte by byte (the NOCASE columns a report reads are unique, so this is the same).
+std::string DistinctKey(const Statement& st, int type_col) {
+    const std::string type = st.Text(type_col);
+    const int col = type_col + 1;
+    std::string key(1, type.empty() ? '?' : type[0]);
+    double d = 0;
+    int64_t i = 0;
+    if (type == "integer") {
+        i = st.Int(col);
+    } else if (type == "real") {
+        d = st.Real(col);
+        if (d == std::floor(d) && std::fabs(d) < 9.2e18) {
+            i = static_cast<int64_t>(d);
+            key[0] = 'i';
+        } else {
+            key.append(reinterpret_cast<const char*>(&d), sizeof d);
+            return key;
+        }
+    } else {
+        return key + st.Text(col);
+    }
+    key[0] = 'i';
+    key.append(reinterpret_cast<const char*>(&i), sizeof i);
+    return key;
+}
+
+/// MEDIAN of `d` (reordered) exactly as crm_report_median gives it.
+double Median(std::vector<double>& d) {
+    const size_t mid = d.size() / 2;
+    std::nth_element(d.begin(), d.begin() + static_cast<long>(mid), d.end());
+    double m = d[mid];
+    if (d.size() % 2 == 0) m = (m + *std::max_element(d.begin(), d.begin() + static_cast<long>(mid))) / 2;
+    return m;
+}
+
+/// The tabular sort key of one detail row as SQLite orders it: blanks, numbers, text, blobs.
+struct SortKey {
+    int cls = 0;  ///< 0 null, 1 number, 2 text, 3 blob
+    bool is_int = false;
+    int64_t i = 0;
+    double d = 0;
+    std::string text;
+};
+
+SortKey ReadSortKey(const Statement& st, int type_col) {
+    SortKey k;
+    const std::string type = st.Text(type_col);
+    const int col = type_col + 1;
+    if (type == "integer") {
+        k.cls = 1;
+        k.is_int = true;
+        k.i = st.Int(col);
+        k.d = static_cast<double>(k.i);
+    } else if (type == "real") {
+        k.cls = 1;
+        k.d = st.Real(col);
+    } else if (type == "text" || type == "blob") {
+        k.cls = type == "text" ? 2 : 3;
+        k.text = st.Text(col);
+    }
+    return k;
+}
+
+/// -1, 0 or 1 as SQLite compares two sort keys (BINARY, or NOCASE: ASCII letters folded).
+int CompareSortKeys(const SortKey& a, const SortKey& b, bool nocase) {
+    if (a.cls != b.cls) return a.cls < b.cls ? -1 : 1;
+    if (a.cls == 1) {
+        if (a.is_int && b.is_int) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+        return a.d < b.d ? -1 : a.d > b.d ? 1 : 0;
+    }
+    if (a.cls == 0) return 0;
+    const size_t n = std::min(a.text.size(), b.text.size());
+    for (size_t i = 0; i < n; ++i) {
+        unsigned char x = static_cast<unsigned char>(a.text[i]), y = static_cast<unsigned char>(b.text[i]);
+        if (nocase && a.cls == 2) {
+            if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
+            if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
+        }
+        if (x != y) return x < y ? -1 : 1;
+    }
+    return a.text.size() < b.text.size() ? -1 : a.text.size() > b.text.size() ? 1 : 0;
+}
+
+/// A detail row with what orders it.
+struct DetailRow {
+    SortKey key;
+    int64_t id = 0;
+    json row;
 };
 
 /// Interrupts SQLite when the run is cancelled (from another thread, or from a progress callback).
@@ -84,9 +182,12 @@ json NumberJson(const Decimal& d) {
 }  // namespace
 
 /// A run in progress: the plan, the group trees and running aggregates it builds, and how far the scan of
-/// the source table (by id) has come. The leaf level's grouped query runs once per slice of ids and merges
-/// into the cells; what does not merge (COUNT DISTINCT, MEDIAN, the grand total after a cap) is queried
-/// once, whole, when the scan is done.
+/// the source table (by id) has come. A run in one step is the single grouped query (plus one per level of
+/// grouping for COUNT DISTINCT and MEDIAN, and one for the detail rows). A run in slices does everything
+/// slice by slice of ids: the leaf level's grouped query merges into the cells up to the totals (groups
+/// past the cap into the grand total only); COUNT DISTINCT and MEDIAN keep each cell's distinct values and
+/// values across slices; the detail rows keep the first `row_limit` + 1 in the report's order. Nothing is
+/// left to a whole query after the scan, so every part shows progress and can be cancelled.
 struct ReportRun::State {
     using Plan = ReportService::Plan;
     Database* db = nullptr;
@@ -108,6 +209,7 @@ struct ReportRun::State {
     std::unordered_map<int64_t, Acc> accs;
     bool truncated = false;
     int64_t leaf_cells = 0;  ///< cells of the leaf level made so far (the group cap counts them)
+    std::vector<DetailRow> detail;  ///< the first rows in the report's order (row_limit + 1 at most)
 
     bool Cancelled() const { return cancelled.load() || (options.cancel && options.cancel->load()); }
     Error Failed(const Status& s) const {
@@ -117,6 +219,13 @@ struct ReportRun::State {
     int NodeFor(bool col, int parent, const json& key, const Plan::Group& g, bool create);
     Acc& AccAt(int row, int col);
     Status Level(int dr, int dc, bool leaf, bool all, const std::string& range);
+    Status SliceValues(const std::string& range);
+    Status Details(const std::string& range);
+    std::vector<Field> DetailColumns() const;
+    /// The leaf node pair of a row's group keys (from column `first`), or {0, 0} when the cap left it out.
+    std::pair<int, int> LeafOf(const Statement& st, int first);
+    /// The cells a leaf cell feeds: itself and every ancestor pair.
+    std::vector<std::pair<int, int>> Chain(int rnode, int cnode) const;
     Result<ReportResult> Finish();
     void End(Result<ReportResult> outcome);
 };
@@ -197,6 +306,10 @@ Acc& ReportRun::State::AccAt(int row, int col) {
         a.a.assign(nagg, 0);
         a.b.assign(nagg, 0);
         a.has.assign(nagg, false);
+        if (sliced) {
+            a.distinct.resize(nagg);
+            a.values.resize(nagg);
+        }
     }
     return a;
 }
@@ -253,7 +366,8 @@ Status ReportRun::State::Level(int dr, int dc, bool leaf, bool all, const std::s
     if (!groups.empty()) {
         sql += " GROUP BY ";
         for (size_t i = 0; i < groups.size(); ++i) sql += (i ? ", " : "") + std::to_string(i + 1);
-        if (leaf) sql += " LIMIT " + std::to_string(options.group_limit + 1);
+        // A run in slices reads every group of its slice: those past the cap feed the grand total.
+        if (leaf && !sliced) sql += " LIMIT " + std::to_string(options.group_limit + 1);
     }
     if (leaf && range.empty()) res.sql = sql;
     Result<Statement> prepared_st = db->TryPrepare(sql);
@@ -263,7 +377,7 @@ Status ReportRun::State::Level(int dr, int dc, bool leaf, bool all, const std::s
     const bool capped = leaf && !groups.empty();
     int64_t n = 0;
     while (st.Step()) {
-        if (capped && ++n > options.group_limit) {
+        if (capped && !sliced && ++n > options.group_limit) {
             truncated = true;
             break;
         }
@@ -287,18 +401,17 @@ Status ReportRun::State::Level(int dr, int dc, bool leaf, bool all, const std::s
         }
         if (!found) {  // a group cut off by the cap
             if (leaf) truncated = true;
-            continue;
+            if (!(leaf && sliced)) continue;
+            rnode = cnode = 0;  // a run in slices counts it in the grand total
         }
         const int base = static_cast<int>(groups.size());
         const int64_t records = st.Int(base);
         // The cells this row feeds: itself, and at the leaf level every ancestor pair.
-        std::vector<int> rchain{rnode}, cchain{cnode};
-        if (leaf) {
-            for (int x = rnode; x > 0;) rchain.push_back(x = res.row_nodes[static_cast<size_t>(x)].parent);
-            for (int x = cnode; x > 0;) cchain.push_back(x = res.col_nodes[static_cast<size_t>(x)].parent);
-        }
-        for (int rn : rchain) {
-            for (int cn : cchain) {
+        const std::vector<std::pair<int, int>> chain =
+            leaf ? Chain(rnode, cnode) : std::vector<std::pair<int, int>>{{rnode, cnode}};
+        for (const auto& cell : chain) {
+            {
+                const int rn = cell.first, cn = cell.second;
                 const bool self = rn == rnode && cn == cnode;
                 Acc& acc = AccAt(rn, cn);
                 if (leaf || all) acc.records = leaf ? acc.records + records : records;
@@ -330,18 +443,177 @@ Status ReportRun::State::Level(int dr, int dc, bool leaf, bool all, const std::s
     return Status::Ok();
 }
 
+/// The detail columns: the report's, or the id.
+std::vector<Field> ReportRun::State::DetailColumns() const {
+    std::vector<Field> cols = plan->columns;
+    if (cols.empty()) {
+        Field id;
+        id.name = id.label = "Id";
+        id.sql = QuoteIdent(plan->table) + ".id";
+        id.system_int = true;
+        cols.push_back(id);
+    }
+    return cols;
+}
+
+namespace {
+
+/// A detail row: the id in column 0, then `cols`.
+json DetailJson(const Statement& st, const std::vector<Field>& cols) {
+    json row = {{"Id", st.Int(0)}};
+    for (size_t i = 0; i < cols.size(); ++i) {
+        const Field& f = cols[i];
+        const int c = static_cast<int>(i) + 1;
+        if (st.IsNull(c)) {
+            row[f.name] = nullptr;
+        } else if (f.system_int) {
+            row[f.name] = st.Int(c);
+        } else if (f.is_datetime_ms) {
+            row[f.name] = FormatUtcIso8601(st.Int(c));
+        } else if (f.def.id == 0 && f.def.type == FieldType::Text) {
+            row[f.name] = st.Text(c);
+        } else {
+            row[f.name] = ValueToJson(f.def, ReadValue(st, c, f.def));
+        }
+    }
+    return row;
+}
+
+}  // namespace
+
+std::vector<std::pair<int, int>> ReportRun::State::Chain(int rnode, int cnode) const {
+    std::vector<int> rchain{rnode}, cchain{cnode};
+    for (int x = rnode; x > 0;) rchain.push_back(x = res.row_nodes[static_cast<size_t>(x)].parent);
+    for (int x = cnode; x > 0;) cchain.push_back(x = res.col_nodes[static_cast<size_t>(x)].parent);
+    std::vector<std::pair<int, int>> out;
+    for (int rn : rchain)
+        for (int cn : cchain) out.emplace_back(rn, cn);
+    return out;
+}
+
+std::pair<int, int> ReportRun::State::LeafOf(const Statement& st, int first) {
+    const Plan& p = *plan;
+    int rnode = 0, cnode = 0;
+    for (size_t i = 0; i < p.rows.size() && rnode >= 0; ++i)
+        rnode = NodeFor(false, rnode, ReadKey(st, first + static_cast<int>(i), p.rows[i].field), p.rows[i],
+                        false);
+    for (size_t i = 0; i < p.cols.size() && cnode >= 0 && rnode >= 0; ++i)
+        cnode = NodeFor(true, cnode,
+                        ReadKey(st, first + static_cast<int>(p.rows.size() + i), p.cols[i].field), p.cols[i],
+                        false);
+    if (rnode < 0 || cnode < 0 || !accs.count(CellKey(rnode, cnode))) return {0, 0};
+    return {rnode, cnode};
+}
+
+// A slice of a run in slices, after its leaf level: the values COUNT DISTINCT and MEDIAN keep per cell
+// (one query per such aggregate: the group keys and the value of each record that has one).
+Status ReportRun::State::SliceValues(const std::string& range) {
+    const Plan& p = *plan;
+    std::string keys;
+    for (const auto* side : {&p.rows, &p.cols})
+        for (const Plan::Group& g : *side) keys += g.key_sql + ", ";
+    const int nkeys = static_cast<int>(p.rows.size() + p.cols.size());
+    for (size_t k = 0; k < p.aggs.size(); ++k) {
+        const AggregateFn fn = p.aggs[k].spec.fn;
+        if (IsMergeable(fn)) continue;
+        const std::string& x = p.aggs[k].value_sql;
+        const bool distinct = fn == AggregateFn::CountDistinct;
+        const std::string sql = std::string("SELECT ") + (distinct ? "DISTINCT " : "") + keys + "typeof(" + x +
+                                "), " + x + p.From() + p.Where({range, "(" + x + ") IS NOT NULL"});
+        Result<Statement> prepared = db->TryPrepare(sql);
+        if (!prepared.ok()) return prepared.error();
+        Statement& st = *prepared;
+        p.BindAll(st, sql);
+        while (st.Step()) {
+            const std::pair<int, int> leaf = LeafOf(st, 0);
+            const std::vector<std::pair<int, int>> chain = leaf == std::pair<int, int>{0, 0}
+                                                               ? std::vector<std::pair<int, int>>{{0, 0}}
+                                                               : Chain(leaf.first, leaf.second);
+            if (distinct) {
+                const std::string key = DistinctKey(st, nkeys);
+                for (const auto& c : chain) AccAt(c.first, c.second).distinct[k].insert(key);
+            } else {
+                const double v = st.Real(nkeys + 1);
+                for (const auto& c : chain) AccAt(c.first, c.second).values[k].push_back(v);
+            }
+        }
+        if (!st.status().ok()) return st.status();
+    }
+    return Status::Ok();
+}
+
+// The detail rows (a tabular report, a drill-down) of the ids `range` names ("" = all): the first
+// row_limit + 1 in the report's order (its sort field, then id), merged with those kept so far.
+Status ReportRun::State::Details(const std::string& range) {
+    const Plan& p = *plan;
+    const bool by_id = p.sort.sql.empty();
+    const size_t keep = static_cast<size_t>(options.row_limit) + 1;
+    if (by_id && detail.size() >= keep) return Status::Ok();  // later slices hold later ids
+    const std::vector<Field> cols = DetailColumns();
+    std::string select = QuoteIdent(p.table) + ".id";
+    for (const Field& f : cols) select += ", " + f.sql;
+    if (!by_id) select += ", typeof(" + p.sort.sql + "), " + p.sort.sql;
+    const std::string sql = "SELECT " + select + p.From() +
+                            p.Where(range.empty() ? std::vector<std::string>{} : std::vector<std::string>{range}) +
+                            " ORDER BY " + p.order + " LIMIT " + std::to_string(keep);
+    Result<Statement> prepared = db->TryPrepare(sql);
+    if (!prepared.ok()) return prepared.error();
+    Statement& st = *prepared;
+    p.BindAll(st, sql);
+    std::vector<DetailRow> rows;
+    while (st.Step()) {
+        DetailRow row;
+        row.id = st.Int(0);
+        row.row = DetailJson(st, cols);
+        if (!by_id) row.key = ReadSortKey(st, static_cast<int>(cols.size()) + 1);
+        rows.push_back(std::move(row));
+    }
+    if (!st.status().ok()) return st.status();
+    const bool desc = p.sort_desc, nocase = p.sort.nocase;
+    auto before = [desc, nocase](const DetailRow& a, const DetailRow& b) {
+        const int c = CompareSortKeys(a.key, b.key, nocase);
+        if (c != 0) return desc ? c > 0 : c < 0;
+        return a.id < b.id;
+    };
+    std::vector<DetailRow> merged;
+    merged.reserve(std::min(keep, detail.size() + rows.size()));
+    std::merge(std::make_move_iterator(detail.begin()), std::make_move_iterator(detail.end()),
+               std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()),
+               std::back_inserter(merged), before);
+    if (merged.size() > keep) merged.resize(keep);
+    detail = std::move(merged);
+    return Status::Ok();
+}
+
 Result<ReportResult> ReportRun::State::Finish() {
     const Plan& plan = *this->plan;
     const size_t nagg = plan.aggs.size();
     const int R = static_cast<int>(plan.rows.size()), C = static_cast<int>(plan.cols.size());
     const bool unmergeable = std::any_of(plan.aggs.begin(), plan.aggs.end(),
                                          [](const Plan::Agg& a) { return !IsMergeable(a.spec.fn); });
-    for (int dr = 0; dr <= R; ++dr) {
+    // A run in one step: the other levels' queries for what does not merge, and the capped grand total.
+    for (int dr = 0; dr <= R && !sliced; ++dr) {
         for (int dc = 0; dc <= C; ++dc) {
-            if (dr == R && dc == C && !sliced) continue;
+            if (dr == R && dc == C) continue;
             const bool total = dr == 0 && dc == 0 && truncated;
             if (!unmergeable && !total) continue;
             if (Status s = Level(dr, dc, false, total, ""); !s.ok()) return Failed(s);
+        }
+    }
+    // A run in slices: what its slices kept.
+    for (auto& entry : accs) {
+        Acc& acc = entry.second;
+        for (size_t k = 0; k < nagg && sliced; ++k) {
+            const AggregateFn fn = plan.aggs[k].spec.fn;
+            if (fn == AggregateFn::CountDistinct) {
+                acc.a[k] = static_cast<double>(acc.distinct[k].size());
+                acc.has[k] = true;
+                acc.distinct[k].clear();
+            } else if (fn == AggregateFn::Median && !acc.values[k].empty()) {
+                acc.a[k] = Median(acc.values[k]);
+                acc.has[k] = true;
+                acc.values[k] = {};
+            }
         }
     }
     if (truncated) {
@@ -498,48 +770,19 @@ Result<ReportResult> ReportRun::State::Finish() {
 
     // Detail rows: a tabular report, or a drill-down.
     if (r.format == ReportFormat::Tabular || options.details) {
-        std::vector<Field> cols = plan.columns;
-        if (cols.empty()) {
-            Field id;
-            id.name = id.label = "Id";
-            id.sql = QuoteIdent(plan.table) + ".id";
-            id.system_int = true;
-            cols.push_back(id);
-        }
-        for (const Field& f : cols) res.columns.push_back(f.name);
-        std::string select = QuoteIdent(plan.table) + ".id";
-        for (const Field& f : cols) select += ", " + f.sql;
-        const std::string sql = "SELECT " + select + plan.From() + plan.Where() + " ORDER BY " + plan.order +
-                                " LIMIT " + std::to_string(options.row_limit + 1);
-        Result<Statement> st = db->TryPrepare(sql);
-        if (!st.ok()) return st.error();
-        plan.BindAll(*st, sql);
-        while (st->Step()) {
+        for (const Field& f : DetailColumns()) res.columns.push_back(f.name);
+        if (!sliced)
+            if (Status s = Details(""); !s.ok()) return Failed(s);
+        for (DetailRow& row : detail) {
             if (static_cast<int>(res.rows.size()) >= options.row_limit) {
                 res.truncated = true;
                 res.messages.push_back("Showing the first " + std::to_string(options.row_limit) +
                                        " rows of " + std::to_string(res.record_count) + ".");
                 break;
             }
-            json row = {{"Id", st->Int(0)}};
-            for (size_t i = 0; i < cols.size(); ++i) {
-                const Field& f = cols[i];
-                const int c = static_cast<int>(i) + 1;
-                if (st->IsNull(c)) {
-                    row[f.name] = nullptr;
-                } else if (f.system_int) {
-                    row[f.name] = st->Int(c);
-                } else if (f.is_datetime_ms) {
-                    row[f.name] = FormatUtcIso8601(st->Int(c));
-                } else if (f.def.id == 0 && f.def.type == FieldType::Text) {
-                    row[f.name] = st->Text(c);
-                } else {
-                    row[f.name] = ValueToJson(f.def, ReadValue(*st, c, f.def));
-                }
-            }
-            res.rows.push_back(std::move(row));
+            res.rows.push_back(std::move(row.row));
         }
-        if (!st->status().ok()) return Failed(st->status());
+        detail.clear();
     }
     return std::move(res);
 }
@@ -548,6 +791,7 @@ void ReportRun::State::End(Result<ReportResult> outcome) {
     done = true;
     plan.reset();
     accs.clear();
+    detail.clear();
     if (outcome.ok() && cache && cache->generation == generation)
         cache->Store(cache_key, objects_read, *outcome);
     result = std::move(outcome);
@@ -632,6 +876,14 @@ bool ReportRun::Step(int64_t records) {
             !st.ok()) {
             s.End(s.Failed(st));
             return true;
+        }
+        if (s.sliced) {
+            Status more = s.SliceValues(range);
+            if (more.ok() && (s.r.format == ReportFormat::Tabular || s.options.details)) more = s.Details(range);
+            if (!more.ok()) {
+                s.End(s.Failed(more));
+                return true;
+            }
         }
         s.next_id = empty ? s.first_id : hi + 1;
         if (s.options.progress) s.options.progress(empty ? 0 : s.next_id - s.first_id);

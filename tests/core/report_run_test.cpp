@@ -126,10 +126,90 @@ TEST_SUITE("report.run") {
         }
     }
 
+    TEST_CASE("COUNT DISTINCT, MEDIAN and the detail rows in slices are the single query's, in every format") {
+        ReportFixture f;
+        const json unmerged = {
+            {{"fn", "count_distinct"}, {"field", "AccountId"}},
+            {{"fn", "count_distinct"}, {"field", "Account.Industry"}},
+            {{"fn", "count_distinct"}, {"field", "Amount"}, {"key", "amounts"}, {"condition", "Amount > 5000"}},
+            {{"fn", "median"}, {"field", "Amount"}},
+            {{"fn", "median"}, {"field", "Amount"}, {"key", "won_median"}, {"condition", "ISPICKVAL(StageName, \"Closed Won\")"}},
+            {{"fn", "count"}},
+        };
+        const json reports[] = {
+            {{"object", "Opportunity"},
+             {"format", "matrix"},
+             {"row_groupings", {"StageName", "Owner.Name"}},
+             {"column_groupings", {{{"field", "CloseDate"}, {"bucket", "year"}}, "Account.Industry"}},
+             {"aggregates", unmerged}},
+            {{"object", "Opportunity"}, {"format", "summary"}, {"row_groupings", {"OwnerId"}}, {"aggregates", unmerged}},
+            {{"object", "Opportunity"}, {"format", "tabular"}, {"columns", {"Name", "StageName"}}, {"aggregates", unmerged}},
+            // Ties in the sort field: the id orders them; blanks first (ascending) or last (descending).
+            {{"object", "Opportunity"},
+             {"format", "tabular"},
+             {"columns", {"Name", "StageName", "Amount", "CloseDate"}},
+             {"sort_field", "StageName"},
+             {"sort_desc", true}},
+            {{"object", "Opportunity"}, {"format", "tabular"}, {"columns", {"Name", "Amount"}}, {"sort_field", "Amount"}},
+            {{"object", "Opportunity"},
+             {"format", "tabular"},
+             {"columns", {"Name", "Owner.Username"}},
+             {"sort_field", "Owner.Username"},
+             {"sort_desc", true}},
+            {{"object", "Opportunity"}, {"format", "tabular"}, {"columns", {"Name", "CreatedDate"}}, {"sort_field", "Account.Industry"}},
+        };
+        for (const json& report : reports) {
+            const ReportDefinition def = Definition(f, report);
+            for (const char* actor : {"admin", "rep1", "rep2"}) {
+                // Row limits below and above the records matched: the kept first rows across slices.
+                for (int row_limit : {2000, 37}) {
+                    CAPTURE(report.dump());
+                    CAPTURE(actor);
+                    CAPTURE(row_limit);
+                    ReportRunOptions whole_options;
+                    whole_options.row_limit = row_limit;
+                    const json whole = RunWhole(f, actor, def, whole_options);
+                    for (int64_t records : {1, 13, 100, 399}) {
+                        CAPTURE(records);
+                        ReportRunOptions options;
+                        options.row_limit = row_limit;
+                        options.group_limit = 10'000 + static_cast<int>(records);  // not from the cache
+                        CHECK(RunSliced(f, actor, def, records, options) == whole);
+                    }
+                }
+            }
+        }
+        // A drill-down's detail rows (with its totals) in slices.
+        const ReportDefinition summary =
+            Definition(f, {{"object", "Opportunity"},
+                           {"format", "summary"},
+                           {"columns", {"Name", "Amount"}},
+                           {"sort_field", "Amount"},
+                           {"sort_desc", true},
+                           {"row_groupings", {"StageName"}},
+                           {"aggregates", unmerged}});
+        ReportRunOptions drill;
+        drill.details = true;
+        drill.row_limit = 20;
+        drill.drill = {{"StageName", "row_group:0", "Proposal"}};
+        const json whole = RunWhole(f, "rep1", summary, drill);
+        CHECK(whole["rows"].size() == 20);
+        for (int64_t records : {9, 150}) {
+            drill.group_limit = 20'000 + static_cast<int>(records);
+            CHECK(RunSliced(f, "rep1", summary, records, drill) == whole);
+        }
+    }
+
     TEST_CASE("the group cap holds across slices, and the grand total still counts every record") {
         ReportFixture f;
-        const ReportDefinition def =
-            Definition(f, {{"object", "Opportunity"}, {"format", "summary"}, {"row_groupings", {"Name"}}});
+        const ReportDefinition def = Definition(f, {{"object", "Opportunity"},
+                                                    {"format", "summary"},
+                                                    {"row_groupings", {"Name"}},
+                                                    {"aggregates",
+                                                     {{{"fn", "count"}},
+                                                      {{"fn", "max"}, {"field", "Amount"}},
+                                                      {{"fn", "count_distinct"}, {"field", "AccountId"}},
+                                                      {{"fn", "median"}, {"field", "Amount"}}}}});
         ReportRunOptions options;
         options.group_limit = 50;
         const json sliced = RunSliced(f, "admin", def, 30, options);
@@ -179,6 +259,46 @@ TEST_SUITE("report.run") {
         CHECK(again->record_count == 400);
         CHECK(seen == std::vector<int64_t>{400});
         CHECK(f.ws->reports().cache_stats().entries == 1);
+    }
+
+    TEST_CASE("COUNT DISTINCT, MEDIAN and tabular detail rows progress and cancel slice by slice") {
+        ReportFixture f;
+        const ReportDefinition defs[] = {
+            Definition(f, {{"object", "Opportunity"},
+                           {"format", "summary"},
+                           {"row_groupings", {"StageName"}},
+                           {"aggregates",
+                            {{{"fn", "count_distinct"}, {"field", "AccountId"}}, {{"fn", "median"}, {"field", "Amount"}}}}}),
+            Definition(f, {{"object", "Opportunity"},
+                           {"format", "tabular"},
+                           {"columns", {"Name", "Amount"}},
+                           {"sort_field", "Amount"},
+                           {"sort_desc", true}}),
+        };
+        for (const ReportDefinition& def : defs) {
+            CAPTURE(ReportFormatName(def.format));
+            std::vector<int64_t> seen;
+            ReportRunOptions options;
+            options.progress = [&seen](int64_t n) { seen.push_back(n); };
+            std::unique_ptr<ReportRun> run = f.ws->reports().StartRun("rep1", def, options);
+            for (int i = 0; i < 3; ++i) CHECK_FALSE(run->Step(50));
+            CHECK(seen == std::vector<int64_t>{50, 100, 150});
+            CHECK(run->scanned() == 150);
+            run->Cancel();
+            CHECK(run->Step(50));
+            REQUIRE_FALSE(run->result().ok());
+            CHECK(run->result().error().code == "report.cancelled");
+            CHECK(f.ws->reports().cache_stats().entries == 0);
+            // Cancelled on its last slice: the step that would finish ends it, with nothing run whole after.
+            seen.clear();
+            options.row_limit = 1999;  // not from the cache
+            run = f.ws->reports().StartRun("rep1", def, options);
+            while (run->scanned() < 350) CHECK_FALSE(run->Step(50));
+            run->Cancel();
+            CHECK(run->Step(50));
+            CHECK(run->result().error().code == "report.cancelled");
+            CHECK(seen == std::vector<int64_t>{50, 100, 150, 200, 250, 300, 350});
+        }
     }
 
     TEST_CASE("a run across a commit is not kept in the cache") {

@@ -61,6 +61,8 @@ std::vector<std::string> LeftOut(const ReportDefinition& full, const ReportDefin
 
 void ReportsPage::OpenReport(int64_t id) {
     Result<ReportDefinition> shown = workspace_.reports().Get(ActingUser(), id, true);
+    // A refresh of the report shown keeps its result until the new one is in (a cancelled run leaves it).
+    const bool refresh = mode_ == "view" && shown_.id == id && result_.has_value();
     mode_ = "view";
     drill_.reset();
     collapsed_.clear();
@@ -74,7 +76,7 @@ void ReportsPage::OpenReport(int64_t id) {
     left_out_.clear();
     if (Result<ReportDefinition> full = workspace_.reports().Get(ActingUser(), id, false); full.ok())
         left_out_ = LeftOut(*full, *shown);
-    result_.reset();
+    if (!refresh) result_.reset();
     run_error_.clear();
     shown_ = *shown;
     RunDefinition(*shown, false);

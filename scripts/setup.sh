@@ -11,7 +11,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 APT_PKGS=(emscripten nlohmann-json3-dev doctest-dev libglfw3-dev cmake ninja-build g++ make
   chromium xvfb xdotool imagemagick python3 python3-fonttools fonts-wqy-microhei fonts-dejavu-core tzdata
   dpkg-dev libgl1-mesa-dri clang libclang-rt-14-dev nodejs npm stress-ng
-  libcurl4-openssl-dev libcpp-httplib-dev python3-aiosmtpd pkgconf curl)
+  libcurl4-openssl-dev libcpp-httplib-dev python3-aiosmtpd openssl pkgconf curl)
 
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -3,6 +3,7 @@
 // theirs to read and change (the organisation's locks permitting).
 #include "access/access.h"
 #include "api/command.h"
+#include "common/messages.h"
 #include "notify/notify.h"
 #include "workspace.h"
 
@@ -209,6 +210,14 @@ Result<json> SendCmd(Call& call) {
     e.record_id = call.Id("id");
     e.message = call.Str("message");
     e.priority = call.Str("priority");
+    if (const json* channels = call.Obj("channels")) {
+        if (channels->empty()) return MessageError("invalid_argument", "notify.no_channel", {}, "channels");
+        for (const json& c : *channels)
+            if (!c.is_string())
+                return MessageError("invalid_argument", "notify.unknown_channel", {{"channel", c.dump()}},
+                                    "channels");
+        e.channels = Strings(channels);
+    }
     e.actor = call.actor;
     Result<FanoutReport> r = NotifyOf(call.workspace).Notify(call.actor, e);
     if (!r.ok()) return r.error();
@@ -376,17 +385,22 @@ void RegisterNotifyCommands(Registry& r) {
     r.push_back(
         {"notify.send",
          "Sends a notification event to users and roles (with the roles below them): inbox entries, and "
-         "email/SMS messages queued in the outbox.",
+         "email/SMS messages queued in the outbox; `channels` narrows it to those channels (each recipient's "
+         "preferences still apply on top).",
          {type,
           {"users", ArgType::Array, false, "[username]"},
           {"roles", ArgType::Array, false, "[role name]"},
           {"object", ArgType::String},
           {"id", ArgType::Id},
           {"message", ArgType::String},
-          {"priority", ArgType::String, false, "\"normal\"|\"urgent\""}},
+          {"priority", ArgType::String, false, "\"normal\"|\"urgent\""},
+          {"channels", ArgType::Array, false, "[\"in_app\"|\"popup\"|\"email\"|\"sms\"] (none: all)"}},
          setup,
          true,
-         {{"type", "report_ready"}, {"users", {"admin"}}, {"message", "The pipeline report is ready."}},
+         {{"type", "report_ready"},
+          {"users", {"admin"}},
+          {"message", "The pipeline report is ready."},
+          {"channels", {"in_app", "email"}}},
          SendCmd});
     r.push_back({"notify.skips",
                  "The recipients and channels left out of recent notifications, with the reason.",

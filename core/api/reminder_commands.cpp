@@ -95,7 +95,9 @@ void RegisterReminderCommands(Registry& r) {
          "hours or "
          "days before or after a date field, at a time of day, repeating every N hours or days until a "
          "condition "
-         "holds or a number of times, escalated to the owner's manager after a delay. Checked first; the "
+         "holds or a number of times, escalated to the owner's manager after a delay; sent on the rule's "
+         "channels (every channel when none were ever given), each recipient's preferences applying on top. "
+         "Checked first (an unknown channel names itself); the "
          "object's records are scheduled again (occurrences still ahead).",
          {{"id", ArgType::Id},
           {"name", ArgType::String},
@@ -116,6 +118,7 @@ void RegisterReminderCommands(Registry& r) {
           {"users", ArgType::Array, false, "[username]"},
           {"roles", ArgType::Array, false, "[role]"},
           {"escalate_after_minutes", ArgType::Integer, false, "0 = never"},
+          {"channels", ArgType::Array, false, "[\"in_app\"|\"popup\"|\"email\"|\"sms\"] (at least one)"},
           {"active", ArgType::Boolean}},
          setup,
          true,
@@ -129,7 +132,8 @@ void RegisterReminderCommands(Registry& r) {
           {"repeat_every", 1},
           {"repeat_unit", "days"},
           {"until", "ISPICKVAL(StageName, \"Closed Won\") || ISPICKVAL(StageName, \"Closed Lost\")"},
-          {"escalate_after_minutes", 1440}},
+          {"escalate_after_minutes", 1440},
+          {"channels", {"in_app", "popup", "email"}}},
          SaveCmd});
     r.push_back({"reminders.delete",
                  "Deletes a reminder rule; its pending occurrences and escalations are dropped.",

@@ -26,6 +26,10 @@ const MessageDef kChannelMessages[] = {
     {"notify.bad_text", "{field} must be text.", "{field} 必须是文本。"},
     {"notify.bad_email_address", "{field}: \"{value}\" is not an email address.",
      "{field}：“{value}”不是电子邮件地址。"},
+    {"notify.bad_ca_file",
+     "ca_file must be empty (the system's trusted certificates) or the absolute path of a PEM file, not "
+     "\"{value}\".",
+     "ca_file 必须为空（使用系统信任的证书）或 PEM 文件的绝对路径，而不是“{value}”。"},
     {"notify.bad_phone", "\"{value}\" is not an E.164 phone number (+ and country code, up to 15 digits).",
      "“{value}”不是 E.164 电话号码（+ 加国家代码，最多 15 位数字）。"},
 };
@@ -38,10 +42,10 @@ struct KeyDef {
 
 const std::vector<KeyDef>& Keys(std::string_view channel) {
     static const std::vector<KeyDef> email = {
-        {"mode", 's'},          {"host", 's'},      {"port", 'n'},      {"security", 's'},
-        {"user", 's'},          {"password", 'x'},  {"from", 's'},      {"timeout_ms", 'n'},
-        {"relay_url", 's'},     {"relay_key", 'x'}, {"max_tries", 'n'}, {"backoff_ms", 'n'},
-        {"max_backoff_ms", 'n'}};
+        {"mode", 's'},           {"host", 's'},      {"port", 'n'},      {"security", 's'},
+        {"user", 's'},           {"password", 'x'},  {"from", 's'},      {"timeout_ms", 'n'},
+        {"relay_url", 's'},      {"relay_key", 'x'}, {"max_tries", 'n'}, {"backoff_ms", 'n'},
+        {"max_backoff_ms", 'n'}, {"ca_file", 's'}};
     static const std::vector<KeyDef> sms = {
         {"url", 's'},          {"auth_header", 'x'}, {"body_template", 's'},
         {"content_type", 's'}, {"from", 's'},        {"timeout_ms", 'n'},
@@ -78,6 +82,12 @@ Status Choice(const json& s, const char* key, const std::vector<std::string>& ch
     for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
     return MessageError("notify.bad_setting", "notify.bad_choice",
                         {{"field", key}, {"choices", list}, {"value", v}}, key);
+}
+
+/// "/" then no control characters.
+bool IsAbsolutePath(const std::string& path) {
+    return !path.empty() && path[0] == '/' &&
+           std::none_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < ' '; });
 }
 
 Status Url(const json& s, const char* key, bool required) {
@@ -144,7 +154,8 @@ json DefaultChannelSettings(std::string_view channel) {
                 {"relay_key", ""},
                 {"max_tries", 5},
                 {"backoff_ms", 30000},
-                {"max_backoff_ms", 3600000}};
+                {"max_backoff_ms", 3600000},
+                {"ca_file", ""}};
     if (channel == "sms")
         return {{"url", ""},
                 {"auth_header", ""},
@@ -201,6 +212,9 @@ Status ValidateChannelSettings(std::string_view channel, const json& s) {
             return MessageError("notify.bad_setting", "notify.bad_email_address",
                                 {{"field", "from"}, {"value", from}}, "from");
         CRM_TRY(Url(s, "relay_url", !smtp));
+        const std::string ca_file = s["ca_file"].get<std::string>();
+        if (!ca_file.empty() && !IsAbsolutePath(ca_file))
+            return MessageError("notify.bad_setting", "notify.bad_ca_file", {{"value", ca_file}}, "ca_file");
     } else if (channel == "sms") {
         CRM_TRY(Url(s, "url", false));
         const std::string from = s["from"].get<std::string>();

@@ -66,6 +66,14 @@ Result<FanoutReport> NotifyService::Notify(ChangeScope& scope, const NotifyEvent
     if (priority != "normal" && priority != "urgent")
         return MessageError("invalid_argument", "notify.priority", {}, "priority");
     const bool urgent = priority == "urgent";
+    // The sender's choice of channels (none named: every channel); preferences apply on top.
+    std::set<std::string> chosen;
+    for (const std::string& c : event.channels) {
+        const std::vector<std::string>& all = NotificationChannels();
+        if (std::find(all.begin(), all.end(), c) == all.end())
+            return MessageError("invalid_argument", "notify.unknown_channel", {{"channel", c}}, "channels");
+        chosen.insert(c);
+    }
     FanoutReport report;
 
     // Recipients: named users, and every user of each role and of the roles below it; once each.
@@ -259,6 +267,7 @@ Result<FanoutReport> NotifyService::Notify(ChangeScope& scope, const NotifyEvent
     for (const Recipient& r : recipients) {
         const std::string key = ToLowerAscii(r.username);
         auto enabled = [&](const std::string& channel) {
+            if (!chosen.empty() && !chosen.count(channel)) return false;
             if (!locked.count(channel)) {
                 auto u = own.find(key);
                 if (u != own.end()) {

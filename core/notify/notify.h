@@ -130,6 +130,10 @@ struct NotifyEvent {
     std::string actor;     ///< who caused it ("" = the system)
     std::string message;   ///< free text for {{Event.Message}}
     std::string priority;  ///< "" = the type's default
+    /// The channels the sender chose (of NotificationChannels()); empty = every channel. Each recipient's
+    /// preferences still apply on top: a channel goes out when both allow it. An unknown name is an
+    /// error ("notify.unknown_channel", field "channels").
+    std::vector<std::string> channels;
 };
 
 /// Someone (or one channel of someone) left out, and why.

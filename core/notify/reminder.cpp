@@ -58,6 +58,10 @@ const MessageDef kMessages[] = {
     {"reminders.unknown_role", "There is no role {role}.", "没有角色 {role}。"},
     {"reminders.nobody", "The reminder tells nobody: notify the owner, or name users or roles.",
      "提醒没有接收人：请通知负责人，或指定用户或角色。"},
+    {"reminders.unknown_channel", "{channel} is not a channel: in_app, popup, email or sms.",
+     "{channel} 不是渠道：只能是 in_app、popup、email 或 sms。"},
+    {"reminders.no_channel", "A reminder goes out on at least one channel: in_app, popup, email or sms.",
+     "提醒至少需要一个渠道：in_app、popup、email 或 sms。"},
     {"reminders.snooze_minutes", "Snooze for 1 minute to 7 days.", "暂停 1 分钟到 7 天。"},
     {"reminders.not_your_notification", "Notification {id} is not in your inbox.",
      "通知 {id} 不在您的收件箱中。"},
@@ -129,6 +133,7 @@ nlohmann::json ToJson(const ReminderRule& r) {
             {"users", r.users},
             {"roles", r.roles},
             {"escalate_after_minutes", r.escalate_after_minutes},
+            {"channels", r.channels},
             {"active", r.active}};
 }
 
@@ -203,6 +208,7 @@ Result<ReminderRule> ReminderRuleFromJson(const nlohmann::json& j, ReminderRule 
     CRM_TRY(strings("users", r.users));
     CRM_TRY(strings("roles", r.roles));
     CRM_TRY(integer("escalate_after_minutes", r.escalate_after_minutes));
+    CRM_TRY(strings("channels", r.channels));
     CRM_TRY(boolean("active", r.active));
     return r;
 }
@@ -308,6 +314,18 @@ Result<std::shared_ptr<const ReminderService::Impl::Compiled>> ReminderService::
             return MessageError("not_found", "reminders.unknown_role", {{"role", role}}, "roles");
     if (!r.notify_owner && r.users.empty() && r.roles.empty())
         return MessageError("invalid_argument", "reminders.nobody", {}, "users");
+    // The channels in their documented order, once each.
+    std::vector<std::string> channels;
+    for (const std::string& ch : r.channels) {
+        const std::vector<std::string>& all = NotificationChannels();
+        if (std::find(all.begin(), all.end(), ch) == all.end())
+            return MessageError("invalid_argument", "reminders.unknown_channel", {{"channel", ch}},
+                                "channels");
+    }
+    for (const std::string& ch : NotificationChannels())
+        if (std::find(r.channels.begin(), r.channels.end(), ch) != r.channels.end()) channels.push_back(ch);
+    if (channels.empty()) return MessageError("invalid_argument", "reminders.no_channel", {}, "channels");
+    r.channels = std::move(channels);
     c->rule = std::move(r);
     return std::shared_ptr<const Compiled>(c);
 }

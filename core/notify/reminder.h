@@ -33,6 +33,9 @@
 //   owner's manager (access_user.manager_id) is notified, urgent. It needs an `until` condition.
 // - Snooze: the recipient of a reminder's inbox entry puts it away for N minutes (marked read); it comes
 //   back to that user alone, unless the record is gone or `until` holds by then.
+// - Channels are the rule's (`channels`): a rule saved before they existed, or without the key, sends on
+//   every channel; an occurrence, its escalation and a snooze's return go out on the rule's channels that
+//   the recipient's preferences allow.
 // - Rules are settings (Manage Notifications, audited in area "notify" as reminder.create/update/delete);
 // snoozing is the recipient's.
 #pragma once
@@ -80,6 +83,10 @@ struct ReminderRule {
     std::vector<std::string> users;  ///< more recipients (usernames)
     std::vector<std::string> roles;  ///< and roles (with the roles below)
     int escalate_after_minutes = 0;  ///< 0 = no escalation
+    /// The channels this rule sends on (of NotificationChannels(): "in_app", "popup", "email", "sms"), at
+    /// least one; each recipient's preferences (and the organisation's locks) still apply on top: a channel
+    /// goes out only when the rule names it and the recipient's preference allows it.
+    std::vector<std::string> channels = {"in_app", "popup", "email", "sms"};
     bool active = true;
 };
 nlohmann::json ToJson(const ReminderRule& rule);

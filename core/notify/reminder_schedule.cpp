@@ -423,6 +423,7 @@ static Result<Fired> Send(Workspace& ws, ChangeScope& scope, const ReminderRule&
     e.record_id = item.record_id;
     e.message = rule.message;
     e.priority = priority;
+    e.channels = rule.channels;
     Result<FanoutReport> r = NotifyOf(ws).Notify(scope, e);
     if (!r.ok()) return r.error();
     f.event_id = r->event_id;

@@ -141,6 +141,12 @@ SendOutcome SmtpTransport::Send(const json& s, const OutgoingMessage& m) {
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     if (security == "starttls") curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    // A CA file set: the server's certificate must chain to it alone (not to the system's store).
+    const std::string ca_file = Str(s, "ca_file");
+    if (security != "none" && !ca_file.empty()) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());
+        curl_easy_setopt(c, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+    }
     if (!Str(s, "user").empty()) {
         curl_easy_setopt(c, CURLOPT_USERNAME, Str(s, "user").c_str());
         curl_easy_setopt(c, CURLOPT_PASSWORD, Str(s, "password").c_str());
@@ -163,7 +169,8 @@ SendOutcome SmtpTransport::Send(const json& s, const OutgoingMessage& m) {
         return out;
     }
     out.reason = CurlReason(code, errbuf);
-    if (reply > 0) out.reason = std::to_string(reply) + " " + out.reason;
+    // The server's refusal leads (a 220 after STARTTLS is not one: the TLS handshake then failed).
+    if (reply >= 400) out.reason = std::to_string(reply) + " " + out.reason;
     out.retryable =
         !(reply >= 500 && reply < 600) && code != CURLE_LOGIN_DENIED && code != CURLE_URL_MALFORMAT;
     return out;

@@ -15,8 +15,10 @@ namespace crm::net {
 /// Calls curl_global_init once for the program (idempotent).
 void InitCurl();
 
-/// Email over SMTP. Settings: host, port, security ("starttls", "tls", "none"), user, password, from,
-/// timeout_ms. A 4xx reply is worth retrying; a 5xx reply (no such user, authentication refused) is not.
+/// Email over SMTP. Settings: host, port, security ("starttls", "tls", "none"), ca_file (a PEM file of the
+/// certificates to trust instead of the system's; "" = the system's), user, password, from, timeout_ms.
+/// "starttls" requires the upgrade: a server that does not offer STARTTLS is refused before any mail. A 4xx
+/// reply is worth retrying; a 5xx reply (no such user, authentication refused) is not.
 class SmtpTransport final : public Transport {
 public:
     SmtpTransport();

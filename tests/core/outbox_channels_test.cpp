@@ -28,6 +28,8 @@ TEST_SUITE("notify.channels") {
             {"email", {{"mode", "relay"}, {"relay_url", "ftp://relay.example.com"}}, "relay_url"},
             {"email", {{"colour", "blue"}}, "colour"},
             {"email", {{"timeout_ms", 5}}, "timeout_ms"},
+            {"email", {{"ca_file", "certs/ca.pem"}}, "ca_file"},  // a path must be absolute
+            {"email", {{"ca_file", 5}}, "ca_file"},
             {"sms", {{"url", "sms.example.com/send"}}, "url"},
             {"sms", {{"from", "13800138000"}}, "from"},
             {"sms", {{"max_tries", 0}}, "max_tries"},
@@ -50,6 +52,9 @@ TEST_SUITE("notify.channels") {
                        {"relay_url", "https://relay.example.com/v1/send"}})
                     .ok());
         CHECK(c.Settings("email")["port"] == 587);
+        CHECK(c.Settings("email")["ca_file"] == "");  // the system's trusted certificates
+        REQUIRE(c.Set("admin", "email", {{"ca_file", "/etc/crm/smtp-ca.pem"}}).ok());
+        CHECK(c.Get("admin", "email").value()["ca_file"] == "/etc/crm/smtp-ca.pem");
     }
 
     TEST_CASE("secrets are shown as set or not set, kept when not given, and never in the audit trail") {

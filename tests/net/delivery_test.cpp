@@ -4,6 +4,10 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
 #include "audit/change.h"
 #include "net/curl_transports.h"
 #include "notify/dispatch.h"
@@ -64,6 +68,29 @@ QueuedMessage Sms(const std::string& key) {
     m.text = "Acme closes tomorrow";
     m.idempotency_key = key;
     return m;
+}
+
+/// A self-signed certificate for 127.0.0.1 made with the openssl CLI (Debian's openssl), in the working
+/// directory: `<name>.pem` and `<name>_key.pem`. Answers the certificate's absolute path ("" on failure).
+std::string MakeCertificate(const std::string& name) {
+    const std::string cert = name + ".pem", key = name + "_key.pem";
+    std::remove(cert.c_str());
+    std::remove(key.c_str());
+    const std::string command =
+        "timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert + " >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0) return "";
+    return std::filesystem::absolute(cert).string();
+}
+
+/// Milliseconds `f` took.
+template <class F>
+int64_t ElapsedMs(F&& f) {
+    const auto start = std::chrono::steady_clock::now();
+    f();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+        .count();
 }
 
 }  // namespace
@@ -162,6 +189,77 @@ TEST_SUITE("net.smtp") {
         CHECK(f.Deliver(kNow).failed == 1);
         CHECK(f.Get(id).state == "failed");
         CHECK_FALSE(f.Get(id).last_reason.empty());
+    }
+}
+
+TEST_SUITE("net.smtp") {
+    TEST_CASE(
+        "STARTTLS to a real TLS peer: refused with the reason, at once, while its certificate is not "
+        "trusted; "
+        "delivered once when the CA file is its own") {
+        const std::string cert = MakeCertificate("net_test_tls_server");
+        const std::string other = MakeCertificate("net_test_tls_other");
+        REQUIRE_FALSE(cert.empty());
+        REQUIRE_FALSE(other.empty());
+        const std::string log = LogPath("smtp_starttls");
+        Peer peer("smtp_peer.py", {log, "--tls-cert", cert, "--tls-key", "net_test_tls_server_key.pem"});
+        REQUIRE(peer.port() > 0);
+        Fixture f;
+        f.Set("email", {{"host", "127.0.0.1"},
+                        {"port", peer.port()},
+                        {"security", "starttls"},
+                        {"ca_file", other},  // another certificate: the server's does not chain to it
+                        {"from", "crm@example.com"},
+                        {"timeout_ms", 5000},
+                        {"backoff_ms", 1000}});
+        const int64_t id = f.Enqueue(Email("mail-tls"));
+        DeliverySummary wrong;
+        CHECK(ElapsedMs([&] { wrong = f.Deliver(kNow); }) < 5000);  // a clear refusal, not a time-out
+        CHECK(wrong.failed == 1);
+        OutboxMessage m = f.Get(id);
+        CHECK(m.state == "failed");
+        CAPTURE(m.last_reason);
+        CHECK(m.last_reason.find("certificate") != std::string::npos);
+        // The system's trusted certificates do not include a self-signed one either.
+        f.Set("email", {{"ca_file", ""}});
+        CHECK(f.Deliver(m.next_try_ms).failed == 1);
+        m = f.Get(id);
+        CAPTURE(m.last_reason);
+        CHECK(m.last_reason.find("certificate") != std::string::npos);
+        CHECK(ReadLog(log).empty());
+        // Its own certificate as the CA file: sent, once, the whole message.
+        f.Set("email", {{"ca_file", cert}});
+        CHECK(f.Deliver(m.next_try_ms).sent == 1);
+        CHECK(f.Get(id).state == "sent");
+        CHECK(f.Deliver(m.next_try_ms + 86400000).claimed == 0);
+        std::vector<json> got = ReadLog(log);
+        REQUIRE(got.size() == 1);
+        CHECK(got[0]["rcpt_tos"] == json::array({"ann@example.com"}));
+        CHECK(got[0]["data"].get<std::string>().find("Close date: 2026-12-01") != std::string::npos);
+        CHECK(f.delivery().outbox().Log(id).size() == 3);
+    }
+
+    TEST_CASE("STARTTLS required and a server that does not offer it: refused before any mail goes") {
+        const std::string cert = MakeCertificate("net_test_tls_plain");
+        REQUIRE_FALSE(cert.empty());
+        const std::string log = LogPath("smtp_no_starttls");
+        Peer peer("smtp_peer.py", {log});  // plain SMTP, no STARTTLS offered
+        REQUIRE(peer.port() > 0);
+        Fixture f;
+        f.Set("email", {{"host", "127.0.0.1"},
+                        {"port", peer.port()},
+                        {"security", "starttls"},
+                        {"ca_file", cert},
+                        {"from", "crm@example.com"},
+                        {"timeout_ms", 5000}});
+        const int64_t id = f.Enqueue(Email("mail-no-tls"));
+        DeliverySummary d;
+        CHECK(ElapsedMs([&] { d = f.Deliver(kNow); }) < 5000);
+        CHECK(d.failed == 1);
+        CAPTURE(f.Get(id).last_reason);
+        CHECK((f.Get(id).last_reason.find("SSL") != std::string::npos ||
+               f.Get(id).last_reason.find("STARTTLS") != std::string::npos));
+        CHECK(ReadLog(log).empty());
     }
 }
 

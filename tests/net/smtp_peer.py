@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """A real SMTP server for the delivery tests (Debian's aiosmtpd), on 127.0.0.1 and a port the kernel picks.
 
-Usage: smtp_peer.py LOG [--refuse-first N] [--user U --password P]
+Usage: smtp_peer.py LOG [--refuse-first N] [--user U --password P] [--tls-cert CERT --tls-key KEY]
 Prints the port on the first line of stdout once it accepts connections; appends each accepted message to
 LOG as one JSON line (mail_from, rcpt_tos, data); answers "451 try again later" to the first N messages;
-with --user, requires AUTH PLAIN/LOGIN with that user and password (over plain TCP: a test peer only).
+with --user, requires AUTH PLAIN/LOGIN with that user and password (over plain TCP: a test peer only);
+with --tls-cert, offers STARTTLS with that certificate (stdlib ssl) and refuses mail before the upgrade.
 Exits when its stdin closes, so a test that dies leaves no server behind.
 """
 import argparse
@@ -12,6 +13,7 @@ import asyncio
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 
@@ -39,6 +41,8 @@ def main():
     p.add_argument("--refuse-first", type=int, default=0)
     p.add_argument("--user")
     p.add_argument("--password")
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     a = p.parse_args()
     handler = Handler(a.log, a.refuse_first)
 
@@ -49,6 +53,10 @@ def main():
     kwargs = {}
     if a.user:
         kwargs = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    if a.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(a.tls_cert, a.tls_key)
+        kwargs.update(tls_context=context, require_starttls=True)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

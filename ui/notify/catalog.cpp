@@ -86,9 +86,11 @@ const CatalogRow kNotify[] = {
      "密钥从不显示，只显示是否已设置。"},
     {"ntf.channels.channel", "Channel", "渠道"},
     {"ntf.channels.about.email",
-     "Native programs speak SMTP (STARTTLS or TLS, with authentication); in the browser email goes through "
-     "the mail relay.",
-     "桌面程序直接使用 SMTP（STARTTLS 或 TLS，可带身份验证）；浏览器中邮件通过邮件中继发送。"},
+     "Native programs speak SMTP (STARTTLS or TLS, with authentication; the server's certificate is checked "
+     "against the CA file, or the system's certificates when it is empty); in the browser email goes "
+     "through the mail relay, and the SMTP settings are not used.",
+     "桌面程序直接使用 SMTP（STARTTLS 或 TLS，可带身份验证；服务器证书按 CA 证书文件校验，"
+     "留空时按系统证书校验）；浏览器中邮件通过邮件中继发送，不使用 SMTP 设置。"},
     {"ntf.channels.about.sms",
      "SMS is posted to an HTTP gateway: {{to}} and {{text}} fill the body template; numbers must be E.164.",
      "短信通过 HTTP 网关发送：{{to}} 和 {{text}} 填入正文模板；号码必须为 E.164 格式。"},
@@ -98,6 +100,8 @@ const CatalogRow kNotify[] = {
     {"ntf.channels.key.host", "SMTP host", "SMTP 主机"},
     {"ntf.channels.key.port", "Port", "端口"},
     {"ntf.channels.key.security", "Security", "安全连接"},
+    {"ntf.channels.key.ca_file", "CA file (PEM path; empty: the system's)",
+     "CA 证书文件（PEM 路径；留空：系统的）"},
     {"ntf.channels.key.user", "User name", "用户名"},
     {"ntf.channels.key.password", "Password", "密码"},
     {"ntf.channels.key.from", "From", "发件人"},
@@ -276,6 +280,11 @@ const CatalogRow kNotify[] = {
     {"ntf.rem.users", "Also these users", "以及这些用户"},
     {"ntf.rem.roles", "And these roles", "以及这些角色"},
     {"ntf.rem.names_hint", "names, separated by commas", "名称，用逗号分隔"},
+    {"ntf.rem.channels", "Channels", "渠道"},
+    {"ntf.rem.channels_hint",
+     "Each recipient's own preferences still apply: a channel goes out only when the rule and the recipient "
+     "both allow it.",
+     "每位接收人自己的偏好仍然适用：只有规则和接收人都允许的渠道才会发送。"},
     {"ntf.rem.active", "Active", "启用"},
     {"ntf.rem.save", "Save reminder", "保存提醒"},
     {"ntf.rem.cancel", "Cancel", "取消"},

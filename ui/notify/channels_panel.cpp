@@ -31,6 +31,7 @@ const std::vector<Key>& KeysOf(const std::string& channel) {
                                            {"host", 's'},
                                            {"port", 'n'},
                                            {"security", 'c', {"starttls", "tls", "none"}},
+                                           {"ca_file", 's'},
                                            {"user", 's'},
                                            {"password", 'x'},
                                            {"from", 's'},

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "imgui.h"
+#include "notify/notify.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
@@ -46,6 +47,7 @@ struct Draft {
     std::string escalate_unit = "hours";
     std::string type, priority, message, users, roles;
     bool notify_owner = true;
+    std::vector<std::string> channels = NotificationChannels();  ///< what the rule sends on
     bool active = true;
 
     static Draft FromJson(const nlohmann::json& r) {
@@ -73,6 +75,11 @@ struct Draft {
         d.notify_owner = r.value("notify_owner", true);
         d.users = JoinNames(r.value("users", nlohmann::json::array()));
         d.roles = JoinNames(r.value("roles", nlohmann::json::array()));
+        if (r.contains("channels") && r["channels"].is_array()) {
+            d.channels.clear();
+            for (const nlohmann::json& c : r["channels"])
+                if (c.is_string()) d.channels.push_back(c.get<std::string>());
+        }
         d.active = r.value("active", true);
         return d;
     }
@@ -96,6 +103,7 @@ struct Draft {
                             {"notify_owner", notify_owner},
                             {"users", SplitNames(users)},
                             {"roles", SplitNames(roles)},
+                            {"channels", channels},
                             {"active", active}};
         a["at"] = at.empty() ? nlohmann::json() : nlohmann::json(at);
         if (id > 0) a["id"] = id;
@@ -234,9 +242,9 @@ void RemindersPanel::Save() {
         if (key == "escalate_after_minutes") key = "escalate";
         if (key == "repeat_every" || key == "repeat_count" || key == "repeat_unit") key = "repeat";
         if (key == "unit" || key == "direction") key = "offset";
-        static const char* const kRows[] = {"name",    "object", "date_field", "offset", "at",
-                                            "repeat",  "until",  "escalate",   "type",   "priority",
-                                            "message", "users",  "roles",      "active"};
+        static const char* const kRows[] = {"name",    "object", "date_field", "offset",   "at",
+                                            "repeat",  "until",  "escalate",   "type",     "priority",
+                                            "message", "users",  "roles",      "channels", "active"};
         const bool has_row = std::find(std::begin(kRows), std::end(kRows), key) != std::end(kRows);
         errors_[has_row ? key : ""] = AnswerError(answer);
         message_ = has_row ? Tr("ntf.rem.not_saved") : AnswerError(answer);
@@ -523,6 +531,21 @@ void RemindersPanel::DrawEditor(const PageContext& ctx, float width) {
     PublishForm("notify.reminders.notify_owner", draft_.notify_owner);
     text_row("ntf.rem.users", "users", &draft_.users, "ntf.rem.names_hint");
     text_row("ntf.rem.roles", "roles", &draft_.roles, "ntf.rem.names_hint");
+    FormRow("ntf.rem.channels", "notify.reminders.channels.error", field_w, errors_, "channels", [&] {
+        // One box per channel, kept in the channels' documented order.
+        std::vector<std::string> chosen;
+        for (const std::string& c : NotificationChannels()) {
+            bool on = std::find(draft_.channels.begin(), draft_.channels.end(), c) != draft_.channels.end();
+            if (c != NotificationChannels().front()) ImGui::SameLine();
+            ImGui::Checkbox((std::string(Tr("ntf.channel." + c)) + "##notify.reminders.channel." + c).c_str(),
+                            &on);
+            MarkItem("notify.reminders.channel." + c);
+            if (on) chosen.push_back(c);
+        }
+        draft_.channels = std::move(chosen);
+        TextMuted(Tr("ntf.rem.channels_hint"), false);
+    });
+    PublishForm("notify.reminders.channels", draft_.channels);
     FormRow("ntf.rem.active", "notify.reminders.active.error", field_w, errors_, "active", [&] {
         ImGui::Checkbox("##notify.reminders.active", &draft_.active);
         MarkItem("notify.reminders.active");

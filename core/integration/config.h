@@ -62,7 +62,7 @@ json ToJson(const ConfigChange& change);
 struct ApplyContext {
     Workspace& workspace;
     const std::string& actor;
-    bool force = false;  ///< allow a field type change that loses values (they are cleared)
+    bool force = false;           ///< allow a field type change that loses values (they are cleared)
     bool remove_missing = false;  ///< remove what the document lacks (list members too: a team's members)
 };
 

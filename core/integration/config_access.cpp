@@ -216,7 +216,8 @@ Status ApplyUsers(ApplyContext& ctx, const json& wanted, const json& current) {
         }
         const std::string& user = it.key();
         CRM_TRY(SyncNames(
-            ctx, At(it.value(), "permission_sets"), At(have, "permission_sets"), Join(path, "permission_sets"),
+            ctx, At(it.value(), "permission_sets"), At(have, "permission_sets"),
+            Join(path, "permission_sets"),
             [&](const std::string& set) { return a.AssignPermissionSet(ctx.actor, set, user); },
             [&](const std::string& set) { return a.UnassignPermissionSet(ctx.actor, set, user); }));
     }
@@ -252,7 +253,8 @@ Status ApplyTeams(ApplyContext& ctx, const json& wanted, const json& current) {
             [&](const std::string& user) { return a.AddTeamMember(ctx.actor, team, user); },
             [&](const std::string& user) { return a.RemoveTeamMember(ctx.actor, team, user); }));
         CRM_TRY(SyncNames(
-            ctx, At(it.value(), "permission_sets"), At(have, "permission_sets"), Join(path, "permission_sets"),
+            ctx, At(it.value(), "permission_sets"), At(have, "permission_sets"),
+            Join(path, "permission_sets"),
             [&](const std::string& set) { return a.AssignPermissionSetToTeam(ctx.actor, set, team); },
             [&](const std::string& set) { return a.UnassignPermissionSetFromTeam(ctx.actor, set, team); }));
     }

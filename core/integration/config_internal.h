@@ -50,9 +50,9 @@ int SectionIndex(const std::string& path);
 std::map<int64_t, std::string> ReportKeys(const std::vector<ReportDefinition>& reports);
 
 // The sections, by file.
-void AddSchemaSections(std::vector<ConfigSection>& out);    // company, objects (config_schema.cpp)
-void AddAccessSections(std::vector<ConfigSection>& out);    // roles ... sharing (config_access.cpp)
-void AddNotifySections(std::vector<ConfigSection>& out);    // notification_* and reminders (config_notify.cpp)
+void AddSchemaSections(std::vector<ConfigSection>& out);  // company, objects (config_schema.cpp)
+void AddAccessSections(std::vector<ConfigSection>& out);  // roles ... sharing (config_access.cpp)
+void AddNotifySections(std::vector<ConfigSection>& out);  // notification_* and reminders (config_notify.cpp)
 void AddWorkflowSections(std::vector<ConfigSection>& out);  // processes ... automation (config_workflow.cpp)
 void AddReportSections(
     std::vector<ConfigSection>& out);  // folders, reports, dashboards (config_workflow.cpp)

@@ -14,10 +14,25 @@ namespace {
 const std::vector<std::string> kTypeKeys = {"label", "label_zh", "object", "priority"};
 const std::vector<std::string> kTemplateKeys = {"subject", "text", "html", "short_text"};
 const std::vector<std::string> kDefaultKeys = {"enabled", "locked"};
-const std::vector<std::string> kReminderKeys = {
-    "object",   "date_field", "offset", "unit",     "direction",    "at",      "repeat_every",
-    "repeat_unit", "repeat_count", "until", "type", "priority",     "message", "notify_owner",
-    "users",    "roles",      "escalate_after_minutes", "active"};
+const std::vector<std::string> kReminderKeys = {"object",
+                                                "date_field",
+                                                "offset",
+                                                "unit",
+                                                "direction",
+                                                "at",
+                                                "repeat_every",
+                                                "repeat_unit",
+                                                "repeat_count",
+                                                "until",
+                                                "type",
+                                                "priority",
+                                                "message",
+                                                "notify_owner",
+                                                "users",
+                                                "roles",
+                                                "escalate_after_minutes",
+                                                "active",
+                                                "channels"};
 
 // A string member of a document's item ("" when absent); a present non-string is the document's error.
 Result<std::string> Text(const json& item, const char* key, const std::string& path, std::string fallback) {
@@ -76,11 +91,10 @@ Status ApplyTemplates(ApplyContext& ctx, const json& wanted, const json& current
             NotificationTemplate t;
             t.type = type.key();
             t.language = lang.key();
-            for (auto [key, member] :
-                 {std::pair{"subject", &t.subject}, std::pair{"text", &t.text}, std::pair{"html", &t.html},
-                  std::pair{"short_text", &t.short_text}}) {
-                Result<std::string> v =
-                    Text(lang.value(), key, path, At(have, key).is_string() ? have[key].get<std::string>() : "");
+            for (auto [key, member] : {std::pair{"subject", &t.subject}, std::pair{"text", &t.text},
+                                       std::pair{"html", &t.html}, std::pair{"short_text", &t.short_text}}) {
+                Result<std::string> v = Text(lang.value(), key, path,
+                                             At(have, key).is_string() ? have[key].get<std::string>() : "");
                 if (!v.ok()) return v.error();
                 *member = *v;
             }

@@ -144,7 +144,8 @@ Status RemoveItem(Workspace& ws, const std::string& actor, const std::string& pa
             return detail::Prefixed(access.DeleteSharingRule(actor, four[1], four[3]), path);
         return Status::Ok();  // an object's settings go with the object
     }
-    if (section == "notification_types") return detail::Prefixed(NotifyOf(ws).DeleteType(actor, two[1]), path);
+    if (section == "notification_types")
+        return detail::Prefixed(NotifyOf(ws).DeleteType(actor, two[1]), path);
     if (three.size() == 3 && section == "notification_templates")
         return detail::Prefixed(NotifyOf(ws).DeleteTemplate(actor, three[1], three[2]), path);
     if (section == "reminders") {

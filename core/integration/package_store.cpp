@@ -119,7 +119,8 @@ void AddComponents(json& out, const std::string& path, size_t parts, const json&
 json ComponentsOf(const std::vector<config::ConfigChange>& changes) {
     json out = json::array();
     for (const config::ConfigChange& c : changes)
-        if (c.action == "add") AddComponents(out, c.path, config::detail::SplitPath(c.path, 3).size(), c.after);
+        if (c.action == "add")
+            AddComponents(out, c.path, config::detail::SplitPath(c.path, 3).size(), c.after);
     return out;
 }
 

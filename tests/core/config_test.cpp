@@ -238,24 +238,36 @@ TEST_SUITE("config") {
         };
         // Extras the document does not have: an object, a field a validation rule reads (the rule has to go
         // first), a role, a team with a member, an extra member of a team the document has.
-        run({{"cmd", "objects.create"}, {"args", {{"api_name", "Gadget"}, {"label", "Gadget"},
-                                                  {"plural_label", "Gadgets"}}}});
+        run({{"cmd", "objects.create"},
+             {"args", {{"api_name", "Gadget"}, {"label", "Gadget"}, {"plural_label", "Gadgets"}}}});
         run({{"cmd", "fields.create"},
-             {"args", {{"object", "Account"},
-                       {"field", {{"api_name", "Tier__c"}, {"label", "Tier"}, {"type", "text"}}}}}});
+             {"args",
+              {{"object", "Account"},
+               {"field", {{"api_name", "Tier__c"}, {"label", "Tier"}, {"type", "text"}}}}}});
         run({{"cmd", "rules.create"},
-             {"args", {{"object", "Account"}, {"name", "Tier_Known"}, {"condition", "Tier__c = \"?\""},
-                       {"error_message", "Say the tier."}}}});
+             {"args",
+              {{"object", "Account"},
+               {"name", "Tier_Known"},
+               {"condition", "Tier__c = \"?\""},
+               {"error_message", "Say the tier."}}}});
         run({{"cmd", "roles.create"}, {"args", {{"name", "Config Role"}, {"parent", ""}}}});
         run({{"cmd", "teams.create"}, {"args", {{"name", "Config Team"}, {"description", ""}}}});
         run({{"cmd", "notify.types.save"},
              {"args", {{"code", "custom_config"}, {"label", "Config"}, {"object", "Opportunity"}}}});
         run({{"cmd", "notify.templates.save"},
-             {"args", {{"type", "custom_config"}, {"language", "en"}, {"subject", "{{Opportunity.Name}}"},
-                       {"text", "Big"}}}});
+             {"args",
+              {{"type", "custom_config"},
+               {"language", "en"},
+               {"subject", "{{Opportunity.Name}}"},
+               {"text", "Big"}}}});
         run({{"cmd", "reminders.save"},
-             {"args", {{"name", "Config reminder"}, {"object", "Opportunity"}, {"date_field", "CloseDate"},
-                       {"offset", 3}, {"unit", "days"}, {"direction", "before"}}}});
+             {"args",
+              {{"name", "Config reminder"},
+               {"object", "Opportunity"},
+               {"date_field", "CloseDate"},
+               {"offset", 3},
+               {"unit", "days"},
+               {"direction", "before"}}}});
         run({{"cmd", "teams.add_member"}, {"args", {{"team", "Config Team"}, {"username", f.owner}}}});
         const json doc = json::parse(original);
         std::string kept_team, extra_member;
@@ -283,12 +295,11 @@ TEST_SUITE("config") {
         std::set<std::string> removed;
         for (const auto& c : *mirror)
             if (c.action == "remove") removed.insert(c.path);
-        CHECK(removed == std::set<std::string>{"objects.Gadget__c", "objects.Account.fields.Tier__c",
-                                               "objects.Account.validation_rules.Tier_Known",
-                                               "roles.Config Role", "teams.Config Team",
-                                               "notification_types.custom_config",
-                                               "notification_templates.custom_config.en",
-                                               "reminders.Config reminder"});
+        CHECK(removed ==
+              std::set<std::string>{"objects.Gadget__c", "objects.Account.fields.Tier__c",
+                                    "objects.Account.validation_rules.Tier_Known", "roles.Config Role",
+                                    "teams.Config Team", "notification_types.custom_config",
+                                    "notification_templates.custom_config.en", "reminders.Config reminder"});
 
         // A document that lacks a standard object and a user: both stay.
         json partial = doc;
@@ -323,10 +334,11 @@ TEST_SUITE("config") {
             return r;
         };
         run({{"cmd", "fields.create"},
-             {"args", {{"object", "Account"},
-                       {"field", {{"api_name", "Tier__c"}, {"label", "Tier"}, {"type", "text"}}}}}});
-        run({{"cmd", "records.create"}, {"args", {{"object", "Account"},
-                                                  {"values", {{"Name", "Held"}, {"Tier__c", "Gold"}}}}}});
+             {"args",
+              {{"object", "Account"},
+               {"field", {{"api_name", "Tier__c"}, {"label", "Tier"}, {"type", "text"}}}}}});
+        run({{"cmd", "records.create"},
+             {"args", {{"object", "Account"}, {"values", {{"Name", "Held"}, {"Tier__c", "Gold"}}}}}});
         const std::string with_value = f.Text();
         config::ApplyOptions o;
         o.remove_missing = true;
@@ -371,16 +383,31 @@ TEST_SUITE("config") {
             if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
         };
         run({{"cmd", "notify.types.save"},
-             {"args", {{"code", "custom_big_deal"}, {"label", "Big deal"}, {"label_zh", "大单"},
-                       {"object", "Opportunity"}, {"priority", "urgent"}}}});
+             {"args",
+              {{"code", "custom_big_deal"},
+               {"label", "Big deal"},
+               {"label_zh", "大单"},
+               {"object", "Opportunity"},
+               {"priority", "urgent"}}}});
         run({{"cmd", "notify.templates.save"},
-             {"args", {{"type", "custom_big_deal"}, {"language", "zh-CN"}, {"subject", "{{Opportunity.Name}}"},
-                       {"text", "金额 {{Opportunity.Amount}}"}, {"short_text", "大单"}}}});
+             {"args",
+              {{"type", "custom_big_deal"},
+               {"language", "zh-CN"},
+               {"subject", "{{Opportunity.Name}}"},
+               {"text", "金额 {{Opportunity.Amount}}"},
+               {"short_text", "大单"}}}});
         run({{"cmd", "notify.prefs.set_org"},
-             {"args", {{"type", "custom_big_deal"}, {"channel", "email"}, {"enabled", false}, {"locked", true}}}});
+             {"args",
+              {{"type", "custom_big_deal"}, {"channel", "email"}, {"enabled", false}, {"locked", true}}}});
         run({{"cmd", "reminders.save"},
-             {"args", {{"name", "Close soon"}, {"object", "Opportunity"}, {"date_field", "CloseDate"},
-                       {"offset", 7}, {"unit", "days"}, {"direction", "before"}, {"at", "09:00"}}}});
+             {"args",
+              {{"name", "Close soon"},
+               {"object", "Opportunity"},
+               {"date_field", "CloseDate"},
+               {"offset", 7},
+               {"unit", "days"},
+               {"direction", "before"},
+               {"at", "09:00"}}}});
         const json doc = source.Doc();
         CHECK(doc["notification_types"]["custom_big_deal"]["priority"] == "urgent");
         CHECK(doc["notification_templates"]["custom_big_deal"]["zh-CN"]["short_text"] == "大单");

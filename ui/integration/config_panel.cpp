@@ -243,8 +243,8 @@ void ConfigPanel::Draw(const PageContext& ctx) {
             "%s", TrFormat("integrations.config.confirm_text", {std::to_string(confirm_count_), file_name_})
                       .c_str());
         if (confirm_removals_ > 0)
-            TextColored(CurrentPalette().danger,
-                        TrFormat("integrations.config.confirm_removals", {std::to_string(confirm_removals_)}));
+            TextColored(CurrentPalette().danger, TrFormat("integrations.config.confirm_removals",
+                                                          {std::to_string(confirm_removals_)}));
         if (force_) TextColored(CurrentPalette().danger, Tr("integrations.config.confirm_force"));
         ImGui::Dummy(ImVec2(0.0f, 8.0f * s));
         const int clicked = ButtonRow({{"integrations.cancel", "integrations.config.confirm.cancel"},

@@ -218,9 +218,15 @@ public:
         if (!host_.WantsFrame()) return;
         host_.Frame();
         crm_js_count_frame();
-        if (std::string page; platform_.TakeReopenRequest(&page) && stored_) Reopen(page);
+        if (std::string page; platform_.TakeReopenRequest(&page) && stored_) Reopen(page, false);
         crm::ui::Console* console = host_.console();
         if (!console) return;
+        if (store_behind_ && !console->HoldsUnkeptEdits()) {  // saved or discarded: show the other tab's commit
+            store_behind_ = false;
+            console->SetStoreBehind(false);
+            Reopen({}, true);
+            return;
+        }
         if (!first_frame_done_) {
             first_frame_done_ = true;
             crm_js_on_first_frame();
@@ -259,15 +265,26 @@ public:
 
     /// Another tab stored a commit (its pages are in the VFS now) or this tab re-read the store:
     /// the workspace is opened again over the new pages, and the console with it (what it shows
-    /// is read afresh; the services keep caches of what they read).
+    /// is read afresh; the services keep caches of what they read). The new console shows the same
+    /// area and every editor's unsaved draft (Console::KeepDrafts); an editor that cannot hand its
+    /// draft over holds the reopen back, with a banner, until its edits are saved or discarded.
     void OnStoreChanged() {
         if (!workspace_ || !page_mode_) return;
-        if (Reopen({})) platform_.OnStoreReloaded();
+        crm::ui::Console* console = host_.console();
+        if (console && console->HoldsUnkeptEdits()) {
+            store_behind_ = true;
+            console->SetStoreBehind(true);
+            platform_.OnStoreReloaded();
+            host_.Wake();
+            return;
+        }
+        if (Reopen({}, true)) platform_.OnStoreReloaded();
     }
 
     /// Opens the stored workspace again and attaches a new console to it, showing `page` first (a
-    /// restore replaced the data: Platform::RequestReopen). False when it could not be opened.
-    bool Reopen(const std::string& page) {
+    /// restore replaced the data: Platform::RequestReopen) or, with `keep` (another tab's commit),
+    /// the area shown now and the drafts of the console it replaces. False when it could not be opened.
+    bool Reopen(const std::string& page, bool keep) {
         if (!workspace_) return false;
         crm::WorkspaceOptions options;
         options.web_durability = true;
@@ -283,6 +300,10 @@ public:
         workspace_->AddCommitListener([this] { platform_.RequestPersist(); });
         crm::ui::ConsoleOptions console_options;
         console_options.page = page;
+        if (crm::ui::Console* console = host_.console(); keep && console) {
+            console_options.page = console->page();
+            console_options.drafts = console->KeepDrafts();
+        }
         host_.Attach(*workspace_, std::move(console_options));
         old.reset();
         return true;
@@ -334,6 +355,7 @@ private:
     float ime_x_ = 0.0f;
     float ime_y_ = 0.0f;
     bool first_frame_done_ = false;
+    bool store_behind_ = false;  // another tab committed; the reopen waits for edits no draft keeps
     bool stored_ = false;  // the workspace is /data/crm.db (not a temporary one in memory)
     bool page_mode_ = crm_js_page_mode() != 0;
 };

@@ -90,21 +90,37 @@ EM_JS(int, crm_js_pages_mode, (), { return Module.crmPages.mode === 'pages' ? 1 
 
 EM_JS(double, crm_js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 
-// The full CJK font, fetched the first time a character outside the UI font's subset is drawn (not
-// with the page: it is 5 MB, and most sessions never need it). 1 fetching, 2 stored at `path`, 3 failed.
-EM_JS(int, crm_js_full_font_state, (const char* path_ptr), {
-    var st = Module.__crmFullFont;
+// Files fetched beside the page into the file system, all of one call written together once all
+// arrived (`urls` and `paths` separated by '|'); the console is woken then. The UI fonts come this
+// way (not preloaded: the first frame does not wait for them; shell.html starts their download with
+// the page) and the full CJK font, the first time a character outside the UI font's subset is drawn
+// (5 MB, and most sessions never need it). 1 fetching, 2 stored, 3 failed.
+EM_JS(int, crm_js_fetch_files, (const char* urls_ptr, const char* paths_ptr), {
+    var key = UTF8ToString(paths_ptr);
+    var all = Module.__crmFetched = Module.__crmFetched || {};
+    var st = all[key];
     if (st) return st.state;
-    st = Module.__crmFullFont = {state : 1};
-    var path = UTF8ToString(path_ptr);
-    fetch('crm_font_full.ttc').then(function(r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return r.arrayBuffer();
-    }).then(function(bytes) {
-        FS.writeFile(path, new Uint8Array(bytes));
+    st = all[key] = {state : 1};
+    var urls = UTF8ToString(urls_ptr).split('|');
+    var paths = key.split('|');
+    Promise.all(urls.map(function(url) {
+        return fetch(url).then(function(r) {
+            if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+            return r.arrayBuffer();
+        });
+    })).then(function(list) {
+        list.forEach(function(bytes, i) {
+            var dir = paths[i].substring(0, paths[i].lastIndexOf('/'));
+            try {
+                FS.mkdir(dir);
+            } catch (e) {
+            }
+            FS.writeFile(paths[i], new Uint8Array(bytes));
+        });
         st.state = 2;
+        Module.ccall('crm_web_wake', null, [], []);
     }).catch(function(e) {
-        console.log('[console] the full font could not be fetched: ' + e);
+        console.log('[console] could not be fetched: ' + e);
         st.state = 3;
     });
     return st.state;
@@ -282,9 +298,13 @@ void WebPlatform::SavePreference(const std::string& key, const std::string& valu
     crm_js_save_pref(key.c_str(), value.c_str());
 }
 
+bool WebPlatform::UiFontsArrived() {
+    return crm_js_fetch_files("crm_font.ttf|crm_symbols.ttf", "/assets/crm_font.ttf|/assets/crm_symbols.ttf") == 2;
+}
+
 std::string WebPlatform::FullFontPath() {
     static const char* kPath = "/assets/crm_font_full.ttc";
-    const int state = crm_js_full_font_state(kPath);
+    const int state = crm_js_fetch_files("crm_font_full.ttc", kPath);
     if (state == 2) return kPath;
     if (state == 3) return "/assets/crm_font_full.ttc.unavailable";  // unreadable: its glyphs stay boxes
     return {};

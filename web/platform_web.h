@@ -53,6 +53,7 @@ public:
     float ItemCoordinateScale() const override { return dpr_; }
     /// The full font, fetched on first use (crm_font_full.ttc beside the page).
     std::string FullFontPath() override;
+    bool UiFontsArrived() override;
     /// Notification.permission, read through web/popup_notify.js (window.crmPopups.permission()).
     std::string SystemNotificationPermission() const override;
     /// window.crmPopups.requestPermission(): Notification.requestPermission(), waking the console with

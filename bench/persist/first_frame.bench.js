@@ -7,7 +7,7 @@
 //   web.mark_ms.warm.<milestone>      when the warm load reached main, fonts built, store read,
 //                                     workspace open (window.__crm_marks, web/main_web.cpp)
 //   web.download_kb                   bytes transferred by the cold load (document, JS, wasm, data)
-//   web.wasm_kb, web.js_kb, web.data_kb   the files' sizes
+//   web.wasm_kb, web.js_kb, web.data_kb   the files' sizes (data: the UI fonts, fetched after the first frame)
 // Usage: CRM_SITE=build/web/site node bench/persist/first_frame.bench.js
 'use strict';
 const fs = require('fs');
@@ -81,5 +81,6 @@ async function load(page, url) {
   const size = f => fs.existsSync(path.join(SITE, f)) ? fs.statSync(path.join(SITE, f)).size / 1024 : 0;
   figure('web.wasm_kb', size('index.wasm'));
   figure('web.js_kb', size('index.js'));
-  figure('web.data_kb', size('index.data'));
+  // The UI fonts come beside the page after the first frame (no index.data since they stopped being preloaded).
+  figure('web.data_kb', size('index.data') + size('crm_font.ttf') + size('crm_symbols.ttf'));
 })().catch(e => { console.error(e); process.exit(1); });

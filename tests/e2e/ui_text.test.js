@@ -21,6 +21,9 @@ const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, crm, 
   try {
     await page.goto(server.url);
     let s = await waitReady(page);
+    // The UI font comes after the first frame (fetched beside the page, not preloaded): it has arrived
+    // once nothing waits for a glyph.
+    s = await waitUi(page, st => st.glyphs && st.glyphs.pending === 0, 'the UI font in place');
     const navs = Object.keys({ ...s.items, ...s.offscreen }).filter(id => /^nav\.[a-z_]+$/.test(id)).sort();
     check(navs.length >= 5, `the sidebar lists ${navs.length} pages`);
     for (const lang of ['en', 'zh-CN']) {
@@ -35,7 +38,7 @@ const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, crm, 
           (s.glyphs.fallback ? ` (${s.glyphs.fallback} drawn as boxes)` : ''));
       }
     }
-    const fetched = await page.evaluate(() => !!(window.Module && Module.__crmFullFont));
+    const fetched = await page.evaluate(() => !!(window.Module && Module.__crmFetched && Module.__crmFetched['/assets/crm_font_full.ttc']));
     check(!fetched, 'the catalogs and the demo data needed no glyph from the full font (it was not fetched)');
     if (s.lang !== 'en') s = await click(page, 'topbar.lang', st => st.lang === 'en', 'English');
     await click(page, 'nav.company', st => st.page === 'company', 'the company page');
@@ -46,7 +49,7 @@ const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, crm, 
     s = await waitUi(page, st => st.glyphs && st.glyphs.fallback === 0 && st.glyphs.pending === 0,
       'the rare character drawn from the full font');
     check(s.glyphs.fallback === 0, '龘 is drawn with a glyph loaded from the full font at run time');
-    check(await page.evaluate(() => Module.__crmFullFont && Module.__crmFullFont.state === 2),
+    check(await page.evaluate(() => Module.__crmFetched && (Module.__crmFetched['/assets/crm_font_full.ttc'] || {}).state === 2),
       'the full font was fetched on first use');
     // Typed outside the Basic Multilingual Plane: stored exactly.
     const name = 'Acme 😀 红灯笼';

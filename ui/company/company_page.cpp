@@ -88,11 +88,48 @@ void CompanyPage::Refresh() {
     const bool was_dirty = loaded_ && dirty();
     loaded_ = true;
     saved_ = profile.value();
-    // A change made elsewhere (window.crm, another page) shows at once unless the user is editing.
-    if (!was_dirty) ResetDraft();
+    // A change made elsewhere (window.crm, another page) shows at once; while the user is editing, in
+    // the fields not edited.
+    if (was_dirty) {
+        Rebase();
+    } else {
+        ResetDraft();
+    }
+}
+
+void CompanyPage::Rebase() {
+    if (base_ == saved_) return;
+    const DraftMerge merge = MergeDraft(ToJson(base_), ToJson(draft_), ToJson(saved_));
+    if (Result<CompanyProfile> merged = CompanyProfileFromJson(merge.merged, saved_); merged.ok())
+        draft_ = merged.value();
+    if (start_text_ == FormatMinute(base_.business_hours.start_minute))
+        start_text_ = FormatMinute(saved_.business_hours.start_minute);
+    if (end_text_ == FormatMinute(base_.business_hours.end_minute))
+        end_text_ = FormatMinute(saved_.business_hours.end_minute);
+    base_ = saved_;
+    if (merge.changed) draft_notice_ = DraftNotice(merge);
+    validated_ = false;
+}
+
+nlohmann::json CompanyPage::KeepDraft() const {
+    return {{"base", ToJson(base_)}, {"draft", ToJson(draft_)}, {"start", start_text_}, {"end", end_text_}};
+}
+
+void CompanyPage::RestoreDraft(const nlohmann::json& kept) {
+    if (!kept.is_object() || !loaded_) return;
+    Result<CompanyProfile> base = CompanyProfileFromJson(kept.value("base", nlohmann::json()), saved_);
+    Result<CompanyProfile> draft = CompanyProfileFromJson(kept.value("draft", nlohmann::json()), saved_);
+    if (!base.ok() || !draft.ok()) return;
+    base_ = base.value();
+    draft_ = draft.value();
+    start_text_ = kept.value("start", start_text_);
+    end_text_ = kept.value("end", end_text_);
+    Rebase();
 }
 
 void CompanyPage::ResetDraft() {
+    base_ = saved_;
+    draft_notice_.clear();
     draft_ = saved_;
     start_text_ = FormatMinute(saved_.business_hours.start_minute);
     end_text_ = FormatMinute(saved_.business_hours.end_minute);
@@ -486,6 +523,9 @@ void CompanyPage::DrawActionBar(const PageContext& ctx) {
     } else if (is_dirty && !is_valid) {
         state = Tr("company.state.invalid");
         dot = p.danger;
+    } else if (is_dirty && !draft_notice_.empty()) {
+        state = draft_notice_;
+        dot = p.warning;
     } else if (is_dirty) {
         state = Tr("company.state.unsaved");
         dot = p.warning;
@@ -510,6 +550,9 @@ void CompanyPage::DrawActionBar(const PageContext& ctx) {
     draw->AddText(ImVec2(bar_min.x + pad + 4.0f * dot_r, text_y),
                   ToU32(!save_error_.empty() ? p.danger : p.text), shown.c_str());
     if (!save_error_.empty()) PublishError("company.save", save_error_);
+    crm::ui::PublishForm("company.draft_notice", is_dirty ? draft_notice_ : std::string());
+    if (shown != state && ImGui::IsMouseHoveringRect(bar_min, ImVec2(right - cancel_w - save_w, bar_min.y + bar_h)))
+        ImGui::SetTooltip("%s", state.c_str());
 
     ImGui::SetCursorScreenPos(ImVec2(right - save_w - 10.0f * s - cancel_w, y));
     if (SecondaryButton(cancel_label.c_str(), is_dirty, ImVec2(cancel_w, button_h))) Discard();

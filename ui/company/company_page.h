@@ -37,6 +37,9 @@ public:
     void Discard() override;
     bool CanSave() override { return valid(); }
     std::string UnsavedSummary() const override;
+    /// The draft, its base and the hours as typed (another tab committed: the console is rebuilt).
+    nlohmann::json KeepDraft() const override;
+    void RestoreDraft(const nlohmann::json& draft) override;
     /// Scrolls to a setting ("company.currency", ...), focuses it if it is a text field and
     /// highlights it for a moment.
     void FocusSetting(std::string_view setting_id, double now);
@@ -52,6 +55,9 @@ public:
 private:
     using FieldFn = void (CompanyPage::*)(const PageContext&, float width);
     void ResetDraft();
+    /// The profile stored now is not the draft's base: fields not edited take the stored values
+    /// (MergeDraft) and the action bar says that it changed elsewhere.
+    void Rebase();
     CompanyProfile DraftProfile() const;
     void Validate();
     void DrawRow(const PageContext& ctx, const char* id, FieldFn field, bool text_field);
@@ -74,6 +80,8 @@ private:
     bool loaded_ = false;
     std::string load_error_;
 
+    CompanyProfile base_;   ///< the saved profile the draft started from
+    std::string draft_notice_;  ///< "changed in another tab" (DraftNotice), until saved or discarded
     CompanyProfile draft_;  ///< business hours minutes come from the two texts below
     std::string start_text_;
     std::string end_text_;

@@ -89,6 +89,22 @@ std::string ObjectsPage::UnsavedSummary() const {
     return out;
 }
 
+nlohmann::json ObjectsPage::KeepDraft() const {
+    if (layouts_.dirty() || !dirty()) return nullptr;
+    nlohmann::json kept = {{"object", object_}, {"tab", static_cast<int>(tab_)}};
+    if (records_.edits().dirty()) kept["record"] = records_.edits().KeepDraft();
+    if (rules_.dirty()) kept["rule"] = rules_.KeepDraft();
+    return kept;
+}
+
+void ObjectsPage::RestoreDraft(const nlohmann::json& kept) {
+    const std::string object = kept.value("object", std::string());
+    if (object.empty() || !workspace_.schema().Object(object).ok()) return;
+    Open(object, static_cast<Tab>(std::clamp(kept.value("tab", 0), 0, static_cast<int>(Tab::Records))));
+    if (kept.contains("record")) records_.RestoreForm(kept["record"]);
+    if (kept.contains("rule")) rules_.RestoreDraft(kept["rule"]);
+}
+
 void ObjectsPage::Open(const std::string& api_name, Tab tab) {
     if (api_name != object_) records_.ShowList();
     object_ = api_name;

@@ -80,6 +80,7 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
     object_label_ = object.label;
     errors_.clear();
     load_error_.clear();
+    draft_notice_.clear();
     values_.clear();
     Result<Layout> layout = workspace_.schema().LayoutForProfile(object.api_name, profile);
     if (layout.ok()) {
@@ -166,6 +167,7 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
         outcome = Outcome::Saved;
     }
     if (!load_error_.empty()) ErrorLine("record.load", load_error_);
+    DrawDraftNotice(dirty() ? draft_notice_ : std::string(), "record.draft_notice");
     if (errors_.count("")) ErrorLine("record.error", errors_.at(""));
     // Errors on fields the form does not show (not on the layout) go at the top too.
     for (const auto& [field, message] : errors_) {
@@ -327,6 +329,34 @@ bool RecordForm::Save() {
 void RecordForm::Discard() {
     values_ = loaded_;
     errors_.clear();
+    draft_notice_.clear();
+}
+
+nlohmann::json RecordForm::KeepDraft() const {
+    return {{"id", id_}, {"profile", profile_}, {"loaded", loaded_}, {"values", values_}};
+}
+
+void RecordForm::Restore(const ObjectDef& object, const nlohmann::json& kept) {
+    using Values = std::map<std::string, std::string>;
+    const int64_t id = kept.value("id", int64_t{0});
+    const std::string profile = kept.value("profile", std::string());
+    const nlohmann::json base = kept.value("loaded", nlohmann::json::object());
+    const nlohmann::json draft = kept.value("values", nlohmann::json::object());
+    if (id > 0) {
+        OpenEdit(object, id, profile);
+    } else {
+        OpenNew(object, profile);
+    }
+    if (id > 0 && loaded_.empty()) {  // deleted in the other tab's commit: the edits stay, unsaved
+        values_ = draft.get<Values>();
+        loaded_ = base.get<Values>();
+        load_error_.clear();
+        draft_notice_ = Tr("draft.gone");
+        return;
+    }
+    const DraftMerge merge = MergeDraft(base, draft, nlohmann::json(loaded_));
+    values_ = merge.merged.get<Values>();
+    draft_notice_ = DraftNotice(merge);
 }
 
 std::string RecordForm::UnsavedSummary() const {

@@ -50,6 +50,11 @@ public:
     /// Back to the values as loaded.
     void Discard() override;
     std::string UnsavedSummary() const override;
+    /// The record, the values as loaded and as edited (another tab committed: the console is rebuilt).
+    nlohmann::json KeepDraft() const override;
+    /// Opens the form KeepDraft kept over the record as stored now: fields not edited show the stored
+    /// values (MergeDraft); a record deleted meanwhile keeps the edits, with a notice.
+    void Restore(const ObjectDef& object, const nlohmann::json& kept);
 
 private:
     void Load(const ObjectDef& object, const std::string& profile);
@@ -71,6 +76,7 @@ private:
     std::map<std::string, std::string> loaded_;  ///< as loaded
     FormErrors errors_;                          ///< API name ("" = the record) -> message
     std::string load_error_;
+    std::string draft_notice_;  ///< changed or deleted in another tab (Restore), until reloaded
     bool delete_open_ = false;
     std::string delete_error_;
 };

@@ -143,6 +143,11 @@ void RecordsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         form_.OpenEdit(object, pending_open_, "");
         pending_open_ = 0;
     }
+    if (!pending_draft_.is_null()) {  // a draft kept across another tab's commit
+        form_.Restore(object, pending_draft_);
+        selected_ = form_.id();
+        pending_draft_ = nullptr;
+    }
     if (form_.open()) {
         const RecordForm::Outcome outcome = form_.Draw(ctx, object);
         if (form_.id() > 0) selected_ = form_.id();

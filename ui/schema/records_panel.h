@@ -29,6 +29,8 @@ public:
     void ShowList() { form_.Close(); }
     /// Opens the form of one record of `object` (a notification's record).
     void OpenRecord(const ObjectDef& object, int64_t id);
+    /// Opens the record form kept by RecordForm::KeepDraft on the next Draw (RecordForm::Restore).
+    void RestoreForm(const nlohmann::json& kept) { pending_draft_ = kept; }
     /// The record form's edits.
     Editable& edits() { return form_; }
     const Editable& edits() const { return form_; }
@@ -50,7 +52,8 @@ private:
     RecordForm form_;
     std::string object_;
     int64_t selected_ = 0;
-    int64_t pending_open_ = 0;  ///< a record to open on the next Draw (OpenRecord before the object shows)
+    int64_t pending_open_ = 0;
+    nlohmann::json pending_draft_;  ///< a form to restore on the next Draw (RestoreForm)  ///< a record to open on the next Draw (OpenRecord before the object shows)
     // The query being shown.
     std::vector<std::string> columns_;
     std::string filter_text_;     ///< as typed

@@ -21,6 +21,32 @@ bool RulesPanel::dirty() const {
 
 bool RulesPanel::Save() { return SaveDraft(); }
 
+nlohmann::json RulesPanel::KeepDraft() const {
+    return {{"object", object_},
+            {"is_new", is_new_},
+            {"original_name", original_name_},
+            {"saved", ToJson(saved_)},
+            {"draft", ToJson(draft_)}};
+}
+
+void RulesPanel::RestoreEditor(const nlohmann::json& kept) {
+    Result<ValidationRule> base = RuleFromJson(kept.value("saved", nlohmann::json::object()), ValidationRule{});
+    Result<ValidationRule> draft = RuleFromJson(kept.value("draft", nlohmann::json::object()), ValidationRule{});
+    if (!base.ok() || !draft.ok()) return;
+    const bool is_new = kept.value("is_new", false);
+    Result<ValidationRule> stored = workspace_.schema().Rule(object_, kept.value("original_name", std::string()));
+    if (is_new || !stored.ok()) {
+        Edit(base.value(), is_new);
+        draft_ = draft.value();
+        if (!is_new) draft_notice_ = Tr("draft.gone");
+        return;
+    }
+    Edit(stored.value(), false);
+    const DraftMerge merge = MergeDraft(ToJson(base.value()), ToJson(draft.value()), ToJson(stored.value()));
+    if (Result<ValidationRule> merged = RuleFromJson(merge.merged, stored.value()); merged.ok()) draft_ = merged.value();
+    draft_notice_ = DraftNotice(merge);
+}
+
 std::string RulesPanel::UnsavedSummary() const {
     return TrFormat("unsaved.what.rule", {draft_.name.empty() ? std::string(Tr("rules.new")) : draft_.name});
 }
@@ -52,6 +78,7 @@ void RulesPanel::Edit(const ValidationRule& rule, bool is_new) {
     is_new_ = is_new;
     editing_ = true;
     errors_.clear();
+    draft_notice_.clear();
     formula_.Reset();
     test_.reset();
     test_error_.clear();
@@ -65,6 +92,10 @@ void RulesPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         editing_ = false;
         message_.clear();
         filter_.clear();
+    }
+    if (pending_draft_.is_object() && pending_draft_.value("object", std::string()) == object.api_name) {
+        RestoreEditor(pending_draft_);
+        pending_draft_ = nullptr;
     }
     const float avail = ImGui::GetContentRegionAvail().x;
     const float list_w = editing_ ? std::clamp(avail * 0.3f, 240.0f * s, 360.0f * s) : avail;
@@ -163,6 +194,7 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
                                    : TrFormat("rule.editor.title_edit", {original_name_}).c_str());
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
+    DrawDraftNotice(dirty() ? draft_notice_ : std::string(), "rule.draft_notice");
     const float avail = ImGui::GetContentRegionAvail().x;
     const float fn_w = std::clamp(avail * 0.34f, 220.0f * s, 340.0f * s);
     const float form_w = avail - fn_w - 16.0f * s;

@@ -22,8 +22,16 @@ public:
 
     bool dirty() const override;
     bool Save() override;
-    void Discard() override { editing_ = false; }
+    void Discard() override {
+        editing_ = false;
+        draft_notice_.clear();
+    }
     std::string UnsavedSummary() const override;
+    /// The rule as opened and as edited (another tab committed: the console is rebuilt).
+    nlohmann::json KeepDraft() const override;
+    /// Reopens the editor KeepDraft kept on the next Draw of its object, over the rule as stored now
+    /// (MergeDraft); a rule deleted meanwhile keeps the edits, with a notice.
+    void RestoreDraft(const nlohmann::json& kept) override { pending_draft_ = kept; }
 
 private:
     /// Saves the draft as the acting user: the editor shows the saved rule, or the errors beside their
@@ -32,6 +40,7 @@ private:
     void DrawList(const PageContext& ctx, const ObjectDef& object, float width);
     void DrawEditor(const PageContext& ctx, const ObjectDef& object);
     void Edit(const ValidationRule& rule, bool is_new);
+    void RestoreEditor(const nlohmann::json& kept);
 
     Workspace& workspace_;
     std::string object_;
@@ -41,6 +50,8 @@ private:
     ValidationRule draft_;
     ValidationRule saved_;  ///< the rule as it was when the editor opened it (dirty() compares)
     FormErrors errors_;
+    std::string draft_notice_;      ///< changed or deleted in another tab, until saved or discarded
+    nlohmann::json pending_draft_;  ///< an editor to reopen on the next Draw (RestoreDraft)
     FormulaEditor formula_;
     std::optional<RuleTestResult> test_;
     std::string test_error_;

@@ -78,15 +78,16 @@ void DrawBox(ImFontAtlas* atlas, const ImFontAtlasCustomRect& rect) {
 
 }  // namespace
 
-Appearance::Appearance(std::string font_path, std::string symbols_path) : font_path_(std::move(font_path)) {
+Appearance::Appearance(std::string font_path, std::string symbols_path)
+    : font_path_(std::move(font_path)), symbols_path_(std::move(symbols_path)) {
+    LoadUiFont();
+}
+
+void Appearance::LoadUiFont() {
     font_data_ = ReadFile(font_path_);
-    if (!symbols_path.empty()) symbol_data_ = ReadFile(symbols_path);
-    if (font_data_.empty()) {
-        std::fprintf(stderr,
-                     "[console] UI font not found at %s; using ImGui's default font (no Chinese glyphs)\n",
-                     font_path_.c_str());
-    }
+    if (!symbols_path_.empty()) symbol_data_ = ReadFile(symbols_path_);
     font_codepoints_ = CodepointsOf(font_data_);
+    symbol_codepoints_.clear();
     for (uint32_t cp : CodepointsOf(symbol_data_)) {
         if (cp > 0x7F && !std::binary_search(font_codepoints_.begin(), font_codepoints_.end(), cp)) {
             symbol_codepoints_.push_back(cp);
@@ -96,7 +97,23 @@ Appearance::Appearance(std::string font_path, std::string symbols_path) : font_p
 
 void Appearance::Apply(Theme theme, float scale) {
     scale = std::round(std::fmax(0.5f, std::fmin(scale, 4.0f)) * 100.0f) / 100.0f;
-    const bool rebuild_fonts = scale != scale_ || LoadPending();
+    // The UI font, when it comes after the first frame (the web), is swapped in once it is there.
+    bool arrived = false;
+    ui_font_waiting_ = false;
+    if (font_data_.empty()) {
+        if (ui_font_arrived_ && ui_font_arrived_()) {
+            LoadUiFont();
+            arrived = !font_data_.empty();
+        }
+        ui_font_waiting_ = font_data_.empty() && ui_font_arrived_ && !ui_font_arrived_();
+        if (font_data_.empty() && !ui_font_waiting_ && !missing_logged_) {
+            missing_logged_ = true;
+            std::fprintf(stderr,
+                         "[console] UI font not found at %s; using ImGui's default font (no Chinese glyphs)\n",
+                         font_path_.c_str());
+        }
+    }
+    const bool rebuild_fonts = scale != scale_ || arrived || LoadPending();
     if (rebuild_fonts) BuildFonts(scale);
     if (scale != scale_ || theme != theme_ || !style_applied_) {
         ApplyStyle(theme, scale);

@@ -30,6 +30,10 @@ public:
 
     /// Where the full font can be read from: a path, or "" while it is not available (yet).
     void SetFullFontSource(std::function<std::string()> source) { full_font_source_ = std::move(source); }
+    /// Whether the UI font files can be read now (Platform::UiFontsArrived: the web fetches them
+    /// beside the page, so the first frame does not wait for them). Until they can, ImGui's built-in
+    /// font draws; the Apply() after they arrive swaps the UI font in.
+    void SetUiFontSource(std::function<bool()> arrived) { ui_font_arrived_ = std::move(arrived); }
 
     /// Makes `theme` and `scale` current; rebuilds the fonts when the scale changed or glyphs
     /// asked for by AddMissing() can be loaded now.
@@ -40,8 +44,9 @@ public:
     void AddMissing(const std::vector<uint32_t>& codepoints);
     /// Whether every font size has a glyph for `codepoint` (not the placeholder).
     bool HasGlyph(uint32_t codepoint) const;
-    /// Code points waiting for the full font (asked for, not loaded, not known to be absent).
-    size_t pending_glyphs() const { return pending_.size(); }
+    /// Code points waiting for the full font (asked for, not loaded, not known to be absent), and
+    /// one while the UI font itself has not arrived.
+    size_t pending_glyphs() const { return pending_.size() + (ui_font_waiting_ ? 1 : 0); }
     /// The code points of the UI font file (what every size is built with, before run-time additions).
     const std::vector<uint32_t>& font_codepoints() const { return font_codepoints_; }
 
@@ -61,8 +66,14 @@ public:
 private:
     void BuildFonts(float scale);
     bool LoadPending();
+    /// Reads the UI font and the symbol font and their character maps.
+    void LoadUiFont();
 
     std::string font_path_;
+    std::string symbols_path_;
+    std::function<bool()> ui_font_arrived_;
+    bool ui_font_waiting_ = false;  ///< the UI font is missing and its source may still deliver it
+    bool missing_logged_ = false;
     std::vector<char> font_data_;
     std::vector<uint32_t> font_codepoints_;  ///< the UI font's cmap (without U+FFFD)
     std::vector<char> symbol_data_;

@@ -98,6 +98,21 @@ const CatalogRow kRows[] = {
     {"placeholder.open_audit", "Open the Audit trail", "打开审计日志"},
     // The unsaved-changes guard.
     {"unsaved.title", "Unsaved changes", "未保存的更改"},
+    // A draft kept across another tab's commit (Editable::RestoreDraft, MergeDraft).
+    {"draft.changed",
+     "Changed in another tab while you were editing: the fields you did not edit show its values; your edits "
+     "are kept, not saved yet.",
+     "在您编辑期间，另一个标签页修改了此项：您未编辑的字段已显示其新值；您的编辑仍保留，尚未保存。"},
+    {"draft.conflict",
+     "Changed in another tab while you were editing, also in fields you edited ({fields}): your values are "
+     "kept there and saving writes them over that tab's.",
+     "在您编辑期间，另一个标签页也修改了您编辑过的字段（{fields}）：这些字段保留您的值，保存时将覆盖该标签页的值。"},
+    {"draft.gone",
+     "Deleted in another tab while you were editing: your edits are still shown, not saved.",
+     "在您编辑期间，另一个标签页删除了此项：您的编辑仍显示在此，尚未保存。"},
+    {"draft.store_behind",
+     "Another tab saved changes: this page shows them once you save or discard your edits here.",
+     "另一个标签页保存了更改：保存或放弃此处的编辑后，本页将显示这些更改。"},
     {"unsaved.body", "Changes to {what} are not saved yet. Save them before leaving?",
      "{what}有尚未保存的更改。离开之前要保存吗？"},
     {"unsaved.invalid", "Some fields are not valid yet: fix them, or discard the changes.",

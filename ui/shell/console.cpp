@@ -84,6 +84,12 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     for (const AreaSpec& area : Areas().areas()) pages_.push_back(area.make(services));
     if (!Areas().areas().empty()) page_ = Areas().areas().front().slug;
     if (!options.page.empty() && Areas().Find(options.page)) page_ = options.page;
+    if (options.drafts.is_object()) {
+        for (const auto& [slug, draft] : options.drafts.items()) {
+            Page* page = PageOf(slug);
+            if (Editable* edits = page ? page->edits() : nullptr) edits->RestoreDraft(draft);
+        }
+    }
 
     // Language: --lang, else the saved preference, else the company's default language.
     std::optional<Language> language = options.language;
@@ -134,6 +140,25 @@ void Console::SetTheme(Theme theme) {
 void Console::SetUiScale(float scale) {
     ui_scale_ = scale;
     platform_.SavePreference("ui_scale", std::to_string(scale));
+}
+
+nlohmann::json Console::KeepDrafts() {
+    nlohmann::json drafts = nlohmann::json::object();
+    const std::vector<AreaSpec>& areas = Areas().areas();
+    for (size_t i = 0; i < areas.size(); ++i) {
+        Editable* edits = pages_[i]->edits();
+        if (!edits || !edits->dirty()) continue;
+        if (nlohmann::json draft = edits->KeepDraft(); !draft.is_null()) drafts[areas[i].slug] = std::move(draft);
+    }
+    return drafts;
+}
+
+bool Console::HoldsUnkeptEdits() {
+    for (const std::unique_ptr<Page>& page : pages_) {
+        Editable* edits = page->edits();
+        if (edits && edits->dirty() && edits->KeepDraft().is_null()) return true;
+    }
+    return false;
 }
 
 Editable* Console::PageEdits() {
@@ -230,6 +255,7 @@ void Console::Draw(const Appearance& appearance) {
     const float sidebar_w = 248.0f * s;
     float banner_h = DrawBanner(ctx, topbar_h);
     banner_h += DrawViewAsBanner(ctx, topbar_h + banner_h);
+    banner_h += DrawStoreBehindBanner(ctx, topbar_h + banner_h);
     DrawSidebar(ctx, topbar_h + banner_h, sidebar_w);
     DrawContent(ctx, ImVec2(viewport->Pos.x + sidebar_w, viewport->Pos.y + topbar_h + banner_h),
                 ImVec2(viewport->Size.x - sidebar_w, viewport->Size.y - topbar_h - banner_h));
@@ -509,6 +535,24 @@ void Console::DrawUserMenu() {
         MarkItem("topbar.user.error");
     }
     ImGui::EndPopup();
+}
+
+float Console::DrawStoreBehindBanner(const PageContext& ctx, float top) {
+    if (!store_behind_) return 0.0f;
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float height = ImGui::GetFrameHeight() + 16.0f * s;
+    const ImVec2 min(viewport->Pos.x, viewport->Pos.y + top);
+    const ImVec2 max(min.x + viewport->Size.x, min.y + height);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(min, max, ToU32(p.warning_soft));
+    DrawIcon(draw, Icon::Warning, ImVec2(min.x + 30.0f * s, min.y + height * 0.5f), 18.0f * s, ToU32(p.warning));
+    const std::string text = Tr("draft.store_behind");
+    const ImVec2 text_pos(min.x + 48.0f * s, min.y + (height - ImGui::GetTextLineHeight()) * 0.5f);
+    draw->AddText(text_pos, ToU32(p.warning_text), Ellipsize(text, max.x - 20.0f * s - text_pos.x).c_str());
+    MarkRect("store_behind", min, ImVec2(max.x - min.x, height));
+    return height;
 }
 
 float Console::DrawViewAsBanner(const PageContext& ctx, float top) {

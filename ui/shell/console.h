@@ -30,6 +30,9 @@ struct ConsoleOptions {
     StartupNotice notice;              ///< shown as a banner until dismissed
     std::optional<Language> language;  ///< overrides the saved preference (--lang)
     std::string page;                  ///< the area shown first ("" = the first registered)
+    /// Drafts a console over the same workspace, reopened, kept (Console::KeepDrafts): each area's
+    /// editor gets its own back (Editable::RestoreDraft).
+    nlohmann::json drafts;
 };
 
 /// The console over one open workspace.
@@ -47,6 +50,15 @@ public:
     const std::string& page() const { return page_; }
     /// "<company> — CRM System Settings", for the window or tab title.
     std::string WindowTitle() const;
+    /// Another tab committed and the console is rebuilt over the reopened workspace: each area's
+    /// unsaved draft, by slug (Editable::KeepDraft), for ConsoleOptions::drafts.
+    nlohmann::json KeepDrafts();
+    /// Whether an editor holds unsaved edits it cannot hand over (KeepDraft answers null): the host
+    /// then reopens only once they are saved or discarded.
+    bool HoldsUnkeptEdits();
+    /// Says (a banner) that another tab's commit shows once the edits here are saved or discarded.
+    void SetStoreBehind(bool behind) { store_behind_ = behind; }
+
     /// What the host saw of the font in the last frame: characters drawn as the placeholder box
     /// (no glyph), code points waiting for the full font, the last atlas build's milliseconds, and
     /// the code point the placeholder stands for (U+FFFD, a box).
@@ -61,6 +73,7 @@ private:
     void DrawTopBar(const PageContext& ctx, float height);
     float DrawBanner(const PageContext& ctx, float top);
     float DrawViewAsBanner(const PageContext& ctx, float top);
+    float DrawStoreBehindBanner(const PageContext& ctx, float top);
     void DrawUserMenu();
     void DrawSidebar(const PageContext& ctx, float top, float width);
     void DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size);
@@ -85,6 +98,7 @@ private:
     Platform& platform_;
     StartupNotice notice_;
     bool banner_dismissed_ = false;
+    bool store_behind_ = false;  ///< another tab committed; the reopen waits for edits not kept
     TestHooks hooks_;
     uint64_t frame_ = 0;
 

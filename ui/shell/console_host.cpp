@@ -67,6 +67,7 @@ ConsoleHost::ConsoleHost(GLFWwindow* window, const char* glsl_version, Platform&
     glfwSetMouseButtonCallback(window_, &ConsoleHost::OnMouseButton);
     glfwSetScrollCallback(window_, &ConsoleHost::OnScroll);
     appearance_.SetFullFontSource([&platform] { return platform.FullFontPath(); });
+    appearance_.SetUiFontSource([&platform] { return platform.UiFontsArrived(); });
     appearance_.Apply(StartupTheme(platform_), platform_.DpiScale());
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 struct ImFont;
 
@@ -31,7 +32,30 @@ public:
     virtual void Discard() = 0;
     /// What holds the edits, in the current language, to complete "Changes to {what} are not saved".
     virtual std::string UnsavedSummary() const = 0;
+    /// Another tab committed: the console is rebuilt over the reopened workspace. The draft, to hand
+    /// to the same editor of the new console (null, the default: nothing kept, and the host reopens
+    /// only once these edits are saved or discarded).
+    virtual nlohmann::json KeepDraft() const { return nullptr; }
+    /// Takes a draft its predecessor kept (KeepDraft): shows it, still unsaved, over what is stored
+    /// now (MergeDraft), and says on the editor when what it edits changed or vanished meanwhile.
+    virtual void RestoreDraft(const nlohmann::json& draft) { (void)draft; }
 };
+
+/// A draft carried over a change made elsewhere (another tab, window.crm). The draft started from
+/// `base`; the store now holds `stored`. Each value (nested objects walked) the user left as in
+/// `base` takes the stored one; each the user edited keeps the draft's. So neither side's change
+/// is silently dropped: saving writes the user's edits over the other change, field by field.
+struct DraftMerge {
+    nlohmann::json merged;               ///< what the editor shows now
+    bool changed = false;                ///< `stored` differs from `base`
+    std::vector<std::string> conflicts;  ///< keys ("a.b") both sides changed, to different values
+};
+DraftMerge MergeDraft(const nlohmann::json& base, const nlohmann::json& draft, const nlohmann::json& stored);
+/// The editor's notice for a merge, in the current language ("" when nothing changed elsewhere).
+std::string DraftNotice(const DraftMerge& merge);
+/// Draws an editor's notice (DraftNotice, "draft.gone"; nothing when empty), wrapped, in the warning
+/// colour, and publishes it as the form value `hook` for the tests.
+void DrawDraftNotice(const std::string& notice, const std::string& hook);
 
 /// What a page needs to draw one frame.
 struct PageContext {

@@ -48,6 +48,11 @@ public:
     /// font's subset are loaded from at run time: a path readable now, or "" while it is not
     /// available (web: the first call starts fetching it; "" for good when it cannot be had).
     virtual std::string FullFontPath() { return {}; }
+    /// Whether the UI fonts (crm_font.ttf, crm_symbols.ttf in AssetsDir()) can be read now. The web
+    /// fetches them beside the page instead of preloading them, so the first frame never waits for
+    /// them (it draws with ImGui's built-in font; the UI font is swapped in when they arrive); the
+    /// desktop has them from the start. False for good when they cannot be had.
+    virtual bool UiFontsArrived() { return true; }
     /// The browser's permission for system notifications (the Web Notifications API): "granted",
     /// "denied", "default" (not asked yet) or "unsupported"; "" where it does not apply (the desktop,
     /// whose pop-ups are the console's toasts).

@@ -327,6 +327,10 @@ public:
                                               const std::string& copy_from = {});
     /// Deletes a profile no user has, or a permission set (its assignments go with it).
     Status DeletePermissionSet(const std::string& actor, PermissionSetKind kind, std::string_view name);
+    /// Renames a profile or permission set; the new name must be free within its kind (another spelling of
+    /// the same name is fine). Page-layout assignments of a profile follow it. Audited as "rename".
+    Status RenamePermissionSet(const std::string& actor, PermissionSetKind kind, std::string_view name,
+                               const std::string& new_name);
     /// Replaces the object permissions with `bits` plus their dependencies (reported in turned_on).
     Result<GrantChange> SetObjectPermissions(const std::string& actor, PermissionSetKind kind,
                                              std::string_view set, std::string_view object, uint8_t bits);
@@ -354,6 +358,9 @@ public:
     /// The criteria-based rules whose formula reads object.field ("sharing rule Opportunity.Big_deals"): the
     /// schema asks before a field is deleted (SchemaService::AddFieldUserSource).
     std::vector<std::string> SharingRulesUsing(std::string_view object, std::string_view field) const;
+    /// A criteria formula as a rule of `object` needs it: Boolean, and translatable to SQL (errors name the
+    /// field "criteria"). SaveSharingRule checks with it; the console checks as the criteria is typed.
+    Result<formula::CompiledFormula> CheckCriteria(std::string_view object, std::string_view criteria) const;
     /// Creates or replaces (by object and name) a rule; a criteria formula must compile and translate to SQL.
     Result<SharingRule> SaveSharingRule(const std::string& actor, const SharingRule& rule);
     Status DeleteSharingRule(const std::string& actor, std::string_view object, std::string_view name);

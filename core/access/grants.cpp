@@ -168,6 +168,38 @@ Status AccessService::DeletePermissionSet(const std::string& actor, PermissionSe
     });
 }
 
+Status AccessService::RenamePermissionSet(const std::string& actor, PermissionSetKind kind,
+                                          std::string_view name, const std::string& new_name) {
+    Result<int64_t> id = SetIdOf(kind, name);
+    if (!id.ok()) return id.error();
+    if (IsBlank(new_name))
+        return MakeError("access.invalid_name", std::string("A ") + KindWord(kind) + " needs a name.",
+                         "name");
+    return Apply(actor, SystemPermission::ManageRolesAndPermissions, [&]() -> Status {
+        Result<int64_t> other = SetIdOf(kind, new_name);
+        if (other.ok() && *other != *id)
+            return MakeError("access.name_taken",
+                             std::string("There is already a ") + KindWord(kind) + " " + Q(new_name) + ".",
+                             "name");
+        Statement old_name = db_.Prepare("SELECT name FROM access_permission_set WHERE id = ?1");
+        old_name.Bind(1, *id);
+        old_name.Step();
+        const std::string before = old_name.Text(0);
+        Statement up = db_.Prepare("UPDATE access_permission_set SET name = ?1 WHERE id = ?2");
+        up.Bind(1, new_name).Bind(2, *id);
+        if (Status st = up.Run(); !st.ok()) return st;
+        if (kind == PermissionSetKind::Profile) {
+            // Page layouts are assigned to a profile by its name: the assignments follow the rename.
+            Statement layouts = db_.Prepare(
+                "UPDATE schema_layout_assignments SET profile = ?1 WHERE profile = ?2 COLLATE NOCASE");
+            layouts.Bind(1, new_name).Bind(2, before);
+            if (Status st = layouts.Run(); !st.ok()) return st;
+        }
+        return Audit(kind == PermissionSetKind::Profile ? "profiles" : "permsets", "rename",
+                     std::string(KindText(kind)) + "." + before, before, new_name);
+    });
+}
+
 Result<GrantChange> AccessService::SetObjectPermissions(const std::string& actor, PermissionSetKind kind,
                                                         std::string_view set, std::string_view object,
                                                         uint8_t bits) {
@@ -204,8 +236,8 @@ Result<GrantChange> AccessService::SetObjectPermissions(const std::string& actor
             "ON CONFLICT(set_id, object) DO UPDATE SET bits = excluded.bits");
         up.Bind(1, *id).Bind(2, api).Bind(3, int64_t{change.bits});
         if (Status s = up.Run(); !s.ok()) return s;
-        return Audit(kind == PermissionSetKind::Profile ? "profiles" : "permsets",
-                     "object_permissions", std::string(KindText(kind)) + "." + std::string(set) + "." + api,
+        return Audit(kind == PermissionSetKind::Profile ? "profiles" : "permsets", "object_permissions",
+                     std::string(KindText(kind)) + "." + std::string(set) + "." + api,
                      ObjectPermNames(before), ObjectPermNames(change.bits));
     }));
     return change;

@@ -107,6 +107,32 @@ std::vector<SharingRule> AccessService::SharingRules(std::string_view object) co
     return out;
 }
 
+Result<formula::CompiledFormula> AccessService::CheckCriteria(std::string_view object,
+                                                              std::string_view criteria) const {
+    std::shared_ptr<const ObjectResolver> resolver = schema_.Resolver(object);
+    if (!resolver) {
+        Error e = schema_.Object(object).error();
+        e.field = "object";
+        return e;
+    }
+    formula::CompileOptions co;
+    co.expected_result = formula::ValueType::Boolean;
+    Result<formula::CompiledFormula> c = formula::Compile(criteria, *resolver, co);
+    if (!c.ok()) {
+        Error e = c.error();
+        e.field = "criteria";
+        return e;
+    }
+    if (Result<formula::SqlCondition> sql = formula::ToSql(*c, CriteriaSqlOptions(clock_.NowMs(), 1));
+        !sql.ok()) {
+        return MakeError(
+            "access.criteria_not_sql",
+            "The criteria cannot run inside the database (" + sql.error().message + "); simplify it.",
+            "criteria");
+    }
+    return c;
+}
+
 Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, const SharingRule& rule) {
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(rule.object);
     if (!o.ok()) return Error{o.error().code, o.error().message, "object", 0, 0};
@@ -136,22 +162,8 @@ Result<SharingRule> AccessService::SaveSharingRule(const std::string& actor, con
         if (IsBlank(rule.criteria))
             return MakeError("invalid_argument",
                              "A rule needs owned_by (owner-based) or criteria (criteria-based).", "criteria");
-        std::shared_ptr<const ObjectResolver> resolver = schema_.Resolver((*o)->api_name);
-        formula::CompileOptions co;
-        co.expected_result = formula::ValueType::Boolean;
-        Result<formula::CompiledFormula> c = formula::Compile(rule.criteria, *resolver, co);
-        if (!c.ok()) {
-            Error e = c.error();
-            e.field = "criteria";
-            return e;
-        }
-        if (Result<formula::SqlCondition> sql = formula::ToSql(*c, CriteriaSqlOptions(clock_.NowMs(), 1));
-            !sql.ok()) {
-            return MakeError(
-                "access.criteria_not_sql",
-                "The criteria cannot run inside the database (" + sql.error().message + "); simplify it.",
-                "criteria");
-        }
+        if (Result<formula::CompiledFormula> c = CheckCriteria((*o)->api_name, rule.criteria); !c.ok())
+            return c.error();
     }
     Result<int64_t> share_id = group_id(rule.share_with, "share_with");
     if (!share_id.ok()) return share_id.error();

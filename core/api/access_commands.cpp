@@ -180,6 +180,13 @@ Result<json> SetsDeleteCmd(Call& call) {
 }
 
 template <PermissionSetKind kind>
+Result<json> SetsRenameCmd(Call& call) {
+    const std::string name = call.Str("name"), new_name = call.Str("new_name");
+    return StatusJson(call.workspace.access().RenamePermissionSet(call.actor, kind, name, new_name),
+                      json{{"renamed", name}, {"name", new_name}});
+}
+
+template <PermissionSetKind kind>
 Result<json> SetsObjectCmd(Call& call) {
     Result<uint8_t> bits = ParseObjectPerms(call.args.value("permissions", json()));
     if (!bits.ok()) return bits.error();
@@ -329,6 +336,15 @@ void RegisterSetCommands(Registry& r, const Reads& directory, const Reads& grant
                  true,
                  {{"name", profile ? "Support Agent" : example}},
                  SetsDeleteCmd<kind>});
+    r.push_back({name("rename"),
+                 profile ? "Renames a profile; its page-layout assignments follow it."
+                         : "Renames a permission set; its assignments stay.",
+                 {kName, {"new_name", ArgType::String, true}},
+                 grants,
+                 true,
+                 {{"name", profile ? "Support Agent" : example},
+                  {"new_name", profile ? "Service Agent" : "Sales Operations"}},
+                 SetsRenameCmd<kind>});
     r.push_back({name("set_object"),
                  profile
                      ? "Sets a profile's permissions on an object; dependencies are turned on and listed."

@@ -105,6 +105,27 @@ TEST_SUITE("access.rules") {
         CHECK(org.ws->records().Get("admin", "Opportunity", id)->at("Amount") == 777);
     }
 
+    TEST_CASE("criteria are checked as a save checks them: Boolean, known fields, runnable in SQL") {
+        Org org;
+        CHECK(org.a().CheckCriteria("Opportunity", "Amount > 100000").ok());
+        for (const char* bad : {"Amount >", "Amount", "Amont > 5"}) {
+            CAPTURE(bad);
+            Result<formula::CompiledFormula> c = org.a().CheckCriteria("Opportunity", bad);
+            REQUIRE_FALSE(c.ok());
+            CHECK(c.error().field == "criteria");
+            SharingRule rule;
+            rule.object = "Opportunity";
+            rule.name = "Check";
+            rule.criteria = bad;
+            rule.share_with = ShareGroup{ShareGroup::Kind::Role, "Other"};
+            Result<SharingRule> saved = org.a().SaveSharingRule("admin", rule);
+            REQUIRE_FALSE(saved.ok());
+            CHECK(saved.error().code == c.error().code);
+            CHECK(saved.error().message == c.error().message);
+        }
+        CHECK(org.a().CheckCriteria("Nope__c", "true").error().field == "object");
+    }
+
     TEST_CASE("a field a criteria-based rule reads is not deleted under it") {
         Org org;
         FieldDef budget;

@@ -110,6 +110,54 @@ TEST_SUITE("access.trail") {
         CHECK(old["users"] == json::array());
     }
 
+    TEST_CASE("renaming a profile keeps its users and layouts, is audited, and refuses a taken name") {
+        Org org;
+        const std::vector<Layout> layouts = org.ws->schema().Layouts("Opportunity");
+        REQUIRE(!layouts.empty());
+        REQUIRE(org.ws->schema().AssignLayout("admin", "Opportunity", "Sales", layouts.front().name).ok());
+        CHECK(org.a().RenamePermissionSet("admin", PermissionSetKind::Profile, "sales", "Field Sales").ok());
+        CHECK(org.a().GetUser("rep")->profile == "Field Sales");
+        CHECK(org.Can("rep", ObjectAction::Create, 0));
+        CHECK_FALSE(org.a().GetPermissionSet(PermissionSetKind::Profile, "Sales").ok());
+        bool follows = false;
+        for (const Layout& l : org.ws->schema().Layouts("Opportunity")) {
+            for (const std::string& p : l.profiles) follows = follows || p == "Field Sales";
+        }
+        CHECK(follows);
+        const AuditEntry e = LastEntry(org, "profiles", "rename");
+        CHECK(e.old_value == "Sales");
+        CHECK(e.new_value == "Field Sales");
+        CHECK(e.actor == "admin");
+        // Another spelling of its own name is fine; another profile's name, a blank one or a user without
+        // Manage Roles and Permissions is refused and nothing changes.
+        CHECK(org.a()
+                  .RenamePermissionSet("admin", PermissionSetKind::Profile, "Field Sales", "FIELD SALES")
+                  .ok());
+        Status taken =
+            org.a().RenamePermissionSet("admin", PermissionSetKind::Profile, "FIELD SALES", "nothing");
+        REQUIRE_FALSE(taken.ok());
+        CHECK(taken.error().code == "access.name_taken");
+        CHECK(taken.error().field == "name");
+        Status blank = org.a().RenamePermissionSet("admin", PermissionSetKind::Profile, "FIELD SALES", " ");
+        CHECK(blank.error().code == "access.invalid_name");
+        Status denied = org.a().RenamePermissionSet("rep", PermissionSetKind::Profile, "FIELD SALES", "Mine");
+        CHECK(denied.error().code == "access.denied");
+        CHECK(org.a().GetPermissionSet(PermissionSetKind::Profile, "FIELD SALES").ok());
+        Status unknown = org.a().RenamePermissionSet("admin", PermissionSetKind::PermissionSet, "Ghost", "X");
+        CHECK(unknown.error().code == "access.unknown_permset");
+    }
+
+    TEST_CASE("renaming a permission set keeps its assignments") {
+        Org org;
+        REQUIRE(org.a().CreatePermissionSet("admin", PermissionSetKind::PermissionSet, "Exports", "").ok());
+        REQUIRE(org.a().AssignPermissionSet("admin", "Exports", "rep").ok());
+        CHECK(org.a()
+                  .RenamePermissionSet("admin", PermissionSetKind::PermissionSet, "Exports", "Data Out")
+                  .ok());
+        CHECK(org.a().GetUser("rep")->permission_sets == std::vector<std::string>{"Data Out"});
+        CHECK(LastEntry(org, "permsets", "rename").new_value == "Data Out");
+    }
+
     TEST_CASE("deleting a role records its parent; deleting a team its members and permission sets") {
         Org org;
         REQUIRE(org.a().CreateRole("admin", "Intern", "Rep").ok());

@@ -2,6 +2,7 @@
 // sharing, access checker), one quick-find entry per tab, and its catalog.
 #include <memory>
 
+#include "ui/access/access_ui.h"
 #include "ui/access/permissions_page.h"
 #include "ui/access/security_page.h"
 #include "ui/shell/areas.h"
@@ -38,6 +39,24 @@ void RegisterAccessArea(AreaRegistry& registry) {
     area.catalog = AccessCatalog();
     area.make = [](const PageServices& services) {
         return std::make_unique<PermissionsPage>(services.workspace);
+    };
+    // Users by full name, username or email: every user for those who may read the directory (users.list
+    // needs Manage Users or Manage Roles and Permissions), else only the acting user.
+    area.names = [](Workspace& workspace, const std::string& actor) {
+        AccessService& access = workspace.access();
+        const bool directory = access.HasSystemPermission(actor, SystemPermission::ManageUsers) ||
+                               access.HasSystemPermission(actor, SystemPermission::ManageRolesAndPermissions);
+        std::vector<SettingEntry> out;
+        for (const User& u : access.Users()) {
+            if (!directory && LowerAscii(u.username) != LowerAscii(actor)) continue;
+            SettingEntry entry;
+            entry.id = "users.user." + u.username;
+            entry.text = UserShownName(u);
+            entry.keywords = u.username + " " + u.email;
+            entry.where = Tr("quickfind.kind.user");
+            out.push_back(std::move(entry));
+        }
+        return out;
     };
     registry.Add(std::move(area));
 

@@ -26,6 +26,12 @@ PermissionsPage::PermissionsPage(Workspace& workspace)
 void PermissionsPage::FocusSetting(const std::string& setting) {
     const std::string prefix = "users.";
     if (setting.rfind(prefix, 0) != 0) return;
+    // A user found by name in quick find ("users.user.<username>"): the user's editor.
+    if (setting.rfind("users.user.", 0) == 0) {
+        tab_ = "users";
+        users_.Edit(setting.substr(std::string("users.user.").size()));
+        return;
+    }
     std::string tab = setting.substr(prefix.size());
     if (tab == "permission_sets") tab = "permsets";
     if (tab == "owd" || tab == "sharing_rules") tab = "sharing";

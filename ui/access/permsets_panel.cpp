@@ -88,6 +88,21 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
         ImGui::PushFont(ctx.heading_font);
         ImGui::TextUnformatted(set->name.c_str());
         ImGui::PopFont();
+        ImGui::SameLine(0.0f, 16.0f * s);
+        if (SecondaryButton(Label("perm.rename").c_str())) {
+            target_ = set->name;
+            rename_to_ = set->name;
+            rename_error_.clear();
+            rename_open_ = true;
+        }
+        MarkItem(Prefix() + "rename");
+        ImGui::SameLine();
+        if (SecondaryButton(Label("perm.delete").c_str())) {
+            target_ = set->name;
+            delete_error_.clear();
+            delete_open_ = true;
+        }
+        MarkItem(Prefix() + "delete");
         if (!set->description.empty()) TextMuted(set->description);
         const char* const sections[] = {"objects", "fields", "system", "compare"};
         for (const char* section : sections) {
@@ -112,6 +127,8 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
     }
     ImGui::EndChild();
     DrawNewDialog(ctx);
+    DrawRenameDialog(ctx);
+    DrawDeleteDialog(ctx);
 }
 
 void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set) {
@@ -394,6 +411,106 @@ void PermSetsPanel::DrawNewDialog(const PageContext& ctx) {
             ImGui::CloseCurrentPopup();
         } else {
             new_error_ = ErrorText(created.error());
+        }
+    }
+    EndDialog();
+}
+
+void PermSetsPanel::DrawRenameDialog(const PageContext& ctx) {
+    const float s = ctx.scale;
+    if (!BeginDialog((Prefix() + "rename_dialog").c_str(), TrFormat("perm.rename.title", {target_}), 520.0f,
+                     &rename_open_, ctx))
+        return;
+    FormErrors errors;
+    if (!rename_error_.empty()) errors["name"] = rename_error_;
+    FormRow("perm.rename.name", Prefix() + "rename.name", 280.0f * s, errors, "name", [&] {
+        InputString(("##" + Prefix() + "rename.name").c_str(), &rename_to_);
+        MarkItem(Prefix() + "rename.name");
+    });
+    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
+    const int clicked = ButtonRow(
+        {{"dialog.cancel", Prefix() + "rename.cancel"}, {"dialog.save", Prefix() + "rename.save"}}, 1, -1);
+    if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        ImGui::CloseCurrentPopup();
+    } else if (clicked == 1) {
+        Status st = workspace_.access().RenamePermissionSet(ActingUser(), kind_, target_, rename_to_);
+        if (st.ok()) {
+            if (selected_ == target_) selected_ = rename_to_;
+            if (compare_with_ == target_) compare_with_ = rename_to_;
+            error_.clear();
+            notice_ = TrFormat("perm.renamed", {target_, rename_to_});
+            ImGui::CloseCurrentPopup();
+        } else {
+            rename_error_ = ErrorText(st.error());
+        }
+    }
+    PublishForm(Prefix() + "rename.target", target_);
+    EndDialog();
+}
+
+void PermSetsPanel::DrawDeleteDialog(const PageContext& ctx) {
+    const float s = ctx.scale;
+    const bool profile = kind_ == PermissionSetKind::Profile;
+    if (!BeginDialog((Prefix() + "delete_dialog").c_str(), TrFormat("perm.delete.title", {target_}), 560.0f,
+                     &delete_open_, ctx))
+        return;
+    // Who holds it, by name: a profile's users are in the way; a permission set's holders lose it.
+    AccessService& access = workspace_.access();
+    std::vector<std::string> users, teams;
+    for (const User& u : access.Users()) {
+        const bool holds = profile ? u.profile == target_
+                                   : std::find(u.permission_sets.begin(), u.permission_sets.end(), target_) !=
+                                         u.permission_sets.end();
+        if (holds) users.push_back(UserShownName(u));
+    }
+    if (!profile) {
+        for (const Team& t : access.Teams()) {
+            if (std::find(t.permission_sets.begin(), t.permission_sets.end(), target_) !=
+                t.permission_sets.end())
+                teams.push_back(t.name);
+        }
+    }
+    auto join = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+        return out;
+    };
+    const bool blocked = profile && !users.empty();
+    std::string body;
+    if (blocked) {
+        body = Tr("perm.delete.in_use", {{"count", std::to_string(users.size())}, {"users", join(users)}});
+    } else if (!users.empty() || !teams.empty()) {
+        body = TrFormat("perm.delete.assigned", {users.empty() ? Tr("perm.delete.nobody") : join(users),
+                                                 teams.empty() ? Tr("perm.delete.nobody") : join(teams)});
+    } else {
+        body = Tr(profile ? "perm.delete.body_profile" : "perm.delete.body_permset");
+    }
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 520.0f * s);
+    if (blocked) {
+        TextColored(CurrentPalette().danger, body);
+    } else {
+        TextMuted(body);
+    }
+    ImGui::PopTextWrapPos();
+    PublishForm(Prefix() + "delete.body", body);
+    PublishForm(Prefix() + "delete.blocked", blocked);
+    if (!delete_error_.empty()) ErrorLine(Prefix() + "delete.error", delete_error_);
+    ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
+    const int clicked =
+        ButtonRow({{"dialog.cancel", Prefix() + "delete.cancel"}, {"perm.delete", Prefix() + "delete.ok"}},
+                  -1, 1, {true, !blocked});
+    if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        ImGui::CloseCurrentPopup();
+    } else if (clicked == 1) {
+        Status st = access.DeletePermissionSet(ActingUser(), kind_, target_);
+        if (st.ok()) {
+            if (selected_ == target_) selected_.clear();
+            if (compare_with_ == target_) compare_with_.clear();
+            error_.clear();
+            notice_ = TrFormat("perm.deleted", {target_});
+            ImGui::CloseCurrentPopup();
+        } else {
+            delete_error_ = ErrorText(st.error());
         }
     }
     EndDialog();

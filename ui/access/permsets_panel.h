@@ -26,6 +26,11 @@ private:
     void DrawSystem(const PageContext& ctx, const PermissionSet& set);
     void DrawCompare(const PageContext& ctx, const PermissionSet& set);
     void DrawNewDialog(const PageContext& ctx);
+    /// Rename: the new name, saved as the acting user (a refusal beside the name).
+    void DrawRenameDialog(const PageContext& ctx);
+    /// Delete, after confirming: what is in the way (users with the profile) or what goes with it (a
+    /// permission set's assignments), said before the button is pressed.
+    void DrawDeleteDialog(const PageContext& ctx);
     std::string Prefix() const;
 
     Workspace& workspace_;
@@ -38,6 +43,9 @@ private:
     std::string error_;
     bool new_open_ = false;
     std::string new_name_, new_copy_from_, new_error_;
+    bool rename_open_ = false, delete_open_ = false;
+    std::string target_;  ///< the set the rename or delete dialog is about
+    std::string rename_to_, rename_error_, delete_error_;
     // The filters and sort columns (-1: the natural order) of the three tables.
     std::string matrix_filter_, fls_filter_, compare_filter_;
     int matrix_sort_column_ = -1, fls_sort_column_ = -1, compare_sort_column_ = -1;

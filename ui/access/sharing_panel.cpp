@@ -1,5 +1,6 @@
 #include "ui/access/sharing_panel.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -147,6 +148,7 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         owned_kind_ = share_kind_ = 0;
         owned_name_.clear();
         errors_.clear();
+        criteria_.Reset();
         editor_open_ = true;
     }
     MarkItem("sharing.rules.new");
@@ -197,6 +199,7 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
             owned_name_ = r.owned_by ? r.owned_by->name : "";
             share_kind_ = static_cast<int>(r.share_with.kind);
             errors_.clear();
+            criteria_.Reset();
             editor_open_ = true;
         }
         MarkItem("sharing.rule." + r.object + "." + r.name);
@@ -261,8 +264,15 @@ void SharingPanel::DrawEditor(const PageContext& ctx) {
     if (criteria_based_) {
         FormRow("sharing.editor.criteria", "sharing.editor.criteria", w + 160.0f * s, errors_, "criteria",
                 [&] {
-                    InputString("##sharing.editor.criteria", &draft_.criteria, 0, "Amount > 100000");
-                    MarkItem("sharing.editor.criteria");
+                    // Checked as typed, with the check a save makes (AccessService::CheckCriteria).
+                    const std::string object_name = draft_.object;
+                    criteria_.Draw(
+                        ctx, "sharing.editor.criteria", &draft_.criteria, 72.0f * s,
+                        [&access, object_name](const std::string& text) {
+                            return access.CheckCriteria(object_name, text);
+                        },
+                        // (another object is another check: the version counts it in)
+                        workspace_.schema().version() * 31 + std::hash<std::string>{}(object_name));
                 });
     } else {
         FormRow("sharing.editor.owned_by", "sharing.editor.owned_by", w, errors_, "owned_by", [&] {

@@ -6,6 +6,7 @@
 #pragma once
 #include <string>
 
+#include "ui/schema/formula_editor.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
@@ -35,6 +36,7 @@ private:
     int share_kind_ = 0;
     std::string owned_name_;
     FormErrors errors_;
+    FormulaEditor criteria_;  ///< the criteria box with its live check
     std::string owd_filter_, rules_filter_;
     int owd_sort_column_ = -1;  ///< -1: the access service's order
     bool owd_sort_desc_ = false;

@@ -480,6 +480,8 @@ void AuditTrailPage::PublishState() const {
     crm::ui::PublishForm("audit.sort", kColumnKeys[static_cast<int>(sort_)]);
     crm::ui::PublishForm("audit.descending", descending_);
     crm::ui::PublishForm("audit.selected", selected_ ? selected_->id : 0);
+    crm::ui::PublishForm("audit.detail.old", selected_ ? old_text_ : std::string());
+    crm::ui::PublishForm("audit.detail.new", selected_ ? new_text_ : std::string());
     crm::ui::PublishForm("audit.rows", std::move(rows));
 }
 

@@ -2,6 +2,7 @@
 // object) and its catalog.
 #include <memory>
 
+#include "ui/kit/labels.h"
 #include "ui/schema/objects_page.h"
 #include "ui/shell/areas.h"
 
@@ -40,6 +41,35 @@ void RegisterSchemaArea(AreaRegistry& registry) {
     area.catalog = SchemaCatalog();
     area.make = [](const PageServices& services) {
         return std::make_unique<ObjectsPage>(services.workspace, services.guard);
+    };
+    // Objects and their fields by label (either language) or API name, as objects.list and objects.get
+    // show them: Customize Schema sees all; otherwise the objects the actor may read and their readable
+    // fields.
+    area.names = [](Workspace& workspace, const std::string& actor) {
+        AccessService& access = workspace.access();
+        const bool customize = access.HasSystemPermission(actor, SystemPermission::CustomizeSchema);
+        const AccessPolicy& policy = access.policy();
+        std::vector<SettingEntry> out;
+        for (const auto& o : workspace.schema().Objects()) {
+            if (!customize && !access.Decide(actor, ObjectAction::Read, o->api_name).allowed) continue;
+            SettingEntry object;
+            object.id = "objects.object." + o->api_name;
+            object.text = ShownLabel(*o);
+            object.keywords = o->label + " " + o->label_zh + " " + o->plural_label + " " + o->api_name;
+            object.where = Tr("quickfind.kind.object");
+            out.push_back(std::move(object));
+            for (const FieldDef& f : o->fields) {
+                if (f.state != FieldState::Active || (!customize && !policy.CanReadField(actor, *o, f)))
+                    continue;
+                SettingEntry field;
+                field.id = "objects.field." + o->api_name + "." + f.api_name;
+                field.text = ShownLabel(f);
+                field.keywords = f.label + " " + f.label_zh + " " + f.api_name;
+                field.where = TrFormat("quickfind.kind.field", {ShownLabel(*o)});
+                out.push_back(std::move(field));
+            }
+        }
+        return out;
     };
     registry.Add(std::move(area));
 }

@@ -38,6 +38,10 @@ void FieldsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         editor_.OpenNew(object.api_name);
     }
     MarkItem("fields.new");
+    if (!edit_request_.empty()) {
+        if (const FieldDef* f = object.Field(edit_request_)) editor_.OpenEdit(*f);
+        edit_request_.clear();
+    }
     if (!message_.empty()) {
         ImGui::SameLine(0.0f, 16.0f * s);
         ImGui::AlignTextToFramePadding();

@@ -17,6 +17,8 @@ public:
     void Draw(const PageContext& ctx, const ObjectDef& object);
     /// Opens the editor for a new field (quick find "custom field").
     void RequestNew() { new_request_ = true; }
+    /// Opens the editor on one field of the object shown next (quick find found it by name).
+    void RequestEdit(const std::string& field) { edit_request_ = field; }
     bool dialog_showing() const { return editor_.showing(); }
 
 private:
@@ -31,6 +33,7 @@ private:
     int sort_column_ = -1;  ///< -1: the object's own order
     bool sort_desc_ = false;
     bool new_request_ = false;
+    std::string edit_request_;
     // The confirmation dialog: delete (or purge) one field.
     bool confirm_open_ = false;
     bool confirm_purge_ = false;

@@ -41,7 +41,7 @@ ObjectsPage::ObjectsPage(Workspace& workspace, UnsavedGuard& guard)
       guard_(guard),
       fields_(workspace),
       layouts_(workspace, guard),
-      rules_(workspace),
+      rules_(workspace, guard),
       history_(workspace),
       records_(workspace, guard) {}
 
@@ -120,6 +120,22 @@ void ObjectsPage::FocusSetting(std::string_view setting) {
     }
     if (setting == "objects.list" || setting == "page.objects" || object.empty()) {
         ShowList();
+        return;
+    }
+    // An object or one of its fields found by name in quick find ("objects.object.<Object>",
+    // "objects.field.<Object>.<Field>"): the object's fields, with that field's editor open.
+    for (const std::string_view prefix :
+         {std::string_view("objects.object."), std::string_view("objects.field.")}) {
+        if (setting.substr(0, prefix.size()) != prefix) continue;
+        const std::string rest(setting.substr(prefix.size()));
+        const size_t dot = rest.find('.');
+        const std::string api_name = rest.substr(0, dot);
+        const std::string field = dot == std::string::npos ? std::string() : rest.substr(dot + 1);
+        if (!workspace_.schema().Object(api_name).ok()) return;
+        guard_.Leave(this, [this, api_name, field] {
+            Open(api_name, Tab::Fields);
+            if (!field.empty()) fields_.RequestEdit(field);
+        });
         return;
     }
     // A record's form ("objects.record.<Object>.<id>", RecordSetting): a notification opens its record.

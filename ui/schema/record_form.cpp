@@ -82,6 +82,7 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
     load_error_.clear();
     draft_notice_.clear();
     values_.clear();
+    lookups_.clear();
     Result<Layout> layout = workspace_.schema().LayoutForProfile(object.api_name, profile);
     if (layout.ok()) {
         layout_ = layout.value();
@@ -273,6 +274,10 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
             }
             break;
         }
+        case FieldType::Lookup:
+            // A search over the related object's records by name; the value stays the id.
+            lookups_[f.api_name].Draw(ctx, workspace_, f, &value, width, hook);
+            break;
         case FieldType::LongText:
             ImGui::InputTextMultiline(
                 "##v", value.data(), value.capacity() + 1, ImVec2(width, ImGui::GetTextLineHeight() * 3.5f),
@@ -291,7 +296,6 @@ void RecordForm::DrawField(const PageContext& ctx, const ObjectDef& object, cons
             std::string multi_hint;
             if (f.type == FieldType::Date) hint = "YYYY-MM-DD";
             if (f.type == FieldType::DateTime) hint = "YYYY-MM-DDTHH:MM:SSZ";
-            if (f.type == FieldType::Lookup) hint = Tr("record.lookup_hint");
             if (f.type == FieldType::MultiPicklist) {
                 for (const PicklistValue& v : f.picklist) {
                     if (v.active) multi_hint += (multi_hint.empty() ? "" : ";") + v.api_name;

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "ui/schema/lookup_picker.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
@@ -69,12 +70,13 @@ private:
     std::string object_label_;  ///< as loaded (the unsaved-changes question names it)
     std::string profile_;
     Layout layout_;
-    std::set<std::string> readable_;             ///< fields the acting user may read
-    std::set<std::string> editable_;             ///< fields the acting user may edit
-    bool can_edit_object_ = true;                ///< create (new record) or edit (stored one) allowed
-    std::map<std::string, std::string> values_;  ///< API name -> text form being edited
-    std::map<std::string, std::string> loaded_;  ///< as loaded
-    FormErrors errors_;                          ///< API name ("" = the record) -> message
+    std::set<std::string> readable_;               ///< fields the acting user may read
+    std::set<std::string> editable_;               ///< fields the acting user may edit
+    bool can_edit_object_ = true;                  ///< create (new record) or edit (stored one) allowed
+    std::map<std::string, std::string> values_;    ///< API name -> text form being edited
+    std::map<std::string, std::string> loaded_;    ///< as loaded
+    std::map<std::string, LookupPicker> lookups_;  ///< the pickers of the lookup fields, by API name
+    FormErrors errors_;                            ///< API name ("" = the record) -> message
     std::string load_error_;
     std::string draft_notice_;  ///< changed or deleted in another tab (Restore), until reloaded
     bool delete_open_ = false;

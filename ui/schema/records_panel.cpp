@@ -491,6 +491,7 @@ void RecordsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
                             const int64_t to = row[api].get<int64_t>();
                             if (names != lookup_names_.end() && names->second.count(to))
                                 text = names->second.at(to);
+                            PublishForm("records.lookup." + std::to_string(id) + "." + api, text);
                         }
                         if (c == 0) {
                             if (CellSelectable(text, "##rec" + std::to_string(id), id == selected_,

@@ -116,7 +116,7 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
         ValidationRule rule;
         rule.object = object.api_name;
         rule.active = true;
-        Edit(rule, true);
+        guard_.Leave(this, [this, rule] { Edit(rule, true); });
     }
     MarkItem("rules.new");
     ImGui::SameLine();
@@ -168,7 +168,8 @@ void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float
             ImGui::TableSetColumnIndex(1);
             if (CellSelectable(rule.name, "##rule", editing_ && original_name_ == rule.name,
                                ImGuiSelectableFlags_SpanAllColumns)) {
-                Edit(rule, false);
+                const ValidationRule picked = rule;
+                guard_.Leave(this, [this, picked] { Edit(picked, false); });
             }
             MarkRow("rules.row." + rule.name);
             if (!editing_) {

@@ -9,15 +9,17 @@
 #include "ui/schema/formula_editor.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
+#include "ui/shell/unsaved_guard.h"
 #include "workspace.h"
 
 namespace crm::ui {
 
 /// The validation rules of one object. The rule being edited joins the unsaved-changes guard (the
-/// Objects page asks before leaving the object or the page with it changed).
+/// Objects page asks before leaving the object or the page with it changed; the panel asks before
+/// another rule, or a new one, replaces it in the editor).
 class RulesPanel : public Editable {
 public:
-    explicit RulesPanel(Workspace& workspace) : workspace_(workspace) {}
+    RulesPanel(Workspace& workspace, UnsavedGuard& guard) : workspace_(workspace), guard_(guard) {}
     void Draw(const PageContext& ctx, const ObjectDef& object);
 
     bool dirty() const override;
@@ -43,6 +45,7 @@ private:
     void RestoreEditor(const nlohmann::json& kept);
 
     Workspace& workspace_;
+    UnsavedGuard& guard_;
     std::string object_;
     bool editing_ = false;
     bool is_new_ = false;

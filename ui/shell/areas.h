@@ -37,6 +37,24 @@ struct SettingSpec {
     std::string keywords;  ///< extra words, English and Chinese, space-separated
 };
 
+/// A page or a setting quick find can jump to.
+struct SettingEntry {
+    std::string id;        ///< "page.company", "company.currency", ... (the item to highlight)
+    std::string page;      ///< the slug of the area it lives in
+    std::string text_id;   ///< catalog id of its label
+    std::string keywords;  ///< extra words, English and Chinese, space-separated
+    std::string text;      ///< a named entry's name, shown as it is (then text_id is empty)
+    std::string where;     ///< a named entry's kind and place, shown on the right ("Field · Account")
+    bool is_page() const { return id.rfind("page.", 0) == 0; }
+    /// The label quick find shows, in the current language.
+    std::string Shown() const { return text.empty() ? std::string(Tr(text_id)) : text; }
+};
+
+/// The things of the workspace an area lets quick find offer by name (users, objects, fields), as
+/// `actor` may see them, each as a SettingEntry whose `text` is the name and whose id is the setting
+/// that opens it on the area's page.
+using NamedEntries = std::function<std::vector<SettingEntry>(Workspace& workspace, const std::string& actor)>;
+
 /// One settings area: its sidebar entry, its page, its quick-find entries, its catalog.
 struct AreaSpec {
     /// "company": the id tests see (window.__crm_ui.page), the sidebar item "nav.<slug>" and its
@@ -48,15 +66,7 @@ struct AreaSpec {
     std::vector<SettingSpec> settings;
     Catalog catalog;
     std::function<std::unique_ptr<Page>(const PageServices&)> make;
-};
-
-/// A page or a setting quick find can jump to.
-struct SettingEntry {
-    std::string id;        ///< "page.company", "company.currency", ... (the item to highlight)
-    std::string page;      ///< the slug of the area it lives in
-    std::string text_id;   ///< catalog id of its label
-    std::string keywords;  ///< extra words, English and Chinese, space-separated
-    bool is_page() const { return id.rfind("page.", 0) == 0; }
+    NamedEntries names;  ///< empty: the area offers nothing by name
 };
 
 /// What areas register into; filled once, by ui/shell/pages.cpp, before anything reads it.

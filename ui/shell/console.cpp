@@ -465,7 +465,8 @@ void Console::DrawTopBar(const PageContext& ctx, float height) {
     }
 
     ImGui::SetCursorScreenPos(ImVec2(find_x, y));
-    if (const SettingEntry* entry = quick_find_.Draw(ctx, find_w)) RequestNavigate(entry->page, entry->id);
+    if (const std::optional<SettingEntry> entry = quick_find_.Draw(ctx, workspace_, find_w))
+        RequestNavigate(entry->page, entry->id);
 }
 
 // [SECTION] Banner

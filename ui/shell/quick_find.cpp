@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kMaxResults = 8;
 }
 
-const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
+std::optional<SettingEntry> QuickFind::Draw(const PageContext& ctx, Workspace& workspace, float width) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     if (focus_request_) {
@@ -49,8 +49,17 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
         box_draw->AddText(ImVec2(cap_min.x + 6.0f * s, cap_min.y + 2.0f * s), ToU32(p.text_muted), shortcut);
     }
 
+    // The names are read again when the workspace, the acting user or the language changed, and only
+    // while something is typed.
+    const std::string named_key =
+        std::to_string(workspace.change_count()) + "|" + ActingUser() + "|" + LanguageCode(CurrentLanguage());
+    if (!query_.empty() && named_key != named_key_) {
+        named_ = NamedEntriesFor(workspace, ActingUser());
+        named_key_ = named_key;
+        results_for_.clear();
+    }
     if (query_ != results_for_) {
-        results_ = FindSettings(query_, kMaxResults);
+        results_ = FindSettings(query_, kMaxResults, named_);
         results_for_ = query_;
         selected_ = 0;
     }
@@ -62,7 +71,7 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
     }
     selected_ = std::clamp(selected_, 0, std::max(0, count - 1));
 
-    const SettingEntry* chosen = nullptr;
+    std::optional<SettingEntry> chosen;
     if (enter && count > 0) chosen = results_[static_cast<size_t>(selected_)];
 
     // The list stays while the box is active, or while the mouse is on it (a click in progress).
@@ -91,11 +100,11 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
         }
         const float row_h = ImGui::GetTextLineHeight() + 14.0f * s;
         for (int i = 0; i < count; ++i) {
-            const SettingEntry& entry = *results_[static_cast<size_t>(i)];
+            const SettingEntry& entry = results_[static_cast<size_t>(i)];
             ImGui::PushID(i);
             const ImVec2 row_min = ImGui::GetCursorScreenPos();
             const float row_w = ImGui::GetContentRegionAvail().x;
-            if (ImGui::InvisibleButton("##result", ImVec2(row_w, row_h))) chosen = &entry;
+            if (ImGui::InvisibleButton("##result", ImVec2(row_w, row_h))) chosen = entry;
             if (ImGui::IsItemHovered() && ImGui::GetIO().MouseDelta.x + ImGui::GetIO().MouseDelta.y != 0.0f) {
                 selected_ = i;
             }
@@ -108,11 +117,13 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
             }
             const float text_y = row_min.y + (row_h - ImGui::GetTextLineHeight()) * 0.5f;
             const ImU32 text_col = ToU32(is_selected ? p.accent : p.text);
-            draw->AddText(ImVec2(row_min.x + 10.0f * s, text_y), text_col, Tr(entry.text_id));
-            // Where it lives, on the right.
-            const std::string where =
-                entry.is_page() ? std::string(Tr("quickfind.page")) : std::string(Tr("nav." + entry.page));
+            // Where it lives, on the right; the label gets what is left (a long name ends in "...").
+            const std::string where = !entry.where.empty() ? entry.where
+                                      : entry.is_page()    ? std::string(Tr("quickfind.page"))
+                                                           : std::string(Tr("nav." + entry.page));
             const float where_w = ImGui::CalcTextSize(where.c_str()).x;
+            const std::string shown = Ellipsize(entry.Shown(), row_w - where_w - 40.0f * s);
+            draw->AddText(ImVec2(row_min.x + 10.0f * s, text_y), text_col, shown.c_str());
             draw->AddText(ImVec2(row_min.x + row_w - where_w - 10.0f * s, text_y), ToU32(p.text_muted),
                           where.c_str());
             ImGui::PopID();
@@ -141,9 +152,12 @@ const SettingEntry* QuickFind::Draw(const PageContext& ctx, float width) {
 }
 
 nlohmann::json QuickFind::State() const {
-    nlohmann::json ids = nlohmann::json::array();
-    for (const SettingEntry* entry : results_) ids.push_back(entry->id);
-    return {{"open", open_}, {"query", query_}, {"results", ids}, {"selected", selected_}};
+    nlohmann::json ids = nlohmann::json::array(), texts = nlohmann::json::array();
+    for (const SettingEntry& entry : results_) {
+        ids.push_back(entry.id);
+        texts.push_back(entry.Shown());
+    }
+    return {{"open", open_}, {"query", query_}, {"results", ids}, {"texts", texts}, {"selected", selected_}};
 }
 
 }  // namespace crm::ui

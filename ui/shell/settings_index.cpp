@@ -35,7 +35,8 @@ int MatchQuality(const std::string& text, const std::string& needle) {
 
 }  // namespace
 
-std::vector<const SettingEntry*> FindSettings(std::string_view query, size_t limit) {
+std::vector<SettingEntry> FindSettings(std::string_view query, size_t limit,
+                                       const std::vector<SettingEntry>& named) {
     std::string needle = LowerAscii(query);
     while (!needle.empty() && needle.back() == ' ') needle.pop_back();
     while (!needle.empty() && needle.front() == ' ') needle.erase(0, 1);
@@ -50,12 +51,32 @@ std::vector<const SettingEntry*> FindSettings(std::string_view query, size_t lim
         score = std::max(score, MatchQuality(entry.keywords, needle) * 6);
         if (score > 0) scored.emplace_back(score, &entry);
     }
+    // A name a little below a setting's label of the same quality; its other names (username, API name,
+    // the other language's label) like keywords.
+    for (const SettingEntry& entry : named) {
+        const int score =
+            std::max(MatchQuality(entry.text, needle) * 9, MatchQuality(entry.keywords, needle) * 5);
+        if (score > 0) scored.emplace_back(score, &entry);
+    }
     std::stable_sort(scored.begin(), scored.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::vector<const SettingEntry*> out;
+    std::vector<SettingEntry> out;
     for (const auto& [score, entry] : scored) {
         if (out.size() >= limit) break;
-        out.push_back(entry);
+        out.push_back(*entry);
+    }
+    return out;
+}
+
+std::vector<SettingEntry> NamedEntriesFor(Workspace& workspace, const std::string& actor) {
+    std::vector<SettingEntry> out;
+    for (const AreaSpec& area : Areas().areas()) {
+        if (!area.names) continue;
+        std::vector<SettingEntry> named = area.names(workspace, actor);
+        for (SettingEntry& entry : named) {
+            entry.page = area.slug;
+            out.push_back(std::move(entry));
+        }
     }
     return out;
 }

@@ -12,7 +12,12 @@ namespace crm::ui {
 /// Every entry, pages first in sidebar order, then settings.
 const std::vector<SettingEntry>& SettingsIndex();
 
-/// Entries matching `query` in either language (case-insensitive), best first.
-std::vector<const SettingEntry*> FindSettings(std::string_view query, size_t limit);
+/// Entries matching `query` in either language (case-insensitive), best first: the settings index and
+/// the `named` entries (users, objects, fields by name; NamedEntriesFor), mixed by how well they match.
+std::vector<SettingEntry> FindSettings(std::string_view query, size_t limit,
+                                       const std::vector<SettingEntry>& named = {});
+
+/// Every area's named entries (AreaSpec::names), as `actor` may see them.
+std::vector<SettingEntry> NamedEntriesFor(Workspace& workspace, const std::string& actor);
 
 }  // namespace crm::ui

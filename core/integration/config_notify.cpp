@@ -42,6 +42,21 @@ Result<std::string> Text(const json& item, const char* key, const std::string& p
     return v.get<std::string>();
 }
 
+// Applies a section keyed {type: {name: item}} (templates by language, defaults by channel): `apply` runs
+// for each item the workspace does not already hold as the document says.
+template <typename Apply>
+Status ApplyByType(const char* section, const json& wanted, const json& current, Apply apply) {
+    for (auto type = wanted.begin(); type != wanted.end(); ++type) {
+        for (auto item = type.value().begin(); item != type.value().end(); ++item) {
+            const json& have = At(At(current, type.key()), item.key());
+            if (Covers(have, item.value())) continue;
+            CRM_TRY(apply(type.key(), item.key(), item.value(), have,
+                          Join(Join(section, type.key()), item.key())));
+        }
+    }
+    return Status::Ok();
+}
+
 // [SECTION] notification types
 
 Result<json> ReadTypes(Workspace& ws, const std::string&) {
@@ -83,26 +98,23 @@ Result<json> ReadTemplates(Workspace& ws, const std::string&) {
 
 Status ApplyTemplates(ApplyContext& ctx, const json& wanted, const json& current) {
     NotifyService& notify = NotifyOf(ctx.workspace);
-    for (auto type = wanted.begin(); type != wanted.end(); ++type) {
-        for (auto lang = type.value().begin(); lang != type.value().end(); ++lang) {
-            const std::string path = Join(Join("notification_templates", type.key()), lang.key());
-            const json& have = At(At(current, type.key()), lang.key());
-            if (Covers(have, lang.value())) continue;
+    return ApplyByType(
+        "notification_templates", wanted, current,
+        [&](const std::string& type, const std::string& language, const json& want, const json& have,
+            const std::string& path) -> Status {
             NotificationTemplate t;
-            t.type = type.key();
-            t.language = lang.key();
+            t.type = type;
+            t.language = language;
             for (auto [key, member] : {std::pair{"subject", &t.subject}, std::pair{"text", &t.text},
                                        std::pair{"html", &t.html}, std::pair{"short_text", &t.short_text}}) {
-                Result<std::string> v = Text(lang.value(), key, path,
-                                             At(have, key).is_string() ? have[key].get<std::string>() : "");
+                Result<std::string> v =
+                    Text(want, key, path, At(have, key).is_string() ? have[key].get<std::string>() : "");
                 if (!v.ok()) return v.error();
                 *member = *v;
             }
             Result<NotificationTemplate> saved = notify.SaveTemplate(ctx.actor, t);
-            if (!saved.ok()) return AtPath(saved.error(), path);
-        }
-    }
-    return Status::Ok();
+            return saved.ok() ? Status::Ok() : Status(AtPath(saved.error(), path));
+        });
 }
 
 // [SECTION] the organisation's defaults per type and channel
@@ -116,22 +128,19 @@ Result<json> ReadDefaults(Workspace& ws, const std::string&) {
 
 Status ApplyDefaults(ApplyContext& ctx, const json& wanted, const json& current) {
     NotifyService& notify = NotifyOf(ctx.workspace);
-    for (auto type = wanted.begin(); type != wanted.end(); ++type) {
-        for (auto channel = type.value().begin(); channel != type.value().end(); ++channel) {
-            const std::string path = Join(Join("notification_defaults", type.key()), channel.key());
-            const json& have = At(At(current, type.key()), channel.key());
-            if (Covers(have, channel.value())) continue;
-            OrgPreference p{type.key(), channel.key()};
+    return ApplyByType(
+        "notification_defaults", wanted, current,
+        [&](const std::string& type, const std::string& channel, const json& want, const json& have,
+            const std::string& path) -> Status {
+            OrgPreference p{type, channel};
             for (auto [key, member] : {std::pair{"enabled", &p.enabled}, std::pair{"locked", &p.locked}}) {
-                const json& v = At(channel.value(), key);
+                const json& v = At(want, key);
                 const json& was = At(have, key);
                 if (!v.is_null() && !v.is_boolean()) return ConfigError("config.not_object", Join(path, key));
                 *member = v.is_boolean() ? v.get<bool>() : was.is_boolean() ? was.get<bool>() : *member;
             }
-            CRM_TRY(Prefixed(notify.SetOrgPreference(ctx.actor, p), path));
-        }
-    }
-    return Status::Ok();
+            return Prefixed(notify.SetOrgPreference(ctx.actor, p), path);
+        });
 }
 
 // [SECTION] reminders (keyed by name, which is unique)

@@ -60,6 +60,13 @@ Error ApplyError(Fixture& f, const json& doc, bool force = false) {
     return r.error();
 }
 
+// Runs a command that has to succeed.
+json Run(CommandApi& api, const json& cmd) {
+    json r = api.Execute(cmd);
+    if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
+    return r;
+}
+
 }  // namespace
 
 TEST_SUITE("config") {
@@ -231,11 +238,7 @@ TEST_SUITE("config") {
         Fixture f("config_mirror.db", true);
         const std::string original = f.Text();
         CommandApi api(*f.ws);
-        auto run = [&](const json& cmd) {
-            json r = api.Execute(cmd);
-            if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
-            return r;
-        };
+        auto run = [&](const json& cmd) { return Run(api, cmd); };
         // Extras the document does not have: an object, a field a validation rule reads (the rule has to go
         // first), a role, a team with a member, an extra member of a team the document has.
         run({{"cmd", "objects.create"},
@@ -328,11 +331,7 @@ TEST_SUITE("config") {
         const std::string original = f.Text();
         const json doc = json::parse(original);
         CommandApi api(*f.ws);
-        auto run = [&](const json& cmd) {
-            json r = api.Execute(cmd);
-            if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
-            return r;
-        };
+        auto run = [&](const json& cmd) { return Run(api, cmd); };
         run({{"cmd", "fields.create"},
              {"args",
               {{"object", "Account"},
@@ -378,10 +377,7 @@ TEST_SUITE("config") {
     TEST_CASE("notification types, templates, the organisation's defaults and reminders round-trip") {
         Fixture source("config_notify_src.db", true);
         CommandApi api(*source.ws);
-        auto run = [&](const json& cmd) {
-            json r = api.Execute(cmd);
-            if (r["ok"] != true) FAIL(cmd.dump() << " -> " << r.dump());
-        };
+        auto run = [&](const json& cmd) { return Run(api, cmd); };
         run({{"cmd", "notify.types.save"},
              {"args",
               {{"code", "custom_big_deal"},

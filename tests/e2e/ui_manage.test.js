@@ -42,6 +42,10 @@ const perm = (st, kind) => (st.perm && st.perm[kind]) || {};
     s = await click(page, 'perm.profile.rename.save', st => perm(st, 'profiles').selected === 'E2E Renamed' &&
       !st.items['perm.profile.rename.name'], 'the profile renamed');
     check(perm(s, 'profiles').notice.includes('E2E Renamed'), `the rename is confirmed: "${perm(s, 'profiles').notice}"`);
+    // A note does not outlive a language switch: in Chinese the English note is not shown.
+    s = await click(page, 'topbar.lang', st => st.lang === 'zh-CN', 'Chinese');
+    check(perm(s, 'profiles').notice === '', `the English note is gone in Chinese: "${perm(s, 'profiles').notice}"`);
+    s = await click(page, 'topbar.lang', st => st.lang === 'en', 'English');
     let u = await crm(page, { cmd: 'users.get', as: 'admin', args: { username: 'temp.user' } });
     check(u.ok && u.result.profile === 'E2E Renamed', 'the user keeps the profile under its new name');
     s = await click(page, 'perm.profile.delete', st => (st.form || {})['perm.profile.delete.blocked'] !== undefined,

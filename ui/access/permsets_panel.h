@@ -9,6 +9,7 @@
 
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -39,7 +40,7 @@ private:
     std::string section_ = "objects";
     std::string fls_object_;
     std::string compare_with_;
-    std::string notice_;
+    Note notice_;
     std::string error_;
     bool new_open_ = false;
     std::string new_name_, new_copy_from_, new_error_;

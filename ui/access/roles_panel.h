@@ -8,6 +8,7 @@
 
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -27,7 +28,7 @@ private:
 
     Workspace& workspace_;
     std::string selected_;
-    std::string message_;
+    Note message_;
     std::string error_;
     enum class Dialog { None, Create, Rename, Move };
     Dialog dialog_ = Dialog::None;

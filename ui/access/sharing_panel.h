@@ -10,6 +10,7 @@
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -27,7 +28,7 @@ private:
     void DrawEditor(const PageContext& ctx);
 
     Workspace& workspace_;
-    std::string message_;
+    Note message_;
     std::string error_;
     bool editor_open_ = false;
     SharingRule draft_;

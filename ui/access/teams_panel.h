@@ -5,6 +5,7 @@
 
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -20,7 +21,7 @@ private:
     std::string add_user_;
     std::string add_set_;
     std::string new_name_;
-    std::string message_;
+    Note message_;
     std::string error_;
 };
 

@@ -10,6 +10,7 @@
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -46,7 +47,7 @@ private:
     bool sort_desc_ = false;
     std::set<std::string> selected_;
     int bulk_set_ = 0;
-    std::string message_;
+    Note message_;
     std::string error_;
     // The editor.
     bool editor_open_ = false;

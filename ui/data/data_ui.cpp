@@ -18,15 +18,6 @@ nlohmann::json RunCommand(Workspace& workspace, const std::string& cmd, nlohmann
     return api.Execute(nlohmann::json{{"cmd", cmd}, {"as", ActingUser()}, {"args", std::move(args)}});
 }
 
-std::string AnswerError(const nlohmann::json& answer) {
-    const nlohmann::json& error = answer.contains("error") ? answer["error"] : answer;
-    if (!error.is_object()) return {};
-    if (CurrentLanguage() == Language::ChineseSimplified && error.contains("message_zh") &&
-        error["message_zh"].is_string() && !error["message_zh"].get<std::string>().empty())
-        return error["message_zh"].get<std::string>();
-    return error.value("message", std::string());
-}
-
 std::string JoinNames(const nlohmann::json& names) {
     std::string out;
     if (!names.is_array()) return out;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ui/kit/error_text.h"
 #include "ui/shell/page.h"
 #include "ui/shell/tabbed_page.h"
 
@@ -20,8 +21,6 @@ class UnsavedGuard;
 
 /// Runs the command `cmd` with `args` as the acting user: the answer {"ok", "result" | "error"}.
 nlohmann::json RunCommand(Workspace& workspace, const std::string& cmd, nlohmann::json args);
-/// The message of a failed answer's error (or of an error object) in the current language.
-std::string AnswerError(const nlohmann::json& answer);
 /// "a, b, c" of a JSON list of names (a command's list argument, edited in one text box).
 std::string JoinNames(const nlohmann::json& names);
 /// The names of "a, b ,c" (blanks dropped) as a JSON list, for a command's argument.

@@ -18,6 +18,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -168,7 +169,7 @@ private:
     std::map<std::string, int64_t> choices_;  ///< field -> record whose value wins (master otherwise)
     bool merge_open_ = false;
 
-    std::string message_;
+    Note message_;
     bool message_error_ = false;
 };
 

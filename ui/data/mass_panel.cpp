@@ -14,6 +14,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -54,7 +55,7 @@ private:
     int user_ = -1;
     int64_t count_ = -1;  ///< the previewed count (-1: not counted for the current selection)
     bool confirm_open_ = false;
-    std::string message_;
+    Note message_;
     std::string error_;
     std::string deleted_object_;
     std::vector<int64_t> deleted_;  ///< the records the last mass delete removed (for the undo)

@@ -15,6 +15,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -62,7 +63,7 @@ private:
     std::set<int64_t> selected_;
     bool confirm_open_ = false;
     std::vector<int64_t> confirm_ids_;
-    std::string message_;
+    Note message_;
     bool message_error_ = false;
 };
 

@@ -14,6 +14,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -82,9 +83,9 @@ private:
     std::map<std::string, bool> clear_;  ///< secrets to clear
     std::string load_error_;
     std::string error_field_, error_;
-    std::string message_;
+    Note message_;
     std::string test_to_;
-    std::string test_result_;
+    Note test_result_;
     bool test_error_ = false;
     nlohmann::json test_answer_;
 };

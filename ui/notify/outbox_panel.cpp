@@ -14,6 +14,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -46,7 +47,7 @@ private:
     int64_t selected_ = 0;
     nlohmann::json detail_;
     nlohmann::json log_ = nlohmann::json::array();
-    std::string message_;
+    Note message_;
     bool message_error_ = false;
 };
 

@@ -17,6 +17,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -66,7 +67,7 @@ private:
     std::string stored_start_, stored_end_;
     std::string load_error_;
     bool stale_ = false;  ///< a command ran mid-frame: reload at the next frame, not inside the loops drawing
-    std::string message_;
+    Note message_;
     bool message_error_ = false;
 };
 

@@ -20,6 +20,7 @@
 #include "ui/shell/theme.h"
 #include "ui/workflow/automation_ui.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -185,7 +186,7 @@ private:
     std::vector<FieldChoice> date_fields_;
     std::string date_fields_for_ = "?";
     FormErrors errors_;
-    std::string message_;
+    Note message_;
     bool message_error_ = false;
     bool confirm_open_ = false;
     bool confirming_ = false;

@@ -11,6 +11,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -37,7 +38,7 @@ private:
     TypeList types_;
     std::map<std::pair<std::string, std::string>, Cell> cells_;
     std::string error_;
-    std::string message_;
+    Note message_;
     bool message_error_ = false;
 };
 

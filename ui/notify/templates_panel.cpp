@@ -14,6 +14,7 @@
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -82,7 +83,7 @@ private:
     std::vector<PartError> errors_;
     nlohmann::json preview_ = nlohmann::json::object();
     std::string preview_error_;
-    std::string message_;
+    Note message_;
     bool message_error_ = false;
 };
 

@@ -29,6 +29,7 @@
 #include "ui/kit/chart.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -108,7 +109,8 @@ private:
     Workspace& workspace_;
     UnsavedGuard& guard_;
     std::string mode_ = "list";
-    std::string message_, error_;
+    Note message_;
+    std::string error_;
 
     // The list.
     uint64_t loaded_change_ = UINT64_MAX;
@@ -129,7 +131,7 @@ private:
     ReportDefinition shown_;
     std::optional<ReportResult> result_;
     std::string run_error_;
-    std::string run_note_;  ///< "Cancelled" after a cancelled run
+    Note run_note_;  ///< "Cancelled" after a cancelled run
     std::vector<std::string> left_out_;
     std::string currency_;
     int result_sort_ = -1;

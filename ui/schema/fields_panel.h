@@ -7,6 +7,7 @@
 #include "ui/schema/field_editor.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -39,7 +40,7 @@ private:
     bool confirm_purge_ = false;
     std::string confirm_field_;
     std::string confirm_error_;
-    std::string message_;  ///< the last action's outcome, shown above the table
+    Note message_;  ///< the last action's outcome, shown above the table
 };
 
 }  // namespace crm::ui

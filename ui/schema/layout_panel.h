@@ -13,6 +13,7 @@
 #include "ui/shell/page.h"
 #include "ui/shell/unsaved_guard.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -48,7 +49,7 @@ private:
     std::string object_;
     Layout draft_;
     Layout saved_;
-    std::string message_;
+    Note message_;
     std::string error_;
     std::string profile_;          ///< the profile to assign to
     std::string profile_filter_;   ///< typed in its picker

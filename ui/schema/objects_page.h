@@ -18,6 +18,7 @@
 #include "ui/shell/page.h"
 #include "ui/shell/unsaved_guard.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -80,7 +81,7 @@ private:
     std::string details_object_;
     ObjectDef details_;
     FormErrors details_errors_;
-    std::string details_message_;
+    Note details_message_;
 
     // "New custom object".
     bool new_open_ = false;

@@ -11,6 +11,7 @@
 #include "ui/shell/page.h"
 #include "ui/shell/unsaved_guard.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -58,7 +59,7 @@ private:
     FormulaEditor formula_;
     std::optional<RuleTestResult> test_;
     std::string test_error_;
-    std::string message_;
+    Note message_;
     std::string filter_;
     int sort_column_ = -1;  ///< -1: the schema's order
     bool sort_desc_ = false;

@@ -17,6 +17,7 @@
 #include "ui/shell/page.h"
 #include "ui/shell/unsaved_guard.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -81,7 +82,7 @@ private:
     std::string add_kind_;
     bool delete_open_ = false;
     std::string delete_error_;
-    std::string message_;
+    Note message_;
     // Simulate
     std::string sim_filter_;
     int64_t sim_record_ = 0;

@@ -9,6 +9,7 @@
 
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -39,7 +40,7 @@ private:
     std::vector<ApprovalHistoryEntry> history_;
     std::string comment_;
     std::string reassign_to_;
-    std::string message_;
+    Note message_;
     std::string action_error_;
 };
 

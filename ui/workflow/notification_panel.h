@@ -13,6 +13,7 @@
 
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -41,7 +42,7 @@ private:
     int64_t unread_ = 0;
     bool unread_only_ = false;
     std::string filter_;
-    std::string message_;
+    Note message_;
     std::string error_;
 };
 

@@ -221,11 +221,11 @@ bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale) {
     return false;
 }
 
-void NoteSaved(const std::string& name, std::string* message) {
+void NoteSaved(const std::string& name, Note* message) {
     *message = Tr("wfs.saved", {{"name", name}});
 }
 
-void NoteSaveError(const Error& error, FormErrors* errors, std::string* message) {
+void NoteSaveError(const Error& error, FormErrors* errors, Note* message) {
     PutError(errors, error);
     message->clear();
 }

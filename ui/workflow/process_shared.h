@@ -15,6 +15,7 @@
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui::setup {
 
@@ -70,7 +71,7 @@ struct SetupPageState {
     bool is_new = false;
     std::string original_name;
     FormErrors errors;
-    std::string message;
+    Note message;
     ConfirmDelete confirm;
 };
 
@@ -113,10 +114,10 @@ bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale);
 
 /// After a save: the page's message names what was saved; on failure the core's error goes to its
 /// field and the message is cleared. Answers whether it was saved.
-void NoteSaved(const std::string& name, std::string* message);
-void NoteSaveError(const Error& error, FormErrors* errors, std::string* message);
+void NoteSaved(const std::string& name, Note* message);
+void NoteSaveError(const Error& error, FormErrors* errors, Note* message);
 template <typename T>
-bool NoteSave(const Result<T>& saved, FormErrors* errors, std::string* message) {
+bool NoteSave(const Result<T>& saved, FormErrors* errors, Note* message) {
     if (saved.ok()) {
         NoteSaved(saved.value().name, message);
         return true;

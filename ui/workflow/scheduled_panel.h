@@ -10,6 +10,7 @@
 #include "ui/shell/page.h"
 #include "ui/workflow/scheduled_runner.h"
 #include "workspace.h"
+#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -38,7 +39,7 @@ private:
     std::string filter_;
     int sort_column_ = -1;
     bool sort_desc_ = false;
-    std::string message_;
+    Note message_;
     std::string run_error_;
 };
 

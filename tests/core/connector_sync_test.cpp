@@ -561,6 +561,35 @@ TEST_SUITE("connectors.push") {
         CHECK(f.erp.Row("customers", "N3")["name"] == "Gamma");
     }
 
+    TEST_CASE("a batch answer without one result a record sent is each record's error; the run goes on") {
+        ErpFixture f;
+        const int64_t id = f.Connect("out");
+        f.Batch(id, 2, "out");
+        for (const char* name : {"Acme", "Beta", "Gamma"}) {
+            f.NewAccount({{"Name", name}});
+            f.clock.Advance(10);
+        }
+        struct ShortAnswer : ErpClient {
+            FakeErp& erp;
+            int calls = 0;
+            explicit ShortAnswer(FakeErp& e) : erp(e) {}
+            ErpResponse Exchange(const HttpRequest& r) override {
+                if (++calls == 1) return {200, "{\"items\": [{\"status\": 201}]}", ""};  // one result for two
+                return erp.Exchange(r);
+            }
+        } short_answer(f.erp);
+        f.connectors().SetClient(&short_answer);
+        f.clock.Advance(1000);
+        SyncRun run = f.Run(id);
+        CHECK(run.state == "partial");
+        CHECK(run.failed == 2);
+        CHECK(run.pushed == 1);  // the second batch
+        std::vector<SyncError> errors = *f.connectors().Errors("admin", id, true, 10);
+        REQUIRE(errors.size() == 2);
+        CHECK(errors[0].code == "connectors.bad_batch");
+        CHECK(f.erp.Row("customers", "N1")["name"] == "Gamma");
+    }
+
     TEST_CASE("an ERP lost in the middle of a push stops it before the batch that found it so") {
         ErpFixture f;
         const int64_t id = f.Connect("out");

@@ -6,7 +6,11 @@
 //                           reference, same run)
 //   sync.overhead_ratio     the sync's time over the fetch's (what the CRM side costs on top of the wire)
 //   sync.second_run_ms      a second run: one empty page, nothing changed
-// CRM_BENCH_SYNC sets the count (100,000 by default).
+//   sync.push_records_per_s new Accounts pushed to the stand-in in batches of 100 (POST {path}/batch), each
+//                           record's ERP id and link kept
+//   sync.push_single_records_per_s the same pushed one POST a record (batch_size 1: the reference, same run)
+//   sync.push_batch_speedup the single pushes' time over the batched ones'
+// CRM_BENCH_SYNC sets the pulled count (100,000 by default), CRM_BENCH_PUSH the pushed one (5,000).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +22,7 @@
 #include "integration/connector.h"
 #include "net/curl_erp.h"
 #include "peer.h"
+#include "records/records.h"
 #include "schema/schema.h"
 #include "workspace.h"
 
@@ -37,10 +42,57 @@ double Seconds(const std::function<void()>& fn) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+/// Seconds one run takes to push `m` new Accounts (a workspace in memory) to the stand-in's `path`, `batch`
+/// records a request.
+double PushSeconds(const std::string& base, const std::string& key, ErpClient& client, int m, int batch,
+                   const std::string& path) {
+    auto opened = Workspace::Open(":memory:", WorkspaceOptions());
+    if (!opened.ok()) Die(opened.error().message);
+    Workspace& ws = **opened;
+    FieldDef base_field;
+    base_field.object = "Account";
+    auto def =
+        FieldDefFromJson({{"api_name", "ERP_Id__c"}, {"label", "ERP Id"}, {"type", "text"}}, base_field);
+    if (!def.ok() || !ws.schema().CreateField("admin", *def).ok()) Die("the external-id field");
+    for (int i = 1; i <= m; ++i)
+        if (!ws.records()
+                 .Create("admin", "Account",
+                         {{"Name", "Pushed " + std::to_string(i)}, {"Phone", "+86 10 " + std::to_string(i)}})
+                 .ok())
+            Die("an account to push");
+    ConnectorService& connectors = ConnectorsOf(ws);
+    connectors.SetClient(&client);
+    const json entity = {
+        {"name", path},
+        {"path", path},
+        {"object", "Account"},
+        {"external_id_field", "ERP_Id__c"},
+        {"direction", "out"},
+        {"batch_size", batch},
+        {"fields", {{{"erp", "name"}, {"crm", "Name"}}, {{"erp", "phone"}, {"crm", "Phone"}}}}};
+    Result<Connector> c = connectors.Save("admin", 0,
+                                          {{"name", "Push"},
+                                           {"base_url", base},
+                                           {"auth", "api_key"},
+                                           {"auth_header", "X-Api-Key"},
+                                           {"secret", key},
+                                           {"entities", json::array({entity})}});
+    if (!c.ok()) Die(c.error().message);
+    SyncRun run;
+    const double s = Seconds([&] {
+        Result<SyncRun> r = connectors.Run("admin", c->id);
+        if (!r.ok()) Die(r.error().message);
+        run = *r;
+    });
+    if (run.state != "ok" || run.pushed != m) Die("the push: " + ToJson(run).dump());
+    return s;
+}
+
 }  // namespace
 
 int main() {
     const int n = std::getenv("CRM_BENCH_SYNC") ? std::atoi(std::getenv("CRM_BENCH_SYNC")) : 100000;
+    const int m = std::getenv("CRM_BENCH_PUSH") ? std::atoi(std::getenv("CRM_BENCH_PUSH")) : 5000;
     const std::string key = "bench-erp-key-0123456789";
     std::filesystem::create_directories("bench_tmp");
     const std::string erp_db = "bench_tmp/erp_standin.db";
@@ -118,5 +170,13 @@ int main() {
     bench::Figure("sync.fetch_records_per_s", n / fetch_s);
     bench::Figure("sync.overhead_ratio", sync_s / fetch_s);
     bench::Figure("sync.second_run_ms", second_s * 1000.0);
+
+    // Pushes, each to its own ERP path (the stand-in numbers a new row by counting its entity's rows).
+    const double batched_s = PushSeconds(base, key, client, m, 100, "pushed_batched");
+    const double single_s = PushSeconds(base, key, client, m, 1, "pushed_single");
+    bench::Figure("sync.pushed", m);
+    bench::Figure("sync.push_records_per_s", m / batched_s);
+    bench::Figure("sync.push_single_records_per_s", m / single_s);
+    bench::Figure("sync.push_batch_speedup", single_s / batched_s);
     return 0;
 }

@@ -101,9 +101,11 @@ void RegisterConnectorCommands(Registry& r) {
          "`schedule_minutes` (0: by hand; 5..10080: a run queued on the workflow scheduler that often) and "
          "`entities`: each `name`, `path` (under the base URL), `object`, `external_id_field` (the CRM field "
          "holding the ERP id), `erp_id` and `erp_updated` (the ERP row's id and change-time fields; default "
-         "id and updated_at), `direction` (in, out, both), `conflict` (crm_wins, erp_wins, newest_wins, "
+         "id and updated_at), `direction` (in, out, both), `batch_size` (records a push request, 1..1000, "
+         "default 100; 1: a PUT or POST a record), `conflict` (crm_wins, erp_wins, newest_wins, "
          "hold) "
-         "and `fields` ([{erp, crm, transform}]: transform is a formula over VALUE, the ERP value).",
+         "and `fields` ([{erp, crm, transform, transform_out}]: transform is a formula over VALUE, the ERP "
+         "value, on the way in; transform_out one over VALUE, the CRM field's value, on the way out).",
          {{"id", ArgType::Id}, {"values", ArgType::Object, true}},
          erp,
          true,
@@ -121,9 +123,13 @@ void RegisterConnectorCommands(Registry& r) {
                {"external_id_field", "ERP_Id__c"},
                {"direction", "both"},
                {"conflict", "newest_wins"},
+               {"batch_size", 50},
                {"fields",
                 {{{"erp", "name"}, {"crm", "Name"}, {"transform", "TRIM(VALUE)"}},
-                 {{"erp", "phone"}, {"crm", "Phone"}}}}}}}}}},
+                 {{"erp", "phone"}, {"crm", "Phone"}},
+                 {{"erp", "staff"},
+                  {"crm", "NumberOfEmployees"},
+                  {"transform_out", "ROUND(VALUE, 0)"}}}}}}}}}},
          SaveCmd});
     r.push_back({"connectors.delete",
                  "Deletes an ERP connector with its cursors, links, log and conflicts (CRM records stay).",

@@ -1,6 +1,7 @@
 // ERP connectors: configuration, its checks and storage (core/integration/connector.h). The runs are in
 // connector_sync.cpp.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "access/access.h"
@@ -56,7 +57,7 @@ constexpr const char* kColumns =
     "id, name, base_url, auth, auth_header, auth_user, secret, run_as, active, page_size, entities, "
     "created_ms, created_by, updated_ms, updated_by, schedule_minutes";
 
-/// VALUE, the ERP value a transform reads.
+/// VALUE, the value a transform reads (the ERP's on the way in, the CRM's on the way out).
 formula::FieldInfo ValueVar(formula::ValueType type) {
     formula::FieldInfo f;
     f.name = "VALUE";
@@ -75,12 +76,18 @@ json EntityJson(const ConnectorEntity& e, bool with_cursor) {
     for (const ConnectorField& f : e.fields) {
         json field = {{"erp", f.erp}, {"crm", f.crm}};
         if (!f.transform.empty()) field["transform"] = f.transform;
+        if (!f.transform_out.empty()) field["transform_out"] = f.transform_out;
         fields.push_back(field);
     }
-    json out = {{"name", e.name},           {"path", e.path},
-                {"object", e.object},       {"external_id_field", e.external_id_field},
-                {"erp_id", e.erp_id},       {"erp_updated", e.erp_updated},
-                {"direction", e.direction}, {"conflict", e.conflict},
+    json out = {{"name", e.name},
+                {"path", e.path},
+                {"object", e.object},
+                {"external_id_field", e.external_id_field},
+                {"erp_id", e.erp_id},
+                {"erp_updated", e.erp_updated},
+                {"direction", e.direction},
+                {"conflict", e.conflict},
+                {"batch_size", e.batch_size},
                 {"fields", fields}};
     if (with_cursor) {
         out["pull_cursor"] = e.pull_cursor;
@@ -115,9 +122,12 @@ Stored FromRow(const Statement& st) {
             e.erp_updated = j.value("erp_updated", "updated_at");
             e.direction = j.value("direction", "in");
             e.conflict = j.value("conflict", "erp_wins");
+            if (j.contains("batch_size") && j["batch_size"].is_number_integer())
+                e.batch_size = j["batch_size"].get<int>();
             if (j.contains("fields") && j["fields"].is_array())
                 for (const json& f : j["fields"])
-                    e.fields.push_back({f.value("erp", ""), f.value("crm", ""), f.value("transform", "")});
+                    e.fields.push_back({f.value("erp", ""), f.value("crm", ""), f.value("transform", ""),
+                                        f.value("transform_out", "")});
             c.entities.push_back(std::move(e));
         }
     }
@@ -150,11 +160,18 @@ const FieldDef* ColumnField(const ObjectDef& o, const std::string& name) {
     return nullptr;
 }
 
+/// Makes and drops the external-id indexes so that they match the stored connectors (in the open change).
+Status KeepExternalIdIndexes(Workspace& ws) {
+    Result<connector_detail::IndexPlan> plan = connector_detail::PlanExternalIdIndexes(ws);
+    if (!plan.ok()) return plan.error();
+    return connector_detail::ApplyIndexPlan(ws.changes().db(), *plan);
+}
+
 /// Parses and checks one entity against the schema; errors name "entities[i].key".
 Result<ConnectorEntity> ParseEntity(Workspace& ws, const json& j, const std::string& where) {
-    static const std::set<std::string> kKeys = {"name",   "path",        "object",     "external_id_field",
-                                                "erp_id", "erp_updated", "direction",  "conflict",
-                                                "fields", "pull_cursor", "push_cursor"};
+    static const std::set<std::string> kKeys = {"name",   "path",        "object",      "external_id_field",
+                                                "erp_id", "erp_updated", "direction",   "conflict",
+                                                "fields", "pull_cursor", "push_cursor", "batch_size"};
     if (!j.is_object()) return Bad(where, "an object");
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!kKeys.count(it.key()))
@@ -184,6 +201,12 @@ Result<ConnectorEntity> ParseEntity(Workspace& ws, const json& j, const std::str
     if (!kDirections.count(e.direction)) return Bad(where + ".direction", "in, out or both");
     if (!kPolicies.count(e.conflict))
         return Bad(where + ".conflict", "crm_wins, erp_wins, newest_wins or hold");
+    if (j.contains("batch_size")) {
+        const json& b = j["batch_size"];
+        if (!b.is_number_integer() || b.get<int64_t>() < 1 || b.get<int64_t>() > 1000)
+            return Bad(where + ".batch_size", "a whole number from 1 to 1000");
+        e.batch_size = b.get<int>();
+    }
     Result<std::shared_ptr<const ObjectDef>> object = ws.schema().Object(e.object);
     if (!object.ok()) return Error(object.error().code, object.error().message, where + ".object");
     const ObjectDef& o = **object;
@@ -204,6 +227,7 @@ Result<ConnectorEntity> ParseEntity(Workspace& ws, const json& j, const std::str
             CRM_TRY(TextOf(f, "erp", at, field.erp));
             CRM_TRY(TextOf(f, "crm", at, field.crm));
             CRM_TRY(TextOf(f, "transform", at, field.transform));
+            CRM_TRY(TextOf(f, "transform_out", at, field.transform_out));
             if (field.erp.empty()) return Bad(at + ".erp", "an ERP field name");
             const FieldDef* crm = ColumnField(o, field.crm);
             if (!crm)
@@ -227,6 +251,15 @@ Result<ConnectorEntity> ParseEntity(Workspace& ws, const json& j, const std::str
                 if (!compiles)
                     return MessageError("invalid_argument", "connectors.bad_transform",
                                         {{"error", first_error}}, at + ".transform");
+            }
+            if (!field.transform_out.empty()) {
+                // VALUE is the CRM field's value, of its type.
+                formula::FieldList vars;
+                vars.Add(ValueVar(FormulaTypeOf(crm->type)));
+                Result<formula::CompiledFormula> c = formula::Compile(field.transform_out, vars);
+                if (!c.ok())
+                    return MessageError("invalid_argument", "connectors.bad_transform",
+                                        {{"error", c.error().message}}, at + ".transform_out");
             }
             e.fields.push_back(std::move(field));
         }
@@ -281,6 +314,31 @@ std::string ErpId(const json& value) {
     return value.dump();
 }
 
+namespace {
+
+/// Compiles `transform` over VALUE of `type` and evaluates it with VALUE = `v`; the result as JSON.
+Result<json> Evaluate(const std::string& transform, formula::ValueType type, const formula::Value& v,
+                      int64_t now_ms) {
+    formula::FieldList vars;
+    vars.Add(ValueVar(type));
+    Result<formula::CompiledFormula> compiled = formula::Compile(transform, vars);
+    if (!compiled.ok()) return compiled.error();
+    formula::MemoryRecord record;
+    record.Set("VALUE", v);
+    Result<formula::Value> out = formula::Evaluate(*compiled, formula::EvalContext::At(&record, now_ms));
+    if (!out.ok()) return out.error();
+    return FormulaValueToJson(*out);
+}
+
+}  // namespace
+
+Result<json> TransformOut(const std::string& transform, const FieldDef& field, const json& value,
+                          int64_t now_ms) {
+    Result<formula::Value> v = ValueFromJson(field, value);
+    if (!v.ok()) return v.error();
+    return Evaluate(transform, FormulaTypeOf(field.type), *v, now_ms);
+}
+
 Result<json> Transform(const std::string& transform, const json& value, int64_t now_ms) {
     using formula::Value;
     using formula::ValueType;
@@ -296,15 +354,66 @@ Result<json> Transform(const std::string& transform, const json& value, int64_t 
     } else if (value.is_string()) {
         v = Value::Text(value.get<std::string>());
     }
-    formula::FieldList vars;
-    vars.Add(ValueVar(type));
-    Result<formula::CompiledFormula> compiled = formula::Compile(transform, vars);
-    if (!compiled.ok()) return compiled.error();
-    formula::MemoryRecord record;
-    record.Set("VALUE", v);
-    Result<Value> out = formula::Evaluate(*compiled, formula::EvalContext::At(&record, now_ms));
-    if (!out.ok()) return out.error();
-    return FormulaValueToJson(*out);
+    return Evaluate(transform, type, v, now_ms);
+}
+
+std::string ExternalIdIndexName(const ObjectDef& o, const FieldDef& f) {
+    return "erp_ext_" + o.table + "_" + f.column;
+}
+
+std::string ExternalIdLookupSql(const ObjectDef& o, const FieldDef& f) {
+    return "SELECT id, updated_at FROM " + QuoteIdent(o.table) + " WHERE " + QuoteIdent(f.column) +
+           " = ?1 ORDER BY id LIMIT 1";
+}
+
+Result<IndexPlan> PlanExternalIdIndexes(Workspace& ws) {
+    Database& db = ws.changes().db();
+    // Wanted: each entity's (object, field) with a column, by the index's name.
+    std::map<std::string, std::string> wanted;  // name -> CREATE INDEX
+    Statement st = db.Prepare("SELECT entities FROM erp_connector ORDER BY id");
+    while (st.Step()) {
+        const json entities = json::parse(st.Text(0), nullptr, false);
+        if (!entities.is_array()) continue;
+        for (const json& e : entities) {
+            if (!e.is_object()) continue;
+            Result<std::shared_ptr<const ObjectDef>> o = ws.schema().Object(e.value("object", ""));
+            if (!o.ok()) continue;
+            const FieldDef* f = ColumnField(**o, e.value("external_id_field", ""));
+            if (!f) continue;
+            // An index starting with the column (the schema's, for a unique or indexed field) serves.
+            Statement lead = db.Prepare(
+                "SELECT 1 FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i WHERE i.seqno = 0 "
+                "AND i.name = ?2 AND l.name <> ?3");
+            lead.Bind(1, (*o)->table).Bind(2, f->column).Bind(3, ExternalIdIndexName(**o, *f));
+            if (lead.Step()) continue;
+            if (!lead.status().ok()) return lead.status().error();
+            wanted[ExternalIdIndexName(**o, *f)] =
+                "CREATE INDEX IF NOT EXISTS " + QuoteIdent(ExternalIdIndexName(**o, *f)) + " ON " +
+                QuoteIdent((*o)->table) + "(" + QuoteIdent(f->column) + ")";
+        }
+    }
+    if (!st.status().ok()) return st.status().error();
+    IndexPlan plan;
+    std::set<std::string> present;
+    Statement ours = db.Prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'erp\\_ext\\_%' ESCAPE '\\' "
+        "ORDER BY name");
+    while (ours.Step()) {
+        present.insert(ours.Text(0));
+        if (!wanted.count(ours.Text(0))) plan.drop.push_back(ours.Text(0));
+    }
+    if (!ours.status().ok()) return ours.status().error();
+    for (const auto& [name, sql] : wanted)
+        if (!present.count(name)) plan.create.push_back(sql);
+    return plan;
+}
+
+Status ApplyIndexPlan(Database& db, const IndexPlan& plan) {
+    // SQLite drops no index while a statement is part way through its rows (a cached one, done with).
+    if (!plan.drop.empty()) db.ResetUnfinishedStatements();
+    for (const std::string& name : plan.drop) CRM_TRY(db.Exec("DROP INDEX IF EXISTS " + QuoteIdent(name)));
+    for (const std::string& sql : plan.create) CRM_TRY(db.Exec(sql));
+    return Status::Ok();
 }
 
 }  // namespace connector_detail
@@ -348,7 +457,8 @@ json ToJson(const SyncRun& r) {
             {"pushed", r.pushed},
             {"conflicts", r.conflicts},
             {"held", r.held},
-            {"failed", r.failed}};
+            {"failed", r.failed},
+            {"push_requests", r.push_requests}};
 }
 
 json ToJson(const SyncError& e) {
@@ -508,7 +618,8 @@ Result<Connector> ConnectorService::Save(const std::string& actor, int64_t id, c
     Statement st = db.Prepare(
         create
             ? "INSERT INTO erp_connector(name, base_url, auth, auth_header, auth_user, secret, run_as, "
-              "active, page_size, entities, created_ms, created_by, updated_ms, updated_by, schedule_minutes) "
+              "active, page_size, entities, created_ms, created_by, updated_ms, updated_by, "
+              "schedule_minutes) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16)"
             : "UPDATE erp_connector SET name = ?1, base_url = ?2, auth = ?3, auth_header = ?4, auth_user = "
               "?5, secret = ?6, run_as = ?7, active = ?8, page_size = ?9, entities = ?10, updated_ms = ?13, "
@@ -522,6 +633,7 @@ Result<Connector> ConnectorService::Save(const std::string& actor, int64_t id, c
     st.Bind(16, s.c.schedule_minutes);
     CRM_TRY(st.Run());
     if (create) s.c.id = db.LastInsertRowId();
+    CRM_TRY(KeepExternalIdIndexes(ws));
     // The scheduled run: queued from now when the schedule or the activity changed, dropped when off.
     if (scheduler_) {
         const bool scheduled = s.c.active && s.c.schedule_minutes > 0;
@@ -576,6 +688,7 @@ Status ConnectorService::Delete(const std::string& actor, int64_t id) {
     Statement st = db.Prepare("DELETE FROM erp_connector WHERE id = ?1");
     st.Bind(1, id);
     CRM_TRY(st.Run());
+    CRM_TRY(KeepExternalIdIndexes(ws));
     if (scheduler_) CRM_TRY(scheduler_->CancelRule(change, kConnectorRunKind, id));
     CRM_TRY(change.Audit("integration", "delete", "connector." + found->c.name, ToJson(found->c), nullptr));
     change.Record("integration", "", ChangeAction::Config, id, {"connectors"});

@@ -12,6 +12,10 @@
 //        rows changed at or after the cursor, oldest first; N counts from 1
 //   PUT  {base}/{path}/{external id}  body: the mapped fields      ->  the row as stored (with its id and
 //   POST {base}/{path}                body: the mapped fields      ->  updated time)
+//   POST {base}/{path}/batch  body: {"items": [{"id": external id (absent: a new row), "row": {fields}}...]}
+//        ->  {"items": [{"status": 2xx, "row": the row as stored} or {"status": 4xx/5xx, "error": "..."}...]}
+//        one result a sent item, in order (a batch of up to the entity's `batch_size` records; an entity
+//        with batch_size 1, or an ERP answering 404 or 405 to the batch route, gets one PUT or POST a record)
 // A row names its id (`erp_id`, default "id") and its last change (`erp_updated`, default "updated_at":
 // Unix milliseconds or a UTC ISO date-time). The cursor is the newest change seen, as the ERP wrote it.
 //
@@ -27,7 +31,13 @@
 //   past it commit together, once a page. The push cursor stops before the first record the ERP could not be
 //   reached for.
 // - A transform is a formula of the formula language over `VALUE` (the ERP value: Number, Text or Checkbox
-//   as the JSON value is), e.g. `UPPER(VALUE)` or `VALUE * 100`; pushes send the CRM values unchanged.
+//   as the JSON value is), e.g. `UPPER(VALUE)` or `VALUE * 100`. The way out has its own (`transform_out`,
+//   over VALUE of the CRM field's type: `VALUE / 100`, `CASE(TEXT(VALUE), "Hot", "H", "C")`,
+//   `TEXT(VALUE)` for a date): a formula is not inverted, so a field without one is pushed unchanged.
+// - Each entity's external-id field gets an index (`erp_ext_<table>_<column>`) when a connector is saved,
+//   unless an index already starts with that column (a unique or indexed field's): a pull matches each row
+//   by it. A save or delete drops the ones no connector's entity needs any more; a run makes a missing one
+//   again (a field retyped since). The schema drops them with their column.
 // - The authentication secret (API key or password) is kept for the requests only: no answer and no audit
 //   entry carries it (`secret_set`). Managing connectors needs Manage Integrations; one running as another
 //   user needs Manage Users too (as a webhook subscription).
@@ -77,6 +87,7 @@ public:
 /// One mapped field: the ERP's field, the CRM's, and an optional transform (a formula over VALUE).
 struct ConnectorField {
     std::string erp, crm, transform;
+    std::string transform_out;  ///< a formula over VALUE (the CRM value) for pushes; "" sends it unchanged
 };
 
 /// One ERP entity and the CRM object it maps to.
@@ -89,6 +100,7 @@ struct ConnectorEntity {
     std::string erp_updated = "updated_at";
     std::string direction = "in";       ///< in, out, both
     std::string conflict = "erp_wins";  ///< crm_wins, erp_wins, newest_wins, hold
+    int batch_size = 100;               ///< records a push request (1: one PUT or POST a record)
     std::vector<ConnectorField> fields;
     // Kept by the runs, answered read-only:
     std::string pull_cursor;     ///< the newest ERP change seen ("" = from the start)
@@ -124,6 +136,7 @@ struct SyncRun {
     int64_t started_ms = 0, finished_ms = 0;
     int pages = 0, pulled = 0, created = 0, updated = 0, unchanged = 0, pushed = 0, conflicts = 0, held = 0,
         failed = 0;
+    int push_requests = 0;  ///< the PUT, POST and batch requests the push sent
 };
 nlohmann::json ToJson(const SyncRun& r);
 

@@ -3,9 +3,11 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/messages.h"
 #include "integration/connector.h"
+#include "schema/schema.h"
 #include "storage/database.h"
 #include "workspace.h"
 
@@ -28,6 +30,26 @@ std::string ErpId(const nlohmann::json& value);
 
 /// Compiles `transform` over VALUE of the JSON value's type and evaluates it; the result as JSON.
 Result<nlohmann::json> Transform(const std::string& transform, const nlohmann::json& value, int64_t now_ms);
+
+/// A push's transform: `transform` over VALUE of `field`'s type, read from the record's JSON value.
+Result<nlohmann::json> TransformOut(const std::string& transform, const FieldDef& field,
+                                    const nlohmann::json& value, int64_t now_ms);
+
+/// The index a connector keeps on an object's external-id column.
+std::string ExternalIdIndexName(const ObjectDef& object, const FieldDef& field);
+
+/// The query a pull matches an ERP row with (?1: the external id): the record's id and last change.
+std::string ExternalIdLookupSql(const ObjectDef& object, const FieldDef& field);
+
+/// The external-id indexes to make and to drop so that every connector entity's field has one.
+struct IndexPlan {
+    std::vector<std::string> create;  ///< CREATE INDEX statements
+    std::vector<std::string> drop;    ///< index names
+    bool empty() const { return create.empty() && drop.empty(); }
+};
+Result<IndexPlan> PlanExternalIdIndexes(Workspace& ws);
+/// Carries out the plan in the open change.
+Status ApplyIndexPlan(Database& db, const IndexPlan& plan);
 
 }  // namespace crm::connector_detail
 

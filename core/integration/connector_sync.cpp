@@ -34,6 +34,11 @@ const MessageDef kSyncMessages[] = {
     {"connectors.bad_take", "Take \"crm\" or \"erp\".", "请选择“crm”或“erp”。"},
     {"connectors.inactive", "The connector \"{name}\" is inactive: activate it to sync.",
      "连接器“{name}”已停用：请先启用再同步。"},
+    {"connectors.bad_batch",
+     "The ERP's answer to a batch of {count} is not {\"items\": [...]} with one result a record sent.",
+     "ERP 对 {count} 条记录的批量请求的应答不是每条记录一个结果的 {\"items\": [...]} 格式。"},
+    {"connectors.erp_item_error", "The ERP refused this record in a batch ({status}): {detail}",
+     "ERP 在批量请求中拒绝了此记录（{status}）：{detail}"},
 };
 CRM_REGISTER_MESSAGES(kSyncMessages);
 
@@ -104,8 +109,10 @@ struct SyncEngine {
     }
 
     /// The exchange; an Error when the ERP was not reached or did not answer 2xx.
-    Result<ErpResponse> Exchange(const HttpRequest& r) {
-        ErpResponse resp = client->Exchange(r);
+    Result<ErpResponse> Exchange(const HttpRequest& r) { return Checked(r, client->Exchange(r)); }
+
+    /// The answer to `r`, or an Error when the ERP was not reached or did not answer 2xx.
+    static Result<ErpResponse> Checked(const HttpRequest& r, ErpResponse resp) {
         if (resp.status >= 200 && resp.status < 300) return resp;
         std::string detail = resp.status ? resp.body.substr(0, 300) : resp.error;
         return MessageError(resp.status ? "connectors.erp_error" : "connectors.erp_unreachable",
@@ -150,8 +157,7 @@ struct SyncEngine {
     /// The record holding `ext` in the external-id field: its id and last change (0, 0 when none).
     std::pair<int64_t, int64_t> RecordByExternalId(const ObjectDef& o, const FieldDef& f,
                                                    const std::string& ext) {
-        Statement st = db.Prepare("SELECT id, updated_at FROM \"" + o.table + "\" WHERE \"" + f.column +
-                                  "\" = ?1 ORDER BY id LIMIT 1");
+        Statement st = db.Prepare(ExternalIdLookupSql(o, f));
         st.Bind(1, ext);
         if (!st.Step()) return {0, 0};
         return {st.Int(0), st.Int(1)};
@@ -281,29 +287,41 @@ struct SyncEngine {
         return change.Commit();
     }
 
-    /// Sends one CRM record to the ERP (PUT by its external id, or POST and keep the id the ERP gave).
-    /// `reached` says whether the ERP answered at all (an unreachable one stops the push).
-    Status PushRecord(const ConnectorEntity& e, int64_t record_id, bool* reached) {
-        if (reached) *reached = true;
-        std::shared_ptr<const ObjectDef> o = Object(e);
-        if (!o) return MakeError("connectors.bad_field", "The entity's object is gone.");
-        Result<json> rec = ws.records().Get(s.c.run_as, o->api_name, record_id);
+    /// A record on its way to the ERP: its external id ("": a new ERP row) and its mapped values.
+    struct Outgoing {
+        int64_t record_id = 0;
+        std::string ext;
+        json row;
+    };
+
+    /// The record's values under the ERP's field names, each field's transform_out applied.
+    Result<Outgoing> Outbound(const ConnectorEntity& e, const ObjectDef& o, int64_t record_id) {
+        Result<json> rec = ws.records().Get(s.c.run_as, o.api_name, record_id);
         if (!rec.ok()) return rec.error();
-        json body = json::object();
-        for (const ConnectorField& f : e.fields)
-            if (rec->contains(f.crm)) body[f.erp] = (*rec)[f.crm];
-        const std::string ext =
-            rec->contains(e.external_id_field) ? ErpId((*rec)[e.external_id_field]) : std::string();
-        const std::string base = s.c.base_url + "/" + e.path;
-        HttpRequest r = ext.empty() ? Request("POST", base, body.dump())
-                                    : Request("PUT", base + "/" + UrlEncode(ext), body.dump());
-        Result<ErpResponse> resp = Exchange(r);
-        if (!resp.ok()) {
-            if (reached && resp.error().code == "connectors.erp_unreachable") *reached = false;
-            return resp.error();
+        Outgoing out;
+        out.record_id = record_id;
+        out.row = json::object();
+        const int64_t now = ws.clock().NowMs();
+        for (const ConnectorField& f : e.fields) {
+            if (!rec->contains(f.crm)) continue;
+            json v = (*rec)[f.crm];
+            if (!f.transform_out.empty()) {
+                const FieldDef* def = o.Field(f.crm);
+                if (!def) return MakeError("connectors.bad_field", "The entity's field is gone.");
+                Result<json> t = TransformOut(f.transform_out, *def, v, now);
+                if (!t.ok()) return Error(t.error().code, f.crm + ": " + t.error().message, f.crm);
+                v = *t;
+            }
+            out.row[f.erp] = v;
         }
-        const json row = json::parse(resp->body, nullptr, false);
-        std::string new_ext = ext;
+        if (rec->contains(e.external_id_field)) out.ext = ErpId((*rec)[e.external_id_field]);
+        return out;
+    }
+
+    /// Keeps what the ERP answered for a pushed record: the id it gave a new row, and the link (with the
+    /// row's change time, so the next pull does not echo it back).
+    Status Pushed(const ConnectorEntity& e, const ObjectDef& o, const Outgoing& item, const json& row) {
+        std::string new_ext = item.ext;
         int64_t erp_ms = 0;
         if (row.is_object()) {
             if (row.contains(e.erp_id)) new_ext = ErpId(row[e.erp_id]);
@@ -313,13 +331,129 @@ struct SyncEngine {
             return MessageError("connectors.bad_row", "connectors.bad_row", {{"field", e.erp_id}});
         ChangeScope change(ws.changes(), s.c.run_as);
         CRM_TRY(change.begin_status());
-        if (new_ext != ext) {
+        if (new_ext != item.ext) {
             SaveResult saved =
-                ws.records().Update(s.c.run_as, o->api_name, record_id, {{e.external_id_field, new_ext}});
+                ws.records().Update(s.c.run_as, o.api_name, item.record_id, {{e.external_id_field, new_ext}});
             if (!saved.ok()) return SaveError(saved);
         }
-        CRM_TRY(WriteLink(e, {new_ext, record_id, UpdatedAt(*o, record_id), erp_ms}));
+        CRM_TRY(WriteLink(e, {new_ext, item.record_id, UpdatedAt(o, item.record_id), erp_ms}));
         return change.Commit();
+    }
+
+    /// Sends one record by itself: PUT by its external id, or POST. `reached` turns false when the ERP
+    /// was not reached.
+    Status PushOne(const ConnectorEntity& e, const ObjectDef& o, const Outgoing& item, bool* reached) {
+        const std::string base = s.c.base_url + "/" + e.path;
+        const HttpRequest r = item.ext.empty()
+                                  ? Request("POST", base, item.row.dump())
+                                  : Request("PUT", base + "/" + UrlEncode(item.ext), item.row.dump());
+        ++run.push_requests;
+        Result<ErpResponse> resp = Exchange(r);
+        if (!resp.ok()) {
+            if (resp.error().code == "connectors.erp_unreachable") *reached = false;
+            return resp.error();
+        }
+        return Pushed(e, o, item, json::parse(resp->body, nullptr, false));
+    }
+
+    /// Sends records to the ERP: one batch request when the connector batches (batch_size > 1), else (or
+    /// when the ERP has no batch route: 404 or 405) one request a record. One result a record, in order;
+    /// only the first `*tried` were tried: `reached` turns false when the ERP was not reached, the results
+    /// past the one that found it so untried.
+    std::vector<Status> PushRecords(const ConnectorEntity& e, const std::vector<int64_t>& ids, bool* reached,
+                                    size_t* tried) {
+        *reached = true;
+        *tried = ids.size();
+        std::vector<Status> out(ids.size());
+        std::shared_ptr<const ObjectDef> o = Object(e);
+        if (!o) {
+            for (Status& st : out) st = MakeError("connectors.bad_field", "The entity's object is gone.");
+            return out;
+        }
+        std::vector<Outgoing> items;
+        std::vector<size_t> at;  // items[j] is ids[at[j]]
+        for (size_t i = 0; i < ids.size(); ++i) {
+            Result<Outgoing> item = Outbound(e, *o, ids[i]);
+            if (!item.ok()) {
+                out[i] = item.error();
+                continue;
+            }
+            items.push_back(std::move(*item));
+            at.push_back(i);
+        }
+        if (items.empty()) return out;
+        if (e.batch_size > 1) {
+            json body = {{"items", json::array()}};
+            for (const Outgoing& item : items) {
+                json one = {{"row", item.row}};
+                if (!item.ext.empty()) one["id"] = item.ext;
+                body["items"].push_back(std::move(one));
+            }
+            const HttpRequest r = Request("POST", s.c.base_url + "/" + e.path + "/batch", body.dump());
+            ++run.push_requests;
+            ErpResponse resp = client->Exchange(r);
+            if (resp.status != 404 && resp.status != 405) {
+                BatchResults(e, *o, r, std::move(resp), items, at, out, reached, tried);
+                return out;
+            }
+        }
+        for (size_t j = 0; j < items.size(); ++j) {
+            out[at[j]] = PushOne(e, *o, items[j], reached);
+            if (!*reached) {
+                *tried = at[j] + 1;
+                break;
+            }
+        }
+        return out;
+    }
+
+    /// The batch's answer, item by item, into `out`.
+    void BatchResults(const ConnectorEntity& e, const ObjectDef& o, const HttpRequest& r, ErpResponse resp,
+                      const std::vector<Outgoing>& items, const std::vector<size_t>& at,
+                      std::vector<Status>& out, bool* reached, size_t* tried) {
+        Result<ErpResponse> checked = Checked(r, std::move(resp));
+        if (!checked.ok()) {
+            // The whole batch failed: when the ERP was not reached, the first record sent carries it and
+            // the rest wait for the next run; an ERP error is each record's.
+            if (checked.error().code == "connectors.erp_unreachable") {
+                *reached = false;
+                *tried = at.front() + 1;
+            }
+            for (size_t k : at) out[k] = checked.error();
+            return;
+        }
+        const json answer = json::parse(checked->body, nullptr, false);
+        if (!answer.is_object() || !answer.contains("items") || !answer["items"].is_array() ||
+            answer["items"].size() != items.size()) {
+            const Error bad = MessageError("connectors.bad_batch", "connectors.bad_batch",
+                                           {{"count", std::to_string(items.size())}});
+            for (size_t k : at) out[k] = bad;
+            return;
+        }
+        for (size_t j = 0; j < items.size(); ++j) {
+            const json& result = answer["items"][j];
+            const int status =
+                result.is_object() && result.contains("status") && result["status"].is_number_integer()
+                    ? result["status"].get<int>()
+                    : 0;
+            if (status >= 200 && status < 300) {
+                out[at[j]] = Pushed(e, o, items[j], result.contains("row") ? result["row"] : json());
+                continue;
+            }
+            std::string detail = result.is_object() && result.contains("error") ? result["error"].dump() : "";
+            if (result.is_object() && result.contains("error") && result["error"].is_string())
+                detail = result["error"].get<std::string>();
+            out[at[j]] =
+                MessageError("connectors.erp_item_error", "connectors.erp_item_error",
+                             {{"status", std::to_string(status)}, {"detail", detail.substr(0, 300)}});
+        }
+    }
+
+    /// Sends one CRM record (a retry, a conflict resolved for the CRM).
+    Status PushRecord(const ConnectorEntity& e, int64_t record_id) {
+        bool reached = true;
+        size_t tried = 0;
+        return PushRecords(e, {record_id}, &reached, &tried).front();
     }
 
     void LogError(const ConnectorEntity& e, const char* direction, const std::string& ext, int64_t record_id,
@@ -412,7 +546,8 @@ struct SyncEngine {
         return true;
     }
 
-    /// Sends the records changed since the push cursor; false when the ERP could not be reached.
+    /// Sends the records changed since the push cursor, batch_size a request; false when the ERP could not
+    /// be reached (the cursor then stays before the batch that found it so).
     bool Push(ConnectorEntity& e) {
         std::shared_ptr<const ObjectDef> o = Object(e);
         if (!o) return true;
@@ -421,31 +556,44 @@ struct SyncEngine {
         st.Bind(1, e.push_cursor_ms).Bind(2, kMaxPush);
         std::vector<std::pair<int64_t, int64_t>> changed;
         while (st.Step()) changed.push_back({st.Int(0), st.Int(1)});
+        const size_t batch = static_cast<size_t>(std::max(1, e.batch_size));
         int64_t cursor = e.push_cursor_ms;
+        int64_t sent_cursor = cursor;  // the cursor once the pending records are sent
+        std::vector<int64_t> pending;
         bool ok = true;
-        for (const auto& [id, updated] : changed) {
+        for (size_t i = 0; i < changed.size() && ok; ++i) {
+            const int64_t id = changed[i].first, updated = changed[i].second;
+            sent_cursor = std::max(sent_cursor, updated);
             std::optional<Link> link = FindLink(e, "", id);
-            if ((link && updated <= link->crm_synced_ms) || OpenConflict(e, id)) {
-                cursor = std::max(cursor, updated);
-                continue;
-            }
-            bool reached = true;
-            Status pushed = PushRecord(e, id, &reached);
-            if (!pushed.ok()) {
-                LogError(e, "push", link ? link->external_id : "", id, pushed.error(), nullptr);
-                if (!reached) {
-                    run.error = pushed.error().message;
-                    ok = false;
-                    break;
-                }
-            } else {
-                ++run.pushed;
-            }
-            cursor = std::max(cursor, updated);
+            if ((link && updated <= link->crm_synced_ms) || OpenConflict(e, id)) continue;
+            pending.push_back(id);
+            if (pending.size() >= batch) ok = SendPending(e, pending);
+            if (ok && pending.empty()) cursor = sent_cursor;
         }
+        if (ok) ok = SendPending(e, pending);
+        if (ok) cursor = sent_cursor;
         e.push_cursor_ms = cursor;
         if (Status saved = SaveCursor(e, e.pull_cursor, cursor); !saved.ok()) return false;
         return ok;
+    }
+
+    /// Sends the pending records (a batch), logs each one that failed; false when the ERP was not reached.
+    bool SendPending(const ConnectorEntity& e, std::vector<int64_t>& pending) {
+        if (pending.empty()) return true;
+        bool reached = true;
+        size_t tried = 0;
+        const std::vector<Status> results = PushRecords(e, pending, &reached, &tried);
+        for (size_t i = 0; i < tried; ++i) {
+            if (results[i].ok()) {
+                ++run.pushed;
+                continue;
+            }
+            std::optional<Link> link = FindLink(e, "", pending[i]);
+            LogError(e, "push", link ? link->external_id : "", pending[i], results[i].error(), nullptr);
+        }
+        pending.clear();
+        if (!reached) run.error = results[tried - 1].error().message;
+        return reached;
     }
 
     void Begin() {
@@ -490,6 +638,7 @@ SyncRun RunFromRow(const Statement& st) {
         r.conflicts = c.value("conflicts", 0);
         r.held = c.value("held", 0);
         r.failed = c.value("failed", 0);
+        r.push_requests = c.value("push_requests", 0);
     }
     r.id = st.Int(0);
     r.connector_id = st.Int(1);
@@ -527,6 +676,9 @@ Result<SyncRun> ConnectorService::RunUnchecked(int64_t id, const std::string& en
         return MessageError("invalid_argument", "connectors.inactive", {{"name", found->c.name}}, "id");
     SyncEngine engine(impl_->ws, *found, client_);
     engine.Begin();
+    // An external-id index gone since the save (its field retyped) is made again before the pull uses it.
+    if (Result<IndexPlan> plan = PlanExternalIdIndexes(impl_->ws); plan.ok() && !plan->create.empty())
+        (void)engine.Bookkeep([&]() { return ApplyIndexPlan(engine.db, *plan); });
     bool stopped = false;
     if (!client_) {
         engine.run.error = MessageError("connectors.no_client", "connectors.no_client", {}).message;
@@ -619,7 +771,7 @@ Result<SyncError> ConnectorService::Retry(const std::string& actor, int64_t erro
     } else if (!client_) {
         done = MessageError("connectors.no_client", "connectors.no_client", {});
     } else {
-        done = engine.PushRecord(*e, record_id, nullptr);
+        done = engine.PushRecord(*e, record_id);
     }
     const Status noted = engine.Bookkeep([&]() -> Status {
         Statement up =
@@ -720,7 +872,7 @@ Result<json> ConnectorService::Resolve(const std::string& actor, int64_t conflic
         Result<int64_t> applied = engine.Apply(*e, *o, record_id, values, ext, erp_ms);
         if (!applied.ok()) return applied.error();
     } else {
-        CRM_TRY(engine.PushRecord(*e, record_id, nullptr));
+        CRM_TRY(engine.PushRecord(*e, record_id));
     }
     CRM_TRY(change.Audit("integration", "resolve", "connector." + found->c.name,
                          json{{"conflict", conflict_id}, {"external_id", ext}},

@@ -560,8 +560,8 @@ Status SchemaService::PurgeField(const std::string& actor, std::string_view obje
     if (!tx.begin_status().ok()) return tx.begin_status();
     if (f->has_column()) {
         // SQLite refuses to drop an indexed column: the index goes first.
-        std::string sql = DropIndexSql(**o, *f) + "ALTER TABLE " + QuoteIdent((*o)->table) + " DROP COLUMN " +
-                          QuoteIdent(f->column) + ";\n";
+        std::string sql = DropColumnIndexesSql(db_, **o, *f) + "ALTER TABLE " + QuoteIdent((*o)->table) +
+                          " DROP COLUMN " + QuoteIdent(f->column) + ";\n";
         if (Status s = db_.Exec(sql); !s.ok()) return s;
     }
     Statement up = db_.Prepare("UPDATE schema_fields SET state = 'purged' WHERE id = ?1");

@@ -293,6 +293,7 @@ Result<RetypePreview> SchemaService::RetypeField(const std::string& actor, const
             sql += "ALTER TABLE " + table + " ADD COLUMN " + tmp + " " + ColumnTypeOf(to.type) + ";\n";
             sql += "UPDATE " + table + " SET " + tmp + " = crm_convert(" + column + ") WHERE " + column +
                    " IS NOT NULL;\n";
+            sql += DropColumnIndexesSql(db_, o, current);  // SQLite drops no indexed column
             sql += "ALTER TABLE " + table + " DROP COLUMN " + column + ";\n";
             sql += "ALTER TABLE " + table + " RENAME COLUMN " + tmp + " TO " + column + ";\n";
         }

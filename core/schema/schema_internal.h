@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "schema/schema.h"
+#include "storage/database.h"
 
 namespace crm::schema_detail {
 
@@ -22,6 +23,9 @@ bool NeedsIndex(const ObjectDef& object, const FieldDef& field);
 std::string IndexSql(const ObjectDef& object, const FieldDef& field);
 /// "DROP INDEX IF EXISTS ..." for a field's column.
 std::string DropIndexSql(const ObjectDef& object, const FieldDef& field);
+/// "DROP INDEX IF EXISTS ..." for every index that reads the field's column: the schema's own and those
+/// other areas keep (an ERP connector's external-id index). SQLite refuses to drop an indexed column.
+std::string DropColumnIndexesSql(Database& db, const ObjectDef& object, const FieldDef& field);
 /// The record table with its system columns, one column per stored field, and its indexes.
 std::string CreateRecordTableSql(const ObjectDef& object);
 /// INSERTs of an object's metadata row.

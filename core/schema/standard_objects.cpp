@@ -252,6 +252,17 @@ std::string DropIndexSql(const ObjectDef& o, const FieldDef& f) {
     return "DROP INDEX IF EXISTS " + QuoteIdent(IndexNameFor(o, f)) + ";\n";
 }
 
+std::string DropColumnIndexesSql(Database& db, const ObjectDef& o, const FieldDef& f) {
+    std::string sql = DropIndexSql(o, f);
+    Statement st = db.Prepare(
+        "SELECT DISTINCT l.name FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i WHERE i.name "
+        "= ?2 AND l.origin = 'c' ORDER BY l.name");
+    st.Bind(1, o.table).Bind(2, f.column);
+    while (st.Step())
+        if (st.Text(0) != IndexNameFor(o, f)) sql += "DROP INDEX IF EXISTS " + QuoteIdent(st.Text(0)) + ";\n";
+    return sql;
+}
+
 std::string CreateRecordTableSql(const ObjectDef& o) {
     std::string sql =
         "CREATE TABLE " + QuoteIdent(o.table) +

@@ -7,6 +7,7 @@
 #include "audit/change.h"
 #include "erp_fake.h"
 #include "integration/connector.h"
+#include "integration/connector_internal.h"
 #include "outbox_fixture.h"
 #include "schema/schema.h"
 #include "workflow/automation.h"
@@ -60,6 +61,45 @@ struct ErpFixture : OutboxFixture {
         Result<SyncRun> r = connectors().Run("admin", id);
         REQUIRE(r.ok());
         return *r;
+    }
+    /// Sets the customers entity's push batch size.
+    void Batch(int64_t id, int batch_size, const std::string& direction,
+               const std::string& conflict = "erp_wins") {
+        json entity = Customers(direction, conflict);
+        entity["batch_size"] = batch_size;
+        REQUIRE(connectors().Save("admin", id, {{"entities", {entity}}}).ok());
+    }
+    /// A new Account's id.
+    int64_t NewAccount(const json& values) {
+        SaveResult r = ws->records().Create("admin", "Account", values);
+        REQUIRE(r.ok());
+        return r.id;
+    }
+    void AddField(const json& spec) {
+        FieldDef base;
+        base.object = "Account";
+        auto def = FieldDefFromJson(spec, base);
+        REQUIRE(def.ok());
+        REQUIRE(ws->schema().CreateField("admin", *def).ok());
+    }
+    /// The connectors' external-id indexes (erp_ext_...), by name.
+    std::vector<std::string> ErpIndexes() {
+        Statement st = ws->db().Prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'erp\\_ext\\_%' ESCAPE '\\' "
+            "ORDER BY name");
+        std::vector<std::string> out;
+        while (st.Step()) out.push_back(st.Text(0));
+        return out;
+    }
+    /// SQLite's plan for a pull's match on `field` of Account, its details joined.
+    std::string LookupPlan(const std::string& field) {
+        std::shared_ptr<const ObjectDef> o = *ws->schema().Object("Account");
+        Statement st = ws->db().Prepare("EXPLAIN QUERY PLAN " +
+                                        connector_detail::ExternalIdLookupSql(*o, *o->Field(field)));
+        st.Bind(1, "C-1");
+        std::string plan;
+        while (st.Step()) plan += st.Text(3) + "; ";
+        return plan;
     }
     /// The Account holding ERP id `ext`, as the admin reads it (null when none).
     json Account(const std::string& ext) {
@@ -190,6 +230,7 @@ TEST_SUITE("connectors") {
         "a push posts new CRM records, keeps the ERP's id, and puts changed ones without echoing back") {
         ErpFixture f;
         const int64_t id = f.Connect("both", "newest_wins");
+        f.Batch(id, 1, "both", "newest_wins");  // one request a record
         SaveResult acme = f.ws->records().Create("admin", "Account", {{"Name", "Acme"}, {"Phone", "123"}});
         REQUIRE(acme.ok());
         f.clock.Advance(1000);
@@ -253,12 +294,13 @@ TEST_SUITE("connectors") {
             CHECK(f.Account("C1")["Name"] == c.crm_after);
             CHECK(f.erp.Row("customers", "C1")["name"] == c.erp_after);
             // The next run is quiet: nothing moves either way.
-            const size_t puts = static_cast<size_t>(f.erp.Count("PUT"));
+            const size_t writes = static_cast<size_t>(f.erp.Count("PUT") + f.erp.Count("POST"));
             f.clock.Advance(10000);
             run = f.Run(id);
             CHECK(run.updated == 0);
             CHECK(run.pushed == 0);
-            CHECK(static_cast<size_t>(f.erp.Count("PUT")) == puts);
+            CHECK(run.push_requests == 0);
+            CHECK(static_cast<size_t>(f.erp.Count("PUT") + f.erp.Count("POST")) == writes);
             if (c.held) {
                 Result<json> open = f.connectors().Conflicts("admin", id, "open");
                 REQUIRE(open.ok());
@@ -363,6 +405,8 @@ TEST_SUITE("connectors") {
         bad_transform["fields"][0]["transform"] = "UPPER(";
         json bad_field = ErpFixture::Customers("in", "hold");
         bad_field["fields"][1]["crm"] = "Nope__c";
+        json bad_batch = ErpFixture::Customers("in", "hold");
+        bad_batch["batch_size"] = 0;
         const Bad cases[] = {
             {{{"base_url", "ftp://erp"}}, "base_url"},
             {{{"auth", "api_key"}, {"auth_header", "X-Key"}}, "secret"},
@@ -370,6 +414,7 @@ TEST_SUITE("connectors") {
             {{{"entities", {entity}}}, "entities[0].direction"},
             {{{"entities", {bad_transform}}}, "entities[0].fields[0].transform"},
             {{{"entities", {bad_field}}}, "entities[0].fields[1].crm"},
+            {{{"entities", {bad_batch}}}, "entities[0].batch_size"},
             {{{"colour", "red"}}, "colour"},
             {{{"name", "x"}}, "name"},  // "X" exists (case-insensitive)
         };
@@ -443,5 +488,266 @@ TEST_SUITE("connectors") {
         CHECK(f.ws->change_count() == before + 3);
         CHECK(f.ws->changes().open_scope() == nullptr);
         CHECK(f.connectors().Get("admin", id)->entities[0].pull_cursor != "");
+    }
+}
+
+TEST_SUITE("connectors.push") {
+    TEST_CASE(
+        "a push sends batch_size records a request; a refused item is logged, the others go through, and its "
+        "retry goes alone") {
+        ErpFixture f;
+        const int64_t id = f.Connect("out");
+        f.Batch(id, 2, "out");
+        CHECK(f.connectors().Get("admin", id)->entities[0].batch_size == 2);
+        std::vector<int64_t> records;
+        for (const char* name : {"Acme", "Beta", "REFUSE", "Delta", "Eagle"}) {
+            records.push_back(f.NewAccount({{"Name", name}}));
+            f.clock.Advance(10);
+        }
+        f.clock.Advance(1000);
+        SyncRun run = f.Run(id);
+        CHECK(run.push_requests == 3);  // 2 + 2 + 1
+        CHECK(run.pushed == 4);
+        CHECK(run.failed == 1);
+        CHECK(run.state == "partial");
+        REQUIRE(f.erp.requests.size() == 3);
+        CHECK(f.erp.requests[0].method == "POST");
+        CHECK(f.erp.requests[0].url == std::string(FakeErp::kBase) + "/customers/batch");
+        const json first = json::parse(f.erp.requests[0].body);
+        REQUIRE(first["items"].size() == 2);
+        CHECK(first["items"][0]["row"]["name"] == "Acme");
+        CHECK_FALSE(first["items"][0].contains("id"));  // a new ERP row
+        // The others have the ids the ERP gave; the refused one has none.
+        CHECK(f.ws->records().Get("admin", "Account", records[0])->at("ERP_Id__c") == "N1");
+        CHECK(f.ws->records().Get("admin", "Account", records[4])->at("ERP_Id__c") == "N4");
+        CHECK(f.ws->records().Get("admin", "Account", records[2])->at("ERP_Id__c").is_null());
+        std::vector<SyncError> errors = *f.connectors().Errors("admin", id, true, 10);
+        REQUIRE(errors.size() == 1);
+        CHECK(errors[0].record_id == records[2]);
+        CHECK(errors[0].direction == "push");
+        CHECK(errors[0].code == "connectors.erp_item_error");
+        CHECK(errors[0].message.find("422") != std::string::npos);
+        CHECK(errors[0].message.find("REFUSE is refused") != std::string::npos);
+        // Nothing changed since: the next run sends nothing.
+        f.clock.Advance(1000);
+        run = f.Run(id);
+        CHECK(run.push_requests == 0);
+        // The record mended, its retry goes through (a batch of one); a change goes out by its id.
+        REQUIRE(f.ws->records().Update("admin", "Account", records[2], {{"Name", "Gamma"}}).ok());
+        REQUIRE(f.connectors().Retry("admin", errors[0].id).ok());
+        CHECK(f.ws->records().Get("admin", "Account", records[2])->at("ERP_Id__c") == "N5");
+        CHECK(f.erp.Row("customers", "N5")["name"] == "Gamma");
+        REQUIRE(f.ws->records().Update("admin", "Account", records[0], {{"Name", "Acme Ltd"}}).ok());
+        f.clock.Advance(1000);
+        f.erp.requests.clear();
+        run = f.Run(id);
+        CHECK(run.pushed == 1);
+        REQUIRE(f.erp.requests.size() == 1);
+        CHECK(json::parse(f.erp.requests[0].body)["items"][0]["id"] == "N1");
+        CHECK(f.erp.Row("customers", "N1")["name"] == "Acme Ltd");
+    }
+
+    TEST_CASE("an ERP without the batch route gets one request a record") {
+        ErpFixture f;
+        f.erp.batch_route = false;
+        const int64_t id = f.Connect("out");
+        for (const char* name : {"Acme", "Beta", "Gamma"}) f.NewAccount({{"Name", name}});
+        f.clock.Advance(1000);
+        SyncRun run = f.Run(id);
+        CHECK(run.pushed == 3);
+        CHECK(run.failed == 0);
+        CHECK(run.push_requests == 4);  // the batch answered 404, then three POSTs
+        CHECK(f.erp.Count("POST") == 4);
+        CHECK(f.erp.Row("customers", "N3")["name"] == "Gamma");
+    }
+
+    TEST_CASE("a batch answer without one result a record sent is each record's error; the run goes on") {
+        ErpFixture f;
+        const int64_t id = f.Connect("out");
+        f.Batch(id, 2, "out");
+        for (const char* name : {"Acme", "Beta", "Gamma"}) {
+            f.NewAccount({{"Name", name}});
+            f.clock.Advance(10);
+        }
+        struct ShortAnswer : ErpClient {
+            FakeErp& erp;
+            int calls = 0;
+            explicit ShortAnswer(FakeErp& e) : erp(e) {}
+            ErpResponse Exchange(const HttpRequest& r) override {
+                if (++calls == 1) return {200, "{\"items\": [{\"status\": 201}]}", ""};  // one result for two
+                return erp.Exchange(r);
+            }
+        } short_answer(f.erp);
+        f.connectors().SetClient(&short_answer);
+        f.clock.Advance(1000);
+        SyncRun run = f.Run(id);
+        CHECK(run.state == "partial");
+        CHECK(run.failed == 2);
+        CHECK(run.pushed == 1);  // the second batch
+        std::vector<SyncError> errors = *f.connectors().Errors("admin", id, true, 10);
+        REQUIRE(errors.size() == 2);
+        CHECK(errors[0].code == "connectors.bad_batch");
+        CHECK(f.erp.Row("customers", "N1")["name"] == "Gamma");
+    }
+
+    TEST_CASE("an ERP lost in the middle of a push stops it before the batch that found it so") {
+        ErpFixture f;
+        const int64_t id = f.Connect("out");
+        f.Batch(id, 2, "out");
+        for (const char* name : {"Acme", "Beta", "Gamma", "Delta"}) {
+            f.NewAccount({{"Name", name}});
+            f.clock.Advance(10);
+        }
+        struct SecondLost : ErpClient {
+            FakeErp& erp;
+            int calls = 0;
+            explicit SecondLost(FakeErp& e) : erp(e) {}
+            ErpResponse Exchange(const HttpRequest& r) override {
+                if (++calls == 2) return {0, "", "Connection refused"};
+                return erp.Exchange(r);
+            }
+        } lost(f.erp);
+        f.connectors().SetClient(&lost);
+        f.clock.Advance(1000);
+        SyncRun run = f.Run(id);
+        CHECK(run.state == "failed");
+        CHECK(run.pushed == 2);
+        CHECK(run.push_requests == 2);
+        CHECK(f.erp.Row("customers", "N2")["name"] == "Beta");
+        CHECK(f.erp.Row("customers", "N3").is_null());
+        CHECK(f.connectors().Errors("admin", id, true, 10)->size() == 1);  // once, not once a record
+        f.connectors().SetClient(&f.erp);
+        run = f.Run(id);
+        CHECK(run.state == "ok");
+        CHECK(run.pushed == 2);
+        CHECK(run.push_requests == 1);
+        CHECK(f.erp.Row("customers", "N4")["name"] == "Delta");
+    }
+
+    TEST_CASE(
+        "transform_out applies on the way out: formats, value maps, arithmetic, typed by the CRM field") {
+        ErpFixture f;
+        f.AddField({{"api_name", "Since__c"}, {"label", "Customer since"}, {"type", "date"}});
+        json entity = ErpFixture::Customers("both", "erp_wins");
+        entity["fields"] = {{{"erp", "name"},
+                             {"crm", "Name"},
+                             {"transform", "TRIM(VALUE)"},
+                             {"transform_out", "UPPER(VALUE)"}},
+                            {{"erp", "staff"},
+                             {"crm", "NumberOfEmployees"},
+                             {"transform", "VALUE * 10"},
+                             {"transform_out", "VALUE / 10"}},
+                            {{"erp", "rating"},
+                             {"crm", "Rating"},
+                             {"transform", "CASE(VALUE, \"H\", \"Hot\", \"W\", \"Warm\", \"Cold\")"},
+                             {"transform_out", "CASE(TEXT(VALUE), \"Hot\", \"H\", \"Warm\", \"W\", \"C\")"}},
+                            {{"erp", "since"},
+                             {"crm", "Since__c"},
+                             {"transform_out", "YEAR(VALUE) * 10000 + MONTH(VALUE) * 100 + DAY(VALUE)"}},
+                            {{"erp", "phone"}, {"crm", "Phone"}}};
+        const int64_t id = f.Connect("both");
+        Result<Connector> saved = f.connectors().Save("admin", id, {{"entities", {entity}}});
+        if (!saved.ok()) CAPTURE(saved.error().message);
+        REQUIRE(saved.ok());
+        CHECK(saved->entities[0].fields[0].transform_out == "UPPER(VALUE)");
+        CHECK(ToJson(*saved)["entities"][0]["fields"][1]["transform_out"] == "VALUE / 10");
+        // In: the ERP's values through `transform`; out: the CRM's through `transform_out`.
+        f.erp.Put("customers", {{"id", "C1"}, {"name", "  Acme Trading "}, {"staff", 4}, {"rating", "W"}});
+        f.clock.Advance(1000);
+        REQUIRE(f.Run(id).created == 1);
+        json acme = f.Account("C1");
+        CHECK(acme["Name"] == "Acme Trading");
+        CHECK(acme["NumberOfEmployees"] == 40);
+        CHECK(acme["Rating"] == "Warm");
+        f.clock.Advance(1000);
+        REQUIRE(f.ws->records()
+                    .Update("admin", "Account", acme["Id"],
+                            {{"Rating", "Hot"}, {"NumberOfEmployees", 120}, {"Since__c", "2019-07-04"}})
+                    .ok());
+        f.clock.Advance(1000);
+        SyncRun run = f.Run(id);
+        CHECK(run.failed == 0);
+        CHECK(run.pushed == 1);
+        json row = f.erp.Row("customers", "C1");
+        CHECK(row["name"] == "ACME TRADING");
+        CHECK(row["staff"] == 12);
+        CHECK(row["rating"] == "H");
+        CHECK(row["since"] == 20190704);
+        CHECK(row["phone"].is_null());  // no transform_out: the CRM value as it is
+        // A blank value goes through the formula as a blank of the field's type.
+        const int64_t blank = f.NewAccount({{"Name", "Beta"}});
+        f.clock.Advance(1000);
+        CHECK(f.Run(id).pushed == 1);
+        json beta = f.erp.Row(
+            "customers", f.ws->records().Get("admin", "Account", blank)->at("ERP_Id__c").get<std::string>());
+        CHECK(beta["rating"] == "C");
+        CHECK(beta["staff"].is_null());
+        // Checked at save against the CRM field's type, with the key of the problem.
+        for (const char* bad : {"VALUE * 2", "UPPER("}) {
+            json wrong = entity;
+            wrong["fields"][0]["transform_out"] = bad;  // Name is text
+            Result<Connector> refused = f.connectors().Save("admin", id, {{"entities", {wrong}}});
+            REQUIRE_FALSE(refused.ok());
+            CHECK(refused.error().field == "entities[0].fields[0].transform_out");
+        }
+    }
+}
+
+TEST_SUITE("connectors.index") {
+    TEST_CASE(
+        "saving a connector indexes its external-id field: a pull's match searches it; a changed mapping "
+        "moves it, a delete drops it, a run makes it again") {
+        ErpFixture f;
+        CHECK(f.ErpIndexes().empty());
+        CHECK(f.LookupPlan("ERP_Id__c").find("SCAN") != std::string::npos);
+        const int64_t first = f.Connect();
+        const std::string ext_index = "erp_ext_rec_account_erp_id__c";
+        CHECK(f.ErpIndexes() == std::vector<std::string>{ext_index});
+        CHECK(f.LookupPlan("ERP_Id__c").find("INDEX " + ext_index) != std::string::npos);
+        // Saved again (idempotent), still one.
+        REQUIRE(f.connectors().Save("admin", first, {{"page_size", 50}}).ok());
+        CHECK(f.ErpIndexes() == std::vector<std::string>{ext_index});
+        // The mapping moves to another field: its index replaces the old one.
+        f.AddField({{"api_name", "ERP_Code__c"}, {"label", "ERP code"}, {"type", "text"}});
+        json entity = ErpFixture::Customers("in", "erp_wins");
+        entity["external_id_field"] = "ERP_Code__c";
+        REQUIRE(f.connectors().Save("admin", first, {{"entities", {entity}}}).ok());
+        CHECK(f.ErpIndexes() == std::vector<std::string>{"erp_ext_rec_account_erp_code__c"});
+        CHECK(f.LookupPlan("ERP_Code__c").find("INDEX erp_ext_rec_account_erp_code__c") != std::string::npos);
+        // Two connectors on one field: the index stays until the last goes.
+        Result<Connector> second = f.connectors().Save(
+            "admin", 0, {{"name", "ERP 2"}, {"base_url", FakeErp::kBase}, {"entities", {entity}}});
+        REQUIRE(second.ok());
+        REQUIRE(f.connectors().Delete("admin", first).ok());
+        CHECK(f.ErpIndexes() == std::vector<std::string>{"erp_ext_rec_account_erp_code__c"});
+        // Dropped behind the connector's back (a retype): the next run makes it again.
+        REQUIRE(f.ws->db().Exec("DROP INDEX erp_ext_rec_account_erp_code__c").ok());
+        CHECK(f.connectors().Run("admin", second->id).ok());
+        CHECK(f.ErpIndexes() == std::vector<std::string>{"erp_ext_rec_account_erp_code__c"});
+        REQUIRE(f.connectors().Delete("admin", second->id).ok());
+        CHECK(f.ErpIndexes().empty());
+    }
+
+    TEST_CASE(
+        "a field the schema indexes already gets no second index; a purged field takes its index along") {
+        ErpFixture f;
+        f.AddField({{"api_name", "ERP_Key__c"}, {"label", "ERP key"}, {"type", "text"}, {"unique", true}});
+        json entity = ErpFixture::Customers("in", "erp_wins");
+        entity["external_id_field"] = "ERP_Key__c";
+        const int64_t id = f.Connect();
+        CHECK(f.ErpIndexes().size() == 1);
+        REQUIRE(f.connectors().Save("admin", id, {{"entities", {entity}}}).ok());
+        CHECK(f.ErpIndexes().empty());
+        CHECK(f.LookupPlan("ERP_Key__c").find("INDEX idx_rec_account_erp_key__c") != std::string::npos);
+        // Back on ERP_Id__c, then the field deleted and purged: SQLite drops no indexed column, so the
+        // schema drops the connector's index with it.
+        REQUIRE(
+            f.connectors().Save("admin", id, {{"entities", {ErpFixture::Customers("in", "erp_wins")}}}).ok());
+        CHECK(f.ErpIndexes().size() == 1);
+        REQUIRE(f.ws->schema().DeleteField("admin", "Account", "ERP_Id__c").ok());
+        Status purged = f.ws->schema().PurgeField("admin", "Account", "ERP_Id__c");
+        if (!purged.ok()) CAPTURE(purged.error().message);
+        CHECK(purged.ok());
+        CHECK(f.ErpIndexes().empty());
     }
 }

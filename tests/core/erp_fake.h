@@ -21,6 +21,7 @@ public:
     std::deque<int> script;          ///< statuses answered before anything else (0: not reached)
     int64_t now_ms = 1795700000000;  ///< the ERP's clock: each write moves it one second
     int posted = 0;
+    bool batch_route = true;  ///< false: the batch route answers 404 (an ERP without one)
 
     /// Adds or replaces a row, stamped with the ERP's clock (moved one second first).
     nlohmann::json& Put(const std::string& path, nlohmann::json row) {
@@ -45,6 +46,25 @@ public:
     int Count(const std::string& method) const {
         return static_cast<int>(std::count_if(requests.begin(), requests.end(),
                                               [&](const HttpRequest& r) { return r.method == method; }));
+    }
+
+    /// POST {path}/batch: each item written as a PUT (with an id) or a POST would be; a row named
+    /// "REFUSE" answered 422, as the stand-in does.
+    ErpResponse Batch(const std::string& path, const nlohmann::json& body) {
+        if (!batch_route) return {404, "{\"error\":\"no such route\"}", ""};
+        if (!body.contains("items") || !body["items"].is_array()) return {400, "{}", ""};
+        nlohmann::json out = nlohmann::json::array();
+        for (const nlohmann::json& item : body["items"]) {
+            nlohmann::json row = item.value("row", nlohmann::json::object());
+            if (row.value("name", "") == "REFUSE") {
+                out.push_back({{"status", 422}, {"error", "name REFUSE is refused"}});
+                continue;
+            }
+            const bool create = !item.contains("id");
+            row["id"] = create ? nlohmann::json("N" + std::to_string(++posted)) : item["id"];
+            out.push_back({{"status", create ? 201 : 200}, {"row", Put(path, row)}});
+        }
+        return {200, nlohmann::json{{"items", out}}.dump(), ""};
     }
 
     ErpResponse Exchange(const HttpRequest& r) override {
@@ -94,6 +114,7 @@ public:
         }
         nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
         if (!body.is_object()) return {400, "{\"error\":\"bad json\"}", ""};
+        if (r.method == "POST" && id == "batch") return Batch(path, body);
         if (r.method == "POST")
             body["id"] = "N" + std::to_string(++posted);
         else if (r.method == "PUT")

@@ -11,9 +11,13 @@ The protocol (the one core/integration/connector.h speaks), for any entity name 
   GET  /{entity}/{id}                                   the row, or 404
   PUT  /{entity}/{id}   body: fields to change          the row as stored (404 when absent)
   POST /{entity}        body: the new row's fields      201 and the row as stored, with its new id
+  POST /{entity}/batch  body: {"items": [{"id": id (absent: a new row), "row": {fields}}...]}
+       200 {"items": [{"status": 200 or 201, "row": ...} or {"status": 4xx, "error": "..."}...]}, in order
+  GET  /_stats                                          the requests served so far, by kind (no key needed)
 Every row carries "id" and "updated_at" (ISO with milliseconds, strictly increasing across writes).
 With --key, a request without the header (X-Api-Key by default) holding the key answers 401.
-A row whose "name" is "REFUSE" is refused by PUT/POST with 422 (an ERP-side validation error).
+A row whose "name" is "REFUSE" is refused by PUT/POST (or its batch item) with 422 (an ERP-side validation
+error). --no-batch answers 404 to the batch route (an ERP without one).
 --seed-customers N fills an empty customers table with N rows (C-1..C-N, one millisecond apart) at start, in
 one transaction: the sync benchmark's data.
 """
@@ -31,6 +35,7 @@ lock = threading.Lock()
 args = None
 db = None
 last_ms = 0
+stats = {"get": 0, "put": 0, "post": 0, "batch": 0, "batch_items": 0}
 
 
 def now_ms():
@@ -59,6 +64,32 @@ def row_of(entity, data, ms):
     row = json.loads(data)
     row["updated_at"] = iso(ms)
     return row
+
+
+def store(entity, rid, body):
+    """Writes one row (rid None: a new one) under the lock: (status, the row as stored or {"error": ...})."""
+    if body.get("name") == "REFUSE":
+        return 422, {"error": "name REFUSE is refused"}
+    body.pop("updated_at", None)
+    if rid is None:
+        n = db.execute("SELECT COUNT(*) FROM rows WHERE entity = ?", (entity,)).fetchone()[0]
+        rid = "%s-%d" % (entity[:1].upper(), n + 1)
+        while db.execute("SELECT 1 FROM rows WHERE entity = ? AND id = ?", (entity, rid)).fetchone():
+            n += 1
+            rid = "%s-%d" % (entity[:1].upper(), n + 1)
+        row, status = {}, 201
+    else:
+        r = db.execute("SELECT data FROM rows WHERE entity = ? AND id = ?", (entity, rid)).fetchone()
+        if not r:
+            return 404, {"error": "not found"}
+        row, status = json.loads(r[0]), 200
+    row.update(body)
+    row["id"] = rid
+    ms = now_ms()
+    db.execute("INSERT OR REPLACE INTO rows(entity, id, data, updated_ms) VALUES (?, ?, ?, ?)",
+               (entity, rid, json.dumps(row), ms))
+    db.commit()
+    return status, row_of(entity, json.dumps(row), ms)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -94,11 +125,15 @@ class Handler(BaseHTTPRequestHandler):
         return data if isinstance(data, dict) else None
 
     def do_GET(self):
+        if self.path == "/_stats":
+            with lock:
+                return self.answer(200, dict(stats))
         status, parts, query = self.route()
         if status:
             return self.answer(status, parts)
         entity = parts[0]
         with lock:
+            stats["get"] += 1
             if len(parts) == 2:
                 r = db.execute("SELECT data, updated_ms FROM rows WHERE entity = ? AND id = ?",
                                (entity, parts[1])).fetchone()
@@ -120,35 +155,36 @@ class Handler(BaseHTTPRequestHandler):
         if status:
             return self.answer(status, parts)
         entity = parts[0]
+        if create and len(parts) == 2 and parts[1] == "batch":
+            return self.batch(entity)
         if (len(parts) == 2) == create:
             return self.answer(405, {"error": "POST /{entity} or PUT /{entity}/{id}"})
         body = self.body()
         if body is None:
             return self.answer(400, {"error": "the body is not a JSON object"})
-        if body.get("name") == "REFUSE":
-            return self.answer(422, {"error": "name REFUSE is refused"})
-        body.pop("updated_at", None)
         with lock:
-            if create:
-                n = db.execute("SELECT COUNT(*) FROM rows WHERE entity = ?", (entity,)).fetchone()[0]
-                rid = "%s-%d" % (entity[:1].upper(), n + 1)
-                while db.execute("SELECT 1 FROM rows WHERE entity = ? AND id = ?", (entity, rid)).fetchone():
-                    n += 1
-                    rid = "%s-%d" % (entity[:1].upper(), n + 1)
-                row = {}
-            else:
-                rid = parts[1]
-                r = db.execute("SELECT data FROM rows WHERE entity = ? AND id = ?", (entity, rid)).fetchone()
-                if not r:
-                    return self.answer(404, {"error": "not found"})
-                row = json.loads(r[0])
-            row.update(body)
-            row["id"] = rid
-            ms = now_ms()
-            db.execute("INSERT OR REPLACE INTO rows(entity, id, data, updated_ms) VALUES (?, ?, ?, ?)",
-                       (entity, rid, json.dumps(row), ms))
-            db.commit()
-        self.answer(201 if create else 200, row_of(entity, json.dumps(row), ms))
+            stats["post" if create else "put"] += 1
+            status, answer = store(entity, None if create else parts[1], body)
+        self.answer(status, answer)
+
+    def batch(self, entity):
+        body = self.body()  # read whatever is answered: the connection is kept alive
+        if args.no_batch:
+            return self.answer(404, {"error": "no such route"})
+        if body is None or not isinstance(body.get("items"), list):
+            return self.answer(400, {"error": "the body is not {\"items\": [...]}"})
+        out = []
+        with lock:
+            stats["batch"] += 1
+            for item in body["items"]:
+                stats["batch_items"] += 1
+                if not isinstance(item, dict) or not isinstance(item.get("row", {}), dict):
+                    out.append({"status": 400, "error": "an item is {\"id\": ..., \"row\": {...}}"})
+                    continue
+                status, answer = store(entity, item.get("id"), dict(item.get("row", {})))
+                out.append({"status": status, "row": answer} if status < 300 else
+                           {"status": status, "error": answer["error"]})
+        self.answer(200, {"items": out})
 
     def do_PUT(self):
         self.write(False)
@@ -164,6 +200,7 @@ def main():
     p.add_argument("--key", default="")
     p.add_argument("--header", default="X-Api-Key")
     p.add_argument("--seed-customers", type=int, default=0)
+    p.add_argument("--no-batch", action="store_true")
     args = p.parse_args()
     db = sqlite3.connect(args.db, check_same_thread=False)
     db.execute("CREATE TABLE IF NOT EXISTS rows (entity TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, "

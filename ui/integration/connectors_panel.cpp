@@ -57,13 +57,14 @@ bool WordCombo(const char* label, const char* const* words, int count, const std
 }
 
 struct FieldDraft {
-    std::string erp, crm, transform;
+    std::string erp, crm, transform, transform_out;
 };
 
 struct EntityDraft {
     std::string name = "customers", path = "customers", object, external_id_field;
     std::string erp_id = "id", erp_updated = "updated_at";
     std::string direction = "in", conflict = "erp_wins";
+    int batch_size = 100;
     std::vector<FieldDraft> fields{FieldDraft{}};
 };
 
@@ -202,9 +203,10 @@ void ConnectorsPanel::Select(const json& c) {
         d.erp_updated = Str(e, "erp_updated");
         d.direction = Str(e, "direction");
         d.conflict = Str(e, "conflict");
+        d.batch_size = e.contains("batch_size") ? static_cast<int>(Num(e, "batch_size")) : 100;
         d.fields.clear();
         for (const json& f : e.value("fields", json::array()))
-            d.fields.push_back({Str(f, "erp"), Str(f, "crm"), Str(f, "transform")});
+            d.fields.push_back({Str(f, "erp"), Str(f, "crm"), Str(f, "transform"), Str(f, "transform_out")});
         draft_.entities.push_back(std::move(d));
     }
     editing_ = true;
@@ -241,9 +243,11 @@ void ConnectorsPanel::Save() {
     for (const EntityDraft& e : draft_.entities) {
         json fields = json::array();
         for (const FieldDraft& f : e.fields) {
-            if (f.erp.empty() && f.crm.empty() && f.transform.empty()) continue;  // a row left blank
+            if (f.erp.empty() && f.crm.empty() && f.transform.empty() && f.transform_out.empty())
+                continue;  // a row left blank
             json field = {{"erp", f.erp}, {"crm", f.crm}};
             if (!f.transform.empty()) field["transform"] = f.transform;
+            if (!f.transform_out.empty()) field["transform_out"] = f.transform_out;
             fields.push_back(field);
         }
         entities.push_back({{"name", e.name},
@@ -254,6 +258,7 @@ void ConnectorsPanel::Save() {
                             {"erp_updated", e.erp_updated},
                             {"direction", e.direction},
                             {"conflict", e.conflict},
+                            {"batch_size", e.batch_size},
                             {"fields", fields}});
     }
     json values = {{"name", draft_.name},
@@ -360,8 +365,7 @@ void ConnectorsPanel::DrawList(const PageContext& ctx, float width) {
         for (const json& c : connectors_) {
             std::string entities;
             for (const json& e : c.value("entities", json::array()))
-                entities +=
-                    (entities.empty() ? "" : ", ") + Str(e, "name") + " ↔ " + Str(e, "object");
+                entities += (entities.empty() ? "" : ", ") + Str(e, "name") + " ↔ " + Str(e, "object");
             const std::string name = Str(c, "name");
             if (!MatchesFilter(needle, {name, Str(c, "base_url"), entities})) continue;
             const int64_t id = Num(c, "id");
@@ -453,17 +457,23 @@ void ConnectorsPanel::DrawEntity(const PageContext& ctx, size_t i, float w) {
                 WordCombo("##conflict", kPolicies, 4, "integrations.connectors.policy.", &e.conflict,
                           Hook(at + "conflict"));
             });
+    FormRow("integrations.connectors.batch_size", Hook("error." + key + "batch_size"), w, errors_,
+            key + "batch_size", [&] {
+                ImGui::InputInt("##batch_size", &e.batch_size, 10, 100);
+                MarkItem(Hook(at + "batch_size"));
+            });
     text_row("integrations.connectors.entity.erp_id", "erp_id", &e.erp_id);
     text_row("integrations.connectors.entity.erp_updated", "erp_updated", &e.erp_updated);
 
-    // The mapping: ERP field, CRM field, transform; a row removed with its button.
+    // The mapping: ERP field, CRM field, transforms in and out; a row removed with its button.
     ImGui::TextUnformatted(Tr("integrations.connectors.mapping"));
     const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
     int remove = -1;
-    if (ImGui::BeginTable("mapping", 4, flags, ImVec2(CardInnerWidth(), 0.0f))) {
+    if (ImGui::BeginTable("mapping", 5, flags, ImVec2(CardInnerWidth(), 0.0f))) {
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.erp_field"), 0, 1.0f);
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.crm_field"), 0, 1.3f);
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.transform"), 0, 1.3f);
+        ImGui::TableSetupColumn(Tr("integrations.connectors.col.transform_out"), 0, 1.3f);
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80.0f * s);
         ImGui::TableHeadersRow();
         for (size_t j = 0; j < e.fields.size(); ++j) {
@@ -483,6 +493,11 @@ void ConnectorsPanel::DrawEntity(const PageContext& ctx, size_t i, float w) {
             ImGui::SetNextItemWidth(-1.0f);
             InputString("##transform", &f.transform, 0, Tr("integrations.connectors.transform_hint"));
             MarkItem(Hook(row + "transform"));
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(-1.0f);
+            InputString("##transform_out", &f.transform_out, 0,
+                        Tr("integrations.connectors.transform_out_hint"));
+            MarkItem(Hook(row + "transform_out"));
             ImGui::TableNextColumn();
             if (SecondaryButton(Tr("integrations.connectors.remove"))) remove = static_cast<int>(j);
             MarkItem(Hook(row + "remove"));
@@ -562,6 +577,7 @@ void ConnectorsPanel::DrawEditor(const PageContext& ctx, float width) {
         ImGui::InputInt("##page_size", &draft_.page_size, 10, 100);
         MarkItem(Hook("page_size"));
     });
+
     FormRow("integrations.connectors.schedule", Hook("error.schedule_minutes"), w, errors_,
             "schedule_minutes", [&] {
                 ImGui::SetNextItemWidth(140.0f * s);
@@ -633,9 +649,8 @@ void ConnectorsPanel::DrawLog(const PageContext& ctx, float width) {
                                   ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
     if (runs_.empty()) {
         TextMuted(Tr("integrations.connectors.log_none"), false);
-    } else if (ImGui::BeginTable(
-                   "integrations.connectors.runs", 4, flags,
-                   ImVec2(CardInnerWidth(), ScrollTableHeight(runs_.size(), 260.0f * s)))) {
+    } else if (ImGui::BeginTable("integrations.connectors.runs", 4, flags,
+                                 ImVec2(CardInnerWidth(), ScrollTableHeight(runs_.size(), 260.0f * s)))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.started"));
         ImGui::TableSetupColumn(Tr("integrations.connectors.col.state"));

@@ -128,13 +128,10 @@ const CatalogRow kData[] = {
     {"data.export.formatted", "Labels and display values (instead of API names and raw values)",
      "使用标签和显示值（而不是 API 名称和原始值）"},
     {"data.export.fields", "Fields", "字段"},
-    {"data.export.no_gb18030", "(GB18030 cannot be written here)", "（此处无法写出 GB18030）"},
     {"data.export.download", "Export and download", "导出并下载"},
     {"data.export.run", "Export", "导出"},
     {"data.export.running", "Exporting records", "正在导出记录"},
     {"data.export.done_text", "{rows} records exported to {file}.", "已导出 {rows} 条记录到 {file}。"},
-    {"data.export.encode_failed", "The file could not be written as GB18030.",
-     "无法以 GB18030 编码写出文件。"},
     // Import.
     {"data.import.step1", "1. File", "1. 文件"},
     {"data.import.step2", "2. Preview and mapping", "2. 预览与映射"},

@@ -20,7 +20,7 @@ EM_JS(int, crm_gb18030_decode_each, (const char* codes, int count, int width, ui
     }
     var parts = decoder.decode(bytes).split('\n');
     for (var i = 0; i < count; ++i) {
-        var p = parts[i] || '';
+        var p = parts[i] || "";
         var cp = p.length > 0 ? p.codePointAt(0) : 0;
         var one = p.length == (cp > 0xFFFF ? 2 : 1) && cp != 0xFFFD;
         HEAPU32[(out >> 2) + i] = one ? cp : 0;

@@ -430,7 +430,19 @@ void RecordForm::CheckDuplicates(const ObjectDef& object) {
     for (const auto& [field, text] : values_) values[field] = text;
     Result<std::vector<DuplicateMatch>> matches =
         workspace_.data().dedup().Check(ActingUser(), object.api_name, values, id_);
-    duplicates_ = matches.ok() ? std::move(matches.value()) : std::vector<DuplicateMatch>();
+    duplicates_.clear();
+    if (!matches.ok()) return;
+    // One line per record: the rules that matched it joined, blocking when any of them blocks.
+    for (DuplicateMatch& m : matches.value()) {
+        auto same = std::find_if(duplicates_.begin(), duplicates_.end(),
+                                 [&](const DuplicateMatch& d) { return d.id == m.id; });
+        if (same == duplicates_.end()) {
+            duplicates_.push_back(std::move(m));
+            continue;
+        }
+        same->rule += ", " + m.rule;
+        if (m.action == "block") same->action = "block";
+    }
 }
 
 void RecordForm::DrawDuplicates(const PageContext& ctx, const ObjectDef& object, Outcome* outcome) {

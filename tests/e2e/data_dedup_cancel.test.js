@@ -39,7 +39,14 @@ function bulkName(i) {
     await page.goto(server.url);
     await waitReady(page);
 
-    // [0] Many Accounts (two of them near duplicates) and a fuzzy-name rule.
+    // [0] Many Accounts (two of them near duplicates) and a fuzzy-name rule. The demo's alerting rule rests
+    // meanwhile: a save checks every active alert or block rule against every Account (dedup.h).
+    const demo = await crm(page, { cmd: 'dedup.rules.list', as: 'admin', args: { object: 'Account' } });
+    check(demo.ok, 'the demo rules are listed');
+    for (const r of demo.result.rules.filter(r => r.active && r.action !== 'scan_only')) {
+      const off = await crm(page, { cmd: 'dedup.rules.save', as: 'admin', args: { rule: { ...r, active: false } } });
+      check(off.ok, `the demo rule ${r.name} rests: ${JSON.stringify(off.error || '')}`);
+    }
     const t0 = Date.now();
     for (let from = 0; from < RECORDS; from += BATCH) {
       const records = [];

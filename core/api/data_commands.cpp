@@ -135,6 +135,7 @@ Result<json> ExportRecordsCmd(Call& call) {
     o.object = call.Str("object");
     o.format = call.Str("format", "csv");
     o.bom = call.Bool("bom", false);
+    o.encoding = call.Str("encoding", "utf-8");
     o.formatted = call.Bool("formatted", false);
     o.filter_formula = call.Str("filter_formula");
     if (const json* columns = call.Obj("columns")) {
@@ -557,6 +558,7 @@ void RegisterDataCommands(Registry& r) {
           path,
           {"format", ArgType::String, false, "\"csv\"|\"jsonl\""},
           {"bom", ArgType::Boolean},
+          {"encoding", ArgType::String, false, "\"utf-8\"|\"gb18030\"|\"gbk\""},
           {"formatted", ArgType::Boolean},
           {"columns", ArgType::Array, false, "[field, ...]"},
           {"filter_formula", ArgType::String}},

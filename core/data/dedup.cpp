@@ -1,14 +1,14 @@
-// Duplicate rules, the save stage, the scan and the merge (dedup.h states the rules).
+// Duplicate rules, the save stage, the check and the merge (dedup.h states the rules; the scan is in
+// dedup_scan.cpp).
 #include "data/dedup.h"
 
 #include <algorithm>
-#include <numeric>
-#include <unordered_map>
 
 #include "audit/change.h"
 #include "common/clock.h"
 #include "common/messages.h"
 #include "common/text.h"
+#include "data/dedup_internal.h"
 #include "data/recycle_bin.h"
 #include "records/records.h"
 #include "schema/schema.h"
@@ -63,12 +63,6 @@ bool Comparable(const FieldDef& f) {
     }
 }
 
-std::string JsonText(const nlohmann::json& v) {
-    if (v.is_null()) return "";
-    if (v.is_string()) return v.get<std::string>();
-    return v.dump();
-}
-
 /// A key's value when it has the type asked for, else the fallback (a wrong type is then refused by the
 /// caller's own check, never thrown).
 std::string StrOf(const nlohmann::json& j, const char* key, const std::string& fallback) {
@@ -79,21 +73,6 @@ double NumOf(const nlohmann::json& j, const char* key, double fallback) {
     auto it = j.find(key);
     return it == j.end() ? fallback : it->is_number() ? it->get<double>() : -1.0;
 }
-
-/// Joins records that match in a scan.
-struct UnionFind {
-    std::vector<int> parent;
-    explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-    int Find(int x) {
-        while (parent[x] != x) x = parent[x] = parent[parent[x]];
-        return x;
-    }
-    void Join(int a, int b) {
-        a = Find(a);
-        b = Find(b);
-        if (a != b) parent[std::max(a, b)] = std::min(a, b);
-    }
-};
 
 /// Clears a flag when the scope ends.
 struct FlagGuard {
@@ -180,11 +159,6 @@ nlohmann::json ToJson(const MergeRecord& m) {
 }
 
 // [SECTION] Deduplicator
-
-struct Deduplicator::Compiled {
-    DuplicateRule rule;
-    std::vector<const FieldDef*> fields;  ///< per condition
-};
 
 struct Deduplicator::SavingRules {
     const ObjectDef* object = nullptr;  ///< the definition `rules` point into
@@ -448,153 +422,11 @@ Result<std::vector<DuplicateMatch>> Deduplicator::Check(const std::string& actor
     for (size_t i = 0; i < (*o)->fields.size(); ++i) {
         const FieldDef& f = (*o)->fields[i];
         for (auto it = record.begin(); it != record.end(); ++it)
-            if (ToLowerAscii(it.key()) == ToLowerAscii(f.api_name)) texts[i] = JsonText(it.value());
+            if (ToLowerAscii(it.key()) == ToLowerAscii(f.api_name)) texts[i] = DedupValueText(it.value());
     }
     Result<std::vector<Compiled>> rules = ActiveRules(**o, false);
     if (!rules.ok()) return rules.error();
     return Match(actor, **o, *rules, texts, id);
-}
-
-Result<ScanResult> Deduplicator::Scan(const std::string& actor, const ScanOptions& options) {
-    Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(options.object);
-    if (!object.ok()) return object.error();
-    const ObjectDef& o = **object;
-    Result<std::vector<Compiled>> rules = ActiveRules(o, false);
-    if (!rules.ok()) return rules.error();
-    if (!options.rule.empty()) {
-        rules->erase(std::remove_if(rules->begin(), rules->end(),
-                                    [&](const Compiled& c) {
-                                        return ToLowerAscii(c.rule.name) != ToLowerAscii(options.rule);
-                                    }),
-                     rules->end());
-        if (rules->empty())
-            return MessageError("data.not_found", "data.dedup_unknown_rule",
-                                {{"object", o.api_name}, {"name", options.rule}}, "rule");
-    }
-    ScanResult result;
-    if (rules->empty()) return result;
-    // The columns every rule compares, read once.
-    std::vector<std::string> columns = {"Id"};
-    if (!o.name_field.empty()) columns.push_back(o.name_field);
-    std::vector<std::vector<int>> column_of(rules->size());
-    for (size_t r = 0; r < rules->size(); ++r) {
-        for (const FieldDef* f : (*rules)[r].fields) {
-            auto it = std::find(columns.begin(), columns.end(), f->api_name);
-            column_of[r].push_back(static_cast<int>(it - columns.begin()));
-            if (it == columns.end()) columns.push_back(f->api_name);
-        }
-    }
-    const int64_t max_records = std::clamp<int64_t>(options.max_records, 1, 1'000'000);
-    ListQuery q;
-    q.columns = columns;
-    q.filters.push_back({"Id", ">", 0});
-    q.sort_field = "Id";
-    q.limit = 1000;
-    std::vector<int64_t> ids;
-    std::vector<std::string> names;
-    std::vector<std::vector<std::string>> values(columns.size());
-    int64_t last = 0;
-    for (;;) {
-        q.filters.back().value = last;
-        Result<ListPage> page = records_.List(actor, o.api_name, q);
-        if (!page.ok()) return page.error();
-        if (ids.empty()) {
-            for (size_t r = 0; r < rules->size(); ++r) {
-                for (const FieldDef* f : (*rules)[r].fields) {
-                    if (std::find(page->columns.begin(), page->columns.end(), f->api_name) ==
-                        page->columns.end())
-                        return MessageError("records.field_not_readable", "data.dedup_field_hidden",
-                                            {{"name", (*rules)[r].rule.name}, {"field", f->api_name}},
-                                            "rule");
-                }
-            }
-        }
-        for (const nlohmann::json& row : page->rows) {
-            if (static_cast<int64_t>(ids.size()) >= max_records) {
-                result.truncated = true;
-                break;
-            }
-            last = row.value("Id", last);
-            ids.push_back(last);
-            names.push_back(
-                o.name_field.empty() || !row.contains(o.name_field) ? "" : JsonText(row[o.name_field]));
-            for (size_t c = 1; c < columns.size(); ++c)
-                values[c].push_back(row.contains(columns[c]) ? JsonText(row[columns[c]]) : "");
-        }
-        if (result.truncated || static_cast<int>(page->rows.size()) < q.limit) break;
-        if (options.progress && !options.progress("read", static_cast<int64_t>(ids.size()), -1)) {
-            result.cancelled = true;
-            return result;
-        }
-    }
-    result.records = static_cast<int64_t>(ids.size());
-    const size_t n = ids.size();
-    UnionFind groups(n);
-    std::vector<int> group_rule(n, -1);
-    int64_t compared = 0, reported = 0;
-    for (size_t r = 0; r < rules->size(); ++r) {
-        const Compiled& c = (*rules)[r];
-        const size_t k = c.fields.size();
-        std::vector<MatchKeys> keys(n, MatchKeys(k));
-        std::unordered_map<std::string, std::vector<int>> blocks;
-        for (size_t i = 0; i < n; ++i) {
-            for (size_t j = 0; j < k; ++j)
-                keys[i][j] = MatchKey(c.rule.match.conditions[j], values[column_of[r][j]][i]);
-            for (std::string& b : BlockingKeys(c.rule.match, keys[i]))
-                blocks[b].push_back(static_cast<int>(i));
-        }
-        int64_t done = 0;
-        for (auto& entry : blocks) {
-            std::vector<int>& members = entry.second;
-            done += static_cast<int64_t>(members.size());
-            if (members.size() < 2) continue;
-            const bool windowed = members.size() > 2000;
-            if (windowed) {
-                std::sort(members.begin(), members.end(), [&](int a, int b) { return keys[a] < keys[b]; });
-            }
-            const size_t window = windowed ? 50 : members.size();
-            for (size_t a = 0; a < members.size(); ++a) {
-                for (size_t b = a + 1; b < members.size() && b <= a + window; ++b) {
-                    const int x = members[a], y = members[b];
-                    if (groups.Find(x) == groups.Find(y)) continue;
-                    ++compared;
-                    if (!KeysMatch(c.rule.match, keys[x], keys[y])) continue;
-                    groups.Join(x, y);
-                    const int root = groups.Find(x);
-                    if (group_rule[root] < 0) group_rule[root] = static_cast<int>(r);
-                }
-            }
-            if (options.progress && compared - reported >= 100'000 &&
-                !options.progress("compare", (reported = compared, done), static_cast<int64_t>(n))) {
-                result.cancelled = true;
-                return result;
-            }
-        }
-    }
-    result.comparisons = compared;
-    std::map<int, size_t> index_of;
-    for (size_t i = 0; i < n; ++i) {
-        const int root = groups.Find(static_cast<int>(i));
-        if (root == static_cast<int>(i)) continue;
-        auto it = index_of.find(root);
-        if (it == index_of.end()) {
-            if (static_cast<int>(result.groups.size()) >= std::max(1, options.max_groups)) {
-                result.truncated = true;
-                continue;
-            }
-            DuplicateGroup g;
-            const int rule_index = group_rule[root] >= 0 ? group_rule[root] : 0;
-            g.rule = (*rules)[rule_index].rule.name;
-            g.ids.push_back(ids[root]);
-            g.names.push_back(names[root]);
-            it = index_of.emplace(root, result.groups.size()).first;
-            result.groups.push_back(std::move(g));
-        }
-        result.groups[it->second].ids.push_back(ids[i]);
-        result.groups[it->second].names.push_back(names[i]);
-    }
-    if (options.progress) options.progress("compare", static_cast<int64_t>(n), static_cast<int64_t>(n));
-    return result;
 }
 
 Result<MergeOutcome> Deduplicator::Merge(const std::string& actor, const MergeRequest& request) {

@@ -4,6 +4,7 @@
 //
 // [SECTION] Rules   DuplicateRule
 // [SECTION] Results DuplicateMatch, DuplicateGroup, ScanOptions, ScanResult, MergeRequest, MergeOutcome
+// [SECTION] Scan    DuplicateScan (a scan a slice at a time)
 // [SECTION] Deduplicator
 //
 // Decisions where SEMANTICS.md is silent:
@@ -21,6 +22,9 @@
 //   that share a blocking key (a block larger than 2,000 is compared in a sliding window of 50 in key order),
 //   and joins matching pairs into groups (a record that matches two others joins one group). Bounds:
 //   max_records (default and at most 1,000,000) and max_groups (default 1,000); progress and cancel.
+//   The console runs it a slice at a time (DuplicateScan): reading, keying and comparing stop after about
+//   the budget of records or pairs, so a browser without a second thread keeps drawing. A scan writes
+//   nothing, so a cancelled one leaves nothing behind (and gives no groups).
 // - A merge: 2 or 3 records; the master keeps its id; `values` chooses, per field, the record whose value
 //   wins (the master's value otherwise); every lookup that pointed at a merged record (any object) points at
 //   the master; the merged records go to the recycle bin (their lookups already moved); the master's change
@@ -136,6 +140,34 @@ struct MergeRecord {
 
 nlohmann::json ToJson(const MergeRecord& merge);
 
+// [SECTION] Scan
+
+/// A duplicate scan read and compared a slice at a time (Deduplicator::StartScan); the result is the one
+/// Deduplicator::Scan gives.
+class DuplicateScan {
+public:
+    ~DuplicateScan();
+    /// Does about `budget` more units (records read or keyed, pairs compared); true once finished:
+    /// result() then holds the groups, the error, or a cancelled scan (ScanResult::cancelled, no groups).
+    bool Step(int64_t budget);
+    bool done() const;
+    /// "read" while records are read, "compare" while they are keyed and compared.
+    const char* phase() const;
+    int64_t progressed() const;  ///< records read ("read") or keyed and compared ("compare") so far
+    int64_t total() const;       ///< of about this many
+    double fraction() const;     ///< how far the whole scan is, 0..1
+    /// Stops the scan: the next Step ends it, cancelled.
+    void Cancel();
+    const Result<ScanResult>& result() const;
+
+    struct State;  ///< dedup_scan.cpp
+
+private:
+    friend class Deduplicator;
+    explicit DuplicateScan(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+};
+
 // [SECTION] Deduplicator
 
 class Deduplicator {
@@ -159,13 +191,16 @@ public:
                                               const nlohmann::json& values, int64_t id);
     /// Duplicate groups among the records the actor may read.
     Result<ScanResult> Scan(const std::string& actor, const ScanOptions& options);
+    /// The same scan, stepped by the caller (the console's long scans); ScanOptions::progress is unused.
+    std::unique_ptr<DuplicateScan> StartScan(const std::string& actor, const ScanOptions& options);
     /// Merges 2 or 3 records into the master (see the header comment).
     Result<MergeOutcome> Merge(const std::string& actor, const MergeRequest& request);
     /// The merges of an object the actor may see (the master readable), newest first.
     Result<std::vector<MergeRecord>> Merges(const std::string& actor, const std::string& object, int limit);
 
+    struct Compiled;  ///< a rule with its fields resolved (dedup_internal.h)
+
 private:
-    struct Compiled;
     struct SavingRules;
     Result<std::vector<Compiled>> ActiveRules(const ObjectDef& object, bool saving);
     /// The rules a save of `object` checks, read once and kept while the schema and the rules stay (a

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "common/messages.h"
+#include "common/text.h"
 #include "data/csv.h"
+#include "data/gb18030.h"
 #include "schema/schema.h"
 
 namespace crm {
@@ -13,6 +15,8 @@ namespace {
 const MessageDef kMessages[] = {
     {"data.export_format", "Export as \"csv\" or \"jsonl\", not {format}.",
      "导出格式应为 \"csv\" 或 \"jsonl\"，而不是 {format}。"},
+    {"data.export_encoding", "Export as \"utf-8\" or \"gb18030\", not {encoding}.",
+     "导出编码应为 \"utf-8\" 或 \"gb18030\"，而不是 {encoding}。"},
 };
 CRM_REGISTER_MESSAGES(kMessages);
 
@@ -60,6 +64,11 @@ Result<ExportResult> Exporter::Run(const std::string& actor, const ExportOptions
     if (!csv && options.format != "jsonl")
         return MessageError("data.invalid", "data.export_format", {{"format", "\"" + options.format + "\""}},
                             "format");
+    const std::string encoding = ToLowerAscii(options.encoding);
+    const bool gb = encoding == "gb18030" || encoding == "gbk";
+    if ((!gb && encoding != "utf-8" && encoding != "utf8") || (gb && !Gb18030Available()))
+        return MessageError("data.invalid", "data.export_encoding",
+                            {{"encoding", "\"" + options.encoding + "\""}}, "encoding");
     Result<std::shared_ptr<const ObjectDef>> object = schema_.Object(options.object);
     if (!object.ok()) return object.error();
     ListQuery q;
@@ -76,8 +85,9 @@ Result<ExportResult> Exporter::Run(const std::string& actor, const ExportOptions
     q.sort_field = "Id";
     q.limit = std::clamp(options.batch_size, 1, 1000);
     ExportResult result;
-    std::string out;
-    if (csv && options.bom) out += "\xEF\xBB\xBF";
+    std::string out, encoded;
+    Gb18030Encoder encoder;
+    if (csv && options.bom && !gb) out += "\xEF\xBB\xBF";
     bool header = false;
     int64_t last = 0;
     for (;;) {
@@ -113,6 +123,11 @@ Result<ExportResult> Exporter::Run(const std::string& actor, const ExportOptions
         }
         result.rows += static_cast<int64_t>(page->rows.size());
         if (!out.empty()) {
+            if (gb) {
+                encoded.clear();
+                encoder.Encode(out, encoded);  // whole rows: nothing waits for the next batch
+                out.swap(encoded);
+            }
             if (Status s = sink(out); !s.ok()) return s.error();
             result.bytes += static_cast<int64_t>(out.size());
             out.clear();

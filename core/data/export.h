@@ -8,6 +8,8 @@
 // - Raw values are the JSON form (numbers, ISO dates, picklist API values, lookup ids); formatted values
 //   are what a person reads (picklist labels, Yes/No, multi-select joined by "; "), with field labels as the
 //   CSV header instead of API names. Text starting with = + - @ is neutralised in CSV (a leading apostrophe).
+// - GB18030 (asked as "gb18030" or "gbk", its subset) is written by data/gb18030.h on both targets; a
+//   character it cannot write becomes "?".
 // - Needs Export Data. Cancelling (the progress callback answers false) stops after the batch in hand:
 //   what the sink received is whole rows.
 #pragma once
@@ -30,6 +32,7 @@ struct ExportOptions {
     std::string object;
     std::string format = "csv";        ///< "csv" or "jsonl"
     bool bom = false;                  ///< CSV: start with a UTF-8 byte order mark (for spreadsheet programs)
+    std::string encoding = "utf-8";    ///< "utf-8" or "gb18030" (also "gbk": data/gb18030.h; no BOM then)
     bool formatted = false;            ///< labels and display values instead of API names and raw values
     std::vector<std::string> columns;  ///< "" = every readable stored field
     std::string filter_formula;

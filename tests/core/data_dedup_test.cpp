@@ -3,6 +3,8 @@
 // moves related records, sends the others to the recycle bin and is undone from there.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "access_fixture.h"
 #include "api/command_api.h"
 #include "data/dedup.h"
@@ -260,6 +262,74 @@ TEST_SUITE("data.dedup") {
         REQUIRE(bounded.ok());
         CHECK(bounded->groups.size() == 1);
         CHECK(bounded->truncated);
+    }
+
+    TEST_CASE(
+        "a scan stepped a slice at a time finds the same groups; cancelled mid-way it changes nothing") {
+        Fixture f;
+        constexpr int kPairs = 400;
+        for (int i = 0; i < kPairs; ++i) {
+            f.Create("Account", {{"Name", "Firm " + std::to_string(i) + " Ltd"}});
+            f.Create("Account", {{"Name", "firm " + std::to_string(i) + ", Ltd."}});
+        }
+        f.Create("Account", {{"Name", "Alone"}});
+        f.Rule({{"object", "Account"},
+                {"name", "Same_company"},
+                {"action", "scan_only"},
+                {"conditions", {{{"field", "Name"}, {"method", "company"}}}}});
+        ScanOptions o;
+        o.object = "Account";
+        o.rule = "Same_company";
+        Result<ScanResult> whole = f.dedup().Scan("admin", o);
+        REQUIRE(whole.ok());
+        REQUIRE(whole->groups.size() == kPairs);
+
+        // Small slices: every phase shows, progress only grows, and the groups are the same.
+        std::unique_ptr<DuplicateScan> stepped = f.dedup().StartScan("admin", o);
+        std::set<std::string> phases;
+        double fraction = 0.0;
+        int steps = 0;
+        while (!stepped->Step(100)) {
+            ++steps;
+            phases.insert(stepped->phase());
+            CHECK(stepped->progressed() <= stepped->total());
+            CHECK(stepped->fraction() >= fraction);
+            fraction = stepped->fraction();
+        }
+        CHECK(steps > 10);
+        CHECK(phases.count("compare") == 1);  // reading is a page (1,000 records) a step
+        REQUIRE(stepped->result().ok());
+        const ScanResult& r = stepped->result().value();
+        CHECK_FALSE(r.cancelled);
+        REQUIRE(r.groups.size() == whole->groups.size());
+        for (size_t g = 0; g < r.groups.size(); ++g) CHECK(r.groups[g].ids == whole->groups[g].ids);
+        CHECK(r.records == whole->records);
+
+        // Cancelled while comparing: no groups, and nothing in the workspace changed.
+        const uint64_t changes = f.ws->change_count();
+        const int64_t rows = f.ws->db().TotalChanges();
+        std::unique_ptr<DuplicateScan> cancelled = f.dedup().StartScan("admin", o);
+        while (!cancelled->Step(100) &&
+               !(std::string(cancelled->phase()) == "compare" && cancelled->progressed() > kPairs / 2)) {
+        }
+        REQUIRE_FALSE(cancelled->done());
+        cancelled->Cancel();
+        CHECK(cancelled->Step(100));
+        CHECK(cancelled->done());
+        REQUIRE(cancelled->result().ok());
+        CHECK(cancelled->result().value().cancelled);
+        CHECK(cancelled->result().value().groups.empty());
+        CHECK(f.ws->change_count() == changes);
+        CHECK(f.ws->db().TotalChanges() == rows);
+        // The progress callback of Scan cancels the same way.
+        o.progress = [](const char*, int64_t, int64_t) { return false; };
+        Result<ScanResult> stopped = f.dedup().Scan("admin", o);
+        REQUIRE(stopped.ok());
+        CHECK(stopped->cancelled);
+        CHECK(stopped->groups.empty());
+        // And the next scan finds everything again.
+        o.progress = nullptr;
+        CHECK(f.dedup().Scan("admin", o)->groups.size() == kPairs);
     }
 
     TEST_CASE("a merge keeps the chosen values, moves related records and is undone from the recycle bin") {

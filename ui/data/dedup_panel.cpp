@@ -9,8 +9,12 @@
 #include <map>
 #include <set>
 
+#include "data/data.h"
+#include "data/dedup.h"
 #include "imgui.h"
 #include "ui/data/data_ui.h"
+#include "ui/kit/chart.h"
+#include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -118,6 +122,8 @@ private:
     void SaveRule();
     void DeleteRule(const std::string& name);
     void Scan();
+    /// Shows a scan's groups, its error, or that it was cancelled.
+    void ShowScan(const Result<ScanResult>& scan);
     void Review(size_t group);
     void Merge();
     std::vector<int64_t> Others() const;
@@ -240,33 +246,60 @@ void DedupPanel::DeleteRule(const std::string& name) {
 }
 
 void DedupPanel::Scan() {
-    RunShowingProgress(ManyRecords(workspace_, object_), Tr("data.dedup.scanning"), [this] {
-        nlohmann::json args = {{"object", object_}};
-        if (scan_rule_ > 0) args["rule"] = rules_[static_cast<size_t>(scan_rule_ - 1)].value("name", "");
-        const nlohmann::json answer = RunCommand(workspace_, "dedup.scan", args);
+    ScanOptions options;
+    options.object = object_;
+    if (scan_rule_ > 0) options.rule = rules_[static_cast<size_t>(scan_rule_ - 1)].value("name", "");
+    std::shared_ptr<DuplicateScan> scan = workspace_.data().dedup().StartScan(ActingUser(), options);
+    if (scan->done() || !ManyRecords(workspace_, object_)) {
+        while (!scan->Step(INT64_MAX)) {
+        }
+        ShowScan(scan->result());
+        return;
+    }
+    // A scan of many records runs a slice per frame (ui/shell/busy.h): the console keeps drawing, says how
+    // far the scan got, and can cancel it; the groups shown before stay until the new ones are in.
+    SlicedWork work;
+    work.what = Tr("data.dedup.scanning");
+    work.step = [this, scan](int64_t budget) {
+        if (!scan->Step(budget)) return false;
+        ShowScan(scan->result());
+        return true;
+    };
+    work.progress = [scan] {
+        SliceProgress p;
+        p.fraction = static_cast<float>(scan->fraction());
+        NumberFormat count;
+        p.text = Tr(std::string_view(scan->phase()) == "read" ? "data.dedup.scan_reading"
+                                                              : "data.dedup.scan_comparing",
+                    {{"done", FormatNumber(static_cast<double>(scan->progressed()), count)},
+                     {"total", FormatNumber(static_cast<double>(scan->total()), count)}});
+        return p;
+    };
+    work.cancel = [scan] { scan->Cancel(); };
+    RunInSlices(std::move(work));
+}
+
+void DedupPanel::ShowScan(const Result<ScanResult>& scan) {
+    if (!scan.ok()) {
         review_ = -1;
         groups_.clear();
-        if (!answer.value("ok", false)) {
-            scanned_ = false;
-            Notice(AnswerError(answer), true);
-            return;
-        }
-        const nlohmann::json& r = answer["result"];
-        for (const nlohmann::json& g : r["groups"]) {
-            Group group;
-            group.rule = g.value("rule", std::string());
-            for (const nlohmann::json& rec : g["records"]) {
-                group.ids.push_back(rec.value("id", int64_t{0}));
-                group.names.push_back(rec.value("name", std::string()));
-            }
-            groups_.push_back(std::move(group));
-        }
-        scanned_ = true;
-        scanned_records_ = r.value("records", int64_t{0});
-        comparisons_ = r.value("comparisons", int64_t{0});
-        truncated_ = r.value("truncated", false);
-        message_.clear();  // the summary under the scan says what it found
-    });
+        scanned_ = false;
+        Notice(ErrorText(scan.error()), true);
+        return;
+    }
+    const ScanResult& r = scan.value();
+    if (r.cancelled) {  // what was shown before stays
+        Notice(Tr(scanned_ ? "data.dedup.scan_cancelled_kept" : "data.dedup.scan_cancelled"), false);
+        return;
+    }
+    review_ = -1;
+    groups_.clear();
+    for (const DuplicateGroup& g : r.groups) groups_.push_back({g.rule, g.ids, g.names});
+    scanned_ = true;
+    scanned_records_ = r.records;
+    comparisons_ = r.comparisons;
+    truncated_ = r.truncated;
+    message_.clear();  // the summary under the scan says what it found
 }
 
 void DedupPanel::Review(size_t group) {

@@ -1,14 +1,7 @@
 // The export tab: an object, its fields (every readable one by default), an optional filter formula, CSV or
-// JSON Lines, and the encoding: UTF-8, UTF-8 with a byte order mark (spreadsheet programs), or GB18030 where
-// the platform's iconv can write it (glibc on the desktop; the browser's musl iconv only reads it, so the
-// option is off there). The file is downloaded in the browser, written to the path typed on the desktop.
-#include <iconv.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
+// JSON Lines, and the encoding: UTF-8, UTF-8 with a byte order mark (spreadsheet programs), or GB18030
+// (written by the core's encoder, data/gb18030.h, in the browser too). The file is downloaded in the
+// browser, written to the path typed on the desktop.
 #include <set>
 
 #include "imgui.h"
@@ -28,57 +21,6 @@ namespace {
 
 const char* const kFormats[] = {"csv", "jsonl"};
 const char* const kEncodings[] = {"utf-8", "utf-8-bom", "gb18030"};
-
-/// Whether iconv can write GB18030 here ("中" is D6 D0).
-bool CanWriteGb18030() {
-    static const bool can = [] {
-        iconv_t cd = iconv_open("GB18030", "UTF-8");
-        if (cd == reinterpret_cast<iconv_t>(-1)) return false;
-        char in[] = "\xE4\xB8\xAD";
-        char out[8] = {};
-        char* ip = in;
-        char* op = out;
-        size_t il = 3, ol = sizeof out;
-        const bool ok = iconv(cd, &ip, &il, &op, &ol) != static_cast<size_t>(-1) && op - out == 2 &&
-                        static_cast<unsigned char>(out[0]) == 0xD6 &&
-                        static_cast<unsigned char>(out[1]) == 0xD0;
-        iconv_close(cd);
-        return ok;
-    }();
-    return can;
-}
-
-/// Re-encodes the UTF-8 file `from` as GB18030 into `to`, a block at a time; an error message or "".
-std::string ToGb18030(const std::string& from, const std::string& to) {
-    std::FILE* in = std::fopen(from.c_str(), "rb");
-    std::FILE* out = std::fopen(to.c_str(), "wb");
-    iconv_t cd = iconv_open("GB18030", "UTF-8");
-    std::string error;
-    if (!in || !out || cd == reinterpret_cast<iconv_t>(-1)) error = Tr("data.export.encode_failed");
-    std::vector<char> buf(1 << 16), conv(1 << 18);
-    size_t carry = 0;
-    while (error.empty()) {
-        const size_t n = std::fread(buf.data() + carry, 1, buf.size() - carry, in);
-        size_t left = carry + n;
-        if (left == 0) break;
-        char* ip = buf.data();
-        char* op = conv.data();
-        size_t ol = conv.size();
-        if (iconv(cd, &ip, &left, &op, &ol) == static_cast<size_t>(-1) && errno != EINVAL) {
-            error = Tr("data.export.encode_failed");
-            break;
-        }
-        std::fwrite(conv.data(), 1, static_cast<size_t>(op - conv.data()), out);
-        // An incomplete character at the end waits for the next block.
-        std::memmove(buf.data(), ip, left);
-        carry = left;
-        if (n == 0) break;
-    }
-    if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
-    if (in) std::fclose(in);
-    if (out && std::fclose(out) != 0 && error.empty()) error = Tr("data.export.encode_failed");
-    return error;
-}
 
 class ExportPanel : public DataPanel {
 public:
@@ -140,15 +82,17 @@ void ExportPanel::Export() {
         const std::string ext = format_ == 0 ? ".csv" : ".jsonl";
         const std::string name = object_ + "-" + FormatTimeMs(workspace_.clock().NowMs()).substr(0, 10) + ext;
         const std::string target = OutgoingPath(name, path_);
-        const bool gb = encoding_ == 2;
-        const std::string written = gb ? target + ".utf8" : target;
         nlohmann::json columns = nlohmann::json::array();
         for (const FieldChoice& f : fields_) {
             if (columns_.count(f.api_name)) columns.push_back(f.api_name);
         }
-        nlohmann::json args = {{"object", object_},           {"path", written},
-                               {"format", kFormats[format_]}, {"bom", encoding_ == 1},
-                               {"formatted", formatted_},     {"columns", columns}};
+        nlohmann::json args = {{"object", object_},
+                               {"path", target},
+                               {"format", kFormats[format_]},
+                               {"bom", encoding_ == 1},
+                               {"encoding", encoding_ == 2 ? "gb18030" : "utf-8"},
+                               {"formatted", formatted_},
+                               {"columns", columns}};
         if (!filter_.empty()) args["filter_formula"] = filter_;
         const nlohmann::json answer = RunCommand(workspace_, "export.records", args);
         if (!answer.value("ok", false)) {
@@ -157,11 +101,6 @@ void ExportPanel::Export() {
             return;
         }
         error_.clear();
-        if (gb) {
-            error_ = ToGb18030(written, target);
-            std::remove(written.c_str());
-            if (!error_.empty()) return;
-        }
         rows_ = answer["result"].value("rows", int64_t{0});
         file_ = FilesThroughBrowser() ? name : target;
         FinishOutgoing(target, name, format_ == 0 ? "text/csv" : "application/x-ndjson");
@@ -191,17 +130,10 @@ void ExportPanel::Draw(const PageContext& ctx) {
         [](int i) { return std::string(Tr(std::string("data.format.") + kFormats[i])); },
         [](int i) { return std::string(kFormats[i]); }, &format_, "data.export.format");
     row("data.field.encoding");
-    int encoding = encoding_;
-    if (ListCombo(
-            "##data.export.encoding", Tr(std::string("data.encoding.") + kEncodings[encoding_]), 3,
-            [](int i) { return std::string(Tr(std::string("data.encoding.") + kEncodings[i])); },
-            [](int i) { return std::string(kEncodings[i]); }, &encoding, "data.export.encoding")) {
-        if (encoding != 2 || CanWriteGb18030()) encoding_ = encoding;
-    }
-    if (!CanWriteGb18030()) {
-        ImGui::SameLine();
-        TextMuted(Tr("data.export.no_gb18030"), false);
-    }
+    ListCombo(
+        "##data.export.encoding", Tr(std::string("data.encoding.") + kEncodings[encoding_]), 3,
+        [](int i) { return std::string(Tr(std::string("data.encoding.") + kEncodings[i])); },
+        [](int i) { return std::string(kEncodings[i]); }, &encoding_, "data.export.encoding");
     row("data.export.filter");
     InputString("##data.export.filter", &filter_, 0, Tr("data.export.filter_hint"));
     MarkItem("data.export.filter");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "data/data.h"
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
@@ -83,6 +84,8 @@ void RecordForm::Load(const ObjectDef& object, const std::string& profile) {
     draft_notice_.clear();
     values_.clear();
     lookups_.clear();
+    duplicates_.clear();
+    duplicates_checked_ = false;
     Result<Layout> layout = workspace_.schema().LayoutForProfile(object.api_name, profile);
     if (layout.ok()) {
         layout_ = layout.value();
@@ -179,6 +182,10 @@ RecordForm::Outcome RecordForm::Draw(const PageContext& ctx, const ObjectDef& ob
         }
         if (!shown || !readable_.count(field)) ErrorLine("record.error." + field, field + ": " + message);
     }
+    if (load_error_.empty() && !ImGui::IsAnyItemActive() &&
+        (!duplicates_checked_ || duplicates_of_ != values_))
+        CheckDuplicates(object);
+    DrawDuplicates(ctx, object, &outcome);
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
 
     ImGui::BeginChild("record.body", ImVec2(0.0f, 0.0f), false);
@@ -414,6 +421,76 @@ bool RecordForm::SaveRecord(const ObjectDef& object) {
     id_ = result.id;
     Load(object, profile_);
     return true;
+}
+
+void RecordForm::CheckDuplicates(const ObjectDef& object) {
+    duplicates_of_ = values_;
+    duplicates_checked_ = true;
+    nlohmann::json values = nlohmann::json::object();
+    for (const auto& [field, text] : values_) values[field] = text;
+    Result<std::vector<DuplicateMatch>> matches =
+        workspace_.data().dedup().Check(ActingUser(), object.api_name, values, id_);
+    duplicates_.clear();
+    if (!matches.ok()) return;
+    // One line per record: the rules that matched it joined, blocking when any of them blocks.
+    for (DuplicateMatch& m : matches.value()) {
+        auto same = std::find_if(duplicates_.begin(), duplicates_.end(),
+                                 [&](const DuplicateMatch& d) { return d.id == m.id; });
+        if (same == duplicates_.end()) {
+            duplicates_.push_back(std::move(m));
+            continue;
+        }
+        same->rule += ", " + m.rule;
+        if (m.action == "block") same->action = "block";
+    }
+}
+
+void RecordForm::DrawDuplicates(const PageContext& ctx, const ObjectDef& object, Outcome* outcome) {
+    constexpr size_t kShown = 10;
+    nlohmann::json published = nlohmann::json::array();
+    bool blocked = false;
+    for (const DuplicateMatch& m : duplicates_) {
+        published.push_back({{"id", m.id}, {"name", m.name}, {"rule", m.rule}, {"action", m.action}});
+        blocked = blocked || m.action == "block";
+    }
+    PublishForm("record.duplicates", published);
+    if (duplicates_.empty()) return;
+    const float s = ctx.scale;
+    const Palette& p = CurrentPalette();
+    ImGui::Dummy(ImVec2(0.0f, 2.0f * s));
+    ImGui::PushTextWrapPos(0.0f);
+    TextColored(blocked ? p.danger : p.warning_text,
+                Tr(blocked ? "record.duplicates.block" : "record.duplicates.alert",
+                   {{"object", ShownLabel(object)}}));
+    ImGui::PopTextWrapPos();
+    MarkItem(blocked ? "record.duplicates.block" : "record.duplicates.alert");
+    for (size_t i = 0; i < duplicates_.size() && i < kShown; ++i) {
+        const DuplicateMatch& m = duplicates_[i];
+        const std::string hook = "record.duplicate." + std::to_string(m.id);
+        ImGui::Bullet();
+        ImGui::SameLine();
+        // A link: the record opens in this form (the edits guarded by the caller).
+        const std::string text = (m.name.empty() ? std::string() : m.name + " ") + "#" + std::to_string(m.id);
+        ImGui::TextColored(p.accent, "%s", text.c_str());
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        if (ImGui::IsItemHovered()) {
+            ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+            ImGui::GetWindowDrawList()->AddLine(ImVec2(a.x, b.y), b, ImGui::GetColorU32(p.accent), 1.0f * s);
+            ImGui::SetTooltip("%s", Tr("record.duplicates.open"));
+        }
+        if (ImGui::IsItemClicked()) {
+            other_ = m.id;
+            *outcome = Outcome::OpenOther;
+        }
+        MarkItem(hook);
+        ImGui::SameLine(0.0f, 10.0f * s);
+        TextMuted(Tr(m.action == "block" ? "record.duplicates.rule_block" : "record.duplicates.rule_alert",
+                     {{"rule", m.rule}}),
+                  false);
+    }
+    if (duplicates_.size() > kShown)
+        TextMuted(Tr("record.duplicates.more", {{"count", std::to_string(duplicates_.size() - kShown)}}),
+                  false);
 }
 
 void RecordForm::DrawDeleteConfirm(const PageContext& ctx, const ObjectDef& object, Outcome* outcome) {

@@ -7,7 +7,9 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "data/dedup.h"
 #include "ui/schema/lookup_picker.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
@@ -32,8 +34,9 @@ void FieldLabel(const PageContext& ctx, const std::string& label, bool required,
 /// closing a dirty form.
 class RecordForm : public Editable {
 public:
-    /// CloseRequested: "Back to the list" was clicked; the form stays open until Close().
-    enum class Outcome { None, Saved, CloseRequested, Deleted };
+    /// CloseRequested: "Back to the list" was clicked; the form stays open until Close(). OpenOther: a
+    /// record the duplicate alert lists was clicked (other() names it); the caller guards the edits.
+    enum class Outcome { None, Saved, CloseRequested, Deleted, OpenOther };
     explicit RecordForm(Workspace& workspace) : workspace_(workspace) {}
     /// Starts a new record with the layout of `profile` ("" = the default layout).
     void OpenNew(const ObjectDef& object, const std::string& profile);
@@ -44,6 +47,8 @@ public:
     bool open() const { return open_; }
     void Close() { open_ = false; }
     int64_t id() const { return id_; }
+    /// The record asked for by the last OpenOther.
+    int64_t other() const { return other_; }
     /// Whether the form is open with values that differ from the loaded (or empty) record.
     bool dirty() const override { return open_ && values_ != loaded_; }
     /// Saves the values (errors shown beside their fields on refusal).
@@ -62,6 +67,11 @@ private:
     void DrawField(const PageContext& ctx, const ObjectDef& object, const LayoutItem& item, float width);
     bool SaveRecord(const ObjectDef& object);
     void DrawDeleteConfirm(const PageContext& ctx, const ObjectDef& object, Outcome* outcome);
+    /// Asks the duplicate rules (Deduplicator::Check) about the values as they stand.
+    void CheckDuplicates(const ObjectDef& object);
+    /// The duplicate alert: the stored records the rules match, each a link (OpenOther), and whether a
+    /// rule blocks the save.
+    void DrawDuplicates(const PageContext& ctx, const ObjectDef& object, Outcome* outcome);
 
     Workspace& workspace_;
     bool open_ = false;
@@ -81,6 +91,12 @@ private:
     std::string draft_notice_;  ///< changed or deleted in another tab (Restore), until reloaded
     bool delete_open_ = false;
     std::string delete_error_;
+    // The duplicate alert: checked when the form opens, when an edit ends (no field active) and after a
+    // save, so that it follows the values without a query per keystroke.
+    std::vector<DuplicateMatch> duplicates_;
+    std::map<std::string, std::string> duplicates_of_;  ///< the values duplicates_ answers for
+    bool duplicates_checked_ = false;
+    int64_t other_ = 0;
 };
 
 /// A JSON value of a record as the text the form edits ("" for null; "true"/"false"; a;b).

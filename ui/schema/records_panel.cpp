@@ -153,6 +153,10 @@ void RecordsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         if (form_.id() > 0) selected_ = form_.id();
         if (outcome == RecordForm::Outcome::CloseRequested) guard_.Leave(&form_, [this] { form_.Close(); });
         if (outcome == RecordForm::Outcome::Deleted) selected_ = 0;
+        if (outcome == RecordForm::Outcome::OpenOther) {  // a record the duplicate alert lists
+            const int64_t other = form_.other();
+            guard_.Leave(&form_, [this, other] { pending_open_ = other; });
+        }
         return;
     }
     DrawToolbar(ctx, object);

@@ -59,6 +59,13 @@ DROP INDEX scheduler_items_due;
 )sql";
 }
 
+const char* SchedulerRecordIndexMigrationSql() {
+    return R"sql(
+DROP INDEX scheduler_items_record;
+CREATE INDEX scheduler_items_by_record ON scheduler_items(record_id);
+)sql";
+}
+
 SchedulerService::SchedulerService(Changes& changes) : changes_(changes), statements_(changes.db()) {}
 
 nlohmann::json ToJson(const ScheduledItem& item) {

@@ -103,5 +103,9 @@ private:
 /// (state, due_ms) index: a due lookup reads a few index pages and none of the table, and items that ran
 /// leave the index.
 const char* SchedulerPendingIndexMigrationSql();
+/// Migration 27: the per-record index on record_id alone, since (object, record_id) could not serve the
+/// deletes' case-insensitive object match (a delete scanned every pending item) and made each save write a
+/// text key.
+const char* SchedulerRecordIndexMigrationSql();
 
 }  // namespace crm

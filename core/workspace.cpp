@@ -100,6 +100,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ConnectorScheduleMigrationSql()},
         {27, "the scheduler's items indexed by record id (not object and record id)",
          SchedulerRecordIndexMigrationSql()},
+        {28, "the scheduler's items keyed by record, kind and rule in one unique index",
+         SchedulerItemKeyMigrationSql()},
     };
     return migrations;
 }

@@ -17,6 +17,7 @@
 #include "notify/notify.h"
 #include "notify/reminder.h"
 #include "workflow/company_time.h"
+#include "workflow/scheduler.h"
 
 #ifndef CRM_VERSION
 #define CRM_VERSION "0.0.0-dev"
@@ -97,13 +98,10 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          ConnectorsMigrationSql()},
         {26, "an ERP connector's schedule (minutes between runs through the scheduler)",
          ConnectorScheduleMigrationSql()},
-        // Every save with a reminder or a time-based rule writes a scheduler item: its per-record index on
-        // record_id alone, since (object, record_id) could not serve the deletes' case-insensitive object
-        // match (a delete scanned every pending item) and made each save write a text key.
-        {27, "the scheduler's items indexed by record id (not object and record id)", R"sql(
-DROP INDEX scheduler_items_record;
-CREATE INDEX scheduler_items_by_record ON scheduler_items(record_id);
-)sql"},
+        {27, "the scheduler's items indexed by record id (not object and record id)",
+         SchedulerRecordIndexMigrationSql()},
+        {28, "the scheduler's items keyed by record, kind and rule in one unique index",
+         SchedulerItemKeyMigrationSql()},
     };
     return migrations;
 }

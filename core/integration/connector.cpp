@@ -283,7 +283,8 @@ Result<Stored> Find(Database& db, int64_t id) {
     }
     Stored s = FromRow(st);
     Statement next = db.Prepare(
-        "SELECT due_ms FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND state = 'pending' "
+        "SELECT due_ms FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND rule_id >= 0 AND "
+        "state = 'pending' "
         "ORDER BY due_ms LIMIT 1");
     next.Bind(1, kConnectorRunKind).Bind(2, id);
     if (next.Step()) s.c.next_run_ms = next.Int(0);

@@ -59,6 +59,41 @@ DROP INDEX scheduler_items_due;
 )sql";
 }
 
+const char* SchedulerRecordIndexMigrationSql() {
+    return R"sql(
+DROP INDEX scheduler_items_record;
+CREATE INDEX scheduler_items_by_record ON scheduler_items(record_id);
+)sql";
+}
+
+const char* SchedulerItemKeyMigrationSql() {
+    return R"sql(
+CREATE TABLE scheduler_items_keyed (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    object TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    rule_id INTEGER NOT NULL,
+    due_ms INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    ran_ms INTEGER,
+    late INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_ms INTEGER NOT NULL
+);
+INSERT INTO scheduler_items_keyed(id, kind, object, record_id, rule_id, due_ms, state, ran_ms, late, error,
+                                  created_ms)
+    SELECT id, kind, object, record_id, rule_id, due_ms, state, ran_ms, late, error, created_ms
+    FROM scheduler_items ORDER BY id;
+DROP TABLE scheduler_items;
+ALTER TABLE scheduler_items_keyed RENAME TO scheduler_items;
+CREATE UNIQUE INDEX scheduler_items_key ON scheduler_items(record_id, kind, rule_id);
+CREATE INDEX scheduler_items_pending ON scheduler_items(due_ms, id, kind, object, record_id, rule_id)
+    WHERE state = 'pending';
+CREATE INDEX scheduler_items_rule ON scheduler_items(kind, rule_id) WHERE rule_id >= 0;
+)sql";
+}
+
 SchedulerService::SchedulerService(Changes& changes) : changes_(changes), statements_(changes.db()) {}
 
 nlohmann::json ToJson(const ScheduledItem& item) {
@@ -75,12 +110,12 @@ nlohmann::json ToJson(const ScheduledItem& item) {
 Status SchedulerService::Schedule(ChangeScope& scope, const std::string& kind, const std::string& object,
                                   int64_t record_id, int64_t rule_id, int64_t due_ms) {
     Database& db = changes_.db();
-    Statement& st = statements_.Get(
+    static const std::string kUpsert =
         "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kind, rule_id, record_id) DO UPDATE SET due_ms = "
-        "excluded.due_ms, "
-        "state = 'pending', ran_ms = NULL, late = 0, error = NULL WHERE scheduler_items.due_ms <> "
-        "excluded.due_ms");
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(record_id, kind, rule_id) DO UPDATE SET due_ms = "
+        "excluded.due_ms, state = 'pending', ran_ms = NULL, late = 0, error = NULL WHERE "
+        "scheduler_items.due_ms <> excluded.due_ms";
+    Statement& st = statements_.Get(kUpsert);
     st.Bind(1, kind)
         .Bind(2, object)
         .Bind(3, record_id)
@@ -129,8 +164,9 @@ Status SchedulerService::CancelRecord(ChangeScope& scope, const std::string& obj
 
 Status SchedulerService::CancelRule(ChangeScope& scope, const std::string& kind, int64_t rule_id) {
     Database& db = changes_.db();
-    Statement st =
-        db.Prepare("DELETE FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND state = 'pending'");
+    // "rule_id >= 0" lets a positive rule id read the partial index scheduler_items_rule.
+    Statement st = db.Prepare(std::string("DELETE FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 ") +
+                              (rule_id >= 0 ? "AND rule_id >= 0 " : "") + "AND state = 'pending'");
     st.Bind(1, kind).Bind(2, rule_id);
     if (Status s = st.Run(); !s.ok()) return s;
     if (db.Changes() > 0) scope.Record("scheduler", "", ChangeAction::Delete);

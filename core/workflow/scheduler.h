@@ -7,7 +7,9 @@
 // commit together, so an item runs exactly once, even when the console was closed when it fell due; it
 // is then marked "ran late" (due more than kLateAfterMs before it ran). A handler that fails rolls its
 // own work back and the item is marked failed with the error (not retried).
-// Finding what is due reads the index (state, due_ms): a lookup among a million items is microseconds.
+// Finding what is due reads the partial index of pending items: a lookup among a million items is
+// microseconds. Each item is one table row, one entry in the unique (record_id, kind, rule_id) index and,
+// while pending, one in the pending index (and one in the rule index when its rule id is positive).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -77,7 +79,8 @@ public:
                       int64_t record_id);
     /// Drops every pending item of a record (it was deleted).
     Status CancelRecord(ChangeScope& scope, const std::string& object, int64_t record_id);
-    /// Drops every pending item of a rule (it was deleted or deactivated).
+    /// Drops every pending item of a rule (it was deleted or deactivated); a positive rule id reads the
+    /// rule index.
     Status CancelRule(ChangeScope& scope, const std::string& kind, int64_t rule_id);
 
     /// Pending items due at `now_ms`, oldest first (at most `limit`): read from the partial index of
@@ -103,5 +106,15 @@ private:
 /// (state, due_ms) index: a due lookup reads a few index pages and none of the table, and items that ran
 /// leave the index.
 const char* SchedulerPendingIndexMigrationSql();
+/// Migration 27: the per-record index on record_id alone, since (object, record_id) could not serve the
+/// deletes' case-insensitive object match (a delete scanned every pending item) and made each save write a
+/// text key.
+const char* SchedulerRecordIndexMigrationSql();
+/// Migration 28: the table rebuilt without its UNIQUE (kind, rule_id, record_id) constraint; one unique
+/// index on (record_id, kind, rule_id) is both the key a Schedule upserts on and the per-record index, so
+/// a save's item writes the table and two indexes (the pending one and this one) instead of three; a
+/// partial index on (kind, rule_id) for items of a positive rule id serves CancelRule and a connector's
+/// next run (a record's reminder item has rule id minus its object's id and stays out of it).
+const char* SchedulerItemKeyMigrationSql();
 
 }  // namespace crm

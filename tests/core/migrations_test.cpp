@@ -251,6 +251,63 @@ TEST_SUITE("migrations") {
         CHECK(runs[1].actor == "ann");
     }
 
+    TEST_CASE("scheduler items of a schema-27 workspace keep their ids, states and times under one key") {
+        const std::string path = test::TempPath("mig_v27.db");
+        {
+            auto db = Database::Open(path);
+            REQUIRE(db.ok());
+            std::vector<Migration> up_to_27 = Workspace::Migrations();
+            up_to_27.resize(27);
+            REQUIRE(ApplyMigrations(**db, up_to_27).ok());
+            REQUIRE((*db)
+                        ->Exec("INSERT INTO scheduler_items(id, kind, object, record_id, rule_id, due_ms, "
+                               "state, ran_ms, late, error, created_ms) VALUES "
+                               "(3, 'automation', 'Opportunity', 5, 7, 1795712500000, 'pending', NULL, 0, "
+                               "NULL, 1), "
+                               "(8, 'reminder', 'Opportunity', 5, -3, 1795712600000, 'pending', NULL, 0, "
+                               "NULL, 2), "
+                               "(9, 'automation', 'Case', 6, 7, 1795712000000, 'failed', 1795712100000, 1, "
+                               "'Boom', 3)")
+                        .ok());
+        }
+        auto ws = Workspace::Open(path, Options());
+        REQUIRE(ws.ok());
+        SchedulerService& scheduler = (*ws)->automation().scheduler();
+        std::vector<ScheduledItem> all = scheduler.List("", 10);
+        REQUIRE(all.size() == 3);
+        CHECK(all[0].id == 9);  // every state: oldest due first
+        CHECK(all[0].state == "failed");
+        CHECK(all[0].error == "Boom");
+        CHECK(all[0].late);
+        CHECK(all[1].id == 3);
+        CHECK(all[2].id == 8);
+        CHECK(all[2].rule_id == -3);
+        CHECK(scheduler.PendingCount() == 2);
+        {
+            // The same (kind, rule, record) moves its item; a new one is added beside it.
+            ChangeScope change((*ws)->changes(), kSystemActor);
+            REQUIRE(scheduler.Schedule(change, "automation", "Opportunity", 5, 7, 1795712900000).ok());
+            REQUIRE(scheduler.Schedule(change, "automation", "Opportunity", 4, 7, 1795712950000).ok());
+            REQUIRE(scheduler.Schedule(change, "automation", "Case", 6, 7, 1795713000000).ok());
+            REQUIRE(change.Commit().ok());
+        }
+        std::vector<ScheduledItem> pending = scheduler.List("pending", 10);
+        REQUIRE(pending.size() == 4);
+        CHECK(pending[0].id == 8);
+        CHECK(pending[1].id == 3);
+        CHECK(pending[1].due_ms == 1795712900000);
+        CHECK(pending[3].id == 9);  // the failed item queued again at its new time
+        Statement index = (*ws)->db().Prepare(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scheduler_items' AND "
+            "name IN ('scheduler_items_key', 'scheduler_items_pending', 'scheduler_items_rule')");
+        REQUIRE(index.Step());
+        CHECK(index.Int(0) == 3);
+        Statement gone = (*ws)->db().Prepare(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'scheduler_items_by_record'");
+        REQUIRE(gone.Step());
+        CHECK(gone.Int(0) == 0);
+    }
+
     TEST_CASE(
         "a save's rule runs are one log row and come back one entry each, any text exactly as written") {
         auto ws = Workspace::Open(test::TempPath("log_runs.db"), Options());

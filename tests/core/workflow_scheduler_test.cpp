@@ -3,6 +3,7 @@
 // after a gap, business hours, and the indexed due lookup.
 #include <doctest/doctest.h>
 
+#include "audit/change.h"
 #include "workflow/company_time.h"
 #include "workspace.h"
 
@@ -206,6 +207,54 @@ TEST_SUITE("workflow.scheduler") {
         while (plan.Step()) text += plan.Text(3) + "\n";
         CHECK(text.find("COVERING INDEX scheduler_items_pending") != std::string::npos);
         CHECK(text.find("TEMP B-TREE") == std::string::npos);  // already in due order
+    }
+
+    TEST_CASE("a record's, a key's and a rule's items are found through indexes") {
+        Fixture f;
+        auto plan = [&f](const std::string& sql) {
+            Statement st = f.ws->db().Prepare("EXPLAIN QUERY PLAN " + sql);
+            std::string text;
+            while (st.Step()) text += st.Text(3) + "\n";
+            return text;
+        };
+        // The upsert's key and a record's deletes: the unique index (record_id, kind, rule_id).
+        CHECK(plan("DELETE FROM scheduler_items WHERE kind = 'reminder' AND rule_id = -3 AND record_id = 5 "
+                   "AND state = 'pending'")
+                  .find("scheduler_items_key") != std::string::npos);
+        CHECK(plan("DELETE FROM scheduler_items WHERE object = 'Case' COLLATE NOCASE AND record_id = 5 AND "
+                   "state = 'pending'")
+                  .find("scheduler_items_key") != std::string::npos);
+        // A rule's items (CancelRule, a connector's next run): the partial rule index.
+        CHECK(plan("DELETE FROM scheduler_items WHERE kind = 'automation' AND rule_id = ?2 AND rule_id >= 0 "
+                   "AND state = 'pending'")
+                  .find("scheduler_items_rule") != std::string::npos);
+        CHECK(plan("SELECT due_ms FROM scheduler_items WHERE kind = ?1 AND rule_id = ?2 AND rule_id >= 0 AND "
+                   "state = 'pending' ORDER BY due_ms LIMIT 1")
+                  .find("scheduler_items_rule") != std::string::npos);
+    }
+
+    TEST_CASE("a rule's items go when it is deleted, whatever the sign of its id") {
+        Fixture f;
+        SchedulerService& s = f.ws->automation().scheduler();
+        {
+            ChangeScope change(f.ws->changes(), kSystemActor);
+            REQUIRE(s.Schedule(change, "automation", "Opportunity", 1, 4, kNow + 1000).ok());
+            REQUIRE(s.Schedule(change, "automation", "Opportunity", 2, 4, kNow + 2000).ok());
+            REQUIRE(s.Schedule(change, "automation", "Opportunity", 2, 5, kNow + 3000).ok());
+            REQUIRE(s.Schedule(change, "test_kind", "Opportunity", 2, -6, kNow + 4000).ok());
+            REQUIRE(s.Schedule(change, "test_kind", "Opportunity", 3, -6, kNow + 5000).ok());
+            REQUIRE(change.Commit().ok());
+        }
+        REQUIRE(s.PendingCount() == 5);
+        {
+            ChangeScope change(f.ws->changes(), kSystemActor);
+            REQUIRE(s.CancelRule(change, "automation", 4).ok());
+            REQUIRE(s.CancelRule(change, "test_kind", -6).ok());
+            REQUIRE(change.Commit().ok());
+        }
+        std::vector<ScheduledItem> left = s.List("pending");
+        REQUIRE(left.size() == 1);
+        CHECK(left[0].rule_id == 5);
     }
 
     TEST_CASE("run_due needs Manage Workflows") {

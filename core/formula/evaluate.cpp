@@ -38,6 +38,28 @@ bool IsTextType(ValueType t) {
 /// = on numbers, dates and date-times: null-safe.
 bool NumEqual(const Num& a, const Num& b) { return a.blank || b.blank ? a.blank && b.blank : a.v == b.v; }
 
+}  // namespace
+
+/// Whether comparison `op` (Eq...Ge) holds for a three-way result `c` (<0, 0, >0).
+static bool Holds(Op op, int c) {
+    switch (op) {
+        case Op::Eq:
+            return c == 0;
+        case Op::Ne:
+            return c != 0;
+        case Op::Lt:
+            return c < 0;
+        case Op::Gt:
+            return c > 0;
+        case Op::Le:
+            return c <= 0;
+        default:
+            return c >= 0;
+    }
+}
+
+namespace {
+
 class Evaluator {
 public:
     Evaluator(const Program& program, const EvalContext& context) : p_(program), ctx_(context) {}
@@ -218,37 +240,13 @@ private:
             if (in.op == Op::Ne) return !TextEquals(a, b);
             std::string x_scratch, y_scratch;
             const std::string& x = TextRef(a, x_scratch);
-            const int c = x.compare(TextRef(b, y_scratch));
-            switch (in.op) {
-                case Op::Eq:
-                    return c == 0;
-                case Op::Ne:
-                    return c != 0;
-                case Op::Lt:
-                    return c < 0;
-                case Op::Gt:
-                    return c > 0;
-                case Op::Le:
-                    return c <= 0;
-                default:
-                    return c >= 0;
-            }
+            return Holds(in.op, x.compare(TextRef(b, y_scratch)));
         }
         const Num x = Number(a), y = Number(b);
         if (in.op == Op::Eq) return NumEqual(x, y);
         if (in.op == Op::Ne) return !NumEqual(x, y);
         if (x.blank || y.blank) return false;
-        const int c = Decimal::Compare(x.v, y.v);
-        switch (in.op) {
-            case Op::Lt:
-                return c < 0;
-            case Op::Gt:
-                return c > 0;
-            case Op::Le:
-                return c <= 0;
-            default:
-                return c >= 0;
-        }
+        return Holds(in.op, Decimal::Compare(x.v, y.v));
     }
 
     bool Bool(int32_t index) {
@@ -883,21 +881,8 @@ std::optional<bool> FieldComparison::Decide(const Value& value) const {
     } else {
         c = Decimal::Compare(Decimal::FromInt(value.days()), constant);
     }
-    switch (op) {
-        case Op::Eq:
-            return c == 0;
-        case Op::Ne:
-            return c != 0;
-        case Op::Lt:
-            return c < 0;
-        case Op::Gt:
-            return c > 0;
-        case Op::Le:
-            return c <= 0;
-        case Op::Ge:
-            return c >= 0;
-    }
-    return std::nullopt;
+    // FieldComparison::Op lists the comparisons in the order of detail::Op's.
+    return detail::Holds(static_cast<detail::Op>(static_cast<int>(detail::Op::Eq) + static_cast<int>(op)), c);
 }
 
 // [SECTION] MemoryRecord

@@ -3,11 +3,29 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/monotonic.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+// clang-format off
+EM_JS(double, crm_performance_now_ms, (), { return performance.now(); });
+// clang-format on
+#endif
+
 namespace crm {
 
 int64_t SystemClock::NowMs() const {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+double MonotonicMicros() {
+#ifdef __EMSCRIPTEN__
+    return crm_performance_now_ms() * 1000.0;
+#else
+    return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+#endif
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "formula/field_comparison.h"
 #include "formula/internal.h"
 
 namespace crm::formula {
@@ -36,6 +37,28 @@ bool IsTextType(ValueType t) {
 
 /// = on numbers, dates and date-times: null-safe.
 bool NumEqual(const Num& a, const Num& b) { return a.blank || b.blank ? a.blank && b.blank : a.v == b.v; }
+
+}  // namespace
+
+/// Whether comparison `op` (Eq...Ge) holds for a three-way result `c` (<0, 0, >0).
+static bool Holds(Op op, int c) {
+    switch (op) {
+        case Op::Eq:
+            return c == 0;
+        case Op::Ne:
+            return c != 0;
+        case Op::Lt:
+            return c < 0;
+        case Op::Gt:
+            return c > 0;
+        case Op::Le:
+            return c <= 0;
+        default:
+            return c >= 0;
+    }
+}
+
+namespace {
 
 class Evaluator {
 public:
@@ -217,37 +240,13 @@ private:
             if (in.op == Op::Ne) return !TextEquals(a, b);
             std::string x_scratch, y_scratch;
             const std::string& x = TextRef(a, x_scratch);
-            const int c = x.compare(TextRef(b, y_scratch));
-            switch (in.op) {
-                case Op::Eq:
-                    return c == 0;
-                case Op::Ne:
-                    return c != 0;
-                case Op::Lt:
-                    return c < 0;
-                case Op::Gt:
-                    return c > 0;
-                case Op::Le:
-                    return c <= 0;
-                default:
-                    return c >= 0;
-            }
+            return Holds(in.op, x.compare(TextRef(b, y_scratch)));
         }
         const Num x = Number(a), y = Number(b);
         if (in.op == Op::Eq) return NumEqual(x, y);
         if (in.op == Op::Ne) return !NumEqual(x, y);
         if (x.blank || y.blank) return false;
-        const int c = Decimal::Compare(x.v, y.v);
-        switch (in.op) {
-            case Op::Lt:
-                return c < 0;
-            case Op::Gt:
-                return c > 0;
-            case Op::Le:
-                return c <= 0;
-            default:
-                return c >= 0;
-        }
+        return Holds(in.op, Decimal::Compare(x.v, y.v));
     }
 
     bool Bool(int32_t index) {
@@ -834,6 +833,56 @@ EvalContext EvalContext::At(const RecordView* record, int64_t now_ms, int utc_of
 
 Result<Value> Evaluate(const CompiledFormula& formula, const EvalContext& context) {
     return detail::Evaluator(ProgramOf(formula), context).Run();
+}
+
+// [SECTION] FieldComparison
+
+std::optional<FieldComparison> AsFieldComparison(const CompiledFormula& formula) {
+    const detail::Program& p = ProgramOf(formula);
+    if (p.root < 0 || p.result_type != ValueType::Boolean) return std::nullopt;
+    const detail::Instr& in = p.code[static_cast<size_t>(p.root)];
+    if (in.op < detail::Op::Eq || in.op > detail::Op::Ge || in.argc != 2) return std::nullopt;
+    if (in.arg_type != ValueType::Number && in.arg_type != ValueType::Date &&
+        in.arg_type != ValueType::DateTime)
+        return std::nullopt;
+    const detail::Instr& a = p.Arg(in, 0);
+    const detail::Instr& b = p.Arg(in, 1);
+    const bool field_left = a.op == detail::Op::Field && b.op == detail::Op::Const;
+    if (!field_left && !(a.op == detail::Op::Const && b.op == detail::Op::Field)) return std::nullopt;
+    const detail::Instr& f = field_left ? a : b;
+    const Value& k = p.constants[static_cast<size_t>((field_left ? b : a).aux)];
+    FieldComparison out;
+    out.field = p.fields[static_cast<size_t>(f.aux)];
+    if (out.field.type != in.arg_type || k.is_blank()) return std::nullopt;
+    if (k.type() == ValueType::Number && k.number_in_range()) {
+        out.constant = k.decimal();
+    } else if (k.type() == ValueType::Date || k.type() == ValueType::DateTime) {
+        out.constant = Decimal::FromInt(k.days());
+    } else {
+        return std::nullopt;
+    }
+    using C = FieldComparison::Op;
+    static constexpr C kAsWritten[] = {C::Eq, C::Ne, C::Lt, C::Gt, C::Le, C::Ge};
+    static constexpr C kSwapped[] = {C::Eq, C::Ne, C::Gt, C::Lt, C::Ge, C::Le};  // 1 < x is x > 1
+    const auto n = static_cast<size_t>(in.op) - static_cast<size_t>(detail::Op::Eq);
+    out.op = field_left ? kAsWritten[n] : kSwapped[n];
+    return out;
+}
+
+std::optional<bool> FieldComparison::Decide(const Value& value) const {
+    // The evaluator's rules: = and <> are null-safe, an ordering with a blank is FALSE.
+    if (value.is_blank()) return op == Op::Ne;
+    if (value.type() != field.type) return std::nullopt;  // Evaluate() reports it
+    int c = 0;
+    if (field.type == ValueType::Number) {
+        if (!value.number_in_range() || (field.scale >= 0 && value.decimal().scale() > field.scale))
+            return std::nullopt;  // out of range, or read rounded to the field's scale
+        c = Decimal::Compare(value.decimal(), constant);
+    } else {
+        c = Decimal::Compare(Decimal::FromInt(value.days()), constant);
+    }
+    // FieldComparison::Op lists the comparisons in the order of detail::Op's.
+    return detail::Holds(static_cast<detail::Op>(static_cast<int>(detail::Op::Eq) + static_cast<int>(op)), c);
 }
 
 // [SECTION] MemoryRecord

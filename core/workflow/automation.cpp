@@ -552,6 +552,7 @@ std::shared_ptr<const ObjectRules> AutomationService::Impl::RulesFor(const Objec
         if (!r.active) continue;
         Result<CompiledRule> c = Compile(r, object);
         if (!c.ok()) continue;  // a rule the schema no longer supports does not run (its fields are guarded)
+        PrepareForSaves(*c, object);
         auto shared = std::make_shared<const CompiledRule>(std::move(*c));
         if (r.trigger.kind != TriggerKind::OnDelete && r.trigger.kind != TriggerKind::Time) {
             rules->save_globals = rules->save_globals || (shared->condition && shared->condition->uses_globals());

@@ -11,6 +11,7 @@
 
 #include "audit/change.h"
 #include "company/company_profile.h"
+#include "formula/field_comparison.h"
 #include "formula/formula.h"
 #include "schema/schema.h"
 #include "storage/database.h"
@@ -27,7 +28,22 @@ struct CompiledRule {
     std::vector<int> trigger_fields;  ///< on_field_change: field indexes; -2 = OwnerId
     std::vector<int> action_fields;   ///< per action: the index of the field it sets (update_field), or -1
     bool after_actions = false;       ///< it has actions that run after the write (task, notify, webhook)
+    // Kept for saves (PrepareForSaves), so most candidates cost neither the evaluator nor a conversion:
+    /// The condition as `Field op constant` on a stored field of the object, decided on the save's value
+    /// of the field (quick_index) where it can be; otherwise the evaluator runs.
+    std::optional<formula::FieldComparison> quick_condition;
+    int quick_index = -1;
+    /// Per action: an update_field whose value is a constant formula ("step 1"), converted once for its
+    /// field, and the line its run logs; nothing when the value is computed on each save.
+    std::vector<std::optional<formula::Value>> fixed_values;
+    std::vector<std::string> fixed_lines;
 };
+
+/// Fills what CompiledRule keeps for saves (quick_condition, fixed_values) for `object`'s schema version.
+void PrepareForSaves(CompiledRule& rule, const ObjectDef& object);
+/// The value an update_field action sets in `def` for its formula's result `v`, and how the log shows the
+/// value (`shown`).
+Result<formula::Value> FieldValueFor(const FieldDef& def, const formula::Value& v, std::string* shown);
 
 /// The active rules of one object, by trigger, each list in run order (order number, then name).
 struct ObjectRules {

@@ -1,10 +1,10 @@
 // Running automation rules: the automation stage of a save, the after-write and delete hooks, the
 // scheduler's time items, and Simulate (automation.h states the order).
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include "common/messages.h"
+#include "common/monotonic.h"
 #include "common/text.h"
 #include "workflow/automation_internal.h"
 
@@ -29,10 +29,8 @@ const MessageDef kMessages[] = {
 };
 CRM_REGISTER_MESSAGES(kMessages);
 
-int64_t MicrosSince(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
-        .count();
-}
+/// Whole microseconds since `t0` (a MonotonicMicros() reading).
+int64_t MicrosSince(double t0) { return static_cast<int64_t>(MonotonicMicros() - t0); }
 
 /// `text` as a JSON string, as nlohmann's dump() writes it (printable ASCII needs no escaping).
 std::string JsonText(const std::string& text) {
@@ -157,6 +155,60 @@ std::vector<Value> ValuesFromJson(const ObjectDef& o, const json& record) {
 
 }  // namespace
 
+Result<Value> FieldValueFor(const FieldDef& def, const Value& v, std::string* shown) {
+    // Text goes to the field as ValueFromJson would take its JSON string, without the JSON; a lookup id
+    // computed as text is a number.
+    const formula::ValueType vt = v.type();
+    if (def.type != FieldType::Lookup && !v.is_blank() &&
+        (vt == formula::ValueType::Text || vt == formula::ValueType::Picklist ||
+         vt == formula::ValueType::MultiPicklist)) {
+        *shown = JsonText(v.text());
+        return ValueFromText(def, v.text());
+    }
+    json value = FormulaValueToJson(v);
+    *shown = value.dump();
+    if (def.type == FieldType::Lookup && value.is_string()) {
+        try {
+            value = std::stoll(value.get<std::string>());
+        } catch (...) {
+        }
+    }
+    return ValueFromJson(def, value);
+}
+
+void PrepareForSaves(CompiledRule& c, const ObjectDef& object) {
+    if (c.condition) {
+        if (std::optional<formula::FieldComparison> q = formula::AsFieldComparison(*c.condition)) {
+            // Only a stored field of the object itself reads as the save's value (AutomationView::Read):
+            // lookup paths and formula fields are computed.
+            const int index = q->field.index;
+            if (index >= 0 && static_cast<size_t>(index) < object.fields.size() &&
+                object.fields[static_cast<size_t>(index)].type != FieldType::Formula &&
+                object.fields[static_cast<size_t>(index)].has_column()) {
+                c.quick_condition = std::move(q);
+                c.quick_index = index;
+            }
+        }
+    }
+    c.fixed_values.assign(c.rule.actions.size(), std::nullopt);
+    c.fixed_lines.assign(c.rule.actions.size(), std::string());
+    for (size_t n = 0; n < c.rule.actions.size(); ++n) {
+        const std::optional<formula::CompiledFormula>& f = c.values[n];
+        const int index = c.action_fields[n];
+        if (!f || index < 0 || c.rule.actions[n].kind != ActionKind::UpdateField) continue;
+        // A value that reads nothing of the record, the clock or who saves is the same on every save.
+        if (!f->fields().empty() || f->uses_prior_values() || f->uses_clock() || f->uses_globals()) continue;
+        Result<Value> v = formula::Evaluate(*f, formula::EvalContext{});
+        if (!v.ok()) continue;  // each save fails with the error, as it would
+        const FieldDef& def = object.fields[static_cast<size_t>(index)];
+        std::string shown;
+        Result<Value> set = FieldValueFor(def, *v, &shown);
+        if (!set.ok()) continue;
+        c.fixed_values[n] = std::move(*set);
+        c.fixed_lines[n] = "set " + def.api_name + " = " + shown;
+    }
+}
+
 CompanyTime AutomationService::Impl::Time() const {
     Result<CompanyProfile> p = company.Get();
     return p.ok() ? CompanyTime::For(*p) : CompanyTime();
@@ -237,7 +289,8 @@ void AutomationService::Impl::Stage(SaveContext& save) {
     const bool watched = !rules->on_field_change.empty();
 
     // Who saves is looked up only when a rule reads it ($User...): most saves need no directory read.
-    const formula::Globals globals = rules->save_globals ? records.GlobalsFor(save.actor) : formula::Globals{};
+    const formula::Globals globals =
+        rules->save_globals ? records.GlobalsFor(save.actor) : formula::Globals{};
     AutomationView view(*this, save.object, save.after, save.before, save.is_new);
     formula::EvalContext context = formula::EvalContext::At(&view, save.now_ms);
     context.globals = &globals;
@@ -255,7 +308,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
             // Most candidates' conditions do not hold: what a run records (its chain, its log entry, its
             // time: a clock read costs about what a condition does) is made only for a rule that runs, or
             // fails. A run's time starts once its condition holds.
-            std::optional<std::chrono::steady_clock::time_point> t0;
+            std::optional<double> t0;
             auto rule_chain = [&] {
                 std::vector<std::string> c = chain;
                 c.insert(c.end(), pass_chain.begin(), pass_chain.end());
@@ -294,49 +347,51 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                     {{"chain", JoinChain(rule_chain())}, {"depth", std::to_string(kMaxAutomationDepth)}}));
             }
             if (r->condition) {
-                Result<Value> met = formula::Evaluate(*r->condition, context);
-                if (!met.ok()) return fail(met.error());
-                if (!met->boolean()) continue;
+                // Most conditions compare a field with a constant: decided on the field's value at once.
+                const std::optional<bool> quick =
+                    r->quick_condition
+                        ? r->quick_condition->Decide(save.after[static_cast<size_t>(r->quick_index)])
+                        : std::nullopt;
+                if (quick) {
+                    if (!*quick) continue;
+                } else {
+                    Result<Value> met = formula::Evaluate(*r->condition, context);
+                    if (!met.ok()) return fail(met.error());
+                    if (!met->boolean()) continue;
+                }
             }
-            t0 = std::chrono::steady_clock::now();
+            t0 = MonotonicMicros();
             describe();
             log_entry.condition_met = true;
             for (size_t n = 0; n < r->rule.actions.size(); ++n) {
                 const AutomationAction& a = r->rule.actions[n];
                 if (a.kind == ActionKind::UpdateField) {
+                    const int index = r->action_fields[n];  // compiled against this schema version
+                    const FieldDef& def = save.object.fields[static_cast<size_t>(index)];
+                    Value& field = save.after[static_cast<size_t>(index)];
+                    // A constant value was converted for the field when the rule was kept (PrepareForSaves).
+                    if (n < r->fixed_values.size() && r->fixed_values[n]) {
+                        const Value& fixed = *r->fixed_values[n];
+                        if (watched && field != fixed) {
+                            set_fields.push_back(index);
+                            setter = r->rule.name;
+                        }
+                        field = fixed;
+                        log_entry.actions.push_back(r->fixed_lines[n]);
+                        continue;
+                    }
                     Result<Value> v = formula::Evaluate(*r->values[n], context);
                     if (!v.ok()) return fail(v.error());
-                    const int index = r->action_fields[n];  // compiled against this schema version
-                    const Value before_set = save.After(index);
-                    const FieldDef& def = save.object.fields[static_cast<size_t>(index)];
                     // SaveContext::Set without its look-up by name (Compile found the field active and
-                    // settable in this schema version). Text goes to the field as ValueFromJson would
-                    // take its JSON string, without the JSON; a lookup id computed as text is a number.
+                    // settable in this schema version).
                     std::string shown;
-                    Result<Value> set = Value();
-                    const formula::ValueType vt = v->type();
-                    if (def.type != FieldType::Lookup && !v->is_blank() &&
-                        (vt == formula::ValueType::Text || vt == formula::ValueType::Picklist ||
-                         vt == formula::ValueType::MultiPicklist)) {
-                        shown = JsonText(v->text());
-                        set = ValueFromText(def, v->text());
-                    } else {
-                        json value = FormulaValueToJson(*v);
-                        shown = value.dump();
-                        if (def.type == FieldType::Lookup && value.is_string()) {
-                            try {
-                                value = std::stoll(value.get<std::string>());
-                            } catch (...) {
-                            }
-                        }
-                        set = ValueFromJson(def, value);
-                    }
+                    Result<Value> set = FieldValueFor(def, *v, &shown);
                     if (!set.ok()) return fail(set.error());
-                    save.after[static_cast<size_t>(index)] = std::move(*set);
-                    if (watched && save.After(index) != before_set) {
+                    if (watched && *set != field) {
                         set_fields.push_back(index);
                         setter = r->rule.name;
                     }
+                    field = std::move(*set);
                     log_entry.actions.push_back("set " + def.api_name + " = " + shown);
                 } else if (a.kind == ActionKind::AssignOwner) {
                     int64_t owner = 0;
@@ -494,13 +549,13 @@ void AutomationService::Impl::AfterWrite(SaveContext& save) {
     if (!scope) return;
     // A rule with nothing to run here (only field updates, no listener) adds no time: no clock read.
     const bool timed_listeners = !self.rule_fired_.empty();
-    std::optional<std::chrono::steady_clock::time_point> t0;
+    std::optional<double> t0;
     for (size_t k = 0; k < entry.fired.size(); ++k) {
         const CompiledRule& r = *entry.fired[k].first;
         WorkflowLogEntry& log_entry = entry.log[k];
         log_entry.record_id = save.record_id;
         if (!r.after_actions && !timed_listeners) continue;
-        if (!t0) t0 = std::chrono::steady_clock::now();  // then each rule's run ends where the next starts
+        if (!t0) t0 = MonotonicMicros();  // then each rule's run ends where the next starts
         std::vector<std::string> outer;
         outer.swap(chain);
         chain = std::move(entry.fired[k].second);  // entry is this save's own, dropped when done
@@ -510,9 +565,8 @@ void AutomationService::Impl::AfterWrite(SaveContext& save) {
             s = self.rule_fired_[l](*scope, RuleFired{r.rule, save.object, save.record_id, save.owner_after,
                                                       save.after, log_entry.trigger, log_entry.actions});
         chain.swap(outer);
-        const auto t1 = std::chrono::steady_clock::now();
-        log_entry.duration_us +=
-            std::chrono::duration_cast<std::chrono::microseconds>(t1 - *t0).count();
+        const double t1 = MonotonicMicros();
+        log_entry.duration_us += static_cast<int64_t>(t1 - *t0);
         t0 = t1;
         if (!s.ok()) {
             Error e = s.error().code == "workflow.recursion" || s.error().code == "workflow.action_failed"
@@ -569,7 +623,7 @@ void AutomationService::Impl::OnDelete(DeleteContext& del) {
     AutomationView view(*this, del.object, del.values, nullptr, false);
     std::vector<WorkflowLogEntry> ran;  // logged as one row when every rule has run
     for (const auto& r : rules->on_delete) {
-        const auto t0 = std::chrono::steady_clock::now();
+        const auto t0 = MonotonicMicros();
         WorkflowLogEntry log_entry;
         log_entry.rule_id = r->rule.id;
         log_entry.rule_name = r->rule.name;
@@ -638,7 +692,7 @@ Status AutomationService::Impl::RunTimeItem(ChangeScope& scope, const ScheduledI
     if (!c.ok()) return c.error();
     Result<json> record = records.Get(kSystemActor, item.object, item.record_id);
     if (!record.ok()) return Status::Ok();  // the record is gone
-    const auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = MonotonicMicros();
     std::vector<Value> values = ValuesFromJson(**o, *record);
     const int64_t owner = (*record)["OwnerId"].is_number_integer() ? (*record)["OwnerId"].get<int64_t>() : 0;
     WorkflowLogEntry log_entry;

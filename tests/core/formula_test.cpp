@@ -7,6 +7,7 @@
 #include <chrono>
 #include <set>
 
+#include "formula/field_comparison.h"
 #include "storage/database.h"
 
 using namespace crm;
@@ -533,5 +534,63 @@ TEST_SUITE("formula") {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         CHECK(matches == iterations);
         MESSAGE("formula.evals_per_s: " << static_cast<int64_t>(iterations / seconds));
+    }
+
+    TEST_CASE("a field compared with a constant is decided as Evaluate decides it") {
+        CompileOptions boolean;
+        boolean.expected_result = ValueType::Boolean;
+        boolean.allow_prior_values = true;  // as rule conditions
+        const std::vector<std::string> comparisons = {
+            "Amount > 5", "Amount >= 5", "Amount < 5.5", "Amount <= 0",  "Amount = 5",      "Amount <> 5",
+            "5 < Amount", "5 >= Amount", "0 = Amount",   "-0 != Amount", "Amount > 2000001"};
+        const std::vector<Value> values = {Value::Blank(ValueType::Number),
+                                           Value::Number(Decimal::FromInt(5)),
+                                           Value::Number(5.5),
+                                           Value::Number(-3.0),
+                                           Value::Number(0.0),
+                                           Value::Number(4.999),
+                                           Value::Number(2000001.5),
+                                           Value::Text("5")};
+        int decided = 0;
+        for (const std::string& text : comparisons) {
+            const CompiledFormula f = MustCompile(text, boolean);
+            const std::optional<FieldComparison> c = AsFieldComparison(f);
+            if (text == "-0 != Amount") {  // a negated literal is not a constant
+                CHECK(!c);
+                continue;
+            }
+            REQUIRE_MESSAGE(c, text);
+            CHECK(c->field.name == "Amount");
+            for (const Value& v : values) {
+                std::vector<Value> record(8);
+                record[3] = v;
+                IndexedRecord view(record);
+                Result<Value> full = Evaluate(f, EvalContext::At(&view, 0));
+                const std::optional<bool> quick = c->Decide(v);
+                if (!full.ok()) {
+                    CHECK_MESSAGE(!quick, text << " on " << v.ToString());  // the evaluator reports the error
+                    continue;
+                }
+                if (quick) {
+                    ++decided;
+                    CHECK_MESSAGE(*quick == full->boolean(), text << " on " << v.ToString());
+                }
+            }
+        }
+        CHECK(decided >= 60);
+        for (const char* other :
+             {"Amount = NULL", "Amount + 1 > 5", "Amount > 5 && Amount < 9", "Name = \"x\"", "IsPrivate",
+              "ISCHANGED(Amount)", "PRIORVALUE(Amount) > 5", "Amount > Amount"})
+            CHECK_MESSAGE(!AsFieldComparison(MustCompile(other, boolean)), other);
+        // A field with a scale reads rounded: 4.999 in a field of 2 decimals is 5.00, left to the evaluator.
+        std::vector<FieldInfo> scaled = {{"Amount", ValueType::Number, "\"amount\"", {}, 0, 2}};
+        FieldList list(scaled);
+        const CompiledFormula f = Compile("Amount >= 5", list, boolean).value();
+        const std::optional<FieldComparison> c = AsFieldComparison(f);
+        REQUIRE(c);
+        CHECK(!c->Decide(Value::Number(4.999)));
+        CHECK(c->Decide(Value::Number(4.99)) == std::optional<bool>(false));
+        IndexedRecord view({Value::Number(4.999)});
+        CHECK(Evaluate(f, EvalContext::At(&view, 0))->boolean());
     }
 }

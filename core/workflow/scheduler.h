@@ -9,7 +9,7 @@
 // own work back and the item is marked failed with the error (not retried).
 // Finding what is due reads the partial index of pending items: a lookup among a million items is
 // microseconds. Each item is one table row, one entry in the unique (record_id, kind, rule_id) index and,
-// while pending, one in the pending index (and one in the rule index when its rule id is positive).
+// while pending, one in the pending index (and one in the rule index when its rule id is not negative).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -79,8 +79,8 @@ public:
                       int64_t record_id);
     /// Drops every pending item of a record (it was deleted).
     Status CancelRecord(ChangeScope& scope, const std::string& object, int64_t record_id);
-    /// Drops every pending item of a rule (it was deleted or deactivated); a positive rule id reads the
-    /// rule index.
+    /// Drops every pending item of a rule (it was deleted or deactivated); a rule id that is not negative
+    /// reads the rule index.
     Status CancelRule(ChangeScope& scope, const std::string& kind, int64_t rule_id);
 
     /// Pending items due at `now_ms`, oldest first (at most `limit`): read from the partial index of
@@ -113,8 +113,8 @@ const char* SchedulerRecordIndexMigrationSql();
 /// Migration 28: the table rebuilt without its UNIQUE (kind, rule_id, record_id) constraint; one unique
 /// index on (record_id, kind, rule_id) is both the key a Schedule upserts on and the per-record index, so
 /// a save's item writes the table and two indexes (the pending one and this one) instead of three; a
-/// partial index on (kind, rule_id) for items of a positive rule id serves CancelRule and a connector's
-/// next run (a record's reminder item has rule id minus its object's id and stays out of it).
+/// partial index on (kind, rule_id) for items whose rule id is not negative serves CancelRule and a
+/// connector's next run (a record's reminder item has rule id minus its object's id and stays out of it).
 const char* SchedulerItemKeyMigrationSql();
 
 }  // namespace crm

@@ -71,31 +71,6 @@ std::string Trimmed(const std::string& s) {
     return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-json EntityJson(const ConnectorEntity& e, bool with_cursor) {
-    json fields = json::array();
-    for (const ConnectorField& f : e.fields) {
-        json field = {{"erp", f.erp}, {"crm", f.crm}};
-        if (!f.transform.empty()) field["transform"] = f.transform;
-        if (!f.transform_out.empty()) field["transform_out"] = f.transform_out;
-        fields.push_back(field);
-    }
-    json out = {{"name", e.name},
-                {"path", e.path},
-                {"object", e.object},
-                {"external_id_field", e.external_id_field},
-                {"erp_id", e.erp_id},
-                {"erp_updated", e.erp_updated},
-                {"direction", e.direction},
-                {"conflict", e.conflict},
-                {"batch_size", e.batch_size},
-                {"fields", fields}};
-    if (with_cursor) {
-        out["pull_cursor"] = e.pull_cursor;
-        out["push_cursor"] = e.push_cursor_ms ? json(FormatUtcIso8601(e.push_cursor_ms)) : json(nullptr);
-    }
-    return out;
-}
-
 Stored FromRow(const Statement& st) {
     Stored s;
     Connector& c = s.c;
@@ -113,22 +88,7 @@ Stored FromRow(const Statement& st) {
     const json entities = json::parse(st.Text(10), nullptr, false);
     if (entities.is_array()) {
         for (const json& j : entities) {
-            ConnectorEntity e;
-            e.name = j.value("name", "");
-            e.path = j.value("path", "");
-            e.object = j.value("object", "");
-            e.external_id_field = j.value("external_id_field", "");
-            e.erp_id = j.value("erp_id", "id");
-            e.erp_updated = j.value("erp_updated", "updated_at");
-            e.direction = j.value("direction", "in");
-            e.conflict = j.value("conflict", "erp_wins");
-            if (j.contains("batch_size") && j["batch_size"].is_number_integer())
-                e.batch_size = j["batch_size"].get<int>();
-            if (j.contains("fields") && j["fields"].is_array())
-                for (const json& f : j["fields"])
-                    e.fields.push_back({f.value("erp", ""), f.value("crm", ""), f.value("transform", ""),
-                                        f.value("transform_out", "")});
-            c.entities.push_back(std::move(e));
+            c.entities.push_back(EntityFromJson(j));
         }
     }
     c.created_ms = st.Int(11);
@@ -421,9 +381,54 @@ Status ApplyIndexPlan(Database& db, const IndexPlan& plan) {
 
 // [SECTION] JSON
 
+json EntityToJson(const ConnectorEntity& e, bool with_cursor) {
+    json fields = json::array();
+    for (const ConnectorField& f : e.fields) {
+        json field = {{"erp", f.erp}, {"crm", f.crm}};
+        if (!f.transform.empty()) field["transform"] = f.transform;
+        if (!f.transform_out.empty()) field["transform_out"] = f.transform_out;
+        fields.push_back(field);
+    }
+    json out = {{"name", e.name},
+                {"path", e.path},
+                {"object", e.object},
+                {"external_id_field", e.external_id_field},
+                {"erp_id", e.erp_id},
+                {"erp_updated", e.erp_updated},
+                {"direction", e.direction},
+                {"conflict", e.conflict},
+                {"batch_size", e.batch_size},
+                {"fields", fields}};
+    if (with_cursor) {
+        out["pull_cursor"] = e.pull_cursor;
+        out["push_cursor"] = e.push_cursor_ms ? json(FormatUtcIso8601(e.push_cursor_ms)) : json(nullptr);
+    }
+    return out;
+}
+
+ConnectorEntity EntityFromJson(const json& j) {
+    ConnectorEntity e;
+    if (!j.is_object()) return e;
+    e.name = j.value("name", "");
+    e.path = j.value("path", "");
+    e.object = j.value("object", "");
+    e.external_id_field = j.value("external_id_field", "");
+    e.erp_id = j.value("erp_id", "id");
+    e.erp_updated = j.value("erp_updated", "updated_at");
+    e.direction = j.value("direction", "in");
+    e.conflict = j.value("conflict", "erp_wins");
+    if (j.contains("batch_size") && j["batch_size"].is_number_integer()) e.batch_size = j["batch_size"].get<int>();
+    if (j.contains("fields") && j["fields"].is_array())
+        for (const json& f : j["fields"])
+            if (f.is_object())
+                e.fields.push_back(
+                    {f.value("erp", ""), f.value("crm", ""), f.value("transform", ""), f.value("transform_out", "")});
+    return e;
+}
+
 json ToJson(const Connector& c) {
     json entities = json::array();
-    for (const ConnectorEntity& e : c.entities) entities.push_back(EntityJson(e, true));
+    for (const ConnectorEntity& e : c.entities) entities.push_back(EntityToJson(e, true));
     return {{"id", c.id},
             {"name", c.name},
             {"base_url", c.base_url},
@@ -615,7 +620,7 @@ Result<Connector> ConnectorService::Save(const std::string& actor, int64_t id, c
         s.c.created_by = actor;
     }
     json entities = json::array();
-    for (const ConnectorEntity& e : s.c.entities) entities.push_back(EntityJson(e, false));
+    for (const ConnectorEntity& e : s.c.entities) entities.push_back(EntityToJson(e, false));
     Statement st = db.Prepare(
         create
             ? "INSERT INTO erp_connector(name, base_url, auth, auth_header, auth_user, secret, run_as, "

@@ -126,6 +126,11 @@ struct Connector {
 };
 /// Never the secret.
 nlohmann::json ToJson(const Connector& c);
+/// An entity as `connectors.save` takes it (and, with `with_cursor`, its cursors as answered read-only).
+nlohmann::json EntityToJson(const ConnectorEntity& e, bool with_cursor = false);
+/// An entity read back from its JSON, leniently (a stored or answered entity; missing keys keep the defaults).
+/// `connectors.save` checks what it is given with the schema instead.
+ConnectorEntity EntityFromJson(const nlohmann::json& j);
 
 // [SECTION] Runs
 

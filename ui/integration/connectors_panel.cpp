@@ -56,17 +56,14 @@ bool WordCombo(const char* label, const char* const* words, int count, const std
     return changed;
 }
 
-struct FieldDraft {
-    std::string erp, crm, transform, transform_out;
-};
-
-struct EntityDraft {
-    std::string name = "customers", path = "customers", object, external_id_field;
-    std::string erp_id = "id", erp_updated = "updated_at";
-    std::string direction = "in", conflict = "erp_wins";
-    int batch_size = 100;
-    std::vector<FieldDraft> fields{FieldDraft{}};
-};
+/// A new entity as the editor starts it: named and pathed "customers", with one blank field row.
+ConnectorEntity NewEntity(std::string object) {
+    ConnectorEntity e;
+    e.name = e.path = "customers";
+    e.object = std::move(object);
+    e.fields.emplace_back();
+    return e;
+}
 
 /// What the editor holds: a connector being made (id 0) or changed.
 struct Draft {
@@ -77,7 +74,7 @@ struct Draft {
     std::string secret;  ///< typed; never filled from an answer
     int page_size = 100;
     int schedule_minutes = 0;
-    std::vector<EntityDraft> entities;
+    std::vector<ConnectorEntity> entities;
 };
 
 class ConnectorsPanel : public IntegrationPanel {
@@ -193,22 +190,7 @@ void ConnectorsPanel::Select(const json& c) {
     draft_.secret_set = c.value("secret_set", false);
     draft_.page_size = static_cast<int>(Num(c, "page_size"));
     draft_.schedule_minutes = static_cast<int>(Num(c, "schedule_minutes"));
-    for (const json& e : c.value("entities", json::array())) {
-        EntityDraft d;
-        d.name = Str(e, "name");
-        d.path = Str(e, "path");
-        d.object = Str(e, "object");
-        d.external_id_field = Str(e, "external_id_field");
-        d.erp_id = Str(e, "erp_id");
-        d.erp_updated = Str(e, "erp_updated");
-        d.direction = Str(e, "direction");
-        d.conflict = Str(e, "conflict");
-        d.batch_size = e.contains("batch_size") ? static_cast<int>(Num(e, "batch_size")) : 100;
-        d.fields.clear();
-        for (const json& f : e.value("fields", json::array()))
-            d.fields.push_back({Str(f, "erp"), Str(f, "crm"), Str(f, "transform"), Str(f, "transform_out")});
-        draft_.entities.push_back(std::move(d));
-    }
+    for (const json& e : c.value("entities", json::array())) draft_.entities.push_back(EntityFromJson(e));
     editing_ = true;
     errors_.clear();
     LoadLog();
@@ -218,11 +200,11 @@ void ConnectorsPanel::New() {
     ForgetSecret();
     draft_ = Draft{};
     draft_.run_as = ActingUser();
-    EntityDraft e;
+    std::string object;
     for (const ObjectChoice& o : objects_)
-        if (o.api_name == "Account") e.object = o.api_name;
-    if (e.object.empty() && !objects_.empty()) e.object = objects_.front().api_name;
-    draft_.entities.push_back(std::move(e));
+        if (o.api_name == "Account") object = o.api_name;
+    if (object.empty() && !objects_.empty()) object = objects_.front().api_name;
+    draft_.entities.push_back(NewEntity(std::move(object)));
     editing_ = true;
     errors_.clear();
     message_ = nullptr;
@@ -240,26 +222,12 @@ void ConnectorsPanel::Answered(const json& answer, const LiveText& done) {
 
 void ConnectorsPanel::Save() {
     json entities = json::array();
-    for (const EntityDraft& e : draft_.entities) {
-        json fields = json::array();
-        for (const FieldDraft& f : e.fields) {
-            if (f.erp.empty() && f.crm.empty() && f.transform.empty() && f.transform_out.empty())
-                continue;  // a row left blank
-            json field = {{"erp", f.erp}, {"crm", f.crm}};
-            if (!f.transform.empty()) field["transform"] = f.transform;
-            if (!f.transform_out.empty()) field["transform_out"] = f.transform_out;
-            fields.push_back(field);
-        }
-        entities.push_back({{"name", e.name},
-                            {"path", e.path},
-                            {"object", e.object},
-                            {"external_id_field", e.external_id_field},
-                            {"erp_id", e.erp_id},
-                            {"erp_updated", e.erp_updated},
-                            {"direction", e.direction},
-                            {"conflict", e.conflict},
-                            {"batch_size", e.batch_size},
-                            {"fields", fields}});
+    for (ConnectorEntity e : draft_.entities) {
+        const auto blank = [](const ConnectorField& f) {
+            return f.erp.empty() && f.crm.empty() && f.transform.empty() && f.transform_out.empty();
+        };
+        e.fields.erase(std::remove_if(e.fields.begin(), e.fields.end(), blank), e.fields.end());
+        entities.push_back(EntityToJson(e));
     }
     json values = {{"name", draft_.name},
                    {"base_url", draft_.base_url},
@@ -402,7 +370,7 @@ void ConnectorsPanel::DrawList(const PageContext& ctx, float width) {
 
 void ConnectorsPanel::DrawEntity(const PageContext& ctx, size_t i, float w) {
     const float s = ctx.scale;
-    EntityDraft& e = draft_.entities[i];
+    ConnectorEntity& e = draft_.entities[i];
     const std::string at = "entity." + std::to_string(i) + ".";
     ImGui::PushID(static_cast<int>(i));
     const std::string title = TrFormat("integrations.connectors.entity_title", {e.name, e.object});
@@ -427,7 +395,7 @@ void ConnectorsPanel::DrawEntity(const PageContext& ctx, size_t i, float w) {
             key + "object", [&] {
                 if (ObjectCombo("##object", objects_, &e.object, Hook(at + "object"))) {
                     e.external_id_field.clear();
-                    for (FieldDraft& f : e.fields) f.crm.clear();
+                    for (ConnectorField& f : e.fields) f.crm.clear();
                 }
             });
     PublishForm(Hook(at + "object"), e.object);
@@ -477,7 +445,7 @@ void ConnectorsPanel::DrawEntity(const PageContext& ctx, size_t i, float w) {
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 80.0f * s);
         ImGui::TableHeadersRow();
         for (size_t j = 0; j < e.fields.size(); ++j) {
-            FieldDraft& f = e.fields[j];
+            ConnectorField& f = e.fields[j];
             const std::string row = at + "field." + std::to_string(j) + ".";
             ImGui::PushID(static_cast<int>(j));
             ImGui::TableNextRow();
@@ -601,8 +569,7 @@ void ConnectorsPanel::DrawEditor(const PageContext& ctx, float width) {
     NoticeLine(Hook("error.entities"), errors_.count("entities") ? errors_.at("entities") : "", true);
     for (size_t i = 0; i < draft_.entities.size(); ++i) DrawEntity(ctx, i, w);
     if (SecondaryButton(Tr("integrations.connectors.add_entity"))) {
-        EntityDraft e;
-        e.object = objects_.empty() ? "" : objects_.front().api_name;
+        ConnectorEntity e = NewEntity(objects_.empty() ? "" : objects_.front().api_name);
         e.name = e.path = "entity" + std::to_string(draft_.entities.size() + 1);
         draft_.entities.push_back(std::move(e));
     }

@@ -1,4 +1,6 @@
 // RecordService::List: columns, filters (simple and formula), record visibility, sort and paging.
+#include <algorithm>
+
 #include "records/records_internal.h"
 
 namespace crm {
@@ -225,14 +227,28 @@ Result<ListPage> RecordService::List(const std::string& actor, std::string_view 
             page.total_capped = true;
         }
     }
+    // The page reads the columns it shows; a formula column needs every stored field (its inputs).
+    const bool narrow = !q.columns.empty() && std::none_of(columns.begin(), columns.end(), [&](int c) {
+        return c >= 0 && rt.field(c).type == FieldType::Formula;
+    });
+    std::vector<int> read;
+    std::string select = rt.select_sql;
+    if (narrow) {
+        select = "SELECT " + std::string(kSystemSelect);
+        for (int c : columns) {
+            if (c < 0) continue;
+            read.push_back(c);
+            select += ", " + QuoteIdent(rt.field(c).column);
+        }
+        select += " FROM " + table;
+    }
     const std::string read_order = sort_by ? SortIndexHint(o, *sort_by, page, q, !where.empty()) : "";
-    Statement st =
-        db_.Prepare(rt.select_sql + read_order + where + " ORDER BY " + order + dir + ", id" + dir +
-                    " LIMIT " + std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset));
+    Statement st = db_.Prepare(select + read_order + where + " ORDER BY " + order + dir + ", id" + dir +
+                               " LIMIT " + std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset));
     sql.BindAll(st);
     while (st.Step()) {
         Row row;
-        row.Read(st, rt);
+        row.Read(st, rt, narrow ? &read : nullptr);
         page.rows.push_back(RowJson(actor, rt, row, &columns));
     }
     if (!st.status().ok()) return st.status().error();

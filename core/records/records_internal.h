@@ -36,6 +36,8 @@ struct SystemColumn {
 };
 extern const SystemColumn kSystemColumns[];
 constexpr int kSystemCount = 6;
+/// The system columns as a SELECT reads them first (Row::Read's order).
+inline constexpr const char* kSystemSelect = "id, owner_id, created_at, created_by, updated_at, updated_by";
 const SystemColumn* FindSystem(std::string_view name);
 
 /// "You do not have permission to <what> <plural label>."
@@ -56,8 +58,9 @@ struct RecordService::Row {
     std::string updated_by;
     std::vector<formula::Value> values;  ///< per index of ObjectDef::fields (blank for formula and deleted)
 
-    /// Reads the system columns and the stored fields of the current row of `st` (a Runtime::select_sql).
-    void Read(const Statement& st, const Runtime& rt);
+    /// Reads the system columns and the stored fields of the current row of `st`: a Runtime::select_sql, or,
+    /// with `only`, a SELECT of the system columns and then those stored fields' columns in that order.
+    void Read(const Statement& st, const Runtime& rt, const std::vector<int>* only = nullptr);
 };
 
 /// What the pipeline needs of one object, rebuilt after each schema change.

@@ -48,7 +48,7 @@ Error NoActor() {
 
 }  // namespace records_detail
 
-void RecordService::Row::Read(const Statement& st, const Runtime& rt) {
+void RecordService::Row::Read(const Statement& st, const Runtime& rt, const std::vector<int>* only) {
     id = st.Int(0);
     owner_id = st.OptInt(1);
     created_at = st.Int(2);
@@ -57,7 +57,7 @@ void RecordService::Row::Read(const Statement& st, const Runtime& rt) {
     updated_by = st.Text(5);
     values.resize(rt.def->fields.size());
     int column = kSystemCount;
-    for (int i : rt.stored) values[static_cast<size_t>(i)] = ReadValue(st, column++, rt.field(i));
+    for (int i : only ? *only : rt.stored) values[static_cast<size_t>(i)] = ReadValue(st, column++, rt.field(i));
 }
 RecordService::RecordService(Changes& changes, SchemaService& schema)
     : changes_(changes),
@@ -99,7 +99,7 @@ Result<std::shared_ptr<RecordService::Runtime>> RecordService::RuntimeFor(std::s
     rt->resolver = schema_.Resolver((*def)->api_name);
     const ObjectDef& o = *rt->def;
     rt->formulas.resize(o.fields.size());
-    std::string columns = "id, owner_id, created_at, created_by, updated_at, updated_by";
+    std::string columns = kSystemSelect;
     std::string insert_cols = "owner_id, created_at, created_by, updated_at, updated_by";
     std::string insert_vals = "?1, ?2, ?3, ?4, ?5";
     std::string update_set = "updated_at = ?2, updated_by = ?3";

@@ -124,10 +124,7 @@ AccessLevel RecordLevelFor(const Snapshot& s, int u, int o, int64_t record_id, i
                                       oname + " 的“查看全部”权限可读取所有记录。"));
     }
     int owner = -1;
-    if (owner_id > 0) {
-        auto it = s.user_by_id.find(owner_id);
-        if (it != s.user_by_id.end()) owner = it->second;
-    }
+    if (owner_id > 0) owner = s.UserById(owner_id);
     if (owner == u) {
         raise(AccessLevel::Full);
         if (why)

@@ -184,6 +184,9 @@ struct AccessService::Snapshot {
     std::vector<ObjectInfo> objects;
     std::unordered_map<std::string, int> user_by_name;  ///< lower-case username
     std::unordered_map<int64_t, int> user_by_id;
+    /// user id -> index (-1: none) for every id below its size, when the ids are compact enough (else empty):
+    /// a record's owner is found without hashing (UserById).
+    std::vector<int> user_at_id;
     std::unordered_map<int64_t, int> role_by_id;
     std::unordered_map<int64_t, int> team_by_id;
     std::unordered_map<int64_t, int> set_by_id;
@@ -194,8 +197,17 @@ struct AccessService::Snapshot {
         return it == user_by_name.end() ? -1 : it->second;
     }
     int Object(std::string_view name) const {
+        // Decisions come in runs on one object: the last name asked (as spelled) is answered at once.
+        if (name == last_object_name_) return last_object_index_;
         auto it = object_by_name.find(access_detail::Lower(name));
-        return it == object_by_name.end() ? -1 : it->second;
+        last_object_name_.assign(name);
+        last_object_index_ = it == object_by_name.end() ? -1 : it->second;
+        return last_object_index_;
+    }
+    int UserById(int64_t id) const {
+        if (id >= 0 && static_cast<uint64_t>(id) < user_at_id.size()) return user_at_id[static_cast<size_t>(id)];
+        auto it = user_by_id.find(id);
+        return it == user_by_id.end() ? -1 : it->second;
     }
     bool RoleAtOrBelow(int role, int top) const {
         return role >= 0 && top >= 0 && roles[top].tin <= roles[role].tin &&
@@ -239,6 +251,12 @@ struct AccessService::Snapshot {
         }
         return n;
     }
+
+private:
+    // Object's memo of the last name it was asked (derived from object_by_name, which never changes in a
+    // snapshot; the core is single-threaded and the API server holds one lock around the workspace).
+    mutable std::string last_object_name_;
+    mutable int last_object_index_ = -1;
 };
 
 // [SECTION] Kept rows

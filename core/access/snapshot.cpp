@@ -208,6 +208,15 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
         GiveGrants(*s, u);
     }
     if (s->grants.empty()) s->grants.emplace_back();
+    {
+        int64_t max_id = -1;
+        for (const Snapshot::UserInfo& u : s->users) max_id = std::max(max_id, u.id);
+        if (max_id >= 0 && max_id < 4 * static_cast<int64_t>(s->users.size()) + 1024) {
+            s->user_at_id.assign(static_cast<size_t>(max_id) + 1, -1);
+            for (size_t i = 0; i < s->users.size(); ++i)
+                if (s->users[i].id >= 0) s->user_at_id[static_cast<size_t>(s->users[i].id)] = static_cast<int>(i);
+        }
+    }
     if (auto it = s->user_by_id.find(kBuiltInAdminId); it != s->user_by_id.end()) s->admin = it->second;
     s->setup_mode = s->users.size() == 1 && s->admin == 0;
     {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "access/access.h"
 #include "auth/auth.h"
@@ -94,6 +95,7 @@ void SecurityPage::DrawPolicy(const PageContext& ctx) {
     IntRow("security.lockout_attempts", "security.lockout_attempts", &draft_.lockout_attempts);
     IntRow("security.lockout_minutes", "security.lockout_minutes", &draft_.lockout_minutes);
     IntRow("security.idle_minutes", "security.idle_minutes", &draft_.idle_minutes);
+    DrawDraftNotice(dirty() ? draft_notice_ : std::string(), "security.draft_notice");
     if (PrimaryButton(Tr("security.save"), dirty())) Save();
     MarkItem("security.save");
     ImGui::SameLine();
@@ -110,7 +112,18 @@ bool SecurityPage::Save() {
     error_ = st.ok() ? std::string() : ErrorText(st.error());
     message_ = st.ok() ? std::string(Tr("security.saved")) : std::string();
     if (st.ok()) saved_ = *checked;
+    if (st.ok()) draft_notice_.clear();
     return st.ok();
+}
+
+nlohmann::json SecurityPage::KeepDraft() const { return KeepItemDraft(ToJson(saved_), ToJson(draft_), false); }
+
+void SecurityPage::RestoreDraft(const nlohmann::json& kept) {
+    Refresh();  // saved_: the policy as stored now
+    const auto restored = RestoreEdit(kept, std::optional<SecurityPolicy>(saved_), SecurityPolicyFromJson);
+    if (!restored) return;
+    draft_ = restored->draft;
+    draft_notice_ = DraftNotice(restored->json);
 }
 
 std::string SecurityPage::UnsavedSummary() const { return Tr("security.unsaved_what"); }

@@ -26,8 +26,15 @@ public:
     // Editable: the security settings form (the policy draft).
     bool dirty() const override;
     bool Save() override;
-    void Discard() override { draft_ = saved_; }
+    void Discard() override {
+        draft_ = saved_;
+        draft_notice_.clear();
+    }
     std::string UnsavedSummary() const override;
+    /// The policy as opened and as edited (another tab committed: the console is rebuilt).
+    nlohmann::json KeepDraft() const override;
+    /// The kept policy draft over the policy as stored now (RestoreEdit), with the editor's notice.
+    void RestoreDraft(const nlohmann::json& kept) override;
 
 private:
     void DrawPolicy(const PageContext& ctx);
@@ -43,6 +50,7 @@ private:
     std::vector<LoginEvent> history_;
     std::string history_user_;
     std::string message_, error_;
+    std::string draft_notice_;  ///< changed in another tab, until saved or discarded
     // The login-hours editor.
     int hours_profile_ = 0;
     int hours_days_ = 0x1F;

@@ -74,6 +74,42 @@ std::string ReportsPage::UnsavedSummary() const {
     return Tr("rep.unsaved", {{"name", draft_.name.empty() ? std::string(Tr("rep.untitled")) : draft_.name}});
 }
 
+nlohmann::json ReportsPage::KeepDraft() const {
+    if (mode_ == "dashboards" && dash_draft_)
+        return KeepItemDraft(ToJson(dash_saved_), ToJson(*dash_draft_), dash_saved_.id <= 0, {{"kind", "dashboard"}});
+    return KeepItemDraft(ToJson(saved_draft_), ToJson(draft_), draft_new_, {{"kind", "report"}});
+}
+
+void ReportsPage::RestoreDraft(const nlohmann::json& kept) {
+    const int64_t id = kept.value("base", nlohmann::json::object()).value("id", int64_t{0});
+    if (kept.value("kind", std::string()) == "dashboard") {
+        const auto restored = RestoreEdit(
+            kept, id > 0 ? Found(workspace_.reports().GetDashboard(ActingUser(), id)) : std::nullopt,
+            [](const nlohmann::json& j, Dashboard base) { return DashboardFromJson(j, std::move(base)); });
+        if (!restored) return;
+        if (!restored->json.is_new) dashboard_ = restored->saved.name;
+        OpenDashboards();
+        StartDashboardEdit(true);  // the editor's state, reset; its dashboard is the kept one
+        dash_saved_ = restored->saved;
+        dash_draft_ = restored->draft;
+        draft_notice_ = DraftNotice(restored->json);
+        return;
+    }
+    const auto restored = RestoreEdit(
+        kept, id > 0 ? Found(workspace_.reports().Get(ActingUser(), id, false)) : std::nullopt,
+        [](const nlohmann::json& j, ReportDefinition base) { return ReportFromJson(j, std::move(base)); });
+    if (!restored) return;
+    if (restored->json.is_new) {
+        StartNew();
+    } else {
+        shown_ = restored->saved;  // Discard goes back to its view
+        StartEdit(restored->saved);
+    }
+    saved_draft_ = restored->saved;
+    draft_ = restored->draft;
+    draft_notice_ = DraftNotice(restored->json);
+}
+
 void ReportsPage::Publish(nlohmann::json& state) const {
     nlohmann::json listed = nlohmann::json::array();
     for (const ReportDefinition& r : reports_)
@@ -91,6 +127,7 @@ void ReportsPage::Publish(nlohmann::json& state) const {
         s["dirty"] = dirty();
         s["is_new"] = draft_new_;
         s["builder_error"] = builder_error_;
+        s["draft_notice"] = dirty() ? draft_notice_ : std::string();
     }
     if (mode_ == "dashboards") {
         nlohmann::json names = nlohmann::json::array(), widgets = nlohmann::json::array();
@@ -128,6 +165,7 @@ void ReportsPage::Publish(nlohmann::json& state) const {
             s["edit_error"] = dash_edit_error_;
             s["edit_errors"] = dash_errors_;
             s["confirm_delete"] = dash_confirm_delete_;
+            s["draft_notice"] = dirty() ? draft_notice_ : std::string();
         }
     } else if (mode_ != "list") {
         s["result"] = ResultState();

@@ -56,6 +56,7 @@ void ReportsPage::StartDashboardEdit(bool create) {
     dash_edit_error_.clear();
     dash_confirm_delete_ = false;
     message_.clear();
+    draft_notice_.clear();
     Dashboard d;
     if (!create) {
         auto it = std::find_if(dashboards_.begin(), dashboards_.end(),
@@ -279,6 +280,7 @@ void ReportsPage::DrawDashboardEditor(const PageContext& ctx, float width, float
     ImGui::Spacing();
     if (!dash_edit_error_.empty() && dash_errors_.empty())
         ErrorLine("dashboard.edit.error", dash_edit_error_);
+    DrawDraftNotice(dirty() ? draft_notice_ : std::string(), "dashboard.edit.draft_notice");
     if (PrimaryButton(Tr("rep.save"), !d.name.empty())) SaveDashboardDraft();
     MarkItem("dashboard.edit.save");
     if (!dash_draft_) {  // saved: the editor closed

@@ -114,6 +114,7 @@ void ReportsPage::StartNew() {
     draft_.format = ReportFormat::Summary;
     saved_draft_ = draft_;
     draft_new_ = true;
+    draft_notice_.clear();
     builder_error_.clear();
     field_errors_.clear();
     result_.reset();
@@ -126,6 +127,7 @@ void ReportsPage::StartEdit(const ReportDefinition& report) {
     draft_ = report;
     saved_draft_ = report;
     draft_new_ = false;
+    draft_notice_.clear();
     builder_error_.clear();
     field_errors_.clear();
     mode_ = "builder";
@@ -183,6 +185,7 @@ void ReportsPage::DrawBuilder(const PageContext& ctx) {
     if (PrimaryButton(Tr("rep.save"), !draft_.name.empty())) SaveDraft();
     MarkItem("report.save");
     if (!builder_error_.empty()) ErrorLine("report.builder_error", builder_error_);
+    DrawDraftNotice(dirty() ? draft_notice_ : std::string(), "report.draft_notice");
 
     const float avail = ImGui::GetContentRegionAvail().y - 8.0f * s;
     const float panel_w = 430.0f * s;

@@ -55,6 +55,14 @@ public:
     bool Save() override { return dash_draft_ ? SaveDashboardDraft() : SaveDraft(); }
     void Discard() override;
     std::string UnsavedSummary() const override;
+    /// The builder's report, or the dashboard editor's dashboard, as opened and as edited.
+    nlohmann::json KeepDraft() const override;
+    /// Reopens the builder (or the dashboard editor) on the kept draft over what is stored now
+    /// (RestoreEdit: a report's columns, filters, groupings..., and a dashboard's widgets, are each
+    /// one unit); one deleted meanwhile keeps the edits, with a notice.
+    void RestoreDraft(const nlohmann::json& kept) override;
+    /// The new page shows the list, so edits() is null: the draft goes to RestoreDraft all the same.
+    void RestorePageDraft(const nlohmann::json& kept) override { RestoreDraft(kept); }
 
 private:
     // report_list.cpp
@@ -126,6 +134,7 @@ private:
     bool draft_new_ = true;
     std::string builder_error_;
     std::map<std::string, std::string> field_errors_;
+    std::string draft_notice_;  ///< changed or deleted in another tab (the builder or the dashboard editor)
 
     // The shown result (the view, or the builder's preview).
     ReportDefinition shown_;

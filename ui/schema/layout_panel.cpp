@@ -62,6 +62,22 @@ void LayoutPanel::Select(const Layout& layout) {
     draft_ = layout;
     saved_ = layout;
     error_.clear();
+    draft_notice_.clear();
+}
+
+nlohmann::json LayoutPanel::KeepDraft() const {
+    return KeepItemDraft(ToJson(saved_), ToJson(draft_), false, {{"object", object_}});
+}
+
+void LayoutPanel::RestoreDraft(const nlohmann::json& kept) {
+    const std::string object = kept.value("object", std::string());
+    const std::string name = kept.value("base", nlohmann::json::object()).value("name", std::string());
+    const auto restored = RestoreEdit(kept, Found(workspace_.schema().GetLayout(object, name)), LayoutFromJson);
+    if (!restored || object.empty()) return;
+    object_ = object;  // so the next Draw of this object keeps the draft
+    Select(restored->saved);
+    draft_ = restored->draft;
+    draft_notice_ = DraftNotice(restored->json);
 }
 
 bool LayoutPanel::dirty() const { return !draft_.name.empty() && !SameLayout(draft_, saved_); }
@@ -117,6 +133,7 @@ void LayoutPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
         }
     }
     DrawToolbar(ctx, object, layouts);
+    DrawDraftNotice(dirty() ? draft_notice_ : std::string(), "layouts.draft_notice");
 
     const float avail = ImGui::GetContentRegionAvail().x;
     const float editor_w = avail * 0.55f;
@@ -137,6 +154,7 @@ void LayoutPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
     PublishForm("layouts.name", draft_.name);
     PublishForm("layouts.sections", std::move(sections));
     PublishForm("layouts.dirty", dirty());
+    PublishForm("layouts.profiles", draft_.profiles);
 }
 
 void LayoutPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object,

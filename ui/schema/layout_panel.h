@@ -30,6 +30,12 @@ public:
     /// Back to the saved layout.
     void Discard() override;
     std::string UnsavedSummary() const override;
+    /// The layout as opened and as edited (another tab committed: the console is rebuilt).
+    nlohmann::json KeepDraft() const override;
+    /// Reopens the draft KeepDraft kept over the layout as stored now (RestoreEdit: the sections are
+    /// one unit, so a section list the user changed replaces the other tab's whole, and the profiles
+    /// assigned are the store's); a layout deleted meanwhile keeps the edits, with a notice.
+    void RestoreDraft(const nlohmann::json& kept) override;
 
 private:
     void Select(const Layout& layout);
@@ -51,6 +57,7 @@ private:
     Layout saved_;
     Note message_;
     std::string error_;
+    std::string draft_notice_;  ///< changed or deleted in another tab, until saved or discarded
     std::string profile_;          ///< the profile to assign to
     std::string profile_filter_;   ///< typed in its picker
     std::string preview_profile_;  ///< "preview as profile" ("" = the layout being edited)

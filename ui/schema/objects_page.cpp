@@ -90,8 +90,9 @@ std::string ObjectsPage::UnsavedSummary() const {
 }
 
 nlohmann::json ObjectsPage::KeepDraft() const {
-    if (layouts_.dirty() || !dirty()) return nullptr;
+    if (!dirty()) return nullptr;
     nlohmann::json kept = {{"object", object_}, {"tab", static_cast<int>(tab_)}};
+    if (layouts_.dirty()) kept["layout"] = layouts_.KeepDraft();
     if (records_.edits().dirty()) kept["record"] = records_.edits().KeepDraft();
     if (rules_.dirty()) kept["rule"] = rules_.KeepDraft();
     return kept;
@@ -103,6 +104,7 @@ void ObjectsPage::RestoreDraft(const nlohmann::json& kept) {
     Open(object, static_cast<Tab>(std::clamp(kept.value("tab", 0), 0, static_cast<int>(Tab::Records))));
     if (kept.contains("record")) records_.RestoreForm(kept["record"]);
     if (kept.contains("rule")) rules_.RestoreDraft(kept["rule"]);
+    if (kept.contains("layout")) layouts_.RestoreDraft(kept["layout"]);
 }
 
 void ObjectsPage::Open(const std::string& api_name, Tab tab) {

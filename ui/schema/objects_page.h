@@ -42,8 +42,8 @@ public:
     bool Save() override;
     void Discard() override;
     std::string UnsavedSummary() const override;
-    /// The object and tab shown, with the record form's and the rule editor's drafts (null while the
-    /// layout editor holds edits: it keeps none, so the host waits for them to be saved or discarded).
+    /// The object and tab shown, with the record form's, the rule editor's and the layout editor's
+    /// drafts (null when none holds edits).
     nlohmann::json KeepDraft() const override;
     void RestoreDraft(const nlohmann::json& kept) override;
     /// The page's state for the test snapshot ("objects").

@@ -22,29 +22,17 @@ bool RulesPanel::dirty() const {
 bool RulesPanel::Save() { return SaveDraft(); }
 
 nlohmann::json RulesPanel::KeepDraft() const {
-    return {{"object", object_},
-            {"is_new", is_new_},
-            {"original_name", original_name_},
-            {"saved", ToJson(saved_)},
-            {"draft", ToJson(draft_)}};
+    return KeepItemDraft(ToJson(saved_), ToJson(draft_), is_new_,
+                         {{"object", object_}, {"original_name", original_name_}});
 }
 
 void RulesPanel::RestoreEditor(const nlohmann::json& kept) {
-    Result<ValidationRule> base = RuleFromJson(kept.value("saved", nlohmann::json::object()), ValidationRule{});
-    Result<ValidationRule> draft = RuleFromJson(kept.value("draft", nlohmann::json::object()), ValidationRule{});
-    if (!base.ok() || !draft.ok()) return;
-    const bool is_new = kept.value("is_new", false);
-    Result<ValidationRule> stored = workspace_.schema().Rule(object_, kept.value("original_name", std::string()));
-    if (is_new || !stored.ok()) {
-        Edit(base.value(), is_new);
-        draft_ = draft.value();
-        if (!is_new) draft_notice_ = Tr("draft.gone");
-        return;
-    }
-    Edit(stored.value(), false);
-    const DraftMerge merge = MergeDraft(ToJson(base.value()), ToJson(draft.value()), ToJson(stored.value()));
-    if (Result<ValidationRule> merged = RuleFromJson(merge.merged, stored.value()); merged.ok()) draft_ = merged.value();
-    draft_notice_ = DraftNotice(merge);
+    const auto restored = RestoreEdit(
+        kept, Found(workspace_.schema().Rule(object_, kept.value("original_name", std::string()))), RuleFromJson);
+    if (!restored) return;
+    Edit(restored->saved, restored->json.is_new);
+    draft_ = restored->draft;
+    draft_notice_ = DraftNotice(restored->json);
 }
 
 std::string RulesPanel::UnsavedSummary() const {

@@ -86,8 +86,7 @@ Console::Console(Workspace& workspace, Platform& platform, ConsoleOptions option
     if (!options.page.empty() && Areas().Find(options.page)) page_ = options.page;
     if (options.drafts.is_object()) {
         for (const auto& [slug, draft] : options.drafts.items()) {
-            Page* page = PageOf(slug);
-            if (Editable* edits = page ? page->edits() : nullptr) edits->RestoreDraft(draft);
+            if (Page* page = PageOf(slug)) page->RestorePageDraft(draft);
         }
     }
 
@@ -146,9 +145,7 @@ nlohmann::json Console::KeepDrafts() {
     nlohmann::json drafts = nlohmann::json::object();
     const std::vector<AreaSpec>& areas = Areas().areas();
     for (size_t i = 0; i < areas.size(); ++i) {
-        Editable* edits = pages_[i]->edits();
-        if (!edits || !edits->dirty()) continue;
-        if (nlohmann::json draft = edits->KeepDraft(); !draft.is_null()) drafts[areas[i].slug] = std::move(draft);
+        if (nlohmann::json draft = pages_[i]->KeepPageDraft(); !draft.is_null()) drafts[areas[i].slug] = std::move(draft);
     }
     return drafts;
 }

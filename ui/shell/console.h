@@ -31,7 +31,7 @@ struct ConsoleOptions {
     std::optional<Language> language;  ///< overrides the saved preference (--lang)
     std::string page;                  ///< the area shown first ("" = the first registered)
     /// Drafts a console over the same workspace, reopened, kept (Console::KeepDrafts): each area's
-    /// editor gets its own back (Editable::RestoreDraft).
+    /// editor gets its own back (Page::RestorePageDraft, Editable::RestoreDraft).
     nlohmann::json drafts;
 };
 
@@ -51,7 +51,7 @@ public:
     /// "<company> — CRM System Settings", for the window or tab title.
     std::string WindowTitle() const;
     /// Another tab committed and the console is rebuilt over the reopened workspace: each area's
-    /// unsaved draft, by slug (Editable::KeepDraft), for ConsoleOptions::drafts.
+    /// unsaved draft, by slug (Page::KeepPageDraft), for ConsoleOptions::drafts.
     nlohmann::json KeepDrafts();
     /// Whether an editor holds unsaved edits it cannot hand over (KeepDraft answers null): the host
     /// then reopens only once they are saved or discarded.

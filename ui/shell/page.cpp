@@ -17,34 +17,8 @@ std::string& ActingUserSlot() {
 const std::string& ActingUser() { return ActingUserSlot(); }
 void SetActingUser(const std::string& username) { ActingUserSlot() = username; }
 
-namespace {
-void Merge(const nlohmann::json& base, const nlohmann::json& draft, const nlohmann::json& stored,
-           const std::string& key, DraftMerge* out, nlohmann::json* merged) {
-    if (base.is_object() && draft.is_object() && stored.is_object()) {
-        *merged = nlohmann::json::object();
-        for (const auto& [k, v] : stored.items()) {
-            const std::string name = key.empty() ? k : key + "." + k;
-            const nlohmann::json none;
-            Merge(base.contains(k) ? base[k] : none, draft.contains(k) ? draft[k] : none, v, name, out,
-                  &(*merged)[k]);
-        }
-        for (const auto& [k, v] : draft.items()) {  // a value only the draft has, kept when edited
-            if (!stored.contains(k) && (!base.contains(k) || base[k] != v)) (*merged)[k] = v;
-        }
-        return;
-    }
-    const bool theirs = stored != base;
-    const bool mine = draft != base;
-    out->changed = out->changed || theirs;
-    if (theirs && mine && stored != draft) out->conflicts.push_back(key);
-    *merged = mine ? draft : stored;
-}
-}  // namespace
-
-DraftMerge MergeDraft(const nlohmann::json& base, const nlohmann::json& draft, const nlohmann::json& stored) {
-    DraftMerge out;
-    Merge(base, draft, stored, "", &out, &out.merged);
-    return out;
+std::string DraftNotice(const RestoredItem& restored) {
+    return restored.gone ? std::string(Tr("draft.gone")) : DraftNotice(restored.merge);
 }
 
 std::string DraftNotice(const DraftMerge& merge) {

@@ -4,8 +4,12 @@
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "common/draft_merge.h"
+#include "common/result.h"
 
 struct ImFont;
 
@@ -41,18 +45,44 @@ public:
     virtual void RestoreDraft(const nlohmann::json& draft) { (void)draft; }
 };
 
-/// A draft carried over a change made elsewhere (another tab, window.crm). The draft started from
-/// `base`; the store now holds `stored`. Each value (nested objects walked) the user left as in
-/// `base` takes the stored one; each the user edited keeps the draft's. So neither side's change
-/// is silently dropped: saving writes the user's edits over the other change, field by field.
-struct DraftMerge {
-    nlohmann::json merged;               ///< what the editor shows now
-    bool changed = false;                ///< `stored` differs from `base`
-    std::vector<std::string> conflicts;  ///< keys ("a.b") both sides changed, to different values
-};
-DraftMerge MergeDraft(const nlohmann::json& base, const nlohmann::json& draft, const nlohmann::json& stored);
-/// The editor's notice for a merge, in the current language ("" when nothing changed elsewhere).
+/// The editor's notice for a merge (MergeDraft, common/draft_merge.h), in the current language (""
+/// when nothing changed elsewhere).
 std::string DraftNotice(const DraftMerge& merge);
+/// ... for a kept item draft restored (RestoreItemDraft): also "draft.gone" for one deleted meanwhile.
+std::string DraftNotice(const RestoredItem& restored);
+/// RestoreItemDraft read back into the editor's type.
+template <typename Item>
+struct RestoredEdit {
+    Item saved;         ///< what the editor compares with: the item as stored now, or as kept (gone, new)
+    Item draft;         ///< what it shows
+    RestoredItem json;  ///< the same as JSON, with is_new, gone and the merge (DraftNotice)
+};
+/// Reopens a kept item draft over `stored`, the item as stored now (none: deleted meanwhile, or new):
+/// `read(json, base)` reads an item's JSON over a base (RuleFromJson, LayoutFromJson...). The stored
+/// item is the base, so what its JSON leaves out (ids, assignments) comes from the store. None when
+/// the kept JSON does not read.
+template <typename Item, typename Read>
+std::optional<RestoredEdit<Item>> RestoreEdit(const nlohmann::json& kept, const std::optional<Item>& stored,
+                                              Read read) {
+    RestoredEdit<Item> out;
+    out.json = RestoreItemDraft(kept, stored ? ToJson(*stored) : nlohmann::json());
+    if (stored) {
+        out.saved = *stored;
+    } else {
+        Result<Item> base = read(out.json.saved, Item{});
+        if (!base.ok()) return std::nullopt;
+        out.saved = std::move(base.value());
+    }
+    Result<Item> draft = read(out.json.draft, out.saved);
+    if (!draft.ok()) return std::nullopt;
+    out.draft = std::move(draft.value());
+    return out;
+}
+/// The item a Result holds, or none (a lookup for RestoreEdit).
+template <typename Item>
+std::optional<Item> Found(Result<Item> result) {
+    return result.ok() ? std::optional<Item>(std::move(result.value())) : std::nullopt;
+}
 /// Draws an editor's notice (DraftNotice, "draft.gone"; nothing when empty), wrapped, in the warning
 /// colour, and publishes it as the form value `hook` for the tests.
 void DrawDraftNotice(const std::string& notice, const std::string& hook);
@@ -93,6 +123,17 @@ public:
     virtual void Refresh() {}
     /// The edits the page holds, for the unsaved-changes question (nullptr: none).
     virtual Editable* edits() { return nullptr; }
+    /// Another tab committed: the page's unsaved draft for the rebuilt console (null: none kept).
+    /// The default is edits()'s KeepDraft; a page whose edits() changes with what it shows (a tab)
+    /// wraps it with where to restore it.
+    virtual nlohmann::json KeepPageDraft() {
+        Editable* e = edits();
+        return e != nullptr && e->dirty() ? e->KeepDraft() : nullptr;
+    }
+    /// Takes the draft this page's predecessor kept (KeepPageDraft); the default hands it to edits().
+    virtual void RestorePageDraft(const nlohmann::json& draft) {
+        if (Editable* e = edits()) e->RestoreDraft(draft);
+    }
     /// Adds the page's part to the test snapshot (window.__crm_ui), every frame.
     virtual void Publish(nlohmann::json& state) const { (void)state; }
 };

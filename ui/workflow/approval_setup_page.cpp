@@ -57,6 +57,7 @@ std::string ApproverText(const ApprovalStep& step) {
 }
 
 void Edit(ApprovalSetupState& st, const ApprovalProcess& process, bool is_new) {
+    st.draft_notice.clear();
     st.draft = process;
     st.saved_json = ToJson(process);
     st.original_name = process.name;
@@ -308,6 +309,7 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     ApprovalProcess& d = st.draft;
     const float w = setup::EditorHead("wfap.editor.title_new", "wfap.editor.title_edit", st.is_new,
                                       st.original_name, s, 460.0f);
+    DrawDraftNotice(st.draft_notice, "wfap.editor.draft_notice");
     // The name (with the object) identifies the process: Update finds it by them.
     setup::TextRow("wfap.editor.name", w, st.errors, "name", "##name", &d.name, st.is_new);
     setup::TextRow("wfap.editor.description", w, st.errors, "description", "##description", &d.description);
@@ -364,30 +366,29 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
 
 namespace {
 
-/// The open editor's draft, for the unsaved-changes guard.
-class ApprovalSetupEditable final : public Editable {
-public:
-    Workspace* workspace = nullptr;
-    bool dirty() const override {
-        const ApprovalSetupState& st = State(*workspace);
-        return st.editing && ToJson(st.draft) != st.saved_json;
+/// The tab's parts for its Editable (setup::SetupEditable).
+struct ApprovalSetupTab {
+    using StateType = ApprovalSetupState;
+    using ItemType = ApprovalProcess;
+    static constexpr const char* kUnsaved = "wfap.unsaved";
+    static StateType& Of(Workspace& workspace) { return State(workspace); }
+    static bool Save(StateType& st, Workspace& workspace) { return SaveDraft(st, workspace); }
+    static void Open(StateType& st, const ItemType& item, bool is_new) { Edit(st, item, is_new); }
+    static Result<ItemType> Read(const nlohmann::json& json, ItemType base) {
+        return ApprovalProcessFromJson(json, std::move(base));
     }
-    bool Save() override { return SaveDraft(State(*workspace), *workspace); }
-    void Discard() override {
-        ApprovalSetupState& st = State(*workspace);
-        st.editing = false;
-        st.errors.clear();
-    }
-    std::string UnsavedSummary() const override {
-        const ApprovalSetupState& st = State(*workspace);
-        return TrFormat("wfap.unsaved", {st.draft.name.empty() ? st.original_name : st.draft.name});
+    static std::optional<ItemType> Stored(Workspace& workspace, const std::string& object, int64_t id) {
+        for (const ApprovalProcess& p : workspace.approvals().Processes(object)) {
+            if (p.id == id) return p;
+        }
+        return std::nullopt;
     }
 };
 
 }  // namespace
 
 Editable* ApprovalSetupEdits(Workspace& workspace) {
-    static ApprovalSetupEditable edits;
+    static setup::SetupEditable<ApprovalSetupTab> edits;
     edits.workspace = &workspace;
     return &edits;
 }

@@ -53,6 +53,21 @@ public:
     void Refresh() override { runner_.Tick(); }
     /// The shown tab's edits: the automation builder, or a setup tab's open editor.
     Editable* edits() override { return TabEdits(tab_); }
+    /// The shown tab's draft (Editable::KeepDraft), with the tab to restore it on.
+    nlohmann::json KeepPageDraft() override {
+        Editable* e = TabEdits(tab_);
+        if (e == nullptr || !e->dirty()) return nullptr;
+        nlohmann::json draft = e->KeepDraft();
+        if (draft.is_null()) return nullptr;
+        return {{"tab", tab_}, {"draft", std::move(draft)}};
+    }
+    void RestorePageDraft(const nlohmann::json& kept) override {
+        const std::string tab = kept.value("tab", std::string());
+        Editable* e = tab == "automation" ? &automation_ : TabEdits(tab);
+        if (e == nullptr || !kept.contains("draft")) return;
+        tab_ = tab;
+        e->RestoreDraft(kept["draft"]);
+    }
     /// Publishes "workflow": the tab, the shown tab's state and the scheduler runs.
     void Publish(nlohmann::json& state) const override;
 

@@ -86,6 +86,7 @@ std::string RoundRobinText(Workspace& workspace, const AssignmentEntry& e) {
 }
 
 void Edit(AssignmentState& st, const AssignmentEntry& entry, bool is_new) {
+    st.draft_notice.clear();
     st.draft = entry;
     st.saved_json = ToJson(st.draft);
     st.original_name = entry.name;
@@ -385,6 +386,7 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
     AssignmentEntry& d = st.draft;
     const float w = setup::EditorHead("wfa.editor.title_new", "wfa.editor.title_edit", st.is_new,
                                       st.original_name, s, 460.0f);
+    DrawDraftNotice(st.draft_notice, "wfa.editor.draft_notice");
     setup::TextRow("wfa.editor.name", w, st.errors, "name", "##name", &d.name);
     setup::ActiveRow("wfa.editor.active", w, st.errors, &d.active);
     FormRow("wfa.editor.condition", "wfa.editor.condition", w, st.errors, "condition", [&] {
@@ -467,30 +469,30 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
 
 namespace {
 
-/// The open editor's draft, for the unsaved-changes guard.
-class AssignmentEditable final : public Editable {
-public:
-    Workspace* workspace = nullptr;
-    bool dirty() const override {
-        const AssignmentState& st = State(*workspace);
-        return st.editing && ToJson(st.draft) != st.saved_json;
+/// The tab's parts for its Editable (setup::SetupEditable).
+struct AssignmentTab {
+    using StateType = AssignmentState;
+    using ItemType = AssignmentEntry;
+    static constexpr const char* kUnsaved = "wfa.unsaved";
+    static StateType& Of(Workspace& workspace) { return State(workspace); }
+    static bool Save(StateType& st, Workspace& workspace) { return SaveDraft(st, workspace); }
+    static void Open(StateType& st, const ItemType& item, bool is_new) { Edit(st, item, is_new); }
+    static Result<ItemType> Read(const nlohmann::json& json, ItemType base) {
+        return AssignmentEntryFromJson(json, std::move(base));
     }
-    bool Save() override { return SaveDraft(State(*workspace), *workspace); }
-    void Discard() override {
-        AssignmentState& st = State(*workspace);
-        st.editing = false;
-        st.errors.clear();
-    }
-    std::string UnsavedSummary() const override {
-        const AssignmentState& st = State(*workspace);
-        return TrFormat("wfa.unsaved", {st.draft.name.empty() ? st.original_name : st.draft.name});
+    static std::optional<ItemType> Stored(Workspace& workspace, const std::string& object, int64_t id) {
+        Result<std::vector<AssignmentEntry>> all = workspace.assignment().List(ActingUser(), object);
+        for (const AssignmentEntry& e : all.ok() ? all.value() : std::vector<AssignmentEntry>()) {
+            if (e.id == id) return e;
+        }
+        return std::nullopt;
     }
 };
 
 }  // namespace
 
 Editable* AssignmentEdits(Workspace& workspace) {
-    static AssignmentEditable edits;
+    static setup::SetupEditable<AssignmentTab> edits;
     edits.workspace = &workspace;
     return &edits;
 }

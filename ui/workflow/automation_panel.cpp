@@ -1,6 +1,7 @@
 #include "ui/workflow/automation_panel.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
@@ -64,6 +65,49 @@ void AutomationPanel::Edit(const AutomationRule& rule, bool is_new, bool to_top)
     condition_.Reset();
     delete_error_.clear();
     message_.clear();
+    draft_notice_.clear();
+}
+
+namespace {
+// The rule as the builder holds it: its JSON with the time of day as typed beside ("at_text").
+nlohmann::json BuilderJson(const AutomationRule& rule, const std::string& at_text) {
+    nlohmann::json j = ToJson(rule);
+    j["at_text"] = at_text;
+    return j;
+}
+}  // namespace
+
+nlohmann::json AutomationPanel::KeepDraft() const {
+    return KeepItemDraft(BuilderJson(original_, original_at_text_), BuilderJson(draft_, at_text_), is_new_);
+}
+
+void AutomationPanel::RestoreDraft(const nlohmann::json& kept) {
+    const int64_t id = kept.value("base", nlohmann::json::object()).value("id", int64_t{0});
+    std::optional<AutomationRule> stored;
+    if (Result<std::vector<AutomationRule>> rules = workspace_.automation().List(ActingUser()); rules.ok()) {
+        for (const AutomationRule& r : *rules) {
+            if (r.id == id && id != 0) stored = r;
+        }
+    }
+    const RestoredItem restored =
+        RestoreItemDraft(kept, stored ? BuilderJson(*stored, AtText(stored->trigger.at_minute)) : nlohmann::json());
+    // The builder's JSON (BuilderJson) read back: the rule's id is not read from JSON, "at_text" is the builder's.
+    const auto read = [](nlohmann::json j, AutomationRule base) {
+        j.erase("at_text");
+        const int64_t rule_id = j.value("id", base.id);
+        Result<AutomationRule> rule = AutomationRuleFromJson(j, std::move(base));
+        if (rule.ok()) rule->id = rule_id;
+        return rule;
+    };
+    Result<AutomationRule> saved = stored ? Result<AutomationRule>(*stored) : read(restored.saved, AutomationRule{});
+    if (!saved.ok()) return;
+    Result<AutomationRule> draft = read(restored.draft, saved.value());
+    if (!draft.ok()) return;
+    Edit(saved.value(), restored.is_new);
+    original_at_text_ = restored.saved.value("at_text", std::string());
+    draft_ = draft.value();
+    at_text_ = restored.draft.value("at_text", std::string());
+    draft_notice_ = DraftNotice(restored);
 }
 
 void AutomationPanel::StartNew() {
@@ -290,6 +334,7 @@ void AutomationPanel::DrawEditor(const PageContext& ctx) {
                                    : Tr("wf.auto.title_edit", {{"name", original_.name}}).c_str());
     ImGui::PopFont();
     if (!message_.empty()) TextColored(p.success, message_, false);
+    DrawDraftNotice(dirty() ? draft_notice_ : std::string(), "automation.rule.draft_notice");
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     const float avail = ImGui::GetContentRegionAvail().x;
     const float w = std::clamp(avail - 190.0f * s - 220.0f * s, 200.0f * s, 420.0f * s);

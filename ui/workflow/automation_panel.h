@@ -39,6 +39,11 @@ public:
     bool Save() override;
     void Discard() override;
     std::string UnsavedSummary() const override;
+    /// The rule as opened and as edited, with the time of day as typed (another tab committed).
+    nlohmann::json KeepDraft() const override;
+    /// Reopens the builder on the kept draft over the rule as stored now (RestoreItemDraft, by id): the
+    /// actions list is one unit, the trigger's parts each one; a rule deleted meanwhile keeps the edits.
+    void RestoreDraft(const nlohmann::json& kept) override;
 
 private:
     void Reload();
@@ -83,6 +88,7 @@ private:
     bool delete_open_ = false;
     std::string delete_error_;
     Note message_;
+    std::string draft_notice_;  ///< changed or deleted in another tab, until saved or discarded
     // Simulate
     std::string sim_filter_;
     int64_t sim_record_ = 0;

@@ -46,6 +46,7 @@ std::string StageLabel(const FieldDef* field, const std::string& value) {
 }
 
 void Edit(ProcessesState& st, const Process& process, bool is_new) {
+    st.draft_notice.clear();
     st.draft = process;
     st.saved_json = ToJson(process);
     st.original_name = process.name;
@@ -260,6 +261,7 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
     Process& d = st.draft;
     const float w = setup::EditorHead("wfp.editor.title_new", "wfp.editor.title_edit", st.is_new,
                                       st.original_name, s, 420.0f);
+    DrawDraftNotice(st.draft_notice, "wfp.editor.draft_notice");
     auto object_ptr = workspace.schema().Object(d.object);
     const ObjectDef* object = object_ptr.ok() ? object_ptr->get() : nullptr;
     const FieldDef* field = object ? object->Field(d.field) : nullptr;
@@ -370,30 +372,31 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
 
 namespace {
 
-/// The open editor's draft, for the unsaved-changes guard.
-class ProcessesEditable final : public Editable {
-public:
-    Workspace* workspace = nullptr;
-    bool dirty() const override {
-        const ProcessesState& st = State(*workspace);
-        return st.editing && ToJson(st.draft) != st.saved_json;
+/// The tab's parts for its Editable (setup::SetupEditable).
+struct ProcessesTab {
+    using StateType = ProcessesState;
+    using ItemType = Process;
+    static constexpr const char* kUnsaved = "wfp.unsaved";
+    static StateType& Of(Workspace& workspace) { return State(workspace); }
+    static bool Save(StateType& st, Workspace& workspace) { return SaveDraft(st, workspace); }
+    static void Open(StateType& st, const ItemType& item, bool is_new) { Edit(st, item, is_new); }
+    static Result<ItemType> Read(const nlohmann::json& json, ItemType base) {
+        return ProcessFromJson(json, std::move(base));
     }
-    bool Save() override { return SaveDraft(State(*workspace), *workspace); }
-    void Discard() override {
-        ProcessesState& st = State(*workspace);
-        st.editing = false;
-        st.errors.clear();
-    }
-    std::string UnsavedSummary() const override {
-        const ProcessesState& st = State(*workspace);
-        return TrFormat("wfp.unsaved", {st.draft.name.empty() ? st.original_name : st.draft.name});
+    static std::optional<ItemType> Stored(Workspace& workspace, const std::string& object, int64_t id) {
+        (void)object;
+        Result<std::vector<Process>> all = workspace.processes().List(ActingUser());
+        for (const Process& p : all.ok() ? all.value() : std::vector<Process>()) {
+            if (p.id == id) return p;
+        }
+        return std::nullopt;
     }
 };
 
 }  // namespace
 
 Editable* ProcessesEdits(Workspace& workspace) {
-    static ProcessesEditable edits;
+    static setup::SetupEditable<ProcessesTab> edits;
     edits.workspace = &workspace;
     return &edits;
 }

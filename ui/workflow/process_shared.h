@@ -5,11 +5,13 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
 #include "schema/schema.h"
+#include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/formula_editor.h"
 #include "ui/schema/schema_ui.h"
@@ -73,6 +75,56 @@ struct SetupPageState {
     FormErrors errors;
     Note message;
     ConfirmDelete confirm;
+    std::string draft_notice;  ///< changed or deleted in another tab (RestoreItemDraft), until reopened
+};
+
+/// A setup tab's open editor as the console's Editable: dirty while its draft differs from what was
+/// last loaded or saved; Save saves it as the editor's Save button does; Discard closes the editor;
+/// KeepDraft / RestoreDraft carry the draft over another tab's commit (KeepItemDraft, RestoreEdit: the
+/// item's lists, such as a process's stages or an approval process's steps, are each one unit).
+/// `Tab` names the tab's parts: the types `StateType` (a SetupPageState with `ItemType draft` and
+/// `saved_json`) and `ItemType`, and the static members `StateType& Of(Workspace&)`,
+/// `bool Save(StateType&, Workspace&)`, `void Open(StateType&, const ItemType&, bool is_new)` (the
+/// editor on an item), `Result<ItemType> Read(const json&, ItemType base)`,
+/// `std::optional<ItemType> Stored(Workspace&, const std::string& object, int64_t id)` (the item as
+/// stored now) and `kUnsaved` (the catalog id of "Changes to {0}").
+template <typename Tab>
+class SetupEditable final : public Editable {
+public:
+    using State = typename Tab::StateType;
+    using Item = typename Tab::ItemType;
+    Workspace* workspace = nullptr;
+
+    bool dirty() const override {
+        const State& st = Tab::Of(*workspace);
+        return st.editing && ToJson(st.draft) != st.saved_json;
+    }
+    bool Save() override { return Tab::Save(Tab::Of(*workspace), *workspace); }
+    void Discard() override {
+        State& st = Tab::Of(*workspace);
+        st.editing = false;
+        st.errors.clear();
+    }
+    std::string UnsavedSummary() const override {
+        const State& st = Tab::Of(*workspace);
+        return TrFormat(Tab::kUnsaved, {st.draft.name.empty() ? st.original_name : st.draft.name});
+    }
+    nlohmann::json KeepDraft() const override {
+        const State& st = Tab::Of(*workspace);
+        return KeepItemDraft(st.saved_json, ToJson(st.draft), st.is_new, {{"object", st.object}});
+    }
+    void RestoreDraft(const nlohmann::json& kept) override {
+        State& st = Tab::Of(*workspace);
+        const nlohmann::json base = kept.value("base", nlohmann::json::object());
+        const auto restored = RestoreEdit(
+            kept, Tab::Stored(*workspace, base.value("object", std::string()), base.value("id", int64_t{0})),
+            Tab::Read);
+        if (!restored) return;
+        st.object = kept.value("object", st.object);
+        Tab::Open(st, restored->saved, restored->json.is_new);
+        st.draft = restored->draft;
+        st.draft_notice = DraftNotice(restored->json);
+    }
 };
 
 /// A page's state (a SetupPageState), made anew when the workspace changes.

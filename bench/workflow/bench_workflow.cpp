@@ -8,6 +8,9 @@
 //   workflow.wasm_ratio        the saves with rules (a twin of 10,000 saves) in the wasm build over native,
 //                              the best of three runs of each side, alternating
 //                              (target <= 2)
+// Each side opens its workspaces with its console's durability: natively synchronous=FULL, in wasm the web
+// build's synchronous=OFF (WorkspaceOptions::web_durability; the console's pages live in memory,
+// web/page_vfs.h). The wasm run keeps its files through NODERAWFS: Emscripten's MEMFS measured slower.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -38,7 +41,12 @@ std::unique_ptr<Workspace> Fresh(const std::string& name, const FixedClock& cloc
     const std::string path = "bench_tmp/" + name;
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-journal");
-    auto ws = Workspace::Open(path, {&clock, false});
+#ifdef __EMSCRIPTEN__
+    constexpr bool kWebDurability = true;
+#else
+    constexpr bool kWebDurability = false;
+#endif
+    auto ws = Workspace::Open(path, {&clock, kWebDurability});
     if (!ws.ok()) Die(ws.error().message);
     return std::move(ws.value());
 }

@@ -828,7 +828,8 @@ void ConnectorsPanel::Draw(const PageContext& ctx) {
     const CardPage page(ctx, "integrations.connectors.scroll", 1040.0f);
     const float width = page.width();
     TextMuted(Tr("integrations.connectors.intro"));
-    if (ConnectorsOf(workspace_).RunsAsync()) TextMuted(Tr("integrations.connectors.cors_text"));
+    // The ERP's CORS rules, on the list (the editor keeps its place on the page).
+    if (ConnectorsOf(workspace_).RunsAsync() && !editing_) TextMuted(Tr("integrations.connectors.cors_text"));
     Follow();
     if (!CanRun()) NoticeLine(Hook("elsewhere"), Tr("integrations.connectors.run_elsewhere"), false);
     NoticeLine(Hook("message"), Now(message_), message_error_);

@@ -17,6 +17,7 @@
 #include "ui/access/sign_in_screen.h"
 #include "ui/shell/console_host.h"
 #include "ui/shell/workspace_loader.h"
+#include "web/erp_web.h"
 #include "web/page_vfs.h"
 #include "web/platform_web.h"
 
@@ -183,6 +184,7 @@ public:
             return;
         }
         workspace_ = std::move(loaded.workspace);
+        crm::web::AttachErp(*workspace_);  // the connectors run through fetch
         stored_ = stored && !loaded.memory_only;
         api_ = std::make_unique<crm::CommandApi>(*workspace_);
         if (page_mode_ && err == 0 && loaded.memory_only && loaded.notice.kind == Kind::SetAsideFailed) {
@@ -296,6 +298,7 @@ public:
         }
         std::unique_ptr<crm::Workspace> old = std::move(workspace_);
         workspace_ = std::move(fresh.value());
+        crm::web::AttachErp(*workspace_);
         api_ = std::make_unique<crm::CommandApi>(*workspace_);
         workspace_->AddCommitListener([this] { platform_.RequestPersist(); });
         crm::ui::ConsoleOptions console_options;

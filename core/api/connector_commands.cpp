@@ -142,7 +142,8 @@ void RegisterConnectorCommands(Registry& r) {
         {"connectors.run",
          "Syncs now: for each entity (or only `entity`) pulls the ERP rows changed since its cursor, page "
          "by page, then pushes the CRM records changed since the last push; answers the run's counts. "
-         "Needs a program that reaches the network (the desktop app, `crm exec`).",
+         "In the browser console the page's fetch carries the run one request at a time: it answers the run "
+         "as it starts (state \"running\") and connectors.log shows its end.",
          {{"id", ArgType::Id, true}, {"entity", ArgType::String}},
          erp,
          true,

@@ -49,6 +49,7 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,15 @@ class ErpClient {
 public:
     virtual ~ErpClient() = default;
     virtual ErpResponse Exchange(const HttpRequest& request) = 0;
+};
+
+/// A way to the ERPs that cannot wait for an answer (the browser's fetch): Send starts one request and
+/// returns; its answer comes back later through ConnectorService::Answer(session, response). A run it
+/// carries is a SyncSession the service keeps until its last answer.
+class ErpAsyncClient {
+public:
+    virtual ~ErpAsyncClient() = default;
+    virtual void Send(int64_t session, const HttpRequest& request) = 0;
 };
 
 // [SECTION] Configuration
@@ -162,6 +172,36 @@ struct SyncConflict {
     int64_t erp_updated_ms = 0, crm_updated_ms = 0, at_ms = 0;
 };
 
+/// One run as a resumable session: it hands out the next request it needs (Request) and takes each
+/// answer (Answer), doing between two answers exactly what the synchronous run does (a pulled page
+/// commits as one change with its cursor, a push batch's outcome is logged and its cursor moved, per-record
+/// errors and held conflicts as configured). No transaction stays open between two steps, so a session
+/// given up (Abandon, or destroyed unfinished) leaves the committed steps and nothing half-written; its
+/// run is logged failed. ConnectorService::Run with an ErpClient is a loop over one.
+class SyncSession {
+public:
+    ~SyncSession();
+    SyncSession(const SyncSession&) = delete;
+    SyncSession& operator=(const SyncSession&) = delete;
+    /// Whether the run has ended (nothing more to send).
+    bool Done() const;
+    /// The request the run waits for the answer to (only while !Done()).
+    const HttpRequest& Request() const;
+    /// The answer to Request(); the run goes on to its next request or ends.
+    void Answer(ErpResponse response);
+    /// Ends the run now, logged failed with `why` (nothing when it has ended).
+    void Abandon(const std::string& why);
+    /// The run's counts so far (its state "running" until it ends).
+    const SyncRun& Run() const;
+    int64_t connector_id() const;
+
+private:
+    friend class ConnectorService;
+    struct State;
+    explicit SyncSession(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+};
+
 // [SECTION] Service
 
 class ConnectorService {
@@ -174,8 +214,12 @@ public:
     void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
     /// The program's way to the ERPs (not owned); without one a run fails with "connectors.no_client".
     void SetClient(ErpClient* client) { client_ = client; }
-    /// Whether this program can reach an ERP (a client is set): the browser's console has none.
-    bool HasClient() const { return client_ != nullptr; }
+    /// The browser's way to the ERPs: runs become sessions it carries, one request at a time.
+    void SetAsyncClient(ErpAsyncClient* client) { async_ = client; }
+    /// Whether this program can reach an ERP (either kind of client is set).
+    bool HasClient() const { return client_ != nullptr || async_ != nullptr; }
+    /// Whether runs are carried by the async client (they end after Run answers).
+    bool RunsAsync() const { return client_ == nullptr && async_ != nullptr; }
     /// Registers the scheduled runs' handler (kConnectorRunKind) and queues them on the scheduler.
     void AttachScheduler(SchedulerService& scheduler);
 
@@ -186,7 +230,20 @@ public:
     Status Delete(const std::string& actor, int64_t id);
 
     /// One sync of every entity (or only `entity`): pull, then push. The run is logged whatever happens.
+    /// With an ErpClient it runs to its end; with only an ErpAsyncClient it starts a session that client
+    /// carries and answers the run as it starts ("running": connectors.log shows its end).
     Result<SyncRun> Run(const std::string& actor, int64_t id, const std::string& entity = "");
+    /// Starts a run as a session the caller steps (the permission check and refusals of Run). One run of a
+    /// connector at a time: "connectors.running" while another session of it is unfinished.
+    Result<std::unique_ptr<SyncSession>> Start(const std::string& actor, int64_t id,
+                                               const std::string& entity = "");
+    /// The async client's answer to the request it was sent for `session`; the next request is sent, or
+    /// the session ends and is dropped. An unknown (ended, abandoned) session is ignored: false.
+    bool Answer(int64_t session, ErpResponse response);
+    /// The run of the connector's session carried now by the async client (nullopt when none).
+    std::optional<SyncRun> Running(int64_t connector_id) const;
+    /// Gives up every session the async client carries (logged failed with `why`).
+    void AbandonAll(const std::string& why);
     /// The latest runs, newest first, and the open per-record errors.
     Result<std::vector<SyncRun>> Runs(const std::string& actor, int64_t id, int limit);
     Result<std::vector<SyncError>> Errors(const std::string& actor, int64_t id, bool open_only, int limit);
@@ -203,12 +260,16 @@ private:
     Status Require(const std::string& actor) const;
     /// One sync, whoever asked (the permission check is the caller's).
     Result<SyncRun> RunUnchecked(int64_t id, const std::string& entity);
+    Result<std::unique_ptr<SyncSession>> StartUnchecked(int64_t id, const std::string& entity);
+    /// Hands a session to the async client (sends its first request) and keeps it.
+    SyncRun Carry(std::unique_ptr<SyncSession> session);
     /// The scheduler's handler: runs the item's connector and queues its next run.
     Status RunScheduled(ChangeScope& scope, const ScheduledItem& item);
     std::unique_ptr<Impl> impl_;
     SchedulerService* scheduler_ = nullptr;
     Authorizer authorizer_;
     ErpClient* client_ = nullptr;
+    ErpAsyncClient* async_ = nullptr;
 };
 
 /// The workspace's ConnectorService, made on first use.

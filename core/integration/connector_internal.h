@@ -1,6 +1,8 @@
 // What connector.cpp (configuration) and connector_sync.cpp (runs) share: the stored connector with its
 // secret, the reading of rows, and the service's state.
 #pragma once
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,5 +59,7 @@ namespace crm {
 struct ConnectorService::Impl {
     Workspace& ws;
     explicit Impl(Workspace& w) : ws(w) {}
+    std::map<int64_t, int> running;  ///< unfinished sessions by connector id (one at a time)
+    std::map<int64_t, std::unique_ptr<SyncSession>> carried;  ///< the async client's, by session id
 };
 }  // namespace crm

@@ -21,8 +21,9 @@ namespace {
 
 const MessageDef kSyncMessages[] = {
     {"connectors.no_client",
-     "This program cannot reach an ERP: run the sync from the desktop app or with `crm connectors run`.",
-     "此程序无法连接 ERP：请在桌面应用中或用 `crm` 命令行运行同步。"},
+     "This program cannot reach an ERP: run the sync from the desktop app, the browser console or with "
+     "`crm connectors run`.",
+     "此程序无法连接 ERP：请在桌面应用、浏览器控制台中或用 `crm` 命令行运行同步。"},
     {"connectors.erp_error", "The ERP answered {status} to {method} {url}: {detail}",
      "ERP 对 {method} {url} 的应答为 {status}：{detail}"},
     {"connectors.bad_page", "The ERP's page {page} is not {\"items\": [...], \"has_more\": ...}.",
@@ -37,6 +38,12 @@ const MessageDef kSyncMessages[] = {
     {"connectors.bad_batch",
      "The ERP's answer to a batch of {count} is not {\"items\": [...]} with one result a record sent.",
      "ERP 对 {count} 条记录的批量请求的应答不是每条记录一个结果的 {\"items\": [...]} 格式。"},
+    {"connectors.abandoned",
+     "The run was given up before its end (the page closed or the run was stopped); what it had committed "
+     "stays and the next run goes on from there.",
+     "运行在结束前被放弃（页面已关闭或运行被停止）；已提交的部分保留，下次运行从那里继续。"},
+    {"connectors.running", "The connector \"{name}\" is running already: wait for its run to end.",
+     "连接器“{name}”正在运行：请等待本次运行结束。"},
     {"connectors.erp_item_error", "The ERP refused this record in a batch ({status}): {detail}",
      "ERP 在批量请求中拒绝了此记录（{status}）：{detail}"},
 };
@@ -73,16 +80,21 @@ struct Link {
 
 enum class RowOutcome { Created, Updated, Unchanged, CrmKept, Held };
 
-/// One connector's work: the exchanges, the row and record steps, the log.
+}  // namespace
+
+namespace connector_detail {
+
+/// One connector's work: the run's steps (the requests it needs, what each answer does), the row and
+/// record steps, the log.
 struct SyncEngine {
     Workspace& ws;
     Database& db;
-    const Stored& s;
-    ErpClient* client;
+    Stored s;
+    ErpClient* client;  ///< for the one-off pushes of Retry and Resolve (a run goes through its steps)
     SyncRun run;
 
-    SyncEngine(Workspace& w, const Stored& stored, ErpClient* c)
-        : ws(w), db(w.changes().db()), s(stored), client(c) {}
+    SyncEngine(Workspace& w, Stored stored, ErpClient* c)
+        : ws(w), db(w.changes().db()), s(std::move(stored)), client(c) {}
 
     /// The sync's own bookkeeping (its log, errors, cursors) as one change of the run-as user, apart from
     /// the rows' changes: what a run did stays logged whichever rows failed.
@@ -107,9 +119,6 @@ struct SyncEngine {
             r.headers.push_back({"Authorization", "Basic " + Base64(s.c.auth_user + ":" + s.secret)});
         return r;
     }
-
-    /// The exchange; an Error when the ERP was not reached or did not answer 2xx.
-    Result<ErpResponse> Exchange(const HttpRequest& r) { return Checked(r, client->Exchange(r)); }
 
     /// The answer to `r`, or an Error when the ERP was not reached or did not answer 2xx.
     static Result<ErpResponse> Checked(const HttpRequest& r, ErpResponse resp) {
@@ -340,73 +349,106 @@ struct SyncEngine {
         return change.Commit();
     }
 
-    /// Sends one record by itself: PUT by its external id, or POST. `reached` turns false when the ERP
-    /// was not reached.
-    Status PushOne(const ConnectorEntity& e, const ObjectDef& o, const Outgoing& item, bool* reached) {
-        const std::string base = s.c.base_url + "/" + e.path;
-        const HttpRequest r = item.ext.empty()
-                                  ? Request("POST", base, item.row.dump())
-                                  : Request("PUT", base + "/" + UrlEncode(item.ext), item.row.dump());
-        ++run.push_requests;
-        Result<ErpResponse> resp = Exchange(r);
-        if (!resp.ok()) {
-            if (resp.error().code == "connectors.erp_unreachable") *reached = false;
-            return resp.error();
-        }
-        return Pushed(e, o, item, json::parse(resp->body, nullptr, false));
-    }
+    // [SECTION] Sending a batch: its requests one answer at a time
 
-    /// Sends records to the ERP: one batch request when the connector batches (batch_size > 1), else (or
-    /// when the ERP has no batch route: 404 or 405) one request a record. One result a record, in order;
-    /// only the first `*tried` were tried: `reached` turns false when the ERP was not reached, the results
-    /// past the one that found it so untried.
-    std::vector<Status> PushRecords(const ConnectorEntity& e, const std::vector<int64_t>& ids, bool* reached,
-                                    size_t* tried) {
-        *reached = true;
-        *tried = ids.size();
-        std::vector<Status> out(ids.size());
-        std::shared_ptr<const ObjectDef> o = Object(e);
-        if (!o) {
-            for (Status& st : out) st = MakeError("connectors.bad_field", "The entity's object is gone.");
-            return out;
-        }
+    /// One batch of records on its way (a run's or a retry's): the rows, the results, the request state.
+    struct Send {
+        const ConnectorEntity* e = nullptr;
+        std::shared_ptr<const ObjectDef> o;
+        std::vector<int64_t> ids;
         std::vector<Outgoing> items;
-        std::vector<size_t> at;  // items[j] is ids[at[j]]
-        for (size_t i = 0; i < ids.size(); ++i) {
-            Result<Outgoing> item = Outbound(e, *o, ids[i]);
+        std::vector<size_t> at;   // items[j] is ids[at[j]]
+        std::vector<Status> out;  // one result a record, in order
+        bool reached = true;      // false when the ERP was not reached
+        size_t tried = 0;         // only the first `tried` were tried
+        bool one_by_one = false;  // one PUT or POST a record (no batching, or no batch route)
+        size_t j = 0;             // the item sent one by one now
+        bool done = true;
+    };
+    Send send;
+    HttpRequest waiting;  ///< the request whose answer the run waits for
+
+    /// Starts sending records to the ERP: one batch request when the connector batches (batch_size > 1),
+    /// else (or when the ERP has no batch route: 404 or 405) one request a record. `send.done` when
+    /// nothing is to be sent (each record failed before); else `waiting` is the first request.
+    void BeginSend(const ConnectorEntity& e, std::vector<int64_t> ids) {
+        send = Send{};
+        send.e = &e;
+        send.ids = std::move(ids);
+        send.tried = send.ids.size();
+        send.out.resize(send.ids.size());
+        send.o = Object(e);
+        if (!send.o) {
+            for (Status& st : send.out)
+                st = MakeError("connectors.bad_field", "The entity's object is gone.");
+            return;
+        }
+        for (size_t i = 0; i < send.ids.size(); ++i) {
+            Result<Outgoing> item = Outbound(e, *send.o, send.ids[i]);
             if (!item.ok()) {
-                out[i] = item.error();
+                send.out[i] = item.error();
                 continue;
             }
-            items.push_back(std::move(*item));
-            at.push_back(i);
+            send.items.push_back(std::move(*item));
+            send.at.push_back(i);
         }
-        if (items.empty()) return out;
+        if (send.items.empty()) return;
+        send.done = false;
         if (e.batch_size > 1) {
             json body = {{"items", json::array()}};
-            for (const Outgoing& item : items) {
+            for (const Outgoing& item : send.items) {
                 json one = {{"row", item.row}};
                 if (!item.ext.empty()) one["id"] = item.ext;
                 body["items"].push_back(std::move(one));
             }
-            const HttpRequest r = Request("POST", s.c.base_url + "/" + e.path + "/batch", body.dump());
             ++run.push_requests;
-            ErpResponse resp = client->Exchange(r);
-            if (resp.status != 404 && resp.status != 405) {
-                BatchResults(e, *o, r, std::move(resp), items, at, out, reached, tried);
-                return out;
-            }
+            waiting = Request("POST", s.c.base_url + "/" + e.path + "/batch", body.dump());
+            return;
         }
-        for (size_t j = 0; j < items.size(); ++j) {
-            out[at[j]] = PushOne(e, *o, items[j], reached);
-            if (!*reached) {
-                *tried = at[j] + 1;
-                break;
-            }
-        }
-        return out;
+        SendOne();
     }
 
+    /// The next record by itself: PUT by its external id, or POST.
+    void SendOne() {
+        send.one_by_one = true;
+        const Outgoing& item = send.items[send.j];
+        const std::string base = s.c.base_url + "/" + send.e->path;
+        ++run.push_requests;
+        waiting = item.ext.empty() ? Request("POST", base, item.row.dump())
+                                   : Request("PUT", base + "/" + UrlEncode(item.ext), item.row.dump());
+    }
+
+    /// The answer to `waiting` while sending: the next request, or `send.done`.
+    void TakeSend(ErpResponse resp) {
+        if (!send.one_by_one) {
+            if (resp.status != 404 && resp.status != 405) {
+                BatchResults(*send.e, *send.o, waiting, std::move(resp), send.items, send.at, send.out,
+                             &send.reached, &send.tried);
+                send.done = true;
+                return;
+            }
+            send.j = 0;
+            SendOne();
+            return;
+        }
+        const size_t k = send.at[send.j];
+        Result<ErpResponse> checked = Checked(waiting, std::move(resp));
+        if (!checked.ok()) {
+            if (checked.error().code == "connectors.erp_unreachable") send.reached = false;
+            send.out[k] = checked.error();
+        } else {
+            send.out[k] =
+                Pushed(*send.e, *send.o, send.items[send.j], json::parse(checked->body, nullptr, false));
+        }
+        if (!send.reached) {
+            send.tried = k + 1;
+            send.done = true;
+        } else if (++send.j < send.items.size()) {
+            SendOne();
+        } else {
+            send.done = true;
+        }
+    }
     /// The batch's answer, item by item, into `out`.
     void BatchResults(const ConnectorEntity& e, const ObjectDef& o, const HttpRequest& r, ErpResponse resp,
                       const std::vector<Outgoing>& items, const std::vector<size_t>& at,
@@ -449,11 +491,11 @@ struct SyncEngine {
         }
     }
 
-    /// Sends one CRM record (a retry, a conflict resolved for the CRM).
+    /// Sends one CRM record (a retry, a conflict resolved for the CRM) through the client, to its end.
     Status PushRecord(const ConnectorEntity& e, int64_t record_id) {
-        bool reached = true;
-        size_t tried = 0;
-        return PushRecords(e, {record_id}, &reached, &tried).front();
+        BeginSend(e, {record_id});
+        while (!send.done) TakeSend(client->Exchange(waiting));
+        return send.out.front();
     }
 
     void LogError(const ConnectorEntity& e, const char* direction, const std::string& ext, int64_t record_id,
@@ -481,126 +523,249 @@ struct SyncEngine {
         });
     }
 
-    /// Pages through the entity's changes since its cursor; false when a page could not be read.
-    bool Pull(ConnectorEntity& e) {
-        const std::string since = e.pull_cursor;
-        // The newest change seen (-1: none); a cursor of digits is Unix milliseconds.
+    // [SECTION] The run as steps: local work between two answers, never a transaction left open
+
+    enum class Wait { None, Page, Send };
+    Wait wait = Wait::None;
+    bool stopped = false, finished = false, quiet = false;
+    std::string only;   // the one entity asked for ("": every one)
+    size_t entity = 0;  // s.c.entities[entity] is synced now
+    // The pull: the page asked for, the cursor it started from, the newest change seen (-1: none).
+    int page = 0;
+    std::string since;
+    int64_t newest_ms = -1;
+    // The push: the records changed since its cursor, the next one, the cursor so far, the batch building.
+    std::vector<std::pair<int64_t, int64_t>> changed;
+    size_t next = 0;
+    int64_t cursor = 0, sent_cursor = 0;  // sent_cursor: the cursor once the pending records are sent
+    std::vector<int64_t> pending;
+
+    /// Starts entity `from` (or the next one asked for); the run ends when none is left or it stopped.
+    void NextEntity(size_t from) {
+        for (entity = from; entity < s.c.entities.size() && !stopped; ++entity) {
+            ConnectorEntity& e = s.c.entities[entity];
+            if (!only.empty() && e.name != only) continue;
+            if (e.direction != "out") {
+                StartPull(e);
+                return;
+            }
+            if (StartPush(e)) return;
+        }
+        End();
+    }
+
+    void End() {
+        wait = Wait::None;
+        if (finished) return;
+        finished = true;
+        Finish(stopped);
+    }
+
+    void StartPull(ConnectorEntity& e) {
+        since = e.pull_cursor;
+        // A cursor of digits is Unix milliseconds.
         std::optional<int64_t> since_ms = ErpTimeMs(json(since));
         if (!since_ms) since_ms = ErpTimeMs(json::parse(since, nullptr, false));
-        int64_t newest_ms = since_ms.value_or(-1);
-        for (int page = 1; page <= kMaxPages; ++page) {
-            const std::string url = s.c.base_url + "/" + e.path + "?updated_since=" + UrlEncode(since) +
-                                    "&page=" + std::to_string(page) +
-                                    "&page_size=" + std::to_string(s.c.page_size);
-            Result<ErpResponse> resp = Exchange(Request("GET", url, ""));
-            if (!resp.ok()) {
-                run.error = resp.error().message;
-                return false;
-            }
-            const json body = json::parse(resp->body, nullptr, false);
-            if (!body.is_object() || !body.contains("items") || !body["items"].is_array()) {
-                run.error = MessageError("connectors.bad_page", "connectors.bad_page",
-                                         {{"page", std::to_string(page)}})
-                                .message;
-                return false;
-            }
-            ++run.pages;
-            // A page is one change: each row a savepoint in it (a row that fails rolls back alone), its
-            // errors and the cursor past it committed with its rows, one commit (and one fsync) a page.
-            ChangeScope page_change(ws.changes(), s.c.run_as);
-            if (!page_change.begin_status().ok()) {
-                run.error = page_change.begin_status().error().message;
-                return false;
-            }
-            for (const json& row : body["items"]) {
-                ++run.pulled;
-                Result<RowOutcome> outcome = PullRow(e, row);
-                const std::string ext = row.is_object() && row.contains(e.erp_id) ? ErpId(row[e.erp_id]) : "";
-                if (!outcome.ok()) {
-                    LogError(e, "pull", ext, 0, outcome.error(), row);
-                } else if (*outcome == RowOutcome::Created) {
-                    ++run.created;
-                } else if (*outcome == RowOutcome::Updated) {
-                    ++run.updated;
-                } else if (*outcome == RowOutcome::Unchanged) {
-                    ++run.unchanged;
-                }
-                if (row.is_object() && row.contains(e.erp_updated)) {
-                    const std::optional<int64_t> ms = ErpTimeMs(row[e.erp_updated]);
-                    if (ms && *ms > newest_ms) {
-                        newest_ms = *ms;
-                        e.pull_cursor = row[e.erp_updated].is_string() ? row[e.erp_updated].get<std::string>()
-                                                                       : std::to_string(*ms);
-                    }
-                }
-            }
-            // The page was read whole: the cursor moves past it.
-            Status saved = SaveCursor(e, e.pull_cursor, e.push_cursor_ms);
-            if (saved.ok()) saved = page_change.Commit();
-            if (!saved.ok()) {
-                run.error = saved.error().message;
-                return false;
-            }
-            if (body["items"].empty() || !body.value("has_more", false)) break;
+        newest_ms = since_ms.value_or(-1);
+        page = 0;
+        AskPage(e);
+    }
+
+    void AskPage(const ConnectorEntity& e) {
+        ++page;
+        const std::string url = s.c.base_url + "/" + e.path + "?updated_since=" + UrlEncode(since) +
+                                "&page=" + std::to_string(page) +
+                                "&page_size=" + std::to_string(s.c.page_size);
+        waiting = Request("GET", url, "");
+        wait = Wait::Page;
+    }
+
+    /// The answer to a page: its rows written; false when the page could not be read (the run stops),
+    /// `more` when another page follows.
+    bool TakePage(ConnectorEntity& e, ErpResponse answer, bool* more) {
+        *more = false;
+        Result<ErpResponse> resp = Checked(waiting, std::move(answer));
+        if (!resp.ok()) {
+            run.error = resp.error().message;
+            return false;
         }
+        const json body = json::parse(resp->body, nullptr, false);
+        if (!body.is_object() || !body.contains("items") || !body["items"].is_array()) {
+            run.error =
+                MessageError("connectors.bad_page", "connectors.bad_page", {{"page", std::to_string(page)}})
+                    .message;
+            return false;
+        }
+        ++run.pages;
+        // A page is one change: each row a savepoint in it (a row that fails rolls back alone), its
+        // errors and the cursor past it committed with its rows, one commit (and one fsync) a page.
+        ChangeScope page_change(ws.changes(), s.c.run_as);
+        if (!page_change.begin_status().ok()) {
+            run.error = page_change.begin_status().error().message;
+            return false;
+        }
+        for (const json& row : body["items"]) {
+            ++run.pulled;
+            Result<RowOutcome> outcome = PullRow(e, row);
+            const std::string ext = row.is_object() && row.contains(e.erp_id) ? ErpId(row[e.erp_id]) : "";
+            if (!outcome.ok()) {
+                LogError(e, "pull", ext, 0, outcome.error(), row);
+            } else if (*outcome == RowOutcome::Created) {
+                ++run.created;
+            } else if (*outcome == RowOutcome::Updated) {
+                ++run.updated;
+            } else if (*outcome == RowOutcome::Unchanged) {
+                ++run.unchanged;
+            }
+            if (row.is_object() && row.contains(e.erp_updated)) {
+                const std::optional<int64_t> ms = ErpTimeMs(row[e.erp_updated]);
+                if (ms && *ms > newest_ms) {
+                    newest_ms = *ms;
+                    e.pull_cursor = row[e.erp_updated].is_string() ? row[e.erp_updated].get<std::string>()
+                                                                   : std::to_string(*ms);
+                }
+            }
+        }
+        // The page was read whole: the cursor moves past it.
+        Status saved = SaveCursor(e, e.pull_cursor, e.push_cursor_ms);
+        if (saved.ok()) saved = page_change.Commit();
+        if (!saved.ok()) {
+            run.error = saved.error().message;
+            return false;
+        }
+        *more = !body["items"].empty() && body.value("has_more", false) && page < kMaxPages;
         return true;
     }
 
-    /// Sends the records changed since the push cursor, batch_size a request; false when the ERP could not
-    /// be reached (the cursor then stays before the batch that found it so).
-    bool Push(ConnectorEntity& e) {
+    /// The entity's pull read its last page: its push, or the next entity.
+    void AfterPull(ConnectorEntity& e) {
+        if (e.direction != "in" && StartPush(e)) return;
+        NextEntity(entity + 1);
+    }
+
+    /// Starts the push of the records changed since the push cursor, batch_size a request; true when it
+    /// waits for an answer (false: it ended, `stopped` when the ERP could not be reached).
+    bool StartPush(ConnectorEntity& e) {
         std::shared_ptr<const ObjectDef> o = Object(e);
-        if (!o) return true;
+        if (!o) return false;
         Statement st = db.Prepare("SELECT id, updated_at FROM \"" + o->table +
                                   "\" WHERE updated_at > ?1 ORDER BY updated_at, id LIMIT ?2");
         st.Bind(1, e.push_cursor_ms).Bind(2, kMaxPush);
-        std::vector<std::pair<int64_t, int64_t>> changed;
+        changed.clear();
         while (st.Step()) changed.push_back({st.Int(0), st.Int(1)});
-        const size_t batch = static_cast<size_t>(std::max(1, e.batch_size));
-        int64_t cursor = e.push_cursor_ms;
-        int64_t sent_cursor = cursor;  // the cursor once the pending records are sent
-        std::vector<int64_t> pending;
-        bool ok = true;
-        for (size_t i = 0; i < changed.size() && ok; ++i) {
-            const int64_t id = changed[i].first, updated = changed[i].second;
-            sent_cursor = std::max(sent_cursor, updated);
-            std::optional<Link> link = FindLink(e, "", id);
-            if ((link && updated <= link->crm_synced_ms) || OpenConflict(e, id)) continue;
-            pending.push_back(id);
-            if (pending.size() >= batch) ok = SendPending(e, pending);
-            if (ok && pending.empty()) cursor = sent_cursor;
-        }
-        if (ok) ok = SendPending(e, pending);
-        if (ok) cursor = sent_cursor;
-        e.push_cursor_ms = cursor;
-        if (Status saved = SaveCursor(e, e.pull_cursor, cursor); !saved.ok()) return false;
-        return ok;
+        next = 0;
+        cursor = sent_cursor = e.push_cursor_ms;
+        pending.clear();
+        return PushOn(e);
     }
 
-    /// Sends the pending records (a batch), logs each one that failed; false when the ERP was not reached.
-    bool SendPending(const ConnectorEntity& e, std::vector<int64_t>& pending) {
-        if (pending.empty()) return true;
-        bool reached = true;
-        size_t tried = 0;
-        const std::vector<Status> results = PushRecords(e, pending, &reached, &tried);
-        for (size_t i = 0; i < tried; ++i) {
-            if (results[i].ok()) {
+    /// Goes on with the push until a batch waits for its answer (true) or the push ends (false).
+    bool PushOn(ConnectorEntity& e) {
+        const size_t batch = static_cast<size_t>(std::max(1, e.batch_size));
+        for (;;) {
+            const bool last = next >= changed.size();
+            if (!pending.empty() && (pending.size() >= batch || last)) {
+                BeginSend(e, pending);
+                if (!send.done) {
+                    wait = Wait::Send;
+                    return true;
+                }
+                if (!AfterSend(e)) return false;
+                continue;
+            }
+            if (last) return EndPush(e, true);
+            const int64_t id = changed[next].first, updated = changed[next].second;
+            ++next;
+            sent_cursor = std::max(sent_cursor, updated);
+            std::optional<Link> link = FindLink(e, "", id);
+            if ((link && updated <= link->crm_synced_ms) || OpenConflict(e, id)) {
+                if (pending.empty()) cursor = sent_cursor;
+                continue;
+            }
+            pending.push_back(id);
+        }
+    }
+
+    /// The sent batch's outcome logged (each record that failed); false (the push ended) when the ERP was
+    /// not reached: the cursor then stays before the batch that found it so.
+    bool AfterSend(ConnectorEntity& e) {
+        for (size_t i = 0; i < send.tried; ++i) {
+            if (send.out[i].ok()) {
                 ++run.pushed;
                 continue;
             }
-            std::optional<Link> link = FindLink(e, "", pending[i]);
-            LogError(e, "push", link ? link->external_id : "", pending[i], results[i].error(), nullptr);
+            std::optional<Link> link = FindLink(e, "", send.ids[i]);
+            LogError(e, "push", link ? link->external_id : "", send.ids[i], send.out[i].error(), nullptr);
         }
         pending.clear();
-        if (!reached) run.error = results[tried - 1].error().message;
-        return reached;
+        if (!send.reached) {
+            run.error = send.out[send.tried - 1].error().message;
+            return EndPush(e, false);
+        }
+        cursor = sent_cursor;
+        return true;
     }
 
+    /// Keeps the push cursor; always false (the push has ended), `stopped` unless it went through.
+    bool EndPush(ConnectorEntity& e, bool ok) {
+        e.push_cursor_ms = cursor;
+        if (Status saved = SaveCursor(e, e.pull_cursor, cursor); !saved.ok()) ok = false;
+        if (!ok) stopped = true;
+        return false;
+    }
+
+    /// The answer to `waiting`: the run goes on to its next request or ends.
+    void Take(ErpResponse resp) {
+        if (finished || wait == Wait::None) return;
+        const Wait was = wait;
+        wait = Wait::None;
+        ConnectorEntity& e = s.c.entities[entity];
+        if (was == Wait::Page) {
+            bool more = false;
+            if (!TakePage(e, std::move(resp), &more)) {
+                stopped = true;
+                End();
+            } else if (more) {
+                AskPage(e);
+            } else {
+                AfterPull(e);
+            }
+            return;
+        }
+        TakeSend(std::move(resp));
+        if (!send.done) {
+            wait = Wait::Send;
+            return;
+        }
+        if (AfterSend(e) && PushOn(e)) return;
+        if (stopped) {
+            End();
+        } else {
+            NextEntity(entity + 1);
+        }
+    }
+
+    /// Starts the run: its log row (a run left "running" by a program that closed mid-run is marked
+    /// failed first), a missing external-id index made again, then the first entity.
+    void Open(const std::string& entity_name) {
+        only = entity_name;
+        Begin();
+        // An external-id index gone since the save (its field retyped) is made again before the pull uses it.
+        if (Result<IndexPlan> plan = PlanExternalIdIndexes(ws); plan.ok() && !plan->create.empty())
+            (void)Bookkeep([&]() { return ApplyIndexPlan(db, *plan); });
+    }
     void Begin() {
         run.connector_id = s.c.id;
         run.started_ms = ws.clock().NowMs();
         run.state = "running";
         (void)Bookkeep([&]() -> Status {
+            Statement stale = db.Prepare(
+                "UPDATE erp_sync_run SET state = 'failed', error = ?2, finished_ms = ?3 WHERE connector_id = "
+                "?1 "
+                "AND state = 'running'");
+            stale.Bind(1, s.c.id).Bind(3, run.started_ms);
+            stale.Bind(2, MessageError("connectors.abandoned", "connectors.abandoned", {}).message);
+            CRM_TRY(stale.Run());
             Statement st =
                 db.Prepare("INSERT INTO erp_sync_run(connector_id, state, started_ms) VALUES (?1, ?2, ?3)");
             st.Bind(1, s.c.id).Bind(2, run.state).Bind(3, run.started_ms);
@@ -610,9 +775,9 @@ struct SyncEngine {
         });
     }
 
-    void Finish(bool stopped) {
+    void Finish(bool failed) {
         run.finished_ms = ws.clock().NowMs();
-        run.state = stopped ? "failed" : run.failed ? "partial" : "ok";
+        run.state = failed ? "failed" : run.failed ? "partial" : "ok";
         const json counts = ToJson(run);
         (void)Bookkeep([&]() -> Status {
             Statement st = db.Prepare(
@@ -624,6 +789,10 @@ struct SyncEngine {
         });
     }
 };
+
+}  // namespace connector_detail
+
+namespace {
 
 SyncRun RunFromRow(const Statement& st) {
     SyncRun r;
@@ -660,40 +829,125 @@ const ConnectorEntity* EntityNamed(const Connector& c, const std::string& name) 
 // [SECTION] Service: runs
 
 ConnectorService::ConnectorService(Workspace& workspace) : impl_(std::make_unique<Impl>(workspace)) {}
-ConnectorService::~ConnectorService() = default;
+
+// [SECTION] Sessions: a run one answer at a time
+
+struct SyncSession::State {
+    ConnectorService::Impl* owner;
+    SyncEngine engine;
+    State(ConnectorService::Impl* o, Stored stored) : owner(o), engine(o->ws, std::move(stored), nullptr) {
+        ++owner->running[engine.s.c.id];
+    }
+    ~State() {
+        if (--owner->running[engine.s.c.id] <= 0) owner->running.erase(engine.s.c.id);
+    }
+};
+
+SyncSession::SyncSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+ConnectorService::~ConnectorService() {
+    // The workspace is closing: its sessions end without writing (the next run marks their rows failed).
+    for (auto& [sid, s] : impl_->carried) s->state_->engine.quiet = true;
+    impl_->carried.clear();
+}
+
+SyncSession::~SyncSession() {
+    // A session dropped with its workspace (quiet) writes nothing: the next run marks its log row failed.
+    if (!state_->engine.quiet)
+        Abandon(MessageError("connectors.abandoned", "connectors.abandoned", {}).message);
+}
+
+bool SyncSession::Done() const { return state_->engine.finished; }
+const HttpRequest& SyncSession::Request() const { return state_->engine.waiting; }
+void SyncSession::Answer(ErpResponse response) { state_->engine.Take(std::move(response)); }
+const SyncRun& SyncSession::Run() const { return state_->engine.run; }
+int64_t SyncSession::connector_id() const { return state_->engine.s.c.id; }
+
+void SyncSession::Abandon(const std::string& why) {
+    SyncEngine& engine = state_->engine;
+    if (engine.finished) return;
+    engine.run.error = why;
+    engine.stopped = true;
+    engine.End();
+}
 
 Result<SyncRun> ConnectorService::Run(const std::string& actor, int64_t id, const std::string& entity) {
     CRM_TRY(Require(actor));
     return RunUnchecked(id, entity);
 }
 
-Result<SyncRun> ConnectorService::RunUnchecked(int64_t id, const std::string& entity) {
+Result<std::unique_ptr<SyncSession>> ConnectorService::Start(const std::string& actor, int64_t id,
+                                                             const std::string& entity) {
+    CRM_TRY(Require(actor));
+    return StartUnchecked(id, entity);
+}
+
+Result<std::unique_ptr<SyncSession>> ConnectorService::StartUnchecked(int64_t id, const std::string& entity) {
     Result<Stored> found = Find(impl_->ws.changes().db(), id);
     if (!found.ok()) return found.error();
     if (!entity.empty() && !EntityNamed(found->c, entity))
         return MessageError("invalid_argument", "connectors.no_entity", {{"name", entity}}, "entity");
     if (!found->c.active)
         return MessageError("invalid_argument", "connectors.inactive", {{"name", found->c.name}}, "id");
-    SyncEngine engine(impl_->ws, *found, client_);
-    engine.Begin();
-    // An external-id index gone since the save (its field retyped) is made again before the pull uses it.
-    if (Result<IndexPlan> plan = PlanExternalIdIndexes(impl_->ws); plan.ok() && !plan->create.empty())
-        (void)engine.Bookkeep([&]() { return ApplyIndexPlan(engine.db, *plan); });
-    bool stopped = false;
-    if (!client_) {
-        engine.run.error = MessageError("connectors.no_client", "connectors.no_client", {}).message;
-        stopped = true;
+    if (impl_->running.count(id))
+        return MessageError("connectors.running", "connectors.running", {{"name", found->c.name}}, "id");
+    std::unique_ptr<SyncSession> session(
+        new SyncSession(std::make_unique<SyncSession::State>(impl_.get(), std::move(*found))));
+    session->state_->engine.Open(entity);
+    if (!HasClient()) {
+        // Nothing can carry the run: it is logged failed before anything moves.
+        session->Abandon(MessageError("connectors.no_client", "connectors.no_client", {}).message);
+    } else {
+        session->state_->engine.NextEntity(0);
     }
-    for (ConnectorEntity& e : found->c.entities) {
-        if (stopped) break;
-        if (!entity.empty() && e.name != entity) continue;
-        if (e.direction != "out" && !engine.Pull(e)) stopped = true;
-        if (!stopped && e.direction != "in" && !engine.Push(e)) stopped = true;
-    }
-    engine.Finish(stopped);
-    return engine.run;
+    return session;
 }
 
+Result<SyncRun> ConnectorService::RunUnchecked(int64_t id, const std::string& entity) {
+    Result<std::unique_ptr<SyncSession>> started = StartUnchecked(id, entity);
+    if (!started.ok()) return started.error();
+    std::unique_ptr<SyncSession>& session = *started;
+    if (!client_) return Carry(std::move(session));
+    while (!session->Done()) session->Answer(client_->Exchange(session->Request()));
+    return session->Run();
+}
+
+SyncRun ConnectorService::Carry(std::unique_ptr<SyncSession> session) {
+    const SyncRun run = session->Run();
+    if (session->Done() || !async_) return run;
+    static int64_t last_session = 0;  // unique in the program: an answer never reaches a later session
+    const int64_t sid = ++last_session;
+    const HttpRequest request = session->Request();
+    impl_->carried[sid] = std::move(session);
+    async_->Send(sid, request);
+    return run;
+}
+
+bool ConnectorService::Answer(int64_t session, ErpResponse response) {
+    auto it = impl_->carried.find(session);
+    if (it == impl_->carried.end()) return false;
+    std::unique_ptr<SyncSession>& s = it->second;
+    s->Answer(std::move(response));
+    if (!s->Done() && !async_)
+        s->Abandon(MessageError("connectors.no_client", "connectors.no_client", {}).message);
+    if (s->Done()) {
+        impl_->carried.erase(it);
+        return true;
+    }
+    async_->Send(session, s->Request());
+    return true;
+}
+
+std::optional<SyncRun> ConnectorService::Running(int64_t connector_id) const {
+    for (const auto& [sid, s] : impl_->carried)
+        if (s->connector_id() == connector_id) return s->Run();
+    return std::nullopt;
+}
+
+void ConnectorService::AbandonAll(const std::string& why) {
+    for (auto& [sid, s] : impl_->carried) s->Abandon(why);
+    impl_->carried.clear();
+}
 void ConnectorService::AttachScheduler(SchedulerService& scheduler) {
     scheduler_ = &scheduler;
     scheduler.SetHandler(kConnectorRunKind, [this](ChangeScope& scope, const ScheduledItem& item) {

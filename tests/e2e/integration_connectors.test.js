@@ -1,5 +1,5 @@
-// Integrations > Connectors. Quick find reaches the tab. In the browser no ERP can be reached, so the tab says
-// runs happen on the desktop or the CLI (and "Run now" is disabled for that reason). A connector is made in
+// Integrations > Connectors. Quick find reaches the tab, which can run syncs in the browser too (through fetch;
+// the run itself is integration_erp_fetch.test.js). A connector is made in
 // the editor: its entity maps ERP customers to Account through an external-id field (made through the bridge
 // first) with one field mapped (name -> Name); a base URL that is not http(s) is refused with the error beside
 // the URL and nothing is saved; with a good URL it saves and is listed with its mapping, which connectors.get
@@ -29,15 +29,15 @@ const H = 'integrations.connectors.';
       field: { api_name: 'ERP_Id__c', label: 'ERP Id', type: 'text' } } });
     check(field.ok, `the external-id field is made through the bridge (${JSON.stringify(field.error || '')})`);
 
-    // [1] Quick find: Ctrl+K, "连接器" (connector), Enter opens the tab; runs are for the desktop.
+    // [1] Quick find: Ctrl+K, "连接器" (connector), Enter opens the tab.
     await press(page, 'Control+K', focusedOn('topbar.quickfind'), 'the quick find box focused', { focus: true });
     let s = await type(page, null, '连接器', st => st.quickfind && st.quickfind.query === '连接器' &&
       st.quickfind.results.includes('integrations.connectors'), 'quick find to list the connectors tab');
     s = await press(page, 'Enter', st => st.page === 'integrations' && (st.integrations || {}).tab === 'connectors',
       'the connectors tab');
     check(!conn(s).load_error, `the connectors are listed (${conn(s).load_error || 'ok'})`);
-    check(conn(s).can_run === false && /desktop/.test(conn(s).run_reason),
-      'in the browser the tab says runs happen on the desktop or the CLI');
+    check(conn(s).can_run === true && !conn(s).run_reason,
+      'in the browser the tab can run syncs (through fetch: integration_erp_fetch.test.js)');
 
     // [2] The editor: a name, a base URL that is not http(s), an entity with its mapping.
     s = await click(page, H + 'new', st => conn(st).editing === true && conn(st).entities === 1, 'the editor');

@@ -377,6 +377,45 @@ function startPeer(name, script = '') {
     child.on('exit', () => { clearTimeout(timer); reject(new Error('the HTTP peer exited')); });
   });
 }
+/**
+ * Starts the stand-in ERP (tests/net/erp_standin.py: its own SQLite file in OUT, 127.0.0.1, CORS allowed) with
+ * `args` (['--key', KEY]...). Resolves {port, call(method, path, body) -> Promise<{status, body}>, stop()}.
+ */
+function startErp(name, args = []) {
+  const { spawn } = require('child_process');
+  const http = require('http');
+  const db = path.join(OUT, name + '.db');
+  fs.rmSync(db, { force: true });
+  const script = path.join(__dirname, '..', 'net', 'erp_standin.py');
+  const child = spawn('/usr/bin/python3', [script, db, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('the stand-in ERP did not start')); }, 30000);
+    let out = '';
+    child.stdout.on('data', d => {
+      out += d;
+      if (!out.includes('\n')) return;
+      clearTimeout(timer);
+      const port = parseInt(out, 10);
+      const headers = { 'Content-Type': 'application/json' };
+      const keyAt = args.indexOf('--key');
+      const header = args.includes('--header') ? args[args.indexOf('--header') + 1] : 'X-Api-Key';
+      if (keyAt >= 0) headers[header] = args[keyAt + 1];
+      const call = (method, where, body) => new Promise((ok, fail) => {
+        const req = http.request({ host: '127.0.0.1', port, method, path: where, headers, timeout: 10000 }, res => {
+          let text = '';
+          res.on('data', d => { text += d; });
+          res.on('end', () => ok({ status: res.statusCode, body: text ? JSON.parse(text) : null }));
+        });
+        req.on('timeout', () => req.destroy(new Error('the stand-in ERP did not answer')));
+        req.on('error', fail);
+        req.end(body === undefined ? undefined : JSON.stringify(body));
+      });
+      resolve({ port, call,
+        stop: () => { child.stdin.end(); setTimeout(() => child.kill('SIGKILL'), 3000).unref(); } });
+    });
+    child.on('exit', () => { clearTimeout(timer); reject(new Error('the stand-in ERP exited')); });
+  });
+}
 /** The requests a peer logged so far: [{method, path, headers, body, answer}]. */
 const peerRequests = log => fs.existsSync(log)
   ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l)) : [];
@@ -384,4 +423,4 @@ const peerRequests = log => fs.existsSync(log)
 function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
 module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, frames, scrollTo, click, focus,
-  focusedOn, press, type, hover, drawn, crm, startPeer, peerRequests, done };
+  focusedOn, press, type, hover, drawn, crm, startPeer, startErp, peerRequests, done };

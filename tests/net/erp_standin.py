@@ -14,6 +14,11 @@ The protocol (the one core/integration/connector.h speaks), for any entity name 
   POST /{entity}/batch  body: {"items": [{"id": id (absent: a new row), "row": {fields}}...]}
        200 {"items": [{"status": 200 or 201, "row": ...} or {"status": 4xx, "error": "..."}...]}, in order
   GET  /_stats                                          the requests served so far, by kind (no key needed)
+  POST /_fail?count=N&status=S                          the next N API requests answer S (default 500): a
+       failing ERP for the tests (no key needed)
+Cross-origin (CORS), for the browser console's fetch: every answer carries Access-Control-Allow-Origin: *
+(the console sends no cookies), and OPTIONS answers the preflight, allowing GET, POST and PUT with
+Content-Type, Accept, Authorization and the key header.
 Every row carries "id" and "updated_at" (ISO with milliseconds, strictly increasing across writes).
 With --key, a request without the header (X-Api-Key by default) holding the key answers 401.
 A row whose "name" is "REFUSE" is refused by PUT/POST (or its batch item) with 422 (an ERP-side validation
@@ -35,7 +40,8 @@ lock = threading.Lock()
 args = None
 db = None
 last_ms = 0
-stats = {"get": 0, "put": 0, "post": 0, "batch": 0, "batch_items": 0}
+stats = {"get": 0, "put": 0, "post": 0, "batch": 0, "batch_items": 0, "preflight": 0}
+failing = {"count": 0, "status": 500}
 
 
 def now_ms():
@@ -104,10 +110,26 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
         self.wfile.write(data)
 
+    def do_OPTIONS(self):
+        with lock:
+            stats["preflight"] += 1
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, " + args.header)
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def route(self):
+        with lock:
+            if failing["count"] > 0:
+                failing["count"] -= 1
+                return failing["status"], {"error": "failing on purpose (POST /_fail)"}, None
         if args.key and self.headers.get(args.header) != args.key:
             return 401, {"error": "unauthorized"}, None
         url = urlsplit(self.path)
@@ -153,6 +175,7 @@ class Handler(BaseHTTPRequestHandler):
     def write(self, create):
         status, parts, _ = self.route()
         if status:
+            self.body()  # read it: the connection is kept alive
             return self.answer(status, parts)
         entity = parts[0]
         if create and len(parts) == 2 and parts[1] == "batch":
@@ -190,6 +213,14 @@ class Handler(BaseHTTPRequestHandler):
         self.write(False)
 
     def do_POST(self):
+        url = urlsplit(self.path)
+        if url.path == "/_fail":
+            self.body()
+            query = parse_qs(url.query)
+            with lock:
+                failing["count"] = int(query.get("count", ["1"])[0])
+                failing["status"] = int(query.get("status", ["500"])[0])
+            return self.answer(200, dict(failing))
         self.write(True)
 
 

@@ -270,12 +270,25 @@ const CatalogRow kIntegrations[] = {
      "数据保持同步：按实体配置字段映射、同步方向，以及两边都有改动时的"
      "冲突策略。"},
     {"integrations.connectors.run_elsewhere",
-     "This browser console cannot reach an ERP: syncs run in the desktop app, with `crm exec` "
-     "(connectors.run), or on the schedule where the scheduler runs. Settings, the log and conflicts can be "
-     "managed here.",
-     "浏览器控制台无法连接 ERP：同步在桌面应用中、通过 `crm "
-     "exec`（connectors.run）或在运行调度器的地方按计划执行。"
+     "This program cannot reach an ERP: syncs run in the desktop app, in the browser console, or with `crm "
+     "exec` (connectors.run). Settings, the log and conflicts can be managed here.",
+     "此程序无法连接 ERP：同步可在桌面应用、浏览器控制台中或通过 `crm exec`（connectors.run）运行。"
      "设置、日志和冲突可在此管理。"},
+    {"integrations.connectors.cors_text",
+     "In the browser, this page talks to the ERP with fetch, so the ERP must allow cross-origin requests: "
+     "answer the OPTIONS preflight and each GET, POST and PUT with Access-Control-Allow-Origin naming this "
+     "console's origin, Access-Control-Allow-Methods: GET, POST, PUT, and Access-Control-Allow-Headers: "
+     "Content-Type, Accept and the connector's key header (such as X-Api-Key), or Authorization for basic "
+     "sign-in. A request it does not allow stops the run with \"refused by the ERP's CORS rules\". The "
+     "desktop app connects without these rules.",
+     "在浏览器中，本页面通过 fetch 访问 ERP，因此 ERP 必须允许跨域请求：对 OPTIONS 预检请求以及每个 "
+     "GET、POST "
+     "和 PUT 请求应答 Access-Control-Allow-Origin（填写本控制台的来源）、Access-Control-Allow-Methods: GET, "
+     "POST, PUT，以及 Access-Control-Allow-Headers: Content-Type, Accept 和连接器的密钥请求头（如 "
+     "X-Api-Key），基本认证时为 Authorization。未被允许的请求会使运行中止，原因为“refused by the ERP's CORS "
+     "rules”。桌面应用连接时不受这些规则限制。"},
+    {"integrations.connectors.running", "Syncing: {pages} pages read, {pulled} rows, {pushed} records sent.",
+     "同步中：已读取 {pages} 页、{pulled} 行，已发送 {pushed} 条记录。"},
     {"integrations.connectors.list_title", "Connectors", "连接器"},
     {"integrations.connectors.new", "New connector", "新建连接器"},
     {"integrations.connectors.filter_hint", "Filter by name, URL or entity", "按名称、URL 或实体筛选"},

@@ -8,6 +8,7 @@
 // and the conflicts a "hold" policy keeps for review (accept the CRM's or the ERP's side).
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "imgui.h"
 #include "integration/connector.h"
@@ -85,6 +86,14 @@ public:
 
 private:
     bool CanRun() const { return ConnectorsOf(workspace_).HasClient(); }
+    /// The run of the connector followed now (the browser's runs end after Run answers), if unfinished.
+    std::optional<SyncRun> Following() const {
+        return following_ ? ConnectorsOf(workspace_).Running(following_) : std::nullopt;
+    }
+    /// Follows a run the browser carries; when it has ended, notes its outcome from the log.
+    void Follow();
+    /// The note of a run that ended (its counts, or why it stopped).
+    void NoteRun(const json& answer, const json& run);
     void Reload(bool force);
     void LoadLog();
     void Select(const json& connector);
@@ -124,6 +133,8 @@ private:
     LiveText message_;
     bool message_error_ = false;
     bool confirm_open_ = false;
+
+    int64_t following_ = 0;  ///< the connector whose run the browser carries now (0: none)
 
     json runs_ = json::array();
     json sync_errors_ = json::array();
@@ -272,6 +283,30 @@ void ConnectorsPanel::Delete() {
 void ConnectorsPanel::RunNow() {
     const json answer = RunCommand(workspace_, "connectors.run", {{"id", draft_.id}});
     const json run = answer.value("ok", false) ? answer["result"]["run"] : json::object();
+    if (Str(run, "state") == "running") {  // the browser: the run goes on one request at a time
+        following_ = draft_.id;
+        message_error_ = false;
+        message_ = [this] {
+            const std::optional<SyncRun> now = Following();
+            const SyncRun r = now.value_or(SyncRun{});
+            return TrFormat("integrations.connectors.running",
+                            {std::to_string(r.pages), std::to_string(r.pulled), std::to_string(r.pushed)});
+        };
+        Reload(true);
+        return;
+    }
+    NoteRun(answer, run);
+}
+
+void ConnectorsPanel::Follow() {
+    if (!following_ || Following()) return;
+    const json log = RunCommand(workspace_, "connectors.log", {{"id", following_}, {"limit", 1}});
+    following_ = 0;
+    const json runs = log.value("ok", false) ? log["result"]["runs"] : json::array();
+    NoteRun(log, runs.empty() ? json::object() : runs[0]);
+}
+
+void ConnectorsPanel::NoteRun(const json& answer, const json& run) {
     Answered(answer, [run] {
         const std::string state = Str(run, "state");
         if (state == "failed") return TrFormat("integrations.connectors.run_failed", {Str(run, "error")});
@@ -582,7 +617,8 @@ void ConnectorsPanel::DrawEditor(const PageContext& ctx, float width) {
     MarkItem(Hook("save"));
     if (draft_.id != 0) {
         ImGui::SameLine();
-        if (SecondaryButton(Tr("integrations.connectors.run"), CanRun() && draft_.active)) RunNow();
+        if (SecondaryButton(Tr("integrations.connectors.run"), CanRun() && draft_.active && !Following()))
+            RunNow();
         MarkItem(Hook("run"));
         if (!CanRun() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
             ImGui::SetTooltip("%s", Tr("integrations.connectors.run_elsewhere"));
@@ -759,6 +795,9 @@ void ConnectorsPanel::Draw(const PageContext& ctx) {
     const CardPage page(ctx, "integrations.connectors.scroll", 1040.0f);
     const float width = page.width();
     TextMuted(Tr("integrations.connectors.intro"));
+    // The ERP's CORS rules, on the list (the editor keeps its place on the page).
+    if (ConnectorsOf(workspace_).RunsAsync() && !editing_) TextMuted(Tr("integrations.connectors.cors_text"));
+    Follow();
     if (!CanRun()) NoticeLine(Hook("elsewhere"), Tr("integrations.connectors.run_elsewhere"), false);
     NoticeLine(Hook("message"), Now(message_), message_error_);
     ImGui::Dummy(ImVec2(0.0f, 6.0f * ctx.scale));
@@ -819,6 +858,7 @@ json ConnectorsPanel::State() const {
         {"message", Now(message_)},
         {"message_error", message_error_},
         {"can_run", CanRun()},
+        {"running", Following().has_value()},
         {"run_reason", CanRun() ? std::string() : std::string(Tr("integrations.connectors.run_elsewhere"))},
         {"runs", runs},
         {"sync_errors", sync_errors},

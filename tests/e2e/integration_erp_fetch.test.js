@@ -1,0 +1,133 @@
+// Integrations > Connectors in the browser: a run goes to the ERP through the page's fetch (web/erp_fetch.js),
+// one request at a time. The stand-in ERP (tests/net/erp_standin.py, started and stopped here on 127.0.0.1, with
+// an API key and CORS) holds three customers; a connector (made through the bridge, both ways, the key in a
+// header, so every request is preflighted) is opened in the tab and "Run now" pulls them into Accounts and
+// pushes an Account made in the CRM, which the stand-in then holds. The tab shows the run going and its end; the
+// page explains the ERP's CORS rules. Bad cases: the ERP answers 500 (the run is logged failed with the status,
+// the new customer is not pulled and the cursor stays), and the ERP is unreachable (failed with the reason).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { OUT, check, serve, launch, waitReady, waitUi, click, type, press, focusedOn, crm, startErp, done } =
+  require('./lib');
+
+const conn = st => (st.integrations || {}).connectors || {};
+const NAME = 'E2E fetch ERP ' + Date.now().toString(36);
+const KEY = 'e2e-erp-key-' + Date.now().toString(36);
+const H = 'integrations.connectors.';
+const RUN_MS = 30000;
+
+/** The connector's latest run once it has ended (polled through the bridge, bounded in time). */
+async function finishedRun(page, id) {
+  const t0 = Date.now();
+  for (let i = 0; i < 300 && Date.now() - t0 < RUN_MS; i++) {
+    const log = await crm(page, { cmd: 'connectors.log', args: { id, limit: 1 } });
+    const run = log.ok && log.result.runs[0];
+    if (run && run.state !== 'running') return run;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('the run did not end within ' + RUN_MS + ' ms');
+}
+
+/** The Accounts whose names start with "ERP " or "Pushed ", by name. */
+async function accounts(page) {
+  const list = await crm(page, { cmd: 'records.list', args: { object: 'Account', columns: ['Name', 'ERP_Id__c'],
+    filter_formula: 'OR(BEGINS(Name, "ERP "), BEGINS(Name, "Pushed "))', sort_field: 'Name', limit: 100 } });
+  check(list.ok, `records.list answers (${JSON.stringify(list.error || '')})`);
+  return list.result.rows;
+}
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const server = await serve();
+  const erp = await startErp('integration_erp_fetch_erp', ['--key', KEY]);
+  let ctx;
+  try {
+    for (const name of ['ERP Alpha', 'ERP Beta', 'ERP Gamma']) {
+      const made = await erp.call('POST', '/customers', { name });
+      check(made.status === 201, `the stand-in holds ${name}`);
+    }
+    const profile = fs.mkdtempSync(path.join(OUT, 'profile-integration-erp-fetch-'));
+    let page;
+    ({ ctx, page } = await launch(profile, { width: 1440, height: 900 }));
+    await page.goto(server.url);
+    await waitReady(page);
+    const field = await crm(page, { cmd: 'fields.create', args: { object: 'Account',
+      field: { api_name: 'ERP_Id__c', label: 'ERP Id', type: 'text' } } });
+    check(field.ok, `the external-id field is made (${JSON.stringify(field.error || '')})`);
+    const pushed = await crm(page, { cmd: 'records.create', args: { object: 'Account', values: { Name: 'Pushed From Browser' } } });
+    check(pushed.ok, 'an Account to push is made in the CRM');
+    const saved = await crm(page, { cmd: 'connectors.save', args: { values: {
+      name: NAME, base_url: `http://127.0.0.1:${erp.port}`, auth: 'api_key', auth_header: 'X-Api-Key', secret: KEY,
+      page_size: 2,
+      entities: [{ name: 'customers', path: 'customers', object: 'Account', external_id_field: 'ERP_Id__c',
+        direction: 'both', conflict: 'erp_wins', fields: [{ erp: 'name', crm: 'Name' }] }] } } });
+    check(saved.ok, `the connector is saved (${JSON.stringify(saved.error || '')})`);
+    const id = saved.result.connector.id;
+
+    // [1] The tab: runs are possible here, and the page says what the ERP must allow.
+    await press(page, 'Control+K', focusedOn('topbar.quickfind'), 'the quick find box focused', { focus: true });
+    let s = await type(page, null, '连接器', st => st.quickfind && st.quickfind.query === '连接器' &&
+      st.quickfind.results.includes('integrations.connectors'), 'quick find to list the connectors tab');
+    s = await press(page, 'Enter', st => st.page === 'integrations' && (st.integrations || {}).tab === 'connectors' &&
+      (conn(st).connectors || []).some(c => c.name === NAME), 'the connectors tab with the connector');
+    check(conn(s).can_run === true && !conn(s).run_reason, 'in the browser the tab can run a sync');
+    s = await click(page, H + 'row.' + NAME, st => conn(st).selected === id, 'the connector opened');
+
+    // [2] Run now: the page fetches each page and the batch; the tab follows the run to its end.
+    s = await click(page, H + 'run', st => conn(st).running === true || (conn(st).runs || []).length > 0, 'the run started');
+    s = await waitUi(page, st => conn(st).running === false && (conn(st).runs || []).length > 0 &&
+      /Sync done|stopped/.test(conn(st).message || ''), 'the run to end in the tab', RUN_MS);
+    // The workspace starts with the demo company's Accounts: they are pushed too, with the one made here.
+    check(!conn(s).message_error && /3 created/.test(conn(s).message) && /[1-9]\d* sent/.test(conn(s).message),
+      `the tab notes the run's counts (${conn(s).message})`);
+    let run = await finishedRun(page, id);
+    check(run.state === 'ok' && run.pages === 2 && run.created === 3 && run.pushed >= 1 && run.failed === 0 &&
+      run.push_requests === 1, `the run is logged ok: 2 pages, 3 created, pushed in one batch (${JSON.stringify(run)})`);
+    let rows = await accounts(page);
+    for (const name of ['ERP Alpha', 'ERP Beta', 'ERP Gamma'])
+      check(rows.some(r => r.Name === name && r.ERP_Id__c), `${name} is an Account with its ERP id`);
+    const mine = rows.find(r => r.Name === 'Pushed From Browser');
+    check(mine && mine.ERP_Id__c, `the pushed Account keeps the id the ERP gave it (${mine && mine.ERP_Id__c})`);
+    const held = await erp.call('GET', '/customers?page_size=100');
+    check(held.body.items.some(r => r.name === 'Pushed From Browser' && r.id === mine.ERP_Id__c),
+      'the push reached the stand-in ERP');
+    const stats = (await erp.call('GET', '/_stats')).body;
+    check(stats.preflight >= 1 && stats.get >= 2 && stats.batch === 1,
+      `the browser preflighted, then fetched pages and sent one batch (${JSON.stringify(stats)})`);
+    const errors = await page.evaluate(() => window.crmErp.stats);
+    check(errors.failed === 0 && errors.inFlight === 0, `no fetch failed, none is left in flight (${JSON.stringify(errors)})`);
+    await page.screenshot({ path: path.join(OUT, 'integration_erp_fetch_done.png') });
+
+    // [3] The ERP answers 500: the run is logged failed with the status; nothing of it is applied.
+    const before = (await crm(page, { cmd: 'connectors.get', args: { id } })).result.connector.entities[0].pull_cursor;
+    check((await erp.call('POST', '/customers', { name: 'ERP Delta' })).status === 201, 'a new customer in the ERP');
+    check((await erp.call('POST', '/_fail?count=1&status=500')).status === 200, 'the stand-in fails the next request');
+    const started = await crm(page, { cmd: 'connectors.run', args: { id } });
+    check(started.ok && started.result.run.state === 'running', 'connectors.run starts the run in the browser');
+    run = await finishedRun(page, id);
+    check(run.state === 'failed' && /500/.test(run.error) && run.created === 0,
+      `the run is logged failed with the ERP's status (${run.error})`);
+    rows = await accounts(page);
+    check(!rows.some(r => r.Name === 'ERP Delta'), 'the new customer is not pulled');
+    const after = (await crm(page, { cmd: 'connectors.get', args: { id } })).result.connector.entities[0].pull_cursor;
+    check(after === before, 'the pull cursor did not move');
+
+    // [4] The ERP unreachable (nothing listens on port 9): failed with the reason.
+    const moved = await crm(page, { cmd: 'connectors.save', args: { id, values: { base_url: 'http://127.0.0.1:9' } } });
+    check(moved.ok, 'the connector points at a closed port');
+    check((await crm(page, { cmd: 'connectors.run', args: { id } })).ok, 'the run starts');
+    run = await finishedRun(page, id);
+    check(run.state === 'failed' && /network error|refused/.test(run.error),
+      `the unreachable ERP is logged with the reason (${run.error})`);
+    check((await page.evaluate(() => window.crmErp.stats)).inFlight === 0, 'no request is left in flight');
+    done();
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+    erp.stop();
+    await server.close();
+  }
+})().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

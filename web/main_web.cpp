@@ -244,7 +244,7 @@ public:
 
     /// window.crm: one JSON command through the same API as the CLI.
     const char* Execute(const char* request) {
-        host_.Wake();  // what the console shows may change
+        host_.Redraw();  // what the console shows may change
         if (!api_) {
             answer_ =
                 R"({"ok":false,"error":{"code":"not_ready","message":"The workspace is still opening; try again in a moment.","field":""}})";

@@ -46,6 +46,8 @@ constexpr double kActiveSeconds = 0.5;
 /// Seconds between frames when nothing happens, and while a text field's caret blinks.
 constexpr double kHeartbeatSeconds = 0.5;
 constexpr double kCaretSeconds = 0.1;
+/// Frames a Redraw asks for: the change is drawn and any layout it moves settles.
+constexpr int kRedrawFrames = 3;
 
 }  // namespace
 
@@ -85,6 +87,8 @@ void ConsoleHost::Attach(Workspace& workspace, ConsoleOptions options) {
 
 void ConsoleHost::Wake() { last_activity_ = glfwGetTime(); }
 
+void ConsoleHost::Redraw() { frames_due_ = kRedrawFrames; }
+
 bool ConsoleHost::WantsFrame() {
     const double now = glfwGetTime();
     double x = 0.0;
@@ -107,7 +111,7 @@ bool ConsoleHost::WantsFrame() {
         last_activity_ = now;
     }
     if (now - last_activity_ < kActiveSeconds || scan_next_ || appearance_.pending_glyphs() > 0 ||
-        !ProgressWhat().empty()) {
+        frames_due_ > 0 || !ProgressWhat().empty()) {
         return true;
     }
     const double wait = ImGui::GetIO().WantTextInput ? kCaretSeconds : kHeartbeatSeconds;
@@ -188,6 +192,7 @@ void ConsoleHost::TrickleInput() {
 
 void ConsoleHost::Frame() {
     last_frame_ = glfwGetTime();
+    if (frames_due_ > 0) --frames_due_;
     TrickleInput();
     if (console_) {
         appearance_.Apply(console_->theme(), console_->ui_scale() * platform_.DpiScale());

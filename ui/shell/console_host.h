@@ -40,6 +40,10 @@ public:
     /// Something outside the window changed what the console shows (a bridge command, another
     /// tab's commit, a scroll the host handled): the next frames are drawn.
     void Wake();
+    /// Something outside the window may have changed what the console shows, with no one at it (a
+    /// bridge command, such as the outbox's claim every few seconds): a few frames are drawn, not
+    /// the half second of full-rate frames input brings, so a page polling the bridge stays idle.
+    void Redraw();
 
     /// The console, once attached.
     Console* console() { return console_.get(); }
@@ -76,6 +80,8 @@ private:
     int focused_ = -1;
     double last_activity_ = 0.0;
     double last_frame_ = 0.0;
+    /// Frames still owed to Redraw.
+    int frames_due_ = 0;
 
     int fallback_glyphs_ = 0;    ///< placeholder boxes in the last frame
     int fallback_at_scan_ = -1;  ///< placeholder boxes when the text was last scanned

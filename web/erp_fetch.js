@@ -1,7 +1,6 @@
 // The browser's way to an ERP (linked with --pre-js): the ERP connectors' runs are sessions in the core
 // (core/integration/connector.h SyncSession) that hand out one HTTP request at a time. web/erp_web.cpp
-// calls Module.crmErp.send(session, request) for each; this sends it with fetch and a time-out
-// (AbortController) and hands the answer back (crm_web_erp_body, crm_web_erp_answer), so the run goes on
+// calls Module.crmErp.send(session, request) for each; this sends it (web/fetch_timeout.js) and hands the answer back (crm_web_erp_body, crm_web_erp_answer), so the run goes on
 // to its next request or ends. Nothing blocks the page: no synchronous XHR, no Asyncify.
 //
 // The ERP must allow the page's origin (CORS): Access-Control-Allow-Origin for the page's origin (or *),
@@ -24,31 +23,20 @@
 
   function send(session, requestJson) {
     var request = JSON.parse(requestJson);
-    var controller = typeof AbortController === 'function' ? new AbortController() : null;
-    var timeout = Math.max(100, request.timeout_ms || 30000);
-    var timer = setTimeout(function () { if (controller) controller.abort(); }, timeout);
     var headers = {};
     (request.headers || []).forEach(function (h) { headers[h[0]] = h[1]; });
-    var init = { method: request.method || 'GET', headers: headers, mode: 'cors', credentials: 'omit',
-                 redirect: 'follow', cache: 'no-store' };
+    var init = { method: request.method || 'GET', headers: headers, cache: 'no-store' };
     if (request.body) init.body = request.body;
-    if (controller) init.signal = controller.signal;
     stats.sent++;
     stats.inFlight++;
-    fetch(request.url, init).then(function (response) {
-      return response.text().then(function (text) {
-        clearTimeout(timer);
+    crmFetchWithTimeout(request.url, init, Math.max(100, request.timeout_ms || 30000)).then(function (answer) {
+      if (answer.status) {
         stats.answered++;
-        deliver(session, response.status, text, '');
-      });
-    }).catch(function (error) {
-      clearTimeout(timer);
-      var aborted = error && error.name === 'AbortError';
-      var reason = aborted ? 'timed out after ' + timeout + ' ms'
-                           : 'network error or refused by the ERP\'s CORS rules: ' + (error && error.message);
-      stats.failed++;
-      stats.lastError = reason;
-      deliver(session, 0, '', reason);
+      } else {
+        stats.failed++;
+        stats.lastError = answer.reason;
+      }
+      deliver(session, answer.status, answer.text, answer.reason);
     });
   }
 

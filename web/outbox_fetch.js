@@ -1,7 +1,7 @@
 // The browser's way out of the message outbox (linked with --pre-js). While the console is open, every few
 // seconds the page claims due messages through the command bridge (notify.outbox.claim, as the signed-in
 // user: one without Manage Notifications is refused and nothing is sent), sends each ready HTTP request (SMS
-// gateway, mail relay, webhooks) with fetch and a time-out (AbortController), and reports each outcome
+// gateway, mail relay, webhooks) with a time-out (web/fetch_timeout.js), and reports each outcome
 // (notify.outbox.complete). A message whose claim is never reported (the tab closed mid-send) is claimed
 // again after its lease, so delivery resumes on the next open. SMTP cannot be spoken from a page: email set
 // to SMTP stays queued, marked "needs the mail relay in the browser".
@@ -35,28 +35,16 @@
   }
 
   function send(request) {
-    var controller = typeof AbortController === 'function' ? new AbortController() : null;
-    var timeout = Math.max(100, request.timeout_ms || 10000);
-    var timer = setTimeout(function () { if (controller) controller.abort(); }, timeout);
-    var started = Date.now();
     var init = { method: request.method || 'POST', headers: request.headers || {}, body: request.body,
-                 mode: 'cors', credentials: 'omit', keepalive: false, redirect: 'follow' };
-    if (controller) init.signal = controller.signal;
-    return fetch(request.url, init).then(function (response) {
-      clearTimeout(timer);
-      var status = response.status;
-      return { sent: response.ok, status: status, retryable: status === 408 || status === 429 || status >= 500,
-               reason: response.ok ? '' : 'HTTP ' + status, elapsed_ms: Date.now() - started };
-    }, function (error) {
-      clearTimeout(timer);
-      var aborted = error && error.name === 'AbortError';
-      return { sent: false, status: 0, retryable: true, elapsed_ms: Date.now() - started,
-               reason: aborted ? 'timed out after ' + timeout + ' ms'
-                               : 'network error or refused by the peer\'s CORS rules: ' + (error && error.message) };
+                 keepalive: false };
+    return crmFetchWithTimeout(request.url, init, Math.max(100, request.timeout_ms || 10000)).then(function (answer) {
+      var status = answer.status;
+      var ok = status >= 200 && status < 300;
+      return { sent: ok, status: status, retryable: status === 0 || status === 408 || status === 429 || status >= 500,
+               reason: answer.reason || (ok ? '' : 'HTTP ' + status), elapsed_ms: answer.elapsed_ms };
     });
   }
 
-  // One pass: claim a batch, send them one after another, report each. Never two passes at once.
   function drainNow() {
     if (running) return Promise.resolve({ claimed: 0, sent: 0, failed: 0, busy: true });
     var answer = bridge({ cmd: 'notify.outbox.claim', args: { limit: BATCH, browser: true } });

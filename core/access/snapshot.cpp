@@ -217,7 +217,7 @@ std::shared_ptr<Snapshot> BuildSnapshot(Database& db, const SchemaService& schem
                 if (s->users[i].id >= 0) s->user_at_id[static_cast<size_t>(s->users[i].id)] = static_cast<int>(i);
         }
     }
-    if (auto it = s->user_by_id.find(kBuiltInAdminId); it != s->user_by_id.end()) s->admin = it->second;
+    if (const int admin = s->UserById(kBuiltInAdminId); admin >= 0) s->admin = admin;
     s->setup_mode = s->users.size() == 1 && s->admin == 0;
     {
         Statement st = db.Prepare("SELECT object, owd, hierarchies, team_access FROM access_object_sharing");
@@ -392,9 +392,9 @@ std::shared_ptr<Snapshot> PatchSnapshot(Database& db, const Snapshot& current,
     if (touched.kind != Kind::UserSets && touched.kind != Kind::RoleParent) return nullptr;
     auto next = std::make_shared<Snapshot>(current);
     if (touched.kind == Kind::UserSets) {
-        auto it = next->user_by_id.find(touched.id);
-        if (it == next->user_by_id.end()) return nullptr;
-        Snapshot::UserInfo& u = next->users[static_cast<size_t>(it->second)];
+        const int at = next->UserById(touched.id);
+        if (at < 0) return nullptr;
+        Snapshot::UserInfo& u = next->users[static_cast<size_t>(at)];
         u.direct_sets.clear();
         Statement up = db.Prepare("SELECT set_id FROM access_user_permset WHERE user_id = ?1");
         up.Bind(1, touched.id);

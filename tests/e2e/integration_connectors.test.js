@@ -7,9 +7,9 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, click, type, press, focusedOn, crm, done } = require('./lib');
+const { OUT, check, serve, click, type, crm, done } = require('./lib');
+const { conn, openWithErpIdField, connectorsByQuickFind } = require('./connectors_lib');
 
-const conn = st => (st.integrations || {}).connectors || {};
 const NAME = 'E2E ERP ' + Date.now().toString(36);
 const mine = st => (conn(st).connectors || []).find(c => c.name === NAME);
 const form = (st, id) => (st.form || {})[id];
@@ -20,21 +20,11 @@ const H = 'integrations.connectors.';
   const server = await serve();
   let ctx;
   try {
-    const profile = fs.mkdtempSync(path.join(OUT, 'profile-integration-connectors-'));
     let page;
-    ({ ctx, page } = await launch(profile, { width: 1440, height: 900 }));
-    await page.goto(server.url);
-    await waitReady(page);
-    const field = await crm(page, { cmd: 'fields.create', args: { object: 'Account',
-      field: { api_name: 'ERP_Id__c', label: 'ERP Id', type: 'text' } } });
-    check(field.ok, `the external-id field is made through the bridge (${JSON.stringify(field.error || '')})`);
+    ({ ctx, page } = await openWithErpIdField('integration-connectors', server.url));
 
     // [1] Quick find: Ctrl+K, "连接器" (connector), Enter opens the tab.
-    await press(page, 'Control+K', focusedOn('topbar.quickfind'), 'the quick find box focused', { focus: true });
-    let s = await type(page, null, '连接器', st => st.quickfind && st.quickfind.query === '连接器' &&
-      st.quickfind.results.includes('integrations.connectors'), 'quick find to list the connectors tab');
-    s = await press(page, 'Enter', st => st.page === 'integrations' && (st.integrations || {}).tab === 'connectors',
-      'the connectors tab');
+    let s = await connectorsByQuickFind(page);
     check(!conn(s).load_error, `the connectors are listed (${conn(s).load_error || 'ok'})`);
     check(conn(s).can_run === true && !conn(s).run_reason,
       'in the browser the tab can run syncs (through fetch: integration_erp_fetch.test.js)');

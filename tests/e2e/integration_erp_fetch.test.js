@@ -8,10 +8,9 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, type, press, focusedOn, crm, startErp, done } =
-  require('./lib');
+const { OUT, check, serve, waitUi, click, crm, startErp, done } = require('./lib');
+const { conn, openWithErpIdField, connectorsByQuickFind } = require('./connectors_lib');
 
-const conn = st => (st.integrations || {}).connectors || {};
 const NAME = 'E2E fetch ERP ' + Date.now().toString(36);
 const KEY = 'e2e-erp-key-' + Date.now().toString(36);
 const H = 'integrations.connectors.';
@@ -47,14 +46,8 @@ async function accounts(page) {
       const made = await erp.call('POST', '/customers', { name });
       check(made.status === 201, `the stand-in holds ${name}`);
     }
-    const profile = fs.mkdtempSync(path.join(OUT, 'profile-integration-erp-fetch-'));
     let page;
-    ({ ctx, page } = await launch(profile, { width: 1440, height: 900 }));
-    await page.goto(server.url);
-    await waitReady(page);
-    const field = await crm(page, { cmd: 'fields.create', args: { object: 'Account',
-      field: { api_name: 'ERP_Id__c', label: 'ERP Id', type: 'text' } } });
-    check(field.ok, `the external-id field is made (${JSON.stringify(field.error || '')})`);
+    ({ ctx, page } = await openWithErpIdField('integration-erp-fetch', server.url));
     const pushed = await crm(page, { cmd: 'records.create', args: { object: 'Account', values: { Name: 'Pushed From Browser' } } });
     check(pushed.ok, 'an Account to push is made in the CRM');
     const saved = await crm(page, { cmd: 'connectors.save', args: { values: {
@@ -66,11 +59,7 @@ async function accounts(page) {
     const id = saved.result.connector.id;
 
     // [1] The tab: runs are possible here, and the page says what the ERP must allow.
-    await press(page, 'Control+K', focusedOn('topbar.quickfind'), 'the quick find box focused', { focus: true });
-    let s = await type(page, null, '连接器', st => st.quickfind && st.quickfind.query === '连接器' &&
-      st.quickfind.results.includes('integrations.connectors'), 'quick find to list the connectors tab');
-    s = await press(page, 'Enter', st => st.page === 'integrations' && (st.integrations || {}).tab === 'connectors' &&
-      (conn(st).connectors || []).some(c => c.name === NAME), 'the connectors tab with the connector');
+    let s = await connectorsByQuickFind(page, st => (conn(st).connectors || []).some(c => c.name === NAME));
     check(conn(s).can_run === true && !conn(s).run_reason, 'in the browser the tab can run a sync');
     s = await click(page, H + 'row.' + NAME, st => conn(st).selected === id, 'the connector opened');
 

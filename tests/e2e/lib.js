@@ -181,6 +181,44 @@ async function waitUi(page, predicate, what, timeout = WAIT_MS) {
   throw new Error('timed out waiting for ' + what + '; state: ' + JSON.stringify(last && last.s));
 }
 
+/** Waits until `probe()` (any test-side check, awaited) answers something truthy, and answers it. */
+async function waitFor(what, probe, timeout = WAIT_MS) {
+  const t0 = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - t0 > timeout) throw new Error('timed out waiting for ' + what);
+    await new Promise(r => setTimeout(r, 25));
+  }
+}
+
+/** The first of two tabs on one workspace: `page` opens the console and stores its new workspace. */
+async function openFirstTab(page, url) {
+  await page.goto(url);
+  await waitReady(page);
+  return waitUi(page, s => s.save === 'saved', 'the first tab stored the new workspace');
+}
+
+/** Another tab of the browser context `ctx` on the console at `url`: {page, state} once it is ready. */
+async function openAnotherTab(ctx, url, viewport = null) {
+  const page = await ctx.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  await page.goto(url);
+  return { page, state: await waitReady(page) };
+}
+
+/**
+ * Runs `fn(arg)` in a page of the site's origin that does not run the console (the script file, shown as
+ * text): the page store's IndexedDB content read or written as the console would find it.
+ */
+async function onOrigin(server, ctx, fn, arg) {
+  const page = await ctx.newPage();
+  await page.goto(server.url.replace('index.html', 'index.js'));
+  const result = await page.evaluate(fn, arg);
+  await page.close();
+  return result;
+}
+
 /** Scrolls the page under the mouse (wheel) until `id` is drawn on screen, as a person would. */
 async function scrollTo(page, id, deadline = Date.now() + WAIT_MS) {
   for (let i = 0; i < 40; i++) {
@@ -422,5 +460,5 @@ const peerRequests = log => fs.existsSync(log)
 
 function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
-module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, frames, scrollTo, click, focus,
-  focusedOn, press, type, hover, drawn, crm, startPeer, startErp, peerRequests, done };
+module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, waitFor, openFirstTab,
+  openAnotherTab, onOrigin, frames, scrollTo, click, focus, focusedOn, press, type, hover, drawn, crm, startPeer, startErp, peerRequests, done };

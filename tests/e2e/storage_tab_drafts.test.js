@@ -5,21 +5,13 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, type, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitUi, waitFor, openFirstTab, openAnotherTab, click, type, crm, done } =
+  require('./lib');
 
 const records = st => st.objects && st.objects.records;
 // How long the tab took from the other tab's write completing to its workspace reopened over it.
 const lagOf = page => page.evaluate(() => (Module.crmPages.lastApplied || {}).lagMs);
 
-async function until(what, probe, timeout = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - t0 > timeout) throw new Error('timed out waiting for ' + what);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
 
 (async () => {
   fs.mkdirSync(OUT, { recursive: true });
@@ -27,13 +19,10 @@ async function until(what, probe, timeout = 10000) {
   const server = await serve();
   const { ctx, page: a } = await launch(profile);
   try {
-    await a.goto(server.url);
-    await waitReady(a);
-    await waitUi(a, s => s.save === 'saved', 'the first tab stored the new workspace');
-    const b = await ctx.newPage();
-    await b.setViewportSize({ width: 1280, height: 800 });
-    await b.goto(server.url);
-    let s = await waitReady(b);
+    await openFirstTab(a, server.url);
+    const opened = await openAnotherTab(ctx, server.url, { width: 1280, height: 800 });
+    const b = opened.page;
+    let s = opened.state;
     check(s.page === 'company', 'tab B opens on the company profile');
 
     // [1] The company profile: B types a name, A changes the currency.
@@ -55,7 +44,7 @@ async function until(what, probe, timeout = 10000) {
     await click(b, 'company.save', st => st.dirty === false, 'tab B saved');
     await waitUi(b, st => st.save === 'saved', 'tab B stored it');
     for (const [tab, page] of [['A', a], ['B', b]]) {
-      const got = await until(`both changes in tab ${tab}`, async () => {
+      const got = await waitFor(`both changes in tab ${tab}`, async () => {
         const p = (await crm(page, { cmd: 'company.get' })).result;
         return p.name === typed && p.currency === currency && p;
       });
@@ -88,7 +77,7 @@ async function until(what, probe, timeout = 10000) {
     await click(b, 'record.save', st => st.dirty === false, 'tab B saved the record');
     await waitUi(b, st => st.save === 'saved', 'tab B stored it');
     for (const [tab, page] of [['A', a], ['B', b]]) {
-      const got = await until(`both record changes in tab ${tab}`, async () => {
+      const got = await waitFor(`both record changes in tab ${tab}`, async () => {
         const r = await crm(page, { cmd: 'records.get', as: 'admin', args: { object: 'Account', id } });
         const rec = r.ok && (r.result.record || r.result);
         return rec && rec.Name === name && rec.Phone === phone && rec;

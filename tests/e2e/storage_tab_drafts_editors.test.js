@@ -8,21 +8,13 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, type, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitUi, waitFor, openFirstTab, openAnotherTab, click, type, crm, done } =
+  require('./lib');
 
 const lagOf = page => page.evaluate(() => (Module.crmPages.lastApplied || {}).lagMs);
 const auto = st => (st.workflow || {}).automation || {};
 const rep = st => st.reports || {};
 
-async function until(what, probe, timeout = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - t0 > timeout) throw new Error('timed out waiting for ' + what);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
 
 async function commit(page, request, what) {
   const r = await crm(page, request);
@@ -46,7 +38,7 @@ async function showsCommit(b, shown, kept, notice, what) {
 
 async function bothHold(pages, probe, what) {
   for (const [tab, page] of pages) {
-    const got = await until(`${what} in tab ${tab}`, () => probe(page));
+    const got = await waitFor(`${what} in tab ${tab}`, () => probe(page));
     check(!!got, `tab ${tab} holds ${what}`);
   }
 }
@@ -57,14 +49,11 @@ async function bothHold(pages, probe, what) {
   const server = await serve();
   const { ctx, page: a } = await launch(profile);
   try {
-    await a.goto(server.url);
-    await waitReady(a);
-    await waitUi(a, s => s.save === 'saved', 'the first tab stored the new workspace');
+    await openFirstTab(a, server.url);
     await commit(a, { cmd: 'profiles.create', as: 'admin', args: { name: 'E2E Drafts' } }, 'a profile to assign');
-    const b = await ctx.newPage();
-    await b.setViewportSize({ width: 1440, height: 900 });
-    await b.goto(server.url);
-    let s = await waitReady(b);
+    const opened = await openAnotherTab(ctx, server.url, { width: 1440, height: 900 });
+    const b = opened.page;
+    let s = opened.state;
     const pages = [['A', a], ['B', b]];
 
     // [1] The layout editor: B ticks read-only on a field of Account's layout, A assigns the layout.

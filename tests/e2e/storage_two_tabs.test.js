@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, openFirstTab, openAnotherTab, crm, done } = require('./lib');
 
 const nameOf = async page => (await crm(page, { cmd: 'company.get' })).result.name;
 const accounts = async page => (await crm(page, { cmd: 'records.list', as: 'admin',
@@ -30,12 +30,8 @@ async function seenWithin(page, probe, expect) {
   const server = await serve();
   let { ctx, page: a } = await launch(profile);
   try {
-    await a.goto(server.url);
-    await waitReady(a);
-    await waitUi(a, s => s.save === 'saved', 'the first tab stored the new workspace');
-    const b = await ctx.newPage();
-    await b.goto(server.url);
-    await waitReady(b);
+    await openFirstTab(a, server.url);
+    const b = (await openAnotherTab(ctx, server.url)).page;
 
     for (let i = 0; i < 3; i++) {
       // A setting changed in tab A appears in tab B within a second.

@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, crm, frames, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, crm, frames, onOrigin, done } = require('./lib');
 
 const update = (page, name) => crm(page, { cmd: 'company.update', as: 'admin', args: { name } });
 const nameOf = async page => (await crm(page, { cmd: 'company.get' })).result.name;
@@ -17,15 +17,6 @@ async function checkNoWrite(page, before) {
   check(st.seq === before && !st.busy, `no commit handed to the page store (commit ${st.seq}), no write under way`);
 }
 
-// The page store's IndexedDB content, read or written from a page of the site's origin that does
-// not run the console (the script file, shown as text).
-async function onOrigin(server, ctx, fn, arg) {
-  const page = await ctx.newPage();
-  await page.goto(server.url.replace('index.html', 'index.js'));
-  const result = await page.evaluate(fn, arg);
-  await page.close();
-  return result;
-}
 const readStore = () => new Promise((resolve, reject) => {
   const req = indexedDB.open('crm-workspace', 1);
   req.onerror = () => reject(req.error);

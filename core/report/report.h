@@ -152,6 +152,11 @@ struct ReportResult {
     int64_t record_count = 0;           ///< records matched (before top N)
     bool truncated = false;             ///< a row limit or a group cap stopped the result
     std::vector<std::string> messages;  ///< notes: row limit, group cap, division by zero...
+    /// Lookup and owner detail columns: id -> the related record's (user's) name, as the viewer may read
+    /// it; an id missing here is shown as it is.
+    std::map<std::string, std::map<int64_t, std::string>> names;
+    /// The name a lookup or owner cell of `column` shows for `value` (an id), or nullptr.
+    const std::string* NameOf(const std::string& column, const nlohmann::json& value) const;
     std::string sql;                    ///< the grouped query (for EXPLAIN and the benchmark)
 };
 

@@ -418,6 +418,16 @@ Result<ReportService::Plan> ReportService::Prepare(const std::string& actor, con
             (side ? plan.cols : plan.rows).push_back(group);
         }
     }
+    // What lookup cells and groups name (report_names.cpp).
+    std::vector<const Field*> named;
+    for (const Field& f : plan.columns) named.push_back(&f);
+    for (const Plan::Group& g : plan.rows) named.push_back(&g.field);
+    for (const Plan::Group& g : plan.cols) named.push_back(&g.field);
+    for (const Field* f : named) {
+        if (f->def.type != FieldType::Lookup) continue;
+        if (Result<std::shared_ptr<const ObjectDef>> t = schema_.Object(f->def.lookup_object); t.ok())
+            plan.lookup_targets[ToLowerAscii(f->def.lookup_object)] = *t;
+    }
     // Aggregates.
     std::vector<ReportAggregate> aggs = r.aggregates;
     if (aggs.empty()) aggs.push_back(ReportAggregate{"count", AggregateFn::Count, "", "", false});

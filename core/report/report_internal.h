@@ -4,6 +4,7 @@
 //   report_engine.cpp       Prepare: fields, filters, visibility, the SQL functions of a run
 //   report_run.cpp          ReportRun: the grouped query by slices, trees, cells, totals; JSON; export
 //   report_cache.cpp        the result cache; Run and StartRun
+//   report_names.cpp        names instead of ids in lookup and owner cells and groups
 #pragma once
 #include <functional>
 #include <map>
@@ -99,6 +100,8 @@ struct ReportService::Plan {
     Field sort;         ///< the sort field's (sort.sql empty: by id only)
     bool sort_desc = false;
     report_detail::BucketContext buckets;
+    /// The objects the lookup columns and groupings point at, by lower-case API name (report_names.cpp).
+    std::map<std::string, std::shared_ptr<const ObjectDef>> lookup_targets;
     int64_t today = 0;
     CompanyTime time;
 
@@ -147,6 +150,17 @@ struct ReportService::Plan {
         return out;
     }
 };
+
+namespace report_detail {
+/// Group labels of lookup and owner groupings become the related records' (users') names, as the viewer
+/// may read them (report_names.cpp).
+Status NameGroups(Database& db, const ReportService::Plan& plan, ReportResult& res);
+/// ReportResult::names for the lookup and owner columns of the detail rows.
+Status NameDetailCells(Database& db, const ReportService::Plan& plan, const std::vector<Field>& columns,
+                       ReportResult& res);
+/// Whether a field's values are ids that NameGroups and NameDetailCells name.
+bool NamesRecords(const ReportService::Plan& plan, const Field& f);
+}  // namespace report_detail
 
 /// The result cache of ReportService (report_cache.cpp): results by viewer, definition and options,
 /// with the objects each read (a commit touching one of them drops it).

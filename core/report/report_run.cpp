@@ -711,6 +711,7 @@ Result<ReportResult> ReportRun::State::Finish() {
     if (div_zero)
         res.messages.push_back("A summary formula divides by zero in some groups: those cells are blank.");
 
+    if (Status s = report_detail::NameGroups(*db, plan, res); !s.ok()) return Failed(s);
     // Order the groups of each level, then keep the top N.
     for (int side = 0; side < 2; ++side) {
         auto& nodes = side ? res.col_nodes : res.row_nodes;
@@ -719,6 +720,7 @@ Result<ReportResult> ReportRun::State::Finish() {
             std::vector<int>& children = nodes[i].children;
             if (children.empty()) continue;
             const Plan::Group& g = groups[static_cast<size_t>(nodes[i].depth)];
+            const bool by_name = report_detail::NamesRecords(plan, g.field);
             int sort_value = -1;
             for (size_t k = 0; k < res.value_keys.size(); ++k)
                 if (!g.spec.sort_by.empty() &&
@@ -752,6 +754,11 @@ Result<ReportResult> ReportRun::State::Finish() {
                     const int ra = rank(a), rb = rank(b);
                     if (ra != rb && ra >= 0 && rb >= 0) {
                         less = ra < rb;
+                    } else if (by_name) {  // related records and owners by their names
+                        const std::string& la = nodes[static_cast<size_t>(a)].label;
+                        const std::string& lb = nodes[static_cast<size_t>(b)].label;
+                        if (la == lb) return false;
+                        less = la < lb;
                     } else if (ka == kb) {
                         return false;
                     } else {
@@ -770,7 +777,8 @@ Result<ReportResult> ReportRun::State::Finish() {
 
     // Detail rows: a tabular report, or a drill-down.
     if (r.format == ReportFormat::Tabular || options.details) {
-        for (const Field& f : DetailColumns()) res.columns.push_back(f.name);
+        const std::vector<Field> columns = DetailColumns();
+        for (const Field& f : columns) res.columns.push_back(f.name);
         if (!sliced)
             if (Status s = Details(""); !s.ok()) return Failed(s);
         for (DetailRow& row : detail) {
@@ -783,6 +791,7 @@ Result<ReportResult> ReportRun::State::Finish() {
             res.rows.push_back(std::move(row.row));
         }
         detail.clear();
+        if (Status s = report_detail::NameDetailCells(*db, plan, columns, res); !s.ok()) return Failed(s);
     }
     return std::move(res);
 }
@@ -962,6 +971,12 @@ json ToJson(const ReportResult& r) {
               {"messages", r.messages}};
     for (size_t k = 0; k < r.value_keys.size(); ++k)
         j["values"].push_back({{"key", r.value_keys[k]}, {"type", r.value_types[k]}});
+    if (!r.names.empty()) {
+        json names = json::object();
+        for (const auto& [column, ids] : r.names)
+            for (const auto& [id, name] : ids) names[column][std::to_string(id)] = name;
+        j["names"] = std::move(names);
+    }
     for (int c : r.row_nodes.front().children) j["groups"].push_back(NodeJson(r, c, false));
     if (r.format == ReportFormat::Matrix) {
         j["column_groups"] = json::array();
@@ -982,6 +997,18 @@ std::string CellText(const json& v) {
     }
     return v.dump();
 }
+
+}  // namespace
+
+const std::string* ReportResult::NameOf(const std::string& column, const json& value) const {
+    if (!value.is_number_integer()) return nullptr;
+    auto c = names.find(column);
+    if (c == names.end()) return nullptr;
+    auto n = c->second.find(value.get<int64_t>());
+    return n == c->second.end() ? nullptr : &n->second;
+}
+
+namespace {
 
 void CsvLine(std::string& out, const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvField(cells[i]);
@@ -1007,7 +1034,11 @@ Result<std::string> ReportService::Export(const std::string& actor, const Report
         CsvLine(out, r.columns);
         for (const json& row : r.rows) {
             std::vector<std::string> cells;
-            for (const std::string& c : r.columns) cells.push_back(CellText(row.value(c, json())));
+            for (const std::string& c : r.columns) {
+                const json value = row.value(c, json());
+                const std::string* name = r.NameOf(c, value);
+                cells.push_back(name ? *name : CellText(value));
+            }
             CsvLine(out, cells);
         }
         return out;

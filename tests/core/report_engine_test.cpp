@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "report/report_navigation.h"
 #include "report_test_fixture.h"
@@ -516,5 +517,54 @@ TEST_SUITE("report.engine") {
         CAPTURE(del.dump());
         CHECK(del["ok"] == false);
         CHECK(del.dump().find("By secret") != std::string::npos);
+    }
+
+    TEST_CASE("lookup and owner cells and groups show names, as far as the viewer may read the related record") {
+        ReportFixture f(60);
+        const std::string admin_name = f.ws->access().GetUser("admin")->full_name;
+        // Detail rows: the ids stay in the rows; names maps them, for the records the viewer reads.
+        const json tabular = {{"object", "Opportunity"},
+                              {"format", "tabular"},
+                              {"columns", {"Name", "AccountId", "OwnerId"}}};
+        json all = f.Run(tabular, "admin", {{"row_limit", 100}});
+        REQUIRE(all["ok"] == true);
+        const json& names = all["result"]["names"];
+        CAPTURE(names.dump());
+        for (int a = 1; a <= 4; ++a) CHECK(names["AccountId"][std::to_string(a)] == "Account " + std::to_string(a));
+        CHECK(names["OwnerId"][std::to_string(f.rep1_id)] == "Rep One");
+        CHECK(names["OwnerId"]["1"] == admin_name);
+        CHECK(all["result"]["rows"][0]["AccountId"].is_number_integer());
+        json mine = f.Run(tabular, "rep1", {{"row_limit", 100}});
+        REQUIRE(mine["ok"] == true);
+        CAPTURE(mine["result"]["names"].dump());
+        // rep1 reads Account 1 only (private, owned by rep1): the others keep their ids.
+        CHECK(mine["result"]["names"]["AccountId"] == json{{"1", "Account 1"}});
+        // Groups: the label is the name, the key the id; groups by a lookup sort by name.
+        const json by_account = {{"object", "Opportunity"}, {"format", "summary"}, {"row_groupings", {"AccountId"}}};
+        json groups = f.Run(by_account, "admin");
+        REQUIRE(groups["ok"] == true);
+        std::vector<std::string> labels;
+        for (const json& g : groups["result"]["groups"]) labels.push_back(g["label"]);
+        CHECK(labels == std::vector<std::string>{"Account 1", "Account 2", "Account 3", "Account 4"});
+        CHECK(groups["result"]["groups"][0]["key"] == 1);
+        json rep_groups = f.Run(by_account, "rep1");
+        REQUIRE(rep_groups["ok"] == true);
+        std::set<std::string> rep_labels;
+        for (const json& g : rep_groups["result"]["groups"]) rep_labels.insert(g["label"].get<std::string>());
+        CAPTURE(rep_groups["result"]["groups"].dump());
+        CHECK(rep_labels.count("Account 1") == 1);
+        CHECK(rep_labels.count("Account 2") == 0);
+        CHECK(rep_labels.count("2") + rep_labels.count("3") + rep_labels.count("4") >= 1);
+        json owners = f.Run({{"object", "Opportunity"}, {"format", "summary"}, {"row_groupings", {"OwnerId"}}}, "admin");
+        REQUIRE(owners["ok"] == true);
+        std::set<std::string> owner_labels;
+        for (const json& g : owners["result"]["groups"]) owner_labels.insert(g["label"].get<std::string>());
+        CHECK(owner_labels == std::set<std::string>{admin_name, "Rep One", "Rep Two"});
+        // The CSV export shows the names too.
+        json ex = f.api->Execute({{"cmd", "reports.export"}, {"args", {{"report", tabular}, {"format", "csv"}}}});
+        REQUIRE(ex["ok"] == true);
+        const std::string csv = ex["result"]["content"];
+        CHECK(csv.find("Account 1") != std::string::npos);
+        CHECK(csv.find("Rep One") != std::string::npos);
     }
 }

@@ -35,6 +35,12 @@ std::string CellText(const nlohmann::json& v) {
     return v.dump();
 }
 
+/// A detail cell of `column`: the related record's name for a lookup or owner id (ReportResult::names).
+std::string CellText(const ReportResult& r, const std::string& column, const nlohmann::json& v) {
+    const std::string* name = r.NameOf(column, v);
+    return name ? *name : CellText(v);
+}
+
 double ToNumber(const std::optional<formula::Decimal>& v) { return v ? v->ToDouble() : 0.0; }
 
 /// Parts of `full` that `trimmed` left out: the fields named only in the former.
@@ -444,8 +450,9 @@ void ReportsPage::DrawResult(const PageContext& ctx, float height) {
                 const std::string& key = r.columns[static_cast<size_t>(result_sort_)];
                 SortRowsBy(&rows, result_sort_desc_, [&](const nlohmann::json* row) {
                     const nlohmann::json& v = row->contains(key) ? (*row)[key] : nlohmann::json();
-                    return std::make_pair(v.is_number() ? v.get<double>() : 0.0,
-                                          v.is_number() ? "" : CellText(v));
+                    const std::string* name = r.NameOf(key, v);  // a lookup sorts by its name
+                    return std::make_pair(v.is_number() && !name ? v.get<double>() : 0.0,
+                                          name ? *name : v.is_number() ? "" : CellText(v));
                 });
             }
             ImGuiListClipper clip;
@@ -456,7 +463,8 @@ void ReportsPage::DrawResult(const PageContext& ctx, float height) {
                     for (size_t c = 0; c < keys.size(); ++c) {
                         ImGui::TableSetColumnIndex(static_cast<int>(c));
                         const nlohmann::json& row = *rows[static_cast<size_t>(i)];
-                        ImGui::TextUnformatted(row.contains(keys[c]) ? CellText(row[keys[c]]).c_str() : "");
+                        const std::string text = row.contains(keys[c]) ? CellText(r, keys[c], row[keys[c]]) : "";
+                        ImGui::TextUnformatted(text.c_str());
                     }
                 }
             ImGui::TableNextRow();
@@ -648,7 +656,7 @@ void ReportsPage::DrawResult(const PageContext& ctx, float height) {
                 for (int c = 0; c < ncol && static_cast<size_t>(c) < d.columns.size(); ++c) {
                     ImGui::TableSetColumnIndex(c);
                     const std::string& k = d.columns[static_cast<size_t>(c)];
-                    ImGui::TextUnformatted(row.contains(k) ? CellText(row[k]).c_str() : "");
+                    ImGui::TextUnformatted(row.contains(k) ? CellText(d, k, row[k]).c_str() : "");
                 }
             }
             ImGui::EndTable();

@@ -11,8 +11,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, type, press, focusedOn, crm, startErp, done } =
-  require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, ui, frames, scrollTo, click, type, press, focusedOn, crm, startErp,
+  done } = require('./lib');
 
 const conn = st => (st.integrations || {}).connectors || {};
 const NAME = 'E2E fetch ERP ' + Date.now().toString(36);
@@ -30,6 +30,23 @@ async function finishedRun(page, id) {
     await new Promise(r => setTimeout(r, 100));
   }
   throw new Error('the run did not end within ' + RUN_MS + ' ms');
+}
+
+/**
+ * Brings the item `id` of the log or conflicts card on screen: a table below the page's fold is not drawn (so its
+ * rows are neither on screen nor listed offscreen), so the page is scrolled down until they are.
+ */
+async function reveal(page, id) {
+  for (let i = 0; i < 60; i++) {
+    const s = await ui(page);
+    if (s.items && s.items[id]) return s;
+    if (s.offscreen && s.offscreen[id]) return scrollTo(page, id);
+    const vp = page.viewportSize();
+    await page.mouse.move(284, vp.height * 0.5);  // the page's own margin, off any table
+    await page.mouse.wheel(0, 120);
+    await frames(page, 2);
+  }
+  throw new Error('item ' + id + ' did not come on screen');
 }
 
 /** The Accounts whose names start with "ERP " or "Pushed ", by name. */
@@ -120,6 +137,7 @@ async function accounts(page) {
     s = await waitUi(page, st => (conn(st).sync_errors || []).some(e => e.id === pushError.id && e.direction === 'push'),
       'the push error listed in the tab');
     check((await erp.call('POST', '/_fail?count=1&status=500')).status === 200, 'the stand-in fails once more');
+    await reveal(page, H + 'retry.' + pushError.id);
     s = await click(page, H + 'retry.' + pushError.id, st => conn(st).pushing === true || /retry failed/i.test(conn(st).message || ''),
       'the retry sent from the tab');
     s = await waitUi(page, st => conn(st).pushing === false && /retry failed/i.test(conn(st).message || ''),
@@ -128,6 +146,7 @@ async function accounts(page) {
     check((conn(s).sync_errors || []).some(e => e.id === pushError.id), 'the error stays listed');
     let stored = await erp.call('GET', '/customers?page_size=100');
     check(!stored.body.items.some(r => r.name === 'Pushed Retry One'), 'the stand-in does not hold the record yet');
+    await reveal(page, H + 'retry.' + pushError.id);
     s = await click(page, H + 'retry.' + pushError.id, st => conn(st).pushing === true || /went through/.test(conn(st).message || ''),
       'the retry sent again from the tab');
     s = await waitUi(page, st => conn(st).pushing === false && /went through/.test(conn(st).message || '') &&
@@ -159,6 +178,7 @@ async function accounts(page) {
     const conflict = (await crm(page, { cmd: 'connectors.conflicts', args: { id } })).result.conflicts[0];
     s = await waitUi(page, st => (conn(st).conflicts || []).some(c => c.id === conflict.id), 'the conflict listed in the tab');
     check((await erp.call('POST', '/_fail?count=1&status=500')).status === 200, 'the stand-in fails the next request');
+    await reveal(page, H + 'accept_crm.' + conflict.id);
     s = await click(page, H + 'accept_crm.' + conflict.id,
       st => conn(st).pushing === true || /did not take/.test(conn(st).message || ''), 'Accept CRM clicked');
     s = await waitUi(page, st => conn(st).pushing === false && /did not take/.test(conn(st).message || '') &&
@@ -167,6 +187,7 @@ async function accounts(page) {
     check(conn(s).message_error === true, `the tab says why (${conn(s).message})`);
     stored = await erp.call('GET', '/customers?page_size=100');
     check(stored.body.items.some(r => r.name === 'ERP Alpha (ERP edit)'), 'the stand-in keeps its side');
+    await reveal(page, H + 'accept_crm.' + conflict.id);
     s = await click(page, H + 'accept_crm.' + conflict.id,
       st => conn(st).pushing === true || /were sent to the ERP/.test(conn(st).message || ''), 'Accept CRM clicked again');
     s = await waitUi(page, st => conn(st).pushing === false && /were sent to the ERP/.test(conn(st).message || '') &&

@@ -102,6 +102,8 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          SchedulerRecordIndexMigrationSql()},
         {28, "the scheduler's items keyed by record, kind and rule in one unique index",
          SchedulerItemKeyMigrationSql()},
+        {29, "why an ERP conflict's resolution failed last (it stays open with the reason)",
+         ConnectorConflictErrorMigrationSql()},
     };
     return migrations;
 }

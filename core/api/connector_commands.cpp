@@ -163,7 +163,8 @@ void RegisterConnectorCommands(Registry& r) {
     r.push_back(
         {"connectors.retry",
          "Tries a failed record again (`id`: the error's id from connectors.log) with the connector's "
-         "current settings; the error is marked retried when it goes through.",
+         "current settings; the error is marked retried when it goes through, else keeps the new reason. In "
+         "the browser a push is carried after the answer (state \"retrying\").",
          {{"id", ArgType::Id, true}},
          erp,
          true,
@@ -182,7 +183,8 @@ void RegisterConnectorCommands(Registry& r) {
     r.push_back(
         {"connectors.resolve",
          "Decides a held conflict (`id`): `take` \"erp\" writes the ERP's values to the record, \"crm\" "
-         "sends the record's values to the ERP.",
+         "sends the record's values to the ERP. Resolved only when that side is written or the ERP took it, "
+         "else open with the reason. In the browser \"crm\" is carried after the answer (state \"pushing\").",
          {{"id", ArgType::Id, true}, {"take", ArgType::String, true, "\"crm\" | \"erp\""}},
          erp,
          true,

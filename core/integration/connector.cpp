@@ -785,4 +785,8 @@ const char* ConnectorScheduleMigrationSql() {
     return "ALTER TABLE erp_connector ADD COLUMN schedule_minutes INTEGER NOT NULL DEFAULT 0;";
 }
 
+const char* ConnectorConflictErrorMigrationSql() {
+    return "ALTER TABLE erp_conflict ADD COLUMN error TEXT NOT NULL DEFAULT '';";
+}
+
 }  // namespace crm

@@ -138,8 +138,8 @@ struct Connector {
 nlohmann::json ToJson(const Connector& c);
 /// An entity as `connectors.save` takes it (and, with `with_cursor`, its cursors as answered read-only).
 nlohmann::json EntityToJson(const ConnectorEntity& e, bool with_cursor = false);
-/// An entity read back from its JSON, leniently (a stored or answered entity; missing keys keep the defaults).
-/// `connectors.save` checks what it is given with the schema instead.
+/// An entity read back from its JSON, leniently (a stored or answered entity; missing keys keep the
+/// defaults). `connectors.save` checks what it is given with the schema instead.
 ConnectorEntity EntityFromJson(const nlohmann::json& j);
 
 // [SECTION] Runs
@@ -169,6 +169,7 @@ struct SyncConflict {
     nlohmann::json erp_values;  ///< the ERP's mapped values
     std::string state;          ///< open, resolved
     std::string resolution;     ///< crm, erp
+    std::string error;          ///< why taking a side failed last (the conflict stays open)
     int64_t erp_updated_ms = 0, crm_updated_ms = 0, at_ms = 0;
 };
 
@@ -178,6 +179,12 @@ struct SyncConflict {
 /// errors and held conflicts as configured). No transaction stays open between two steps, so a session
 /// given up (Abandon, or destroyed unfinished) leaves the committed steps and nothing half-written; its
 /// run is logged failed. ConnectorService::Run with an ErpClient is a loop over one.
+///
+/// A retry or a resolution (ConnectorService::StartRetry, StartResolve) is a short session of the same
+/// kind: one record pushed with the run's requests (a batch of one, or its PUT or POST), and what the
+/// ERP's last answer means (the error marked retried, the conflict marked resolved and audited; or the
+/// reason kept on the open error or conflict) written with the record's link in one change as that answer
+/// is taken. One that needs no ERP (a pulled row's retry, taking the ERP's side) is Done as it starts.
 class SyncSession {
 public:
     ~SyncSession();
@@ -194,6 +201,12 @@ public:
     /// The run's counts so far (its state "running" until it ends).
     const SyncRun& Run() const;
     int64_t connector_id() const;
+    /// "run", "retry" or "resolve"; the error's or the conflict's id (0 for a run).
+    const std::string& kind() const;
+    int64_t subject() const;
+    /// A retry's or resolution's outcome once Done (ok: the ERP took the record, or the row or side was
+    /// written); nullptr for a run and before the end.
+    const Status* Outcome() const;
 
 private:
     friend class ConnectorService;
@@ -247,12 +260,24 @@ public:
     /// The latest runs, newest first, and the open per-record errors.
     Result<std::vector<SyncRun>> Runs(const std::string& actor, int64_t id, int limit);
     Result<std::vector<SyncError>> Errors(const std::string& actor, int64_t id, bool open_only, int limit);
-    /// Tries a failed record again (the ERP row kept with the error, or the CRM record's push).
+    /// Tries a failed record again (the ERP row kept with the error, or the CRM record's push): a session
+    /// (StartRetry) run to its end with an ErpClient; with only an ErpAsyncClient a push is carried and the
+    /// error answered "retrying" (connectors.log shows it retried, or open with the new reason).
     Result<SyncError> Retry(const std::string& actor, int64_t error_id);
+    /// Starts a retry as a session the caller steps; refused with "connectors.running" while a session of
+    /// the connector is unfinished. A pulled row's retry is Done at once.
+    Result<std::unique_ptr<SyncSession>> StartRetry(const std::string& actor, int64_t error_id);
     /// Conflicts of the connector ("open" or "" for every one). The values are read as the actor.
     Result<nlohmann::json> Conflicts(const std::string& actor, int64_t id, const std::string& state);
-    /// Takes one side of a held conflict: "erp" writes the ERP's values, "crm" pushes the record's.
+    /// Takes one side of a held conflict: "erp" writes the ERP's values, "crm" pushes the record's. All or
+    /// nothing: the conflict is resolved only with its side written or accepted by the ERP; else it stays
+    /// open with the reason (`error`). With only an ErpAsyncClient, "crm" is carried (answered "pushing").
     Result<nlohmann::json> Resolve(const std::string& actor, int64_t conflict_id, const std::string& take);
+    /// Starts a resolution as a session the caller steps (refusals as StartRetry); "erp" is Done at once.
+    Result<std::unique_ptr<SyncSession>> StartResolve(const std::string& actor, int64_t conflict_id,
+                                                      const std::string& take);
+    /// Whether the async client carries a retry or resolution (`kind`, the error's or conflict's id) now.
+    bool Carrying(const std::string& kind, int64_t subject) const;
 
     struct Impl;
 
@@ -261,8 +286,14 @@ private:
     /// One sync, whoever asked (the permission check is the caller's).
     Result<SyncRun> RunUnchecked(int64_t id, const std::string& entity);
     Result<std::unique_ptr<SyncSession>> StartUnchecked(int64_t id, const std::string& entity);
+    /// A retry's or resolution's session of the connector's `entity` (refused while one of it runs).
+    Result<std::unique_ptr<SyncSession>> OneRecord(int64_t id, const std::string& entity,
+                                                   const std::string& kind, int64_t subject);
     /// Hands a session to the async client (sends its first request) and keeps it.
     SyncRun Carry(std::unique_ptr<SyncSession> session);
+    /// A retry's or resolution's session to its end with the ErpClient (its outcome), or carried by the
+    /// async client (nullopt: the outcome comes later).
+    std::optional<Status> Finish(std::unique_ptr<SyncSession> session);
     /// The scheduler's handler: runs the item's connector and queues its next run.
     Status RunScheduled(ChangeScope& scope, const ScheduledItem& item);
     std::unique_ptr<Impl> impl_;
@@ -279,5 +310,7 @@ ConnectorService& ConnectorsOf(Workspace& workspace);
 const char* ConnectorsMigrationSql();
 /// Migration 26: a connector's schedule (minutes between runs; 0 = by hand).
 const char* ConnectorScheduleMigrationSql();
+/// Migration 29: why a conflict's resolution failed last (the ERP refused the CRM's side; it stays open).
+const char* ConnectorConflictErrorMigrationSql();
 
 }  // namespace crm

@@ -24,6 +24,13 @@ struct Stored {
 /// The connector `id` with its cursors; "connectors.not_found" when absent.
 Result<Stored> Find(Database& db, int64_t id);
 
+/// The connector's entity `name` (nullptr when it has none).
+inline const ConnectorEntity* EntityNamed(const Connector& c, const std::string& name) {
+    for (const ConnectorEntity& e : c.entities)
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
 /// Reads an ERP time (Unix milliseconds, or a UTC ISO date-time); nullopt when it is neither.
 std::optional<int64_t> ErpTimeMs(const nlohmann::json& value);
 

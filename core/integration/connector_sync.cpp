@@ -2,6 +2,8 @@
 // (core/integration/connector.h). Independent of the transport: every exchange goes through ErpClient.
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <optional>
 
 #include "audit/change.h"
 #include "common/base64.h"
@@ -90,11 +92,9 @@ struct SyncEngine {
     Workspace& ws;
     Database& db;
     Stored s;
-    ErpClient* client;  ///< for the one-off pushes of Retry and Resolve (a run goes through its steps)
     SyncRun run;
 
-    SyncEngine(Workspace& w, Stored stored, ErpClient* c)
-        : ws(w), db(w.changes().db()), s(std::move(stored)), client(c) {}
+    SyncEngine(Workspace& w, Stored stored) : ws(w), db(w.changes().db()), s(std::move(stored)) {}
 
     /// The sync's own bookkeeping (its log, errors, cursors) as one change of the run-as user, apart from
     /// the rows' changes: what a run did stays logged whichever rows failed.
@@ -491,12 +491,23 @@ struct SyncEngine {
         }
     }
 
-    /// Sends one CRM record (a retry, a conflict resolved for the CRM) through the client, to its end.
-    Status PushRecord(const ConnectorEntity& e, int64_t record_id) {
-        BeginSend(e, {record_id});
-        while (!send.done) TakeSend(client->Exchange(waiting));
-        return send.out.front();
+    // [SECTION] One record alone: a retry's push, a conflict resolved for the CRM
+
+    bool one_off = false;  ///< the session sends one record; no run is logged, no cursor moves
+
+    /// Starts sending the record of entity `index` by itself: `finished` at once when it cannot be sent
+    /// (its outcome in PushOutcome), else `waiting` is its first request.
+    void OpenPush(size_t index, int64_t record_id) {
+        one_off = true;
+        entity = index;
+        BeginSend(s.c.entities[entity], {record_id});
+        if (send.done) {
+            finished = true;
+        } else {
+            wait = Wait::Send;
+        }
     }
+    Status PushOutcome() const { return send.out.empty() ? Status::Ok() : send.out.front(); }
 
     void LogError(const ConnectorEntity& e, const char* direction, const std::string& ext, int64_t record_id,
                   const Error& error, const json& row) {
@@ -558,7 +569,7 @@ struct SyncEngine {
         wait = Wait::None;
         if (finished) return;
         finished = true;
-        Finish(stopped);
+        if (!one_off) Finish(stopped);
     }
 
     void StartPull(ConnectorEntity& e) {
@@ -737,6 +748,10 @@ struct SyncEngine {
             wait = Wait::Send;
             return;
         }
+        if (one_off) {
+            finished = true;
+            return;
+        }
         if (AfterSend(e) && PushOn(e)) return;
         if (stopped) {
             End();
@@ -792,40 +807,6 @@ struct SyncEngine {
 
 }  // namespace connector_detail
 
-namespace {
-
-SyncRun RunFromRow(const Statement& st) {
-    SyncRun r;
-    const json c = json::parse(st.Text(5), nullptr, false);
-    if (c.is_object()) {
-        r.pages = c.value("pages", 0);
-        r.pulled = c.value("pulled", 0);
-        r.created = c.value("created", 0);
-        r.updated = c.value("updated", 0);
-        r.unchanged = c.value("unchanged", 0);
-        r.pushed = c.value("pushed", 0);
-        r.conflicts = c.value("conflicts", 0);
-        r.held = c.value("held", 0);
-        r.failed = c.value("failed", 0);
-        r.push_requests = c.value("push_requests", 0);
-    }
-    r.id = st.Int(0);
-    r.connector_id = st.Int(1);
-    r.state = st.Text(2);
-    r.error = st.Text(3);
-    r.started_ms = st.Int(4);
-    r.finished_ms = st.Int(6);
-    return r;
-}
-
-const ConnectorEntity* EntityNamed(const Connector& c, const std::string& name) {
-    for (const ConnectorEntity& e : c.entities)
-        if (e.name == name) return &e;
-    return nullptr;
-}
-
-}  // namespace
-
 // [SECTION] Service: runs
 
 ConnectorService::ConnectorService(Workspace& workspace) : impl_(std::make_unique<Impl>(workspace)) {}
@@ -835,11 +816,34 @@ ConnectorService::ConnectorService(Workspace& workspace) : impl_(std::make_uniqu
 struct SyncSession::State {
     ConnectorService::Impl* owner;
     SyncEngine engine;
-    State(ConnectorService::Impl* o, Stored stored) : owner(o), engine(o->ws, std::move(stored), nullptr) {
+    State(ConnectorService::Impl* o, Stored stored) : owner(o), engine(o->ws, std::move(stored)) {
         ++owner->running[engine.s.c.id];
     }
     ~State() {
         if (--owner->running[engine.s.c.id] <= 0) owner->running.erase(engine.s.c.id);
+    }
+
+    // A retry's or resolution's: what the outcome writes (in the change `actor` opens), and the outcome.
+    std::string kind = "run";
+    int64_t subject = 0;
+    std::string actor;
+    std::function<Status(const Status& outcome, ChangeScope& change)> settle;
+    std::optional<Status> outcome;
+    json answer;  ///< what Resolve answers
+
+    /// Ends a one-record session with `outcome`: settle's writes commit in `change` (with the record's
+    /// link when the push went through); when they cannot, nothing of it stays and that is the outcome.
+    void Settle(Status result, ChangeScope& change) {
+        engine.finished = true;
+        engine.wait = SyncEngine::Wait::None;
+        Status wrote = change.begin_status();
+        if (wrote.ok() && settle) wrote = settle(result, change);
+        if (wrote.ok()) wrote = change.Commit();
+        outcome = wrote.ok() ? result : wrote;
+    }
+    void Settle(Status result) {
+        ChangeScope change(owner->ws.changes(), actor);
+        Settle(std::move(result), change);
     }
 };
 
@@ -859,13 +863,33 @@ SyncSession::~SyncSession() {
 
 bool SyncSession::Done() const { return state_->engine.finished; }
 const HttpRequest& SyncSession::Request() const { return state_->engine.waiting; }
-void SyncSession::Answer(ErpResponse response) { state_->engine.Take(std::move(response)); }
 const SyncRun& SyncSession::Run() const { return state_->engine.run; }
 int64_t SyncSession::connector_id() const { return state_->engine.s.c.id; }
+const std::string& SyncSession::kind() const { return state_->kind; }
+int64_t SyncSession::subject() const { return state_->subject; }
+const Status* SyncSession::Outcome() const { return state_->outcome ? &*state_->outcome : nullptr; }
+
+void SyncSession::Answer(ErpResponse response) {
+    State& st = *state_;
+    if (!st.engine.one_off || st.engine.finished) {
+        st.engine.Take(std::move(response));
+        return;
+    }
+    // The record's link (Pushed) and the outcome's writes are one change, opened as the answer comes.
+    ChangeScope change(st.owner->ws.changes(), st.actor);
+    if (change.begin_status().ok()) st.engine.Take(std::move(response));
+    if (!change.begin_status().ok() || st.engine.finished)
+        st.Settle(change.begin_status().ok() ? st.engine.PushOutcome() : change.begin_status(), change);
+    // Not finished (the ERP has no batch route: the PUT or POST follows): nothing was written.
+}
 
 void SyncSession::Abandon(const std::string& why) {
     SyncEngine& engine = state_->engine;
     if (engine.finished) return;
+    if (engine.one_off) {
+        state_->Settle(Error("connectors.abandoned", why));
+        return;
+    }
     engine.run.error = why;
     engine.stopped = true;
     engine.End();
@@ -940,7 +964,7 @@ bool ConnectorService::Answer(int64_t session, ErpResponse response) {
 
 std::optional<SyncRun> ConnectorService::Running(int64_t connector_id) const {
     for (const auto& [sid, s] : impl_->carried)
-        if (s->connector_id() == connector_id) return s->Run();
+        if (s->kind() == "run" && s->connector_id() == connector_id) return s->Run();
     return std::nullopt;
 }
 
@@ -967,138 +991,134 @@ Status ConnectorService::RunScheduled(ChangeScope& scope, const ScheduledItem& i
     return scheduler_->Schedule(scope, kConnectorRunKind, "", 0, item.rule_id, next);
 }
 
-Result<std::vector<SyncRun>> ConnectorService::Runs(const std::string& actor, int64_t id, int limit) {
-    CRM_TRY(Require(actor));
-    Database& db = impl_->ws.changes().db();
-    if (Result<Stored> found = Find(db, id); !found.ok()) return found.error();
+// [SECTION] Retries and resolutions: one record, a short session
+
+namespace {
+
+/// A logged per-record error with what its retry needs.
+struct ErrorRecord {
+    SyncError e;
+    int64_t connector_id = 0;
+    json row;
+};
+
+std::optional<ErrorRecord> ReadError(Database& db, int64_t id) {
     Statement st = db.Prepare(
-        "SELECT id, connector_id, state, error, started_ms, counts, finished_ms FROM erp_sync_run WHERE "
-        "connector_id = ?1 ORDER BY id DESC LIMIT ?2");
-    st.Bind(1, id).Bind(2, std::clamp(limit, 1, 1000));
-    std::vector<SyncRun> out;
-    while (st.Step()) out.push_back(RunFromRow(st));
-    return out;
+        "SELECT id, run_id, record_id, entity, direction, external_id, code, message, state, at_ms, "
+        "connector_id, row FROM erp_sync_error WHERE id = ?1");
+    st.Bind(1, id);
+    if (!st.Step()) return std::nullopt;
+    ErrorRecord r;
+    r.e = {st.Int(0),  st.Int(1),  st.Int(2),  st.Text(3), st.Text(4),
+           st.Text(5), st.Text(6), st.Text(7), st.Text(8), st.Int(9)};
+    r.connector_id = st.Int(10);
+    r.row = json::parse(st.Text(11), nullptr, false);
+    return r;
 }
 
-Result<std::vector<SyncError>> ConnectorService::Errors(const std::string& actor, int64_t id, bool open_only,
-                                                        int limit) {
-    CRM_TRY(Require(actor));
-    Database& db = impl_->ws.changes().db();
-    if (id) {
-        if (Result<Stored> found = Find(db, id); !found.ok()) return found.error();
-    }
-    Statement st = db.Prepare(
-        "SELECT id, run_id, entity, direction, external_id, record_id, code, message, state, at_ms FROM "
-        "erp_sync_error WHERE (?1 = 0 OR connector_id = ?1) AND (?2 = 0 OR state = 'open') ORDER BY id DESC "
-        "LIMIT ?3");
-    st.Bind(1, id).Bind(2, open_only ? 1 : 0).Bind(3, std::clamp(limit, 1, 1000));
-    std::vector<SyncError> out;
-    while (st.Step())
-        out.push_back({st.Int(0), st.Int(1), st.Int(5), st.Text(2), st.Text(3), st.Text(4), st.Text(6),
-                       st.Text(7), st.Text(8), st.Int(9)});
-    return out;
-}
+Error NoClient() { return MessageError("connectors.no_client", "connectors.no_client", {}); }
 
-Result<SyncError> ConnectorService::Retry(const std::string& actor, int64_t error_id) {
-    CRM_TRY(Require(actor));
-    Database& db = impl_->ws.changes().db();
-    Statement st = db.Prepare(
-        "SELECT connector_id, entity, direction, record_id, row, run_id FROM erp_sync_error WHERE id = ?1 "
-        "AND "
-        "state = 'open'");
-    st.Bind(1, error_id);
-    if (!st.Step())
-        return MessageError("connectors.error_not_found", "connectors.error_not_found",
-                            {{"id", std::to_string(error_id)}}, "id");
-    const int64_t connector_id = st.Int(0), record_id = st.Int(3), run_id = st.Int(5);
-    const std::string entity = st.Text(1), direction = st.Text(2);
-    const json row = json::parse(st.Text(4), nullptr, false);
-    Result<Stored> found = Find(db, connector_id);
+}  // namespace
+
+Result<std::unique_ptr<SyncSession>> ConnectorService::OneRecord(int64_t id, const std::string& entity,
+                                                                 const std::string& kind, int64_t subject) {
+    Result<Stored> found = Find(impl_->ws.changes().db(), id);
     if (!found.ok()) return found.error();
     const ConnectorEntity* e = EntityNamed(found->c, entity);
     if (!e) return MessageError("invalid_argument", "connectors.no_entity", {{"name", entity}}, "id");
-    SyncEngine engine(impl_->ws, *found, client_);
-    Status done = Status::Ok();
-    if (direction == "pull") {
-        Result<RowOutcome> outcome = engine.PullRow(*e, row);
-        if (!outcome.ok()) done = outcome.error();
-    } else if (!client_) {
-        done = MessageError("connectors.no_client", "connectors.no_client", {});
-    } else {
-        done = engine.PushRecord(*e, record_id);
+    if (impl_->running.count(id))
+        return MessageError("connectors.running", "connectors.running", {{"name", found->c.name}}, "id");
+    const size_t index = static_cast<size_t>(e - found->c.entities.data());
+    std::unique_ptr<SyncSession> session(
+        new SyncSession(std::make_unique<SyncSession::State>(impl_.get(), std::move(*found))));
+    SyncSession::State& st = *session->state_;
+    st.kind = kind;
+    st.subject = subject;
+    st.actor = st.engine.s.c.run_as;
+    st.engine.one_off = true;
+    st.engine.entity = index;
+    return session;
+}
+
+std::optional<Status> ConnectorService::Finish(std::unique_ptr<SyncSession> session) {
+    if (client_)
+        while (!session->Done()) session->Answer(client_->Exchange(session->Request()));
+    if (session->Done()) {
+        const Status* outcome = session->Outcome();
+        return outcome ? *outcome : Status(NoClient());
     }
-    const Status noted = engine.Bookkeep([&]() -> Status {
+    Carry(std::move(session));
+    return std::nullopt;
+}
+
+bool ConnectorService::Carrying(const std::string& kind, int64_t subject) const {
+    for (const auto& [sid, s] : impl_->carried)
+        if (s->kind() == kind && s->subject() == subject) return true;
+    return false;
+}
+
+Result<std::unique_ptr<SyncSession>> ConnectorService::StartRetry(const std::string& actor,
+                                                                  int64_t error_id) {
+    CRM_TRY(Require(actor));
+    Database& db = impl_->ws.changes().db();
+    const std::optional<ErrorRecord> r = ReadError(db, error_id);
+    if (!r || r->e.state != "open")
+        return MessageError("connectors.error_not_found", "connectors.error_not_found",
+                            {{"id", std::to_string(error_id)}}, "id");
+    Result<std::unique_ptr<SyncSession>> made = OneRecord(r->connector_id, r->e.entity, "retry", error_id);
+    if (!made.ok()) return made.error();
+    SyncSession::State& st = *(*made)->state_;
+    // Its outcome is the sync's bookkeeping, as the run-as user (as a run's errors are).
+    st.settle = [&db, error_id](const Status& done, ChangeScope&) -> Status {
         Statement up =
             db.Prepare(done.ok() ? "UPDATE erp_sync_error SET state = 'retried' WHERE id = ?1"
                                  : "UPDATE erp_sync_error SET message = ?2, code = ?3 WHERE id = ?1");
         up.Bind(1, error_id);
         if (!done.ok()) up.Bind(2, done.error().message).Bind(3, done.error().code);
         return up.Run();
-    });
-    CRM_TRY(noted);
-    if (!done.ok()) return done.error();
-    SyncError out;
-    out.id = error_id;
-    out.run_id = run_id;
-    out.entity = entity;
-    out.direction = direction;
-    out.record_id = record_id;
-    out.state = "retried";
-    return out;
-}
-
-Result<json> ConnectorService::Conflicts(const std::string& actor, int64_t id, const std::string& state) {
-    CRM_TRY(Require(actor));
-    Database& db = impl_->ws.changes().db();
-    Result<Stored> found = Find(db, id);
-    if (!found.ok()) return found.error();
-    Statement st = db.Prepare(
-        "SELECT id, entity, external_id, record_id, erp_values, erp_updated_ms, crm_updated_ms, state, "
-        "resolution, "
-        "at_ms FROM erp_conflict WHERE connector_id = ?1 AND (?2 = '' OR state = ?2) ORDER BY id DESC LIMIT "
-        "500");
-    st.Bind(1, id).Bind(2, state);
-    json out = json::array();
-    while (st.Step()) {
-        const ConnectorEntity* e = EntityNamed(found->c, st.Text(1));
-        json item = {{"id", st.Int(0)},
-                     {"entity", st.Text(1)},
-                     {"object", e ? e->object : ""},
-                     {"external_id", st.Text(2)},
-                     {"record_id", st.Int(3)},
-                     {"erp_updated", FormatUtcIso8601(st.Int(5))},
-                     {"crm_updated", FormatUtcIso8601(st.Int(6))},
-                     {"state", st.Text(7)},
-                     {"resolution", st.Text(8)},
-                     {"at", st.Int(9)}};
-        // Both sides as the actor may read them: a field they cannot read is left out of each.
-        json erp = json::object(), crm = json::object();
-        const json values = json::parse(st.Text(4), nullptr, false);
-        Result<json> record = e ? impl_->ws.records().Get(actor, e->object, st.Int(3)) : Result<json>(json());
-        if (record.ok() && record->is_object() && values.is_object()) {
-            for (auto it = values.begin(); it != values.end(); ++it) {
-                if (!record->contains(it.key())) continue;
-                erp[it.key()] = it.value();
-                crm[it.key()] = (*record)[it.key()];
-            }
+    };
+    SyncEngine& engine = st.engine;
+    if (r->e.direction == "pull") {
+        // The row kept with the error, written again with the connector's current mapping.
+        ChangeScope change(impl_->ws.changes(), st.actor);
+        Status done = change.begin_status();
+        if (done.ok()) {
+            Result<RowOutcome> outcome = engine.PullRow(engine.s.c.entities[engine.entity], r->row);
+            if (!outcome.ok()) done = outcome.error();
         }
-        item["erp"] = erp;
-        item["crm"] = crm;
-        out.push_back(item);
+        st.Settle(done, change);
+    } else if (!HasClient()) {
+        st.Settle(NoClient());
+    } else {
+        engine.OpenPush(engine.entity, r->e.record_id);
+        if (engine.finished) st.Settle(engine.PushOutcome());
     }
-    return out;
+    return made;
 }
 
-Result<json> ConnectorService::Resolve(const std::string& actor, int64_t conflict_id,
-                                       const std::string& take) {
+Result<SyncError> ConnectorService::Retry(const std::string& actor, int64_t error_id) {
+    Result<std::unique_ptr<SyncSession>> started = StartRetry(actor, error_id);
+    if (!started.ok()) return started.error();
+    const std::optional<Status> done = Finish(std::move(*started));
+    if (done && !done->ok()) return done->error();
+    std::optional<ErrorRecord> r = ReadError(impl_->ws.changes().db(), error_id);
+    if (!r)
+        return MessageError("connectors.error_not_found", "connectors.error_not_found",
+                            {{"id", std::to_string(error_id)}}, "id");
+    if (!done) r->e.state = "retrying";  // the browser carries the push: connectors.log shows its end
+    return r->e;
+}
+
+Result<std::unique_ptr<SyncSession>> ConnectorService::StartResolve(const std::string& actor,
+                                                                    int64_t conflict_id,
+                                                                    const std::string& take) {
     CRM_TRY(Require(actor));
     if (take != "crm" && take != "erp")
         return MessageError("invalid_argument", "connectors.bad_take", {}, "take");
     Database& db = impl_->ws.changes().db();
     Statement st = db.Prepare(
         "SELECT connector_id, entity, external_id, record_id, erp_values, erp_updated_ms FROM erp_conflict "
-        "WHERE "
-        "id = ?1 AND state = 'open'");
+        "WHERE id = ?1 AND state = 'open'");
     st.Bind(1, conflict_id);
     if (!st.Step())
         return MessageError("connectors.conflict_not_found", "connectors.conflict_not_found",
@@ -1106,34 +1126,66 @@ Result<json> ConnectorService::Resolve(const std::string& actor, int64_t conflic
     const int64_t connector_id = st.Int(0), record_id = st.Int(3), erp_ms = st.Int(5);
     const std::string entity = st.Text(1), ext = st.Text(2);
     const json values = json::parse(st.Text(4), nullptr, false);
-    Result<Stored> found = Find(db, connector_id);
-    if (!found.ok()) return found.error();
-    const ConnectorEntity* e = EntityNamed(found->c, entity);
-    if (!e) return MessageError("invalid_argument", "connectors.no_entity", {{"name", entity}}, "id");
-    if (take == "crm" && !client_) return MessageError("connectors.no_client", "connectors.no_client", {});
-    SyncEngine engine(impl_->ws, *found, client_);
-    ChangeScope change(impl_->ws.changes(), actor);
-    CRM_TRY(change.begin_status());
-    Statement done = db.Prepare(
-        "UPDATE erp_conflict SET state = 'resolved', resolution = ?2, resolved_by = ?3, resolved_ms = ?4 "
-        "WHERE id "
-        "= ?1");
-    done.Bind(1, conflict_id).Bind(2, take).Bind(3, actor).Bind(4, change.now_ms());
-    CRM_TRY(done.Run());
+    Result<std::unique_ptr<SyncSession>> made = OneRecord(connector_id, entity, "resolve", conflict_id);
+    if (!made.ok()) return made.error();
+    SyncSession::State& s = *(*made)->state_;
+    s.actor = actor;
+    s.answer = {{"conflict", conflict_id}, {"take", take}, {"record_id", record_id}, {"state", "resolved"}};
+    // All or nothing: resolved and audited only with the side written (or accepted by the ERP) in the
+    // same change; else the conflict stays open with the reason.
+    s.settle = [&db, conflict_id, connector_id, take, actor, ext, record_id, name = s.engine.s.c.name](
+                   const Status& done, ChangeScope& change) -> Status {
+        if (!done.ok()) {
+            Statement up = db.Prepare("UPDATE erp_conflict SET error = ?2 WHERE id = ?1");
+            up.Bind(1, conflict_id).Bind(2, done.error().message);
+            return up.Run();
+        }
+        Statement up = db.Prepare(
+            "UPDATE erp_conflict SET state = 'resolved', resolution = ?2, resolved_by = ?3, resolved_ms = "
+            "?4, "
+            "error = '' WHERE id = ?1 AND state = 'open'");
+        up.Bind(1, conflict_id).Bind(2, take).Bind(3, actor).Bind(4, change.now_ms());
+        CRM_TRY(up.Run());
+        if (db.Changes() == 0)
+            return MessageError("connectors.conflict_not_found", "connectors.conflict_not_found",
+                                {{"id", std::to_string(conflict_id)}}, "id");
+        CRM_TRY(change.Audit("integration", "resolve", "connector." + name,
+                             json{{"conflict", conflict_id}, {"external_id", ext}},
+                             json{{"take", take}, {"record_id", record_id}}));
+        change.Record("integration", "", ChangeAction::Config, connector_id, {"connectors"});
+        return Status::Ok();
+    };
+    SyncEngine& engine = s.engine;
     if (take == "erp") {
-        std::shared_ptr<const ObjectDef> o = engine.Object(*e);
-        if (!o) return MakeError("connectors.bad_field", "The entity's object is gone.");
-        Result<int64_t> applied = engine.Apply(*e, *o, record_id, values, ext, erp_ms);
-        if (!applied.ok()) return applied.error();
+        ChangeScope change(impl_->ws.changes(), actor);
+        Status done = change.begin_status();
+        const ConnectorEntity& e = engine.s.c.entities[engine.entity];
+        std::shared_ptr<const ObjectDef> o = engine.Object(e);
+        if (done.ok() && !o) done = MakeError("connectors.bad_field", "The entity's object is gone.");
+        if (done.ok()) {
+            Result<int64_t> applied = engine.Apply(e, *o, record_id, values, ext, erp_ms);
+            if (!applied.ok()) done = applied.error();
+        }
+        s.Settle(done, change);
+    } else if (!HasClient()) {
+        s.Settle(NoClient());
     } else {
-        CRM_TRY(engine.PushRecord(*e, record_id));
+        engine.OpenPush(engine.entity, record_id);
+        if (engine.finished) s.Settle(engine.PushOutcome());
     }
-    CRM_TRY(change.Audit("integration", "resolve", "connector." + found->c.name,
-                         json{{"conflict", conflict_id}, {"external_id", ext}},
-                         json{{"take", take}, {"record_id", record_id}}));
-    change.Record("integration", "", ChangeAction::Config, connector_id, {"connectors"});
-    CRM_TRY(change.Commit());
-    return json{{"conflict", conflict_id}, {"take", take}, {"record_id", record_id}};
+    return made;
+}
+
+Result<json> ConnectorService::Resolve(const std::string& actor, int64_t conflict_id,
+                                       const std::string& take) {
+    Result<std::unique_ptr<SyncSession>> started = StartResolve(actor, conflict_id, take);
+    if (!started.ok()) return started.error();
+    json answer = (*started)->state_->answer;
+    const std::optional<Status> done = Finish(std::move(*started));
+    if (done && !done->ok()) return done->error();
+    if (!done)
+        answer["state"] = "pushing";  // the browser carries the push: connectors.conflicts shows its end
+    return answer;
 }
 
 }  // namespace crm

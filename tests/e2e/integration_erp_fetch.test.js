@@ -5,10 +5,13 @@
 // pushes an Account made in the CRM, which the stand-in then holds. The tab shows the run going and its end; the
 // page explains the ERP's CORS rules. Bad cases: the ERP answers 500 (the run is logged failed with the status,
 // the new customer is not pulled and the cursor stays), and the ERP is unreachable (failed with the reason).
+// A push the ERP answers 500 for is listed and retried from the tab (first while the ERP still fails: it stays
+// open with the reason; then through); a conflict held for review is resolved by taking the CRM's side (first
+// refused by the ERP: it stays open with the reason; then sent, and the stand-in holds the CRM's values).
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, waitUi, click, crm, startErp, done } = require('./lib');
+const { OUT, check, serve, waitUi, ui, frames, scrollTo, click, crm, startErp, done } = require('./lib');
 const { conn, openWithErpIdField, connectorsByQuickFind } = require('./connectors_lib');
 
 const NAME = 'E2E fetch ERP ' + Date.now().toString(36);
@@ -26,6 +29,23 @@ async function finishedRun(page, id) {
     await new Promise(r => setTimeout(r, 100));
   }
   throw new Error('the run did not end within ' + RUN_MS + ' ms');
+}
+
+/**
+ * Brings the item `id` of the log or conflicts card on screen: a table below the page's fold is not drawn (so its
+ * rows are neither on screen nor listed offscreen), so the page is scrolled down until they are.
+ */
+async function reveal(page, id) {
+  for (let i = 0; i < 60; i++) {
+    const s = await ui(page);
+    if (s.items && s.items[id]) return s;
+    if (s.offscreen && s.offscreen[id]) return scrollTo(page, id);
+    const vp = page.viewportSize();
+    await page.mouse.move(284, vp.height * 0.5);  // the page's own margin, off any table
+    await page.mouse.wheel(0, 120);
+    await frames(page, 2);
+  }
+  throw new Error('item ' + id + ' did not come on screen');
 }
 
 /** The Accounts whose names start with "ERP " or "Pushed ", by name. */
@@ -87,6 +107,87 @@ async function accounts(page) {
     const errors = await page.evaluate(() => window.crmErp.stats);
     check(errors.failed === 0 && errors.inFlight === 0, `no fetch failed, none is left in flight (${JSON.stringify(errors)})`);
     await page.screenshot({ path: path.join(OUT, 'integration_erp_fetch_done.png') });
+
+    // [2b] A push the ERP refuses (500) is listed; retried from the tab while it still fails, it stays open with
+    // the new reason; retried once the ERP is back, the page carries the push and the stand-in holds the record.
+    const entity = (direction, conflict) => [{ name: 'customers', path: 'customers', object: 'Account',
+      external_id_field: 'ERP_Id__c', direction, conflict, fields: [{ erp: 'name', crm: 'Name' }] }];
+    check((await crm(page, { cmd: 'connectors.save', args: { id, values: { entities: entity('out', 'erp_wins') } } })).ok,
+      'the connector only pushes now');
+    check((await crm(page, { cmd: 'records.create', args: { object: 'Account', values: { Name: 'Pushed Retry One' } } })).ok,
+      'an Account to push is made');
+    check((await erp.call('POST', '/_fail?count=1&status=500')).status === 200, 'the stand-in fails the next request');
+    check((await crm(page, { cmd: 'connectors.run', args: { id } })).ok, 'the run starts');
+    run = await finishedRun(page, id);
+    check(run.state === 'partial' && run.failed === 1, `the refused push is logged (${JSON.stringify(run)})`);
+    const log = await crm(page, { cmd: 'connectors.log', args: { id } });
+    const pushError = log.result.errors.find(e => e.direction === 'push' && e.state === 'open');
+    check(pushError && /500/.test(pushError.message), `the push error is kept with the status (${JSON.stringify(pushError)})`);
+    s = await waitUi(page, st => (conn(st).sync_errors || []).some(e => e.id === pushError.id && e.direction === 'push'),
+      'the push error listed in the tab');
+    check((await erp.call('POST', '/_fail?count=1&status=500')).status === 200, 'the stand-in fails once more');
+    await reveal(page, H + 'retry.' + pushError.id);
+    s = await click(page, H + 'retry.' + pushError.id, st => conn(st).pushing === true || /retry failed/i.test(conn(st).message || ''),
+      'the retry sent from the tab');
+    s = await waitUi(page, st => conn(st).pushing === false && /retry failed/i.test(conn(st).message || ''),
+      'the failed retry noted in the tab', RUN_MS);
+    check(conn(s).message_error === true && /500/.test(conn(s).message), `the tab says why (${conn(s).message})`);
+    check((conn(s).sync_errors || []).some(e => e.id === pushError.id), 'the error stays listed');
+    let stored = await erp.call('GET', '/customers?page_size=100');
+    check(!stored.body.items.some(r => r.name === 'Pushed Retry One'), 'the stand-in does not hold the record yet');
+    await reveal(page, H + 'retry.' + pushError.id);
+    s = await click(page, H + 'retry.' + pushError.id, st => conn(st).pushing === true || /went through/.test(conn(st).message || ''),
+      'the retry sent again from the tab');
+    s = await waitUi(page, st => conn(st).pushing === false && /went through/.test(conn(st).message || '') &&
+      !(conn(st).sync_errors || []).some(e => e.id === pushError.id), 'the retry to go through', RUN_MS);
+    check(!conn(s).message_error, `the tab notes the retry (${conn(s).message})`);
+    stored = await erp.call('GET', '/customers?page_size=100');
+    const retriedRow = stored.body.items.find(r => r.name === 'Pushed Retry One');
+    check(retriedRow, 'the stand-in holds the retried record');
+    rows = await accounts(page);
+    check(rows.some(r => r.Name === 'Pushed Retry One' && r.ERP_Id__c === String(retriedRow.id)),
+      'the Account keeps the id the ERP gave it');
+    const retried = (await crm(page, { cmd: 'connectors.log', args: { id, all_errors: true } })).result.errors
+      .find(e => e.id === pushError.id);
+    check(retried && retried.state === 'retried', 'the error is marked retried');
+
+    // [2c] Both sides change one customer under "hold": the conflict waits; taking the CRM's side while the ERP
+    // fails keeps it open with the reason; taking it again resolves it and the stand-in holds the CRM's values.
+    check((await crm(page, { cmd: 'connectors.save', args: { id, values: { entities: entity('both', 'hold') } } })).ok,
+      'the connector holds conflicts for review');
+    rows = await accounts(page);
+    const alpha = rows.find(r => r.Name === 'ERP Alpha');
+    check((await erp.call('PUT', '/customers/' + encodeURIComponent(alpha.ERP_Id__c), { name: 'ERP Alpha (ERP edit)' })).status === 200,
+      'the ERP changes Alpha');
+    check((await crm(page, { cmd: 'records.update', args: { object: 'Account', id: alpha.Id,
+      values: { Name: 'ERP Alpha (CRM edit)' } } })).ok, 'the CRM changes Alpha');
+    check((await crm(page, { cmd: 'connectors.run', args: { id } })).ok, 'the run starts');
+    run = await finishedRun(page, id);
+    check(run.held === 1, `the run holds the conflict (${JSON.stringify(run)})`);
+    const conflict = (await crm(page, { cmd: 'connectors.conflicts', args: { id } })).result.conflicts[0];
+    s = await waitUi(page, st => (conn(st).conflicts || []).some(c => c.id === conflict.id), 'the conflict listed in the tab');
+    check((await erp.call('POST', '/_fail?count=1&status=500')).status === 200, 'the stand-in fails the next request');
+    await reveal(page, H + 'accept_crm.' + conflict.id);
+    s = await click(page, H + 'accept_crm.' + conflict.id,
+      st => conn(st).pushing === true || /did not take/.test(conn(st).message || ''), 'Accept CRM clicked');
+    s = await waitUi(page, st => conn(st).pushing === false && /did not take/.test(conn(st).message || '') &&
+      (conn(st).conflicts || []).some(c => c.id === conflict.id && /500/.test(c.error)),
+      'the conflict to stay open with the reason', RUN_MS);
+    check(conn(s).message_error === true, `the tab says why (${conn(s).message})`);
+    stored = await erp.call('GET', '/customers?page_size=100');
+    check(stored.body.items.some(r => r.name === 'ERP Alpha (ERP edit)'), 'the stand-in keeps its side');
+    await reveal(page, H + 'accept_crm.' + conflict.id);
+    s = await click(page, H + 'accept_crm.' + conflict.id,
+      st => conn(st).pushing === true || /were sent to the ERP/.test(conn(st).message || ''), 'Accept CRM clicked again');
+    s = await waitUi(page, st => conn(st).pushing === false && /were sent to the ERP/.test(conn(st).message || '') &&
+      !(conn(st).conflicts || []).some(c => c.id === conflict.id), 'the conflict to be resolved', RUN_MS);
+    stored = await erp.call('GET', '/customers?page_size=100');
+    check(stored.body.items.some(r => r.name === 'ERP Alpha (CRM edit)' && String(r.id) === alpha.ERP_Id__c),
+      'the stand-in holds the CRM\'s values');
+    const resolved = (await crm(page, { cmd: 'connectors.conflicts', args: { id, state: 'resolved' } })).result.conflicts;
+    check(resolved.some(c => c.id === conflict.id && c.resolution === 'crm' && c.error === ''),
+      'the conflict is resolved for the CRM');
+    await page.screenshot({ path: path.join(OUT, 'integration_erp_fetch_resolved.png') });
 
     // [3] The ERP answers 500: the run is logged failed with the status; nothing of it is applied.
     const before = (await crm(page, { cmd: 'connectors.get', args: { id } })).result.connector.entities[0].pull_cursor;

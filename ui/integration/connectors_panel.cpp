@@ -92,6 +92,11 @@ private:
     }
     /// Follows a run the browser carries; when it has ended, notes its outcome from the log.
     void Follow();
+    /// Follows a retry or resolution the browser carries; when it has ended, notes what became of the
+    /// error or conflict (retried or resolved, or still open with the reason).
+    void FollowPush();
+    /// Whether the browser carries a retry or resolution of this console's now.
+    bool Pushing() const { return push_id_ && ConnectorsOf(workspace_).Carrying(push_kind_, push_id_); }
     /// The note of a run that ended (its counts, or why it stopped).
     void NoteRun(const json& answer, const json& run);
     void Reload(bool force);
@@ -135,6 +140,10 @@ private:
     bool confirm_open_ = false;
 
     int64_t following_ = 0;  ///< the connector whose run the browser carries now (0: none)
+    // The retry ("retry", the error's id) or resolution ("resolve", the conflict's id) the browser
+    // carries now for the connector push_connector_ (push_id_ 0: none).
+    std::string push_kind_;
+    int64_t push_id_ = 0, push_connector_ = 0;
 
     json runs_ = json::array();
     json sync_errors_ = json::array();
@@ -321,14 +330,57 @@ void ConnectorsPanel::NoteRun(const json& answer, const json& run) {
 
 void ConnectorsPanel::Retry(int64_t error_id) {
     const json answer = RunCommand(workspace_, "connectors.retry", {{"id", error_id}});
-    Answered(answer, [] { return std::string(Tr("integrations.connectors.retried")); });
+    const bool carried = answer.value("ok", false) && Str(answer["result"]["error"], "state") == "retrying";
+    if (carried) {  // the browser: the push goes on with fetch
+        push_kind_ = "retry";
+        push_id_ = error_id;
+        push_connector_ = draft_.id;
+    }
+    Answered(answer, [carried] {
+        return std::string(
+            Tr(carried ? "integrations.connectors.retrying" : "integrations.connectors.retried"));
+    });
     Reload(true);
 }
 
 void ConnectorsPanel::Resolve(int64_t conflict_id, const char* take) {
     const json answer = RunCommand(workspace_, "connectors.resolve", {{"id", conflict_id}, {"take", take}});
-    const std::string id = std::string("integrations.connectors.resolved_") + take;
+    const bool carried = answer.value("ok", false) && Str(answer["result"]["resolved"], "state") == "pushing";
+    if (carried) {
+        push_kind_ = "resolve";
+        push_id_ = conflict_id;
+        push_connector_ = draft_.id;
+    }
+    const std::string id = carried ? "integrations.connectors.resolving"
+                                   : std::string("integrations.connectors.resolved_") + take;
     Answered(answer, [id] { return std::string(Tr(id)); });
+    Reload(true);
+}
+
+void ConnectorsPanel::FollowPush() {
+    if (!push_id_ || Pushing()) return;
+    const int64_t id = push_id_;
+    const bool retry = push_kind_ == "retry";
+    push_id_ = 0;
+    // What became of it, read back: the error (every state) or the conflict (every state).
+    const json answer =
+        retry ? RunCommand(workspace_, "connectors.log", {{"id", push_connector_}, {"all_errors", true}})
+              : RunCommand(workspace_, "connectors.conflicts", {{"id", push_connector_}, {"state", ""}});
+    json item = json::object();
+    if (answer.value("ok", false))
+        for (const json& x : answer["result"][retry ? "errors" : "conflicts"])
+            if (Num(x, "id") == id) item = x;
+    const bool done = Str(item, "state") == (retry ? "retried" : "resolved");
+    const std::string reason = Str(item, retry ? "message" : "error");
+    Answered(answer, [retry, done, reason] {
+        if (done)
+            return std::string(
+                Tr(retry ? "integrations.connectors.retried" : "integrations.connectors.resolved_crm"));
+        return TrFormat(
+            retry ? "integrations.connectors.retry_failed" : "integrations.connectors.resolve_failed",
+            {reason});
+    });
+    if (!message_error_) message_error_ = !done;
     Reload(true);
 }
 
@@ -713,7 +765,7 @@ void ConnectorsPanel::DrawLog(const PageContext& ctx, float width) {
             CellText(Str(e, "message"));
             ImGui::TableNextColumn();
             if (SecondaryButton(Tr("integrations.connectors.retry"),
-                                Str(e, "direction") == "pull" || CanRun()))
+                                (Str(e, "direction") == "pull" || CanRun()) && !Pushing()))
                 retry = id;
             MarkItem(Hook("retry." + std::to_string(id)));
             ImGui::PopID();
@@ -748,6 +800,9 @@ void ConnectorsPanel::DrawConflicts(const PageContext& ctx, float width) {
         TextMuted(TrFormat("integrations.connectors.conflict_times",
                            {Str(c, "crm_updated"), Str(c, "erp_updated")}),
                   false);
+        if (!Str(c, "error").empty())
+            ErrorLine(Hook("conflict_error." + std::to_string(id)),
+                      TrFormat("integrations.connectors.resolve_failed", {Str(c, "error")}));
         const json crm = c.value("crm", json::object()), erp = c.value("erp", json::object());
         const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
         if (ImGui::BeginTable("values", 3, flags, ImVec2(CardInnerWidth(), 0.0f))) {
@@ -771,7 +826,7 @@ void ConnectorsPanel::DrawConflicts(const PageContext& ctx, float width) {
             }
             ImGui::EndTable();
         }
-        if (SecondaryButton(Tr("integrations.connectors.accept_crm"), CanRun())) {
+        if (SecondaryButton(Tr("integrations.connectors.accept_crm"), CanRun() && !Pushing())) {
             take_id = id;
             take = "crm";
         }
@@ -779,7 +834,7 @@ void ConnectorsPanel::DrawConflicts(const PageContext& ctx, float width) {
         if (!CanRun() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
             ImGui::SetTooltip("%s", Tr("integrations.connectors.run_elsewhere"));
         ImGui::SameLine(0.0f, 8.0f * s);
-        if (PrimaryButton(Tr("integrations.connectors.accept_erp"))) {
+        if (PrimaryButton(Tr("integrations.connectors.accept_erp"), !Pushing())) {
             take_id = id;
             take = "erp";
         }
@@ -798,6 +853,7 @@ void ConnectorsPanel::Draw(const PageContext& ctx) {
     // The ERP's CORS rules, on the list (the editor keeps its place on the page).
     if (ConnectorsOf(workspace_).RunsAsync() && !editing_) TextMuted(Tr("integrations.connectors.cors_text"));
     Follow();
+    FollowPush();
     if (!CanRun()) NoticeLine(Hook("elsewhere"), Tr("integrations.connectors.run_elsewhere"), false);
     NoticeLine(Hook("message"), Now(message_), message_error_);
     ImGui::Dummy(ImVec2(0.0f, 6.0f * ctx.scale));
@@ -842,10 +898,12 @@ json ConnectorsPanel::State() const {
     for (const json& r : runs_) runs.push_back({{"id", Num(r, "id")}, {"state", Str(r, "state")}});
     json sync_errors = json::array();
     for (const json& e : sync_errors_)
-        sync_errors.push_back({{"id", Num(e, "id")}, {"code", Str(e, "code")}});
+        sync_errors.push_back(
+            {{"id", Num(e, "id")}, {"code", Str(e, "code")}, {"direction", Str(e, "direction")}});
     json conflicts = json::array();
     for (const json& c : conflicts_)
-        conflicts.push_back({{"id", Num(c, "id")}, {"external_id", Str(c, "external_id")}});
+        conflicts.push_back(
+            {{"id", Num(c, "id")}, {"external_id", Str(c, "external_id")}, {"error", Str(c, "error")}});
     // The typed secret stays out of the snapshot: only its length.
     return {
         {"connectors", list},
@@ -859,6 +917,7 @@ json ConnectorsPanel::State() const {
         {"message_error", message_error_},
         {"can_run", CanRun()},
         {"running", Following().has_value()},
+        {"pushing", Pushing()},
         {"run_reason", CanRun() ? std::string() : std::string(Tr("integrations.connectors.run_elsewhere"))},
         {"runs", runs},
         {"sync_errors", sync_errors},

@@ -375,6 +375,28 @@ async function hover(page, id, n = 8) {
   return rect;
 }
 
+/**
+ * Presses on the centre of item `from`, moves over the centre of `to` in steps (a frame each) and releases
+ * there (an ImGui drag and drop). Both must be on screen. Says nothing of the result: wait for its state.
+ */
+async function drag(page, from, to, steps = 8) {
+  const s = await ui(page);
+  const a = s.items[from], b = s.items[to];
+  if (!a || !b) throw new Error(`drag: ${from} or ${to} not on screen`);
+  const [ax, ay, bx, by] = [a[0] + a[2] / 2, a[1] + a[3] / 2, b[0] + b[2] / 2, b[1] + b[3] / 2];
+  await page.mouse.move(ax, ay);
+  await frames(page, 1);
+  await page.mouse.down();
+  await frames(page, 1);
+  for (let i = 1; i <= steps; i++) {
+    await page.mouse.move(ax + (bx - ax) * i / steps, ay + (by - ay) * i / steps);
+    await frames(page, 1);
+  }
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 2);
+}
+
 /** Whether the item `id` is drawn in this frame, on screen or scrolled out of view (a list's entry). */
 const drawn = (s, id) => !!((s.items && s.items[id]) || (s.offscreen && s.offscreen[id]));
 
@@ -461,4 +483,5 @@ const peerRequests = log => fs.existsSync(log)
 function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
 module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, waitFor, openFirstTab,
-  openAnotherTab, onOrigin, frames, scrollTo, click, focus, focusedOn, press, type, hover, drawn, crm, startPeer, startErp, peerRequests, done };
+  openAnotherTab, onOrigin, frames, scrollTo, click, focus, focusedOn, press, type, hover, drag, drawn, crm, startPeer,
+  startErp, peerRequests, done };

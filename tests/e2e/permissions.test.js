@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const {OUT, check, serve, launch, waitReady, click, focus, focusedOn, type, drawn, crm, done} = require('./lib');
+const {OUT, check, serve, launch, waitReady, waitUi, click, focus, focusedOn, type, drawn, crm, done} = require('./lib');
 
 const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
 
@@ -146,6 +146,8 @@ const shot = (page, name) => page.screenshot({path: path.join(OUT, name)});
         check(r.ok, 'a role is created: ' + JSON.stringify(r.error || ''));
         r = await crm(page, {cmd: 'roles.create', as: 'admin', args: {name: child, parent: top}});
         check(r.ok, 'a role under it is created: ' + JSON.stringify(r.error || ''));
+        // The undo notice of the Delete grant (8 s, at the bottom) is gone before the tree is scrolled under it.
+        await waitUi(page, st => !(st.undo && st.undo.state), 'the undo notice gone');
         await click(page, 'perm.tab.roles', st => st.perm.tab === 'roles', 'the roles tab');
         await click(page, 'roles.node.' + top, st => st.perm.roles.selected === top, 'the role selected');
         await click(page, 'roles.move', st => st.items['roles.dialog.parent'], 'the move dialog');

@@ -7,6 +7,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/undo_notice.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -15,6 +16,21 @@
 namespace crm::ui {
 
 namespace {
+
+/// Offers to undo a grant change on the console's notice: "{permission} on {what} granted to {set}" (or
+/// "removed from"), "{permission} granted to {set}" when `what` answers "" (a system permission). The
+/// words are asked each time the notice draws, so they follow the console's language.
+void OfferGrantUndo(std::function<std::string()> permission, std::function<std::string()> what,
+                    const std::string& set, bool granted, UndoAction undo) {
+    OfferUndo(
+        [permission = std::move(permission), what = std::move(what), set, granted] {
+            const std::string on = what();
+            const char* id = on.empty() ? (granted ? "perm.undo.sys_granted" : "perm.undo.sys_removed")
+                                        : (granted ? "perm.undo.granted" : "perm.undo.removed");
+            return Tr(id, {{"permission", permission()}, {"what", on}, {"set", set}});
+        },
+        std::move(undo));
+}
 
 // `bits` without `bit` and without every bit that needs it.
 uint8_t WithoutBit(uint8_t bits, uint8_t bit) {
@@ -183,6 +199,14 @@ void PermSetsPanel::DrawMatrix(const PageContext& ctx, const PermissionSet& set)
                     ActingUser(), kind_, set.name, object->api_name, wanted);
                 if (change.ok()) {
                     error_.clear();
+                    std::shared_ptr<const ObjectDef> shown;
+                    for (const auto& o : all) {
+                        if (o.get() == object) shown = o;
+                    }
+                    OfferGrantUndo([key = keys[i]] { return ObjectPermLabel(key); },
+                                   [shown] { return ShownLabel(*shown); }, set.name, on,
+                                   UndoObjectPermissions(workspace_.access(), kind_, set.name,
+                                                         object->api_name, bits, change->bits));
                     notice_ = change->turned_on.empty()
                                   ? TrFormat("perm.saved", {object->label})
                                   : TrFormat("perm.turned_on", {ObjectPermLabel(keys[i]), object->label,
@@ -277,6 +301,15 @@ void PermSetsPanel::DrawFields(const PageContext& ctx, const PermissionSet& set)
                     ActingUser(), kind_, set.name, fls_object_, f.api_name, wanted);
                 if (change.ok()) {
                     error_.clear();
+                    OfferGrantUndo(
+                        [name = std::string(names[i])] { return std::string(Tr("perm.fls." + name)); },
+                        [obj = object.value(), api = f.api_name] {
+                            const FieldDef* field = obj->Field(api);
+                            return ShownLabel(*obj) + "." + (field ? ShownLabel(*field) : api);
+                        },
+                        set.name, on,
+                        UndoFieldPermissions(workspace_.access(), kind_, set.name, fls_object_, f.api_name,
+                                             bits, change->bits));
                     notice_ = change->turned_on.empty() ? TrFormat("perm.saved", {f.label})
                                                         : TrFormat("perm.fls.turned_on", {f.label});
                 } else {
@@ -301,6 +334,9 @@ void PermSetsPanel::DrawSystem(const PageContext& ctx, const PermissionSet& set)
             Status st = workspace_.access().SetSystemPermission(ActingUser(), kind_, set.name, perm, on);
             if (st.ok()) {
                 error_.clear();
+                OfferGrantUndo([name] { return std::string(Tr("sysperm." + name)); },
+                               [] { return std::string(); }, set.name, on,
+                               UndoSystemPermission(workspace_.access(), kind_, set.name, perm, on));
                 notice_ = TrFormat("perm.saved", {Tr("sysperm." + name)});
             } else {
                 notice_.clear();

@@ -6,6 +6,7 @@
 #include "ui/access/access_ui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/undo_notice.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -14,9 +15,24 @@
 namespace crm::ui {
 
 void RolesPanel::Move(const std::string& role, const std::string& parent) {
-    Status st = workspace_.access().MoveRole(ActingUser(), role, parent);
+    AccessService& access = workspace_.access();
+    std::string old_parent;
+    for (const Role& r : access.Roles()) {
+        if (r.name == role) old_parent = r.parent;
+    }
+    Status st = access.MoveRole(ActingUser(), role, parent);
     if (st.ok()) {
         error_.clear();
+        if (old_parent != parent) {
+            // The drop took effect at once: the notice offers to move it back.
+            auto where = [](const std::string& p) { return p.empty() ? std::string(Tr("roles.top")) : p; };
+            OfferUndo(
+                [role, old_parent, parent, where] {
+                    return Tr("roles.undo.moved",
+                              {{"role", role}, {"from", where(old_parent)}, {"to", where(parent)}});
+                },
+                UndoRoleMove(access, role, old_parent, parent));
+        }
         message_ = TrFormat("roles.moved", {role, parent.empty() ? Tr("roles.top") : parent});
     } else {
         message_.clear();

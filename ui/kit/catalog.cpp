@@ -14,6 +14,12 @@ const CatalogRow kRows[] = {
     {"dialog.save", "Save", "保存"},
     {"common.yes", "Yes", "是"},
     {"dialog.cancel", "Cancel", "取消"},
+    // The undo notice (UndoNotice, ui/kit/undo_notice.h).
+    {"undo.button", "Undo", "撤销"},
+    {"undo.shortcut", "Undo this change (Ctrl+Z)", "撤销此更改（Ctrl+Z）"},
+    {"undo.seconds", "{count} s", "{count} 秒"},
+    {"undo.undone", "Undone: {what}", "已撤销：{what}"},
+    {"undo.refused", "Not undone ({what}): {reason}", "未撤销（{what}）：{reason}"},
 };
 
 }  // namespace

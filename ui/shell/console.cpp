@@ -213,6 +213,7 @@ void Console::Draw(const Appearance& appearance) {
     SetActiveTestHooks(&hooks_);
     hooks_.BeginFrame(platform_.ItemCoordinateScale());
     RefreshCounts();
+    SetActiveUndoNotice(&undo_, ImGui::GetTime());
     HandleShortcuts();
 
     PageContext ctx;
@@ -245,6 +246,7 @@ void Console::Draw(const Appearance& appearance) {
         PublishState();
         hooks_.EndFrame(platform_, frame_);
         SetActiveTestHooks(nullptr);
+        SetActiveUndoNotice(nullptr, 0.0);
         return;
     }
 
@@ -267,12 +269,21 @@ void Console::Draw(const Appearance& appearance) {
             RequestNavigate("workflow", "workflow.notifications");
         }
     }
+    DrawUndoNotice(ctx);
     DrawProgressOverlay(ctx);
     ImGui::End();
 
     PublishState();
     hooks_.EndFrame(platform_, frame_);
     SetActiveTestHooks(nullptr);
+    SetActiveUndoNotice(nullptr, 0.0);
+}
+
+void Console::DrawUndoNotice(const PageContext& ctx) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if ((io.KeyCtrl || io.KeySuper) && !io.KeyShift && !io.WantTextInput && ImGui::IsKeyPressed('Z', false))
+        undo_.Undo(ActingUser(), ctx.time);
+    undo_.Draw(ctx.scale, ctx.time, ActingUser());
 }
 
 // [SECTION] Top bar
@@ -730,6 +741,7 @@ void Console::PublishState() {
     state["quickfind"] = quick_find_.State();
     bell_.Publish(state);                                                   // "unread", "toast", "toasts"
     for (const std::unique_ptr<Page>& page : pages_) page->Publish(state);  // "highlight", "objects", "perm"
+    state["undo"] = undo_.Publish(ImGui::GetTime());
     state["acting_user"] = ActingUser();
     if (ActingUser() == ConsoleUser()) state["viewas_banner"] = "";
     state["ui_scale"] = ui_scale_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ui/kit/i18n.h"
+#include "ui/kit/undo_notice.h"
 #include "ui/shell/areas.h"
 #include "ui/shell/page.h"
 #include "ui/shell/quick_find.h"
@@ -78,6 +79,9 @@ private:
     void DrawSidebar(const PageContext& ctx, float top, float width);
     void DrawContent(const PageContext& ctx, ImVec2 pos, ImVec2 size);
     void HandleShortcuts();
+    /// Ctrl+Z undoes the change the undo notice offers (not while a text field has the keyboard: there
+    /// it is the field's own undo), then draws the notice.
+    void DrawUndoNotice(const PageContext& ctx);
 
     /// Goes to a page (and a setting on it); leaving the page asks first when it holds edits.
     void RequestNavigate(const std::string& page, const std::string& setting = {});
@@ -116,6 +120,7 @@ private:
     std::string view_as_error_;  ///< why the last pick was refused
     QuickFind quick_find_;
     NotificationBell bell_;  ///< the top bar's unread count and the toast (ui/workflow)
+    UndoNotice undo_;        ///< the one undo notice (ui/kit/undo_notice.h); goes with the console
 
     uint64_t counted_change_ = UINT64_MAX;
     int64_t audit_total_ = 0;

@@ -6,20 +6,9 @@
 const fs = require('fs');
 const path = require('path');
 const { OUT, check, serve, launch, waitReady, waitUi, click, type, crm, done } = require('./lib');
+const { lagOf, until } = require('./drafts_lib');
 
 const records = st => st.objects && st.objects.records;
-// How long the tab took from the other tab's write completing to its workspace reopened over it.
-const lagOf = page => page.evaluate(() => (Module.crmPages.lastApplied || {}).lagMs);
-
-async function until(what, probe, timeout = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - t0 > timeout) throw new Error('timed out waiting for ' + what);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
 
 (async () => {
   fs.mkdirSync(OUT, { recursive: true });

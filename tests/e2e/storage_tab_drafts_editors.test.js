@@ -6,65 +6,18 @@
 // change; A assigns the layout to a profile), an automation rule (B edits the description, A the order)
 // and the report builder (B renames, A changes the description).
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, type, crm, done } = require('./lib');
+const { check, waitUi, click, type, crm, done } = require('./lib');
+const { openFirstTab, openAnotherTab, commit, showsCommit, bothHold, noneLost } = require('./drafts_lib');
 
-const lagOf = page => page.evaluate(() => (Module.crmPages.lastApplied || {}).lagMs);
 const auto = st => (st.workflow || {}).automation || {};
 const rep = st => st.reports || {};
 
-async function until(what, probe, timeout = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - t0 > timeout) throw new Error('timed out waiting for ' + what);
-    await new Promise(r => setTimeout(r, 25));
-  }
-}
-
-async function commit(page, request, what) {
-  const r = await crm(page, request);
-  check(r.ok, what + (r.ok ? '' : ': ' + JSON.stringify(r.error)));
-  await waitUi(page, st => st.save === 'saved', what + ', stored');
-  return r.result;
-}
-
-// B shows A's commit: `shown(st)` holds within a second of A's write, B's edit `kept(st)` still there,
-// unsaved, no banner, and the editor's notice (form value `notice`) says it changed in another tab.
-async function showsCommit(b, shown, kept, notice, what) {
-  const s = await waitUi(b, shown, `A's change in B's ${what}`);
-  const lag = await lagOf(b);
-  check(lag <= 1000, `the ${what}: tab B shows A's change within a second (${Math.round(lag)} ms after A stored it)`);
-  check(kept(s) && s.dirty === true, `the ${what}: B's edit is still there, unsaved`);
-  check(!(s.items || {}).store_behind, `the ${what}: no banner holds the reopen back`);
-  const text = (s.form || {})[notice] || '';
-  check(text.includes('another tab'), `the ${what} says it changed in another tab ("${text}")`);
-  return s;
-}
-
-async function bothHold(pages, probe, what) {
-  for (const [tab, page] of pages) {
-    const got = await until(`${what} in tab ${tab}`, () => probe(page));
-    check(!!got, `tab ${tab} holds ${what}`);
-  }
-}
-
 (async () => {
-  fs.mkdirSync(OUT, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(OUT, 'profile-tab-drafts-editors-'));
-  const server = await serve();
-  const { ctx, page: a } = await launch(profile);
+  const { server, ctx, page: a } = await openFirstTab('tab-drafts-editors');
   try {
-    await a.goto(server.url);
-    await waitReady(a);
-    await waitUi(a, s => s.save === 'saved', 'the first tab stored the new workspace');
     await commit(a, { cmd: 'profiles.create', as: 'admin', args: { name: 'E2E Drafts' } }, 'a profile to assign');
-    const b = await ctx.newPage();
-    await b.setViewportSize({ width: 1440, height: 900 });
-    await b.goto(server.url);
-    let s = await waitReady(b);
+    const b = await openAnotherTab(ctx, server);
+    let s;
     const pages = [['A', a], ['B', b]];
 
     // [1] The layout editor: B ticks read-only on a field of Account's layout, A assigns the layout.
@@ -131,8 +84,7 @@ async function bothHold(pages, probe, what) {
       return got && got.name === name && got.description === text;
     }, "B's name and A's description");
 
-    check(await a.evaluate(() => Module.crmPages.lostCommits) === 0 && await b.evaluate(() => Module.crmPages.lostCommits) === 0,
-      'no commit dropped');
+    await noneLost(pages);
     done();
   } finally {
     await ctx.close().catch(() => {});

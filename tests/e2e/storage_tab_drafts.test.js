@@ -7,10 +7,9 @@ const fs = require('fs');
 const path = require('path');
 const { OUT, check, serve, launch, waitUi, waitFor, openFirstTab, openAnotherTab, click, type, crm, done } =
   require('./lib');
+const { lagOf } = require('./drafts_lib');
 
 const records = st => st.objects && st.objects.records;
-// How long the tab took from the other tab's write completing to its workspace reopened over it.
-const lagOf = page => page.evaluate(() => (Module.crmPages.lastApplied || {}).lagMs);
 
 
 (async () => {

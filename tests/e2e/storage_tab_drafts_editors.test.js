@@ -6,54 +6,18 @@
 // change; A assigns the layout to a profile), an automation rule (B edits the description, A the order)
 // and the report builder (B renames, A changes the description).
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const { OUT, check, serve, launch, waitUi, waitFor, openFirstTab, openAnotherTab, click, type, crm, done } =
-  require('./lib');
+const { check, waitUi, click, type, crm, done } = require('./lib');
+const { openTabA, openTabB, commit, showsCommit, bothHold, noneLost } = require('./drafts_lib');
 
-const lagOf = page => page.evaluate(() => (Module.crmPages.lastApplied || {}).lagMs);
 const auto = st => (st.workflow || {}).automation || {};
 const rep = st => st.reports || {};
 
-
-async function commit(page, request, what) {
-  const r = await crm(page, request);
-  check(r.ok, what + (r.ok ? '' : ': ' + JSON.stringify(r.error)));
-  await waitUi(page, st => st.save === 'saved', what + ', stored');
-  return r.result;
-}
-
-// B shows A's commit: `shown(st)` holds within a second of A's write, B's edit `kept(st)` still there,
-// unsaved, no banner, and the editor's notice (form value `notice`) says it changed in another tab.
-async function showsCommit(b, shown, kept, notice, what) {
-  const s = await waitUi(b, shown, `A's change in B's ${what}`);
-  const lag = await lagOf(b);
-  check(lag <= 1000, `the ${what}: tab B shows A's change within a second (${Math.round(lag)} ms after A stored it)`);
-  check(kept(s) && s.dirty === true, `the ${what}: B's edit is still there, unsaved`);
-  check(!(s.items || {}).store_behind, `the ${what}: no banner holds the reopen back`);
-  const text = (s.form || {})[notice] || '';
-  check(text.includes('another tab'), `the ${what} says it changed in another tab ("${text}")`);
-  return s;
-}
-
-async function bothHold(pages, probe, what) {
-  for (const [tab, page] of pages) {
-    const got = await waitFor(`${what} in tab ${tab}`, () => probe(page));
-    check(!!got, `tab ${tab} holds ${what}`);
-  }
-}
-
 (async () => {
-  fs.mkdirSync(OUT, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(OUT, 'profile-tab-drafts-editors-'));
-  const server = await serve();
-  const { ctx, page: a } = await launch(profile);
+  const { server, ctx, page: a } = await openTabA('tab-drafts-editors');
   try {
-    await openFirstTab(a, server.url);
     await commit(a, { cmd: 'profiles.create', as: 'admin', args: { name: 'E2E Drafts' } }, 'a profile to assign');
-    const opened = await openAnotherTab(ctx, server.url, { width: 1440, height: 900 });
-    const b = opened.page;
-    let s = opened.state;
+    const b = await openTabB(ctx, server);
+    let s;
     const pages = [['A', a], ['B', b]];
 
     // [1] The layout editor: B ticks read-only on a field of Account's layout, A assigns the layout.
@@ -120,8 +84,7 @@ async function bothHold(pages, probe, what) {
       return got && got.name === name && got.description === text;
     }, "B's name and A's description");
 
-    check(await a.evaluate(() => Module.crmPages.lostCommits) === 0 && await b.evaluate(() => Module.crmPages.lostCommits) === 0,
-      'no commit dropped');
+    await noneLost(pages);
     done();
   } finally {
     await ctx.close().catch(() => {});

@@ -109,6 +109,16 @@ const shot = (page, name) => page.screenshot({ path: path.join(OUT, name) });
     check(marker[0] > box[0] + 20 && marker[1] >= box[1] && marker[1] < box[1] + box[3],
       'the marker is drawn inside the box, under the faulty name');
     await shot(page, 'objects_rule_error.png');
+    // A line wider than the box: shown wrapped, whole, while another control has the focus; edited as typed.
+    const long = 'AND(Amount > 10, ' + Array.from({ length: 8 }, (_, i) => `Amount <> ${1000 + i}`).join(', ') + ')';
+    await type(page, 'rule.editor.formula', long, st => st.form['rule.editor.formula'] === long, 'a long formula');
+    s = await click(page, 'rule.editor.name', st => st.form['rule.editor.formula.wrapped'] === true,
+      'the long formula shown wrapped once the box loses the focus');
+    check(!s.errors['rule.editor.formula'], 'the long formula compiles');
+    await shot(page, 'objects_rule_wrapped.png');
+    s = await click(page, 'rule.editor.formula', st => st.form['rule.editor.formula.wrapped'] === false,
+      'the box edited as typed again');
+    check(s.form['rule.editor.formula'] === long, 'the text is as typed (wrapping changed nothing)');
     await click(page, 'rule.editor.cancel', st => !st.items['rule.editor.formula'], 'the rule editor closed');
 
     // Chinese and dark: the same page reads in the other language.

@@ -93,11 +93,29 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
 
     // While the box is being edited it may have scrolled sideways; the marker follows the text.
     float scroll_x = 0.0f;
-    if (ImGui::IsItemActive()) {
+    const bool active = ImGui::IsItemActive();
+    if (active) {
         if (ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetActiveID())) scroll_x = st->ScrollX;
     }
+    // ImGui 1.86's multiline box does not wrap: while it is not being edited, a formula with a line wider
+    // than the box is drawn wrapped over it, whole (a click edits it as typed, scrolling sideways).
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float inner_w = box_w - 2.0f * style.FramePadding.x - style.ScrollbarSize;
+    const bool wrapped = !active && !text->empty() && ImGui::CalcTextSize(text->c_str()).x > inner_w;
+    PublishForm(hook + ".wrapped", wrapped);
+    if (wrapped) {
+        ImDrawList* draw = ImGui::GetWindowDrawList();
+        const ImVec2 box_max(box_min.x + box_w, box_min.y + height);
+        draw->PushClipRect(box_min, box_max, true);
+        draw->AddRectFilled(box_min, box_max, ImGui::GetColorU32(ImGuiCol_WindowBg), style.FrameRounding);
+        draw->AddRectFilled(box_min, box_max, ImGui::GetColorU32(ImGuiCol_FrameBg), style.FrameRounding);
+        draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+                      ImVec2(box_min.x + style.FramePadding.x, box_min.y + style.FramePadding.y),
+                      ImGui::GetColorU32(ImGuiCol_Text), text->c_str(), nullptr, inner_w);
+        draw->PopClipRect();
+    }
 
-    if (error_ && error_->position > 0) {
+    if (error_ && error_->position > 0 && !wrapped) {  // wrapped, the message below names line and column
         // The marker: an underline and a caret under the character the error points at (the box
         // does not scroll for formulas of a few lines; a marker outside the box is not drawn).
         const size_t at = ByteOfCodePoint(compiled_text_, error_->position);

@@ -70,10 +70,31 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     const ImVec2 box_min = ImGui::GetCursorScreenPos();
-    InputMultilineWithCaret(("##" + hook).c_str(), text, &caret_, ImVec2(ImGui::CalcItemWidth(), height),
-                            ImGuiInputTextFlags_AllowTabInput);
+    // ImGui 1.86's multiline box does not wrap: while it is not being edited, a formula with a line wider
+    // than the box is drawn wrapped in its place, whole (a click edits it as typed, scrolling sideways). The
+    // box then draws no background and no text of its own (it draws them in a child window, over this one).
+    const std::string label = "##" + hook;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float box_w = ImGui::CalcItemWidth();
+    const float inner_w = box_w - 2.0f * style.FramePadding.x - style.ScrollbarSize;
+    const bool wrapped = ImGui::GetActiveID() != ImGui::GetID(label.c_str()) && !text->empty() &&
+                         ImGui::CalcTextSize(text->c_str()).x > inner_w;
+    PublishForm(hook + ".wrapped", wrapped);
+    if (wrapped) {
+        ImDrawList* draw = ImGui::GetWindowDrawList();
+        const ImVec2 box_max(box_min.x + box_w, box_min.y + height);
+        draw->AddRectFilled(box_min, box_max, ImGui::GetColorU32(ImGuiCol_FrameBg), style.FrameRounding);
+        draw->PushClipRect(box_min, box_max, true);
+        draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+                      ImVec2(box_min.x + style.FramePadding.x, box_min.y + style.FramePadding.y),
+                      ImGui::GetColorU32(ImGuiCol_Text), text->c_str(), nullptr, inner_w);
+        draw->PopClipRect();
+        ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0, 0, 0, 0));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
+    }
+    InputMultilineWithCaret(label.c_str(), text, &caret_, ImVec2(box_w, height), ImGuiInputTextFlags_AllowTabInput);
+    if (wrapped) ImGui::PopStyleColor(2);
     MarkItem(hook);
-    const float box_w = ImGui::GetItemRectSize().x;
     // Compiled after the box, so that what is published matches the text as typed this frame.
     if (!compiled_ || compiled_text_ != *text || compiled_version_ != version) {
         compiled_ = true;
@@ -93,28 +114,9 @@ void FormulaEditor::Draw(const PageContext& ctx, const std::string& hook, std::s
 
     // While the box is being edited it may have scrolled sideways; the marker follows the text.
     float scroll_x = 0.0f;
-    const bool active = ImGui::IsItemActive();
-    if (active) {
+    if (ImGui::IsItemActive()) {
         if (ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetActiveID())) scroll_x = st->ScrollX;
     }
-    // ImGui 1.86's multiline box does not wrap: while it is not being edited, a formula with a line wider
-    // than the box is drawn wrapped over it, whole (a click edits it as typed, scrolling sideways).
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float inner_w = box_w - 2.0f * style.FramePadding.x - style.ScrollbarSize;
-    const bool wrapped = !active && !text->empty() && ImGui::CalcTextSize(text->c_str()).x > inner_w;
-    PublishForm(hook + ".wrapped", wrapped);
-    if (wrapped) {
-        ImDrawList* draw = ImGui::GetWindowDrawList();
-        const ImVec2 box_max(box_min.x + box_w, box_min.y + height);
-        draw->PushClipRect(box_min, box_max, true);
-        draw->AddRectFilled(box_min, box_max, ImGui::GetColorU32(ImGuiCol_WindowBg), style.FrameRounding);
-        draw->AddRectFilled(box_min, box_max, ImGui::GetColorU32(ImGuiCol_FrameBg), style.FrameRounding);
-        draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
-                      ImVec2(box_min.x + style.FramePadding.x, box_min.y + style.FramePadding.y),
-                      ImGui::GetColorU32(ImGuiCol_Text), text->c_str(), nullptr, inner_w);
-        draw->PopClipRect();
-    }
-
     if (error_ && error_->position > 0 && !wrapped) {  // wrapped, the message below names line and column
         // The marker: an underline and a caret under the character the error points at (the box
         // does not scroll for formulas of a few lines; a marker outside the box is not drawn).

@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, click, pickFile, crm, done } = require('./lib');
 
 const data = st => st.data || {};
 const backup = st => data(st).backup || {};
@@ -44,10 +44,7 @@ const NAME = 'E2E Backup ' + Date.now().toString(36) + ' 备份前';
     check(changed.ok, 'the Account is renamed after the backup');
 
     // [3] Pick the downloaded file: it is checked and the counts are shown.
-    const choosing = page.waitForEvent('filechooser');
-    await click(page, 'data.backup.choose', st => true, 'the file picker');
-    const chooser = await choosing;
-    await chooser.setFiles(file);
+    await pickFile(page, 'data.backup.choose', file);
     s = await waitUi(page, st => backup(st).checked || !!backup(st).check_error, 'the backup checked');
     check(backup(s).checked && !backup(s).check_error, `the backup is checked (${backup(s).check_error || 'ok'})`);
     check(backup(s).backup_counts && backup(s).backup_counts.Account >= 1, 'its record counts are shown');

@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, drawn, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, click, pickFile, drawn, crm, done } = require('./lib');
 
 const data = st => st.data || {};
 const imp = st => data(st).import || {};
@@ -26,13 +26,6 @@ function gbk(text) {
     rest = rest.slice(1);
   }
   return Buffer.concat(parts);
-}
-
-async function pick(page, file) {
-  const choosing = page.waitForEvent('filechooser');
-  await click(page, 'data.import.choose', () => true, 'the file picker');
-  const chooser = await choosing;
-  await chooser.setFiles(file);
 }
 
 /** Drops `file` on the page, as a person dragging it from the desktop would. */
@@ -64,7 +57,7 @@ async function drop(page, file) {
     await click(page, 'data.tab.import', st => data(st).tab === 'import', 'the import tab');
     await click(page, 'data.import.object', st => drawn(st, 'data.import.object.option.Opportunity'), 'the objects');
     await click(page, 'data.import.object.option.Opportunity', st => imp(st).object === 'Opportunity', 'Opportunity');
-    await pick(page, csv);
+    await pickFile(page, 'data.import.choose', csv);
     let s = await waitUi(page, st => imp(st).previewed || !!imp(st).error, 'the preview');
     check(!imp(s).error, `the file is read (${imp(s).error || imp(s).file})`);
     check(imp(s).encoding === 'gb18030', `the encoding is found: ${imp(s).encoding}`);

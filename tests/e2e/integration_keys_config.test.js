@@ -7,20 +7,13 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, type, press, focusedOn, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, click, pickFile, type, press, focusedOn, crm, done } = require('./lib');
 
 const integ = st => st.integrations || {};
 const keys = st => integ(st).keys || {};
 const conf = st => integ(st).config || {};
 const KEY = 'E2E key ' + Date.now().toString(36);
 const keyOf = st => (keys(st).keys || []).find(k => k.name === KEY);
-
-async function pick(page, id, file) {
-  const choosing = page.waitForEvent('filechooser');
-  await click(page, id, st => true, 'the file picker');
-  const chooser = await choosing;
-  await chooser.setFiles(file);
-}
 
 (async () => {
   fs.mkdirSync(OUT, { recursive: true });
@@ -70,7 +63,7 @@ async function pick(page, id, file) {
     check(doc.company && doc.objects && doc.objects.Account, `the download is the configuration (${download.suggestedFilename()})`);
 
     // [3] The same file compared: nothing to change.
-    await pick(page, 'integrations.config.choose', file);
+    await pickFile(page, 'integrations.config.choose', file);
     s = await waitUi(page, st => conf(st).compared || !!conf(st).diff_error, 'the file compared');
     check(!conf(s).diff_error && conf(s).changes === 0, `the exported file matches (${conf(s).diff_error || conf(s).changes + ' changes'})`);
 
@@ -79,7 +72,7 @@ async function pick(page, id, file) {
     doc.company.currency = currency;
     const changed = path.join(OUT, 'e2e-config-changed.json');
     fs.writeFileSync(changed, JSON.stringify(doc, null, 2));
-    await pick(page, 'integrations.config.choose', changed);
+    await pickFile(page, 'integrations.config.choose', changed);
     s = await waitUi(page, st => conf(st).file === 'e2e-config-changed.json' && (conf(st).compared || !!conf(st).diff_error),
       'the changed file compared');
     check(!conf(s).diff_error && conf(s).changes === 1 && conf(s).paths[0] === 'company.currency',
@@ -102,7 +95,7 @@ async function pick(page, id, file) {
     check(made.ok, `a role outside the file is created (${JSON.stringify(made.error || '')})`);
     const mirror = path.join(OUT, 'e2e-config-mirror.json');
     fs.copyFileSync(changed, mirror);
-    await pick(page, 'integrations.config.choose', mirror);
+    await pickFile(page, 'integrations.config.choose', mirror);
     s = await waitUi(page, st => conf(st).file === 'e2e-config-mirror.json' && conf(st).compared &&
       (conf(st).paths || []).includes('roles.' + extra),
       'the file compared again');

@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, click, pickFile, crm, done } = require('./lib');
 
 const integ = st => st.integrations || {};
 const pkgs = st => integ(st).packages || {};
@@ -36,10 +36,7 @@ async function caseFields(page) {
     check(!installed(s), 'the package is not installed yet');
 
     // [2] Pick the package file: it is checked and previewed, nothing installed yet.
-    const choosing = page.waitForEvent('filechooser');
-    await click(page, 'integrations.packages.choose', st => true, 'the file picker');
-    const chooser = await choosing;
-    await chooser.setFiles(PACKAGE);
+    await pickFile(page, 'integrations.packages.choose', PACKAGE);
     s = await waitUi(page, st => pkgs(st).previewed || !!pkgs(st).preview_error, 'the package previewed');
     check(!pkgs(s).preview_error, `the package file is accepted (${pkgs(s).preview_error || 'ok'})`);
     const preview = pkgs(s).preview;

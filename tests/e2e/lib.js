@@ -301,6 +301,21 @@ function click(page, id, expect, what, options = {}) {
   }, expect, what, options);
 }
 
+/**
+ * Clicks the item `id` that opens the browser's file picker and gives the picker `file`. The console
+ * handles a click a frame after it arrives; on a busy machine that can be after the browser's user
+ * activation has lapsed, and then no picker opens: the click is made again, at most 5 times.
+ */
+async function pickFile(page, id, file) {
+  for (let attempt = 1; ; attempt++) {
+    const choosing = page.waitForEvent('filechooser', { timeout: 20000 }).catch(() => null);
+    await click(page, id, () => true, 'the file picker');
+    const chooser = await choosing;
+    if (chooser) return chooser.setFiles(file);
+    if (attempt === 5) throw new Error(`no file picker opened after ${attempt} clicks on ${id}`);
+  }
+}
+
 // Moves the hidden text field away so that only a frame with a focused text field puts it back.
 function clearCaret(page) { return page.evaluate(() => window.__e2e.clearCaret()); }
 
@@ -483,5 +498,5 @@ const peerRequests = log => fs.existsSync(log)
 function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
 module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, waitFor, openFirstTab,
-  openAnotherTab, onOrigin, frames, scrollTo, click, focus, focusedOn, press, type, hover, drag, drawn, crm, startPeer,
+  openAnotherTab, onOrigin, frames, scrollTo, click, pickFile, focus, focusedOn, press, type, hover, drag, drawn, crm, startPeer,
   startErp, peerRequests, done };

@@ -84,9 +84,9 @@ double SaveSeconds(const char* file, int table, int fresh, const char* rule) {
     }
     const double seconds = bench::BestSeconds(1, [&] {
         for (size_t at = 0; at < rows.size(); at += 1000) {
-            std::vector<nlohmann::json> batch(rows.begin() + static_cast<std::ptrdiff_t>(at),
-                                              rows.begin() + static_cast<std::ptrdiff_t>(
-                                                                 std::min(rows.size(), at + 1000)));
+            std::vector<nlohmann::json> batch(
+                rows.begin() + static_cast<std::ptrdiff_t>(at),
+                rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), at + 1000)));
             BatchResult b = ws.records().CreateBatch("admin", "Account", batch);
             if (!b.ok()) Fail(b.errors.front().message);
         }
@@ -107,9 +107,9 @@ std::map<std::string, double> MeasureDedupSave() {
         R"j({"object": "Account", "name": "Same_company_or_phone", "action": "alert", "logic": "or",
             "conditions": [{"field": "Name", "method": "company"}, {"field": "Phone", "method": "phone"}]})j");
     const int fuzzy_new = Count("CRM_BENCH_DEDUP_FUZZY_NEW", 1'000);
-    const double fuzzy = SaveSeconds(
-        "dedup_save_fuzzy.db", table, fuzzy_new,
-        R"j({"object": "Account", "name": "Similar_company_name", "action": "alert",
+    const double fuzzy =
+        SaveSeconds("dedup_save_fuzzy.db", table, fuzzy_new,
+                    R"j({"object": "Account", "name": "Similar_company_name", "action": "alert",
             "conditions": [{"field": "Name", "method": "company", "threshold": 0.92}]})j");
     out["dedup.save_table"] = table;
     out["dedup.save_new"] = fresh;

@@ -378,8 +378,8 @@ std::vector<DuplicateMatch> Deduplicator::Match(const std::string& actor, const 
         }
         if (BlockingKeys(c.rule.match, keys).empty()) continue;
         if (index) {
-            Statement& one = statements_->Get("SELECT owner_id, " + name_sql + " FROM " + QuoteIdent(o.table) +
-                                              " WHERE id = ?1");
+            Statement& one = statements_->Get("SELECT owner_id, " + name_sql + " FROM " +
+                                              QuoteIdent(o.table) + " WHERE id = ?1");
             for (int64_t id : index->Matches(r, keys, self)) {
                 one.Reset();
                 one.Bind(1, id);

@@ -228,7 +228,8 @@ private:
                                       const std::vector<std::string>& values, int64_t self,
                                       const DuplicateKeyIndex* index = nullptr);
     /// The key index of the object under its saving rules, built from the table when missing or stale.
-    Result<DuplicateKeyIndex*> IndexFor(const ObjectDef& object, const std::shared_ptr<const SavingRules>& rules);
+    Result<DuplicateKeyIndex*> IndexFor(const ObjectDef& object,
+                                        const std::shared_ptr<const SavingRules>& rules);
     /// Reads one record's keys again into the object's index (when built): after a write, delete or restore.
     Status Reindex(const ObjectDef& object, int64_t id);
     void DropIndex(const std::string& object);

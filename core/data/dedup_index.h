@@ -46,7 +46,7 @@ public:
 
 private:
     struct Lists {
-        std::unordered_map<std::string, std::vector<int64_t>> by_key;         ///< exact-like conditions
+        std::unordered_map<std::string, std::vector<int64_t>> by_key;      ///< exact-like conditions
         std::unordered_map<char32_t, std::vector<int64_t>> by_code_point;  ///< fuzzy conditions
     };
     /// Appends the ids a condition's lists give for `key` to `out` (when not null); answers their count.

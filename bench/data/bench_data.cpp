@@ -9,9 +9,12 @@
 //   dedup.scan_s                  a scan of CRM_BENCH_ACCOUNTS (100,000) Accounts by a fuzzy-name rule
 //                                 (target <= 5); dedup.ratio_vs_group_by: over SQL grouping by lower(Name)
 //   data.wasm_ratio               the twin import (20,000 rows) in wasm over native (target <= 2)
+//   dedup.save_check_ratio        saves of new Accounts with an alert rule over the same with none
+//                                 (dedup_save_bench.cpp; CRM_BENCH_DEDUP_SAVE_ONLY: those figures alone)
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "bench_util.h"
@@ -22,6 +25,8 @@
 #include "workspace.h"
 
 using namespace crm;
+
+std::map<std::string, double> MeasureDedupSave();  // dedup_save_bench.cpp
 
 namespace {
 
@@ -105,6 +110,12 @@ double ImportSeconds(const std::string& csv, int rows, const FixedClock& clock, 
 int main(int argc, char** argv) {
     const std::string wasm_js = bench::WasmJsArg(argc, argv);
     FixedClock clock(kNow);
+#ifndef __EMSCRIPTEN__
+    if (std::getenv("CRM_BENCH_DEDUP_SAVE_ONLY")) {
+        for (const auto& [name, value] : MeasureDedupSave()) bench::Figure(name, value);
+        return 0;
+    }
+#endif
     WriteCsv("bench_tmp_twin.csv", kTwinRows);
     const double twin = ImportSeconds("bench_tmp_twin.csv", kTwinRows, clock, "data_twin.db");
     std::remove("bench_tmp_twin.csv");
@@ -213,6 +224,7 @@ int main(int argc, char** argv) {
         bench::Figure("dedup.ratio_vs_group_by", scan_s / group_by_s);
         (void)groups;
     }
+    for (const auto& [name, value] : MeasureDedupSave()) bench::Figure(name, value);
     std::map<std::string, double> wasm = bench::RunWasmTwin(wasm_js);
     if (wasm.count("data.twin_import_s")) bench::Figure("data.wasm_ratio", wasm["data.twin_import_s"] / twin);
 #endif

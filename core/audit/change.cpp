@@ -29,6 +29,7 @@ ChangeScope::~ChangeScope() {
         (void)changes_.db_.Exec("ROLLBACK");
     }
     Close();
+    for (auto it = on_rollback_.rbegin(); it != on_rollback_.rend(); ++it) (*it)();
     if (!outer_) changes_.RunClosed();
 }
 
@@ -82,6 +83,7 @@ Status ChangeScope::Commit(const std::function<void()>& after_commit) {
         Close();
         outer_->set_.Merge(set_);
         for (auto& f : after_commit_) outer_->after_commit_.push_back(std::move(f));
+        for (auto& f : on_rollback_) outer_->on_rollback_.push_back(std::move(f));
         return Status::Ok();
     }
     // On a failed COMMIT the destructor rolls back, so nothing is left half-written.

@@ -97,6 +97,10 @@ public:
     /// A nested scope releases its savepoint and hands both to the outer scope, which runs them after its
     /// own commit (or drops them when it rolls back).
     Status Commit(const std::function<void()>& after_commit = {});
+    /// Runs `undo` if this change rolls back (in-memory state moved inside the change that must move back
+    /// with the data, e.g. a key index): a nested scope that commits hands it to the outer scope, an
+    /// outermost commit drops it. Undos run newest first, after the rollback.
+    void OnRollback(std::function<void()> undo) { on_rollback_.push_back(std::move(undo)); }
 
 private:
     void Close();
@@ -109,6 +113,7 @@ private:
     bool done_ = false;
     ChangeSet set_;
     std::vector<std::function<void()>> after_commit_;  ///< handed up by committed nested scopes
+    std::vector<std::function<void()>> on_rollback_;   ///< OnRollback, in the order registered
 };
 
 }  // namespace crm

@@ -3,11 +3,13 @@
 #include "data/dedup.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "audit/change.h"
 #include "common/clock.h"
 #include "common/messages.h"
 #include "common/text.h"
+#include "data/dedup_index.h"
 #include "data/dedup_internal.h"
 #include "data/recycle_bin.h"
 #include "records/records.h"
@@ -166,6 +168,46 @@ struct Deduplicator::SavingRules {
     std::vector<Compiled> rules;
 };
 
+/// An object's key index with what it was built for and how it reads a record's keys.
+struct Deduplicator::ObjectIndex {
+    std::shared_ptr<const SavingRules> rules;  ///< built over these (a new rules list builds it again)
+    uint64_t build = 0;
+    std::string select;                     ///< "SELECT id, <columns> FROM <table>"
+    std::vector<std::vector<int>> columns;  ///< per rule, per condition: the column after id
+    DuplicateKeyIndex index;
+
+    explicit ObjectIndex(const std::shared_ptr<const SavingRules>& saving)
+        : rules(saving), index(MatchRules(*saving)) {
+        std::vector<std::string> names;
+        for (const Compiled& c : rules->rules) {
+            columns.emplace_back();
+            for (const FieldDef* f : c.fields) {
+                auto it = std::find(names.begin(), names.end(), f->column);
+                columns.back().push_back(static_cast<int>(it - names.begin()));
+                if (it == names.end()) names.push_back(f->column);
+            }
+        }
+        select = "SELECT id";
+        for (const std::string& n : names) select += ", " + QuoteIdent(n);
+        select += " FROM " + QuoteIdent(rules->object->table);
+    }
+    static std::vector<MatchRule> MatchRules(const SavingRules& saving) {
+        std::vector<MatchRule> out;
+        for (const Compiled& c : saving.rules) out.push_back(c.rule.match);
+        return out;
+    }
+    /// The keys of the record `st` stands on (a row of `select`).
+    DuplicateKeyIndex::RecordKeys KeysOf(const Statement& st) const {
+        DuplicateKeyIndex::RecordKeys keys(columns.size());
+        for (size_t r = 0; r < columns.size(); ++r) {
+            const std::vector<MatchCondition>& conditions = rules->rules[r].rule.match.conditions;
+            for (size_t i = 0; i < columns[r].size(); ++i)
+                keys[r].push_back(MatchKey(conditions[i], st.Text(1 + columns[r][i])));
+        }
+        return keys;
+    }
+};
+
 Deduplicator::Deduplicator(Changes& changes, SchemaService& schema, RecordService& records,
                            const AccessPolicy& policy, RecycleBin& recycle)
     : changes_(changes),
@@ -180,6 +222,12 @@ Deduplicator::~Deduplicator() = default;
 void Deduplicator::Attach() {
     records_.AddSaveStage(SaveStageId::DuplicateRules, "duplicate rules",
                           [this](SaveContext& ctx) { Stage(ctx); });
+    records_.AddAfterWriteHook("duplicate key index", [this](SaveContext& ctx) {
+        if (Status s = Reindex(ctx.object, ctx.record_id); !s.ok()) ctx.Fail(s.error());
+    });
+    records_.AddDeleteHook(DeletePhase::After, "duplicate key index", [this](DeleteContext& ctx) {
+        if (Status s = Reindex(ctx.object, ctx.record_id); !s.ok()) ctx.Fail(s.error());
+    });
     recycle_.SetRestoreHooks(
         [this](const std::string& actor, std::vector<RecycleEntry>& entries) {
             return ExpandRestore(actor, entries);
@@ -307,14 +355,18 @@ Result<std::vector<Deduplicator::Compiled>> Deduplicator::ActiveRules(const Obje
 
 std::vector<DuplicateMatch> Deduplicator::Match(const std::string& actor, const ObjectDef& o,
                                                 const std::vector<Compiled>& rules,
-                                                const std::vector<std::string>& texts, int64_t self) {
+                                                const std::vector<std::string>& texts, int64_t self,
+                                                const DuplicateKeyIndex* index) {
     // `texts` holds the record's text per index of o.fields.
     std::vector<DuplicateMatch> out;
     Database& db = changes_.db();
     const FieldDef* name_field = o.Field(o.name_field);
     const bool system = IsSystemActor(actor);
     const bool name_readable = name_field && (system || policy_.CanReadField(actor, o, *name_field));
-    for (const Compiled& c : rules) {
+    const std::string name_sql =
+        name_field && name_field->has_column() ? QuoteIdent(name_field->column) : std::string("''");
+    for (size_t r = 0; r < rules.size(); ++r) {
+        const Compiled& c = rules[r];
         bool readable = true;
         for (const FieldDef* f : c.fields)
             if (!system && !policy_.CanReadField(actor, o, *f)) readable = false;
@@ -325,9 +377,23 @@ std::vector<DuplicateMatch> Deduplicator::Match(const std::string& actor, const 
             keys.push_back(MatchKey(c.rule.match.conditions[i], index < texts.size() ? texts[index] : ""));
         }
         if (BlockingKeys(c.rule.match, keys).empty()) continue;
+        if (index) {
+            Statement& one = statements_->Get("SELECT owner_id, " + name_sql + " FROM " +
+                                              QuoteIdent(o.table) + " WHERE id = ?1");
+            for (int64_t id : index->Matches(r, keys, self)) {
+                one.Reset();
+                one.Bind(1, id);
+                if (!one.Step()) continue;
+                const int64_t owner = one.IsNull(0) ? 0 : one.Int(0);
+                if (!system && policy_.RecordLevel(actor, o, id, owner) < AccessLevel::Read) continue;
+                out.push_back({c.rule.name, c.rule.action, id, name_readable ? one.Text(1) : std::string()});
+            }
+            one.Reset();
+            continue;
+        }
         std::string sql = "SELECT id, owner_id";
         for (const FieldDef* f : c.fields) sql += ", " + QuoteIdent(f->column);
-        sql += name_field && name_field->has_column() ? ", " + QuoteIdent(name_field->column) : ", ''";
+        sql += ", " + name_sql;
         sql += " FROM " + QuoteIdent(o.table) + " WHERE id <> ?1";
         int exact = -1;
         for (size_t i = 0; i < c.fields.size() && !c.rule.match.any; ++i)
@@ -365,7 +431,87 @@ Result<std::shared_ptr<const Deduplicator::SavingRules>> Deduplicator::SavingRul
 
 void Deduplicator::ForgetSavingRules() {
     saving_rules_.clear();
-    changes_.RunWhenClosed([this] { saving_rules_.clear(); });
+    indexes_.clear();
+    changes_.RunWhenClosed([this] {
+        saving_rules_.clear();
+        indexes_.clear();
+    });
+}
+
+Result<DuplicateKeyIndex*> Deduplicator::IndexFor(const ObjectDef& o,
+                                                  const std::shared_ptr<const SavingRules>& rules) {
+    std::unique_ptr<ObjectIndex>& kept = indexes_[o.api_name];
+    if (kept && kept->rules == rules) return &kept->index;
+    kept.reset();
+    auto fresh = std::make_unique<ObjectIndex>(rules);
+    fresh->build = ++index_builds_;
+    Statement st = changes_.db().Prepare(fresh->select);
+    while (st.Step()) fresh->index.Put(st.Int(0), fresh->KeysOf(st));
+    if (!st.status().ok()) return st.status().error();
+    kept = std::move(fresh);
+    // Built inside a change, it holds that change's rows: it goes if the change rolls back.
+    if (ChangeScope* scope = changes_.open_scope()) {
+        const uint64_t build = kept->build;
+        scope->OnRollback([this, api = o.api_name, build] {
+            auto it = indexes_.find(api);
+            if (it != indexes_.end() && it->second && it->second->build == build) indexes_.erase(it);
+        });
+    }
+    return &kept->index;
+}
+
+Status Deduplicator::Reindex(const ObjectDef& o, int64_t id) {
+    auto it = indexes_.find(o.api_name);
+    if (it == indexes_.end() || !it->second) return Status::Ok();
+    Result<std::shared_ptr<const SavingRules>> current = SavingRulesFor(o);
+    if (!current.ok() || *current != it->second->rules) {
+        indexes_.erase(it);  // the rules or the schema moved: built again at the next checked save
+        return Status::Ok();
+    }
+    ObjectIndex& x = *it->second;
+    std::optional<DuplicateKeyIndex::RecordKeys> before;
+    if (const DuplicateKeyIndex::RecordKeys* keys = x.index.Find(id)) before = *keys;
+    Statement& st = statements_->Get(x.select + " WHERE id = ?1");
+    st.Bind(1, id);
+    if (st.Step()) {
+        x.index.Put(id, x.KeysOf(st));
+    } else {
+        if (!st.status().ok()) return st.status();
+        x.index.Remove(id);
+    }
+    st.Reset();
+    if (ChangeScope* scope = changes_.open_scope()) {
+        scope->OnRollback([this, api = o.api_name, build = x.build, id, before = std::move(before)] {
+            auto at = indexes_.find(api);
+            if (at == indexes_.end() || !at->second || at->second->build != build) return;
+            if (before)
+                at->second->index.Put(id, *before);
+            else
+                at->second->index.Remove(id);
+        });
+    }
+    return Status::Ok();
+}
+
+void Deduplicator::DropIndex(const std::string& object) {
+    for (auto it = indexes_.begin(); it != indexes_.end(); ++it) {
+        if (ToLowerAscii(it->first) == ToLowerAscii(object)) {
+            indexes_.erase(it);
+            return;
+        }
+    }
+}
+
+void Deduplicator::OnCommit(const ChangeSet& changes) {
+    // A bulk insert names no ids: its records are read again at the next checked save.
+    for (const ObjectChange& c : changes.changes)
+        if (c.area == "records" && c.action != ChangeAction::Config && c.ids.empty()) DropIndex(c.object);
+}
+
+int64_t Deduplicator::IndexedRecords(const std::string& object) const {
+    for (const auto& [api, x] : indexes_)
+        if (x && ToLowerAscii(api) == ToLowerAscii(object)) return static_cast<int64_t>(x->index.size());
+    return -1;
 }
 
 void Deduplicator::Stage(SaveContext& ctx) {
@@ -388,7 +534,12 @@ void Deduplicator::Stage(SaveContext& ctx) {
         }
     }
     if (!relevant) return;
-    std::vector<DuplicateMatch> matches = Match(ctx.actor, ctx.object, *rules, texts, ctx.record_id);
+    Result<DuplicateKeyIndex*> index = IndexFor(ctx.object, *saving);
+    if (!index.ok()) {
+        ctx.Fail(index.error());
+        return;
+    }
+    std::vector<DuplicateMatch> matches = Match(ctx.actor, ctx.object, *rules, texts, ctx.record_id, *index);
     std::string names, rule;
     int blocking = 0;
     for (const DuplicateMatch& m : matches) {
@@ -616,6 +767,12 @@ Status Deduplicator::ExpandRestore(const std::string& actor, std::vector<Recycle
 Status Deduplicator::AfterRestore(ChangeScope& change, const std::string& actor,
                                   const std::vector<RecycleEntry>& restored) {
     Database& db = changes_.db();
+    // The restored rows come back without the save pipeline: their keys go back into the key index here.
+    for (const RecycleEntry& e : restored) {
+        Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(e.object);
+        if (!o.ok()) continue;
+        if (Status s = Reindex(**o, e.record_id); !s.ok()) return s;
+    }
     std::vector<int64_t> merges;
     for (const RecycleEntry& e : restored) {
         Statement st = db.Prepare(

@@ -15,9 +15,14 @@
 // - Everything runs as its acting user: a save, dedup.check and a scan compare only with records the user
 //   may read, and a rule naming a field the user cannot read is skipped at save and refused by a scan.
 //   Managing rules needs Customize Schema; a merge needs Edit on the master and Delete on the others.
-// - The save stage compares the record with every stored record of the object (narrowed in SQL by an AND
-//   rule's exact condition): cost grows with the object's size (about 40 ms per save at 100,000 records with
-//   only fuzzy rules; nothing when the object has no active rule).
+// - The save stage compares the record only with the records its key index (dedup_index.h) gives, and
+//   finds exactly what a comparison with every stored record would. The index lives in memory, one per
+//   object with active block or alert rules: built from the table on the first checked save (after a
+//   start, a tab reload, a change of the rules or the schema), kept current by the save pipeline (an
+//   after-write hook, a delete hook, the recycle bin's restore), each change undone with the data when its
+//   change rolls back (ChangeScope::OnRollback), dropped when a commit changed records it cannot name (a
+//   bulk insert). Rows saved earlier in the same batch are in it, so a batch's rows are compared with one
+//   another. dedup.check (the console's question before a save) still compares with every record.
 // - A scan reads the visible records in keyset pages, keys each one (dedup_match.h), compares only records
 //   that share a blocking key (a block larger than 2,000 is compared in a sliding window of 50 in key order),
 //   and joins matching pairs into groups (a record that matches two others joins one group). Bounds:
@@ -50,6 +55,8 @@ namespace crm {
 
 class Changes;
 class ChangeScope;
+class DuplicateKeyIndex;
+struct ChangeSet;
 class RecordService;
 class RecycleBin;
 class SchemaService;
@@ -176,8 +183,13 @@ public:
                  RecycleBin& recycle);
     ~Deduplicator();
     void SetAuthorizer(Authorizer authorizer) { authorize_ = std::move(authorizer); }
-    /// Registers the duplicate-rules save stage and the recycle bin's merge undo.
+    /// Registers the duplicate-rules save stage, the hooks that keep the key index current, and the recycle
+    /// bin's merge undo.
     void Attach();
+    /// Told of each committed change: drops the key index of an object whose records changed unnamed.
+    void OnCommit(const ChangeSet& changes);
+    /// The records the key index of `object` holds, or -1 when it is not built (tests, benchmark).
+    int64_t IndexedRecords(const std::string& object) const;
 
     /// The rules of an object ("" = every object), by object and name.
     Result<std::vector<DuplicateRule>> Rules(const std::string& actor, const std::string& object);
@@ -202,15 +214,25 @@ public:
 
 private:
     struct SavingRules;
+    struct ObjectIndex;
     Result<std::vector<Compiled>> ActiveRules(const ObjectDef& object, bool saving);
     /// The rules a save of `object` checks, read once and kept while the schema and the rules stay (a
     /// save of a record reads no rule row).
     Result<std::shared_ptr<const SavingRules>> SavingRulesFor(const ObjectDef& object);
     /// Drops the kept rules now and when the open change ends (committed or rolled back).
     void ForgetSavingRules();
+    /// The stored records the rules match with `values` (texts per index of object.fields): those `index`
+    /// gives (built over these rules), or with no index every stored record compared.
     std::vector<DuplicateMatch> Match(const std::string& actor, const ObjectDef& object,
                                       const std::vector<Compiled>& rules,
-                                      const std::vector<std::string>& values, int64_t self);
+                                      const std::vector<std::string>& values, int64_t self,
+                                      const DuplicateKeyIndex* index = nullptr);
+    /// The key index of the object under its saving rules, built from the table when missing or stale.
+    Result<DuplicateKeyIndex*> IndexFor(const ObjectDef& object,
+                                        const std::shared_ptr<const SavingRules>& rules);
+    /// Reads one record's keys again into the object's index (when built): after a write, delete or restore.
+    Status Reindex(const ObjectDef& object, int64_t id);
+    void DropIndex(const std::string& object);
     void Stage(SaveContext& ctx);
     Status ExpandRestore(const std::string& actor, std::vector<RecycleEntry>& entries);
     Status AfterRestore(ChangeScope& change, const std::string& actor,
@@ -225,6 +247,8 @@ private:
     std::unique_ptr<StatementCache> statements_;
     bool merging_ = false;  ///< a merge's or undo's own saves skip the duplicate stage
     std::map<std::string, std::shared_ptr<const SavingRules>> saving_rules_;  ///< by object
+    std::map<std::string, std::unique_ptr<ObjectIndex>> indexes_;             ///< by object
+    uint64_t index_builds_ = 0;  ///< numbers each built index: an undo of a dropped one does nothing
 };
 
 }  // namespace crm

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace crm {
 
@@ -255,10 +256,22 @@ bool Similar(const MatchCondition& c, const std::string& a, const std::string& b
 }
 }  // namespace
 
+bool IsFuzzyCondition(const MatchCondition& c) {
+    return c.method == MatchMethod::Fuzzy || (c.method == MatchMethod::Company && c.threshold < 1.0);
+}
+
+std::u32string CodePoints(std::string_view text) { return Decode(text); }
+
+size_t MinSharedCodePoints(const MatchCondition& c, size_t length) {
+    const double share = c.algorithm == "levenshtein" ? c.threshold : 5.0 * c.threshold - 4.0;
+    // Rounded down a little: a score that floating point puts at the threshold still finds its pair.
+    const double least = std::ceil(share * static_cast<double>(length) - 1e-6);
+    return least < 1.0 ? 1 : static_cast<size_t>(least);
+}
+
 bool ConditionMatches(const MatchCondition& c, const std::string& a, const std::string& b) {
     if (a.empty() || b.empty()) return false;
-    if (c.method == MatchMethod::Fuzzy || (c.method == MatchMethod::Company && c.threshold < 1.0))
-        return Similar(c, a, b);
+    if (IsFuzzyCondition(c)) return Similar(c, a, b);
     return a == b;
 }
 
@@ -273,12 +286,9 @@ bool KeysMatch(const MatchRule& rule, const MatchKeys& a, const MatchKeys& b) {
 }
 
 namespace {
-bool IsFuzzy(const MatchCondition& c) {
-    return c.method == MatchMethod::Fuzzy || (c.method == MatchMethod::Company && c.threshold < 1.0);
-}
 std::string BlockKey(const MatchCondition& c, const std::string& key) {
     if (key.empty()) return "";
-    if (!IsFuzzy(c)) return key;
+    if (!IsFuzzyCondition(c)) return key;
     const std::u32string cps = Decode(key);
     std::string out;
     for (size_t i = 0; i < cps.size() && i < 2; ++i) Encode(cps[i], out);
@@ -299,7 +309,7 @@ std::vector<std::string> BlockingKeys(const MatchRule& rule, const MatchKeys& ke
     int best = -1;
     for (size_t i = 0; i < rule.conditions.size(); ++i) {
         if (keys[i].empty()) return out;  // a blank condition value: it matches nothing under AND
-        if (best < 0 || (IsFuzzy(rule.conditions[best]) && !IsFuzzy(rule.conditions[i])))
+        if (best < 0 || (IsFuzzyCondition(rule.conditions[best]) && !IsFuzzyCondition(rule.conditions[i])))
             best = static_cast<int>(i);
     }
     if (best >= 0) out.push_back(BlockKey(rule.conditions[best], keys[best]));

@@ -21,6 +21,11 @@
 //   (1 - distance / longer length), counted in Unicode code points, at or above `threshold` (default 0.9).
 // - A scan's blocking key for a fuzzy comparison is the first two code points of the normalized text, so a
 //   scan does not find a pair that differs in its first two characters (a save-time check does).
+// - The save-time check (dedup_index.h) finds every fuzzy match through the code points two keys share
+//   (MinSharedCodePoints): Levenshtein similarity t over the longer length L leaves at most (1-t)L edits,
+//   so the keys share at least tL >= t*|a| code points; Jaro-Winkler is at most 0.4 + 0.6 Jaro (a prefix of
+//   at most 4), and Jaro at most (m/|a| + m/|b| + 1)/3 with m <= shared and m/|b| <= 1, so a match at t
+//   shares at least (5t - 4)|a| code points, and always at least one.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -76,6 +81,13 @@ using MatchKeys = std::vector<std::string>;
 
 /// The comparable form of `text` under a condition.
 std::string MatchKey(const MatchCondition& condition, std::string_view text);
+/// Whether a condition compares by similarity (fuzzy, or company below 1).
+bool IsFuzzyCondition(const MatchCondition& condition);
+/// A UTF-8 text's code points (an invalid byte stands for itself), as the similarity scores count them.
+std::u32string CodePoints(std::string_view text);
+/// The least number of code points (counted with repeats) a key of `length` code points shares with any
+/// key a fuzzy condition matches it with (see the decisions above); at least 1.
+size_t MinSharedCodePoints(const MatchCondition& condition, size_t length);
 /// Whether two records' keys match under one condition (blank never matches).
 bool ConditionMatches(const MatchCondition& condition, const std::string& a, const std::string& b);
 /// Whether two records' keys match under the rule.

@@ -46,6 +46,34 @@ struct ChangeFixture {
 }  // namespace
 
 TEST_SUITE("storage_changes") {
+    TEST_CASE("undos run when their change rolls back, newest first; a committed savepoint hands them up") {
+        ChangeFixture fx;
+        std::vector<int> undone;
+        {
+            ChangeScope outer(*fx.changes, "alice");
+            REQUIRE(outer.begin_status().ok());
+            outer.OnRollback([&] { undone.push_back(1); });
+            {
+                ChangeScope kept(*fx.changes, "alice");
+                kept.OnRollback([&] { undone.push_back(2); });
+                REQUIRE(kept.Commit().ok());
+            }
+            {
+                ChangeScope dropped(*fx.changes, "alice");
+                dropped.OnRollback([&] { undone.push_back(3); });
+            }  // this savepoint rolls back alone
+            CHECK(undone == std::vector<int>{3});
+        }  // the whole change rolls back: the committed savepoint's undo too, newest first
+        CHECK(undone == std::vector<int>{3, 2, 1});
+        undone.clear();
+        {
+            ChangeScope change(*fx.changes, "alice");
+            change.OnRollback([&] { undone.push_back(4); });
+            REQUIRE(change.Commit().ok());
+        }
+        CHECK(undone.empty());  // committed: nothing to undo
+    }
+
     TEST_CASE(
         "a committed change writes its data and audit entries together, then tells the listeners once") {
         ChangeFixture fx;

@@ -74,6 +74,7 @@ TEST_SUITE("records_pipeline") {
                                        "write:write",
                                        "write:assignment queues",
                                        "write:automation rules: tasks, notifications, webhooks, time items",
+                                       "write:duplicate key index",
                                        "write:reminders: next occurrences",
                                        "write:webhook subscriptions: record created or updated",
                                        "write:after"});

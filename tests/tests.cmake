@@ -40,6 +40,7 @@ if(CRM_WEB)
     set_tests_properties(e2e.workflow_flow PROPERTIES TIMEOUT 900)  # a whole flow: builder, records, approvals
     set_tests_properties(e2e.report_cancel PROPERTIES TIMEOUT 900)  # makes 60,000 records, runs over them three times
     set_tests_properties(e2e.storage_tab_drafts_more PROPERTIES TIMEOUT 600)  # five editors, each over two tabs
+    set_tests_properties(e2e.ui_language_sweep PROPERTIES TIMEOUT 900)  # every page and tab, in both languages
     # CRM_CRASH_ROUNDS=50 (the issue's 50 deaths) runs for many minutes: above the test's own 40-minute budget.
     set_tests_properties(e2e.storage_crash PROPERTIES TIMEOUT 2700)
   endif()

@@ -64,6 +64,8 @@ EM_JS(void, crm_js_install_lifecycle, (), {
 });
 
 EM_JS(void, crm_js_publish, (const char* json), { window.__crm_ui = JSON.parse(UTF8ToString(json)); });
+// The language sweep's request (tests/e2e/ui_language_sweep.test.js raises it).
+EM_JS(int, crm_js_text_log_request, (), { return window.__crm_text_log | 0; });
 
 EM_JS(void, crm_js_save_pref, (const char* key, const char* value), {
     try {
@@ -277,6 +279,8 @@ void WebPlatform::ReportStorageError(const std::string& reason) {
 }
 
 void WebPlatform::PublishUiState(const std::string& json) { crm_js_publish(json.c_str()); }
+
+int WebPlatform::TextLogRequest() const { return crm_js_text_log_request(); }
 
 void WebPlatform::SetPreferences(const std::string& json) {
     nlohmann::json prefs = nlohmann::json::parse(json, nullptr, false);

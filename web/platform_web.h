@@ -50,6 +50,7 @@ public:
     std::string LoadPreference(const std::string& key) const override;
     void SavePreference(const std::string& key, const std::string& value) override;
     float DpiScale() const override { return dpr_; }
+    int TextLogRequest() const override;
     float ItemCoordinateScale() const override { return dpr_; }
     /// The full font, fetched on first use (crm_font_full.ttc beside the page).
     std::string FullFontPath() override;

@@ -111,11 +111,14 @@ function installPageHelpers() {
   };
 }
 
-/** Launches Chromium with a persistent profile (IndexedDB survives a relaunch). */
-async function launch(profileDir, viewport = { width: 1280, height: 800 }) {
+/**
+ * Launches Chromium with a persistent profile (IndexedDB survives a relaunch); `deviceScaleFactor`
+ * is the page's devicePixelRatio.
+ */
+async function launch(profileDir, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1) {
   const ctx = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CRM_CHROMIUM || '/usr/bin/chromium', headless: true,
-    args: CHROMIUM_ARGS, viewport });
+    args: CHROMIUM_ARGS, viewport, deviceScaleFactor });
   await ctx.addInitScript(installPageHelpers);
   const page = ctx.pages()[0] || await ctx.newPage();
   page.setDefaultTimeout(WAIT_MS);

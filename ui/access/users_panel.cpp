@@ -32,6 +32,7 @@ void UsersPanel::Reload() {
     // on hover, instead of a refusal after Save.
     can_manage_ = access.HasSystemPermission(ActingUser(), SystemPermission::ManageUsers);
     users_ = access.Users();
+    rows_change_ = UINT64_MAX;  // rows_ index users_: made again
     roles_.clear();
     for (const Role& r : access.Roles()) roles_.push_back(r.name);
     teams_.clear();
@@ -157,12 +158,17 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
     PublishForm("users.selected", std::vector<std::string>(selected_.begin(), selected_.end()));
 }
 
-void UsersPanel::DrawTable(const PageContext& ctx) {
-    const float s = ctx.scale;
-    Reload();  // a bulk assignment above may have changed them: rows point into users_
+void UsersPanel::SortRows() {
     const std::string needle = LowerAscii(search_);
-    std::vector<const User*> rows;
-    for (const User& u : users_) {
+    const std::string view = needle + '\n' + role_ + '\n' + profile_ + '\n' + team_ + '\n' + std::to_string(active_) +
+                             '\n' + std::to_string(sort_column_) + (sort_desc_ ? "d" : "a");
+    if (rows_change_ == loaded_change_ && rows_view_ == view) return;
+    rows_change_ = loaded_change_;
+    rows_view_ = view;
+    rows_.clear();
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < users_.size(); ++i) {
+        const User& u = users_[i];
         if (!needle.empty() &&
             LowerAscii(u.full_name + " " + u.username + " " + u.email).find(needle) == std::string::npos)
             continue;
@@ -171,15 +177,83 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
         if (!team_.empty() && !Contains(u.teams, team_)) continue;
         if (active_ == 1 && !u.active) continue;
         if (active_ == 2 && u.active) continue;
-        rows.push_back(&u);
+        rows_.push_back(i);
     }
+    auto key = [&](const User& u) -> std::string {
+        switch (sort_column_) {
+            case 2:
+                return u.username;
+            case 3:
+                return LowerAscii(u.email);
+            case 4:
+                return u.role;
+            case 5:
+                return u.profile;
+            case 6:
+                return u.active ? "0" : "1";
+            default:
+                return LowerAscii(u.full_name);
+        }
+    };
+    keys.resize(users_.size());
+    for (size_t i : rows_) keys[i] = key(users_[i]);
+    std::stable_sort(rows_.begin(), rows_.end(),
+                     [&](size_t a, size_t b) { return sort_desc_ ? keys[b] < keys[a] : keys[a] < keys[b]; });
+    listed_ = nlohmann::json::array();
+    for (size_t i : rows_) listed_.push_back(users_[i].username);
+}
+
+void UsersPanel::DrawRow(const User& u) {
+    ImGui::PushID(u.username.c_str());
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    bool sel = selected_.count(u.username) > 0;
+    if (ImGui::Checkbox("##sel", &sel)) {
+        if (sel) {
+            selected_.insert(u.username);
+        } else {
+            selected_.erase(u.username);
+        }
+    }
+    MarkItem("users.select." + u.username);
+    ImGui::TableSetColumnIndex(1);
+    if (CellSelectable(u.full_name.empty() ? u.username : u.full_name, "##user." + u.username)) Edit(u.username);
+    MarkItem("users.row." + u.username);
+    ImGui::TableSetColumnIndex(2);
+    CellText(u.username, true);
+    ImGui::TableSetColumnIndex(3);
+    CellText(u.email);
+    ImGui::TableSetColumnIndex(4);
+    CellText(u.role);
+    ImGui::TableSetColumnIndex(5);
+    CellText(u.profile);
+    ImGui::TableSetColumnIndex(6);
+    TextColored(u.active ? CurrentPalette().success : CurrentPalette().text_muted,
+                Tr(u.active ? "users.active" : "users.inactive"), false);
+    ImGui::TableSetColumnIndex(7);
+    ImGui::BeginDisabled(!can_manage_);
+    const bool toggled = ImGui::SmallButton(Tr(u.active ? "users.deactivate" : "users.reactivate"));
+    ImGui::EndDisabled();
+    NeedsManageUsers();
+    if (toggled) {
+        confirm_user_ = u.username;
+        confirm_activate_ = !u.active;
+        confirm_error_.clear();
+        confirm_open_ = true;
+    }
+    MarkItem((u.active ? "users.deactivate." : "users.reactivate.") + u.username);
+    ImGui::PopID();
+}
+
+void UsersPanel::DrawTable(const PageContext& ctx) {
+    const float s = ctx.scale;
+    Reload();  // a bulk assignment above may have changed them
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp |
                                   ImGuiTableFlags_Resizable;
     const float width = ImGui::GetContentRegionAvail().x - 28.0f * s;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
-    nlohmann::json listed = nlohmann::json::array();
     if (ImGui::BeginTable("users.table", 8, flags, ImVec2(width, height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("##sel", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed,
@@ -191,76 +265,22 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
                                 120.0f * s);
         if (TakeSortSpecs(&sort_column_, &sort_desc_) && sort_column_ < 0) sort_column_ = 1;
         ImGui::TableHeadersRow();
-        auto key = [&](const User* u) -> std::string {
-            switch (sort_column_) {
-                case 2:
-                    return u->username;
-                case 3:
-                    return LowerAscii(u->email);
-                case 4:
-                    return u->role;
-                case 5:
-                    return u->profile;
-                case 6:
-                    return u->active ? "0" : "1";
-                default:
-                    return LowerAscii(u->full_name);
-            }
-        };
-        std::stable_sort(rows.begin(), rows.end(), [&](const User* a, const User* b) {
-            return sort_desc_ ? key(b) < key(a) : key(a) < key(b);
-        });
-        for (const User* u : rows) {
-            listed.push_back(u->username);
-            ImGui::PushID(u->username.c_str());
-            ImGui::TableNextRow();
-            ImGui::TableSetColumnIndex(0);
-            bool sel = selected_.count(u->username) > 0;
-            if (ImGui::Checkbox("##sel", &sel)) {
-                if (sel) {
-                    selected_.insert(u->username);
-                } else {
-                    selected_.erase(u->username);
-                }
-            }
-            MarkItem("users.select." + u->username);
-            ImGui::TableSetColumnIndex(1);
-            if (CellSelectable(u->full_name.empty() ? u->username : u->full_name, "##user." + u->username))
-                Edit(u->username);
-            MarkItem("users.row." + u->username);
-            ImGui::TableSetColumnIndex(2);
-            CellText(u->username, true);
-            ImGui::TableSetColumnIndex(3);
-            CellText(u->email);
-            ImGui::TableSetColumnIndex(4);
-            CellText(u->role);
-            ImGui::TableSetColumnIndex(5);
-            CellText(u->profile);
-            ImGui::TableSetColumnIndex(6);
-            TextColored(u->active ? CurrentPalette().success : CurrentPalette().text_muted,
-                        Tr(u->active ? "users.active" : "users.inactive"), false);
-            ImGui::TableSetColumnIndex(7);
-            ImGui::BeginDisabled(!can_manage_);
-            const bool toggled = ImGui::SmallButton(Tr(u->active ? "users.deactivate" : "users.reactivate"));
-            ImGui::EndDisabled();
-            NeedsManageUsers();
-            if (toggled) {
-                confirm_user_ = u->username;
-                confirm_activate_ = !u->active;
-                confirm_error_.clear();
-                confirm_open_ = true;
-            }
-            MarkItem((u->active ? "users.deactivate." : "users.reactivate.") + u->username);
-            ImGui::PopID();
+        SortRows();
+        // Only the rows in view are drawn: a list of 1,000 users costs what its visible rows cost (the
+        // rows scrolled out of view are not drawn, so not published either; users.rows lists them all).
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(rows_.size()));
+        while (clipper.Step()) {
+            for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) DrawRow(users_[rows_[static_cast<size_t>(r)]]);
         }
-        if (rows.empty()) {
+        if (rows_.empty()) {
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(1);
             TextMuted(Tr("users.none"), false);
         }
         ImGui::EndTable();
     }
-    PublishForm("users.rows", std::move(listed));
+    PublishForm("users.rows", listed_);
 }
 
 bool UsersPanel::Save() {

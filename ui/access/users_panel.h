@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
@@ -28,6 +30,10 @@ private:
     void NeedsManageUsers() const;
     void DrawFilters(const PageContext& ctx);
     void DrawTable(const PageContext& ctx);
+    /// The users the filters let through, in the sort's order (rows_, listed_); redone only when the
+    /// users, the filters or the sort changed.
+    void SortRows();
+    void DrawRow(const User& user);
     void DrawEditor(const PageContext& ctx);
     void DrawConfirm(const PageContext& ctx);
     bool Save();
@@ -45,6 +51,10 @@ private:
     int active_ = 0;  ///< 0 all, 1 active, 2 inactive
     int sort_column_ = 0;
     bool sort_desc_ = false;
+    std::vector<size_t> rows_;        ///< indexes into users_, filtered and sorted
+    nlohmann::json listed_;           ///< their usernames (the test snapshot's users.rows)
+    uint64_t rows_change_ = UINT64_MAX;
+    std::string rows_view_;           ///< the filters and sort rows_ was made for
     std::set<std::string> selected_;
     int bulk_set_ = 0;
     Note message_;

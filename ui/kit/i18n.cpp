@@ -150,6 +150,107 @@ std::string Label(std::string_view id) {
     return label;
 }
 
+namespace {
+
+/// One line of a catalog text, cut at its parameters: literal parts between them; a parameter
+/// before the first part, between two parts and after the last stands for any non-empty text.
+struct LinePattern {
+    const char* id;
+    std::vector<std::string_view> parts;  ///< literal text; parts[i] follows a parameter when i > 0
+    bool starts_with_param = false;
+    bool ends_with_param = false;
+};
+
+// How much of a language `text` carries: its ASCII letters, and three for each character beyond
+// ASCII (a CJK character is three bytes of UTF-8).
+int LetterWeight(std::string_view text) {
+    int weight = 0;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z')) ++weight;
+    }
+    return weight;
+}
+
+// A row's literal text must weigh this much to say which language a text is in: "{a} and {b}" (3) or
+// "{a}和{b}" (3) would match data ("questions, problems and requests"); "{count} members" (7) does not.
+constexpr int kTellingWeight = 5;
+
+// Whether `text`, from `pos` on, matches the parts from `part` on (each parameter non-empty).
+bool MatchFrom(const LinePattern& p, std::string_view text, size_t pos, size_t part) {
+    if (part == p.parts.size()) return p.ends_with_param ? pos < text.size() : pos == text.size();
+    const std::string_view lit = p.parts[part];
+    const bool after_param = part > 0 || p.starts_with_param;
+    if (!after_param) return text.substr(pos, lit.size()) == lit && MatchFrom(p, text, pos + lit.size(), part + 1);
+    for (size_t at = text.find(lit, pos + 1); at != std::string_view::npos; at = text.find(lit, at + 1)) {
+        if (MatchFrom(p, text, at + lit.size(), part + 1)) return true;
+    }
+    return false;
+}
+
+/// The catalog texts of one language: whole lines without parameters by text, the others as patterns.
+struct LanguageIndex {
+    std::unordered_map<std::string_view, const char*> exact;
+    std::vector<LinePattern> patterns;
+};
+
+LanguageIndex BuildLanguageIndex(Language language) {
+    LanguageIndex index;
+    for (const Catalog& catalog : AllCatalogs()) {
+        for (size_t i = 0; i < catalog.size; ++i) {
+            const CatalogRow& row = catalog.rows[i];
+            const std::string_view text = language == Language::ChineseSimplified ? row.zh : row.en;
+            for (size_t start = 0; start <= text.size();) {
+                size_t end = text.find('\n', start);
+                if (end == std::string_view::npos) end = text.size();
+                const std::string_view line = text.substr(start, end - start);
+                start = end + 1;
+                LinePattern p{row.id, {}, false, false};
+                size_t lit = 0;
+                int weight = 0;
+                for (size_t pos = 0; pos < line.size();) {
+                    if (const size_t len = ParamAt(line, pos)) {
+                        if (pos == 0) p.starts_with_param = true;
+                        if (pos > lit) p.parts.push_back(line.substr(lit, pos - lit));
+                        if (pos > lit) weight += LetterWeight(line.substr(lit, pos - lit));
+                        pos += len + 2;
+                        lit = pos;
+                        continue;
+                    }
+                    ++pos;
+                }
+                if (lit < line.size()) {
+                    p.parts.push_back(line.substr(lit));
+                    weight += LetterWeight(line.substr(lit));
+                } else if (lit > 0) {
+                    p.ends_with_param = true;
+                }
+                const bool whole = !p.starts_with_param && !p.ends_with_param && p.parts.size() == 1;
+                if (weight == 0 || (!whole && weight < kTellingWeight)) continue;
+                if (whole) {
+                    index.exact.emplace(p.parts[0], row.id);
+                } else {
+                    index.patterns.push_back(std::move(p));
+                }
+            }
+        }
+    }
+    return index;
+}
+
+}  // namespace
+
+const char* CatalogIdOf(Language language, std::string_view text) {
+    static const LanguageIndex english = BuildLanguageIndex(Language::English);
+    static const LanguageIndex chinese = BuildLanguageIndex(Language::ChineseSimplified);
+    const LanguageIndex& index = language == Language::ChineseSimplified ? chinese : english;
+    if (auto it = index.exact.find(text); it != index.exact.end()) return it->second;
+    for (const LinePattern& p : index.patterns) {
+        if (MatchFrom(p, text, 0, 0)) return p.id;
+    }
+    return nullptr;
+}
+
 void ForEachCatalogText(const std::function<void(const char*)>& fn) {
     for (const Catalog& catalog : AllCatalogs()) {
         for (size_t i = 0; i < catalog.size; ++i) {

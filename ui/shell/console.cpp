@@ -751,6 +751,7 @@ void Console::PublishState() {
                        {"atlas_ms", std::round(atlas_ms_)},
                        {"placeholder", placeholder_}};
     PublishSignInGate(state, workspace_);  // "auth"
+    if (!text_log_.is_null()) state["text_log"] = text_log_;
 }
 
 }  // namespace crm::ui

@@ -70,6 +70,10 @@ public:
         placeholder_ = placeholder;
     }
 
+    /// The language sweep's answer for the last checked frame (ui/shell/text_log.h), published as
+    /// state.text_log.
+    void SetTextLog(nlohmann::json answer) { text_log_ = std::move(answer); }
+
 private:
     void DrawTopBar(const PageContext& ctx, float height);
     float DrawBanner(const PageContext& ctx, float top);
@@ -112,6 +116,7 @@ private:
     size_t glyph_pending_ = 0;
     double atlas_ms_ = 0.0;
     unsigned placeholder_ = 0;
+    nlohmann::json text_log_;
     std::string page_;  ///< the area shown: the first registered until the user goes elsewhere
 
     UnsavedGuard guard_;  ///< the one unsaved-changes question; pages hold a reference to it

@@ -12,6 +12,7 @@
 #include "imgui_internal.h"
 #include "ui/shell/busy.h"
 #include "ui/shell/platform.h"
+#include "ui/shell/text_log.h"
 
 namespace crm::ui {
 
@@ -110,7 +111,11 @@ bool ConsoleHost::WantsFrame() {
         focused_ = focused;
         last_activity_ = now;
     }
-    if (now - last_activity_ < kActiveSeconds || scan_next_ || appearance_.pending_glyphs() > 0 ||
+    if (const int request = platform_.TextLogRequest(); request != text_log_request_) {
+        text_log_request_ = request;
+        text_log_next_ = true;
+    }
+    if (now - last_activity_ < kActiveSeconds || scan_next_ || text_log_next_ || appearance_.pending_glyphs() > 0 ||
         frames_due_ > 0 || !ProgressWhat().empty()) {
         return true;
     }
@@ -207,6 +212,14 @@ void ConsoleHost::Frame() {
     const bool scanning = scan_next_ && console_;
     scan_next_ = false;
     if (scanning) ImGui::LogToBuffer(0);
+    // A frame whose text is checked for the other language's catalog text (after a scan frame: one
+    // log at a time); its answer is published from the next frame on.
+    bool text_log = false;
+    if (text_log_next_ && console_ && !scanning) {
+        text_log_next_ = false;
+        text_log = BeginTextLog();
+        if (!text_log) console_->SetTextLog({{"request", text_log_request_}, {"error", "no stream for the log"}});
+    }
     if (console_) {
         console_->SetGlyphState(fallback_glyphs_, appearance_.pending_glyphs(), appearance_.last_build_ms(),
                                 appearance_.body_font() ? appearance_.body_font()->FallbackChar : 0);
@@ -222,6 +235,12 @@ void ConsoleHost::Frame() {
         // scrolled): scan less and less often, since a scan frame draws every row of every list.
         scan_interval_ =
             appearance_.pending_glyphs() > before ? kScanInterval : std::min(scan_interval_ * 2, 3600);
+    }
+    if (text_log) {
+        nlohmann::json answer = CheckTextLanguage(EndTextLog(), CurrentLanguage());
+        answer["request"] = text_log_request_;
+        console_->SetTextLog(std::move(answer));
+        frames_due_ = std::max(frames_due_, kRedrawFrames);
     }
     ImGui::Render();
     WatchFallbackGlyphs();

@@ -88,6 +88,8 @@ private:
     int frames_since_scan_ = 1 << 20;
     int scan_interval_ = 30;  ///< frames between scans (grows while scans find nothing)
     bool scan_next_ = false;  ///< the next frame logs its text (ImGui::LogToBuffer)
+    int text_log_request_ = 0;  ///< the platform's last language-sweep request (Platform::TextLogRequest)
+    bool text_log_next_ = false;  ///< the next frame's text is checked (ui/shell/text_log.h)
 
     GLFWwindow* window_;
     std::deque<InputEvent> input_;

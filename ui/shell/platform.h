@@ -60,6 +60,9 @@ public:
     /// Asks the browser for that permission (Notification.requestPermission(); the answer comes later
     /// and wakes the console). Nothing on the desktop.
     virtual void RequestSystemNotificationPermission() {}
+    /// The language sweep's request for a frame whose drawn text is checked (ui/shell/text_log.h): a
+    /// number a test raises each time it wants one (web: window.__crm_text_log); 0 where no test asks.
+    virtual int TextLogRequest() const { return 0; }
 
     /// Asks the host to open the workspace again once this frame is done (a restore replaced its
     /// data under the services' caches), showing the area `page` first. The host calls

@@ -41,11 +41,13 @@ nlohmann::json SplitNames(const std::string& text) {
     return out;
 }
 
+const std::string& ChoiceLabel::label() const {
+    return CurrentLanguage() == Language::ChineseSimplified && !label_zh.empty() ? label_zh : label_en;
+}
+
 namespace {
-std::string Localised(const nlohmann::json& item) {
-    const std::string zh = item.value("label_zh", std::string());
-    if (CurrentLanguage() == Language::ChineseSimplified && !zh.empty()) return zh;
-    return item.value("label", item.value("api_name", std::string()));
+ChoiceLabel LabelsOf(const nlohmann::json& item) {
+    return {item.value("label", item.value("api_name", std::string())), item.value("label_zh", std::string())};
 }
 }  // namespace
 
@@ -54,9 +56,9 @@ std::vector<ObjectChoice> ReadableObjects(Workspace& workspace) {
     const nlohmann::json answer = RunCommand(workspace, "objects.list", nlohmann::json::object());
     if (!answer.value("ok", false)) return out;
     for (const nlohmann::json& o : answer["result"])
-        out.push_back({o.value("api_name", std::string()), Localised(o)});
+        out.push_back({LabelsOf(o), o.value("api_name", std::string())});
     std::sort(out.begin(), out.end(),
-              [](const ObjectChoice& a, const ObjectChoice& b) { return a.label < b.label; });
+              [](const ObjectChoice& a, const ObjectChoice& b) { return a.label() < b.label(); });
     return out;
 }
 
@@ -66,7 +68,7 @@ std::vector<FieldChoice> ReadableFields(Workspace& workspace, const std::string&
     const nlohmann::json answer = RunCommand(workspace, "fields.list", {{"object", object}});
     if (!answer.value("ok", false)) return out;
     for (const nlohmann::json& f : answer["result"])
-        out.push_back({f.value("api_name", std::string()), Localised(f), f.value("type", std::string())});
+        out.push_back({LabelsOf(f), f.value("api_name", std::string()), f.value("type", std::string())});
     return out;
 }
 
@@ -77,10 +79,10 @@ bool ObjectCombo(const char* label, const std::vector<ObjectChoice>& objects, st
         if (objects[i].api_name == *object) selected = static_cast<int>(i);
     }
     const std::string preview =
-        selected >= 0 ? objects[static_cast<size_t>(selected)].label : std::string(Tr("data.pick_object"));
+        selected >= 0 ? objects[static_cast<size_t>(selected)].label() : std::string(Tr("data.pick_object"));
     if (!ListCombo(
             label, preview, static_cast<int>(objects.size()),
-            [&](int i) { return objects[static_cast<size_t>(i)].label; },
+            [&](int i) { return objects[static_cast<size_t>(i)].label(); },
             [&](int i) { return objects[static_cast<size_t>(i)].api_name; }, &selected, hook))
         return false;
     if (selected < 0) return false;

@@ -26,18 +26,23 @@ std::string JoinNames(const nlohmann::json& names);
 /// The names of "a, b ,c" (blanks dropped) as a JSON list, for a command's argument.
 nlohmann::json SplitNames(const std::string& text);
 
+/// An object's or a field's label in both languages; label() is the one the console speaks now (the
+/// Chinese one when the schema has it), so a list loaded before a language switch follows it.
+struct ChoiceLabel {
+    std::string label_en;
+    std::string label_zh;
+    const std::string& label() const;
+};
 /// An object the acting user may read, for the object pickers.
-struct ObjectChoice {
+struct ObjectChoice : ChoiceLabel {
     std::string api_name;
-    std::string label;  ///< in the current language
 };
 /// A field of an object, for the field pickers.
-struct FieldChoice {
+struct FieldChoice : ChoiceLabel {
     std::string api_name;
-    std::string label;
     std::string type;
 };
-/// The objects the acting user may read, by label.
+/// The objects the acting user may read, by label (in the language spoken when read).
 std::vector<ObjectChoice> ReadableObjects(Workspace& workspace);
 /// The fields of `object` the acting user may read.
 std::vector<FieldChoice> ReadableFields(Workspace& workspace, const std::string& object);

@@ -325,7 +325,7 @@ void DedupPanel::Review(size_t group) {
 
 std::string DedupPanel::FieldLabel(const std::string& api_name) const {
     for (const FieldChoice& f : fields_) {
-        if (f.api_name == api_name) return f.label;
+        if (f.api_name == api_name) return f.label();
     }
     return api_name;
 }
@@ -496,10 +496,10 @@ void DedupPanel::DrawEditor(const PageContext& ctx, float width) {
         ImGui::SetNextItemWidth(200.0f * s);
         if (ListCombo(
                 "##field",
-                selected >= 0 ? comparable_[static_cast<size_t>(selected)].label
+                selected >= 0 ? comparable_[static_cast<size_t>(selected)].label()
                               : std::string(Tr("data.pick_field")),
                 static_cast<int>(comparable_.size()),
-                [this](int k) { return comparable_[static_cast<size_t>(k)].label; },
+                [this](int k) { return comparable_[static_cast<size_t>(k)].label(); },
                 [this](int k) { return comparable_[static_cast<size_t>(k)].api_name; }, &selected,
                 hook + ".field") &&
             selected >= 0)
@@ -648,9 +648,9 @@ void DedupPanel::DrawMerge(const PageContext& ctx, float width) {
             ImGui::TableNextColumn();
             ImGui::AlignTextToFramePadding();  // level with the radios
             if (differs)
-                ImGui::TextUnformatted(f.label.c_str());
+                ImGui::TextUnformatted(f.label().c_str());
             else
-                TextMuted(f.label, false);
+                TextMuted(f.label(), false);
             const int64_t chosen = Chosen(f.api_name);
             for (int64_t id : merge_ids_) {
                 ImGui::TableNextColumn();

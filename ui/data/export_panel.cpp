@@ -158,7 +158,7 @@ void ExportPanel::Draw(const PageContext& ctx) {
     for (size_t i = 0; i < fields_.size(); ++i) {
         if (i % static_cast<size_t>(per_row) != 0) ImGui::SameLine((i % per_row) * 220.0f * s);
         bool on = columns_.count(fields_[i].api_name) > 0;
-        if (ImGui::Checkbox((fields_[i].label + "##" + fields_[i].api_name).c_str(), &on)) {
+        if (ImGui::Checkbox((fields_[i].label() + "##" + fields_[i].api_name).c_str(), &on)) {
             if (on)
                 columns_.insert(fields_[i].api_name);
             else

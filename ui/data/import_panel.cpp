@@ -362,7 +362,7 @@ void ImportPanel::Draw(const PageContext& ctx) {
                 "##data.import.external_id",
                 external_id_.empty() ? std::string(Tr("data.pick_field")) : external_id_,
                 static_cast<int>(fields_.size()),
-                [this](int i) { return fields_[static_cast<size_t>(i)].label; },
+                [this](int i) { return fields_[static_cast<size_t>(i)].label(); },
                 [this](int i) { return fields_[static_cast<size_t>(i)].api_name; }, &selected,
                 "data.import.external_id") &&
             selected >= 0) {
@@ -431,11 +431,11 @@ void ImportPanel::Draw(const PageContext& ctx) {
                 if (ListCombo(
                         "##map",
                         selected == 0 ? std::string(Tr("data.import.skip"))
-                                      : fields_[static_cast<size_t>(selected - 1)].label,
+                                      : fields_[static_cast<size_t>(selected - 1)].label(),
                         static_cast<int>(fields_.size()) + 1,
                         [this](int i) {
                             return i == 0 ? std::string(Tr("data.import.skip"))
-                                          : fields_[static_cast<size_t>(i - 1)].label;
+                                          : fields_[static_cast<size_t>(i - 1)].label();
                         },
                         [this](int i) {
                             return i == 0 ? std::string("_skip")

@@ -191,10 +191,10 @@ void MassPanel::Draw(const PageContext& ctx) {
         }
         if (ListCombo(
                 "##data.mass.field",
-                selected >= 0 ? fields_[static_cast<size_t>(selected)].label
+                selected >= 0 ? fields_[static_cast<size_t>(selected)].label()
                               : std::string(Tr("data.pick_field")),
                 static_cast<int>(fields_.size()),
-                [this](int i) { return fields_[static_cast<size_t>(i)].label; },
+                [this](int i) { return fields_[static_cast<size_t>(i)].label(); },
                 [this](int i) { return fields_[static_cast<size_t>(i)].api_name; }, &selected,
                 "data.mass.field") &&
             selected >= 0)

@@ -356,7 +356,7 @@ void RemindersPanel::DrawTable(const PageContext& ctx, float width) {
         [this](const std::string& k) {
             if (k.empty()) return std::string(Tr("ntf.any"));
             for (const ObjectChoice& o : objects_)
-                if (o.api_name == k) return o.label;
+                if (o.api_name == k) return o.label();
             return k;
         },
         &object_filter_, 180.0f * s);
@@ -468,7 +468,7 @@ void RemindersPanel::DrawEditor(const PageContext& ctx, float width) {
             "notify.reminders.date_field", keys, &draft_.date_field,
             [this](const std::string& k) {
                 for (const FieldChoice& f : date_fields_)
-                    if (f.api_name == k) return f.label;
+                    if (f.api_name == k) return f.label();
                 return k;
             },
             field_w);

@@ -34,8 +34,6 @@ const CatalogRow kRows[] = {
      "已将 {assignment} 分配给 {count} 位用户。"},
     {"users.bulk.done.one", "{assignment} assigned to {count} user.",
      "已将 {assignment} 分配给 {count} 位用户。"},
-    {"users.needs_manage", "{user} does not hold Manage Users: creating or changing users is not allowed.",
-     "{user} 没有“管理用户”权限：不能创建或更改用户。"},
     {"users.col.name", "Full name", "姓名"},
     {"users.col.username", "Username", "用户名"},
     {"users.col.email", "Email", "邮箱"},

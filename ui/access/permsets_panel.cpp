@@ -7,6 +7,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/undo_notice.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -74,10 +75,15 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
     // The list of sets on the left.
     const float list_w = 220.0f * s;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
+    // Profiles and permission sets are changed with Manage Roles and Permissions: without it every control
+    // that changes them is off (the grids read only), the reason above them and on hover.
+    PermissionGuard guard(access, SystemPermission::ManageRolesAndPermissions, Prefix() + "sets");
     ImGui::BeginChild("##sets", ImVec2(list_w, height), true);
-    if (PrimaryButton(
-            Label(kind_ == PermissionSetKind::Profile ? "perm.new_profile" : "perm.new_permset").c_str(),
-            true, ImVec2(-1.0f, 0.0f))) {
+    const bool new_clicked = PrimaryButton(
+        Label(kind_ == PermissionSetKind::Profile ? "perm.new_profile" : "perm.new_permset").c_str(),
+        guard.allowed(), ImVec2(-1.0f, 0.0f));
+    guard.ReasonOnHover();
+    if (new_clicked) {
         new_name_.clear();
         new_copy_from_.clear();
         new_error_.clear();
@@ -105,7 +111,9 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
         ImGui::TextUnformatted(set->name.c_str());
         ImGui::PopFont();
         ImGui::SameLine(0.0f, 16.0f * s);
-        if (SecondaryButton(Label("perm.rename").c_str())) {
+        const bool rename_clicked = SecondaryButton(Label("perm.rename").c_str(), guard.allowed());
+        guard.ReasonOnHover();
+        if (rename_clicked) {
             target_ = set->name;
             rename_to_ = set->name;
             rename_error_.clear();
@@ -113,7 +121,9 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
         }
         MarkItem(Prefix() + "rename");
         ImGui::SameLine();
-        if (SecondaryButton(Label("perm.delete").c_str())) {
+        const bool delete_clicked = SecondaryButton(Label("perm.delete").c_str(), guard.allowed());
+        guard.ReasonOnHover();
+        if (delete_clicked) {
             target_ = set->name;
             delete_error_.clear();
             delete_open_ = true;
@@ -136,9 +146,12 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
         ImGui::NewLine();
         if (!notice_.empty()) TextColored(CurrentPalette().success, notice_);
         if (!error_.empty()) ErrorLine("perm.error", error_);
+        if (section_ != "compare") guard.Notice();
+        guard.Begin();
         if (section_ == "objects") DrawMatrix(ctx, *set);
         if (section_ == "fields") DrawFields(ctx, *set);
         if (section_ == "system") DrawSystem(ctx, *set);
+        guard.End();
         if (section_ == "compare") DrawCompare(ctx, *set);
     }
     ImGui::EndChild();

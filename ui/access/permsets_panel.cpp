@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
+#include "ui/access/rename_note.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
@@ -482,12 +483,17 @@ void PermSetsPanel::DrawRenameDialog(const PageContext& ctx) {
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
-        Status st = workspace_.access().RenamePermissionSet(ActingUser(), kind_, target_, rename_to_);
+        // A profile's rename takes the formulas comparing $Profile.Name with its old name along.
+        std::vector<FormulaRename> followed;
+        Status st = kind_ == PermissionSetKind::Profile
+                        ? RenameProfileFollowing(workspace_, ActingUser(), target_, rename_to_, &followed)
+                        : workspace_.access().RenamePermissionSet(ActingUser(), kind_, target_, rename_to_);
         if (st.ok()) {
             if (selected_ == target_) selected_ = rename_to_;
             if (compare_with_ == target_) compare_with_ = rename_to_;
             error_.clear();
-            notice_ = TrFormat("perm.renamed", {target_, rename_to_});
+            notice_ =
+                TrFormat("perm.renamed", {target_, rename_to_}) + FollowedFormulasNote(followed, rename_to_);
             ImGui::CloseCurrentPopup();
         } else {
             rename_error_ = ErrorText(st.error());

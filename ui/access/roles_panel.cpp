@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
+#include "ui/access/rename_note.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/undo_notice.h"
@@ -201,19 +202,21 @@ void RolesPanel::DrawDialog(const PageContext& ctx, const std::vector<Role>& rol
     } else if (clicked == 1) {
         AccessService& access = workspace_.access();
         Status st = Status{};
+        std::vector<FormulaRename> followed;
         if (dialog_ == Dialog::Create) {
             Result<Role> r = access.CreateRole(ActingUser(), name_, parent_);
             if (!r.ok()) st = r.error();
             if (r.ok()) selected_ = r->name;
         } else if (dialog_ == Dialog::Rename) {
-            st = access.RenameRole(ActingUser(), selected_, name_);
+            // Formulas comparing $UserRole.Name with the old name follow it (core/rename_follow.h).
+            st = RenameRoleFollowing(workspace_, ActingUser(), selected_, name_, &followed);
             if (st.ok()) selected_ = name_;
         } else {
             st = access.MoveRole(ActingUser(), selected_, parent_);
         }
         if (st.ok()) {
             error_.clear();
-            message_ = TrFormat("roles.saved", {selected_});
+            message_ = TrFormat("roles.saved", {selected_}) + FollowedFormulasNote(followed, selected_);
             ImGui::CloseCurrentPopup();
         } else {
             dialog_error_ = ErrorText(st.error());

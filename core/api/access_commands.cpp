@@ -1,6 +1,7 @@
 // users.*, roles.*, teams.*, profiles.*, permsets.*, sharing.* and access.*: the directory, grants and
 // sharing, through AccessService (each change checks its system permission in the service as well).
 #include "api/command.h"
+#include "rename_follow.h"
 #include "workspace.h"
 
 namespace crm::api {
@@ -104,9 +105,22 @@ Result<json> RolesCreateCmd(Call& call) {
     return ToJson(*r);
 }
 
+/// The formulas a rename rewrote (core/rename_follow.h), for its answer.
+json FormulasJson(const std::vector<FormulaRename>& renamed) {
+    json out = json::array();
+    for (const FormulaRename& f : renamed)
+        out.push_back({{"kind", f.kind},
+                       {"object", f.object},
+                       {"name", f.name},
+                       {"before", f.before},
+                       {"after", f.after}});
+    return out;
+}
+
 Result<json> RolesRenameCmd(Call& call) {
-    return StatusJson(call.workspace.access().RenameRole(call.actor, call.Str("role"), call.Str("name")),
-                      json{{"role", call.Str("name")}});
+    std::vector<FormulaRename> renamed;
+    Status s = RenameRoleFollowing(call.workspace, call.actor, call.Str("role"), call.Str("name"), &renamed);
+    return StatusJson(s, json{{"role", call.Str("name")}, {"formulas", FormulasJson(renamed)}});
 }
 
 Result<json> RolesMoveCmd(Call& call) {
@@ -182,8 +196,13 @@ Result<json> SetsDeleteCmd(Call& call) {
 template <PermissionSetKind kind>
 Result<json> SetsRenameCmd(Call& call) {
     const std::string name = call.Str("name"), new_name = call.Str("new_name");
-    return StatusJson(call.workspace.access().RenamePermissionSet(call.actor, kind, name, new_name),
-                      json{{"renamed", name}, {"name", new_name}});
+    if (kind != PermissionSetKind::Profile)
+        return StatusJson(call.workspace.access().RenamePermissionSet(call.actor, kind, name, new_name),
+                          json{{"renamed", name}, {"name", new_name}});
+    // A profile: the formulas comparing $Profile.Name with its old name follow it.
+    std::vector<FormulaRename> renamed;
+    Status s = RenameProfileFollowing(call.workspace, call.actor, name, new_name, &renamed);
+    return StatusJson(s, json{{"renamed", name}, {"name", new_name}, {"formulas", FormulasJson(renamed)}});
 }
 
 template <PermissionSetKind kind>
@@ -337,7 +356,8 @@ void RegisterSetCommands(Registry& r, const Reads& directory, const Reads& grant
                  {{"name", profile ? "Support Agent" : example}},
                  SetsDeleteCmd<kind>});
     r.push_back({name("rename"),
-                 profile ? "Renames a profile; its page-layout assignments follow it."
+                 profile ? "Renames a profile; its page-layout assignments follow it, and so do the formulas "
+                           "comparing $Profile.Name with its old name (listed in formulas)."
                          : "Renames a permission set; its assignments stay.",
                  {kName, {"new_name", ArgType::String, true}},
                  grants,
@@ -489,13 +509,15 @@ void RegisterAccessCommands(Registry& r) {
                  true,
                  {{"name", "Sales Manager"}, {"parent", "CEO"}},
                  RolesCreateCmd});
-    r.push_back({"roles.rename",
-                 "Renames a role.",
-                 {{"role", ArgType::String, true}, kName},
-                 manage_grants,
-                 true,
-                 {{"role", "Sales Rep"}, {"name", "Account Executive"}},
-                 RolesRenameCmd});
+    r.push_back(
+        {"roles.rename",
+         "Renames a role; the formulas comparing $UserRole.Name with its old name follow it (listed in "
+         "formulas).",
+         {{"role", ArgType::String, true}, kName},
+         manage_grants,
+         true,
+         {{"role", "Sales Rep"}, {"name", "Account Executive"}},
+         RolesRenameCmd});
     r.push_back(
         {"roles.move",
          "Moves a role and its subtree; a role cannot become its own ancestor.",

@@ -4,9 +4,11 @@
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
+#include "ui/access/rename_note.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/undo_notice.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -74,10 +76,15 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
     // The list of sets on the left.
     const float list_w = 220.0f * s;
     const float height = ImGui::GetContentRegionAvail().y - 16.0f * s;
+    // Profiles and permission sets are changed with Manage Roles and Permissions: without it every control
+    // that changes them is off (the grids read only), the reason above them and on hover.
+    PermissionGuard guard(access, SystemPermission::ManageRolesAndPermissions, Prefix() + "sets");
     ImGui::BeginChild("##sets", ImVec2(list_w, height), true);
-    if (PrimaryButton(
-            Label(kind_ == PermissionSetKind::Profile ? "perm.new_profile" : "perm.new_permset").c_str(),
-            true, ImVec2(-1.0f, 0.0f))) {
+    const bool new_clicked = PrimaryButton(
+        Label(kind_ == PermissionSetKind::Profile ? "perm.new_profile" : "perm.new_permset").c_str(),
+        guard.allowed(), ImVec2(-1.0f, 0.0f));
+    guard.ReasonOnHover();
+    if (new_clicked) {
         new_name_.clear();
         new_copy_from_.clear();
         new_error_.clear();
@@ -105,7 +112,9 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
         ImGui::TextUnformatted(set->name.c_str());
         ImGui::PopFont();
         ImGui::SameLine(0.0f, 16.0f * s);
-        if (SecondaryButton(Label("perm.rename").c_str())) {
+        const bool rename_clicked = SecondaryButton(Label("perm.rename").c_str(), guard.allowed());
+        guard.ReasonOnHover();
+        if (rename_clicked) {
             target_ = set->name;
             rename_to_ = set->name;
             rename_error_.clear();
@@ -113,7 +122,9 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
         }
         MarkItem(Prefix() + "rename");
         ImGui::SameLine();
-        if (SecondaryButton(Label("perm.delete").c_str())) {
+        const bool delete_clicked = SecondaryButton(Label("perm.delete").c_str(), guard.allowed());
+        guard.ReasonOnHover();
+        if (delete_clicked) {
             target_ = set->name;
             delete_error_.clear();
             delete_open_ = true;
@@ -136,9 +147,12 @@ void PermSetsPanel::Draw(const PageContext& ctx) {
         ImGui::NewLine();
         if (!notice_.empty()) TextColored(CurrentPalette().success, notice_);
         if (!error_.empty()) ErrorLine("perm.error", error_);
+        if (section_ != "compare") guard.Notice();
+        guard.Begin();
         if (section_ == "objects") DrawMatrix(ctx, *set);
         if (section_ == "fields") DrawFields(ctx, *set);
         if (section_ == "system") DrawSystem(ctx, *set);
+        guard.End();
         if (section_ == "compare") DrawCompare(ctx, *set);
     }
     ImGui::EndChild();
@@ -469,12 +483,17 @@ void PermSetsPanel::DrawRenameDialog(const PageContext& ctx) {
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
-        Status st = workspace_.access().RenamePermissionSet(ActingUser(), kind_, target_, rename_to_);
+        // A profile's rename takes the formulas comparing $Profile.Name with its old name along.
+        std::vector<FormulaRename> followed;
+        Status st = kind_ == PermissionSetKind::Profile
+                        ? RenameProfileFollowing(workspace_, ActingUser(), target_, rename_to_, &followed)
+                        : workspace_.access().RenamePermissionSet(ActingUser(), kind_, target_, rename_to_);
         if (st.ok()) {
             if (selected_ == target_) selected_ = rename_to_;
             if (compare_with_ == target_) compare_with_ = rename_to_;
             error_.clear();
-            notice_ = TrFormat("perm.renamed", {target_, rename_to_});
+            notice_ =
+                TrFormat("perm.renamed", {target_, rename_to_}) + FollowedFormulasNote(followed, rename_to_);
             ImGui::CloseCurrentPopup();
         } else {
             rename_error_ = ErrorText(st.error());

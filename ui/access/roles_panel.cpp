@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "ui/access/access_ui.h"
+#include "ui/access/rename_note.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/undo_notice.h"
@@ -41,7 +42,7 @@ void RolesPanel::Move(const std::string& role, const std::string& parent) {
 }
 
 void RolesPanel::DrawNode(const std::string& role, const std::vector<Role>& roles,
-                          const std::vector<User>& users) {
+                          const std::vector<User>& users, bool can_move) {
     bool has_children = false;
     for (const Role& r : roles) has_children = has_children || r.parent == role;
     std::vector<const User*> members;
@@ -56,12 +57,12 @@ void RolesPanel::DrawNode(const std::string& role, const std::vector<Role>& role
     if (ImGui::IsItemClicked()) selected_ = role;
     MarkItem("roles.node." + role);
     // Drag a role onto another to move it.
-    if (ImGui::BeginDragDropSource()) {
+    if (can_move && ImGui::BeginDragDropSource()) {
         ImGui::SetDragDropPayload("crm.role", role.c_str(), role.size() + 1);
         ImGui::TextUnformatted(role.c_str());
         ImGui::EndDragDropSource();
     }
-    if (ImGui::BeginDragDropTarget()) {
+    if (can_move && ImGui::BeginDragDropTarget()) {
         if (const ImGuiPayload* payload = ImGui::AcceptDragDropPayload("crm.role")) {
             Move(static_cast<const char*>(payload->Data), role);
         }
@@ -82,7 +83,7 @@ void RolesPanel::DrawNode(const std::string& role, const std::vector<Role>& role
         MarkItem("roles.member." + u->username);
     }
     for (const Role& r : roles) {
-        if (r.parent == role) DrawNode(r.name, roles, users);
+        if (r.parent == role) DrawNode(r.name, roles, users, can_move);
     }
     ImGui::TreePop();
 }
@@ -108,18 +109,26 @@ void RolesPanel::Draw(const PageContext& ctx) {
         }
         dialog_open_ = true;
     };
-    if (PrimaryButton(Label("roles.new").c_str())) open(Dialog::Create);
+    // Roles are changed with Manage Roles and Permissions: without it the buttons are off, the reason on
+    // hover.
+    const PermissionGuard guard(access, SystemPermission::ManageRolesAndPermissions, "roles");
+    if (PrimaryButton(Label("roles.new").c_str(), guard.allowed())) open(Dialog::Create);
+    guard.ReasonOnHover();
     MarkItem("roles.new");
     ImGui::SameLine();
-    const bool any = !selected_.empty();
+    const bool any = !selected_.empty() && guard.allowed();
     if (SecondaryButton(Label("roles.rename").c_str(), any)) open(Dialog::Rename);
+    guard.ReasonOnHover();
     MarkItem("roles.rename");
     ImGui::SameLine();
     if (SecondaryButton(Label("roles.move").c_str(), any)) open(Dialog::Move);
+    guard.ReasonOnHover();
     MarkItem("roles.move");
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().danger);
-    if (SecondaryButton(Label("roles.delete").c_str(), any)) {
+    const bool delete_clicked = SecondaryButton(Label("roles.delete").c_str(), any);
+    guard.ReasonOnHover();
+    if (delete_clicked) {
         Status st = access.DeleteRole(ActingUser(), selected_);
         if (st.ok()) {
             message_ = TrFormat("roles.deleted", {selected_});
@@ -133,7 +142,11 @@ void RolesPanel::Draw(const PageContext& ctx) {
     ImGui::PopStyleColor();
     MarkItem("roles.delete");
     ImGui::SameLine();
-    TextMuted(Tr("roles.drag_hint"), false);
+    if (guard.allowed()) {
+        TextMuted(Tr("roles.drag_hint"), false);
+    } else {
+        guard.Notice();
+    }
     if (!message_.empty()) TextColored(CurrentPalette().success, message_);
     if (!error_.empty()) ErrorLine("roles.error", error_);
 
@@ -142,13 +155,13 @@ void RolesPanel::Draw(const PageContext& ctx) {
         ImVec2(ImGui::GetContentRegionAvail().x - 28.0f * s, ImGui::GetContentRegionAvail().y - 16.0f * s),
         true);
     for (const Role& r : roles) {
-        if (r.parent.empty()) DrawNode(r.name, roles, users);
+        if (r.parent.empty()) DrawNode(r.name, roles, users, guard.allowed());
     }
     if (roles.empty()) TextMuted(Tr("roles.none"));
     // Dropped on the empty area: to the top.
     ImGui::Dummy(
         ImVec2(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, 20.0f * s)));
-    if (ImGui::BeginDragDropTarget()) {
+    if (guard.allowed() && ImGui::BeginDragDropTarget()) {
         if (const ImGuiPayload* payload = ImGui::AcceptDragDropPayload("crm.role"))
             Move(static_cast<const char*>(payload->Data), "");
         ImGui::EndDragDropTarget();
@@ -189,19 +202,21 @@ void RolesPanel::DrawDialog(const PageContext& ctx, const std::vector<Role>& rol
     } else if (clicked == 1) {
         AccessService& access = workspace_.access();
         Status st = Status{};
+        std::vector<FormulaRename> followed;
         if (dialog_ == Dialog::Create) {
             Result<Role> r = access.CreateRole(ActingUser(), name_, parent_);
             if (!r.ok()) st = r.error();
             if (r.ok()) selected_ = r->name;
         } else if (dialog_ == Dialog::Rename) {
-            st = access.RenameRole(ActingUser(), selected_, name_);
+            // Formulas comparing $UserRole.Name with the old name follow it (core/rename_follow.h).
+            st = RenameRoleFollowing(workspace_, ActingUser(), selected_, name_, &followed);
             if (st.ok()) selected_ = name_;
         } else {
             st = access.MoveRole(ActingUser(), selected_, parent_);
         }
         if (st.ok()) {
             error_.clear();
-            message_ = TrFormat("roles.saved", {selected_});
+            message_ = TrFormat("roles.saved", {selected_}) + FollowedFormulasNote(followed, selected_);
             ImGui::CloseCurrentPopup();
         } else {
             dialog_error_ = ErrorText(st.error());

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -22,7 +23,9 @@ public:
     }
 
 private:
-    void DrawNode(const std::string& role, const std::vector<Role>& roles, const std::vector<User>& users);
+    /// `can_move`: the acting user holds Manage Roles and Permissions (a role may be dropped on another).
+    void DrawNode(const std::string& role, const std::vector<Role>& roles, const std::vector<User>& users,
+                  bool can_move);
     void DrawDialog(const PageContext& ctx, const std::vector<Role>& roles);
     void Move(const std::string& role, const std::string& parent);
 

@@ -9,6 +9,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -66,6 +67,9 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
     const float s = ctx.scale;
     SectionHeading(ctx, "sharing.owd");
     AccessService& access = workspace_.access();
+    // Sharing is changed with Manage Roles and Permissions: without it the settings are read only.
+    PermissionGuard guard(access, SystemPermission::ManageRolesAndPermissions, "sharing");
+    guard.Notice();
     TableFilter("sharing.owd.filter", Tr("sharing.owd.filter_hint"), &owd_filter_, 260.0f * s);
     // The rows that pass the filter, with the object's definition (its label and whether it is custom).
     struct Row {
@@ -109,6 +113,7 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
         PublishForm("sharing.owd.label." + sharing.object, row.label);
         ImGui::TableSetColumnIndex(1);
         int owd = static_cast<int>(sharing.owd);
+        guard.Begin();
         ImGui::SetNextItemWidth(-1.0f);
         if (ListCombo(
                 "##owd", OwdText(sharing.owd), 3,
@@ -132,7 +137,9 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
             message_ = st.ok() ? TrFormat("sharing.saved", {row.label}) : "";
         }
         ImGui::EndDisabled();
+        guard.ReasonOnHover();
         MarkItem("sharing.hierarchy." + sharing.object);
+        guard.End();
         ImGui::PopID();
     }
     ImGui::EndTable();
@@ -140,7 +147,10 @@ void SharingPanel::DrawDefaults(const PageContext& ctx) {
 
 void SharingPanel::DrawRules(const PageContext& ctx) {
     SectionHeading(ctx, "sharing.rules");
-    if (PrimaryButton(Label("sharing.rules.new").c_str())) {
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageRolesAndPermissions, "sharing");
+    const bool new_clicked = PrimaryButton(Label("sharing.rules.new").c_str(), guard.allowed());
+    guard.ReasonOnHover();
+    if (new_clicked) {
         draft_ = SharingRule{};
         const auto objects = workspace_.schema().Objects();
         if (!objects.empty()) draft_.object = objects.front()->api_name;
@@ -210,7 +220,11 @@ void SharingPanel::DrawRules(const PageContext& ctx) {
         ImGui::TableSetColumnIndex(4);
         CellText(LevelText(r.level));
         ImGui::TableSetColumnIndex(5);
-        if (ImGui::SmallButton(Tr("sharing.rules.delete"))) {
+        ImGui::BeginDisabled(!guard.allowed());
+        const bool delete_clicked = ImGui::SmallButton(Tr("sharing.rules.delete"));
+        ImGui::EndDisabled();
+        guard.ReasonOnHover();
+        if (delete_clicked) {
             Status st = access.DeleteSharingRule(ActingUser(), r.object, r.name);
             error_ = st.ok() ? std::string() : ErrorText(st.error());
             message_ = st.ok() ? TrFormat("sharing.rules.deleted", {r.name}) : "";
@@ -230,6 +244,10 @@ void SharingPanel::DrawEditor(const PageContext& ctx) {
     const float s = ctx.scale;
     if (!BeginDialog("sharing.editor", Tr("sharing.editor.title"), 760.0f, &editor_open_, ctx)) return;
     AccessService& access = workspace_.access();
+    // Without Manage Roles and Permissions the rule is shown read only; Cancel closes it.
+    PermissionGuard guard(access, SystemPermission::ManageRolesAndPermissions, "sharing.editor");
+    guard.Notice();
+    guard.Begin();
     const float w = 300.0f * s;
     std::vector<std::string> objects, roles, teams, users;
     for (const auto& o : workspace_.schema().Objects()) objects.push_back(o->api_name);
@@ -299,10 +317,13 @@ void SharingPanel::DrawEditor(const PageContext& ctx) {
         MarkItem("sharing.editor.level.edit");
         draft_.level = level == 1 ? AccessLevel::Edit : AccessLevel::Read;
     });
+    guard.End();
     if (errors_.count("")) ErrorLine("sharing.editor.error", errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
-    const int clicked = ButtonRow(
-        {{"dialog.cancel", "sharing.editor.cancel"}, {"dialog.save", "sharing.editor.save"}}, 1, -1);
+    const int clicked =
+        ButtonRow({{"dialog.cancel", "sharing.editor.cancel"}, {"dialog.save", "sharing.editor.save"}}, 1, -1,
+                  {true, guard.allowed()});
+    guard.ReasonOnHover();  // over Save, the row's last button
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {

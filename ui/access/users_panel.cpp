@@ -28,9 +28,6 @@ void UsersPanel::Reload() {
     loaded_change_ = workspace_.change_count();
     loaded_actor_ = ActingUser();
     AccessService& access = workspace_.access();
-    // Viewing as a user without Manage Users: the controls that change users are disabled, with the reason
-    // on hover, instead of a refusal after Save.
-    can_manage_ = access.HasSystemPermission(ActingUser(), SystemPermission::ManageUsers);
     users_ = access.Users();
     rows_change_ = UINT64_MAX;  // rows_ index users_: made again
     roles_.clear();
@@ -71,21 +68,18 @@ void UsersPanel::Edit(const std::string& username) {
     }
 }
 
-void UsersPanel::NeedsManageUsers() const {
-    if (can_manage_ || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
-    ImGui::SetTooltip("%s", TrFormat("users.needs_manage", {ActingUser()}).c_str());
-    PublishForm("users.disabled_reason", TrFormat("users.needs_manage", {ActingUser()}));
-}
-
 void UsersPanel::Draw(const PageContext& ctx) {
     Reload();
-    DrawFilters(ctx);
-    DrawTable(ctx);
+    // Viewing as a user without Manage Users: the controls that change users are disabled, with the reason
+    // on hover, instead of a refusal after Save.
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageUsers, "users");
+    DrawFilters(ctx, guard);
+    DrawTable(ctx, guard);
     DrawEditor(ctx);
     DrawConfirm(ctx);
 }
 
-void UsersPanel::DrawFilters(const PageContext& ctx) {
+void UsersPanel::DrawFilters(const PageContext& ctx, const PermissionGuard& guard) {
     const float s = ctx.scale;
     ImGui::SetNextItemWidth(220.0f * s);
     InputString("##users.search", &search_, 0, Tr("users.search_hint"));
@@ -108,8 +102,8 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
         [&](int i) { return std::string(Tr(active_ids[i])); },
         [&](int i) { return std::string(active_keys[i]); }, &active_, "users.filter.active");
     ImGui::SameLine();
-    const bool new_clicked = PrimaryButton(Label("users.new").c_str(), can_manage_);
-    NeedsManageUsers();
+    const bool new_clicked = PrimaryButton(Label("users.new").c_str(), guard.allowed());
+    guard.ReasonOnHover();
     if (new_clicked) {
         draft_ = User{};
         draft_.profile = least_profile_;
@@ -134,8 +128,8 @@ void UsersPanel::DrawFilters(const PageContext& ctx) {
     }
     ImGui::SameLine();
     const bool bulk_clicked = SecondaryButton(Label("users.bulk.assign").c_str(),
-                                              can_manage_ && !selected_.empty() && !bulk.empty());
-    NeedsManageUsers();
+                                              guard.allowed() && !selected_.empty() && !bulk.empty());
+    guard.ReasonOnHover();
     if (bulk_clicked) {
         int done = 0;
         error_.clear();
@@ -203,7 +197,7 @@ void UsersPanel::SortRows() {
     for (size_t i : rows_) listed_.push_back(users_[i].username);
 }
 
-void UsersPanel::DrawRow(const User& u) {
+void UsersPanel::DrawRow(const User& u, const PermissionGuard& guard) {
     ImGui::PushID(u.username.c_str());
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
@@ -231,10 +225,10 @@ void UsersPanel::DrawRow(const User& u) {
     TextColored(u.active ? CurrentPalette().success : CurrentPalette().text_muted,
                 Tr(u.active ? "users.active" : "users.inactive"), false);
     ImGui::TableSetColumnIndex(7);
-    ImGui::BeginDisabled(!can_manage_);
+    ImGui::BeginDisabled(!guard.allowed());
     const bool toggled = ImGui::SmallButton(Tr(u.active ? "users.deactivate" : "users.reactivate"));
     ImGui::EndDisabled();
-    NeedsManageUsers();
+    guard.ReasonOnHover();
     if (toggled) {
         confirm_user_ = u.username;
         confirm_activate_ = !u.active;
@@ -245,7 +239,7 @@ void UsersPanel::DrawRow(const User& u) {
     ImGui::PopID();
 }
 
-void UsersPanel::DrawTable(const PageContext& ctx) {
+void UsersPanel::DrawTable(const PageContext& ctx, const PermissionGuard& guard) {
     const float s = ctx.scale;
     Reload();  // a bulk assignment above may have changed them
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
@@ -271,7 +265,7 @@ void UsersPanel::DrawTable(const PageContext& ctx) {
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(rows_.size()));
         while (clipper.Step()) {
-            for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) DrawRow(users_[rows_[static_cast<size_t>(r)]]);
+            for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) DrawRow(users_[rows_[static_cast<size_t>(r)]], guard);
         }
         if (rows_.empty()) {
             ImGui::TableNextRow();
@@ -332,6 +326,11 @@ void UsersPanel::DrawEditor(const PageContext& ctx) {
     if (!BeginDialog("user.editor", Tr(is_new_ ? "user.editor.new_title" : "user.editor.edit_title"), 760.0f,
                      &editor_open_, ctx))
         return;
+    // Without Manage Users the editor shows the user read only: every field and Save are off, the reason
+    // above them and on hover; Cancel closes it.
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageUsers, "user.editor");
+    guard.Notice();
+    guard.Begin();
     const float w = 300.0f * s;
     auto text = [&](const char* field, std::string* value) {
         const std::string hook = std::string("user.editor.") + field;
@@ -393,10 +392,13 @@ void UsersPanel::DrawEditor(const PageContext& ctx) {
         MarkItem("user.editor.active");
     });
     if (!is_new_) DrawUserSecurityActions(workspace_, draft_.username, ctx);  // Reset password, Unlock
+    guard.End();
     if (errors_.count("")) ErrorLine("user.editor.error", errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 10.0f * s));
     const int clicked =
-        ButtonRow({{"dialog.cancel", "user.editor.cancel"}, {"dialog.save", "user.editor.save"}}, 1, -1);
+        ButtonRow({{"dialog.cancel", "user.editor.cancel"}, {"dialog.save", "user.editor.save"}}, 1, -1,
+                  {true, guard.allowed()});
+    guard.ReasonOnHover();  // over Save, the row's last button
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1 && Save()) {

@@ -9,10 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -26,14 +27,13 @@ public:
 
 private:
     void Reload();
-    /// After a control that changes users: when the acting user lacks Manage Users, the reason on hover.
-    void NeedsManageUsers() const;
-    void DrawFilters(const PageContext& ctx);
-    void DrawTable(const PageContext& ctx);
+    /// `guard`: Manage Users, which every control that changes users needs (disabled without it).
+    void DrawFilters(const PageContext& ctx, const PermissionGuard& guard);
+    void DrawTable(const PageContext& ctx, const PermissionGuard& guard);
     /// The users the filters let through, in the sort's order (rows_, listed_); redone only when the
     /// users, the filters or the sort changed.
     void SortRows();
-    void DrawRow(const User& user);
+    void DrawRow(const User& user, const PermissionGuard& guard);
     void DrawEditor(const PageContext& ctx);
     void DrawConfirm(const PageContext& ctx);
     bool Save();
@@ -42,10 +42,8 @@ private:
     uint64_t loaded_change_ = UINT64_MAX;
     std::vector<User> users_;
     std::vector<std::string> roles_, profiles_, teams_, sets_;
-    std::string least_profile_;
-    bool can_manage_ = true;    ///< the acting user holds Manage Users (else the changing controls are off)
-    std::string loaded_actor_;  ///< whom users_ and can_manage_ were read for  ///< a new user's profile: the
-                                ///< one granting the least
+    std::string loaded_actor_;   ///< whom users_ were read for
+    std::string least_profile_;  ///< a new user's profile: the one granting the least
     // Filters and sort.
     std::string search_, role_, profile_, team_;
     int active_ = 0;  ///< 0 all, 1 active, 2 inactive

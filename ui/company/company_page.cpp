@@ -219,6 +219,9 @@ void CompanyPage::Draw(const PageContext& ctx) {
     if (!focus_id_.empty() && ctx.time - focus_time_ > 2.5) focus_id_.clear();
 
     const float bar_h = 64.0f * s;
+    // The company profile is changed with Customize Schema (CompanyService::Update): without it the form is
+    // read only, the reason above it and on hover, instead of a refusal after Save.
+    PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "company");
     ImGui::BeginChild("company.body", ImVec2(0.0f, -bar_h), false);
     if (scroll_to_top_) {
         ImGui::SetScrollY(0.0f);
@@ -232,6 +235,12 @@ void CompanyPage::Draw(const PageContext& ctx) {
         TextColored(CurrentPalette().danger, TrFormat("company.load_failed", {load_error_}));
         ImGui::Spacing();
     }
+    if (!guard.allowed()) {
+        guard.Notice();
+        ImGui::Spacing();
+    }
+    guard.Begin();
+    guard_ = &guard;
 
     auto section = [&](const char* title_id, const char* desc_id) {
         ImGui::PushFont(ctx.heading_font);
@@ -268,16 +277,18 @@ void CompanyPage::Draw(const PageContext& ctx) {
     DrawRow(ctx, "company.business_hours.weekdays", &CompanyPage::DrawWeekdays, false);
     EndCard();
     ImGui::Dummy(ImVec2(0.0f, 16.0f * s));
+    guard.End();
+    guard_ = nullptr;
     ImGui::EndGroup();
     ImGui::EndChild();
 
-    DrawActionBar(ctx);
+    DrawActionBar(ctx, guard);
     PublishForm();
     for (const auto& [id, message] : errors_) PublishError(id, message);
 
     // Ctrl+S saves, like any editor.
     const ImGuiIO& io = ImGui::GetIO();
-    if ((io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed('S', false) && dirty()) Save();
+    if ((io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed('S', false) && dirty() && guard.allowed()) Save();
 }
 
 void CompanyPage::DrawRow(const PageContext& ctx, const char* id, FieldFn field, bool text_field) {
@@ -329,6 +340,7 @@ void CompanyPage::DrawRow(const PageContext& ctx, const char* id, FieldFn field,
     ImGui::BeginGroup();
     (this->*field)(ctx, field_w);
     ImGui::EndGroup();
+    if (guard_) guard_->ReasonOnHover();
     if (focus_stage_ == 2 && focus_id_ == id) {
         ImGui::SetScrollHereY(0.3f);
         focus_stage_ = 1;
@@ -498,7 +510,7 @@ void CompanyPage::DrawWeekdays(const PageContext& ctx, float width) {
     }
 }
 
-void CompanyPage::DrawActionBar(const PageContext& ctx) {
+void CompanyPage::DrawActionBar(const PageContext& ctx, const PermissionGuard& guard) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -551,14 +563,17 @@ void CompanyPage::DrawActionBar(const PageContext& ctx) {
                   ToU32(!save_error_.empty() ? p.danger : p.text), shown.c_str());
     if (!save_error_.empty()) PublishError("company.save", save_error_);
     crm::ui::PublishForm("company.draft_notice", is_dirty ? draft_notice_ : std::string());
-    if (shown != state && ImGui::IsMouseHoveringRect(bar_min, ImVec2(right - cancel_w - save_w, bar_min.y + bar_h)))
+    if (shown != state &&
+        ImGui::IsMouseHoveringRect(bar_min, ImVec2(right - cancel_w - save_w, bar_min.y + bar_h)))
         ImGui::SetTooltip("%s", state.c_str());
 
     ImGui::SetCursorScreenPos(ImVec2(right - save_w - 10.0f * s - cancel_w, y));
     if (SecondaryButton(cancel_label.c_str(), is_dirty, ImVec2(cancel_w, button_h))) Discard();
     MarkItem("company.cancel");
     ImGui::SetCursorScreenPos(ImVec2(right - save_w, y));
-    if (PrimaryButton(save_label.c_str(), is_dirty && is_valid, ImVec2(save_w, button_h))) Save();
+    if (PrimaryButton(save_label.c_str(), is_dirty && is_valid && guard.allowed(), ImVec2(save_w, button_h)))
+        Save();
+    guard.ReasonOnHover();
     MarkItem("company.save");
     ImGui::SetCursorScreenPos(ImVec2(bar_min.x, bar_min.y + bar_h));
     ImGui::Dummy(ImVec2(0.0f, 0.0f));

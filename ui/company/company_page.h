@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
 
@@ -61,7 +62,7 @@ private:
     CompanyProfile DraftProfile() const;
     void Validate();
     void DrawRow(const PageContext& ctx, const char* id, FieldFn field, bool text_field);
-    void DrawActionBar(const PageContext& ctx);
+    void DrawActionBar(const PageContext& ctx, const PermissionGuard& guard);
     void DrawName(const PageContext& ctx, float width);
     void DrawLanguage(const PageContext& ctx, float width);
     void DrawCurrency(const PageContext& ctx, float width);
@@ -80,9 +81,9 @@ private:
     bool loaded_ = false;
     std::string load_error_;
 
-    CompanyProfile base_;   ///< the saved profile the draft started from
+    CompanyProfile base_;       ///< the saved profile the draft started from
     std::string draft_notice_;  ///< "changed in another tab" (DraftNotice), until saved or discarded
-    CompanyProfile draft_;  ///< business hours minutes come from the two texts below
+    CompanyProfile draft_;      ///< business hours minutes come from the two texts below
     std::string start_text_;
     std::string end_text_;
 
@@ -102,6 +103,8 @@ private:
     bool scroll_to_top_ = false;
     int focus_stage_ = 0;  ///< 2: scroll to the setting, 1: focus it, 0: done
     double focus_time_ = -100.0;
+    const PermissionGuard* guard_ =
+        nullptr;  ///< while the form draws: Customize Schema (the reason on hover)
     std::map<std::string, float> row_heights_;  ///< last frame's height of each row (highlight)
 };
 

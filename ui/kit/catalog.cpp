@@ -20,6 +20,10 @@ const CatalogRow kRows[] = {
     {"undo.seconds", "{count} s", "{count} 秒"},
     {"undo.undone", "Undone: {what}", "已撤销：{what}"},
     {"undo.refused", "Not undone ({what}): {reason}", "未撤销（{what}）：{reason}"},
+    // The permission guard (PermissionGuard, ui/kit/permission_guard.h).
+    {"guard.needs_permission",
+     "{user} does not hold the permission {permission}: these settings can be viewed, not changed.",
+     "{user} 没有“{permission}”权限：这些设置只能查看，不能更改。"},
 };
 
 }  // namespace

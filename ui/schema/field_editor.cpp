@@ -8,6 +8,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/busy.h"
 #include "ui/shell/test_hooks.h"
@@ -180,9 +181,12 @@ std::string FieldEditor::Draw(const PageContext& ctx) {
     const bool retype_pending = !is_new_ && draft_.type != original_.type;
     const bool can_save =
         !retype_pending || (preview_ && previewed_type_ == draft_.type && preview_->failures == 0);
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "field.editor");
+    guard.Notice();
     const int clicked =
         ButtonRow({{"dialog.cancel", "field.editor.cancel"}, {"field.editor.save", "field.editor.save"}}, 1,
-                  -1, {true, can_save});
+                  -1, {true, can_save && guard.allowed()});
+    guard.ReasonOnHover();  // over Save, the row's last button
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
         showing_ = false;

@@ -6,6 +6,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/test_hooks.h"
@@ -33,7 +34,12 @@ void FieldsPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
     InputString("##fields.filter", &filter_, 0, Tr("fields.filter_hint"));
     MarkItem("fields.filter");
     ImGui::SameLine();
-    if (PrimaryButton(Label("fields.new").c_str()) || new_request_) {
+    // Fields are changed with Customize Schema: without it New, Restore and Purge are off, the reason on
+    // hover.
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "fields");
+    const bool new_clicked = PrimaryButton(Label("fields.new").c_str(), guard.allowed());
+    guard.ReasonOnHover();
+    if (new_clicked || (new_request_ && guard.allowed())) {
         new_request_ = false;
         editor_.OpenNew(object.api_name);
     }
@@ -173,6 +179,7 @@ void FieldsPanel::DrawTable(const PageContext& ctx, const ObjectDef& object) {
 
 void FieldsPanel::DrawDeleted(const PageContext& ctx, const ObjectDef& object) {
     const float s = ctx.scale;
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "fields");
     std::vector<const FieldDef*> deleted;
     for (const FieldDef& f : object.fields) {
         if (f.state == FieldState::Deleted) deleted.push_back(&f);
@@ -189,14 +196,18 @@ void FieldsPanel::DrawDeleted(const PageContext& ctx, const ObjectDef& object) {
         ImGui::TextUnformatted(
             (ShownLabel(*f) + "  ·  " + f->api_name + "  ·  " + FieldTypeLabel(f->type)).c_str());
         ImGui::SameLine(0.0f, 16.0f * s);
-        if (SecondaryButton(Label("fields.restore").c_str())) {
+        const bool restore_clicked = SecondaryButton(Label("fields.restore").c_str(), guard.allowed());
+        guard.ReasonOnHover();
+        if (restore_clicked) {
             Status st = workspace_.schema().RestoreField(ActingUser(), object.api_name, f->api_name);
             message_ = st.ok() ? TrFormat("fields.restored", {f->api_name}) : ErrorText(st.error());
         }
         MarkItem("fields.restore." + f->api_name);
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().danger);
-        if (SecondaryButton(Label("fields.purge").c_str())) {
+        const bool purge_clicked = SecondaryButton(Label("fields.purge").c_str(), guard.allowed());
+        guard.ReasonOnHover();
+        if (purge_clicked) {
             confirm_open_ = true;
             confirm_purge_ = true;
             confirm_field_ = f->api_name;

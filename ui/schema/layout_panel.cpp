@@ -6,6 +6,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/record_form.h"
 #include "ui/schema/schema_ui.h"
@@ -72,7 +73,8 @@ nlohmann::json LayoutPanel::KeepDraft() const {
 void LayoutPanel::RestoreDraft(const nlohmann::json& kept) {
     const std::string object = kept.value("object", std::string());
     const std::string name = kept.value("base", nlohmann::json::object()).value("name", std::string());
-    const auto restored = RestoreEdit(kept, Found(workspace_.schema().GetLayout(object, name)), LayoutFromJson);
+    const auto restored =
+        RestoreEdit(kept, Found(workspace_.schema().GetLayout(object, name)), LayoutFromJson);
     if (!restored || object.empty()) return;
     object_ = object;  // so the next Draw of this object keeps the draft
     Select(restored->saved);
@@ -188,9 +190,14 @@ void LayoutPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object,
     const ImGuiIO& io = ImGui::GetIO();
     const bool ctrl_s = (io.KeyCtrl || io.KeySuper) && ImGui::IsKeyPressed('S', false) &&
                         !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
-    if (PrimaryButton(Label("layouts.save").c_str(), is_dirty) || (ctrl_s && is_dirty)) Save();
+    // Layouts are changed with Customize Schema: without it Save and Assign are off, the reason on hover.
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "layouts");
+    if (PrimaryButton(Label("layouts.save").c_str(), is_dirty && guard.allowed()) ||
+        (ctrl_s && is_dirty && guard.allowed()))
+        Save();
     MarkItem("layouts.save");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("layouts.save_tip"));
+    if (guard.allowed() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("layouts.save_tip"));
+    guard.ReasonOnHover();
     ImGui::SameLine();
     if (SecondaryButton(Label("layouts.revert").c_str(), is_dirty)) Discard();
     MarkItem("layouts.revert");
@@ -201,7 +208,10 @@ void LayoutPanel::DrawToolbar(const PageContext& ctx, const ObjectDef& object,
     ProfilePicker("layouts.profile", ProfileNames(), &profile_, &profile_filter_, nullptr,
                   "layouts.profile_hint", 280.0f * s);
     ImGui::SameLine();
-    if (SecondaryButton(Label("layouts.assign").c_str(), !profile_.empty() && !is_dirty)) {
+    const bool assign_clicked =
+        SecondaryButton(Label("layouts.assign").c_str(), !profile_.empty() && !is_dirty && guard.allowed());
+    guard.ReasonOnHover();
+    if (assign_clicked) {
         Status st = workspace_.schema().AssignLayout(ActingUser(), object.api_name, profile_, draft_.name);
         if (st.ok()) {
             message_ = TrFormat("layouts.assigned", {draft_.name, profile_});

@@ -6,6 +6,7 @@
 #include "imgui.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -214,7 +215,11 @@ void ObjectsPage::DrawList(const PageContext& ctx) {
     InputString("##objects.search", &search_, 0, Tr("objects.search_hint"));
     MarkItem("objects.search");
     ImGui::SameLine();
-    if (PrimaryButton(Label("objects.new").c_str())) {
+    // The schema is changed with Customize Schema: without it New and Save are off, the reason on hover.
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "objects");
+    const bool new_clicked = PrimaryButton(Label("objects.new").c_str(), guard.allowed());
+    guard.ReasonOnHover();
+    if (new_clicked) {
         new_ = ObjectDef{};
         new_api_edited_ = new_plural_edited_ = new_auto_number_ = false;
         new_format_ = "A-{0000}";
@@ -492,7 +497,10 @@ void ObjectsPage::DrawDetails(const PageContext& ctx, const ObjectDef& object) {
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
     const bool dirty = details_.label != object.label || details_.plural_label != object.plural_label ||
                        details_.description != object.description;
-    if (PrimaryButton(Label("objects.details.save").c_str(), dirty)) {
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "objects.details");
+    const bool save_clicked = PrimaryButton(Label("objects.details.save").c_str(), dirty && guard.allowed());
+    guard.ReasonOnHover();
+    if (save_clicked) {
         details_errors_.clear();
         Status st = workspace_.schema().UpdateObject(ActingUser(), details_);
         if (st.ok()) {

@@ -6,6 +6,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -28,7 +29,8 @@ nlohmann::json RulesPanel::KeepDraft() const {
 
 void RulesPanel::RestoreEditor(const nlohmann::json& kept) {
     const auto restored = RestoreEdit(
-        kept, Found(workspace_.schema().Rule(object_, kept.value("original_name", std::string()))), RuleFromJson);
+        kept, Found(workspace_.schema().Rule(object_, kept.value("original_name", std::string()))),
+        RuleFromJson);
     if (!restored) return;
     Edit(restored->saved, restored->json.is_new);
     draft_ = restored->draft;
@@ -100,7 +102,11 @@ void RulesPanel::Draw(const PageContext& ctx, const ObjectDef& object) {
 
 void RulesPanel::DrawList(const PageContext& ctx, const ObjectDef& object, float width) {
     const float s = ctx.scale;
-    if (PrimaryButton(Label("rules.new").c_str())) {
+    // Validation rules are changed with Customize Schema: without it New is off, the reason on hover.
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "rules");
+    const bool new_clicked = PrimaryButton(Label("rules.new").c_str(), guard.allowed());
+    guard.ReasonOnHover();
+    if (new_clicked) {
         ValidationRule rule;
         rule.object = object.api_name;
         rule.active = true;
@@ -287,7 +293,12 @@ void RulesPanel::DrawEditor(const PageContext& ctx, const ObjectDef& object) {
     std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "rule.editor.cancel"}};
     if (!is_new_) buttons.push_back({"rule.editor.delete", "rule.editor.delete"});
     buttons.push_back({"rule.editor.save", "rule.editor.save"});
-    const int clicked = ButtonRow(buttons, static_cast<int>(buttons.size()) - 1, is_new_ ? -1 : 1);
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "rule.editor");
+    guard.Notice();
+    std::vector<bool> enabled(buttons.size(), guard.allowed());
+    enabled.front() = true;  // Cancel
+    const int clicked = ButtonRow(buttons, static_cast<int>(buttons.size()) - 1, is_new_ ? -1 : 1, enabled);
+    guard.ReasonOnHover();  // over Save, the row's last button
     SchemaService& schema = workspace_.schema();
     if (clicked == 0) {
         editing_ = false;

@@ -10,6 +10,9 @@ namespace crm::ui {
 namespace {
 
 TestHooks* g_active = nullptr;
+/// The ids marked this frame while drawn disabled (BeginDisabled, a PermissionGuard): the snapshot's
+/// "disabled", so a test can tell a control is off.
+nlohmann::json g_disabled = nlohmann::json::array();
 constexpr uint64_t kRepublishFrames = 30;
 
 double Round1(float v) { return std::round(static_cast<double>(v) * 10.0) / 10.0; }
@@ -24,9 +27,11 @@ void TestHooks::BeginFrame(float coordinate_scale) {
     form_ = nlohmann::json::object();
     errors_ = nlohmann::json::object();
     clipped_ = nlohmann::json::array();
+    g_disabled = nlohmann::json::array();
 }
 
 void TestHooks::MarkItem(std::string_view id) {
+    if (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) g_disabled.push_back(std::string(id));
     if (!ImGui::IsItemVisible()) {
         MarkOffscreen(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
         return;
@@ -85,6 +90,8 @@ void TestHooks::EndFrame(Platform& platform, uint64_t frame) {
     snapshot["form"] = std::move(form_);
     snapshot["errors"] = std::move(errors_);
     snapshot["clipped"] = std::move(clipped_);
+    snapshot["disabled"] = std::move(g_disabled);
+    g_disabled = nlohmann::json::array();
     // Replace invalid UTF-8 (a half-pasted character) instead of throwing.
     std::string body = snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (published_once_ && body == last_published_ && frame - last_frame_ < kRepublishFrames) return;
@@ -106,7 +113,9 @@ void MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
 }
 
 void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size) {
-    if (g_active) g_active->MarkClickable(id, min, size);
+    if (!g_active) return;
+    if (GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) g_disabled.push_back(std::string(id));
+    g_active->MarkClickable(id, min, size);
 }
 
 void PublishForm(std::string_view id, nlohmann::json value) {

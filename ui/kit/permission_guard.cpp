@@ -1,0 +1,52 @@
+#include "ui/kit/permission_guard.h"
+
+#include <utility>
+
+#include "access/access.h"
+#include "imgui.h"
+#include "ui/kit/i18n.h"
+#include "ui/kit/widgets.h"
+#include "ui/shell/page.h"
+#include "ui/shell/test_hooks.h"
+#include "ui/shell/theme.h"
+
+namespace crm::ui {
+
+PermissionGuard::PermissionGuard(AccessService& access, SystemPermission permission, std::string scope)
+    : allowed_(access.HasSystemPermission(ActingUser(), permission)), scope_(std::move(scope)) {
+    if (allowed_) return;
+    // The permission as the Permissions pages name it ("sysperm.manage_users"), in the current language.
+    const std::string label = Tr(std::string("sysperm.") + SystemPermissionName(permission));
+    reason_ = Tr("guard.needs_permission", {{"user", ActingUser()}, {"permission", label}});
+    PublishForm(scope_ + ".locked", reason_);
+}
+
+PermissionGuard::~PermissionGuard() {
+    if (open_) End();
+}
+
+void PermissionGuard::Begin() {
+    if (open_) return;
+    ImGui::BeginDisabled(!allowed_);
+    open_ = true;
+}
+
+void PermissionGuard::End() {
+    if (!open_) return;
+    ImGui::EndDisabled();
+    open_ = false;
+}
+
+void PermissionGuard::ReasonOnHover() const {
+    if (allowed_ || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    ImGui::SetTooltip("%s", reason_.c_str());
+    PublishForm(scope_ + ".hover_reason", reason_);
+}
+
+void PermissionGuard::Notice() const {
+    if (allowed_) return;
+    TextColored(CurrentPalette().warning, reason_);
+    MarkItem(scope_ + ".locked");
+}
+
+}  // namespace crm::ui

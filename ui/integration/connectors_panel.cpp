@@ -493,7 +493,7 @@ void ConnectorsPanel::DrawEntity(const PageContext& ctx, size_t i, float w) {
             if (fields[k].api_name == *value) selected = static_cast<int>(k);
         if (ListCombo(
                 label, *value, static_cast<int>(fields.size()),
-                [&](int k) { return fields[k].label + " (" + fields[k].api_name + ")"; },
+                [&](int k) { return fields[k].label() + " (" + fields[k].api_name + ")"; },
                 [&](int k) { return fields[k].api_name; }, &selected, hook) &&
             selected >= 0)
             *value = fields[selected].api_name;

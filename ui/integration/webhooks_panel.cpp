@@ -376,7 +376,7 @@ void WebhooksPanel::DrawEditor(const PageContext& ctx, float width) {
                         for (const FieldChoice& f : field_choices_) {
                             auto it = std::find(draft_.fields.begin(), draft_.fields.end(), f.api_name);
                             bool on = it != draft_.fields.end();
-                            if (ImGui::Checkbox((f.label + " (" + f.api_name + ")##" + f.api_name).c_str(),
+                            if (ImGui::Checkbox((f.label() + " (" + f.api_name + ")##" + f.api_name).c_str(),
                                                 &on)) {
                                 if (on) {
                                     draft_.fields.push_back(f.api_name);

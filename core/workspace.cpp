@@ -105,6 +105,9 @@ BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;
          SchedulerItemKeyMigrationSql()},
         {29, "why an ERP conflict's resolution failed last (it stays open with the reason)",
          ConnectorConflictErrorMigrationSql()},
+        {30, "the scheduler's pending items in two lanes: near ones in the covering index, far ones in a "
+             "narrow one",
+         SchedulerLanesMigrationSql()},
     };
     return migrations;
 }

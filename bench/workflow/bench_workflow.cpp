@@ -3,14 +3,17 @@
 //                              through the full pipeline) with 50 active on-create rules of which 10 match
 //                              (each sets a field; every run is logged), over the same saves with no rules,
 //                              the two interleaved batch by batch in the same run (target <= 2)
-//   scheduler.due_lookup_us    with 1,000,000 queued items, finding the first 100 due at a random now
-//                              (target <= 50)
+//   scheduler.due_lookup_us    with 1,000,000 queued items (in their lanes: near within a day), finding
+//                              the first 100 due at a random now, once a run promoted what came near
+//                              (target <= 50); scheduler.due_lookup_unpromoted_us the same before any
+//                              promotion (the far lane's table rows read); scheduler.promote_us_per_item
 //   workflow.wasm_ratio        the saves with rules (a twin of 10,000 saves) in the wasm build over native,
 //                              the best of three runs of each side, alternating
 //                              (target <= 2)
 // Each side opens its workspaces with its console's durability: natively synchronous=FULL, in wasm the web
 // build's synchronous=OFF (WorkspaceOptions::web_durability; the console's pages live in memory,
 // web/page_vfs.h). The wasm run keeps its files through NODERAWFS: Emscripten's MEMFS measured slower.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +23,7 @@
 
 #include "audit/change.h"
 #include "bench_util.h"
+#include "workflow/scheduler.h"
 #include "workspace.h"
 
 using namespace crm;
@@ -111,36 +115,60 @@ SaveTimes InterleavedSaves(const FixedClock& clock, int saves, bool with_plain) 
 }
 
 #ifndef __EMSCRIPTEN__
-double DueLookupMicros(const FixedClock& clock, int items) {
+struct DueLookup {
+    double micros = 0;             ///< a lookup once the run has promoted what came near (the console's case)
+    double unpromoted_micros = 0;  ///< the same lookups before any promotion: the far lane read alone
+    double promote_us_per_item = 0;
+};
+
+/// `items` queued at random times over a year from kNow, each in the lane Schedule puts it in (near when due
+/// within a day); then `kLookups` lookups of the first 100 due at random times over the year, before and
+/// after the promotion a run does (Promote up to each lookup's time, in time order, timed apart).
+DueLookup DueLookupMicros(const FixedClock& clock, int items) {
     auto ws = Fresh("scheduler.db", clock);
     {
         ChangeScope change(ws->changes(), kSystemActor);
         Statement ins = ws->db().Prepare(
-            "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms) "
-            "VALUES('automation', "
-            "'Opportunity', ?1, 1, ?2, 0)");
+            "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms, near) "
+            "VALUES('automation', 'Opportunity', ?1, 1, ?2, 0, ?3)");
         uint64_t x = 7;
         for (int i = 0; i < items; ++i) {
             x = x * 6364136223846793005ull + 1442695040888963407ull;
+            const int64_t due = kNow + static_cast<int64_t>((x >> 33) % 31'536'000'000ull);
             ins.Reset();
-            ins.Bind(1, static_cast<int64_t>(i + 1))
-                .Bind(2, kNow + static_cast<int64_t>((x >> 33) % 31'536'000'000ull));
+            ins.Bind(1, static_cast<int64_t>(i + 1)).Bind(2, due).Bind(3, due < kNow + kNearLaneMs ? 1 : 0);
             if (Status s = ins.Run(); !s.ok()) Die(s.error().message);
         }
         if (Status s = change.Commit(); !s.ok()) Die(s.error().message);
     }
     SchedulerService& scheduler = ws->automation().scheduler();
     constexpr int kLookups = 2000;
+    std::vector<int64_t> at;
     uint64_t x = 11;
+    for (int i = 0; i < kLookups; ++i) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        at.push_back(kNow + static_cast<int64_t>((x >> 33) % 31'536'000'000ull));
+    }
     size_t found = 0;
-    const double seconds = bench::BestSeconds(3, [&] {
-        for (int i = 0; i < kLookups; ++i) {
-            x = x * 6364136223846793005ull + 1442695040888963407ull;
-            found += scheduler.Due(kNow + static_cast<int64_t>((x >> 33) % 31'536'000'000ull), 100).size();
+    auto lookups = [&] {
+        for (int64_t t : at) found += scheduler.Due(t, 100).size();
+    };
+    DueLookup out;
+    out.unpromoted_micros = bench::BestSeconds(3, lookups) * 1e6 / kLookups;
+    std::vector<int64_t> ordered = at;
+    std::sort(ordered.begin(), ordered.end());
+    int64_t promoted = 0;
+    const double promote_s = bench::BestSeconds(1, [&] {
+        for (int64_t t : ordered) {
+            Result<int64_t> moved = scheduler.Promote(t);
+            if (!moved.ok()) Die(moved.error().message);
+            promoted += *moved;
         }
     });
+    if (promoted > 0) out.promote_us_per_item = promote_s * 1e6 / static_cast<double>(promoted);
+    out.micros = bench::BestSeconds(3, lookups) * 1e6 / kLookups;
     if (found == 0) Die("nothing was due");
-    return seconds * 1e6 / kLookups;
+    return out;
 }
 
 int SaveCount() {
@@ -165,7 +193,10 @@ int main(int argc, char** argv) {
     bench::Figure("workflow.save_us.no_rules", t.plain * 1e6 / saves);
     bench::Figure("workflow.save_us.rules", t.rules * 1e6 / saves);
     bench::Figure("workflow.rules_ratio", t.rules / t.plain);
-    bench::Figure("scheduler.due_lookup_us", DueLookupMicros(clock, 1'000'000));
+    const DueLookup due = DueLookupMicros(clock, 1'000'000);
+    bench::Figure("scheduler.due_lookup_us", due.micros);
+    bench::Figure("scheduler.due_lookup_unpromoted_us", due.unpromoted_micros);
+    bench::Figure("scheduler.promote_us_per_item", due.promote_us_per_item);
     const double wasm_ratio = bench::AlternatingWasmRatio(
         wasm_js, "workflow.twin_rules_s", [&] { return InterleavedSaves(clock, kTwinSaves, false).rules; });
     if (wasm_ratio > 0) bench::Figure("workflow.wasm_ratio", wasm_ratio);

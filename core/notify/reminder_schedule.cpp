@@ -645,8 +645,8 @@ nlohmann::json ReminderService::Pending(int64_t rule_id, const std::string& obje
     limit = std::max(1, std::min(limit, 1000));
     Impl& impl = *impl_;
     Statement st = impl.ws.db().Prepare(
-        "SELECT id, kind, object, record_id, rule_id, due_ms FROM scheduler_items WHERE state = 'pending' "
-        "AND kind IN ('reminder', 'reminder_escalation', 'reminder_snooze') AND (?1 = '' OR object = ?1) AND "
+        "SELECT id, kind, object, record_id, rule_id, due_ms FROM scheduler_pending WHERE "
+        "kind IN ('reminder', 'reminder_escalation', 'reminder_snooze') AND (?1 = '' OR object = ?1) AND "
         "(?2 = 0 OR record_id = ?2) ORDER BY due_ms, id");
     st.Bind(1, object).Bind(2, record_id);
     const int64_t now = impl.ws.clock().NowMs();

@@ -18,7 +18,7 @@ const MessageDef kMessages[] = {
 CRM_REGISTER_MESSAGES(kMessages);
 
 constexpr const char* kColumns = "id, kind, object, record_id, rule_id, due_ms, state, ran_ms, late, error";
-/// The columns of a pending item, all held by the partial index scheduler_items_pending.
+/// The columns of a pending item: those of the view scheduler_pending, all held by the near lane's index.
 constexpr const char* kPendingColumns = "id, kind, object, record_id, rule_id, due_ms";
 
 ScheduledItem ReadItem(const Statement& st) {
@@ -94,6 +94,22 @@ CREATE INDEX scheduler_items_rule ON scheduler_items(kind, rule_id) WHERE rule_i
 )sql";
 }
 
+const char* SchedulerLanesMigrationSql() {
+    return R"sql(
+ALTER TABLE scheduler_items ADD COLUMN near INTEGER NOT NULL DEFAULT 1;
+DROP INDEX scheduler_items_pending;
+CREATE INDEX scheduler_items_pending ON scheduler_items(due_ms, id, kind, object, record_id, rule_id)
+    WHERE state = 'pending' AND near = 1;
+CREATE INDEX scheduler_items_later ON scheduler_items(due_ms) WHERE state = 'pending' AND near = 0;
+CREATE VIEW scheduler_pending AS
+    SELECT id, kind, object, record_id, rule_id, due_ms FROM scheduler_items
+        WHERE state = 'pending' AND near = 1
+    UNION ALL
+    SELECT id, kind, object, record_id, rule_id, due_ms FROM scheduler_items
+        WHERE state = 'pending' AND near = 0;
+)sql";
+}
+
 SchedulerService::SchedulerService(Changes& changes) : changes_(changes), statements_(changes.db()) {}
 
 nlohmann::json ToJson(const ScheduledItem& item) {
@@ -111,17 +127,18 @@ Status SchedulerService::Schedule(ChangeScope& scope, const std::string& kind, c
                                   int64_t record_id, int64_t rule_id, int64_t due_ms) {
     Database& db = changes_.db();
     static const std::string kUpsert =
-        "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(record_id, kind, rule_id) DO UPDATE SET due_ms = "
-        "excluded.due_ms, state = 'pending', ran_ms = NULL, late = 0, error = NULL WHERE "
-        "scheduler_items.due_ms <> excluded.due_ms";
+        "INSERT INTO scheduler_items(kind, object, record_id, rule_id, due_ms, created_ms, near) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(record_id, kind, rule_id) DO UPDATE SET due_ms = "
+        "excluded.due_ms, state = 'pending', ran_ms = NULL, late = 0, error = NULL, near = excluded.near "
+        "WHERE scheduler_items.due_ms <> excluded.due_ms";
     Statement& st = statements_.Get(kUpsert);
     st.Bind(1, kind)
         .Bind(2, object)
         .Bind(3, record_id)
         .Bind(4, rule_id)
         .Bind(5, due_ms)
-        .Bind(6, scope.now_ms());
+        .Bind(6, scope.now_ms())
+        .Bind(7, due_ms < scope.now_ms() + kNearLaneMs ? 1 : 0);
     if (Status s = st.Run(); !s.ok()) return s;
     if (db.Changes() > 0) scope.Record("scheduler", object, ChangeAction::Update, record_id);
     return Status::Ok();
@@ -173,10 +190,30 @@ Status SchedulerService::CancelRule(ChangeScope& scope, const std::string& kind,
     return Status::Ok();
 }
 
+Result<int64_t> SchedulerService::Promote(int64_t now_ms) {
+    const int64_t horizon = now_ms + kNearLaneMs;
+    Statement& any = statements_.Get(
+        "SELECT 1 FROM scheduler_items WHERE state = 'pending' AND near = 0 AND due_ms < ?1 LIMIT 1");
+    any.Bind(1, horizon);
+    const bool some = any.Step();
+    if (!any.status().ok()) return any.status().error();
+    any.Reset();
+    if (!some) return int64_t{0};
+    // Where an item waits is not a change of the data: nothing is recorded or audited.
+    ChangeScope change(changes_, kSystemActor);
+    if (!change.begin_status().ok()) return change.begin_status().error();
+    Statement& st = statements_.Get(
+        "UPDATE scheduler_items SET near = 1 WHERE state = 'pending' AND near = 0 AND due_ms < ?1");
+    st.Bind(1, horizon);
+    if (Status s = st.Run(); !s.ok()) return s.error();
+    const int64_t moved = changes_.db().Changes();
+    if (Status s = change.Commit(); !s.ok()) return s.error();
+    return moved;
+}
+
 std::vector<ScheduledItem> SchedulerService::Due(int64_t now_ms, int limit) const {
     Statement& st = statements_.Get(std::string("SELECT ") + kPendingColumns +
-                                    " FROM scheduler_items WHERE state = 'pending' AND due_ms <= ?1 "
-                                    "ORDER BY due_ms, id LIMIT ?2");
+                                    " FROM scheduler_pending WHERE due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2");
     st.Bind(1, now_ms).Bind(2, std::max(1, limit));
     std::vector<ScheduledItem> out;
     while (st.Step()) out.push_back(ReadPendingItem(st));
@@ -185,32 +222,34 @@ std::vector<ScheduledItem> SchedulerService::Due(int64_t now_ms, int limit) cons
 
 std::vector<ScheduledItem> SchedulerService::List(const std::string& state, int limit, int offset,
                                                   const std::string& object, int64_t record_id) const {
-    // Only the filters given go into the SQL, so "pending" alone reads the pending index in due order.
+    // Pending items come from the view of both lanes, in due order; only the filters given go into the SQL.
+    const bool pending = state == "pending";
     const bool past = state == "done" || state == "failed";
     std::string where;
     auto add = [&](const char* condition) {
         where += (where.empty() ? " WHERE " : " AND ") + std::string(condition);
     };
-    if (state == "pending")
-        add("state = 'pending'");
-    else if (!state.empty())
-        add("state = ?1");
+    if (!pending && !state.empty()) add("state = ?1");
     if (!object.empty()) add("object = ?2 COLLATE NOCASE");
     if (record_id != 0) add("record_id = ?3");
-    Statement st = changes_.db().Prepare(std::string("SELECT ") + kColumns + " FROM scheduler_items" + where +
-                                         " ORDER BY " + (past ? "ran_ms DESC, id DESC" : "due_ms, id") +
+    Statement st = changes_.db().Prepare(std::string("SELECT ") + (pending ? kPendingColumns : kColumns) +
+                                         (pending ? " FROM scheduler_pending" : " FROM scheduler_items") +
+                                         where + " ORDER BY " + (past ? "ran_ms DESC, id DESC" : "due_ms, id") +
                                          " LIMIT ?4 OFFSET ?5");
-    if (!state.empty() && state != "pending") st.Bind(1, state);
+    if (!pending && !state.empty()) st.Bind(1, state);
     if (!object.empty()) st.Bind(2, object);
     if (record_id != 0) st.Bind(3, record_id);
     st.Bind(4, std::max(1, std::min(limit, 1000))).Bind(5, std::max(0, offset));
     std::vector<ScheduledItem> out;
-    while (st.Step()) out.push_back(ReadItem(st));
+    while (st.Step()) out.push_back(pending ? ReadPendingItem(st) : ReadItem(st));
     return out;
 }
 
 int64_t SchedulerService::PendingCount() const {
-    Statement st = changes_.db().Prepare("SELECT count(*) FROM scheduler_items WHERE state = 'pending'");
+    // One count per lane, each over its own index.
+    Statement st = changes_.db().Prepare(
+        "SELECT (SELECT count(*) FROM scheduler_items WHERE state = 'pending' AND near = 1) + "
+        "(SELECT count(*) FROM scheduler_items WHERE state = 'pending' AND near = 0)");
     return st.Step() ? st.Int(0) : 0;
 }
 
@@ -218,6 +257,7 @@ Result<RunDueReport> SchedulerService::RunDue(const std::string& actor, int64_t 
     if (!IsSystemActor(actor) && authorizer_) {
         if (Status s = authorizer_(actor, SystemPermission::ManageWorkflows); !s.ok()) return s.error();
     }
+    if (Result<int64_t> promoted = Promote(now_ms); !promoted.ok()) return promoted.error();
     RunDueReport report;
     Database& db = changes_.db();
     for (ScheduledItem item : Due(now_ms, limit)) {

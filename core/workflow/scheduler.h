@@ -7,9 +7,14 @@
 // commit together, so an item runs exactly once, even when the console was closed when it fell due; it
 // is then marked "ran late" (due more than kLateAfterMs before it ran). A handler that fails rolls its
 // own work back and the item is marked failed with the error (not retried).
-// Finding what is due reads the partial index of pending items: a lookup among a million items is
-// microseconds. Each item is one table row, one entry in the unique (record_id, kind, rule_id) index and,
-// while pending, one in the pending index (and one in the rule index when its rule id is not negative).
+// Pending items wait in one of two lanes (`near`): items due within kNearLaneMs of the clock sit in the
+// covering pending index, which holds every column a run reads; items due later sit in a narrow index of
+// their due time alone, so queuing a far item (a reminder weeks ahead, the common case of a save) writes a
+// small entry. RunDue first promotes the far items that came near (Promote); every reader of pending items
+// reads both lanes merged in due order through the view `scheduler_pending`, so what is due never depends
+// on the promotion having run. A lookup of what is due among a million items is microseconds. Each item is
+// one table row, one entry in the unique (record_id, kind, rule_id) index and, while pending, one in its
+// lane's index (and one in the rule index when its rule id is not negative).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -30,6 +35,9 @@ class Changes;
 
 /// An item due later than this (ms) after its time ran late.
 constexpr int64_t kLateAfterMs = 60'000;
+
+/// Items due within this (ms) of the clock are queued in, or promoted to, the near lane.
+constexpr int64_t kNearLaneMs = 24 * 3'600'000;
 
 /// One queued item.
 struct ScheduledItem {
@@ -83,16 +91,19 @@ public:
     /// reads the rule index.
     Status CancelRule(ChangeScope& scope, const std::string& kind, int64_t rule_id);
 
-    /// Pending items due at `now_ms`, oldest first (at most `limit`): read from the partial index of
-    /// pending items alone, which holds every column of a pending item (SchedulerMigrationSql).
+    /// Moves the far items due before `now_ms` + kNearLaneMs into the near lane, in a change of its own
+    /// (nothing when none is; RunDue does it first). Returns how many moved.
+    Result<int64_t> Promote(int64_t now_ms);
+    /// Pending items due at `now_ms`, oldest first (at most `limit`): both lanes merged in due order, the
+    /// near one read from its covering index alone.
     std::vector<ScheduledItem> Due(int64_t now_ms, int limit = 100) const;
     /// The queue: state "" = every state; newest due first for "done"/"failed", oldest first otherwise.
     std::vector<ScheduledItem> List(const std::string& state = "pending", int limit = 100, int offset = 0,
                                     const std::string& object = "", int64_t record_id = 0) const;
     int64_t PendingCount() const;
 
-    /// Runs every pending item due at `now_ms` (at most `limit`), as `actor` (Manage Workflows, or the
-    /// system actor when the console catches up on open).
+    /// Promotes, then runs every pending item due at `now_ms` (at most `limit`), as `actor` (Manage
+    /// Workflows, or the system actor when the console catches up on open).
     Result<RunDueReport> RunDue(const std::string& actor, int64_t now_ms, int limit = 1000);
 
 private:
@@ -116,5 +127,9 @@ const char* SchedulerRecordIndexMigrationSql();
 /// partial index on (kind, rule_id) for items whose rule id is not negative serves CancelRule and a
 /// connector's next run (a record's reminder item has rule id minus its object's id and stays out of it).
 const char* SchedulerItemKeyMigrationSql();
+/// Migration 30: the two lanes of pending items (the `near` column, the near lane's covering index, the
+/// far lane's (due_ms) index) and the view `scheduler_pending` that reads both in one due order. Items
+/// already queued stay in the near lane.
+const char* SchedulerLanesMigrationSql();
 
 }  // namespace crm

@@ -299,9 +299,10 @@ TEST_SUITE("migrations") {
         CHECK(pending[3].id == 9);  // the failed item queued again at its new time
         Statement index = (*ws)->db().Prepare(
             "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scheduler_items' AND "
-            "name IN ('scheduler_items_key', 'scheduler_items_pending', 'scheduler_items_rule')");
+            "name IN ('scheduler_items_key', 'scheduler_items_pending', 'scheduler_items_rule', "
+            "'scheduler_items_later')");
         REQUIRE(index.Step());
-        CHECK(index.Int(0) == 3);
+        CHECK(index.Int(0) == 4);
         Statement gone = (*ws)->db().Prepare(
             "SELECT count(*) FROM sqlite_master WHERE name = 'scheduler_items_by_record'");
         REQUIRE(gone.Step());

@@ -198,15 +198,77 @@ TEST_SUITE("workflow.scheduler") {
         CHECK(FormatUtcIso8601(g.DueOf(id2)) == "2026-03-08T11:00:00Z");
     }
 
-    TEST_CASE("finding what is due reads only the partial index of pending items") {
+    TEST_CASE("finding what is due merges the two lanes' indexes in due order, the near one covering") {
         Fixture f;
         Statement plan = f.ws->db().Prepare(
-            "EXPLAIN QUERY PLAN SELECT id, kind, object, record_id, rule_id, due_ms FROM scheduler_items "
-            "WHERE state = 'pending' AND due_ms <= 5 ORDER BY due_ms, id LIMIT 100");
+            "EXPLAIN QUERY PLAN SELECT id, kind, object, record_id, rule_id, due_ms FROM scheduler_pending "
+            "WHERE due_ms <= 5 ORDER BY due_ms, id LIMIT 100");
         std::string text;
         while (plan.Step()) text += plan.Text(3) + "\n";
+        CAPTURE(text);
+        CHECK(text.find("MERGE") != std::string::npos);
         CHECK(text.find("COVERING INDEX scheduler_items_pending") != std::string::npos);
+        CHECK(text.find("INDEX scheduler_items_later") != std::string::npos);
         CHECK(text.find("TEMP B-TREE") == std::string::npos);  // already in due order
+    }
+
+    TEST_CASE("a far item waits in the narrow lane, is due all the same, and a run promotes what came near") {
+        constexpr int64_t kHour = 3'600'000, kDay = 24 * kHour;
+        Fixture f;
+        SchedulerService& s = f.ws->automation().scheduler();
+        f.ws->automation().scheduler().SetHandler("test", [](ChangeScope&, const ScheduledItem&) {
+            return Status::Ok();
+        });
+        auto lane = [&f](int64_t record) {
+            Statement st = f.ws->db().Prepare("SELECT near FROM scheduler_items WHERE record_id = ?1");
+            st.Bind(1, record);
+            REQUIRE(st.Step());
+            return st.Int(0);
+        };
+        {
+            ChangeScope change(f.ws->changes(), kSystemActor);
+            REQUIRE(s.Schedule(change, "test", "Opportunity", 1, 1, kNow + kHour).ok());         // in an hour
+            REQUIRE(s.Schedule(change, "test", "Opportunity", 2, 1, kNow + 3 * kDay).ok());    // in 3 days
+            REQUIRE(s.Schedule(change, "test", "Opportunity", 3, 1, kNow + 30 * kDay).ok());   // in 30 days
+            REQUIRE(change.Commit().ok());
+        }
+        CHECK(lane(1) == 1);
+        CHECK(lane(2) == 0);
+        CHECK(lane(3) == 0);
+        CHECK(s.PendingCount() == 3);
+        // Both lanes in one due order, whatever lane an item is in.
+        std::vector<ScheduledItem> all = s.Due(kNow + 40 * kDay);
+        REQUIRE(all.size() == 3);
+        CHECK(all[0].record_id == 1);
+        CHECK(all[1].record_id == 2);
+        CHECK(all[2].record_id == 3);
+        CHECK(all[2].kind == "test");
+        CHECK(all[2].object == "Opportunity");
+        std::vector<ScheduledItem> listed = s.List("pending", 2, 1);
+        REQUIRE(listed.size() == 2);
+        CHECK(listed[0].record_id == 2);
+        CHECK(listed[1].record_id == 3);
+        // A run two days on promotes the item due the day after, runs none, leaves the far one.
+        Result<RunDueReport> run = s.RunDue(kSystemActor, kNow + 2 * kDay + kHour);
+        REQUIRE(run.ok());
+        CHECK(run->ran.size() == 1);  // the one due in an hour
+        CHECK(lane(2) == 1);
+        CHECK(lane(3) == 0);
+        CHECK(s.PendingCount() == 2);
+        Result<int64_t> again = s.Promote(kNow + 2 * kDay + kHour);
+        REQUIRE(again.ok());
+        CHECK(*again == 0);
+        // Moving the near item far puts it back in the narrow lane.
+        {
+            ChangeScope change(f.ws->changes(), kSystemActor);
+            REQUIRE(s.Schedule(change, "test", "Opportunity", 2, 1, kNow + 60 * kDay).ok());
+            REQUIRE(change.Commit().ok());
+        }
+        CHECK(lane(2) == 0);
+        std::vector<ScheduledItem> later = s.List("pending");
+        REQUIRE(later.size() == 2);
+        CHECK(later[0].record_id == 3);
+        CHECK(later[1].record_id == 2);
     }
 
     TEST_CASE("a record's, a key's and a rule's items are found through indexes") {

@@ -215,10 +215,9 @@ void RecordService::AccessStage(Runtime& rt, SaveContext& ctx) {
         }
         const FieldDef& f = rt.field(i);
         if (!policy_->CanEditField(ctx.actor, o, f)) {
-            return ctx.Fail(MakeError("records.field_not_editable",
-                                      "You do not have permission to edit " + f.label + " (" + f.api_name +
-                                          ").",
-                                      f.api_name));
+            return ctx.Fail(MakeError(
+                "records.field_not_editable",
+                "You do not have permission to edit " + f.label + " (" + f.api_name + ").", f.api_name));
         }
         if (f.is_read_only()) return ctx.Fail(ReadOnlyField(f));
         ctx.requested.emplace_back(i, value);
@@ -240,7 +239,8 @@ void RecordService::AccessStage(Runtime& rt, SaveContext& ctx) {
 void RecordService::TypesStage(Runtime& rt, SaveContext& ctx) {
     for (const auto& [i, requested] : ctx.requested) {
         const FieldDef& f = rt.field(i);
-        Result<Value> v = requested.json ? ValueFromJson(f, *requested.json) : ValueFromText(f, requested.text);
+        Result<Value> v =
+            requested.json ? ValueFromJson(f, *requested.json) : ValueFromText(f, requested.text);
         if (!v.ok()) {
             ctx.Fail(v.error());
             continue;

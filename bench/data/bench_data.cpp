@@ -11,6 +11,8 @@
 //   data.wasm_ratio               the twin import (20,000 rows) in wasm over native (target <= 2)
 //   dedup.save_check_ratio        saves of new Accounts with an alert rule over the same with none
 //                                 (dedup_save_bench.cpp; CRM_BENCH_DEDUP_SAVE_ONLY: those figures alone)
+// CRM_BENCH_IMPORT_ONLY: the import figures alone (the import, the sqlite3 shell, data.wasm_ratio); with
+// CRM_BENCH_IMPORT_ROWS=200000, say, a run of seconds to profile.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -136,6 +138,15 @@ int main(int argc, char** argv) {
     bench::Figure("import.sqlite_shell_s", shell_s);
     bench::Figure("import.ratio_vs_sqlite_shell", import_s / shell_s);
     std::filesystem::remove(csv);
+    auto wasm_ratio = [&] {
+        std::map<std::string, double> wasm = bench::RunWasmTwin(wasm_js);
+        if (wasm.count("data.twin_import_s"))
+            bench::Figure("data.wasm_ratio", wasm["data.twin_import_s"] / twin);
+    };
+    if (std::getenv("CRM_BENCH_IMPORT_ONLY")) {
+        wasm_ratio();
+        return 0;
+    }
 
     // Backup and restore of a workspace of about CRM_BENCH_BACKUP_MB.
     {
@@ -225,8 +236,7 @@ int main(int argc, char** argv) {
         (void)groups;
     }
     for (const auto& [name, value] : MeasureDedupSave()) bench::Figure(name, value);
-    std::map<std::string, double> wasm = bench::RunWasmTwin(wasm_js);
-    if (wasm.count("data.twin_import_s")) bench::Figure("data.wasm_ratio", wasm["data.twin_import_s"] / twin);
+    wasm_ratio();
 #endif
     return 0;
 }

@@ -91,18 +91,28 @@ bool CsvReader::Next(CsvRow& row) {
         }
     }
     for (;;) {
-        row.fields.clear();
         row.line = line_;
-        if (Peek() < 0) return false;
-        std::string field;
+        if (Peek() < 0) {
+            row.fields.clear();
+            return false;
+        }
+        // The row's strings are those of the row read before into `row`, cleared: their capacity stays.
+        size_t n = 0;
+        auto open = [&]() -> std::string& {
+            if (n == row.fields.size()) row.fields.emplace_back();
+            std::string& f = row.fields[n];
+            f.clear();
+            return f;
+        };
+        std::string* field = &open();
         bool any = false;  // the row has content (a blank line has none)
         for (;;) {
             int c = Get();
             if (c < 0) {
-                row.fields.push_back(std::move(field));
+                row.fields.resize(++n);
                 break;
             }
-            if (c == '"' && field.empty()) {
+            if (c == '"' && field->empty()) {
                 any = true;
                 const int opened = line_;
                 for (;;) {
@@ -116,30 +126,30 @@ bool CsvReader::Next(CsvRow& row) {
                     if (c == '"') {
                         if (Peek() == '"') {
                             Get();
-                            field += '"';
+                            *field += '"';
                             continue;
                         }
                         break;
                     }
                     if (c == '\n') ++line_;
-                    field += static_cast<char>(c);
+                    *field += static_cast<char>(c);
                 }
                 continue;
             }
             if (c == delimiter_) {
                 any = true;
-                row.fields.push_back(std::move(field));
-                field.clear();
+                ++n;
+                field = &open();
                 continue;
             }
             if (c == '\r' || c == '\n') {
                 if (c == '\r' && Peek() == '\n') Get();
                 ++line_;
-                row.fields.push_back(std::move(field));
+                row.fields.resize(++n);
                 break;
             }
             any = true;
-            field += static_cast<char>(c);
+            *field += static_cast<char>(c);
         }
         if (any) return true;
         // A blank line: read on.

@@ -486,13 +486,31 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
         if (!whole->begin_status().ok()) return whole->begin_status().error();
     }
     const int batch_size = std::clamp(options.batch_size, 1, 10000);
+    // The values go to the save as text (TextValues: the JSON object {field: "cell"} without building
+    // one): each field written is a slot, in the order of the names; the last column naming it wins.
+    std::vector<std::string> slot_name;
+    for (const std::string& f : field_of)
+        if (!f.empty() && f != "Id") slot_name.push_back(f);
+    std::sort(slot_name.begin(), slot_name.end());
+    slot_name.erase(std::unique(slot_name.begin(), slot_name.end()), slot_name.end());
+    std::vector<int> slot_of(field_of.size(), -1);
+    for (size_t c = 0; c < field_of.size(); ++c)
+        if (!field_of[c].empty() && field_of[c] != "Id")
+            slot_of[c] = static_cast<int>(std::lower_bound(slot_name.begin(), slot_name.end(), field_of[c]) -
+                                          slot_name.begin());
+    std::vector<std::string> slot_text(slot_name.size());
+    std::vector<char> slot_set(slot_name.size());
+    std::string cell;  // the cell in hand (its capacity kept from row to row)
     // A row, read, made into the values a save takes: the transforms, lookups, the record to update.
     auto prepare = [&](const CsvRow& row, ImportRowResult& r, EachRow& each) {
-        nlohmann::json& values = each.values;
-        values = nlohmann::json::object();
+        std::fill(slot_set.begin(), slot_set.end(), 0);
+        auto set = [&](size_t c) {
+            slot_text[static_cast<size_t>(slot_of[c])].swap(cell);
+            slot_set[static_cast<size_t>(slot_of[c])] = 1;
+        };
         for (size_t c = 0; c < field_of.size() && c < row.fields.size(); ++c) {
-            if (field_of[c].empty() || field_of[c] == "Id" || row.fields[c].empty()) continue;
-            std::string cell = row.fields[c];
+            if (slot_of[c] < 0 || row.fields[c].empty()) continue;
+            cell.assign(row.fields[c]);
             if (Transform* t = transform_of[c].get()) {
                 if (t->trim) cell = TrimSpaces(cell);
                 if (!t->values.empty()) {
@@ -549,7 +567,8 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
                         }
                         known = t->found.emplace(cell, page->rows[0]["Id"].get<int64_t>()).first;
                     }
-                    values[field_of[c]] = known->second;
+                    cell = std::to_string(known->second);  // the id, as JSON would write it
+                    set(c);
                     continue;
                 }
             }
@@ -560,8 +579,18 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
                 if (list.size() < 50 && std::find(list.begin(), list.end(), cell) == list.end())
                     list.push_back(cell);
             }
-            values[field_of[c]] = cell;
+            set(c);
         }
+        each.as_text = true;
+        size_t n = 0;
+        for (size_t k = 0; k < slot_name.size(); ++k) {
+            if (!slot_set[k]) continue;
+            if (n == each.texts.size()) each.texts.emplace_back();
+            auto& [name, text] = each.texts[n++];
+            if (name != slot_name[k]) name = slot_name[k];
+            text.swap(slot_text[k]);
+        }
+        each.texts.resize(n);
         int64_t id = 0;
         if (options.mode == "update") {
             const std::string cell =
@@ -601,9 +630,13 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
     std::vector<ImportRowResult> row_results;
     int kept_ok = 0;
     for (;;) {
-        rows.clear();
-        for (CsvRow row; static_cast<int>(rows.size()) < batch_size && opened->reader->Next(row);)
-            rows.push_back(std::move(row));
+        // Read into the rows of the batch before, so their strings' capacity serves again.
+        size_t read = 0;
+        for (; static_cast<int>(read) < batch_size; ++read) {
+            if (read == rows.size()) rows.emplace_back();
+            if (!opened->reader->Next(rows[read])) break;
+        }
+        rows.resize(read);
         if (!opened->reader->status().ok()) return opened->reader->status().error();
         if (rows.empty()) break;
         std::unique_ptr<ChangeScope> batch;

@@ -71,11 +71,24 @@ struct BatchResult {
     bool ok() const { return errors.empty(); }
 };
 
+/// A save's values as text, {API name, text}, each name once and in the order a JSON object keeps its
+/// keys (byte order): the same save as the JSON object {name: "text"}, without building one per row
+/// (an import's cells; a lookup's id as its digits). Strings keep their capacity when a row is reused.
+using TextValues = std::vector<std::pair<std::string, std::string>>;
+
 /// One row of RecordService::SaveEach, filled just before its save by the caller's prepare.
 struct EachRow {
     int64_t id = 0;             ///< > 0: update that record; 0: create one
-    nlohmann::json values;      ///< as Create and Update take them
+    nlohmann::json values;      ///< as Create and Update take them (unless as_text)
+    bool as_text = false;       ///< the values are `texts`, not `values`
+    TextValues texts;           ///< when as_text
     std::vector<Error> errors;  ///< found by the caller: the row fails without reaching the pipeline
+};
+
+/// A value the request gives for a field: JSON, or (TextValues) text.
+struct RequestedValue {
+    const nlohmann::json* json = nullptr;  ///< nullptr: the value is `text`
+    std::string_view text;
 };
 
 /// One change of a tracked field.
@@ -117,7 +130,8 @@ struct SaveContext {
 
     const std::string& actor;
     const ObjectDef& object;
-    const nlohmann::json& input;  ///< the values the request gives
+    const nlohmann::json& input;  ///< the values the request gives (an empty object when `texts` has them)
+    const TextValues* texts = nullptr;  ///< or the values as text (SaveEach of rows as_text)
     const bool is_new;
     int64_t record_id = 0;  ///< 0 for a new record until the write stage
     int64_t now_ms = 0;     ///< the time of the save (LastModifiedDate, field history)
@@ -129,7 +143,7 @@ struct SaveContext {
     int64_t owner_before = 0;      ///< 0 = none (always for a new record)
     int64_t owner_after = 0;       ///< the new owner: the request's OwnerId, else the default or stored one
     bool owner_requested = false;  ///< the request names OwnerId
-    std::vector<std::pair<int, const nlohmann::json*>> requested;  ///< fields the request writes (access on)
+    std::vector<std::pair<int, RequestedValue>> requested;  ///< fields the request writes (access on)
     std::vector<Error> errors;
 
     /// The index of an active field (case-insensitive API name), or -1.
@@ -359,7 +373,7 @@ private:
 
     // The save pipeline (save_pipeline.cpp).
     SaveResult SaveOne(const std::string& actor, Runtime& rt, const nlohmann::json& values,
-                       const Row* existing, SaveAccumulator& changed);
+                       const Row* existing, SaveAccumulator& changed, const TextValues* texts = nullptr);
     /// The record an update changes, once the actor may read it and edit it (Update's checks).
     Result<Row> RowToUpdate(const std::string& actor, Runtime& rt, int64_t id);
     /// One row of SaveEach: an update (row.id > 0) or a create, into `updated` or `created`.

@@ -27,7 +27,14 @@ namespace crm {
 namespace records_detail {
 
 inline std::string Quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
-inline bool SameName(std::string_view a, std::string_view b) { return ToLowerAscii(a) == ToLowerAscii(b); }
+/// Equal ignoring ASCII case (ToLowerAscii of both, without building them: the access stage asks per value).
+inline bool SameName(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (size_t i = 0; i < a.size(); ++i)
+        if (lower(a[i]) != lower(b[i])) return false;
+    return true;
+}
 
 /// The system columns, as the JSON form names them.
 struct SystemColumn {

@@ -19,14 +19,17 @@ using namespace records_detail;
 
 SaveResult RecordService::SaveEachRow(const std::string& actor, Runtime& rt, const EachRow& row,
                                       SaveAccumulator& created, SaveAccumulator& updated) {
-    if (row.id <= 0) return SaveOne(actor, rt, row.values, nullptr, created);
+    static const json kNoValues = json::object();
+    const json& values = row.as_text ? kNoValues : row.values;
+    const TextValues* texts = row.as_text ? &row.texts : nullptr;
+    if (row.id <= 0) return SaveOne(actor, rt, values, nullptr, created, texts);
     Result<Row> existing = RowToUpdate(actor, rt, row.id);
     if (!existing.ok()) {
         SaveResult failed;
         failed.errors.push_back(existing.error());
         return failed;
     }
-    return SaveOne(actor, rt, row.values, &*existing, updated);
+    return SaveOne(actor, rt, values, &*existing, updated, texts);
 }
 
 Result<std::vector<SaveResult>> RecordService::SaveEach(

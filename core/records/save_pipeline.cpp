@@ -143,8 +143,9 @@ std::vector<SaveStageEntry> RecordService::SaveStages() const {
 // [SECTION] Running a save
 
 SaveResult RecordService::SaveOne(const std::string& actor, Runtime& rt, const json& values,
-                                  const Row* existing, SaveAccumulator& changed) {
+                                  const Row* existing, SaveAccumulator& changed, const TextValues* texts) {
     SaveContext ctx(actor, *rt.def, values, existing ? &existing->values : nullptr);
+    ctx.texts = texts;
     ctx.now_ms = clock_.NowMs();
     if (existing) {
         ctx.record_id = existing->id;
@@ -191,39 +192,42 @@ void RecordService::AccessStage(Runtime& rt, SaveContext& ctx) {
     // A new record belongs to the actor unless OwnerId says otherwise.
     if (ctx.is_new) ctx.owner_after = policy_->DefaultOwner(ctx.actor);  // 0 = none
     const size_t errors_before = ctx.errors.size();
-    for (auto it = ctx.input.begin(); it != ctx.input.end(); ++it) {
-        const std::string& key = it.key();
+    // One value of the request (JSON, or text: a JSON string).
+    auto take = [&](const std::string& key, RequestedValue value) {
         if (SameName(key, "OwnerId")) {
             ctx.owner_requested = true;
-            if (it->is_number_integer() && it->get<int64_t>() > 0) {
-                ctx.owner_after = it->get<int64_t>();
-            } else if (it->is_null()) {
+            const json* j = value.json;
+            if (j && j->is_number_integer() && j->get<int64_t>() > 0) {
+                ctx.owner_after = j->get<int64_t>();
+            } else if (j && j->is_null()) {
                 ctx.owner_after = 0;
             } else {
                 ctx.Fail(MakeError("records.invalid_value", "OwnerId is the id of a user (a whole number).",
                                    "OwnerId"));
             }
-            continue;
+            return;
         }
         const int i = rt.Find(key);
         if (i < 0) {
             std::vector<std::string> names;
             for (const auto& [lower, index] : rt.by_name) names.push_back(rt.field(index).api_name);
-            ctx.Fail(UnknownField(o, key, names));
-            continue;
+            return ctx.Fail(UnknownField(o, key, names));
         }
         const FieldDef& f = rt.field(i);
         if (!policy_->CanEditField(ctx.actor, o, f)) {
-            ctx.Fail(MakeError("records.field_not_editable",
-                               "You do not have permission to edit " + f.label + " (" + f.api_name + ").",
-                               f.api_name));
-            continue;
+            return ctx.Fail(MakeError(
+                "records.field_not_editable",
+                "You do not have permission to edit " + f.label + " (" + f.api_name + ").", f.api_name));
         }
-        if (f.is_read_only()) {
-            ctx.Fail(ReadOnlyField(f));
-            continue;
-        }
-        ctx.requested.emplace_back(i, &it.value());
+        if (f.is_read_only()) return ctx.Fail(ReadOnlyField(f));
+        ctx.requested.emplace_back(i, value);
+    };
+    if (ctx.texts) {
+        ctx.requested.reserve(ctx.texts->size());
+        for (const auto& [key, text] : *ctx.texts) take(key, RequestedValue{nullptr, text});
+    } else {
+        for (auto it = ctx.input.begin(); it != ctx.input.end(); ++it)
+            take(it.key(), RequestedValue{&it.value(), {}});
     }
     if (ctx.errors.size() != errors_before) return;
     if (!ctx.is_new && ctx.owner_after != ctx.owner_before &&
@@ -233,9 +237,10 @@ void RecordService::AccessStage(Runtime& rt, SaveContext& ctx) {
 
 // 2. Field types (and picklist values active, lookups pointing at a record).
 void RecordService::TypesStage(Runtime& rt, SaveContext& ctx) {
-    for (const auto& [i, j] : ctx.requested) {
+    for (const auto& [i, requested] : ctx.requested) {
         const FieldDef& f = rt.field(i);
-        Result<Value> v = ValueFromJson(f, *j);
+        Result<Value> v =
+            requested.json ? ValueFromJson(f, *requested.json) : ValueFromText(f, requested.text);
         if (!v.ok()) {
             ctx.Fail(v.error());
             continue;

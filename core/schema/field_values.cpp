@@ -440,7 +440,7 @@ Status CheckPicklistActive(const FieldDef& f, const Value& v) {
     while (start <= t.size()) {
         size_t end = f.type == FieldType::Picklist ? t.size() : t.find(';', start);
         if (end == std::string::npos) end = t.size();
-        const std::string part = t.substr(start, end - start);
+        const std::string_view part = std::string_view(t).substr(start, end - start);
         const PicklistValue* pv = f.FindValue(part);
         if (!pv) return Invalid(f, Quote(part) + " is not a value of " + f.label + ".");
         if (!pv->active) {

@@ -211,6 +211,7 @@ async function adminAreas(page) {
 
     // [3] Back as the administrator: enabled again.
     s = await click(page, 'viewas.return', st => st.acting_user === 'admin' && !st.items['viewas.return'], 'back to admin');
+    await click(page, 'nav.users', st => st.page === 'users' && st.items['users.row.' + viewer], 'the users list');
     s = await click(page, 'users.row.' + viewer, st => st.items['user.editor.save'], 'the user editor (admin again)');
     check(!off(s, 'user.editor.save') && !off(s, 'user.editor.full_name') && form(s, 'user.editor.locked') === undefined,
       'the administrator edits the user again');

@@ -157,7 +157,7 @@ struct ReportResult {
     std::map<std::string, std::map<int64_t, std::string>> names;
     /// The name a lookup or owner cell of `column` shows for `value` (an id), or nullptr.
     const std::string* NameOf(const std::string& column, const nlohmann::json& value) const;
-    std::string sql;                    ///< the grouped query (for EXPLAIN and the benchmark)
+    std::string sql;  ///< the grouped query (for EXPLAIN and the benchmark)
 };
 
 nlohmann::json ToJson(const ReportResult& result);
@@ -362,13 +362,16 @@ public:
     /// Told of every commit (the Workspace adds it as a commit listener).
     void OnCommit(const ChangeSet& changes);
 
+    /// Ok when `actor` may change `report` (its owner, an edit share of its folder, or Manage Reports):
+    /// the rule Update and Delete apply, for a console that says so before Save.
+    Status CanEdit(const std::string& actor, const ReportDefinition& report) const;
+
     struct Plan;  ///< the query of one run (report_internal.h)
     struct RunCache;
 
 private:
     Status Authorize(const std::string& actor, SystemPermission p) const;
     Result<ReportDefinition> Load(int64_t id);
-    Status CanEdit(const std::string& actor, const ReportDefinition& report) const;
     bool CanSee(const std::string& actor, const ReportDefinition& report) const;
     Result<ReportDefinition> Save(const std::string& actor, const ReportDefinition& report, bool create);
     Result<Plan> Prepare(const std::string& actor, const ReportDefinition& report,

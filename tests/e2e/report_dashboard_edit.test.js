@@ -2,8 +2,8 @@
 // adds a widget (a saved report drawn as a metric, two columns wide on a row of its own) and a dashboard
 // filter (Amount > 50000), saves, and sees the widgets' numbers change: the new widget is there, every
 // widget on Opportunity counts fewer records, and the console's numbers are the core's (dashboards.run).
-// A bad filter is refused beside it. Then a rep, who may view the dashboard but not change it, sees no
-// editing controls (no Edit, no move arrows), and the core refuses the same change from them.
+// A bad filter is refused beside it. Then a rep, who may view the dashboard but not change it, sees
+// Edit disabled with the reason and no move arrows, and the core refuses the same change from them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -98,7 +98,8 @@ const widgets = st => rep(st).widgets || [];
     }
     await shot(page, 'dashboard_edit_saved.png');
 
-    // [3] A rep may view the dashboard but not change it: no editing controls, and the core refuses.
+    // [3] A rep may view the dashboard but not change it: Edit is off with the reason, no move arrows, and the
+    //     core refuses.
     const users = await crm(page, { cmd: 'users.list', as: 'admin' });
     const seller = (users.result.users || users.result).find(u => u.profile === 'Sales Representative' && u.active !== false);
     await click(page, 'dashboard.back', st => rep(st).mode === 'list', 'the list');
@@ -108,8 +109,10 @@ const widgets = st => rep(st).widgets || [];
     s = await click(page, 'reports.dashboards', st => rep(st).mode === 'dashboards' && widgets(st).length === n + 1,
       "the rep's Sales dashboard");
     check(rep(s).dashboard === 'Sales dashboard' && rep(s).can_edit === false, 'the rep may not edit the dashboard');
-    check(!s.items['dashboard.edit'] && !s.items['dashboard.widget.1.up'] && !rep(s).editing,
-      'the rep sees no Edit button and no move arrows');
+    check((s.disabled || []).includes('dashboard.edit') && !s.items['dashboard.widget.1.up'] && !rep(s).editing,
+      'the rep sees Edit disabled and no move arrows');
+    check(((s.form || {})['dashboard.edit.locked'] || '').includes('Manage Reports'),
+      `the disabled Edit says why: "${(s.form || {})['dashboard.edit.locked']}"`);
     const refused = await crm(page, { cmd: 'dashboards.update', as: seller.username,
       args: { id: sales.id, dashboard: { filters: [] } } });
     check(!refused.ok && refused.error.code === 'access.denied', `the core refuses the rep's change (${refused.error && refused.error.code})`);

@@ -13,6 +13,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/data/file_transfer.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
@@ -173,6 +174,9 @@ void BackupPanel::Draw(const PageContext& ctx) {
     const float pad = 28.0f * s;
     const float width = std::min(760.0f * s, ImGui::GetContentRegionAvail().x - pad);
     ImGui::BeginChild("data.backup.scroll", ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
+    // backup.create, backup.inspect and restore.run need Backup and Restore (their registry entries).
+    PermissionGuard guard(workspace_.access(), SystemPermission::BackupAndRestore, "data.backup");
+    guard.Notice();
 
     // What the last restore did.
     if (restored_.is_object()) {
@@ -200,6 +204,7 @@ void BackupPanel::Draw(const PageContext& ctx) {
     DataCardBegin(width);
     SectionHeading(ctx, "data.backup.create_title");
     TextMuted(Tr("data.backup.create_intro"), false);
+    guard.Begin();
     if (!FilesThroughBrowser()) {
         ImGui::SetNextItemWidth(CardInnerWidth() - 160.0f * s);
         InputString("##data.backup.path", &create_path_);
@@ -208,9 +213,11 @@ void BackupPanel::Draw(const PageContext& ctx) {
         ImGui::SameLine(0.0f, 8.0f * s);
     }
     if (PrimaryButton(FilesThroughBrowser() ? Tr("data.backup.create_download") : Tr("data.backup.create"),
-                      FilesThroughBrowser() || !create_path_.empty()))
+                      (FilesThroughBrowser() || !create_path_.empty()) && guard.allowed()))
         Create();
     MarkItem("data.backup.create");
+    guard.ReasonOnHover();
+    guard.End();
     NoticeLine("data.backup.create_error", create_error_, true);
     if (created_.is_object()) {
         NoticeLine(
@@ -227,12 +234,14 @@ void BackupPanel::Draw(const PageContext& ctx) {
     DataCardBegin(width);
     SectionHeading(ctx, "data.backup.restore_title");
     TextMuted(Tr("data.backup.restore_intro"), false);
+    guard.Begin();
     if (FilesThroughBrowser()) {
         if (SecondaryButton(Tr("data.backup.choose"))) {
             awaiting_pick_ = true;
             PickFile(".crmbackup");
         }
         MarkItem("data.backup.choose");
+        guard.ReasonOnHover();
         ImGui::SameLine(0.0f, 8.0f * s);
         TextMuted(Tr("data.drop_hint"), false);
         {  // a file picked, or dropped on the page while this tab shows
@@ -258,6 +267,7 @@ void BackupPanel::Draw(const PageContext& ctx) {
         if (SecondaryButton(Tr("data.backup.check"), !restore_path_.empty()))
             Inspect(restore_path_, restore_path_);
         MarkItem("data.backup.choose");
+        guard.ReasonOnHover();
     }
     NoticeLine("data.backup.check_error", check_error_, true);
     if (checked_.is_object()) {
@@ -278,10 +288,12 @@ void BackupPanel::Draw(const PageContext& ctx) {
                     CardInnerWidth());
         ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
         ImGui::PushStyleColor(ImGuiCol_Button, CurrentPalette().danger);
-        if (PrimaryButton(Tr("data.backup.restore"))) confirm_open_ = true;
+        if (PrimaryButton(Tr("data.backup.restore"), guard.allowed())) confirm_open_ = true;
         ImGui::PopStyleColor();
         MarkItem("data.backup.restore");
+        guard.ReasonOnHover();
     }
+    guard.End();
     NoticeLine("data.backup.restore_error", restore_error_, true);
     DataCardEnd();
     ImGui::EndChild();

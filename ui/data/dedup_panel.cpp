@@ -16,13 +16,14 @@
 #include "ui/kit/chart.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -380,7 +381,11 @@ void DedupPanel::Merge() {
 void DedupPanel::DrawRules(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     SectionHeading(ctx, "data.dedup.rules");
-    if (!rules_error_.empty()) NoticeLine("data.dedup.rules_error", rules_error_, true);
+    // dedup.rules.list, .save and .delete need Customize Schema (scanning and merging need record access
+    // only).
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "data.dedup");
+    guard.Notice();  // in place of the list's refusal, which says the same
+    if (!rules_error_.empty() && guard.allowed()) NoticeLine("data.dedup.rules_error", rules_error_, true);
     if (rules_.empty() && rules_error_.empty()) TextMuted(Tr("data.dedup.no_rules"));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
     if (!rules_.empty() && ImGui::BeginTable("data.dedup.rules_table", 5, flags, ImVec2(width, 0.0f))) {
@@ -413,24 +418,26 @@ void DedupPanel::DrawRules(const PageContext& ctx, float width) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(Tr(r.value("active", true) ? "data.dedup.yes" : "data.dedup.no"));
             ImGui::TableNextColumn();
-            if (SecondaryButton(Tr("data.dedup.edit"))) {
+            if (SecondaryButton(Tr("data.dedup.edit"), guard.allowed())) {
                 editing_ = true;
                 original_name_ = name;
                 draft_ = RuleFromJson(r);
                 errors_.clear();
             }
             MarkItem("data.dedup.rule." + name + ".edit");
+            guard.ReasonOnHover();
             ImGui::SameLine(0.0f, 6.0f * s);
-            if (SecondaryButton(Tr("data.dedup.delete"))) {
+            if (SecondaryButton(Tr("data.dedup.delete"), guard.allowed())) {
                 delete_name_ = name;
                 delete_open_ = true;
             }
             MarkItem("data.dedup.rule." + name + ".delete");
+            guard.ReasonOnHover();
             ImGui::PopID();
         }
         ImGui::EndTable();
     }
-    if (SecondaryButton(Tr("data.dedup.new_rule"), !object_.empty())) {
+    if (SecondaryButton(Tr("data.dedup.new_rule"), !object_.empty() && guard.allowed())) {
         editing_ = true;
         original_name_.clear();
         draft_ = Rule();
@@ -439,6 +446,7 @@ void DedupPanel::DrawRules(const PageContext& ctx, float width) {
         errors_.clear();
     }
     MarkItem("data.dedup.new_rule");
+    guard.ReasonOnHover();
 }
 
 void DedupPanel::DrawEditor(const PageContext& ctx, float width) {
@@ -530,8 +538,10 @@ void DedupPanel::DrawEditor(const PageContext& ctx, float width) {
     error_of("conditions");
     error_of("");
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-    if (PrimaryButton(Tr("data.dedup.editor.save"), !draft_.name.empty())) SaveRule();
+    const PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "data.dedup.editor");
+    if (PrimaryButton(Tr("data.dedup.editor.save"), !draft_.name.empty() && guard.allowed())) SaveRule();
     MarkItem("data.dedup.editor.save");
+    guard.ReasonOnHover();
     ImGui::SameLine(0.0f, 8.0f * s);
     if (SecondaryButton(Tr("data.cancel"))) editing_ = false;
     MarkItem("data.dedup.editor.cancel");

@@ -8,6 +8,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/data/file_transfer.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
@@ -115,6 +116,10 @@ void ExportPanel::Draw(const PageContext& ctx) {
     ImGui::BeginChild("data.export.scroll", ImVec2(ImGui::GetContentRegionAvail().x - pad * 0.5f, 0.0f));
     DataCardBegin(width);
     TextMuted(Tr("data.export.intro"), false);
+    // export.records needs Export Data (the export service refuses without it); choosing what to export
+    // stays open, the export itself is off.
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ExportData, "data.export");
+    guard.Notice();
     const float label_w = 130.0f * s;
     auto row = [&](const char* label_id) {
         ImGui::AlignTextToFramePadding();
@@ -177,9 +182,10 @@ void ExportPanel::Draw(const PageContext& ctx) {
     }
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
     if (PrimaryButton(FilesThroughBrowser() ? Tr("data.export.download") : Tr("data.export.run"),
-                      !object_.empty() && !columns_.empty()))
+                      !object_.empty() && !columns_.empty() && guard.allowed()))
         Export();
     MarkItem("data.export.run");
+    guard.ReasonOnHover();
     NoticeLine("data.export.error", error_, true);
     if (rows_ >= 0 && error_.empty())
         NoticeLine("data.export.done", TrFormat("data.export.done_text", {std::to_string(rows_), file_}),

@@ -18,6 +18,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
@@ -306,16 +307,22 @@ void ImportPanel::Draw(const PageContext& ctx) {
         ImGui::SetNextItemWidth(260.0f * s);
     };
 
+    // import.preview, import.dry_run and import.run need Import Data (the import service refuses without it).
+    PermissionGuard guard(workspace_.access(), SystemPermission::ImportData, "data.import");
+
     // 1. The file and how it goes in.
     DataCardBegin(width);
     SectionHeading(ctx, "data.import.step1");
+    guard.Notice();
+    guard.Begin();
     row("data.field.file");
     if (FilesThroughBrowser()) {
-        if (SecondaryButton(Tr("data.import.choose"))) {
+        if (SecondaryButton(Tr("data.import.choose"), guard.allowed())) {
             awaiting_pick_ = true;
             PickFile(".csv,.txt,text/csv");
         }
         MarkItem("data.import.choose");
+        guard.ReasonOnHover();
         ImGui::SameLine(0.0f, 8.0f * s);
         TextMuted(Tr("data.drop_hint"), false);
         if (!name_.empty()) {
@@ -328,13 +335,18 @@ void ImportPanel::Draw(const PageContext& ctx) {
         MarkItem("data.import.path");
         PublishForm("data.import.path", typed_path_);
         ImGui::SameLine(0.0f, 8.0f * s);
-        if (SecondaryButton(Tr("data.import.read"), !typed_path_.empty())) ReadFile(typed_path_, typed_path_);
+        if (SecondaryButton(Tr("data.import.read"), !typed_path_.empty() && guard.allowed()))
+            ReadFile(typed_path_, typed_path_);
         MarkItem("data.import.choose");
+        guard.ReasonOnHover();
     }
+    guard.End();
     {  // a file picked, or dropped on the page while this tab shows
         if (std::optional<PickedFile> picked = TakePickedFile()) {
             awaiting_pick_ = false;
-            if (picked->error.empty())
+            if (!guard.allowed())
+                error_ = guard.reason();
+            else if (picked->error.empty())
                 ReadFile(picked->path, picked->name);
             else
                 error_ = picked->error;
@@ -459,8 +471,11 @@ void ImportPanel::Draw(const PageContext& ctx) {
             ImGui::EndTable();
         }
         ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-        if (PrimaryButton(Tr("data.import.dry_run"), mode_ != 1 || !external_id_.empty())) Run(true);
+        if (PrimaryButton(Tr("data.import.dry_run"),
+                          (mode_ != 1 || !external_id_.empty()) && guard.allowed()))
+            Run(true);
         MarkItem("data.import.dry_run");
+        guard.ReasonOnHover();
         DataCardEnd();
     }
 
@@ -482,13 +497,14 @@ void ImportPanel::Draw(const PageContext& ctx) {
                    false);
         DrawErrors(ctx, dry_, "data.import.dry");
         ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-        if (PrimaryButton(Tr("data.import.run"))) {
+        if (PrimaryButton(Tr("data.import.run"), guard.allowed())) {
             if (failed > 0)
                 confirm_open_ = true;
             else
                 Run(false);
         }
         MarkItem("data.import.run");
+        guard.ReasonOnHover();
         DataCardEnd();
     }
 

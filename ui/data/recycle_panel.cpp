@@ -9,13 +9,14 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -169,7 +170,10 @@ void RecyclePanel::Draw(const PageContext& ctx) {
     const float pad = 28.0f * s;
     TextMuted(TrFormat("data.recycle.intro", {std::to_string(purge_days_)}));
     if (!load_error_.empty()) NoticeLine("data.recycle.load_error", load_error_, true);
-    // How long entries stay (Backup and Restore: a refusal is shown as the message).
+    // How long entries stay: recycle.settings needs Backup and Restore (restoring and purging one's own
+    // entries does not).
+    PermissionGuard guard(workspace_.access(), SystemPermission::BackupAndRestore, "data.recycle");
+    guard.Begin();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(Tr("data.recycle.purge_days"));
     ImGui::SameLine(0.0f, 8.0f * s);
@@ -178,9 +182,10 @@ void RecyclePanel::Draw(const PageContext& ctx) {
     ImGui::InputInt("##data.recycle.purge_days", &days_edit_);
     days_edit_ = std::clamp(days_edit_, 1, 3650);
     MarkItem("data.recycle.purge_days");
+    guard.ReasonOnHover();
     PublishForm("data.recycle.purge_days", days_edit_);
     ImGui::SameLine(0.0f, 8.0f * s);
-    if (SecondaryButton(Tr("data.recycle.save_days"), days_edit_ != purge_days_)) {
+    if (SecondaryButton(Tr("data.recycle.save_days"), days_edit_ != purge_days_ && guard.allowed())) {
         const nlohmann::json answer =
             RunCommand(workspace_, "recycle.settings", {{"purge_days", days_edit_}});
         message_error_ = !answer.value("ok", false);
@@ -190,6 +195,11 @@ void RecyclePanel::Draw(const PageContext& ctx) {
         Reload(true);
     }
     MarkItem("data.recycle.save_days");
+    guard.End();
+    if (!guard.allowed()) {
+        ImGui::SameLine(0.0f, 8.0f * s);
+        guard.Notice();
+    }
 
     // Filters: object, who, when, text.
     std::vector<std::string> objects, people;

@@ -13,6 +13,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
@@ -179,6 +180,11 @@ void ConfigPanel::Draw(const PageContext& ctx) {
     {
         const CardPage page(ctx, "integrations.config.scroll", 980.0f);
         const float width = page.width();
+        // config.export, .diff and .apply need Manage Integrations (their registry entries).
+        PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations,
+                              "integrations.config");
+        guard.Notice();
+        guard.Begin();
 
         // Export.
         DataCardBegin(width);
@@ -193,9 +199,10 @@ void ConfigPanel::Draw(const PageContext& ctx) {
         }
         if (PrimaryButton(Tr(FilesThroughBrowser() ? "integrations.config.export_download"
                                                    : "integrations.config.export"),
-                          FilesThroughBrowser() || !export_path_.empty()))
+                          (FilesThroughBrowser() || !export_path_.empty()) && guard.allowed()))
             Export();
         MarkItem("integrations.config.export");
+        guard.ReasonOnHover();
         NoticeLine("integrations.config.export_note", Now(export_note_), false);
         NoticeLine("integrations.config.export_error", export_error_, true);
         DataCardEnd();
@@ -209,6 +216,7 @@ void ConfigPanel::Draw(const PageContext& ctx) {
                 FileSourceRow("integrations.config.choose", "integrations.config.choose",
                               ".json,application/json", &typed_path_, CardInnerWidth(), s))
             Compare(*file);
+        guard.ReasonOnHover();
         if (!file_name_.empty()) TextMuted(TrFormat("integrations.file.chosen", {file_name_}), false);
         NoticeLine("integrations.config.diff_error", diff_error_, true);
         if (changes_.is_array()) {
@@ -229,9 +237,12 @@ void ConfigPanel::Draw(const PageContext& ctx) {
                 ImGui::Checkbox(Tr("integrations.config.force"), &force_);
                 MarkItem("integrations.config.force");
             }
-            if (PrimaryButton(Tr("integrations.config.apply"), !changes_.empty())) PreviewApply();
+            if (PrimaryButton(Tr("integrations.config.apply"), !changes_.empty() && guard.allowed()))
+                PreviewApply();
             MarkItem("integrations.config.apply");
+            guard.ReasonOnHover();
         }
+        guard.End();
         NoticeLine("integrations.config.apply_error", apply_error_, true);
         NoticeLine("integrations.config.apply_note", Now(apply_note_), false);
         DataCardEnd();

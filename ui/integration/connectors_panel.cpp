@@ -15,6 +15,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -396,12 +397,16 @@ void ConnectorsPanel::DrawList(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.connectors.list_title");
-    if (PrimaryButton(Tr("integrations.connectors.new"))) New();
+    // connectors.* need Manage Integrations (their registry entries).
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations, kHook);
+    guard.Notice();
+    if (PrimaryButton(Tr("integrations.connectors.new"), guard.allowed())) New();
     MarkItem(Hook("new"));
+    guard.ReasonOnHover();
     ImGui::SameLine();
     TableFilter(Hook("filter"), Tr("integrations.connectors.filter_hint"), &filter_,
                 std::min(280.0f * s, CardInnerWidth() * 0.5f));
-    NoticeLine(Hook("load_error"), load_error_, true);
+    if (guard.allowed()) NoticeLine(Hook("load_error"), load_error_, true);  // else the notice above
     if (connectors_.empty()) {
         TextMuted(Tr("integrations.connectors.none"), false);
         DataCardEnd();
@@ -584,6 +589,9 @@ void ConnectorsPanel::DrawEditor(const PageContext& ctx, float width) {
         ImGui::PopFont();
     }
     const float w = std::min(420.0f * s, CardInnerWidth() - 190.0f * s);
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations, Hook("editor"));
+    guard.Notice();
+    guard.Begin();
     ImGui::PushID("integrations.connectors.editor");
     auto text_row = [&](const char* part, std::string* value, ImGuiInputTextFlags flags, const char* hint) {
         FormRow((Hook(part)).c_str(), Hook("error." + std::string(part)), w, errors_, part, [&] {
@@ -665,8 +673,9 @@ void ConnectorsPanel::DrawEditor(const PageContext& ctx, float width) {
 
     if (errors_.count("")) ErrorLine(Hook("error.form"), errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
-    if (PrimaryButton(Tr("integrations.connectors.save"))) Save();
+    if (PrimaryButton(Tr("integrations.connectors.save"), guard.allowed())) Save();
     MarkItem(Hook("save"));
+    guard.ReasonOnHover();
     if (draft_.id != 0) {
         ImGui::SameLine();
         if (SecondaryButton(Tr("integrations.connectors.run"), CanRun() && draft_.active && !Following()))
@@ -677,7 +686,9 @@ void ConnectorsPanel::DrawEditor(const PageContext& ctx, float width) {
         ImGui::SameLine();
         if (SecondaryButton(Tr("integrations.connectors.delete"))) confirm_open_ = true;
         MarkItem(Hook("delete"));
+        guard.ReasonOnHover();
     }
+    guard.End();
     ImGui::SameLine();
     if (SecondaryButton(Tr("integrations.cancel"))) {
         ForgetSecret();

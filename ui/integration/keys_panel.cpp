@@ -10,6 +10,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -172,6 +173,10 @@ void ApiKeysPanel::DrawCreate(const PageContext& ctx, float width) {
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.keys.create_title");
     TextMuted(Tr("integrations.keys.create_intro"), false);
+    // apikeys.* need Manage Integrations (their registry entries).
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations, "integrations.keys");
+    guard.Notice();
+    guard.Begin();
     const float label_w = 150.0f * s;
     const float field_w = std::min(360.0f * s, CardInnerWidth() - label_w);
     auto label = [&](const char* id) {
@@ -242,8 +247,11 @@ void ApiKeysPanel::DrawCreate(const PageContext& ctx, float width) {
         ImGui::TreePop();
     }
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
-    if (PrimaryButton(Tr("integrations.keys.create"), !user_.empty() && !name_.empty())) Create();
+    if (PrimaryButton(Tr("integrations.keys.create"), !user_.empty() && !name_.empty() && guard.allowed()))
+        Create();
     MarkItem("integrations.keys.create");
+    guard.ReasonOnHover();
+    guard.End();
     NoticeLine("integrations.keys.create_error", create_error_, true);
     DataCardEnd();
 
@@ -279,7 +287,10 @@ void ApiKeysPanel::DrawKeys(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.keys.list_title");
-    NoticeLine("integrations.keys.load_error", load_error_, true);
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations,
+                                "integrations.keys");
+    if (guard.allowed())
+        NoticeLine("integrations.keys.load_error", load_error_, true);  // else the notice above
     NoticeLine("integrations.keys.message", Now(message_), message_error_);
     if (keys_.empty()) {
         TextMuted(Tr("integrations.keys.none"), false);
@@ -331,12 +342,13 @@ void ApiKeysPanel::DrawKeys(const PageContext& ctx, float width) {
                 MarkItem("integrations.keys.log." + key_id);
                 if (status != "revoked") {
                     ImGui::SameLine();
-                    if (SecondaryButton(Tr("integrations.keys.revoke"))) {
+                    if (SecondaryButton(Tr("integrations.keys.revoke"), guard.allowed())) {
                         confirm_open_ = true;
                         confirm_id_ = id;
                         confirm_name_ = k.value("name", std::string());
                     }
                     MarkItem("integrations.keys.revoke." + key_id);
+                    guard.ReasonOnHover();
                 }
                 ImGui::PopID();
             }
@@ -353,16 +365,15 @@ void ApiKeysPanel::DrawKeys(const PageContext& ctx, float width) {
 void ApiKeysPanel::DrawLog(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     bool show_all = false;
-    const bool refresh = LogCardHeader(
-        ctx, width, "integrations.keys.log_title",
-        log_key_.empty() ? std::string(Tr("integrations.keys.log_all"))
-                         : TrFormat("integrations.keys.log_one", {log_key_}),
-        "integrations.keys.log", log_error_, [&] {
-            if (log_key_.empty()) return;
-            show_all = SecondaryButton(Tr("integrations.keys.log_show_all"));
-            MarkItem("integrations.keys.log_show_all");
-            ImGui::SameLine();
-        });
+    const bool refresh = LogCardHeader(ctx, width, "integrations.keys.log_title",
+                                       log_key_.empty() ? std::string(Tr("integrations.keys.log_all"))
+                                                        : TrFormat("integrations.keys.log_one", {log_key_}),
+                                       "integrations.keys.log", log_error_, [&] {
+                                           if (log_key_.empty()) return;
+                                           show_all = SecondaryButton(Tr("integrations.keys.log_show_all"));
+                                           MarkItem("integrations.keys.log_show_all");
+                                           ImGui::SameLine();
+                                       });
     if (show_all) log_key_.clear();
     if (refresh || show_all) LoadLog();
     if (log_.empty()) {

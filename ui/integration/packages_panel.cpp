@@ -11,6 +11,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
@@ -163,10 +164,16 @@ void PackagesPanel::DrawInstall(const PageContext& ctx, float width) {
     } else {
         TextMuted(Tr("integrations.packages.install_intro"), false);
     }
+    // packages.* need Manage Integrations (their registry entries).
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations, "integrations.packages");
+    guard.Notice();
+    guard.Begin();
     if (std::optional<TextFile> file =
             FileSourceRow("integrations.packages.choose", "integrations.packages.choose",
                           ".json,application/json", &typed_path_, CardInnerWidth(), s))
         Check(*file);
+    guard.ReasonOnHover();
+    guard.End();
     if (!file_name_.empty()) TextMuted(TrFormat("integrations.file.chosen", {file_name_}), false);
     NoticeLine("integrations.packages.installed_note", Now(installed_note_), false);
     NoticeLine("integrations.packages.preview_error", preview_error_, true);
@@ -204,9 +211,11 @@ void PackagesPanel::DrawInstall(const PageContext& ctx, float width) {
                     300.0f * s);
         ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
         if (PrimaryButton(Tr(preview_.value("upgrade", false) ? "integrations.packages.upgrade_now"
-                                                              : "integrations.packages.install_now")))
+                                                              : "integrations.packages.install_now"),
+                          guard.allowed()))
             Install();
         MarkItem("integrations.packages.install");
+        guard.ReasonOnHover();
         ImGui::SameLine(0.0f, 8.0f * s);
         if (SecondaryButton(Tr("integrations.cancel"))) {
             preview_ = nullptr;
@@ -223,7 +232,10 @@ void PackagesPanel::DrawList(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.packages.list_title");
-    NoticeLine("integrations.packages.load_error", load_error_, true);
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations,
+                                "integrations.packages");
+    if (guard.allowed())
+        NoticeLine("integrations.packages.load_error", load_error_, true);  // else the notice above
     NoticeLine("integrations.packages.uninstalled_note", Now(uninstall_note_), false);
     if (packages_.empty()) {
         TextMuted(Tr("integrations.packages.none"), false);
@@ -255,7 +267,7 @@ void PackagesPanel::DrawList(const PageContext& ctx, float width) {
             ImGui::TreePop();
         }
         MarkItem("integrations.packages.components." + name);
-        if (SecondaryButton(Tr("integrations.packages.upgrade"))) {
+        if (SecondaryButton(Tr("integrations.packages.upgrade"), guard.allowed())) {
             upgrade_of_ = Localised(p, "label");
             preview_ = nullptr;
             preview_error_.clear();
@@ -263,14 +275,16 @@ void PackagesPanel::DrawList(const PageContext& ctx, float width) {
             if (FilesThroughBrowser()) PickFile(".json,application/json");
         }
         MarkItem("integrations.packages.upgrade." + name);
+        guard.ReasonOnHover();
         ImGui::SameLine(0.0f, 8.0f * s);
         ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().danger);
-        if (SecondaryButton(Tr("integrations.packages.uninstall"))) {
+        if (SecondaryButton(Tr("integrations.packages.uninstall"), guard.allowed())) {
             confirm_open_ = true;
             confirm_name_ = name;
         }
         ImGui::PopStyleColor();
         MarkItem("integrations.packages.uninstall." + name);
+        guard.ReasonOnHover();
         if (uninstall_name_ == name && !uninstall_error_.empty())
             ErrorLine("integrations.packages.uninstall_error", uninstall_error_);
         ImGui::PopID();

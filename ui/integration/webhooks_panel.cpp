@@ -11,6 +11,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -249,12 +250,17 @@ void WebhooksPanel::DrawList(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     DataCardBegin(width);
     SectionHeading(ctx, "integrations.webhooks.list_title");
-    if (PrimaryButton(Tr("integrations.webhooks.new"))) New();
+    // webhooks.* need Manage Integrations (their registry entries).
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations,
+                                "integrations.webhooks");
+    guard.Notice();
+    if (PrimaryButton(Tr("integrations.webhooks.new"), guard.allowed())) New();
     MarkItem("integrations.webhooks.new");
+    guard.ReasonOnHover();
     ImGui::SameLine();
     TableFilter("integrations.webhooks.filter", Tr("integrations.webhooks.filter_hint"), &filter_,
                 std::min(280.0f * s, CardInnerWidth() * 0.5f));
-    NoticeLine("integrations.webhooks.load_error", load_error_, true);
+    if (guard.allowed()) NoticeLine("integrations.webhooks.load_error", load_error_, true);
     const std::string needle = LowerAscii(filter_);
     std::vector<const nlohmann::json*> rows;
     for (const nlohmann::json& sub : subs_) {
@@ -340,6 +346,10 @@ void WebhooksPanel::DrawEditor(const PageContext& ctx, float width) {
         ImGui::PopFont();
     }
     const float w = std::min(420.0f * s, CardInnerWidth() - 190.0f * s);
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageIntegrations,
+                          "integrations.webhooks.editor");
+    guard.Notice();
+    guard.Begin();
     ImGui::PushID("integrations.webhooks.editor");
     FormRow("integrations.webhooks.name", "integrations.webhooks.error.name", w, errors_, "name", [&] {
         InputString("##name", &draft_.name);
@@ -437,8 +447,9 @@ void WebhooksPanel::DrawEditor(const PageContext& ctx, float width) {
     ImGui::PopID();
     if (errors_.count("")) ErrorLine("integrations.webhooks.error.form", errors_.at(""));
     ImGui::Dummy(ImVec2(0.0f, 6.0f * s));
-    if (PrimaryButton(Tr("integrations.webhooks.save"))) Save();
+    if (PrimaryButton(Tr("integrations.webhooks.save"), guard.allowed())) Save();
     MarkItem("integrations.webhooks.save");
+    guard.ReasonOnHover();
     if (draft_.id != 0) {
         ImGui::SameLine();
         if (SecondaryButton(Tr("integrations.webhooks.test"))) SendTest();
@@ -446,7 +457,9 @@ void WebhooksPanel::DrawEditor(const PageContext& ctx, float width) {
         ImGui::SameLine();
         if (SecondaryButton(Tr("integrations.webhooks.delete"))) confirm_open_ = true;
         MarkItem("integrations.webhooks.delete");
+        guard.ReasonOnHover();
     }
+    guard.End();
     ImGui::SameLine();
     if (SecondaryButton(Tr("integrations.cancel"))) {
         ForgetSecret();

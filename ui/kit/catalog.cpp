@@ -24,6 +24,10 @@ const CatalogRow kRows[] = {
     {"guard.needs_permission",
      "{user} does not hold the permission {permission}: these settings can be viewed, not changed.",
      "{user} 没有“{permission}”权限：这些设置只能查看，不能更改。"},
+    {"guard.item_needs_permission",
+     "{user} may view this, not change it: that takes its owner, an edit share of its folder, or the "
+     "permission {permission}.",
+     "{user} 只能查看，不能更改：需要是其所有人、对其文件夹有编辑共享，或拥有“{permission}”权限。"},
 };
 
 }  // namespace

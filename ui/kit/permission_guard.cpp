@@ -12,12 +12,28 @@
 
 namespace crm::ui {
 
+namespace {
+
+/// The permission as the Permissions pages name it ("sysperm.manage_users"), in the current language.
+std::string PermissionLabel(SystemPermission permission) {
+    return Tr(std::string("sysperm.") + SystemPermissionName(permission));
+}
+
+}  // namespace
+
 PermissionGuard::PermissionGuard(AccessService& access, SystemPermission permission, std::string scope)
     : allowed_(access.HasSystemPermission(ActingUser(), permission)), scope_(std::move(scope)) {
     if (allowed_) return;
-    // The permission as the Permissions pages name it ("sysperm.manage_users"), in the current language.
-    const std::string label = Tr(std::string("sysperm.") + SystemPermissionName(permission));
-    reason_ = Tr("guard.needs_permission", {{"user", ActingUser()}, {"permission", label}});
+    reason_ =
+        Tr("guard.needs_permission", {{"user", ActingUser()}, {"permission", PermissionLabel(permission)}});
+    PublishForm(scope_ + ".locked", reason_);
+}
+
+PermissionGuard::PermissionGuard(SystemPermission permission, std::string scope, const Status& decision,
+                                 const char* reason_id)
+    : allowed_(decision.ok()), scope_(std::move(scope)) {
+    if (allowed_) return;
+    reason_ = Tr(reason_id, {{"user", ActingUser()}, {"permission", PermissionLabel(permission)}});
     PublishForm(scope_ + ".locked", reason_);
 }
 

@@ -9,12 +9,13 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/notify/notify_ui.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -203,10 +204,14 @@ void ChannelsPanel::Draw(const PageContext& ctx) {
         test_result_.clear();
     }
     Reload(false);
+    // notify.channels.get, .set and .test need Manage Notifications (their registry entries).
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageNotifications, "notify.channels");
+    guard.Notice();
     if (!load_error_.empty()) {
-        NoticeLine("notify.channels.load_error", load_error_, true);
+        if (guard.allowed()) NoticeLine("notify.channels.load_error", load_error_, true);
         return;
     }
+    guard.Begin();
     TextMuted(Tr("ntf.channels.about." + channel_));
     ImGui::Spacing();
     const float label_w = 200.0f * s;
@@ -259,8 +264,9 @@ void ChannelsPanel::Draw(const PageContext& ctx) {
     }
     ImGui::Spacing();
     const bool dirty = Dirty();
-    if (PrimaryButton(Tr("ntf.channels.save"), dirty)) Save();
+    if (PrimaryButton(Tr("ntf.channels.save"), dirty && guard.allowed())) Save();
     MarkItem("notify.channels.save");
+    guard.ReasonOnHover();
     ImGui::SameLine();
     if (SecondaryButton(Tr("ntf.channels.discard"), dirty)) Reload(true);
     MarkItem("notify.channels.discard");
@@ -288,6 +294,8 @@ void ChannelsPanel::Draw(const PageContext& ctx) {
     ImGui::SameLine();
     if (SecondaryButton(Tr("ntf.channels.send_test"), !test_to_.empty() && !dirty)) SendTest();
     MarkItem("notify.channels.send_test");
+    guard.ReasonOnHover();
+    guard.End();
     if (dirty) TextMuted(Tr("ntf.channels.save_first"));
     NoticeLine("notify.channels.test_result", test_result_, test_error_);
 }

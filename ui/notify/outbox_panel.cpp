@@ -8,13 +8,14 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
 #include "ui/notify/notify_ui.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -248,8 +249,11 @@ void OutboxPanel::Draw(const PageContext& ctx) {
     ImGui::SameLine();
     if (SecondaryButton(Tr("ntf.outbox.refresh"))) Reload(true);
     MarkItem("notify.outbox.refresh");
+    // The outbox and its retries need Manage Notifications (notify.outbox.* in the registry).
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageNotifications, "notify.outbox");
+    guard.Notice();
     if (!load_error_.empty()) {
-        NoticeLine("notify.outbox.load_error", load_error_, true);
+        if (guard.allowed()) NoticeLine("notify.outbox.load_error", load_error_, true);
         return;
     }
     NoticeLine("notify.outbox.message", message_, message_error_);

@@ -13,6 +13,8 @@
 #include "notify/notify.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/notify/notify_ui.h"
 #include "ui/schema/schema_ui.h"
@@ -20,7 +22,6 @@
 #include "ui/shell/theme.h"
 #include "ui/workflow/automation_ui.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -363,13 +364,18 @@ void RemindersPanel::DrawTable(const PageContext& ctx, float width) {
     ImGui::SameLine(0.0f, 12.0f * s);
     TableFilter("notify.reminders.filter", Tr("ntf.rem.filter_hint"), &filter_, 220.0f * s);
     ImGui::SameLine(0.0f, 12.0f * s);
-    if (PrimaryButton(Tr("ntf.rem.new"))) {
+    // notify.reminders.* need Manage Notifications (their registry entries).
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageNotifications,
+                                "notify.reminders");
+    if (PrimaryButton(Tr("ntf.rem.new"), guard.allowed())) {
         Draft d;
         d.object = object_filter_.empty() ? "Opportunity" : object_filter_;
         Edit(d);
     }
     MarkItem("notify.reminders.new");
-    NoticeLine("notify.reminders.load_error", load_error_, true);
+    guard.ReasonOnHover();
+    guard.Notice();
+    if (guard.allowed()) NoticeLine("notify.reminders.load_error", load_error_, true);
     const std::vector<const nlohmann::json*> rows = ShownRules();
     nlohmann::json shown = nlohmann::json::array();
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
@@ -431,6 +437,10 @@ void RemindersPanel::DrawEditor(const PageContext& ctx, float width) {
     ImGui::TextUnformatted(draft_.id > 0 ? Tr("ntf.rem.edit_title", {{"name", draft_.name}}).c_str()
                                          : Tr("ntf.rem.new_title"));
     ImGui::PopFont();
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageNotifications,
+                          "notify.reminders.editor");
+    guard.Notice();
+    guard.Begin();
     const float field_w = std::min(320.0f * s, CardInnerWidth() * 0.45f);
     const float small_w = 90.0f * s;
     const auto text_row = [&](const char* label, const char* key, std::string* value, const char* hint) {
@@ -554,8 +564,10 @@ void RemindersPanel::DrawEditor(const PageContext& ctx, float width) {
     PublishForm("notify.reminders.active", draft_.active);
 
     ImGui::Dummy(ImVec2(0.0f, 4.0f * s));
-    if (PrimaryButton(Tr("ntf.rem.save"))) Save();
+    if (PrimaryButton(Tr("ntf.rem.save"), guard.allowed())) Save();
     MarkItem("notify.reminders.save");
+    guard.ReasonOnHover();
+    guard.End();
     ImGui::SameLine();
     if (SecondaryButton(Tr("ntf.rem.cancel"))) {
         editing_ = false;
@@ -566,12 +578,13 @@ void RemindersPanel::DrawEditor(const PageContext& ctx, float width) {
     if (draft_.id > 0) {
         ImGui::SameLine(0.0f, 24.0f * s);
         ImGui::PushStyleColor(ImGuiCol_Text, CurrentPalette().danger);
-        if (SecondaryButton(Tr("ntf.rem.delete"))) {
+        if (SecondaryButton(Tr("ntf.rem.delete"), guard.allowed())) {
             confirm_open_ = true;
             confirming_ = true;
         }
         ImGui::PopStyleColor();
         MarkItem("notify.reminders.delete");
+        guard.ReasonOnHover();
     }
     NoticeLine("notify.reminders.notice", message_, message_error_);
     DataCardEnd();

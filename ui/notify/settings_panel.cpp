@@ -6,12 +6,13 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/notify/notify_ui.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -71,8 +72,11 @@ void SettingsPanel::Draw(const PageContext& ctx) {
     Reload();
     const float s = ctx.scale;
     TextMuted(Tr("ntf.settings.intro"));
+    // notify.prefs.org and .set_org need Manage Notifications (their registry entries).
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageNotifications, "notify.settings");
+    guard.Notice();
     if (!error_.empty()) {
-        NoticeLine("notify.settings.error", error_, true);
+        if (guard.allowed()) NoticeLine("notify.settings.error", error_, true);  // else the notice says it
         return;
     }
     NoticeLine("notify.settings.message", message_, message_error_);
@@ -85,6 +89,7 @@ void SettingsPanel::Draw(const PageContext& ctx) {
     for (const std::string& c : types_.channels)
         ImGui::TableSetupColumn(ChannelLabel(c).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
+    guard.Begin();
     for (const TypeInfo& t : types_.types) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
@@ -103,16 +108,20 @@ void SettingsPanel::Draw(const PageContext& ctx) {
             bool on = cell.enabled;
             if (ImGui::Checkbox("##on", &on)) Save(t.code, c, Cell{on, cell.locked});
             MarkItem(hook + ".on");
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("ntf.settings.on_tip"));
+            if (guard.allowed() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("ntf.settings.on_tip"));
+            guard.ReasonOnHover();
             ImGui::SameLine(0.0f, 4.0f * s);
             bool locked = cell.locked;
             if (ImGui::Checkbox(Tr("ntf.settings.lock"), &locked))
                 Save(t.code, c, Cell{cell.enabled, locked});
             MarkItem(hook + ".lock");
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", Tr("ntf.settings.lock_tip"));
+            if (guard.allowed() && ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s", Tr("ntf.settings.lock_tip"));
+            guard.ReasonOnHover();
             ImGui::PopID();
         }
     }
+    guard.End();
     ImGui::EndTable();
 }
 

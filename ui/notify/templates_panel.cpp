@@ -9,12 +9,13 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/notify/notify_ui.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui {
 
@@ -344,8 +345,11 @@ void TemplatesPanel::Draw(const PageContext& ctx) {
     ReloadTypes();
     const float s = ctx.scale;
     TextMuted(Tr("ntf.templates.intro"));
+    // notify.templates.save and .delete need Manage Notifications (their registry entries).
+    PermissionGuard guard(workspace_.access(), SystemPermission::ManageNotifications, "notify.templates");
+    guard.Notice();
     if (!load_error_.empty()) {
-        NoticeLine("notify.templates.load_error", load_error_, true);
+        if (guard.allowed()) NoticeLine("notify.templates.load_error", load_error_, true);
         return;
     }
     std::vector<std::string> codes;
@@ -385,6 +389,7 @@ void TemplatesPanel::Draw(const PageContext& ctx) {
     const float full = ImGui::GetContentRegionAvail().x;
     const float left = std::max(320.0f * s, full * 0.55f);
     ImGui::BeginChild("notify.templates.editor", ImVec2(left, 0.0f), false, ImGuiWindowFlags_NoScrollbar);
+    guard.Begin();
     DrawFieldPicker(ctx);
     ImGui::Spacing();
     DrawPart(ctx, 0, 30.0f);
@@ -393,8 +398,9 @@ void TemplatesPanel::Draw(const PageContext& ctx) {
     DrawPart(ctx, 3, 50.0f);
     bool dirty = false;
     for (int i = 0; i < kPartCount; ++i) dirty = dirty || parts_[i] != stored_[i];
-    if (PrimaryButton(Tr("ntf.templates.save"), dirty || !exists_)) Save();
+    if (PrimaryButton(Tr("ntf.templates.save"), (dirty || !exists_) && guard.allowed())) Save();
     MarkItem("notify.templates.save");
+    guard.ReasonOnHover();
     ImGui::SameLine();
     if (SecondaryButton(Tr("ntf.templates.revert"), dirty)) {
         for (int i = 0; i < kPartCount; ++i) parts_[i] = stored_[i];
@@ -404,6 +410,8 @@ void TemplatesPanel::Draw(const PageContext& ctx) {
     ImGui::SameLine();
     if (SecondaryButton(Tr("ntf.templates.delete"), exists_)) Delete();
     MarkItem("notify.templates.delete");
+    guard.ReasonOnHover();
+    guard.End();
     NoticeLine("notify.templates.message", message_, message_error_);
     ImGui::EndChild();
     ImGui::SameLine(0.0f, 16.0f * s);

@@ -13,6 +13,7 @@
 #include "ui/access/access_ui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/report/report_page.h"
 #include "ui/schema/schema_ui.h"
@@ -142,10 +143,16 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
     auto it = std::find_if(dashboards_.begin(), dashboards_.end(),
                            [this](const Dashboard& d) { return d.name == dashboard_; });
     if (!dash_draft_) {
-        if (it != dashboards_.end() && dashboard_can_edit_) {
+        if (it != dashboards_.end()) {
+            // The dashboard's own rule (its owner, an edit share of its folder, or Manage Reports): a
+            // dashboard the acting user may only view shows Edit off, with the reason.
+            const PermissionGuard guard(SystemPermission::ManageReports, "dashboard.edit",
+                                        CanEditDashboard(workspace_.reports(), ActingUser(), *it),
+                                        "guard.item_needs_permission");
             ImGui::SameLine();
-            if (SecondaryButton(Tr("rep.dash.edit"))) StartDashboardEdit(false);
+            if (SecondaryButton(Tr("rep.dash.edit"), guard.allowed())) StartDashboardEdit(false);
             MarkItem("dashboard.edit");
+            guard.ReasonOnHover();
         }
         ImGui::SameLine();
         if (SecondaryButton(Tr("rep.dash.new"))) StartDashboardEdit(true);

@@ -11,6 +11,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/report/report_page.h"
 #include "ui/schema/schema_ui.h"
@@ -374,20 +375,32 @@ void ReportsPage::DrawView(const PageContext& ctx) {
     if (SecondaryButton(Tr("rep.refresh"))) OpenReport(shown_.id);
     MarkItem("report.view.run");
     ImGui::SameLine();
-    if (SecondaryButton(Tr("rep.edit"), shown_.id > 0 && left_out_.empty())) {
+    // The report service's own rule for a change (its owner, an edit share of its folder, or Manage Reports).
+    const PermissionGuard edit_guard(
+        SystemPermission::ManageReports, "report.view.edit",
+        shown_.id > 0 ? workspace_.reports().CanEdit(ActingUser(), shown_) : Status::Ok(),
+        "guard.item_needs_permission");
+    if (SecondaryButton(Tr("rep.edit"), shown_.id > 0 && left_out_.empty() && edit_guard.allowed())) {
         Result<ReportDefinition> full = workspace_.reports().Get(ActingUser(), shown_.id, false);
         if (full.ok()) StartEdit(*full);
     }
     MarkItem("report.view.edit");
+    edit_guard.ReasonOnHover();
     ImGui::SameLine();
-    if (SecondaryButton(Tr("rep.export_csv"), result_.has_value())) ExportCsv();
+    // Exporting a report's rows needs Export Reports (ReportService::Export).
+    const PermissionGuard export_guard(workspace_.access(), SystemPermission::ExportReports,
+                                       "report.view.export");
+    if (SecondaryButton(Tr("rep.export_csv"), result_.has_value() && export_guard.allowed())) ExportCsv();
     MarkItem("report.view.export");
+    export_guard.ReasonOnHover();
     if (!message_.empty()) {
         ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
         TextColored(p.success, message_, false);
     }
     if (!error_.empty()) ErrorLine("report.view.error", error_);
+    edit_guard.Notice();
+    export_guard.Notice();
     if (!left_out_.empty()) {
         std::string names;
         for (const std::string& f : left_out_)
@@ -451,8 +464,10 @@ void ReportsPage::DrawResult(const PageContext& ctx, float height) {
                 SortRowsBy(&rows, result_sort_desc_, [&](const nlohmann::json* row) {
                     const nlohmann::json& v = row->contains(key) ? (*row)[key] : nlohmann::json();
                     const std::string* name = r.NameOf(key, v);  // a lookup sorts by its name
-                    return std::make_pair(v.is_number() && !name ? v.get<double>() : 0.0,
-                                          name ? *name : v.is_number() ? "" : CellText(v));
+                    return std::make_pair(v.is_number() && !name ? v.get<double>() : 0.0, name ? *name
+                                                                                          : v.is_number()
+                                                                                              ? ""
+                                                                                              : CellText(v));
                 });
             }
             ImGuiListClipper clip;
@@ -463,7 +478,8 @@ void ReportsPage::DrawResult(const PageContext& ctx, float height) {
                     for (size_t c = 0; c < keys.size(); ++c) {
                         ImGui::TableSetColumnIndex(static_cast<int>(c));
                         const nlohmann::json& row = *rows[static_cast<size_t>(i)];
-                        const std::string text = row.contains(keys[c]) ? CellText(r, keys[c], row[keys[c]]) : "";
+                        const std::string text =
+                            row.contains(keys[c]) ? CellText(r, keys[c], row[keys[c]]) : "";
                         ImGui::TextUnformatted(text.c_str());
                     }
                 }

@@ -10,9 +10,6 @@ namespace crm::ui {
 namespace {
 
 TestHooks* g_active = nullptr;
-/// The ids marked this frame while drawn disabled (BeginDisabled, a PermissionGuard): the snapshot's
-/// "disabled", so a test can tell a control is off.
-nlohmann::json g_disabled = nlohmann::json::array();
 constexpr uint64_t kRepublishFrames = 30;
 
 double Round1(float v) { return std::round(static_cast<double>(v) * 10.0) / 10.0; }
@@ -27,11 +24,11 @@ void TestHooks::BeginFrame(float coordinate_scale) {
     form_ = nlohmann::json::object();
     errors_ = nlohmann::json::object();
     clipped_ = nlohmann::json::array();
-    g_disabled = nlohmann::json::array();
+    disabled_ = nlohmann::json::array();
 }
 
 void TestHooks::MarkItem(std::string_view id) {
-    if (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) g_disabled.push_back(std::string(id));
+    if (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) AddDisabled(id);
     if (!ImGui::IsItemVisible()) {
         MarkOffscreen(id, ImGui::GetItemRectMin(), ImGui::GetItemRectSize());
         return;
@@ -64,6 +61,8 @@ void TestHooks::MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
                                Round1(size.y / scale_)};
 }
 
+void TestHooks::AddDisabled(std::string_view id) { disabled_.push_back(std::string(id)); }
+
 void TestHooks::SetForm(std::string_view id, nlohmann::json value) {
     form_[std::string(id)] = std::move(value);
 }
@@ -90,8 +89,7 @@ void TestHooks::EndFrame(Platform& platform, uint64_t frame) {
     snapshot["form"] = std::move(form_);
     snapshot["errors"] = std::move(errors_);
     snapshot["clipped"] = std::move(clipped_);
-    snapshot["disabled"] = std::move(g_disabled);
-    g_disabled = nlohmann::json::array();
+    snapshot["disabled"] = std::move(disabled_);
     // Replace invalid UTF-8 (a half-pasted character) instead of throwing.
     std::string body = snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (published_once_ && body == last_published_ && frame - last_frame_ < kRepublishFrames) return;
@@ -114,7 +112,7 @@ void MarkRect(std::string_view id, ImVec2 min, ImVec2 size) {
 
 void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size) {
     if (!g_active) return;
-    if (GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) g_disabled.push_back(std::string(id));
+    if (GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) g_active->AddDisabled(id);
     g_active->MarkClickable(id, min, size);
 }
 

@@ -13,7 +13,7 @@
 //    "modal": ""|"unsaved_changes", "dirty": bool, "audit_total": N,
 //    "items": {"<id>": [x, y, w, h], ...}, "form": {"<id>": value}, "errors": {"<id>": "<message>"},
 //    "clipped": [{"text": whole, "shown": cut, "rect": [x, y, w, h]}, ...] (table cells cut to fit, the
-//    first 50 visible),
+//    first 50 visible), "disabled": ["<id>", ...] (items marked while drawn disabled),
 //    "quickfind": {...}, "audit": {...}, "highlight": "<setting quick find jumped to>", ...}
 // "items" lists the items drawn and visible in the frame; items drawn but scrolled out of view
 // are under "offscreen" (same shape; scroll, e.g. with the mouse wheel over the form, or jump
@@ -42,6 +42,9 @@ public:
     /// Records a widget's rectangle: under "items" when its centre is in the current window's
     /// visible area, else under "offscreen".
     void MarkClickable(std::string_view id, ImVec2 min, ImVec2 size);
+    /// Records `id` as drawn disabled this frame (BeginDisabled, a PermissionGuard): the snapshot's
+    /// "disabled", so a test can tell a control is off.
+    void AddDisabled(std::string_view id);
     /// Records the current value of a form field.
     void SetForm(std::string_view id, nlohmann::json value);
     /// Records the message shown beside a field.
@@ -63,6 +66,7 @@ private:
     nlohmann::json form_ = nlohmann::json::object();
     nlohmann::json errors_ = nlohmann::json::object();
     nlohmann::json clipped_ = nlohmann::json::array();
+    nlohmann::json disabled_ = nlohmann::json::array();
     std::string last_published_;
     uint64_t last_frame_ = 0;
     bool published_once_ = false;

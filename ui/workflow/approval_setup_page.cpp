@@ -309,6 +309,8 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     ApprovalProcess& d = st.draft;
     const float w = setup::EditorHead("wfap.editor.title_new", "wfap.editor.title_edit", st.is_new,
                                       st.original_name, s, 460.0f);
+    PermissionGuard guard = setup::Guard(workspace, "wfap.editor");  // the fields; Save and Delete below
+    guard.Begin();
     DrawDraftNotice(st.draft_notice, "wfap.editor.draft_notice");
     // The name (with the object) identifies the process: Update finds it by them.
     setup::TextRow("wfap.editor.name", w, st.errors, "name", "##name", &d.name, st.is_new);
@@ -338,6 +340,7 @@ void DrawEditor(ApprovalSetupState& st, Workspace& workspace, const PageContext&
     SectionHeading(ctx, "wfap.editor.actions");
     setup::DrawApprovalActions(ctx, workspace, &d, st.errors);
 
+    guard.End();  // Cancel stays
     if (st.errors.count("")) ErrorLine("wfap.editor", st.errors.at(""));
     setup::ErrorAt(st.errors, "object", "wfap.editor.object");
     setup::ErrorAt(st.errors, "actions", "wfap.editor.actions");

@@ -236,16 +236,20 @@ void DrawMoveButtons(AssignmentState& st, Workspace& workspace, const std::vecto
     }
     const bool sorted = st.sort_column > 0 || st.sort_desc || !st.filter.empty();
     const int n = static_cast<int>(order.size());
-    const bool up_ok = at > 0 && !sorted, down_ok = at >= 0 && at + 1 < n && !sorted;
+    const PermissionGuard guard = setup::Guard(workspace, "wfa");  // the order is the entries' setting
+    const bool up_ok = at > 0 && !sorted && guard.allowed();
+    const bool down_ok = at >= 0 && at + 1 < n && !sorted && guard.allowed();
     const ImGuiIO& io = ImGui::GetIO();
     const bool keys = io.KeyAlt && !io.WantTextInput;
     const bool up = SecondaryButton(Label("wfs.move_up").c_str(), up_ok) ||
                     (up_ok && keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow)));
     MarkItem("wfa.up");
+    guard.ReasonOnHover();
     ImGui::SameLine();
     const bool down = SecondaryButton(Label("wfs.move_down").c_str(), down_ok) ||
                       (down_ok && keys && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)));
     MarkItem("wfa.down");
+    guard.ReasonOnHover();
     if (up && setup::SwapItems(&order, at, at - 1)) Reorder(st, workspace, order);
     if (down && setup::SwapItems(&order, at, at + 1)) Reorder(st, workspace, order);
     if (sorted) {
@@ -386,6 +390,8 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
     AssignmentEntry& d = st.draft;
     const float w = setup::EditorHead("wfa.editor.title_new", "wfa.editor.title_edit", st.is_new,
                                       st.original_name, s, 460.0f);
+    PermissionGuard guard = setup::Guard(workspace, "wfa.editor");  // the fields; Save and Delete below
+    guard.Begin();
     DrawDraftNotice(st.draft_notice, "wfa.editor.draft_notice");
     setup::TextRow("wfa.editor.name", w, st.errors, "name", "##name", &d.name);
     setup::ActiveRow("wfa.editor.active", w, st.errors, &d.active);
@@ -448,6 +454,7 @@ void DrawEditor(AssignmentState& st, Workspace& workspace, const PageContext& ct
     for (const char* key : {"object", "position", "entries"})
         setup::ErrorAt(st.errors, key, std::string("wfa.editor.") + key);
 
+    guard.End();  // Cancel stays
     AssignmentService& service = workspace.assignment();
     if (setup::EditorButtons(&st, "wfa.editor", s)) SaveDraft(st, workspace);
     if (setup::ConfirmEditorDelete(&st, ctx, "wfa.confirm", [&] {

@@ -8,6 +8,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -89,9 +90,10 @@ void AutomationPanel::RestoreDraft(const nlohmann::json& kept) {
             if (r.id == id && id != 0) stored = r;
         }
     }
-    const RestoredItem restored =
-        RestoreItemDraft(kept, stored ? BuilderJson(*stored, AtText(stored->trigger.at_minute)) : nlohmann::json());
-    // The builder's JSON (BuilderJson) read back: the rule's id is not read from JSON, "at_text" is the builder's.
+    const RestoredItem restored = RestoreItemDraft(
+        kept, stored ? BuilderJson(*stored, AtText(stored->trigger.at_minute)) : nlohmann::json());
+    // The builder's JSON (BuilderJson) read back: the rule's id is not read from JSON, "at_text" is the
+    // builder's.
     const auto read = [](nlohmann::json j, AutomationRule base) {
         j.erase("at_text");
         const int64_t rule_id = j.value("id", base.id);
@@ -99,7 +101,8 @@ void AutomationPanel::RestoreDraft(const nlohmann::json& kept) {
         if (rule.ok()) rule->id = rule_id;
         return rule;
     };
-    Result<AutomationRule> saved = stored ? Result<AutomationRule>(*stored) : read(restored.saved, AutomationRule{});
+    Result<AutomationRule> saved =
+        stored ? Result<AutomationRule>(*stored) : read(restored.saved, AutomationRule{});
     if (!saved.ok()) return;
     Result<AutomationRule> draft = read(restored.draft, saved.value());
     if (!draft.ok()) return;
@@ -214,14 +217,18 @@ void AutomationPanel::DrawList(const PageContext& ctx, float width) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     const float start_x = ImGui::GetCursorScreenPos().x;
+    // automation.* need Manage Workflows (their registry entries), listing them too.
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageWorkflows, "automation");
+    guard.Notice();
     if (!list_error_.empty()) {
-        ErrorLine("automation.list", list_error_);
+        if (guard.allowed()) ErrorLine("automation.list", list_error_);  // else the notice says it
         return;
     }
-    if (PrimaryButton(Label("wf.auto.new").c_str())) {
+    if (PrimaryButton(Label("wf.auto.new").c_str(), guard.allowed())) {
         guard_.Leave(dirty() ? this : nullptr, [this] { StartNew(); });
     }
     MarkItem("automation.new");
+    guard.ReasonOnHover();
     ImGui::SameLine();
     std::vector<std::string> objects;
     for (const AutomationRule& r : rules_) {
@@ -419,7 +426,12 @@ void AutomationPanel::DrawEditor(const PageContext& ctx) {
     std::vector<std::pair<std::string, std::string>> buttons = {{"dialog.cancel", "automation.rule.cancel"}};
     if (!is_new_) buttons.push_back({"wf.auto.delete", "automation.rule.delete"});
     buttons.push_back({"dialog.save", "automation.rule.save"});
-    const int clicked = ButtonRow(buttons, static_cast<int>(buttons.size()) - 1, is_new_ ? -1 : 1);
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageWorkflows, "automation.rule");
+    guard.Notice();
+    std::vector<bool> enabled(buttons.size(), guard.allowed());
+    enabled.front() = true;  // Cancel
+    const int clicked = ButtonRow(buttons, static_cast<int>(buttons.size()) - 1, is_new_ ? -1 : 1, enabled);
+    guard.ReasonOnHover();  // over Save, the row's last button
     if (clicked == 0) {
         editing_ = false;
         errors_.clear();

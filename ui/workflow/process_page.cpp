@@ -261,6 +261,8 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
     Process& d = st.draft;
     const float w = setup::EditorHead("wfp.editor.title_new", "wfp.editor.title_edit", st.is_new,
                                       st.original_name, s, 420.0f);
+    PermissionGuard guard = setup::Guard(workspace, "wfp.editor");  // the fields; Save and Delete below
+    guard.Begin();
     DrawDraftNotice(st.draft_notice, "wfp.editor.draft_notice");
     auto object_ptr = workspace.schema().Object(d.object);
     const ObjectDef* object = object_ptr.ok() ? object_ptr->get() : nullptr;
@@ -356,6 +358,7 @@ void DrawEditor(ProcessesState& st, Workspace& workspace, const PageContext& ctx
                                               ImGui::GetContentRegionAvail().x - 8.0f * s, "wfp.graph");
     if (clicked >= 0) st.stage = clicked;
 
+    guard.End();  // Cancel stays
     if (st.errors.count("")) ErrorLine("wfp.editor", st.errors.at(""));
     ProcessService& service = workspace.processes();
     if (setup::EditorButtons(&st, "wfp.editor", s)) SaveDraft(st, workspace);

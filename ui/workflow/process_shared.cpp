@@ -7,6 +7,7 @@
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/labels.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -165,17 +166,24 @@ bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::func
     return deleted;
 }
 
+PermissionGuard Guard(Workspace& workspace, const std::string& scope) {
+    return PermissionGuard(workspace.access(), SystemPermission::ManageWorkflows, scope);
+}
+
 ToolbarAction SetupToolbar(Workspace& workspace, float scale, const std::string& prefix, std::string* object,
                            bool allow_all, std::string* filter) {
     ToolbarAction action;
+    const PermissionGuard guard = Guard(workspace, prefix);
+    guard.Notice();  // above the toolbar: the pages go on on its line (messages, move buttons)
     ImGui::SetNextItemWidth(200.0f * scale);
     action.object_changed = ObjectCombo(workspace, prefix + ".object", object, allow_all);
     ImGui::SameLine();
     TableFilter(prefix + ".filter", Tr("wfs.filter_hint"), filter, 200.0f * scale);
     ImGui::SameLine();
     const std::string create = prefix + ".new";
-    action.create = PrimaryButton(Label(create.c_str()).c_str());
+    action.create = PrimaryButton(Label(create.c_str()).c_str(), guard.allowed());
     MarkItem(create);
+    guard.ReasonOnHover();
     return action;
 }
 
@@ -209,7 +217,12 @@ bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale) {
     if (!st->is_new) buttons.push_back({"wfs.delete", prefix + ".delete"});
     buttons.push_back({"dialog.save", prefix + ".save"});
     const int save_index = static_cast<int>(buttons.size()) - 1;
-    const int clicked = ButtonRow(buttons, save_index, st->is_new ? -1 : 1);
+    const PermissionGuard guard = Guard(*st->workspace, prefix);
+    guard.Notice();
+    std::vector<bool> enabled(buttons.size(), guard.allowed());
+    enabled.front() = true;  // Cancel
+    const int clicked = ButtonRow(buttons, save_index, st->is_new ? -1 : 1, enabled);
+    guard.ReasonOnHover();  // over Save, the row's last button
     if (clicked == 0) {
         st->editing = false;
     } else if (!st->is_new && clicked == 1) {

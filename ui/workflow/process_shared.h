@@ -12,12 +12,13 @@
 #include "common/result.h"
 #include "schema/schema.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/note.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/formula_editor.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/page.h"
 #include "workspace.h"
-#include "ui/kit/note.h"
 
 namespace crm::ui::setup {
 
@@ -138,9 +139,13 @@ State& PageState(Workspace& workspace) {
     return state;
 }
 
+/// What the three pages change needs Manage Workflows (processes.*, assignment.*, approvals.* in the
+/// command registry): the guard of their controls, published under `scope`.
+PermissionGuard Guard(Workspace& workspace, const std::string& scope);
+
 /// The page's toolbar after its intro line: the object combo ("<prefix>.object"; `allow_all` adds "All
 /// objects"), the filter ("<prefix>.filter") and the New button ("<prefix>.new", its label the catalog
-/// id of the same name).
+/// id of the same name, off with the reason above the toolbar for a user without Manage Workflows).
 struct ToolbarAction {
     bool object_changed = false;
     bool create = false;
@@ -161,7 +166,8 @@ void ListAndEditor(const char* editor_id, bool editing, float scale, float share
 
 /// An editor's button row after a gap: Cancel ("<prefix>.cancel") closes the editor, Delete
 /// ("<prefix>.delete", only when the definition is saved) opens the confirmation, Save
-/// ("<prefix>.save") clears the errors and answers true (the page saves).
+/// ("<prefix>.save") clears the errors and answers true (the page saves). Delete and Save are off, with
+/// the reason, for a user without Manage Workflows.
 bool EditorButtons(SetupPageState* st, const std::string& prefix, float scale);
 
 /// After a save: the page's message names what was saved; on failure the core's error goes to its

@@ -5,6 +5,7 @@
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
 #include "ui/shell/busy.h"
@@ -67,8 +68,11 @@ void ScheduledPanel::Draw(const PageContext& ctx) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
     Reload();
+    // The scheduled items and Run now need Manage Workflows (automation.scheduled.* in the registry).
+    const PermissionGuard guard(workspace_.access(), SystemPermission::ManageWorkflows, "scheduled");
+    guard.Notice();
     if (!error_.empty()) {
-        ErrorLine("scheduled.error", error_);
+        if (guard.allowed()) ErrorLine("scheduled.error", error_);  // else the notice says it
         return;
     }
     const float width = ImGui::GetContentRegionAvail().x - 28.0f * s;
@@ -94,7 +98,7 @@ void ScheduledPanel::Draw(const PageContext& ctx) {
     ImGui::SameLine();
     TableFilter("scheduled.filter", Tr("wf.sched.filter_hint"), &filter_, 240.0f * s);
     ImGui::SameLine();
-    if (PrimaryButton(Label("wf.sched.run_now").c_str())) {
+    if (PrimaryButton(Label("wf.sched.run_now").c_str(), guard.allowed())) {
         const size_t due = workspace_.automation().scheduler().Due(now, 201).size();
         RunShowingProgress(due > 200, Tr("wf.sched.running"), [this] {
             const int64_t at = workspace_.clock().NowMs();
@@ -113,6 +117,7 @@ void ScheduledPanel::Draw(const PageContext& ctx) {
         });
     }
     MarkItem("scheduled.run_now");
+    guard.ReasonOnHover();
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     TextMuted(

@@ -70,6 +70,15 @@ int CsvReader::Get() {
     return c;
 }
 
+void CsvReader::TakeRun(std::string& field, char a, char b, char c) {
+    const char* begin = buffer_.data() + pos_;
+    const char* end = buffer_.data() + end_;
+    const char* at = begin;
+    while (at != end && *at != a && *at != b && *at != c) ++at;
+    field.append(begin, at);
+    pos_ += static_cast<size_t>(at - begin);
+}
+
 bool CsvReader::Next(CsvRow& row) {
     if (!status_.ok()) return false;
     if (!started_) {
@@ -133,6 +142,7 @@ bool CsvReader::Next(CsvRow& row) {
                     }
                     if (c == '\n') ++line_;
                     *field += static_cast<char>(c);
+                    TakeRun(*field, '"', '\n', '"');
                 }
                 continue;
             }
@@ -150,6 +160,7 @@ bool CsvReader::Next(CsvRow& row) {
             }
             any = true;
             *field += static_cast<char>(c);
+            TakeRun(*field, delimiter_, '\r', '\n');
         }
         if (any) return true;
         // A blank line: read on.

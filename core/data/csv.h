@@ -48,6 +48,9 @@ public:
 private:
     int Peek();
     int Get();
+    /// Appends to `field` the bytes the buffer holds before the next `a`, `b` or `c` (a field's plain text,
+    /// taken as one run rather than byte by byte) and moves past them.
+    void TakeRun(std::string& field, char a, char b, char c);
     Source read_;
     char delimiter_;
     std::vector<char> buffer_;

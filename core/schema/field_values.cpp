@@ -143,6 +143,32 @@ bool LooksLikePhone(std::string_view s) {
     return digits >= 3;
 }
 
+/// A plain decimal of at most 15 digits ("-1234.50"): its digits and the power of ten under them are both
+/// exact in a double, so one division rounds as strtod would (Clinger's fast path) without strtod's
+/// long-double arithmetic, which wasm emulates in software. nullopt for anything else.
+std::optional<double> PlainDecimal(std::string_view s) {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0;
+    const bool negative = !s.empty() && s[0] == '-';
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) ++i;
+    int64_t digits_value = 0;
+    int digits = 0, decimals = 0;
+    bool point = false;
+    for (; i < s.size(); ++i) {
+        if (s[i] == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (!IsDigit(s[i]) || ++digits > 15) return std::nullopt;
+        digits_value = digits_value * 10 + (s[i] - '0');
+        if (point) ++decimals;
+    }
+    if (digits == 0) return std::nullopt;
+    const double v = static_cast<double>(digits_value) / kPow10[decimals];
+    return negative ? -v : v;
+}
+
 std::optional<double> ParseNumberText(std::string_view text) {
     std::string s(text);
     // Trim spaces; accept a thousands separator "1,234.5" as people type it.
@@ -152,6 +178,7 @@ std::optional<double> ParseNumberText(std::string_view text) {
     if (start == std::string::npos) return std::nullopt;
     s = s.substr(start);
     if (!s.empty() && s.back() == '%') s.pop_back();
+    if (std::optional<double> plain = PlainDecimal(s)) return plain;
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
     if (end == s.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;

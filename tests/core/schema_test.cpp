@@ -403,4 +403,31 @@ TEST_SUITE("schema") {
         r.condition = "ISPICKVAL(StageName, \"Won\")";
         CHECK(fx.schema().CreateRule(kAdmin, r).error().code == "formula.argument");
     }
+
+    TEST_CASE("a number typed as text reads exactly as strtod reads it, and anything else stays refused") {
+        FieldDef f;
+        f.label = "Amount";
+        f.type = FieldType::Number;
+        f.precision = 18;
+        f.scale = 8;
+        uint64_t x = 12345;
+        for (int i = 0; i < 20000; ++i) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            const int decimals = static_cast<int>((x >> 20) % 9);  // 0..8
+            std::string text = std::to_string((x >> 33) % 10'000'000);
+            if (decimals > 0) {
+                std::string frac = std::to_string((x >> 7) % 100'000'000);
+                text += "." + std::string(8 - std::min<size_t>(8, frac.size()), '0').append(frac).substr(0, decimals);
+            }
+            if (x & 1) text = "-" + text;
+            Result<formula::Value> v = ValueFromText(f, text);
+            REQUIRE_MESSAGE(v.ok(), text);
+            CHECK_MESSAGE(v->number() == std::strtod(text.c_str(), nullptr), text);
+        }
+        for (const char* text : {"1,234.5", " 42 ", "12.5%", "+.5", "1.", "1e3", "-0"})
+            CHECK_MESSAGE(ValueFromText(f, text).ok(), text);
+        CHECK(ValueFromText(f, "1,234.5")->number() == 1234.5);
+        for (const char* text : {".", "-", "1.2.3", "0x10", "inf", "nan", "1e", "12a", ""})
+            CHECK_MESSAGE((!ValueFromText(f, text).ok() || ValueFromText(f, text)->is_blank()), text);
+    }
 }

@@ -29,9 +29,9 @@ PermissionGuard::PermissionGuard(AccessService& access, SystemPermission permiss
     PublishForm(scope_ + ".locked", reason_);
 }
 
-PermissionGuard::PermissionGuard(SystemPermission permission, std::string scope, const Status& decision,
+PermissionGuard::PermissionGuard(SystemPermission permission, std::string scope, bool allowed,
                                  const char* reason_id)
-    : allowed_(decision.ok()), scope_(std::move(scope)) {
+    : allowed_(allowed), scope_(std::move(scope)) {
     if (allowed_) return;
     reason_ = Tr(reason_id, {{"user", ActingUser()}, {"permission", PermissionLabel(permission)}});
     PublishForm(scope_ + ".locked", reason_);

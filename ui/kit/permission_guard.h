@@ -11,7 +11,6 @@
 #include <string>
 
 #include "access/policy.h"
-#include "common/result.h"
 
 namespace crm {
 class AccessService;
@@ -26,10 +25,9 @@ public:
     /// ("user.editor", "company", ...).
     PermissionGuard(AccessService& access, SystemPermission permission, std::string scope);
     /// For an item the core lets some users change without `permission` (their own report, one in a folder
-    /// shared with them for editing): `decision` is the core's own answer for this item and acting user, and
-    /// `reason_id` the catalog line that says why not ({user}, {permission}).
-    PermissionGuard(SystemPermission permission, std::string scope, const Status& decision,
-                    const char* reason_id);
+    /// shared with them for editing): `allowed` is the core's own answer for this item and acting user (asked
+    /// when the item was opened), and `reason_id` the catalog line that says why not ({user}, {permission}).
+    PermissionGuard(SystemPermission permission, std::string scope, bool allowed, const char* reason_id);
     PermissionGuard(const PermissionGuard&) = delete;
     PermissionGuard& operator=(const PermissionGuard&) = delete;
     /// Ends a Begin() still open.

@@ -72,6 +72,7 @@ void ReportsPage::OpenDashboards() {
 
 void ReportsPage::RunDashboard() {
     widgets_.clear();
+    dashboard_for_ = ActingUser();
     dashboard_can_edit_ = false;
     dashboard_error_.clear();
     if (Result<CompanyProfile> company = workspace_.company().Get(); company.ok())
@@ -128,6 +129,7 @@ void ReportsPage::MoveWidget(size_t from, size_t to) {
 void ReportsPage::DrawDashboards(const PageContext& ctx) {
     const float s = ctx.scale;
     const Palette& p = CurrentPalette();
+    if (!dash_draft_ && dashboard_for_ != ActingUser()) RunDashboard();  // what the new user may see
     if (SecondaryButton(Tr("rep.back"))) Show("list");
     MarkItem("dashboard.back");
     ImGui::SameLine();
@@ -147,8 +149,7 @@ void ReportsPage::DrawDashboards(const PageContext& ctx) {
             // The dashboard's own rule (its owner, an edit share of its folder, or Manage Reports): a
             // dashboard the acting user may only view shows Edit off, with the reason.
             const PermissionGuard guard(SystemPermission::ManageReports, "dashboard.edit",
-                                        CanEditDashboard(workspace_.reports(), ActingUser(), *it),
-                                        "guard.item_needs_permission");
+                                        dashboard_can_edit_, "guard.item_needs_permission");
             ImGui::SameLine();
             if (SecondaryButton(Tr("rep.dash.edit"), guard.allowed())) StartDashboardEdit(false);
             MarkItem("dashboard.edit");

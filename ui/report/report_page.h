@@ -138,6 +138,8 @@ private:
 
     // The shown result (the view, or the builder's preview).
     ReportDefinition shown_;
+    bool report_can_edit_ = false;  ///< ReportService::CanEdit for the report shown, asked when it is opened
+    std::string report_for_;  ///< the acting user it was opened for: after a switch (View as) it runs again
     std::optional<ReportResult> result_;
     std::string run_error_;
     Note run_note_;  ///< "Cancelled" after a cancelled run
@@ -163,7 +165,8 @@ private:
     };
     std::vector<Widget> widgets_;
     std::string dashboard_error_;
-    bool dashboard_can_edit_ = false;  ///< CanEditDashboard (report_navigation.h) for the one shown
+    bool dashboard_can_edit_ = false;  ///< CanEditDashboard (report_navigation.h) for the one shown, per run
+    std::string dashboard_for_;        ///< the acting user it ran for: after a switch it runs again
     int selected_widget_ = -1;         ///< the widget Alt+Up / Alt+Down moves
     // The dashboard editor: its draft (none = not editing), the stored one, errors by part ("name",
     // "components.N", "filters"...).

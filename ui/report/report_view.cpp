@@ -67,6 +67,7 @@ std::vector<std::string> LeftOut(const ReportDefinition& full, const ReportDefin
 }  // namespace
 
 void ReportsPage::OpenReport(int64_t id) {
+    report_for_ = ActingUser();
     Result<ReportDefinition> shown = workspace_.reports().Get(ActingUser(), id, true);
     // A refresh of the report shown keeps its result until the new one is in (a cancelled run leaves it).
     const bool refresh = mode_ == "view" && shown_.id == id && result_.has_value();
@@ -76,11 +77,14 @@ void ReportsPage::OpenReport(int64_t id) {
     result_sort_ = -1;
     export_text_.clear();
     if (!shown.ok()) {
+        report_can_edit_ = false;
         result_.reset();
         run_error_ = ErrorText(shown.error());
         return;
     }
     left_out_.clear();
+    // Asked once here, not each frame: for a user who is not the owner the answer is a query.
+    report_can_edit_ = workspace_.reports().CanEdit(ActingUser(), *shown).ok();
     if (Result<ReportDefinition> full = workspace_.reports().Get(ActingUser(), id, false); full.ok())
         left_out_ = LeftOut(*full, *shown);
     if (!refresh) result_.reset();
@@ -363,6 +367,7 @@ nlohmann::json ReportsPage::ResultState() const {
 
 void ReportsPage::DrawView(const PageContext& ctx) {
     const float s = ctx.scale;
+    if (shown_.id > 0 && report_for_ != ActingUser()) OpenReport(shown_.id);  // what the new user may see
     const Palette& p = CurrentPalette();
     if (SecondaryButton(Tr("rep.back"))) Show("list");
     MarkItem("report.view.back");
@@ -376,10 +381,8 @@ void ReportsPage::DrawView(const PageContext& ctx) {
     MarkItem("report.view.run");
     ImGui::SameLine();
     // The report service's own rule for a change (its owner, an edit share of its folder, or Manage Reports).
-    const PermissionGuard edit_guard(
-        SystemPermission::ManageReports, "report.view.edit",
-        shown_.id > 0 ? workspace_.reports().CanEdit(ActingUser(), shown_) : Status::Ok(),
-        "guard.item_needs_permission");
+    const PermissionGuard edit_guard(SystemPermission::ManageReports, "report.view.edit",
+                                     shown_.id <= 0 || report_can_edit_, "guard.item_needs_permission");
     if (SecondaryButton(Tr("rep.edit"), shown_.id > 0 && left_out_.empty() && edit_guard.allowed())) {
         Result<ReportDefinition> full = workspace_.reports().Get(ActingUser(), shown_.id, false);
         if (full.ok()) StartEdit(*full);

@@ -32,12 +32,14 @@ async function viewerAreas(page, reportId) {
   s = await click(page, 'workflow.tab.processes', st => tabOf(st, 'workflow') === 'processes' &&
     locked(st, 'wfp', 'Manage Workflows'), 'the processes, locked');
   check(off(s, 'wfp.new'), 'New process is disabled');
+  check(!s.errors || !s.errors['wfp.list'], 'the reason is said once, above the toolbar, not again over the list');
   await hover(page, 'wfp.new');
   s = await waitUi(page, st => form(st, 'wfp.hover_reason') !== undefined, 'the reason over New process');
   check(form(s, 'wfp.hover_reason') === form(s, 'wfp.locked'), 'hovering New process gives the reason');
   s = await click(page, 'workflow.tab.assignment', st => tabOf(st, 'workflow') === 'assignment' &&
     locked(st, 'wfa', 'Manage Workflows'), 'the assignment rules, locked');
   check(off(s, 'wfa.new'), 'New assignment rule is disabled');
+  check(!s.errors || !s.errors['wfa.list'], 'the reason is said once for the assignment rules too');
   s = await click(page, 'workflow.tab.approval_setup', st => tabOf(st, 'workflow') === 'approval_setup' &&
     locked(st, 'wfap', 'Manage Workflows'), 'the approval processes, locked');
   check(off(s, 'wfap.new'), 'New approval process is disabled');

@@ -528,7 +528,7 @@ void DrawAssignmentPage(Workspace& workspace, const PageContext& ctx) {
     DrawMoveButtons(st, workspace, all);
     setup::MessageLine(st.message, "wfa.message");
     if (!listed.ok()) {
-        ErrorLine("wfa.list", ErrorText(listed.error()));
+        setup::ListRefused(workspace, "wfa.list", listed.error());
         return;
     }
     if (!st.list_error.empty()) ErrorLine("wfa.list", st.list_error);

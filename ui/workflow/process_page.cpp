@@ -78,7 +78,7 @@ void DrawList(ProcessesState& st, Workspace& workspace, const PageContext& ctx, 
     const float s = ctx.scale;
     Result<std::vector<Process>> listed = workspace.processes().List(ActingUser(), st.object);
     if (!listed.ok()) {
-        ErrorLine("wfp.list", ErrorText(listed.error()));
+        setup::ListRefused(workspace, "wfp.list", listed.error());
         return;
     }
     const std::string needle = LowerAscii(st.filter);

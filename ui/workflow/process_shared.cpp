@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "access/access.h"
 #include "imgui.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
@@ -168,6 +169,11 @@ bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::func
 
 PermissionGuard Guard(Workspace& workspace, const std::string& scope) {
     return PermissionGuard(workspace.access(), SystemPermission::ManageWorkflows, scope);
+}
+
+void ListRefused(Workspace& workspace, const std::string& hook, const Error& error) {
+    if (workspace.access().HasSystemPermission(ActingUser(), SystemPermission::ManageWorkflows))
+        ErrorLine(hook, ErrorText(error));
 }
 
 ToolbarAction SetupToolbar(Workspace& workspace, float scale, const std::string& prefix, std::string* object,

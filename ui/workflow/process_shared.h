@@ -142,6 +142,9 @@ State& PageState(Workspace& workspace) {
 /// What the three pages change needs Manage Workflows (processes.*, assignment.*, approvals.* in the
 /// command registry): the guard of their controls, published under `scope`.
 PermissionGuard Guard(Workspace& workspace, const std::string& scope);
+/// The list's refusal ("<hook>"), unless it is the guard's own (no Manage Workflows): the notice above the
+/// toolbar already says why the list is empty, once.
+void ListRefused(Workspace& workspace, const std::string& hook, const Error& error);
 
 /// The page's toolbar after its intro line: the object combo ("<prefix>.object"; `allow_all` adds "All
 /// objects"), the filter ("<prefix>.filter") and the New button ("<prefix>.new", its label the catalog

@@ -4,7 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "formula/formula.h"
@@ -52,13 +52,25 @@ struct ReminderService::Impl {
     /// rule, the schema or the company profile changes.
     struct ObjectRules {
         const ObjectDef* object = nullptr;  ///< the definition saves run with when these were compiled
+        std::string api_name;               ///< its name (an address alone may be reused by another object)
         std::vector<std::shared_ptr<const Compiled>> rules;
     };
     std::map<std::string, ObjectRules> cache;
+    const ObjectRules* last = nullptr;  ///< the entry the save before read (saves come in runs of one object)
     std::optional<CompanyTime> time;
     /// ReminderDue answers by (rule id, the date's stored value, occurrence): records share their dates,
     /// so a save mostly finds its times here (dropped with the rules, and when it grows large).
-    std::map<std::tuple<int64_t, int64_t, int>, std::optional<int64_t>> dues;
+    struct DueKey {
+        int64_t rule_id = 0, value = 0;
+        int k = 0;
+        bool operator==(const DueKey& o) const { return rule_id == o.rule_id && value == o.value && k == o.k; }
+    };
+    struct DueKeyHash {
+        size_t operator()(const DueKey& d) const {
+            return std::hash<int64_t>()(d.value * 1'000'003 + d.rule_id * 131 + d.k);
+        }
+    };
+    std::unordered_map<DueKey, std::optional<int64_t>, DueKeyHash> dues;
     StatementCache statements;  ///< what every save runs
 
     Result<std::shared_ptr<const Compiled>> Compile(const ReminderRule& rule) const;
@@ -66,6 +78,7 @@ struct ReminderService::Impl {
     std::vector<ReminderRule> Load(const std::string& object) const;
     void Invalidate() {
         cache.clear();
+        last = nullptr;
         time.reset();
         dues.clear();
     }

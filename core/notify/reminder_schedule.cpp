@@ -173,9 +173,13 @@ std::optional<int64_t> ReminderDue(const ReminderRule& rule, const FieldDef& fie
 
 const std::vector<std::shared_ptr<const ReminderService::Impl::Compiled>>& ReminderService::Impl::RulesFor(
     const ObjectDef& object) {
+    if (last && last->object == &object && last->api_name == object.api_name) return last->rules;
     const std::string key = ToLowerAscii(object.api_name);
     auto it = cache.find(key);
-    if (it != cache.end() && it->second.object == &object) return it->second.rules;
+    if (it != cache.end() && it->second.object == &object) {
+        last = &it->second;
+        return last->rules;
+    }
     std::vector<std::shared_ptr<const Compiled>> rules;
     for (const ReminderRule& r : Load(object.api_name)) {
         if (!r.active) continue;
@@ -187,7 +191,9 @@ const std::vector<std::shared_ptr<const ReminderService::Impl::Compiled>>& Remin
     }
     ObjectRules& entry = cache[key];
     entry.object = &object;
+    entry.api_name = object.api_name;
     entry.rules = std::move(rules);
+    last = &entry;
     return entry.rules;
 }
 
@@ -210,7 +216,7 @@ bool ReminderService::Impl::Done(const Compiled& c, const std::vector<Value>& va
 
 std::optional<int64_t> ReminderService::Impl::Due(const Compiled& c, const Value& value, int k) {
     if (value.is_blank()) return std::nullopt;
-    const std::tuple<int64_t, int64_t, int> key{c.rule.id, value.days(), k};  // days() is the raw value
+    const DueKey key{c.rule.id, value.days(), k};  // days() is the raw value
     if (auto it = dues.find(key); it != dues.end()) return it->second;
     if (dues.size() >= 100'000) dues.clear();
     const std::optional<int64_t> due =

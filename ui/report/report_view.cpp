@@ -367,7 +367,10 @@ nlohmann::json ReportsPage::ResultState() const {
 
 void ReportsPage::DrawView(const PageContext& ctx) {
     const float s = ctx.scale;
-    if (shown_.id > 0 && report_for_ != ActingUser()) OpenReport(shown_.id);  // what the new user may see
+    if (shown_.id > 0 && report_for_ != ActingUser()) {
+        result_.reset();  // not kept while it runs again: what the new user may see, nothing more
+        OpenReport(shown_.id);
+    }
     const Palette& p = CurrentPalette();
     if (SecondaryButton(Tr("rep.back"))) Show("list");
     MarkItem("report.view.back");

@@ -416,8 +416,9 @@ TEST_SUITE("schema") {
             const int decimals = static_cast<int>((x >> 20) % 9);  // 0..8
             std::string text = std::to_string((x >> 33) % 10'000'000);
             if (decimals > 0) {
-                std::string frac = std::to_string((x >> 7) % 100'000'000);
-                text += "." + std::string(8 - std::min<size_t>(8, frac.size()), '0').append(frac).substr(0, decimals);
+                const std::string frac = std::to_string((x >> 7) % 100'000'000);
+                const std::string eight = std::string(8 - std::min<size_t>(8, frac.size()), '0') + frac;
+                text += "." + eight.substr(0, decimals);
             }
             if (x & 1) text = "-" + text;
             Result<formula::Value> v = ValueFromText(f, text);

@@ -167,12 +167,15 @@ bool ConfirmDelete::Draw(const PageContext& ctx, const char* id, const std::func
     return deleted;
 }
 
+/// What the three setup pages' commands check (Guard and ListRefused agree on it).
+constexpr SystemPermission kSetupPermission = SystemPermission::ManageWorkflows;
+
 PermissionGuard Guard(Workspace& workspace, const std::string& scope) {
-    return PermissionGuard(workspace.access(), SystemPermission::ManageWorkflows, scope);
+    return PermissionGuard(workspace.access(), kSetupPermission, scope);
 }
 
 void ListRefused(Workspace& workspace, const std::string& hook, const Error& error) {
-    if (workspace.access().HasSystemPermission(ActingUser(), SystemPermission::ManageWorkflows))
+    if (workspace.access().HasSystemPermission(ActingUser(), kSetupPermission))
         ErrorLine(hook, ErrorText(error));
 }
 

@@ -2,11 +2,18 @@
 //
 // IndexedDB database "crm-workspace", version 1:
 //   object store "pages": key = group number g (0-based), value = the bytes of pages
-//                         g*15+1 .. g*15+15 (Uint8Array; the last group may hold fewer)
-//   object store "meta":  key "db" = {format: 2, pageSize, pageCount, group: 15, seq, time}
-//                         (format 1 stored groups of 16: read, and rewritten by the next commit)
-// Groups of pages, not single pages: reading 850 records of 60 KB is ~35 times faster than
-// 12,800 of 4 KB in Chromium, and a one-page edit writes 60 KB, still nothing next to the file.
+//                         g*15+1 .. g*15+15 (Uint8Array; the last group may hold fewer);
+//                         key = [n] (an array: sorted after every number), value = page n alone,
+//                         newer than page n in its group
+//   object store "meta":  key "db" = {format: 3, pageSize, pageCount, group: 15, seq, time}
+//                         (format 2 stored groups only, format 1 groups of 16: both read; format 1
+//                         is rewritten whole by the next commit)
+// Groups of pages, not single pages, hold the database: reading 850 records of 60 KB is ~35 times
+// faster than 12,800 of 4 KB in Chromium. But a commit stores only the pages it changed, each alone
+// ([n]): an edit touching 8 pages in 8 groups writes 32 KB, not 480 KB. A group with FOLD_AT pages
+// stored alone is written whole again, with its lone pages deleted in the same transaction, and
+// while more than MAX_ALONE pages are stored alone a commit also folds the groups holding the most,
+// so the startup read stays a read of groups.
 // Each SQLite commit's pages and the meta record go in ONE readwrite transaction (pages beyond
 // pageCount deleted in it too): IndexedDB applies a transaction whole or not at all, and applies
 // transactions on the same stores in the order they were created, so the stored pages are always
@@ -24,7 +31,9 @@
 // (kept for the migration test and the benchmark's before/after comparison).
 'use strict';
 Module['crmPages'] = (function () {
-  var FORMAT = 2;  // 1: groups of 16 pages (read, and rewritten in groups of GROUP by the first commit)
+  // 3: groups and pages stored alone; 2: groups only; 1: groups of 16 pages (read, and rewritten in
+  // groups of GROUP by the first commit)
+  var FORMAT = 3;
   var DB_NAME = 'crm-workspace';
   var LEGACY_DB = '/data';
   var LEGACY_FILE = '/data/crm.db';
@@ -34,6 +43,8 @@ Module['crmPages'] = (function () {
   var GROUP = 15;
   var FORMAT1_GROUP = 16;
   var SLICE = 64;   // records read per request at startup
+  var FOLD_AT = 8;  // a group with this many pages stored alone (32 KB) is written whole instead (60 KB)
+  var MAX_ALONE = 1024;  // pages stored alone in all (4 MB), above which a commit folds groups back
   var OPEN_TRIES = 5;
 
   var self = {
@@ -46,6 +57,14 @@ Module['crmPages'] = (function () {
     lastSeq: 0,       // the newest commit handed over
     migrating: false, // the first write completes a migration from IDBFS
     lastWriteMs: 0,   // how long the last write transaction took
+    lastWriteKb: 0,   // what it put, in KB
+    alone: new Map(), // group -> Set of its page numbers stored alone (as far as this tab knows)
+    aloneCount: 0,    // the pages in `alone`
+    storedPages: 0,   // the page count of the stored commit (the layout its groups have)
+    wholeNext: false, // the next write stores every group it holds whole (a layout change, a migration)
+    maxAlone: MAX_ALONE,  // (a test lowers it)
+    durability: 'strict',
+    folds: 0,         // groups folded back whole because of maxAlone
     enabled: true,
   };
 
@@ -67,10 +86,30 @@ Module['crmPages'] = (function () {
     Module.ccall('crm_web_on_pages_stored', null, ['number', 'number', 'string', 'number'],
       [seq, code, text, unsavedBytes]);
   }
+  // The changed pages a batch holds, in bytes (a group folded back changes nothing).
   function pendingBytes() {
     var n = 0;
-    if (self.pending) self.pending.pages.forEach(function (bytes) { n += bytes.byteLength; });
+    if (self.pending) {
+      var size = self.pending.meta.pageSize;
+      self.pending.pages.forEach(function (rec) { n += rec.changed.size * size; });
+    }
     return n;
+  }
+  // Puts group g's record {bytes, changed: Set of page numbers, whole} into a batch's map, over an
+  // older one: the newest bytes win, the changed pages add up.
+  function putGroup(map, g, rec) {
+    var old = map.get(g);
+    if (old) {
+      old.changed.forEach(function (p) { rec.changed.add(p); });
+      rec.whole = rec.whole || old.whole;
+    }
+    map.set(g, rec);
+  }
+  // Rebuilds the count of pages stored alone.
+  function countAlone() {
+    var n = 0;
+    self.alone.forEach(function (set) { n += set.size; });
+    self.aloneCount = n;
   }
 
   // [SECTION] Opening: done(code, message): 0 ok, 1 IndexedDB unusable, 3 newer store, 4 damaged store
@@ -152,7 +191,7 @@ Module['crmPages'] = (function () {
       if (!arena) { fail(4, 'not enough memory to open the stored workspace (' + count + ' pages)'); return; }
       var groups = Math.ceil(count / group), next = 0, t0 = performance.now();
       var slice = function () {
-        if (next >= groups) return;
+        if (next >= groups) { readAlone(); return; }
         var lo = next, hi = Math.min(groups - 1, next + SLICE - 1);
         next = hi + 1;
         var range = IDBKeyRange.bound(lo, hi);
@@ -175,6 +214,27 @@ Module['crmPages'] = (function () {
           slice();
         };
       };
+      // Then the pages stored alone, over their groups' bytes (array keys sort after every group
+      // number), once every group is copied.
+      var alone = new Map();
+      var readAlone = function () {
+        var range = IDBKeyRange.lowerBound([0]);
+        var keys = pages.getAllKeys(range), values = pages.getAll(range);
+        values.onsuccess = function () {
+          var k = keys.result, v = values.result;
+          for (var i = 0; i < v.length; ++i) {
+            var n = k[i][0], bytes = v[i];
+            if (!(n >= 1 && n <= count) || !bytes || bytes.byteLength !== size) {
+              fail(4, 'the stored page ' + n + ' is out of place or has the wrong size');
+              return;
+            }
+            HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + (n - 1) * size);
+            var g = Math.floor((n - 1) / GROUP);
+            if (!alone.has(g)) alone.set(g, new Set());
+            alone.get(g).add(n);
+          }
+        };
+      };
       slice();
       tx.oncomplete = function () {
         if (failed) return;
@@ -184,9 +244,15 @@ Module['crmPages'] = (function () {
         }
         self.savedSeq = self.lastSeq = meta.seq || 0;
         self.source = 'pages';
+        self.alone = alone;
+        countAlone();
+        self.storedPages = count;
         // Stored in groups of another size: the next commit writes every group again, in one
         // transaction with its meta, so the store holds one layout or the other, never a mix.
-        if (group !== GROUP) Module._crm_vfs_mark_all_dirty();
+        if (group !== GROUP) {
+          self.wholeNext = true;
+          Module._crm_vfs_mark_all_dirty();
+        }
         self.readMs = performance.now() - t0;
         done(0, '');
       };
@@ -200,6 +266,7 @@ Module['crmPages'] = (function () {
     var fresh = function () {
       Module._crm_vfs_load_begin(4096, 0, 0);
       self.source = 'new';
+      self.storedPages = 0;  // every group the first commit holds is new: written whole
       done(0, '');
     };
     var req;
@@ -252,6 +319,8 @@ Module['crmPages'] = (function () {
         HEAPU8.set(bytes, arena);
         closeLegacy();
         Module._crm_vfs_mark_all_dirty();
+        self.wholeNext = true;
+        self.storedPages = 0;
         self.migrating = true;
         self.source = 'idbfs';
         done(0, '');
@@ -285,21 +354,49 @@ Module['crmPages'] = (function () {
     var meta = { format: FORMAT, pageSize: pageSize, pageCount: pageCount, group: GROUP, seq: seq, time: Date.now() };
     if (!self.pending) self.pending = { pages: new Map(), meta: meta, baseSeq: seq - 1 };
     self.pending.meta = meta;
-    // The VFS hands over every page of each changed group: one record per group.
+    // The VFS hands over every page of each changed group, and which of them changed: one record
+    // per group (write() stores the changed pages alone, or the group whole).
     var records = new Map();
     for (var i = 0; i < list.length; ++i) {
       var pgno = list[i][0], g = Math.floor((pgno - 1) / GROUP);
       var rec = records.get(g);
       if (!rec) {
-        rec = new Uint8Array(Math.min(GROUP, pageCount - g * GROUP) * pageSize);
+        rec = { bytes: new Uint8Array(Math.min(GROUP, pageCount - g * GROUP) * pageSize), changed: new Set(),
+          whole: false };
         records.set(g, rec);
       }
-      rec.set(list[i][1], ((pgno - 1) % GROUP) * pageSize);
+      rec.bytes.set(list[i][1], ((pgno - 1) % GROUP) * pageSize);
+      if (list[i][2]) rec.changed.add(pgno);
     }
-    records.forEach(function (bytes, g) { self.pending.pages.set(g, bytes); });
+    records.forEach(function (rec, g) { putGroup(self.pending.pages, g, rec); });
+    if (self.aloneCount > self.maxAlone) foldGroups(self.pending, pageSize, pageCount);
     // The write starts now (IndexedDB works on it in the background), not a frame later.
     if (!self.busy) writeNext();
   };
+
+  // Too many pages stored alone: the groups holding the most are stored whole with this commit, their
+  // bytes read from the VFS now (the database as of this commit), until half the bound is left.
+  function foldGroups(batch, pageSize, pageCount) {
+    var left = self.aloneCount;
+    batch.pages.forEach(function (rec, g) { if (rec.whole && self.alone.has(g)) left -= self.alone.get(g).size; });
+    var most = [];
+    self.alone.forEach(function (set, g) {
+      var rec = batch.pages.get(g);
+      if (!(rec && rec.whole) && g * GROUP < pageCount) most.push([set.size, g]);
+    });
+    most.sort(function (a, b) { return b[0] - a[0]; });
+    for (var i = 0; i < most.length && left > self.maxAlone / 2; ++i) {
+      var g = most[i][1], n = Math.min(GROUP, pageCount - g * GROUP);
+      var rec = { bytes: new Uint8Array(n * pageSize), changed: new Set(), whole: true };
+      for (var k = 0; k < n; ++k) {
+        var ptr = Module._crm_vfs_page(g * GROUP + k + 1);
+        if (ptr) rec.bytes.set(HEAPU8.subarray(ptr, ptr + pageSize), k * pageSize);
+      }
+      putGroup(batch.pages, g, rec);
+      left -= most[i][0];
+      self.folds++;
+    }
+  }
 
   function writeNext() {
     if (self.busy || !self.pending || !self.enabled) return;
@@ -322,7 +419,7 @@ Module['crmPages'] = (function () {
 
   function write(batch, release) {
     var seq = batch.meta.seq, t0 = performance.now();
-    var settled = false, conflict = false;
+    var settled = false, conflict = false, plan = null;
     var fail = function (e) {
       if (settled) return;
       settled = true;
@@ -331,7 +428,7 @@ Module['crmPages'] = (function () {
       if (conflict) { lostToOtherTab(seq); return; }
       // Nothing of this batch was written: keep its pages under any newer ones for the next try.
       if (self.pending) {
-        self.pending.pages.forEach(function (v, k) { batch.pages.set(k, v); });
+        self.pending.pages.forEach(function (rec, g) { putGroup(batch.pages, g, rec); });
         batch.meta = self.pending.meta;
       }
       self.pending = batch;
@@ -344,7 +441,7 @@ Module['crmPages'] = (function () {
     };
     var tx;
     try {
-      tx = self.db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
+      tx = self.db.transaction(['pages', 'meta'], 'readwrite', { durability: self.durability });
       var pages = tx.objectStore('pages'), metas = tx.objectStore('meta');
       var count = Math.ceil(batch.meta.pageCount / GROUP);  // records
       // The batch applies to the commit it was made on: if another tab stored a commit since, it
@@ -358,8 +455,11 @@ Module['crmPages'] = (function () {
           return;
         }
         try {
-          batch.pages.forEach(function (bytes, g) { if (g < count) pages.put(bytes, g); });
-          pages.delete(IDBKeyRange.lowerBound(count));
+          plan = storePages(batch, pages, count);
+          // Groups and lone pages beyond the page count (IDBKeyRange.lowerBound(count) would take the
+          // lone pages too: arrays sort after numbers).
+          pages.delete(IDBKeyRange.bound(count, Infinity));
+          pages.delete(IDBKeyRange.lowerBound([batch.meta.pageCount + 1]));
           metas.put(batch.meta, 'db');
         } catch (e) {
           try { tx.abort(); } catch (e2) {}
@@ -377,7 +477,18 @@ Module['crmPages'] = (function () {
       self.busy = false;
       release();
       self.lastWriteMs = performance.now() - t0;
+      self.lastWriteKb = plan.bytes / 1024;
       self.savedSeq = seq;
+      // What is stored alone now.
+      plan.alone.forEach(function (set, g) { if (set) self.alone.set(g, set); else self.alone.delete(g); });
+      var groups = Math.ceil(batch.meta.pageCount / GROUP);
+      self.alone.forEach(function (set, g) {
+        if (g >= groups - 1) set.forEach(function (n) { if (n > batch.meta.pageCount) set.delete(n); });
+        if (!set.size) self.alone.delete(g);
+      });
+      countAlone();
+      self.storedPages = batch.meta.pageCount;
+      self.wholeNext = false;
       if (self.migrating) finishMigration();
       announce(batch);
       report(seq, 0, '');
@@ -386,6 +497,36 @@ Module['crmPages'] = (function () {
     };
     tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
     tx.onabort = function () { fail(tx.error || new Error('the write was aborted')); };
+  }
+
+  // Puts a batch's groups into the write transaction: each group's changed pages alone, or the group
+  // whole (then its lone pages are deleted) when it is new or changes length, holds FOLD_AT pages
+  // stored alone with these, was folded back, or the layout is being rewritten. Answers the plan:
+  // what `alone` becomes per group (null: none), and the bytes put.
+  function storePages(batch, pages, count) {
+    var size = batch.meta.pageSize, shared = Math.min(self.storedPages, batch.meta.pageCount);
+    var out = { alone: new Map(), bytes: 0 };
+    batch.pages.forEach(function (rec, g) {
+      if (g >= count) return;
+      var union = new Set(self.alone.get(g) || []);
+      rec.changed.forEach(function (n) { union.add(n); });
+      // The group's length differs from the stored one's (or it is not stored yet).
+      var reshaped = batch.meta.pageCount !== self.storedPages && (g + 1) * GROUP > shared;
+      if (rec.whole || self.wholeNext || reshaped || union.size >= FOLD_AT) {
+        pages.put(rec.bytes, g);
+        pages.delete(IDBKeyRange.bound([g * GROUP + 1], [g * GROUP + GROUP]));
+        out.alone.set(g, null);
+        out.bytes += rec.bytes.byteLength;
+      } else {
+        rec.changed.forEach(function (n) {
+          var at = ((n - 1) % GROUP) * size;
+          pages.put(rec.bytes.slice(at, at + size), [n]);
+        });
+        out.alone.set(g, union);
+        out.bytes += rec.changed.size * size;
+      }
+    });
+    return out;
   }
 
   // [SECTION] Other tabs on the same workspace
@@ -400,7 +541,7 @@ Module['crmPages'] = (function () {
     if (!channel) return;
     var list = [];
     var count = Math.ceil(batch.meta.pageCount / GROUP);
-    batch.pages.forEach(function (bytes, g) { if (g < count) list.push([g, bytes]); });
+    batch.pages.forEach(function (rec, g) { if (g < count) list.push([g, rec.bytes]); });
     try {
       channel.postMessage({ type: 'commit', seq: batch.meta.seq, baseSeq: batch.baseSeq, meta: batch.meta, pages: list,
         at: performance.timeOrigin + performance.now() });
@@ -443,6 +584,9 @@ Module['crmPages'] = (function () {
     }
     Module._crm_vfs_apply_end(m.seq, m.meta.pageCount);
     self.lastSeq = self.savedSeq = m.seq;
+    // The other tab stored these pages alone or whole: which, this tab learns when it reads the store
+    // again (a whole write deletes its group's lone pages whatever this tab believes).
+    self.storedPages = m.meta.pageCount;
     Module.ccall('crm_web_on_store_changed', null, [], []);
     // From the other tab's write completing to this tab's workspace reopened over it.
     self.lastApplied = { seq: m.seq, lagMs: performance.timeOrigin + performance.now() - m.at };

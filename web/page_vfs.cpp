@@ -13,14 +13,16 @@
 // [SECTION] JavaScript glue (not clang-formatted: the body is JavaScript)
 // clang-format off
 
-// One commit's pages: `count` page numbers and pointers to their bytes (valid during the call:
-// page_store.js copies them), every page of each changed group of kGroupPages.
+// One commit's pages: `count` page numbers, pointers to their bytes (valid during the call:
+// page_store.js copies them) and whether the commit changed each: every page of each changed group
+// of kGroupPages (page_store.js stores the changed ones alone, or the group whole).
 EM_JS(void, crm_js_pages_commit, (double seq, int page_size, int page_count, int count, const uint32_t* pgnos,
-                                  const uint32_t* ptrs), {
+                                  const uint32_t* ptrs, const uint8_t* changed), {
     var list = [];
     for (var i = 0; i < count; ++i) {
         var ptr = HEAPU32[(ptrs >> 2) + i];
-        list.push([HEAPU32[(pgnos >> 2) + i], ptr ? HEAPU8.slice(ptr, ptr + page_size) : new Uint8Array(page_size)]);
+        list.push([HEAPU32[(pgnos >> 2) + i], ptr ? HEAPU8.slice(ptr, ptr + page_size) : new Uint8Array(page_size),
+                   HEAPU8[changed + i] === 1]);
     }
     Module.crmPages.commit(seq, page_size, page_count, list);
 });
@@ -83,13 +85,12 @@ void HandOver() {
         static_cast<uint32_t>((g_store.size + g_store.page_size - 1) / g_store.page_size);
     std::vector<uint32_t> pgnos;
     std::vector<uint32_t> ptrs;
+    std::vector<uint8_t> changed;
     // IndexedDB stores pages in groups of kGroupPages (one record each: reading 850 records of
     // 60 KB is far faster than 12,800 of 4 KB), so every page of a changed group is handed over.
     std::vector<uint32_t> groups;
-    for (uint32_t pgno : g_store.dirty) {
-        g_store.is_dirty[pgno - 1] = false;
+    for (uint32_t pgno : g_store.dirty)
         if (pgno <= page_count) groups.push_back((pgno - 1) / kGroupPages);
-    }
     // A shrunk database's last group is shorter now: store it again.
     if (g_store.truncated && page_count) groups.push_back((page_count - 1) / kGroupPages);
     std::sort(groups.begin(), groups.end());
@@ -106,14 +107,16 @@ void HandOver() {
             }
             pgnos.push_back(pgno);
             ptrs.push_back(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(page)));
+            changed.push_back(pgno - 1 < g_store.is_dirty.size() && g_store.is_dirty[pgno - 1] ? 1 : 0);
         }
     }
+    for (uint32_t pgno : g_store.dirty) g_store.is_dirty[pgno - 1] = false;
     g_store.dirty.clear();
     g_store.truncated = false;
     ++g_store.seq;
     crm_js_pages_commit(static_cast<double>(g_store.seq), static_cast<int>(g_store.page_size),
                         static_cast<int>(page_count), static_cast<int>(pgnos.size()), pgnos.data(),
-                        ptrs.data());
+                        ptrs.data(), changed.data());
 }
 
 // [SECTION] Files
@@ -380,6 +383,13 @@ EMSCRIPTEN_KEEPALIVE void crm_vfs_apply_end(double seq, int page_count) {
     if (g_store.pages.size() > keep) g_store.pages.resize(keep);
     g_store.size = static_cast<int64_t>(keep) * g_store.page_size;
     g_store.seq = static_cast<uint64_t>(seq);
+}
+
+/// Where page `pgno` of the database as it stands is (page_store.js copies a whole group at a commit
+/// to fold its separately stored pages back into it); 0 for a page never written (zeros).
+EMSCRIPTEN_KEEPALIVE const uint8_t* crm_vfs_page(int pgno) {
+    if (pgno < 1 || static_cast<size_t>(pgno) > g_store.pages.size()) return nullptr;
+    return g_store.pages[static_cast<size_t>(pgno - 1)];
 }
 
 /// 1 while SQLite is inside a write transaction on the workspace (the lease is not given up then).

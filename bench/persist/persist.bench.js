@@ -9,6 +9,7 @@
 //                                       demo size, of 5 at 50 and 200 MB: each one writes the file)
 //   persist.sync_ratio_vs_raw_put.<size>  page store over one raw IndexedDB put of the whole file
 //   persist.max_frame_gap_ms.<size>     the longest gap between two animation frames during the edits
+//   persist.write_kb.<size>             what the page store put in IndexedDB for one edit (median)
 //   persist.open_ms.50mb                navigation -> workspace open and console ready, reopening a
 //                                       stored 50 MB workspace (page store; idbfs_open_ms the same)
 //   persist.open_read_ms.50mb           of that, reading the pages from IndexedDB into the VFS
@@ -37,7 +38,7 @@ const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.fl
 async function editsMs(page, count) {
   return page.evaluate(async count => {
     const pages = Module.crmPages.mode === 'pages';
-    const times = [];
+    const times = [], kbs = [];
     let gaps = 0, last = performance.now(), watching = true;
     const tick = t => { gaps = Math.max(gaps, t - last); last = t; if (watching) requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
@@ -67,10 +68,11 @@ async function editsMs(page, count) {
       if (!answer.ok) throw new Error(JSON.stringify(answer.error));
       await stored;
       times.push(performance.now() - t0);
+      if (pages) kbs.push(Module.crmPages.lastWriteKb);
       await new Promise(r => setTimeout(r, 20));
     }
     watching = false;
-    return { times, gaps };
+    return { times, gaps, kbs };
   }, count);
 }
 
@@ -173,13 +175,14 @@ async function run(server, mode, label, mb, open) {
     await grow(page, mb);
     const bytes = await dbBytes(page);
     const count = mode === 'pages' || !mb ? 20 : 5;
-    const { times, gaps } = await editsMs(page, count);
+    const { times, gaps, kbs } = await editsMs(page, count);
     if (mode === 'pages') figure(`persist.db_kb.${label}`, bytes / 1024);
     if (mode === 'pages' && !mb) figure('persist.idb_floor_ms', await floorMs(page));
     figure(`${prefix}sync_ms.${label}`, median(times));
     if (mode === 'pages') {
       figure(`persist.sync_ratio_vs_raw_put.${label}`, median(times) / Math.max(await rawPutMs(page, bytes), 0.01));
       figure(`persist.max_frame_gap_ms.${label}`, gaps);
+      figure(`persist.write_kb.${label}`, median(kbs));
     }
     if (open) {
       await ctx.close();

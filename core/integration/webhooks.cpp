@@ -257,6 +257,14 @@ struct WebhookService::Impl {
         }
     }
 
+    /// Whether an active subscription on `object` hears workflow rules.
+    bool HearsRules(const ObjectDef& object) {
+        Load();
+        auto it = by_object.find(ToLowerAscii(object.api_name));
+        return it != by_object.end() &&
+               std::any_of(it->second.begin(), it->second.end(), [](const Stored& s) { return s.sub.on_workflow; });
+    }
+
     Status OnRuleFired(ChangeScope& scope, const RuleFired& fired) {
         Load();
         auto it = by_object.find(ToLowerAscii(fired.object.api_name));
@@ -344,7 +352,8 @@ void WebhookService::Attach() {
     records.AddDeleteHook(DeletePhase::Before, "webhook subscriptions: record deleted",
                           [impl](DeleteContext& d) { impl->OnDelete(d); });
     impl->ws.automation().AddRuleFiredListener(
-        [impl](ChangeScope& scope, const RuleFired& fired) { return impl->OnRuleFired(scope, fired); });
+        [impl](ChangeScope& scope, const RuleFired& fired) { return impl->OnRuleFired(scope, fired); },
+        [impl](const ObjectDef& object) { return impl->HearsRules(object); });
 }
 
 Status WebhookService::Require(const std::string& actor) const {

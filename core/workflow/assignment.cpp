@@ -262,6 +262,7 @@ Status AssignmentService::Reload() {
     if (!st.status().ok()) return st.status();
     entries_ = std::move(loaded);
     compiled_.clear();
+    last_compiled_.reset();
     return Status::Ok();
 }
 
@@ -388,13 +389,21 @@ std::shared_ptr<const AssignmentService::Compiled> AssignmentService::CompiledFo
     std::string_view object) const {
     if (compiled_schema_version_ != schema_.version()) {
         compiled_.clear();
+        last_compiled_.reset();
         compiled_schema_version_ = schema_.version();
     }
+    if (last_compiled_ && last_object_ == object) return last_compiled_;
     const std::string key = ToLowerAscii(object);
     auto it = compiled_.find(key);
-    if (it != compiled_.end()) return it->second;
-    std::shared_ptr<const Compiled> c = Compile(std::string(object), entries_);
-    compiled_[key] = c;
+    std::shared_ptr<const Compiled> c;
+    if (it != compiled_.end()) {
+        c = it->second;
+    } else {
+        c = Compile(std::string(object), entries_);
+        compiled_[key] = c;
+    }
+    last_object_ = object;
+    last_compiled_ = c;
     return c;
 }
 

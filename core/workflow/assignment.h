@@ -205,6 +205,9 @@ private:
     std::vector<AssignmentEntry> entries_;  ///< by object, then position
     mutable std::map<std::string, std::shared_ptr<const Compiled>> compiled_;
     mutable uint64_t compiled_schema_version_ = 0;
+    /// The object asked last, as it was spelled, and its entry of compiled_: saves come object by object.
+    mutable std::string last_object_;
+    mutable std::shared_ptr<const Compiled> last_compiled_;
     std::map<std::string, std::vector<Member>> members_;  ///< by lower-case team name
     uint64_t members_version_ = 0;
     /// Queueing decided before the write, done after it (the id is known then), by save.

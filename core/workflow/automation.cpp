@@ -613,6 +613,14 @@ void AutomationService::SetAuthorizer(Authorizer authorizer) {
     scheduler_->SetAuthorizer(std::move(authorizer));
 }
 
+std::vector<const AutomationService::RuleFiredHook*> AutomationService::RuleFiredHooksFor(
+    const ObjectDef& object) const {
+    std::vector<const RuleFiredHook*> out;
+    for (const RuleFiredHook& hook : rule_fired_)
+        if (!hook.hears || hook.hears(object)) out.push_back(&hook);
+    return out;
+}
+
 namespace {
 Status Authorize(const Authorizer& authorizer, const std::string& actor) {
     if (IsBlank(actor))

@@ -147,6 +147,9 @@ struct RuleFired {
 };
 /// An error refuses the save, as a failing action does.
 using RuleFiredListener = std::function<Status(ChangeScope& scope, const RuleFired& fired)>;
+/// Whether a listener may act on rules fired on records of `object`: a save no listener hears calls
+/// none, and times only its rules' own after-write actions.
+using RuleFiredInterest = std::function<bool(const ObjectDef& object)>;
 
 /// The rules and the parts of the workflow engine they use: the scheduler, the notification inbox, the
 /// execution log and the webhook outbox (each reachable for the other workflow services).
@@ -162,8 +165,11 @@ public:
     /// Manage Workflows is checked through this (rules, the log, the scheduler).
     void SetAuthorizer(Authorizer authorizer);
     void SetAssignThroughRules(AssignThroughRulesFn fn) { assign_through_rules_ = std::move(fn); }
-    /// Hears every rule that fired on a save or a due time item, after its actions ran.
-    void AddRuleFiredListener(RuleFiredListener fn) { rule_fired_.push_back(std::move(fn)); }
+    /// Hears every rule that fired on a save or a due time item, after its actions ran, on the objects
+    /// `hears` answers true for (every object without it).
+    void AddRuleFiredListener(RuleFiredListener fn, RuleFiredInterest hears = {}) {
+        rule_fired_.push_back({std::move(fn), std::move(hears)});
+    }
 
     SchedulerService& scheduler() { return *scheduler_; }
     NotificationService& notifications() { return *notifications_; }
@@ -211,7 +217,13 @@ private:
     std::unique_ptr<WorkflowLog> log_;
     std::unique_ptr<WebhookOutbox> outbox_;
     AssignThroughRulesFn assign_through_rules_;
-    std::vector<RuleFiredListener> rule_fired_;
+    struct RuleFiredHook {
+        RuleFiredListener fn;
+        RuleFiredInterest hears;  ///< empty: every object
+    };
+    /// The listeners that hear rules fired on `object`'s records.
+    std::vector<const RuleFiredHook*> RuleFiredHooksFor(const ObjectDef& object) const;
+    std::vector<RuleFiredHook> rule_fired_;
     Authorizer authorizer_;
 };
 

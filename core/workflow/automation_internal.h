@@ -37,6 +37,10 @@ struct CompiledRule {
     /// field, and the line its run logs; nothing when the value is computed on each save.
     std::vector<std::optional<formula::Value>> fixed_values;
     std::vector<std::string> fixed_lines;
+    /// Whether its actions compute anything during the save (a computed value, an owner assignment). A rule
+    /// that only sets constants takes well under a microsecond there: its run is logged as taking no time
+    /// in the stage, without reading the clock (in wasm a clock read costs more than such a run).
+    bool timed_in_stage = true;
 };
 
 /// Fills what CompiledRule keeps for saves (quick_condition, fixed_values) for `object`'s schema version.

@@ -64,8 +64,7 @@ public:
           object_(object),
           current_(current),
           prior_(prior),
-          is_new_(is_new),
-          resolver_(impl.schema.Resolver(object.api_name)) {}
+          is_new_(is_new) {}
     Value Get(const formula::FieldInfo& field) const override { return Read(field, current_); }
     Value Prior(const formula::FieldInfo& field) const override {
         return Read(field, prior_ ? *prior_ : current_);
@@ -74,6 +73,11 @@ public:
 
 private:
     Value Read(const formula::FieldInfo& field, const std::vector<Value>& values) const {
+        // The lookup paths are looked up on the first read (most saves' rules read no field at all).
+        if (!resolved_) {
+            resolver_ = impl_.schema.Resolver(object_.api_name);
+            resolved_ = true;
+        }
         if (const ObjectResolver::Path* p = resolver_ ? resolver_->PathAt(field.index) : nullptr) {
             const Value& id = values[static_cast<size_t>(p->lookup_index)];
             const formula::ValueType type = FormulaTypeOf(p->target_field.type);
@@ -104,7 +108,8 @@ private:
     const std::vector<Value>& current_;
     const std::vector<Value>* prior_;
     bool is_new_;
-    std::shared_ptr<const ObjectResolver> resolver_;
+    mutable bool resolved_ = false;
+    mutable std::shared_ptr<const ObjectResolver> resolver_;
 };
 
 namespace {
@@ -207,6 +212,12 @@ void PrepareForSaves(CompiledRule& c, const ObjectDef& object) {
         c.fixed_values[n] = std::move(*set);
         c.fixed_lines[n] = "set " + def.api_name + " = " + shown;
     }
+    c.timed_in_stage = false;
+    for (size_t n = 0; n < c.rule.actions.size(); ++n) {
+        const ActionKind kind = c.rule.actions[n].kind;
+        if ((kind == ActionKind::UpdateField && !c.fixed_values[n]) || kind == ActionKind::AssignOwner)
+            c.timed_in_stage = true;
+    }
 }
 
 CompanyTime AutomationService::Impl::Time() const {
@@ -307,7 +318,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
         for (const RulePtr& r : *list) {
             // Most candidates' conditions do not hold: what a run records (its chain, its log entry, its
             // time: a clock read costs about what a condition does) is made only for a rule that runs, or
-            // fails. A run's time starts once its condition holds.
+            // fails. A run's time starts once its condition holds (CompiledRule::timed_in_stage).
             std::optional<double> t0;
             auto rule_chain = [&] {
                 std::vector<std::string> c = chain;
@@ -360,7 +371,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                     if (!met->boolean()) continue;
                 }
             }
-            t0 = MonotonicMicros();
+            if (r->timed_in_stage) t0 = MonotonicMicros();
             describe();
             log_entry.condition_met = true;
             for (size_t n = 0; n < r->rule.actions.size(); ++n) {
@@ -422,7 +433,7 @@ void AutomationService::Impl::Stage(SaveContext& save) {
                     }
                 }
             }
-            log_entry.duration_us = MicrosSince(*t0);
+            log_entry.duration_us = t0 ? MicrosSince(*t0) : 0;
             entry.fired.emplace_back(r, rule_chain());
             entry.log.push_back(std::move(log_entry));
             log_entry = WorkflowLogEntry();
@@ -547,8 +558,10 @@ void AutomationService::Impl::AfterWrite(SaveContext& save) {
     pending.erase(std::next(it).base());
     ChangeScope* scope = changes.open_scope();
     if (!scope) return;
-    // A rule with nothing to run here (only field updates, no listener) adds no time: no clock read.
-    const bool timed_listeners = !self.rule_fired_.empty();
+    // A rule with nothing to run here (only field updates, no listener hearing this object) adds no time:
+    // no clock read.
+    const std::vector<const AutomationService::RuleFiredHook*> hooks = self.RuleFiredHooksFor(save.object);
+    const bool timed_listeners = !hooks.empty();
     std::optional<double> t0;
     for (size_t k = 0; k < entry.fired.size(); ++k) {
         const CompiledRule& r = *entry.fired[k].first;
@@ -561,9 +574,9 @@ void AutomationService::Impl::AfterWrite(SaveContext& save) {
         chain = std::move(entry.fired[k].second);  // entry is this save's own, dropped when done
         Status s = RunAfterActions(*this, *scope, r, save.object, save.record_id, save.owner_after,
                                    save.after, log_entry.trigger, true, log_entry.actions);
-        for (size_t l = 0; s.ok() && l < self.rule_fired_.size(); ++l)
-            s = self.rule_fired_[l](*scope, RuleFired{r.rule, save.object, save.record_id, save.owner_after,
-                                                      save.after, log_entry.trigger, log_entry.actions});
+        for (size_t l = 0; s.ok() && l < hooks.size(); ++l)
+            s = hooks[l]->fn(*scope, RuleFired{r.rule, save.object, save.record_id, save.owner_after, save.after,
+                                               log_entry.trigger, log_entry.actions});
         chain.swap(outer);
         const double t1 = MonotonicMicros();
         log_entry.duration_us += static_cast<int64_t>(t1 - *t0);
@@ -739,9 +752,11 @@ Status AutomationService::Impl::RunTimeItem(ChangeScope& scope, const ScheduledI
         const std::vector<Value> current = now.ok() ? ValuesFromJson(**o, *now) : values;
         s = RunAfterActions(*this, scope, *c, **o, item.record_id, owner, current, "time", true,
                             log_entry.actions);
-        for (size_t l = 0; s.ok() && l < self.rule_fired_.size(); ++l)
-            s = self.rule_fired_[l](scope, RuleFired{*rule, **o, item.record_id, owner, current,
-                                                     log_entry.trigger, log_entry.actions});
+        for (const AutomationService::RuleFiredHook* hook : self.RuleFiredHooksFor(**o)) {
+            if (!s.ok()) break;
+            s = hook->fn(scope, RuleFired{*rule, **o, item.record_id, owner, current, log_entry.trigger,
+                                          log_entry.actions});
+        }
     }
     chain.swap(outer);
     log_entry.duration_us = MicrosSince(t0);

@@ -3,6 +3,7 @@
 // The earlier store is written by the earlier code path itself: `?storage=idbfs` runs it. Then a page
 // store of the first format (groups of 16 pages, made here from the stored pages) opens, and its next
 // commit stores it in today's groups of 15 (60 KB records, under Chromium's 64 KB blob-file threshold).
+// Last, the pages a commit changed are stored alone, and folded back into their groups past a bound.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,14 +21,19 @@ const regroup = group => new Promise((resolve, reject) => {
   req.onsuccess = () => {
     const db = req.result;
     const tx = db.transaction(['pages', 'meta'], 'readonly');
-    const meta = tx.objectStore('meta').get('db'), all = tx.objectStore('pages').getAll();
+    const store = tx.objectStore('pages'), meta = tx.objectStore('meta').get('db');
+    // The groups (number keys), then the pages stored alone over them ([n] keys, format 3).
+    const all = store.getAll(IDBKeyRange.bound(0, Infinity));
+    const aloneKeys = store.getAllKeys(IDBKeyRange.lowerBound([0])), alone = store.getAll(IDBKeyRange.lowerBound([0]));
     tx.oncomplete = () => {
       const m = meta.result, size = m.pageSize;
       const layout = { format: m.format, group: m.group, pageSize: size, pageCount: m.pageCount,
-        records: all.result.length, largest: Math.max(...all.result.map(b => b.byteLength)) };
+        records: all.result.length, alone: alone.result.length,
+        largest: Math.max(...all.result.map(b => b.byteLength)) };
       if (!group) { db.close(); resolve(layout); return; }
       const file = new Uint8Array(m.pageCount * size);
       all.result.forEach((bytes, g) => file.set(bytes, g * m.group * size));
+      alone.result.forEach((bytes, i) => file.set(bytes, (aloneKeys.result[i][0] - 1) * size));
       const w = db.transaction(['pages', 'meta'], 'readwrite');
       const pages = w.objectStore('pages');
       pages.clear();
@@ -98,13 +104,40 @@ const regroup = group => new Promise((resolve, reject) => {
     check((await update(page, 'Saved In Groups Of 15')).ok, 'a change is accepted');
     await waitUi(page, s => s.save === 'saved', 'and stored');
     const now = await onOrigin(server, ctx, regroup, 0);
-    check(now.format === 2 && now.group === 15 && now.records === Math.ceil(now.pageCount / 15) &&
+    check(now.format === 3 && now.group === 15 && now.records === Math.ceil(now.pageCount / 15) &&
       now.largest <= 15 * now.pageSize, `the store is in groups of 15 now (${JSON.stringify(now)})`);
     await ctx.close();
     ({ ctx, page } = await launch(profile));
     await page.goto(server.url);
     await waitReady(page);
     check((await crm(page, { cmd: 'company.get' })).result.name === 'Saved In Groups Of 15', 'and reads back');
+
+    // 5. A commit stores the pages it changed alone; with their bound lowered to 4, a run of edits folds
+    //    groups back whole, and the store reopens with every edit.
+    await page.evaluate(() => { Module.crmPages.maxAlone = 4; });
+    const kbs = [];
+    for (let i = 0; i < 12; i++) {
+      const made = await crm(page, { cmd: 'records.create', as: 'admin', args: { object: 'Account', records: [{ Name: 'Fold ' + i }] } });
+      check(made.ok, `account Fold ${i} is created`);
+      await waitUi(page, s => s.save === 'saved', 'and stored');
+      kbs.push(await page.evaluate(() => Module.crmPages.lastWriteKb));
+    }
+    check(Math.min(...kbs) < 60, `an edit stores less than one group of 60 KB (KB per edit: ${kbs.map(Math.round).join(', ')})`);
+    const folds = await page.evaluate(() => Module.crmPages.folds);
+    const folded = await onOrigin(server, ctx, regroup, 0);
+    check(folds > 0 && folded.alone <= 4 + 32,
+      `groups were folded back (${folds}) and few pages are stored alone (${JSON.stringify(folded)})`);
+    const named = { object: 'Account', filters: [{ field: 'Name', op: 'starts_with', value: 'Fold ' }], limit: 1000 };
+    const accounts = await crm(page, { cmd: 'records.list', as: 'admin', args: named });
+    await ctx.close();
+    ({ ctx, page } = await launch(profile));
+    await page.goto(server.url);
+    await waitReady(page);
+    const reread = await crm(page, { cmd: 'records.list', as: 'admin', args: named });
+    check(JSON.stringify(reread.result) === JSON.stringify(accounts.result) && reread.result.total === 12,
+      'reopened, every account is there, the twelve new ones too');
+    check((await page.evaluate(() => Module.ccall('crm_web_integrity_check', 'string', [], []))) === 'ok',
+      'PRAGMA integrity_check says ok');
     done();
   } finally {
     await ctx.close().catch(() => {});

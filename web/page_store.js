@@ -63,7 +63,6 @@ Module['crmPages'] = (function () {
     storedPages: 0,   // the page count of the stored commit (the layout its groups have)
     wholeNext: false, // the next write stores every group it holds whole (a layout change, a migration)
     maxAlone: MAX_ALONE,  // (a test lowers it)
-    durability: 'strict',
     folds: 0,         // groups folded back whole because of maxAlone
     enabled: true,
   };
@@ -441,7 +440,7 @@ Module['crmPages'] = (function () {
     };
     var tx;
     try {
-      tx = self.db.transaction(['pages', 'meta'], 'readwrite', { durability: self.durability });
+      tx = self.db.transaction(['pages', 'meta'], 'readwrite', { durability: 'strict' });
       var pages = tx.objectStore('pages'), metas = tx.objectStore('meta');
       var count = Math.ceil(batch.meta.pageCount / GROUP);  // records
       // The batch applies to the commit it was made on: if another tab stored a commit since, it

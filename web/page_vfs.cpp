@@ -315,7 +315,9 @@ int VfsOpen(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out
 
 int VfsDelete(sqlite3_vfs*, const char* name, int sync_dir) {
     if (!Managed(name)) return g_base->xDelete(g_base, name, sync_dir);
-    if (g_store.journal_path == name) g_journals.erase(name);
+    // Emptied, its room kept: the next transaction's journal grows into it without copying (an empty
+    // journal does not exist for xAccess).
+    if (auto it = g_journals.find(name); it != g_journals.end()) it->second.clear();
     return SQLITE_OK;
 }
 

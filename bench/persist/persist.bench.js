@@ -10,6 +10,8 @@
 //   persist.sync_ratio_vs_raw_put.<size>  page store over one raw IndexedDB put of the whole file
 //   persist.max_frame_gap_ms.<size>     the longest gap between two animation frames during the edits
 //   persist.write_kb.<size>             what the page store put in IndexedDB for one edit (median)
+//   persist.store_ms.<size>             sync_ms with the console's drawing paused (median of 20): the
+//                                       storing alone, without headless software WebGL's frames
 //   persist.open_ms.50mb                navigation -> workspace open and console ready, reopening a
 //                                       stored 50 MB workspace (page store; idbfs_open_ms the same)
 //   persist.open_read_ms.50mb           of that, reading the pages from IndexedDB into the VFS
@@ -34,10 +36,13 @@ const { serve, launch, waitReady, waitUi } = require('../../tests/e2e/lib');
 const figure = (name, value) => console.log(`${name}: ${Number(Number(value).toPrecision(4))}`);
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-// One edit persisted: from the request to the end of the IndexedDB write that holds it.
-async function editsMs(page, count) {
-  return page.evaluate(async count => {
+// One edit persisted: from the request to the end of the IndexedDB write that holds it. With `still`, the
+// console's main loop is paused meanwhile (no frame drawn: what storing costs without the frames of
+// headless Chromium's software WebGL, which hold the main thread for 30-100 ms each on this machine).
+async function editsMs(page, count, still = false) {
+  return page.evaluate(async ([count, still]) => {
     const pages = Module.crmPages.mode === 'pages';
+    if (still) Module.pauseMainLoop();
     const times = [], kbs = [];
     let gaps = 0, last = performance.now(), watching = true;
     const tick = t => { gaps = Math.max(gaps, t - last); last = t; if (watching) requestAnimationFrame(tick); };
@@ -72,8 +77,9 @@ async function editsMs(page, count) {
       await new Promise(r => setTimeout(r, 20));
     }
     watching = false;
+    if (still) Module.resumeMainLoop();
     return { times, gaps, kbs };
-  }, count);
+  }, [count, still]);
 }
 
 async function rawPutMs(page, bytes) {
@@ -183,6 +189,7 @@ async function run(server, mode, label, mb, open) {
       figure(`persist.sync_ratio_vs_raw_put.${label}`, median(times) / Math.max(await rawPutMs(page, bytes), 0.01));
       figure(`persist.max_frame_gap_ms.${label}`, gaps);
       figure(`persist.write_kb.${label}`, median(kbs));
+      figure(`persist.store_ms.${label}`, median((await editsMs(page, count, true)).times));
     }
     if (open) {
       await ctx.close();

@@ -75,13 +75,14 @@ char* PutJsonString(char* p, std::string_view text) {
 ///   [12, 35, "set A = 1", ...]   an array: rule 12 ran in 35 µs and did these actions
 ///   {"rule_id": ...}             an object: a run that failed, whole (and every run of older rows)
 /// A short run names no rule: List() reads its name from the rule (a deleted rule's is "#12").
-void RunsJson(const std::vector<WorkflowLogEntry>& runs, std::string& out) {
+/// Written into `out` (grown when too small, never shrunk: it serves save after save); answers the text.
+std::string_view RunsJson(const std::vector<WorkflowLogEntry>& runs, std::string& out) {
     size_t room = 2;
     for (const WorkflowLogEntry& e : runs) {
         room += 160 + JsonRoom(e.trigger) + JsonRoom(e.rule_name) + JsonRoom(e.error);
         for (const std::string& action : e.actions) room += JsonRoom(action) + 1;
     }
-    out.resize(room);  // `out` is reused from save to save: no allocation once it is large enough
+    if (out.size() < room) out.resize(room);
     char* p = out.data();
     *p++ = '[';
     const std::string* trigger = nullptr;
@@ -127,7 +128,7 @@ void RunsJson(const std::vector<WorkflowLogEntry>& runs, std::string& out) {
         *p++ = '}';
     }
     *p++ = ']';
-    out.resize(static_cast<size_t>(p - out.data()));
+    return std::string_view(out.data(), static_cast<size_t>(p - out.data()));
 }
 
 }  // namespace
@@ -163,13 +164,13 @@ Status WorkflowLog::Append(ChangeScope& scope, const std::vector<WorkflowLogEntr
     Statement& st = statements_.Get(
         "INSERT INTO workflow_runs(at_ms, object, record_id, actor, failed, runs) VALUES(?1, ?2, ?3, ?4, ?5, "
         "?6)");
-    RunsJson(runs, runs_text_);
+    const std::string_view text = RunsJson(runs, runs_text_);
     st.Bind(1, first.at_ms ? first.at_ms : scope.now_ms())
         .Bind(2, first.object)
         .Bind(3, first.record_id)
         .Bind(4, first.actor)
         .Bind(5, failed ? 1 : 0)
-        .Bind(6, runs_text_);
+        .Bind(6, text);
     return st.Run();
 }
 

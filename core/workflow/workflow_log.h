@@ -76,7 +76,7 @@ private:
     Changes& changes_;
     std::vector<WorkflowLogEntry> pending_;
     StatementCache statements_;
-    std::string runs_text_;  ///< the runs of the row Append writes, as JSON (its room kept)
+    std::string runs_text_;  ///< room for the runs of the row Append writes, as JSON (kept between saves)
 };
 
 /// The log as one row per save (workflow_runs), the rows of workflow_log moved over, one run each.

@@ -216,6 +216,10 @@ public:
         platform_.UpdateDpiScale();
         crm_js_fit_canvas();
         glfwPollEvents();
+        // Nothing is drawn before the workspace is open: the page's loading screen covers the canvas,
+        // and a frame (30-100 ms of the main thread under software WebGL) would hold back each of the
+        // IndexedDB answers the opening waits for.
+        if (!host_.console()) return;
         // Idle costs nothing: without input or change the canvas keeps the last frame.
         if (!host_.WantsFrame()) return;
         host_.Frame();

@@ -105,10 +105,10 @@ Result<json> RolesCreateCmd(Call& call) {
     return ToJson(*r);
 }
 
-/// The formulas a rename rewrote (core/rename_follow.h), for its answer.
-json FormulasJson(const std::vector<FormulaRename>& renamed) {
+/// The settings a rename rewrote (core/rename_follow.h), for its answer.
+json FollowedJson(const std::vector<FollowedRename>& renamed) {
     json out = json::array();
-    for (const FormulaRename& f : renamed)
+    for (const FollowedRename& f : renamed)
         out.push_back({{"kind", f.kind},
                        {"object", f.object},
                        {"name", f.name},
@@ -118,9 +118,9 @@ json FormulasJson(const std::vector<FormulaRename>& renamed) {
 }
 
 Result<json> RolesRenameCmd(Call& call) {
-    std::vector<FormulaRename> renamed;
+    std::vector<FollowedRename> renamed;
     Status s = RenameRoleFollowing(call.workspace, call.actor, call.Str("role"), call.Str("name"), &renamed);
-    return StatusJson(s, json{{"role", call.Str("name")}, {"formulas", FormulasJson(renamed)}});
+    return StatusJson(s, json{{"role", call.Str("name")}, {"followed", FollowedJson(renamed)}});
 }
 
 Result<json> RolesMoveCmd(Call& call) {
@@ -199,10 +199,10 @@ Result<json> SetsRenameCmd(Call& call) {
     if (kind != PermissionSetKind::Profile)
         return StatusJson(call.workspace.access().RenamePermissionSet(call.actor, kind, name, new_name),
                           json{{"renamed", name}, {"name", new_name}});
-    // A profile: the formulas comparing $Profile.Name with its old name follow it.
-    std::vector<FormulaRename> renamed;
+    // A profile: the settings naming it follow it.
+    std::vector<FollowedRename> renamed;
     Status s = RenameProfileFollowing(call.workspace, call.actor, name, new_name, &renamed);
-    return StatusJson(s, json{{"renamed", name}, {"name", new_name}, {"formulas", FormulasJson(renamed)}});
+    return StatusJson(s, json{{"renamed", name}, {"name", new_name}, {"followed", FollowedJson(renamed)}});
 }
 
 template <PermissionSetKind kind>
@@ -356,9 +356,11 @@ void RegisterSetCommands(Registry& r, const Reads& directory, const Reads& grant
                  {{"name", profile ? "Support Agent" : example}},
                  SetsDeleteCmd<kind>});
     r.push_back({name("rename"),
-                 profile ? "Renames a profile; its page-layout assignments follow it, and so do the formulas "
-                           "comparing $Profile.Name with its old name (listed in formulas)."
-                         : "Renames a permission set; its assignments stay.",
+                 profile
+                     ? "Renames a profile; its page-layout assignments follow it, and so does every setting "
+                       "naming it: formulas comparing $Profile.Name with its old name, processes "
+                       "(listed in followed)."
+                     : "Renames a permission set; its assignments stay.",
                  {kName, {"new_name", ArgType::String, true}},
                  grants,
                  true,
@@ -511,8 +513,9 @@ void RegisterAccessCommands(Registry& r) {
                  RolesCreateCmd});
     r.push_back(
         {"roles.rename",
-         "Renames a role; the formulas comparing $UserRole.Name with its old name follow it (listed in "
-         "formulas).",
+         "Renames a role; every setting naming it follows it: formulas comparing $UserRole.Name with its "
+         "old name, approval steps, notifications, reminders, report filters and folder shares (listed in "
+         "followed).",
          {{"role", ArgType::String, true}, kName},
          manage_grants,
          true,

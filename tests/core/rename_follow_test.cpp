@@ -5,12 +5,21 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "access/access.h"
 #include "api/command_api.h"
 #include "common/clock.h"
+#include "notify/reminder.h"
+#include "report/report.h"
+#include "workflow/approvals.h"
+#include "workflow/assignment.h"
+#include "workflow/automation.h"
+#include "workflow/processes.h"
 #include "workspace.h"
 
 using namespace crm;
@@ -106,7 +115,7 @@ TEST_SUITE("access.rename_follow") {
         INFO(r.dump());
         REQUIRE(r["ok"] == true);
         // The answer lists each formula that followed, before and after.
-        const json& listed = r["result"]["formulas"];
+        const json& listed = r["result"]["followed"];
         REQUIRE(listed.size() == 1);
         CHECK(listed[0]["kind"] == "validation_rule");
         CHECK(listed[0]["name"] == "Reps_no_X");
@@ -128,7 +137,7 @@ TEST_SUITE("access.rename_follow") {
     TEST_CASE("a role rename moves $UserRole.Name literals, not $Profile.Name ones") {
         Org org;
         CHECK(org.Refused("Y before", "rep"));
-        std::vector<FormulaRename> renamed;
+        std::vector<FollowedRename> renamed;
         REQUIRE(RenameRoleFollowing(*org.ws, "admin", "east", "East China", &renamed).ok());
         REQUIRE(renamed.size() == 1);
         CHECK(renamed[0].name == "East_no_Y");
@@ -179,10 +188,223 @@ TEST_SUITE("access.rename_follow") {
         // The administrator (who holds every permission) renames it, the automation rule included.
         r = org.Run("profiles.rename", {{"name", "Sales Rep"}, {"new_name", "Account Executive"}});
         REQUIRE(r["ok"] == true);
-        CHECK(r["result"]["formulas"].size() == 2u);
+        CHECK(r["result"]["followed"].size() == 2u);
         Result<std::vector<AutomationRule>> rules = org.ws->automation().List("admin", "Account");
         REQUIRE(rules.ok());
         CHECK(rules->at(0).condition == "$Profile.Name = \"Account Executive\"");
         CHECK(rules->at(0).actions.size() == 1);
+    }
+}
+
+TEST_SUITE("access.rename_follow.settings") {
+    TEST_CASE("a profile rename carries the processes, approval processes and assignment rules naming it") {
+        Org org;
+        const json setup[] = {
+            {{"cmd", "processes.create"},
+             {"args",
+              {{"name", "Reps service"},
+               {"object", "Case"},
+               {"field", "Status"},
+               {"profiles", {"sales rep"}},  // names compare case-insensitively, as the directory does
+               {"stages",
+                {{{"value", "New"}},
+                 {{"value", "Working"}},
+                 {{"value", "Closed"}, {"entry_condition", "$Profile.Name <> \"Sales Rep\""}}}}}}},
+            {{"cmd", "approvals.create"},
+             {"args",
+              {{"process",
+                {{"object", "Account"},
+                 {"name", "Rep accounts"},
+                 {"entry_condition", "$Profile.Name = \"Sales Rep\""},
+                 {"steps",
+                  {{{"name", "Admin looks"},
+                    {"approver", {{"kind", "user"}, {"name", "admin"}}},
+                    {"condition", "$Profile.Name = \"Sales Rep\" && ISBLANK(Phone)"}}}}}}}}},
+            {{"cmd", "assignment.create"},
+             {"args",
+              {{"object", "Account"},
+               {"name", "Reps_to_admin"},
+               {"condition", "$Profile.Name = \"Sales Rep\""},
+               {"kind", "user"},
+               {"user", "admin"}}}},
+        };
+        for (const json& request : setup) {
+            json r = org.api->Execute(request);
+            INFO(request.dump() << " -> " << r.dump());
+            REQUIRE(r["ok"] == true);
+        }
+        json r = org.Run("profiles.rename", {{"name", "Sales Rep"}, {"new_name", "Account Executive"}});
+        INFO(r.dump());
+        REQUIRE(r["ok"] == true);
+        std::map<std::string, json> followed;
+        for (const json& f : r["result"]["followed"]) followed[f["kind"].get<std::string>()] = f;
+        CHECK(followed.size() == 4u);  // and the validation rule
+        REQUIRE(followed.count("process"));
+        CHECK(followed["process"]["name"] == "Reps service");
+        CHECK(followed["process"]["before"] == "$Profile.Name <> \"Sales Rep\"\nsales rep");
+        CHECK(followed["process"]["after"] == "$Profile.Name <> \"Account Executive\"\nAccount Executive");
+
+        Result<Process> process = org.ws->processes().Get("admin", "Reps service");
+        REQUIRE(process.ok());
+        CHECK(process->profiles == std::vector<std::string>{"Account Executive"});
+        CHECK(process->stages[2].entry_condition == "$Profile.Name <> \"Account Executive\"");
+        // The rep still follows the process, and still may not close a case.
+        REQUIRE(org.Run("profiles.set_object", {{"name", "Account Executive"},
+                                                {"object", "Case"},
+                                                {"permissions", {"create", "edit"}}})["ok"] == true);
+        json made = org.Run("records.create",
+                            {{"object", "Case"}, {"values", {{"Subject", "S"}, {"Status", "New"}}}}, "rep");
+        INFO(made.dump());
+        REQUIRE(made["ok"] == true);
+        json closed = org.Run(
+            "records.update",
+            {{"object", "Case"}, {"id", made["result"]["Id"]}, {"values", {{"Status", "Closed"}}}}, "rep");
+        INFO(closed.dump());
+        CHECK(closed["ok"] == false);
+        CHECK(closed["error"]["code"] == "process.entry_condition");
+
+        Result<ApprovalProcess> approval = org.ws->approvals().Process("Account", "Rep accounts");
+        REQUIRE(approval.ok());
+        CHECK(approval->entry_condition == "$Profile.Name = \"Account Executive\"");
+        CHECK(approval->steps[0].condition == "$Profile.Name = \"Account Executive\" && ISBLANK(Phone)");
+        Result<std::vector<AssignmentEntry>> entries = org.ws->assignment().List("admin", "Account");
+        REQUIRE(entries.ok());
+        REQUIRE(entries->size() == 1u);
+        CHECK(entries->at(0).condition == "$Profile.Name = \"Account Executive\"");
+        // The rename's own audit entry lists all four.
+        json trail = org.Run("audit.list", {{"text", "rename_follow"}, {"limit", 10}});
+        REQUIRE(trail["result"]["entries"].size() == 1);
+        CHECK(trail["result"]["entries"][0]["new_value"].size() == 4u);
+    }
+
+    TEST_CASE("a role rename carries approvers, notifications, reminders, report filters and folder shares") {
+        Org org;
+        const json setup[] = {
+            {{"cmd", "roles.create"}, {"args", {{"name", "West"}}}},
+            {{"cmd", "approvals.create"},
+             {"args",
+              {{"process",
+                {{"object", "Account"},
+                 {"name", "East looks"},
+                 {"steps", {{{"name", "The East"}, {"approver", {{"kind", "role"}, {"name", "East"}}}}}}}}}}},
+            {{"cmd", "automation.create"},
+             {"args",
+              {{"object", "Account"},
+               {"name", "Tell the East"},
+               {"trigger", {{"kind", "on_create"}}},
+               {"actions",
+                {{{"kind", "notify"}, {"to", "role"}, {"name", "East"}, {"title", "New {{Name}}"}},
+                 {{"kind", "notify"}, {"to", "role"}, {"name", "West"}, {"title", "New {{Name}}"}}}}}}},
+            {{"cmd", "reminders.save"},
+             {"args",
+              {{"name", "Close soon"},
+               {"object", "Opportunity"},
+               {"date_field", "CloseDate"},
+               {"offset", 7},
+               {"unit", "days"},
+               {"direction", "before"},
+               {"roles", {"East", "West"}}}}},
+            {{"cmd", "report_folders.create"},
+             {"args",
+              {{"folder",
+                {{"name", "Regional"},
+                 {"shares",
+                  {{{"kind", "role_and_subordinates"}, {"name", "East"}, {"access", "view"}},
+                   {{"kind", "role"}, {"name", "West"}, {"access", "view"}}}}}}}}},
+            {{"cmd", "reports.create"},
+             {"args",
+              {{"report",
+                {{"name", "East accounts"},
+                 {"object", "Account"},
+                 {"folder", "Regional"},
+                 {"columns", {"Name"}},
+                 {"filters",
+                  {{{"field", "Owner.Role"}, {"op", "in"}, {"value", {"East", "West"}}},
+                   {{"field", "Owner.Role"}, {"op", "="}, {"value", "East"}},
+                   {{"field", "Owner.Role"}, {"op", "contains"}, {"value", "East"}},
+                   {{"field", "Name"}, {"op", "="}, {"value", "East"}}}}}}}}},
+        };
+        for (const json& request : setup) {
+            json r = org.api->Execute(request);
+            INFO(request.dump() << " -> " << r.dump());
+            REQUIRE(r["ok"] == true);
+        }
+        json report = org.Run("reports.list", json::object());
+        REQUIRE(report["ok"] == true);
+        const int64_t report_id = report["result"][0]["id"].get<int64_t>();
+        json dash = org.Run("dashboards.create",
+                            {{"dashboard",
+                              {{"name", "East board"},
+                               {"components", {{{"kind", "table"}, {"report_id", report_id}}}},
+                               {"filters", {{{"field", "Owner.Role"}, {"op", "="}, {"value", "East"}}}}}}});
+        INFO(dash.dump());
+        REQUIRE(dash["ok"] == true);
+
+        json r = org.Run("roles.rename", {{"role", "East"}, {"name", "East China"}});
+        INFO(r.dump());
+        REQUIRE(r["ok"] == true);
+        std::map<std::string, int> kinds;
+        for (const json& f : r["result"]["followed"]) ++kinds[f["kind"].get<std::string>()];
+        CHECK(kinds == std::map<std::string, int>{{"approval_process", 1},
+                                                  {"automation_rule", 1},
+                                                  {"dashboard", 1},
+                                                  {"reminder_rule", 1},
+                                                  {"report", 1},
+                                                  {"report_folder", 1},
+                                                  {"validation_rule", 1}});
+
+        Result<ApprovalProcess> approval = org.ws->approvals().Process("Account", "East looks");
+        REQUIRE(approval.ok());
+        CHECK(approval->steps[0].approver_name == "East China");
+        Result<std::vector<AutomationRule>> rules = org.ws->automation().List("admin", "Account");
+        REQUIRE(rules.ok());
+        CHECK(rules->at(0).actions[0].name == "East China");
+        CHECK(rules->at(0).actions[1].name == "West");
+        CHECK(RemindersOf(*org.ws).Rules("Opportunity").at(0).roles ==
+              std::vector<std::string>{"East China", "West"});
+        Result<ReportDefinition> saved = org.ws->reports().Get("admin", report_id, false);
+        REQUIRE(saved.ok());
+        CHECK(saved->filters[0].value == json({"East China", "West"}));
+        CHECK(saved->filters[1].value == "East China");
+        CHECK(saved->filters[2].value == "East");  // a part of a name is not the name
+        CHECK(saved->filters[3].value == "East");  // nor is another field
+        CHECK(saved->owner == "admin");            // kept by the core, still the owner's
+        Result<std::vector<Dashboard>> boards = org.ws->reports().ListDashboards("admin");
+        REQUIRE(boards.ok());
+        CHECK(boards->at(0).filters[0].value == "East China");
+        Result<std::vector<ReportFolder>> folders = org.ws->reports().ListFolders("admin");
+        REQUIRE(folders.ok());
+        REQUIRE(folders->at(0).shares.size() == 2u);
+        std::map<std::string, std::string> shares;
+        for (const ReportFolderShare& share : folders->at(0).shares) shares[share.name] = share.kind;
+        CHECK(shares ==
+              std::map<std::string, std::string>{{"East China", "role_and_subordinates"}, {"West", "role"}});
+        // The rep (role East China) still sees the report in the folder shared with their role.
+        Result<std::vector<ReportDefinition>> seen = org.ws->reports().List("rep");
+        REQUIRE(seen.ok());
+        REQUIRE(seen->size() == 1u);
+        CHECK(seen->at(0).name == "East accounts");
+    }
+
+    TEST_CASE("a role rename an approval process refuses rolls everything back") {
+        Org org;
+        json a = org.Run(
+            "approvals.create",
+            {{"process",
+              {{"object", "Account"},
+               {"name", "East looks"},
+               {"steps", {{{"name", "The East"}, {"approver", {{"kind", "role"}, {"name", "East"}}}}}}}}});
+        REQUIRE(a["ok"] == true);
+        // orgadmin manages roles but not workflows: the approval process cannot follow, so nothing moves.
+        json r = org.Run("roles.rename", {{"role", "East"}, {"name", "East China"}}, "orgadmin");
+        INFO(r.dump());
+        CHECK(r["ok"] == false);
+        CHECK(r["error"]["message"].get<std::string>().find("approval process Account.East looks") !=
+              std::string::npos);
+        CHECK(org.ws->approvals().Process("Account", "East looks")->steps[0].approver_name == "East");
+        CHECK(org.Condition("East_no_Y") == "AND($UserRole.Name = 'East', BEGINS(Name, 'Y'))");
+        bool east = false;
+        for (const Role& role : org.ws->access().Roles()) east = east || role.name == "East";
+        CHECK(east);
     }
 }

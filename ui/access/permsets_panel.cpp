@@ -483,8 +483,8 @@ void PermSetsPanel::DrawRenameDialog(const PageContext& ctx) {
     if (clicked == 0 || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
         ImGui::CloseCurrentPopup();
     } else if (clicked == 1) {
-        // A profile's rename takes the formulas comparing $Profile.Name with its old name along.
-        std::vector<FormulaRename> followed;
+        // A profile's rename takes the settings naming it along (core/rename_follow.h).
+        std::vector<FollowedRename> followed;
         Status st = kind_ == PermissionSetKind::Profile
                         ? RenameProfileFollowing(workspace_, ActingUser(), target_, rename_to_, &followed)
                         : workspace_.access().RenamePermissionSet(ActingUser(), kind_, target_, rename_to_);
@@ -492,8 +492,7 @@ void PermSetsPanel::DrawRenameDialog(const PageContext& ctx) {
             if (selected_ == target_) selected_ = rename_to_;
             if (compare_with_ == target_) compare_with_ = rename_to_;
             error_.clear();
-            notice_ =
-                TrFormat("perm.renamed", {target_, rename_to_}) + FollowedFormulasNote(followed, rename_to_);
+            notice_ = TrFormat("perm.renamed", {target_, rename_to_}) + FollowedNote(followed, rename_to_);
             ImGui::CloseCurrentPopup();
         } else {
             rename_error_ = ErrorText(st.error());

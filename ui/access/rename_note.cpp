@@ -4,15 +4,15 @@
 
 namespace crm::ui {
 
-std::string FollowedFormulasNote(const std::vector<FormulaRename>& renamed, const std::string& new_name) {
+std::string FollowedNote(const std::vector<FollowedRename>& renamed, const std::string& new_name) {
     if (renamed.empty()) return "";
     std::string list;
-    for (const FormulaRename& f : renamed) {
-        if (!list.empty()) list += Tr("rename.formulas.separator");
-        list +=
-            Tr("rename.formula", {{"kind", Tr("rename.kind." + f.kind)}, {"name", f.object + "." + f.name}});
+    for (const FollowedRename& f : renamed) {
+        if (!list.empty()) list += Tr("rename.followed.separator");
+        list += Tr("rename.setting", {{"kind", Tr("rename.kind." + f.kind)},
+                                      {"name", f.object.empty() ? f.name : f.object + "." + f.name}});
     }
-    return " " + Tr("rename.formulas",
+    return " " + Tr("rename.followed",
                     {{"count", std::to_string(renamed.size())}, {"name", new_name}, {"list", list}});
 }
 

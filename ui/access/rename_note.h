@@ -1,4 +1,4 @@
-// The note after a profile or role rename: which formulas followed the new name (core/rename_follow.h).
+// The note after a profile or role rename: which settings followed the new name (core/rename_follow.h).
 #pragma once
 #include <string>
 #include <vector>
@@ -7,8 +7,9 @@
 
 namespace crm::ui {
 
-/// " 2 formulas now name Service Agent: validation rule Case.Agents_only, ..." in the current language
+/// " 2 settings now name Service Agent: validation rule Case.Agents_only, process Case.Support, ..." in the
+/// current language
 /// ("" when none followed), to append to the rename's note.
-std::string FollowedFormulasNote(const std::vector<FormulaRename>& renamed, const std::string& new_name);
+std::string FollowedNote(const std::vector<FollowedRename>& renamed, const std::string& new_name);
 
 }  // namespace crm::ui

@@ -202,13 +202,13 @@ void RolesPanel::DrawDialog(const PageContext& ctx, const std::vector<Role>& rol
     } else if (clicked == 1) {
         AccessService& access = workspace_.access();
         Status st = Status{};
-        std::vector<FormulaRename> followed;
+        std::vector<FollowedRename> followed;
         if (dialog_ == Dialog::Create) {
             Result<Role> r = access.CreateRole(ActingUser(), name_, parent_);
             if (!r.ok()) st = r.error();
             if (r.ok()) selected_ = r->name;
         } else if (dialog_ == Dialog::Rename) {
-            // Formulas comparing $UserRole.Name with the old name follow it (core/rename_follow.h).
+            // The settings naming the old name follow it (core/rename_follow.h).
             st = RenameRoleFollowing(workspace_, ActingUser(), selected_, name_, &followed);
             if (st.ok()) selected_ = name_;
         } else {
@@ -216,7 +216,7 @@ void RolesPanel::DrawDialog(const PageContext& ctx, const std::vector<Role>& rol
         }
         if (st.ok()) {
             error_.clear();
-            message_ = TrFormat("roles.saved", {selected_}) + FollowedFormulasNote(followed, selected_);
+            message_ = TrFormat("roles.saved", {selected_}) + FollowedNote(followed, selected_);
             ImGui::CloseCurrentPopup();
         } else {
             dialog_error_ = ErrorText(st.error());

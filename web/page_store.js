@@ -65,6 +65,7 @@ Module['crmPages'] = (function () {
     maxAlone: MAX_ALONE,  // (a test lowers it)
     folds: 0,         // groups folded back whole because of maxAlone
     enabled: true,
+    prefetchUsed: false,  // the last read took the records read while the wasm compiled (Prefetch)
   };
 
   function message(e) {
@@ -114,6 +115,14 @@ Module['crmPages'] = (function () {
   // [SECTION] Opening: done(code, message): 0 ok, 1 IndexedDB unusable, 3 newer store, 4 damaged store
   self.open = function (done, attempt) {
     attempt = attempt || 0;
+    if (early) {
+      // The prefetch (below) opened the store while the wasm compiled: use its connection.
+      if (!early.settled) { early.waiters.push(function () { self.open(done, attempt); }); return; }
+      var db = early.db;
+      prefetched = early.meta ? early : null;
+      early = null;
+      if (db) { opened(db, done); return; }
+    }
     var req;
     try {
       if (!window.indexedDB) throw new Error('indexedDB is not defined');
@@ -122,11 +131,7 @@ Module['crmPages'] = (function () {
       setTimeout(function () { done(1, message(e)); }, 0);
       return;
     }
-    req.onupgradeneeded = function () {
-      var db = req.result;
-      if (!db.objectStoreNames.contains('pages')) db.createObjectStore('pages');
-      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
-    };
+    req.onupgradeneeded = function () { createStores(req.result); };
     req.onblocked = function () { done(1, 'the browser storage is blocked by another tab'); };
     req.onerror = function (e) {
       if (e && e.preventDefault) e.preventDefault();
@@ -139,19 +144,101 @@ Module['crmPages'] = (function () {
       }
       done(1, message(req.error));
     };
-    req.onsuccess = function () {
-      var db = req.result;
-      db.onversionchange = function () { db.close(); };
-      self.db = db;
-      // The workspace is read and opened (a new one created, a migration written) holding the
-      // writer lease: two tabs opening at once do not both create it.
-      if (coordinated()) wantLease(function () { read(db, done); });
-      else read(db, done);
-    };
+    req.onsuccess = function () { opened(req.result, done); };
   };
 
+  function createStores(db) {
+    if (!db.objectStoreNames.contains('pages')) db.createObjectStore('pages');
+    if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+  }
+
+  function opened(db, done) {
+    db.onversionchange = function () { db.close(); };
+    self.db = db;
+    // The workspace is read and opened (a new one created, a migration written) holding the
+    // writer lease: two tabs opening at once do not both create it.
+    if (coordinated()) wantLease(function () { read(db, done); });
+    else read(db, done);
+  }
+
+  // [SECTION] Prefetch: while the wasm compiles (about half a second on a warm load), the store is
+  // opened and, when small, its records read, so that the opening at main() finds them in hand
+  // (bench/persist/first_frame.bench.js: the read took 130-170 ms after main()). The records count
+  // only if they are still the stored commit when the store is read under the lease: the meta read
+  // there must name the same commit (every write puts its meta in the same transaction as its
+  // pages), else the store is read again. A store above PREFETCH_MAX_BYTES is only opened: its pages
+  // go straight into the VFS's arena, never held twice in memory.
+  var PREFETCH_MAX_BYTES = 16 * 1024 * 1024;
+  var early = null;       // {db, meta, groups: {keys, values}, alone: {keys, values}, settled, waiters}
+  var prefetched = null;  // the settled prefetch the next read may use (once)
+
+  function prefetch() {
+    if (self.mode !== 'pages') return;
+    var req;
+    try {
+      if (!window.indexedDB) return;
+      req = indexedDB.open(DB_NAME, 1);
+    } catch (e) {
+      return;  // the opening at main() says why
+    }
+    var state = early = { db: null, meta: null, groups: null, alone: null, settled: false, waiters: [] };
+    var settle = function () {
+      if (state.settled) return;
+      state.settled = true;
+      var waiting = state.waiters;
+      state.waiters = [];
+      waiting.forEach(function (f) { f(); });
+    };
+    req.onupgradeneeded = function () { createStores(req.result); };
+    req.onblocked = settle;
+    req.onerror = function (e) {
+      if (e && e.preventDefault) e.preventDefault();
+      settle();  // no connection: the opening at main() tries again and reports
+    };
+    req.onsuccess = function () {
+      state.db = req.result;
+      var tx;
+      try {
+        tx = state.db.transaction(['pages', 'meta'], 'readonly');
+      } catch (e) {
+        settle();
+        return;
+      }
+      var pages = tx.objectStore('pages'), getMeta = tx.objectStore('meta').get('db');
+      var groups = null, alone = null;
+      getMeta.onsuccess = function () {
+        var meta = getMeta.result;
+        if (!meta || !(meta.pageSize * meta.pageCount <= PREFETCH_MAX_BYTES) || !(meta.group >= 1)) return;
+        var range = IDBKeyRange.bound(0, Math.max(0, Math.ceil(meta.pageCount / meta.group) - 1));
+        var lone = IDBKeyRange.lowerBound([0]);
+        groups = { keys: pages.getAllKeys(range), values: pages.getAll(range) };
+        alone = { keys: pages.getAllKeys(lone), values: pages.getAll(lone) };
+        state.meta = meta;
+      };
+      tx.oncomplete = function () {
+        if (state.meta) {
+          state.groups = { keys: groups.keys.result, values: groups.values.result };
+          state.alone = { keys: alone.keys.result, values: alone.values.result };
+        }
+        settle();
+      };
+      tx.onerror = tx.onabort = function (e) {
+        if (e && e.preventDefault) e.preventDefault();
+        state.meta = null;  // read again at main()
+        settle();
+      };
+    };
+  }
+
+  /** Whether two metas name the same stored commit in the same layout. */
+  function sameCommit(a, b) {
+    return a.format === b.format && (a.seq || 0) === (b.seq || 0) && a.pageSize === b.pageSize &&
+      a.pageCount === b.pageCount && a.group === b.group;
+  }
+
   function read(db, done) {
-    var tx, pages, meta;
+    var tx, pages, meta, ahead = prefetched;
+    prefetched = null;
     try {
       tx = db.transaction(['pages', 'meta'], 'readonly');
     } catch (e) {
@@ -189,6 +276,39 @@ Module['crmPages'] = (function () {
       var arena = Module._crm_vfs_load_begin(size, count, meta.seq || 0);
       if (!arena) { fail(4, 'not enough memory to open the stored workspace (' + count + ' pages)'); return; }
       var groups = Math.ceil(count / group), next = 0, t0 = performance.now();
+      // Copies groups lo..hi into the arena; false when it failed (and said why).
+      var copyGroups = function (k, v, lo, hi) {
+        if (k.length !== hi - lo + 1) {
+          fail(4, 'the stored workspace is missing pages (groups ' + lo + ' to ' + hi + ')');
+          return false;
+        }
+        for (var i = 0; i < v.length; ++i) {
+          var bytes = v[i], g = k[i];
+          var want = Math.min(group, count - g * group) * size;
+          if (!bytes || bytes.byteLength !== want) {
+            fail(4, 'the stored pages of group ' + g + ' have the wrong size');
+            return false;
+          }
+          HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + g * group * size);
+        }
+        return true;
+      };
+      // Then the pages stored alone, over their groups' bytes (array keys sort after every group
+      // number), once every group is copied.
+      var alone = new Map();
+      var copyAlone = function (k, v) {
+        for (var i = 0; i < v.length; ++i) {
+          var n = k[i][0], bytes = v[i];
+          if (!(n >= 1 && n <= count) || !bytes || bytes.byteLength !== size) {
+            fail(4, 'the stored page ' + n + ' is out of place or has the wrong size');
+            return;
+          }
+          HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + (n - 1) * size);
+          var g = Math.floor((n - 1) / GROUP);
+          if (!alone.has(g)) alone.set(g, new Set());
+          alone.get(g).add(n);
+        }
+      };
       var slice = function () {
         if (next >= groups) { readAlone(); return; }
         var lo = next, hi = Math.min(groups - 1, next + SLICE - 1);
@@ -196,45 +316,22 @@ Module['crmPages'] = (function () {
         var range = IDBKeyRange.bound(lo, hi);
         var keys = pages.getAllKeys(range), values = pages.getAll(range);
         values.onsuccess = function () {
-          var k = keys.result, v = values.result;
-          if (k.length !== hi - lo + 1) {
-            fail(4, 'the stored workspace is missing pages (groups ' + lo + ' to ' + hi + ')');
-            return;
-          }
-          for (var i = 0; i < v.length; ++i) {
-            var bytes = v[i], g = k[i];
-            var want = Math.min(group, count - g * group) * size;
-            if (!bytes || bytes.byteLength !== want) {
-              fail(4, 'the stored pages of group ' + g + ' have the wrong size');
-              return;
-            }
-            HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + g * group * size);
-          }
-          slice();
+          if (copyGroups(keys.result, values.result, lo, hi)) slice();
         };
       };
-      // Then the pages stored alone, over their groups' bytes (array keys sort after every group
-      // number), once every group is copied.
-      var alone = new Map();
       var readAlone = function () {
         var range = IDBKeyRange.lowerBound([0]);
         var keys = pages.getAllKeys(range), values = pages.getAll(range);
-        values.onsuccess = function () {
-          var k = keys.result, v = values.result;
-          for (var i = 0; i < v.length; ++i) {
-            var n = k[i][0], bytes = v[i];
-            if (!(n >= 1 && n <= count) || !bytes || bytes.byteLength !== size) {
-              fail(4, 'the stored page ' + n + ' is out of place or has the wrong size');
-              return;
-            }
-            HEAPU8.set(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), arena + (n - 1) * size);
-            var g = Math.floor((n - 1) / GROUP);
-            if (!alone.has(g)) alone.set(g, new Set());
-            alone.get(g).add(n);
-          }
-        };
+        values.onsuccess = function () { copyAlone(keys.result, values.result); };
       };
-      slice();
+      self.prefetchUsed = !!ahead && sameCommit(ahead.meta, meta);
+      if (self.prefetchUsed) {
+        // Read while the wasm compiled, and still the stored commit: no more requests.
+        if (copyGroups(ahead.groups.keys, ahead.groups.values, 0, groups - 1))
+          copyAlone(ahead.alone.keys, ahead.alone.values);
+      } else {
+        slice();
+      }
       tx.oncomplete = function () {
         if (failed) return;
         if (!Module._crm_vfs_header_page_size() || Module._crm_vfs_header_page_size() !== size) {
@@ -720,5 +817,6 @@ Module['crmPages'] = (function () {
   /** Retries what a failed write left pending. */
   self.retry = function () { if (!self.busy && self.pending) writeNext(); };
 
+  prefetch();
   return self;
 })();

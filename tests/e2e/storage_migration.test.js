@@ -3,7 +3,8 @@
 // The earlier store is written by the earlier code path itself: `?storage=idbfs` runs it. Then a page
 // store of the first format (groups of 16 pages, made here from the stored pages) opens, and its next
 // commit stores it in today's groups of 15 (60 KB records, under Chromium's 64 KB blob-file threshold).
-// Last, the pages a commit changed are stored alone, and folded back into their groups past a bound.
+// Last, the pages a commit changed are stored alone, and folded back into their groups past a bound. Each
+// reopening of a small store takes the records read while the wasm compiled (page_store.js, Prefetch).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -98,6 +99,8 @@ const regroup = group => new Promise((resolve, reject) => {
     await page.goto(server.url);
     await waitReady(page);
     check(await source(page) === 'pages', 'the first format opens');
+    check(await page.evaluate(() => Module.crmPages.prefetchUsed),
+      'its records were read while the wasm compiled, and used');
     check((await crm(page, { cmd: 'company.get' })).result.name === 'Saved As Pages', 'with the saved name');
     const fromOld = await crm(page, { cmd: 'records.list', as: 'admin', args: { object: 'Account' } });
     check(JSON.stringify(fromOld.result) === JSON.stringify(again.result), 'and every account, unchanged');
@@ -136,6 +139,8 @@ const regroup = group => new Promise((resolve, reject) => {
     const reread = await crm(page, { cmd: 'records.list', as: 'admin', args: named });
     check(JSON.stringify(reread.result) === JSON.stringify(accounts.result) && reread.result.total === 12,
       'reopened, every account is there, the twelve new ones too');
+    check(await page.evaluate(() => Module.crmPages.prefetchUsed),
+      'the groups and the pages stored alone were read while the wasm compiled, and used');
     check((await page.evaluate(() => Module.ccall('crm_web_integrity_check', 'string', [], []))) === 'ok',
       'PRAGMA integrity_check says ok');
     done();

@@ -2,7 +2,8 @@
 // tooltip on hover (ui/kit/widgets.h CellText): a user with a very long email address on the Users page
 // at 1024x640; the cell is listed in window.__crm_ui.clipped with the text it shows, and resting the
 // mouse on it publishes the tooltip's text. Then the audit trail in Chinese: every area and action of the
-// demo company's entries has its label.
+// demo company's entries has its label, and its times are the company's wall times under a heading naming
+// the zone.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -44,6 +45,15 @@ const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = requi
     const raw = rows.filter(r => r.area_label === r.area || r.action_label === r.action);
     check(raw.length === 0, `${rows.length} audit rows, each area and action in Chinese` +
       (raw.length ? ` (not: ${raw.slice(0, 5).map(r => r.area + '/' + r.action).join(', ')})` : ''));
+    // Its times are the company's wall times, and the heading names the zone (never "UTC" over them).
+    const zone = (await crm(page, { cmd: 'company.get', as: 'admin' })).result.time_zone;
+    check(s.form['audit.time_heading'] === `时间（${zone}）`, `the time column is headed with the zone (${s.form['audit.time_heading']})`);
+    const first = s.form['audit.rows'][0];
+    const entry = (await crm(page, { cmd: 'audit.list', as: 'admin', args: { limit: 50 } })).result.entries
+      .find(e => e.id === first.id);
+    const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(entry.at_ms));
+    check(first.at === wall, `entry ${entry.id} at ${entry.at} (UTC) shows ${first.at}, in ${zone} ${wall}`);
     done();
   } finally {
     await ctx.close();

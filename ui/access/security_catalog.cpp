@@ -58,7 +58,7 @@ const CatalogRow kRows[] = {
     {"security.history.downloaded", "The login history was downloaded as CSV.", "登录历史已下载为 CSV。"},
     {"security.history.saved_to", "The login history was saved to {path}.", "登录历史已保存到 {path}。"},
     {"security.history.copied", "The login history was copied as CSV.", "登录历史已复制为 CSV。"},
-    {"security.history.time", "Time (UTC)", "时间（UTC）"},
+    {"security.history.time", "Time ({zone})", "时间（{zone}）"},
     {"security.history.user", "User", "用户"},
     {"security.history.result", "Result", "结果"},
     {"security.history.source", "From", "来源"},

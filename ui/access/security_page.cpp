@@ -11,6 +11,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/kit/error_text.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/test_hooks.h"
 #include "ui/shell/theme.h"
@@ -239,7 +240,7 @@ void SecurityPage::DrawHistory(const PageContext& ctx) {
                           ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY,
                           ImVec2(0.0f, rows * row_h + 4.0f * ctx.scale))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(Tr("security.history.time"));
+        ImGui::TableSetupColumn(Tr("security.history.time", {{"zone", ShownZone().name}}).c_str());
         ImGui::TableSetupColumn(Tr("security.history.user"));
         ImGui::TableSetupColumn(Tr("security.history.result"));
         ImGui::TableSetupColumn(Tr("security.history.source"));
@@ -247,7 +248,7 @@ void SecurityPage::DrawHistory(const PageContext& ctx) {
         for (const LoginEvent& e : history_) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            CellText(FormatUtcIso8601(e.at_ms));
+            CellText(FormatZoneTime(ShownZone(), e.at_ms));
             ImGui::TableNextColumn();
             CellText(e.username);
             ImGui::TableNextColumn();

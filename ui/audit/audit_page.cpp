@@ -313,7 +313,7 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("audit.table", 5, flags, size)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(Label("audit.col.time").c_str(),
+    ImGui::TableSetupColumn((Tr("audit.col.time", {{"zone", zone_.name}}) + "###audit.col.time").c_str(),
                             ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending,
                             1.5f);
     ImGui::TableSetupColumn(Label("audit.col.user").c_str(), 0, 0.8f);
@@ -476,6 +476,7 @@ void AuditTrailPage::PublishState() const {
                         {"action_label", ActionLabel(e.action)},
                         {"target", e.target}});
     }
+    crm::ui::PublishForm("audit.time_heading", Tr("audit.col.time", {{"zone", zone_.name}}));
     crm::ui::PublishForm("audit.page", page_);
     crm::ui::PublishForm("audit.sort", kColumnKeys[static_cast<int>(sort_)]);
     crm::ui::PublishForm("audit.descending", descending_);

@@ -85,7 +85,7 @@ const CatalogRow kRows[] = {
     {"audit.filter.from", "From", "开始日期"},
     {"audit.filter.to", "To", "结束日期"},
     {"audit.filter.clear", "Clear filters", "清除筛选"},
-    {"audit.col.time", "Time (UTC)", "时间 (UTC)"},
+    {"audit.col.time", "Time ({zone})", "时间（{zone}）"},
     {"audit.col.user", "User", "用户"},
     {"audit.col.area", "Area", "区域"},
     {"audit.col.action", "Action", "操作"},

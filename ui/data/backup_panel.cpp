@@ -13,6 +13,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/data/file_transfer.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -38,7 +39,7 @@ RestoreMemo& Memo() {
 }
 
 std::string Stamp(int64_t ms) {
-    std::string t = FormatTimeMs(ms);  // "2026-12-02 08:15"
+    std::string t = ShownMinute(ms);  // "2026-12-02 08:15"
     std::string out;
     for (char c : t) {
         if (c != '-' && c != ':') out += c == ' ' ? '-' : c;

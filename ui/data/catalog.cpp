@@ -68,7 +68,7 @@ const CatalogRow kData[] = {
     {"data.recycle.col.object", "Object", "对象"},
     {"data.recycle.col.record", "Record", "记录"},
     {"data.recycle.col.who", "Deleted by", "删除人"},
-    {"data.recycle.col.when", "Deleted at (UTC)", "删除时间（UTC）"},
+    {"data.recycle.col.when", "Deleted at ({zone})", "删除时间（{zone}）"},
     {"data.recycle.col.related", "Related", "相关记录"},
     {"data.recycle.empty", "The recycle bin is empty.", "回收站是空的。"},
     {"data.recycle.none_match", "No deleted record matches the filters.", "没有符合筛选条件的已删除记录。"},

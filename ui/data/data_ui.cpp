@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "api/command_api.h"
-#include "common/clock.h"
 #include "imgui.h"
 #include "ui/kit/i18n.h"
 #include "ui/kit/widgets.h"
@@ -90,11 +89,6 @@ bool ObjectCombo(const char* label, const std::vector<ObjectChoice>& objects, st
     return true;
 }
 
-std::string FormatTimeMs(int64_t ms) {
-    std::string text = FormatUtcIso8601(ms);
-    if (text.size() >= 16) text = text.substr(0, 10) + " " + text.substr(11, 5);
-    return text;
-}
 
 void DataCardBegin(float width) {
     BeginCard(width);

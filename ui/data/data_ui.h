@@ -49,8 +49,6 @@ std::vector<FieldChoice> ReadableFields(Workspace& workspace, const std::string&
 /// A combo over `objects`, published as "<hook>" and "<hook>.option.<api name>"; true when it changed.
 bool ObjectCombo(const char* label, const std::vector<ObjectChoice>& objects, std::string* object,
                  const std::string& hook);
-/// "2026-12-02 08:15" (UTC) of a time in ms.
-std::string FormatTimeMs(int64_t ms);
 /// BeginCard / EndCard with the text inside wrapped at the card's inner width.
 void DataCardBegin(float width);
 void DataCardEnd();

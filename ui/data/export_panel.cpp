@@ -8,6 +8,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/data/file_transfer.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -81,7 +82,7 @@ void ExportPanel::Load() {
 void ExportPanel::Export() {
     RunShowingProgress(ManyRecords(workspace_, object_), Tr("data.export.running"), [this] {
         const std::string ext = format_ == 0 ? ".csv" : ".jsonl";
-        const std::string name = object_ + "-" + FormatTimeMs(workspace_.clock().NowMs()).substr(0, 10) + ext;
+        const std::string name = object_ + "-" + ShownMinute(workspace_.clock().NowMs()).substr(0, 10) + ext;
         const std::string target = OutgoingPath(name, path_);
         nlohmann::json columns = nlohmann::json::array();
         for (const FieldChoice& f : fields_) {

@@ -9,6 +9,7 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/note.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
@@ -288,8 +289,8 @@ void RecyclePanel::Draw(const PageContext& ctx) {
         ImGui::TableSetupColumn(Tr("data.recycle.col.object"));
         ImGui::TableSetupColumn(Tr("data.recycle.col.record"));
         ImGui::TableSetupColumn(Tr("data.recycle.col.who"));
-        ImGui::TableSetupColumn(Tr("data.recycle.col.when"), ImGuiTableColumnFlags_DefaultSort |
-                                                                 ImGuiTableColumnFlags_PreferSortDescending);
+        ImGui::TableSetupColumn(Tr("data.recycle.col.when", {{"zone", ShownZone().name}}).c_str(),
+                                ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending);
         ImGui::TableSetupColumn(Tr("data.recycle.col.related"));
         TakeSortSpecs(&sort_column_, &sort_desc_);
         TableHeadersRowMarked("data.recycle", {"", "object", "record", "who", "when", "related"});
@@ -312,7 +313,7 @@ void RecyclePanel::Draw(const PageContext& ctx) {
             ImGui::TableNextColumn();
             CellText(e->deleted_by);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(FormatTimeMs(e->deleted_at).c_str());
+            ImGui::TextUnformatted(ShownMinute(e->deleted_at).c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%d", e->related);
             ImGui::PopID();

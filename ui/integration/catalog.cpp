@@ -79,7 +79,7 @@ const CatalogRow kIntegrations[] = {
     {"integrations.keys.col.expires", "Expires", "到期"},
     {"integrations.keys.col.last_used", "Last used", "最近使用"},
     {"integrations.keys.col.status", "Status", "状态"},
-    {"integrations.keys.col.at", "Time (UTC)", "时间（UTC）"},
+    {"integrations.keys.col.at", "Time ({zone})", "时间（{zone}）"},
     {"integrations.keys.col.command", "Command", "命令"},
     {"integrations.keys.col.http", "HTTP", "HTTP"},
     {"integrations.keys.col.elapsed", "Took", "耗时"},

@@ -13,6 +13,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -34,7 +35,7 @@ std::string ErrorWithPath(const nlohmann::json& answer) {
 }
 
 std::string DateStamp(int64_t ms) {
-    std::string t = FormatTimeMs(ms);  // "2026-12-02 08:15"
+    std::string t = ShownMinute(ms);  // "2026-12-02 08:15"
     return t.substr(0, 10);
 }
 

@@ -15,6 +15,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
@@ -726,7 +727,7 @@ void ConnectorsPanel::DrawLog(const PageContext& ctx, float width) {
         for (const json& r : runs_) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(FormatTimeMs(Num(r, "started")).c_str());
+            ImGui::TextUnformatted(ShownMinute(Num(r, "started")).c_str());
             MarkItem(Hook("run." + std::to_string(Num(r, "id"))));
             ImGui::TableNextColumn();
             const std::string state = Str(r, "state");

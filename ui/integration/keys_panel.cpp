@@ -10,6 +10,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
@@ -22,11 +23,11 @@ namespace crm::ui {
 
 namespace {
 
-/// "2026-12-02 08:15" of an ISO 8601 answer ("" for null).
+/// "2026-12-02 16:15" of an ISO 8601 answer, in the company's zone ("" for null).
 std::string ShortTime(const nlohmann::json& iso) {
     if (!iso.is_string()) return {};
-    const std::string t = iso.get<std::string>();
-    return t.size() >= 16 ? t.substr(0, 10) + " " + t.substr(11, 5) : t;
+    const std::optional<int64_t> ms = ParseUtcIso8601(iso.get<std::string>());
+    return ms ? ShownMinute(*ms) : iso.get<std::string>();
 }
 
 /// The areas a key may be limited to: the first part of every command's name, sorted.
@@ -384,7 +385,7 @@ void ApiKeysPanel::DrawLog(const PageContext& ctx, float width) {
         const float h = ScrollTableHeight(log_.size(), 320.0f * s);
         if (ImGui::BeginTable("integrations.keys.log_table", 6, flags, ImVec2(CardInnerWidth(), h))) {
             ImGui::TableSetupScrollFreeze(0, 1);
-            ImGui::TableSetupColumn(Tr("integrations.keys.col.at"));
+            ImGui::TableSetupColumn(Tr("integrations.keys.col.at", {{"zone", ShownZone().name}}).c_str());
             ImGui::TableSetupColumn(Tr("integrations.keys.col.key_id"));
             ImGui::TableSetupColumn(Tr("integrations.keys.col.user"));
             ImGui::TableSetupColumn(Tr("integrations.keys.col.command"), ImGuiTableColumnFlags_WidthStretch);

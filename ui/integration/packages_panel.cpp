@@ -11,6 +11,7 @@
 #include "ui/data/file_transfer.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/widgets.h"
 #include "ui/schema/schema_ui.h"
@@ -254,7 +255,7 @@ void PackagesPanel::DrawList(const PageContext& ctx, float width) {
         ImGui::TextWrapped("%s", Localised(p, "description").c_str());
         const std::string deps = Dependencies(p);
         TextMuted(TrFormat("integrations.packages.meta",
-                           {name, FormatTimeMs(p.value("installed_ms", int64_t{0})),
+                           {name, ShownMinute(p.value("installed_ms", int64_t{0})),
                             deps.empty() ? std::string(Tr("integrations.packages.no_dependencies")) : deps}),
                   false);
         const nlohmann::json components = p.value("components", nlohmann::json::array());

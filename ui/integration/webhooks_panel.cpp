@@ -11,6 +11,7 @@
 #include "ui/data/data_ui.h"
 #include "ui/integration/integration_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
 #include "ui/kit/widgets.h"
@@ -500,7 +501,7 @@ void WebhooksPanel::DrawDeliveries(const PageContext& ctx, float width) {
             for (const DeliveryRow& d : deliveries_) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(FormatTimeMs(d.created_ms).c_str());
+                ImGui::TextUnformatted(ShownMinute(d.created_ms).c_str());
                 MarkItem("integrations.webhooks.delivery." + std::to_string(d.id));
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(d.event.c_str());

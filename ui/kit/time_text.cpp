@@ -1,6 +1,7 @@
 #include "ui/kit/time_text.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "company/display_format.h"
 
@@ -15,6 +16,18 @@ CompanyZone ReadCompanyZone(Workspace& workspace) {
     zone.time = CompanyTime::For(*profile);
     return zone;
 }
+
+namespace {
+CompanyZone& ShownZoneSlot() {
+    static CompanyZone zone;
+    return zone;
+}
+}  // namespace
+
+const CompanyZone& ShownZone() { return ShownZoneSlot(); }
+void SetShownZone(CompanyZone zone) { ShownZoneSlot() = std::move(zone); }
+
+std::string ShownMinute(int64_t utc_ms) { return FormatZoneTime(ShownZone(), utc_ms).substr(0, 16); }
 
 std::string FormatZoneTime(const CompanyZone& zone, int64_t utc_ms) {
     const LocalTime t = zone.time.ToLocal(utc_ms);

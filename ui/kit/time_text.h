@@ -1,5 +1,5 @@
-// Times as people read them: in the company's time zone (the company profile's IANA zone), not UTC.
-// The audit trail and field history show their times with it.
+// Times as people read them: in the company's time zone (the company profile's IANA zone), not UTC, on
+// every page; a column of times names the zone in its heading ("Time (Asia/Shanghai)").
 #pragma once
 #include <cstdint>
 #include <string>
@@ -18,5 +18,12 @@ CompanyZone ReadCompanyZone(Workspace& workspace);
 
 /// "2026-11-27 01:55:29": `utc_ms` as the wall time of `zone`.
 std::string FormatZoneTime(const CompanyZone& zone, int64_t utc_ms);
+
+/// The company's zone as the console last read it (Console::RefreshCounts keeps it current), for the
+/// panels that show a time without reading the profile themselves.
+const CompanyZone& ShownZone();
+void SetShownZone(CompanyZone zone);
+/// "2026-11-27 09:55": `utc_ms` as the wall time of ShownZone(), to the minute.
+std::string ShownMinute(int64_t utc_ms);
 
 }  // namespace crm::ui

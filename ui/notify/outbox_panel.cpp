@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "ui/data/data_ui.h"
 #include "ui/kit/i18n.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/note.h"
 #include "ui/kit/permission_guard.h"
 #include "ui/kit/state_color.h"
@@ -23,6 +24,11 @@ namespace {
 
 const std::vector<std::string> kStates = {"", "queued", "sending", "sent", "failed", "dead"};
 const std::vector<std::string> kChannelFilter = {"", "email", "sms", "webhook"};
+
+/// "Not before 2026-12-02 16:15 (Asia/Shanghai): quiet hours or a digest."
+std::string HeldUntil(int64_t not_before) {
+    return Tr("ntf.outbox.held_until", {{"time", ShownMinute(not_before)}, {"zone", ShownZone().name}});
+}
 
 class OutboxPanel : public NotifyPanel {
 public:
@@ -122,7 +128,7 @@ void OutboxPanel::DrawTable(const PageContext& ctx, float height) {
         }
         MarkItem("notify.outbox.row." + std::to_string(id));
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(FormatTimeMs(m.value("created", int64_t{0})).c_str());
+        ImGui::TextUnformatted(ShownMinute(m.value("created", int64_t{0})).c_str());
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(ChannelLabel(Text(m, "channel")).c_str());
         ImGui::TableNextColumn();
@@ -136,9 +142,7 @@ void OutboxPanel::DrawTable(const PageContext& ctx, float height) {
         if (state == "queued" && not_before > now) {
             ImGui::SameLine(0.0f, 4.0f * s);
             TextMuted(Tr("ntf.outbox.held"), false);
-            if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s",
-                                  Tr("ntf.outbox.held_until", {{"time", FormatTimeMs(not_before)}}).c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", HeldUntil(not_before).c_str());
         }
         ImGui::TableNextColumn();
         ImGui::Text("%d", m.value("attempts", 0));
@@ -171,7 +175,7 @@ void OutboxPanel::DrawDetail(const PageContext& ctx) {
                                             {"priority", or_dash("priority")},
                                             {"source", or_dash("source")}}));
     const int64_t not_before = detail_.value("not_before", int64_t{0});
-    if (not_before > 0) TextMuted(Tr("ntf.outbox.held_until", {{"time", FormatTimeMs(not_before)}}));
+    if (not_before > 0) TextMuted(HeldUntil(not_before));
     if (state == "failed" || state == "dead") {
         if (PrimaryButton(Tr("ntf.outbox.retry_now"))) Retry(detail_.value("id", int64_t{0}));
         MarkItem("notify.outbox.detail.retry");
@@ -192,7 +196,7 @@ void OutboxPanel::DrawDetail(const PageContext& ctx) {
     for (const nlohmann::json& a : log_) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(FormatTimeMs(a.value("at", int64_t{0})).c_str());
+        ImGui::TextUnformatted(ShownMinute(a.value("at", int64_t{0})).c_str());
         ImGui::TableNextColumn();
         ImGui::Text("%d", a.value("attempt", 0));
         ImGui::TableNextColumn();

@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "ui/access/sign_in_screen.h"
+#include "ui/kit/time_text.h"
 #include "ui/kit/widgets.h"
 #include "ui/shell/appearance.h"
 #include "ui/shell/busy.h"
@@ -185,6 +186,7 @@ void Console::RefreshCounts() {
     bell_.Refresh(ImGui::GetTime());
     if (counted_change_ == workspace_.change_count()) return;
     counted_change_ = workspace_.change_count();
+    SetShownZone(ReadCompanyZone(workspace_));  // the company profile may have changed
     AuditQuery any;
     any.limit = 1;
     Result<AuditPage> page = workspace_.audit().List(ActingUser(), any);

@@ -3,11 +3,11 @@
 // at 1024x640; the cell is listed in window.__crm_ui.clipped with the text it shows, and resting the
 // mouse on it publishes the tooltip's text. Then the audit trail in Chinese: every area and action of the
 // demo company's entries has its label, and its times are the company's wall times under a heading naming
-// the zone.
+// the zone, and its From / To days are the company's days.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitUi, click, type, crm, done } = require('./lib');
 
 (async () => {
   fs.mkdirSync(OUT, { recursive: true });
@@ -54,6 +54,12 @@ const { OUT, check, serve, launch, waitReady, waitUi, click, crm, done } = requi
     const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
       hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(entry.at_ms));
     check(first.at === wall, `entry ${entry.id} at ${entry.at} (UTC) shows ${first.at}, in ${zone} ${wall}`);
+    // And the From / To days are the company's days: the day shown on the newest entry finds it.
+    const day = first.at.slice(0, 10);
+    await type(page, 'audit.filter.from', day, st => (st.form || {})['audit.filter.from'] === day, 'the From day');
+    s = await type(page, 'audit.filter.to', day, st => (st.form || {})['audit.filter.to'] === day &&
+      ((st.form || {})['audit.rows'] || []).some(r => r.id === first.id), `entry ${first.id} on ${day}`);
+    check(s.form['audit.rows'].every(r => r.at.slice(0, 10) === day), `every row listed for ${day} is of that day`);
     done();
   } finally {
     await ctx.close();

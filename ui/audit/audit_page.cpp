@@ -31,14 +31,18 @@ bool SameQuery(const AuditQuery& a, const AuditQuery& b) {
            a.limit == b.limit;
 }
 
-// A YYYY-MM-DD text as the UTC midnight it names; nothing when empty; an error message when wrong.
+// A YYYY-MM-DD text as the day it names (days since 1970-01-01); nothing when empty; an error message when
+// wrong.
 std::optional<int64_t> ParseDay(const std::string& text, std::string* error) {
     error->clear();
     if (text.empty()) return std::nullopt;
     const bool shape = text.size() == 10 && text[4] == '-' && text[7] == '-';
     std::optional<int64_t> ms = shape ? ParseUtcIso8601(text) : std::nullopt;
-    if (!ms) *error = Tr("err.date");
-    return ms;
+    if (!ms) {
+        *error = Tr("err.date");
+        return std::nullopt;
+    }
+    return *ms / kDayMs;
 }
 
 /// An audit entry's area or action in the console's language: its own row of the audit catalog
@@ -97,13 +101,21 @@ void ChangedKeys(const nlohmann::json& before, const nlohmann::json& after, std:
 AuditTrailPage::AuditTrailPage(Workspace& workspace) : workspace_(workspace) {}
 
 void AuditTrailPage::Reload() {
+    const uint64_t change_count = workspace_.change_count();
+    // A "view as" switch changes what may be read, so it reloads like a change of the workspace.
+    const bool workspace_changed =
+        !loaded_ || change_count != loaded_change_count_ || loaded_viewer_ != ActingUser();
+    // Days and times in the company's zone (the profile may have changed).
+    if (workspace_changed) zone_ = ReadCompanyZone(workspace_);
     AuditQuery query;
     query.area = area_;
     query.actor = actor_;
     query.text = text_;
-    query.from_ms = ParseDay(from_text_, &from_error_);
-    std::optional<int64_t> to_day = ParseDay(to_text_, &to_error_);
-    if (to_day) query.to_ms = *to_day + kDayMs;  // "To" includes the whole day
+    // A day runs from the company's midnight to the next; "To" includes the whole day.
+    if (std::optional<int64_t> day = ParseDay(from_text_, &from_error_))
+        query.from_ms = zone_.time.ToUtc(*day, 0);
+    if (std::optional<int64_t> day = ParseDay(to_text_, &to_error_))
+        query.to_ms = zone_.time.ToUtc(*day + 1, 0);
     if (query.from_ms && query.to_ms && *query.from_ms >= *query.to_ms) {
         to_error_ = Tr("err.date_range");
         query.to_ms.reset();
@@ -113,15 +125,10 @@ void AuditTrailPage::Reload() {
     query.limit = kPageSize;
     query.offset = page_ * kPageSize;
 
-    const uint64_t change_count = workspace_.change_count();
-    // A "view as" switch changes what may be read, so it reloads like a change of the workspace.
-    const bool workspace_changed =
-        !loaded_ || change_count != loaded_change_count_ || loaded_viewer_ != ActingUser();
     if (!workspace_changed && SameQuery(query, loaded_query_)) return;
     if (workspace_changed) {
         areas_ = workspace_.audit().Areas();
         actors_ = workspace_.audit().Actors();
-        zone_ = ReadCompanyZone(workspace_);  // times in the company's zone (the profile may have changed)
     }
     loaded_ = true;
     loaded_change_count_ = change_count;

@@ -556,6 +556,18 @@ void Deduplicator::Stage(SaveContext& ctx) {
 
 Result<std::vector<DuplicateMatch>> Deduplicator::Check(const std::string& actor, const std::string& object,
                                                         const nlohmann::json& values, int64_t id) {
+    return CheckWith(actor, object, values, id, false);
+}
+
+Result<std::vector<DuplicateMatch>> Deduplicator::CheckEveryRecord(const std::string& actor,
+                                                                   const std::string& object,
+                                                                   const nlohmann::json& values, int64_t id) {
+    return CheckWith(actor, object, values, id, true);
+}
+
+Result<std::vector<DuplicateMatch>> Deduplicator::CheckWith(const std::string& actor, const std::string& object,
+                                                            const nlohmann::json& values, int64_t id,
+                                                            bool every_record) {
     Result<std::shared_ptr<const ObjectDef>> o = schema_.Object(object);
     if (!o.ok()) return o.error();
     if (!IsSystemActor(actor) && !policy_.CanAccessObject(actor, **o, ObjectAction::Read))
@@ -575,9 +587,12 @@ Result<std::vector<DuplicateMatch>> Deduplicator::Check(const std::string& actor
         for (auto it = record.begin(); it != record.end(); ++it)
             if (ToLowerAscii(it.key()) == ToLowerAscii(f.api_name)) texts[i] = DedupValueText(it.value());
     }
-    Result<std::vector<Compiled>> rules = ActiveRules(**o, false);
-    if (!rules.ok()) return rules.error();
-    return Match(actor, **o, *rules, texts, id);
+    Result<std::shared_ptr<const SavingRules>> saving = SavingRulesFor(**o);
+    if (!saving.ok()) return saving.error();
+    if (every_record) return Match(actor, **o, (*saving)->rules, texts, id);
+    Result<DuplicateKeyIndex*> index = IndexFor(**o, *saving);
+    if (!index.ok()) return index.error();
+    return Match(actor, **o, (*saving)->rules, texts, id, *index);
 }
 
 Result<MergeOutcome> Deduplicator::Merge(const std::string& actor, const MergeRequest& request) {

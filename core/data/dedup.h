@@ -22,7 +22,8 @@
 //   after-write hook, a delete hook, the recycle bin's restore), each change undone with the data when its
 //   change rolls back (ChangeScope::OnRollback), dropped when a commit changed records it cannot name (a
 //   bulk insert). Rows saved earlier in the same batch are in it, so a batch's rows are compared with one
-//   another. dedup.check (the console's question before a save) still compares with every record.
+//   another. dedup.check (the console's question before a save) answers what a save would meet: the block
+//   and alert rules, through the same index.
 // - A scan reads the visible records in keyset pages, keys each one (dedup_match.h), compares only records
 //   that share a blocking key (a block larger than 2,000 is compared in a sliding window of 50 in key order),
 //   and joins matching pairs into groups (a record that matches two others joins one group). Bounds:
@@ -197,10 +198,15 @@ public:
     Result<DuplicateRule> SaveRule(const std::string& actor, DuplicateRule rule);
     Status DeleteRule(const std::string& actor, const std::string& object, const std::string& name);
 
-    /// The stored records the actor may read that active rules match with `values` (a record's JSON form;
-    /// `id` > 0: that stored record with `values` over it, itself excluded).
+    /// What a save of `values` would meet (a record's JSON form; `id` > 0: that stored record with `values`
+    /// over it, itself excluded): the stored records the actor may read that the active block and alert
+    /// rules match, found through the save stage's key index.
     Result<std::vector<DuplicateMatch>> Check(const std::string& actor, const std::string& object,
                                               const nlohmann::json& values, int64_t id);
+    /// The same answer from a comparison with every stored record: the reference the key index is tested
+    /// and measured against (tests/core/data_dedup_index_test.cpp, bench/data/dedup_save_bench.cpp).
+    Result<std::vector<DuplicateMatch>> CheckEveryRecord(const std::string& actor, const std::string& object,
+                                                         const nlohmann::json& values, int64_t id);
     /// Duplicate groups among the records the actor may read.
     Result<ScanResult> Scan(const std::string& actor, const ScanOptions& options);
     /// The same scan, stepped by the caller (the console's long scans); ScanOptions::progress is unused.
@@ -230,6 +236,10 @@ private:
     /// The key index of the object under its saving rules, built from the table when missing or stale.
     Result<DuplicateKeyIndex*> IndexFor(const ObjectDef& object,
                                         const std::shared_ptr<const SavingRules>& rules);
+    /// Check and CheckEveryRecord: the record `values` describes, matched through the index or with every
+    /// stored record.
+    Result<std::vector<DuplicateMatch>> CheckWith(const std::string& actor, const std::string& object,
+                                                  const nlohmann::json& values, int64_t id, bool every_record);
     /// Reads one record's keys again into the object's index (when built): after a write, delete or restore.
     Status Reindex(const ObjectDef& object, int64_t id);
     void DropIndex(const std::string& object);

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <set>
+#include <utility>
 
 #include "audit/change.h"
 #include "data/dedup.h"
@@ -240,6 +242,13 @@ const json kBlockName = {{"object", "Account"},
                          {"action", "block"},
                          {"conditions", {{{"field", "Name"}, {"method", "company"}}}}};
 
+/// The (rule, record) pairs of a check's answer, in order.
+std::set<std::pair<std::string, int64_t>> Found(const std::vector<DuplicateMatch>& matches) {
+    std::set<std::pair<std::string, int64_t>> out;
+    for (const DuplicateMatch& m : matches) out.insert({m.rule, m.id});
+    return out;
+}
+
 }  // namespace
 
 TEST_SUITE("data.dedup_index") {
@@ -323,8 +332,12 @@ TEST_SUITE("data.dedup_index") {
             lead["Status"] = "Open - Not Contacted";
             for (const char* k : {"Email", "Phone"})
                 if (lead[k] == "") lead.erase(k);
-            Result<std::vector<DuplicateMatch>> every = f.dedup().Check("admin", "Lead", lead, 0);
+            Result<std::vector<DuplicateMatch>> every = f.dedup().CheckEveryRecord("admin", "Lead", lead, 0);
             REQUIRE(every.ok());
+            // dedup.check answers through the index exactly what the comparison with every record finds.
+            Result<std::vector<DuplicateMatch>> indexed = f.dedup().Check("admin", "Lead", lead, 0);
+            REQUIRE(indexed.ok());
+            CHECK(Found(*indexed) == Found(*every));
             SaveResult r = f.ws->records().Create("admin", "Lead", lead);
             CAPTURE(lead.dump());
             CAPTURE(r.ok() ? "" : r.errors[0].message);
@@ -337,8 +350,12 @@ TEST_SUITE("data.dedup_index") {
             // An update of a saved record is checked without itself.
             if (r.ok() && i % 7 == 0) {
                 const json change = {{"Company", gen.Next()["Company"]}};
-                Result<std::vector<DuplicateMatch>> upd = f.dedup().Check("admin", "Lead", change, r.id);
+                Result<std::vector<DuplicateMatch>> upd =
+                    f.dedup().CheckEveryRecord("admin", "Lead", change, r.id);
                 REQUIRE(upd.ok());
+                Result<std::vector<DuplicateMatch>> upd_indexed = f.dedup().Check("admin", "Lead", change, r.id);
+                REQUIRE(upd_indexed.ok());
+                CHECK(Found(*upd_indexed) == Found(*upd));
                 CHECK(upd->empty() == f.ws->records().Update("admin", "Lead", r.id, change).ok());
             }
         }

@@ -241,7 +241,8 @@ int main(int argc, char** argv) {
                     glfwWaitEventsTimeout(0.05);
                     continue;
                 }
-                host.Frame();
+                // (Runs counting frames render every one: a screenshot reads the frame just drawn.)
+                const bool rendered = host.Frame(idle_waits);
                 ++frames;
                 // A restore replaced the data under the services: open the workspace again.
                 if (std::string page; platform.TakeReopenRequest(&page) && !loaded.memory_only) {
@@ -276,7 +277,7 @@ int main(int argc, char** argv) {
                         exit_code = 1;
                     }
                 }
-                glfwSwapBuffers(window);
+                if (rendered) glfwSwapBuffers(window);  // else the window keeps the last frame
                 if (last) break;
             }
             SaveGeometry(platform, window);

@@ -85,8 +85,14 @@ EM_JS(void, crm_js_set_ready, (), {
 
 EM_JS(void, crm_js_set_title, (const char* title), { document.title = UTF8ToString(title); });
 
-// Frames drawn (tests and measurements: idle draws none).
-EM_JS(void, crm_js_count_frame, (), { Module.__crmFrames = (Module.__crmFrames || 0) + 1; });
+// Frames drawn (tests and measurements: idle draws none), those rendered (a frame repeating the last one
+// is not: ConsoleHost::Frame), and the milliseconds they spent in the console's own work before the GL
+// backend drew them (ConsoleHost::last_ui_ms; bench/ui/scroll.bench.js).
+EM_JS(void, crm_js_count_frame, (double ui_ms, int rendered), {
+    Module.__crmFrames = (Module.__crmFrames || 0) + 1;
+    Module.__crmRendered = (Module.__crmRendered || 0) + rendered;
+    Module.__crmUiMs = (Module.__crmUiMs || 0) + ui_ms;
+});
 
 EM_JS(void, crm_js_set_loading_text, (const char* text), {
     if (Module.setLoadingText) Module.setLoadingText(UTF8ToString(text));
@@ -222,8 +228,8 @@ public:
         if (!host_.console()) return;
         // Idle costs nothing: without input or change the canvas keeps the last frame.
         if (!host_.WantsFrame()) return;
-        host_.Frame();
-        crm_js_count_frame();
+        const bool rendered = host_.Frame();
+        crm_js_count_frame(host_.last_ui_ms(), rendered ? 1 : 0);
         if (std::string page; platform_.TakeReopenRequest(&page) && stored_) Reopen(page, false);
         crm::ui::Console* console = host_.console();
         if (!console) return;

@@ -8,8 +8,14 @@
 //   ui.scroll_fps / ui.move_fps  frames per second while scrolling / while moving the mouse
 //   ui.scroll_busy / ui.move_busy   main thread busy share (0..1)
 //   ui.scroll_frame_ms / ui.move_frame_ms   main-thread ms per frame
+//   ui.scroll_ui_ms / ui.move_ui_ms   of those, the console's own work per frame (input, the pages drawn
+//                                into ImGui's lists, ImGui::Render: Module.__crmUiMs), before the GL
+//                                backend draws them; the rest is WebGL, which headless Chromium rasterizes
+//                                in software (at 3840x2160 here): on a GPU a frame costs about this
 //   ui.scroll_vs_move_ratio      scroll_fps / move_fps (1: scrolling costs no more than moving)
-//   ui.idle_fps, ui.idle_busy    the same page with no input (the console stops redrawing)
+//   ui.idle_fps, ui.idle_busy    the same page with no input: the console draws twice a second (clocks,
+//                                timers) and renders only a frame that differs from the last one
+//   ui.idle_rendered_fps         of those, frames rendered (Module.__crmRendered; 0 when nothing changes)
 //   load_average                 the machine's 1-minute load average at the end
 // Usage: CRM_SITE=build/web/site node bench/ui/scroll.bench.js   (CRM_SCROLL_SECONDS: default 5)
 'use strict';
@@ -25,11 +31,13 @@ const figure = (name, value) => console.log(`${name}: ${Number(Number(value).toP
 /** Frames, busy share and ms per frame over `act` (or `ms` of nothing). */
 async function sample(page, cdp, act) {
   const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(x => [x.name, x.value]));
-  const f0 = await page.evaluate(() => Module.__crmFrames || 0), m0 = await metric(), t0 = Date.now();
+  const counts = () => page.evaluate(() => [Module.__crmFrames || 0, Module.__crmUiMs || 0, Module.__crmRendered || 0]);
+  const [f0, u0, r0] = await counts(), m0 = await metric(), t0 = Date.now();
   await act();
-  const f1 = await page.evaluate(() => Module.__crmFrames || 0), m1 = await metric(), t1 = Date.now();
+  const [f1, u1, r1] = await counts(), m1 = await metric(), t1 = Date.now();
   const s = (t1 - t0) / 1000, n = f1 - f0, busy = m1.TaskDuration - m0.TaskDuration;
-  return { fps: n / s, busy: busy / s, frameMs: n ? busy * 1000 / n : 0 };
+  return { fps: n / s, renderedFps: (r1 - r0) / s, busy: busy / s, frameMs: n ? busy * 1000 / n : 0,
+    uiMs: n ? (u1 - u0) / n : 0 };
 }
 
 /** Input for `SECONDS`: each step is sent when the page has drawn the last one (input queues no deeper). */
@@ -71,11 +79,14 @@ async function during(page, step) {
     figure('ui.scroll_fps', scroll.fps);
     figure('ui.scroll_busy', scroll.busy);
     figure('ui.scroll_frame_ms', scroll.frameMs);
+    figure('ui.scroll_ui_ms', scroll.uiMs);
     figure('ui.move_fps', move.fps);
     figure('ui.move_busy', move.busy);
     figure('ui.move_frame_ms', move.frameMs);
+    figure('ui.move_ui_ms', move.uiMs);
     figure('ui.scroll_vs_move_ratio', move.fps ? scroll.fps / move.fps : 0);
     figure('ui.idle_fps', idle.fps);
+    figure('ui.idle_rendered_fps', idle.renderedFps);
     figure('ui.idle_busy', idle.busy);
     figure('load_average', os.loadavg()[0]);
   } finally {

@@ -245,6 +245,7 @@ void Appearance::BuildFonts(float scale) {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
     }
+    ++atlas_builds_;
     last_build_ms_ =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }

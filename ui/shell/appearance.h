@@ -62,6 +62,8 @@ public:
     bool font_loaded() const { return !font_data_.empty(); }
     /// Milliseconds the last atlas build took (fonts rasterised, placeholder drawn).
     double last_build_ms() const { return last_build_ms_; }
+    /// Atlases built so far (a new one changes what a frame's glyph coordinates sample).
+    uint64_t atlas_builds() const { return atlas_builds_; }
 
 private:
     void BuildFonts(float scale);
@@ -88,6 +90,7 @@ private:
     Theme theme_ = Theme::Light;
     bool style_applied_ = false;
     double last_build_ms_ = 0.0;
+    uint64_t atlas_builds_ = 0;
     ImFont* body_ = nullptr;
     ImFont* title_ = nullptr;
     ImFont* heading_ = nullptr;

@@ -3,6 +3,8 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <vector>
 
@@ -50,6 +52,66 @@ constexpr double kCaretSeconds = 0.1;
 /// Frames a Redraw asks for: the change is drawn and any layout it moves settles.
 constexpr int kRedrawFrames = 3;
 
+/// A 64-bit hash of bytes, a word at a time (a frame's draw lists are a few hundred KB).
+class FrameHash {
+public:
+    void Bytes(const void* data, size_t size) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (; size >= 8; p += 8, size -= 8) {
+            uint64_t w = 0;
+            std::memcpy(&w, p, 8);
+            Mix(w);
+        }
+        uint64_t tail = size;
+        std::memcpy(&tail, p, size);  // (the low bytes; `size` < 8)
+        Mix(tail ^ (uint64_t{size} << 56));
+    }
+    template <typename T>
+    void Value(const T& value) {
+        Bytes(&value, sizeof value);
+    }
+    uint64_t value() const { return h_ == 0 ? 1 : h_; }  // never 0: 0 means "render the next frame"
+
+private:
+    void Mix(uint64_t w) {
+        h_ = (h_ ^ w) * 0xff51afd7ed558ccdull;
+        h_ ^= h_ >> 33;
+    }
+    uint64_t h_ = 0x9e3779b97f4a7c15ull;
+};
+
+/// What a frame would put on the screen: its draw lists (vertices, indices, commands), the framebuffer's
+/// size, the background and the font atlas it samples. Equal fingerprints render the same pixels.
+uint64_t FrameFingerprint(const ImDrawData* data, int width, int height, const ImVec4& background,
+                          uint64_t atlas_builds) {
+    FrameHash h;
+    h.Value(width);
+    h.Value(height);
+    h.Value(background);
+    h.Value(atlas_builds);
+    if (!data) return h.value();
+    h.Value(data->DisplayPos);
+    h.Value(data->DisplaySize);
+    h.Value(data->FramebufferScale);
+    h.Value(data->CmdListsCount);
+    for (int i = 0; i < data->CmdListsCount; ++i) {
+        const ImDrawList* list = data->CmdLists[i];
+        h.Value(list->VtxBuffer.Size);
+        h.Bytes(list->VtxBuffer.Data, static_cast<size_t>(list->VtxBuffer.size_in_bytes()));
+        h.Value(list->IdxBuffer.Size);
+        h.Bytes(list->IdxBuffer.Data, static_cast<size_t>(list->IdxBuffer.size_in_bytes()));
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            h.Value(cmd.ClipRect);
+            h.Value(cmd.TextureId);
+            h.Value(cmd.VtxOffset);
+            h.Value(cmd.IdxOffset);
+            h.Value(cmd.ElemCount);
+            h.Value(cmd.UserCallback);
+        }
+    }
+    return h.value();
+}
+
 }  // namespace
 
 ConsoleHost::ConsoleHost(GLFWwindow* window, const char* glsl_version, Platform& platform)
@@ -69,6 +131,7 @@ ConsoleHost::ConsoleHost(GLFWwindow* window, const char* glsl_version, Platform&
     glfwSetCharCallback(window_, &ConsoleHost::OnChar);
     glfwSetMouseButtonCallback(window_, &ConsoleHost::OnMouseButton);
     glfwSetScrollCallback(window_, &ConsoleHost::OnScroll);
+    glfwSetWindowRefreshCallback(window_, &ConsoleHost::OnRefresh);
     appearance_.SetFullFontSource([&platform] { return platform.FullFontPath(); });
     appearance_.SetUiFontSource([&platform] { return platform.UiFontsArrived(); });
     appearance_.Apply(StartupTheme(platform_), platform_.DpiScale());
@@ -133,6 +196,12 @@ void ConsoleHost::OnScroll(GLFWwindow* window, double dx, double dy) {
     static_cast<ConsoleHost*>(glfwGetWindowUserPointer(window))->Wake();
 }
 
+void ConsoleHost::OnRefresh(GLFWwindow* window) {
+    auto* host = static_cast<ConsoleHost*>(glfwGetWindowUserPointer(window));
+    host->rendered_fingerprint_ = 0;  // the window's content is gone: render again
+    host->Wake();
+}
+
 // ImGui 1.86 samples key state once per frame, so a key pressed and released between two frames
 // (a fast typist, an input method, a test driver) would be lost, and two keys in one frame are
 // handled as one. Events are therefore fed in order and a frame ends with its first key press:
@@ -195,7 +264,8 @@ void ConsoleHost::TrickleInput() {
     }
 }
 
-void ConsoleHost::Frame() {
+bool ConsoleHost::Frame(bool skip_repeat) {
+    const auto started = std::chrono::steady_clock::now();
     last_frame_ = glfwGetTime();
     if (frames_due_ > 0) --frames_due_;
     TrickleInput();
@@ -243,17 +313,24 @@ void ConsoleHost::Frame() {
         frames_due_ = std::max(frames_due_, kRedrawFrames);
     }
     ImGui::Render();
+    last_ui_ms_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     WatchFallbackGlyphs();
     if (scanning) fallback_at_scan_ = -2;  // the next (clipped) frame's count is the one to compare with
 
     int width = 0;
     int height = 0;
     glfwGetFramebufferSize(window_, &width, &height);
-    glViewport(0, 0, width, height);
     const ImVec4 bg = GetPalette(appearance_.theme()).background;
+    const uint64_t fingerprint =
+        FrameFingerprint(ImGui::GetDrawData(), width, height, bg, appearance_.atlas_builds());
+    if (skip_repeat && fingerprint == rendered_fingerprint_) return false;
+    rendered_fingerprint_ = fingerprint;
+    glViewport(0, 0, width, height);
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    return true;
 }
 
 void ConsoleHost::WatchFallbackGlyphs() {

@@ -27,8 +27,14 @@ public:
 
     /// Starts the console over an open workspace; until then frames show an empty backdrop.
     void Attach(Workspace& workspace, ConsoleOptions options);
-    /// Draws and renders one frame into the window's framebuffer (the caller swaps buffers).
-    void Frame();
+    /// Draws one frame and renders it into the window's framebuffer; true when it rendered, and then
+    /// the caller presents it (swaps buffers). With `skip_repeat`, a frame that would repeat the last
+    /// one rendered (the same draw lists, framebuffer size, background and font atlas: a half-second
+    /// redraw with nothing changed, a pointer move that changes nothing) is not rendered and the window
+    /// keeps showing that one: the pages still run (their state, timers, published test state), only
+    /// the GL work, most of an idle frame's cost, is saved. The window system asking for its content
+    /// again (an expose) renders the next frame whatever it holds.
+    bool Frame(bool skip_repeat = true);
     /// Queues typed text (UTF-8) in order with key events (the web's text-input bridge).
     void QueueText(const std::string& text);
     /// Whether a frame is worth drawing now (idle costs nothing): input came in the last half
@@ -49,8 +55,11 @@ public:
     Console* console() { return console_.get(); }
     /// The fonts and style the frames are drawn with.
     const Appearance& appearance() const { return appearance_; }
-    /// Frames rendered with a console attached.
+    /// Frames drawn with a console attached (rendered or repeating the last one).
     uint64_t console_frames() const { return console_frames_; }
+    /// Milliseconds the last frame spent in the console's own work (input, drawing the pages into ImGui's
+    /// lists, ImGui::Render), before the GL backend draws them: what a GPU leaves as the frame's cost.
+    double last_ui_ms() const { return last_ui_ms_; }
 
 private:
     /// A key or text event waiting for its frame.
@@ -66,6 +75,7 @@ private:
     static void OnChar(GLFWwindow* window, unsigned int codepoint);
     static void OnMouseButton(GLFWwindow* window, int button, int action, int mods);
     static void OnScroll(GLFWwindow* window, double dx, double dy);
+    static void OnRefresh(GLFWwindow* window);
     void TrickleInput();
     /// Counts the characters drawn as the placeholder box in the rendered frame, and decides
     /// whether the next frame logs its text to find which characters those were.
@@ -97,6 +107,8 @@ private:
     Appearance appearance_;
     std::unique_ptr<Console> console_;
     uint64_t console_frames_ = 0;
+    double last_ui_ms_ = 0.0;
+    uint64_t rendered_fingerprint_ = 0;  ///< of the last frame rendered (0: render the next one)
 };
 
 }  // namespace crm::ui

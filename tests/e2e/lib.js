@@ -10,6 +10,8 @@
 //   and the item clicked again, a bounded number of times, within a bounded time.
 // - press(page, key, expect, what) does the same for a key, type(page, id, text, expect, what)
 //   focuses a text field (the console's text caret must be in it) and checks the text arrived.
+//   Each answers the state of the frame after the one that satisfied expect(state) when it still
+//   does: lists the console reads again after a change appear one frame after the change's own state.
 // Waits count the console's frames (window.__e2e_frames, one per requestAnimationFrame, which is
 // also what drives the console's main loop), so "a few frames" stretches with the machine's load;
 // times are only outer bounds. No action sleeps a fixed time to synchronise.
@@ -280,7 +282,14 @@ async function until(page, label, act, predicate, what, { attempts = ATTEMPTS, s
     // (a click is handled in the frame after the release, and published at that frame's end)
     const r = await pollFrames(page, predicate, settle, deadline, 2);
     if (TRACE) console.log(`  [trace] ${label}: ${Date.now() - deadline + timeout} ms`);
-    if (r.state) return r.state;
+    if (r.state) {
+      // What an action changed shows over two frames: the frame that handled it publishes its own
+      // state (a form closed, an error set), and lists the console reads again when the workspace
+      // changed are read at the start of the next. Answer the next frame's state while it still
+      // satisfies the wait, so a test reads the lists and the drawn errors with it.
+      const next = await probe(page, 1);
+      return next.s && predicate(next.s, next) ? next.s : r.state;
+    }
     last = r.last;
     if (Date.now() > deadline) break;
     if (attempt < attempts) {

@@ -272,6 +272,17 @@ async function pressAt(page, [x, y, w, h]) {
  * Runs `act` until predicate(state, probe) holds: when it has not after `settle` frames, `act`
  * runs again (at most `attempts` times in all, within `timeout`). Resolves to the state.
  */
+/**
+ * What an action changed shows over two frames: the frame that handled it publishes its own state (a
+ * form closed, an error set), and the lists the console reads again when the workspace changed are
+ * read at the start of the next. Answers the next frame's state while it still satisfies `predicate`
+ * (else `state`), so a test reads the lists and the drawn errors with it.
+ */
+async function settled(page, predicate, state) {
+  const next = await probe(page, 1);
+  return next.s && predicate(next.s, next) ? next.s : state;
+}
+
 async function until(page, label, act, predicate, what, { attempts = ATTEMPTS, settle = SETTLE_FRAMES,
                                                        timeout = WAIT_MS } = {}) {
   if (typeof predicate !== 'function') throw new Error(label + ': say what state to wait for');
@@ -282,14 +293,7 @@ async function until(page, label, act, predicate, what, { attempts = ATTEMPTS, s
     // (a click is handled in the frame after the release, and published at that frame's end)
     const r = await pollFrames(page, predicate, settle, deadline, 2);
     if (TRACE) console.log(`  [trace] ${label}: ${Date.now() - deadline + timeout} ms`);
-    if (r.state) {
-      // What an action changed shows over two frames: the frame that handled it publishes its own
-      // state (a form closed, an error set), and lists the console reads again when the workspace
-      // changed are read at the start of the next. Answer the next frame's state while it still
-      // satisfies the wait, so a test reads the lists and the drawn errors with it.
-      const next = await probe(page, 1);
-      return next.s && predicate(next.s, next) ? next.s : r.state;
-    }
+    if (r.state) return settled(page, predicate, r.state);
     last = r.last;
     if (Date.now() > deadline) break;
     if (attempt < attempts) {
@@ -378,7 +382,7 @@ async function type(page, id, text, expect, what, { append = false, attempts = 3
       return ui(page);
     }
     const r = await pollFrames(page, expect, keys + SETTLE_FRAMES, deadline);
-    if (r.state) return r.state;
+    if (r.state) return settled(page, expect, r.state);
     if (append || attempt >= attempts || Date.now() > deadline) {
       throw new Error(`typing "${text}" into ${id || 'the focused field'} did not lead to ${what}; state: ` +
         brief(r.last && r.last.s));

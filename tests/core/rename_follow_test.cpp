@@ -85,7 +85,12 @@ struct Org {
                {"condition", "AND($UserRole.Name = 'East', BEGINS(Name, 'Y'))"},
                {"error_message", "The East does not name accounts Y."}}}},
         };
-        for (const json& request : setup) {
+        Setup(setup);
+    }
+    /// Runs each request; every one must succeed.
+    template <size_t N>
+    void Setup(const json (&requests)[N]) {
+        for (const json& request : requests) {
             json r = api->Execute(request);
             INFO(request.dump() << " -> " << r.dump());
             REQUIRE(r["ok"] == true);
@@ -228,11 +233,7 @@ TEST_SUITE("access.rename_follow.settings") {
                {"kind", "user"},
                {"user", "admin"}}}},
         };
-        for (const json& request : setup) {
-            json r = org.api->Execute(request);
-            INFO(request.dump() << " -> " << r.dump());
-            REQUIRE(r["ok"] == true);
-        }
+        org.Setup(setup);
         json r = org.Run("profiles.rename", {{"name", "Sales Rep"}, {"new_name", "Account Executive"}});
         INFO(r.dump());
         REQUIRE(r["ok"] == true);
@@ -324,11 +325,7 @@ TEST_SUITE("access.rename_follow.settings") {
                    {{"field", "Owner.Role"}, {"op", "contains"}, {"value", "East"}},
                    {{"field", "Name"}, {"op", "="}, {"value", "East"}}}}}}}}},
         };
-        for (const json& request : setup) {
-            json r = org.api->Execute(request);
-            INFO(request.dump() << " -> " << r.dump());
-            REQUIRE(r["ok"] == true);
-        }
+        org.Setup(setup);
         json report = org.Run("reports.list", json::object());
         REQUIRE(report["ok"] == true);
         const int64_t report_id = report["result"][0]["id"].get<int64_t>();

@@ -63,7 +63,7 @@ public:
             Mix(w);
         }
         uint64_t tail = size;
-        std::memcpy(&tail, p, size);  // (the low bytes; `size` < 8)
+        if (size > 0) std::memcpy(&tail, p, size);  // (the low bytes; `size` < 8; `p` may be null at 0)
         Mix(tail ^ (uint64_t{size} << 56));
     }
     template <typename T>

@@ -105,17 +105,17 @@ void AuditTrailPage::Reload() {
     // A "view as" switch changes what may be read, so it reloads like a change of the workspace.
     const bool workspace_changed =
         !loaded_ || change_count != loaded_change_count_ || loaded_viewer_ != ActingUser();
-    // Days and times in the company's zone (the profile may have changed).
-    if (workspace_changed) zone_ = ReadCompanyZone(workspace_);
+    // Days and times in the company's zone (ShownZone: the console reads it after every change).
+    const CompanyZone& zone = ShownZone();
     AuditQuery query;
     query.area = area_;
     query.actor = actor_;
     query.text = text_;
     // A day runs from the company's midnight to the next; "To" includes the whole day.
     if (std::optional<int64_t> day = ParseDay(from_text_, &from_error_))
-        query.from_ms = zone_.time.ToUtc(*day, 0);
+        query.from_ms = zone.time.ToUtc(*day, 0);
     if (std::optional<int64_t> day = ParseDay(to_text_, &to_error_))
-        query.to_ms = zone_.time.ToUtc(*day + 1, 0);
+        query.to_ms = zone.time.ToUtc(*day + 1, 0);
     if (query.from_ms && query.to_ms && *query.from_ms >= *query.to_ms) {
         to_error_ = Tr("err.date_range");
         query.to_ms.reset();
@@ -320,7 +320,8 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("audit.table", 5, flags, size)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn((Tr("audit.col.time", {{"zone", zone_.name}}) + "###audit.col.time").c_str(),
+    const std::string time_heading = Tr("audit.col.time", {{"zone", ShownZone().name}}) + "###audit.col.time";
+    ImGui::TableSetupColumn(time_heading.c_str(),
                             ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending,
                             1.5f);
     ImGui::TableSetupColumn(Label("audit.col.user").c_str(), 0, 0.8f);
@@ -356,7 +357,7 @@ void AuditTrailPage::DrawTable(const PageContext& ctx, const ImVec2& size) {
             ImGui::TableSetColumnIndex(0);
             const bool is_selected = selected_ && selected_->id == entry.id;
             const std::string time_label =
-                FormatZoneTime(zone_, entry.at_ms) + "##audit.row." + std::to_string(entry.id);
+                FormatZoneTime(ShownZone(), entry.at_ms) + "##audit.row." + std::to_string(entry.id);
             if (ImGui::Selectable(
                     time_label.c_str(), is_selected,
                     ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
@@ -436,7 +437,7 @@ void AuditTrailPage::DrawDetail(const PageContext& ctx, const ImVec2& size) {
             ImGui::TextUnformatted(value.c_str());
             ImGui::PopTextWrapPos();
         };
-        fact("audit.detail.when", FormatZoneTime(zone_, e.at_ms) + " " + zone_.name);
+        fact("audit.detail.when", FormatZoneTime(ShownZone(), e.at_ms) + " " + ShownZone().name);
         fact("audit.detail.who", e.actor);
         fact("audit.col.area", AreaLabel(e.area));
         fact("audit.col.action", ActionLabel(e.action));
@@ -475,7 +476,7 @@ void AuditTrailPage::PublishState() const {
     nlohmann::json rows = nlohmann::json::array();
     for (const AuditEntry& e : page_data_.entries) {
         rows.push_back({{"id", e.id},
-                        {"at", FormatZoneTime(zone_, e.at_ms)},
+                        {"at", FormatZoneTime(ShownZone(), e.at_ms)},
                         {"actor", e.actor},
                         {"area", e.area},
                         {"area_label", AreaLabel(e.area)},
@@ -483,7 +484,7 @@ void AuditTrailPage::PublishState() const {
                         {"action_label", ActionLabel(e.action)},
                         {"target", e.target}});
     }
-    crm::ui::PublishForm("audit.time_heading", Tr("audit.col.time", {{"zone", zone_.name}}));
+    crm::ui::PublishForm("audit.time_heading", Tr("audit.col.time", {{"zone", ShownZone().name}}));
     crm::ui::PublishForm("audit.page", page_);
     crm::ui::PublishForm("audit.sort", kColumnKeys[static_cast<int>(sort_)]);
     crm::ui::PublishForm("audit.descending", descending_);

@@ -59,7 +59,6 @@ private:
     crm::AuditPage page_data_;
     std::vector<std::string> areas_;
     std::vector<std::string> actors_;
-    CompanyZone zone_;  ///< the times' zone: the company profile's
     std::string error_;
     // The selected change and its values, pretty-printed once.
     std::optional<AuditEntry> selected_;

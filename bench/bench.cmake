@@ -25,7 +25,12 @@ foreach(dir ${CRM_BENCH_AREAS})
     target_compile_options(bench_${area} PRIVATE ${CRM_WARNINGS})
     if(CRM_WEB)
       set_target_properties(bench_${area} PROPERTIES SUFFIX .js)
-      target_link_options(bench_${area} PRIVATE -sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1)
+      # The console's own storage for the workspace a benchmark names (bench::UseConsoleStorage).
+      target_sources(bench_${area} PRIVATE ${CMAKE_SOURCE_DIR}/web/page_vfs.cpp)
+      target_include_directories(bench_${area} PRIVATE ${CMAKE_SOURCE_DIR})
+      target_link_options(bench_${area} PRIVATE -sENVIRONMENT=node -sNODERAWFS=1 -sEXIT_RUNTIME=1
+        --pre-js ${CMAKE_SOURCE_DIR}/bench/console_pages.js)
+      set_property(TARGET bench_${area} APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/bench/console_pages.js)
     endif()
   endif()
 endforeach()

@@ -5,9 +5,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
+
+#ifdef __EMSCRIPTEN__
+#include "web/page_vfs.h"
+#endif
 
 namespace crm::bench {
 
@@ -26,6 +31,27 @@ inline double BestSeconds(int repeats, const std::function<void()>& fn) {
 inline void Figure(const std::string& name, double value) {
     std::printf("%s: %.4g\n", name.c_str(), value);
     std::fflush(stdout);
+}
+
+/// Workspaces open with the durability of this target's console (WorkspaceOptions::web_durability): in wasm
+/// the web console's synchronous=OFF (its pages persist through IndexedDB), natively synchronous=FULL.
+#ifdef __EMSCRIPTEN__
+inline constexpr bool kConsoleDurability = true;
+#else
+inline constexpr bool kConsoleDurability = false;
+#endif
+
+/// The workspace at `path` (relative to the working directory) keeps its pages where the console of this
+/// target keeps them: natively the file; in wasm the web console's storage (web/page_vfs.cpp: pages in
+/// memory, each commit's pages copied out to JavaScript, where bench/console_pages.js keeps them as the
+/// console keeps them for IndexedDB). One path per process; call it before the workspace opens.
+inline void UseConsoleStorage(const std::string& path) {
+#ifdef __EMSCRIPTEN__
+    web::RegisterPageVfs(std::filesystem::absolute(path).string());
+    web::EnablePageStore();
+#else
+    (void)path;
+#endif
 }
 
 /// Runs the wasm build of this benchmark under Node.js (`node <js> --figures-only`) and returns

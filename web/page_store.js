@@ -443,28 +443,16 @@ Module['crmPages'] = (function () {
 
   // [SECTION] Writing
 
-  /** One commit's pages from the VFS: list of [pgno, bytes]. */
-  self.commit = function (seq, pageSize, pageCount, list) {
+  /** One commit's pages from the VFS: groups of [group number, the group's bytes, the page numbers the
+   *  commit changed in it] (write() stores the changed pages alone, or the group whole). */
+  self.commit = function (seq, pageSize, pageCount, groups) {
     self.lastSeq = seq;
     lastCommitAt = performance.now();
     var meta = { format: FORMAT, pageSize: pageSize, pageCount: pageCount, group: GROUP, seq: seq, time: Date.now() };
     if (!self.pending) self.pending = { pages: new Map(), meta: meta, baseSeq: seq - 1 };
     self.pending.meta = meta;
-    // The VFS hands over every page of each changed group, and which of them changed: one record
-    // per group (write() stores the changed pages alone, or the group whole).
-    var records = new Map();
-    for (var i = 0; i < list.length; ++i) {
-      var pgno = list[i][0], g = Math.floor((pgno - 1) / GROUP);
-      var rec = records.get(g);
-      if (!rec) {
-        rec = { bytes: new Uint8Array(Math.min(GROUP, pageCount - g * GROUP) * pageSize), changed: new Set(),
-          whole: false };
-        records.set(g, rec);
-      }
-      rec.bytes.set(list[i][1], ((pgno - 1) % GROUP) * pageSize);
-      if (list[i][2]) rec.changed.add(pgno);
-    }
-    records.forEach(function (rec, g) { putGroup(self.pending.pages, g, rec); });
+    for (var i = 0; i < groups.length; ++i)
+      putGroup(self.pending.pages, groups[i][0], { bytes: groups[i][1], changed: new Set(groups[i][2]), whole: false });
     if (self.aloneCount > self.maxAlone) foldGroups(self.pending, pageSize, pageCount);
     // The write starts now (IndexedDB works on it in the background), not a frame later.
     if (!self.busy) writeNext();

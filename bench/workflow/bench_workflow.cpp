@@ -10,9 +10,9 @@
 //   workflow.wasm_ratio        the saves with rules (a twin of 10,000 saves) in the wasm build over native,
 //                              the best of three runs of each side, alternating
 //                              (target <= 2)
-// Each side opens its workspaces with its console's durability: natively synchronous=FULL, in wasm the web
-// build's synchronous=OFF (WorkspaceOptions::web_durability; the console's pages live in memory,
-// web/page_vfs.h). The wasm run keeps its files through NODERAWFS: Emscripten's MEMFS measured slower.
+// Each side keeps its workspace as its console does (bench::UseConsoleStorage, bench::kConsoleDurability):
+// natively a file with synchronous=FULL; in wasm the web console's pages (web/page_vfs.cpp), each commit's
+// pages copied out to JavaScript, with synchronous=OFF.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -45,12 +45,7 @@ std::unique_ptr<Workspace> Fresh(const std::string& name, const FixedClock& cloc
     const std::string path = "bench_tmp/" + name;
     std::filesystem::remove(path);
     std::filesystem::remove(path + "-journal");
-#ifdef __EMSCRIPTEN__
-    constexpr bool kWebDurability = true;
-#else
-    constexpr bool kWebDurability = false;
-#endif
-    auto ws = Workspace::Open(path, {&clock, kWebDurability});
+    auto ws = Workspace::Open(path, {&clock, bench::kConsoleDurability});
     if (!ws.ok()) Die(ws.error().message);
     return std::move(ws.value());
 }
@@ -184,6 +179,7 @@ int SaveCount() {
 int main(int argc, char** argv) {
     const std::string wasm_js = bench::WasmJsArg(argc, argv);
     FixedClock clock(kNow);
+    bench::UseConsoleStorage("bench_tmp/workflow_rules.db");
     const double twin = InterleavedSaves(clock, kTwinSaves, false).rules;
     bench::Figure("workflow.twin_rules_s", twin);
 #ifndef __EMSCRIPTEN__

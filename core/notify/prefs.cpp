@@ -14,7 +14,6 @@ namespace crm {
 namespace {
 
 constexpr int64_t kMsPerMinute = 60'000;
-constexpr int64_t kMsPerDayLocal = 86'400'000;
 
 bool KnownChannel(const std::string& c) {
     const auto& all = NotificationChannels();

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 
 #include "formula/internal.h"
 #include "storage/database.h"
@@ -84,6 +85,18 @@ private:
         if (value.type() != ValueType::Number || value.is_blank()) return true;
         const std::optional<Decimal> back = Decimal::FromDouble(value.decimal().ToDouble());
         return back && *back == value.decimal();
+    }
+
+    /// Translates `arg` for its errors alone: the parameters it bound are dropped with its text, and so are
+    /// the constants' entries that named them (a later use binds its constant again).
+    void CheckOnly(int32_t arg) {
+        const size_t kept = params_.size();
+        (void)Bool(arg, false);
+        params_.resize(kept);
+        for (auto it = const_params_.begin(); it != const_params_.end();) {
+            const int number = std::stoi(it->second.substr(1));
+            it = number >= options_.first_param + static_cast<int>(kept) ? const_params_.erase(it) : std::next(it);
+        }
     }
 
     std::string ConstParam(const Instr& in) {
@@ -210,7 +223,7 @@ private:
             case Op::IsBlank: {
                 const int32_t arg = ArgOf(in, 0);
                 if (in.arg_type == ValueType::Boolean) {
-                    const std::string ignored = Bool(arg, false);  // still validates the argument
+                    CheckOnly(arg);  // a condition is never blank
                     return "0";
                 }
                 if (IsTextType(in.arg_type)) {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -385,6 +386,30 @@ TEST_SUITE("formula") {
         CHECK(sql->params[0] == Value::Date(options.today_days));
         CHECK(sql->params[1] == Value::DateTime(options.now_ms));
         CHECK(sql->first_param == 3);
+    }
+
+    TEST_CASE("a part translated only for its errors binds no parameter (ISBLANK of a condition)") {
+        // Found by fuzz.formula: ISBLANK(condition) is "0", and the condition's constants were left bound.
+        auto db = Database::Open(":memory:");
+        REQUIRE(db.ok());
+        REQUIRE((*db)->Exec("CREATE TABLE opp(amount REAL); INSERT INTO opp VALUES (7), (NULL);").ok());
+        for (const char* text : {"ISBLANK(44 * 4.4444444424444444444 = 44442)",
+                                 "IF(ISBLANK(Amount > 5), 1, Amount + 5)"}) {
+            auto sql = ToSqlValue(MustCompile(text));
+            REQUIRE(sql.ok());
+            CAPTURE(sql->sql);
+            CHECK(sql->params.size() == static_cast<size_t>(std::count(sql->sql.begin(), sql->sql.end(), '?')));
+            Statement select = (*db)->Prepare("SELECT " + sql->sql + " FROM opp");
+            BindSqlParams(select, *sql);
+            while (select.Step()) {
+            }
+            CHECK(select.status().ok());
+        }
+        auto reused = ToSqlValue(MustCompile("IF(ISBLANK(Amount > 5), 1, Amount + 5)"));
+        REQUIRE(reused.ok());
+        // The 5 after ISBLANK binds again, in its own place (1 and 5: two parameters).
+        REQUIRE(reused->params.size() == 2);
+        CHECK(std::find(reused->params.begin(), reused->params.end(), Value::Number(5)) != reused->params.end());
     }
 
     TEST_CASE("dates stored as ISO text work through an SQL expression for the column") {

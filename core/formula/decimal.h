@@ -84,8 +84,8 @@ private:
         : coefficient_(coefficient), scale_(static_cast<int8_t>(scale)) {}
     static bool Make(Int coefficient, int scale, Decimal* out);
     // Kept at 8-byte alignment, not __int128's 16: wasm32's operator new aligns to 8, so a 16-aligned
-    // Decimal made every vector of Values take the over-aligned allocation path (dlmalloc's memalign, a
-    // sixth of an import's time in wasm).
+    // Decimal made every vector of Values take the over-aligned allocation path (dlmalloc's memalign:
+    // 32 ms of a 700 ms wasm import profile).
     typedef Int StoredInt __attribute__((aligned(8)));
     StoredInt coefficient_ = 0;
     int8_t scale_ = 0;

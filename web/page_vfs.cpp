@@ -475,4 +475,8 @@ void EnablePageStore() {
 
 uint64_t PageStoreLastSeq() { return g_store.seq; }
 
+void ClearPageStore(const std::string& db_path) {
+    if (db_path == g_store.path) crm_vfs_load_begin(static_cast<int>(kDefaultPageSize), 0, 0);
+}
+
 }  // namespace crm::web

@@ -18,5 +18,8 @@ void RegisterPageVfs(const std::string& db_path);
 void EnablePageStore();
 /// The sequence number of the last commit that changed pages (0: none since the store was read).
 uint64_t PageStoreLastSeq();
+/// Empties the database when `db_path` is the managed one, as a new store's (benchmarks that open a new
+/// workspace at the same path again); no connection may have it open.
+void ClearPageStore(const std::string& db_path);
 
 }  // namespace crm::web

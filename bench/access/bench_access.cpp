@@ -42,8 +42,7 @@ constexpr int kDecisions = 1'000'000;
 std::string FreshPath(const std::string& name) {
     std::filesystem::create_directories("bench_tmp");
     std::string path = "bench_tmp/" + name;
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + "-journal");
+    bench::RemoveWorkspace(path);
     return path;
 }
 

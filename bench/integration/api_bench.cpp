@@ -73,8 +73,7 @@ double Throughput(int clients, const std::function<bool(int, int)>& one, int& fa
 
 int main() {
     const std::string path = (std::filesystem::temp_directory_path() / "crm_api_bench.db").string();
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + "-journal");
+    bench::RemoveWorkspace(path);
     auto opened = Workspace::Open(path);
     if (!opened.ok()) {
         std::fprintf(stderr, "api_bench: %s\n", opened.error().message.c_str());

@@ -31,8 +31,7 @@ namespace {
 }
 
 std::unique_ptr<Workspace> Open(const std::string& path, const Clock& clock) {
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + "-journal");
+    bench::RemoveWorkspace(path);
     auto opened = Workspace::Open(path, {&clock, false});
     if (!opened.ok()) Die(opened.error().message);
     return std::move(opened.value());

@@ -29,8 +29,7 @@ constexpr int64_t kNow = 1'795'712'400'000;
 std::string FreshPath(const std::string& name) {
     std::filesystem::create_directories("bench_tmp");
     std::string path = "bench_tmp/" + name;
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + "-journal");
+    bench::RemoveWorkspace(path);
     return path;
 }
 

@@ -209,9 +209,13 @@ void Appearance::BuildFonts(float scale) {
             config.PixelSnapH = true;
             ImFont* font = io.Fonts->AddFontFromMemoryTTF(
                 font_data_.data(), static_cast<int>(font_data_.size()), pixels, &config, base_ranges.Data);
+            ImFontConfig merge = config;
+            merge.MergeMode = true;
+            if (!symbol_codepoints_.empty()) {
+                io.Fonts->AddFontFromMemoryTTF(symbol_data_.data(), static_cast<int>(symbol_data_.size()),
+                                               pixels, &merge, symbol_ranges.Data);
+            }
             if (!extra_codepoints_.empty()) {
-                ImFontConfig merge = config;
-                merge.MergeMode = true;
                 io.Fonts->AddFontFromMemoryTTF(full_font_data_.data(),
                                                static_cast<int>(full_font_data_.size()), pixels, &merge,
                                                extra_ranges.Data);

@@ -49,6 +49,8 @@ public:
     size_t pending_glyphs() const { return pending_.size() + (ui_font_waiting_ ? 1 : 0); }
     /// The code points of the UI font file (what every size is built with, before run-time additions).
     const std::vector<uint32_t>& font_codepoints() const { return font_codepoints_; }
+    /// The code points of the symbol font the UI font lacks (merged into every size).
+    const std::vector<uint32_t>& symbol_codepoints() const { return symbol_codepoints_; }
 
     float scale() const { return scale_; }
     Theme theme() const { return theme_; }

@@ -20,11 +20,11 @@ void AreaRegistry::BuildIndex() {
     // Pages first (a page's label outranks a setting of the same words on a tie), then settings.
     settings_.clear();
     for (const AreaSpec& area : areas_) {
-        settings_.push_back({"page." + area.slug, area.slug, "nav." + area.slug, area.keywords, {}});
+        settings_.push_back({"page." + area.slug, area.slug, "nav." + area.slug, area.keywords, {}, {}});
     }
     for (const AreaSpec& area : areas_) {
         for (const SettingSpec& setting : area.settings) {
-            settings_.push_back({setting.id, area.slug, setting.text_id, setting.keywords, {}});
+            settings_.push_back({setting.id, area.slug, setting.text_id, setting.keywords, {}, {}});
         }
     }
 }

@@ -42,6 +42,10 @@ std::vector<MissingGlyph> FindMissingGlyphs(const Appearance& appearance, Worksp
         });
     };
     ForEachCatalogText([&](const char* text) { check(text ? text : "", "catalog"); });
+    // The symbols the sources draw that the UI font lacks (a report group's ▸, the rupee sign).
+    for (uint32_t cp : appearance.symbol_codepoints()) {
+        if (seen.insert(cp).second && !appearance.HasGlyph(cp)) out.push_back({cp, "the symbol font"});
+    }
     sqlite3* db = workspace.db().handle();
     std::vector<std::string> tables;
     sqlite3_stmt* list = nullptr;

@@ -3,6 +3,8 @@
 //    drawn as the placeholder box (the console counts them: state.glyphs.fallback), and the full
 //    font was never fetched: every catalog string and the demo data are in the shipped UI font, in
 //    every font size (headings and help text carry the same glyphs as body text).
+//    An English console's first atlas holds no CJK character beyond the English catalog's (each
+//    waits as an invisible stand-in); the demo's Chinese names, once drawn, have them all built.
 // 2. A rare character the UI font lacks (龘) is loaded from the full font, fetched on first use: it
 //    then draws as itself.
 // 3. Typed text is stored exactly as typed, characters outside the Basic Multilingual Plane
@@ -24,6 +26,8 @@ const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, crm, 
     // The UI font comes after the first frame (fetched beside the page, not preloaded): it has arrived
     // once nothing waits for a glyph.
     s = await waitUi(page, st => st.glyphs && st.glyphs.pending === 0, 'the UI font in place');
+    check(s.lang !== 'en' || s.glyphs.first_lean === true,
+      'the English console\'s first atlas held no CJK character beyond the English catalog\'s');
     const navs = Object.keys({ ...s.items, ...s.offscreen }).filter(id => /^nav\.[a-z_]+$/.test(id)).sort();
     check(navs.length >= 5, `the sidebar lists ${navs.length} pages`);
     for (const lang of ['en', 'zh-CN']) {
@@ -37,6 +41,7 @@ const { OUT, check, serve, launch, waitReady, waitUi, frames, click, type, crm, 
         check(s.glyphs.fallback === 0, `${lang} ${slug}: every character has a glyph` +
           (s.glyphs.fallback ? ` (${s.glyphs.fallback} drawn as boxes)` : ''));
       }
+      check(s.glyphs.han === true, `${lang}: the CJK characters are built (the demo's Chinese names showed)`);
     }
     const fetched = await page.evaluate(() => !!(window.Module && Module.__crmFetched && Module.__crmFetched['/assets/crm_font_full.ttc']));
     check(!fetched, 'the catalogs and the demo data needed no glyph from the full font (it was not fetched)');

@@ -252,11 +252,14 @@ const char* CatalogIdOf(Language language, std::string_view text) {
 }
 
 void ForEachCatalogText(const std::function<void(const char*)>& fn) {
+    ForEachCatalogTextIn(Language::English, fn);
+    ForEachCatalogTextIn(Language::ChineseSimplified, fn);
+}
+
+void ForEachCatalogTextIn(Language language, const std::function<void(const char*)>& fn) {
     for (const Catalog& catalog : AllCatalogs()) {
-        for (size_t i = 0; i < catalog.size; ++i) {
-            fn(catalog.rows[i].en);
-            fn(catalog.rows[i].zh);
-        }
+        for (size_t i = 0; i < catalog.size; ++i)
+            fn(language == Language::English ? catalog.rows[i].en : catalog.rows[i].zh);
     }
 }
 

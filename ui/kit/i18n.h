@@ -86,6 +86,8 @@ std::string Label(std::string_view id);
 
 /// Calls `fn` with every string of every catalog, both languages (the font loader adds their glyphs).
 void ForEachCatalogText(const std::function<void(const char*)>& fn);
+/// Calls `fn` with every string of every catalog in `language`.
+void ForEachCatalogTextIn(Language language, const std::function<void(const char*)>& fn);
 /// The id of a catalog row whose text in `language`, or one line of it, is `text` once its
 /// parameters are filled ("{count} members" is "3 members"; a parameter stands for any non-empty
 /// text); nullptr when none is. A row with parameters whose other text is too short to tell a language

@@ -4,11 +4,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
+#include "imgui_internal.h"
+#include "ui/kit/i18n.h"
 
 // stb_truetype reads the fonts' character maps (static: no clash with ImGui's own copy).
 #define STBTT_STATIC
@@ -25,6 +28,11 @@ constexpr float kHeadingSize = 18.0f;
 constexpr float kSmallSize = 13.5f;
 /// The placeholder box's code point: ImGui draws it for any character no font has.
 constexpr uint32_t kPlaceholder = 0xFFFD;
+/// Where the CJK blocks begin (CJK Radicals Supplement): the UI font's characters from here on are
+/// rasterised once wanted (the header).
+constexpr uint32_t kFirstHan = 0x2E80;
+/// A stand-in glyph's quad: a hundredth of a pixel, so it covers no pixel and yet gives vertices.
+constexpr float kStandInSize = 0.01f;
 
 std::vector<char> ReadFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -78,6 +86,22 @@ void DrawBox(ImFontAtlas* atlas, const ImFontAtlasCustomRect& rect) {
 
 }  // namespace
 
+std::vector<uint32_t> NonAsciiCodepoints(const char* text, const char* end) {
+    std::vector<uint32_t> out;
+    while (text < end && *text) {
+        if (static_cast<unsigned char>(*text) < 0x80) {
+            ++text;
+            continue;
+        }
+        unsigned int c = 0;
+        const int n = ImTextCharFromUtf8(&c, text, end);
+        if (n <= 0) break;
+        text += n;
+        out.push_back(c);
+    }
+    return out;
+}
+
 Appearance::Appearance(std::string font_path, std::string symbols_path)
     : font_path_(std::move(font_path)), symbols_path_(std::move(symbols_path)) {
     LoadUiFont();
@@ -87,6 +111,14 @@ void Appearance::LoadUiFont() {
     font_data_ = ReadFile(font_path_);
     if (!symbols_path_.empty()) symbol_data_ = ReadFile(symbols_path_);
     font_codepoints_ = CodepointsOf(font_data_);
+    english_han_.clear();
+    ForEachCatalogTextIn(Language::English, [&](const char* text) {
+        if (!text) return;
+        for (uint32_t cp : NonAsciiCodepoints(text, text + std::strlen(text)))
+            if (cp >= kFirstHan) english_han_.push_back(cp);
+    });
+    std::sort(english_han_.begin(), english_han_.end());
+    english_han_.erase(std::unique(english_han_.begin(), english_han_.end()), english_han_.end());
     symbol_codepoints_.clear();
     for (uint32_t cp : CodepointsOf(symbol_data_)) {
         if (cp > 0x7F && !std::binary_search(font_codepoints_.begin(), font_codepoints_.end(), cp)) {
@@ -113,7 +145,7 @@ void Appearance::Apply(Theme theme, float scale) {
                          font_path_.c_str());
         }
     }
-    const bool rebuild_fonts = scale != scale_ || arrived || LoadPending();
+    const bool rebuild_fonts = scale != scale_ || arrived || HanWanted() || LoadPending();
     if (rebuild_fonts) BuildFonts(scale);
     if (scale != scale_ || theme != theme_ || !style_applied_) {
         ApplyStyle(theme, scale);
@@ -127,6 +159,10 @@ void Appearance::AddMissing(const std::vector<uint32_t>& codepoints) {
     if (font_data_.empty()) return;
     for (uint32_t cp : codepoints) {
         if (cp < 0x20 || cp == kPlaceholder || cp > 0x10FFFF || absent_.count(cp) || HasGlyph(cp)) continue;
+        if (std::binary_search(stand_ins_.begin(), stand_ins_.end(), cp)) {  // the UI font has it
+            han_shown_ = true;
+            continue;
+        }
         if (std::binary_search(extra_codepoints_.begin(), extra_codepoints_.end(), cp)) continue;
         // (wqy-microhei covers the Basic Multilingual Plane only: emoji need no fetch to be known absent)
         if (full_font_failed_ || cp > 0xFFFF) {
@@ -137,7 +173,12 @@ void Appearance::AddMissing(const std::vector<uint32_t>& codepoints) {
     }
 }
 
+bool Appearance::CanDraw(uint32_t codepoint) const {
+    return HasGlyph(codepoint) || std::binary_search(stand_ins_.begin(), stand_ins_.end(), codepoint);
+}
+
 bool Appearance::HasGlyph(uint32_t codepoint) const {
+    if (std::binary_search(stand_ins_.begin(), stand_ins_.end(), codepoint)) return false;
     for (const ImFont* font : {body_, title_, heading_, small_}) {
         if (!font || !font->FindGlyphNoFallback(static_cast<ImWchar>(codepoint))) return false;
     }
@@ -187,8 +228,24 @@ void Appearance::BuildFonts(float scale) {
     // (the backend's texture of the previous atlas, if it made one)
     const bool had_texture = io.Fonts->IsBuilt() && io.Fonts->TexID != ImTextureID();
     io.Fonts->Clear();
+    // The UI font's CJK characters wait as stand-ins until wanted, but for the English catalog's own
+    // (the language switch's 中文): the header.
+    std::vector<uint32_t> base = font_codepoints_;
+    std::vector<uint32_t> stand_ins;
+    built_han_ = han_up_front_ || han_shown_;
+    if (!built_with_font_ && !font_data_.empty()) {
+        built_with_font_ = true;
+        first_build_lean_ = !built_han_;
+    }
+    if (!built_han_) {
+        base.clear();
+        for (uint32_t cp : font_codepoints_) {
+            const bool waits = cp >= kFirstHan && !std::binary_search(english_han_.begin(), english_han_.end(), cp);
+            (waits ? stand_ins : base).push_back(cp);
+        }
+    }
     // The ranges must outlive the atlas build (ImGui keeps the pointers until Build()).
-    const ImVector<ImWchar> base_ranges = RangesOf(font_codepoints_);
+    const ImVector<ImWchar> base_ranges = RangesOf(base);
     const ImVector<ImWchar> extra_ranges = RangesOf(extra_codepoints_);
     const ImVector<ImWchar> symbol_ranges = RangesOf(symbol_codepoints_);
     std::vector<std::pair<ImFont*, float>> fonts;
@@ -238,8 +295,10 @@ void Appearance::BuildFonts(float scale) {
             font, static_cast<ImWchar>(kPlaceholder), w, h, std::round(pixels * 0.62f),
             ImVec2(std::round(pixels * 0.06f), std::round(pixels * 0.2f))));
     }
+    const int blank = stand_ins.empty() || font_data_.empty() ? -1 : io.Fonts->AddCustomRectRegular(1, 1);
     io.Fonts->Build();
     for (int id : boxes) DrawBox(io.Fonts, *io.Fonts->GetCustomRectByIndex(id));
+    AddStandIns(fonts, std::move(stand_ins), blank);
     io.FontDefault = body_;
     // A new atlas needs a new GL texture. Only the texture: recreating the backend's other device
     // objects (ImGui_ImplOpenGL3_DestroyDeviceObjects) would give it new, empty vertex and index
@@ -252,6 +311,32 @@ void Appearance::BuildFonts(float scale) {
     ++atlas_builds_;
     last_build_ms_ =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+}
+
+void Appearance::AddStandIns(const std::vector<std::pair<ImFont*, float>>& fonts,
+                             std::vector<uint32_t> stand_ins, int blank) {
+    stand_ins_.clear();
+    stand_in_u_ = stand_in_v_ = -1.0f;
+    stbtt_fontinfo info;
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    if (blank < 0 || !atlas->TexPixelsAlpha8 || !OpenFace(font_data_, &info)) return;
+    const ImFontAtlasCustomRect& rect = *atlas->GetCustomRectByIndex(blank);
+    atlas->TexPixelsAlpha8[rect.Y * atlas->TexWidth + rect.X] = 0;
+    stand_in_u_ = (static_cast<float>(rect.X) + 0.5f) * atlas->TexUvScale.x;
+    stand_in_v_ = (static_cast<float>(rect.Y) + 0.5f) * atlas->TexUvScale.y;
+    for (const auto& [font, pixels] : fonts) {
+        // The advance ImGui gives the real glyph: the font's, scaled to the size, snapped to a pixel.
+        const float scale = stbtt_ScaleForPixelHeight(&info, pixels);
+        for (uint32_t cp : stand_ins) {
+            int advance = 0, bearing = 0;
+            stbtt_GetCodepointHMetrics(&info, static_cast<int>(cp), &advance, &bearing);
+            font->AddGlyph(nullptr, static_cast<ImWchar>(cp), 0.0f, 0.0f, kStandInSize, kStandInSize,
+                           stand_in_u_, stand_in_v_, stand_in_u_, stand_in_v_,
+                           std::round(static_cast<float>(advance) * scale));
+        }
+        font->BuildLookupTable();
+    }
+    stand_ins_ = std::move(stand_ins);
 }
 
 }  // namespace crm::ui

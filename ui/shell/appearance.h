@@ -2,16 +2,24 @@
 // atlas when the scale changes (DPI or the user's size setting) or when text needs glyphs the
 // subset lacks, and applies the theme.
 //
-// Glyphs: every font size (body, title, heading, small) carries every code point of the UI font
-// file (the subset scripts/gen/ui_font.py builds from every catalog, the core's texts and the demo
-// generator), so a heading never lacks a character its table shows. Characters outside the subset
-// (typed, pasted, imported) are loaded at run time from the full font (Platform::FullFontPath)
-// into every size; what neither font has (emoji) draws as a placeholder box (U+FFFD), never "?".
+// Glyphs: every font size (body, title, heading, small) carries the same code points, so a heading
+// never lacks a character its table shows: those of the UI font file (the subset
+// scripts/gen/ui_font.py builds from every catalog, the core's texts and the demo generator).
+// Its 3,000 CJK characters (from U+2E80) are most of the atlas's work, so they are rasterised only
+// once the console speaks Chinese or draws one of them: until then each has a stand-in glyph of its
+// own advance that samples one transparent texel (stand_in_uv()), so the text lays out as it will
+// and draws nothing for a frame; the host sees that texel in the frame's vertices
+// (NoteHanShown()) and the next Apply() builds the whole font. The English catalog's few (the
+// language switch's 中文) are rasterised up front too: an English console's first frame thus
+// rasterises about 300 glyphs a size instead of 3,300. Characters outside the subset (typed,
+// pasted, imported) are loaded at run time from the full font (Platform::FullFontPath) into every
+// size; what neither font has (emoji) draws as a placeholder box (U+FFFD), never "?".
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ui/shell/theme.h"
@@ -19,6 +27,9 @@
 struct ImFont;
 
 namespace crm::ui {
+
+/// The code points of UTF-8 text above ASCII (up to a NUL or `end`; stops at invalid bytes).
+std::vector<uint32_t> NonAsciiCodepoints(const char* text, const char* end);
 
 /// The fonts and style the console draws with. Apply() must run outside an ImGui frame.
 class Appearance {
@@ -35,18 +46,39 @@ public:
     /// font draws; the Apply() after they arrive swaps the UI font in.
     void SetUiFontSource(std::function<bool()> arrived) { ui_font_arrived_ = std::move(arrived); }
 
-    /// Makes `theme` and `scale` current; rebuilds the fonts when the scale changed or glyphs
-    /// asked for by AddMissing() can be loaded now.
+    /// Whether the console speaks Chinese: the UI font's CJK characters are then built up front.
+    /// Takes effect at the next Apply().
+    void SetHanUpFront(bool on) { han_up_front_ = on; }
+    /// A frame drew a stand-in (a CJK character not rasterised yet): the next Apply() builds them all.
+    void NoteHanShown() { han_shown_ = true; }
+    /// The texture coordinate every stand-in glyph samples (a transparent texel); (-1, -1) when the
+    /// atlas has none.
+    /// Whether the atlas holds the UI font's CJK characters.
+    bool han_built() const { return built_han_; }
+    /// Whether the first atlas built with the UI font held no CJK character beyond the English catalog's.
+    bool first_build_lean() const { return first_build_lean_; }
+    float stand_in_u() const { return stand_in_u_; }
+    float stand_in_v() const { return stand_in_v_; }
+
+    /// Makes `theme` and `scale` current; rebuilds the fonts when the scale changed, the CJK
+    /// characters are wanted, or glyphs asked for by AddMissing() can be loaded now.
     void Apply(Theme theme, float scale);
 
-    /// Code points seen in text that the atlas may lack: the ones it lacks are loaded from the
-    /// full font at a later Apply() (those the full font lacks too stay placeholder boxes).
+    /// Code points seen in text that the atlas may lack: a CJK character of the UI font builds them
+    /// all at the next Apply(); the others are loaded from the full font at a later Apply() (those the
+    /// full font lacks too stay placeholder boxes).
     void AddMissing(const std::vector<uint32_t>& codepoints);
-    /// Whether every font size has a glyph for `codepoint` (not the placeholder).
+    /// Whether every font size has a glyph for `codepoint` (not the placeholder, not a stand-in).
     bool HasGlyph(uint32_t codepoint) const;
-    /// Code points waiting for the full font (asked for, not loaded, not known to be absent), and
-    /// one while the UI font itself has not arrived.
-    size_t pending_glyphs() const { return pending_.size() + (ui_font_waiting_ ? 1 : 0); }
+    /// Whether `codepoint` draws with a glyph: one of the atlas, or a CJK character of the UI font,
+    /// rasterised once shown.
+    bool CanDraw(uint32_t codepoint) const;
+    /// Code points waiting for the full font (asked for, not loaded, not known to be absent), one
+    /// while the UI font itself has not arrived, and one while its CJK characters are wanted and not
+    /// built yet.
+    size_t pending_glyphs() const {
+        return pending_.size() + (ui_font_waiting_ ? 1 : 0) + (HanWanted() ? 1 : 0);
+    }
     /// The code points of the UI font file (what every size is built with, before run-time additions).
     const std::vector<uint32_t>& font_codepoints() const { return font_codepoints_; }
     /// The code points of the symbol font the UI font lacks (merged into every size).
@@ -68,7 +100,12 @@ public:
     uint64_t atlas_builds() const { return atlas_builds_; }
 
 private:
+    bool HanWanted() const { return (han_up_front_ || han_shown_) && !built_han_ && !font_data_.empty(); }
     void BuildFonts(float scale);
+    /// Gives each font of `fonts` (with its pixel size) a stand-in glyph for every code point of
+    /// `stand_ins`, sampling the atlas's custom rect `blank` (one texel, cleared).
+    void AddStandIns(const std::vector<std::pair<ImFont*, float>>& fonts, std::vector<uint32_t> stand_ins,
+                     int blank);
     bool LoadPending();
     /// Reads the UI font and the symbol font and their character maps.
     void LoadUiFont();
@@ -84,6 +121,15 @@ private:
     std::vector<uint32_t> symbol_codepoints_;  ///< the symbol font's, less the UI font's
     std::function<std::string()> full_font_source_;
     std::vector<char> full_font_data_;
+    std::vector<uint32_t> english_han_;  ///< the CJK characters of the English catalog, sorted
+    bool han_up_front_ = false;
+    bool han_shown_ = false;
+    bool built_han_ = false;             ///< the atlas holds the UI font's CJK characters
+    bool built_with_font_ = false;       ///< an atlas was built with the UI font
+    bool first_build_lean_ = false;
+    std::vector<uint32_t> stand_ins_;    ///< CJK characters with a stand-in glyph now, sorted
+    float stand_in_u_ = -1.0f;
+    float stand_in_v_ = -1.0f;
     std::vector<uint32_t> extra_codepoints_;  ///< loaded from the full font, sorted
     std::set<uint32_t> pending_;              ///< asked for, the full font not read yet
     std::set<uint32_t> absent_;               ///< neither font has them: placeholder boxes

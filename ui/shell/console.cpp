@@ -748,10 +748,12 @@ void Console::PublishState() {
     if (ActingUser() == ConsoleUser()) state["viewas_banner"] = "";
     state["ui_scale"] = ui_scale_;
     state["dpi_scale"] = platform_.DpiScale();
-    state["glyphs"] = {{"fallback", glyph_fallback_},
-                       {"pending", glyph_pending_},
-                       {"atlas_ms", std::round(atlas_ms_)},
-                       {"placeholder", placeholder_}};
+    state["glyphs"] = {{"fallback", glyphs_.fallback},
+                       {"pending", glyphs_.pending},
+                       {"atlas_ms", std::round(glyphs_.atlas_ms)},
+                       {"placeholder", glyphs_.placeholder},
+                       {"han", glyphs_.han},
+                       {"first_lean", glyphs_.first_lean}};
     PublishSignInGate(state, workspace_);  // "auth"
     if (!text_log_.is_null()) state["text_log"] = text_log_;
 }

@@ -36,6 +36,16 @@ struct ConsoleOptions {
     nlohmann::json drafts;
 };
 
+/// The font as the host saw it in the last frame (ConsoleHost::Frame).
+struct GlyphState {
+    int fallback = 0;          ///< characters drawn as the placeholder box (no glyph)
+    size_t pending = 0;        ///< code points waiting for a font (Appearance::pending_glyphs)
+    double atlas_ms = 0.0;     ///< the last atlas build's milliseconds
+    unsigned placeholder = 0;  ///< the code point the placeholder stands for (U+FFFD, a box)
+    bool han = false;          ///< the atlas holds the UI font's CJK characters
+    bool first_lean = false;   ///< the first atlas with the UI font held none beyond the English catalog's
+};
+
 /// The console over one open workspace.
 class Console {
 public:
@@ -60,15 +70,8 @@ public:
     /// Says (a banner) that another tab's commit shows once the edits here are saved or discarded.
     void SetStoreBehind(bool behind) { store_behind_ = behind; }
 
-    /// What the host saw of the font in the last frame: characters drawn as the placeholder box
-    /// (no glyph), code points waiting for the full font, the last atlas build's milliseconds, and
-    /// the code point the placeholder stands for (U+FFFD, a box).
-    void SetGlyphState(int fallback, size_t pending, double atlas_ms, unsigned placeholder) {
-        glyph_fallback_ = fallback;
-        glyph_pending_ = pending;
-        atlas_ms_ = atlas_ms;
-        placeholder_ = placeholder;
-    }
+    /// What the host saw of the font in the last frame (published as state.glyphs).
+    void SetGlyphState(const GlyphState& glyphs) { glyphs_ = glyphs; }
 
     /// The language sweep's answer for the last checked frame (ui/shell/text_log.h), published as
     /// state.text_log.
@@ -112,10 +115,7 @@ private:
 
     Theme theme_ = Theme::Light;
     float ui_scale_ = 1.0f;
-    int glyph_fallback_ = 0;
-    size_t glyph_pending_ = 0;
-    double atlas_ms_ = 0.0;
-    unsigned placeholder_ = 0;
+    GlyphState glyphs_;
     nlohmann::json text_log_;
     std::string page_;  ///< the area shown: the first registered until the user goes elsewhere
 

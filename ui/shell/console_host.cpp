@@ -25,23 +25,6 @@ Theme StartupTheme(const Platform& platform) {
     return ParseTheme(platform.LoadPreference("theme")).value_or(Theme::Light);
 }
 
-/// The code points of UTF-8 text above ASCII.
-std::vector<uint32_t> NonAsciiCodepoints(const char* text, const char* end) {
-    std::vector<uint32_t> out;
-    while (text < end && *text) {
-        if (static_cast<unsigned char>(*text) < 0x80) {
-            ++text;
-            continue;
-        }
-        unsigned int c = 0;
-        const int n = ImTextCharFromUtf8(&c, text, end);
-        if (n <= 0) break;
-        text += n;
-        out.push_back(c);
-    }
-    return out;
-}
-
 /// Frames between two scans of the drawn text for characters without a glyph.
 constexpr int kScanInterval = 30;
 /// Seconds of full-rate frames after input (hover effects, popups opening, layouts settling).
@@ -270,6 +253,7 @@ bool ConsoleHost::Frame(bool skip_repeat) {
     if (frames_due_ > 0) --frames_due_;
     TrickleInput();
     if (console_) {
+        appearance_.SetHanUpFront(CurrentLanguage() == Language::ChineseSimplified);
         appearance_.Apply(console_->theme(), console_->ui_scale() * platform_.DpiScale());
     } else {
         appearance_.Apply(appearance_.theme(), platform_.DpiScale());
@@ -291,8 +275,14 @@ bool ConsoleHost::Frame(bool skip_repeat) {
         if (!text_log) console_->SetTextLog({{"request", text_log_request_}, {"error", "no stream for the log"}});
     }
     if (console_) {
-        console_->SetGlyphState(fallback_glyphs_, appearance_.pending_glyphs(), appearance_.last_build_ms(),
-                                appearance_.body_font() ? appearance_.body_font()->FallbackChar : 0);
+        GlyphState glyphs;
+        glyphs.fallback = fallback_glyphs_;
+        glyphs.pending = appearance_.pending_glyphs();
+        glyphs.atlas_ms = appearance_.last_build_ms();
+        glyphs.placeholder = appearance_.body_font() ? appearance_.body_font()->FallbackChar : 0;
+        glyphs.han = appearance_.han_built();
+        glyphs.first_lean = appearance_.first_build_lean();
+        console_->SetGlyphState(glyphs);
         console_->Draw(appearance_);
         ++console_frames_;
     }
@@ -341,14 +331,18 @@ void ConsoleHost::WatchFallbackGlyphs() {
         if (font && font->FallbackGlyph) uvs[n++] = ImVec2(font->FallbackGlyph->U0, font->FallbackGlyph->V0);
     }
     int count = 0;  // one vertex per glyph has the glyph's top-left texture coordinate
+    bool stand_in = false;  // a CJK character not rasterised yet (Appearance: every vertex of it)
+    const float stand_in_u = appearance_.stand_in_u(), stand_in_v = appearance_.stand_in_v();
     const ImDrawData* data = ImGui::GetDrawData();
     for (int i = 0; data && i < data->CmdListsCount; ++i) {
         for (const ImDrawVert& v : data->CmdLists[i]->VtxBuffer) {
             for (int k = 0; k < n; ++k) {
                 if (v.uv.x == uvs[k].x && v.uv.y == uvs[k].y) ++count;
             }
+            if (v.uv.x == stand_in_u && v.uv.y == stand_in_v) stand_in = true;
         }
     }
+    if (stand_in) appearance_.NoteHanShown();
     fallback_glyphs_ = count;
     ++frames_since_scan_;
     if (fallback_at_scan_ == -2) fallback_at_scan_ = count;

@@ -11,40 +11,19 @@
 
 namespace crm::ui {
 
-namespace {
-
-/// Decodes UTF-8; calls fn(codepoint) for each character above ASCII (invalid bytes are skipped).
-template <typename Fn>
-void ForEachCodepoint(const std::string& text, Fn fn) {
-    for (size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        int n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (n == 0 || i + n > text.size()) {
-            ++i;
-            continue;
-        }
-        uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-        if (cp >= 0x80) fn(cp);
-        i += n;
-    }
-}
-
-}  // namespace
-
 std::vector<MissingGlyph> FindMissingGlyphs(const Appearance& appearance, Workspace& workspace) {
     std::vector<MissingGlyph> out;
     std::set<uint32_t> seen;
     auto check = [&](const std::string& text, const std::string& where) {
-        ForEachCodepoint(text, [&](uint32_t cp) {
-            if (!seen.insert(cp).second || appearance.HasGlyph(cp)) return;
+        for (uint32_t cp : NonAsciiCodepoints(text.data(), text.data() + text.size())) {
+            if (!seen.insert(cp).second || appearance.CanDraw(cp)) continue;
             out.push_back({cp, where + ": " + text.substr(0, 120)});
-        });
+        }
     };
     ForEachCatalogText([&](const char* text) { check(text ? text : "", "catalog"); });
     // The symbols the sources draw that the UI font lacks (a report group's ▸, the rupee sign).
     for (uint32_t cp : appearance.symbol_codepoints()) {
-        if (seen.insert(cp).second && !appearance.HasGlyph(cp)) out.push_back({cp, "the symbol font"});
+        if (seen.insert(cp).second && !appearance.CanDraw(cp)) out.push_back({cp, "the symbol font"});
     }
     sqlite3* db = workspace.db().handle();
     std::vector<std::string> tables;

@@ -1,6 +1,8 @@
-// A check that every character the console draws has a glyph in every font size: the texts of
-// every UI catalog (both languages) and every text value stored in the workspace (the demo
-// company's names, labels and records). crm-console --check-glyphs runs it (tests/desktop).
+// A check that every character the console draws has a glyph in every font size (in the atlas, or in
+// the UI font, whose CJK characters join the atlas when text shows them: Appearance::CanDraw): the
+// texts of every UI catalog (both languages), the symbols, and every text value stored in the
+// workspace (the demo company's names, labels and records). crm-console --check-glyphs runs it
+// (tests/desktop).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -7,7 +7,7 @@
 // scripts/gen/ui_font.py builds from every catalog, the core's texts and the demo generator).
 // Its 3,000 CJK characters (from U+2E80) are most of the atlas's work, so they are rasterised only
 // once the console speaks Chinese or draws one of them: until then each has a stand-in glyph of its
-// own advance that samples one transparent texel (stand_in_uv()), so the text lays out as it will
+// own advance that samples one transparent texel (stand_in_u/v()), so the text lays out as it will
 // and draws nothing for a frame; the host sees that texel in the frame's vertices
 // (NoteHanShown()) and the next Apply() builds the whole font. The English catalog's few (the
 // language switch's 中文) are rasterised up front too: an English console's first frame thus
@@ -51,12 +51,12 @@ public:
     void SetHanUpFront(bool on) { han_up_front_ = on; }
     /// A frame drew a stand-in (a CJK character not rasterised yet): the next Apply() builds them all.
     void NoteHanShown() { han_shown_ = true; }
-    /// The texture coordinate every stand-in glyph samples (a transparent texel); (-1, -1) when the
-    /// atlas has none.
     /// Whether the atlas holds the UI font's CJK characters.
     bool han_built() const { return built_han_; }
     /// Whether the first atlas built with the UI font held no CJK character beyond the English catalog's.
     bool first_build_lean() const { return first_build_lean_; }
+    /// The texture coordinate every stand-in glyph samples (a transparent texel); (-1, -1) when the
+    /// atlas has none.
     float stand_in_u() const { return stand_in_u_; }
     float stand_in_v() const { return stand_in_v_; }
 

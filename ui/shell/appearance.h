@@ -28,7 +28,7 @@ struct ImFont;
 
 namespace crm::ui {
 
-/// The code points of UTF-8 text above ASCII (up to a NUL or `end`; stops at invalid bytes).
+/// The code points of UTF-8 text above ASCII, up to a NUL or `end` (an invalid sequence gives U+FFFD).
 std::vector<uint32_t> NonAsciiCodepoints(const char* text, const char* end);
 
 /// The fonts and style the console draws with. Apply() must run outside an ImGui frame.

@@ -93,20 +93,19 @@ private:
         const size_t kept = params_.size();
         (void)Bool(arg, false);
         params_.resize(kept);
-        for (auto it = const_params_.begin(); it != const_params_.end();) {
-            const int number = std::stoi(it->second.substr(1));
-            it = number >= options_.first_param + static_cast<int>(kept) ? const_params_.erase(it) : std::next(it);
-        }
+        for (auto it = const_params_.begin(); it != const_params_.end();)
+            it = it->second.index >= kept ? const_params_.erase(it) : std::next(it);
     }
 
     std::string ConstParam(const Instr& in) {
         auto it = const_params_.find(in.aux);
-        if (it != const_params_.end()) return it->second;
+        if (it != const_params_.end()) return it->second.sql;
         const Value& constant = p_.constants[in.aux];
+        const size_t index = params_.size();
         // A number of more digits than a double keeps goes as decimal text, which the crm_ functions read.
         std::string sql = dec_ && !DoubleExact(constant) ? Param(Value::Text(constant.decimal().ToString()))
                                                          : Param(constant);
-        const_params_.emplace(in.aux, sql);
+        const_params_.emplace(in.aux, BoundConstant{sql, index});
         return sql;
     }
 
@@ -704,7 +703,12 @@ private:
     const SqlOptions& options_;
     const bool dec_ = options_.crm_functions;
     std::vector<Value> params_;
-    std::unordered_map<int32_t, std::string> const_params_;
+    /// A constant bound once: its parameter's SQL ("?N") and its place in params_.
+    struct BoundConstant {
+        std::string sql;
+        size_t index = 0;
+    };
+    std::unordered_map<int32_t, BoundConstant> const_params_;
     bool failed_ = false;
     Error error_;
 };

@@ -104,14 +104,6 @@ std::vector<uint32_t> NonAsciiCodepoints(const char* text, const char* end) {
 
 Appearance::Appearance(std::string font_path, std::string symbols_path)
     : font_path_(std::move(font_path)), symbols_path_(std::move(symbols_path)) {
-    LoadUiFont();
-}
-
-void Appearance::LoadUiFont() {
-    font_data_ = ReadFile(font_path_);
-    if (!symbols_path_.empty()) symbol_data_ = ReadFile(symbols_path_);
-    font_codepoints_ = CodepointsOf(font_data_);
-    english_han_.clear();
     ForEachCatalogTextIn(Language::English, [&](const char* text) {
         if (!text) return;
         for (uint32_t cp : NonAsciiCodepoints(text, text + std::strlen(text)))
@@ -119,6 +111,13 @@ void Appearance::LoadUiFont() {
     });
     std::sort(english_han_.begin(), english_han_.end());
     english_han_.erase(std::unique(english_han_.begin(), english_han_.end()), english_han_.end());
+    LoadUiFont();
+}
+
+void Appearance::LoadUiFont() {
+    font_data_ = ReadFile(font_path_);
+    if (!symbols_path_.empty()) symbol_data_ = ReadFile(symbols_path_);
+    font_codepoints_ = CodepointsOf(font_data_);
     symbol_codepoints_.clear();
     for (uint32_t cp : CodepointsOf(symbol_data_)) {
         if (cp > 0x7F && !std::binary_search(font_codepoints_.begin(), font_codepoints_.end(), cp)) {

@@ -159,4 +159,20 @@ private:
     bool done_ = false;
 };
 
+// [SECTION] CacheSizeScope
+
+/// Sets the connection's page cache to `kib` KiB for the scope (PRAGMA cache_size = -kib), and puts
+/// back the size it had when the scope ends.
+class CacheSizeScope {
+public:
+    CacheSizeScope(Database& db, int64_t kib);
+    ~CacheSizeScope();
+    CacheSizeScope(const CacheSizeScope&) = delete;
+    CacheSizeScope& operator=(const CacheSizeScope&) = delete;
+
+private:
+    Database& db_;
+    int64_t was_ = -2000;  // SQLite's default, should the size not be read
+};
+
 }  // namespace crm

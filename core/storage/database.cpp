@@ -342,16 +342,6 @@ int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
 
 // [SECTION] Transaction
 
-CacheSizeScope::CacheSizeScope(Database& db, int64_t kib) : db_(db) {
-    {
-        Statement st = db_.Prepare("PRAGMA cache_size");
-        if (st.Step()) was_ = st.Int(0);
-    }
-    (void)db_.Exec("PRAGMA cache_size = " + std::to_string(-kib));
-}
-
-CacheSizeScope::~CacheSizeScope() { (void)db_.Exec("PRAGMA cache_size = " + std::to_string(was_)); }
-
 Transaction::Transaction(Database& db) : db_(db) { begin_ = db_.Exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {
@@ -368,5 +358,17 @@ Status Transaction::Commit() {
     // On a failed COMMIT the destructor rolls back, so nothing is left half-written.
     return s;
 }
+
+// [SECTION] CacheSizeScope
+
+CacheSizeScope::CacheSizeScope(Database& db, int64_t kib) : db_(db) {
+    {
+        Statement st = db_.Prepare("PRAGMA cache_size");
+        if (st.Step()) was_ = st.Int(0);
+    }
+    (void)db_.Exec("PRAGMA cache_size = " + std::to_string(-kib));
+}
+
+CacheSizeScope::~CacheSizeScope() { (void)db_.Exec("PRAGMA cache_size = " + std::to_string(was_)); }
 
 }  // namespace crm

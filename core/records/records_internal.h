@@ -88,16 +88,19 @@ struct RecordService::Runtime {
     int name_index = -1;
 
     std::unordered_map<std::string, int> by_api_name;  ///< the API name as spelled -> index (active fields)
+    /// Per index, for a lookup field: the SQL that finds its target record by id ("" when the target
+    /// object is unknown: no record can be found).
+    std::vector<std::string> lookup_exists_sql;
     /// A new record's values before the request's: each stored field's default (per index).
     std::vector<formula::Value> defaults;
 
-    int Find(std::string_view name) const {
+    int Find(const std::string& name) const {
         // Most callers spell the API name as defined: found without lower-casing.
-        if (auto exact = by_api_name.find(std::string(name)); exact != by_api_name.end())
-            return exact->second;
+        if (auto exact = by_api_name.find(name); exact != by_api_name.end()) return exact->second;
         auto it = by_name.find(ToLowerAscii(name));
         return it == by_name.end() ? -1 : it->second;
     }
+    int Find(std::string_view name) const { return Find(std::string(name)); }
     const FieldDef& field(int i) const { return def->fields[static_cast<size_t>(i)]; }
 };
 

@@ -125,6 +125,14 @@ Result<std::shared_ptr<RecordService::Runtime>> RecordService::RuntimeFor(std::s
         insert_vals += ", ?" + std::to_string(param++);
         update_set += ", " + QuoteIdent(f.column) + " = ?" + std::to_string(update_param++);
     }
+    rt->lookup_exists_sql.resize(o.fields.size());
+    for (int i : rt->stored) {
+        const FieldDef& f = rt->field(i);
+        if (f.type != FieldType::Lookup) continue;
+        if (Result<std::shared_ptr<const ObjectDef>> target = schema_.Object(f.lookup_object); target.ok())
+            rt->lookup_exists_sql[static_cast<size_t>(i)] =
+                "SELECT 1 FROM " + QuoteIdent((*target)->table) + " WHERE id = ?1";
+    }
     const std::string table = QuoteIdent(o.table);
     rt->select_sql = "SELECT " + columns + " FROM " + table;
     rt->insert_sql = "INSERT INTO " + table + "(" + insert_cols + ") VALUES(" + insert_vals + ")";

@@ -253,10 +253,10 @@ void RecordService::TypesStage(Runtime& rt, SaveContext& ctx) {
             }
         }
         if (f.type == FieldType::Lookup && !v->is_blank()) {
-            Result<std::shared_ptr<const ObjectDef>> target = schema_.Object(f.lookup_object);
+            const std::string& exists = rt.lookup_exists_sql[static_cast<size_t>(i)];
             bool found = false;
-            if (target.ok()) {
-                Statement& st = Cached("SELECT 1 FROM " + QuoteIdent((*target)->table) + " WHERE id = ?1");
+            if (!exists.empty()) {
+                Statement& st = Cached(exists);
                 st.Bind(1, static_cast<int64_t>(std::stoll(v->text())));
                 found = st.Step();
             }

@@ -257,14 +257,16 @@ Status BuildDeferredIndexes(Database& db) {
     // CREATE INDEX sorts its keys in runs of at most the page cache's size, then merges the runs. A run
     // of 64 MB (the import's cache) is a linked list merge-sorted far beyond the CPU's caches: the four
     // indexes of a million Opportunities took 3.3 s so, and 1.9 s in runs of SQLite's default 2 MB.
-    CacheSizeScope sort_runs(db, 2 * 1024);
+    PragmaScope sort_runs(db, "cache_size", -2 * 1024);
     // Natively the runs are sorted and merged on two worker threads besides this one (1.9 s -> 1.6 s); the
     // browser's SQLite has no threads, and takes the pragma as a no-op.
-    struct SortWorkers {
-        Database& db;
-        ~SortWorkers() { (void)db.Exec("PRAGMA threads = 0"); }
-    } sort_workers{db};
-    (void)db.Exec("PRAGMA threads = 2");
+    PragmaScope sort_workers(db, "threads", 2);
+#ifndef __EMSCRIPTEN__
+    // Each CREATE INDEX reads the whole table, through a 2 MB cache: natively from a memory map of the file
+    // rather than a read() copy of each page (the browser's page store has no map; Emscripten's would copy
+    // the file into the heap).
+    PragmaScope map_table(db, "mmap_size", int64_t{1} << 30);
+#endif
     nlohmann::json listed;
     {
         Statement st = db.Prepare("SELECT value FROM data_settings WHERE key = ?1");
@@ -468,7 +470,7 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
     };
     // A batch touches more pages than SQLite's default 2 MB cache holds, which then spills them to the file
     // mid-transaction: a 64 MB cache for the import's length (put back after).
-    CacheSizeScope cache_size(changes_.db(), 64 * 1024);
+    PragmaScope cache_size(changes_.db(), "cache_size", -64 * 1024);
     // Indexes left for the end once the import is large (import.h): built again by the end of Run, or, if
     // the import stops early in batches, by this guard; a rolled-back single change puts them back itself.
     bool deferred = false, defer_checked = options.defer_indexes_after <= 0;
@@ -500,16 +502,15 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
                                           slot_name.begin());
     std::vector<std::string> slot_text(slot_name.size());
     std::vector<char> slot_set(slot_name.size());
-    std::string cell;  // the cell in hand (its capacity kept from row to row)
     // A row, read, made into the values a save takes: the transforms, lookups, the record to update.
     auto prepare = [&](const CsvRow& row, ImportRowResult& r, EachRow& each) {
         std::fill(slot_set.begin(), slot_set.end(), 0);
-        auto set = [&](size_t c) {
-            slot_text[static_cast<size_t>(slot_of[c])].swap(cell);
-            slot_set[static_cast<size_t>(slot_of[c])] = 1;
-        };
+        auto set = [&](size_t c) { slot_set[static_cast<size_t>(slot_of[c])] = 1; };
         for (size_t c = 0; c < field_of.size() && c < row.fields.size(); ++c) {
             if (slot_of[c] < 0 || row.fields[c].empty()) continue;
+            // The cell is transformed in its field's slot, whose capacity serves from row to row. A cell
+            // in error leaves its slot half-made: never read, since a row with errors is not saved.
+            std::string& cell = slot_text[static_cast<size_t>(slot_of[c])];
             cell.assign(row.fields[c]);
             if (Transform* t = transform_of[c].get()) {
                 if (t->trim) cell = TrimSpaces(cell);

@@ -91,6 +91,9 @@ struct RecordService::Runtime {
     /// Per index, for a lookup field: the SQL that finds its target record by id ("" when the target
     /// object is unknown: no record can be found).
     std::vector<std::string> lookup_exists_sql;
+    /// Per index: whether the field's picklist holds a value no longer active. Only then can a new choice
+    /// fail CheckPicklistActive (what the types stage reads is a value of the list).
+    std::vector<char> has_inactive_choice;
     /// A new record's values before the request's: each stored field's default (per index).
     std::vector<formula::Value> defaults;
 

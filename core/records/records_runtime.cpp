@@ -1,5 +1,6 @@
 // RecordService: the per-object runtime (rebuilt after each schema change), stored rows, the JSON form
 // of a record, and the reads Get and History.
+#include <algorithm>
 #include <cmath>
 
 #include "audit/change.h"
@@ -126,8 +127,11 @@ Result<std::shared_ptr<RecordService::Runtime>> RecordService::RuntimeFor(std::s
         update_set += ", " + QuoteIdent(f.column) + " = ?" + std::to_string(update_param++);
     }
     rt->lookup_exists_sql.resize(o.fields.size());
+    rt->has_inactive_choice.resize(o.fields.size());
     for (int i : rt->stored) {
         const FieldDef& f = rt->field(i);
+        rt->has_inactive_choice[static_cast<size_t>(i)] = std::any_of(
+            f.picklist.begin(), f.picklist.end(), [](const PicklistValue& v) { return !v.active; });
         if (f.type != FieldType::Lookup) continue;
         if (Result<std::shared_ptr<const ObjectDef>> target = schema_.Object(f.lookup_object); target.ok())
             rt->lookup_exists_sql[static_cast<size_t>(i)] =

@@ -246,7 +246,8 @@ void RecordService::TypesStage(Runtime& rt, SaveContext& ctx) {
             continue;
         }
         // Deactivated values stay on records that hold them; only a new choice must be active.
-        if (ctx.is_new || *v != (*ctx.before)[static_cast<size_t>(i)]) {
+        if (rt.has_inactive_choice[static_cast<size_t>(i)] &&
+            (ctx.is_new || *v != (*ctx.before)[static_cast<size_t>(i)])) {
             if (Status s = CheckPicklistActive(f, *v); !s.ok()) {
                 ctx.Fail(s.error());
                 continue;

@@ -359,16 +359,18 @@ Status Transaction::Commit() {
     return s;
 }
 
-// [SECTION] CacheSizeScope
+// [SECTION] PragmaScope
 
-CacheSizeScope::CacheSizeScope(Database& db, int64_t kib) : db_(db) {
+PragmaScope::PragmaScope(Database& db, std::string name, int64_t value) : db_(db), name_(std::move(name)) {
     {
-        Statement st = db_.Prepare("PRAGMA cache_size");
+        Statement st = db_.Prepare("PRAGMA " + name_);
         if (st.Step()) was_ = st.Int(0);
     }
-    (void)db_.Exec("PRAGMA cache_size = " + std::to_string(-kib));
+    (void)db_.Exec("PRAGMA " + name_ + " = " + std::to_string(value));
 }
 
-CacheSizeScope::~CacheSizeScope() { (void)db_.Exec("PRAGMA cache_size = " + std::to_string(was_)); }
+PragmaScope::~PragmaScope() {
+    if (was_) (void)db_.Exec("PRAGMA " + name_ + " = " + std::to_string(*was_));
+}
 
 }  // namespace crm

@@ -159,20 +159,22 @@ private:
     bool done_ = false;
 };
 
-// [SECTION] CacheSizeScope
+// [SECTION] PragmaScope
 
-/// Sets the connection's page cache to `kib` KiB for the scope (PRAGMA cache_size = -kib), and puts
-/// back the size it had when the scope ends.
-class CacheSizeScope {
+/// Sets an integer pragma of the connection for the scope (`PRAGMA <name> = <value>`, such as cache_size,
+/// threads, mmap_size), and puts back the value it had when the scope ends. `name` is a pragma's name as
+/// the code spells it, never user input.
+class PragmaScope {
 public:
-    CacheSizeScope(Database& db, int64_t kib);
-    ~CacheSizeScope();
-    CacheSizeScope(const CacheSizeScope&) = delete;
-    CacheSizeScope& operator=(const CacheSizeScope&) = delete;
+    PragmaScope(Database& db, std::string name, int64_t value);
+    ~PragmaScope();
+    PragmaScope(const PragmaScope&) = delete;
+    PragmaScope& operator=(const PragmaScope&) = delete;
 
 private:
     Database& db_;
-    int64_t was_ = -2000;  // SQLite's default, should the size not be read
+    std::string name_;
+    std::optional<int64_t> was_;  // none when the pragma answered nothing: nothing to put back
 };
 
 }  // namespace crm

@@ -148,6 +148,34 @@ TEST_SUITE("storage") {
         }
     }
 
+    TEST_CASE("a pragma scope sets a pragma for its scope and puts back the value it found") {
+        auto db = OpenMemory();
+        auto read = [&](const char* pragma) {
+            Statement st = db->Prepare(std::string("PRAGMA ") + pragma);
+            REQUIRE(st.Step());
+            return st.Int(0);
+        };
+        REQUIRE(db->Exec("PRAGMA cache_size = -1234").ok());
+        {
+            PragmaScope cache(*db, "cache_size", -4096);
+            CHECK(read("cache_size") == -4096);
+            {
+                PragmaScope inner(*db, "cache_size", -2048);  // scopes nest: each puts back what it found
+                CHECK(read("cache_size") == -2048);
+            }
+            CHECK(read("cache_size") == -4096);
+        }
+        CHECK(read("cache_size") == -1234);
+        const int64_t threads = read("threads");
+        {
+            PragmaScope workers(*db, "threads", 2);
+#ifndef __EMSCRIPTEN__
+            CHECK(read("threads") == 2);  // the browser's SQLite has no threads: the pragma stays 0 there
+#endif
+        }
+        CHECK(read("threads") == threads);
+    }
+
     TEST_CASE("a busy or locked workspace is storage.busy: nothing changed, try again, in both languages") {
         auto db = OpenMemory();
         REQUIRE(db->Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)").ok());

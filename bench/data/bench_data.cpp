@@ -1,6 +1,7 @@
 // Data management benchmark (issue #13), each figure against a reference run in the same process:
 //   import.rows_per_s             CRM_BENCH_IMPORT_ROWS (1,000,000) rows x 10 columns of Opportunities from a
-//                                 CSV file through the whole import (parse, map, validate, save), native
+//                                 CSV file through the whole import (parse, map, validate, save), native,
+//                                 in the batches the console commits (ImportOptions' default)
 //   import.ratio_vs_sqlite_shell  that import's time over Debian's sqlite3 shell `.import` of the same file
 //                                 into a plain table (target <= 3)
 //   backup.mb_per_s               backup.create of a CRM_BENCH_BACKUP_MB (200) MB workspace;
@@ -95,7 +96,6 @@ double ImportSeconds(const std::string& csv, int rows, const FixedClock& clock, 
     if (!ws->records().Create("admin", "Account", {{"Name", "Acme"}}).ok()) Die("account");
     ImportOptions o;
     o.object = "Opportunity";
-    o.batch_size = 5000;
     std::FILE* f = std::fopen(csv.c_str(), "rb");
     if (!f) Die("cannot read " + csv);
     Result<ImportReport> r = Error{};

@@ -206,7 +206,7 @@ Result<ImportOptions> ImportOptionsOf(Call& call) {
         o.transforms = settings["transforms"];
     }
     o.all_or_nothing = call.Bool("all_or_nothing", false);
-    o.batch_size = call.Int("batch_size", 500);
+    o.batch_size = call.Int("batch_size", ImportOptions{}.batch_size);
     return o;
 }
 

@@ -66,7 +66,9 @@ struct ImportOptions {
     nlohmann::json transforms;  ///< {Field: {trim?, values?, date_format?, decimal?, lookup_by?}}
     bool all_or_nothing = false;
     bool dry_run = false;
-    int batch_size = 500;
+    /// Rows a transaction commits (1..10,000): the unit of cancel and progress. Each commit writes and syncs
+    /// its pages; 500-row batches made a 300,000-row import a third slower than 5,000-row ones.
+    int batch_size = 5000;
     /// Rows after which the object's secondary indexes wait for the end of the import (see above); 0 = never.
     int64_t defer_indexes_after = 20'000;
     /// Told the rows read after each batch; answers false to cancel.

@@ -225,7 +225,7 @@ Result<Value> TextValue(const FieldDef& f, std::string_view text) {
     const size_t limit = static_cast<size_t>(MaxLength(f));
     const size_t length = text.size() <= limit ? text.size() : Utf8Length(text);
     if (length > limit) {
-        return Invalid(f, f.label + " holds at most " + std::to_string(MaxLength(f)) + " characters; got " +
+        return Invalid(f, f.label + " holds at most " + std::to_string(limit) + " characters; got " +
                               std::to_string(length) + ".");
     }
     if (f.type == FieldType::Email && !LooksLikeEmail(text)) {

@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#ifndef __EMSCRIPTEN__
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#endif
 
 #include "common/messages.h"
 
@@ -165,6 +170,94 @@ bool CsvReader::Next(CsvRow& row) {
         if (any) return true;
         // A blank line: read on.
     }
+}
+
+// [SECTION] Batches read ahead
+
+#ifndef __EMSCRIPTEN__
+struct CsvBatches::Worker {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool want = true;    // the thread is to read the next batch into ahead_
+    bool ready = false;  // ahead_ holds a batch read, for Next
+    bool stop = false;   // the batches' owner is going away
+    std::thread thread;
+};
+#endif
+
+CsvBatches::CsvBatches(CsvReader& reader, size_t batch_size)
+    : reader_(reader), batch_size_(std::max<size_t>(batch_size, 1)) {}
+
+CsvBatches::~CsvBatches() {
+#ifndef __EMSCRIPTEN__
+    if (!worker_) return;
+    {
+        std::lock_guard<std::mutex> lock(worker_->mutex);
+        worker_->stop = true;
+    }
+    worker_->changed.notify_all();
+    worker_->thread.join();
+#endif
+}
+
+Status CsvBatches::Fill(std::vector<CsvRow>& into) {
+    size_t n = 0;
+    for (; n < batch_size_; ++n) {
+        if (n == into.size()) into.emplace_back();
+        if (!reader_.Next(into[n])) break;
+    }
+    into.resize(n);
+    return reader_.status();
+}
+
+Status CsvBatches::Next(std::vector<CsvRow>& rows) {
+    if (ended_) {
+        rows.clear();
+        return ahead_status_;
+    }
+#ifdef __EMSCRIPTEN__
+    ahead_status_ = Fill(rows);
+    ended_ = rows.empty() || !ahead_status_.ok();
+    return ahead_status_;
+#else
+    if (!worker_) {
+        worker_ = std::make_unique<Worker>();
+        worker_->thread = std::thread([this] {
+            Worker& w = *worker_;
+            for (;;) {
+                {
+                    std::unique_lock<std::mutex> lock(w.mutex);
+                    w.changed.wait(lock, [&] { return w.want || w.stop; });
+                    if (w.stop) return;
+                    w.want = false;
+                }
+                // ahead_ is the thread's alone until it says ready.
+                Status status = Fill(ahead_);
+                const bool last = ahead_.empty() || !status.ok();
+                {
+                    std::lock_guard<std::mutex> lock(w.mutex);
+                    ahead_status_ = std::move(status);
+                    w.ready = true;
+                }
+                w.changed.notify_all();
+                if (last) return;
+            }
+        });
+    }
+    Worker& w = *worker_;
+    Status status;
+    {
+        std::unique_lock<std::mutex> lock(w.mutex);
+        w.changed.wait(lock, [&] { return w.ready; });
+        w.ready = false;
+        rows.swap(ahead_);
+        status = ahead_status_;
+        ended_ = rows.empty() || !status.ok();
+        w.want = !ended_;
+    }
+    w.changed.notify_all();
+    return status;
+#endif
 }
 
 CsvReader::Source CsvFromString(std::string_view text) {

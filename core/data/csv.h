@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,35 @@ private:
     bool had_bom_ = false;
     int line_ = 1;
     Status status_;
+};
+
+/// Reads a CsvReader's rows in batches, the next batch read ahead: natively on a thread of its own while the
+/// caller works on the batch before (the import saves it), in the browser (no threads) when asked for.
+/// The reader, and so its source, is then used by that thread alone until the batches end or this is
+/// destroyed (which waits for the thread); a source is called by one thread at a time, never by two at once.
+class CsvBatches {
+public:
+    CsvBatches(CsvReader& reader, size_t batch_size);
+    ~CsvBatches();
+    CsvBatches(const CsvBatches&) = delete;
+    CsvBatches& operator=(const CsvBatches&) = delete;
+    /// The next batch into `rows` (at most batch_size rows; the strings of the rows given back are read
+    /// into again), and the reader's status after it: an error stops the batches there, and the rows
+    /// read before it in that batch are not to be used. An empty batch is the end.
+    Status Next(std::vector<CsvRow>& rows);
+
+private:
+    /// Reads one batch into `into` and answers the reader's status after it (the read ahead's work).
+    Status Fill(std::vector<CsvRow>& into);
+    CsvReader& reader_;
+    size_t batch_size_;
+    bool ended_ = false;  // a batch that was empty or in error was handed over: no more batches
+    std::vector<CsvRow> ahead_;
+    Status ahead_status_;
+#ifndef __EMSCRIPTEN__
+    struct Worker;
+    std::unique_ptr<Worker> worker_;
+#endif
 };
 
 /// A Source over text held in memory (tests, previews).

@@ -630,15 +630,10 @@ Result<ImportReport> Importer::Run(const std::string& actor, const ImportOptions
     std::vector<EachRow> each;
     std::vector<ImportRowResult> row_results;
     int kept_ok = 0;
+    // The next batch is read (natively on a thread of its own) while this one is saved.
+    CsvBatches batches(*opened->reader, static_cast<size_t>(batch_size));
     for (;;) {
-        // Read into the rows of the batch before, so their strings' capacity serves again.
-        size_t read = 0;
-        for (; static_cast<int>(read) < batch_size; ++read) {
-            if (read == rows.size()) rows.emplace_back();
-            if (!opened->reader->Next(rows[read])) break;
-        }
-        rows.resize(read);
-        if (!opened->reader->status().ok()) return opened->reader->status().error();
+        if (Status s = batches.Next(rows); !s.ok()) return s.error();
         if (rows.empty()) break;
         std::unique_ptr<ChangeScope> batch;
         if (!one_transaction) {

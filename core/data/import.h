@@ -129,6 +129,8 @@ public:
     void SetAuthorizer(Authorizer authorizer) { authorize_ = std::move(authorizer); }
     Result<ImportPreview> Preview(const std::string& actor, const ImportOptions& options,
                                   CsvReader::Source source, int rows = 10);
+    /// Natively `source` is read on a thread of its own, a batch ahead of the saves (CsvBatches), and
+    /// never after Run returns.
     Result<ImportReport> Run(const std::string& actor, const ImportOptions& options,
                              CsvReader::Source source);
 

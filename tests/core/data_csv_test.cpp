@@ -77,6 +77,53 @@ TEST_SUITE("data.csv") {
         CHECK(status.error().line == 2);
     }
 
+    TEST_CASE("batches read ahead give every row once, in order, then stop at the end or at an error") {
+        std::string text;
+        for (int i = 0; i < 1003; ++i) text += std::to_string(i) + ",\"row " + std::to_string(i) + "\"\n";
+        const Rows all = ReadAll(text);
+        for (size_t size : {size_t{1}, size_t{7}, size_t{1000}, size_t{5000}}) {
+            CAPTURE(size);
+            CsvReader reader(CsvFromString(text), ',');
+            CsvBatches batches(reader, size);
+            Rows got;
+            std::vector<CsvRow> rows;
+            int batches_read = 0;
+            for (;;) {
+                REQUIRE(batches.Next(rows).ok());
+                if (rows.empty()) break;
+                CHECK(rows.size() <= size);
+                ++batches_read;
+                for (const CsvRow& r : rows) got.push_back(r.fields);
+            }
+            CHECK(got == all);
+            CHECK(batches_read == static_cast<int>((all.size() + size - 1) / size));
+            CHECK(batches.Next(rows).ok());  // after the end: the end again
+            CHECK(rows.empty());
+        }
+        // An error in the second batch: the first batch whole, then the error, then nothing more.
+        CsvReader broken(CsvFromString("1\n2\n3\n\"open\n"), ',');
+        CsvBatches batches(broken, 2);
+        std::vector<CsvRow> rows;
+        REQUIRE(batches.Next(rows).ok());
+        CHECK(rows.size() == 2);
+        Status s = batches.Next(rows);
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().code == "data.csv_unclosed_quote");
+        CHECK(s.error().line == 4);
+        CHECK_FALSE(batches.Next(rows).ok());
+        CHECK(rows.empty());
+        // Left after one batch of many: going away waits for the read ahead and stops it.
+        CsvReader reader(CsvFromString(text), ',');
+        {
+            CsvBatches early(reader, 10);
+            REQUIRE(early.Next(rows).ok());
+            CHECK(rows.size() == 10);
+        }
+        CsvRow next;
+        CHECK(reader.Next(next));  // the reader is the caller's again, read up to a batch boundary
+        CHECK(std::stoi(next.fields[0]) % 10 == 0);
+    }
+
     TEST_CASE("writing quotes only what needs it and neutralises formulas") {
         struct Case {
             std::string field;

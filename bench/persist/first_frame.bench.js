@@ -2,7 +2,14 @@
 // first frame the console drew (window.__crm_first_frame_ms, set by web/main_web.cpp), with an
 // empty cache (a new profile) and warm (the same profile again: HTTP cache, compiled code cache),
 // and what the first load transferred. Served with caching allowed (the tests' server forbids it).
-//   web.first_frame_ms.cold / .warm   median of 5 (each cold run in a new profile)
+//   web.first_frame_ms.cold / .warm   median of 5 (each cold run in a new profile; warm: its first reload)
+//   web.first_frame_ms.warm_repeat    the same profiles' fourth load (third reload): what a console
+//                                     opened every day gets, once V8's code cache has settled
+//   web.first_frame_ms.warm_eager_wasm  reference, not the product: the first reload with Chromium told
+//                                     to compile every wasm function at once (--no-wasm-lazy-compilation),
+//                                     which a page cannot ask for; the gap to .warm is V8's lazy tiering of
+//                                     the code that runs once at start (see docs/ARCHITECTURE.md)
+//   web.open_ms.warm / .warm_eager_wasm   the stored pages read -> the workspace open, on those reloads
 //   web.ready_ms.cold / .warm         navigation -> workspace open and console ready
 //   web.mark_ms.warm.<milestone>      when the warm load reached main, fonts built, store read,
 //                                     workspace open (window.__crm_marks, web/main_web.cpp)
@@ -48,30 +55,51 @@ async function load(page, url) {
   });
 }
 
+// Five new profiles, each loaded `loads` times: the first load cold, the rest warm.
+async function series(url, loads, extraArgs = []) {
+  const byLoad = Array.from({ length: loads }, () => []);
+  let bytes = 0;
+  for (let i = 0; i < 5; i++) {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-frame-'));
+    const { ctx, page } = await launch(profile, undefined, undefined, extraArgs);
+    try {
+      for (let n = 0; n < loads; n++) {
+        const r = await load(page, url);
+        if (n === 0) bytes = Math.max(bytes, r.bytes);
+        byLoad[n].push(r);
+      }
+    } finally {
+      await ctx.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
+  }
+  return { byLoad, bytes };
+}
+
 (async () => {
   const server = await serve();
-  const cold = [], warm = [], readyCold = [], readyWarm = [], marksWarm = {};
-  let bytes = 0;
+  let main, eager;
   try {
-    for (let i = 0; i < 5; i++) {
-      const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-frame-'));
-      const { ctx, page } = await launch(profile);
-      try {
-        const c = await load(page, server.url);
-        cold.push(c.first); readyCold.push(c.ready); bytes = Math.max(bytes, c.bytes);
-        const w = await load(page, server.url);
-        warm.push(w.first); readyWarm.push(w.ready);
-        for (const [name, ms] of Object.entries(w.marks)) (marksWarm[name] = marksWarm[name] || []).push(ms);
-      } finally {
-        await ctx.close();
-        fs.rmSync(profile, { recursive: true, force: true });
-      }
-    }
+    main = await series(server.url, 4);
+    eager = await series(server.url, 2, ['--js-flags=--no-wasm-lazy-compilation']);
   } finally {
     await server.close();
   }
+  const [coldRuns, warmRuns, , repeatRuns] = main.byLoad;
+  const cold = coldRuns.map(r => r.first), warm = warmRuns.map(r => r.first);
+  const readyCold = coldRuns.map(r => r.ready), readyWarm = warmRuns.map(r => r.ready);
+  const marksWarm = {};
+  for (const r of warmRuns)
+    for (const [name, ms] of Object.entries(r.marks)) (marksWarm[name] = marksWarm[name] || []).push(ms);
+  const bytes = main.bytes;
   figure('web.first_frame_ms.cold', median(cold));
   figure('web.first_frame_ms.warm', median(warm));
+  figure('web.first_frame_ms.warm_repeat', median(repeatRuns.map(r => r.first)));
+  figure('web.first_frame_ms.warm_eager_wasm', median(eager.byLoad[1].map(r => r.first)));
+  // The workspace's opening alone (stored pages read -> workspace open): where the eager reference gains.
+  const opening = runs => median(runs.map(r => r.marks.workspace_open - r.marks.store_read));
+  figure('web.open_ms.warm', opening(warmRuns));
+  figure('web.open_ms.warm_eager_wasm', opening(eager.byLoad[1]));
   figure('web.ready_ms.cold', median(readyCold));
   figure('web.ready_ms.warm', median(readyWarm));
   // Where the warm load's time goes (web/main_web.cpp's milestones, ms since navigation): main

@@ -38,7 +38,7 @@ Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
     for (const Migration& m : migrations) {
         assert(m.version > 0);
         if (m.version <= version) continue;
-        if (Status s = db.Exec(m.sql); !s.ok()) {
+        if (Status s = db.Exec(m.sql.Text()); !s.ok()) {
             return MakeError("storage.migration_failed",
                              "Upgrading \"" + db.path() + "\" to schema " + std::to_string(m.version) + " (" +
                                  m.description + ") failed: " + s.error().message +

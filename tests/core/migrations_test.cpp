@@ -180,6 +180,30 @@ TEST_SUITE("migrations") {
         CHECK(HasTable(**db, "third"));
     }
 
+    TEST_CASE("a generated step is written only when it is applied") {
+        static int written = 0;
+        written = 0;
+        std::string (*write)() = [] {
+            ++written;
+            return std::string("CREATE TABLE generated(x);");
+        };
+        const std::vector<Migration> steps = {
+            {1, "first table", "CREATE TABLE first(x);"},
+            {2, "a generated table", write},
+        };
+        auto db = Database::Open(":memory:");
+        REQUIRE(db.ok());
+        REQUIRE(ApplyMigrations(**db, steps).ok());
+        CHECK(written == 1);
+        CHECK(HasTable(**db, "generated"));
+        // Up to date: nothing is written again (as when a workspace is opened).
+        REQUIRE(ApplyMigrations(**db, steps).ok());
+        CHECK(written == 1);
+        CHECK(steps[0].sql.Text() == "CREATE TABLE first(x);");
+        CHECK(steps[1].sql.Text() == "CREATE TABLE generated(x);");
+        CHECK(written == 2);
+    }
+
     TEST_CASE("migrations are numbered 1, 2, 3... in order") {
         int expected = 1;
         for (const Migration& m : Workspace::Migrations()) {

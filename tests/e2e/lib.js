@@ -115,12 +115,12 @@ function installPageHelpers() {
 
 /**
  * Launches Chromium with a persistent profile (IndexedDB survives a relaunch); `deviceScaleFactor`
- * is the page's devicePixelRatio.
+ * is the page's devicePixelRatio; `extraArgs` are further Chromium switches (benchmarks' references).
  */
-async function launch(profileDir, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1) {
+async function launch(profileDir, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, extraArgs = []) {
   const ctx = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CRM_CHROMIUM || '/usr/bin/chromium', headless: true,
-    args: CHROMIUM_ARGS, viewport, deviceScaleFactor });
+    args: CHROMIUM_ARGS.concat(extraArgs), viewport, deviceScaleFactor });
   await ctx.addInitScript(installPageHelpers);
   const page = ctx.pages()[0] || await ctx.newPage();
   page.setDefaultTimeout(WAIT_MS);

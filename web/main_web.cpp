@@ -27,7 +27,8 @@
 // Reads the workspace's stored pages from IndexedDB into the page VFS (web/page_store.js), or, with
 // `?storage=idbfs`, mounts the earlier release's IDBFS store at /data and reads it. The outcome goes
 // to crm_web_on_fs_loaded(code, message): 0 read, 1 IndexedDB unusable (the console keeps working
-// in memory), 3 a store written by a newer version, 4 stored pages that do not form a database.
+// in memory), 3 a store written by a newer version, 4 stored pages that do not form a database, 5 a
+// new workspace because the browser discarded its corrupt store.
 EM_JS(void, crm_js_mount_and_load, (), {
     var done = function(err, message) {
         Module.ccall('crm_web_on_fs_loaded', null, [ 'number', 'string' ], [ err, message ]);
@@ -172,6 +173,12 @@ public:
             memory_reason = crm::ui::TrIn(crm::ui::Language::English, "reason.newer_version");
             storage_notice.kind = Kind::NewerVersion;
             storage_notice.detail = message;
+        } else if (err == 5) {
+            // The browser found its store corrupt and discarded it: a new workspace is stored, and
+            // the banner says what happened to the old one.
+            std::fprintf(stderr, "[console] %s\n", message.c_str());
+            storage_notice.kind = Kind::StoreLost;
+            storage_notice.detail = message;
         } else if (err != 0) {
             std::fprintf(stderr, "[console] the stored workspace cannot be used: %s\n", message.c_str());
             memory_reason = crm::ui::TrFormatIn(crm::ui::Language::English, "reason.open_failed", {message});
@@ -182,7 +189,8 @@ public:
         options.web_durability = true;
         // A store that could not be read stays untouched: the console runs on a workspace in memory
         // (with the page VFS the database file would otherwise be the unusable store's pages).
-        const bool stored = err == 0 || !page_mode_;
+        const bool readable = err == 0 || err == 5;
+        const bool stored = readable || !page_mode_;
         crm::ui::LoadedWorkspace loaded =
             crm::ui::OpenOrCreateWorkspace(stored ? "/data/crm.db" : ":memory:", options, NowMs());
         if (!loaded.workspace) {
@@ -193,7 +201,7 @@ public:
         crm::web::AttachErp(*workspace_);  // the connectors run through fetch
         stored_ = stored && !loaded.memory_only;
         api_ = std::make_unique<crm::CommandApi>(*workspace_);
-        if (page_mode_ && err == 0 && loaded.memory_only && loaded.notice.kind == Kind::SetAsideFailed) {
+        if (page_mode_ && readable && loaded.memory_only && loaded.notice.kind == Kind::SetAsideFailed) {
             // SQLite refused the stored pages: nothing to move aside in IndexedDB; say it plainly.
             loaded.notice.kind = Kind::OpenFailed;
             loaded.notice.detail = "the stored pages do not form a valid database (" + loaded.notice.detail +
@@ -201,7 +209,7 @@ public:
         }
         if (loaded.memory_only) {
             platform_.SetMemoryOnly(loaded.memory_reason);
-        } else if (err) {
+        } else if (!readable) {
             platform_.SetMemoryOnly(memory_reason);
         } else {
             platform_.EnablePersistence();

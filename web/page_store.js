@@ -66,6 +66,7 @@ Module['crmPages'] = (function () {
     folds: 0,         // groups folded back whole because of maxAlone
     enabled: true,
     prefetchUsed: false,  // the last read took the records read while the wasm compiled (Prefetch)
+    lostByBrowser: '',    // the browser's own word when it found its store corrupt and discarded it
   };
 
   function message(e) {
@@ -112,7 +113,8 @@ Module['crmPages'] = (function () {
     self.aloneCount = n;
   }
 
-  // [SECTION] Opening: done(code, message): 0 ok, 1 IndexedDB unusable, 3 newer store, 4 damaged store
+  // [SECTION] Opening: done(code, message): 0 ok, 1 IndexedDB unusable, 3 newer store, 4 damaged store,
+  // 5 a new workspace because the browser discarded its corrupt store (upgrade, below)
   self.open = function (done, attempt) {
     attempt = attempt || 0;
     if (early) {
@@ -131,7 +133,7 @@ Module['crmPages'] = (function () {
       setTimeout(function () { done(1, message(e)); }, 0);
       return;
     }
-    req.onupgradeneeded = function () { createStores(req.result); };
+    req.onupgradeneeded = function (e) { upgrade(req, e); };
     req.onblocked = function () { done(1, 'the browser storage is blocked by another tab'); };
     req.onerror = function (e) {
       if (e && e.preventDefault) e.preventDefault();
@@ -150,6 +152,16 @@ Module['crmPages'] = (function () {
   function createStores(db) {
     if (!db.objectStoreNames.contains('pages')) db.createObjectStore('pages');
     if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
+  }
+
+  // Chromium, finding its copy of an origin's IndexedDB corrupt at opening, deletes it and opens an
+  // empty database, saying so only on this opening's upgrade event (`dataLoss`: "total", with its
+  // reason in `dataLossMessage`). The workspace then starts anew, and the console must say why
+  // (code 5 below) rather than show the demo company as if nothing had been stored.
+  function upgrade(req, e) {
+    if (e && e.dataLoss && e.dataLoss !== 'none')
+      self.lostByBrowser = e.dataLossMessage || ('data loss: ' + e.dataLoss);
+    createStores(req.result);
   }
 
   function opened(db, done) {
@@ -189,7 +201,7 @@ Module['crmPages'] = (function () {
       state.waiters = [];
       waiting.forEach(function (f) { f(); });
     };
-    req.onupgradeneeded = function () { createStores(req.result); };
+    req.onupgradeneeded = function (e) { upgrade(req, e); };
     req.onblocked = settle;
     req.onerror = function (e) {
       if (e && e.preventDefault) e.preventDefault();
@@ -363,7 +375,8 @@ Module['crmPages'] = (function () {
       Module._crm_vfs_load_begin(4096, 0, 0);
       self.source = 'new';
       self.storedPages = 0;  // every group the first commit holds is new: written whole
-      done(0, '');
+      if (self.lostByBrowser) done(5, 'the browser discarded its stored copy as corrupt (' + self.lostByBrowser + ')');
+      else done(0, '');
     };
     var req;
     try {

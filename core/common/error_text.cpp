@@ -226,6 +226,8 @@ const Row kMessages[] = {
     {"Cannot back up to {0}: {1}.", "无法备份到 {0}：{1}。"},
     {"Backing up to {0} failed: {1}.", "备份到 {0} 失败：{1}。"},
     {"Cannot move the damaged file {0} aside to {1}.", "无法将损坏的文件 {0} 移到 {1}。"},
+    // The browser's page store (web/page_store.js): Chromium discarded its corrupt IndexedDB copy.
+    {"the browser discarded its stored copy as corrupt ({0})", "浏览器发现其存储副本已损坏，已将其丢弃（{0}）"},
     {"The statement was not prepared.", "语句未准备好。"},
     {"The transaction has already ended.", "事务已经结束。"},
     {"{0} is a SQLite database of another application, not a CRM workspace. It was left unchanged; choose a "

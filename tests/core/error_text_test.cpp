@@ -355,5 +355,10 @@ TEST_SUITE("error_text") {
                         0};
         CHECK(ErrorMessageIn(own, "zh-CN") == own.message);
         CHECK_FALSE(ChineseErrorMessage("").has_value());
+        // The browser's own reason (web/page_store.js) is kept as the browser gave it.
+        CHECK(ChineseErrorMessage("the browser discarded its stored copy as corrupt (IndexedDB (database was "
+                                  "corrupt): checksum mismatch)") ==
+              std::optional<std::string>(
+                  "浏览器发现其存储副本已损坏，已将其丢弃（IndexedDB (database was corrupt): checksum mismatch）"));
     }
 }

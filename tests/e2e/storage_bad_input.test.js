@@ -1,11 +1,12 @@
 // What the page store does with storage it cannot use, each simulated in Chromium: the quota
 // exceeded in the middle of a commit's pages, a store written by a newer version, stored pages
 // that do not form a database. Each: a clear message, the console keeps working in memory, and
-// nothing already saved is damaged. (IndexedDB unavailable: storage_unavailable.test.js.)
+// nothing already saved is damaged. Then a store the browser itself discards as corrupt: a new
+// workspace, stored, and a banner that says so. (IndexedDB unavailable: storage_unavailable.test.js.)
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitUi, crm, frames, onOrigin, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitStored, waitUi, crm, frames, onOrigin, done } = require('./lib');
 
 const update = (page, name) => crm(page, { cmd: 'company.update', as: 'admin', args: { name } });
 const nameOf = async page => (await crm(page, { cmd: 'company.get' })).result.name;
@@ -159,6 +160,46 @@ const readStore = () => new Promise((resolve, reject) => {
     check((await update(page, 'Also In Memory')).ok, 'changes work in memory');
     await checkNoWrite(page, handed);
     check(await onOrigin(server, ctx, readStore) === garbage, 'the stored pages are left as they were');
+    await ctx.close();
+
+    // 4. A store the browser itself finds corrupt: Chromium deletes it and opens an empty one,
+    //    saying so only to that opening (dataLoss). The console starts a new workspace, stores it,
+    //    and says what happened instead of showing the demo company as if nothing had been lost.
+    const lostProfile = fs.mkdtempSync(path.join(OUT, 'profile-store-lost-'));
+    ({ ctx, page } = await launch(lostProfile));
+    await page.goto(server.url);
+    await waitReady(page);
+    check((await update(page, 'Before The Loss')).ok, 'a change is stored');
+    await waitStored(page);
+    await ctx.close();
+    const idb = path.join(lostProfile, 'Default', 'IndexedDB');
+    const leveldb = fs.readdirSync(idb).filter(f => f.endsWith('.indexeddb.leveldb')).map(f => path.join(idb, f));
+    let flipped = 0;
+    for (const dir of leveldb) {
+      for (const f of fs.readdirSync(dir).filter(f => /\.(ldb|log)$/.test(f))) {
+        const bytes = fs.readFileSync(path.join(dir, f));
+        for (let i = 0; i < bytes.length; i += 7) bytes[i] ^= 0xff;
+        fs.writeFileSync(path.join(dir, f), bytes);
+        flipped += bytes.length;
+      }
+    }
+    check(flipped > 0, `the profile's IndexedDB files are damaged (${flipped} bytes of LevelDB tables and logs)`);
+    ({ ctx, page } = await launch(lostProfile));
+    await page.goto(server.url);
+    s = await waitReady(page);
+    check(s.banner_kind === 'store_lost' && /discarded its stored copy as corrupt/.test(s.banner),
+      'the banner says the browser discarded the stored workspace: ' + s.banner);
+    await page.screenshot({ path: path.join(OUT, 'storage_store_lost.png') });
+    check(await nameOf(page) !== 'Before The Loss', 'the workspace is a new one (the browser lost the old)');
+    s = await waitUi(page, s => s.save === 'saved', 'the new workspace is stored');
+    check((await update(page, 'After The Loss')).ok, 'changes are accepted');
+    await waitStored(page);
+    await ctx.close();
+    ({ ctx, page } = await launch(lostProfile));
+    await page.goto(server.url);
+    s = await waitReady(page);
+    check(await nameOf(page) === 'After The Loss' && s.banner_kind === '',
+      'reopened: the new workspace is there, with no banner');
     done();
   } finally {
     if (ctx) await ctx.close().catch(() => {});

@@ -76,6 +76,16 @@ async function crashNames(page) {
   return names;
 }
 
+// What the reopened page read: the store's source and commit numbers, the top bar, its banner, and
+// the console's warnings (a failed opening retries with a warning before running in memory).
+async function storeState(page) {
+  const s = await page.evaluate(() => ({ source: Module.crmPages.source, saved: Module.crmPages.savedSeq,
+    last: Module.crmPages.lastSeq, save: window.__crm_ui && window.__crm_ui.save,
+    banner: window.__crm_ui && window.__crm_ui.banner }));
+  return `the store: ${JSON.stringify(s)}; warnings: ${JSON.stringify(warnings.splice(0))}`;
+}
+const warnings = [];
+
 (async () => {
   fs.mkdirSync(OUT, { recursive: true });
   const profile = fs.mkdtempSync(path.join(OUT, 'profile-crash-'));
@@ -86,14 +96,16 @@ async function crashNames(page) {
   try {
     for (let round = 0; round < ROUNDS && Date.now() - started < BUDGET_MS; round++) {
       ({ ctx, page } = await launch(profile));
+      warnings.length = 0;
+      page.on('console', m => { if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text()); });
       await page.goto(server.url);
       await waitReady(page);
       const integrity = await page.evaluate(() => Module.ccall('crm_web_integrity_check', 'string', [], []));
       if (integrity !== 'ok') throw new Error(`round ${round}: integrity_check: ${integrity}`);
       const names = await crashNames(page);
-      for (const n of mustHave) {
-        if (!names.has(n)) throw new Error(`round ${round}: the saved edit ${n} is missing`);
-      }
+      const lost = [...mustHave].filter(n => !names.has(n));
+      if (lost.length) throw new Error(`round ${round}: ${lost.length} of the ${mustHave.size} saved edits are missing ` +
+        `(first ${lost[0]}); ${names.size} crash- accounts stored; ${await storeState(page)}`);
       // A stream of edits, one every 25 ms, each remembered with its commit number.
       await page.evaluate(round => {
         window.__edits = [];

@@ -83,6 +83,10 @@ const CatalogRow kRows[] = {
      "page "
      "closes.",
      "无法使用浏览器存储（{detail}）。控制台仅在内存中工作；关闭页面后更改将丢失。"},
+    {"banner.store_lost",
+     "The workspace saved in this browser is gone: {detail}. A new workspace with the demo company was "
+     "started and is being saved. Restore a backup (Data management) to get your data back.",
+     "此浏览器中保存的工作区已丢失：{detail}。已创建包含演示公司的新工作区并正在保存。请恢复备份（数据管理）以找回数据。"},
     {"banner.demo_failed", "The demo company could not be created: {detail}", "无法创建演示公司：{detail}"},
     {"banner.dismiss", "Dismiss", "关闭"},
     // The sidebar.

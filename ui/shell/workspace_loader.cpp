@@ -45,6 +45,8 @@ std::string StartupNotice::Text() const {
             return TrFormat("banner.set_aside_failed", {ErrorText(detail)});
         case Kind::StorageUnavailable:
             return TrFormat("banner.storage_unavailable", {ErrorText(detail)});
+        case Kind::StoreLost:
+            return TrFormat("banner.store_lost", {ErrorText(detail)});
         case Kind::DemoFailed:
             return TrFormat("banner.demo_failed", {ErrorText(detail)});
     }
@@ -67,6 +69,8 @@ const char* StartupNotice::KindName() const {
             return "set_aside_failed";
         case Kind::StorageUnavailable:
             return "storage_unavailable";
+        case Kind::StoreLost:
+            return "store_lost";
         case Kind::DemoFailed:
             return "demo_failed";
     }

@@ -21,6 +21,7 @@ struct StartupNotice {
         OpenFailed,
         SetAsideFailed,
         StorageUnavailable,
+        StoreLost,
         DemoFailed
     };
     Kind kind = Kind::None;

@@ -2,14 +2,17 @@
 // first frame the console drew (window.__crm_first_frame_ms, set by web/main_web.cpp), with an
 // empty cache (a new profile) and warm (the same profile again: HTTP cache, compiled code cache),
 // and what the first load transferred. Served with caching allowed (the tests' server forbids it).
+// A warm load is a returning visit: the page before it was shown for a second (SETTLE_MS), as a
+// person looks at a page before reloading it.
 //   web.first_frame_ms.cold / .warm   median of 5 (each cold run in a new profile; warm: its first reload)
-//   web.first_frame_ms.warm_repeat    the same profiles' fourth load (third reload): what a console
-//                                     opened every day gets, once V8's code cache has settled
+//   web.first_frame_ms.warm_repeat    the same profiles' fourth load (third reload)
+//   web.first_frame_ms.warm_immediate  the first reload started the moment the cold load drew its first
+//                                     frame (no pause): that visit's own after-work (the new workspace's
+//                                     first write, V8 optimising what ran hot) still shares the two cores
 //   web.first_frame_ms.warm_eager_wasm  reference, not the product: the first reload with Chromium told
 //                                     to compile every wasm function at once (--no-wasm-lazy-compilation),
-//                                     which a page cannot ask for; the gap to .warm is V8's lazy tiering of
-//                                     the code that runs once at start (see docs/ARCHITECTURE.md)
-//   web.open_ms.warm / .warm_eager_wasm   the stored pages read -> the workspace open, on those reloads
+//                                     which a page cannot ask for (see docs/ARCHITECTURE.md)
+//   web.open_ms.warm / .warm_immediate / .warm_eager_wasm   the stored pages read -> the workspace open
 //   web.ready_ms.cold / .warm         navigation -> workspace open and console ready
 //   web.mark_ms.warm.<milestone>      when the warm load reached main, fonts built, store read,
 //                                     workspace open (window.__crm_marks, web/main_web.cpp)
@@ -56,7 +59,10 @@ async function load(page, url) {
 }
 
 // Five new profiles, each loaded `loads` times: the first load cold, the rest warm.
-async function series(url, loads, extraArgs = []) {
+const SETTLE_MS = 1000;
+
+// `loads` loads of each of 5 new profiles, each after the one before was shown for `settleMs`.
+async function series(url, loads, settleMs, extraArgs = []) {
   const byLoad = Array.from({ length: loads }, () => []);
   let bytes = 0;
   for (let i = 0; i < 5; i++) {
@@ -64,6 +70,7 @@ async function series(url, loads, extraArgs = []) {
     const { ctx, page } = await launch(profile, undefined, undefined, extraArgs);
     try {
       for (let n = 0; n < loads; n++) {
+        if (n > 0) await new Promise(resolve => setTimeout(resolve, settleMs));
         const r = await load(page, url);
         if (n === 0) bytes = Math.max(bytes, r.bytes);
         byLoad[n].push(r);
@@ -78,10 +85,11 @@ async function series(url, loads, extraArgs = []) {
 
 (async () => {
   const server = await serve();
-  let main, eager;
+  let main, immediate, eager;
   try {
-    main = await series(server.url, 4);
-    eager = await series(server.url, 2, ['--js-flags=--no-wasm-lazy-compilation']);
+    main = await series(server.url, 4, SETTLE_MS);
+    immediate = await series(server.url, 2, 0);
+    eager = await series(server.url, 2, SETTLE_MS, ['--js-flags=--no-wasm-lazy-compilation']);
   } finally {
     await server.close();
   }
@@ -95,10 +103,12 @@ async function series(url, loads, extraArgs = []) {
   figure('web.first_frame_ms.cold', median(cold));
   figure('web.first_frame_ms.warm', median(warm));
   figure('web.first_frame_ms.warm_repeat', median(repeatRuns.map(r => r.first)));
+  figure('web.first_frame_ms.warm_immediate', median(immediate.byLoad[1].map(r => r.first)));
   figure('web.first_frame_ms.warm_eager_wasm', median(eager.byLoad[1].map(r => r.first)));
-  // The workspace's opening alone (stored pages read -> workspace open): where the eager reference gains.
+  // The workspace's opening alone (stored pages read -> workspace open).
   const opening = runs => median(runs.map(r => r.marks.workspace_open - r.marks.store_read));
   figure('web.open_ms.warm', opening(warmRuns));
+  figure('web.open_ms.warm_immediate', opening(immediate.byLoad[1]));
   figure('web.open_ms.warm_eager_wasm', opening(eager.byLoad[1]));
   figure('web.ready_ms.cold', median(readyCold));
   figure('web.ready_ms.warm', median(readyWarm));

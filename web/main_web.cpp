@@ -86,6 +86,9 @@ EM_JS(void, crm_js_set_ready, (), {
 
 EM_JS(void, crm_js_set_title, (const char* title), { document.title = UTF8ToString(title); });
 
+// Whether the page store has a commit's write in flight (WebApp::HoldForWrite).
+EM_JS(int, crm_js_write_in_flight, (), { return Module.crmPages && Module.crmPages.busy ? 1 : 0; });
+
 // Frames drawn (tests and measurements: idle draws none), those rendered (a frame repeating the last one
 // is not: ConsoleHost::Frame), and the milliseconds they spent in the console's own work before the GL
 // backend drew them (ConsoleHost::last_ui_ms; bench/ui/scroll.bench.js).
@@ -236,6 +239,8 @@ public:
         if (!host_.console()) return;
         // Idle costs nothing: without input or change the canvas keeps the last frame.
         if (!host_.WantsFrame()) return;
+        if (HoldForWrite()) return;  // the frame stays wanted: the next one draws it
+        held_since_ms_ = 0.0;
         const bool rendered = host_.Frame();
         crm_js_count_frame(host_.last_ui_ms(), rendered ? 1 : 0);
         if (std::string page; platform_.TakeReopenRequest(&page) && stored_) Reopen(page, false);
@@ -365,6 +370,21 @@ public:
     void OnClipboard(const char* text) { clipboard_ = text ? text : ""; }
 
 private:
+    /// A frame wanted while a commit's write is in flight waits for the write, up to kHoldForWriteMs:
+    /// the frame that shows the change then also shows it saved (one frame where there were two,
+    /// "Saving" and then "Saved"), and the drawing does not compete with the write. Under headless
+    /// software WebGL a frame's rasterising took both cores for 30-40 ms, and a 4 ms write that met one
+    /// completed after it (bench/persist: persist.sync_ms, sync_p90_ms). A long write (an import's) only
+    /// slows the frames to one per kHoldForWriteMs.
+    bool HoldForWrite() {
+        if (!crm_js_write_in_flight()) return false;
+        const double now = emscripten_get_now();
+        if (held_since_ms_ == 0.0) held_since_ms_ = now;
+        return now - held_since_ms_ < kHoldForWriteMs;
+    }
+    static constexpr double kHoldForWriteMs = 50.0;
+    double held_since_ms_ = 0.0;  ///< when the wanted frame began to wait (0: none waits)
+
     static inline std::unique_ptr<WebApp> instance_;
     crm::web::WebPlatform platform_;
     crm::ui::ConsoleHost host_;

@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, frames, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, frames, click, ui, done } = require('./lib');
 
 async function sample(page, cdp, ms, act) {
   const metric = async () => {
@@ -41,6 +41,34 @@ async function sample(page, cdp, ms, act) {
     // Each move waits for a frame, so the moving rate is what the machine can draw: on a busy machine it
     // is low, but still well above the heartbeat's, which is all an idle console draws.
     check(moving.fps > 1.5 * Math.max(idle.fps, 2), `input brings frames back (${moving.fps.toFixed(1)}/s)`);
+
+    // On every page, an idle frame repeats the last one and is not rendered (ConsoleHost::Frame
+    // compares the frames' fingerprints). A layout that changes every frame by itself renders them
+    // all: the company page did, its body 8 px taller than its room, a scrollbar on and off in turn.
+    // Up to three samples of 2 s: a page passes with one that rendered nothing (a reminder's toast
+    // may change the screen once; a layout that sways never stops).
+    const s0 = await ui(page);
+    const navs = Object.keys({ ...s0.items, ...s0.offscreen }).filter(id => /^nav\.[a-z_]+$/.test(id)).sort();
+    const swaying = [];
+    for (const nav of navs) {
+      const slug = nav.slice(4);
+      await click(page, nav, st => st.page === slug, 'the page ' + slug);
+      await frames(page, 6);
+      await page.mouse.move(1275, 795);
+      let last = null;
+      for (let i = 0; i < 3; i++) {
+        await new Promise(r => setTimeout(r, 1000));  // the input's full-rate frames end
+        const a = await page.evaluate(() => [Module.__crmFrames || 0, Module.__crmRendered || 0]);
+        await new Promise(r => setTimeout(r, 2000));
+        const b = await page.evaluate(() => [Module.__crmFrames || 0, Module.__crmRendered || 0]);
+        last = { frames: b[0] - a[0], rendered: b[1] - a[1] };
+        if (last.rendered === 0) break;
+      }
+      console.log(`  ${slug}: idle, ${last.frames} frames drawn in 2 s, ${last.rendered} rendered`);
+      if (last.rendered > 0) swaying.push(`${slug} (${last.rendered} of ${last.frames})`);
+    }
+    check(navs.length >= 5 && swaying.length === 0, `idle, no page renders its repeated frames (${navs.length} pages)` +
+      (swaying.length ? ': ' + swaying.join(', ') : ''));
     done();
   } finally {
     await ctx.close().catch(() => {});

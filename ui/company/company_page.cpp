@@ -222,7 +222,10 @@ void CompanyPage::Draw(const PageContext& ctx) {
     // The company profile is changed with Customize Schema (CompanyService::Update): without it the form is
     // read only, the reason above it and on hover, instead of a refusal after Save.
     PermissionGuard guard(workspace_.access(), SystemPermission::CustomizeSchema, "company");
-    ImGui::BeginChild("company.body", ImVec2(0.0f, -bar_h), false);
+    // The body ends where the action bar begins: the spacing after the child is part of the bar's room.
+    // (Ending the body a spacing lower made the page 8 px taller than the content area: a scrollbar one
+    // frame, none the next, each frame changing the other's room, so every frame was drawn anew.)
+    ImGui::BeginChild("company.body", ImVec2(0.0f, -(bar_h + ImGui::GetStyle().ItemSpacing.y)), false);
     if (scroll_to_top_) {
         ImGui::SetScrollY(0.0f);
         scroll_to_top_ = false;

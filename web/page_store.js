@@ -52,7 +52,6 @@ Module['crmPages'] = (function () {
     source: '',       // where the workspace came from: "pages", "idbfs" (migrated) or "new"
     db: null,
     busy: false,      // a write transaction is in flight
-    busySince: 0,     // since when (performance.now())
     pending: null,    // {meta, baseSeq, pages: Map(group -> bytes)} waiting to be written
     savedSeq: 0,      // the newest commit known stored
     lastSeq: 0,       // the newest commit handed over
@@ -501,7 +500,6 @@ Module['crmPages'] = (function () {
     var batch = self.pending;
     self.pending = null;
     self.busy = true;
-    self.busySince = performance.now();
     // One writer at a time across tabs: the lease (below) is held for every commit; a browser
     // without BroadcastChannel still takes the Web Lock per write, and without Web Locks
     // IndexedDB still orders the writes.

@@ -58,10 +58,10 @@ async function load(page, url) {
   });
 }
 
-// Five new profiles, each loaded `loads` times: the first load cold, the rest warm.
 const SETTLE_MS = 1000;
 
-// `loads` loads of each of 5 new profiles, each after the one before was shown for `settleMs`.
+// Five new profiles, each loaded `loads` times (the first load cold, the rest warm), each load after
+// the one before was shown for `settleMs`.
 async function series(url, loads, settleMs, extraArgs = []) {
   const byLoad = Array.from({ length: loads }, () => []);
   let bytes = 0;

@@ -398,6 +398,15 @@ async function waitStored(page, timeout = WAIT_MS) {
     Module.crmPages.savedSeq >= Module.crmPages.lastSeq, null, { timeout, polling: 50 });
 }
 
+/**
+ * Waits until every commit is stored and the top bar says so: the top bar alone can still show the
+ * last commit's "saved" for a frame after a newer one was made, and a browser closed then loses it.
+ */
+async function waitSaved(page, timeout = WAIT_MS) {
+  await waitStored(page, timeout);
+  await waitUi(page, s => s.save === 'saved', 'the top bar to say saved', timeout);
+}
+
 /** Rests the mouse on item `id` for `n` frames (e.g. to show its tooltip in a screenshot). */
 async function hover(page, id, n = 8) {
   const rect = await settledRect(page, id, Date.now() + WAIT_MS);
@@ -513,6 +522,6 @@ const peerRequests = log => fs.existsSync(log)
 
 function done() { console.log(`${checks} checks passed` + (retries ? ` (${retries} actions retried)` : '')); }
 
-module.exports = { OUT, check, serve, launch, waitReady, waitStored, ui, waitUi, waitFor, openFirstTab,
+module.exports = { OUT, check, serve, launch, waitReady, waitStored, waitSaved, ui, waitUi, waitFor, openFirstTab,
   openAnotherTab, onOrigin, frames, scrollTo, click, pickFile, focus, focusedOn, press, type, hover, drag, drawn, crm, startPeer,
   startErp, peerRequests, done };

@@ -8,15 +8,9 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { OUT, check, serve, launch, waitReady, waitStored, waitUi, crm, onOrigin, done } = require('./lib');
+const { OUT, check, serve, launch, waitReady, waitSaved, waitUi, crm, onOrigin, done } = require('./lib');
 
 const update = (page, name) => crm(page, { cmd: 'company.update', as: 'admin', args: { name } });
-// A commit stored in IndexedDB, and the top bar saying so: the top bar alone can still show the last
-// commit's "saved" for a frame after this one was made, and the browser may close before it is stored.
-async function stored(page) {
-  await waitStored(page);
-  await waitUi(page, s => s.save === 'saved', 'and stored');
-}
 const source = page => page.evaluate(() => Module.crmPages.source);
 const databases = page => page.evaluate(async () => (await indexedDB.databases()).map(d => d.name));
 
@@ -85,7 +79,7 @@ const regroup = group => new Promise((resolve, reject) => {
       null, { timeout: 60000, polling: 200 });
     check(true, 'the IDBFS store is removed once the pages are stored');
     check((await update(page, 'Saved As Pages')).ok, 'a change after the move is accepted');
-    await stored(page);
+    await waitSaved(page);
     await ctx.close();
 
     // 3. The next visit reads the pages; nothing is migrated again.
@@ -111,7 +105,7 @@ const regroup = group => new Promise((resolve, reject) => {
     const fromOld = await crm(page, { cmd: 'records.list', as: 'admin', args: { object: 'Account' } });
     check(JSON.stringify(fromOld.result) === JSON.stringify(again.result), 'and every account, unchanged');
     check((await update(page, 'Saved In Groups Of 15')).ok, 'a change is accepted');
-    await stored(page);
+    await waitSaved(page);
     const now = await onOrigin(server, ctx, regroup, 0);
     check(now.format === 3 && now.group === 15 && now.records === Math.ceil(now.pageCount / 15) &&
       now.largest <= 15 * now.pageSize, `the store is in groups of 15 now (${JSON.stringify(now)})`);
@@ -128,7 +122,7 @@ const regroup = group => new Promise((resolve, reject) => {
     for (let i = 0; i < 12; i++) {
       const made = await crm(page, { cmd: 'records.create', as: 'admin', args: { object: 'Account', records: [{ Name: 'Fold ' + i }] } });
       check(made.ok, `account Fold ${i} is created`);
-      await stored(page);
+      await waitSaved(page);
       kbs.push(await page.evaluate(() => Module.crmPages.lastWriteKb));
     }
     check(Math.min(...kbs) < 60, `an edit stores less than one group of 60 KB (KB per edit: ${kbs.map(Math.round).join(', ')})`);

@@ -10,10 +10,9 @@ namespace crm::ui {
 namespace {
 
 TestHooks* g_active = nullptr;
-/// An unchanged snapshot is published again after this many frames or seconds, so "frame" advances for a
-/// test waiting for frames: by frames at full rate, by time when idle (two frames a second: 30 frames took
-/// 15 s, and a page whose snapshot never changed kept `e2e`'s waitReady waiting that long).
-constexpr uint64_t kRepublishFrames = 30;
+/// An unchanged snapshot is published again after this many seconds, so "frame" advances for a test
+/// waiting for frames (it was every 30 frames: idle, at two frames a second, 15 s, and a page whose
+/// snapshot never changed kept `e2e`'s waitReady waiting that long).
 constexpr double kRepublishSeconds = 0.25;
 
 double Round1(float v) { return std::round(static_cast<double>(v) * 10.0) / 10.0; }
@@ -97,12 +96,8 @@ void TestHooks::EndFrame(Platform& platform, uint64_t frame) {
     // Replace invalid UTF-8 (a half-pasted character) instead of throwing.
     std::string body = snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const double now = ImGui::GetTime();
-    if (published_once_ && body == last_published_ && frame - last_frame_ < kRepublishFrames &&
-        now - last_time_ < kRepublishSeconds) {
-        return;
-    }
+    if (published_once_ && body == last_published_ && now - last_time_ < kRepublishSeconds) return;
     last_published_ = std::move(body);
-    last_frame_ = frame;
     last_time_ = now;
     published_once_ = true;
     snapshot["frame"] = frame;

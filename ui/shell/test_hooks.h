@@ -4,7 +4,7 @@
 // After drawing a widget, a page calls MarkItem("company.name"): the item's rectangle is
 // recorded in CSS pixels (web) / window coordinates (desktop) as [x, y, w, h]. Once per frame
 // the console builds one JSON snapshot and hands it to Platform::PublishUiState() when it changed
-// (and at least every 30 frames or a quarter second, so "frame" advances). The snapshot:
+// (and at least every quarter second, so "frame" advances). The snapshot:
 //   {"frame": N, "ready": bool, "lang": "en"|"zh-CN", "theme": "light"|"dark",
 //    "page": "company"|"audit"|"users"|..., "save": "saved"|"saving"|"failed"|"memory",
 //    "save_reason": "<the platform's reason, English>", "save_text": "<as shown>",
@@ -68,7 +68,6 @@ private:
     nlohmann::json clipped_ = nlohmann::json::array();
     nlohmann::json disabled_ = nlohmann::json::array();
     std::string last_published_;
-    uint64_t last_frame_ = 0;
     double last_time_ = 0.0;  ///< ImGui::GetTime() of the last publication
     bool published_once_ = false;
 };
